@@ -1,0 +1,35 @@
+# Two commands for a fresh clone: `make figures` (the main job) and `make test`.
+# Both create .venv/ from the pinned requirements.lock on first use.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: figures test check-figures bench lock clean-venv
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+figures: $(STAMP)
+	$(PY) -m toolkit figures
+
+check-figures: $(STAMP)
+	$(PY) -m toolkit figures --check
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) benchmarks/run_all.py
+
+# Maintainers only: re-pin requirements.lock after changing pyproject.toml.
+lock:
+	$(PYTHON) -m venv /tmp/toolkit-lock && /tmp/toolkit-lock/bin/pip install -q pip-tools
+	/tmp/toolkit-lock/bin/pip-compile -q --extra dev --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+
+clean-venv:
+	rm -rf $(VENV)
