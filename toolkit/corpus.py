@@ -1,0 +1,430 @@
+"""Reading a corpus: the user's own statements, the embedded interview, and a fingerprint to cite.
+
+Three input formats give the same docs frame (see :mod:`toolkit.schema`):
+
+- a folder (searched recursively) of ``.txt``/``.md`` files, each starting with a
+  metadata header between two ``---`` lines, one ``key: value`` per line::
+
+      ---
+      doc_id: kt-2021-02-05-xing-haiming
+      speaker: Xing Haiming
+      role: ambassador
+      ...
+      ---
+      The text itself, kept exactly as written.
+
+  ``doc_id`` defaults to the file name without its extension. Files named
+  ``README*`` are documentation and are not read. ``.csv`` and ``.jsonl`` files in
+  the folder are read too;
+- a ``.csv`` file with a header row naming the fields, one document per row;
+- a ``.jsonl`` file, one JSON object per line.
+
+Every field of :data:`toolkit.schema.REQUIRED_FIELDS` must be present; ``date`` and
+``speaker`` may be left empty when unknown (then give ``year``). Bad input raises
+:class:`~toolkit.CorpusFormatError` naming the file, the line or row, the problem
+and the fix; with ``errors="skip"`` bad documents are left out and listed instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from toolkit._validation import CorpusFormatError, check_columns, check_one_of
+from toolkit.paths import CORPUS_DIR
+from toolkit.schema import DOC_COLUMNS, GENRES, REQUIRED_FIELDS, ROLES, as_docs
+
+__all__ = ["read_corpus", "load_interview", "corpus_fingerprint", "INTERVIEW_ID"]
+
+#: doc_id of the interview with Ambassador Xing Haiming in ``corpus/``.
+INTERVIEW_ID = "kt-2021-02-05-xing-haiming"
+_INTERVIEW_FILE = "korea-times-2021-xing-haiming-interview.txt"
+
+_TEXT_SUFFIXES = {".txt", ".md"}
+_TABLE_SUFFIXES = {".csv", ".jsonl"}
+_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:\s?(.*)$")
+_COUNTRY = re.compile(r"^[A-Z]{3}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MAY_BE_EMPTY = {"speaker", "date"}
+_HEADER_EXAMPLE = (
+    "Start the file with a header such as:\n---\ndoc_id: my-doc\nspeaker: Jane Doe\nrole: ambassador\n"
+    "country: KOR\nvenue: UNGA\ndate: 2021-02-05\ngenre: speech\nsource: https://...\nlicence: CC-BY-4.0\n---"
+)
+
+
+def read_corpus(path: str | Path, *, errors: str = "raise") -> pd.DataFrame:
+    """Read a folder of statements, a CSV or a JSONL file into a docs frame.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder (searched recursively for ``.txt``, ``.md``, ``.csv`` and
+        ``.jsonl`` files, ``README*`` excepted), or one such file.
+    errors : {"raise", "skip"}, default "raise"
+        ``"raise"`` stops at the first bad document. ``"skip"`` leaves bad
+        documents out, lists them in ``docs.attrs["skipped"]`` (a list of dicts
+        with ``source``, ``line``, ``problem``) and warns with their number, so
+        that every input is accounted for.
+
+    Returns
+    -------
+    DataFrame
+        The docs frame of :mod:`toolkit.schema`: ``doc_id``, ``text``, ``speaker``,
+        ``role``, ``country``, ``venue``, ``date``, ``year``, ``genre``, ``source``,
+        ``licence``, then every extra field found, in order of first appearance
+        (string dtype; missing values <NA>), then ``file`` (string: the file the
+        document was read from, relative to ``path``). Rows are in file order (files sorted by path).
+
+    Raises
+    ------
+    CorpusFormatError
+        (a ValueError) for a file that is not UTF-8, empty, binary, has no or a
+        malformed header, a malformed CSV row or JSON line, a missing required
+        field, an unknown ``role`` or ``genre``, a bad ``country`` or ``date``, or
+        a duplicated ``doc_id``.
+    FileNotFoundError
+        ``path`` does not exist, or a folder holds no readable file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.csv").write_text(
+    ...     "doc_id,text,speaker,role,country,venue,date,genre,source,licence\\n"
+    ...     "d1,We firmly oppose it.,A,ambassador,CHN,UNSC,2014-03-01,speech,x,CC0\\n")
+    >>> docs = read_corpus(folder)
+    >>> docs[["doc_id", "role", "year"]].to_dict("records")
+    [{'doc_id': 'd1', 'role': 'ambassador', 'year': 2014}]
+    """
+    check_one_of("errors", errors, ["raise", "skip"])
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"read_corpus: {path} does not exist; pass a folder, a .csv or a .jsonl file.")
+    files = _corpus_files(path)
+
+    records: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
+    seen: dict[str, str] = {}
+    for file in files:
+        for where, record in _read_file(file, errors, skipped):
+            try:
+                _check_record(record, where)
+                doc_id = record["doc_id"]
+                if doc_id in seen:
+                    raise CorpusFormatError(
+                        where.source, f"doc_id {doc_id!r} is duplicated (first seen in {seen[doc_id]}).",
+                        line=where.line, fix="Give every document a unique doc_id.",
+                    )
+            except CorpusFormatError as err:
+                if errors == "raise":
+                    raise
+                skipped.append({"source": err.source, "line": err.line, "problem": str(err)})
+                continue
+            seen[doc_id] = where.label
+            record["file"] = file.relative_to(path).as_posix() if path.is_dir() else file.name
+            records.append(record)
+
+    if not records and not skipped:
+        raise FileNotFoundError(f"read_corpus: no .txt, .md, .csv or .jsonl document found in {path}.")
+    docs = as_docs(records, name=str(path)) if records else _empty_docs()
+    for col in docs.columns[len(DOC_COLUMNS):]:
+        docs[col] = docs[col].astype("string")
+    if skipped:
+        docs.attrs["skipped"] = skipped
+        warnings.warn(
+            f"read_corpus skipped {len(skipped)} bad document(s) of {path}; "
+            f"see docs.attrs['skipped']. First: {skipped[0]['problem']}",
+            stacklevel=2,
+        )
+    return docs
+
+
+def load_interview() -> pd.DataFrame:
+    """Return the interview with Ambassador Xing Haiming (The Korea Times, February 2021).
+
+    The text is kept exactly as published (photo-caption leftovers included);
+    ``text_sha256`` records its checksum and is verified on loading.
+
+    Returns
+    -------
+    DataFrame
+        A one-row docs frame (columns of :mod:`toolkit.schema`) with the extra
+        string columns ``title``, ``author``, ``outlet``, ``place``,
+        ``date_note``, ``text_sha256`` and ``file``.
+
+    Raises
+    ------
+    FileNotFoundError
+        ``corpus/`` is not beside the package (toolkit is used from a clone).
+    ValueError
+        The text no longer matches its recorded checksum.
+
+    Examples
+    --------
+    >>> docs = load_interview()
+    >>> docs.loc[0, ["doc_id", "speaker", "role", "country", "genre"]].tolist()
+    ['kt-2021-02-05-xing-haiming', 'Xing Haiming', 'ambassador', 'CHN', 'interview']
+    """
+    file = CORPUS_DIR / _INTERVIEW_FILE
+    if not file.is_file():
+        raise FileNotFoundError(
+            f"load_interview: {file} is missing. The interview ships in the project's corpus/ folder; "
+            "use toolkit from a clone of the repository."
+        )
+    docs = read_corpus(file)
+    digest = hashlib.sha256(docs.loc[0, "text"].encode("utf-8")).hexdigest()
+    if digest != docs.loc[0, "text_sha256"]:
+        raise ValueError(
+            f"load_interview: the text in {file} has changed (sha256 {digest[:12]}..., recorded "
+            f"{docs.loc[0, 'text_sha256'][:12]}...); restore it with git checkout."
+        )
+    return docs
+
+
+def corpus_fingerprint(docs: pd.DataFrame, *, length: int = 16) -> str:
+    """Return a short, stable hash of the documents' ids and texts, to record with results.
+
+    The hash does not depend on row order or on metadata: the same documents with
+    the same texts always give the same fingerprint, and any change to a text or an
+    id, or an added or removed document, gives another.
+
+    Parameters
+    ----------
+    docs : DataFrame
+        A docs frame (needs ``doc_id`` and ``text``).
+    length : int, default 16
+        Number of hexadecimal characters of the SHA-256 digest to return (8 to 64).
+
+    Returns
+    -------
+    str
+        ``length`` lowercase hexadecimal characters.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"doc_id": ["x", "y"], "text": ["one", "two"]})
+    >>> corpus_fingerprint(a) == corpus_fingerprint(a.iloc[::-1])
+    True
+    >>> corpus_fingerprint(a)
+    'c5c19f47c82216a8'
+    """
+    check_columns(docs, ["doc_id", "text"])
+    if not isinstance(length, int) or not 8 <= length <= 64:
+        raise ValueError(f"length={length!r} is invalid; must be an integer from 8 to 64.")
+    digest = hashlib.sha256()
+    for doc_id, text in sorted(zip(docs["doc_id"].astype(str), docs["text"].astype(str))):
+        for part in (doc_id, text):
+            data = part.encode("utf-8")
+            digest.update(len(data).to_bytes(8, "little"))
+            digest.update(data)
+    return digest.hexdigest()[:length]
+
+
+# ---------------------------------------------------------------------------- reading files
+
+
+class _Where:
+    """Where a record came from: file and line (or CSV row), for error messages."""
+
+    __slots__ = ("source", "line", "label")
+
+    def __init__(self, source: Path, line: int | None = None, label: str | None = None) -> None:
+        self.source = str(source)
+        self.line = line
+        self.label = label or (self.source if line is None else f"{self.source}, line {line}")
+
+
+def _corpus_files(path: Path) -> list[Path]:
+    if path.is_file():
+        if path.suffix.lower() not in _TEXT_SUFFIXES | _TABLE_SUFFIXES:
+            raise CorpusFormatError(
+                path, f"has the extension {path.suffix!r}, which read_corpus does not read.",
+                fix="Use .txt or .md with a metadata header, .csv or .jsonl.",
+            )
+        return [path]
+    return sorted(
+        p for p in path.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in _TEXT_SUFFIXES | _TABLE_SUFFIXES
+        and not p.name.upper().startswith("README")
+        and not any(part.startswith(".") for part in p.relative_to(path).parts)
+    )
+
+
+def _read_file(file: Path, errors: str, skipped: list[dict[str, Any]]) -> Iterable[tuple[_Where, dict[str, Any]]]:
+    """Yield (where, record) pairs of one file; file-level problems raise or are recorded."""
+    try:
+        text = _read_text(file)
+        suffix = file.suffix.lower()
+        if suffix in _TEXT_SUFFIXES:
+            return [(_Where(file), _parse_header_file(file, text))]
+        reader = _csv_records if suffix == ".csv" else _jsonl_records
+        return list(reader(file, text, errors, skipped))
+    except CorpusFormatError as err:
+        if errors == "raise":
+            raise
+        skipped.append({"source": err.source, "line": err.line, "problem": str(err)})
+        return []
+
+
+def _read_text(file: Path) -> str:
+    data = file.read_bytes()
+    if not data.strip():
+        raise CorpusFormatError(file, "is empty.", fix="Remove it or write the document into it.")
+    if b"\x00" in data[:8192]:
+        raise CorpusFormatError(
+            file, "is a binary file (it contains NUL bytes), not text.",
+            fix="Remove it from the corpus folder, or export it as UTF-8 text.",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise CorpusFormatError(
+            file, f"is not valid UTF-8 (byte {data[err.start]:#04x} at offset {err.start}).",
+            line=line, fix="Re-save the file with UTF-8 encoding.",
+        ) from None
+
+
+def _parse_header_file(file: Path, text: str) -> dict[str, Any]:
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        raise CorpusFormatError(file, "has no metadata header (the first line is not '---').", line=1,
+                                fix=_HEADER_EXAMPLE)
+    record: dict[str, Any] = {}
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() == "---":
+            body = "\n".join(lines[number:])
+            break
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = _KEY.match(line.rstrip("\r"))
+        if not match:
+            raise CorpusFormatError(file, f"malformed header line {line!r}.", line=number,
+                                    fix="Write each header line as 'key: value'.")
+        key, value = match.group(1).lower(), _unquote(match.group(2).strip())
+        if key in record:
+            raise CorpusFormatError(file, f"the header gives {key!r} twice.", line=number,
+                                    fix="Keep one line per field.")
+        record[key] = value
+    else:
+        raise CorpusFormatError(file, "the metadata header is not closed by a '---' line.",
+                                fix="Add a line '---' between the header and the text.")
+    record.setdefault("doc_id", file.stem)
+    if "text" in record:
+        raise CorpusFormatError(file, "the header has a 'text' field.",
+                                fix="Put the text after the closing '---', not in the header.")
+    record["text"] = body
+    return record
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def _csv_records(file: Path, text: str, errors: str,
+                 skipped: list[dict[str, Any]]) -> Iterable[tuple[_Where, dict[str, Any]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except csv.Error as err:
+        raise CorpusFormatError(file, f"malformed CSV header ({err}).", line=1) from None
+    header = [h.strip().lower() for h in header]
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            raise CorpusFormatError(file, f"malformed CSV ({err}).", line=reader.line_num,
+                                    fix="Quote fields that hold commas, quotes or line breaks.") from None
+        if not any(cell.strip() for cell in row):
+            continue
+        where = _Where(file, reader.line_num, f"{file}, row {reader.line_num}")
+        if len(row) != len(header):
+            err = CorpusFormatError(
+                file, f"the row has {len(row)} fields but the header names {len(header)}.",
+                line=reader.line_num, fix="Quote fields that hold commas, or fix the row's field count.",
+            )
+            if errors == "raise":
+                raise err
+            skipped.append({"source": err.source, "line": err.line, "problem": str(err)})
+            continue
+        yield where, dict(zip(header, row))
+
+
+def _jsonl_records(file: Path, text: str, errors: str,
+                   skipped: list[dict[str, Any]]) -> Iterable[tuple[_Where, dict[str, Any]]]:
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                raise ValueError(f"it is a JSON {type(record).__name__}, not an object")
+        except ValueError as err:
+            problem = err.msg if isinstance(err, json.JSONDecodeError) else str(err)
+            bad = CorpusFormatError(file, f"malformed JSON line ({problem}).", line=number,
+                                    fix="Write one JSON object per line.")
+            if errors == "raise":
+                raise bad from None
+            skipped.append({"source": bad.source, "line": bad.line, "problem": str(bad)})
+            continue
+        record = {str(k).lower(): ("" if v is None else v) for k, v in record.items()}
+        yield _Where(file, number), record
+
+
+# ---------------------------------------------------------------------------- checking records
+
+
+def _check_record(record: dict[str, Any], where: _Where) -> None:
+    """Raise CorpusFormatError for the first problem of one document's fields."""
+
+    def fail(problem: str, fix: str) -> None:
+        raise CorpusFormatError(where.source, problem, line=where.line, fix=fix)
+
+    missing = [f for f in REQUIRED_FIELDS if f not in record]
+    if missing:
+        fail(f"the required field(s) {', '.join(map(repr, missing))} are missing.",
+             "Every document needs " + ", ".join(REQUIRED_FIELDS) + " (speaker and date may be empty).")
+    for key, value in record.items():
+        if not isinstance(value, str):
+            record[key] = "" if value is None else str(value)
+    empty = [f for f in REQUIRED_FIELDS if f not in _MAY_BE_EMPTY and not record[f].strip()]
+    if empty:
+        fail(f"the field(s) {', '.join(map(repr, empty))} are empty.", "Fill them in.")
+    for field, allowed in (("role", ROLES), ("genre", GENRES)):
+        if record[field] not in allowed:
+            fail(f"{field}={record[field]!r} is invalid.", f"Use one of {', '.join(allowed)}.")
+    if not _COUNTRY.match(record["country"]):
+        fail(f"country={record['country']!r} is not an ISO 3166-1 alpha-3 code.",
+             "Use three capital letters, such as CHN, KOR or USA.")
+    date = record["date"].strip()
+    if date and (not _DATE.match(date) or pd.to_datetime(date, errors="coerce", format="%Y-%m-%d") is pd.NaT):
+        fail(f"date={date!r} is not a date.", "Write it as YYYY-MM-DD, or leave it empty and give year.")
+    year = str(record.get("year", "")).strip()
+    if year and not year.isdigit():
+        fail(f"year={year!r} is not a year.", "Write the year as a number, such as 2021.")
+    if not date and not year:
+        fail("neither date nor year is given.", "Give date as YYYY-MM-DD, or year as a number.")
+    if date and year and year != date[:4]:
+        fail(f"year={year!r} does not agree with date={date!r}.", "Drop year; it is taken from date.")
+    if year:
+        record["year"] = int(year)
+    else:
+        record.pop("year", None)
+
+
+def _empty_docs() -> pd.DataFrame:
+    return as_docs(pd.DataFrame({c: pd.Series(dtype="string") for c in REQUIRED_FIELDS}))
