@@ -1,0 +1,253 @@
+"""Tests of toolkit.corpus: reading statements, the interview, the fingerprint, and every kind of bad input."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import toolkit as tk
+from toolkit.paths import CORPUS_DIR, PROJECT_ROOT
+from toolkit.schema import DOC_COLUMNS
+
+FIELDS = ["doc_id", "text", "speaker", "role", "country", "venue", "date", "genre", "source", "licence"]
+ROW = {
+    "doc_id": "d1", "text": "We firmly oppose it.", "speaker": "Zhang Jun", "role": "permanent_representative",
+    "country": "CHN", "venue": "UNSC", "date": "2021-03-01", "genre": "speech", "source": "S/PV.1", "licence": "CC0",
+}
+SEED = PROJECT_ROOT.parent / "shared" / "corpora" / "seed" / "korea-times-2021-xing-haiming-interview.txt"
+
+
+def header_file(folder: Path, name: str, fields: dict[str, str], body: str = "Some text.") -> Path:
+    lines = ["---"] + [f"{k}: {v}" for k, v in fields.items() if k != "text"] + ["---", body]
+    path = folder / name
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def csv_text(rows: list[dict[str, str]]) -> str:
+    frame = pd.DataFrame(rows)
+    return frame.to_csv(index=False)
+
+
+# ------------------------------------------------------------------ the interview
+
+
+def test_interview_is_one_row_with_fixed_columns_and_dtypes():
+    docs = tk.load_interview()
+    assert len(docs) == 1
+    assert list(docs.columns[: len(DOC_COLUMNS)]) == list(DOC_COLUMNS)
+    assert list(docs.columns[len(DOC_COLUMNS):]) == [
+        "title", "author", "outlet", "place", "date_note", "text_sha256", "file"]
+    row = docs.iloc[0]
+    assert row["doc_id"] == tk.INTERVIEW_ID
+    assert (row["speaker"], row["role"], row["country"], row["genre"]) == (
+        "Xing Haiming", "ambassador", "CHN", "interview")
+    assert row["date"] == pd.Timestamp("2021-02-05") and row["year"] == 2021
+    assert str(docs["date"].dtype) == "datetime64[ns]"
+    assert str(docs["year"].dtype) == "Int64"
+    assert list(docs["role"].cat.categories) == list(tk.ROLES)
+    assert row["text"].startswith("![]() |\nChinese Ambassador to South Korea Xing Haiming")
+    assert row["text"].endswith('to the people of South Korea."')
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason=f"the seed copy {SEED} is not beside the project")
+def test_interview_text_is_the_seed_file_byte_for_byte():
+    assert tk.load_interview().loc[0, "text"] == SEED.read_text(encoding="utf-8")
+
+
+def test_interview_checksum_is_recorded_correctly():
+    docs = tk.load_interview()
+    assert hashlib.sha256(docs.loc[0, "text"].encode()).hexdigest() == docs.loc[0, "text_sha256"]
+
+
+def test_read_corpus_of_the_corpus_folder_skips_its_readme():
+    docs = tk.read_corpus(CORPUS_DIR)
+    assert docs["doc_id"].tolist() == [tk.INTERVIEW_ID]
+
+
+# ------------------------------------------------------------------ three formats, one frame
+
+
+def test_header_csv_and_jsonl_give_the_same_frame(tmp_path):
+    (tmp_path / "h").mkdir()
+    header_file(tmp_path / "h", "d1.txt", ROW, body=ROW["text"])
+    (tmp_path / "c.csv").write_text(csv_text([ROW]), encoding="utf-8")
+    (tmp_path / "j.jsonl").write_text(json.dumps(ROW) + "\n", encoding="utf-8")
+    frames = [tk.read_corpus(p).drop(columns="file") for p in
+              (tmp_path / "h", tmp_path / "c.csv", tmp_path / "j.jsonl")]
+    pd.testing.assert_frame_equal(frames[0], frames[1])
+    pd.testing.assert_frame_equal(frames[0], frames[2])
+    assert frames[0].loc[0, "text"] == "We firmly oppose it."
+
+
+def test_header_body_is_kept_exactly_and_doc_id_defaults_to_file_stem(tmp_path):
+    fields = {k: v for k, v in ROW.items() if k != "doc_id"}
+    body = "Line one.\n\n  Line two, indented.\n"
+    header_file(tmp_path, "my-statement.md", fields, body=body)
+    docs = tk.read_corpus(tmp_path)
+    assert docs.loc[0, "doc_id"] == "my-statement"
+    assert docs.loc[0, "text"] == body
+    assert docs.loc[0, "file"] == "my-statement.md"
+
+
+def test_extra_fields_are_kept_as_strings_and_missing_ones_are_na(tmp_path):
+    rows = [dict(ROW, topic="Ukraine"), dict(ROW, doc_id="d2")]
+    (tmp_path / "c.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    docs = tk.read_corpus(tmp_path / "c.jsonl")
+    assert docs["topic"].tolist()[0] == "Ukraine" and pd.isna(docs["topic"].tolist()[1])
+    assert str(docs["topic"].dtype) == "string"
+
+
+def test_empty_date_with_year_is_allowed(tmp_path):
+    (tmp_path / "c.csv").write_text(csv_text([dict(ROW, date="", year="1999")]), encoding="utf-8")
+    docs = tk.read_corpus(tmp_path / "c.csv")
+    assert pd.isna(docs.loc[0, "date"]) and docs.loc[0, "year"] == 1999
+
+
+def test_commas_and_newlines_in_quoted_csv_fields(tmp_path):
+    text = 'He said, "No."\nThen he left.'
+    (tmp_path / "c.csv").write_text(csv_text([dict(ROW, text=text)]), encoding="utf-8")
+    assert tk.read_corpus(tmp_path / "c.csv").loc[0, "text"] == text
+
+
+# ------------------------------------------------------------------ bad input: one clear error each
+
+
+@pytest.mark.parametrize(
+    "name, content, expected",
+    [
+        ("latin1.txt", "---\ndoc_id: x\n---\nCaf\xe9".encode("latin-1"), r"latin1\.txt, line 4: is not valid UTF-8.*Re-save"),
+        ("empty.txt", b"", r"empty\.txt: is empty"),
+        ("blank.md", b"  \n\n", r"blank\.md: is empty"),
+        ("binary.txt", b"\x00\x01\x02Bud1\x00", r"binary\.txt: is a binary file"),
+        ("noheader.txt", b"Just text.", r"noheader\.txt, line 1: has no metadata header"),
+        ("unclosed.txt", b"---\ndoc_id: x\nrole: ambassador\n", r"unclosed\.txt: the metadata header is not closed"),
+        ("badline.txt", b"---\ndoc_id: x\nthis is not a field\n---\ntext", r"badline\.txt, line 3: malformed header line"),
+        ("twice.txt", b"---\ndoc_id: x\ndoc_id: y\n---\ntext", r"twice\.txt, line 3: the header gives 'doc_id' twice"),
+    ],
+)
+def test_bad_text_files_raise_naming_file_line_and_fix(tmp_path, name, content, expected):
+    (tmp_path / name).write_bytes(content)
+    with pytest.raises(tk.CorpusFormatError, match=expected):
+        tk.read_corpus(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ({"role": "envoy"}, r"role='envoy' is invalid\. Use one of ambassador, permanent_representative"),
+        ({"genre": "tweet"}, r"genre='tweet' is invalid\. Use one of interview, speech"),
+        ({"country": "China"}, r"country='China' is not an ISO 3166-1 alpha-3 code"),
+        ({"date": "05/02/2021"}, r"date='05/02/2021' is not a date\. Write it as YYYY-MM-DD"),
+        ({"date": "2021-02-30"}, r"date='2021-02-30' is not a date"),
+        ({"date": ""}, r"neither date nor year is given"),
+        ({"venue": ""}, r"the field\(s\) 'venue' are empty"),
+        ({"year": "2020"}, r"year='2020' does not agree with date='2021-03-01'"),
+    ],
+)
+def test_bad_fields_raise_naming_the_csv_row(tmp_path, change, expected):
+    rows = [dict(ROW, doc_id="ok"), dict(ROW, **change)]
+    (tmp_path / "c.csv").write_text(csv_text(rows), encoding="utf-8")
+    with pytest.raises(tk.CorpusFormatError, match=r"c\.csv, line 3: " + expected):
+        tk.read_corpus(tmp_path / "c.csv")
+
+
+def test_missing_required_field_names_it(tmp_path):
+    fields = {k: v for k, v in ROW.items() if k != "licence"}
+    header_file(tmp_path, "a.txt", fields)
+    with pytest.raises(tk.CorpusFormatError, match=r"a\.txt: the required field\(s\) 'licence' are missing"):
+        tk.read_corpus(tmp_path)
+
+
+def test_duplicated_doc_id_across_files_names_both(tmp_path):
+    header_file(tmp_path, "a.txt", ROW)
+    (tmp_path / "b.jsonl").write_text(json.dumps(ROW), encoding="utf-8")
+    with pytest.raises(tk.CorpusFormatError, match=r"b\.jsonl, line 1: doc_id 'd1' is duplicated \(first seen in .*a\.txt\)"):
+        tk.read_corpus(tmp_path)
+
+
+def test_malformed_csv_row_and_json_line(tmp_path):
+    text = csv_text([ROW]) + "d2,too,few\n"
+    (tmp_path / "c.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(tk.CorpusFormatError, match=r"c\.csv, line 3: the row has 3 fields but the header names 10"):
+        tk.read_corpus(tmp_path / "c.csv")
+    (tmp_path / "j.jsonl").write_text(json.dumps(ROW) + '\n{"doc_id": "d2", \n', encoding="utf-8")
+    with pytest.raises(tk.CorpusFormatError, match=r"j\.jsonl, line 2: malformed JSON line"):
+        tk.read_corpus(tmp_path / "j.jsonl")
+    (tmp_path / "k.jsonl").write_text("[1, 2]\n", encoding="utf-8")
+    with pytest.raises(tk.CorpusFormatError, match=r"k\.jsonl, line 1: malformed JSON line \(it is a JSON list"):
+        tk.read_corpus(tmp_path / "k.jsonl")
+
+
+def test_corpus_format_error_is_a_value_error():
+    assert issubclass(tk.CorpusFormatError, ValueError)
+
+
+def test_bad_arguments(tmp_path):
+    with pytest.raises(ValueError, match=r"errors='ignore' is invalid; must be one of 'raise', 'skip'"):
+        tk.read_corpus(tmp_path, errors="ignore")
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        tk.read_corpus(tmp_path / "nope")
+    with pytest.raises(FileNotFoundError, match="no .txt, .md, .csv or .jsonl document"):
+        tk.read_corpus(tmp_path)
+    (tmp_path / "x.docx").write_bytes(b"PK")
+    with pytest.raises(tk.CorpusFormatError, match=r"x\.docx: has the extension '\.docx'"):
+        tk.read_corpus(tmp_path / "x.docx")
+
+
+# ------------------------------------------------------------------ skipping: nothing silently lost
+
+
+def test_skip_reports_every_bad_document_and_keeps_the_good(tmp_path):
+    header_file(tmp_path, "good.txt", dict(ROW, doc_id="good"))
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x00")
+    rows = [dict(ROW, doc_id="r1"), dict(ROW, doc_id="r2", role="envoy"), dict(ROW, doc_id="good")]
+    (tmp_path / "t.csv").write_text(csv_text(rows) + "r4,short\n", encoding="utf-8")
+    (tmp_path / "u.jsonl").write_text(json.dumps(dict(ROW, doc_id="j1")) + "\nnot json\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"skipped 6 bad document\(s\)"):
+        docs = tk.read_corpus(tmp_path, errors="skip")
+    assert sorted(docs["doc_id"]) == ["good", "j1", "r1"]
+    skipped = docs.attrs["skipped"]
+    problems = sorted((Path(s["source"]).name, s["line"]) for s in skipped)
+    assert problems == [("bin.txt", None), ("empty.txt", None), ("t.csv", 3), ("t.csv", 4), ("t.csv", 5),
+                        ("u.jsonl", 2)]
+    inputs = 1 + 1 + 1 + 4 + 2  # documents offered: 3 files, 4 CSV rows, 2 JSON lines
+    assert len(docs) + len(skipped) == inputs
+
+
+def test_skip_with_only_bad_documents_returns_an_empty_frame(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    with pytest.warns(UserWarning):
+        docs = tk.read_corpus(tmp_path, errors="skip")
+    assert len(docs) == 0 and list(docs.columns[: len(DOC_COLUMNS)]) == list(DOC_COLUMNS)
+
+
+# ------------------------------------------------------------------ fingerprint
+
+
+def test_fingerprint_matches_a_hand_computed_digest():
+    docs = pd.DataFrame({"doc_id": ["b", "a"], "text": ["zwei", "eins"]})
+    digest = hashlib.sha256()
+    for part in ["a", "eins", "b", "zwei"]:
+        digest.update(len(part.encode()).to_bytes(8, "little") + part.encode())
+    assert tk.corpus_fingerprint(docs) == digest.hexdigest()[:16]
+
+
+def test_fingerprint_changes_with_text_or_id_but_not_order_or_metadata():
+    docs = tk.load_interview()
+    base = tk.corpus_fingerprint(docs)
+    assert base == tk.corpus_fingerprint(docs.assign(speaker="someone else"))
+    assert base != tk.corpus_fingerprint(docs.assign(text=docs["text"] + " "))
+    assert base != tk.corpus_fingerprint(docs.assign(doc_id="other"))
+    # the id/text boundary is unambiguous: ("ab", "c") differs from ("a", "bc")
+    one = pd.DataFrame({"doc_id": ["ab"], "text": ["c"]})
+    two = pd.DataFrame({"doc_id": ["a"], "text": ["bc"]})
+    assert tk.corpus_fingerprint(one) != tk.corpus_fingerprint(two)
+    assert len(tk.corpus_fingerprint(docs, length=64)) == 64
+    with pytest.raises(ValueError, match="length=4 is invalid"):
+        tk.corpus_fingerprint(docs, length=4)
