@@ -1,0 +1,664 @@
+"""The public UN corpora as docs frames: where they are, how to get them, how to read them.
+
+Two public corpora serve as comparison material:
+
+- **UNGDC**, the UN General Debate Corpus (Jankin, Baturo & Dasandi; Harvard
+  Dataverse doi:10.7910/DVN/0TJX8Y, CC0): every speech of the General Debate
+  since 1946, with a table of speakers and their posts.
+- **UNSCon**, the UN Security Council Conflict Corpus (Zaczynska, Bourgonje &
+  Stede, LREC-COLING 2024; github.com/linatal/UNSCon, CC BY-SA): 86 Security
+  Council speeches of 2014 and 2016, annotated sentence by sentence for conflict.
+
+Where the data is read from, in this order:
+
+1. the ``path=`` argument of a loader;
+2. ``$TOOLKIT_DATA/<name>/`` (``name`` is ``ungdc`` or ``unscon``), the upstream
+   layout: ``ungdc/TXT/Session NN - YYYY/*.txt`` + ``ungdc/Speakers_by_session.xlsx``,
+   ``unscon/conflict_annotations_sentences.csv`` + ``unscon/conflict_annotations.csv``;
+3. the download cache ``cache_dir()/<name>/``, filled by :func:`fetch` (checksummed
+   with pooch) on first use.
+
+When none of them works (offline, no local copy) the loaders raise
+:class:`~toolkit._validation.DataNotFoundError` saying what is missing and
+where to get it. The download sources can be pointed elsewhere (a mirror, or a
+test server) with ``$TOOLKIT_DATAVERSE_URL`` and ``$TOOLKIT_UNSCON_URL``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import tarfile
+import tempfile
+import urllib.parse
+import warnings
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from toolkit._validation import CorpusFormatError, DataNotFoundError, check_one_of
+from toolkit.paths import cache_dir, data_home
+from toolkit.schema import DOC_COLUMNS, as_docs
+
+__all__ = [
+    "DATASETS",
+    "POST_ROLE_RULES",
+    "available",
+    "detokenize",
+    "fetch",
+    "load_comparison_corpus",
+    "load_ungdc",
+    "load_unscon",
+    "post_to_role",
+    "unscon_sentences",
+]
+
+# --------------------------------------------------------------------------- sources
+
+DATASETS: tuple[str, ...] = ("ungdc", "unscon")
+
+UNGDC_DOI = "doi:10.7910/DVN/0TJX8Y"
+UNGDC_LICENCE = "CC0-1.0"
+#: Harvard Dataverse; ``$TOOLKIT_DATAVERSE_URL`` (or ``fetch(base_url=...)``) overrides it.
+DATAVERSE_URL = "https://dataverse.harvard.edu"
+
+UNSCON_COMMIT = "ecfa26dfe1af1eec2843004dfc6db16693a6b1c1"
+UNSCON_REPO = "https://github.com/linatal/UNSCon"
+UNSCON_SOURCE = f"{UNSCON_REPO} (commit {UNSCON_COMMIT[:7]})"
+UNSCON_LICENCE = "CC-BY-SA-4.0"
+#: Raw files of the pinned commit; ``$TOOLKIT_UNSCON_URL`` (or ``fetch(base_url=...)``) overrides it.
+UNSCON_URL = f"https://raw.githubusercontent.com/linatal/UNSCon/{UNSCON_COMMIT}/data/"
+#: The files of UNSCon and their known checksums (pooch ``known_hash`` strings).
+UNSCON_REGISTRY: dict[str, str] = {
+    "conflict_annotations_sentences.csv":
+        "sha256:a99b1dee3b9be3e0baa06849920f9149944cbec3383c7a962ae91858e5e09836",
+    "conflict_annotations.csv":
+        "sha256:59f1c9ef6c4f994ced56f545303b498c94d5b462861539ca3907fac6f0dc88e7",
+}
+
+SPEAKERS_FILE = "Speakers_by_session.xlsx"
+_UNGDC_ARCHIVE = re.compile(r"^UNGDC_.*\.(?:tgz|tar\.gz|zip)$", re.IGNORECASE)
+
+_LAYOUT = {
+    "ungdc": f"ungdc/TXT/Session NN - YYYY/<ISO3>_<session>_<year>.txt and ungdc/{SPEAKERS_FILE}",
+    "unscon": "unscon/conflict_annotations_sentences.csv and unscon/conflict_annotations.csv",
+}
+
+
+def _dataverse_url(base_url: str | None = None) -> str:
+    return (base_url or os.environ.get("TOOLKIT_DATAVERSE_URL", "").strip() or DATAVERSE_URL).rstrip("/")
+
+
+def _unscon_url(base_url: str | None = None) -> str:
+    url = base_url or os.environ.get("TOOLKIT_UNSCON_URL", "").strip() or UNSCON_URL
+    return url if url.endswith("/") else url + "/"
+
+
+def _source_description(name: str) -> str:
+    if name == "ungdc":
+        return f"Harvard Dataverse {UNGDC_DOI} (https://doi.org/10.7910/DVN/0TJX8Y)"
+    return f"{UNSCON_REPO}, commit {UNSCON_COMMIT}, folder data/ ({_unscon_url()})"
+
+
+# --------------------------------------------------------------------------- locating
+
+def _is_complete(name: str, folder: Path) -> bool:
+    """Whether ``folder`` holds a readable copy of data set ``name`` (no download)."""
+    if not folder.is_dir():
+        return False
+    if name == "unscon":
+        return all((folder / f).is_file() for f in UNSCON_REGISTRY)
+    try:
+        _ungdc_layout(folder)
+    except DataNotFoundError:
+        return False
+    return True
+
+
+def _locate(name: str, path: str | os.PathLike[str] | None) -> tuple[Path | None, str]:
+    """Return (folder or file, origin) without downloading; (None, "missing") when absent."""
+    if path is not None:
+        return Path(path).expanduser(), "path"
+    home = data_home()
+    if home is not None and _is_complete(name, home / name):
+        return home / name, "TOOLKIT_DATA"
+    if _is_complete(name, cache_dir() / name):
+        return cache_dir() / name, "cache"
+    return None, "missing"
+
+
+def _not_found_message(name: str, why: str) -> str:
+    home = data_home()
+    where = f"$TOOLKIT_DATA={home}" if home is not None else "$TOOLKIT_DATA is not set"
+    return (
+        f"The {name} corpus was not found ({where}; nothing in the cache {cache_dir() / name}) "
+        f"and could not be downloaded: {why}. "
+        f"Set TOOLKIT_DATA to a folder holding {_LAYOUT[name]} (the upstream layout), "
+        f"pass path=..., or download it from {_source_description(name)} when online."
+    )
+
+
+def _resolve(name: str, path: str | os.PathLike[str] | None) -> Path:
+    """The folder (or archive) to read ``name`` from, downloading into the cache if needed."""
+    found, origin = _locate(name, path)
+    if found is not None:
+        if not found.exists():
+            raise DataNotFoundError(
+                f"path={str(found)!r} does not exist; pass the folder holding {_LAYOUT[name]}."
+            )
+        return found
+    try:
+        return fetch(name)
+    except DataNotFoundError:
+        raise
+    except OSError as exc:  # connection refused, HTTP error, no route: requests errors are OSErrors
+        raise DataNotFoundError(_not_found_message(name, f"{type(exc).__name__}: {exc}")) from exc
+
+
+# --------------------------------------------------------------------------- downloading
+
+def _retrieve(url: str, known_hash: str | None, folder: Path, fname: str, *, force: bool) -> Path:
+    """Download ``url`` to ``folder/fname`` with pooch, checking ``known_hash``."""
+    import pooch
+
+    target = folder / fname
+    if force and target.exists():
+        target.unlink()
+    try:
+        return Path(pooch.retrieve(url, known_hash=known_hash, fname=fname, path=folder,
+                                   progressbar=False))
+    except ValueError as exc:
+        if "hash" not in str(exc).lower():
+            raise
+        raise CorpusFormatError(
+            url, f"checksum mismatch: {exc}",
+            fix="The download is corrupt or the upstream file changed; nothing was kept. "
+                "Retry, or check the source.",
+        ) from exc
+
+
+def _fetch_unscon(folder: Path, *, force: bool, base_url: str | None) -> Path:
+    base = _unscon_url(base_url)
+    for fname, known_hash in UNSCON_REGISTRY.items():
+        _retrieve(base + fname, known_hash, folder, fname, force=force)
+    return folder
+
+
+def _dataverse_files(server: str) -> list[dict[str, Any]]:
+    """The ``dataFile`` records of the latest version of the UNGDC on a Dataverse server."""
+    import pooch
+
+    url = f"{server}/api/datasets/:persistentId/?persistentId={UNGDC_DOI}"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "dataset.json"
+        pooch.HTTPDownloader(progressbar=False)(url, str(out), None)
+        try:
+            meta = json.loads(out.read_text(encoding="utf-8"))
+            return [f["dataFile"] for f in meta["data"]["latestVersion"]["files"]]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CorpusFormatError(url, f"not a Dataverse dataset record ({exc!r}).") from exc
+
+
+def _datafile_name(record: dict[str, Any]) -> str:
+    # Dataverse ingests spreadsheets as tabular files: then ``filename`` is "*.tab" and the
+    # upload's own name is ``originalFileName``.
+    return str(record.get("originalFileName") or record.get("filename", ""))
+
+
+def _datafile_hash(record: dict[str, Any], url: str) -> str:
+    checksum = record.get("checksum") or {}
+    if checksum.get("value"):
+        return f"{str(checksum.get('type', 'MD5')).lower().replace('-', '')}:{checksum['value']}"
+    if record.get("md5"):
+        return f"md5:{record['md5']}"
+    raise CorpusFormatError(url, f"the Dataverse record of {_datafile_name(record)!r} has no checksum.")
+
+
+def _fetch_ungdc(folder: Path, *, force: bool, base_url: str | None) -> Path:
+    server = _dataverse_url(base_url)
+    records = _dataverse_files(server)
+    archives = sorted((r for r in records if _UNGDC_ARCHIVE.match(_datafile_name(r))), key=_datafile_name)
+    speakers = [r for r in records if _datafile_name(r) == SPEAKERS_FILE]
+    if not archives or not speakers:
+        names = ", ".join(sorted(_datafile_name(r) for r in records)) or "no files"
+        raise CorpusFormatError(
+            f"{server} {UNGDC_DOI}",
+            f"the data set lists {names}; expected an UNGDC_*.tgz archive and {SPEAKERS_FILE}.",
+        )
+    for record in (archives[-1], speakers[0]):
+        url = f"{server}/api/access/datafile/{record['id']}"
+        if record.get("originalFileFormat"):
+            url += "?format=original"
+        _retrieve(url, _datafile_hash(record, url), folder, _datafile_name(record), force=force)
+    return folder
+
+
+def fetch(name: str, *, force: bool = False, base_url: str | None = None) -> Path:
+    """Download a corpus into the cache, verify its checksums, and return its folder.
+
+    UNSCon's two CSV files come from the pinned commit of its GitHub repository
+    and are checked against the SHA-256 sums of :data:`UNSCON_REGISTRY`. The UNGDC
+    comes from Harvard Dataverse: its file list is read from the Dataverse API,
+    and the ``UNGDC_*.tgz`` text archive and ``Speakers_by_session.xlsx`` are
+    downloaded and checked against the checksums the publisher lists there. The
+    archive is kept as it is (not unpacked): :func:`load_ungdc` reads it directly.
+    Files already in the cache with the right checksum are not downloaded again.
+
+    Parameters
+    ----------
+    name : {"ungdc", "unscon"}
+        The data set.
+    force : bool, default False
+        Delete the cached files first and download them again.
+    base_url : str, optional
+        Another server: the Dataverse base URL for ``ungdc`` (default
+        ``$TOOLKIT_DATAVERSE_URL`` or :data:`DATAVERSE_URL`), or the folder URL of
+        the UNSCon files (default ``$TOOLKIT_UNSCON_URL`` or :data:`UNSCON_URL`).
+
+    Returns
+    -------
+    Path
+        ``cache_dir() / name``.
+
+    Raises
+    ------
+    ValueError
+        ``name`` is not a known data set.
+    CorpusFormatError
+        A downloaded file does not match its checksum (nothing is kept), or the
+        Dataverse record does not list the expected files.
+    OSError
+        The server cannot be reached (the loaders turn this into a
+        ``DataNotFoundError`` that says where else the data can come from).
+    """
+    check_one_of("name", name, DATASETS)
+    folder = cache_dir() / name
+    folder.mkdir(parents=True, exist_ok=True)
+    if name == "unscon":
+        return _fetch_unscon(folder, force=force, base_url=base_url)
+    return _fetch_ungdc(folder, force=force, base_url=base_url)
+
+
+def available(*, path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Say where each corpus would be read from, without downloading anything.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A folder holding ``ungdc/`` and ``unscon/``, checked before
+        ``$TOOLKIT_DATA`` and the cache (as ``load_comparison_corpus(path=...)`` does).
+
+    Returns
+    -------
+    DataFrame
+        One row per data set, with columns ``name`` (string), ``path`` (string,
+        <NA> when missing) and ``origin`` (string: ``"path"``, ``"TOOLKIT_DATA"``,
+        ``"cache"`` or ``"missing"``; ``missing`` means a loader would try to download).
+    """
+    rows = []
+    for name in DATASETS:
+        if path is not None and _is_complete(name, Path(path).expanduser() / name):
+            found, origin = Path(path).expanduser() / name, "path"
+        else:
+            found, origin = _locate(name, None)
+        rows.append({"name": name, "path": None if found is None else str(found), "origin": origin})
+    return pd.DataFrame(rows).astype("string")
+
+
+# --------------------------------------------------------------------------- UNGDC: roles
+
+#: Ordered rules mapping a speaker's ``post`` to a role; the first match wins.
+#: Matched case-insensitively on the post with whitespace stripped and collapsed.
+POST_ROLE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), role) for pattern, role in (
+        # 1. people speaking *for* someone else: not the office they represent
+        (r"personal representative|special envoy", "other"),
+        # 2. the country's diplomats at the UN
+        (r"permanent representative|\bUN representative|representative to the united nations"
+         r"|\bambassador|\bchair(?:man|person)? of (?:the )?delegation|\bhead of (?:the )?delegation"
+         r"|^delegation$", "permanent_representative"),
+        # 3. heads of state or government, alone or with a ministry ("Prime Minister and
+        #    Minister for Foreign Affairs" is a head of government)
+        (r"(?<!vice-)(?<!vice )(?<!vice)\bpresident\b|\bpresiden[cs]y\b"
+         r"|(?<!deputy )(?<!the )\bp?rime minister\b|\bpremier\b|\bhead of (?:state|(?:the )?gov)"
+         r"|(?<!vice-)(?<!vice )\bchancellor\b|\bking\b|\bemir\b|\bamir\b|\bsultan\b|\bemperor\b"
+         r"|\bprince\b|\bpope\b|\bsheikh\b|\bchief executive\b|\bchief advis[eo]r\b"
+         r"|\bchairman of the (?:council of ministers|presidential council|supreme council"
+         r"|(?:transitional )?military council|assembly presidium)"
+         r"|\bjunta\b|\bfirst secretary of the central committee|\bhead of the (?:church|federal)",
+         "head_of_state_or_government"),
+        # 4. foreign ministers, with other portfolios or not, including deputies and typos
+        (r"\bforei?gn\b|\bexternal (?:affairs|relations)\b|\binternational (?:affairs|relations)\b"
+         r"|\brelations with states\b|\bsecretary of state\b", "foreign_minister"),
+        # 5. deputies of heads, with no foreign-affairs portfolio: counted with heads
+        (r"\bvice[- ]?president\b|\bdeputy prime minister\b|\bvice[- ]chancellor\b",
+         "head_of_state_or_government"),
+    )
+)
+
+_SPACES = re.compile(r"\s+")
+
+
+def post_to_role(post: str | None) -> str:
+    """Map a General Debate speaker's post to a role of ``toolkit.schema.ROLES``.
+
+    The rules of :data:`POST_ROLE_RULES` are tried in order; the first that
+    matches decides. Judgement calls, so that readers can disagree knowingly:
+
+    ===============================================  ================================
+    post (examples)                                  role
+    ===============================================  ================================
+    Personal Representative of the Head of State,    other (speaks for another office)
+    Special Envoy of the Prime Minister
+    Permanent Representative, UN Representative,     permanent_representative
+    Ambassador
+    Chair of (the) Delegation, Head of Delegation,   permanent_representative: at the
+    Delegation                                       General Debate these are almost
+                                                     always the permanent representative,
+                                                     but the post does not say so
+    President, Prime Minister, King, Emir, Head of   head_of_state_or_government
+    State/Government, Chancellor, Premier, Crown
+    Prince, Chairman of the Presidency/Council of
+    Ministers, Junta
+    Prime Minister and Minister for Foreign Affairs  head_of_state_or_government (the
+                                                     higher office wins)
+    Minister for Foreign Affairs (also "Foregn"),    foreign_minister
+    External Affairs/Relations, Secretary of State,
+    Secretary for Relations with States
+    Deputy/Vice Minister for Foreign Affairs         foreign_minister (the office they
+                                                     deputise for)
+    Deputy Prime Minister (and) Minister for         foreign_minister (the portfolio
+    Foreign Affairs, Vice-President and Minister     they hold)
+    for Foreign Affairs
+    Vice-President, Deputy Prime Minister alone      head_of_state_or_government (the
+                                                     office they deputise for)
+    other ministers, "Minister of State",            other
+    "Chairman", "Not indicated", missing, empty
+    ===============================================  ================================
+
+    Parameters
+    ----------
+    post : str or None
+        The post as written in ``Speakers_by_session.xlsx``.
+
+    Returns
+    -------
+    str
+        A role; ``"other"`` when the post is missing or matches no rule.
+
+    Examples
+    --------
+    >>> post_to_role("Minister for Foregn Affairs")
+    'foreign_minister'
+    >>> post_to_role("Prime Minister and Minister for Foreign Affairs")
+    'head_of_state_or_government'
+    >>> post_to_role("Chair of the delegation"), post_to_role(None)
+    ('permanent_representative', 'other')
+    """
+    if post is None or post is pd.NA or (isinstance(post, float) and np.isnan(post)):
+        return "other"
+    text = _SPACES.sub(" ", str(post)).strip()
+    for pattern, role in POST_ROLE_RULES:
+        if pattern.search(text):
+            return role
+    return "other"
+
+
+# --------------------------------------------------------------------------- UNGDC: reading
+
+_SPEECH_FILE = re.compile(r"^(?P<iso>[A-Z][A-Z0-9]{1,3})_(?P<session>\d{1,3})_(?P<year>\d{4})\.txt$")
+_SESSION_DIR = re.compile(r"^Session \d+ - \d{4}$")
+#: Member paths of an archive in the upstream layout, with at most one top-level folder.
+_ARCHIVE_MEMBER = re.compile(r"^(?:[^/]+/)?(?P<rel>TXT/[^/]+/[^/]+)$")
+_ARCHIVE_SPEAKERS = re.compile(rf"^(?:[^/]+/)?{re.escape(SPEAKERS_FILE)}$")
+
+#: Codes in Speakers_by_session.xlsx that differ from the file names' codes for the same
+#: delegation (typos and older codes): the speaker table is joined on the file names' codes.
+SPEAKER_ISO_FIXES: dict[str, str] = {
+    "YDYE": "YMD",  # Democratic Yemen: files use YMD
+    "POR": "PRT",   # Portugal
+    "ZFA": "ZAF",   # South Africa
+    "DKN": "DNK",   # Denmark
+    "PKR": "PRK",   # Democratic People's Republic of Korea
+    "PAR": "PRY",   # Paraguay
+    "CZK": "CSK",   # Czechoslovakia
+    "EC": "EU",     # "European Council" rows of the European Union's speeches
+}
+
+_UNGDC_COLUMNS = ("session", "post", "country_name", "file")
+
+
+def _is_archive(path: Path) -> bool:
+    name = path.name.lower()
+    return name.endswith((".tgz", ".tar.gz", ".zip"))
+
+
+def _ungdc_layout(root: Path) -> tuple[Path, Path | None]:
+    """(texts, speakers) of a UNGDC copy: texts is a folder holding TXT/ or an archive.
+
+    ``speakers`` is None when it must be read from inside the archive.
+    """
+    if root.is_file():
+        if not _is_archive(root):
+            raise DataNotFoundError(f"{root} is not a folder or a .tgz/.tar.gz/.zip archive of the UNGDC.")
+        return root, (root.parent / SPEAKERS_FILE if (root.parent / SPEAKERS_FILE).is_file() else None)
+    if not root.is_dir():
+        raise DataNotFoundError(f"{root} does not exist; expected a folder holding {_LAYOUT['ungdc']}.")
+    speakers = root / SPEAKERS_FILE
+    if (root / "TXT").is_dir():
+        texts = root
+    else:
+        archives = sorted(p for p in root.iterdir() if p.is_file() and _UNGDC_ARCHIVE.match(p.name))
+        if not archives:
+            raise DataNotFoundError(
+                f"{root} has no TXT/ folder (nor an UNGDC_*.tgz archive); expected {_LAYOUT['ungdc']}."
+            )
+        texts = archives[-1]
+        if not speakers.is_file():
+            return texts, None
+    if not speakers.is_file():
+        raise DataNotFoundError(f"{root} has no {SPEAKERS_FILE}; expected {_LAYOUT['ungdc']}.")
+    return texts, speakers
+
+
+def _iter_folder(root: Path) -> Iterator[tuple[str, bytes]]:
+    txt = root / "TXT"
+    for session in sorted(p for p in txt.iterdir() if p.is_dir()):
+        for file in sorted(p for p in session.iterdir() if p.is_file()):
+            yield f"TXT/{session.name}/{file.name}", file.read_bytes()
+
+
+def _iter_archive(path: Path) -> Iterator[tuple[str, bytes]]:
+    if path.name.lower().endswith(".zip"):
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                m = _ARCHIVE_MEMBER.match(info.filename)
+                if m and not info.is_dir():
+                    yield m["rel"], zf.read(info)
+        return
+    with tarfile.open(path, "r:*") as tf:
+        for member in tf:
+            m = _ARCHIVE_MEMBER.match(member.name.removeprefix("./"))
+            if m and member.isfile():
+                handle = tf.extractfile(member)
+                if handle is not None:
+                    yield m["rel"], handle.read()
+
+
+def _archive_speakers(path: Path) -> bytes:
+    if path.name.lower().endswith(".zip"):
+        with zipfile.ZipFile(path) as zf:
+            for name in zf.namelist():
+                if _ARCHIVE_SPEAKERS.match(name):
+                    return zf.read(name)
+    else:
+        with tarfile.open(path, "r:*") as tf:
+            for member in tf:
+                if member.isfile() and _ARCHIVE_SPEAKERS.match(member.name.removeprefix("./")):
+                    handle = tf.extractfile(member)
+                    if handle is not None:
+                        return handle.read()
+    raise DataNotFoundError(f"{path} holds no {SPEAKERS_FILE} and there is none next to it.")
+
+
+def _read_speech(rel: str, data: bytes) -> tuple[dict[str, Any] | None, str]:
+    """A record for one file of TXT/, or (None, why it is not a speech)."""
+    if b"\x00" in data:
+        return None, "contains NUL bytes (binary, not text)"
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"not UTF-8 (byte {exc.start})"
+    folder, _, fname = rel.removeprefix("TXT/").partition("/")
+    m = _SPEECH_FILE.match(fname)
+    if m is None or not _SESSION_DIR.match(folder):
+        return None, "name is not TXT/Session NN - YYYY/<ISO3>_<session>_<year>.txt"
+    if not text.strip():
+        return None, "empty"
+    iso, session, year = m["iso"], int(m["session"]), int(m["year"])
+    return {"doc_id": f"UNGDC_{iso}_{session}_{year}", "text": text, "country": iso,
+            "year": year, "session": session, "file": rel}, ""
+
+
+def _read_speakers(data: Path | bytes) -> pd.DataFrame:
+    source = io.BytesIO(data) if isinstance(data, bytes) else data
+    raw = pd.read_excel(source, dtype=str)
+    need = ["Year", "Session", "ISO Code", "Country", "Name of Person Speaking", "Post"]
+    missing = [c for c in need if c not in raw.columns]
+    if missing:
+        raise CorpusFormatError(SPEAKERS_FILE, f"lacks the column(s) {missing}; it has {list(raw.columns)}.")
+    out = pd.DataFrame({
+        "country": raw["ISO Code"].str.strip().replace(SPEAKER_ISO_FIXES),
+        "session": pd.to_numeric(raw["Session"], errors="coerce").astype("Int64"),
+        "year": pd.to_numeric(raw["Year"], errors="coerce").astype("Int64"),
+        "country_name": raw["Country"].str.strip(),
+        "speaker": raw["Name of Person Speaking"].str.strip(),
+        "post": raw["Post"].str.replace(r"\s+", " ", regex=True).str.strip(),
+    })
+    for col in ("country_name", "speaker", "post", "country"):
+        out[col] = out[col].astype("string").mask(lambda s: s == "", pd.NA)
+    return out
+
+
+def load_ungdc(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Load every speech of the UN General Debate Corpus (1946-) as a docs frame.
+
+    Each ``TXT/Session NN - YYYY/<ISO3>_<session>_<year>.txt`` file is one
+    speech, decoded as strict UTF-8. Its speaker and post come from
+    ``Speakers_by_session.xlsx``, joined on (country code, session) after fixing
+    the table's few deviant codes (:data:`SPEAKER_ISO_FIXES`); in the shared copy
+    session and year always agree (year = session + 1945), so joining on the year
+    matches the same rows. A speech with no row keeps speaker and post <NA> and
+    role ``"other"``; where the table has two rows for one speech the first is
+    used. The role comes from the post by :func:`post_to_role`.
+
+    Files under ``TXT/`` that are not speeches (a name not in the pattern, NUL
+    bytes, not UTF-8, empty: e.g. ``.DS_Store-to-UTF-8.txt`` or ``.Rhistory``) are
+    skipped, listed in ``attrs["skipped"]`` and summarised in a warning, so that
+    ``len(docs) + len(docs.attrs["skipped"]) == docs.attrs["n_files"]``.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A folder holding ``TXT/`` and ``Speakers_by_session.xlsx``, or a
+        ``.tgz``/``.tar.gz``/``.zip`` archive of that layout (possibly inside one
+        top-level folder), read without unpacking; a folder holding such an
+        ``UNGDC_*`` archive (and the xlsx) works too. Default:
+        ``$TOOLKIT_DATA/ungdc``, else the download cache (see :func:`fetch`).
+
+    Returns
+    -------
+    DataFrame
+        A docs frame (see ``toolkit.schema``), one row per speech, sorted by
+        session then file name:
+
+        - ``doc_id`` (string): ``UNGDC_<ISO3>_<session>_<year>``;
+        - ``text`` (string): the file's text as written;
+        - ``speaker`` (string): "Name of Person Speaking", <NA> when unknown;
+        - ``role`` (category): from the post, see :func:`post_to_role`;
+        - ``country`` (string): the code of the file name, as upstream; mostly
+          ISO 3166-1 alpha-3, but also codes of bodies and former states
+          (``EU``, ``YUG``, ``CSK``, ``YMD``, ``DDR``...), kept as given;
+        - ``venue`` (string): ``"UNGA"``; ``date`` (datetime64[ns]): NaT;
+          ``year`` (Int64): from the file name; ``genre`` (category): ``"speech"``;
+          ``source`` (string): ``"doi:10.7910/DVN/0TJX8Y"``;
+          ``licence`` (string): ``"CC0-1.0"``;
+        - ``session`` (Int64): the General Assembly session;
+        - ``post`` (string): the speaker's post as upstream (whitespace
+          collapsed), <NA> when unknown;
+        - ``country_name`` (string): the country's name in the speaker table
+          (stripped), <NA> when the speech has no row;
+        - ``file`` (string): the file's path relative to the corpus folder.
+
+        ``attrs``: ``"skipped"`` (list of ``{"file", "reason"}``), ``"n_files"``
+        (int, every file under ``TXT/*/``), ``"unmatched_speakers"`` (list of
+        ``{"country", "session", "year", "country_name"}``: table rows with no
+        file; no document is made for them), ``"duplicate_speaker_rows"`` (int).
+
+    Raises
+    ------
+    DataNotFoundError
+        No copy at ``path``/``$TOOLKIT_DATA``/cache and none can be downloaded, or
+        the folder lacks ``TXT/`` or ``Speakers_by_session.xlsx`` (named).
+    ValueError
+        Two files make the same ``doc_id``, or the speaker table lacks a column.
+    """
+    texts, speakers_path = _ungdc_layout(_resolve("ungdc", path))
+    reader = _iter_folder(texts) if texts.is_dir() else _iter_archive(texts)
+    records: list[dict[str, Any]] = []
+    skipped: list[dict[str, str]] = []
+    n_files = 0
+    for rel, data in reader:
+        n_files += 1
+        record, reason = _read_speech(rel, data)
+        if record is None:
+            skipped.append({"file": rel, "reason": reason})
+        else:
+            records.append(record)
+    if not records:
+        raise DataNotFoundError(f"{texts} holds no speech files; expected {_LAYOUT['ungdc']}.")
+    speeches = pd.DataFrame.from_records(records)
+    speeches["session"] = speeches["session"].astype("Int64")
+    speakers = _read_speakers(speakers_path if speakers_path is not None else _archive_speakers(texts))
+
+    key = ["country", "session"]
+    duplicated = speakers.duplicated(key)
+    table = speakers[~duplicated].drop(columns="year")
+    docs = speeches.merge(table, on=key, how="left", validate="many_to_one")
+    has_file = speakers.set_index(key).index.isin(speeches.set_index(key).index)
+    unmatched = speakers.loc[~has_file, ["country", "session", "year", "country_name"]]
+
+    docs["role"] = [post_to_role(p) for p in docs["post"].tolist()]
+    docs["venue"] = "UNGA"
+    docs["date"] = pd.Series(pd.NaT, index=docs.index, dtype="datetime64[ns]")
+    docs["genre"] = "speech"
+    docs["source"] = UNGDC_DOI
+    docs["licence"] = UNGDC_LICENCE
+    docs = docs.sort_values(["session", "file"], kind="stable")
+    docs = as_docs(docs[[*DOC_COLUMNS, *_UNGDC_COLUMNS]], name="UNGDC")
+    for col in ("post", "country_name", "file"):
+        docs[col] = docs[col].astype("string")
+
+    docs.attrs["skipped"] = skipped
+    docs.attrs["n_files"] = n_files
+    docs.attrs["unmatched_speakers"] = [
+        {k: (None if pd.isna(v) else (int(v) if k in ("session", "year") else str(v))) for k, v in row.items()}
+        for row in unmatched.to_dict("records")
+    ]
+    docs.attrs["duplicate_speaker_rows"] = int(duplicated.sum())
+    if skipped:
+        names = ", ".join(s["file"] for s in skipped[:10])
+        more = f" and {len(skipped) - 10} more" if len(skipped) > 10 else ""
+        warnings.warn(
+            f"load_ungdc skipped {len(skipped)} of {n_files} files under TXT/ that are not speeches: "
+            f"{names}{more}. See docs.attrs['skipped'] for the reasons.",
+            UserWarning, stacklevel=2,
+        )
+    return docs
+
