@@ -1,0 +1,241 @@
+"""Tests of toolkit.text: sentence boundaries, tokens and offsets, on the interview and UN-style prose."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from toolkit.paths import PROJECT_ROOT
+from toolkit.schema import as_docs
+from toolkit.text import (
+    STOP_WORDS,
+    TOKENIZER,
+    split_sentences,
+    token_spans,
+    tokenize,
+    tokens,
+)
+
+SEED = PROJECT_ROOT.parent / "shared" / "corpora" / "seed" / "korea-times-2021-xing-haiming-interview.txt"
+INTERVIEW_ID = "kt-2021-02-05-xing-haiming"
+
+
+@pytest.fixture(scope="module")
+def interview() -> pd.DataFrame:
+    if not SEED.is_file():
+        pytest.skip(f"the seed interview is not at {SEED} (the shared folder beside the clone)")
+    return as_docs([{
+        "doc_id": INTERVIEW_ID, "text": SEED.read_text(encoding="utf-8"), "speaker": "Xing Haiming",
+        "role": "ambassador", "country": "CHN", "venue": "KOR", "date": "2021-02-05", "genre": "interview",
+        "source": "https://www.koreatimes.co.kr/www/nation/2023/09/120_303752.html", "licence": "quoted",
+    }])
+
+
+def sents(text: str) -> list[str]:
+    return split_sentences(text)["text"].tolist()
+
+
+# ------------------------------------------------------------------ split_sentences: frame
+
+
+def test_sentence_frame_columns_dtypes_and_offsets(interview):
+    out = split_sentences(interview)
+    assert list(out.columns) == ["doc_id", "sentence_id", "start", "end", "text"]
+    assert [str(t) for t in out.dtypes] == ["string", "int64", "int64", "int64", "string"]
+    text = interview.loc[0, "text"]
+    assert all(text[s:e] == t for s, e, t in zip(out["start"], out["end"], out["text"]))
+    assert out["sentence_id"].tolist() == list(range(len(out)))
+    assert (out["doc_id"] == INTERVIEW_ID).all()
+    assert (out["start"].diff().dropna() > 0).all()
+
+
+def test_interview_has_50_sentences(interview):
+    # Counted by hand: 40 lines, one sentence each, except two sentences on ten lines:
+    # the captions ending "Feb. 5." / "2017 photo." / "2020." + "Korea Times ... |" (2, 21, 37),
+    # the quotes "... China. It does ..." (14), "... ," the envoy said. "I believe ..." (16),
+    # "... he said. "We have ..." (26), "... unchanged. I hope ..." (28), "... Xing said. "Taking ..." (33),
+    # "... threats. The U.S. currently ..." (27) and "... in 1986. He was ..." (38): 40 + 10 = 50.
+    out = split_sentences(interview)
+    assert len(out) == 50
+
+
+def test_interview_sentences_hand_checked(interview):
+    out = sents(interview.loc[0, "text"])
+    # The date abbreviation inside a sentence does not end it.
+    assert any(s.startswith('"China deems') and s.endswith('"anti-China" coalitions.') for s in out)
+    # The caption line holds two sentences: "... Seoul, Feb. 5." and "Korea Times photo by ... |".
+    assert "Korea Times photo by Choi Won-suk |" in out
+    # A line ending in "U.S." is a sentence of its own.
+    assert "The Jan. 26 call has been interpreted here as China's attempt to stop South Korea from " \
+        "getting closer to the U.S." in out
+    # Sentence ends inside a quotation.
+    assert '"Still, I would not agree with an idea of forming a group that targets China.' in out
+    assert 'It does not look right," he said.' in out
+    # "... the envoy said." then a new quoted sentence.
+    assert any(s.endswith('stir up problems," the envoy said.') for s in out)
+    assert any(s.startswith('"I believe South Korea has the wisdom') for s in out)
+    # A line without a final period (line 7) still ends at the line break.
+    assert any(s.endswith("and ambassador since 2020") for s in out)
+    # Photo leftovers: "!" followed by "[" is not a sentence end.
+    assert out.count("![]() |") == 3
+    assert "He was an ambassador to Mongolia before officially beginning his term here, Feb. 7, 2020." in out
+
+
+def test_plain_string_gives_na_doc_id():
+    out = split_sentences("One. Two.")
+    assert out["doc_id"].isna().all()
+    assert out["text"].tolist() == ["One.", "Two."]
+
+
+def test_empty_and_whitespace_text_gives_no_rows():
+    assert len(split_sentences("")) == 0
+    assert len(split_sentences("  \n\n ")) == 0
+    assert list(split_sentences("").columns) == ["doc_id", "sentence_id", "start", "end", "text"]
+
+
+def test_several_documents_number_sentences_within_each():
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["First. Second.", "Only one."]})
+    out = split_sentences(docs)
+    assert out[["doc_id", "sentence_id", "start", "end"]].values.tolist() == [
+        ["a", 0, 0, 6], ["a", 1, 7, 14], ["b", 0, 0, 9]]
+
+
+# ------------------------------------------------------------------ split_sentences: boundaries
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Council welcomed H.E. Mr. Wang Yi, State Councilor and Foreign Minister of China.",
+    "Resolution No. 2231 must be implemented in full by all parties.",
+    "Amb. Zhang Jun told the Gen. Assembly that the Council should act.",
+    "The representative of St. Kitts and Nevis took the floor on Jan. 1 to thank Mrs. Ms. Dr. Prof. delegates.",
+    "Exclusive groupings, e.g. the Quad, undermine the U.N. Charter.",
+    "Relations between the U.S. and China affect the U.K., the E.U. and the D.P.R.K. alike.",
+    "Under Art. 51 and para. 3, i.e. self-defence, action is allowed vs. aggression.",
+    "President Joe R. Biden met Sec. Gen. Guterres on Feb. 5 and Mar. 3 in New York.",
+    "Rice, wheat, etc. were traded across the border.",
+    "The meeting was held on Sept. 14 and Oct. 2 at the U.N. headquarters.",
+])
+def test_no_break_at_abbreviations(sentence):
+    assert sents(sentence) == [sentence]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("China firmly opposes this. We call on all parties to exercise restraint.",
+     ["China firmly opposes this.", "We call on all parties to exercise restraint."]),
+    ("Is that fair? It is not! We reject it.", ["Is that fair?", "It is not!", "We reject it."]),
+    ('"We oppose it," he said. "Next we will act."', ['"We oppose it," he said.', '"Next we will act."']),
+    ("Seoul grew closer to the U.S. The next day Beijing replied.",
+     ["Seoul grew closer to the U.S.", "The next day Beijing replied."]),
+    ("Rice, wheat, etc. The ban covered all of them.", ["Rice, wheat, etc.", "The ban covered all of them."]),
+    ('Asked if he agreed, he replied "no." Then he left.', ['Asked if he agreed, he replied "no."', "Then he left."]),
+    ("Sanctions came in 2017. Trade fell.", ["Sanctions came in 2017.", "Trade fell."]),
+    ("A heading without a period\nThe text", ["A heading without a period", "The text"]),
+    ("Mr.\nSmith", ["Mr.", "Smith"]),
+])
+def test_breaks_at_real_sentence_ends_and_lines(text, expected):
+    assert sents(text) == expected
+
+
+# ------------------------------------------------------------------ tokens
+
+
+def test_tokenize_hand_checked():
+    text = ("China's 1.4 billion people, the Seoul-Washington alliance and the U.S.' allies "
+            "(e.g. Japan) don't agree; 8 percent in 2022 -- 1,000 times.")
+    assert tokenize(text) == [
+        "china", "'s", "1.4", "billion", "people", "the", "seoul-washington", "alliance", "and", "the", "u.s",
+        "allies", "e.g", "japan", "don't", "agree", "8", "percent", "in", "2022", "1,000", "times"]
+
+
+def test_tokenize_keeps_case_when_asked_and_drops_punctuation():
+    assert tokenize("The U.S. -- “anti-China” ― Xing’s view…", lowercase=False) == [
+        "The", "U.S", "anti-China", "Xing", "’s", "view"]
+    assert tokenize("!? -- ... ![]() | ―") == []
+
+
+def test_token_spans_are_the_tokens(interview):
+    text = interview.loc[0, "text"]
+    spans = token_spans(text)
+    assert [text[s:e].lower() for s, e in spans] == tokenize(text)
+    assert all(e > s for s, e in spans)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+
+
+def test_tokenize_agrees_with_nltk_regexptokenizer(interview):
+    text = interview.loc[0, "text"]
+    assert tokenize(text, lowercase=False) == TOKENIZER.tokenize(text)
+    assert token_spans(text) == list(TOKENIZER.span_tokenize(text))
+
+
+def test_interview_token_count_against_whitespace_reference(interview):
+    # Independent reference: split on whitespace, strip punctuation at both ends, split off "'s".
+    # The only difference by design: "U.S.-South" is one reference word, two tokens ("u.s", "south").
+    import re
+    from collections import Counter
+
+    text = interview.loc[0, "text"]
+    ref: list[str] = []
+    for word in text.split():
+        word = word.strip("\"'“”‘’()[]!|.,;:?―…-").lower()
+        if re.search(r"[a-z0-9]", word):
+            ref += [word[:-2], "'s"] if word.endswith("'s") else [word]
+    got = Counter(tokenize(text))
+    assert got - Counter(ref) == Counter({"u.s": 2, "south": 2})
+    assert Counter(ref) - got == Counter({"u.s.-south": 2})
+    assert len(got.keys()) > 400 and sum(got.values()) == 1202
+    assert (got["xing"], got["china"], got["'s"]) == (14, 15, 11)
+
+
+def test_tokens_frame(interview):
+    out = tokens(interview)
+    assert list(out.columns) == ["doc_id", "token_id", "start", "end", "token"]
+    assert [str(t) for t in out.dtypes] == ["string", "int64", "int64", "int64", "string"]
+    text = interview.loc[0, "text"]
+    assert out["token"].tolist() == tokenize(text)
+    assert all(text[s:e].lower() == t for s, e, t in zip(out["start"], out["end"], out["token"]))
+    assert out["token_id"].tolist() == list(range(len(out)))
+
+
+def test_stop_words_are_sklearns():
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    assert isinstance(STOP_WORDS, frozenset)
+    assert STOP_WORDS == set(ENGLISH_STOP_WORDS)
+    assert {"the", "and", "of"} <= STOP_WORDS and "china" not in STOP_WORDS
+
+
+# ------------------------------------------------------------------ bad input
+
+
+@pytest.mark.parametrize("bad", [None, 3, ["a text"], b"bytes"])
+def test_split_sentences_rejects_other_types(bad):
+    with pytest.raises(ValueError, match="text_or_docs must be a str or a docs DataFrame"):
+        split_sentences(bad)
+
+
+def test_missing_columns_are_named():
+    with pytest.raises(ValueError, match="lacks the column\\(s\\) 'text'"):
+        split_sentences(pd.DataFrame({"doc_id": ["a"]}))
+    with pytest.raises(ValueError, match="lacks the column\\(s\\) 'doc_id'"):
+        tokens(pd.DataFrame({"text": ["a"]}))
+
+
+def test_na_text_names_the_doc_id():
+    docs = pd.DataFrame({"doc_id": ["ok", "empty"], "text": pd.array(["Fine.", None], dtype="string")})
+    with pytest.raises(ValueError, match="text is missing \\(NA\\) for doc_id 'empty'"):
+        split_sentences(docs)
+    with pytest.raises(ValueError, match="'empty'"):
+        tokens(docs)
+
+
+@pytest.mark.parametrize("bad", [None, 3, ["a"]])
+def test_tokenize_rejects_non_strings(bad):
+    with pytest.raises(ValueError, match="text must be a str"):
+        tokenize(bad)
+    with pytest.raises(ValueError, match="text must be a str"):
+        token_spans(bad)
+
+
+def test_tokens_rejects_non_frames():
+    with pytest.raises(ValueError, match="docs must be a pandas DataFrame"):
+        tokens("a text")
