@@ -1,0 +1,519 @@
+"""Voices: split a document into who is speaking -- the speaker's quotes, others' quotes, narration, captions.
+
+An interview published as a news article mixes voices: the ambassador's direct
+quotes, phrases of other people, the journalist's narration and photo captions.
+:func:`split_voices` cuts each document into segments and labels each with its
+voice, by the general rules below (nothing is specific to one article).
+
+Documents whose ``genre`` is not ``"interview"`` (speeches, statements, press
+conferences, op-eds) are one segment, voice ``"speech"``: the whole text in the
+document's speaker's voice.
+
+Rules for interviews, applied line by line (a line is a paragraph):
+
+=====================  ========================================================================
+rule                   what it does
+=====================  ========================================================================
+caption                a photo leftover line ``![...](...) |`` is a caption, and so is the
+                       line right after it when it ends with ``" |"``.
+quote                  a span in double quotes, straight ``"..."`` or curly ``“...”``, within
+                       one paragraph; the segment is the text between the marks (stripped).
+                       Single quotes are not quote marks (headlines, "the U.S.' ...").
+unbalanced quote       an opening mark with no closing mark in its paragraph is not a quote:
+                       the rest of the paragraph (mark included) is narration. Nothing raises.
+speaker's aliases      the ``speaker`` field (full name, its first and its last word), the
+                       role nouns ("the envoy", "the ambassador", "the diplomat" for an
+                       ambassador; see ``ROLE_NOUNS``) and ``speaker_aliases``.
+other persons          names after a title ("President Joe Biden", "Foreign Minister Kang
+                       Kyung-wha", "Secretary of State Antony Blinken"): the full name, its
+                       first and its last word are mentions of that person.
+pronoun                "he" / "she" stands for the nearest preceding person mention outside
+                       quotes and captions.
+postposed attribution  right after the closing mark: ``," Xing said``, ``," he said``,
+                       ``," the envoy explained``, ``," said Xing``. The subject may also be a
+                       capitalised name or "the/a ..." noun phrase of someone else (then the
+                       quote is another person's: named, or <NA>).
+preposed attribution   a speech verb (said, noted, explained, added, stressed, underlined,
+                       told, called, calling, described, dismissed, expressed ...; see
+                       ``SPEECH_VERBS``) earlier in the quote's sentence, after any
+                       attribution already used by a postposed quote; its subject is the
+                       nearest person mention or pronoun before the verb in that stretch.
+continuation           a quote with no attribution of its own continues the previous quote's
+                       speaker when, in the same paragraph, only the previous quote's
+                       attribution lies between them (``"A," he said, "B."``) or it opens the
+                       sentence right after the previous quote's sentence; or when its
+                       paragraph is nothing but this quote and the previous paragraph's last
+                       quote with a known speaker gives the speaker (newspaper convention).
+scare quote            any other quote (no speech verb, or one already used, or a subject that
+                       is not a person) is ``other_quote`` with speaker <NA>.
+narration              everything else: headline, byline, section heads, the journalist's
+                       sentences, attribution clauses.
+=====================  ========================================================================
+
+A quote attributed to the document's speaker is ``ambassador_quote`` (whatever
+the speaker's role; the name comes from the project's interviews), with the
+document's ``speaker``; a quote of anyone else is ``other_quote`` with the name
+as written at the mention the attribution resolves to ("Biden"), or <NA>.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from toolkit._validation import check_columns
+from toolkit.text import split_sentences
+
+__all__ = ["VOICES", "ROLE_NOUNS", "SPEECH_VERBS", "split_voices"]
+
+#: The values of the ``voice`` column.
+VOICES: tuple[str, ...] = ("ambassador_quote", "other_quote", "narration", "caption", "speech")
+
+#: Nouns that refer back to the document's speaker, by role (``the`` + noun).
+ROLE_NOUNS: dict[str, tuple[str, ...]] = {
+    "ambassador": ("envoy", "ambassador", "diplomat"),
+    "permanent_representative": ("envoy", "ambassador", "diplomat", "representative", "permanent representative"),
+    "foreign_minister": ("minister", "foreign minister", "diplomat"),
+    "head_of_state_or_government": ("president", "prime minister", "premier", "leader"),
+    "spokesperson": ("spokesperson", "spokesman", "spokeswoman"),
+}
+_DEFAULT_ROLE_NOUNS = ROLE_NOUNS["ambassador"]
+
+#: Verb forms that introduce or close a quotation. Nouns that share a form are left out
+#: ("call", "claims", "remarks", "hope", "state"), so "phone call" is not a speech verb.
+SPEECH_VERBS: tuple[str, ...] = (
+    "say", "says", "said", "saying", "tell", "tells", "told", "telling", "noted", "noting",
+    "explain", "explains", "explained", "explaining", "add", "adds", "added", "adding",
+    "stressed", "stressing", "underlined", "underlining", "emphasized", "emphasised", "emphasizing",
+    "emphasising", "called", "calling", "described", "describing", "dismissed", "dismissing",
+    "expressed", "expressing", "insisted", "insisting", "argued", "arguing", "stated", "stating",
+    "remarked", "asserted", "warned", "urged", "claimed", "maintained", "affirmed", "reaffirmed",
+    "acknowledged", "recalled", "replied", "answered", "responded", "suggested", "pointed out",
+    "wrote", "labeled", "labelled", "termed", "referred to", "put it", "hoped", "vowed", "pledged",
+    "declared", "announced", "commented", "continued", "concluded", "observed", "mentioned",
+    "admitted", "conceded", "asked",
+)
+
+_TITLES = (
+    "Secretary of State", "Secretary-General", "Secretary General", "Vice President", "Prime Minister",
+    "Foreign Minister", "Defense Minister", "Defence Minister", "Minister", "President", "Premier",
+    "Chancellor", "Ambassador", "Envoy", "Chairman", "Chairwoman", "Chair", "Spokesperson", "Spokesman",
+    "Spokeswoman", "Senator", "Sen.", "Rep.", "Governor", "King", "Queen", "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.",
+)
+_NAME_WORD = r"[A-Z][a-z]+(?:-[A-Za-z]+)*"
+_NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}"
+_TITLED_NAME = re.compile(
+    r"\b(?:" + "|".join(re.escape(t) for t in sorted(_TITLES, key=len, reverse=True)) + rf")\s+({_NAME})"
+)
+_BYLINE = re.compile(rf"^By\s+({_NAME})\s*$")
+_IMAGE_LEFTOVER = re.compile(r"^!\[[^\]]*\]\([^)]*\)\s*\|?$")
+_CAPTION_END = re.compile(r"\s\|$")
+_LINE = re.compile(r"[^\r\n]+")
+_QUOTE_MARK = re.compile("[\"“”]")
+_VERB = r"(?:" + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in SPEECH_VERBS) + r")"
+_VERB_RE = re.compile(rf"(?<![\w-]){_VERB}(?![\w-])", re.IGNORECASE)
+_PRONOUN = r"(?:[Hh]e|[Ss]he)"
+_PRONOUN_RE = re.compile(rf"(?<![\w-]){_PRONOUN}(?![\w-])")
+_AUX = r"(?:(?:has|had|have|also|then|later|once|further|again)\s+)*"
+# A subject that is not a known person: a capitalised name, or "the/a ..." up to four words.
+_OTHER_SUBJECT = rf"(?:{_NAME}|(?:[Tt]he|[Aa]n?)(?:\s+[\w'-]+){{1,4}}?)"
+
+_SPEAKER = "\x00speaker"  # person key of the document's speaker
+
+
+@dataclass
+class _Quote:
+    open: int  # position of the opening mark
+    close: int  # position of the closing mark
+    paragraph: int
+    speaker: str | None = None  # person key; _SPEAKER, a surface name, or None
+    attributed_until: int = -1  # end of a postposed attribution, or -1
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    person: str | None  # person key; None for a pronoun
+
+
+# ------------------------------------------------------------------ public
+
+
+def split_voices(
+    docs: pd.DataFrame,
+    *,
+    speaker_aliases: Mapping[str, Iterable[str]] | Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Split each document into voice segments: the speaker's quotes, others' quotes, narration, captions.
+
+    See the module docstring for the rules. Segments are in text order, do not
+    overlap, and cover every non-whitespace character of the document except the
+    quotation marks that open and close a quote.
+
+    Parameters
+    ----------
+    docs : DataFrame
+        A docs frame with at least the columns ``doc_id``, ``text``, ``speaker``
+        and ``genre`` (``role``, when present, chooses the nouns that refer to
+        the speaker, see ``ROLE_NOUNS``).
+    speaker_aliases : mapping or iterable of str, optional
+        More names for the documents' speakers: a mapping from a ``speaker``
+        value to its aliases (``{"Xing Haiming": ["Ambassador Xing"]}``), or
+        a list of aliases used for every document's speaker.
+
+    Returns
+    -------
+    DataFrame
+        One row per segment with the columns
+
+        - ``doc_id`` (string);
+        - ``segment_id`` (int64): 0-based, in text order within the document;
+        - ``start``, ``end`` (int64): character offsets into the document's
+          text; ``text[start:end]`` is the segment;
+        - ``voice`` (string): ``ambassador_quote`` (the document speaker's direct
+          quote), ``other_quote`` (anyone else's, or an unattributed or scare
+          quote), ``narration``, ``caption`` or ``speech`` (the whole text of a
+          document that is not an interview, in its speaker's voice);
+        - ``speaker`` (string): the document's speaker for ``ambassador_quote``
+          and ``speech``; the quoted person's name as written ("Biden") or <NA>
+          for ``other_quote``; the journalist of the byline ("By ...") or <NA>
+          for ``narration``; <NA> for ``caption``;
+        - ``text`` (string): the segment, without surrounding whitespace and
+          without the quotation marks.
+
+    Raises
+    ------
+    ValueError
+        ``docs`` is not a DataFrame or lacks a needed column; a text is missing
+        (the message names the doc_id); ``speaker_aliases`` is a single string
+        or holds something other than strings.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["i1"], "genre": ["interview"], "speaker": ["Li Wei"],
+    ...     "text": ['"We want peace," Li said. Critics called it "a slogan."']})
+    >>> split_voices(docs)[["voice", "speaker", "text"]].values.tolist()
+    [['ambassador_quote', 'Li Wei', 'We want peace,'], ['narration', <NA>, 'Li said. Critics called it'], ['other_quote', <NA>, 'a slogan.']]
+    """
+    check_columns(docs, ["doc_id", "text", "speaker", "genre"], name="docs")
+    missing = docs["text"].isna()
+    if missing.any():
+        bad = ", ".join(repr(str(d)) for d in docs.loc[missing, "doc_id"][:5])
+        raise ValueError(f"docs: text is missing (NA) for doc_id {bad}; drop these rows or fill their text.")
+    aliases_for = _aliases_lookup(speaker_aliases)
+    roles = docs["role"] if "role" in docs.columns else pd.Series([None] * len(docs), index=docs.index)
+
+    rows: list[tuple] = []
+    for doc_id, text, speaker, genre, role in zip(docs["doc_id"], docs["text"], docs["speaker"], docs["genre"], roles):
+        speaker = None if pd.isna(speaker) else str(speaker)
+        text = str(text)
+        if str(genre) == "interview":
+            aliases = _speaker_aliases(speaker, None if pd.isna(role) else str(role), aliases_for(speaker))
+            segments = _interview_segments(text, speaker, aliases)
+        else:
+            segments = _speech_segment(text, speaker)
+        rows.extend((str(doc_id), i, *seg) for i, seg in enumerate(segments))
+    return _frame(rows)
+
+
+# ------------------------------------------------------------------ frames and checks
+
+
+def _frame(rows: list[tuple]) -> pd.DataFrame:
+    cols = list(zip(*rows)) if rows else [()] * 7
+    return pd.DataFrame({
+        "doc_id": pd.array(cols[0], dtype="string"),
+        "segment_id": np.asarray(cols[1], dtype="int64"),
+        "start": np.asarray(cols[2], dtype="int64"),
+        "end": np.asarray(cols[3], dtype="int64"),
+        "voice": pd.array(cols[4], dtype="string"),
+        "speaker": pd.array(cols[5], dtype="string"),
+        "text": pd.array(cols[6], dtype="string"),
+    })
+
+
+def _aliases_lookup(speaker_aliases):
+    """Return a function speaker -> extra aliases, after checking ``speaker_aliases``."""
+    if speaker_aliases is None:
+        return lambda speaker: ()
+    if isinstance(speaker_aliases, str):
+        raise ValueError(
+            f"speaker_aliases={speaker_aliases!r} is invalid; must be a list of aliases or a mapping "
+            "from speaker to aliases, not a single string (write [...] around it)."
+        )
+    if isinstance(speaker_aliases, Mapping):
+        table = {str(k): _check_alias_list(v) for k, v in speaker_aliases.items()}
+        return lambda speaker: table.get(speaker, ())
+    common = _check_alias_list(speaker_aliases)
+    return lambda speaker: common
+
+
+def _check_alias_list(values) -> tuple[str, ...]:
+    if isinstance(values, str):
+        values = [values]
+    values = tuple(values)
+    bad = [v for v in values if not isinstance(v, str) or not v.strip()]
+    if bad:
+        raise ValueError(f"speaker_aliases holds {bad[0]!r}; every alias must be a non-empty string.")
+    return tuple(v.strip() for v in values)
+
+
+# ------------------------------------------------------------------ segments
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span without surrounding whitespace, or None when nothing is left."""
+    piece = text[start:end]
+    inner = piece.strip()
+    if not inner:
+        return None
+    start += len(piece) - len(piece.lstrip())
+    return start, start + len(inner)
+
+
+def _speech_segment(text: str, speaker: str | None) -> list[tuple]:
+    span = _stripped(text, 0, len(text))
+    return [] if span is None else [(*span, "speech", speaker, text[span[0]:span[1]])]
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    return [span for m in _LINE.finditer(text) if (span := _stripped(text, m.start(), m.end()))]
+
+
+def _caption_flags(text: str, paragraphs: list[tuple[int, int]]) -> list[bool]:
+    flags = []
+    after_image = False
+    for s, e in paragraphs:
+        line = text[s:e]
+        is_image = bool(_IMAGE_LEFTOVER.match(line))
+        flags.append(is_image or (after_image and bool(_CAPTION_END.search(line))))
+        after_image = is_image
+    return flags
+
+
+def _find_quotes(text: str, paragraphs: list[tuple[int, int]], captions: list[bool]) -> list[_Quote]:
+    """Pair quotation marks within each paragraph; an unmatched opening mark starts no quote."""
+    quotes = []
+    for p, ((s, e), caption) in enumerate(zip(paragraphs, captions)):
+        if caption:
+            continue
+        opening = None
+        for m in _QUOTE_MARK.finditer(text, s, e):
+            mark = m.group()
+            if opening is None:
+                if mark != "”":  # a stray closing curly mark is narration
+                    opening = m.start()
+            elif mark != "“":
+                quotes.append(_Quote(opening, m.start(), p))
+                opening = None
+    return quotes
+
+
+def _interview_segments(text: str, speaker: str | None, aliases: tuple[str, ...]) -> list[tuple]:
+    paragraphs = _paragraphs(text)
+    captions = _caption_flags(text, paragraphs)
+    quotes = _find_quotes(text, paragraphs, captions)
+    masked = _mask(text, paragraphs, captions, quotes)
+    _attribute(masked, paragraphs, quotes, aliases)
+    journalist = _journalist(text, paragraphs, captions)
+
+    segments: list[tuple] = []
+    by_paragraph: dict[int, list[_Quote]] = {}
+    for q in quotes:
+        by_paragraph.setdefault(q.paragraph, []).append(q)
+    for p, (s, e) in enumerate(paragraphs):
+        if captions[p]:
+            segments.append((s, e, "caption", None, text[s:e]))
+            continue
+        cursor = s
+        for q in by_paragraph.get(p, []):
+            _add(segments, text, cursor, q.open, "narration", journalist)
+            if q.speaker == _SPEAKER:
+                _add(segments, text, q.open + 1, q.close, "ambassador_quote", speaker)
+            else:
+                _add(segments, text, q.open + 1, q.close, "other_quote", q.speaker)
+            cursor = q.close + 1
+        _add(segments, text, cursor, e, "narration", journalist)
+    return segments
+
+
+def _add(segments: list[tuple], text: str, start: int, end: int, voice: str, speaker: str | None) -> None:
+    span = _stripped(text, start, end)
+    if span is not None:
+        segments.append((*span, voice, speaker, text[span[0]:span[1]]))
+
+
+def _journalist(text: str, paragraphs: list[tuple[int, int]], captions: list[bool]) -> str | None:
+    for (s, e), caption in zip(paragraphs, captions):
+        m = None if caption else _BYLINE.match(text[s:e])
+        if m:
+            return m.group(1)
+    return None
+
+
+def _mask(text: str, paragraphs, captions, quotes: list[_Quote]) -> str:
+    """The text as the narration sees it: captions blanked, quote contents as 'x' (final . ? ! kept)."""
+    chars = list(text)
+    for (s, e), caption in zip(paragraphs, captions):
+        if caption:
+            chars[s:e] = " " * (e - s)
+    for q in quotes:
+        chars[q.open] = chars[q.close] = '"'
+        last = q.close - 1
+        while last > q.open and text[last].isspace():
+            last -= 1
+        for i in range(q.open + 1, q.close):
+            if not text[i].isspace() and not (i == last and text[i] in ".?!"):
+                chars[i] = "x"
+    return "".join(chars)
+
+
+# ------------------------------------------------------------------ persons and attribution
+
+
+def _speaker_aliases(speaker: str | None, role: str | None, extra: Iterable[str]) -> tuple[str, ...]:
+    """The speaker's name, its first and last word, 'the' + role nouns, and the extra aliases."""
+    names: list[str] = list(extra)
+    if speaker:
+        words = speaker.split()
+        names += [speaker, words[0], words[-1]]
+    for noun in ROLE_NOUNS.get(role or "", _DEFAULT_ROLE_NOUNS):
+        names += [f"the {noun}", f"The {noun}"]
+    return tuple(dict.fromkeys(n for n in names if len(n) > 1))
+
+
+def _persons(masked: str, aliases: tuple[str, ...]) -> dict[str, str]:
+    """Map every name form to a person key: the speaker's aliases, then titled names of others."""
+    person = {a: _SPEAKER for a in aliases}
+    for m in _TITLED_NAME.finditer(masked):
+        name = m.group(1)
+        words = name.split()
+        forms = [name, words[0], words[-1]]
+        if any(person.get(f) == _SPEAKER for f in forms):
+            continue  # "Ambassador Xing": the speaker, already known
+        for form in forms:
+            person.setdefault(form, form)
+    return person
+
+
+def _mentions(masked: str, person: dict[str, str]) -> list[_Mention]:
+    names = sorted(person, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<![\w-])(?:(" + "|".join(re.escape(n) for n in names) + rf")|{_PRONOUN})(?![\w-])"
+    )
+    return [
+        _Mention(m.start(), m.end(), person[m.group(1)] if m.group(1) else None)
+        for m in pattern.finditer(masked)
+    ]
+
+
+def _resolve(mentions: list[_Mention], index: int) -> str | None:
+    """The person of mention ``index``; a pronoun takes the nearest preceding name's person."""
+    mention = mentions[index]
+    if mention.person is not None:
+        return mention.person
+    for prev in reversed(mentions[:index]):
+        if prev.person is not None:
+            return prev.person
+    return None
+
+
+def _attribute(masked: str, paragraphs, quotes: list[_Quote], aliases) -> None:
+    """Set ``speaker`` of every quote by the postposed, preposed and continuation rules."""
+    person = _persons(masked, aliases)
+    mentions = _mentions(masked, person)
+    starts = [m.start for m in mentions]
+    names = "|".join(re.escape(n) for n in sorted(person, key=len, reverse=True))
+    subject = rf"(?:(?P<known>{names})|(?P<pron>{_PRONOUN})|(?P<other>{_OTHER_SUBJECT}))"
+    postposed = re.compile(
+        rf"\s*[,:]?\s*(?:{subject}\s+{_AUX}{_VERB}(?![\w-])"
+        rf"|{_VERB}\s+{subject.replace('?P<', '?P<inv_')})(?![\w-])"
+    )
+    sentences = split_sentences(masked)
+    sent_starts = sentences["start"].tolist()
+
+    def sentence_of(pos: int) -> int:
+        return bisect.bisect_right(sent_starts, pos) - 1
+
+    def mention_person(pos: int, end: int) -> tuple[bool, str | None]:
+        """(found, person) of the mention starting at ``pos``."""
+        i = bisect.bisect_left(starts, pos)
+        if i < len(mentions) and mentions[i].start == pos and mentions[i].end == end:
+            return True, _resolve(mentions, i)
+        return False, None
+
+    used_until = -1  # end of the last postposed attribution
+    for k, q in enumerate(quotes):
+        sentence = sentence_of(q.open)
+        sent_start = sent_starts[sentence] if sentence >= 0 else paragraphs[q.paragraph][0]
+        m = postposed.match(masked, q.close + 1, paragraphs[q.paragraph][1])
+        if m:
+            q.attributed_until = m.end()
+            q.speaker = _postposed_speaker(m, mention_person)
+        elif (found := _preposed_speaker(masked, max(sent_start, used_until, paragraphs[q.paragraph][0]),
+                                         q.open, mentions, starts))[0]:
+            q.speaker = found[1]
+        else:
+            q.speaker = _continued_speaker(masked, quotes, k, paragraphs, sentence_of, sent_start)
+        if q.attributed_until > 0:
+            used_until = q.attributed_until
+
+
+def _postposed_speaker(m: re.Match, mention_person) -> str | None:
+    for prefix in ("", "inv_"):
+        if m.group(prefix + "known") is not None or m.group(prefix + "pron") is not None:
+            group = prefix + ("known" if m.group(prefix + "known") is not None else "pron")
+            return mention_person(m.start(group), m.end(group))[1]
+        other = m.group(prefix + "other")
+        if other is not None:
+            return other if other[:1].isupper() and not re.match(r"(?:The|An?)\s", other) else None
+    return None
+
+
+def _preposed_speaker(masked: str, start: int, end: int, mentions, starts) -> tuple[bool, str | None]:
+    """(found, person) from the last speech verb in masked[start:end] and its subject before it."""
+    verbs = list(_VERB_RE.finditer(masked, start, end))
+    if not verbs:
+        return False, None
+    verb = verbs[-1]
+    lo = bisect.bisect_left(starts, start)
+    hi = bisect.bisect_left(starts, verb.start())
+    if hi <= lo:
+        return True, None  # a speech verb, but no person before it: someone we cannot name
+    return True, _resolve(mentions, hi - 1)
+
+
+def _continued_speaker(masked, quotes, k, paragraphs, sentence_of, sent_start) -> str | None:
+    """The previous quote's speaker when this quote continues it (see the module rules), else None."""
+    q = quotes[k]
+    prev = quotes[k - 1] if k else None
+    if prev is not None and prev.paragraph == q.paragraph and prev.speaker is not None:
+        between_from = prev.attributed_until if prev.attributed_until > 0 else prev.close + 1
+        if re.fullmatch(r"[\s,:;.]*", masked[between_from:q.open]):
+            return prev.speaker
+        opens_sentence = masked[sent_start:q.open].strip() == ""
+        if opens_sentence and sentence_of(q.open) == sentence_of(prev.close) + 1:
+            return prev.speaker
+    s, e = paragraphs[q.paragraph]
+    whole_paragraph = q.open == s and q.close == e - 1
+    if whole_paragraph and q.paragraph > 0:
+        before = [p for p in quotes[:k] if p.paragraph == _previous_text_paragraph(masked, paragraphs, q.paragraph)]
+        known = [p for p in before if p.speaker is not None]
+        if known:
+            return known[-1].speaker
+    return None
+
+
+def _previous_text_paragraph(masked: str, paragraphs, p: int) -> int:
+    """Index of the nearest paragraph before ``p`` that is not a (blanked) caption."""
+    for i in range(p - 1, -1, -1):
+        s, e = paragraphs[i]
+        if masked[s:e].strip():
+            return i
+    return -1
