@@ -443,6 +443,7 @@ def ungdc_full(data_dir):
     return docs
 
 
+@pytest.mark.needs_data
 def test_real_ungdc_counts(ungdc_full):
     docs = ungdc_full
     assert list(docs.columns) == UNGDC_COLUMNS
@@ -460,6 +461,7 @@ def test_real_ungdc_counts(ungdc_full):
     assert (docs["year"] - docs["session"] == 1945).all()
 
 
+@pytest.mark.needs_data
 def test_real_ungdc_roles(ungdc_full):
     counts = ungdc_full["role"].value_counts()
     assert counts[["other", "head_of_state_or_government", "foreign_minister",
@@ -473,6 +475,7 @@ def test_real_ungdc_roles(ungdc_full):
     assert china_pr["doc_id"].tolist() == ["UNGDC_CHN_56_2001"]
 
 
+@pytest.mark.needs_data
 def test_real_ungdc_from_tgz_of_one_session(data_dir, ungdc_full, tmp_path):
     src = data_dir / "ungdc"
     archive = tmp_path / "UNGDC_s70.tgz"
@@ -485,6 +488,7 @@ def test_real_ungdc_from_tgz_of_one_session(data_dir, ungdc_full, tmp_path):
     pd.testing.assert_frame_equal(packed, expected)
 
 
+@pytest.mark.needs_data
 def test_real_unscon_checksums_match_the_registry(data_dir):
     import pooch
 
@@ -492,6 +496,7 @@ def test_real_unscon_checksums_match_the_registry(data_dir):
         assert "sha256:" + pooch.file_hash(str(data_dir / "unscon" / name)) == known
 
 
+@pytest.mark.needs_data
 def test_real_unscon(data_dir):
     docs = ds.load_unscon(data_dir / "unscon")
     assert list(docs.columns) == UNSCON_COLUMNS
@@ -507,6 +512,7 @@ def test_real_unscon(data_dir):
     assert first.startswith("Many times, we have put forth in this Chamber the essence of the Russian position")
 
 
+@pytest.mark.needs_data
 def test_real_unscon_sentences(data_dir):
     sents = ds.unscon_sentences(data_dir / "unscon")
     assert list(sents.columns) == SENTENCE_COLUMNS and "country" not in sents.columns
@@ -515,6 +521,7 @@ def test_real_unscon_sentences(data_dir):
     assert (sents["A0"] != "_").sum() == 577
 
 
+@pytest.mark.needs_data
 def test_real_comparison_corpus(data_dir):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)

@@ -1,0 +1,125 @@
+"""How long loading the UN General Debate Corpus takes, and how much memory, from a folder and a .tgz.
+
+Three measurements in one run, each in a fresh Python subprocess so that one
+does not warm the other's memory:
+
+- ``read bytes``: read every file under ``TXT/`` into memory and drop it (the floor);
+- ``load_ungdc folder``: :func:`toolkit.datasets.load_ungdc` on the folder;
+- ``load_ungdc .tgz``: the same on a ``.tgz`` of the same layout, built in a
+  temporary folder at the start (building it is not timed).
+
+Wall time is ``time.perf_counter`` around the work inside the subprocess (so
+the interpreter's start-up and imports are not counted); peak memory is the
+subprocess's peak resident set size, ``ru_maxrss`` of the rusage that
+``os.wait4`` returns for that child (this includes the interpreter and pandas, about
+100 MB, which the first line shows as well). The OS page cache is warm after the
+first pass over the files; each case is run ``--repeat`` times and the fastest
+time is shown.
+
+Usage::
+
+    python benchmarks/bench_load_ungdc.py [--data FOLDER] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+_CHILD = r"""
+import json, sys, time, warnings
+from pathlib import Path
+case, target = sys.argv[1], sys.argv[2]
+import pandas  # imported before timing in every case, so that the cases compare
+from toolkit.datasets import load_ungdc
+start = time.perf_counter()
+if case == "read":
+    n = 0
+    for f in sorted((Path(target) / "TXT").glob("*/*")):
+        n += len(f.read_bytes())
+    result = n
+elif case == "baseline":
+    result = 0
+else:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = len(load_ungdc(target))
+print(json.dumps({"seconds": time.perf_counter() - start, "result": result}))
+"""
+
+
+def _default_data() -> str:
+    env = os.environ.get("TOOLKIT_DATA", "").strip()
+    if env:
+        return env
+    return str(Path(__file__).resolve().parent.parent.parent / "shared" / "corpora")
+
+
+def _measure(case: str, target: Path, repeat: int) -> tuple[float, float, int]:
+    """(fastest seconds, peak RSS in MB, result) of ``case`` run ``repeat`` times, each in a new process.
+
+    ``os.wait4`` returns the resource usage of exactly the child waited for, so
+    each run's ``ru_maxrss`` is its own (``getrusage(RUSAGE_CHILDREN)`` would be the
+    maximum over every child so far).
+    """
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    times, peaks, result = [], [], 0
+    for _ in range(repeat):
+        proc = subprocess.Popen([sys.executable, "-c", _CHILD, case, str(target)],
+                                stdout=subprocess.PIPE, env=env, text=True)
+        assert proc.stdout is not None
+        output = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            raise SystemExit(f"case {case!r} on {target} failed with exit code {proc.returncode}")
+        out = json.loads(output.strip().splitlines()[-1])
+        times.append(out["seconds"])
+        peaks.append(usage.ru_maxrss / 1024)  # KiB on Linux
+        result = out["result"]
+    return min(times), max(peaks), result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", default=_default_data(),
+                        help="folder holding ungdc/ (default: $TOOLKIT_DATA or ../shared/corpora)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per case; the fastest is shown")
+    args = parser.parse_args(argv)
+    folder = Path(args.data) / "ungdc"
+    if not (folder / "TXT").is_dir():
+        parser.error(f"{folder} has no TXT/ folder; pass --data pointing at a folder holding ungdc/.")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Path(tmp) / "UNGDC_bench.tgz"
+        start = time.perf_counter()
+        with tarfile.open(archive, "w:gz") as tf:
+            tf.add(folder / "TXT", arcname="UNGDC/TXT")
+            tf.add(folder / "Speakers_by_session.xlsx", arcname="UNGDC/Speakers_by_session.xlsx")
+        print(f"built {archive.name}: {archive.stat().st_size / 2**20:.0f} MB in "
+              f"{time.perf_counter() - start:.1f} s (not timed below)")
+        cases = [
+            ("python + pandas + toolkit imported", "baseline", folder),
+            ("read bytes of every TXT file", "read", folder),
+            ("load_ungdc(folder)", "load", folder),
+            ("load_ungdc(.tgz)", "load", archive),
+        ]
+        rows = [(label, *_measure(case, target, args.repeat)) for label, case, target in cases]
+
+    print(f"\n{'case':<38} {'wall s':>8} {'peak RSS MB':>12} {'result':>12}")
+    for label, seconds, peak, result in rows:
+        print(f"{label:<38} {seconds:>8.2f} {peak:>12.0f} {result:>12}")
+    print("\nresult: bytes read, or documents loaded. Peak RSS: ru_maxrss of each subprocess (os.wait4); "
+          f"fastest of {args.repeat} run(s).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
