@@ -673,6 +673,7 @@ _UNSCON_FILE_ID = re.compile(
 #: Suffixes upstream added to some speakers' names (``Russian_Federation2``,
 #: ``United_States_Of_AmericaA2``); an "A" only after a lower-case letter, so ``NAMIBIA`` stays.
 _NAME_SUFFIX = re.compile(r"(?:(?<=[a-z])A)?\d*$")
+_OFFSETS = re.compile(r"^\s*(\d+)\s*-\s*\d+\s*$")
 
 #: Speaking delegations of UNSCon, as named in ``file_id`` (lower case, spaces), to ISO3.
 UNSCON_COUNTRIES: dict[str, str] = {
@@ -753,14 +754,15 @@ def _parse_unscon(raw: pd.DataFrame, csv: Path) -> pd.DataFrame:
     rows = []
     for i, (file_id, offsets) in enumerate(zip(raw["file_id"], raw["sentence_char_offsets"])):
         m = _UNSCON_FILE_ID.match(urllib.parse.unquote(file_id))
-        start = re.match(r"^\s*(\d+)\s*-\s*\d+\s*$", offsets)
-        if m is None or start is None:
-            what = "file_id" if m is None else "sentence_char_offsets"
+        if m is None:
             raise CorpusFormatError(
-                str(csv), f"{what} {file_id if m is None else offsets!r} of row {i + 2} does not match "
-                "UNSC_<year>_SPV.<meeting>_spch<NNN>_<Country>_[neg_|pos_]<chunk>[_GD].txt"
-                if m is None else f"sentence_char_offsets {offsets!r} of row {i + 2} is not START-END.",
-                line=i + 2,
+                str(csv), f"file_id {file_id!r} of row {i + 2} does not match "
+                "UNSC_<year>_SPV.<meeting>_spch<NNN>_<Country>_[neg_|pos_]<chunk>[_GD].txt.", line=i + 2,
+            )
+        start = _OFFSETS.match(offsets)
+        if start is None:
+            raise CorpusFormatError(
+                str(csv), f"sentence_char_offsets {offsets!r} of row {i + 2} is not START-END.", line=i + 2,
             )
         name = _NAME_SUFFIX.sub("", m["name"]).replace("_", " ").lower()
         if name not in UNSCON_COUNTRIES:
