@@ -538,3 +538,16 @@ def test_real_comparison_corpus(data_dir):
     ref = docs[docs["selection"].str.contains("reference")]
     assert ref.groupby("country").size().to_dict() == {"CHN": 25, "JPN": 25, "KOR": 25, "USA": 25}
     assert (ref["year"] >= 2000).all()
+
+
+def test_available_reports_origin(tmp_path, tiny_ungdc, tiny_unscon, monkeypatch):
+    # tiny_ungdc and tiny_unscon live in tmp_path/ungdc and tmp_path/unscon
+    table = ds.available(path=tmp_path)
+    assert list(table.columns) == ["name", "path", "origin"]
+    assert table["origin"].tolist() == ["path", "path"]
+    assert table["path"].tolist() == [str(tmp_path / "ungdc"), str(tmp_path / "unscon")]
+    assert ds.available()["origin"].tolist() == ["missing", "missing"]
+    assert ds.available()["path"].isna().all()
+    monkeypatch.setenv("TOOLKIT_DATA", str(tmp_path))
+    assert ds.available()["origin"].tolist() == ["TOOLKIT_DATA", "TOOLKIT_DATA"]
+    assert len(ds.load_unscon()) == 4   # found through TOOLKIT_DATA, no download
