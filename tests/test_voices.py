@@ -1,0 +1,356 @@
+"""Tests of toolkit.voices: the interview's quotes checked by hand, one small text per rule, bad input."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from toolkit.paths import PROJECT_ROOT
+from toolkit.schema import as_docs
+from toolkit.voices import VOICES, split_voices
+
+SEED = PROJECT_ROOT.parent / "shared" / "corpora" / "seed" / "korea-times-2021-xing-haiming-interview.txt"
+COLUMNS = ["doc_id", "segment_id", "start", "end", "voice", "speaker", "text"]
+QUOTE_MARKS = set('"“”')
+
+# Read by hand from the seed file: every direct quote of Ambassador Xing, in order, exactly
+# as between the quotation marks (17: 13 full quotes and 4 partial ones).
+XING_QUOTES = [
+    # line 8, closed by ," Xing said
+    "China deems forming a small group internationally or instigating a new Cold War in an attempt to "
+    "exclude, intimidate, and isolate a third country as well cutting off its ties with others will "
+    "inevitably force the world into division and confrontation,",
+    # line 9, a paragraph that is only a quote, after Xing's quote
+    "Any multilateral cooperation in the region should be in the right direction and advantageous to "
+    "regional and global peace and security.",
+    # line 14, ," he said (he = Xing, line 13)
+    "Still, I would not agree with an idea of forming a group that targets China. It does not look right,",
+    # line 15, Xing said ... are "both important."
+    "both important.",
+    # line 16, ," the envoy said. "..."
+    "From China's perspective, such ties will not necessarily be in conflict as long as someone does not "
+    "deliberately stir up problems,",
+    "I believe South Korea has the wisdom to manage its bilateral ties with the U.S and China for the "
+    "long-term interest of its statehood and people.",
+    # line 19, ," Xing explained
+    "Everyone knows about the Seoul-Washington alliance and the Seoul-Beijing strategic cooperative "
+    "partnership … It is the best to discuss what lies ahead in bilateral relations at the beginning of the "
+    "year, and that was how the (Jan. 26) dialogue came about,",
+    # line 25, Xing dismissed the belief, calling it "..."
+    "a groundless rumor that will naturally go away as cultural exchanges deepen, and the basis for mutual "
+    "friendship is solidified over and over.",
+    # line 26, ," he said. "..."
+    "The two countries have had their ups and downs in bilateral relations with their exchange and "
+    "cooperation being affected by THAAD deployment, but this is something that neither party wanted,",
+    "We have a shared consensus to resolve THAAD-related problems step by step, and China-South Korea ties "
+    "are back on a normal track.",
+    # line 28, ," he said
+    "China's stance has been consistent, clear and remains unchanged. I hope any THAAD-related matters will "
+    "be dealt with appropriately and settled completely,",
+    # line 30, Xing noted that ... "..."
+    "thousands of years of history and values shared by the two countries.",
+    # line 33, ," Xing said. "..."
+    "Shared history and values evolve over time and many of them are deeply rooted in what I would call the "
+    "cultural DNA of the both countries,",
+    "Taking this into account, the people of the two countries should tear down emotional barriers, resolve "
+    "any misunderstandings, biases and mistrust so that we can be closer.",
+    # line 35, ," he said, adding ...
+    "But even so, facilitating world peace through a sporting event is a good idea,",
+    # line 40, He expressed the hope to "..." with journalists "..."
+    "be in close contact",
+    "to introduce more truthful, dynamic and comprehensive aspects of China to the people of South Korea.",
+]
+# Other quotes: the journalist's scare quote (line 8), Biden's phrase (line 11), and a phrase with
+# no speaker (line 32; the comma is inside the marks).
+OTHER_QUOTES = [
+    ("anti-China", None),
+    ("the linchpin for peace and prosperity in Northeast Asia.", "Biden"),
+    ("steal culture,", None),
+]
+CAPTIONS = [
+    "![]() |",
+    "Chinese Ambassador to South Korea Xing Haiming speaks during an interview with The Korea Times and its "
+    "sister paper the Hankook Ilbo at the Chinese embassy in Seoul, Feb. 5. Korea Times photo by Choi Won-suk |",
+    "![]() |",
+    "The Terminal High Altitude Area Defense (THAAD) U.S. missile shield is deployed in Seongju, North "
+    "Gyeongsang Province, in this July 2017 photo. Korea Times file |",
+    "![]() |",
+    "Chinese Ambassador to South Korea Xing Haiming speaks on coronavirus situation in China during a press "
+    "briefing at the Chinese embassy in Seoul, Feb. 4, 2020. Korea Times file |",
+]
+
+
+def doc(text: str, *, genre: str = "interview", speaker: str | None = "Li Wei", role: str = "ambassador",
+        doc_id: str = "d1") -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": [doc_id], "text": [text], "speaker": [speaker], "role": [role],
+                         "genre": [genre]})
+
+
+def quotes_of(segments: pd.DataFrame) -> list[tuple[str, str, object]]:
+    q = segments[segments["voice"].isin(["ambassador_quote", "other_quote"])]
+    return [(v, t, None if pd.isna(s) else s) for v, t, s in zip(q["voice"], q["text"], q["speaker"])]
+
+
+def assert_covers(text: str, segments: pd.DataFrame) -> None:
+    """Segments are in order, do not overlap, and cover every non-space character but quote marks."""
+    covered = [False] * len(text)
+    last_end = 0
+    for s, e, t in zip(segments["start"], segments["end"], segments["text"]):
+        assert text[s:e] == t and t == t.strip() and t
+        assert s >= last_end
+        last_end = e
+        covered[s:e] = [True] * (e - s)
+    left = {text[i] for i, c in enumerate(covered) if not c and not text[i].isspace()}
+    assert left <= QUOTE_MARKS, left
+
+
+@pytest.fixture(scope="module")
+def interview() -> pd.DataFrame:
+    if not SEED.is_file():
+        pytest.skip(f"the seed interview is not at {SEED} (the shared folder beside the clone)")
+    return as_docs([{
+        "doc_id": "kt-2021-02-05-xing-haiming", "text": SEED.read_text(encoding="utf-8"),
+        "speaker": "Xing Haiming", "role": "ambassador", "country": "CHN", "venue": "KOR",
+        "date": "2021-02-05", "genre": "interview",
+        "source": "https://www.koreatimes.co.kr/www/nation/2023/09/120_303752.html", "licence": "quoted",
+    }])
+
+
+@pytest.fixture(scope="module")
+def voices(interview) -> pd.DataFrame:
+    return split_voices(interview)
+
+
+# ------------------------------------------------------------------ the interview, checked by hand
+
+
+def test_columns_and_dtypes(voices):
+    assert list(voices.columns) == COLUMNS
+    assert [str(t) for t in voices.dtypes] == ["string", "int64", "int64", "int64", "string", "string", "string"]
+    assert set(voices["voice"]) <= set(VOICES)
+    assert voices["segment_id"].tolist() == list(range(len(voices)))
+
+
+def test_every_ambassador_quote_and_no_other(voices):
+    amb = voices[voices["voice"] == "ambassador_quote"]
+    assert amb["text"].tolist() == XING_QUOTES
+    assert (amb["speaker"] == "Xing Haiming").all()
+
+
+def test_other_quotes(voices):
+    other = voices[voices["voice"] == "other_quote"]
+    assert [(t, None if pd.isna(s) else s) for t, s in zip(other["text"], other["speaker"])] == OTHER_QUOTES
+
+
+def test_captions(voices):
+    cap = voices[voices["voice"] == "caption"]
+    assert cap["text"].tolist() == CAPTIONS
+    assert cap["speaker"].isna().all()
+
+
+def test_narration(voices):
+    nar = voices[voices["voice"] == "narration"]
+    # 36 pieces: 26 narration-only lines, and the narration around the quotes of 10 lines.
+    assert len(nar) == 36
+    assert (nar["speaker"] == "Yi Whan-woo").all()
+    texts = nar["text"].tolist()
+    for expected in ["'South Korea has wisdom to balance Washington-Beijing diplomacy'", "By Yi Whan-woo",
+                     "THAAD, hallyu ban", "Kimchi row", "the envoy said.", "Xing explained.", "coalitions.",
+                     "with journalists", "He expressed the hope to"]:
+        assert expected in texts
+
+
+def test_segments_cover_the_interview(interview, voices):
+    assert_covers(interview.loc[0, "text"], voices)
+
+
+def test_load_interview_gives_the_same_segments(voices):
+    corpus = pytest.importorskip("toolkit.corpus")
+    if not hasattr(corpus, "load_interview"):
+        pytest.skip("toolkit.corpus.load_interview is not written yet")
+    try:
+        docs = corpus.load_interview()
+    except FileNotFoundError as err:
+        pytest.skip(str(err))
+    out = split_voices(docs)
+    assert out[COLUMNS[1:]].equals(voices[COLUMNS[1:]])
+
+
+# ------------------------------------------------------------------ one rule at a time
+
+
+def test_postposed_attributions():
+    text = ('"We oppose it," Li said. Talks went on.\n"We will talk," said Li.\n'
+            '"Peace matters," the envoy explained.\n"Not now," Kim said.')
+    assert quotes_of(split_voices(doc(text))) == [
+        ("ambassador_quote", "We oppose it,", "Li Wei"),
+        ("ambassador_quote", "We will talk,", "Li Wei"),
+        ("ambassador_quote", "Peace matters,", "Li Wei"),
+        ("other_quote", "Not now,", "Kim"),
+    ]
+
+
+def test_preposed_attributions():
+    text = ('Asked about trade, Li stressed that the ties are "solid."\n'
+            "The envoy dismissed the report, calling it \"fake news.\"\n"
+            'The report described it as "a threat."')
+    assert quotes_of(split_voices(doc(text))) == [
+        ("ambassador_quote", "solid.", "Li Wei"),
+        ("ambassador_quote", "fake news.", "Li Wei"),
+        ("other_quote", "a threat.", None),  # a speech verb, but its subject is not a person
+    ]
+
+
+def test_pronoun_goes_to_the_nearest_person():
+    text = ('Li met the press.\n"We are ready," he said.\n'
+            'In a call with President Joe Biden, Li listened. Biden stressed the alliance, which he has '
+            'called "a linchpin."\n"Fine," he said.')
+    assert quotes_of(split_voices(doc(text))) == [
+        ("ambassador_quote", "We are ready,", "Li Wei"),
+        ("other_quote", "a linchpin.", "Biden"),
+        ("other_quote", "Fine,", "Biden"),  # "he" = Biden, the nearest person mention
+    ]
+
+
+def test_titled_names_are_persons():
+    text = ('Foreign Minister Kang Kyung-wha spoke first.\n"We agree," she said.\n'
+            'Secretary of State Antony Blinken replied. "Good," Blinken said.')
+    assert quotes_of(split_voices(doc(text, speaker="Xing Haiming"))) == [
+        ("other_quote", "We agree,", "Kang Kyung-wha"),
+        ("other_quote", "Good,", "Blinken"),
+    ]
+
+
+def test_continuations():
+    text = ('"First," Li said. "Second."\n'
+            '"Third," he said, "fourth."\n'
+            '"Fifth."\n'
+            'Critics call it "a ploy."\n'
+            '"Sixth."')
+    assert quotes_of(split_voices(doc(text))) == [
+        ("ambassador_quote", "First,", "Li Wei"),
+        ("ambassador_quote", "Second.", "Li Wei"),  # the sentence right after, same paragraph
+        ("ambassador_quote", "Third,", "Li Wei"),
+        ("ambassador_quote", "fourth.", "Li Wei"),  # split quote
+        ("ambassador_quote", "Fifth.", "Li Wei"),  # paragraph of one quote after Li's quote
+        ("other_quote", "a ploy.", None),  # "call" is not a speech verb form of the list: no verb
+        ("other_quote", "Sixth.", None),  # previous paragraph has no quote with a known speaker
+    ]
+
+
+def test_another_speaker_breaks_the_continuation():
+    text = '"First," Li said. "Second," a Japanese official said. "Third."'
+    assert quotes_of(split_voices(doc(text))) == [
+        ("ambassador_quote", "First,", "Li Wei"),
+        ("other_quote", "Second,", None),
+        ("other_quote", "Third.", None),
+    ]
+
+
+def test_used_attribution_does_not_apply_to_later_quotes():
+    text = '"We oppose blocs," Li said at the embassy, indicating opposition to "anti-China" coalitions.'
+    assert quotes_of(split_voices(doc(text))) == [
+        ("ambassador_quote", "We oppose blocs,", "Li Wei"),
+        ("other_quote", "anti-China", None),
+    ]
+
+
+def test_scare_quote_without_speech_verb():
+    text = 'Li arrived. For many, it was an attempt to "steal culture," and a free ride.'
+    out = split_voices(doc(text))
+    assert quotes_of(out) == [("other_quote", "steal culture,", None)]
+    assert out["text"].tolist() == ["Li arrived. For many, it was an attempt to", "steal culture,",
+                                    "and a free ride."]
+
+
+def test_curly_quotes():
+    text = "“We oppose it,” Li said. “Next.”\nThey called it “a plan.”"
+    out = split_voices(doc(text))
+    assert quotes_of(out) == [
+        ("ambassador_quote", "We oppose it,", "Li Wei"),
+        ("ambassador_quote", "Next.", "Li Wei"),
+        ("other_quote", "a plan.", None),
+    ]
+    assert_covers(text, out)
+
+
+def test_unbalanced_quote_leaves_the_rest_of_the_paragraph_as_narration():
+    text = 'Li said "we will never\n"Fine," Li said.'
+    out = split_voices(doc(text))
+    assert out[["voice", "text"]].values.tolist() == [
+        ["narration", 'Li said "we will never'],
+        ["ambassador_quote", "Fine,"],
+        ["narration", "Li said."],
+    ]
+    assert_covers(text, out)
+
+
+def test_speaker_aliases():
+    text = '"We oppose it," the top diplomat said.'
+    assert quotes_of(split_voices(doc(text)))[0][:2] == ("other_quote", "We oppose it,")
+    for aliases in (["the top diplomat"], {"Li Wei": ["the top diplomat"]}):
+        assert quotes_of(split_voices(doc(text), speaker_aliases=aliases)) == [
+            ("ambassador_quote", "We oppose it,", "Li Wei")]
+    assert quotes_of(split_voices(doc(text), speaker_aliases={"Someone Else": ["the top diplomat"]}))[0][0] \
+        == "other_quote"
+
+
+def test_captions_and_byline():
+    text = "![](photo.jpg) |\nLi Wei speaks in Seoul. Photo by Kim |\nBy Park Ji-min\nLi spoke.\nA line |"
+    out = split_voices(doc(text))
+    assert out[["voice", "speaker", "text"]].astype(object).where(out.notna(), None).values.tolist() == [
+        ["caption", None, "![](photo.jpg) |"],
+        ["caption", None, "Li Wei speaks in Seoul. Photo by Kim |"],
+        ["narration", "Park Ji-min", "By Park Ji-min"],
+        ["narration", "Park Ji-min", "Li spoke."],
+        ["narration", "Park Ji-min", "A line |"],  # ends with " |" but follows no photo leftover
+    ]
+
+
+def test_speech_is_one_segment_in_the_speakers_voice():
+    text = '  Mr. President, China says "no" to blocs.\n\nWe call for restraint.  '
+    out = split_voices(doc(text, genre="speech", speaker="Zhang Jun"))
+    assert out[COLUMNS[1:]].values.tolist() == [
+        [0, 2, len(text) - 2, "speech", "Zhang Jun", text.strip()]]
+
+
+def test_several_documents_and_empty_text():
+    docs = pd.concat([doc('"A," Li said.', doc_id="a"), doc("   ", doc_id="b"),
+                      doc("Speech.", genre="statement", doc_id="c")], ignore_index=True)
+    out = split_voices(docs)
+    assert out[["doc_id", "segment_id", "voice"]].values.tolist() == [
+        ["a", 0, "ambassador_quote"], ["a", 1, "narration"], ["c", 0, "speech"]]
+
+
+def test_no_documents_gives_empty_frame_with_columns():
+    out = split_voices(doc("x").iloc[0:0])
+    assert list(out.columns) == COLUMNS and len(out) == 0
+
+
+# ------------------------------------------------------------------ bad input
+
+
+def test_not_a_frame():
+    with pytest.raises(ValueError, match="docs must be a pandas DataFrame"):
+        split_voices("a text")
+
+
+def test_missing_columns_named():
+    with pytest.raises(ValueError, match="lacks the column\\(s\\) 'speaker', 'genre'"):
+        split_voices(pd.DataFrame({"doc_id": ["a"], "text": ["x"]}))
+
+
+def test_na_text_names_the_doc_id():
+    docs = pd.concat([doc("Fine.", doc_id="ok"), doc(None, doc_id="empty")], ignore_index=True)
+    with pytest.raises(ValueError, match="text is missing \\(NA\\) for doc_id 'empty'"):
+        split_voices(docs)
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("the envoy", "must be a list of aliases or a mapping"),
+    ([3], "every alias must be a non-empty string"),
+    ({"Li Wei": [""]}, "every alias must be a non-empty string"),
+])
+def test_bad_speaker_aliases(bad, message):
+    with pytest.raises(ValueError, match=message):
+        split_voices(doc("x"), speaker_aliases=bad)
