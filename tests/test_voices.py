@@ -354,3 +354,19 @@ def test_na_text_names_the_doc_id():
 def test_bad_speaker_aliases(bad, message):
     with pytest.raises(ValueError, match=message):
         split_voices(doc("x"), speaker_aliases=bad)
+
+
+def test_participle_after_a_used_attribution_keeps_its_subject():
+    text = '"We disagree," Li said, adding that the plan is "dead."'
+    assert quotes_of(split_voices(doc(text))) == [
+        ("ambassador_quote", "We disagree,", "Li Wei"),
+        ("ambassador_quote", "dead.", "Li Wei"),
+    ]
+
+
+def test_quote_ending_with_a_period_takes_no_postposed_attribution():
+    text = 'Li arrived.\n"We are ready," Li said. "We will talk." Kim said the talks had failed.'
+    assert quotes_of(split_voices(doc(text))) == [
+        ("ambassador_quote", "We are ready,", "Li Wei"),
+        ("ambassador_quote", "We will talk.", "Li Wei"),
+    ]

@@ -32,12 +32,14 @@ pronoun                "he" / "she" stands for the nearest preceding person ment
 postposed attribution  right after the closing mark: ``," Xing said``, ``," he said``,
                        ``," the envoy explained``, ``," said Xing``. The subject may also be a
                        capitalised name or "the/a ..." noun phrase of someone else (then the
-                       quote is another person's: named, or <NA>).
+                       quote is another person's: named, or <NA>). A quote that ends with a
+                       period inside the marks has ended its sentence: no postposed attribution.
 preposed attribution   a speech verb (said, noted, explained, added, stressed, underlined,
                        told, called, calling, described, dismissed, expressed ...; see
                        ``SPEECH_VERBS``) earlier in the quote's sentence, after any
                        attribution already used by a postposed quote; its subject is the
-                       nearest person mention or pronoun before the verb in that stretch.
+                       nearest person mention or pronoun before the verb in that stretch (for
+                       a participle, "adding", "calling", anywhere earlier in the sentence).
 continuation           a quote with no attribution of its own continues the previous quote's
                        speaker when, in the same paragraph, only the previous quote's
                        attribution lies between them (``"A," he said, "B."``) or it opens the
@@ -452,11 +454,12 @@ def _attribute(masked: str, paragraphs, quotes: list[_Quote], aliases) -> None:
     for k, q in enumerate(quotes):
         sentence = sentence_of(q.open)
         sent_start = sent_starts[sentence] if sentence >= 0 else paragraphs[q.paragraph][0]
-        m = postposed.match(masked, q.close + 1, paragraphs[q.paragraph][1])
+        closes_sentence = masked[q.close - 1] == "."  # "... peace." Kim said ...: a new sentence
+        m = None if closes_sentence else postposed.match(masked, q.close + 1, paragraphs[q.paragraph][1])
         if m:
             q.attributed_until = m.end()
             q.speaker = _postposed_speaker(m, mention_person)
-        elif (found := _preposed_speaker(masked, max(sent_start, used_until, paragraphs[q.paragraph][0]),
+        elif (found := _preposed_speaker(masked, max(sent_start, paragraphs[q.paragraph][0]), used_until,
                                          q.open, mentions, starts))[0]:
             q.speaker = found[1]
         else:
@@ -476,14 +479,24 @@ def _postposed_speaker(m: re.Match, mention_person) -> str | None:
     return None
 
 
-def _preposed_speaker(masked: str, start: int, end: int, mentions, starts) -> tuple[bool, str | None]:
-    """(found, person) from the last speech verb in masked[start:end] and its subject before it."""
+def _preposed_speaker(masked: str, sent_start: int, used_until: int, end: int, mentions, starts
+                      ) -> tuple[bool, str | None]:
+    """(found, person) from the last speech verb of the quote's sentence before ``end``.
+
+    Only the stretch after an attribution already used by a postposed quote counts.
+    The verb's subject is the nearest person mention or pronoun before it in that
+    stretch; a participle ("adding", "calling") with none there takes the nearest
+    one earlier in the sentence (``"...," he said, adding that it is "dead."``).
+    """
+    start = max(sent_start, used_until)
     verbs = list(_VERB_RE.finditer(masked, start, end))
     if not verbs:
         return False, None
     verb = verbs[-1]
-    lo = bisect.bisect_left(starts, start)
     hi = bisect.bisect_left(starts, verb.start())
+    lo = bisect.bisect_left(starts, start)
+    if hi <= lo and verb.group().lower().endswith("ing"):
+        lo = bisect.bisect_left(starts, sent_start)
     if hi <= lo:
         return True, None  # a speech verb, but no person before it: someone we cannot name
     return True, _resolve(mentions, hi - 1)
