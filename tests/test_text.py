@@ -239,3 +239,31 @@ def test_tokenize_rejects_non_strings(bad):
 def test_tokens_rejects_non_frames():
     with pytest.raises(ValueError, match="docs must be a pandas DataFrame"):
         tokens("a text")
+
+
+# ------------------------------------------------------------------ real UN General Debate statements
+
+
+@pytest.mark.needs_data
+def test_ungdc_passages(data_dir):
+    folder = data_dir / "ungdc" / "TXT" / "Session 75 - 2020"
+    lao = folder / "LAO_75_2020.txt"
+    chn = folder / "CHN_75_2020.txt"
+    if not (lao.is_file() and chn.is_file()):
+        pytest.skip(f"{lao} or {chn} is missing")
+    lao_s = sents(lao.read_text(encoding="utf-8"))
+    # Read in the file: "Mr." and "H.E." inside sentences, a salutation line of its own.
+    assert lao_s[0] == "Mr. President,"
+    assert lao_s[1].startswith("At the outset, on behalf of the Delegation of the Lao PDR, I would like to "
+                               "congratulate you, Mr. Volkan Bozkir, on your election")
+    assert ("Let me also commend your predecessor, H.E. Tijjani Muhammad-Bande, for his successful presidency "
+            "of the 74th Session of the UNGA, amid the advert impact of the COVID-19 pandemic on the ongoing "
+            "work of the UN.") in lao_s
+    chn_s = sents(chn.read_text(encoding="utf-8"))
+    assert chn_s[:4] == [
+        "Mr. President,",
+        "Colleagues,",
+        "This year marks the 75th anniversary of the victory in the World Anti- Fascist War and the founding "
+        "of the United Nations (UN).",
+        "Yesterday, the high-level meeting to commemorate the 75th anniversary of the UN was held.",
+    ]
