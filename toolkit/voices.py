@@ -443,12 +443,12 @@ def _attribute(masked: str, paragraphs, quotes: list[_Quote], aliases) -> None:
     def sentence_of(pos: int) -> int:
         return bisect.bisect_right(sent_starts, pos) - 1
 
-    def mention_person(pos: int, end: int) -> tuple[bool, str | None]:
-        """(found, person) of the mention starting at ``pos``."""
+    def mention_person(pos: int, end: int) -> str | None:
+        """The person of the name or pronoun at masked[pos:end] (a subject of a postposed attribution)."""
         i = bisect.bisect_left(starts, pos)
-        if i < len(mentions) and mentions[i].start == pos and mentions[i].end == end:
-            return True, _resolve(mentions, i)
-        return False, None
+        if i < len(mentions) and mentions[i].start == pos:
+            return _resolve(mentions, i)
+        return person.get(masked[pos:end])
 
     used_until = -1  # end of the last postposed attribution
     for k, q in enumerate(quotes):
@@ -472,7 +472,7 @@ def _postposed_speaker(m: re.Match, mention_person) -> str | None:
     for prefix in ("", "inv_"):
         if m.group(prefix + "known") is not None or m.group(prefix + "pron") is not None:
             group = prefix + ("known" if m.group(prefix + "known") is not None else "pron")
-            return mention_person(m.start(group), m.end(group))[1]
+            return mention_person(m.start(group), m.end(group))
         other = m.group(prefix + "other")
         if other is not None:
             return other if other[:1].isupper() and not re.match(r"(?:The|An?)\s", other) else None
