@@ -48,6 +48,7 @@ from toolkit.schema import DOC_COLUMNS, as_docs
 
 __all__ = [
     "DATASETS",
+    "POST_CORRECTIONS",
     "POST_ROLE_RULES",
     "available",
     "detokenize",
@@ -336,13 +337,22 @@ POST_ROLE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # 4. foreign ministers, with other portfolios or not, including deputies and typos
         (r"\bforei?gn\b|\bexternal (?:affairs|relations)\b|\binternational (?:affairs|relations)\b"
          r"|\brelations with states\b|\bsecretary of state\b", "foreign_minister"),
-        # 5. deputies of heads, with no foreign-affairs portfolio: counted with heads
-        (r"\bvice[- ]?president\b|\bdeputy prime minister\b|\bvice[- ]chancellor\b",
-         "head_of_state_or_government"),
+        # 5. deputies of heads with no foreign-affairs portfolio fall through to "other":
+        #    a deputy is not the head of state or government (their ``post`` keeps the detail)
     )
 )
 
 _SPACES = re.compile(r"\s+")
+
+#: Known errors of ``Speakers_by_session.xlsx``, corrected on loading: doc_id -> (post, evidence).
+#: The post as given upstream is kept in ``post_upstream``.
+POST_CORRECTIONS: dict[str, tuple[str, str]] = {
+    "UNGDC_CHN_56_2001": (
+        "Minister for Foreign Affairs",
+        "Tang Jiaxuan was China's Minister for Foreign Affairs from 1998 to 2003; the table says "
+        "'UN Representative'.",
+    ),
+}
 
 
 def post_to_role(post: str | None) -> str:
@@ -376,8 +386,9 @@ def post_to_role(post: str | None) -> str:
     Deputy Prime Minister (and) Minister for         foreign_minister (the portfolio
     Foreign Affairs, Vice-President and Minister     they hold)
     for Foreign Affairs
-    Vice-President, Deputy Prime Minister alone      head_of_state_or_government (the
-                                                     office they deputise for)
+    Vice-President, Deputy Prime Minister alone      other: a deputy is not the head of
+                                                     state or government; filter on
+                                                     ``post`` to group them otherwise
     other ministers, "Minister of State",            other
     "Chairman", "Not indicated", missing, empty
     ===============================================  ================================
@@ -431,7 +442,7 @@ SPEAKER_ISO_FIXES: dict[str, str] = {
     "EC": "EU",     # "European Council" rows of the European Union's speeches
 }
 
-_UNGDC_COLUMNS = ("session", "post", "country_name", "file")
+_UNGDC_COLUMNS = ("session", "post", "post_upstream", "country_name", "file")
 
 
 def _is_archive(path: Path) -> bool:
@@ -591,7 +602,9 @@ def load_ungdc(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
           ``licence`` (string): ``"CC0-1.0"``;
         - ``session`` (Int64): the General Assembly session;
         - ``post`` (string): the speaker's post as upstream (whitespace
-          collapsed), <NA> when unknown;
+          collapsed), <NA> when unknown, corrected where :data:`POST_CORRECTIONS`
+          lists a known error;
+        - ``post_upstream`` (string): the post exactly as the table gives it;
         - ``country_name`` (string): the country's name in the speaker table
           (stripped), <NA> when the speech has no row;
         - ``file`` (string): the file's path relative to the corpus folder.
@@ -634,6 +647,9 @@ def load_ungdc(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     has_file = speakers.set_index(key).index.isin(speeches.set_index(key).index)
     unmatched = speakers.loc[~has_file, ["country", "session", "year", "country_name"]]
 
+    docs["post_upstream"] = docs["post"]
+    for doc_id, (post, _evidence) in POST_CORRECTIONS.items():
+        docs.loc[docs["doc_id"] == doc_id, "post"] = post
     docs["role"] = [post_to_role(p) for p in docs["post"].tolist()]
     docs["venue"] = "UNGA"
     docs["date"] = pd.Series(pd.NaT, index=docs.index, dtype="datetime64[ns]")
@@ -642,7 +658,7 @@ def load_ungdc(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     docs["licence"] = UNGDC_LICENCE
     docs = docs.sort_values(["session", "file"], kind="stable")
     docs = as_docs(docs[[*DOC_COLUMNS, *_UNGDC_COLUMNS]], name="UNGDC")
-    for col in ("post", "country_name", "file"):
+    for col in ("post", "post_upstream", "country_name", "file"):
         docs[col] = docs[col].astype("string")
 
     docs.attrs["skipped"] = skipped
