@@ -21,7 +21,7 @@ from toolkit import datasets as ds
 from toolkit._validation import CorpusFormatError, DataNotFoundError
 from toolkit.schema import DOC_COLUMNS
 
-UNGDC_COLUMNS = [*DOC_COLUMNS, "session", "post", "country_name", "file"]
+UNGDC_COLUMNS = [*DOC_COLUMNS, "session", "post", "post_upstream", "country_name", "file"]
 UNSCON_COLUMNS = [*DOC_COLUMNS, "meeting", "speech_number", "n_sentences"]
 SENTENCE_COLUMNS = ["doc_id", "sentence_index", "file_id", "chunk", "text",
                     "A0", "A2", "A3", "A4", "B1", "B2", "B3", "target_country"]
