@@ -370,3 +370,8 @@ def test_quote_ending_with_a_period_takes_no_postposed_attribution():
         ("ambassador_quote", "We are ready,", "Li Wei"),
         ("ambassador_quote", "We will talk.", "Li Wei"),
     ]
+
+
+def test_a_title_after_a_title_is_not_a_name():
+    text = 'Li spoke. He thanked Mr. President for the session.\n"Fine," he said.'
+    assert quotes_of(split_voices(doc(text))) == [("ambassador_quote", "Fine,", "Li Wei")]

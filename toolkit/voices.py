@@ -112,6 +112,7 @@ _NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}"
 _TITLED_NAME = re.compile(
     r"\b(?:" + "|".join(re.escape(t) for t in sorted(_TITLES, key=len, reverse=True)) + rf")\s+({_NAME})"
 )
+_TITLE_WORDS = frozenset(w.rstrip(".") for t in _TITLES for w in t.replace("-", " ").split())
 _BYLINE = re.compile(rf"^By\s+({_NAME})\s*$")
 _IMAGE_LEFTOVER = re.compile(r"^!\[[^\]]*\]\([^)]*\)\s*\|?$")
 _CAPTION_END = re.compile(r"\s\|$")
@@ -397,6 +398,8 @@ def _persons(masked: str, aliases: tuple[str, ...]) -> dict[str, str]:
         name = m.group(1)
         words = name.split()
         forms = [name, words[0], words[-1]]
+        if any(w in _TITLE_WORDS for w in words):
+            continue  # "Mr. President", "Madam Chair ...": a form of address, not a name
         if any(person.get(f) == _SPEAKER for f in forms):
             continue  # "Ambassador Xing": the speaker, already known
         for form in forms:
