@@ -62,7 +62,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -241,7 +241,9 @@ def _frame(rows: list[tuple]) -> pd.DataFrame:
     })
 
 
-def _aliases_lookup(speaker_aliases):
+def _aliases_lookup(
+    speaker_aliases: Mapping[str, Iterable[str]] | Iterable[str] | None,
+) -> Callable[[str | None], tuple[str, ...]]:
     """Return a function speaker -> extra aliases, after checking ``speaker_aliases``."""
     if speaker_aliases is None:
         return lambda speaker: ()
@@ -257,7 +259,7 @@ def _aliases_lookup(speaker_aliases):
     return lambda speaker: common
 
 
-def _check_alias_list(values) -> tuple[str, ...]:
+def _check_alias_list(values: Iterable[str] | str) -> tuple[str, ...]:
     if isinstance(values, str):
         values = [values]
     values = tuple(values)
