@@ -1,13 +1,23 @@
 """toolkit: comparative discourse analysis of diplomatic statements.
 
-``import toolkit as tk`` is all a notebook needs: the pipeline reads
-corpus -> voices and sentences -> tokens -> counts and keyness -> hedging and
-topics -> plots, and each stage's public functions are re-exported here.
+``import toolkit as tk`` is all a notebook needs. The package is laid out as
+the pipeline runs, one module per stage:
+
+- :mod:`toolkit.schema`: the docs frame (one row per document) and its columns;
+- :mod:`toolkit.corpus`: reading statements, the interview, the corpus fingerprint;
+- :mod:`toolkit.datasets`: the UN corpora (UNGDC, UNSCon) and the comparison corpus;
+- :mod:`toolkit.voices`: an interview split into the ambassador's words and the rest;
+- :mod:`toolkit.text`: sentences and tokens with character offsets;
+- :mod:`toolkit.plots` and :mod:`toolkit.figures`: charts and the figures job.
 """
 
 from toolkit._validation import CorpusFormatError, DataNotFoundError
 from toolkit.corpus import INTERVIEW_ID, corpus_fingerprint, load_interview, read_corpus
+from toolkit.datasets import load_comparison_corpus, load_ungdc, load_unscon, unscon_sentences
+from toolkit.plots import OKABE_ITO, plot_bar
 from toolkit.schema import DOC_COLUMNS, GENRES, ROLES, as_docs
+from toolkit.text import STOP_WORDS, split_sentences, token_spans, tokenize, tokens
+from toolkit.voices import split_voices
 
 __version__ = "0.1.0"
 
@@ -15,4 +25,7 @@ __all__ = [
     "CorpusFormatError", "DataNotFoundError",
     "DOC_COLUMNS", "GENRES", "ROLES", "as_docs",
     "INTERVIEW_ID", "read_corpus", "load_interview", "corpus_fingerprint",
+    "load_comparison_corpus", "load_ungdc", "load_unscon", "unscon_sentences",
+    "split_voices", "split_sentences", "tokenize", "token_spans", "tokens", "STOP_WORDS",
+    "OKABE_ITO", "plot_bar",
 ]

@@ -56,6 +56,14 @@ def _interview_voices(docs: pd.DataFrame):
     return table, ax.figure
 
 
+_SELECTION_NAMES = {
+    "interview": "Interview",
+    "unscon": "UNSC (UNSCon)",
+    "ungdc_permanent_representative": "UNGA, perm. representatives",
+    "ungdc_reference_since_2000": "UNGA, CHN/JPN/KOR/USA 2000-",
+}
+
+
 def _corpus_composition(docs: pd.DataFrame):
     from toolkit.plots import plot_bar
     from toolkit.text import tokenize
@@ -68,7 +76,8 @@ def _corpus_composition(docs: pd.DataFrame):
         .reset_index()
         .sort_values(["documents", "selection", "role"], ascending=[False, True, True], ignore_index=True)
     )
-    table["group"] = table["selection"] + " / " + table["role"].astype(str)
+    names = table["selection"].map(_SELECTION_NAMES).fillna(table["selection"])
+    table["group"] = names + ": " + table["role"].astype(str).str.replace("_", " ")
     ax = plot_bar(table, value="documents", label="group", xlabel="documents",
                   title="The comparison corpus by selection and role")
     return table, ax.figure

@@ -43,7 +43,8 @@ def plot_bar(
     xlabel : str, optional
         Label of the value axis, with its unit; defaults to ``value``.
     title : str, optional
-        Title of the Axes.
+        Title: of the figure when the function creates it (so that it spans the
+        labels too), else of the given Axes.
     annotate : bool, default True
         Write each bar's value at its end.
 
@@ -67,16 +68,21 @@ def plot_bar(
     check_columns(frame, [value, label], name="frame")
     if frame.empty:
         raise ValueError("frame is empty; there is nothing to plot.")
-    if ax is None:
+    created = ax is None
+    if created:
         import matplotlib.pyplot as plt
 
-        _, ax = plt.subplots(figsize=(6.5, 0.45 * len(frame) + 1.2), layout="constrained")
+        longest = int(frame[label].astype(str).str.len().max())
+        width = 4.5 + 0.075 * longest  # room for the labels beside 4.5 inches of bars
+        _, ax = plt.subplots(figsize=(width, 0.45 * len(frame) + 1.2), layout="constrained")
     positions = list(range(len(frame)))[::-1]
     values = frame[value].to_numpy(dtype=float)
     ax.barh(positions, values, color=OKABE_ITO[0], height=0.7)
     ax.set_yticks(positions, frame[label].astype(str).tolist())
     ax.set_xlabel(xlabel or value)
-    if title:
+    if title and created:  # our own figure: the title spans it, labels included
+        ax.figure.suptitle(title, x=0.01, ha="left")
+    elif title:
         ax.set_title(title, loc="left")
     if annotate:
         for pos, val in zip(positions, values):

@@ -1,0 +1,86 @@
+"""Tests of the figures job and the command line: what is made, what is listed as not made, the manifest."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import toolkit as tk
+from toolkit import cli, figures
+
+
+@pytest.fixture
+def offline(monkeypatch, tmp_path):
+    """No TOOLKIT_DATA, an empty cache, and downloads pointed at a closed local port."""
+    monkeypatch.delenv("TOOLKIT_DATA", raising=False)
+    monkeypatch.setenv("TOOLKIT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("TOOLKIT_DATAVERSE_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("TOOLKIT_UNSCON_URL", "http://127.0.0.1:9/")
+
+
+def test_without_un_corpora_the_interview_figure_is_made_and_the_rest_explained(offline, tmp_path):
+    out = tmp_path / "figs"
+    report = figures.make_figures(out, progress=None)
+    assert list(report.columns) == ["figure", "status", "files", "reason"]
+    status = dict(zip(report["figure"], report["status"]))
+    assert status == {"interview_voices": "made", "corpus_composition": "not made"}
+    reason = report.set_index("figure").loc["corpus_composition", "reason"]
+    assert "TOOLKIT_DATA" in reason and "10.7910/DVN/0TJX8Y" in reason
+    assert sorted(p.name for p in out.iterdir()) == [
+        "interview_voices.csv", "interview_voices.pdf", "interview_voices.png", "manifest.json"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    entry = manifest["interview_voices"]
+    assert entry["made_by"] == "toolkit.figures:_interview_voices"
+    assert entry["corpus_fingerprint"] == tk.corpus_fingerprint(tk.load_interview())
+    assert entry["seed"] == 0 and entry["documents"] == 1
+    assert {"python", "toolkit", "pandas", "matplotlib"} <= set(entry["versions"])
+
+
+def test_interview_voices_table_matches_split_voices(offline, tmp_path):
+    figures.make_figures(tmp_path, progress=None)
+    table = pd.read_csv(tmp_path / "interview_voices.csv")
+    segments = tk.split_voices(tk.load_interview())
+    words = segments.assign(n=[len(tk.tokenize(t)) for t in segments["text"]]).groupby("voice")["n"].sum()
+    assert dict(zip(table["voice"], table["words"])) == words.to_dict()
+    assert dict(zip(table["voice"], table["segments"])) == segments["voice"].value_counts().to_dict()
+    assert table["share_of_words"].sum() == pytest.approx(1.0, abs=1e-3)
+    assert table["words"].is_monotonic_decreasing
+
+
+def test_figures_are_deterministic(offline, tmp_path):
+    figures.make_figures(tmp_path / "a", progress=None)
+    figures.make_figures(tmp_path / "b", progress=None)
+    for name in ("interview_voices.csv", "interview_voices.png", "interview_voices.pdf", "manifest.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+@pytest.mark.needs_data
+def test_with_un_corpora_every_figure_is_made(data_dir, monkeypatch, tmp_path):
+    monkeypatch.setenv("TOOLKIT_DATA", str(data_dir))
+    with pytest.warns(UserWarning, match="load_ungdc skipped"):
+        report = figures.make_figures(tmp_path, progress=None)
+    assert (report["status"] == "made").all()
+    table = pd.read_csv(tmp_path / "corpus_composition.csv")
+    assert table["documents"].sum() == len(tk.load_comparison_corpus())
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert set(manifest) == {r.name for r in figures.FIGURES}
+
+
+def test_cli_figures_says_what_it_made_and_what_not(offline, tmp_path, capsys):
+    assert cli.main(["figures", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "[1/2] interview_voices: made" in out
+    assert "Made 1 of 2 figures" in out and "- corpus_composition" in out
+
+
+def test_cli_data_lists_the_corpora(offline, capsys):
+    assert cli.main(["data"]) == 0
+    out = capsys.readouterr().out
+    assert "ungdc" in out and "unscon" in out and "missing" in out
+
+
+def test_cli_rejects_unknown_command():
+    with pytest.raises(SystemExit):
+        cli.main(["nonsense"])
