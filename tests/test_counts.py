@@ -1,0 +1,199 @@
+"""Tests of toolkit.counts against independent references: scikit-learn's CountVectorizer and hand counts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.feature_extraction.text import CountVectorizer
+
+import toolkit as tk
+from toolkit.counts import count_terms, dispersion, document_term_matrix
+from toolkit.text import TOKEN_PATTERN
+
+TEXTS = [
+    "China firmly opposes the THAAD deployment. China's stance is clear, consistent and unchanged!",
+    "We hope the U.S. and China will work together; we hope for peace on the Korean Peninsula.",
+    "",
+    "Perhaps it is up to South Korea—and only South Korea—to decide. It's the Seoul-Washington alliance.",
+    "1.4 billion people, 8 percent, 2,000 years: “Shared history” and ‘values’ evolve.",
+]
+
+
+def sklearn_reference(texts, **kwargs):
+    cv = CountVectorizer(token_pattern=TOKEN_PATTERN, lowercase=True, **kwargs)
+    X = cv.fit_transform(texts)
+    return cv.get_feature_names_out().tolist(), X.toarray()
+
+
+# ------------------------------------------------------------------ the document-term matrix
+
+
+@pytest.mark.parametrize("ngram, ngram_range", [(1, (1, 1)), (2, (2, 2)), (3, (3, 3)), ((1, 3), (1, 3))])
+def test_dtm_equals_countvectorizer_with_the_same_tokenizer(ngram, ngram_range):
+    texts = TEXTS + [tk.load_interview().loc[0, "text"]]
+    dtm = document_term_matrix(texts, ngram=ngram)
+    terms, counts = sklearn_reference(texts, ngram_range=ngram_range)
+    assert dtm.terms.tolist() == terms
+    assert np.array_equal(dtm.matrix.toarray(), counts)
+    assert dtm.matrix.dtype == np.int64
+
+
+def test_dtm_totals_count_every_ngram_position_before_pruning():
+    dtm = document_term_matrix(["a b c d", "a", ""], ngram=(1, 2), stop_words=["a"])
+    # doc 0: 4 words + 3 bigrams; doc 1: 1 word + 0 bigrams; doc 2: nothing
+    assert dtm.totals.tolist() == [7, 1, 0]
+    assert dtm.terms.tolist() == ["b", "b c", "c", "c d", "d"]  # "a" and "a b" are gone
+
+
+def test_dtm_ids_vocabulary_and_pruning():
+    docs = pd.DataFrame({"doc_id": ["x", "y", "z"], "text": ["a a b", "a c", "a b d"]})
+    dtm = document_term_matrix(docs)
+    assert dtm.doc_ids.tolist() == ["x", "y", "z"]
+    assert dtm.vocabulary == {"a": 0, "b": 1, "c": 2, "d": 3}
+    assert document_term_matrix(docs, min_count=2).terms.tolist() == ["a", "b"]
+    assert document_term_matrix(docs, min_docs=2).terms.tolist() == ["a", "b"]
+    assert document_term_matrix(docs, max_docs=2).terms.tolist() == ["b", "c", "d"]
+    assert document_term_matrix(docs, max_docs=0.5).terms.tolist() == ["c", "d"]
+    fixed = document_term_matrix(docs, vocabulary=["d", "a", "zzz"])
+    assert fixed.terms.tolist() == ["d", "a", "zzz"]
+    assert fixed.matrix.toarray().tolist() == [[0, 2, 0], [0, 1, 0], [1, 1, 0]]
+    assert fixed.totals.tolist() == [3, 2, 3]
+
+
+def test_dtm_lowercase_false_keeps_case():
+    assert document_term_matrix(["China china"], lowercase=False).terms.tolist() == ["China", "china"]
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"ngram": 4}, r"ngram=4 is invalid"),
+        ({"ngram": (2, 1)}, r"ngram=\(2, 1\) is invalid"),
+        ({"min_count": 0}, r"min_count=0 is invalid"),
+        ({"min_docs": 1.5}, r"min_docs=1.5 is invalid"),
+        ({"max_docs": "all"}, r"max_docs='all' is invalid"),
+        ({"stop_words": "french"}, r"stop_words='french' is invalid"),
+        ({"min_count": 100}, r"After pruning, no terms remain\. Try a lower min_count"),
+        ({"vocabulary": ["a", "a"]}, r"vocabulary has duplicated terms"),
+    ],
+)
+def test_dtm_bad_options(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        document_term_matrix(["a b", "a"], **kwargs)
+
+
+def test_dtm_bad_docs():
+    with pytest.raises(ValueError, match="docs must be a docs frame or a sequence of str, got str"):
+        document_term_matrix("just a string")
+    with pytest.raises(ValueError, match=r"docs\[1\] is a int"):
+        document_term_matrix(["a", 3])
+    with pytest.raises(ValueError, match="the text of doc_id 'b' is missing"):
+        document_term_matrix(pd.DataFrame({"doc_id": ["a", "b"], "text": ["x", None]}))
+
+
+# ------------------------------------------------------------------ count_terms
+
+
+def test_count_terms_by_hand():
+    docs = pd.DataFrame({
+        "doc_id": ["d1", "d2", "d3", "d4"],
+        "text": ["We firmly oppose it. We oppose.", "We hope.", "Hope, hope and hope!", ""],
+        "speaker": ["Xing", "Xing", "Kim", "Kim"],
+    })
+    table = count_terms(docs, by="speaker")
+    assert list(table.columns) == ["group", "term", "n", "rate_per_10k", "doc_freq", "rank"]
+    assert [str(t) for t in table.dtypes] == ["string", "string", "int64", "float64", "int64", "int64"]
+    rows = table.values.tolist()
+    # Kim: 4 tokens (hope x3, and); Xing: 8 tokens (we x3, oppose x2, firmly, it, hope)
+    assert rows == [
+        ["Kim", "hope", 3, 7500.0, 1, 1],
+        ["Kim", "and", 1, 2500.0, 1, 2],
+        ["Xing", "we", 3, 3750.0, 2, 1],
+        ["Xing", "oppose", 2, 2500.0, 1, 2],
+        ["Xing", "firmly", 1, 1250.0, 1, 3],
+        ["Xing", "hope", 1, 1250.0, 1, 3],
+        ["Xing", "it", 1, 1250.0, 1, 3],
+    ]
+    assert count_terms(docs, by="speaker", min_count=2)["term"].tolist() == ["hope", "we", "oppose"]
+    # stop words leave the table but stay in the denominator
+    no_stop = count_terms(docs, by="speaker", stop_words="english")
+    assert no_stop.set_index(["group", "term"]).loc[("Xing", "oppose"), "rate_per_10k"] == 2500.0
+    assert "we" not in no_stop["term"].tolist()
+
+
+def test_count_terms_one_group_several_columns_and_missing_values():
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": ["x", "x y", "y"],
+                         "country": ["CHN", "CHN", None], "year": [2014, 2016, 2016]})
+    assert count_terms(docs)["group"].unique().tolist() == ["all"]
+    groups = count_terms(docs, by=["country", "year"])["group"].unique().tolist()
+    assert groups == ["<NA> | 2016", "CHN | 2014", "CHN | 2016"]
+
+
+def test_count_terms_on_interview_voices_matches_tokenize():
+    segments = tk.split_voices(tk.load_interview())
+    table = count_terms(segments, by="voice")
+    quotes = segments[segments["voice"] == "ambassador_quote"]
+    tokens = [t for text in quotes["text"] for t in tk.tokenize(text)]
+    mine = table[table["group"] == "ambassador_quote"]
+    assert mine["n"].sum() == len(tokens)
+    assert dict(zip(mine["term"], mine["n"])) == pd.Series(tokens).value_counts().to_dict()
+    # doc_freq counts segments: "china" appears in this many of the ambassador's quotes
+    expected = sum("china" in tk.tokenize(t) for t in quotes["text"])
+    assert mine.set_index("term").loc["china", "doc_freq"] == expected
+
+
+def test_count_terms_bad_by():
+    docs = pd.DataFrame({"doc_id": ["a"], "text": ["x"]})
+    with pytest.raises(ValueError, match="docs lacks the column\\(s\\) 'speaker'"):
+        count_terms(docs, by="speaker")
+    with pytest.raises(ValueError, match=r"by=\[\] is invalid"):
+        count_terms(docs, by=[])
+
+
+# ------------------------------------------------------------------ dispersion
+
+
+def dp_brute_force(parts: list[list[str]], term: str) -> tuple[float, float]:
+    """Gries (2008) DP and Lijffijt & Gries (2012) DP_norm, written out term by term."""
+    sizes = np.array([len(p) for p in parts], dtype=float)
+    s = sizes / sizes.sum()
+    freq = np.array([p.count(term) for p in parts], dtype=float)
+    v = freq / freq.sum()
+    dp = 0.5 * np.abs(v - s).sum()
+    return dp, dp / (1 - s.min())
+
+
+def test_dispersion_hand_example():
+    # five parts of sizes 2, 2, 2, 2, 2: "a" once in every part, "b" twice in one part
+    docs = pd.DataFrame({"doc_id": list("vwxyz"), "text": ["a c", "a c", "a c", "a c", "a b"]})
+    docs.loc[4, "text"] = "a b b"
+    table = dispersion(docs).set_index("term")
+    # sizes 2,2,2,2,3 -> s = .18.., v(a) = .2 each: DP = 0.5 * (4*|.2-2/11| + |.2-3/11|)
+    s = np.array([2, 2, 2, 2, 3]) / 11
+    assert table.loc["a", "dp"] == pytest.approx(0.5 * np.abs(0.2 - s).sum())
+    # "b" only in the last part: DP = 0.5 * ((1 - 3/11) + 8/11) = 8/11
+    assert table.loc["b", "dp"] == pytest.approx(8 / 11)
+    assert table.loc["b", "dp_norm"] == pytest.approx((8 / 11) / (1 - 2 / 11))
+    assert table.loc["b", "parts"] == 1 and table.loc["a", "parts"] == 5
+
+
+def test_dispersion_matches_brute_force_on_the_interview_sentences():
+    sentences = tk.split_sentences(tk.load_interview())
+    sentences = sentences.assign(doc_id=sentences["sentence_id"].astype(str))
+    table = dispersion(sentences).set_index("term")
+    parts = [tk.tokenize(t) for t in sentences["text"]]
+    for term in ["china", "xing", "thaad", "said", "the", "kimchi", "quad"]:
+        dp, dp_norm = dp_brute_force(parts, term)
+        assert table.loc[term, "dp"] == pytest.approx(dp, abs=1e-12), term
+        assert table.loc[term, "dp_norm"] == pytest.approx(dp_norm, abs=1e-12), term
+
+
+def test_dispersion_columns_groups_and_single_part():
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": ["x y", "x", "x z"], "g": ["one", "one", "two"]})
+    table = dispersion(docs, by="g")
+    assert list(table.columns) == ["group", "term", "n", "parts", "dp", "dp_norm"]
+    two = table[table["group"] == "two"]
+    assert two["dp"].isna().all() and two["dp_norm"].isna().all()
+    one = table[table["group"] == "one"]
+    assert one["dp"].notna().all()
