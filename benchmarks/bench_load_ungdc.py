@@ -24,14 +24,13 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
 import sys
 import tarfile
 import tempfile
 import time
 from pathlib import Path
+
+from _harness import default_data, measure, print_table
 
 _CHILD = r"""
 import json, sys, time, warnings
@@ -55,41 +54,9 @@ print(json.dumps({"seconds": time.perf_counter() - start, "result": result}))
 """
 
 
-def _default_data() -> str:
-    env = os.environ.get("TOOLKIT_DATA", "").strip()
-    if env:
-        return env
-    return str(Path(__file__).resolve().parent.parent.parent / "shared" / "corpora")
-
-
-def _measure(case: str, target: Path, repeat: int) -> tuple[float, float, int]:
-    """(fastest seconds, peak RSS in MB, result) of ``case`` run ``repeat`` times, each in a new process.
-
-    ``os.wait4`` returns the resource usage of exactly the child waited for, so
-    each run's ``ru_maxrss`` is its own (``getrusage(RUSAGE_CHILDREN)`` would be the
-    maximum over every child so far).
-    """
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
-    times, peaks, result = [], [], 0
-    for _ in range(repeat):
-        proc = subprocess.Popen([sys.executable, "-c", _CHILD, case, str(target)],
-                                stdout=subprocess.PIPE, env=env, text=True)
-        assert proc.stdout is not None
-        output = proc.stdout.read()
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
-            raise SystemExit(f"case {case!r} on {target} failed with exit code {proc.returncode}")
-        out = json.loads(output.strip().splitlines()[-1])
-        times.append(out["seconds"])
-        peaks.append(usage.ru_maxrss / 1024)  # KiB on Linux
-        result = out["result"]
-    return min(times), max(peaks), result
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", default=_default_data(),
+    parser.add_argument("--data", default=default_data(),
                         help="folder holding ungdc/ (default: $TOOLKIT_DATA or ../shared/corpora)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per case; the fastest is shown")
     args = parser.parse_args(argv)
@@ -111,13 +78,9 @@ def main(argv: list[str] | None = None) -> int:
             ("load_ungdc(folder)", "load", folder),
             ("load_ungdc(.tgz)", "load", archive),
         ]
-        rows = [(label, *_measure(case, target, args.repeat)) for label, case, target in cases]
-
-    print(f"\n{'case':<38} {'wall s':>8} {'peak RSS MB':>12} {'result':>12}")
-    for label, seconds, peak, result in rows:
-        print(f"{label:<38} {seconds:>8.2f} {peak:>12.0f} {result:>12}")
-    print("\nresult: bytes read, or documents loaded. Peak RSS: ru_maxrss of each subprocess (os.wait4); "
-          f"fastest of {args.repeat} run(s).")
+        rows = [(label, *measure(_CHILD, [case, str(target)], args.repeat)) for label, case, target in cases]
+    print_table(rows, "result: bytes read, or documents loaded. Peak RSS: ru_maxrss of each subprocess "
+                f"(os.wait4); fastest of {args.repeat} run(s).")
     return 0
 
 

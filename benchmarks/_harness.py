@@ -1,0 +1,55 @@
+"""What every benchmark shares: run one case in a fresh Python process, time it, read its peak memory.
+
+Each case runs in its own subprocess so that no case warms another's memory.
+Wall time is ``time.perf_counter`` around the work inside the child (the
+interpreter's start-up and imports are not counted); peak memory is the child's
+peak resident set size, ``ru_maxrss`` of the rusage that ``os.wait4`` returns
+for exactly that child (``getrusage(RUSAGE_CHILDREN)`` would give the maximum
+over every child so far).
+
+A child script reads its case name and arguments from ``sys.argv[1:]`` and prints
+one JSON line ``{"seconds": ..., "result": ...}`` last.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_data() -> str:
+    """$TOOLKIT_DATA, else ../shared/corpora beside the project."""
+    env = os.environ.get("TOOLKIT_DATA", "").strip()
+    return env or str(ROOT.parent / "shared" / "corpora")
+
+
+def measure(child: str, args: list[str], repeat: int = 1) -> tuple[float, float, object]:
+    """(fastest seconds, largest peak RSS in MB, result) of ``child`` run ``repeat`` times."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    times, peaks, result = [], [], None
+    for _ in range(repeat):
+        proc = subprocess.Popen([sys.executable, "-c", child, *args], stdout=subprocess.PIPE, env=env, text=True)
+        assert proc.stdout is not None
+        output = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            raise SystemExit(f"case {args!r} failed with exit code {code}")
+        out = json.loads(output.strip().splitlines()[-1])
+        times.append(out["seconds"])
+        peaks.append(usage.ru_maxrss / 1024)  # KiB on Linux
+        result = out["result"]
+    return min(times), max(peaks), result
+
+
+def print_table(rows: list[tuple[str, float, float, object]], note: str) -> None:
+    """Print one line per case: label, wall seconds, peak RSS MB, result; then the note."""
+    print(f"\n{'case':<46} {'wall s':>8} {'peak RSS MB':>12} {'result':>14}")
+    for label, seconds, peak, result in rows:
+        print(f"{label:<46} {seconds:>8.2f} {peak:>12.0f} {str(result):>14}")
+    print("\n" + note)
