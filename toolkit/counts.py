@@ -19,6 +19,7 @@ journalist's narration (``by="voice"``).
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -44,8 +45,9 @@ class DocumentTermMatrix:
     ----------
     matrix : scipy.sparse.csr_matrix of int64, shape (n_documents, n_terms)
         ``matrix[i, j]`` is how often term ``j`` occurs in document ``i``.
-    terms : ndarray of str, shape (n_terms,)
-        The terms, sorted alphabetically (n-grams are words joined by one space).
+    terms : ndarray of object (str), shape (n_terms,)
+        The terms, sorted by code point as Python's ``sorted`` does (n-grams are
+        words joined by one space).
     doc_ids : ndarray of str, shape (n_documents,)
         The documents' ids, in the order of the input rows.
     totals : ndarray of int64, shape (n_documents,)
@@ -149,7 +151,7 @@ def document_term_matrix(
     terms = np.empty(n_terms, dtype=object)
     terms[list(vocab.values())] = list(vocab.keys())
     if fixed is not None:
-        return DocumentTermMatrix(matrix, terms.astype(str), np.asarray(doc_ids, dtype=object), totals)
+        return DocumentTermMatrix(matrix, terms, np.asarray(doc_ids, dtype=object), totals)
 
     keep = np.ones(n_terms, dtype=bool)
     if stops:
@@ -165,10 +167,10 @@ def document_term_matrix(
             "After pruning, no terms remain. Try a lower min_count or min_docs, a higher max_docs, "
             "or fewer stop words."
         )
-    order = order[np.argsort(terms[order].astype(str), kind="stable")]
+    order = order[np.argsort(terms[order], kind="stable")]  # Python str order, as sorted()
     matrix = matrix[:, order].tocsr()
     matrix.sort_indices()
-    return DocumentTermMatrix(matrix, terms[order].astype(str), np.asarray(doc_ids, dtype=object), totals)
+    return DocumentTermMatrix(matrix, terms[order], np.asarray(doc_ids, dtype=object), totals)
 
 
 def count_terms(
@@ -359,20 +361,22 @@ def _count_words(texts: list[str], vocab: dict[str, int], lowercase: bool,
     """
     chunk_ids: dict[str, int] = defaultdict()
     chunk_ids.default_factory = chunk_ids.__len__
-    indptr = [0]
-    indices: list[int] = []
-    values: list[int] = []
+    # array('i') keeps 4 bytes an entry; a list would also keep an int object for each
+    indptr = array("q", [0])
+    indices = array("i")
+    values = array("i")
     for text in texts:
         chunks = Counter(text.split())
         indices.extend(map(chunk_ids.__getitem__, chunks.keys()))
         values.extend(chunks.values())
         indptr.append(len(indices))
     by_chunk = sp.csr_matrix(
-        (np.asarray(values, dtype=np.int64), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
+        (np.frombuffer(values, dtype=np.int32), np.frombuffer(indices, dtype=np.int32),
+         np.frombuffer(indptr, dtype=np.int64)),
         shape=(len(texts), len(chunk_ids)),
     )
-    t_indptr = [0]
-    t_indices: list[int] = []
+    t_indptr = array("q", [0])
+    t_indices = array("i")
     tokens_per_chunk = np.zeros(len(chunk_ids), dtype=np.int64)
     for c, chunk in enumerate(chunk_ids.keys()):
         tokens = _TOKEN_RE.findall(chunk.lower() if lowercase else chunk)
@@ -383,11 +387,13 @@ def _count_words(texts: list[str], vocab: dict[str, int], lowercase: bool,
         t_indptr.append(len(t_indices))
     n_terms = len(vocab)
     chunk_terms = sp.csr_matrix(
-        (np.ones(len(t_indices), dtype=np.int64), np.asarray(t_indices, dtype=np.int64), np.asarray(t_indptr)),
+        (np.ones(len(t_indices), dtype=np.int32), np.frombuffer(t_indices, dtype=np.int32),
+         np.frombuffer(t_indptr, dtype=np.int64)),
         shape=(len(chunk_ids), n_terms),
     )
     matrix = (by_chunk @ chunk_terms).tocsr()
     matrix.sum_duplicates()
+    matrix.data = matrix.data.astype(np.int64)
     totals = by_chunk @ tokens_per_chunk
     return matrix, np.asarray(totals, dtype=np.int64)
 
@@ -396,8 +402,8 @@ def _count_ngrams(texts: list[str], vocab: dict[str, int], lowercase: bool, orde
                   *, restrict: bool) -> tuple[sp.csr_matrix, np.ndarray]:
     """N-gram counts: tokenize each text, count its n-grams of every order."""
     indptr = np.zeros(len(texts) + 1, dtype=np.int64)
-    indices: list[int] = []
-    values: list[int] = []
+    indices = array("q")
+    values = array("q")
     totals = np.zeros(len(texts), dtype=np.int64)
     for i, text in enumerate(texts):
         tokens = _TOKEN_RE.findall(text.lower() if lowercase else text)
@@ -411,7 +417,7 @@ def _count_ngrams(texts: list[str], vocab: dict[str, int], lowercase: bool, orde
         values.extend(counts.values())
         indptr[i + 1] = len(indices)
     matrix = sp.csr_matrix(
-        (np.asarray(values, dtype=np.int64), np.asarray(indices, dtype=np.int64), indptr),
+        (np.array(values, dtype=np.int64), np.array(indices, dtype=np.int64), indptr),
         shape=(len(texts), len(vocab)),
     )
     return matrix, totals
