@@ -68,16 +68,17 @@ _CLITIC = rf"(?<={_ALNUM}){_APOS}[sS](?!{_ALNUM})"
 def _word_start(n: int) -> str:
     """Lookbehinds, placed after the first ``n`` characters of a word, that its start is a token start.
 
-    Not after a letter or digit; not after a letter or digit and an apostrophe (the
-    word would be joined, or be the clitic's s); not after a letter or digit and a
-    hyphen or period (joined), unless that letter is the s of a clitic ("it's-a");
-    not after a digit and a comma when three digits follow (a digit group, "1,000").
+    Not after a letter or digit; not after a letter or digit and a hyphen or period
+    (joined), nor after a letter or digit and an apostrophe (joined, or the s of a
+    clitic), unless that letter is itself the s of a clitic ("it's-a", "it's'a": a
+    clitic is never joined); not after a digit and a comma when three digits follow
+    (a digit group, "1,000").
     """
     back = f".{{{n}}}" if n else ""
     return (
         rf"(?<!{_ALNUM}{back})"
-        rf"(?<!{_ALNUM}{_APOS}{back})"
         rf"(?:(?<!{_ALNUM}[-‐.]{back})|(?<={_ALNUM}{_APOS}[sS][-‐.]{back}))"
+        rf"(?:(?<!{_ALNUM}{_APOS}{back})|(?<={_ALNUM}{_APOS}[sS]{_APOS}(?![sS](?!{_ALNUM})){back}))"
         rf"(?<!\d,(?=\d{{3}}){back})"
     )
 
