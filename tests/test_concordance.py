@@ -417,3 +417,22 @@ def test_collocations_bad_node():
         collocations(COLLOC_DOCS, re.compile("oppose"))
     with pytest.raises(ValueError, match="node=''"):
         collocations(COLLOC_DOCS, "")
+
+
+def test_dense_and_sparse_contexts_agree(monkeypatch):
+    """kwic tokenizes a text with many hits once, else each hit's neighbourhood: same contexts."""
+    import toolkit.concordance as conc
+
+    rng = random.Random(11)
+    alphabet = list("abs") + ["S", "1", "0", "'", "’", "-", ".", ",", " ", " ", "_", "\n"]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60))) for _ in range(300)]
+    docs = pd.DataFrame({"doc_id": [str(i) for i in range(len(texts))], "text": texts})
+    patterns = [("a", False), ("s*", False), ("b", False), (r"[a-z]", True), (r"S\.", True), (r"'", True)]
+    for pattern, regex in patterns:
+        for window in (1, 3):
+            monkeypatch.setattr(conc, "_DENSE", 0.0)  # never dense
+            sparse = kwic(docs, pattern, regex=regex, window=window)
+            monkeypatch.setattr(conc, "_DENSE", float("inf"))  # always dense
+            dense = kwic(docs, pattern, regex=regex, window=window)
+            pd.testing.assert_frame_equal(sparse, dense)
+            assert len(dense) > 0
