@@ -436,3 +436,28 @@ def test_dense_and_sparse_contexts_agree(monkeypatch):
             dense = kwic(docs, pattern, regex=regex, window=window)
             pd.testing.assert_frame_equal(sparse, dense)
             assert len(dense) > 0
+
+
+def test_case_insensitive_offsets_when_lower_changes_length():
+    # "İ".lower() is two characters: offsets must still refer to the text as written
+    text = "İstanbul and China; CHINA's view"
+    assert len(text.lower()) != len(text)
+    out = kwic(text, "china", window=1)
+    assert out[["start", "end", "match", "left"]].values.tolist() == [
+        [13, 18, "China", "and"], [20, 25, "CHINA", "China;"]]
+
+
+def test_lower_cased_scan_equals_ignorecase_scan():
+    """The fast path (lower-cased text) finds what re.IGNORECASE finds on the text."""
+    from toolkit.concordance import _compile
+
+    rng = random.Random(5)
+    alphabet = list("abAB") + ["s", "S", "1", "'", "’", "-", ".", " ", "\n"]
+    for pattern in ("ab", "Ba*", "a's", "ab ba", ["a", "b-a", "A.B"]):
+        matcher = _compile(pattern, regex=False, case_sensitive=False)
+        assert matcher.lower and matcher.fallback.flags & re.IGNORECASE
+        for _ in range(300):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30)))
+            fast = [m.span() for m in matcher.regex.finditer(text.lower())]
+            slow = [m.span() for m in matcher.fallback.finditer(text)]
+            assert fast == slow, (pattern, text)

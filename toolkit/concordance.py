@@ -24,6 +24,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import islice
 
 import numpy as np
@@ -84,8 +85,6 @@ def _word_start(n: int) -> str:
     )
 
 
-
-
 def _pattern_regex(text: str, argument: str) -> str:
     """The regular expression of one word or phrase, anchored on token boundaries.
 
@@ -128,8 +127,33 @@ def _pattern_regex(text: str, argument: str) -> str:
     return "".join(parts)
 
 
-def _compile(pattern: object, *, regex: bool, case_sensitive: bool, argument: str = "pattern") -> re.Pattern:
-    """One compiled regular expression for a kwic/collocations pattern, after checking it."""
+@dataclass(frozen=True)
+class _Matcher:
+    """A compiled pattern and how to run it: on the text, or on the lower-cased text.
+
+    Words and phrases that ignore case are matched against ``text.lower()`` (as
+    :func:`toolkit.tokenize` lower-cases) with a case-sensitive expression: about 2.5
+    times faster than ``re.IGNORECASE``, whose scan cannot skip ahead to the first
+    letter. A text whose length ``lower()`` changes (rare letters such as "İ") is
+    matched with ``fallback`` (``re.IGNORECASE``), so offsets always refer to the text.
+    """
+
+    regex: re.Pattern
+    lower: bool = False
+    fallback: re.Pattern | None = None
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """The (start, end) of each non-empty match in ``text``, in text order."""
+        rx, target = self.regex, text
+        if self.lower:
+            target = text.lower()
+            if len(target) != len(text):
+                rx, target = self.fallback, text
+        return [m.span() for m in rx.finditer(target) if m.end() > m.start()]
+
+
+def _compile(pattern: object, *, regex: bool, case_sensitive: bool, argument: str = "pattern") -> _Matcher:
+    """The matcher of a kwic/collocations pattern (one compiled expression), after checking it."""
     if isinstance(regex, bool) is False:
         raise ValueError(f"regex={regex!r} is invalid; must be True or False.")
     if isinstance(case_sensitive, bool) is False:
@@ -138,13 +162,13 @@ def _compile(pattern: object, *, regex: bool, case_sensitive: bool, argument: st
     if isinstance(pattern, re.Pattern):
         if not pattern.pattern:
             raise ValueError(f"{argument}={pattern!r} is invalid; the regular expression is empty.")
-        return pattern
+        return _Matcher(pattern)
     if isinstance(pattern, str):
         if not pattern.strip():
             raise ValueError(f"{argument}={pattern!r} is invalid; must be a non-empty word, phrase or regular expression.")
         if regex:
             try:
-                return re.compile(pattern, flags)
+                return _Matcher(re.compile(pattern, flags))
             except re.error as err:
                 raise ValueError(f"{argument}={pattern!r} is not a valid regular expression: {err}.") from None
         words = [pattern]
@@ -165,7 +189,10 @@ def _compile(pattern: object, *, regex: bool, case_sensitive: bool, argument: st
         # letter before trying the alternatives makes a lexicon scan about 1.6 times faster.
         firsts = sorted({_TOKEN_RE.search(w).group()[0] for w in words})
         body = f"(?=[{''.join(re.escape(c) for c in firsts)}])(?:{body})"
-    return re.compile(body, flags | re.DOTALL)
+    if case_sensitive:
+        return _Matcher(re.compile(body, re.DOTALL))
+    lowered = _compile([w.lower() for w in words], regex=False, case_sensitive=True, argument=argument).regex
+    return _Matcher(lowered, lower=True, fallback=re.compile(body, re.IGNORECASE | re.DOTALL))
 
 
 def _check_window(window: object, *, minimum: int) -> int:
@@ -356,7 +383,7 @@ def kwic(
     rights: list[str] = []
     for i, text in enumerate(frame["text"].tolist()):
         text = str(text)
-        hits = [m.span() for m in rx.finditer(text) if m.end() > m.start()]
+        hits = rx.spans(text)
         if not hits:
             continue
         rows.extend([i] * len(hits))
@@ -522,7 +549,7 @@ def collocations(
     n_window = 0
     for text in frame["text"].tolist():
         text = str(text)
-        hits = [m.span() for m in rx.finditer(text) if m.end() > m.start()]
+        hits = rx.spans(text)
         if not hits:
             freq.update(_TOKEN_RE.findall(text.lower()))
             continue
