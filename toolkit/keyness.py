@@ -1,0 +1,439 @@
+"""Keyness: which terms are relatively more frequent in one set of texts than in another.
+
+:func:`keyness` compares two term-count vectors; :func:`compare_groups` counts
+the groups of a docs frame and compares each with the rest (or two named groups);
+:func:`adjust_pvalues` corrects for the many terms tested at once.
+
+Every measure starts from the same 2 x 2 table for a term, with ``a`` and ``b``
+its counts in the target and the reference, and ``Nt`` and ``Nr`` the sizes
+(tokens) of the two::
+
+                  target     reference
+    term            a            b
+    other words   Nt - a       Nr - b
+
+Expected counts are row total x column total / N (N = Nt + Nr). Scores are
+signed: positive when the term's relative frequency ``a / Nt`` is higher in the
+target than ``b / Nr`` in the reference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from toolkit._validation import check_one_of
+
+__all__ = ["MEASURES", "keyness", "compare_groups", "adjust_pvalues"]
+
+MEASURES: tuple[str, ...] = ("g2", "chi2", "log_ratio", "pct_diff", "fightin_words")
+_CORRECTIONS = {
+    "g2": ("none", "williams", "yates"),
+    "chi2": ("none", "yates"),
+    "log_ratio": ("none",),
+    "pct_diff": ("none",),
+    "fightin_words": ("none",),
+}
+_COLUMNS = ["term", "n_target", "n_reference", "measure", "score", "p_value", "log_ratio"]
+#: A zero count is replaced by this in log ratio and %DIFF (Hardie 2014).
+ZERO_COUNT = 0.5
+
+
+def keyness(
+    target: pd.Series | Mapping[str, int],
+    reference: pd.Series | Mapping[str, int],
+    *,
+    measure: str = "g2",
+    correction: str = "none",
+    prior: float | pd.Series | Mapping[str, float] = 0.01,
+    target_total: int | None = None,
+    reference_total: int | None = None,
+) -> pd.DataFrame:
+    """Compare the term counts of a target with those of a reference.
+
+    Parameters
+    ----------
+    target, reference : Series or mapping of term -> count
+        Counts (integers >= 0). Terms missing on one side count 0 there.
+    measure : {"g2", "chi2", "log_ratio", "pct_diff", "fightin_words"}, default "g2"
+        - ``g2``: log-likelihood G2 = 2 sum O ln(O/E) over the four cells of the
+          table (Dunning 1993; the full 4-cell form, not the 2-cell shortcut);
+        - ``chi2``: Pearson's chi-squared sum (O - E)^2 / E over the four cells;
+        - ``log_ratio``: Hardie's (2014) log ratio, log2((a/Nt) / (b/Nr));
+        - ``pct_diff``: Gabrielatos & Marchi's (2012) %DIFF,
+          100 (a/Nt - b/Nr) / (b/Nr);
+        - ``fightin_words``: Monroe, Colaresi & Quinn's (2008) weighted log-odds
+          ratio with an informative Dirichlet prior, as a z-score (their eq. 16
+          and 22): delta = log((a + aw) / (Nt + a0 - a - aw)) -
+          log((b + aw) / (Nr + a0 - b - aw)), var = 1/(a + aw) + 1/(b + aw),
+          score = delta / sqrt(var).
+    correction : {"none", "williams", "yates"}, default "none"
+        For ``g2``: Williams's (1976) correction divides G2 by
+        q = 1 + (N/R1 + N/R2 - 1)(N/Nt + N/Nr - 1) / (6N) (R = row totals);
+        Yates's moves each observed count 0.5 towards its expected count (never
+        past it, as scipy does). For ``chi2``: ``"yates"`` or ``"none"``. Other
+        measures take ``"none"`` only. The default is ``"none"`` so that values
+        match the published tables, tools and calculators (Rayson's, AntConc,
+        quanteda) that readers will compare with; with corpora of thousands of
+        words the corrections change G2 by a few percent at most, and Williams's
+        matters only for counts below about 5.
+    prior : float or Series/mapping of term -> pseudo-count, default 0.01
+        For ``fightin_words`` only. A float is a uniform pseudo-count ``aw`` for
+        every term, and a0 = aw x (number of terms in either side). A Series is
+        an informative prior, e.g. the counts of a background corpus holding both
+        sides: aw = its count of the term, a0 = its total. Every term of the
+        target and the reference needs a prior count above 0.
+    target_total, reference_total : int, optional
+        The sizes Nt and Nr in tokens. Default: the sum of the counts. Give them
+        when the counts are a filtered vocabulary (stop words removed, a word list)
+        so that relative frequencies stay relative to the whole text.
+
+    Returns
+    -------
+    DataFrame
+        One row per term counted on either side (terms with 0 on both sides are
+        dropped), sorted by score (descending), then term:
+
+        - ``term`` (string);
+        - ``n_target``, ``n_reference`` (int64): the counts ``a`` and ``b``;
+        - ``measure`` (string): the measure's name, with ``+williams`` or
+          ``+yates`` when corrected;
+        - ``score`` (float64): the signed statistic;
+        - ``p_value`` (float64): for ``g2`` and ``chi2`` from the chi-squared
+          distribution with 1 degree of freedom (of the corrected statistic); for
+          ``fightin_words`` two-sided from the standard normal; ``log_ratio`` and
+          ``pct_diff`` are effect sizes with no test of their own, and report the
+          p-value of the uncorrected G2 on the same table;
+        - ``log_ratio`` (float64): Hardie's log ratio, whatever the measure, with
+          zero counts replaced by 0.5 (Hardie 2014), so it is always finite.
+
+    Raises
+    ------
+    ValueError
+        An unknown measure or correction, a correction the measure does not take,
+        counts that are negative or not whole numbers (the term is named), an
+        empty side, totals below the counts' sums, or a prior that is not
+        positive.
+
+    References
+    ----------
+    Dunning (1993), Computational Linguistics 19(1). Williams (1976), Biometrika 63(1).
+    Hardie (2014), "Log Ratio: an informal introduction", CASS. Gabrielatos & Marchi
+    (2012), CADS conference. Monroe, Colaresi & Quinn (2008), Political Analysis 16(4).
+
+    Examples
+    --------
+    >>> table = keyness({"oppose": 52}, {"oppose": 57}, target_total=50_000, reference_total=75_000)
+    >>> round(float(table.loc[0, "score"]), 4), round(float(table.loc[0, "log_ratio"]), 4)
+    (2.6541, 0.4525)
+    >>> keyness({"oppose": 52}, {"oppose": 57}, measure="pct_diff",
+    ...         target_total=50_000, reference_total=75_000)["score"].round(2).tolist()
+    [36.84]
+    """
+    check_one_of("measure", measure, MEASURES)
+    check_one_of("correction", correction, ("none", "williams", "yates"))
+    if correction not in _CORRECTIONS[measure]:
+        allowed = ", ".join(repr(c) for c in _CORRECTIONS[measure])
+        raise ValueError(f"correction={correction!r} is invalid for measure={measure!r}; must be one of {allowed}.")
+    a_counts = _as_counts(target, "target")
+    b_counts = _as_counts(reference, "reference")
+    terms = a_counts.index.union(b_counts.index)
+    a = a_counts.reindex(terms, fill_value=0).to_numpy(dtype=np.int64)
+    b = b_counts.reindex(terms, fill_value=0).to_numpy(dtype=np.int64)
+    used = (a + b) > 0
+    terms, a, b = terms[used], a[used], b[used]
+    n_t = _total(target_total, a_counts, "target")
+    n_r = _total(reference_total, b_counts, "reference")
+    alpha = _prior(prior, terms) if measure == "fightin_words" else None
+    score, p_value = _score_arrays(a, b, n_t, n_r, measure=measure, correction=correction, alpha=alpha)
+    name = measure if correction == "none" else f"{measure}+{correction}"
+    out = pd.DataFrame({
+        "term": pd.array(terms.astype(str), dtype="string"),
+        "n_target": a,
+        "n_reference": b,
+        "measure": pd.array([name] * len(a), dtype="string"),
+        "score": score,
+        "p_value": p_value,
+        "log_ratio": _log_ratio(a, b, n_t, n_r),
+    })
+    return out.sort_values(["score", "term"], ascending=[False, True], ignore_index=True)
+
+
+def compare_groups(
+    docs: pd.DataFrame,
+    *,
+    by: str | Sequence[str],
+    target: str | None = None,
+    reference: str | None = None,
+    measure: str = "g2",
+    correction: str = "none",
+    prior: float | str = 0.01,
+    adjust: str | None = None,
+    ngram: int | tuple[int, int] = 1,
+    lowercase: bool = True,
+    stop_words: Any = None,
+    min_count: int = 1,
+) -> pd.DataFrame:
+    """Keyness of each group of documents against the rest, or of one group against another.
+
+    Parameters
+    ----------
+    docs : DataFrame
+        Documents or segments (``doc_id``, ``text`` and the ``by`` columns).
+    by : str or list of str
+        Column(s) whose values make the groups, as in :func:`toolkit.count_terms`.
+    target : str, optional
+        The group to compare. None: every group, each against the rest.
+    reference : str, optional
+        The group to compare ``target`` with. None: all other documents ("rest").
+    measure, correction : str
+        As in :func:`keyness`.
+    prior : float or "corpus", default 0.01
+        For ``fightin_words``: a uniform pseudo-count, or ``"corpus"`` for the
+        informative prior of Monroe et al. (2008): the counts of all documents.
+    adjust : {None, "bonferroni", "bh"}, default None
+        Correct p-values for the number of terms compared (within each comparison):
+        Bonferroni, or Benjamini & Hochberg's false discovery rate.
+    ngram, lowercase, stop_words
+        As in :func:`toolkit.count_terms`; stop words are left out of the
+        comparison but not out of the totals.
+    min_count : int, default 1
+        Compare only terms occurring at least this often in target and reference together.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`keyness` after two new ones, and one more after them:
+        ``group`` (string: the target group), ``reference`` (string: the reference
+        group, or ``"rest"``), ``term``, ``n_target``, ``n_reference``, ``measure``,
+        ``score``, ``p_value``, ``log_ratio``, and ``p_adjusted`` (float64: the
+        adjusted p-value; equal to ``p_value`` when ``adjust`` is None). Sorted by
+        group, then score (descending), then term.
+
+    Raises
+    ------
+    ValueError
+        ``target`` or ``reference`` is not a group (the groups are listed), they
+        are the same group, there is only one group, or a group has no tokens.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["we firmly oppose", "we hope"],
+    ...                      "speaker": ["Xing", "Kim"]})
+    >>> compare_groups(docs, by="speaker", target="Xing")[["group", "reference", "term", "n_target"]].values.tolist()
+    [['Xing', 'rest', 'firmly', 1], ['Xing', 'rest', 'oppose', 1], ['Xing', 'rest', 'we', 1], ['Xing', 'rest', 'hope', 0]]
+    """
+    from toolkit.counts import _group_labels, document_term_matrix
+
+    check_one_of("adjust", adjust, (None, "bonferroni", "bh"))
+    if measure == "fightin_words" and isinstance(prior, str):
+        check_one_of("prior", prior, ("corpus",))
+    labels = _group_labels(docs, by)
+    groups = sorted(set(labels.tolist()))
+    for name, value in (("target", target), ("reference", reference)):
+        if value is not None and value not in groups:
+            shown = ", ".join(repr(g) for g in groups[:20]) + (" ..." if len(groups) > 20 else "")
+            raise ValueError(f"{name}={value!r} is not a group of by={by!r}; the groups are {shown}.")
+    if reference is not None and target is None:
+        raise ValueError("reference is given without target; name the target group too.")
+    if target is not None and target == reference:
+        raise ValueError(f"target and reference are both {target!r}; compare two different groups.")
+    if len(groups) < 2:
+        raise ValueError(f"by={by!r} makes only one group ({groups[0]!r}); there is nothing to compare it with.")
+
+    dtm = document_term_matrix(docs, ngram=ngram, lowercase=lowercase, stop_words=stop_words)
+    codes = np.searchsorted(groups, labels)
+    indicator = np.zeros((len(groups), len(codes)))
+    indicator[codes, np.arange(len(codes))] = 1
+    by_group = np.asarray((dtm.matrix.T @ indicator.T).T, dtype=np.int64)  # groups x terms
+    totals = indicator @ dtm.totals
+    empty = [g for g, t in zip(groups, totals) if t == 0]
+    if empty:
+        raise ValueError(f"group(s) {', '.join(map(repr, empty[:5]))} have no tokens; drop empty documents "
+                         "or choose another by.")
+    all_counts = by_group.sum(axis=0)
+    background = pd.Series(all_counts, index=dtm.terms) if prior == "corpus" else prior
+
+    pairs = [(target, reference)] if target is not None else [(g, None) for g in groups]
+    frames = []
+    for tgt, ref in pairs:
+        i = groups.index(tgt)
+        a = by_group[i]
+        b = by_group[groups.index(ref)] if ref is not None else all_counts - a
+        n_t = int(totals[i])
+        n_r = int(totals[groups.index(ref)] if ref is not None else totals.sum() - totals[i])
+        keep = (a + b) >= max(min_count, 1)
+        table = keyness(
+            pd.Series(a[keep], index=dtm.terms[keep]), pd.Series(b[keep], index=dtm.terms[keep]),
+            measure=measure, correction=correction, prior=background,
+            target_total=n_t, reference_total=n_r,
+        )
+        table.insert(0, "reference", pd.array([ref or "rest"] * len(table), dtype="string"))
+        table.insert(0, "group", pd.array([tgt] * len(table), dtype="string"))
+        table["p_adjusted"] = table["p_value"] if adjust is None else adjust_pvalues(table["p_value"], method=adjust)
+        frames.append(table)
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values(["group", "score", "term"], ascending=[True, False, True], ignore_index=True)
+
+
+def adjust_pvalues(p: Sequence[float] | np.ndarray | pd.Series, *, method: str = "bh") -> np.ndarray:
+    """Adjust p-values for multiple comparisons.
+
+    Parameters
+    ----------
+    p : array-like of float
+        P-values in [0, 1]; NaN values stay NaN and are not counted.
+    method : {"bh", "bonferroni"}, default "bh"
+        ``"bonferroni"``: min(1, p x m). ``"bh"``: Benjamini & Hochberg (1995),
+        the step-up false discovery rate, p_(i) x m / i made monotone from the
+        largest p down.
+
+    Returns
+    -------
+    ndarray of float64
+        The adjusted p-values, in the input order.
+
+    Examples
+    --------
+    >>> adjust_pvalues([0.01, 0.04, 0.03], method="bonferroni").round(2).tolist()
+    [0.03, 0.12, 0.09]
+    >>> adjust_pvalues([0.01, 0.04, 0.03], method="bh").round(2).tolist()
+    [0.03, 0.04, 0.04]
+    """
+    check_one_of("method", method, ("bh", "bonferroni"))
+    values = np.asarray(p, dtype=float)
+    finite = ~np.isnan(values)
+    if ((values[finite] < 0) | (values[finite] > 1)).any():
+        raise ValueError("p holds values outside [0, 1]; pass p-values.")
+    out = np.full(values.shape, np.nan)
+    q = values[finite]
+    m = len(q)
+    if m == 0:
+        return out
+    if method == "bonferroni":
+        out[finite] = np.minimum(q * m, 1.0)
+        return out
+    order = np.argsort(q)
+    ranked = q[order] * m / np.arange(1, m + 1)
+    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
+    adjusted = np.empty(m)
+    adjusted[order] = np.minimum(ranked, 1.0)
+    out[finite] = adjusted
+    return out
+
+
+# ---------------------------------------------------------------------------- the arithmetic
+
+
+def _score_arrays(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int, *, measure: str, correction: str,
+                  alpha: tuple[np.ndarray, float] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Signed scores and p-values of every term at once (vectors ``a``, ``b``; sizes ``n_t``, ``n_r``)."""
+    a = a.astype(float)
+    b = b.astype(float)
+    sign = np.sign(a * n_r - b * n_t)  # a/n_t vs b/n_r without division
+    if measure in ("g2", "chi2"):
+        stat = _two_by_two(a, b, n_t, n_r, measure=measure, correction=correction)
+        return sign * stat, stats.chi2.sf(stat, 1)
+    if measure in ("log_ratio", "pct_diff"):
+        g2 = _two_by_two(a, b, n_t, n_r, measure="g2", correction="none")
+        score = _log_ratio(a, b, n_t, n_r) if measure == "log_ratio" else _pct_diff(a, b, n_t, n_r)
+        return score, stats.chi2.sf(g2, 1)
+    # fightin_words: alpha is (per-term pseudo-counts aw, their total a0)
+    aw, a0 = alpha
+    delta = np.log((a + aw) / (n_t + a0 - a - aw)) - np.log((b + aw) / (n_r + a0 - b - aw))
+    z = delta / np.sqrt(1.0 / (a + aw) + 1.0 / (b + aw))
+    return z, 2 * stats.norm.sf(np.abs(z))
+
+
+def _two_by_two(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int, *, measure: str, correction: str) -> np.ndarray:
+    """G2 or chi-squared of the 2 x 2 tables [[a, b], [n_t - a, n_r - b]], vectorised, unsigned."""
+    n = n_t + n_r
+    observed = np.stack([a, b, n_t - a, n_r - b])
+    row1, row2 = a + b, n - a - b
+    expected = np.stack([row1 * n_t / n, row1 * n_r / n, row2 * n_t / n, row2 * n_r / n])
+    if correction == "yates":
+        diff = expected - observed
+        observed = observed + np.sign(diff) * np.minimum(0.5, np.abs(diff))
+    if measure == "chi2":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cells = np.where(expected > 0, (observed - expected) ** 2 / expected, 0.0)
+        return cells.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cells = np.where(observed > 0, observed * np.log(observed / expected), 0.0)
+    g2 = np.maximum(2.0 * cells.sum(axis=0), 0.0)
+    if correction == "williams":
+        with np.errstate(divide="ignore"):
+            q = 1.0 + (n / row1 + n / row2 - 1.0) * (n / n_t + n / n_r - 1.0) / (6.0 * n)
+        g2 = g2 / q
+    return g2
+
+
+def _rates(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int) -> tuple[np.ndarray, np.ndarray]:
+    a = np.where(a == 0, ZERO_COUNT, a).astype(float)
+    b = np.where(b == 0, ZERO_COUNT, b).astype(float)
+    return a / n_t, b / n_r
+
+
+def _log_ratio(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int) -> np.ndarray:
+    rate_t, rate_r = _rates(a, b, n_t, n_r)
+    return np.log2(rate_t / rate_r)
+
+
+def _pct_diff(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int) -> np.ndarray:
+    rate_t, rate_r = _rates(a, b, n_t, n_r)
+    return 100.0 * (rate_t - rate_r) / rate_r
+
+
+# ---------------------------------------------------------------------------- checking inputs
+
+
+def _as_counts(counts: pd.Series | Mapping[str, int], name: str) -> pd.Series:
+    if isinstance(counts, Mapping):
+        counts = pd.Series(dict(counts), dtype=float)
+    if not isinstance(counts, pd.Series):
+        raise ValueError(f"{name} must be a pandas Series or a mapping of term -> count, got "
+                         f"{type(counts).__name__}.")
+    if not counts.index.is_unique:
+        dup = counts.index[counts.index.duplicated()][0]
+        raise ValueError(f"{name} counts the term {dup!r} twice; give each term once.")
+    values = pd.to_numeric(counts, errors="coerce").astype(float)
+    bad = values.isna() | (values < 0) | (values != np.floor(values))
+    if bad.any():
+        term = values.index[bad.to_numpy()][0]
+        raise ValueError(f"{name}[{term!r}] = {counts[term]!r} is invalid; counts must be whole numbers >= 0.")
+    if values.sum() == 0:
+        raise ValueError(f"{name} is empty (no term has a count above 0); there is nothing to compare.")
+    return values.astype(np.int64)
+
+
+def _total(total: int | None, counts: pd.Series, name: str) -> int:
+    observed = int(counts.sum())
+    if total is None:
+        return observed
+    if isinstance(total, bool) or not isinstance(total, (int, np.integer)):
+        raise ValueError(f"{name}_total={total!r} is invalid; must be an integer number of tokens.")
+    if total < observed:
+        raise ValueError(f"{name}_total={total} is smaller than the sum of the {name} counts ({observed}); "
+                         "it must be the size of the whole text.")
+    return int(total)
+
+
+def _prior(prior: float | pd.Series | Mapping[str, float], terms: pd.Index) -> tuple[np.ndarray, float]:
+    """(aw for each term, a0): the Dirichlet prior's pseudo-counts and their total."""
+    if isinstance(prior, Mapping):
+        prior = pd.Series(dict(prior), dtype=float)
+    if isinstance(prior, pd.Series):
+        values = prior.reindex(terms).astype(float)
+        missing = values.isna() | (values <= 0)
+        if missing.any():
+            shown = ", ".join(repr(t) for t in terms[missing.to_numpy()][:5])
+            raise ValueError(f"prior has no count above 0 for {shown}; use a background corpus that holds "
+                             "both the target and the reference, or a uniform prior (a number).")
+        return values.to_numpy(), float(pd.to_numeric(prior).sum())
+    if isinstance(prior, bool) or not isinstance(prior, (int, float, np.integer, np.floating)) or not prior > 0:
+        raise ValueError(f"prior={prior!r} is invalid; must be a number > 0 or a Series of background counts.")
+    return np.full(len(terms), float(prior)), float(prior) * len(terms)
