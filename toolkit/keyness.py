@@ -393,7 +393,7 @@ def _pct_diff(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int) -> np.ndarray:
 
 def _as_counts(counts: pd.Series | Mapping[str, int], name: str) -> pd.Series:
     if isinstance(counts, Mapping):
-        counts = pd.Series(dict(counts), dtype=float)
+        counts = pd.Series(dict(counts), dtype=object)
     if not isinstance(counts, pd.Series):
         raise ValueError(f"{name} must be a pandas Series or a mapping of term -> count, got "
                          f"{type(counts).__name__}.")

@@ -1,0 +1,272 @@
+"""Tests of toolkit.keyness against published values, scipy and hand computations."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import toolkit as tk
+from toolkit.keyness import adjust_pvalues, compare_groups, keyness
+
+COLUMNS = ["term", "n_target", "n_reference", "measure", "score", "p_value", "log_ratio"]
+B_TARGET = Counter("b b b b b b b a a a".split())
+B_REFERENCE = Counter("a a a a a a a b b".split())
+
+
+def one_term(measure, **kwargs):
+    table = keyness({"w": 52}, {"w": 57}, measure=measure, target_total=50_000, reference_total=75_000, **kwargs)
+    return table.iloc[0]
+
+
+# ------------------------------------------------------------------ published values
+
+
+def test_published_52_in_50000_vs_57_in_75000():
+    assert one_term("g2")["score"] == pytest.approx(2.6541, abs=5e-5)
+    assert one_term("log_ratio")["score"] == pytest.approx(0.4525, abs=5e-5)
+    assert one_term("g2")["log_ratio"] == pytest.approx(0.4525, abs=5e-5)
+    assert one_term("pct_diff")["score"] == pytest.approx(36.84, abs=5e-3)
+
+
+@pytest.mark.parametrize(
+    "measure, correction, expected",
+    [("chi2", "yates", 2.632438), ("chi2", "none", 4.337160), ("g2", "none", 4.534939), ("g2", "williams", 4.200833)],
+)
+def test_published_b_example(measure, correction, expected):
+    table = keyness(B_TARGET, B_REFERENCE, measure=measure, correction=correction).set_index("term")
+    assert table.loc["b", "score"] == pytest.approx(expected, abs=5e-7)
+    assert table.loc["a", "score"] == pytest.approx(-expected, abs=5e-7)  # "a" is the reference's word
+    suffix = "" if correction == "none" else f"+{correction}"
+    assert table.loc["b", "measure"] == measure + suffix
+
+
+def test_published_fightin_words():
+    target = Counter("the quick brown fox jumps over the lazy pig".split())
+    reference = Counter("the lazy purple pig jumps over the lazier donkey".split())
+    table = keyness(target, reference, measure="fightin_words", prior=0.05).set_index("term")["score"]
+    for word in ("brown", "fox", "quick"):
+        assert table[word] == pytest.approx(0.6894227886807968, rel=1e-12)
+    for word in ("donkey", "lazier", "purple"):
+        assert table[word] == pytest.approx(-0.6894227886807968, rel=1e-12)
+    for word in ("the", "jumps", "over", "lazy", "pig"):
+        assert table[word] == pytest.approx(0.0, abs=1e-12)
+
+
+# ------------------------------------------------------------------ against scipy
+
+
+def b_table(term="b"):
+    a, b = B_TARGET[term], B_REFERENCE[term]
+    return np.array([[a, b], [10 - a, 9 - b]])
+
+
+@pytest.mark.parametrize("correction", [False, True])
+def test_chi2_and_g2_equal_scipy_chi2_contingency(correction):
+    for measure, lambda_ in (("chi2", None), ("g2", "log-likelihood")):
+        expected, p, _, _ = stats.chi2_contingency(b_table(), correction=correction, lambda_=lambda_)
+        got = keyness(B_TARGET, B_REFERENCE, measure=measure,
+                      correction="yates" if correction else "none").set_index("term").loc["b"]
+        assert got["score"] == pytest.approx(expected, rel=1e-12)
+        assert got["p_value"] == pytest.approx(p, rel=1e-9)
+
+
+def test_williams_correction_by_hand():
+    # Williams (1976): q = 1 + (N/R1 + N/R2 - 1)(N/C1 + N/C2 - 1) / (6N) for a 2 x 2 table
+    obs = b_table()
+    n = obs.sum()
+    rows, cols = obs.sum(axis=1), obs.sum(axis=0)
+    q = 1 + ((n / rows).sum() - 1) * ((n / cols).sum() - 1) / (6 * n)
+    g2, _, _, _ = stats.chi2_contingency(obs, correction=False, lambda_="log-likelihood")
+    got = keyness(B_TARGET, B_REFERENCE, measure="g2", correction="williams").set_index("term").loc["b", "score"]
+    assert got == pytest.approx(g2 / q, rel=1e-12)
+
+
+def test_vectorised_scores_equal_scipy_term_by_term():
+    rng = np.random.default_rng(0)
+    target = pd.Series(rng.integers(0, 40, 60), index=[f"t{i}" for i in range(60)])
+    reference = pd.Series(rng.integers(0, 40, 60), index=[f"t{i}" for i in range(60)])
+    for measure, lambda_ in (("chi2", None), ("g2", "log-likelihood")):
+        table = keyness(target, reference, measure=measure).set_index("term")
+        n_t, n_r = target.sum(), reference.sum()
+        for term in target.index:
+            a, b = target[term], reference[term]
+            if a + b == 0:
+                assert term not in table.index
+                continue
+            obs = np.array([[a, b], [n_t - a, n_r - b]])
+            stat, p, _, _ = stats.chi2_contingency(obs, correction=False, lambda_=lambda_)
+            sign = np.sign(a / n_t - b / n_r)
+            assert table.loc[term, "score"] == pytest.approx(sign * stat, rel=1e-9, abs=1e-12), (measure, term)
+            assert table.loc[term, "p_value"] == pytest.approx(p, rel=1e-9), (measure, term)
+
+
+# ------------------------------------------------------------------ shape, symmetry, documented choices
+
+
+def test_output_columns_dtypes_and_order():
+    table = keyness(B_TARGET, B_REFERENCE)
+    assert list(table.columns) == COLUMNS
+    assert [str(t) for t in table.dtypes] == ["string", "int64", "int64", "string", "float64", "float64", "float64"]
+    assert table["term"].tolist() == ["b", "a"]  # by score, descending
+
+
+@pytest.mark.parametrize("measure", ["g2", "chi2", "log_ratio", "pct_diff", "fightin_words"])
+def test_swapping_sides_negates_the_score(measure):
+    rng = np.random.default_rng(1)
+    target = pd.Series(rng.integers(1, 30, 25), index=[f"w{i}" for i in range(25)])
+    reference = pd.Series(rng.integers(1, 30, 25), index=[f"w{i}" for i in range(25)])
+    if measure == "pct_diff":  # %DIFF is not antisymmetric; its sign is
+        forward = keyness(target, reference, measure=measure).set_index("term")["score"]
+        backward = keyness(reference, target, measure=measure).set_index("term")["score"]
+        assert (np.sign(forward) == -np.sign(backward[forward.index])).all()
+        return
+    forward = keyness(target, reference, measure=measure).set_index("term")["score"]
+    backward = keyness(reference, target, measure=measure).set_index("term")["score"]
+    np.testing.assert_allclose(forward, -backward[forward.index], rtol=1e-12, atol=1e-12)
+
+
+def test_zero_counts_use_half_a_count_and_stay_finite():
+    table = keyness({"only_here": 4, "x": 96}, {"x": 100}, measure="log_ratio").set_index("term")
+    # Hardie (2014): a zero frequency becomes 0.5 -> log2((4/100) / (0.5/100)) = 3
+    assert table.loc["only_here", "score"] == pytest.approx(3.0)
+    pct = keyness({"only_here": 4, "x": 96}, {"x": 100}, measure="pct_diff").set_index("term")
+    assert pct.loc["only_here", "score"] == pytest.approx(700.0)
+    for measure in ("g2", "chi2", "log_ratio", "pct_diff", "fightin_words"):
+        t = keyness({"only_here": 4, "x": 96}, {"x": 100}, measure=measure)
+        assert np.isfinite(t[["score", "p_value", "log_ratio"]].to_numpy()).all(), measure
+
+
+def test_terms_absent_from_both_sides_are_dropped():
+    table = keyness({"a": 3, "ghost": 0}, {"a": 1, "ghost": 0, "b": 2})
+    assert sorted(table["term"]) == ["a", "b"]
+
+
+def test_informative_prior_by_hand():
+    target, reference = {"war": 3, "peace": 1}, {"war": 1, "peace": 5}
+    prior = {"war": 10, "peace": 20, "other": 70}
+    got = keyness(target, reference, measure="fightin_words", prior=prior).set_index("term")["score"]
+    a0 = 100.0
+    d = np.log((3 + 10) / (4 + a0 - 3 - 10)) - np.log((1 + 10) / (6 + a0 - 1 - 10))
+    assert got["war"] == pytest.approx(d / np.sqrt(1 / 13 + 1 / 11), rel=1e-12)
+
+
+# ------------------------------------------------------------------ bad input
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"measure": "tfidf"}, r"measure='tfidf' is invalid; must be one of 'g2', 'chi2'"),
+        ({"correction": "holm"}, r"correction='holm' is invalid"),
+        ({"measure": "chi2", "correction": "williams"}, r"correction='williams' is invalid for measure='chi2'"),
+        ({"measure": "fightin_words", "correction": "yates"}, r"invalid for measure='fightin_words'"),
+        ({"target_total": 3}, r"target_total=3 is smaller than the sum of the target counts \(10\)"),
+        ({"measure": "fightin_words", "prior": 0}, r"prior=0 is invalid"),
+        ({"measure": "fightin_words", "prior": {"a": 1}}, r"prior has no count above 0 for 'b'"),
+    ],
+)
+def test_bad_options(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        keyness(B_TARGET, B_REFERENCE, **kwargs)
+
+
+def test_bad_counts():
+    with pytest.raises(ValueError, match=r"target\['x'\] = -1 is invalid; counts must be whole numbers >= 0"):
+        keyness({"x": -1, "y": 3}, {"x": 1})
+    with pytest.raises(ValueError, match=r"reference\['x'\] = 1.5 is invalid"):
+        keyness({"x": 1}, {"x": 1.5})
+    with pytest.raises(ValueError, match="target is empty"):
+        keyness({"x": 0}, {"x": 1})
+    with pytest.raises(ValueError, match="reference is empty"):
+        keyness({"x": 1}, {})
+    with pytest.raises(ValueError, match="target must be a pandas Series or a mapping"):
+        keyness(["x"], {"x": 1})
+
+
+# ------------------------------------------------------------------ adjusting p-values
+
+
+def test_adjust_pvalues_against_scipy_and_by_hand():
+    rng = np.random.default_rng(2)
+    p = rng.uniform(size=200) ** 3
+    np.testing.assert_allclose(adjust_pvalues(p, method="bh"), stats.false_discovery_control(p), rtol=1e-12)
+    np.testing.assert_allclose(adjust_pvalues(p, method="bonferroni"), np.minimum(p * 200, 1))
+    # by hand: sorted 0.01, 0.03, 0.04 -> 0.03, 0.045, 0.04 -> monotone from the top: 0.03, 0.04, 0.04
+    np.testing.assert_allclose(adjust_pvalues([0.04, 0.01, 0.03]), [0.04, 0.03, 0.04])
+    with_nan = adjust_pvalues([0.01, np.nan, 0.02], method="bonferroni")
+    assert np.isnan(with_nan[1]) and with_nan[0] == pytest.approx(0.02)
+    with pytest.raises(ValueError, match="outside"):
+        adjust_pvalues([1.5])
+
+
+# ------------------------------------------------------------------ compare_groups
+
+
+def docs_frame():
+    return pd.DataFrame({
+        "doc_id": ["d1", "d2", "d3", "d4"],
+        "text": ["We firmly oppose hegemony. We oppose it.", "We hope for peace.",
+                 "Peace and hope, hope.", "We oppose war."],
+        "speaker": ["Xing", "Kim", "Kim", "Lee"],
+    })
+
+
+def test_compare_groups_target_vs_rest_equals_keyness_on_hand_counts():
+    got = compare_groups(docs_frame(), by="speaker", target="Xing").set_index("term")
+    counts = pd.Series(tk.tokenize("We firmly oppose hegemony. We oppose it.")).value_counts()
+    rest = pd.Series(tk.tokenize("We hope for peace. Peace and hope, hope. We oppose war.")).value_counts()
+    expected = keyness(counts, rest).set_index("term")
+    pd.testing.assert_series_equal(got["score"], expected["score"].loc[got.index], check_names=False)
+    assert set(got["group"]) == {"Xing"} and set(got["reference"]) == {"rest"}
+
+
+def test_compare_groups_every_group_and_two_named_groups():
+    docs = docs_frame()
+    every = compare_groups(docs, by="speaker")
+    assert list(every.columns) == ["group", "reference", *COLUMNS, "p_adjusted"]
+    assert sorted(every["group"].unique()) == ["Kim", "Lee", "Xing"]
+    pair = compare_groups(docs, by="speaker", target="Kim", reference="Lee").set_index("term")
+    assert pair.loc["hope", "n_target"] == 3 and pair.loc["hope", "n_reference"] == 0
+    assert pair.loc["war", "n_target"] == 0 and pair.loc["war", "n_reference"] == 1
+    assert "firmly" not in pair.index  # Xing's words are in neither group
+
+
+def test_compare_groups_stop_words_keep_totals_and_adjust():
+    docs = docs_frame()
+    plain = compare_groups(docs, by="speaker", target="Xing").set_index("term")
+    no_stop = compare_groups(docs, by="speaker", target="Xing", stop_words="english", adjust="bonferroni")
+    no_stop = no_stop.set_index("term")
+    assert "we" not in no_stop.index
+    assert no_stop.loc["oppose", "score"] == pytest.approx(plain.loc["oppose", "score"])
+    m = len(no_stop)
+    assert no_stop.loc["oppose", "p_adjusted"] == pytest.approx(min(1, no_stop.loc["oppose", "p_value"] * m))
+
+
+def test_compare_groups_fightin_words_with_the_corpus_as_prior():
+    docs = docs_frame()
+    got = compare_groups(docs, by="speaker", target="Kim", measure="fightin_words", prior="corpus")
+    all_counts = pd.Series(tk.tokenize(" ".join(docs["text"]))).value_counts()
+    kim = pd.Series(tk.tokenize(" ".join(docs["text"][1:3]))).value_counts()
+    rest = pd.Series(tk.tokenize(" ".join(docs["text"][[0, 3]]))).value_counts()
+    expected = keyness(kim, rest, measure="fightin_words", prior=all_counts).set_index("term")["score"]
+    assert got.set_index("term")["score"].to_dict() == pytest.approx(expected.to_dict())
+
+
+def test_compare_groups_bad_input():
+    docs = docs_frame()
+    with pytest.raises(ValueError, match=r"target='Moon' is not a group of by='speaker'; the groups are 'Kim', 'Lee', 'Xing'"):
+        compare_groups(docs, by="speaker", target="Moon")
+    with pytest.raises(ValueError, match="target and reference are both 'Kim'"):
+        compare_groups(docs, by="speaker", target="Kim", reference="Kim")
+    with pytest.raises(ValueError, match="reference is given without target"):
+        compare_groups(docs, by="speaker", reference="Kim")
+    with pytest.raises(ValueError, match="makes only one group"):
+        compare_groups(docs.assign(speaker="Xing"), by="speaker")
+    with pytest.raises(ValueError, match=r"group\(s\) 'Kim' have no tokens"):
+        compare_groups(docs.assign(text=["a", "", "", "b"]), by="speaker")
+    with pytest.raises(ValueError, match=r"adjust='holm' is invalid"):
+        compare_groups(docs, by="speaker", adjust="holm")
