@@ -104,6 +104,22 @@ def test_vectorised_scores_equal_scipy_term_by_term():
             assert table.loc[term, "p_value"] == pytest.approx(p, rel=1e-9), (measure, term)
 
 
+def test_two_by_two_with_zero_cells_equals_scipy():
+    from toolkit.keyness import _two_by_two
+
+    rng = np.random.default_rng(3)
+    tables = rng.integers(0, 60, size=(200, 4))
+    tables[:10, 1] = 0  # zero cells: 0 * log 0 = 0
+    a, b, c, d = tables.T
+    got = _two_by_two(a, b, a + c, b + d, measure="g2", correction="none")
+    for row, value in zip(tables, got):
+        table = row.reshape(2, 2)
+        if (table.sum(0) == 0).any() or (table.sum(1) == 0).any():
+            continue
+        ref = stats.chi2_contingency(table, lambda_="log-likelihood", correction=False)[0]
+        assert value == pytest.approx(ref, rel=1e-10, abs=1e-10)
+
+
 # ------------------------------------------------------------------ shape, symmetry, documented choices
 
 

@@ -8,12 +8,18 @@ the pipeline runs, one module per stage:
 - :mod:`toolkit.datasets`: the UN corpora (UNGDC, UNSCon) and the comparison corpus;
 - :mod:`toolkit.voices`: an interview split into the ambassador's words and the rest;
 - :mod:`toolkit.text`: sentences and tokens with character offsets;
+- :mod:`toolkit.counts`: the document-term matrix, term counts by group, dispersion;
+- :mod:`toolkit.keyness`: keyness measures and group comparisons;
+- :mod:`toolkit.concordance`: keywords in context and collocations;
 - :mod:`toolkit.plots` and :mod:`toolkit.figures`: charts and the figures job.
 """
 
 from toolkit._validation import CorpusFormatError, DataNotFoundError
+from toolkit.concordance import collocations, kwic
 from toolkit.corpus import INTERVIEW_ID, corpus_fingerprint, load_interview, read_corpus
+from toolkit.counts import DocumentTermMatrix, count_terms, dispersion, document_term_matrix
 from toolkit.datasets import load_comparison_corpus, load_ungdc, load_unscon, unscon_sentences
+from toolkit.keyness import adjust_pvalues, compare_groups, keyness
 from toolkit.plots import OKABE_ITO, plot_bar
 from toolkit.schema import DOC_COLUMNS, GENRES, ROLES, as_docs
 from toolkit.text import STOP_WORDS, split_sentences, token_spans, tokenize, tokens
@@ -27,5 +33,7 @@ __all__ = [
     "INTERVIEW_ID", "read_corpus", "load_interview", "corpus_fingerprint",
     "load_comparison_corpus", "load_ungdc", "load_unscon", "unscon_sentences",
     "split_voices", "split_sentences", "tokenize", "token_spans", "tokens", "STOP_WORDS",
+    "DocumentTermMatrix", "document_term_matrix", "count_terms", "dispersion",
+    "keyness", "compare_groups", "adjust_pvalues", "kwic", "collocations",
     "OKABE_ITO", "plot_bar",
 ]

@@ -32,6 +32,7 @@ import pandas as pd
 
 from toolkit._validation import check_columns, check_one_of
 from toolkit.counts import _stop_words
+from toolkit.keyness import _two_by_two
 from toolkit.text import _TOKEN_RE
 
 __all__ = ["MEASURES", "KWIC_COLUMNS", "COLLOCATION_COLUMNS", "kwic", "collocations"]
@@ -418,23 +419,6 @@ def kwic(
 # ------------------------------------------------------------------ collocations
 
 
-def _g2(o11: np.ndarray, o12: np.ndarray, o21: np.ndarray, o22: np.ndarray) -> np.ndarray:
-    """Log-likelihood G2 of 2x2 tables (vectorised), unsigned; 0 * log 0 counts as 0.
-
-    G2 = 2 * sum(O * ln(O / E)) over the four cells, E from the margins
-    (Dunning 1993); equals scipy.stats.chi2_contingency(table,
-    lambda_="log-likelihood", correction=False)[0].
-    """
-    obs = np.stack([o11, o12, o21, o22]).astype("float64")
-    n = obs.sum(axis=0)
-    rows = np.stack([obs[0] + obs[1], obs[0] + obs[1], obs[2] + obs[3], obs[2] + obs[3]])
-    cols = np.stack([obs[0] + obs[2], obs[1] + obs[3], obs[0] + obs[2], obs[1] + obs[3]])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        expected = rows * cols / n
-        terms = np.where(obs > 0, obs * np.log(obs / expected), 0.0)
-    return 2.0 * terms.sum(axis=0)
-
-
 def _node_label(node: object) -> str:
     if isinstance(node, re.Pattern):
         return node.pattern
@@ -604,9 +588,8 @@ def _score(name: str, o11: np.ndarray, n_node: int, n_coll: np.ndarray, n_window
     if name == "mi":
         expected = n_node * n_coll.astype("float64") * (2 * window) / n_tokens
         return np.log2(o / expected)
-    o12 = n_window - o11
-    o21 = n_coll - o11
-    o22 = n_tokens - n_window - o21
-    g2 = _g2(o11, o12, o21, o22)
+    # the 2 x 2 table of keyness: the collocate in the node's windows (n_window tokens)
+    # against the rest of the corpus
+    g2 = _two_by_two(o, n_coll - o, n_window, n_tokens - n_window, measure="g2", correction="none")
     expected11 = n_window * n_coll.astype("float64") / n_tokens
     return np.where(o < expected11, -g2, g2)
