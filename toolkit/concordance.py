@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit._validation import check_columns, check_one_of
-from toolkit.counts import _stop_words
+from toolkit.counts import _stop_words, document_term_matrix
 from toolkit.keyness import _two_by_two
 from toolkit.text import _TOKEN_RE
 
@@ -527,19 +527,21 @@ def collocations(
     stops = _stop_words(stop_words)
     frame = _docs_frame(docs)
 
-    freq: Counter[str] = Counter()
+    texts = [str(t) for t in frame["text"].tolist()]
+    # corpus frequencies from the document-term matrix (each distinct chunk tokenized once);
+    # token positions only in the documents where the node occurs
+    dtm = document_term_matrix(texts)
+    column = dtm.vocabulary
+    corpus_counts = np.asarray(dtm.matrix.sum(axis=0)).ravel()
     together: Counter[str] = Counter()
     n_node = 0
     n_window = 0
-    for text in frame["text"].tolist():
-        text = str(text)
+    for text in texts:
         hits = rx.spans(text)
         if not hits:
-            freq.update(_TOKEN_RE.findall(text.lower()))
             continue
         spans = [m.span() for m in _TOKEN_RE.finditer(text)]
         words = [text[s:e].lower() for s, e in spans]
-        freq.update(words)
         starts = np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans))
         ends = np.fromiter((e for _, e in spans), dtype=np.int64, count=len(spans))
         hit_s = np.asarray([s for s, _ in hits], dtype=np.int64)
@@ -554,12 +556,14 @@ def collocations(
         positions = np.flatnonzero(np.cumsum(in_window[:-1]) > 0)
         n_window += len(positions)
         together.update(words[p] for p in positions)
-    n_tokens = sum(freq.values())
+    n_tokens = int(dtm.totals.sum())
 
     kept = sorted(w for w, c in together.items() if c >= min_count and w not in stops)
     label = _node_label(node)
     o11 = np.asarray([together[w] for w in kept], dtype=np.int64)
-    n_coll = np.asarray([freq[w] for w in kept], dtype=np.int64)
+    # a word whose lower case changes its length (rare: "İ") may be spelt differently in the
+    # matrix; its co-occurrences then stand in for its frequency
+    n_coll = np.asarray([corpus_counts[column[w]] if w in column else together[w] for w in kept], dtype=np.int64)
     measures = MEASURES if measure == "all" else (measure,)
     parts = []
     for name in measures:
