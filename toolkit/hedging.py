@@ -1,0 +1,866 @@
+"""Hedges, boosters and the other stance markers of Hyland's (2005) interactional metadiscourse.
+
+How tentative or how assertive is a speaker? :func:`find_hedges` finds every
+entry of a stance lexicon in a text, with character offsets, and decides the
+ambiguous ones by named context rules; :func:`hedging_rates` turns the matches
+into rates per 1,000 tokens with bootstrap intervals (by :mod:`toolkit.rates`).
+
+The lexicon
+-----------
+``toolkit/data/stance_lexicon.csv`` (read by :func:`load_lexicon`) was written
+for the project from the lists in the appendix of Hyland (2005), *Metadiscourse*,
+with inflected forms spelled out, plus the diplomatic register (notes that start
+"diplomatic register": "firmly oppose", "resolutely", "deep concern", "we call on",
+"it is up to", ...). One row per entry, columns:
+
+- ``pattern``: a lower-case word or phrase, as :func:`toolkit.kwic` takes them:
+  words match whole tokens of :data:`toolkit.text.TOKEN_PATTERN`, any whitespace
+  matches between the words of a phrase, straight and curly apostrophes are the
+  same, and a ``*`` right after a word makes it a prefix (``"indisputabl*"``);
+- ``category``: one of :data:`CATEGORIES`;
+- ``rule``: the name of a context rule of :data:`RULES` that decides the entry,
+  or empty (every match counts);
+- ``note``: why the entry is there.
+
+A user lexicon in the same format (a frame or a CSV path) can be passed to every
+function here as ``lexicon=``; ``load_lexicon(extra=...)`` extends the shipped one.
+Where two entries overlap, the longest wins ("firmly oppose" over "firmly",
+"no doubt" over "doubt").
+
+Context rules
+-------------
+=======================  ======================================================================
+rule                     what it decides
+=======================  ======================================================================
+approximator_quantity    "about", "around", "some" are hedges only before a quantity: a number
+                         ("about 8 percent", "some 300"), a number word ("around twenty",
+                         "about half", "about a dozen"); not as prepositions ("talked about").
+may_modal                "may" is the modal unless it is the month: "May" written with a
+                         capital inside a sentence, or next to a number ("May 2021", "5 May").
+would_not_reported       "would" is not a hedge when it is the future of reported speech: a
+                         reporting verb ("said", "announced", "promised", ... see
+                         ``REPORTING_VERBS``) earlier in the same clause ("he said it would").
+negation                 a negated booster is a hedge ("not sure", "not certain", "don't really
+                         know"); a negated "doubt" is a booster ("we do not doubt"). Negation =
+                         "not", "never", "no", "cannot", "hardly" or a word ending in "n't"
+                         up to three words before, across only words such as "be", "so",
+                         "entirely" (``_NEGATION_BRIDGE``). "No doubt" is an entry of its own
+                         (a booster), which wins as the longest match.
+cognition_verb           think, believe, feel, suppose, guess, suspect, hope ... are stance (a
+                         hedge) before a clause ("I think that", "we believe it is", "I hope
+                         so") or with a first-person subject ("I think", "we firmly hope");
+                         not as nouns ("a thought", "the feel"), not before "about", "of",
+                         "in", "like" + noun ("feel like an economy car") or an adjective
+                         after "feel" ("feel comfortable"). "I" / "we" are self-mentions too.
+appear_epistemic         "appear(s/ed)" is a hedge ("appears to", "it appears that"), not when
+                         something shows up ("appeared in court", "appeared on television").
+rather_downtoner         "rather" is a downtoner, not in "rather than" or "would rather".
+certain_predicative      "certain" is a booster when predicative ("we are certain", "certain
+                         that"), not as a determiner ("certain countries").
+us_pronoun               "us" is a self-mention, not "US" (the United States) in capitals.
+=======================  ======================================================================
+
+Voices: for a docs frame with ``speaker`` and ``genre`` columns, matches are
+attributed by :func:`toolkit.split_voices`: the ``voice`` and ``speaker`` columns
+of a match are those of its segment, so a hedge inside another person's quote is
+that person's, not the document speaker's. :func:`hedging_rates` keeps the
+speaker's own words (``ambassador_quote`` and ``speech``) by default.
+
+Bad input: an empty text, or one without letters, has no matches. A text of at
+least :data:`MIN_TOKENS_FOR_LANGUAGE` tokens of which fewer than
+:data:`MIN_STOP_WORD_SHARE` are English stop words (:data:`toolkit.text.STOP_WORDS`)
+is taken as not English: the lexicon is English, so :func:`find_hedges` says so
+(``ValueError``, or, for a docs frame with ``non_english="skip"``, skips the
+document and lists it in ``attrs["skipped"]``) rather than guessing. English
+prose has 40-55 % stop words; French, Spanish or German about 0-10 %.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from toolkit._validation import check_columns, check_one_of
+from toolkit.concordance import _ALNUM, _WORD_END, _WORD_REST, _pattern_regex, _word_start
+from toolkit.text import STOP_WORDS, _TOKEN_RE
+
+__all__ = [
+    "CATEGORIES",
+    "LEXICON_PATH",
+    "MIN_STOP_WORD_SHARE",
+    "MIN_TOKENS_FOR_LANGUAGE",
+    "REPORTING_VERBS",
+    "RULES",
+    "english_share",
+    "find_hedges",
+    "hedging_rates",
+    "load_lexicon",
+    "naive_regex",
+]
+
+#: The five categories of Hyland's (2005) interactional metadiscourse.
+CATEGORIES: tuple[str, ...] = ("hedge", "booster", "attitude_marker", "self_mention", "engagement_marker")
+#: The shipped lexicon.
+LEXICON_PATH: Path = Path(__file__).resolve().parent / "data" / "stance_lexicon.csv"
+#: A text needs at least this many tokens before its language is judged.
+MIN_TOKENS_FOR_LANGUAGE: int = 20
+#: Below this share of English stop words (of at least MIN_TOKENS_FOR_LANGUAGE tokens) a text is not English.
+MIN_STOP_WORD_SHARE: float = 0.15
+#: The columns of a lexicon frame.
+LEXICON_COLUMNS: tuple[str, ...] = ("pattern", "category", "rule", "note")
+#: The columns of :func:`find_hedges`.
+MATCH_COLUMNS: tuple[str, ...] = ("doc_id", "start", "end", "match", "category", "rule", "pattern", "voice", "speaker")
+#: The voices that are the document speaker's own words.
+OWN_VOICES: tuple[str, ...] = ("ambassador_quote", "speech")
+
+#: Verbs that make a following "would" the future of reported speech.
+REPORTING_VERBS: frozenset[str] = frozenset(
+    "said says told tells announced announces promised promises pledged pledges vowed vows "
+    "stated states declared declares added reported reports insisted warned assured assures "
+    "predicted predicts expected agreed decided hoped claimed explained replied answered "
+    "indicated signalled signaled confirmed thought believed knew".split()
+)
+
+RULES: dict[str, str] = {
+    "approximator_quantity": "about/around/some are hedges only before a quantity",
+    "may_modal": "may is the modal, not the month May",
+    "would_not_reported": "would is not a hedge as the future of reported speech",
+    "negation": "a negated booster is a hedge; a negated doubt is a booster",
+    "cognition_verb": "think/believe/feel/hope... are stance before a clause or with a first-person subject",
+    "appear_epistemic": "appear is a hedge, not when something shows up somewhere",
+    "rather_downtoner": "rather is a downtoner, not in 'rather than' or 'would rather'",
+    "certain_predicative": "certain is a booster when predicative, not as a determiner",
+    "us_pronoun": "us is a self-mention, not US the United States",
+}
+"""The context rules, by name: what each decides (see the module docstring)."""
+
+# ----------------------------------------------------------------------- word lists of the rules
+
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds "
+    "thousand thousands million millions billion billions trillion dozen dozens half third quarter "
+    "fifth tenth score".split()
+)
+_ARTICLE_QUANTITY = frozenset("dozen hundred thousand million billion trillion third quarter half fifth tenth "
+                              "fraction".split())
+_MONTH_PREPOSITIONS = frozenset("in on since until till by of from through last next early late mid "
+                                "during before after this".split())
+_NEGATORS = frozenset({"not", "never", "no", "cannot", "hardly", "scarcely", "nor", "neither", "without"})
+_NEGATION_BRIDGE = frozenset(
+    "be been being is are was were am so too very quite entirely completely totally fully all that really "
+    "always exactly altogether 100 yet still feel felt seem seems seemed sound look that's it's i'm i".split()
+)
+_FIRST_PERSON = frozenset({"i", "we", "i'd", "we'd", "i've", "we've"})
+_SUBJECT_BRIDGE = frozenset(
+    "do does did don't doesn't didn't also really still strongly firmly sincerely truly personally actually "
+    "honestly just always even would could may might should must will can genuinely sometimes certainly "
+    "therefore all further".split()
+)
+_CLAUSE_STARTS = frozenset(
+    "that so it it's this these those there there's he she they we i you i'm we're they're he's she's "
+    "what how whether if the a an our my your his her their its most many some all no nothing something "
+    "everything everyone nobody one".split()
+)
+_COGNITION_NOT_BEFORE = frozenset("about of in through over out back up ahead twice for".split())
+_NOUN_DETERMINERS = frozenset("a an the of this that much lot some any no with without second first "
+                              "great quality my your his her their our its".split())
+_APPEAR_NOT_BEFORE = frozenset("in on at before onstage with for as alongside from".split())
+_BE_FORMS = frozenset("be been being is are was were am i'm we're you're they're it's he's she's "
+                      "feel felt seem seems seemed quite absolutely fairly completely entirely very not "
+                      "so almost pretty".split())
+_CLAUSE_BREAK = re.compile(r"[.!?;:]\s|[.!?;:]$|\n|[\"“”]")
+_WINDOW = 90
+
+# ----------------------------------------------------------------------- the lexicon
+
+
+def load_lexicon(path: str | os.PathLike[str] | None = None, *, extra: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return a stance lexicon as a frame: the shipped one, or one read from ``path``.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A CSV file with the columns ``pattern``, ``category`` and optionally
+        ``rule`` and ``note`` (lines starting with ``#`` are comments). Default:
+        :data:`LEXICON_PATH`, the lexicon after Hyland (2005) shipped with toolkit.
+    extra : DataFrame, optional
+        More entries (same columns; ``rule`` and ``note`` may be missing) appended
+        to the lexicon; an entry with the same pattern and category replaces the old one.
+
+    Returns
+    -------
+    DataFrame
+        One row per entry with the columns ``pattern`` (string, lower case),
+        ``category`` (string, one of :data:`CATEGORIES`), ``rule`` (string, a
+        name of :data:`RULES` or "") and ``note`` (string).
+
+    Raises
+    ------
+    ValueError
+        A column is missing, a pattern is empty or has no word, a category or a
+        rule is unknown.
+
+    Examples
+    --------
+    >>> lex = load_lexicon()
+    >>> lex.loc[lex["pattern"] == "perhaps", ["pattern", "category", "rule"]].values.tolist()
+    [['perhaps', 'hedge', '']]
+    >>> mine = load_lexicon(extra=pd.DataFrame({"pattern": ["we regret"], "category": ["attitude_marker"]}))
+    >>> len(mine) - len(lex)
+    1
+    """
+    source = LEXICON_PATH if path is None else Path(path)
+    frame = pd.read_csv(source, comment="#", dtype=str, keep_default_na=False)
+    lex = _check_lexicon(frame, name=str(source))
+    if extra is not None:
+        more = _check_lexicon(extra, name="extra")
+        lex = pd.concat([lex, more], ignore_index=True)
+        lex = lex.drop_duplicates(["pattern", "category"], keep="last").reset_index(drop=True)
+    return lex
+
+
+def _check_lexicon(frame: object, *, name: str = "lexicon") -> pd.DataFrame:
+    """A lexicon frame with the four columns, checked; rule and note filled with ""."""
+    check_columns(frame, ["pattern", "category"], name=name)
+    lex = pd.DataFrame({
+        "pattern": frame["pattern"].astype(str).str.strip().str.lower(),
+        "category": frame["category"].astype(str).str.strip(),
+        "rule": frame["rule"].fillna("").astype(str).str.strip() if "rule" in frame.columns else "",
+        "note": frame["note"].fillna("").astype(str) if "note" in frame.columns else "",
+    })
+    if lex.empty:
+        raise ValueError(f"{name}: the lexicon has no entries; pass at least one row (pattern, category).")
+    for value in lex["category"].unique():
+        check_one_of(f"{name}: category", value, CATEGORIES)
+    for value in lex["rule"].unique():
+        check_one_of(f"{name}: rule", value, ["", *RULES])
+    for pattern in lex["pattern"]:
+        _pattern_regex(pattern, f"{name}: pattern")  # raises for a pattern with no word or a misplaced '*'
+    lex = lex.drop_duplicates(["pattern", "category"], keep="last").reset_index(drop=True)
+    return lex.astype({c: "string" for c in LEXICON_COLUMNS})
+
+
+def _resolve_lexicon(lexicon: pd.DataFrame | str | os.PathLike[str] | None) -> pd.DataFrame:
+    if lexicon is None:
+        return _default_lexicon()
+    if isinstance(lexicon, (str, os.PathLike)):
+        return load_lexicon(lexicon)
+    if isinstance(lexicon, pd.DataFrame):
+        return _check_lexicon(lexicon)
+    raise ValueError(
+        f"lexicon must be None (the shipped lexicon), a lexicon DataFrame or a CSV path, got {type(lexicon).__name__}."
+    )
+
+
+@lru_cache(maxsize=1)
+def _default_lexicon() -> pd.DataFrame:
+    return load_lexicon()
+
+
+# ----------------------------------------------------------------------- the matcher
+
+_APOS_UNIT = "['’]"
+_HYPHEN_UNIT = "[-‐]"
+_SPACE_UNIT = r"\s+"
+_WILD_UNIT = rf"{_ALNUM}*{_WORD_REST}"
+_END = "\x00end"
+
+
+def _units(pattern: str) -> list[str]:
+    """The regular-expression units of a lexicon pattern, one per character (or run of spaces)."""
+    units: list[str] = []
+    for piece in re.findall(r"\s+|.", pattern.strip()):
+        if piece.isspace():
+            units.append(_SPACE_UNIT)
+        elif piece in "'’":
+            units.append(_APOS_UNIT)
+        elif piece in "-‐":
+            units.append(_HYPHEN_UNIT)
+        elif piece == "*":
+            units.append(_WILD_UNIT)
+        else:
+            units.append(re.escape(piece))
+    return units
+
+
+def _trie_regex(patterns: Iterable[str]) -> str:
+    """One regular expression for all patterns: a character trie, longer continuations first.
+
+    Python's ``re`` tries the alternatives of a flat alternation one after the
+    other at every position; the trie shares prefixes, so each position costs a
+    few character tests. Every pattern ends with a token-end test (``_WORD_END``),
+    and the first character is followed by the token-start lookbehind, so a match
+    is always whole tokens, as :func:`toolkit.tokenize` cuts them.
+    """
+    trie: dict = {}
+    for p in patterns:
+        node = trie
+        for unit in _units(p):
+            node = node.setdefault(unit, {})
+        node[_END] = {}
+
+    def emit(node: dict, depth: int) -> str:
+        branches = []
+        for unit in sorted((u for u in node if u != _END), key=lambda u: -_depth(node[u])):
+            after = _word_start(1) if depth == 0 else ""
+            branches.append(unit + after + emit(node[unit], depth + 1))
+        if _END in node:
+            branches.append(_WORD_END)
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return emit(trie, 0)
+
+
+def _depth(node: dict) -> int:
+    return 1 + max((_depth(child) for u, child in node.items() if u != _END), default=0)
+
+
+class _Matcher:
+    """The compiled lexicon: a regex over the lower-cased text and the entries of each pattern."""
+
+    def __init__(self, lex: pd.DataFrame) -> None:
+        self.entries: dict[str, list[tuple[str, str]]] = {}
+        for pattern, category, rule in zip(lex["pattern"], lex["category"], lex["rule"]):
+            self.entries.setdefault(str(pattern), []).append((str(category), str(rule)))
+        patterns = list(self.entries)
+        self.literal = {_normal(p): p for p in patterns if "*" not in p}
+        self.prefixes = sorted(((p, re.compile(_pattern_regex(p, "pattern"))) for p in patterns if "*" in p),
+                               key=lambda kv: -len(kv[0]))
+        body = _trie_regex(patterns)
+        self.regex = re.compile(body, re.DOTALL)
+        self.fallback = re.compile(body, re.DOTALL | re.IGNORECASE)
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, pattern) of each match, in text order."""
+        target, rx = text.lower(), self.regex
+        if len(target) != len(text):
+            target, rx = text, self.fallback
+        out = []
+        for m in rx.finditer(target):
+            s, e = m.span()
+            out.append((s, e, self.pattern_of(target[s:e])))
+        return out
+
+    def pattern_of(self, matched: str) -> str:
+        key = _normal(matched)
+        if key in self.literal:
+            return self.literal[key]
+        for p, rx in self.prefixes:
+            if rx.fullmatch(matched.lower()):
+                return p
+        return key  # not reached: every match is some pattern
+
+
+def _normal(s: str) -> str:
+    return re.sub(r"\s+", " ", s.lower().replace("’", "'").replace("‐", "-")).strip()
+
+
+@lru_cache(maxsize=8)
+def _matcher_for(key: tuple[tuple[str, str, str], ...]) -> _Matcher:
+    return _Matcher(pd.DataFrame(list(key), columns=["pattern", "category", "rule"]))
+
+
+def _matcher(lex: pd.DataFrame) -> _Matcher:
+    return _matcher_for(tuple(zip(lex["pattern"].tolist(), lex["category"].tolist(), lex["rule"].tolist())))
+
+
+def naive_regex(lexicon: pd.DataFrame | None = None) -> re.Pattern:
+    r"""The naive alternative the benchmark and the evaluation compare with: one flat alternation.
+
+    ``re.compile("|".join(r"\b" + re.escape(p) + r"\b" for p in patterns), re.I)``
+    over the lexicon's patterns, longest first (a ``*`` becomes ``\w*``), run with
+    ``finditer``: no token boundaries beyond ``\b``, no context rules.
+
+    Examples
+    --------
+    >>> [m.group() for m in naive_regex().finditer("Perhaps we firmly oppose it.")]
+    ['Perhaps', 'we', 'firmly oppose']
+    """
+    lex = _resolve_lexicon(lexicon)
+    patterns = sorted(set(lex["pattern"].tolist()), key=len, reverse=True)
+    return re.compile("|".join(r"\b" + re.escape(p).replace(r"\*", r"\w*") + r"\b" for p in patterns), re.I)
+
+
+# ----------------------------------------------------------------------- context
+
+
+class _Context:
+    """Lazy local context of one match: the tokens before and after it in its clause."""
+
+    __slots__ = ("text", "start", "end", "_before", "_after")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text, self.start, self.end = text, start, end
+        self._before: list[str] | None = None
+        self._after: list[str] | None = None
+
+    def before(self) -> list[str]:
+        """Tokens before the match in its clause, as written (nearest last)."""
+        if self._before is None:
+            left = self.text[max(0, self.start - _WINDOW):self.start]
+            breaks = list(_CLAUSE_BREAK.finditer(left))
+            if breaks:
+                left = left[breaks[-1].end():]
+            self._before = _TOKEN_RE.findall(left)
+        return self._before
+
+    def after(self) -> list[str]:
+        """Tokens after the match in its clause, as written."""
+        if self._after is None:
+            right = self.text[self.end:self.end + _WINDOW]
+            brk = _CLAUSE_BREAK.search(right)
+            if brk:
+                right = right[:brk.start()]
+            self._after = _TOKEN_RE.findall(right)
+        return self._after
+
+    def sentence_initial(self) -> bool:
+        left = self.text[max(0, self.start - 3):self.start]
+        return not self.text[:self.start].strip() or bool(re.search(r"[.!?\"“\n]\s*$", left))
+
+
+def _low(tokens: Sequence[str]) -> list[str]:
+    return [t.lower().replace("’", "'") for t in tokens]
+
+
+def _is_number(token: str) -> bool:
+    return any(c.isdigit() for c in token) or token.lower() in _NUMBER_WORDS
+
+
+def _negated(before: list[str]) -> bool:
+    """A negator up to three tokens before, with only bridge words between."""
+    for tok in reversed(before[-4:]):
+        if tok in _NEGATORS or tok.endswith("n't") or tok == "nt" or tok.endswith("nt") and tok[:-2] in (
+                "don", "doesn", "didn", "isn", "aren", "wasn", "weren", "couldn", "wouldn"):
+            return True
+        if tok not in _NEGATION_BRIDGE:
+            return False
+    return False
+
+
+def _first_person_subject(before: list[str]) -> bool:
+    for tok in reversed(before[-4:]):
+        if tok in _FIRST_PERSON:
+            return True
+        if tok not in _SUBJECT_BRIDGE and not tok.endswith("n't"):
+            return False
+    return False
+
+
+# Each rule: (match text, context, category) -> category to keep (maybe changed) or None to drop.
+def _rule_approximator_quantity(word: str, ctx: _Context, category: str) -> str | None:
+    after = _low(ctx.after()[:2])
+    if not after:
+        return None
+    if _is_number(after[0]) or ctx.text[ctx.end:ctx.end + 3].lstrip()[:1] in ("$", "€", "£", "¥"):
+        return category
+    if after[0] in ("a", "an") and len(after) > 1 and after[1] in _ARTICLE_QUANTITY:
+        return category
+    return None
+
+
+def _rule_may_modal(word: str, ctx: _Context, category: str) -> str | None:
+    before, after = ctx.before(), ctx.after()
+    if (after and _is_number(after[0]) and any(c.isdigit() for c in after[0])) or (
+            before and any(c.isdigit() for c in before[-1])):
+        return None
+    if word[0] == "M" and not ctx.sentence_initial():
+        return None  # "May" capitalised inside a sentence: the month (or a name)
+    if word[0] == "M" and not after:
+        return None
+    if before and before[-1].lower() in _MONTH_PREPOSITIONS and word[0] == "M":
+        return None
+    return category
+
+
+def _rule_would_not_reported(word: str, ctx: _Context, category: str) -> str | None:
+    before = _low(ctx.before()[-8:])
+    if any(t in REPORTING_VERBS for t in before[:-1]) and not _first_person_subject(before):
+        return None
+    return category
+
+
+def _rule_negation(word: str, ctx: _Context, category: str) -> str | None:
+    if not _negated(_low(ctx.before())):
+        return category
+    if category == "booster":
+        return "hedge"
+    if category == "hedge" and word.lower().startswith("doubt"):
+        return "booster"
+    return category
+
+
+def _rule_cognition_verb(word: str, ctx: _Context, category: str) -> str | None:
+    before, after = _low(ctx.before()), _low(ctx.after())
+    lw = word.lower()
+    if before and before[-1] in _NOUN_DETERMINERS and before[-1] not in ("that",):
+        return None  # a noun: "a thought", "the feel"
+    nxt = after[0] if after else ""
+    if nxt in _COGNITION_NOT_BEFORE:
+        return None  # "think about", "believe in", "thought out"
+    first = _first_person_subject(before)
+    if lw.startswith("fe"):
+        # feel: a hedge before "that" / "as if", or "like" + a clause; with "I" before a clause
+        if nxt in ("that", "as") or (nxt == "like" and len(after) > 1 and after[1] in _CLAUSE_STARTS
+                                     and after[1] not in ("a", "an", "the")):
+            return category
+        if first and nxt in _CLAUSE_STARTS and nxt not in ("a", "an", "the", "no", "most", "some"):
+            return category
+        return None
+    if lw in ("supposed",) and nxt == "to" and not first:
+        return category  # "is supposed to": hearsay
+    if first:
+        return category
+    if nxt in _CLAUSE_STARTS or not after:
+        return category
+    return None
+
+
+def _rule_appear_epistemic(word: str, ctx: _Context, category: str) -> str | None:
+    after = _low(ctx.after())
+    if not after or after[0] in _APPEAR_NOT_BEFORE:
+        return None
+    return category
+
+
+def _rule_rather_downtoner(word: str, ctx: _Context, category: str) -> str | None:
+    after, before = _low(ctx.after()), _low(ctx.before())
+    if (after and after[0] == "than") or (before and before[-1] in ("would", "'d", "i'd", "we'd", "had")):
+        return None
+    return category
+
+
+def _rule_certain_predicative(word: str, ctx: _Context, category: str) -> str | None:
+    before, after = _low(ctx.before()), _low(ctx.after())
+    if (before and before[-1] in _BE_FORMS) or (after and after[0] in ("that", "to", "of", "about")) or not after:
+        return _rule_negation(word, ctx, category)
+    return None
+
+
+def _rule_us_pronoun(word: str, ctx: _Context, category: str) -> str | None:
+    return None if word == "US" else category
+
+
+_RULE_FUNCS: dict[str, Callable[[str, _Context, str], str | None]] = {
+    "approximator_quantity": _rule_approximator_quantity,
+    "may_modal": _rule_may_modal,
+    "would_not_reported": _rule_would_not_reported,
+    "negation": _rule_negation,
+    "cognition_verb": _rule_cognition_verb,
+    "appear_epistemic": _rule_appear_epistemic,
+    "rather_downtoner": _rule_rather_downtoner,
+    "certain_predicative": _rule_certain_predicative,
+    "us_pronoun": _rule_us_pronoun,
+}
+
+
+# ----------------------------------------------------------------------- language
+
+
+def english_share(text: str) -> tuple[int, float]:
+    """Return (number of tokens, share of them that are English stop words) of ``text``.
+
+    Examples
+    --------
+    >>> english_share("We hope that the talks will go well.")
+    (8, 0.5)
+    >>> english_share("")
+    (0, 0.0)
+    """
+    toks = _TOKEN_RE.findall(text[:20000].lower())
+    if not toks:
+        return 0, 0.0
+    return len(toks), sum(t in STOP_WORDS for t in toks) / len(toks)
+
+
+def _not_english(text: str) -> float | None:
+    """The stop-word share when ``text`` is judged not English, else None."""
+    n, share = english_share(text)
+    if n >= MIN_TOKENS_FOR_LANGUAGE and share < MIN_STOP_WORD_SHARE:
+        return share
+    return None
+
+
+# ----------------------------------------------------------------------- find_hedges
+
+
+def _find_in_text(text: str, matcher: _Matcher, rules: bool) -> list[tuple[int, int, str, str, str, str]]:
+    """(start, end, match, category, rule, pattern) of the stance markers of one text."""
+    out = []
+    entries = matcher.entries
+    for s, e, pattern in matcher.spans(text):
+        word = text[s:e]
+        ctx: _Context | None = None
+        for category, rule in entries[pattern]:
+            if rule and rules:
+                if ctx is None:
+                    ctx = _Context(text, s, e)
+                decided = _RULE_FUNCS[rule](word, ctx, category)
+                if decided is None:
+                    continue
+                out.append((s, e, word, decided, rule, pattern))
+            else:
+                out.append((s, e, word, category, "lexicon", pattern))
+    return out
+
+
+def find_hedges(
+    text_or_docs: str | pd.DataFrame,
+    *,
+    lexicon: pd.DataFrame | str | os.PathLike[str] | None = None,
+    categories: Sequence[str] | None = None,
+    rules: bool = True,
+    non_english: str = "raise",
+) -> pd.DataFrame:
+    """Find the hedges, boosters and other stance markers of a text or of every document.
+
+    Parameters
+    ----------
+    text_or_docs : str or DataFrame
+        One text, or a docs frame with at least ``doc_id`` and ``text``. With
+        ``speaker`` and ``genre`` columns, matches are attributed to voices by
+        :func:`toolkit.split_voices` (a quote of another person is theirs).
+    lexicon : DataFrame or path, optional
+        A lexicon in the format of :func:`load_lexicon` (default: the shipped one).
+    categories : sequence of str, optional
+        Keep only these categories (after the rules: a negated booster is a hedge).
+    rules : bool
+        Apply the context rules (default). False matches the lexicon plainly:
+        the naive baseline of the evaluation.
+    non_english : {"raise", "skip"}
+        For a docs frame: what to do with a document judged not English (see the
+        module docstring): raise a ValueError naming it, or skip it and list it in
+        ``attrs["skipped"]`` (dicts with ``doc_id``, ``tokens``, ``stop_word_share``).
+        A plain string that is not English always raises.
+
+    Returns
+    -------
+    DataFrame
+        One row per match, in document and text order, with the columns
+
+        - ``doc_id`` (string): <NA> for a plain string;
+        - ``start``, ``end`` (int64): character offsets into the document text;
+          ``text[start:end]`` is the match;
+        - ``match`` (string): the matched text as written;
+        - ``category`` (string): one of :data:`CATEGORIES`;
+        - ``rule`` (string): the context rule that decided the match (a name of
+          :data:`RULES`), or "lexicon" for an entry without a rule;
+        - ``pattern`` (string): the lexicon entry that matched;
+        - ``voice`` (string): the voice of the segment holding the match
+          (:data:`toolkit.voices.VOICES`); "speech" when the frame has no
+          ``genre`` column; <NA> for a plain string;
+        - ``speaker`` (string): the segment's speaker (the quoted person inside
+          another person's quote), <NA> when unknown or for a plain string.
+
+    Raises
+    ------
+    ValueError
+        ``text_or_docs`` is neither a str nor a docs frame; a text is missing;
+        a text is not English (see above); the lexicon or an option is invalid.
+
+    Examples
+    --------
+    >>> m = find_hedges("Perhaps it would help. We firmly oppose it. I am not sure. It closed in May 2020.")
+    >>> m[["match", "category", "rule"]].values.tolist()
+    [['Perhaps', 'hedge', 'lexicon'], ['would', 'hedge', 'would_not_reported'], ['We', 'self_mention', 'lexicon'], ['firmly oppose', 'booster', 'lexicon'], ['I', 'self_mention', 'lexicon'], ['sure', 'hedge', 'negation']]
+    >>> find_hedges("").empty
+    True
+    """
+    check_one_of("non_english", non_english, ["raise", "skip"])
+    if not isinstance(rules, bool):
+        raise ValueError(f"rules={rules!r} is invalid; must be True or False.")
+    if categories is not None:
+        categories = [check_one_of("categories", c, CATEGORIES) for c in
+                      ([categories] if isinstance(categories, str) else categories)]
+    matcher = _matcher(_resolve_lexicon(lexicon))
+    skipped: list[dict] = []
+    if isinstance(text_or_docs, str):
+        share = _not_english(text_or_docs)
+        if share is not None:
+            raise ValueError(
+                f"text does not look like English ({share:.0%} English stop words, expected at least "
+                f"{MIN_STOP_WORD_SHARE:.0%}); the stance lexicon is English, so no hedges are counted."
+            )
+        rows = [(None, *r, None, None) for r in _find_in_text(text_or_docs, matcher, rules)]
+    elif isinstance(text_or_docs, pd.DataFrame):
+        rows = _find_in_docs(text_or_docs, matcher, rules, non_english, skipped)
+    else:
+        raise ValueError(
+            f"text_or_docs must be a str or a docs DataFrame (columns doc_id, text), got {type(text_or_docs).__name__}."
+        )
+    out = _match_frame(rows)
+    if categories is not None:
+        out = out[out["category"].isin(categories)].reset_index(drop=True)
+    out.attrs["skipped"] = skipped
+    return out
+
+
+def _find_in_docs(docs: pd.DataFrame, matcher: _Matcher, rules: bool, non_english: str,
+                  skipped: list[dict]) -> list[tuple]:
+    check_columns(docs, ["doc_id", "text"], name="text_or_docs")
+    missing = docs["text"].isna()
+    if missing.any():
+        bad = ", ".join(repr(str(d)) for d in docs.loc[missing, "doc_id"][:5])
+        raise ValueError(f"text_or_docs: text is missing (NA) for doc_id {bad}; drop these rows or fill their text.")
+    keep = []
+    for i, (doc_id, text) in enumerate(zip(docs["doc_id"], docs["text"])):
+        share = _not_english(str(text))
+        if share is None:
+            keep.append(i)
+            continue
+        if non_english == "raise":
+            raise ValueError(
+                f"text_or_docs: the text of doc_id {str(doc_id)!r} does not look like English "
+                f"({share:.0%} English stop words, expected at least {MIN_STOP_WORD_SHARE:.0%}); the stance "
+                "lexicon is English. Drop the document, or pass non_english='skip' to skip it and list it "
+                "in attrs['skipped']."
+            )
+        skipped.append({"doc_id": str(doc_id), "tokens": english_share(str(text))[0], "stop_word_share": share})
+    docs = docs.iloc[keep]
+    segments = _segments(docs)
+    rows: list[tuple] = []
+    for doc_id, text in zip(docs["doc_id"].astype(str), docs["text"].astype(str)):
+        found = _find_in_text(text, matcher, rules)
+        if not found:
+            continue
+        seg = segments.get(doc_id)
+        if seg is None:
+            rows.extend((doc_id, *r, "speech", None) for r in found)
+            continue
+        starts, ends, voices, speakers = seg
+        idx = np.searchsorted(starts, [r[0] for r in found], side="right") - 1
+        for r, k in zip(found, idx):
+            if k >= 0 and r[0] < ends[k]:
+                rows.append((doc_id, *r, voices[k], speakers[k]))
+            else:
+                rows.append((doc_id, *r, None, None))
+    return rows
+
+
+def _segments(docs: pd.DataFrame) -> dict[str, tuple]:
+    """Per doc_id: starts, ends, voices, speakers of its split_voices segments (frames with speaker, genre)."""
+    if not {"speaker", "genre"} <= set(docs.columns) or docs.empty:
+        return {}
+    from toolkit.voices import split_voices
+
+    segs = split_voices(docs[["doc_id", "text", "speaker", "genre", *(["role"] if "role" in docs else [])]])
+    out = {}
+    for doc_id, g in segs.groupby("doc_id", sort=False):
+        out[str(doc_id)] = (
+            g["start"].to_numpy(), g["end"].to_numpy(),
+            [None if pd.isna(v) else str(v) for v in g["voice"]],
+            [None if pd.isna(v) else str(v) for v in g["speaker"]],
+        )
+    return out
+
+
+def _match_frame(rows: list[tuple]) -> pd.DataFrame:
+    cols = list(zip(*rows)) if rows else [()] * len(MATCH_COLUMNS)
+    return pd.DataFrame({
+        "doc_id": pd.array(cols[0], dtype="string"),
+        "start": np.asarray(cols[1], dtype="int64"),
+        "end": np.asarray(cols[2], dtype="int64"),
+        "match": pd.array(cols[3], dtype="string"),
+        "category": pd.array(cols[4], dtype="string"),
+        "rule": pd.array(cols[5], dtype="string"),
+        "pattern": pd.array(cols[6], dtype="string"),
+        "voice": pd.array(cols[7], dtype="string"),
+        "speaker": pd.array(cols[8], dtype="string"),
+    })
+
+
+# ----------------------------------------------------------------------- rates
+
+
+def hedging_rates(
+    docs: pd.DataFrame,
+    *,
+    by: str | Sequence[str] | None = None,
+    lexicon: pd.DataFrame | str | os.PathLike[str] | None = None,
+    categories: Sequence[str] | None = None,
+    voices: Sequence[str] | None = OWN_VOICES,
+    n_resamples: int = 2000,
+    seed: int = 0,
+    confidence: float = 0.95,
+    non_english: str = "raise",
+) -> pd.DataFrame:
+    """Rates of hedges, boosters and the other categories per 1,000 tokens, with bootstrap intervals.
+
+    A thin wrapper: :func:`find_hedges`, then :func:`toolkit.rates.match_rates`,
+    which resamples documents (or the sentences of a group with one document).
+
+    Parameters
+    ----------
+    docs : DataFrame
+        A docs frame (at least ``doc_id`` and ``text``; ``speaker`` and ``genre``
+        for voices).
+    by : str or sequence of str, optional
+        Docs column(s) that define the groups (default: all documents, one group).
+    lexicon : DataFrame or path, optional
+        As in :func:`find_hedges`.
+    categories : sequence of str, optional
+        The categories to report (default: all five).
+    voices : sequence of str or None
+        Count only matches *and tokens* in these voices (default: the document
+        speaker's own words, ``ambassador_quote`` and ``speech``); the text of
+        other voices is blanked (offsets kept) before tokens are counted. None
+        counts every voice.
+    n_resamples, seed, confidence
+        Passed to :func:`toolkit.rates.match_rates`.
+    non_english : {"raise", "skip"}
+        As in :func:`find_hedges`; skipped documents are left out of the rates too.
+
+    Returns
+    -------
+    DataFrame
+        The frame of :func:`toolkit.rates.match_rates`: one row per group and
+        category with ``group``, ``category``, ``n`` (matches), ``tokens``,
+        ``rate_per_1k``, ``ci_low``, ``ci_high``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`find_hedges`; an unknown voice.
+    """
+    from toolkit.rates import match_rates
+
+    from toolkit.voices import VOICES
+
+    if voices is not None:
+        voices = [check_one_of("voices", v, VOICES) for v in ([voices] if isinstance(voices, str) else voices)]
+    cats = list(CATEGORIES) if categories is None else list(categories)
+    matches = find_hedges(docs, lexicon=lexicon, categories=cats, non_english=non_english)
+    skipped = {d["doc_id"] for d in matches.attrs.get("skipped", [])}
+    if skipped:
+        docs = docs[~docs["doc_id"].astype(str).isin(skipped)]
+    if voices is not None:
+        matches = matches[matches["voice"].isin(voices)].reset_index(drop=True)
+        docs = _blank_other_voices(docs, voices)
+    return match_rates(matches, docs, by=by, categories=cats, n_resamples=n_resamples, seed=seed,
+                       confidence=confidence)
+
+
+def _blank_other_voices(docs: pd.DataFrame, voices: Sequence[str]) -> pd.DataFrame:
+    """Docs whose text outside the given voices is spaces (newlines kept), so offsets stay valid."""
+    segments = _segments(docs)
+    if not segments:
+        return docs if "speech" in voices else docs.assign(text="")
+    texts = []
+    for doc_id, text in zip(docs["doc_id"].astype(str), docs["text"].astype(str)):
+        seg = segments.get(doc_id)
+        chars = [c if c == "\n" else " " for c in text]
+        if seg is not None:
+            for s, e, v in zip(seg[0], seg[1], seg[2]):
+                if v in voices:
+                    chars[s:e] = text[s:e]
+        texts.append("".join(chars))
+    return docs.assign(text=texts)
