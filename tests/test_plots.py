@@ -6,6 +6,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -41,3 +42,35 @@ def test_plot_bar_bad_input():
         tk.plot_bar(pd.DataFrame({"g": ["a"]}), value="n", label="g")
     with pytest.raises(ValueError, match="frame is empty"):
         tk.plot_bar(pd.DataFrame({"g": [], "n": []}), value="n", label="g")
+
+
+def test_plot_keyness_draws_top_positive_then_negative():
+    table = pd.DataFrame({"term": list("abcdef"), "score": [5.0, 4.0, 0.0, -1.0, -3.0, 2.0], "measure": "g2"})
+    ax = tk.plot_keyness(table, n=2, target_label="Xing", reference_label="others")
+    assert [float(p.get_width()) for p in ax.patches] == [5.0, 4.0, -1.0, -3.0]
+    labels = sorted(ax.get_yticklabels(), key=lambda t: -t.get_position()[1])
+    assert [t.get_text() for t in labels] == ["a", "b", "d", "e"]
+    assert "Xing" in ax.get_xlabel() and "others" in ax.get_xlabel() and "g2" in ax.get_xlabel()
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="more than one comparison"):
+        tk.plot_keyness(table.assign(measure=["g2", "chi2"] * 3))
+    with pytest.raises(ValueError, match="n=0 is invalid"):
+        tk.plot_keyness(table, n=0)
+
+
+def test_plot_term_scatter_points_axes_and_labels_do_not_overlap():
+    rng = np.random.default_rng(0)
+    terms = [f"w{i}" for i in range(300)]
+    target = pd.Series(rng.integers(0, 50, 300), index=terms)
+    reference = pd.Series(rng.integers(0, 50, 300), index=terms)
+    ax = tk.plot_term_scatter(target, reference, target_label="CHN", reference_label="USA", label=8)
+    kept = ((target + reference) >= 1).sum()
+    assert len(ax.collections[0].get_offsets()) == kept
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert ax.get_xlabel() == "USA (per 10,000 tokens)" and ax.get_ylabel() == "CHN (per 10,000 tokens)"
+    assert len(ax.texts) == 16
+    renderer = ax.figure.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.texts]
+    overlaps = sum(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert overlaps == 0
+    plt.close(ax.figure)

@@ -20,7 +20,7 @@ from toolkit.corpus import INTERVIEW_ID, corpus_fingerprint, load_interview, rea
 from toolkit.counts import DocumentTermMatrix, count_terms, dispersion, document_term_matrix
 from toolkit.datasets import load_comparison_corpus, load_ungdc, load_unscon, unscon_sentences
 from toolkit.keyness import adjust_pvalues, compare_groups, keyness
-from toolkit.plots import OKABE_ITO, plot_bar
+from toolkit.plots import OKABE_ITO, plot_bar, plot_keyness, plot_term_scatter
 from toolkit.schema import DOC_COLUMNS, GENRES, ROLES, as_docs
 from toolkit.text import STOP_WORDS, split_sentences, token_spans, tokenize, tokens
 from toolkit.voices import split_voices
@@ -35,5 +35,5 @@ __all__ = [
     "split_voices", "split_sentences", "tokenize", "token_spans", "tokens", "STOP_WORDS",
     "DocumentTermMatrix", "document_term_matrix", "count_terms", "dispersion",
     "keyness", "compare_groups", "adjust_pvalues", "kwic", "collocations",
-    "OKABE_ITO", "plot_bar",
+    "OKABE_ITO", "plot_bar", "plot_keyness", "plot_term_scatter",
 ]

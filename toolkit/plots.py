@@ -6,11 +6,12 @@ from the Okabe-Ito palette, which stays distinct for colour-blind readers.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from toolkit._validation import check_columns
 
-__all__ = ["OKABE_ITO", "plot_bar"]
+__all__ = ["OKABE_ITO", "plot_bar", "plot_keyness", "plot_term_scatter"]
 
 #: Okabe & Ito (2008) colour-blind-safe palette (black last).
 OKABE_ITO: tuple[str, ...] = (
@@ -91,3 +92,166 @@ def plot_bar(
         ax.set_xlim(0, values.max() * 1.15 if values.max() > 0 else 1)
     ax.spines[["top", "right"]].set_visible(False)
     return ax
+
+
+def _new_axes(width: float, height: float):
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=(width, height), layout="constrained")
+    return ax
+
+
+def plot_keyness(
+    table: pd.DataFrame,
+    *,
+    n: int = 15,
+    ax=None,
+    target_label: str = "target",
+    reference_label: str = "reference",
+):
+    """Draw the ``n`` most positive and ``n`` most negative keywords of a keyness table as diverging bars.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The output of :func:`toolkit.keyness` or of :func:`toolkit.compare_groups`
+        for one comparison (``term``, ``score``, ``measure``).
+    n : int, default 15
+        Terms drawn on each side (fewer when fewer have a score of that sign).
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure's Axes when None.
+    target_label, reference_label : str
+        Names of the two sides, for the axis label and the legend.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        A column is missing, the table holds more than one comparison or measure,
+        or ``n`` is not a positive integer.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> t = pd.DataFrame({"term": ["a", "b", "c"], "score": [3.0, 1.0, -2.0], "measure": "g2"})
+    >>> ax = plot_keyness(t, n=2)
+    >>> [float(p.get_width()) for p in ax.patches]
+    [3.0, 1.0, -2.0]
+    """
+    check_columns(table, ["term", "score", "measure"], name="table")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n={n!r} is invalid; must be an integer >= 1.")
+    if table["measure"].nunique() > 1 or ("group" in table and table["group"].nunique() > 1):
+        raise ValueError("table holds more than one comparison or measure; select one group and measure first.")
+    top = table[table["score"] > 0].nlargest(n, "score")
+    bottom = table[table["score"] < 0].nsmallest(n, "score").iloc[::-1]
+    rows = pd.concat([top, bottom])
+    if rows.empty:
+        raise ValueError("table has no term with a score other than 0; there is nothing to draw.")
+    if ax is None:
+        ax = _new_axes(6.5, 0.22 * len(rows) + 1.4)
+    positions = np.arange(len(rows))[::-1]
+    colours = [OKABE_ITO[0] if v > 0 else OKABE_ITO[5] for v in rows["score"]]
+    ax.barh(positions, rows["score"].to_numpy(dtype=float), color=colours, height=0.75)
+    ax.set_yticks(positions, rows["term"].astype(str).tolist(), fontsize="small")
+    ax.axvline(0, color="black", linewidth=0.8)
+    measure = str(rows["measure"].iloc[0])
+    ax.set_xlabel(f"{measure}\n< 0: more frequent in {reference_label}    > 0: in {target_label}")
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def plot_term_scatter(
+    target: pd.Series,
+    reference: pd.Series,
+    *,
+    target_label: str = "target",
+    reference_label: str = "reference",
+    label: int = 10,
+    min_count: int = 1,
+    ax=None,
+):
+    """Plot each term's relative frequency in one group against another, labelling the outliers.
+
+    Both axes are per 10,000 tokens on a log scale; a term absent from one side is
+    drawn at half a count there, on the edge. The ``label`` terms farthest from
+    the diagonal on each side (by log ratio, among terms seen at least 5 times in
+    all) are named.
+
+    Parameters
+    ----------
+    target, reference : Series
+        Term counts (index: term); their sums are the sizes of the two sides.
+    target_label, reference_label : str
+        Axis labels (the groups' names).
+    label : int, default 10
+        Terms named on each side of the diagonal.
+    min_count : int, default 1
+        Draw only terms seen at least this often on both sides together.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure's Axes when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = plot_term_scatter(pd.Series({"a": 10, "b": 1}), pd.Series({"a": 5, "c": 5}), label=1)
+    >>> len(ax.collections[0].get_offsets())
+    3
+    """
+    for name, counts in (("target", target), ("reference", reference)):
+        if not isinstance(counts, pd.Series) or counts.sum() <= 0:
+            raise ValueError(f"{name} must be a Series of term counts with a positive sum.")
+    terms = target.index.union(reference.index)
+    a = target.reindex(terms, fill_value=0).astype(float)
+    b = reference.reindex(terms, fill_value=0).astype(float)
+    keep = (a + b) >= min_count
+    a, b = a[keep], b[keep]
+    x = np.where(b > 0, b, 0.5) / reference.sum() * 10_000
+    y = np.where(a > 0, a, 0.5) / target.sum() * 10_000
+    if ax is None:
+        ax = _new_axes(5.5, 5.2)
+    ax.scatter(x, y, s=6, alpha=0.35, color=OKABE_ITO[7], linewidths=0)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    low, high = min(x.min(), y.min()) * 0.8, max(x.max(), y.max()) * 1.25
+    ax.plot([low, high], [low, high], color=OKABE_ITO[0], linewidth=0.8)
+    ax.set_xlim(low, high)
+    ax.set_ylim(low, high)
+    ratio = pd.Series(np.log2(y / x), index=a.index)[(a + b) >= 5]
+    notes = []
+    for terms_side, colour in ((ratio.nlargest(label), OKABE_ITO[0]), (ratio.nsmallest(label), OKABE_ITO[5])):
+        for term in terms_side.index:
+            i = a.index.get_loc(term)
+            notes.append(ax.annotate(str(term), (x[i], y[i]), fontsize="x-small", color=colour,
+                                     xytext=(2, 2), textcoords="offset points"))
+    _spread_labels(ax, notes)
+    ax.set_xlabel(f"{reference_label} (per 10,000 tokens)")
+    ax.set_ylabel(f"{target_label} (per 10,000 tokens)")
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def _spread_labels(ax, notes: list, *, step: float = 7.0, tries: int = 12) -> None:
+    """Move annotations up or down, in steps of ``step`` points, until none overlaps a placed one."""
+    if not notes:
+        return
+    renderer = ax.figure.canvas.get_renderer()
+    placed = []
+    for note in notes:
+        x0, y0 = note.xyann
+        for k in range(tries + 1):
+            offset = step * ((k + 1) // 2) * (1 if k % 2 else -1)  # 0, +1, -1, +2, -2, ... steps
+            note.xyann = (x0, y0 + offset)
+            box = note.get_window_extent(renderer).expanded(1.05, 1.1)
+            if not any(box.overlaps(other) for other in placed):
+                break
+        placed.append(note.get_window_extent(renderer))
