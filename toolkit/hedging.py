@@ -636,11 +636,12 @@ def find_hedges(
     rules : bool
         Apply the context rules (default). False matches the lexicon plainly:
         the naive baseline of the evaluation.
-    non_english : {"raise", "skip"}
-        For a docs frame: what to do with a document judged not English (see the
-        module docstring): raise a ValueError naming it, or skip it and list it in
-        ``attrs["skipped"]`` (dicts with ``doc_id``, ``tokens``, ``stop_word_share``).
-        A plain string that is not English always raises.
+    non_english : {"raise", "skip", "keep"}
+        What to do with a text judged not English (see the module docstring):
+        raise a ValueError naming it; for a docs frame, skip it and list it in
+        ``attrs["skipped"]`` (dicts with ``doc_id``, ``tokens``, ``stop_word_share``);
+        or "keep": match it anyway (for callers who know the text is English,
+        such as the evaluation on short review sentences).
 
     Returns
     -------
@@ -675,7 +676,7 @@ def find_hedges(
     >>> find_hedges("").empty
     True
     """
-    check_one_of("non_english", non_english, ["raise", "skip"])
+    check_one_of("non_english", non_english, ["raise", "skip", "keep"])
     if not isinstance(rules, bool):
         raise ValueError(f"rules={rules!r} is invalid; must be True or False.")
     if categories is not None:
@@ -684,7 +685,7 @@ def find_hedges(
     matcher = _matcher(_resolve_lexicon(lexicon))
     skipped: list[dict] = []
     if isinstance(text_or_docs, str):
-        share = _not_english(text_or_docs)
+        share = None if non_english == "keep" else _not_english(text_or_docs)
         if share is not None:
             raise ValueError(
                 f"text does not look like English ({share:.0%} English stop words, expected at least "
@@ -713,7 +714,7 @@ def _find_in_docs(docs: pd.DataFrame, matcher: _Matcher, rules: bool, non_englis
         raise ValueError(f"text_or_docs: text is missing (NA) for doc_id {bad}; drop these rows or fill their text.")
     keep = []
     for i, (doc_id, text) in enumerate(zip(docs["doc_id"], docs["text"])):
-        share = _not_english(str(text))
+        share = None if non_english == "keep" else _not_english(str(text))
         if share is None:
             keep.append(i)
             continue
