@@ -251,3 +251,12 @@ def test_fingerprint_changes_with_text_or_id_but_not_order_or_metadata():
     assert len(tk.corpus_fingerprint(docs, length=64)) == 64
     with pytest.raises(ValueError, match="length=4 is invalid"):
         tk.corpus_fingerprint(docs, length=4)
+
+
+def test_describe_corpus_by_hand():
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c", "d"],
+                         "text": ["One two three.", "Four.", "", "Five six."],
+                         "country": ["CHN", "CHN", None, "USA"]})
+    table = tk.describe_corpus(docs, by="country")
+    assert list(table.columns) == ["group", "documents", "tokens", "median_tokens", "min_tokens", "max_tokens"]
+    assert table.values.tolist() == [["CHN", 2, 4, 2.0, 1, 3], ["<NA>", 1, 0, 0.0, 0, 0], ["USA", 1, 2, 2.0, 2, 2]]

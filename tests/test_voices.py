@@ -375,3 +375,19 @@ def test_quote_ending_with_a_period_takes_no_postposed_attribution():
 def test_a_title_after_a_title_is_not_a_name():
     text = 'Li spoke. He thanked Mr. President for the session.\n"Fine," he said.'
     assert quotes_of(split_voices(doc(text))) == [("ambassador_quote", "Fine,", "Li Wei")]
+
+
+def test_own_words_keeps_only_the_speakers_quotes_of_an_interview_and_whole_speeches():
+    import toolkit as tk
+
+    interview = tk.load_interview()
+    speech = interview.assign(doc_id="s1", genre="speech", text="We firmly oppose it.")
+    docs = pd.concat([interview, speech], ignore_index=True)
+    own = tk.own_words(docs)
+    assert list(own.columns) == [*docs.columns, "own_share"]
+    segments = tk.split_voices(interview)
+    quotes = segments[segments["voice"] == "ambassador_quote"]["text"].tolist()
+    assert own.loc[0, "text"] == "\n\n".join(quotes)
+    assert own.loc[0, "own_share"] == pytest.approx(len(own.loc[0, "text"]) / len(interview.loc[0, "text"]))
+    assert "Xing said" not in own.loc[0, "text"] and "linchpin" not in own.loc[0, "text"]
+    assert own.loc[1, "text"] == "We firmly oppose it." and own.loc[1, "own_share"] == 1.0

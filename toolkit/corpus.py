@@ -43,7 +43,7 @@ from toolkit._validation import CorpusFormatError, check_columns, check_one_of
 from toolkit.paths import CORPUS_DIR
 from toolkit.schema import DOC_COLUMNS, GENRES, REQUIRED_FIELDS, ROLES, as_docs
 
-__all__ = ["read_corpus", "load_interview", "corpus_fingerprint", "INTERVIEW_ID"]
+__all__ = ["read_corpus", "load_interview", "corpus_fingerprint", "describe_corpus", "INTERVIEW_ID"]
 
 #: doc_id of the interview with Ambassador Xing Haiming in ``corpus/``.
 INTERVIEW_ID = "kt-2021-02-05-xing-haiming"
@@ -227,6 +227,45 @@ def corpus_fingerprint(docs: pd.DataFrame, *, length: int = 16) -> str:
             digest.update(len(data).to_bytes(8, "little"))
             digest.update(data)
     return digest.hexdigest()[:length]
+
+
+def describe_corpus(docs: pd.DataFrame, *, by: str | list[str]) -> pd.DataFrame:
+    """Count documents and tokens per group: what is in a corpus.
+
+    Parameters
+    ----------
+    docs : DataFrame
+        A docs frame (``doc_id``, ``text`` and the ``by`` columns).
+    by : str or list of str
+        Column(s) to group by (``country``, ``role``, ``venue``, ``genre``, ``year``,
+        ``selection``...). Missing values form their own group, ``"<NA>"``.
+
+    Returns
+    -------
+    DataFrame
+        One row per group, sorted by ``documents`` (descending), then group:
+        ``group`` (string), ``documents`` (int64), ``tokens`` (int64, by the
+        toolkit's tokenizer), ``median_tokens`` (float64, per document),
+        ``min_tokens`` and ``max_tokens`` (int64).
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": ["One two.", "Three.", "Four five six."],
+    ...                      "role": ["ambassador", "ambassador", "other"]})
+    >>> describe_corpus(docs, by="role").values.tolist()
+    [['ambassador', 2, 3, 1.5, 1, 2], ['other', 1, 3, 3.0, 3, 3]]
+    """
+    from toolkit.counts import _group_labels
+    from toolkit.text import tokenize
+
+    labels = _group_labels(docs, by)
+    lengths = pd.Series([len(tokenize(str(t))) for t in docs["text"]], dtype="int64")
+    table = lengths.groupby(pd.Series(labels, name="group")).agg(
+        documents="size", tokens="sum", median_tokens="median", min_tokens="min", max_tokens="max")
+    table = table.reset_index()
+    table["group"] = table["group"].astype("string")
+    table["median_tokens"] = table["median_tokens"].astype("float64")
+    return table.sort_values(["documents", "group"], ascending=[False, True], ignore_index=True)
 
 
 # ---------------------------------------------------------------------------- reading files

@@ -71,10 +71,12 @@ import pandas as pd
 from toolkit._validation import check_columns
 from toolkit.text import split_sentences
 
-__all__ = ["VOICES", "ROLE_NOUNS", "SPEECH_VERBS", "split_voices"]
+__all__ = ["VOICES", "OWN_VOICES", "ROLE_NOUNS", "SPEECH_VERBS", "split_voices", "own_words"]
 
 #: The values of the ``voice`` column.
 VOICES: tuple[str, ...] = ("ambassador_quote", "other_quote", "narration", "caption", "speech")
+#: The voices in which a document's speaker speaks for themself.
+OWN_VOICES: tuple[str, ...] = ("ambassador_quote", "speech")
 
 #: Nouns that refer back to the document's speaker, by role (``the`` + noun).
 ROLE_NOUNS: dict[str, tuple[str, ...]] = {
@@ -223,6 +225,46 @@ def split_voices(
             segments = _speech_segment(text, speaker)
         rows.extend((str(doc_id), i, *seg) for i, seg in enumerate(segments))
     return _frame(rows)
+
+
+def own_words(docs: pd.DataFrame, **options) -> pd.DataFrame:
+    """Return the docs frame with each text cut down to its speaker's own words.
+
+    An interview keeps only the speaker's direct quotes (``ambassador_quote``
+    segments, joined by a blank line, in text order): the journalist's framing,
+    captions and other people's quotes go. Any other document is its speaker's
+    own text and stays as it is. Use it to compare what an ambassador said with
+    what other ambassadors said, not with what a journalist wrote about it.
+
+    Parameters
+    ----------
+    docs : DataFrame
+        A docs frame (as for :func:`split_voices`).
+    **options
+        Passed to :func:`split_voices` (``speaker_aliases``).
+
+    Returns
+    -------
+    DataFrame
+        ``docs`` with the same rows and columns, ``text`` replaced as above, and one
+        more column, ``own_share`` (float64): the share of the document's
+        characters that are its speaker's own words (1.0 for a speech).
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["i1"], "genre": ["interview"], "speaker": ["Li Wei"],
+    ...     "text": ['"We want peace," Li said. "And trade."']})
+    >>> own_words(docs)["text"].str.split().tolist()
+    [['We', 'want', 'peace,', 'And', 'trade.']]
+    """
+    segments = split_voices(docs, **options)
+    own = segments[segments["voice"].isin(OWN_VOICES)]
+    joined = own.groupby("doc_id", sort=False)["text"].agg("\n\n".join)
+    out = docs.copy()
+    lengths = out["text"].astype(str).str.len()
+    out["text"] = pd.array(out["doc_id"].astype(str).map(joined).fillna(""), dtype="string")
+    out["own_share"] = (out["text"].str.len() / lengths.where(lengths > 0)).fillna(0.0).astype("float64")
+    return out
 
 
 # ------------------------------------------------------------------ frames and checks
