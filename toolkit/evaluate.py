@@ -22,6 +22,14 @@ How the score is computed, token by token:
 
 In the same run the naive baseline is scored: the same lexicon matched plainly,
 without context rules (``find_hedges(..., rules=False)``).
+
+The headline numbers count every hedge. A second view counts only the
+*epistemic* hedges (lexicon ``kind``; Prince et al.'s 1982 "shields": modals,
+verbs of cognition and evidence, probability words) and leaves out the
+approximators of degree, quantity and frequency ("quite", "almost", "often",
+"about 8"): Hyland counts those as hedges, the annotators' "speculation" does
+not (not one of them is a cue in the development data), the mirror image of
+"if" and "or". Both views are printed; the headline is the first.
 """
 
 from __future__ import annotations
@@ -177,7 +185,8 @@ def evaluate_hedges(path: str | Path, *, lexicon: pd.DataFrame | None = None, to
     Returns
     -------
     dict
-        ``{"detector": {...}, "baseline": {...}, "by_folder": {folder: {"detector": ..., "baseline": ...}},
+        ``{"detector": {...}, "baseline": {...}, "detector_epistemic": {...}, "baseline_epistemic": {...},
+        "by_folder": {folder: {"detector": ..., "baseline": ..., ...}},
         "sentences": n, "tokens": n, "excluded_tokens": n, "excluded": [...]}``; each
         score dict has ``tp``, ``fp``, ``fn``, ``precision``, ``recall``, ``f1``
         (and the top false positives / negatives as ``[word, count]`` pairs).
@@ -192,18 +201,25 @@ def evaluate_hedges(path: str | Path, *, lexicon: pd.DataFrame | None = None, to
     sentences = read_sfu(path)
     docs = pd.DataFrame({"doc_id": [str(i) for i in range(len(sentences))],
                          "text": [s.text for s in sentences]})
-    totals = {"detector": Score(), "baseline": Score()}
+    views = (("detector", True, False), ("baseline", False, False),
+             ("detector_epistemic", True, True), ("baseline_epistemic", False, True))
+    totals = {name: Score() for name, _, _ in views}
     folders: dict[str, dict[str, Score]] = {}
     n_tokens = n_excluded = 0
-    for name, rules in (("detector", True), ("baseline", False)):
+    found: dict[bool, pd.DataFrame] = {}
+    for name, rules, epistemic in views:
         # The reviews are English; the language check is for whole documents, not sentences.
-        matches = find_hedges(docs, lexicon=lexicon, categories=["hedge"], rules=rules, non_english="keep")
+        if rules not in found:
+            found[rules] = find_hedges(docs, lexicon=lexicon, categories=["hedge"], rules=rules, non_english="keep")
+        matches = found[rules]
+        if epistemic:
+            matches = matches[matches["kind"] == "epistemic"]
         by_doc = {d: g for d, g in matches.groupby("doc_id", sort=False)}
         empty = matches.iloc[:0]
         for i, sent in enumerate(sentences):
             pred = _predicted(sent, by_doc.get(str(i), empty))
             score = totals[name]
-            fscore = folders.setdefault(sent.folder, {"detector": Score(), "baseline": Score()})[name]
+            fscore = folders.setdefault(sent.folder, {v: Score() for v, _, _ in views})[name]
             for (s, e), g, p in zip(sent.spans, sent.gold, pred):
                 word = sent.text[s:e].lower()
                 if name == "detector":
@@ -221,8 +237,7 @@ def evaluate_hedges(path: str | Path, *, lexicon: pd.DataFrame | None = None, to
                         sc.fn += 1
                         sc.fn_words[word] += 1
     return {
-        "detector": totals["detector"].as_dict(top),
-        "baseline": totals["baseline"].as_dict(top),
+        **{name: totals[name].as_dict(top) for name, _, _ in views},
         "by_folder": {f: {k: v.as_dict() for k, v in d.items()} for f, d in sorted(folders.items())},
         "sentences": len(sentences),
         "tokens": n_tokens,
@@ -236,7 +251,9 @@ def _print_report(result: dict, path: str) -> None:
     print(f"{result['sentences']} sentences, {result['tokens']} tokens; {result['excluded_tokens']} tokens "
           f"left out of both sides ({', '.join(result['excluded'])}).\n")
     print(f"{'':<28}{'P':>7}{'R':>7}{'F1':>7}{'TP':>7}{'FP':>7}{'FN':>7}")
-    rows = [("find_hedges (context rules)", result["detector"]), ("baseline (plain lexicon)", result["baseline"])]
+    rows = [("find_hedges (context rules)", result["detector"]), ("baseline (plain lexicon)", result["baseline"]),
+            ("epistemic hedges: rules", result["detector_epistemic"]),
+            ("epistemic hedges: baseline", result["baseline_epistemic"])]
     for folder, d in result["by_folder"].items():
         rows += [(f"  {folder}: rules", d["detector"]), (f"  {folder}: baseline", d["baseline"])]
     for label, s in rows:

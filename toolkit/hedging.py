@@ -20,6 +20,9 @@ with inflected forms spelled out, plus the diplomatic register (notes that start
 - ``category``: one of :data:`CATEGORIES`;
 - ``rule``: the name of a context rule of :data:`RULES` that decides the entry,
   or empty (every match counts);
+- ``kind`` (optional): for hedges, ``epistemic`` (Prince et al.'s 1982 "shields":
+  modals, verbs of cognition and evidence, probability words) or ``approximator``
+  (degree, quantity, frequency: "about 8", "quite", "often"); empty otherwise;
 - ``note``: why the entry is there.
 
 A user lexicon in the same format (a frame or a CSV path) can be passed to every
@@ -55,6 +58,8 @@ cognition_verb           think, believe, feel, suppose, guess, suspect, hope ...
 appear_epistemic         "appear(s/ed)" is a hedge ("appears to", "it appears that"), not when
                          something shows up ("appeared in court", "appeared on television").
 rather_downtoner         "rather" is a downtoner, not in "rather than" or "would rather".
+possible_epistemic       "possible" is a hedge, not in "as soon as possible", "made possible",
+                         "if possible", "the best possible", "the dumbest way possible".
 certain_predicative      "certain" is a booster when predicative ("we are certain", "certain
                          that"), not as a determiner ("certain countries").
 us_pronoun               "us" is a self-mention, not "US" (the United States) in capitals.
@@ -113,9 +118,11 @@ MIN_TOKENS_FOR_LANGUAGE: int = 20
 #: Below this share of English stop words (of at least MIN_TOKENS_FOR_LANGUAGE tokens) a text is not English.
 MIN_STOP_WORD_SHARE: float = 0.15
 #: The columns of a lexicon frame.
-LEXICON_COLUMNS: tuple[str, ...] = ("pattern", "category", "rule", "note")
+LEXICON_COLUMNS: tuple[str, ...] = ("pattern", "category", "rule", "kind", "note")
 #: The columns of :func:`find_hedges`.
-MATCH_COLUMNS: tuple[str, ...] = ("doc_id", "start", "end", "match", "category", "rule", "pattern", "voice", "speaker")
+MATCH_COLUMNS: tuple[str, ...] = (
+    "doc_id", "start", "end", "match", "category", "kind", "rule", "pattern", "voice", "speaker"
+)
 #: The voices that are the document speaker's own words.
 OWN_VOICES: tuple[str, ...] = ("ambassador_quote", "speech")
 
@@ -135,6 +142,7 @@ RULES: dict[str, str] = {
     "cognition_verb": "think/believe/feel/hope... are stance before a clause or with a first-person subject",
     "appear_epistemic": "appear is a hedge, not when something shows up somewhere",
     "rather_downtoner": "rather is a downtoner, not in 'rather than' or 'would rather'",
+    "possible_epistemic": "possible is a hedge, not in 'as ... as possible', 'made possible', 'if possible'",
     "certain_predicative": "certain is a booster when predicative, not as a determiner",
     "us_pronoun": "us is a self-mention, not US the United States",
 }
@@ -199,7 +207,9 @@ def load_lexicon(path: str | os.PathLike[str] | None = None, *, extra: pd.DataFr
     DataFrame
         One row per entry with the columns ``pattern`` (string, lower case),
         ``category`` (string, one of :data:`CATEGORIES`), ``rule`` (string, a
-        name of :data:`RULES` or "") and ``note`` (string).
+        name of :data:`RULES` or ""), ``kind`` (string: "epistemic" or
+        "approximator" for hedges -- a hedge given without a kind is epistemic --,
+        "" for the other categories) and ``note`` (string).
 
     Raises
     ------
@@ -233,8 +243,13 @@ def _check_lexicon(frame: object, *, name: str = "lexicon") -> pd.DataFrame:
         "pattern": frame["pattern"].astype(str).str.strip().str.lower(),
         "category": frame["category"].astype(str).str.strip(),
         "rule": frame["rule"].fillna("").astype(str).str.strip() if "rule" in frame.columns else "",
+        "kind": frame["kind"].fillna("").astype(str).str.strip() if "kind" in frame.columns else "",
         "note": frame["note"].fillna("").astype(str) if "note" in frame.columns else "",
     })
+    lex.loc[(lex["category"] == "hedge") & (lex["kind"] == ""), "kind"] = "epistemic"
+    lex.loc[lex["category"] != "hedge", "kind"] = ""
+    for value in lex["kind"].unique():
+        check_one_of(f"{name}: kind", value, ["", "epistemic", "approximator"])
     if lex.empty:
         raise ValueError(f"{name}: the lexicon has no entries; pass at least one row (pattern, category).")
     for value in lex["category"].unique():
@@ -328,9 +343,9 @@ class _Matcher:
     """The compiled lexicon: a regex over the lower-cased text and the entries of each pattern."""
 
     def __init__(self, lex: pd.DataFrame) -> None:
-        self.entries: dict[str, list[tuple[str, str]]] = {}
-        for pattern, category, rule in zip(lex["pattern"], lex["category"], lex["rule"]):
-            self.entries.setdefault(str(pattern), []).append((str(category), str(rule)))
+        self.entries: dict[str, list[tuple[str, str, str]]] = {}
+        for pattern, category, rule, kind in zip(lex["pattern"], lex["category"], lex["rule"], lex["kind"]):
+            self.entries.setdefault(str(pattern), []).append((str(category), str(rule), str(kind)))
         patterns = list(self.entries)
         self.literal = {_normal(p): p for p in patterns if "*" not in p}
         self.prefixes = sorted(((p, re.compile(_pattern_regex(p, "pattern"))) for p in patterns if "*" in p),
@@ -365,12 +380,13 @@ def _normal(s: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _matcher_for(key: tuple[tuple[str, str, str], ...]) -> _Matcher:
-    return _Matcher(pd.DataFrame(list(key), columns=["pattern", "category", "rule"]))
+def _matcher_for(key: tuple[tuple[str, str, str, str], ...]) -> _Matcher:
+    return _Matcher(pd.DataFrame(list(key), columns=["pattern", "category", "rule", "kind"]))
 
 
 def _matcher(lex: pd.DataFrame) -> _Matcher:
-    return _matcher_for(tuple(zip(lex["pattern"].tolist(), lex["category"].tolist(), lex["rule"].tolist())))
+    cols = [lex[c].tolist() for c in ("pattern", "category", "rule", "kind")]
+    return _matcher_for(tuple(zip(*cols)))
 
 
 def naive_regex(lexicon: pd.DataFrame | None = None) -> re.Pattern:
@@ -546,6 +562,17 @@ def _rule_certain_predicative(word: str, ctx: _Context, category: str) -> str | 
     return None
 
 
+def _rule_possible_epistemic(word: str, ctx: _Context, category: str) -> str | None:
+    before = _low(ctx.before())
+    prev = before[-1] if before else ""
+    if prev in ("as", "if", "where", "whenever", "wherever", "when", "make", "makes", "made", "making",
+                "way", "best", "all", "only", "every", "everything", "soon"):
+        return None
+    if prev.endswith("est") and len(prev) > 4:  # a superlative: "the lowest possible price"
+        return None
+    return category
+
+
 def _rule_us_pronoun(word: str, ctx: _Context, category: str) -> str | None:
     return None if word == "US" else category
 
@@ -559,6 +586,7 @@ _RULE_FUNCS: dict[str, Callable[[str, _Context, str], str | None]] = {
     "appear_epistemic": _rule_appear_epistemic,
     "rather_downtoner": _rule_rather_downtoner,
     "certain_predicative": _rule_certain_predicative,
+    "possible_epistemic": _rule_possible_epistemic,
     "us_pronoun": _rule_us_pronoun,
 }
 
@@ -572,7 +600,7 @@ def english_share(text: str) -> tuple[int, float]:
     Examples
     --------
     >>> english_share("We hope that the talks will go well.")
-    (8, 0.5)
+    (8, 0.75)
     >>> english_share("")
     (0, 0.0)
     """
@@ -593,23 +621,25 @@ def _not_english(text: str) -> float | None:
 # ----------------------------------------------------------------------- find_hedges
 
 
-def _find_in_text(text: str, matcher: _Matcher, rules: bool) -> list[tuple[int, int, str, str, str, str]]:
-    """(start, end, match, category, rule, pattern) of the stance markers of one text."""
+def _find_in_text(text: str, matcher: _Matcher, rules: bool) -> list[tuple[int, int, str, str, str, str, str]]:
+    """(start, end, match, category, kind, rule, pattern) of the stance markers of one text."""
     out = []
     entries = matcher.entries
     for s, e, pattern in matcher.spans(text):
         word = text[s:e]
         ctx: _Context | None = None
-        for category, rule in entries[pattern]:
+        for category, rule, kind in entries[pattern]:
             if rule and rules:
                 if ctx is None:
                     ctx = _Context(text, s, e)
                 decided = _RULE_FUNCS[rule](word, ctx, category)
                 if decided is None:
                     continue
-                out.append((s, e, word, decided, rule, pattern))
+                if decided != category:  # negation: a negated booster is an epistemic hedge, and back
+                    kind = "epistemic" if decided == "hedge" else ""
+                out.append((s, e, word, decided, kind, rule, pattern))
             else:
-                out.append((s, e, word, category, "lexicon", pattern))
+                out.append((s, e, word, category, kind, "lexicon", pattern))
     return out
 
 
@@ -653,6 +683,8 @@ def find_hedges(
           ``text[start:end]`` is the match;
         - ``match`` (string): the matched text as written;
         - ``category`` (string): one of :data:`CATEGORIES`;
+        - ``kind`` (string): for hedges "epistemic" or "approximator" (see
+          :func:`load_lexicon`), "" for the other categories;
         - ``rule`` (string): the context rule that decided the match (a name of
           :data:`RULES`), or "lexicon" for an entry without a rule;
         - ``pattern`` (string): the lexicon entry that matched;
@@ -772,10 +804,11 @@ def _match_frame(rows: list[tuple]) -> pd.DataFrame:
         "end": np.asarray(cols[2], dtype="int64"),
         "match": pd.array(cols[3], dtype="string"),
         "category": pd.array(cols[4], dtype="string"),
-        "rule": pd.array(cols[5], dtype="string"),
-        "pattern": pd.array(cols[6], dtype="string"),
-        "voice": pd.array(cols[7], dtype="string"),
-        "speaker": pd.array(cols[8], dtype="string"),
+        "kind": pd.array(cols[5], dtype="string"),
+        "rule": pd.array(cols[6], dtype="string"),
+        "pattern": pd.array(cols[7], dtype="string"),
+        "voice": pd.array(cols[8], dtype="string"),
+        "speaker": pd.array(cols[9], dtype="string"),
     })
 
 
