@@ -1,0 +1,349 @@
+"""Tests of toolkit.hedging: the lexicon, every named context rule, voices, user lexicons, bad input."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from toolkit.concordance import kwic
+from toolkit.corpus import load_interview
+from toolkit.hedging import (
+    CATEGORIES,
+    MATCH_COLUMNS,
+    RULES,
+    english_share,
+    find_hedges,
+    hedging_rates,
+    load_lexicon,
+    naive_regex,
+)
+
+
+def hits(text: str, category: str | None = None) -> list[tuple[str, str]]:
+    """(match, category) pairs of find_hedges on ``text``, optionally of one category."""
+    m = find_hedges(text)
+    if category is not None:
+        m = m[m["category"] == category]
+    return list(zip(m["match"], m["category"]))
+
+
+def cat_of(text: str, word: str) -> list[str]:
+    """The categories given to each match of ``word`` (case-insensitive) in ``text``."""
+    m = find_hedges(text)
+    return m.loc[m["match"].str.lower() == word.lower(), "category"].tolist()
+
+
+# ---------------------------------------------------------------- the lexicon
+
+
+def test_lexicon_columns_categories_and_rules():
+    lex = load_lexicon()
+    assert list(lex.columns) == ["pattern", "category", "rule", "kind", "note"]
+    assert set(lex["category"]) == set(CATEGORIES)
+    assert set(lex["rule"]) - {""} <= set(RULES)
+    assert set(lex["rule"]) - {""} == set(RULES)  # every rule is used by some entry
+    assert not lex.duplicated(["pattern", "category"]).any()
+    assert (lex["pattern"] == lex["pattern"].str.lower()).all()
+    assert set(lex.loc[lex["category"] == "hedge", "kind"]) == {"epistemic", "approximator"}
+    assert set(lex.loc[lex["category"] != "hedge", "kind"]) == {""}
+    diplomatic = lex[lex["note"].str.startswith("diplomatic register")]
+    for phrase in ["firmly oppose", "resolutely", "categorically", "hope", "it is up to", "deep concern", "we call on"]:
+        assert phrase in set(diplomatic["pattern"]), phrase
+    for word, category in [("perhaps", "hedge"), ("certainly", "booster"), ("no doubt", "booster"),
+                           ("unfortunately", "attitude_marker"), ("we", "self_mention"), ("you", "engagement_marker")]:
+        assert category in set(lex.loc[lex["pattern"] == word, "category"]), word
+
+
+def test_load_lexicon_extra_replaces_and_appends(tmp_path):
+    extra = pd.DataFrame({"pattern": ["Perhaps", "we regret"], "category": ["booster", "attitude_marker"]})
+    lex = load_lexicon(extra=extra)
+    assert set(lex.loc[lex["pattern"] == "perhaps", "category"]) == {"hedge", "booster"}
+    assert "we regret" in set(lex["pattern"])
+    path = tmp_path / "mine.csv"
+    path.write_text("# my lexicon\npattern,category\nmaybe,hedge\nsurely,booster\n", encoding="utf-8")
+    mine = load_lexicon(path)
+    assert mine[["pattern", "category", "rule", "kind"]].values.tolist() == [
+        ["maybe", "hedge", "", "epistemic"], ["surely", "booster", "", ""]]
+
+
+@pytest.mark.parametrize("frame, message", [
+    (pd.DataFrame({"pattern": ["maybe"], "category": ["hedges"]}), "category='hedges' is invalid"),
+    (pd.DataFrame({"pattern": ["maybe"], "category": ["hedge"], "rule": ["nope"]}), "rule='nope' is invalid"),
+    (pd.DataFrame({"pattern": ["..."], "category": ["hedge"]}), "has no word"),
+    (pd.DataFrame({"pattern": ["ma*be"], "category": ["hedge"]}), "only at the end of a word"),
+    (pd.DataFrame({"word": ["maybe"]}), "lacks the column"),
+    (pd.DataFrame({"pattern": [], "category": []}), "no entries"),
+])
+def test_bad_lexicon_raises(frame, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        find_hedges("Maybe.", lexicon=frame)
+
+
+def test_user_lexicon_is_used_instead_of_the_shipped_one():
+    lex = pd.DataFrame({"pattern": ["as it were", "arguabl*"], "category": ["hedge", "hedge"]})
+    m = find_hedges("It is, as it were, arguably the best. Perhaps.", lexicon=lex)
+    assert m["match"].tolist() == ["as it were", "arguably"]
+    assert m["pattern"].tolist() == ["as it were", "arguabl*"]
+    assert m["rule"].tolist() == ["lexicon", "lexicon"]
+
+
+# ---------------------------------------------------------------- find_hedges output
+
+
+def test_columns_dtypes_and_offsets():
+    text = "Perhaps we firmly oppose it; I am not sure. Clearly, you know it is up to them."
+    m = find_hedges(text)
+    assert tuple(m.columns) == MATCH_COLUMNS
+    assert [str(t) for t in m.dtypes] == ["string", "int64", "int64", "string", "string", "string",
+                                          "string", "string", "string", "string"]
+    assert all(text[s:e] == w for s, e, w in zip(m["start"], m["end"], m["match"]))
+    assert list(zip(m["match"], m["category"])) == [
+        ("Perhaps", "hedge"), ("we", "self_mention"), ("firmly oppose", "booster"), ("I", "self_mention"),
+        ("sure", "hedge"), ("Clearly", "booster"), ("you", "engagement_marker"), ("know", "booster"),
+        ("it is up to", "hedge")]
+
+
+def test_longest_entry_wins_and_word_boundaries_follow_the_tokenizer():
+    assert hits("There is no doubt.") == [("There is no doubt", "booster")]
+    assert hits("We firmly believe it.") == [("We", "self_mention"), ("firmly believe", "booster")]
+    # inside a hyphenated or longer token nothing matches
+    assert hits("The would-be leader; perhapsy; maybes.") == []
+    # curly apostrophes and any whitespace inside a phrase
+    assert hits("It’s up\nto them.") == [("It’s up\nto", "hedge")]
+
+
+def test_plain_matches_agree_with_kwic_on_every_pattern():
+    # the trie regex finds what kwic finds with the same patterns (kwic is the audit tool)
+    docs = load_interview()
+    lex = load_lexicon()
+    plain = find_hedges(docs, rules=False)
+    audit = kwic(docs, lex["pattern"].tolist())
+    assert sorted(set(zip(plain["start"], plain["end"]))) == sorted(zip(audit["start"], audit["end"]))
+
+
+def test_kwic_on_a_category_shows_each_hit():
+    docs = load_interview()
+    hedges = find_hedges(docs, categories=["hedge"])
+    patterns = load_lexicon().query("category == 'hedge'")["pattern"].tolist()
+    audit = set(zip(kwic(docs, patterns)["start"], kwic(docs, patterns)["end"]))
+    assert set(zip(hedges["start"], hedges["end"])) <= audit
+
+
+# ---------------------------------------------------------------- the context rules, one by one
+
+
+def test_rule_approximator_quantity():
+    assert cat_of("Minorities make up about 8 percent.", "about") == ["hedge"]
+    assert cat_of("Some 300 people came, around a dozen stayed, about half left.", "some") == ["hedge"]
+    assert cat_of("around a dozen stayed", "around") == ["hedge"]
+    assert cat_of("about half left", "about") == ["hedge"]
+    assert cat_of("It costs about $5.", "about") == ["hedge"]
+    assert cat_of("We talked about the talks.", "about") == []
+    assert cat_of("Some countries objected.", "some") == []
+    assert cat_of("They walked around the city.", "around") == []
+
+
+def test_rule_may_modal():
+    assert cat_of("The talks may fail.", "may") == ["hedge"]
+    assert cat_of("May we hope for peace?", "may") == ["hedge"]
+    assert cat_of("The talks ended in May.", "may") == []
+    assert cat_of("They met on 5 May 2021.", "may") == []
+    assert cat_of("May 2021 was busy.", "may") == []
+    assert cat_of("Prime Minister Theresa May spoke.", "may") == []
+
+
+def test_rule_would_not_reported():
+    assert cat_of("That would be a mistake.", "would") == ["hedge"]
+    assert cat_of("I would call it cultural DNA.", "would") == ["hedge"]
+    assert cat_of("He said the talks would resume.", "would") == []
+    assert cat_of("Beijing announced that it would send envoys.", "would") == []
+    # a new clause ends the reported speech
+    assert cat_of("He said so. It would help.", "would") == ["hedge"]
+
+
+def test_rule_negation():
+    assert cat_of("We are sure.", "sure") == ["booster"]
+    assert cat_of("We are not sure.", "sure") == ["hedge"]
+    assert cat_of("I am not entirely certain.", "certain") == ["hedge"]
+    assert cat_of("I don't really know.", "know") == ["hedge"]
+    assert cat_of("We know it.", "know") == ["booster"]
+    assert cat_of("There is no doubt about it.", "there is no doubt") == ["booster"]
+    assert cat_of("No doubt it will pass.", "no doubt") == ["booster"]
+    assert cat_of("I doubt it.", "doubt") == ["hedge"]
+    assert cat_of("We do not doubt it.", "doubt") == ["booster"]
+    m = find_hedges("I'm not sure.")
+    assert m.loc[m["match"] == "sure", ["category", "kind", "rule"]].values.tolist() == [
+        ["hedge", "epistemic", "negation"]]
+
+
+def test_rule_cognition_verb_with_self_mention():
+    m = find_hedges("I think so. We believe it is right. I hope that talks resume.")
+    assert list(zip(m["match"], m["category"])) == [
+        ("I", "self_mention"), ("think", "hedge"), ("We", "self_mention"), ("believe", "hedge"),
+        ("I", "self_mention"), ("hope", "hedge")]
+    assert cat_of("Many think the deal is dead.", "think") == ["hedge"]  # before a clause
+    assert cat_of("We firmly hope peace prevails.", "hope") == ["hedge"]
+    assert cat_of("We will think about it.", "think about") == ["engagement_marker"]
+    assert cat_of("They believe in dialogue.", "believe") == []
+    assert cat_of("It was a thought.", "thought") == []
+    assert cat_of("The seats feel comfortable.", "feel") == []
+    assert cat_of("I feel that it is wrong.", "feel") == ["hedge"]
+    assert cat_of("It felt like an economy car.", "felt") == []
+
+
+def test_rule_appear_epistemic():
+    assert cat_of("The deal appears to hold.", "appears") == ["hedge"]
+    assert cat_of("It appears that talks failed.", "appears") == ["hedge"]
+    assert cat_of("The minister appeared on television.", "appeared") == []
+    assert cat_of("He appeared in court.", "appeared") == []
+
+
+def test_rule_rather_downtoner():
+    assert cat_of("The answer was rather vague.", "rather") == ["hedge"]
+    assert cat_of("Dialogue rather than confrontation.", "rather") == []
+    assert cat_of("I would rather wait.", "rather") == []
+
+
+def test_rule_possible_epistemic():
+    assert cat_of("It is possible that talks resume.", "possible") == ["hedge"]
+    assert cat_of("Reply as soon as possible.", "possible") == []
+    assert cat_of("Aid made possible the deal.", "possible") == []
+    assert cat_of("At the lowest possible cost.", "possible") == []
+
+
+def test_rule_certain_predicative():
+    assert cat_of("We are certain of it.", "certain") == ["booster"]
+    assert cat_of("We are not certain.", "certain") == ["hedge"]
+    assert cat_of("Certain countries objected.", "certain") == []
+    assert cat_of("To a certain extent.", "to a certain extent") == ["hedge"]
+
+
+def test_rule_us_pronoun():
+    assert cat_of("Join us.", "us") == ["self_mention"]
+    assert cat_of("The US objected.", "us") == []
+
+
+def test_rules_false_is_the_plain_lexicon():
+    m = find_hedges("He said they talked about it in May.", rules=False)
+    assert ("would" not in m["match"].tolist()) and {"about", "May"} <= set(m["match"])
+    assert set(m["rule"]) == {"lexicon"}
+
+
+# ---------------------------------------------------------------- voices and the interview
+
+
+def test_other_speakers_quotes_are_attributed_to_them():
+    docs = pd.DataFrame({
+        "doc_id": ["i1"], "genre": ["interview"], "speaker": ["Li Wei"],
+        "text": ['"We certainly want peace," Li said. President Joe Biden said: "Perhaps not." '
+                 'Li added that it may rain.'],
+    })
+    m = find_hedges(docs)
+    got = list(zip(m["match"], m["voice"], m["speaker"].fillna("-")))
+    assert got == [("We", "ambassador_quote", "Li Wei"), ("certainly", "ambassador_quote", "Li Wei"),
+                   ("Perhaps", "other_quote", "Joe Biden"), ("may", "narration", "-")]
+
+
+# The interview's hedges and boosters in the ambassador's own quotes, found by hand
+# (reading split_voices' ambassador_quote segments against the lexicon):
+#   hedges:   "should be in the right direction", "I would not agree", "will not necessarily be",
+#             "I believe South Korea", "I hope any THAAD-related", "what I would call",
+#             "should tear down emotional barriers"  -> 7
+#   boosters: "will inevitably force", "Everyone knows about"  -> 2
+# and in the whole text (narration too): hedges + "It is up to South Korea", "could result",
+# "should be deployed", "should take into account", "China's claims", "about 8 percent",
+# "could be a stage", "mostly served" -> 15; boosters + "will always be" -> 3.
+HAND_AMBASSADOR_HEDGES = ["should", "would", "not necessarily", "believe", "hope", "would", "should"]
+HAND_AMBASSADOR_BOOSTERS = ["inevitably", "knows"]
+
+
+def test_interview_counts_checked_by_hand():
+    m = find_hedges(load_interview())
+    own = m[m["voice"] == "ambassador_quote"]
+    assert own.loc[own["category"] == "hedge", "match"].tolist() == HAND_AMBASSADOR_HEDGES
+    assert own.loc[own["category"] == "booster", "match"].tolist() == HAND_AMBASSADOR_BOOSTERS
+    assert (m["category"] == "hedge").sum() == 15
+    assert (m["category"] == "booster").sum() == 3
+    assert set(own["speaker"]) == {"Xing Haiming"}
+
+
+# ---------------------------------------------------------------- bad input and scale
+
+
+def test_empty_and_letterless_texts_have_no_matches():
+    for text in ["", "   \n", "1234 5678 -- !!!", "…"]:
+        m = find_hedges(text)
+        assert m.empty and tuple(m.columns) == MATCH_COLUMNS
+
+
+FRENCH = ("La Chine s'oppose fermement à toute ingérence dans ses affaires intérieures et appelle "
+          "les parties à faire preuve de retenue et à reprendre le dialogue sans délai.")
+
+
+def test_non_english_text_says_so():
+    n, share = english_share(FRENCH)
+    assert n >= 20 and share < 0.15
+    with pytest.raises(ValueError, match="does not look like English"):
+        find_hedges(FRENCH)
+    docs = pd.DataFrame({"doc_id": ["en", "fr"], "text": ["Perhaps we agree.", FRENCH]})
+    with pytest.raises(ValueError, match="doc_id 'fr'"):
+        find_hedges(docs)
+    m = find_hedges(docs, non_english="skip")
+    assert m["doc_id"].unique().tolist() == ["en"]
+    assert [d["doc_id"] for d in m.attrs["skipped"]] == ["fr"]
+    # short texts are not judged: too few tokens to tell
+    assert find_hedges("Peut-être.").empty
+
+
+@pytest.mark.parametrize("value, message", [
+    (42, "must be a str or a docs DataFrame"),
+    (pd.DataFrame({"doc_id": ["a"]}), "lacks the column(s) 'text'"),
+    (pd.DataFrame({"doc_id": ["a"], "text": [None]}), "text is missing"),
+])
+def test_bad_input_raises(value, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        find_hedges(value)
+
+
+def test_bad_options_raise():
+    with pytest.raises(ValueError, match="non_english='ignore' is invalid"):
+        find_hedges("x", non_english="ignore")
+    with pytest.raises(ValueError, match="categories='hedges' is invalid"):
+        find_hedges("x", categories=["hedges"])
+    with pytest.raises(ValueError, match="rules=1 is invalid"):
+        find_hedges("x", rules=1)
+
+
+def test_very_long_document():
+    unit = "Perhaps the talks may resume in May 2021; we firmly oppose it, and he said it would pass. "
+    per_unit = find_hedges(unit)
+    text = unit * 20000  # about 1.8 million characters
+    m = find_hedges(pd.DataFrame({"doc_id": ["long"], "text": [text]}))
+    assert len(m) == 20000 * len(per_unit)
+    assert m["end"].max() <= len(text)
+
+
+def test_naive_regex_is_one_flat_alternation():
+    rx = naive_regex()
+    assert rx.flags & re.IGNORECASE
+    assert [m.group() for m in rx.finditer("We talked about it in May.")] == ["We", "about", "May"]
+
+
+# ---------------------------------------------------------------- rates
+
+
+def test_hedging_rates_own_voice():
+    pytest.importorskip("toolkit.rates")
+    docs = load_interview()
+    rates = hedging_rates(docs, n_resamples=200, seed=1)
+    assert list(rates.columns[:7]) == ["group", "category", "n", "tokens", "rate_per_1k", "ci_low", "ci_high"]
+    hedge = rates[rates["category"] == "hedge"].iloc[0]
+    assert hedge["n"] == len(HAND_AMBASSADOR_HEDGES)
+    assert hedge["ci_low"] <= hedge["rate_per_1k"] <= hedge["ci_high"]
+    again = hedging_rates(docs, n_resamples=200, seed=1)
+    pd.testing.assert_frame_equal(rates, again)
+    every = hedging_rates(docs, voices=None, n_resamples=200, seed=1)
+    assert every.loc[every["category"] == "hedge", "n"].iloc[0] == 15
+    assert every["tokens"].iloc[0] > hedge["tokens"]
