@@ -554,3 +554,13 @@ def test_available_reports_origin(tmp_path, tiny_ungdc, tiny_unscon, monkeypatch
     monkeypatch.setenv("TOOLKIT_DATA", str(tmp_path))
     assert ds.available()["origin"].tolist() == ["TOOLKIT_DATA", "TOOLKIT_DATA"]
     assert len(ds.load_unscon()) == 4   # found through TOOLKIT_DATA, no download
+
+
+@pytest.mark.needs_data
+def test_comparison_groups_of_the_comparison_corpus(data_dir):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        docs = ds.load_comparison_corpus(path=data_dir)
+    groups = ds.comparison_groups(docs)
+    assert groups.value_counts().to_dict() == {"other ambassadors": 419, "other": 73, "China at the UN": 31, "Xing": 1}
+    assert set(docs.loc[groups == "China at the UN", "venue"]) == {"UNGA", "UNSC"}

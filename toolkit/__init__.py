@@ -18,7 +18,7 @@ from toolkit._validation import CorpusFormatError, DataNotFoundError
 from toolkit.concordance import collocations, kwic
 from toolkit.corpus import INTERVIEW_ID, corpus_fingerprint, describe_corpus, load_interview, read_corpus
 from toolkit.counts import DocumentTermMatrix, count_terms, dispersion, document_term_matrix
-from toolkit.datasets import load_comparison_corpus, load_ungdc, load_unscon, unscon_sentences
+from toolkit.datasets import comparison_groups, load_comparison_corpus, load_ungdc, load_unscon, unscon_sentences
 from toolkit.keyness import adjust_pvalues, compare_groups, keyness
 from toolkit.plots import OKABE_ITO, plot_bar, plot_keyness, plot_term_scatter
 from toolkit.schema import DOC_COLUMNS, GENRES, ROLES, as_docs
@@ -31,7 +31,7 @@ __all__ = [
     "CorpusFormatError", "DataNotFoundError",
     "DOC_COLUMNS", "GENRES", "ROLES", "as_docs",
     "INTERVIEW_ID", "read_corpus", "load_interview", "corpus_fingerprint", "describe_corpus",
-    "load_comparison_corpus", "load_ungdc", "load_unscon", "unscon_sentences",
+    "load_comparison_corpus", "comparison_groups", "load_ungdc", "load_unscon", "unscon_sentences",
     "split_voices", "own_words", "split_sentences", "tokenize", "token_spans", "tokens", "STOP_WORDS",
     "DocumentTermMatrix", "document_term_matrix", "count_terms", "dispersion",
     "keyness", "compare_groups", "adjust_pvalues", "kwic", "collocations",

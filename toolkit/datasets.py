@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from toolkit._validation import CorpusFormatError, DataNotFoundError, check_one_of
+from toolkit._validation import CorpusFormatError, DataNotFoundError, check_columns, check_one_of
 from toolkit.paths import cache_dir, data_home
 from toolkit.schema import DOC_COLUMNS, as_docs
 
@@ -53,6 +53,8 @@ __all__ = [
     "available",
     "detokenize",
     "fetch",
+    "COMPARISON_GROUPS",
+    "comparison_groups",
     "load_comparison_corpus",
     "load_ungdc",
     "load_unscon",
@@ -994,3 +996,46 @@ def load_comparison_corpus(*, path: str | os.PathLike[str] | None = None) -> pd.
     docs = as_docs(frame[[*DOC_COLUMNS, "selection", *extras]], name="comparison corpus")
     docs["selection"] = docs["selection"].astype("string")
     return docs
+
+
+#: The labels of :func:`comparison_groups`.
+COMPARISON_GROUPS: tuple[str, ...] = ("Xing", "China at the UN", "other ambassadors", "other")
+
+
+def comparison_groups(docs: pd.DataFrame) -> pd.Series:
+    """Label each document with the group the notebooks compare it in.
+
+    - ``"Xing"``: the interview (``doc_id`` is :data:`toolkit.corpus.INTERVIEW_ID`);
+    - ``"China at the UN"``: any other document whose ``country`` is ``CHN`` (in
+      the comparison corpus: China's General Debate speeches since 2000 and its
+      Security Council speeches);
+    - ``"other ambassadors"``: documents of other countries whose ``role`` is
+      ``permanent_representative``;
+    - ``"other"``: the rest (other countries' leaders and ministers).
+
+    Parameters
+    ----------
+    docs : DataFrame
+        A docs frame (``doc_id``, ``country``, ``role``).
+
+    Returns
+    -------
+    Series of string
+        One label per row of ``docs``, on its index, named ``group``.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["kt-2021-02-05-xing-haiming", "a", "b", "c"],
+    ...     "country": ["CHN", "CHN", "USA", "USA"],
+    ...     "role": ["ambassador", "permanent_representative", "permanent_representative", "foreign_minister"]})
+    >>> comparison_groups(docs).tolist()
+    ['Xing', 'China at the UN', 'other ambassadors', 'other']
+    """
+    from toolkit.corpus import INTERVIEW_ID
+
+    check_columns(docs, ["doc_id", "country", "role"])
+    group = pd.Series("other", index=docs.index, dtype="string", name="group")
+    group[docs["role"].astype("string").eq("permanent_representative").fillna(False)] = "other ambassadors"
+    group[docs["country"].astype("string").eq("CHN").fillna(False)] = "China at the UN"
+    group[docs["doc_id"].astype("string").eq(INTERVIEW_ID).fillna(False)] = "Xing"
+    return group
