@@ -1,0 +1,111 @@
+"""Hedging over the full UN General Debate Corpus, against a naive single-regex alternation of the same lexicon.
+
+Cases, in one run, each in a fresh process (see ``_harness.py``), all on the same
+texts (every UNGDC speech), read from their files before the clock starts:
+
+- ``texts only``: the texts in memory as Python strings (the floor every case stands on);
+- ``naive regex``: ``re.compile("|".join(r"\\b" + re.escape(p) + r"\\b" for p in patterns), re.I)``
+  over the shipped lexicon's 458 patterns, longest first (``toolkit.hedging.naive_regex``),
+  ``finditer`` on each text, counting the matches: no context rules, no frame;
+- ``tk find_hedges(rules=False)``: the toolkit's matcher (one character-trie regex on
+  the lower-cased text, token boundaries as the tokenizer's) and the output frame;
+- ``tk find_hedges``: the full measure: the matcher, the context rules, voices
+  (one "speech" segment per speech), the language check, the output frame.
+
+The result column is the number of matches (the naive regex and the plain matcher
+differ slightly: ``\\b`` is not the tokenizer's boundary, e.g. inside "would-be").
+
+Usage::
+
+    python benchmarks/bench_hedging.py [--data FOLDER] [--repeat N] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from _harness import ROOT, default_data, measure, print_table
+
+_PREPARE = r"""
+import pickle, sys, warnings
+from pathlib import Path
+from toolkit.datasets import load_ungdc
+data, limit, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    docs = load_ungdc(Path(data) / "ungdc")
+if limit:
+    docs = docs.iloc[:limit]
+columns = {"doc_id": docs["doc_id"].astype(str).tolist(),
+           "speaker": [None if s is None or s != s else str(s) for s in docs["speaker"].astype(object)],
+           "genre": docs["genre"].astype(str).tolist(),
+           "path": [str(Path(data) / "ungdc" / f) for f in docs["file"]]}
+with open(out, "wb") as f:
+    pickle.dump(columns, f)
+"""
+
+_CHILD = r"""
+import json, pickle, sys, time
+case, path = sys.argv[1], sys.argv[2]
+import numpy, pandas  # imported before timing in every case
+import toolkit.hedging as hedging
+with open(path, "rb") as f:
+    columns = pickle.load(f)  # doc ids, speakers and file paths: small
+columns["text"] = texts = [open(p, encoding="utf-8").read() for p in columns.pop("path")]
+frame = pandas.DataFrame(columns) if case.startswith("find") else None
+rx = hedging.naive_regex() if case == "naive" else None
+hedging.load_lexicon()
+start = time.perf_counter()
+if case == "texts":
+    result = len(texts)
+elif case == "naive":
+    result = sum(1 for text in texts for _ in rx.finditer(text))
+elif case == "find_plain":
+    result = len(hedging.find_hedges(frame, rules=False, non_english="skip"))
+elif case == "find":
+    result = len(hedging.find_hedges(frame, non_english="skip"))
+print(json.dumps({"seconds": time.perf_counter() - start, "result": result}))
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", default=default_data(),
+                        help="folder holding ungdc/ (default: $TOOLKIT_DATA or ../shared/corpora)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per case; the fastest is shown")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N speeches (0: all)")
+    args = parser.parse_args(argv)
+    cases = [
+        ("texts only (read into memory)", "texts"),
+        ("naive regex (one flat alternation, re.I)", "naive"),
+        ("tk find_hedges(rules=False)", "find_plain"),
+        ("tk find_hedges (rules, voices, frame)", "find"),
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "texts.pkl"
+        # The corpus is listed in a child of its own: a parent holding the texts would
+        # count in every case's peak RSS (a forked child starts with its parent's pages).
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        subprocess.run([sys.executable, "-c", _PREPARE, args.data, str(args.limit), str(path)], check=True, env=env)
+        with open(path, "rb") as f:
+            n_docs = len(pickle.load(f)["doc_id"])
+        print(f"{n_docs} speeches; each case in a fresh process")
+        rows = [(label, *measure(_CHILD, [case, str(path)], args.repeat)) for label, case in cases]
+    by_case = {case: row for (_, case), row in zip(cases, rows)}
+    print_table(rows, (
+        "result: number of matches (documents for the first line). Wall time excludes reading the texts; "
+        f"peak RSS includes them (first line). Fastest of {args.repeat} run(s).\n"
+        f"naive regex / find_hedges wall time: {by_case['naive'][1] / by_case['find'][1]:.1f}x "
+        f"(full measure), {by_case['naive'][1] / by_case['find_plain'][1]:.1f}x (matcher only, rules=False)."
+    ))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
