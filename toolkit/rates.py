@@ -1,0 +1,505 @@
+"""Rates of matches per 1,000 tokens, with bootstrap intervals and permutation tests.
+
+Generic over the kind of match: any frame with one row per match and the
+columns ``doc_id``, ``start`` (character offset into the document text) and
+``category`` works -- the matches of :func:`toolkit.hedging.find_hedges`, or a
+:func:`toolkit.kwic` result to which a ``category`` column was added.
+
+- :func:`match_rates` -> one row per group and category: matches, tokens, the
+  rate per 1,000 tokens and a percentile bootstrap interval;
+- :func:`compare_rates` -> one row: the difference of a category's rate between
+  two groups, its bootstrap interval and a permutation p-value.
+
+The unit of resampling
+----------------------
+Matches are not independent: a speaker who hedges once hedges again in the
+same text. Intervals and tests therefore resample whole *units* -- the
+documents of a group -- and the rate of a resample is a ratio estimator,
+``sum of its matches / sum of its tokens * 1000`` (Efron & Tibshirani 1993,
+ch. 6; Cochran 1977, ch. 6). A group of a single document (an interview) has
+no between-document variation to resample; its *sentences* are the units
+then, each with its own tokens and the matches whose ``start`` falls in its
+span. The ``unit`` column says which was used.
+
+Tokens are counted with the project's tokenizer, as
+``document_term_matrix(docs).totals`` does, so rates here agree with
+:func:`toolkit.count_terms`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from toolkit._validation import check_columns, check_one_of
+from toolkit.counts import _group_labels, document_term_matrix
+from toolkit.text import split_sentences
+
+__all__ = ["RATE_COLUMNS", "COMPARE_COLUMNS", "match_rates", "compare_rates"]
+
+#: The columns of :func:`match_rates`, in order.
+RATE_COLUMNS: tuple[str, ...] = ("group", "category", "n", "tokens", "rate_per_1k", "ci_low", "ci_high", "unit")
+#: The columns of :func:`compare_rates`, in order.
+COMPARE_COLUMNS: tuple[str, ...] = (
+    "target", "reference", "category", "rate_target", "rate_reference", "difference",
+    "ci_low", "ci_high", "p_value", "n_permutations", "unit",
+)
+_ALTERNATIVES = ("two-sided", "greater", "less")
+# Resampled index matrices are drawn in blocks of at most this many entries (32 MB of int64).
+_BLOCK = 1 << 22
+
+
+def match_rates(
+    matches: pd.DataFrame,
+    docs: pd.DataFrame,
+    *,
+    by: str | Sequence[str] | None = None,
+    categories: str | Sequence[str] | None = None,
+    n_resamples: int = 2000,
+    seed: int | None = 0,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Rate of each category of matches per 1,000 tokens in each group, with a bootstrap interval.
+
+    The interval is the percentile bootstrap interval of the ratio estimator
+    ``sum(matches) / sum(tokens) * 1000`` over resamples (with replacement) of
+    the group's documents; in a group of one document, of its sentences.
+
+    Parameters
+    ----------
+    matches : DataFrame
+        One row per match, with at least ``doc_id``, ``start`` (int, character
+        offset into the document's text; used to place a match in its sentence)
+        and ``category``. Other columns are ignored.
+    docs : DataFrame
+        The documents the matches were found in: ``doc_id``, ``text`` and the
+        columns named by ``by``. Every document counts, with or without matches.
+    by : str or sequence of str, optional
+        Docs column(s) whose values make the groups, as in
+        :func:`toolkit.count_terms`. None: one group, ``"all"``.
+    categories : str or sequence of str, optional
+        The categories to report, in this order. None: every category found in
+        ``matches``, sorted. A category listed here with no match in a group
+        (or none at all, e.g. a misspelt one) still gets a row there with
+        ``n`` = 0, rate 0 and interval [0, 0], so a chart never silently drops it.
+        Matches of other categories are left out.
+    n_resamples : int, default 2000
+        Bootstrap resamples per group; at least 100.
+    seed : int or None, default 0
+        Seed of :func:`numpy.random.default_rng`. The same inputs and seed give
+        the same output; groups are resampled in the order of the output.
+    confidence : float, default 0.95
+        Confidence level of the interval, in (0, 1).
+
+    Returns
+    -------
+    DataFrame
+        One row per group and category, groups sorted, categories in the order
+        of ``categories``, with the columns
+
+        - ``group`` (string): the group's label ("all" when ``by`` is None;
+          several ``by`` columns joined by " | "; missing values "<NA>");
+        - ``category`` (string): the category;
+        - ``n`` (int64): matches of the category in the group's documents;
+        - ``tokens`` (int64): tokens of the group's documents (the project
+          tokenizer, as :func:`toolkit.document_term_matrix`);
+        - ``rate_per_1k`` (float64): ``n / tokens * 1000``;
+        - ``ci_low``, ``ci_high`` (float64): the percentile bootstrap interval
+          of the rate at ``confidence``. A resample whose units hold no token has
+          no rate and is left out of the percentiles. With a single unit the
+          interval is the point ``[rate, rate]``;
+        - ``unit`` (string): what was resampled: ``"document"``, or
+          ``"sentence"`` for a group of one document.
+
+    Raises
+    ------
+    ValueError
+        A frame lacks a column; ``matches`` has a missing ``doc_id``,
+        ``start`` or ``category``, or a ``doc_id`` that is not in ``docs`` (the
+        message names it); a group's documents hold no token (the message names
+        the group: drop its documents, or group differently); ``n_resamples``
+        < 100, ``confidence`` outside (0, 1), or another bad option.
+
+    See Also
+    --------
+    compare_rates : the difference between two groups, with a permutation test.
+
+    References
+    ----------
+    Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*.
+    Chapman & Hall. (Ch. 13, the percentile interval; ch. 6, ratio estimators.)
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"],
+    ...     "text": ["We may agree.", "Perhaps we might.", "We will win."],
+    ...     "country": ["KOR", "KOR", "CHN"]})
+    >>> matches = pd.DataFrame({"doc_id": ["a", "b", "b", "c"], "start": [3, 0, 11, 3],
+    ...     "category": ["hedge", "hedge", "hedge", "booster"]})
+    >>> out = match_rates(matches, docs, by="country", n_resamples=200)
+    >>> out[["group", "category", "n", "tokens", "rate_per_1k", "unit"]].values.tolist()
+    [['CHN', 'booster', 1, 3, 333.3333333333333, 'sentence'], ['CHN', 'hedge', 0, 3, 0.0, 'sentence'], \
+['KOR', 'booster', 0, 6, 0.0, 'document'], ['KOR', 'hedge', 3, 6, 500.0, 'document']]
+    >>> out[["ci_low", "ci_high"]].round(1).values.tolist()
+    [[333.3, 333.3], [0.0, 0.0], [0.0, 0.0], [333.3, 666.7]]
+    """
+    n_resamples = _check_count("n_resamples", n_resamples, 100)
+    confidence = _check_confidence(confidence)
+    prep = _prepare(matches, docs, by, categories)
+    rng = np.random.default_rng(seed)
+    alpha = (1.0 - confidence) / 2.0
+    frames = []
+    for g, group in enumerate(prep.groups):
+        rows = np.flatnonzero(prep.codes == g)
+        counts, tokens, unit = prep.units(rows, sentences=len(rows) == 1)
+        n = prep.counts[rows].sum(axis=0)
+        total = int(prep.tokens[rows].sum())
+        boot = _bootstrap_rates(rng, counts, tokens, n_resamples)
+        low, high = np.nanpercentile(boot, [100 * alpha, 100 * (1 - alpha)], axis=0)
+        k = len(prep.categories)
+        frames.append(pd.DataFrame({
+            "group": pd.array([group] * k, dtype="string"),
+            "category": pd.array(prep.categories, dtype="string"),
+            "n": n.astype(np.int64),
+            "tokens": np.full(k, total, dtype=np.int64),
+            "rate_per_1k": n / total * 1000.0,
+            "ci_low": low.astype(np.float64),
+            "ci_high": high.astype(np.float64),
+            "unit": pd.array([unit] * k, dtype="string"),
+        }))
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
+            RATE_COLUMNS, ["string", "string", "int64", "int64", "float64", "float64", "float64", "string"])})
+    return pd.concat(frames, ignore_index=True)
+
+
+def compare_rates(
+    matches: pd.DataFrame,
+    docs: pd.DataFrame,
+    *,
+    by: str | Sequence[str],
+    target: str,
+    reference: str | None = None,
+    category: str,
+    n_permutations: int = 10000,
+    n_resamples: int = 2000,
+    seed: int | None = 0,
+    confidence: float = 0.95,
+    alternative: str = "two-sided",
+) -> pd.DataFrame:
+    """Compare one category's rate per 1,000 tokens between two groups.
+
+    The difference ``rate_target - rate_reference`` gets a percentile
+    bootstrap interval (the units of each group resampled independently) and a
+    permutation p-value: the units of both groups are pooled and their group
+    labels shuffled, keeping the groups' sizes, and the statistic is the same
+    difference of ratio rates. The units are documents; if either group has a
+    single document, both groups use sentences.
+
+    Parameters
+    ----------
+    matches, docs
+        As in :func:`match_rates`.
+    by : str or sequence of str
+        Docs column(s) whose values make the groups, as in :func:`match_rates`.
+    target : str
+        The group label of interest (as in the ``group`` column of :func:`match_rates`).
+    reference : str, optional
+        The group compared against. None: every document not in ``target``
+        (reported as ``"rest"``).
+    category : str
+        The category compared. One without any match gives rates 0 and p = 1.
+    n_permutations : int, default 10000
+        Random relabellings for the p-value; at least 100.
+    n_resamples : int, default 2000
+        Bootstrap resamples per group for the interval; at least 100.
+    seed : int or None, default 0
+        Seed of :func:`numpy.random.default_rng` (the bootstrap draws come
+        first, then the permutations).
+    confidence : float, default 0.95
+        Confidence level of the interval, in (0, 1).
+    alternative : {"two-sided", "greater", "less"}
+        The alternative hypothesis: the rates differ; the target's rate is
+        greater; it is less.
+
+    Returns
+    -------
+    DataFrame
+        One row, with the columns
+
+        - ``target`` (string), ``reference`` (string; ``"rest"`` when None);
+        - ``category`` (string);
+        - ``rate_target``, ``rate_reference`` (float64): matches per 1,000 tokens;
+        - ``difference`` (float64): ``rate_target - rate_reference``;
+        - ``ci_low``, ``ci_high`` (float64): percentile bootstrap interval of the
+          difference at ``confidence``;
+        - ``p_value`` (float64): ``(1 + k) / (1 + n_permutations)`` where ``k``
+          counts the relabellings whose statistic is at least as extreme as the
+          observed one: ``|d*| >= |d|`` (two-sided), ``d* >= d`` (greater) or
+          ``d* <= d`` (less), up to a relative tolerance of 1e-9 for ties. It never
+          is 0 (Phipson & Smyth 2010). A relabelling that leaves a group without
+          tokens has no statistic and never counts as extreme;
+        - ``n_permutations`` (int64);
+        - ``unit`` (string): ``"document"`` or ``"sentence"``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`match_rates`; ``target`` or ``reference`` is not a group (the
+        message lists the groups); they are the same group; the reference is
+        empty (``target`` is the only group); ``alternative`` is not one of the
+        three.
+
+    References
+    ----------
+    Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*.
+    Chapman & Hall. (Ch. 15, permutation tests; ch. 13, the percentile interval.)
+
+    Good, P. (2005). *Permutation, Parametric, and Bootstrap Tests of
+    Hypotheses* (3rd ed.). Springer.
+
+    Phipson, B., & Smyth, G. K. (2010). Permutation p-values should never be
+    zero. *Statistical Applications in Genetics and Molecular Biology*, 9(1), 39.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": list("abcdef"), "text": ["We may agree, perhaps."] * 3 + ["We agree now."] * 3,
+    ...     "venue": ["UNGA"] * 3 + ["UNSC"] * 3})
+    >>> matches = pd.DataFrame({"doc_id": list("aabbcc") + ["d"], "start": [3, 14] * 3 + [0],
+    ...     "category": "hedge"})
+    >>> row = compare_rates(matches, docs, by="venue", target="UNGA", category="hedge", n_permutations=999)
+    >>> row[["target", "reference", "unit"]].values.tolist()
+    [['UNGA', 'rest', 'document']]
+    >>> row[["rate_target", "rate_reference", "difference", "ci_low", "ci_high"]].round(1).values.tolist()
+    [[500.0, 111.1, 388.9, 166.7, 500.0]]
+    >>> float(row["p_value"].iloc[0])  # the exact p over all 20 relabellings is 2/20
+    0.111
+    """
+    n_permutations = _check_count("n_permutations", n_permutations, 100)
+    n_resamples = _check_count("n_resamples", n_resamples, 100)
+    confidence = _check_confidence(confidence)
+    check_one_of("alternative", alternative, _ALTERNATIVES)
+    if by is None:
+        raise ValueError("by=None is invalid for compare_rates; name the docs column(s) that make the groups.")
+    if not isinstance(category, str):
+        raise ValueError(f"category={category!r} is invalid; must be one category name (a str).")
+    prep = _prepare(matches, docs, by, [category])
+    listed = ", ".join(repr(g) for g in prep.groups)
+    if target not in prep.groups:
+        raise ValueError(f"target={target!r} is not a group; the groups of by={by!r} are {listed}.")
+    if reference is not None and reference not in prep.groups:
+        raise ValueError(f"reference={reference!r} is not a group; the groups of by={by!r} are {listed}.")
+    if reference == target:
+        raise ValueError(f"reference={reference!r} is the target; choose another group, or None for the rest.")
+    labels = prep.groups[prep.codes]
+    t_rows = np.flatnonzero(labels == target)
+    r_rows = np.flatnonzero(labels != target if reference is None else labels == reference)
+    if not len(r_rows):
+        raise ValueError(f"target={target!r} is the only group of by={by!r}; there is nothing to compare with.")
+
+    sentences = len(t_rows) == 1 or len(r_rows) == 1
+    t_counts, t_tokens, unit = prep.units(t_rows, sentences=sentences)
+    r_counts, r_tokens, _ = prep.units(r_rows, sentences=sentences)
+    t_counts, r_counts = t_counts[:, 0], r_counts[:, 0]
+    rate_t = _ratio(t_counts.sum(), t_tokens.sum())
+    rate_r = _ratio(r_counts.sum(), r_tokens.sum())
+    diff = rate_t - rate_r
+
+    rng = np.random.default_rng(seed)
+    boot = (_bootstrap_rates(rng, t_counts[:, None], t_tokens, n_resamples)[:, 0]
+            - _bootstrap_rates(rng, r_counts[:, None], r_tokens, n_resamples)[:, 0])
+    alpha = (1.0 - confidence) / 2.0
+    low, high = np.nanpercentile(boot, [100 * alpha, 100 * (1 - alpha)])
+    null = _permutation_null(rng, np.concatenate([t_counts, r_counts]), np.concatenate([t_tokens, r_tokens]),
+                             len(t_counts), n_permutations)
+    p_value = _permutation_p(null, diff, alternative)
+    return pd.DataFrame({
+        "target": pd.array([target], dtype="string"),
+        "reference": pd.array(["rest" if reference is None else reference], dtype="string"),
+        "category": pd.array([category], dtype="string"),
+        "rate_target": np.array([rate_t], dtype=np.float64),
+        "rate_reference": np.array([rate_r], dtype=np.float64),
+        "difference": np.array([diff], dtype=np.float64),
+        "ci_low": np.array([low], dtype=np.float64),
+        "ci_high": np.array([high], dtype=np.float64),
+        "p_value": np.array([p_value], dtype=np.float64),
+        "n_permutations": np.array([n_permutations], dtype=np.int64),
+        "unit": pd.array([unit], dtype="string"),
+    })
+
+
+# ---------------------------------------------------------------------------- small builders
+
+
+@dataclass
+class _Prepared:
+    """Matches counted per document and category, and what is needed to cut documents into sentences."""
+
+    docs: pd.DataFrame
+    categories: list[str]
+    groups: np.ndarray          # sorted group labels
+    codes: np.ndarray           # group index of each document row
+    tokens: np.ndarray          # tokens of each document row (int64)
+    counts: np.ndarray          # (n_docs, n_categories) int64 matches
+    match_row: np.ndarray       # document row of each kept match
+    match_cat: np.ndarray       # category index of each kept match
+    match_start: np.ndarray     # start offset of each kept match
+
+    def units(self, rows: np.ndarray, *, sentences: bool) -> tuple[np.ndarray, np.ndarray, str]:
+        """(counts per unit and category, tokens per unit, unit name) of the documents ``rows``."""
+        if not sentences:
+            return self.counts[rows], self.tokens[rows], "document"
+        part = self.docs.iloc[rows]
+        sents = split_sentences(pd.DataFrame({"doc_id": part["doc_id"].astype(str).to_numpy(),
+                                              "text": part["text"].to_numpy()}))
+        tokens = document_term_matrix(sents[["doc_id", "text"]]).totals.astype(np.int64)
+        # sentence s belongs to local document doc_of[s]; sort key (document, start)
+        local = {int(r): i for i, r in enumerate(rows)}
+        doc_of = pd.Index(part["doc_id"].astype(str)).get_indexer(sents["doc_id"].astype(str))
+        keep = np.isin(self.match_row, rows)
+        m_doc = np.array([local[int(r)] for r in self.match_row[keep]], dtype=np.int64)
+        m_start = self.match_start[keep]
+        m_cat = self.match_cat[keep]
+        counts = np.zeros((len(sents), len(self.categories)), dtype=np.int64)
+        if len(m_doc):
+            span = int(max(m_start.max(), sents["end"].max() if len(sents) else 0)) + 1
+            s_key = doc_of.astype(np.int64) * span + sents["start"].to_numpy(np.int64)
+            m_key = m_doc * span + m_start
+            sid = np.searchsorted(s_key, m_key, side="right") - 1
+            first = np.searchsorted(doc_of, m_doc, side="left")   # first sentence of the match's document
+            has = (first < len(doc_of)) & (doc_of[np.minimum(first, len(doc_of) - 1)] == m_doc)
+            if not has.all():
+                bad = self.docs["doc_id"].iloc[rows[m_doc[~has][0]]]
+                raise ValueError(f"matches: doc_id {bad!r} has matches but its text has no sentence.")
+            sid = np.maximum(sid, first)  # a match before the first sentence counts in the first
+            np.add.at(counts, (sid, m_cat), 1)
+        return counts, tokens, "sentence"
+
+
+def _prepare(matches: pd.DataFrame, docs: pd.DataFrame, by: str | Sequence[str] | None,
+             categories: str | Sequence[str] | None) -> _Prepared:
+    """Check the inputs, count tokens per document and matches per document and category."""
+    check_columns(matches, ["doc_id", "start", "category"], name="matches")
+    labels = _group_labels(docs, by)  # checks docs' doc_id, text and by columns
+    for col in ("doc_id", "start", "category"):
+        missing = matches[col].isna()
+        if missing.any():
+            raise ValueError(f"matches: {col} is missing (NA) in {int(missing.sum())} row(s), e.g. row "
+                             f"{matches.index[missing][0]!r}; every match needs a doc_id, a start and a category.")
+    if categories is None:
+        cats = sorted(set(matches["category"].astype(str)))
+    else:
+        raw = [categories] if isinstance(categories, str) else list(categories)
+        bad = [c for c in raw if not isinstance(c, str)]
+        if bad:
+            raise ValueError(f"categories contains {bad[0]!r}; every category must be a str.")
+        cats = list(dict.fromkeys(raw))
+    doc_ids = docs["doc_id"].astype(str)
+    if doc_ids.duplicated().any():
+        raise ValueError(f"docs: doc_id {doc_ids[doc_ids.duplicated()].iloc[0]!r} is duplicated; "
+                         "every document needs a unique doc_id.")
+    index = pd.Index(doc_ids)
+    m_ids = matches["doc_id"].astype(str)
+    m_row = index.get_indexer(m_ids)
+    if (m_row < 0).any():
+        unknown = list(dict.fromkeys(m_ids[m_row < 0]))
+        shown = ", ".join(repr(u) for u in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        raise ValueError(f"matches: doc_id {shown} not in docs; pass the docs the matches were found in.")
+    m_cat = pd.Index(cats).get_indexer(matches["category"].astype(str))
+    keep = m_cat >= 0
+    try:
+        m_start = matches["start"].to_numpy(dtype=np.int64)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"matches: start must hold integer character offsets ({err}).") from None
+    m_row, m_cat, m_start = m_row[keep].astype(np.int64), m_cat[keep].astype(np.int64), m_start[keep]
+
+    tokens = document_term_matrix(docs).totals.astype(np.int64)
+    groups, codes = np.unique(labels, return_inverse=True)
+    group_tokens = np.bincount(codes, weights=tokens, minlength=len(groups))
+    empty = groups[group_tokens == 0]
+    if len(empty):
+        shown = ", ".join(repr(str(g)) for g in empty)
+        raise ValueError(f"group(s) {shown} hold no token, so they have no rate; drop their documents "
+                         "from docs or group by another column.")
+    counts = np.zeros((len(docs), len(cats)), dtype=np.int64)
+    np.add.at(counts, (m_row, m_cat), 1)
+    return _Prepared(docs.reset_index(drop=True), cats, groups.astype(object), codes, tokens, counts,
+                     m_row, m_cat, m_start)
+
+
+def _bootstrap_rates(rng: np.random.Generator, counts: np.ndarray, tokens: np.ndarray,
+                     n_resamples: int) -> np.ndarray:
+    """Rates per 1,000 tokens, shape (n_resamples, n_categories), of resamples of the units.
+
+    Each resample draws ``m`` unit indices with replacement (a row of
+    ``rng.integers(0, m, (n_resamples, m))``, as :func:`scipy.stats.bootstrap`
+    draws them); a sparse resample-by-unit matrix with one entry per draw
+    (duplicates add up) times the units' (counts, tokens) gives every resample's
+    sums at once. Blocks of rows bound the memory; a resample without tokens is NaN.
+    """
+    m = len(tokens)
+    values = np.column_stack([counts, tokens]).astype(np.float64)
+    out = np.empty((n_resamples, counts.shape[1]), dtype=np.float64)
+    step = max(1, _BLOCK // max(m, 1))
+    for k in range(0, n_resamples, step):
+        b = min(step, n_resamples - k)
+        idx = rng.integers(0, m, (b, m))
+        draws = sp.csr_matrix((np.ones(b * m), idx.ravel(), np.arange(0, b * m + 1, m)), shape=(b, m))
+        sums = draws @ values
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[k:k + b] = sums[:, :-1] / sums[:, -1:] * 1000.0
+        out[k:k + b][sums[:, -1] == 0] = np.nan
+    return out
+
+
+def _permutation_null(rng: np.random.Generator, counts: np.ndarray, tokens: np.ndarray, n_target: int,
+                      n_permutations: int) -> np.ndarray:
+    """Differences of ratio rates (first ``n_target`` labels vs the rest) under random relabellings."""
+    n = len(tokens)
+    values = np.column_stack([counts, tokens]).astype(np.float64)
+    total = values.sum(axis=0)
+    base = np.arange(n) < n_target
+    null = np.empty(n_permutations, dtype=np.float64)
+    step = max(1, _BLOCK // max(n, 1))
+    for k in range(0, n_permutations, step):
+        b = min(step, n_permutations - k)
+        labels = rng.permuted(np.broadcast_to(base, (b, n)), axis=1)
+        t = labels.astype(np.float64) @ values
+        r = total - t
+        with np.errstate(invalid="ignore", divide="ignore"):
+            d = t[:, 0] / t[:, 1] * 1000.0 - r[:, 0] / r[:, 1] * 1000.0
+        d[(t[:, 1] == 0) | (r[:, 1] == 0)] = np.nan
+        null[k:k + b] = d
+    return null
+
+
+def _permutation_p(null: np.ndarray, observed: float, alternative: str) -> float:
+    """``(1 + #as extreme) / (1 + len(null))``; NaN statistics never count; ties within 1e-9 relative do."""
+    tol = 1e-9 * max(abs(observed), 1e-12)
+    if alternative == "two-sided":
+        extreme = np.abs(null) >= abs(observed) - tol
+    elif alternative == "greater":
+        extreme = null >= observed - tol
+    else:
+        extreme = null <= observed + tol
+    return float((1 + np.count_nonzero(extreme)) / (1 + len(null)))
+
+
+def _ratio(count: float, tokens: float) -> float:
+    return float(count) / float(tokens) * 1000.0
+
+
+def _check_count(name: str, value: object, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name}={value!r} is invalid; must be an integer >= {minimum}.")
+    return int(value)
+
+
+def _check_confidence(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not 0 < value < 1:
+        raise ValueError(f"confidence={value!r} is invalid; must be a number in (0, 1), e.g. 0.95.")
+    return float(value)
