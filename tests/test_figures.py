@@ -25,7 +25,8 @@ def test_without_un_corpora_the_interview_figure_is_made_and_the_rest_explained(
     report = figures.make_figures(out, progress=None)
     assert list(report.columns) == ["figure", "status", "files", "reason"]
     status = dict(zip(report["figure"], report["status"]))
-    assert status == {"interview_voices": "made", "corpus_composition": "not made"}
+    assert status == {r.name: ("not made" if r.needs else "made") for r in figures.FIGURES}
+    assert status["interview_voices"] == "made" and status["corpus_composition"] == "not made"
     reason = report.set_index("figure").loc["corpus_composition", "reason"]
     assert "TOOLKIT_DATA" in reason and "10.7910/DVN/0TJX8Y" in reason
     assert sorted(p.name for p in out.iterdir()) == [
@@ -72,8 +73,9 @@ def test_with_un_corpora_every_figure_is_made(data_dir, monkeypatch, tmp_path):
 def test_cli_figures_says_what_it_made_and_what_not(offline, tmp_path, capsys):
     assert cli.main(["figures", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "[1/2] interview_voices: made" in out
-    assert "Made 1 of 2 figures" in out and "- corpus_composition" in out
+    n = len(figures.FIGURES)
+    assert f"[1/{n}] interview_voices: made" in out
+    assert f"Made 1 of {n} figures" in out and "- corpus_composition" in out
 
 
 def test_cli_data_lists_the_corpora(offline, capsys):
@@ -85,3 +87,33 @@ def test_cli_data_lists_the_corpora(offline, capsys):
 def test_cli_rejects_unknown_command():
     with pytest.raises(SystemExit):
         cli.main(["nonsense"])
+
+
+def test_check_figures_passes_on_a_fresh_copy_and_catches_a_changed_table(offline, tmp_path, capsys):
+    figures.make_figures(tmp_path, progress=None)
+    report = figures.check_figures(tmp_path, progress=None)
+    assert list(report.columns) == ["figure", "file", "status", "detail"]
+    made = report[report["figure"] == "interview_voices"]
+    assert made["status"].tolist() == ["same", "same"]  # the CSV and the PNG
+    assert cli.main(["figures", "--check", "--out", str(tmp_path)]) == 0
+
+    table = tmp_path / "interview_voices.csv"
+    table.write_text(table.read_text().replace("narration,36", "narration,35"))
+    report = figures.check_figures(tmp_path, progress=None).set_index("file")
+    assert report.loc["interview_voices.csv", "status"] == "differs"
+    assert "line 2" in report.loc["interview_voices.csv", "detail"]
+    assert report.loc["interview_voices.png", "status"] == "same"
+    assert cli.main(["figures", "--check", "--out", str(tmp_path)]) == 1
+    assert "1 file(s) differ" in capsys.readouterr().out
+
+
+def test_check_figures_catches_a_changed_image(offline, tmp_path):
+    import matplotlib.pyplot as plt
+
+    figures.make_figures(tmp_path, progress=None)
+    fig, ax = plt.subplots(figsize=(2, 2))
+    ax.plot([0, 1], [1, 0])
+    fig.savefig(tmp_path / "interview_voices.png")
+    plt.close(fig)
+    report = figures.check_figures(tmp_path, progress=None).set_index("file")
+    assert report.loc["interview_voices.png", "status"] == "differs"

@@ -24,7 +24,7 @@ from toolkit._validation import DataNotFoundError
 from toolkit.corpus import corpus_fingerprint, load_interview
 from toolkit.paths import FIGURES_DIR
 
-__all__ = ["FIGURES", "make_figures"]
+__all__ = ["FIGURES", "make_figures", "check_figures"]
 
 _PACKAGES = ("toolkit", "pandas", "numpy", "scipy", "matplotlib", "nltk", "scikit-learn")
 
@@ -83,11 +83,65 @@ def _corpus_composition(docs: pd.DataFrame):
     return table, ax.figure
 
 
+def _own_groups(docs: pd.DataFrame) -> pd.DataFrame:
+    from toolkit.datasets import comparison_groups
+    from toolkit.voices import own_words
+
+    own = own_words(docs)
+    own["group"] = comparison_groups(own)
+    return own
+
+
+def _keyness_xing_vs_ambassadors(docs: pd.DataFrame):
+    from toolkit.keyness import compare_groups, top_keywords
+    from toolkit.plots import plot_keyness
+
+    table = compare_groups(_own_groups(docs), by="group", target="Xing", reference="other ambassadors",
+                           measure="g2", stop_words="english", adjust="bh")
+    table = top_keywords(table[table["score"] > 0], n=15)
+    ax = plot_keyness(table, n=15, target_label="Xing (own words)", reference_label="other ambassadors",
+                      title="Xing's keywords against other ambassadors at the UN (G2)")
+    return table, ax.figure
+
+
+def _keyness_chn_vs_usa_unsc(docs: pd.DataFrame):
+    from toolkit.keyness import compare_groups, top_keywords
+    from toolkit.plots import plot_keyness
+
+    council = docs[docs["venue"] == "UNSC"]
+    table = compare_groups(council, by="country", target="CHN", reference="USA", measure="fightin_words",
+                           prior="corpus", stop_words="english")
+    table = top_keywords(table, n=12)
+    ax = plot_keyness(table, n=12, target_label="China", reference_label="United States",
+                      title="China against the United States in the Security Council (Fightin' Words)")
+    return table, ax.figure
+
+
+def _term_scatter_chn_vs_usa_unsc(docs: pd.DataFrame):
+    from toolkit.counts import count_terms
+    from toolkit.plots import plot_term_scatter
+
+    council = docs[(docs["venue"] == "UNSC") & docs["country"].isin(["CHN", "USA"])]
+    counts = count_terms(council, by="country")
+    table = (counts.pivot_table(index="term", columns="group", values="n", fill_value=0)
+             .reset_index().rename_axis(columns=None).sort_values("term", ignore_index=True))
+    ax = plot_term_scatter(table.set_index("term")["CHN"], table.set_index("term")["USA"],
+                           target_label="China (UNSC)", reference_label="United States (UNSC)", min_count=3)
+    return table, ax.figure
+
+
 FIGURES: tuple[_FigureRule, ...] = (
     _FigureRule("interview_voices", "Words per voice in the interview (ambassador's quotes, narration, ...)",
                 (), _interview_voices),
     _FigureRule("corpus_composition", "Documents of the default comparison corpus by selection and role",
                 ("comparison",), _corpus_composition),
+    _FigureRule("keyness_xing_vs_ambassadors", "Keywords of Xing's own words against other ambassadors' UN "
+                "speeches (G2, stop words left out, BH-adjusted p in the table)", ("comparison",),
+                _keyness_xing_vs_ambassadors),
+    _FigureRule("keyness_chn_vs_usa_unsc", "China against the United States in the Security Council "
+                "(Fightin' Words, whole-Council prior)", ("comparison",), _keyness_chn_vs_usa_unsc),
+    _FigureRule("term_scatter_chn_vs_usa_unsc", "Relative frequency of each word in China's and the United "
+                "States' Security Council speeches", ("comparison",), _term_scatter_chn_vs_usa_unsc),
 )
 
 
@@ -151,6 +205,78 @@ def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
         rows.append({"figure": rule.name, "status": "made", "files": ",".join(files), "reason": ""})
     manifest_path.write_text(json.dumps(dict(sorted(manifest.items())), indent=2) + "\n")
     return pd.DataFrame(rows, columns=["figure", "status", "files", "reason"])
+
+
+def check_figures(reference_dir: str | Path = FIGURES_DIR, *, seed: int = 0, tolerance: float = 2.0,
+                  progress: Callable[[str], None] | None = print) -> pd.DataFrame:
+    """Remake the figures into a temporary folder and compare them with ``reference_dir``.
+
+    Tables (CSV) must be identical byte for byte; images (PNG) may differ by at
+    most ``tolerance`` in matplotlib's image comparison (the RMS difference of
+    the pixel values, 0 to 255), as fonts and libraries differ slightly between
+    machines. PDFs are not compared: they hold the same drawing as the PNG.
+
+    Parameters
+    ----------
+    reference_dir : str or Path, default ``figures/``
+        The folder holding the figures to check against (the committed ones).
+    seed : int, default 0
+        As in :func:`make_figures`.
+    tolerance : float, default 2.0
+        Largest RMS pixel difference accepted between two PNGs.
+    progress : callable or None, default print
+        As in :func:`make_figures`.
+
+    Returns
+    -------
+    DataFrame
+        One row per file checked: ``figure`` (str), ``file`` (str), ``status``
+        ("same", "differs", "missing" from the reference, or "not made" here for
+        want of data), ``detail`` (str: the first differing line of a table, the
+        RMS difference of an image, or why it was not made).
+    """
+    import tempfile
+
+    reference = Path(reference_dir)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        made = make_figures(tmp, seed=seed, progress=progress)
+        for item in made.itertuples():
+            if item.status != "made":
+                rows.append((item.figure, "", "not made", item.reason))
+                continue
+            for name in item.files.split(","):
+                new, old = Path(tmp) / name, reference / name
+                if name.endswith(".pdf"):
+                    continue
+                if not old.is_file():
+                    rows.append((item.figure, name, "missing", f"{old} does not exist"))
+                elif name.endswith(".csv"):
+                    rows.append((item.figure, name, *_compare_tables(old, new)))
+                else:
+                    rows.append((item.figure, name, *_compare_images(old, new, tolerance)))
+    return pd.DataFrame(rows, columns=["figure", "file", "status", "detail"])
+
+
+def _compare_images(old: Path, new: Path, tolerance: float) -> tuple[str, str]:
+    from matplotlib.testing.compare import compare_images
+    from matplotlib.testing.exceptions import ImageComparisonFailure
+
+    try:
+        result = compare_images(str(old), str(new), tol=tolerance, in_decorator=True)
+    except ImageComparisonFailure as err:  # e.g. the two images differ in size
+        return "differs", str(err)
+    return ("same", "") if result is None else ("differs", f"RMS {result['rms']:.2f} > {tolerance}")
+
+
+def _compare_tables(old: Path, new: Path) -> tuple[str, str]:
+    a, b = old.read_text().splitlines(), new.read_text().splitlines()
+    if a == b:
+        return "same", ""
+    for number, (x, y) in enumerate(zip(a, b), start=1):
+        if x != y:
+            return "differs", f"line {number}: committed {x!r}, now {y!r}"
+    return "differs", f"committed {len(a)} lines, now {len(b)}"
 
 
 def _load(needs: tuple[str, ...]) -> pd.DataFrame | DataNotFoundError:

@@ -500,7 +500,7 @@ def _rule_may_modal(word: str, ctx: _Context, category: str) -> str | None:
 
 def _rule_would_not_reported(word: str, ctx: _Context, category: str) -> str | None:
     before = _low(ctx.before()[-8:])
-    if any(t in REPORTING_VERBS for t in before[:-1]) and not _first_person_subject(before):
+    if any(t in REPORTING_VERBS for t in before):
         return None
     return category
 
@@ -596,6 +596,9 @@ _RULE_FUNCS: dict[str, Callable[[str, _Context, str], str | None]] = {
 
 def english_share(text: str) -> tuple[int, float]:
     """Return (number of tokens, share of them that are English stop words) of ``text``.
+
+    Only the first 20,000 characters are read: enough to tell a language, and
+    cheap for very long documents.
 
     Examples
     --------

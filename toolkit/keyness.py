@@ -28,7 +28,7 @@ from scipy import stats
 
 from toolkit._validation import check_one_of
 
-__all__ = ["MEASURES", "keyness", "compare_groups", "adjust_pvalues"]
+__all__ = ["MEASURES", "keyness", "compare_groups", "adjust_pvalues", "top_keywords"]
 
 MEASURES: tuple[str, ...] = ("g2", "chi2", "log_ratio", "pct_diff", "fightin_words")
 _CORRECTIONS = {
@@ -278,6 +278,37 @@ def compare_groups(
         frames.append(table)
     out = pd.concat(frames, ignore_index=True)
     return out.sort_values(["group", "score", "term"], ascending=[True, False, True], ignore_index=True)
+
+
+def top_keywords(table: pd.DataFrame, *, n: int = 15) -> pd.DataFrame:
+    """Keep the ``n`` highest positive and the ``n`` lowest negative scores of a keyness table.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A frame from :func:`keyness` or :func:`compare_groups` (``term``, ``score``).
+    n : int, default 15
+        Terms kept on each side (fewer where fewer have a score of that sign).
+
+    Returns
+    -------
+    DataFrame
+        The kept rows, with the same columns: the positive ones by score
+        descending, then the negative ones by score descending (the most negative
+        last); ties broken by term.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"term": list("abcd"), "score": [3.0, 0.0, -1.0, -2.0]})
+    >>> top_keywords(t, n=1)["term"].tolist()
+    ['a', 'd']
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n={n!r} is invalid; must be an integer >= 1.")
+    ordered = table.sort_values(["score", "term"], ascending=[False, True], kind="stable")
+    top = ordered[ordered["score"] > 0].head(n)
+    bottom = ordered[ordered["score"] < 0].tail(n)
+    return pd.concat([top, bottom], ignore_index=True)
 
 
 def adjust_pvalues(p: Sequence[float] | np.ndarray | pd.Series, *, method: str = "bh") -> np.ndarray:

@@ -81,10 +81,7 @@ def plot_bar(
     ax.barh(positions, values, color=OKABE_ITO[0], height=0.7)
     ax.set_yticks(positions, frame[label].astype(str).tolist())
     ax.set_xlabel(xlabel or value)
-    if title and created:  # our own figure: the title spans it, labels included
-        ax.figure.suptitle(title, x=0.01, ha="left")
-    elif title:
-        ax.set_title(title, loc="left")
+    _title(ax, title, created)
     if annotate:
         for pos, val in zip(positions, values):
             ax.annotate(f"{val:,.0f}", (val, pos), xytext=(3, 0), textcoords="offset points",
@@ -92,6 +89,14 @@ def plot_bar(
         ax.set_xlim(0, values.max() * 1.15 if values.max() > 0 else 1)
     ax.spines[["top", "right"]].set_visible(False)
     return ax
+
+
+def _title(ax, title: str | None, created: bool) -> None:
+    """Title a figure the function made across its whole width (labels included); else title the Axes."""
+    if title and created:
+        ax.figure.suptitle(title, x=0.01, ha="left")
+    elif title:
+        ax.set_title(title, loc="left")
 
 
 def _new_axes(width: float, height: float):
@@ -108,6 +113,7 @@ def plot_keyness(
     ax=None,
     target_label: str = "target",
     reference_label: str = "reference",
+    title: str | None = None,
 ):
     """Draw the ``n`` most positive and ``n`` most negative keywords of a keyness table as diverging bars.
 
@@ -122,6 +128,8 @@ def plot_keyness(
         Where to draw; a new figure's Axes when None.
     target_label, reference_label : str
         Names of the two sides, for the axis label and the legend.
+    title : str, optional
+        As in :func:`plot_bar`.
 
     Returns
     -------
@@ -142,17 +150,16 @@ def plot_keyness(
     >>> [float(p.get_width()) for p in ax.patches]
     [3.0, 1.0, -2.0]
     """
+    from toolkit.keyness import top_keywords
+
     check_columns(table, ["term", "score", "measure"], name="table")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n={n!r} is invalid; must be an integer >= 1.")
     if table["measure"].nunique() > 1 or ("group" in table and table["group"].nunique() > 1):
         raise ValueError("table holds more than one comparison or measure; select one group and measure first.")
-    top = table[table["score"] > 0].nlargest(n, "score")
-    bottom = table[table["score"] < 0].nsmallest(n, "score").iloc[::-1]
-    rows = pd.concat([top, bottom])
+    rows = top_keywords(table, n=n)
     if rows.empty:
         raise ValueError("table has no term with a score other than 0; there is nothing to draw.")
-    if ax is None:
+    created = ax is None
+    if created:
         ax = _new_axes(6.5, 0.22 * len(rows) + 1.4)
     positions = np.arange(len(rows))[::-1]
     colours = [OKABE_ITO[0] if v > 0 else OKABE_ITO[5] for v in rows["score"]]
@@ -162,6 +169,7 @@ def plot_keyness(
     measure = str(rows["measure"].iloc[0])
     ax.set_xlabel(f"{measure}\n< 0: more frequent in {reference_label}    > 0: in {target_label}")
     ax.spines[["top", "right"]].set_visible(False)
+    _title(ax, title, created)
     return ax
 
 
