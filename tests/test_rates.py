@@ -1,0 +1,370 @@
+"""Tests of toolkit.rates: rates by hand, bootstrap and permutation p-values against scipy and exact enumeration."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from toolkit.rates import COMPARE_COLUMNS, RATE_COLUMNS, compare_rates, match_rates
+
+CATS = ["hedge", "booster", "self_mention"]
+
+
+def _docs(texts: list[str], **columns: list) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts, **columns})
+
+
+def _matches(rows: list[tuple[str, int, str]]) -> pd.DataFrame:
+    doc_id, start, category = zip(*rows) if rows else ((), (), ())
+    return pd.DataFrame({"doc_id": pd.array(doc_id, dtype="string"), "start": np.asarray(start, dtype="int64"),
+                         "category": pd.array(category, dtype="string")})
+
+
+@pytest.fixture()
+def small():
+    """Two countries: KOR has three documents, CHN one (of three sentences)."""
+    docs = _docs(
+        ["We may agree.",                      # 3 tokens
+         "Perhaps we might agree, I think.",   # 6 tokens
+         "It will certainly work.",            # 4 tokens
+         "We may go. We will stay. Perhaps."],  # 3 + 3 + 1 = 7 tokens, one document
+        country=["KOR", "KOR", "KOR", "CHN"],
+    )
+    matches = _matches([
+        ("d0", 3, "hedge"),
+        ("d1", 0, "hedge"), ("d1", 11, "hedge"), ("d1", 24, "self_mention"),
+        ("d2", 8, "booster"),
+        ("d3", 3, "hedge"), ("d3", 14, "booster"), ("d3", 25, "hedge"),
+    ])
+    return docs, matches
+
+
+# ------------------------------------------------------------------------------------- match_rates
+
+
+def test_columns_and_dtypes(small):
+    docs, matches = small
+    out = match_rates(matches, docs, by="country", categories=CATS, n_resamples=200)
+    assert list(out.columns) == list(RATE_COLUMNS) == [
+        "group", "category", "n", "tokens", "rate_per_1k", "ci_low", "ci_high", "unit"]
+    assert [str(t) for t in out.dtypes] == [
+        "string", "string", "int64", "int64", "float64", "float64", "float64", "string"]
+
+
+def test_rates_by_hand(small):
+    docs, matches = small
+    out = match_rates(matches, docs, by="country", categories=CATS, n_resamples=200)
+    assert out[["group", "category", "n", "tokens"]].values.tolist() == [
+        ["CHN", "hedge", 2, 7], ["CHN", "booster", 1, 7], ["CHN", "self_mention", 0, 7],
+        ["KOR", "hedge", 3, 13], ["KOR", "booster", 1, 13], ["KOR", "self_mention", 1, 13],
+    ]
+    np.testing.assert_allclose(out["rate_per_1k"], [2000 / 7, 1000 / 7, 0, 3000 / 13, 1000 / 13, 1000 / 13])
+    assert out["unit"].tolist() == ["sentence"] * 3 + ["document"] * 3
+    assert (out["ci_low"] <= out["rate_per_1k"] + 1e-12).all() and (out["rate_per_1k"] <= out["ci_high"] + 1e-12).all()
+
+
+def test_by_none_is_one_group_all(small):
+    docs, matches = small
+    out = match_rates(matches, docs, n_resamples=200)
+    assert out["group"].tolist() == ["all"] * 3
+    assert out["category"].tolist() == ["booster", "hedge", "self_mention"]  # every category found, sorted
+    assert out["n"].tolist() == [2, 5, 1]
+    assert (out["tokens"] == 20).all()
+    assert (out["unit"] == "document").all()
+
+
+def test_by_two_columns_labels_as_count_terms(small):
+    docs, matches = small
+    docs = docs.assign(genre=["speech", "speech", "interview", "interview"])
+    out = match_rates(matches, docs, by=["country", "genre"], categories=["hedge"], n_resamples=200)
+    assert out["group"].tolist() == ["CHN | interview", "KOR | interview", "KOR | speech"]
+    assert out["n"].tolist() == [2, 0, 3]
+
+
+def test_zero_match_categories_are_rows(small):
+    docs, matches = small
+    out = match_rates(matches, docs, by="country", categories=["self_mention", "attitude_marker"], n_resamples=200)
+    assert out[["group", "category", "n"]].values.tolist() == [
+        ["CHN", "self_mention", 0], ["CHN", "attitude_marker", 0],
+        ["KOR", "self_mention", 1], ["KOR", "attitude_marker", 0],
+    ]
+    zero = out[out["n"] == 0]
+    assert (zero["rate_per_1k"] == 0).all() and (zero["ci_low"] == 0).all() and (zero["ci_high"] == 0).all()
+
+
+def test_a_single_category_as_str(small):
+    docs, matches = small
+    out = match_rates(matches, docs, categories="booster", n_resamples=200)
+    assert out[["category", "n"]].values.tolist() == [["booster", 2]]
+
+
+def test_multi_document_interval_equals_scipy_bootstrap():
+    """Same seed, same draws: the interval is scipy's percentile bootstrap of the ratio estimator."""
+    rng = np.random.default_rng(7)
+    tokens = rng.integers(5, 40, 25)
+    texts = [" ".join(["w"] * t) for t in tokens]
+    counts = rng.poisson(tokens * 0.08)
+    docs = _docs(texts)
+    matches = _matches([(f"d{i}", 0, "hedge") for i, c in enumerate(counts) for _ in range(c)])
+    out = match_rates(matches, docs, n_resamples=1000, seed=3, confidence=0.9)
+
+    def ratio(c, t, axis=-1):
+        return c.sum(axis=axis) / t.sum(axis=axis) * 1000
+
+    ref = stats.bootstrap((counts, tokens), ratio, paired=True, vectorized=True, n_resamples=1000,
+                          confidence_level=0.9, method="percentile", rng=np.random.default_rng(3))
+    assert out.loc[0, "rate_per_1k"] == pytest.approx(counts.sum() / tokens.sum() * 1000)
+    assert out.loc[0, "ci_low"] == pytest.approx(ref.confidence_interval.low, rel=1e-9)
+    assert out.loc[0, "ci_high"] == pytest.approx(ref.confidence_interval.high, rel=1e-9)
+
+
+def test_single_document_group_resamples_its_sentences():
+    """The sentences are the units: matches placed by their start offset, tokens counted per sentence."""
+    text = "We may go. We might stay, perhaps. I think so. It is done."
+    #       0         10        20        30        40        50
+    docs = _docs([text, "Another document here.", "And one more."], group=["interview", "speech", "speech"])
+    matches = _matches([("d0", 3, "hedge"), ("d0", 14, "hedge"), ("d0", 26, "hedge"),
+                        ("d0", 35, "self_mention"), ("d0", 37, "hedge"), ("d1", 0, "hedge")])
+    out = match_rates(matches, docs, by="group", categories=["hedge", "self_mention"], n_resamples=500, seed=11)
+    interview = out[out["group"] == "interview"]
+    assert (interview["unit"] == "sentence").all()
+    assert (out.loc[out["group"] == "speech", "unit"] == "document").all()
+    assert interview["n"].tolist() == [4, 1] and interview["tokens"].tolist() == [13, 13]
+    # by hand: sentences of 3, 4, 3 and 3 tokens; hedges 1, 2, 1, 0; self mentions 0, 0, 1, 0
+    sent_tokens = np.array([3, 4, 3, 3])
+    for cat, sent_counts in (("hedge", np.array([1, 2, 1, 0])), ("self_mention", np.array([0, 0, 1, 0]))):
+        ref = stats.bootstrap((sent_counts, sent_tokens), lambda c, t, axis=-1: c.sum(axis) / t.sum(axis) * 1000,
+                              paired=True, vectorized=True, n_resamples=500, method="percentile",
+                              rng=np.random.default_rng(11))
+        row = interview[interview["category"] == cat].iloc[0]
+        assert row["ci_low"] == pytest.approx(ref.confidence_interval.low)
+        assert row["ci_high"] == pytest.approx(ref.confidence_interval.high)
+
+
+def test_same_seed_same_output_other_seed_other_interval(small):
+    docs, matches = small
+    a = match_rates(matches, docs, by="country", categories=CATS, seed=5, n_resamples=300)
+    b = match_rates(matches, docs, by="country", categories=CATS, seed=5, n_resamples=300)
+    pd.testing.assert_frame_equal(a, b)
+    rng = np.random.default_rng(0)
+    tokens = rng.integers(20, 200, 40)
+    docs2 = _docs([" ".join(["w"] * t) for t in tokens])
+    matches2 = _matches([(f"d{i}", 0, "hedge") for i in range(40) for _ in range(rng.poisson(tokens[i] / 50))])
+    c = match_rates(matches2, docs2, seed=1, n_resamples=300)
+    d = match_rates(matches2, docs2, seed=2, n_resamples=300)
+    assert c["rate_per_1k"].tolist() == d["rate_per_1k"].tolist()
+    assert c["ci_low"].iloc[0] != d["ci_low"].iloc[0] or c["ci_high"].iloc[0] != d["ci_high"].iloc[0]
+
+
+def test_coverage_of_known_poisson_rates():
+    """200 simulated corpora (one group each) with a known rate: the 95% interval covers it 88-99% of the time."""
+    rng = np.random.default_rng(2024)
+    n_corpora, n_docs, true_rate = 200, 30, 6.0   # per 1,000 tokens
+    tokens = rng.integers(100, 600, n_corpora * n_docs)
+    counts = rng.poisson(true_rate * tokens / 1000)
+    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(tokens))],
+                         "text": [("w " * t).strip() for t in tokens],
+                         "corpus": np.repeat([f"c{k:03d}" for k in range(n_corpora)], n_docs)})
+    doc_rows = np.repeat(np.arange(len(tokens)), counts)
+    matches = _matches([(f"d{i}", 0, "hedge") for i in doc_rows])
+    out = match_rates(matches, docs, by="corpus", n_resamples=1000, seed=1)
+    assert len(out) == n_corpora and (out["unit"] == "document").all()
+    covered = ((out["ci_low"] <= true_rate) & (true_rate <= out["ci_high"])).mean()
+    assert 0.88 <= covered <= 0.99, covered
+
+
+def test_coverage_with_sentences_as_units():
+    """One document per group: resampling its sentences still covers the known rate."""
+    rng = np.random.default_rng(99)
+    n_groups, n_sent, true_rate = 200, 40, 30.0
+    texts, rows, group = [], [], []
+    for g in range(n_groups):
+        lengths = rng.integers(8, 30, n_sent)
+        hits = rng.poisson(true_rate * lengths / 1000)
+        parts, pos = [], 0
+        for L, h in zip(lengths, hits):
+            sentence = "The " + " ".join(["word"] * (L - 1)) + "."  # "w." would read as an initial
+            rows.extend([(f"d{g}", pos, "hedge")] * h)
+            parts.append(sentence)
+            pos += len(sentence) + 1
+        texts.append(" ".join(parts))
+        group.append(f"g{g:03d}")
+    docs = _docs(texts, group=group)
+    out = match_rates(_matches(rows), docs, by="group", n_resamples=1000, seed=4)
+    assert (out["unit"] == "sentence").all()
+    covered = ((out["ci_low"] <= true_rate) & (true_rate <= out["ci_high"])).mean()
+    assert 0.88 <= covered <= 0.99, covered
+
+
+def test_unknown_doc_id_raises_naming_it(small):
+    docs, matches = small
+    bad = pd.concat([matches, _matches([("nowhere", 0, "hedge")])], ignore_index=True)
+    with pytest.raises(ValueError, match="'nowhere' not in docs"):
+        match_rates(bad, docs)
+
+
+def test_bad_options_raise(small):
+    docs, matches = small
+    with pytest.raises(ValueError, match="n_resamples=99 is invalid"):
+        match_rates(matches, docs, n_resamples=99)
+    for conf in (0, 1, 1.5, -0.1):
+        with pytest.raises(ValueError, match="confidence="):
+            match_rates(matches, docs, confidence=conf)
+    with pytest.raises(ValueError, match="lacks the column"):
+        match_rates(matches.drop(columns="category"), docs)
+    with pytest.raises(ValueError, match="lacks the column"):
+        match_rates(matches, docs, by="nope")
+    with pytest.raises(ValueError, match="category is missing"):
+        match_rates(matches.assign(category=pd.array([None] + ["hedge"] * 7, dtype="string")), docs)
+
+
+def test_group_without_tokens_raises_naming_it(small):
+    docs, matches = small
+    docs = pd.concat([docs, _docs(["   ... "]).assign(doc_id="empty", country="JPN")], ignore_index=True)
+    with pytest.raises(ValueError, match="'JPN' hold no token"):
+        match_rates(matches, docs, by="country")
+
+
+# ------------------------------------------------------------------------------------- compare_rates
+
+
+def _two_groups(n_a: int, n_b: int, rate_a: float, rate_b: float, seed: int):
+    rng = np.random.default_rng(seed)
+    tokens = rng.integers(20, 120, n_a + n_b)
+    rates = np.r_[np.full(n_a, rate_a), np.full(n_b, rate_b)]
+    counts = rng.poisson(rates * tokens / 1000)
+    docs = _docs([" ".join(["w"] * t) for t in tokens], side=["A"] * n_a + ["B"] * n_b)
+    matches = _matches([(f"d{i}", 0, "hedge") for i, c in enumerate(counts) for _ in range(c)])
+    return docs, matches, counts, tokens
+
+
+def _diff(x, y, axis=-1):
+    return x[0].sum(axis) / x[1].sum(axis) * 1000 - y[0].sum(axis) / y[1].sum(axis) * 1000
+
+
+def _diff_of_units(counts, tokens):
+    """The statistic on samples of unit indices: difference of the two ratio rates."""
+    def diff(i, j, axis=-1):
+        return (counts[i].sum(axis) / tokens[i].sum(axis) - counts[j].sum(axis) / tokens[j].sum(axis)) * 1000
+    return diff
+
+
+def test_compare_columns_dtypes_and_rates_by_hand(small):
+    docs, matches = small
+    row = compare_rates(matches, docs, by="country", target="KOR", category="hedge", n_permutations=200)
+    assert list(row.columns) == list(COMPARE_COLUMNS) == [
+        "target", "reference", "category", "rate_target", "rate_reference", "difference",
+        "ci_low", "ci_high", "p_value", "n_permutations", "unit"]
+    assert [str(t) for t in row.dtypes] == ["string", "string", "string", "float64", "float64", "float64",
+                                           "float64", "float64", "float64", "int64", "string"]
+    r = row.iloc[0]
+    assert (r["target"], r["reference"], r["category"], r["unit"]) == ("KOR", "rest", "hedge", "sentence")
+    assert r["rate_target"] == pytest.approx(3000 / 13) and r["rate_reference"] == pytest.approx(2000 / 7)
+    assert r["difference"] == pytest.approx(3000 / 13 - 2000 / 7)
+    assert r["n_permutations"] == 200 and 0 < r["p_value"] <= 1
+
+
+def test_permutation_p_against_exact_enumeration():
+    """3 vs 4 documents: all C(7, 3) = 35 relabellings give the exact p; ours is within Monte Carlo error."""
+    counts = np.array([4, 6, 5, 1, 0, 2, 1])
+    tokens = np.array([40, 50, 45, 60, 30, 55, 50])
+    docs = _docs([" ".join(["w"] * t) for t in tokens], side=list("AAABBBB"))
+    matches = _matches([(f"d{i}", 0, "hedge") for i, c in enumerate(counts) for _ in range(c)])
+
+    def stat(idx):
+        mask = np.zeros(7, bool)
+        mask[list(idx)] = True
+        return counts[mask].sum() / tokens[mask].sum() * 1000 - counts[~mask].sum() / tokens[~mask].sum() * 1000
+
+    observed = stat([0, 1, 2])
+    null = np.array([stat(c) for c in combinations(range(7), 3)])
+    exact = {"two-sided": np.mean(np.abs(null) >= abs(observed) - 1e-9),
+             "greater": np.mean(null >= observed - 1e-9),
+             "less": np.mean(null <= observed + 1e-9)}
+    assert exact["greater"] == pytest.approx(1 / 35)   # the observed split is the most extreme one
+    # scipy's exact test agrees with the enumeration
+    ref = stats.permutation_test((np.arange(3), np.arange(3, 7)), _diff_of_units(counts, tokens),
+                                 permutation_type="independent", vectorized=True, axis=-1, n_resamples=np.inf,
+                                 alternative="greater")
+    assert len(ref.null_distribution) == 35
+    assert ref.pvalue == pytest.approx(exact["greater"])
+    n_perm = 20000
+    for alternative, p_exact in exact.items():
+        row = compare_rates(matches, docs, by="side", target="A", category="hedge", n_permutations=n_perm,
+                            alternative=alternative, seed=1)
+        se = np.sqrt(p_exact * (1 - p_exact) / n_perm)
+        assert row["unit"].iloc[0] == "document"
+        assert abs(row["p_value"].iloc[0] - p_exact) <= 4 * se + 1 / n_perm, alternative
+
+
+@pytest.mark.parametrize("alternative", ["two-sided", "greater", "less"])
+def test_permutation_p_against_scipy_monte_carlo(alternative):
+    docs, matches, counts, tokens = _two_groups(15, 20, 12.0, 7.0, seed=5)
+    n_perm = 10000
+    row = compare_rates(matches, docs, by="side", target="A", reference="B", category="hedge",
+                        n_permutations=n_perm, alternative=alternative, seed=2)
+    x, y = np.vstack([counts[:15], tokens[:15]]), np.vstack([counts[15:], tokens[15:]])
+    diff = _diff_of_units(counts, tokens)   # scipy permutes the units' indices; the statistic looks them up
+    units = (np.arange(15), np.arange(15, 35))
+    if alternative == "two-sided":  # ours: |d*| >= |d|; scipy's two-sided doubles the smaller tail instead
+        ref = stats.permutation_test(units, lambda a, b, axis=-1: np.abs(diff(a, b, axis)),
+                                     permutation_type="independent", vectorized=True, axis=-1, n_resamples=n_perm,
+                                     alternative="greater", rng=np.random.default_rng(9))
+    else:
+        ref = stats.permutation_test(units, diff, permutation_type="independent", vectorized=True, axis=-1,
+                                     n_resamples=n_perm, alternative=alternative, rng=np.random.default_rng(9))
+    assert len(ref.null_distribution) == n_perm
+    p = row["p_value"].iloc[0]
+    se = np.sqrt(2 * max(ref.pvalue * (1 - ref.pvalue), 1e-4) / n_perm)  # two independent Monte Carlo estimates
+    assert abs(p - ref.pvalue) <= 4 * se, (p, ref.pvalue)
+    assert row["difference"].iloc[0] == pytest.approx(_diff(x, y))
+
+
+def test_difference_interval_equals_scipy_bootstrap():
+    docs, matches, counts, tokens = _two_groups(12, 18, 10.0, 6.0, seed=8)
+    row = compare_rates(matches, docs, by="side", target="A", category="hedge", n_resamples=1500,
+                        n_permutations=100, seed=6)
+    x, y = np.vstack([counts[:12], tokens[:12]]), np.vstack([counts[12:], tokens[12:]])
+    ref = stats.bootstrap((x, y), _diff, vectorized=True, axis=-1, n_resamples=1500, method="percentile",
+                          rng=np.random.default_rng(6))
+    assert row["ci_low"].iloc[0] == pytest.approx(ref.confidence_interval.low, rel=1e-9)
+    assert row["ci_high"].iloc[0] == pytest.approx(ref.confidence_interval.high, rel=1e-9)
+
+
+def test_compare_deterministic_and_seed_matters():
+    docs, matches, *_ = _two_groups(10, 10, 10.0, 8.0, seed=3)
+    a = compare_rates(matches, docs, by="side", target="A", category="hedge", n_permutations=500, seed=4)
+    b = compare_rates(matches, docs, by="side", target="A", category="hedge", n_permutations=500, seed=4)
+    c = compare_rates(matches, docs, by="side", target="A", category="hedge", n_permutations=500, seed=5)
+    pd.testing.assert_frame_equal(a, b)
+    assert not a[["ci_low", "ci_high", "p_value"]].equals(c[["ci_low", "ci_high", "p_value"]])
+
+
+def test_compare_category_without_matches_gives_p_one(small):
+    docs, matches = small
+    row = compare_rates(matches, docs, by="country", target="KOR", category="attitude_marker", n_permutations=100)
+    assert row[["rate_target", "rate_reference", "difference", "ci_low", "ci_high", "p_value"]].values.tolist() == [
+        [0.0, 0.0, 0.0, 0.0, 0.0, 1.0]]
+
+
+def test_compare_bad_input(small):
+    docs, matches = small
+    with pytest.raises(ValueError, match=r"target='JPN' is not a group.*'CHN', 'KOR'"):
+        compare_rates(matches, docs, by="country", target="JPN", category="hedge")
+    with pytest.raises(ValueError, match=r"reference='USA' is not a group.*'CHN', 'KOR'"):
+        compare_rates(matches, docs, by="country", target="KOR", reference="USA", category="hedge")
+    with pytest.raises(ValueError, match="is the target"):
+        compare_rates(matches, docs, by="country", target="KOR", reference="KOR", category="hedge")
+    with pytest.raises(ValueError, match="only group"):
+        compare_rates(matches, docs.assign(country="KOR"), by="country", target="KOR", category="hedge")
+    with pytest.raises(ValueError, match="alternative='bigger' is invalid"):
+        compare_rates(matches, docs, by="country", target="KOR", category="hedge", alternative="bigger")
+    with pytest.raises(ValueError, match="n_permutations=10 is invalid"):
+        compare_rates(matches, docs, by="country", target="KOR", category="hedge", n_permutations=10)
+    with pytest.raises(ValueError, match="'ghost' not in docs"):
+        compare_rates(pd.concat([matches, _matches([("ghost", 0, "hedge")])]), docs, by="country",
+                      target="KOR", category="hedge")
