@@ -218,6 +218,8 @@ def test_bad_options_raise(small):
         match_rates(matches.drop(columns="category"), docs)
     with pytest.raises(ValueError, match="lacks the column"):
         match_rates(matches, docs, by="nope")
+    with pytest.raises(ValueError, match=r"categories=\[\] is invalid"):
+        match_rates(matches, docs, categories=[])
     with pytest.raises(ValueError, match="category is missing"):
         match_rates(matches.assign(category=pd.array([None] + ["hedge"] * 7, dtype="string")), docs)
 

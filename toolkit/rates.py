@@ -128,6 +128,19 @@ def match_rates(
     --------
     compare_rates : the difference between two groups, with a permutation test.
 
+    Notes
+    -----
+    The percentile interval is a little narrow in small groups. In simulated
+    corpora with a known Poisson rate (documents of 100-600 tokens) the 95%
+    interval covered the rate 89% of the time with 10 documents a group, 94%
+    with 30 and 94% with 100. Read intervals of groups with fewer than about 20
+    documents (or sentences) as rough.
+
+    Each resample is drawn as :func:`scipy.stats.bootstrap` draws it (a row of
+    ``rng.integers(0, m, (n_resamples, m))``), so for one group and one
+    category the interval equals ``scipy.stats.bootstrap(..., paired=True,
+    method="percentile")`` with the same seed.
+
     References
     ----------
     Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*.
@@ -398,6 +411,8 @@ def _prepare(matches: pd.DataFrame, docs: pd.DataFrame, by: str | Sequence[str] 
         if bad:
             raise ValueError(f"categories contains {bad[0]!r}; every category must be a str.")
         cats = list(dict.fromkeys(raw))
+        if not cats:
+            raise ValueError("categories=[] is invalid; name one or more categories, or pass None for all of them.")
     doc_ids = docs["doc_id"].astype(str)
     if doc_ids.duplicated().any():
         raise ValueError(f"docs: doc_id {doc_ids[doc_ids.duplicated()].iloc[0]!r} is duplicated; "
