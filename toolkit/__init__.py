@@ -11,6 +11,7 @@ the pipeline runs, one module per stage:
 - :mod:`toolkit.counts`: the document-term matrix, term counts by group, dispersion;
 - :mod:`toolkit.keyness`: keyness measures and group comparisons;
 - :mod:`toolkit.concordance`: keywords in context and collocations;
+- :mod:`toolkit.rates`: rates per 1,000 tokens with bootstrap intervals, permutation tests;
 - :mod:`toolkit.plots` and :mod:`toolkit.figures`: charts and the figures job.
 """
 
@@ -21,6 +22,7 @@ from toolkit.counts import DocumentTermMatrix, count_terms, dispersion, document
 from toolkit.datasets import comparison_groups, load_comparison_corpus, load_ungdc, load_unscon, unscon_sentences
 from toolkit.keyness import adjust_pvalues, compare_groups, keyness
 from toolkit.plots import OKABE_ITO, plot_bar, plot_keyness, plot_term_scatter
+from toolkit.rates import compare_rates, match_rates
 from toolkit.schema import DOC_COLUMNS, GENRES, ROLES, as_docs
 from toolkit.text import STOP_WORDS, split_sentences, token_spans, tokenize, tokens
 from toolkit.voices import own_words, split_voices
@@ -35,5 +37,6 @@ __all__ = [
     "split_voices", "own_words", "split_sentences", "tokenize", "token_spans", "tokens", "STOP_WORDS",
     "DocumentTermMatrix", "document_term_matrix", "count_terms", "dispersion",
     "keyness", "compare_groups", "adjust_pvalues", "kwic", "collocations",
+    "match_rates", "compare_rates",
     "OKABE_ITO", "plot_bar", "plot_keyness", "plot_term_scatter",
 ]
