@@ -105,7 +105,7 @@ def test_real_data_scores_as_reported():
     # The numbers in the README and the hedging note; a change to the lexicon or a rule must update them.
     r = evaluate_hedges(SFU)
     assert r["sentences"] == 9163
-    assert round(r["detector"]["f1"], 3) == 0.685
+    assert round(r["detector"]["f1"], 3) == 0.686
     assert round(r["baseline"]["f1"], 3) == 0.576
     assert round(r["detector_epistemic"]["f1"], 3) == 0.819
     assert round(r["baseline_epistemic"]["f1"], 3) == 0.787

@@ -126,12 +126,13 @@ MATCH_COLUMNS: tuple[str, ...] = (
 #: The voices that are the document speaker's own words.
 OWN_VOICES: tuple[str, ...] = ("ambassador_quote", "speech")
 
-#: Verbs that make a following "would" the future of reported speech.
+#: Verbs of saying that make a following "would" the future of reported speech (verbs of
+#: thinking are left out: "I thought it would fail" is tentative).
 REPORTING_VERBS: frozenset[str] = frozenset(
     "said says told tells announced announces promised promises pledged pledges vowed vows "
     "stated states declared declares added reported reports insisted warned assured assures "
     "predicted predicts expected agreed decided hoped claimed explained replied answered "
-    "indicated signalled signaled confirmed thought believed knew".split()
+    "indicated signalled signaled confirmed".split()
 )
 
 RULES: dict[str, str] = {
@@ -867,6 +868,13 @@ def hedging_rates(
     ------
     ValueError
         As :func:`find_hedges`; an unknown voice.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["Perhaps we may agree.", "We firmly oppose it."]})
+    >>> r = hedging_rates(docs, categories=["hedge", "booster"], n_resamples=200)
+    >>> r[["group", "category", "n", "tokens", "rate_per_1k"]].values.tolist()
+    [['all', 'hedge', 2, 8, 250.0], ['all', 'booster', 1, 8, 125.0]]
     """
     from toolkit.rates import match_rates
 
