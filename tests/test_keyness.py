@@ -286,3 +286,106 @@ def test_compare_groups_bad_input():
         compare_groups(docs.assign(text=["a", "", "", "b"]), by="speaker")
     with pytest.raises(ValueError, match=r"adjust='holm' is invalid"):
         compare_groups(docs, by="speaker", adjust="holm")
+
+
+# ------------------------------------------------------------------ every measure term by term, precision, ranges
+
+
+def loop_scores(target, reference, measure, prior=0.01):
+    """The textbook formulas, one term at a time in plain Python (no numpy, no scipy)."""
+    import math
+
+    n_t, n_r = sum(target.values()), sum(reference.values())
+    terms = sorted(t for t in set(target) | set(reference) if target.get(t, 0) + reference.get(t, 0) > 0)
+    a0 = prior * len(terms)
+    out = {}
+    for term in terms:
+        a, b = target.get(term, 0), reference.get(term, 0)
+        rt, rr = (a or 0.5) / n_t, (b or 0.5) / n_r
+        if measure == "log_ratio":
+            out[term] = math.log2(rt / rr)
+        elif measure == "pct_diff":
+            out[term] = (rt - rr) * 100 / rr
+        elif measure == "fightin_words":
+            delta = math.log((a + prior) / (n_t + a0 - a - prior)) - math.log((b + prior) / (n_r + a0 - b - prior))
+            out[term] = delta / math.sqrt(1 / (a + prior) + 1 / (b + prior))
+        else:
+            n = n_t + n_r
+            cells = [(a, (a + b) * n_t / n), (b, (a + b) * n_r / n),
+                     (n_t - a, (n - a - b) * n_t / n), (n_r - b, (n - a - b) * n_r / n)]
+            if measure == "g2":
+                stat = 2 * sum(o * math.log(o / e) for o, e in cells if o > 0)
+            else:
+                stat = sum((o - e) ** 2 / e for o, e in cells)
+            out[term] = math.copysign(stat, a / n_t - b / n_r) if a / n_t != b / n_r else 0.0
+    return out
+
+
+@pytest.mark.parametrize("measure", ["g2", "chi2", "log_ratio", "pct_diff", "fightin_words"])
+def test_vectorised_equals_a_plain_loop_on_random_counts(measure):
+    rng = np.random.default_rng(7)
+    target = {f"w{i}": int(c) for i, c in enumerate(rng.poisson(3, 300))}
+    reference = {f"w{i}": int(c) for i, c in enumerate(rng.poisson(4, 300))}
+    table = keyness(target, reference, measure=measure).set_index("term")
+    expected = loop_scores(target, reference, measure)
+    assert sorted(table.index) == sorted(expected)
+    for term, value in expected.items():
+        assert table.loc[term, "score"] == pytest.approx(value, rel=1e-9, abs=1e-9), term
+
+
+@pytest.mark.parametrize("measure, correction", [
+    ("g2", "none"), ("g2", "williams"), ("g2", "yates"), ("chi2", "none"), ("chi2", "yates"),
+    ("log_ratio", "none"), ("pct_diff", "none"), ("fightin_words", "none"),
+])
+def test_p_values_in_unit_interval_and_no_nan(measure, correction):
+    rng = np.random.default_rng(11)
+    target = pd.Series(rng.poisson(2, 500), index=[f"w{i}" for i in range(500)])
+    reference = pd.Series(rng.poisson(2, 500), index=[f"w{i}" for i in range(500)])
+    table = keyness(target, reference, measure=measure, correction=correction)
+    assert table["score"].notna().all() and table["p_value"].notna().all()
+    assert table["p_value"].between(0, 1).all()
+    # the sign of the score is the direction of the relative frequencies
+    direction = np.sign(table["n_target"] * reference.sum() - table["n_reference"] * target.sum())
+    # (Yates's correction takes a deviation below 0.5 to a score of exactly 0)
+    nonzero = table["score"] != 0
+    assert (np.sign(table["score"][nonzero]) == direction[nonzero]).all()
+    assert correction == "yates" or nonzero[direction != 0].all()
+
+
+def test_pct_diff_swapped_is_the_reciprocal_ratio():
+    # D = 100 (R - 1) with R = NFt / NFr; swapping gives 100 (1/R - 1), so (1 + D/100)(1 + D'/100) = 1
+    rng = np.random.default_rng(5)
+    target = pd.Series(rng.integers(0, 30, 40), index=[f"w{i}" for i in range(40)])
+    reference = pd.Series(rng.integers(0, 30, 40), index=[f"w{i}" for i in range(40)])
+    forward = keyness(target, reference, measure="pct_diff").set_index("term")
+    backward = keyness(reference, target, measure="pct_diff").set_index("term").loc[forward.index]
+    np.testing.assert_allclose((1 + forward["score"] / 100) * (1 + backward["score"] / 100), 1.0, rtol=1e-12)
+    np.testing.assert_allclose(forward["score"], 100 * (2 ** forward["log_ratio"] - 1), rtol=1e-12, atol=1e-9)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "O ln(O/E) taken directly loses ~7 digits in the 'other words' cells of 10^8-token corpora "
+    "(rel. error 1e-7 for 1000 vs 24000 in 2e7 vs 5e8); a log1p form of _two_by_two fixes it but changes "
+    "the last digits of figures/keyness_xing_vs_ambassadors.csv, so it waits for that table to be rebuilt"))
+def test_g2_keeps_full_precision_in_corpora_of_hundreds_of_millions_of_words():
+    from decimal import Decimal, getcontext
+
+    getcontext().prec = 50
+
+    def exact(a, b, n_t, n_r):  # 50-digit arithmetic, 0 ln 0 = 0
+        n, total = n_t + n_r, Decimal(0)
+        for o, en in ((a, (a + b) * n_t), (b, (a + b) * n_r), (n_t - a, (n - a - b) * n_t), (n_r - b, (n - a - b) * n_r)):
+            if o:
+                total += Decimal(o) * (Decimal(o) * n / Decimal(en)).ln()
+        return float(2 * total)
+
+    for a, b, n_t, n_r in [(1000, 24000, 20_000_000, 500_000_000), (2, 1, 10**9, 10**9), (52, 57, 50_000, 75_000)]:
+        got = keyness({"w": a}, {"w": b}, target_total=n_t, reference_total=n_r).loc[0, "score"]
+        assert abs(got) == pytest.approx(exact(a, b, n_t, n_r), rel=1e-12)
+
+
+@pytest.mark.parametrize("measure", ["g2", "chi2", "log_ratio", "pct_diff", "fightin_words"])
+def test_a_one_term_vocabulary_scores_zero(measure):
+    # the term is the whole of both sides: equal relative frequencies, no other words
+    row = keyness({"x": 5}, {"x": 3}, measure=measure).iloc[0]
+    assert row["score"] == 0.0 and row["p_value"] == 1.0

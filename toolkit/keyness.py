@@ -65,12 +65,18 @@ def keyness(
         - ``chi2``: Pearson's chi-squared sum (O - E)^2 / E over the four cells;
         - ``log_ratio``: Hardie's (2014) log ratio, log2((a/Nt) / (b/Nr));
         - ``pct_diff``: Gabrielatos & Marchi's (2012) %DIFF,
-          100 (a/Nt - b/Nr) / (b/Nr);
+          100 (a/Nt - b/Nr) / (b/Nr), a zero count replaced by 0.5 as in the log
+          ratio (they put 1E-18 in place of a zero, which gives meaningless
+          values near 10^20), so %DIFF = 100 (2^log_ratio - 1) and is always
+          finite. Unlike the other measures %DIFF is not antisymmetric: swapping
+          the sides turns D into 100 / (1 + D/100) - 100 (+100 becomes -50);
         - ``fightin_words``: Monroe, Colaresi & Quinn's (2008) weighted log-odds
           ratio with an informative Dirichlet prior, as a z-score (their eq. 16
           and 22): delta = log((a + aw) / (Nt + a0 - a - aw)) -
           log((b + aw) / (Nr + a0 - b - aw)), var = 1/(a + aw) + 1/(b + aw),
-          score = delta / sqrt(var).
+          score = delta / sqrt(var). When the prior gives no mass to other words
+          (a one-term vocabulary) a term that is the whole of one side has
+          infinite log-odds there: score +-inf (p 0); the whole of both sides, 0 (p 1).
     correction : {"none", "williams", "yates"}, default "none"
         For ``g2``: Williams's (1976) correction divides G2 by
         q = 1 + (N/R1 + N/R2 - 1)(N/Nt + N/Nr - 1) / (6N) (R = row totals);
@@ -102,8 +108,10 @@ def keyness(
         - ``n_target``, ``n_reference`` (int64): the counts ``a`` and ``b``;
         - ``measure`` (string): the measure's name, with ``+williams`` or
           ``+yates`` when corrected;
-        - ``score`` (float64): the signed statistic;
-        - ``p_value`` (float64): for ``g2`` and ``chi2`` from the chi-squared
+        - ``score`` (float64): the signed statistic, never NaN: positive when
+          ``a/Nt > b/Nr``, negative when lower, 0 when equal (G2 and chi2 are
+          given that sign; the others have it by their formula);
+        - ``p_value`` (float64): in [0, 1], never NaN; for ``g2`` and ``chi2`` from the chi-squared
           distribution with 1 degree of freedom (of the corrected statistic); for
           ``fightin_words`` two-sided from the standard normal; ``log_ratio`` and
           ``pct_diff`` are effect sizes with no test of their own, and report the
@@ -375,8 +383,13 @@ def _score_arrays(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int, *, measure: 
         return score, stats.chi2.sf(g2, 1)
     # fightin_words: alpha is (per-term pseudo-counts aw, their total a0)
     aw, a0 = alpha
-    delta = np.log((a + aw) / (n_t + a0 - a - aw)) - np.log((b + aw) / (n_r + a0 - b - aw))
+    rest_t = (n_t - a) + (a0 - aw)  # the other words' counts plus their pseudo-counts, without rounding noise
+    rest_r = (n_r - b) + (a0 - aw)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        delta = np.log((a + aw) / rest_t) - np.log((b + aw) / rest_r)
     z = delta / np.sqrt(1.0 / (a + aw) + 1.0 / (b + aw))
+    # a one-term vocabulary that is the whole of both sides: no other words, nothing to compare
+    z = np.where((rest_t == 0) & (rest_r == 0), 0.0, z)
     return z, 2 * stats.norm.sf(np.abs(z))
 
 
