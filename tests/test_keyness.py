@@ -363,10 +363,6 @@ def test_pct_diff_swapped_is_the_reciprocal_ratio():
     np.testing.assert_allclose(forward["score"], 100 * (2 ** forward["log_ratio"] - 1), rtol=1e-12, atol=1e-9)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "O ln(O/E) taken directly loses ~7 digits in the 'other words' cells of 10^8-token corpora "
-    "(rel. error 1e-7 for 1000 vs 24000 in 2e7 vs 5e8); a log1p form of _two_by_two fixes it but changes "
-    "the last digits of figures/keyness_xing_vs_ambassadors.csv, so it waits for that table to be rebuilt"))
 def test_g2_keeps_full_precision_in_corpora_of_hundreds_of_millions_of_words():
     from decimal import Decimal, getcontext
 
