@@ -11,6 +11,7 @@ the pipeline runs, one module per stage:
 - :mod:`toolkit.counts`: the document-term matrix, term counts by group, dispersion;
 - :mod:`toolkit.keyness`: keyness measures and group comparisons;
 - :mod:`toolkit.concordance`: keywords in context and collocations;
+- :mod:`toolkit.hedging`: the stance lexicon, hedges and boosters found in context, their rates;
 - :mod:`toolkit.rates`: rates per 1,000 tokens with bootstrap intervals, permutation tests;
 - :mod:`toolkit.plots` and :mod:`toolkit.figures`: charts and the figures job.
 """
@@ -20,6 +21,7 @@ from toolkit.concordance import collocations, kwic
 from toolkit.corpus import INTERVIEW_ID, corpus_fingerprint, describe_corpus, load_interview, read_corpus
 from toolkit.counts import DocumentTermMatrix, count_terms, dispersion, document_term_matrix
 from toolkit.datasets import comparison_groups, load_comparison_corpus, load_ungdc, load_unscon, unscon_sentences
+from toolkit.hedging import find_hedges, hedging_rates, load_lexicon
 from toolkit.keyness import adjust_pvalues, compare_groups, keyness
 from toolkit.plots import OKABE_ITO, plot_bar, plot_keyness, plot_term_scatter
 from toolkit.rates import compare_rates, match_rates
@@ -37,6 +39,6 @@ __all__ = [
     "split_voices", "own_words", "split_sentences", "tokenize", "token_spans", "tokens", "STOP_WORDS",
     "DocumentTermMatrix", "document_term_matrix", "count_terms", "dispersion",
     "keyness", "compare_groups", "adjust_pvalues", "kwic", "collocations",
-    "match_rates", "compare_rates",
+    "load_lexicon", "find_hedges", "hedging_rates", "match_rates", "compare_rates",
     "OKABE_ITO", "plot_bar", "plot_keyness", "plot_term_scatter",
 ]
