@@ -22,7 +22,7 @@ from toolkit.corpus import INTERVIEW_ID, corpus_fingerprint, describe_corpus, lo
 from toolkit.counts import DocumentTermMatrix, count_terms, dispersion, document_term_matrix
 from toolkit.datasets import comparison_groups, load_comparison_corpus, load_ungdc, load_unscon, unscon_sentences
 from toolkit.hedging import find_hedges, hedging_rates, load_lexicon
-from toolkit.keyness import adjust_pvalues, compare_groups, keyness
+from toolkit.keyness import adjust_pvalues, compare_groups, keyness, top_keywords
 from toolkit.plots import OKABE_ITO, plot_bar, plot_keyness, plot_term_scatter
 from toolkit.rates import compare_rates, match_rates
 from toolkit.schema import DOC_COLUMNS, GENRES, ROLES, as_docs
@@ -38,7 +38,7 @@ __all__ = [
     "load_comparison_corpus", "comparison_groups", "load_ungdc", "load_unscon", "unscon_sentences",
     "split_voices", "own_words", "split_sentences", "tokenize", "token_spans", "tokens", "STOP_WORDS",
     "DocumentTermMatrix", "document_term_matrix", "count_terms", "dispersion",
-    "keyness", "compare_groups", "adjust_pvalues", "kwic", "collocations",
+    "keyness", "compare_groups", "adjust_pvalues", "top_keywords", "kwic", "collocations",
     "load_lexicon", "find_hedges", "hedging_rates", "match_rates", "compare_rates",
     "OKABE_ITO", "plot_bar", "plot_keyness", "plot_term_scatter",
 ]
