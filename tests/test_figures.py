@@ -117,3 +117,30 @@ def test_check_figures_catches_a_changed_image(offline, tmp_path):
     plt.close(fig)
     report = figures.check_figures(tmp_path, progress=None).set_index("file")
     assert report.loc["interview_voices.png", "status"] == "differs"
+
+
+def test_cli_hedges_on_a_plain_file_and_on_the_corpus(tmp_path, capsys):
+    text = tmp_path / "statement.txt"
+    text.write_text("We firmly oppose this. Perhaps we could talk. The vote is in May.", encoding="utf-8")
+    assert cli.main(["hedges", str(text)]) == 0
+    out = capsys.readouterr().out
+    assert "firmly oppose" in out and "Perhaps" in out and "May" not in out.split("\n", 1)[1]
+    csv = tmp_path / "hits.csv"
+    assert cli.main(["hedges", str(text), "--csv", str(csv)]) == 0
+    table = pd.read_csv(csv)
+    assert table["match"].tolist() == ["We", "firmly oppose", "Perhaps", "we", "could"]
+
+
+def test_cli_keyness_equals_the_library(tmp_path, capsys):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("We oppose war. We oppose it firmly.", encoding="utf-8")
+    b.write_text("We hope for peace. We hope.", encoding="utf-8")
+    csv = tmp_path / "k.csv"
+    assert cli.main(["keyness", str(a), str(b), "--top", "0", "--csv", str(csv)]) == 0
+    got = pd.read_csv(csv)
+    expected = tk.keyness(pd.Series(tk.tokenize(a.read_text())).value_counts(),
+                          pd.Series(tk.tokenize(b.read_text())).value_counts())
+    assert got["term"].tolist() == expected["term"].tolist()
+    assert got["score"].tolist() == pytest.approx(expected["score"].tolist())
+    with pytest.raises(SystemExit, match="does not exist"):
+        cli.main(["keyness", str(a), str(tmp_path / "missing.txt")])

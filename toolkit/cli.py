@@ -1,4 +1,4 @@
-"""The command line: ``toolkit figures`` and ``toolkit data`` (also ``python -m toolkit ...``)."""
+"""The command line: ``toolkit figures``, ``data``, ``hedges`` and ``keyness`` (also ``python -m toolkit ...``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from toolkit.paths import FIGURES_DIR
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["main"]
 
@@ -43,6 +48,60 @@ def _data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_texts(paths: Sequence[Path]) -> pd.DataFrame:
+    """Documents from paths: a corpus (folder, .csv, .jsonl, or a file with a metadata header) or plain text files."""
+    import pandas as pd
+
+    from toolkit.corpus import read_corpus
+
+    frames = []
+    for path in paths:
+        if not path.exists():
+            raise SystemExit(f"toolkit: {path} does not exist.")
+        plain = path.is_file() and path.suffix.lower() in (".txt", ".md") and not path.read_text(
+            encoding="utf-8", errors="replace").startswith("---")
+        if plain:
+            frames.append(pd.DataFrame({"doc_id": [path.stem], "text": [path.read_text(encoding="utf-8")]}))
+        else:
+            frames.append(read_corpus(path)[["doc_id", "text", "speaker", "genre"]])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _output(table, csv: Path | None) -> int:
+    if csv is None:
+        print(table.to_string(index=False))
+    else:
+        table.to_csv(csv, index=False)
+        print(f"wrote {len(table)} rows to {csv}")
+    return 0
+
+
+def _hedges(args: argparse.Namespace) -> int:
+    from toolkit.hedging import find_hedges
+
+    docs = _read_texts(args.files)
+    if "genre" not in docs:
+        docs = docs.assign(speaker=None, genre="statement")
+    hits = find_hedges(docs)
+    return _output(hits.drop(columns=[c for c in ("voice", "speaker") if hits[c].isna().all()]), args.csv)
+
+
+def _keyness(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from toolkit.counts import document_term_matrix
+    from toolkit.keyness import keyness
+
+    sides = []
+    for path in (args.target, args.reference):
+        dtm = document_term_matrix(_read_texts([path]), stop_words="english" if args.stop_words else None)
+        counts = pd.Series(dtm.matrix.sum(axis=0).A1, index=dtm.terms)
+        sides.append((counts[counts > 0], int(dtm.totals.sum())))
+    (target, n_t), (reference, n_r) = sides
+    table = keyness(target, reference, measure=args.measure, target_total=n_t, reference_total=n_r)
+    return _output(table.head(args.top) if args.top else table, args.csv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
     parser = argparse.ArgumentParser(prog="toolkit", description=__doc__)
@@ -60,6 +119,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     data.add_argument("--fetch", nargs="+", choices=["ungdc", "unscon"], metavar="NAME",
                       help="download these data sets (ungdc, unscon) into the cache")
     data.set_defaults(run=_data)
+
+    hedges = sub.add_parser("hedges", help="find hedges, boosters and other stance markers in texts")
+    hedges.add_argument("files", nargs="+", type=Path,
+                        help="plain .txt files, or corpora (folder, .csv, .jsonl, files with a metadata header)")
+    hedges.add_argument("--csv", type=Path, help="write the table to this CSV file instead of printing it")
+    hedges.set_defaults(run=_hedges)
+
+    keyness = sub.add_parser("keyness", help="keywords of one text or corpus against another")
+    keyness.add_argument("target", type=Path, help="a plain .txt file or a corpus")
+    keyness.add_argument("reference", type=Path, help="a plain .txt file or a corpus")
+    keyness.add_argument("--measure", default="g2", choices=["g2", "chi2", "log_ratio", "pct_diff", "fightin_words"])
+    keyness.add_argument("--stop-words", action="store_true", help="leave English stop words out")
+    keyness.add_argument("--top", type=int, default=20, help="rows to print (0: all; default 20)")
+    keyness.add_argument("--csv", type=Path, help="write the table to this CSV file instead of printing it")
+    keyness.set_defaults(run=_keyness)
 
     args = parser.parse_args(argv)
     return args.run(args)
