@@ -74,3 +74,31 @@ def test_plot_term_scatter_points_axes_and_labels_do_not_overlap():
     overlaps = sum(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
     assert overlaps == 0
     plt.close(ax.figure)
+
+
+def test_plot_rates_points_intervals_and_legend():
+    rates = pd.DataFrame({"group": ["Xing", "Xing", "others", "others"], "category": ["hedge", "booster"] * 2,
+                          "rate_per_1k": [19.0, 5.4, 11.0, 1.4], "ci_low": [6.2, 0.0, 4.1, 0.0],
+                          "ci_high": [31.5, 12.4, 19.2, 4.8]})
+    ax = tk.plot_rates(rates)
+    assert len(ax.containers) == 2  # one errorbar container per category
+    hedge = ax.containers[0]
+    xs = hedge.lines[0].get_xdata()
+    assert list(xs) == [19.0, 11.0]
+    segments = hedge.lines[2][0].get_segments()  # the horizontal interval bars
+    assert [tuple(seg[:, 0]) for seg in segments] == [(6.2, 31.5), (4.1, 19.2)]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["hedge", "booster"]
+    assert ax.get_xlabel() == "per 1,000 tokens"
+    plt.close(ax.figure)
+
+
+def test_plot_timeline_one_line_per_group_with_bands():
+    frame = pd.DataFrame({"year": [1971, 1972, 1971, 1972], "rate_per_1k": [5.0, 6.0, 3.0, 2.0],
+                          "ci_low": [4.0, 5.0, 2.0, 1.0], "ci_high": [6.0, 7.0, 4.0, 3.0],
+                          "group": ["CHN", "CHN", "USA", "USA"]})
+    ax = tk.plot_timeline(frame)
+    assert [line.get_label() for line in ax.get_lines()] == ["CHN", "USA"]
+    assert list(ax.get_lines()[0].get_ydata()) == [5.0, 6.0]
+    assert len(ax.collections) == 2  # the interval bands
+    assert ax.get_xlabel() == "year" and ax.get_ylabel() == "per 1,000 tokens"
+    plt.close(ax.figure)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from toolkit._validation import check_columns
 
-__all__ = ["OKABE_ITO", "plot_bar", "plot_keyness", "plot_term_scatter"]
+__all__ = ["OKABE_ITO", "plot_bar", "plot_keyness", "plot_term_scatter", "plot_rates", "plot_timeline"]
 
 #: Okabe & Ito (2008) colour-blind-safe palette (black last).
 OKABE_ITO: tuple[str, ...] = (
@@ -88,6 +88,134 @@ def plot_bar(
                         va="center", fontsize="small")
         ax.set_xlim(0, values.max() * 1.15 if values.max() > 0 else 1)
     ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def plot_rates(
+    rates: pd.DataFrame,
+    *,
+    value: str = "rate_per_1k",
+    ax=None,
+    xlabel: str = "per 1,000 tokens",
+    title: str | None = None,
+):
+    """Draw each group's rate per category as a point with its interval, categories side by side.
+
+    Parameters
+    ----------
+    rates : DataFrame
+        One row per group and category with ``group``, ``category``, the ``value``
+        column, ``ci_low`` and ``ci_high`` (the output of :func:`toolkit.match_rates`
+        or :func:`toolkit.hedging_rates`).
+    value : str, default "rate_per_1k"
+        The column drawn as the point.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure's Axes when None.
+    xlabel : str, default "per 1,000 tokens"
+        Label of the value axis, with its unit.
+    title : str, optional
+        As in :func:`plot_bar`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> r = pd.DataFrame({"group": ["a", "a", "b", "b"], "category": ["hedge", "booster"] * 2,
+    ...                   "rate_per_1k": [5.0, 2.0, 3.0, 1.0], "ci_low": [4.0, 1.0, 2.0, 0.5],
+    ...                   "ci_high": [6.0, 3.0, 4.0, 1.5]})
+    >>> ax = plot_rates(r)
+    >>> len(ax.containers), ax.get_legend().get_texts()[0].get_text()
+    (2, 'hedge')
+    """
+    check_columns(rates, ["group", "category", value, "ci_low", "ci_high"], name="rates")
+    if rates.empty:
+        raise ValueError("rates is empty; there is nothing to plot.")
+    groups = list(dict.fromkeys(rates["group"].astype(str)))
+    categories = list(dict.fromkeys(rates["category"].astype(str)))
+    created = ax is None
+    if created:
+        ax = _new_axes(6.5, 0.35 * len(groups) * max(1, len(categories)) ** 0.5 + 1.5)
+    height = 0.8 / len(categories)
+    for k, category in enumerate(categories):
+        part = rates[rates["category"].astype(str) == category]
+        part = part.set_index(part["group"].astype(str)).reindex(groups)
+        y = np.arange(len(groups))[::-1] + (len(categories) - 1) / 2 * height - k * height
+        x = part[value].to_numpy(dtype=float)
+        err = np.vstack([x - part["ci_low"].to_numpy(dtype=float), part["ci_high"].to_numpy(dtype=float) - x])
+        ax.errorbar(x, y, xerr=np.clip(err, 0, None), fmt="o", markersize=4, capsize=2, linewidth=1,
+                    color=OKABE_ITO[k % len(OKABE_ITO)], label=category)
+    ax.set_yticks(np.arange(len(groups))[::-1], groups)
+    ax.set_xlabel(xlabel)
+    ax.set_xlim(left=0)
+    ax.legend(frameon=False, fontsize="small", loc="best")
+    ax.spines[["top", "right"]].set_visible(False)
+    _title(ax, title, created)
+    return ax
+
+
+def plot_timeline(
+    frame: pd.DataFrame,
+    *,
+    x: str = "year",
+    y: str = "rate_per_1k",
+    group: str = "group",
+    ax=None,
+    ylabel: str = "per 1,000 tokens",
+    title: str | None = None,
+):
+    """Draw one line per group over time, with its interval as a band when ``ci_low``/``ci_high`` are given.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per group and time point: the ``x``, ``y`` and ``group`` columns,
+        and optionally ``ci_low`` and ``ci_high``.
+    x, y, group : str
+        Column names of the time, the value and the line.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure's Axes when None.
+    ylabel : str, default "per 1,000 tokens"
+        Label of the value axis, with its unit.
+    title : str, optional
+        As in :func:`plot_bar`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> f = pd.DataFrame({"year": [2000, 2001, 2000, 2001], "rate_per_1k": [1.0, 2.0, 3.0, 2.5],
+    ...                   "group": ["CHN", "CHN", "USA", "USA"]})
+    >>> ax = plot_timeline(f)
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['CHN', 'USA']
+    """
+    check_columns(frame, [x, y, group], name="frame")
+    if frame.empty:
+        raise ValueError("frame is empty; there is nothing to plot.")
+    created = ax is None
+    if created:
+        ax = _new_axes(6.5, 3.6)
+    bands = "ci_low" in frame and "ci_high" in frame
+    for k, (name, part) in enumerate(frame.sort_values(x).groupby(group, sort=True)):
+        colour = OKABE_ITO[k % len(OKABE_ITO)]
+        ax.plot(part[x].to_numpy(dtype=float), part[y].to_numpy(dtype=float), color=colour, linewidth=1.4,
+                label=str(name), marker="o", markersize=2.5)
+        if bands:
+            ax.fill_between(part[x].to_numpy(dtype=float), part["ci_low"].to_numpy(dtype=float),
+                            part["ci_high"].to_numpy(dtype=float), color=colour, alpha=0.15, linewidth=0)
+    ax.set_xlabel(x)
+    ax.set_ylabel(ylabel)
+    ax.legend(frameon=False, fontsize="small", ncols=min(5, frame[group].nunique()))
+    ax.spines[["top", "right"]].set_visible(False)
+    _title(ax, title, created)
     return ax
 
 
