@@ -86,7 +86,7 @@ def test_plot_rates_points_intervals_and_legend():
     xs = hedge.lines[0].get_xdata()
     assert list(xs) == [19.0, 11.0]
     segments = hedge.lines[2][0].get_segments()  # the horizontal interval bars
-    assert [tuple(seg[:, 0]) for seg in segments] == [(6.2, 31.5), (4.1, 19.2)]
+    np.testing.assert_allclose([seg[:, 0] for seg in segments], [[6.2, 31.5], [4.1, 19.2]])
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["hedge", "booster"]
     assert ax.get_xlabel() == "per 1,000 tokens"
     plt.close(ax.figure)
