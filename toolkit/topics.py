@@ -1,0 +1,947 @@
+"""Topic models: what the speeches talk about, and where a new document sits among them.
+
+One estimator and a few functions around it, in the order a study uses them:
+
+- :class:`TopicModel` / :func:`fit_topics`: LDA or NMF (scikit-learn) on the
+  document-term matrix of :func:`toolkit.document_term_matrix`, with vocabulary
+  pruning by document frequency and stop words. A fitted model gives
+  :meth:`~TopicModel.top_terms`, :meth:`~TopicModel.doc_topics` and
+  :meth:`~TopicModel.transform` (documents not seen in fitting, such as the
+  interview projected onto topics learned from the UN speeches);
+- :func:`topic_prevalence`: mean topic proportion per group with a seeded
+  bootstrap interval over documents;
+- :func:`coherence`: NPMI (sliding window or whole documents) or UMass, per topic
+  and on average, with exactly the definitions of gensim's ``CoherenceModel``
+  (``c_npmi``, ``u_mass``);
+- :func:`match_topics` and :func:`topic_stability`: topics of two fits matched by
+  the Hungarian method on the cosine similarity of their term distributions;
+- :func:`select_k`: coherence, held-out perplexity and stability across seeds
+  for each candidate number of topics.
+
+Reproducibility: the same documents, options and ``seed`` (and the same
+``n_jobs``, which fixes how LDA splits its E-step) give the same topics bit for
+bit; :func:`topic_stability` says how much they move when only the seed changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.optimize import linear_sum_assignment
+
+from toolkit._validation import check_one_of
+from toolkit.counts import _group_labels, _ids_and_texts, document_term_matrix
+from toolkit.text import _TOKEN_RE
+
+__all__ = [
+    "TopicModel",
+    "fit_topics",
+    "topic_prevalence",
+    "coherence",
+    "match_topics",
+    "topic_stability",
+    "select_k",
+]
+
+METHODS = ("lda", "nmf")
+LEARNING_METHODS = ("batch", "online")
+MEASURES = ("npmi", "umass")
+#: Added to joint probabilities before taking logs, as gensim's ``EPSILON``.
+EPSILON = 1e-12
+_DEFAULT_MAX_ITER = {"lda": 10, "nmf": 500}
+
+
+def _check_int(name: str, value: Any, low: int = 1) -> int:
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
+        raise ValueError(f"{name}={value!r} is invalid; must be an integer >= {low}.")
+    return int(value)
+
+
+class TopicModel:
+    """A topic model (LDA or NMF) of a docs frame, in scikit-learn style.
+
+    Parameters
+    ----------
+    k : int, default 10
+        Number of topics; at most the number of documents.
+    method : {"lda", "nmf"}, default "lda"
+        ``"lda"``: :class:`sklearn.decomposition.LatentDirichletAllocation` on the
+        term counts (priors ``1/k``). ``"nmf"``:
+        :class:`sklearn.decomposition.NMF` (Frobenius loss, ``init="nndsvda"``)
+        on the l2-normalised tf-idf of the counts
+        (:class:`sklearn.feature_extraction.text.TfidfTransformer`, fitted here).
+    seed : int, default 0
+        Random state of the estimator: same data, options and seed give the same
+        topics bit for bit.
+    min_docs, max_docs : int or float, default 2 and 0.5
+        Keep terms occurring in at least ``min_docs`` and at most ``max_docs``
+        documents (a float in (0, 1] is a proportion), as in
+        :func:`toolkit.document_term_matrix`. The defaults drop hapaxes and words
+        used in more than half the documents.
+    stop_words : None, "english" or iterable of str, default "english"
+        Terms dropped before fitting (:data:`toolkit.STOP_WORDS` for ``"english"``).
+    ngram : int or (int, int), default 1
+        Terms are n-grams of this order (see :func:`toolkit.document_term_matrix`).
+        :func:`coherence` with a sliding window needs ``ngram=1``.
+    max_iter : int, optional
+        Passes over the data. Default: 10 for LDA (scikit-learn's default), 500
+        for NMF.
+    learning_method : {"batch", "online"}, default "batch"
+        LDA only: variational Bayes on all documents at each pass, or on
+        mini-batches of ``batch_size`` (see ``benchmarks/bench_topics.py``; batch
+        is faster on these corpora and its result does not depend on document
+        order).
+    batch_size : int, default 128
+        LDA online learning only: documents per mini-batch.
+    n_jobs : int, optional
+        LDA only: processes for the E-step (``-1``: all cores). Results are
+        reproducible for a given ``n_jobs``; different ``n_jobs`` split the
+        documents differently and may differ in the last bits.
+    labels : sequence of str or mapping {topic: str}, optional
+        Labels overriding the automatic ones (the three top terms joined by
+        ``", "``); a mapping overrides only the topics it names.
+
+    Attributes
+    ----------
+    terms_ : ndarray of object (str), shape (n_terms,)
+        The vocabulary after pruning, sorted as :func:`toolkit.document_term_matrix` sorts.
+    vocabulary_ : dict of str to int
+        Term -> column of ``components_``.
+    components_ : ndarray of float64, shape (k, n_terms)
+        The estimator's ``components_`` as scikit-learn gives them (LDA:
+        variational topic-word pseudo-counts; NMF: the factor ``H``).
+    topic_term_ : ndarray of float64, shape (k, n_terms)
+        ``components_`` with each row divided by its sum: each topic as a
+        distribution over terms. ``top_terms`` weights, :func:`match_topics` and
+        :func:`coherence` use it.
+    doc_topic_ : ndarray of float64, shape (n_documents, k)
+        Topic proportions of the fitted documents (rows sum to 1; NaN for a
+        document with no term left after pruning).
+    doc_ids_ : ndarray of object (str), shape (n_documents,)
+    metadata_ : DataFrame
+        The fitted documents' columns other than ``text`` (just ``doc_id`` for plain texts).
+    estimator_ : LatentDirichletAllocation or NMF
+        The fitted scikit-learn estimator.
+    tfidf_ : TfidfTransformer or None
+        NMF only: the fitted tf-idf weighting.
+    labels_ : list of str
+        One label per topic.
+    n_iter_ : int
+        Passes the estimator made.
+
+    Examples
+    --------
+    >>> docs = ["nuclear weapons treaty", "nuclear treaty talks", "climate emissions finance",
+    ...         "climate finance adaptation", "nuclear weapons talks", "emissions adaptation finance"]
+    >>> model = TopicModel(k=2, min_docs=1, max_docs=1.0, max_iter=50).fit(docs)
+    >>> model.labels_
+    ['nuclear, talks, treaty', 'finance, climate, emissions']
+    >>> model.transform(["a nuclear treaty"]).round(2).tolist()
+    [[0.83, 0.17]]
+    >>> model.relabel({1: "climate"}).labels_
+    ['nuclear, talks, treaty', 'climate']
+    """
+
+    def __init__(
+        self,
+        *,
+        k: int = 10,
+        method: str = "lda",
+        seed: int = 0,
+        min_docs: int | float = 2,
+        max_docs: int | float = 0.5,
+        stop_words: str | Iterable[str] | None = "english",
+        ngram: int | tuple[int, int] = 1,
+        max_iter: int | None = None,
+        learning_method: str = "batch",
+        batch_size: int = 128,
+        n_jobs: int | None = None,
+        labels: Sequence[str] | Mapping[int, str] | None = None,
+    ) -> None:
+        self.k = k
+        self.method = method
+        self.seed = seed
+        self.min_docs = min_docs
+        self.max_docs = max_docs
+        self.stop_words = stop_words
+        self.ngram = ngram
+        self.max_iter = max_iter
+        self.learning_method = learning_method
+        self.batch_size = batch_size
+        self.n_jobs = n_jobs
+        self.labels = labels
+
+    def get_params(self) -> dict[str, Any]:
+        """The constructor's parameters, as scikit-learn's ``get_params``."""
+        return {name: getattr(self, name) for name in (
+            "k", "method", "seed", "min_docs", "max_docs", "stop_words", "ngram", "max_iter",
+            "learning_method", "batch_size", "n_jobs", "labels")}
+
+    def __repr__(self) -> str:
+        defaults = TopicModel().get_params()
+        changed = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items() if v != defaults[k] or k == "k")
+        return f"TopicModel({changed})"
+
+    # ------------------------------------------------------------------ fitting
+
+    def fit(self, docs: pd.DataFrame | Sequence[str]) -> TopicModel:
+        """Fit the topics of ``docs``.
+
+        Parameters
+        ----------
+        docs : DataFrame or sequence of str
+            A docs frame (``doc_id``, ``text`` and any metadata) or plain texts.
+
+        Returns
+        -------
+        TopicModel
+            ``self``, fitted.
+
+        Raises
+        ------
+        ValueError
+            An invalid option, ``k`` larger than the number of documents, or no
+            term left after pruning (the message says which option to relax).
+        """
+        method = check_one_of("method", self.method, METHODS)
+        check_one_of("learning_method", self.learning_method, LEARNING_METHODS)
+        k = _check_int("k", self.k)
+        _check_int("seed", self.seed, low=0)
+        _check_int("batch_size", self.batch_size)
+        max_iter = _DEFAULT_MAX_ITER[method] if self.max_iter is None else _check_int("max_iter", self.max_iter)
+        if self.n_jobs is not None and (not isinstance(self.n_jobs, (int, np.integer)) or self.n_jobs == 0):
+            raise ValueError(f"n_jobs={self.n_jobs!r} is invalid; must be None, -1 or a positive integer.")
+        doc_ids, _ = _ids_and_texts(docs)
+        if k > len(doc_ids):
+            raise ValueError(
+                f"k={k} is larger than the number of documents ({len(doc_ids)}); "
+                "choose k <= the number of documents (usually far fewer)."
+            )
+        try:
+            dtm = document_term_matrix(docs, ngram=self.ngram, stop_words=self.stop_words,
+                                       min_docs=self.min_docs, max_docs=self.max_docs)
+        except ValueError as err:
+            if "no terms remain" in str(err):
+                raise ValueError(self._empty_vocabulary_message(len(doc_ids))) from err
+            raise
+        if dtm.matrix.shape[1] == 0:
+            raise ValueError(self._empty_vocabulary_message(len(doc_ids)))
+        if k > dtm.matrix.shape[1]:
+            raise ValueError(f"k={k} is larger than the number of terms left after pruning "
+                             f"({dtm.matrix.shape[1]}); choose a smaller k or prune less.")
+
+        X = dtm.matrix.astype(np.float64)
+        if method == "lda":
+            from sklearn.decomposition import LatentDirichletAllocation
+
+            self.tfidf_ = None
+            self.estimator_ = LatentDirichletAllocation(
+                n_components=k, learning_method=self.learning_method, batch_size=self.batch_size,
+                max_iter=max_iter, random_state=self.seed, n_jobs=self.n_jobs,
+            )
+            theta = self.estimator_.fit_transform(X)
+        else:
+            from sklearn.decomposition import NMF
+            from sklearn.feature_extraction.text import TfidfTransformer
+
+            self.tfidf_ = TfidfTransformer().fit(X)
+            self.estimator_ = NMF(n_components=k, init="nndsvda", max_iter=max_iter, random_state=self.seed)
+            theta = self.estimator_.fit_transform(self.tfidf_.transform(X))
+        self.terms_ = dtm.terms
+        self.vocabulary_ = dtm.vocabulary
+        self.components_ = np.asarray(self.estimator_.components_, dtype=np.float64)
+        sums = self.components_.sum(axis=1, keepdims=True)
+        self.topic_term_ = np.divide(self.components_, sums, out=np.zeros_like(self.components_), where=sums > 0)
+        self.doc_topic_ = _normalise_rows(theta, np.diff(dtm.matrix.indptr) > 0)
+        self.doc_ids_ = dtm.doc_ids
+        self.metadata_ = _metadata(docs, dtm.doc_ids)
+        self.n_iter_ = int(self.estimator_.n_iter_)
+        self.labels_ = _auto_labels(self.topic_term_, self.terms_)
+        if self.labels is not None:
+            self.relabel(self.labels)
+        return self
+
+    def _empty_vocabulary_message(self, n_docs: int) -> str:
+        return (
+            f"After pruning, no terms remain in the {n_docs} documents (min_docs={self.min_docs!r}, "
+            f"max_docs={self.max_docs!r}, stop_words={self.stop_words!r}). "
+            "Try a lower min_docs, a higher max_docs, or fewer stop words."
+        )
+
+    def relabel(self, labels: Sequence[str] | Mapping[int, str]) -> TopicModel:
+        """Override topic labels: a sequence of ``k`` labels, or a mapping {topic: label}.
+
+        Returns ``self``; ``labels_`` and every frame made afterwards use the new labels.
+        """
+        self._check_fitted()
+        new = list(self.labels_)
+        if isinstance(labels, Mapping):
+            for topic, label in labels.items():
+                if not isinstance(topic, (int, np.integer)) or not 0 <= topic < len(new):
+                    raise ValueError(f"labels: topic {topic!r} is invalid; must be an integer from 0 to {len(new) - 1}.")
+                new[int(topic)] = str(label)
+        else:
+            labels = list(labels)
+            if isinstance(labels, str) or len(labels) != len(new):
+                raise ValueError(f"labels must give {len(new)} labels (one per topic) or be a mapping "
+                                 f"{{topic: label}}; got {len(labels)}.")
+            new = [str(x) for x in labels]
+        self.labels_ = new
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "components_"):
+            raise ValueError("This TopicModel is not fitted yet; call fit(docs) first (or use tk.fit_topics).")
+
+    # ------------------------------------------------------------------ results
+
+    def top_terms(self, n: int = 10) -> pd.DataFrame:
+        """The ``n`` terms of highest weight in each topic.
+
+        Parameters
+        ----------
+        n : int, default 10
+
+        Returns
+        -------
+        DataFrame
+            Sorted by topic, then rank:
+
+            - ``topic`` (int64): 0 to ``k - 1``;
+            - ``label`` (string): the topic's label;
+            - ``rank`` (int64): 1 for the topic's heaviest term;
+            - ``term`` (string);
+            - ``weight`` (float64): the term's probability in the topic (``topic_term_``).
+
+            Ties in weight are ranked in term order.
+        """
+        self._check_fitted()
+        n = min(_check_int("n", n), len(self.terms_))
+        top = _top_indices(self.topic_term_, n)
+        k = top.shape[0]
+        topic = np.repeat(np.arange(k, dtype=np.int64), n)
+        return pd.DataFrame({
+            "topic": topic,
+            "label": pd.array(np.asarray(self.labels_, dtype=object)[topic], dtype="string"),
+            "rank": np.tile(np.arange(1, n + 1, dtype=np.int64), k),
+            "term": pd.array(self.terms_[top.ravel()], dtype="string"),
+            "weight": np.take_along_axis(self.topic_term_, top, axis=1).ravel(),
+        })
+
+    def transform(self, docs: pd.DataFrame | Sequence[str], *, on_empty: str = "raise") -> np.ndarray:
+        """Topic proportions of documents, seen in fitting or not.
+
+        Parameters
+        ----------
+        docs : DataFrame or sequence of str
+        on_empty : {"raise", "nan"}, default "raise"
+            What to do with a document holding none of the model's terms (its
+            proportions would only reflect the prior): raise a ValueError naming
+            such documents, or give them a row of NaN.
+
+        Returns
+        -------
+        ndarray of float64, shape (n_documents, k)
+            Rows sum to 1 (LDA: the variational posterior mean; NMF: the
+            non-negative coefficients of the document's tf-idf, divided by their sum).
+
+        Raises
+        ------
+        ValueError
+            A document has no known term and ``on_empty="raise"``.
+        """
+        self._check_fitted()
+        check_one_of("on_empty", on_empty, ("raise", "nan"))
+        dtm = document_term_matrix(docs, ngram=self.ngram, vocabulary=self.terms_)
+        return self._transform_dtm(dtm.matrix, dtm.doc_ids, on_empty)
+
+    def _transform_dtm(self, matrix: sp.csr_matrix, doc_ids: np.ndarray, on_empty: str) -> np.ndarray:
+        known = np.diff(matrix.indptr) > 0
+        if on_empty == "raise" and not known.all():
+            empty = doc_ids[~known]
+            shown = ", ".join(repr(str(d)) for d in empty[:10]) + (", ..." if len(empty) > 10 else "")
+            raise ValueError(
+                f"{len(empty)} document(s) contain none of the model's {len(self.terms_)} terms: {shown}. "
+                "Their topic proportions would only reflect the prior; drop them, or pass on_empty='nan'."
+            )
+        X = matrix.astype(np.float64)
+        if self.tfidf_ is not None:
+            X = self.tfidf_.transform(X)
+        theta = self.estimator_.transform(X)
+        return _normalise_rows(theta, known)
+
+    def doc_topics(self, docs: pd.DataFrame | Sequence[str] | None = None, *, on_empty: str = "raise") -> pd.DataFrame:
+        """One row per document and topic: the document's proportion of the topic.
+
+        Parameters
+        ----------
+        docs : DataFrame or sequence of str, optional
+            Documents to project onto the topics (see :meth:`transform`). None:
+            the fitted documents.
+        on_empty : {"raise", "nan"}, default "raise"
+            As in :meth:`transform`.
+
+        Returns
+        -------
+        DataFrame
+            In document order, then topic:
+
+            - ``doc_id`` (string);
+            - ``topic`` (int64), ``label`` (string);
+            - ``proportion`` (float64): sums to 1 over a document's topics;
+            - then the documents' other columns except ``text`` (metadata), as given.
+        """
+        self._check_fitted()
+        if docs is None:
+            theta, meta = self.doc_topic_, self.metadata_
+        else:
+            theta = self.transform(docs, on_empty=on_empty)
+            doc_ids, _ = _ids_and_texts(docs)
+            meta = _metadata(docs, np.asarray(doc_ids, dtype=object))
+        n, k = theta.shape
+        rows = np.repeat(np.arange(n), k)
+        topic = np.tile(np.arange(k, dtype=np.int64), n)
+        out = pd.DataFrame({
+            "doc_id": pd.array(meta["doc_id"].to_numpy(dtype=object)[rows], dtype="string"),
+            "topic": topic,
+            "label": pd.array(np.asarray(self.labels_, dtype=object)[topic], dtype="string"),
+            "proportion": theta.ravel(),
+        })
+        extra = meta.drop(columns="doc_id").iloc[rows].reset_index(drop=True)
+        return pd.concat([out, extra], axis=1)
+
+
+def fit_topics(docs: pd.DataFrame | Sequence[str], *, k: int, method: str = "lda", seed: int = 0,
+               **options: Any) -> TopicModel:
+    """Fit a topic model: ``TopicModel(k=k, method=method, seed=seed, **options).fit(docs)``.
+
+    Parameters
+    ----------
+    docs : DataFrame or sequence of str
+        A docs frame or plain texts.
+    k : int
+        Number of topics.
+    method : {"lda", "nmf"}, default "lda"
+    seed : int, default 0
+    **options
+        Other parameters of :class:`TopicModel` (``min_docs``, ``max_docs``,
+        ``stop_words``, ``ngram``, ``max_iter``, ``learning_method``,
+        ``batch_size``, ``n_jobs``, ``labels``).
+
+    Returns
+    -------
+    TopicModel
+        Fitted.
+
+    Examples
+    --------
+    >>> docs = ["nuclear weapons treaty", "nuclear treaty talks", "climate emissions finance",
+    ...         "climate finance adaptation", "nuclear weapons talks", "emissions adaptation finance"]
+    >>> model = fit_topics(docs, k=2, method="nmf", min_docs=1, max_docs=1.0)
+    >>> model.top_terms(n=2)[["topic", "rank", "term"]].values.tolist()
+    [[0, 1, 'finance'], [0, 2, 'adaptation'], [1, 1, 'nuclear'], [1, 2, 'talks']]
+    >>> model.doc_topics().head(2)[["doc_id", "topic", "proportion"]].values.tolist()
+    [['0', 0, 0.0], ['0', 1, 1.0]]
+    """
+    allowed = set(TopicModel().get_params()) - {"k", "method", "seed"}
+    unknown = sorted(set(options) - allowed)
+    if unknown:
+        raise ValueError(f"fit_topics got unknown option(s) {', '.join(map(repr, unknown))}; "
+                         f"options are {', '.join(map(repr, sorted(allowed)))}.")
+    return TopicModel(k=k, method=method, seed=seed, **options).fit(docs)
+
+
+# ---------------------------------------------------------------------------- prevalence
+
+
+def topic_prevalence(
+    model: TopicModel,
+    docs: pd.DataFrame,
+    *,
+    by: str | Sequence[str] | None = None,
+    n_boot: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+    on_empty: str = "raise",
+) -> pd.DataFrame:
+    """Mean topic proportion per group, with a bootstrap interval over documents.
+
+    Each document's proportions come from ``model.transform(docs)``. The
+    interval resamples the group's documents with replacement ``n_boot`` times
+    (one ``numpy.random.default_rng(seed)`` for all groups, drawn in group order)
+    and takes the percentiles ``(1 - level) / 2`` and ``(1 + level) / 2`` of the
+    resampled means.
+
+    Parameters
+    ----------
+    model : TopicModel
+        Fitted.
+    docs : DataFrame
+        A docs frame with the columns named by ``by``.
+    by : str or list of str, optional
+        Grouping column(s), as in :func:`toolkit.count_terms`. None: one group ``"all"``.
+    n_boot : int, default 1000
+    level : float, default 0.95
+    seed : int, default 0
+    on_empty : {"raise", "drop"}, default "raise"
+        Documents with none of the model's terms: raise (see
+        :meth:`TopicModel.transform`) or leave them out (``n_docs`` counts the others).
+
+    Returns
+    -------
+    DataFrame
+        Sorted by group, then topic:
+
+        - ``group`` (string): as in :func:`toolkit.count_terms`;
+        - ``topic`` (int64), ``label`` (string);
+        - ``mean`` (float64): mean proportion of the topic over the group's documents;
+        - ``ci_low``, ``ci_high`` (float64): the bootstrap percentile interval
+          (equal to ``mean`` for a group of one document);
+        - ``n_docs`` (int64): documents of the group.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": list("abcdef"), "country": ["X", "X", "Y", "Y", "X", "Y"],
+    ...     "text": ["nuclear weapons treaty", "nuclear treaty talks", "climate emissions finance",
+    ...              "climate finance adaptation", "nuclear weapons talks", "emissions adaptation finance"]})
+    >>> model = fit_topics(docs, k=2, method="nmf", min_docs=1, max_docs=1.0)
+    >>> prev = topic_prevalence(model, docs, by="country", n_boot=200)
+    >>> prev[["group", "topic", "n_docs"]].values.tolist()
+    [['X', 0, 3], ['X', 1, 3], ['Y', 0, 3], ['Y', 1, 3]]
+    >>> bool((prev["ci_low"] <= prev["mean"]).all() and (prev["mean"] <= prev["ci_high"]).all())
+    True
+    """
+    model._check_fitted()
+    check_one_of("on_empty", on_empty, ("raise", "drop"))
+    n_boot = _check_int("n_boot", n_boot)
+    _check_int("seed", seed, low=0)
+    if not isinstance(level, (float, int)) or not 0 < level < 1:
+        raise ValueError(f"level={level!r} is invalid; must be a number between 0 and 1.")
+    labels = np.asarray(_group_labels(docs, by), dtype=object)
+    theta = model.transform(docs, on_empty="raise" if on_empty == "raise" else "nan")
+    keep = ~np.isnan(theta).any(axis=1)
+    theta, labels = theta[keep], labels[keep]
+    groups, codes = np.unique(labels, return_inverse=True) if len(labels) else (np.array([], dtype=object), [])
+    codes = np.asarray(codes)
+    rng = np.random.default_rng(seed)
+    k = theta.shape[1]
+    alpha = (1 - level) / 2
+    frames = []
+    for g, group in enumerate(groups):
+        P = theta[codes == g]
+        n = len(P)
+        means = np.empty((n_boot, k))
+        for start in range(0, n_boot, 100):  # blocks bound the memory of the resample counts
+            b = min(100, n_boot - start)
+            draws = rng.integers(0, n, size=(b, n))
+            weights = np.zeros((b, n))
+            np.add.at(weights, (np.repeat(np.arange(b), n), draws.ravel()), 1.0)
+            means[start:start + b] = weights @ P / n
+        low, high = np.quantile(means, [alpha, 1 - alpha], axis=0)
+        mean = P.mean(axis=0)
+        frames.append(pd.DataFrame({
+            "group": pd.array([group] * k, dtype="string"),
+            "topic": np.arange(k, dtype=np.int64),
+            "label": pd.array(model.labels_, dtype="string"),
+            "mean": mean,
+            "ci_low": np.minimum(low, mean) if n > 1 else mean,
+            "ci_high": np.maximum(high, mean) if n > 1 else mean,
+            "n_docs": np.full(k, n, dtype=np.int64),
+        }))
+    if not frames:
+        raise ValueError("topic_prevalence: no document left (every document lacks the model's terms).")
+    return pd.concat(frames, ignore_index=True)
+
+
+# ---------------------------------------------------------------------------- coherence
+
+
+def coherence(
+    model: TopicModel,
+    docs: pd.DataFrame | Sequence[str],
+    *,
+    measure: str = "npmi",
+    window: int | None = 10,
+    top_n: int = 10,
+) -> pd.DataFrame:
+    """Coherence of each topic's top terms in reference documents, and its mean.
+
+    The top ``top_n`` terms of each topic (as :meth:`TopicModel.top_terms` ranks
+    them) are scored on co-occurrence counts in ``docs`` (usually the fitted
+    documents), tokenized as the model's document-term matrix was (lower-cased,
+    :data:`toolkit.text.TOKEN_PATTERN`; every token keeps its position, stop
+    words and pruned words included). With ``N`` the number of contexts,
+    ``D(w)`` the contexts holding term ``w``, ``D(w, v)`` those holding both and
+    ``eps = 1e-12``:
+
+    - ``measure="npmi"`` (Bouma 2009; Röder et al. 2015's C_NPMI): the mean over
+      the pairs of distinct top terms of
+      ``log((D(w,v)/N + eps) / (D(w)/N * D(v)/N)) / -log(D(w,v)/N + eps)``
+      (about -1 for terms never seen together, 0 for independence, 1 for terms
+      always together). The contexts are the sliding windows of ``window``
+      tokens, moved one token at a time over each document (a document of
+      ``L >= window`` tokens has ``L - window + 1`` windows; a shorter one,
+      even an empty one, is a single window); ``window=None`` takes whole
+      documents as contexts.
+    - ``measure="umass"`` (Mimno et al. 2011): the mean over pairs of a top
+      term ``w_i`` and a higher-ranked one ``w_j`` (``j < i``) of
+      ``log((D(w_i, w_j)/N + eps) / (D(w_j)/N))``, the contexts being whole
+      documents (``window`` is ignored). Mimno et al. add 1 to the co-document
+      count and sum instead of averaging; here, as in gensim, ``eps`` is added
+      to the probability and the pairs are averaged. Closer to 0 is more coherent.
+
+    These are exactly gensim's ``CoherenceModel(coherence="c_npmi",
+    window_size=window)`` and ``coherence="u_mass"`` given the same token lists
+    and topics (checked in ``tests/test_topics.py``), except that gensim's
+    sliding-window counter misses a term when another occurrence of it leaves the
+    window while it is still inside (so it undercounts windows where a term
+    repeats); here a window holds a term when any of its tokens is that term.
+
+    Parameters
+    ----------
+    model : TopicModel
+        Fitted.
+    docs : DataFrame or sequence of str
+        Reference documents.
+    measure : {"npmi", "umass"}, default "npmi"
+    window : int or None, default 10
+        NPMI only: tokens per sliding window (gensim's default for c_npmi), or
+        None for whole documents. Needs a unigram model unless None.
+    top_n : int, default 10
+        Top terms per topic.
+
+    Returns
+    -------
+    DataFrame
+        One row per topic, sorted by topic:
+
+        - ``topic`` (int64), ``label`` (string);
+        - ``measure`` (string): ``"npmi"`` or ``"umass"``;
+        - ``score`` (float64): the topic's coherence; NaN when a top term never
+          occurs in ``docs``;
+        - ``mean`` (float64): the mean of ``score`` over topics (the model's
+          coherence), the same on every row.
+
+    Examples
+    --------
+    >>> docs = ["nuclear weapons treaty", "nuclear treaty talks", "climate emissions finance",
+    ...         "climate finance adaptation", "nuclear weapons talks", "emissions adaptation finance"]
+    >>> model = fit_topics(docs, k=2, method="nmf", min_docs=1, max_docs=1.0)
+    >>> coherence(model, docs, measure="umass", top_n=3).round(4)[["topic", "score", "mean"]].values.tolist()
+    [[0.0, -0.5014, -0.5014], [1.0, -0.5014, -0.5014]]
+
+    For topic 1 (nuclear: documents 0, 1, 4; talks: 1, 4; treaty: 0, 1; N = 6) that is
+    ``(log(2/3) + log(2/3) + log(1/2)) / 3 = -0.5014``.
+    """
+    model._check_fitted()
+    measure = check_one_of("measure", measure, MEASURES)
+    top_n = min(_check_int("top_n", top_n), len(model.terms_))
+    if top_n < 2:
+        raise ValueError("top_n must be at least 2 (coherence scores pairs of terms).")
+    if measure == "npmi" and window is not None:
+        window = _check_int("window", window)
+        if model.ngram != 1:
+            raise ValueError(f"coherence with a sliding window needs a unigram model (ngram=1), not "
+                             f"ngram={model.ngram!r}; pass window=None for whole-document co-occurrence.")
+    if measure == "umass":
+        window = None
+    top = _top_indices(model.topic_term_, top_n)
+    relevant, inverse = np.unique(top, return_inverse=True)
+    top_local = inverse.reshape(top.shape)
+    terms = model.terms_[relevant]
+    presence, n_contexts = _contexts(docs, terms, window, model.ngram)
+    presence = presence.astype(np.int64)
+    co = (presence.T @ presence).toarray().astype(np.float64)
+    scores = np.array([_topic_score(co, n_contexts, row, measure) for row in top_local])
+    k = len(scores)
+    with np.errstate(invalid="ignore"):
+        mean = float(np.mean(scores))
+    return pd.DataFrame({
+        "topic": np.arange(k, dtype=np.int64),
+        "label": pd.array(model.labels_, dtype="string"),
+        "measure": pd.array([measure] * k, dtype="string"),
+        "score": scores,
+        "mean": np.full(k, mean),
+    })
+
+
+def _topic_score(co: np.ndarray, n: int, words: np.ndarray, measure: str) -> float:
+    p = np.diag(co) / n
+    if (p[words] == 0).any():
+        return float("nan")
+    if measure == "npmi":
+        i, j = np.triu_indices(len(words), 1)
+        a, b = words[i], words[j]
+        joint = co[a, b] / n + EPSILON
+        values = np.log(joint / (p[a] * p[b])) / -np.log(joint)
+    else:
+        i, j = np.tril_indices(len(words), -1)  # w_i after w_j in rank
+        a, b = words[i], words[j]
+        values = np.log((co[a, b] / n + EPSILON) / p[b])
+    return float(values.mean())
+
+
+def _contexts(docs: pd.DataFrame | Sequence[str], terms: np.ndarray, window: int | None,
+              ngram: int | tuple[int, int]) -> tuple[sp.csr_matrix, int]:
+    """(contexts x terms boolean presence matrix, number of contexts)."""
+    if window is None:
+        dtm = document_term_matrix(docs, ngram=ngram, vocabulary=terms)
+        presence = dtm.matrix.copy()
+        presence.data[:] = 1
+        return presence.astype(np.int8), presence.shape[0]
+    _, texts = _ids_and_texts(docs)
+    index = {t: j for j, t in enumerate(terms.tolist())}
+    doc_pos, word, lengths = [], [], np.zeros(len(texts), dtype=np.int64)
+    for d, text in enumerate(texts):
+        tokens = _TOKEN_RE.findall(text.lower())
+        lengths[d] = len(tokens)
+        hits = [(p, index[t]) for p, t in enumerate(tokens) if t in index]
+        if hits:
+            pos, ids = zip(*hits)
+            doc_pos.append(np.column_stack([np.full(len(pos), d), pos]))
+            word.append(np.asarray(ids))
+    n_windows = np.maximum(lengths - window + 1, 1)
+    starts = np.concatenate([[0], np.cumsum(n_windows)[:-1]])
+    n_contexts = int(n_windows.sum())
+    if not word:
+        return sp.csr_matrix((n_contexts, len(terms)), dtype=np.int8), n_contexts
+    dp = np.concatenate(doc_pos)
+    d, p, w = dp[:, 0], dp[:, 1], np.concatenate(word)
+    low = np.maximum(0, p - window + 1)
+    high = np.minimum(p, n_windows[d] - 1)
+    count = high - low + 1
+    first = np.repeat(starts[d] + low, count)
+    step = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    rows = first + step
+    cols = np.repeat(w, count)
+    presence = sp.csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n_contexts, len(terms)))
+    presence.sum_duplicates()
+    presence.data[:] = 1
+    return presence, n_contexts
+
+
+# ---------------------------------------------------------------------------- stability
+
+
+def match_topics(a: TopicModel, b: TopicModel) -> pd.DataFrame:
+    """Pair the topics of two fitted models one to one, most similar first (Hungarian method).
+
+    Topics are compared by the cosine similarity of their term distributions
+    (``topic_term_``), over the union of the two vocabularies (a term absent
+    from a model has weight 0 there); :func:`scipy.optimize.linear_sum_assignment`
+    finds the pairing of largest total similarity.
+
+    Returns
+    -------
+    DataFrame
+        One row per pair (``min(k_a, k_b)`` rows), sorted by ``topic_a``:
+        ``topic_a`` (int64), ``topic_b`` (int64), ``similarity`` (float64, in [0, 1]).
+
+    Examples
+    --------
+    >>> docs = ["nuclear weapons treaty", "nuclear treaty talks", "climate emissions finance",
+    ...         "climate finance adaptation", "nuclear weapons talks", "emissions adaptation finance"]
+    >>> a = fit_topics(docs, k=2, method="nmf", min_docs=1, max_docs=1.0)
+    >>> match_topics(a, a)[["topic_a", "topic_b"]].values.tolist()
+    [[0, 0], [1, 1]]
+    """
+    a._check_fitted()
+    b._check_fitted()
+    sim = _cosine(*_aligned(a, b))
+    rows, cols = linear_sum_assignment(sim, maximize=True)
+    return pd.DataFrame({"topic_a": rows.astype(np.int64), "topic_b": cols.astype(np.int64),
+                         "similarity": sim[rows, cols]})
+
+
+def topic_stability(docs: pd.DataFrame | Sequence[str], *, k: int, seeds: Sequence[int] = (0, 1, 2),
+                    method: str = "lda", **options: Any) -> pd.DataFrame:
+    """How much the topics move when only the seed changes.
+
+    Fits one model per seed (same data and options) and matches the topics of
+    every pair of fits with :func:`match_topics`.
+
+    Parameters
+    ----------
+    docs : DataFrame or sequence of str
+    k : int
+    seeds : sequence of int, default (0, 1, 2)
+        At least two distinct seeds.
+    method : {"lda", "nmf"}, default "lda"
+    **options
+        Other parameters of :class:`TopicModel`.
+
+    Returns
+    -------
+    DataFrame
+        One row per pair of seeds: ``seed_a``, ``seed_b`` (int64),
+        ``mean_similarity`` (float64, mean cosine similarity of matched topics;
+        1 means the same topics), ``min_similarity`` (float64, the least stable
+        matched topic).
+    """
+    models = _fit_seeds(docs, k=k, seeds=seeds, method=method, options=options)
+    return _stability_frame(models, list(seeds))
+
+
+def _fit_seeds(docs: Any, *, k: int, seeds: Sequence[int], method: str, options: dict) -> list[TopicModel]:
+    seeds = list(seeds)
+    if len(seeds) < 2 or len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds={seeds!r} is invalid; give at least two distinct seeds.")
+    return [fit_topics(docs, k=k, method=method, seed=s, **options) for s in seeds]
+
+
+def _stability_frame(models: list[TopicModel], seeds: list[int]) -> pd.DataFrame:
+    rows = []
+    for i, j in combinations(range(len(models)), 2):
+        sim = match_topics(models[i], models[j])["similarity"]
+        rows.append((seeds[i], seeds[j], float(sim.mean()), float(sim.min())))
+    out = pd.DataFrame(rows, columns=["seed_a", "seed_b", "mean_similarity", "min_similarity"])
+    return out.astype({"seed_a": np.int64, "seed_b": np.int64})
+
+
+# ---------------------------------------------------------------------------- choosing k
+
+
+def select_k(
+    docs: pd.DataFrame | Sequence[str],
+    *,
+    ks: Iterable[int] = range(5, 31, 5),
+    method: str = "lda",
+    seeds: Sequence[int] = (0, 1, 2),
+    holdout: float = 0.2,
+    measure: str = "npmi",
+    window: int | None = 10,
+    top_n: int = 10,
+    **options: Any,
+) -> pd.DataFrame:
+    """Evidence for choosing the number of topics: coherence, held-out perplexity and stability per k.
+
+    The documents are split once (``numpy.random.default_rng(seeds[0])``) into a
+    training part and a held-out part of ``holdout`` of the documents. For each
+    ``k`` and each seed, a model is fitted on the training part; then
+
+    - ``coherence``: :func:`coherence` (``measure``, ``window``, ``top_n``) of the
+      model on the training documents, averaged over topics and seeds;
+    - ``perplexity``: LDA's held-out perplexity
+      (``LatentDirichletAllocation.perplexity``, from the variational bound) on
+      the held-out documents, averaged over seeds; lower is better. NaN for
+      NMF, which has no likelihood;
+    - ``stability``: mean over pairs of seeds of the mean cosine similarity of
+      topics matched by :func:`match_topics`; 1 means every seed finds the same topics.
+
+    Parameters
+    ----------
+    docs : DataFrame or sequence of str
+    ks : iterable of int, default 5, 10, ..., 30
+    method : {"lda", "nmf"}, default "lda"
+    seeds : sequence of int, default (0, 1, 2)
+        At least two distinct seeds (stability needs pairs).
+    holdout : float, default 0.2
+        Share of documents held out for perplexity, in [0, 1); 0 computes
+        perplexity on the training documents.
+    measure, window, top_n
+        As in :func:`coherence`.
+    **options
+        Other parameters of :class:`TopicModel` (pruning, ``max_iter``, ``n_jobs``...).
+
+    Returns
+    -------
+    DataFrame
+        One row per k, sorted by k:
+
+        - ``k`` (int64);
+        - ``measure`` (string): the coherence measure;
+        - ``coherence`` (float64), ``coherence_sd`` (float64, across seeds);
+        - ``perplexity`` (float64): NaN for NMF;
+        - ``stability`` (float64), ``stability_min`` (float64: the least stable
+          matched topic over all pairs of seeds);
+        - ``seeds`` (int64): fits per k.
+    """
+    method = check_one_of("method", method, METHODS)
+    check_one_of("measure", measure, MEASURES)
+    ks = sorted({_check_int("ks", k) for k in ks})
+    if not ks:
+        raise ValueError("ks is empty; give the numbers of topics to compare, e.g. ks=range(5, 31, 5).")
+    seeds = list(seeds)
+    if len(seeds) < 2 or len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds={seeds!r} is invalid; give at least two distinct seeds.")
+    if not isinstance(holdout, (float, int)) or not 0 <= holdout < 1:
+        raise ValueError(f"holdout={holdout!r} is invalid; must be a share in [0, 1).")
+    n = len(_ids_and_texts(docs)[0])
+    order = np.random.default_rng(seeds[0]).permutation(n)
+    n_test = int(round(holdout * n))
+    test, train = np.sort(order[:n_test]), np.sort(order[n_test:])
+    pick = (lambda idx: docs.iloc[idx].reset_index(drop=True)) if isinstance(docs, pd.DataFrame) else (
+        lambda idx: [docs[i] for i in idx])
+    train_docs = pick(train)
+    test_docs = pick(test) if n_test else train_docs
+    rows = []
+    for k in ks:
+        models = _fit_seeds(train_docs, k=k, seeds=seeds, method=method, options=options)
+        coh = np.array([coherence(m, train_docs, measure=measure, window=window, top_n=top_n)["mean"].iloc[0]
+                        for m in models])
+        if method == "lda":
+            held = document_term_matrix(test_docs, ngram=models[0].ngram, vocabulary=models[0].terms_)
+            perp = float(np.mean([m.estimator_.perplexity(held.matrix.astype(np.float64)) for m in models]))
+        else:
+            perp = float("nan")
+        stab = _stability_frame(models, seeds)
+        rows.append({"k": k, "measure": measure, "coherence": float(coh.mean()), "coherence_sd": float(coh.std(ddof=1)),
+                     "perplexity": perp, "stability": float(stab["mean_similarity"].mean()),
+                     "stability_min": float(stab["min_similarity"].min()), "seeds": len(seeds)})
+    out = pd.DataFrame(rows)
+    return out.astype({"k": np.int64, "measure": "string", "seeds": np.int64})
+
+
+# ---------------------------------------------------------------------------- small builders
+
+
+def _normalise_rows(theta: np.ndarray, known: np.ndarray) -> np.ndarray:
+    theta = np.asarray(theta, dtype=np.float64)
+    sums = theta.sum(axis=1, keepdims=True)
+    out = np.full_like(theta, np.nan)
+    ok = known & (sums[:, 0] > 0)
+    out[ok] = theta[ok] / sums[ok]
+    return out
+
+
+def _top_indices(weights: np.ndarray, n: int) -> np.ndarray:
+    """Column indices of the n largest weights per row; ties in column (term) order."""
+    return np.argsort(-weights, axis=1, kind="stable")[:, :n]
+
+
+def _auto_labels(topic_term: np.ndarray, terms: np.ndarray, n: int = 3) -> list[str]:
+    top = _top_indices(topic_term, min(n, topic_term.shape[1]))
+    return [", ".join(terms[row].tolist()) for row in top]
+
+
+def _metadata(docs: pd.DataFrame | Sequence[str], doc_ids: np.ndarray) -> pd.DataFrame:
+    if isinstance(docs, pd.DataFrame):
+        meta = docs.drop(columns="text").reset_index(drop=True)
+        meta["doc_id"] = meta["doc_id"].astype("string")
+        return meta
+    return pd.DataFrame({"doc_id": pd.array(doc_ids.tolist(), dtype="string")})
+
+
+def _aligned(a: TopicModel, b: TopicModel) -> tuple[np.ndarray, np.ndarray]:
+    if len(a.terms_) == len(b.terms_) and np.array_equal(a.terms_, b.terms_):
+        return a.topic_term_, b.topic_term_
+    union = sorted(set(a.terms_.tolist()) | set(b.terms_.tolist()))
+    index = {t: j for j, t in enumerate(union)}
+    out = []
+    for m in (a, b):
+        full = np.zeros((m.topic_term_.shape[0], len(union)))
+        full[:, [index[t] for t in m.terms_.tolist()]] = m.topic_term_
+        out.append(full)
+    return out[0], out[1]
+
+
+def _cosine(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    nx = np.linalg.norm(x, axis=1, keepdims=True)
+    ny = np.linalg.norm(y, axis=1, keepdims=True)
+    return np.clip((x / np.where(nx > 0, nx, 1)) @ (y / np.where(ny > 0, ny, 1)).T, 0.0, 1.0)
+
