@@ -96,8 +96,8 @@ def test_frames_have_the_documented_columns(method):
 
     dt = model.doc_topics()
     assert list(dt.columns) == ["doc_id", "topic", "label", "proportion", "country", "year"]
-    assert [str(t) for t in dt.dtypes] == ["string", "int64", "string", "float64", "object", "Int64"] or \
-        [str(t) for t in dt.dtypes] == ["string", "int64", "string", "float64", "str", "Int64"]
+    assert [str(t) for t in dt.dtypes[:4]] == ["string", "int64", "string", "float64"]
+    assert dt["country"].dtype == DOCS["country"].dtype and str(dt["year"].dtype) == "Int64"  # metadata as given
     assert len(dt) == 2 * len(DOCS)
     np.testing.assert_allclose(dt.groupby("doc_id")["proportion"].sum(), 1.0)
     assert dt.loc[dt["doc_id"] == "d4", "country"].tolist() == ["USA", "USA"]
@@ -210,9 +210,10 @@ def test_fitted_topics_recover_the_true_ones(synthetic, method, expected):
       (at most 0.28 in 200 draws);
     - the best "no structure" answer, the corpus's word distribution as every topic,
       reaches 0.47 on average;
-    - a fit that merges two true topics and splits another (what LDA does with
-      seed 2 on these data) reaches a mean of 0.77, its lost topic 0.03;
-    - the fits reach 0.998 (LDA) and 0.989 (NMF), with every topic above 0.98;
+    - a fit that merges two true topics and splits another (what LDA did with one
+      of four seeds on another draw of such data) reaches a mean of 0.77, its lost topic 0.03;
+    - the fits reach 0.998 (LDA; 0.9982 to 0.9987 over seeds 0-5, every topic above
+      0.996) and 0.9895 (NMF, the same for every seed, every topic above 0.984);
       30,000 tokens leave some sampling noise, so 1.0 is not expected.
 
     Threshold: mean >= 0.95 and every topic >= 0.90. Losing any one topic drops

@@ -76,8 +76,10 @@ class TopicModel:
         on the l2-normalised tf-idf of the counts
         (:class:`sklearn.feature_extraction.text.TfidfTransformer`, fitted here).
     seed : int, default 0
-        Random state of the estimator: same data, options and seed give the same
-        topics bit for bit.
+        Random state of the estimator: same data, options, seed and ``n_jobs``
+        give the same topics bit for bit. NMF's ``nndsvda`` initialisation is
+        computed from an SVD, not drawn: NMF's topics do not depend on the seed
+        (so its stability across seeds is 1 by construction).
     min_docs, max_docs : int or float, default 2 and 0.5
         Keep terms occurring in at least ``min_docs`` and at most ``max_docs``
         documents (a float in (0, 1] is a proportion), as in
@@ -100,8 +102,12 @@ class TopicModel:
         LDA online learning only: documents per mini-batch.
     n_jobs : int, optional
         LDA only: processes for the E-step (``-1``: all cores). Results are
-        reproducible for a given ``n_jobs``; different ``n_jobs`` split the
-        documents differently and may differ in the last bits.
+        reproducible for a given ``n_jobs``, but not across values of
+        ``n_jobs``: scikit-learn splits the documents into one chunk per job and
+        starts each chunk's document-topic values from its own copy of the
+        random state, so ``n_jobs=1`` and ``n_jobs=2`` are two different
+        (equally valid) runs. On two cores it does not pay (see
+        ``benchmarks/bench_topics.py``); the default is one process.
     labels : sequence of str or mapping {topic: str}, optional
         Labels overriding the automatic ones (the three top terms joined by
         ``", "``); a mapping overrides only the topics it names.
@@ -445,7 +451,7 @@ def fit_topics(docs: pd.DataFrame | Sequence[str], *, k: int, method: str = "lda
     >>> model = fit_topics(docs, k=2, method="nmf", min_docs=1, max_docs=1.0)
     >>> model.top_terms(n=2)[["topic", "rank", "term"]].values.tolist()
     [[0, 1, 'finance'], [0, 2, 'adaptation'], [1, 1, 'nuclear'], [1, 2, 'talks']]
-    >>> model.doc_topics().head(2)[["doc_id", "topic", "proportion"]].values.tolist()
+    >>> model.doc_topics().round(3).head(2)[["doc_id", "topic", "proportion"]].values.tolist()
     [['0', 0, 0.0], ['0', 1, 1.0]]
     """
     allowed = set(TopicModel().get_params()) - {"k", "method", "seed"}
@@ -832,6 +838,7 @@ def select_k(
       NMF, which has no likelihood;
     - ``stability``: mean over pairs of seeds of the mean cosine similarity of
       topics matched by :func:`match_topics`; 1 means every seed finds the same topics.
+      (For NMF, whose initialisation does not depend on the seed, it is 1.)
 
     Parameters
     ----------
