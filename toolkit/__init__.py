@@ -12,6 +12,7 @@ the pipeline runs, one module per stage:
 - :mod:`toolkit.keyness`: keyness measures and group comparisons;
 - :mod:`toolkit.concordance`: keywords in context and collocations;
 - :mod:`toolkit.hedging`: the stance lexicon, hedges and boosters found in context, their rates;
+- :mod:`toolkit.topics`: topic models (LDA, NMF), coherence, stability and the choice of k;
 - :mod:`toolkit.rates`: rates per 1,000 tokens with bootstrap intervals, permutation tests;
 - :mod:`toolkit.plots` and :mod:`toolkit.figures`: charts and the figures job.
 """
@@ -27,6 +28,7 @@ from toolkit.plots import OKABE_ITO, plot_bar, plot_keyness, plot_rates, plot_te
 from toolkit.rates import compare_rates, match_rates
 from toolkit.schema import DOC_COLUMNS, GENRES, ROLES, as_docs
 from toolkit.text import STOP_WORDS, split_sentences, token_spans, tokenize, tokens
+from toolkit.topics import TopicModel, coherence, fit_topics, match_topics, select_k, topic_prevalence, topic_stability
 from toolkit.voices import own_words, split_voices
 
 __version__ = "0.1.0"
@@ -40,5 +42,6 @@ __all__ = [
     "DocumentTermMatrix", "document_term_matrix", "count_terms", "dispersion",
     "keyness", "compare_groups", "adjust_pvalues", "top_keywords", "kwic", "collocations",
     "load_lexicon", "find_hedges", "hedging_rates", "match_rates", "compare_rates",
+    "TopicModel", "fit_topics", "topic_prevalence", "coherence", "match_topics", "topic_stability", "select_k",
     "OKABE_ITO", "plot_bar", "plot_keyness", "plot_term_scatter", "plot_rates", "plot_timeline",
 ]
