@@ -260,3 +260,22 @@ def test_describe_corpus_by_hand():
     table = tk.describe_corpus(docs, by="country")
     assert list(table.columns) == ["group", "documents", "tokens", "median_tokens", "min_tokens", "max_tokens"]
     assert table.values.tolist() == [["CHN", 2, 4, 2.0, 1, 3], ["<NA>", 1, 0, 0.0, 0, 0], ["USA", 1, 2, 2.0, 2, 2]]
+
+
+def test_repeated_fields_and_non_scalar_values_are_errors_not_silent_overwrites(tmp_path):
+    (tmp_path / "c.csv").write_text(csv_text([ROW]).replace("licence\n", "licence,Text\n", 1).replace(
+        "CC0\n", "CC0,other\n"), encoding="utf-8")
+    with pytest.raises(tk.CorpusFormatError, match=r"c\.csv, line 1: the header names 'text' more than once"):
+        tk.read_corpus(tmp_path / "c.csv")
+    (tmp_path / "j.jsonl").write_text(json.dumps(dict(ROW, Title="A", title="B")), encoding="utf-8")
+    with pytest.raises(tk.CorpusFormatError, match=r"j\.jsonl, line 1: a field is given twice"):
+        tk.read_corpus(tmp_path / "j.jsonl")
+    (tmp_path / "k.jsonl").write_text(json.dumps(dict(ROW, text=["a", "b"])), encoding="utf-8")
+    with pytest.raises(tk.CorpusFormatError, match=r"k\.jsonl, line 1: a value is a list or an object"):
+        tk.read_corpus(tmp_path / "k.jsonl")
+
+
+def test_an_empty_speaker_is_unknown():
+    (row,) = [dict(ROW, speaker="")]
+    docs = tk.as_docs([row])
+    assert pd.isna(docs.loc[0, "speaker"])

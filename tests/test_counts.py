@@ -155,7 +155,8 @@ def test_count_terms_bad_by():
 
 
 def dp_brute_force(parts: list[list[str]], term: str) -> tuple[float, float]:
-    """Gries (2008) DP and Lijffijt & Gries (2012) DP_norm, written out term by term."""
+    """Gries (2008) DP and Lijffijt & Gries (2012) DP_norm, written out term by term (parts with tokens)."""
+    parts = [p for p in parts if p]
     sizes = np.array([len(p) for p in parts], dtype=float)
     s = sizes / sizes.sum()
     freq = np.array([p.count(term) for p in parts], dtype=float)
@@ -197,3 +198,17 @@ def test_dispersion_columns_groups_and_single_part():
     assert two["dp"].isna().all() and two["dp_norm"].isna().all()
     one = table[table["group"] == "one"]
     assert one["dp"].notna().all()
+
+
+def test_dispersion_ignores_empty_parts():
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["x x y y y", "z z z z z"]})
+    with_empty = pd.concat([docs, pd.DataFrame({"doc_id": ["c"], "text": [""]})], ignore_index=True)
+    pd.testing.assert_frame_equal(dispersion(docs), dispersion(with_empty))
+    assert dispersion(docs).set_index("term").loc["z", "dp_norm"] == pytest.approx(1.0)
+    one_part = pd.DataFrame({"doc_id": ["a", "b"], "text": ["", "x y"]})
+    assert dispersion(one_part)["dp"].isna().all()
+
+
+def test_stop_words_match_whatever_the_case():
+    dtm = document_term_matrix(["The cat. the dog"], lowercase=False, stop_words="english")
+    assert dtm.terms.tolist() == ["cat", "dog"]

@@ -144,3 +144,19 @@ def test_cli_keyness_equals_the_library(tmp_path, capsys):
     assert got["score"].tolist() == pytest.approx(expected["score"].tolist())
     with pytest.raises(SystemExit, match="does not exist"):
         cli.main(["keyness", str(a), str(tmp_path / "missing.txt")])
+
+
+def test_cli_keyness_csv_has_every_row_and_header_files_with_a_bom_are_corpora(tmp_path, capsys):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("We oppose war. We oppose it firmly. Peace now.", encoding="utf-8")
+    b.write_text("We hope for peace. We hope.", encoding="utf-8")
+    csv = tmp_path / "k.csv"
+    assert cli.main(["keyness", str(a), str(b), "--top", "2", "--csv", str(csv)]) == 0
+    assert len(pd.read_csv(csv)) == 9  # every term of either side, not --top
+    header = tmp_path / "h.txt"
+    header.write_text("\ufeff---\ndoc_id: h1\nspeaker: A\nrole: ambassador\ncountry: CHN\nvenue: UNSC\n"
+                      "date: 2021-01-01\ngenre: speech\nsource: x\nlicence: CC0\n---\nWe firmly oppose it.",
+                      encoding="utf-8")
+    assert cli.main(["hedges", str(header)]) == 0
+    out = capsys.readouterr().out
+    assert "h1" in out and "doc_id:" not in out

@@ -385,3 +385,12 @@ def test_a_one_term_vocabulary_scores_zero(measure):
     # the term is the whole of both sides: equal relative frequencies, no other words
     row = keyness({"x": 5}, {"x": 3}, measure=measure).iloc[0]
     assert row["score"] == 0.0 and row["p_value"] == 1.0
+
+
+def test_compare_groups_ignores_an_empty_group_it_does_not_compare():
+    docs = pd.concat([docs_frame(), pd.DataFrame({"doc_id": ["d5"], "text": [""], "speaker": ["Moon"]})],
+                     ignore_index=True)
+    pair = compare_groups(docs, by="speaker", target="Kim", reference="Lee")
+    assert set(pair["group"]) == {"Kim"}
+    with pytest.raises(ValueError, match=r"group\(s\) 'Moon' have no tokens"):
+        compare_groups(docs, by="speaker")

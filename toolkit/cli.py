@@ -59,9 +59,9 @@ def _read_texts(paths: Sequence[Path]) -> pd.DataFrame:
         if not path.exists():
             raise SystemExit(f"toolkit: {path} does not exist.")
         plain = path.is_file() and path.suffix.lower() in (".txt", ".md") and not path.read_text(
-            encoding="utf-8", errors="replace").startswith("---")
+            encoding="utf-8-sig", errors="replace").lstrip().startswith("---")
         if plain:
-            frames.append(pd.DataFrame({"doc_id": [path.stem], "text": [path.read_text(encoding="utf-8")]}))
+            frames.append(pd.DataFrame({"doc_id": [path.stem], "text": [path.read_text(encoding="utf-8-sig")]}))
         else:
             frames.append(read_corpus(path)[["doc_id", "text", "speaker", "genre"]])
     return pd.concat(frames, ignore_index=True)
@@ -99,7 +99,7 @@ def _keyness(args: argparse.Namespace) -> int:
         sides.append((counts[counts > 0], int(dtm.totals.sum())))
     (target, n_t), (reference, n_r) = sides
     table = keyness(target, reference, measure=args.measure, target_total=n_t, reference_total=n_r)
-    return _output(table.head(args.top) if args.top else table, args.csv)
+    return _output(table.head(args.top) if args.top and args.csv is None else table, args.csv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -131,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     keyness.add_argument("reference", type=Path, help="a plain .txt file or a corpus")
     keyness.add_argument("--measure", default="g2", choices=["g2", "chi2", "log_ratio", "pct_diff", "fightin_words"])
     keyness.add_argument("--stop-words", action="store_true", help="leave English stop words out")
-    keyness.add_argument("--top", type=int, default=20, help="rows to print (0: all; default 20)")
+    keyness.add_argument("--top", type=int, default=20, help="rows to print (0: all; default 20); --csv always writes every row")
     keyness.add_argument("--csv", type=Path, help="write the table to this CSV file instead of printing it")
     keyness.set_defaults(run=_keyness)
 

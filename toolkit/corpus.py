@@ -380,6 +380,10 @@ def _csv_records(file: Path, text: str, errors: str,
     except csv.Error as err:
         raise CorpusFormatError(file, f"malformed CSV header ({err}).", line=1) from None
     header = [h.strip().lower() for h in header]
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    if repeated:
+        raise CorpusFormatError(file, f"the header names {', '.join(map(repr, repeated))} more than once "
+                                "(names are compared in lower case).", line=1, fix="Keep one column per field.")
     while True:
         try:
             row = next(reader)
@@ -420,7 +424,19 @@ def _jsonl_records(file: Path, text: str, errors: str,
                 raise bad from None
             skipped.append({"source": bad.source, "line": bad.line, "problem": str(bad)})
             continue
-        record = {str(k).lower(): ("" if v is None else v) for k, v in record.items()}
+        keys = [str(k).lower() for k in record]
+        problem = None
+        if len(set(keys)) < len(keys):
+            problem = "a field is given twice (names are compared in lower case)"
+        elif any(isinstance(v, (list, dict)) for v in record.values()):
+            problem = "a value is a list or an object; every field must be a string, a number or null"
+        if problem:
+            bad = CorpusFormatError(file, f"{problem}.", line=number, fix="Write one plain value per field.")
+            if errors == "raise":
+                raise bad
+            skipped.append({"source": bad.source, "line": bad.line, "problem": str(bad)})
+            continue
+        record = {k: ("" if v is None else v) for k, v in zip(keys, record.values())}
         yield _Where(file, number), record
 
 

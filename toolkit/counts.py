@@ -92,7 +92,7 @@ def document_term_matrix(
     stop_words : None, "english" or iterable of str
         Terms to drop: ``"english"`` is :data:`toolkit.text.STOP_WORDS`
         (scikit-learn's list). An n-gram is dropped when any of its words is a
-        stop word. Dropped terms still count in ``totals``.
+        stop word, whatever its case. Dropped terms still count in ``totals``.
     min_count : int, default 1
         Keep terms occurring at least this often in all documents together.
     min_docs, max_docs : int or float
@@ -155,7 +155,7 @@ def document_term_matrix(
 
     keep = np.ones(n_terms, dtype=bool)
     if stops:
-        keep &= np.fromiter((not any(w in stops for w in t.split(" ")) for t in terms), bool, n_terms)
+        keep &= np.fromiter((not any(w.lower() in stops for w in t.split(" ")) for t in terms), bool, n_terms)
     if min_count > 1:
         keep &= np.asarray(matrix.sum(axis=0)).ravel() >= min_count
     if low > 1 or high < n_docs:
@@ -298,8 +298,9 @@ def dispersion(
         - ``dp`` (float64): Gries's DP, in [0, 1);
         - ``dp_norm`` (float64): DP divided by its maximum ``1 - min_i s_i``, in [0, 1].
 
-        In a group of one part dispersion is undefined: ``dp`` and ``dp_norm`` are
-        NaN there (and only there).
+        Parts without tokens (empty documents) are left out. In a group of one
+        part dispersion is undefined: ``dp`` and ``dp_norm`` are NaN there (and
+        only there).
 
     Examples
     --------
@@ -313,10 +314,11 @@ def dispersion(
     frames = []
     for k, group in enumerate(groups):
         rows = np.flatnonzero(codes == k)
+        rows = rows[dtm.totals[rows] > 0]  # a part without tokens holds no share of the text: not a part
+        if not len(rows):
+            continue
         X = dtm.matrix[rows].tocsc()
         sizes = dtm.totals[rows].astype(float)
-        if sizes.sum() == 0:
-            continue
         s = sizes / sizes.sum()
         freq = np.asarray(X.sum(axis=0)).ravel()
         cols = np.flatnonzero(freq >= min_count)

@@ -259,7 +259,8 @@ def compare_groups(
     indicator[codes, np.arange(len(codes))] = 1
     by_group = np.asarray((dtm.matrix.T @ indicator.T).T, dtype=np.int64)  # groups x terms
     totals = indicator @ dtm.totals
-    empty = [g for g, t in zip(groups, totals) if t == 0]
+    compared = groups if target is None or reference is None else [target, reference]
+    empty = [g for g, t in zip(groups, totals) if t == 0 and g in compared]
     if empty:
         raise ValueError(f"group(s) {', '.join(map(repr, empty[:5]))} have no tokens; drop empty documents "
                          "or choose another by.")

@@ -97,6 +97,8 @@ def as_docs(data: pd.DataFrame | Iterable[Mapping[str, Any]], *, name: str = "do
 
     for col in _STRING_COLUMNS:
         frame[col] = frame[col].astype("string")
+    # an empty speaker is an unknown one
+    frame["speaker"] = frame["speaker"].mask(frame["speaker"].str.strip() == "", pd.NA)
     ids = frame["doc_id"]
     empty = ids.isna() | (ids.str.strip() == "")
     if empty.any():
