@@ -91,6 +91,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from toolkit._frames import frame_from_rows
 from toolkit._validation import check_columns, check_one_of
 from toolkit.concordance import _ALNUM, _WORD_END, _WORD_REST, _pattern_regex, _word_start
 from toolkit.text import STOP_WORDS, _TOKEN_RE
@@ -801,19 +802,7 @@ def _segments(docs: pd.DataFrame) -> dict[str, tuple]:
 
 
 def _match_frame(rows: list[tuple]) -> pd.DataFrame:
-    cols = list(zip(*rows)) if rows else [()] * len(MATCH_COLUMNS)
-    return pd.DataFrame({
-        "doc_id": pd.array(cols[0], dtype="string"),
-        "start": np.asarray(cols[1], dtype="int64"),
-        "end": np.asarray(cols[2], dtype="int64"),
-        "match": pd.array(cols[3], dtype="string"),
-        "category": pd.array(cols[4], dtype="string"),
-        "kind": pd.array(cols[5], dtype="string"),
-        "rule": pd.array(cols[6], dtype="string"),
-        "pattern": pd.array(cols[7], dtype="string"),
-        "voice": pd.array(cols[8], dtype="string"),
-        "speaker": pd.array(cols[9], dtype="string"),
-    })
+    return frame_from_rows(rows, [(c, "int64" if c in ("start", "end") else "string") for c in MATCH_COLUMNS])
 
 
 # ----------------------------------------------------------------------- rates

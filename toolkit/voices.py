@@ -68,6 +68,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from toolkit._frames import frame_from_rows
 from toolkit._validation import check_columns
 from toolkit.text import split_sentences
 
@@ -270,17 +271,12 @@ def own_words(docs: pd.DataFrame, **options) -> pd.DataFrame:
 # ------------------------------------------------------------------ frames and checks
 
 
+_SEGMENT_COLUMNS = (("doc_id", "string"), ("segment_id", "int64"), ("start", "int64"), ("end", "int64"),
+                    ("voice", "string"), ("speaker", "string"), ("text", "string"))
+
+
 def _frame(rows: list[tuple]) -> pd.DataFrame:
-    cols = list(zip(*rows)) if rows else [()] * 7
-    return pd.DataFrame({
-        "doc_id": pd.array(cols[0], dtype="string"),
-        "segment_id": np.asarray(cols[1], dtype="int64"),
-        "start": np.asarray(cols[2], dtype="int64"),
-        "end": np.asarray(cols[3], dtype="int64"),
-        "voice": pd.array(cols[4], dtype="string"),
-        "speaker": pd.array(cols[5], dtype="string"),
-        "text": pd.array(cols[6], dtype="string"),
-    })
+    return frame_from_rows(rows, _SEGMENT_COLUMNS)
 
 
 def _aliases_lookup(
