@@ -148,7 +148,9 @@ def test_bad_input_gives_clear_errors():
     with pytest.raises(ValueError, match="After pruning, no terms remain in the 8 documents .*min_docs=8"):
         fit_topics(DOCS, k=2, min_docs=8, max_docs=1.0)
     with pytest.raises(ValueError, match="After pruning, no terms remain"):
-        fit_topics(["the of and", "and the"], k=1)  # only stop words
+        fit_topics(["the of and it's", "and the one's"], k=1, min_docs=1)  # only stop words and clitics
+    with pytest.raises(ValueError, match="stop_words='french' is invalid"):
+        fit_topics(DOCS, k=2, stop_words="french")
     with pytest.raises(ValueError, match="method='plsa' is invalid; must be one of 'lda', 'nmf'"):
         fit_topics(DOCS, k=2, method="plsa")
     with pytest.raises(ValueError, match="k=0 is invalid"):

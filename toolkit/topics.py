@@ -36,7 +36,7 @@ from scipy.optimize import linear_sum_assignment
 
 from toolkit._validation import check_one_of
 from toolkit.counts import _group_labels, _ids_and_texts, document_term_matrix
-from toolkit.text import _TOKEN_RE
+from toolkit.text import _TOKEN_RE, STOP_WORDS
 
 __all__ = [
     "TopicModel",
@@ -54,6 +54,8 @@ MEASURES = ("npmi", "umass")
 #: Added to joint probabilities before taking logs, as gensim's ``EPSILON``.
 EPSILON = 1e-12
 _DEFAULT_MAX_ITER = {"lda": 10, "nmf": 500}
+#: ``stop_words="english"`` of a topic model: scikit-learn's list and the possessive clitics.
+TOPIC_STOP_WORDS = STOP_WORDS | {"'s", "’s"}
 
 
 def _check_int(name: str, value: Any, low: int = 1) -> int:
@@ -86,7 +88,9 @@ class TopicModel:
         :func:`toolkit.document_term_matrix`. The defaults drop hapaxes and words
         used in more than half the documents.
     stop_words : None, "english" or iterable of str, default "english"
-        Terms dropped before fitting (:data:`toolkit.STOP_WORDS` for ``"english"``).
+        Terms dropped before fitting. ``"english"`` is :data:`toolkit.STOP_WORDS`
+        plus the possessive clitics ``'s`` and ``’s``, which the tokenizer makes
+        tokens of their own and which otherwise head topics.
     ngram : int or (int, int), default 1
         Terms are n-grams of this order (see :func:`toolkit.document_term_matrix`).
         :func:`coherence` with a sliding window needs ``ngram=1``.
@@ -95,9 +99,10 @@ class TopicModel:
         for NMF.
     learning_method : {"batch", "online"}, default "batch"
         LDA only: variational Bayes on all documents at each pass, or on
-        mini-batches of ``batch_size`` (see ``benchmarks/bench_topics.py``; batch
-        is faster on these corpora and its result does not depend on document
-        order).
+        mini-batches of ``batch_size``. Batch is the default: in
+        ``benchmarks/bench_topics.py`` online learning is no faster per pass,
+        its topics after the same passes are less coherent, and its result
+        depends on document order.
     batch_size : int, default 128
         LDA online learning only: documents per mini-batch.
     n_jobs : int, optional
@@ -106,8 +111,10 @@ class TopicModel:
         ``n_jobs``: scikit-learn splits the documents into one chunk per job and
         starts each chunk's document-topic values from its own copy of the
         random state, so ``n_jobs=1`` and ``n_jobs=2`` are two different
-        (equally valid) runs. On two cores it does not pay (see
-        ``benchmarks/bench_topics.py``); the default is one process.
+        (equally valid) runs, and ``-1`` makes the topics depend on the
+        machine. The default is one process; on the full UNGDC ``n_jobs=2``
+        saves about 30% (on the 524 documents of the comparison corpus
+        starting workers costs more than it saves).
     labels : sequence of str or mapping {topic: str}, optional
         Labels overriding the automatic ones (the three top terms joined by
         ``", "``); a mapping overrides only the topics it names.
@@ -229,7 +236,9 @@ class TopicModel:
                 "choose k <= the number of documents (usually far fewer)."
             )
         try:
-            dtm = document_term_matrix(docs, ngram=self.ngram, stop_words=self.stop_words,
+            stops = TOPIC_STOP_WORDS if isinstance(self.stop_words, str) and self.stop_words == "english" \
+                else self.stop_words
+            dtm = document_term_matrix(docs, ngram=self.ngram, stop_words=stops,
                                        min_docs=self.min_docs, max_docs=self.max_docs)
         except ValueError as err:
             if "no terms remain" in str(err):
