@@ -102,3 +102,16 @@ def test_plot_timeline_one_line_per_group_with_bands():
     assert len(ax.collections) == 2  # the interval bands
     assert ax.get_xlabel() == "year" and ax.get_ylabel() == "per 1,000 tokens"
     plt.close(ax.figure)
+
+
+def test_plot_select_k_three_panels_with_the_table_values():
+    table = pd.DataFrame({"k": [10, 5, 20], "coherence": [-0.070, -0.060, -0.068], "coherence_sd": [0.01] * 3,
+                          "perplexity": [12658.0, 8032.0, 24543.0], "stability": [0.647, 0.756, 0.591],
+                          "stability_min": [0.128, 0.313, 0.065]})
+    axes = tk.plot_select_k(table, title="Choosing k")
+    assert len(axes) == 3
+    assert list(axes[0].get_lines()[0].get_xdata()) == [5.0, 10.0, 20.0]
+    assert list(axes[1].get_lines()[0].get_ydata()) == [8032.0, 12658.0, 24543.0]
+    assert list(axes[2].get_lines()[1].get_ydata()) == [0.313, 0.128, 0.065]
+    assert [ax.get_xlabel() for ax in axes] == ["k (topics)"] * 3
+    plt.close(axes[0].figure)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from toolkit._validation import check_columns
 
-__all__ = ["OKABE_ITO", "plot_bar", "plot_keyness", "plot_term_scatter", "plot_rates", "plot_timeline"]
+__all__ = ["OKABE_ITO", "plot_bar", "plot_keyness", "plot_term_scatter", "plot_rates", "plot_timeline", "plot_select_k"]
 
 #: Okabe & Ito (2008) colour-blind-safe palette (black last).
 OKABE_ITO: tuple[str, ...] = (
@@ -217,6 +217,63 @@ def plot_timeline(
     ax.spines[["top", "right"]].set_visible(False)
     _title(ax, title, created)
     return ax
+
+
+def plot_select_k(table: pd.DataFrame, *, axes=None, title: str | None = None):
+    """Draw coherence, held-out perplexity and stability against k, one panel each, to choose k with reasons.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The output of :func:`toolkit.select_k` (``k``, ``coherence``, ``perplexity``,
+        ``stability``; ``coherence_sd`` and ``stability_min`` drawn when present).
+    axes : sequence of three matplotlib Axes, optional
+        Where to draw; a new figure with three panels when None.
+    title : str, optional
+        Title of the figure.
+
+    Returns
+    -------
+    ndarray of matplotlib Axes
+        The three panels.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> t = pd.DataFrame({"k": [5, 10], "coherence": [-0.06, -0.07], "perplexity": [8000.0, 12000.0],
+    ...                   "stability": [0.76, 0.65]})
+    >>> [ax.get_ylabel() for ax in plot_select_k(t)]
+    ['coherence', 'held-out perplexity', 'stability across seeds']
+    """
+    check_columns(table, ["k", "coherence", "perplexity", "stability"], name="table")
+    if table.empty:
+        raise ValueError("table is empty; run select_k with at least one k.")
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        fig, axes = plt.subplots(1, 3, figsize=(9.5, 3.0), layout="constrained")
+        if title:
+            fig.suptitle(title, x=0.01, ha="left")
+    table = table.sort_values("k")
+    k = table["k"].to_numpy(dtype=float)
+    panels = (("coherence", "coherence", "coherence_sd"), ("perplexity", "held-out perplexity", None),
+              ("stability", "stability across seeds", None))
+    for ax, (column, label, spread), colour in zip(axes, panels, OKABE_ITO):
+        y = table[column].to_numpy(dtype=float)
+        ax.plot(k, y, marker="o", color=colour)
+        if spread and spread in table:
+            sd = table[spread].to_numpy(dtype=float)
+            ax.fill_between(k, y - sd, y + sd, color=colour, alpha=0.2, linewidth=0)
+        if column == "stability" and "stability_min" in table:
+            ax.plot(k, table["stability_min"].to_numpy(dtype=float), linestyle="--", color=colour,
+                    label="worst topic")
+            ax.legend(frameon=False, fontsize="small")
+        ax.set_xlabel("k (topics)")
+        ax.set_ylabel(label)
+        ax.set_xticks(k)
+        ax.spines[["top", "right"]].set_visible(False)
+    return np.asarray(axes)
 
 
 def _title(ax, title: str | None, created: bool) -> None:
