@@ -53,3 +53,14 @@ def print_table(rows: list[tuple[str, float, float, object]], note: str) -> None
     for label, seconds, peak, result in rows:
         print(f"{label:<46} {seconds:>8.2f} {peak:>12.0f} {str(result):>14}")
     print("\n" + note)
+
+
+def argument_parser(doc: str | None):
+    """The options every benchmark takes: ``--data`` (folder of the corpora) and ``--repeat``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
+    parser.add_argument("--data", default=default_data(),
+                        help="folder holding ungdc/ and unscon/ (default: $TOOLKIT_DATA or ../shared/corpora)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per case; the fastest is shown")
+    return parser

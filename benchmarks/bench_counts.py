@@ -21,14 +21,13 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
 import pickle
 import sys
 import tempfile
 import warnings
 from pathlib import Path
 
-from _harness import ROOT, default_data, measure, print_table
+from _harness import ROOT, argument_parser, measure, print_table
 
 _CHILD = r"""
 import json, pickle, sys, time
@@ -65,10 +64,7 @@ print(json.dumps({"seconds": time.perf_counter() - start, "result": result}))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", default=default_data(),
-                        help="folder holding ungdc/ (default: $TOOLKIT_DATA or ../shared/corpora)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per case; the fastest is shown")
+    parser = argument_parser(__doc__)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from toolkit.datasets import load_ungdc

@@ -23,7 +23,6 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
 import os
 import pickle
 import subprocess
@@ -31,7 +30,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _harness import ROOT, default_data, measure, print_table
+from _harness import ROOT, argument_parser, measure, print_table
 
 _PREPARE = r"""
 import pickle, sys, warnings
@@ -77,10 +76,7 @@ print(json.dumps({"seconds": time.perf_counter() - start, "result": result}))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", default=default_data(),
-                        help="folder holding ungdc/ (default: $TOOLKIT_DATA or ../shared/corpora)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per case; the fastest is shown")
+    parser = argument_parser(__doc__)
     parser.add_argument("--limit", type=int, default=0, help="only the first N speeches (0: all)")
     args = parser.parse_args(argv)
     cases = [

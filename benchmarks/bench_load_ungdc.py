@@ -23,14 +23,13 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tarfile
 import tempfile
 import time
 from pathlib import Path
 
-from _harness import default_data, measure, print_table
+from _harness import argument_parser, measure, print_table
 
 _CHILD = r"""
 import json, sys, time, warnings
@@ -55,10 +54,7 @@ print(json.dumps({"seconds": time.perf_counter() - start, "result": result}))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", default=default_data(),
-                        help="folder holding ungdc/ (default: $TOOLKIT_DATA or ../shared/corpora)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per case; the fastest is shown")
+    parser = argument_parser(__doc__)
     args = parser.parse_args(argv)
     folder = Path(args.data) / "ungdc"
     if not (folder / "TXT").is_dir():

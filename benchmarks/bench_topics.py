@@ -60,14 +60,13 @@ Choices, from these numbers:
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from _harness import ROOT, default_data, measure, print_table
+from _harness import ROOT, argument_parser, measure, print_table
 
 _CHILD = r"""
 import json, pickle, sys, time
@@ -113,10 +112,7 @@ print(len(docs))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", default=default_data(),
-                        help="folder holding ungdc/ and unscon/ (default: $TOOLKIT_DATA or ../shared/corpora)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per case; the fastest is shown")
+    parser = argument_parser(__doc__)
     parser.add_argument("--ungdc-max-iter", default="default",
                         help="LDA passes on the full UNGDC (default: the model's default, 10)")
     parser.add_argument("--skip-ungdc", action="store_true", help="only the comparison corpus")
