@@ -24,7 +24,10 @@ from toolkit.counts import DocumentTermMatrix, count_terms, dispersion, document
 from toolkit.datasets import comparison_groups, load_comparison_corpus, load_ungdc, load_unscon, unscon_sentences
 from toolkit.hedging import find_hedges, hedging_rates, load_lexicon
 from toolkit.keyness import adjust_pvalues, compare_groups, keyness, top_keywords
-from toolkit.plots import OKABE_ITO, plot_bar, plot_keyness, plot_rates, plot_select_k, plot_term_scatter, plot_timeline
+from toolkit.plots import (
+    OKABE_ITO, plot_bar, plot_keyness, plot_rates, plot_select_k, plot_term_scatter, plot_timeline,
+    plot_topic_prevalence,
+)
 from toolkit.rates import compare_rates, match_rates
 from toolkit.schema import DOC_COLUMNS, GENRES, ROLES, as_docs
 from toolkit.text import STOP_WORDS, split_sentences, token_spans, tokenize, tokens
@@ -44,4 +47,5 @@ __all__ = [
     "load_lexicon", "find_hedges", "hedging_rates", "match_rates", "compare_rates",
     "TopicModel", "fit_topics", "topic_prevalence", "coherence", "match_topics", "topic_stability", "select_k",
     "OKABE_ITO", "plot_bar", "plot_keyness", "plot_term_scatter", "plot_rates", "plot_timeline", "plot_select_k",
+    "plot_topic_prevalence",
 ]

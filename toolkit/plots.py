@@ -6,12 +6,15 @@ from the Okabe-Ito palette, which stays distinct for colour-blind readers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from toolkit._validation import check_columns
 
-__all__ = ["OKABE_ITO", "plot_bar", "plot_keyness", "plot_term_scatter", "plot_rates", "plot_timeline", "plot_select_k"]
+__all__ = ["OKABE_ITO", "plot_bar", "plot_keyness", "plot_term_scatter", "plot_rates", "plot_timeline", "plot_select_k",
+           "plot_topic_prevalence"]
 
 #: Okabe & Ito (2008) colour-blind-safe palette (black last).
 OKABE_ITO: tuple[str, ...] = (
@@ -274,6 +277,141 @@ def plot_select_k(table: pd.DataFrame, *, axes=None, title: str | None = None):
         ax.set_xticks(k)
         ax.spines[["top", "right"]].set_visible(False)
     return np.asarray(axes)
+
+
+def plot_topic_prevalence(
+    prevalence: pd.DataFrame,
+    *,
+    groups: Sequence[str] | None = None,
+    topics: Sequence[int] | None = None,
+    ax=None,
+    xlabel: str = "mean topic proportion (share of a document)",
+    title: str | None = None,
+    wrap: int | None = 30,
+):
+    """Draw each group's mean proportion of each topic as a point with its interval, one row per topic.
+
+    Topics run top to bottom in topic order, labelled by ``label``; within a
+    row the groups sit side by side (the first at the top), each in its
+    Okabe-Ito colour, with a horizontal bar from ``ci_low`` to ``ci_high``.
+    The legend gives each group's number of documents. When the function
+    creates the figure, it is 6.5 inches wide and its height grows with the
+    number of topics (and of groups and label lines), so that labels never
+    overlap.
+
+    Parameters
+    ----------
+    prevalence : DataFrame
+        The output of :func:`toolkit.topic_prevalence`: one row per group and
+        topic with ``group``, ``topic``, ``label``, ``mean``, ``ci_low``,
+        ``ci_high`` and ``n_docs``.
+    groups : list of str, optional
+        The groups to draw, in this order (the first at the top of each row).
+        None: all of them, in the frame's order.
+    topics : list of int, optional
+        The topics to draw (still in topic order). None: all of them.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure's Axes when None.
+    xlabel : str, default "mean topic proportion (share of a document)"
+        Label of the value axis, with its unit.
+    title : str, optional
+        As in :func:`plot_bar`.
+    wrap : int or None, default 30
+        Break topic labels longer than this many characters over several lines
+        (at spaces); None keeps them on one line.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        A column is missing; ``prevalence`` is empty; a group or topic of
+        ``groups`` or ``topics`` is not in it; a group has two rows for one topic;
+        or a topic has two labels (frames of different models).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> p = pd.DataFrame({"group": ["X", "X", "Y", "Y"], "topic": [0, 1, 0, 1],
+    ...                   "label": ["nuclear, treaty", "climate, finance"] * 2,
+    ...                   "mean": [0.8, 0.2, 0.3, 0.7], "ci_low": [0.7, 0.1, 0.2, 0.6],
+    ...                   "ci_high": [0.9, 0.3, 0.4, 0.8], "n_docs": [3, 3, 4, 4]})
+    >>> ax = plot_topic_prevalence(p, groups=["Y", "X"])
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['nuclear, treaty', 'climate, finance']
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['Y (n=4)', 'X (n=3)']
+    >>> [float(x) for x in ax.containers[0].lines[0].get_xdata()]
+    [0.3, 0.7]
+    """
+    import textwrap
+
+    check_columns(prevalence, ["group", "topic", "label", "mean", "ci_low", "ci_high", "n_docs"], name="prevalence")
+    if prevalence.empty:
+        raise ValueError("prevalence is empty; there is nothing to plot.")
+    frame = prevalence.assign(group=prevalence["group"].astype(str), topic=prevalence["topic"].astype(int))
+    present = list(dict.fromkeys(frame["group"]))
+    if groups is None:
+        groups = present
+    else:
+        groups = [str(g) for g in ([groups] if isinstance(groups, str) else groups)]
+        unknown = [g for g in groups if g not in present]
+        if unknown or not groups:
+            raise ValueError(f"prevalence has no group {', '.join(map(repr, unknown))}; "
+                             f"its groups are {', '.join(map(repr, present))}." if unknown
+                             else "groups is empty; name at least one group.")
+    all_topics = sorted(frame["topic"].unique().tolist())
+    if topics is not None:
+        wanted = [topics] if isinstance(topics, (int, np.integer)) else list(topics)
+        unknown = [t for t in wanted if t not in all_topics]
+        if unknown or not wanted:
+            raise ValueError(f"prevalence has no topic {', '.join(map(repr, unknown))}; "
+                             f"its topics are {', '.join(map(str, all_topics))}." if unknown
+                             else "topics is empty; name at least one topic.")
+        all_topics = [t for t in all_topics if t in set(int(w) for w in wanted)]
+    frame = frame[frame["group"].isin(groups) & frame["topic"].isin(all_topics)]
+    duplicated = frame.duplicated(["group", "topic"])
+    if duplicated.any():
+        g, t = frame.loc[duplicated, ["group", "topic"]].iloc[0]
+        raise ValueError(f"prevalence has more than one row for group {g!r} and topic {t}; "
+                         "pass one topic_prevalence frame (or rename the groups of each).")
+    labels = frame.groupby("topic")["label"].agg(lambda s: list(dict.fromkeys(s.astype(str))))
+    mixed = labels[labels.str.len() > 1]
+    if len(mixed):
+        raise ValueError(f"topic {mixed.index[0]} has more than one label ({', '.join(map(repr, mixed.iloc[0]))}); "
+                         "the frame mixes topic models.")
+    names = [labels[t][0] if t in labels.index else str(t) for t in all_topics]
+    if wrap:
+        names = [textwrap.fill(name, wrap, break_long_words=False, break_on_hyphens=False) for name in names]
+    created = ax is None
+    if created:
+        lines = max(name.count("\n") + 1 for name in names)
+        row = max(0.17 * lines + 0.13, 0.11 * len(groups) + 0.14)  # inches per topic
+        legend_rows = -(-len(groups) // 3)
+        ax = _new_axes(6.5, row * len(all_topics) + 0.9 + 0.2 * legend_rows)
+    rows = np.arange(len(all_topics))[::-1]
+    height = 0.7 / len(groups)  # a wider gap between topics than between groups
+    for k, group in enumerate(groups):
+        part = frame[frame["group"] == group].set_index("topic").reindex(all_topics)
+        y = rows + (len(groups) - 1) / 2 * height - k * height
+        x = part["mean"].to_numpy(dtype=float)
+        err = np.vstack([x - part["ci_low"].to_numpy(dtype=float), part["ci_high"].to_numpy(dtype=float) - x])
+        n_docs = prevalence.loc[prevalence["group"].astype(str) == group, "n_docs"].iloc[0]
+        ax.errorbar(x, y, xerr=np.clip(err, 0, None), fmt="o", markersize=4, capsize=2, linewidth=1,
+                    color=OKABE_ITO[k % len(OKABE_ITO)], label=f"{group} (n={int(n_docs)})")
+    ax.set_yticks(rows, names)
+    ax.set_ylim(-0.6, len(all_topics) - 0.4)
+    ax.set_xlabel(xlabel)
+    ax.set_xlim(left=0)
+    # above the points, right-aligned so that it may reach over the labels' column
+    ax.legend(frameon=False, fontsize="small", loc="lower right", bbox_to_anchor=(1, 1.01),
+              ncols=min(3, len(groups)), borderaxespad=0, handletextpad=0.3, columnspacing=1.2)
+    ax.spines[["top", "right"]].set_visible(False)
+    _title(ax, title, created)
+    return ax
 
 
 def _title(ax, title: str | None, created: bool) -> None:
