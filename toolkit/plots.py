@@ -406,11 +406,19 @@ def plot_topic_prevalence(
     ax.set_ylim(-0.6, len(all_topics) - 0.4)
     ax.set_xlabel(xlabel)
     ax.set_xlim(left=0)
-    # above the points, right-aligned so that it may reach over the labels' column
-    ax.legend(frameon=False, fontsize="small", loc="lower right", bbox_to_anchor=(1, 1.01),
-              ncols=min(3, len(groups)), borderaxespad=0, handletextpad=0.3, columnspacing=1.2)
+    # Above the points, right-aligned so that it may reach over the labels' column; matplotlib fills
+    # a legend's columns first, so the handles are reordered for the groups to read row by row.
+    ncols = min(3, len(groups))
+    handles, texts = ax.get_legend_handles_labels()
+    order = [i for j in range(ncols) for i in range(j, len(groups), ncols)]
+    legend = ax.legend([handles[i] for i in order], [texts[i] for i in order], frameon=False, fontsize="small",
+                       loc="lower right", bbox_to_anchor=(1, 1), borderaxespad=0.3, ncols=ncols,
+                       handletextpad=0.3, columnspacing=1.2)
     ax.spines[["top", "right"]].set_visible(False)
     _title(ax, title, created)
+    if title and not created:  # the Axes title goes above the legend
+        points = legend.get_window_extent(ax.figure.canvas.get_renderer()).height * 72 / ax.figure.dpi
+        ax.set_title(title, loc="left", pad=points + 6)
     return ax
 
 
