@@ -115,3 +115,104 @@ def test_plot_select_k_three_panels_with_the_table_values():
     assert list(axes[2].get_lines()[1].get_ydata()) == [0.313, 0.128, 0.065]
     assert [ax.get_xlabel() for ax in axes] == ["k (topics)"] * 3
     plt.close(axes[0].figure)
+
+
+def _prevalence():
+    """A topic_prevalence frame from a real fit: the docs of its doctest and three mixed ones."""
+    docs = pd.DataFrame({
+        "doc_id": list("abcdefghi"), "country": ["X", "X", "Y", "Y", "X", "Y", "X", "Y", "X"],
+        "text": ["nuclear weapons treaty", "nuclear treaty talks", "climate emissions finance",
+                 "climate finance adaptation", "nuclear weapons talks", "emissions adaptation finance",
+                 "nuclear treaty finance talks", "climate finance nuclear", "weapons talks emissions"]})
+    model = tk.fit_topics(docs, k=2, method="nmf", min_docs=1, max_docs=1.0)
+    return tk.topic_prevalence(model, docs, by="country", n_boot=200)
+
+
+def test_plot_topic_prevalence_points_intervals_and_legend():
+    prev = _prevalence()
+    before = dict(matplotlib.rcParams)
+    ax = tk.plot_topic_prevalence(prev)
+    assert len(ax.containers) == 2  # one errorbar container per group
+    labels = prev.drop_duplicates("topic").sort_values("topic")["label"].tolist()
+    for container, group in zip(ax.containers, ["X", "Y"]):
+        rows = prev[prev["group"] == group].sort_values("topic")
+        xs = container.lines[0].get_xdata()
+        assert len(xs) == 2  # one point per topic
+        np.testing.assert_allclose(xs, rows["mean"])
+        segments = container.lines[2][0].get_segments()  # the horizontal interval bars
+        np.testing.assert_allclose([seg[:, 0] for seg in segments], rows[["ci_low", "ci_high"]].to_numpy())
+    # topics top to bottom in topic order; within a row the first group is on top
+    ticks = sorted(ax.get_yticklabels(), key=lambda t: -t.get_position()[1])
+    assert [t.get_text() for t in ticks] == labels == [t.get_text() for t in ax.get_yticklabels()]
+    x_y, y_y = (c.lines[0].get_ydata() for c in ax.containers)
+    assert (x_y > y_y).all()
+    assert y_y[0] > x_y[1]  # topic 0's lowest point is above topic 1's highest: the rows do not interleave
+    assert ax.get_xlabel() == "mean topic proportion (share of a document)"
+    assert ax.get_xlim()[0] == 0
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["X (n=5)", "Y (n=4)"]
+    assert ax.figure.get_size_inches()[0] <= 6.5
+    assert dict(matplotlib.rcParams) == before
+    plt.close(ax.figure)
+
+
+def test_plot_topic_prevalence_on_given_axes_chooses_and_orders_groups_and_topics():
+    prev = _prevalence()
+    fig, ax = plt.subplots(layout="constrained")
+    out = tk.plot_topic_prevalence(prev, groups=["Y", "X"], topics=[1], ax=ax, title="Topics by country")
+    assert out is ax and len(fig.axes) == 1
+    assert [t.get_text() for t in ax.get_yticklabels()] == prev.loc[prev["topic"] == 1, "label"].iloc[:1].tolist()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Y (n=4)", "X (n=5)"]
+    y_first = prev[(prev["group"] == "Y") & (prev["topic"] == 1)]["mean"].tolist()
+    np.testing.assert_allclose(ax.containers[0].lines[0].get_xdata(), y_first)
+    assert ax.containers[0].lines[0].get_ydata()[0] > ax.containers[1].lines[0].get_ydata()[0]
+    renderer = fig.canvas.get_renderer()
+    assert ax.get_title(loc="left") == "Topics by country"
+    assert ax._left_title.get_window_extent(renderer).y0 >= ax.get_legend().get_window_extent(renderer).y1
+    plt.close(fig)
+
+
+def test_plot_topic_prevalence_height_grows_with_topics_and_labels_do_not_overlap():
+    labels = ["nuclear, weapons, treaty", "development, cooperation, international", "security, council, resolution",
+              "climate, change, emissions", "human, rights, freedom", "trade, economic, growth",
+              "peace, people, war", "terrorism, threat, counter"]
+    groups = {"China": 52, "United States": 61, "Russian Federation": 47}
+    rng = np.random.default_rng(0)
+    rows = []
+    for group, n in groups.items():
+        for topic, (label, mean) in enumerate(zip(labels, rng.dirichlet(np.ones(8)))):
+            rows.append({"group": group, "topic": topic, "label": label, "mean": mean,
+                         "ci_low": mean * 0.7, "ci_high": mean * 1.3, "n_docs": n})
+    prev = pd.DataFrame(rows)
+    ax = tk.plot_topic_prevalence(prev)
+    small = tk.plot_topic_prevalence(prev, topics=[0, 1, 2, 3])
+    assert ax.figure.get_size_inches()[0] == 6.5
+    assert ax.figure.get_size_inches()[1] > small.figure.get_size_inches()[1]
+    ax.figure.canvas.draw()
+    ticks = ax.get_yticklabels()
+    assert ticks[1].get_text() == "development, cooperation,\ninternational"  # long labels wrap
+    boxes = [t.get_window_extent() for t in ticks]
+    assert sum(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:]) == 0
+    # the legend, points and labels stay inside the figure
+    assert ax.get_legend().get_window_extent().x0 >= 0
+    assert ax.get_tightbbox().x1 <= ax.figure.bbox.x1 + 1
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "China (n=52)", "United States (n=61)", "Russian Federation (n=47)"]
+    plt.close(ax.figure)
+    plt.close(small.figure)
+
+
+def test_plot_topic_prevalence_bad_input():
+    prev = _prevalence()
+    with pytest.raises(ValueError, match="prevalence lacks the column.*'n_docs'"):
+        tk.plot_topic_prevalence(prev.drop(columns="n_docs"))
+    with pytest.raises(ValueError, match="prevalence is empty"):
+        tk.plot_topic_prevalence(prev.iloc[0:0])
+    with pytest.raises(ValueError, match="no group 'Z'; its groups are 'X', 'Y'"):
+        tk.plot_topic_prevalence(prev, groups=["X", "Z"])
+    with pytest.raises(ValueError, match="no topic 7; its topics are 0, 1"):
+        tk.plot_topic_prevalence(prev, topics=[0, 7])
+    with pytest.raises(ValueError, match="more than one row for group 'X' and topic 0"):
+        tk.plot_topic_prevalence(pd.concat([prev, prev]))
+    with pytest.raises(ValueError, match="topic 0 has more than one label"):
+        tk.plot_topic_prevalence(prev.assign(label=["a", "b", "c", "d"]))
+    plt.close("all")

@@ -357,33 +357,36 @@ def plot_topic_prevalence(
     if groups is None:
         groups = present
     else:
-        groups = [str(g) for g in ([groups] if isinstance(groups, str) else groups)]
+        groups = list(dict.fromkeys(str(g) for g in ([groups] if isinstance(groups, str) else groups)))
         unknown = [g for g in groups if g not in present]
-        if unknown or not groups:
+        if unknown:
             raise ValueError(f"prevalence has no group {', '.join(map(repr, unknown))}; "
-                             f"its groups are {', '.join(map(repr, present))}." if unknown
-                             else "groups is empty; name at least one group.")
-    all_topics = sorted(frame["topic"].unique().tolist())
+                             f"its groups are {', '.join(map(repr, present))}.")
+        if not groups:
+            raise ValueError("groups is empty; name at least one group, or pass None for all.")
+    shown = sorted(set(frame["topic"].tolist()))
     if topics is not None:
         wanted = [topics] if isinstance(topics, (int, np.integer)) else list(topics)
-        unknown = [t for t in wanted if t not in all_topics]
-        if unknown or not wanted:
+        unknown = [t for t in wanted if t not in shown]
+        if unknown:
             raise ValueError(f"prevalence has no topic {', '.join(map(repr, unknown))}; "
-                             f"its topics are {', '.join(map(str, all_topics))}." if unknown
-                             else "topics is empty; name at least one topic.")
-        all_topics = [t for t in all_topics if t in set(int(w) for w in wanted)]
-    frame = frame[frame["group"].isin(groups) & frame["topic"].isin(all_topics)]
-    duplicated = frame.duplicated(["group", "topic"])
-    if duplicated.any():
-        g, t = frame.loc[duplicated, ["group", "topic"]].iloc[0]
-        raise ValueError(f"prevalence has more than one row for group {g!r} and topic {t}; "
-                         "pass one topic_prevalence frame (or rename the groups of each).")
+                             f"its topics are {', '.join(map(str, shown))}.")
+        if not wanted:
+            raise ValueError("topics is empty; name at least one topic, or pass None for all.")
+        shown = [t for t in shown if t in set(int(w) for w in wanted)]
+    frame = frame[frame["topic"].isin(shown)]
     labels = frame.groupby("topic")["label"].agg(lambda s: list(dict.fromkeys(s.astype(str))))
     mixed = labels[labels.str.len() > 1]
     if len(mixed):
         raise ValueError(f"topic {mixed.index[0]} has more than one label ({', '.join(map(repr, mixed.iloc[0]))}); "
                          "the frame mixes topic models.")
-    names = [labels[t][0] if t in labels.index else str(t) for t in all_topics]
+    frame = frame[frame["group"].isin(groups)]
+    duplicated = frame.duplicated(["group", "topic"])
+    if duplicated.any():
+        g, t = frame.loc[duplicated, ["group", "topic"]].iloc[0]
+        raise ValueError(f"prevalence has more than one row for group {g!r} and topic {t}; "
+                         "pass one topic_prevalence frame (or rename the groups of each).")
+    names = [labels[t][0] for t in shown]
     if wrap:
         names = [textwrap.fill(name, wrap, break_long_words=False, break_on_hyphens=False) for name in names]
     created = ax is None
@@ -391,28 +394,28 @@ def plot_topic_prevalence(
         lines = max(name.count("\n") + 1 for name in names)
         row = max(0.17 * lines + 0.13, 0.11 * len(groups) + 0.14)  # inches per topic
         legend_rows = -(-len(groups) // 3)
-        ax = _new_axes(6.5, row * len(all_topics) + 0.9 + 0.2 * legend_rows)
-    rows = np.arange(len(all_topics))[::-1]
+        ax = _new_axes(6.5, row * len(shown) + 0.9 + 0.2 * legend_rows)
+    rows = np.arange(len(shown))[::-1]
     height = 0.7 / len(groups)  # a wider gap between topics than between groups
+    drawn = []
     for k, group in enumerate(groups):
-        part = frame[frame["group"] == group].set_index("topic").reindex(all_topics)
+        part = frame[frame["group"] == group].set_index("topic").reindex(shown)
         y = rows + (len(groups) - 1) / 2 * height - k * height
         x = part["mean"].to_numpy(dtype=float)
         err = np.vstack([x - part["ci_low"].to_numpy(dtype=float), part["ci_high"].to_numpy(dtype=float) - x])
-        n_docs = prevalence.loc[prevalence["group"].astype(str) == group, "n_docs"].iloc[0]
-        ax.errorbar(x, y, xerr=np.clip(err, 0, None), fmt="o", markersize=4, capsize=2, linewidth=1,
-                    color=OKABE_ITO[k % len(OKABE_ITO)], label=f"{group} (n={int(n_docs)})")
+        n_docs = int(prevalence.loc[prevalence["group"].astype(str) == group, "n_docs"].iloc[0])
+        drawn.append(ax.errorbar(x, y, xerr=np.clip(err, 0, None), fmt="o", markersize=4, capsize=2, linewidth=1,
+                                 color=OKABE_ITO[k % len(OKABE_ITO)], label=f"{group} (n={n_docs})"))
     ax.set_yticks(rows, names)
-    ax.set_ylim(-0.6, len(all_topics) - 0.4)
+    ax.set_ylim(-0.6, len(shown) - 0.4)
     ax.set_xlabel(xlabel)
     ax.set_xlim(left=0)
     # Above the points, right-aligned so that it may reach over the labels' column; matplotlib fills
     # a legend's columns first, so the handles are reordered for the groups to read row by row.
     ncols = min(3, len(groups))
-    handles, texts = ax.get_legend_handles_labels()
     order = [i for j in range(ncols) for i in range(j, len(groups), ncols)]
-    legend = ax.legend([handles[i] for i in order], [texts[i] for i in order], frameon=False, fontsize="small",
-                       loc="lower right", bbox_to_anchor=(1, 1), borderaxespad=0.3, ncols=ncols,
+    legend = ax.legend([drawn[i] for i in order], [drawn[i].get_label() for i in order], frameon=False,
+                       fontsize="small", loc="lower right", bbox_to_anchor=(1, 1), borderaxespad=0.3, ncols=ncols,
                        handletextpad=0.3, columnspacing=1.2)
     ax.spines[["top", "right"]].set_visible(False)
     _title(ax, title, created)
