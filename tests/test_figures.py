@@ -160,3 +160,29 @@ def test_cli_keyness_csv_has_every_row_and_header_files_with_a_bom_are_corpora(t
     assert cli.main(["hedges", str(header)]) == 0
     out = capsys.readouterr().out
     assert "h1" in out and "doc_id:" not in out
+
+
+def test_progress_bar_on_a_terminal_counts_the_figures(offline, tmp_path, monkeypatch, capsys):
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    term = Terminal()
+    monkeypatch.setattr("sys.stderr", term)
+    report = figures.make_figures(tmp_path, progress=print, bar=True)
+    n = len(figures.FIGURES)
+    drawn = term.getvalue()
+    assert f"{n}/{n} figures" in drawn and "making interview_voices" in drawn
+    assert f"[1/{n}] interview_voices: made" in capsys.readouterr().out  # the lines still reach stdout
+    assert len(report) == n
+
+
+def test_no_progress_bar_when_standard_error_is_not_a_terminal(offline, tmp_path, monkeypatch):
+    import io
+
+    log = io.StringIO()
+    monkeypatch.setattr("sys.stderr", log)
+    figures.make_figures(tmp_path, progress=None, bar=True)
+    assert "figures [" not in log.getvalue()

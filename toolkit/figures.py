@@ -146,7 +146,7 @@ FIGURES: tuple[_FigureRule, ...] = (
 
 
 def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
-                 progress: Callable[[str], None] | None = print) -> pd.DataFrame:
+                 progress: Callable[[str], None] | None = print, bar: bool = False) -> pd.DataFrame:
     """Make every figure that the available data allows, into ``out_dir``.
 
     Parameters
@@ -157,6 +157,9 @@ def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
         Seed passed to every figure that draws random numbers, recorded in the manifest.
     progress : callable or None, default print
         Called with one line per figure as it is made; None for silence.
+    bar : bool, default False
+        Also draw a progress bar (tqdm, on standard error, when it is a terminal):
+        figures done, the one being made, time elapsed and an estimate of the time left.
 
     Returns
     -------
@@ -176,8 +179,12 @@ def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
     manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
     corpora: dict[tuple[str, ...], pd.DataFrame | DataNotFoundError] = {}
     rows = []
+    meter = _bar(len(FIGURES)) if bar else None
     for i, rule in enumerate(FIGURES, start=1):
         say = progress or (lambda _line: None)
+        if meter is not None:
+            meter.set_description_str(f"making {rule.name}")
+            say = _above(meter, say)
         if rule.needs not in corpora:
             corpora[rule.needs] = _load(rule.needs)
         docs = corpora[rule.needs]
@@ -185,6 +192,8 @@ def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
             reason = str(docs)
             say(f"[{i}/{len(FIGURES)}] {rule.name}: not made: {reason}")
             rows.append({"figure": rule.name, "status": "not made", "files": "", "reason": reason})
+            if meter is not None:
+                meter.update()
             continue
         table, fig = rule.build(docs)
         files = [f"{rule.name}.csv", f"{rule.name}.png", f"{rule.name}.pdf"]
@@ -203,12 +212,16 @@ def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
         }
         say(f"[{i}/{len(FIGURES)}] {rule.name}: made {', '.join(files)}")
         rows.append({"figure": rule.name, "status": "made", "files": ",".join(files), "reason": ""})
+        if meter is not None:
+            meter.update()
+    if meter is not None:
+        meter.close()
     manifest_path.write_text(json.dumps(dict(sorted(manifest.items())), indent=2) + "\n")
     return pd.DataFrame(rows, columns=["figure", "status", "files", "reason"])
 
 
 def check_figures(reference_dir: str | Path = FIGURES_DIR, *, seed: int = 0, tolerance: float = 2.0,
-                  progress: Callable[[str], None] | None = print) -> pd.DataFrame:
+                  progress: Callable[[str], None] | None = print, bar: bool = False) -> pd.DataFrame:
     """Remake the figures into a temporary folder and compare them with ``reference_dir``.
 
     Tables (CSV) must be identical byte for byte; images (PNG) may differ by at
@@ -226,6 +239,8 @@ def check_figures(reference_dir: str | Path = FIGURES_DIR, *, seed: int = 0, tol
         Largest RMS pixel difference accepted between two PNGs.
     progress : callable or None, default print
         As in :func:`make_figures`.
+    bar : bool, default False
+        As in :func:`make_figures`.
 
     Returns
     -------
@@ -240,7 +255,7 @@ def check_figures(reference_dir: str | Path = FIGURES_DIR, *, seed: int = 0, tol
     reference = Path(reference_dir)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        made = make_figures(tmp, seed=seed, progress=progress)
+        made = make_figures(tmp, seed=seed, progress=progress, bar=bar)
         for item in made.itertuples():
             if item.status != "made":
                 rows.append((item.figure, "", "not made", item.reason))
@@ -256,6 +271,19 @@ def check_figures(reference_dir: str | Path = FIGURES_DIR, *, seed: int = 0, tol
                 else:
                     rows.append((item.figure, name, *_compare_images(old, new, tolerance)))
     return pd.DataFrame(rows, columns=["figure", "file", "status", "detail"])
+
+
+def _bar(total: int):
+    from tqdm import tqdm
+
+    # disable=None: a bar on a terminal only; logs (CI) get the one line per figure.
+    return tqdm(total=total, unit="figure", file=sys.stderr, disable=None,
+                bar_format="{bar:20} {n_fmt}/{total_fmt} figures [{elapsed} elapsed, {remaining} left] {desc}")
+
+
+def _above(meter, say: Callable[[str], None]) -> Callable[[str], None]:
+    """Print a line above the bar (through tqdm, so the bar is redrawn below it)."""
+    return lambda line: meter.write(line, file=sys.stdout) if say is print else say(line)
 
 
 def _compare_images(old: Path, new: Path, tolerance: float) -> tuple[str, str]:
