@@ -68,6 +68,18 @@ def test_with_un_corpora_every_figure_is_made(data_dir, monkeypatch, tmp_path):
     assert table["documents"].sum() == len(docs)
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert set(manifest) == {r.name for r in figures.FIGURES}
+    # The hedging table's row for Xing agrees with hedging_rates on the interview alone (its own words).
+    stance = pd.read_csv(tmp_path / "hedging_xing_vs_ambassadors.csv").set_index(["group", "category"])
+    alone = tk.hedging_rates(tk.load_interview(), categories=["hedge", "booster"]).set_index("category")
+    for category in ("hedge", "booster"):
+        assert stance.loc[("Xing", category), "n"] == alone.loc[category, "n"]
+        assert stance.loc[("Xing", category), "tokens"] == alone.loc[category, "tokens"]
+    assert (stance["ci_low"] <= stance["rate_per_1k"]).all() and (stance["rate_per_1k"] <= stance["ci_high"]).all()
+    timeline = pd.read_csv(tmp_path / "hedging_p5_timeline.csv")
+    assert sorted(timeline["country"].unique()) == ["CHN", "FRA", "GBR", "RUS", "USA"]
+    china = timeline[(timeline["country"] == "CHN") & (timeline["category"] == "hedge")]
+    assert china["year"].min() == 1971 and china["year"].max() == 2024
+    assert (timeline["ci_low"] <= timeline["rate_per_1k"]).all()
 
 
 def test_cli_figures_says_what_it_made_and_what_not(offline, tmp_path, capsys):
@@ -186,3 +198,13 @@ def test_no_progress_bar_when_standard_error_is_not_a_terminal(offline, tmp_path
     monkeypatch.setattr("sys.stderr", log)
     figures.make_figures(tmp_path, progress=None, bar=True)
     assert "figures [" not in log.getvalue()
+
+
+def test_only_makes_the_named_figures_and_rejects_unknown_names(offline, tmp_path, capsys):
+    report = figures.make_figures(tmp_path, progress=None, only=["interview_voices"])
+    assert report["figure"].tolist() == ["interview_voices"]
+    with pytest.raises(ValueError, match="no figure named 'nope'"):
+        figures.make_figures(tmp_path, progress=None, only=["nope"])
+    with pytest.raises(SystemExit):
+        cli.main(["figures", "--only", "nope", "--out", str(tmp_path)])
+    assert "invalid choice" in capsys.readouterr().err

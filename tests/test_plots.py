@@ -104,6 +104,24 @@ def test_plot_timeline_one_line_per_group_with_bands():
     plt.close(ax.figure)
 
 
+def test_plot_timeline_highlight_draws_one_group_bold_with_its_band_and_the_others_thin():
+    frame = pd.DataFrame({"year": [1971, 1972] * 3, "rate_per_1k": [5.0, 6.0, 3.0, 2.0, 4.0, 4.5],
+                          "ci_low": [4.0, 5.0, 2.0, 1.0, 3.0, 3.5], "ci_high": [6.0, 7.0, 4.0, 3.0, 5.0, 5.5],
+                          "group": ["CHN", "CHN", "USA", "USA", "FRA", "FRA"]})
+    ax = tk.plot_timeline(frame, highlight=["CHN"])
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert set(lines) == {"CHN", "FRA", "USA"}
+    assert lines["CHN"].get_linewidth() > lines["USA"].get_linewidth() == lines["FRA"].get_linewidth()
+    assert len(ax.collections) == 1  # only China's band
+    band = ax.collections[0].get_paths()[0].vertices
+    assert band[:, 1].min() == 4.0 and band[:, 1].max() == 7.0
+    colours = {name: line.get_color() for name, line in lines.items()}
+    assert len(set(colours.values())) == 3
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="no group 'GBR'"):
+        tk.plot_timeline(frame, highlight=["GBR"])
+
+
 def test_plot_select_k_three_panels_with_the_table_values():
     table = pd.DataFrame({"k": [10, 5, 20], "coherence": [-0.070, -0.060, -0.068], "coherence_sd": [0.01] * 3,
                           "perplexity": [12658.0, 8032.0, 24543.0], "stability": [0.647, 0.756, 0.591],

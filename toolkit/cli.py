@@ -21,12 +21,12 @@ def _figures(args: argparse.Namespace) -> int:
     from toolkit.figures import check_figures, make_figures
 
     if args.check:
-        report = check_figures(args.out, seed=args.seed, bar=args.progress)
+        report = check_figures(args.out, seed=args.seed, bar=args.progress, only=args.only)
         print("\n" + report.to_string(index=False))
         bad = report[report["status"].isin(["differs", "missing"])]
         print(f"\n{len(bad)} file(s) differ from {args.out}." if len(bad) else f"\nEvery figure made matches {args.out}.")
         return 1 if len(bad) else 0
-    report = make_figures(args.out, seed=args.seed, bar=args.progress)
+    report = make_figures(args.out, seed=args.seed, bar=args.progress, only=args.only)
     made = report[report["status"] == "made"]
     print(f"\nMade {len(made)} of {len(report)} figures in {args.out}.")
     missing = report[report["status"] != "made"]
@@ -110,6 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     figures = sub.add_parser("figures", help="make every figure the available data allows")
     figures.add_argument("--out", type=Path, default=FIGURES_DIR, help="output folder (default: figures/)")
     figures.add_argument("--seed", type=int, default=0, help="random seed recorded in the manifest (default: 0)")
+    from toolkit.figures import FIGURES
+
+    figures.add_argument("--only", nargs="+", metavar="NAME", choices=[r.name for r in FIGURES],
+                         help="make (or check) only these figures: " + ", ".join(r.name for r in FIGURES))
     figures.add_argument("--no-progress", dest="progress", action="store_false",
                          help="no progress bar (the bar goes to standard error)")
     figures.add_argument("--check", action="store_true",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import platform
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -33,11 +33,11 @@ _PACKAGES = ("toolkit", "pandas", "numpy", "scipy", "matplotlib", "nltk", "sciki
 class _FigureRule:
     name: str
     caption: str
-    needs: tuple[str, ...]  # data sets beyond the embedded interview: "comparison"
-    build: Callable[[pd.DataFrame], tuple[pd.DataFrame, object]]
+    needs: tuple[str, ...]  # data sets beyond the embedded interview: "comparison" or "ungdc"
+    build: Callable[..., tuple[pd.DataFrame, object]]  # build(docs, seed=...) -> (table, Figure)
 
 
-def _interview_voices(docs: pd.DataFrame):
+def _interview_voices(docs: pd.DataFrame, *, seed: int = 0):
     from toolkit.plots import plot_bar
     from toolkit.text import tokenize
     from toolkit.voices import split_voices
@@ -64,7 +64,7 @@ _SELECTION_NAMES = {
 }
 
 
-def _corpus_composition(docs: pd.DataFrame):
+def _corpus_composition(docs: pd.DataFrame, *, seed: int = 0):
     from toolkit.plots import plot_bar
     from toolkit.text import tokenize
 
@@ -92,7 +92,7 @@ def _own_groups(docs: pd.DataFrame) -> pd.DataFrame:
     return own
 
 
-def _keyness_xing_vs_ambassadors(docs: pd.DataFrame):
+def _keyness_xing_vs_ambassadors(docs: pd.DataFrame, *, seed: int = 0):
     from toolkit.keyness import compare_groups, top_keywords
     from toolkit.plots import plot_keyness
 
@@ -104,7 +104,7 @@ def _keyness_xing_vs_ambassadors(docs: pd.DataFrame):
     return table, ax.figure
 
 
-def _keyness_chn_vs_usa_unsc(docs: pd.DataFrame):
+def _keyness_chn_vs_usa_unsc(docs: pd.DataFrame, *, seed: int = 0):
     from toolkit.keyness import compare_groups, top_keywords
     from toolkit.plots import plot_keyness
 
@@ -117,7 +117,7 @@ def _keyness_chn_vs_usa_unsc(docs: pd.DataFrame):
     return table, ax.figure
 
 
-def _term_scatter_chn_vs_usa_unsc(docs: pd.DataFrame):
+def _term_scatter_chn_vs_usa_unsc(docs: pd.DataFrame, *, seed: int = 0):
     from toolkit.counts import count_terms
     from toolkit.plots import plot_term_scatter
 
@@ -128,6 +128,55 @@ def _term_scatter_chn_vs_usa_unsc(docs: pd.DataFrame):
     ax = plot_term_scatter(table.set_index("term")["CHN"], table.set_index("term")["USA"],
                            target_label="China (UNSC)", reference_label="United States (UNSC)", min_count=3)
     return table, ax.figure
+
+
+#: The stance categories the hedging figures compare (engagement markers are mostly "you" and questions).
+_STANCE = ["hedge", "booster", "attitude_marker", "self_mention"]
+#: The permanent members of the Security Council, in the order of their lines.
+_P5 = ["CHN", "FRA", "GBR", "RUS", "USA"]
+
+
+def _hedging_xing_vs_ambassadors(docs: pd.DataFrame, *, seed: int = 0):
+    from toolkit.hedging import find_hedges
+    from toolkit.plots import plot_rates
+    from toolkit.rates import match_rates
+
+    own = _own_groups(docs).assign(genre="speech")  # own words only; no voices left to split
+    rates = match_rates(find_hedges(own), own, by="group", categories=_STANCE, seed=seed)
+    order = {g: i for i, g in enumerate(["Xing", "China at the UN", "other ambassadors", "other"])}
+    rates = rates.sort_values(["group", "category"], key=lambda c: c.map(order) if c.name == "group"
+                              else c.map({x: i for i, x in enumerate(_STANCE)}), ignore_index=True)
+    ax = plot_rates(rates, title="Stance markers per 1,000 tokens of each group's own words")
+    ax.set_ylabel("group (Xing: his quoted words)")
+    return rates, ax.figure
+
+
+def _hedging_p5_timeline(ungdc: pd.DataFrame, *, seed: int = 0):
+    import matplotlib.pyplot as plt
+
+    from toolkit.hedging import find_hedges
+    from toolkit.plots import plot_timeline
+    from toolkit.rates import match_rates
+
+    p5 = ungdc[ungdc["country"].isin(_P5) & (ungdc["year"] >= 1971)]
+    rates = match_rates(find_hedges(p5), p5, by=["country", "year"], categories=["hedge", "booster"],
+                        n_resamples=1000, seed=seed)
+    parts = rates["group"].str.split(" | ", expand=True, regex=False)
+    rates.insert(1, "country", parts[0])
+    rates.insert(2, "year", parts[1].astype("int64"))
+    rates = rates.sort_values(["category", "country", "year"], ignore_index=True)
+    fig, axes = plt.subplots(2, 1, figsize=(6.5, 5.5), sharex=True, layout="constrained")
+    for ax, category, name in zip(axes, ["hedge", "booster"], ["Hedges", "Boosters"]):
+        plot_timeline(rates[rates["category"] == category], group="country", ax=ax, highlight=["CHN"],
+                      ylabel=f"{name.lower()} per 1,000 tokens")
+        ax.set_title(name, loc="left", fontsize="medium")
+        ax.get_legend().remove()
+    axes[0].set_xlabel("")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False, fontsize="small")
+    fig.suptitle("China against the other permanent members, UN General Debate\n"
+                 "(China with its 95% interval over the sentences of each speech)", fontsize="medium")
+    return rates, fig
 
 
 FIGURES: tuple[_FigureRule, ...] = (
@@ -142,11 +191,19 @@ FIGURES: tuple[_FigureRule, ...] = (
                 "(Fightin' Words, whole-Council prior)", ("comparison",), _keyness_chn_vs_usa_unsc),
     _FigureRule("term_scatter_chn_vs_usa_unsc", "Relative frequency of each word in China's and the United "
                 "States' Security Council speeches", ("comparison",), _term_scatter_chn_vs_usa_unsc),
+    _FigureRule("hedging_xing_vs_ambassadors", "Hedges, boosters, attitude markers and self-mentions per 1,000 "
+                "tokens of own words: Xing, China at the UN, other ambassadors, other speakers (95% bootstrap "
+                "intervals over documents; over sentences for the one interview)", ("comparison",),
+                _hedging_xing_vs_ambassadors),
+    _FigureRule("hedging_p5_timeline", "Hedges and boosters per 1,000 tokens in the General Debate speeches of "
+                "the five permanent members, 1971-2024 (95% bootstrap intervals over each speech's sentences)",
+                ("ungdc",), _hedging_p5_timeline),
 )
 
 
 def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
-                 progress: Callable[[str], None] | None = print, bar: bool = False) -> pd.DataFrame:
+                 progress: Callable[[str], None] | None = print, bar: bool = False,
+                 only: Sequence[str] | None = None) -> pd.DataFrame:
     """Make every figure that the available data allows, into ``out_dir``.
 
     Parameters
@@ -160,6 +217,9 @@ def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
     bar : bool, default False
         Also draw a progress bar (tqdm, on standard error, when it is a terminal):
         figures done, the one being made, time elapsed and an estimate of the time left.
+    only : sequence of str, optional
+        Make only these figures (names of :data:`FIGURES`); the manifest keeps the
+        entries of the others.
 
     Returns
     -------
@@ -178,9 +238,10 @@ def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
     manifest_path = out / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
     corpora: dict[tuple[str, ...], pd.DataFrame | DataNotFoundError] = {}
+    rules = _select(only)
     rows = []
-    meter = _bar(len(FIGURES)) if bar else None
-    for i, rule in enumerate(FIGURES, start=1):
+    meter = _bar(len(rules)) if bar else None
+    for i, rule in enumerate(rules, start=1):
         say = progress or (lambda _line: None)
         if meter is not None:
             meter.set_description_str(f"making {rule.name}")
@@ -190,12 +251,12 @@ def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
         docs = corpora[rule.needs]
         if isinstance(docs, DataNotFoundError):
             reason = str(docs)
-            say(f"[{i}/{len(FIGURES)}] {rule.name}: not made: {reason}")
+            say(f"[{i}/{len(rules)}] {rule.name}: not made: {reason}")
             rows.append({"figure": rule.name, "status": "not made", "files": "", "reason": reason})
             if meter is not None:
                 meter.update()
             continue
-        table, fig = rule.build(docs)
+        table, fig = rule.build(docs, seed=seed)
         files = [f"{rule.name}.csv", f"{rule.name}.png", f"{rule.name}.pdf"]
         table.to_csv(out / files[0], index=False, lineterminator="\n")
         fig.savefig(out / files[1], dpi=200, metadata={"Software": None})
@@ -210,7 +271,7 @@ def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
             "seed": seed,
             "versions": _versions(),
         }
-        say(f"[{i}/{len(FIGURES)}] {rule.name}: made {', '.join(files)}")
+        say(f"[{i}/{len(rules)}] {rule.name}: made {', '.join(files)}")
         rows.append({"figure": rule.name, "status": "made", "files": ",".join(files), "reason": ""})
         if meter is not None:
             meter.update()
@@ -221,7 +282,8 @@ def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
 
 
 def check_figures(reference_dir: str | Path = FIGURES_DIR, *, seed: int = 0, tolerance: float = 2.0,
-                  progress: Callable[[str], None] | None = print, bar: bool = False) -> pd.DataFrame:
+                  progress: Callable[[str], None] | None = print, bar: bool = False,
+                  only: Sequence[str] | None = None) -> pd.DataFrame:
     """Remake the figures into a temporary folder and compare them with ``reference_dir``.
 
     Tables (CSV) must be identical byte for byte; images (PNG) may differ by at
@@ -241,6 +303,8 @@ def check_figures(reference_dir: str | Path = FIGURES_DIR, *, seed: int = 0, tol
         As in :func:`make_figures`.
     bar : bool, default False
         As in :func:`make_figures`.
+    only : sequence of str, optional
+        As in :func:`make_figures`.
 
     Returns
     -------
@@ -255,7 +319,7 @@ def check_figures(reference_dir: str | Path = FIGURES_DIR, *, seed: int = 0, tol
     reference = Path(reference_dir)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        made = make_figures(tmp, seed=seed, progress=progress, bar=bar)
+        made = make_figures(tmp, seed=seed, progress=progress, bar=bar, only=only)
         for item in made.itertuples():
             if item.status != "made":
                 rows.append((item.figure, "", "not made", item.reason))
@@ -271,6 +335,19 @@ def check_figures(reference_dir: str | Path = FIGURES_DIR, *, seed: int = 0, tol
                 else:
                     rows.append((item.figure, name, *_compare_images(old, new, tolerance)))
     return pd.DataFrame(rows, columns=["figure", "file", "status", "detail"])
+
+
+def _select(only: Sequence[str] | None) -> tuple[_FigureRule, ...]:
+    if only is None:
+        return FIGURES
+    names = [r.name for r in FIGURES]
+    if isinstance(only, str):
+        only = [only]
+    unknown = [n for n in only if n not in names]
+    if unknown:
+        raise ValueError(f"only={list(only)!r}: no figure named {', '.join(map(repr, unknown))}; "
+                         f"the figures are {', '.join(names)}.")
+    return tuple(r for r in FIGURES if r.name in set(only))
 
 
 def _bar(total: int):
@@ -310,10 +387,11 @@ def _compare_tables(old: Path, new: Path) -> tuple[str, str]:
 def _load(needs: tuple[str, ...]) -> pd.DataFrame | DataNotFoundError:
     if not needs:
         return load_interview()
-    from toolkit.datasets import load_comparison_corpus
+    from toolkit.datasets import load_comparison_corpus, load_ungdc
 
+    loader = {("comparison",): load_comparison_corpus, ("ungdc",): load_ungdc}[needs]
     try:
-        return load_comparison_corpus()
+        return loader()
     except DataNotFoundError as err:
         return err
 

@@ -169,8 +169,12 @@ def plot_timeline(
     ax=None,
     ylabel: str = "per 1,000 tokens",
     title: str | None = None,
+    highlight: Sequence[str] | None = None,
 ):
     """Draw one line per group over time, with its interval as a band when ``ci_low``/``ci_high`` are given.
+
+    With ``highlight``, those groups are drawn bold with their bands and the
+    others as thin lines without bands, so one group can be read against the rest.
 
     Parameters
     ----------
@@ -185,6 +189,8 @@ def plot_timeline(
         Label of the value axis, with its unit.
     title : str, optional
         As in :func:`plot_bar`.
+    highlight : sequence of str, optional
+        Groups to draw bold, with bands; the others thin, without. None: every group alike.
 
     Returns
     -------
@@ -207,11 +213,30 @@ def plot_timeline(
     if created:
         ax = _new_axes(6.5, 3.6)
     bands = "ci_low" in frame and "ci_high" in frame
+    names = set(frame[group].astype(str))
+    if highlight is not None:
+        highlight = [highlight] if isinstance(highlight, str) else list(highlight)
+        unknown = [h for h in highlight if h not in names]
+        if unknown:
+            raise ValueError(f"highlight={highlight!r}: no group {', '.join(map(repr, unknown))} in "
+                             f"frame[{group!r}]; the groups are {', '.join(sorted(names))}.")
+    # With highlight, the bold groups take the palette's blues and the others the rest, so no thin
+    # line shares a hue with a bold one.
+    bold_colours = iter(("#0072B2", "#56B4E9"))
+    thin_colours = ("#E69F00", "#009E73", "#CC79A7", "#D55E00", "#000000", "#F0E442")
+    n_thin = 0
     for k, (name, part) in enumerate(frame.sort_values(x).groupby(group, sort=True)):
-        colour = OKABE_ITO[k % len(OKABE_ITO)]
-        ax.plot(part[x].to_numpy(dtype=float), part[y].to_numpy(dtype=float), color=colour, linewidth=1.4,
-                label=str(name), marker="o", markersize=2.5)
-        if bands:
+        bold = highlight is None or str(name) in highlight
+        if highlight is None:
+            colour = OKABE_ITO[k % len(OKABE_ITO)]
+        elif bold:
+            colour = next(bold_colours, "#000000")
+        else:
+            colour, n_thin = thin_colours[n_thin % len(thin_colours)], n_thin + 1
+        ax.plot(part[x].to_numpy(dtype=float), part[y].to_numpy(dtype=float), color=colour,
+                linewidth=1.6 if bold else 0.8, label=str(name), marker="o" if bold else None, markersize=2.5,
+                alpha=1.0 if bold else 0.75, zorder=3 if bold else 2)
+        if bands and bold:
             ax.fill_between(part[x].to_numpy(dtype=float), part["ci_low"].to_numpy(dtype=float),
                             part["ci_high"].to_numpy(dtype=float), color=colour, alpha=0.15, linewidth=0)
     ax.set_xlabel(x)
