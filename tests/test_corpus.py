@@ -279,3 +279,19 @@ def test_an_empty_speaker_is_unknown():
     (row,) = [dict(ROW, speaker="")]
     docs = tk.as_docs([row])
     assert pd.isna(docs.loc[0, "speaker"])
+
+
+def test_year_and_date_must_agree():
+    docs = tk.as_docs([dict(ROW, date="2021-02-05", year=2021)])
+    assert int(docs.loc[0, "year"]) == 2021
+    with pytest.raises(ValueError, match=r"year=2020 and date=2021-02-05 of doc_id .* disagree"):
+        tk.as_docs([dict(ROW, date="2021-02-05", year=2020)])
+
+
+def test_a_date_with_a_time_zone_is_a_clear_error_not_a_type_error():
+    frame = tk.as_docs([ROW])
+    frame["date"] = frame["date"].dt.tz_localize("Asia/Seoul")
+    with pytest.raises(ValueError, match=r"date has a time zone \(Asia/Seoul\).*tz_localize\(None\)"):
+        tk.as_docs(frame)
+    frame["date"] = frame["date"].dt.tz_localize(None)
+    assert tk.as_docs(frame)["date"].dtype == "datetime64[ns]"

@@ -76,8 +76,8 @@ def as_docs(data: pd.DataFrame | Iterable[Mapping[str, Any]], *, name: str = "do
     ------
     ValueError
         A required column is missing, a ``doc_id`` is empty or duplicated, a
-        ``role`` or ``genre`` is not one of the allowed values, or a ``date``
-        cannot be read as a date.
+        ``role`` or ``genre`` is not one of the allowed values, a ``date``
+        cannot be read as a date or has a time zone, or ``year`` and ``date`` disagree.
 
     Examples
     --------
@@ -124,6 +124,13 @@ def as_docs(data: pd.DataFrame | Iterable[Mapping[str, Any]], *, name: str = "do
     year = pd.array(frame["year"], dtype="Int64") if frame["year"].notna().any() else pd.array(
         [pd.NA] * len(frame), dtype="Int64")
     from_date = pd.array(frame["date"].dt.year, dtype="Int64")
+    clash = pd.Series(year).notna() & pd.Series(from_date).notna() & (pd.Series(year) != pd.Series(from_date))
+    if clash.any():
+        i = frame.index[clash.to_numpy(dtype=bool)][0]
+        raise ValueError(
+            f"{name}: year={year[i]} and date={frame.loc[i, 'date'].date()} of doc_id {frame.loc[i, 'doc_id']!r} "
+            "disagree; correct one of them, or leave the year empty to take it from the date."
+        )
     frame["year"] = pd.Series(year).fillna(pd.Series(from_date)).astype("Int64")
     extras = [c for c in frame.columns if c not in DOC_COLUMNS]
     return frame[list(DOC_COLUMNS) + extras]
@@ -131,6 +138,11 @@ def as_docs(data: pd.DataFrame | Iterable[Mapping[str, Any]], *, name: str = "do
 
 def _parse_dates(frame: pd.DataFrame, name: str) -> pd.Series:
     raw = frame["date"]
+    if isinstance(raw.dtype, pd.DatetimeTZDtype):
+        raise ValueError(
+            f"{name}: date has a time zone ({raw.dtype.tz}); a document's date is a calendar day. Convert to "
+            "the day where the statement was made, e.g. docs['date'] = docs['date'].dt.tz_localize(None)."
+        )
     if pd.api.types.is_datetime64_any_dtype(raw):
         return raw.astype("datetime64[ns]")
     text = raw.astype("string").str.strip()
