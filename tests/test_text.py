@@ -267,3 +267,8 @@ def test_ungdc_passages(data_dir):
         "of the United Nations (UN).",
         "Yesterday, the high-level meeting to commemorate the 75th anniversary of the UN was held.",
     ]
+
+
+def test_every_line_boundary_of_splitlines_ends_a_sentence():
+    text = "One line\u2028Second line\u2029Third\x0cFourth\x85Fifth\vSixth\r\nSeventh"
+    assert split_sentences(text)["text"].tolist() == text.splitlines()

@@ -81,7 +81,8 @@ _LOWERCASE_CONTINUES: frozenset[str] = frozenset({"etc"})
 _ORTHO_BEG_UC = 1 << 1
 _ORTHO_MID_LC = 1 << 4
 
-_LINE = re.compile(r"[^\r\n]+")
+# Every line boundary of str.splitlines: \r, \n, \v, \f, \x1c-\x1e, \x85 (NEL), \u2028 and \u2029.
+_LINE = re.compile(r"[^\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
 _ENDS_LOWERCASE_CONTINUES = re.compile(
     r"\b(?:" + "|".join(re.escape(a) for a in sorted(_LOWERCASE_CONTINUES)) + r")\.\W*$", re.IGNORECASE
 )
@@ -192,7 +193,8 @@ def split_sentences(text_or_docs: str | pd.DataFrame) -> pd.DataFrame:
     but after "?", "!", a period followed by a closing quote, and after an
     abbreviation followed by a frequent sentence starter ("the U.S. The
     next"). "etc." ends a sentence unless a lower-case word follows. A line
-    break always ends a sentence: lines and paragraphs are never joined.
+    break always ends a sentence (every boundary of ``str.splitlines``: ``\\n``,
+    ``\\r``, ``\\u2028``, ...): lines and paragraphs are never joined.
 
     Parameters
     ----------
