@@ -30,7 +30,7 @@ from toolkit.plots import (
 )
 from toolkit.rates import compare_rates, match_rates
 from toolkit.schema import DOC_COLUMNS, GENRES, ROLES, as_docs
-from toolkit.text import STOP_WORDS, split_sentences, token_spans, tokenize, tokens
+from toolkit.text import STOP_WORDS, place_names, split_sentences, token_spans, tokenize, tokens
 from toolkit.topics import TopicModel, coherence, fit_topics, match_topics, select_k, topic_prevalence, topic_stability
 from toolkit.voices import own_words, split_voices
 
@@ -42,6 +42,7 @@ __all__ = [
     "INTERVIEW_ID", "read_corpus", "load_interview", "corpus_fingerprint", "describe_corpus",
     "load_comparison_corpus", "comparison_groups", "load_ungdc", "load_unscon", "unscon_sentences",
     "split_voices", "own_words", "split_sentences", "tokenize", "token_spans", "tokens", "STOP_WORDS",
+    "place_names",
     "DocumentTermMatrix", "document_term_matrix", "count_terms", "dispersion",
     "keyness", "compare_groups", "adjust_pvalues", "top_keywords", "kwic", "collocations",
     "load_lexicon", "find_hedges", "hedging_rates", "match_rates", "compare_rates",

@@ -13,8 +13,11 @@ text, so ``text[start:end]`` is always the sentence or token.
 
 from __future__ import annotations
 
+import csv
 import re
+from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -26,6 +29,7 @@ from toolkit._validation import check_columns
 
 __all__ = [
     "ABBREVIATIONS",
+    "PLACE_NAMES_PATH",
     "SENTENCE_STARTERS",
     "STOP_WORDS",
     "TOKEN_PATTERN",
@@ -34,6 +38,7 @@ __all__ = [
     "tokenize",
     "token_spans",
     "tokens",
+    "place_names",
 ]
 
 #: scikit-learn's English stop-word list (318 words), lower case.
@@ -378,3 +383,133 @@ def tokens(docs: pd.DataFrame, *, lowercase: bool = True) -> pd.DataFrame:
             "token": pd.array(cols["token"], dtype="string"),
         }
     )
+
+
+# ---------------------------------------------------------------------------- place names
+
+#: The shipped place-name stop list read by :func:`place_names`: a CSV with the columns
+#: ``term`` (one lower-case token, as :func:`tokenize` makes it), ``kind`` (country,
+#: demonym, capital or region), ``iso3`` (the state's ISO 3166 alpha-3 code, empty for
+#: regions) and ``note``.
+PLACE_NAMES_PATH: Path = Path(__file__).resolve().parent / "data" / "place_names.csv"
+
+_PLACE_NAME_KINDS: tuple[str, ...] = ("country", "demonym", "capital", "region")
+
+
+@lru_cache(maxsize=1)
+def _place_names_by_kind() -> dict[str, frozenset[str]]:
+    """Read :data:`PLACE_NAMES_PATH` once: its terms by kind."""
+    by_kind: dict[str, set[str]] = {kind: set() for kind in _PLACE_NAME_KINDS}
+    with PLACE_NAMES_PATH.open(encoding="utf-8", newline="") as f:
+        for line, row in enumerate(csv.DictReader(f), start=2):
+            if row["kind"] not in by_kind:
+                raise ValueError(f"{PLACE_NAMES_PATH}, line {line}: unknown kind {row['kind']!r}.")
+            by_kind[row["kind"]].add(row["term"])
+    return {kind: frozenset(terms) for kind, terms in by_kind.items()}
+
+
+def place_names(kinds: Iterable[str] | None = None) -> frozenset[str]:
+    """Return the place-name stop list: names of states, their demonyms, capitals and regions.
+
+    Topic models fitted to whole UN speeches come out as "country topics"
+    (china, chinese / korea, korean / russia, ukraine) because every speech
+    names its own country, its neighbours and its region again and again.
+    Removing these words with the stop words before fitting, as political
+    scientists do, leaves topics about what the speeches say.
+
+    The list (:data:`PLACE_NAMES_PATH`, about 900 words) holds lower-case
+    single tokens exactly as :func:`tokenize` makes them ("d'ivoire",
+    "timor-leste", "guinea-bissau", "u.s"), of four kinds:
+
+    - ``country``: the distinctive words of the names of the 193 UN member
+      states and the observers Palestine and the Holy See ("vatican"), their
+      short forms and abbreviations ("dprk", "uk", "usa", "ussr", "drc",
+      "uae", "u.s"), former names ("burma", "zaire", "swaziland") and the former
+      states that spoke in the General Debate from 1990 on
+      (Czechoslovakia, the GDR, Yugoslavia);
+    - ``demonym``: adjectives and names of peoples, with the plurals in use
+      ("chinese", "korean", "koreans", "american", "americans", "french");
+      the adjectives double as language names;
+    - ``capital``: capitals whose names are distinctive words ("beijing",
+      "washington", "moscow", "seoul", "pyongyang", "kyiv", "kiev"), some
+      former capitals and seats of government ("almaty", "lagos", "hague");
+    - ``region``: continents and regions ("africa", "african", "asian",
+      "europe", "european", "caribbean", "latin", "balkans", "sahel").
+
+    Left out, because they would remove real content:
+
+    - ordinary English words and the generic parts of names: south, north,
+      east, west (and southern...), central, united, states, kingdom, republic, democratic,
+      people's, federation, island(s), new, saint, san, el, great, holy, see,
+      union, cape, ivory, male (Malé), poles, and the pronoun "us" (the
+      abbreviation "u.s" is in);
+    - "arab" (the Arab Group, the League of Arab States, the Arab-Israeli
+      conflict), "pacific" ("pacific settlement of disputes", Chapter VI of the
+      Charter), "gulf", "middle" and "nam" (the Non-Aligned Movement, so Viet
+      Nam is only "viet" and "vietnam");
+    - places that are themselves the subject of the speeches rather than the
+      speaker's address: territories and disputed places (Jerusalem, Taiwan,
+      Kosovo, Kashmir, Crimea, Gaza, Western Sahara), provinces and cities
+      other than capitals, and organisations (EU, ASEAN, NATO).
+
+    So South Africa is "rsa", "pretoria" and "tshwane"; South Sudan only
+    "juba"; the Central African Republic only "bangui" and "centrafrican";
+    the Democratic People's Republic of Korea "dprk", "d.p.r.k" and
+    "pyongyang" ("korea" and "korean" stand for both Koreas). A
+    few words name more than one thing: "guinea" (four states' names),
+    "congo", "dominican"; "paris", "vienna", "rome", "beijing" or "doha" also
+    name treaties and conferences (the Paris Agreement, the Rome Statute):
+    leave out ``"capital"`` to keep them. Two-word names that only a phrase
+    can remove ("Middle East", "Horn of Africa") and hyphenated compounds
+    that :func:`tokenize` keeps as one token ("seoul-washington",
+    "sino-american") stay.
+
+    Parameters
+    ----------
+    kinds : iterable of str or str, optional
+        The kinds to return, any of ``"country"``, ``"demonym"``, ``"capital"``
+        and ``"region"`` (a single str is one kind). Default: all four.
+
+    Returns
+    -------
+    frozenset of str
+        The terms of those kinds. The file is read once per process.
+
+    Raises
+    ------
+    ValueError
+        A kind is not one of the four (the message names it and lists the valid kinds).
+
+    Examples
+    --------
+    >>> {"china", "chinese", "korea", "koreans", "beijing", "asian"} <= place_names()
+    True
+    >>> "united" in place_names() or "us" in place_names()
+    False
+    >>> sorted(place_names(["capital"]) & {"beijing", "seoul", "china", "geneva"})
+    ['beijing', 'seoul']
+    >>> [t for t in tokenize("Côte d'Ivoire and Timor-Leste") if t not in place_names()]
+    ['and']
+
+    Before fitting a topic model, add them to the stop words. The
+    ``stop_words="english"`` of :func:`toolkit.fit_topics` also drops the
+    possessive clitic "'s", so keep that too:
+
+    >>> import toolkit as tk
+    >>> from toolkit.topics import TOPIC_STOP_WORDS  # tk.STOP_WORDS and "'s"
+    >>> model = tk.fit_topics(docs, k=6, stop_words=TOPIC_STOP_WORDS | tk.place_names())  # doctest: +SKIP
+    """
+    table = _place_names_by_kind()
+    if kinds is None:
+        wanted: list[str] = list(_PLACE_NAME_KINDS)
+    elif isinstance(kinds, str):
+        wanted = [kinds]
+    else:
+        wanted = list(kinds)
+    unknown = [k for k in wanted if k not in table]
+    if unknown:
+        raise ValueError(
+            f"unknown place-name kind(s) {', '.join(map(repr, unknown))}; "
+            f"valid kinds are {', '.join(map(repr, _PLACE_NAME_KINDS))}."
+        )
+    return frozenset().union(*(table[k] for k in wanted))
