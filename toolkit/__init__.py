@@ -31,7 +31,7 @@ from toolkit.plots import (
 from toolkit.rates import compare_rates, match_rates
 from toolkit.schema import DOC_COLUMNS, GENRES, ROLES, as_docs
 from toolkit.text import STOP_WORDS, place_names, split_sentences, token_spans, tokenize, tokens
-from toolkit.topics import TopicModel, coherence, fit_topics, match_topics, select_k, topic_prevalence, topic_stability
+from toolkit.topics import TOPIC_STOP_WORDS, TopicModel, coherence, fit_topics, match_topics, select_k, topic_prevalence, topic_stability
 from toolkit.voices import own_words, split_voices
 
 __version__ = "0.1.0"
@@ -46,7 +46,7 @@ __all__ = [
     "DocumentTermMatrix", "document_term_matrix", "count_terms", "dispersion",
     "keyness", "compare_groups", "adjust_pvalues", "top_keywords", "kwic", "collocations",
     "load_lexicon", "find_hedges", "hedging_rates", "match_rates", "compare_rates",
-    "TopicModel", "fit_topics", "topic_prevalence", "coherence", "match_topics", "topic_stability", "select_k",
+    "TOPIC_STOP_WORDS", "TopicModel", "fit_topics", "topic_prevalence", "coherence", "match_topics", "topic_stability", "select_k",
     "OKABE_ITO", "plot_bar", "plot_keyness", "plot_term_scatter", "plot_rates", "plot_timeline", "plot_select_k",
     "plot_topic_prevalence",
 ]

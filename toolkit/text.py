@@ -496,8 +496,7 @@ def place_names(kinds: Iterable[str] | None = None) -> frozenset[str]:
     possessive clitic "'s", so keep that too:
 
     >>> import toolkit as tk
-    >>> from toolkit.topics import TOPIC_STOP_WORDS  # tk.STOP_WORDS and "'s"
-    >>> model = tk.fit_topics(docs, k=6, stop_words=TOPIC_STOP_WORDS | tk.place_names())  # doctest: +SKIP
+    >>> model = tk.fit_topics(docs, k=6, stop_words=tk.TOPIC_STOP_WORDS | tk.place_names())  # doctest: +SKIP
     """
     table = _place_names_by_kind()
     if kinds is None:

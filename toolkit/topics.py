@@ -39,6 +39,7 @@ from toolkit.counts import _group_labels, _ids_and_texts, document_term_matrix
 from toolkit.text import _TOKEN_RE, STOP_WORDS
 
 __all__ = [
+    "TOPIC_STOP_WORDS",
     "TopicModel",
     "fit_topics",
     "topic_prevalence",
@@ -54,7 +55,8 @@ MEASURES = ("npmi", "umass")
 #: Added to joint probabilities before taking logs, as gensim's ``EPSILON``.
 EPSILON = 1e-12
 _DEFAULT_MAX_ITER = {"lda": 10, "nmf": 500}
-#: ``stop_words="english"`` of a topic model: scikit-learn's list and the possessive clitics.
+#: ``stop_words="english"`` of a topic model: scikit-learn's list and the possessive clitics. Extend it
+#: rather than :data:`toolkit.STOP_WORDS` when passing a list: ``TOPIC_STOP_WORDS | place_names()``.
 TOPIC_STOP_WORDS = STOP_WORDS | {"'s", "’s"}
 
 
