@@ -132,6 +132,11 @@ def test_plot_select_k_three_panels_with_the_table_values():
     assert list(axes[1].get_lines()[0].get_ydata()) == [8032.0, 12658.0, 24543.0]
     assert list(axes[2].get_lines()[1].get_ydata()) == [0.313, 0.128, 0.065]
     assert [ax.get_xlabel() for ax in axes] == ["k (topics)"] * 3
+    assert axes[0].get_ylabel() == "coherence (±1 sd)"
+    assert len(axes[0].collections) == 1  # the ±1 sd band
+    plt.close(axes[0].figure)
+    axes = tk.plot_select_k(table.assign(measure="npmi"))
+    assert axes[0].get_ylabel() == "coherence (NPMI, ±1 sd)"
     plt.close(axes[0].figure)
 
 

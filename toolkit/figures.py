@@ -24,7 +24,7 @@ from toolkit._validation import DataNotFoundError
 from toolkit.corpus import corpus_fingerprint, load_interview
 from toolkit.paths import FIGURES_DIR
 
-__all__ = ["FIGURES", "make_figures", "check_figures"]
+__all__ = ["FIGURES", "TOPIC_K", "TOPIC_KS", "check_figures", "make_figures"]
 
 _PACKAGES = ("toolkit", "pandas", "numpy", "scipy", "matplotlib", "nltk", "scikit-learn")
 
@@ -179,6 +179,57 @@ def _hedging_p5_timeline(ungdc: pd.DataFrame, *, seed: int = 0):
     return rates, fig
 
 
+#: The numbers of topics compared, and the one chosen in notebooks/04-topics.ipynb from that comparison.
+TOPIC_KS: tuple[int, ...] = (3, 4, 5, 6, 8, 10, 12)
+TOPIC_K: int = 6
+#: The countries whose topic prevalence is drawn (the most documents in the comparison corpus, and Russia).
+_TOPIC_COUNTRIES = ["CHN", "USA", "KOR", "JPN", "RUS"]
+
+
+def _topic_documents(docs: pd.DataFrame) -> pd.DataFrame:
+    """The UN statements of the comparison corpus (every document but the interview), for the topic models."""
+    from toolkit.corpus import INTERVIEW_ID
+
+    return docs[docs["doc_id"] != INTERVIEW_ID].reset_index(drop=True)
+
+
+def _topic_stop_words() -> frozenset[str]:
+    """English stop words and place names: without the latter, the topics of UN speeches are their speakers' countries."""
+    from toolkit.text import place_names
+    from toolkit.topics import TOPIC_STOP_WORDS
+
+    return TOPIC_STOP_WORDS | place_names()
+
+
+def _topics_select_k(docs: pd.DataFrame, *, seed: int = 0):
+    from toolkit.plots import plot_select_k
+    from toolkit.topics import select_k
+
+    table = select_k(_topic_documents(docs), ks=TOPIC_KS, seeds=(seed, seed + 1, seed + 2),
+                     stop_words=_topic_stop_words())
+    axes = plot_select_k(table, title=f"Choosing the number of topics of {len(_topic_documents(docs))} UN statements "
+                                      "(LDA, 3 seeds)")
+    return table, axes[0].figure
+
+
+def _topic_prevalence(docs: pd.DataFrame, *, seed: int = 0):
+    from toolkit.plots import plot_topic_prevalence
+    from toolkit.topics import fit_topics, topic_prevalence
+    from toolkit.voices import own_words
+
+    un = _topic_documents(docs)
+    model = fit_topics(un, k=TOPIC_K, seed=seed, stop_words=_topic_stop_words())
+    countries = un[un["country"].isin(_TOPIC_COUNTRIES)]
+    prevalence = pd.concat([
+        topic_prevalence(model, countries, by="country", seed=seed),
+        topic_prevalence(model, own_words(docs[~docs["doc_id"].isin(un["doc_id"])]).assign(who="Xing (interview)"),
+                         by="who", seed=seed),
+    ], ignore_index=True)
+    ax = plot_topic_prevalence(prevalence, groups=["Xing (interview)", *_TOPIC_COUNTRIES],
+                               title=f"Topics of UN statements (LDA, k = {TOPIC_K}): mean share by country")
+    return prevalence, ax.figure
+
+
 FIGURES: tuple[_FigureRule, ...] = (
     _FigureRule("interview_voices", "Words per voice in the interview (ambassador's quotes, narration, ...)",
                 (), _interview_voices),
@@ -198,6 +249,12 @@ FIGURES: tuple[_FigureRule, ...] = (
     _FigureRule("hedging_p5_timeline", "Hedges and boosters per 1,000 tokens in the General Debate speeches of "
                 "the five permanent members, 1971-2024 (95% bootstrap intervals over each speech's sentences)",
                 ("ungdc",), _hedging_p5_timeline),
+    _FigureRule("topics_select_k", "Coherence (NPMI), held-out perplexity and stability of LDA topic models of the "
+                "UN statements for each number of topics (3 seeds; place names and stop words left out)",
+                ("comparison",), _topics_select_k),
+    _FigureRule("topic_prevalence", "Mean topic proportion per country in the UN statements, and in Xing's own "
+                "words projected onto the same topics (95% bootstrap intervals over documents)", ("comparison",),
+                _topic_prevalence),
 )
 
 

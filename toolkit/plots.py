@@ -272,7 +272,7 @@ def plot_select_k(table: pd.DataFrame, *, axes=None, title: str | None = None):
     >>> t = pd.DataFrame({"k": [5, 10], "coherence": [-0.06, -0.07], "perplexity": [8000.0, 12000.0],
     ...                   "stability": [0.76, 0.65]})
     >>> [ax.get_ylabel() for ax in plot_select_k(t)]
-    ['coherence', 'held-out perplexity', 'stability across seeds']
+    ['coherence', 'held-out perplexity', 'stability across seeds (cosine)']
     """
     check_columns(table, ["k", "coherence", "perplexity", "stability"], name="table")
     if table.empty:
@@ -285,8 +285,11 @@ def plot_select_k(table: pd.DataFrame, *, axes=None, title: str | None = None):
             fig.suptitle(title, x=0.01, ha="left")
     table = table.sort_values("k")
     k = table["k"].to_numpy(dtype=float)
-    panels = (("coherence", "coherence", "coherence_sd"), ("perplexity", "held-out perplexity", None),
-              ("stability", "stability across seeds", None))
+    measures = table["measure"].dropna().astype(str).unique() if "measure" in table else []
+    notes = ([measures[0].upper()] if len(measures) == 1 else []) + (["±1 sd"] if "coherence_sd" in table else [])
+    coherence_label = f"coherence ({', '.join(notes)})" if notes else "coherence"
+    panels = (("coherence", coherence_label, "coherence_sd"), ("perplexity", "held-out perplexity", None),
+              ("stability", "stability across seeds (cosine)", None))
     for ax, (column, label, spread), colour in zip(axes, panels, OKABE_ITO):
         y = table[column].to_numpy(dtype=float)
         ax.plot(k, y, marker="o", color=colour)
