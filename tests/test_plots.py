@@ -172,7 +172,8 @@ def test_plot_topic_prevalence_points_intervals_and_legend():
     assert y_y[0] > x_y[1]  # topic 0's lowest point is above topic 1's highest: the rows do not interleave
     assert ax.get_xlabel() == "mean topic proportion (share of a document)"
     assert ax.get_xlim()[0] == 0
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["X (n=5)", "Y (n=4)"]
+    (legend,) = ax.figure.legends  # a figure the function made gets the figure's legend
+    assert [t.get_text() for t in legend.get_texts()] == ["X (n=5)", "Y (n=4)"]
     assert ax.figure.get_size_inches()[0] <= 6.5
     assert dict(matplotlib.rcParams) == before
     plt.close(ax.figure)
@@ -216,9 +217,13 @@ def test_plot_topic_prevalence_height_grows_with_topics_and_labels_do_not_overla
     boxes = [t.get_window_extent() for t in ticks]
     assert sum(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:]) == 0
     # the legend, points and labels stay inside the figure
-    assert ax.get_legend().get_window_extent().x0 >= 0
+    (legend,) = ax.figure.legends
+    ax.figure.canvas.draw()
+    box = legend.get_window_extent()
+    assert box.x0 >= 0 and box.x1 <= ax.figure.bbox.x1 + 1 and box.y1 <= ax.figure.bbox.y1 + 1
+    assert not box.overlaps(ax.get_window_extent())  # above the points, not on them
     assert ax.get_tightbbox().x1 <= ax.figure.bbox.x1 + 1
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+    assert [t.get_text() for t in legend.get_texts()] == [
         "China (n=52)", "United States (n=61)", "Russian Federation (n=47)"]
     plt.close(ax.figure)
     plt.close(small.figure)

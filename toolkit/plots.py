@@ -440,11 +440,17 @@ def plot_topic_prevalence(
     ax.set_xlim(left=0)
     # Above the points, right-aligned so that it may reach over the labels' column; matplotlib fills
     # a legend's columns first, so the handles are reordered for the groups to read row by row.
-    ncols = min(3, len(groups))
+    longest = max(len(d.get_label()) for d in drawn)
+    ncols = min(3 if longest <= 24 else 2 if longest <= 38 else 1, len(groups))  # to fit 6.5 inches
     order = [i for j in range(ncols) for i in range(j, len(groups), ncols)]
-    legend = ax.legend([drawn[i] for i in order], [drawn[i].get_label() for i in order], frameon=False,
-                       fontsize="small", loc="lower right", bbox_to_anchor=(1, 1), borderaxespad=0.3, ncols=ncols,
-                       handletextpad=0.3, columnspacing=1.2)
+    handles, texts = [drawn[i] for i in order], [drawn[i].get_label() for i in order]
+    if created:  # the figure's own legend, which constrained layout keeps inside the figure
+        legend = ax.figure.legend(handles, texts, frameon=False, fontsize="small", loc="outside upper right",
+                                  ncols=ncols, handletextpad=0.3, columnspacing=1.2)
+    else:
+        legend = ax.legend(handles, texts, frameon=False, fontsize="small", loc="lower right",
+                           bbox_to_anchor=(1, 1), borderaxespad=0.3, ncols=ncols, handletextpad=0.3,
+                           columnspacing=1.2)
     ax.spines[["top", "right"]].set_visible(False)
     _title(ax, title, created)
     if title and not created:  # the Axes title goes above the legend
