@@ -223,8 +223,9 @@ def test_plot_topic_prevalence_height_grows_with_topics_and_labels_do_not_overla
     assert box.x0 >= 0 and box.x1 <= ax.figure.bbox.x1 + 1 and box.y1 <= ax.figure.bbox.y1 + 1
     assert not box.overlaps(ax.get_window_extent())  # above the points, not on them
     assert ax.get_tightbbox().x1 <= ax.figure.bbox.x1 + 1
+    # long names: two columns, read row by row (matplotlib fills columns first, hence this order)
     assert [t.get_text() for t in legend.get_texts()] == [
-        "China (n=52)", "United States (n=61)", "Russian Federation (n=47)"]
+        "China (n=52)", "Russian Federation (n=47)", "United States (n=61)"]
     plt.close(ax.figure)
     plt.close(small.figure)
 

@@ -370,7 +370,7 @@ def plot_topic_prevalence(
     >>> ax = plot_topic_prevalence(p, groups=["Y", "X"])
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['nuclear, treaty', 'climate, finance']
-    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    >>> [t.get_text() for t in ax.figure.legends[0].get_texts()]
     ['Y (n=4)', 'X (n=3)']
     >>> [float(x) for x in ax.containers[0].lines[0].get_xdata()]
     [0.3, 0.7]
