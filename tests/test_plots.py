@@ -221,7 +221,8 @@ def test_plot_topic_prevalence_height_grows_with_topics_and_labels_do_not_overla
     ax.figure.canvas.draw()
     box = legend.get_window_extent()
     assert box.x0 >= 0 and box.x1 <= ax.figure.bbox.x1 + 1 and box.y1 <= ax.figure.bbox.y1 + 1
-    assert not box.overlaps(ax.get_window_extent())  # above the points, not on them
+    assert not box.overlaps(ax.get_window_extent())  # clear of the points
+    assert box.y1 < ax.xaxis.label.get_window_extent().y0  # below the x label
     assert ax.get_tightbbox().x1 <= ax.figure.bbox.x1 + 1
     # long names: two columns, read row by row (matplotlib fills columns first, hence this order)
     assert [t.get_text() for t in legend.get_texts()] == [

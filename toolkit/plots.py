@@ -323,9 +323,9 @@ def plot_topic_prevalence(
     row the groups sit side by side (the first at the top), each in its
     Okabe-Ito colour, with a horizontal bar from ``ci_low`` to ``ci_high``.
     The legend gives each group's number of documents. When the function
-    creates the figure, it is 6.5 inches wide and its height grows with the
+    creates the figure, it is 6.5 inches wide, its height grows with the
     number of topics (and of groups and label lines), so that labels never
-    overlap.
+    overlap, and the legend sits below the x axis, clear of the title.
 
     Parameters
     ----------
@@ -438,14 +438,15 @@ def plot_topic_prevalence(
     ax.set_ylim(-0.6, len(shown) - 0.4)
     ax.set_xlabel(xlabel)
     ax.set_xlim(left=0)
-    # Above the points, right-aligned so that it may reach over the labels' column; matplotlib fills
-    # a legend's columns first, so the handles are reordered for the groups to read row by row.
+    # A figure the function made gets the legend below the x axis, clear of the title; on a given Axes
+    # it sits above the points, right-aligned so that it may reach over the labels' column. matplotlib
+    # fills a legend's columns first, so the handles are reordered for the groups to read row by row.
     longest = max(len(d.get_label()) for d in drawn)
     ncols = min(3 if longest <= 24 else 2 if longest <= 38 else 1, len(groups))  # to fit 6.5 inches
     order = [i for j in range(ncols) for i in range(j, len(groups), ncols)]
     handles, texts = [drawn[i] for i in order], [drawn[i].get_label() for i in order]
     if created:  # the figure's own legend, which constrained layout keeps inside the figure
-        legend = ax.figure.legend(handles, texts, frameon=False, fontsize="small", loc="outside upper right",
+        legend = ax.figure.legend(handles, texts, frameon=False, fontsize="small", loc="outside lower center",
                                   ncols=ncols, handletextpad=0.3, columnspacing=1.2)
     else:
         legend = ax.legend(handles, texts, frameon=False, fontsize="small", loc="lower right",
