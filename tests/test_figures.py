@@ -76,9 +76,11 @@ def test_with_un_corpora_every_figure_is_made(data_dir, monkeypatch, tmp_path):
         assert stance.loc[("Xing", category), "tokens"] == alone.loc[category, "tokens"]
     assert (stance["ci_low"] <= stance["rate_per_1k"]).all() and (stance["rate_per_1k"] <= stance["ci_high"]).all()
     timeline = pd.read_csv(tmp_path / "hedging_p5_timeline.csv")
-    assert sorted(timeline["country"].unique()) == ["CHN", "FRA", "GBR", "RUS", "USA"]
+    assert sorted(timeline["country"].unique()) == ["CHN", "FRA", "GBR", "RUS (USSR to 1991)", "USA"]
     china = timeline[(timeline["country"] == "CHN") & (timeline["category"] == "hedge")]
-    assert china["year"].min() == 1971 and china["year"].max() == 2024
+    # from the People's Republic's first General Debate: the 1971 CHN speech is the Republic of China's
+    assert china["year"].min() == figures.PRC_FIRST_YEAR == 1972 and china["year"].max() == 2024
+    assert len(china) == 2024 - 1972 + 1
     assert (timeline["ci_low"] <= timeline["rate_per_1k"]).all()
 
 
@@ -208,3 +210,25 @@ def test_only_makes_the_named_figures_and_rejects_unknown_names(offline, tmp_pat
     with pytest.raises(SystemExit):
         cli.main(["figures", "--only", "nope", "--out", str(tmp_path)])
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_only_keeps_the_other_entries_of_the_manifest(offline, tmp_path):
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"another_figure": {"caption": "made earlier"}}))
+    figures.make_figures(tmp_path, progress=None, only=["interview_voices"])
+    assert set(json.loads(manifest.read_text())) == {"another_figure", "interview_voices"}
+
+
+def test_a_failing_figure_leaves_the_manifest_of_those_made_before(offline, tmp_path, monkeypatch):
+    def broken(docs, *, seed=0):
+        raise RuntimeError("broken rule")
+
+    rules = (figures.FIGURES[0], figures._FigureRule("broken", "fails", (), broken))
+    monkeypatch.setattr(figures, "FIGURES", rules)
+    with pytest.raises(RuntimeError, match="broken rule"):
+        figures.make_figures(tmp_path, progress=None, bar=True)
+    assert set(json.loads((tmp_path / "manifest.json").read_text())) == {"interview_voices"}
+
+
+def test_topic_k_is_one_of_the_compared_ks():
+    assert figures.TOPIC_K in figures.TOPIC_KS

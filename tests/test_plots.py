@@ -120,6 +120,10 @@ def test_plot_timeline_highlight_draws_one_group_bold_with_its_band_and_the_othe
     plt.close(ax.figure)
     with pytest.raises(ValueError, match="no group 'GBR'"):
         tk.plot_timeline(frame, highlight=["GBR"])
+    numbered = frame.assign(group=frame["group"].map({"CHN": 1, "USA": 2, "FRA": 3}))
+    ax = tk.plot_timeline(numbered, highlight=[1])  # groups that are not strings
+    assert len(ax.collections) == 1
+    plt.close(ax.figure)
 
 
 def test_plot_select_k_three_panels_with_the_table_values():

@@ -50,6 +50,7 @@ __all__ = [
     "DATASETS",
     "POST_CORRECTIONS",
     "POST_ROLE_RULES",
+    "PRC_FIRST_YEAR",
     "available",
     "detokenize",
     "fetch",
@@ -61,6 +62,11 @@ __all__ = [
     "post_to_role",
     "unscon_sentences",
 ]
+
+#: The People's Republic of China's first General Debate. It took China's seat on 25 October 1971, after that
+#: year's debate, so the UNGDC's ``CHN`` speeches up to 1971 are the Republic of China's (Taiwan's): the 1971
+#: one attacks the Beijing "regime". Series of "China" over time should start here.
+PRC_FIRST_YEAR: int = 1972
 
 # --------------------------------------------------------------------------- sources
 

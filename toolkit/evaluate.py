@@ -10,9 +10,9 @@ How the score is computed, token by token:
   that clitics split off by the annotators' tokenizer (``n't``, ``'s``, ``'d``,
   ``'ll``, ``'re``, ``'ve``, ``'m``) are joined to the word before ("would n't" ->
   "wouldn't"), as they were written; each token's character offsets are kept;
-- Windows-1252 quotes that reached the files as C1 control characters
-  (U+0092 in "couldn't", 32 tokens of the development half) are read as the
-  curly quotes they stand for;
+- Windows-1252 characters that reached the files as C1 control characters
+  (U+0092 in "couldn't", U+0093/U+0094 quotes, dashes, bullets: 771 tokens of
+  the development half) are read as the characters they stand for;
 - a gold token is positive when it lies inside a speculation cue;
 - a predicted token is positive when it overlaps a :func:`~toolkit.hedging.find_hedges`
   match of category ``hedge`` (boosters and the other categories are not
@@ -57,10 +57,9 @@ EXCLUDED: frozenset[str] = frozenset(
     {"if", "or", "either", "whether", "unless", "otherwise", "nor", "neither",
      "can", "ca", "cannot", "can't", "can’t", "cant"}
 )
-# Some reviews were written in Windows-1252 and decoded as Latin-1: their curly quotes are C1 control
-# characters ("couldn\x92t"). They are read as the characters they stand for.
-_CP1252_C1 = str.maketrans({"\x91": "‘", "\x92": "’", "\x93": "“", "\x94": "”", "\x85": "…",
-                            "\x96": "–", "\x97": "—"})
+# Some reviews were written in Windows-1252 and decoded as Latin-1: their quotes, dashes, bullets and the
+# like are C1 control characters ("couldn\x92t"). Each is read as the Windows-1252 character it stands for.
+_CP1252_C1 = {c: bytes([c]).decode("cp1252") for c in range(0x80, 0xA0) if c not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
 _CLITICS = frozenset({"n't", "'s", "'d", "'ll", "'re", "'ve", "'m", "n’t", "’s", "’d", "’ll", "’re", "’ve", "’m"})
 
 

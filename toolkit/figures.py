@@ -22,9 +22,10 @@ import pandas as pd
 
 from toolkit._validation import DataNotFoundError
 from toolkit.corpus import corpus_fingerprint, load_interview
+from toolkit.datasets import PRC_FIRST_YEAR
 from toolkit.paths import FIGURES_DIR
 
-__all__ = ["FIGURES", "TOPIC_K", "TOPIC_KS", "check_figures", "make_figures"]
+__all__ = ["FIGURES", "PRC_FIRST_YEAR", "TOPIC_K", "TOPIC_KS", "check_figures", "make_figures"]
 
 _PACKAGES = ("toolkit", "pandas", "numpy", "scipy", "matplotlib", "nltk", "scikit-learn")
 
@@ -136,6 +137,7 @@ _STANCE = ["hedge", "booster", "attitude_marker", "self_mention"]
 _P5 = ["CHN", "FRA", "GBR", "RUS", "USA"]
 
 
+
 def _hedging_xing_vs_ambassadors(docs: pd.DataFrame, *, seed: int = 0):
     from toolkit.hedging import find_hedges
     from toolkit.plots import plot_rates
@@ -146,8 +148,9 @@ def _hedging_xing_vs_ambassadors(docs: pd.DataFrame, *, seed: int = 0):
     order = {g: i for i, g in enumerate(["Xing", "China at the UN", "other ambassadors", "other"])}
     rates = rates.sort_values(["group", "category"], key=lambda c: c.map(order) if c.name == "group"
                               else c.map({x: i for i, x in enumerate(_STANCE)}), ignore_index=True)
-    ax = plot_rates(rates, title="Stance markers per 1,000 tokens of each group's own words")
-    ax.set_ylabel("group (Xing: his quoted words)")
+    ax = plot_rates(rates.assign(group=rates["group"].replace({"other": "other UN speakers"})),
+                    title="Stance markers per 1,000 tokens of each group's own words")
+    ax.set_ylabel("group (Xing: his quoted words; other UN speakers:\nleaders and ministers)")
     return rates, ax.figure
 
 
@@ -158,7 +161,8 @@ def _hedging_p5_timeline(ungdc: pd.DataFrame, *, seed: int = 0):
     from toolkit.plots import plot_timeline
     from toolkit.rates import match_rates
 
-    p5 = ungdc[ungdc["country"].isin(_P5) & (ungdc["year"] >= 1971)]
+    p5 = ungdc[ungdc["country"].isin(_P5) & (ungdc["year"] >= PRC_FIRST_YEAR)]
+    p5 = p5.assign(country=p5["country"].replace({"RUS": "RUS (USSR to 1991)"}))
     rates = match_rates(find_hedges(p5), p5, by=["country", "year"], categories=["hedge", "booster"],
                         n_resamples=1000, seed=seed)
     parts = rates["group"].str.split(" | ", expand=True, regex=False)
@@ -174,8 +178,9 @@ def _hedging_p5_timeline(ungdc: pd.DataFrame, *, seed: int = 0):
     axes[0].set_xlabel("")
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False, fontsize="small")
-    fig.suptitle("China against the other permanent members, UN General Debate\n"
-                 "(China with its 95% interval over the sentences of each speech)", fontsize="medium")
+    fig.suptitle(f"China against the other permanent members, UN General Debate {PRC_FIRST_YEAR}-"
+                 f"{int(rates['year'].max())}\n(China with its 95% interval over the sentences of each speech)",
+                 fontsize="medium")
     return rates, fig
 
 
@@ -226,7 +231,8 @@ def _topic_prevalence(docs: pd.DataFrame, *, seed: int = 0):
                          by="who", seed=seed),
     ], ignore_index=True)
     ax = plot_topic_prevalence(prevalence, groups=["Xing (interview)", *_TOPIC_COUNTRIES],
-                               title=f"Topics of UN statements (LDA, k = {TOPIC_K}): mean share by country")
+                               title=f"Topics of UN statements (LDA, k = {TOPIC_K}): mean share by country\n"
+                                     "and in the interview (one document: no interval)")
     return prevalence, ax.figure
 
 
@@ -247,13 +253,16 @@ FIGURES: tuple[_FigureRule, ...] = (
                 "intervals over documents; over sentences for the one interview)", ("comparison",),
                 _hedging_xing_vs_ambassadors),
     _FigureRule("hedging_p5_timeline", "Hedges and boosters per 1,000 tokens in the General Debate speeches of "
-                "the five permanent members, 1971-2024 (95% bootstrap intervals over each speech's sentences)",
+                "the five permanent members, 1972-2024, from the People's Republic of China's first (the 1971 CHN "
+                "speech is the Republic of China's); Russia is the USSR to 1991 (95% bootstrap intervals over "
+                "each speech's sentences)",
                 ("ungdc",), _hedging_p5_timeline),
     _FigureRule("topics_select_k", "Coherence (NPMI), held-out perplexity and stability of LDA topic models of the "
                 "UN statements for each number of topics (3 seeds; place names and stop words left out)",
                 ("comparison",), _topics_select_k),
-    _FigureRule("topic_prevalence", "Mean topic proportion per country in the UN statements, and in Xing's own "
-                "words projected onto the same topics (95% bootstrap intervals over documents)", ("comparison",),
+    _FigureRule("topic_prevalence", "Mean topic proportion per country in the UN statements (95% bootstrap intervals "
+                "over documents), and in Xing's own words projected onto the same topics (one document: no "
+                "interval); topics fitted with seed 0 and described in notebooks/04-topics.ipynb", ("comparison",),
                 _topic_prevalence),
 )
 
@@ -298,43 +307,45 @@ def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
     rules = _select(only)
     rows = []
     meter = _bar(len(rules)) if bar else None
-    for i, rule in enumerate(rules, start=1):
-        say = progress or (lambda _line: None)
-        if meter is not None:
-            meter.set_description_str(f"making {rule.name}")
-            say = _above(meter, say)
-        if rule.needs not in corpora:
-            corpora[rule.needs] = _load(rule.needs)
-        docs = corpora[rule.needs]
-        if isinstance(docs, DataNotFoundError):
-            reason = str(docs)
-            say(f"[{i}/{len(rules)}] {rule.name}: not made: {reason}")
-            rows.append({"figure": rule.name, "status": "not made", "files": "", "reason": reason})
+    try:  # a figure that fails still leaves the bar closed and the manifest of those made before it
+        for i, rule in enumerate(rules, start=1):
+            say = progress or (lambda _line: None)
+            if meter is not None:
+                meter.set_description_str(f"making {rule.name}")
+                say = _above(meter, say)
+            if rule.needs not in corpora:
+                corpora[rule.needs] = _load(rule.needs)
+            docs = corpora[rule.needs]
+            if isinstance(docs, DataNotFoundError):
+                reason = str(docs)
+                say(f"[{i}/{len(rules)}] {rule.name}: not made: {reason}")
+                rows.append({"figure": rule.name, "status": "not made", "files": "", "reason": reason})
+                if meter is not None:
+                    meter.update()
+                continue
+            table, fig = rule.build(docs, seed=seed)
+            files = [f"{rule.name}.csv", f"{rule.name}.png", f"{rule.name}.pdf"]
+            table.to_csv(out / files[0], index=False, lineterminator="\n")
+            fig.savefig(out / files[1], dpi=200, metadata={"Software": None})
+            fig.savefig(out / files[2], metadata={"CreationDate": None, "Creator": None, "Producer": None})
+            plt.close(fig)
+            manifest[rule.name] = {
+                "caption": rule.caption,
+                "files": files,
+                "made_by": f"toolkit.figures:{rule.build.__name__}",
+                "corpus_fingerprint": corpus_fingerprint(docs),
+                "documents": int(len(docs)),
+                "seed": seed,
+                "versions": _versions(),
+            }
+            say(f"[{i}/{len(rules)}] {rule.name}: made {', '.join(files)}")
+            rows.append({"figure": rule.name, "status": "made", "files": ",".join(files), "reason": ""})
             if meter is not None:
                 meter.update()
-            continue
-        table, fig = rule.build(docs, seed=seed)
-        files = [f"{rule.name}.csv", f"{rule.name}.png", f"{rule.name}.pdf"]
-        table.to_csv(out / files[0], index=False, lineterminator="\n")
-        fig.savefig(out / files[1], dpi=200, metadata={"Software": None})
-        fig.savefig(out / files[2], metadata={"CreationDate": None, "Creator": None, "Producer": None})
-        plt.close(fig)
-        manifest[rule.name] = {
-            "caption": rule.caption,
-            "files": files,
-            "made_by": f"toolkit.figures:{rule.build.__name__}",
-            "corpus_fingerprint": corpus_fingerprint(docs),
-            "documents": int(len(docs)),
-            "seed": seed,
-            "versions": _versions(),
-        }
-        say(f"[{i}/{len(rules)}] {rule.name}: made {', '.join(files)}")
-        rows.append({"figure": rule.name, "status": "made", "files": ",".join(files), "reason": ""})
+    finally:
         if meter is not None:
-            meter.update()
-    if meter is not None:
-        meter.close()
-    manifest_path.write_text(json.dumps(dict(sorted(manifest.items())), indent=2) + "\n")
+            meter.close()
+        manifest_path.write_text(json.dumps(dict(sorted(manifest.items())), indent=2) + "\n")
     return pd.DataFrame(rows, columns=["figure", "status", "files", "reason"])
 
 

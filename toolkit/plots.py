@@ -150,7 +150,7 @@ def plot_rates(
         x = part[value].to_numpy(dtype=float)
         err = np.vstack([x - part["ci_low"].to_numpy(dtype=float), part["ci_high"].to_numpy(dtype=float) - x])
         ax.errorbar(x, y, xerr=np.clip(err, 0, None), fmt="o", markersize=4, capsize=2, linewidth=1,
-                    color=OKABE_ITO[k % len(OKABE_ITO)], label=category)
+                    color=OKABE_ITO[k % len(OKABE_ITO)], label=category.replace("_", " "))
     ax.set_yticks(np.arange(len(groups))[::-1], groups)
     ax.set_xlabel(xlabel)
     ax.set_xlim(left=0)
@@ -215,7 +215,7 @@ def plot_timeline(
     bands = "ci_low" in frame and "ci_high" in frame
     names = set(frame[group].astype(str))
     if highlight is not None:
-        highlight = [highlight] if isinstance(highlight, str) else list(highlight)
+        highlight = [str(highlight)] if isinstance(highlight, (str, int, np.integer)) else [str(h) for h in highlight]
         unknown = [h for h in highlight if h not in names]
         if unknown:
             raise ValueError(f"highlight={highlight!r}: no group {', '.join(map(repr, unknown))} in "
