@@ -20,6 +20,7 @@ EXCLUDED = (
     "el", "la", "union", "arab", "us", "great", "holy", "see", "cape", "ivory", "male", "poles",
     "pacific", "gulf", "middle", "nam", "islamic", "socialist", "plurinational", "bolivarian",
     "sultanate", "principality", "port", "abu", "of", "the", "and",
+    "indo-pacific", "asia-pacific", "euro-atlantic", "marshall", "khmer", "persian",
 )
 #: Places that are what speeches are about, not where the speaker comes from: left out.
 ISSUES = ("jerusalem", "taiwan", "kosovo", "kashmir", "crimea", "gaza", "sahara", "hong", "kong")

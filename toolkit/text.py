@@ -447,10 +447,21 @@ def place_names(kinds: Iterable[str] | None = None) -> frozenset[str]:
       conflict), "pacific" ("pacific settlement of disputes", Chapter VI of the
       Charter), "gulf", "middle" and "nam" (the Non-Aligned Movement, so Viet
       Nam is only "viet" and "vietnam");
+    - strategic concepts that are regions in name only, and whose use
+      divides speakers: "indo-pacific" (the United States, Japan), "asia-pacific"
+      (China), "euro-atlantic";
+    - words that mostly mean something else in UN speeches: "marshall" (the
+      Marshall Plan; "marshallese" is in), "khmer" (the Khmer Rouge), "persian"
+      (the Persian Gulf);
     - places that are themselves the subject of the speeches rather than the
       speaker's address: territories and disputed places (Jerusalem, Taiwan,
       Kosovo, Kashmir, Crimea, Gaza, Western Sahara), provinces and cities
-      other than capitals, and organisations (EU, ASEAN, NATO).
+      other than capitals, and organisations (EU, ASEAN, NATO) as such. The
+      names of states stay in the list even when a state is a subject
+      (Palestine, Israel, Ukraine, Iraq), and so do regional adjectives that
+      are also part of organisations' names ("african" in African Union,
+      "european" in European Union, "american" in Organization of American
+      States): leave out ``"region"`` or ``"demonym"`` to keep those.
 
     So South Africa is "rsa", "pretoria" and "tshwane"; South Sudan only
     "juba"; the Central African Republic only "bangui" and "centrafrican";
