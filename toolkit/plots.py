@@ -149,7 +149,7 @@ def plot_rates(
         y = np.arange(len(groups))[::-1] + (len(categories) - 1) / 2 * height - k * height
         x = part[value].to_numpy(dtype=float)
         err = np.vstack([x - part["ci_low"].to_numpy(dtype=float), part["ci_high"].to_numpy(dtype=float) - x])
-        ax.errorbar(x, y, xerr=np.clip(err, 0, None), fmt="o", markersize=4, capsize=2, linewidth=1,
+        ax.errorbar(x, y, xerr=np.clip(err, 0, None), fmt="o", markersize=4, capsize=2, linewidth=1, clip_on=False,
                     color=OKABE_ITO[k % len(OKABE_ITO)], label=category.replace("_", " "))
     ax.set_yticks(np.arange(len(groups))[::-1], groups)
     ax.set_xlabel(xlabel)
@@ -223,7 +223,7 @@ def plot_timeline(
     # With highlight, the bold groups take the palette's blues and the others the rest, so no thin
     # line shares a hue with a bold one.
     bold_colours = iter(("#0072B2", "#56B4E9"))
-    thin_colours = ("#E69F00", "#009E73", "#CC79A7", "#D55E00", "#000000", "#F0E442")
+    thin_colours = ("#E69F00", "#009E73", "#CC79A7", "#000000", "#D55E00", "#F0E442")  # orange and vermillion apart
     n_thin = 0
     for k, (name, part) in enumerate(frame.sort_values(x).groupby(group, sort=True)):
         bold = highlight is None or str(name) in highlight
@@ -432,7 +432,7 @@ def plot_topic_prevalence(
         x = part["mean"].to_numpy(dtype=float)
         err = np.vstack([x - part["ci_low"].to_numpy(dtype=float), part["ci_high"].to_numpy(dtype=float) - x])
         n_docs = int(prevalence.loc[prevalence["group"].astype(str) == group, "n_docs"].iloc[0])
-        drawn.append(ax.errorbar(x, y, xerr=np.clip(err, 0, None), fmt="o", markersize=4, capsize=2, linewidth=1,
+        drawn.append(ax.errorbar(x, y, xerr=np.clip(err, 0, None), fmt="o", markersize=4, capsize=2, linewidth=1, clip_on=False,
                                  color=OKABE_ITO[k % len(OKABE_ITO)], label=f"{group} (n={n_docs})"))
     ax.set_yticks(rows, names)
     ax.set_ylim(-0.6, len(shown) - 0.4)
