@@ -25,7 +25,7 @@ from nltk.tokenize import RegexpTokenizer
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from toolkit._validation import check_columns
+from toolkit._validation import check_columns, check_one_of
 
 __all__ = [
     "ABBREVIATIONS",
@@ -516,10 +516,6 @@ def place_names(kinds: Iterable[str] | None = None) -> frozenset[str]:
         wanted = [kinds]
     else:
         wanted = list(kinds)
-    unknown = [k for k in wanted if k not in table]
-    if unknown:
-        raise ValueError(
-            f"unknown place-name kind(s) {', '.join(map(repr, unknown))}; "
-            f"valid kinds are {', '.join(map(repr, _PLACE_NAME_KINDS))}."
-        )
+    for kind in wanted:
+        check_one_of("kinds", kind, _PLACE_NAME_KINDS)
     return frozenset().union(*(table[k] for k in wanted))
