@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit._validation import DataNotFoundError
-from toolkit.corpus import corpus_fingerprint, load_interview
+from toolkit.corpus import INTERVIEW_ID, corpus_fingerprint, load_interview
 from toolkit.datasets import PRC_FIRST_YEAR
 from toolkit.paths import FIGURES_DIR
 
@@ -193,8 +193,6 @@ _TOPIC_COUNTRIES = ["CHN", "USA", "KOR", "JPN", "RUS"]
 
 def _topic_documents(docs: pd.DataFrame) -> pd.DataFrame:
     """The UN statements of the comparison corpus (every document but the interview), for the topic models."""
-    from toolkit.corpus import INTERVIEW_ID
-
     return docs[docs["doc_id"] != INTERVIEW_ID].reset_index(drop=True)
 
 
@@ -210,10 +208,9 @@ def _topics_select_k(docs: pd.DataFrame, *, seed: int = 0):
     from toolkit.plots import plot_select_k
     from toolkit.topics import select_k
 
-    table = select_k(_topic_documents(docs), ks=TOPIC_KS, seeds=(seed, seed + 1, seed + 2),
-                     stop_words=_topic_stop_words())
-    axes = plot_select_k(table, title=f"Choosing the number of topics of {len(_topic_documents(docs))} UN statements "
-                                      "(LDA, 3 seeds)")
+    un = _topic_documents(docs)
+    table = select_k(un, ks=TOPIC_KS, seeds=(seed, seed + 1, seed + 2), stop_words=_topic_stop_words())
+    axes = plot_select_k(table, title=f"Choosing the number of topics of {len(un)} UN statements (LDA, 3 seeds)")
     return table, axes[0].figure
 
 
@@ -227,7 +224,7 @@ def _topic_prevalence(docs: pd.DataFrame, *, seed: int = 0):
     countries = un[un["country"].isin(_TOPIC_COUNTRIES)]
     prevalence = pd.concat([
         topic_prevalence(model, countries, by="country", seed=seed),
-        topic_prevalence(model, own_words(docs[~docs["doc_id"].isin(un["doc_id"])]).assign(who="Xing (interview)"),
+        topic_prevalence(model, own_words(docs[docs["doc_id"] == INTERVIEW_ID]).assign(who="Xing (interview)"),
                          by="who", seed=seed),
     ], ignore_index=True)
     ax = plot_topic_prevalence(prevalence, groups=["Xing (interview)", *_TOPIC_COUNTRIES],

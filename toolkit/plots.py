@@ -147,10 +147,7 @@ def plot_rates(
         part = rates[rates["category"].astype(str) == category]
         part = part.set_index(part["group"].astype(str)).reindex(groups)
         y = np.arange(len(groups))[::-1] + (len(categories) - 1) / 2 * height - k * height
-        x = part[value].to_numpy(dtype=float)
-        err = np.vstack([x - part["ci_low"].to_numpy(dtype=float), part["ci_high"].to_numpy(dtype=float) - x])
-        ax.errorbar(x, y, xerr=np.clip(err, 0, None), fmt="o", markersize=4, capsize=2, linewidth=1, clip_on=False,
-                    color=OKABE_ITO[k % len(OKABE_ITO)], label=category.replace("_", " "))
+        _interval_points(ax, part, value, y, OKABE_ITO[k % len(OKABE_ITO)], category.replace("_", " "))
     ax.set_yticks(np.arange(len(groups))[::-1], groups)
     ax.set_xlabel(xlabel)
     ax.set_xlim(left=0)
@@ -429,11 +426,8 @@ def plot_topic_prevalence(
     for k, group in enumerate(groups):
         part = frame[frame["group"] == group].set_index("topic").reindex(shown)
         y = rows + (len(groups) - 1) / 2 * height - k * height
-        x = part["mean"].to_numpy(dtype=float)
-        err = np.vstack([x - part["ci_low"].to_numpy(dtype=float), part["ci_high"].to_numpy(dtype=float) - x])
         n_docs = int(prevalence.loc[prevalence["group"].astype(str) == group, "n_docs"].iloc[0])
-        drawn.append(ax.errorbar(x, y, xerr=np.clip(err, 0, None), fmt="o", markersize=4, capsize=2, linewidth=1, clip_on=False,
-                                 color=OKABE_ITO[k % len(OKABE_ITO)], label=f"{group} (n={n_docs})"))
+        drawn.append(_interval_points(ax, part, "mean", y, OKABE_ITO[k % len(OKABE_ITO)], f"{group} (n={n_docs})"))
     ax.set_yticks(rows, names)
     ax.set_ylim(-0.6, len(shown) - 0.4)
     ax.set_xlabel(xlabel)
@@ -458,6 +452,14 @@ def plot_topic_prevalence(
         points = legend.get_window_extent(ax.figure.canvas.get_renderer()).height * 72 / ax.figure.dpi
         ax.set_title(title, loc="left", pad=points + 6)
     return ax
+
+
+def _interval_points(ax, part: pd.DataFrame, value: str, y: np.ndarray, colour: str, label: str):
+    """Draw ``part[value]`` at heights ``y`` as points with horizontal bars to ``ci_low`` and ``ci_high``."""
+    x = part[value].to_numpy(dtype=float)
+    err = np.vstack([x - part["ci_low"].to_numpy(dtype=float), part["ci_high"].to_numpy(dtype=float) - x])
+    return ax.errorbar(x, y, xerr=np.clip(err, 0, None), fmt="o", markersize=4, capsize=2, linewidth=1,
+                       clip_on=False, color=colour, label=label)
 
 
 def _title(ax, title: str | None, created: bool) -> None:
