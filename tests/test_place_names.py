@@ -184,3 +184,9 @@ def test_every_ungdc_country_since_1990_is_covered(data_dir, rows):
     missing = sorted(speakers - covered - NOT_STATES)
     assert not missing, f"UNGDC country codes since 1990 missing from {PLACE_NAMES_PATH.name}: {missing}"
 
+
+
+def test_the_readme_gives_the_number_of_place_names():
+    from toolkit.paths import PROJECT_ROOT
+
+    assert f"`tk.place_names()` lists {len(place_names())} of them" in (PROJECT_ROOT / "README.md").read_text()
