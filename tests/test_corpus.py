@@ -192,7 +192,7 @@ def test_bad_arguments(tmp_path):
         tk.read_corpus(tmp_path, errors="ignore")
     with pytest.raises(FileNotFoundError, match="does not exist"):
         tk.read_corpus(tmp_path / "nope")
-    with pytest.raises(FileNotFoundError, match="no .txt, .md, .csv or .jsonl document"):
+    with pytest.raises(FileNotFoundError, match="holds no file to read"):
         tk.read_corpus(tmp_path)
     (tmp_path / "x.docx").write_bytes(b"PK")
     with pytest.raises(tk.CorpusFormatError, match=r"x\.docx: has the extension '\.docx'"):
@@ -268,7 +268,7 @@ def test_repeated_fields_and_non_scalar_values_are_errors_not_silent_overwrites(
     with pytest.raises(tk.CorpusFormatError, match=r"c\.csv, line 1: the header names 'text' more than once"):
         tk.read_corpus(tmp_path / "c.csv")
     (tmp_path / "j.jsonl").write_text(json.dumps(dict(ROW, Title="A", title="B")), encoding="utf-8")
-    with pytest.raises(tk.CorpusFormatError, match=r"j\.jsonl, line 1: a field is given twice"):
+    with pytest.raises(tk.CorpusFormatError, match=r"j\.jsonl, line 1: the field\(s\) 'title' are given more than once"):
         tk.read_corpus(tmp_path / "j.jsonl")
     (tmp_path / "k.jsonl").write_text(json.dumps(dict(ROW, text=["a", "b"])), encoding="utf-8")
     with pytest.raises(tk.CorpusFormatError, match=r"k\.jsonl, line 1: a value is a list or an object"):
@@ -295,3 +295,190 @@ def test_a_date_with_a_time_zone_is_a_clear_error_not_a_type_error():
         tk.as_docs(frame)
     frame["date"] = frame["date"].dt.tz_localize(None)
     assert tk.as_docs(frame)["date"].dtype == "datetime64[ns]"
+
+
+# ------------------------------------------------------------------ issue 10: nothing lost, every failure clear
+
+
+def test_csv_row_with_an_unescaped_quote_costs_that_row_alone(tmp_path):
+    rows = [dict(ROW, doc_id=f"r{i}") for i in range(1, 5)]
+    lines = csv_text(rows).splitlines(keepends=True)
+    lines[3] = lines[3].replace("We firmly oppose it.", '"We "oppose" it"')  # the 3rd row, on line 4
+    (tmp_path / "c.csv").write_text("".join(lines), encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"skipped 1 bad document"):
+        docs = tk.read_corpus(tmp_path / "c.csv", errors="skip")
+    assert docs["doc_id"].tolist() == ["r1", "r2", "r4"]
+    (skip,) = docs.attrs["skipped"]
+    assert skip["line"] == 4 and "malformed CSV" in skip["problem"] and 'double every quote' in skip["problem"]
+    with pytest.raises(tk.CorpusFormatError, match=r"c\.csv, line 4: malformed CSV"):
+        tk.read_corpus(tmp_path / "c.csv")
+
+
+def test_csv_row_with_an_unclosed_quote_does_not_swallow_the_rows_after_it(tmp_path):
+    rows = [dict(ROW, doc_id=f"r{i}", text=f"Text {i}, with a comma.") for i in range(1, 6)]
+    lines = csv_text(rows).splitlines(keepends=True)
+    lines[2] = lines[2].replace('"Text 2, with a comma."', '"Text 2, with a comma.')  # never closed
+    (tmp_path / "c.csv").write_text("".join(lines), encoding="utf-8")
+    with pytest.warns(UserWarning):
+        docs = tk.read_corpus(tmp_path / "c.csv", errors="skip")
+    assert docs["doc_id"].tolist() == ["r1", "r3", "r4", "r5"]
+    assert [s["line"] for s in docs.attrs["skipped"]] == [3]
+
+
+def test_a_multi_line_row_that_is_bad_reports_its_lines_and_keeps_the_next_rows(tmp_path):
+    good = csv_text([dict(ROW, doc_id="r1"), dict(ROW, doc_id="r3")]).splitlines(keepends=True)
+    bad = 'r2,"Line one\nline two",only,five,fields\n'
+    (tmp_path / "c.csv").write_text(good[0] + good[1] + bad + good[2], encoding="utf-8")
+    with pytest.warns(UserWarning):
+        docs = tk.read_corpus(tmp_path / "c.csv", errors="skip")
+    assert docs["doc_id"].tolist() == ["r1", "r3"]
+    lines = [s["line"] for s in docs.attrs["skipped"]]
+    assert lines[0] == 3 and "runs to line 4" in docs.attrs["skipped"][0]["problem"]
+    assert lines == [3, 4]  # the continuation line is reported too: every line is accounted for
+
+
+def test_csv_texts_longer_than_the_csv_modules_field_limit_load(tmp_path):
+    import csv
+
+    text = ("We firmly oppose it, and we say so. " * 6000)[:200_000]
+    assert len(text) > csv.field_size_limit()
+    (tmp_path / "c.csv").write_text(csv_text([ROW, dict(ROW, doc_id="long", text=text)]), encoding="utf-8")
+    docs = tk.read_corpus(tmp_path / "c.csv")
+    assert docs.loc[1, "text"] == text
+    assert csv.field_size_limit() == 131072  # the process-wide limit is restored
+
+
+@pytest.mark.parametrize(
+    "name, advice",
+    [
+        ("statement.docx", r"word-processor document: save it as plain text"),
+        ("statement.doc", r"word-processor document"),
+        ("statement.pdf", r"pdftotext"),
+        ("statements.json", r"JSON Lines \(\.jsonl\)"),
+        ("statements.tsv", r"comma-separated \.csv"),
+        ("statement.text", r"Rename it to \.txt"),
+        ("NOTES", r"has no extension"),
+        ("statement.xyz", r"read_corpus reads \.txt and \.md files"),
+    ],
+)
+def test_a_file_of_another_kind_in_a_corpus_folder_is_an_error_naming_it(tmp_path, name, advice):
+    header_file(tmp_path, "good.txt", ROW)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / name).write_bytes(b"PK\x03\x04 not a statement")
+    with pytest.raises(tk.CorpusFormatError, match=rf"sub/{name.replace('.', '[.]')}: .*{advice}"):
+        tk.read_corpus(tmp_path)
+
+
+def test_every_file_in_a_folder_is_a_document_a_skip_or_an_ignored_entry(tmp_path):
+    header_file(tmp_path, "good.txt", dict(ROW, doc_id="good"))
+    header_file(tmp_path, "readme_notes.txt", dict(ROW, doc_id="notes"))  # a document, not a README
+    (tmp_path / "README.md").write_text("About this folder.", encoding="utf-8")
+    for name in ("a.docx", "b.pdf", "c.doc", "d.json", "e.tsv", "f.text", "readme_todo.txt"):
+        (tmp_path / "deep" / "er").mkdir(parents=True, exist_ok=True)
+        (tmp_path / "deep" / "er" / name).write_text("x", encoding="utf-8")
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    header_file(tmp_path / ".ipynb_checkpoints", "good-checkpoint.txt", dict(ROW, doc_id="good"))
+    (tmp_path / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    with pytest.warns(UserWarning, match=r"skipped 7 bad document"):
+        docs = tk.read_corpus(tmp_path, errors="skip")
+    assert sorted(docs["doc_id"]) == ["good", "notes"]
+    skipped = sorted(Path(s["source"]).name for s in docs.attrs["skipped"])
+    assert skipped == ["a.docx", "b.pdf", "c.doc", "d.json", "e.tsv", "f.text", "readme_todo.txt"]
+    ignored = [d["source"] for d in docs.attrs["ignored"]]
+    assert ignored == [".DS_Store", ".ipynb_checkpoints", "README.md"]
+    # the accounting: every entry under the folder is a row, a skip, or (inside) an ignored entry
+    accounted = set(docs["file"]) | {Path(s["source"]).relative_to(tmp_path).as_posix()
+                                      for s in docs.attrs["skipped"]} | set(ignored)
+    for file in tmp_path.rglob("*"):
+        rel = file.relative_to(tmp_path).as_posix()
+        if file.is_file():
+            assert rel in accounted or rel.split("/")[0] in accounted, rel
+
+
+def test_a_header_only_csv_is_a_format_error_not_file_not_found(tmp_path):
+    (tmp_path / "c.csv").write_text(",".join(FIELDS) + "\n", encoding="utf-8")
+    with pytest.raises(tk.CorpusFormatError, match=r"c\.csv, line 1: has a header row but no documents"):
+        tk.read_corpus(tmp_path / "c.csv")
+    header_file(tmp_path, "good.txt", ROW)
+    with pytest.warns(UserWarning, match="skipped 1"):
+        docs = tk.read_corpus(tmp_path, errors="skip")
+    assert len(docs) == 1 and docs.attrs["skipped"][0]["source"].endswith("c.csv")
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ({"date": "", "year": "²"}, r"year='²' is not a year"),
+        ({"date": "", "year": "99999999999999999999"}, r"year='99999999999999999999' is not a year"),
+        ({"date": "", "year": "0"}, r"year='0' is not a year"),
+        ({"date": "1600-01-01"}, r"date='1600-01-01' is outside .*1677-09-22 to 2262-04-11.*year: 1600"),
+        ({"date": "2262-05-01"}, r"date='2262-05-01' is outside"),
+        ({"date": "2021-02-30"}, r"date='2021-02-30' is not a date"),
+        ({"date": "２０２１-02-05"}, r"is not a date"),
+        ({"country": "CH\nN"}, r"country='CH\\nN' is not an ISO"),
+        ({"file": "orig.doc"}, r"has a field 'file', which read_corpus fills"),
+    ],
+)
+def test_bad_values_are_format_errors_and_do_not_abort_skip(tmp_path, change, expected):
+    rows = [dict(ROW, doc_id="ok1"), {**ROW, "doc_id": "bad", **change}, dict(ROW, doc_id="ok2")]
+    (tmp_path / "j.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    with pytest.raises(tk.CorpusFormatError, match=rf"j\.jsonl, line 2: .*{expected}"):
+        tk.read_corpus(tmp_path / "j.jsonl")
+    with pytest.warns(UserWarning, match="skipped 1"):
+        docs = tk.read_corpus(tmp_path / "j.jsonl", errors="skip")
+    assert docs["doc_id"].tolist() == ["ok1", "ok2"]
+
+
+def test_the_earliest_and_latest_storable_dates_load():
+    docs = tk.as_docs([dict(ROW, doc_id="a", date=tk.schema.DATE_MIN), dict(ROW, doc_id="b", date=tk.schema.DATE_MAX)])
+    assert docs["year"].tolist() == [1677, 2262]
+
+
+def test_surrounding_whitespace_of_metadata_is_not_kept_but_the_text_is(tmp_path):
+    row = dict(ROW, country="CHN\n", speaker="  Zhang Jun ", text="  Spaced.\n")
+    (tmp_path / "j.jsonl").write_text(json.dumps(row), encoding="utf-8")
+    docs = tk.read_corpus(tmp_path / "j.jsonl")
+    assert (docs.loc[0, "country"], docs.loc[0, "speaker"], docs.loc[0, "text"]) == ("CHN", "Zhang Jun", "  Spaced.\n")
+
+
+def test_a_user_file_column_in_a_csv_is_an_error_not_overwritten(tmp_path):
+    (tmp_path / "c.csv").write_text(csv_text([dict(ROW, file="orig.docx")]), encoding="utf-8")
+    with pytest.raises(tk.CorpusFormatError, match=r"c\.csv, line 1: has a field 'file'.*Rename the field"):
+        tk.read_corpus(tmp_path / "c.csv")
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity"])
+def test_json_nan_and_infinity_are_errors_not_the_string_nan(tmp_path, value):
+    (tmp_path / "j.jsonl").write_text(json.dumps(ROW)[:-1] + f', "title": {value}}}', encoding="utf-8")
+    with pytest.raises(tk.CorpusFormatError, match=rf"j\.jsonl, line 1: malformed JSON line \({value} is not"):
+        tk.read_corpus(tmp_path / "j.jsonl")
+    (tmp_path / "j.jsonl").write_text(json.dumps(ROW).replace('"We firmly oppose it."', value), encoding="utf-8")
+    with pytest.raises(tk.CorpusFormatError, match=r"malformed JSON line"):
+        tk.read_corpus(tmp_path / "j.jsonl")
+
+
+def test_json_duplicate_keys_are_an_error_not_collapsed(tmp_path):
+    line = json.dumps(ROW)[:-1] + ', "text": "Another text."}'
+    (tmp_path / "j.jsonl").write_text(line, encoding="utf-8")
+    with pytest.raises(tk.CorpusFormatError, match=r"line 1: the field\(s\) 'text' are given more than once"):
+        tk.read_corpus(tmp_path / "j.jsonl")
+
+
+def test_json_numbers_too_large_for_a_float_are_an_error(tmp_path):
+    (tmp_path / "j.jsonl").write_text(json.dumps(ROW)[:-1] + ', "session": 1e400}', encoding="utf-8")
+    with pytest.raises(tk.CorpusFormatError, match=r"line 1: a number is too large"):
+        tk.read_corpus(tmp_path / "j.jsonl")
+
+
+@pytest.mark.parametrize("year", ["²", 99999999999999999999, 0, 2.5, True, "20 21"])
+def test_as_docs_rejects_years_that_are_not_years_naming_the_doc(year):
+    with pytest.raises(ValueError, match=r"year=.* of doc_id 'd1' is not a year"):
+        tk.as_docs([dict(ROW, date="", year=year)])
+
+
+def test_as_docs_rejects_dates_outside_the_nanosecond_range_naming_the_doc():
+    with pytest.raises(ValueError, match=r"date=1600-01-01 of doc_id 'd1' is outside .* give the year \(1600\)"):
+        tk.as_docs([dict(ROW, date="1600-01-01")])
+    frame = pd.DataFrame([ROW]).assign(date=pd.Series(["2300-01-01"], dtype="datetime64[s]"))
+    with pytest.raises(ValueError, match=r"date=2300-01-01 of doc_id 'd1' is outside"):
+        tk.as_docs(frame)

@@ -28,10 +28,12 @@ and the fix; with ``errors="skip"`` bad documents are left out and listed instea
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
-import io
 import json
+import math
 import re
+import sys
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -41,7 +43,7 @@ import pandas as pd
 
 from toolkit._validation import CorpusFormatError, check_columns, check_one_of
 from toolkit.paths import CORPUS_DIR
-from toolkit.schema import DOC_COLUMNS, GENRES, REQUIRED_FIELDS, ROLES, as_docs
+from toolkit.schema import DATE_MAX, DATE_MIN, DOC_COLUMNS, GENRES, REQUIRED_FIELDS, ROLES, as_docs
 
 __all__ = ["read_corpus", "load_interview", "corpus_fingerprint", "describe_corpus", "INTERVIEW_ID"]
 
@@ -52,8 +54,9 @@ _INTERVIEW_FILE = "korea-times-2021-xing-haiming-interview.txt"
 _TEXT_SUFFIXES = {".txt", ".md"}
 _TABLE_SUFFIXES = {".csv", ".jsonl"}
 _KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:\s?(.*)$")
-_COUNTRY = re.compile(r"^[A-Z]{3}$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_COUNTRY = re.compile(r"[A-Z]{3}")  # used with fullmatch: "CHN\n" is not a code
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_YEAR = re.compile(r"[0-9]{1,4}")  # ASCII digits: "²".isdigit() is True
 _MAY_BE_EMPTY = {"speaker", "date"}
 _HEADER_EXAMPLE = (
     "Start the file with a header such as:\n---\ndoc_id: my-doc\nspeaker: Jane Doe\nrole: ambassador\n"
@@ -67,8 +70,8 @@ def read_corpus(path: str | Path, *, errors: str = "raise") -> pd.DataFrame:
     Parameters
     ----------
     path : str or Path
-        A folder (searched recursively for ``.txt``, ``.md``, ``.csv`` and
-        ``.jsonl`` files, ``README*`` excepted), or one such file.
+        A folder (searched recursively), or one ``.txt``, ``.md``, ``.csv`` or
+        ``.jsonl`` file.
     errors : {"raise", "skip"}, default "raise"
         ``"raise"`` stops at the first bad document. ``"skip"`` leaves bad
         documents out, lists them in ``docs.attrs["skipped"]`` (a list of dicts
@@ -83,16 +86,37 @@ def read_corpus(path: str | Path, *, errors: str = "raise") -> pd.DataFrame:
         ``licence``, then every extra field found, in order of first appearance
         (string dtype; missing values <NA>), then ``file`` (string: the file the
         document was read from, relative to ``path``). Rows are in file order (files sorted by path).
+        ``docs.attrs["skipped"]`` lists the bad documents left out (empty with
+        ``errors="raise"``); ``docs.attrs["ignored"]`` lists what a folder holds
+        that is by convention not a document: files named ``README`` (any case,
+        any extension: ``README.md``, ``readme.txt``; ``readme_notes.txt`` *is*
+        read) and hidden files and folders (name starting with ``.``, such as
+        ``.ipynb_checkpoints``), each as a dict with ``source`` and ``reason``.
+        So every file under ``path`` is a row, a skip or an ignored entry.
+
+    Notes
+    -----
+    Every file in a folder is a document or is reported: a file of another kind
+    (``.docx``, ``.pdf``, ``.json``, ``.tsv``, ...) raises an error that says how to
+    convert it, or is listed in ``attrs["skipped"]``. A CSV row that cannot be
+    parsed (an unescaped quote, an unclosed quote, a wrong number of fields)
+    costs that row alone: it is reported with the line it starts on and reading
+    resumes on the next line. CSV fields have no length limit below what memory
+    allows. Metadata values lose surrounding whitespace; ``text`` is kept exactly.
+    A date outside 1677-09-22 to 2262-04-11 (what ``datetime64[ns]`` holds) is an
+    error that says to give the year alone.
 
     Raises
     ------
     CorpusFormatError
-        (a ValueError) for a file that is not UTF-8, empty, binary, has no or a
-        malformed header, a malformed CSV row or JSON line, a missing required
-        field, an unknown ``role`` or ``genre``, a bad ``country`` or ``date``, or
-        a duplicated ``doc_id``.
+        (a ValueError) for a file that read_corpus does not read (its extension),
+        is not UTF-8, empty, binary, a CSV with a header but no rows, has no or a
+        malformed header, a malformed CSV row or JSON line (NaN and Infinity
+        included), a field given twice, a missing required field or the
+        reserved field ``file``, an unknown ``role`` or ``genre``, a bad
+        ``country``, ``date`` or ``year``, or a duplicated ``doc_id``.
     FileNotFoundError
-        ``path`` does not exist, or a folder holds no readable file.
+        ``path`` does not exist, or a folder holds no file to read.
 
     Examples
     --------
@@ -109,7 +133,7 @@ def read_corpus(path: str | Path, *, errors: str = "raise") -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"read_corpus: {path} does not exist; pass a folder, a .csv or a .jsonl file.")
-    files = _corpus_files(path)
+    files, ignored = _corpus_files(path)
 
     records: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
@@ -127,19 +151,23 @@ def read_corpus(path: str | Path, *, errors: str = "raise") -> pd.DataFrame:
             except CorpusFormatError as err:
                 if errors == "raise":
                     raise
-                skipped.append({"source": err.source, "line": err.line, "problem": str(err)})
+                _record_skip(skipped, err)
                 continue
             seen[doc_id] = where.label
             record["file"] = file.relative_to(path).as_posix() if path.is_dir() else file.name
             records.append(record)
 
     if not records and not skipped:
-        raise FileNotFoundError(f"read_corpus: no .txt, .md, .csv or .jsonl document found in {path}.")
+        aside = f" ({len(ignored)} README or hidden entries are not read)" if ignored else ""
+        raise FileNotFoundError(f"read_corpus: {path} holds no file to read{aside}; {_FORMATS}.")
     docs = as_docs(records, name=str(path)) if records else _empty_docs()
     for col in docs.columns[len(DOC_COLUMNS):]:
         docs[col] = docs[col].astype("string")
+    if "file" not in docs.columns:
+        docs["file"] = pd.Series(dtype="string")
+    docs.attrs["skipped"] = skipped
+    docs.attrs["ignored"] = ignored
     if skipped:
-        docs.attrs["skipped"] = skipped
         warnings.warn(
             f"read_corpus skipped {len(skipped)} bad document(s) of {path}; "
             f"see docs.attrs['skipped']. First: {skipped[0]['problem']}",
@@ -282,28 +310,70 @@ class _Where:
         self.label = label or (self.source if line is None else f"{self.source}, line {line}")
 
 
-def _corpus_files(path: Path) -> list[Path]:
+#: How to turn a file read_corpus does not read into one it does, by extension.
+_CONVERT = {
+    **dict.fromkeys((".docx", ".doc", ".odt", ".rtf", ".pages", ".wpd"),
+                    "It is a word-processor document: save it as plain text (UTF-8, .txt) and add a metadata "
+                    "header."),
+    ".pdf": "Extract its text (e.g. `pdftotext -enc UTF-8 FILE.pdf`), save it as .txt and add a metadata header.",
+    **dict.fromkeys((".html", ".htm", ".xml"),
+                    "Extract the text of the statement, save it as .txt and add a metadata header."),
+    ".json": "Write it as JSON Lines (.jsonl), one object per document per line, e.g. "
+             "pandas.read_json(FILE).to_json(OUT, orient='records', lines=True).",
+    **dict.fromkeys((".tsv", ".tab"),
+                    "Save it as comma-separated .csv, e.g. pandas.read_csv(FILE, sep='\\t', dtype=str)"
+                    ".to_csv(OUT, index=False)."),
+    **dict.fromkeys((".xlsx", ".xls", ".ods"),
+                    "Save the sheet as .csv, e.g. pandas.read_excel(FILE, dtype=str).to_csv(OUT, index=False)."),
+    **dict.fromkeys((".text", ".markdown"), "Rename it to .txt (or .md); the format is the same."),
+}
+_FORMATS = "read_corpus reads .txt and .md files with a metadata header, .csv and .jsonl files"
+
+
+def _is_readme(p: Path) -> bool:
+    """README, README.md, README.txt...: documentation of the folder, not a document (readme_x.txt is one)."""
+    return p.stem.lower() == "readme" if p.suffix else p.name.lower() == "readme"
+
+
+def _corpus_files(path: Path) -> tuple[list[Path], list[dict[str, Any]]]:
+    """Every file under ``path``: those to read, and those left aside (READMEs, hidden entries) with the reason.
+
+    A file with an extension read_corpus does not read is *returned* for reading, so
+    that it is reported (raised or skipped) like any other bad input, not lost.
+    """
     if path.is_file():
-        if path.suffix.lower() not in _TEXT_SUFFIXES | _TABLE_SUFFIXES:
-            raise CorpusFormatError(
-                path, f"has the extension {path.suffix!r}, which read_corpus does not read.",
-                fix="Use .txt or .md with a metadata header, .csv or .jsonl.",
-            )
-        return [path]
-    return sorted(
-        p for p in path.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in _TEXT_SUFFIXES | _TABLE_SUFFIXES
-        and not p.name.upper().startswith("README")
-        and not any(part.startswith(".") for part in p.relative_to(path).parts)
-    )
+        return [path], []
+    files: list[Path] = []
+    ignored: list[dict[str, Any]] = []
+    stack = [path]
+    while stack:
+        folder = stack.pop()
+        for entry in sorted(folder.iterdir()):
+            rel = entry.relative_to(path).as_posix()
+            if entry.name.startswith("."):
+                kind = "folder" if entry.is_dir() else "file"
+                ignored.append({"source": rel, "reason": f"hidden {kind} (its name starts with '.'), not read"})
+            elif entry.is_dir():
+                stack.append(entry)
+            elif _is_readme(entry):
+                ignored.append({"source": rel, "reason": "a README: documentation of the folder, not read"})
+            else:
+                files.append(entry)
+    return sorted(files), sorted(ignored, key=lambda d: d["source"])
 
 
 def _read_file(file: Path, errors: str, skipped: list[dict[str, Any]]) -> Iterable[tuple[_Where, dict[str, Any]]]:
     """Yield (where, record) pairs of one file; file-level problems raise or are recorded."""
     try:
-        text = _read_text(file)
         suffix = file.suffix.lower()
+        if suffix not in _TEXT_SUFFIXES | _TABLE_SUFFIXES:
+            what = f"has the extension {suffix!r}" if suffix else "has no extension"
+            raise CorpusFormatError(
+                file, f"{what}, which read_corpus does not read.",
+                fix=_CONVERT.get(suffix, f"{_FORMATS}: convert it to one of these") + " Or move it out of the "
+                "corpus folder, or pass errors='skip' to read the rest and list it in docs.attrs['skipped'].",
+            )
+        text = _read_text(file)
         if suffix in _TEXT_SUFFIXES:
             return [(_Where(file), _parse_header_file(file, text))]
         reader = _csv_records if suffix == ".csv" else _jsonl_records
@@ -311,8 +381,12 @@ def _read_file(file: Path, errors: str, skipped: list[dict[str, Any]]) -> Iterab
     except CorpusFormatError as err:
         if errors == "raise":
             raise
-        skipped.append({"source": err.source, "line": err.line, "problem": str(err)})
+        _record_skip(skipped, err)
         return []
+
+
+def _record_skip(skipped: list[dict[str, Any]], err: CorpusFormatError) -> None:
+    skipped.append({"source": err.source, "line": err.line, "problem": str(err)})
 
 
 def _read_text(file: Path) -> str:
@@ -371,40 +445,107 @@ def _unquote(value: str) -> str:
         return value[1:-1]
     return value
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+#: No limit below what memory allows on a CSV field (the csv module's default is 131,072 characters).
+_FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
+
+
+class _Lines:
+    """The physical lines of a text (ends kept), fed one at a time to csv.reader; ``pos`` can be moved back."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = [m.group(0) for m in _LINE.finditer(text) if m.group(0)]
+        self.pos = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.pos >= len(self.lines):
+            raise StopIteration
+        self.pos += 1
+        return self.lines[self.pos - 1]
+
 
 def _csv_records(file: Path, text: str, errors: str,
                  skipped: list[dict[str, Any]]) -> Iterable[tuple[_Where, dict[str, Any]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    """Yield the rows of a CSV text; a bad row is raised or skipped alone, with the line it starts on.
+
+    After a row that cannot be parsed, reading resumes on the line after the one the
+    row started on, so that an unclosed quote costs its own row, not the rows after it:
+    a multi-line row that is bad therefore reports its continuation lines too.
+    """
+    lines = _Lines(text)
+    old_limit = csv.field_size_limit(_FIELD_LIMIT)
     try:
-        header = next(reader)
-    except csv.Error as err:
-        raise CorpusFormatError(file, f"malformed CSV header ({err}).", line=1) from None
-    header = [h.strip().lower() for h in header]
-    repeated = sorted({h for h in header if header.count(h) > 1})
-    if repeated:
-        raise CorpusFormatError(file, f"the header names {', '.join(map(repr, repeated))} more than once "
-                                "(names are compared in lower case).", line=1, fix="Keep one column per field.")
-    while True:
+        reader = csv.reader(lines, strict=True)
         try:
-            row = next(reader)
-        except StopIteration:
-            return
+            header = next(reader)
         except csv.Error as err:
-            raise CorpusFormatError(file, f"malformed CSV ({err}).", line=reader.line_num,
-                                    fix="Quote fields that hold commas, quotes or line breaks.") from None
-        if not any(cell.strip() for cell in row):
-            continue
-        where = _Where(file, reader.line_num, f"{file}, row {reader.line_num}")
-        if len(row) != len(header):
-            err = CorpusFormatError(
-                file, f"the row has {len(row)} fields but the header names {len(header)}.",
-                line=reader.line_num, fix="Quote fields that hold commas, or fix the row's field count.",
-            )
+            raise CorpusFormatError(file, f"malformed CSV header ({err}).", line=1) from None
+        except StopIteration:
+            raise CorpusFormatError(file, "is empty.", fix="Remove it or write the documents into it.") from None
+        header = [h.strip().lower() for h in header]
+        repeated = sorted({h for h in header if header.count(h) > 1})
+        if repeated:
+            raise CorpusFormatError(file, f"the header names {', '.join(map(repr, repeated))} more than once "
+                                    "(names are compared in lower case).", line=1, fix="Keep one column per field.")
+        if "file" in header:
+            raise CorpusFormatError(file, _FILE_RESERVED, line=1, fix=_FILE_FIX)
+        rows = 0
+        while True:
+            start = lines.pos
+            try:
+                row = next(reader)
+                problem = None
+                if any(cell.strip() for cell in row) and len(row) != len(header):
+                    problem = (f"the row has {len(row)} fields but the header names {len(header)}.",
+                               "Quote fields that hold commas, or fix the row's field count.")
+            except StopIteration:
+                break
+            except csv.Error as err:
+                problem = (f"malformed CSV ({err}).",
+                           "Quote a field that holds commas, quotes or line breaks, and double every quote "
+                           'inside it ("We ""oppose"" it").')
+            first, last = start + 1, lines.pos
+            if problem is None:
+                if any(cell.strip() for cell in row):
+                    rows += 1
+                    yield _Where(file, first, f"{file}, row starting on line {first}"), dict(zip(header, row))
+                continue
+            rows += 1
+            span = f" (the row runs to line {last}; reading resumes on line {first + 1})" if last > first else ""
+            err = CorpusFormatError(file, problem[0] + span, line=first, fix=problem[1])
             if errors == "raise":
                 raise err
-            skipped.append({"source": err.source, "line": err.line, "problem": str(err)})
-            continue
-        yield where, dict(zip(header, row))
+            _record_skip(skipped, err)
+            lines.pos = first  # resume on the line after the bad row's first line
+        if rows == 0:
+            raise CorpusFormatError(file, "has a header row but no documents.", line=1,
+                                    fix="Add one row per document, or remove the file.")
+    finally:
+        csv.field_size_limit(old_limit)
+
+
+_FILE_RESERVED = "has a field 'file', which read_corpus fills with the file each document was read from."
+_FILE_FIX = "Rename the field (e.g. 'original_file')."
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [str(k).lower() for k, _ in pairs]
+    repeated = sorted({k for k in keys if keys.count(k) > 1})
+    if repeated:
+        raise _DuplicateKey(f"the field(s) {', '.join(map(repr, repeated))} are given more than once "
+                            "(names are compared in lower case)")
+    return dict(pairs)
+
+
+def _json_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a value read_corpus accepts (JSON has no {name}; write null for a missing value)")
 
 
 def _jsonl_records(file: Path, text: str, errors: str,
@@ -413,30 +554,33 @@ def _jsonl_records(file: Path, text: str, errors: str,
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = json.loads(line, object_pairs_hook=_json_object, parse_constant=_json_constant)
             if not isinstance(record, dict):
                 raise ValueError(f"it is a JSON {type(record).__name__}, not an object")
-        except ValueError as err:
+        except _DuplicateKey as err:
+            bad = CorpusFormatError(file, f"{err}.", line=number, fix="Write one plain value per field.")
+        except ValueError as err:  # JSONDecodeError, RecursionError-free ValueErrors, NaN/Infinity
             problem = err.msg if isinstance(err, json.JSONDecodeError) else str(err)
             bad = CorpusFormatError(file, f"malformed JSON line ({problem}).", line=number,
                                     fix="Write one JSON object per line.")
+        except RecursionError:
+            bad = CorpusFormatError(file, "malformed JSON line (nested too deeply).", line=number,
+                                    fix="Write one JSON object of plain values per line.")
+        else:
+            bad = None
+            problem = None
+            if any(isinstance(v, (list, dict)) for v in record.values()):
+                problem = "a value is a list or an object; every field must be a string, a number or null"
+            elif any(isinstance(v, float) and not math.isfinite(v) for v in record.values()):
+                problem = "a number is too large to be represented (it reads as infinity)"
+            if problem:
+                bad = CorpusFormatError(file, f"{problem}.", line=number, fix="Write one plain value per field.")
+        if bad is not None:
             if errors == "raise":
                 raise bad from None
-            skipped.append({"source": bad.source, "line": bad.line, "problem": str(bad)})
+            _record_skip(skipped, bad)
             continue
-        keys = [str(k).lower() for k in record]
-        problem = None
-        if len(set(keys)) < len(keys):
-            problem = "a field is given twice (names are compared in lower case)"
-        elif any(isinstance(v, (list, dict)) for v in record.values()):
-            problem = "a value is a list or an object; every field must be a string, a number or null"
-        if problem:
-            bad = CorpusFormatError(file, f"{problem}.", line=number, fix="Write one plain value per field.")
-            if errors == "raise":
-                raise bad
-            skipped.append({"source": bad.source, "line": bad.line, "problem": str(bad)})
-            continue
-        record = {k: ("" if v is None else v) for k, v in zip(keys, record.values())}
+        record = {str(k).lower(): ("" if v is None else v) for k, v in record.items()}
         yield _Where(file, number), record
 
 
@@ -444,7 +588,11 @@ def _jsonl_records(file: Path, text: str, errors: str,
 
 
 def _check_record(record: dict[str, Any], where: _Where) -> None:
-    """Raise CorpusFormatError for the first problem of one document's fields."""
+    """Raise CorpusFormatError for the first problem of one document's fields.
+
+    Metadata values (every field but ``text``) lose surrounding whitespace, as in
+    the header format; ``text`` is kept exactly.
+    """
 
     def fail(problem: str, fix: str) -> None:
         raise CorpusFormatError(where.source, problem, line=where.line, fix=fix)
@@ -453,32 +601,50 @@ def _check_record(record: dict[str, Any], where: _Where) -> None:
     if missing:
         fail(f"the required field(s) {', '.join(map(repr, missing))} are missing.",
              "Every document needs " + ", ".join(REQUIRED_FIELDS) + " (speaker and date may be empty).")
+    if "file" in record:
+        fail(_FILE_RESERVED, _FILE_FIX)
     for key, value in record.items():
-        if not isinstance(value, str):
-            record[key] = "" if value is None else str(value)
+        if isinstance(value, bool):
+            value = str(value).lower()
+        elif not isinstance(value, str):
+            value = "" if value is None else str(value)
+        record[key] = value if key == "text" else value.strip()
     empty = [f for f in REQUIRED_FIELDS if f not in _MAY_BE_EMPTY and not record[f].strip()]
     if empty:
         fail(f"the field(s) {', '.join(map(repr, empty))} are empty.", "Fill them in.")
     for field, allowed in (("role", ROLES), ("genre", GENRES)):
         if record[field] not in allowed:
             fail(f"{field}={record[field]!r} is invalid.", f"Use one of {', '.join(allowed)}.")
-    if not _COUNTRY.match(record["country"]):
+    if not _COUNTRY.fullmatch(record["country"]):
         fail(f"country={record['country']!r} is not an ISO 3166-1 alpha-3 code.",
              "Use three capital letters, such as CHN, KOR or USA.")
-    date = record["date"].strip()
-    if date and (not _DATE.match(date) or pd.to_datetime(date, errors="coerce", format="%Y-%m-%d") is pd.NaT):
-        fail(f"date={date!r} is not a date.", "Write it as YYYY-MM-DD, or leave it empty and give year.")
-    year = str(record.get("year", "")).strip()
-    if year and not year.isdigit():
-        fail(f"year={year!r} is not a year.", "Write the year as a number, such as 2021.")
+    date = record["date"]
+    if date:
+        if not _DATE.fullmatch(date) or not _is_calendar_day(date):
+            fail(f"date={date!r} is not a date.", "Write it as YYYY-MM-DD, or leave it empty and give year.")
+        if not DATE_MIN <= date <= DATE_MAX:
+            fail(f"date={date!r} is outside the range of dates the docs frame stores (pandas' nanosecond "
+                 f"timestamps: {DATE_MIN} to {DATE_MAX}).",
+                 f"Leave date empty and give the year instead (year: {date[:4]}).")
+    year = record.get("year", "")
+    if year and not (_YEAR.fullmatch(year) and 1 <= int(year) <= 9999):
+        fail(f"year={year!r} is not a year.", "Write the year as a whole number from 1 to 9999, such as 2021.")
     if not date and not year:
         fail("neither date nor year is given.", "Give date as YYYY-MM-DD, or year as a number.")
-    if date and year and year != date[:4]:
+    if date and year and int(year) != int(date[:4]):
         fail(f"year={year!r} does not agree with date={date!r}.", "Drop year; it is taken from date.")
     if year:
         record["year"] = int(year)
     else:
         record.pop("year", None)
+
+
+def _is_calendar_day(date: str) -> bool:
+    try:
+        datetime.date.fromisoformat(date)
+    except ValueError:
+        return False
+    return True
 
 
 def _empty_docs() -> pd.DataFrame:

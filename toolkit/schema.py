@@ -24,14 +24,17 @@ Loaders may add further columns after these (``session``, ``post``, ``meeting``.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from toolkit._validation import check_columns
 
-__all__ = ["DOC_COLUMNS", "REQUIRED_FIELDS", "ROLES", "GENRES", "as_docs"]
+__all__ = ["DOC_COLUMNS", "REQUIRED_FIELDS", "ROLES", "GENRES", "DATE_MIN", "DATE_MAX", "as_docs"]
 
 ROLES: tuple[str, ...] = (
     "ambassador",
@@ -50,6 +53,12 @@ DOC_COLUMNS: tuple[str, ...] = (
 )
 #: Fields every document must state (``year`` is derived from ``date`` when absent).
 REQUIRED_FIELDS: tuple[str, ...] = tuple(c for c in DOC_COLUMNS if c != "year")
+
+#: The first and last whole days a ``datetime64[ns]`` column holds (pandas' nanosecond bounds). An older or
+#: later statement is stored with its ``year`` and an empty ``date``.
+DATE_MIN, DATE_MAX = "1677-09-22", "2262-04-11"
+
+_YEAR = re.compile(r"[0-9]{1,4}")
 
 _STRING_COLUMNS = ("doc_id", "text", "speaker", "country", "venue", "source", "licence")
 
@@ -121,8 +130,7 @@ def as_docs(data: pd.DataFrame | Iterable[Mapping[str, Any]], *, name: str = "do
             )
         frame[col] = pd.Categorical(frame[col], categories=list(allowed))
     frame["date"] = _parse_dates(frame, name)
-    year = pd.array(frame["year"], dtype="Int64") if frame["year"].notna().any() else pd.array(
-        [pd.NA] * len(frame), dtype="Int64")
+    year = _parse_years(frame, name)
     from_date = pd.array(frame["date"].dt.year, dtype="Int64")
     clash = pd.Series(year).notna() & pd.Series(from_date).notna() & (pd.Series(year) != pd.Series(from_date))
     if clash.any():
@@ -136,6 +144,29 @@ def as_docs(data: pd.DataFrame | Iterable[Mapping[str, Any]], *, name: str = "do
     return frame[list(DOC_COLUMNS) + extras]
 
 
+def _parse_years(frame: pd.DataFrame, name: str) -> pd.arrays.IntegerArray:
+    """The ``year`` column as Int64: whole numbers from 1 to 9999 (int, integral float or ASCII digits), or NA."""
+    values = []
+    for i, value in zip(frame.index, frame["year"]):
+        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) or value == "":
+            values.append(pd.NA)
+            continue
+        year = None
+        if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+            year = int(value)
+        elif isinstance(value, (float, np.floating)) and float(value).is_integer():
+            year = int(value)
+        elif isinstance(value, str) and _YEAR.fullmatch(value.strip()):
+            year = int(value.strip())
+        if year is None or not 1 <= year <= 9999:
+            raise ValueError(
+                f"{name}: year={value!r} of doc_id {frame.loc[i, 'doc_id']!r} is not a year; "
+                "write it as a whole number from 1 to 9999, such as 2021."
+            )
+        values.append(year)
+    return pd.array(values, dtype="Int64")
+
+
 def _parse_dates(frame: pd.DataFrame, name: str) -> pd.Series:
     raw = frame["date"]
     if isinstance(raw.dtype, pd.DatetimeTZDtype):
@@ -144,15 +175,24 @@ def _parse_dates(frame: pd.DataFrame, name: str) -> pd.Series:
             "the day where the statement was made, e.g. docs['date'] = docs['date'].dt.tz_localize(None)."
         )
     if pd.api.types.is_datetime64_any_dtype(raw):
-        return raw.astype("datetime64[ns]")
-    text = raw.astype("string").str.strip()
-    text = text.mask(text == "", pd.NA)
-    parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-    bad = text.notna() & parsed.isna()
-    if bad.any():
-        i = frame.index[bad][0]
+        parsed = raw
+    else:
+        text = raw.astype("string").str.strip()
+        text = text.mask(text == "", pd.NA)
+        parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+        bad = text.notna() & parsed.isna()
+        if bad.any():
+            i = frame.index[bad][0]
+            raise ValueError(
+                f"{name}: date={text[i]!r} of doc_id {frame.loc[i, 'doc_id']!r} is not a date; "
+                "write it as YYYY-MM-DD, or leave it empty and give the year."
+            )
+    out = (parsed < pd.Timestamp(DATE_MIN)) | (parsed > pd.Timestamp(DATE_MAX) + pd.Timedelta(days=1))
+    if out.any():
+        i = frame.index[out.to_numpy(dtype=bool)][0]
         raise ValueError(
-            f"{name}: date={text[i]!r} of doc_id {frame.loc[i, 'doc_id']!r} is not a date; "
-            "write it as YYYY-MM-DD, or leave it empty and give the year."
+            f"{name}: date={parsed[i].date()} of doc_id {frame.loc[i, 'doc_id']!r} is outside the dates a "
+            f"docs frame stores (datetime64[ns]: {DATE_MIN} to {DATE_MAX}); leave date empty and give the year "
+            f"({parsed[i].year})."
         )
     return parsed.astype("datetime64[ns]")
