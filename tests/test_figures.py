@@ -29,8 +29,9 @@ def test_without_un_corpora_the_interview_figure_is_made_and_the_rest_explained(
     assert status["interview_voices"] == "made" and status["corpus_composition"] == "not made"
     reason = report.set_index("figure").loc["corpus_composition", "reason"]
     assert "TOOLKIT_DATA" in reason and "10.7910/DVN/0TJX8Y" in reason
-    assert sorted(p.name for p in out.iterdir()) == [
-        "interview_voices.csv", "interview_voices.pdf", "interview_voices.png", "manifest.json"]
+    assert sorted(p.name for p in out.iterdir()) == [  # the lock of the manifest, and no temporary file
+        ".manifest.json.lock", "interview_voices.csv", "interview_voices.pdf", "interview_voices.png",
+        "manifest.json"]
     manifest = json.loads((out / "manifest.json").read_text())
     entry = manifest["interview_voices"]
     assert entry["made_by"] == "toolkit.figures:_interview_voices"

@@ -68,11 +68,19 @@ def _read_texts(paths: Sequence[Path]) -> pd.DataFrame:
 
 
 def _output(table, csv: Path | None) -> int:
+    """Print ``table``, or write it whole to ``csv`` (a temporary file beside it, then renamed onto it)."""
+    from toolkit._io import atomic_write, remove_stale_temps
+
     if csv is None:
         print(table.to_string(index=False))
-    else:
-        table.to_csv(csv, index=False)
-        print(f"wrote {len(table)} rows to {csv}")
+        return 0
+    if not csv.parent.is_dir():
+        raise SystemExit(f"toolkit: --csv {csv}: the folder {csv.parent} does not exist; create it or choose "
+                         "another path.")
+    remove_stale_temps(csv.parent, name=csv.name)  # left by a run of this command that was killed
+    with atomic_write(csv, "w", encoding="utf-8", newline="") as handle:
+        table.to_csv(handle, index=False)
+    print(f"wrote {len(table)} rows to {csv}")
     return 0
 
 

@@ -6,6 +6,13 @@ PNG, a PDF and the table as CSV, and records in ``figures/manifest.json`` the
 function that made it, the fingerprint of the corpus it used, the seed and the
 package versions. A figure whose corpora cannot be had is listed as not made,
 with the reason and how to get the data.
+
+Every file is written whole (:mod:`toolkit._io`): to a hidden temporary file
+beside it, then renamed onto it, so a run that fails or is killed leaves each
+file as it was or as it should be, never cut short. The manifest is updated
+under a lock (``.manifest.json.lock`` beside it): re-read, this run's entries
+changed, written whole, so that runs into the same folder at the same time
+keep each other's entries.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from toolkit._io import atomic_path, atomic_write, remove_stale_temps
 from toolkit._validation import DataNotFoundError
 from toolkit.corpus import INTERVIEW_ID, corpus_fingerprint, load_interview
 from toolkit.datasets import PRC_FIRST_YEAR
@@ -28,6 +36,8 @@ from toolkit.paths import FIGURES_DIR
 __all__ = ["FIGURES", "PRC_FIRST_YEAR", "TOPIC_K", "TOPIC_KS", "check_figures", "make_figures"]
 
 _PACKAGES = ("toolkit", "pandas", "numpy", "scipy", "matplotlib", "nltk", "scikit-learn")
+#: How long (seconds) a run waits for another to finish updating the manifest before giving up.
+_MANIFEST_LOCK_TIMEOUT = 300.0
 
 
 @dataclass(frozen=True)
@@ -290,6 +300,20 @@ def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
         One row per figure rule: ``figure`` (str), ``status`` ("made" or "not made"),
         ``files`` (str, comma-separated file names, empty when not made),
         ``reason`` (str, why it was not made and how to get the data; empty when made).
+
+    Raises
+    ------
+    ValueError
+        ``out_dir/manifest.json`` exists but is not a JSON object (checked before
+        any figure is made).
+    TimeoutError
+        Another run held the manifest's lock for longer than five minutes.
+
+    Notes
+    -----
+    Each figure's files are written whole and its manifest entry recorded as soon
+    as it is made, so a run that stops half-way keeps the figures made before.
+    Temporary files left in ``out_dir`` by a killed run are removed first.
     """
     import matplotlib
 
@@ -298,8 +322,9 @@ def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(out)
     manifest_path = out / "manifest.json"
-    manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
+    _read_manifest(manifest_path)  # a broken manifest stops the run before any work
     corpora: dict[tuple[str, ...], pd.DataFrame | DataNotFoundError] = {}
     rules = _select(only)
     rows = []
@@ -322,11 +347,11 @@ def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
                 continue
             table, fig = rule.build(docs, seed=seed)
             files = [f"{rule.name}.csv", f"{rule.name}.png", f"{rule.name}.pdf"]
-            table.to_csv(out / files[0], index=False, lineterminator="\n")
-            fig.savefig(out / files[1], dpi=200, metadata={"Software": None})
-            fig.savefig(out / files[2], metadata={"CreationDate": None, "Creator": None, "Producer": None})
-            plt.close(fig)
-            manifest[rule.name] = {
+            try:
+                _write_figure(out, files, table, fig)
+            finally:
+                plt.close(fig)
+            _update_manifest(manifest_path, {rule.name: {
                 "caption": rule.caption,
                 "files": files,
                 "made_by": f"toolkit.figures:{rule.build.__name__}",
@@ -334,7 +359,7 @@ def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
                 "documents": int(len(docs)),
                 "seed": seed,
                 "versions": _versions(),
-            }
+            }})
             say(f"[{i}/{len(rules)}] {rule.name}: made {', '.join(files)}")
             rows.append({"figure": rule.name, "status": "made", "files": ",".join(files), "reason": ""})
             if meter is not None:
@@ -342,8 +367,64 @@ def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
     finally:
         if meter is not None:
             meter.close()
-        manifest_path.write_text(json.dumps(dict(sorted(manifest.items())), indent=2) + "\n")
+        _update_manifest(manifest_path, {})  # a run that made nothing still leaves a manifest
     return pd.DataFrame(rows, columns=["figure", "status", "files", "reason"])
+
+
+def _write_figure(out: Path, files: Sequence[str], table: pd.DataFrame, fig) -> None:
+    """Write the table (CSV), the PNG and the PDF of one figure, each whole or not at all."""
+    csv, png, pdf = (out / name for name in files)
+    with atomic_write(csv, "w", encoding="utf-8", newline="") as handle:
+        table.to_csv(handle, index=False, lineterminator="\n")
+    # The temporary files have no suffix: the format is given. The metadata keeps the bytes deterministic.
+    with atomic_path(png) as tmp:
+        fig.savefig(tmp, format="png", dpi=200, metadata={"Software": None})
+    with atomic_path(pdf) as tmp:
+        fig.savefig(tmp, format="pdf", metadata={"CreationDate": None, "Creator": None, "Producer": None})
+
+
+def _read_manifest(path: Path) -> dict[str, object]:
+    """The manifest at ``path`` ({} when there is none yet); a ValueError naming it when it is broken."""
+    if not path.is_file():
+        return {}
+    text = path.read_text(encoding="utf-8")
+    try:
+        manifest = json.loads(text)
+    except ValueError as exc:
+        raise ValueError(
+            f"{path} is not valid JSON ({exc}). Restore it (e.g. `git checkout -- {path.name}` in its folder) "
+            "or delete it to start a new one, then run again."
+        ) from exc
+    if not isinstance(manifest, dict):
+        raise ValueError(f"{path} holds a JSON {type(manifest).__name__}, not an object of figure entries. "
+                         "Restore it or delete it, then run again.")
+    return manifest
+
+
+def _update_manifest(path: Path, entries: dict[str, dict[str, object]]) -> None:
+    """Record ``entries`` in the manifest at ``path``, keeping every other entry on disk.
+
+    Under a lock on ``.<name>.lock`` beside it, the manifest is re-read from disk,
+    ``entries`` replace those of the same names, and the result is written whole
+    (sorted by name) when it differs from what is there or nothing is there yet.
+    Runs updating the same manifest at once thus lose none of each other's entries.
+    """
+    from filelock import FileLock, Timeout
+
+    lock = path.with_name(f".{path.name}.lock")
+    try:
+        with FileLock(lock, timeout=_MANIFEST_LOCK_TIMEOUT):
+            manifest = _read_manifest(path)
+            manifest.update(entries)
+            text = json.dumps(dict(sorted(manifest.items())), indent=2) + "\n"
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                with atomic_write(path, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+    except Timeout as exc:
+        raise TimeoutError(
+            f"Another run has held {lock} for {_MANIFEST_LOCK_TIMEOUT:.0f} s while updating {path.name}. "
+            "Wait for it to finish and run again (the lock is released when that process ends)."
+        ) from exc
 
 
 def check_figures(reference_dir: str | Path = FIGURES_DIR, *, seed: int = 0, tolerance: float = 2.0,
