@@ -1,0 +1,284 @@
+"""Property tests (hypothesis) of the promises every reader and measure makes, whatever the input.
+
+- Only ValueError or TypeError (or the toolkit's subclasses, such as CorpusFormatError) escape, and each
+  names its problem.
+- Nothing is lost: documents in = documents out + documents reported.
+- Offsets slice the original text to what was found.
+
+Every test is derandomized (the same examples on every machine and run) and bounded in examples, so the
+suite stays within seconds; raise HYPOTHESIS_PROFILE=thorough for a longer fuzzing run.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import toolkit as tk
+
+settings.register_profile(
+    "ci", derandomize=True, max_examples=60, deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "thorough", derandomize=False, max_examples=2000, deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+FIELDS = ["doc_id", "text", "speaker", "role", "country", "venue", "date", "genre", "source", "licence"]
+GOOD = {"speaker": "Zhang Jun", "role": "permanent_representative", "country": "CHN", "venue": "UNSC",
+        "date": "2021-03-01", "genre": "speech", "source": "S/PV.1", "licence": "CC0"}
+
+# Texts that stress the readers and the tokenizers: quotes of every kind, separators, line breaks of every
+# kind, combining marks, case-changing letters (İ, ß), ligatures, soft hyphens, emoji, RTL, control chars.
+TRICKY = list('"\'“”‘’«»,;\n\r\t \u2028\x85\x0c\u00ad\u0301\u0308İßﬁ½²—…!?.:()[]') + ["\U0001f600", "\u05d0", "\x00"]
+WORDS = ["We", "may", "perhaps", "firmly", "oppose", "it", "the", "U.S.", "THAAD", "kimchi", "Mr.", "said",
+         "believe", "clearly", "Xing", "Haiming", "I", "think", "possibly", "must", "would"]
+text_strategy = st.lists(
+    st.one_of(st.sampled_from(WORDS), st.sampled_from(TRICKY), st.text(max_size=4)), max_size=40,
+).map(lambda parts: "".join(p if p in TRICKY else p + " " for p in parts))
+
+
+def _allowed(err: BaseException) -> bool:
+    """An escaping exception is allowed if it is a ValueError/TypeError with a message."""
+    return isinstance(err, (ValueError, TypeError)) and len(str(err)) > 10
+
+
+def _call(fn, *args, **kwargs):
+    """Call fn and return its result. An allowed error (ValueError/TypeError with a message) discards the example
+    (hypothesis's ``assume``), so a test whose calls always fail is reported as unsatisfiable, never passes
+    vacuously; any other exception fails the test."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return fn(*args, **kwargs)
+    except Exception as err:  # noqa: BLE001 - the point is to see what escapes
+        if _allowed(err):
+            assume(False)
+        raise
+
+
+def _docs(texts: list[str], *, genre: str = "speech", speaker: str | None = "Xing Haiming") -> pd.DataFrame:
+    return tk.as_docs([dict(GOOD, doc_id=f"d{i}", text=t, speaker=speaker, genre=genre)
+                       for i, t in enumerate(texts)])
+
+
+# ------------------------------------------------------------------ readers
+
+
+BAD_ROWS = {
+    "unescaped quote": lambda i: f'b{i},"We "oppose" it",A,ambassador,CHN,UNSC,2021-03-01,speech,x,CC0\n',
+    "too few fields": lambda i: f"b{i},short\n",
+    "too many fields": lambda i: f"b{i},t,A,ambassador,CHN,UNSC,2021-03-01,speech,x,CC0,extra\n",
+    "bad role": lambda i: f"b{i},t,A,envoy,CHN,UNSC,2021-03-01,speech,x,CC0\n",
+    "bad date": lambda i: f"b{i},t,A,ambassador,CHN,UNSC,1600-01-01,speech,x,CC0\n",
+    "bad year digit": lambda i: f"b{i},t,A,ambassador,CHN,UNSC,,speech,x,CC0,²\n".replace(",CC0,²", ",CC0"),
+    "bad country": lambda i: f'b{i},t,A,ambassador,"CH\nN",UNSC,2021-03-01,speech,x,CC0\n',
+}
+
+
+@given(rows=st.lists(st.one_of(text_strategy.map(lambda t: ("good", t)), st.sampled_from(sorted(BAD_ROWS)).map(
+    lambda k: ("bad", k))), min_size=1, max_size=12))
+def test_csv_every_row_is_a_document_or_a_skip_and_good_texts_are_kept_exactly(tmp_path_factory, rows):
+    """A CSV of good rows (any text, written by the csv module) and bad rows: each good row comes back with its
+    text unchanged, each bad row is one skip entry naming its line, nothing else escapes."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")  # quotes fields holding \r or \n
+    writer.writerow(FIELDS)
+    expected = {}
+    for i, (kind, value) in enumerate(rows):
+        if kind == "good":
+            text = "x" + value.replace("\x00", "")  # a text is required and non-blank
+            writer.writerow([f"g{i}", text, *(GOOD[f] for f in FIELDS[2:])])
+            expected[f"g{i}"] = text
+        else:
+            out.write(BAD_ROWS[value](i))
+    path = tmp_path_factory.mktemp("csv") / "c.csv"
+    path.write_bytes(out.getvalue().encode("utf-8"))
+    docs = _call(tk.read_corpus, path, errors="skip")
+    assert dict(zip(docs["doc_id"], docs["text"])) == expected
+    n_bad = sum(kind == "bad" for kind, _ in rows)
+    skipped = docs.attrs["skipped"]
+    assert len(skipped) == n_bad
+    assert all(isinstance(s["line"], int) and s["line"] >= 2 for s in skipped)
+
+
+json_value = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
+                       text_strategy, st.lists(st.integers(), max_size=2))
+
+
+@given(objects=st.lists(st.dictionaries(st.sampled_from(FIELDS + ["year", "Title", "title", "file", "FILE"]),
+                                        json_value, max_size=12), min_size=1, max_size=6),
+       good=st.lists(text_strategy, max_size=4))
+def test_jsonl_lines_in_equal_documents_out_plus_skipped(tmp_path_factory, objects, good):
+    lines = [json.dumps(dict(GOOD, doc_id=f"g{i}", text="x" + t)) for i, t in enumerate(good)]
+    lines += [json.dumps(o, allow_nan=True) for o in objects]
+    path = tmp_path_factory.mktemp("jsonl") / "j.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    docs = _call(tk.read_corpus, path, errors="skip")
+    assert len(docs) + len(docs.attrs["skipped"]) == len(lines)
+    assert {f"g{i}" for i in range(len(good))} <= set(docs["doc_id"])
+    assert not docs["text"].isin(["nan", "inf", "NaN"]).any() or any(
+        isinstance(o.get("text"), str) and o.get("text") in ("nan", "inf", "NaN") for o in objects)
+
+
+SUFFIXES = [".txt", ".md", ".csv", ".jsonl", ".docx", ".pdf", ".json", ".tsv", ".text", ""]
+
+
+@given(files=st.lists(st.tuples(st.sampled_from(["a", "b", "readme_x", "README", ".hidden", "sub/c", "sub/.d/e"]),
+                                st.sampled_from(SUFFIXES), st.binary(max_size=60) | text_strategy.map(
+                                    lambda t: ("---\ndoc_id: x\n---\n" + t).encode("utf-8", "surrogatepass"))),
+                      min_size=1, max_size=6, unique_by=lambda f: f[0] + f[1]))
+def test_every_file_in_a_folder_is_read_skipped_or_ignored(tmp_path_factory, files):
+    root = tmp_path_factory.mktemp("folder")
+    for name, suffix, content in files:
+        path = root / (name + suffix)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            docs = tk.read_corpus(root, errors="skip")
+    except FileNotFoundError as err:  # a folder of READMEs and hidden files only
+        assert "holds no file to read" in str(err)
+        return
+    accounted = set(docs["file"]) | {Path(s["source"]).relative_to(root).as_posix() for s in docs.attrs["skipped"]}
+    ignored = {d["source"] for d in docs.attrs["ignored"]}
+    for path in root.rglob("*"):
+        if path.is_file():
+            rel = path.relative_to(root).as_posix()
+            parts = rel.split("/")
+            assert rel in accounted or any("/".join(parts[: i + 1]) in ignored for i in range(len(parts))), rel
+
+
+@given(year=st.one_of(st.none(), st.integers(), st.floats(), st.text(max_size=6), st.booleans()),
+       date=st.one_of(st.none(), st.text(max_size=12), st.dates().map(str)))
+def test_as_docs_raises_only_value_errors_naming_the_document(year, date):
+    try:
+        docs = tk.as_docs([dict(GOOD, doc_id="d1", text="t", year=year, date=date)])
+    except ValueError as err:
+        assert "'d1'" in str(err) or "d1" in str(err) or "docs" in str(err)
+    else:
+        assert str(docs["date"].dtype) == "datetime64[ns]" and str(docs["year"].dtype) == "Int64"
+
+
+# ------------------------------------------------------------------ segmenting and tokenizing
+
+
+@given(text=text_strategy)
+def test_sentences_slice_the_text_and_do_not_overlap(text):
+    sentences = _call(tk.split_sentences, text)
+    ends = 0
+    for row in sentences.itertuples():
+        assert text[row.start:row.end] == row.text
+        assert row.start >= ends
+        ends = row.end
+
+
+@given(text=text_strategy)
+def test_token_spans_slice_the_text_to_the_tokens(text):
+    spans = _call(tk.token_spans, text)
+    toks = _call(tk.tokenize, text, lowercase=False)
+    assert [text[s:e] for s, e in spans] == toks
+
+
+@given(texts=st.lists(text_strategy, min_size=1, max_size=4),
+       speaker=st.sampled_from(["Xing Haiming", " ", "", None, "İ", "Ambassador"]),
+       genre=st.sampled_from(["interview", "speech"]))
+def test_split_voices_segments_slice_the_text_and_every_document_is_accounted_for(texts, speaker, genre):
+    docs = _docs(texts, genre=genre, speaker=speaker)
+    segments = _call(tk.split_voices, docs)
+    by_id = dict(zip(docs["doc_id"], docs["text"]))
+    for row in segments.itertuples():
+        assert by_id[row.doc_id][row.start:row.end].strip() == row.text
+    # a document with visible text has a segment; one without may only be absent
+    for doc_id, text in by_id.items():
+        if text.strip() and any(c.isalnum() for c in text):
+            assert doc_id in set(segments["doc_id"]) or doc_id in {
+                s.get("doc_id") for s in segments.attrs.get("skipped", [])}
+
+
+# ------------------------------------------------------------------ counting and keyness
+
+
+@given(texts=st.lists(text_strategy, min_size=1, max_size=5))
+def test_count_terms_counts_every_token_once(texts):
+    docs = _docs(texts)
+    counts = _call(tk.count_terms, docs)
+    assert int(counts["n"].sum()) == sum(len(tk.tokenize(t)) for t in texts)
+
+
+# mostly exact counts (up to int64 and past it), sometimes values that are not counts
+count_value = st.one_of(*[st.integers(min_value=1, max_value=50)] * 6, st.integers(min_value=0, max_value=2**63 - 1),
+                        st.integers(min_value=-3, max_value=2**65), st.floats(allow_nan=True, allow_infinity=True),
+                        st.booleans(), st.text(max_size=2))
+
+
+@given(target=st.dictionaries(st.sampled_from(["we", "peace", "oppose", "may"]), count_value, min_size=1, max_size=4),
+       reference=st.dictionaries(st.sampled_from(["we", "peace", "oppose", "may"]), count_value, min_size=1,
+                                 max_size=4),
+       measure=st.sampled_from(["g2", "log_ratio", "chi2", "pct_diff"]))
+def test_keyness_accepts_exact_counts_and_rejects_the_rest_clearly(target, reference, measure):
+    table = _call(tk.keyness, target, reference, measure=measure)
+    # every term offered with a count comes back, with the counts given
+    assert set(table["term"]) == {t for t, n in (*target.items(), *reference.items()) if n}
+    for row in table.itertuples():
+        assert row.n_target == target.get(row.term, 0) and row.n_reference == reference.get(row.term, 0)
+
+
+# ------------------------------------------------------------------ hedging
+
+
+@given(texts=st.lists(text_strategy, min_size=1, max_size=4), genre=st.sampled_from(["interview", "speech"]))
+def test_find_hedges_offsets_slice_the_text_to_the_match(texts, genre):
+    docs = _docs(texts, genre=genre)
+    matches = _call(tk.find_hedges, docs, non_english="keep")
+    by_id = dict(zip(docs["doc_id"], docs["text"]))
+    for row in matches.itertuples():
+        assert by_id[row.doc_id][row.start:row.end] == row.match
+
+
+@given(texts=st.lists(text_strategy, min_size=1, max_size=4), genre=st.sampled_from(["interview", "speech"]),
+       non_english=st.sampled_from(["skip", "keep"]))
+def test_hedging_rates_uses_or_reports_every_document(texts, genre, non_english):
+    docs = _docs(texts, genre=genre).assign(group=lambda d: ["a", "b"] * (len(d) // 2) + ["a"] * (len(d) % 2))
+    rates = _call(tk.hedging_rates, docs, by="group", n_resamples=100, non_english=non_english)
+    reported = {s["doc_id"] for s in rates.attrs.get("skipped", [])}
+    # a group is in the table unless every one of its documents is reported as left out
+    for group, ids in docs.groupby("group")["doc_id"]:
+        assert group in set(rates["group"]) or set(ids) <= reported, (group, rates.attrs)
+
+
+# ------------------------------------------------------------------ topics
+
+
+@given(texts=st.lists(text_strategy, min_size=1, max_size=6), k=st.integers(min_value=-1, max_value=4),
+       seed=st.one_of(st.integers(min_value=-2, max_value=2**33), st.none()),
+       method=st.sampled_from(["lda", "nmf"]))
+@settings(max_examples=25)
+def test_fit_topics_raises_only_clear_errors(texts, k, seed, method):
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tk.fit_topics(_docs(texts), k=k, seed=seed, method=method, min_docs=1, max_docs=1.0, max_iter=5)
+    except Exception as err:  # noqa: BLE001
+        assert _allowed(err), repr(err)
+        assert "random_state" not in str(err), "the error names scikit-learn's parameter, not the toolkit's"
+
+
+@pytest.mark.parametrize("seed", [2**32, -1, 1.5, "0"])
+def test_fit_topics_seed_errors_name_seed(seed):
+    docs = _docs(["We may oppose it.", "They firmly oppose it.", "Peace and security."])
+    with pytest.raises((ValueError, TypeError), match="seed"):
+        tk.fit_topics(docs, k=2, seed=seed, min_docs=1, max_docs=1.0)
+
