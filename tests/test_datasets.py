@@ -169,15 +169,28 @@ def test_load_ungdc_tiny_values(tiny_ungdc):
     assert all(dtypes[c] == "string" for c in ("doc_id", "text", "speaker", "post", "country_name", "file"))
 
 
+def _skip_reports(docs, root):
+    """{file relative to root: problem without the file's path} of docs.attrs["skipped"]."""
+    out = {}
+    for item in docs.attrs["skipped"]:
+        assert set(item) == {"source", "line", "problem"} and item["line"] is None
+        assert item["problem"].startswith(item["source"] + ": ")
+        rel = Path(item["source"]).relative_to(root).as_posix()
+        out[rel] = item["problem"].removeprefix(item["source"] + ": ")
+    return out
+
+
 def test_load_ungdc_reports_every_file(tiny_ungdc):
     docs = _load_quietly(tiny_ungdc)
-    skipped = {s["file"]: s["reason"] for s in docs.attrs["skipped"]}
-    assert skipped == {
-        "TXT/Session 02 - 1947/.DS_Store-to-UTF-8.txt": "contains NUL bytes (binary, not text)",
-        "TXT/Session 02 - 1947/FRA_2_1947.txt": "not UTF-8 (byte 4)",
-        "TXT/Session 02 - 1947/notes.txt":
-            "name is not TXT/Session NN - YYYY/<ISO3>_<session>_<year>.txt",
-    }
+    problems = _skip_reports(docs, tiny_ungdc)
+    assert sorted(problems) == ["TXT/Session 02 - 1947/.DS_Store-to-UTF-8.txt",
+                                "TXT/Session 02 - 1947/FRA_2_1947.txt", "TXT/Session 02 - 1947/notes.txt"]
+    assert problems["TXT/Session 02 - 1947/.DS_Store-to-UTF-8.txt"].startswith(
+        "contains NUL bytes (binary, not text). It is not a speech: remove it")
+    assert problems["TXT/Session 02 - 1947/FRA_2_1947.txt"].startswith("not UTF-8 (byte 4). Re-save it as UTF-8")
+    assert problems["TXT/Session 02 - 1947/notes.txt"].startswith(
+        "name is not TXT/Session NN - YYYY/<ISO3>_<session>_<year>.txt. Rename it")
+    assert "errors=" not in " ".join(problems.values())  # the skip report does not advise skipping
     assert len(docs) + len(docs.attrs["skipped"]) == docs.attrs["n_files"] == 7
     assert docs.attrs["unmatched_speakers"] == [
         {"country": "GBR", "session": 2, "year": 1947, "country_name": "United Kingdom"}]
@@ -212,7 +225,12 @@ def test_load_ungdc_reads_archives_like_folders(tiny_ungdc, tmp_path, make, name
     archive = make(tiny_ungdc, tmp_path / name, top)
     packed = _load_quietly(archive)
     pd.testing.assert_frame_equal(packed, folder)
-    assert packed.attrs["skipped"] == folder.attrs["skipped"]
+    # the same files, each named as the archive's path then the member's
+    member = f"{top}/" if top else ""
+    assert [s["source"] for s in packed.attrs["skipped"]] == [
+        s["source"].replace(str(tiny_ungdc), f"{archive}/{member}".rstrip("/")) for s in folder.attrs["skipped"]]
+    assert [s["problem"].split(": ", 1)[1] for s in packed.attrs["skipped"]] == [
+        s["problem"].split(": ", 1)[1] for s in folder.attrs["skipped"]]
 
 
 def test_load_ungdc_folder_holding_archive_and_xlsx(tiny_ungdc, tmp_path):
@@ -222,6 +240,68 @@ def test_load_ungdc_folder_holding_archive_and_xlsx(tiny_ungdc, tmp_path):
     _tar(tiny_ungdc, cache / "UNGDC_1946-1947.tgz", None)
     docs = _load_quietly(cache)
     assert len(docs) == 4 and docs.set_index("doc_id").loc["UNGDC_USA_1_1946", "speaker"] == "A. Smith"
+
+
+def _misplaced(root: Path) -> dict[str, str]:
+    """Speech files out of place in a tiny UNGDC: {relative path: the start of the problem reported}."""
+    files = {
+        "TXT/USA_3_1948.txt": "is directly under TXT/, not in a session folder",
+        "TXT/Session 02 - 1947/extra/GBR_2_1947.txt": "is in a folder below the session folder 'Session 02 - 1947'",
+        "TXT/Session 02 - 1947/a/b/JPN_2_1947.txt": "is in a folder below the session folder 'Session 02 - 1947'",
+        "TXT/speeches/FRA_1_1946.txt": "is in the folder 'speeches', not a session folder",
+    }
+    for rel in files:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("A speech out of place.\n", encoding="utf-8")
+    return files
+
+
+@pytest.mark.parametrize("pack", [None, _tar, _zip])
+def test_load_ungdc_reports_files_out_of_place(tiny_ungdc, tmp_path, pack):
+    misplaced = _misplaced(tiny_ungdc)
+    root = tiny_ungdc
+    if pack is not None:
+        root = pack(tiny_ungdc, tmp_path / ("UNGDC_tiny.tgz" if pack is _tar else "UNGDC_tiny.zip"), None)
+    with pytest.warns(UserWarning, match=r"skipped 7 of 11 files"):
+        docs = ds.load_ungdc(root)
+    assert len(docs) == 4 and len(docs) + len(docs.attrs["skipped"]) == docs.attrs["n_files"] == 11
+    problems = {Path(s["source"]).relative_to(root).as_posix(): s["problem"] for s in docs.attrs["skipped"]}
+    for rel, problem in misplaced.items():
+        assert problems[rel].startswith(f"{root / rel}: {problem}; expected TXT/Session NN - YYYY/"), rel
+        assert "Move it into its session folder" in problems[rel]
+
+
+def test_load_ungdc_errors_raise_names_the_file_and_the_fix(tiny_ungdc, tmp_path):
+    with pytest.raises(CorpusFormatError, match=r"Session 02 - 1947/\.DS_Store-to-UTF-8\.txt: contains NUL bytes "
+                       r"\(binary, not text\)\. It is not a speech: remove it from TXT/\. Or pass errors='skip'"):
+        ds.load_ungdc(tiny_ungdc, errors="raise")  # the first of the three, in path order
+    clean = tmp_path / "clean"
+    for rel, text in TINY_SPEECHES.items():
+        (clean / rel).parent.mkdir(parents=True, exist_ok=True)
+        (clean / rel).write_text(text, encoding="utf-8")
+    (clean / ds.SPEAKERS_FILE).write_bytes((tiny_ungdc / ds.SPEAKERS_FILE).read_bytes())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing skipped, nothing to warn about
+        docs = ds.load_ungdc(clean, errors="raise")
+    assert len(docs) == 4 and docs.attrs["skipped"] == [] and docs.attrs["n_files"] == 4
+    (clean / "TXT" / "USA_3_1948.txt").write_text("Out of place.", encoding="utf-8")
+    with pytest.raises(CorpusFormatError, match=r"TXT/USA_3_1948\.txt: is directly under TXT/, not in a session "
+                       r"folder; expected TXT/Session NN - YYYY/<ISO3>_<session>_<year>\.txt\. Move it"):
+        ds.load_ungdc(clean, errors="raise")
+    with pytest.raises(ValueError, match="errors='ignore' is invalid; must be one of 'skip', 'raise'"):
+        ds.load_ungdc(clean, errors="ignore")
+
+
+def test_load_ungdc_drops_the_byte_order_mark(tiny_ungdc):
+    speech = tiny_ungdc / "TXT" / "Session 01 - 1946" / "USA_1_1946.txt"
+    speech.write_bytes(b"\xef\xbb\xbf" + "We the peoples.\n".encode())
+    only_mark = tiny_ungdc / "TXT" / "Session 02 - 1947" / "GBR_2_1947.txt"
+    only_mark.write_bytes(b"\xef\xbb\xbf \n")
+    with pytest.warns(UserWarning, match=r"skipped 4 of 8 files"):
+        docs = ds.load_ungdc(tiny_ungdc)
+    assert docs.set_index("doc_id").loc["UNGDC_USA_1_1946", "text"] == "We the peoples.\n"
+    assert any(s["problem"].endswith("is empty. Remove it, or put the speech's text in it.")
+               for s in docs.attrs["skipped"])
 
 
 def test_load_ungdc_names_what_is_missing(tmp_path):
@@ -293,6 +373,29 @@ def test_unscon_sentences_tiny(tiny_unscon):
     assert first["text"].tolist() == ["We have's.", "Second (sic).", "Third, last."]
     assert first["sentence_index"].tolist() == [0, 1, 2] and first["chunk"].tolist() == [0, 0, 1]
     assert sents.set_index("doc_id").loc["UNSC_2014_SPV.7219_spch025", "target_country"] == "Russia"
+
+
+def test_load_unscon_accounts_for_every_row(tiny_unscon):
+    import csv
+
+    with open(tiny_unscon / "conflict_annotations_sentences.csv", newline="", encoding="utf-8") as fh:
+        n_rows = sum(1 for _ in csv.DictReader(fh))
+    assert n_rows == 6
+    assert ds.load_unscon(tiny_unscon)["n_sentences"].sum() == len(ds.unscon_sentences(tiny_unscon)) == n_rows
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    (TINY_UNSCON.encode("utf-8") + b'UNSC_2014,"Fran\xe7ais",0-1\n', r"is not UTF-8 \(byte \d+\)"),
+    ((TINY_UNSCON + 'a,"b",0-1,0-1,_,_,_,_,_,_,_,x,y,z,w,EXTRA\n').encode(), r"cannot be read as CSV: .*line 8"),
+    (b"", "cannot be read as CSV"),
+])
+def test_unscon_unreadable_csv_names_the_file_and_the_fix(tmp_path, content, problem):
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "conflict_annotations_sentences.csv").write_bytes(content)
+    with pytest.raises(CorpusFormatError, match=r"conflict_annotations_sentences\.csv: " + problem) as err:
+        ds.load_unscon(folder)
+    assert "get it again" in str(err.value)
 
 
 def test_unscon_bad_file_id_names_the_row(tmp_path):
@@ -400,6 +503,49 @@ def test_download_corrupt_file_fails_on_checksum(server, tmp_path):
     assert not (tmp_path / "cache" / "unscon" / "conflict_annotations.csv").exists()
 
 
+def test_force_download_that_fails_keeps_the_cached_copy(server, tmp_path):
+    ds.fetch("unscon")
+    cached = tmp_path / "cache" / "unscon" / "conflict_annotations.csv"
+    good = cached.read_bytes()
+    target = server / "unscon" / "conflict_annotations.csv"
+    target.write_bytes(target.read_bytes()[:-5])  # upstream now serves a cut-short copy
+    with pytest.raises(CorpusFormatError, match="checksum mismatch"):
+        ds.fetch("unscon", force=True)
+    assert cached.read_bytes() == good
+    assert sorted(p.name for p in cached.parent.iterdir()) == sorted(ds.UNSCON_REGISTRY)  # no temporary file
+
+
+def test_download_interrupted_leaves_nothing_and_the_next_clears_a_killed_ones_leftover(server, tmp_path,
+                                                                                     monkeypatch):
+    import os
+    import subprocess
+    import sys
+
+    import pooch
+
+    folder = tmp_path / "cache" / "unscon"
+    folder.mkdir(parents=True)
+    # a download killed outright leaves its temporary file; its process is gone
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True)
+    leftover = folder / f".conflict_annotations.csv.{int(dead.stdout)}.0123abcd.tmp"
+    leftover.write_bytes(b"half a fi")
+
+    def cut(self, url, output_file, pooch_):  # the connection drops after some bytes
+        with open(output_file, "wb") as fh:
+            fh.write(b"file_id,sentence")
+        raise OSError("connection reset")
+
+    with monkeypatch.context() as m:
+        m.setattr(pooch.HTTPDownloader, "__call__", cut)
+        with pytest.raises(OSError, match="connection reset"):
+            ds.fetch("unscon")
+    assert sorted(p.name for p in folder.iterdir()) == [leftover.name]  # nothing of the cut download
+    ds.fetch("unscon")
+    assert sorted(p.name for p in folder.iterdir()) == sorted(ds.UNSCON_REGISTRY)
+    assert os.path.getsize(folder / "conflict_annotations.csv") > 0
+
+
 def test_download_corrupt_dataverse_file_fails_on_checksum(server):
     (server / "api" / "access" / "datafile" / "12").write_bytes(b"not the xlsx")
     with pytest.raises(CorpusFormatError, match="checksum mismatch"):
@@ -444,13 +590,13 @@ def ungdc_full(data_dir):
 
 
 @pytest.mark.needs_data
-def test_real_ungdc_counts(ungdc_full):
+def test_real_ungdc_counts(data_dir, ungdc_full):
     docs = ungdc_full
     assert list(docs.columns) == UNGDC_COLUMNS
     assert len(docs) == 10_952 and docs["doc_id"].is_unique
     assert docs.attrs["n_files"] == 10_957
     assert len(docs) + len(docs.attrs["skipped"]) == docs.attrs["n_files"]
-    assert sorted(s["file"] for s in docs.attrs["skipped"]) == [
+    assert sorted(Path(s["source"]).relative_to(data_dir / "ungdc").as_posix() for s in docs.attrs["skipped"]) == [
         "TXT/Session 35 - 1980/.Rhistory", "TXT/Session 37 - 1982/.Rapp.history",
         "TXT/Session 46 - 1991/.Rhistory", "TXT/Session 47 - 1992/.DS_Store-to-UTF-8.txt",
         "TXT/Session 68 - 2013/.Rapp.history"]
@@ -459,6 +605,17 @@ def test_real_ungdc_counts(ungdc_full):
     assert len(docs.attrs["unmatched_speakers"]) == 22        # speaker rows with no speech
     assert docs["year"].min() == 1946 and docs["year"].max() == 2024
     assert (docs["year"] - docs["session"] == 1945).all()
+
+
+@pytest.mark.needs_data
+def test_real_ungdc_texts_have_no_byte_order_mark(data_dir, ungdc_full):
+    assert not ungdc_full["text"].str.startswith("\ufeff").any()
+    # the shared copy has 2,936 files that start with one: their texts start after it
+    with_mark = [f for f in ungdc_full["file"] if (data_dir / "ungdc" / f).read_bytes()[:3] == b"\xef\xbb\xbf"]
+    assert len(with_mark) == 2936
+    by_file = ungdc_full.set_index("file")["text"]
+    for f in with_mark[:50]:
+        assert by_file[f] == (data_dir / "ungdc" / f).read_text(encoding="utf-8-sig")
 
 
 @pytest.mark.needs_data
@@ -501,9 +658,13 @@ def test_real_unscon_checksums_match_the_registry(data_dir):
 
 @pytest.mark.needs_data
 def test_real_unscon(data_dir):
+    import csv
+
     docs = ds.load_unscon(data_dir / "unscon")
     assert list(docs.columns) == UNSCON_COLUMNS
     assert len(docs) == 86 and docs["n_sentences"].sum() == 2377
+    with open(data_dir / "unscon" / "conflict_annotations_sentences.csv", newline="", encoding="utf-8") as fh:
+        assert sum(1 for _ in csv.DictReader(fh)) == 2377  # every row of the file is a sentence of a speech
     counts = docs["country"].value_counts()
     assert counts[["RUS", "USA", "FRA", "GBR", "CHN", "UKR"]].tolist() == [10, 8, 6, 6, 6, 6]
     assert counts.sum() - counts[["RUS", "USA", "FRA", "GBR", "CHN", "UKR"]].sum() == 44

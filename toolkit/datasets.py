@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from toolkit._io import atomic_path, remove_stale_temps
 from toolkit._validation import CorpusFormatError, DataNotFoundError, check_columns, check_one_of
 from toolkit.paths import cache_dir, data_home
 from toolkit.schema import DOC_COLUMNS, as_docs
@@ -172,24 +173,42 @@ def _resolve(name: str, path: str | os.PathLike[str] | None) -> Path:
 
 # --------------------------------------------------------------------------- downloading
 
+def _checksum(path: Path, known_hash: str) -> str:
+    """The checksum of ``path`` in the form of ``known_hash``: ``"<algorithm>:<hex>"`` (SHA-256 without a prefix)."""
+    import pooch
+
+    algorithm = known_hash.rpartition(":")[0].lower() or "sha256"
+    return f"{algorithm}:{pooch.file_hash(str(path), alg=algorithm)}"
+
+
+def _hash_matches(path: Path, known_hash: str | None) -> bool:
+    return known_hash is None or _checksum(path, known_hash).split(":")[1] == known_hash.split(":")[-1].lower()
+
+
 def _retrieve(url: str, known_hash: str | None, folder: Path, fname: str, *, force: bool) -> Path:
-    """Download ``url`` to ``folder/fname`` with pooch, checking ``known_hash``."""
+    """Download ``url`` to ``folder/fname``, checking ``known_hash``; keep a cached copy that matches it.
+
+    The download goes to a hidden temporary file in ``folder`` and replaces
+    ``folder/fname`` only once it is whole and its checksum matches
+    (:func:`toolkit._io.atomic_path`): a failed, corrupt or killed download
+    leaves the cache as it was, the previous copy included when ``force`` is
+    true. Temporary files of killed downloads are removed first.
+    """
     import pooch
 
     target = folder / fname
-    if force and target.exists():
-        target.unlink()
-    try:
-        return Path(pooch.retrieve(url, known_hash=known_hash, fname=fname, path=folder,
-                                   progressbar=False))
-    except ValueError as exc:
-        if "hash" not in str(exc).lower():
-            raise
-        raise CorpusFormatError(
-            url, f"checksum mismatch: {exc}",
-            fix="The download is corrupt or the upstream file changed; nothing was kept. "
-                "Retry, or check the source.",
-        ) from exc
+    if not force and target.is_file() and _hash_matches(target, known_hash):
+        return target
+    remove_stale_temps(folder, name=fname)
+    with atomic_path(target) as tmp:
+        pooch.HTTPDownloader(progressbar=False)(url, str(tmp), None)
+        if not _hash_matches(tmp, known_hash):
+            raise CorpusFormatError(
+                url, f"checksum mismatch: expected {known_hash}, got {_checksum(tmp, str(known_hash))}.",
+                fix="The download is corrupt or the upstream file changed; nothing was kept. "
+                    "Retry, or check the source.",
+            )
+    return target
 
 
 def _fetch_unscon(folder: Path, *, force: bool, base_url: str | None) -> Path:
@@ -433,8 +452,10 @@ def post_to_role(post: str | None) -> str:
 
 _SPEECH_FILE = re.compile(r"^(?P<iso>[A-Z][A-Z0-9]{1,3})_(?P<session>\d{1,3})_(?P<year>\d{4})\.txt$")
 _SESSION_DIR = re.compile(r"^Session \d+ - \d{4}$")
-#: Member paths of an archive in the upstream layout, with at most one top-level folder.
-_ARCHIVE_MEMBER = re.compile(r"^(?:[^/]+/)?(?P<rel>TXT/[^/]+/[^/]+)$")
+#: Member paths of an archive under its TXT/ folder (at any depth), with at most one top-level folder.
+_ARCHIVE_MEMBER = re.compile(r"^(?:[^/]+/)?(?P<rel>TXT/.+)$")
+#: The one place of a speech file, said in errors and skip reports.
+_SPEECH_PLACE = "TXT/Session NN - YYYY/<ISO3>_<session>_<year>.txt"
 _ARCHIVE_SPEAKERS = re.compile(rf"^(?:[^/]+/)?{re.escape(SPEAKERS_FILE)}$")
 
 #: Codes in Speakers_by_session.xlsx that differ from the file names' codes for the same
@@ -486,28 +507,35 @@ def _ungdc_layout(root: Path) -> tuple[Path, Path | None]:
     return texts, speakers
 
 
-def _iter_folder(root: Path) -> Iterator[tuple[str, bytes]]:
+def _iter_folder(root: Path) -> Iterator[tuple[str, str, bytes]]:
+    """(path relative to ``root``, where to find it, bytes) of every file under ``root/TXT``, at any depth."""
     txt = root / "TXT"
-    for session in sorted(p for p in txt.iterdir() if p.is_dir()):
-        for file in sorted(p for p in session.iterdir() if p.is_file()):
-            yield f"TXT/{session.name}/{file.name}", file.read_bytes()
+    files = []
+    for folder, dirs, names in os.walk(txt):
+        dirs.sort()
+        files.extend(Path(folder, name) for name in names)
+    for file in sorted(files, key=lambda f: f.relative_to(txt).parts):
+        if file.is_file():
+            yield file.relative_to(root).as_posix(), str(file), file.read_bytes()
 
 
-def _iter_archive(path: Path) -> Iterator[tuple[str, bytes]]:
+def _iter_archive(path: Path) -> Iterator[tuple[str, str, bytes]]:
+    """As :func:`_iter_folder`, for the members under ``TXT/`` of an archive (one top folder allowed)."""
     if path.name.lower().endswith(".zip"):
         with zipfile.ZipFile(path) as zf:
             for info in zf.infolist():
                 m = _ARCHIVE_MEMBER.match(info.filename)
                 if m and not info.is_dir():
-                    yield m["rel"], zf.read(info)
+                    yield m["rel"], f"{path}/{info.filename}", zf.read(info)
         return
     with tarfile.open(path, "r:*") as tf:
         for member in tf:
-            m = _ARCHIVE_MEMBER.match(member.name.removeprefix("./"))
+            name = member.name.removeprefix("./")
+            m = _ARCHIVE_MEMBER.match(name)
             if m and member.isfile():
                 handle = tf.extractfile(member)
                 if handle is not None:
-                    yield m["rel"], handle.read()
+                    yield m["rel"], f"{path}/{name}", handle.read()
 
 
 def _archive_speakers(path: Path) -> bytes:
@@ -526,23 +554,38 @@ def _archive_speakers(path: Path) -> bytes:
     raise DataNotFoundError(f"{path} holds no {SPEAKERS_FILE} and there is none next to it.")
 
 
-def _read_speech(rel: str, data: bytes) -> tuple[dict[str, Any] | None, str]:
-    """A record for one file of TXT/, or (None, why it is not a speech)."""
+def _read_speech(rel: str, source: str, data: bytes) -> dict[str, Any]:
+    """The record of one file under TXT/; a CorpusFormatError saying why it is not a speech."""
     if b"\x00" in data:
-        return None, "contains NUL bytes (binary, not text)"
+        raise CorpusFormatError(source, "contains NUL bytes (binary, not text).",
+                                fix="It is not a speech: remove it from TXT/.")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, f"not UTF-8 (byte {exc.start})"
-    folder, _, fname = rel.removeprefix("TXT/").partition("/")
+        raise CorpusFormatError(source, f"not UTF-8 (byte {exc.start}).",
+                                fix="Re-save it as UTF-8, or remove it from TXT/ if it is not a speech.") from None
+    text = text.removeprefix("\ufeff")  # a byte-order mark is not part of the speech (as utf-8-sig)
+    parts = rel.split("/")  # "TXT", ..., file name
+    fname = parts[-1]
     m = _SPEECH_FILE.match(fname)
-    if m is None or not _SESSION_DIR.match(folder):
-        return None, "name is not TXT/Session NN - YYYY/<ISO3>_<session>_<year>.txt"
+    move = (f"Move it into its session folder as {_SPEECH_PLACE}, or remove it if it is not a speech.")
+    if len(parts) == 2:
+        raise CorpusFormatError(source, f"is directly under TXT/, not in a session folder; expected {_SPEECH_PLACE}.",
+                                fix=move)
+    if len(parts) > 3:
+        raise CorpusFormatError(source, f"is in a folder below the session folder {parts[1]!r}; expected "
+                                f"{_SPEECH_PLACE}.", fix=move)
+    if not _SESSION_DIR.match(parts[1]):
+        raise CorpusFormatError(source, f"is in the folder {parts[1]!r}, not a session folder; expected "
+                                f"{_SPEECH_PLACE}.", fix=move)
+    if m is None:
+        raise CorpusFormatError(source, f"name is not {_SPEECH_PLACE}.",
+                                fix="Rename it if it is a speech (e.g. USA_70_2015.txt), or remove it.")
     if not text.strip():
-        return None, "empty"
+        raise CorpusFormatError(source, "is empty.", fix="Remove it, or put the speech's text in it.")
     iso, session, year = m["iso"], int(m["session"]), int(m["year"])
     return {"doc_id": f"UNGDC_{iso}_{session}_{year}", "text": text, "country": iso,
-            "year": year, "session": session, "file": rel}, ""
+            "year": year, "session": session, "file": rel}
 
 
 def _read_speakers(data: Path | bytes) -> pd.DataFrame:
@@ -565,11 +608,12 @@ def _read_speakers(data: Path | bytes) -> pd.DataFrame:
     return out
 
 
-def load_ungdc(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+def load_ungdc(path: str | os.PathLike[str] | None = None, *, errors: str = "skip") -> pd.DataFrame:
     """Load every speech of the UN General Debate Corpus (1946-) as a docs frame.
 
     Each ``TXT/Session NN - YYYY/<ISO3>_<session>_<year>.txt`` file is one
-    speech, decoded as strict UTF-8. Its speaker and post come from
+    speech, decoded as strict UTF-8 (a leading byte-order mark, which 2,936
+    files of the shared copy have, is dropped as by ``utf-8-sig``). Its speaker and post come from
     ``Speakers_by_session.xlsx``, joined on (country code, session) after fixing
     the table's few deviant codes (:data:`SPEAKER_ISO_FIXES`); in the shared copy
     session and year always agree (year = session + 1945), so joining on the year
@@ -577,10 +621,15 @@ def load_ungdc(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     role ``"other"``; where the table has two rows for one speech the first is
     used. The role comes from the post by :func:`post_to_role`.
 
-    Files under ``TXT/`` that are not speeches (a name not in the pattern, NUL
-    bytes, not UTF-8, empty: e.g. ``.DS_Store-to-UTF-8.txt`` or ``.Rhistory``) are
-    skipped, listed in ``attrs["skipped"]`` and summarised in a warning, so that
-    ``len(docs) + len(docs.attrs["skipped"]) == docs.attrs["n_files"]``.
+    Every file under ``TXT/``, at any depth, is a speech or is accounted for.
+    A file that is not a speech (NUL bytes, not UTF-8, empty, a name not in the
+    pattern: e.g. ``.DS_Store-to-UTF-8.txt`` or ``.Rhistory``; or out of place:
+    directly under ``TXT/``, in a folder that is not a session's, or in a folder
+    below a session's) raises with ``errors="raise"``, and with ``errors="skip"``
+    is listed in ``attrs["skipped"]`` and counted in a warning, so that
+    ``len(docs) + len(docs.attrs["skipped"]) == docs.attrs["n_files"]``. Files
+    beside ``TXT/`` (the speaker table, read-me files) are not speeches and are
+    not counted.
 
     Parameters
     ----------
@@ -590,6 +639,12 @@ def load_ungdc(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
         top-level folder), read without unpacking; a folder holding such an
         ``UNGDC_*`` archive (and the xlsx) works too. Default:
         ``$TOOLKIT_DATA/ungdc``, else the download cache (see :func:`fetch`).
+    errors : {"skip", "raise"}, default "skip"
+        As in :func:`toolkit.corpus.read_corpus`: ``"raise"`` stops at the first
+        file under ``TXT/`` that is not a speech, naming it, what was expected and
+        the fix; ``"skip"`` leaves it out, lists it and warns. The default differs
+        from ``read_corpus``'s because the published corpus itself holds five
+        such files (``.Rhistory`` and the like).
 
     Returns
     -------
@@ -598,7 +653,8 @@ def load_ungdc(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
         session then file name:
 
         - ``doc_id`` (string): ``UNGDC_<ISO3>_<session>_<year>``;
-        - ``text`` (string): the file's text as written;
+        - ``text`` (string): the file's text as written, without a leading
+          byte-order mark;
         - ``speaker`` (string): "Name of Person Speaking", <NA> when unknown;
         - ``role`` (category): from the post, see :func:`post_to_role`;
         - ``country`` (string): the code of the file name, as upstream; mostly
@@ -617,8 +673,11 @@ def load_ungdc(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
           (stripped), <NA> when the speech has no row;
         - ``file`` (string): the file's path relative to the corpus folder.
 
-        ``attrs``: ``"skipped"`` (list of ``{"file", "reason"}``), ``"n_files"``
-        (int, every file under ``TXT/*/``), ``"unmatched_speakers"`` (list of
+        ``attrs``: ``"skipped"`` (list of dicts, as ``read_corpus``'s: ``source``
+        (str, the file: its path, or the archive's path then the member's),
+        ``line`` (None), ``problem`` (str, what is wrong and how to fix it);
+        empty when none), ``"n_files"``
+        (int, every file under ``TXT/``), ``"unmatched_speakers"`` (list of
         ``{"country", "session", "year", "country_name"}``: table rows with no
         file; no document is made for them), ``"duplicate_speaker_rows"`` (int).
 
@@ -627,21 +686,30 @@ def load_ungdc(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     DataNotFoundError
         No copy at ``path``/``$TOOLKIT_DATA``/cache and none can be downloaded, or
         the folder lacks ``TXT/`` or ``Speakers_by_session.xlsx`` (named).
+    CorpusFormatError
+        (a ValueError) with ``errors="raise"``: a file under ``TXT/`` is not a
+        speech (named, with what was expected and how to fix it).
     ValueError
-        Two files make the same ``doc_id``, or the speaker table lacks a column.
+        ``errors`` is not "skip" or "raise"; two files make the same ``doc_id``,
+        or the speaker table lacks a column.
     """
+    check_one_of("errors", errors, ["skip", "raise"])
     texts, speakers_path = _ungdc_layout(_resolve("ungdc", path))
     reader = _iter_folder(texts) if texts.is_dir() else _iter_archive(texts)
     records: list[dict[str, Any]] = []
-    skipped: list[dict[str, str]] = []
+    skipped: list[dict[str, Any]] = []
+    skipped_files: list[str] = []
     n_files = 0
-    for rel, data in reader:
+    for rel, source, data in reader:
         n_files += 1
-        record, reason = _read_speech(rel, data)
-        if record is None:
-            skipped.append({"file": rel, "reason": reason})
-        else:
-            records.append(record)
+        try:
+            records.append(_read_speech(rel, source, data))
+        except CorpusFormatError as err:
+            if errors == "raise":
+                raise CorpusFormatError(err.source, err.problem, fix=f"{err.fix} Or pass errors='skip' to "
+                                        "leave out, and list, every file that is not a speech.") from None
+            skipped.append({"source": err.source, "line": None, "problem": str(err)})
+            skipped_files.append(rel)
     if not records:
         raise DataNotFoundError(f"{texts} holds no speech files; expected {_LAYOUT['ungdc']}.")
     speeches = pd.DataFrame.from_records(records)
@@ -677,7 +745,7 @@ def load_ungdc(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     ]
     docs.attrs["duplicate_speaker_rows"] = int(duplicated.sum())
     if skipped:
-        names = ", ".join(s["file"] for s in skipped[:10])
+        names = ", ".join(skipped_files[:10])
         more = f" and {len(skipped) - 10} more" if len(skipped) > 10 else ""
         warnings.warn(
             f"load_ungdc skipped {len(skipped)} of {n_files} files under TXT/ that are not speeches: "
@@ -759,6 +827,10 @@ def detokenize(text: str) -> str:
     return text.strip()
 
 
+_UNSCON_REFETCH = ("The file is damaged or not UNSCon's: get it again (toolkit data --fetch unscon, or from "
+                   f"{UNSCON_URL}conflict_annotations_sentences.csv).")
+
+
 def _unscon_csv(path: str | os.PathLike[str] | None) -> tuple[pd.DataFrame, Path]:
     root = _resolve("unscon", path)
     csv = root if root.is_file() else root / "conflict_annotations_sentences.csv"
@@ -766,7 +838,12 @@ def _unscon_csv(path: str | os.PathLike[str] | None) -> tuple[pd.DataFrame, Path
         raise DataNotFoundError(
             f"{root} has no conflict_annotations_sentences.csv; expected {_LAYOUT['unscon']}."
         )
-    raw = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    try:
+        raw = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusFormatError(str(csv), f"is not UTF-8 (byte {exc.start}).", fix=_UNSCON_REFETCH) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise CorpusFormatError(str(csv), f"cannot be read as CSV: {exc}", fix=_UNSCON_REFETCH) from None
     missing = [c for c in _UNSCON_NEEDED if c not in raw.columns]
     if missing:
         raise CorpusFormatError(str(csv), f"lacks the column(s) {missing}; it has {list(raw.columns)}.")
@@ -850,8 +927,9 @@ def unscon_sentences(path: str | os.PathLike[str] | None = None) -> pd.DataFrame
     DataNotFoundError
         No copy found and none can be downloaded.
     CorpusFormatError
-        A column is missing, or a ``file_id`` does not match the upstream pattern
-        or names an unknown delegation (the row is named).
+        The file is not UTF-8 or not CSV, a column is missing, or a ``file_id``
+        does not match the upstream pattern or names an unknown delegation (the
+        row is named).
     """
     raw, csv = _unscon_csv(path)
     rows = _parse_unscon(raw, csv)
@@ -878,6 +956,11 @@ def load_unscon(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     detokenised sentences joined by spaces. The speaking delegation is parsed
     from ``file_id`` (not from the ``country`` column, which upstream uses for
     annotation) and mapped to ISO3 by :data:`UNSCON_COUNTRIES`.
+
+    Every row of the file is a sentence of one speech, so ``n_sentences`` sums to
+    the number of rows. A row that cannot be placed stops the load with an error
+    naming it; none is skipped, as a skipped sentence would leave a gap in its
+    speech's text. (The other files of the folder are not read.)
 
     Parameters
     ----------
