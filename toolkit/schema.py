@@ -146,6 +146,12 @@ def as_docs(data: pd.DataFrame | Iterable[Mapping[str, Any]], *, name: str = "do
 
 def _parse_years(frame: pd.DataFrame, name: str) -> pd.arrays.IntegerArray:
     """The ``year`` column as Int64: whole numbers from 1 to 9999 (int, integral float or ASCII digits), or NA."""
+    raw = frame["year"]
+    if pd.api.types.is_integer_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+        years = pd.array(raw, dtype="Int64")  # the fast path: one check over the column
+        bad = pd.Series(years).notna() & ~pd.Series(years).between(1, 9999)
+        if not bad.any():
+            return years
     values = []
     for i, value in zip(frame.index, frame["year"]):
         if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) or value == "":
