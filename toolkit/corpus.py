@@ -13,9 +13,9 @@ Three input formats give the same docs frame (see :mod:`toolkit.schema`):
       ---
       The text itself, kept exactly as written.
 
-  ``doc_id`` defaults to the file name without its extension. Files named
-  ``README*`` are documentation and are not read. ``.csv`` and ``.jsonl`` files in
-  the folder are read too;
+  ``doc_id`` defaults to the file name without its extension. ``.csv`` and
+  ``.jsonl`` files in the folder are read too; every other file is reported, except
+  READMEs and hidden entries, which are listed in ``attrs["ignored"]``;
 - a ``.csv`` file with a header row naming the fields, one document per row;
 - a ``.jsonl`` file, one JSON object per line.
 
