@@ -146,6 +146,36 @@ def test_cli_hedges_on_a_plain_file_and_on_the_corpus(tmp_path, capsys):
     assert table["match"].tolist() == ["We", "firmly oppose", "Perhaps", "we", "could"]
 
 
+def test_cli_csv_is_written_whole_and_a_missing_folder_is_named(tmp_path, capsys, monkeypatch):
+    import subprocess
+    import sys
+
+    text = tmp_path / "statement.txt"
+    text.write_text("Perhaps we could talk.", encoding="utf-8")
+    csv = tmp_path / "hits.csv"
+    csv.write_text("the old table\n")
+    ended = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                               text=True, check=True).stdout)
+    leftover = tmp_path / f".hits.csv.{ended}.0123abcd.tmp"  # left by a run that was killed
+    leftover.write_text("doc_id,st")
+    assert cli.main(["hedges", str(text), "--csv", str(csv)]) == 0
+    assert pd.read_csv(csv)["match"].tolist() == ["Perhaps", "we", "could"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hits.csv", "statement.txt"]
+
+    def fail(self, handle, **kwargs):
+        handle.write("doc_id,sta")
+        raise OSError("disk full")
+
+    before = csv.read_bytes()
+    monkeypatch.setattr(pd.DataFrame, "to_csv", fail)
+    with pytest.raises(OSError, match="disk full"):
+        cli.main(["hedges", str(text), "--csv", str(csv)])
+    assert csv.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hits.csv", "statement.txt"]
+    with pytest.raises(SystemExit, match=r"the folder .*nowhere does not exist; create it or choose another path"):
+        cli.main(["hedges", str(text), "--csv", str(tmp_path / "nowhere" / "hits.csv")])
+
+
 def test_cli_keyness_equals_the_library(tmp_path, capsys):
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text("We oppose war. We oppose it firmly.", encoding="utf-8")
