@@ -271,6 +271,14 @@ def test_load_ungdc_reports_files_out_of_place(tiny_ungdc, tmp_path, pack):
         assert "Move it into its session folder" in problems[rel]
 
 
+def test_load_ungdc_reports_a_broken_link(tiny_ungdc):
+    (tiny_ungdc / "TXT" / "Session 01 - 1946" / "GBR_1_1946.txt").symlink_to(tiny_ungdc / "gone.txt")
+    with pytest.warns(UserWarning, match=r"skipped 4 of 8 files"):
+        docs = ds.load_ungdc(tiny_ungdc)
+    problems = _skip_reports(docs, tiny_ungdc)
+    assert problems["TXT/Session 01 - 1946/GBR_1_1946.txt"].startswith("is not a regular file (a broken link?)")
+
+
 def test_load_ungdc_errors_raise_names_the_file_and_the_fix(tiny_ungdc, tmp_path):
     with pytest.raises(CorpusFormatError, match=r"Session 02 - 1947/\.DS_Store-to-UTF-8\.txt: contains NUL bytes "
                        r"\(binary, not text\)\. It is not a speech: remove it from TXT/\. Or pass errors='skip'"):

@@ -507,16 +507,18 @@ def _ungdc_layout(root: Path) -> tuple[Path, Path | None]:
     return texts, speakers
 
 
-def _iter_folder(root: Path) -> Iterator[tuple[str, str, bytes]]:
-    """(path relative to ``root``, where to find it, bytes) of every file under ``root/TXT``, at any depth."""
+def _iter_folder(root: Path) -> Iterator[tuple[str, str, bytes | None]]:
+    """(path relative to ``root``, where to find it, bytes) of every file under ``root/TXT``, at any depth.
+
+    The bytes are None for an entry that is not a regular file (a broken link, a pipe).
+    """
     txt = root / "TXT"
     files = []
     for folder, dirs, names in os.walk(txt):
         dirs.sort()
         files.extend(Path(folder, name) for name in names)
     for file in sorted(files, key=lambda f: f.relative_to(txt).parts):
-        if file.is_file():
-            yield file.relative_to(root).as_posix(), str(file), file.read_bytes()
+        yield file.relative_to(root).as_posix(), str(file), file.read_bytes() if file.is_file() else None
 
 
 def _iter_archive(path: Path) -> Iterator[tuple[str, str, bytes]]:
@@ -554,8 +556,11 @@ def _archive_speakers(path: Path) -> bytes:
     raise DataNotFoundError(f"{path} holds no {SPEAKERS_FILE} and there is none next to it.")
 
 
-def _read_speech(rel: str, source: str, data: bytes) -> dict[str, Any]:
+def _read_speech(rel: str, source: str, data: bytes | None) -> dict[str, Any]:
     """The record of one file under TXT/; a CorpusFormatError saying why it is not a speech."""
+    if data is None:
+        raise CorpusFormatError(source, "is not a regular file (a broken link?).",
+                                fix="Remove it, or put the speech file there.")
     if b"\x00" in data:
         raise CorpusFormatError(source, "contains NUL bytes (binary, not text).",
                                 fix="It is not a speech: remove it from TXT/.")
