@@ -272,3 +272,86 @@ def test_ungdc_passages(data_dir):
 def test_every_line_boundary_of_splitlines_ends_a_sentence():
     text = "One line\u2028Second line\u2029Third\x0cFourth\x85Fifth\vSixth\r\nSeventh"
     assert split_sentences(text)["text"].tolist() == text.splitlines()
+
+
+# ------------------------------------------------------------------ issue #10: odd but legal input
+
+
+def test_lower_keeps_the_length_of_every_character():
+    """Only "İ" lower-cases to two code points (Python's tables); _lower keeps one for one, so offsets hold."""
+    from toolkit.text import _lower
+
+    longer = [c for c in map(chr, range(0x110000)) if len(c.lower()) != 1]
+    assert longer == ["\u0130"]  # if a new Unicode version adds one, _SIMPLE_LOWER must learn it
+    assert all(len(_lower(c)) == 1 for c in longer)
+    assert _lower("İstanbul, MAY ΣΑΣ") == "istanbul, may σας" == "İstanbul, MAY ΣΑΣ".replace("İ", "I").lower()
+
+
+@pytest.mark.parametrize("text", ["İstanbul is far.", "İİ İ.", "Straße und ﬁnal.", "e\u0301te\u0301 İ"])
+def test_tokenize_agrees_with_token_spans_after_letters_whose_lower_case_is_longer(text):
+    # "İstanbul".lower() is "i" + COMBINING DOT ABOVE + "stanbul": tokenize split it into "i", "stanbul"
+    spans = token_spans(text)
+    assert tokenize(text) == [text[s:e].replace("İ", "I").lower() for s, e in spans]
+    assert tokens(pd.DataFrame({"doc_id": ["a"], "text": [text]}))["token"].tolist() == tokenize(text)
+
+
+def test_tokenize_dotted_capital_i():
+    assert tokenize("İstanbul") == ["istanbul"]
+    assert tokenize("İstanbul", lowercase=False) == ["İstanbul"]
+
+
+@pytest.mark.parametrize("bad", [3, b"We agree.", 2.5, ["We"]])
+def test_a_text_that_is_not_a_str_names_the_document(bad):
+    docs = pd.DataFrame({"doc_id": ["ok", "odd"], "text": ["Fine.", bad]})
+    for function in (split_sentences, tokens):
+        with pytest.raises(ValueError, match="the text of doc_id 'odd' is a .*, not a str"):
+            function(docs)
+
+
+def test_a_long_line_is_split_in_linear_time_without_timeout():
+    # NLTK's 5-second limit on a whole-line scan raised TimeoutError (an OSError) for long lines, and
+    # re-searching each merged "etc." sentence made such a line quadratic.
+    import time
+
+    text = "We agree, etc. and so on " * 20000 + "etc. The end."
+    started = time.perf_counter()
+    sentences = split_sentences(text)
+    assert time.perf_counter() - started < 30
+    assert sentences["text"].tolist() == [text[:-9], "The end."]
+
+
+def test_punkt_runs_without_nltk_time_limit():
+    from toolkit.text import _punkt
+
+    lang_vars = _punkt()._lang_vars
+    for pattern in (lang_vars.period_context_re(), lang_vars._word_tokenizer_re()):
+        assert getattr(pattern, "_timeout", None) is None
+
+
+# A small property test: offsets slice the text, and tokens agree with their spans, whatever the characters.
+_ODD = list('"“”\'’-‐.,;!?\n\r\u2028\x85 \t_') + ["İ", "ß", "ﬁ", "\u0301", "\u0307", "Σ", "etc.", "U.S.", "Mr.",
+                                              "We", "may", "1,000", "don't", "'s", "a" * 30]
+
+
+def _odd_texts():
+    from hypothesis import strategies as st
+
+    return st.one_of(st.lists(st.sampled_from(_ODD), max_size=30).map("".join), st.text(max_size=40))
+
+
+def test_offsets_slice_the_text_whatever_the_characters():
+    from hypothesis import given, settings
+
+    @settings(derandomize=True, max_examples=300, deadline=None)
+    @given(_odd_texts())
+    def check(text):
+        spans = token_spans(text)
+        assert [text[s:e] for s, e in spans] == tokenize(text, lowercase=False)
+        assert len(tokenize(text)) == len(spans)
+        previous = 0
+        for row in split_sentences(text).itertuples():
+            assert text[row.start:row.end] == row.text and row.text == row.text.strip() and row.text
+            assert row.start >= previous
+            previous = row.end
+
+    check()

@@ -75,3 +75,125 @@ def check_columns(frame: Any, required: Iterable[str], *, name: str = "docs") ->
             f"{name} lacks the column(s) {lacks}; it has {has}. "
             "Pass a docs frame from read_corpus() or a toolkit loader."
         )
+
+
+# ------------------------------------------------------------------ seeds, texts, ids, skip reports
+
+__all__ += ["check_seed", "check_texts", "check_unique_ids", "warn_skipped"]
+
+#: Seeds are what every seeded estimator of the stack takes (scikit-learn's ``random_state``,
+#: numpy's legacy ``RandomState``): an int in [0, 2**32).
+SEED_LIMIT = 2**32
+
+
+def check_seed(name: str, value: Any, *, allow_none: bool = False) -> int | None:
+    """Return ``value`` as an int if it is a seed, an integer in [0, 2**32); else raise a ValueError naming ``name``.
+
+    The same range everywhere, so a seed that works for one function works for
+    all (scikit-learn's ``random_state`` takes no more). ``allow_none`` lets None
+    through, for functions where None means fresh entropy.
+
+    >>> check_seed("seed", 7)
+    7
+    >>> check_seed("seed", 2**32)
+    Traceback (most recent call last):
+    ...
+    ValueError: seed=4294967296 is invalid; must be an integer from 0 to 4294967295 (2**32 - 1).
+    """
+    import numpy as np
+
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value < SEED_LIMIT:
+        none = " or None (fresh entropy)" if allow_none else ""
+        raise ValueError(f"{name}={value!r} is invalid; must be an integer from 0 to {SEED_LIMIT - 1} "
+                         f"(2**32 - 1){none}.")
+    return int(value)
+
+
+def check_texts(frame: Any, *, name: str = "docs", column: str = "text") -> None:
+    """Raise a ValueError naming the documents whose ``column`` is missing (NA) or not a str.
+
+    A number or bytes in a text column is a mistake to fix, not a text: ``str(5)``
+    would count "5" as a word and ``str(b"...")`` the characters of its repr.
+
+    >>> import pandas as pd
+    >>> check_texts(pd.DataFrame({"doc_id": ["a", "b"], "text": ["We agree.", 5]}))
+    Traceback (most recent call last):
+    ...
+    ValueError: docs: the text of doc_id 'b' is a int (5), not a str; fix the row, or convert the column with docs['text'].astype(str) if the values are meant as text.
+    """
+    import pandas as pd
+
+    values = frame[column]
+    missing = values.isna().to_numpy()
+    ids = frame["doc_id"] if "doc_id" in frame.columns else pd.Series(frame.index, index=frame.index)
+    if missing.any():
+        bad = ", ".join(repr(str(d)) for d in ids[missing][:5])
+        more = f" and {int(missing.sum()) - 5} more" if missing.sum() > 5 else ""
+        raise ValueError(f"{name}: {column} is missing (NA) for doc_id {bad}{more}; drop these rows or fill "
+                         f"their {column} (an empty string is a valid text).")
+    if isinstance(values.dtype, pd.StringDtype):
+        return
+    for doc_id, value in zip(ids, values):
+        if not isinstance(value, str):
+            raise ValueError(
+                f"{name}: the {column} of doc_id {str(doc_id)!r} is a {type(value).__name__} ({value!r:.40}), "
+                f"not a str; fix the row, or convert the column with {name}[{column!r}].astype(str) if the "
+                "values are meant as text."
+            )
+
+
+def check_unique_ids(frame: Any, *, name: str = "docs", column: str = "doc_id") -> None:
+    """Raise a ValueError naming the first missing or duplicated id of ``frame[column]`` and its rows.
+
+    Ids are compared as strings (1 and "1" are the same id), as the functions
+    that join on them compare them. Rows are named by their index labels.
+
+    >>> import pandas as pd
+    >>> check_unique_ids(pd.DataFrame({"doc_id": ["a", "b", "a"], "text": ["x", "y", "z"]}))
+    Traceback (most recent call last):
+    ...
+    ValueError: docs: doc_id 'a' is on more than one row (index 0, 2); ids tie results (matches, segments, rates) to their document, so each must be unique. Drop the duplicates (docs.drop_duplicates('doc_id')) or give them distinct ids.
+    """
+    values = frame[column]
+    missing = values.isna().to_numpy()
+    if missing.any():
+        rows = ", ".join(repr(r) for r in frame.index[missing][:5])
+        raise ValueError(f"{name}: {column} is missing (NA) on row(s) with index {rows}; every document needs "
+                         "an id. Fill them in, or drop these rows.")
+    ids = values.astype(str)
+    dup = ids.duplicated(keep=False).to_numpy()
+    if dup.any():
+        first = ids[dup].iloc[0]
+        rows = frame.index[(ids == first).to_numpy()]
+        shown = ", ".join(repr(r) for r in rows[:5]) + (", ..." if len(rows) > 5 else "")
+        raise ValueError(
+            f"{name}: {column} {first!r} is on more than one row (index {shown}); ids tie results "
+            f"(matches, segments, rates) to their document, so each must be unique. Drop the duplicates "
+            f"({name}.drop_duplicates({column!r})) or give them distinct ids."
+        )
+
+
+def warn_skipped(function: str, skipped: Iterable[dict], *, stacklevel: int = 3) -> None:
+    """Warn that ``function`` left documents out, naming the first few and why; nothing when none.
+
+    Each entry of ``skipped`` is a dict with at least ``doc_id`` and ``problem``;
+    the caller also puts the list in its result's ``attrs["skipped"]``.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_skipped("f", [{"doc_id": "a", "problem": "it has no tokens"}])
+    >>> print(caught[0].message)
+    f left out 1 document(s): 'a' (it has no tokens). They are listed in the result's attrs['skipped'].
+    """
+    import warnings
+
+    skipped = list(skipped)
+    if not skipped:
+        return
+    shown = "; ".join(f"{str(s['doc_id'])!r} ({s['problem']})" for s in skipped[:5])
+    more = f"; and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+    warnings.warn(f"{function} left out {len(skipped)} document(s): {shown}{more}. They are listed in the "
+                  "result's attrs['skipped'].", UserWarning, stacklevel=stacklevel)

@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from nltk.tokenize import RegexpTokenizer
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from toolkit._validation import check_columns, check_one_of
+from toolkit._validation import check_columns, check_one_of, check_texts
 
 __all__ = [
     "ABBREVIATIONS",
@@ -122,6 +122,44 @@ TOKENIZER: RegexpTokenizer = RegexpTokenizer(TOKEN_PATTERN)
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
 
 
+class _PunktVars(PunktLanguageVars):
+    """NLTK's Punkt language variables, with no wall-clock limit on the two scans of a whole line.
+
+    NLTK >= 3.9 runs its regular expressions under a 5-second limit (a guard against
+    catastrophic backtracking in caller-supplied patterns) and raises TimeoutError
+    when a scan takes longer. Punkt's own patterns are linear, but the limit counts
+    the whole scan of a line, so a long line (a few hundred thousand characters
+    without a line break, or fewer on a busy machine) failed with TimeoutError.
+    The patterns and the engine are NLTK's; only the limit is lifted.
+    """
+
+    __slots__ = ()
+
+    @staticmethod
+    def _unlimited(pattern):
+        try:
+            from nltk import redos
+        except ImportError:  # NLTK before the guard: plain patterns, no limit to lift
+            return pattern
+        return redos.compile(pattern.pattern, pattern.flags, timeout=None)
+
+    def period_context_re(self):
+        """Punkt's sentence-end context pattern, without a time limit."""
+        try:
+            return self._re_period_context
+        except AttributeError:
+            self._re_period_context = self._unlimited(super().period_context_re())
+            return self._re_period_context
+
+    def _word_tokenizer_re(self):
+        """Punkt's word pattern, without a time limit."""
+        try:
+            return self._re_word_tokenizer
+        except AttributeError:
+            self._re_word_tokenizer = self._unlimited(super()._word_tokenizer_re())
+            return self._re_word_tokenizer
+
+
 @lru_cache(maxsize=1)
 def _punkt() -> PunktSentenceTokenizer:
     """Return the module's Punkt tokenizer, built once from hand-written parameters."""
@@ -132,7 +170,7 @@ def _punkt() -> PunktSentenceTokenizer:
         # "seen capitalised at sentence starts and lower case inside sentences": makes
         # Punkt break after an abbreviation or an initial when one of these follows.
         params.ortho_context[word] |= _ORTHO_BEG_UC | _ORTHO_MID_LC
-    return PunktSentenceTokenizer(params)
+    return PunktSentenceTokenizer(params, lang_vars=_PunktVars())
 
 
 def _line_sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -142,6 +180,26 @@ def _line_sentence_spans(text: str) -> list[tuple[int, int]]:
         base = line.start()
         spans.extend((base + s, base + e) for s, e in _sentence_spans_of_line(line.group()))
     return spans
+
+
+def _ends_lowercase_continues(line: str, start: int, end: int) -> bool:
+    """Whether ``line[start:end]`` ends with one of :data:`_LOWERCASE_CONTINUES` and a period ("... etc.").
+
+    The same as ``_ENDS_LOWERCASE_CONTINUES.search(line[start:end])``, but reading
+    only the end of the span: a search of the whole span for every merged sentence
+    is quadratic in a long line ("etc. and etc. and ...").
+    """
+    j = end
+    while j > start and not (line[j - 1].isalnum() or line[j - 1] == "_"):  # the trailing \W* run
+        j -= 1
+    if j == end or line[j] != ".":
+        return False
+    for abbrev in _LOWERCASE_CONTINUES:
+        k = j - len(abbrev)
+        if k >= start and line[k:j].lower() == abbrev and (
+                k == start or not (line[k - 1].isalnum() or line[k - 1] == "_")):
+            return True
+    return False
 
 
 def _sentence_spans_of_line(line: str) -> list[tuple[int, int]]:
@@ -156,10 +214,7 @@ def _sentence_spans_of_line(line: str) -> list[tuple[int, int]]:
         e = s + len(stripped)
         if merged and (
             s == merged[-1][1]  # no space between: "![]()" is not "!" + "[]()"
-            or (
-                _ENDS_LOWERCASE_CONTINUES.search(line[merged[-1][0]:merged[-1][1]])
-                and _STARTS_LOWER.match(stripped)
-            )
+            or (_ends_lowercase_continues(line, merged[-1][0], merged[-1][1]) and _STARTS_LOWER.match(stripped))
         ):
             merged[-1][1] = e
         else:
@@ -173,6 +228,38 @@ def _sentence_spans_of_line(line: str) -> list[tuple[int, int]]:
     return out
 
 
+#: Characters whose full lower-case mapping (``str.lower``) is longer than one code point,
+#: mapped to their simple lower-case mapping (UnicodeData.txt): only "İ" (U+0130), whose
+#: ``lower()`` is "i" + U+0307 COMBINING DOT ABOVE. ``tests/test_text.py`` checks that no
+#: other character of this Python's Unicode tables changes length under ``lower()``.
+_SIMPLE_LOWER = str.maketrans({"\u0130": "i"})
+
+
+def _lower(text: str) -> str:
+    """``text.lower()``, but one code point for one: offsets into it are offsets into ``text``.
+
+    ``str.lower`` turns "İ" (U+0130, Turkish capital dotted I) into two code
+    points, "i" and a combining dot; the combining dot is not a letter, so
+    "İstanbul".lower() would tokenize as "i", "stanbul" and every offset after it
+    would be off by one. Here "İ" becomes "i" (its simple lower-case mapping),
+    so ``len(_lower(t)) == len(t)`` and the character at each offset is the
+    lower case of the one at that offset of ``t``. For any text without "İ" this is exactly ``text.lower()``.
+    Ligatures ("ﬁ") and "ß" are left as they are, as ``str.lower`` leaves them
+    (case folding would expand them and change the counts of texts that hold them).
+
+    >>> _lower("İstanbul, MAY"), len(_lower("İİ"))
+    ('istanbul, may', 2)
+    """
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    low = text.translate(_SIMPLE_LOWER).lower()
+    if len(low) == len(text):
+        return low
+    # Not reached with the Unicode tables of Python 3.11-3.13; kept so offsets stay right under newer ones.
+    return "".join(c.lower()[0] for c in text)
+
+
 def _check_text(value: object, name: str) -> str:
     if not isinstance(value, str):
         raise ValueError(f"{name} must be a str, got {type(value).__name__}.")
@@ -180,12 +267,9 @@ def _check_text(value: object, name: str) -> str:
 
 
 def _docs_texts(docs: pd.DataFrame, name: str) -> tuple[list[str], list[str]]:
-    """Return (doc_ids, texts) of a docs frame, after checking columns and missing texts."""
+    """Return (doc_ids, texts) of a docs frame, after checking columns and texts (missing, or not str)."""
     check_columns(docs, ["doc_id", "text"], name=name)
-    missing = docs["text"].isna()
-    if missing.any():
-        bad = ", ".join(repr(str(d)) for d in docs.loc[missing, "doc_id"][:5])
-        raise ValueError(f"{name}: text is missing (NA) for doc_id {bad}; drop these rows or fill their text.")
+    check_texts(docs, name=name)
     return [str(d) for d in docs["doc_id"]], [str(t) for t in docs["text"]]
 
 
@@ -300,7 +384,7 @@ def tokenize(text: str, *, lowercase: bool = True) -> list[str]:
     """
     _check_text(text, "text")
     if lowercase:
-        text = text.lower()  # str.lower keeps the length of English text; tokens are the same.
+        text = _lower(text)  # one code point for one, so tokens are those of token_spans
     return _TOKEN_RE.findall(text)
 
 
@@ -373,7 +457,7 @@ def tokens(docs: pd.DataFrame, *, lowercase: bool = True) -> pd.DataFrame:
             cols["start"].append(s)
             cols["end"].append(e)
             tok = text[s:e]
-            cols["token"].append(tok.lower() if lowercase else tok)
+            cols["token"].append(_lower(tok) if lowercase else tok)
     return pd.DataFrame(
         {
             "doc_id": pd.array(cols["doc_id"], dtype="string"),
