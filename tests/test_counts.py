@@ -88,7 +88,7 @@ def test_dtm_bad_docs():
         document_term_matrix("just a string")
     with pytest.raises(ValueError, match=r"docs\[1\] is a int"):
         document_term_matrix(["a", 3])
-    with pytest.raises(ValueError, match="the text of doc_id 'b' is missing"):
+    with pytest.raises(ValueError, match=r"text is missing \(NA\) for doc_id 'b'"):
         document_term_matrix(pd.DataFrame({"doc_id": ["a", "b"], "text": ["x", None]}))
 
 
@@ -182,7 +182,8 @@ def test_dispersion_hand_example():
 def test_dispersion_matches_brute_force_on_the_interview_sentences():
     sentences = tk.split_sentences(tk.load_interview())
     sentences = sentences.assign(doc_id=sentences["sentence_id"].astype(str))
-    table = dispersion(sentences).set_index("term")
+    with pytest.warns(UserWarning, match="dispersion left out 3 document"):  # three photo-caption sentences
+        table = dispersion(sentences).set_index("term")
     parts = [tk.tokenize(t) for t in sentences["text"]]
     for term in ["china", "xing", "thaad", "said", "the", "kimchi", "quad"]:
         dp, dp_norm = dp_brute_force(parts, term)
@@ -203,12 +204,66 @@ def test_dispersion_columns_groups_and_single_part():
 def test_dispersion_ignores_empty_parts():
     docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["x x y y y", "z z z z z"]})
     with_empty = pd.concat([docs, pd.DataFrame({"doc_id": ["c"], "text": [""]})], ignore_index=True)
-    pd.testing.assert_frame_equal(dispersion(docs), dispersion(with_empty))
+    with pytest.warns(UserWarning, match="dispersion left out 1 document"):
+        left_out = dispersion(with_empty)
+    pd.testing.assert_frame_equal(dispersion(docs), left_out)
     assert dispersion(docs).set_index("term").loc["z", "dp_norm"] == pytest.approx(1.0)
     one_part = pd.DataFrame({"doc_id": ["a", "b"], "text": ["", "x y"]})
-    assert dispersion(one_part)["dp"].isna().all()
+    with pytest.warns(UserWarning, match="'a'"):
+        assert dispersion(one_part)["dp"].isna().all()
 
 
 def test_stop_words_match_whatever_the_case():
     dtm = document_term_matrix(["The cat. the dog"], lowercase=False, stop_words="english")
     assert dtm.terms.tolist() == ["cat", "dog"]
+
+
+# ------------------------------------------------------------------ issue #10: nothing left out unsaid
+
+
+def test_dispersion_reports_the_parts_it_leaves_out():
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": ["x y", "...", "x z"], "g": ["one", "one", "two"]})
+    with pytest.warns(UserWarning, match=r"dispersion left out 1 document\(s\): 'b' \(no tokens"):
+        table = dispersion(docs, by="g")
+    assert table.attrs["skipped"] == [
+        {"doc_id": "b", "group": "one", "problem": "no tokens, so no share of the text to disperse over"}]
+
+
+def test_count_terms_reports_a_group_without_tokens():
+    # the group "quiet" has no token, so no row: before, it vanished from the table without a word
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": ["We agree.", "—", ""], "g": ["talk", "quiet", "quiet"]})
+    with pytest.warns(UserWarning, match="count_terms left out 2 document.*'b'.*'c'"):
+        table = count_terms(docs, by="g")
+    assert set(table["group"]) == {"talk"}
+    assert [(s["doc_id"], s["group"]) for s in table.attrs["skipped"]] == [("b", "quiet"), ("c", "quiet")]
+    assert all("no tokens" in s["problem"] for s in table.attrs["skipped"])
+
+
+def test_count_terms_keeps_an_empty_document_of_a_group_with_tokens_quietly():
+    import warnings
+
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["We agree.", ""], "g": ["x", "x"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = count_terms(docs, by="g")
+    assert table.attrs["skipped"] == [] and table["n"].sum() == 2
+
+
+def test_dotted_capital_i_is_one_token_and_totals_agree_with_token_spans():
+    # "İstanbul".lower() is 9 code points ("i" + a combining dot + "stanbul"), which made two tokens
+    docs = pd.DataFrame({"doc_id": ["a"], "text": ["İstanbul and İzmir"]})
+    for ngram in (1, 2):
+        dtm = document_term_matrix(docs, ngram=ngram)
+        assert dtm.totals.tolist() == [3 if ngram == 1 else 2]
+    assert document_term_matrix(docs).terms.tolist() == ["and", "istanbul", "izmir"]
+    assert count_terms(docs)["n"].sum() == len(tk.token_spans(docs["text"].iloc[0]))
+    # a stop word list given with the capital matches the lower-cased token
+    assert document_term_matrix(docs, stop_words=["İzmir"]).terms.tolist() == ["and", "istanbul"]
+
+
+@pytest.mark.parametrize("bad", [7, b"bytes", 1.5])
+def test_a_text_that_is_not_a_str_is_an_error(bad):
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["fine", bad]})
+    for function in (document_term_matrix, count_terms, dispersion):
+        with pytest.raises(ValueError, match="the text of doc_id 'b' is a .*, not a str"):
+            function(docs)

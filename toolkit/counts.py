@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from toolkit._validation import check_columns
-from toolkit.text import _TOKEN_RE, STOP_WORDS
+from toolkit._validation import check_columns, check_texts, warn_skipped
+from toolkit.text import _TOKEN_RE, STOP_WORDS, _lower
 
 __all__ = ["DocumentTermMatrix", "document_term_matrix", "count_terms", "dispersion"]
 
@@ -155,7 +155,7 @@ def document_term_matrix(
 
     keep = np.ones(n_terms, dtype=bool)
     if stops:
-        keep &= np.fromiter((not any(w.lower() in stops for w in t.split(" ")) for t in terms), bool, n_terms)
+        keep &= np.fromiter((not any(_lower(w) in stops for w in t.split(" ")) for t in terms), bool, n_terms)
     if min_count > 1:
         keep &= np.asarray(matrix.sum(axis=0)).ravel() >= min_count
     if low > 1 or high < n_docs:
@@ -217,7 +217,10 @@ def count_terms(
         - ``rank`` (int64): 1 for the group's most frequent term; ties share the
           lowest rank ("min" method).
 
-        A group whose documents hold no token has no rows.
+        A group whose documents hold no token has no rows: its documents are
+        listed in ``attrs["skipped"]`` (dicts with ``doc_id``, ``group`` and
+        ``problem``) and named in a warning. Other documents without tokens
+        count as documents of their group (they add nothing to ``n``).
 
     Raises
     ------
@@ -246,6 +249,9 @@ def count_terms(
     counts.sort_indices()
     doc_freq.sort_indices()  # same sparsity pattern as counts: their data arrays align
     totals = indicator @ dtm.totals
+    empty = totals[codes] == 0
+    skipped = [{"doc_id": d, "group": str(g), "problem": "no tokens in its group, so the group has no rows"}
+               for d, g in zip(dtm.doc_ids[empty], labels[empty])]
 
     g = np.repeat(np.arange(len(groups)), np.diff(counts.indptr))
     j, n, df = counts.indices, counts.data.astype(np.int64), doc_freq.data.astype(np.int64)
@@ -259,7 +265,10 @@ def count_terms(
         "doc_freq": df,
     })
     out["rank"] = out.groupby("group")["n"].rank(method="min", ascending=False).astype(np.int64)
-    return out.sort_values(["group", "rank", "term"], ignore_index=True)
+    out = out.sort_values(["group", "rank", "term"], ignore_index=True)
+    out.attrs["skipped"] = skipped
+    warn_skipped("count_terms", skipped)
+    return out
 
 
 def dispersion(
@@ -298,9 +307,11 @@ def dispersion(
         - ``dp`` (float64): Gries's DP, in [0, 1);
         - ``dp_norm`` (float64): DP divided by its maximum ``1 - min_i s_i``, in [0, 1].
 
-        Parts without tokens (empty documents) are left out. In a group of one
-        part dispersion is undefined: ``dp`` and ``dp_norm`` are NaN there (and
-        only there).
+        Parts without tokens (empty documents) are left out: they hold no share
+        of the text (and, kept, would set ``min_i s_i`` to 0). They are listed
+        in ``attrs["skipped"]`` (dicts with ``doc_id``, ``group`` and
+        ``problem``) and named in a warning. In a group of one part dispersion
+        is undefined: ``dp`` and ``dp_norm`` are NaN there (and only there).
 
     Examples
     --------
@@ -311,6 +322,9 @@ def dispersion(
     labels = _group_labels(docs, by)
     dtm = document_term_matrix(docs, ngram=ngram, lowercase=lowercase, stop_words=stop_words)
     groups, codes = np.unique(labels, return_inverse=True)
+    empty = dtm.totals == 0
+    skipped = [{"doc_id": d, "group": str(g), "problem": "no tokens, so no share of the text to disperse over"}
+               for d, g in zip(dtm.doc_ids[empty], labels[empty])]
     frames = []
     for k, group in enumerate(groups):
         rows = np.flatnonzero(codes == k)
@@ -342,10 +356,14 @@ def dispersion(
         }))
     columns = ["group", "term", "n", "parts", "dp", "dp_norm"]
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
+        out = pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
             columns, ["string", "string", "int64", "int64", "float64", "float64"])})
-    out = pd.concat(frames, ignore_index=True)
-    return out.sort_values(["group", "n", "term"], ascending=[True, False, True], ignore_index=True)
+    else:
+        out = pd.concat(frames, ignore_index=True)
+        out = out.sort_values(["group", "n", "term"], ascending=[True, False, True], ignore_index=True)
+    out.attrs["skipped"] = skipped
+    warn_skipped("dispersion", skipped)
+    return out
 
 
 # ---------------------------------------------------------------------------- small builders
@@ -381,7 +399,7 @@ def _count_words(texts: list[str], vocab: dict[str, int], lowercase: bool,
     t_indices = array("i")
     tokens_per_chunk = np.zeros(len(chunk_ids), dtype=np.int64)
     for c, chunk in enumerate(chunk_ids.keys()):
-        tokens = _TOKEN_RE.findall(chunk.lower() if lowercase else chunk)
+        tokens = _TOKEN_RE.findall(_lower(chunk) if lowercase else chunk)
         tokens_per_chunk[c] = len(tokens)
         if restrict:
             tokens = [t for t in tokens if t in vocab]
@@ -408,7 +426,7 @@ def _count_ngrams(texts: list[str], vocab: dict[str, int], lowercase: bool, orde
     values = array("q")
     totals = np.zeros(len(texts), dtype=np.int64)
     for i, text in enumerate(texts):
-        tokens = _TOKEN_RE.findall(text.lower() if lowercase else text)
+        tokens = _TOKEN_RE.findall(_lower(text) if lowercase else text)
         counts: Counter[str] = Counter()
         for n in orders:
             counts.update(tokens if n == 1 else map(" ".join, zip(*(islice(tokens, k, None) for k in range(n)))))
@@ -428,14 +446,8 @@ def _count_ngrams(texts: list[str], vocab: dict[str, int], lowercase: bool, orde
 def _ids_and_texts(docs: pd.DataFrame | Sequence[str]) -> tuple[list[str], list[str]]:
     if isinstance(docs, pd.DataFrame):
         check_columns(docs, ["doc_id", "text"])
-        texts = docs["text"]
-        missing = texts.isna()
-        if missing.any():
-            raise ValueError(
-                f"docs: the text of doc_id {docs.loc[missing, 'doc_id'].iloc[0]!r} is missing; "
-                "give every document a text (it may be empty)."
-            )
-        return docs["doc_id"].astype(str).tolist(), texts.astype(str).tolist()
+        check_texts(docs, name="docs")
+        return docs["doc_id"].astype(str).tolist(), docs["text"].astype(str).tolist()
     if isinstance(docs, str) or not isinstance(docs, Sequence):
         raise ValueError(
             f"docs must be a docs frame or a sequence of str, got {type(docs).__name__}; "
@@ -464,7 +476,7 @@ def _stop_words(stop_words: str | Iterable[str] | None) -> frozenset[str]:
         if stop_words != "english":
             raise ValueError(f"stop_words={stop_words!r} is invalid; must be None, 'english' or a list of words.")
         return STOP_WORDS
-    return frozenset(str(w).lower() for w in stop_words)
+    return frozenset(_lower(str(w)) for w in stop_words)
 
 
 def _doc_threshold(name: str, value: int | float, n_docs: int) -> float:
