@@ -30,10 +30,10 @@ from itertools import islice
 import numpy as np
 import pandas as pd
 
-from toolkit._validation import check_columns, check_one_of
+from toolkit._validation import check_columns, check_one_of, check_texts
 from toolkit.counts import _stop_words, document_term_matrix
 from toolkit.keyness import _two_by_two
-from toolkit.text import _TOKEN_RE
+from toolkit.text import _TOKEN_RE, _lower
 
 __all__ = ["MEASURES", "KWIC_COLUMNS", "COLLOCATION_COLUMNS", "kwic", "collocations"]
 
@@ -132,11 +132,12 @@ def _pattern_regex(text: str, argument: str) -> str:
 class _Matcher:
     """A compiled pattern and how to run it: on the text, or on the lower-cased text.
 
-    Words and phrases that ignore case are matched against ``text.lower()`` (as
-    :func:`toolkit.tokenize` lower-cases) with a case-sensitive expression: about 2.5
+    Words and phrases that ignore case are matched against the lower-cased text (as
+    :func:`toolkit.tokenize` lower-cases it, one code point for one, so "İ" is "i" and
+    offsets always refer to the text) with a case-sensitive expression: about 2.5
     times faster than ``re.IGNORECASE``, whose scan cannot skip ahead to the first
-    letter. A text whose length ``lower()`` changes (rare letters such as "İ") is
-    matched with ``fallback`` (``re.IGNORECASE``), so offsets always refer to the text.
+    letter. ``fallback`` is the same expression with ``re.IGNORECASE``, the reference
+    the tests compare the fast scan with.
     """
 
     regex: re.Pattern
@@ -147,9 +148,7 @@ class _Matcher:
         """The (start, end) of each non-empty match in ``text``, in text order."""
         rx, target = self.regex, text
         if self.lower:
-            target = text.lower()
-            if len(target) != len(text):
-                rx, target = self.fallback, text
+            target = _lower(text)
         return [m.span() for m in rx.finditer(target) if m.end() > m.start()]
 
 
@@ -192,7 +191,7 @@ def _compile(pattern: object, *, regex: bool, case_sensitive: bool, argument: st
         body = f"(?=[{''.join(re.escape(c) for c in firsts)}])(?:{body})"
     if case_sensitive:
         return _Matcher(re.compile(body, re.DOTALL))
-    lowered = _compile([w.lower() for w in words], regex=False, case_sensitive=True, argument=argument).regex
+    lowered = _compile([_lower(w) for w in words], regex=False, case_sensitive=True, argument=argument).regex
     return _Matcher(lowered, lower=True, fallback=re.compile(body, re.IGNORECASE | re.DOTALL))
 
 
@@ -211,10 +210,7 @@ def _docs_frame(docs: object) -> pd.DataFrame:
             f"docs must be a docs frame (columns doc_id, text), a segments frame or a str, got {type(docs).__name__}."
         )
     check_columns(docs, ["doc_id", "text"], name="docs")
-    missing = docs["text"].isna()
-    if missing.any():
-        bad = ", ".join(repr(str(d)) for d in docs.loc[missing, "doc_id"][:5])
-        raise ValueError(f"docs: text is missing (NA) for doc_id {bad}; drop these rows or fill their text.")
+    check_texts(docs, name="docs")
     return docs
 
 
@@ -356,7 +352,7 @@ def kwic(
     ------
     ValueError
         ``docs`` is neither a str nor a frame with ``doc_id`` and ``text``, or a text
-        is missing; ``pattern`` is empty, has no word, has a ``*`` that does not end
+        is missing or not a str (the message names its doc_id); ``pattern`` is empty, has no word, has a ``*`` that does not end
         a word, is not a valid regular expression, or is of another type;
         ``window`` is not an integer >= 0; ``regex`` or ``case_sensitive`` is not a bool.
 
@@ -502,8 +498,8 @@ def collocations(
     Raises
     ------
     ValueError
-        ``docs`` is neither a str nor a frame with ``doc_id`` and ``text``;
-        ``node`` is empty, has no word or is of another type; ``window`` is not an
+        ``docs`` is neither a str nor a frame with ``doc_id`` and ``text``, or a
+        text is missing or not a str; ``node`` is empty, has no word or is of another type; ``window`` is not an
         integer >= 1; ``measure`` is not one of the allowed values; ``min_count``
         is not an integer >= 1; ``stop_words`` is a str other than "english".
 
@@ -541,7 +537,7 @@ def collocations(
         if not hits:
             continue
         spans = [m.span() for m in _TOKEN_RE.finditer(text)]
-        words = [text[s:e].lower() for s, e in spans]
+        words = [_lower(text[s:e]) for s, e in spans]
         starts = np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans))
         ends = np.fromiter((e for _, e in spans), dtype=np.int64, count=len(spans))
         hit_s = np.asarray([s for s, _ in hits], dtype=np.int64)
@@ -561,8 +557,8 @@ def collocations(
     kept = sorted(w for w, c in together.items() if c >= min_count and w not in stops)
     label = _node_label(node)
     o11 = np.asarray([together[w] for w in kept], dtype=np.int64)
-    # a word whose lower case changes its length (rare: "İ") may be spelt differently in the
-    # matrix; its co-occurrences then stand in for its frequency
+    # a collocate not in the matrix (not reached: both lower-case as toolkit.text._lower does)
+    # counts its co-occurrences as its frequency
     n_coll = np.asarray([corpus_counts[column[w]] if w in column else together[w] for w in kept], dtype=np.int64)
     measures = MEASURES if measure == "all" else (measure,)
     parts = []
