@@ -394,3 +394,84 @@ def test_compare_groups_ignores_an_empty_group_it_does_not_compare():
     assert set(pair["group"]) == {"Kim"}
     with pytest.raises(ValueError, match=r"group\(s\) 'Moon' have no tokens"):
         compare_groups(docs, by="speaker")
+
+
+# ------------------------------------------------------------------ issue #10: no silent loss, no stray exception
+
+
+@pytest.mark.parametrize("side, counts, term, shown", [
+    # 2**64 wrapped around in int64, and "peace" was dropped from the table with a wrong G2 for "we"
+    ("reference", {"we": 3, "peace": 2**64}, "peace", "18446744073709551616"),
+    ("reference", {"we": 3, "peace": float("inf")}, "peace", "inf"),  # was pandas' IntCastingNaNError
+    ("reference", {"we": 3, "peace": float("nan")}, "peace", "nan"),
+    ("target", {"we": 2.5}, "we", "2.5"),
+    ("target", {"we": -1}, "we", "-1"),
+    ("target", {"we": True}, "we", "True"),
+    ("target", {"we": "5"}, "we", "'5'"),
+    ("target", {"we": None}, "we", "None"),
+    ("reference", pd.Series([2**64 - 1], index=["peace"], dtype="uint64"), "peace", "18446744073709551615"),
+    ("target", pd.Series([2**63], index=["we"], dtype="float64"), "we", "9.223372036854776e\\+18"),
+])
+def test_counts_that_are_not_exact_whole_numbers_name_the_term_and_side(side, counts, term, shown):
+    other = {"we": 5}
+    target, reference = (counts, other) if side == "target" else (other, counts)
+    with pytest.raises(ValueError, match=rf"{side}\['{term}'\] = {shown} is invalid; counts must be whole numbers"):
+        keyness(target, reference)
+
+
+def test_counts_that_sum_past_int64_are_an_error_not_a_wrapped_total():
+    with pytest.raises(ValueError, match=r"the reference counts sum to 13835058055282163712, at least 2\*\*63"):
+        keyness({"we": 5}, {"a": 2**62, "b": 2**62, "c": 2**62})
+
+
+def test_large_exact_counts_are_kept_exactly():
+    table = keyness({"we": 5.0, "peace": 0}, {"we": 3, "peace": 2**62}).set_index("term")
+    assert table.loc["peace", "n_reference"] == 2**62 and table.loc["we", "n_target"] == 5
+    assert table["score"].notna().all() and (table["p_value"].between(0, 1)).all()
+    # two counts near 2**63 whose sum would wrap: the term is kept
+    near = 2**62 + 2**61
+    table = keyness({"x": near, "y": 1}, {"x": near, "y": 1})
+    assert set(table["term"]) == {"x", "y"}
+
+
+@pytest.mark.parametrize("prior, message", [
+    (float("inf"), r"prior=inf is invalid; must be a finite number > 0"),
+    (pd.Series({"we": 1.0, "peace": 1.0, "other": float("inf")}), r"prior\['other'\] = inf is invalid"),
+    (pd.Series({"we": 1.0, "peace": 1.0, "other": float("nan")}), r"prior\['other'\] = nan is invalid"),
+    (pd.Series({"we": 1.0, "peace": 1.0, "other": -2.0}), r"prior\['other'\] = -2.0 is invalid"),
+])
+def test_fightin_words_prior_must_be_finite(prior, message):
+    # an infinite or NaN background count made a0 infinite or NaN: every score NaN
+    with pytest.raises(ValueError, match=message):
+        keyness({"we": 5, "peace": 1}, {"we": 3, "peace": 2}, measure="fightin_words", prior=prior)
+
+
+def test_compare_groups_on_an_empty_frame_is_a_clear_error():
+    empty = pd.DataFrame({"doc_id": pd.Series(dtype="string"), "text": pd.Series(dtype="string"),
+                          "speaker": pd.Series(dtype="string")})
+    with pytest.raises(ValueError, match="docs has no rows, so there are no groups to compare"):  # was IndexError
+        compare_groups(empty, by="speaker")
+
+
+def test_keyness_property_every_offered_count_comes_back_or_is_refused_clearly():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    value = st.one_of(st.integers(-3, 2**64), st.floats(allow_nan=True, allow_infinity=True), st.booleans(),
+                      st.text(max_size=2), st.none())
+    counts = st.dictionaries(st.sampled_from(["we", "peace", "oppose", "may"]), value, max_size=4)
+
+    @settings(derandomize=True, max_examples=300, deadline=None)
+    @given(counts, counts, st.sampled_from(list(tk.keyness.__globals__["MEASURES"])))
+    def check(target, reference, measure):
+        try:
+            table = keyness(target, reference, measure=measure)
+        except ValueError as err:
+            assert "target" in str(err) or "reference" in str(err)
+            return
+        assert set(table["term"]) == {t for t, n in (*target.items(), *reference.items()) if n}
+        for row in table.itertuples():
+            assert row.n_target == target.get(row.term, 0) and row.n_reference == reference.get(row.term, 0)
+        assert table["score"].notna().all() and table["p_value"].between(0, 1).all()
+
+    check()

@@ -58,7 +58,12 @@ def keyness(
     Parameters
     ----------
     target, reference : Series or mapping of term -> count
-        Counts (integers >= 0). Terms missing on one side count 0 there.
+        Counts: whole numbers >= 0 that a 64-bit integer holds exactly (below
+        2**63; a float such as 3.0 is taken as 3), summing to less than 2**63.
+        Anything else -- a negative, fractional, infinite or missing count, a
+        bool or a str -- is an error naming the term and the side, never a term
+        silently dropped or a count silently wrapped. Terms missing on one side
+        count 0 there.
     measure : {"g2", "chi2", "log_ratio", "pct_diff", "fightin_words"}, default "g2"
         - ``g2``: log-likelihood G2 = 2 sum O ln(O/E) over the four cells of the
           table (Dunning 1993; the full 4-cell form, not the 2-cell shortcut);
@@ -123,9 +128,10 @@ def keyness(
     ------
     ValueError
         An unknown measure or correction, a correction the measure does not take,
-        counts that are negative or not whole numbers (the term is named), an
-        empty side, totals below the counts' sums, or a prior that is not
-        positive.
+        a count that is not a whole number in [0, 2**63) (the term and the side
+        are named), counts summing to 2**63 or more, an empty side, totals below
+        the counts' sums, or a prior that is not a finite positive number (or a
+        Series of finite counts >= 0, positive for every compared term).
 
     References
     ----------
@@ -147,15 +153,15 @@ def keyness(
     if correction not in _CORRECTIONS[measure]:
         allowed = ", ".join(repr(c) for c in _CORRECTIONS[measure])
         raise ValueError(f"correction={correction!r} is invalid for measure={measure!r}; must be one of {allowed}.")
-    a_counts = _as_counts(target, "target")
-    b_counts = _as_counts(reference, "reference")
+    a_counts, a_sum = _as_counts(target, "target")
+    b_counts, b_sum = _as_counts(reference, "reference")
     terms = a_counts.index.union(b_counts.index)
     a = a_counts.reindex(terms, fill_value=0).to_numpy(dtype=np.int64)
     b = b_counts.reindex(terms, fill_value=0).to_numpy(dtype=np.int64)
-    used = (a + b) > 0
+    used = (a > 0) | (b > 0)  # not a + b > 0: that sum could wrap around
     terms, a, b = terms[used], a[used], b[used]
-    n_t = _total(target_total, a_counts, "target")
-    n_r = _total(reference_total, b_counts, "reference")
+    n_t = _total(target_total, a_sum, "target")
+    n_r = _total(reference_total, b_sum, "reference")
     alpha = _prior(prior, terms) if measure == "fightin_words" else None
     score, p_value = _score_arrays(a, b, n_t, n_r, measure=measure, correction=correction, alpha=alpha)
     name = measure if correction == "none" else f"{measure}+{correction}"
@@ -225,8 +231,9 @@ def compare_groups(
     Raises
     ------
     ValueError
-        ``target`` or ``reference`` is not a group (the groups are listed), they
-        are the same group, there is only one group, or a group has no tokens.
+        ``docs`` has no rows; ``target`` or ``reference`` is not a group (the
+        groups are listed), they are the same group, there is only one group, or
+        a compared group has no tokens.
 
     Examples
     --------
@@ -241,6 +248,8 @@ def compare_groups(
     if measure == "fightin_words" and isinstance(prior, str):
         check_one_of("prior", prior, ("corpus",))
     labels = _group_labels(docs, by)
+    if not len(labels):
+        raise ValueError("docs has no rows, so there are no groups to compare; pass the documents to count.")
     groups = sorted(set(labels.tolist()))
     for name, value in (("target", target), ("reference", reference)):
         if value is not None and value not in groups:
@@ -450,7 +459,43 @@ def _pct_diff(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int) -> np.ndarray:
 # ---------------------------------------------------------------------------- checking inputs
 
 
-def _as_counts(counts: pd.Series | Mapping[str, int], name: str) -> pd.Series:
+_COUNT_LIMIT = 2**63  # counts and their sums are int64
+
+
+def _exact_count(value: object) -> int | None:
+    """``value`` as an exact int if it is a count (a whole number in [0, 2**63), not a bool); else None."""
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, (int, np.integer)):
+        number = int(value)
+    elif isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
+        number = int(value)
+    else:
+        return None
+    return number if 0 <= number < _COUNT_LIMIT else None
+
+
+def _count_problem(value: object) -> str:
+    """Why ``value`` is not a count, in a few words."""
+    if value is None or value is pd.NA or (isinstance(value, (float, np.floating)) and np.isnan(value)):
+        return "missing"
+    if isinstance(value, (bool, np.bool_)):
+        return "a bool"
+    if isinstance(value, (int, np.integer)):
+        return "negative" if value < 0 else "too large"
+    if not isinstance(value, (float, np.floating)):
+        return f"a {type(value).__name__}"
+    if not np.isfinite(value):
+        return "not finite"
+    if value < 0:
+        return "negative"
+    if not float(value).is_integer():
+        return "not a whole number"
+    return "too large"
+
+
+def _as_counts(counts: pd.Series | Mapping[str, int], name: str) -> tuple[pd.Series, int]:
+    """(the counts as int64, their exact sum), after checking every count (see :func:`keyness`)."""
     if isinstance(counts, Mapping):
         counts = pd.Series(dict(counts), dtype=object)
     if not isinstance(counts, pd.Series):
@@ -459,18 +504,34 @@ def _as_counts(counts: pd.Series | Mapping[str, int], name: str) -> pd.Series:
     if not counts.index.is_unique:
         dup = counts.index[counts.index.duplicated()][0]
         raise ValueError(f"{name} counts the term {dup!r} twice; give each term once.")
-    values = pd.to_numeric(counts, errors="coerce").astype(float)
-    bad = values.isna() | (values < 0) | (values != np.floor(values))
+    values = counts.to_numpy()
+    kind = values.dtype.kind
+    if kind in "iu":  # integer columns: only the sign and (uint64) the size to check
+        bad = (values < 0) | (values >= _COUNT_LIMIT) if kind == "u" else values < 0
+    elif kind == "f":
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isfinite(values) | (values < 0) | (values != np.floor(values)) | (values >= _COUNT_LIMIT)
+    else:  # object, bool, str, extension arrays: one by one
+        bad = np.array([_exact_count(v) is None for v in values], dtype=bool)
     if bad.any():
-        term = values.index[bad.to_numpy()][0]
-        raise ValueError(f"{name}[{term!r}] = {counts[term]!r} is invalid; counts must be whole numbers >= 0.")
-    if values.sum() == 0:
+        i = int(np.flatnonzero(bad)[0])
+        value = values[i].item() if isinstance(values[i], np.generic) else values[i]
+        raise ValueError(
+            f"{name}[{counts.index[i]!r}] = {value!r} is invalid; counts must be whole numbers >= 0 and below "
+            f"2**63 (what a 64-bit integer holds exactly), and this is {_count_problem(values[i])}."
+        )
+    ints = values.astype(np.int64) if kind in "iuf" else np.array([_exact_count(v) for v in values], dtype=np.int64)
+    # exact: numpy's int64 sum would wrap around past 2**63
+    total = int(ints.sum()) if not len(ints) or int(ints.max()) * len(ints) < _COUNT_LIMIT else sum(map(int, ints))
+    if total >= _COUNT_LIMIT:
+        raise ValueError(f"the {name} counts sum to {total}, at least 2**63; counts this large cannot be compared "
+                         "exactly (divide them, or check that they are counts).")
+    if total == 0:
         raise ValueError(f"{name} is empty (no term has a count above 0); there is nothing to compare.")
-    return values.astype(np.int64)
+    return pd.Series(ints, index=counts.index), total
 
 
-def _total(total: int | None, counts: pd.Series, name: str) -> int:
-    observed = int(counts.sum())
+def _total(total: int | None, observed: int, name: str) -> int:
     if total is None:
         return observed
     if isinstance(total, bool) or not isinstance(total, (int, np.integer)):
@@ -484,15 +545,25 @@ def _total(total: int | None, counts: pd.Series, name: str) -> int:
 def _prior(prior: float | pd.Series | Mapping[str, float], terms: pd.Index) -> tuple[np.ndarray, float]:
     """(aw for each term, a0): the Dirichlet prior's pseudo-counts and their total."""
     if isinstance(prior, Mapping):
-        prior = pd.Series(dict(prior), dtype=float)
+        prior = pd.Series(dict(prior), dtype=object)
     if isinstance(prior, pd.Series):
-        values = prior.reindex(terms).astype(float)
+        raw = prior.to_numpy()
+        numbers = pd.to_numeric(prior, errors="coerce").astype(float)
+        bad = (numbers.isna() | ~np.isfinite(numbers) | (numbers < 0)).to_numpy() | np.array(
+            [isinstance(v, (bool, np.bool_, str)) for v in raw], dtype=bool)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            value = raw[i].item() if isinstance(raw[i], np.generic) else raw[i]
+            raise ValueError(f"prior[{prior.index[i]!r}] = {value!r} is invalid; a prior Series holds background "
+                             "counts, finite numbers >= 0.")
+        values = numbers.reindex(terms)
         missing = values.isna() | (values <= 0)
         if missing.any():
             shown = ", ".join(repr(t) for t in terms[missing.to_numpy()][:5])
             raise ValueError(f"prior has no count above 0 for {shown}; use a background corpus that holds "
                              "both the target and the reference, or a uniform prior (a number).")
-        return values.to_numpy(), float(pd.to_numeric(prior).sum())
-    if isinstance(prior, bool) or not isinstance(prior, (int, float, np.integer, np.floating)) or not prior > 0:
-        raise ValueError(f"prior={prior!r} is invalid; must be a number > 0 or a Series of background counts.")
+        return values.to_numpy(), float(numbers.sum())
+    if (isinstance(prior, bool) or not isinstance(prior, (int, float, np.integer, np.floating))
+            or not 0 < prior < np.inf):
+        raise ValueError(f"prior={prior!r} is invalid; must be a finite number > 0 or a Series of background counts.")
     return np.full(len(terms), float(prior)), float(prior) * len(terms)
