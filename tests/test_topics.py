@@ -385,3 +385,47 @@ def test_interview_projected_onto_topics_of_the_comparison_corpus(data_dir, monk
     frame = model.doc_topics(interview)
     assert frame["doc_id"].nunique() == len(interview) and len(frame) == 8 * len(interview)
     assert frame["proportion"].sum() == pytest.approx(len(interview))
+
+
+# ---------------------------------------------------------------------------- issue #10: seeds, skipped documents
+
+
+@pytest.mark.parametrize("seed", [2**32, -1, True, 1.5, "0", None])
+@pytest.mark.parametrize("method", ["lda", "nmf"])
+def test_fit_topics_seed_errors_name_seed(seed, method):
+    # 2**32 reached scikit-learn, whose message is about 'random_state', which the caller never wrote
+    with pytest.raises(ValueError, match=r"^seed=.* is invalid; must be an integer from 0 to 4294967295"):
+        fit_topics(DOCS, k=2, seed=seed, method=method, **SMALL)
+
+
+def test_largest_seed_is_accepted():
+    assert fit_topics(DOCS, k=2, seed=2**32 - 1, **SMALL, max_iter=5).n_iter_ >= 1
+
+
+def test_topic_prevalence_seed_is_checked():
+    model = fit_topics(DOCS, k=2, method="nmf", **SMALL)
+    with pytest.raises(ValueError, match=r"^seed=4294967296 is invalid"):
+        topic_prevalence(model, DOCS, by="country", seed=2**32)
+
+
+@pytest.mark.parametrize("function", ["stability", "select_k"])
+@pytest.mark.parametrize("seeds, name", [((0, 2**32), r"seeds\[1\]=4294967296"), ((-1, 0), r"seeds\[0\]=-1")])
+def test_every_seed_of_a_list_is_checked_before_fitting(function, seeds, name):
+    # select_k drew its split with default_rng(-1) first: numpy's "expected non-negative integer"
+    with pytest.raises(ValueError, match=rf"^{name} is invalid"):
+        if function == "stability":
+            topic_stability(DOCS, k=2, seeds=seeds, **SMALL)
+        else:
+            select_k(DOCS, ks=[2], seeds=seeds, **SMALL, window=None, top_n=3)
+
+
+def test_topic_prevalence_reports_the_documents_it_drops():
+    model = fit_topics(DOCS, k=2, method="nmf", **SMALL)
+    new = DOCS.head(4).assign(text=["nuclear talks", "bananas", "", "climate finance"])
+    with pytest.warns(UserWarning, match=r"topic_prevalence left out 2 document\(s\): 'd1' .*'d2'"):
+        prev = topic_prevalence(model, new, by="country", on_empty="drop")
+    assert [(s["doc_id"], s["group"]) for s in prev.attrs["skipped"]] == [("d1", "USA"), ("d2", "CHN")]
+    assert prev.groupby("group")["n_docs"].first().to_dict() == {"CHN": 1, "KOR": 1}
+    # a group of one document: its interval is its mean, and the frame says so
+    assert sorted(prev.attrs["single_unit"]) == ["CHN", "KOR"]
+    assert (prev["ci_low"] == prev["mean"]).all()

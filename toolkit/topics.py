@@ -34,9 +34,9 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
 
-from toolkit._validation import check_one_of
+from toolkit._validation import check_one_of, check_seed, warn_skipped
 from toolkit.counts import _group_labels, _ids_and_texts, document_term_matrix
-from toolkit.text import _TOKEN_RE, STOP_WORDS
+from toolkit.text import _TOKEN_RE, STOP_WORDS, _lower
 
 __all__ = [
     "TOPIC_STOP_WORDS",
@@ -80,8 +80,9 @@ class TopicModel:
         on the l2-normalised tf-idf of the counts
         (:class:`sklearn.feature_extraction.text.TfidfTransformer`, fitted here).
     seed : int, default 0
-        Random state of the estimator: same data, options, seed and ``n_jobs``
-        give the same topics bit for bit. NMF's ``nndsvda`` initialisation is
+        Random state of the estimator, an integer from 0 to 2**32 - 1 (checked
+        by ``fit``): same data, options, seed and ``n_jobs`` give the same topics
+        bit for bit. NMF's ``nndsvda`` initialisation is
         computed from an SVD, not drawn: NMF's topics do not depend on the seed
         (so its stability across seeds is 1 by construction).
     min_docs, max_docs : int or float, default 2 and 0.5
@@ -220,13 +221,14 @@ class TopicModel:
         Raises
         ------
         ValueError
-            An invalid option, ``k`` larger than the number of documents, or no
-            term left after pruning (the message says which option to relax).
+            An invalid option (a ``seed`` outside [0, 2**32), ...), ``k`` larger
+            than the number of documents, or no term left after pruning (the
+            message says which option to relax).
         """
         method = check_one_of("method", self.method, METHODS)
         check_one_of("learning_method", self.learning_method, LEARNING_METHODS)
         k = _check_int("k", self.k)
-        _check_int("seed", self.seed, low=0)
+        check_seed("seed", self.seed)
         _check_int("batch_size", self.batch_size)
         max_iter = _DEFAULT_MAX_ITER[method] if self.max_iter is None else _check_int("max_iter", self.max_iter)
         if self.n_jobs is not None and (not isinstance(self.n_jobs, (int, np.integer)) or self.n_jobs == 0):
@@ -445,6 +447,7 @@ def fit_topics(docs: pd.DataFrame | Sequence[str], *, k: int, method: str = "lda
         Number of topics.
     method : {"lda", "nmf"}, default "lda"
     seed : int, default 0
+        An integer from 0 to 2**32 - 1 (see :class:`TopicModel`).
     **options
         Other parameters of :class:`TopicModel` (``min_docs``, ``max_docs``,
         ``stop_words``, ``ngram``, ``max_iter``, ``learning_method``,
@@ -460,8 +463,8 @@ def fit_topics(docs: pd.DataFrame | Sequence[str], *, k: int, method: str = "lda
     >>> docs = ["nuclear weapons treaty", "nuclear treaty talks", "climate emissions finance",
     ...         "climate finance adaptation", "nuclear weapons talks", "emissions adaptation finance"]
     >>> model = fit_topics(docs, k=2, method="nmf", min_docs=1, max_docs=1.0)
-    >>> model.top_terms(n=2)[["topic", "rank", "term"]].values.tolist()
-    [[0, 1, 'finance'], [0, 2, 'adaptation'], [1, 1, 'nuclear'], [1, 2, 'talks']]
+    >>> model.top_terms(n=1)[["topic", "rank", "term"]].values.tolist()
+    [[0, 1, 'finance'], [1, 1, 'nuclear']]
     >>> model.doc_topics().round(3).head(2)[["doc_id", "topic", "proportion"]].values.tolist()
     [['0', 0, 0.0], ['0', 1, 1.0]]
     """
@@ -505,9 +508,12 @@ def topic_prevalence(
     n_boot : int, default 1000
     level : float, default 0.95
     seed : int, default 0
+        Seed of :func:`numpy.random.default_rng`, an integer from 0 to 2**32 - 1.
     on_empty : {"raise", "drop"}, default "raise"
         Documents with none of the model's terms: raise (see
-        :meth:`TopicModel.transform`) or leave them out (``n_docs`` counts the others).
+        :meth:`TopicModel.transform`) or leave them out (``n_docs`` counts the
+        others), list them in ``attrs["skipped"]`` (dicts with ``doc_id``,
+        ``group`` and ``problem``) and warn, naming them.
 
     Returns
     -------
@@ -518,7 +524,9 @@ def topic_prevalence(
         - ``topic`` (int64), ``label`` (string);
         - ``mean`` (float64): mean proportion of the topic over the group's documents;
         - ``ci_low``, ``ci_high`` (float64): the bootstrap percentile interval
-          (equal to ``mean`` for a group of one document);
+          (equal to ``mean`` for a group of one document: nothing to resample,
+          which is not precision; ``n_docs`` is 1 on those rows and
+          ``attrs["single_unit"]`` lists those groups);
         - ``n_docs`` (int64): documents of the group.
 
     Examples
@@ -536,12 +544,15 @@ def topic_prevalence(
     model._check_fitted()
     check_one_of("on_empty", on_empty, ("raise", "drop"))
     n_boot = _check_int("n_boot", n_boot)
-    _check_int("seed", seed, low=0)
+    check_seed("seed", seed)
     if not isinstance(level, (float, int)) or not 0 < level < 1:
         raise ValueError(f"level={level!r} is invalid; must be a number between 0 and 1.")
     labels = np.asarray(_group_labels(docs, by), dtype=object)
     theta = model.transform(docs, on_empty="raise" if on_empty == "raise" else "nan")
     keep = ~np.isnan(theta).any(axis=1)
+    doc_ids = _ids_and_texts(docs)[0]
+    skipped = [{"doc_id": d, "group": str(g), "problem": f"none of the model's {len(model.terms_)} terms"}
+               for d, g, k in zip(doc_ids, labels, keep) if not k]
     theta, labels = theta[keep], labels[keep]
     groups, codes = np.unique(labels, return_inverse=True) if len(labels) else (np.array([], dtype=object), [])
     codes = np.asarray(codes)
@@ -572,7 +583,11 @@ def topic_prevalence(
         }))
     if not frames:
         raise ValueError("topic_prevalence: no document left (every document lacks the model's terms).")
-    return pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames, ignore_index=True)
+    out.attrs["skipped"] = skipped
+    out.attrs["single_unit"] = [str(g) for g, n in zip(groups, np.bincount(codes, minlength=len(groups))) if n == 1]
+    warn_skipped("topic_prevalence", skipped)
+    return out
 
 
 # ---------------------------------------------------------------------------- coherence
@@ -715,7 +730,7 @@ def _contexts(docs: pd.DataFrame | Sequence[str], terms: np.ndarray, window: int
     index = {t: j for j, t in enumerate(terms.tolist())}
     doc_pos, word, lengths = [], [], np.zeros(len(texts), dtype=np.int64)
     for d, text in enumerate(texts):
-        tokens = _TOKEN_RE.findall(text.lower())
+        tokens = _TOKEN_RE.findall(_lower(text))
         lengths[d] = len(tokens)
         hits = [(p, index[t]) for p, t in enumerate(tokens) if t in index]
         if hits:
@@ -787,7 +802,7 @@ def topic_stability(docs: pd.DataFrame | Sequence[str], *, k: int, seeds: Sequen
     docs : DataFrame or sequence of str
     k : int
     seeds : sequence of int, default (0, 1, 2)
-        At least two distinct seeds.
+        At least two distinct seeds, each an integer from 0 to 2**32 - 1.
     method : {"lda", "nmf"}, default "lda"
     **options
         Other parameters of :class:`TopicModel`.
@@ -800,14 +815,23 @@ def topic_stability(docs: pd.DataFrame | Sequence[str], *, k: int, seeds: Sequen
         1 means the same topics), ``min_similarity`` (float64, the least stable
         matched topic).
     """
+    seeds = _check_seeds(seeds)
     models = _fit_seeds(docs, k=k, seeds=seeds, method=method, options=options)
-    return _stability_frame(models, list(seeds))
+    return _stability_frame(models, seeds)
+
+
+def _check_seeds(seeds: Sequence[int]) -> list[int]:
+    """The seeds as a list, after checking there are two or more distinct ones, each a valid seed."""
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Iterable):
+        raise ValueError(f"seeds={seeds!r} is invalid; give at least two distinct seeds, e.g. seeds=(0, 1, 2).")
+    seeds = [check_seed(f"seeds[{i}]", s) for i, s in enumerate(seeds)]
+    if len(seeds) < 2 or len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds={seeds!r} is invalid; give at least two distinct seeds.")
+    return seeds
 
 
 def _fit_seeds(docs: Any, *, k: int, seeds: Sequence[int], method: str, options: dict) -> list[TopicModel]:
-    seeds = list(seeds)
-    if len(seeds) < 2 or len(set(seeds)) != len(seeds):
-        raise ValueError(f"seeds={seeds!r} is invalid; give at least two distinct seeds.")
+    seeds = _check_seeds(seeds)
     return [fit_topics(docs, k=k, method=method, seed=s, **options) for s in seeds]
 
 
@@ -857,7 +881,8 @@ def select_k(
     ks : iterable of int, default 5, 10, ..., 30
     method : {"lda", "nmf"}, default "lda"
     seeds : sequence of int, default (0, 1, 2)
-        At least two distinct seeds (stability needs pairs).
+        At least two distinct seeds (stability needs pairs), each an integer
+        from 0 to 2**32 - 1.
     holdout : float, default 0.2
         Share of documents held out for perplexity, in [0, 1); 0 computes
         perplexity on the training documents.
@@ -884,9 +909,7 @@ def select_k(
     ks = sorted({_check_int("ks", k) for k in ks})
     if not ks:
         raise ValueError("ks is empty; give the numbers of topics to compare, e.g. ks=range(5, 31, 5).")
-    seeds = list(seeds)
-    if len(seeds) < 2 or len(set(seeds)) != len(seeds):
-        raise ValueError(f"seeds={seeds!r} is invalid; give at least two distinct seeds.")
+    seeds = _check_seeds(seeds)
     if not isinstance(holdout, (float, int)) or not 0 <= holdout < 1:
         raise ValueError(f"holdout={holdout!r} is invalid; must be a share in [0, 1).")
     n = len(_ids_and_texts(docs)[0])
