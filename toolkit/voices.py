@@ -68,7 +68,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from toolkit._frames import frame_from_rows
-from toolkit._validation import check_columns
+from toolkit._validation import check_columns, check_texts, check_unique_ids
 from toolkit.text import split_sentences
 
 __all__ = ["VOICES", "OWN_VOICES", "ROLE_NOUNS", "SPEECH_VERBS", "split_voices", "own_words"]
@@ -120,6 +120,7 @@ _IMAGE_LEFTOVER = re.compile(r"^!\[[^\]]*\]\([^)]*\)\s*\|?$")
 _CAPTION_END = re.compile(r"\s\|$")
 _LINE = re.compile(r"[^\r\n]+")
 _QUOTE_MARK = re.compile("[\"“”]")
+_NON_SPACE = re.compile(r"\S")
 _VERB = r"(?:" + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in SPEECH_VERBS) + r")"
 _VERB_RE = re.compile(rf"(?<![\w-]){_VERB}(?![\w-])", re.IGNORECASE)
 _PRONOUN = r"(?:[Hh]e|[Ss]he)"
@@ -164,9 +165,15 @@ def split_voices(
     Parameters
     ----------
     docs : DataFrame
-        A docs frame with at least the columns ``doc_id``, ``text``, ``speaker``
-        and ``genre`` (``role``, when present, chooses the nouns that refer to
-        the speaker, see ``ROLE_NOUNS``).
+        A docs frame with at least the columns ``doc_id`` (unique: segments are
+        tied to their document by it), ``text``, ``speaker`` and ``genre``
+        (``role``, when present, chooses the nouns that refer to the speaker,
+        see ``ROLE_NOUNS``). A ``speaker`` that is missing or blank (empty or
+        only whitespace, as a spreadsheet writes an empty cell) is unknown: the
+        document is still split, its own segments get speaker <NA>, and in an
+        interview only the role nouns ("the envoy") and ``speaker_aliases``
+        refer to the speaker. A blank is how a missing value looks in a CSV
+        file, so it is read as one rather than stopping a whole corpus.
     speaker_aliases : mapping or iterable of str, optional
         More names for the documents' speakers: a mapping from a ``speaker``
         value to its aliases (``{"Xing Haiming": ["Ambassador Xing"]}``), or
@@ -196,8 +203,9 @@ def split_voices(
     ------
     ValueError
         ``docs`` is not a DataFrame or lacks a needed column; a text is missing
-        (the message names the doc_id); ``speaker_aliases`` is a single string
-        or holds something other than strings.
+        or not a str (the message names the doc_id); a ``doc_id`` is missing or
+        duplicated (the message names it and its rows); ``speaker_aliases`` is a
+        single string or holds something other than strings.
 
     Examples
     --------
@@ -207,17 +215,14 @@ def split_voices(
     [['ambassador_quote', 'Li Wei', 'We want peace,'], ['narration', <NA>, 'Li said. Critics called it'], ['other_quote', <NA>, 'a slogan.']]
     """
     check_columns(docs, ["doc_id", "text", "speaker", "genre"], name="docs")
-    missing = docs["text"].isna()
-    if missing.any():
-        bad = ", ".join(repr(str(d)) for d in docs.loc[missing, "doc_id"][:5])
-        raise ValueError(f"docs: text is missing (NA) for doc_id {bad}; drop these rows or fill their text.")
+    check_texts(docs, name="docs")
+    check_unique_ids(docs, name="docs")
     aliases_for = _aliases_lookup(speaker_aliases)
     roles = docs["role"] if "role" in docs.columns else pd.Series([None] * len(docs), index=docs.index)
 
     rows: list[tuple] = []
     for doc_id, text, speaker, genre, role in zip(docs["doc_id"], docs["text"], docs["speaker"], docs["genre"], roles):
-        speaker = None if pd.isna(speaker) else str(speaker)
-        text = str(text)
+        speaker = None if pd.isna(speaker) or not str(speaker).strip() else str(speaker)
         if str(genre) == "interview":
             aliases = _speaker_aliases(speaker, None if pd.isna(role) else str(role), aliases_for(speaker))
             segments = _interview_segments(text, speaker, aliases)
@@ -248,7 +253,15 @@ def own_words(docs: pd.DataFrame, **options) -> pd.DataFrame:
     DataFrame
         ``docs`` with the same rows and columns, ``text`` replaced as above, and one
         more column, ``own_share`` (float64): the share of the document's
-        characters that are its speaker's own words (1.0 for a speech).
+        characters that are its speaker's own words (1.0 for a speech; 0.0, and
+        an empty text, for an interview in which no quote is attributed to its
+        speaker: rate functions leave such a document out and report it).
+
+    Raises
+    ------
+    ValueError
+        As :func:`split_voices` (a missing or duplicated ``doc_id``, a text
+        missing or not a str, bad ``speaker_aliases``).
 
     Examples
     --------
@@ -262,7 +275,7 @@ def own_words(docs: pd.DataFrame, **options) -> pd.DataFrame:
     joined = own.groupby("doc_id", sort=False)["text"].agg("\n\n".join)
     out = docs.copy()
     lengths = out["text"].astype(str).str.len()
-    out["text"] = pd.array(out["doc_id"].astype(str).map(joined).fillna(""), dtype="string")
+    out["text"] = pd.array([joined.get(d, "") for d in out["doc_id"].astype(str)], dtype="string")
     out["own_share"] = (out["text"].str.len() / lengths.where(lengths > 0)).fillna(0.0).astype("float64")
     return out
 
@@ -457,15 +470,15 @@ def _mentions(masked: str, person: dict[str, str]) -> list[_Mention]:
     ]
 
 
-def _resolve(mentions: list[_Mention], index: int) -> str | None:
-    """The person of mention ``index``; a pronoun takes the nearest preceding name's person."""
-    mention = mentions[index]
-    if mention.person is not None:
-        return mention.person
-    for prev in reversed(mentions[:index]):
-        if prev.person is not None:
-            return prev.person
-    return None
+def _resolved(mentions: list[_Mention]) -> list[str | None]:
+    """The person of each mention; a pronoun takes the nearest preceding name's person (None if none)."""
+    out: list[str | None] = []
+    last = None
+    for mention in mentions:
+        if mention.person is not None:
+            last = mention.person
+        out.append(last)
+    return out
 
 
 def _attribute(masked: str, paragraphs, quotes: list[_Quote], aliases) -> None:
@@ -473,6 +486,15 @@ def _attribute(masked: str, paragraphs, quotes: list[_Quote], aliases) -> None:
     person = _persons(masked, aliases)
     mentions = _mentions(masked, person)
     starts = [m.start for m in mentions]
+    resolved = _resolved(mentions)
+    # Every speech verb once (not a scan of the sentence per quote, which is quadratic in a long
+    # paragraph of quotes); no verb holds a quotation mark, so those before a quote are those of
+    # a scan that stops at its opening mark.
+    verbs = [(m.start(), m.end(), m.group()) for m in _VERB_RE.finditer(masked)]
+    verb_ends = [e for _, e, _ in verbs]
+    by_paragraph: dict[int, list[_Quote]] = {}
+    for q in quotes:
+        by_paragraph.setdefault(q.paragraph, []).append(q)
     names = "|".join(re.escape(n) for n in sorted(person, key=len, reverse=True))
     subject = rf"(?:(?P<known>{names})|(?P<pron>{_PRONOUN})|(?P<other>{_OTHER_SUBJECT}))"
     postposed = re.compile(
@@ -489,7 +511,7 @@ def _attribute(masked: str, paragraphs, quotes: list[_Quote], aliases) -> None:
         """The person of the name or pronoun at masked[pos:end] (a subject of a postposed attribution)."""
         i = bisect.bisect_left(starts, pos)
         if i < len(mentions) and mentions[i].start == pos:
-            return _resolve(mentions, i)
+            return resolved[i]
         return person.get(masked[pos:end])
 
     used_until = -1  # end of the last postposed attribution
@@ -501,11 +523,11 @@ def _attribute(masked: str, paragraphs, quotes: list[_Quote], aliases) -> None:
         if m:
             q.attributed_until = m.end()
             q.speaker = _postposed_speaker(m, mention_person)
-        elif (found := _preposed_speaker(masked, max(sent_start, paragraphs[q.paragraph][0]), used_until,
-                                         q.open, mentions, starts))[0]:
+        elif (found := _preposed_speaker(max(sent_start, paragraphs[q.paragraph][0]), used_until,
+                                         q.open, verbs, verb_ends, resolved, starts))[0]:
             q.speaker = found[1]
         else:
-            q.speaker = _continued_speaker(masked, quotes, k, paragraphs, sentence_of, sent_start)
+            q.speaker = _continued_speaker(masked, quotes, k, paragraphs, sentence_of, sent_start, by_paragraph)
         if q.attributed_until > 0:
             used_until = q.attributed_until
 
@@ -521,7 +543,7 @@ def _postposed_speaker(m: re.Match, mention_person) -> str | None:
     return None
 
 
-def _preposed_speaker(masked: str, sent_start: int, used_until: int, end: int, mentions, starts
+def _preposed_speaker(sent_start: int, used_until: int, end: int, verbs, verb_ends, resolved, starts
                       ) -> tuple[bool, str | None]:
     """(found, person) from the last speech verb of the quote's sentence before ``end``.
 
@@ -531,20 +553,20 @@ def _preposed_speaker(masked: str, sent_start: int, used_until: int, end: int, m
     one earlier in the sentence (``"...," he said, adding that it is "dead."``).
     """
     start = max(sent_start, used_until)
-    verbs = list(_VERB_RE.finditer(masked, start, end))
-    if not verbs:
+    j = bisect.bisect_right(verb_ends, end) - 1  # the last verb that ends before the quote
+    if j < 0 or verbs[j][0] < start:
         return False, None
-    verb = verbs[-1]
-    hi = bisect.bisect_left(starts, verb.start())
+    verb_start, _, verb = verbs[j]
+    hi = bisect.bisect_left(starts, verb_start)
     lo = bisect.bisect_left(starts, start)
-    if hi <= lo and verb.group().lower().endswith("ing"):
+    if hi <= lo and verb.lower().endswith("ing"):
         lo = bisect.bisect_left(starts, sent_start)
     if hi <= lo:
         return True, None  # a speech verb, but no person before it: someone we cannot name
-    return True, _resolve(mentions, hi - 1)
+    return True, resolved[hi - 1]
 
 
-def _continued_speaker(masked, quotes, k, paragraphs, sentence_of, sent_start) -> str | None:
+def _continued_speaker(masked, quotes, k, paragraphs, sentence_of, sent_start, by_paragraph) -> str | None:
     """The previous quote's speaker when this quote continues it (see the module rules), else None."""
     q = quotes[k]
     prev = quotes[k - 1] if k else None
@@ -552,13 +574,13 @@ def _continued_speaker(masked, quotes, k, paragraphs, sentence_of, sent_start) -
         between_from = prev.attributed_until if prev.attributed_until > 0 else prev.close + 1
         if re.fullmatch(r"[\s,:;.]*", masked[between_from:q.open]):
             return prev.speaker
-        opens_sentence = masked[sent_start:q.open].strip() == ""
+        opens_sentence = _NON_SPACE.search(masked, sent_start, q.open) is None
         if opens_sentence and sentence_of(q.open) == sentence_of(prev.close) + 1:
             return prev.speaker
     s, e = paragraphs[q.paragraph]
     whole_paragraph = q.open == s and q.close == e - 1
     if whole_paragraph and q.paragraph > 0:
-        before = [p for p in quotes[:k] if p.paragraph == _previous_text_paragraph(masked, paragraphs, q.paragraph)]
+        before = by_paragraph.get(_previous_text_paragraph(masked, paragraphs, q.paragraph), [])
         known = [p for p in before if p.speaker is not None]
         if known:
             return known[-1].speaker
