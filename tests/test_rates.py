@@ -80,7 +80,8 @@ def test_by_none_is_one_group_all(small):
 def test_by_two_columns_labels_as_count_terms(small):
     docs, matches = small
     docs = docs.assign(genre=["speech", "speech", "interview", "interview"])
-    out = match_rates(matches, docs, by=["country", "genre"], categories=["hedge"], n_resamples=200)
+    with pytest.warns(UserWarning, match=r"'KOR \| interview' rest\(s\) on a single unit"):  # d2: one sentence
+        out = match_rates(matches, docs, by=["country", "genre"], categories=["hedge"], n_resamples=200)
     assert out["group"].tolist() == ["CHN | interview", "KOR | interview", "KOR | speech"]
     assert out["n"].tolist() == [2, 0, 3]
 
@@ -370,3 +371,96 @@ def test_compare_bad_input(small):
     with pytest.raises(ValueError, match="'ghost' not in docs"):
         compare_rates(pd.concat([matches, _matches([("ghost", 0, "hedge")])]), docs, by="country",
                       target="KOR", category="hedge")
+
+
+# ------------------------------------------------------------------------------------- issue #10
+
+
+def test_a_document_without_tokens_is_reported_not_resampled():
+    # Li's group: one real document and one without tokens. Counted as two "document" units, every resample
+    # had the rate of the real one, so the interval collapsed to [400, 400] and looked precise.
+    docs = _docs(["We may agree. Perhaps we might. I think so.", "...", "We will win. We will."],
+                 speaker=["Li", "Li", "Kim"])
+    matches = _matches([("d0", 3, "hedge"), ("d0", 14, "hedge"), ("d0", 25, "hedge")])
+    with pytest.warns(UserWarning, match=r"match_rates left out 1 document\(s\): 'd1' \(no tokens"):
+        out = match_rates(matches, docs, by="speaker", categories=["hedge"], n_resamples=200)
+    li = out[out["group"] == "Li"].iloc[0]
+    assert li["unit"] == "sentence" and li["ci_low"] < li["rate_per_1k"] < li["ci_high"]
+    assert li["tokens"] == 9 and li["n"] == 3
+    assert out.attrs["skipped"] == [{"doc_id": "d1", "group": "Li", "problem": (
+        "no tokens (an empty text, or one without letters or digits)")}]
+
+
+def test_a_group_of_one_unit_is_flagged(small):
+    docs, matches = small
+    docs = pd.concat([docs, _docs(["We agree."]).assign(doc_id="one", country="JPN")], ignore_index=True)
+    with pytest.warns(UserWarning, match=r"'JPN' rest\(s\) on a single unit"):
+        out = match_rates(matches, docs, by="country", n_resamples=200)
+    assert out.attrs["single_unit"] == ["JPN"] and out.attrs["skipped"] == []
+    jpn = out[out["group"] == "JPN"]
+    assert (jpn["ci_low"] == jpn["ci_high"]).all()
+
+
+def test_no_warning_when_every_document_is_used_and_every_group_has_units(small):
+    import warnings
+
+    docs, matches = small
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = match_rates(matches, docs, by="country", n_resamples=200)
+        row = compare_rates(matches, docs, by="country", target="KOR", category="hedge", n_permutations=200,
+                            n_resamples=200)
+    assert out.attrs == {"skipped": [], "single_unit": []}
+    assert row.attrs == {"skipped": [], "single_unit": []}
+
+
+def test_compare_rates_reports_documents_without_tokens(small):
+    docs, matches = small
+    docs = pd.concat([docs, _docs([""]).assign(doc_id="blank", country="KOR")], ignore_index=True)
+    with pytest.warns(UserWarning, match="compare_rates left out 1 document.*'blank'"):
+        row = compare_rates(matches, docs, by="country", target="KOR", category="hedge", n_permutations=200,
+                            n_resamples=200)
+    assert [s["doc_id"] for s in row.attrs["skipped"]] == ["blank"]
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32, 1.5, True, "0"])
+def test_seed_is_checked_and_named(small, seed):
+    # -1 gave numpy's "expected non-negative integer"; 2**32 was accepted here but refused by the topic models
+    docs, matches = small
+    with pytest.raises(ValueError, match=r"^seed=.* is invalid; must be an integer from 0 to 4294967295"):
+        match_rates(matches, docs, seed=seed)
+    with pytest.raises(ValueError, match=r"^seed=.* is invalid"):
+        compare_rates(matches, docs, by="country", target="KOR", category="hedge", seed=seed)
+
+
+def test_seed_none_is_fresh_entropy(small):
+    docs, matches = small
+    assert len(match_rates(matches, docs, seed=None, n_resamples=100)) == 3
+
+
+def test_duplicated_doc_ids_name_the_rows(small):
+    docs, matches = small
+    docs = pd.concat([docs, docs.iloc[[1]]], ignore_index=True)
+    with pytest.raises(ValueError, match=r"docs: doc_id 'd1' is on more than one row \(index 1, 4\)"):
+        match_rates(matches, docs)
+
+
+@pytest.mark.parametrize("start, message", [
+    (2.5, r"start must hold character offsets, whole numbers >= 0; row 0 has 2.5"),  # was truncated to 2
+    (-1, r"row 0 has -1"),
+    (99, r"start=99 \(row 0\) is beyond the end of the text of doc_id 'd0' \(13 characters\)"),
+])
+def test_a_start_that_is_not_an_offset_is_an_error(small, start, message):
+    docs, matches = small
+    bad = matches.astype({"start": "float64"}) if isinstance(start, float) else matches.copy()
+    bad.loc[0, "start"] = start
+    with pytest.raises(ValueError, match=message):
+        match_rates(bad, docs)
+
+
+def test_a_match_in_a_document_without_tokens_is_an_error(small):
+    docs, matches = small
+    docs = pd.concat([docs, _docs(["..."]).assign(doc_id="dots", country="KOR")], ignore_index=True)
+    bad = pd.concat([matches, _matches([("dots", 0, "hedge")])], ignore_index=True)
+    with pytest.raises(ValueError, match="doc_id 'dots' has matches, but its text in docs has no token"):
+        match_rates(bad, docs, by="country")

@@ -28,14 +28,16 @@ Tokens are counted with the project's tokenizer, as
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+import warnings
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from toolkit._validation import check_columns, check_one_of
+from toolkit._validation import check_columns, check_one_of, check_seed, check_texts, check_unique_ids, warn_skipped
 from toolkit.counts import _group_labels, document_term_matrix
 from toolkit.text import split_sentences
 
@@ -76,8 +78,13 @@ def match_rates(
         offset into the document's text; used to place a match in its sentence)
         and ``category``. Other columns are ignored.
     docs : DataFrame
-        The documents the matches were found in: ``doc_id``, ``text`` and the
-        columns named by ``by``. Every document counts, with or without matches.
+        The documents the matches were found in: ``doc_id`` (unique), ``text``
+        and the columns named by ``by``. Every document with a token counts,
+        with or without matches. A document without any token (an empty text,
+        or one without letters or digits) has no rate to contribute: it is left
+        out of the resampled units, listed in ``attrs["skipped"]`` and named in
+        a warning (kept, it would pass for a unit and make a group of one real
+        document look like several).
     by : str or sequence of str, optional
         Docs column(s) whose values make the groups, as in
         :func:`toolkit.count_terms`. None: one group, ``"all"``.
@@ -90,8 +97,9 @@ def match_rates(
     n_resamples : int, default 2000
         Bootstrap resamples per group; at least 100.
     seed : int or None, default 0
-        Seed of :func:`numpy.random.default_rng`. The same inputs and seed give
-        the same output; groups are resampled in the order of the output.
+        Seed of :func:`numpy.random.default_rng`, an integer from 0 to 2**32 - 1
+        (None: fresh entropy). The same inputs and seed give the same output;
+        groups are resampled in the order of the output.
     confidence : float, default 0.95
         Confidence level of the interval, in (0, 1).
 
@@ -110,19 +118,36 @@ def match_rates(
         - ``rate_per_1k`` (float64): ``n / tokens * 1000``;
         - ``ci_low``, ``ci_high`` (float64): the percentile bootstrap interval
           of the rate at ``confidence``. A resample whose units hold no token has
-          no rate and is left out of the percentiles. With a single unit the
-          interval is the point ``[rate, rate]``;
+          no rate and is left out of the percentiles. With a single unit that
+          holds tokens (one document of one sentence) the interval is the point
+          ``[rate, rate]``: nothing can be resampled, which is not precision, so
+          such groups are named in a warning and listed in ``attrs["single_unit"]``;
         - ``unit`` (string): what was resampled: ``"document"``, or
-          ``"sentence"`` for a group of one document.
+          ``"sentence"`` for a group of one document (with tokens).
+
+        ``attrs["skipped"]`` lists the documents left out (dicts with ``doc_id``,
+        ``group`` and ``problem``); ``attrs["single_unit"]`` the groups whose
+        interval is a point for want of units.
 
     Raises
     ------
     ValueError
-        A frame lacks a column; ``matches`` has a missing ``doc_id``,
-        ``start`` or ``category``, or a ``doc_id`` that is not in ``docs`` (the
-        message names it); a group's documents hold no token (the message names
-        the group: drop its documents, or group differently); ``n_resamples``
-        < 100, ``confidence`` outside (0, 1), or another bad option.
+        A frame lacks a column; ``docs`` has a missing or duplicated ``doc_id``
+        or a text that is missing or not a str; ``matches`` has a missing
+        ``doc_id``, ``start`` or ``category``, a ``doc_id`` that is not in
+        ``docs``, a ``start`` that is not an offset into its document's text
+        (an integer from 0 to the text's length), or a match in a document
+        without tokens (the message names it); a group's documents hold no
+        token (the message names the group: drop its documents, or group
+        differently); ``n_resamples`` < 100, ``confidence`` outside (0, 1), a
+        ``seed`` that is not an integer in [0, 2**32), or another bad option.
+
+    Warns
+    -----
+    UserWarning
+        Documents without tokens were left out (named, and listed in
+        ``attrs["skipped"]``); a group's interval is a point because it has a
+        single unit (named, and listed in ``attrs["single_unit"]``).
 
     See Also
     --------
@@ -159,16 +184,32 @@ def match_rates(
 ['KOR', 'booster', 0, 6, 0.0, 'document'], ['KOR', 'hedge', 3, 6, 500.0, 'document']]
     >>> out[["ci_low", "ci_high"]].round(1).values.tolist()
     [[333.3, 333.3], [0.0, 0.0], [0.0, 0.0], [333.3, 666.7]]
+    >>> out.attrs["single_unit"]  # CHN's one document is one sentence: its interval is a point (and a warning says so)
+    ['CHN']
     """
+    out = _match_rates(matches, docs, by=by, categories=categories, n_resamples=n_resamples, seed=seed,
+                       confidence=confidence)
+    warn_skipped("match_rates", out.attrs["skipped"])
+    _warn_single_unit("match_rates", out.attrs["single_unit"])
+    return out
+
+
+def _match_rates(matches: pd.DataFrame, docs: pd.DataFrame, *, by, categories, n_resamples, seed, confidence,
+                 problems: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """:func:`match_rates` without the warnings; ``problems`` (doc_id -> why) explains token-less documents."""
     n_resamples = _check_count("n_resamples", n_resamples, 100)
     confidence = _check_confidence(confidence)
-    prep = _prepare(matches, docs, by, categories)
+    seed = check_seed("seed", seed, allow_none=True)
+    prep = _prepare(matches, docs, by, categories, problems)
     rng = np.random.default_rng(seed)
     alpha = (1.0 - confidence) / 2.0
     frames = []
+    single: list[str] = []
     for g, group in enumerate(prep.groups):
         rows = np.flatnonzero(prep.codes == g)
         counts, tokens, unit = prep.units(rows, sentences=len(rows) == 1)
+        if np.count_nonzero(tokens) == 1:
+            single.append(str(group))
         n = prep.counts[rows].sum(axis=0)
         total = int(prep.tokens[rows].sum())
         boot = _bootstrap_rates(rng, counts, tokens, n_resamples)
@@ -185,9 +226,22 @@ def match_rates(
             "unit": pd.array([unit] * k, dtype="string"),
         }))
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
+        out = pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
             RATE_COLUMNS, ["string", "string", "int64", "int64", "float64", "float64", "float64", "string"])})
-    return pd.concat(frames, ignore_index=True)
+    else:
+        out = pd.concat(frames, ignore_index=True)
+    out.attrs["skipped"] = prep.skipped
+    out.attrs["single_unit"] = single
+    return out
+
+
+def _warn_single_unit(function: str, groups: list[str]) -> None:
+    if groups:
+        shown = ", ".join(repr(g) for g in groups[:10]) + (f" and {len(groups) - 10} more" if len(groups) > 10 else "")
+        warnings.warn(
+            f"{function}: {shown} rest(s) on a single unit (one document of one sentence with tokens): the "
+            "interval is the point [rate, rate] because there is nothing to resample, not because the rate is "
+            "precise. Listed in the result's attrs['single_unit'].", UserWarning, stacklevel=3)
 
 
 def compare_rates(
@@ -231,8 +285,8 @@ def compare_rates(
     n_resamples : int, default 2000
         Bootstrap resamples per group for the interval; at least 100.
     seed : int or None, default 0
-        Seed of :func:`numpy.random.default_rng` (the bootstrap draws come
-        first, then the permutations).
+        Seed of :func:`numpy.random.default_rng`, an integer from 0 to 2**32 - 1
+        (None: fresh entropy); the bootstrap draws come first, then the permutations.
     confidence : float, default 0.95
         Confidence level of the interval, in (0, 1).
     alternative : {"two-sided", "greater", "less"}
@@ -258,6 +312,11 @@ def compare_rates(
           tokens has no statistic and never counts as extreme;
         - ``n_permutations`` (int64);
         - ``unit`` (string): ``"document"`` or ``"sentence"``.
+
+        Documents without tokens are left out as in :func:`match_rates`
+        (``attrs["skipped"]``, and a warning); ``attrs["single_unit"]`` lists
+        ``"target"`` and/or ``"reference"`` when that side has a single unit with
+        tokens (its part of the interval is then no measure of precision; warned too).
 
     Raises
     ------
@@ -295,6 +354,7 @@ def compare_rates(
     n_permutations = _check_count("n_permutations", n_permutations, 100)
     n_resamples = _check_count("n_resamples", n_resamples, 100)
     confidence = _check_confidence(confidence)
+    seed = check_seed("seed", seed, allow_none=True)
     check_one_of("alternative", alternative, _ALTERNATIVES)
     if by is None:
         raise ValueError("by=None is invalid for compare_rates; name the docs column(s) that make the groups.")
@@ -318,6 +378,7 @@ def compare_rates(
     t_counts, t_tokens, unit = prep.units(t_rows, sentences=sentences)
     r_counts, r_tokens, _ = prep.units(r_rows, sentences=sentences)
     t_counts, r_counts = t_counts[:, 0], r_counts[:, 0]
+    single = [side for side, tokens in (("target", t_tokens), ("reference", r_tokens)) if np.count_nonzero(tokens) == 1]
     rate_t = _ratio(t_counts.sum(), t_tokens.sum())
     rate_r = _ratio(r_counts.sum(), r_tokens.sum())
     diff = rate_t - rate_r
@@ -330,7 +391,7 @@ def compare_rates(
     null = _permutation_null(rng, np.concatenate([t_counts, r_counts]), np.concatenate([t_tokens, r_tokens]),
                              len(t_counts), n_permutations)
     p_value = _permutation_p(null, diff, alternative)
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "target": pd.array([target], dtype="string"),
         "reference": pd.array(["rest" if reference is None else reference], dtype="string"),
         "category": pd.array([category], dtype="string"),
@@ -343,6 +404,11 @@ def compare_rates(
         "n_permutations": np.array([n_permutations], dtype=np.int64),
         "unit": pd.array([unit], dtype="string"),
     })
+    out.attrs["skipped"] = prep.skipped
+    out.attrs["single_unit"] = single
+    warn_skipped("compare_rates", prep.skipped)
+    _warn_single_unit("compare_rates", single)
+    return out
 
 
 # ---------------------------------------------------------------------------- small builders
@@ -361,6 +427,7 @@ class _Prepared:
     match_row: np.ndarray       # document row of each kept match
     match_cat: np.ndarray       # category index of each kept match
     match_start: np.ndarray     # start offset of each kept match
+    skipped: list[dict]         # documents left out (no token): doc_id, group, problem
 
     def units(self, rows: np.ndarray, *, sentences: bool) -> tuple[np.ndarray, np.ndarray, str]:
         """(counts per unit and category, tokens per unit, unit name) of the documents ``rows``."""
@@ -394,10 +461,17 @@ class _Prepared:
 
 
 def _prepare(matches: pd.DataFrame, docs: pd.DataFrame, by: str | Sequence[str] | None,
-             categories: str | Sequence[str] | None) -> _Prepared:
-    """Check the inputs, count tokens per document and matches per document and category."""
+             categories: str | Sequence[str] | None, problems: Mapping[str, str] | None = None) -> _Prepared:
+    """Check the inputs, count tokens per document and matches per document and category.
+
+    Documents without a token are left out (listed in ``skipped``, with the
+    reason from ``problems`` when it has their doc_id); a group of nothing but
+    such documents is an error.
+    """
     check_columns(matches, ["doc_id", "start", "category"], name="matches")
     labels = _group_labels(docs, by)  # checks docs' doc_id, text and by columns
+    check_texts(docs, name="docs")
+    check_unique_ids(docs, name="docs")
     for col in ("doc_id", "start", "category"):
         missing = matches[col].isna()
         if missing.any():
@@ -414,9 +488,6 @@ def _prepare(matches: pd.DataFrame, docs: pd.DataFrame, by: str | Sequence[str] 
         if not cats:
             raise ValueError("categories=[] is invalid; name one or more categories, or pass None for all of them.")
     doc_ids = docs["doc_id"].astype(str)
-    if doc_ids.duplicated().any():
-        raise ValueError(f"docs: doc_id {doc_ids[doc_ids.duplicated()].iloc[0]!r} is duplicated; "
-                         "every document needs a unique doc_id.")
     index = pd.Index(doc_ids)
     m_ids = matches["doc_id"].astype(str)
     m_row = index.get_indexer(m_ids)
@@ -424,26 +495,66 @@ def _prepare(matches: pd.DataFrame, docs: pd.DataFrame, by: str | Sequence[str] 
         unknown = list(dict.fromkeys(m_ids[m_row < 0]))
         shown = ", ".join(repr(u) for u in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
         raise ValueError(f"matches: doc_id {shown} not in docs; pass the docs the matches were found in.")
+    m_start = _match_starts(matches["start"])
+    lengths = np.fromiter((len(t) for t in docs["text"]), dtype=np.int64, count=len(docs))
+    beyond = m_start > lengths[m_row]
+    if beyond.any():
+        i = int(np.flatnonzero(beyond)[0])
+        raise ValueError(f"matches: start={int(m_start[i])} (row {matches.index[i]!r}) is beyond the end of the "
+                         f"text of doc_id {m_ids.iloc[i]!r} ({int(lengths[m_row[i]])} characters); pass the docs "
+                         "the matches were found in.")
     m_cat = pd.Index(cats).get_indexer(matches["category"].astype(str))
-    keep = m_cat >= 0
-    try:
-        m_start = matches["start"].to_numpy(dtype=np.int64)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"matches: start must hold integer character offsets ({err}).") from None
-    m_row, m_cat, m_start = m_row[keep].astype(np.int64), m_cat[keep].astype(np.int64), m_start[keep]
 
     tokens = document_term_matrix(docs).totals.astype(np.int64)
+    problems = {} if problems is None else problems
+    no_token = "no tokens (an empty text, or one without letters or digits)"
+    in_empty = tokens[m_row] == 0
+    if in_empty.any():
+        i = int(np.flatnonzero(in_empty)[0])
+        raise ValueError(f"matches: doc_id {m_ids.iloc[i]!r} has matches, but its text in docs has no token "
+                         "to rate them against; pass the docs the matches were found in.")
     groups, codes = np.unique(labels, return_inverse=True)
     group_tokens = np.bincount(codes, weights=tokens, minlength=len(groups))
     empty = groups[group_tokens == 0]
     if len(empty):
         shown = ", ".join(repr(str(g)) for g in empty)
-        raise ValueError(f"group(s) {shown} hold no token, so they have no rate; drop their documents "
+        first = doc_ids[(labels == empty[0]) & (tokens == 0)].iloc[:3].tolist()
+        why = "; ".join(f"{d!r}: {problems.get(d, no_token)}" for d in first)
+        raise ValueError(f"group(s) {shown} hold no token, so they have no rate ({why}); drop their documents "
                          "from docs or group by another column.")
+    used = tokens > 0
+    skipped = [{"doc_id": d, "group": str(g), "problem": problems.get(d, no_token)}
+               for d, g in zip(doc_ids[~used], labels[~used])]
+    if skipped:  # renumber the documents that are kept
+        new_row = np.cumsum(used) - 1
+        m_row = new_row[m_row]
+        docs, tokens, codes = docs[used], tokens[used], codes[used]
+    keep = m_cat >= 0
+    m_row, m_cat, m_start = m_row[keep].astype(np.int64), m_cat[keep].astype(np.int64), m_start[keep]
     counts = np.zeros((len(docs), len(cats)), dtype=np.int64)
     np.add.at(counts, (m_row, m_cat), 1)
     return _Prepared(docs.reset_index(drop=True), cats, groups.astype(object), codes, tokens, counts,
-                     m_row, m_cat, m_start)
+                     m_row, m_cat, m_start, skipped)
+
+
+def _match_starts(values: pd.Series) -> np.ndarray:
+    """The ``start`` column as int64 offsets, after checking each is a whole number >= 0."""
+    arr = values.to_numpy()
+    if arr.dtype.kind in "iu":
+        bad = (arr < 0) | (arr > np.iinfo(np.int64).max)
+    elif arr.dtype.kind == "f":
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isfinite(arr) | (arr < 0) | (arr != np.floor(arr)) | (arr >= 2.0**63)
+    else:
+        bad = np.array([isinstance(v, bool) or not (isinstance(v, (int, np.integer)) or (
+            isinstance(v, (float, np.floating)) and np.isfinite(v) and float(v).is_integer()))
+            or not 0 <= v < 2**63 for v in arr], dtype=bool)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        value = arr[i].item() if isinstance(arr[i], np.generic) else arr[i]
+        raise ValueError(f"matches: start must hold character offsets, whole numbers >= 0; row "
+                         f"{values.index[i]!r} has {value!r}.")
+    return arr.astype(np.int64)
 
 
 def _bootstrap_rates(rng: np.random.Generator, counts: np.ndarray, tokens: np.ndarray,
