@@ -290,9 +290,11 @@ def test_non_english_text_says_so():
     docs = pd.DataFrame({"doc_id": ["en", "fr"], "text": ["Perhaps we agree.", FRENCH]})
     with pytest.raises(ValueError, match="doc_id 'fr'"):
         find_hedges(docs)
-    m = find_hedges(docs, non_english="skip")
+    with pytest.warns(UserWarning, match=r"find_hedges left out 1 document\(s\): 'fr' \(not English"):
+        m = find_hedges(docs, non_english="skip")
     assert m["doc_id"].unique().tolist() == ["en"]
     assert [d["doc_id"] for d in m.attrs["skipped"]] == ["fr"]
+    assert m.attrs["skipped"][0]["problem"].startswith("not English (")
     # short texts are not judged: too few tokens to tell
     assert find_hedges("Peut-être.").empty
 
@@ -347,3 +349,138 @@ def test_hedging_rates_own_voice():
     every = hedging_rates(docs, voices=None, n_resamples=200, seed=1)
     assert every.loc[every["category"] == "hedge", "n"].iloc[0] == 15
     assert every["tokens"].iloc[0] > hedge["tokens"]
+
+
+# ---------------------------------------------------------------- issue #10: no silent loss, no stray exception
+
+
+@pytest.mark.parametrize("prefix", ["İ", "İstanbul", "İİİ", "Straße", "ﬁnal ﬂow", "e\u0301te\u0301", "ΣΑΣ", "ǅ",
+                                    "\u0130\u0307", "İ\n\u2028"])
+def test_offsets_slice_the_original_text_after_letters_whose_lower_case_differs(prefix):
+    # "İ".lower() is two code points: find_hedges("İ") raised KeyError, and offsets could shift
+    text = f"{prefix} said perhaps we may agree, {prefix} I think."
+    m = find_hedges(text)
+    for start, end, match in zip(m["start"], m["end"], m["match"]):
+        assert text[start:end] == match
+    for word in ("perhaps", "may", "think"):
+        assert word in m["match"].str.lower().tolist()
+    perhaps = m[m["match"] == "perhaps"].iloc[0]
+    assert perhaps["start"] == text.index("perhaps")
+    # the same text in a docs frame: same offsets
+    framed = find_hedges(pd.DataFrame({"doc_id": ["a"], "text": [text]}))
+    assert framed[["start", "end", "match"]].values.tolist() == m[["start", "end", "match"]].values.tolist()
+
+
+def test_dotted_capital_i_alone():
+    m = find_hedges("İ")  # was KeyError
+    # "İ" is the token "i" (as tokenize lower-cases it), so it matches what "I" matches
+    assert m[["start", "end", "match"]].values.tolist() == find_hedges("I")[["start", "end", "match"]].assign(
+        match="İ").values.tolist()
+
+
+def test_find_hedges_and_kwic_agree_after_dotted_capital_i():
+    text = "İstanbul: perhaps we may agree. İ think we MAY."
+    hedges = find_hedges(text, rules=False)
+    hedges = hedges[hedges["pattern"].isin(["perhaps", "may", "think"])].drop_duplicates(["start", "end"])
+    hits = kwic(text, ["perhaps", "may", "think"])
+    assert hedges[["start", "end"]].values.tolist() == hits[["start", "end"]].values.tolist()
+
+
+def test_duplicated_doc_ids_are_an_error():
+    # the voices of one document were looked up by doc_id and applied to the other's offsets
+    docs = pd.DataFrame({
+        "doc_id": ["a", "b", "a"], "genre": ["interview", "speech", "speech"], "speaker": ["Li Wei"] * 3,
+        "text": ['Kim said "perhaps." "We may agree," Li said.', "Maybe.", "Perhaps we may agree."]})
+    for function in (find_hedges, hedging_rates):
+        with pytest.raises(ValueError, match=r"doc_id 'a' is on more than one row \(index 0, 2\)"):
+            function(docs)
+
+
+@pytest.mark.parametrize("bad", [5, b"Perhaps.", 2.5])
+def test_a_text_that_is_not_a_str_is_an_error(bad):
+    docs = pd.DataFrame({"doc_id": ["ok", "odd"], "text": ["Perhaps.", bad]})
+    with pytest.raises(ValueError, match="the text of doc_id 'odd' is a .*, not a str"):
+        find_hedges(docs)
+
+
+def _interview_without_quotes() -> pd.DataFrame:
+    return pd.DataFrame({
+        "doc_id": ["i1", "s1", "s2"], "genre": ["interview", "speech", "speech"], "speaker": ["Li", "Li", "Kim"],
+        "text": ["Li said the talks may perhaps go well, and he thinks so.",
+                 "We may perhaps agree. We think so. It is possible.", "We surely agree. Perhaps not."]})
+
+
+def test_hedging_rates_reports_an_interview_without_own_words():
+    # i1 has no quote, so no own words: it was kept as an empty unit of Li's group, and every resample had
+    # s1's rate: Li's interval was [400, 400], unit "document", without a word about i1
+    docs = _interview_without_quotes()
+    with pytest.warns(UserWarning, match=r"hedging_rates left out 1 document\(s\): 'i1' \(no tokens in the voices"):
+        rates = hedging_rates(docs, by="speaker", categories="hedge", n_resamples=200)
+    li = rates[rates["group"] == "Li"].iloc[0]
+    assert li["unit"] == "sentence" and li["ci_low"] < li["rate_per_1k"] < li["ci_high"]
+    assert [(s["doc_id"], s["group"]) for s in rates.attrs["skipped"]] == [("i1", "Li")]
+    assert "interview with no quote attributed to its speaker" in rates.attrs["skipped"][0]["problem"]
+    # documents in = documents used + documents reported
+    used = {"s1", "s2"}
+    assert used | {s["doc_id"] for s in rates.attrs["skipped"]} == set(docs["doc_id"])
+
+
+def test_hedging_rates_reports_documents_skipped_as_not_english():
+    docs = pd.DataFrame({"doc_id": ["en", "fr"], "text": ["Perhaps we may agree. We think so.", FRENCH]})
+    with pytest.warns(UserWarning, match="'fr' \\(not English"):
+        rates = hedging_rates(docs, non_english="skip", n_resamples=200)
+    assert [s["doc_id"] for s in rates.attrs["skipped"]] == ["fr"]
+
+
+def test_hedging_rates_checks_its_options_before_reading():
+    docs = _interview_without_quotes()
+    with pytest.raises(ValueError, match=r"^seed=4294967296 is invalid"):
+        hedging_rates(docs, seed=2**32)
+    with pytest.raises(ValueError, match=r"^seed=-1 is invalid"):  # was numpy's "expected non-negative integer"
+        hedging_rates(docs, seed=-1)
+    with pytest.raises(ValueError, match="n_resamples=10 is invalid"):
+        hedging_rates(docs, n_resamples=10)
+
+
+def test_hedging_rates_takes_one_category_as_a_str():
+    # categories="hedge" became the categories "h", "e", "d", "g", "e"
+    docs = _interview_without_quotes().iloc[1:]
+    rates = hedging_rates(docs, categories="hedge", n_resamples=200)
+    assert rates["category"].tolist() == ["hedge"]
+
+
+def test_offsets_and_accounting_hold_whatever_the_text():
+    import warnings
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    parts = st.sampled_from(["Perhaps", "we", "may", "May", "I", "think", "not", "sure", "about", "8", "İ", "ß", "ﬁ",
+                             "\u0301", '"', "“", "”", "’s", ".", "\n", "Li", "said", "he", "would", "no doubt", "US",
+                             "don't", "1,000", "—", "etc.", "a" * 40])
+    texts = st.one_of(st.lists(parts, max_size=25).map(" ".join), st.text(max_size=30))
+
+    @settings(derandomize=True, max_examples=120, deadline=None)
+    @given(st.lists(texts, min_size=1, max_size=4), st.sampled_from(["interview", "speech"]),
+           st.sampled_from(["Li Wei", " ", None]))
+    def check(texts, genre, speaker):
+        docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts, "genre": genre,
+                             "speaker": speaker, "g": ["a", "b"] * (len(texts) // 2) + ["a"] * (len(texts) % 2)})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            matches = find_hedges(docs, non_english="skip")
+        by_id = dict(zip(docs["doc_id"], docs["text"]))
+        for row in matches.itertuples():
+            assert by_id[row.doc_id][row.start:row.end] == row.match
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                rates = hedging_rates(docs, by="g", n_resamples=100, non_english="skip")
+        except ValueError as err:  # a group none of whose documents has own words
+            assert "hold no token" in str(err)
+            return
+        reported = {s["doc_id"] for s in rates.attrs["skipped"]}
+        for doc_id, group in zip(docs["doc_id"], docs["g"]):
+            assert doc_id in reported or group in set(rates["group"])
+
+    check()

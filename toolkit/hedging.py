@@ -92,9 +92,9 @@ import numpy as np
 import pandas as pd
 
 from toolkit._frames import frame_from_rows
-from toolkit._validation import check_columns, check_one_of
+from toolkit._validation import check_columns, check_one_of, check_seed, check_texts, check_unique_ids, warn_skipped
 from toolkit.concordance import _ALNUM, _WORD_END, _WORD_REST, _pattern_regex, _word_start
-from toolkit.text import STOP_WORDS, _TOKEN_RE
+from toolkit.text import STOP_WORDS, _TOKEN_RE, _lower
 
 __all__ = [
     "CATEGORIES",
@@ -242,7 +242,7 @@ def _check_lexicon(frame: object, *, name: str = "lexicon") -> pd.DataFrame:
     """A lexicon frame with the four columns, checked; rule and note filled with ""."""
     check_columns(frame, ["pattern", "category"], name=name)
     lex = pd.DataFrame({
-        "pattern": frame["pattern"].astype(str).str.strip().str.lower(),
+        "pattern": frame["pattern"].astype(str).str.strip().map(_lower),
         "category": frame["category"].astype(str).str.strip(),
         "rule": frame["rule"].fillna("").astype(str).str.strip() if "rule" in frame.columns else "",
         "kind": frame["kind"].fillna("").astype(str).str.strip() if "kind" in frame.columns else "",
@@ -354,15 +354,14 @@ class _Matcher:
                                key=lambda kv: -len(kv[0]))
         body = _trie_regex(patterns)
         self.regex = re.compile(body, re.DOTALL)
-        self.fallback = re.compile(body, re.DOTALL | re.IGNORECASE)
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, pattern) of each match, in text order."""
-        target, rx = text.lower(), self.regex
-        if len(target) != len(text):
-            target, rx = text, self.fallback
+        # _lower keeps every offset (str.lower makes two code points of "İ"), so a span of
+        # the lower-cased text is the span of the text, and its pattern is found by its lower case.
+        target = _lower(text)
         out = []
-        for m in rx.finditer(target):
+        for m in self.regex.finditer(target):
             s, e = m.span()
             out.append((s, e, self.pattern_of(target[s:e])))
         return out
@@ -372,13 +371,13 @@ class _Matcher:
         if key in self.literal:
             return self.literal[key]
         for p, rx in self.prefixes:
-            if rx.fullmatch(matched.lower()):
+            if rx.fullmatch(_lower(matched)):
                 return p
         return key  # not reached: every match is some pattern
 
 
 def _normal(s: str) -> str:
-    return re.sub(r"\s+", " ", s.lower().replace("’", "'").replace("‐", "-")).strip()
+    return re.sub(r"\s+", " ", _lower(s).replace("’", "'").replace("‐", "-")).strip()
 
 
 @lru_cache(maxsize=8)
@@ -447,7 +446,7 @@ class _Context:
 
 
 def _low(tokens: Sequence[str]) -> list[str]:
-    return [t.lower().replace("’", "'") for t in tokens]
+    return [_lower(t).replace("’", "'") for t in tokens]
 
 
 def _is_number(token: str) -> bool:
@@ -609,7 +608,7 @@ def english_share(text: str) -> tuple[int, float]:
     >>> english_share("")
     (0, 0.0)
     """
-    toks = _TOKEN_RE.findall(text[:20000].lower())
+    toks = _TOKEN_RE.findall(_lower(text[:20000]))
     if not toks:
         return 0, 0.0
     return len(toks), sum(t in STOP_WORDS for t in toks) / len(toks)
@@ -661,9 +660,10 @@ def find_hedges(
     Parameters
     ----------
     text_or_docs : str or DataFrame
-        One text, or a docs frame with at least ``doc_id`` and ``text``. With
-        ``speaker`` and ``genre`` columns, matches are attributed to voices by
-        :func:`toolkit.split_voices` (a quote of another person is theirs).
+        One text, or a docs frame with at least ``doc_id`` (unique: it ties each
+        match to its document) and ``text``. With ``speaker`` and ``genre``
+        columns, matches are attributed to voices by :func:`toolkit.split_voices`
+        (a quote of another person is theirs).
     lexicon : DataFrame or path, optional
         A lexicon in the format of :func:`load_lexicon` (default: the shipped one).
     categories : sequence of str, optional
@@ -673,9 +673,9 @@ def find_hedges(
         the naive baseline of the evaluation.
     non_english : {"raise", "skip", "keep"}
         What to do with a text judged not English (see the module docstring):
-        raise a ValueError naming it; for a docs frame, skip it and list it in
-        ``attrs["skipped"]`` (dicts with ``doc_id``, ``tokens``, ``stop_word_share``);
-        or "keep": match it anyway (for callers who know the text is English,
+        raise a ValueError naming it; for a docs frame, skip it, list it in
+        ``attrs["skipped"]`` (dicts with ``doc_id``, ``problem``, ``tokens``,
+        ``stop_word_share``) and warn, naming it; or "keep": match it anyway (for callers who know the text is English,
         such as the evaluation on short review sentences).
 
     Returns
@@ -702,8 +702,16 @@ def find_hedges(
     Raises
     ------
     ValueError
-        ``text_or_docs`` is neither a str nor a docs frame; a text is missing;
-        a text is not English (see above); the lexicon or an option is invalid.
+        ``text_or_docs`` is neither a str nor a docs frame; a text is missing or
+        not a str; a ``doc_id`` is missing or duplicated (the message names it
+        and its rows); a text is not English (see above); the lexicon or an
+        option is invalid.
+
+    Warns
+    -----
+    UserWarning
+        Documents were skipped as not English (``non_english="skip"``); the
+        warning names them, ``attrs["skipped"]`` lists them.
 
     Examples
     --------
@@ -713,6 +721,13 @@ def find_hedges(
     >>> find_hedges("").empty
     True
     """
+    out = _find_hedges(text_or_docs, lexicon=lexicon, categories=categories, rules=rules, non_english=non_english)
+    warn_skipped("find_hedges", out.attrs["skipped"])
+    return out
+
+
+def _find_hedges(text_or_docs, *, lexicon, categories, rules, non_english) -> pd.DataFrame:
+    """:func:`find_hedges` without the warning: the skipped documents are in ``attrs["skipped"]``."""
     check_one_of("non_english", non_english, ["raise", "skip", "keep"])
     if not isinstance(rules, bool):
         raise ValueError(f"rules={rules!r} is invalid; must be True or False.")
@@ -745,10 +760,8 @@ def find_hedges(
 def _find_in_docs(docs: pd.DataFrame, matcher: _Matcher, rules: bool, non_english: str,
                   skipped: list[dict]) -> list[tuple]:
     check_columns(docs, ["doc_id", "text"], name="text_or_docs")
-    missing = docs["text"].isna()
-    if missing.any():
-        bad = ", ".join(repr(str(d)) for d in docs.loc[missing, "doc_id"][:5])
-        raise ValueError(f"text_or_docs: text is missing (NA) for doc_id {bad}; drop these rows or fill their text.")
+    check_texts(docs, name="text_or_docs")
+    check_unique_ids(docs, name="text_or_docs")
     keep = []
     for i, (doc_id, text) in enumerate(zip(docs["doc_id"], docs["text"])):
         share = None if non_english == "keep" else _not_english(str(text))
@@ -762,7 +775,11 @@ def _find_in_docs(docs: pd.DataFrame, matcher: _Matcher, rules: bool, non_englis
                 "lexicon is English. Drop the document, or pass non_english='skip' to skip it and list it "
                 "in attrs['skipped']."
             )
-        skipped.append({"doc_id": str(doc_id), "tokens": english_share(str(text))[0], "stop_word_share": share})
+        n_tokens = english_share(str(text))[0]
+        skipped.append({"doc_id": str(doc_id),
+                        "problem": f"not English ({share:.0%} English stop words in its first {n_tokens} tokens, "
+                                   f"expected at least {MIN_STOP_WORD_SHARE:.0%})",
+                        "tokens": n_tokens, "stop_word_share": share})
     docs = docs.iloc[keep]
     segments = _segments(docs)
     rows: list[tuple] = []
@@ -842,8 +859,8 @@ def hedging_rates(
         other voices is blanked (offsets kept) before tokens are counted. None
         counts every voice.
     n_resamples, seed, confidence
-        Passed to :func:`toolkit.rates.match_rates`.
-    non_english : {"raise", "skip"}
+        Passed to :func:`toolkit.rates.match_rates` (checked before any text is read).
+    non_english : {"raise", "skip", "keep"}
         As in :func:`find_hedges`; skipped documents are left out of the rates too.
 
     Returns
@@ -851,12 +868,27 @@ def hedging_rates(
     DataFrame
         The frame of :func:`toolkit.rates.match_rates`: one row per group and
         category with ``group``, ``category``, ``n`` (matches), ``tokens``,
-        ``rate_per_1k``, ``ci_low``, ``ci_high``.
+        ``rate_per_1k``, ``ci_low``, ``ci_high``, ``unit``.
+
+        Every document is used or reported: ``attrs["skipped"]`` lists the
+        documents left out (dicts with ``doc_id`` and ``problem``): those
+        skipped as not English, and those without a token in ``voices`` -- an
+        interview in which no quote is attributed to its speaker has no own
+        words, and counted as a unit it would make its group's interval look
+        more precise than it is. ``attrs["single_unit"]`` lists the groups
+        whose interval is a point for want of units (see :func:`toolkit.match_rates`).
 
     Raises
     ------
     ValueError
-        As :func:`find_hedges`; an unknown voice.
+        As :func:`find_hedges` and :func:`toolkit.match_rates`; an unknown
+        voice; a group none of whose documents has a token in ``voices``.
+
+    Warns
+    -----
+    UserWarning
+        Documents were left out (named, with the reason); a group's interval
+        is a point for want of units.
 
     Examples
     --------
@@ -865,22 +897,35 @@ def hedging_rates(
     >>> r[["group", "category", "n", "tokens", "rate_per_1k"]].values.tolist()
     [['all', 'hedge', 2, 8, 250.0], ['all', 'booster', 1, 8, 125.0]]
     """
-    from toolkit.rates import match_rates
-
+    from toolkit.rates import _check_confidence, _check_count, _match_rates, _warn_single_unit
     from toolkit.voices import VOICES
 
     if voices is not None:
         voices = [check_one_of("voices", v, VOICES) for v in ([voices] if isinstance(voices, str) else voices)]
-    cats = list(CATEGORIES) if categories is None else list(categories)
-    matches = find_hedges(docs, lexicon=lexicon, categories=cats, non_english=non_english)
-    skipped = {d["doc_id"] for d in matches.attrs.get("skipped", [])}
+    _check_count("n_resamples", n_resamples, 100)
+    _check_confidence(confidence)
+    check_seed("seed", seed, allow_none=True)
+    cats = list(CATEGORIES) if categories is None else [categories] if isinstance(categories, str) else list(
+        categories)
+    matches = _find_hedges(docs, lexicon=lexicon, categories=cats, rules=True, non_english=non_english)
+    skipped = list(matches.attrs["skipped"])
     if skipped:
-        docs = docs[~docs["doc_id"].astype(str).isin(skipped)]
+        docs = docs[~docs["doc_id"].astype(str).isin({d["doc_id"] for d in skipped})]
+    problems = {}
     if voices is not None:
         matches = matches[matches["voice"].isin(voices)].reset_index(drop=True)
-        docs = _blank_other_voices(docs, voices)
-    return match_rates(matches, docs, by=by, categories=cats, n_resamples=n_resamples, seed=seed,
-                       confidence=confidence)
+        blanked = _blank_other_voices(docs, voices)
+        why = (f"no tokens in the voices {', '.join(voices)} (e.g. an interview with no quote attributed to "
+               "its speaker): nothing of its own to rate")
+        problems = {str(d): why for d, text, own in zip(docs["doc_id"], docs["text"].astype(str), blanked["text"])
+                    if _TOKEN_RE.search(text) and not _TOKEN_RE.search(own)}
+        docs = blanked
+    out = _match_rates(matches, docs, by=by, categories=cats, n_resamples=n_resamples, seed=seed,
+                       confidence=confidence, problems=problems)
+    out.attrs["skipped"] = skipped + out.attrs["skipped"]
+    warn_skipped("hedging_rates", out.attrs["skipped"])
+    _warn_single_unit("hedging_rates", out.attrs["single_unit"])
+    return out
 
 
 def _blank_other_voices(docs: pd.DataFrame, voices: Sequence[str]) -> pd.DataFrame:
