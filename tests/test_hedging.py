@@ -484,3 +484,17 @@ def test_offsets_and_accounting_hold_whatever_the_text():
             assert doc_id in reported or group in set(rates["group"])
 
     check()
+
+
+def test_lexicon_spellings_of_one_pattern_all_apply():
+    # "don't" (hedge) and "don’t" (booster) match the same spans; only the last one's entries were reported
+    lex = pd.DataFrame({"pattern": ["don't", "don’t", "no  doubt"], "category": ["hedge", "booster", "booster"]})
+    m = find_hedges("I don’t know. No doubt.", lexicon=lex)
+    assert m[["match", "category", "pattern"]].values.tolist() == [
+        ["don’t", "hedge", "don't"], ["don’t", "booster", "don't"], ["No doubt", "booster", "no doubt"]]
+    assert load_lexicon(extra=lex).query("pattern == \"don't\"")["category"].tolist() == ["hedge", "booster"]
+
+
+def test_a_missing_lexicon_pattern_is_an_error_not_the_word_none():
+    with pytest.raises(ValueError, match=r"lexicon: pattern is missing \(NA\) on row\(s\) with index 1"):
+        find_hedges("None of it.", lexicon=pd.DataFrame({"pattern": ["it", None], "category": ["hedge", "hedge"]}))

@@ -207,7 +207,9 @@ def load_lexicon(path: str | os.PathLike[str] | None = None, *, extra: pd.DataFr
     Returns
     -------
     DataFrame
-        One row per entry with the columns ``pattern`` (string, lower case),
+        One row per entry with the columns ``pattern`` (string, lower case, with
+        straight apostrophes, "-" hyphens and single spaces: "Don’t  know" is
+        "don't know"),
         ``category`` (string, one of :data:`CATEGORIES`), ``rule`` (string, a
         name of :data:`RULES` or ""), ``kind`` (string: "epistemic" or
         "approximator" for hedges -- a hedge given without a kind is epistemic --,
@@ -216,8 +218,8 @@ def load_lexicon(path: str | os.PathLike[str] | None = None, *, extra: pd.DataFr
     Raises
     ------
     ValueError
-        A column is missing, a pattern is empty or has no word, a category or a
-        rule is unknown.
+        A column is missing, a pattern or category is missing (NA), a pattern is
+        empty or has no word, a category or a rule is unknown.
 
     Examples
     --------
@@ -241,8 +243,15 @@ def load_lexicon(path: str | os.PathLike[str] | None = None, *, extra: pd.DataFr
 def _check_lexicon(frame: object, *, name: str = "lexicon") -> pd.DataFrame:
     """A lexicon frame with the four columns, checked; rule and note filled with ""."""
     check_columns(frame, ["pattern", "category"], name=name)
+    for column in ("pattern", "category"):
+        missing = frame[column].isna().to_numpy()
+        if missing.any():  # str(None) would be the word "none"
+            raise ValueError(f"{name}: {column} is missing (NA) on row(s) with index "
+                             f"{', '.join(repr(r) for r in frame.index[missing][:5])}; fill or drop them.")
     lex = pd.DataFrame({
-        "pattern": frame["pattern"].astype(str).str.strip().map(_lower),
+        # written as matched: lower case, one apostrophe, one hyphen, single spaces, so that "don't" and
+        # "don’t" are one pattern whose entries all apply (two patterns matching the same span lost one)
+        "pattern": frame["pattern"].astype(str).map(_normal),
         "category": frame["category"].astype(str).str.strip(),
         "rule": frame["rule"].fillna("").astype(str).str.strip() if "rule" in frame.columns else "",
         "kind": frame["kind"].fillna("").astype(str).str.strip() if "kind" in frame.columns else "",
