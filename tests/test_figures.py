@@ -116,7 +116,9 @@ def test_check_figures_passes_on_a_fresh_copy_and_catches_a_changed_table(offlin
     table.write_text(table.read_text().replace("narration,36", "narration,35"))
     report = figures.check_figures(tmp_path, progress=None).set_index("file")
     assert report.loc["interview_voices.csv", "status"] == "differs"
-    assert "line 2" in report.loc["interview_voices.csv", "detail"]
+    assert report.loc["interview_voices.csv", "detail"] == (
+        "1 cell(s) differ beyond rtol 1e-06, atol 1e-12; first: row 1 (voice='narration'), column 'segments': "
+        "committed '35', now '36'")
     assert report.loc["interview_voices.png", "status"] == "same"
     assert cli.main(["figures", "--check", "--out", str(tmp_path)]) == 1
     assert "1 file(s) differ" in capsys.readouterr().out
@@ -254,7 +256,7 @@ def test_a_failing_figure_leaves_the_manifest_of_those_made_before(offline, tmp_
     def broken(docs, *, seed=0):
         raise RuntimeError("broken rule")
 
-    rules = (figures.FIGURES[0], figures._FigureRule("broken", "fails", (), broken))
+    rules = (figures.FIGURES[0], figures._FigureRule("broken", "fails", (), broken, broken))
     monkeypatch.setattr(figures, "FIGURES", rules)
     with pytest.raises(RuntimeError, match="broken rule"):
         figures.make_figures(tmp_path, progress=None, bar=True)
@@ -263,3 +265,184 @@ def test_a_failing_figure_leaves_the_manifest_of_those_made_before(offline, tmp_
 
 def test_topic_k_is_one_of_the_compared_ks():
     assert figures.TOPIC_K in figures.TOPIC_KS
+
+
+# --------------------------------------------------------------------------- the same figures on every machine
+
+def test_round_table_keeps_ten_significant_digits_and_nothing_else():
+    t = pd.DataFrame({"term": ["a", "b", "c", "d", "e"], "n": [1, 2, 3, 4, 5],
+                      "score": [1 / 3, -0.0, float("nan"), -2.5e-17, 123456789012.34567],
+                      "p": pd.array([0.1 + 0.2, None, 1.0, float("inf"), 6429.867972456595], dtype="Float64")})
+    rounded = figures.round_table(t)
+    assert list(rounded.columns) == list(t.columns) and rounded.index.equals(t.index)
+    assert rounded["term"].tolist() == t["term"].tolist() and rounded["n"].tolist() == [1, 2, 3, 4, 5]
+    assert rounded["n"].dtype == "int64"
+    score = rounded["score"].tolist()
+    assert score[0] == 0.3333333333 and score[3] == -2.5e-17 and score[4] == 123456789000.0
+    assert str(score[1]) == "0.0" and pd.isna(score[2])  # -0.0 written as 0.0 on every machine
+    assert rounded["p"].dtype == "float64"
+    assert rounded["p"].tolist()[0] == 0.3 and pd.isna(rounded["p"].tolist()[1])
+    assert rounded["p"].tolist()[3:] == [float("inf"), 6429.867972]
+    assert figures.round_table(rounded).equals(rounded)
+    assert t["score"].tolist()[0] == 1 / 3  # the input is left as it was
+    assert figures.round_table(t, digits=2)["score"].tolist()[0] == 0.33
+    assert figures.TABLE_DIGITS == 10
+    for bad in (0, 18, 2.5, True, "10"):
+        with pytest.raises(ValueError, match=r"digits=.* must be an integer from 1 to 17"):
+            figures.round_table(t, digits=bad)
+
+
+def test_a_figure_table_is_written_with_ten_digits_the_same_text_for_the_same_value(tmp_path):
+    import matplotlib.pyplot as plt
+
+    t = pd.DataFrame({"label": ["x", "y", "z", "w", "v", "u"], "n": [1, 2, 3, 4, 5, 6],
+                      "value": [0.1 + 0.2, -0.0, float("nan"), 7.0, -1 / 3 * 1e-20, 2 / 3 * 1e12]})
+    fig, _ = plt.subplots()
+    try:
+        figures._write_figure(tmp_path, ["t.csv", "t.png", "t.pdf"], t, fig)
+    finally:
+        plt.close(fig)
+    assert (tmp_path / "t.csv").read_text() == (
+        "label,n,value\nx,1,0.3\ny,2,0.0\nz,3,\nw,4,7.0\nv,5,-3.333333333e-21\nu,6,666666666700.0\n")
+    # a value that differs in its 13th digit is written as the same text
+    assert figures._format_float(0.24444807338858177) == figures._format_float(0.24444807338858) == "0.2444480734"
+
+
+def test_every_figure_is_drawn_from_its_rounded_table(offline, tmp_path, monkeypatch):
+    """Noise below the 10th digit (here, set by the seed) changes no byte of the CSV, the PNG or the PDF."""
+    from toolkit.plots import plot_bar
+
+    drawn = []
+
+    def noisy(docs, *, seed=0):
+        return pd.DataFrame({"label": ["a", "b", "c"], "value": [v * (1 + seed * 3e-13) for v in (1 / 3, 2 / 3, 0.1)]})
+
+    def draw(table, docs):
+        drawn.append(table)
+        return plot_bar(table, value="value", label="label", annotate=False).figure
+
+    monkeypatch.setattr(figures, "FIGURES", (figures._FigureRule("noisy", "noise", (), noisy, draw),))
+    for seed in (0, 1):
+        figures.make_figures(tmp_path / str(seed), progress=None, seed=seed)
+    assert noisy(None, seed=1)["value"].tolist() != noisy(None, seed=0)["value"].tolist()
+    assert [t["value"].tolist() for t in drawn] == [[0.3333333333, 0.6666666667, 0.1]] * 2
+    for name in ("noisy.csv", "noisy.png", "noisy.pdf"):
+        assert (tmp_path / "0" / name).read_bytes() == (tmp_path / "1" / name).read_bytes(), name
+    assert (tmp_path / "0" / "noisy.csv").read_text() == "label,value\na,0.3333333333\nb,0.6666666667\nc,0.1\n"
+
+
+def _make_in_a_new_process(out, hash_seed: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "TOOLKIT_DATA"}  # the interview is all it needs
+    env.update(MPLBACKEND="Agg", PYTHONHASHSEED=hash_seed)
+    subprocess.run([sys.executable, "-m", "toolkit", "figures", "--only", "interview_voices", "--out", str(out),
+                    "--no-progress"], check=True, capture_output=True, env=env)
+
+
+def test_interview_voices_made_twice_in_two_processes_is_the_same_bytes(tmp_path):
+    """Two runs (other processes, other hash seeds, other times) give the same CSV, PNG and PDF, byte for byte."""
+    import time
+
+    _make_in_a_new_process(tmp_path / "a", "1")
+    time.sleep(1.1)  # a date written in a file would now differ (PDF dates are to the second)
+    _make_in_a_new_process(tmp_path / "b", "2")
+    for name in ("interview_voices.csv", "interview_voices.png", "interview_voices.pdf", "manifest.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    pdf = (tmp_path / "a" / "interview_voices.pdf").read_bytes()
+    for key in (b"/CreationDate", b"/ModDate", b"/Producer", b"/Creator"):
+        assert key not in pdf, key
+    png = (tmp_path / "a" / "interview_voices.png").read_bytes()
+    assert b"tEXt" not in png and b"Software" not in png and b"atplotlib" not in png
+
+
+def _csv(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_compare_tables_accepts_last_digit_noise_and_names_the_first_real_difference(tmp_path):
+    compare = figures._compare_tables
+    header = "group,topic,label,mean,n\n"
+    rows = ['CHN,0,"nuclear, trade",0.2444480734,31\n', "CHN,1,climate,0.0677685049,31\n",
+            "USA,0,\"nuclear, trade\",1e-17,26\n"]
+    old = _csv(tmp_path / "old.csv", header + "".join(rows))
+    assert compare(old, _csv(tmp_path / "same.csv", header + "".join(rows))) == ("same", "")
+    # a relative change of 1e-12 in every float, and a zero's noise (1e-17 against -3e-17): the same
+    noisy = header + rows[0].replace("0.2444480734", repr(0.2444480734 * (1 + 1e-12))) \
+        + rows[1].replace("0.0677685049", repr(0.0677685049 * (1 - 1e-12))) + rows[2].replace("1e-17", "-3e-17")
+    status, detail = compare(old, _csv(tmp_path / "noisy.csv", noisy))
+    assert status == "same" and detail == "3 number(s) differ within rtol 1e-06, atol 1e-12"
+    # a relative change of 1e-3 is named: file row (below the header), key columns, column, both values
+    changed = header + rows[0] + rows[1].replace("0.0677685049", "0.0678362734") + rows[2]
+    status, detail = compare(old, _csv(tmp_path / "changed.csv", changed))
+    assert status == "differs"
+    assert detail == ("1 cell(s) differ beyond rtol 1e-06, atol 1e-12; first: row 2 (group='CHN', topic='1', "
+                      "label='climate'), column 'mean': committed '0.0677685049', now '0.0678362734'")
+    # the first of several in reading order, and the count
+    status, detail = compare(old, _csv(tmp_path / "two.csv", changed.replace(",31\n", ",32\n", 1)))
+    assert detail.startswith("2 cell(s) differ") and "row 1 (group='CHN', topic='0', label='nuclear, trade'), " \
+        "column 'n': committed '31', now '32'" in detail
+
+
+@pytest.mark.parametrize("committed, now, same", [
+    ("10000000", "10000001", False),      # whole numbers exactly, however large
+    ("1972", "1972.0", False),            # a whole number against a float: the column changed type
+    ("0.5", "", False), ("", "", True),   # an empty cell (NaN) matches only an empty cell
+    ("-0.0", "0.0", True), ("1e-13", "-1e-13", True), ("1e-9", "2e-9", False),  # the absolute floor: 1e-12
+    ("4.25e-9", "4.2500000001e-9", True), ("4.25e-9", "4.26e-9", False),  # relative above the floor
+    ("6429.867972", "6429.868", True), ("6429.867972", "6429.88", False),  # 4e-9 relative in, 2e-6 out
+    ("inf", "inf", True), ("inf", "1e308", False), ("CHN", "CHN ", False), ("0.1", "abc", False),
+])
+def test_compare_tables_cell_rule(tmp_path, committed, now, same):
+    old = _csv(tmp_path / "old.csv", f"key,value\na,{committed}\n")
+    new = _csv(tmp_path / "new.csv", f"key,value\na,{now}\n")
+    status, detail = figures._compare_tables(old, new)
+    assert status == ("same" if same else "differs"), detail
+    if not same:
+        assert f"row 1 (key='a'), column 'value': committed {committed!r}, now {now!r}" in detail
+
+
+def test_compare_tables_columns_rows_and_unreadable_files(tmp_path):
+    compare = figures._compare_tables
+    old = _csv(tmp_path / "old.csv", "a,b\n1,0.5\n2,0.25\n")
+    assert compare(old, _csv(tmp_path / "c.csv", "a,c\n1,0.5\n2,0.25\n")) == (
+        "differs", "columns: committed ['a', 'b'], now ['a', 'c']")
+    assert compare(old, _csv(tmp_path / "r.csv", "a,b\n1,0.5\n")) == ("differs", "committed 2 rows, now 1")
+    assert compare(old, _csv(tmp_path / "crlf.csv", "a,b\r\n1,0.5\r\n2,0.25\r\n")) == (
+        "same", "the same cells (the files differ in quoting or line ends)")
+    status, detail = compare(_csv(tmp_path / "empty.csv", ""), old)
+    assert status == "differs" and "cannot be read as CSV" in detail and "empty.csv" in detail
+
+
+def test_check_figures_accepts_a_tiny_relative_change_and_names_a_real_one(offline, tmp_path, capsys):
+    figures.make_figures(tmp_path, progress=None)
+    table = tmp_path / "interview_voices.csv"
+    text = table.read_text()
+    assert "narration,36,731,0.6082\n" in text
+    table.write_text(text.replace("0.6082\n", f"{0.6082 * (1 + 1e-12)!r}\n"))
+    report = figures.check_figures(tmp_path, progress=None).set_index("file")
+    assert report.loc["interview_voices.csv", "status"] == "same"
+    assert report.loc["interview_voices.csv", "detail"] == "1 number(s) differ within rtol 1e-06, atol 1e-12"
+    assert cli.main(["figures", "--check", "--out", str(tmp_path)]) == 0
+
+    table.write_text(text.replace("0.6082\n", "0.6088082\n"))  # 0.6082 * (1 + 1e-3)
+    report = figures.check_figures(tmp_path, progress=None).set_index("file")
+    assert report.loc["interview_voices.csv", "status"] == "differs"
+    assert report.loc["interview_voices.csv", "detail"] == (
+        "1 cell(s) differ beyond rtol 1e-06, atol 1e-12; first: row 1 (voice='narration', segments='36', "
+        "words='731'), column 'share_of_words': committed '0.6088082', now '0.6082'")
+    assert cli.main(["figures", "--check", "--out", str(tmp_path)]) == 1
+    assert "column 'share_of_words'" in capsys.readouterr().out
+    # a looser tolerance, asked for, accepts it
+    report = figures.check_figures(tmp_path, progress=None, rtol=1e-2).set_index("file")
+    assert report.loc["interview_voices.csv", "status"] == "same"
+
+
+def test_check_figures_rejects_a_bad_tolerance_before_making_anything(offline, tmp_path):
+    for name, value in (("rtol", -1e-6), ("atol", float("nan")), ("tolerance", "2"), ("rtol", float("inf"))):
+        with pytest.raises(ValueError, match=rf"{name}=.* is invalid; must be a finite number >= 0"):
+            figures.check_figures(tmp_path, progress=None, **{name: value})
+    assert list(tmp_path.iterdir()) == []

@@ -125,8 +125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     figures.add_argument("--no-progress", dest="progress", action="store_false",
                          help="no progress bar (the bar goes to standard error)")
     figures.add_argument("--check", action="store_true",
-                         help="remake into a temporary folder and compare with --out: tables exactly, images "
-                              "within a tolerance; exit 1 on a difference")
+                         help="remake into a temporary folder and compare with --out: tables cell by cell (the "
+                              "same columns and rows, text and whole numbers exactly, other numbers within a "
+                              "relative 1e-6), images within a small tolerance; exit 1 on a difference")
     figures.set_defaults(run=_figures)
 
     data = sub.add_parser("data", help="list the corpora: where they are found; fetch them into the cache")

@@ -1,11 +1,20 @@
 """The figures: one rule per figure, and the job that (re)makes them all into ``figures/``.
 
-Each figure is a function that takes the corpora it needs and returns the table
-behind it and the matplotlib Figure. :func:`make_figures` writes, for each, a
-PNG, a PDF and the table as CSV, and records in ``figures/manifest.json`` the
-function that made it, the fingerprint of the corpus it used, the seed and the
-package versions. A figure whose corpora cannot be had is listed as not made,
-with the reason and how to get the data.
+Each figure is a rule of two functions: one takes the corpora it needs and
+returns the table behind the figure, the other draws the figure from that table.
+:func:`make_figures` rounds every float of the table to :data:`TABLE_DIGITS`
+significant digits (:func:`round_table`), draws the figure from the rounded
+table, and writes a PNG, a PDF and the table as CSV; it records in
+``figures/manifest.json`` the function that made the table, the fingerprint of
+the corpus it used, the seed and the package versions. A figure whose corpora
+cannot be had is listed as not made, with the reason and how to get the data.
+
+The same code on another CPU or BLAS build changes results in their 13th to
+16th significant digit. Rounded to 10, the tables and the pictures drawn from
+them are the same on every machine but for a value that falls on a rounding
+boundary, which is why :func:`check_figures` compares numbers within
+:data:`TABLE_RTOL`. The files hold no date, version or other trace of the run
+(fixed PDF and PNG metadata), so the same numbers give the same bytes.
 
 Every file is written whole (:mod:`toolkit._io`): to a hidden temporary file
 beside it, then renamed onto it, so a run that fails or is killed leaves each
@@ -18,7 +27,9 @@ keep each other's entries.
 from __future__ import annotations
 
 import json
+import math
 import platform
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,23 +44,45 @@ from toolkit.corpus import INTERVIEW_ID, corpus_fingerprint, load_interview
 from toolkit.datasets import PRC_FIRST_YEAR
 from toolkit.paths import FIGURES_DIR
 
-__all__ = ["FIGURES", "PRC_FIRST_YEAR", "TOPIC_K", "TOPIC_KS", "check_figures", "make_figures"]
+__all__ = ["FIGURES", "PRC_FIRST_YEAR", "TABLE_ATOL", "TABLE_DIGITS", "TABLE_RTOL", "TOPIC_K", "TOPIC_KS",
+           "check_figures", "make_figures", "round_table"]
 
 _PACKAGES = ("toolkit", "pandas", "numpy", "scipy", "matplotlib", "nltk", "scikit-learn")
 #: How long (seconds) a run waits for another to finish updating the manifest before giving up.
 _MANIFEST_LOCK_TIMEOUT = 300.0
 
+#: Significant digits of every float in a figure's table, as written (CSV) and as drawn. Far more than
+#: a figure or a reader needs, and few enough that the differences between CPUs and BLAS builds (in the
+#: 13th to 16th digit) do not reach the files.
+TABLE_DIGITS: int = 10
+#: Relative tolerance of :func:`check_figures` for the numbers of a table: a value rounded to 10 digits
+#: on another machine may differ in its last digit (when the unrounded one sits near a rounding boundary),
+#: a relative difference of up to 1e-9; a real change of a result is far larger.
+TABLE_RTOL: float = 1e-6
+#: Absolute floor of that tolerance, for values near 0: a zero computed as a sum of terms that cancel
+#: comes out as +-1e-17 or so, whose relative difference means nothing.
+TABLE_ATOL: float = 1e-12
+#: PDF metadata: no date, no program or version (matplotlib would write the time of the run and its own
+#: version), so that the same drawing gives the same bytes on every run and machine.
+_PDF_METADATA = {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}
+#: PNG metadata: no "Software" (matplotlib's version).
+_PNG_METADATA = {"Software": None}
+
 
 @dataclass(frozen=True)
 class _FigureRule:
+    """One figure: ``table(docs, seed=...)`` computes the table behind it; ``draw(table, docs)`` draws the
+    figure (a matplotlib Figure) from that table as written, rounded by :func:`round_table`, so that the
+    picture shows the numbers of the CSV. ``docs`` are the corpora, for what a title says of them."""
+
     name: str
     caption: str
     needs: tuple[str, ...]  # data sets beyond the embedded interview: "comparison" or "ungdc"
-    build: Callable[..., tuple[pd.DataFrame, object]]  # build(docs, seed=...) -> (table, Figure)
+    table: Callable[..., pd.DataFrame]
+    draw: Callable[[pd.DataFrame, pd.DataFrame], object]
 
 
-def _interview_voices(docs: pd.DataFrame, *, seed: int = 0):
-    from toolkit.plots import plot_bar
+def _interview_voices(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     from toolkit.text import tokenize
     from toolkit.voices import split_voices
 
@@ -62,9 +95,15 @@ def _interview_voices(docs: pd.DataFrame, *, seed: int = 0):
         .sort_values(["words", "voice"], ascending=[False, True], ignore_index=True)
     )
     table["share_of_words"] = (table["words"] / table["words"].sum()).round(4)
+    return table
+
+
+def _draw_interview_voices(table: pd.DataFrame, docs: pd.DataFrame):
+    from toolkit.plots import plot_bar
+
     ax = plot_bar(table, value="words", label="voice", xlabel="words (tokens)",
                   title="Who speaks in the Korea Times interview")
-    return table, ax.figure
+    return ax.figure
 
 
 _SELECTION_NAMES = {
@@ -75,8 +114,7 @@ _SELECTION_NAMES = {
 }
 
 
-def _corpus_composition(docs: pd.DataFrame, *, seed: int = 0):
-    from toolkit.plots import plot_bar
+def _corpus_composition(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     from toolkit.text import tokenize
 
     words = docs["text"].map(lambda t: len(tokenize(t)))
@@ -89,9 +127,15 @@ def _corpus_composition(docs: pd.DataFrame, *, seed: int = 0):
     )
     names = table["selection"].map(_SELECTION_NAMES).fillna(table["selection"])
     table["group"] = names + ": " + table["role"].astype(str).str.replace("_", " ")
+    return table
+
+
+def _draw_corpus_composition(table: pd.DataFrame, docs: pd.DataFrame):
+    from toolkit.plots import plot_bar
+
     ax = plot_bar(table, value="documents", label="group", xlabel="documents",
                   title="The comparison corpus by selection and role")
-    return table, ax.figure
+    return ax.figure
 
 
 def _own_groups(docs: pd.DataFrame) -> pd.DataFrame:
@@ -103,42 +147,54 @@ def _own_groups(docs: pd.DataFrame) -> pd.DataFrame:
     return own
 
 
-def _keyness_xing_vs_ambassadors(docs: pd.DataFrame, *, seed: int = 0):
+def _keyness_xing_vs_ambassadors(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     from toolkit.keyness import compare_groups, top_keywords
-    from toolkit.plots import plot_keyness
 
     table = compare_groups(_own_groups(docs), by="group", target="Xing", reference="other ambassadors",
                            measure="g2", stop_words="english", adjust="bh")
-    table = top_keywords(table[table["score"] > 0], n=15)
+    return top_keywords(table[table["score"] > 0], n=15)
+
+
+def _draw_keyness_xing_vs_ambassadors(table: pd.DataFrame, docs: pd.DataFrame):
+    from toolkit.plots import plot_keyness
+
     ax = plot_keyness(table, n=15, target_label="Xing (own words)", reference_label="other ambassadors",
                       title="Xing's keywords against other ambassadors at the UN (G2)")
-    return table, ax.figure
+    return ax.figure
 
 
-def _keyness_chn_vs_usa_unsc(docs: pd.DataFrame, *, seed: int = 0):
+def _keyness_chn_vs_usa_unsc(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     from toolkit.keyness import compare_groups, top_keywords
-    from toolkit.plots import plot_keyness
 
     council = docs[docs["venue"] == "UNSC"]
     table = compare_groups(council, by="country", target="CHN", reference="USA", measure="fightin_words",
                            prior="corpus", stop_words="english")
-    table = top_keywords(table, n=12)
+    return top_keywords(table, n=12)
+
+
+def _draw_keyness_chn_vs_usa_unsc(table: pd.DataFrame, docs: pd.DataFrame):
+    from toolkit.plots import plot_keyness
+
     ax = plot_keyness(table, n=12, target_label="China", reference_label="United States",
                       title="China against the United States in the Security Council (Fightin' Words)")
-    return table, ax.figure
+    return ax.figure
 
 
-def _term_scatter_chn_vs_usa_unsc(docs: pd.DataFrame, *, seed: int = 0):
+def _term_scatter_chn_vs_usa_unsc(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     from toolkit.counts import count_terms
-    from toolkit.plots import plot_term_scatter
 
     council = docs[(docs["venue"] == "UNSC") & docs["country"].isin(["CHN", "USA"])]
     counts = count_terms(council, by="country")
-    table = (counts.pivot_table(index="term", columns="group", values="n", fill_value=0)
-             .reset_index().rename_axis(columns=None).sort_values("term", ignore_index=True))
+    return (counts.pivot_table(index="term", columns="group", values="n", fill_value=0)
+            .reset_index().rename_axis(columns=None).sort_values("term", ignore_index=True))
+
+
+def _draw_term_scatter_chn_vs_usa_unsc(table: pd.DataFrame, docs: pd.DataFrame):
+    from toolkit.plots import plot_term_scatter
+
     ax = plot_term_scatter(table.set_index("term")["CHN"], table.set_index("term")["USA"],
                            target_label="China (UNSC)", reference_label="United States (UNSC)", min_count=3)
-    return table, ax.figure
+    return ax.figure
 
 
 #: The stance categories the hedging figures compare (engagement markers are mostly "you" and questions).
@@ -148,9 +204,8 @@ _P5 = ["CHN", "FRA", "GBR", "RUS", "USA"]
 
 
 
-def _hedging_xing_vs_ambassadors(docs: pd.DataFrame, *, seed: int = 0):
+def _hedging_xing_vs_ambassadors(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     from toolkit.hedging import find_hedges
-    from toolkit.plots import plot_rates
     from toolkit.rates import match_rates
 
     own = _own_groups(docs).assign(genre="speech")  # own words only; no voices left to split
@@ -158,17 +213,20 @@ def _hedging_xing_vs_ambassadors(docs: pd.DataFrame, *, seed: int = 0):
     order = {g: i for i, g in enumerate(["Xing", "China at the UN", "other ambassadors", "other"])}
     rates = rates.sort_values(["group", "category"], key=lambda c: c.map(order) if c.name == "group"
                               else c.map({x: i for i, x in enumerate(_STANCE)}), ignore_index=True)
+    return rates
+
+
+def _draw_hedging_xing_vs_ambassadors(rates: pd.DataFrame, docs: pd.DataFrame):
+    from toolkit.plots import plot_rates
+
     ax = plot_rates(rates.assign(group=rates["group"].replace({"other": "other UN speakers"})),
                     title="Stance markers per 1,000 tokens of each group's own words")
     ax.set_ylabel("group (Xing: his quoted words; other UN speakers:\nleaders and ministers)")
-    return rates, ax.figure
+    return ax.figure
 
 
-def _hedging_p5_timeline(ungdc: pd.DataFrame, *, seed: int = 0):
-    import matplotlib.pyplot as plt
-
+def _hedging_p5_timeline(ungdc: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     from toolkit.hedging import find_hedges
-    from toolkit.plots import plot_timeline
     from toolkit.rates import match_rates
 
     p5 = ungdc[ungdc["country"].isin(_P5) & (ungdc["year"] >= PRC_FIRST_YEAR)]
@@ -178,7 +236,14 @@ def _hedging_p5_timeline(ungdc: pd.DataFrame, *, seed: int = 0):
     parts = rates["group"].str.split(" | ", expand=True, regex=False)
     rates.insert(1, "country", parts[0])
     rates.insert(2, "year", parts[1].astype("int64"))
-    rates = rates.sort_values(["category", "country", "year"], ignore_index=True)
+    return rates.sort_values(["category", "country", "year"], ignore_index=True)
+
+
+def _draw_hedging_p5_timeline(rates: pd.DataFrame, ungdc: pd.DataFrame):
+    import matplotlib.pyplot as plt
+
+    from toolkit.plots import plot_timeline
+
     fig, axes = plt.subplots(2, 1, figsize=(6.5, 5.5), sharex=True, layout="constrained")
     for ax, category, name in zip(axes, ["hedge", "booster"], ["Hedges", "Boosters"]):
         plot_timeline(rates[rates["category"] == category], group="country", ax=ax, highlight=["CHN"],
@@ -191,7 +256,7 @@ def _hedging_p5_timeline(ungdc: pd.DataFrame, *, seed: int = 0):
     fig.suptitle(f"China against the other permanent members, UN General Debate {PRC_FIRST_YEAR}-"
                  f"{int(rates['year'].max())}\n(China with its 95% interval over the sentences of each speech)",
                  fontsize="medium")
-    return rates, fig
+    return fig
 
 
 #: The numbers of topics compared, and the one chosen in notebooks/04-topics.ipynb from that comparison.
@@ -214,63 +279,72 @@ def _topic_stop_words() -> frozenset[str]:
     return TOPIC_STOP_WORDS | place_names()
 
 
-def _topics_select_k(docs: pd.DataFrame, *, seed: int = 0):
-    from toolkit.plots import plot_select_k
+def _topics_select_k(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     from toolkit.topics import select_k
 
-    un = _topic_documents(docs)
-    table = select_k(un, ks=TOPIC_KS, seeds=(seed, seed + 1, seed + 2), stop_words=_topic_stop_words())
-    axes = plot_select_k(table, title=f"Choosing the number of topics of {len(un)} UN statements (LDA, 3 seeds)")
-    return table, axes[0].figure
+    return select_k(_topic_documents(docs), ks=TOPIC_KS, seeds=(seed, seed + 1, seed + 2),
+                    stop_words=_topic_stop_words())
 
 
-def _topic_prevalence(docs: pd.DataFrame, *, seed: int = 0):
-    from toolkit.plots import plot_topic_prevalence
+def _draw_topics_select_k(table: pd.DataFrame, docs: pd.DataFrame):
+    from toolkit.plots import plot_select_k
+
+    n = len(_topic_documents(docs))
+    axes = plot_select_k(table, title=f"Choosing the number of topics of {n} UN statements (LDA, 3 seeds)")
+    return axes[0].figure
+
+
+def _topic_prevalence(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     from toolkit.topics import fit_topics, topic_prevalence
     from toolkit.voices import own_words
 
     un = _topic_documents(docs)
     model = fit_topics(un, k=TOPIC_K, seed=seed, stop_words=_topic_stop_words())
     countries = un[un["country"].isin(_TOPIC_COUNTRIES)]
-    prevalence = pd.concat([
+    return pd.concat([
         topic_prevalence(model, countries, by="country", seed=seed),
         topic_prevalence(model, own_words(docs[docs["doc_id"] == INTERVIEW_ID]).assign(who="Xing (interview)"),
                          by="who", seed=seed),
     ], ignore_index=True)
+
+
+def _draw_topic_prevalence(prevalence: pd.DataFrame, docs: pd.DataFrame):
+    from toolkit.plots import plot_topic_prevalence
+
     ax = plot_topic_prevalence(prevalence, groups=["Xing (interview)", *_TOPIC_COUNTRIES],
                                title=f"Topics of UN statements (LDA, k = {TOPIC_K}): mean share by country\n"
                                      "and in the interview (one document: no interval)")
-    return prevalence, ax.figure
+    return ax.figure
 
 
 FIGURES: tuple[_FigureRule, ...] = (
     _FigureRule("interview_voices", "Words per voice in the interview (ambassador's quotes, narration, ...)",
-                (), _interview_voices),
+                (), _interview_voices, _draw_interview_voices),
     _FigureRule("corpus_composition", "Documents of the default comparison corpus by selection and role",
-                ("comparison",), _corpus_composition),
+                ("comparison",), _corpus_composition, _draw_corpus_composition),
     _FigureRule("keyness_xing_vs_ambassadors", "Keywords of Xing's own words against other ambassadors' UN "
                 "speeches (G2, stop words left out, BH-adjusted p in the table)", ("comparison",),
-                _keyness_xing_vs_ambassadors),
+                _keyness_xing_vs_ambassadors, _draw_keyness_xing_vs_ambassadors),
     _FigureRule("keyness_chn_vs_usa_unsc", "China against the United States in the Security Council "
-                "(Fightin' Words, whole-Council prior)", ("comparison",), _keyness_chn_vs_usa_unsc),
+                "(Fightin' Words, whole-Council prior)", ("comparison",), _keyness_chn_vs_usa_unsc, _draw_keyness_chn_vs_usa_unsc),
     _FigureRule("term_scatter_chn_vs_usa_unsc", "Relative frequency of each word in China's and the United "
-                "States' Security Council speeches", ("comparison",), _term_scatter_chn_vs_usa_unsc),
+                "States' Security Council speeches", ("comparison",), _term_scatter_chn_vs_usa_unsc, _draw_term_scatter_chn_vs_usa_unsc),
     _FigureRule("hedging_xing_vs_ambassadors", "Hedges, boosters, attitude markers and self-mentions per 1,000 "
                 "tokens of own words: Xing, China at the UN, other ambassadors, other speakers (95% bootstrap "
                 "intervals over documents; over sentences for the one interview)", ("comparison",),
-                _hedging_xing_vs_ambassadors),
+                _hedging_xing_vs_ambassadors, _draw_hedging_xing_vs_ambassadors),
     _FigureRule("hedging_p5_timeline", "Hedges and boosters per 1,000 tokens in the General Debate speeches of "
                 "the five permanent members, 1972-2024, from the People's Republic of China's first (the 1971 CHN "
                 "speech is the Republic of China's); Russia is the USSR to 1991 (95% bootstrap intervals over "
                 "each speech's sentences)",
-                ("ungdc",), _hedging_p5_timeline),
+                ("ungdc",), _hedging_p5_timeline, _draw_hedging_p5_timeline),
     _FigureRule("topics_select_k", "Coherence (NPMI), held-out perplexity and stability of LDA topic models of the "
                 "UN statements for each number of topics (3 seeds; place names and stop words left out)",
-                ("comparison",), _topics_select_k),
+                ("comparison",), _topics_select_k, _draw_topics_select_k),
     _FigureRule("topic_prevalence", "Mean topic proportion per country in the UN statements (95% bootstrap intervals "
                 "over documents), and in Xing's own words projected onto the same topics (one document: no "
                 "interval); topics fitted with seed 0 and described in notebooks/04-topics.ipynb", ("comparison",),
-                _topic_prevalence),
+                _topic_prevalence, _draw_topic_prevalence),
 )
 
 
@@ -314,6 +388,12 @@ def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
     Each figure's files are written whole and its manifest entry recorded as soon
     as it is made, so a run that stops half-way keeps the figures made before.
     Temporary files left in ``out_dir`` by a killed run are removed first.
+
+    Every float of a table is rounded to :data:`TABLE_DIGITS` significant digits
+    (:func:`round_table`) before the figure is drawn from it and the CSV written,
+    so the CSV, the PNG and the PDF do not depend on digits that differ between
+    machines. The files carry no date or version: the same table gives the same
+    bytes on every run.
     """
     import matplotlib
 
@@ -345,7 +425,8 @@ def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
                 if meter is not None:
                     meter.update()
                 continue
-            table, fig = rule.build(docs, seed=seed)
+            table = round_table(rule.table(docs, seed=seed))
+            fig = rule.draw(table, docs)  # from the rounded table: the picture shows the numbers of the CSV
             files = [f"{rule.name}.csv", f"{rule.name}.png", f"{rule.name}.pdf"]
             try:
                 _write_figure(out, files, table, fig)
@@ -354,7 +435,7 @@ def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
             _update_manifest(manifest_path, {rule.name: {
                 "caption": rule.caption,
                 "files": files,
-                "made_by": f"toolkit.figures:{rule.build.__name__}",
+                "made_by": f"toolkit.figures:{rule.table.__name__}",
                 "corpus_fingerprint": corpus_fingerprint(docs),
                 "documents": int(len(docs)),
                 "seed": seed,
@@ -375,12 +456,77 @@ def _write_figure(out: Path, files: Sequence[str], table: pd.DataFrame, fig) -> 
     """Write the table (CSV), the PNG and the PDF of one figure, each whole or not at all."""
     csv, png, pdf = (out / name for name in files)
     with atomic_write(csv, "w", encoding="utf-8", newline="") as handle:
-        table.to_csv(handle, index=False, lineterminator="\n")
+        table.to_csv(handle, index=False, lineterminator="\n", float_format=_format_float, na_rep="")
     # The temporary files have no suffix: the format is given. The metadata keeps the bytes deterministic.
     with atomic_path(png) as tmp:
-        fig.savefig(tmp, format="png", dpi=200, metadata={"Software": None})
+        fig.savefig(tmp, format="png", dpi=200, metadata=_PNG_METADATA)
     with atomic_path(pdf) as tmp:
-        fig.savefig(tmp, format="pdf", metadata={"CreationDate": None, "Creator": None, "Producer": None})
+        fig.savefig(tmp, format="pdf", metadata=_PDF_METADATA)
+
+
+def round_table(table: pd.DataFrame, digits: int = TABLE_DIGITS) -> pd.DataFrame:
+    """Round every float column of ``table`` to ``digits`` significant digits, as the figures are written.
+
+    Each value becomes the float nearest to its decimal rounding (``f"{x:.{digits}g}"``);
+    ``-0.0`` becomes ``0.0``; NaN and infinities are kept. Columns of other
+    types are left as they are; a float column comes back as ``float64``.
+    Rounding again changes nothing.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Any table.
+    digits : int, default :data:`TABLE_DIGITS`
+        Significant digits kept, 1 to 17.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``table`` with the same columns, index and order.
+
+    Raises
+    ------
+    ValueError
+        ``digits`` is not an integer from 1 to 17.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"group": ["a", "b", "c"], "n": [1, 2, 3],
+    ...                   "mean": [0.24444807338858177, -0.0, float("nan")]})
+    >>> rounded = round_table(t)
+    >>> rounded["mean"].tolist()
+    [0.2444480734, 0.0, nan]
+    >>> rounded["n"].dtype.name, round_table(rounded).equals(rounded)
+    ('int64', True)
+    """
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+        raise ValueError(f"digits={digits!r} is invalid; must be an integer from 1 to 17 (significant digits "
+                         f"kept; the figures use TABLE_DIGITS = {TABLE_DIGITS}).")
+    rounded = table.copy()
+    for position, dtype in enumerate(table.dtypes):
+        if pd.api.types.is_float_dtype(dtype):
+            values = table.iloc[:, position].to_numpy(dtype="float64", na_value=float("nan"))
+            rounded.isetitem(position, pd.Series([_round_float(x, digits) for x in values.tolist()],
+                                                 index=table.index, dtype="float64"))
+    return rounded
+
+
+def _round_float(x: float, digits: int = TABLE_DIGITS) -> float:
+    """``x`` rounded to ``digits`` significant digits (correctly, in decimal); -0.0 as 0.0, NaN and inf kept."""
+    if not math.isfinite(x):
+        return x
+    return float(f"{x:.{digits}g}") + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def _format_float(x: float) -> str:
+    """How a float is written in a figure's CSV: rounded to TABLE_DIGITS, then its shortest exact form.
+
+    Python's ``repr`` of a float is the shortest string that reads back as the same
+    float, the same on every platform; for a value rounded to 10 digits it has
+    at most 10. Whole numbers keep their ``.0`` (``7.0``), so a float column
+    reads back as floats.
+    """
+    return repr(_round_float(float(x)))
 
 
 def _read_manifest(path: Path) -> dict[str, object]:
@@ -428,14 +574,22 @@ def _update_manifest(path: Path, entries: dict[str, dict[str, object]]) -> None:
 
 
 def check_figures(reference_dir: str | Path = FIGURES_DIR, *, seed: int = 0, tolerance: float = 2.0,
+                  rtol: float = TABLE_RTOL, atol: float = TABLE_ATOL,
                   progress: Callable[[str], None] | None = print, bar: bool = False,
                   only: Sequence[str] | None = None) -> pd.DataFrame:
     """Remake the figures into a temporary folder and compare them with ``reference_dir``.
 
-    Tables (CSV) must be identical byte for byte; images (PNG) may differ by at
-    most ``tolerance`` in matplotlib's image comparison (the RMS difference of
-    the pixel values, 0 to 255), as fonts and libraries differ slightly between
-    machines. PDFs are not compared: they hold the same drawing as the PNG.
+    A table (CSV) is the same when it has the same columns in the same order and
+    the same number of rows, and every cell is the same: text and whole numbers
+    (counts, years) exactly, and numbers written with a decimal point or exponent
+    (floats) within a relative tolerance, ``|a - b| <= max(rtol * max(|a|, |b|),
+    atol)`` (:func:`math.isclose`), as the last digits of a computation differ
+    between CPUs and BLAS builds. A float never matches a whole number (the
+    column changed type), and an empty cell (NaN) matches only an empty cell.
+    Images (PNG) may differ by at most ``tolerance`` in matplotlib's image
+    comparison (the RMS difference of the pixel values, 0 to 255), as fonts and
+    libraries differ slightly between machines. PDFs are not compared: they hold
+    the same drawing as the PNG.
 
     Parameters
     ----------
@@ -445,6 +599,11 @@ def check_figures(reference_dir: str | Path = FIGURES_DIR, *, seed: int = 0, tol
         As in :func:`make_figures`.
     tolerance : float, default 2.0
         Largest RMS pixel difference accepted between two PNGs.
+    rtol : float, default :data:`TABLE_RTOL` (1e-6)
+        Largest relative difference accepted between two floats of a table.
+    atol : float, default :data:`TABLE_ATOL` (1e-12)
+        Absolute difference always accepted between two floats of a table, for
+        values near 0.
     progress : callable or None, default print
         As in :func:`make_figures`.
     bar : bool, default False
@@ -457,11 +616,24 @@ def check_figures(reference_dir: str | Path = FIGURES_DIR, *, seed: int = 0, tol
     DataFrame
         One row per file checked: ``figure`` (str), ``file`` (str), ``status``
         ("same", "differs", "missing" from the reference, or "not made" here for
-        want of data), ``detail`` (str: the first differing line of a table, the
-        RMS difference of an image, or why it was not made).
+        want of data), ``detail`` (str: for a table, the columns or number of rows
+        that differ, or the number of cells that differ and the first of them by
+        row (counted from 1 below the header, with the value of its first
+        column) and column, with both values; for an image, the RMS difference;
+        or why it was not made).
+
+    Raises
+    ------
+    ValueError
+        ``rtol``, ``atol`` or ``tolerance`` is negative or not a number (checked
+        before any figure is made).
     """
     import tempfile
 
+    for name, value in (("tolerance", tolerance), ("rtol", rtol), ("atol", atol)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < math.inf:
+            raise ValueError(f"{name}={value!r} is invalid; must be a finite number >= 0 "
+                             f"(defaults: tolerance=2.0, rtol={TABLE_RTOL:g}, atol={TABLE_ATOL:g}).")
     reference = Path(reference_dir)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -477,7 +649,7 @@ def check_figures(reference_dir: str | Path = FIGURES_DIR, *, seed: int = 0, tol
                 if not old.is_file():
                     rows.append((item.figure, name, "missing", f"{old} does not exist"))
                 elif name.endswith(".csv"):
-                    rows.append((item.figure, name, *_compare_tables(old, new)))
+                    rows.append((item.figure, name, *_compare_tables(old, new, rtol=rtol, atol=atol)))
                 else:
                     rows.append((item.figure, name, *_compare_images(old, new, tolerance)))
     return pd.DataFrame(rows, columns=["figure", "file", "status", "detail"])
@@ -520,14 +692,55 @@ def _compare_images(old: Path, new: Path, tolerance: float) -> tuple[str, str]:
     return ("same", "") if result is None else ("differs", f"RMS {result['rms']:.2f} > {tolerance}")
 
 
-def _compare_tables(old: Path, new: Path) -> tuple[str, str]:
-    a, b = old.read_text().splitlines(), new.read_text().splitlines()
-    if a == b:
+#: A number as the tables write it: a whole number, or a float (decimal point, exponent, inf or nan).
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_FLOAT = re.compile(r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|nan)")
+
+
+def _compare_tables(old: Path, new: Path, *, rtol: float = TABLE_RTOL,
+                    atol: float = TABLE_ATOL) -> tuple[str, str]:
+    """("same", "") or ("differs", where and how): the rule of :func:`check_figures` for two CSV files."""
+    if old.read_bytes() == new.read_bytes():
         return "same", ""
-    for number, (x, y) in enumerate(zip(a, b), start=1):
-        if x != y:
-            return "differs", f"line {number}: committed {x!r}, now {y!r}"
-    return "differs", f"committed {len(a)} lines, now {len(b)}"
+    tables = []
+    for label, path in (("committed", old), ("new", new)):
+        try:  # every cell as its text: no number is parsed before it is compared
+            tables.append(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as err:  # pandas' ParserError and EmptyDataError are ValueErrors
+            return "differs", f"the {label} table {path} cannot be read as CSV: {err}"
+    a, b = tables
+    if list(a.columns) != list(b.columns):
+        return "differs", f"columns: committed {list(a.columns)}, now {list(b.columns)}"
+    if len(a) != len(b):
+        return "differs", f"committed {len(a)} rows, now {len(b)}"
+    bad, close = [], 0  # (row, column position, committed, now) of every cell that differs; cells within tolerance
+    for position in range(a.shape[1]):
+        x, y = a.iloc[:, position].to_numpy(), b.iloc[:, position].to_numpy()
+        for row in (x != y).nonzero()[0]:
+            if _cells_agree(x[row], y[row], rtol=rtol, atol=atol):
+                close += 1
+            else:
+                bad.append((int(row), position, x[row], y[row]))
+    if not bad:
+        return "same", (f"{close} number(s) differ within rtol {rtol:g}, atol {atol:g}" if close
+                        else "the same cells (the files differ in quoting or line ends)")
+    row, position, x, y = min(bad)
+    keys = ", ".join(f"{c}={v!r}" for c, v in zip(a.columns[:min(position, 3)], a.iloc[row, :3]))
+    where = f"row {row + 1}" + (f" ({keys})" if keys else "")
+    return "differs", (f"{len(bad)} cell(s) differ beyond rtol {rtol:g}, atol {atol:g}; first: {where}, "
+                       f"column {a.columns[position]!r}: committed {x!r}, now {y!r}")
+
+
+def _cells_agree(x: str, y: str, *, rtol: float, atol: float) -> bool:
+    """Two cells' texts agree: the same text, or two floats within tolerance (whole numbers only exactly)."""
+    if x == y:
+        return True
+    if not (_FLOAT.fullmatch(x) and _FLOAT.fullmatch(y)):
+        return False  # text, or an empty cell (NaN) against a number
+    whole = bool(_INTEGER.fullmatch(x)), bool(_INTEGER.fullmatch(y))
+    if any(whole):  # counts and years exactly; a whole number against a float is a column that changed type
+        return all(whole) and int(x) == int(y)
+    return math.isclose(float(x), float(y), rel_tol=rtol, abs_tol=atol)
 
 
 def _load(needs: tuple[str, ...]) -> pd.DataFrame | DataNotFoundError:
