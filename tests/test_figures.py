@@ -358,6 +358,18 @@ def test_interview_voices_made_twice_in_two_processes_is_the_same_bytes(tmp_path
     assert b"tEXt" not in png and b"Software" not in png and b"atplotlib" not in png
 
 
+def test_figures_ignore_the_users_matplotlib_settings(offline, tmp_path):
+    import matplotlib
+
+    figures.make_figures(tmp_path / "default", progress=None)
+    with matplotlib.rc_context({"font.size": 20, "axes.facecolor": "red", "lines.linewidth": 5,
+                                "savefig.dpi": 50, "pdf.fonttype": 42}):
+        figures.make_figures(tmp_path / "styled", progress=None)
+        assert matplotlib.rcParams["font.size"] == 20  # left as the user set it
+    for name in ("interview_voices.csv", "interview_voices.png", "interview_voices.pdf"):
+        assert (tmp_path / "default" / name).read_bytes() == (tmp_path / "styled" / name).read_bytes(), name
+
+
 def _csv(path, text):
     path.write_text(text, encoding="utf-8")
     return path

@@ -392,13 +392,15 @@ def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
     Every float of a table is rounded to :data:`TABLE_DIGITS` significant digits
     (:func:`round_table`) before the figure is drawn from it and the CSV written,
     so the CSV, the PNG and the PDF do not depend on digits that differ between
-    machines. The files carry no date or version: the same table gives the same
-    bytes on every run.
+    machines. Figures are drawn with matplotlib's default style, whatever the
+    user's ``matplotlibrc`` or an earlier ``rcParams`` change says, and the files
+    carry no date or version: the same table gives the same bytes on every run.
     """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.style
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -426,12 +428,14 @@ def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
                     meter.update()
                 continue
             table = round_table(rule.table(docs, seed=seed))
-            fig = rule.draw(table, docs)  # from the rounded table: the picture shows the numbers of the CSV
             files = [f"{rule.name}.csv", f"{rule.name}.png", f"{rule.name}.pdf"]
-            try:
-                _write_figure(out, files, table, fig)
-            finally:
-                plt.close(fig)
+            # matplotlib's own defaults, whatever a matplotlibrc or a notebook has set: the same look everywhere
+            with matplotlib.style.context("default"):
+                fig = rule.draw(table, docs)  # from the rounded table: the picture shows the numbers of the CSV
+                try:
+                    _write_figure(out, files, table, fig)
+                finally:
+                    plt.close(fig)
             _update_manifest(manifest_path, {rule.name: {
                 "caption": rule.caption,
                 "files": files,
