@@ -440,6 +440,8 @@ def test_hedging_rates_checks_its_options_before_reading():
         hedging_rates(docs, seed=-1)
     with pytest.raises(ValueError, match="n_resamples=10 is invalid"):
         hedging_rates(docs, n_resamples=10)
+    with pytest.raises(ValueError, match=r"lacks the column\(s\) 'country'"):
+        hedging_rates(docs, by="country")
 
 
 def test_hedging_rates_takes_one_category_as_a_str():

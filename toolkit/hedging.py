@@ -906,6 +906,7 @@ def hedging_rates(
     >>> r[["group", "category", "n", "tokens", "rate_per_1k"]].values.tolist()
     [['all', 'hedge', 2, 8, 250.0], ['all', 'booster', 1, 8, 125.0]]
     """
+    from toolkit.counts import _group_labels
     from toolkit.rates import _check_confidence, _check_count, _match_rates, _warn_single_unit
     from toolkit.voices import VOICES
 
@@ -914,6 +915,7 @@ def hedging_rates(
     _check_count("n_resamples", n_resamples, 100)
     _check_confidence(confidence)
     check_seed("seed", seed, allow_none=True)
+    _group_labels(docs, by)  # the by columns exist, before any text is read
     cats = list(CATEGORIES) if categories is None else [categories] if isinstance(categories, str) else list(
         categories)
     matches = _find_hedges(docs, lexicon=lexicon, categories=cats, rules=True, non_english=non_english)
