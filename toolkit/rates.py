@@ -28,10 +28,9 @@ Tokens are counted with the project's tokenizer, as
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-import warnings
 
 import numpy as np
 import pandas as pd
