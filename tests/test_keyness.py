@@ -162,12 +162,81 @@ def test_terms_absent_from_both_sides_are_dropped():
 
 
 def test_informative_prior_by_hand():
+    # Nt = 4, Nr = 6; pi(war) = 10/100; strength 0.5: pseudo-counts 0.5 x 4 = 2 on the target side
+    # (0.2 of them for "war"), 0.5 x 6 = 3 on the reference side (0.3 for "war")
     target, reference = {"war": 3, "peace": 1}, {"war": 1, "peace": 5}
     prior = {"war": 10, "peace": 20, "other": 70}
+    got = keyness(target, reference, measure="fightin_words", prior=prior, prior_strength=0.5)
+    got = got.set_index("term")["score"]
+    d = np.log(3.2 / (4 + 2 - 3 - 0.2)) - np.log(1.3 / (6 + 3 - 1 - 0.3))
+    assert got["war"] == pytest.approx(d / np.sqrt(1 / 3.2 + 1 / 1.3), rel=1e-12)
+    # the default strength, 0.1: 0.4 and 0.6 pseudo-counts on the two sides; pi(peace) = 0.2
     got = keyness(target, reference, measure="fightin_words", prior=prior).set_index("term")["score"]
-    a0 = 100.0
-    d = np.log((3 + 10) / (4 + a0 - 3 - 10)) - np.log((1 + 10) / (6 + a0 - 1 - 10))
-    assert got["war"] == pytest.approx(d / np.sqrt(1 / 13 + 1 / 11), rel=1e-12)
+    d = np.log(1.08 / (4 + 0.4 - 1 - 0.08)) - np.log(5.12 / (6 + 0.6 - 5 - 0.12))
+    assert got["peace"] == pytest.approx(d / np.sqrt(1 / 1.08 + 1 / 5.12), rel=1e-12)
+
+
+def paper_fightin_words(y_i, y_j, background, strength):
+    """Monroe, Colaresi & Quinn (2008), eq. 16, 20, 22 in numpy, with alpha_w^(i) = alpha_0^(i) pi_w, alpha_0^(i) = s n^(i)."""
+    y_i, y_j, background = (np.asarray(v, dtype=float) for v in (y_i, y_j, background))
+    pi = background / background.sum()
+    n_i, n_j = y_i.sum(), y_j.sum()
+    alpha_i, alpha_j = strength * n_i * pi, strength * n_j * pi
+    alpha_0i, alpha_0j = alpha_i.sum(), alpha_j.sum()
+    delta = (np.log((y_i + alpha_i) / (n_i + alpha_0i - y_i - alpha_i))
+             - np.log((y_j + alpha_j) / (n_j + alpha_0j - y_j - alpha_j)))
+    return delta / np.sqrt(1 / (y_i + alpha_i) + 1 / (y_j + alpha_j))
+
+
+@pytest.mark.parametrize("strength", [0.01, 0.1, 1.0, 10.0])
+def test_informative_prior_equals_the_papers_formulas_in_numpy(strength):
+    rng = np.random.default_rng(3)
+    terms = [f"w{i}" for i in range(200)]
+    y_i = rng.poisson(rng.gamma(0.5, 4, 200))  # a small side with many zeros
+    y_j = rng.poisson(rng.gamma(0.5, 40, 200))
+    background = y_i + y_j + rng.poisson(30, 200) + 1
+    got = keyness(pd.Series(y_i, index=terms), pd.Series(y_j, index=terms), measure="fightin_words",
+                  prior=pd.Series(background, index=terms), prior_strength=strength).set_index("term")["score"]
+    expected = pd.Series(paper_fightin_words(y_i, y_j, background, strength), index=terms)
+    used = (y_i + y_j) > 0
+    np.testing.assert_allclose(got[expected.index[used]], expected[used], rtol=1e-10, atol=1e-12)
+    assert (np.sign(got[expected.index[used]]) == np.sign(y_i * y_j.sum() - y_j * y_i.sum())[used]).all()
+
+
+def test_informative_prior_score_is_zero_for_equal_rates():
+    # 1 in 3 against 2 in 6: equal rates, score exactly 0 (not +-1e-17 from rounding), p = 1
+    table = keyness({"war": 1, "peace": 2}, {"war": 2, "peace": 4}, measure="fightin_words",
+                    prior={"war": 7, "peace": 3, "other": 11}).set_index("term")
+    assert table.loc["war", "score"] == 0.0 and table.loc["peace", "score"] == 0.0
+    assert table.loc["war", "p_value"] == 1.0
+
+
+def test_informative_prior_sign_follows_the_rates_when_sides_differ_in_size():
+    # issue 11: a small target, a large reference, and a background where the term is common (other groups
+    # use it): with the background counts as pseudo-counts "military" (0 in 10, 5 in 100) was the target's
+    target, reference = {"peace": 10}, {"military": 5, "peace": 95}
+    background = {"military": 205, "peace": 905}
+    table = keyness(target, reference, measure="fightin_words", prior=background).set_index("term")
+    assert table.loc["military", "score"] < 0 and table.loc["peace", "score"] > 0
+    old = (0 + 205) / (10 + 1110 - 0 - 205), (5 + 205) / (100 + 1110 - 5 - 205)  # the former odds
+    assert old[0] > old[1]  # what the former prior did: the target's odds higher for a word it never used
+
+
+@pytest.mark.parametrize("value", [0, -0.1, float("inf"), float("nan"), True, "0.1", None])
+def test_prior_strength_must_be_a_finite_positive_number(value):
+    with pytest.raises(ValueError, match=r"prior_strength=.* is invalid; must be a finite number > 0"):
+        keyness({"a": 1, "b": 2}, {"a": 2, "b": 1}, measure="fightin_words", prior={"a": 1, "b": 1},
+                prior_strength=value)
+
+
+def test_uniform_prior_is_unchanged_by_prior_strength():
+    # a number is the uninformative prior: one pseudo-count per term on both sides, whatever the strength
+    one = keyness(B_TARGET, B_REFERENCE, measure="fightin_words", prior=0.05)
+    other = keyness(B_TARGET, B_REFERENCE, measure="fightin_words", prior=0.05, prior_strength=5.0)
+    pd.testing.assert_frame_equal(one, other)
+    aw, a0 = 0.05, 0.1
+    d = np.log((7 + aw) / (10 + a0 - 7 - aw)) - np.log((2 + aw) / (9 + a0 - 2 - aw))
+    assert one.set_index("term").loc["b", "score"] == pytest.approx(d / np.sqrt(1 / 7.05 + 1 / 2.05), rel=1e-12)
 
 
 # ------------------------------------------------------------------ bad input
@@ -237,14 +306,15 @@ def test_compare_groups_target_vs_rest_equals_keyness_on_hand_counts():
     rest = pd.Series(tk.tokenize("We hope for peace. Peace and hope, hope. We oppose war.")).value_counts()
     expected = keyness(counts, rest).set_index("term")
     pd.testing.assert_series_equal(got["score"], expected["score"].loc[got.index], check_names=False)
-    assert set(got["group"]) == {"Xing"} and set(got["reference"]) == {"rest"}
+    assert set(got["speaker"]) == {"Xing"} and set(got["reference"]) == {"rest"}
 
 
 def test_compare_groups_every_group_and_two_named_groups():
     docs = docs_frame()
     every = compare_groups(docs, by="speaker")
-    assert list(every.columns) == ["group", "reference", *COLUMNS, "p_adjusted"]
-    assert sorted(every["group"].unique()) == ["Kim", "Lee", "Xing"]
+    assert list(every.columns) == ["speaker", "reference", *COLUMNS, "p_adjusted"]
+    assert [str(t) for t in every.dtypes[:2]] == ["string", "string"]
+    assert every["speaker"].unique().tolist() == ["Kim", "Lee", "Xing"]  # sorted by group
     pair = compare_groups(docs, by="speaker", target="Kim", reference="Lee").set_index("term")
     assert pair.loc["hope", "n_target"] == 3 and pair.loc["hope", "n_reference"] == 0
     assert pair.loc["war", "n_target"] == 0 and pair.loc["war", "n_reference"] == 1
@@ -391,7 +461,7 @@ def test_compare_groups_ignores_an_empty_group_it_does_not_compare():
     docs = pd.concat([docs_frame(), pd.DataFrame({"doc_id": ["d5"], "text": [""], "speaker": ["Moon"]})],
                      ignore_index=True)
     pair = compare_groups(docs, by="speaker", target="Kim", reference="Lee")
-    assert set(pair["group"]) == {"Kim"}
+    assert set(pair["speaker"]) == {"Kim"} and set(pair["reference"]) == {"Lee"}
     with pytest.raises(ValueError, match=r"group\(s\) 'Moon' have no tokens"):
         compare_groups(docs, by="speaker")
 
@@ -475,3 +545,102 @@ def test_keyness_property_every_offered_count_comes_back_or_is_refused_clearly()
         assert table["score"].notna().all() and table["p_value"].between(0, 1).all()
 
     check()
+
+
+# ------------------------------------------------------------------ issue 11: group keys stay columns
+
+
+def two_column_docs():
+    # ("A | B", "C") and ("A", "B | C") joined with " | " are both "A | B | C": they must stay two groups
+    return pd.DataFrame({
+        "doc_id": ["d1", "d2", "d3"],
+        "text": ["war war peace", "peace peace hope", "hope war"],
+        "country": ["A | B", "A", "D"],
+        "venue": ["C", "B | C", "E"],
+    })
+
+
+def test_compare_groups_keeps_groups_whose_joined_labels_would_be_equal_apart():
+    docs = two_column_docs()
+    every = compare_groups(docs, by=["country", "venue"])
+    assert list(every.columns) == ["country", "venue", "reference", *COLUMNS, "p_adjusted"]
+    keys = every[["country", "venue"]].drop_duplicates().values.tolist()
+    assert keys == [["A", "B | C"], ["A | B", "C"], ["D", "E"]]  # three groups, sorted, not two
+    first = every[(every["country"] == "A | B") & (every["venue"] == "C")].set_index("term")
+    assert first.loc["war", "n_target"] == 2 and first.loc["war", "n_reference"] == 1
+    assert first.loc["peace", "n_target"] == 1 and first.loc["peace", "n_reference"] == 2
+    pair = compare_groups(docs, by=["country", "venue"], target=("A | B", "C"), reference=("A", "B | C"))
+    pair = pair.set_index("term")
+    assert pair.loc["war", "n_target"] == 2 and pair.loc["war", "n_reference"] == 0
+    assert pair.loc["peace", "n_target"] == 1 and pair.loc["peace", "n_reference"] == 2
+    assert set(pair["country"]) == {"A | B"} and set(pair["venue"]) == {"C"}
+    assert pair["reference"].tolist() == [("A", "B | C")] * len(pair)
+
+
+def test_compare_groups_one_by_column_target_scalar_or_one_tuple():
+    docs = docs_frame()
+    scalar = compare_groups(docs, by="speaker", target="Kim", reference="Lee")
+    one_tuple = compare_groups(docs, by=["speaker"], target=("Kim",), reference=("Lee",))
+    pd.testing.assert_frame_equal(scalar, one_tuple)
+    assert scalar["reference"].dtype == "string" and set(scalar["reference"]) == {"Lee"}
+
+
+def test_compare_groups_values_are_compared_as_strings_and_na_is_a_group_of_its_own():
+    docs = pd.DataFrame({"doc_id": ["d1", "d2", "d3", "d4"], "text": ["war", "peace", "hope", "war war"],
+                         "year": pd.array([2021, None, 2022, 2021], dtype="Int64"),
+                         "speaker": pd.array(["<NA>", None, "Kim", "<NA>"], dtype="string")})
+    by_year = compare_groups(docs, by="year")
+    assert by_year["year"].drop_duplicates().tolist() == ["2021", "2022", pd.NA]  # missing last
+    assert compare_groups(docs, by="year", target=2021).equals(compare_groups(docs, by="year", target="2021"))
+    # a missing speaker is not the speaker called "<NA>"
+    missing = compare_groups(docs, by="speaker", target=pd.NA).set_index("term")
+    assert missing["speaker"].isna().all() and missing.loc["peace", "n_target"] == 1
+    assert missing.loc["war", "n_target"] == 0 and missing.loc["war", "n_reference"] == 3
+    literal = compare_groups(docs, by="speaker", target="<NA>").set_index("term")
+    assert literal.loc["war", "n_target"] == 3
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"by": ["country", "venue"], "target": "A"},
+     r"target='A' is invalid for by=\['country', 'venue'\]; give a tuple of 2 values"),
+    ({"by": ["country", "venue"], "target": ("A",)}, r"give a tuple of 2 values, one per by column"),
+    ({"by": ["country", "venue"], "target": ("A", "C")},
+     r"target=\('A', 'C'\) is not a group of by=\['country', 'venue'\]; the groups are \('A', 'B \| C'\), "
+     r"\('A \| B', 'C'\), \('D', 'E'\)"),
+    ({"by": ["country", "venue"], "target": ("D", "E"), "reference": ("D", "E")}, "target and reference are both"),
+    ({"by": ["country", "country"]}, r"names the column 'country' twice"),
+    ({"by": []}, r"by=\[\] is invalid"),
+    ({"by": None}, r"by=None is invalid; must be a column name or a list of column names"),
+    ({"by": "place"}, r"docs lacks the column\(s\) 'place'"),
+])
+def test_compare_groups_bad_groups(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        compare_groups(two_column_docs(), **kwargs)
+
+
+def test_compare_groups_by_column_named_like_an_output_column_is_an_error():
+    docs = docs_frame().rename(columns={"speaker": "reference"})
+    with pytest.raises(ValueError, match=r"by column 'reference' has the name of an output column"):
+        compare_groups(docs, by="reference")
+
+
+# ------------------------------------------------------------------ issue 11: the Security Council comparison
+
+
+def test_security_council_china_against_the_united_states_points_the_right_way(data_dir):
+    # the call of the figure rule keyness_chn_vs_usa_unsc
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        docs = tk.load_comparison_corpus(path=data_dir)
+    council = docs[docs["venue"] == "UNSC"]
+    table = compare_groups(council, by="country", target="CHN", reference="USA", measure="fightin_words",
+                           prior="corpus", stop_words="english").set_index("term")
+    n_t = int(tk.document_term_matrix(council[council["country"] == "CHN"]).totals.sum())
+    n_r = int(tk.document_term_matrix(council[council["country"] == "USA"]).totals.sum())
+    direction = np.sign(table["n_target"] * n_r - table["n_reference"] * n_t)
+    assert (np.sign(table["score"]) == direction).all()  # was 326 of 2,030 terms the other way
+    for term, counts in {"ukrainian": (2, 38), "military": (0, 19), "russia": (1, 49)}.items():
+        assert tuple(table.loc[term, ["n_target", "n_reference"]]) == counts
+        assert table.loc[term, "score"] < 0, term
