@@ -282,3 +282,61 @@ def test_fit_topics_seed_errors_name_seed(seed):
     with pytest.raises((ValueError, TypeError), match="seed"):
         tk.fit_topics(docs, k=2, seed=seed, min_docs=1, max_docs=1.0)
 
+
+# ------------------------------------------------------------------ keyness: Fightin' Words points where the rates do
+
+
+def _smoothed_log_ratio_sign(a: int, b: int, n_t: int, n_r: int, share, strength) -> int:
+    """The sign of log((a + s n_t pi) / (n_t (1 + s))) - log((b + s n_r pi) / (n_r (1 + s))), in exact fractions.
+
+    The smoothing: each side's count gets a pseudo-count proportional to that side's size (s x size x the term's
+    background share pi), so both rates are the posterior means of the Dirichlet prior, (rate + s pi) / (1 + s).
+    """
+    from fractions import Fraction
+
+    s = Fraction(strength)
+    left = (a + s * n_t * share) / (n_t * (1 + s))
+    right = (b + s * n_r * share) / (n_r * (1 + s))
+    return (left > right) - (left < right)
+
+
+@given(terms=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 900), st.integers(0, 3000)), min_size=1,
+                      max_size=25),
+       outside=st.tuples(st.integers(0, 2000), st.integers(0, 20000)))
+def test_fightin_words_informative_prior_scores_point_where_the_smoothed_log_ratio_does(terms, outside):
+    """With the default prior_strength, every score's sign is its smoothed log ratio's (issue 11)."""
+    from fractions import Fraction
+
+    from toolkit.keyness import PRIOR_STRENGTH
+
+    names = [f"w{i}" for i in range(len(terms))]
+    target = pd.Series([t[0] for t in terms], index=names)
+    reference = pd.Series([t[1] for t in terms], index=names)
+    background = pd.Series([t[0] + t[1] + t[2] for t in terms], index=names)
+    assume(target.sum() > 0 and reference.sum() > 0)
+    n_t, n_r = int(target.sum()) + outside[0], int(reference.sum()) + outside[1]  # sides of different sizes
+    table = tk.keyness(target, reference, measure="fightin_words", prior=background,
+                       target_total=n_t, reference_total=n_r)
+    total = int(background.sum())
+    for row in table.itertuples():
+        expected = _smoothed_log_ratio_sign(row.n_target, row.n_reference, n_t, n_r,
+                                            Fraction(int(background[row.term]), total), PRIOR_STRENGTH)
+        assert (row.score > 0) - (row.score < 0) == expected, row
+        # and so the sign of the plain rate difference a / n_t - b / n_r
+        assert expected == (row.n_target * n_r > row.n_reference * n_t) - (row.n_target * n_r < row.n_reference * n_t)
+
+
+@given(texts=st.lists(st.tuples(st.sampled_from(["a", "b", "c"]),
+                                st.lists(st.sampled_from(["war", "peace", "we", "may", "oppose", "military"]),
+                                         max_size=30)), min_size=2, max_size=12),
+       target=st.sampled_from(["a", "b", "c"]), reference=st.sampled_from([None, "a", "b", "c"]))
+def test_compare_groups_corpus_prior_scores_point_where_the_rates_do(texts, target, reference):
+    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": [" ".join(w) for _, w in texts],
+                         "group": [g for g, _ in texts]})
+    table = _call(tk.compare_groups, docs, by="group", target=target, reference=reference,
+                  measure="fightin_words", prior="corpus")
+    sizes = docs.assign(n=docs["text"].str.split().str.len()).groupby("group")["n"].sum()
+    n_t = int(sizes[target])
+    n_r = int(sizes[reference] if reference is not None else sizes.sum() - n_t)
+    direction = (table["n_target"] * n_r - table["n_reference"] * n_t).map(lambda d: (d > 0) - (d < 0))
+    assert ((table["score"] > 0).astype(int) - (table["score"] < 0).astype(int) == direction).all()
