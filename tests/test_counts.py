@@ -102,8 +102,9 @@ def test_count_terms_by_hand():
         "speaker": ["Xing", "Xing", "Kim", "Kim"],
     })
     table = count_terms(docs, by="speaker")
-    assert list(table.columns) == ["group", "term", "n", "rate_per_10k", "doc_freq", "rank"]
-    assert [str(t) for t in table.dtypes] == ["string", "string", "int64", "float64", "int64", "int64"]
+    assert list(table.columns) == ["speaker", "term", "n", "rate_per_10k", "doc_freq", "rank"]
+    assert table["speaker"].dtype == docs["speaker"].dtype  # the by column as it is in docs
+    assert [str(t) for t in table.dtypes[1:]] == ["string", "int64", "float64", "int64", "int64"]
     rows = table.values.tolist()
     # Kim: 4 tokens (hope x3, and); Xing: 8 tokens (we x3, oppose x2, firmly, it, hope)
     assert rows == [
@@ -118,7 +119,7 @@ def test_count_terms_by_hand():
     assert count_terms(docs, by="speaker", min_count=2)["term"].tolist() == ["hope", "we", "oppose"]
     # stop words leave the table but stay in the denominator
     no_stop = count_terms(docs, by="speaker", stop_words="english")
-    assert no_stop.set_index(["group", "term"]).loc[("Xing", "oppose"), "rate_per_10k"] == 2500.0
+    assert no_stop.set_index(["speaker", "term"]).loc[("Xing", "oppose"), "rate_per_10k"] == 2500.0
     assert "we" not in no_stop["term"].tolist()
 
 
@@ -126,8 +127,12 @@ def test_count_terms_one_group_several_columns_and_missing_values():
     docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": ["x", "x y", "y"],
                          "country": ["CHN", "CHN", None], "year": [2014, 2016, 2016]})
     assert count_terms(docs)["group"].unique().tolist() == ["all"]
-    groups = count_terms(docs, by=["country", "year"])["group"].unique().tolist()
-    assert groups == ["<NA> | 2016", "CHN | 2014", "CHN | 2016"]
+    table = count_terms(docs, by=["country", "year"])
+    assert list(table.columns[:3]) == ["country", "year", "term"]
+    assert table["year"].dtype == "int64"  # a year stays a number
+    groups = table[["country", "year"]].drop_duplicates().astype(object).values.tolist()
+    assert groups[:2] == [["CHN", 2014], ["CHN", 2016]]  # sorted by value, missing values last
+    assert pd.isna(groups[2][0]) and groups[2][1] == 2016 and len(groups) == 3
 
 
 def test_count_terms_on_interview_voices_matches_tokenize():
@@ -135,7 +140,7 @@ def test_count_terms_on_interview_voices_matches_tokenize():
     table = count_terms(segments, by="voice")
     quotes = segments[segments["voice"] == "ambassador_quote"]
     tokens = [t for text in quotes["text"] for t in tk.tokenize(text)]
-    mine = table[table["group"] == "ambassador_quote"]
+    mine = table[table["voice"] == "ambassador_quote"]
     assert mine["n"].sum() == len(tokens)
     assert dict(zip(mine["term"], mine["n"])) == pd.Series(tokens).value_counts().to_dict()
     # doc_freq counts segments: "china" appears in this many of the ambassador's quotes
@@ -194,10 +199,10 @@ def test_dispersion_matches_brute_force_on_the_interview_sentences():
 def test_dispersion_columns_groups_and_single_part():
     docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": ["x y", "x", "x z"], "g": ["one", "one", "two"]})
     table = dispersion(docs, by="g")
-    assert list(table.columns) == ["group", "term", "n", "parts", "dp", "dp_norm"]
-    two = table[table["group"] == "two"]
+    assert list(table.columns) == ["g", "term", "n", "parts", "dp", "dp_norm"]
+    two = table[table["g"] == "two"]
     assert two["dp"].isna().all() and two["dp_norm"].isna().all()
-    one = table[table["group"] == "one"]
+    one = table[table["g"] == "one"]
     assert one["dp"].notna().all()
 
 
@@ -226,7 +231,7 @@ def test_dispersion_reports_the_parts_it_leaves_out():
     with pytest.warns(UserWarning, match=r"dispersion left out 1 document\(s\): 'b' \(no tokens"):
         table = dispersion(docs, by="g")
     assert table.attrs["skipped"] == [
-        {"doc_id": "b", "group": "one", "problem": "no tokens, so no share of the text to disperse over"}]
+        {"doc_id": "b", "g": "one", "problem": "no tokens, so no share of the text to disperse over"}]
 
 
 def test_count_terms_reports_a_group_without_tokens():
@@ -234,8 +239,8 @@ def test_count_terms_reports_a_group_without_tokens():
     docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": ["We agree.", "—", ""], "g": ["talk", "quiet", "quiet"]})
     with pytest.warns(UserWarning, match="count_terms left out 2 document.*'b'.*'c'"):
         table = count_terms(docs, by="g")
-    assert set(table["group"]) == {"talk"}
-    assert [(s["doc_id"], s["group"]) for s in table.attrs["skipped"]] == [("b", "quiet"), ("c", "quiet")]
+    assert set(table["g"]) == {"talk"}
+    assert [(s["doc_id"], s["g"]) for s in table.attrs["skipped"]] == [("b", "quiet"), ("c", "quiet")]
     assert all("no tokens" in s["problem"] for s in table.attrs["skipped"])
 
 

@@ -416,9 +416,9 @@ def test_hedging_rates_reports_an_interview_without_own_words():
     docs = _interview_without_quotes()
     with pytest.warns(UserWarning, match=r"hedging_rates left out 1 document\(s\): 'i1' \(no tokens in the voices"):
         rates = hedging_rates(docs, by="speaker", categories="hedge", n_resamples=200)
-    li = rates[rates["group"] == "Li"].iloc[0]
+    li = rates[rates["speaker"] == "Li"].iloc[0]
     assert li["unit"] == "sentence" and li["ci_low"] < li["rate_per_1k"] < li["ci_high"]
-    assert [(s["doc_id"], s["group"]) for s in rates.attrs["skipped"]] == [("i1", "Li")]
+    assert [(s["doc_id"], s["speaker"]) for s in rates.attrs["skipped"]] == [("i1", "Li")]
     assert "interview with no quote attributed to its speaker" in rates.attrs["skipped"][0]["problem"]
     # documents in = documents used + documents reported
     used = {"s1", "s2"}
@@ -483,7 +483,7 @@ def test_offsets_and_accounting_hold_whatever_the_text():
             return
         reported = {s["doc_id"] for s in rates.attrs["skipped"]}
         for doc_id, group in zip(docs["doc_id"], docs["g"]):
-            assert doc_id in reported or group in set(rates["group"])
+            assert doc_id in reported or group in set(rates["g"])
 
     check()
 

@@ -49,16 +49,16 @@ def small():
 def test_columns_and_dtypes(small):
     docs, matches = small
     out = match_rates(matches, docs, by="country", categories=CATS, n_resamples=200)
-    assert list(out.columns) == list(RATE_COLUMNS) == [
-        "group", "category", "n", "tokens", "rate_per_1k", "ci_low", "ci_high", "unit"]
-    assert [str(t) for t in out.dtypes] == [
-        "string", "string", "int64", "int64", "float64", "float64", "float64", "string"]
+    assert list(out.columns) == ["country", *RATE_COLUMNS] == [
+        "country", "category", "n", "tokens", "rate_per_1k", "ci_low", "ci_high", "unit"]
+    assert out["country"].dtype == docs["country"].dtype
+    assert [str(t) for t in out.dtypes[1:]] == ["string", "int64", "int64", "float64", "float64", "float64", "string"]
 
 
 def test_rates_by_hand(small):
     docs, matches = small
     out = match_rates(matches, docs, by="country", categories=CATS, n_resamples=200)
-    assert out[["group", "category", "n", "tokens"]].values.tolist() == [
+    assert out[["country", "category", "n", "tokens"]].values.tolist() == [
         ["CHN", "hedge", 2, 7], ["CHN", "booster", 1, 7], ["CHN", "self_mention", 0, 7],
         ["KOR", "hedge", 3, 13], ["KOR", "booster", 1, 13], ["KOR", "self_mention", 1, 13],
     ]
@@ -77,19 +77,20 @@ def test_by_none_is_one_group_all(small):
     assert (out["unit"] == "document").all()
 
 
-def test_by_two_columns_labels_as_count_terms(small):
+def test_by_two_columns_keeps_both_as_columns(small):
     docs, matches = small
-    docs = docs.assign(genre=["speech", "speech", "interview", "interview"])
-    with pytest.warns(UserWarning, match=r"'KOR \| interview' rest\(s\) on a single unit"):  # d2: one sentence
-        out = match_rates(matches, docs, by=["country", "genre"], categories=["hedge"], n_resamples=200)
-    assert out["group"].tolist() == ["CHN | interview", "KOR | interview", "KOR | speech"]
+    docs = docs.assign(form=["speech", "speech", "interview", "interview"])
+    with pytest.warns(UserWarning, match=r"\('KOR', 'interview'\) rest\(s\) on a single unit"):  # d2: one sentence
+        out = match_rates(matches, docs, by=["country", "form"], categories=["hedge"], n_resamples=200)
+    assert out[["country", "form"]].values.tolist() == [["CHN", "interview"], ["KOR", "interview"], ["KOR", "speech"]]
     assert out["n"].tolist() == [2, 0, 3]
+    assert out.attrs["single_unit"] == [("KOR", "interview")]
 
 
 def test_zero_match_categories_are_rows(small):
     docs, matches = small
     out = match_rates(matches, docs, by="country", categories=["self_mention", "attitude_marker"], n_resamples=200)
-    assert out[["group", "category", "n"]].values.tolist() == [
+    assert out[["country", "category", "n"]].values.tolist() == [
         ["CHN", "self_mention", 0], ["CHN", "attitude_marker", 0],
         ["KOR", "self_mention", 1], ["KOR", "attitude_marker", 0],
     ]
@@ -384,10 +385,10 @@ def test_a_document_without_tokens_is_reported_not_resampled():
     matches = _matches([("d0", 3, "hedge"), ("d0", 14, "hedge"), ("d0", 25, "hedge")])
     with pytest.warns(UserWarning, match=r"match_rates left out 1 document\(s\): 'd1' \(no tokens"):
         out = match_rates(matches, docs, by="speaker", categories=["hedge"], n_resamples=200)
-    li = out[out["group"] == "Li"].iloc[0]
+    li = out[out["speaker"] == "Li"].iloc[0]
     assert li["unit"] == "sentence" and li["ci_low"] < li["rate_per_1k"] < li["ci_high"]
     assert li["tokens"] == 9 and li["n"] == 3
-    assert out.attrs["skipped"] == [{"doc_id": "d1", "group": "Li", "problem": (
+    assert out.attrs["skipped"] == [{"doc_id": "d1", "speaker": "Li", "problem": (
         "no tokens (an empty text, or one without letters or digits)")}]
 
 
@@ -397,7 +398,7 @@ def test_a_group_of_one_unit_is_flagged(small):
     with pytest.warns(UserWarning, match=r"'JPN' rest\(s\) on a single unit"):
         out = match_rates(matches, docs, by="country", n_resamples=200)
     assert out.attrs["single_unit"] == ["JPN"] and out.attrs["skipped"] == []
-    jpn = out[out["group"] == "JPN"]
+    jpn = out[out["country"] == "JPN"]
     assert (jpn["ci_low"] == jpn["ci_high"]).all()
 
 

@@ -257,7 +257,7 @@ def corpus_fingerprint(docs: pd.DataFrame, *, length: int = 16) -> str:
     return digest.hexdigest()[:length]
 
 
-def describe_corpus(docs: pd.DataFrame, *, by: str | list[str]) -> pd.DataFrame:
+def describe_corpus(docs: pd.DataFrame, *, by: str | list[str] | None) -> pd.DataFrame:
     """Count documents and tokens per group: what is in a corpus.
 
     Parameters
@@ -266,15 +266,29 @@ def describe_corpus(docs: pd.DataFrame, *, by: str | list[str]) -> pd.DataFrame:
         A docs frame (``doc_id``, ``text`` and the ``by`` columns).
     by : str or list of str
         Column(s) to group by (``country``, ``role``, ``venue``, ``genre``, ``year``,
-        ``selection``...). Missing values form their own group, ``"<NA>"``.
+        ``selection``...): one group per distinct combination of values, as in
+        :func:`toolkit.count_terms`. Missing values form a group of their own.
+        None: one group, ``"all"``, in a column ``group``.
 
     Returns
     -------
     DataFrame
-        One row per group, sorted by ``documents`` (descending), then group:
-        ``group`` (string), ``documents`` (int64), ``tokens`` (int64, by the
-        toolkit's tokenizer), ``median_tokens`` (float64, per document),
-        ``min_tokens`` and ``max_tokens`` (int64).
+        One row per group, sorted by ``documents`` (descending), then by the
+        group's key (the ``by`` columns' values in order, missing values last):
+
+        - the group's key: each ``by`` column, in the order given, with its
+          values and dtype as in ``docs`` (missing values stay missing); with
+          ``by=None`` one column ``group`` (string) holding ``"all"``;
+        - ``documents`` (int64);
+        - ``tokens`` (int64, by the toolkit's tokenizer);
+        - ``median_tokens`` (float64, per document);
+        - ``min_tokens`` and ``max_tokens`` (int64).
+
+    Raises
+    ------
+    ValueError
+        ``docs`` lacks ``doc_id``, ``text`` or a ``by`` column; ``by`` is empty,
+        names a column twice or one named as a result column.
 
     Examples
     --------
@@ -282,18 +296,25 @@ def describe_corpus(docs: pd.DataFrame, *, by: str | list[str]) -> pd.DataFrame:
     ...                      "role": ["ambassador", "ambassador", "other"]})
     >>> describe_corpus(docs, by="role").values.tolist()
     [['ambassador', 2, 3, 1.5, 1, 2], ['other', 1, 3, 3.0, 3, 3]]
+    >>> list(describe_corpus(docs.assign(year=[2020, 2021, 2021]), by=["role", "year"]).columns[:3])
+    ['role', 'year', 'documents']
     """
-    from toolkit.counts import _group_labels
+    from toolkit.counts import _groups
     from toolkit.text import tokenize
 
-    labels = _group_labels(docs, by)
+    grouping = _groups(docs, by, reserved=_DESCRIBE_COLUMNS)
     lengths = pd.Series([len(tokenize(str(t))) for t in docs["text"]], dtype="int64")
-    table = lengths.groupby(pd.Series(labels, name="group")).agg(
+    table = lengths.groupby(grouping.codes).agg(
         documents="size", tokens="sum", median_tokens="median", min_tokens="min", max_tokens="max")
-    table = table.reset_index()
-    table["group"] = table["group"].astype("string")
-    table["median_tokens"] = table["median_tokens"].astype("float64")
-    return table.sort_values(["documents", "group"], ascending=[False, True], ignore_index=True)
+    table = table.rename_axis("_group").reset_index().astype(
+        {"_group": "int64", "documents": "int64", "tokens": "int64", "median_tokens": "float64",
+         "min_tokens": "int64", "max_tokens": "int64"})
+    table = table.sort_values(["documents", "_group"], ascending=[False, True], ignore_index=True)
+    return pd.concat([grouping.take(table["_group"].to_numpy()), table.drop(columns="_group")], axis=1)
+
+
+#: The columns of :func:`describe_corpus` after the group's key columns.
+_DESCRIBE_COLUMNS = ("documents", "tokens", "median_tokens", "min_tokens", "max_tokens")
 
 
 # ---------------------------------------------------------------------------- reading files

@@ -7,8 +7,8 @@ tidy frames at the boundary.
 - :func:`document_term_matrix` -> :class:`DocumentTermMatrix` (a scipy CSR matrix,
   its terms and document ids): the scikit-learn boundary, used by keyness and
   topic models;
-- :func:`count_terms` -> one row per group and term (``n``, ``rate_per_10k``,
-  ``doc_freq``, ``rank``);
+- :func:`count_terms` -> one row per group and term: the group's key columns (the
+  ``by`` columns), then ``term``, ``n``, ``rate_per_10k``, ``doc_freq``, ``rank``;
 - :func:`dispersion` -> Gries's DP per group and term, telling a word used in one
   speech from one used everywhere.
 
@@ -35,6 +35,10 @@ from toolkit.text import _TOKEN_RE, STOP_WORDS, _lower
 __all__ = ["DocumentTermMatrix", "document_term_matrix", "count_terms", "dispersion"]
 
 _NA_GROUP = "<NA>"
+#: The columns of :func:`count_terms` after the group's key columns.
+_COUNT_COLUMNS = ("term", "n", "rate_per_10k", "doc_freq", "rank")
+#: The columns of :func:`dispersion` after the group's key columns.
+_DISPERSION_COLUMNS = ("term", "n", "parts", "dp", "dp_norm")
 
 
 @dataclass(frozen=True)
@@ -191,8 +195,10 @@ def count_terms(
         ``text`` and the columns named by ``by``. Each row is one document.
     by : str or list of str, optional
         Column(s) whose values make the groups (``"speaker"``, ``"country"``,
-        ``"role"``, ``"genre"``, ``"venue"``, ``"year"``, ``"voice"``...). None:
-        one group, ``"all"``.
+        ``"role"``, ``"genre"``, ``"venue"``, ``"year"``, ``"voice"``...): one
+        group per distinct combination of values; missing values (None, NaN,
+        NA) of a column are one value of their own. None: one group, ``"all"``.
+        A column may not share the name of a result column (``term``, ``n``...).
     ngram : int or (int, int), default 1
         As in :func:`document_term_matrix`.
     lowercase : bool, default True
@@ -205,10 +211,12 @@ def count_terms(
     Returns
     -------
     DataFrame
-        Sorted by group, then rank, then term:
+        Sorted by group (the ``by`` columns' values in order, missing values
+        last), then rank, then term:
 
-        - ``group`` (string): the group's value; with several ``by`` columns their
-          values joined by " | "; missing values are ``"<NA>"``;
+        - the group's key: each ``by`` column, in the order given, with its
+          values and dtype as in ``docs`` (missing values stay missing); with
+          ``by=None`` one column ``group`` (string) holding ``"all"``;
         - ``term`` (string): the word or n-gram;
         - ``n`` (int64): occurrences in the group;
         - ``rate_per_10k`` (float64): ``n`` per 10,000 tokens of the group (n-gram
@@ -218,9 +226,9 @@ def count_terms(
           lowest rank ("min" method).
 
         A group whose documents hold no token has no rows: its documents are
-        listed in ``attrs["skipped"]`` (dicts with ``doc_id``, ``group`` and
-        ``problem``) and named in a warning. Other documents without tokens
-        count as documents of their group (they add nothing to ``n``).
+        listed in ``attrs["skipped"]`` (dicts with ``doc_id``, the group's key
+        columns and ``problem``) and named in a warning. Other documents without
+        tokens count as documents of their group (they add nothing to ``n``).
 
     Raises
     ------
@@ -231,14 +239,16 @@ def count_terms(
     --------
     >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": ["We oppose.", "We hope.", "We hope."],
     ...                      "country": ["CHN", "KOR", "KOR"]})
-    >>> count_terms(docs, by="country")[["group", "term", "n", "rate_per_10k", "doc_freq", "rank"]].values.tolist()
+    >>> count_terms(docs, by="country").values.tolist()
     [['CHN', 'oppose', 1, 5000.0, 1, 1], ['CHN', 'we', 1, 5000.0, 1, 1], ['KOR', 'hope', 2, 5000.0, 2, 1], ['KOR', 'we', 2, 5000.0, 2, 1]]
+    >>> list(count_terms(docs.assign(year=[2020, 2021, 2021]), by=["country", "year"]).columns)
+    ['country', 'year', 'term', 'n', 'rate_per_10k', 'doc_freq', 'rank']
     """
     if not isinstance(min_count, (int, np.integer)) or isinstance(min_count, bool) or min_count < 1:
         raise ValueError(f"min_count={min_count!r} is invalid; must be an integer >= 1.")
-    labels = _group_labels(docs, by)
+    grouping = _groups(docs, by, reserved=_COUNT_COLUMNS)
     dtm = document_term_matrix(docs, ngram=ngram, lowercase=lowercase, stop_words=stop_words)
-    groups, codes = np.unique(labels, return_inverse=True)
+    groups, codes = np.arange(len(grouping)), grouping.codes
     indicator = sp.csr_matrix(
         (np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))), shape=(len(groups), len(codes))
     )
@@ -250,22 +260,23 @@ def count_terms(
     doc_freq.sort_indices()  # same sparsity pattern as counts: their data arrays align
     totals = indicator @ dtm.totals
     empty = totals[codes] == 0
-    skipped = [{"doc_id": d, "group": str(g), "problem": "no tokens in its group, so the group has no rows"}
-               for d, g in zip(dtm.doc_ids[empty], labels[empty])]
+    skipped = [{"doc_id": d, **grouping.record(g), "problem": "no tokens in its group, so the group has no rows"}
+               for d, g in zip(dtm.doc_ids[empty], codes[empty])]
 
     g = np.repeat(np.arange(len(groups)), np.diff(counts.indptr))
     j, n, df = counts.indices, counts.data.astype(np.int64), doc_freq.data.astype(np.int64)
     keep = n >= min_count
     g, j, n, df = g[keep], j[keep], n[keep], df[keep]
-    out = pd.DataFrame({
-        "group": pd.array(groups[g], dtype="string"),
+    values = pd.DataFrame({
+        "_group": g,
         "term": pd.array(dtm.terms[j], dtype="string"),
         "n": n,
         "rate_per_10k": n / totals[g] * 10_000,
         "doc_freq": df,
     })
-    out["rank"] = out.groupby("group")["n"].rank(method="min", ascending=False).astype(np.int64)
-    out = out.sort_values(["group", "rank", "term"], ignore_index=True)
+    values["rank"] = values.groupby("_group")["n"].rank(method="min", ascending=False).astype(np.int64)
+    values = values.sort_values(["_group", "rank", "term"], ignore_index=True)
+    out = pd.concat([grouping.take(values["_group"].to_numpy()), values.drop(columns="_group")], axis=1)
     out.attrs["skipped"] = skipped
     warn_skipped("count_terms", skipped)
     return out
@@ -302,31 +313,32 @@ def dispersion(
     DataFrame
         Sorted by group, then ``n`` descending, then term:
 
-        - ``group`` (string), ``term`` (string), ``n`` (int64): as in :func:`count_terms`;
+        - the group's key columns, ``term`` (string), ``n`` (int64): as in
+          :func:`count_terms`;
         - ``parts`` (int64): parts of the group in which the term occurs;
         - ``dp`` (float64): Gries's DP, in [0, 1);
         - ``dp_norm`` (float64): DP divided by its maximum ``1 - min_i s_i``, in [0, 1].
 
         Parts without tokens (empty documents) are left out: they hold no share
         of the text (and, kept, would set ``min_i s_i`` to 0). They are listed
-        in ``attrs["skipped"]`` (dicts with ``doc_id``, ``group`` and
-        ``problem``) and named in a warning. In a group of one part dispersion
+        in ``attrs["skipped"]`` (dicts with ``doc_id``, the group's key columns
+        and ``problem``) and named in a warning. In a group of one part dispersion
         is undefined: ``dp`` and ``dp_norm`` are NaN there (and only there).
 
     Examples
     --------
     >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["x y y y", "x z z z"]})
-    >>> dispersion(docs)[["term", "n", "parts", "dp"]].values.tolist()
-    [['y', 3, 1, 0.5], ['z', 3, 1, 0.5], ['x', 2, 2, 0.0]]
+    >>> dispersion(docs)[["group", "term", "n", "parts", "dp"]].values.tolist()
+    [['all', 'y', 3, 1, 0.5], ['all', 'z', 3, 1, 0.5], ['all', 'x', 2, 2, 0.0]]
     """
-    labels = _group_labels(docs, by)
+    grouping = _groups(docs, by, reserved=_DISPERSION_COLUMNS)
     dtm = document_term_matrix(docs, ngram=ngram, lowercase=lowercase, stop_words=stop_words)
-    groups, codes = np.unique(labels, return_inverse=True)
+    codes = grouping.codes
     empty = dtm.totals == 0
-    skipped = [{"doc_id": d, "group": str(g), "problem": "no tokens, so no share of the text to disperse over"}
-               for d, g in zip(dtm.doc_ids[empty], labels[empty])]
+    skipped = [{"doc_id": d, **grouping.record(g), "problem": "no tokens, so no share of the text to disperse over"}
+               for d, g in zip(dtm.doc_ids[empty], codes[empty])]
     frames = []
-    for k, group in enumerate(groups):
+    for k in range(len(grouping)):
         rows = np.flatnonzero(codes == k)
         rows = rows[dtm.totals[rows] > 0]  # a part without tokens holds no share of the text: not a part
         if not len(rows):
@@ -347,20 +359,20 @@ def dispersion(
         if len(rows) < 2:
             dp = np.full_like(dp, np.nan)
         frames.append(pd.DataFrame({
-            "group": pd.array([group] * len(cols), dtype="string"),
+            "_group": np.full(len(cols), k, dtype=np.int64),
             "term": pd.array(dtm.terms[cols], dtype="string"),
             "n": freq[cols].astype(np.int64),
             "parts": np.diff(X.indptr).astype(np.int64),
             "dp": np.clip(dp, 0.0, 1.0),
             "dp_norm": np.clip(dp / (1.0 - s.min()), 0.0, 1.0) if len(rows) > 1 else dp,
         }))
-    columns = ["group", "term", "n", "parts", "dp", "dp_norm"]
     if not frames:
-        out = pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
-            columns, ["string", "string", "int64", "int64", "float64", "float64"])})
+        values = pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
+            ["_group", *_DISPERSION_COLUMNS], ["int64", "string", "int64", "int64", "float64", "float64"])})
     else:
-        out = pd.concat(frames, ignore_index=True)
-        out = out.sort_values(["group", "n", "term"], ascending=[True, False, True], ignore_index=True)
+        values = pd.concat(frames, ignore_index=True)
+        values = values.sort_values(["_group", "n", "term"], ascending=[True, False, True], ignore_index=True)
+    out = pd.concat([grouping.take(values["_group"].to_numpy()), values.drop(columns="_group")], axis=1)
     out.attrs["skipped"] = skipped
     warn_skipped("dispersion", skipped)
     return out
@@ -492,6 +504,11 @@ def _doc_threshold(name: str, value: int | float, n_docs: int) -> float:
 
 
 def _group_labels(docs: pd.DataFrame, by: str | Sequence[str] | None) -> np.ndarray:
+    """One string label per docs row: the old grouping, kept for the callers that still use it.
+
+    With several ``by`` columns the values are joined by " | ", so ("A | B", "C") and
+    ("A", "B | C") get the same label: use :func:`_groups` for grouped outputs.
+    """
     check_columns(docs, ["doc_id", "text"])
     if by is None:
         return np.full(len(docs), "all", dtype=object)
@@ -503,3 +520,132 @@ def _group_labels(docs: pd.DataFrame, by: str | Sequence[str] | None) -> np.ndar
     if len(parts) == 1:
         return parts[0]
     return np.array([" | ".join(values) for values in zip(*parts)], dtype=object)
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """The groups of a docs frame: their keys as columns, and the group of each row.
+
+    ``keys`` has one row per group, in sorted order (by the first ``by`` column,
+    then the next; missing values last), and one column per ``by`` column, with
+    the values and dtype of ``docs``; for ``by=None`` one column ``group``
+    holding ``"all"``. ``codes[i]`` is the row of ``keys`` of docs row ``i``.
+    """
+
+    keys: pd.DataFrame
+    codes: np.ndarray
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.keys.columns)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def key(self, k: int) -> object:
+        """The key of group ``k`` as pandas' groupby gives it: a value for one column, a tuple for several."""
+        values = tuple(_scalar(self.keys[c].iloc[k]) for c in self.keys.columns)
+        return values[0] if len(values) == 1 else values
+
+    def record(self, k: int) -> dict[str, object]:
+        """Column -> value of group ``k`` (for the dicts of ``attrs["skipped"]``)."""
+        return {c: _scalar(self.keys[c].iloc[k]) for c in self.keys.columns}
+
+    def take(self, rows: np.ndarray) -> pd.DataFrame:
+        """The key columns repeated for the group indices ``rows``, with a fresh 0..n-1 index."""
+        return self.keys.take(np.asarray(rows, dtype=np.int64)).reset_index(drop=True)
+
+    def find(self, value: object, *, name: str, by: object) -> int:
+        """The index of the group whose key is ``value`` (a value, or a tuple for several columns).
+
+        A value matches a column's value when they are equal, when both are
+        missing, or when ``value`` is the str of the column's value (``"2016"``
+        for the integer year 2016).
+        """
+        n = self.keys.shape[1]
+        parts = tuple(value) if isinstance(value, tuple) else (value,)
+        if len(parts) != n:
+            raise ValueError(f"{name}={value!r} is invalid; by={by!r} names {n} column(s), so a group is "
+                             + ("a tuple of " + str(n) + " values." if n > 1 else "one value, not a tuple."))
+        for loose in (False, True):  # equal values first; the str of a value only when nothing is equal
+            hits = np.ones(len(self.keys), dtype=bool)
+            for column, part in zip(self.keys.columns, parts):
+                hits &= _matches_value(self.keys[column], part, loose=loose)
+            found = np.flatnonzero(hits)
+            if len(found):
+                break
+        if len(found) != 1:
+            listed = ", ".join(repr(self.key(k)) for k in range(min(len(self.keys), 20)))
+            more = f" and {len(self.keys) - 20} more" if len(self.keys) > 20 else ""
+            raise ValueError(f"{name}={value!r} is not a group; the groups of by={by!r} are {listed}{more}.")
+        return int(found[0])
+
+
+def _groups(docs: pd.DataFrame, by: str | Sequence[str] | None, *, reserved: Iterable[str] = ()) -> _Groups:
+    """The groups of ``docs`` by the ``by`` columns, each key kept as a column (see :class:`_Groups`).
+
+    Checks ``docs`` has ``doc_id``, ``text`` and the ``by`` columns, that no
+    column is named twice and none is one of ``reserved`` (the other columns of
+    the caller's result). Missing values (None, NaN, NA) of a column make one
+    group of their own; distinct values never merge, whatever they hold.
+    """
+    check_columns(docs, ["doc_id", "text"])
+    if by is None:
+        keys = pd.DataFrame({"group": pd.array(["all"] if len(docs) else [], dtype="string")})
+        return _Groups(keys, np.zeros(len(docs), dtype=np.int64))
+    columns = [by] if isinstance(by, str) else list(by)
+    if not columns:
+        raise ValueError("by=[] is invalid; name one or more columns, or pass None for one group.")
+    bad = [c for c in columns if not isinstance(c, str)]
+    if bad:
+        raise ValueError(f"by={by!r} is invalid; name the columns by their names (str), not {bad[0]!r}.")
+    twice = [c for c in dict.fromkeys(columns) if columns.count(c) > 1]
+    if twice:
+        raise ValueError(f"by={by!r} is invalid; it names {twice[0]!r} more than once.")
+    check_columns(docs, columns)
+    clash = [c for c in columns if c in set(reserved)]
+    if clash:
+        raise ValueError(f"by={by!r} is invalid; {clash[0]!r} is also a column of the result "
+                         f"({', '.join(map(repr, reserved))}). Rename that docs column before grouping by it.")
+    if not len(docs):
+        return _Groups(docs[columns].iloc[:0].reset_index(drop=True), np.zeros(0, dtype=np.int64))
+    stacked = np.column_stack([_sorted_codes(docs[c]) for c in columns])
+    _, first, codes = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
+    keys = docs[columns].iloc[first].reset_index(drop=True)
+    return _Groups(keys, np.asarray(codes, dtype=np.int64).reshape(-1))
+
+
+def _sorted_codes(values: pd.Series) -> np.ndarray:
+    """Integer codes of a column's values, in the values' sorted order, missing values last (one code)."""
+    try:
+        codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+    except TypeError:  # values that do not compare (str and int in one object column): sort by their text
+        codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
+        order = np.argsort(np.array([f"{type(u).__name__}\x00{u}" for u in uniques], dtype=object), kind="stable")
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
+    codes = np.asarray(codes, dtype=np.int64)
+    return np.where(codes < 0, len(uniques), codes)
+
+
+def _matches_value(column: pd.Series, value: object, *, loose: bool) -> np.ndarray:
+    """Which entries of ``column`` are ``value``: equal, or both missing; ``loose``: or ``value`` is the entry's str."""
+    missing = column.isna().to_numpy()
+    if value is None or (not isinstance(value, (str, tuple)) and pd.api.types.is_scalar(value) and pd.isna(value)):
+        return missing
+    out = np.zeros(len(column), dtype=bool)
+    for i, v in enumerate(column.tolist()):
+        if missing[i]:
+            continue
+        try:
+            same = bool(v == value)
+        except (TypeError, ValueError):
+            same = False
+        out[i] = same or (loose and isinstance(value, str) and not isinstance(v, str) and str(v) == value)
+    return out
+
+
+def _scalar(value: object) -> object:
+    """A numpy scalar as the Python one (``np.int64(2016)`` -> 2016); other values as they are."""
+    return value.item() if isinstance(value, np.generic) else value

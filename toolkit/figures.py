@@ -185,7 +185,7 @@ def _term_scatter_chn_vs_usa_unsc(docs: pd.DataFrame, *, seed: int = 0) -> pd.Da
 
     council = docs[(docs["venue"] == "UNSC") & docs["country"].isin(["CHN", "USA"])]
     counts = count_terms(council, by="country")
-    return (counts.pivot_table(index="term", columns="group", values="n", fill_value=0)
+    return (counts.pivot_table(index="term", columns="country", values="n", fill_value=0)
             .reset_index().rename_axis(columns=None).sort_values("term", ignore_index=True))
 
 
@@ -233,9 +233,6 @@ def _hedging_p5_timeline(ungdc: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     p5 = p5.assign(country=p5["country"].replace({"RUS": "RUS (USSR to 1991)"}))
     rates = match_rates(find_hedges(p5), p5, by=["country", "year"], categories=["hedge", "booster"],
                         n_resamples=1000, seed=seed)
-    parts = rates["group"].str.split(" | ", expand=True, regex=False)
-    rates.insert(1, "country", parts[0])
-    rates.insert(2, "year", parts[1].astype("int64"))
     return rates.sort_values(["category", "country", "year"], ignore_index=True)
 
 

@@ -68,8 +68,11 @@ us_pronoun               "us" is a self-mention, not "US" (the United States) in
 Voices: for a docs frame with ``speaker`` and ``genre`` columns, matches are
 attributed by :func:`toolkit.split_voices`: the ``voice`` and ``speaker`` columns
 of a match are those of its segment, so a hedge inside another person's quote is
-that person's, not the document speaker's. :func:`hedging_rates` keeps the
-speaker's own words (``ambassador_quote`` and ``speech``) by default.
+that person's, not the document speaker's. :func:`hedging_rates` counts the
+speaker's own words (``ambassador_quote`` and ``speech``) by default, as
+:func:`toolkit.match_rates` and :func:`toolkit.compare_rates` do: the same
+``voices`` parameter, the same default, the same rates (see "Whose words" in
+:mod:`toolkit.rates`).
 
 Bad input: an empty text, or one without letters, has no matches. A text of at
 least :data:`MIN_TOKENS_FOR_LANGUAGE` tokens of which fewer than
@@ -94,6 +97,11 @@ import pandas as pd
 from toolkit._frames import frame_from_rows
 from toolkit._validation import check_columns, check_one_of, check_seed, check_texts, check_unique_ids, warn_skipped
 from toolkit.concordance import _ALNUM, _WORD_END, _WORD_REST, _pattern_regex, _word_start
+from toolkit.counts import _groups
+from toolkit.rates import (
+    OWN_VOICES, RATE_COLUMNS, _check_confidence, _check_count, _check_voices, _match_rates, _voice_segments,
+    _warn_single_unit,
+)
 from toolkit.text import STOP_WORDS, _TOKEN_RE, _lower
 
 __all__ = [
@@ -124,8 +132,6 @@ LEXICON_COLUMNS: tuple[str, ...] = ("pattern", "category", "rule", "kind", "note
 MATCH_COLUMNS: tuple[str, ...] = (
     "doc_id", "start", "end", "match", "category", "kind", "rule", "pattern", "voice", "speaker"
 )
-#: The voices that are the document speaker's own words.
-OWN_VOICES: tuple[str, ...] = ("ambassador_quote", "speech")
 
 #: Verbs of saying that make a following "would" the future of reported speech (verbs of
 #: thinking are left out: "I thought it would fail" is tentative).
@@ -790,7 +796,7 @@ def _find_in_docs(docs: pd.DataFrame, matcher: _Matcher, rules: bool, non_englis
                                    f"expected at least {MIN_STOP_WORD_SHARE:.0%})",
                         "tokens": n_tokens, "stop_word_share": share})
     docs = docs.iloc[keep]
-    segments = _segments(docs)
+    segments = _voice_segments(docs)
     rows: list[tuple] = []
     for doc_id, text in zip(docs["doc_id"].astype(str), docs["text"].astype(str)):
         found = _find_in_text(text, matcher, rules)
@@ -810,23 +816,6 @@ def _find_in_docs(docs: pd.DataFrame, matcher: _Matcher, rules: bool, non_englis
     return rows
 
 
-def _segments(docs: pd.DataFrame) -> dict[str, tuple]:
-    """Per doc_id: starts, ends, voices, speakers of its split_voices segments (frames with speaker, genre)."""
-    if not {"speaker", "genre"} <= set(docs.columns) or docs.empty:
-        return {}
-    from toolkit.voices import split_voices
-
-    segs = split_voices(docs[["doc_id", "text", "speaker", "genre", *(["role"] if "role" in docs else [])]])
-    out = {}
-    for doc_id, g in segs.groupby("doc_id", sort=False):
-        out[str(doc_id)] = (
-            g["start"].to_numpy(), g["end"].to_numpy(),
-            [None if pd.isna(v) else str(v) for v in g["voice"]],
-            [None if pd.isna(v) else str(v) for v in g["speaker"]],
-        )
-    return out
-
-
 def _match_frame(rows: list[tuple]) -> pd.DataFrame:
     return frame_from_rows(rows, [(c, "int64" if c in ("start", "end") else "string") for c in MATCH_COLUMNS])
 
@@ -840,7 +829,7 @@ def hedging_rates(
     by: str | Sequence[str] | None = None,
     lexicon: pd.DataFrame | str | os.PathLike[str] | None = None,
     categories: Sequence[str] | None = None,
-    voices: Sequence[str] | None = OWN_VOICES,
+    voices: str | Sequence[str] | None = OWN_VOICES,
     n_resamples: int = 2000,
     seed: int = 0,
     confidence: float = 0.95,
@@ -857,16 +846,20 @@ def hedging_rates(
         A docs frame (at least ``doc_id`` and ``text``; ``speaker`` and ``genre``
         for voices).
     by : str or sequence of str, optional
-        Docs column(s) that define the groups (default: all documents, one group).
+        Docs column(s) that define the groups, as in :func:`toolkit.match_rates`
+        (default: all documents, one group).
     lexicon : DataFrame or path, optional
         As in :func:`find_hedges`.
     categories : sequence of str, optional
         The categories to report (default: all five).
-    voices : sequence of str or None
+    voices : str or sequence of str or None, default ``OWN_VOICES``
         Count only matches *and tokens* in these voices (default: the document
         speaker's own words, ``ambassador_quote`` and ``speech``); the text of
         other voices is blanked (offsets kept) before tokens are counted. None
-        counts every voice.
+        counts every voice. The same parameter, with the same default, as
+        :func:`toolkit.match_rates` and :func:`toolkit.compare_rates`, so
+        ``compare_rates(find_hedges(docs), docs, by=..., category="hedge")``
+        gives the groups the rates of this function.
     n_resamples, seed, confidence
         Passed to :func:`toolkit.rates.match_rates` (checked before any text is read).
     non_english : {"raise", "skip", "keep"}
@@ -876,7 +869,8 @@ def hedging_rates(
     -------
     DataFrame
         The frame of :func:`toolkit.rates.match_rates`: one row per group and
-        category with ``group``, ``category``, ``n`` (matches), ``tokens``,
+        category with the group's key columns (the ``by`` columns, or ``group``
+        = "all" for ``by=None``), ``category``, ``n`` (matches), ``tokens``,
         ``rate_per_1k``, ``ci_low``, ``ci_high``, ``unit``.
 
         Every document is used or reported: ``attrs["skipped"]`` lists the
@@ -903,54 +897,23 @@ def hedging_rates(
     --------
     >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["Perhaps we may agree.", "We firmly oppose it."]})
     >>> r = hedging_rates(docs, categories=["hedge", "booster"], n_resamples=200)
-    >>> r[["group", "category", "n", "tokens", "rate_per_1k"]].values.tolist()
+    >>> r[["group", "category", "n", "tokens", "rate_per_1k"]].values.tolist()  # by=None: one group, "all"
     [['all', 'hedge', 2, 8, 250.0], ['all', 'booster', 1, 8, 125.0]]
     """
-    from toolkit.counts import _group_labels
-    from toolkit.rates import _check_confidence, _check_count, _match_rates, _warn_single_unit
-    from toolkit.voices import VOICES
-
-    if voices is not None:
-        voices = [check_one_of("voices", v, VOICES) for v in ([voices] if isinstance(voices, str) else voices)]
+    voices = _check_voices(voices)
     _check_count("n_resamples", n_resamples, 100)
     _check_confidence(confidence)
     check_seed("seed", seed, allow_none=True)
-    _group_labels(docs, by)  # the by columns exist, before any text is read
+    _groups(docs, by, reserved=RATE_COLUMNS)  # the by columns exist, before any text is read
     cats = list(CATEGORIES) if categories is None else [categories] if isinstance(categories, str) else list(
         categories)
     matches = _find_hedges(docs, lexicon=lexicon, categories=cats, rules=True, non_english=non_english)
     skipped = list(matches.attrs["skipped"])
     if skipped:
         docs = docs[~docs["doc_id"].astype(str).isin({d["doc_id"] for d in skipped})]
-    problems = {}
-    if voices is not None:
-        matches = matches[matches["voice"].isin(voices)].reset_index(drop=True)
-        blanked = _blank_other_voices(docs, voices)
-        why = (f"no tokens in the voices {', '.join(voices)} (e.g. an interview with no quote attributed to "
-               "its speaker): nothing of its own to rate")
-        problems = {str(d): why for d, text, own in zip(docs["doc_id"], docs["text"].astype(str), blanked["text"])
-                    if _TOKEN_RE.search(text) and not _TOKEN_RE.search(own)}
-        docs = blanked
     out = _match_rates(matches, docs, by=by, categories=cats, n_resamples=n_resamples, seed=seed,
-                       confidence=confidence, problems=problems)
+                       confidence=confidence, voices=voices)
     out.attrs["skipped"] = skipped + out.attrs["skipped"]
     warn_skipped("hedging_rates", out.attrs["skipped"])
     _warn_single_unit("hedging_rates", out.attrs["single_unit"])
     return out
-
-
-def _blank_other_voices(docs: pd.DataFrame, voices: Sequence[str]) -> pd.DataFrame:
-    """Docs whose text outside the given voices is spaces (newlines kept), so offsets stay valid."""
-    segments = _segments(docs)
-    if not segments:
-        return docs if "speech" in voices else docs.assign(text="")
-    texts = []
-    for doc_id, text in zip(docs["doc_id"].astype(str), docs["text"].astype(str)):
-        seg = segments.get(doc_id)
-        chars = [c if c == "\n" else " " for c in text]
-        if seg is not None:
-            for s, e, v in zip(seg[0], seg[1], seg[2]):
-                if v in voices:
-                    chars[s:e] = text[s:e]
-        texts.append("".join(chars))
-    return docs.assign(text=texts)

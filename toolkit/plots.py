@@ -98,6 +98,7 @@ def plot_rates(
     rates: pd.DataFrame,
     *,
     value: str = "rate_per_1k",
+    group: str = "group",
     ax=None,
     xlabel: str = "per 1,000 tokens",
     title: str | None = None,
@@ -107,11 +108,17 @@ def plot_rates(
     Parameters
     ----------
     rates : DataFrame
-        One row per group and category with ``group``, ``category``, the ``value``
-        column, ``ci_low`` and ``ci_high`` (the output of :func:`toolkit.match_rates`
-        or :func:`toolkit.hedging_rates`).
+        One row per group and category with the ``group`` column, ``category``,
+        the ``value`` column, ``ci_low`` and ``ci_high`` (the output of
+        :func:`toolkit.match_rates` or :func:`toolkit.hedging_rates`).
     value : str, default "rate_per_1k"
         The column drawn as the point.
+    group : str, default "group"
+        The column naming each row's group, one line of the chart per value, in
+        the order of their first rows: the ``by`` column of
+        :func:`toolkit.match_rates` (``group="role"`` after ``by="role"``);
+        "group" is its key column for ``by=None``. For several ``by`` columns,
+        add a column that labels their combinations and name it here.
     ax : matplotlib Axes, optional
         Where to draw; a new figure's Axes when None.
     xlabel : str, default "per 1,000 tokens"
@@ -134,18 +141,19 @@ def plot_rates(
     >>> len(ax.containers), ax.get_legend().get_texts()[0].get_text()
     (2, 'hedge')
     """
-    check_columns(rates, ["group", "category", value, "ci_low", "ci_high"], name="rates")
+    check_columns(rates, [group, "category", value, "ci_low", "ci_high"], name="rates")
     if rates.empty:
         raise ValueError("rates is empty; there is nothing to plot.")
-    groups = list(dict.fromkeys(rates["group"].astype(str)))
+    names = rates[group].astype(str)
+    groups = list(dict.fromkeys(names))
     categories = list(dict.fromkeys(rates["category"].astype(str)))
     created = ax is None
     if created:
         ax = _new_axes(6.5, 0.35 * len(groups) * max(1, len(categories)) ** 0.5 + 1.5)
     height = 0.8 / len(categories)
     for k, category in enumerate(categories):
-        part = rates[rates["category"].astype(str) == category]
-        part = part.set_index(part["group"].astype(str)).reindex(groups)
+        mask = (rates["category"].astype(str) == category).to_numpy()
+        part = rates[mask].set_index(pd.Index(names[mask].to_numpy())).reindex(groups)
         y = np.arange(len(groups))[::-1] + (len(categories) - 1) / 2 * height - k * height
         _interval_points(ax, part, value, y, OKABE_ITO[k % len(OKABE_ITO)], category.replace("_", " "))
     ax.set_yticks(np.arange(len(groups))[::-1], groups)

@@ -5,10 +5,24 @@ columns ``doc_id``, ``start`` (character offset into the document text) and
 ``category`` works -- the matches of :func:`toolkit.hedging.find_hedges`, or a
 :func:`toolkit.kwic` result to which a ``category`` column was added.
 
-- :func:`match_rates` -> one row per group and category: matches, tokens, the
-  rate per 1,000 tokens and a percentile bootstrap interval;
+- :func:`match_rates` -> one row per group and category: the group's key columns
+  (the ``by`` columns), then matches, tokens, the rate per 1,000 tokens and a
+  percentile bootstrap interval;
 - :func:`compare_rates` -> one row: the difference of a category's rate between
   two groups, its bootstrap interval and a permutation p-value.
+
+Whose words
+-----------
+Both functions, and :func:`toolkit.hedging_rates`, count the same thing by
+default: the matches *and the tokens* in the document speaker's own words
+(``voices=OWN_VOICES``: ``ambassador_quote`` and ``speech``). The voices are
+those of :func:`toolkit.split_voices` for a docs frame with ``speaker`` and
+``genre`` columns (a quote of someone else inside an interview is theirs, the
+journalist's narration is the journalist's); a docs frame without them holds
+speeches, all in the ``speech`` voice. A match counts when its ``start`` falls
+in a segment of the chosen voices; text of other voices is blanked (offsets
+kept) before tokens are counted. ``voices=None`` counts every voice: every match
+and every token of the documents.
 
 The unit of resampling
 ----------------------
@@ -28,6 +42,7 @@ Tokens are counted with the project's tokenizer, as
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -37,19 +52,22 @@ import pandas as pd
 import scipy.sparse as sp
 
 from toolkit._validation import check_columns, check_one_of, check_seed, check_texts, check_unique_ids, warn_skipped
-from toolkit.counts import _group_labels, document_term_matrix
-from toolkit.text import split_sentences
+from toolkit.counts import _groups, _Groups, document_term_matrix
+from toolkit.text import _TOKEN_RE, split_sentences
+from toolkit.voices import OWN_VOICES, VOICES
 
-__all__ = ["RATE_COLUMNS", "COMPARE_COLUMNS", "match_rates", "compare_rates"]
+__all__ = ["RATE_COLUMNS", "COMPARE_COLUMNS", "OWN_VOICES", "match_rates", "compare_rates"]
 
-#: The columns of :func:`match_rates`, in order.
-RATE_COLUMNS: tuple[str, ...] = ("group", "category", "n", "tokens", "rate_per_1k", "ci_low", "ci_high", "unit")
+#: The columns of :func:`match_rates` after the group's key columns (the ``by`` columns, or ``group``), in order.
+RATE_COLUMNS: tuple[str, ...] = ("category", "n", "tokens", "rate_per_1k", "ci_low", "ci_high", "unit")
 #: The columns of :func:`compare_rates`, in order.
 COMPARE_COLUMNS: tuple[str, ...] = (
     "target", "reference", "category", "rate_target", "rate_reference", "difference",
     "ci_low", "ci_high", "p_value", "n_permutations", "unit",
 )
 _ALTERNATIVES = ("two-sided", "greater", "less")
+_RATE_DTYPES = ("string", "int64", "int64", "float64", "float64", "float64", "string")
+_SPACE_OUT = re.compile(r"\S")
 # Resampled index matrices are drawn in blocks of at most this many entries (32 MB of int64).
 _BLOCK = 1 << 22
 
@@ -60,6 +78,7 @@ def match_rates(
     *,
     by: str | Sequence[str] | None = None,
     categories: str | Sequence[str] | None = None,
+    voices: str | Sequence[str] | None = OWN_VOICES,
     n_resamples: int = 2000,
     seed: int | None = 0,
     confidence: float = 0.95,
@@ -86,13 +105,21 @@ def match_rates(
         document look like several).
     by : str or sequence of str, optional
         Docs column(s) whose values make the groups, as in
-        :func:`toolkit.count_terms`. None: one group, ``"all"``.
+        :func:`toolkit.count_terms`: one group per distinct combination of
+        values, missing values a group of their own. None: one group, ``"all"``.
     categories : str or sequence of str, optional
         The categories to report, in this order. None: every category found in
         ``matches``, sorted. A category listed here with no match in a group
         (or none at all, e.g. a misspelt one) still gets a row there with
         ``n`` = 0, rate 0 and interval [0, 0], so a chart never silently drops it.
         Matches of other categories are left out.
+    voices : str or sequence of str or None, default ``OWN_VOICES``
+        Whose words are counted (see "Whose words" in the module docstring):
+        the matches whose ``start`` falls in these voices of
+        :data:`toolkit.voices.VOICES`, and only the tokens of these voices. The
+        default, ``("ambassador_quote", "speech")``, is the document speaker's
+        own words, as in :func:`compare_rates` and :func:`toolkit.hedging_rates`;
+        None counts every voice (all matches, all tokens).
     n_resamples : int, default 2000
         Bootstrap resamples per group; at least 100.
     seed : int or None, default 0
@@ -105,15 +132,18 @@ def match_rates(
     Returns
     -------
     DataFrame
-        One row per group and category, groups sorted, categories in the order
-        of ``categories``, with the columns
+        One row per group and category, groups sorted (by the ``by`` columns'
+        values in order, missing values last), categories in the order of
+        ``categories``, with the columns
 
-        - ``group`` (string): the group's label ("all" when ``by`` is None;
-          several ``by`` columns joined by " | "; missing values "<NA>");
+        - the group's key: each ``by`` column, in the order given, with its
+          values and dtype as in ``docs`` (missing values stay missing); with
+          ``by=None`` one column ``group`` (string) holding ``"all"``;
+        - then :data:`RATE_COLUMNS`:
         - ``category`` (string): the category;
         - ``n`` (int64): matches of the category in the group's documents;
-        - ``tokens`` (int64): tokens of the group's documents (the project
-          tokenizer, as :func:`toolkit.document_term_matrix`);
+        - ``tokens`` (int64): tokens of the group's documents in ``voices`` (the
+          project tokenizer, as :func:`toolkit.document_term_matrix`);
         - ``rate_per_1k`` (float64): ``n / tokens * 1000``;
         - ``ci_low``, ``ci_high`` (float64): the percentile bootstrap interval
           of the rate at ``confidence``. A resample whose units hold no token has
@@ -125,14 +155,18 @@ def match_rates(
           ``"sentence"`` for a group of one document (with tokens).
 
         ``attrs["skipped"]`` lists the documents left out (dicts with ``doc_id``,
-        ``group`` and ``problem``); ``attrs["single_unit"]`` the groups whose
-        interval is a point for want of units.
+        the group's key columns and ``problem``; a document with tokens, but none
+        in ``voices``, is left out too); ``attrs["single_unit"]`` the keys of
+        the groups whose interval is a point for want of units (a value for one
+        ``by`` column, a tuple for several, as pandas' ``groupby`` gives them).
 
     Raises
     ------
     ValueError
         A frame lacks a column; ``docs`` has a missing or duplicated ``doc_id``
-        or a text that is missing or not a str; ``matches`` has a missing
+        or a text that is missing or not a str; a ``by`` column is named twice or
+        shares the name of a result column; a voice is not one of
+        :data:`toolkit.voices.VOICES`; ``matches`` has a missing
         ``doc_id``, ``start`` or ``category``, a ``doc_id`` that is not in
         ``docs``, a ``start`` that is not an offset into its document's text
         (an integer from 0 to the text's length), or a match in a document
@@ -178,7 +212,7 @@ def match_rates(
     >>> matches = pd.DataFrame({"doc_id": ["a", "b", "b", "c"], "start": [3, 0, 11, 3],
     ...     "category": ["hedge", "hedge", "hedge", "booster"]})
     >>> out = match_rates(matches, docs, by="country", n_resamples=200)
-    >>> out[["group", "category", "n", "tokens", "rate_per_1k", "unit"]].values.tolist()
+    >>> out[["country", "category", "n", "tokens", "rate_per_1k", "unit"]].values.tolist()
     [['CHN', 'booster', 1, 3, 333.3333333333333, 'sentence'], ['CHN', 'hedge', 0, 3, 0.0, 'sentence'], \
 ['KOR', 'booster', 0, 6, 0.0, 'document'], ['KOR', 'hedge', 3, 6, 500.0, 'document']]
     >>> out[["ci_low", "ci_high"]].round(1).values.tolist()
@@ -187,35 +221,36 @@ def match_rates(
     ['CHN']
     """
     out = _match_rates(matches, docs, by=by, categories=categories, n_resamples=n_resamples, seed=seed,
-                       confidence=confidence)
+                       confidence=confidence, voices=voices)
     warn_skipped("match_rates", out.attrs["skipped"])
     _warn_single_unit("match_rates", out.attrs["single_unit"])
     return out
 
 
 def _match_rates(matches: pd.DataFrame, docs: pd.DataFrame, *, by, categories, n_resamples, seed, confidence,
-                 problems: Mapping[str, str] | None = None) -> pd.DataFrame:
+                 voices, problems: Mapping[str, str] | None = None) -> pd.DataFrame:
     """:func:`match_rates` without the warnings; ``problems`` (doc_id -> why) explains token-less documents."""
     n_resamples = _check_count("n_resamples", n_resamples, 100)
     confidence = _check_confidence(confidence)
     seed = check_seed("seed", seed, allow_none=True)
-    prep = _prepare(matches, docs, by, categories, problems)
+    voices = _check_voices(voices)
+    prep = _prepare(matches, docs, by, categories, problems, voices=voices, reserved=RATE_COLUMNS)
     rng = np.random.default_rng(seed)
     alpha = (1.0 - confidence) / 2.0
     frames = []
-    single: list[str] = []
-    for g, group in enumerate(prep.groups):
+    single: list[object] = []
+    for g in range(len(prep.grouping)):
         rows = np.flatnonzero(prep.codes == g)
         counts, tokens, unit = prep.units(rows, sentences=len(rows) == 1)
         if np.count_nonzero(tokens) == 1:
-            single.append(str(group))
+            single.append(prep.grouping.key(g))
         n = prep.counts[rows].sum(axis=0)
         total = int(prep.tokens[rows].sum())
         boot = _bootstrap_rates(rng, counts, tokens, n_resamples)
         low, high = np.nanpercentile(boot, [100 * alpha, 100 * (1 - alpha)], axis=0)
         k = len(prep.categories)
         frames.append(pd.DataFrame({
-            "group": pd.array([group] * k, dtype="string"),
+            "_group": np.full(k, g, dtype=np.int64),
             "category": pd.array(prep.categories, dtype="string"),
             "n": n.astype(np.int64),
             "tokens": np.full(k, total, dtype=np.int64),
@@ -225,16 +260,17 @@ def _match_rates(matches: pd.DataFrame, docs: pd.DataFrame, *, by, categories, n
             "unit": pd.array([unit] * k, dtype="string"),
         }))
     if not frames:
-        out = pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
-            RATE_COLUMNS, ["string", "string", "int64", "int64", "float64", "float64", "float64", "string"])})
+        values = pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(("_group", *RATE_COLUMNS),
+                                                                      ("int64", *_RATE_DTYPES))})
     else:
-        out = pd.concat(frames, ignore_index=True)
+        values = pd.concat(frames, ignore_index=True)
+    out = pd.concat([prep.grouping.take(values["_group"].to_numpy()), values.drop(columns="_group")], axis=1)
     out.attrs["skipped"] = prep.skipped
     out.attrs["single_unit"] = single
     return out
 
 
-def _warn_single_unit(function: str, groups: list[str]) -> None:
+def _warn_single_unit(function: str, groups: list) -> None:
     if groups:
         shown = ", ".join(repr(g) for g in groups[:10]) + (f" and {len(groups) - 10} more" if len(groups) > 10 else "")
         warnings.warn(
@@ -248,9 +284,10 @@ def compare_rates(
     docs: pd.DataFrame,
     *,
     by: str | Sequence[str],
-    target: str,
-    reference: str | None = None,
+    target: object,
+    reference: object | None = None,
     category: str,
+    voices: str | Sequence[str] | None = OWN_VOICES,
     n_permutations: int = 10000,
     n_resamples: int = 2000,
     seed: int | None = 0,
@@ -266,21 +303,34 @@ def compare_rates(
     difference of ratio rates. The units are documents; if either group has a
     single document, both groups use sentences.
 
+    A relabelling that leaves either group without a token (possible with
+    sentences as units: a sentence of nothing but a dash holds none) has no
+    rate, so no statistic: it is left out, and the p-value is conditional on
+    the relabellings in which both groups have tokens (as the observed one
+    does). ``n_permutations`` in the result says how many those were.
+
     Parameters
     ----------
     matches, docs
         As in :func:`match_rates`.
     by : str or sequence of str
         Docs column(s) whose values make the groups, as in :func:`match_rates`.
-    target : str
-        The group label of interest (as in the ``group`` column of :func:`match_rates`).
-    reference : str, optional
-        The group compared against. None: every document not in ``target``
-        (reported as ``"rest"``).
+    target : scalar or tuple
+        The key of the group of interest, as in the key columns of
+        :func:`match_rates`: a value of the ``by`` column (``"CHN"``, ``2016``),
+        or a tuple with one value per column when ``by`` names several
+        (``("CHN", 2016)``); None or NA for missing values. A value also matches
+        by its str (``"2016"`` for the integer 2016) when no value equals it.
+    reference : scalar or tuple, optional
+        The key of the group compared against, as ``target``. None: every
+        document not in ``target`` (reported as ``"rest"``).
     category : str
         The category compared. One without any match gives rates 0 and p = 1.
+    voices : str or sequence of str or None, default ``OWN_VOICES``
+        Whose words are counted, as in :func:`match_rates` (the same default,
+        the same rates: :func:`toolkit.hedging_rates` too). None counts every voice.
     n_permutations : int, default 10000
-        Random relabellings for the p-value; at least 100.
+        Random relabellings drawn for the p-value; at least 100.
     n_resamples : int, default 2000
         Bootstrap resamples per group for the interval; at least 100.
     seed : int or None, default 0
@@ -297,22 +347,27 @@ def compare_rates(
     DataFrame
         One row, with the columns
 
-        - ``target`` (string), ``reference`` (string; ``"rest"`` when None);
+        - ``target`` (string), ``reference`` (string; ``"rest"`` when None): the
+          compared groups' keys as text, to read: the value as str (``"<NA>"``
+          when missing), or for several ``by`` columns the values joined by
+          ", " (the groups themselves are found by their keys, never by this text);
         - ``category`` (string);
         - ``rate_target``, ``rate_reference`` (float64): matches per 1,000 tokens;
         - ``difference`` (float64): ``rate_target - rate_reference``;
         - ``ci_low``, ``ci_high`` (float64): percentile bootstrap interval of the
           difference at ``confidence``;
-        - ``p_value`` (float64): ``(1 + k) / (1 + n_permutations)`` where ``k``
-          counts the relabellings whose statistic is at least as extreme as the
-          observed one: ``|d*| >= |d|`` (two-sided), ``d* >= d`` (greater) or
-          ``d* <= d`` (less), up to a relative tolerance of 1e-9 for ties. It never
-          is 0 (Phipson & Smyth 2010). A relabelling that leaves a group without
-          tokens has no statistic and never counts as extreme;
-        - ``n_permutations`` (int64);
+        - ``p_value`` (float64): ``(1 + k) / (1 + m)``, where ``m`` counts the
+          drawn relabellings that leave both groups with tokens and ``k`` those
+          of them whose statistic is at least as extreme as the observed one:
+          ``|d*| >= |d|`` (two-sided), ``d* >= d`` (greater) or ``d* <= d``
+          (less), up to a relative tolerance of 1e-9 for ties. It never is 0
+          (Phipson & Smyth 2010). NaN when no drawn relabelling leaves both
+          groups with tokens: the test cannot run (a warning says so);
+        - ``n_permutations`` (int64): ``m``, the relabellings the p-value rests
+          on: the ``n_permutations`` drawn, less those without a statistic;
         - ``unit`` (string): ``"document"`` or ``"sentence"``.
 
-        Documents without tokens are left out as in :func:`match_rates`
+        Documents without tokens (in ``voices``) are left out as in :func:`match_rates`
         (``attrs["skipped"]``, and a warning); ``attrs["single_unit"]`` lists
         ``"target"`` and/or ``"reference"`` when that side has a single unit with
         tokens (its part of the interval is then no measure of precision; warned too).
@@ -321,9 +376,15 @@ def compare_rates(
     ------
     ValueError
         As :func:`match_rates`; ``target`` or ``reference`` is not a group (the
-        message lists the groups); they are the same group; the reference is
-        empty (``target`` is the only group); ``alternative`` is not one of the
-        three.
+        message lists the groups) or not a tuple of one value per ``by``
+        column; they are the same group; the reference is empty (``target`` is
+        the only group); ``alternative`` is not one of the three.
+
+    Warns
+    -----
+    UserWarning
+        As :func:`match_rates`; no drawn relabelling left both groups with
+        tokens, so there is no p-value.
 
     References
     ----------
@@ -355,21 +416,18 @@ def compare_rates(
     confidence = _check_confidence(confidence)
     seed = check_seed("seed", seed, allow_none=True)
     check_one_of("alternative", alternative, _ALTERNATIVES)
+    voices = _check_voices(voices)
     if by is None:
         raise ValueError("by=None is invalid for compare_rates; name the docs column(s) that make the groups.")
     if not isinstance(category, str):
         raise ValueError(f"category={category!r} is invalid; must be one category name (a str).")
-    prep = _prepare(matches, docs, by, [category])
-    listed = ", ".join(repr(g) for g in prep.groups)
-    if target not in prep.groups:
-        raise ValueError(f"target={target!r} is not a group; the groups of by={by!r} are {listed}.")
-    if reference is not None and reference not in prep.groups:
-        raise ValueError(f"reference={reference!r} is not a group; the groups of by={by!r} are {listed}.")
-    if reference == target:
+    prep = _prepare(matches, docs, by, [category], voices=voices)
+    t = prep.grouping.find(target, name="target", by=by)
+    r = None if reference is None else prep.grouping.find(reference, name="reference", by=by)
+    if r == t:
         raise ValueError(f"reference={reference!r} is the target; choose another group, or None for the rest.")
-    labels = prep.groups[prep.codes]
-    t_rows = np.flatnonzero(labels == target)
-    r_rows = np.flatnonzero(labels != target if reference is None else labels == reference)
+    t_rows = np.flatnonzero(prep.codes == t)
+    r_rows = np.flatnonzero(prep.codes != t if r is None else prep.codes == r)
     if not len(r_rows):
         raise ValueError(f"target={target!r} is the only group of by={by!r}; there is nothing to compare with.")
 
@@ -389,10 +447,10 @@ def compare_rates(
     low, high = np.nanpercentile(boot, [100 * alpha, 100 * (1 - alpha)])
     null = _permutation_null(rng, np.concatenate([t_counts, r_counts]), np.concatenate([t_tokens, r_tokens]),
                              len(t_counts), n_permutations)
-    p_value = _permutation_p(null, diff, alternative)
+    p_value, n_used = _permutation_p(null, diff, alternative)
     out = pd.DataFrame({
-        "target": pd.array([target], dtype="string"),
-        "reference": pd.array(["rest" if reference is None else reference], dtype="string"),
+        "target": pd.array([_key_text(prep.grouping.key(t))], dtype="string"),
+        "reference": pd.array(["rest" if r is None else _key_text(prep.grouping.key(r))], dtype="string"),
         "category": pd.array([category], dtype="string"),
         "rate_target": np.array([rate_t], dtype=np.float64),
         "rate_reference": np.array([rate_r], dtype=np.float64),
@@ -400,13 +458,18 @@ def compare_rates(
         "ci_low": np.array([low], dtype=np.float64),
         "ci_high": np.array([high], dtype=np.float64),
         "p_value": np.array([p_value], dtype=np.float64),
-        "n_permutations": np.array([n_permutations], dtype=np.int64),
+        "n_permutations": np.array([n_used], dtype=np.int64),
         "unit": pd.array([unit], dtype="string"),
     })
     out.attrs["skipped"] = prep.skipped
     out.attrs["single_unit"] = single
     warn_skipped("compare_rates", prep.skipped)
     _warn_single_unit("compare_rates", single)
+    if not n_used:
+        warnings.warn(
+            f"compare_rates: none of the {n_permutations} relabellings drawn left both groups with tokens, so "
+            "there is no permutation p-value (p_value is NaN). Too few of the units hold tokens: most of the "
+            f"{unit}s are empty; compare groups with more text.", UserWarning, stacklevel=2)
     return out
 
 
@@ -417,16 +480,16 @@ def compare_rates(
 class _Prepared:
     """Matches counted per document and category, and what is needed to cut documents into sentences."""
 
-    docs: pd.DataFrame
+    docs: pd.DataFrame          # the documents kept, their text blanked outside the chosen voices
     categories: list[str]
-    groups: np.ndarray          # sorted group labels
-    codes: np.ndarray           # group index of each document row
+    grouping: _Groups           # the groups' keys (sorted) and the group of each row of the original docs
+    codes: np.ndarray           # group index of each kept document row
     tokens: np.ndarray          # tokens of each document row (int64)
     counts: np.ndarray          # (n_docs, n_categories) int64 matches
     match_row: np.ndarray       # document row of each kept match
     match_cat: np.ndarray       # category index of each kept match
     match_start: np.ndarray     # start offset of each kept match
-    skipped: list[dict]         # documents left out (no token): doc_id, group, problem
+    skipped: list[dict]         # documents left out (no token): doc_id, the group's key columns, problem
 
     def units(self, rows: np.ndarray, *, sentences: bool) -> tuple[np.ndarray, np.ndarray, str]:
         """(counts per unit and category, tokens per unit, unit name) of the documents ``rows``."""
@@ -460,15 +523,21 @@ class _Prepared:
 
 
 def _prepare(matches: pd.DataFrame, docs: pd.DataFrame, by: str | Sequence[str] | None,
-             categories: str | Sequence[str] | None, problems: Mapping[str, str] | None = None) -> _Prepared:
-    """Check the inputs, count tokens per document and matches per document and category.
+             categories: str | Sequence[str] | None, problems: Mapping[str, str] | None = None, *,
+             voices: tuple[str, ...] | None, reserved: Sequence[str] = ()) -> _Prepared:
+    """Check the inputs, keep the chosen voices, count tokens per document and matches per document and category.
 
-    Documents without a token are left out (listed in ``skipped``, with the
-    reason from ``problems`` when it has their doc_id); a group of nothing but
-    such documents is an error.
+    With ``voices`` (checked by :func:`_check_voices`), only the matches whose
+    start falls in those voices count, and the text of other voices is blanked
+    before tokens are counted. Documents without a token are left out (listed
+    in ``skipped``, with the reason from ``problems`` when it has their
+    doc_id, or for want of tokens in ``voices``); a group of nothing but such
+    documents is an error. ``reserved``: the caller's result columns, which no
+    ``by`` column may be named.
     """
     check_columns(matches, ["doc_id", "start", "category"], name="matches")
-    labels = _group_labels(docs, by)  # checks docs' doc_id, text and by columns
+    grouping = _groups(docs, by, reserved=reserved)  # checks docs' doc_id, text and by columns
+    codes = grouping.codes
     check_texts(docs, name="docs")
     check_unique_ids(docs, name="docs")
     for col in ("doc_id", "start", "category"):
@@ -504,26 +573,34 @@ def _prepare(matches: pd.DataFrame, docs: pd.DataFrame, by: str | Sequence[str] 
                          "the matches were found in.")
     m_cat = pd.Index(cats).get_indexer(matches["category"].astype(str))
 
+    problems = {} if problems is None else dict(problems)
+    if voices is not None:
+        heard, texts = _keep_voices(docs, voices, m_row, m_start)
+        why = (f"no tokens in the voices {', '.join(voices)} (e.g. an interview with no quote attributed to "
+               "its speaker): nothing of its own to rate")
+        problems.update({d: why for d, text, own in zip(doc_ids, docs["text"], texts)
+                         if d not in problems and _TOKEN_RE.search(text) and not _TOKEN_RE.search(own)})
+        docs = docs.assign(text=texts)
+        m_row, m_cat, m_start = m_row[heard], m_cat[heard], m_start[heard]
+        m_ids = m_ids[heard]
     tokens = document_term_matrix(docs).totals.astype(np.int64)
-    problems = {} if problems is None else problems
     no_token = "no tokens (an empty text, or one without letters or digits)"
     in_empty = tokens[m_row] == 0
     if in_empty.any():
         i = int(np.flatnonzero(in_empty)[0])
         raise ValueError(f"matches: doc_id {m_ids.iloc[i]!r} has matches, but its text in docs has no token "
                          "to rate them against; pass the docs the matches were found in.")
-    groups, codes = np.unique(labels, return_inverse=True)
-    group_tokens = np.bincount(codes, weights=tokens, minlength=len(groups))
-    empty = groups[group_tokens == 0]
+    group_tokens = np.bincount(codes, weights=tokens, minlength=len(grouping))
+    empty = np.flatnonzero(group_tokens == 0)
     if len(empty):
-        shown = ", ".join(repr(str(g)) for g in empty)
-        first = doc_ids[(labels == empty[0]) & (tokens == 0)].iloc[:3].tolist()
+        shown = ", ".join(repr(grouping.key(g)) for g in empty)
+        first = doc_ids[(codes == empty[0]) & (tokens == 0)].iloc[:3].tolist()
         why = "; ".join(f"{d!r}: {problems.get(d, no_token)}" for d in first)
         raise ValueError(f"group(s) {shown} hold no token, so they have no rate ({why}); drop their documents "
                          "from docs or group by another column.")
     used = tokens > 0
-    skipped = [{"doc_id": d, "group": str(g), "problem": problems.get(d, no_token)}
-               for d, g in zip(doc_ids[~used], labels[~used])]
+    skipped = [{"doc_id": d, **grouping.record(g), "problem": problems.get(d, no_token)}
+               for d, g in zip(doc_ids[~used], codes[~used])]
     if skipped:  # renumber the documents that are kept
         new_row = np.cumsum(used) - 1
         m_row = new_row[m_row]
@@ -532,8 +609,75 @@ def _prepare(matches: pd.DataFrame, docs: pd.DataFrame, by: str | Sequence[str] 
     m_row, m_cat, m_start = m_row[keep].astype(np.int64), m_cat[keep].astype(np.int64), m_start[keep]
     counts = np.zeros((len(docs), len(cats)), dtype=np.int64)
     np.add.at(counts, (m_row, m_cat), 1)
-    return _Prepared(docs.reset_index(drop=True), cats, groups.astype(object), codes, tokens, counts,
+    return _Prepared(docs.reset_index(drop=True), cats, grouping, codes, tokens, counts,
                      m_row, m_cat, m_start, skipped)
+
+
+def _check_voices(voices: str | Sequence[str] | None) -> tuple[str, ...] | None:
+    """``voices`` as a tuple of known voices (None stays None: every voice)."""
+    if voices is None:
+        return None
+    listed = [voices] if isinstance(voices, str) else list(voices)
+    if not listed:
+        raise ValueError("voices=[] is invalid; name one or more voices of toolkit.voices.VOICES, or pass None "
+                         "for every voice.")
+    return tuple(dict.fromkeys(check_one_of("voices", v, VOICES) for v in listed))
+
+
+def _voice_segments(docs: pd.DataFrame) -> dict[str, tuple]:
+    """Per doc_id: starts, ends, voices, speakers of its :func:`toolkit.split_voices` segments.
+
+    Only a frame with ``speaker`` and ``genre`` columns is split; for any other,
+    {} (its documents are speeches: every character in the voice ``"speech"``).
+    """
+    if not {"speaker", "genre"} <= set(docs.columns) or docs.empty:
+        return {}
+    from toolkit.voices import split_voices
+
+    segs = split_voices(docs[["doc_id", "text", "speaker", "genre", *(["role"] if "role" in docs else [])]])
+    out = {}
+    for doc_id, g in segs.groupby("doc_id", sort=False):
+        out[str(doc_id)] = (
+            g["start"].to_numpy(), g["end"].to_numpy(),
+            [None if pd.isna(v) else str(v) for v in g["voice"]],
+            [None if pd.isna(v) else str(v) for v in g["speaker"]],
+        )
+    return out
+
+
+def _keep_voices(docs: pd.DataFrame, voices: Sequence[str], m_row: np.ndarray,
+                 m_start: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """(which matches fall in ``voices``, the texts with every other voice blanked).
+
+    A match is heard when its start lies in a segment of one of ``voices``.
+    Blanking turns each character outside those segments that is not
+    whitespace into a space, so offsets stay valid and a text all in the
+    chosen voices is left exactly as it was.
+    """
+    texts = [str(t) for t in docs["text"]]
+    segments = _voice_segments(docs)
+    if not segments:  # speeches: all in the voice "speech"
+        if "speech" in voices:
+            return np.ones(len(m_row), dtype=bool), texts
+        return np.zeros(len(m_row), dtype=bool), [_SPACE_OUT.sub(" ", t) for t in texts]
+    kept_spans = []
+    for doc_id, text in zip(docs["doc_id"].astype(str), texts):
+        seg = segments.get(doc_id)
+        spans = [] if seg is None else [(s, e) for s, e, v in zip(seg[0], seg[1], seg[2]) if v in voices]
+        kept_spans.append(spans)
+    heard = np.zeros(len(m_row), dtype=bool)
+    for i, (row, start) in enumerate(zip(m_row.tolist(), m_start.tolist())):
+        heard[i] = any(s <= start < e for s, e in kept_spans[row])
+    out = []
+    for text, spans in zip(texts, kept_spans):
+        pieces, at = [], 0
+        for s, e in spans:
+            pieces.append(_SPACE_OUT.sub(" ", text[at:s]))
+            pieces.append(text[s:e])
+            at = e
+        pieces.append(_SPACE_OUT.sub(" ", text[at:]))
+        out.append("".join(pieces))
+    return heard, out
 
 
 def _match_starts(values: pd.Series) -> np.ndarray:
@@ -602,16 +746,31 @@ def _permutation_null(rng: np.random.Generator, counts: np.ndarray, tokens: np.n
     return null
 
 
-def _permutation_p(null: np.ndarray, observed: float, alternative: str) -> float:
-    """``(1 + #as extreme) / (1 + len(null))``; NaN statistics never count; ties within 1e-9 relative do."""
+def _permutation_p(null: np.ndarray, observed: float, alternative: str) -> tuple[float, int]:
+    """(p, m): ``p = (1 + #as extreme) / (1 + m)`` over the ``m`` relabellings with a statistic (not NaN).
+
+    A relabelling that leaves a group without tokens has no statistic: it is
+    out of the numerator *and* the denominator, so the p-value is conditional
+    on the relabellings in which both groups have tokens. Ties within 1e-9
+    relative count as extreme. NaN when ``m`` is 0.
+    """
+    valid = null[~np.isnan(null)]
+    if not len(valid):
+        return float("nan"), 0
     tol = 1e-9 * max(abs(observed), 1e-12)
     if alternative == "two-sided":
-        extreme = np.abs(null) >= abs(observed) - tol
+        extreme = np.abs(valid) >= abs(observed) - tol
     elif alternative == "greater":
-        extreme = null >= observed - tol
+        extreme = valid >= observed - tol
     else:
-        extreme = null <= observed + tol
-    return float((1 + np.count_nonzero(extreme)) / (1 + len(null)))
+        extreme = valid <= observed + tol
+    return float((1 + np.count_nonzero(extreme)) / (1 + len(valid))), len(valid)
+
+
+def _key_text(key: object) -> str:
+    """A group's key as text to read: the value's str ("<NA>" when missing), several values joined by ", "."""
+    parts = key if isinstance(key, tuple) else (key,)
+    return ", ".join("<NA>" if v is None or (pd.api.types.is_scalar(v) and pd.isna(v)) else str(v) for v in parts)
 
 
 def _ratio(count: float, tokens: float) -> float:
