@@ -177,7 +177,10 @@ def test_informative_prior_by_hand():
 
 
 def paper_fightin_words(y_i, y_j, background, strength):
-    """Monroe, Colaresi & Quinn (2008), eq. 16, 20, 22 in numpy, with alpha_w^(i) = alpha_0^(i) pi_w, alpha_0^(i) = s n^(i)."""
+    """Monroe, Colaresi & Quinn (2008), eq. 16, 20, 22, in numpy.
+
+    The prior: alpha_w^(i) = alpha_0^(i) pi_w with alpha_0^(i) = s n^(i), pi the background's proportions.
+    """
     y_i, y_j, background = (np.asarray(v, dtype=float) for v in (y_i, y_j, background))
     pi = background / background.sum()
     n_i, n_j = y_i.sum(), y_j.sum()

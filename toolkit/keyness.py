@@ -497,7 +497,7 @@ def _score_arrays(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int, *, measure: 
 
 
 def _direction(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int) -> np.ndarray:
-    """The sign of ``a/n_t - b/n_r`` for every term (float64 -1, 0 or 1), exactly: ``a n_r`` vs ``b n_t`` in integers."""
+    """The sign of ``a/n_t - b/n_r`` of every term (-1.0, 0.0 or 1.0), exact: ``a n_r`` vs ``b n_t`` as integers."""
     a = np.asarray(a, dtype=np.int64)
     b = np.asarray(b, dtype=np.int64)
     largest = max(int(a.max(initial=0)) * int(n_r), int(b.max(initial=0)) * int(n_t))
