@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from toolkit._validation import check_columns, check_one_of
+from toolkit._validation import check_one_of
 
 __all__ = ["MEASURES", "PRIOR_STRENGTH", "keyness", "compare_groups", "adjust_pvalues", "top_keywords"]
 
@@ -259,15 +259,17 @@ def compare_groups(
     docs : DataFrame
         Documents or segments (``doc_id``, ``text`` and the ``by`` columns).
     by : str or list of str
-        Column(s) whose values make the groups: documents with the same value in
-        every ``by`` column form one group. Values are compared as strings (2021
-        and "2021" are one value); a missing value (NA) is a value of its own.
+        Column(s) whose values make the groups, as in :func:`toolkit.count_terms`:
+        documents with the same value in every ``by`` column form one group;
+        missing values (None, NaN, NA) of a column make one group of their own.
         Each ``by`` column stays a column of the output, so ("A | B", "C") and
         ("A", "B | C") are two groups, never one label "A | B | C".
-    target : scalar or tuple, optional
+    target : value or tuple, optional
         The group to compare: its value of the ``by`` column, or for several ``by``
-        columns a tuple of values, one per column in the order of ``by`` (use
-        ``pd.NA`` for a missing value). None: every group, each against the rest.
+        columns a tuple of values, one per column in the order of ``by``. A value
+        matches a column's value when they are equal, when both are missing
+        (``pd.NA``, None), or when it is the str of the column's value (``"2016"``
+        for the year 2016). None: every group, each against the rest.
     reference : scalar or tuple, optional
         The group to compare ``target`` with, given as ``target`` is. None: all
         other documents ("rest").
@@ -294,12 +296,12 @@ def compare_groups(
     DataFrame
         One row per comparison and term, with the columns:
 
-        - one column per ``by`` column, named after it (string): the target
-          group's value (NA for a missing value);
+        - one column per ``by`` column, named after it, with the dtype of
+          ``docs``: the target group's value;
         - ``reference``: ``"rest"`` when each group is compared with all other
-          documents; else the reference group, as ``reference`` was given: its
-          value (string) for one ``by`` column, a tuple of values (object) for
-          several;
+          documents; else the reference group: for one ``by`` column its value
+          as a string (string dtype, NA for a missing value, as before the by
+          columns were kept), for several a tuple of its values (object dtype);
         - ``term``, ``n_target``, ``n_reference``, ``measure``, ``score``,
           ``p_value``, ``log_ratio``: as in :func:`keyness`;
         - ``p_adjusted`` (float64): the adjusted p-value; equal to ``p_value``
@@ -316,6 +318,7 @@ def compare_groups(
         ``score`` ...); ``target`` or ``reference`` is not a group (the groups are
         listed) or is not a tuple of one value per ``by`` column; they are the same
         group; there is only one group; or a compared group has no tokens.
+        (Checks and matching are those of :func:`toolkit.count_terms`' groups.)
 
     Examples
     --------
@@ -332,41 +335,38 @@ def compare_groups(
     ...     ["country", "venue", "reference", "term", "n_target"]].values.tolist()
     [['A', 'B | C', 'rest', 'hope', 1], ['A', 'B | C', 'rest', 'we', 1], ['A', 'B | C', 'rest', 'oppose', 0]]
     """
-    from toolkit.counts import document_term_matrix
+    from toolkit.counts import _groups, document_term_matrix
 
     check_one_of("adjust", adjust, (None, "bonferroni", "bh"))
     if measure == "fightin_words" and isinstance(prior, str):
         check_one_of("prior", prior, ("corpus",))
-    columns, codes, groups = _groups(docs, by)
-    if not len(codes):
+    groups = _groups(docs, by, reserved=_RESULT_COLUMNS)
+    if not len(groups.codes):
         raise ValueError("docs has no rows, so there are no groups to compare; pass the documents to count.")
-    index = {key: i for i, key in enumerate(groups)}
-    tgt = None if target is None else _group_key("target", target, by, columns, index, groups)
-    ref = None if reference is None else _group_key("reference", reference, by, columns, index, groups)
+    tgt = None if target is None else groups.find(target, name="target", by=by)
+    ref = None if reference is None else groups.find(reference, name="reference", by=by)
     if ref is not None and tgt is None:
         raise ValueError("reference is given without target; name the target group too.")
     if tgt is not None and tgt == ref:
-        raise ValueError(f"target and reference are both {target!r}; compare two different groups.")
+        raise ValueError(f"target and reference are both {groups.key(tgt)!r}; compare two different groups.")
     if len(groups) < 2:
-        raise ValueError(f"by={by!r} makes only one group ({_show(groups[0])}); there is nothing to compare it with.")
+        raise ValueError(f"by={by!r} makes only one group ({groups.key(0)!r}); there is nothing to compare it with.")
 
     dtm = document_term_matrix(docs, ngram=ngram, lowercase=lowercase, stop_words=stop_words)
+    codes = groups.codes
     indicator = np.zeros((len(groups), len(codes)))
     indicator[codes, np.arange(len(codes))] = 1
     by_group = np.asarray((dtm.matrix.T @ indicator.T).T, dtype=np.int64)  # groups x terms
     totals = indicator @ dtm.totals
-    compared = range(len(groups)) if tgt is None or ref is None else [index[tgt], index[ref]]
-    empty = [groups[i] for i in compared if totals[i] == 0]
+    compared = range(len(groups)) if tgt is None or ref is None else [tgt, ref]
+    empty = [repr(groups.key(i)) for i in compared if totals[i] == 0]
     if empty:
-        raise ValueError(f"group(s) {', '.join(_show(g) for g in empty[:5])} have no tokens; drop empty documents "
+        raise ValueError(f"group(s) {', '.join(empty[:5])} have no tokens; drop empty documents "
                          "or choose another by.")
     all_counts = by_group.sum(axis=0)
     background = pd.Series(all_counts, index=dtm.terms) if prior == "corpus" else prior
 
-    if tgt is None:
-        pairs = [(i, None) for i in range(len(groups))]
-    else:
-        pairs = [(index[tgt], None if ref is None else index[ref])]
+    pairs = [(i, None) for i in range(len(groups))] if tgt is None else [(tgt, ref)]
     frames = []
     for i, j in pairs:
         a = by_group[i]
@@ -379,15 +379,11 @@ def compare_groups(
             measure=measure, correction=correction, prior=background, prior_strength=prior_strength,
             target_total=n_t, reference_total=n_r,
         )
-        table.insert(0, "reference", _reference_column(ref, len(table), single=len(columns) == 1))
-        for position, (column, value) in enumerate(zip(columns, groups[i])):
-            table.insert(position, column, pd.array([value] * len(table), dtype="string"))
+        table.insert(0, "reference", _reference_column(None if j is None else groups.key(j), len(table),
+                                                       single=len(groups.columns) == 1))
         table["p_adjusted"] = table["p_value"] if adjust is None else adjust_pvalues(table["p_value"], method=adjust)
-        table["_group"] = i
-        frames.append(table)
-    out = pd.concat(frames, ignore_index=True)
-    out = out.sort_values(["_group", "score", "term"], ascending=[True, False, True], ignore_index=True)
-    return out.drop(columns="_group")
+        frames.append(pd.concat([groups.take(np.full(len(table), i)), table], axis=1))  # groups in sorted order
+    return pd.concat(frames, ignore_index=True)
 
 
 def top_keywords(table: pd.DataFrame, *, n: int = 15) -> pd.DataFrame:
@@ -566,73 +562,24 @@ def _pct_diff(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int) -> np.ndarray:
 # ---------------------------------------------------------------------------- groups
 
 
-_OUTPUT_COLUMNS = frozenset(["reference", *_COLUMNS, "p_adjusted", "_group"])
+_RESULT_COLUMNS = ("reference", *_COLUMNS, "p_adjusted")  # a by column may not take one of these names
 
 
-def _groups(docs: pd.DataFrame, by: str | Sequence[str]) -> tuple[list[str], np.ndarray, list[tuple]]:
-    """(the by columns, each document's group number, the groups' keys in order).
-
-    A key is a tuple with one value per by column: the value as a str, None for a
-    missing value. Keys are sorted value by value, a missing value last.
-    """
-    check_columns(docs, ["doc_id", "text"])
-    if isinstance(by, str):
-        columns = [by]
-    elif isinstance(by, Sequence) and all(isinstance(c, str) for c in by):
-        columns = list(by)
-    else:
-        raise ValueError(f"by={by!r} is invalid; must be a column name or a list of column names.")
-    if not columns:
-        raise ValueError("by=[] is invalid; name one or more columns.")
-    repeated = [c for i, c in enumerate(columns) if c in columns[:i]]
-    if repeated:
-        raise ValueError(f"by={by!r} names the column {repeated[0]!r} twice; name each column once.")
-    check_columns(docs, columns)
-    taken = [c for c in columns if c in _OUTPUT_COLUMNS]
-    if taken:
-        raise ValueError(f"by column {taken[0]!r} has the name of an output column of compare_groups; rename it "
-                         f"(docs.rename(columns={{{taken[0]!r}: ...}})).")
-    values = [docs[c].astype("string").to_numpy(dtype=object, na_value=None) for c in columns]
-    keys = list(zip(*values))
-    groups = sorted(set(keys), key=lambda key: tuple((v is None, v or "") for v in key))
-    index = {key: i for i, key in enumerate(groups)}
-    return columns, np.fromiter((index[k] for k in keys), dtype=np.intp, count=len(keys)), groups
-
-
-def _is_missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, (float, np.floating)) and np.isnan(value))
-
-
-def _group_key(name: str, value: Any, by: str | Sequence[str], columns: list[str], index: Mapping[tuple, int],
-               groups: list[tuple]) -> tuple:
-    """The key of the group that ``value`` (a target or reference) names, after checking that it is one."""
-    parts = value if isinstance(value, tuple) else (value,) if len(columns) == 1 else None
-    if parts is None or len(parts) != len(columns):
-        raise ValueError(f"{name}={value!r} is invalid for by={by!r}; give a tuple of {len(columns)} values, "
-                         "one per by column, in the order of by.")
-    key = tuple(None if _is_missing(v) else str(v) for v in parts)
-    if key not in index:
-        shown = ", ".join(_show(g) for g in groups[:20]) + (" ..." if len(groups) > 20 else "")
-        raise ValueError(f"{name}={value!r} is not a group of by={by!r}; the groups are {shown}.")
-    return key
-
-
-def _show(key: tuple) -> str:
-    """A group's key as the caller writes it: 'CHN' for one by column, ('A', 'B') for several."""
-    shown = ["<NA>" if v is None else repr(v) for v in key]
-    return shown[0] if len(shown) == 1 else "(" + ", ".join(shown) + ")"
-
-
-def _reference_column(ref: tuple | None, n: int, single: bool) -> Any:
-    """The ``reference`` column: "rest", or the reference's value (one by column) or tuple of values (several)."""
+def _reference_column(key: Any, n: int, single: bool) -> Any:
+    """The ``reference`` column: "rest" (key None), or the reference's value as a str (one by column, NA when
+    missing) or its tuple of values (several)."""
     if single:
-        value = "rest" if ref is None else ref[0]
+        value = "rest" if key is None else pd.NA if _missing(key) else str(key)
         return pd.array([value] * n, dtype="string")
-    value = "rest" if ref is None else tuple(pd.NA if v is None else v for v in ref)
+    value = "rest" if key is None else tuple(key)
     cells = np.empty(n, dtype=object)
     for i in range(n):  # one tuple per cell (a slice assignment could spread a tuple over cells)
         cells[i] = value
     return cells
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value))
 
 
 # ---------------------------------------------------------------------------- checking inputs
