@@ -18,7 +18,10 @@ ROW = {
     "doc_id": "d1", "text": "We firmly oppose it.", "speaker": "Zhang Jun", "role": "permanent_representative",
     "country": "CHN", "venue": "UNSC", "date": "2021-03-01", "genre": "speech", "source": "S/PV.1", "licence": "CC0",
 }
-SEED = PROJECT_ROOT.parent / "shared" / "corpora" / "seed" / "korea-times-2021-xing-haiming-interview.txt"
+SEED_NAME = "korea-times-2021-xing-haiming-interview.txt"
+# The shared copy of the interview: $TOOLKIT_DATA/seed/ first, then the shared folder beside the clone; None if neither.
+SEED = next((p for p in [*([tk.paths.data_home() / "seed" / SEED_NAME] if tk.paths.data_home() else []),
+                         PROJECT_ROOT.parent / "shared" / "corpora" / "seed" / SEED_NAME] if p.is_file()), None)
 
 
 def header_file(folder: Path, name: str, fields: dict[str, str], body: str = "Some text.") -> Path:
@@ -54,7 +57,8 @@ def test_interview_is_one_row_with_fixed_columns_and_dtypes():
     assert row["text"].endswith('to the people of South Korea."')
 
 
-@pytest.mark.skipif(not SEED.is_file(), reason=f"the seed copy {SEED} is not beside the project")
+@pytest.mark.skipif(SEED is None, reason=f"the seed copy {SEED_NAME} is neither in $TOOLKIT_DATA/seed/ "
+                    f"(TOOLKIT_DATA={tk.paths.data_home()}) nor in ../shared/corpora/seed/ beside the clone")
 def test_interview_text_is_the_seed_file_byte_for_byte():
     assert tk.load_interview().loc[0, "text"] == SEED.read_text(encoding="utf-8")
 
@@ -487,3 +491,14 @@ def test_as_docs_rejects_dates_outside_the_nanosecond_range_naming_the_doc():
     frame = pd.DataFrame([ROW]).assign(date=pd.Series(["2300-01-01"], dtype="datetime64[s]"))
     with pytest.raises(ValueError, match=r"date=2300-01-01 of doc_id 'd1' is outside"):
         tk.as_docs(frame)
+
+
+def test_describe_corpus_keeps_by_columns_and_never_merges_groups():
+    # ("A | B", "C") and ("A", "B | C") were one group, "A | B | C", of 3 documents
+    docs = pd.DataFrame({"doc_id": ["d1", "d2", "d3"], "text": ["We agree.", "We may agree.", "Perhaps."],
+                         "a": ["A | B", "A", "A"], "b": ["C", "B | C", "B | C"], "year": [2001, 2002, 2002]})
+    table = tk.describe_corpus(docs, by=["a", "b", "year"])
+    assert list(table.columns[:4]) == ["a", "b", "year", "documents"]
+    assert table["year"].dtype == "int64"
+    assert table[["a", "b", "year", "documents", "tokens"]].values.tolist() == [
+        ["A", "B | C", 2002, 2, 4], ["A | B", "C", 2001, 1, 2]]

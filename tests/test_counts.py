@@ -272,3 +272,60 @@ def test_a_text_that_is_not_a_str_is_an_error(bad):
     for function in (document_term_matrix, count_terms, dispersion):
         with pytest.raises(ValueError, match="the text of doc_id 'b' is a .*, not a str"):
             function(docs)
+
+
+# ------------------------------------------------------------------ issue #11: group keys stay columns
+
+
+def _merging_docs() -> pd.DataFrame:
+    """Two groups that one " | "-joined label made one: ("A | B", "C") and ("A", "B | C")."""
+    return pd.DataFrame({"doc_id": ["d1", "d2", "d3"], "text": ["We agree.", "We may agree.", "Perhaps."],
+                         "a": ["A | B", "A", "A"], "b": ["C", "B | C", "B | C"],
+                         "year": pd.array([2001, 2002, 2002], dtype="Int64")})
+
+
+def test_count_terms_and_dispersion_keep_groups_whose_joined_labels_collide():
+    docs = _merging_docs()
+    for function, rest in ((count_terms, ["term", "n", "rate_per_10k", "doc_freq", "rank"]),
+                           (dispersion, ["term", "n", "parts", "dp", "dp_norm"])):
+        table = function(docs, by=["a", "b"])
+        assert list(table.columns) == ["a", "b", *rest], function.__name__
+        keys = table[["a", "b"]].drop_duplicates().values.tolist()
+        assert keys == [["A", "B | C"], ["A | B", "C"]], function.__name__  # two groups, sorted by a, then b
+    counts = count_terms(docs, by=["a", "b"]).set_index(["a", "b", "term"])["n"]
+    assert counts[("A | B", "C", "we")] == 1 and counts[("A", "B | C", "we")] == 1  # not 2: one group each
+    assert counts[("A", "B | C", "perhaps")] == 1 and ("A | B", "C", "perhaps") not in counts.index
+
+
+def test_by_columns_keep_their_dtypes_and_missing_values_are_one_group():
+    docs = pd.DataFrame({"doc_id": list("abcde"), "text": ["x", "x y", "y", "z", "z z"],
+                         "year": pd.array([2016, 2016, None, 2014, None], dtype="Int64"),
+                         "venue": pd.Categorical(["UNSC", "UNGA", "UNSC", "UNSC", "UNGA"]),
+                         "n_speakers": [1, 1, 2, 2, 1]})
+    table = count_terms(docs, by=["year", "venue", "n_speakers"])
+    assert [str(t) for t in table.dtypes[:3]] == ["Int64", "category", "int64"]
+    keys = table[["year", "venue", "n_speakers"]].drop_duplicates()
+    # sorted by year (numbers, not text: 2014 before 2016), missing years last, as one value of their own
+    assert keys["year"].tolist()[:3] == [2014, 2016, 2016]
+    assert keys["year"].isna().tolist() == [False, False, False, True, True]
+    assert len(keys) == len(docs.groupby(["year", "venue", "n_speakers"], dropna=False, observed=True))
+    assert count_terms(docs, by="year")["year"].isna().sum() == 2  # c's y and e's z: one NA group, two terms
+
+
+def test_by_is_checked():
+    docs = _merging_docs()
+    with pytest.raises(ValueError, match=r"names 'a' more than once"):
+        count_terms(docs, by=["a", "a"])
+    with pytest.raises(ValueError, match=r"'term' is also a column of the result"):
+        count_terms(docs.assign(term="x"), by="term")
+    with pytest.raises(ValueError, match=r"by=\[\] is invalid"):
+        dispersion(docs, by=[])
+    with pytest.raises(ValueError, match="lacks the column"):
+        count_terms(docs, by="nope")
+
+
+def test_the_old_label_helper_stays_for_its_callers():
+    # topics.topic_prevalence still builds its labels with it
+    from toolkit.counts import _group_labels
+
+    assert _group_labels(_merging_docs(), ["a", "b"]).tolist() == ["A | B | C"] * 3

@@ -500,3 +500,56 @@ def test_lexicon_spellings_of_one_pattern_all_apply():
 def test_a_missing_lexicon_pattern_is_an_error_not_the_word_none():
     with pytest.raises(ValueError, match=r"lexicon: pattern is missing \(NA\) on row\(s\) with index 1"):
         find_hedges("None of it.", lexicon=pd.DataFrame({"pattern": ["it", None], "category": ["hedge", "hedge"]}))
+
+
+# ---------------------------------------------------------------- issue #11: one hedge rate for one group
+
+
+def _interview_and_speeches() -> pd.DataFrame:
+    interview = load_interview()[["doc_id", "text", "speaker", "genre"]]
+    speeches = pd.DataFrame({
+        "doc_id": ["s1", "s2", "s3"], "speaker": ["Kim", "Kim", "Kim"], "genre": ["speech"] * 3,
+        "text": ["We may perhaps agree. We think so.", "It is possibly the best way.", "We firmly oppose it."]})
+    return pd.concat([interview, speeches], ignore_index=True)
+
+
+def _rate(rates: pd.DataFrame, group: str) -> float:
+    """The hedge rate of a group (its key is the first column, whatever its name)."""
+    rows = rates[(rates.iloc[:, 0] == group) & (rates["category"] == "hedge")]
+    assert len(rows) == 1
+    return float(rows["rate_per_1k"].iloc[0])
+
+
+def test_compare_rates_and_hedging_rates_give_a_group_one_hedge_rate():
+    # compare_rates counted every voice of the interview (the journalist's narration, others' quotes) while
+    # hedging_rates counted the ambassador's own words: two rates for one speaker
+    from toolkit.rates import compare_rates, match_rates
+
+    docs = _interview_and_speeches()
+    hits = find_hedges(docs)
+    rates = hedging_rates(docs, by="speaker", categories=["hedge"], n_resamples=200)
+    row = compare_rates(hits, docs, by="speaker", target="Xing Haiming", reference="Kim", category="hedge",
+                        n_permutations=200, n_resamples=200)
+    assert row["rate_target"].iloc[0] == pytest.approx(_rate(rates, "Xing Haiming"), rel=1e-12)
+    assert row["rate_reference"].iloc[0] == pytest.approx(_rate(rates, "Kim"), rel=1e-12)
+    matched = match_rates(hits, docs, by="speaker", categories=["hedge"], n_resamples=200)
+    pd.testing.assert_frame_equal(matched, rates)
+    # the voice choice is one parameter of the same name, and it matters: every voice is another rate
+    every = hedging_rates(docs, by="speaker", categories=["hedge"], voices=None, n_resamples=200)
+    row_every = compare_rates(hits, docs, by="speaker", target="Xing Haiming", reference="Kim", category="hedge",
+                              voices=None, n_permutations=200, n_resamples=200)
+    assert row_every["rate_target"].iloc[0] == pytest.approx(_rate(every, "Xing Haiming"), rel=1e-12)
+    assert _rate(every, "Xing Haiming") != pytest.approx(_rate(rates, "Xing Haiming"))
+    assert _rate(every, "Kim") == pytest.approx(_rate(rates, "Kim"))  # speeches are all the speaker's own
+
+
+def test_voices_are_checked_the_same_way_everywhere():
+    from toolkit.rates import compare_rates, match_rates
+
+    docs = _interview_and_speeches()
+    hits = find_hedges(docs)
+    for call in (lambda: hedging_rates(docs, voices=["chorus"]),
+                 lambda: match_rates(hits, docs, voices=["chorus"]),
+                 lambda: compare_rates(hits, docs, by="speaker", target="Kim", category="hedge", voices="chorus")):
+        with pytest.raises(ValueError, match="voices='chorus' is invalid"):
+            call()

@@ -260,13 +260,14 @@ def _diff_of_units(counts, tokens):
 def test_compare_columns_dtypes_and_rates_by_hand(small):
     docs, matches = small
     row = compare_rates(matches, docs, by="country", target="KOR", category="hedge", n_permutations=200)
-    assert list(row.columns) == list(COMPARE_COLUMNS) == [
-        "target", "reference", "category", "rate_target", "rate_reference", "difference",
+    assert list(row.columns) == ["country", *COMPARE_COLUMNS] == [
+        "country", "reference", "category", "rate_target", "rate_reference", "difference",
         "ci_low", "ci_high", "p_value", "n_permutations", "unit"]
-    assert [str(t) for t in row.dtypes] == ["string", "string", "string", "float64", "float64", "float64",
-                                           "float64", "float64", "float64", "int64", "string"]
+    assert row["country"].dtype == docs["country"].dtype
+    assert [str(t) for t in row.dtypes[1:]] == ["string", "string", "float64", "float64", "float64",
+                                               "float64", "float64", "float64", "int64", "string"]
     r = row.iloc[0]
-    assert (r["target"], r["reference"], r["category"], r["unit"]) == ("KOR", "rest", "hedge", "sentence")
+    assert (r["country"], r["reference"], r["category"], r["unit"]) == ("KOR", "rest", "hedge", "sentence")
     assert r["rate_target"] == pytest.approx(3000 / 13) and r["rate_reference"] == pytest.approx(2000 / 7)
     assert r["difference"] == pytest.approx(3000 / 13 - 2000 / 7)
     assert r["n_permutations"] == 200 and 0 < r["p_value"] <= 1
@@ -465,3 +466,125 @@ def test_a_match_in_a_document_without_tokens_is_an_error(small):
     bad = pd.concat([matches, _matches([("dots", 0, "hedge")])], ignore_index=True)
     with pytest.raises(ValueError, match="doc_id 'dots' has matches, but its text in docs has no token"):
         match_rates(bad, docs, by="country")
+
+
+# ------------------------------------------------------------------------------------- issue #11
+
+
+def _colliding():
+    """("A | B", "C") and ("A", "B | C"): one group "A | B | C" when the labels were joined."""
+    docs = _docs(["We may agree.", "We agree now.", "Perhaps we agree.", "We will agree."],
+                 a=["A | B", "A | B", "A", "A"], b=["C", "C", "B | C", "B | C"],
+                 year=pd.array([2001, 2001, 2002, 2002], dtype="Int64"))
+    matches = _matches([("d0", 3, "hedge"), ("d2", 0, "hedge")])
+    return docs, matches
+
+
+def test_match_rates_keeps_groups_whose_joined_labels_collide():
+    docs, matches = _colliding()
+    out = match_rates(matches, docs, by=["a", "b", "year"], categories=["hedge"], n_resamples=200)
+    assert list(out.columns) == ["a", "b", "year", *RATE_COLUMNS]
+    assert [str(t) for t in out.dtypes[:3]] == [str(docs["a"].dtype), str(docs["b"].dtype), "Int64"]
+    assert out[["a", "b", "year", "n", "tokens"]].astype(object).values.tolist() == [
+        ["A", "B | C", 2002, 1, 6], ["A | B", "C", 2001, 1, 6]]
+
+
+def test_compare_rates_names_a_group_of_several_columns_by_a_tuple():
+    docs, matches = _colliding()
+    row = compare_rates(matches, docs, by=["a", "b"], target=("A | B", "C"), reference=("A", "B | C"),
+                        category="hedge", n_permutations=100, n_resamples=100)
+    assert list(row.columns) == ["a", "b", *COMPARE_COLUMNS]
+    assert row[["a", "b"]].values.tolist() == [["A | B", "C"]]
+    assert row["reference"].iloc[0] == ("A", "B | C")
+    assert row["rate_target"].iloc[0] == pytest.approx(1000 / 6) and row["rate_reference"].iloc[0] == pytest.approx(1000 / 6)
+    # a year given as a number or as its text names the same group
+    by_year = compare_rates(matches, docs, by="year", target=2001, category="hedge", n_permutations=100)
+    assert by_year["year"].tolist() == [2001] and by_year["year"].dtype == "Int64"
+    pd.testing.assert_frame_equal(by_year, compare_rates(matches, docs, by="year", target="2001", category="hedge",
+                                                         n_permutations=100))
+    with pytest.raises(ValueError, match=r"target='A \| B' is invalid; by=\['a', 'b'\] names 2 column\(s\)"):
+        compare_rates(matches, docs, by=["a", "b"], target="A | B", category="hedge")
+    with pytest.raises(ValueError, match=r"target=\('A', 'C'\) is not a group.*\('A', 'B \| C'\), \('A \| B', 'C'\)"):
+        compare_rates(matches, docs, by=["a", "b"], target=("A", "C"), category="hedge")
+    with pytest.raises(ValueError, match="'reference' is also a column of the result"):
+        compare_rates(matches, docs.assign(reference="x"), by="reference", target="x", category="hedge")
+
+
+def test_a_missing_value_is_a_group_to_compare():
+    docs = _docs(["We may agree.", "We agree.", "Perhaps so.", "We will."], country=["KOR", None, None, "KOR"])
+    matches = _matches([("d0", 3, "hedge"), ("d2", 0, "hedge")])
+    out = match_rates(matches, docs, by="country", categories=["hedge"], n_resamples=100)
+    assert out["country"].iloc[0] == "KOR" and pd.isna(out["country"].iloc[1]) and out["n"].tolist() == [1, 1]
+    row = compare_rates(matches, docs, by="country", target=pd.NA, category="hedge", n_permutations=100)
+    assert pd.isna(row["country"].iloc[0]) and row["rate_target"].iloc[0] == pytest.approx(1000 / 4)
+
+
+def _sentences(*sentences: str) -> tuple[str, list[int]]:
+    """A text of one sentence per line, and the offset of each sentence."""
+    starts, at = [], 0
+    for s in sentences:
+        starts.append(at)
+        at += len(s) + 1
+    return "\n".join(sentences), starts
+
+
+def test_permutation_p_of_the_reproducer_is_conditional_on_relabellings_with_tokens():
+    # One sentence of 3 tokens and a hedge against "We agree." and 98 lines of "—". Only the two relabellings
+    # that give the target a sentence with tokens have a statistic, and both are as extreme as the observed
+    # one: p = 1. Counting the 98% without a statistic in the denominator gave p = 0.0198.
+    text, _ = _sentences("We agree.", *["—"] * 98)
+    docs = _docs(["We may agree.", text], side=["A", "B"])
+    with pytest.warns(UserWarning, match="single unit"):
+        row = compare_rates(_matches([("d0", 3, "hedge")]), docs, by="side", target="A", category="hedge")
+    assert row["unit"].iloc[0] == "sentence"
+    assert row["p_value"].iloc[0] == 1.0
+    # about 2 in 100 draws give the target one of the two sentences with tokens
+    assert 120 <= row["n_permutations"].iloc[0] <= 280
+
+
+def test_permutation_p_against_exact_enumeration_with_empty_units():
+    """Six sentence units, two of the target's: all C(6, 2) = 15 relabellings, 12 with tokens on both sides.
+
+    Units (hedges, tokens): target "We may agree." (1, 3) and "—" (0, 0); reference "We agree." (0, 2),
+    "—" and "—" (0, 0), "Perhaps so." (1, 2). Observed: 1/3 - 1/4 per token.
+    """
+    t_text, _ = _sentences("We may agree.", "—")
+    r_text, r_starts = _sentences("We agree.", "—", "—", "Perhaps so.")
+    docs = _docs([t_text, r_text], side=["A", "B"])
+    matches = _matches([("d0", 3, "hedge"), ("d1", r_starts[3], "hedge")])
+    counts, tokens = np.array([1, 0, 0, 0, 0, 1]), np.array([3, 0, 2, 0, 0, 2])
+
+    def stat(idx):
+        mask = np.isin(np.arange(6), idx)
+        if not tokens[mask].sum() or not tokens[~mask].sum():
+            return np.nan
+        return (counts[mask].sum() / tokens[mask].sum() - counts[~mask].sum() / tokens[~mask].sum()) * 1000
+
+    observed = stat([0, 1])
+    assert observed == pytest.approx(1000 / 3 - 1000 / 4)
+    null = np.array([stat(list(c)) for c in combinations(range(6), 2)])
+    valid = null[~np.isnan(null)]
+    assert len(null) == 15 and len(valid) == 12
+    exact = {"two-sided": np.mean(np.abs(valid) >= abs(observed) - 1e-9),   # 12/12
+             "greater": np.mean(valid >= observed - 1e-9),                   # 7/12
+             "less": np.mean(valid <= observed + 1e-9)}                      # 8/12
+    assert exact == pytest.approx({"two-sided": 1.0, "greater": 7 / 12, "less": 8 / 12})
+    n_perm = 20000
+    for alternative, p_exact in exact.items():
+        with pytest.warns(UserWarning, match="single unit"):  # the target has one sentence with tokens
+            row = compare_rates(matches, docs, by="side", target="A", category="hedge", n_permutations=n_perm,
+                                alternative=alternative, seed=3)
+        used = row["n_permutations"].iloc[0]
+        se = np.sqrt(p_exact * (1 - p_exact) / used)
+        assert abs(row["p_value"].iloc[0] - p_exact) <= 4 * se + 1 / used, (alternative, row["p_value"].iloc[0])
+        assert abs(used / n_perm - 12 / 15) <= 0.02, used  # the draws with a statistic: 12 of every 15
+
+
+def test_a_permutation_test_without_any_relabelling_with_tokens_says_so():
+    text, _ = _sentences("We agree.", *["—"] * 3000)
+    docs = _docs(["We may agree.", text], side=["A", "B"])
+    with pytest.warns(UserWarning, match=r"none of the 100 relabellings drawn left both groups with tokens"):
+        row = compare_rates(_matches([("d0", 3, "hedge")]), docs, by="side", target="A", category="hedge",
+                            n_permutations=100, n_resamples=100, seed=0)
+    assert np.isnan(row["p_value"].iloc[0]) and row["n_permutations"].iloc[0] == 0
+    assert row["difference"].iloc[0] == pytest.approx(1000 / 3)

@@ -60,9 +60,9 @@ __all__ = ["RATE_COLUMNS", "COMPARE_COLUMNS", "OWN_VOICES", "match_rates", "comp
 
 #: The columns of :func:`match_rates` after the group's key columns (the ``by`` columns, or ``group``), in order.
 RATE_COLUMNS: tuple[str, ...] = ("category", "n", "tokens", "rate_per_1k", "ci_low", "ci_high", "unit")
-#: The columns of :func:`compare_rates`, in order.
+#: The columns of :func:`compare_rates` after the target group's key columns (the ``by`` columns), in order.
 COMPARE_COLUMNS: tuple[str, ...] = (
-    "target", "reference", "category", "rate_target", "rate_reference", "difference",
+    "reference", "category", "rate_target", "rate_reference", "difference",
     "ci_low", "ci_high", "p_value", "n_permutations", "unit",
 )
 _ALTERNATIVES = ("two-sided", "greater", "less")
@@ -319,7 +319,7 @@ def compare_rates(
         The key of the group of interest, as in the key columns of
         :func:`match_rates`: a value of the ``by`` column (``"CHN"``, ``2016``),
         or a tuple with one value per column when ``by`` names several
-        (``("CHN", 2016)``); None or NA for missing values. A value also matches
+        (``("CHN", 2016)``); ``pd.NA`` for a missing value. A value also matches
         by its str (``"2016"`` for the integer 2016) when no value equals it.
     reference : scalar or tuple, optional
         The key of the group compared against, as ``target``. None: every
@@ -345,12 +345,16 @@ def compare_rates(
     Returns
     -------
     DataFrame
-        One row, with the columns
+        One row, laid out as :func:`toolkit.compare_groups` lays out a
+        comparison, with the columns
 
-        - ``target`` (string), ``reference`` (string; ``"rest"`` when None): the
-          compared groups' keys as text, to read: the value as str (``"<NA>"``
-          when missing), or for several ``by`` columns the values joined by
-          ", " (the groups themselves are found by their keys, never by this text);
+        - the target group's key: each ``by`` column, in the order given, with
+          the target's value and the column's dtype as in ``docs``;
+        - then :data:`COMPARE_COLUMNS`:
+        - ``reference``: ``"rest"`` when ``reference`` is None; else the
+          reference group's key: its value as a str (string column; NA when
+          missing) for one ``by`` column, a tuple of its values (object column;
+          ``pd.NA`` when missing) for several;
         - ``category`` (string);
         - ``rate_target``, ``rate_reference`` (float64): matches per 1,000 tokens;
         - ``difference`` (float64): ``rate_target - rate_reference``;
@@ -404,8 +408,8 @@ def compare_rates(
     >>> matches = pd.DataFrame({"doc_id": list("aabbcc") + ["d"], "start": [3, 14] * 3 + [0],
     ...     "category": "hedge"})
     >>> row = compare_rates(matches, docs, by="venue", target="UNGA", category="hedge", n_permutations=999)
-    >>> row[["target", "reference", "unit"]].values.tolist()
-    [['UNGA', 'rest', 'document']]
+    >>> row[["venue", "reference", "n_permutations", "unit"]].values.tolist()
+    [['UNGA', 'rest', 999, 'document']]
     >>> row[["rate_target", "rate_reference", "difference", "ci_low", "ci_high"]].round(1).values.tolist()
     [[500.0, 111.1, 388.9, 166.7, 500.0]]
     >>> float(row["p_value"].iloc[0])  # the exact p over all 20 relabellings is 2/20
@@ -421,7 +425,7 @@ def compare_rates(
         raise ValueError("by=None is invalid for compare_rates; name the docs column(s) that make the groups.")
     if not isinstance(category, str):
         raise ValueError(f"category={category!r} is invalid; must be one category name (a str).")
-    prep = _prepare(matches, docs, by, [category], voices=voices)
+    prep = _prepare(matches, docs, by, [category], voices=voices, reserved=COMPARE_COLUMNS)
     t = prep.grouping.find(target, name="target", by=by)
     r = None if reference is None else prep.grouping.find(reference, name="reference", by=by)
     if r == t:
@@ -448,9 +452,8 @@ def compare_rates(
     null = _permutation_null(rng, np.concatenate([t_counts, r_counts]), np.concatenate([t_tokens, r_tokens]),
                              len(t_counts), n_permutations)
     p_value, n_used = _permutation_p(null, diff, alternative)
-    out = pd.DataFrame({
-        "target": pd.array([_key_text(prep.grouping.key(t))], dtype="string"),
-        "reference": pd.array(["rest" if r is None else _key_text(prep.grouping.key(r))], dtype="string"),
+    values = pd.DataFrame({
+        "reference": _reference_cell(None if r is None else prep.grouping.key(r), several=len(prep.grouping.columns) > 1),
         "category": pd.array([category], dtype="string"),
         "rate_target": np.array([rate_t], dtype=np.float64),
         "rate_reference": np.array([rate_r], dtype=np.float64),
@@ -461,6 +464,7 @@ def compare_rates(
         "n_permutations": np.array([n_used], dtype=np.int64),
         "unit": pd.array([unit], dtype="string"),
     })
+    out = pd.concat([prep.grouping.take([t]), values], axis=1)
     out.attrs["skipped"] = prep.skipped
     out.attrs["single_unit"] = single
     warn_skipped("compare_rates", prep.skipped)
@@ -767,10 +771,23 @@ def _permutation_p(null: np.ndarray, observed: float, alternative: str) -> tuple
     return float((1 + np.count_nonzero(extreme)) / (1 + len(valid))), len(valid)
 
 
-def _key_text(key: object) -> str:
-    """A group's key as text to read: the value's str ("<NA>" when missing), several values joined by ", "."""
-    parts = key if isinstance(key, tuple) else (key,)
-    return ", ".join("<NA>" if v is None or (pd.api.types.is_scalar(v) and pd.isna(v)) else str(v) for v in parts)
+def _reference_cell(key: object, *, several: bool) -> object:
+    """The ``reference`` column of one row: "rest" (key None), or the reference group's key.
+
+    As :func:`toolkit.compare_groups` writes it: for one ``by`` column the value
+    as a str (NA when missing), in a string column; for several a tuple of the
+    values (``pd.NA`` when missing), in an object column.
+    """
+    if not several:
+        text = "rest" if key is None else None if _missing(key) else str(key)
+        return pd.array([text], dtype="string")
+    cell = np.empty(1, dtype=object)
+    cell[0] = "rest" if key is None else tuple(pd.NA if _missing(v) else v for v in key)
+    return cell
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, (float, np.floating)) and np.isnan(value))
 
 
 def _ratio(count: float, tokens: float) -> float:
