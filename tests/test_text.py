@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
-from toolkit.paths import PROJECT_ROOT
+from toolkit.paths import PROJECT_ROOT, data_home
 from toolkit.schema import as_docs
 from toolkit.text import (
     STOP_WORDS,
@@ -16,14 +18,26 @@ from toolkit.text import (
     tokens,
 )
 
-SEED = PROJECT_ROOT.parent / "shared" / "corpora" / "seed" / "korea-times-2021-xing-haiming-interview.txt"
+SEED_NAME = "korea-times-2021-xing-haiming-interview.txt"
+
+
+def _seed_path() -> Path:
+    """The shared copy of the interview: $TOOLKIT_DATA/seed/ first, then the shared folder beside the clone."""
+    places = ([data_home() / "seed" / SEED_NAME] if data_home() else []) + [
+        PROJECT_ROOT.parent / "shared" / "corpora" / "seed" / SEED_NAME]
+    return next((p for p in places if p.is_file()), places[0])
+
+
+SEED = _seed_path()
+SEED_MISSING = (f"the seed interview {SEED_NAME} is neither in $TOOLKIT_DATA/seed/ (TOOLKIT_DATA={data_home()}) "
+                "nor in ../shared/corpora/seed/ beside the clone")
 INTERVIEW_ID = "kt-2021-02-05-xing-haiming"
 
 
 @pytest.fixture(scope="module")
 def interview() -> pd.DataFrame:
     if not SEED.is_file():
-        pytest.skip(f"the seed interview is not at {SEED} (the shared folder beside the clone)")
+        pytest.skip(SEED_MISSING)
     return as_docs([{
         "doc_id": INTERVIEW_ID, "text": SEED.read_text(encoding="utf-8"), "speaker": "Xing Haiming",
         "role": "ambassador", "country": "CHN", "venue": "KOR", "date": "2021-02-05", "genre": "interview",
@@ -196,12 +210,14 @@ def test_tokens_frame(interview):
     assert out["token_id"].tolist() == list(range(len(out)))
 
 
-def test_stop_words_are_sklearns():
+def test_stop_words_are_sklearns_and_the_clitic():
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     assert isinstance(STOP_WORDS, frozenset)
-    assert STOP_WORDS == set(ENGLISH_STOP_WORDS)
+    assert STOP_WORDS == set(ENGLISH_STOP_WORDS) | {"'s", "’s"}
     assert {"the", "and", "of"} <= STOP_WORDS and "china" not in STOP_WORDS
+    # the clitic as the tokenizer cuts it, straight and curly
+    assert {t for t in tokenize("China's and Japan’s") if t in STOP_WORDS} == {"and", "'s", "’s"}
 
 
 # ------------------------------------------------------------------ bad input
@@ -284,14 +300,29 @@ def test_lower_keeps_the_length_of_every_character():
     longer = [c for c in map(chr, range(0x110000)) if len(c.lower()) != 1]
     assert longer == ["\u0130"]  # if a new Unicode version adds one, _SIMPLE_LOWER must learn it
     assert all(len(_lower(c)) == 1 for c in longer)
-    assert _lower("İstanbul, MAY ΣΑΣ") == "istanbul, may σας" == "İstanbul, MAY ΣΑΣ".replace("İ", "I").lower()
+    assert _lower("İstanbul, MAY ΣΑΣ") == "istanbul, may σασ" == "İstanbul, MAY ΣΑΣ".replace("İ", "I").replace(
+        "Σ", "σ").lower()
+
+
+def test_lower_of_a_slice_is_the_slice_of_the_lower_case():
+    # str.lower makes "Σ" final "ς" or "σ" by the letters around it, beyond a token: "ΑΣ's" gave the term
+    # "ασ" from tokenize (the whole text lower-cased) and "ας" from tokens (each token lower-cased)
+    from toolkit.text import _lower
+
+    for text in ["ΑΣ's", "Α^Σ", "ΟΔΥΣΣΕΑΣ.Β", "İΣ İ", "σας ΣΑΣ"]:
+        low = _lower(text)
+        assert all(low[s:e] == _lower(text[s:e]) for s in range(len(text)) for e in range(s, len(text) + 1))
+    frame = pd.DataFrame({"doc_id": ["a"], "text": ["ΑΣ's and Α^Σ"]})
+    assert tokenize("ΑΣ's and Α^Σ") == tokens(frame)["token"].tolist() == ["ασ", "'s", "and", "α", "σ"]
 
 
 @pytest.mark.parametrize("text", ["İstanbul is far.", "İİ İ.", "Straße und ﬁnal.", "e\u0301te\u0301 İ"])
 def test_tokenize_agrees_with_token_spans_after_letters_whose_lower_case_is_longer(text):
     # "İstanbul".lower() is "i" + COMBINING DOT ABOVE + "stanbul": tokenize split it into "i", "stanbul"
+    import unicodedata
+
     spans = token_spans(text)
-    assert tokenize(text) == [text[s:e].replace("İ", "I").lower() for s, e in spans]
+    assert tokenize(text) == [unicodedata.normalize("NFC", text[s:e].replace("İ", "I").lower()) for s, e in spans]
     assert tokens(pd.DataFrame({"doc_id": ["a"], "text": [text]}))["token"].tolist() == tokenize(text)
 
 
@@ -355,3 +386,153 @@ def test_offsets_slice_the_text_whatever_the_characters():
             previous = row.end
 
     check()
+
+
+# ------------------------------------------------------------------ issue #11: one tokenizer, words not cut
+
+
+def _counted(texts: list[str], **options) -> dict[str, int]:
+    """Terms and their counts in the document-term matrix of toolkit.counts (which tokenizes with _TOKEN_RE)."""
+    from toolkit.counts import document_term_matrix
+
+    dtm = document_term_matrix(texts, **options)
+    return {t: int(n) for t, n in zip(dtm.terms.tolist(), dtm.matrix.sum(axis=0).A1) if n}
+
+
+@pytest.mark.parametrize("text, terms, written", [
+    # a combining mark cut the word: "nai", "ve" (4 UNGDC speeches hold 108 such marks)
+    ("nai\u0308ve", ["naïve"], ["nai\u0308ve"]),
+    ("Excellency Anto\u0301nio Guterres", ["excellency", "antónio", "guterres"],
+     ["Excellency", "Anto\u0301nio", "Guterres"]),
+    ("Béji Cai\u0308d Essebsi", ["béji", "caïd", "essebsi"], ["Béji", "Cai\u0308d", "Essebsi"]),
+    # a soft hyphen (a hyphenation point, invisible) hid "perhaps"
+    ("Per\u00adhaps we agree.", ["perhaps", "we", "agree"], ["Per\u00adhaps", "we", "agree"]),
+    ("RodrÃ\u00adguez's view", ["rodrãguez", "'s", "view"], ["RodrÃ\u00adguez", "'s", "view"]),
+    ("İzmir and İstanbul", ["izmir", "and", "istanbul"], ["İzmir", "and", "İstanbul"]),
+    ("3¼ per cent, 10 km²", ["3¼", "per", "cent", "10", "km²"], ["3¼", "per", "cent", "10", "km²"]),
+    # a mark that follows no letter is not part of a word ("Finland ́s" in a 2016 speech)
+    ("Finland \u0301s support", ["finland", "s", "support"], ["Finland", "s", "support"]),
+    # a zero-width space separates words; a zero-width joiner does not
+    ("peace\u200bkeeping peace\u200dkeeping", ["peace", "keeping", "peacekeeping"],
+     ["peace", "keeping", "peace\u200dkeeping"]),
+])
+def test_marks_and_format_characters_stay_inside_words(text, terms, written):
+    spans = token_spans(text)
+    assert tokenize(text, lowercase=False) == written == [text[s:e] for s, e in spans]
+    assert TOKENIZER.tokenize(text) == written and list(TOKENIZER.span_tokenize(text)) == spans
+    assert tokenize(text) == terms
+    frame = pd.DataFrame({"doc_id": ["a"], "text": [text]})
+    assert tokens(frame)["token"].tolist() == terms
+    assert tokens(frame, lowercase=False)["token"].tolist() == written
+    from collections import Counter
+
+    assert _counted([text]) == dict(Counter(terms))
+
+
+def test_a_letter_and_its_accent_are_one_term_however_encoded():
+    # "António" precomposed (U+00F3) and decomposed (o + U+0301) are one term (NFC)
+    assert _counted(["António and Anto\u0301nio", "naïve nai\u0308ve, Per\u00adhaps perhaps"]) == {
+        "and": 1, "antónio": 2, "naïve": 2, "perhaps": 2}
+    assert _counted(["Anto\u0301nio ANTÓNIO"], lowercase=False) == {"António": 1, "ANTÓNIO": 1}
+
+
+def test_nltk_tokenizer_is_the_same_tokenizer():
+    # NLTK >= 3.9 compiled the pattern with the regex module, whose \w takes in marks and leaves out "¼"
+    for text in ["a\u0301", "\u0301", "¼", "x ¼ \u0301 y\u0301z ²", "Per\u00adhaps", "İzmir's"]:
+        assert TOKENIZER.tokenize(text) == tokenize(text, lowercase=False)
+        assert list(TOKENIZER.span_tokenize(text)) == token_spans(text)
+
+
+def test_every_mark_and_format_character_is_read_from_the_unicode_tables():
+    import sys
+    import unicodedata
+
+    from toolkit.text import _EXTEND_CODE_POINTS
+
+    expected = [c for c in range(sys.maxunicode + 1)
+                if unicodedata.category(chr(c))[0] == "M" or (unicodedata.category(chr(c)) == "Cf" and c != 0x200B)]
+    assert _EXTEND_CODE_POINTS == expected  # the scan of planes 0-2 and 14 misses none
+    assert {0x0301, 0x0308, 0x00AD, 0x200D, 0x05B0} <= set(expected) and 0x200B not in expected
+
+
+def test_lower_case_keeps_every_character_class_of_the_tokenizer():
+    # tokenize runs the pattern over the lower-cased text and token_spans over the text: the same tokens
+    # only if lower-casing never moves a character into or out of a class the pattern tests
+    import re
+    import sys
+
+    from toolkit.text import _EXTEND_CLASS, _lower
+
+    chars = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    low = _lower(chars)
+    assert len(low) == len(chars)
+    for pattern in (r"[^\W_]", _EXTEND_CLASS, r"\d", "[sS]", r"\s", r"[-‐.'’,]"):
+        rx = re.compile(pattern)
+        assert [m.start() for m in rx.finditer(chars)] == [m.start() for m in rx.finditer(low)], pattern
+
+
+_ODD_11 = _ODD + ["\u00ad", "\u0308", "\u200b", "\u200d", "¼", "ΑΣ", "Σ's", "Anto\u0301nio", "Per\u00adhaps"]
+
+
+def test_every_entry_point_gives_the_same_tokens_whatever_the_characters():
+    import unicodedata
+    from collections import Counter
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from toolkit.text import _TOKEN_RE, _lower
+
+    def term(written: str) -> str:  # the definition, written out: lower case, no format character, NFC
+        return unicodedata.normalize("NFC", "".join(c for c in _lower(written) if unicodedata.category(c) != "Cf"))
+
+    @settings(derandomize=True, max_examples=300, deadline=None)
+    @given(st.one_of(st.lists(st.sampled_from(_ODD_11), max_size=30).map("".join), st.text(max_size=40)))
+    def check(text):
+        spans = token_spans(text)
+        written = [text[s:e] for s, e in spans]
+        assert tokenize(text, lowercase=False) == written
+        assert TOKENIZER.tokenize(text) == written and list(TOKENIZER.span_tokenize(text)) == spans
+        terms = tokenize(text)
+        assert terms == [term(w) for w in written]
+        assert _TOKEN_RE.findall(_lower(text)) == terms  # what toolkit.counts runs over each chunk
+        frame = tokens(pd.DataFrame({"doc_id": ["a"], "text": [text]}))
+        assert frame["token"].tolist() == terms
+        assert list(zip(frame["start"], frame["end"])) == spans
+        if terms:
+            assert _counted([text]) == dict(Counter(terms))
+
+    check()
+
+
+@pytest.mark.needs_data
+def test_ungdc_words_with_combining_marks_are_one_token(data_dir):
+    folder = data_dir / "ungdc" / "TXT"
+    cases = [("Session 79 - 2024/NAM_79_2024.txt", "Anto\u0301nio", "antónio"),
+             ("Session 73 - 2018/TUN_73_2018.txt", "Cai\u0308d", "caïd")]
+    for name, written, term in cases:
+        path = folder / name
+        if not path.is_file():
+            pytest.skip(f"{path} is missing")
+        text = path.read_text(encoding="utf-8-sig")
+        start = text.index(written)
+        assert (start, start + len(written)) in token_spans(text)
+        assert term in tokenize(text)
+
+
+def test_the_seed_interview_is_looked_for_in_toolkit_data_first(monkeypatch, tmp_path):
+    # 15 tests skipped on a machine whose corpora are in $TOOLKIT_DATA but not beside the clone
+    (tmp_path / "seed").mkdir()
+    (tmp_path / "seed" / SEED_NAME).write_text("x", encoding="utf-8")
+    monkeypatch.setenv("TOOLKIT_DATA", str(tmp_path))
+    assert _seed_path() == tmp_path / "seed" / SEED_NAME
+    # not there: the folder beside the clone if it holds the file, else the $TOOLKIT_DATA path (named in the skip)
+    monkeypatch.setenv("TOOLKIT_DATA", str(tmp_path / "elsewhere"))
+    beside = PROJECT_ROOT.parent / "shared" / "corpora" / "seed" / SEED_NAME
+    assert _seed_path() == (beside if beside.is_file() else tmp_path / "elsewhere" / "seed" / SEED_NAME)
+
+
+def test_seed_constant_follows_toolkit_data():
+    if data_home() is None or not (data_home() / "seed" / SEED_NAME).is_file():
+        pytest.skip(SEED_MISSING)
+    assert SEED == data_home() / "seed" / SEED_NAME

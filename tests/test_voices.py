@@ -5,11 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from toolkit.paths import PROJECT_ROOT
+from toolkit.paths import PROJECT_ROOT, data_home
 from toolkit.schema import as_docs
 from toolkit.voices import VOICES, own_words, split_voices
 
-SEED = PROJECT_ROOT.parent / "shared" / "corpora" / "seed" / "korea-times-2021-xing-haiming-interview.txt"
+SEED_NAME = "korea-times-2021-xing-haiming-interview.txt"
+# The shared copy of the interview: $TOOLKIT_DATA/seed/ first, then the shared folder beside the clone; None if neither.
+SEED = next((p for p in [*([data_home() / "seed" / SEED_NAME] if data_home() else []),
+                         PROJECT_ROOT.parent / "shared" / "corpora" / "seed" / SEED_NAME] if p.is_file()), None)
+SEED_MISSING = (f"the seed interview {SEED_NAME} is neither in $TOOLKIT_DATA/seed/ (TOOLKIT_DATA={data_home()}) "
+                "nor in ../shared/corpora/seed/ beside the clone")
 COLUMNS = ["doc_id", "segment_id", "start", "end", "voice", "speaker", "text"]
 QUOTE_MARKS = set('"“”')
 
@@ -106,8 +111,8 @@ def assert_covers(text: str, segments: pd.DataFrame) -> None:
 
 @pytest.fixture(scope="module")
 def interview() -> pd.DataFrame:
-    if not SEED.is_file():
-        pytest.skip(f"the seed interview is not at {SEED} (the shared folder beside the clone)")
+    if SEED is None:
+        pytest.skip(SEED_MISSING)
     return as_docs([{
         "doc_id": "kt-2021-02-05-xing-haiming", "text": SEED.read_text(encoding="utf-8"),
         "speaker": "Xing Haiming", "role": "ambassador", "country": "CHN", "venue": "KOR",

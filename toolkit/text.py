@@ -4,8 +4,14 @@ Nothing here needs downloaded data. Sentences come from NLTK's Punkt algorithm
 run with hand-written parameters (the abbreviations and frequent sentence
 starters of diplomatic English, :data:`ABBREVIATIONS` and
 :data:`SENTENCE_STARTERS`) instead of a trained model, with a newline as a hard
-boundary. Tokens come from one compiled regular expression (:data:`TOKEN_PATTERN`)
-run by NLTK's :class:`~nltk.tokenize.RegexpTokenizer`.
+boundary. Tokens come from one compiled regular expression (:data:`TOKEN_PATTERN`).
+
+A *token* is a stretch of the text: ``text[start:end]``, exactly as written.
+Its *term* is what is counted: the token lower-cased one code point for one,
+without invisible format characters (the soft hyphen of "Per\\u00adhaps"), in
+Unicode NFC ("Anto\\u0301nio" and "António" are one term). Every entry point
+gives the same tokens: :func:`token_spans`, :func:`tokenize`, :func:`tokens`,
+:data:`TOKENIZER` and the document-term matrix of :mod:`toolkit.counts`.
 
 Every function that returns a frame gives character offsets into the document
 text, so ``text[start:end]`` is always the sentence or token.
@@ -15,6 +21,8 @@ from __future__ import annotations
 
 import csv
 import re
+import sys
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -41,8 +49,11 @@ __all__ = [
     "place_names",
 ]
 
-#: scikit-learn's English stop-word list (318 words), lower case.
-STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS)
+#: The English stop words of every ``stop_words="english"`` (counting, keyness, topic models,
+#: collocations): scikit-learn's list (318 words, lower case) and the possessive clitic as the
+#: tokenizer cuts it, ``'s`` and ``’s`` ("China's" is "china", "'s"), which otherwise heads word
+#: lists and topics. :data:`toolkit.TOPIC_STOP_WORDS` is another name for this set.
+STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | {"'s", "’s"}
 
 #: Abbreviations after which a period does not end a sentence (lower case, without
 #: the final period, as Punkt stores them). A following capitalised word of
@@ -96,30 +107,162 @@ _STARTS_LOWER = re.compile(r"^[^\w]*[a-z]")
 # after an abbreviation ('... the answer was "no." Then ...').
 _QUOTE_END = re.compile(r"(?<=[.?!][\"”’'])\s+(?=[\"“‘]?[A-Z])")
 
-#: The token pattern, one alternative per kind of token:
+def _class_body(code_points: list[int]) -> str:
+    """The body of a regular-expression character class holding exactly ``code_points`` (sorted)."""
+    ranges: list[list[int]] = []
+    for c in code_points:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+
+    def esc(c: int) -> str:
+        return f"\\u{c:04x}" if c <= 0xFFFF else f"\\U{c:08x}"
+
+    return "".join(esc(a) if a == b else f"{esc(a)}-{esc(b)}" for a, b in ranges)
+
+
+def _extend_code_points() -> tuple[list[int], list[int]]:
+    """(marks and format characters that continue a word, the format characters among them), from this Python's tables."""
+    extend: list[int] = []
+    formats: list[int] = []
+    category = unicodedata.category
+    # Planes 0-2 and 14 hold every mark and format character (checked over all planes in tests/test_text.py).
+    for c in (*range(0x30000), *range(0xE0000, 0xE1000)):
+        cat = category(chr(c))
+        if cat[0] == "M" or (cat == "Cf" and c != 0x200B):
+            extend.append(c)
+            if cat == "Cf":
+                formats.append(c)
+    return extend, formats
+
+
+_EXTEND_CODE_POINTS, _FORMAT_CODE_POINTS = _extend_code_points()
+#: Characters that continue the word they follow without being letters or digits (the
+#: Extend and Format characters of Unicode's word boundaries, UAX #29 rule WB4): combining
+#: marks (categories Mn, Mc, Me: the accent of "Anto\u0301nio", the diaeresis of
+#: "nai\u0308ve") and format characters (Cf: the soft hyphen U+00AD, zero-width joiners,
+#: bidirectional marks), except U+200B ZERO WIDTH SPACE, which separates words. Read from
+#: this Python's Unicode tables (:data:`unicodedata.unidata_version`) at import.
+_EXTEND_CLASS: str = (
+    # one class for the Basic Multilingual Plane (compiled to a table: one lookup), and the
+    # others behind a one-range test, so that the usual character costs two quick tests
+    "(?:[" + _class_body([c for c in _EXTEND_CODE_POINTS if c <= 0xFFFF]) + "]"
+    + "|(?=[\\U00010000-\\U0010ffff])[" + _class_body([c for c in _EXTEND_CODE_POINTS if c > 0xFFFF]) + "])"
+)
+#: The format characters (Cf) that a token may hold and its term drops (the soft hyphen...):
+#: a :meth:`str.translate` table deleting them, and a character class of them (for matchers
+#: that look for a term inside the text, where a soft hyphen may sit between two letters).
+_FORMAT_CHARS: dict[int, None] = dict.fromkeys(_FORMAT_CODE_POINTS)
+_FORMAT_CLASS: str = "[" + _class_body(_FORMAT_CODE_POINTS) + "]"
+
+# A run of letters or digits, with the marks and format characters inside or after it (none of
+# them is ASCII: the first test after a run of letters is one quick look at the next character).
+_WORD = rf"[^\W_]+(?:(?=[^\x00-\x7f]){_EXTEND_CLASS}+[^\W_]*)*"
+# Ends a word: neither a letter or digit nor a mark or format character follows.
+_NO_MORE = rf"(?![^\W_]|{_EXTEND_CLASS})"
+
+#: The token pattern (for :mod:`re`), one alternative per kind of token:
 #:
 #: 1. a word: letters or digits, with internal hyphens, apostrophes and periods
 #:    joining letters or digits: "Seoul-Washington", "don't", "o'clock", "1.4",
 #:    "2022", "U.S" (from "U.S." -- the final period is punctuation, so "U.S."
 #:    and "U.S" are the same token "u.s"), "e.g", "D.P.R.K", "Jae-in", and
-#:    digit groups "1,000";
+#:    digit groups "1,000". Combining marks and invisible format characters
+#:    after a letter or digit stay in the word (:data:`_EXTEND_CLASS`):
+#:    "Anto\u0301nio", "nai\u0308ve" and "Per\u00adhaps" are one token each;
 #: 2. the clitic ``'s`` / ``’s`` right after a word, as a token of its own:
 #:    "China's" -> "china", "'s"; "it's" -> "it", "'s" (so "china" counts every
 #:    mention of China, possessive or not).
 #:
 #: Punctuation, symbols, quotation marks, dashes and underscores are never tokens;
-#: a trailing apostrophe ("the U.S.' alliances", "countries'") is punctuation.
+#: a trailing apostrophe ("the U.S.' alliances", "countries'") is punctuation. A
+#: "letter or digit" is what :mod:`re` calls one (``[^\W_]``: ``str.isalnum``, so
+#: "¼" and "²" are digits). The pattern is written for Python's :mod:`re`; the
+#: ``regex`` module (which NLTK >= 3.9 uses for patterns it is given) reads ``\w``
+#: differently, so use :data:`TOKENIZER` rather than compiling this string elsewhere.
 TOKEN_PATTERN: str = (
-    r"[^\W_]+(?:(?:[-‐.]|['’](?![sS](?![^\W_]))|(?<=\d),(?=\d{3}))[^\W_]+)*"
-    r"|(?<=[^\W_])['’][sS](?![^\W_])"
+    rf"{_WORD}(?:(?:[-‐.]|['’](?![sS]{_NO_MORE})|(?<=\d),(?=\d{{3}})){_WORD})*"
+    rf"|(?<=[^\W_]|{_EXTEND_CLASS})['’][sS]{_NO_MORE}"
 )
-#: NLTK's tokenizer with :data:`TOKEN_PATTERN`, for code that wants NLTK's interface.
-#: It gives the same tokens as :func:`tokenize`, but NLTK >= 3.9 runs caller-supplied
-#: patterns through the ``regex`` engine with a per-match timeout (a guard against
-#: catastrophic backtracking), which is about 3 times slower; the pattern above
-#: cannot backtrack catastrophically, so :func:`tokenize` runs it with :mod:`re`.
-TOKENIZER: RegexpTokenizer = RegexpTokenizer(TOKEN_PATTERN)
-_TOKEN_RE = re.compile(TOKEN_PATTERN)
+
+
+def _terms(tokens: list[str]) -> list[str]:
+    """The terms of tokens as written (case kept): without format characters, in NFC."""
+    return [t if t.isascii() else unicodedata.normalize("NFC", t.translate(_FORMAT_CHARS)) for t in tokens]
+
+
+def _term(token: str, lowercase: bool = True) -> str:
+    """The term of one token: lower-cased (:func:`_lower`, unless ``lowercase`` is False), no format characters, NFC."""
+    return _terms([_lower(token) if lowercase else token])[0]
+
+
+class _TokenRegex:
+    """:data:`TOKEN_PATTERN` compiled: matches are tokens (spans into the text), ``findall`` gives terms.
+
+    ``finditer``, ``search`` and ``match`` are those of the compiled pattern, so
+    their spans slice the text exactly. ``findall`` gives the *terms* of the
+    tokens, case kept (format characters dropped, NFC: :func:`_terms`), so that
+    ``_TOKEN_RE.findall(_lower(text)) == tokenize(text)``: code that counts
+    tokens with ``findall`` (:mod:`toolkit.counts`) counts the terms
+    :func:`tokenize` gives. For the tokens exactly as written use ``finditer``
+    or :func:`tokenize` with ``lowercase=False``.
+    """
+
+    __slots__ = ("regex", "pattern")
+
+    def __init__(self, pattern: str) -> None:
+        self.regex = re.compile(pattern)
+        self.pattern = pattern
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize):
+        """The matches (tokens), as :meth:`re.Pattern.finditer`."""
+        return self.regex.finditer(string, pos, endpos)
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize):
+        """The first match (token), as :meth:`re.Pattern.search`."""
+        return self.regex.search(string, pos, endpos)
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize):
+        """A match (token) starting at ``pos``, as :meth:`re.Pattern.match`."""
+        return self.regex.match(string, pos, endpos)
+
+    def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list[str]:
+        """The terms of the tokens of ``string`` (case as given), in text order."""
+        found = self.regex.findall(string, pos, endpos)
+        return found if string.isascii() else _terms(found)
+
+    def __repr__(self) -> str:
+        return f"_TokenRegex({self.pattern[:40]!r}...)"
+
+
+_TOKEN_RE = _TokenRegex(TOKEN_PATTERN)
+
+
+class _Tokenizer(RegexpTokenizer):
+    """NLTK's :class:`~nltk.tokenize.RegexpTokenizer` running :data:`TOKEN_PATTERN` with :mod:`re`.
+
+    NLTK >= 3.9 compiles the patterns it is given with the ``regex`` module,
+    whose ``\\w`` is not that of :mod:`re` (it takes in combining marks and
+    leaves out "¼"), so the same pattern string gave other tokens. This one
+    runs the module's own compiled pattern: ``tokenize`` gives the tokens as
+    written and ``span_tokenize`` their offsets, exactly those of
+    :func:`tokenize` with ``lowercase=False`` and :func:`token_spans`.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(TOKEN_PATTERN)
+
+    def _check_regexp(self) -> None:
+        self._regexp = _TOKEN_RE.regex
+
+    def __repr__(self) -> str:
+        return "toolkit.text.TOKENIZER"
+
+
+#: NLTK's tokenizer interface (``tokenize``, ``span_tokenize``) to the same tokens as
+#: :func:`tokenize` with ``lowercase=False`` and :func:`token_spans`.
+TOKENIZER: RegexpTokenizer = _Tokenizer()
 
 
 class _PunktVars(PunktLanguageVars):
@@ -228,32 +371,41 @@ def _sentence_spans_of_line(line: str) -> list[tuple[int, int]]:
     return out
 
 
-#: Characters whose full lower-case mapping (``str.lower``) is longer than one code point,
-#: mapped to their simple lower-case mapping (UnicodeData.txt): only "İ" (U+0130), whose
-#: ``lower()`` is "i" + U+0307 COMBINING DOT ABOVE. ``tests/test_text.py`` checks that no
-#: other character of this Python's Unicode tables changes length under ``lower()``.
-_SIMPLE_LOWER = str.maketrans({"\u0130": "i"})
+#: Characters whose ``str.lower`` is not their simple lower-case mapping (UnicodeData.txt),
+#: mapped to it: "İ" (U+0130), whose ``lower()`` is two code points, "i" + U+0307 COMBINING
+#: DOT ABOVE, and "Σ" (U+03A3), whose ``lower()`` is "σ" or, at the end of a word, "ς": a
+#: choice made by looking at the letters around it, outside the token too.
+#: ``tests/test_text.py`` checks that no other character of this Python's Unicode tables
+#: changes length under ``lower()``.
+_SIMPLE_LOWER = str.maketrans({"\u0130": "i", "\u03a3": "\u03c3"})
 
 
 def _lower(text: str) -> str:
-    """``text.lower()``, but one code point for one: offsets into it are offsets into ``text``.
+    """``text.lower()``, but one code point for one, each on its own: offsets into it are offsets into ``text``.
 
     ``str.lower`` turns "İ" (U+0130, Turkish capital dotted I) into two code
-    points, "i" and a combining dot; the combining dot is not a letter, so
-    "İstanbul".lower() would tokenize as "i", "stanbul" and every offset after it
-    would be off by one. Here "İ" becomes "i" (its simple lower-case mapping),
-    so ``len(_lower(t)) == len(t)`` and the character at each offset is the
-    lower case of the one at that offset of ``t``. For any text without "İ" this is exactly ``text.lower()``.
-    Ligatures ("ﬁ") and "ß" are left as they are, as ``str.lower`` leaves them
-    (case folding would expand them and change the counts of texts that hold them).
+    points, "i" and a combining dot, so "İstanbul".lower() is a character
+    longer and every offset after it would be off by one. Here "İ" becomes "i"
+    (its simple lower-case mapping), so ``len(_lower(t)) == len(t)`` and the
+    character at each offset is the lower case of the one at that offset of ``t``.
 
-    >>> _lower("İstanbul, MAY"), len(_lower("İİ"))
-    ('istanbul, may', 2)
+    ``str.lower`` also lower-cases "Σ" by its context (final "ς" after a letter
+    and before no letter, "σ" elsewhere), and the context reaches beyond a
+    token: "ΑΣ's".lower() is "ασ's" (a letter follows the apostrophe) but
+    "ΑΣ".lower() is "ας", so lower-casing a text and lower-casing its tokens
+    gave two terms. Here "Σ" is always "σ" (its simple mapping), so the lower
+    case of a slice is the slice of the lower case: ``_lower(t)[s:e] ==
+    _lower(t[s:e])``. A lower-case "ς" stays as written. For any text without
+    "İ" or "Σ" this is exactly ``text.lower()``. Ligatures ("ﬁ") and "ß" are left
+    as they are, as ``str.lower`` leaves them (case folding would expand them
+    and change the counts of texts that hold them).
+
+    >>> _lower("İstanbul, MAY"), len(_lower("İİ")), _lower("ΣΑΣ")
+    ('istanbul, may', 2, 'σασ')
     """
+    if "\u0130" in text or "\u03a3" in text:
+        text = text.translate(_SIMPLE_LOWER)
     low = text.lower()
-    if len(low) == len(text):
-        return low
-    low = text.translate(_SIMPLE_LOWER).lower()
     if len(low) == len(text):
         return low
     # Not reached with the Unicode tables of Python 3.11-3.13; kept so offsets stay right under newer ones.
@@ -350,25 +502,32 @@ def split_sentences(text_or_docs: str | pd.DataFrame) -> pd.DataFrame:
 
 
 def tokenize(text: str, *, lowercase: bool = True) -> list[str]:
-    """Return the word tokens of ``text``, by :data:`TOKEN_PATTERN`.
+    """Return the terms of the word tokens of ``text`` (or the tokens as written), by :data:`TOKEN_PATTERN`.
 
     Words keep internal hyphens, apostrophes and periods ("seoul-washington",
-    "don't", "1.4", "u.s"); the clitic "'s" is a token of its own ("china",
-    "'s"); punctuation is dropped. Fast enough for tens of millions of tokens
-    (one compiled regular expression, ``re.findall``: about 2 million
-    tokens a second).
+    "don't", "1.4", "u.s"), and the combining marks and invisible format
+    characters inside them ("Anto\\u0301nio", "Per\\u00adhaps"); the clitic "'s"
+    is a token of its own ("china", "'s"); punctuation is dropped. Fast enough
+    for tens of millions of tokens (one compiled regular expression,
+    ``re.findall``: about 2 million tokens a second).
 
     Parameters
     ----------
     text : str
         The text.
     lowercase : bool
-        Lower-case the tokens (default); with False they are exactly as written.
+        True (default): each token's *term*, what the document-term matrix
+        counts: lower-cased one code point for one (:func:`_lower`: "İ" is "i"),
+        without format characters (the soft hyphen U+00AD, zero-width joiners:
+        "Per\\u00adhaps" is "perhaps") and in Unicode NFC (a letter and a
+        combining accent become the accented letter, so "Anto\\u0301nio" and
+        "António" are the one term "antónio"). False: the tokens exactly as
+        written, ``text[start:end]`` for each pair of :func:`token_spans`.
 
     Returns
     -------
     list of str
-        The tokens in text order.
+        One string per token, in text order.
 
     Raises
     ------
@@ -381,11 +540,15 @@ def tokenize(text: str, *, lowercase: bool = True) -> list[str]:
     ['china', "'s", '1.4', 'billion', 'people', 'and', 'the', 'seoul-washington', 'alliance', 'u.s']
     >>> tokenize("We don't agree.", lowercase=False)
     ['We', "don't", 'agree']
+    >>> tokenize("Per\\u00adhaps Anto\\u0301nio is nai\\u0308ve."), tokenize("Per\\u00adhaps", lowercase=False)
+    (['perhaps', 'antónio', 'is', 'naïve'], ['Per\\xadhaps'])
     """
     _check_text(text, "text")
     if lowercase:
-        text = _lower(text)  # one code point for one, so tokens are those of token_spans
-    return _TOKEN_RE.findall(text)
+        # _lower is one code point for one, each on its own, so the tokens are those of
+        # token_spans; _TOKEN_RE.findall gives their terms
+        return _TOKEN_RE.findall(_lower(text))
+    return _TOKEN_RE.regex.findall(text)
 
 
 def token_spans(text: str) -> list[tuple[int, int]]:
@@ -426,15 +589,17 @@ def tokens(docs: pd.DataFrame, *, lowercase: bool = True) -> pd.DataFrame:
     docs : DataFrame
         A docs frame with at least the columns ``doc_id`` and ``text``.
     lowercase : bool
-        Lower-case the ``token`` column (default).
+        As in :func:`tokenize`: True (default), the ``token`` column holds each
+        token's term; False, the token exactly as written.
 
     Returns
     -------
     DataFrame
         Columns ``doc_id`` (string), ``token_id`` (int64, 0-based within the
         document), ``start`` and ``end`` (int64 character offsets into the
-        document text) and ``token`` (string, ``text[start:end]``, lower-cased
-        when ``lowercase``).
+        document text: ``text[start:end]`` is the token as written) and
+        ``token`` (string: what :func:`tokenize` gives, the term when
+        ``lowercase``, else ``text[start:end]``).
 
     Raises
     ------
@@ -453,11 +618,12 @@ def tokens(docs: pd.DataFrame, *, lowercase: bool = True) -> pd.DataFrame:
         spans = token_spans(text)
         cols["doc_id"].extend([doc_id] * len(spans))
         cols["token_id"].extend(range(len(spans)))
+        written = []
         for s, e in spans:
             cols["start"].append(s)
             cols["end"].append(e)
-            tok = text[s:e]
-            cols["token"].append(_lower(tok) if lowercase else tok)
+            written.append(text[s:e])
+        cols["token"].extend(_terms([_lower(t) for t in written]) if lowercase else written)
     return pd.DataFrame(
         {
             "doc_id": pd.array(cols["doc_id"], dtype="string"),
@@ -586,12 +752,11 @@ def place_names(kinds: Iterable[str] | None = None) -> frozenset[str]:
     >>> [t for t in tokenize("Côte d'Ivoire and Timor-Leste") if t not in place_names()]
     ['and']
 
-    Before fitting a topic model, add them to the stop words. The
-    ``stop_words="english"`` of :func:`toolkit.fit_topics` also drops the
-    possessive clitic "'s", so keep that too:
+    Before fitting a topic model, add them to the English stop words
+    (:data:`STOP_WORDS`, which hold the possessive clitic "'s" too):
 
     >>> import toolkit as tk
-    >>> model = tk.fit_topics(docs, k=6, stop_words=tk.TOPIC_STOP_WORDS | tk.place_names())  # doctest: +SKIP
+    >>> model = tk.fit_topics(docs, k=6, stop_words=tk.STOP_WORDS | tk.place_names())  # doctest: +SKIP
     """
     table = _place_names_by_kind()
     if kinds is None:
