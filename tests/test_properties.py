@@ -340,3 +340,54 @@ def test_compare_groups_corpus_prior_scores_point_where_the_rates_do(texts, targ
     n_r = int(sizes[reference] if reference is not None else sizes.sum() - n_t)
     direction = (table["n_target"] * n_r - table["n_reference"] * n_t).map(lambda d: (d > 0) - (d < 0))
     assert ((table["score"] > 0).astype(int) - (table["score"] < 0).astype(int) == direction).all()
+
+
+# ------------------------------------------------------------------ issue #11: one tokenizer, one stop list, stable ranks
+
+
+@given(text=text_strategy)
+def test_every_entry_point_gives_the_same_tokens_and_spans_slice_the_text(text):
+    import unicodedata
+    from collections import Counter
+
+    from toolkit.text import TOKENIZER, _lower
+
+    spans = tk.token_spans(text)
+    written = [text[s:e] for s, e in spans]
+    assert tk.tokenize(text, lowercase=False) == written
+    assert TOKENIZER.tokenize(text) == written and list(TOKENIZER.span_tokenize(text)) == spans
+    # a term: the token lower-cased one code point for one, without format characters, in NFC
+    terms = [unicodedata.normalize("NFC", "".join(c for c in _lower(w) if unicodedata.category(c) != "Cf"))
+             for w in written]
+    assert tk.tokenize(text) == terms
+    frame = tk.tokens(pd.DataFrame({"doc_id": ["a"], "text": [text]}))
+    assert frame["token"].tolist() == terms and list(zip(frame["start"], frame["end"])) == spans
+    if terms:
+        dtm = tk.document_term_matrix([text])
+        assert dict(zip(dtm.terms.tolist(), dtm.matrix.toarray()[0].tolist())) == dict(Counter(terms))
+
+
+@given(texts=st.lists(text_strategy, min_size=2, max_size=5))
+@settings(max_examples=25)
+def test_english_stop_words_are_one_list_and_defaults_drop_nothing_else(texts):
+    counted = set(_call(tk.count_terms, _docs(texts), stop_words="english")["term"])
+    model = _call(tk.fit_topics, texts, k=1, max_iter=1)  # every default: stop_words="english", no pruning
+    assert set(model.terms_) == counted
+    assert not counted & tk.STOP_WORDS and tk.TOPIC_STOP_WORDS is tk.STOP_WORDS
+
+
+@given(weights=st.lists(st.floats(min_value=1e-12, max_value=1.0), min_size=2, max_size=12),
+       ulps=st.lists(st.integers(min_value=-4, max_value=4), min_size=12, max_size=12))
+def test_top_terms_do_not_turn_on_the_last_digits_of_the_weights(weights, ulps):
+    import numpy as np
+
+    from toolkit.topics import _round_significant, _top_indices
+
+    w = np.array([weights])
+    w = np.vstack([w, w[:, ::-1]])  # some equal weights
+    jittered = w * (1 + np.array(ulps[: w.shape[1]]) * np.finfo(float).eps)
+    # unless a weight sits on a rounding boundary of the 10th digit, the order is the same
+    assume(np.array_equal(_round_significant(w), _round_significant(jittered)))
+    terms = np.array([f"t{i:02d}" for i in range(w.shape[1])], dtype=object)
+    assert np.array_equal(_top_indices(w, w.shape[1], terms), _top_indices(jittered, w.shape[1], terms))
+
