@@ -77,6 +77,7 @@ def test_with_un_corpora_every_figure_is_made(data_dir, monkeypatch, tmp_path):
         assert stance.loc[("Xing", category), "tokens"] == alone.loc[category, "tokens"]
     assert (stance["ci_low"] <= stance["rate_per_1k"]).all() and (stance["rate_per_1k"] <= stance["ci_high"]).all()
     timeline = pd.read_csv(tmp_path / "hedging_p5_timeline.csv")
+    assert list(timeline.columns[:3]) == ["country", "year", "category"]  # match_rates' by columns, no "group"
     assert sorted(timeline["country"].unique()) == ["CHN", "FRA", "GBR", "RUS (USSR to 1991)", "USA"]
     china = timeline[(timeline["country"] == "CHN") & (timeline["category"] == "hedge")]
     # from the People's Republic's first General Debate: the 1971 CHN speech is the Republic of China's
@@ -458,3 +459,17 @@ def test_check_figures_rejects_a_bad_tolerance_before_making_anything(offline, t
         with pytest.raises(ValueError, match=rf"{name}=.* is invalid; must be a finite number >= 0"):
             figures.check_figures(tmp_path, progress=None, **{name: value})
     assert list(tmp_path.iterdir()) == []
+
+
+def test_p5_timeline_table_takes_country_and_year_from_match_rates_without_splitting_labels():
+    # the rule split "country | year" labels back apart; a country written with " | " broke it
+    texts = ["We may perhaps agree. We think so.", "We firmly oppose it. Perhaps not.", "It is possible. We will."]
+    ungdc = pd.DataFrame({"doc_id": [f"d{i}" for i in range(6)], "text": texts * 2,
+                          "country": ["CHN", "CHN", "USA", "USA", "RUS", "FRA"],
+                          "year": [1972, 1973, 1972, 1973, 1972, 1972]})
+    table = figures._hedging_p5_timeline(ungdc)
+    assert list(table.columns) == ["country", "year", "category", "n", "tokens", "rate_per_1k", "ci_low", "ci_high",
+                                   "unit"]
+    assert table["year"].dtype == "int64"
+    assert table[["category", "country", "year"]].drop_duplicates().shape[0] == len(table) == 2 * 6
+    assert set(table["country"]) == {"CHN", "FRA", "RUS (USSR to 1991)", "USA"}

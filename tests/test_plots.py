@@ -250,3 +250,32 @@ def test_plot_topic_prevalence_bad_input():
     with pytest.raises(ValueError, match="topic 0 has more than one label"):
         tk.plot_topic_prevalence(prev.assign(label=["a", "b", "c", "d"]))
     plt.close("all")
+
+
+# ---------------------------------------------------------------- issue #11: group keys stay columns
+
+
+def test_plot_rates_takes_the_by_column_of_match_rates():
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c", "d"], "text": ["We may agree.", "Perhaps so.", "We will.", "We do."],
+                         "role": ["envoy", "envoy", "minister", "minister"]})
+    rates = tk.match_rates(tk.find_hedges(docs), docs, by="role", categories=["hedge", "self_mention"],
+                           n_resamples=100)
+    assert "group" not in rates.columns
+    ax = tk.plot_rates(rates, group="role")
+    top_down = sorted(ax.get_yticklabels(), key=lambda t: -t.get_position()[1])
+    assert [t.get_text() for t in top_down] == ["envoy", "minister"]  # groups in the frame's order, the first on top
+    assert list(ax.containers[0].lines[0].get_xdata()) == rates.loc[rates["category"] == "hedge", "rate_per_1k"].tolist()
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="rates lacks the column.*'group'"):
+        tk.plot_rates(rates)
+
+
+def test_plot_keyness_refuses_a_table_of_several_comparisons_named_by_their_by_columns():
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": ["we firmly oppose", "we hope", "we may hope"],
+                         "speaker": ["Xing", "Kim", "Lee"]})
+    every = tk.compare_groups(docs, by="speaker")  # each speaker against the rest: three comparisons
+    with pytest.raises(ValueError, match="more than one comparison"):
+        tk.plot_keyness(every)
+    ax = tk.plot_keyness(every[every["speaker"] == "Xing"], n=3)
+    assert len(ax.patches) > 0
+    plt.close(ax.figure)

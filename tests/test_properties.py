@@ -391,3 +391,114 @@ def test_top_terms_do_not_turn_on_the_last_digits_of_the_weights(weights, ulps):
     terms = np.array([f"t{i:02d}" for i in range(w.shape[1])], dtype=object)
     assert np.array_equal(_top_indices(w, w.shape[1], terms), _top_indices(jittered, w.shape[1], terms))
 
+
+# ------------------------------------------------------------------ issue #11: group keys, voices, permutation p
+
+
+def _key(value):
+    return None if pd.isna(value) else value
+
+
+# values whose " | "-joined labels collide: ("A | B", "C") and ("A", "B | C") were one group
+key_value = st.sampled_from(["A | B", "A", "B | C", "C", None])
+SENTENCES = ["We may agree.", "Perhaps so.", "We agree now.", "It is possible, we think."]
+
+
+@given(rows=st.lists(st.tuples(st.sampled_from(SENTENCES), key_value, key_value, st.integers(1999, 2001)),
+                     min_size=1, max_size=8))
+@settings(max_examples=30)
+def test_every_grouped_output_keeps_the_by_columns_and_never_merges_groups(rows):
+    texts, a, b, year = zip(*rows)
+    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(rows))], "text": list(texts), "a": list(a),
+                         "b": list(b), "year": pd.array(year, dtype="int64")})
+    by = ["a", "b", "year"]
+    tokens = docs.assign(tokens=[len(tk.tokenize(t)) for t in texts])
+    expected = {tuple(_key(v) for v in k): n for k, n in tokens.groupby(by, dropna=False)["tokens"].sum().items()}
+    hits = _call(tk.find_hedges, docs)
+    outputs = {
+        "describe_corpus": _call(tk.describe_corpus, docs, by=by),
+        "count_terms": _call(tk.count_terms, docs, by=by),
+        "dispersion": _call(tk.dispersion, docs, by=by),
+        "match_rates": _call(tk.match_rates, hits, docs, by=by, n_resamples=100),
+        "hedging_rates": _call(tk.hedging_rates, docs, by=by, n_resamples=100),
+    }
+    for name, out in outputs.items():
+        assert list(out.columns[:3]) == by, name
+        assert [out[c].dtype for c in by] == [docs[c].dtype for c in by], name
+        keys = {tuple(_key(v) for v in row) for row in out[by].itertuples(index=False)}
+        assert keys == set(expected), name  # every group of docs, and no other: none merged, none split
+
+    def per_group(frame, column):
+        return {tuple(_key(v) for v in row[:-1]): row[-1] for row in frame[[*by, column]].itertuples(index=False)}
+
+    assert per_group(outputs["describe_corpus"], "tokens") == expected
+    assert per_group(outputs["count_terms"].groupby(by, dropna=False)["n"].sum().reset_index(), "n") == expected
+    assert per_group(outputs["match_rates"], "tokens") == expected
+
+
+@given(texts=st.lists(text_strategy, min_size=2, max_size=5), genre=st.sampled_from(["interview", "speech"]),
+       voices=st.sampled_from([None, ("ambassador_quote", "speech"), ("narration",), ("ambassador_quote",),
+                               ("other_quote", "narration", "caption")]))
+@settings(max_examples=40)
+def test_compare_rates_gives_each_group_the_hedge_rate_hedging_rates_gives_it(texts, genre, voices):
+    docs = _docs(texts, genre=genre).assign(group=lambda d: ["a", "b"] * (len(d) // 2) + ["a"] * (len(d) % 2))
+    rates = _call(tk.hedging_rates, docs, by="group", categories=["hedge"], voices=voices, n_resamples=100,
+                  non_english="keep").set_index("group")
+    hits = _call(tk.find_hedges, docs, non_english="keep")
+    row = _call(tk.compare_rates, hits, docs, by="group", target="a", reference="b", category="hedge", voices=voices,
+                n_permutations=100, n_resamples=100)
+    assert row["rate_target"].iloc[0] == pytest.approx(rates.loc["a", "rate_per_1k"], rel=1e-12, abs=1e-12)
+    assert row["rate_reference"].iloc[0] == pytest.approx(rates.loc["b", "rate_per_1k"], rel=1e-12, abs=1e-12)
+
+
+# sentence units: (text, hedges, tokens); "—" holds no token, so a relabelling may leave a side without any
+UNITS = {"We may agree.": (1, 3), "We agree.": (0, 2), "—": (0, 0), "Perhaps so.": (1, 2)}
+
+
+@given(target=st.lists(st.sampled_from(sorted(UNITS)), min_size=1, max_size=4),
+       reference=st.lists(st.sampled_from(sorted(UNITS)), min_size=1, max_size=5),
+       alternative=st.sampled_from(["two-sided", "greater", "less"]))
+@settings(max_examples=40)
+def test_permutation_p_is_the_exact_conditional_p_within_monte_carlo_error(target, reference, alternative):
+    from itertools import combinations
+
+    import numpy as np
+
+    assume(any(UNITS[s][1] for s in target) and any(UNITS[s][1] for s in reference))
+    rows, texts = [], []
+    for doc_id, sentences in (("t", target), ("r", reference)):
+        at = 0
+        for s in sentences:
+            if UNITS[s][0]:
+                rows.append((doc_id, at + s.index("may") if "may" in s else at))
+            at += len(s) + 1
+        texts.append("\n".join(sentences))
+    docs = pd.DataFrame({"doc_id": ["t", "r"], "text": texts, "side": ["T", "R"]})
+    matches = pd.DataFrame({"doc_id": [d for d, _ in rows], "start": [s for _, s in rows], "category": "hedge"})
+    n_perm = 4000
+    row = _call(tk.compare_rates, matches, docs, by="side", target="T", category="hedge", n_permutations=n_perm,
+                n_resamples=100, alternative=alternative, seed=0)
+    counts = np.array([UNITS[s][0] for s in [*target, *reference]])
+    tokens = np.array([UNITS[s][1] for s in [*target, *reference]])
+    n, k = len(counts), len(target)
+
+    def stat(mask):
+        a, b = tokens[mask].sum(), tokens[~mask].sum()
+        return np.nan if not a or not b else (counts[mask].sum() / a - counts[~mask].sum() / b) * 1000
+
+    observed = stat(np.arange(n) < k)
+    null = np.array([stat(np.isin(np.arange(n), c)) for c in combinations(range(n), k)])
+    valid = null[~np.isnan(null)]
+    tol = 1e-9 * max(abs(observed), 1e-12)
+    extreme = {"two-sided": np.abs(valid) >= abs(observed) - tol, "greater": valid >= observed - tol,
+               "less": valid <= observed + tol}[alternative]
+    exact = extreme.mean()  # over the relabellings with a statistic only
+    used = int(row["n_permutations"].iloc[0])
+    assert 0 <= used <= n_perm
+    assert abs(used / n_perm - len(valid) / len(null)) <= 4 * np.sqrt(0.25 / n_perm) + 1e-9
+    if not used:
+        assert np.isnan(row["p_value"].iloc[0])
+        return
+    p = row["p_value"].iloc[0]
+    assert 0 < p <= 1
+    assert abs(p - exact) <= 4 * np.sqrt(exact * (1 - exact) / used) + 1 / (used + 1), (p, exact, used)

@@ -500,7 +500,10 @@ def plot_keyness(
     ----------
     table : DataFrame
         The output of :func:`toolkit.keyness` or of :func:`toolkit.compare_groups`
-        for one comparison (``term``, ``score``, ``measure``).
+        for one comparison (``term``, ``score``, ``measure``). The columns before
+        ``term`` (the target group's ``by`` columns and ``reference`` of
+        :func:`toolkit.compare_groups`) name the comparison: they must hold one
+        combination of values.
     n : int, default 15
         Terms drawn on each side (fewer when fewer have a score of that sign).
     ax : matplotlib Axes, optional
@@ -532,8 +535,10 @@ def plot_keyness(
     from toolkit.keyness import top_keywords
 
     check_columns(table, ["term", "score", "measure"], name="table")
-    if table["measure"].nunique() > 1 or ("group" in table and table["group"].nunique() > 1):
-        raise ValueError("table holds more than one comparison or measure; select one group and measure first.")
+    keys = list(table.columns[:table.columns.get_loc("term")])
+    if table["measure"].nunique() > 1 or (keys and len(table[keys].drop_duplicates()) > 1):
+        raise ValueError(f"table holds more than one comparison or measure (the columns {keys + ['measure']} "
+                         "hold more than one combination); select one group and measure first.")
     rows = top_keywords(table, n=n)
     if rows.empty:
         raise ValueError("table has no term with a score other than 0; there is nothing to draw.")
