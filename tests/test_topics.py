@@ -489,10 +489,10 @@ def test_nmf_with_more_topics_than_the_data_hold_raises():
     docs = ["nuclear weapons", "nuclear weapons", "climate finance", "climate finance", "nuclear weapons treaty"]
     with pytest.raises(ValueError, match=r"k=4 is larger than the rank of the documents' tf-idf matrix \(3.*"
                                          r"Choose k <= 3"):
-        fit_topics(docs, k=4, method="nmf")
+        fit_topics(docs, k=4, method="nmf", **SMALL)
     with pytest.raises(ValueError, match=r"k=5 is larger than the rank .*\(3"):
-        fit_topics(docs, k=5, method="nmf")
-    model = fit_topics(docs, k=3, method="nmf")
+        fit_topics(docs, k=5, method="nmf", **SMALL)
+    model = fit_topics(docs, k=3, method="nmf", **SMALL)
     # a label names only the terms of the topic: no term of weight 0 ("nuclear, weapons, climate")
     assert sorted(model.labels_) == ["climate, finance", "nuclear, weapons", "treaty, nuclear, weapons"]
     for label, (_, top) in zip(model.labels_, model.top_terms(n=3).groupby("topic")):
