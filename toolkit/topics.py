@@ -245,11 +245,12 @@ class TopicModel:
         ValueError
             An invalid option (a ``seed`` outside [0, 2**32), ...), ``k`` larger
             than the number of documents, no term left after pruning (the
-            message says which option to relax), or, for NMF, a topic left
-            empty (no document has any weight on it, or it has no term: more
-            topics than the documents' tf-idf has independent directions); the
-            message names the empty topics and the number of topics that were
-            not empty.
+            message says which option to relax); for NMF, ``k`` above the rank
+            of the documents' tf-idf matrix (checked before fitting: NMF cannot
+            find more distinct topics, and the others would come out empty or
+            as copies with invented labels; the message gives the rank), or a
+            topic left empty by the fit (no weight in any document or on any
+            term; the message names it).
         """
         method = check_one_of("method", self.method, METHODS)
         check_one_of("learning_method", self.learning_method, LEARNING_METHODS)
