@@ -15,6 +15,16 @@ tidy frames at the boundary.
 Each row of ``docs`` is one document ("part"): pass segments from
 :func:`toolkit.split_voices` to count the ambassador's quotes apart from the
 journalist's narration (``by="voice"``).
+
+Groups: ``by`` names one or more docs columns; documents with the same values
+in all of them are one group. Every grouped output of the toolkit
+(:func:`count_terms`, :func:`dispersion`, :func:`toolkit.describe_corpus`,
+:func:`toolkit.match_rates`, :func:`toolkit.hedging_rates`) starts with the
+``by`` columns, with their values and dtypes as in ``docs`` (as dplyr's
+``group_by`` and tidytext keep them), sorted by value with missing values last
+and a group of their own; ``by=None`` is one group, a column ``group`` holding
+``"all"``. No label is ever joined from several values, so ("A | B", "C") and
+("A", "B | C") stay two groups.
 """
 
 from __future__ import annotations
