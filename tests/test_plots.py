@@ -158,11 +158,11 @@ def _prevalence():
 def test_plot_topic_prevalence_points_intervals_and_legend():
     prev = _prevalence()
     before = dict(matplotlib.rcParams)
-    ax = tk.plot_topic_prevalence(prev)
+    ax = tk.plot_topic_prevalence(prev, group="country")
     assert len(ax.containers) == 2  # one errorbar container per group
     labels = prev.drop_duplicates("topic").sort_values("topic")["label"].tolist()
     for container, group in zip(ax.containers, ["X", "Y"]):
-        rows = prev[prev["group"] == group].sort_values("topic")
+        rows = prev[prev["country"] == group].sort_values("topic")
         xs = container.lines[0].get_xdata()
         assert len(xs) == 2  # one point per topic
         np.testing.assert_allclose(xs, rows["mean"])
@@ -186,11 +186,12 @@ def test_plot_topic_prevalence_points_intervals_and_legend():
 def test_plot_topic_prevalence_on_given_axes_chooses_and_orders_groups_and_topics():
     prev = _prevalence()
     fig, ax = plt.subplots(layout="constrained")
-    out = tk.plot_topic_prevalence(prev, groups=["Y", "X"], topics=[1], ax=ax, title="Topics by country")
+    out = tk.plot_topic_prevalence(prev, group="country", groups=["Y", "X"], topics=[1], ax=ax,
+                                   title="Topics by country")
     assert out is ax and len(fig.axes) == 1
     assert [t.get_text() for t in ax.get_yticklabels()] == prev.loc[prev["topic"] == 1, "label"].iloc[:1].tolist()
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Y (n=4)", "X (n=5)"]
-    y_first = prev[(prev["group"] == "Y") & (prev["topic"] == 1)]["mean"].tolist()
+    y_first = prev[(prev["country"] == "Y") & (prev["topic"] == 1)]["mean"].tolist()
     np.testing.assert_allclose(ax.containers[0].lines[0].get_xdata(), y_first)
     assert ax.containers[0].lines[0].get_ydata()[0] > ax.containers[1].lines[0].get_ydata()[0]
     renderer = fig.canvas.get_renderer()
@@ -236,7 +237,7 @@ def test_plot_topic_prevalence_height_grows_with_topics_and_labels_do_not_overla
 
 
 def test_plot_topic_prevalence_bad_input():
-    prev = _prevalence()
+    prev = _prevalence().rename(columns={"country": "group"})
     with pytest.raises(ValueError, match="prevalence lacks the column.*'n_docs'"):
         tk.plot_topic_prevalence(prev.drop(columns="n_docs"))
     with pytest.raises(ValueError, match="prevalence is empty"):
@@ -245,7 +246,7 @@ def test_plot_topic_prevalence_bad_input():
         tk.plot_topic_prevalence(prev, groups=["X", "Z"])
     with pytest.raises(ValueError, match="no topic 7; its topics are 0, 1"):
         tk.plot_topic_prevalence(prev, topics=[0, 7])
-    with pytest.raises(ValueError, match="more than one row for group 'X' and topic 0"):
+    with pytest.raises(ValueError, match="more than one row for group 'X' and topic 0 \\(column 'group'\\)"):
         tk.plot_topic_prevalence(pd.concat([prev, prev]))
     with pytest.raises(ValueError, match="topic 0 has more than one label"):
         tk.plot_topic_prevalence(prev.assign(label=["a", "b", "c", "d"]))
@@ -278,4 +279,27 @@ def test_plot_keyness_refuses_a_table_of_several_comparisons_named_by_their_by_c
         tk.plot_keyness(every)
     ax = tk.plot_keyness(every[every["speaker"] == "Xing"], n=3)
     assert len(ax.patches) > 0
+    plt.close(ax.figure)
+
+
+def test_plot_topic_prevalence_takes_the_by_column_of_topic_prevalence():
+    prev = _prevalence()
+    assert "group" not in prev.columns
+    with pytest.raises(ValueError, match=r"no column group='group'; pass group='country'"):
+        tk.plot_topic_prevalence(prev)
+    with pytest.raises(ValueError, match=r"no group 'Z'; its groups are 'X', 'Y' \(column 'country'\)"):
+        tk.plot_topic_prevalence(prev, group="country", groups=["Z"])
+    # several by columns: their combinations are named by a column the caller adds; without one, two rows
+    # of one topic under one value are refused rather than drawn over each other
+    two = pd.concat([prev.assign(year=2020), prev.assign(year=2021)], ignore_index=True)
+    with pytest.raises(ValueError, match="more than one row for group 'X' and topic 0 \\(column 'country'\\)"):
+        tk.plot_topic_prevalence(two, group="country")
+    ax = tk.plot_topic_prevalence(two.assign(who=two["country"] + " " + two["year"].astype(str)), group="who")
+    assert sorted(t.get_text() for t in ax.figure.legends[0].get_texts()) == [
+        "X 2020 (n=5)", "X 2021 (n=5)", "Y 2020 (n=4)", "Y 2021 (n=4)"]
+    plt.close(ax.figure)
+    # a non-string key (an integer decade) is drawn and chosen by its str
+    decades = prev.assign(decade=prev["country"].map({"X": 1990, "Y": 2000})).drop(columns="country")
+    ax = tk.plot_topic_prevalence(decades, group="decade", groups=[2000, "1990"])
+    assert [t.get_text() for t in ax.figure.legends[0].get_texts()] == ["2000 (n=4)", "1990 (n=5)"]
     plt.close(ax.figure)

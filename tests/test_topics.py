@@ -339,8 +339,9 @@ def test_coherence_options():
 def test_topic_prevalence_means_and_intervals():
     model = fit_topics(DOCS, k=2, **SMALL, max_iter=50)
     prev = topic_prevalence(model, DOCS, by="country", n_boot=500, seed=1)
-    assert list(prev.columns) == ["group", "topic", "label", "mean", "ci_low", "ci_high", "n_docs"]
-    assert [str(t) for t in prev.dtypes] == ["string", "int64", "string", "float64", "float64", "float64", "int64"]
+    assert list(prev.columns) == ["country", "topic", "label", "mean", "ci_low", "ci_high", "n_docs"]
+    assert [str(t) for t in prev.dtypes] == [str(DOCS["country"].dtype), "int64", "string", "float64", "float64",
+                                             "float64", "int64"]
     expected = model.doc_topics().groupby(["country", "topic"])["proportion"].mean().to_numpy()
     np.testing.assert_allclose(prev["mean"].to_numpy(), expected)
     assert prev["n_docs"].tolist() == [3, 3, 2, 2, 3, 3]
@@ -355,7 +356,7 @@ def test_topic_prevalence_means_and_intervals():
     rest = rng.integers(0, 3, size=(100, 3))  # the next block of 100 draws
     loop = np.vstack([loop, [theta[d].mean(axis=0) for d in rest]])
     short = topic_prevalence(model, DOCS, by="country", n_boot=200, seed=1)
-    chn = short[short["group"] == "CHN"]
+    chn = short[short["country"] == "CHN"]
     np.testing.assert_allclose(chn["ci_low"], np.minimum(np.quantile(loop, 0.025, axis=0), chn["mean"]))
     np.testing.assert_allclose(chn["ci_high"], np.maximum(np.quantile(loop, 0.975, axis=0), chn["mean"]))
 
@@ -424,8 +425,8 @@ def test_topic_prevalence_reports_the_documents_it_drops():
     new = DOCS.head(4).assign(text=["nuclear talks", "bananas", "", "climate finance"])
     with pytest.warns(UserWarning, match=r"topic_prevalence left out 2 document\(s\): 'd1' .*'d2'"):
         prev = topic_prevalence(model, new, by="country", on_empty="drop")
-    assert [(s["doc_id"], s["group"]) for s in prev.attrs["skipped"]] == [("d1", "USA"), ("d2", "CHN")]
-    assert prev.groupby("group")["n_docs"].first().to_dict() == {"CHN": 1, "KOR": 1}
+    assert [(s["doc_id"], s["country"]) for s in prev.attrs["skipped"]] == [("d1", "USA"), ("d2", "CHN")]
+    assert prev.groupby("country")["n_docs"].first().to_dict() == {"CHN": 1, "KOR": 1}  # USA lost its only doc
     # a group of one document: its interval is its mean, and the frame says so
     assert sorted(prev.attrs["single_unit"]) == ["CHN", "KOR"]
     assert (prev["ci_low"] == prev["mean"]).all()
@@ -562,3 +563,37 @@ def test_topic_matching_does_not_turn_on_the_last_digit_of_a_similarity():
         b.topic_term_ = np.array([[1.0, 1.0] + [0.0] * (n - 2), [1.0, 1.0 + sign * 1e-14] + [0.0] * (n - 2)])
         pairs.append(match_topics(a, b)["topic_b"].tolist())
     assert pairs[0] == pairs[1]
+
+
+# ---------------------------------------------------------------------------- issue #11: group keys stay columns
+
+
+def test_topic_prevalence_keeps_the_by_columns_and_never_merges_groups():
+    model = fit_topics(DOCS, k=2, method="nmf", **SMALL)
+    # ("A | B", "C") and ("A", "B | C") were one group "A | B | C" when the by columns were joined
+    docs = DOCS.head(6).assign(a=["A | B", "A", "A | B", "A", None, None],
+                               b=["C", "B | C", "C", "B | C", "C", None],
+                               year=pd.array([2020, 2021, 2020, 2021, 2020, 2021], dtype="int64"))
+    prev = topic_prevalence(model, docs, by=["a", "b", "year"], n_boot=100)
+    assert list(prev.columns) == ["a", "b", "year", "topic", "label", "mean", "ci_low", "ci_high", "n_docs"]
+    assert [prev[c].dtype for c in ("a", "b", "year")] == [docs[c].dtype for c in ("a", "b", "year")]
+    keys = [tuple(None if pd.isna(v) else v for v in row) for row in prev[["a", "b", "year"]].itertuples(index=False)]
+    # sorted by value, missing values last and a group of their own; one row per group and topic
+    assert keys[::2] == [("A", "B | C", 2021), ("A | B", "C", 2020), (None, "C", 2020), (None, None, 2021)]
+    assert prev["n_docs"].tolist()[::2] == [2, 2, 1, 1]
+    theta = model.transform(docs)
+    np.testing.assert_allclose(prev["mean"].to_numpy()[:2], theta[[1, 3]].mean(axis=0))
+    np.testing.assert_allclose(prev["mean"].to_numpy()[2:4], theta[[0, 2]].mean(axis=0))
+    single = [tuple(None if pd.isna(v) else v for v in key) for key in prev.attrs["single_unit"]]
+    assert single == [(None, "C", 2020), (None, None, 2021)]  # the keys, as match_rates lists them
+    # an integer column stays integer; the groups are the same as by="country" gives, one column each
+    by_year = topic_prevalence(model, docs, by="year", n_boot=100)
+    assert by_year["year"].tolist() == [2020, 2020, 2021, 2021] and by_year["year"].dtype == np.int64
+    # by=None: one group "all", as count_terms
+    every = topic_prevalence(model, docs, n_boot=100)
+    assert list(every.columns[:2]) == ["group", "topic"] and every["group"].tolist() == ["all", "all"]
+    assert str(every["group"].dtype) == "string"
+    with pytest.raises(ValueError, match="'mean' is also a column of the result"):
+        topic_prevalence(model, docs.assign(mean=1), by="mean")
+    with pytest.raises(ValueError, match="lacks the column"):
+        topic_prevalence(model, docs, by="nowhere")

@@ -315,6 +315,7 @@ def plot_select_k(table: pd.DataFrame, *, axes=None, title: str | None = None):
 def plot_topic_prevalence(
     prevalence: pd.DataFrame,
     *,
+    group: str = "group",
     groups: Sequence[str] | None = None,
     topics: Sequence[int] | None = None,
     ax=None,
@@ -336,11 +337,19 @@ def plot_topic_prevalence(
     ----------
     prevalence : DataFrame
         The output of :func:`toolkit.topic_prevalence`: one row per group and
-        topic with ``group``, ``topic``, ``label``, ``mean``, ``ci_low``,
-        ``ci_high`` and ``n_docs``.
+        topic with the ``group`` column, ``topic``, ``label``, ``mean``,
+        ``ci_low``, ``ci_high`` and ``n_docs``.
+    group : str, default "group"
+        The column naming each row's group: the ``by`` column of
+        :func:`toolkit.topic_prevalence` (``group="country"`` after
+        ``by="country"``); "group" is its key column for ``by=None``. For
+        several ``by`` columns, add a column that labels their combinations
+        and name it here. Its values are shown (and matched by ``groups``) as
+        their str.
     groups : list of str, optional
-        The groups to draw, in this order (the first at the top of each row).
-        None: all of them, in the frame's order.
+        The groups to draw (values of the ``group`` column, or their str), in
+        this order (the first at the top of each row). None: all of them, in
+        the frame's order.
     topics : list of int, optional
         The topics to draw (still in topic order). None: all of them.
     ax : matplotlib Axes, optional
@@ -360,19 +369,20 @@ def plot_topic_prevalence(
     Raises
     ------
     ValueError
-        A column is missing; ``prevalence`` is empty; a group or topic of
-        ``groups`` or ``topics`` is not in it; a group has two rows for one topic;
+        A column is missing (``group`` among them); ``prevalence`` is empty; a
+        group or topic of ``groups`` or ``topics`` is not in it; a group has two
+        rows for one topic;
         or a topic has two labels (frames of different models).
 
     Examples
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> p = pd.DataFrame({"group": ["X", "X", "Y", "Y"], "topic": [0, 1, 0, 1],
+    >>> p = pd.DataFrame({"country": ["X", "X", "Y", "Y"], "topic": [0, 1, 0, 1],
     ...                   "label": ["nuclear, treaty", "climate, finance"] * 2,
     ...                   "mean": [0.8, 0.2, 0.3, 0.7], "ci_low": [0.7, 0.1, 0.2, 0.6],
     ...                   "ci_high": [0.9, 0.3, 0.4, 0.8], "n_docs": [3, 3, 4, 4]})
-    >>> ax = plot_topic_prevalence(p, groups=["Y", "X"])
+    >>> ax = plot_topic_prevalence(p, group="country", groups=["Y", "X"])
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['nuclear, treaty', 'climate, finance']
     >>> [t.get_text() for t in ax.figure.legends[0].get_texts()]
@@ -382,11 +392,24 @@ def plot_topic_prevalence(
     """
     import textwrap
 
-    check_columns(prevalence, ["group", "topic", "label", "mean", "ci_low", "ci_high", "n_docs"], name="prevalence")
+    if not isinstance(group, str):
+        raise ValueError(f"group={group!r} is invalid; name the column of prevalence that names the groups.")
+    if group not in prevalence.columns and "topic" in prevalence.columns:
+        keys = list(prevalence.columns[:list(prevalence.columns).index("topic")])
+        hint = f"; pass group={keys[0]!r} (topic_prevalence's by column)" if len(keys) == 1 else (
+            f"; after several by columns ({', '.join(map(repr, keys))}) add a column labelling their "
+            "combinations and name it as group" if keys else "")
+        raise ValueError(f"prevalence has no column group={group!r}{hint}.")
+    check_columns(prevalence, [group, "topic", "label", "mean", "ci_low", "ci_high", "n_docs"], name="prevalence")
     if prevalence.empty:
         raise ValueError("prevalence is empty; there is nothing to plot.")
-    frame = prevalence.assign(group=prevalence["group"].astype(str), topic=prevalence["topic"].astype(int))
-    present = list(dict.fromkeys(frame["group"]))
+    # the drawing works on one str column "_name", whatever the group column is called and holds
+    frame = pd.DataFrame({"_name": prevalence[group].astype(str).to_numpy(),
+                          "topic": prevalence["topic"].astype(int).to_numpy(),
+                          "label": prevalence["label"].to_numpy(), "mean": prevalence["mean"].to_numpy(),
+                          "ci_low": prevalence["ci_low"].to_numpy(), "ci_high": prevalence["ci_high"].to_numpy(),
+                          "n_docs": prevalence["n_docs"].to_numpy()})
+    present = list(dict.fromkeys(frame["_name"]))
     if groups is None:
         groups = present
     else:
@@ -394,7 +417,7 @@ def plot_topic_prevalence(
         unknown = [g for g in groups if g not in present]
         if unknown:
             raise ValueError(f"prevalence has no group {', '.join(map(repr, unknown))}; "
-                             f"its groups are {', '.join(map(repr, present))}.")
+                             f"its groups are {', '.join(map(repr, present))} (column {group!r}).")
         if not groups:
             raise ValueError("groups is empty; name at least one group, or pass None for all.")
     shown = sorted(set(frame["topic"].tolist()))
@@ -413,12 +436,13 @@ def plot_topic_prevalence(
     if len(mixed):
         raise ValueError(f"topic {mixed.index[0]} has more than one label ({', '.join(map(repr, mixed.iloc[0]))}); "
                          "the frame mixes topic models.")
-    frame = frame[frame["group"].isin(groups)]
-    duplicated = frame.duplicated(["group", "topic"])
+    frame = frame[frame["_name"].isin(groups)]
+    duplicated = frame.duplicated(["_name", "topic"])
     if duplicated.any():
-        g, t = frame.loc[duplicated, ["group", "topic"]].iloc[0]
-        raise ValueError(f"prevalence has more than one row for group {g!r} and topic {t}; "
-                         "pass one topic_prevalence frame (or rename the groups of each).")
+        g, t = frame.loc[duplicated, ["_name", "topic"]].iloc[0]
+        raise ValueError(f"prevalence has more than one row for group {g!r} and topic {t} (column {group!r}); "
+                         "pass one topic_prevalence frame per group (or rename the groups of each), or, after "
+                         "several by columns, a column that labels their combinations as group.")
     names = [labels[t][0] for t in shown]
     if wrap:
         names = [textwrap.fill(name, wrap, break_long_words=False, break_on_hyphens=False) for name in names]
@@ -431,11 +455,11 @@ def plot_topic_prevalence(
     rows = np.arange(len(shown))[::-1]
     height = 0.7 / len(groups)  # a wider gap between topics than between groups
     drawn = []
-    for k, group in enumerate(groups):
-        part = frame[frame["group"] == group].set_index("topic").reindex(shown)
+    for k, name in enumerate(groups):
+        part = frame[frame["_name"] == name].set_index("topic").reindex(shown)
         y = rows + (len(groups) - 1) / 2 * height - k * height
-        n_docs = int(prevalence.loc[prevalence["group"].astype(str) == group, "n_docs"].iloc[0])
-        drawn.append(_interval_points(ax, part, "mean", y, OKABE_ITO[k % len(OKABE_ITO)], f"{group} (n={n_docs})"))
+        n_docs = int(frame.loc[frame["_name"] == name, "n_docs"].iloc[0])
+        drawn.append(_interval_points(ax, part, "mean", y, OKABE_ITO[k % len(OKABE_ITO)], f"{name} (n={n_docs})"))
     ax.set_yticks(rows, names)
     ax.set_ylim(-0.6, len(shown) - 0.4)
     ax.set_xlabel(xlabel)

@@ -40,7 +40,7 @@ import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
 
 from toolkit._validation import check_one_of, check_seed, warn_skipped
-from toolkit.counts import _group_labels, _ids_and_texts, document_term_matrix
+from toolkit.counts import _groups, _ids_and_texts, document_term_matrix
 from toolkit.text import _TOKEN_RE, STOP_WORDS, _lower
 
 __all__ = [
@@ -511,6 +511,9 @@ def fit_topics(docs: pd.DataFrame | Sequence[str], *, k: int, method: str = "lda
 
 # ---------------------------------------------------------------------------- prevalence
 
+#: The columns of :func:`topic_prevalence` after the group's key columns.
+_PREVALENCE_COLUMNS = ("topic", "label", "mean", "ci_low", "ci_high", "n_docs")
+
 
 def topic_prevalence(
     model: TopicModel,
@@ -537,7 +540,10 @@ def topic_prevalence(
     docs : DataFrame
         A docs frame with the columns named by ``by``.
     by : str or list of str, optional
-        Grouping column(s), as in :func:`toolkit.count_terms`. None: one group ``"all"``.
+        Column(s) whose values make the groups, as in :func:`toolkit.count_terms`:
+        one group per distinct combination of values, missing values one value
+        of their own. None: one group, ``"all"``. A column may not share the
+        name of a result column (``topic``, ``label``, ``mean``...).
     n_boot : int, default 1000
     level : float, default 0.95
     seed : int, default 0
@@ -545,22 +551,35 @@ def topic_prevalence(
     on_empty : {"raise", "drop"}, default "raise"
         Documents with none of the model's terms: raise (see
         :meth:`TopicModel.transform`) or leave them out (``n_docs`` counts the
-        others), list them in ``attrs["skipped"]`` (dicts with ``doc_id``,
-        ``group`` and ``problem``) and warn, naming them.
+        others), list them in ``attrs["skipped"]`` (dicts with ``doc_id``, the
+        group's key columns and ``problem``) and warn, naming them. A group
+        all of whose documents are left out has no rows.
 
     Returns
     -------
     DataFrame
-        Sorted by group, then topic:
+        Sorted by group (the ``by`` columns' values in order, missing values
+        last), then topic:
 
-        - ``group`` (string): as in :func:`toolkit.count_terms`;
+        - the group's key: each ``by`` column, in the order given, with its
+          values and dtype as in ``docs`` (missing values stay missing); with
+          ``by=None`` one column ``group`` (string) holding ``"all"``; as in
+          :func:`toolkit.count_terms`;
         - ``topic`` (int64), ``label`` (string);
         - ``mean`` (float64): mean proportion of the topic over the group's documents;
         - ``ci_low``, ``ci_high`` (float64): the bootstrap percentile interval
           (equal to ``mean`` for a group of one document: nothing to resample,
           which is not precision; ``n_docs`` is 1 on those rows and
-          ``attrs["single_unit"]`` lists those groups);
+          ``attrs["single_unit"]`` lists those groups' keys: a value for one
+          ``by`` column, a tuple for several);
         - ``n_docs`` (int64): documents of the group.
+
+    Raises
+    ------
+    ValueError
+        ``by`` names a missing column or a result column; an option is
+        invalid; a document lacks the model's terms (``on_empty="raise"``) or
+        every document does.
 
     Examples
     --------
@@ -569,10 +588,12 @@ def topic_prevalence(
     ...              "climate finance adaptation", "nuclear weapons talks", "emissions adaptation finance"]})
     >>> model = fit_topics(docs, k=2, method="nmf", min_docs=1, max_docs=1.0)
     >>> prev = topic_prevalence(model, docs, by="country", n_boot=200)
-    >>> prev[["group", "topic", "n_docs"]].values.tolist()
+    >>> prev[["country", "topic", "n_docs"]].values.tolist()
     [['X', 0, 3], ['X', 1, 3], ['Y', 0, 3], ['Y', 1, 3]]
     >>> bool((prev["ci_low"] <= prev["mean"]).all() and (prev["mean"] <= prev["ci_high"]).all())
     True
+    >>> list(topic_prevalence(model, docs.assign(year=2020), by=["country", "year"], n_boot=200).columns)
+    ['country', 'year', 'topic', 'label', 'mean', 'ci_low', 'ci_high', 'n_docs']
     """
     model._check_fitted()
     check_one_of("on_empty", on_empty, ("raise", "drop"))
@@ -580,22 +601,22 @@ def topic_prevalence(
     check_seed("seed", seed)
     if not isinstance(level, (float, int)) or not 0 < level < 1:
         raise ValueError(f"level={level!r} is invalid; must be a number between 0 and 1.")
-    labels = np.asarray(_group_labels(docs, by), dtype=object)
+    grouping = _groups(docs, by, reserved=_PREVALENCE_COLUMNS)  # checks docs' doc_id, text and by columns
     theta = model.transform(docs, on_empty="raise" if on_empty == "raise" else "nan")
     keep = ~np.isnan(theta).any(axis=1)
     doc_ids = _ids_and_texts(docs)[0]
-    skipped = [{"doc_id": d, "group": str(g), "problem": f"none of the model's {len(model.terms_)} terms"}
-               for d, g, k in zip(doc_ids, labels, keep) if not k]
-    theta, labels = theta[keep], labels[keep]
-    groups, codes = np.unique(labels, return_inverse=True) if len(labels) else (np.array([], dtype=object), [])
-    codes = np.asarray(codes)
+    skipped = [{"doc_id": d, **grouping.record(g), "problem": f"none of the model's {len(model.terms_)} terms"}
+               for d, g, kept in zip(doc_ids, grouping.codes, keep) if not kept]
+    theta, codes = theta[keep], grouping.codes[keep]
     rng = np.random.default_rng(seed)
     k = theta.shape[1]
     alpha = (1 - level) / 2
-    frames = []
-    for g, group in enumerate(groups):
+    frames, single = [], []
+    for g in range(len(grouping)):
         P = theta[codes == g]
         n = len(P)
+        if not n:  # every document of the group was left out (on_empty="drop")
+            continue
         means = np.empty((n_boot, k))
         for start in range(0, n_boot, 100):  # blocks bound the memory of the resample counts
             b = min(100, n_boot - start)
@@ -605,8 +626,10 @@ def topic_prevalence(
             means[start:start + b] = weights @ P / n
         low, high = np.quantile(means, [alpha, 1 - alpha], axis=0)
         mean = P.mean(axis=0)
+        if n == 1:
+            single.append(grouping.key(g))
         frames.append(pd.DataFrame({
-            "group": pd.array([group] * k, dtype="string"),
+            "_group": np.full(k, g, dtype=np.int64),
             "topic": np.arange(k, dtype=np.int64),
             "label": pd.array(model.labels_, dtype="string"),
             "mean": mean,
@@ -616,9 +639,10 @@ def topic_prevalence(
         }))
     if not frames:
         raise ValueError("topic_prevalence: no document left (every document lacks the model's terms).")
-    out = pd.concat(frames, ignore_index=True)
+    values = pd.concat(frames, ignore_index=True)
+    out = pd.concat([grouping.take(values["_group"].to_numpy()), values.drop(columns="_group")], axis=1)
     out.attrs["skipped"] = skipped
-    out.attrs["single_unit"] = [str(g) for g, n in zip(groups, np.bincount(codes, minlength=len(groups))) if n == 1]
+    out.attrs["single_unit"] = single
     warn_skipped("topic_prevalence", skipped)
     return out
 
