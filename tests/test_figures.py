@@ -473,3 +473,53 @@ def test_p5_timeline_table_takes_country_and_year_from_match_rates_without_split
     assert table["year"].dtype == "int64"
     assert table[["category", "country", "year"]].drop_duplicates().shape[0] == len(table) == 2 * 6
     assert set(table["country"]) == {"CHN", "FRA", "RUS (USSR to 1991)", "USA"}
+
+
+# --------------------------------------------------------------------------- the topic figures (issue #11 items 2, 6)
+
+
+def test_topic_pruning_is_the_studys_explicit_choice_passed_to_every_topic_rule(monkeypatch):
+    # the library's defaults prune nothing (min_docs=1, max_docs=1.0); the study prunes the genre's words
+    assert dict(figures.TOPIC_PRUNING) == {"min_docs": 2, "max_docs": 0.5}
+    with pytest.raises(TypeError):
+        figures.TOPIC_PRUNING["max_docs"] = 1.0  # one value for the figures and notebook 04, not changed in passing
+    import toolkit.topics as topics
+
+    seen = []
+
+    class Stop(Exception):
+        pass
+
+    def spy(name):
+        def record(*args, **kwargs):
+            seen.append((name, kwargs))
+            raise Stop
+        return record
+
+    monkeypatch.setattr(topics, "fit_topics", spy("fit_topics"))
+    monkeypatch.setattr(topics, "select_k", spy("select_k"))
+    docs = pd.DataFrame({"doc_id": ["a"], "text": ["x"], "country": ["CHN"]})
+    for rule in (figures._topic_prevalence, figures._topics_select_k):
+        with pytest.raises(Stop):
+            rule(docs)
+    assert [name for name, _ in seen] == ["fit_topics", "select_k"]
+    for _, kwargs in seen:
+        assert (kwargs["min_docs"], kwargs["max_docs"]) == (2, 0.5)
+
+
+def test_topic_prevalence_rule_names_countries_and_the_interview_in_one_group_column():
+    subjects = {"CHN": "development cooperation partnership", "USA": "democracy freedom rights",
+                "KOR": "peninsula dialogue denuclearization", "JPN": "disarmament treaty verification",
+                "RUS": "sanctions military conflict"}
+    rows = [{"doc_id": f"{c}{i}", "text": f"{subjects[c]} {subjects[list(subjects)[(j + i) % 5]]} statement {i}",
+             "country": c} for j, c in enumerate(subjects) for i in range(4)]
+    docs = pd.concat([pd.DataFrame(rows), tk.load_interview()], ignore_index=True)
+    table = figures._topic_prevalence(docs)
+    assert list(table.columns) == ["group", "topic", "label", "mean", "ci_low", "ci_high", "n_docs"]
+    assert table["group"].drop_duplicates().tolist() == ["CHN", "JPN", "KOR", "RUS", "USA", "Xing (interview)"]
+    assert len(table) == 6 * figures.TOPIC_K
+    fig = figures._draw_topic_prevalence(figures.round_table(table), docs)
+    assert [t.get_text() for t in fig.legends[0].get_texts()][0] == "Xing (interview) (n=1)"
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
