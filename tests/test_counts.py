@@ -322,10 +322,3 @@ def test_by_is_checked():
         dispersion(docs, by=[])
     with pytest.raises(ValueError, match="lacks the column"):
         count_terms(docs, by="nope")
-
-
-def test_the_old_label_helper_stays_for_its_callers():
-    # topics.topic_prevalence still builds its labels with it
-    from toolkit.counts import _group_labels
-
-    assert _group_labels(_merging_docs(), ["a", "b"]).tolist() == ["A | B | C"] * 3

@@ -44,7 +44,6 @@ from toolkit.text import _TOKEN_RE, STOP_WORDS, _lower
 
 __all__ = ["DocumentTermMatrix", "document_term_matrix", "count_terms", "dispersion"]
 
-_NA_GROUP = "<NA>"
 #: The columns of :func:`count_terms` after the group's key columns.
 _COUNT_COLUMNS = ("term", "n", "rate_per_10k", "doc_freq", "rank")
 #: The columns of :func:`dispersion` after the group's key columns.
@@ -511,25 +510,6 @@ def _doc_threshold(name: str, value: int | float, n_docs: int) -> float:
     if value < 0:
         raise ValueError(f"{name}={value!r} is invalid; a count must be >= 0.")
     return float(value)
-
-
-def _group_labels(docs: pd.DataFrame, by: str | Sequence[str] | None) -> np.ndarray:
-    """One string label per docs row: the old grouping, kept for the callers that still use it.
-
-    With several ``by`` columns the values are joined by " | ", so ("A | B", "C") and
-    ("A", "B | C") get the same label: use :func:`_groups` for grouped outputs.
-    """
-    check_columns(docs, ["doc_id", "text"])
-    if by is None:
-        return np.full(len(docs), "all", dtype=object)
-    columns = [by] if isinstance(by, str) else list(by)
-    if not columns:
-        raise ValueError("by=[] is invalid; name one or more columns, or pass None for one group.")
-    check_columns(docs, columns)
-    parts = [docs[c].astype("string").fillna(_NA_GROUP).to_numpy(dtype=object) for c in columns]
-    if len(parts) == 1:
-        return parts[0]
-    return np.array([" | ".join(values) for values in zip(*parts)], dtype=object)
 
 
 @dataclass(frozen=True)
