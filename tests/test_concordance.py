@@ -160,6 +160,47 @@ def test_digit_groups_and_hyphens_are_single_tokens():
     assert kwic(text, "seoul-washington", window=0)["match"].tolist() == ["Seoul-Washington"]
 
 
+def test_format_characters_and_marks_are_inside_words_as_the_tokenizer_says():
+    # "Per\u00adhaps" is one token, term "perhaps": found, the match slicing the soft hyphen with it;
+    # "Perhaps\u0301" and "may\u0308" are one longer token each: "perhaps" and "may" are not found inside
+    text = "Per\u00adhaps we agree; Perhaps\u0301 not; may\u0308 be; perhaps\u00ad so; Ma\u00ady."
+    spans = token_spans(text)
+    out = kwic(text, "perhaps", window=1)
+    assert out[["start", "end", "left", "match", "right"]].values.tolist() == [
+        [0, 8, "", "Per\u00adhaps", "we"], [42, 50, "be;", "perhaps\u00ad", "so"]]
+    assert all(tuple(se) in spans for se in out[["start", "end"]].values.tolist())
+    assert kwic(text, "may", window=0)["match"].tolist() == ["Ma\u00ady"]
+    # a soft hyphen in the pattern is dropped like the term drops it; other patterns of a lexicon agree
+    assert kwic(text, ["per\u00adhaps", "not"], window=0)["match"].tolist() == [
+        "Per\u00adhaps", "not", "perhaps\u00ad"]
+    assert kwic("Per\u00adhaps-not so", "perhaps*", window=0)["match"].tolist() == ["Per\u00adhaps-not"]
+    # a format character before a word (a left-to-right mark, not inside a token) does not hide it
+    assert kwic("\u200eperhaps \u00adperhaps", "perhaps", window=0)["start"].tolist() == [1, 10]
+
+
+def test_tokenizer_agreement_random_texts_with_marks_and_format_characters():
+    """As above, with soft hyphens, a combining mark and a left-to-right mark in and around the words."""
+    rng = random.Random(11)
+    alphabet = list("abs") + ["S", "1", "'", "-", ".", ",", " ", "\u00ad", "\u0301", "\u200e"]
+    checked = 0
+
+    def term(word: str) -> str:  # the term, case kept (one mark in the alphabet: NFC changes nothing here)
+        return word.replace("\u00ad", "").replace("\u200e", "")
+
+    for _ in range(600):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30)))
+        spans = token_spans(text)
+        for s, e in spans:
+            word = text[s:e]
+            if word[0] == "'":
+                continue
+            expected = [sp for sp in spans if term(text[sp[0]:sp[1]]) == term(word)]
+            got = kwic(text, word, window=0, case_sensitive=True)[["start", "end"]].values.tolist()
+            assert got == [list(sp) for sp in expected], (text, word)
+            checked += 1
+    assert checked > 400
+
+
 # ------------------------------------------------------------------ kwic: context
 
 
@@ -386,6 +427,13 @@ def test_interview_collocations(interview):
     # by hand from the 7 hits: "(THAAD)" twice -> "defense" before, "u.s" after, twice each
     assert dict(zip(out["collocate"], out["n_together"])) == {"defense": 2, "u.s": 2}
     assert (out["n_node"] == 7).all()
+
+
+def test_collocations_find_the_node_as_the_tokenizer_cuts_it():
+    # the node is found by kwic's machinery: "Per\u00adhaps" is the token "perhaps", "Perhaps\u0301" is not
+    text = "Per\u00adhaps we agree. Perhaps\u0301 they agree."
+    out = collocations(text, "perhaps", window=1, min_count=1)
+    assert out[["collocate", "n_together", "n_node"]].values.tolist() == [["we", 1, 1]]
 
 
 @pytest.mark.parametrize("kwargs, words", [

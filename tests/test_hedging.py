@@ -114,6 +114,20 @@ def test_longest_entry_wins_and_word_boundaries_follow_the_tokenizer():
     assert hits("It’s up\nto them.") == [("It’s up\nto", "hedge")]
 
 
+def test_format_characters_and_marks_are_inside_words_as_the_tokenizer_says():
+    # a soft hyphen inside a word: one token, term "perhaps"; the offsets slice it, soft hyphen included
+    m = find_hedges("Per\u00adhaps we try.")
+    assert list(zip(m["start"], m["end"], m["match"], m["pattern"])) == [
+        (0, 8, "Per\u00adhaps", "perhaps"), (9, 11, "we", "we")]
+    # a combining mark after the letters continues the token: no match inside "Perhaps\u0301" or "may\u0308"
+    assert hits("Perhaps\u0301 we try.") == [("we", "self_mention")]
+    assert hits("We may\u0308 try.") == [("We", "self_mention")]
+    # a rule reads the term: "U\u00adS" is "US", the country
+    assert hits("Tell U\u00adS and tell us.", "self_mention") == [("us", "self_mention")]
+    # a left-to-right mark before a word is not inside a token
+    assert hits("\u200ePerhaps we try.") == [("Perhaps", "hedge"), ("we", "self_mention")]
+
+
 def test_plain_matches_agree_with_kwic_on_every_pattern():
     # the trie regex finds what kwic finds with the same patterns (kwic is the audit tool)
     docs = load_interview()

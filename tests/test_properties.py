@@ -502,3 +502,39 @@ def test_permutation_p_is_the_exact_conditional_p_within_monte_carlo_error(targe
     p = row["p_value"].iloc[0]
     assert 0 < p <= 1
     assert abs(p - exact) <= 4 * np.sqrt(exact * (1 - exact) / used) + 1 / (used + 1), (p, exact, used)
+
+
+# ------------------------------------------------------------------ issue #11 item 5: the hedge matcher cuts words as the tokenizer
+
+
+# Lexicon words glued to marks, format characters, joiners and each other without spaces: "Per\u00adhaps",
+# "may\u0308", "\u200eWe", "it's\u0301", "would-\u00adbe", "perhapsmay".
+_GLUE = ["\u00ad", "\u0301", "\u0308", "\u200e", "\u200d", "\ufeff", "'", "’", "-", ".", ",", " ", "s", "1"]
+_glued_text = st.lists(
+    st.one_of(st.sampled_from(WORDS), st.sampled_from(_GLUE), st.sampled_from(TRICKY),
+              st.sampled_from(WORDS).map(lambda w: w[:1] + "\u00ad" + w[1:])),
+    max_size=30,
+).map("".join)
+
+
+def _without_format(word: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in word if unicodedata.category(c) != "Cf")
+
+
+@given(text=st.one_of(_glued_text, text_strategy))
+def test_find_hedges_matches_start_and_end_on_token_boundaries(text):
+    spans = tk.token_spans(text)
+    starts, ends = {s for s, _ in spans}, {e for _, e in spans}
+    matches = _call(tk.find_hedges, text, rules=False, non_english="keep")
+    for row in matches.itertuples():
+        assert row.start in starts and row.end in ends, (text, row.start, row.end, row.match)
+        assert text[row.start:row.end] == row.match
+    # and the other way: a token whose term is a one-word entry of the lexicon is inside a match
+    # (tokens written in ASCII letters and format characters: the lexicon is ASCII)
+    words = {p for p in tk.load_lexicon()["pattern"] if p.isalpha()}
+    covered = list(zip(matches["start"], matches["end"]))
+    for (s, e), term in zip(spans, tk.tokenize(text)):
+        if term in words and _without_format(text[s:e]).isascii():
+            assert any(a <= s and e <= b for a, b in covered), (text, text[s:e])

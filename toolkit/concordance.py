@@ -15,7 +15,10 @@ found only where it starts and ends on the boundaries of tokens of
 clitic "'s" is a token of its own), "us" is not found in "U.S." (one token
 "u.s") or in "trust", and "THAAD" is not found in "THAAD-related" (one token;
 ``"THAAD*"`` finds it). Both functions find the node with the same compiled
-regular expression, so their counts agree.
+regular expression, so their counts agree. Combining marks and invisible
+format characters are inside words as the tokenizer keeps them: "perhaps"
+is found in "Per\\u00adhaps" (the soft hyphen, which its term drops, is part
+of the match), not in "Perhaps\\u0301" or "may\\u0308" (longer tokens).
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ import pandas as pd
 from toolkit._validation import check_columns, check_one_of, check_texts
 from toolkit.counts import _stop_words, document_term_matrix
 from toolkit.keyness import _two_by_two
-from toolkit.text import _TOKEN_RE, _lower
+from toolkit.text import _EXTEND_CLASS, _FORMAT_CLASS, _TOKEN_RE, _lower
 
 __all__ = ["MEASURES", "KWIC_COLUMNS", "COLLOCATION_COLUMNS", "kwic", "collocations"]
 
@@ -48,24 +51,39 @@ COLLOCATION_COLUMNS: tuple[str, ...] = (
 
 # ------------------------------------------------------------------ patterns consistent with the tokenizer
 #
-# TOKEN_PATTERN's words are runs of letters and digits ([^\W_]) joined by a hyphen or a
-# period, an apostrophe not starting a clitic 's, or a comma between digit groups. A
-# position p is the start of a token when the text before p does not continue a word
-# into p; a position q is the end of one when the text from q does not continue it.
+# TOKEN_PATTERN's words are runs of letters and digits ([^\W_]), with the combining marks and
+# format characters after them (toolkit.text._EXTEND_CLASS), joined by a hyphen or a period,
+# an apostrophe not starting a clitic 's, or a comma between digit groups. A position p is
+# the start of a token when the text before p does not continue a word into p; a position q
+# is the end of one when the text from q does not continue it. A pattern's letters match the
+# same letters with format characters between and after them (the soft hyphen of
+# "Per\u00adhaps", whose term is "perhaps"), so a match is the whole token as written.
 
 _ALNUM = r"[^\W_]"
 _APOS = "['’]"
 _HYPHEN = "[-‐]"
-# What may follow a word's letters inside the same token (TOKEN_PATTERN's repetition).
+# Format characters after a letter of a pattern: nothing (one failed test) in the usual text.
+_FORMAT = f"{_FORMAT_CLASS}*"
+# Nothing continues the word here: neither a letter or digit nor a mark or format character
+# (none of them is ASCII, so an ASCII character is one quick test).
+_NO_MORE = rf"(?!{_ALNUM}|(?=[^\x00-\x7f]){_EXTEND_CLASS})"
+# The rest of a word from a letter on: letters and digits, with marks and format characters.
+_WORD_TAIL = rf"{_ALNUM}*(?:(?=[^\x00-\x7f]){_EXTEND_CLASS}+{_ALNUM}*)*"
+# What may follow a word inside the same token (TOKEN_PATTERN's repetition).
 _WORD_REST = (
-    rf"(?:(?:[-‐.]|{_APOS}(?![sS](?!{_ALNUM}))|(?<=\d),(?=\d{{3}})){_ALNUM}+)*"
+    rf"(?:(?:[-‐.]|{_APOS}(?![sS]{_NO_MORE})|(?<=\d),(?=\d{{3}})){_ALNUM}{_WORD_TAIL})*"
 )
-# After the end of a word token: no letter, and no joiner that TOKEN_PATTERN would follow.
+# After the end of a word token: no letter, mark or format character, and no joiner that
+# TOKEN_PATTERN would follow.
 _WORD_END = (
-    rf"(?!{_ALNUM})(?![-‐.]{_ALNUM})(?!{_APOS}(?![sS](?!{_ALNUM})){_ALNUM})(?!(?<=\d),\d{{3}})"
+    rf"{_NO_MORE}(?![-‐.]{_ALNUM})(?!{_APOS}(?![sS]{_NO_MORE}){_ALNUM})(?!(?<=\d),\d{{3}})"
 )
 # The clitic 's, as TOKEN_PATTERN's second alternative.
-_CLITIC = rf"(?<={_ALNUM}){_APOS}[sS](?!{_ALNUM})"
+_CLITIC = rf"(?<={_ALNUM}|{_EXTEND_CLASS}){_APOS}[sS]{_NO_MORE}"
+# How far back _word_start(1) looks: a mark or format character this close before a match
+# may change whether it starts a token, which _token_starts then asks the tokenizer.
+_START_REACH = 5
+_EXTEND_RE = re.compile(_EXTEND_CLASS)
 
 
 def _word_start(n: int) -> str:
@@ -76,6 +94,10 @@ def _word_start(n: int) -> str:
     clitic), unless that letter is itself the s of a clitic ("it's-a", "it's'a": a
     clitic is never joined); not after a digit and a comma when three digits follow
     (a digit group, "1,000").
+
+    These read letters and digits only: where a combining mark or format character is
+    within :data:`_START_REACH` characters before the start, :func:`_token_starts`
+    decides (a mark continues the word before it, but not after a space: "\\u200eWe").
     """
     back = f".{{{n}}}" if n else ""
     return (
@@ -86,11 +108,73 @@ def _word_start(n: int) -> str:
     )
 
 
+def _literal(token: str) -> str:
+    """The expression of one token of a pattern, the token-start test after its first character.
+
+    Letters, digits and marks are matched as written, each followed by any format characters
+    (the pattern's own format characters are dropped, as its term drops them); straight and
+    curly apostrophes, and the two hyphens, are interchangeable.
+    """
+    parts = []
+    for c in token:
+        if c in "'’":
+            parts.append(_APOS)
+        elif c in "-‐":
+            parts.append(_HYPHEN)
+        elif re.fullmatch(_FORMAT_CLASS, c):
+            continue
+        else:
+            parts.append(re.escape(c) + (_FORMAT if re.fullmatch(rf"{_ALNUM}|{_EXTEND_CLASS}", c) else ""))
+        if len(parts) == 1:
+            # fixed-width lookbehinds: right after the first character, before any format character
+            parts[0] = re.escape(c) + _word_start(1) + parts[0][len(re.escape(c)):]
+    return "".join(parts)
+
+
+def _token_starts(text: str, start: int) -> bool:
+    """Whether a match of a word pattern at ``start`` of ``text`` starts a token.
+
+    The expressions' lookbehinds (:func:`_word_start`) read letters and digits; where a
+    mark or format character lies within :data:`_START_REACH` characters before
+    ``start`` (rare: the slice is ASCII in the usual text), the tokenizer decides.
+    """
+    if not start or text[max(0, start - _START_REACH):start].isascii():
+        return True
+    if not _EXTEND_RE.search(text, max(0, start - _START_REACH), start):
+        return True
+    for m in _TOKEN_RE.finditer(text, _safe_start(text, start)):
+        if m.end() > start:
+            return m.start() == start
+    return False
+
+
+def _token_matches(regex: re.Pattern, target: str, text: str) -> list[re.Match]:
+    """The non-empty matches of ``regex`` in ``target`` (``text`` or its lower case) that start a token of ``text``.
+
+    A match that does not start a token (:func:`_token_starts`) is dropped and the scan
+    resumes one character after its start, so a match it overlapped is still found.
+    """
+    out: list[re.Match] = []
+    pos = 0
+    while True:
+        for m in regex.finditer(target, pos):
+            s, e = m.span()
+            if e == s:
+                continue
+            if not _token_starts(text, s):
+                pos = s + 1
+                break
+            out.append(m)
+        else:
+            return out
+
+
 def _pattern_regex(text: str, argument: str) -> str:
     """The regular expression of one word or phrase, anchored on token boundaries.
 
     The pattern's own tokens (by TOKEN_PATTERN) are matched as written (straight and
-    curly apostrophes, and the two hyphens, are interchangeable); whitespace between
+    curly apostrophes, and the two hyphens, are interchangeable; format characters may
+    come between and after letters, :func:`_literal`); whitespace between
     them matches any whitespace, other characters between them match themselves.
     Characters before the first and after the last token are ignored. A ``*`` right
     after a token makes it a prefix: any token that starts with it.
@@ -120,10 +204,9 @@ def _pattern_regex(text: str, argument: str) -> str:
         if token[0] in "'’":  # the clitic 's (only ever right after a word)
             parts.append(_CLITIC)
             continue
-        literal = "".join(_APOS if c in "'’" else _HYPHEN if c in "-‐" else re.escape(c) for c in token)
-        parts.append(literal + _word_start(len(token)))
+        parts.append(_literal(token))
         if e in globbed:
-            parts.append(rf"{_ALNUM}*{_WORD_REST}")
+            parts.append(rf"{_WORD_TAIL}{_WORD_REST}")
         parts.append(_WORD_END)
     return "".join(parts)
 
@@ -137,18 +220,23 @@ class _Matcher:
     offsets always refer to the text) with a case-sensitive expression: about 2.5
     times faster than ``re.IGNORECASE``, whose scan cannot skip ahead to the first
     letter. ``fallback`` is the same expression with ``re.IGNORECASE``, the reference
-    the tests compare the fast scan with.
+    the tests compare the fast scan with. ``words``: the expression is of words and
+    phrases, so a match must start a token (:func:`_token_matches`); a regular
+    expression of the caller's matches wherever it matches.
     """
 
     regex: re.Pattern
     lower: bool = False
     fallback: re.Pattern | None = None
+    words: bool = False
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        """The (start, end) of each non-empty match in ``text``, in text order."""
+        """The (start, end) of each non-empty match in ``text``, in text order (for words: starting a token)."""
         rx, target = self.regex, text
         if self.lower:
             target = _lower(text)
+        if self.words:
+            return [m.span() for m in _token_matches(rx, target, text)]
         return [m.span() for m in rx.finditer(target) if m.end() > m.start()]
 
 
@@ -190,9 +278,9 @@ def _compile(pattern: object, *, regex: bool, case_sensitive: bool, argument: st
         firsts = sorted({_TOKEN_RE.search(w).group()[0] for w in words})
         body = f"(?=[{''.join(re.escape(c) for c in firsts)}])(?:{body})"
     if case_sensitive:
-        return _Matcher(re.compile(body, re.DOTALL))
+        return _Matcher(re.compile(body, re.DOTALL), words=True)
     lowered = _compile([_lower(w) for w in words], regex=False, case_sensitive=True, argument=argument).regex
-    return _Matcher(lowered, lower=True, fallback=re.compile(body, re.IGNORECASE | re.DOTALL))
+    return _Matcher(lowered, lower=True, fallback=re.compile(body, re.IGNORECASE | re.DOTALL), words=True)
 
 
 def _check_window(window: object, *, minimum: int) -> int:

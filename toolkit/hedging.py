@@ -96,7 +96,18 @@ import pandas as pd
 
 from toolkit._frames import frame_from_rows
 from toolkit._validation import check_columns, check_one_of, check_seed, check_texts, check_unique_ids, warn_skipped
-from toolkit.concordance import _ALNUM, _WORD_END, _WORD_REST, _pattern_regex, _word_start
+from toolkit.concordance import (
+    _ALNUM,
+    _EXTEND_CLASS,
+    _FORMAT,
+    _FORMAT_CLASS,
+    _WORD_END,
+    _WORD_REST,
+    _WORD_TAIL,
+    _pattern_regex,
+    _token_matches,
+    _word_start,
+)
 from toolkit.counts import _groups
 from toolkit.rates import (
     OWN_VOICES, RATE_COLUMNS, _check_confidence, _check_count, _check_voices, _match_rates, _voice_segments,
@@ -301,14 +312,21 @@ def _default_lexicon() -> pd.DataFrame:
 _APOS_UNIT = "['’]"
 _HYPHEN_UNIT = "[-‐]"
 _SPACE_UNIT = r"\s+"
-_WILD_UNIT = rf"{_ALNUM}*{_WORD_REST}"
+_WILD_UNIT = rf"{_WORD_TAIL}{_WORD_REST}"
 _END = "\x00end"
+_FORMAT_RE = re.compile(_FORMAT_CLASS)
+_IN_WORD = re.compile(rf"{_ALNUM}|{_EXTEND_CLASS}")
 
 
 def _units(pattern: str) -> list[str]:
-    """The regular-expression units of a lexicon pattern, one per character (or run of spaces)."""
+    """The regular-expression units of a lexicon pattern, one per character (or run of spaces).
+
+    A letter, digit or mark is followed by any format characters (``_FORMAT``: the soft
+    hyphen of "Per\\u00adhaps", as the tokenizer keeps it inside the token); the
+    pattern's own format characters are dropped, as a term drops them.
+    """
     units: list[str] = []
-    for piece in re.findall(r"\s+|.", pattern.strip()):
+    for piece in re.findall(r"\s+|.", _FORMAT_RE.sub("", pattern).strip()):
         if piece.isspace():
             units.append(_SPACE_UNIT)
         elif piece in "'’":
@@ -317,6 +335,8 @@ def _units(pattern: str) -> list[str]:
             units.append(_HYPHEN_UNIT)
         elif piece == "*":
             units.append(_WILD_UNIT)
+        elif _IN_WORD.fullmatch(piece):
+            units.append(re.escape(piece) + _FORMAT)
         else:
             units.append(re.escape(piece))
     return units
@@ -328,8 +348,10 @@ def _trie_regex(patterns: Iterable[str]) -> str:
     Python's ``re`` tries the alternatives of a flat alternation one after the
     other at every position; the trie shares prefixes, so each position costs a
     few character tests. Every pattern ends with a token-end test (``_WORD_END``),
-    and the first character is followed by the token-start lookbehind, so a match
-    is always whole tokens, as :func:`toolkit.tokenize` cuts them.
+    and the first character is followed by the token-start lookbehind (before the
+    format characters that may follow it: a lookbehind has a fixed width), so with
+    :func:`toolkit.concordance._token_matches` a match is always whole tokens, as
+    :func:`toolkit.tokenize` cuts them.
     """
     trie: dict = {}
     for p in patterns:
@@ -340,9 +362,13 @@ def _trie_regex(patterns: Iterable[str]) -> str:
 
     def emit(node: dict, depth: int) -> str:
         branches = []
-        for unit in sorted((u for u in node if u != _END), key=lambda u: -_depth(node[u])):
-            after = _word_start(1) if depth == 0 else ""
-            branches.append(unit + after + emit(node[unit], depth + 1))
+        for key in sorted((u for u in node if u != _END), key=lambda u: -_depth(node[u])):
+            unit = key
+            if depth == 0 and unit.endswith(_FORMAT):
+                unit = unit[:-len(_FORMAT)] + _word_start(1) + _FORMAT
+            elif depth == 0:
+                unit += _word_start(1)
+            branches.append(unit + emit(node[key], depth + 1))
         if _END in node:
             branches.append(_WORD_END)
         if len(branches) == 1:
@@ -376,7 +402,7 @@ class _Matcher:
         # the lower-cased text is the span of the text, and its pattern is found by its lower case.
         target = _lower(text)
         out = []
-        for m in self.regex.finditer(target):
+        for m in _token_matches(self.regex, target, text):
             s, e = m.span()
             out.append((s, e, self.pattern_of(target[s:e])))
         return out
@@ -392,7 +418,8 @@ class _Matcher:
 
 
 def _normal(s: str) -> str:
-    return re.sub(r"\s+", " ", _lower(s).replace("’", "'").replace("‐", "-")).strip()
+    """A pattern or match as a key: lower case, without format characters, one apostrophe, hyphen and space."""
+    return re.sub(r"\s+", " ", _FORMAT_RE.sub("", _lower(s)).replace("’", "'").replace("‐", "-")).strip()
 
 
 @lru_cache(maxsize=8)
@@ -647,11 +674,12 @@ def _find_in_text(text: str, matcher: _Matcher, rules: bool) -> list[tuple[int, 
     for s, e, pattern in matcher.spans(text):
         word = text[s:e]
         ctx: _Context | None = None
+        term = word if word.isascii() else _FORMAT_RE.sub("", word)  # what a rule reads: "U\u00adS" is "US"
         for category, rule, kind in entries[pattern]:
             if rule and rules:
                 if ctx is None:
                     ctx = _Context(text, s, e)
-                decided = _RULE_FUNCS[rule](word, ctx, category)
+                decided = _RULE_FUNCS[rule](term, ctx, category)
                 if decided is None:
                     continue
                 if decided != category:  # negation: a negated booster is an epistemic hedge, and back
