@@ -176,6 +176,11 @@ def test_format_characters_and_marks_are_inside_words_as_the_tokenizer_says():
     assert kwic("Per\u00adhaps-not so", "perhaps*", window=0)["match"].tolist() == ["Per\u00adhaps-not"]
     # a format character before a word (a left-to-right mark, not inside a token) does not hide it
     assert kwic("\u200eperhaps \u00adperhaps", "perhaps", window=0)["start"].tolist() == [1, 10]
+    # a mark in the pattern matches that mark only (texts with marks are scanned translated, the pattern's marks kept)
+    text = "Anto\u0301nio, Anto\u0300nio, Anto\u0302nio, Antonio, Anto\u0301\u00adnio."
+    assert kwic(text, "anto\u0301nio", window=0)["match"].tolist() == ["Anto\u0301nio", "Anto\u0301\u00adnio"]
+    assert kwic(text, "anto\u0300nio", window=0)["match"].tolist() == ["Anto\u0300nio"]
+    assert kwic(text, "antonio", window=0)["match"].tolist() == ["Antonio"]
 
 
 def test_tokenizer_agreement_random_texts_with_marks_and_format_characters():

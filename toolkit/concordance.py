@@ -28,6 +28,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import islice
 
 import numpy as np
@@ -36,7 +37,15 @@ import pandas as pd
 from toolkit._validation import check_columns, check_one_of, check_texts
 from toolkit.counts import _stop_words, document_term_matrix
 from toolkit.keyness import _two_by_two
-from toolkit.text import _EXTEND_CLASS, _FORMAT_CLASS, _TOKEN_RE, _lower
+from toolkit.text import (
+    _EXTEND_CLASS,
+    _EXTEND_CODE_POINTS,
+    _FORMAT_CLASS,
+    _FORMAT_CODE_POINTS,
+    _TOKEN_RE,
+    _class_body,
+    _lower,
+)
 
 __all__ = ["MEASURES", "KWIC_COLUMNS", "COLLOCATION_COLUMNS", "kwic", "collocations"]
 
@@ -62,28 +71,74 @@ COLLOCATION_COLUMNS: tuple[str, ...] = (
 _ALNUM = r"[^\W_]"
 _APOS = "['’]"
 _HYPHEN = "[-‐]"
-# Format characters after a letter of a pattern: nothing (one failed test) in the usual text.
-_FORMAT = f"{_FORMAT_CLASS}*"
-# Nothing continues the word here: neither a letter or digit nor a mark or format character
-# (none of them is ASCII, so an ASCII character is one quick test).
-_NO_MORE = rf"(?!{_ALNUM}|(?=[^\x00-\x7f]){_EXTEND_CLASS})"
-# The rest of a word from a letter on: letters and digits, with marks and format characters.
-_WORD_TAIL = rf"{_ALNUM}*(?:(?=[^\x00-\x7f]){_EXTEND_CLASS}+{_ALNUM}*)*"
-# What may follow a word inside the same token (TOKEN_PATTERN's repetition).
-_WORD_REST = (
-    rf"(?:(?:[-‐.]|{_APOS}(?![sS]{_NO_MORE})|(?<=\d),(?=\d{{3}})){_ALNUM}{_WORD_TAIL})*"
-)
-# After the end of a word token: no letter, mark or format character, and no joiner that
-# TOKEN_PATTERN would follow.
-_WORD_END = (
-    rf"{_NO_MORE}(?![-‐.]{_ALNUM})(?!{_APOS}(?![sS]{_NO_MORE}){_ALNUM})(?!(?<=\d),\d{{3}})"
-)
-# The clitic 's, as TOKEN_PATTERN's second alternative.
-_CLITIC = rf"(?<={_ALNUM}|{_EXTEND_CLASS}){_APOS}[sS]{_NO_MORE}"
+_FORMAT_RE = re.compile(_FORMAT_CLASS)
+_EXTEND_RE = re.compile(_EXTEND_CLASS)
+# A character after which format characters may come inside a word: a letter, digit or mark.
+_IN_WORD = re.compile(rf"{_ALNUM}|{_EXTEND_CLASS}")
 # How far back _word_start(1) looks: a mark or format character this close before a match
 # may change whether it starts a token, which _token_starts then asks the tokenizer.
 _START_REACH = 5
-_EXTEND_RE = re.compile(_EXTEND_CLASS)
+# A quick scan for a text with no mark or format character at all (the usual text): one class
+# of the Basic Multilingual Plane's marks and format characters (a table) and every character
+# beyond it (one range).
+_MAYBE_EXTEND_RE = re.compile(
+    "[" + _class_body([c for c in _EXTEND_CODE_POINTS if c <= 0xFFFF]) + "\U00010000-\U0010ffff]"
+)
+# Texts with marks or format characters are scanned translated (one code point for one, so
+# offsets hold): every format character is this one, every other mark this one (unless a
+# pattern has it), so the expressions test one or two characters instead of thousands.
+_SOFT_HYPHEN = "\u00ad"
+_FORMATS = frozenset(_FORMAT_CODE_POINTS)
+_MARKS = [chr(c) for c in _EXTEND_CODE_POINTS if c not in _FORMATS]
+
+
+@dataclass(frozen=True)
+class _Pieces:
+    """TOKEN_PATTERN's words as pieces of an expression, for one kind of text.
+
+    ``plain`` (:data:`_PLAIN`): for a text without marks or format characters.
+    Otherwise (:func:`_pieces`) for a text translated by ``table``: a format character is
+    ``\\u00ad``, another mark is ``mark`` unless the patterns have it.
+    """
+
+    format: str  # after a letter, digit or mark of a pattern: the format characters a token may hold
+    tail: str  # the rest of a word after a letter: letters and digits (with marks and format characters)
+    rest: str  # words joined to it inside the same token (TOKEN_PATTERN's repetition)
+    end: str  # nothing continues the token here: no letter, mark, format character or joiner and word
+    clitic: str  # the clitic 's, as TOKEN_PATTERN's second alternative
+    table: dict[int, str] | None = None
+
+    @property
+    def plain(self) -> bool:
+        return self.table is None
+
+
+def _make_pieces(extend: str | None, table: dict[int, str] | None) -> _Pieces:
+    """The pieces, ``extend`` the class of marks and format characters (None: the text has none)."""
+    no_more = rf"(?!{_ALNUM}|{extend})" if extend else rf"(?!{_ALNUM})"
+    tail = rf"{_ALNUM}*(?:{extend}+{_ALNUM}*)*" if extend else rf"{_ALNUM}*"
+    rest = rf"(?:(?:[-‐.]|{_APOS}(?![sS]{no_more})|(?<=\d),(?=\d{{3}})){_ALNUM}{tail})*"
+    end = rf"{no_more}(?![-‐.]{_ALNUM})(?!{_APOS}(?![sS]{no_more}){_ALNUM})(?!(?<=\d),\d{{3}})"
+    clitic = rf"(?<={_ALNUM}|{extend}){_APOS}[sS]{no_more}" if extend else rf"(?<={_ALNUM}){_APOS}[sS]{no_more}"
+    return _Pieces(f"{_SOFT_HYPHEN}*" if extend else "", tail, rest, end, clitic, table)
+
+
+_PLAIN = _make_pieces(None, None)
+
+
+@lru_cache(maxsize=64)
+def _pieces(marks: str = "") -> _Pieces:
+    """The pieces for translated texts; ``marks``: the marks the patterns hold (kept as they are)."""
+    mark = next(m for m in _MARKS if m not in marks)
+    table = {c: (_SOFT_HYPHEN if c in _FORMATS else mark) for c in _EXTEND_CODE_POINTS
+             if chr(c) not in marks}
+    extend = "[" + re.escape(_SOFT_HYPHEN + mark + marks) + "]"
+    return _make_pieces(extend, table)
+
+
+def _marks_in(words: Iterable[str]) -> str:
+    """The marks (not format characters) in ``words``, sorted, as one string."""
+    return "".join(sorted({c for w in words for c in w if _EXTEND_RE.fullmatch(c) and not _FORMAT_RE.fullmatch(c)}))
 
 
 def _word_start(n: int) -> str:
@@ -108,27 +163,27 @@ def _word_start(n: int) -> str:
     )
 
 
-def _literal(token: str) -> str:
-    """The expression of one token of a pattern, the token-start test after its first character.
+def _literal(token: str, pieces: _Pieces = _PLAIN) -> str:
+    """The expression of one token of a pattern, with the token-start test (:func:`_word_start`).
 
     Letters, digits and marks are matched as written, each followed by any format characters
     (the pattern's own format characters are dropped, as its term drops them); straight and
-    curly apostrophes, and the two hyphens, are interchangeable.
+    curly apostrophes, and the two hyphens, are interchangeable. The lookbehinds have a fixed
+    width, so they come right after the first character; for a plain text (no format
+    characters) they come after the whole literal, which is tested first: about twice as
+    fast for a lexicon.
     """
-    parts = []
-    for c in token:
-        if c in "'’":
-            parts.append(_APOS)
-        elif c in "-‐":
-            parts.append(_HYPHEN)
-        elif re.fullmatch(_FORMAT_CLASS, c):
-            continue
-        else:
-            parts.append(re.escape(c) + (_FORMAT if re.fullmatch(rf"{_ALNUM}|{_EXTEND_CLASS}", c) else ""))
-        if len(parts) == 1:
-            # fixed-width lookbehinds: right after the first character, before any format character
-            parts[0] = re.escape(c) + _word_start(1) + parts[0][len(re.escape(c)):]
-    return "".join(parts)
+    chars = [c for c in token if not _FORMAT_RE.fullmatch(c)]
+    units = [_APOS if c in "'’" else _HYPHEN if c in "-‐" else re.escape(c) for c in chars]
+    if pieces.plain:
+        return "".join(units) + _word_start(len(chars))
+    fmt = pieces.format
+    units = [u + fmt if _IN_WORD.fullmatch(c) else u for c, u in zip(chars, units)]
+    if units[0].endswith(fmt):
+        units[0] = units[0][:-len(fmt)] + _word_start(1) + fmt
+    else:
+        units[0] += _word_start(1)
+    return "".join(units)
 
 
 def _token_starts(text: str, start: int) -> bool:
@@ -146,6 +201,26 @@ def _token_starts(text: str, start: int) -> bool:
         if m.end() > start:
             return m.start() == start
     return False
+
+
+def _plain(text: str) -> bool:
+    """Whether ``text`` has no combining mark or format character (then the lookbehinds decide every start)."""
+    return text.isascii() or not _MAYBE_EXTEND_RE.search(text)
+
+
+def _word_matches(regex: re.Pattern, plain: re.Pattern, table: dict[int, str], target: str,
+                  text: str) -> list[tuple[int, int]]:
+    """The spans of the non-empty matches of word patterns in ``target`` (``text`` or its lower case).
+
+    A text without marks or format characters (:func:`_plain`, the usual text) is
+    scanned with ``plain`` (the pieces :data:`_PLAIN`); another is translated by
+    ``table`` and scanned with ``regex`` (the same patterns with the pieces of
+    :func:`_pieces`), keeping only matches that start a token (:func:`_token_matches`).
+    Either way a match is whole tokens, as :func:`toolkit.tokenize` cuts them.
+    """
+    if _plain(text):
+        return [m.span() for m in plain.finditer(target) if m.end() > m.start()]
+    return [m.span() for m in _token_matches(regex, target.translate(table), text)]
 
 
 def _token_matches(regex: re.Pattern, target: str, text: str) -> list[re.Match]:
@@ -169,12 +244,12 @@ def _token_matches(regex: re.Pattern, target: str, text: str) -> list[re.Match]:
             return out
 
 
-def _pattern_regex(text: str, argument: str) -> str:
+def _pattern_regex(text: str, argument: str, pieces: _Pieces = _PLAIN) -> str:
     """The regular expression of one word or phrase, anchored on token boundaries.
 
     The pattern's own tokens (by TOKEN_PATTERN) are matched as written (straight and
     curly apostrophes, and the two hyphens, are interchangeable; format characters may
-    come between and after letters, :func:`_literal`); whitespace between
+    come between and after letters in a text that has them: :func:`_literal`, ``pieces``); whitespace between
     them matches any whitespace, other characters between them match themselves.
     Characters before the first and after the last token are ignored. A ``*`` right
     after a token makes it a prefix: any token that starts with it.
@@ -202,12 +277,12 @@ def _pattern_regex(text: str, argument: str) -> str:
                          for piece in re.findall(r"\s+|\S+", gap))
         token = text[s:e]
         if token[0] in "'’":  # the clitic 's (only ever right after a word)
-            parts.append(_CLITIC)
+            parts.append(pieces.clitic)
             continue
-        parts.append(_literal(token))
+        parts.append(_literal(token, pieces))
         if e in globbed:
-            parts.append(rf"{_WORD_TAIL}{_WORD_REST}")
-        parts.append(_WORD_END)
+            parts.append(pieces.tail + pieces.rest)
+        parts.append(pieces.end)
     return "".join(parts)
 
 
@@ -220,23 +295,25 @@ class _Matcher:
     offsets always refer to the text) with a case-sensitive expression: about 2.5
     times faster than ``re.IGNORECASE``, whose scan cannot skip ahead to the first
     letter. ``fallback`` is the same expression with ``re.IGNORECASE``, the reference
-    the tests compare the fast scan with. ``words``: the expression is of words and
-    phrases, so a match must start a token (:func:`_token_matches`); a regular
-    expression of the caller's matches wherever it matches.
+    the tests compare the fast scan with. ``plain`` and ``table``, for words and phrases
+    only: the expression for texts without marks or format characters, and the
+    translation of the others for ``regex`` (:func:`_word_matches`): a match of words is
+    whole tokens; a regular expression of the caller's matches wherever it matches.
     """
 
     regex: re.Pattern
     lower: bool = False
     fallback: re.Pattern | None = None
-    words: bool = False
+    plain: re.Pattern | None = None
+    table: dict[int, str] | None = None
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """The (start, end) of each non-empty match in ``text``, in text order (for words: starting a token)."""
         rx, target = self.regex, text
         if self.lower:
             target = _lower(text)
-        if self.words:
-            return [m.span() for m in _token_matches(rx, target, text)]
+        if self.plain is not None:
+            return _word_matches(rx, self.plain, self.table, target, text)
         return [m.span() for m in rx.finditer(target) if m.end() > m.start()]
 
 
@@ -269,18 +346,27 @@ def _compile(pattern: object, *, regex: bool, case_sensitive: bool, argument: st
     else:
         allowed = "a word or phrase (str), a list or tuple of them, a compiled re.Pattern, or a str with regex=True"
         raise ValueError(f"{argument}={pattern!r} ({type(pattern).__name__}) is invalid; must be {allowed}.")
+    pieces = _pieces(_marks_in(words))
+    body, plain = (_words_regex(words, argument, p) for p in (pieces, _PLAIN))
+    if case_sensitive:
+        return _Matcher(re.compile(body, re.DOTALL), plain=re.compile(plain, re.DOTALL), table=pieces.table)
+    lowered = _compile([_lower(w) for w in words], regex=False, case_sensitive=True, argument=argument)
+    return _Matcher(lowered.regex, lower=True, fallback=re.compile(body, re.IGNORECASE | re.DOTALL),
+                    plain=lowered.plain, table=lowered.table)
+
+
+def _words_regex(words: list[str], argument: str, pieces: _Pieces) -> str:
+    """One expression for words and phrases (see :func:`_pattern_regex`)."""
     # Longest first, so "firmly oppose" wins over "firmly" where both match.
-    alternatives = sorted({_pattern_regex(w, argument): len(w) for w in words}.items(), key=lambda kv: -kv[1])
+    alternatives = sorted({_pattern_regex(w, argument, pieces): len(w) for w in words}.items(),
+                          key=lambda kv: -kv[1])
     body = "|".join(f"(?:{a})" for a, _ in alternatives)
     if len(alternatives) > 1:
         # Every alternative starts with its first word's first letter: a quick test of that
         # letter before trying the alternatives makes a lexicon scan about 1.6 times faster.
         firsts = sorted({_TOKEN_RE.search(w).group()[0] for w in words})
         body = f"(?=[{''.join(re.escape(c) for c in firsts)}])(?:{body})"
-    if case_sensitive:
-        return _Matcher(re.compile(body, re.DOTALL), words=True)
-    lowered = _compile([_lower(w) for w in words], regex=False, case_sensitive=True, argument=argument).regex
-    return _Matcher(lowered, lower=True, fallback=re.compile(body, re.IGNORECASE | re.DOTALL), words=True)
+    return body
 
 
 def _check_window(window: object, *, minimum: int) -> int:

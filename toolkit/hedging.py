@@ -97,15 +97,14 @@ import pandas as pd
 from toolkit._frames import frame_from_rows
 from toolkit._validation import check_columns, check_one_of, check_seed, check_texts, check_unique_ids, warn_skipped
 from toolkit.concordance import (
-    _ALNUM,
-    _EXTEND_CLASS,
-    _FORMAT,
-    _FORMAT_CLASS,
-    _WORD_END,
-    _WORD_REST,
-    _WORD_TAIL,
+    _FORMAT_RE,
+    _IN_WORD,
+    _PLAIN,
+    _marks_in,
     _pattern_regex,
-    _token_matches,
+    _Pieces,
+    _pieces,
+    _word_matches,
     _word_start,
 )
 from toolkit.counts import _groups
@@ -312,18 +311,16 @@ def _default_lexicon() -> pd.DataFrame:
 _APOS_UNIT = "['’]"
 _HYPHEN_UNIT = "[-‐]"
 _SPACE_UNIT = r"\s+"
-_WILD_UNIT = rf"{_WORD_TAIL}{_WORD_REST}"
 _END = "\x00end"
-_FORMAT_RE = re.compile(_FORMAT_CLASS)
-_IN_WORD = re.compile(rf"{_ALNUM}|{_EXTEND_CLASS}")
 
 
-def _units(pattern: str) -> list[str]:
+def _units(pattern: str, pieces: _Pieces = _PLAIN) -> list[str]:
     """The regular-expression units of a lexicon pattern, one per character (or run of spaces).
 
-    A letter, digit or mark is followed by any format characters (``_FORMAT``: the soft
-    hyphen of "Per\\u00adhaps", as the tokenizer keeps it inside the token); the
-    pattern's own format characters are dropped, as a term drops them.
+    In a text with format characters (``pieces`` not plain) a letter, digit or mark is
+    followed by any of them (``pieces.format``: the soft hyphen of "Per\\u00adhaps", as
+    the tokenizer keeps it inside the token); the pattern's own format characters are
+    dropped, as a term drops them.
     """
     units: list[str] = []
     for piece in re.findall(r"\s+|.", _FORMAT_RE.sub("", pattern).strip()):
@@ -334,29 +331,30 @@ def _units(pattern: str) -> list[str]:
         elif piece in "-‐":
             units.append(_HYPHEN_UNIT)
         elif piece == "*":
-            units.append(_WILD_UNIT)
-        elif _IN_WORD.fullmatch(piece):
-            units.append(re.escape(piece) + _FORMAT)
+            units.append(pieces.tail + pieces.rest)
+        elif not pieces.plain and _IN_WORD.fullmatch(piece):
+            units.append(re.escape(piece) + pieces.format)
         else:
             units.append(re.escape(piece))
     return units
 
 
-def _trie_regex(patterns: Iterable[str]) -> str:
+def _trie_regex(patterns: Iterable[str], pieces: _Pieces = _PLAIN) -> str:
     """One regular expression for all patterns: a character trie, longer continuations first.
 
     Python's ``re`` tries the alternatives of a flat alternation one after the
     other at every position; the trie shares prefixes, so each position costs a
-    few character tests. Every pattern ends with a token-end test (``_WORD_END``),
+    few character tests. Every pattern ends with a token-end test (``pieces.end``),
     and the first character is followed by the token-start lookbehind (before the
     format characters that may follow it: a lookbehind has a fixed width), so with
-    :func:`toolkit.concordance._token_matches` a match is always whole tokens, as
-    :func:`toolkit.tokenize` cuts them.
+    :func:`toolkit.concordance._word_matches` a match is always whole tokens, as
+    :func:`toolkit.tokenize` cuts them. ``pieces``: the kind of text the expression
+    scans (see :class:`toolkit.concordance._Pieces`).
     """
     trie: dict = {}
     for p in patterns:
         node = trie
-        for unit in _units(p):
+        for unit in _units(p, pieces):
             node = node.setdefault(unit, {})
         node[_END] = {}
 
@@ -364,13 +362,13 @@ def _trie_regex(patterns: Iterable[str]) -> str:
         branches = []
         for key in sorted((u for u in node if u != _END), key=lambda u: -_depth(node[u])):
             unit = key
-            if depth == 0 and unit.endswith(_FORMAT):
-                unit = unit[:-len(_FORMAT)] + _word_start(1) + _FORMAT
+            if depth == 0 and not pieces.plain and unit.endswith(pieces.format):
+                unit = unit[:-len(pieces.format)] + _word_start(1) + pieces.format
             elif depth == 0:
                 unit += _word_start(1)
             branches.append(unit + emit(node[key], depth + 1))
         if _END in node:
-            branches.append(_WORD_END)
+            branches.append(pieces.end)
         if len(branches) == 1:
             return branches[0]
         return "(?:" + "|".join(branches) + ")"
@@ -391,10 +389,13 @@ class _Matcher:
             self.entries.setdefault(str(pattern), []).append((str(category), str(rule), str(kind)))
         patterns = list(self.entries)
         self.literal = {_normal(p): p for p in patterns if "*" not in p}
-        self.prefixes = sorted(((p, re.compile(_pattern_regex(p, "pattern"))) for p in patterns if "*" in p),
+        # the expression for texts without marks or format characters, and for the others (translated by table)
+        self.plain = re.compile(_trie_regex(patterns), re.DOTALL)
+        pieces = _pieces(_marks_in(patterns))
+        self.regex = re.compile(_trie_regex(patterns, pieces), re.DOTALL)
+        self.table = pieces.table
+        self.prefixes = sorted(((p, re.compile(_pattern_regex(p, "pattern", pieces))) for p in patterns if "*" in p),
                                key=lambda kv: -len(kv[0]))
-        body = _trie_regex(patterns)
-        self.regex = re.compile(body, re.DOTALL)
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, pattern) of each match, in text order."""
@@ -402,8 +403,7 @@ class _Matcher:
         # the lower-cased text is the span of the text, and its pattern is found by its lower case.
         target = _lower(text)
         out = []
-        for m in _token_matches(self.regex, target, text):
-            s, e = m.span()
+        for s, e in _word_matches(self.regex, self.plain, self.table, target, text):
             out.append((s, e, self.pattern_of(target[s:e])))
         return out
 
@@ -412,7 +412,7 @@ class _Matcher:
         if key in self.literal:
             return self.literal[key]
         for p, rx in self.prefixes:
-            if rx.fullmatch(_lower(matched)):
+            if rx.fullmatch(_lower(matched).translate(self.table)):  # the expressions of translated text
                 return p
         return key  # not reached: every match is some pattern
 
