@@ -502,3 +502,29 @@ def test_describe_corpus_keeps_by_columns_and_never_merges_groups():
     assert table["year"].dtype == "int64"
     assert table[["a", "b", "year", "documents", "tokens"]].values.tolist() == [
         ["A", "B | C", 2002, 2, 4], ["A | B", "C", 2001, 1, 2]]
+
+
+def test_describe_corpus_refuses_missing_texts_instead_of_counting_none():
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["We agree.", None], "role": ["r", "r"]})
+    with pytest.raises(ValueError, match="doc_id 'b'"):
+        tk.describe_corpus(docs, by="role")
+
+
+def test_a_broken_link_in_a_folder_is_reported_not_a_raw_file_not_found(tmp_path):
+    header_file(tmp_path, "good.txt", ROW)
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "gone.txt")
+    with pytest.raises(tk.CorpusFormatError, match=r"broken\.txt: is not a regular file"):
+        tk.read_corpus(tmp_path)
+    with pytest.warns(UserWarning, match="skipped 1"):
+        docs = tk.read_corpus(tmp_path, errors="skip")
+    assert docs["doc_id"].tolist() == ["d1"]
+
+
+def test_a_folder_link_back_up_is_listed_not_read_again(tmp_path):
+    header_file(tmp_path, "good.txt", ROW)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "loop").symlink_to(tmp_path, target_is_directory=True)
+    docs = tk.read_corpus(tmp_path)
+    assert docs["doc_id"].tolist() == ["d1"]
+    assert docs.attrs["ignored"] == [{"source": "sub/loop", "reason": "a link to a folder that is read already, "
+                                      "not read again"}]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import hashlib
 import http.server
 import io
@@ -277,6 +279,38 @@ def test_load_ungdc_reports_a_broken_link(tiny_ungdc):
         docs = ds.load_ungdc(tiny_ungdc)
     problems = _skip_reports(docs, tiny_ungdc)
     assert problems["TXT/Session 01 - 1946/GBR_1_1946.txt"].startswith("is not a regular file (a broken link?)")
+
+
+def test_load_ungdc_reads_a_linked_session_folder_and_reports_a_link_loop(tiny_ungdc, tmp_path):
+    # a session folder that is a link is read like any other, once; a link back up is reported, not walked forever
+    elsewhere = tmp_path / "elsewhere" / "Session 03 - 1948"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "USA_3_1948.txt").write_text("Third year.\n", encoding="utf-8")
+    (tiny_ungdc / "TXT" / "Session 03 - 1948").symlink_to(elsewhere, target_is_directory=True)
+    (tiny_ungdc / "TXT" / "Session 01 - 1946" / "loop").symlink_to(tiny_ungdc / "TXT", target_is_directory=True)
+    with pytest.warns(UserWarning, match=r"skipped 4 of 9 files"):
+        docs = ds.load_ungdc(tiny_ungdc)
+    assert "UNGDC_USA_3_1948" in set(docs["doc_id"])
+    problems = _skip_reports(docs, tiny_ungdc)
+    assert problems["TXT/Session 01 - 1946/loop"].startswith("is not a regular file")
+
+
+def test_load_ungdc_reads_hard_links_in_an_archive_and_reports_symbolic_ones(tiny_ungdc, tmp_path):
+    import tarfile
+
+    session = tiny_ungdc / "TXT" / "Session 01 - 1946"
+    os.link(session / "USA_1_1946.txt", session / "GBR_1_1946.txt")  # tar stores the second as a hard link
+    (session / "FRA_1_1946.txt").symlink_to(session / "USA_1_1946.txt")
+    archive = tmp_path / "UNGDC_links.tgz"
+    with tarfile.open(archive, "w:gz") as tf:
+        tf.add(tiny_ungdc / "TXT", arcname="TXT")
+    assert any(m.islnk() for m in tarfile.open(archive).getmembers())
+    (tmp_path / ds.SPEAKERS_FILE).write_bytes((tiny_ungdc / ds.SPEAKERS_FILE).read_bytes())
+    with pytest.warns(UserWarning):
+        docs = ds.load_ungdc(archive)
+    assert {"UNGDC_USA_1_1946", "UNGDC_GBR_1_1946"} <= set(docs["doc_id"])
+    assert len(docs) + len(docs.attrs["skipped"]) == docs.attrs["n_files"] == 9
+    assert any(s["source"].endswith("FRA_1_1946.txt") for s in docs.attrs["skipped"])
 
 
 def test_load_ungdc_errors_raise_names_the_file_and_the_fix(tiny_ungdc, tmp_path):

@@ -41,7 +41,7 @@ from typing import Any
 
 import pandas as pd
 
-from toolkit._validation import CorpusFormatError, check_columns, check_one_of
+from toolkit._validation import CorpusFormatError, check_columns, check_one_of, check_texts
 from toolkit.paths import CORPUS_DIR
 from toolkit.schema import DATE_MAX, DATE_MIN, DOC_COLUMNS, GENRES, REQUIRED_FIELDS, ROLES, as_docs
 
@@ -303,7 +303,8 @@ def describe_corpus(docs: pd.DataFrame, *, by: str | list[str] | None) -> pd.Dat
     from toolkit.text import tokenize
 
     grouping = _groups(docs, by, reserved=_DESCRIBE_COLUMNS)
-    lengths = pd.Series([len(tokenize(str(t))) for t in docs["text"]], dtype="int64")
+    check_texts(docs)  # a missing text is an error, not the word "none"
+    lengths = pd.Series([len(tokenize(t)) for t in docs["text"]], dtype="int64")
     table = lengths.groupby(grouping.codes).agg(
         documents="size", tokens="sum", median_tokens="median", min_tokens="min", max_tokens="max")
     table = table.rename_axis("_group").reset_index().astype(
@@ -367,6 +368,7 @@ def _corpus_files(path: Path) -> tuple[list[Path], list[dict[str, Any]]]:
     files: list[Path] = []
     ignored: list[dict[str, Any]] = []
     stack = [path]
+    seen = {path.resolve()}
     while stack:
         folder = stack.pop()
         for entry in sorted(folder.iterdir()):
@@ -375,6 +377,11 @@ def _corpus_files(path: Path) -> tuple[list[Path], list[dict[str, Any]]]:
                 kind = "folder" if entry.is_dir() else "file"
                 ignored.append({"source": rel, "reason": f"hidden {kind} (its name starts with '.'), not read"})
             elif entry.is_dir():
+                if entry.resolve() in seen:  # a link to a folder read already (or to a parent): not read twice
+                    ignored.append({"source": rel, "reason": "a link to a folder that is read already, not read "
+                                    "again"})
+                    continue
+                seen.add(entry.resolve())
                 stack.append(entry)
             elif _is_readme(entry):
                 ignored.append({"source": rel, "reason": "a README: documentation of the folder, not read"})
@@ -394,6 +401,9 @@ def _read_file(file: Path, errors: str, skipped: list[dict[str, Any]]) -> Iterab
                 fix=_CONVERT.get(suffix, f"{_FORMATS}: convert it to one of these") + " Or move it out of the "
                 "corpus folder, or pass errors='skip' to read the rest and list it in docs.attrs['skipped'].",
             )
+        if not file.is_file():
+            raise CorpusFormatError(file, "is not a regular file (a broken link, or a pipe or device).",
+                                    fix="Remove it, or put the document there.")
         text = _read_text(file)
         if suffix in _TEXT_SUFFIXES:
             return [(_Where(file), _parse_header_file(file, text))]

@@ -510,19 +510,36 @@ def _ungdc_layout(root: Path) -> tuple[Path, Path | None]:
 def _iter_folder(root: Path) -> Iterator[tuple[str, str, bytes | None]]:
     """(path relative to ``root``, where to find it, bytes) of every file under ``root/TXT``, at any depth.
 
-    The bytes are None for an entry that is not a regular file (a broken link, a pipe).
+    Links to folders are followed (each real folder read once); the bytes are None
+    for an entry that is not a regular file (a broken link, a pipe) or a folder that
+    cannot be read or was already read through another link, so that it is reported.
     """
     txt = root / "TXT"
-    files = []
-    for folder, dirs, names in os.walk(txt):
+    files: list[Path] = []
+    seen: set[str] = set()
+    unreadable: list[Path] = []
+    for folder, dirs, names in os.walk(txt, followlinks=True, onerror=lambda err: unreadable.append(
+            Path(err.filename))):
+        real = os.path.realpath(folder)
+        if real in seen:  # a link back to a folder already walked: report it, do not loop
+            dirs[:] = []
+            unreadable.append(Path(folder))
+            continue
+        seen.add(real)
         dirs.sort()
         files.extend(Path(folder, name) for name in names)
-    for file in sorted(files, key=lambda f: f.relative_to(txt).parts):
-        yield file.relative_to(root).as_posix(), str(file), file.read_bytes() if file.is_file() else None
+    entries = [(f, f.read_bytes() if f.is_file() else None) for f in files]
+    entries += [(f, None) for f in unreadable]
+    for file, data in sorted(entries, key=lambda e: e[0].relative_to(txt).parts):
+        yield file.relative_to(root).as_posix(), str(file), data
 
 
-def _iter_archive(path: Path) -> Iterator[tuple[str, str, bytes]]:
-    """As :func:`_iter_folder`, for the members under ``TXT/`` of an archive (one top folder allowed)."""
+def _iter_archive(path: Path) -> Iterator[tuple[str, str, bytes | None]]:
+    """As :func:`_iter_folder`, for the members under ``TXT/`` of an archive (one top folder allowed).
+
+    Every member under ``TXT/`` but folders is yielded: hard links are read through
+    their target; a symbolic link or a device yields None, so that it is reported.
+    """
     if path.name.lower().endswith(".zip"):
         with zipfile.ZipFile(path) as zf:
             for info in zf.infolist():
@@ -534,10 +551,16 @@ def _iter_archive(path: Path) -> Iterator[tuple[str, str, bytes]]:
         for member in tf:
             name = member.name.removeprefix("./")
             m = _ARCHIVE_MEMBER.match(name)
-            if m and member.isfile():
-                handle = tf.extractfile(member)
-                if handle is not None:
-                    yield m["rel"], f"{path}/{name}", handle.read()
+            if not m or member.isdir():
+                continue
+            data = None
+            if member.isfile() or member.islnk():
+                try:
+                    handle = tf.extractfile(member)  # resolves a hard link to its target's data
+                except KeyError:  # a hard link whose target is not in the archive
+                    handle = None
+                data = handle.read() if handle is not None else None
+            yield m["rel"], f"{path}/{name}", data
 
 
 def _archive_speakers(path: Path) -> bytes:
