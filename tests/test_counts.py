@@ -322,3 +322,10 @@ def test_by_is_checked():
         dispersion(docs, by=[])
     with pytest.raises(ValueError, match="lacks the column"):
         count_terms(docs, by="nope")
+
+
+@pytest.mark.parametrize("by", [1, 2.5, {"country"}])
+def test_a_by_that_is_not_names_is_a_type_error_naming_by(by):
+    docs = pd.DataFrame({"doc_id": ["a"], "text": ["We agree."], "country": ["CHN"]})
+    with pytest.raises(TypeError, match=r"by=.* is invalid; must be a column name"):
+        count_terms(docs, by=by)

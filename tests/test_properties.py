@@ -276,6 +276,15 @@ def test_fit_topics_raises_only_clear_errors(texts, k, seed, method):
         assert "random_state" not in str(err), "the error names scikit-learn's parameter, not the toolkit's"
 
 
+@given(texts=st.lists(text_strategy, min_size=2, max_size=6), k=st.integers(min_value=1, max_value=3),
+       seed=st.integers(min_value=0, max_value=2**32 - 1), method=st.sampled_from(["lda", "nmf"]))
+@settings(max_examples=25)
+def test_fit_topics_on_valid_arguments_gives_k_topics_or_a_clear_error(texts, k, seed, method):
+    # through _call: a run in which every example errors is unsatisfiable, not a pass
+    model = _call(tk.fit_topics, _docs(texts), k=k, seed=seed, method=method, max_iter=5)
+    assert len(model.top_terms(3)["topic"].unique()) == k
+
+
 @pytest.mark.parametrize("seed", [2**32, -1, 1.5, "0"])
 def test_fit_topics_seed_errors_name_seed(seed):
     docs = _docs(["We may oppose it.", "They firmly oppose it.", "Peace and security."])

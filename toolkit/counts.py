@@ -583,6 +583,8 @@ def _groups(docs: pd.DataFrame, by: str | Sequence[str] | None, *, reserved: Ite
     if by is None:
         keys = pd.DataFrame({"group": pd.array(["all"] if len(docs) else [], dtype="string")})
         return _Groups(keys, np.zeros(len(docs), dtype=np.int64))
+    if not isinstance(by, (str, Sequence)):
+        raise TypeError(f"by={by!r} is invalid; must be a column name (str), a list of them, or None.")
     columns = [by] if isinstance(by, str) else list(by)
     if not columns:
         raise ValueError("by=[] is invalid; name one or more columns, or pass None for one group.")
