@@ -523,3 +523,17 @@ def test_topic_prevalence_rule_names_countries_and_the_interview_in_one_group_co
     import matplotlib.pyplot as plt
 
     plt.close(fig)
+
+
+def test_cli_csv_floats_are_written_at_the_figures_ten_digits(tmp_path, capsys):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("We oppose war. We oppose it firmly.", encoding="utf-8")
+    b.write_text("We hope for peace. We hope.", encoding="utf-8")
+    csv = tmp_path / "k.csv"
+    assert cli.main(["keyness", str(a), str(b), "--top", "0", "--csv", str(csv)]) == 0
+    got = pd.read_csv(csv, dtype=str)
+    digits = got["score"].str.replace(r"[-.]|e.*$", "", regex=True).str.lstrip("0")
+    assert digits.str.len().max() <= 10
+    expected = tk.keyness(pd.Series(tk.tokenize(a.read_text())).value_counts(),
+                          pd.Series(tk.tokenize(b.read_text())).value_counts())
+    assert got["score"].astype(float).tolist() == pytest.approx(expected["score"].tolist(), rel=1e-9)

@@ -68,7 +68,8 @@ def _read_texts(paths: Sequence[Path]) -> pd.DataFrame:
 
 
 def _output(table, csv: Path | None) -> int:
-    """Print ``table``, or write it whole to ``csv`` (a temporary file beside it, then renamed onto it)."""
+    """Print ``table``, or write it whole to ``csv`` (a temporary file beside it, then renamed onto it), its
+    floats at the figures' 10 significant digits."""
     from toolkit._io import atomic_write, remove_stale_temps
 
     if csv is None:
@@ -78,8 +79,11 @@ def _output(table, csv: Path | None) -> int:
         raise SystemExit(f"toolkit: --csv {csv}: the folder {csv.parent} does not exist; create it or choose "
                          "another path.")
     remove_stale_temps(csv.parent, name=csv.name)  # left by a run of this command that was killed
+    from toolkit.figures import _format_float, round_table
+
+    # the same rule as the figures' tables: 10 significant digits, so another CPU or BLAS gives the same file
     with atomic_write(csv, "w", encoding="utf-8", newline="") as handle:
-        table.to_csv(handle, index=False)
+        round_table(table).to_csv(handle, index=False, lineterminator="\n", float_format=_format_float, na_rep="")
     print(f"wrote {len(table)} rows to {csv}")
     return 0
 
