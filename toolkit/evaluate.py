@@ -46,6 +46,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from toolkit._validation import DataNotFoundError
@@ -167,144 +168,405 @@ def read_sfu(path: str | Path) -> list[Sentence]:
     return sentences
 
 
-def _predicted(sentence: Sentence, matches: pd.DataFrame) -> list[bool]:
-    pred = [False] * len(sentence.spans)
-    for s, e in zip(matches["start"].tolist(), matches["end"].tolist()):
+# ----------------------------------------------------------------------- what counts as a predicted cue
+
+#: The views of a detector's matches scored against the annotation. "epistemic" is the headline: the
+#: epistemic hedges and the modals of obligation (category ``directive``), because the annotators mark
+#: both as speculation ("should" 127 of 131 tokens, "must" 56 of 62 in the development half);
+#: (of the directives, the modal verbs: :data:`MODAL_DIRECTIVES`); "all" adds Hyland's approximators (quite, almost, about 8), which the annotators never mark.
+VIEWS: tuple[str, ...] = ("epistemic", "all")
+#: The methods scored: find_hedges with its context rules, with the learned model, and the plain lexicon.
+EVAL_METHODS: tuple[str, ...] = ("rules", "learned", "lexicon")
+
+
+#: The directives that count as speculation cues: the modal verbs. The annotators mark modal auxiliaries
+#: (should, must) but not the semi-modals: "have to" 1 of 117 tokens, "need to" 0 of 44.
+MODAL_DIRECTIVES: frozenset[str] = frozenset({"should", "shouldn't", "must", "mustn't", "ought", "oughtn't"})
+
+
+def _positive(matches: pd.DataFrame, view: str) -> pd.DataFrame:
+    cat, kind = matches["category"], matches["kind"]
+    modal = (cat == "directive") & matches["pattern"].isin(MODAL_DIRECTIVES)
+    if view == "epistemic":
+        keep = ((cat == "hedge") & (kind == "epistemic")) | modal
+    else:
+        keep = (cat == "hedge") | modal
+    return matches[keep.to_numpy()]
+
+
+def _covering(sentence: Sentence, matches: pd.DataFrame) -> list[int | None]:
+    """For each token, the row position (in ``matches``) of the first match overlapping it, or None."""
+    out: list[int | None] = [None] * len(sentence.spans)
+    for k, (s, e) in enumerate(zip(matches["start"].tolist(), matches["end"].tolist())):
         for i, (ts, te) in enumerate(sentence.spans):
-            if ts < e and s < te:
-                pred[i] = True
-    return pred
+            if ts < e and s < te and out[i] is None:
+                out[i] = k
+    return out
 
 
-def evaluate_hedges(path: str | Path, *, lexicon: pd.DataFrame | None = None, top: int = 15) -> dict:
-    """Score find_hedges (with and without its context rules) against the SFU speculation cues.
+def _docs(sentences: Sequence[Sentence]) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": [str(i) for i in range(len(sentences))], "text": [s.text for s in sentences]})
+
+
+def _find(sentences: Sequence[Sentence], method: str, *, lexicon=None, model=None) -> pd.DataFrame:
+    """All matches of find_hedges over the sentences (doc_id = the sentence's position)."""
+    from toolkit.hedging import find_hedges
+
+    # The reviews are English; the language check is for whole documents, not sentences.
+    if method == "lexicon":
+        return find_hedges(_docs(sentences), lexicon=lexicon, rules=False, non_english="keep")
+    return find_hedges(_docs(sentences), lexicon=lexicon, method=method, model=model, non_english="keep")
+
+
+def _by_doc(matches: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    return {str(d): g for d, g in matches.groupby("doc_id", sort=False)}
+
+
+def _context(sentence: Sentence, i: int) -> str:
+    """The words either side of token i, for naming an error class."""
+    words = [sentence.text[s:e].lower() for s, e in sentence.spans]
+    prev = words[i - 1] if i > 0 else "<s>"
+    nxt = words[i + 1] if i + 1 < len(words) else "</s>"
+    return f"{prev} _ {nxt}"
+
+
+def _score(sentences: Sequence[Sentence], ids: Sequence[int], matches: pd.DataFrame, view: str,
+           baseline: pd.DataFrame | None = None, per_cue: dict | None = None) -> Score:
+    """Token-level counts of one view of ``matches`` over the sentences ``ids`` (positions in ``sentences``).
+
+    With ``per_cue`` (a dict), each scored token's counts are added under its lower-cased word, with the
+    error classes: a false positive by the rule that kept it and the words around it, a false negative
+    as "not in the lexicon" (the plain lexicon did not cover it), "dropped by <rule>" or "another category".
+    """
+    score = Score()
+    positive = _by_doc(_positive(matches, view))
+    everything = _by_doc(matches)
+    plain = _by_doc(baseline) if baseline is not None else {}
+    empty = matches.iloc[:0]
+    for i in ids:
+        sent = sentences[i]
+        pos = positive.get(str(i), empty)
+        cover = _covering(sent, pos)
+        all_cover = base_cover = None
+        for t, ((s, e), g) in enumerate(zip(sent.spans, sent.gold)):
+            word = sent.text[s:e].lower()
+            if word in EXCLUDED:
+                continue
+            p = cover[t] is not None
+            if not (g or p):
+                continue
+            if g and p:
+                score.tp += 1
+                outcome, cls = "tp", None
+            elif p:
+                score.fp += 1
+                score.fp_words[word] += 1
+                row = pos.iloc[cover[t]]
+                outcome, cls = "fp", f"FP {row['rule']}: {_context(sent, t)}"
+            else:
+                score.fn += 1
+                score.fn_words[word] += 1
+                outcome = "fn"
+                if per_cue is not None:
+                    if all_cover is None:
+                        all_cover = _covering(sent, everything.get(str(i), empty))
+                        base_cover = _covering(sent, plain.get(str(i), empty)) if baseline is not None else None
+                    if all_cover[t] is not None:
+                        cls = f"FN found as {everything[str(i)].iloc[all_cover[t]]['category']}"
+                    elif base_cover is not None and base_cover[t] is not None:
+                        base_rule = plain[str(i)].iloc[base_cover[t]]["pattern"]
+                        cls = f"FN dropped by the rules or the model ({base_rule})"
+                    else:
+                        cls = "FN not in the lexicon"
+            if per_cue is not None:
+                entry = per_cue.setdefault(word, {"tp": 0, "fp": 0, "fn": 0, "errors": Counter()})
+                entry[outcome] += 1
+                if outcome != "tp":
+                    entry["errors"][cls] += 1
+    return score
+
+
+def _cue_table(per_cue: dict, top: int) -> list[dict]:
+    rows = []
+    for word, c in per_cue.items():
+        sc = Score(tp=c["tp"], fp=c["fp"], fn=c["fn"])
+        rows.append({"cue": word, "support": c["tp"] + c["fn"], "predicted": c["tp"] + c["fp"],
+                     "tp": c["tp"], "fp": c["fp"], "fn": c["fn"], "precision": round(sc.precision, 4),
+                     "recall": round(sc.recall, 4),
+                     "errors": [[k, n] for k, n in sorted(c["errors"].items(), key=lambda kv: (-kv[1], kv[0]))[:3]]})
+    rows.sort(key=lambda r: (-(r["support"] + r["fp"]), r["cue"]))
+    return rows[:top] if top else rows
+
+
+# ----------------------------------------------------------------------- the learned model
+
+
+class _Recorder:
+    """A stand-in model that keeps every candidate and records its features, in call order."""
+
+    def __init__(self) -> None:
+        self.features: list[list[str]] = []
+
+    def keep(self, features: list[str]) -> bool:
+        self.features.append(list(features))
+        return True
+
+
+def candidates(sentences: Sequence[Sentence], *, lexicon: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The training examples of the learned model: each candidate cue, its features and its gold label.
+
+    A candidate is a match that ``method="learned"`` hands to the model (an epistemic hedge after the
+    sense rules); its label is True when a token it covers is inside a speculation
+    cue (tokens of :data:`EXCLUDED` aside).
+
+    Returns
+    -------
+    DataFrame
+        ``sentence`` (position in ``sentences``), ``folder``, ``start``, ``end``, ``match``, ``pattern``,
+        ``features`` (list of str), ``gold`` (bool).
+    """
+    from toolkit.hedging import HedgeModel  # noqa: F401  (the recorder stands in for one)
+
+    recorder = _Recorder()
+    matches = _find(sentences, "learned", lexicon=lexicon, model=recorder)  # type: ignore[arg-type]
+    cand = matches[((matches["category"] == "hedge") & (matches["kind"] == "epistemic")).to_numpy()]
+    cand = cand.reset_index(drop=True)
+    if len(cand) != len(recorder.features):  # pragma: no cover - a change in find_hedges' order would show here
+        raise RuntimeError(f"{len(cand)} candidates but {len(recorder.features)} feature sets recorded.")
+    gold = []
+    for d, s, e in zip(cand["doc_id"].astype(int), cand["start"], cand["end"]):
+        sent = sentences[d]
+        gold.append(any(g and ts < e and s < te and sent.text[ts:te].lower() not in EXCLUDED
+                        for (ts, te), g in zip(sent.spans, sent.gold)))
+    return pd.DataFrame({"sentence": cand["doc_id"].astype(int), "folder": [sentences[d].folder for d in
+                                                                           cand["doc_id"].astype(int)],
+                         "start": cand["start"], "end": cand["end"], "match": cand["match"],
+                         "pattern": cand["pattern"], "features": recorder.features, "gold": gold})
+
+
+def train_hedge_model(examples: pd.DataFrame, *, C: float = 1.0, threshold: float = 0.5, training: dict | None = None):
+    """Fit the learned model: an L2 logistic regression (scikit-learn, lbfgs) on the binary named features.
+
+    Parameters
+    ----------
+    examples : DataFrame
+        As :func:`candidates` returns (``features`` and ``gold``).
+    C : float
+        Inverse regularisation strength (fixed at 1.0, scikit-learn's default; not tuned).
+    threshold : float
+        The probability at or above which a candidate is kept.
+
+    Returns
+    -------
+    HedgeModel
+        Weights rounded to 6 decimals (what is shipped), the features with weight 0 left out.
+    """
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    from toolkit.hedging import HedgeModel
+
+    if examples.empty or examples["gold"].nunique() < 2:
+        raise ValueError("train_hedge_model: the examples need both gold labels (a cue and a non-cue).")
+    names = sorted({f for fs in examples["features"] for f in fs})
+    index = {f: k for k, f in enumerate(names)}
+    rows, cols = [], []
+    for r, fs in enumerate(examples["features"]):
+        for f in set(fs):
+            rows.append(r)
+            cols.append(index[f])
+    X = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(examples), len(names)))
+    y = examples["gold"].to_numpy(bool)
+    fit = LogisticRegression(C=C, solver="lbfgs", max_iter=10000, tol=1e-10).fit(X, y)
+    weights = {f: round(float(w), 6) for f, w in zip(names, fit.coef_[0]) if round(float(w), 6) != 0.0}
+    info = {"examples": int(len(examples)), "positives": int(y.sum()), "features": len(names), "C": C,
+            "estimator": "sklearn.linear_model.LogisticRegression(solver='lbfgs', penalty='l2')", **(training or {})}
+    return HedgeModel(weights, round(float(fit.intercept_[0]), 6), threshold, info)
+
+
+# ----------------------------------------------------------------------- the evaluation
+
+
+def evaluate_hedges(path: str | Path, *, lexicon: pd.DataFrame | None = None, model=None, top: int = 15,
+                    folds: bool = True) -> dict:
+    """Score find_hedges against the SFU speculation cues: rules, learned model and plain lexicon.
 
     Parameters
     ----------
     path : str or Path
-        The folder of SFU speculation XML files.
+        The folder of SFU speculation XML files (category folders inside).
     lexicon : DataFrame, optional
         A lexicon for :func:`~toolkit.hedging.find_hedges` (default: the shipped one).
+    model : HedgeModel or path, optional
+        The model scored as "learned" on the whole set (default: the shipped one, trained on this set:
+        its pooled score is in-sample).
     top : int
-        How many of the most frequent false positives and negatives to list.
+        How many of the most frequent false positives / negatives, and cues of the per-cue table, to list.
+    folds : bool
+        Also run the leave-one-category-out estimate: for each folder, the model retrained on the
+        other folders (same features, same C) and scored on it; the rules, which learn nothing, are
+        scored on the same folder.
 
     Returns
     -------
     dict
-        ``{"detector": {...}, "baseline": {...}, "detector_epistemic": {...}, "baseline_epistemic": {...},
-        "approximator_ceiling": {...}, "by_folder": {folder: {"detector": ..., "baseline": ..., ...}},
-        "sentences": n, "tokens": n, "excluded_tokens": n, "excluded": [...]}``; each
-        score dict has ``tp``, ``fp``, ``fn``, ``precision``, ``recall``, ``f1``
-        (and the top false positives / negatives as ``[word, count]`` pairs).
+        ``{"pooled": {method: {view: score}}, "leave_one_category_out": {folder: {method: {view: score}}},
+        "leave_one_category_out_pooled": {method: {view: score}}, "per_cue": {method: [rows]},
+        "sentences", "tokens", "excluded_tokens", "excluded", "folders"}``; a score has ``tp``, ``fp``,
+        ``fn``, ``precision``, ``recall``, ``f1`` (and, pooled, the top false positives / negatives).
 
     Raises
     ------
     DataNotFoundError, ValueError
         As :func:`read_sfu`.
     """
-    from toolkit.hedging import find_hedges
-
     sentences = read_sfu(path)
-    docs = pd.DataFrame({"doc_id": [str(i) for i in range(len(sentences))],
-                         "text": [s.text for s in sentences]})
-    views = (("detector", True, False), ("baseline", False, False),
-             ("detector_epistemic", True, True), ("baseline_epistemic", False, True))
-    totals = {name: Score() for name, _, _ in views}
-    folders: dict[str, dict[str, Score]] = {}
-    n_tokens = n_excluded = 0
-    found: dict[bool, pd.DataFrame] = {}
-    for name, rules, epistemic in views:
-        # The reviews are English; the language check is for whole documents, not sentences.
-        if rules not in found:
-            found[rules] = find_hedges(docs, lexicon=lexicon, categories=["hedge"], rules=rules, non_english="keep")
-        matches = found[rules]
-        if epistemic:
-            matches = matches[matches["kind"] == "epistemic"]
-        by_doc = {d: g for d, g in matches.groupby("doc_id", sort=False)}
-        empty = matches.iloc[:0]
-        for i, sent in enumerate(sentences):
-            pred = _predicted(sent, by_doc.get(str(i), empty))
-            score = totals[name]
-            fscore = folders.setdefault(sent.folder, {v: Score() for v, _, _ in views})[name]
-            for (s, e), g, p in zip(sent.spans, sent.gold, pred):
-                word = sent.text[s:e].lower()
-                if name == "detector":
-                    n_tokens += 1
-                if word in EXCLUDED:
-                    n_excluded += name == "detector"
-                    continue
-                for sc in (score, fscore):
-                    if g and p:
-                        sc.tp += 1
-                    elif p:
-                        sc.fp += 1
-                        sc.fp_words[word] += 1
-                    elif g:
-                        sc.fn += 1
-                        sc.fn_words[word] += 1
-    # The most the headline could reach at this recall while Hyland's approximators count as hedges:
-    # every false positive gone except the approximators' (tokens no epistemic match covers).
-    ceiling = Score(tp=totals["detector"].tp, fn=totals["detector"].fn,
-                    fp=totals["detector"].fp - totals["detector_epistemic"].fp)
-    return {
-        **{name: totals[name].as_dict(top) for name, _, _ in views},
-        "approximator_ceiling": {**ceiling.as_dict(),
-                                 "approximator_tp": totals["detector"].tp - totals["detector_epistemic"].tp},
-        "by_folder": {f: {k: v.as_dict() for k, v in d.items()} for f, d in sorted(folders.items())},
-        "sentences": len(sentences),
-        "tokens": n_tokens,
-        "excluded_tokens": n_excluded,
-        "excluded": sorted(EXCLUDED),
-    }
+    every = list(range(len(sentences)))
+    found = {"rules": _find(sentences, "rules", lexicon=lexicon),
+             "learned": _find(sentences, "learned", lexicon=lexicon, model=model),
+             "lexicon": _find(sentences, "lexicon", lexicon=lexicon)}
+    pooled: dict[str, dict] = {}
+    per_cue: dict[str, list] = {}
+    for method in EVAL_METHODS:
+        pooled[method] = {}
+        for view in VIEWS:
+            table: dict | None = {} if view == "epistemic" and method != "lexicon" else None
+            sc = _score(sentences, every, found[method], view, baseline=found["lexicon"], per_cue=table)
+            pooled[method][view] = sc.as_dict(top)
+            if table is not None:
+                per_cue[method] = _cue_table(table, top)
+    out: dict = {"pooled": pooled, "per_cue": per_cue}
+    folders = sorted({s.folder for s in sentences})
+    examples = candidates(sentences, lexicon=lexicon) if folds and len(folders) > 1 else None
+    thin = [f for f in folders if examples is not None
+            and examples.loc[examples["folder"] != f, "gold"].nunique() < 2]
+    if thin:
+        out["leave_one_category_out_skipped"] = (f"without {', '.join(thin)} the candidates have one gold label "
+                                                 "only: nothing to train on")
+    elif examples is not None:
+        loco: dict[str, dict] = {}
+        sums = {m: {v: Score() for v in VIEWS} for m in EVAL_METHODS}
+        for folder in folders:
+            ids = [i for i, s in enumerate(sentences) if s.folder == folder]
+            held = [sentences[i] for i in ids]
+            fold_model = train_hedge_model(examples[examples["folder"] != folder])
+            fold_found = {"rules": found["rules"], "lexicon": found["lexicon"],
+                          "learned": _find(held, "learned", lexicon=lexicon, model=fold_model)}
+            loco[folder] = {}
+            for method in EVAL_METHODS:
+                loco[folder][method] = {}
+                for view in VIEWS:
+                    if method == "learned":
+                        sc = _score(held, range(len(held)), fold_found["learned"], view)
+                    else:
+                        sc = _score(sentences, ids, fold_found[method], view)
+                    loco[folder][method][view] = sc.as_dict()
+                    total = sums[method][view]
+                    total.tp, total.fp, total.fn = total.tp + sc.tp, total.fp + sc.fp, total.fn + sc.fn
+        out["leave_one_category_out"] = loco
+        out["leave_one_category_out_pooled"] = {m: {v: sums[m][v].as_dict() for v in VIEWS} for m in EVAL_METHODS}
+    n_tokens = sum(len(s.spans) for s in sentences)
+    n_excluded = sum(s.text[a:b].lower() in EXCLUDED for s in sentences for a, b in s.spans)
+    out.update({"sentences": len(sentences), "tokens": n_tokens, "excluded_tokens": n_excluded,
+                "excluded": sorted(EXCLUDED), "folders": folders})
+    return out
 
 
 def _print_report(result: dict, path: str) -> None:
     print(f"Hedge detection against the SFU speculation annotation: {path}")
     print(f"{result['sentences']} sentences, {result['tokens']} tokens; {result['excluded_tokens']} tokens "
-          f"left out of both sides ({', '.join(result['excluded'])}).\n")
-    print(f"{'':<28}{'P':>7}{'R':>7}{'F1':>7}{'TP':>7}{'FP':>7}{'FN':>7}")
-    rows = [("find_hedges (context rules)", result["detector"]), ("baseline (plain lexicon)", result["baseline"]),
-            ("epistemic hedges: rules", result["detector_epistemic"]),
-            ("epistemic hedges: baseline", result["baseline_epistemic"])]
-    for folder, d in result["by_folder"].items():
-        rows += [(f"  {folder}: rules", d["detector"]), (f"  {folder}: baseline", d["baseline"])]
-    for label, s in rows:
-        print(f"{label:<28}{s['precision']:>7.3f}{s['recall']:>7.3f}{s['f1']:>7.3f}{s['tp']:>7}{s['fp']:>7}{s['fn']:>7}")
-    c = result["approximator_ceiling"]
-    print(f"\nThe approximators (quite, almost, often, about 8, ...) are hedges for Hyland; for the annotators\n"
-          f"{c['approximator_tp']} of their tokens are speculation cues and {c['fp']} are false positives. With them counted, a\n"
-          f"detector with no other false positive, at this recall, would reach P {c['precision']:.3f}, F1 {c['f1']:.3f}.")
-    for key, title in (("top_false_positives", "Most frequent false positives"),
-                       ("top_false_negatives", "Most frequent false negatives")):
-        items = ", ".join(f"{w} {n}" for w, n in result["detector"].get(key, []))
-        print(f"\n{title} (detector): {items}")
+          f"left out of both sides ({', '.join(result['excluded'])}).")
+    print("View 'epistemic': epistemic hedges and modals of obligation (the annotators' speculation); "
+          "'all': with Hyland's approximators.\n")
+    head = f"{'':<34}{'P':>7}{'R':>7}{'F1':>7}{'TP':>7}{'FP':>7}{'FN':>7}"
+
+    def line(label: str, s: dict) -> None:
+        print(f"{label:<34}{s['precision']:>7.3f}{s['recall']:>7.3f}{s['f1']:>7.3f}{s['tp']:>7}{s['fp']:>7}{s['fn']:>7}")
+
+    print(head)
+    for view in VIEWS:
+        for method in EVAL_METHODS:
+            note = " (in-sample)" if method == "learned" else ""
+            line(f"{view}: {method}{note}", result["pooled"][method][view])
+    if "leave_one_category_out" in result:
+        print("\nLeave one category out (learned: trained on the other three), view 'epistemic':")
+        print(head)
+        for folder, d in result["leave_one_category_out"].items():
+            for method in EVAL_METHODS:
+                line(f"  {folder}: {method}", d[method]["epistemic"])
+        for method in EVAL_METHODS:
+            line(f"  pooled over held-out: {method}", result["leave_one_category_out_pooled"][method]["epistemic"])
+    for method, rows in result["per_cue"].items():
+        print(f"\nPer cue, {method}, view 'epistemic' (the most frequent; errors: the biggest classes):")
+        print(f"{'cue':<12}{'P':>7}{'R':>7}{'support':>9}{'pred':>6}  errors")
+        for r in rows:
+            errs = "; ".join(f"{k} x{n}" for k, n in r["errors"])
+            print(f"{r['cue']:<12}{r['precision']:>7.3f}{r['recall']:>7.3f}{r['support']:>9}{r['predicted']:>6}  {errs}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m toolkit.evaluate hedges PATH [--json]``; returns the exit code."""
+    """``python -m toolkit.evaluate {hedges,train,model,register} ...``; returns the exit code."""
     parser = argparse.ArgumentParser(prog="python -m toolkit.evaluate", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="task", required=True)
     hedges = sub.add_parser("hedges", help="score find_hedges against the SFU speculation annotation")
     hedges.add_argument("path", help="folder of SFU speculation XML files")
     hedges.add_argument("--lexicon", help="a lexicon CSV (default: the shipped one)")
-    hedges.add_argument("--top", type=int, default=15, help="how many false positives/negatives to list")
+    hedges.add_argument("--model", help="a model JSON for method='learned' (default: the shipped one)")
+    hedges.add_argument("--top", type=int, default=15, help="how many errors and cues to list")
+    hedges.add_argument("--no-folds", action="store_true", help="skip the leave-one-category-out estimate")
     hedges.add_argument("--json", action="store_true", help="print the result as JSON")
+    train = sub.add_parser("train", help="train the learned model on SFU speculation data and write it as JSON")
+    train.add_argument("path", help="folder of SFU speculation XML files")
+    train.add_argument("--out", required=True, help="where to write the model (e.g. toolkit/data/hedge_model.json)")
+    train.add_argument("--lexicon", help="a lexicon CSV (default: the shipped one)")
+    show = sub.add_parser("model", help="print a model's weights, cue by cue")
+    show.add_argument("--path", help="a model JSON (default: the shipped one)")
+    show.add_argument("--top", type=int, default=40, help="how many of the largest weights to print")
+    register = sub.add_parser("register", help="score find_hedges on the annotated UN sentences")
+    register.add_argument("--path", help="the annotated set (default: the shipped toolkit/data/un_register/sentences.jsonl)")
+    register.add_argument("--data", help="the corpora folder (default: $TOOLKIT_DATA)")
+    register.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
-    lexicon = None
-    if args.lexicon:
-        from toolkit.hedging import load_lexicon
+    from toolkit.hedging import load_hedge_model, load_lexicon
 
-        lexicon = load_lexicon(args.lexicon)
     try:
-        result = evaluate_hedges(args.path, lexicon=lexicon, top=args.top)
+        lexicon = load_lexicon(args.lexicon) if getattr(args, "lexicon", None) else None
+        if args.task == "hedges":
+            model = load_hedge_model(args.model) if args.model else None
+            result = evaluate_hedges(args.path, lexicon=lexicon, model=model, top=args.top, folds=not args.no_folds)
+            print(json.dumps(result, indent=2, default=str) if args.json else "", end="")
+            if not args.json:
+                _print_report(result, args.path)
+        elif args.task == "train":
+            sentences = read_sfu(args.path)
+            examples = candidates(sentences, lexicon=lexicon)
+            model = train_hedge_model(examples, training={"data": Path(args.path).name,
+                                                          "folders": sorted({s.folder for s in sentences})})
+            from toolkit._io import atomic_write
+
+            with atomic_write(args.out, encoding="utf-8") as fh:
+                fh.write(json.dumps(model.to_json(), indent=1, sort_keys=True) + "\n")
+            print(f"wrote {args.out}: {len(model.weights)} weights from {len(examples)} candidate cues "
+                  f"({int(examples['gold'].sum())} annotated as speculation)")
+        elif args.task == "model":
+            _print_model(load_hedge_model(args.path), args.top)
+        elif args.task == "register":
+            result = evaluate_register(args.path, data=args.data)
+            if args.json:
+                print(json.dumps(result, indent=2, default=str))
+            else:
+                _print_register(result)
     except (DataNotFoundError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    if args.json:
-        print(json.dumps(result, indent=2))
-    else:
-        _print_report(result, args.path)
     return 0
+
+
+def _print_model(model, top: int) -> None:
+    print(f"intercept {model.intercept:+.3f}, threshold {model.threshold}; training: {model.training}")
+    print(f"The {top} largest weights (a positive weight makes a candidate a hedge):")
+    for name, w in sorted(model.weights.items(), key=lambda kv: (-abs(kv[1]), kv[0]))[:top]:
+        print(f"  {w:+8.3f}  {name}")
 
 
 if __name__ == "__main__":  # pragma: no cover

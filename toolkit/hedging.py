@@ -85,6 +85,7 @@ prose has 40-55 % stop words; French, Spanish or German about 0-10 %.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -95,7 +96,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit._frames import frame_from_rows
-from toolkit._validation import check_columns, check_one_of, check_seed, check_texts, check_unique_ids, warn_skipped
+from toolkit._validation import DataNotFoundError, check_columns, check_one_of, check_seed, check_texts, check_unique_ids, warn_skipped
 from toolkit.concordance import (
     _FORMAT_RE,
     _IN_WORD,
@@ -116,6 +117,11 @@ from toolkit.text import STOP_WORDS, _TOKEN_RE, _lower
 
 __all__ = [
     "CATEGORIES",
+    "DEFAULT_METHOD",
+    "HedgeModel",
+    "LEARNED_RULES",
+    "METHODS",
+    "MODEL_PATH",
     "LEXICON_PATH",
     "MIN_STOP_WORD_SHARE",
     "MIN_TOKENS_FOR_LANGUAGE",
@@ -124,12 +130,19 @@ __all__ = [
     "english_share",
     "find_hedges",
     "hedging_rates",
+    "load_hedge_model",
     "load_lexicon",
     "naive_regex",
 ]
 
-#: The five categories of Hyland's (2005) interactional metadiscourse.
-CATEGORIES: tuple[str, ...] = ("hedge", "booster", "attitude_marker", "self_mention", "engagement_marker")
+#: The five categories of Hyland's (2005) interactional metadiscourse, and two of the diplomatic register:
+#: ``directive`` (deontic modals: obligation, prescription) and ``formula`` (courtesy frames). Neither is a hedge.
+CATEGORIES: tuple[str, ...] = ("hedge", "booster", "attitude_marker", "self_mention", "engagement_marker",
+                               "directive", "formula")
+#: The ways :func:`find_hedges` decides the ambiguous cues.
+METHODS: tuple[str, ...] = ("rules", "learned")
+#: The default method: the one with the better leave-one-category-out F1 on the SFU development half.
+DEFAULT_METHOD: str = "rules"
 #: The shipped lexicon.
 LEXICON_PATH: Path = Path(__file__).resolve().parent / "data" / "stance_lexicon.csv"
 #: A text needs at least this many tokens before its language is judged.
@@ -163,6 +176,8 @@ RULES: dict[str, str] = {
     "possible_epistemic": "possible is a hedge, not in 'as ... as possible', 'made possible', 'if possible'",
     "certain_predicative": "certain is a booster when predicative, not as a determiner",
     "us_pronoun": "us is a self-mention, not US the United States",
+    "modal_sense": "should/must/ought are directives (obligation), epistemic only in set frames",
+    "formula_frame": "would like to / wish to / allow me to are courtesy formulae before a speech act",
 }
 """The context rules, by name: what each decides (see the module docstring)."""
 
@@ -201,6 +216,26 @@ _APPEAR_NOT_BEFORE = frozenset("in on at before onstage with for as alongside fr
 _BE_FORMS = frozenset("be been being is are was were am i'm we're you're they're it's he's she's "
                       "feel felt seem seems seemed quite absolutely fairly completely entirely very not "
                       "so almost pretty".split())
+_HAD_AFTER = frozenset("been had better got gotten gone done seen made taken known become come never already "
+                       "just".split())
+_WOULD_ED = frozenset("need feed proceed succeed exceed bed red shed speed seed".split())
+_MODAL_ADVERBS = frozenset("also not never still therefore thus then again once now first further at this all "
+                           "equally indeed surely certainly perhaps probably".split())
+_PARTICIPLES = frozenset("been had done gone seen made taken known felt thought come got gotten become "
+                         "given found heard left lost meant put read said sent set told understood won "
+                         "written".split())
+_EXPECTATION_SUBJECTS = frozenset("it this that which there these those".split())
+_EXPECTATION_PREDICATES = frozenset("enough sufficient possible easy fine ok okay ready available able simple "
+                                    "straightforward interesting fun straightforward adequate plenty no".split())
+_EXPECTATION_VERBS = frozenset("suffice arrive last take cost work help fit".split())
+_SPEECH_ACTS = frozenset(
+    "thank congratulate welcome express begin start conclude close end join reiterate stress emphasize "
+    "emphasise underline underscore highlight echo commend pay extend convey recall inform draw associate "
+    "add note share say refer acknowledge assure mention touch turn focus address raise comment reaffirm "
+    "place put take offer present outline update salute greet recognize recognise appreciate point affirm "
+    "state explain elaborate make briefly express voice record reiterate transmit submit introduce".split())
+_ALWAYS_FORMULA = frozenset({"allow me to", "allow me", "permit me to", "let me", "may i", "have the honour to",
+                             "have the honor to", "take this opportunity to", "taking this opportunity to"})
 _CLAUSE_BREAK = re.compile(r"[.!?;:]\s|[.!?;:]$|\n|[\"“”]")
 _WINDOW = 90
 
@@ -482,6 +517,11 @@ class _Context:
             self._after = _TOKEN_RE.findall(right)
         return self._after
 
+    def sentence_end(self) -> str:
+        """The punctuation that ends the match's sentence ("." "!" "?"), or "" at a line or text end."""
+        m = re.search(r"[.!?]|\n", self.text[self.end:self.end + 400])
+        return m.group() if m and m.group() != "\n" else ""
+
     def sentence_initial(self) -> bool:
         left = self.text[max(0, self.start - 3):self.start]
         return not self.text[:self.start].strip() or bool(re.search(r"[.!?\"“\n]\s*$", left))
@@ -545,6 +585,10 @@ def _rule_would_not_reported(word: str, ctx: _Context, category: str) -> str | N
     before = _low(ctx.before()[-8:])
     if any(t in REPORTING_VERBS for t in before):
         return None
+    if word[-2:].lower() in ("'d", "’d"):  # "we'd": would, or had before a participle ("we'd been", "I'd better")
+        after = _low(ctx.after()[:1])
+        if after and (after[0] in _HAD_AFTER or (after[0].endswith("ed") and after[0] not in _WOULD_ED)):
+            return None
     return category
 
 
@@ -620,6 +664,53 @@ def _rule_us_pronoun(word: str, ctx: _Context, category: str) -> str | None:
     return None if word == "US" else category
 
 
+def _skip_adverbs(tokens: list[str]) -> list[str]:
+    i = 0
+    while i < len(tokens) and (tokens[i] in _MODAL_ADVERBS or tokens[i].endswith("ly")):
+        i += 1
+    return tokens[i:]
+
+
+def _rule_modal_sense(word: str, ctx: _Context, category: str) -> str | None:
+    """should/must/ought: a directive (obligation), or epistemic; "Should X happen" is a conditional."""
+    lw = _lower(word).replace("’", "'")
+    before = _low(ctx.before())
+    after = _skip_adverbs(_low(ctx.after()))
+    nxt = after[0] if after else ""
+    if lw.startswith("should") and ctx.sentence_initial() and word[0] == "S" and nxt not in ("we", "i", "not"):
+        # "Should that happen, ..." (inversion: a conditional, like "if"); "Should we ...?" is a question
+        if nxt in _CLAUSE_STARTS or (after and after[0][:1].isupper()):
+            return None
+    if lw.startswith("must"):
+        # "must have been", "must have known": logical necessity, Hyland's booster
+        if nxt == "have" and len(after) > 1 and (after[1] in _PARTICIPLES or after[1].endswith("ed")):
+            return "booster"
+        return category
+    if lw.startswith("ought") and nxt == "to":
+        after = after[1:]
+        nxt = after[0] if after else ""
+    prev = before[-1] if before else ""
+    if lw.startswith("should") and prev == "i" and nxt in ("think", "say", "imagine", "guess", "hope", "expect"):
+        return "hedge"  # "I should think so": a hedge, British
+    if prev in _EXPECTATION_SUBJECTS and (
+            (nxt == "be" and len(after) > 1 and after[1] in _EXPECTATION_PREDICATES) or nxt in _EXPECTATION_VERBS):
+        return "hedge"  # "that should be enough", "it should arrive by Monday": expectation
+    return category
+
+
+def _rule_formula_frame(word: str, ctx: _Context, category: str) -> str | None:
+    """A courtesy formula before a verb of the speaker's own turn ("would like to thank"), or not."""
+    lw = _normal(word)
+    if lw in _ALWAYS_FORMULA:
+        return category
+    after = _skip_adverbs(_low(ctx.after()))
+    if after and after[0] in _SPEECH_ACTS:
+        return category
+    if lw.startswith(("would", "should")):
+        return "hedge"  # "we would like to see a ceasefire": a softened wish
+    return None  # "they wish to remain": a wish, not a stance marker
+
+
 _RULE_FUNCS: dict[str, Callable[[str, _Context, str], str | None]] = {
     "approximator_quantity": _rule_approximator_quantity,
     "may_modal": _rule_may_modal,
@@ -631,7 +722,136 @@ _RULE_FUNCS: dict[str, Callable[[str, _Context, str], str | None]] = {
     "certain_predicative": _rule_certain_predicative,
     "possible_epistemic": _rule_possible_epistemic,
     "us_pronoun": _rule_us_pronoun,
+    "modal_sense": _rule_modal_sense,
+    "formula_frame": _rule_formula_frame,
 }
+
+
+# ----------------------------------------------------------------------- learned disambiguation
+
+#: The rules whose decision the learned model takes over with ``method="learned"`` (keep or drop an
+#: epistemic cue); the rules that assign a sense (negation, modal_sense, formula_frame) and the filters
+#: of approximators, the month May and "US" apply in both methods.
+LEARNED_RULES: frozenset[str] = frozenset({"cognition_verb", "appear_epistemic", "possible_epistemic",
+                                           "would_not_reported"})
+#: The shipped model of ``method="learned"``, trained by ``python -m toolkit.evaluate train``.
+MODEL_PATH: Path = Path(__file__).resolve().parent / "data" / "hedge_model.json"
+#: The cues the model knows by name (each with its own context weights); the others share "other".
+MODEL_CUES: frozenset[str] = frozenset(
+    "would could may might should must think thought thinks believe believes feel feels felt guess suppose "
+    "supposed expect hope know sure really possible appear appears seem seems suggest suggests likely maybe "
+    "perhaps probably claim claims opinion view apparent apparently tend doubt seemed seeming appeared "
+    "suggested suspect expected hoped believed supposedly possibly unlikely".split())
+_PREV_VOCAB = frozenset(
+    "i we you it they he she that this there which who what to a the my your in would could might may will do "
+    "does did be is was are not really also still just and but so as one people anyone if i'd it's".split())
+_NEXT_VOCAB = frozenset(
+    "that to it the a an about of like so be been have not i you we this in what how if as for with he she "
+    "they there more get make go probably also really just had better me is was".split())
+
+
+def _model_features(term: str, ctx: _Context, pattern: str, category: str, flipped: bool) -> list[str]:
+    """The named context features of one candidate cue: what the learned model reads.
+
+    ``cue=`` the lexicon pattern (one of :data:`MODEL_CUES`, else "other"); ``prev=`` / ``next=`` the
+    token before / after (a word of a small closed list, "NEG" for a negator, "NUM" for a number,
+    "<s>" / "</s>" at a clause edge, else "other"); the same two joined with the cue; and flags:
+    ``negated``, ``first_person_subject``, ``reported`` (a reporting verb earlier in the clause),
+    ``conditional`` ("if"/"unless" earlier in the clause), ``question`` (the sentence ends in "?"),
+    ``sentence_initial``, ``capitalised``, ``negated_booster`` (a booster made a hedge by negation).
+    """
+    before, after = _low(ctx.before()), _low(ctx.after())
+    base = pattern[:-3] if pattern.endswith("n't") else pattern  # "wouldn't" is "would", negated
+    cue = base if base in MODEL_CUES else "other"
+    prev = before[-1] if before else "<s>"
+    nxt = after[0] if after else "</s>"
+    prev = prev if prev in _PREV_VOCAB or prev == "<s>" else "NEG" if _negated([prev]) else "other"
+    nxt = nxt if nxt in _NEXT_VOCAB or nxt == "</s>" else "NUM" if _is_number(nxt) else "other"
+    feats = [f"cue={cue}", f"prev={prev}", f"next={nxt}", f"cue={cue}&prev={prev}", f"cue={cue}&next={nxt}"]
+    flags = {
+        "negated": _negated(before) or base != pattern,
+        "first_person_subject": _first_person_subject(before),
+        "reported": any(t in REPORTING_VERBS for t in before[-8:]),
+        "conditional": any(t in ("if", "unless") for t in before),
+        "question": ctx.sentence_end() == "?",
+        "sentence_initial": ctx.sentence_initial(),
+        "capitalised": term[:1].isupper() and not ctx.sentence_initial(),
+        "negated_booster": flipped,
+    }
+    for name, on in flags.items():
+        if on:
+            feats.append(name)
+            if name in ("negated", "first_person_subject", "question"):
+                feats.append(f"cue={cue}&{name}")
+    return feats
+
+
+class HedgeModel:
+    """A logistic regression over named features: keep a candidate cue when its probability >= threshold.
+
+    Read from JSON (:func:`load_hedge_model`): ``intercept``, ``threshold``, ``weights`` (feature name ->
+    weight; a feature not listed weighs 0) and ``training`` (how it was made). Readable by design: the
+    weights of a cue say which contexts make it a hedge (see ``python -m toolkit.evaluate model``).
+    """
+
+    def __init__(self, weights: dict[str, float], intercept: float, threshold: float = 0.5,
+                 training: dict | None = None) -> None:
+        self.weights = {str(k): float(v) for k, v in weights.items()}
+        self.intercept = float(intercept)
+        self.threshold = float(threshold)
+        self.training = dict(training or {})
+
+    def probability(self, features: Iterable[str]) -> float:
+        z = self.intercept + sum(self.weights.get(f, 0.0) for f in features)
+        return float(1.0 / (1.0 + np.exp(-z)))
+
+    def keep(self, features: Iterable[str]) -> bool:
+        return self.probability(features) >= self.threshold
+
+    def to_json(self) -> dict:
+        return {"intercept": self.intercept, "threshold": self.threshold,
+                "weights": dict(sorted(self.weights.items())), "training": self.training}
+
+
+def load_hedge_model(path: str | os.PathLike[str] | None = None) -> HedgeModel:
+    """Read a :class:`HedgeModel` from JSON (default: :data:`MODEL_PATH`, trained on the SFU development half).
+
+    Raises
+    ------
+    DataNotFoundError
+        The file does not exist (train one with ``python -m toolkit.evaluate train SFU_FOLDER --out PATH``).
+    ValueError
+        The file is not a model (not JSON, or without ``intercept`` and ``weights``).
+    """
+    source = MODEL_PATH if path is None else Path(path)
+    if not source.is_file():
+        raise DataNotFoundError(f"{source}: no hedge model there. Train one with "
+                                "'python -m toolkit.evaluate train SFU_FOLDER --out PATH', or pass method='rules'.")
+    try:
+        data = json.loads(source.read_text(encoding="utf-8"))
+        return HedgeModel(data["weights"], data["intercept"], data.get("threshold", 0.5), data.get("training"))
+    except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as err:
+        raise ValueError(f"{source}: not a hedge model ({err!r}); expected JSON with 'intercept' and "
+                         "'weights' as written by 'python -m toolkit.evaluate train'.") from None
+
+
+@lru_cache(maxsize=1)
+def _default_model() -> HedgeModel:
+    return load_hedge_model()
+
+
+def _resolve_model(method: str, model: HedgeModel | str | os.PathLike[str] | None) -> HedgeModel | None:
+    if method != "learned":
+        if model is not None:
+            raise ValueError(f"model= is given but method={method!r}; pass method='learned' to use a model.")
+        return None
+    if model is None:
+        return _default_model()
+    if isinstance(model, HedgeModel) or callable(getattr(model, "keep", None)):
+        return model  # a HedgeModel, or any object with keep(features) -> bool
+    if isinstance(model, (str, os.PathLike)):
+        return load_hedge_model(model)
+    raise ValueError(f"model must be None, a HedgeModel or a JSON path, got {type(model).__name__}.")
 
 
 # ----------------------------------------------------------------------- language
@@ -667,8 +887,14 @@ def _not_english(text: str) -> float | None:
 # ----------------------------------------------------------------------- find_hedges
 
 
-def _find_in_text(text: str, matcher: _Matcher, rules: bool) -> list[tuple[int, int, str, str, str, str, str]]:
-    """(start, end, match, category, kind, rule, pattern) of the stance markers of one text."""
+def _find_in_text(text: str, matcher: _Matcher, rules: bool,
+                  model: HedgeModel | None = None) -> list[tuple[int, int, str, str, str, str, str]]:
+    """(start, end, match, category, kind, rule, pattern) of the stance markers of one text.
+
+    ``rule`` names what decided: the context rule that kept, dropped or changed the match, "learned" when
+    the model kept it, "lexicon" when nothing did (an entry without a rule, or a booster the negation
+    rule found not negated).
+    """
     out = []
     entries = matcher.entries
     for s, e, pattern in matcher.spans(text):
@@ -676,18 +902,38 @@ def _find_in_text(text: str, matcher: _Matcher, rules: bool) -> list[tuple[int, 
         ctx: _Context | None = None
         term = word if word.isascii() else _FORMAT_RE.sub("", word)  # what a rule reads: "U\u00adS" is "US"
         for category, rule, kind in entries[pattern]:
-            if rule and rules:
+            if not rules:
+                out.append((s, e, word, category, kind, "lexicon", pattern))
+                continue
+            decided, label = category, "lexicon"
+            if rule and not (model is not None and rule in LEARNED_RULES):
                 if ctx is None:
                     ctx = _Context(text, s, e)
                 decided = _RULE_FUNCS[rule](term, ctx, category)
                 if decided is None:
                     continue
-                if decided != category:  # negation: a negated booster is an epistemic hedge, and back
-                    kind = "epistemic" if decided == "hedge" else ""
-                out.append((s, e, word, decided, kind, rule, pattern))
-            else:
-                out.append((s, e, word, category, kind, "lexicon", pattern))
+                label = _rule_label(rule, category, decided)
+            if decided != category:  # a negated booster is an epistemic hedge; "must have been" a booster
+                kind = "epistemic" if decided == "hedge" else ""
+            if model is not None and decided == "hedge" and kind == "epistemic":
+                if ctx is None:
+                    ctx = _Context(text, s, e)
+                flipped = category == "booster" and decided == "hedge"
+                if not model.keep(_model_features(term, ctx, pattern, decided, flipped)):
+                    continue
+                if decided == category:
+                    label = "learned"
+            out.append((s, e, word, decided, kind, label, pattern))
     return out
+
+
+def _rule_label(rule: str, category: str, decided: str) -> str:
+    """The rule that actually decided: negation only when it changed the category."""
+    if rule == "negation" and decided == category:
+        return "lexicon"
+    if rule == "certain_predicative" and decided != category:
+        return "negation"
+    return rule
 
 
 def find_hedges(
@@ -696,6 +942,8 @@ def find_hedges(
     lexicon: pd.DataFrame | str | os.PathLike[str] | None = None,
     categories: Sequence[str] | None = None,
     rules: bool = True,
+    method: str | None = None,
+    model: HedgeModel | str | os.PathLike[str] | None = None,
     non_english: str = "raise",
 ) -> pd.DataFrame:
     """Find the hedges, boosters and other stance markers of a text or of every document.
@@ -713,7 +961,18 @@ def find_hedges(
         Keep only these categories (after the rules: a negated booster is a hedge).
     rules : bool
         Apply the context rules (default). False matches the lexicon plainly:
-        the naive baseline of the evaluation.
+        the naive baseline of the evaluation (``method`` is then ignored).
+    method : {"rules", "learned"}, optional
+        How the ambiguous epistemic cues (would, could, may, think, feel,
+        possible, appear, negated boosters, ...) are decided: by the named
+        context rules, or by the learned model (:class:`HedgeModel`, a logistic
+        regression on named context features trained on the SFU development
+        half), which takes over the rules of :data:`LEARNED_RULES`; the rules
+        that assign a sense (negation, modal_sense, formula_frame) apply in
+        both. Default: :data:`DEFAULT_METHOD` (the one that validates better
+        out of domain; see the README).
+    model : HedgeModel or path, optional
+        The model of ``method="learned"`` (default: :data:`MODEL_PATH`).
     non_english : {"raise", "skip", "keep"}
         What to do with a text judged not English (see the module docstring):
         raise a ValueError naming it; for a docs frame, skip it, list it in
@@ -764,16 +1023,19 @@ def find_hedges(
     >>> find_hedges("").empty
     True
     """
-    out = _find_hedges(text_or_docs, lexicon=lexicon, categories=categories, rules=rules, non_english=non_english)
+    out = _find_hedges(text_or_docs, lexicon=lexicon, categories=categories, rules=rules, method=method, model=model,
+                       non_english=non_english)
     warn_skipped("find_hedges", out.attrs["skipped"])
     return out
 
 
-def _find_hedges(text_or_docs, *, lexicon, categories, rules, non_english) -> pd.DataFrame:
+def _find_hedges(text_or_docs, *, lexicon, categories, rules, non_english, method=None, model=None) -> pd.DataFrame:
     """:func:`find_hedges` without the warning: the skipped documents are in ``attrs["skipped"]``."""
     check_one_of("non_english", non_english, ["raise", "skip", "keep"])
     if not isinstance(rules, bool):
         raise ValueError(f"rules={rules!r} is invalid; must be True or False.")
+    method = check_one_of("method", DEFAULT_METHOD if method is None else method, METHODS)
+    learned = _resolve_model(method, model) if rules else None
     if categories is not None:
         categories = [check_one_of("categories", c, CATEGORIES) for c in
                       ([categories] if isinstance(categories, str) else categories)]
@@ -786,9 +1048,9 @@ def _find_hedges(text_or_docs, *, lexicon, categories, rules, non_english) -> pd
                 f"text does not look like English ({share:.0%} English stop words, expected at least "
                 f"{MIN_STOP_WORD_SHARE:.0%}); the stance lexicon is English, so no hedges are counted."
             )
-        rows = [(None, *r, None, None) for r in _find_in_text(text_or_docs, matcher, rules)]
+        rows = [(None, *r, None, None) for r in _find_in_text(text_or_docs, matcher, rules, learned)]
     elif isinstance(text_or_docs, pd.DataFrame):
-        rows = _find_in_docs(text_or_docs, matcher, rules, non_english, skipped)
+        rows = _find_in_docs(text_or_docs, matcher, rules, non_english, skipped, learned)
     else:
         raise ValueError(
             f"text_or_docs must be a str or a docs DataFrame (columns doc_id, text), got {type(text_or_docs).__name__}."
@@ -801,7 +1063,7 @@ def _find_hedges(text_or_docs, *, lexicon, categories, rules, non_english) -> pd
 
 
 def _find_in_docs(docs: pd.DataFrame, matcher: _Matcher, rules: bool, non_english: str,
-                  skipped: list[dict]) -> list[tuple]:
+                  skipped: list[dict], model: HedgeModel | None = None) -> list[tuple]:
     check_columns(docs, ["doc_id", "text"], name="text_or_docs")
     check_texts(docs, name="text_or_docs")
     check_unique_ids(docs, name="text_or_docs")
@@ -827,7 +1089,7 @@ def _find_in_docs(docs: pd.DataFrame, matcher: _Matcher, rules: bool, non_englis
     segments = _voice_segments(docs)
     rows: list[tuple] = []
     for doc_id, text in zip(docs["doc_id"].astype(str), docs["text"].astype(str)):
-        found = _find_in_text(text, matcher, rules)
+        found = _find_in_text(text, matcher, rules, model)
         if not found:
             continue
         seg = segments.get(doc_id)
@@ -862,6 +1124,8 @@ def hedging_rates(
     seed: int = 0,
     confidence: float = 0.95,
     non_english: str = "raise",
+    method: str | None = None,
+    model: HedgeModel | str | os.PathLike[str] | None = None,
 ) -> pd.DataFrame:
     """Rates of hedges, boosters and the other categories per 1,000 tokens, with bootstrap intervals.
 
@@ -892,6 +1156,8 @@ def hedging_rates(
         Passed to :func:`toolkit.rates.match_rates` (checked before any text is read).
     non_english : {"raise", "skip", "keep"}
         As in :func:`find_hedges`; skipped documents are left out of the rates too.
+    method, model
+        As in :func:`find_hedges`.
 
     Returns
     -------
@@ -935,7 +1201,8 @@ def hedging_rates(
     _groups(docs, by, reserved=RATE_COLUMNS)  # the by columns exist, before any text is read
     cats = list(CATEGORIES) if categories is None else [categories] if isinstance(categories, str) else list(
         categories)
-    matches = _find_hedges(docs, lexicon=lexicon, categories=cats, rules=True, non_english=non_english)
+    matches = _find_hedges(docs, lexicon=lexicon, categories=cats, rules=True, method=method, model=model,
+                           non_english=non_english)
     skipped = list(matches.attrs["skipped"])
     if skipped:
         docs = docs[~docs["doc_id"].astype(str).isin({d["doc_id"] for d in skipped})]
