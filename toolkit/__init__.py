@@ -12,12 +12,14 @@ the pipeline runs, one module per stage:
 - :mod:`toolkit.keyness`: keyness measures and group comparisons;
 - :mod:`toolkit.concordance`: keywords in context and collocations;
 - :mod:`toolkit.hedging`: the stance lexicon, hedges and boosters found in context, their rates;
+- :mod:`toolkit.audit`: a stratified sample of matches to check by hand, and its precision;
 - :mod:`toolkit.topics`: topic models (LDA, NMF), coherence, stability and the choice of k;
 - :mod:`toolkit.rates`: rates per 1,000 tokens with bootstrap intervals, permutation tests;
 - :mod:`toolkit.plots` and :mod:`toolkit.figures`: charts and the figures job.
 """
 
 from toolkit._validation import CorpusFormatError, DataNotFoundError
+from toolkit.audit import hedge_audit, score_audit
 from toolkit.concordance import collocations, kwic
 from toolkit.corpus import INTERVIEW_ID, corpus_fingerprint, describe_corpus, load_interview, read_corpus
 from toolkit.counts import DocumentTermMatrix, count_terms, dispersion, document_term_matrix
@@ -45,7 +47,7 @@ __all__ = [
     "place_names",
     "DocumentTermMatrix", "document_term_matrix", "count_terms", "dispersion",
     "keyness", "compare_groups", "adjust_pvalues", "top_keywords", "kwic", "collocations",
-    "load_lexicon", "find_hedges", "hedging_rates", "match_rates", "compare_rates",
+    "load_lexicon", "find_hedges", "hedging_rates", "hedge_audit", "score_audit", "match_rates", "compare_rates",
     "TOPIC_STOP_WORDS", "TopicModel", "fit_topics", "topic_prevalence", "coherence", "match_topics", "topic_stability", "select_k",
     "OKABE_ITO", "plot_bar", "plot_keyness", "plot_term_scatter", "plot_rates", "plot_timeline", "plot_select_k",
     "plot_topic_prevalence",

@@ -142,7 +142,7 @@ CATEGORIES: tuple[str, ...] = ("hedge", "booster", "attitude_marker", "self_ment
 #: The ways :func:`find_hedges` decides the ambiguous cues.
 METHODS: tuple[str, ...] = ("rules", "learned")
 #: The default method: the one with the better leave-one-category-out F1 on the SFU development half.
-DEFAULT_METHOD: str = "rules"
+DEFAULT_METHOD: str = "learned"
 #: The shipped lexicon.
 LEXICON_PATH: Path = Path(__file__).resolve().parent / "data" / "stance_lexicon.csv"
 #: A text needs at least this many tokens before its language is judged.
