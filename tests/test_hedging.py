@@ -7,6 +7,7 @@ import re
 import pandas as pd
 import pytest
 
+import toolkit.hedging
 from toolkit.concordance import kwic
 from toolkit.corpus import load_interview
 from toolkit.hedging import (
@@ -19,6 +20,13 @@ from toolkit.hedging import (
     load_lexicon,
     naive_regex,
 )
+
+
+@pytest.fixture(autouse=True)
+def _rules_method(monkeypatch):
+    """These tests state what the named rules do: they run with method="rules" (the learned model's own
+    tests pass method="learned")."""
+    monkeypatch.setattr(toolkit.hedging, "DEFAULT_METHOD", "rules")
 
 
 def hits(text: str, category: str | None = None) -> list[tuple[str, str]]:
@@ -583,3 +591,81 @@ def test_voices_are_checked_the_same_way_everywhere():
                  lambda: compare_rates(hits, docs, by="speaker", target="Kim", category="hedge", voices="chorus")):
         with pytest.raises(ValueError, match="voices='chorus' is invalid"):
             call()
+
+
+# ---------------------------------------------------------------- the diplomatic register (issue 12)
+# Sentences quoted from the UN General Debate Corpus (doc ids as load_ungdc gives them).
+
+
+@pytest.mark.parametrize("method", ["rules", "learned"])
+@pytest.mark.parametrize("text, word, category", [
+    # deontic "should" and "must": directives, not hedges
+    ("Any new arrangements for the Council should be reviewed after 10 or 15 years.", "should", "directive"),  # UNGDC_AUS_55_2000
+    ("Russia must withdraw.", "must", "directive"),
+    # epistemic "should": expectation
+    ("The forces of peace are stronger than those of war and it should be possible to prevent war.", "should",
+     "hedge"),  # UNGDC_ALB_16_1961
+    # "must have been": logical necessity, Hyland's booster
+    ("All the population of Afghanistan must have been eliminated not once but twice.", "must",
+     "booster"),  # UNGDC_AFG_39_1984
+    # courtesy formulae, with and without an adverb inside
+    ("I would like to thank His Excellency Mr. Guterres.", "would like to", "formula"),  # UNGDC_ARE_75_2020
+    ("I would also like to thank the Secretary-General.", "would", "formula"),
+    ("I should also like to congratulate you.", "should", "formula"),
+    ("May I congratulate Mr. Hambro.", "May I", "formula"),  # UNGDC_ALB_32_1977
+    ("Allow me to turn to another Asian question: the question of Viet-Nam.", "Allow me to",
+     "formula"),  # UNGDC_AFG_26_1971
+    ("Let me also express our thanks to Mr. Waldheim.", "Let me", "formula"),  # UNGDC_AFG_36_1981
+    ("We also wish to express our appreciation to your predecessor.", "wish to", "formula"),  # UNGDC_AGO_43_1988
+    # a belief held without reserve is a booster
+    ("We strongly believe that the embargo must end.", "believe", "booster"),
+])
+def test_the_register_rules_on_un_sentences(text, word, category, method):
+    m = find_hedges(text, method=method)
+    assert m.loc[m["match"] == word, "category"].tolist() == [category]
+
+
+def test_a_wish_about_the_world_is_not_a_formula():
+    # "would" softens it: a hedge for the rules (the learned model, trained on reviews, decides it itself)
+    m = find_hedges("It is why we would like to see all countries eliminate their nuclear arsenals.")  # UNGDC_ATG_73_2018
+    assert m.loc[m["match"] == "would like to", "category"].tolist() == ["hedge"]
+
+
+@pytest.mark.parametrize("method", ["rules", "learned"])
+def test_a_conditional_should_and_reported_would_are_not_stance(method):
+    # "Should this balance be upset, mankind could be exterminated." (UNGDC_CHL_33_1978): inversion = "if"
+    m = find_hedges("Should this balance be upset, mankind could be exterminated.", method=method)
+    assert "Should" not in m["match"].tolist() and m.loc[m["match"] == "could", "category"].tolist() == ["hedge"]
+    m = find_hedges("We all agreed that our three countries would collaborate.", method=method)
+    assert "would" not in m["match"].tolist()
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("They must implement fully all relevant resolutions.", False),  # the degree of an action
+    ("We fully support the plan.", True),  # the speaker's stance
+    ("China firmly opposes it.", True),
+    ("Korea is determined to contribute.", True),
+    ("A determined enemy attacked.", False),
+    ("It has demonstrated exemplary performance.", False),
+    ("This demonstrates that the approach works.", True),
+])
+def test_intensifiers_boost_a_stance_not_an_action(text, kept):
+    m = find_hedges(text, categories=["booster"])
+    assert (len(m) > 0) == kept, m
+
+
+def test_the_rule_column_names_what_decided():
+    m = find_hedges("It is really good. It is not really good. I would also like to thank you.")
+    got = m[m["category"] != "self_mention"][["match", "category", "rule"]].values.tolist()
+    # a booster not negated is decided by nothing but the lexicon; negated, by the negation rule
+    assert ["really", "booster", "lexicon"] in got and ["really", "hedge", "negation"] in got
+    assert ["would", "formula", "formula_frame"] in got
+    learned = find_hedges("Perhaps it is so. I think that it is.", method="learned")
+    assert learned["rule"].tolist() == ["learned", "lexicon", "learned"]
+
+
+def test_directives_and_formulae_are_categories_of_their_own():
+    assert {"directive", "formula"} <= set(CATEGORIES)
+    lex = load_lexicon()
+    assert set(lex.loc[lex["category"] == "directive", "pattern"]) >= {"should", "must", "need to", "have to"}
+    assert not (lex["category"] == "hedge").loc[lex["pattern"].isin(["should", "must"])].any()

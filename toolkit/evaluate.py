@@ -504,6 +504,175 @@ def _print_report(result: dict, path: str) -> None:
             print(f"{r['cue']:<12}{r['precision']:>7.3f}{r['recall']:>7.3f}{r['support']:>9}{r['predicted']:>6}  {errs}")
 
 
+# ----------------------------------------------------------------------- the UN register set
+
+#: The annotated UN sentences shipped with toolkit (references and cue spans; the texts come from the corpora).
+REGISTER_PATH: Path = Path(__file__).resolve().parent / "data" / "un_register" / "sentences.jsonl"
+#: The labels of the UN register set, and the detector's categories that predict them.
+REGISTER_LABELS: tuple[str, ...] = ("epistemic", "deontic", "formula")
+
+
+def read_register(path: str | Path | None = None, *, data: str | Path | None = None) -> pd.DataFrame:
+    """The annotated UN sentences with their texts, read back from the corpora and checked.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The JSONL file (default: :data:`REGISTER_PATH`; its format is in ``GUIDELINES.md`` beside it).
+    data : str or Path, optional
+        The corpora folder holding ``ungdc/`` and ``unscon/`` (default: ``$TOOLKIT_DATA``).
+
+    Returns
+    -------
+    DataFrame
+        One row per sentence: ``id``, ``split``, ``source``, ``doc_id``, ``country``, ``text`` (the
+        sentence), ``cues`` (list of dicts with ``start``, ``end``, ``text``, ``label``), ``note``.
+
+    Raises
+    ------
+    DataNotFoundError
+        The file or a corpus is missing.
+    ValueError
+        A line is not JSON or lacks a field, a document is not in its corpus, a sentence's SHA-1
+        or a cue's text does not match the corpus (each message names the line and the id).
+    """
+    import hashlib
+
+    from toolkit.datasets import load_ungdc, load_unscon
+
+    source = REGISTER_PATH if path is None else Path(path)
+    if not source.is_file():
+        raise DataNotFoundError(f"{source}: no annotated UN sentences there.")
+    records = []
+    for n, line in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            for key in ("id", "split", "source", "doc_id", "start", "end", "sha1", "cues"):
+                rec[key]  # noqa: B018 - presence check
+        except (json.JSONDecodeError, KeyError, TypeError) as err:
+            raise ValueError(f"{source}, line {n}: not a register record ({err!r}); see GUIDELINES.md.") from None
+        rec["line"] = n
+        records.append(rec)
+    texts: dict[str, dict[str, str]] = {}
+    root = Path(data) if data is not None else None
+    for corpus, loader in (("ungdc", load_ungdc), ("unscon", load_unscon)):
+        if any(r["source"] == corpus for r in records):
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # load_ungdc's note on the non-speech files it skipped
+                docs = loader(None if root is None else root / corpus)
+            texts[corpus] = dict(zip(docs["doc_id"].astype(str), docs["text"].astype(str)))
+    rows = []
+    for rec in records:
+        where = f"{source}, line {rec['line']} (id {rec['id']})"
+        doc = texts.get(rec["source"], {}).get(str(rec["doc_id"]))
+        if doc is None:
+            raise ValueError(f"{where}: document {rec['doc_id']!r} is not in the {rec['source']} corpus.")
+        sentence = doc[int(rec["start"]):int(rec["end"])]
+        if hashlib.sha1(sentence.encode("utf-8")).hexdigest()[:len(rec["sha1"])] != rec["sha1"]:
+            raise ValueError(f"{where}: the text at {rec['start']}:{rec['end']} of {rec['doc_id']} does not have "
+                             f"SHA-1 {rec['sha1']}: another version of the corpus?")
+        for cue in rec["cues"]:
+            if sentence[cue["start"]:cue["end"]] != cue["text"] or cue["label"] not in REGISTER_LABELS:
+                raise ValueError(f"{where}: cue {cue!r} does not match the sentence or its label is not one "
+                                 f"of {', '.join(REGISTER_LABELS)}.")
+        rows.append({"id": str(rec["id"]), "split": rec["split"], "source": rec["source"],
+                     "doc_id": str(rec["doc_id"]), "country": rec.get("country"), "text": sentence,
+                     "cues": rec["cues"], "note": rec.get("note", "")})
+    return pd.DataFrame(rows)
+
+
+def _register_labels(text: str, spans: list[tuple[int, int]], pieces: list[tuple[int, int, str]]) -> list[str]:
+    """The label of each token: that of the first piece (start, end, label) overlapping it, or ""."""
+    out = []
+    for ts, te in spans:
+        out.append(next((lab for s, e, lab in pieces if ts < e and s < te), ""))
+    return out
+
+
+def _predicted_pieces(matches: pd.DataFrame) -> list[tuple[int, int, str]]:
+    label = {"formula": "formula", "directive": "deontic"}
+    pieces = []
+    for s, e, cat, kind in zip(matches["start"], matches["end"], matches["category"], matches["kind"]):
+        if cat == "hedge" and kind == "epistemic":
+            pieces.append((int(s), int(e), "epistemic"))
+        elif cat in label:
+            pieces.append((int(s), int(e), label[cat]))
+    order = {"formula": 0, "deontic": 1, "epistemic": 2}  # a formula's words are not also a hedge
+    return sorted(pieces, key=lambda p: (order[p[2]], p[0]))
+
+
+def evaluate_register(path: str | Path | None = None, *, data: str | Path | None = None,
+                      lexicon: pd.DataFrame | None = None, model=None) -> dict:
+    """Score find_hedges token by token on the annotated UN sentences, per split and label.
+
+    Each token (``toolkit.token_spans``) has a gold label (``epistemic``, ``deontic``, ``formula`` or
+    none) and a predicted one: ``epistemic`` under a match of an epistemic hedge, ``deontic`` under a
+    directive, ``formula`` under a formula. For each split (``dev``: used to write the rules;
+    ``heldout``: scored after), method (rules, learned, the plain lexicon) and label: ``tp``, ``fp``,
+    ``fn``, precision, recall, F1; and the confusion counts (gold -> predicted) of the default method.
+    """
+    from toolkit.hedging import DEFAULT_METHOD, find_hedges
+    from toolkit.text import token_spans
+
+    sents = read_register(path, data=data)
+    docs = pd.DataFrame({"doc_id": sents["id"], "text": sents["text"]})
+    found = {"rules": find_hedges(docs, lexicon=lexicon, method="rules", non_english="keep"),
+             "learned": find_hedges(docs, lexicon=lexicon, method="learned", model=model, non_english="keep"),
+             "lexicon": find_hedges(docs, lexicon=lexicon, rules=False, non_english="keep")}
+    out: dict = {"splits": {}, "sentences": {}, "cue_tokens": {}, "confusion": {}, "default_method": DEFAULT_METHOD}
+    for split in sorted(sents["split"].unique()):
+        part = sents[sents["split"] == split]
+        out["sentences"][split] = int(len(part))
+        out["splits"][split] = {}
+        gold_tokens: Counter = Counter()
+        for method, matches in found.items():
+            by_id = _by_doc(matches)
+            scores = {lab: Score() for lab in REGISTER_LABELS}
+            confusion: Counter = Counter()
+            for sid, text, cues in zip(part["id"], part["text"], part["cues"]):
+                spans = token_spans(text)
+                gold = _register_labels(text, spans, [(c["start"], c["end"], c["label"]) for c in cues])
+                m = by_id.get(sid, matches.iloc[:0])
+                pred = _register_labels(text, spans, _predicted_pieces(m))
+                for (ts, te), g, p in zip(spans, gold, pred):
+                    if method == "rules" and g:
+                        gold_tokens[g] += 1
+                    confusion[(g or "none", p or "none")] += 1
+                    for lab in REGISTER_LABELS:
+                        sc = scores[lab]
+                        if g == lab and p == lab:
+                            sc.tp += 1
+                        elif p == lab:
+                            sc.fp += 1
+                            sc.fp_words[text[ts:te].lower()] += 1
+                        elif g == lab:
+                            sc.fn += 1
+                            sc.fn_words[text[ts:te].lower()] += 1
+            out["splits"][split][method] = {lab: sc.as_dict(5) for lab, sc in scores.items()}
+            if method == DEFAULT_METHOD:
+                out["confusion"][split] = {f"{g} -> {p}": n for (g, p), n in sorted(confusion.items()) if g != p}
+        out["cue_tokens"][split] = dict(gold_tokens)
+    return out
+
+
+def _print_register(result: dict) -> None:
+    print("find_hedges on the annotated UN sentences (toolkit/data/un_register), token by token")
+    for split, methods in result["splits"].items():
+        print(f"\n{split}: {result['sentences'][split]} sentences; gold cue tokens {result['cue_tokens'][split]}")
+        print(f"{'':<24}{'P':>7}{'R':>7}{'F1':>7}{'TP':>6}{'FP':>6}{'FN':>6}")
+        for lab in REGISTER_LABELS:
+            for method, scores in methods.items():
+                s = scores[lab]
+                print(f"{lab + ': ' + method:<24}{s['precision']:>7.3f}{s['recall']:>7.3f}{s['f1']:>7.3f}"
+                      f"{s['tp']:>6}{s['fp']:>6}{s['fn']:>6}")
+        print(f"errors of the default method ({result['default_method']}), gold -> predicted: "
+              + ", ".join(f"{k} {n}" for k, n in result["confusion"][split].items()))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m toolkit.evaluate {hedges,train,model,register} ...``; returns the exit code."""
     parser = argparse.ArgumentParser(prog="python -m toolkit.evaluate", description=__doc__.split("\n\n")[0])

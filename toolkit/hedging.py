@@ -178,6 +178,7 @@ RULES: dict[str, str] = {
     "us_pronoun": "us is a self-mention, not US the United States",
     "modal_sense": "should/must/ought are directives (obligation), epistemic only in set frames",
     "formula_frame": "would like to / wish to / allow me to are courtesy formulae before a speech act",
+    "intensifier_stance": "fully/firmly/strongly boost a stance word next to them; demonstrate/determined before 'that'/'to'",
 }
 """The context rules, by name: what each decides (see the module docstring)."""
 
@@ -219,8 +220,8 @@ _BE_FORMS = frozenset("be been being is are was were am i'm we're you're they're
 _HAD_AFTER = frozenset("been had better got gotten gone done seen made taken known become come never already "
                        "just".split())
 _WOULD_ED = frozenset("need feed proceed succeed exceed bed red shed speed seed".split())
-_MODAL_ADVERBS = frozenset("also not never still therefore thus then again once now first further at this all "
-                           "equally indeed surely certainly perhaps probably".split())
+_MODAL_ADVERBS = frozenset("also not never still therefore thus then again once now first further equally indeed "
+                           "surely certainly perhaps probably".split())
 _PARTICIPLES = frozenset("been had done gone seen made taken known felt thought come got gotten become "
                          "given found heard left lost meant put read said sent set told understood won "
                          "written".split())
@@ -585,6 +586,8 @@ def _rule_would_not_reported(word: str, ctx: _Context, category: str) -> str | N
     before = _low(ctx.before()[-8:])
     if any(t in REPORTING_VERBS for t in before):
         return None
+    if _courtesy_frame(ctx):
+        return "formula"  # "I would also like to thank": the frame with an adverb inside
     if word[-2:].lower() in ("'d", "’d"):  # "we'd": would, or had before a participle ("we'd been", "I'd better")
         after = _low(ctx.after()[:1])
         if after and (after[0] in _HAD_AFTER or (after[0].endswith("ed") and after[0] not in _WOULD_ED)):
@@ -602,9 +605,20 @@ def _rule_negation(word: str, ctx: _Context, category: str) -> str | None:
     return category
 
 
+_EMPHATIC = frozenset("strongly firmly truly sincerely deeply genuinely fully really do does did".split())
+
+
+def _emphatic_belief(word: str, ctx: _Context) -> bool:
+    """"We strongly believe", "I do believe": a belief held without reserve is a booster, not a hedge."""
+    before = _low(ctx.before()[-1:])
+    return _lower(word).startswith(("believe", "think")) and bool(before) and before[0] in _EMPHATIC
+
+
 def _rule_cognition_verb(word: str, ctx: _Context, category: str) -> str | None:
     before, after = _low(ctx.before()), _low(ctx.after())
     lw = word.lower()
+    if _emphatic_belief(word, ctx):
+        return "booster"
     if before and before[-1] in _NOUN_DETERMINERS and before[-1] not in ("that",):
         return None  # a noun: "a thought", "the feel"
     nxt = after[0] if after else ""
@@ -671,16 +685,29 @@ def _skip_adverbs(tokens: list[str]) -> list[str]:
     return tokens[i:]
 
 
+def _courtesy_frame(ctx: _Context) -> bool:
+    """would/should (adverbs) like to / wish to (adverbs) + a verb of the speaker's turn: "I would also like to thank"."""
+    after = _skip_adverbs(_low(ctx.after()))
+    if len(after) < 3 or after[0] not in ("like", "wish", "love") or after[1] != "to":
+        return False
+    rest = _skip_adverbs(after[2:])
+    return bool(rest) and rest[0] in _SPEECH_ACTS
+
+
 def _rule_modal_sense(word: str, ctx: _Context, category: str) -> str | None:
     """should/must/ought: a directive (obligation), or epistemic; "Should X happen" is a conditional."""
     lw = _lower(word).replace("’", "'")
+    if lw.startswith("should") and _courtesy_frame(ctx):
+        return "formula"  # "I should also like to congratulate", British
     before = _low(ctx.before())
-    after = _skip_adverbs(_low(ctx.after()))
-    nxt = after[0] if after else ""
-    if lw.startswith("should") and ctx.sentence_initial() and word[0] == "S" and nxt not in ("we", "i", "not"):
+    raw = ctx.after()
+    first = _low(raw[:1])[0] if raw else ""
+    if lw.startswith("should") and ctx.sentence_initial() and word[0] == "S" and first not in ("we", "i", "not"):
         # "Should that happen, ..." (inversion: a conditional, like "if"); "Should we ...?" is a question
-        if nxt in _CLAUSE_STARTS or (after and after[0][:1].isupper()):
+        if first in _CLAUSE_STARTS or raw[0][:1].isupper():
             return None
+    after = _skip_adverbs(_low(raw))
+    nxt = after[0] if after else ""
     if lw.startswith("must"):
         # "must have been", "must have known": logical necessity, Hyland's booster
         if nxt == "have" and len(after) > 1 and (after[1] in _PARTICIPLES or after[1].endswith("ed")):
@@ -696,6 +723,28 @@ def _rule_modal_sense(word: str, ctx: _Context, category: str) -> str | None:
             (nxt == "be" and len(after) > 1 and after[1] in _EXPECTATION_PREDICATES) or nxt in _EXPECTATION_VERBS):
         return "hedge"  # "that should be enough", "it should arrive by Monday": expectation
     return category
+
+
+_STANCE_WORDS = frozenset(
+    "believe believes believed support supports supported supporting oppose opposes opposed opposing condemn "
+    "condemns condemned condemning reject rejects rejected rejecting agree agrees agreed share shares shared "
+    "endorse endorses endorsed subscribe subscribes convinced confident aware committed commit commits "
+    "deplore deplores deplored welcome welcomes welcomed back backs backed insist insists insisted "
+    "urge urges urged advocate advocates advocated object objects protest protests disagree disagrees "
+    "reaffirm reaffirms reaffirmed uphold upholds upheld maintain maintains hold holds".split())
+
+
+def _rule_intensifier_stance(word: str, ctx: _Context, category: str) -> str | None:
+    """A booster of the speaker's stance, not of an action's degree ("implement fully", "a determined enemy")."""
+    lw = _lower(word)
+    after = _low(ctx.after()[:2])
+    if lw.startswith("demonstrat") or lw == "determined":
+        nxt = after[0] if after else ""
+        if nxt == "that" or (lw == "determined" and nxt == "to" and _low(ctx.before()[-1:])[:1] != ["been"]):
+            return category  # "this demonstrates that", "we are determined to"
+        return None
+    near = _low(ctx.before()[-2:]) + after
+    return category if any(t in _STANCE_WORDS for t in near) else None
 
 
 def _rule_formula_frame(word: str, ctx: _Context, category: str) -> str | None:
@@ -724,6 +773,7 @@ _RULE_FUNCS: dict[str, Callable[[str, _Context, str], str | None]] = {
     "us_pronoun": _rule_us_pronoun,
     "modal_sense": _rule_modal_sense,
     "formula_frame": _rule_formula_frame,
+    "intensifier_stance": _rule_intensifier_stance,
 }
 
 
@@ -732,8 +782,7 @@ _RULE_FUNCS: dict[str, Callable[[str, _Context, str], str | None]] = {
 #: The rules whose decision the learned model takes over with ``method="learned"`` (keep or drop an
 #: epistemic cue); the rules that assign a sense (negation, modal_sense, formula_frame) and the filters
 #: of approximators, the month May and "US" apply in both methods.
-LEARNED_RULES: frozenset[str] = frozenset({"cognition_verb", "appear_epistemic", "possible_epistemic",
-                                           "would_not_reported"})
+LEARNED_RULES: frozenset[str] = frozenset({"cognition_verb", "appear_epistemic", "possible_epistemic"})
 #: The shipped model of ``method="learned"``, trained by ``python -m toolkit.evaluate train``.
 MODEL_PATH: Path = Path(__file__).resolve().parent / "data" / "hedge_model.json"
 #: The cues the model knows by name (each with its own context weights); the others share "other".
@@ -906,6 +955,12 @@ def _find_in_text(text: str, matcher: _Matcher, rules: bool,
                 out.append((s, e, word, category, kind, "lexicon", pattern))
                 continue
             decided, label = category, "lexicon"
+            if rule == "cognition_verb" and model is not None:
+                if ctx is None:
+                    ctx = _Context(text, s, e)
+                if _emphatic_belief(term, ctx):
+                    out.append((s, e, word, "booster", "", rule, pattern))
+                    continue
             if rule and not (model is not None and rule in LEARNED_RULES):
                 if ctx is None:
                     ctx = _Context(text, s, e)
@@ -931,6 +986,8 @@ def _rule_label(rule: str, category: str, decided: str) -> str:
     """The rule that actually decided: negation only when it changed the category."""
     if rule == "negation" and decided == category:
         return "lexicon"
+    if decided == "formula":
+        return "formula_frame"  # "I would also like to", "I should like to": the frame decided
     if rule == "certain_predicative" and decided != category:
         return "negation"
     return rule
