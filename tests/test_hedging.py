@@ -633,6 +633,7 @@ def test_a_wish_about_the_world_is_not_a_formula():
 
 @pytest.mark.parametrize("method", ["rules", "learned"])
 def test_a_conditional_should_and_reported_would_are_not_stance(method):
+    assert find_hedges("Should.", method=method)["category"].tolist() == ["directive"]  # nothing after it: was an IndexError
     # "Should this balance be upset, mankind could be exterminated." (UNGDC_CHL_33_1978): inversion = "if"
     m = find_hedges("Should this balance be upset, mankind could be exterminated.", method=method)
     assert "Should" not in m["match"].tolist() and m.loc[m["match"] == "could", "category"].tolist() == ["hedge"]

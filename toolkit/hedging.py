@@ -704,7 +704,7 @@ def _rule_modal_sense(word: str, ctx: _Context, category: str) -> str | None:
     first = _low(raw[:1])[0] if raw else ""
     if lw.startswith("should") and ctx.sentence_initial() and word[0] == "S" and first not in ("we", "i", "not"):
         # "Should that happen, ..." (inversion: a conditional, like "if"); "Should we ...?" is a question
-        if first in _CLAUSE_STARTS or raw[0][:1].isupper():
+        if first in _CLAUSE_STARTS or (raw and raw[0][:1].isupper()):
             return None
     after = _skip_adverbs(_low(raw))
     nxt = after[0] if after else ""
