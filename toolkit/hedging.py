@@ -234,7 +234,10 @@ _SPEECH_ACTS = frozenset(
     "emphasise underline underscore highlight echo commend pay extend convey recall inform draw associate "
     "add note share say refer acknowledge assure mention touch turn focus address raise comment reaffirm "
     "place put take offer present outline update salute greet recognize recognise appreciate point affirm "
-    "state explain elaborate make briefly express voice record reiterate transmit submit introduce".split())
+    "state explain elaborate make briefly express voice record reiterate transmit submit introduce renew "
+    "sincerely warmly".split())
+_ASSERTIVE = frozenset("stress emphasize emphasise underline underscore note add reiterate recall point "
+                       "highlight mention".split())
 _ALWAYS_FORMULA = frozenset({"allow me to", "allow me", "permit me to", "let me", "may i", "have the honour to",
                              "have the honor to", "take this opportunity to", "taking this opportunity to"})
 _CLAUSE_BREAK = re.compile(r"[.!?;:]\s|[.!?;:]$|\n|[\"“”]")
@@ -570,6 +573,9 @@ def _rule_approximator_quantity(word: str, ctx: _Context, category: str) -> str 
 
 def _rule_may_modal(word: str, ctx: _Context, category: str) -> str | None:
     before, after = ctx.before(), ctx.after()
+    low_after = _low(after[:2])
+    if low_after and (low_after[0] in ("god", "allah") or low_after[:2] in (["the", "almighty"], ["the", "lord"])):
+        return "formula"  # "May God bless us all": a blessing, the courtesy of a speech's close
     if (after and _is_number(after[0]) and any(c.isdigit() for c in after[0])) or (
             before and any(c.isdigit() for c in before[-1])):
         return None
@@ -688,9 +694,14 @@ def _skip_adverbs(tokens: list[str]) -> list[str]:
 def _courtesy_frame(ctx: _Context) -> bool:
     """would/should (adverbs) like to / wish to (adverbs) + a verb of the speaker's turn: "I would also like to thank"."""
     after = _skip_adverbs(_low(ctx.after()))
-    if len(after) < 3 or after[0] not in ("like", "wish", "love") or after[1] != "to":
+    if after and after[0] in _SPEECH_ACTS and after[0] in _ASSERTIVE and _first_person_subject(_low(ctx.before())):
+        return True  # "we would also stress", "I would note": the speaker's turn, not a tentative claim
+    if len(after) < 2 or after[0] not in ("like", "wish", "love"):
         return False
-    rest = _skip_adverbs(after[2:])
+    rest = _skip_adverbs(after[1:])
+    if not rest or rest[0] != "to":
+        return False
+    rest = _skip_adverbs(rest[1:])
     return bool(rest) and rest[0] in _SPEECH_ACTS
 
 
@@ -708,6 +719,9 @@ def _rule_modal_sense(word: str, ctx: _Context, category: str) -> str | None:
             return None
     after = _skip_adverbs(_low(raw))
     nxt = after[0] if after else ""
+    if lw.startswith("need"):
+        prev = _low(ctx.before()[-1:])
+        return None if prev and prev[0] in _NOUN_DETERMINERS else category  # "the need to act": a noun
     if lw.startswith("must"):
         # "must have been", "must have known": logical necessity, Hyland's booster
         if nxt == "have" and len(after) > 1 and (after[1] in _PARTICIPLES or after[1].endswith("ed")):
