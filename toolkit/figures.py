@@ -198,8 +198,9 @@ def _draw_term_scatter_chn_vs_usa_unsc(table: pd.DataFrame, docs: pd.DataFrame):
     return ax.figure
 
 
-#: The stance categories the hedging figures compare (engagement markers are mostly "you" and questions).
-_STANCE = ["hedge", "booster", "attitude_marker", "self_mention"]
+#: The stance categories the hedging figures compare (engagement markers are mostly "you" and questions):
+#: tentativeness (hedges) and prescription (directives: deontic modals) apart, then the others.
+_STANCE = ["hedge", "directive", "booster", "attitude_marker", "self_mention"]
 #: The permanent members of the Security Council, in the order of their lines.
 _P5 = ["CHN", "FRA", "GBR", "RUS", "USA"]
 
@@ -232,7 +233,7 @@ def _hedging_p5_timeline(ungdc: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
 
     p5 = ungdc[ungdc["country"].isin(_P5) & (ungdc["year"] >= PRC_FIRST_YEAR)]
     p5 = p5.assign(country=p5["country"].replace({"RUS": "RUS (USSR to 1991)"}))
-    rates = match_rates(find_hedges(p5), p5, by=["country", "year"], categories=["hedge", "booster"],
+    rates = match_rates(find_hedges(p5), p5, by=["country", "year"], categories=["hedge", "directive", "booster"],
                         n_resamples=1000, seed=seed)
     return rates.sort_values(["category", "country", "year"], ignore_index=True)
 
@@ -242,13 +243,16 @@ def _draw_hedging_p5_timeline(rates: pd.DataFrame, ungdc: pd.DataFrame):
 
     from toolkit.plots import plot_timeline
 
-    fig, axes = plt.subplots(2, 1, figsize=(6.5, 5.5), sharex=True, layout="constrained")
-    for ax, category, name in zip(axes, ["hedge", "booster"], ["Hedges", "Boosters"]):
+    fig, axes = plt.subplots(3, 1, figsize=(6.5, 7.5), sharex=True, layout="constrained")
+    for ax, category, name in zip(axes, ["hedge", "directive", "booster"],
+                                  ["Hedges (tentativeness)", "Directives (prescription: should, must, need to)",
+                                   "Boosters"]):
         plot_timeline(rates[rates["category"] == category], group="country", ax=ax, highlight=["CHN"],
-                      ylabel=f"{name.lower()} per 1,000 tokens")
+                      ylabel=f"{category}s per 1,000 tokens")
         ax.set_title(name, loc="left", fontsize="medium")
         ax.get_legend().remove()
-    axes[0].set_xlabel("")
+    for ax in axes[:-1]:
+        ax.set_xlabel("")
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False, fontsize="small")
     fig.suptitle(f"China against the other permanent members, UN General Debate {PRC_FIRST_YEAR}-"
@@ -336,11 +340,11 @@ FIGURES: tuple[_FigureRule, ...] = (
                 "(Fightin' Words, whole-Council prior)", ("comparison",), _keyness_chn_vs_usa_unsc, _draw_keyness_chn_vs_usa_unsc),
     _FigureRule("term_scatter_chn_vs_usa_unsc", "Relative frequency of each word in China's and the United "
                 "States' Security Council speeches", ("comparison",), _term_scatter_chn_vs_usa_unsc, _draw_term_scatter_chn_vs_usa_unsc),
-    _FigureRule("hedging_xing_vs_ambassadors", "Hedges, boosters, attitude markers and self-mentions per 1,000 "
-                "tokens of own words: Xing, China at the UN, other ambassadors, other speakers (95% bootstrap "
+    _FigureRule("hedging_xing_vs_ambassadors", "Hedges (tentativeness), directives (prescription: deontic should, "
+                "must, need to), boosters, attitude markers and self-mentions per 1,000 tokens of own words: Xing, China at the UN, other ambassadors, other speakers (95% bootstrap "
                 "intervals over documents; over sentences for the one interview)", ("comparison",),
                 _hedging_xing_vs_ambassadors, _draw_hedging_xing_vs_ambassadors),
-    _FigureRule("hedging_p5_timeline", "Hedges and boosters per 1,000 tokens in the General Debate speeches of "
+    _FigureRule("hedging_p5_timeline", "Hedges, directives (deontic modals) and boosters per 1,000 tokens in the General Debate speeches of "
                 "the five permanent members, 1972-2024, from the People's Republic of China's first (the 1971 CHN "
                 "speech is the Republic of China's); Russia is the USSR to 1991 (95% bootstrap intervals over "
                 "each speech's sentences)",
