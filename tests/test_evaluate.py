@@ -172,11 +172,11 @@ def test_real_data_scores_as_reported():
     assert r["sentences"] == 9163 and r["folders"] == ["BOOKS", "CARS", "COMPUTERS", "COOKWARE"]
     p, loco = r["pooled"], r["leave_one_category_out_pooled"]
     # rules and lexicon learn nothing: pooled and held-out are the same counts
-    assert _counts(p["rules"]["epistemic"]) == _counts(loco["rules"]["epistemic"]) == (1485, 477, 136)
+    assert _counts(p["rules"]["epistemic"]) == _counts(loco["rules"]["epistemic"]) == (1484, 477, 137)
     assert _counts(p["lexicon"]["epistemic"]) == (1527, 648, 94)
     assert round(p["rules"]["epistemic"]["f1"], 3) == 0.829
     # the shipped model, in-sample, and retrained without each category (lbfgs: a stated tolerance)
-    assert round(p["learned"]["epistemic"]["f1"], 3) == 0.915
+    assert round(p["learned"]["epistemic"]["f1"], 3) == 0.914
     assert loco["learned"]["epistemic"]["f1"] == pytest.approx(0.875, abs=0.003)
     assert loco["learned"]["epistemic"]["f1"] > loco["rules"]["epistemic"]["f1"] > p["lexicon"]["epistemic"]["f1"]
 
@@ -191,7 +191,7 @@ def test_the_shipped_model_is_what_training_makes():
     assert set(again.weights) == set(shipped.weights)
     assert max(abs(again.weights[k] - w) for k, w in shipped.weights.items()) < 1e-3
     assert again.intercept == pytest.approx(shipped.intercept, abs=1e-3)
-    assert shipped.training["examples"] == again.training["examples"] == 1936
+    assert shipped.training["examples"] == again.training["examples"] == 1935
 
 
 _DATA = os.environ.get("TOOLKIT_DATA")

@@ -670,3 +670,21 @@ def test_directives_and_formulae_are_categories_of_their_own():
     lex = load_lexicon()
     assert set(lex.loc[lex["category"] == "directive", "pattern"]) >= {"should", "must", "need to", "have to"}
     assert not (lex["category"] == "hedge").loc[lex["pattern"].isin(["should", "must"])].any()
+
+
+@pytest.mark.parametrize("method", ["rules", "learned"])
+def test_a_wrapped_line_does_not_end_a_clause(method):
+    # UNGDC_CHN_68_2013, hard-wrapped as in the corpus: the reporting verb is 9 words and two line breaks back
+    text = ("the Chinese \nleader Deng Xiaoping solemnly declared on behalf of \nthe Chinese Government that China "
+            "would never seek \nhegemony in the world.")
+    assert "would" not in find_hedges(text, method=method)["match"].tolist()
+    # a blank line does end one; a wrapped "May" before a year is still the month
+    m = find_hedges("We met in\nMay 2020.\n\nMay I congratulate you.", method=method)
+    assert m[["match", "category"]].values.tolist()[-2:] == [["May I", "formula"], ["you", "engagement_marker"]]
+    assert "May" not in m["match"].tolist()
+
+
+def test_if_i_may_is_a_formula():
+    # audit round 2: "If I may say so" was counted as an epistemic "may"
+    assert find_hedges("If I may say so, it is wrong.")[["match", "category"]].values.tolist() == [
+        ["If I may", "formula"]]

@@ -42,14 +42,17 @@ may_modal                "may" is the modal unless it is the month: "May" writte
                          capital inside a sentence, or next to a number ("May 2021", "5 May").
 would_not_reported       "would" is not a hedge when it is the future of reported speech: a
                          reporting verb ("said", "announced", "promised", ... see
-                         ``REPORTING_VERBS``) earlier in the same clause ("he said it would").
+                         ``REPORTING_VERBS``) up to 12 words earlier in the same clause ("he said
+                         it would"); in a courtesy frame ("I would also like to thank", "we would
+                         also stress") it is a formula.
 negation                 a negated booster is a hedge ("not sure", "not certain", "don't really
                          know"); a negated "doubt" is a booster ("we do not doubt"). Negation =
                          "not", "never", "no", "cannot", "hardly" or a word ending in "n't"
                          up to three words before, across only words such as "be", "so",
                          "entirely" (``_NEGATION_BRIDGE``). "No doubt" is an entry of its own
                          (a booster), which wins as the longest match.
-cognition_verb           think, believe, feel, suppose, guess, suspect, hope ... are stance (a
+cognition_verb           "we strongly believe", "I do believe": a booster (in both methods).
+                         think, believe, feel, suppose, guess, suspect, hope ... are stance (a
                          hedge) before a clause ("I think that", "we believe it is", "I hope
                          so") or with a first-person subject ("I think", "we firmly hope");
                          not as nouns ("a thought", "the feel"), not before "about", "of",
@@ -63,7 +66,37 @@ possible_epistemic       "possible" is a hedge, not in "as soon as possible", "m
 certain_predicative      "certain" is a booster when predicative ("we are certain", "certain
                          that"), not as a determiner ("certain countries").
 us_pronoun               "us" is a self-mention, not "US" (the United States) in capitals.
+modal_sense              should, must, ought, need to are directives (deontic: obligation,
+                         prescription), except: "Should that happen, ..." (inversion: a
+                         conditional, dropped); "I should think", "that should be enough", "it
+                         should arrive" (epistemic: a hedge); "must have been" (logical
+                         necessity: a booster); "I should like to thank" (a formula); "the need
+                         to act" (a noun, dropped).
+formula_frame            "would like to", "wish to" are formulae before a verb of the speaker's
+                         own turn (thank, congratulate, express, stress, ... ``_SPEECH_ACTS``),
+                         adverbs allowed between ("would like first to express"); "we would like
+                         to see a ceasefire" is a hedge (a softened wish); "they wish to remain"
+                         nothing. "allow me to", "let me", "may I", "have the honour to" are
+                         always formulae; "May God bless" too (by may_modal).
+intensifier_stance       fully, firmly, strongly boost a stance word next to them ("we fully
+                         support", "firmly opposes"), not an action's degree ("implement fully");
+                         "demonstrate(s/d)" only before "that", "determined" only before "that"
+                         or "to" ("we are determined to", not "a determined enemy").
 =======================  ======================================================================
+
+Categories of the diplomatic register: ``directive`` (the deontic modals) and
+``formula`` (courtesy frames) are not hedges; a hedge count is tentativeness, a
+directive count is prescription. Clauses end at punctuation, quotation marks and
+blank lines, not at a single line break (hard-wrapped speeches).
+
+Two methods decide the ambiguous epistemic cues: ``method="rules"`` (the rules
+above) and ``method="learned"`` (the default): a logistic regression on named
+context features (:func:`_model_features`, :class:`HedgeModel`) trained on the SFU
+development half and shipped as ``toolkit/data/hedge_model.json``, which takes
+over the rules of :data:`LEARNED_RULES` (cognition_verb, appear_epistemic,
+possible_epistemic); the other rules apply in both. The ``rule`` column of a
+match names what decided it: a rule, "learned", or "lexicon" (an entry without a
+rule, or a booster the negation rule found not negated).
 
 Voices: for a docs frame with ``speaker`` and ``genre`` columns, matches are
 attributed by :func:`toolkit.split_voices`: the ``voice`` and ``speaker`` columns
@@ -238,10 +271,15 @@ _SPEECH_ACTS = frozenset(
     "sincerely warmly".split())
 _ASSERTIVE = frozenset("stress emphasize emphasise underline underscore note add reiterate recall point "
                        "highlight mention".split())
-_ALWAYS_FORMULA = frozenset({"allow me to", "allow me", "permit me to", "let me", "may i", "have the honour to",
+_ALWAYS_FORMULA = frozenset({"allow me to", "allow me", "if i may", "permit me to", "let me", "may i", "have the honour to",
                              "have the honor to", "take this opportunity to", "taking this opportunity to"})
-_CLAUSE_BREAK = re.compile(r"[.!?;:]\s|[.!?;:]$|\n|[\"“”]")
+# A clause ends at punctuation, a quotation mark or a blank line; a single line break is a wrapped line (the
+# UNGDC speeches of 1992-2014 are hard-wrapped: "declared on behalf of\nthe Chinese Government that China would").
+_CLAUSE_BREAK = re.compile(r"[.!?;:]\s|[.!?;:]$|\n[^\S\n]*\n|[\"“”]")
 _WINDOW = 90
+#: How many tokens back a reporting verb makes "would" the future of reported speech ("declared on behalf
+#: of the Chinese Government that China would": 9).
+_REPORTED_WINDOW = 12
 
 # ----------------------------------------------------------------------- the lexicon
 
@@ -522,13 +560,13 @@ class _Context:
         return self._after
 
     def sentence_end(self) -> str:
-        """The punctuation that ends the match's sentence ("." "!" "?"), or "" at a line or text end."""
-        m = re.search(r"[.!?]|\n", self.text[self.end:self.end + 400])
-        return m.group() if m and m.group() != "\n" else ""
+        """The punctuation that ends the match's sentence ("." "!" "?"), or "" at a blank line or the text's end."""
+        m = re.search(r"[.!?]|\n[^\S\n]*\n", self.text[self.end:self.end + 400])
+        return m.group() if m and m.group()[0] != "\n" else ""
 
     def sentence_initial(self) -> bool:
-        left = self.text[max(0, self.start - 3):self.start]
-        return not self.text[:self.start].strip() or bool(re.search(r"[.!?\"“\n]\s*$", left))
+        left = self.text[max(0, self.start - 8):self.start]
+        return not self.text[:self.start].strip() or bool(re.search(r"(?:[.!?\"“]|\n[^\S\n]*\n)\s*$", left))
 
 
 def _low(tokens: Sequence[str]) -> list[str]:
@@ -589,7 +627,7 @@ def _rule_may_modal(word: str, ctx: _Context, category: str) -> str | None:
 
 
 def _rule_would_not_reported(word: str, ctx: _Context, category: str) -> str | None:
-    before = _low(ctx.before()[-8:])
+    before = _low(ctx.before()[-_REPORTED_WINDOW:])
     if any(t in REPORTING_VERBS for t in before):
         return None
     if _courtesy_frame(ctx):
@@ -834,7 +872,7 @@ def _model_features(term: str, ctx: _Context, pattern: str, category: str, flipp
     flags = {
         "negated": _negated(before) or base != pattern,
         "first_person_subject": _first_person_subject(before),
-        "reported": any(t in REPORTING_VERBS for t in before[-8:]),
+        "reported": any(t in REPORTING_VERBS for t in before[-_REPORTED_WINDOW:]),
         "conditional": any(t in ("if", "unless") for t in before),
         "question": ctx.sentence_end() == "?",
         "sentence_initial": ctx.sentence_initial(),
@@ -1088,9 +1126,17 @@ def find_hedges(
 
     Examples
     --------
-    >>> m = find_hedges("Perhaps it would help. We firmly oppose it. I am not sure. It closed in May 2020.")
-    >>> m[["match", "category", "rule"]].values.tolist()
+    >>> text = "Perhaps it would help. We firmly oppose it. I am not sure. It closed in May 2020."
+    >>> find_hedges(text, method="rules")[["match", "category", "rule"]].values.tolist()
     [['Perhaps', 'hedge', 'lexicon'], ['would', 'hedge', 'would_not_reported'], ['We', 'self_mention', 'lexicon'], ['firmly oppose', 'booster', 'lexicon'], ['I', 'self_mention', 'lexicon'], ['sure', 'hedge', 'negation']]
+
+    The learned model (the default), trained on reviews whose annotators mark
+    "not sure" as a negation and not as speculation, drops it:
+
+    >>> find_hedges(text)[["match", "category", "rule"]].values.tolist()
+    [['Perhaps', 'hedge', 'learned'], ['would', 'hedge', 'learned'], ['We', 'self_mention', 'lexicon'], ['firmly oppose', 'booster', 'lexicon'], ['I', 'self_mention', 'lexicon']]
+    >>> find_hedges("All countries should accede. I would like to thank you.", method="rules")["category"].tolist()
+    ['directive', 'self_mention', 'formula', 'engagement_marker']
     >>> find_hedges("").empty
     True
     """
