@@ -207,7 +207,7 @@ def score_audit(coded: pd.DataFrame, *, by: str | Sequence[str] = "stratum", con
         raise ValueError(f"confidence={confidence!r} is invalid; must be a float in (0, 1), e.g. 0.95.")
     ok = _coded(coded["correct"])
     rows = []
-    for key, idx in coded.groupby(keys, sort=True, dropna=False).groups.items():
+    for key, idx in coded.groupby(keys if len(keys) > 1 else keys[0], sort=True, dropna=False).groups.items():
         values = ok.loc[idx]
         k, m = int(values.sum()), int(len(values))
         ci = binomtest(k, m).proportion_ci(confidence_level=confidence, method="wilson")
