@@ -172,12 +172,12 @@ def test_real_data_scores_as_reported():
     assert r["sentences"] == 9163 and r["folders"] == ["BOOKS", "CARS", "COMPUTERS", "COOKWARE"]
     p, loco = r["pooled"], r["leave_one_category_out_pooled"]
     # rules and lexicon learn nothing: pooled and held-out are the same counts
-    assert _counts(p["rules"]["epistemic"]) == _counts(loco["rules"]["epistemic"]) == (1484, 477, 137)
-    assert _counts(p["lexicon"]["epistemic"]) == (1527, 648, 94)
-    assert round(p["rules"]["epistemic"]["f1"], 3) == 0.829
+    assert _counts(p["rules"]["epistemic"]) == _counts(loco["rules"]["epistemic"]) == (1472, 472, 149)
+    assert _counts(p["lexicon"]["epistemic"]) == (1516, 640, 105)
+    assert round(p["rules"]["epistemic"]["f1"], 3) == 0.826
     # the shipped model, in-sample, and retrained without each category (lbfgs: a stated tolerance)
-    assert round(p["learned"]["epistemic"]["f1"], 3) == 0.914
-    assert loco["learned"]["epistemic"]["f1"] == pytest.approx(0.875, abs=0.003)
+    assert round(p["learned"]["epistemic"]["f1"], 3) == 0.910
+    assert loco["learned"]["epistemic"]["f1"] == pytest.approx(0.872, abs=0.003)
     assert loco["learned"]["epistemic"]["f1"] > loco["rules"]["epistemic"]["f1"] > p["lexicon"]["epistemic"]["f1"]
 
 
@@ -191,7 +191,7 @@ def test_the_shipped_model_is_what_training_makes():
     assert set(again.weights) == set(shipped.weights)
     assert max(abs(again.weights[k] - w) for k, w in shipped.weights.items()) < 1e-3
     assert again.intercept == pytest.approx(shipped.intercept, abs=1e-3)
-    assert shipped.training["examples"] == again.training["examples"] == 1935
+    assert shipped.training["examples"] == again.training["examples"] == 1915
 
 
 _DATA = os.environ.get("TOOLKIT_DATA")
@@ -207,7 +207,7 @@ def test_the_un_register_set_reads_back_and_scores_as_reported():
     assert len(sents) == 200 and sents["split"].value_counts().to_dict() == {"dev": 150, "heldout": 50}
     r = evaluate_register()
     dev, held = r["splits"]["dev"], r["splits"]["heldout"]
-    assert _counts(dev["learned"]["epistemic"]) == (15, 2, 7) and _counts(dev["rules"]["epistemic"]) == (18, 10, 4)
+    assert _counts(dev["learned"]["epistemic"]) == (15, 2, 7) and _counts(dev["rules"]["epistemic"]) == (18, 7, 4)
     assert _counts(held["learned"]["epistemic"]) == (5, 2, 1) and _counts(held["rules"]["epistemic"]) == (4, 3, 2)
     assert _counts(dev["rules"]["deontic"]) == (58, 0, 0) and _counts(held["rules"]["deontic"]) == (24, 1, 0)
     assert _counts(dev["rules"]["formula"]) == (40, 0, 17) and _counts(held["rules"]["formula"]) == (14, 0, 0)

@@ -270,7 +270,10 @@ _SPEECH_ACTS = frozenset(
     "state explain elaborate make briefly express voice record reiterate transmit submit introduce renew "
     "sincerely warmly".split())
 _ASSERTIVE = frozenset("stress emphasize emphasise underline underscore note add reiterate recall point "
-                       "highlight mention".split())
+                       "highlight mention urge appeal call encourage invite commend".split())
+#: Adverbial phrases skipped like adverbs inside a courtesy frame ("I would like in particular to note").
+_ADVERB_PHRASES = (("in", "particular"), ("once", "again"), ("once", "more"), ("at", "the", "outset"),
+                   ("at", "this", "point"), ("at", "this", "juncture"), ("first", "of", "all"))
 _ALWAYS_FORMULA = frozenset({"allow me to", "allow me", "if i may", "permit me to", "let me", "may i", "have the honour to",
                              "have the honor to", "take this opportunity to", "taking this opportunity to"})
 # A clause ends at punctuation, a quotation mark or a blank line; a single line break is a wrapped line (the
@@ -724,16 +727,28 @@ def _rule_us_pronoun(word: str, ctx: _Context, category: str) -> str | None:
 
 def _skip_adverbs(tokens: list[str]) -> list[str]:
     i = 0
-    while i < len(tokens) and (tokens[i] in _MODAL_ADVERBS or tokens[i].endswith("ly")):
-        i += 1
+    while i < len(tokens):
+        phrase = next((p for p in _ADVERB_PHRASES if tuple(tokens[i:i + len(p)]) == p), None)
+        if phrase is not None:
+            i += len(phrase)
+        elif tokens[i] in _MODAL_ADVERBS or tokens[i].endswith("ly"):
+            i += 1
+        else:
+            break
     return tokens[i:]
 
 
-def _courtesy_frame(ctx: _Context) -> bool:
-    """would/should (adverbs) like to / wish to (adverbs) + a verb of the speaker's turn: "I would also like to thank"."""
+def _courtesy_frame(ctx: _Context, singular: bool = False) -> bool:
+    """would/should (adverbs) like to / wish to (adverbs) + a verb of the speaker's turn: "I would also like to thank".
+
+    Or the modal right before such a verb with a first-person subject ("we would also stress", "I would
+    note"); with ``singular`` only after "I" ("I should stress that": "we should encourage" is a directive).
+    """
     after = _skip_adverbs(_low(ctx.after()))
-    if after and after[0] in _SPEECH_ACTS and after[0] in _ASSERTIVE and _first_person_subject(_low(ctx.before())):
-        return True  # "we would also stress", "I would note": the speaker's turn, not a tentative claim
+    before = _low(ctx.before())
+    subject = before[-1:] == ["i"] if singular else _first_person_subject(before)
+    if after and after[0] in _ASSERTIVE and subject and (after[0] != "call" or after[1:2] in (["on"], ["upon"])):
+        return True  # the speaker's turn, not a tentative claim ("I would call on", not "what I would call X")
     if len(after) < 2 or after[0] not in ("like", "wish", "love"):
         return False
     rest = _skip_adverbs(after[1:])
@@ -746,7 +761,7 @@ def _courtesy_frame(ctx: _Context) -> bool:
 def _rule_modal_sense(word: str, ctx: _Context, category: str) -> str | None:
     """should/must/ought: a directive (obligation), or epistemic; "Should X happen" is a conditional."""
     lw = _lower(word).replace("’", "'")
-    if lw.startswith("should") and _courtesy_frame(ctx):
+    if lw.startswith("should") and _courtesy_frame(ctx, singular=True):
         return "formula"  # "I should also like to congratulate", British
     before = _low(ctx.before())
     raw = ctx.after()
@@ -1013,7 +1028,8 @@ def _find_in_text(text: str, matcher: _Matcher, rules: bool,
                 if _emphatic_belief(term, ctx):
                     out.append((s, e, word, "booster", "", rule, pattern))
                     continue
-            if rule and not (model is not None and rule in LEARNED_RULES):
+            learned_decides = model is not None and category == "hedge" and kind == "epistemic"
+            if rule and not (learned_decides and rule in LEARNED_RULES):
                 if ctx is None:
                     ctx = _Context(text, s, e)
                 decided = _RULE_FUNCS[rule](term, ctx, category)
