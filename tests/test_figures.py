@@ -471,7 +471,7 @@ def test_p5_timeline_table_takes_country_and_year_from_match_rates_without_split
     assert list(table.columns) == ["country", "year", "category", "n", "tokens", "rate_per_1k", "ci_low", "ci_high",
                                    "unit"]
     assert table["year"].dtype == "int64"
-    assert table[["category", "country", "year"]].drop_duplicates().shape[0] == len(table) == 2 * 6
+    assert table[["category", "country", "year"]].drop_duplicates().shape[0] == len(table) == 3 * 6  # hedge, directive, booster
     assert set(table["country"]) == {"CHN", "FRA", "RUS (USSR to 1991)", "USA"}
 
 
