@@ -18,7 +18,9 @@ How the sentences are drawn (deterministic: the same corpora and seed give the s
 
 1. Speeches: every UNSCon speech (``load_unscon``) and the General Debate
    speeches of ``load_ungdc`` of 1990 or later.
-2. Sentences: ``split_sentences`` of each speech, kept when
+2. Sentences: ``split_sentences`` of each line of each speech (:func:`_line_sentences`: the
+   splitting of the toolkit when the set was drawn, kept so that the draw does not move when
+   ``split_sentences`` learns to join hard-wrapped lines), kept when
 
    - complete: it starts with a capital letter or a digit (after any opening
      quote or bracket), ends with ``.``, ``?`` or ``!`` (before any closing
@@ -95,6 +97,21 @@ FIELDS = ("id", "split", "source", "doc_id", "country", "start", "end", "sha1", 
 LABELS = ("epistemic", "deontic", "formula")
 
 
+def _line_sentences(docs):
+    """``split_sentences`` line by line: every line break ends a sentence, as when the set was drawn."""
+    import re
+
+    import pandas as pd
+
+    rows = []
+    for doc_id, text in zip(docs["doc_id"], docs["text"]):
+        for line in re.finditer(r"[^\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+", text):
+            part = tk.split_sentences(line.group())
+            for start, end, sentence in zip(part["start"], part["end"], part["text"]):
+                rows.append((doc_id, line.start() + int(start), line.start() + int(end), sentence))
+    return pd.DataFrame(rows, columns=["doc_id", "start", "end", "text"])
+
+
 def sha1_12(text: str) -> str:
     """The first 12 hex digits of the SHA-1 of ``text``'s UTF-8."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
@@ -136,7 +153,7 @@ def candidates(speeches: dict[str, pd.DataFrame]) -> pd.DataFrame:
     for source, docs in speeches.items():
         texts = dict(zip(docs["doc_id"], docs["text"]))
         country = dict(zip(docs["doc_id"], docs["country"]))
-        sents = tk.split_sentences(docs[["doc_id", "text"]])
+        sents = _line_sentences(docs)
         rows = []
         for doc_id, start, end, sentence in zip(sents["doc_id"], sents["start"], sents["end"], sents["text"]):
             text = texts[doc_id]

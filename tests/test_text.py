@@ -536,3 +536,43 @@ def test_seed_constant_follows_toolkit_data():
     if data_home() is None or not (data_home() / "seed" / SEED_NAME).is_file():
         pytest.skip(SEED_MISSING)
     assert SEED == data_home() / "seed" / SEED_NAME
+
+
+# A hard-wrapped speech, as the UNGDC speeches of 1992-2014 are (lines of about 50 characters broken inside
+# sentences; UNGDC_CHN_68_2013 reads "the Chinese \nleader Deng Xiaoping solemnly declared on behalf of \n...").
+WRAPPED = """Mr. President, it was from this rostrum that the Chinese
+leader Deng Xiaoping solemnly declared on behalf of
+the Chinese Government that China would never seek
+hegemony in the world. Today, his statement remains
+the policy of the Chinese Government. We will
+continue to work with all countries for
+peace and development in the world, and for the
+United Nations to play its role.
+
+In the new century, the world faces new
+challenges and new opportunities for all of us.
+We must seize them together and build
+a better future for our children."""
+
+
+def test_a_hard_wrapped_text_is_split_into_sentences_not_lines():
+    s = split_sentences(WRAPPED)
+    assert [" ".join(t.split()) for t in s["text"]] == [
+        "Mr. President, it was from this rostrum that the Chinese leader Deng Xiaoping solemnly declared on behalf "
+        "of the Chinese Government that China would never seek hegemony in the world.",
+        "Today, his statement remains the policy of the Chinese Government.",
+        "We will continue to work with all countries for peace and development in the world, and for the United "
+        "Nations to play its role.",
+        "In the new century, the world faces new challenges and new opportunities for all of us.",
+        "We must seize them together and build a better future for our children.",
+    ]
+    assert all(WRAPPED[a:b] == t for a, b, t in zip(s["start"], s["end"], s["text"]))
+
+
+def test_lines_written_a_paragraph_each_are_not_joined():
+    # short texts, headings and paragraph-per-line speeches keep a sentence per line
+    paragraphs = "\n".join(["Mr. President,", "We thank you for your leadership of this session and wish you "
+                            "every success in the work ahead of us all, in the year to come and after it."] * 6)
+    s = split_sentences(paragraphs)
+    assert s["text"].tolist()[:2] == ["Mr. President,", "We thank you for your leadership of this session and wish "
+                                      "you every success in the work ahead of us all, in the year to come and after it."]
