@@ -280,14 +280,33 @@ def test_curly_quotes():
 
 
 def test_unbalanced_quote_leaves_the_rest_of_the_paragraph_as_narration():
-    text = 'Li said "we will never\n"Fine," Li said.'
+    text = 'Li said "we will never\nThat was all. "Fine," Li said.'
     out = split_voices(doc(text))
     assert out[["voice", "text"]].values.tolist() == [
         ["narration", 'Li said "we will never'],
+        ["narration", "That was all."],
         ["ambassador_quote", "Fine,"],
         ["narration", "Li said."],
     ]
     assert_covers(text, out)
+
+
+def test_a_quote_reopened_at_the_next_paragraph_goes_on_there():
+    # the newspaper convention: no closing mark at the end of a paragraph whose quote the next one reopens
+    text = 'Li said "we will never\n"Fine," Li said.'
+    out = split_voices(doc(text))
+    assert out[["voice", "text"]].values.tolist() == [
+        ["narration", "Li said"],
+        ["ambassador_quote", "we will never"],
+        ["ambassador_quote", "Fine,"],
+        ["narration", "Li said."],
+    ]
+    assert_covers(text, out)
+    # three paragraphs, the attribution at the end of the last one only
+    text = '"We will trade.\n"We will talk.\n"We will not fight," Li said. Kim left.'
+    out = split_voices(doc(text))
+    assert out.loc[out["voice"] == "ambassador_quote", "text"].tolist() == [
+        "We will trade.", "We will talk.", "We will not fight,"]
 
 
 def test_speaker_aliases():
@@ -439,10 +458,13 @@ def test_own_words_of_an_interview_without_own_quotes_is_empty_without_pandas_wa
     import warnings
 
     docs = doc("The envoy met Kim. Nothing was said on the record.")
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # filling a float column with "" warned (Pandas4Warning) and will raise
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # filling a float column with "" warned (Pandas4Warning) and will raise
         own = own_words(docs)
     assert own["text"].tolist() == [""] and own["own_share"].tolist() == [0.0]
+    # the one warning is split_voices' report of the loss, naming the document
+    assert len(caught) == 1 and str(caught[0].message).startswith("split_voices: no words of the speaker found in 1 ")
+    assert "'d1' (double)" in str(caught[0].message)
 
 
 def test_many_quotes_in_one_paragraph_take_linear_time():

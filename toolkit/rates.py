@@ -636,9 +636,9 @@ def _voice_segments(docs: pd.DataFrame) -> dict[str, tuple]:
     """
     if not {"speaker", "genre"} <= set(docs.columns) or docs.empty:
         return {}
-    from toolkit.voices import split_voices
+    from toolkit.voices import _split_voices  # the rates report documents without own words themselves
 
-    segs = split_voices(docs[["doc_id", "text", "speaker", "genre", *(["role"] if "role" in docs else [])]])
+    segs = _split_voices(docs[["doc_id", "text", "speaker", "genre", *(["role"] if "role" in docs else [])]])
     out = {}
     for doc_id, g in segs.groupby("doc_id", sort=False):
         out[str(doc_id)] = (

@@ -62,19 +62,24 @@ from __future__ import annotations
 
 import bisect
 import re
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
 from toolkit._frames import frame_from_rows
-from toolkit._validation import check_columns, check_texts, check_unique_ids
+from toolkit._validation import check_columns, check_one_of, check_texts, check_unique_ids
 from toolkit.text import split_sentences
 
-__all__ = ["VOICES", "OWN_VOICES", "ROLE_NOUNS", "SPEECH_VERBS", "split_voices", "own_words"]
+__all__ = ["VOICES", "OWN_VOICES", "ROLE_NOUNS", "SPEECH_VERBS", "STYLES", "split_voices", "own_words"]
 
 #: The values of the ``voice`` column.
-VOICES: tuple[str, ...] = ("ambassador_quote", "other_quote", "narration", "caption", "speech")
+VOICES: tuple[str, ...] = ("ambassador_quote", "other_quote", "interviewer", "narration", "caption", "speech")
+#: The formats :func:`split_voices` reads an interview in: ``double`` quotation marks ("..." or “...”),
+#: ``single`` ones (British: ‘...’ or '...', double marks nested inside), or a ``transcript`` of labelled
+#: turns ("Q:", "A:", "Ambassador Xing:", "XING:", "**Xing:**"); ``auto`` detects it per document.
+STYLES: tuple[str, ...] = ("auto", "double", "single", "transcript")
 #: The voices in which a document's speaker speaks for themself.
 OWN_VOICES: tuple[str, ...] = ("ambassador_quote", "speech")
 
@@ -120,6 +125,9 @@ _IMAGE_LEFTOVER = re.compile(r"^!\[[^\]]*\]\([^)]*\)\s*\|?$")
 _CAPTION_END = re.compile(r"\s\|$")
 _LINE = re.compile(r"[^\r\n]+")
 _QUOTE_MARK = re.compile("[\"“”]")
+_SINGLE_MARK = re.compile("[‘’']")
+_SINGLE_OPEN = re.compile(r"‘|(?<![\w’'])'(?=\w)")
+_NEXT_WORD = re.compile(r"\s+([A-Za-z][\w-]*)")
 _NON_SPACE = re.compile(r"\S")
 _VERB = r"(?:" + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in SPEECH_VERBS) + r")"
 _VERB_RE = re.compile(rf"(?<![\w-]){_VERB}(?![\w-])", re.IGNORECASE)
@@ -135,10 +143,12 @@ _SPEAKER = "\x00speaker"  # person key of the document's speaker
 @dataclass
 class _Quote:
     open: int  # position of the opening mark
-    close: int  # position of the closing mark
+    close: int  # position of the closing mark (the paragraph's end for a quote that goes on in the next one)
     paragraph: int
     speaker: str | None = None  # person key; _SPEAKER, a surface name, or None
     attributed_until: int = -1  # end of a postposed attribution, or -1
+    open_end: bool = False  # no closing mark: the quote goes on in the next paragraph, which reopens it
+    continues: bool = False  # this quote reopens the previous paragraph's open_end quote
 
 
 @dataclass
@@ -155,6 +165,8 @@ def split_voices(
     docs: pd.DataFrame,
     *,
     speaker_aliases: Mapping[str, Iterable[str]] | Iterable[str] | None = None,
+    style: str = "auto",
+    labels: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Split each document into voice segments: the speaker's quotes, others' quotes, narration, captions.
 
@@ -178,6 +190,16 @@ def split_voices(
         More names for the documents' speakers: a mapping from a ``speaker``
         value to its aliases (``{"Xing Haiming": ["Ambassador Xing"]}``), or
         a list of aliases used for every document's speaker.
+    style : {"auto", "double", "single", "transcript"}
+        How an interview is written (see :data:`STYLES`): detected per document
+        by default; the style found is in ``attrs["styles"]``.
+    labels : mapping of str to str, optional
+        For transcripts: who each turn label is (``{"A": "Xing Haiming", "Q":
+        "The Korea Times"}``); a label mapped to the document's ``speaker`` (or
+        one of its aliases) marks the speaker's turns. Without it, a label is the
+        speaker's when it names them ("Xing:", "Ambassador Xing:", "XING:") or
+        is "A" / "Answer"; "Q" / "Question" and a label whose turns are mostly
+        questions are the interviewer's; any other label is another person's.
 
     Returns
     -------
@@ -189,15 +211,28 @@ def split_voices(
         - ``start``, ``end`` (int64): character offsets into the document's
           text; ``text[start:end]`` is the segment;
         - ``voice`` (string): ``ambassador_quote`` (the document speaker's direct
-          quote), ``other_quote`` (anyone else's, or an unattributed or scare
-          quote), ``narration``, ``caption`` or ``speech`` (the whole text of a
-          document that is not an interview, in its speaker's voice);
+          quote, or their turn in a transcript), ``other_quote`` (anyone else's,
+          or an unattributed or scare quote), ``interviewer`` (a question's turn
+          in a transcript), ``narration`` (with a transcript's turn labels),
+          ``caption`` or ``speech`` (the whole text of a document that is not an
+          interview, in its speaker's voice);
         - ``speaker`` (string): the document's speaker for ``ambassador_quote``
           and ``speech``; the quoted person's name as written ("Biden") or <NA>
           for ``other_quote``; the journalist of the byline ("By ...") or <NA>
           for ``narration``; <NA> for ``caption``;
         - ``text`` (string): the segment, without surrounding whitespace and
           without the quotation marks.
+
+        ``attrs["styles"]`` maps each interview's doc_id to the style it was
+        read in; ``attrs["no_own_words"]`` lists the interviews in which no word
+        of the speaker was found (dicts with ``doc_id``, ``style`` and
+        ``problem``), which a rate of the speaker's words would silently lose.
+
+    Warns
+    -----
+    UserWarning
+        An interview has no words of its speaker: the warning names it, its style,
+        and what to try (``speaker_aliases``, ``labels``, ``style``).
 
     Raises
     ------
@@ -214,22 +249,49 @@ def split_voices(
     >>> split_voices(docs)[["voice", "speaker", "text"]].values.tolist()
     [['ambassador_quote', 'Li Wei', 'We want peace,'], ['narration', <NA>, 'Li said. Critics called it'], ['other_quote', <NA>, 'a slogan.']]
     """
+    out = _split_voices(docs, speaker_aliases=speaker_aliases, style=style, labels=labels)
+    lost = out.attrs["no_own_words"]
+    if lost:
+        shown = "; ".join(f"{d['doc_id']!r} ({d['style']})" for d in lost[:5])
+        warnings.warn(
+            f"split_voices: no words of the speaker found in {len(lost)} interview(s): {shown}"
+            f"{' ...' if len(lost) > 5 else ''}. Their rates of the speaker's own words would be empty; pass "
+            "speaker_aliases (names the article uses), labels (a transcript's turn labels) or style. Listed in "
+            "attrs['no_own_words'].",
+            UserWarning, stacklevel=2,
+        )
+    return out
+
+
+def _split_voices(docs: pd.DataFrame, *, speaker_aliases=None, style: str = "auto", labels=None) -> pd.DataFrame:
+    """:func:`split_voices` without the warning."""
     check_columns(docs, ["doc_id", "text", "speaker", "genre"], name="docs")
     check_texts(docs, name="docs")
     check_unique_ids(docs, name="docs")
+    check_one_of("style", style, STYLES)
+    label_names = _check_labels(labels)
     aliases_for = _aliases_lookup(speaker_aliases)
     roles = docs["role"] if "role" in docs.columns else pd.Series([None] * len(docs), index=docs.index)
 
     rows: list[tuple] = []
+    styles: dict[str, str] = {}
+    lost: list[dict] = []
     for doc_id, text, speaker, genre, role in zip(docs["doc_id"], docs["text"], docs["speaker"], docs["genre"], roles):
         speaker = None if pd.isna(speaker) or not str(speaker).strip() else str(speaker)
         if str(genre) == "interview":
             aliases = _speaker_aliases(speaker, None if pd.isna(role) else str(role), aliases_for(speaker))
-            segments = _interview_segments(text, speaker, aliases)
+            found, segments = _interview_segments(text, speaker, aliases, style, label_names)
+            styles[str(doc_id)] = found
+            if text.strip() and not any(seg[2] == "ambassador_quote" for seg in segments):
+                lost.append({"doc_id": str(doc_id), "style": found,
+                             "problem": f"no words of the speaker {speaker!r} found (read as {found})"})
         else:
             segments = _speech_segment(text, speaker)
         rows.extend((str(doc_id), i, *seg) for i, seg in enumerate(segments))
-    return _frame(rows)
+    out = _frame(rows)
+    out.attrs["styles"] = styles
+    out.attrs["no_own_words"] = lost
+    return out
 
 
 def own_words(docs: pd.DataFrame, **options) -> pd.DataFrame:
@@ -272,6 +334,7 @@ def own_words(docs: pd.DataFrame, **options) -> pd.DataFrame:
     """
     segments = split_voices(docs, **options)
     own = segments[segments["voice"].isin(OWN_VOICES)]
+    # (split_voices has warned about interviews without own words: their text is empty here)
     joined = own.groupby("doc_id", sort=False)["text"].agg("\n\n".join)
     out = docs.copy()
     lengths = out["text"].astype(str).str.len()
@@ -352,28 +415,223 @@ def _caption_flags(text: str, paragraphs: list[tuple[int, int]]) -> list[bool]:
     return flags
 
 
-def _find_quotes(text: str, paragraphs: list[tuple[int, int]], captions: list[bool]) -> list[_Quote]:
-    """Pair quotation marks within each paragraph; an unmatched opening mark starts no quote."""
-    quotes = []
-    for p, ((s, e), caption) in enumerate(zip(paragraphs, captions)):
-        if caption:
-            continue
+def _quote_style(text: str) -> str:
+    """"single" when single quotation marks open more quotes than double marks could (British style), else "double"."""
+    n_double = len(_QUOTE_MARK.findall(text))
+    n_single = len(_SINGLE_OPEN.findall(text))
+    return "single" if n_single >= 2 and n_single > n_double / 2 else "double"
+
+
+def _marks(text: str, s: int, e: int, style: str) -> list[tuple[int, str]]:
+    """(position, "open" | "close" | "either") of the quotation marks of ``style`` in text[s:e].
+
+    Double: “ opens, ” closes, " is either. Single: ‘ opens; ’ and ' close after a word or punctuation
+    when what follows is not a letter, open before a word after a space ('...); an apostrophe inside a
+    word (it’s, don’t), before a year (’90s) or of a plural possessive before a lower-case word that is
+    not a speech verb or a pronoun ("the countries’ ties") is no mark.
+    """
+    if style == "double":
+        return [(m.start(), {"“": "open", "”": "close"}.get(m.group(), "either"))
+                for m in _QUOTE_MARK.finditer(text, s, e)]
+    out = []
+    for m in _SINGLE_MARK.finditer(text, s, e):
+        i, c = m.start(), m.group()
+        prev = text[i - 1] if i > s else " "
+        nxt = text[i + 1] if i + 1 < e else " "
+        if c == "‘":
+            out.append((i, "open"))
+        elif prev.isalnum() and nxt.isalnum():
+            continue  # it’s, don’t, the ambassador’s
+        elif not prev.isspace() and not nxt.isalnum() and prev not in "([{“\"":
+            if prev == "s" and nxt == " ":
+                word = _NEXT_WORD.match(text, i + 1, e)
+                if word and word.group(1)[0].islower() and not _VERB_RE.fullmatch(word.group(1)) \
+                        and not _PRONOUN_RE.fullmatch(word.group(1)):
+                    continue  # "the countries’ ties": a possessive
+            out.append((i, "close"))
+        elif c == "'" and (prev.isspace() or prev in "([{—–-/“\"") and (nxt.isalnum() or nxt in "“\"…"):
+            out.append((i, "open"))
+    return out
+
+
+def _find_quotes(text: str, paragraphs: list[tuple[int, int]], captions: list[bool],
+                 style: str = "double") -> list[_Quote]:
+    """Pair quotation marks within each paragraph.
+
+    An opening mark without a closing one in its paragraph is a quote that goes on in the next
+    paragraph when that paragraph opens with a quotation mark (the newspaper convention: each
+    paragraph of a long quote reopens it, only the last closes it); otherwise it starts no quote.
+    """
+    quotes: list[_Quote] = []
+    text_paragraphs = [p for p, caption in enumerate(captions) if not caption]
+    next_of = dict(zip(text_paragraphs, text_paragraphs[1:]))
+    carried = False  # the previous paragraph's quote goes on in this one
+    for p in text_paragraphs:
+        s, e = paragraphs[p]
+        marks = _marks(text, s, e, style)
         opening = None
-        for m in _QUOTE_MARK.finditer(text, s, e):
-            mark = m.group()
+        continues = False
+        for pos, kind in marks:
             if opening is None:
-                if mark != "”":  # a stray closing curly mark is narration
-                    opening = m.start()
-            elif mark != "“":
-                quotes.append(_Quote(opening, m.start(), p))
+                if kind != "close":  # a stray closing mark is narration
+                    opening = pos
+                    continues = carried and pos == s
+            elif kind != "open":
+                quotes.append(_Quote(opening, pos, p, continues=continues))
                 opening = None
+        carried = False
+        if opening is not None:
+            nxt = next_of.get(p)
+            if nxt is not None and any(pos == paragraphs[nxt][0] and kind != "close"
+                                       for pos, kind in _marks(text, *paragraphs[nxt], style)[:1]):
+                quotes.append(_Quote(opening, e, p, open_end=True, continues=continues))
+                carried = True
     return quotes
 
 
-def _interview_segments(text: str, speaker: str | None, aliases: tuple[str, ...]) -> list[tuple]:
+def _interview_segments(text: str, speaker: str | None, aliases: tuple[str, ...], style: str = "auto",
+                        labels: Mapping[str, str] | None = None) -> tuple[str, list[tuple]]:
+    """(the style read, the segments) of one interview."""
     paragraphs = _paragraphs(text)
     captions = _caption_flags(text, paragraphs)
-    quotes = _find_quotes(text, paragraphs, captions)
+    turns = None
+    if style in ("auto", "transcript"):
+        turns = _transcript_turns(text, paragraphs, captions, speaker, aliases, labels or {},
+                                  forced=style == "transcript")
+    if turns is None:
+        found = _quote_style(text) if style in ("auto", "transcript") else style
+        return found, _quote_segments(text, speaker, aliases, found)
+    # The turns are the transcript's; the paragraphs around them (an introduction, captions) are read
+    # as an article, with the turns blanked out.
+    chars = list(text)
+    turn_segments: list[tuple] = []
+    for p, label_end, voice, who in turns:
+        s, e = paragraphs[p]
+        if label_end > s:
+            _add(turn_segments, text, s, label_end, "narration", None)
+        _add(turn_segments, text, label_end, e, voice, speaker if voice == "ambassador_quote" else who)
+        chars[s:e] = " " * (e - s)
+    rest = "".join(chars)
+    segments = _quote_segments(rest, speaker, aliases, _quote_style(rest)) + turn_segments
+    segments.sort(key=lambda seg: seg[0])
+    return "transcript", [(a, b, v, w, text[a:b]) for a, b, v, w, _ in segments]
+
+
+#: A turn label at the start of a paragraph: "Q:", "A:", "Ambassador Xing:", "XING:", "**Xing:**", "**Xing**:".
+_LABEL = re.compile(
+    r"(?:\*\*|__)?[ \t]*(?P<label>(?:Q|A|Question|Answer)|[A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){0,3})"
+    r"[ \t]*(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*"
+)
+#: A label alone on its line, without a colon: "**Xing**", "XING HAIMING".
+_LABEL_LINE = re.compile(r"(?:\*\*|__)(?P<label>[A-Z][^*_\n]{0,40}?)(?:\*\*|__)[ \t]*|(?P<caps>[A-Z][A-Z.’' -]{1,40})")
+_ITALIC_LINE = re.compile(r"[*_][^*_].*[*_]")
+_QUESTION_LABELS = frozenset({"q", "question"})
+_ANSWER_LABELS = frozenset({"a", "answer"})
+_NOT_NAME_WORDS = frozenset("the a an ambassador envoy diplomat mr mrs ms dr prof minister president".split())
+
+
+def _label_key(label: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", label).split()).casefold()
+
+
+def _check_labels(labels: Mapping[str, str] | None) -> dict[str, str]:
+    if labels is None:
+        return {}
+    if not isinstance(labels, Mapping):
+        raise ValueError(f"labels={labels!r} is invalid; must be a mapping from a turn label to a name, "
+                         "e.g. {'A': 'Xing Haiming', 'Q': 'The Korea Times'}.")
+    out = {}
+    for key, name in labels.items():
+        if not isinstance(key, str) or not _label_key(key) or not isinstance(name, str) or not name.strip():
+            raise ValueError(f"labels holds {key!r}: {name!r}; every label and name must be a non-empty string.")
+        out[_label_key(key)] = name.strip()
+    return out
+
+
+def _transcript_turns(text: str, paragraphs, captions, speaker: str | None, aliases: tuple[str, ...],
+                      labels: Mapping[str, str], forced: bool = False) -> list[tuple] | None:
+    """The turns of a transcript: (paragraph, end of its label, voice, who) per paragraph, or None.
+
+    A text is a transcript when at least two paragraphs open with a turn label, of at least two
+    different labels, one of them the speaker's or a question's ("Q", "Question", a label of
+    ``labels``) -- or always, with ``forced``. A turn runs from its label to the next label; the
+    paragraphs before the first label, captions and italic notes (*...*) are not turns.
+    """
+    found: list[tuple[int, int, str]] = []  # (paragraph, label end, label key)
+    raw: dict[str, str] = {}  # label key -> the label as first written
+    for p, ((s, e), caption) in enumerate(zip(paragraphs, captions)):
+        if caption:
+            continue
+        line = text[s:e]
+        m = _LABEL.match(line)
+        if m:
+            found.append((p, s + m.end(), _label_key(m.group("label"))))
+            raw.setdefault(found[-1][2], m.group("label").strip())
+            continue
+        m = _LABEL_LINE.fullmatch(line)
+        if m and len(line.split()) <= 4:
+            found.append((p, e, _label_key(m.group("label") or m.group("caps"))))
+            raw.setdefault(found[-1][2], (m.group("label") or m.group("caps")).strip())
+    keys = {k for _, _, k in found}
+    owner = {k: _label_owner(k, raw[k], speaker, aliases, labels) for k in keys}
+    credible = any(o == _SPEAKER for o in owner.values()) or keys & _QUESTION_LABELS or keys & set(labels)
+    if not forced and (len(found) < 2 or len(keys) < 2 or not credible):
+        return None
+    if not found:
+        return None
+    # who each non-speaker label is: the interviewer when its turns are questions, else another person
+    label_at = {p: (end, k) for p, end, k in found}
+    turns_of: dict[str, list[int]] = {}
+    plan: list[tuple[int, int, str]] = []
+    current = None
+    for p in range(found[0][0], len(paragraphs)):
+        s, e = paragraphs[p]
+        if captions[p] or _ITALIC_LINE.fullmatch(text[s:e]):
+            continue
+        if p in label_at:
+            end, current = label_at[p]
+            plan.append((p, end, current))
+        elif current is not None:
+            plan.append((p, s, current))
+        turns_of.setdefault(current, []).append(p)
+    voice_of = {}
+    for k in keys:
+        if owner[k] == _SPEAKER:
+            voice_of[k] = ("ambassador_quote", speaker)
+            continue
+        paras = turns_of.get(k, [])
+        asks = sum("?" in text[slice(*paragraphs[p])] for p in paras)
+        if k in _QUESTION_LABELS or (paras and 2 * asks >= len(paras)):
+            voice_of[k] = ("interviewer", owner[k])
+        else:
+            voice_of[k] = ("other_quote", owner[k])
+    return [(p, end, *voice_of[k]) for p, end, k in plan]
+
+
+def _label_owner(key: str, label: str, speaker: str | None, aliases: tuple[str, ...],
+                 labels: Mapping[str, str]) -> str | None:
+    """_SPEAKER for a label of the document's speaker, else the name the label stands for."""
+    speaker_keys = {_label_key(a) for a in aliases if a}
+    name_words = {w for a in aliases for w in _label_key(a).split()} - _NOT_NAME_WORDS
+    if key in labels:
+        name = labels[key]
+        if _label_key(name) in speaker_keys or (speaker and _label_key(name) == _label_key(speaker)):
+            return _SPEAKER
+        return name
+    if key in _ANSWER_LABELS:
+        return _SPEAKER
+    if key in speaker_keys or any(w in name_words for w in key.split()):
+        return _SPEAKER
+    if key in _QUESTION_LABELS:
+        return None
+    return label.title() if label.isupper() else label  # "MORAVEC" -> "Moravec"
+
+
+def _quote_segments(text: str, speaker: str | None, aliases: tuple[str, ...], style: str) -> list[tuple]:
+    """The segments of an article read by its quotation marks of ``style`` ("double" or "single")."""
+    paragraphs = _paragraphs(text)
+    captions = _caption_flags(text, paragraphs)
+    quotes = _find_quotes(text, paragraphs, captions, style)
     masked = _mask(text, paragraphs, captions, quotes)
     _attribute(masked, paragraphs, quotes, aliases)
     journalist = _journalist(text, paragraphs, captions)
@@ -419,7 +677,9 @@ def _mask(text: str, paragraphs, captions, quotes: list[_Quote]) -> str:
         if caption:
             chars[s:e] = " " * (e - s)
     for q in quotes:
-        chars[q.open] = chars[q.close] = '"'
+        chars[q.open] = '"'
+        if not q.open_end:
+            chars[q.close] = '"'
         last = q.close - 1
         while last > q.open and text[last].isspace():
             last -= 1
@@ -519,7 +779,7 @@ def _attribute(masked: str, paragraphs, quotes: list[_Quote], aliases) -> None:
         sentence = sentence_of(q.open)
         sent_start = sent_starts[sentence] if sentence >= 0 else paragraphs[q.paragraph][0]
         closes_sentence = masked[q.close - 1] == "."  # "... peace." Kim said ...: a new sentence
-        m = None if closes_sentence else postposed.match(masked, q.close + 1, paragraphs[q.paragraph][1])
+        m = None if closes_sentence or q.open_end else postposed.match(masked, q.close + 1, paragraphs[q.paragraph][1])
         if m:
             q.attributed_until = m.end()
             q.speaker = _postposed_speaker(m, mention_person)
@@ -530,6 +790,22 @@ def _attribute(masked: str, paragraphs, quotes: list[_Quote], aliases) -> None:
             q.speaker = _continued_speaker(masked, quotes, k, paragraphs, sentence_of, sent_start, by_paragraph)
         if q.attributed_until > 0:
             used_until = q.attributed_until
+    _propagate_chains(quotes)
+
+
+def _propagate_chains(quotes: list[_Quote]) -> None:
+    """A quote over several paragraphs has one speaker: the last part's attribution, else any part's."""
+    k = 0
+    while k < len(quotes):
+        j = k
+        while quotes[j].open_end and j + 1 < len(quotes) and quotes[j + 1].continues:
+            j += 1
+        if j > k:
+            chain = quotes[k:j + 1]
+            known = [q.speaker for q in reversed(chain) if q.speaker is not None]
+            for q in chain:
+                q.speaker = known[0] if known else None
+        k = j + 1
 
 
 def _postposed_speaker(m: re.Match, mention_person) -> str | None:
@@ -578,8 +854,10 @@ def _continued_speaker(masked, quotes, k, paragraphs, sentence_of, sent_start, b
         if opens_sentence and sentence_of(q.open) == sentence_of(prev.close) + 1:
             return prev.speaker
     s, e = paragraphs[q.paragraph]
-    whole_paragraph = q.open == s and q.close == e - 1
-    if whole_paragraph and q.paragraph > 0:
+    whole_paragraph = q.open == s and q.close >= e - 1
+    # a paragraph that opens with a quote and names no speaker (no speech verb outside its quotes)
+    unattributed = q.open == s and _VERB_RE.search(masked, s, e) is None
+    if (whole_paragraph or unattributed) and q.paragraph > 0:
         before = by_paragraph.get(_previous_text_paragraph(masked, paragraphs, q.paragraph), [])
         known = [p for p in before if p.speaker is not None]
         if known:
