@@ -547,3 +547,29 @@ def test_find_hedges_matches_start_and_end_on_token_boundaries(text):
     for (s, e), term in zip(spans, tk.tokenize(text)):
         if term in words and _without_format(text[s:e]).isascii():
             assert any(a <= s and e <= b for a, b in covered), (text, text[s:e])
+
+
+# ------------------------------------------------------------------ voices in every format
+
+_VOICE_PIECES = ["Q:", "A:", "**Li:**", "LI WEI:", "The Herald:", "Li said", "he said", "she added", "“", "”", '"',
+                 "‘", "’", "'", "it’s", "don't", "the countries’", "’90s", "[note]", "(aside)", ":", ",", ".", "?",
+                 "We want peace", "Kim", "President Joe Biden", "Viktor Sand, an analyst,", "who", "\n", "\n\n"]
+
+
+@given(pieces=st.lists(st.one_of(st.sampled_from(_VOICE_PIECES), st.text(max_size=3)), max_size=60),
+       style=st.sampled_from(["auto", "double", "single", "transcript"]))
+def test_split_voices_in_every_style_covers_the_text_once(pieces, style):
+    """Segments slice the text, do not overlap, and leave out nothing but whitespace and quotation marks."""
+    text = " ".join(pieces)
+    docs = pd.DataFrame({"doc_id": ["d"], "text": [text], "speaker": ["Li Wei"], "genre": ["interview"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # an interview without the speaker's words is reported, not an error
+        segments = tk.split_voices(docs, style=style)
+    covered = [False] * len(text)
+    end = -1
+    for row in segments.itertuples():
+        assert text[row.start:row.end].strip() == row.text and row.start >= end
+        end = row.end
+        covered[row.start:row.end] = [True] * (row.end - row.start)
+    assert all(c.isspace() or c in "\"“”‘’'" for c, hit in zip(text, covered) if not hit)
+    assert set(segments.attrs["styles"]) == {"d"} and segments.attrs["styles"]["d"] in ("double", "single", "transcript")

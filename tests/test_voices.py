@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -497,3 +499,128 @@ def test_segments_slice_the_text_whatever_it_holds():
         assert own_words(docs)["own_share"].between(0, 1).all()
 
     check()
+
+
+# ---------------------------------------------------------------- formats (issue 13)
+
+TRANSCRIPT = """Ambassador Lena Moravec spoke to The Herald about trade and the border.
+Q: How are relations with your neighbours?
+A: They are good. We think they could be better.
+We also hope for more trade.
+[The ambassador pauses to take a call.]
+Q: And the border?
+A: It is calm, and it will stay calm."""
+
+
+def test_a_q_and_a_transcript_gives_the_speakers_turns_without_labels():
+    out = split_voices(doc(TRANSCRIPT, speaker="Lena Moravec"))
+    assert out.attrs["styles"] == {"d1": "transcript"}
+    assert out.loc[out["voice"] == "ambassador_quote", "text"].tolist() == [
+        "They are good. We think they could be better.", "We also hope for more trade.",
+        "It is calm, and it will stay calm."]
+    assert out.loc[out["voice"] == "interviewer", "text"].tolist() == ["How are relations with your neighbours?",
+                                                                       "And the border?"]
+    # labels and the bracketed note are the article's structure: narration
+    assert {"Q:", "A:", "[The ambassador pauses to take a call.]"} <= set(out.loc[out["voice"] == "narration", "text"])
+    assert_covers(TRANSCRIPT, out)
+
+
+@pytest.mark.parametrize("label", ["Moravec:", "MORAVEC:", "**Moravec:**", "**Moravec**:", "Ambassador Moravec:",
+                                   "Lena Moravec (ambassador):"])
+def test_name_labels_in_every_common_form(label):
+    text = f"The Herald: Why now?\n{label} Because it is time.\nThe Herald: And then?\n{label} We wait."
+    out = split_voices(doc(text, speaker="Lena Moravec"))
+    assert out.loc[out["voice"] == "ambassador_quote", "text"].tolist() == ["Because it is time.", "We wait."]
+    assert out.loc[out["voice"] == "interviewer", "speaker"].tolist() == ["The Herald", "The Herald"]
+
+
+def test_a_label_alone_on_its_line_and_labels_given_by_the_user():
+    text = "HERALD:\nWhy now?\nMORAVEC:\nBecause it is time.\nIt is.\nHERALD:\nThanks."
+    out = split_voices(doc(text, speaker="Lena Moravec"))
+    assert out.loc[out["voice"] == "ambassador_quote", "text"].tolist() == ["Because it is time.", "It is."]
+    # labels the speaker's names do not give away
+    text = "KT: Why now?\nHE: Because it is time.\nKT: And then?\nHE: We wait."
+    out = split_voices(doc(text, speaker="Lena Moravec"), labels={"HE": "Lena Moravec", "KT": "The Korea Times"})
+    assert out.loc[out["voice"] == "ambassador_quote", "text"].tolist() == ["Because it is time.", "We wait."]
+    assert set(out.loc[out["voice"] == "interviewer", "speaker"]) == {"The Korea Times"}
+    with pytest.raises(ValueError, match="labels"):
+        split_voices(doc(text), labels=["HE"])
+
+
+def test_an_article_with_a_colon_is_not_a_transcript():
+    text = 'Seoul: The envoy spoke on Monday. "We will talk," Li said.\nUpdate: talks were held.'
+    out = split_voices(doc(text))
+    assert out.attrs["styles"] == {"d1": "double"} and quotes_of(out) == [("ambassador_quote", "We will talk,",
+                                                                            "Li Wei")]
+
+
+def test_british_single_quotes_with_apostrophes_and_nested_double_quotes():
+    text = ("The ambassador was blunt. ‘We will not be pushed around,’ Li said. ‘The countries’ ties are strong, "
+            "and it’s “a new era”.’\nMPs called it a ‘sell-out’ in the ’90s.")
+    out = split_voices(doc(text))
+    assert out.attrs["styles"] == {"d1": "single"}
+    assert out.loc[out["voice"] == "ambassador_quote", "text"].tolist() == [
+        "We will not be pushed around,", "The countries’ ties are strong, and it’s “a new era”."]
+    assert out.loc[out["voice"] == "other_quote", "text"].tolist() == ["sell-out"]
+    # straight single quotes and apostrophes
+    text = "'We don't want a war,' Li said. 'It's the farmers' harvest that matters.'"
+    out = split_voices(doc(text))
+    assert out.loc[out["voice"] == "ambassador_quote", "text"].tolist() == [
+        "We don't want a war,", "It's the farmers' harvest that matters."]
+
+
+def test_attribution_in_the_sentence_or_paragraph_before_and_other_people_named_in_news_style():
+    text = ("The envoy said the next talks would be hard. \"We are ready for them.\"\n"
+            "Viktor Sand, an analyst at the Forum, said both sides wanted a deal. \"Nobody wants a war,\" he said.\n"
+            "The ambassador described the damage, speaking without notes:\n\"The runway is gone.\n"
+            "\"The port is next,\" she said.")
+    out = split_voices(doc(text))
+    assert quotes_of(out) == [("ambassador_quote", "We are ready for them.", "Li Wei"),
+                              ("other_quote", "Nobody wants a war,", "Viktor Sand"),
+                              ("ambassador_quote", "The runway is gone.", "Li Wei"),
+                              ("ambassador_quote", "The port is next,", "Li Wei")]
+
+
+def test_the_styles_can_be_forced_and_a_bad_style_is_named():
+    text = "'We want peace,' Li said."
+    assert split_voices(doc(text), style="double").loc[lambda d: d["voice"] == "ambassador_quote"].empty
+    assert quotes_of(split_voices(doc(text), style="single")) == [("ambassador_quote", "We want peace,", "Li Wei")]
+    with pytest.raises(ValueError, match="style='british' is invalid"):
+        split_voices(doc(text), style="british")
+
+
+def test_an_interview_without_the_speakers_words_is_a_warning_naming_it():
+    with pytest.warns(UserWarning, match=r"no words of the speaker found in 1 interview\(s\): 'd1' \(double\)"):
+        out = split_voices(doc("Kim said the talks failed."))
+    assert out.attrs["no_own_words"] == [{"doc_id": "d1", "style": "double",
+                                          "problem": "no words of the speaker 'Li Wei' found (read as double)"}]
+
+
+VOICE_SET = Path(__file__).parent / "data" / "voices"
+
+
+def test_the_voices_test_set_scores_at_least_095_in_every_style():
+    from toolkit.evaluate import evaluate_voices
+
+    result = evaluate_voices(VOICE_SET)
+    assert set(result["by_style"]) == {"double_curly", "double_straight", "wire", "transcript_qa",
+                                       "transcript_names", "british"}
+    for style, score in result["by_style"].items():
+        assert score["precision"] >= 0.95 and score["recall"] >= 0.95, (style, score)
+
+
+def test_hedging_rates_and_keyness_work_unchanged_on_a_transcript_interview():
+    import toolkit as tk
+
+    text = TRANSCRIPT
+    docs = pd.DataFrame({"doc_id": ["t1", "s1"], "text": [text, "We may agree, and we believe it could work."],
+                         "speaker": ["Lena Moravec", "Li Wei"], "role": ["ambassador", "ambassador"],
+                         "genre": ["interview", "speech"], "group": ["Moravec", "others"]})
+    own = tk.own_words(docs)
+    assert own.loc[0, "text"] == ("They are good. We think they could be better.\n\nWe also hope for more trade.\n\n"
+                                  "It is calm, and it will stay calm.")
+    rates = tk.hedging_rates(docs, by="group", categories=["hedge"], n_resamples=200, method="rules")
+    moravec = rates.set_index("group").loc["Moravec"]
+    assert moravec["tokens"] == len(tk.tokenize(own.loc[0, "text"])) and moravec["n"] == 2  # think, could
+    table = tk.compare_groups(own, by="group", target="Moravec", reference="others")
+    assert "calm" in set(table["term"])

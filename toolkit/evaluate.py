@@ -673,6 +673,123 @@ def _print_register(result: dict) -> None:
               + ", ".join(f"{k} {n}" for k, n in result["confusion"][split].items()))
 
 
+# ----------------------------------------------------------------------- voices
+
+
+def read_voice_set(path: str | Path) -> list[dict]:
+    """The articles of a voices test set: one JSON file each (see ``tests/data/voices/README.md``).
+
+    Each has ``id``, ``style``, ``speaker``, ``text`` and ``own``: the speaker's own words as exact
+    substrings of ``text`` (``{"text": ..., "occurrence": k}``); this returns them with ``own_spans``
+    (character offsets) added.
+
+    Raises
+    ------
+    DataNotFoundError
+        No JSON file under ``path``.
+    ValueError
+        A file is not JSON, lacks a field, or an ``own`` item is not found at its occurrence (named).
+    """
+    path = Path(path)
+    files = sorted(path.glob("*.json")) if path.is_dir() else [path] if path.is_file() else []
+    if not files:
+        raise DataNotFoundError(f"{path}: no voices test set there (JSON files of articles with gold spans).")
+    articles = []
+    for file in files:
+        try:
+            art = json.loads(file.read_text(encoding="utf-8"))
+            text, items = art["text"], art["own"]
+            art["style"], art["speaker"]  # noqa: B018 - presence check
+        except (json.JSONDecodeError, KeyError, TypeError) as err:
+            raise ValueError(f"{file}: not a voices test article ({err!r}).") from None
+        spans = []
+        for item in items:
+            start = -1
+            for _ in range(int(item.get("occurrence", 0)) + 1):
+                start = text.find(item["text"], start + 1)
+                if start < 0:
+                    raise ValueError(f"{file}: own item {item['text'][:40]!r} not found at occurrence "
+                                     f"{item.get('occurrence', 0)}.")
+            spans.append((start, start + len(item["text"])))
+        art["own_spans"] = spans
+        art.setdefault("id", file.stem)
+        articles.append(art)
+    return articles
+
+
+def _counted(text: str) -> list[bool]:
+    """The characters that count in the voices score: not whitespace, not a quotation mark."""
+    return [not (c.isspace() or c in "\"“”‘’'") for c in text]
+
+
+def evaluate_voices(path: str | Path, **options) -> dict:
+    """Character-level precision and recall of the speaker's own words found by :func:`toolkit.split_voices`.
+
+    A character counts when it is neither whitespace nor a quotation mark (an apostrophe inside a word
+    counts as part of the word on both sides when the gold includes it). Predicted own words are the
+    ``ambassador_quote`` segments. ``options`` go to :func:`toolkit.split_voices`.
+
+    Returns
+    -------
+    dict
+        ``{"by_style": {style: score}, "by_article": {id: {"style", "precision", "recall", ...}}, "all": score}``,
+        a score with ``tp``, ``fp``, ``fn``, ``precision``, ``recall``, ``f1``, ``articles``.
+    """
+    from toolkit.voices import split_voices
+
+    articles = read_voice_set(path)
+    docs = pd.DataFrame({"doc_id": [a["id"] for a in articles], "text": [a["text"] for a in articles],
+                         "speaker": [a["speaker"] for a in articles],
+                         "role": [a.get("role", "ambassador") for a in articles],
+                         "genre": [a.get("genre", "interview") for a in articles]})
+    import warnings
+
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")  # an article without own words is scored, not warned about
+        segments = split_voices(docs, **options)
+    styles_found = segments.attrs.get("styles", {})
+    by_style: dict[str, Score] = {}
+    n_style: Counter = Counter()
+    by_article = {}
+    total = Score()
+    for art in articles:
+        text = art["text"]
+        counts = _counted(text)
+        gold = [False] * len(text)
+        for s, e in art["own_spans"]:
+            gold[s:e] = [True] * (e - s)
+        pred = [False] * len(text)
+        own = segments[(segments["doc_id"] == art["id"]) & (segments["voice"] == "ambassador_quote")]
+        for s, e in zip(own["start"], own["end"]):
+            pred[s:e] = [True] * (e - s)
+        sc = Score()
+        for c, g, p in zip(counts, gold, pred):
+            if not c:
+                continue
+            sc.tp += g and p
+            sc.fp += p and not g
+            sc.fn += g and not p
+        by_article[art["id"]] = {"style": art["style"], "read_as": styles_found.get(art["id"]), **sc.as_dict()}
+        agg = by_style.setdefault(art["style"], Score())
+        for target in (agg, total):
+            target.tp, target.fp, target.fn = target.tp + sc.tp, target.fp + sc.fp, target.fn + sc.fn
+        n_style[art["style"]] += 1
+    return {"by_style": {k: {**v.as_dict(), "articles": n_style[k]} for k, v in sorted(by_style.items())},
+            "by_article": by_article, "all": {**total.as_dict(), "articles": len(articles)}}
+
+
+def _print_voices(result: dict, path: str) -> None:
+    print(f"split_voices against the voices test set {path}: the speaker's own words, character by character")
+    print(f"{'style':<20}{'articles':>9}{'P':>8}{'R':>8}{'F1':>8}")
+    rows = list(result["by_style"].items()) + [("all", result["all"])]
+    for style, s in rows:
+        print(f"{style:<20}{s['articles']:>9}{s['precision']:>8.3f}{s['recall']:>8.3f}{s['f1']:>8.3f}")
+    bad = {k: v for k, v in result["by_article"].items() if v["precision"] < 1 or v["recall"] < 1}
+    for k, v in sorted(bad.items()):
+        print(f"  {k} ({v['style']}, read as {v['read_as']}): P {v['precision']:.3f} R {v['recall']:.3f} "
+              f"(fp {v['fp']}, fn {v['fn']})")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m toolkit.evaluate {hedges,train,model,register} ...``; returns the exit code."""
     parser = argparse.ArgumentParser(prog="python -m toolkit.evaluate", description=__doc__.split("\n\n")[0])
@@ -695,6 +812,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     register.add_argument("--path", help="the annotated set (default: the shipped toolkit/data/un_register/sentences.jsonl)")
     register.add_argument("--data", help="the corpora folder (default: $TOOLKIT_DATA)")
     register.add_argument("--json", action="store_true", help="print the result as JSON")
+    voices = sub.add_parser("voices", help="score split_voices on a voices test set (e.g. tests/data/voices)")
+    voices.add_argument("path", help="folder of JSON articles with gold spans")
+    voices.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
     from toolkit.hedging import load_hedge_model, load_lexicon
 
@@ -719,6 +839,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                   f"({int(examples['gold'].sum())} annotated as speculation)")
         elif args.task == "model":
             _print_model(load_hedge_model(args.path), args.top)
+        elif args.task == "voices":
+            result = evaluate_voices(args.path)
+            if args.json:
+                print(json.dumps(result, indent=2))
+            else:
+                _print_voices(result, args.path)
         elif args.task == "register":
             result = evaluate_register(args.path, data=args.data)
             if args.json:

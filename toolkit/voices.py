@@ -106,6 +106,10 @@ SPEECH_VERBS: tuple[str, ...] = (
     "wrote", "labeled", "labelled", "termed", "referred to", "put it", "hoped", "vowed", "pledged",
     "declared", "announced", "commented", "continued", "concluded", "observed", "mentioned",
     "admitted", "conceded", "asked",
+    # the present tense of features ("Adeyemi calls it ..."); "calls" and "notes" are nouns too, but
+    # a plural noun rarely stands right before a quote's clause
+    "calls", "describes", "insists", "argues", "warns", "stresses", "recalls", "admits", "maintains",
+    "remembers", "jokes", "joked", "quipped",
 )
 
 _TITLES = (
@@ -138,6 +142,8 @@ _AUX = r"(?:(?:has|had|have|also|then|later|once|further|again)\s+)*"
 _OTHER_SUBJECT = rf"(?:{_NAME}|(?:[Tt]he|[Aa]n?)(?:\s+[\w'-]+){{1,4}}?)"
 
 _SPEAKER = "\x00speaker"  # person key of the document's speaker
+_RELATIVE = re.compile(r",\s+who\s")
+_CAPITALISED_WORDS = re.compile(r"(?:[A-Z][\w'’.-]*\s*){1,4}")  # a name right before ", who" is the subject
 
 
 @dataclass
@@ -520,11 +526,12 @@ def _interview_segments(text: str, speaker: str | None, aliases: tuple[str, ...]
 #: A turn label at the start of a paragraph: "Q:", "A:", "Ambassador Xing:", "XING:", "**Xing:**", "**Xing**:".
 _LABEL = re.compile(
     r"(?:\*\*|__)?[ \t]*(?P<label>(?:Q|A|Question|Answer)|[A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){0,3})"
+    r"(?:[ \t]*\([^)\n]{1,40}\))?"  # "Nina Holm (press counsellor):"
     r"[ \t]*(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*"
 )
 #: A label alone on its line, without a colon: "**Xing**", "XING HAIMING".
 _LABEL_LINE = re.compile(r"(?:\*\*|__)(?P<label>[A-Z][^*_\n]{0,40}?)(?:\*\*|__)[ \t]*|(?P<caps>[A-Z][A-Z.’' -]{1,40})")
-_ITALIC_LINE = re.compile(r"[*_][^*_].*[*_]")
+_ITALIC_LINE = re.compile(r"[*_][^*_].*[*_]|\[.*\]|\(.*\)")  # an italic, bracketed or parenthesised note
 _QUESTION_LABELS = frozenset({"q", "question"})
 _ANSWER_LABELS = frozenset({"a", "answer"})
 _NOT_NAME_WORDS = frozenset("the a an ambassador envoy diplomat mr mrs ms dr prof minister president".split())
@@ -703,9 +710,50 @@ def _speaker_aliases(speaker: str | None, role: str | None, extra: Iterable[str]
     return tuple(dict.fromkeys(n for n in names if len(n) > 1))
 
 
+#: Nouns of people quoted in news, before a name ("A spokesman, Marc Delorme,", "analyst Viktor Sand").
+_PERSON_NOUNS = (
+    "spokesman", "spokeswoman", "spokesperson", "analyst", "director", "official", "professor", "researcher",
+    "economist", "expert", "adviser", "advisor", "counsellor", "counselor", "chief", "head", "deputy",
+    "secretary", "lawmaker", "MP", "diplomat", "chairman", "chairwoman", "colleague", "negotiator", "editor",
+)
+_UNTITLED_NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}}"  # two or three capitalised words: a full name
+_NAMED_PERSON = re.compile(
+    rf"(?<![\w-])(?:(?P<a>{_UNTITLED_NAME}),\s+(?:a|an|the|who|whose)\s"  # "Viktor Sand, an analyst"
+    rf"|(?:{'|'.join(_PERSON_NOUNS)}),?\s+(?P<b>{_UNTITLED_NAME})(?![\w-])"  # "director, Ruth Almqvist"
+    rf"|(?P<c>{_UNTITLED_NAME})\s+{_VERB}(?![\w-]))"  # "Hanna Vik said"
+)
+_NOT_NAMES = frozenset(
+    "The A An In On At To Of For From With By As But And Or Yet So Still Now Then Today Yesterday Instead However "
+    "Meanwhile Asked When While After Before Since This That These Those It He She They We I His Her Their Its Our "
+    "My Your Not Nobody Everyone Last Next Earlier Later Officials Some Many Most Both Few".split()
+)
+
+
 def _persons(masked: str, aliases: tuple[str, ...]) -> dict[str, str]:
-    """Map every name form to a person key: the speaker's aliases, then titled names of others."""
+    """Map every name form to a person key: the speaker's aliases, then the names of others.
+
+    Others: titled names ("President Joe Biden"), and untitled full names in the frames of news
+    writing: an apposition ("Viktor Sand, an analyst", "Marit Hollen, who ..."), a noun of a person
+    before the name ("A spokesman, Marc Delorme,"), a name right before a speech verb ("Hanna Vik said").
+    A possessive of a role noun ("Estmark's ambassador", "its ambassador") is the speaker.
+    """
     person = {a: _SPEAKER for a in aliases}
+    nouns = sorted({n for a in aliases if a.startswith("the ") for n in [a[4:]]}, key=len, reverse=True)
+    if nouns:
+        possessive = re.compile(rf"(?<![\w-])(?:[A-Z][\w-]*['’]s|its|their)\s+(?:{'|'.join(map(re.escape, nouns))})"
+                                r"(?![\w-])")
+        for m in possessive.finditer(masked):
+            person.setdefault(m.group(), _SPEAKER)
+    for m in _NAMED_PERSON.finditer(masked):
+        name = m.group("a") or m.group("b") or m.group("c")
+        words = name.split()
+        if words[0] in _NOT_NAMES or any(w in _TITLE_WORDS for w in words):
+            continue
+        forms = [name, words[0], words[-1]]
+        if any(person.get(f) == _SPEAKER for f in forms):
+            continue
+        for form in forms:
+            person.setdefault(form, form)
     for m in _TITLED_NAME.finditer(masked):
         name = m.group(1)
         words = name.split()
@@ -730,14 +778,30 @@ def _mentions(masked: str, person: dict[str, str]) -> list[_Mention]:
     ]
 
 
-def _resolved(mentions: list[_Mention]) -> list[str | None]:
-    """The person of each mention; a pronoun takes the nearest preceding name's person (None if none)."""
+def _resolved(mentions: list[_Mention], sentence_of: Callable[[int], int] | None = None) -> list[str | None]:
+    """The person of each mention; a pronoun takes a preceding name's person (None if none).
+
+    With ``sentence_of``, the name is the first one of the nearest sentence before the pronoun that
+    names someone -- its subject, most often ("The ambassador's answer to Gorrie is an invitation.
+    '...,' he says": the ambassador); without, the nearest name.
+    """
     out: list[str | None] = []
     last = None
+    first_of: dict[int, str] = {}  # sentence -> the person of its first name
+    last_sentence = None  # the latest sentence with a name
     for mention in mentions:
         if mention.person is not None:
             last = mention.person
-        out.append(last)
+            if sentence_of is not None:
+                k = sentence_of(mention.start)
+                first_of.setdefault(k, mention.person)
+                last_sentence = k
+            out.append(last)
+        elif sentence_of is not None and last_sentence is not None:
+            own = sentence_of(mention.start)
+            out.append(last if last_sentence == own else first_of[last_sentence])
+        else:
+            out.append(last)
     return out
 
 
@@ -746,7 +810,9 @@ def _attribute(masked: str, paragraphs, quotes: list[_Quote], aliases) -> None:
     person = _persons(masked, aliases)
     mentions = _mentions(masked, person)
     starts = [m.start for m in mentions]
-    resolved = _resolved(mentions)
+    sentences = split_sentences(masked)
+    sent_starts = sentences["start"].tolist()
+    resolved = _resolved(mentions, lambda pos: bisect.bisect_right(sent_starts, pos) - 1)
     # Every speech verb once (not a scan of the sentence per quote, which is quadratic in a long
     # paragraph of quotes); no verb holds a quotation mark, so those before a quote are those of
     # a scan that stops at its opening mark.
@@ -756,13 +822,12 @@ def _attribute(masked: str, paragraphs, quotes: list[_Quote], aliases) -> None:
     for q in quotes:
         by_paragraph.setdefault(q.paragraph, []).append(q)
     names = "|".join(re.escape(n) for n in sorted(person, key=len, reverse=True))
-    subject = rf"(?:(?P<known>{names})|(?P<pron>{_PRONOUN})|(?P<other>{_OTHER_SUBJECT}))"
+    titles = "|".join(re.escape(t) for t in sorted(_TITLES, key=len, reverse=True))
+    subject = rf"(?:(?:(?:{titles})\s+)?(?P<known>{names})|(?P<pron>{_PRONOUN})|(?P<other>{_OTHER_SUBJECT}))"
     postposed = re.compile(
         rf"\s*[,:]?\s*(?:{subject}\s+{_AUX}{_VERB}(?![\w-])"
         rf"|{_VERB}\s+{subject.replace('?P<', '?P<inv_')})(?![\w-])"
     )
-    sentences = split_sentences(masked)
-    sent_starts = sentences["start"].tolist()
 
     def sentence_of(pos: int) -> int:
         return bisect.bisect_right(sent_starts, pos) - 1
@@ -784,13 +849,62 @@ def _attribute(masked: str, paragraphs, quotes: list[_Quote], aliases) -> None:
             q.attributed_until = m.end()
             q.speaker = _postposed_speaker(m, mention_person)
         elif (found := _preposed_speaker(max(sent_start, paragraphs[q.paragraph][0]), used_until,
-                                         q.open, verbs, verb_ends, resolved, starts))[0]:
+                                         q.open, verbs, verb_ends, resolved, starts, masked))[0]:
+            q.speaker = found[1]
+        elif (found := _introduced_speaker(masked, q, paragraphs, sentence_of, sent_starts, sent_start, used_until,
+                                           verbs, verb_ends, resolved, starts))[0]:
             q.speaker = found[1]
         else:
             q.speaker = _continued_speaker(masked, quotes, k, paragraphs, sentence_of, sent_start, by_paragraph)
+            if q.speaker is None:
+                q.speaker = _independent_speaker(masked, q, paragraphs, sent_start, resolved, starts)
         if q.attributed_until > 0:
             used_until = q.attributed_until
     _propagate_chains(quotes)
+
+
+def _introduced_speaker(masked, q, paragraphs, sentence_of, sent_starts, sent_start, used_until, verbs, verb_ends,
+                        resolved, starts) -> tuple[bool, str | None]:
+    """A quote introduced by the sentence before it: 'The envoy said ... . "Quote."' or '... without notes:\n"Quote'.
+
+    When the quote opens its sentence, or follows a colon, the speech verb of the previous sentence of
+    its paragraph attributes it; when it opens its paragraph and the previous paragraph ends with a
+    colon, the verb of that paragraph's last sentence does.
+    """
+    s, e = paragraphs[q.paragraph]
+    before = masked[max(s, sent_start):q.open].rstrip()
+    opens_sentence = not before
+    after_colon = before.endswith(":")
+    if not (opens_sentence or after_colon):
+        return False, None
+    if q.open == s and q.paragraph > 0:
+        ps, pe = paragraphs[q.paragraph - 1]
+        if masked[ps:pe].rstrip().endswith(":"):
+            last = sent_starts[sentence_of(pe - 1)]
+            return _preposed_speaker(max(ps, last), used_until, pe, verbs, verb_ends, resolved, starts, masked)
+        return False, None
+    sentence = sentence_of(q.open)
+    if sentence <= 0:
+        return False, None
+    previous = max(s, sent_starts[sentence - 1])
+    if previous >= sent_start and not after_colon:
+        return False, None
+    return _preposed_speaker(previous, used_until, q.open, verbs, verb_ends, resolved, starts, masked)
+
+
+def _independent_speaker(masked, q, paragraphs, sent_start, resolved, starts) -> str | None:
+    """A sentence-long quote of five or more words with no attribution: the last person named before it.
+
+    'When the interview ends she returns to Kessa. "The farmers' union has invited me ..."': a quote
+    that is a sentence of its own, in a paragraph that named its speaker before it. A shorter quote,
+    or one inside a sentence, may be a scare quote: it stays unattributed.
+    """
+    s, _ = paragraphs[q.paragraph]
+    if masked[max(s, sent_start):q.open].strip() or len(masked[q.open + 1:q.close].split()) < 5:
+        return None
+    i = bisect.bisect_left(starts, q.open)
+    lo = bisect.bisect_left(starts, s)
+    return resolved[i - 1] if i > lo else None
 
 
 def _propagate_chains(quotes: list[_Quote]) -> None:
@@ -819,8 +933,8 @@ def _postposed_speaker(m: re.Match, mention_person) -> str | None:
     return None
 
 
-def _preposed_speaker(sent_start: int, used_until: int, end: int, verbs, verb_ends, resolved, starts
-                      ) -> tuple[bool, str | None]:
+def _preposed_speaker(sent_start: int, used_until: int, end: int, verbs, verb_ends, resolved, starts,
+                      masked: str = "") -> tuple[bool, str | None]:
     """(found, person) from the last speech verb of the quote's sentence before ``end``.
 
     Only the stretch after an attribution already used by a postposed quote counts.
@@ -838,7 +952,13 @@ def _preposed_speaker(sent_start: int, used_until: int, end: int, verbs, verb_en
     if hi <= lo and verb.lower().endswith("ing"):
         lo = bisect.bisect_left(starts, sent_start)
     if hi <= lo:
+        after = bisect.bisect_left(starts, verb_start)
+        if after < len(starts) and starts[after] < end and verb.lower().endswith(("ed", "ing")):
+            return True, resolved[after]  # "Asked what he will miss, he doesn't hesitate: '...'"
         return True, None  # a speech verb, but no person before it: someone we cannot name
+    relative = _RELATIVE.search(masked, starts[hi - 1], verb_start) if masked else None
+    if relative and not _CAPITALISED_WORDS.fullmatch(masked, starts[hi - 1], relative.start()):
+        return True, None  # "He ... some MPs, who described": the relative clause's noun is the subject
     return True, resolved[hi - 1]
 
 
