@@ -9,26 +9,50 @@ Documents whose ``genre`` is not ``"interview"`` (speeches, statements, press
 conferences, op-eds) are one segment, voice ``"speech"``: the whole text in the
 document's speaker's voice.
 
-Rules for interviews, applied line by line (a line is a paragraph):
+Formats (``style``, detected per document unless given; ``attrs["styles"]`` says which was read):
+
+- ``transcript``: at least two paragraphs open with turn labels, of two or more labels, one of them
+  the speaker's or a question's: "Q:", "A:", "Question:", "Ambassador Xing:", "Xing:", "XING:",
+  "**Xing:**", "**Xing**:", "Nina Holm (press counsellor):", or a label alone on its line ("XING:",
+  "**Xing**"). A turn runs from its label to the next; its paragraphs are one voice: the speaker's
+  turns (a label naming them, "A", "Answer", or one ``labels`` maps to them) are ``ambassador_quote``;
+  "Q", "Question" and a label whose turns are mostly questions are ``interviewer``; any other label is
+  ``other_quote`` with the label as the name. Labels, bracketed or italic notes ("[The ambassador
+  pauses.]", "*This interview was edited.*") and the paragraphs before the first label are narration
+  (read with the quote rules below).
+- ``single``: British style, single quotation marks ‘...’ or '...' (more single openings than half
+  the double marks), double marks nested inside them. An apostrophe is no mark: inside a word
+  (it’s, don’t), before a year (’90s), or a plural possessive before a lower-case word that is not a
+  speech verb or a pronoun ("the countries’ ties").
+- ``double``: double quotation marks, straight "..." or curly “...” (single marks nested inside).
+
+Rules for articles, applied line by line (a line is a paragraph):
 
 =====================  ========================================================================
 rule                   what it does
 =====================  ========================================================================
 caption                a photo leftover line ``![...](...) |`` is a caption, and so is the
                        line right after it when it ends with ``" |"``.
-quote                  a span in double quotes, straight ``"..."`` or curly ``“...”``, within
-                       one paragraph; the segment is the text between the marks (stripped).
-                       Single quotes are not quote marks (headlines, "the U.S.' ...").
-unbalanced quote       an opening mark with no closing mark in its paragraph is not a quote:
-                       the rest of the paragraph (mark included) is narration. Nothing raises.
+quote                  a span between the quotation marks of the style, within one paragraph;
+                       the segment is the text between the marks (stripped).
+quote over paragraphs  an opening mark with no closing mark in its paragraph, when the next
+                       paragraph opens with a mark (the newspaper convention), is a quote to
+                       the paragraph's end that goes on there; all its parts take one speaker
+                       (the last part's attribution, else any part's).
+unbalanced quote       any other opening mark with no closing mark in its paragraph is not a
+                       quote: the rest of the paragraph (mark included) is narration.
 speaker's aliases      the ``speaker`` field (full name, its first and its last word), the
                        role nouns ("the envoy", "the ambassador", "the diplomat" for an
                        ambassador; see ``ROLE_NOUNS``) and ``speaker_aliases``.
 other persons          names after a title ("President Joe Biden", "Foreign Minister Kang
-                       Kyung-wha", "Secretary of State Antony Blinken"): the full name, its
-                       first and its last word are mentions of that person.
-pronoun                "he" / "she" stands for the nearest preceding person mention outside
-                       quotes and captions.
+                       Kyung-wha", "Secretary of State Antony Blinken"), and full names in the
+                       frames of news writing ("Viktor Sand, an analyst", "Marit Hollen, who
+                       ...", "A spokesman, Marc Delorme,", "Hanna Vik said"): the full name,
+                       its first and its last word are mentions of that person. "Estmark's
+                       ambassador", "its ambassador" are the speaker.
+pronoun                "he" / "she" stands for the first person named in the nearest sentence
+                       before it that names someone (its subject, most often), or the nearest
+                       name in its own sentence, outside quotes and captions.
 postposed attribution  right after the closing mark: ``," Xing said``, ``," he said``,
                        ``," the envoy explained``, ``," said Xing``. The subject may also be a
                        capitalised name or "the/a ..." noun phrase of someone else (then the
@@ -39,13 +63,24 @@ preposed attribution   a speech verb (said, noted, explained, added, stressed, u
                        ``SPEECH_VERBS``) earlier in the quote's sentence, after any
                        attribution already used by a postposed quote; its subject is the
                        nearest person mention or pronoun before the verb in that stretch (for
-                       a participle, "adding", "calling", anywhere earlier in the sentence).
+                       a participle, "adding", "calling", anywhere earlier in the sentence; for
+                       a participle opening the sentence, "Asked ..., he", the person after
+                       it). Not a person named before a relative clause of another noun
+                       ("He ... some MPs, who described it as ..."): that quote is someone's
+                       we cannot name.
+introduced quote       a quote that opens its sentence, or follows a colon, takes the speech
+                       verb of the sentence before it in its paragraph ('The envoy said ... .
+                       "We are ready."'); a quote opening a paragraph after one that ends with
+                       a colon, the verb of that paragraph's last sentence.
 continuation           a quote with no attribution of its own continues the previous quote's
                        speaker when, in the same paragraph, only the previous quote's
                        attribution lies between them (``"A," he said, "B."``) or it opens the
                        sentence right after the previous quote's sentence; or when its
                        paragraph is nothing but this quote and the previous paragraph's last
-                       quote with a known speaker gives the speaker (newspaper convention).
+                       quote with a known speaker gives the speaker (newspaper convention); the
+                       same for a paragraph that opens with a quote and has no speech verb.
+independent quote      a quote of five or more words that is a sentence of its own, with no
+                       attribution, is the last person's named before it in its paragraph.
 scare quote            any other quote (no speech verb, or one already used, or a subject that
                        is not a person) is ``other_quote`` with speaker <NA>.
 narration              everything else: headline, byline, section heads, the journalist's
