@@ -144,7 +144,7 @@ SPEECH_VERBS: tuple[str, ...] = (
     # the present tense of features ("Adeyemi calls it ..."); "calls" and "notes" are nouns too, but
     # a plural noun rarely stands right before a quote's clause
     "calls", "describes", "insists", "argues", "warns", "stresses", "recalls", "admits", "maintains",
-    "remembers", "jokes", "joked", "quipped",
+    "remembers", "jokes", "joked", "quipped", "accused", "accusing", "according to",
 )
 
 _TITLES = (
@@ -490,6 +490,8 @@ def _marks(text: str, s: int, e: int, style: str) -> list[tuple[int, str]]:
                         and not _PRONOUN_RE.fullmatch(word.group(1)):
                     continue  # "the countries’ ties": a possessive
             out.append((i, "close"))
+        elif c == "'" and nxt.isdigit():
+            continue  # '90s
         elif c == "'" and (prev.isspace() or prev in "([{—–-/“\"") and (nxt.isalnum() or nxt in "“\"…"):
             out.append((i, "open"))
     return out
@@ -550,7 +552,12 @@ def _interview_segments(text: str, speaker: str | None, aliases: tuple[str, ...]
         s, e = paragraphs[p]
         if label_end > s:
             _add(turn_segments, text, s, label_end, "narration", None)
-        _add(turn_segments, text, label_end, e, voice, speaker if voice == "ambassador_quote" else who)
+        cursor = label_end
+        for stage in _STAGE.finditer(text, label_end, e):  # "[Laughs]", "(LAUGHTER)": the transcriber's notes
+            _add(turn_segments, text, cursor, stage.start(), voice, speaker if voice == "ambassador_quote" else who)
+            _add(turn_segments, text, stage.start(), stage.end(), "narration", None)
+            cursor = stage.end()
+        _add(turn_segments, text, cursor, e, voice, speaker if voice == "ambassador_quote" else who)
         chars[s:e] = " " * (e - s)
     rest = "".join(chars)
     segments = _quote_segments(rest, speaker, aliases, _quote_style(rest)) + turn_segments
@@ -567,6 +574,10 @@ _LABEL = re.compile(
 #: A label alone on its line, without a colon: "**Xing**", "XING HAIMING".
 _LABEL_LINE = re.compile(r"(?:\*\*|__)(?P<label>[A-Z][^*_\n]{0,40}?)(?:\*\*|__)[ \t]*|(?P<caps>[A-Z][A-Z.’' -]{1,40})")
 _ITALIC_LINE = re.compile(r"[*_][^*_].*[*_]|\[.*\]|\(.*\)")  # an italic, bracketed or parenthesised note
+#: A transcriber's note inside a turn: anything in square brackets, or a parenthesis in capitals or of a
+#: stage word ("(LAUGHTER)", "(laughs)", "(through interpreter)", "(inaudible)").
+_STAGE = re.compile(r"\[[^\]\n]{1,80}\]|\((?:[A-Z][A-Z ,.'-]{2,60}|(?:[Ll]augh|[Pp]ause|[Ii]naudible|[Cc]rosstalk|"
+                    r"[Tt]hrough (?:an )?interpreter|[Ss]ighs|[Aa]pplause)[^)\n]{0,60})\)")
 _QUESTION_LABELS = frozenset({"q", "question"})
 _ANSWER_LABELS = frozenset({"a", "answer"})
 _NOT_NAME_WORDS = frozenset("the a an ambassador envoy diplomat mr mrs ms dr prof minister president".split())
@@ -753,7 +764,7 @@ _PERSON_NOUNS = (
 )
 _UNTITLED_NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}}"  # two or three capitalised words: a full name
 _NAMED_PERSON = re.compile(
-    rf"(?<![\w-])(?:(?P<a>{_UNTITLED_NAME}),\s+(?:a|an|the|who|whose)\s"  # "Viktor Sand, an analyst"
+    rf"(?<![\w-])(?:(?P<a>{_UNTITLED_NAME}),\s+(?:\d{{1,3}},\s+)?(?:a|an|the|who|whose)\s"  # "Viktor Sand, an analyst"
     rf"|(?:{'|'.join(_PERSON_NOUNS)}),?\s+(?P<b>{_UNTITLED_NAME})(?![\w-])"  # "director, Ruth Almqvist"
     rf"|(?P<c>{_UNTITLED_NAME})\s+{_VERB}(?![\w-]))"  # "Hanna Vik said"
 )
@@ -853,12 +864,15 @@ def _attribute(masked: str, paragraphs, quotes: list[_Quote], aliases) -> None:
     # a scan that stops at its opening mark.
     verbs = [(m.start(), m.end(), m.group()) for m in _VERB_RE.finditer(masked)]
     verb_ends = [e for _, e, _ in verbs]
+    verb_starts = [s for s, _, _ in verbs]
     by_paragraph: dict[int, list[_Quote]] = {}
     for q in quotes:
         by_paragraph.setdefault(q.paragraph, []).append(q)
     names = "|".join(re.escape(n) for n in sorted(person, key=len, reverse=True))
     titles = "|".join(re.escape(t) for t in sorted(_TITLES, key=len, reverse=True))
-    subject = rf"(?:(?:(?:{titles})\s+)?(?P<known>{names})|(?P<pron>{_PRONOUN})|(?P<other>{_OTHER_SUBJECT}))"
+    # a title or a lower-case description may precede a name: "Ambassador Oren Halvey", "ministry spokeswoman Dana Pelle"
+    prefix = rf"(?:(?:{titles})\s+|(?:[a-z][\w'’-]*\s+){{1,3}}(?={_NAME_WORD}))?"
+    subject = rf"(?:{prefix}(?P<known>{names})|(?P<pron>{_PRONOUN})|{prefix}(?P<other>{_OTHER_SUBJECT}))"
     postposed = re.compile(
         rf"\s*[,:]?\s*(?:{subject}\s+{_AUX}{_VERB}(?![\w-])"
         rf"|{_VERB}\s+{subject.replace('?P<', '?P<inv_')})(?![\w-])"
@@ -892,7 +906,10 @@ def _attribute(masked: str, paragraphs, quotes: list[_Quote], aliases) -> None:
         else:
             q.speaker = _continued_speaker(masked, quotes, k, paragraphs, sentence_of, sent_start, by_paragraph)
             if q.speaker is None:
-                q.speaker = _independent_speaker(masked, q, paragraphs, sent_start, resolved, starts)
+                q.speaker = _following_speaker(masked, q, paragraphs, sent_starts, verbs, verb_starts, resolved, starts)
+            if q.speaker is None:
+                previous = by_paragraph.get(_previous_text_paragraph(masked, paragraphs, q.paragraph), [])
+                q.speaker = _independent_speaker(masked, q, paragraphs, sent_start, resolved, starts, previous)
         if q.attributed_until > 0:
             used_until = q.attributed_until
     _propagate_chains(quotes)
@@ -927,19 +944,54 @@ def _introduced_speaker(masked, q, paragraphs, sentence_of, sent_starts, sent_st
     return _preposed_speaker(previous, used_until, q.open, verbs, verb_ends, resolved, starts, masked)
 
 
-def _independent_speaker(masked, q, paragraphs, sent_start, resolved, starts) -> str | None:
+_BACK_REFERENCE = re.compile(r"\s*(?:That|This|Such|So)\b")
+
+
+def _following_speaker(masked, q, paragraphs, sent_starts, verbs, verb_starts, resolved, starts):
+    """A quote that ends its sentence, attributed by the next one: '"..." That, the ambassador said, is ...',
+    '"..." That is how Ambassador Tavares described it.' -- the person named before the next sentence's
+    speech verb, when that sentence opens with That, This, Such or So."""
+    s, e = paragraphs[q.paragraph]
+    if q.open_end or masked[q.close - 1] not in ".?!":
+        return None
+    k = bisect.bisect_right(sent_starts, q.close)  # the first sentence that starts after the quote
+    if k >= len(sent_starts) or not (s <= sent_starts[k] < e):
+        return None
+    start = sent_starts[k]
+    stop = sent_starts[k + 1] if k + 1 < len(sent_starts) else e
+    if not _BACK_REFERENCE.match(masked, start):
+        return None
+    v = bisect.bisect_left(verb_starts, start)  # the first speech verb of that sentence
+    if v == len(verbs) or verb_starts[v] >= min(stop, e):
+        return None
+    i = bisect.bisect_left(starts, start)
+    if bisect.bisect_right(starts, verb_starts[v]) > i:
+        return resolved[i]  # "That, the ambassador said, is ...": the person named before the verb
+    after = bisect.bisect_left(starts, verb_starts[v])
+    return resolved[after] if after < len(starts) and starts[after] < min(stop, e) else None
+
+
+def _independent_speaker(masked, q, paragraphs, sent_start, resolved, starts, previous=None) -> str | None:
     """A sentence-long quote of five or more words with no attribution: the last person named before it.
 
     'When the interview ends she returns to Kessa. "The farmers' union has invited me ..."': a quote
-    that is a sentence of its own, in a paragraph that named its speaker before it. A shorter quote,
-    or one inside a sentence, may be a scare quote: it stays unattributed.
+    that is a sentence of its own, in a paragraph that named its speaker before it; in a paragraph
+    that names nobody before it, the speaker of the previous paragraph's last attributed quote
+    (``previous``). A shorter quote, or one inside a sentence, may be a scare quote: it stays
+    unattributed.
     """
     s, _ = paragraphs[q.paragraph]
     if masked[max(s, sent_start):q.open].strip() or len(masked[q.open + 1:q.close].split()) < 5:
         return None
     i = bisect.bisect_left(starts, q.open)
     lo = bisect.bisect_left(starts, s)
-    return resolved[i - 1] if i > lo else None
+    if i > lo:
+        return resolved[i - 1]
+    _, e = paragraphs[q.paragraph]
+    if previous is not None and bisect.bisect_left(starts, e) == lo:  # nobody named anywhere in the paragraph
+        known = [p.speaker for p in previous if p.speaker is not None]
+        return known[-1] if known else None
+    return None
 
 
 def _propagate_chains(quotes: list[_Quote]) -> None:
@@ -988,7 +1040,7 @@ def _preposed_speaker(sent_start: int, used_until: int, end: int, verbs, verb_en
         lo = bisect.bisect_left(starts, sent_start)
     if hi <= lo:
         after = bisect.bisect_left(starts, verb_start)
-        if after < len(starts) and starts[after] < end and verb.lower().endswith(("ed", "ing")):
+        if after < len(starts) and starts[after] < end and verb.lower().endswith(("ed", "ing", "according to")):
             return True, resolved[after]  # "Asked what he will miss, he doesn't hesitate: '...'"
         return True, None  # a speech verb, but no person before it: someone we cannot name
     relative = _RELATIVE.search(masked, starts[hi - 1], verb_start) if masked else None
