@@ -2,8 +2,9 @@
 
     python tests/data/voices/check.py             # checks and a per-article table
     python tests/data/voices/check.py --markdown  # the same table in Markdown
+    python tests/data/voices/check.py tests/data/voices_heldout   # another set in the same format
 
-For every JSON file in this folder: the required fields are there, every
+For every JSON file in this folder (or the folder given): the required fields are there, every
 gold item (`own`, `others`, `questions`, `narration_quotes`) is found in
 `text` at its stated occurrence, no item crosses a paragraph break or
 starts with a quotation mark, and no two gold spans overlap (the `own`
@@ -97,7 +98,8 @@ def check(path):
 
 def main(argv):
     markdown = "--markdown" in argv
-    files = sorted(HERE.glob("*.json"))
+    folders = [pathlib.Path(a) for a in argv if not a.startswith("--")]
+    files = sorted((folders[0] if folders else HERE).glob("*.json"))
     if not files:
         print("no JSON files found", file=sys.stderr)
         return 1
