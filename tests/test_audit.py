@@ -115,3 +115,11 @@ def test_the_last_audit_is_a_draw_of_the_current_detector():
 
     coded = pd.read_csv(_AUDITS / "audit_round4.csv", dtype={"note": str}, keep_default_na=False)
     assert audit_key(coded) == audit_key(draw(n=200, seed=2))
+
+
+def test_score_audit_of_concatenated_rounds_with_repeated_index_labels():
+    one = pd.DataFrame({"stratum": ["directive", "booster"], "correct": [True, False]})
+    both = pd.concat([one, one])  # index 0, 1, 0, 1
+    out = score_audit(both).set_index("stratum")
+    assert out.loc["directive", ["n", "correct"]].tolist() == [2, 2]
+    assert out.loc["booster", ["n", "correct"]].tolist() == [2, 0]

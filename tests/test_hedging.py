@@ -689,3 +689,12 @@ def test_if_i_may_is_a_formula():
     # audit round 2: "If I may say so" was counted as an epistemic "may"
     assert find_hedges("If I may say so, it is wrong.")[["match", "category"]].values.tolist() == [
         ["If I may", "formula"]]
+
+
+def test_found_by_a_second_reading():
+    # a rhetorical question is not a conditional; "I don't really think" is no booster; after '.”' a sentence starts
+    assert find_hedges("Should the world stand by while this happens?")["category"].tolist() == ["directive"]
+    m = find_hedges("I don't really think so.")
+    assert m.loc[m["match"] == "think", "category"].tolist() == ["hedge"]
+    assert find_hedges("He left.” Should that fail, we act.")["match"].tolist() == ["we"]
+    assert find_hedges("He said it.” May I thank you.")["match"].tolist() == ["May I", "you"]

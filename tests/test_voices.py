@@ -625,3 +625,41 @@ def test_hedging_rates_and_keyness_work_unchanged_on_a_transcript_interview():
     assert moravec["tokens"] == len(tk.tokenize(own.loc[0, "text"])) and moravec["n"] == 2  # think, could
     table = tk.compare_groups(own, by="group", target="Moravec", reference="others")
     assert "calm" in set(table["term"])
+
+
+# ---------------------------------------------------------------- found by a second reading (review of issue 13)
+
+
+def test_a_label_sharing_one_word_with_the_speakers_name_is_not_theirs():
+    text = "KIM JI-HYUN: Why now?\nKIM SOOK: Because it is time.\nKIM JI-HYUN: And then?\nKIM SOOK: We wait."
+    out = split_voices(doc(text, speaker="Kim Sook"))
+    assert out.loc[out["voice"] == "ambassador_quote", "text"].tolist() == ["Because it is time.", "We wait."]
+    text = ("Q: Your view?\nWang: We disagree.\nForeign Minister Blinken: We do not.\nQ: And now?\n"
+            "Wang: We talk.\nForeign Minister Blinken: We talk too.")
+    out = split_voices(doc(text, speaker="Wang Yi", role="foreign_minister"))
+    assert out.loc[out["voice"] == "ambassador_quote", "text"].tolist() == ["We disagree.", "We talk."]
+
+
+def test_a_headline_in_capitals_and_a_word_with_a_colon_inside_an_answer_are_not_labels():
+    text = ("AMBASSADOR XING ON TRADE\nThe ambassador spoke to us.\nQ: Your priorities?\n"
+            "A: Two.\nFirst: trade, which matters.\nSecond: peace.\nQ: Thanks.\nA: Thank you.")
+    out = split_voices(doc(text, speaker="Xing Haiming"))
+    assert out.loc[out["voice"] == "ambassador_quote", "text"].tolist() == [
+        "Two.", "First: trade, which matters.", "Second: peace.", "Thank you."]
+    assert "AMBASSADOR XING ON TRADE" in set(out.loc[out["voice"] == "narration", "text"])
+
+
+def test_lower_case_labels_and_notes_inside_an_answer():
+    text = "q: Why now?\na: (Laughs) Because it is time, in both directions (east and west).\nq: Thanks."
+    out = split_voices(doc(text))
+    assert out.loc[out["voice"] == "ambassador_quote", "text"].tolist() == [
+        "Because it is time, in both directions (east and west)."]
+
+
+def test_a_quote_broken_over_the_lines_of_a_hard_wrapped_article():
+    lines = ["The envoy arrived on Monday and spoke to the press at", "length about the talks. \"We will not",
+             "give up,\" Li said. He added that the talks would go on", "for a long time, perhaps for years."] * 3
+    text = "\n".join(lines)
+    out = split_voices(doc(text))
+    assert out.loc[out["voice"] == "ambassador_quote", "text"].str.replace("\n", " ").tolist() == [
+        "We will not give up,"] * 3

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from toolkit._validation import check_columns, check_seed
+from toolkit._validation import check_columns, check_seed, warn_skipped
 
 __all__ = ["AUDIT_COLUMNS", "audit_key", "hedge_audit", "score_audit"]
 
@@ -96,7 +96,9 @@ def hedge_audit(
         :func:`toolkit.find_hedges`, ``stratum``, ``left`` and ``right`` (its
         context), and ``correct`` (boolean, <NA>: to fill in) and ``note``
         (string, "") for the coder. ``attrs["population"]`` holds the number of
-        matches in each stratum (for weighting the strata back).
+        matches in each stratum (for weighting the strata back); ``attrs["skipped"]``
+        the documents left out as not English (warned about, as by :func:`toolkit.find_hedges`
+        with ``non_english="skip"``).
 
     Raises
     ------
@@ -114,6 +116,8 @@ def hedge_audit(
     voices = _check_voices(voices)
     matches = _find_hedges(docs, lexicon=lexicon, categories=categories, rules=True, method=method, model=model,
                            non_english="skip")
+    skipped = matches.attrs["skipped"]
+    warn_skipped("hedge_audit", skipped)  # a non-English document is left out of the sample: say so
     if voices is not None:
         matches = matches[matches["voice"].isin(list(voices)).fillna(False).to_numpy(bool)]
     matches = matches.assign(stratum=_stratum(matches)).reset_index(drop=True)
@@ -137,6 +141,7 @@ def hedge_audit(
     out = out[list(AUDIT_COLUMNS)].reset_index(drop=True)
     out = out.astype({"stratum": "string", "left": "string", "right": "string", "note": "string"})
     out.attrs["population"] = {str(k): int(v) for k, v in population.items()}
+    out.attrs["skipped"] = skipped
     return out
 
 
@@ -205,10 +210,11 @@ def score_audit(coded: pd.DataFrame, *, by: str | Sequence[str] = "stratum", con
     check_columns(coded, [*keys, "correct"], name="coded")
     if not isinstance(confidence, float) or not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence={confidence!r} is invalid; must be a float in (0, 1), e.g. 0.95.")
+    coded = coded.reset_index(drop=True)  # positions, not labels: concatenated rounds repeat index labels
     ok = _coded(coded["correct"])
     rows = []
-    for key, idx in coded.groupby(keys if len(keys) > 1 else keys[0], sort=True, dropna=False).groups.items():
-        values = ok.loc[idx]
+    for key, idx in coded.groupby(keys if len(keys) > 1 else keys[0], sort=True, dropna=False).indices.items():
+        values = ok.iloc[idx]
         k, m = int(values.sum()), int(len(values))
         ci = binomtest(k, m).proportion_ci(confidence_level=confidence, method="wilson")
         key = key if isinstance(key, tuple) else (key,)

@@ -725,9 +725,9 @@ def _counted(text: str) -> list[bool]:
 def evaluate_voices(path: str | Path, **options) -> dict:
     """Character-level precision and recall of the speaker's own words found by :func:`toolkit.split_voices`.
 
-    A character counts when it is neither whitespace nor a quotation mark (an apostrophe inside a word
-    counts as part of the word on both sides when the gold includes it). Predicted own words are the
-    ``ambassador_quote`` segments. ``options`` go to :func:`toolkit.split_voices`.
+    A character counts when it is neither whitespace nor a quotation mark (straight and curly, single and
+    double: an apostrophe, which is written with the same characters, is not counted either). Predicted
+    own words are the ``ambassador_quote`` segments. ``options`` go to :func:`toolkit.split_voices`.
 
     Returns
     -------

@@ -250,6 +250,8 @@ _APPEAR_NOT_BEFORE = frozenset("in on at before onstage with for as alongside fr
 _BE_FORMS = frozenset("be been being is are was were am i'm we're you're they're it's he's she's "
                       "feel felt seem seems seemed quite absolutely fairly completely entirely very not "
                       "so almost pretty".split())
+_NON_SPACE = re.compile(r"\S")
+_SENTENCE_BEFORE = re.compile(r"(?:[.!?][\"”’']?|[\"“‘]|\n[^\S\n]*\n)\s*$")
 _HAD_AFTER = frozenset("been had better got gotten gone done seen made taken known become come never already "
                        "just".split())
 _WOULD_ED = frozenset("need feed proceed succeed exceed bed red shed speed seed".split())
@@ -569,7 +571,9 @@ class _Context:
 
     def sentence_initial(self) -> bool:
         left = self.text[max(0, self.start - 8):self.start]
-        return not self.text[:self.start].strip() or bool(re.search(r"(?:[.!?\"“]|\n[^\S\n]*\n)\s*$", left))
+        # nothing but whitespace before (found without copying the text before: linear in the text), or the
+        # end of a sentence ('.', '."', '.”'), an opening quotation mark, a blank line
+        return _NON_SPACE.search(self.text, 0, self.start) is None or bool(_SENTENCE_BEFORE.search(left))
 
 
 def _low(tokens: Sequence[str]) -> list[str]:
@@ -658,7 +662,8 @@ _EMPHATIC = frozenset("strongly firmly truly sincerely deeply genuinely fully re
 def _emphatic_belief(word: str, ctx: _Context) -> bool:
     """"We strongly believe", "I do believe": a belief held without reserve is a booster, not a hedge."""
     before = _low(ctx.before()[-1:])
-    return _lower(word).startswith(("believe", "think")) and bool(before) and before[0] in _EMPHATIC
+    return (_lower(word).startswith(("believe", "think")) and bool(before) and before[0] in _EMPHATIC
+            and not _negated(_low(ctx.before())[:-1]))  # "I don't really think" is no booster
 
 
 def _rule_cognition_verb(word: str, ctx: _Context, category: str) -> str | None:
@@ -766,7 +771,8 @@ def _rule_modal_sense(word: str, ctx: _Context, category: str) -> str | None:
     before = _low(ctx.before())
     raw = ctx.after()
     first = _low(raw[:1])[0] if raw else ""
-    if lw.startswith("should") and ctx.sentence_initial() and word[0] == "S" and first not in ("we", "i", "not"):
+    if (lw.startswith("should") and ctx.sentence_initial() and word[0] == "S" and first not in ("we", "i", "not")
+            and ctx.sentence_end() != "?"):  # "Should the world stand by?" is a question, not a conditional
         # "Should that happen, ..." (inversion: a conditional, like "if"); "Should we ...?" is a question
         if first in _CLAUSE_STARTS or (raw and raw[0][:1].isupper()):
             return None

@@ -12,16 +12,18 @@ document's speaker's voice.
 Formats (``style``, detected per document unless given; ``attrs["styles"]`` says which was read):
 
 - ``transcript``: at least two paragraphs open with turn labels, of two or more labels, one of them
-  the speaker's or a question's: "Q:", "A:", "Question:", "Ambassador Xing:", "Xing:", "XING:",
+  the speaker's or a question's: "Q:", "A:" (or "q:", "a:"), "Question:", "Ambassador Xing:", "Xing:", "XING:",
   "**Xing:**", "**Xing**:", "Nina Holm (press counsellor):", or a label alone on its line ("XING:",
-  "**Xing**"). A turn runs from its label to the next; its paragraphs are one voice: the speaker's
+  "**Xing**"; capitals without a colon are a headline). A label is the speaker's when, without titles,
+  it is their name, first name or last name ("Ambassador Xing", "XING"): one shared word is not enough.
+  A one-word label written once that names nobody known ("First: ..." inside an answer) is no label. A turn runs from its label to the next; its paragraphs are one voice: the speaker's
   turns (a label naming them, "A", "Answer", or one ``labels`` maps to them) are ``ambassador_quote``;
   "Q", "Question" and a label whose turns are mostly questions are ``interviewer``; any other label is
   ``other_quote`` with the label as the name. Labels, bracketed or italic notes ("[The ambassador
   pauses.]", "*This interview was edited.*") and the paragraphs before the first label are narration
   (read with the quote rules below).
-- ``single``: British style, single quotation marks ‘...’ or '...' (more single openings than half
-  the double marks), double marks nested inside them. An apostrophe is no mark: inside a word
+- ``single``: British style, single quotation marks ‘...’ or '...' (at least two single openings, and
+  more than half as many as the double marks), double marks nested inside them. An apostrophe is no mark: inside a word
   (it’s, don’t), before a year (’90s), or a plural possessive before a lower-case word that is not a
   speech verb or a pronoun ("the countries’ ties").
 - ``double``: double quotation marks, straight "..." or curly “...” (single marks nested inside).
@@ -105,7 +107,8 @@ import pandas as pd
 
 from toolkit._frames import frame_from_rows
 from toolkit._validation import check_columns, check_one_of, check_texts, check_unique_ids
-from toolkit.text import split_sentences
+from toolkit.text import _PARAGRAPH as _WRAPPED_PARAGRAPH
+from toolkit.text import _hard_wrapped, split_sentences
 
 __all__ = ["VOICES", "OWN_VOICES", "ROLE_NOUNS", "SPEECH_VERBS", "STYLES", "split_voices", "own_words"]
 
@@ -442,7 +445,9 @@ def _speech_segment(text: str, speaker: str | None) -> list[tuple]:
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
-    return [span for m in _LINE.finditer(text) if (span := _stripped(text, m.start(), m.end()))]
+    """Lines; for a hard-wrapped text (see :func:`toolkit.text.split_sentences`), blocks between blank lines."""
+    blocks = _WRAPPED_PARAGRAPH.finditer(text) if _hard_wrapped(text) else _LINE.finditer(text)
+    return [span for m in blocks if (span := _stripped(text, m.start(), m.end()))]
 
 
 def _caption_flags(text: str, paragraphs: list[tuple[int, int]]) -> list[bool]:
@@ -567,13 +572,15 @@ def _interview_segments(text: str, speaker: str | None, aliases: tuple[str, ...]
 
 #: A turn label at the start of a paragraph: "Q:", "A:", "Ambassador Xing:", "XING:", "**Xing:**", "**Xing**:".
 _LABEL = re.compile(
-    r"(?:\*\*|__)?[ \t]*(?P<label>(?:Q|A|Question|Answer)|[A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){0,3})"
+    r"(?:\*\*|__)?[ \t]*(?P<label>(?:[Qq]|[Aa]|Question|Answer)|[A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){0,3})"
     r"(?:[ \t]*\([^)\n]{1,40}\))?"  # "Nina Holm (press counsellor):"
     r"[ \t]*(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*"
 )
-#: A label alone on its line, without a colon: "**Xing**", "XING HAIMING".
-_LABEL_LINE = re.compile(r"(?:\*\*|__)(?P<label>[A-Z][^*_\n]{0,40}?)(?:\*\*|__)[ \t]*|(?P<caps>[A-Z][A-Z.’' -]{1,40})")
-_ITALIC_LINE = re.compile(r"[*_][^*_].*[*_]|\[.*\]|\(.*\)")  # an italic, bracketed or parenthesised note
+#: A label alone on its line, without a colon, in bold: "**Xing**" ("XING:" alone has its colon; a line in
+#: capitals without one is a headline).
+_LABEL_LINE = re.compile(r"(?:\*\*|__)(?P<label>[A-Z][^*_\n]{0,40}?)(?:\*\*|__)[ \t]*")
+#: A note paragraph: italic, or one bracketed or parenthesised span ("[The ambassador pauses.]").
+_ITALIC_LINE = re.compile(r"[*_][^*_].*[*_]|\[[^\]]*\]|\([^)]*\)")
 #: A transcriber's note inside a turn: anything in square brackets, or a parenthesis in capitals or of a
 #: stage word ("(LAUGHTER)", "(laughs)", "(through interpreter)", "(inaudible)").
 _STAGE = re.compile(r"\[[^\]\n]{1,80}\]|\((?:[A-Z][A-Z ,.'-]{2,60}|(?:[Ll]augh|[Pp]ause|[Ii]naudible|[Cc]rosstalk|"
@@ -581,6 +588,8 @@ _STAGE = re.compile(r"\[[^\]\n]{1,80}\]|\((?:[A-Z][A-Z ,.'-]{2,60}|(?:[Ll]augh|[
 _QUESTION_LABELS = frozenset({"q", "question"})
 _ANSWER_LABELS = frozenset({"a", "answer"})
 _NOT_NAME_WORDS = frozenset("the a an ambassador envoy diplomat mr mrs ms dr prof minister president".split())
+_LABEL_TITLES = frozenset("h e his her excellency foreign prime vice deputy secretary state general counsellor "
+                          "spokesperson spokesman spokeswoman premier chancellor sir madam".split())
 
 
 def _label_key(label: str) -> str:
@@ -623,10 +632,17 @@ def _transcript_turns(text: str, paragraphs, captions, speaker: str | None, alia
             continue
         m = _LABEL_LINE.fullmatch(line)
         if m and len(line.split()) <= 4:
-            found.append((p, e, _label_key(m.group("label") or m.group("caps"))))
-            raw.setdefault(found[-1][2], (m.group("label") or m.group("caps")).strip())
+            found.append((p, e, _label_key(m.group("label"))))
+            raw.setdefault(found[-1][2], m.group("label").strip())
+    # A label written once that names nobody we know, in one capitalised word ("First: trade ..." inside an
+    # answer), is a word of the turn, not a new speaker.
+    uses: dict[str, int] = {}
+    for _, _, k in found:
+        uses[k] = uses.get(k, 0) + 1
+    owner = {k: _label_owner(k, raw[k], speaker, aliases, labels) for k in uses}
+    found = [(p, end, k) for p, end, k in found
+             if uses[k] > 1 or owner[k] in (_SPEAKER, None) or k in labels or len(raw[k].split()) > 1]
     keys = {k for _, _, k in found}
-    owner = {k: _label_owner(k, raw[k], speaker, aliases, labels) for k in keys}
     credible = any(o == _SPEAKER for o in owner.values()) or keys & _QUESTION_LABELS or keys & set(labels)
     if not forced and (len(found) < 2 or len(keys) < 2 or not credible):
         return None
@@ -664,8 +680,7 @@ def _transcript_turns(text: str, paragraphs, captions, speaker: str | None, alia
 def _label_owner(key: str, label: str, speaker: str | None, aliases: tuple[str, ...],
                  labels: Mapping[str, str]) -> str | None:
     """_SPEAKER for a label of the document's speaker, else the name the label stands for."""
-    speaker_keys = {_label_key(a) for a in aliases if a}
-    name_words = {w for a in aliases for w in _label_key(a).split()} - _NOT_NAME_WORDS
+    speaker_keys = {_label_key(a) for a in aliases if a and not a.lower().startswith("the ")}
     if key in labels:
         name = labels[key]
         if _label_key(name) in speaker_keys or (speaker and _label_key(name) == _label_key(speaker)):
@@ -673,7 +688,11 @@ def _label_owner(key: str, label: str, speaker: str | None, aliases: tuple[str, 
         return name
     if key in _ANSWER_LABELS:
         return _SPEAKER
-    if key in speaker_keys or any(w in name_words for w in key.split()):
+    # the label without titles must be the speaker's name, first name or last name ("Ambassador Xing",
+    # "XING", "Xing Haiming"): one shared word is not enough ("KIM JI-HYUN" is not Kim Sook, "Foreign
+    # Minister Blinken" is not the foreign minister Wang Yi)
+    name = " ".join(w for w in key.split() if w not in _NOT_NAME_WORDS and w not in _LABEL_TITLES)
+    if name and name in speaker_keys:
         return _SPEAKER
     if key in _QUESTION_LABELS:
         return None
