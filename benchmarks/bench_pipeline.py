@@ -1,0 +1,111 @@
+"""The whole measure set against CountVectorizer alone, on the full UNGDC and on fractions of it.
+
+The yardstick of issue 14: in one run, each case in a fresh process (see ``_harness.py``), on the same
+texts (the UNGDC speeches, read from their files before the clock starts):
+
+- ``texts only``: the texts in memory as Python strings (the floor every case stands on);
+- ``CountVectorizer``: scikit-learn's ``fit_transform`` with its default pattern, as most people call it;
+- ``toolkit pipeline``: what the notebooks ask of the toolkit together: ``count_terms(by="country")``,
+  the keyness of China's speeches against all others (``compare_groups``, G2) and
+  ``hedging_rates(by="country")`` (the default method, 200 bootstrap resamples: the resampling is not
+  what is measured) -- each tokenizes the texts again today;
+- the three parts alone, to see where the time goes.
+
+``--fractions 0.25 0.5 1`` runs the pipeline on the first quarter, half and all of the speeches (in
+file order) to show how time grows with the corpus.
+
+Usage::
+
+    python benchmarks/bench_pipeline.py [--data FOLDER] [--repeat N] [--fractions 0.25 0.5 1]
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from _harness import ROOT, argument_parser, measure, print_table
+
+# The corpus is listed in a child of its own: a parent holding the texts would count in every case's peak
+# RSS (a forked child starts with its parent's pages).
+_PREPARE = r"""
+import pickle, sys, warnings
+from pathlib import Path
+from toolkit.datasets import load_ungdc
+data, out = sys.argv[1], sys.argv[2]
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    docs = load_ungdc(Path(data) / "ungdc")
+columns = {c: docs[c].astype(str).tolist() for c in ("doc_id", "country")}
+columns["path"] = [str(Path(data) / "ungdc" / f) for f in docs["file"]]
+with open(out, "wb") as f:
+    pickle.dump(columns, f)
+"""
+
+_CHILD = r"""
+import json, pickle, sys, time, warnings
+case, path, fraction = sys.argv[1], sys.argv[2], float(sys.argv[3])
+import numpy, pandas, scipy, sklearn  # imported before timing in every case
+from sklearn.feature_extraction.text import CountVectorizer
+import toolkit as tk
+with open(path, "rb") as f:
+    columns = pickle.load(f)  # doc ids, countries and file paths: small
+n = max(1, int(round(len(columns["path"]) * fraction)))
+columns = {k: v[:n] for k, v in columns.items()}
+columns["text"] = texts = [open(p, encoding="utf-8").read() for p in columns.pop("path")]
+frame = pandas.DataFrame(columns)
+frame["china"] = numpy.where(frame["country"] == "CHN", "CHN", "rest")
+warnings.simplefilter("ignore")  # the rates' notes on single-unit groups
+start = time.perf_counter()
+if case == "texts":
+    result = len(texts)
+elif case == "cv":
+    result = int(CountVectorizer().fit_transform(texts).sum())
+elif case in ("pipeline", "counts"):
+    result = len(tk.count_terms(frame, by="country"))
+if case in ("pipeline", "keyness"):
+    result = len(tk.compare_groups(frame, by="china", target="CHN", reference="rest", measure="g2"))
+if case in ("pipeline", "hedging"):
+    result = len(tk.hedging_rates(frame, by="country", n_resamples=200, non_english="skip"))
+print(json.dumps({"seconds": time.perf_counter() - start, "result": result}))
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argument_parser(__doc__)
+    parser.add_argument("--fractions", type=float, nargs="+", default=[1.0],
+                        help="fractions of the corpus to run the pipeline on (default: 1)")
+    args = parser.parse_args(argv)
+    full = max(args.fractions)
+    cases = [("texts only (read into memory)", "texts", full), ("CountVectorizer (default pattern)", "cv", full)]
+    cases += [(f"toolkit pipeline, {f:g} of the corpus", "pipeline", f) for f in sorted(args.fractions)]
+    cases += [("  count_terms(by='country') alone", "counts", full),
+              ("  compare_groups CHN vs rest alone", "keyness", full),
+              ("  hedging_rates(by='country') alone", "hedging", full)]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "texts.pkl"
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        subprocess.run([sys.executable, "-c", _PREPARE, args.data, str(path)], check=True, env=env)
+        with open(path, "rb") as f:
+            n_docs = len(pickle.load(f)["doc_id"])
+        print(f"{n_docs} speeches; each case in a fresh process")
+        rows = [(label, *measure(_CHILD, [case, str(path), str(fraction)], args.repeat))
+                for label, case, fraction in cases]
+    by = {(case, fraction): row for (_, case, fraction), row in zip(cases, rows)}
+    cv = by[("cv", full)][1]
+    pipeline = by[("pipeline", full)][1]
+    print_table(rows, (
+        "result: documents, sum of all counts, or rows of the last table. Peak RSS includes the texts "
+        f"(first line). Fastest of {args.repeat} run(s).\n"
+        f"toolkit pipeline / CountVectorizer wall time: {pipeline / cv:.2f} (issue 14 asks for at most 0.5, "
+        "with a peak RSS of at most 1 GB)."
+    ))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
