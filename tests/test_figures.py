@@ -147,6 +147,11 @@ def test_cli_hedges_on_a_plain_file_and_on_the_corpus(tmp_path, capsys):
     assert cli.main(["hedges", str(text), "--csv", str(csv)]) == 0
     table = pd.read_csv(csv)
     assert table["match"].tolist() == ["We", "firmly oppose", "Perhaps", "we", "could"]
+    # the method is a choice: "I am not sure" is a hedge for the rules, a negation for the learned model
+    text.write_text("I am not sure.", encoding="utf-8")
+    for method, expected in (("rules", ["I", "sure"]), ("learned", ["I"])):
+        assert cli.main(["hedges", str(text), "--csv", str(csv), "--method", method]) == 0
+        assert pd.read_csv(csv)["match"].tolist() == expected
 
 
 def test_cli_csv_is_written_whole_and_a_missing_folder_is_named(tmp_path, capsys, monkeypatch):

@@ -94,7 +94,7 @@ def _hedges(args: argparse.Namespace) -> int:
     docs = _read_texts(args.files)
     if "genre" not in docs:
         docs = docs.assign(speaker=None, genre="statement")
-    hits = find_hedges(docs)
+    hits = find_hedges(docs, method=args.method)
     return _output(hits.drop(columns=[c for c in ("voice", "speaker") if hits[c].isna().all()]), args.csv)
 
 
@@ -143,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     hedges.add_argument("files", nargs="+", type=Path,
                         help="plain .txt files, or corpora (folder, .csv, .jsonl, files with a metadata header)")
     hedges.add_argument("--csv", type=Path, help="write the table to this CSV file instead of printing it")
+    hedges.add_argument("--method", choices=["learned", "rules"], default=None,
+                        help="how ambiguous epistemic cues are decided (default: learned; see the README)")
     hedges.set_defaults(run=_hedges)
 
     keyness = sub.add_parser("keyness", help="keywords of one text or corpus against another")
