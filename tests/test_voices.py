@@ -663,3 +663,11 @@ def test_a_quote_broken_over_the_lines_of_a_hard_wrapped_article():
     out = split_voices(doc(text))
     assert out.loc[out["voice"] == "ambassador_quote", "text"].str.replace("\n", " ").tolist() == [
         "We will not give up,"] * 3
+
+
+def test_an_editors_line_after_the_last_answer_is_narration():
+    text = "Q: Why?\nA: Because it is time.\nThis interview has been edited for length and clarity."
+    out = split_voices(doc(text))
+    assert out.loc[out["voice"] == "ambassador_quote", "text"].tolist() == ["Because it is time."]
+    assert out["text"].iloc[-1] == "This interview has been edited for length and clarity."
+    assert out["voice"].iloc[-1] == "narration"

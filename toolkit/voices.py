@@ -580,7 +580,10 @@ _LABEL = re.compile(
 #: capitals without one is a headline).
 _LABEL_LINE = re.compile(r"(?:\*\*|__)(?P<label>[A-Z][^*_\n]{0,40}?)(?:\*\*|__)[ \t]*")
 #: A note paragraph: italic, or one bracketed or parenthesised span ("[The ambassador pauses.]").
-_ITALIC_LINE = re.compile(r"[*_][^*_].*[*_]|\[[^\]]*\]|\([^)]*\)")
+_ITALIC_LINE = re.compile(r"[*_][^*_].*[*_]|\[[^\]]*\]|\([^)]*\)"
+                          # or an editor's line: "This interview has been edited ...", "Editor's note: ..."
+                          r"|(?:(?:This|The) interview (?:has been|was|is)|Editor['’]s note|Interview (?:by|conducted)"
+                          r"|(?:Edited|Translated|Condensed) (?:and|for|from|by)\b).*")
 #: A transcriber's note inside a turn: anything in square brackets, or a parenthesis in capitals or of a
 #: stage word ("(LAUGHTER)", "(laughs)", "(through interpreter)", "(inaudible)").
 _STAGE = re.compile(r"\[[^\]\n]{1,80}\]|\((?:[A-Z][A-Z ,.'-]{2,60}|(?:[Ll]augh|[Pp]ause|[Ii]naudible|[Cc]rosstalk|"
