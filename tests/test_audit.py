@@ -123,3 +123,20 @@ def test_score_audit_of_concatenated_rounds_with_repeated_index_labels():
     out = score_audit(both).set_index("stratum")
     assert out.loc["directive", ["n", "correct"]].tolist() == [2, 2]
     assert out.loc["booster", ["n", "correct"]].tolist() == [2, 0]
+
+
+def test_the_readmes_audit_table_is_what_the_coded_rounds_give():
+    """The numbers of the README's audit table, from the coded files (no corpus needed)."""
+    expected = {  # round: {stratum: (correct, n)}
+        1: {"hedge:epistemic": 24, "hedge:approximator": 32, "booster": 22, "directive": 38, "formula": 40},
+        2: {"hedge:epistemic": 30, "hedge:approximator": 32, "booster": 30, "directive": 38, "formula": 40},
+        3: {"hedge:epistemic": 23, "hedge:approximator": 35, "booster": 32, "directive": 40, "formula": 40},
+        4: {"hedge:epistemic": 30, "hedge:approximator": 33, "booster": 20, "directive": 40, "formula": 40},
+    }
+    for round_, correct in expected.items():
+        coded = pd.read_csv(_AUDITS / f"audit_round{round_}.csv", dtype={"note": str}, keep_default_na=False)
+        scores = score_audit(coded).set_index("stratum")
+        assert scores["correct"].to_dict() == correct and set(scores["n"]) == {40}
+    last = score_audit(pd.read_csv(_AUDITS / "audit_round4.csv", dtype={"note": str}, keep_default_na=False))
+    booster = last.set_index("stratum").loc["booster"]
+    assert (round(booster["ci_low"], 2), round(booster["ci_high"], 2)) == (0.35, 0.65)

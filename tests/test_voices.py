@@ -671,3 +671,13 @@ def test_an_editors_line_after_the_last_answer_is_narration():
     assert out.loc[out["voice"] == "ambassador_quote", "text"].tolist() == ["Because it is time."]
     assert out["text"].iloc[-1] == "This interview has been edited for length and clarity."
     assert out["voice"].iloc[-1] == "narration"
+
+
+def test_the_readmes_voices_table_is_what_the_sets_give():
+    from toolkit.evaluate import evaluate_voices
+
+    dev = evaluate_voices(VOICE_SET)
+    assert all((s["precision"], s["recall"]) == (1.0, 1.0) for s in dev["by_style"].values())
+    held = evaluate_voices(VOICE_SET.parent / "voices_heldout")
+    assert (held["all"]["precision"], held["all"]["recall"]) == (0.9969, 1.0)
+    assert held["by_style"]["double_straight"]["precision"] == 0.9776
