@@ -220,3 +220,13 @@ def test_a_register_record_that_does_not_match_its_corpus_is_named(tmp_path):
     path.write_text('{"id": "x1", "split": "dev"}\n', encoding="utf-8")
     with pytest.raises(ValueError, match="line 1: not a register record"):
         read_register(path)
+
+
+@pytest.mark.skipif(not _DATA or not (Path(_DATA) / "ungdc").is_dir() or not (Path(_DATA) / "unscon").is_dir(),
+                    reason="the UN corpora are not in $TOOLKIT_DATA (set it to ../shared/corpora)")
+def test_the_second_held_out_register_set_scores_as_reported():
+    from toolkit.evaluate import REGISTER_PATH, evaluate_register
+
+    r = evaluate_register(REGISTER_PATH.parent / "sentences_heldout2.jsonl")["splits"]["heldout2"]
+    assert _counts(r["learned"]["epistemic"]) == (9, 9, 4) and _counts(r["rules"]["epistemic"]) == (12, 15, 1)
+    assert _counts(r["learned"]["deontic"]) == (36, 1, 0) and _counts(r["learned"]["formula"]) == (22, 0, 4)
