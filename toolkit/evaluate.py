@@ -325,9 +325,7 @@ def candidates(sentences: Sequence[Sentence], *, lexicon: pd.DataFrame | None = 
         ``sentence`` (position in ``sentences``), ``folder``, ``start``, ``end``, ``match``, ``pattern``,
         ``features`` (list of str), ``gold`` (bool).
     """
-    from toolkit.hedging import HedgeModel  # noqa: F401  (the recorder stands in for one)
-
-    recorder = _Recorder()
+    recorder = _Recorder()  # stands in for the HedgeModel
     matches = _find(sentences, "learned", lexicon=lexicon, model=recorder)  # type: ignore[arg-type]
     cand = matches[((matches["category"] == "hedge") & (matches["kind"] == "epistemic")).to_numpy()]
     cand = cand.reset_index(drop=True)
