@@ -47,6 +47,39 @@ def measure(child: str, args: list[str], repeat: int = 1) -> tuple[float, float,
     return min(times), max(peaks), result
 
 
+_LIST_UNGDC = r"""
+import pickle, sys, warnings
+from pathlib import Path
+import pandas as pd
+from toolkit.datasets import load_ungdc
+data, limit, out, columns = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4].split(",")
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    docs = load_ungdc(Path(data) / "ungdc")
+if limit:
+    docs = docs.iloc[:limit]
+listing = {c: [None if pd.isna(v) else str(v) for v in docs[c]] for c in columns}
+listing["path"] = [str(Path(data) / "ungdc" / f) for f in docs["file"]]
+with open(out, "wb") as f:
+    pickle.dump(listing, f)
+"""
+
+
+def list_ungdc(data: str, out: Path, columns: list[str], limit: int = 0) -> int:
+    """Write the UNGDC's ``columns`` and file paths (not the texts) to the pickle ``out``; return the speeches.
+
+    The listing is made in a child of its own: a benchmark process holding the corpus would count in every
+    case's peak RSS (a forked child starts with its parent's pages). Each case reads the texts itself.
+    """
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    subprocess.run([sys.executable, "-c", _LIST_UNGDC, data, str(limit), str(out), ",".join(columns)],
+                   check=True, env=env)
+    import pickle
+
+    with open(out, "rb") as f:
+        return len(pickle.load(f)["path"])
+
+
 def print_table(rows: list[tuple[str, float, float, object]], note: str) -> None:
     """Print one line per case: label, wall seconds, peak RSS MB, result; then the note."""
     print(f"\n{'case':<46} {'wall s':>8} {'peak RSS MB':>12} {'result':>14}")

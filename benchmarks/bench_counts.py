@@ -21,30 +21,11 @@ Usage::
 
 from __future__ import annotations
 
-import os
-import pickle
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from _harness import ROOT, argument_parser, measure, print_table
-
-# The corpus is listed in a child of its own: a parent holding the texts would count in every case's peak
-# RSS (a forked child starts with its parent's pages; an earlier version of this benchmark did that).
-_PREPARE = r"""
-import pickle, sys, warnings
-from pathlib import Path
-from toolkit.datasets import load_ungdc
-data, out = sys.argv[1], sys.argv[2]
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    docs = load_ungdc(Path(data) / "ungdc")
-columns = {c: docs[c].astype(str).tolist() for c in ("doc_id", "country")}
-columns["path"] = [str(Path(data) / "ungdc" / f) for f in docs["file"]]
-with open(out, "wb") as f:
-    pickle.dump(columns, f)
-"""
+from _harness import ROOT, argument_parser, list_ungdc, measure, print_table
 
 _CHILD = r"""
 import json, pickle, sys, time
@@ -94,10 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         cases.append(("tk keyness CHN vs rest (dtm + G2)", "keyness"))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "texts.pkl"
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
-        subprocess.run([sys.executable, "-c", _PREPARE, args.data, str(path)], check=True, env=env)
-        with open(path, "rb") as f:
-            n_docs = len(pickle.load(f)["doc_id"])
+        n_docs = list_ungdc(args.data, path, ["doc_id", "country"])
         print(f"{n_docs} speeches; each case in a fresh process")
         rows = [(label, *measure(_CHILD, [case, str(path)], args.repeat)) for label, case in cases]
     by_case = {case: row for (label, case), row in zip(cases, rows)}

@@ -25,33 +25,11 @@ Usage::
 
 from __future__ import annotations
 
-import os
-import pickle
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from _harness import ROOT, argument_parser, measure, print_table
-
-_PREPARE = r"""
-import pickle, sys, warnings
-from pathlib import Path
-import pandas as pd
-from toolkit.datasets import load_ungdc
-data, limit, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    docs = load_ungdc(Path(data) / "ungdc")
-if limit:
-    docs = docs.iloc[:limit]
-columns = {"doc_id": docs["doc_id"].astype(str).tolist(),
-           "speaker": [None if pd.isna(s) else str(s) for s in docs["speaker"]],
-           "genre": docs["genre"].astype(str).tolist(),
-           "path": [str(Path(data) / "ungdc" / f) for f in docs["file"]]}
-with open(out, "wb") as f:
-    pickle.dump(columns, f)
-"""
+from _harness import argument_parser, list_ungdc, measure, print_table
 
 _CHILD = r"""
 import json, pickle, sys, time
@@ -92,12 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "texts.pkl"
-        # The corpus is listed in a child of its own: a parent holding the texts would
-        # count in every case's peak RSS (a forked child starts with its parent's pages).
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
-        subprocess.run([sys.executable, "-c", _PREPARE, args.data, str(args.limit), str(path)], check=True, env=env)
-        with open(path, "rb") as f:
-            n_docs = len(pickle.load(f)["doc_id"])
+        n_docs = list_ungdc(args.data, path, ["doc_id", "speaker", "genre"], limit=args.limit)
         print(f"{n_docs} speeches; each case in a fresh process")
         rows = [(label, *measure(_CHILD, [case, str(path)], args.repeat)) for label, case in cases]
     by_case = {case: row for (_, case), row in zip(cases, rows)}
