@@ -184,12 +184,18 @@ def test_cli_csv_is_written_whole_and_a_missing_folder_is_named(tmp_path, capsys
         cli.main(["hedges", str(text), "--csv", str(tmp_path / "nowhere" / "hits.csv")])
 
 
-def test_cli_keyness_equals_the_library(tmp_path, capsys):
+def _keyness_csv(tmp_path):
+    """Two small texts and the keyness table the command line writes for them."""
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text("We oppose war. We oppose it firmly.", encoding="utf-8")
     b.write_text("We hope for peace. We hope.", encoding="utf-8")
     csv = tmp_path / "k.csv"
     assert cli.main(["keyness", str(a), str(b), "--top", "0", "--csv", str(csv)]) == 0
+    return a, b, csv
+
+
+def test_cli_keyness_equals_the_library(tmp_path, capsys):
+    a, b, csv = _keyness_csv(tmp_path)
     got = pd.read_csv(csv)
     expected = tk.keyness(pd.Series(tk.tokenize(a.read_text())).value_counts(),
                           pd.Series(tk.tokenize(b.read_text())).value_counts())
@@ -531,11 +537,7 @@ def test_topic_prevalence_rule_names_countries_and_the_interview_in_one_group_co
 
 
 def test_cli_csv_floats_are_written_at_the_figures_ten_digits(tmp_path, capsys):
-    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
-    a.write_text("We oppose war. We oppose it firmly.", encoding="utf-8")
-    b.write_text("We hope for peace. We hope.", encoding="utf-8")
-    csv = tmp_path / "k.csv"
-    assert cli.main(["keyness", str(a), str(b), "--top", "0", "--csv", str(csv)]) == 0
+    a, b, csv = _keyness_csv(tmp_path)
     got = pd.read_csv(csv, dtype=str)
     digits = got["score"].str.replace(r"[-.]|e.*$", "", regex=True).str.lstrip("0")
     assert digits.str.len().max() <= 10
