@@ -669,8 +669,6 @@ def _emphatic_belief(word: str, ctx: _Context) -> bool:
 def _rule_cognition_verb(word: str, ctx: _Context, category: str) -> str | None:
     before, after = _low(ctx.before()), _low(ctx.after())
     lw = word.lower()
-    if _emphatic_belief(word, ctx):
-        return "booster"
     if before and before[-1] in _NOUN_DETERMINERS and before[-1] not in ("that",):
         return None  # a noun: "a thought", "the feel"
     nxt = after[0] if after else ""
@@ -1028,16 +1026,12 @@ def _find_in_text(text: str, matcher: _Matcher, rules: bool,
                 out.append((s, e, word, category, kind, "lexicon", pattern))
                 continue
             decided, label = category, "lexicon"
-            if rule == "cognition_verb" and model is not None:
-                if ctx is None:
-                    ctx = _Context(text, s, e)
-                if _emphatic_belief(term, ctx):
-                    out.append((s, e, word, "booster", "", rule, pattern))
-                    continue
+            if rule and ctx is None:
+                ctx = _Context(text, s, e)  # lazy: reads the text around the match only when a rule asks
             learned_decides = model is not None and category == "hedge" and kind == "epistemic"
-            if rule and not (learned_decides and rule in LEARNED_RULES):
-                if ctx is None:
-                    ctx = _Context(text, s, e)
+            if rule == "cognition_verb" and _emphatic_belief(term, ctx):
+                decided, label = "booster", rule  # "we strongly believe": a sense, in both methods
+            elif rule and not (learned_decides and rule in LEARNED_RULES):
                 decided = _RULE_FUNCS[rule](term, ctx, category)
                 if decided is None:
                     continue
@@ -1047,7 +1041,7 @@ def _find_in_text(text: str, matcher: _Matcher, rules: bool,
             if model is not None and decided == "hedge" and kind == "epistemic":
                 if ctx is None:
                     ctx = _Context(text, s, e)
-                flipped = category == "booster" and decided == "hedge"
+                flipped = category == "booster"
                 if not model.keep(_model_features(term, ctx, pattern, decided, flipped)):
                     continue
                 if decided == category:

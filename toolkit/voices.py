@@ -629,13 +629,11 @@ def _transcript_turns(text: str, paragraphs, captions, speaker: str | None, alia
             continue
         line = text[s:e]
         m = _LABEL.match(line)
+        end = s + m.end() if m else e  # a label alone on its line ends with it
+        if m is None and len(line.split()) <= 4:
+            m = _LABEL_LINE.fullmatch(line)
         if m:
-            found.append((p, s + m.end(), _label_key(m.group("label"))))
-            raw.setdefault(found[-1][2], m.group("label").strip())
-            continue
-        m = _LABEL_LINE.fullmatch(line)
-        if m and len(line.split()) <= 4:
-            found.append((p, e, _label_key(m.group("label"))))
+            found.append((p, end, _label_key(m.group("label"))))
             raw.setdefault(found[-1][2], m.group("label").strip())
     # A label written once that names nobody we know, in one capitalised word ("First: trade ..." inside an
     # answer), is a word of the turn, not a new speaker.
