@@ -138,6 +138,7 @@ from toolkit.concordance import (
     _pattern_regex,
     _Pieces,
     _pieces,
+    _plain,
     _word_matches,
     _word_start,
 )
@@ -147,6 +148,8 @@ from toolkit.rates import (
     _warn_single_unit,
 )
 from toolkit.text import STOP_WORDS, _TOKEN_RE, _lower
+from toolkit.tokentable import TokenTable, token_table
+from toolkit._parallel import check_n_jobs
 
 __all__ = [
     "CATEGORIES",
@@ -1004,6 +1007,245 @@ def _not_english(text: str) -> float | None:
     return None
 
 
+# ----------------------------------------------------------------------- the token-table path
+
+_KEY = str.maketrans({"’": "'", "‐": "-"})  # a token's key: apostrophes and hyphens as a pattern reads them
+_LANGUAGE_CHARS = 20000  # english_share reads this many characters
+_LOOKAHEAD = 16  # the token pattern decides a token's end by looking at most this far past it
+
+
+def _gap_regex(gap: str) -> re.Pattern | None:
+    """What must lie between two tokens of a pattern, as :func:`_units` reads it (None: nothing)."""
+    if not gap:
+        return None
+    units = []
+    for piece in re.findall(r"\s+|.", gap):
+        units.append(_SPACE_UNIT if piece.isspace() else _APOS_UNIT if piece in "'’"
+                     else _HYPHEN_UNIT if piece in "-‐" else re.escape(piece))
+    return re.compile("".join(units))
+
+
+def _pattern_keys(pattern: str) -> tuple[list[str], list[re.Pattern | None]] | None:
+    """A pattern as token keys and the gaps between them; None if it is not whole tokens (a prefix ``*``)."""
+    if "*" in pattern:
+        return None
+    low = _lower(_FORMAT_RE.sub("", pattern).strip())
+    spans = [m.span() for m in _TOKEN_RE.finditer(low)]
+    if not spans or spans[0][0] != 0 or spans[-1][1] != len(low):
+        return None
+    keys = [low[a:b].translate(_KEY) for a, b in spans]
+    gaps = [_gap_regex(low[b:a]) for (_, b), (a, _) in zip(spans, spans[1:])]
+    return keys, gaps
+
+
+class _TableLexicon:
+    """The lexicon as sequences of token keys, for the vocabulary of one token table.
+
+    A match is whole tokens (as the character matcher's are): a one-token pattern is a token
+    whose key (lower case, one apostrophe and one hyphen) is the pattern's; a longer one is
+    a run of tokens with those keys and, between them, exactly what the pattern has between
+    its words (any whitespace for a space). Where two patterns start at one token the longest
+    wins, and a match covers the tokens it spans: the character matcher's leftmost-longest scan.
+    ``ok`` is False when some pattern is not whole tokens (a prefix ``*``): the caller then
+    matches characters.
+    """
+
+    def __init__(self, matcher: _Matcher, vocab: list[str]) -> None:
+        key_ids: dict[str, int] = {}
+        self.key_of = np.fromiter((key_ids.setdefault(v.translate(_KEY), len(key_ids)) for v in vocab),
+                                  dtype=np.int64, count=len(vocab))
+        self.base = len(key_ids) + 1
+        self.patterns = list(matcher.entries)
+        # the pattern the character matcher names for a match (two patterns may read the same)
+        self.named = [matcher.literal.get(_normal(p), p) for p in self.patterns]
+        self.single = np.full(self.base, -1, dtype=np.int64)
+        self.multi: dict[tuple[int, int], list[tuple[list[int], list, int]]] = {}
+        self.ok = True
+        for pi, pattern in enumerate(self.patterns):
+            parsed = _pattern_keys(pattern)
+            if parsed is None:
+                self.ok = False
+                continue
+            keys, gaps = parsed
+            ids = [key_ids.get(k, -1) for k in keys]
+            if min(ids) < 0:
+                continue  # a token the corpus does not have: the pattern cannot match
+            if len(ids) == 1:
+                self.single[ids[0]] = pi
+            else:
+                self.multi.setdefault((ids[0], ids[1]), []).append((ids, gaps, pi))
+        for options in self.multi.values():
+            options.sort(key=lambda o: -len(o[0]))
+        self.pairs = np.array(sorted(a * self.base + b for a, b in self.multi), dtype=np.int64)
+
+    def spans(self, text: str, keys: np.ndarray, starts: np.ndarray, ends: np.ndarray):
+        """(first token, token after the last, pattern index) of each match, in text order (arrays)."""
+        single = self.single[keys]
+        hit = single >= 0
+        if not len(self.pairs) or len(keys) < 2:
+            at = np.flatnonzero(hit)
+            return at, at + 1, single[at]
+        pair = keys[:-1] * self.base + keys[1:]
+        cand = np.flatnonzero(np.isin(pair, self.pairs))
+        multi_at, multi_end, multi_p = [], [], []
+        covered = -1
+        for i in cand.tolist():
+            if i < covered:
+                continue
+            for ids, gaps, pi in self.multi[(int(keys[i]), int(keys[i + 1]))]:
+                n = len(ids)
+                if i + n > len(keys) or any(int(keys[i + k]) != ids[k] for k in range(2, n)):
+                    continue
+                if not all((starts[i + k + 1] == ends[i + k]) if g is None
+                           else g.fullmatch(_lower(text[ends[i + k]:starts[i + k + 1]])) is not None
+                           for k, g in enumerate(gaps)):
+                    continue
+                multi_at.append(i)
+                multi_end.append(i + n)
+                multi_p.append(pi)
+                covered = i + n
+                break
+        if not multi_at:
+            at = np.flatnonzero(hit)
+            return at, at + 1, single[at]
+        m_at = np.asarray(multi_at, dtype=np.int64)
+        m_end = np.asarray(multi_end, dtype=np.int64)
+        inside = np.zeros(len(keys) + 1, dtype=np.int64)
+        np.add.at(inside, m_at, 1)
+        np.add.at(inside, m_end, -1)
+        hit &= np.cumsum(inside)[:-1] == 0
+        at = np.flatnonzero(hit)
+        order_at = np.concatenate([at, m_at])
+        order = np.argsort(order_at, kind="stable")
+        return (order_at[order], np.concatenate([at + 1, m_end])[order],
+                np.concatenate([single[at], np.asarray(multi_p, dtype=np.int64)])[order])
+
+
+class _TableWork:
+    """What every worker of the table path reads: the table, the lexicon both ways, the options."""
+
+    def __init__(self, table, matcher: _Matcher, rules: bool, model: HedgeModel | None, non_english: str) -> None:
+        self.table, self.matcher, self.rules, self.model, self.non_english = table, matcher, rules, model, non_english
+        self.lex = _TableLexicon(matcher, table.vocab)
+        self.is_stop = np.fromiter((t in STOP_WORDS for t in table.terms), dtype=bool,
+                                   count=len(table.terms))[table.term_of] if len(table.vocab) else np.zeros(0, bool)
+        entries = [matcher.entries[p] for p in self.lex.named]
+        self.index = {p: i for i, p in enumerate(self.lex.patterns)}
+        # a pattern decided without reading its context: no entry has a rule or goes to the model
+        self.direct = np.array([not rules or all(not r and not (model is not None and c == "hedge"
+                                                                and k == "epistemic") for c, r, k in es)
+                                for es in entries], dtype=bool)
+        self.n_entries = np.array([len(es) for es in entries], dtype=np.int64)
+        self.entries = entries
+
+    def english(self, i: int, text: str, ids: np.ndarray, ends: np.ndarray) -> tuple[int, int]:
+        """(tokens, stop words) among the tokens of ``text[:20000]``, as :func:`english_share` counts them."""
+        if len(text) <= _LANGUAGE_CHARS:
+            return len(ids), int(self.is_stop[ids].sum())
+        k = int(np.searchsorted(ends, _LANGUAGE_CHARS - _LOOKAHEAD, side="right"))
+        rest = _TOKEN_RE.findall(_lower(text[:_LANGUAGE_CHARS]), int(ends[k - 1]) if k else 0)
+        return k + len(rest), int(self.is_stop[ids[:k]].sum()) + sum(t in STOP_WORDS for t in rest)
+
+
+def _stance_batch(work: _TableWork, batch: range) -> dict:
+    """The stance markers of the documents ``batch`` (rows of the table), as arrays; the documents judged not English."""
+    table, matcher, lex = work.table, work.matcher, work.lex
+    outcome: dict[tuple[str, str, str], int] = {}
+    rows_doc, rows_start, rows_end, rows_code, rows_pattern = [], [], [], [], []
+    foreign = []
+    for i in batch:
+        text = table.texts[i]
+        ids, starts, ends = table.doc_tokens(i)
+        if work.non_english != "keep":
+            n, stops = work.english(i, text, ids, ends)
+            if n >= MIN_TOKENS_FOR_LANGUAGE and stops / n < MIN_STOP_WORD_SHARE:
+                foreign.append((i, n, stops / n))
+                continue
+        if not lex.ok or not _plain(text):
+            found = _find_in_text(text, matcher, work.rules, work.model)
+            if found:
+                rows_doc.append(np.full(len(found), i, dtype=np.int64))
+                rows_start.append(np.fromiter((r[0] for r in found), np.int64, len(found)))
+                rows_end.append(np.fromiter((r[1] for r in found), np.int64, len(found)))
+                rows_code.append(np.fromiter((outcome.setdefault(r[3:6], len(outcome)) for r in found), np.int64,
+                                             len(found)))
+                rows_pattern.append(np.fromiter((work.index[r[6]] for r in found), np.int64, len(found)))
+            continue
+        at, stop, pis = lex.spans(text, lex.key_of[ids], starts, ends)
+        if not len(at):
+            continue
+        s_arr, e_arr = starts[at], ends[stop - 1]
+        direct = work.direct[pis]
+        # every entry of the directly decided matches, then the decided entries of the others
+        d = np.flatnonzero(direct)
+        reps = work.n_entries[pis[d]]
+        m_idx = np.repeat(d, reps)
+        slot = np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
+        codes = [outcome.setdefault((c, k, "lexicon" if not work.rules or not r else r), len(outcome))
+                 for pi in pis[d].tolist() for c, r, k in work.entries[pi]]
+        py_idx, py_slot, py_codes = [], [], []
+        for j in np.flatnonzero(~direct).tolist():
+            s, e, pi = int(s_arr[j]), int(e_arr[j]), int(pis[j])
+            pattern = lex.named[pi]
+            for slot_j, row in enumerate(_decide(text, s, e, text[s:e], pattern, matcher.entries[pattern],
+                                                 work.rules, work.model)):
+                py_idx.append(j)
+                py_slot.append(slot_j)
+                py_codes.append(outcome.setdefault(row, len(outcome)))
+        m_all = np.concatenate([m_idx, np.asarray(py_idx, dtype=np.int64)])
+        order = np.lexsort((np.concatenate([slot, np.asarray(py_slot, dtype=np.int64)]), m_all))
+        m_all = m_all[order]
+        rows_doc.append(np.full(len(m_all), i, dtype=np.int64))
+        rows_start.append(s_arr[m_all])
+        rows_end.append(e_arr[m_all])
+        rows_code.append(np.asarray(codes + py_codes, dtype=np.int64)[order])
+        rows_pattern.append(pis[m_all])
+    def cat(parts):
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    return {"doc": cat(rows_doc), "start": cat(rows_start), "end": cat(rows_end), "code": cat(rows_code),
+            "pattern": cat(rows_pattern), "outcomes": list(outcome), "foreign": foreign}
+
+
+def _find_in_table(table, matcher: _Matcher, rules: bool, non_english: str, skipped: list[dict],
+                   model: HedgeModel | None, n_jobs: int) -> dict:
+    """The stance markers of every document of ``table`` as arrays (doc row, start, end, category, kind, rule,
+    pattern), documents judged not English skipped (listed in ``skipped``) or raised."""
+    from toolkit._parallel import batches, map_batches
+
+    work = _TableWork(table, matcher, rules, model, non_english)
+    parts = batches([len(t) for t in table.texts], n_jobs * 4 if n_jobs > 1 else 1)
+    results = map_batches(_stance_batch, work, parts, n_jobs)
+    outcomes: dict[tuple[str, str, str], int] = {}
+    docs, starts, ends, codes, patterns = [], [], [], [], []
+    foreign = []
+    for r in results:
+        remap = np.array([outcomes.setdefault(o, len(outcomes)) for o in r["outcomes"]] or [0], dtype=np.int64)
+        docs.append(r["doc"])
+        starts.append(r["start"])
+        ends.append(r["end"])
+        codes.append(remap[r["code"]] if len(r["code"]) else r["code"])
+        patterns.append(r["pattern"])
+        foreign.extend(r["foreign"])
+    for i, n, share in foreign:
+        doc_id = str(table.doc_ids[i])
+        if non_english == "raise":
+            raise ValueError(
+                f"text_or_docs: the text of doc_id {doc_id!r} does not look like English "
+                f"({share:.0%} English stop words, expected at least {MIN_STOP_WORD_SHARE:.0%}); the stance "
+                "lexicon is English. Drop the document, or pass non_english='skip' to skip it and list it "
+                "in attrs['skipped']."
+            )
+        skipped.append({"doc_id": doc_id,
+                        "problem": f"not English ({share:.0%} English stop words in its first {n} tokens, "
+                                   f"expected at least {MIN_STOP_WORD_SHARE:.0%})",
+                        "tokens": n, "stop_word_share": share})
+    out = {k: np.concatenate(v) for k, v in
+           (("doc", docs), ("start", starts), ("end", ends), ("code", codes), ("pattern", patterns))}
+    out["outcomes"] = list(outcomes)
+    out["patterns"] = work.lex.named
+    return out
+
+
 # ----------------------------------------------------------------------- find_hedges
 
 
@@ -1019,34 +1261,42 @@ def _find_in_text(text: str, matcher: _Matcher, rules: bool,
     entries = matcher.entries
     for s, e, pattern in matcher.spans(text):
         word = text[s:e]
-        ctx: _Context | None = None
-        term = word if word.isascii() else _FORMAT_RE.sub("", word)  # what a rule reads: "U\u00adS" is "US"
-        for category, rule, kind in entries[pattern]:
-            if not rules:
-                out.append((s, e, word, category, kind, "lexicon", pattern))
+        out.extend((s, e, word, *row, pattern) for row in _decide(text, s, e, word, pattern, entries[pattern], rules, model))
+    return out
+
+
+def _decide(text: str, s: int, e: int, word: str, pattern: str, entries: list[tuple[str, str, str]], rules: bool,
+            model: HedgeModel | None) -> list[tuple[str, str, str]]:
+    """(category, kind, rule) of each entry of one match ``text[s:e]`` that is kept, in the entries' order."""
+    out = []
+    ctx: _Context | None = None
+    term = word if word.isascii() else _FORMAT_RE.sub("", word)  # what a rule reads: "U\u00adS" is "US"
+    for category, rule, kind in entries:
+        if not rules:
+            out.append((category, kind, "lexicon"))
+            continue
+        decided, label = category, "lexicon"
+        if rule and ctx is None:
+            ctx = _Context(text, s, e)  # lazy: reads the text around the match only when a rule asks
+        learned_decides = model is not None and category == "hedge" and kind == "epistemic"
+        if rule == "cognition_verb" and _emphatic_belief(term, ctx):
+            decided, label = "booster", rule  # "we strongly believe": a sense, in both methods
+        elif rule and not (learned_decides and rule in LEARNED_RULES):
+            decided = _RULE_FUNCS[rule](term, ctx, category)
+            if decided is None:
                 continue
-            decided, label = category, "lexicon"
-            if rule and ctx is None:
-                ctx = _Context(text, s, e)  # lazy: reads the text around the match only when a rule asks
-            learned_decides = model is not None and category == "hedge" and kind == "epistemic"
-            if rule == "cognition_verb" and _emphatic_belief(term, ctx):
-                decided, label = "booster", rule  # "we strongly believe": a sense, in both methods
-            elif rule and not (learned_decides and rule in LEARNED_RULES):
-                decided = _RULE_FUNCS[rule](term, ctx, category)
-                if decided is None:
-                    continue
-                label = _rule_label(rule, category, decided)
-            if decided != category:  # a negated booster is an epistemic hedge; "must have been" a booster
-                kind = "epistemic" if decided == "hedge" else ""
-            if model is not None and decided == "hedge" and kind == "epistemic":
-                if ctx is None:
-                    ctx = _Context(text, s, e)
-                flipped = category == "booster"
-                if not model.keep(_model_features(term, ctx, pattern, decided, flipped)):
-                    continue
-                if decided == category:
-                    label = "learned"
-            out.append((s, e, word, decided, kind, label, pattern))
+            label = _rule_label(rule, category, decided)
+        if decided != category:  # a negated booster is an epistemic hedge; "must have been" a booster
+            kind = "epistemic" if decided == "hedge" else ""
+        if model is not None and decided == "hedge" and kind == "epistemic":
+            if ctx is None:
+                ctx = _Context(text, s, e)
+            flipped = category == "booster"
+            if not model.keep(_model_features(term, ctx, pattern, decided, flipped)):
+                continue
+            if decided == category:
+                label = "learned"
+        out.append((decided, kind, label))
     return out
 
 
@@ -1062,7 +1312,7 @@ def _rule_label(rule: str, category: str, decided: str) -> str:
 
 
 def find_hedges(
-    text_or_docs: str | pd.DataFrame,
+    text_or_docs: str | pd.DataFrame | TokenTable,
     *,
     lexicon: pd.DataFrame | str | os.PathLike[str] | None = None,
     categories: Sequence[str] | None = None,
@@ -1070,6 +1320,7 @@ def find_hedges(
     method: str | None = None,
     model: HedgeModel | str | os.PathLike[str] | None = None,
     non_english: str = "raise",
+    n_jobs: int | None = None,
 ) -> pd.DataFrame:
     """Find the hedges, boosters and other stance markers of a text or of every document.
 
@@ -1157,14 +1408,16 @@ def find_hedges(
     True
     """
     out = _find_hedges(text_or_docs, lexicon=lexicon, categories=categories, rules=rules, method=method, model=model,
-                       non_english=non_english)
+                       non_english=non_english, n_jobs=n_jobs)
     warn_skipped("find_hedges", out.attrs["skipped"])
     return out
 
 
-def _find_hedges(text_or_docs, *, lexicon, categories, rules, non_english, method=None, model=None) -> pd.DataFrame:
+def _find_hedges(text_or_docs, *, lexicon, categories, rules, non_english, method=None, model=None,
+                 n_jobs=None) -> pd.DataFrame:
     """:func:`find_hedges` without the warning: the skipped documents are in ``attrs["skipped"]``."""
     check_one_of("non_english", non_english, ["raise", "skip", "keep"])
+    check_n_jobs(n_jobs)
     if not isinstance(rules, bool):
         raise ValueError(f"rules={rules!r} is invalid; must be True or False.")
     method = check_one_of("method", DEFAULT_METHOD if method is None else method, METHODS)
@@ -1182,17 +1435,74 @@ def _find_hedges(text_or_docs, *, lexicon, categories, rules, non_english, metho
                 f"{MIN_STOP_WORD_SHARE:.0%}); the stance lexicon is English, so no hedges are counted."
             )
         rows = [(None, *r, None, None) for r in _find_in_text(text_or_docs, matcher, rules, learned)]
-    elif isinstance(text_or_docs, pd.DataFrame):
-        rows = _find_in_docs(text_or_docs, matcher, rules, non_english, skipped, learned)
+    elif isinstance(text_or_docs, (pd.DataFrame, TokenTable)):
+        table = _table_of(text_or_docs, n_jobs)
+        found = _find_in_table(table, matcher, rules, non_english, skipped, learned, check_n_jobs(n_jobs))
+        out = _table_frame(table, found, skipped)
     else:
         raise ValueError(
-            f"text_or_docs must be a str or a docs DataFrame (columns doc_id, text), got {type(text_or_docs).__name__}."
+            f"text_or_docs must be a str, a docs DataFrame (columns doc_id, text) or a TokenTable, got "
+            f"{type(text_or_docs).__name__}."
         )
-    out = _match_frame(rows)
+    if isinstance(text_or_docs, str):
+        out = _match_frame(rows)
     if categories is not None:
         out = out[out["category"].isin(categories)].reset_index(drop=True)
     out.attrs["skipped"] = skipped
     return out
+
+
+def _table_of(docs: pd.DataFrame | TokenTable, n_jobs: int | None) -> TokenTable:
+    """``docs`` as a token table (a table is returned as it is), checked as ``text_or_docs``."""
+    if isinstance(docs, TokenTable):
+        return docs
+    check_columns(docs, ["doc_id", "text"], name="text_or_docs")
+    check_texts(docs, name="text_or_docs")
+    check_unique_ids(docs, name="text_or_docs")
+    return token_table(docs, n_jobs=n_jobs)
+
+
+def _table_frame(table: TokenTable, found: dict, skipped: list[dict]) -> pd.DataFrame:
+    """The frame of :func:`find_hedges` from the arrays of :func:`_find_in_table`, with voices."""
+    doc, start, end = found["doc"], found["start"], found["end"]
+    outcomes = found["outcomes"]
+
+    def pick(values: list, codes: np.ndarray):
+        arr = np.empty(len(values), dtype=object)
+        arr[:] = values
+        return pd.array(arr[codes] if len(codes) else np.zeros(0, dtype=object), dtype="string")
+
+    voice = np.full(len(doc), "speech", dtype=object)
+    speaker = np.full(len(doc), None, dtype=object)
+    docs = table.docs
+    if {"speaker", "genre"} <= set(docs.columns) and len(doc):
+        gone = {d["doc_id"] for d in skipped}
+        kept = docs[~docs["doc_id"].astype(str).isin(gone)] if gone else docs
+        segments = _voice_segments(kept)
+        bounds = np.flatnonzero(np.diff(doc)) + 1
+        for lo, hi in zip(np.concatenate([[0], bounds]).tolist(), np.concatenate([bounds, [len(doc)]]).tolist()):
+            seg = segments.get(str(table.doc_ids[doc[lo]]))
+            if seg is None:
+                continue
+            starts, ends, voices, speakers = seg
+            k = np.searchsorted(starts, start[lo:hi], side="right") - 1
+            ok = (k >= 0) & (start[lo:hi] < np.asarray(ends)[np.maximum(k, 0)])
+            voice[lo:hi] = np.where(ok, np.asarray(voices, dtype=object)[np.maximum(k, 0)], None)
+            speaker[lo:hi] = np.where(ok, np.asarray(speakers, dtype=object)[np.maximum(k, 0)], None)
+    texts = table.texts
+    return pd.DataFrame({
+        "doc_id": pick(list(table.doc_ids), doc),
+        "start": start.astype(np.int64),
+        "end": end.astype(np.int64),
+        "match": pd.array([texts[d][a:b] for d, a, b in zip(doc.tolist(), start.tolist(), end.tolist())],
+                          dtype="string"),
+        "category": pick([o[0] for o in outcomes], found["code"]),
+        "kind": pick([o[1] for o in outcomes], found["code"]),
+        "rule": pick([o[2] for o in outcomes], found["code"]),
+        "pattern": pick(found["patterns"], found["pattern"]),
+        "voice": pd.array(voice, dtype="string"),
+        "speaker": pd.array(speaker, dtype="string"),
+    })
 
 
 def _find_in_docs(docs: pd.DataFrame, matcher: _Matcher, rules: bool, non_english: str,

@@ -1,0 +1,108 @@
+"""Work split across processes by document: the ``n_jobs`` of every measure that reads texts.
+
+One rule for every caller (scikit-learn's convention): ``n_jobs=None`` or 1 runs in
+this process; ``n_jobs=k`` uses ``k`` worker processes; ``-1`` uses every CPU this
+process may run on. The documents are cut into contiguous batches of about equal
+text length; each batch is one task; results come back in batch order, so a result
+never depends on ``n_jobs`` (tests check it).
+
+How the workers start: by ``fork`` when the platform has it (Linux) and this process
+runs one thread, so the workers see the caller's texts and tables without copying
+them; otherwise (a Jupyter kernel runs several threads, macOS, Windows) by
+``forkserver`` or ``spawn``, with each task's own slice of the data sent to it.
+Either way a worker runs only functions of this package, never the caller's
+``__main__``, so scripts read from stdin or ``python -c`` work too.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+# what a forked worker reads: set in the parent right before the pool forks
+_SHARED: Any = None
+
+
+def check_n_jobs(n_jobs: object) -> int:
+    """``n_jobs`` as a number of processes (>= 1): None is 1, -1 every available CPU."""
+    if n_jobs is None:
+        return 1
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0 or n_jobs < -1:
+        raise ValueError(f"n_jobs={n_jobs!r} is invalid; must be None or 1 (this process), an integer >= 2 "
+                         "(that many worker processes) or -1 (every CPU).")
+    if n_jobs == -1:
+        return available_cpus()
+    return int(n_jobs)
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity where the platform tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def batches(sizes: Sequence[int] | np.ndarray, n_batches: int) -> list[range]:
+    """Contiguous ranges of item indices with about equal total ``sizes`` (at most ``n_batches``, none empty)."""
+    sizes = np.asarray(sizes, dtype=np.float64)
+    n = len(sizes)
+    if n == 0:
+        return []
+    n_batches = max(1, min(n_batches, n))
+    cum = np.cumsum(sizes + 1.0)  # +1: empty texts still cost something
+    cuts = np.searchsorted(cum, cum[-1] * np.arange(1, n_batches) / n_batches, side="left") + 1
+    edges = np.unique(np.concatenate([[0], np.clip(cuts, 1, n), [n]]))
+    return [range(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])]
+
+
+def start_method() -> str:
+    """How workers start here: "fork" where it is safe, else "forkserver" (POSIX) or "spawn"."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+def _run_shared(task: tuple[Callable, range]) -> Any:
+    func, batch = task
+    return func(_SHARED, batch)
+
+
+def _run_sliced(task: tuple[Callable, Any, range]) -> Any:
+    func, part, batch = task
+    return func(part, batch)
+
+
+def map_batches(func: Callable[[Any, range], Any], shared: Any, parts: list[range], n_jobs: int,
+                take: Callable[[Any, range], Any] | None = None) -> list[Any]:
+    """``[func(shared, batch) for batch in parts]``, in ``n_jobs`` processes when there is more than one batch.
+
+    ``func`` must be a module-level function of this package. ``take(shared, batch)``
+    cuts what one batch needs out of ``shared`` for workers that do not fork (it then
+    gets ``range(len(batch))`` as its batch); without ``take`` the whole ``shared`` is sent.
+    """
+    if n_jobs <= 1 or len(parts) <= 1:
+        return [func(shared, b) for b in parts]
+    method = start_method()
+    ctx = multiprocessing.get_context(method)
+    processes = min(n_jobs, len(parts))
+    if method == "fork":
+        global _SHARED
+        _SHARED = shared
+        try:
+            with ctx.Pool(processes) as pool:
+                return pool.map(_run_shared, [(func, b) for b in parts], chunksize=1)
+        finally:
+            _SHARED = None
+    if method == "forkserver":
+        ctx.set_forkserver_preload(["toolkit"])
+    tasks = [(func, take(shared, b), range(len(b))) if take else (func, shared, b) for b in parts]
+    with ctx.Pool(processes) as pool:
+        return pool.map(_run_sliced, tasks, chunksize=1)

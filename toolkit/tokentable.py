@@ -1,0 +1,272 @@
+"""Tokenize once: a compact token table that counting, keyness and the stance matcher all read.
+
+:func:`token_table` reads every text once and keeps what the measures need in numpy
+arrays, not Python objects per token:
+
+- each text as the sequence of its whitespace-separated *chunks*, as ids into the
+  corpus's distinct chunks (int32: 4 bytes a chunk; the UNGDC's 32 million chunks
+  are 225,609 distinct strings);
+- each distinct chunk tokenized once by :data:`toolkit.text.TOKEN_PATTERN` (on its
+  lower case, :func:`toolkit.text._lower`): its tokens as ids into the corpus's
+  distinct tokens, with their offsets inside the chunk.
+
+No token holds whitespace and the pattern's look-arounds never look at whitespace,
+so the tokens of a text are the tokens of its chunks, in order: exactly those of
+:func:`toolkit.tokenize` and :func:`toolkit.token_spans`. A document's tokens with
+their character offsets (:meth:`TokenTable.doc_tokens`) come from its chunk ids and
+the chunks' offsets, found again by one vectorised scan of the text when asked for
+(cheaper than keeping 8 bytes a token).
+
+Pass the table wherever a docs frame goes (:func:`toolkit.document_term_matrix`,
+:func:`toolkit.count_terms`, :func:`toolkit.dispersion`, :func:`toolkit.compare_groups`,
+:func:`toolkit.find_hedges`, :func:`toolkit.hedging_rates`): they then read the
+table instead of tokenizing the texts again, and give the same results.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from toolkit._parallel import batches, check_n_jobs, map_batches
+from toolkit._validation import check_columns, check_texts, check_unique_ids
+from toolkit.text import _TOKEN_RE, _lower, _terms
+
+__all__ = ["TokenTable", "token_table"]
+
+# str.isspace for every code point: all the characters it holds lie below U+3001
+_SPACE_END = 0x3001
+_IS_SPACE = np.array([chr(c).isspace() for c in range(_SPACE_END + 1)], dtype=bool)
+_EMPTY32 = np.zeros(0, dtype=np.int32)
+
+
+def chunk_starts(text: str) -> np.ndarray:
+    """The start offsets (int64) of the whitespace-separated chunks of ``text``: those of ``text.split()``."""
+    if not text:
+        return np.zeros(0, dtype=np.int64)
+    if text.isascii():
+        space = _IS_SPACE[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
+    else:
+        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        space = _IS_SPACE[np.minimum(points, _SPACE_END)]
+    begins = ~space
+    begins[1:] &= space[:-1]
+    return np.flatnonzero(begins)
+
+
+@dataclass(eq=False)
+class TokenTable:
+    """The documents of a docs frame, tokenized once (see the module docstring).
+
+    Attributes
+    ----------
+    docs : DataFrame
+        The docs frame the table was made from (not copied): its metadata
+        columns give the groups of the measures.
+    doc_ids : ndarray of str
+        The documents' ids, in the frame's row order.
+    texts : list of str
+        The texts (the frame's own string objects).
+    totals : ndarray of int64
+        Tokens of each document.
+    vocab : list of str
+        The distinct tokens, lower-cased (:func:`toolkit.text._lower`) but not
+        otherwise normalised; a token's id is its index here.
+    terms : list of str
+        The distinct terms (what :func:`toolkit.tokenize` gives: without format
+        characters, in NFC); ``term_of[i]`` is the term id of token id ``i``.
+    """
+
+    docs: pd.DataFrame
+    doc_ids: np.ndarray
+    texts: list
+    chunk_ptr: np.ndarray      # int64 (n_docs + 1): the chunks of document i are chunks[ptr[i]:ptr[i + 1]]
+    chunks: np.ndarray         # int32 chunk ids, document after document
+    ctok_ptr: np.ndarray       # int64 (n_distinct_chunks + 1): the tokens of chunk c
+    ctok_ids: np.ndarray       # int32 token ids
+    ctok_start: np.ndarray     # int32 offsets inside the chunk
+    ctok_end: np.ndarray       # int32
+    vocab: list
+    totals: np.ndarray
+    term_of: np.ndarray = field(init=False)
+    terms: list = field(init=False)
+
+    def __post_init__(self) -> None:
+        term_ids: dict[str, int] = {}
+        terms = _terms(self.vocab) if self.vocab else []
+        self.term_of = np.fromiter((term_ids.setdefault(t, len(term_ids)) for t in terms), dtype=np.int32,
+                                   count=len(terms))
+        self.terms = list(term_ids)
+
+    def __len__(self) -> int:
+        return len(self.doc_ids)
+
+    def __repr__(self) -> str:
+        return (f"TokenTable({len(self)} documents, {int(self.totals.sum())} tokens, {len(self.terms)} terms, "
+                f"{len(self.ctok_ptr) - 1} distinct chunks)")
+
+    @property
+    def n_tokens(self) -> int:
+        return int(self.totals.sum())
+
+    def doc_tokens(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(token ids, starts, ends) of document ``i`` (its row), offsets into its text, in text order."""
+        c = self.chunks[self.chunk_ptr[i]:self.chunk_ptr[i + 1]]
+        if not len(c):
+            return _EMPTY32, np.zeros(0, np.int64), np.zeros(0, np.int64)
+        begins = chunk_starts(self.texts[i])
+        if len(begins) != len(c):  # the text is not the one the table was made from
+            raise ValueError(f"the text of doc_id {self.doc_ids[i]!r} changed after its token table was made; "
+                             "make the table again with toolkit.token_table(docs).")
+        first = self.ctok_ptr[c]
+        n = self.ctok_ptr[c + 1] - first
+        idx = _ranges(first, first + n)
+        base = np.repeat(begins, n)
+        return self.ctok_ids[idx], base + self.ctok_start[idx], base + self.ctok_end[idx]
+
+    def chunk_counts(self, rows: np.ndarray | None = None):
+        """(documents x distinct chunks) sparse counts, duplicates not yet summed."""
+        import scipy.sparse as sp
+
+        n_chunks = len(self.ctok_ptr) - 1
+        if rows is None:
+            return sp.csr_matrix((np.ones(len(self.chunks), dtype=np.int32), self.chunks, self.chunk_ptr),
+                                 shape=(len(self), n_chunks))
+        return self.chunk_counts()[rows]
+
+    def chunk_terms(self, columns: np.ndarray):
+        """(distinct chunks x columns) counts of each chunk's tokens; ``columns[token id]`` is a column or -1."""
+        import scipy.sparse as sp
+
+        cols = columns[self.ctok_ids] if len(self.ctok_ids) else np.zeros(0, dtype=np.int64)
+        keep = cols >= 0
+        ptr = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])[self.ctok_ptr]
+        n_cols = int(columns.max()) + 1 if len(columns) else 0
+        return sp.csr_matrix((np.ones(int(keep.sum()), dtype=np.int32), cols[keep].astype(np.int32), ptr),
+                             shape=(len(self.ctok_ptr) - 1, max(n_cols, 0)))
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """The concatenation of ``range(lo[k], hi[k])`` for every k, as int64."""
+    n = hi - lo
+    offsets = np.cumsum(n) - n
+    return np.repeat(lo - offsets, n) + np.arange(int(n.sum()), dtype=np.int64)
+
+
+def _chunk_batch(texts: list, batch: range) -> tuple:
+    """One worker's share: its texts' chunk ids (its own numbering), its distinct chunks tokenized."""
+    local: dict[str, int] = defaultdict()
+    local.default_factory = local.__len__
+    get = local.__getitem__
+    parts = []
+    n_chunks = np.empty(len(batch), dtype=np.int64)
+    for k, i in enumerate(batch):
+        pieces = texts[i].split()
+        n_chunks[k] = len(pieces)
+        parts.append(np.fromiter(map(get, pieces), dtype=np.int32, count=len(pieces)))
+    ids = np.concatenate(parts) if parts else _EMPTY32
+    strings = list(local)
+    tok_n = np.empty(len(strings), dtype=np.int32)
+    raw: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    finditer = _TOKEN_RE.regex.finditer
+    for c, chunk in enumerate(strings):
+        found = [(m.group(), m.start(), m.end()) for m in finditer(_lower(chunk))]
+        tok_n[c] = len(found)
+        for r, s, e in found:
+            raw.append(r)
+            starts.append(s)
+            ends.append(e)
+    totals = np.zeros(len(batch), dtype=np.int64)
+    if len(ids):
+        per_chunk = tok_n[ids].astype(np.int64)
+        cum = np.concatenate([[0], np.cumsum(per_chunk)])
+        ptr = np.concatenate([[0], np.cumsum(n_chunks)])
+        totals = cum[ptr[1:]] - cum[ptr[:-1]]
+    return (strings, ids, n_chunks, totals, tok_n, raw, np.asarray(starts, dtype=np.int32),
+            np.asarray(ends, dtype=np.int32))
+
+
+def _take_texts(texts: list, batch: range) -> list:
+    return texts[batch.start:batch.stop]
+
+
+def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
+    """Tokenize every document once, into a :class:`TokenTable`.
+
+    Parameters
+    ----------
+    docs : DataFrame
+        A docs frame with ``doc_id`` (unique) and ``text``; other columns are
+        kept for grouping (the table refers to the frame, it does not copy it).
+    n_jobs : int, optional
+        Worker processes (None or 1: this process; -1: every CPU). The table is
+        the same whatever ``n_jobs`` (documents are cut into contiguous batches
+        and merged in order).
+
+    Returns
+    -------
+    TokenTable
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["We don't agree.", "China's envoy"]})
+    >>> table = token_table(docs)
+    >>> table.totals.tolist(), [table.vocab[i] for i in table.doc_tokens(1)[0]]
+    ([3, 3], ['china', "'s", 'envoy'])
+    >>> table.doc_tokens(0)[1].tolist(), table.doc_tokens(0)[2].tolist()
+    ([0, 3, 9], [2, 8, 14])
+    """
+    if isinstance(docs, TokenTable):
+        return docs
+    n_jobs = check_n_jobs(n_jobs)
+    check_columns(docs, ["doc_id", "text"])
+    check_texts(docs)
+    check_unique_ids(docs)
+    texts = docs["text"].tolist()
+    doc_ids = docs["doc_id"].astype(str).to_numpy(dtype=object)
+    parts = batches([len(t) for t in texts], n_jobs * 4 if n_jobs > 1 else 1)
+    results = map_batches(_chunk_batch, texts, parts, n_jobs, take=_take_texts)
+
+    chunk_ids: dict[str, int] = defaultdict()
+    chunk_ids.default_factory = chunk_ids.__len__
+    token_ids: dict[str, int] = defaultdict()
+    token_ids.default_factory = token_ids.__len__
+    chunk_parts, n_parts, total_parts = [], [], []
+    tok_n_parts, tok_id_parts, tok_s_parts, tok_e_parts = [], [], [], []
+    for strings, ids, n_chunks, totals, tok_n, raw, starts, ends in results:
+        before = len(chunk_ids)
+        remap = np.fromiter(map(chunk_ids.__getitem__, strings), dtype=np.int32, count=len(strings))
+        chunk_parts.append(remap[ids] if len(ids) else _EMPTY32)
+        n_parts.append(n_chunks)
+        total_parts.append(totals)
+        new = np.flatnonzero(remap >= before)  # in first-seen order: remap[new] is before, before + 1, ...
+        if len(new):
+            first = np.concatenate([[0], np.cumsum(tok_n, dtype=np.int64)])
+            lo, hi = first[new], first[new + 1]
+            idx = _ranges(lo, hi)
+            tok_n_parts.append(tok_n[new])
+            tok_id_parts.append(np.fromiter(map(token_ids.__getitem__, (raw[j] for j in idx.tolist())),
+                                            dtype=np.int32, count=len(idx)))
+            tok_s_parts.append(starts[idx])
+            tok_e_parts.append(ends[idx])
+    chunks = np.concatenate(chunk_parts) if chunk_parts else _EMPTY32
+    n_chunks = np.concatenate(n_parts) if n_parts else np.zeros(0, np.int64)
+    totals = np.concatenate(total_parts) if total_parts else np.zeros(0, np.int64)
+    tok_n = np.concatenate(tok_n_parts) if tok_n_parts else _EMPTY32
+
+    def cat(parts):
+        return np.concatenate(parts) if parts else _EMPTY32
+
+    return TokenTable(
+        docs=docs, doc_ids=doc_ids, texts=texts,
+        chunk_ptr=np.concatenate([[0], np.cumsum(n_chunks)]).astype(np.int64),
+        chunks=chunks,
+        ctok_ptr=np.concatenate([[0], np.cumsum(tok_n, dtype=np.int64)]).astype(np.int64),
+        ctok_ids=cat(tok_id_parts), ctok_start=cat(tok_s_parts), ctok_end=cat(tok_e_parts),
+        vocab=list(token_ids), totals=totals.astype(np.int64),
+    )
