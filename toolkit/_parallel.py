@@ -27,6 +27,8 @@ import numpy as np
 
 # what a forked worker reads: set in the parent right before the pool forks
 _SHARED: Any = None
+#: Force a start method ("fork", "forkserver" or "spawn"); None decides by :func:`start_method`.
+START_METHOD: str | None = None
 
 
 def check_n_jobs(n_jobs: object) -> int:
@@ -64,6 +66,8 @@ def batches(sizes: Sequence[int] | np.ndarray, n_batches: int) -> list[range]:
 
 def start_method() -> str:
     """How workers start here: "fork" where it is safe, else "forkserver" (POSIX) or "spawn"."""
+    if START_METHOD is not None:
+        return START_METHOD
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and sys.platform.startswith("linux") and threading.active_count() == 1:
         return "fork"

@@ -41,6 +41,8 @@ import scipy.sparse as sp
 
 from toolkit._validation import check_columns, check_texts, warn_skipped
 from toolkit.text import _TOKEN_RE, STOP_WORDS, _lower
+from toolkit.tokentable import TokenTable, token_table
+from toolkit._parallel import check_n_jobs
 
 __all__ = ["DocumentTermMatrix", "document_term_matrix", "count_terms", "dispersion"]
 
@@ -89,6 +91,7 @@ def document_term_matrix(
     min_docs: int | float = 1,
     max_docs: int | float = 1.0,
     vocabulary: Iterable[str] | None = None,
+    n_jobs: int | None = None,
 ) -> DocumentTermMatrix:
     """Count the terms of every document into a sparse matrix.
 
@@ -137,8 +140,19 @@ def document_term_matrix(
     >>> document_term_matrix(["We firmly oppose it."], ngram=2, stop_words="english").terms.tolist()
     ['firmly oppose']
     """
-    doc_ids, texts = _ids_and_texts(docs)
+    jobs = check_n_jobs(n_jobs)
+    table = docs if isinstance(docs, TokenTable) else None
     orders = _ngram_orders(ngram)
+    if table is None and jobs > 1 and orders == (1,) and lowercase and isinstance(docs, pd.DataFrame):
+        check_columns(docs, ["doc_id", "text"])
+        check_texts(docs, name="docs")
+        table = token_table(docs.reset_index(drop=True)[["doc_id", "text"]].assign(doc_id=range(len(docs))),
+                            n_jobs=jobs)
+        doc_ids, texts = _ids_and_texts(docs)
+    elif table is not None:
+        doc_ids, texts = [str(d) for d in table.doc_ids], table.texts
+    else:
+        doc_ids, texts = _ids_and_texts(docs)
     stops = _stop_words(stop_words)
     for name, value in (("min_count", min_count),):
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
@@ -156,7 +170,9 @@ def document_term_matrix(
         vocab = defaultdict()
         vocab.default_factory = vocab.__len__  # a new term gets the next column
 
-    if orders == (1,):
+    if table is not None and orders == (1,) and lowercase:
+        matrix, totals = _count_table(table, vocab, restrict=fixed is not None)
+    elif orders == (1,):
         matrix, totals = _count_words(texts, vocab, lowercase, restrict=fixed is not None)
     else:
         matrix, totals = _count_ngrams(texts, vocab, lowercase, orders, restrict=fixed is not None)
@@ -187,13 +203,14 @@ def document_term_matrix(
 
 
 def count_terms(
-    docs: pd.DataFrame,
+    docs: pd.DataFrame | TokenTable,
     *,
     by: str | Sequence[str] | None = None,
     ngram: int | tuple[int, int] = 1,
     lowercase: bool = True,
     stop_words: str | Iterable[str] | None = None,
     min_count: int = 1,
+    n_jobs: int | None = None,
 ) -> pd.DataFrame:
     """Count terms per group: one row per group and term.
 
@@ -255,8 +272,8 @@ def count_terms(
     """
     if not isinstance(min_count, (int, np.integer)) or isinstance(min_count, bool) or min_count < 1:
         raise ValueError(f"min_count={min_count!r} is invalid; must be an integer >= 1.")
-    grouping = _groups(docs, by, reserved=_COUNT_COLUMNS)
-    dtm = document_term_matrix(docs, ngram=ngram, lowercase=lowercase, stop_words=stop_words)
+    grouping = _groups(_frame(docs), by, reserved=_COUNT_COLUMNS)
+    dtm = document_term_matrix(docs, ngram=ngram, lowercase=lowercase, stop_words=stop_words, n_jobs=n_jobs)
     groups, codes = np.arange(len(grouping)), grouping.codes
     indicator = sp.csr_matrix(
         (np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))), shape=(len(groups), len(codes))
@@ -292,13 +309,14 @@ def count_terms(
 
 
 def dispersion(
-    docs: pd.DataFrame,
+    docs: pd.DataFrame | TokenTable,
     *,
     by: str | Sequence[str] | None = None,
     ngram: int | tuple[int, int] = 1,
     lowercase: bool = True,
     stop_words: str | Iterable[str] | None = None,
     min_count: int = 1,
+    n_jobs: int | None = None,
 ) -> pd.DataFrame:
     """Gries's DP (deviation of proportions) of every term over the documents of each group.
 
@@ -340,8 +358,8 @@ def dispersion(
     >>> dispersion(docs)[["group", "term", "n", "parts", "dp"]].values.tolist()
     [['all', 'y', 3, 1, 0.5], ['all', 'z', 3, 1, 0.5], ['all', 'x', 2, 2, 0.0]]
     """
-    grouping = _groups(docs, by, reserved=_DISPERSION_COLUMNS)
-    dtm = document_term_matrix(docs, ngram=ngram, lowercase=lowercase, stop_words=stop_words)
+    grouping = _groups(_frame(docs), by, reserved=_DISPERSION_COLUMNS)
+    dtm = document_term_matrix(docs, ngram=ngram, lowercase=lowercase, stop_words=stop_words, n_jobs=n_jobs)
     codes = grouping.codes
     empty = dtm.totals == 0
     skipped = [{"doc_id": d, **grouping.record(g), "problem": "no tokens, so no share of the text to disperse over"}
@@ -439,6 +457,21 @@ def _count_words(texts: list[str], vocab: dict[str, int], lowercase: bool,
     return matrix, np.asarray(totals, dtype=np.int64)
 
 
+def _count_table(table: TokenTable, vocab: dict[str, int], *, restrict: bool) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Unigram counts from a token table: its documents x chunks counts times its chunks x terms counts."""
+    if restrict:
+        columns = np.fromiter((vocab.get(t, -1) for t in table.terms), dtype=np.int64, count=len(table.terms))
+    else:
+        columns = np.fromiter((vocab[t] for t in table.terms), dtype=np.int64, count=len(table.terms))
+    by_token = columns[table.term_of] if len(table.term_of) else np.zeros(0, dtype=np.int64)
+    chunk_terms = table.chunk_terms(by_token)
+    chunk_terms.resize((chunk_terms.shape[0], len(vocab)))
+    matrix = (table.chunk_counts() @ chunk_terms).tocsr()
+    matrix.sum_duplicates()
+    matrix.data = matrix.data.astype(np.int64)
+    return matrix, table.totals.astype(np.int64)
+
+
 def _count_ngrams(texts: list[str], vocab: dict[str, int], lowercase: bool, orders: tuple[int, ...],
                   *, restrict: bool) -> tuple[sp.csr_matrix, np.ndarray]:
     """N-gram counts: tokenize each text, count its n-grams of every order."""
@@ -464,7 +497,9 @@ def _count_ngrams(texts: list[str], vocab: dict[str, int], lowercase: bool, orde
     return matrix, totals
 
 
-def _ids_and_texts(docs: pd.DataFrame | Sequence[str]) -> tuple[list[str], list[str]]:
+def _ids_and_texts(docs: pd.DataFrame | Sequence[str] | TokenTable) -> tuple[list[str], list[str]]:
+    if isinstance(docs, TokenTable):
+        return [str(d) for d in docs.doc_ids], docs.texts
     if isinstance(docs, pd.DataFrame):
         check_columns(docs, ["doc_id", "text"])
         check_texts(docs, name="docs")
@@ -478,6 +513,11 @@ def _ids_and_texts(docs: pd.DataFrame | Sequence[str]) -> tuple[list[str], list[
     if bad:
         raise ValueError(f"docs[{bad[0]}] is a {type(docs[bad[0]]).__name__}, not a str.")
     return [str(i) for i in range(len(docs))], list(docs)
+
+
+def _frame(docs: pd.DataFrame | TokenTable) -> pd.DataFrame:
+    """The docs frame of ``docs`` (a token table's own frame)."""
+    return docs.docs if isinstance(docs, TokenTable) else docs
 
 
 def _ngram_orders(ngram: int | tuple[int, int]) -> tuple[int, ...]:

@@ -540,12 +540,26 @@ def naive_regex(lexicon: pd.DataFrame | None = None) -> re.Pattern:
 class _Context:
     """Lazy local context of one match: the tokens before and after it in its clause."""
 
-    __slots__ = ("text", "start", "end", "_before", "_after")
+    __slots__ = ("text", "start", "end", "_before", "_after", "_before_low", "_after_low")
 
     def __init__(self, text: str, start: int, end: int) -> None:
         self.text, self.start, self.end = text, start, end
         self._before: list[str] | None = None
         self._after: list[str] | None = None
+        self._before_low: list[str] | None = None
+        self._after_low: list[str] | None = None
+
+    def before_low(self) -> list[str]:
+        """:meth:`before` lower-cased, one apostrophe (:func:`_low`), read once."""
+        if self._before_low is None:
+            self._before_low = _low(self.before())
+        return self._before_low
+
+    def after_low(self) -> list[str]:
+        """:meth:`after` lower-cased, one apostrophe (:func:`_low`), read once."""
+        if self._after_low is None:
+            self._after_low = _low(self.after())
+        return self._after_low
 
     def before(self) -> list[str]:
         """Tokens before the match in its clause, as written (nearest last)."""
@@ -580,7 +594,13 @@ class _Context:
 
 
 def _low(tokens: Sequence[str]) -> list[str]:
-    return [_lower(t).replace("’", "'") for t in tokens]
+    """Each token lower-cased (:func:`_lower`, one code point for one) with one apostrophe.
+
+    Lower-cased together: a token holds no NUL, and the lower case of a slice is the slice of the lower case.
+    """
+    if not tokens:
+        return []
+    return _lower("\x00".join(tokens)).replace("’", "'").split("\x00")
 
 
 def _is_number(token: str) -> bool:
@@ -609,7 +629,7 @@ def _first_person_subject(before: list[str]) -> bool:
 
 # Each rule: (match text, context, category) -> category to keep (maybe changed) or None to drop.
 def _rule_approximator_quantity(word: str, ctx: _Context, category: str) -> str | None:
-    after = _low(ctx.after()[:2])
+    after = ctx.after_low()[:2]
     if not after:
         return None
     if _is_number(after[0]) or ctx.text[ctx.end:ctx.end + 3].lstrip()[:1] in ("$", "€", "£", "¥"):
@@ -621,7 +641,7 @@ def _rule_approximator_quantity(word: str, ctx: _Context, category: str) -> str 
 
 def _rule_may_modal(word: str, ctx: _Context, category: str) -> str | None:
     before, after = ctx.before(), ctx.after()
-    low_after = _low(after[:2])
+    low_after = ctx.after_low()[:2]
     if low_after and (low_after[0] in ("god", "allah") or low_after[:2] in (["the", "almighty"], ["the", "lord"])):
         return "formula"  # "May God bless us all": a blessing, the courtesy of a speech's close
     if (after and _is_number(after[0]) and any(c.isdigit() for c in after[0])) or (
@@ -637,20 +657,20 @@ def _rule_may_modal(word: str, ctx: _Context, category: str) -> str | None:
 
 
 def _rule_would_not_reported(word: str, ctx: _Context, category: str) -> str | None:
-    before = _low(ctx.before()[-_REPORTED_WINDOW:])
+    before = ctx.before_low()[-_REPORTED_WINDOW:]
     if any(t in REPORTING_VERBS for t in before):
         return None
     if _courtesy_frame(ctx):
         return "formula"  # "I would also like to thank": the frame with an adverb inside
     if word[-2:].lower() in ("'d", "’d"):  # "we'd": would, or had before a participle ("we'd been", "I'd better")
-        after = _low(ctx.after()[:1])
+        after = ctx.after_low()[:1]
         if after and (after[0] in _HAD_AFTER or (after[0].endswith("ed") and after[0] not in _WOULD_ED)):
             return None
     return category
 
 
 def _rule_negation(word: str, ctx: _Context, category: str) -> str | None:
-    if not _negated(_low(ctx.before())):
+    if not _negated(ctx.before_low()):
         return category
     if category == "booster":
         return "hedge"
@@ -664,13 +684,13 @@ _EMPHATIC = frozenset("strongly firmly truly sincerely deeply genuinely fully re
 
 def _emphatic_belief(word: str, ctx: _Context) -> bool:
     """"We strongly believe", "I do believe": a belief held without reserve is a booster, not a hedge."""
-    before = _low(ctx.before()[-1:])
+    before = ctx.before_low()[-1:]
     return (_lower(word).startswith(("believe", "think")) and bool(before) and before[0] in _EMPHATIC
-            and not _negated(_low(ctx.before())[:-1]))  # "I don't really think" is no booster
+            and not _negated(ctx.before_low()[:-1]))  # "I don't really think" is no booster
 
 
 def _rule_cognition_verb(word: str, ctx: _Context, category: str) -> str | None:
-    before, after = _low(ctx.before()), _low(ctx.after())
+    before, after = ctx.before_low(), ctx.after_low()
     lw = word.lower()
     if before and before[-1] in _NOUN_DETERMINERS and before[-1] not in ("that",):
         return None  # a noun: "a thought", "the feel"
@@ -696,28 +716,28 @@ def _rule_cognition_verb(word: str, ctx: _Context, category: str) -> str | None:
 
 
 def _rule_appear_epistemic(word: str, ctx: _Context, category: str) -> str | None:
-    after = _low(ctx.after())
+    after = ctx.after_low()
     if not after or after[0] in _APPEAR_NOT_BEFORE:
         return None
     return category
 
 
 def _rule_rather_downtoner(word: str, ctx: _Context, category: str) -> str | None:
-    after, before = _low(ctx.after()), _low(ctx.before())
+    after, before = ctx.after_low(), ctx.before_low()
     if (after and after[0] == "than") or (before and before[-1] in ("would", "'d", "i'd", "we'd", "had")):
         return None
     return category
 
 
 def _rule_certain_predicative(word: str, ctx: _Context, category: str) -> str | None:
-    before, after = _low(ctx.before()), _low(ctx.after())
+    before, after = ctx.before_low(), ctx.after_low()
     if (before and before[-1] in _BE_FORMS) or (after and after[0] in ("that", "to", "of", "about")) or not after:
         return _rule_negation(word, ctx, category)
     return None
 
 
 def _rule_possible_epistemic(word: str, ctx: _Context, category: str) -> str | None:
-    before = _low(ctx.before())
+    before = ctx.before_low()
     prev = before[-1] if before else ""
     if prev in ("as", "if", "where", "whenever", "wherever", "when", "make", "makes", "made", "making",
                 "way", "best", "all", "only", "every", "everything", "soon"):
@@ -750,8 +770,8 @@ def _courtesy_frame(ctx: _Context, singular: bool = False) -> bool:
     Or the modal right before such a verb with a first-person subject ("we would also stress", "I would
     note"); with ``singular`` only after "I" ("I should stress that": "we should encourage" is a directive).
     """
-    after = _skip_adverbs(_low(ctx.after()))
-    before = _low(ctx.before())
+    after = _skip_adverbs(ctx.after_low())
+    before = ctx.before_low()
     subject = before[-1:] == ["i"] if singular else _first_person_subject(before)
     if after and after[0] in _ASSERTIVE and subject and (after[0] != "call" or after[1:2] in (["on"], ["upon"])):
         return True  # the speaker's turn, not a tentative claim ("I would call on", not "what I would call X")
@@ -769,18 +789,18 @@ def _rule_modal_sense(word: str, ctx: _Context, category: str) -> str | None:
     lw = _lower(word).replace("’", "'")
     if lw.startswith("should") and _courtesy_frame(ctx, singular=True):
         return "formula"  # "I should also like to congratulate", British
-    before = _low(ctx.before())
+    before = ctx.before_low()
     raw = ctx.after()
-    first = _low(raw[:1])[0] if raw else ""
+    first = ctx.after_low()[0] if raw else ""
     if (lw.startswith("should") and ctx.sentence_initial() and word[0] == "S" and first not in ("we", "i", "not")
             and ctx.sentence_end() != "?"):  # "Should the world stand by?" is a question, not a conditional
         # "Should that happen, ..." (inversion: a conditional, like "if"); "Should we ...?" is a question
         if first in _CLAUSE_STARTS or (raw and raw[0][:1].isupper()):
             return None
-    after = _skip_adverbs(_low(raw))
+    after = _skip_adverbs(ctx.after_low())
     nxt = after[0] if after else ""
     if lw.startswith("need"):
-        prev = _low(ctx.before()[-1:])
+        prev = ctx.before_low()[-1:]
         return None if prev and prev[0] in _NOUN_DETERMINERS else category  # "the need to act": a noun
     if lw.startswith("must"):
         # "must have been", "must have known": logical necessity, Hyland's booster
@@ -811,13 +831,13 @@ _STANCE_WORDS = frozenset(
 def _rule_intensifier_stance(word: str, ctx: _Context, category: str) -> str | None:
     """A booster of the speaker's stance, not of an action's degree ("implement fully", "a determined enemy")."""
     lw = _lower(word)
-    after = _low(ctx.after()[:2])
+    after = ctx.after_low()[:2]
     if lw.startswith("demonstrat") or lw == "determined":
         nxt = after[0] if after else ""
-        if nxt == "that" or (lw == "determined" and nxt == "to" and _low(ctx.before()[-1:])[:1] != ["been"]):
+        if nxt == "that" or (lw == "determined" and nxt == "to" and ctx.before_low()[-1:][:1] != ["been"]):
             return category  # "this demonstrates that", "we are determined to"
         return None
-    near = _low(ctx.before()[-2:]) + after
+    near = ctx.before_low()[-2:] + after
     return category if any(t in _STANCE_WORDS for t in near) else None
 
 
@@ -826,7 +846,7 @@ def _rule_formula_frame(word: str, ctx: _Context, category: str) -> str | None:
     lw = _normal(word)
     if lw in _ALWAYS_FORMULA:
         return category
-    after = _skip_adverbs(_low(ctx.after()))
+    after = _skip_adverbs(ctx.after_low())
     if after and after[0] in _SPEECH_ACTS:
         return category
     if lw.startswith(("would", "should")):
@@ -883,7 +903,7 @@ def _model_features(term: str, ctx: _Context, pattern: str, category: str, flipp
     ``conditional`` ("if"/"unless" earlier in the clause), ``question`` (the sentence ends in "?"),
     ``sentence_initial``, ``capitalised``, ``negated_booster`` (a booster made a hedge by negation).
     """
-    before, after = _low(ctx.before()), _low(ctx.after())
+    before, after = ctx.before_low(), ctx.after_low()
     base = pattern[:-3] if pattern.endswith("n't") else pattern  # "wouldn't" is "would", negated
     cue = base if base in MODEL_CUES else "other"
     prev = before[-1] if before else "<s>"
@@ -1441,7 +1461,7 @@ def _find_hedges(text_or_docs, *, lexicon, categories, rules, non_english, metho
         out = _table_frame(table, found, skipped)
     else:
         raise ValueError(
-            f"text_or_docs must be a str, a docs DataFrame (columns doc_id, text) or a TokenTable, got "
+            f"text_or_docs must be a str or a docs DataFrame (columns doc_id, text) or a TokenTable, got "
             f"{type(text_or_docs).__name__}."
         )
     if isinstance(text_or_docs, str):
@@ -1557,7 +1577,7 @@ def _match_frame(rows: list[tuple]) -> pd.DataFrame:
 
 
 def hedging_rates(
-    docs: pd.DataFrame,
+    docs: pd.DataFrame | TokenTable,
     *,
     by: str | Sequence[str] | None = None,
     lexicon: pd.DataFrame | str | os.PathLike[str] | None = None,
@@ -1569,6 +1589,7 @@ def hedging_rates(
     non_english: str = "raise",
     method: str | None = None,
     model: HedgeModel | str | os.PathLike[str] | None = None,
+    n_jobs: int | None = None,
 ) -> pd.DataFrame:
     """Rates of hedges, boosters and the other categories per 1,000 tokens, with bootstrap intervals.
 
@@ -1641,16 +1662,31 @@ def hedging_rates(
     _check_count("n_resamples", n_resamples, 100)
     _check_confidence(confidence)
     check_seed("seed", seed, allow_none=True)
-    _groups(docs, by, reserved=RATE_COLUMNS)  # the by columns exist, before any text is read
+    jobs = check_n_jobs(n_jobs)
+    frame = docs.docs if isinstance(docs, TokenTable) else docs
+    _groups(frame, by, reserved=RATE_COLUMNS)  # the by columns exist, before any text is read
     cats = list(CATEGORIES) if categories is None else [categories] if isinstance(categories, str) else list(
         categories)
-    matches = _find_hedges(docs, lexicon=lexicon, categories=cats, rules=True, method=method, model=model,
-                           non_english=non_english)
-    skipped = list(matches.attrs["skipped"])
+    cats = [check_one_of("categories", c, CATEGORIES) for c in cats]
+    check_one_of("non_english", non_english, ["raise", "skip", "keep"])
+    method = check_one_of("method", DEFAULT_METHOD if method is None else method, METHODS)
+    learned = _resolve_model(method, model)
+    matcher = _matcher(_resolve_lexicon(lexicon))
+    table = _table_of(docs, jobs)
+    skipped: list[dict] = []
+    # counted without a frame of matches: their documents, starts and categories as arrays
+    found = _find_in_table(table, matcher, True, non_english, skipped, learned, jobs)
+    category = np.array([o[0] for o in found["outcomes"]] or [""], dtype=object)[found["code"]]
+    keep = np.isin(category, cats)
+    m_row, m_start, category = found["doc"][keep], found["start"][keep], category[keep]
+    totals = table.totals
     if skipped:
-        docs = docs[~docs["doc_id"].astype(str).isin({d["doc_id"] for d in skipped})]
-    out = _match_rates(matches, docs, by=by, categories=cats, n_resamples=n_resamples, seed=seed,
-                       confidence=confidence, voices=voices)
+        used = ~pd.Index(table.doc_ids).isin([d["doc_id"] for d in skipped])
+        frame = frame[used]
+        totals = totals[used]
+        m_row = (np.cumsum(used) - 1)[m_row]
+    out = _match_rates(None, frame, by=by, categories=cats, n_resamples=n_resamples, seed=seed,
+                       confidence=confidence, voices=voices, found=(m_row, m_start, category), totals=totals)
     out.attrs["skipped"] = skipped + out.attrs["skipped"]
     warn_skipped("hedging_rates", out.attrs["skipped"])
     _warn_single_unit("hedging_rates", out.attrs["single_unit"])

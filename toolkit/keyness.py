@@ -27,6 +27,7 @@ import pandas as pd
 from scipy import stats
 
 from toolkit._validation import check_one_of
+from toolkit.tokentable import TokenTable
 
 __all__ = ["MEASURES", "PRIOR_STRENGTH", "keyness", "compare_groups", "adjust_pvalues", "top_keywords"]
 
@@ -237,7 +238,7 @@ def keyness(
 
 
 def compare_groups(
-    docs: pd.DataFrame,
+    docs: pd.DataFrame | TokenTable,
     *,
     by: str | Sequence[str],
     target: Any = None,
@@ -251,6 +252,7 @@ def compare_groups(
     lowercase: bool = True,
     stop_words: Any = None,
     min_count: int = 1,
+    n_jobs: int | None = None,
 ) -> pd.DataFrame:
     """Keyness of each group of documents against the rest, or of one group against another.
 
@@ -335,12 +337,12 @@ def compare_groups(
     ...     ["country", "venue", "reference", "term", "n_target"]].values.tolist()
     [['A', 'B | C', 'rest', 'hope', 1], ['A', 'B | C', 'rest', 'we', 1], ['A', 'B | C', 'rest', 'oppose', 0]]
     """
-    from toolkit.counts import _groups, document_term_matrix
+    from toolkit.counts import _frame, _groups, document_term_matrix
 
     check_one_of("adjust", adjust, (None, "bonferroni", "bh"))
     if measure == "fightin_words" and isinstance(prior, str):
         check_one_of("prior", prior, ("corpus",))
-    groups = _groups(docs, by, reserved=_RESULT_COLUMNS)
+    groups = _groups(_frame(docs), by, reserved=_RESULT_COLUMNS)
     if not len(groups.codes):
         raise ValueError("docs has no rows, so there are no groups to compare; pass the documents to count.")
     tgt = None if target is None else groups.find(target, name="target", by=by)
@@ -352,7 +354,7 @@ def compare_groups(
     if len(groups) < 2:
         raise ValueError(f"by={by!r} makes only one group ({groups.key(0)!r}); there is nothing to compare it with.")
 
-    dtm = document_term_matrix(docs, ngram=ngram, lowercase=lowercase, stop_words=stop_words)
+    dtm = document_term_matrix(docs, ngram=ngram, lowercase=lowercase, stop_words=stop_words, n_jobs=n_jobs)
     codes = groups.codes
     indicator = np.zeros((len(groups), len(codes)))
     indicator[codes, np.arange(len(codes))] = 1

@@ -227,14 +227,15 @@ def match_rates(
     return out
 
 
-def _match_rates(matches: pd.DataFrame, docs: pd.DataFrame, *, by, categories, n_resamples, seed, confidence,
-                 voices, problems: Mapping[str, str] | None = None) -> pd.DataFrame:
+def _match_rates(matches: pd.DataFrame | None, docs: pd.DataFrame, *, by, categories, n_resamples, seed, confidence,
+                 voices, problems: Mapping[str, str] | None = None, found=None, totals=None) -> pd.DataFrame:
     """:func:`match_rates` without the warnings; ``problems`` (doc_id -> why) explains token-less documents."""
     n_resamples = _check_count("n_resamples", n_resamples, 100)
     confidence = _check_confidence(confidence)
     seed = check_seed("seed", seed, allow_none=True)
     voices = _check_voices(voices)
-    prep = _prepare(matches, docs, by, categories, problems, voices=voices, reserved=RATE_COLUMNS)
+    prep = _prepare(matches, docs, by, categories, problems, voices=voices, reserved=RATE_COLUMNS, found=found,
+                    totals=totals)
     rng = np.random.default_rng(seed)
     alpha = (1.0 - confidence) / 2.0
     frames = []
@@ -526,9 +527,11 @@ class _Prepared:
         return counts, tokens, "sentence"
 
 
-def _prepare(matches: pd.DataFrame, docs: pd.DataFrame, by: str | Sequence[str] | None,
+def _prepare(matches: pd.DataFrame | None, docs: pd.DataFrame, by: str | Sequence[str] | None,
              categories: str | Sequence[str] | None, problems: Mapping[str, str] | None = None, *,
-             voices: tuple[str, ...] | None, reserved: Sequence[str] = ()) -> _Prepared:
+             voices: tuple[str, ...] | None, reserved: Sequence[str] = (),
+             found: tuple[np.ndarray, np.ndarray, list[str]] | None = None,
+             totals: np.ndarray | None = None) -> _Prepared:
     """Check the inputs, keep the chosen voices, count tokens per document and matches per document and category.
 
     With ``voices`` (checked by :func:`_check_voices`), only the matches whose
@@ -538,45 +541,27 @@ def _prepare(matches: pd.DataFrame, docs: pd.DataFrame, by: str | Sequence[str] 
     doc_id, or for want of tokens in ``voices``); a group of nothing but such
     documents is an error. ``reserved``: the caller's result columns, which no
     ``by`` column may be named.
+
+    ``found``: the matches as arrays instead of a frame (the streaming path of
+    :func:`toolkit.hedging_rates`): (docs row, start, category) of each, checked by
+    their maker; ``totals``: the tokens of each docs row when already counted (a
+    token table's), used where the chosen voices leave a text as it is.
     """
-    check_columns(matches, ["doc_id", "start", "category"], name="matches")
+    if found is None:
+        check_columns(matches, ["doc_id", "start", "category"], name="matches")
     grouping = _groups(docs, by, reserved=reserved)  # checks docs' doc_id, text and by columns
     codes = grouping.codes
     check_texts(docs, name="docs")
     check_unique_ids(docs, name="docs")
-    for col in ("doc_id", "start", "category"):
-        missing = matches[col].isna()
-        if missing.any():
-            raise ValueError(f"matches: {col} is missing (NA) in {int(missing.sum())} row(s), e.g. row "
-                             f"{matches.index[missing][0]!r}; every match needs a doc_id, a start and a category.")
-    if categories is None:
-        cats = sorted(set(matches["category"].astype(str)))
+    if found is None:
+        m_row, m_start, m_ids, cats, m_cat = _match_arrays(matches, docs, categories)
     else:
-        raw = [categories] if isinstance(categories, str) else list(categories)
-        bad = [c for c in raw if not isinstance(c, str)]
-        if bad:
-            raise ValueError(f"categories contains {bad[0]!r}; every category must be a str.")
-        cats = list(dict.fromkeys(raw))
-        if not cats:
-            raise ValueError("categories=[] is invalid; name one or more categories, or pass None for all of them.")
+        m_row, m_start, raw_cats = found
+        cats = _categories(categories, raw_cats)
+        m_cat = pd.Index(cats).get_indexer(raw_cats) if len(raw_cats) else np.zeros(0, dtype=np.int64)
+        m_ids = docs["doc_id"].astype(str).iloc[m_row].reset_index(drop=True)
     doc_ids = docs["doc_id"].astype(str)
-    index = pd.Index(doc_ids)
-    m_ids = matches["doc_id"].astype(str)
-    m_row = index.get_indexer(m_ids)
-    if (m_row < 0).any():
-        unknown = list(dict.fromkeys(m_ids[m_row < 0]))
-        shown = ", ".join(repr(u) for u in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
-        raise ValueError(f"matches: doc_id {shown} not in docs; pass the docs the matches were found in.")
-    m_start = _match_starts(matches["start"])
-    lengths = np.fromiter((len(t) for t in docs["text"]), dtype=np.int64, count=len(docs))
-    beyond = m_start > lengths[m_row]
-    if beyond.any():
-        i = int(np.flatnonzero(beyond)[0])
-        raise ValueError(f"matches: start={int(m_start[i])} (row {matches.index[i]!r}) is beyond the end of the "
-                         f"text of doc_id {m_ids.iloc[i]!r} ({int(lengths[m_row[i]])} characters); pass the docs "
-                         "the matches were found in.")
-    m_cat = pd.Index(cats).get_indexer(matches["category"].astype(str))
-
+    originals = [str(t) for t in docs["text"]]
     problems = {} if problems is None else dict(problems)
     if voices is not None:
         heard, texts = _keep_voices(docs, voices, m_row, m_start)
@@ -587,7 +572,13 @@ def _prepare(matches: pd.DataFrame, docs: pd.DataFrame, by: str | Sequence[str] 
         docs = docs.assign(text=texts)
         m_row, m_cat, m_start = m_row[heard], m_cat[heard], m_start[heard]
         m_ids = m_ids[heard]
-    tokens = document_term_matrix(docs).totals.astype(np.int64)
+    if totals is None:
+        tokens = document_term_matrix(docs).totals.astype(np.int64)
+    else:  # count again only the texts that blanking changed
+        tokens = np.asarray(totals, dtype=np.int64).copy()
+        changed = [i for i, (a, b) in enumerate(zip(docs["text"], originals)) if a is not b and a != b]
+        if changed:
+            tokens[changed] = document_term_matrix(docs.iloc[changed]).totals
     no_token = "no tokens (an empty text, or one without letters or digits)"
     in_empty = tokens[m_row] == 0
     if in_empty.any():
@@ -615,6 +606,50 @@ def _prepare(matches: pd.DataFrame, docs: pd.DataFrame, by: str | Sequence[str] 
     np.add.at(counts, (m_row, m_cat), 1)
     return _Prepared(docs.reset_index(drop=True), cats, grouping, codes, tokens, counts,
                      m_row, m_cat, m_start, skipped)
+
+
+def _categories(categories: str | Sequence[str] | None, found: Sequence[str]) -> list[str]:
+    """The categories to rate: those given (checked), or those of the matches, sorted."""
+    if categories is None:
+        return sorted(set(found))
+    raw = [categories] if isinstance(categories, str) else list(categories)
+    bad = [c for c in raw if not isinstance(c, str)]
+    if bad:
+        raise ValueError(f"categories contains {bad[0]!r}; every category must be a str.")
+    cats = list(dict.fromkeys(raw))
+    if not cats:
+        raise ValueError("categories=[] is invalid; name one or more categories, or pass None for all of them.")
+    return cats
+
+
+def _match_arrays(matches: pd.DataFrame, docs: pd.DataFrame, categories):
+    """(docs row, start, doc_id, categories, category index) of each row of a matches frame, checked."""
+    check_columns(matches, ["doc_id", "start", "category"], name="matches")
+    for col in ("doc_id", "start", "category"):
+        missing = matches[col].isna()
+        if missing.any():
+            raise ValueError(f"matches: {col} is missing (NA) in {int(missing.sum())} row(s), e.g. row "
+                             f"{matches.index[missing][0]!r}; every match needs a doc_id, a start and a category.")
+    cats = _categories(categories, matches["category"].astype(str).tolist())
+    doc_ids = docs["doc_id"].astype(str)
+    index = pd.Index(doc_ids)
+    m_ids = matches["doc_id"].astype(str)
+    m_row = index.get_indexer(m_ids)
+    if (m_row < 0).any():
+        unknown = list(dict.fromkeys(m_ids[m_row < 0]))
+        shown = ", ".join(repr(u) for u in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        raise ValueError(f"matches: doc_id {shown} not in docs; pass the docs the matches were found in.")
+    m_start = _match_starts(matches["start"])
+    lengths = np.fromiter((len(t) for t in docs["text"]), dtype=np.int64, count=len(docs))
+    beyond = m_start > lengths[m_row]
+    if beyond.any():
+        i = int(np.flatnonzero(beyond)[0])
+        raise ValueError(f"matches: start={int(m_start[i])} (row {matches.index[i]!r}) is beyond the end of the "
+                         f"text of doc_id {m_ids.iloc[i]!r} ({int(lengths[m_row[i]])} characters); pass the docs "
+                         "the matches were found in.")
+    m_cat = pd.Index(cats).get_indexer(matches["category"].astype(str))
+
+    return m_row, m_start, m_ids, cats, m_cat
 
 
 def _check_voices(voices: str | Sequence[str] | None) -> tuple[str, ...] | None:

@@ -1,0 +1,202 @@
+"""Tokenize once (issue #14): the token table gives the tokens of every other entry point, and every measure
+that reads it (or runs on several processes) gives exactly what the text path gives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import toolkit as tk
+import toolkit._parallel as parallel
+from toolkit.hedging import (
+    _find_in_docs, _find_hedges, _match_frame, _matcher, _resolve_lexicon, _resolve_model, english_share,
+)
+from toolkit.rates import _match_rates
+from toolkit.tokentable import TokenTable, chunk_starts, token_table
+from test_properties import TRICKY, WORDS, _glued_text, text_strategy
+
+# multi-word entries, and words that start them, so that longest-match and gap rules are exercised
+PHRASES = ["in particular", "would like to", "I would like to", "it's clear", "it’s not clear", "need to", "no doubt",
+           "Mr. President", "mr.  president", "we call on", "I think", "to some extent", "firmly oppose", "May God",
+           "should like to", "about 8", "some 300", "not sure", "do not doubt", "we strongly believe", "may be"]
+phrase_text = st.lists(
+    st.one_of(st.sampled_from(PHRASES), st.sampled_from(WORDS), st.sampled_from(TRICKY), st.text(max_size=3)),
+    max_size=40,
+).map(lambda parts: "".join(p if p in TRICKY else p + " " for p in parts))
+any_text = st.one_of(text_strategy, _glued_text, phrase_text)
+
+
+def _reference(docs: pd.DataFrame, *, rules: bool = True, method: str = "learned", lexicon=None,
+               non_english: str = "keep") -> pd.DataFrame:
+    """find_hedges by the character matcher, document after document: the path of releases before 0.2."""
+    skipped: list[dict] = []
+    model = _resolve_model(method, None) if rules else None
+    return _match_frame(_find_in_docs(docs, _matcher(_resolve_lexicon(lexicon)), rules, non_english, skipped,
+                                      model))
+
+
+def _frame(texts: list[str], **columns) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts, **columns})
+
+
+@given(text=any_text)
+def test_a_documents_tokens_in_the_table_are_those_of_token_spans_and_tokenize(text):
+    table = token_table(_frame([text, "x " + text]))
+    for i, t in enumerate(table.texts):
+        ids, starts, ends = table.doc_tokens(i)
+        assert list(zip(starts.tolist(), ends.tolist())) == tk.token_spans(t)
+        assert [table.terms[j] for j in table.term_of[ids]] == tk.tokenize(t)
+        assert table.totals[i] == len(tk.tokenize(t))
+
+
+@given(text=st.text(alphabet=st.sampled_from(list(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u200a\u2028"
+                                                    "\u2029\u202f\u205f\u3000\u200bab\u0301")), max_size=30))
+def test_chunks_are_those_of_str_split(text):
+    starts = chunk_starts(text).tolist()
+    pieces = text.split()
+    assert len(starts) == len(pieces)
+    assert all(text.startswith(p, s) for s, p in zip(starts, pieces))
+
+
+@given(texts=st.lists(any_text, min_size=1, max_size=4), rules=st.booleans(),
+       method=st.sampled_from(["learned", "rules"]))
+@settings(max_examples=60)
+def test_the_token_matcher_finds_exactly_what_the_character_matcher_finds(texts, rules, method):
+    docs = _frame(texts)
+    new = _find_hedges(docs, lexicon=None, categories=None, rules=rules, method=method, model=None,
+                       non_english="keep")
+    pd.testing.assert_frame_equal(new, _reference(docs, rules=rules, method=method))
+
+
+_OVERLAPPING = pd.DataFrame({
+    "pattern": ["would", "would like", "would like to thank", "like to", "mr. president", "it's clear", "in particular",
+                "clear", "thank"],
+    "category": ["hedge", "formula", "formula", "attitude_marker", "engagement_marker", "booster", "booster",
+                 "booster", "attitude_marker"],
+    "rule": [""] * 9, "kind": ["epistemic"] + [""] * 8, "note": ["test"] * 9,
+})
+_WORDS = ["would", "Would", "like", "to", "thank", "would like", "would like to", "would like to thank", "Mr",
+          "Mr.", "President", "Mr. President", "it", "s", "it's", "clear", "it’s clear", "in", "particular",
+          "in particular", "\u00adclear", "cle\u0301ar"]
+_SEPARATORS = [" ", " ", " ", " ", "  ", "\n", "", ".", ". ", ",", "-", "'", "’"]
+
+
+@given(pairs=st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_SEPARATORS)), max_size=30))
+@settings(max_examples=200)
+def test_longest_match_and_what_lies_between_words_are_the_character_matchers(pairs):
+    docs = _frame(["".join(w + sep for w, sep in pairs)])
+    new = _find_hedges(docs, lexicon=_OVERLAPPING, categories=None, rules=False, non_english="keep")
+    pd.testing.assert_frame_equal(new, _reference(docs, rules=False, lexicon=_OVERLAPPING))
+
+
+def test_a_lexicon_the_token_matcher_cannot_read_falls_back_to_characters():
+    lexicon = tk.load_lexicon(extra=pd.DataFrame({"pattern": ["indisputabl*", "u.s."], "category": ["booster"] * 2,
+                                                   "rule": ["", ""], "kind": ["", ""], "note": ["test", "test"]}))
+    docs = _frame(["It is indisputably so, and the U.S. agrees.", "Indisputable. Perhaps we may."])
+    new = _find_hedges(docs, lexicon=lexicon, categories=None, rules=True, non_english="keep")
+    pd.testing.assert_frame_equal(new, _reference(docs, lexicon=lexicon))
+    assert {"indisputably", "Indisputable", "U.S."} <= set(new["match"])
+
+
+@given(head=st.integers(19950, 20010), piece=st.sampled_from(["don't", "1,000", "China's", "U.S.", "it's",
+                                                              "ab'sx", "a.b", "x\u0301y", "word"]))
+@settings(max_examples=40)
+def test_the_language_check_reads_the_first_20000_characters_as_english_share_does(head, piece):
+    filler = ("the aa bb " * 2100)[:head]
+    text = filler + piece + " and more text after"
+    table = token_table(_frame([text]))
+    from toolkit.hedging import _TableWork
+
+    work = _TableWork(table, _matcher(_resolve_lexicon(None)), True, None, "skip")
+    ids, _, ends = table.doc_tokens(0)
+    n, stops = work.english(0, text, ids, ends)
+    assert (n, stops / n if n else 0.0) == english_share(text)
+
+
+@pytest.fixture(scope="module")
+def small_corpus() -> pd.DataFrame:
+    """Forty documents: speeches, an interview with quotes (voices), a non-English text, an empty one."""
+    rng = np.random.default_rng(0)
+    words = WORDS + PHRASES + ["said", "China", "the", "of", "and", "to", "peace", "."]
+    texts = [" ".join(rng.choice(words, size=int(rng.integers(30, 200)))) for _ in range(36)]
+    texts.append('The ambassador said: "We may perhaps agree, I think." Others would not.')
+    texts.append("Der Botschafter sagte, dass die Gespräche gut verlaufen würden und dass man sich einigen werde, "
+                 "aber nicht heute oder morgen, sondern später im Jahr, wenn alle wieder da sind.")
+    texts.append("")
+    texts.append("Perhaps.")
+    genres = ["speech"] * 36 + ["interview", "speech", "speech", "speech"]
+    return _frame(texts, speaker="Xing Haiming", genre=genres,
+                  country=[["CHN", "USA", "KOR"][i % 3] for i in range(40)])
+
+
+@pytest.mark.filterwarnings("ignore:.*left out 1 document")
+def test_every_measure_is_the_same_on_a_table_and_whatever_n_jobs(small_corpus):
+    docs = small_corpus
+    table1 = token_table(docs)
+    table2 = token_table(docs, n_jobs=2)
+    for name in ("chunks", "chunk_ptr", "ctok_ptr", "ctok_ids", "ctok_start", "ctok_end", "totals", "term_of"):
+        assert np.array_equal(getattr(table1, name), getattr(table2, name)), name
+    assert table1.vocab == table2.vocab and table1.terms == table2.terms
+
+    ref = _reference(docs, non_english="skip")
+    for source, jobs in ((docs, None), (docs, 2), (table1, None), (table2, 2)):
+        found = tk.find_hedges(source, non_english="skip", n_jobs=jobs)
+        pd.testing.assert_frame_equal(found, ref)
+        assert [d["doc_id"] for d in found.attrs["skipped"]] == ["d37"]
+
+    old_matches = ref.copy()
+    old_matches.attrs["skipped"] = []
+    kept = docs[docs["doc_id"] != "d37"]
+    expected = _match_rates(old_matches, kept, by="country", categories=list(tk.hedging.CATEGORIES),
+                            n_resamples=200, seed=3, confidence=0.95, voices=tk.rates.OWN_VOICES)
+    for source, jobs in ((docs, None), (table2, 2)):
+        with pytest.warns(UserWarning):
+            rates = tk.hedging_rates(source, by="country", n_resamples=200, seed=3, non_english="skip", n_jobs=jobs)
+        pd.testing.assert_frame_equal(rates, expected)
+
+    counts = tk.count_terms(docs, by="country")
+    for source, jobs in ((docs, 2), (table1, None), (table2, 2)):
+        pd.testing.assert_frame_equal(tk.count_terms(source, by="country", n_jobs=jobs), counts)
+        pd.testing.assert_frame_equal(tk.dispersion(source, by="country", n_jobs=jobs),
+                                      tk.dispersion(docs, by="country"))
+        pd.testing.assert_frame_equal(
+            tk.compare_groups(source, by="country", target="CHN", n_jobs=jobs),
+            tk.compare_groups(docs, by="country", target="CHN"))
+    dtm = tk.document_term_matrix(docs, vocabulary=["peace", "china", "absent"])
+    on_table = tk.document_term_matrix(table1, vocabulary=["peace", "china", "absent"])
+    assert (dtm.matrix != on_table.matrix).nnz == 0 and np.array_equal(dtm.totals, on_table.totals)
+
+
+@pytest.mark.filterwarnings("ignore:.*left out 1 document")
+def test_workers_that_do_not_fork_get_their_slice_and_the_same_results(small_corpus, monkeypatch):
+    monkeypatch.setattr(parallel, "START_METHOD", "spawn")
+    table = token_table(small_corpus, n_jobs=2)
+    assert np.array_equal(table.chunks, token_table(small_corpus).chunks)
+    pd.testing.assert_frame_equal(tk.find_hedges(table, non_english="skip", n_jobs=2),
+                                  _reference(small_corpus, non_english="skip"))
+
+
+def test_a_table_knows_when_a_text_changed_and_bad_n_jobs_are_named(small_corpus):
+    table = token_table(small_corpus)
+    table.texts[0] = table.texts[0] + " and one more sentence"
+    with pytest.raises(ValueError, match="doc_id 'd0' changed after its token table was made"):
+        tk.find_hedges(table)
+    for bad in (0, -2, 1.5, "2", True):
+        with pytest.raises(ValueError, match="n_jobs="):
+            token_table(small_corpus, n_jobs=bad)
+    with pytest.raises(ValueError, match="doc_id"):
+        token_table(pd.DataFrame({"doc_id": ["a", "a"], "text": ["x", "y"]}))
+    assert repr(token_table(small_corpus)).startswith("TokenTable(40 documents")
+    assert isinstance(token_table(table), TokenTable)
+
+
+def test_batches_cover_the_documents_in_order():
+    sizes = [5, 0, 100, 3, 3, 3, 50, 0]
+    for n in range(1, 10):
+        parts = parallel.batches(sizes, n)
+        assert [i for p in parts for i in p] == list(range(len(sizes)))
+        assert all(len(p) for p in parts) and len(parts) <= n
+    assert parallel.batches([], 4) == []
