@@ -5,18 +5,21 @@ texts (the UNGDC speeches, read from their files before the clock starts):
 
 - ``texts only``: the texts in memory as Python strings (the floor every case stands on);
 - ``CountVectorizer``: scikit-learn's ``fit_transform`` with its default pattern, as most people call it;
-- ``toolkit pipeline``: what the notebooks ask of the toolkit together: ``count_terms(by="country")``,
+- ``toolkit pipeline``: what the notebooks ask of the toolkit together, on one token table
+  (:func:`toolkit.token_table`, made once with ``n_jobs`` workers): ``count_terms(by="country")``,
   the keyness of China's speeches against all others (``compare_groups``, G2) and
   ``hedging_rates(by="country")`` (the default method, 200 bootstrap resamples: the resampling is not
-  what is measured) -- each tokenizes the texts again today;
-- the three parts alone, to see where the time goes.
+  what is measured), with ``n_jobs`` workers and with one;
+- the table alone, then the table plus each measure, to see where the time goes;
+- the three calls on the frame itself with one process, as releases before 0.2 ran them (each
+  tokenizes the texts again).
 
 ``--fractions 0.25 0.5 1`` runs the pipeline on the first quarter, half and all of the speeches (in
 file order) to show how time grows with the corpus.
 
 Usage::
 
-    python benchmarks/bench_pipeline.py [--data FOLDER] [--repeat N] [--fractions 0.25 0.5 1]
+    python benchmarks/bench_pipeline.py [--data FOLDER] [--repeat N] [--fractions 0.25 0.5 1] [--n-jobs 2]
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from _harness import argument_parser, list_ungdc, measure, print_table
 
 _CHILD = r"""
 import json, pickle, sys, time, warnings
-case, path, fraction = sys.argv[1], sys.argv[2], float(sys.argv[3])
+case, path, fraction, n_jobs = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
 import numpy, pandas, scipy, sklearn  # imported before timing in every case
 from sklearn.feature_extraction.text import CountVectorizer
 import toolkit as tk
@@ -46,12 +49,21 @@ if case == "texts":
     result = len(texts)
 elif case == "cv":
     result = int(CountVectorizer().fit_transform(texts).sum())
-elif case in ("pipeline", "counts"):
+elif case == "table":
+    result = tk.token_table(frame, n_jobs=n_jobs).n_tokens
+elif case in ("pipeline", "counts", "keyness", "hedging"):
+    # tokenize once: every measure reads the table
+    source = tk.token_table(frame, n_jobs=n_jobs) if n_jobs > 1 or case == "pipeline" else frame
+    if case in ("pipeline", "counts"):
+        result = len(tk.count_terms(source, by="country"))
+    if case in ("pipeline", "keyness"):
+        result = len(tk.compare_groups(source, by="china", target="CHN", reference="rest", measure="g2"))
+    if case in ("pipeline", "hedging"):
+        result = len(tk.hedging_rates(source, by="country", n_resamples=200, non_english="skip", n_jobs=n_jobs))
+elif case == "separate":  # the same three calls on the frame: each tokenizes again
     result = len(tk.count_terms(frame, by="country"))
-if case in ("pipeline", "keyness"):
     result = len(tk.compare_groups(frame, by="china", target="CHN", reference="rest", measure="g2"))
-if case in ("pipeline", "hedging"):
-    result = len(tk.hedging_rates(frame, by="country", n_resamples=200, non_english="skip"))
+    result = len(tk.hedging_rates(frame, by="country", n_resamples=200, non_english="skip", n_jobs=n_jobs))
 print(json.dumps({"seconds": time.perf_counter() - start, "result": result}))
 """
 
@@ -60,27 +72,35 @@ def main(argv: list[str] | None = None) -> int:
     parser = argument_parser(__doc__)
     parser.add_argument("--fractions", type=float, nargs="+", default=[1.0],
                         help="fractions of the corpus to run the pipeline on (default: 1)")
+    parser.add_argument("--n-jobs", type=int, default=2, help="worker processes of the toolkit (default: 2)")
     args = parser.parse_args(argv)
     full = max(args.fractions)
-    cases = [("texts only (read into memory)", "texts", full), ("CountVectorizer (default pattern)", "cv", full)]
-    cases += [(f"toolkit pipeline, {f:g} of the corpus", "pipeline", f) for f in sorted(args.fractions)]
-    cases += [("  count_terms(by='country') alone", "counts", full),
-              ("  compare_groups CHN vs rest alone", "keyness", full),
-              ("  hedging_rates(by='country') alone", "hedging", full)]
+    jobs = args.n_jobs
+    cases = [("texts only (read into memory)", "texts", full, 1),
+             ("CountVectorizer (default pattern)", "cv", full, 1)]
+    cases += [(f"toolkit pipeline, n_jobs={jobs}, {f:g} of the corpus", "pipeline", f, jobs)
+              for f in sorted(args.fractions)]
+    cases += [("toolkit pipeline, n_jobs=1", "pipeline", full, 1),
+              ("  token_table alone", "table", full, jobs),
+              ("  + count_terms(by='country')", "counts", full, jobs),
+              ("  + compare_groups CHN vs rest", "keyness", full, jobs),
+              ("  + hedging_rates(by='country')", "hedging", full, jobs),
+              ("three calls on the frame, n_jobs=1 (each tokenizes)", "separate", full, 1)]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "texts.pkl"
         n_docs = list_ungdc(args.data, path, ["doc_id", "country"])
         print(f"{n_docs} speeches; each case in a fresh process")
-        rows = [(label, *measure(_CHILD, [case, str(path), str(fraction)], args.repeat))
-                for label, case, fraction in cases]
-    by = {(case, fraction): row for (_, case, fraction), row in zip(cases, rows)}
-    cv = by[("cv", full)][1]
-    pipeline = by[("pipeline", full)][1]
+        rows = [(label, *measure(_CHILD, [case, str(path), str(fraction), str(n_jobs)], args.repeat))
+                for label, case, fraction, n_jobs in cases]
+    by = {(case, fraction, n_jobs): row for (_, case, fraction, n_jobs), row in zip(cases, rows)}
+    cv = by[("cv", full, 1)][1]
+    pipeline = by[("pipeline", full, jobs)][1]
     print_table(rows, (
-        "result: documents, sum of all counts, or rows of the last table. Peak RSS includes the texts "
-        f"(first line). Fastest of {args.repeat} run(s).\n"
-        f"toolkit pipeline / CountVectorizer wall time: {pipeline / cv:.2f} (issue 14 asks for at most 0.5, "
-        "with a peak RSS of at most 1 GB)."
+        "result: documents, sum of all counts, tokens, or rows of the last table. Peak RSS: the main process "
+        "(workers are forked: they share its pages). Includes the texts (first line). "
+        f"Fastest of {args.repeat} run(s).\n"
+        f"toolkit pipeline (n_jobs={jobs}) / CountVectorizer wall time: {pipeline / cv:.2f} (issue 14 asks for "
+        "at most 0.5, with a peak RSS of at most 1 GB)."
     ))
     return 0
 

@@ -8,6 +8,7 @@ the pipeline runs, one module per stage:
 - :mod:`toolkit.datasets`: the UN corpora (UNGDC, UNSCon) and the comparison corpus;
 - :mod:`toolkit.voices`: an interview split into the ambassador's words and the rest;
 - :mod:`toolkit.text`: sentences and tokens with character offsets;
+- :mod:`toolkit.tokentable`: every text tokenized once, in numpy arrays, that the measures below read;
 - :mod:`toolkit.counts`: the document-term matrix, term counts by group, dispersion;
 - :mod:`toolkit.keyness`: keyness measures and group comparisons;
 - :mod:`toolkit.concordance`: keywords in context and collocations;
@@ -33,6 +34,7 @@ from toolkit.plots import (
 from toolkit.rates import compare_rates, match_rates
 from toolkit.schema import DOC_COLUMNS, GENRES, ROLES, as_docs
 from toolkit.text import STOP_WORDS, place_names, split_sentences, token_spans, tokenize, tokens
+from toolkit.tokentable import TokenTable, token_table
 from toolkit.topics import TOPIC_STOP_WORDS, TopicModel, coherence, fit_topics, match_topics, select_k, topic_prevalence, topic_stability
 from toolkit.voices import own_words, split_voices
 
@@ -44,7 +46,7 @@ __all__ = [
     "INTERVIEW_ID", "read_corpus", "load_interview", "corpus_fingerprint", "describe_corpus",
     "load_comparison_corpus", "comparison_groups", "load_ungdc", "load_unscon", "unscon_sentences",
     "split_voices", "own_words", "split_sentences", "tokenize", "token_spans", "tokens", "STOP_WORDS",
-    "place_names",
+    "place_names", "TokenTable", "token_table",
     "DocumentTermMatrix", "document_term_matrix", "count_terms", "dispersion",
     "keyness", "compare_groups", "adjust_pvalues", "top_keywords", "kwic", "collocations",
     "load_lexicon", "find_hedges", "hedging_rates", "hedge_audit", "score_audit", "match_rates", "compare_rates",

@@ -97,9 +97,11 @@ def document_term_matrix(
 
     Parameters
     ----------
-    docs : DataFrame or sequence of str
+    docs : DataFrame, TokenTable or sequence of str
         A frame with ``doc_id`` and ``text`` (one row per document; a segments frame
-        works too), or plain texts (their ids are then "0", "1", ...).
+        works too), a :class:`toolkit.TokenTable` of such a frame (its tokens are read,
+        not made again: lower-cased unigrams; other options tokenize its texts), or
+        plain texts (their ids are then "0", "1", ...).
     ngram : int or (int, int), default 1
         Count n-grams of this order (1 to 3), or of every order from ``min`` to
         ``max``. N-grams do not cross documents; they may cross punctuation.
@@ -117,6 +119,10 @@ def document_term_matrix(
     vocabulary : iterable of str, optional
         Count exactly these terms, in this order (e.g. the terms of a matrix
         fitted on another corpus); other terms are ignored and no pruning applies.
+    n_jobs : int, optional
+        Worker processes that tokenize the documents (None or 1: this process;
+        -1: every CPU); the result does not depend on it. A token table is
+        tokenized already: ``n_jobs`` is then not used.
 
     Returns
     -------
@@ -216,9 +222,10 @@ def count_terms(
 
     Parameters
     ----------
-    docs : DataFrame
+    docs : DataFrame or TokenTable
         Documents (or segments from :func:`toolkit.split_voices`): ``doc_id``,
-        ``text`` and the columns named by ``by``. Each row is one document.
+        ``text`` and the columns named by ``by``. Each row is one document. Or a
+        :func:`toolkit.token_table` of such a frame, to tokenize once for several measures.
     by : str or list of str, optional
         Column(s) whose values make the groups (``"speaker"``, ``"country"``,
         ``"role"``, ``"genre"``, ``"venue"``, ``"year"``, ``"voice"``...): one
@@ -233,6 +240,10 @@ def count_terms(
         Terms left out of the table (they still count in the rate's denominator).
     min_count : int, default 1
         Keep rows with ``n >= min_count`` (within the group).
+    n_jobs : int, optional
+        Worker processes that tokenize the documents (None or 1: this process;
+        -1: every CPU); the result does not depend on it. A token table is
+        tokenized already: ``n_jobs`` is then not used.
 
     Returns
     -------
@@ -332,7 +343,7 @@ def dispersion(
 
     Parameters
     ----------
-    docs, by, ngram, lowercase, stop_words, min_count
+    docs, by, ngram, lowercase, stop_words, min_count, n_jobs
         As in :func:`count_terms`.
 
     Returns
@@ -458,18 +469,17 @@ def _count_words(texts: list[str], vocab: dict[str, int], lowercase: bool,
 
 
 def _count_table(table: TokenTable, vocab: dict[str, int], *, restrict: bool) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Unigram counts from a token table: its documents x chunks counts times its chunks x terms counts."""
+    """Unigram counts read from a token table: its counts with their columns in ``vocab``'s order."""
     if restrict:
         columns = np.fromiter((vocab.get(t, -1) for t in table.terms), dtype=np.int64, count=len(table.terms))
     else:
         columns = np.fromiter((vocab[t] for t in table.terms), dtype=np.int64, count=len(table.terms))
-    by_token = columns[table.term_of] if len(table.term_of) else np.zeros(0, dtype=np.int64)
-    chunk_terms = table.chunk_terms(by_token)
-    chunk_terms.resize((chunk_terms.shape[0], len(vocab)))
-    matrix = (table.chunk_counts() @ chunk_terms).tocsr()
-    matrix.sum_duplicates()
-    matrix.data = matrix.data.astype(np.int64)
-    return matrix, table.totals.astype(np.int64)
+    if not restrict and np.array_equal(columns, np.arange(len(columns))):
+        return table.counts.copy(), table.totals.astype(np.int64)
+    kept = columns >= 0  # a (terms x vocabulary) selection: row t has a 1 in the column of term t, if kept
+    select = sp.csr_matrix((np.ones(int(kept.sum()), dtype=np.int64), columns[kept],
+                            np.concatenate([[0], np.cumsum(kept)])), shape=(len(columns), len(vocab)))
+    return (table.counts @ select).tocsr(), table.totals.astype(np.int64)
 
 
 def _count_ngrams(texts: list[str], vocab: dict[str, int], lowercase: bool, orders: tuple[int, ...],

@@ -122,7 +122,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -474,13 +474,33 @@ class _Matcher:
             self.entries.setdefault(str(pattern), []).append((str(category), str(rule), str(kind)))
         patterns = list(self.entries)
         self.literal = {_normal(p): p for p in patterns if "*" not in p}
-        # the expression for texts without marks or format characters, and for the others (translated by table)
-        self.plain = re.compile(_trie_regex(patterns), re.DOTALL)
+
+    @cached_property
+    def _compiled(self) -> tuple[re.Pattern, re.Pattern, dict, list]:
+        """The expressions, compiled when first needed (the token-table path rarely needs them): for texts
+        without marks or format characters, for the others (translated by table), and of the prefixes."""
+        patterns = list(self.entries)
         pieces = _pieces(_marks_in(patterns))
-        self.regex = re.compile(_trie_regex(patterns, pieces), re.DOTALL)
-        self.table = pieces.table
-        self.prefixes = sorted(((p, re.compile(_pattern_regex(p, "pattern", pieces))) for p in patterns if "*" in p),
-                               key=lambda kv: -len(kv[0]))
+        prefixes = sorted(((p, re.compile(_pattern_regex(p, "pattern", pieces))) for p in patterns if "*" in p),
+                          key=lambda kv: -len(kv[0]))
+        return (re.compile(_trie_regex(patterns), re.DOTALL), re.compile(_trie_regex(patterns, pieces), re.DOTALL),
+                pieces.table, prefixes)
+
+    @property
+    def plain(self) -> re.Pattern:
+        return self._compiled[0]
+
+    @property
+    def regex(self) -> re.Pattern:
+        return self._compiled[1]
+
+    @property
+    def table(self) -> dict:
+        return self._compiled[2]
+
+    @property
+    def prefixes(self) -> list:
+        return self._compiled[3]
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, pattern) of each match, in text order."""
@@ -1346,11 +1366,15 @@ def find_hedges(
 
     Parameters
     ----------
-    text_or_docs : str or DataFrame
+    text_or_docs : str, DataFrame or TokenTable
         One text, or a docs frame with at least ``doc_id`` (unique: it ties each
-        match to its document) and ``text``. With ``speaker`` and ``genre``
+        match to its document) and ``text``, or a :func:`toolkit.token_table` of
+        one (tokenized once for several measures). With ``speaker`` and ``genre``
         columns, matches are attributed to voices by :func:`toolkit.split_voices`
-        (a quote of another person is theirs).
+        (a quote of another person is theirs). Documents are matched on their
+        tokens (the lexicon as sequences of token keys); a text with combining
+        marks or format characters, or a lexicon with a prefix ``*``, is matched
+        on its characters, with the same result.
     lexicon : DataFrame or path, optional
         A lexicon in the format of :func:`load_lexicon` (default: the shipped one).
     categories : sequence of str, optional
@@ -1375,6 +1399,9 @@ def find_hedges(
         ``attrs["skipped"]`` (dicts with ``doc_id``, ``problem``, ``tokens``,
         ``stop_word_share``) and warn, naming it; or "keep": match it anyway (for callers who know the text is English,
         such as the evaluation on short review sentences).
+    n_jobs : int, optional
+        Worker processes, each taking whole documents (None or 1: this
+        process; -1: every CPU). The matches do not depend on it.
 
     Returns
     -------
@@ -1593,14 +1620,15 @@ def hedging_rates(
 ) -> pd.DataFrame:
     """Rates of hedges, boosters and the other categories per 1,000 tokens, with bootstrap intervals.
 
-    A thin wrapper: :func:`find_hedges`, then :func:`toolkit.rates.match_rates`,
-    which resamples documents (or the sentences of a group with one document).
+    The matches of :func:`find_hedges` counted per document (as arrays, without
+    their frame), then the rates of :func:`toolkit.rates.match_rates`, which
+    resamples documents (or the sentences of a group with one document).
 
     Parameters
     ----------
-    docs : DataFrame
+    docs : DataFrame or TokenTable
         A docs frame (at least ``doc_id`` and ``text``; ``speaker`` and ``genre``
-        for voices).
+        for voices), or a :func:`toolkit.token_table` of one.
     by : str or sequence of str, optional
         Docs column(s) that define the groups, as in :func:`toolkit.match_rates`
         (default: all documents, one group).
@@ -1620,8 +1648,9 @@ def hedging_rates(
         Passed to :func:`toolkit.rates.match_rates` (checked before any text is read).
     non_english : {"raise", "skip", "keep"}
         As in :func:`find_hedges`; skipped documents are left out of the rates too.
-    method, model
-        As in :func:`find_hedges`.
+    method, model, n_jobs
+        As in :func:`find_hedges`. The matches are counted per document without
+        building their frame.
 
     Returns
     -------

@@ -258,8 +258,9 @@ def compare_groups(
 
     Parameters
     ----------
-    docs : DataFrame
-        Documents or segments (``doc_id``, ``text`` and the ``by`` columns).
+    docs : DataFrame or TokenTable
+        Documents or segments (``doc_id``, ``text`` and the ``by`` columns), or a
+        :func:`toolkit.token_table` of them (tokenized once for several measures).
     by : str or list of str
         Column(s) whose values make the groups, as in :func:`toolkit.count_terms`:
         documents with the same value in every ``by`` column form one group;
@@ -292,6 +293,10 @@ def compare_groups(
         comparison but not out of the totals.
     min_count : int, default 1
         Compare only terms occurring at least this often in target and reference together.
+    n_jobs : int, optional
+        Worker processes that tokenize the documents (None or 1: this process;
+        -1: every CPU); the result does not depend on it. A token table is
+        tokenized already: ``n_jobs`` is then not used.
 
     Returns
     -------

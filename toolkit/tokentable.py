@@ -26,10 +26,11 @@ table instead of tokenizing the texts again, and give the same results.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from toolkit._parallel import batches, check_n_jobs, map_batches
 from toolkit._validation import check_columns, check_texts, check_unique_ids
@@ -78,6 +79,10 @@ class TokenTable:
     terms : list of str
         The distinct terms (what :func:`toolkit.tokenize` gives: without format
         characters, in NFC); ``term_of[i]`` is the term id of token id ``i``.
+    counts : scipy.sparse.csr_matrix of int64, shape (n_documents, n_terms)
+        How often each term occurs in each document (counted by the workers
+        that tokenized the documents): what :func:`toolkit.document_term_matrix`
+        reads for lower-cased unigrams.
     """
 
     docs: pd.DataFrame
@@ -91,15 +96,9 @@ class TokenTable:
     ctok_end: np.ndarray       # int32
     vocab: list
     totals: np.ndarray
-    term_of: np.ndarray = field(init=False)
-    terms: list = field(init=False)
-
-    def __post_init__(self) -> None:
-        term_ids: dict[str, int] = {}
-        terms = _terms(self.vocab) if self.vocab else []
-        self.term_of = np.fromiter((term_ids.setdefault(t, len(term_ids)) for t in terms), dtype=np.int32,
-                                   count=len(terms))
-        self.terms = list(term_ids)
+    terms: list
+    term_of: np.ndarray
+    counts: sp.csr_matrix      # (documents x terms) int64 counts, column j the term terms[j]
 
     def __len__(self) -> int:
         return len(self.doc_ids)
@@ -126,27 +125,6 @@ class TokenTable:
         idx = _ranges(first, first + n)
         base = np.repeat(begins, n)
         return self.ctok_ids[idx], base + self.ctok_start[idx], base + self.ctok_end[idx]
-
-    def chunk_counts(self, rows: np.ndarray | None = None):
-        """(documents x distinct chunks) sparse counts, duplicates not yet summed."""
-        import scipy.sparse as sp
-
-        n_chunks = len(self.ctok_ptr) - 1
-        if rows is None:
-            return sp.csr_matrix((np.ones(len(self.chunks), dtype=np.int32), self.chunks, self.chunk_ptr),
-                                 shape=(len(self), n_chunks))
-        return self.chunk_counts()[rows]
-
-    def chunk_terms(self, columns: np.ndarray):
-        """(distinct chunks x columns) counts of each chunk's tokens; ``columns[token id]`` is a column or -1."""
-        import scipy.sparse as sp
-
-        cols = columns[self.ctok_ids] if len(self.ctok_ids) else np.zeros(0, dtype=np.int64)
-        keep = cols >= 0
-        ptr = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])[self.ctok_ptr]
-        n_cols = int(columns.max()) + 1 if len(columns) else 0
-        return sp.csr_matrix((np.ones(int(keep.sum()), dtype=np.int32), cols[keep].astype(np.int32), ptr),
-                             shape=(len(self.ctok_ptr) - 1, max(n_cols, 0)))
 
 
 def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -181,14 +159,19 @@ def _chunk_batch(texts: list, batch: range) -> tuple:
             raw.append(r)
             starts.append(s)
             ends.append(e)
-    totals = np.zeros(len(batch), dtype=np.int64)
-    if len(ids):
-        per_chunk = tok_n[ids].astype(np.int64)
-        cum = np.concatenate([[0], np.cumsum(per_chunk)])
-        ptr = np.concatenate([[0], np.cumsum(n_chunks)])
-        totals = cum[ptr[1:]] - cum[ptr[:-1]]
+    # the batch's document-term counts: (documents x chunks) @ (chunks x terms), in the batch's own term ids
+    term_ids: dict[str, int] = {}
+    tok_terms = np.fromiter((term_ids.setdefault(t, len(term_ids)) for t in _terms(raw)), dtype=np.int32,
+                            count=len(raw))
+    chunk_terms = sp.csr_matrix((np.ones(len(raw), dtype=np.int32), tok_terms,
+                                 np.concatenate([[0], np.cumsum(tok_n, dtype=np.int64)])),
+                                shape=(len(strings), len(term_ids)))
+    by_chunk = sp.csr_matrix((np.ones(len(ids), dtype=np.int32), ids,
+                              np.concatenate([[0], np.cumsum(n_chunks)])), shape=(len(batch), len(strings)))
+    counts = (by_chunk @ chunk_terms).tocsr()
+    totals = np.asarray(counts.sum(axis=1), dtype=np.int64).ravel()
     return (strings, ids, n_chunks, totals, tok_n, raw, np.asarray(starts, dtype=np.int32),
-            np.asarray(ends, dtype=np.int32))
+            np.asarray(ends, dtype=np.int32), list(term_ids), counts)
 
 
 def _take_texts(texts: list, batch: range) -> list:
@@ -238,7 +221,13 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
     token_ids.default_factory = token_ids.__len__
     chunk_parts, n_parts, total_parts = [], [], []
     tok_n_parts, tok_id_parts, tok_s_parts, tok_e_parts = [], [], [], []
-    for strings, ids, n_chunks, totals, tok_n, raw, starts, ends in results:
+    term_ids: dict[str, int] = {}
+    count_parts = []
+    for strings, ids, n_chunks, totals, tok_n, raw, starts, ends, terms, counts in results:
+        to_global = np.fromiter((term_ids.setdefault(t, len(term_ids)) for t in terms), dtype=np.int32,
+                                count=len(terms))
+        counts.indices = to_global[counts.indices] if len(counts.indices) else counts.indices
+        count_parts.append(counts)
         before = len(chunk_ids)
         remap = np.fromiter(map(chunk_ids.__getitem__, strings), dtype=np.int32, count=len(strings))
         chunk_parts.append(remap[ids] if len(ids) else _EMPTY32)
@@ -262,11 +251,18 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
     def cat(parts):
         return np.concatenate(parts) if parts else _EMPTY32
 
+    vocab = list(token_ids)
+    term_of = np.fromiter((term_ids.setdefault(t, len(term_ids)) for t in (_terms(vocab) if vocab else [])),
+                          dtype=np.int32, count=len(vocab))
+    for part in count_parts:
+        part.resize((part.shape[0], len(term_ids)))
+    counts = sp.vstack(count_parts, format="csr") if count_parts else sp.csr_matrix((0, len(term_ids)))
+    counts.data = counts.data.astype(np.int64)
     return TokenTable(
         docs=docs, doc_ids=doc_ids, texts=texts,
         chunk_ptr=np.concatenate([[0], np.cumsum(n_chunks)]).astype(np.int64),
         chunks=chunks,
         ctok_ptr=np.concatenate([[0], np.cumsum(tok_n, dtype=np.int64)]).astype(np.int64),
         ctok_ids=cat(tok_id_parts), ctok_start=cat(tok_s_parts), ctok_end=cat(tok_e_parts),
-        vocab=list(token_ids), totals=totals.astype(np.int64),
+        vocab=vocab, totals=totals.astype(np.int64), terms=list(term_ids), term_of=term_of, counts=counts,
     )
