@@ -1117,6 +1117,18 @@ class _TableLexicon:
         for options in self.multi.values():
             options.sort(key=lambda o: -len(o[0]))
         self.pairs = np.array(sorted(a * self.base + b for a, b in self.multi), dtype=np.int64)
+        # the options as arrays, grouped by their first two keys in the order of pairs, longest first
+        options = [o for pair in self.pairs.tolist() for o in self.multi[divmod(pair, self.base)]]
+        self.group_size = np.array([len(self.multi[divmod(pair, self.base)]) for pair in self.pairs.tolist()],
+                                   dtype=np.int64)
+        self.group_start = np.cumsum(self.group_size) - self.group_size
+        self.longest = max((len(o[0]) for o in options), default=2)
+        self.opt_keys = np.full((len(options), self.longest), -1, dtype=np.int64)
+        for row, (ids, _, _) in enumerate(options):
+            self.opt_keys[row, :len(ids)] = ids
+        self.opt_len = [len(o[0]) for o in options]
+        self.opt_gaps = [o[1] for o in options]
+        self.opt_pattern = [o[2] for o in options]
 
     def spans(self, text: str, keys: np.ndarray, starts: np.ndarray, ends: np.ndarray):
         """(first token, token after the last, pattern index) of each match, in text order (arrays)."""
@@ -1127,24 +1139,30 @@ class _TableLexicon:
             return at, at + 1, single[at]
         pair = keys[:-1] * self.base + keys[1:]
         cand = np.flatnonzero(np.isin(pair, self.pairs))
+        # every (candidate, option of its first two keys), the longer options first; the keys after the
+        # first two compared for all at once (keys padded with -1 past the end)
+        group = np.searchsorted(self.pairs, pair[cand])
+        n_opts = self.group_size[group]
+        at = np.repeat(cand, n_opts)
+        opt = np.repeat(self.group_start[group] - (np.cumsum(n_opts) - n_opts), n_opts) + np.arange(int(n_opts.sum()))
+        padded = np.concatenate([keys, np.full(self.longest, -1, dtype=keys.dtype)])
+        same = np.ones(len(at), dtype=bool)
+        for k in range(2, self.longest):
+            same &= (self.opt_keys[opt, k] < 0) | (padded[at + k] == self.opt_keys[opt, k])
         multi_at, multi_end, multi_p = [], [], []
         covered = -1
-        for i in cand.tolist():
+        for i, o in zip(at[same].tolist(), opt[same].tolist()):
             if i < covered:
                 continue
-            for ids, gaps, pi in self.multi[(int(keys[i]), int(keys[i + 1]))]:
-                n = len(ids)
-                if i + n > len(keys) or any(int(keys[i + k]) != ids[k] for k in range(2, n)):
-                    continue
-                if not all((starts[i + k + 1] == ends[i + k]) if g is None
-                           else g.fullmatch(_lower(text[ends[i + k]:starts[i + k + 1]])) is not None
-                           for k, g in enumerate(gaps)):
-                    continue
-                multi_at.append(i)
-                multi_end.append(i + n)
-                multi_p.append(pi)
-                covered = i + n
-                break
+            n, gaps, pi = self.opt_len[o], self.opt_gaps[o], self.opt_pattern[o]
+            if not all((starts[i + k + 1] == ends[i + k]) if g is None
+                       else g.fullmatch(_lower(text[ends[i + k]:starts[i + k + 1]])) is not None
+                       for k, g in enumerate(gaps)):
+                continue
+            multi_at.append(i)
+            multi_end.append(i + n)
+            multi_p.append(pi)
+            covered = i + n
         if not multi_at:
             at = np.flatnonzero(hit)
             return at, at + 1, single[at]
