@@ -203,7 +203,14 @@ def document_term_matrix(
             "or fewer stop words."
         )
     order = order[np.argsort(terms[order], kind="stable")]  # Python str order, as sorted()
-    matrix = matrix[:, order].tocsr()
+    if len(order) == n_terms:  # every term kept: renumber the columns (a new matrix; a table's stays as it is)
+        column = np.empty(n_terms, dtype=matrix.indices.dtype)
+        column[order] = np.arange(n_terms)
+        matrix = sp.csr_matrix((matrix.data.astype(np.int64), column[matrix.indices], matrix.indptr.copy()),
+                               shape=matrix.shape)
+    else:
+        matrix = matrix[:, order].tocsr()
+        matrix.data = matrix.data.astype(np.int64, copy=False)
     matrix.sort_indices()
     return DocumentTermMatrix(matrix, terms[order], np.asarray(doc_ids, dtype=object), totals)
 
@@ -284,36 +291,56 @@ def count_terms(
     if not isinstance(min_count, (int, np.integer)) or isinstance(min_count, bool) or min_count < 1:
         raise ValueError(f"min_count={min_count!r} is invalid; must be an integer >= 1.")
     grouping = _groups(_frame(docs), by, reserved=_COUNT_COLUMNS)
-    dtm = document_term_matrix(docs, ngram=ngram, lowercase=lowercase, stop_words=stop_words, n_jobs=n_jobs)
     groups, codes = np.arange(len(grouping)), grouping.codes
     indicator = sp.csr_matrix(
         (np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))), shape=(len(groups), len(codes))
     )
-    counts = (indicator @ dtm.matrix).tocsr()
-    present = dtm.matrix.copy()
-    present.data[:] = 1
+    if isinstance(docs, TokenTable) and ngram == 1 and lowercase and not _stop_words(stop_words):
+        # the table's counts summed by group first, the (small) group matrices put in term order after
+        matrix, terms, doc_ids, totals = docs.counts, np.array(docs.terms, dtype=object), docs.doc_ids, docs.totals
+        order = np.argsort(terms, kind="stable")
+    else:
+        dtm = document_term_matrix(docs, ngram=ngram, lowercase=lowercase, stop_words=stop_words, n_jobs=n_jobs)
+        matrix, terms, doc_ids, totals, order = dtm.matrix, dtm.terms, dtm.doc_ids, dtm.totals, None
+    if matrix.dtype == np.int32 and int(np.sum(totals)) < 2**31 - 1:  # no sum can pass int32: no int64 copy
+        indicator = indicator.astype(np.int32)
+    counts = (indicator @ matrix).tocsr()
+    # the same pattern with a 1 for each entry (its own data, the index arrays shared)
+    present = sp.csr_matrix((np.ones(matrix.nnz, dtype=indicator.dtype), matrix.indices, matrix.indptr),
+                            shape=matrix.shape)
     doc_freq = (indicator @ present).tocsr()
+    if order is not None:
+        counts, doc_freq, terms = counts[:, order], doc_freq[:, order], terms[order]
     counts.sort_indices()
     doc_freq.sort_indices()  # same sparsity pattern as counts: their data arrays align
-    totals = indicator @ dtm.totals
+    totals = indicator @ np.asarray(totals, dtype=np.int64)
     empty = totals[codes] == 0
     skipped = [{"doc_id": d, **grouping.record(g), "problem": "no tokens in its group, so the group has no rows"}
-               for d, g in zip(dtm.doc_ids[empty], codes[empty])]
+               for d, g in zip(np.asarray(doc_ids, dtype=object)[empty], codes[empty])]
 
     g = np.repeat(np.arange(len(groups)), np.diff(counts.indptr))
     j, n, df = counts.indices, counts.data.astype(np.int64), doc_freq.data.astype(np.int64)
     keep = n >= min_count
     g, j, n, df = g[keep], j[keep], n[keep], df[keep]
-    values = pd.DataFrame({
-        "_group": g,
-        "term": pd.array(dtm.terms[j], dtype="string"),
+    # by group, then n descending, then term (the columns j are in term order): integer keys only
+    order = np.lexsort((j, -n, g))
+    g, j, n, df = g[order], j[order], n[order], df[order]
+    # rank within the group, ties sharing the lowest (pandas' method="min"): where a run of equal n starts
+    new_run = np.ones(len(g), dtype=bool)
+    new_run[1:] = (g[1:] != g[:-1]) | (n[1:] != n[:-1])
+    run_start = np.maximum.accumulate(np.where(new_run, np.arange(len(g)), 0))
+    new_group = np.ones(len(g), dtype=bool)
+    new_group[1:] = g[1:] != g[:-1]
+    group_start = np.maximum.accumulate(np.where(new_group, np.arange(len(g)), 0))
+    keys = grouping.take(g)  # one frame built from the columns: no concatenated copy of 1.8 million rows
+    out = pd.DataFrame({
+        **{c: keys[c] for c in keys.columns},
+        "term": pd.array(terms[j], dtype="string"),
         "n": n,
         "rate_per_10k": n / totals[g] * 10_000,
         "doc_freq": df,
+        "rank": (run_start - group_start + 1).astype(np.int64),
     })
-    values["rank"] = values.groupby("_group")["n"].rank(method="min", ascending=False).astype(np.int64)
-    values = values.sort_values(["_group", "rank", "term"], ignore_index=True)
-    out = pd.concat([grouping.take(values["_group"].to_numpy()), values.drop(columns="_group")], axis=1)
     out.attrs["skipped"] = skipped
     warn_skipped("count_terms", skipped)
     return out
@@ -475,7 +502,7 @@ def _count_table(table: TokenTable, vocab: dict[str, int], *, restrict: bool) ->
     else:
         columns = np.fromiter((vocab[t] for t in table.terms), dtype=np.int64, count=len(table.terms))
     if not restrict and np.array_equal(columns, np.arange(len(columns))):
-        return table.counts.copy(), table.totals.astype(np.int64)
+        return table.counts, table.totals.astype(np.int64)  # not changed in place by the caller
     kept = columns >= 0  # a (terms x vocabulary) selection: row t has a 1 in the column of term t, if kept
     select = sp.csr_matrix((np.ones(int(kept.sum()), dtype=np.int64), columns[kept],
                             np.concatenate([[0], np.cumsum(kept)])), shape=(len(columns), len(vocab)))

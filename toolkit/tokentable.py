@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from toolkit._parallel import batches, check_n_jobs, map_batches
+from toolkit._parallel import batches, check_n_jobs, imap_batches, release_memory
 from toolkit._validation import check_columns, check_texts, check_unique_ids
 from toolkit.text import _TOKEN_RE, _lower, _terms
 
@@ -79,7 +79,7 @@ class TokenTable:
     terms : list of str
         The distinct terms (what :func:`toolkit.tokenize` gives: without format
         characters, in NFC); ``term_of[i]`` is the term id of token id ``i``.
-    counts : scipy.sparse.csr_matrix of int64, shape (n_documents, n_terms)
+    counts : scipy.sparse.csr_matrix of int32, shape (n_documents, n_terms)
         How often each term occurs in each document (counted by the workers
         that tokenized the documents): what :func:`toolkit.document_term_matrix`
         reads for lower-cased unigrams.
@@ -88,8 +88,9 @@ class TokenTable:
     docs: pd.DataFrame
     doc_ids: np.ndarray
     texts: list
-    chunk_ptr: np.ndarray      # int64 (n_docs + 1): the chunks of document i are chunks[ptr[i]:ptr[i + 1]]
-    chunks: np.ndarray         # int32 chunk ids, document after document
+    chunk_ptr: np.ndarray      # int64 (n_docs + 1): the chunks of document i, counted from the first document
+    chunks: list               # int32 chunk ids, document after document, in one array per batch of documents
+    part_start: np.ndarray     # int64: the first chunk (as chunk_ptr counts) of each array of chunks
     ctok_ptr: np.ndarray       # int64 (n_distinct_chunks + 1): the tokens of chunk c
     ctok_ids: np.ndarray       # int32 token ids
     ctok_start: np.ndarray     # int32 offsets inside the chunk
@@ -98,7 +99,7 @@ class TokenTable:
     totals: np.ndarray
     terms: list
     term_of: np.ndarray
-    counts: sp.csr_matrix      # (documents x terms) int64 counts, column j the term terms[j]
+    counts: sp.csr_matrix      # (documents x terms) int32 counts, column j the term terms[j]
 
     def __len__(self) -> int:
         return len(self.doc_ids)
@@ -113,7 +114,9 @@ class TokenTable:
 
     def doc_tokens(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(token ids, starts, ends) of document ``i`` (its row), offsets into its text, in text order."""
-        c = self.chunks[self.chunk_ptr[i]:self.chunk_ptr[i + 1]]
+        lo, hi = int(self.chunk_ptr[i]), int(self.chunk_ptr[i + 1])
+        part = int(np.searchsorted(self.part_start, lo, side="right")) - 1 if lo < hi else 0
+        c = self.chunks[part][lo - self.part_start[part]:hi - self.part_start[part]] if lo < hi else _EMPTY32
         if not len(c):
             return _EMPTY32, np.zeros(0, np.int64), np.zeros(0, np.int64)
         begins = chunk_starts(self.texts[i])
@@ -213,7 +216,7 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
     texts = docs["text"].tolist()
     doc_ids = docs["doc_id"].astype(str).to_numpy(dtype=object)
     parts = batches([len(t) for t in texts], n_jobs * 4 if n_jobs > 1 else 1)
-    results = map_batches(_chunk_batch, texts, parts, n_jobs, take=_take_texts)
+    results = imap_batches(_chunk_batch, texts, parts, n_jobs, take=_take_texts)  # folded in as they come
 
     chunk_ids: dict[str, int] = defaultdict()
     chunk_ids.default_factory = chunk_ids.__len__
@@ -228,6 +231,7 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
                                 count=len(terms))
         counts.indices = to_global[counts.indices] if len(counts.indices) else counts.indices
         count_parts.append(counts)
+        release_memory()  # what unpickling the batch left behind
         before = len(chunk_ids)
         remap = np.fromiter(map(chunk_ids.__getitem__, strings), dtype=np.int32, count=len(strings))
         chunk_parts.append(remap[ids] if len(ids) else _EMPTY32)
@@ -243,7 +247,9 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
                                             dtype=np.int32, count=len(idx)))
             tok_s_parts.append(starts[idx])
             tok_e_parts.append(ends[idx])
-    chunks = np.concatenate(chunk_parts) if chunk_parts else _EMPTY32
+    part_start = np.concatenate([[0], np.cumsum([len(c) for c in chunk_parts])[:-1]]).astype(np.int64) \
+        if chunk_parts else np.zeros(1, dtype=np.int64)
+    chunks = chunk_parts or [_EMPTY32]  # not concatenated: that would hold them twice for a moment
     n_chunks = np.concatenate(n_parts) if n_parts else np.zeros(0, np.int64)
     totals = np.concatenate(total_parts) if total_parts else np.zeros(0, np.int64)
     tok_n = np.concatenate(tok_n_parts) if tok_n_parts else _EMPTY32
@@ -257,11 +263,12 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
     for part in count_parts:
         part.resize((part.shape[0], len(term_ids)))
     counts = sp.vstack(count_parts, format="csr") if count_parts else sp.csr_matrix((0, len(term_ids)))
-    counts.data = counts.data.astype(np.int64)
+    del count_parts
+    release_memory()
     return TokenTable(
         docs=docs, doc_ids=doc_ids, texts=texts,
         chunk_ptr=np.concatenate([[0], np.cumsum(n_chunks)]).astype(np.int64),
-        chunks=chunks,
+        chunks=chunks, part_start=part_start,
         ctok_ptr=np.concatenate([[0], np.cumsum(tok_n, dtype=np.int64)]).astype(np.int64),
         ctok_ids=cat(tok_id_parts), ctok_start=cat(tok_s_parts), ctok_end=cat(tok_e_parts),
         vocab=vocab, totals=totals.astype(np.int64), terms=list(term_ids), term_of=term_of, counts=counts,
