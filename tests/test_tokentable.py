@@ -202,3 +202,17 @@ def test_batches_cover_the_documents_in_order():
         assert [i for p in parts for i in p] == list(range(len(sizes)))
         assert all(len(p) for p in parts) and len(parts) <= n
     assert parallel.batches([], 4) == []
+
+
+def test_a_topic_model_and_keyness_read_the_table_as_they_read_the_frame(small_corpus):
+    docs = small_corpus[small_corpus["text"].str.len() > 0]
+    table = token_table(docs)
+    on_frame = tk.TopicModel(k=3, method="nmf", seed=1, min_docs=1, max_docs=1.0).fit(docs)
+    on_table = tk.TopicModel(k=3, method="nmf", seed=1, min_docs=1, max_docs=1.0).fit(table)
+    assert list(on_frame.terms_) == list(on_table.terms_)
+    np.testing.assert_allclose(on_frame.components_, on_table.components_)
+    pd.testing.assert_frame_equal(on_frame.metadata_, on_table.metadata_)
+    pd.testing.assert_frame_equal(tk.compare_groups(table, by="country", target="CHN", measure="fightin_words",
+                                                    prior="corpus", stop_words="english"),
+                                  tk.compare_groups(docs, by="country", target="CHN", measure="fightin_words",
+                                                    prior="corpus", stop_words="english"))

@@ -41,6 +41,7 @@ from scipy.optimize import linear_sum_assignment
 
 from toolkit._validation import check_one_of, check_seed, warn_skipped
 from toolkit.counts import _groups, _ids_and_texts, document_term_matrix
+from toolkit.tokentable import TokenTable
 from toolkit.text import _TOKEN_RE, STOP_WORDS, _lower
 
 __all__ = [
@@ -1074,7 +1075,9 @@ def _check_no_empty_topic(doc_weights: np.ndarray, components: np.ndarray, k: in
         )
 
 
-def _metadata(docs: pd.DataFrame | Sequence[str], doc_ids: np.ndarray) -> pd.DataFrame:
+def _metadata(docs: pd.DataFrame | Sequence[str] | TokenTable, doc_ids: np.ndarray) -> pd.DataFrame:
+    if isinstance(docs, TokenTable):
+        docs = docs.docs
     if isinstance(docs, pd.DataFrame):
         meta = docs.drop(columns="text").reset_index(drop=True)
         meta["doc_id"] = meta["doc_id"].astype("string")
