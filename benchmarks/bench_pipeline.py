@@ -125,8 +125,9 @@ def main(argv: list[str] | None = None) -> int:
         single = (f"\none text: hedging_rates / count_terms wall time: {h / c:.1f} (issue 14 asks for at most 1.5, "
                   "under 1 GB).")
     print_table(rows, (
-        "result: documents, sum of all counts, tokens, or rows of the last table. Peak RSS: the main process "
-        "(workers are forked: they share its pages). Includes the texts (first line). "
+        "result: documents, sum of all counts, tokens, or rows of the last table. Peak RSS: the largest of the "
+        "case's process and its reaped workers (os.wait4), not their sum; forked workers share the main "
+        "process's pages. Includes the texts (first line). "
         f"Fastest of {args.repeat} run(s).\n"
         f"toolkit pipeline (n_jobs={jobs}) / CountVectorizer wall time: {pipeline / cv:.2f} (issue 14 asks for "
         "at most 0.5, with a peak RSS of at most 1 GB)." + single
