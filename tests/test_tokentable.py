@@ -179,6 +179,23 @@ def test_workers_that_do_not_fork_get_their_slice_and_the_same_results(small_cor
     assert np.array_equal(np.concatenate(table.chunks), np.concatenate(token_table(small_corpus).chunks))
     pd.testing.assert_frame_equal(tk.find_hedges(table, non_english="skip", n_jobs=2),
                                   _reference(small_corpus, non_english="skip"))
+    with pytest.warns(UserWarning):
+        spawned = tk.hedging_rates(table, by="country", n_resamples=200, non_english="skip", n_jobs=2)
+    monkeypatch.setattr(parallel, "START_METHOD", None)
+    with pytest.warns(UserWarning):
+        pd.testing.assert_frame_equal(spawned, tk.hedging_rates(table, by="country", n_resamples=200,
+                                                                non_english="skip"))
+
+
+def test_the_part_of_a_table_a_worker_receives_has_exactly_its_documents(small_corpus):
+    table = token_table(small_corpus, n_jobs=2)  # chunks kept in several arrays
+    for rows in (range(0, 1), range(3, 17), range(10, 40), range(39, 40)):
+        part = table.take(rows)
+        assert list(part.doc_ids) == list(table.doc_ids[rows.start:rows.stop])
+        assert (part.counts != table.counts[rows.start:rows.stop]).nnz == 0
+        for k, i in enumerate(rows):
+            for a, b in zip(part.doc_tokens(k), table.doc_tokens(i)):
+                assert np.array_equal(a, b)
 
 
 def test_a_table_knows_when_a_text_changed_and_bad_n_jobs_are_named(small_corpus):

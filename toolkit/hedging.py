@@ -1205,8 +1205,19 @@ class _TableWork:
         return k + len(rest), int(self.is_stop[ids[:k]].sum()) + sum(t in STOP_WORDS for t in rest)
 
 
+def _take_work(work: _TableWork, batch: range) -> _TableWork:
+    """What a worker that does not fork needs for ``batch``: the work on the table of those documents alone."""
+    part = object.__new__(_TableWork)
+    part.__dict__.update(work.__dict__)
+    part.table = work.table.take(batch)
+    return part
+
+
 def _stance_batch(work: _TableWork, batch: range) -> dict:
-    """The stance markers of the documents ``batch`` (rows of the table), as arrays; the documents judged not English."""
+    """The stance markers of the documents ``batch`` (rows of the table), as arrays; the documents judged not English.
+
+    Document indices in the result count from the batch's first document (the caller adds its start), so
+    a worker given its own part of the table (:func:`_take_work`) answers in the same terms."""
     table, matcher, lex = work.table, work.matcher, work.lex
     outcome: dict[tuple[str, str, str], int] = {}
     rows_doc, rows_start, rows_end, rows_code, rows_pattern = [], [], [], [], []
@@ -1217,12 +1228,12 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
         if work.non_english != "keep":
             n, stops = work.english(i, text, ids, ends)
             if n >= MIN_TOKENS_FOR_LANGUAGE and stops / n < MIN_STOP_WORD_SHARE:
-                foreign.append((i, n, stops / n))
+                foreign.append((i - batch.start, n, stops / n))
                 continue
         if not lex.ok or not _plain(text):
             found = _find_in_text(text, matcher, work.rules, work.model)
             if found:
-                rows_doc.append(np.full(len(found), i, dtype=np.int64))
+                rows_doc.append(np.full(len(found), i - batch.start, dtype=np.int64))
                 rows_start.append(np.fromiter((r[0] for r in found), np.int64, len(found)))
                 rows_end.append(np.fromiter((r[1] for r in found), np.int64, len(found)))
                 rows_code.append(np.fromiter((outcome.setdefault(r[3:6], len(outcome)) for r in found), np.int64,
@@ -1253,7 +1264,7 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
         m_all = np.concatenate([m_idx, np.asarray(py_idx, dtype=np.int64)])
         order = np.lexsort((np.concatenate([slot, np.asarray(py_slot, dtype=np.int64)]), m_all))
         m_all = m_all[order]
-        rows_doc.append(np.full(len(m_all), i, dtype=np.int64))
+        rows_doc.append(np.full(len(m_all), i - batch.start, dtype=np.int64))
         rows_start.append(s_arr[m_all])
         rows_end.append(e_arr[m_all])
         rows_code.append(np.asarray(codes + py_codes, dtype=np.int64)[order])
@@ -1272,13 +1283,14 @@ def _find_in_table(table, matcher: _Matcher, rules: bool, non_english: str, skip
 
     work = _TableWork(table, matcher, rules, model, non_english)
     parts = batches([len(t) for t in table.texts], n_jobs * 4 if n_jobs > 1 else 1)
-    results = map_batches(_stance_batch, work, parts, n_jobs)
+    results = map_batches(_stance_batch, work, parts, n_jobs, take=_take_work)
     outcomes: dict[tuple[str, str, str], int] = {}
     docs, starts, ends, codes, patterns = [], [], [], [], []
     foreign = []
-    for r in results:
+    for part, r in zip(parts, results):
         remap = np.array([outcomes.setdefault(o, len(outcomes)) for o in r["outcomes"]] or [0], dtype=np.int64)
-        docs.append(r["doc"])
+        docs.append(r["doc"] + part.start)
+        r["foreign"] = [(i + part.start, n, share) for i, n, share in r["foreign"]]
         starts.append(r["start"])
         ends.append(r["end"])
         codes.append(remap[r["code"]] if len(r["code"]) else r["code"])

@@ -112,6 +112,27 @@ class TokenTable:
     def n_tokens(self) -> int:
         return int(self.totals.sum())
 
+    def take(self, rows: range) -> TokenTable:
+        """The table of the documents ``rows`` (a contiguous range), as a worker that does not fork receives it:
+        their texts, chunks and counts; the distinct chunks and tokens are shared (small)."""
+        lo, hi = int(self.chunk_ptr[rows.start]), int(self.chunk_ptr[rows.stop])
+        pieces = []
+        for k, part in enumerate(self.chunks):
+            a, b = int(self.part_start[k]), int(self.part_start[k]) + len(part)
+            if a < hi and b > lo:
+                pieces.append(part[max(lo, a) - a:min(hi, b) - a])
+        sub = object.__new__(TokenTable)
+        sub.__dict__.update(self.__dict__)
+        sub.docs = self.docs.iloc[rows.start:rows.stop]
+        sub.doc_ids = self.doc_ids[rows.start:rows.stop]
+        sub.texts = self.texts[rows.start:rows.stop]
+        sub.chunk_ptr = self.chunk_ptr[rows.start:rows.stop + 1] - lo
+        sub.chunks = [np.concatenate(pieces) if pieces else _EMPTY32]
+        sub.part_start = np.zeros(1, dtype=np.int64)
+        sub.totals = self.totals[rows.start:rows.stop]
+        sub.counts = self.counts[rows.start:rows.stop]
+        return sub
+
     def doc_tokens(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(token ids, starts, ends) of document ``i`` (its row), offsets into its text, in text order."""
         lo, hi = int(self.chunk_ptr[i]), int(self.chunk_ptr[i + 1])
