@@ -173,8 +173,9 @@ def test_every_measure_is_the_same_on_a_table_and_whatever_n_jobs(small_corpus):
 
 
 @pytest.mark.filterwarnings("ignore:.*left out 1 document")
-def test_workers_that_do_not_fork_get_their_slice_and_the_same_results(small_corpus, monkeypatch):
-    monkeypatch.setattr(parallel, "START_METHOD", "spawn")
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_workers_that_do_not_fork_get_their_slice_and_the_same_results(small_corpus, monkeypatch, method):
+    monkeypatch.setattr(parallel, "START_METHOD", method)
     table = token_table(small_corpus, n_jobs=2)
     assert np.array_equal(np.concatenate(table.chunks), np.concatenate(token_table(small_corpus).chunks))
     pd.testing.assert_frame_equal(tk.find_hedges(table, non_english="skip", n_jobs=2),
