@@ -234,3 +234,13 @@ def test_a_topic_model_and_keyness_read_the_table_as_they_read_the_frame(small_c
                                                     prior="corpus", stop_words="english"),
                                   tk.compare_groups(docs, by="country", target="CHN", measure="fightin_words",
                                                     prior="corpus", stop_words="english"))
+
+
+@pytest.mark.parametrize("texts", [[], [""], ["  \n "], ["—", "..."], ["", "We may perhaps."]])
+def test_empty_and_tokenless_corpora_give_empty_results_as_the_text_path_does(texts):
+    docs = _frame(texts) if texts else pd.DataFrame({"doc_id": pd.Series([], dtype=str),
+                                                     "text": pd.Series([], dtype=str)})
+    table = token_table(docs, n_jobs=2)
+    assert table.n_tokens == sum(len(tk.tokenize(t)) for t in texts)
+    pd.testing.assert_frame_equal(tk.find_hedges(table, non_english="keep"), _reference(docs))
+    pd.testing.assert_frame_equal(tk.count_terms(table), tk.count_terms(docs))

@@ -1309,7 +1309,7 @@ def _find_in_table(table, matcher: _Matcher, rules: bool, non_english: str, skip
                         "problem": f"not English ({share:.0%} English stop words in its first {n} tokens, "
                                    f"expected at least {MIN_STOP_WORD_SHARE:.0%})",
                         "tokens": n, "stop_word_share": share})
-    out = {k: np.concatenate(v) for k, v in
+    out = {k: np.concatenate(v) if v else np.zeros(0, dtype=np.int64) for k, v in
            (("doc", docs), ("start", starts), ("end", ends), ("code", codes), ("pattern", patterns))}
     out["outcomes"] = list(outcomes)
     out["patterns"] = work.lex.named
