@@ -8,10 +8,12 @@ never depends on ``n_jobs`` (tests check it).
 
 How the workers start: by ``fork`` when the platform has it (Linux) and this process
 runs one thread, so the workers see the caller's texts and tables without copying
-them; otherwise (a Jupyter kernel runs several threads, macOS, Windows) by
-``forkserver`` or ``spawn``, with each task's own slice of the data sent to it.
-Either way a worker runs only functions of this package, never the caller's
-``__main__``, so scripts read from stdin or ``python -c`` work too.
+them and nothing is imported again (scripts read from stdin or ``python -c`` work);
+otherwise (a Jupyter kernel runs several threads, macOS, Windows) by ``forkserver``
+or ``spawn``, with each task's own slice of the data sent to it. A fresh worker runs
+only functions of this package, but Python imports the caller's script in it again
+(as ``__mp_main__``), so a script that asks for ``n_jobs`` > 1 off Linux must keep
+its top level under ``if __name__ == "__main__":``, as any multiprocessing script does.
 """
 
 from __future__ import annotations
