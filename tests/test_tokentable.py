@@ -159,6 +159,16 @@ def test_every_measure_is_the_same_on_a_table_and_whatever_n_jobs(small_corpus):
             rates = tk.hedging_rates(source, by="country", n_resamples=200, seed=3, non_english="skip", n_jobs=jobs)
         pd.testing.assert_frame_equal(rates, expected)
 
+    # categories named twice, in another order: each rated once, in the order first named
+    with pytest.warns(UserWarning):
+        twice = tk.hedging_rates(table1, by="country", categories=["booster", "booster", "hedge"], n_resamples=200,
+                                 seed=3, non_english="skip")
+    assert twice["category"].tolist()[:2] == ["booster", "hedge"]
+    pd.testing.assert_frame_equal(
+        twice.set_index(["country", "category"]).sort_index(),
+        expected[expected["category"].isin(["booster", "hedge"])].set_index(["country", "category"]).sort_index()
+        .drop(columns=[]), check_exact=False, rtol=1e-12)
+
     counts = tk.count_terms(docs, by="country")
     for source, jobs in ((docs, 2), (table1, None), (table2, 2)):
         pd.testing.assert_frame_equal(tk.count_terms(source, by="country", n_jobs=jobs), counts)

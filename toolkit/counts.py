@@ -295,13 +295,7 @@ def count_terms(
     indicator = sp.csr_matrix(
         (np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))), shape=(len(groups), len(codes))
     )
-    if isinstance(docs, TokenTable) and ngram == 1 and lowercase and not _stop_words(stop_words):
-        # the table's counts summed by group first, the (small) group matrices put in term order after
-        matrix, terms, doc_ids, totals = docs.counts, np.array(docs.terms, dtype=object), docs.doc_ids, docs.totals
-        order = np.argsort(terms, kind="stable")
-    else:
-        dtm = document_term_matrix(docs, ngram=ngram, lowercase=lowercase, stop_words=stop_words, n_jobs=n_jobs)
-        matrix, terms, doc_ids, totals, order = dtm.matrix, dtm.terms, dtm.doc_ids, dtm.totals, None
+    matrix, terms, doc_ids, totals, order = _counts_to_group(docs, ngram, lowercase, stop_words, n_jobs)
     if matrix.dtype == np.int32 and int(np.sum(totals)) < 2**31 - 1:  # no sum can pass int32: no int64 copy
         indicator = indicator.astype(np.int32)
     counts = (indicator @ matrix).tocsr()
@@ -318,28 +312,37 @@ def count_terms(
     skipped = [{"doc_id": d, **grouping.record(g), "problem": "no tokens in its group, so the group has no rows"}
                for d, g in zip(np.asarray(doc_ids, dtype=object)[empty], codes[empty])]
 
-    g = np.repeat(np.arange(len(groups)), np.diff(counts.indptr))
-    j, n, df = counts.indices, counts.data.astype(np.int64), doc_freq.data.astype(np.int64)
+    # 1.8 million rows for the UNGDC by country: each step frees what the next does not need
+    g = np.repeat(np.arange(len(groups), dtype=np.int32), np.diff(counts.indptr))
+    j, n, df = counts.indices, counts.data, doc_freq.data
+    del counts, doc_freq, present, matrix
     keep = n >= min_count
-    g, j, n, df = g[keep], j[keep], n[keep], df[keep]
+    if not keep.all():
+        g, j, n, df = g[keep], j[keep], n[keep], df[keep]
+    del keep
     # by group, then n descending, then term (the columns j are in term order): integer keys only
-    order = np.lexsort((j, -n, g))
+    order = np.lexsort((j, -n.astype(np.int64), g))
     g, j, n, df = g[order], j[order], n[order], df[order]
+    del order
     # rank within the group, ties sharing the lowest (pandas' method="min"): where a run of equal n starts
-    new_run = np.ones(len(g), dtype=bool)
-    new_run[1:] = (g[1:] != g[:-1]) | (n[1:] != n[:-1])
-    run_start = np.maximum.accumulate(np.where(new_run, np.arange(len(g)), 0))
-    new_group = np.ones(len(g), dtype=bool)
-    new_group[1:] = g[1:] != g[:-1]
-    group_start = np.maximum.accumulate(np.where(new_group, np.arange(len(g)), 0))
+    rows = np.arange(len(g), dtype=np.int64)
+    first = np.ones(len(g), dtype=bool)
+    first[1:] = g[1:] != g[:-1]
+    group_start = np.maximum.accumulate(np.where(first, rows, 0))
+    first[1:] |= n[1:] != n[:-1]
+    rank = np.maximum.accumulate(np.where(first, rows, 0))
+    rank -= group_start
+    rank += 1
+    del rows, first, group_start
     keys = grouping.take(g)  # one frame built from the columns: no concatenated copy of 1.8 million rows
+    n = n.astype(np.int64)
     out = pd.DataFrame({
         **{c: keys[c] for c in keys.columns},
         "term": pd.array(terms[j], dtype="string"),
         "n": n,
         "rate_per_10k": n / totals[g] * 10_000,
-        "doc_freq": df,
-        "rank": (run_start - group_start + 1).astype(np.int64),
+        "doc_freq": df.astype(np.int64),
+        "rank": rank,
     })
     out.attrs["skipped"] = skipped
     warn_skipped("count_terms", skipped)
@@ -550,6 +553,21 @@ def _ids_and_texts(docs: pd.DataFrame | Sequence[str] | TokenTable) -> tuple[lis
     if bad:
         raise ValueError(f"docs[{bad[0]}] is a {type(docs[bad[0]]).__name__}, not a str.")
     return [str(i) for i in range(len(docs))], list(docs)
+
+
+def _counts_to_group(docs, ngram, lowercase, stop_words, n_jobs) -> tuple:
+    """(documents x terms counts, terms, doc_ids, totals, order) for measures that sum documents by group.
+
+    For a token table counted as it was made (lower-cased unigrams, nothing pruned): its own int32 counts
+    and terms in first-seen order, with ``order`` the permutation that sorts the terms; the caller sums by
+    group first and orders the (small) group matrix after, so the documents' matrix is never copied. Else
+    the matrix of :func:`document_term_matrix`, terms sorted already, and ``order`` None.
+    """
+    if isinstance(docs, TokenTable) and ngram == 1 and lowercase and not _stop_words(stop_words):
+        terms = np.array(docs.terms, dtype=object)
+        return docs.counts, terms, docs.doc_ids, docs.totals, np.argsort(terms, kind="stable")
+    dtm = document_term_matrix(docs, ngram=ngram, lowercase=lowercase, stop_words=stop_words, n_jobs=n_jobs)
+    return dtm.matrix, dtm.terms, dtm.doc_ids, dtm.totals, None
 
 
 def _frame(docs: pd.DataFrame | TokenTable) -> pd.DataFrame:

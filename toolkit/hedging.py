@@ -1726,7 +1726,7 @@ def hedging_rates(
     _groups(frame, by, reserved=RATE_COLUMNS)  # the by columns exist, before any text is read
     cats = list(CATEGORIES) if categories is None else [categories] if isinstance(categories, str) else list(
         categories)
-    cats = [check_one_of("categories", c, CATEGORIES) for c in cats]
+    cats = list(dict.fromkeys(check_one_of("categories", c, CATEGORIES) for c in cats))
     check_one_of("non_english", non_english, ["raise", "skip", "keep"])
     method = check_one_of("method", DEFAULT_METHOD if method is None else method, METHODS)
     learned = _resolve_model(method, model)
@@ -1735,9 +1735,12 @@ def hedging_rates(
     skipped: list[dict] = []
     # counted without a frame of matches: their documents, starts and categories as arrays
     found = _find_in_table(table, matcher, True, non_english, skipped, learned, jobs)
-    category = np.array([o[0] for o in found["outcomes"]] or [""], dtype=object)[found["code"]]
-    keep = np.isin(category, cats)
-    m_row, m_start, category = found["doc"][keep], found["start"][keep], category[keep]
+    # each outcome's index in cats (-1: a category not rated), then each match's: no array of strings
+    cat_index = np.array([cats.index(o[0]) if o[0] in cats else -1 for o in found["outcomes"]] or [-1],
+                         dtype=np.int64)[found["code"]]
+    keep = cat_index >= 0
+    m_row, m_start, m_cat = found["doc"][keep], found["start"][keep], cat_index[keep]
+    del found, cat_index, keep
     totals = table.totals
     if skipped:
         used = ~pd.Index(table.doc_ids).isin([d["doc_id"] for d in skipped])
@@ -1745,7 +1748,7 @@ def hedging_rates(
         totals = totals[used]
         m_row = (np.cumsum(used) - 1)[m_row]
     out = _match_rates(None, frame, by=by, categories=cats, n_resamples=n_resamples, seed=seed,
-                       confidence=confidence, voices=voices, found=(m_row, m_start, category), totals=totals)
+                       confidence=confidence, voices=voices, found=(m_row, m_start, m_cat), totals=totals)
     out.attrs["skipped"] = skipped + out.attrs["skipped"]
     warn_skipped("hedging_rates", out.attrs["skipped"])
     _warn_single_unit("hedging_rates", out.attrs["single_unit"])

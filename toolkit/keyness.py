@@ -342,7 +342,7 @@ def compare_groups(
     ...     ["country", "venue", "reference", "term", "n_target"]].values.tolist()
     [['A', 'B | C', 'rest', 'hope', 1], ['A', 'B | C', 'rest', 'we', 1], ['A', 'B | C', 'rest', 'oppose', 0]]
     """
-    from toolkit.counts import _frame, _groups, document_term_matrix
+    from toolkit.counts import _counts_to_group, _frame, _groups
 
     check_one_of("adjust", adjust, (None, "bonferroni", "bh"))
     if measure == "fightin_words" and isinstance(prior, str):
@@ -359,19 +359,21 @@ def compare_groups(
     if len(groups) < 2:
         raise ValueError(f"by={by!r} makes only one group ({groups.key(0)!r}); there is nothing to compare it with.")
 
-    dtm = document_term_matrix(docs, ngram=ngram, lowercase=lowercase, stop_words=stop_words, n_jobs=n_jobs)
+    matrix, terms, _, doc_totals, order = _counts_to_group(docs, ngram, lowercase, stop_words, n_jobs)
     codes = groups.codes
     indicator = np.zeros((len(groups), len(codes)))
     indicator[codes, np.arange(len(codes))] = 1
-    by_group = np.asarray((dtm.matrix.T @ indicator.T).T, dtype=np.int64)  # groups x terms
-    totals = indicator @ dtm.totals
+    by_group = np.asarray((matrix.T @ indicator.T).T, dtype=np.int64)  # groups x terms
+    if order is not None:  # a token table's terms, in the order of the sorted terms
+        by_group, terms = by_group[:, order], terms[order]
+    totals = indicator @ doc_totals
     compared = range(len(groups)) if tgt is None or ref is None else [tgt, ref]
     empty = [repr(groups.key(i)) for i in compared if totals[i] == 0]
     if empty:
         raise ValueError(f"group(s) {', '.join(empty[:5])} have no tokens; drop empty documents "
                          "or choose another by.")
     all_counts = by_group.sum(axis=0)
-    background = pd.Series(all_counts, index=dtm.terms) if prior == "corpus" else prior
+    background = pd.Series(all_counts, index=terms) if prior == "corpus" else prior
 
     pairs = [(i, None) for i in range(len(groups))] if tgt is None else [(tgt, ref)]
     frames = []
@@ -382,7 +384,7 @@ def compare_groups(
         n_r = int(totals[j] if j is not None else totals.sum() - totals[i])
         keep = (a + b) >= max(min_count, 1)
         table = keyness(
-            pd.Series(a[keep], index=dtm.terms[keep]), pd.Series(b[keep], index=dtm.terms[keep]),
+            pd.Series(a[keep], index=terms[keep]), pd.Series(b[keep], index=terms[keep]),
             measure=measure, correction=correction, prior=background, prior_strength=prior_strength,
             target_total=n_t, reference_total=n_r,
         )

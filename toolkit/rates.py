@@ -543,8 +543,8 @@ def _prepare(matches: pd.DataFrame | None, docs: pd.DataFrame, by: str | Sequenc
     ``by`` column may be named.
 
     ``found``: the matches as arrays instead of a frame (the streaming path of
-    :func:`toolkit.hedging_rates`): (docs row, start, category) of each, checked by
-    their maker; ``totals``: the tokens of each docs row when already counted (a
+    :func:`toolkit.hedging_rates`): (docs row, start, index into ``categories``) of
+    each, checked by their maker; ``totals``: the tokens of each docs row when already counted (a
     token table's), used where the chosen voices leave a text as it is.
     """
     if found is None:
@@ -554,12 +554,10 @@ def _prepare(matches: pd.DataFrame | None, docs: pd.DataFrame, by: str | Sequenc
     check_texts(docs, name="docs")
     check_unique_ids(docs, name="docs")
     if found is None:
-        m_row, m_start, m_ids, cats, m_cat = _match_arrays(matches, docs, categories)
-    else:
-        m_row, m_start, raw_cats = found
-        cats = _categories(categories, raw_cats)
-        m_cat = pd.Index(cats).get_indexer(raw_cats) if len(raw_cats) else np.zeros(0, dtype=np.int64)
-        m_ids = docs["doc_id"].astype(str).iloc[m_row].reset_index(drop=True)
+        m_row, m_start, _, cats, m_cat = _match_arrays(matches, docs, categories)
+    else:  # (docs row, start, index into categories) of each match
+        m_row, m_start, m_cat = found
+        cats = _categories(categories, [])
     doc_ids = docs["doc_id"].astype(str)
     originals = [str(t) for t in docs["text"]]
     problems = {} if problems is None else dict(problems)
@@ -571,7 +569,6 @@ def _prepare(matches: pd.DataFrame | None, docs: pd.DataFrame, by: str | Sequenc
                          if d not in problems and _TOKEN_RE.search(text) and not _TOKEN_RE.search(own)})
         docs = docs.assign(text=texts)
         m_row, m_cat, m_start = m_row[heard], m_cat[heard], m_start[heard]
-        m_ids = m_ids[heard]
     if totals is None:
         tokens = document_term_matrix(docs).totals.astype(np.int64)
     else:  # count again only the texts that blanking changed
@@ -583,7 +580,7 @@ def _prepare(matches: pd.DataFrame | None, docs: pd.DataFrame, by: str | Sequenc
     in_empty = tokens[m_row] == 0
     if in_empty.any():
         i = int(np.flatnonzero(in_empty)[0])
-        raise ValueError(f"matches: doc_id {m_ids.iloc[i]!r} has matches, but its text in docs has no token "
+        raise ValueError(f"matches: doc_id {doc_ids.iloc[m_row[i]]!r} has matches, but its text in docs has no token "
                          "to rate them against; pass the docs the matches were found in.")
     group_tokens = np.bincount(codes, weights=tokens, minlength=len(grouping))
     empty = np.flatnonzero(group_tokens == 0)
