@@ -26,7 +26,10 @@ phrase_text = st.lists(
     st.one_of(st.sampled_from(PHRASES), st.sampled_from(WORDS), st.sampled_from(TRICKY), st.text(max_size=3)),
     max_size=40,
 ).map(lambda parts: "".join(p if p in TRICKY else p + " " for p in parts))
-any_text = st.one_of(text_strategy, _glued_text, phrase_text)
+# marks and format characters outside words too: a byte-order mark, a left-to-right mark, a soft hyphen alone
+any_text = st.one_of(text_strategy, _glued_text, phrase_text,
+                     st.tuples(st.sampled_from(["\ufeff", "\u200e", "\u00ad ", "\u0301", " \ufeff"]), phrase_text)
+                     .map("".join))
 
 
 def _reference(docs: pd.DataFrame, *, rules: bool = True, method: str = "learned", lexicon=None,

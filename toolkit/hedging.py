@@ -1195,6 +1195,9 @@ class _TableWork:
                                 for es in entries], dtype=bool)
         self.n_entries = np.array([len(es) for es in entries], dtype=np.int64)
         self.entries = entries
+        # tokens with a combining mark or a format character: a document with one is matched on its characters
+        # (elsewhere in a text they are in no token, as a byte-order mark before the first word: no matter)
+        self.odd = np.fromiter((not _plain(v) for v in table.vocab), dtype=bool, count=len(table.vocab))
 
     def english(self, i: int, text: str, ids: np.ndarray, ends: np.ndarray) -> tuple[int, int]:
         """(tokens, stop words) among the tokens of ``text[:20000]``, as :func:`english_share` counts them."""
@@ -1230,7 +1233,7 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
             if n >= MIN_TOKENS_FOR_LANGUAGE and stops / n < MIN_STOP_WORD_SHARE:
                 foreign.append((i - batch.start, n, stops / n))
                 continue
-        if not lex.ok or not _plain(text):
+        if not lex.ok or work.odd[ids].any():
             found = _find_in_text(text, matcher, work.rules, work.model)
             if found:
                 rows_doc.append(np.full(len(found), i - batch.start, dtype=np.int64))
