@@ -809,7 +809,6 @@ def _rule_modal_sense(word: str, ctx: _Context, category: str) -> str | None:
     lw = _lower(word).replace("’", "'")
     if lw.startswith("should") and _courtesy_frame(ctx, singular=True):
         return "formula"  # "I should also like to congratulate", British
-    before = ctx.before_low()
     raw = ctx.after()
     first = ctx.after_low()[0] if raw else ""
     if (lw.startswith("should") and ctx.sentence_initial() and word[0] == "S" and first not in ("we", "i", "not")
@@ -830,6 +829,7 @@ def _rule_modal_sense(word: str, ctx: _Context, category: str) -> str | None:
     if lw.startswith("ought") and nxt == "to":
         after = after[1:]
         nxt = after[0] if after else ""
+    before = ctx.before_low()  # read only now: "must" and "need" are decided without it
     prev = before[-1] if before else ""
     if lw.startswith("should") and prev == "i" and nxt in ("think", "say", "imagine", "guess", "hope", "expect"):
         return "hedge"  # "I should think so": a hedge, British
@@ -1117,6 +1117,8 @@ class _TableLexicon:
         for options in self.multi.values():
             options.sort(key=lambda o: -len(o[0]))
         self.pairs = np.array(sorted(a * self.base + b for a, b in self.multi), dtype=np.int64)
+        self.starts_multi = np.zeros(self.base, dtype=bool)
+        self.starts_multi[[a for a, _ in self.multi]] = True
         # the options as arrays, grouped by their first two keys in the order of pairs, longest first
         options = [o for pair in self.pairs.tolist() for o in self.multi[divmod(pair, self.base)]]
         self.group_size = np.array([len(self.multi[divmod(pair, self.base)]) for pair in self.pairs.tolist()],
@@ -1137,11 +1139,14 @@ class _TableLexicon:
         if not len(self.pairs) or len(keys) < 2:
             at = np.flatnonzero(hit)
             return at, at + 1, single[at]
-        pair = keys[:-1] * self.base + keys[1:]
-        cand = np.flatnonzero(np.isin(pair, self.pairs))
+        # a pair of keys that starts a multi-word entry: looked up only where the first key starts one
+        maybe = np.flatnonzero(self.starts_multi[keys[:-1]])
+        pair = keys[maybe] * self.base + keys[maybe + 1]
+        hit_pair = np.isin(pair, self.pairs)
+        cand, pair = maybe[hit_pair], pair[hit_pair]
         # every (candidate, option of its first two keys), the longer options first; the keys after the
         # first two compared for all at once (keys padded with -1 past the end)
-        group = np.searchsorted(self.pairs, pair[cand])
+        group = np.searchsorted(self.pairs, pair)
         n_opts = self.group_size[group]
         at = np.repeat(cand, n_opts)
         opt = np.repeat(self.group_start[group] - (np.cumsum(n_opts) - n_opts), n_opts) + np.arange(int(n_opts.sum()))
