@@ -931,14 +931,15 @@ def _model_features(term: str, ctx: _Context, pattern: str, category: str, flipp
     prev = prev if prev in _PREV_VOCAB or prev == "<s>" else "NEG" if _negated([prev]) else "other"
     nxt = nxt if nxt in _NEXT_VOCAB or nxt == "</s>" else "NUM" if _is_number(nxt) else "other"
     feats = [f"cue={cue}", f"prev={prev}", f"next={nxt}", f"cue={cue}&prev={prev}", f"cue={cue}&next={nxt}"]
+    initial = ctx.sentence_initial()
     flags = {
         "negated": _negated(before) or base != pattern,
         "first_person_subject": _first_person_subject(before),
-        "reported": any(t in REPORTING_VERBS for t in before[-_REPORTED_WINDOW:]),
-        "conditional": any(t in ("if", "unless") for t in before),
+        "reported": not REPORTING_VERBS.isdisjoint(before[-_REPORTED_WINDOW:]),
+        "conditional": "if" in before or "unless" in before,
         "question": ctx.sentence_end() == "?",
-        "sentence_initial": ctx.sentence_initial(),
-        "capitalised": term[:1].isupper() and not ctx.sentence_initial(),
+        "sentence_initial": initial,
+        "capitalised": term[:1].isupper() and not initial,
         "negated_booster": flipped,
     }
     for name, on in flags.items():
