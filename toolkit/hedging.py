@@ -1593,6 +1593,11 @@ def _table_frame(table: TokenTable, found: dict, skipped: list[dict]) -> pd.Data
 
 def _find_in_docs(docs: pd.DataFrame, matcher: _Matcher, rules: bool, non_english: str,
                   skipped: list[dict], model: HedgeModel | None = None) -> list[tuple]:
+    """The rows of :func:`find_hedges` by the character matcher, document after document.
+
+    The path of releases before the token table, kept as the reference that the token path
+    (:func:`_find_in_table`) is tested against, match for match (``tests/test_tokentable.py``).
+    """
     check_columns(docs, ["doc_id", "text"], name="text_or_docs")
     check_texts(docs, name="text_or_docs")
     check_unique_ids(docs, name="text_or_docs")
