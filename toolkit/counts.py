@@ -39,10 +39,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from toolkit._parallel import check_n_jobs
 from toolkit._validation import check_columns, check_texts, warn_skipped
 from toolkit.text import _TOKEN_RE, STOP_WORDS, _lower
 from toolkit.tokentable import TokenTable, token_table
-from toolkit._parallel import check_n_jobs
 
 __all__ = ["DocumentTermMatrix", "document_term_matrix", "count_terms", "dispersion"]
 

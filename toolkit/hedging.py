@@ -129,6 +129,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit._frames import frame_from_rows
+from toolkit._parallel import check_n_jobs
 from toolkit._validation import DataNotFoundError, check_columns, check_one_of, check_seed, check_texts, check_unique_ids, warn_skipped
 from toolkit.concordance import (
     _FORMAT_RE,
@@ -149,7 +150,6 @@ from toolkit.rates import (
 )
 from toolkit.text import STOP_WORDS, _TOKEN_RE, _lower
 from toolkit.tokentable import TokenTable, token_table
-from toolkit._parallel import check_n_jobs
 
 __all__ = [
     "CATEGORIES",
