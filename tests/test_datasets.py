@@ -6,7 +6,6 @@ import os
 
 import hashlib
 import http.server
-import io
 import json
 import socket
 import tarfile
