@@ -257,3 +257,18 @@ def test_empty_and_tokenless_corpora_give_empty_results_as_the_text_path_does(te
     assert table.n_tokens == sum(len(tk.tokenize(t)) for t in texts)
     pd.testing.assert_frame_equal(tk.find_hedges(table, non_english="keep"), _reference(docs))
     pd.testing.assert_frame_equal(tk.count_terms(table), tk.count_terms(docs))
+
+
+@pytest.mark.parametrize("method", [None, "spawn"])
+def test_sentences_and_a_one_document_groups_rates_are_the_same_on_several_cores(monkeypatch, method):
+    monkeypatch.setattr(parallel, "START_METHOD", method)
+    rng = np.random.default_rng(1)
+    words = WORDS + PHRASES + ["the", "of", "and", ".", "?", "\n", "\n\n", "U.S.", "etc."]
+    long = " ".join(rng.choice(words, size=3000))
+    docs = _frame([long, "We may perhaps agree.\nI think so. It is clear.", ""], country=["A", "B", "B"])
+    pd.testing.assert_frame_equal(tk.split_sentences(docs, n_jobs=2), tk.split_sentences(docs))
+    pd.testing.assert_frame_equal(tk.split_sentences(long, n_jobs=2), tk.split_sentences(long))
+    one = tk.hedging_rates(docs.iloc[:1], by="country", n_resamples=200, non_english="keep", n_jobs=2)
+    assert (one["unit"] == "sentence").all() and one["n"].sum() > 0
+    pd.testing.assert_frame_equal(one, tk.hedging_rates(docs.iloc[:1], by="country", n_resamples=200,
+                                                        non_english="keep"))

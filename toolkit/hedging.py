@@ -1694,7 +1694,8 @@ def hedging_rates(
         As in :func:`find_hedges`; skipped documents are left out of the rates too.
     method, model, n_jobs
         As in :func:`find_hedges`. The matches are counted per document without
-        building their frame.
+        building their frame; ``n_jobs`` also cuts a group's one document into
+        sentences on several cores.
 
     Returns
     -------
@@ -1762,7 +1763,8 @@ def hedging_rates(
         totals = totals[used]
         m_row = (np.cumsum(used) - 1)[m_row]
     out = _match_rates(None, frame, by=by, categories=cats, n_resamples=n_resamples, seed=seed,
-                       confidence=confidence, voices=voices, found=(m_row, m_start, m_cat), totals=totals)
+                       confidence=confidence, voices=voices, found=(m_row, m_start, m_cat), totals=totals,
+                       n_jobs=jobs)
     out.attrs["skipped"] = skipped + out.attrs["skipped"]
     warn_skipped("hedging_rates", out.attrs["skipped"])
     _warn_single_unit("hedging_rates", out.attrs["single_unit"])

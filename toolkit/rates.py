@@ -228,7 +228,8 @@ def match_rates(
 
 
 def _match_rates(matches: pd.DataFrame | None, docs: pd.DataFrame, *, by, categories, n_resamples, seed, confidence,
-                 voices, problems: Mapping[str, str] | None = None, found=None, totals=None) -> pd.DataFrame:
+                 voices, problems: Mapping[str, str] | None = None, found=None, totals=None,
+                 n_jobs: int = 1) -> pd.DataFrame:
     """:func:`match_rates` without the warnings; ``problems`` (doc_id -> why) explains token-less documents."""
     n_resamples = _check_count("n_resamples", n_resamples, 100)
     confidence = _check_confidence(confidence)
@@ -236,6 +237,7 @@ def _match_rates(matches: pd.DataFrame | None, docs: pd.DataFrame, *, by, catego
     voices = _check_voices(voices)
     prep = _prepare(matches, docs, by, categories, problems, voices=voices, reserved=RATE_COLUMNS, found=found,
                     totals=totals)
+    prep.n_jobs = n_jobs
     rng = np.random.default_rng(seed)
     alpha = (1.0 - confidence) / 2.0
     frames = []
@@ -495,6 +497,7 @@ class _Prepared:
     match_cat: np.ndarray       # category index of each kept match
     match_start: np.ndarray     # start offset of each kept match
     skipped: list[dict]         # documents left out (no token): doc_id, the group's key columns, problem
+    n_jobs: int = 1             # worker processes that cut a group's one document into sentences
 
     def units(self, rows: np.ndarray, *, sentences: bool) -> tuple[np.ndarray, np.ndarray, str]:
         """(counts per unit and category, tokens per unit, unit name) of the documents ``rows``."""
@@ -502,8 +505,8 @@ class _Prepared:
             return self.counts[rows], self.tokens[rows], "document"
         part = self.docs.iloc[rows]
         sents = split_sentences(pd.DataFrame({"doc_id": part["doc_id"].astype(str).to_numpy(),
-                                              "text": part["text"].to_numpy()}))
-        tokens = document_term_matrix(sents[["doc_id", "text"]]).totals.astype(np.int64)
+                                              "text": part["text"].to_numpy()}), n_jobs=self.n_jobs)
+        tokens = document_term_matrix(sents[["doc_id", "text"]], n_jobs=self.n_jobs).totals.astype(np.int64)
         # sentence s belongs to local document doc_of[s]; sort key (document, start)
         local = {int(r): i for i, r in enumerate(rows)}
         doc_of = pd.Index(part["doc_id"].astype(str)).get_indexer(sents["doc_id"].astype(str))

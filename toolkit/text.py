@@ -33,6 +33,7 @@ from nltk.tokenize import RegexpTokenizer
 from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from toolkit._parallel import batches, check_n_jobs, map_batches
 from toolkit._validation import check_columns, check_one_of, check_texts
 
 __all__ = [
@@ -350,11 +351,30 @@ def _line_sentence_spans(text: str) -> list[tuple[int, int]]:
     ends a paragraph and a single line break is a space.
     """
     spans: list[tuple[int, int]] = []
-    blocks = _PARAGRAPH.finditer(text) if _hard_wrapped(text) else _LINE.finditer(text)
-    for block in blocks:
-        base = block.start()
-        spans.extend((base + s, base + e) for s, e in _sentence_spans_of_line(block.group()))
+    for base, end in _blocks(text):
+        spans.extend((base + s, base + e) for s, e in _sentence_spans_of_line(text[base:end]))
     return spans
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of the pieces of ``text`` that no sentence crosses: its lines, or a hard-wrapped
+    text's paragraphs. Each is split into sentences on its own, so they can be split by several workers."""
+    blocks = _PARAGRAPH.finditer(text) if _hard_wrapped(text) else _LINE.finditer(text)
+    return [m.span() for m in blocks]
+
+
+def _block_sentences(shared: tuple[list[str], list[tuple[int, int, int]]], batch: range) -> list[list[tuple]]:
+    """A worker's share of :func:`split_sentences`: the sentence spans of the blocks ``batch``, counted from
+    each block's start (so a worker given the blocks as texts of their own answers in the same terms)."""
+    texts, blocks = shared
+    return [_sentence_spans_of_line(texts[blocks[k][0]][blocks[k][1]:blocks[k][2]]) for k in batch]
+
+
+def _take_blocks(shared: tuple[list[str], list[tuple[int, int, int]]], batch: range) -> tuple:
+    """The blocks ``batch`` as their own texts, for a worker that does not fork."""
+    texts, blocks = shared
+    pieces = [texts[blocks[k][0]][blocks[k][1]:blocks[k][2]] for k in batch]
+    return pieces, [(i, 0, len(p)) for i, p in enumerate(pieces)]
 
 
 def _ends_lowercase_continues(line: str, start: int, end: int) -> bool:
@@ -457,7 +477,7 @@ def _docs_texts(docs: pd.DataFrame, name: str) -> tuple[list[str], list[str]]:
     return [str(d) for d in docs["doc_id"]], [str(t) for t in docs["text"]]
 
 
-def split_sentences(text_or_docs: str | pd.DataFrame) -> pd.DataFrame:
+def split_sentences(text_or_docs: str | pd.DataFrame, *, n_jobs: int | None = None) -> pd.DataFrame:
     """Split a text, or every text of a docs frame, into sentences with character offsets.
 
     Punkt (NLTK) with the hand-written :data:`ABBREVIATIONS` and
@@ -478,6 +498,11 @@ def split_sentences(text_or_docs: str | pd.DataFrame) -> pd.DataFrame:
     ----------
     text_or_docs : str or DataFrame
         One text, or a docs frame with at least the columns ``doc_id`` and ``text``.
+    n_jobs : int, optional
+        Worker processes (None or 1: this process; -1: every CPU), each taking
+        whole lines (or a hard-wrapped text's paragraphs), which no sentence
+        crosses: one long text is split on several cores too. The sentences do
+        not depend on it.
 
     Returns
     -------
@@ -520,8 +545,20 @@ def split_sentences(text_or_docs: str | pd.DataFrame) -> pd.DataFrame:
     rows_start: list[int] = []
     rows_end: list[int] = []
     rows_text: list[str] = []
-    for doc_id, text in zip(doc_ids, texts):
-        for i, (s, e) in enumerate(_line_sentence_spans(text)):
+    jobs = check_n_jobs(n_jobs)
+    if jobs == 1:
+        spans_of_docs = [_line_sentence_spans(text) for text in texts]
+    else:  # every document's blocks, split by the workers, gathered back document after document
+        blocks = [(d, s, e) for d, text in enumerate(texts) for s, e in _blocks(text)]
+        parts = batches([e - s for _, s, e in blocks], jobs * 4)
+        spans_of_docs = [[] for _ in texts]
+        done = map_batches(_block_sentences, (texts, blocks), parts, jobs, take=_take_blocks)
+        for part, found in zip(parts, done):
+            for k, spans in zip(part, found):
+                d, base, _ = blocks[k]
+                spans_of_docs[d].extend((base + a, base + b) for a, b in spans)
+    for doc_id, text, spans in zip(doc_ids, texts, spans_of_docs):
+        for i, (s, e) in enumerate(spans):
             rows_doc.append(doc_id)
             rows_sid.append(i)
             rows_start.append(s)
