@@ -272,3 +272,23 @@ def test_sentences_and_a_one_document_groups_rates_are_the_same_on_several_cores
     assert (one["unit"] == "sentence").all() and one["n"].sum() > 0
     pd.testing.assert_frame_equal(one, tk.hedging_rates(docs.iloc[:1], by="country", n_resamples=200,
                                                         non_english="keep"))
+
+
+@pytest.mark.parametrize("method", [None, "spawn"])
+def test_a_long_document_cut_into_pieces_for_several_workers_gives_the_same_matches(monkeypatch, method):
+    import toolkit.hedging as hedging
+
+    monkeypatch.setattr(parallel, "START_METHOD", method)
+    monkeypatch.setattr(hedging, "_PIECE_MIN", 500)
+    rng = np.random.default_rng(2)
+    words = WORDS + PHRASES + ["the", "of", "and", ".", "said", "\n"]
+    texts = [" ".join(rng.choice(words, size=n)) for n in (4000, 30, 2500, 10)]
+    docs = _frame(texts + ["Der Botschafter sagte, dass die Gespräche gut verlaufen würden und dass man sich einigen "
+                           "werde, aber nicht heute oder morgen, sondern später im Jahr, wenn alle wieder da sind. "
+                           * 120])
+    units = hedging._work_units(np.array([len(t) for t in docs["text"]]), 2)
+    assert (units[:, 2] > 1).sum() == 12  # three long documents (the German one too), four pieces each
+    with pytest.warns(UserWarning, match="d4"):
+        found = tk.find_hedges(docs, non_english="skip", n_jobs=2)
+    pd.testing.assert_frame_equal(found, _reference(docs, non_english="skip"))
+    assert [d["doc_id"] for d in found.attrs["skipped"]] == ["d4"]  # reported once, by its first piece

@@ -1215,34 +1215,56 @@ class _TableWork:
 
 
 def _take_work(work: _TableWork, batch: range) -> _TableWork:
-    """What a worker that does not fork needs for ``batch``: the work on the table of those documents alone."""
+    """What a worker that does not fork needs for the units ``batch``: the work on their documents alone."""
+    first, last = int(work.units[batch.start][0]), int(work.units[batch.stop - 1][0])
     part = object.__new__(_TableWork)
     part.__dict__.update(work.__dict__)
-    part.table = work.table.take(batch)
+    part.table = work.table.take(range(first, last + 1))
+    part.units = work.units[batch.start:batch.stop] - np.array([first, 0, 0])
     return part
 
 
-def _stance_batch(work: _TableWork, batch: range) -> dict:
-    """The stance markers of the documents ``batch`` (rows of the table), as arrays; the documents judged not English.
+#: A document longer than this (in characters), and than its share of the work, is cut into pieces.
+_PIECE_MIN = 1_000_000
 
-    Document indices in the result count from the batch's first document (the caller adds its start), so
-    a worker given its own part of the table (:func:`_take_work`) answers in the same terms."""
+
+def _work_units(lengths: np.ndarray, n_jobs: int) -> np.ndarray:
+    """(document, piece, pieces) of each unit of work: a document, or one of the pieces of a document so long
+    that it would keep one worker busy alone (its matches cut into equal runs, decided by several workers)."""
+    pieces = np.ones(len(lengths), dtype=np.int64)
+    if n_jobs > 1 and len(lengths):
+        pieces[lengths > max(lengths.sum() / (n_jobs * 4), _PIECE_MIN)] = n_jobs * 2
+    doc = np.repeat(np.arange(len(lengths)), pieces)
+    piece = np.arange(len(doc)) - np.repeat(np.cumsum(pieces) - pieces, pieces)
+    return np.column_stack([doc, piece, pieces[doc]]).astype(np.int64) if len(doc) else np.zeros((0, 3), np.int64)
+
+
+def _stance_batch(work: _TableWork, batch: range) -> dict:
+    """The stance markers of the work units ``batch`` (:func:`_work_units`), as arrays; the documents judged
+    not English.
+
+    Document indices in the result count from the batch's first document (the caller adds it), so a worker
+    given its own part of the table (:func:`_take_work`) answers in the same terms. A piece of a document
+    reads the whole document and keeps its own run of the matches (the first piece reports the language)."""
     table, matcher, lex = work.table, work.matcher, work.lex
     outcome: dict[tuple[str, str, str], int] = {}
     rows_doc, rows_start, rows_end, rows_code, rows_pattern = [], [], [], [], []
     foreign = []
-    for i in batch:
+    base = int(work.units[batch.start][0]) if len(batch) else 0
+    for u in batch:
+        i, piece, pieces = (int(v) for v in work.units[u])
         text = table.texts[i]
         ids, starts, ends = table.doc_tokens(i)
         if work.non_english != "keep":
             n, stops = work.english(i, text, ids, ends)
             if n >= MIN_TOKENS_FOR_LANGUAGE and stops / n < MIN_STOP_WORD_SHARE:
-                foreign.append((i - batch.start, n, stops / n))
+                if piece == 0:
+                    foreign.append((i - base, n, stops / n))
                 continue
         if not lex.ok or work.odd[ids].any():
-            found = _find_in_text(text, matcher, work.rules, work.model)
+            found = _find_in_text(text, matcher, work.rules, work.model) if piece == 0 else []
             if found:
-                rows_doc.append(np.full(len(found), i - batch.start, dtype=np.int64))
+                rows_doc.append(np.full(len(found), i - base, dtype=np.int64))
                 rows_start.append(np.fromiter((r[0] for r in found), np.int64, len(found)))
                 rows_end.append(np.fromiter((r[1] for r in found), np.int64, len(found)))
                 rows_code.append(np.fromiter((outcome.setdefault(r[3:6], len(outcome)) for r in found), np.int64,
@@ -1250,6 +1272,9 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
                 rows_pattern.append(np.fromiter((work.index[r[6]] for r in found), np.int64, len(found)))
             continue
         at, stop, pis = lex.spans(text, lex.key_of[ids], starts, ends)
+        if pieces > 1:
+            lo, hi = len(at) * piece // pieces, len(at) * (piece + 1) // pieces
+            at, stop, pis = at[lo:hi], stop[lo:hi], pis[lo:hi]
         if not len(at):
             continue
         s_arr, e_arr = starts[at], ends[stop - 1]
@@ -1273,7 +1298,7 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
         m_all = np.concatenate([m_idx, np.asarray(py_idx, dtype=np.int64)])
         order = np.lexsort((np.concatenate([slot, np.asarray(py_slot, dtype=np.int64)]), m_all))
         m_all = m_all[order]
-        rows_doc.append(np.full(len(m_all), i - batch.start, dtype=np.int64))
+        rows_doc.append(np.full(len(m_all), i - base, dtype=np.int64))
         rows_start.append(s_arr[m_all])
         rows_end.append(e_arr[m_all])
         rows_code.append(np.asarray(codes + py_codes, dtype=np.int64)[order])
@@ -1291,15 +1316,18 @@ def _find_in_table(table, matcher: _Matcher, rules: bool, non_english: str, skip
     from toolkit._parallel import batches, map_batches
 
     work = _TableWork(table, matcher, rules, model, non_english)
-    parts = batches([len(t) for t in table.texts], n_jobs * 4 if n_jobs > 1 else 1)
+    lengths = np.fromiter((len(t) for t in table.texts), dtype=np.int64, count=len(table.texts))
+    work.units = _work_units(lengths, n_jobs)
+    parts = batches(lengths[work.units[:, 0]] / work.units[:, 2], n_jobs * 4 if n_jobs > 1 else 1)
     results = map_batches(_stance_batch, work, parts, n_jobs, take=_take_work)
     outcomes: dict[tuple[str, str, str], int] = {}
     docs, starts, ends, codes, patterns = [], [], [], [], []
     foreign = []
     for part, r in zip(parts, results):
         remap = np.array([outcomes.setdefault(o, len(outcomes)) for o in r["outcomes"]] or [0], dtype=np.int64)
-        docs.append(r["doc"] + part.start)
-        r["foreign"] = [(i + part.start, n, share) for i, n, share in r["foreign"]]
+        base = int(work.units[part.start][0])
+        docs.append(r["doc"] + base)
+        r["foreign"] = [(i + base, n, share) for i, n, share in r["foreign"]]
         starts.append(r["start"])
         ends.append(r["end"])
         codes.append(remap[r["code"]] if len(r["code"]) else r["code"])
