@@ -149,7 +149,8 @@ def document_term_matrix(
     jobs = check_n_jobs(n_jobs)
     table = docs if isinstance(docs, TokenTable) else None
     orders = _ngram_orders(ngram)
-    if table is None and jobs > 1 and orders == (1,) and lowercase and isinstance(docs, pd.DataFrame):
+    if table is None and jobs > 1 and orders == (1,) and lowercase and isinstance(docs, pd.DataFrame) \
+            and len(docs) > 1:  # workers take whole documents: one document is counted here
         check_columns(docs, ["doc_id", "text"])
         check_texts(docs, name="docs")
         table = token_table(docs.reset_index(drop=True)[["doc_id", "text"]].assign(doc_id=range(len(docs))),
