@@ -533,7 +533,7 @@ class _Prepared:
 def _prepare(matches: pd.DataFrame | None, docs: pd.DataFrame, by: str | Sequence[str] | None,
              categories: str | Sequence[str] | None, problems: Mapping[str, str] | None = None, *,
              voices: tuple[str, ...] | None, reserved: Sequence[str] = (),
-             found: tuple[np.ndarray, np.ndarray, list[str]] | None = None,
+             found: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
              totals: np.ndarray | None = None) -> _Prepared:
     """Check the inputs, keep the chosen voices, count tokens per document and matches per document and category.
 
@@ -562,7 +562,7 @@ def _prepare(matches: pd.DataFrame | None, docs: pd.DataFrame, by: str | Sequenc
         m_row, m_start, m_cat = found
         cats = _categories(categories, [])
     doc_ids = docs["doc_id"].astype(str)
-    originals = [str(t) for t in docs["text"]]
+    originals = [str(t) for t in docs["text"]] if totals is not None else []
     problems = {} if problems is None else dict(problems)
     if voices is not None:
         heard, texts = _keep_voices(docs, voices, m_row, m_start)
