@@ -251,6 +251,7 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
         to_global = np.fromiter((term_ids.setdefault(t, len(term_ids)) for t in terms), dtype=np.int32,
                                 count=len(terms))
         counts.indices = to_global[counts.indices] if len(counts.indices) else counts.indices
+        counts.has_sorted_indices = False  # renumbered: no longer in column order within a row
         count_parts.append(counts)
         release_memory()  # what unpickling the batch left behind
         before = len(chunk_ids)
