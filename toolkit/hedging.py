@@ -1188,8 +1188,11 @@ class _TableLexicon:
 class _TableWork:
     """What every worker of the table path reads: the table, the lexicon both ways, the options."""
 
-    def __init__(self, table, matcher: _Matcher, rules: bool, model: HedgeModel | None, non_english: str) -> None:
+    def __init__(self, table, matcher: _Matcher, rules: bool, model: HedgeModel | None, non_english: str,
+                 n_jobs: int = 1) -> None:
         self.table, self.matcher, self.rules, self.model, self.non_english = table, matcher, rules, model, non_english
+        self.lengths = np.fromiter((len(t) for t in table.texts), dtype=np.int64, count=len(table.texts))
+        self.units = _work_units(self.lengths, n_jobs)
         self.lex = _TableLexicon(matcher, table.vocab)
         self.is_stop = np.fromiter((t in STOP_WORDS for t in table.terms), dtype=bool,
                                    count=len(table.terms))[table.term_of] if len(table.vocab) else np.zeros(0, bool)
@@ -1315,10 +1318,8 @@ def _find_in_table(table, matcher: _Matcher, rules: bool, non_english: str, skip
     pattern), documents judged not English skipped (listed in ``skipped``) or raised."""
     from toolkit._parallel import batches, map_batches
 
-    work = _TableWork(table, matcher, rules, model, non_english)
-    lengths = np.fromiter((len(t) for t in table.texts), dtype=np.int64, count=len(table.texts))
-    work.units = _work_units(lengths, n_jobs)
-    parts = batches(lengths[work.units[:, 0]] / work.units[:, 2], n_jobs * 4 if n_jobs > 1 else 1)
+    work = _TableWork(table, matcher, rules, model, non_english, n_jobs)
+    parts = batches(work.lengths[work.units[:, 0]] / work.units[:, 2], n_jobs * 4 if n_jobs > 1 else 1)
     results = map_batches(_stance_batch, work, parts, n_jobs, take=_take_work)
     outcomes: dict[tuple[str, str, str], int] = {}
     docs, starts, ends, codes, patterns = [], [], [], [], []
@@ -1527,19 +1528,25 @@ def find_hedges(
     return out
 
 
-def _find_hedges(text_or_docs, *, lexicon, categories, rules, non_english, method=None, model=None,
-                 n_jobs=None) -> pd.DataFrame:
-    """:func:`find_hedges` without the warning: the skipped documents are in ``attrs["skipped"]``."""
+def _stance_options(categories, lexicon, rules, method, model, non_english) -> tuple:
+    """The options of :func:`find_hedges` and :func:`hedging_rates`, checked: (the categories named, each once,
+    or None; the compiled lexicon; the learned model, or None)."""
     check_one_of("non_english", non_english, ["raise", "skip", "keep"])
-    check_n_jobs(n_jobs)
     if not isinstance(rules, bool):
         raise ValueError(f"rules={rules!r} is invalid; must be True or False.")
     method = check_one_of("method", DEFAULT_METHOD if method is None else method, METHODS)
     learned = _resolve_model(method, model) if rules else None
     if categories is not None:
-        categories = [check_one_of("categories", c, CATEGORIES) for c in
-                      ([categories] if isinstance(categories, str) else categories)]
-    matcher = _matcher(_resolve_lexicon(lexicon))
+        categories = list(dict.fromkeys(check_one_of("categories", c, CATEGORIES) for c in
+                                        ([categories] if isinstance(categories, str) else categories)))
+    return categories, _matcher(_resolve_lexicon(lexicon)), learned
+
+
+def _find_hedges(text_or_docs, *, lexicon, categories, rules, non_english, method=None, model=None,
+                 n_jobs=None) -> pd.DataFrame:
+    """:func:`find_hedges` without the warning: the skipped documents are in ``attrs["skipped"]``."""
+    jobs = check_n_jobs(n_jobs)
+    categories, matcher, learned = _stance_options(categories, lexicon, rules, method, model, non_english)
     skipped: list[dict] = []
     if isinstance(text_or_docs, str):
         share = None if non_english == "keep" else _not_english(text_or_docs)
@@ -1551,7 +1558,7 @@ def _find_hedges(text_or_docs, *, lexicon, categories, rules, non_english, metho
         rows = [(None, *r, None, None) for r in _find_in_text(text_or_docs, matcher, rules, learned)]
     elif isinstance(text_or_docs, (pd.DataFrame, TokenTable)):
         table = _table_of(text_or_docs, n_jobs)
-        found = _find_in_table(table, matcher, rules, non_english, skipped, learned, check_n_jobs(n_jobs))
+        found = _find_in_table(table, matcher, rules, non_english, skipped, learned, jobs)
         out = _table_frame(table, found, skipped)
     else:
         raise ValueError(
@@ -1767,13 +1774,8 @@ def hedging_rates(
     jobs = check_n_jobs(n_jobs)
     frame = docs.docs if isinstance(docs, TokenTable) else docs
     _groups(frame, by, reserved=RATE_COLUMNS)  # the by columns exist, before any text is read
-    cats = list(CATEGORIES) if categories is None else [categories] if isinstance(categories, str) else list(
-        categories)
-    cats = list(dict.fromkeys(check_one_of("categories", c, CATEGORIES) for c in cats))
-    check_one_of("non_english", non_english, ["raise", "skip", "keep"])
-    method = check_one_of("method", DEFAULT_METHOD if method is None else method, METHODS)
-    learned = _resolve_model(method, model)
-    matcher = _matcher(_resolve_lexicon(lexicon))
+    cats, matcher, learned = _stance_options(categories, lexicon, True, method, model, non_english)
+    cats = list(CATEGORIES) if cats is None else cats
     table = _table_of(docs, jobs)
     skipped: list[dict] = []
     # counted without a frame of matches: their documents, starts and categories as arrays
