@@ -292,3 +292,24 @@ def test_a_long_document_cut_into_pieces_for_several_workers_gives_the_same_matc
         found = tk.find_hedges(docs, non_english="skip", n_jobs=2)
     pd.testing.assert_frame_equal(found, _reference(docs, non_english="skip"))
     assert [d["doc_id"] for d in found.attrs["skipped"]] == ["d4"]  # reported once, by its first piece
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_on_the_comparison_corpus_the_token_path_gives_what_the_text_path_gave(data_dir):
+    """The issue's check: same matches (both methods), offsets, rates, counts and keyness on the comparison
+    corpus, the measures reading one table made by two workers."""
+    docs = tk.load_comparison_corpus(path=data_dir)
+    table = token_table(docs, n_jobs=2)
+    for method in ("learned", "rules"):
+        found = tk.find_hedges(table, method=method, non_english="skip", n_jobs=2)
+        reference = _reference(docs, method=method, non_english="skip")
+        pd.testing.assert_frame_equal(found, reference)
+        assert len(found) > 40_000
+    old_matches = reference.copy()
+    pd.testing.assert_frame_equal(
+        tk.hedging_rates(table, by="country", method="rules", n_resamples=200, non_english="skip", n_jobs=2),
+        _match_rates(old_matches, docs, by="country", categories=list(tk.hedging.CATEGORIES), n_resamples=200,
+                     seed=0, confidence=0.95, voices=tk.rates.OWN_VOICES))
+    pd.testing.assert_frame_equal(tk.count_terms(table, by="country"), tk.count_terms(docs, by="country"))
+    pd.testing.assert_frame_equal(tk.compare_groups(table, by="country", target="CHN"),
+                                  tk.compare_groups(docs, by="country", target="CHN"))
