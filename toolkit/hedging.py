@@ -121,6 +121,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -149,7 +150,7 @@ from toolkit.rates import (
     _warn_single_unit,
 )
 from toolkit.text import STOP_WORDS, _TOKEN_RE, _lower
-from toolkit.tokentable import TokenTable, token_table
+from toolkit.tokentable import TokenTable, _ranges, chunk_starts, code_points, is_space, token_table
 
 __all__ = [
     "CATEGORIES",
@@ -1133,8 +1134,11 @@ class _TableLexicon:
         self.opt_gaps = [o[1] for o in options]
         self.opt_pattern = [o[2] for o in options]
 
-    def spans(self, text: str, keys: np.ndarray, starts: np.ndarray, ends: np.ndarray):
-        """(first token, token after the last, pattern index) of each match, in text order (arrays)."""
+    def spans(self, between: Callable[[int, int, int], str], keys: np.ndarray, starts: np.ndarray,
+              ends: np.ndarray):
+        """(first token, token after the last, pattern index) of each match, in text order (arrays).
+
+        ``between(t, a, b)``: the text from offset ``a`` to ``b`` of the document of token ``t``."""
         single = self.single[keys]
         hit = single >= 0
         if not len(self.pairs) or len(keys) < 2:
@@ -1162,7 +1166,7 @@ class _TableLexicon:
                 continue
             n, gaps, pi = self.opt_len[o], self.opt_gaps[o], self.opt_pattern[o]
             if not all((starts[i + k + 1] == ends[i + k]) if g is None
-                       else g.fullmatch(_lower(text[ends[i + k]:starts[i + k + 1]])) is not None
+                       else g.fullmatch(_lower(between(i, ends[i + k], starts[i + k + 1]))) is not None
                        for k, g in enumerate(gaps)):
                 continue
             multi_at.append(i)
@@ -1204,6 +1208,16 @@ class _TableWork:
                                 for es in entries], dtype=bool)
         self.n_entries = np.array([len(es) for es in entries], dtype=np.int64)
         self.entries = entries
+        # the entries of every pattern as ids into entry_list, and the model's cue of each pattern
+        self.entry_list = sorted({e for es in entries for e in es})
+        number = {e: i for i, e in enumerate(self.entry_list)}
+        self.entry_id = np.array([number[e] for es in entries for e in es], dtype=np.int64)
+        self.entry_ptr = np.concatenate([[0], np.cumsum(self.n_entries)[:-1]]).astype(np.int64)
+        bases = [p[:-3] if p.endswith("n't") else p for p in self.lex.named]
+        self.cues = sorted({b if b in MODEL_CUES else "other" for b in bases} | {"other"})
+        self.cue_of = np.array([self.cues.index(b if b in MODEL_CUES else "other") for b in bases], dtype=np.int64)
+        self.negated_cue = np.array([b != p for b, p in zip(bases, self.lex.named)], dtype=bool)
+        self.low = _LowVocab(v.replace("’", "'") for v in table.vocab) if rules else None
         # tokens with a combining mark or a format character: a document with one is matched on its characters
         # (elsewhere in a text they are in no token, as a byte-order mark before the first word: no matter)
         self.odd = np.fromiter((not _plain(v) for v in table.vocab), dtype=bool, count=len(table.vocab))
@@ -1242,22 +1256,32 @@ def _work_units(lengths: np.ndarray, n_jobs: int) -> np.ndarray:
     return np.column_stack([doc, piece, pieces[doc]]).astype(np.int64) if len(doc) else np.zeros((0, 3), np.int64)
 
 
+#: Tokens of one stream of documents (:class:`_Stream`): bounds the arrays of their matches' contexts.
+_STREAM_TOKENS = 1_000_000
+
+
 def _stance_batch(work: _TableWork, batch: range) -> dict:
     """The stance markers of the work units ``batch`` (:func:`_work_units`), as arrays; the documents judged
     not English.
 
     Document indices in the result count from the batch's first document (the caller adds it), so a worker
     given its own part of the table (:func:`_take_work`) answers in the same terms. A piece of a document
-    reads the whole document and keeps its own run of the matches (the first piece reports the language)."""
+    reads the whole document and keeps its own run of the matches (the first piece reports the language).
+    The documents are matched and decided a stream at a time (:class:`_Stream`, :func:`_stream_rows`); one
+    with a token the token path cannot read is matched on its characters (:func:`_find_in_text`)."""
     table, matcher, lex = work.table, work.matcher, work.lex
     outcome: dict[tuple[str, str, str], int] = {}
-    rows_doc, rows_start, rows_end, rows_code, rows_pattern = [], [], [], [], []
+    rows: list[tuple] = []  # (doc, start, end, code, pattern) arrays
     foreign = []
     base = int(work.units[batch.start][0]) if len(batch) else 0
+    stream = _Stream(table.texts)
     for u in batch:
         i, piece, pieces = (int(v) for v in work.units[u])
         text = table.texts[i]
-        ids, starts, ends = table.doc_tokens(i)
+        points = code_points(text)
+        space = is_space(points)
+        begins = chunk_starts(text, space)
+        ids, starts, ends = table.doc_tokens(i, begins)
         if work.non_english != "keep":
             n, stops = work.english(i, text, ids, ends)
             if n >= MIN_TOKENS_FOR_LANGUAGE and stops / n < MIN_STOP_WORD_SHARE:
@@ -1267,49 +1291,86 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
         if not lex.ok or work.odd[ids].any():
             found = _find_in_text(text, matcher, work.rules, work.model) if piece == 0 else []
             if found:
-                rows_doc.append(np.full(len(found), i - base, dtype=np.int64))
-                rows_start.append(np.fromiter((r[0] for r in found), np.int64, len(found)))
-                rows_end.append(np.fromiter((r[1] for r in found), np.int64, len(found)))
-                rows_code.append(np.fromiter((outcome.setdefault(r[3:6], len(outcome)) for r in found), np.int64,
-                                             len(found)))
-                rows_pattern.append(np.fromiter((work.index[r[6]] for r in found), np.int64, len(found)))
+                rows.append((np.full(len(found), i - base, dtype=np.int64),
+                             np.fromiter((r[0] for r in found), np.int64, len(found)),
+                             np.fromiter((r[1] for r in found), np.int64, len(found)),
+                             np.fromiter((outcome.setdefault(r[3:6], len(outcome)) for r in found), np.int64,
+                                         len(found)),
+                             np.fromiter((work.index[r[6]] for r in found), np.int64, len(found))))
             continue
-        at, stop, pis = lex.spans(text, lex.key_of[ids], starts, ends)
-        if pieces > 1:
-            lo, hi = len(at) * piece // pieces, len(at) * (piece + 1) // pieces
-            at, stop, pis = at[lo:hi], stop[lo:hi], pis[lo:hi]
-        if not len(at):
-            continue
-        s_arr, e_arr = starts[at], ends[stop - 1]
-        direct = work.direct[pis]
-        # every entry of the directly decided matches, then the decided entries of the others
-        d = np.flatnonzero(direct)
-        reps = work.n_entries[pis[d]]
-        m_idx = np.repeat(d, reps)
-        slot = np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
-        codes = [outcome.setdefault((c, k, "lexicon" if not work.rules or not r else r), len(outcome))
-                 for pi in pis[d].tolist() for c, r, k in work.entries[pi]]
-        py_idx, py_slot, py_codes = [], [], []
-        for j in np.flatnonzero(~direct).tolist():
-            s, e, pi = int(s_arr[j]), int(e_arr[j]), int(pis[j])
-            pattern = lex.named[pi]
-            for slot_j, row in enumerate(_decide(text, s, e, text[s:e], pattern, matcher.entries[pattern],
-                                                 work.rules, work.model)):
-                py_idx.append(j)
-                py_slot.append(slot_j)
-                py_codes.append(outcome.setdefault(row, len(outcome)))
-        m_all = np.concatenate([m_idx, np.asarray(py_idx, dtype=np.int64)])
-        order = np.lexsort((np.concatenate([slot, np.asarray(py_slot, dtype=np.int64)]), m_all))
-        m_all = m_all[order]
-        rows_doc.append(np.full(len(m_all), i - base, dtype=np.int64))
-        rows_start.append(s_arr[m_all])
-        rows_end.append(e_arr[m_all])
-        rows_code.append(np.asarray(codes + py_codes, dtype=np.int64)[order])
-        rows_pattern.append(pis[m_all])
-    def cat(parts):
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-    return {"doc": cat(rows_doc), "start": cat(rows_start), "end": cat(rows_end), "code": cat(rows_code),
-            "pattern": cat(rows_pattern), "outcomes": list(outcome), "foreign": foreign}
+        stream.add(i, piece, pieces, ids, starts, ends, points, space, begins)
+        del points, space
+        if stream.n_tokens >= _STREAM_TOKENS:
+            rows.append(_stream_rows(work, stream.done(), outcome, base))
+            stream = _Stream(table.texts)
+    if stream.docs:
+        rows.append(_stream_rows(work, stream.done(), outcome, base))
+    rows = [r for r in rows if len(r[0])]
+    if rows:
+        doc, start, end, code, pattern = (np.concatenate(parts) for parts in zip(*rows))
+        order = np.argsort(doc, kind="stable")  # documents in order; each one's matches already are
+        doc, start, end, code, pattern = doc[order], start[order], end[order], code[order], pattern[order]
+    else:
+        doc = start = end = code = pattern = np.zeros(0, dtype=np.int64)
+    return {"doc": doc, "start": start, "end": end, "code": code, "pattern": pattern, "outcomes": list(outcome),
+            "foreign": foreign}
+
+
+def _stream_rows(work: _TableWork, stream: _Stream, outcome: dict, base: int) -> tuple:
+    """(doc, start, end, outcome code, pattern) of the stance markers of one stream's documents, in order."""
+    lex, matcher = work.lex, work.matcher
+    keys = np.where(stream.ids >= 0, lex.key_of[np.maximum(stream.ids, 0)] if len(lex.key_of) else 0, lex.base - 1)
+    at, stop, pis = lex.spans(stream.between, keys, stream.starts, stream.ends)
+    k = stream.tok_doc[at]
+    pieces = np.array(stream.pieces, dtype=np.int64)
+    if (pieces[:, 1] > 1).any():  # a piece of a long document keeps its own run of the document's matches
+        count = np.bincount(k, minlength=len(stream.docs))
+        first = np.concatenate([[0], np.cumsum(count)[:-1]])
+        rank = np.arange(len(k)) - first[k]
+        piece, n_pieces = pieces[k, 0], pieces[k, 1]
+        keep = (rank >= count[k] * piece // n_pieces) & (rank < count[k] * (piece + 1) // n_pieces)
+        at, stop, pis, k = at[keep], stop[keep], pis[keep], k[keep]
+    s_arr, e_arr = stream.starts[at], stream.ends[stop - 1]
+    direct = work.direct[pis]
+    # every entry of the directly decided matches
+    d = np.flatnonzero(direct)
+    reps = work.n_entries[pis[d]]
+    m_parts = [np.repeat(d, reps)]
+    slot_parts = [np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)]
+    code_parts = [np.array([outcome.setdefault((c, kd, "lexicon" if not work.rules or not r else r), len(outcome))
+                            for pi in pis[d].tolist() for c, r, kd in work.entries[pi]], dtype=np.int64)]
+    # the others: on arrays where the document's tokens allow (simple), else (and in rare branches) by _decide
+    undecided = np.flatnonzero(~direct)
+    simple = np.array(stream.simple, dtype=bool)[k[undecided]] if len(undecided) else np.zeros(0, dtype=bool)
+    by_hand = undecided[~simple]
+    if simple.any():
+        j = undecided[simple]
+        m, slot, code, again = _decide_on_arrays(work, stream, j, k[j], s_arr[j], e_arr[j], pis[j], outcome)
+        m_parts.append(j[m])
+        slot_parts.append(slot)
+        code_parts.append(code)
+        by_hand = np.sort(np.concatenate([by_hand, j[again]]))
+    py_idx, py_slot, py_codes = [], [], []
+    for jj in by_hand.tolist():
+        kk = int(k[jj])
+        b = int(stream.base[kk])
+        s, e, pi = int(s_arr[jj]) - b, int(e_arr[jj]) - b, int(pis[jj])
+        text = stream.texts[stream.docs[kk]]
+        pattern = lex.named[pi]
+        for slot_j, row in enumerate(_decide(text, s, e, text[s:e], pattern, matcher.entries[pattern],
+                                             work.rules, work.model)):
+            py_idx.append(jj)
+            py_slot.append(slot_j)
+            py_codes.append(outcome.setdefault(row, len(outcome)))
+    m_parts.append(np.asarray(py_idx, dtype=np.int64))
+    slot_parts.append(np.asarray(py_slot, dtype=np.int64))
+    code_parts.append(np.asarray(py_codes, dtype=np.int64))
+    m_all = np.concatenate(m_parts).astype(np.int64)
+    order = np.lexsort((np.concatenate(slot_parts), m_all))
+    m_all = m_all[order]
+    kd = k[m_all]
+    return (stream.doc[kd] - base, s_arr[m_all] - stream.base[kd], e_arr[m_all] - stream.base[kd],
+            np.concatenate(code_parts).astype(np.int64)[order], pis[m_all])
 
 
 def _find_in_table(table, matcher: _Matcher, rules: bool, non_english: str, skipped: list[dict],
@@ -1352,6 +1413,694 @@ def _find_in_table(table, matcher: _Matcher, rules: bool, non_english: str, skip
     out["outcomes"] = list(outcomes)
     out["patterns"] = work.lex.named
     return out
+
+
+
+# ----------------------------------------------------------------------- the rules on token arrays
+#
+# The context rules and the model's features, computed for all the matches of many documents at once from
+# the token table, instead of one Python call per match (:func:`_decide`). A match's context is what
+# :class:`_Context` reads: the tokens of ``text[max(0, s - 90):s]`` after its last clause break, and of
+# ``text[e:e + 90]`` before its first. Whole whitespace chunks inside those windows have the table's tokens
+# (no look-around of the token pattern crosses whitespace); a chunk cut by a window's edge or a break is
+# tokenized again, alone, as the window cuts it (a few characters). What a rule reads only rarely (the
+# capital of "May" and "Should" at a sentence's start, a currency sign) is left to :func:`_decide` for the
+# match. Tests compare every decision with :func:`_decide` (``tests/test_tokentable.py``).
+
+_PAD = 0  # the low id of "no token" (past the clause's edge): every property false
+_CLAUSE_PUNCT = np.array([ord(c) for c in ".!?;:"], dtype=np.uint32)
+_SENTENCE_PUNCT = np.array([ord(c) for c in ".!?"], dtype=np.uint32)
+_QUOTE_POINTS = np.array([ord(c) for c in "\"“”"], dtype=np.uint32)
+#: Tokens that a simple document's tokens are lower-cased as :func:`_low` does (no "İ" or "Σ", NFC):
+#: ``str.lower`` and :func:`_lower` agree and a token is its term.
+_SPECIAL_LOWER = re.compile("[\u0130\u03a3]")
+
+
+def _negator(t: str) -> bool:
+    """What :func:`_negated` takes for a negator."""
+    return t in _NEGATORS or t.endswith("n't") or t == "nt" or t.endswith("nt") and t[:-2] in (
+        "don", "doesn", "didn", "isn", "aren", "wasn", "weren", "couldn", "wouldn")
+
+
+#: The properties of a lower-cased token that the rules read, by name.
+_LOW_PROPS: dict[str, Callable[[str], bool]] = {
+    "negator": _negator,
+    "negation_bridge": lambda t: t in _NEGATION_BRIDGE,
+    "first_person": lambda t: t in _FIRST_PERSON,
+    "subject_bridge": lambda t: t in _SUBJECT_BRIDGE or t.endswith("n't"),
+    "reporting": lambda t: t in REPORTING_VERBS,
+    "if_unless": lambda t: t in ("if", "unless"),
+    "number": _is_number,
+    "digit": lambda t: any(c.isdigit() for c in t),
+    "article_quantity": lambda t: t in _ARTICLE_QUANTITY,
+    "month_preposition": lambda t: t in _MONTH_PREPOSITIONS,
+    "noun_determiner": lambda t: t in _NOUN_DETERMINERS,
+    "cognition_not_before": lambda t: t in _COGNITION_NOT_BEFORE,
+    "clause_start": lambda t: t in _CLAUSE_STARTS,
+    "appear_not_before": lambda t: t in _APPEAR_NOT_BEFORE,
+    "be_form": lambda t: t in _BE_FORMS,
+    "had_after": lambda t: t in _HAD_AFTER,
+    "would_ed": lambda t: t.endswith("ed") and t not in _WOULD_ED,
+    "adverb": lambda t: t in _MODAL_ADVERBS or t.endswith("ly"),
+    "participle": lambda t: t in _PARTICIPLES or t.endswith("ed"),
+    "expectation_subject": lambda t: t in _EXPECTATION_SUBJECTS,
+    "expectation_predicate": lambda t: t in _EXPECTATION_PREDICATES,
+    "expectation_verb": lambda t: t in _EXPECTATION_VERBS,
+    "speech_act": lambda t: t in _SPEECH_ACTS,
+    "assertive": lambda t: t in _ASSERTIVE,
+    "stance_word": lambda t: t in _STANCE_WORDS,
+    "emphatic": lambda t: t in _EMPHATIC,
+    "superlative": lambda t: t.endswith("est") and len(t) > 4,
+    "possible_not_after": lambda t: t in ("as", "if", "where", "whenever", "wherever", "when", "make", "makes",
+                                          "made", "making", "way", "best", "all", "only", "every", "everything",
+                                          "soon"),
+    "rather_not_after": lambda t: t in ("would", "'d", "i'd", "we'd", "had"),
+    "certain_next": lambda t: t in ("that", "to", "of", "about"),
+    "blessing": lambda t: t in ("god", "allah"),
+    "wish_verb": lambda t: t in ("like", "wish", "love"),
+    "should_hedge_next": lambda t: t in ("think", "say", "imagine", "guess", "hope", "expect"),
+    "feel_next": lambda t: t in ("that", "as"),
+    "article": lambda t: t in ("a", "an", "the"),
+    "feel_first_not": lambda t: t in ("a", "an", "the", "no", "most", "some"),
+    "on_upon": lambda t: t in ("on", "upon"),
+}
+#: Words the rules compare tokens with one by one (each has an id in every :class:`_LowVocab`).
+_LOW_WORDS = ("a", "an", "the", "than", "that", "to", "have", "be", "like", "call", "i", "we", "not", "been",
+              "almighty", "lord", "in", "particular", "once", "again", "more", "at", "outset", "this", "point",
+              "juncture", "first", "of", "all")
+
+
+class _LowVocab:
+    """Lower-cased context tokens (as :func:`_low` makes them) as ids, and what the rules ask of each.
+
+    Id 0 is :data:`_PAD`. The table's tokens get ids when the vocabulary is made; pieces of tokens cut by a
+    window's edge get theirs as they come (``ids``), and the properties are computed for new ids when asked.
+    """
+
+    def __init__(self, strings: Iterable[str]) -> None:
+        self.strings: list[str | None] = [None]
+        self.index: dict[str, int] = {}
+        self._props: dict[str, np.ndarray] = {}
+        self._classes: dict[tuple, tuple[np.ndarray, dict[str, int]]] = {}
+        self.add(list(_LOW_WORDS))
+        self.of_vocab = self.add(list(strings))
+        self.word = {w: self.index[w] for w in _LOW_WORDS}
+
+    def add(self, strings: list[str]) -> np.ndarray:
+        index, out = self.index, np.empty(len(strings), dtype=np.int32)
+        for k, s in enumerate(strings):
+            i = index.get(s)
+            if i is None:
+                i = index[s] = len(self.strings)
+                self.strings.append(s)
+            out[k] = i
+        return out
+
+    def prop(self, name: str) -> np.ndarray:
+        arr = self._props.get(name)
+        if arr is None or len(arr) < len(self.strings):
+            done = 0 if arr is None else len(arr)
+            test = _LOW_PROPS[name]
+            new = np.fromiter((s is not None and test(s) for s in self.strings[done:]), dtype=bool,
+                              count=len(self.strings) - done)
+            arr = new if arr is None else np.concatenate([arr, new])
+            self._props[name] = arr
+        return arr
+
+    def classes(self, vocab: frozenset, pad: str, other: Callable[[str], str]) -> tuple[np.ndarray, list[str]]:
+        """Each id's class as the model names it: the token if in ``vocab``, ``pad`` for no token, else
+        ``other(token)``; as indices into the returned names."""
+        key = (vocab, pad)
+        codes, names = self._classes.get(key, (np.zeros(0, dtype=np.int64), {}))
+        if len(codes) < len(self.strings):
+            new = np.fromiter((names.setdefault(pad if s is None else s if s in vocab else other(s), len(names))
+                               for s in self.strings[len(codes):]), dtype=np.int64, count=len(self.strings) - len(codes))
+            codes = np.concatenate([codes, new])
+            self._classes[key] = (codes, names)
+        return codes, list(names)
+
+
+class _Marks:
+    """Where clauses and sentences can end in a stream of documents, as stream offsets (sorted).
+
+    ``ev_start``/``ev_end``: every place a match of :data:`_CLAUSE_BREAK` can be ("." ";" ... before
+    whitespace, a blank line between two consecutive line breaks, a quotation mark): they neither nest nor
+    cut a token, so the last break of a window is the one with the greatest end and the first the one with
+    the least start. ``punct``: each of ".!?;:" (a break at a window's end, ``[.!?;:]$``).
+    ``chunk_start``/``chunk_end``: the whitespace chunks.
+    """
+
+    _NAMES = ("chunk_start", "chunk_end", "ev_start", "ev_end", "punct")
+
+    def __init__(self) -> None:
+        self.parts: dict[str, list[np.ndarray]] = {name: [] for name in self._NAMES}
+
+    def add(self, points: np.ndarray, space: np.ndarray, begins: np.ndarray, base: int) -> None:
+        parts = self.parts
+        parts["chunk_start"].append(begins + base)
+        parts["chunk_end"].append(np.flatnonzero(~space & np.append(space[1:], True)) + 1 + base)
+        punct = np.isin(points, _CLAUSE_PUNCT)
+        p1 = np.flatnonzero(punct[:-1] & space[1:])
+        quote = np.flatnonzero(np.isin(points, _QUOTE_POINTS))
+        nl = np.flatnonzero(points == 10)
+        if len(nl) > 1:
+            solid = np.concatenate([[0], np.cumsum(~space)])
+            pair = solid[nl[1:]] == solid[nl[:-1] + 1]  # only whitespace between two consecutive line breaks
+            b_start, b_end = nl[:-1][pair], nl[1:][pair] + 1
+        else:
+            b_start = b_end = np.zeros(0, dtype=np.int64)
+        starts = np.concatenate([p1, quote, b_start])
+        order = np.argsort(starts, kind="stable")
+        parts["ev_start"].append(starts[order] + base)
+        parts["ev_end"].append(np.concatenate([p1 + 2, quote + 1, b_end])[order] + base)
+        parts["punct"].append(np.flatnonzero(punct) + base)
+
+    def done(self) -> None:
+        for name in self._NAMES:
+            parts = self.parts[name]
+            setattr(self, name, np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64))
+        del self.parts
+        # sentinels: a break before every text and one after
+        self.ev_start = np.concatenate([[-1], self.ev_start, [2 ** 62]])
+        self.ev_end = np.concatenate([[-1], self.ev_end, [2 ** 62]])
+
+
+def _has(sorted_arr: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Whether each value is in ``sorted_arr``."""
+    if not len(sorted_arr):
+        return np.zeros(len(values), dtype=bool)
+    k = np.minimum(np.searchsorted(sorted_arr, values), len(sorted_arr) - 1)
+    return sorted_arr[k] == values
+
+
+def _overlaps(stream: "_Stream", lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Whether some token of the table overlaps ``[lo, hi)`` (else the text there has no letter or digit)."""
+    k = np.searchsorted(stream.ends, lo, side="right")
+    ok = k < len(stream.starts)
+    return ok & (stream.starts[np.minimum(k, len(stream.starts) - 1)] < hi) if len(stream.starts) else ok
+
+
+class _Stream:
+    """Documents of one run of work end to end: their tokens, chunks and marks in one coordinate (a document's
+    offsets plus its ``base``; a separator token after each), so that the matches of all are found, and their
+    contexts read, at once."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.docs: list[int] = []          # the table's document index of each
+        self.pieces: list[tuple[int, int]] = []  # (piece, pieces): the run of the document's matches to keep
+        self.simple: list[bool] = []       # tokens lower-cased as _low does, and their own terms
+        self._ids, self._starts, self._ends = [], [], []
+        self._base: list[int] = []
+        self.marks = _Marks()
+        self.n_tokens = 0
+        self._next = 0
+
+    def add(self, i: int, piece: int, pieces: int, ids: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+            points: np.ndarray, space: np.ndarray, begins: np.ndarray) -> None:
+        text = self.texts[i]
+        base = self._next
+        self.docs.append(i)
+        self.pieces.append((piece, pieces))
+        self.simple.append(not _SPECIAL_LOWER.search(text)
+                           and (text.isascii() or unicodedata.is_normalized("NFC", text)))
+        stop = base + len(text)
+        self._ids.append(np.append(ids.astype(np.int64), -1))
+        self._starts.append(np.append(starts + base, stop))
+        self._ends.append(np.append(ends + base, stop))
+        self._base.append(base)
+        self.marks.add(points, space, begins, base)
+        self.n_tokens += len(ids) + 1
+        self._next = stop + 1
+
+    def done(self) -> "_Stream":
+        self.ids = np.concatenate(self._ids)
+        self.starts = np.concatenate(self._starts).astype(np.int64)
+        self.ends = np.concatenate(self._ends).astype(np.int64)
+        n = np.array([len(a) for a in self._ids], dtype=np.int64)
+        self.tok_doc = np.repeat(np.arange(len(n)), n)
+        self.base = np.array(self._base, dtype=np.int64)
+        self.stop = self.base + np.array([len(self.texts[i]) for i in self.docs], dtype=np.int64)
+        self.doc = np.array(self.docs, dtype=np.int64)
+        del self._ids, self._starts, self._ends
+        self.marks.done()
+        return self
+
+    def text(self, k: int, a: int, b: int) -> str:
+        """The text between stream offsets ``a`` and ``b`` of the stream's ``k``-th document."""
+        base = int(self.base[k])
+        return self.texts[self.docs[k]][a - base:b - base]
+
+    def between(self, t: int, a: int, b: int) -> str:
+        """The text between stream offsets ``a`` and ``b`` of the document of token ``t``."""
+        return self.text(int(self.tok_doc[t]), a, b)
+
+    def low_tok(self, low: _LowVocab) -> np.ndarray:
+        """Each token's :class:`_LowVocab` id (:data:`_PAD` for the separators)."""
+        return np.where(self.ids >= 0, low.of_vocab[np.maximum(self.ids, 0)] if len(low.of_vocab) else _PAD, _PAD)
+
+
+class _Contexts:
+    """The clause context of many matches at once (what :class:`_Context` gives one match): the lower-cased
+    tokens before (``before_*``) and after (``after_*``) each match as ragged arrays of :class:`_LowVocab` ids.
+    """
+
+    def __init__(self, stream: _Stream, low: _LowVocab, low_tok: np.ndarray, k: np.ndarray, s: np.ndarray,
+                 e: np.ndarray) -> None:
+        mk = stream.marks
+        self.low = low
+        self._counts: dict[str, np.ndarray] = {}
+        lo = np.maximum(stream.base[k], s - _WINDOW)
+        # the clause's start: the end of the last break inside text[lo:s]
+        j = np.searchsorted(mk.ev_end, s, side="right") - 1  # the events begin with a sentinel (-1, -1)
+        x = np.where(mk.ev_start[j] >= lo, mk.ev_end[j], lo)
+        x = np.where((s > lo) & _has(mk.punct, s - 1), s, x)  # "[.!?;:]$": punctuation right before the match
+        # the clause's end: the start of the first break inside text[e:w_end]
+        w_end = np.minimum(e + _WINDOW, stream.stop[k])
+        j = np.searchsorted(mk.ev_start, e, side="left")  # ... and end with one (2**62, 2**62)
+        y = np.where(mk.ev_end[j] <= w_end, mk.ev_start[j], w_end)
+        y = np.where((w_end > e) & _has(mk.punct, w_end - 1), np.minimum(y, w_end - 1), y)
+        self.before_flat, self.before_off, self.before_len = self._tokens(stream, low, low_tok, k, x, s)
+        self.after_flat, self.after_off, self.after_len = self._tokens(stream, low, low_tok, k, e, y)
+
+    @staticmethod
+    def _tokens(stream: _Stream, low: _LowVocab, low_tok: np.ndarray, k: np.ndarray, x: np.ndarray,
+                y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The tokens of ``text[x:y]`` for each match, as ``_TOKEN_RE.findall`` of the slice gives them
+        (lower-cased): the table's tokens of the whole chunks inside, the cut chunks at either edge
+        tokenized again."""
+        mk = stream.marks
+        cb, ce = mk.chunk_start, mk.chunk_end
+        y = np.maximum(x, y)
+        c0 = np.maximum(np.searchsorted(cb, x, side="right") - 1, 0)
+        cut0 = (y > x) & (cb[c0] < x) & (x < ce[c0])
+        c1 = np.maximum(np.searchsorted(cb, y - 1, side="right") - 1, 0)
+        cut1 = (y > x) & (cb[c1] < y) & (y < ce[c1])
+        same = cut0 & cut1 & (c0 == c1)
+        t_from = np.searchsorted(stream.starts, np.where(cut0, ce[c0], x), side="left")
+        t_to = np.searchsorted(stream.starts, np.where(cut1, cb[c1], y), side="left")
+        n_tab = np.where(same, 0, np.maximum(t_to - t_from, 0))
+        # the cut pieces: [x, end of its chunk) and [start of its chunk, y), one piece when both are one chunk
+        left_lo, left_hi = x, np.where(same, y, ce[c0])
+        right_lo, right_hi = cb[c1], y
+        has_left = cut0 & _overlaps(stream, left_lo, left_hi)
+        has_right = cut1 & ~same & _overlaps(stream, right_lo, right_hi)
+        pieces: dict[tuple[int, bool], np.ndarray] = {}
+        n_left = np.zeros(len(x), dtype=np.int64)
+        n_right = np.zeros(len(x), dtype=np.int64)
+        for side, has, a, b, n in ((0, has_left, left_lo, left_hi, n_left), (1, has_right, right_lo, right_hi, n_right)):
+            for m in np.flatnonzero(has).tolist():
+                toks = _low(_TOKEN_RE.findall(stream.text(int(k[m]), int(a[m]), int(b[m]))))
+                if toks:
+                    pieces[(m, side)] = low.add(toks)
+                    n[m] = len(toks)
+        length = n_left + n_tab + n_right
+        off = np.cumsum(length) - length
+        flat = np.empty(int(length.sum()), dtype=np.int32)
+        flat[_ranges(off + n_left, off + n_left + n_tab)] = low_tok[_ranges(t_from, t_from + n_tab)]
+        for (m, side), ids in pieces.items():
+            at = off[m] if side == 0 else off[m] + n_left[m] + n_tab[m]
+            flat[at:at + len(ids)] = ids
+        return flat, off, length
+
+    # what a rule reads, for the matches m (index arrays)
+    def before(self, m: np.ndarray, k: int) -> np.ndarray:
+        """The id of the ``k``-th token before each match (1: the nearest), :data:`_PAD` past the clause."""
+        n = self.before_len[m]
+        if not len(self.before_flat):
+            return np.full(len(m), _PAD, dtype=np.int32)
+        return np.where(n >= k, self.before_flat[np.maximum(self.before_off[m] + n - k, 0)], _PAD)
+
+    def after(self, m: np.ndarray, k) -> np.ndarray:
+        """The id of the ``k``-th token after each match (0: the first; ``k`` may be an array)."""
+        n = self.after_len[m]
+        if not len(self.after_flat):
+            return np.full(len(m), _PAD, dtype=np.int32)
+        idx = np.minimum(self.after_off[m] + k, len(self.after_flat) - 1)
+        return np.where(k < n, self.after_flat[idx], _PAD)
+
+    def is_(self, name: str, ids: np.ndarray) -> np.ndarray:
+        return self.low.prop(name)[ids]
+
+    def negated(self, m: np.ndarray, skip: int = 0) -> np.ndarray:
+        """:func:`_negated` of the tokens before (without the ``skip`` nearest)."""
+        out = np.zeros(len(m), dtype=bool)
+        going = np.ones(len(m), dtype=bool)
+        for k in range(1 + skip, 5 + skip):
+            t = self.before(m, k)
+            there = self.before_len[m] >= k
+            neg = self.is_("negator", t)
+            out |= going & there & neg
+            going &= there & ~neg & self.is_("negation_bridge", t)
+        return out
+
+    def first_person_subject(self, m: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(m), dtype=bool)
+        going = np.ones(len(m), dtype=bool)
+        for k in range(1, 5):
+            t = self.before(m, k)
+            there = self.before_len[m] >= k
+            first = self.is_("first_person", t)
+            out |= going & there & first
+            going &= there & ~first & self.is_("subject_bridge", t)
+        return out
+
+    def any_before(self, m: np.ndarray, name: str, last: int | None = None) -> np.ndarray:
+        """Whether a token before (among the ``last`` nearest, or all) has the property."""
+        c = self._counts.get(name)
+        if c is None:
+            c = self._counts[name] = np.concatenate([[0], np.cumsum(self.is_(name, self.before_flat))])
+        n = self.before_len[m]
+        lo = self.before_off[m] + (np.maximum(n - last, 0) if last is not None else 0)
+        return c[self.before_off[m] + n] > c[lo]
+
+    def skip_adverbs(self, m: np.ndarray, at: np.ndarray) -> np.ndarray:
+        """:func:`_skip_adverbs` of the tokens after, from position ``at``: the position of the first token
+        that is neither an adverb nor an adverbial phrase."""
+        at = np.asarray(at, dtype=np.int64).copy()
+        going = np.ones(len(m), dtype=bool)
+        phrases = [[self.low.word[w] for w in p] for p in _ADVERB_PHRASES]
+        n = self.after_len[m]
+        while going.any():
+            g = np.flatnonzero(going)
+            mg, ag = m[g], at[g]
+            step = np.zeros(len(g), dtype=np.int64)
+            for p in phrases:
+                hit = step == 0
+                hit &= ag + len(p) <= n[g]
+                for q, w in enumerate(p):
+                    hit &= self.after(mg, ag + q) == w
+                step[hit] = len(p)
+            single = (step == 0) & (ag < n[g]) & self.is_("adverb", self.after(mg, ag))
+            step[single] = 1
+            at[g] += step
+            going[g] = step > 0
+        return at
+
+
+# rule outcomes on arrays: drop, keep the entry's category, or the category named
+_DROP, _KEEP, _FORMULA, _HEDGE, _BOOSTER, _BY_HAND = 0, 1, 2, 3, 4, 5
+_OUTCOME_NAMES = {_FORMULA: "formula", _HEDGE: "hedge", _BOOSTER: "booster"}
+
+#: What the rules ask of a match's own text (its term, as :func:`_decide` makes it), by name.
+_WORD_FLAGS: dict[str, Callable[[str], bool]] = {
+    "M": lambda w: w[:1] == "M",
+    "S": lambda w: w[:1] == "S",
+    "US": lambda w: w == "US",
+    "apostrophe_d": lambda w: w[-2:].lower() in ("'d", "’d"),
+    "doubt": lambda w: w.lower().startswith("doubt"),
+    "fe": lambda w: w.lower().startswith("fe"),
+    "supposed": lambda w: w.lower() == "supposed",
+    "believe_think": lambda w: _lower(w).startswith(("believe", "think")),
+    "should": lambda w: _lower(w).replace("’", "'").startswith("should"),
+    "need": lambda w: _lower(w).replace("’", "'").startswith("need"),
+    "must": lambda w: _lower(w).replace("’", "'").startswith("must"),
+    "ought": lambda w: _lower(w).replace("’", "'").startswith("ought"),
+    "demonstrat": lambda w: _lower(w).startswith("demonstrat"),
+    "determined": lambda w: _lower(w) == "determined",
+    "always_formula": lambda w: _normal(w) in _ALWAYS_FORMULA,
+    "would_should": lambda w: _normal(w).startswith(("would", "should")),
+    "upper": lambda w: w[:1].isupper(),
+}
+
+
+def _word_flags(words: list[str]) -> dict[str, np.ndarray]:
+    """:data:`_WORD_FLAGS` of each word (computed once per distinct word)."""
+    index: dict[str, int] = {}
+    codes = np.fromiter((index.setdefault(w, len(index)) for w in words), dtype=np.int64, count=len(words))
+    distinct = list(index)
+    return {name: np.fromiter((f(w) for w in distinct), dtype=bool, count=len(distinct))[codes]
+            for name, f in _WORD_FLAGS.items()}
+
+
+class _RulesOnArrays:
+    """The context rules (:data:`_RULE_FUNCS`) and the model's features for many matches at once."""
+
+    def __init__(self, ctx: _Contexts, words: dict[str, np.ndarray]) -> None:
+        self.c, self.w, self.low = ctx, words, ctx.low
+
+    def _word(self, w: str) -> int:
+        return self.low.word[w]
+
+    def courtesy(self, m: np.ndarray, singular: bool) -> np.ndarray:
+        c = self.c
+        n = c.after_len[m]
+        p0 = c.skip_adverbs(m, np.zeros(len(m), dtype=np.int64))
+        t0 = c.after(m, p0)
+        subject = (c.before(m, 1) == self._word("i")) if singular else c.first_person_subject(m)
+        t1 = c.after(m, p0 + 1)
+        turn = (p0 < n) & c.is_("assertive", t0) & subject & (
+            (t0 != self._word("call")) | ((p0 + 1 < n) & c.is_("on_upon", t1)))
+        frame = (n - p0 >= 2) & c.is_("wish_verb", t0)
+        p1 = c.skip_adverbs(m, p0 + 1)
+        frame &= (p1 < n) & (c.after(m, p1) == self._word("to"))
+        p2 = c.skip_adverbs(m, p1 + 1)
+        frame &= (p2 < n) & c.is_("speech_act", c.after(m, p2))
+        return turn | frame
+
+    def negation(self, m, cat):
+        neg = self.c.negated(m)
+        if cat == "booster":
+            return np.where(neg, _HEDGE, _KEEP)
+        if cat == "hedge":
+            return np.where(neg & self.w["doubt"][m], _BOOSTER, _KEEP)
+        return np.full(len(m), _KEEP)
+
+    def approximator_quantity(self, m, cat, stream, k, e):
+        c = self.c
+        n, a0, a1 = c.after_len[m], c.after(m, 0), c.after(m, 1)
+        out = np.full(len(m), _DROP)
+        num = (n > 0) & c.is_("number", a0)
+        out[num] = _KEEP
+        ask = np.flatnonzero((n > 0) & ~num)
+        money = np.array([stream.text(int(k[m[j]]), int(e[m[j]]), int(e[m[j]]) + 3).lstrip()[:1] in ("$", "€", "£", "¥")
+                          for j in ask.tolist()], dtype=bool)
+        out[ask[money]] = _KEEP
+        art = (n > 1) & ((a0 == self._word("a")) | (a0 == self._word("an"))) & c.is_("article_quantity", a1)
+        out[(out == _DROP) & (n > 0) & art] = _KEEP
+        return out
+
+    def may_modal(self, m, cat):
+        c = self.c
+        n, a0, a1 = c.after_len[m], c.after(m, 0), c.after(m, 1)
+        bless = (n > 0) & (c.is_("blessing", a0) | ((n > 1) & (a0 == self._word("the")) & (
+            (a1 == self._word("almighty")) | (a1 == self._word("lord")))))
+        digits = ((n > 0) & c.is_("digit", a0)) | ((c.before_len[m] > 0) & c.is_("digit", c.before(m, 1)))
+        return np.select([bless, digits, self.w["M"][m]], [_FORMULA, _DROP, _BY_HAND], _KEEP)
+
+    def would_not_reported(self, m, cat):
+        c = self.c
+        reported = c.any_before(m, "reporting", _REPORTED_WINDOW)
+        courtesy = self.courtesy(m, singular=False)
+        a0 = c.after(m, 0)
+        had = self.w["apostrophe_d"][m] & (c.after_len[m] > 0) & (c.is_("had_after", a0) | c.is_("would_ed", a0))
+        return np.select([reported, courtesy, had], [_DROP, _FORMULA, _DROP], _KEEP)
+
+    def cognition_verb(self, m, cat):
+        c, w = self.c, self.w
+        n, a0, a1, b1 = c.after_len[m], c.after(m, 0), c.after(m, 1), c.before(m, 1)
+        noun = (c.before_len[m] > 0) & c.is_("noun_determiner", b1) & (b1 != self._word("that"))
+        first = c.first_person_subject(m)
+        fe = w["fe"][m]
+        fe_keep = c.is_("feel_next", a0) | ((a0 == self._word("like")) & (n > 1) & c.is_("clause_start", a1)
+                                           & ~c.is_("article", a1))
+        fe_keep |= first & c.is_("clause_start", a0) & ~c.is_("feel_first_not", a0)
+        supposed = w["supposed"][m] & (a0 == self._word("to")) & ~first
+        return np.select(
+            [noun, c.is_("cognition_not_before", a0), fe & fe_keep, fe, supposed, first,
+             c.is_("clause_start", a0) | (n == 0)],
+            [_DROP, _DROP, _KEEP, _DROP, _KEEP, _KEEP, _KEEP], _DROP)
+
+    def emphatic_belief(self, m):
+        c = self.c
+        return (self.w["believe_think"][m] & (c.before_len[m] > 0) & c.is_("emphatic", c.before(m, 1))
+                & ~c.negated(m, skip=1))
+
+    def appear_epistemic(self, m, cat):
+        c = self.c
+        return np.where((c.after_len[m] == 0) | c.is_("appear_not_before", c.after(m, 0)), _DROP, _KEEP)
+
+    def rather_downtoner(self, m, cat):
+        c = self.c
+        drop = (c.after(m, 0) == self._word("than")) | c.is_("rather_not_after", c.before(m, 1))
+        return np.where(drop, _DROP, _KEEP)
+
+    def certain_predicative(self, m, cat):
+        c = self.c
+        pred = c.is_("be_form", c.before(m, 1)) | c.is_("certain_next", c.after(m, 0)) | (c.after_len[m] == 0)
+        return np.where(pred, self.negation(m, cat), _DROP)
+
+    def possible_epistemic(self, m, cat):
+        c = self.c
+        b1 = c.before(m, 1)
+        return np.where(c.is_("possible_not_after", b1) | c.is_("superlative", b1), _DROP, _KEEP)
+
+    def us_pronoun(self, m, cat):
+        return np.where(self.w["US"][m], _DROP, _KEEP)
+
+    def modal_sense(self, m, cat):
+        c, w = self.c, self.w
+        n, b1 = c.after_len[m], c.before(m, 1)
+        should = w["should"][m]
+        formula = np.zeros(len(m), dtype=bool)
+        if should.any():
+            sm = np.flatnonzero(should)
+            formula[sm] = self.courtesy(m[sm], singular=True)
+        p0 = c.skip_adverbs(m, np.zeros(len(m), dtype=np.int64))
+        nxt = c.after(m, p0)
+        need_noun = (c.before_len[m] > 0) & c.is_("noun_determiner", b1)
+        must_have = (nxt == self._word("have")) & (n - p0 > 1) & c.is_("participle", c.after(m, p0 + 1))
+        ought = w["ought"][m] & (nxt == self._word("to"))
+        p = np.where(ought, p0 + 1, p0)
+        nxt = np.where(ought, c.after(m, p), nxt)
+        i_should = should & (b1 == self._word("i")) & c.is_("should_hedge_next", nxt)
+        expect = c.is_("expectation_subject", b1) & (
+            ((nxt == self._word("be")) & (n - p > 1) & c.is_("expectation_predicate", c.after(m, p + 1)))
+            | c.is_("expectation_verb", nxt))
+        return np.select(
+            [should & formula, should & w["S"][m], w["need"][m] & need_noun, w["need"][m],
+             w["must"][m] & must_have, w["must"][m], i_should, expect],
+            [_FORMULA, _BY_HAND, _DROP, _KEEP, _BOOSTER, _KEEP, _HEDGE, _HEDGE], _KEEP)
+
+    def intensifier_stance(self, m, cat):
+        c, w = self.c, self.w
+        a0 = c.after(m, 0)
+        demo = w["demonstrat"][m] | w["determined"][m]
+        demo_keep = (a0 == self._word("that")) | (w["determined"][m] & (a0 == self._word("to"))
+                                                  & (c.before(m, 1) != self._word("been")))
+        near = (c.is_("stance_word", c.before(m, 1)) | c.is_("stance_word", c.before(m, 2))
+                | c.is_("stance_word", a0) | c.is_("stance_word", c.after(m, 1)))
+        return np.select([demo & demo_keep, demo, near], [_KEEP, _DROP, _KEEP], _DROP)
+
+    def formula_frame(self, m, cat):
+        c, w = self.c, self.w
+        p0 = c.skip_adverbs(m, np.zeros(len(m), dtype=np.int64))
+        act = (p0 < c.after_len[m]) & c.is_("speech_act", c.after(m, p0))
+        return np.select([w["always_formula"][m], act, w["would_should"][m]], [_KEEP, _KEEP, _HEDGE], _DROP)
+
+    def model_keep(self, model: HedgeModel, m: np.ndarray, cues: list[str], cue: np.ndarray, negated_cue: np.ndarray,
+                   flipped: np.ndarray, initial: np.ndarray, question: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`HedgeModel.keep` of :func:`_model_features` for the matches ``m``, and where the answer is left
+        to :func:`_decide` (a probability within 1e-9 of the threshold, where the order of a sum could tip it)."""
+        c, wts = self.c, model.weights
+        prev_cls, prev_names = self.low.classes(_PREV_VOCAB, "<s>", lambda t: "NEG" if _negator(t) else "other")
+        next_cls, next_names = self.low.classes(_NEXT_VOCAB, "</s>", lambda t: "NUM" if _is_number(t) else "other")
+        prev = prev_cls[c.before(m, 1)]
+        nxt = next_cls[c.after(m, 0)]
+
+        def table(fmt: str, rows: list[str], cols: list[str]) -> np.ndarray:
+            return np.array([[wts.get(fmt.format(r, q), 0.0) for q in cols] for r in rows], dtype=np.float64)
+
+        cue_w = table("cue={}{}", cues, [""])[:, 0]
+        flags = {
+            "negated": c.negated(m) | negated_cue,
+            "first_person_subject": c.first_person_subject(m),
+            "reported": c.any_before(m, "reporting", _REPORTED_WINDOW),
+            "conditional": c.any_before(m, "if_unless"),
+            "question": question,
+            "sentence_initial": initial,
+            "capitalised": self.w["upper"][m] & ~initial,
+            "negated_booster": flipped,
+        }
+        z = np.zeros(len(m), dtype=np.float64)
+        z += cue_w[cue]
+        z += table("prev={}{}", prev_names, [""])[prev, 0]
+        z += table("next={}{}", next_names, [""])[nxt, 0]
+        z += table("cue={}&prev={}", cues, prev_names)[cue, prev]
+        z += table("cue={}&next={}", cues, next_names)[cue, nxt]
+        for name, on in flags.items():
+            z += np.where(on, wts.get(name, 0.0), 0.0)
+            if name in ("negated", "first_person_subject", "question"):
+                z += np.where(on, table("cue={}&" + name + "{}", cues, [""])[cue, 0], 0.0)
+        z = model.intercept + z
+        p = 1.0 / (1.0 + np.exp(-z))
+        keep = p >= model.threshold
+        return keep, np.abs(p - model.threshold) < 1e-9
+
+
+_RULES_ON_ARRAYS = frozenset(_RULE_FUNCS) - {"approximator_quantity"}
+
+
+def _decide_on_arrays(work: "_TableWork", stream: _Stream, j: np.ndarray, k: np.ndarray, s: np.ndarray,
+                      e: np.ndarray, pis: np.ndarray, outcome: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                                               np.ndarray]:
+    """:func:`_decide` for the matches ``j`` (of a stream's documents ``k``, offsets ``s``-``e``, patterns
+    ``pis``) on arrays: (match, entry slot, outcome code) of every kept entry, and the matches left to
+    :func:`_decide` (a rare branch of a rule, a probability at the model's threshold)."""
+    low = work.low
+    ctx = _Contexts(stream, low, stream.low_tok(low), k, s, e)
+    terms = []
+    for kk, a, b in zip(k.tolist(), s.tolist(), e.tolist()):
+        w = stream.text(kk, a, b)
+        terms.append(w if w.isascii() else _FORMAT_RE.sub("", w))
+    rules = _RulesOnArrays(ctx, _word_flags(terms))
+    reps = work.n_entries[pis]
+    pair_m = np.repeat(np.arange(len(j)), reps)
+    pair_slot = np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
+    pair_entry = work.entry_id[work.entry_ptr[pis[pair_m]] + pair_slot]
+    by_hand = np.zeros(len(j), dtype=bool)
+    out_m, out_slot, out_code = [], [], []
+    model = work.model
+    initial = np.zeros(len(j), dtype=bool)
+    question = np.zeros(len(j), dtype=bool)
+    known = np.zeros(len(j), dtype=bool)
+    for ent in np.unique(pair_entry).tolist():
+        category, rule, kind = work.entry_list[ent]
+        sel = np.flatnonzero(pair_entry == ent)
+        m = pair_m[sel]
+        learned_decides = model is not None and category == "hedge" and kind == "epistemic"
+        applies = bool(rule) and not (learned_decides and rule in LEARNED_RULES)
+        dec = np.full(len(m), _KEEP)
+        emph = rules.emphatic_belief(m) if rule == "cognition_verb" else np.zeros(len(m), dtype=bool)
+        if applies:
+            rest = np.flatnonzero(~emph)
+            if rule == "approximator_quantity":
+                dec[rest] = rules.approximator_quantity(m[rest], category, stream, k, e)
+            else:
+                dec[rest] = getattr(rules, rule)(m[rest], category)
+        dec[emph] = _BOOSTER
+        by_hand[m[dec == _BY_HAND]] = True
+        for code in np.unique(dec).tolist():
+            if code in (_DROP, _BY_HAND):
+                continue
+            decided = category if code == _KEEP else _OUTCOME_NAMES[code]
+            new_kind = kind if decided == category else ("epistemic" if decided == "hedge" else "")
+            for is_emph in (False, True):
+                pick = np.flatnonzero((dec == code) & (emph == is_emph))
+                if not len(pick):
+                    continue
+                label = rule if is_emph else _rule_label(rule, category, decided) if applies else "lexicon"
+                mp = m[pick]
+                if model is not None and decided == "hedge" and new_kind == "epistemic":
+                    ask = mp[~known[mp]]
+                    initial[ask], question[ask] = _sentence_flags(stream, k[ask], s[ask], e[ask])
+                    known[ask] = True
+                    keep, unsure = rules.model_keep(model, mp, work.cues, work.cue_of[pis[mp]],
+                                                    work.negated_cue[pis[mp]],
+                                                    np.full(len(mp), category == "booster"), initial[mp], question[mp])
+                    by_hand[mp[unsure]] = True
+                    pick, mp = pick[keep], mp[keep]
+                    if decided == category:
+                        label = "learned"
+                out_m.append(mp)
+                out_slot.append(pair_slot[sel[pick]])
+                out_code.append(np.full(len(mp), outcome.setdefault((decided, new_kind, label), len(outcome))))
+    cat = (lambda parts: np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64))
+    out_m, out_slot, out_code = cat(out_m), cat(out_slot), cat(out_code)
+    keep = ~by_hand[out_m] if len(out_m) else np.zeros(0, dtype=bool)
+    return out_m[keep], out_slot[keep], out_code[keep], np.flatnonzero(by_hand)
+
+
+def _sentence_flags(stream: _Stream, k: np.ndarray, s: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:meth:`_Context.sentence_initial` and whether :meth:`_Context.sentence_end` is "?", for every match."""
+    initial = np.empty(len(k), dtype=bool)
+    question = np.empty(len(k), dtype=bool)
+    for n, (kk, a, b) in enumerate(zip(k.tolist(), s.tolist(), e.tolist())):
+        base = int(stream.base[kk])
+        ctx = _Context(stream.texts[int(stream.doc[kk])], a - base, b - base)
+        initial[n] = ctx.sentence_initial()
+        question[n] = ctx.sentence_end() == "?"
+    return initial, question
 
 
 # ----------------------------------------------------------------------- find_hedges

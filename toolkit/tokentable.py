@@ -44,15 +44,26 @@ _IS_SPACE = np.array([chr(c).isspace() for c in range(_SPACE_END + 1)], dtype=bo
 _EMPTY32 = np.zeros(0, dtype=np.int32)
 
 
-def chunk_starts(text: str) -> np.ndarray:
-    """The start offsets (int64) of the whitespace-separated chunks of ``text``: those of ``text.split()``."""
+def code_points(text: str) -> np.ndarray:
+    """The code points of ``text`` as an array (uint8 for an ASCII text, else uint32), no copy made in Python."""
+    if text.isascii():
+        return np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def is_space(points: np.ndarray) -> np.ndarray:
+    """``str.isspace`` of each code point of :func:`code_points` (what :mod:`re` calls ``\\s``)."""
+    return _IS_SPACE[points] if points.dtype == np.uint8 else _IS_SPACE[np.minimum(points, _SPACE_END)]
+
+
+def chunk_starts(text: str, space: np.ndarray | None = None) -> np.ndarray:
+    """The start offsets (int64) of the whitespace-separated chunks of ``text``: those of ``text.split()``.
+
+    ``space`` is :func:`is_space` of the text's code points, when the caller has it."""
     if not text:
         return np.zeros(0, dtype=np.int64)
-    if text.isascii():
-        space = _IS_SPACE[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
-    else:
-        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        space = _IS_SPACE[np.minimum(points, _SPACE_END)]
+    if space is None:
+        space = is_space(code_points(text))
     begins = ~space
     begins[1:] &= space[:-1]
     return np.flatnonzero(begins)
@@ -133,14 +144,16 @@ class TokenTable:
         sub.counts = self.counts[rows.start:rows.stop]
         return sub
 
-    def doc_tokens(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(token ids, starts, ends) of document ``i`` (its row), offsets into its text, in text order."""
+    def doc_tokens(self, i: int, begins: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(token ids, starts, ends) of document ``i`` (its row), offsets into its text, in text order.
+
+        ``begins``: :func:`chunk_starts` of its text, when the caller has them."""
         lo, hi = int(self.chunk_ptr[i]), int(self.chunk_ptr[i + 1])
         part = int(np.searchsorted(self.part_start, lo, side="right")) - 1 if lo < hi else 0
         c = self.chunks[part][lo - self.part_start[part]:hi - self.part_start[part]] if lo < hi else _EMPTY32
         if not len(c):
             return _EMPTY32, np.zeros(0, np.int64), np.zeros(0, np.int64)
-        begins = chunk_starts(self.texts[i])
+        begins = chunk_starts(self.texts[i]) if begins is None else begins
         if len(begins) != len(c):  # the text is not the one the table was made from
             raise ValueError(f"the text of doc_id {self.doc_ids[i]!r} changed after its token table was made; "
                              "make the table again with toolkit.token_table(docs).")
