@@ -95,6 +95,62 @@ def test_longest_match_and_what_lies_between_words_are_the_character_matchers(pa
     pd.testing.assert_frame_equal(new, _reference(docs, rules=False, lexicon=_OVERLAPPING))
 
 
+# the frames every context rule reads (each rule's keeping and dropping contexts), filler words (long ones cut by
+# the rules' 90-character windows) and the marks that end a clause or a sentence, in any order
+_RULE_FRAMES = [
+    "it should be enough", "that should arrive", "I should think so", "Should that happen", "Should we act?",
+    "we should also stress", "I should like to congratulate", "not really sure", "I do not doubt", "no doubt",
+    "we strongly believe", "I don't really think", "we do believe", "he said that China would", "I would also like to thank",
+    "we'd been", "I'd better", "we'd need", "would like in particular to note", "would once again like to welcome",
+    "I would call on", "what I would call", "must have been", "must have known", "the need to", "needs to",
+    "ought to be", "ought to arrive", "about a dozen", "about 8", "around $5", "some 300", "talked about it",
+    "as soon as possible", "the lowest possible", "if possible", "would rather", "rather than", "a certain",
+    "is certain that", "not certain", "appear in", "appears to", "seems", "feel like a car", "feel like we",
+    "feel that", "I feel we", "I feel comfortable", "the feel", "a thought", "think about", "believe in",
+    "is supposed to", "fully support", "implement fully", "firmly oppose", "determined to", "been determined to",
+    "demonstrates that", "demonstrated", "in May", "May 5", "May I", "May God bless", "may the Lord", "if we may",
+    "let me", "allow me to", "the US", "us all", "I think that", "we hope so", "it may be", "they might",
+    "perhaps", "clearly", "of course", "in fact", "we must", "you should", "would", "could", "not be so sure",
+]
+_FILLER = ("the of and China peace internationalization responsibilities U.S. 1,000 well-known e.g. China's it's "
+           "x yy we I").split()
+_RULE_MARKS = [" ", " ", " ", " ", "  ", ". ", ".", "? ", "! ", "; ", ": ", ", ", "\n", "\n\n", " \n \n", "“",
+               "” ", '"', "’", "'", "-", "(", ") ", "\u2028", "\t", "?", "!", ";", ":"]
+rule_text = st.lists(st.tuples(st.one_of(st.sampled_from(_RULE_FRAMES), st.sampled_from(_FILLER)),
+                               st.sampled_from(_RULE_MARKS)), max_size=40).map(
+    lambda pairs: "".join(w + m for w, m in pairs))
+
+
+@given(texts=st.lists(rule_text, min_size=1, max_size=3), method=st.sampled_from(["learned", "rules"]))
+@settings(max_examples=150, deadline=None)
+def test_the_rules_on_token_arrays_decide_every_match_as_the_rules_on_characters(texts, method):
+    """The context rules and the model's features computed for a stream of documents on arrays
+    (``_decide_on_arrays``) give each match the outcome that ``_decide`` gives it from the characters."""
+    docs = _frame(texts)
+    new = _find_hedges(docs, lexicon=None, categories=None, rules=True, method=method, model=None, non_english="keep")
+    pd.testing.assert_frame_equal(new, _reference(docs, rules=True, method=method))
+
+
+@pytest.mark.parametrize("template", [
+    # the 90 characters before the cue begin inside "motif"/"unless"/"China's" ("if" read by the model), ...
+    "{pad}motif China's unless, as {pad}we think so, you know",
+    "{pad}said{pad}he would not{pad} really think so",
+    # ... or those after it end inside an adverb the courtesy frame skips
+    "we would also{pad} sincerely like to thank{pad}",
+    "it should {pad}truly be enough, should it not?",
+    # a mark right before the cue ends the clause ("[.!?;:]$")
+    "{pad}he said;it would, we do not?sure",
+])
+def test_the_rules_read_the_edges_of_their_windows_as_the_characters_do(template):
+    """Every offset of the window's edges against the words: a word cut by the edge is a piece of its own."""
+    texts = [template.format(pad=" " * (n % 7) + "x" * n) for n in range(0, 96)]
+    docs = _frame(texts)
+    for method in ("learned", "rules"):
+        new = _find_hedges(docs, lexicon=None, categories=None, rules=True, method=method, model=None,
+                           non_english="keep")
+        pd.testing.assert_frame_equal(new, _reference(docs, rules=True, method=method))
+
+
 def test_a_lexicon_the_token_matcher_cannot_read_falls_back_to_characters():
     lexicon = tk.load_lexicon(extra=pd.DataFrame({"pattern": ["indisputabl*", "u.s."], "category": ["booster"] * 2,
                                                    "rule": ["", ""], "kind": ["", ""], "note": ["test", "test"]}))

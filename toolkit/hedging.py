@@ -1278,9 +1278,13 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
     for u in batch:
         i, piece, pieces = (int(v) for v in work.units[u])
         text = table.texts[i]
-        points = code_points(text)
-        space = is_space(points)
-        begins = chunk_starts(text, space)
+        if work.rules:
+            points = code_points(text)
+            space = is_space(points)
+            begins = chunk_starts(text, space)
+        else:
+            points = space = None
+            begins = chunk_starts(text)
         ids, starts, ends = table.doc_tokens(i, begins)
         if work.non_english != "keep":
             n, stops = work.english(i, text, ids, ends)
@@ -1337,8 +1341,9 @@ def _stream_rows(work: _TableWork, stream: _Stream, outcome: dict, base: int) ->
     reps = work.n_entries[pis[d]]
     m_parts = [np.repeat(d, reps)]
     slot_parts = [np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)]
-    code_parts = [np.array([outcome.setdefault((c, kd, "lexicon" if not work.rules or not r else r), len(outcome))
-                            for pi in pis[d].tolist() for c, r, kd in work.entries[pi]], dtype=np.int64)]
+    entry_code = np.array([outcome.setdefault((c, kd, "lexicon" if not work.rules or not r else r), len(outcome))
+                           for c, r, kd in work.entry_list] or [0], dtype=np.int64)
+    code_parts = [entry_code[work.entry_id[work.entry_ptr[pis[d]].repeat(reps) + slot_parts[0]]]]
     # the others: on arrays where the document's tokens allow (simple), else (and in rare branches) by _decide
     undecided = np.flatnonzero(~direct)
     simple = np.array(stream.simple, dtype=bool)[k[undecided]] if len(undecided) else np.zeros(0, dtype=bool)
@@ -1428,12 +1433,13 @@ def _find_in_table(table, matcher: _Matcher, rules: bool, non_english: str, skip
 # match. Tests compare every decision with :func:`_decide` (``tests/test_tokentable.py``).
 
 _PAD = 0  # the low id of "no token" (past the clause's edge): every property false
-_CLAUSE_PUNCT = np.array([ord(c) for c in ".!?;:"], dtype=np.uint32)
-_SENTENCE_PUNCT = np.array([ord(c) for c in ".!?"], dtype=np.uint32)
-_QUOTE_POINTS = np.array([ord(c) for c in "\"“”"], dtype=np.uint32)
-#: Tokens that a simple document's tokens are lower-cased as :func:`_low` does (no "İ" or "Σ", NFC):
-#: ``str.lower`` and :func:`_lower` agree and a token is its term.
-_SPECIAL_LOWER = re.compile("[\u0130\u03a3]")
+_MARK_END = ord("”") + 1
+#: Each code point's part in a clause break: 1 ".!?;:", 2 a quotation mark, 3 a line break, else 0 (the last
+#: entry stands for every code point after).
+_MARK_CLASS = np.zeros(_MARK_END + 1, dtype=np.uint8)
+_MARK_CLASS[[ord(c) for c in ".!?;:"]] = 1
+_MARK_CLASS[[ord(c) for c in "\"“”"]] = 2
+_MARK_CLASS[10] = 3
 
 
 def _negator(t: str) -> bool:
@@ -1442,47 +1448,54 @@ def _negator(t: str) -> bool:
         "don", "doesn", "didn", "isn", "aren", "wasn", "weren", "couldn", "wouldn")
 
 
-#: The properties of a lower-cased token that the rules read, by name.
-_LOW_PROPS: dict[str, Callable[[str], bool]] = {
-    "negator": _negator,
-    "negation_bridge": lambda t: t in _NEGATION_BRIDGE,
-    "first_person": lambda t: t in _FIRST_PERSON,
-    "subject_bridge": lambda t: t in _SUBJECT_BRIDGE or t.endswith("n't"),
-    "reporting": lambda t: t in REPORTING_VERBS,
-    "if_unless": lambda t: t in ("if", "unless"),
-    "number": _is_number,
-    "digit": lambda t: any(c.isdigit() for c in t),
-    "article_quantity": lambda t: t in _ARTICLE_QUANTITY,
-    "month_preposition": lambda t: t in _MONTH_PREPOSITIONS,
-    "noun_determiner": lambda t: t in _NOUN_DETERMINERS,
-    "cognition_not_before": lambda t: t in _COGNITION_NOT_BEFORE,
-    "clause_start": lambda t: t in _CLAUSE_STARTS,
-    "appear_not_before": lambda t: t in _APPEAR_NOT_BEFORE,
-    "be_form": lambda t: t in _BE_FORMS,
-    "had_after": lambda t: t in _HAD_AFTER,
-    "would_ed": lambda t: t.endswith("ed") and t not in _WOULD_ED,
-    "adverb": lambda t: t in _MODAL_ADVERBS or t.endswith("ly"),
-    "participle": lambda t: t in _PARTICIPLES or t.endswith("ed"),
-    "expectation_subject": lambda t: t in _EXPECTATION_SUBJECTS,
-    "expectation_predicate": lambda t: t in _EXPECTATION_PREDICATES,
-    "expectation_verb": lambda t: t in _EXPECTATION_VERBS,
-    "speech_act": lambda t: t in _SPEECH_ACTS,
-    "assertive": lambda t: t in _ASSERTIVE,
-    "stance_word": lambda t: t in _STANCE_WORDS,
-    "emphatic": lambda t: t in _EMPHATIC,
-    "superlative": lambda t: t.endswith("est") and len(t) > 4,
-    "possible_not_after": lambda t: t in ("as", "if", "where", "whenever", "wherever", "when", "make", "makes",
-                                          "made", "making", "way", "best", "all", "only", "every", "everything",
-                                          "soon"),
-    "rather_not_after": lambda t: t in ("would", "'d", "i'd", "we'd", "had"),
-    "certain_next": lambda t: t in ("that", "to", "of", "about"),
-    "blessing": lambda t: t in ("god", "allah"),
-    "wish_verb": lambda t: t in ("like", "wish", "love"),
-    "should_hedge_next": lambda t: t in ("think", "say", "imagine", "guess", "hope", "expect"),
-    "feel_next": lambda t: t in ("that", "as"),
-    "article": lambda t: t in ("a", "an", "the"),
-    "feel_first_not": lambda t: t in ("a", "an", "the", "no", "most", "some"),
-    "on_upon": lambda t: t in ("on", "upon"),
+_ASCII_DIGIT = re.compile(r"[0-9]")
+
+
+def _has_digit(t: str) -> bool:
+    return bool(_ASCII_DIGIT.search(t)) if t.isascii() else any(c.isdigit() for c in t)
+
+
+#: The properties of a lower-cased token that the rules read, by name: the words that have it, and a test of
+#: the others (or None).
+_LOW_PROPS: dict[str, tuple[frozenset, Callable[[str], bool] | None]] = {
+    "negator": (_NEGATORS, lambda t: t.endswith(("n't", "nt")) and _negator(t)),
+    "negation_bridge": (_NEGATION_BRIDGE, None),
+    "first_person": (_FIRST_PERSON, None),
+    "subject_bridge": (_SUBJECT_BRIDGE, lambda t: t.endswith("n't")),
+    "reporting": (REPORTING_VERBS, None),
+    "if_unless": (frozenset({"if", "unless"}), None),
+    "number": (_NUMBER_WORDS, lambda t: _has_digit(t) or not t.isascii() and _is_number(t)),
+    "digit": (frozenset(), _has_digit),
+    "article_quantity": (_ARTICLE_QUANTITY, None),
+    "month_preposition": (_MONTH_PREPOSITIONS, None),
+    "noun_determiner": (_NOUN_DETERMINERS, None),
+    "cognition_not_before": (_COGNITION_NOT_BEFORE, None),
+    "clause_start": (_CLAUSE_STARTS, None),
+    "appear_not_before": (_APPEAR_NOT_BEFORE, None),
+    "be_form": (_BE_FORMS, None),
+    "had_after": (_HAD_AFTER, None),
+    "would_ed": (frozenset(), lambda t: t.endswith("ed") and t not in _WOULD_ED),
+    "adverb": (_MODAL_ADVERBS, lambda t: t.endswith("ly")),
+    "participle": (_PARTICIPLES, lambda t: t.endswith("ed")),
+    "expectation_subject": (_EXPECTATION_SUBJECTS, None),
+    "expectation_predicate": (_EXPECTATION_PREDICATES, None),
+    "expectation_verb": (_EXPECTATION_VERBS, None),
+    "speech_act": (_SPEECH_ACTS, None),
+    "assertive": (_ASSERTIVE, None),
+    "stance_word": (_STANCE_WORDS, None),
+    "emphatic": (_EMPHATIC, None),
+    "superlative": (frozenset(), lambda t: t.endswith("est") and len(t) > 4),
+    "possible_not_after": (frozenset({"as", "if", "where", "whenever", "wherever", "when", "make", "makes", "made",
+                                      "making", "way", "best", "all", "only", "every", "everything", "soon"}), None),
+    "rather_not_after": (frozenset({"would", "'d", "i'd", "we'd", "had"}), None),
+    "certain_next": (frozenset({"that", "to", "of", "about"}), None),
+    "blessing": (frozenset({"god", "allah"}), None),
+    "wish_verb": (frozenset({"like", "wish", "love"}), None),
+    "should_hedge_next": (frozenset({"think", "say", "imagine", "guess", "hope", "expect"}), None),
+    "feel_next": (frozenset({"that", "as"}), None),
+    "article": (frozenset({"a", "an", "the"}), None),
+    "feel_first_not": (frozenset({"a", "an", "the", "no", "most", "some"}), None),
+    "on_upon": (frozenset({"on", "upon"}), None),
 }
 #: Words the rules compare tokens with one by one (each has an id in every :class:`_LowVocab`).
 _LOW_WORDS = ("a", "an", "the", "than", "that", "to", "have", "be", "like", "call", "i", "we", "not", "been",
@@ -1520,9 +1533,14 @@ class _LowVocab:
         arr = self._props.get(name)
         if arr is None or len(arr) < len(self.strings):
             done = 0 if arr is None else len(arr)
-            test = _LOW_PROPS[name]
-            new = np.fromiter((s is not None and test(s) for s in self.strings[done:]), dtype=bool,
-                              count=len(self.strings) - done)
+            words, test = _LOW_PROPS[name]
+            new = np.zeros(len(self.strings) - done, dtype=bool)
+            if test is not None:
+                new[:] = [s is not None and test(s) for s in self.strings[done:]]
+            for w in words:
+                i = self.index.get(w, -1)
+                if i >= done:
+                    new[i - done] = True
             arr = new if arr is None else np.concatenate([arr, new])
             self._props[name] = arr
         return arr
@@ -1559,13 +1577,16 @@ class _Marks:
         parts = self.parts
         parts["chunk_start"].append(begins + base)
         parts["chunk_end"].append(np.flatnonzero(~space & np.append(space[1:], True)) + 1 + base)
-        punct = np.isin(points, _CLAUSE_PUNCT)
-        p1 = np.flatnonzero(punct[:-1] & space[1:])
-        quote = np.flatnonzero(np.isin(points, _QUOTE_POINTS))
-        nl = np.flatnonzero(points == 10)
+        at = np.flatnonzero(_MARK_CLASS[points if points.dtype == np.uint8 else np.minimum(points, _MARK_END)])
+        cls = _MARK_CLASS[points[at] if points.dtype == np.uint8 else np.minimum(points[at], _MARK_END)]
+        punct = at[cls == 1]
+        p1 = punct[punct + 1 < len(points)]
+        p1 = p1[space[p1 + 1]]
+        quote = at[cls == 2]
+        nl = at[cls == 3]
         if len(nl) > 1:
-            solid = np.concatenate([[0], np.cumsum(~space)])
-            pair = solid[nl[1:]] == solid[nl[:-1] + 1]  # only whitespace between two consecutive line breaks
+            # only whitespace between two consecutive line breaks: no chunk begins between them
+            pair = np.searchsorted(begins, nl[:-1]) == np.searchsorted(begins, nl[1:])
             b_start, b_end = nl[:-1][pair], nl[1:][pair] + 1
         else:
             b_start = b_end = np.zeros(0, dtype=np.int64)
@@ -1573,7 +1594,7 @@ class _Marks:
         order = np.argsort(starts, kind="stable")
         parts["ev_start"].append(starts[order] + base)
         parts["ev_end"].append(np.concatenate([p1 + 2, quote + 1, b_end])[order] + base)
-        parts["punct"].append(np.flatnonzero(punct) + base)
+        parts["punct"].append(punct + base)
 
     def done(self) -> None:
         for name in self._NAMES:
@@ -1622,14 +1643,15 @@ class _Stream:
         base = self._next
         self.docs.append(i)
         self.pieces.append((piece, pieces))
-        self.simple.append(not _SPECIAL_LOWER.search(text)
-                           and (text.isascii() or unicodedata.is_normalized("NFC", text)))
+        self.simple.append(text.isascii() or ("\u0130" not in text and "\u03a3" not in text
+                                              and unicodedata.is_normalized("NFC", text)))
         stop = base + len(text)
         self._ids.append(np.append(ids.astype(np.int64), -1))
         self._starts.append(np.append(starts + base, stop))
         self._ends.append(np.append(ends + base, stop))
         self._base.append(base)
-        self.marks.add(points, space, begins, base)
+        if points is not None:  # the marks are read only by the context rules
+            self.marks.add(points, space, begins, base)
         self.n_tokens += len(ids) + 1
         self._next = stop + 1
 
@@ -1660,16 +1682,127 @@ class _Stream:
         return np.where(self.ids >= 0, low.of_vocab[np.maximum(self.ids, 0)] if len(low.of_vocab) else _PAD, _PAD)
 
 
+class _Side:
+    """The tokens of ``text[x:y]`` for each of many matches (one side of their clauses), as
+    ``_TOKEN_RE.findall`` of that slice gives them, lower-cased (:func:`_low`), as :class:`_LowVocab` ids.
+
+    A piece ``[p, q)`` of a chunk has the table's tokens inside it unless a token runs across ``p`` or ``q``,
+    or starts at ``p`` inside its chunk (the clitic "'s" looks behind): such a piece is tokenized alone. The
+    one at the far end (``far_first``: the start of the side) is tokenized only when a token that far is read.
+    """
+
+    def __init__(self, stream: _Stream, low: _LowVocab, low_tok: np.ndarray, k: np.ndarray, x: np.ndarray,
+                 y: np.ndarray, far_first: bool) -> None:
+        self.stream, self.low, self.k = stream, low, k
+        mk = stream.marks
+        cb, ce = mk.chunk_start, mk.chunk_end
+        starts, ends = stream.starts, stream.ends
+        y = np.maximum(x, y)
+        c0 = np.maximum(np.searchsorted(cb, x, side="right") - 1, 0)
+        c1 = np.maximum(np.searchsorted(cb, y - 1, side="right") - 1, 0)
+        cut0 = (y > x) & (cb[c0] < x) & (x < ce[c0])
+        cut1 = (y > x) & (cb[c1] < y) & (y < ce[c1])
+        # a token across x or y, or starting at x inside its chunk: the piece there is tokenized alone
+        last = len(starts) - 1  # the stream ends with a separator token at the end of its last text
+        t_x = np.minimum(np.searchsorted(ends, x, side="right"), last)  # the first token ending after x
+        odd0 = cut0 & (starts[t_x] <= x)
+        t_y = np.minimum(np.searchsorted(ends, y, side="right"), last)
+        odd1 = cut1 & (starts[t_y] < y)
+        same = odd0 & odd1 & (c0 == c1)
+        lo_tab = np.where(odd0, ce[c0], x)
+        hi_tab = np.where(odd1, cb[c1], y)
+        t_from = np.searchsorted(starts, lo_tab, side="left")
+        t_to = np.searchsorted(starts, hi_tab, side="left")
+        n_tab = np.where(same, 0, np.maximum(t_to - t_from, 0))
+        # the pieces tokenized alone: [x, end of x's chunk) and [start of y's chunk, y); one piece [x, y) when
+        # both are in one chunk
+        first_lo, first_hi = x, np.where(same, y, ce[c0])
+        last_lo, last_hi = cb[c1], y
+        has_first, has_last = odd0, odd1 & ~same
+        near_lo, near_hi, near_has = (last_lo, last_hi, has_last) if far_first else (first_lo, first_hi, has_first)
+        self.far_lo, self.far_hi = (first_lo, first_hi) if far_first else (last_lo, last_hi)
+        self.far_has = has_first.copy() if far_first else has_last.copy()
+        self.far: dict[int, np.ndarray] = {}
+        # the near piece now (rare: a chunk that goes on after the match, or begins before it)
+        near: dict[int, np.ndarray] = {}
+        for m in np.flatnonzero(near_has).tolist():
+            ids = self._piece(m, int(near_lo[m]), int(near_hi[m]))
+            if len(ids):
+                near[m] = ids
+        n_near = np.zeros(len(x), dtype=np.int64)
+        for m, ids in near.items():
+            n_near[m] = len(ids)
+        length = n_tab + n_near
+        off = np.cumsum(length) - length
+        flat = np.empty(int(length.sum()), dtype=np.int32)
+        tab_at = off + (n_near if not far_first else 0)
+        flat[_ranges(tab_at, tab_at + n_tab)] = low_tok[_ranges(t_from, t_from + n_tab)]
+        for m, ids in near.items():
+            at = off[m] + (n_tab[m] if far_first else 0)
+            flat[at:at + len(ids)] = ids
+        self.flat, self.off, self.len = flat, off, length
+        self.far_first = far_first
+        self._counts: dict[str, np.ndarray] = {}
+
+    def _piece(self, m: int, a: int, b: int) -> np.ndarray:
+        toks = _low(_TOKEN_RE.findall(self.stream.text(int(self.k[m]), a, b)))
+        return self.low.add(toks) if toks else np.zeros(0, dtype=np.int32)
+
+    def _far(self, m: int) -> np.ndarray:
+        ids = self.far.get(m)
+        if ids is None:
+            ids = self.far[m] = self._piece(m, int(self.far_lo[m]), int(self.far_hi[m]))
+        return ids
+
+    def get(self, m: np.ndarray, k: np.ndarray, from_end: bool) -> np.ndarray:
+        """The id of token ``k`` of each match's side (from its end, 1-based, or from its start, 0-based)."""
+        n = self.len[m]
+        inside = (k <= n) if from_end else (k < n)
+        idx = self.off[m] + (n - k if from_end else k)
+        out = np.where(inside, self.flat[np.clip(idx, 0, max(len(self.flat) - 1, 0))] if len(self.flat) else _PAD,
+                       _PAD).astype(np.int32)
+        # past the near tokens: the far piece, at the start (before the match) or the end (after it)
+        far = ~inside & self.far_has[m] & (from_end == self.far_first)
+        for i in np.flatnonzero(far).tolist():
+            ids = self._far(int(m[i]))
+            r = int(k[i] - n[i])
+            if from_end:
+                out[i] = ids[len(ids) - r] if r <= len(ids) else _PAD
+            else:
+                out[i] = ids[r] if r < len(ids) else _PAD
+        return out
+
+    def any(self, m: np.ndarray, name: str, last: int | None) -> np.ndarray:
+        """Whether a token of the side (the ``last`` at its end, or all) has the property (``far_first``)."""
+        counts = self._counts.get(name)
+        if counts is None:
+            counts = self._counts[name] = np.concatenate([[0], np.cumsum(self.low.prop(name)[self.flat])])
+        n = self.len[m]
+        lo = self.off[m] + (np.maximum(n - last, 0) if last is not None else 0)
+        out = counts[self.off[m] + n] > counts[lo]
+        reach = ~out & self.far_has[m] & ((n < last) if last is not None else True)
+        for i in np.flatnonzero(reach).tolist():
+            ids = self._far(int(m[i]))
+            if last is not None:
+                ids = ids[max(len(ids) - (last - int(n[i])), 0):]
+            out[i] = bool(self.low.prop(name)[ids].any())
+        return out
+
+
 class _Contexts:
     """The clause context of many matches at once (what :class:`_Context` gives one match): the lower-cased
-    tokens before (``before_*``) and after (``after_*``) each match as ragged arrays of :class:`_LowVocab` ids.
+    tokens before and after each match, as :class:`_LowVocab` ids.
+
+    Each side is the table's tokens of a range of whole chunks, with a chunk cut by the side's edge or a break
+    tokenized again alone where that can differ (a token across the cut, or one whose start looks behind).
+    The piece at the far end (where the 90 characters cut a word) is tokenized only for the matches whose
+    rule reads that far (:meth:`before`, :meth:`after`, :meth:`any_before` do it when asked).
     """
 
     def __init__(self, stream: _Stream, low: _LowVocab, low_tok: np.ndarray, k: np.ndarray, s: np.ndarray,
                  e: np.ndarray) -> None:
         mk = stream.marks
-        self.low = low
-        self._counts: dict[str, np.ndarray] = {}
+        self.stream, self.low, self.k = stream, low, k
         lo = np.maximum(stream.base[k], s - _WINDOW)
         # the clause's start: the end of the last break inside text[lo:s]
         j = np.searchsorted(mk.ev_end, s, side="right") - 1  # the events begin with a sentinel (-1, -1)
@@ -1680,64 +1813,16 @@ class _Contexts:
         j = np.searchsorted(mk.ev_start, e, side="left")  # ... and end with one (2**62, 2**62)
         y = np.where(mk.ev_end[j] <= w_end, mk.ev_start[j], w_end)
         y = np.where((w_end > e) & _has(mk.punct, w_end - 1), np.minimum(y, w_end - 1), y)
-        self.before_flat, self.before_off, self.before_len = self._tokens(stream, low, low_tok, k, x, s)
-        self.after_flat, self.after_off, self.after_len = self._tokens(stream, low, low_tok, k, e, y)
+        self.before_side = _Side(stream, low, low_tok, k, x, s, far_first=True)
+        self.after_side = _Side(stream, low, low_tok, k, e, y, far_first=False)
 
-    @staticmethod
-    def _tokens(stream: _Stream, low: _LowVocab, low_tok: np.ndarray, k: np.ndarray, x: np.ndarray,
-                y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The tokens of ``text[x:y]`` for each match, as ``_TOKEN_RE.findall`` of the slice gives them
-        (lower-cased): the table's tokens of the whole chunks inside, the cut chunks at either edge
-        tokenized again."""
-        mk = stream.marks
-        cb, ce = mk.chunk_start, mk.chunk_end
-        y = np.maximum(x, y)
-        c0 = np.maximum(np.searchsorted(cb, x, side="right") - 1, 0)
-        cut0 = (y > x) & (cb[c0] < x) & (x < ce[c0])
-        c1 = np.maximum(np.searchsorted(cb, y - 1, side="right") - 1, 0)
-        cut1 = (y > x) & (cb[c1] < y) & (y < ce[c1])
-        same = cut0 & cut1 & (c0 == c1)
-        t_from = np.searchsorted(stream.starts, np.where(cut0, ce[c0], x), side="left")
-        t_to = np.searchsorted(stream.starts, np.where(cut1, cb[c1], y), side="left")
-        n_tab = np.where(same, 0, np.maximum(t_to - t_from, 0))
-        # the cut pieces: [x, end of its chunk) and [start of its chunk, y), one piece when both are one chunk
-        left_lo, left_hi = x, np.where(same, y, ce[c0])
-        right_lo, right_hi = cb[c1], y
-        has_left = cut0 & _overlaps(stream, left_lo, left_hi)
-        has_right = cut1 & ~same & _overlaps(stream, right_lo, right_hi)
-        pieces: dict[tuple[int, bool], np.ndarray] = {}
-        n_left = np.zeros(len(x), dtype=np.int64)
-        n_right = np.zeros(len(x), dtype=np.int64)
-        for side, has, a, b, n in ((0, has_left, left_lo, left_hi, n_left), (1, has_right, right_lo, right_hi, n_right)):
-            for m in np.flatnonzero(has).tolist():
-                toks = _low(_TOKEN_RE.findall(stream.text(int(k[m]), int(a[m]), int(b[m]))))
-                if toks:
-                    pieces[(m, side)] = low.add(toks)
-                    n[m] = len(toks)
-        length = n_left + n_tab + n_right
-        off = np.cumsum(length) - length
-        flat = np.empty(int(length.sum()), dtype=np.int32)
-        flat[_ranges(off + n_left, off + n_left + n_tab)] = low_tok[_ranges(t_from, t_from + n_tab)]
-        for (m, side), ids in pieces.items():
-            at = off[m] if side == 0 else off[m] + n_left[m] + n_tab[m]
-            flat[at:at + len(ids)] = ids
-        return flat, off, length
-
-    # what a rule reads, for the matches m (index arrays)
     def before(self, m: np.ndarray, k: int) -> np.ndarray:
         """The id of the ``k``-th token before each match (1: the nearest), :data:`_PAD` past the clause."""
-        n = self.before_len[m]
-        if not len(self.before_flat):
-            return np.full(len(m), _PAD, dtype=np.int32)
-        return np.where(n >= k, self.before_flat[np.maximum(self.before_off[m] + n - k, 0)], _PAD)
+        return self.before_side.get(m, np.full(len(m), k, dtype=np.int64), from_end=True)
 
     def after(self, m: np.ndarray, k) -> np.ndarray:
         """The id of the ``k``-th token after each match (0: the first; ``k`` may be an array)."""
-        n = self.after_len[m]
-        if not len(self.after_flat):
-            return np.full(len(m), _PAD, dtype=np.int32)
-        idx = np.minimum(self.after_off[m] + k, len(self.after_flat) - 1)
-        return np.where(k < n, self.after_flat[idx], _PAD)
+        return self.after_side.get(m, np.broadcast_to(np.asarray(k, dtype=np.int64), (len(m),)), from_end=False)
 
     def is_(self, name: str, ids: np.ndarray) -> np.ndarray:
         return self.low.prop(name)[ids]
@@ -1748,50 +1833,42 @@ class _Contexts:
         going = np.ones(len(m), dtype=bool)
         for k in range(1 + skip, 5 + skip):
             t = self.before(m, k)
-            there = self.before_len[m] >= k
             neg = self.is_("negator", t)
-            out |= going & there & neg
-            going &= there & ~neg & self.is_("negation_bridge", t)
+            out |= going & neg
+            going &= ~neg & self.is_("negation_bridge", t)  # no token: neither
         return out
 
     def first_person_subject(self, m: np.ndarray) -> np.ndarray:
+        """:func:`_first_person_subject` of the tokens before."""
         out = np.zeros(len(m), dtype=bool)
         going = np.ones(len(m), dtype=bool)
         for k in range(1, 5):
             t = self.before(m, k)
-            there = self.before_len[m] >= k
             first = self.is_("first_person", t)
-            out |= going & there & first
-            going &= there & ~first & self.is_("subject_bridge", t)
+            out |= going & first
+            going &= ~first & self.is_("subject_bridge", t)
         return out
 
     def any_before(self, m: np.ndarray, name: str, last: int | None = None) -> np.ndarray:
         """Whether a token before (among the ``last`` nearest, or all) has the property."""
-        c = self._counts.get(name)
-        if c is None:
-            c = self._counts[name] = np.concatenate([[0], np.cumsum(self.is_(name, self.before_flat))])
-        n = self.before_len[m]
-        lo = self.before_off[m] + (np.maximum(n - last, 0) if last is not None else 0)
-        return c[self.before_off[m] + n] > c[lo]
+        return self.before_side.any(m, name, last)
 
     def skip_adverbs(self, m: np.ndarray, at: np.ndarray) -> np.ndarray:
         """:func:`_skip_adverbs` of the tokens after, from position ``at``: the position of the first token
-        that is neither an adverb nor an adverbial phrase."""
+        that is neither an adverb nor an adverbial phrase (no token is neither: :data:`_PAD`)."""
         at = np.asarray(at, dtype=np.int64).copy()
         going = np.ones(len(m), dtype=bool)
         phrases = [[self.low.word[w] for w in p] for p in _ADVERB_PHRASES]
-        n = self.after_len[m]
         while going.any():
             g = np.flatnonzero(going)
             mg, ag = m[g], at[g]
             step = np.zeros(len(g), dtype=np.int64)
             for p in phrases:
                 hit = step == 0
-                hit &= ag + len(p) <= n[g]
                 for q, w in enumerate(p):
                     hit &= self.after(mg, ag + q) == w
                 step[hit] = len(p)
-            single = (step == 0) & (ag < n[g]) & self.is_("adverb", self.after(mg, ag))
+            single = (step == 0) & self.is_("adverb", self.after(mg, ag))
             step[single] = 1
             at[g] += step
             going[g] = step > 0
@@ -1844,18 +1921,16 @@ class _RulesOnArrays:
 
     def courtesy(self, m: np.ndarray, singular: bool) -> np.ndarray:
         c = self.c
-        n = c.after_len[m]
         p0 = c.skip_adverbs(m, np.zeros(len(m), dtype=np.int64))
         t0 = c.after(m, p0)
         subject = (c.before(m, 1) == self._word("i")) if singular else c.first_person_subject(m)
         t1 = c.after(m, p0 + 1)
-        turn = (p0 < n) & c.is_("assertive", t0) & subject & (
-            (t0 != self._word("call")) | ((p0 + 1 < n) & c.is_("on_upon", t1)))
-        frame = (n - p0 >= 2) & c.is_("wish_verb", t0)
+        turn = c.is_("assertive", t0) & subject & ((t0 != self._word("call")) | c.is_("on_upon", t1))
+        frame = (t1 != _PAD) & c.is_("wish_verb", t0)
         p1 = c.skip_adverbs(m, p0 + 1)
-        frame &= (p1 < n) & (c.after(m, p1) == self._word("to"))
+        frame &= c.after(m, p1) == self._word("to")
         p2 = c.skip_adverbs(m, p1 + 1)
-        frame &= (p2 < n) & c.is_("speech_act", c.after(m, p2))
+        frame &= c.is_("speech_act", c.after(m, p2))
         return turn | frame
 
     def negation(self, m, cat):
@@ -1868,24 +1943,24 @@ class _RulesOnArrays:
 
     def approximator_quantity(self, m, cat, stream, k, e):
         c = self.c
-        n, a0, a1 = c.after_len[m], c.after(m, 0), c.after(m, 1)
+        a0, a1 = c.after(m, 0), c.after(m, 1)
         out = np.full(len(m), _DROP)
-        num = (n > 0) & c.is_("number", a0)
+        num = c.is_("number", a0)
         out[num] = _KEEP
-        ask = np.flatnonzero((n > 0) & ~num)
+        ask = np.flatnonzero((a0 != _PAD) & ~num)
         money = np.array([stream.text(int(k[m[j]]), int(e[m[j]]), int(e[m[j]]) + 3).lstrip()[:1] in ("$", "€", "£", "¥")
                           for j in ask.tolist()], dtype=bool)
         out[ask[money]] = _KEEP
-        art = (n > 1) & ((a0 == self._word("a")) | (a0 == self._word("an"))) & c.is_("article_quantity", a1)
-        out[(out == _DROP) & (n > 0) & art] = _KEEP
+        art = ((a0 == self._word("a")) | (a0 == self._word("an"))) & c.is_("article_quantity", a1)
+        out[art] = _KEEP
         return out
 
     def may_modal(self, m, cat):
         c = self.c
-        n, a0, a1 = c.after_len[m], c.after(m, 0), c.after(m, 1)
-        bless = (n > 0) & (c.is_("blessing", a0) | ((n > 1) & (a0 == self._word("the")) & (
-            (a1 == self._word("almighty")) | (a1 == self._word("lord")))))
-        digits = ((n > 0) & c.is_("digit", a0)) | ((c.before_len[m] > 0) & c.is_("digit", c.before(m, 1)))
+        a0, a1 = c.after(m, 0), c.after(m, 1)
+        bless = c.is_("blessing", a0) | ((a0 == self._word("the")) & (
+            (a1 == self._word("almighty")) | (a1 == self._word("lord"))))
+        digits = c.is_("digit", a0) | c.is_("digit", c.before(m, 1))
         return np.select([bless, digits, self.w["M"][m]], [_FORMULA, _DROP, _BY_HAND], _KEEP)
 
     def would_not_reported(self, m, cat):
@@ -1893,32 +1968,33 @@ class _RulesOnArrays:
         reported = c.any_before(m, "reporting", _REPORTED_WINDOW)
         courtesy = self.courtesy(m, singular=False)
         a0 = c.after(m, 0)
-        had = self.w["apostrophe_d"][m] & (c.after_len[m] > 0) & (c.is_("had_after", a0) | c.is_("would_ed", a0))
+        had = self.w["apostrophe_d"][m] & (c.is_("had_after", a0) | c.is_("would_ed", a0))
         return np.select([reported, courtesy, had], [_DROP, _FORMULA, _DROP], _KEEP)
 
     def cognition_verb(self, m, cat):
         c, w = self.c, self.w
-        n, a0, a1, b1 = c.after_len[m], c.after(m, 0), c.after(m, 1), c.before(m, 1)
-        noun = (c.before_len[m] > 0) & c.is_("noun_determiner", b1) & (b1 != self._word("that"))
+        a0, a1, b1 = c.after(m, 0), c.after(m, 1), c.before(m, 1)
+        noun = c.is_("noun_determiner", b1) & (b1 != self._word("that"))
         first = c.first_person_subject(m)
         fe = w["fe"][m]
-        fe_keep = c.is_("feel_next", a0) | ((a0 == self._word("like")) & (n > 1) & c.is_("clause_start", a1)
+        fe_keep = c.is_("feel_next", a0) | ((a0 == self._word("like")) & c.is_("clause_start", a1)
                                            & ~c.is_("article", a1))
         fe_keep |= first & c.is_("clause_start", a0) & ~c.is_("feel_first_not", a0)
         supposed = w["supposed"][m] & (a0 == self._word("to")) & ~first
         return np.select(
             [noun, c.is_("cognition_not_before", a0), fe & fe_keep, fe, supposed, first,
-             c.is_("clause_start", a0) | (n == 0)],
+             c.is_("clause_start", a0) | (a0 == _PAD)],
             [_DROP, _DROP, _KEEP, _DROP, _KEEP, _KEEP, _KEEP], _DROP)
 
     def emphatic_belief(self, m):
         c = self.c
-        return (self.w["believe_think"][m] & (c.before_len[m] > 0) & c.is_("emphatic", c.before(m, 1))
+        return (self.w["believe_think"][m] & c.is_("emphatic", c.before(m, 1))
                 & ~c.negated(m, skip=1))
 
     def appear_epistemic(self, m, cat):
         c = self.c
-        return np.where((c.after_len[m] == 0) | c.is_("appear_not_before", c.after(m, 0)), _DROP, _KEEP)
+        a0 = c.after(m, 0)
+        return np.where((a0 == _PAD) | c.is_("appear_not_before", a0), _DROP, _KEEP)
 
     def rather_downtoner(self, m, cat):
         c = self.c
@@ -1927,7 +2003,8 @@ class _RulesOnArrays:
 
     def certain_predicative(self, m, cat):
         c = self.c
-        pred = c.is_("be_form", c.before(m, 1)) | c.is_("certain_next", c.after(m, 0)) | (c.after_len[m] == 0)
+        a0 = c.after(m, 0)
+        pred = c.is_("be_form", c.before(m, 1)) | c.is_("certain_next", a0) | (a0 == _PAD)
         return np.where(pred, self.negation(m, cat), _DROP)
 
     def possible_epistemic(self, m, cat):
@@ -1940,7 +2017,7 @@ class _RulesOnArrays:
 
     def modal_sense(self, m, cat):
         c, w = self.c, self.w
-        n, b1 = c.after_len[m], c.before(m, 1)
+        b1 = c.before(m, 1)
         should = w["should"][m]
         formula = np.zeros(len(m), dtype=bool)
         if should.any():
@@ -1948,14 +2025,14 @@ class _RulesOnArrays:
             formula[sm] = self.courtesy(m[sm], singular=True)
         p0 = c.skip_adverbs(m, np.zeros(len(m), dtype=np.int64))
         nxt = c.after(m, p0)
-        need_noun = (c.before_len[m] > 0) & c.is_("noun_determiner", b1)
-        must_have = (nxt == self._word("have")) & (n - p0 > 1) & c.is_("participle", c.after(m, p0 + 1))
+        need_noun = c.is_("noun_determiner", b1)
+        must_have = (nxt == self._word("have")) & c.is_("participle", c.after(m, p0 + 1))
         ought = w["ought"][m] & (nxt == self._word("to"))
         p = np.where(ought, p0 + 1, p0)
         nxt = np.where(ought, c.after(m, p), nxt)
         i_should = should & (b1 == self._word("i")) & c.is_("should_hedge_next", nxt)
         expect = c.is_("expectation_subject", b1) & (
-            ((nxt == self._word("be")) & (n - p > 1) & c.is_("expectation_predicate", c.after(m, p + 1)))
+            ((nxt == self._word("be")) & c.is_("expectation_predicate", c.after(m, p + 1)))
             | c.is_("expectation_verb", nxt))
         return np.select(
             [should & formula, should & w["S"][m], w["need"][m] & need_noun, w["need"][m],
@@ -1975,7 +2052,7 @@ class _RulesOnArrays:
     def formula_frame(self, m, cat):
         c, w = self.c, self.w
         p0 = c.skip_adverbs(m, np.zeros(len(m), dtype=np.int64))
-        act = (p0 < c.after_len[m]) & c.is_("speech_act", c.after(m, p0))
+        act = c.is_("speech_act", c.after(m, p0))
         return np.select([w["always_formula"][m], act, w["would_should"][m]], [_KEEP, _KEEP, _HEDGE], _DROP)
 
     def model_keep(self, model: HedgeModel, m: np.ndarray, cues: list[str], cue: np.ndarray, negated_cue: np.ndarray,
@@ -1988,10 +2065,7 @@ class _RulesOnArrays:
         prev = prev_cls[c.before(m, 1)]
         nxt = next_cls[c.after(m, 0)]
 
-        def table(fmt: str, rows: list[str], cols: list[str]) -> np.ndarray:
-            return np.array([[wts.get(fmt.format(r, q), 0.0) for q in cols] for r in rows], dtype=np.float64)
-
-        cue_w = table("cue={}{}", cues, [""])[:, 0]
+        w = _weight_tables(model, tuple(cues), tuple(prev_names), tuple(next_names))
         flags = {
             "negated": c.negated(m) | negated_cue,
             "first_person_subject": c.first_person_subject(m),
@@ -2003,22 +2077,36 @@ class _RulesOnArrays:
             "negated_booster": flipped,
         }
         z = np.zeros(len(m), dtype=np.float64)
-        z += cue_w[cue]
-        z += table("prev={}{}", prev_names, [""])[prev, 0]
-        z += table("next={}{}", next_names, [""])[nxt, 0]
-        z += table("cue={}&prev={}", cues, prev_names)[cue, prev]
-        z += table("cue={}&next={}", cues, next_names)[cue, nxt]
+        z += w["cue"][cue]
+        z += w["prev"][prev]
+        z += w["next"][nxt]
+        z += w["cue&prev"][cue, prev]
+        z += w["cue&next"][cue, nxt]
         for name, on in flags.items():
             z += np.where(on, wts.get(name, 0.0), 0.0)
             if name in ("negated", "first_person_subject", "question"):
-                z += np.where(on, table("cue={}&" + name + "{}", cues, [""])[cue, 0], 0.0)
+                z += np.where(on, w["cue&" + name][cue], 0.0)
         z = model.intercept + z
         p = 1.0 / (1.0 + np.exp(-z))
         keep = p >= model.threshold
         return keep, np.abs(p - model.threshold) < 1e-9
 
 
-_RULES_ON_ARRAYS = frozenset(_RULE_FUNCS) - {"approximator_quantity"}
+@lru_cache(maxsize=8)
+def _weight_tables(model: HedgeModel, cues: tuple, prev_names: tuple, next_names: tuple) -> dict[str, np.ndarray]:
+    """The model's weights of the features of :func:`_model_features`, as arrays by cue and token class."""
+    wts = model.weights
+
+    def table(fmt: str, rows: tuple, cols: tuple = ("",)) -> np.ndarray:
+        out = np.array([[wts.get(fmt.format(r, q), 0.0) for q in cols] for r in rows], dtype=np.float64)
+        return out[:, 0] if cols == ("",) else out
+
+    out = {"cue": table("cue={}{}", cues), "prev": table("prev={}{}", prev_names),
+           "next": table("next={}{}", next_names), "cue&prev": table("cue={}&prev={}", cues, prev_names),
+           "cue&next": table("cue={}&next={}", cues, next_names)}
+    for name in ("negated", "first_person_subject", "question"):
+        out["cue&" + name] = table("cue={}&" + name + "{}", cues)
+    return out
 
 
 def _decide_on_arrays(work: "_TableWork", stream: _Stream, j: np.ndarray, k: np.ndarray, s: np.ndarray,
@@ -2030,8 +2118,8 @@ def _decide_on_arrays(work: "_TableWork", stream: _Stream, j: np.ndarray, k: np.
     low = work.low
     ctx = _Contexts(stream, low, stream.low_tok(low), k, s, e)
     terms = []
-    for kk, a, b in zip(k.tolist(), s.tolist(), e.tolist()):
-        w = stream.text(kk, a, b)
+    for kk, a, b in zip(k.tolist(), (s - stream.base[k]).tolist(), (e - stream.base[k]).tolist()):
+        w = stream.texts[stream.docs[kk]][a:b]
         terms.append(w if w.isascii() else _FORMAT_RE.sub("", w))
     rules = _RulesOnArrays(ctx, _word_flags(terms))
     reps = work.n_entries[pis]
