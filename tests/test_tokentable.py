@@ -131,6 +131,71 @@ def test_the_rules_on_token_arrays_decide_every_match_as_the_rules_on_characters
     pd.testing.assert_frame_equal(new, _reference(docs, rules=True, method=method))
 
 
+def _every_token_in_context(texts: list[str]):
+    """Each token of the texts taken as a match: the stream, its contexts on arrays and the positions, for the
+    documents the token path decides on arrays (tokens without marks or format characters, simple case)."""
+    from toolkit.hedging import _Contexts, _Stream, _TableWork
+    from toolkit.tokentable import chunk_starts, code_points, is_space
+
+    table = token_table(_frame(texts))
+    work = _TableWork(table, _matcher(_resolve_lexicon(None)), True, None, "keep")
+    stream = _Stream(table.texts)
+    for i, text in enumerate(table.texts):
+        points = code_points(text)
+        space = is_space(points)
+        begins = chunk_starts(text, space)
+        ids, starts, ends = table.doc_tokens(i, begins)
+        if not work.odd[ids].any():
+            stream.add(i, 0, 1, ids, starts, ends, points, space, begins)
+    if not stream.docs:
+        return None
+    stream.done()
+    real = np.flatnonzero((stream.ids >= 0) & np.array(stream.simple)[stream.tok_doc])
+    k, s, e = stream.tok_doc[real], stream.starts[real], stream.ends[real]
+    return stream, work.low, _Contexts(stream, work.low, stream.low_tok(work.low), k, s, e), k, s, e
+
+
+@given(texts=st.lists(rule_text, min_size=1, max_size=3))
+@settings(max_examples=200, deadline=None)
+def test_every_tokens_context_on_arrays_is_what_the_characters_give(texts):
+    """Before and after every token (as if it were a match), the clause's tokens read on arrays, the start of a
+    sentence and a question at its end are what ``_Context`` reads from the characters."""
+    _check_contexts(texts)
+
+
+@given(texts=st.lists(any_text, min_size=1, max_size=3))
+@settings(max_examples=100, deadline=None)
+def test_every_tokens_context_on_arrays_is_what_the_characters_give_in_any_text(texts):
+    _check_contexts(texts)
+
+
+def _check_contexts(texts: list[str]) -> None:
+    from toolkit.hedging import _Context, _sentence_flags
+
+    found = _every_token_in_context(texts)
+    if found is None:
+        return
+    stream, low, ctx, k, s, e = found
+    m = np.arange(len(k))
+
+    def side(get, n):
+        out = [[] for _ in m]
+        for j in range(n):
+            ids = get(m, j)
+            for i in np.flatnonzero(ids != 0).tolist():
+                out[i].append(low.strings[ids[i]])
+        return out
+
+    before = side(lambda m, j: ctx.before(m, j + 1), 50)
+    after = side(lambda m, j: ctx.after(m, j), 50)
+    initial, question = _sentence_flags(stream, k, s, e)
+    for i in m.tolist():
+        base = int(stream.base[k[i]])
+        c = _Context(stream.texts[stream.docs[k[i]]], int(s[i]) - base, int(e[i]) - base)
+        assert before[i][::-1] == c.before_low() and after[i] == c.after_low()
+        assert initial[i] == c.sentence_initial() and question[i] == (c.sentence_end() == "?")
+
+
 @pytest.mark.parametrize("template", [
     # the 90 characters before the cue begin inside "motif"/"unless"/"China's" ("if" read by the model), ...
     "{pad}motif China's unless, as {pad}we think so, you know",

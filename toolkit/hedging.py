@@ -1433,13 +1433,14 @@ def _find_in_table(table, matcher: _Matcher, rules: bool, non_english: str, skip
 # match. Tests compare every decision with :func:`_decide` (``tests/test_tokentable.py``).
 
 _PAD = 0  # the low id of "no token" (past the clause's edge): every property false
-_MARK_END = ord("”") + 1
-#: Each code point's part in a clause break: 1 ".!?;:", 2 a quotation mark, 3 a line break, else 0 (the last
-#: entry stands for every code point after).
+_MARK_END = 0x201E
+#: Each code point's class among the marks that end clauses and sentences (0: none; the last entry stands for
+#: every code point after): 1 "." or "!", 2 "?", 3 ";" or ":", 4 a line break, 5 '"', 6 "”", 7 "“", 8 "'" or
+#: "’", 9 "‘".
 _MARK_CLASS = np.zeros(_MARK_END + 1, dtype=np.uint8)
-_MARK_CLASS[[ord(c) for c in ".!?;:"]] = 1
-_MARK_CLASS[[ord(c) for c in "\"“”"]] = 2
-_MARK_CLASS[10] = 3
+for _chars, _cls in ((".!", 1), ("?", 2), (";:", 3), ("\n", 4), ('"', 5), ("”", 6), ("“", 7), ("'’", 8), ("‘", 9)):
+    _MARK_CLASS[[ord(c) for c in _chars]] = _cls
+del _chars, _cls
 
 
 def _negator(t: str) -> bool:
@@ -1564,11 +1565,12 @@ class _Marks:
     ``ev_start``/``ev_end``: every place a match of :data:`_CLAUSE_BREAK` can be ("." ";" ... before
     whitespace, a blank line between two consecutive line breaks, a quotation mark): they neither nest nor
     cut a token, so the last break of a window is the one with the greatest end and the first the one with
-    the least start. ``punct``: each of ".!?;:" (a break at a window's end, ``[.!?;:]$``).
-    ``chunk_start``/``chunk_end``: the whitespace chunks.
+    the least start. ``punct``: each of ".!?;:" (a break at a window's end, ``[.!?;:]$``); ``sent`` each of
+    ".!?", ``blank_start``/``blank_end`` the blank lines, ``newline`` the line breaks, ``at``/``cls`` every
+    mark with its class (:data:`_MARK_CLASS`); ``chunk_start``/``chunk_end``: the whitespace chunks.
     """
 
-    _NAMES = ("chunk_start", "chunk_end", "ev_start", "ev_end", "punct")
+    _NAMES = ("chunk_start", "chunk_end", "ev_start", "ev_end", "at", "cls", "blank_start", "blank_end")
 
     def __init__(self) -> None:
         self.parts: dict[str, list[np.ndarray]] = {name: [] for name in self._NAMES}
@@ -1577,13 +1579,14 @@ class _Marks:
         parts = self.parts
         parts["chunk_start"].append(begins + base)
         parts["chunk_end"].append(np.flatnonzero(~space & np.append(space[1:], True)) + 1 + base)
-        at = np.flatnonzero(_MARK_CLASS[points if points.dtype == np.uint8 else np.minimum(points, _MARK_END)])
-        cls = _MARK_CLASS[points[at] if points.dtype == np.uint8 else np.minimum(points[at], _MARK_END)]
-        punct = at[cls == 1]
+        capped = points if points.dtype == np.uint8 else np.minimum(points, _MARK_END)
+        at = np.flatnonzero(_MARK_CLASS[capped])
+        cls = _MARK_CLASS[capped[at]]
+        punct = at[(cls >= 1) & (cls <= 3)]
         p1 = punct[punct + 1 < len(points)]
         p1 = p1[space[p1 + 1]]
-        quote = at[cls == 2]
-        nl = at[cls == 3]
+        quote = at[(cls >= 5) & (cls <= 7)]
+        nl = at[cls == 4]
         if len(nl) > 1:
             # only whitespace between two consecutive line breaks: no chunk begins between them
             pair = np.searchsorted(begins, nl[:-1]) == np.searchsorted(begins, nl[1:])
@@ -1594,7 +1597,10 @@ class _Marks:
         order = np.argsort(starts, kind="stable")
         parts["ev_start"].append(starts[order] + base)
         parts["ev_end"].append(np.concatenate([p1 + 2, quote + 1, b_end])[order] + base)
-        parts["punct"].append(punct + base)
+        parts["at"].append(at + base)
+        parts["cls"].append(cls)
+        parts["blank_start"].append(b_start + base)
+        parts["blank_end"].append(b_end + base)
 
     def done(self) -> None:
         for name in self._NAMES:
@@ -1604,6 +1610,16 @@ class _Marks:
         # sentinels: a break before every text and one after
         self.ev_start = np.concatenate([[-1], self.ev_start, [2 ** 62]])
         self.ev_end = np.concatenate([[-1], self.ev_end, [2 ** 62]])
+        self.punct = self.at[(self.cls >= 1) & (self.cls <= 3)]
+        self.sent = self.at[(self.cls == 1) | (self.cls == 2)]
+        self.newline = self.at[self.cls == 4]
+
+    def class_at(self, pos: np.ndarray) -> np.ndarray:
+        """The :data:`_MARK_CLASS` of the character at each offset (0 for any other)."""
+        if not len(self.at):
+            return np.zeros(len(pos), dtype=np.int64)
+        k = np.minimum(np.searchsorted(self.at, pos), len(self.at) - 1)
+        return np.where(self.at[k] == pos, self.cls[k], 0)
 
 
 def _has(sorted_arr: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -1708,7 +1724,7 @@ class _Side:
         odd0 = cut0 & (starts[t_x] <= x)
         t_y = np.minimum(np.searchsorted(ends, y, side="right"), last)
         odd1 = cut1 & (starts[t_y] < y)
-        same = odd0 & odd1 & (c0 == c1)
+        same = cut0 & cut1 & (c0 == c1) & (odd0 | odd1)  # x and y in one chunk: [x, y) is one piece
         lo_tab = np.where(odd0, ce[c0], x)
         hi_tab = np.where(odd1, cb[c1], y)
         t_from = np.searchsorted(starts, lo_tab, side="left")
@@ -1718,7 +1734,7 @@ class _Side:
         # both are in one chunk
         first_lo, first_hi = x, np.where(same, y, ce[c0])
         last_lo, last_hi = cb[c1], y
-        has_first, has_last = odd0, odd1 & ~same
+        has_first, has_last = odd0 | same, odd1 & ~same
         near_lo, near_hi, near_has = (last_lo, last_hi, has_last) if far_first else (first_lo, first_hi, has_first)
         self.far_lo, self.far_hi = (first_lo, first_hi) if far_first else (last_lo, last_hi)
         self.far_has = has_first.copy() if far_first else has_last.copy()
@@ -2181,13 +2197,31 @@ def _decide_on_arrays(work: "_TableWork", stream: _Stream, j: np.ndarray, k: np.
 
 def _sentence_flags(stream: _Stream, k: np.ndarray, s: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """:meth:`_Context.sentence_initial` and whether :meth:`_Context.sentence_end` is "?", for every match."""
-    initial = np.empty(len(k), dtype=bool)
-    question = np.empty(len(k), dtype=bool)
-    for n, (kk, a, b) in enumerate(zip(k.tolist(), s.tolist(), e.tolist())):
-        base = int(stream.base[kk])
-        ctx = _Context(stream.texts[int(stream.doc[kk])], a - base, b - base)
-        initial[n] = ctx.sentence_initial()
-        question[n] = ctx.sentence_end() == "?"
+    mk = stream.marks
+    # sentence_end: the first of ".!?" or a blank line in text[e:e + 400]
+    w_end = np.minimum(e + 400, stream.stop[k])
+    i = np.searchsorted(mk.sent, e)
+    p = np.append(mk.sent, 2 ** 62)[i]
+    i = np.searchsorted(mk.blank_start, e)
+    b_start, b_end = np.append(mk.blank_start, 2 ** 62)[i], np.append(mk.blank_end, 2 ** 62)[i]
+    question = (p < w_end) & ~((b_end <= w_end) & (b_start < p)) & (mk.class_at(p) == 2)
+    # sentence_initial: nothing but whitespace before, or _SENTENCE_BEFORE in the 8 characters before
+    cb, ce = mk.chunk_start, mk.chunk_end
+    c = np.searchsorted(cb, s, side="right") - 1  # the match's chunk
+    base = stream.base[k]
+    first_chunk = (c == 0) | (cb[np.maximum(c - 1, 0)] < base)
+    alone = first_chunk & (cb[c] == s)
+    # the last character before s that is not whitespace (-1: none)
+    q = np.where(cb[c] < s, s - 1, np.where(first_chunk, -1, ce[np.maximum(c - 1, 0)] - 1))
+    w0 = np.maximum(base, s - 8)
+    run = np.maximum(q + 1, w0)  # the whitespace at the end of the window
+    blank = np.searchsorted(mk.newline, s) - np.searchsorted(mk.newline, run) >= 2
+    at_q, before_q = mk.class_at(q), mk.class_at(q - 1)
+    inside = q >= w0
+    end_mark = (at_q == 1) | (at_q == 2)
+    closer = np.isin(at_q, (5, 6, 8)) & (q - 1 >= w0) & ((before_q == 1) | (before_q == 2))
+    opener = np.isin(at_q, (5, 7, 9))
+    initial = alone | blank | (inside & (end_mark | closer | opener))
     return initial, question
 
 
