@@ -1217,7 +1217,7 @@ class _TableWork:
         self.cues = sorted({b if b in MODEL_CUES else "other" for b in bases} | {"other"})
         self.cue_of = np.array([self.cues.index(b if b in MODEL_CUES else "other") for b in bases], dtype=np.int64)
         self.negated_cue = np.array([b != p for b, p in zip(bases, self.lex.named)], dtype=bool)
-        self.low = _LowVocab(v.replace("’", "'") for v in table.vocab) if rules else None
+        self.low = _LowVocab(v.replace("’", "'") for v in table.vocab).prepare() if rules else None
         # tokens with a combining mark or a format character: a document with one is matched on its characters
         # (elsewhere in a text they are in no token, as a byte-order mark before the first word: no matter)
         self.odd = np.fromiter((not _plain(v) for v in table.vocab), dtype=bool, count=len(table.vocab))
@@ -1515,7 +1515,6 @@ class _LowVocab:
         self.strings: list[str | None] = [None]
         self.index: dict[str, int] = {}
         self._props: dict[str, np.ndarray] = {}
-        self._classes: dict[tuple, tuple[np.ndarray, dict[str, int]]] = {}
         self.add(list(_LOW_WORDS))
         self.of_vocab = self.add(list(strings))
         self.word = {w: self.index[w] for w in _LOW_WORDS}
@@ -1546,17 +1545,23 @@ class _LowVocab:
             self._props[name] = arr
         return arr
 
-    def classes(self, vocab: frozenset, pad: str, other: Callable[[str], str]) -> tuple[np.ndarray, list[str]]:
-        """Each id's class as the model names it: the token if in ``vocab``, ``pad`` for no token, else
-        ``other(token)``; as indices into the returned names."""
-        key = (vocab, pad)
-        codes, names = self._classes.get(key, (np.zeros(0, dtype=np.int64), {}))
-        if len(codes) < len(self.strings):
-            new = np.fromiter((names.setdefault(pad if s is None else s if s in vocab else other(s), len(names))
-                               for s in self.strings[len(codes):]), dtype=np.int64, count=len(self.strings) - len(codes))
-            codes = np.concatenate([codes, new])
-            self._classes[key] = (codes, names)
-        return codes, list(names)
+    def classes(self, vocab: frozenset, pad: str, other: str, other_prop: str) -> tuple[np.ndarray, list[str]]:
+        """Each id's class as the model names it: the token if in ``vocab``, ``pad`` for no token, ``other`` if
+        it has the property ``other_prop``, else "other"; as indices into the returned names."""
+        names = [pad, *sorted(vocab), other, "other"]
+        codes = np.where(self.prop(other_prop), len(names) - 2, len(names) - 1)
+        for n, w in enumerate(names[1:-2], start=1):
+            i = self.index.get(w)
+            if i is not None:
+                codes[i] = n
+        codes[_PAD] = 0
+        return codes, names
+
+    def prepare(self) -> "_LowVocab":
+        """Every property of the table's tokens, computed now (before the workers fork, so once)."""
+        for name in _LOW_PROPS:
+            self.prop(name)
+        return self
 
 
 class _Marks:
@@ -2076,8 +2081,8 @@ class _RulesOnArrays:
         """:meth:`HedgeModel.keep` of :func:`_model_features` for the matches ``m``, and where the answer is left
         to :func:`_decide` (a probability within 1e-9 of the threshold, where the order of a sum could tip it)."""
         c, wts = self.c, model.weights
-        prev_cls, prev_names = self.low.classes(_PREV_VOCAB, "<s>", lambda t: "NEG" if _negator(t) else "other")
-        next_cls, next_names = self.low.classes(_NEXT_VOCAB, "</s>", lambda t: "NUM" if _is_number(t) else "other")
+        prev_cls, prev_names = self.low.classes(_PREV_VOCAB, "<s>", "NEG", "negator")
+        next_cls, next_names = self.low.classes(_NEXT_VOCAB, "</s>", "NUM", "number")
         prev = prev_cls[c.before(m, 1)]
         nxt = next_cls[c.after(m, 0)]
 
