@@ -282,6 +282,17 @@ _ADVERB_PHRASES = (("in", "particular"), ("once", "again"), ("once", "more"), ("
                    ("at", "this", "point"), ("at", "this", "juncture"), ("first", "of", "all"))
 _ALWAYS_FORMULA = frozenset({"allow me to", "allow me", "if i may", "permit me to", "let me", "may i", "have the honour to",
                              "have the honor to", "take this opportunity to", "taking this opportunity to"})
+_BLESSED = frozenset({"god", "allah"})  # "May God bless": a formula
+_FEEL_BEFORE = frozenset({"that", "as"})  # "feel that", "feel as if": a hedge
+_ARTICLES = frozenset({"a", "an", "the"})
+_FEEL_NOT_CLAUSE = _ARTICLES | {"no", "most", "some"}  # "I feel the ...": not a clause after "feel"
+_RATHER_AFTER = frozenset({"would", "'d", "i'd", "we'd", "had"})  # "would rather": a preference
+_CERTAIN_BEFORE = frozenset({"that", "to", "of", "about"})  # "certain that": predicative
+_POSSIBLE_AFTER = frozenset("as if where whenever wherever when make makes made making way best all only every "
+                            "everything soon".split())  # "as soon as possible", "made possible": not a hedge
+_CALL_ON = frozenset({"on", "upon"})
+_WISH_VERBS = frozenset({"like", "wish", "love"})  # "would like to"
+_SHOULD_HEDGES = frozenset({"think", "say", "imagine", "guess", "hope", "expect"})  # "I should think so"
 # A clause ends at punctuation, a quotation mark or a blank line; a single line break is a wrapped line (the
 # UNGDC speeches of 1992-2014 are hard-wrapped: "declared on behalf of\nthe Chinese Government that China would").
 _CLAUSE_BREAK = re.compile(r"[.!?;:]\s|[.!?;:]$|\n[^\S\n]*\n|[\"“”]")
@@ -663,7 +674,7 @@ def _rule_approximator_quantity(word: str, ctx: _Context, category: str) -> str 
 def _rule_may_modal(word: str, ctx: _Context, category: str) -> str | None:
     before, after = ctx.before(), ctx.after()
     low_after = ctx.after_low()[:2]
-    if low_after and (low_after[0] in ("god", "allah") or low_after[:2] in (["the", "almighty"], ["the", "lord"])):
+    if low_after and (low_after[0] in _BLESSED or low_after[:2] in (["the", "almighty"], ["the", "lord"])):
         return "formula"  # "May God bless us all": a blessing, the courtesy of a speech's close
     if (after and _is_number(after[0]) and any(c.isdigit() for c in after[0])) or (
             before and any(c.isdigit() for c in before[-1])):
@@ -721,10 +732,10 @@ def _rule_cognition_verb(word: str, ctx: _Context, category: str) -> str | None:
     first = _first_person_subject(before)
     if lw.startswith("fe"):
         # feel: a hedge before "that" / "as if", or "like" + a clause; with "I" before a clause
-        if nxt in ("that", "as") or (nxt == "like" and len(after) > 1 and after[1] in _CLAUSE_STARTS
-                                     and after[1] not in ("a", "an", "the")):
+        if nxt in _FEEL_BEFORE or (nxt == "like" and len(after) > 1 and after[1] in _CLAUSE_STARTS
+                                   and after[1] not in _ARTICLES):
             return category
-        if first and nxt in _CLAUSE_STARTS and nxt not in ("a", "an", "the", "no", "most", "some"):
+        if first and nxt in _CLAUSE_STARTS and nxt not in _FEEL_NOT_CLAUSE:
             return category
         return None
     if lw in ("supposed",) and nxt == "to" and not first:
@@ -745,14 +756,14 @@ def _rule_appear_epistemic(word: str, ctx: _Context, category: str) -> str | Non
 
 def _rule_rather_downtoner(word: str, ctx: _Context, category: str) -> str | None:
     after, before = ctx.after_low(), ctx.before_low()
-    if (after and after[0] == "than") or (before and before[-1] in ("would", "'d", "i'd", "we'd", "had")):
+    if (after and after[0] == "than") or (before and before[-1] in _RATHER_AFTER):
         return None
     return category
 
 
 def _rule_certain_predicative(word: str, ctx: _Context, category: str) -> str | None:
     before, after = ctx.before_low(), ctx.after_low()
-    if (before and before[-1] in _BE_FORMS) or (after and after[0] in ("that", "to", "of", "about")) or not after:
+    if (before and before[-1] in _BE_FORMS) or (after and after[0] in _CERTAIN_BEFORE) or not after:
         return _rule_negation(word, ctx, category)
     return None
 
@@ -760,8 +771,7 @@ def _rule_certain_predicative(word: str, ctx: _Context, category: str) -> str | 
 def _rule_possible_epistemic(word: str, ctx: _Context, category: str) -> str | None:
     before = ctx.before_low()
     prev = before[-1] if before else ""
-    if prev in ("as", "if", "where", "whenever", "wherever", "when", "make", "makes", "made", "making",
-                "way", "best", "all", "only", "every", "everything", "soon"):
+    if prev in _POSSIBLE_AFTER:
         return None
     if prev.endswith("est") and len(prev) > 4:  # a superlative: "the lowest possible price"
         return None
@@ -796,7 +806,7 @@ def _courtesy_frame(ctx: _Context, singular: bool = False) -> bool:
     subject = before[-1:] == ["i"] if singular else _first_person_subject(before)
     if after and after[0] in _ASSERTIVE and subject and (after[0] != "call" or after[1:2] in (["on"], ["upon"])):
         return True  # the speaker's turn, not a tentative claim ("I would call on", not "what I would call X")
-    if len(after) < 2 or after[0] not in ("like", "wish", "love"):
+    if len(after) < 2 or after[0] not in _WISH_VERBS:
         return False
     rest = _skip_adverbs(after[1:])
     if not rest or rest[0] != "to":
@@ -832,7 +842,7 @@ def _rule_modal_sense(word: str, ctx: _Context, category: str) -> str | None:
         nxt = after[0] if after else ""
     before = ctx.before_low()  # read only now: "must" and "need" are decided without it
     prev = before[-1] if before else ""
-    if lw.startswith("should") and prev == "i" and nxt in ("think", "say", "imagine", "guess", "hope", "expect"):
+    if lw.startswith("should") and prev == "i" and nxt in _SHOULD_HEDGES:
         return "hedge"  # "I should think so": a hedge, British
     if prev in _EXPECTATION_SUBJECTS and (
             (nxt == "be" and len(after) > 1 and after[1] in _EXPECTATION_PREDICATES) or nxt in _EXPECTATION_VERBS):
@@ -1486,17 +1496,16 @@ _LOW_PROPS: dict[str, tuple[frozenset, Callable[[str], bool] | None]] = {
     "stance_word": (_STANCE_WORDS, None),
     "emphatic": (_EMPHATIC, None),
     "superlative": (frozenset(), lambda t: t.endswith("est") and len(t) > 4),
-    "possible_not_after": (frozenset({"as", "if", "where", "whenever", "wherever", "when", "make", "makes", "made",
-                                      "making", "way", "best", "all", "only", "every", "everything", "soon"}), None),
-    "rather_not_after": (frozenset({"would", "'d", "i'd", "we'd", "had"}), None),
-    "certain_next": (frozenset({"that", "to", "of", "about"}), None),
-    "blessing": (frozenset({"god", "allah"}), None),
-    "wish_verb": (frozenset({"like", "wish", "love"}), None),
-    "should_hedge_next": (frozenset({"think", "say", "imagine", "guess", "hope", "expect"}), None),
-    "feel_next": (frozenset({"that", "as"}), None),
-    "article": (frozenset({"a", "an", "the"}), None),
-    "feel_first_not": (frozenset({"a", "an", "the", "no", "most", "some"}), None),
-    "on_upon": (frozenset({"on", "upon"}), None),
+    "possible_not_after": (_POSSIBLE_AFTER, None),
+    "rather_not_after": (_RATHER_AFTER, None),
+    "certain_next": (_CERTAIN_BEFORE, None),
+    "blessing": (_BLESSED, None),
+    "wish_verb": (_WISH_VERBS, None),
+    "should_hedge_next": (_SHOULD_HEDGES, None),
+    "feel_next": (_FEEL_BEFORE, None),
+    "article": (_ARTICLES, None),
+    "feel_first_not": (_FEEL_NOT_CLAUSE, None),
+    "on_upon": (_CALL_ON, None),
 }
 #: Words the rules compare tokens with one by one (each has an id in every :class:`_LowVocab`).
 _LOW_WORDS = ("a", "an", "the", "than", "that", "to", "have", "be", "like", "call", "i", "we", "not", "been",
