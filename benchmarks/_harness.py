@@ -72,8 +72,9 @@ def list_ungdc(data: str, out: Path, columns: list[str], limit: int = 0) -> int:
     case's peak RSS (a forked child starts with its parent's pages). Each case reads the texts itself.
     """
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    subprocess.run([sys.executable, "-c", _LIST_UNGDC, data, str(limit), str(out), ",".join(columns)],
-                   check=True, env=env)
+    subprocess.run(
+        [sys.executable, "-c", _LIST_UNGDC, data, str(limit), str(out), ",".join(columns)], check=True, env=env
+    )
     import pickle
 
     with open(out, "rb") as f:
@@ -84,7 +85,7 @@ def print_table(rows: list[tuple[str, float, float, object]], note: str) -> None
     """Print one line per case: label, wall seconds, peak RSS MB, result; then the note."""
     print(f"\n{'case':<46} {'wall s':>8} {'peak RSS MB':>12} {'result':>14}")
     for label, seconds, peak, result in rows:
-        print(f"{label:<46} {seconds:>8.2f} {peak:>12.0f} {str(result):>14}")
+        print(f"{label:<46} {seconds:>8.2f} {peak:>12.0f} {result!s:>14}")
     print("\n" + note)
 
 
@@ -93,7 +94,10 @@ def argument_parser(doc: str | None):
     import argparse
 
     parser = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
-    parser.add_argument("--data", default=default_data(),
-                        help="folder holding ungdc/ and unscon/ (default: $TOOLKIT_DATA or ../shared/corpora)")
+    parser.add_argument(
+        "--data",
+        default=default_data(),
+        help="folder holding ungdc/ and unscon/ (default: $TOOLKIT_DATA or ../shared/corpora)",
+    )
     parser.add_argument("--repeat", type=int, default=1, help="runs per case; the fastest is shown")
     return parser

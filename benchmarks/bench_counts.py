@@ -81,12 +81,15 @@ def main(argv: list[str] | None = None) -> int:
     by_case = {case: row for (label, case), row in zip(cases, rows)}
     ratio = by_case["cv_same"][1] / by_case["dtm"][1]
     ratio_default = by_case["cv_default"][1] / by_case["dtm"][1]
-    print_table(rows, (
-        "result: sum of all counts (= tokens), rows, or documents. Peak RSS includes the texts "
-        f"(first line). Fastest of {args.repeat} run(s).\n"
-        f"CountVectorizer / document_term_matrix wall time: {ratio:.2f}x with the same token pattern, "
-        f"{ratio_default:.2f}x with CountVectorizer's default pattern."
-    ))
+    print_table(
+        rows,
+        (
+            "result: sum of all counts (= tokens), rows, or documents. Peak RSS includes the texts "
+            f"(first line). Fastest of {args.repeat} run(s).\n"
+            f"CountVectorizer / document_term_matrix wall time: {ratio:.2f}x with the same token pattern, "
+            f"{ratio_default:.2f}x with CountVectorizer's default pattern."
+        ),
+    )
     return 0
 
 

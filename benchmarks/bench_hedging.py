@@ -74,13 +74,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{n_docs} speeches; each case in a fresh process")
         rows = [(label, *measure(_CHILD, [case, str(path)], args.repeat)) for label, case in cases]
     by_case = {case: row for (_, case), row in zip(cases, rows)}
-    print_table(rows, (
-        "result: number of matches (documents for the first line). Wall time excludes reading the texts; "
-        f"peak RSS includes them (first line). Fastest of {args.repeat} run(s).\n"
-        f"naive regex / find_hedges wall time: {by_case['naive'][1] / by_case['find'][1]:.1f}x "
-        f"(full measure, learned), {by_case['naive'][1] / by_case['find_rules'][1]:.1f}x (full measure, rules), "
-        f"{by_case['naive'][1] / by_case['find_plain'][1]:.1f}x (matcher only, rules=False)."
-    ))
+    print_table(
+        rows,
+        (
+            "result: number of matches (documents for the first line). Wall time excludes reading the texts; "
+            f"peak RSS includes them (first line). Fastest of {args.repeat} run(s).\n"
+            f"naive regex / find_hedges wall time: {by_case['naive'][1] / by_case['find'][1]:.1f}x "
+            f"(full measure, learned), {by_case['naive'][1] / by_case['find_rules'][1]:.1f}x (full measure, rules), "
+            f"{by_case['naive'][1] / by_case['find_plain'][1]:.1f}x (matcher only, rules=False)."
+        ),
+    )
     return 0
 
 

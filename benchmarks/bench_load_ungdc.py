@@ -66,8 +66,10 @@ def main(argv: list[str] | None = None) -> int:
         with tarfile.open(archive, "w:gz") as tf:
             tf.add(folder / "TXT", arcname="UNGDC/TXT")
             tf.add(folder / "Speakers_by_session.xlsx", arcname="UNGDC/Speakers_by_session.xlsx")
-        print(f"built {archive.name}: {archive.stat().st_size / 2**20:.0f} MB in "
-              f"{time.perf_counter() - start:.1f} s (not timed below)")
+        print(
+            f"built {archive.name}: {archive.stat().st_size / 2**20:.0f} MB in "
+            f"{time.perf_counter() - start:.1f} s (not timed below)"
+        )
         cases = [
             ("python + pandas + toolkit imported", "baseline", folder),
             ("read bytes of every TXT file", "read", folder),
@@ -75,8 +77,11 @@ def main(argv: list[str] | None = None) -> int:
             ("load_ungdc(.tgz)", "load", archive),
         ]
         rows = [(label, *measure(_CHILD, [case, str(target)], args.repeat)) for label, case, target in cases]
-    print_table(rows, "result: bytes read, or documents loaded. Peak RSS: ru_maxrss of each subprocess "
-                f"(os.wait4); fastest of {args.repeat} run(s).")
+    print_table(
+        rows,
+        "result: bytes read, or documents loaded. Peak RSS: ru_maxrss of each subprocess "
+        f"(os.wait4); fastest of {args.repeat} run(s).",
+    )
     return 0
 
 

@@ -90,50 +90,69 @@ print(json.dumps({"seconds": time.perf_counter() - start, "result": result}))
 
 def main(argv: list[str] | None = None) -> int:
     parser = argument_parser(__doc__)
-    parser.add_argument("--fractions", type=float, nargs="+", default=[1.0],
-                        help="fractions of the corpus to run the pipeline on (default: 1)")
+    parser.add_argument(
+        "--fractions",
+        type=float,
+        nargs="+",
+        default=[1.0],
+        help="fractions of the corpus to run the pipeline on (default: 1)",
+    )
     parser.add_argument("--n-jobs", type=int, default=2, help="worker processes of the toolkit (default: 2)")
-    parser.add_argument("--single-mb", type=float, default=50,
-                        help="also count and rate one text of this many megabytes (the speeches joined; 0: skip)")
+    parser.add_argument(
+        "--single-mb",
+        type=float,
+        default=50,
+        help="also count and rate one text of this many megabytes (the speeches joined; 0: skip)",
+    )
     args = parser.parse_args(argv)
     full = max(args.fractions)
     jobs = args.n_jobs
-    cases = [("texts only (read into memory)", "texts", full, 1),
-             ("CountVectorizer (default pattern)", "cv", full, 1)]
-    cases += [(f"toolkit pipeline, n_jobs={jobs}, {f:g} of the corpus", "pipeline", f, jobs)
-              for f in sorted(args.fractions)]
-    cases += [("toolkit pipeline, n_jobs=1", "pipeline", full, 1),
-              ("  token_table alone", "table", full, jobs),
-              ("  + count_terms(by='country')", "counts", full, jobs),
-              ("  + compare_groups CHN vs rest", "keyness", full, jobs),
-              ("  + hedging_rates(by='country')", "hedging", full, jobs),
-              ("three calls on the frame, n_jobs=1 (each tokenizes)", "separate", full, 1)]
+    cases = [("texts only (read into memory)", "texts", full, 1), ("CountVectorizer (default pattern)", "cv", full, 1)]
+    cases += [
+        (f"toolkit pipeline, n_jobs={jobs}, {f:g} of the corpus", "pipeline", f, jobs) for f in sorted(args.fractions)
+    ]
+    cases += [
+        ("toolkit pipeline, n_jobs=1", "pipeline", full, 1),
+        ("  token_table alone", "table", full, jobs),
+        ("  + count_terms(by='country')", "counts", full, jobs),
+        ("  + compare_groups CHN vs rest", "keyness", full, jobs),
+        ("  + hedging_rates(by='country')", "hedging", full, jobs),
+        ("three calls on the frame, n_jobs=1 (each tokenizes)", "separate", full, 1),
+    ]
     if args.single_mb:
-        cases += [(f"one {args.single_mb:g} MB text: count_terms, n_jobs={jobs}", "single_counts", args.single_mb, jobs),
-                  (f"one {args.single_mb:g} MB text: hedging_rates, n_jobs={jobs}", "single_hedging", args.single_mb,
-                   jobs)]
+        cases += [
+            (f"one {args.single_mb:g} MB text: count_terms, n_jobs={jobs}", "single_counts", args.single_mb, jobs),
+            (f"one {args.single_mb:g} MB text: hedging_rates, n_jobs={jobs}", "single_hedging", args.single_mb, jobs),
+        ]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "texts.pkl"
         n_docs = list_ungdc(args.data, path, ["doc_id", "country"])
         print(f"{n_docs} speeches; each case in a fresh process")
-        rows = [(label, *measure(_CHILD, [case, str(path), str(fraction), str(n_jobs)], args.repeat))
-                for label, case, fraction, n_jobs in cases]
+        rows = [
+            (label, *measure(_CHILD, [case, str(path), str(fraction), str(n_jobs)], args.repeat))
+            for label, case, fraction, n_jobs in cases
+        ]
     by = {(case, fraction, n_jobs): row for (_, case, fraction, n_jobs), row in zip(cases, rows)}
     cv = by[("cv", full, 1)][1]
     pipeline = by[("pipeline", full, jobs)][1]
     single = ""
     if args.single_mb:
         c, h = by[("single_counts", args.single_mb, jobs)][1], by[("single_hedging", args.single_mb, jobs)][1]
-        single = (f"\none text: hedging_rates / count_terms wall time: {h / c:.1f} (issue 14 asks for at most 1.5, "
-                  "under 1 GB).")
-    print_table(rows, (
-        "result: documents, sum of all counts, tokens, or rows of the last table. Peak RSS: the largest of the "
-        "case's process and its reaped workers (os.wait4), not their sum; forked workers share the main "
-        "process's pages. Includes the texts (first line). "
-        f"Fastest of {args.repeat} run(s).\n"
-        f"toolkit pipeline (n_jobs={jobs}) / CountVectorizer wall time: {pipeline / cv:.2f} (issue 14 asks for "
-        "at most 0.5, with a peak RSS of at most 1 GB)." + single
-    ))
+        single = (
+            f"\none text: hedging_rates / count_terms wall time: {h / c:.1f} (issue 14 asks for at most 1.5, "
+            "under 1 GB)."
+        )
+    print_table(
+        rows,
+        (
+            "result: documents, sum of all counts, tokens, or rows of the last table. Peak RSS: the largest of the "
+            "case's process and its reaped workers (os.wait4), not their sum; forked workers share the main "
+            "process's pages. Includes the texts (first line). "
+            f"Fastest of {args.repeat} run(s).\n"
+            f"toolkit pipeline (n_jobs={jobs}) / CountVectorizer wall time: {pipeline / cv:.2f} (issue 14 asks for "
+            "at most 0.5, with a peak RSS of at most 1 GB)." + single
+        ),
+    )
     return 0
 
 

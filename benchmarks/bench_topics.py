@@ -113,8 +113,9 @@ print(len(docs))
 
 def main(argv: list[str] | None = None) -> int:
     parser = argument_parser(__doc__)
-    parser.add_argument("--ungdc-max-iter", default="default",
-                        help="LDA passes on the full UNGDC (default: the model's default, 10)")
+    parser.add_argument(
+        "--ungdc-max-iter", default="default", help="LDA passes on the full UNGDC (default: the model's default, 10)"
+    )
     parser.add_argument("--skip-ungdc", action="store_true", help="only the comparison corpus")
     args = parser.parse_args(argv)
     env = dict(os.environ, TOOLKIT_DATA=args.data, PYTHONPATH=str(ROOT))
@@ -125,20 +126,26 @@ def main(argv: list[str] | None = None) -> int:
             path = Path(tmp) / f"{name}.pkl"
             # the corpus is read in its own process: this one stays small, so the children's peak RSS
             # (which on Linux starts from the parent's at fork) is their own
-            n_docs = subprocess.run([sys.executable, "-c", _PREPARE, name, str(path)], env=env, check=True,
-                                    capture_output=True, text=True).stdout.split()[-1]
+            n_docs = subprocess.run(
+                [sys.executable, "-c", _PREPARE, name, str(path)], env=env, check=True, capture_output=True, text=True
+            ).stdout.split()[-1]
             print(f"{name}: {n_docs} documents; LDA max_iter={max_iter}; each case in a fresh process", flush=True)
             for label, case in CASES:
                 nmf = case.startswith("nmf")
                 passes = "" if max_iter == "default" or nmf else f" [{max_iter} it]"
-                row = (f"{name}: {label}{passes}",
-                       *measure(_CHILD, [case, str(path), "default" if nmf else max_iter], args.repeat))
+                row = (
+                    f"{name}: {label}{passes}",
+                    *measure(_CHILD, [case, str(path), "default" if nmf else max_iter], args.repeat),
+                )
                 print(row, flush=True)
                 rows.append(row)
-    print_table(rows, (
-        f"k = 20, seed 0; wall time of fit_topics (document-term matrix + fit), fastest of {args.repeat} run(s); "
-        f"{os.cpu_count()} cores.\nresult: mean UMass coherence of the topics (top 10 terms), and passes made."
-    ))
+    print_table(
+        rows,
+        (
+            f"k = 20, seed 0; wall time of fit_topics (document-term matrix + fit), fastest of {args.repeat} run(s); "
+            f"{os.cpu_count()} cores.\nresult: mean UMass coherence of the topics (top 10 terms), and passes made."
+        ),
+    )
     return 0
 
 

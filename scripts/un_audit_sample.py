@@ -40,8 +40,10 @@ def main() -> None:
     sample = draw(args.n, args.seed)
     if args.show:
         for i, r in sample.iterrows():
-            print(f"[{i}] {r['stratum']} ({r['rule']}) {r['doc_id']}:{r['start']}\n    ...{r['left']} [[{r['match']}]] "
-                  f"{r['right']}...\n")
+            print(
+                f"[{i}] {r['stratum']} ({r['rule']}) {r['doc_id']}:{r['start']}\n    ...{r['left']} [[{r['match']}]] "
+                f"{r['right']}...\n"
+            )
     if args.out:
         sample[KEEP].to_csv(args.out, index=False)
         print(f"wrote {args.out}: {len(sample)} matches; population {sample.attrs['population']}")

@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import un_register_sample as base  # noqa: E402
+import un_register_sample as base
 
 SEED = 20261202
 N_UNGDC = 50
@@ -62,13 +62,26 @@ def cmd_sample(args) -> int:
     texts = base.texts_by_doc(speeches)
     records = []
     for row in drawn.itertuples(index=False):
-        sentence = texts[(row.source, row.doc_id)][row.start:row.end]
-        records.append({"id": row.id, "split": row.split, "source": row.source, "doc_id": row.doc_id,
-                        "country": row.country, "start": row.start, "end": row.end,
-                        "sha1": base.sha1_12(sentence), "cues": [], "note": ""})
+        sentence = texts[(row.source, row.doc_id)][row.start : row.end]
+        records.append(
+            {
+                "id": row.id,
+                "split": row.split,
+                "source": row.source,
+                "doc_id": row.doc_id,
+                "country": row.country,
+                "start": row.start,
+                "end": row.end,
+                "sha1": base.sha1_12(sentence),
+                "cues": [],
+                "note": "",
+            }
+        )
     base.write_jsonl(records, OUT)
-    print(f"wrote {len(records)} sentences to {OUT}; drawn {drawn.groupby(['source', 'half']).size().to_dict()}; "
-          f"{n_dup} sentences of sentences.jsonl would have been drawn and were redrawn")
+    print(
+        f"wrote {len(records)} sentences to {OUT}; drawn {drawn.groupby(['source', 'half']).size().to_dict()}; "
+        f"{n_dup} sentences of sentences.jsonl would have been drawn and were redrawn"
+    )
     return 0
 
 

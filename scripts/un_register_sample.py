@@ -62,6 +62,7 @@ import json
 import re
 import sys
 import warnings
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -83,9 +84,34 @@ ENGLISH_MIN_DOCS = 20
 
 #: The trigger words of the "trigger" half of each source (lower-cased tokens of ``toolkit.tokenize``).
 TRIGGERS: tuple[str, ...] = (
-    "should", "must", "would", "could", "may", "might", "shall", "ought", "need to", "needs to",
-    "have to", "has to", "think", "believe", "feel", "seem", "seems", "appear", "appears", "suggest",
-    "possible", "possibly", "perhaps", "probably", "likely", "allow me", "let me", "wish to",
+    "should",
+    "must",
+    "would",
+    "could",
+    "may",
+    "might",
+    "shall",
+    "ought",
+    "need to",
+    "needs to",
+    "have to",
+    "has to",
+    "think",
+    "believe",
+    "feel",
+    "seem",
+    "seems",
+    "appear",
+    "appears",
+    "suggest",
+    "possible",
+    "possibly",
+    "perhaps",
+    "probably",
+    "likely",
+    "allow me",
+    "let me",
+    "wish to",
 )
 _TRIGGER_WORDS = frozenset(t for t in TRIGGERS if " " not in t)
 _TRIGGER_PAIRS = frozenset(tuple(t.split()) for t in TRIGGERS if " " in t)
@@ -125,7 +151,7 @@ def has_trigger(tokens: list[str]) -> bool:
     """Whether the lower-cased ``tokens`` hold a word or a pair of :data:`TRIGGERS`."""
     if any(t in _TRIGGER_WORDS for t in tokens):
         return True
-    return any(pair in _TRIGGER_PAIRS for pair in zip(tokens, tokens[1:]))
+    return any(pair in _TRIGGER_PAIRS for pair in pairwise(tokens))
 
 
 def load_speeches() -> dict[str, pd.DataFrame]:
@@ -169,13 +195,20 @@ def candidates(speeches: dict[str, pd.DataFrame]) -> pd.DataFrame:
             if sum(df[t] >= ENGLISH_MIN_DOCS for t in toks) < ENGLISH_MIN_SHARE * len(toks):
                 continue
             rows.append((source, doc_id, country[doc_id], int(start), int(end), len(toks), has_trigger(toks)))
-        frames.append(pd.DataFrame(rows, columns=["source", "doc_id", "country", "start", "end", "n_tokens",
-                                                  "trigger"]))
+        frames.append(
+            pd.DataFrame(rows, columns=["source", "doc_id", "country", "start", "end", "n_tokens", "trigger"])
+        )
     return pd.concat(frames, ignore_index=True)
 
 
-def draw(cands: pd.DataFrame, seed: int = SEED, n_ungdc: int = N_UNGDC, n_unscon: int = N_UNSCON,
-         n_dev: int = N_DEV, max_per_country: int = MAX_PER_COUNTRY) -> pd.DataFrame:
+def draw(
+    cands: pd.DataFrame,
+    seed: int = SEED,
+    n_ungdc: int = N_UNGDC,
+    n_unscon: int = N_UNSCON,
+    n_dev: int = N_DEV,
+    max_per_country: int = MAX_PER_COUNTRY,
+) -> pd.DataFrame:
     """The drawn sentences in their final order, with ``id``, ``split`` and ``half`` ("trigger" or "random")."""
     per_country: collections.Counter[str] = collections.Counter()
     chosen: list[dict] = []
@@ -195,8 +228,10 @@ def draw(cands: pd.DataFrame, seed: int = SEED, n_ungdc: int = N_UNGDC, n_unscon
                 chosen.append({**row._asdict(), "half": half})
                 got += 1
             if got < k:
-                raise RuntimeError(f"{source}, {half} half: only {got} of {k} sentences can be drawn "
-                                   f"with at most {max_per_country} per country.")
+                raise RuntimeError(
+                    f"{source}, {half} half: only {got} of {k} sentences can be drawn "
+                    f"with at most {max_per_country} per country."
+                )
     out = pd.DataFrame(chosen).drop(columns="order_key")
     out["_key"] = [_order_key(seed, "split", d, s) for d, s in zip(out["doc_id"], out["start"])]
     out = out.sort_values("_key").drop(columns="_key").reset_index(drop=True)
@@ -231,16 +266,27 @@ def cmd_sample(args: argparse.Namespace) -> int:
         old = {r["id"]: r for r in read_jsonl(args.out)}
     records = []
     for row in drawn.itertuples(index=False):
-        sentence = texts[(row.source, row.doc_id)][row.start:row.end]
-        rec = {"id": row.id, "split": row.split, "source": row.source, "doc_id": row.doc_id,
-               "country": row.country, "start": row.start, "end": row.end, "sha1": sha1_12(sentence),
-               "cues": [], "note": ""}
+        sentence = texts[(row.source, row.doc_id)][row.start : row.end]
+        rec = {
+            "id": row.id,
+            "split": row.split,
+            "source": row.source,
+            "doc_id": row.doc_id,
+            "country": row.country,
+            "start": row.start,
+            "end": row.end,
+            "sha1": sha1_12(sentence),
+            "cues": [],
+            "note": "",
+        }
         prev = old.get(row.id)
         if prev is not None and (prev["cues"] or prev["note"]):
             same = all(prev[k] == rec[k] for k in ("source", "doc_id", "start", "end", "sha1"))
             if not same and not args.force:
-                print(f"{args.out}: {row.id} is annotated and would change; nothing written (--force to "
-                      "overwrite).", file=sys.stderr)
+                print(
+                    f"{args.out}: {row.id} is annotated and would change; nothing written (--force to overwrite).",
+                    file=sys.stderr,
+                )
                 return 1
             if same:  # keep the annotation of an unchanged sentence
                 rec["cues"], rec["note"] = prev["cues"], prev["note"]
@@ -264,11 +310,11 @@ def cmd_print(args: argparse.Namespace) -> int:
         if wanted and r["id"] not in wanted:
             continue
         text = texts[(r["source"], r["doc_id"])]
-        sentence = text[r["start"]:r["end"]]
+        sentence = text[r["start"] : r["end"]]
         head = f"[{r['id']}] {r['split']} {r['source']} {r['country']} {r['doc_id']} {half.get(r['id'], '')}"
         print(head.rstrip())
         if args.context:
-            before = tk.split_sentences(text[:r["start"]].rstrip())["text"].tolist()[-args.context:]
+            before = tk.split_sentences(text[: r["start"]].rstrip())["text"].tolist()[-args.context :]
             for b in before:
                 print(f"    < {b}")
         print(f"    {sentence}")
@@ -301,7 +347,7 @@ def check(records: list[dict], texts: dict[tuple[str, str], str], n_dev: int = N
         if text is None:
             problems.append(f"{where}: no document {r['doc_id']} in {r['source']}")
             continue
-        sentence = text[r["start"]:r["end"]]
+        sentence = text[r["start"] : r["end"]]
         if sha1_12(sentence) != r["sha1"]:
             problems.append(f"{where}: sha1 {sha1_12(sentence)} of the text read, expected {r['sha1']}")
             continue
@@ -312,8 +358,8 @@ def check(records: list[dict], texts: dict[tuple[str, str], str], n_dev: int = N
             if set(c) != {"start", "end", "text", "label"} or c["label"] not in LABELS:
                 problems.append(f"{where}: bad cue {c}")
                 continue
-            if sentence[c["start"]:c["end"]] != c["text"]:
-                problems.append(f"{where}: cue {c['text']!r} is {sentence[c['start']:c['end']]!r} in the text")
+            if sentence[c["start"] : c["end"]] != c["text"]:
+                problems.append(f"{where}: cue {c['text']!r} is {sentence[c['start'] : c['end']]!r} in the text")
             if c["start"] not in starts or c["end"] not in ends:
                 problems.append(f"{where}: cue {c['text']!r} does not cover whole tokens")
             if c["start"] < last_end:
@@ -343,20 +389,29 @@ def cmd_check(args: argparse.Namespace) -> int:
     table = pd.DataFrame(records)
     print("\nsentences per split and source:")
     print(pd.crosstab(table["split"], table["source"], margins=True).to_string())
-    print(f"\ncountries: {table['country'].nunique()} "
-          f"(UNGDC {table.loc[table['source'] == 'ungdc', 'country'].nunique()}, "
-          f"UNSCon {table.loc[table['source'] == 'unscon', 'country'].nunique()}); "
-          f"sentences per country: {table['country'].value_counts().value_counts().sort_index().to_dict()}")
+    print(
+        f"\ncountries: {table['country'].nunique()} "
+        f"(UNGDC {table.loc[table['source'] == 'ungdc', 'country'].nunique()}, "
+        f"UNSCon {table.loc[table['source'] == 'unscon', 'country'].nunique()}); "
+        f"sentences per country: {table['country'].value_counts().value_counts().sort_index().to_dict()}"
+    )
     cues = [(r["split"], r["source"], c["label"], len(tk.tokenize(c["text"]))) for r in records for c in r["cues"]]
     cue_table = pd.DataFrame(cues, columns=["split", "source", "label", "tokens"])
     print("\ncue tokens per label and split (cues in brackets):")
-    tok = pd.crosstab(cue_table["label"], cue_table["split"], values=cue_table["tokens"], aggfunc="sum",
-                      margins=True).fillna(0).astype(int)
+    tok = (
+        pd.crosstab(cue_table["label"], cue_table["split"], values=cue_table["tokens"], aggfunc="sum", margins=True)
+        .fillna(0)
+        .astype(int)
+    )
     n = pd.crosstab(cue_table["label"], cue_table["split"], margins=True)
     print(tok.astype(str).add(" (").add(n.astype(str)).add(")").to_string())
     print("\ncue tokens per label and source:")
-    print(pd.crosstab(cue_table["label"], cue_table["source"], values=cue_table["tokens"], aggfunc="sum",
-                      margins=True).fillna(0).astype(int).to_string())
+    print(
+        pd.crosstab(cue_table["label"], cue_table["source"], values=cue_table["tokens"], aggfunc="sum", margins=True)
+        .fillna(0)
+        .astype(int)
+        .to_string()
+    )
     with_cues = sum(bool(r["cues"]) for r in records)
     print(f"\nsentences with a cue: {with_cues}; with a note: {sum(bool(r['note']) for r in records)}")
     return 1 if problems else 0

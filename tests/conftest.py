@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 SKIP_REASON = (
-    "UN corpora not available: set TOOLKIT_DATA to a folder holding ungdc/ and unscon/ "
-    "(CI uses ../shared/corpora)"
+    "UN corpora not available: set TOOLKIT_DATA to a folder holding ungdc/ and unscon/ (CI uses ../shared/corpora)"
 )
 
 

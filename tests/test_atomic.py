@@ -40,12 +40,14 @@ def _temps(folder: Path) -> list[str]:
 
 def _dead_pid() -> int:
     """The id of a process that has ended."""
-    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
     return int(done.stdout)
 
 
 # --------------------------------------------------------------------------- toolkit._io
+
 
 def test_atomic_path_replaces_the_target_and_leaves_no_temporary_file(tmp_path):
     target = tmp_path / "table.csv"
@@ -64,10 +66,9 @@ def test_atomic_path_failure_leaves_the_old_file_and_no_temporary_file(tmp_path)
     target = tmp_path / "figure.png"
     target.write_bytes(b"the old picture")
     for error in (OSError("disk full"), KeyboardInterrupt()):
-        with pytest.raises(type(error)):
-            with atomic_path(target) as tmp:
-                tmp.write_bytes(b"half a pic")
-                raise error
+        with pytest.raises(type(error)), atomic_path(target) as tmp:
+            tmp.write_bytes(b"half a pic")
+            raise error
         assert target.read_bytes() == b"the old picture"
         assert sorted(p.name for p in tmp_path.iterdir()) == ["figure.png"]
     with pytest.raises(ValueError, match="boom"), atomic_write(tmp_path / "new.json") as handle:
@@ -91,20 +92,29 @@ def test_atomic_write_modes_permissions_and_missing_folder(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(new.stat().st_mode) == 0o666 & ~umask  # as open() would make it, not 0o600
-    with pytest.raises(ValueError, match="mode='a' is invalid; must be one of 'w', 'wt', 'wb'"):
-        with atomic_write(target, "a"):
-            pass
-    with pytest.raises(FileNotFoundError, match="does not exist; create the folder"):
-        with atomic_write(tmp_path / "nowhere" / "x.csv"):
-            pass
+    with (
+        pytest.raises(ValueError, match="mode='a' is invalid; must be one of 'w', 'wt', 'wb'"),
+        atomic_write(target, "a"),
+    ):
+        pass
+    with (
+        pytest.raises(FileNotFoundError, match="does not exist; create the folder"),
+        atomic_write(tmp_path / "nowhere" / "x.csv"),
+    ):
+        pass
 
 
 def test_remove_stale_temps_removes_only_those_of_ended_writers(tmp_path):
     dead = _dead_pid()
     stale = [f".manifest.json.{dead}.0123abcd.tmp", f".figure.png.{dead}.deadbeef.tmp"]
-    kept = [f".figure.png.{os.getpid()}.00000000.tmp",   # this process may be writing it
-            f".figure.png.{os.getppid()}.11111111.tmp",  # so may a running process
-            ".figure.png.tmp", "figure.png", ".manifest.json.lock", f"figure.{dead}.0123abcd.tmp"]
+    kept = [
+        f".figure.png.{os.getpid()}.00000000.tmp",  # this process may be writing it
+        f".figure.png.{os.getppid()}.11111111.tmp",  # so may a running process
+        ".figure.png.tmp",
+        "figure.png",
+        ".manifest.json.lock",
+        f"figure.{dead}.0123abcd.tmp",
+    ]
     for name in stale + kept:
         (tmp_path / name).write_bytes(b"x")
     assert remove_stale_temps(tmp_path, name="figure.png") == [tmp_path / stale[1]]
@@ -117,6 +127,7 @@ def test_remove_stale_temps_removes_only_those_of_ended_writers(tmp_path):
 
 
 # --------------------------------------------------------------------------- a failure while writing a figure
+
 
 @pytest.fixture
 def offline(monkeypatch, tmp_path):
@@ -213,12 +224,17 @@ def test_a_broken_manifest_stops_the_run_before_any_work(offline, tmp_path):
 
 # --------------------------------------------------------------------------- killed runs
 
+
 def _run_figures(out: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k != "TOOLKIT_DATA"}  # the interview is all it needs
     env["MPLBACKEND"] = "Agg"
-    return subprocess.Popen([sys.executable, "-m", "toolkit", "figures", "--only", FIGURE, "--out", str(out),
-                             "--no-progress"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
-                            cwd=out.parent)
+    return subprocess.Popen(
+        [sys.executable, "-m", "toolkit", "figures", "--only", FIGURE, "--out", str(out), "--no-progress"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=out.parent,
+    )
 
 
 def _check_whole(folder: Path, good: dict[str, bytes]) -> None:
@@ -313,19 +329,22 @@ def test_killed_runs_leave_only_whole_files(tmp_path):
         temps = _temps(out)
         left_temps += bool(temps)
         _check_whole(out, good)
-        assert set(p.name for p in out.iterdir()) <= {*FILES, ".manifest.json.lock", *temps}, i
+        assert {p.name for p in out.iterdir()} <= {*FILES, ".manifest.json.lock", *temps}, i
 
     finished = _run_figures(out)  # a run that completes clears the leftovers of the killed ones
     _, err = finished.communicate()
     assert finished.returncode == 0, err.decode()
     _check_whole(out, good)
     assert _temps(out) == []
-    print(f"\nkill test: {runs} kills, runs of {duration:.2f} s writing for {writing * 1000:.0f} ms from "
-          f"{first:.2f} s: {killed_running} killed while running, {left_temps} of them mid-write (a temporary "
-          "file left, cleared by the next run); every file whole after each")
+    print(
+        f"\nkill test: {runs} kills, runs of {duration:.2f} s writing for {writing * 1000:.0f} ms from "
+        f"{first:.2f} s: {killed_running} killed while running, {left_temps} of them mid-write (a temporary "
+        "file left, cleared by the next run); every file whole after each"
+    )
 
 
 # --------------------------------------------------------------------------- concurrent runs
+
 
 def _update_many(manifest: str, prefix: str, n: int, barrier) -> None:
     barrier.wait()
@@ -340,8 +359,7 @@ def test_concurrent_manifest_updates_lose_no_entry(tmp_path, n_processes):
     n = 150
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(n_processes)
-    procs = [ctx.Process(target=_update_many, args=(str(manifest), f"p{k}_", n, barrier))
-             for k in range(n_processes)]
+    procs = [ctx.Process(target=_update_many, args=(str(manifest), f"p{k}_", n, barrier)) for k in range(n_processes)]
     for proc in procs:
         proc.start()
     for proc in procs:

@@ -14,12 +14,16 @@ from hypothesis import strategies as st
 import toolkit as tk
 from toolkit.audit import AUDIT_COLUMNS, audit_key, hedge_audit, score_audit
 
-DOCS = pd.DataFrame({
-    "doc_id": ["a", "b", "c"],
-    "text": ["Perhaps it may rain. We must act now. It could be about 8 km away.",
-             "Let me thank you. All parties should refrain. This is clearly wrong and perhaps unwise.",
-             "I would like to thank the President. Maybe we might agree. It is almost done."],
-})
+DOCS = pd.DataFrame(
+    {
+        "doc_id": ["a", "b", "c"],
+        "text": [
+            "Perhaps it may rain. We must act now. It could be about 8 km away.",
+            "Let me thank you. All parties should refrain. This is clearly wrong and perhaps unwise.",
+            "I would like to thank the President. Maybe we might agree. It is almost done.",
+        ],
+    }
+)
 
 
 def test_the_sample_is_stratified_and_each_row_is_a_match_with_its_context():
@@ -31,23 +35,28 @@ def test_the_sample_is_stratified_and_each_row_is_a_match_with_its_context():
     assert counts == {s: min(2, n) for s, n in population.items()}
     text = dict(zip(DOCS["doc_id"], DOCS["text"]))
     for r in sample.itertuples():
-        assert text[r.doc_id][r.start:r.end] == r.match
-        before, after = (" ".join(part.split()) for part in (text[r.doc_id][:r.start], text[r.doc_id][r.end:]))
+        assert text[r.doc_id][r.start : r.end] == r.match
+        before, after = (" ".join(part.split()) for part in (text[r.doc_id][: r.start], text[r.doc_id][r.end :]))
         assert before.endswith(r.left) and after.startswith(r.right.strip())
     assert sample["correct"].isna().all() and (sample["note"] == "").all()
 
 
 def test_the_same_seed_gives_the_same_sample_and_another_seed_another():
-    big = pd.DataFrame({"doc_id": [f"d{i}" for i in range(30)],
-                        "text": ["Perhaps it may work, and we could try; it might fail."] * 30})
+    big = pd.DataFrame(
+        {"doc_id": [f"d{i}" for i in range(30)], "text": ["Perhaps it may work, and we could try; it might fail."] * 30}
+    )
     one = hedge_audit(big, n=12, seed=3)
     assert audit_key(one) == audit_key(hedge_audit(big, n=12, seed=3))
     assert audit_key(one) != audit_key(hedge_audit(big, n=12, seed=4))
 
 
 def test_bad_arguments_are_named():
-    for kwargs, message in [({"n": 0}, "n=0 is invalid"), ({"context": -1}, "context=-1 is invalid"),
-                            ({"n": 2.5}, "n=2.5 is invalid"), ({"seed": -1}, "seed")]:
+    for kwargs, message in [
+        ({"n": 0}, "n=0 is invalid"),
+        ({"context": -1}, "context=-1 is invalid"),
+        ({"n": 2.5}, "n=2.5 is invalid"),
+        ({"seed": -1}, "seed"),
+    ]:
         with pytest.raises(ValueError, match=message):
             hedge_audit(DOCS, **kwargs)
     with pytest.raises(ValueError, match="categories='hedges' is invalid"):
@@ -63,8 +72,9 @@ def _wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]
 
 
 def test_precision_and_its_wilson_interval_by_hand():
-    coded = pd.DataFrame({"stratum": ["x"] * 10 + ["y"] * 4,
-                          "correct": [True] * 8 + [False] * 2 + ["yes", "no", "1", "False"]})
+    coded = pd.DataFrame(
+        {"stratum": ["x"] * 10 + ["y"] * 4, "correct": [True] * 8 + [False] * 2 + ["yes", "no", "1", "False"]}
+    )
     out = score_audit(coded).set_index("stratum")
     assert out.loc["x", ["n", "correct"]].tolist() == [10, 8] and out.loc["x", "precision"] == 0.8
     assert out.loc["y", ["n", "correct"]].tolist() == [4, 2]
@@ -74,7 +84,7 @@ def test_precision_and_its_wilson_interval_by_hand():
         assert out.loc[stratum, "ci_high"] == pytest.approx(high, abs=1e-9)
     # 1 of 1: the lower bound is 1 / (1 + z^2), the classic value 0.2065
     one = score_audit(pd.DataFrame({"stratum": ["z"], "correct": [True]}))
-    assert one["ci_low"].iloc[0] == pytest.approx(1 / (1 + 1.959963984540054 ** 2))
+    assert one["ci_low"].iloc[0] == pytest.approx(1 / (1 + 1.959963984540054**2))
 
 
 def test_uncoded_rows_are_named():
@@ -102,9 +112,10 @@ _DATA = os.environ.get("TOOLKIT_DATA")
 _AUDITS = Path(tk.__file__).parent / "data" / "un_register"
 
 
-@pytest.mark.skipif(not _DATA or not (Path(_DATA) / "ungdc").is_dir() or not (Path(_DATA) / "unscon").is_dir(),
-                    reason="the UN corpora are not in $TOOLKIT_DATA (set it to ../shared/corpora): the audit is "
-                           "drawn from them")
+@pytest.mark.skipif(
+    not _DATA or not (Path(_DATA) / "ungdc").is_dir() or not (Path(_DATA) / "unscon").is_dir(),
+    reason="the UN corpora are not in $TOOLKIT_DATA (set it to ../shared/corpora): the audit is drawn from them",
+)
 def test_the_last_audit_is_a_draw_of_the_current_detector():
     """If a rule or the model changes which matches exist, the coded sample no longer measures the detector:
     this test says so, and the audit must be drawn and coded again (scripts/un_audit_sample.py)."""

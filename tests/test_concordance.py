@@ -23,16 +23,18 @@ def interview() -> pd.DataFrame:
 
 
 def _docs() -> pd.DataFrame:
-    return pd.DataFrame({
-        "doc_id": ["d1", "d2"],
-        "text": [
-            "We firmly\noppose  hegemony. The U.S. must trust us, and China's friends oppose it.",
-            "China opposes unilateral sanctions; opposition is firmly voiced.",
-        ],
-        "speaker": ["Li", "Wang"],
-        "country": ["CHN", "CHN"],
-        "year": pd.array([2021, 2022], dtype="Int64"),
-    })
+    return pd.DataFrame(
+        {
+            "doc_id": ["d1", "d2"],
+            "text": [
+                "We firmly\noppose  hegemony. The U.S. must trust us, and China's friends oppose it.",
+                "China opposes unilateral sanctions; opposition is firmly voiced.",
+            ],
+            "speaker": ["Li", "Wang"],
+            "country": ["CHN", "CHN"],
+            "year": pd.array([2021, 2022], dtype="Int64"),
+        }
+    )
 
 
 # ------------------------------------------------------------------ kwic: columns and offsets
@@ -88,7 +90,10 @@ def test_phrase_does_not_match_other_words_between():
 def test_list_pattern_any_of_them_in_text_order_longest_first():
     out = kwic(_docs(), ["oppose", "firmly oppose", "china"], window=0)
     assert out[["doc_id", "match"]].values.tolist() == [
-        ["d1", "firmly\noppose"], ["d1", "China"], ["d1", "oppose"], ["d2", "China"],
+        ["d1", "firmly\noppose"],
+        ["d1", "China"],
+        ["d1", "oppose"],
+        ["d2", "China"],
     ]
 
 
@@ -141,15 +146,19 @@ def test_tokenizer_agreement_random_texts():
             if word[0] in "'’":
                 continue
             norm = word.replace("’", "'")
-            expected = [sp for sp in spans if text[sp[0]:sp[1]].replace("’", "'") == norm]
+            expected = [sp for sp in spans if text[sp[0] : sp[1]].replace("’", "'") == norm]
             got = kwic(text, word, window=0, case_sensitive=True)[["start", "end"]].values.tolist()
             assert got == [list(sp) for sp in expected], (text, word)
             checked += 1
         # a run of letters that is not a whole token never matches
         for m in re.finditer(r"[^\W_]+", text):
             if m.span() not in spans:
-                assert m.span() not in kwic(text, m.group(), window=0, case_sensitive=True)[
-                    ["start", "end"]].apply(tuple, axis=1).tolist()
+                assert (
+                    m.span()
+                    not in kwic(text, m.group(), window=0, case_sensitive=True)[["start", "end"]]
+                    .apply(tuple, axis=1)
+                    .tolist()
+                )
     assert checked > 500
 
 
@@ -167,12 +176,13 @@ def test_format_characters_and_marks_are_inside_words_as_the_tokenizer_says():
     spans = token_spans(text)
     out = kwic(text, "perhaps", window=1)
     assert out[["start", "end", "left", "match", "right"]].values.tolist() == [
-        [0, 8, "", "Per\u00adhaps", "we"], [42, 50, "be;", "perhaps\u00ad", "so"]]
+        [0, 8, "", "Per\u00adhaps", "we"],
+        [42, 50, "be;", "perhaps\u00ad", "so"],
+    ]
     assert all(tuple(se) in spans for se in out[["start", "end"]].values.tolist())
     assert kwic(text, "may", window=0)["match"].tolist() == ["Ma\u00ady"]
     # a soft hyphen in the pattern is dropped like the term drops it; other patterns of a lexicon agree
-    assert kwic(text, ["per\u00adhaps", "not"], window=0)["match"].tolist() == [
-        "Per\u00adhaps", "not", "perhaps\u00ad"]
+    assert kwic(text, ["per\u00adhaps", "not"], window=0)["match"].tolist() == ["Per\u00adhaps", "not", "perhaps\u00ad"]
     assert kwic("Per\u00adhaps-not so", "perhaps*", window=0)["match"].tolist() == ["Per\u00adhaps-not"]
     # a format character before a word (a left-to-right mark, not inside a token) does not hide it
     assert kwic("\u200eperhaps \u00adperhaps", "perhaps", window=0)["start"].tolist() == [1, 10]
@@ -199,7 +209,7 @@ def test_tokenizer_agreement_random_texts_with_marks_and_format_characters():
             word = text[s:e]
             if word[0] == "'":
                 continue
-            expected = [sp for sp in spans if term(text[sp[0]:sp[1]]) == term(word)]
+            expected = [sp for sp in spans if term(text[sp[0] : sp[1]]) == term(word)]
             got = kwic(text, word, window=0, case_sensitive=True)[["start", "end"]].values.tolist()
             assert got == [list(sp) for sp in expected], (text, word)
             checked += 1
@@ -269,33 +279,47 @@ def test_segments_carry_voice_and_segment_id(interview):
     segments = split_voices(interview)
     out = kwic(segments, "THAAD", window=1)
     assert out.columns.tolist() == [
-        *KWIC_COLUMNS, "segment_id", "input_start", "input_end", "voice", "speaker",
+        *KWIC_COLUMNS,
+        "segment_id",
+        "input_start",
+        "input_end",
+        "voice",
+        "speaker",
     ]
     # by reading: the first is in a photo caption, the fifth in the ambassador's quote
     # ("affected by THAAD deployment"), the others in the journalist's narration
     assert out["voice"].tolist() == [
-        "caption", "narration", "narration", "narration", "ambassador_quote", "narration", "narration",
+        "caption",
+        "narration",
+        "narration",
+        "narration",
+        "ambassador_quote",
+        "narration",
+        "narration",
     ]
     text = interview.loc[0, "text"]
     for s0, s, e in out[["input_start", "start", "end"]].itertuples(index=False):
-        assert text[s0 + s:s0 + e] == "THAAD"
+        assert text[s0 + s : s0 + e] == "THAAD"
 
 
 # ------------------------------------------------------------------ kwic: bad input
 
 
-@pytest.mark.parametrize("pattern, words", [
-    ("", "pattern=''"),
-    ("   ", "pattern='   '"),
-    ("...", "no word"),
-    ([], "at least one"),
-    (["a", 3], "at least one"),
-    (3, "pattern=3 (int)"),
-    ({"a"}, "(set)"),
-    ("op*se", "'*' is allowed only at the end"),
-    ("*", "no word"),
-    ("(unclosed", "not a valid regular expression"),
-])
+@pytest.mark.parametrize(
+    "pattern, words",
+    [
+        ("", "pattern=''"),
+        ("   ", "pattern='   '"),
+        ("...", "no word"),
+        ([], "at least one"),
+        (["a", 3], "at least one"),
+        (3, "pattern=3 (int)"),
+        ({"a"}, "(set)"),
+        ("op*se", "'*' is allowed only at the end"),
+        ("*", "no word"),
+        ("(unclosed", "not a valid regular expression"),
+    ],
+)
 def test_bad_pattern(pattern, words):
     regex = pattern == "(unclosed"
     with pytest.raises(ValueError, match=re.escape(words)):
@@ -327,10 +351,12 @@ def test_bad_docs():
 # windows and counts once; B's "hegemony" at B0 is not in A's window: no crossing documents).
 # n_together: we 2 (A0, B3); firmly, the, war, and, hegemony (A7), bad: 1 each.
 # n_collocate: we 2, hegemony 2, firmly, the, war, and, bad 1 each (oppose 3, is 1).
-COLLOC_DOCS = pd.DataFrame({
-    "doc_id": ["A", "B"],
-    "text": ["We firmly oppose the war, and oppose hegemony.", "Hegemony is bad. We oppose!"],
-})
+COLLOC_DOCS = pd.DataFrame(
+    {
+        "doc_id": ["A", "B"],
+        "text": ["We firmly oppose the war, and oppose hegemony.", "Hegemony is bad. We oppose!"],
+    }
+)
 HAND_TOGETHER = {"we": 2, "firmly": 1, "the": 1, "war": 1, "and": 1, "hegemony": 1, "bad": 1}
 HAND_FREQ = {"we": 2, "firmly": 1, "the": 1, "war": 1, "and": 1, "hegemony": 2, "bad": 1}
 N, N_NODE, W, SPAN = 13, 3, 8, 4
@@ -344,7 +370,11 @@ def test_collocations_columns_and_counts():
     out = collocations(COLLOC_DOCS, "oppose", window=2, min_count=1)
     assert out.columns.tolist() == list(COLLOCATION_COLUMNS)
     assert [str(out[c].dtype) for c in ("n_together", "n_node", "n_collocate", "score")] == [
-        "int64", "int64", "int64", "float64"]
+        "int64",
+        "int64",
+        "int64",
+        "float64",
+    ]
     assert dict(zip(out["collocate"], out["n_together"])) == HAND_TOGETHER
     assert dict(zip(out["collocate"], out["n_collocate"])) == HAND_FREQ
     assert (out["n_node"] == N_NODE).all()
@@ -441,12 +471,15 @@ def test_collocations_find_the_node_as_the_tokenizer_cuts_it():
     assert out[["collocate", "n_together", "n_node"]].values.tolist() == [["we", 1, 1]]
 
 
-@pytest.mark.parametrize("kwargs, words", [
-    ({"window": 0}, "window=0 is invalid"),
-    ({"measure": "t_score"}, "measure='t_score' is invalid"),
-    ({"min_count": 0}, "min_count=0 is invalid"),
-    ({"stop_words": "french"}, "stop_words='french' is invalid"),
-])
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({"window": 0}, "window=0 is invalid"),
+        ({"measure": "t_score"}, "measure='t_score' is invalid"),
+        ({"min_count": 0}, "min_count=0 is invalid"),
+        ({"stop_words": "french"}, "stop_words='french' is invalid"),
+    ],
+)
 def test_collocations_bad_input(kwargs, words):
     with pytest.raises(ValueError, match=re.escape(words)):
         collocations(COLLOC_DOCS, "oppose", **kwargs)
@@ -484,7 +517,9 @@ def test_case_insensitive_offsets_when_lower_changes_length():
     assert len(text.lower()) != len(text)
     out = kwic(text, "china", window=1)
     assert out[["start", "end", "match", "left"]].values.tolist() == [
-        [13, 18, "China", "and"], [20, 25, "CHINA", "China;"]]
+        [13, 18, "China", "and"],
+        [20, 25, "CHINA", "China;"],
+    ]
 
 
 def test_lower_cased_scan_equals_ignorecase_scan():

@@ -15,13 +15,30 @@ from toolkit.schema import DOC_COLUMNS
 
 FIELDS = ["doc_id", "text", "speaker", "role", "country", "venue", "date", "genre", "source", "licence"]
 ROW = {
-    "doc_id": "d1", "text": "We firmly oppose it.", "speaker": "Zhang Jun", "role": "permanent_representative",
-    "country": "CHN", "venue": "UNSC", "date": "2021-03-01", "genre": "speech", "source": "S/PV.1", "licence": "CC0",
+    "doc_id": "d1",
+    "text": "We firmly oppose it.",
+    "speaker": "Zhang Jun",
+    "role": "permanent_representative",
+    "country": "CHN",
+    "venue": "UNSC",
+    "date": "2021-03-01",
+    "genre": "speech",
+    "source": "S/PV.1",
+    "licence": "CC0",
 }
 SEED_NAME = "korea-times-2021-xing-haiming-interview.txt"
 # The shared copy of the interview: $TOOLKIT_DATA/seed/ first, then the shared folder beside the clone; None if neither.
-SEED = next((p for p in [*([tk.paths.data_home() / "seed" / SEED_NAME] if tk.paths.data_home() else []),
-                         PROJECT_ROOT.parent / "shared" / "corpora" / "seed" / SEED_NAME] if p.is_file()), None)
+SEED = next(
+    (
+        p
+        for p in [
+            *([tk.paths.data_home() / "seed" / SEED_NAME] if tk.paths.data_home() else []),
+            PROJECT_ROOT.parent / "shared" / "corpora" / "seed" / SEED_NAME,
+        ]
+        if p.is_file()
+    ),
+    None,
+)
 
 
 def header_file(folder: Path, name: str, fields: dict[str, str], body: str = "Some text.") -> Path:
@@ -43,12 +60,23 @@ def test_interview_is_one_row_with_fixed_columns_and_dtypes():
     docs = tk.load_interview()
     assert len(docs) == 1
     assert list(docs.columns[: len(DOC_COLUMNS)]) == list(DOC_COLUMNS)
-    assert list(docs.columns[len(DOC_COLUMNS):]) == [
-        "title", "author", "outlet", "place", "date_note", "text_sha256", "file"]
+    assert list(docs.columns[len(DOC_COLUMNS) :]) == [
+        "title",
+        "author",
+        "outlet",
+        "place",
+        "date_note",
+        "text_sha256",
+        "file",
+    ]
     row = docs.iloc[0]
     assert row["doc_id"] == tk.INTERVIEW_ID
     assert (row["speaker"], row["role"], row["country"], row["genre"]) == (
-        "Xing Haiming", "ambassador", "CHN", "interview")
+        "Xing Haiming",
+        "ambassador",
+        "CHN",
+        "interview",
+    )
     assert row["date"] == pd.Timestamp("2021-02-05") and row["year"] == 2021
     assert str(docs["date"].dtype) == "datetime64[ns]"
     assert str(docs["year"].dtype) == "Int64"
@@ -57,8 +85,11 @@ def test_interview_is_one_row_with_fixed_columns_and_dtypes():
     assert row["text"].endswith('to the people of South Korea."')
 
 
-@pytest.mark.skipif(SEED is None, reason=f"the seed copy {SEED_NAME} is neither in $TOOLKIT_DATA/seed/ "
-                    f"(TOOLKIT_DATA={tk.paths.data_home()}) nor in ../shared/corpora/seed/ beside the clone")
+@pytest.mark.skipif(
+    SEED is None,
+    reason=f"the seed copy {SEED_NAME} is neither in $TOOLKIT_DATA/seed/ "
+    f"(TOOLKIT_DATA={tk.paths.data_home()}) nor in ../shared/corpora/seed/ beside the clone",
+)
 def test_interview_text_is_the_seed_file_byte_for_byte():
     assert tk.load_interview().loc[0, "text"] == SEED.read_text(encoding="utf-8")
 
@@ -81,8 +112,9 @@ def test_header_csv_and_jsonl_give_the_same_frame(tmp_path):
     header_file(tmp_path / "h", "d1.txt", ROW, body=ROW["text"])
     (tmp_path / "c.csv").write_text(csv_text([ROW]), encoding="utf-8")
     (tmp_path / "j.jsonl").write_text(json.dumps(ROW) + "\n", encoding="utf-8")
-    frames = [tk.read_corpus(p).drop(columns="file") for p in
-              (tmp_path / "h", tmp_path / "c.csv", tmp_path / "j.jsonl")]
+    frames = [
+        tk.read_corpus(p).drop(columns="file") for p in (tmp_path / "h", tmp_path / "c.csv", tmp_path / "j.jsonl")
+    ]
     pd.testing.assert_frame_equal(frames[0], frames[1])
     pd.testing.assert_frame_equal(frames[0], frames[2])
     assert frames[0].loc[0, "text"] == "We firmly oppose it."
@@ -124,13 +156,21 @@ def test_commas_and_newlines_in_quoted_csv_fields(tmp_path):
 @pytest.mark.parametrize(
     "name, content, expected",
     [
-        ("latin1.txt", "---\ndoc_id: x\n---\nCaf\xe9".encode("latin-1"), r"latin1\.txt, line 4: is not valid UTF-8.*Re-save"),
+        (
+            "latin1.txt",
+            "---\ndoc_id: x\n---\nCaf\xe9".encode("latin-1"),
+            r"latin1\.txt, line 4: is not valid UTF-8.*Re-save",
+        ),
         ("empty.txt", b"", r"empty\.txt: is empty"),
         ("blank.md", b"  \n\n", r"blank\.md: is empty"),
         ("binary.txt", b"\x00\x01\x02Bud1\x00", r"binary\.txt: is a binary file"),
         ("noheader.txt", b"Just text.", r"noheader\.txt, line 1: has no metadata header"),
         ("unclosed.txt", b"---\ndoc_id: x\nrole: ambassador\n", r"unclosed\.txt: the metadata header is not closed"),
-        ("badline.txt", b"---\ndoc_id: x\nthis is not a field\n---\ntext", r"badline\.txt, line 3: malformed header line"),
+        (
+            "badline.txt",
+            b"---\ndoc_id: x\nthis is not a field\n---\ntext",
+            r"badline\.txt, line 3: malformed header line",
+        ),
         ("twice.txt", b"---\ndoc_id: x\ndoc_id: y\n---\ntext", r"twice\.txt, line 3: the header gives 'doc_id' twice"),
     ],
 )
@@ -170,7 +210,9 @@ def test_missing_required_field_names_it(tmp_path):
 def test_duplicated_doc_id_across_files_names_both(tmp_path):
     header_file(tmp_path, "a.txt", ROW)
     (tmp_path / "b.jsonl").write_text(json.dumps(ROW), encoding="utf-8")
-    with pytest.raises(tk.CorpusFormatError, match=r"b\.jsonl, line 1: doc_id 'd1' is duplicated \(first seen in .*a\.txt\)"):
+    with pytest.raises(
+        tk.CorpusFormatError, match=r"b\.jsonl, line 1: doc_id 'd1' is duplicated \(first seen in .*a\.txt\)"
+    ):
         tk.read_corpus(tmp_path)
 
 
@@ -218,8 +260,14 @@ def test_skip_reports_every_bad_document_and_keeps_the_good(tmp_path):
     assert sorted(docs["doc_id"]) == ["good", "j1", "r1"]
     skipped = docs.attrs["skipped"]
     problems = sorted((Path(s["source"]).name, s["line"]) for s in skipped)
-    assert problems == [("bin.txt", None), ("empty.txt", None), ("t.csv", 3), ("t.csv", 4), ("t.csv", 5),
-                        ("u.jsonl", 2)]
+    assert problems == [
+        ("bin.txt", None),
+        ("empty.txt", None),
+        ("t.csv", 3),
+        ("t.csv", 4),
+        ("t.csv", 5),
+        ("u.jsonl", 2),
+    ]
     inputs = 1 + 1 + 1 + 4 + 2  # documents offered: 3 files, 4 CSV rows, 2 JSON lines
     assert len(docs) + len(skipped) == inputs
 
@@ -258,9 +306,13 @@ def test_fingerprint_changes_with_text_or_id_but_not_order_or_metadata():
 
 
 def test_describe_corpus_by_hand():
-    docs = pd.DataFrame({"doc_id": ["a", "b", "c", "d"],
-                         "text": ["One two three.", "Four.", "", "Five six."],
-                         "country": ["CHN", "CHN", None, "USA"]})
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c", "d"],
+            "text": ["One two three.", "Four.", "", "Five six."],
+            "country": ["CHN", "CHN", None, "USA"],
+        }
+    )
     table = tk.describe_corpus(docs, by="country")
     assert list(table.columns) == ["country", "documents", "tokens", "median_tokens", "min_tokens", "max_tokens"]
     assert table["country"].dtype == docs["country"].dtype
@@ -272,12 +324,15 @@ def test_describe_corpus_by_hand():
 
 
 def test_repeated_fields_and_non_scalar_values_are_errors_not_silent_overwrites(tmp_path):
-    (tmp_path / "c.csv").write_text(csv_text([ROW]).replace("licence\n", "licence,Text\n", 1).replace(
-        "CC0\n", "CC0,other\n"), encoding="utf-8")
+    (tmp_path / "c.csv").write_text(
+        csv_text([ROW]).replace("licence\n", "licence,Text\n", 1).replace("CC0\n", "CC0,other\n"), encoding="utf-8"
+    )
     with pytest.raises(tk.CorpusFormatError, match=r"c\.csv, line 1: the header names 'text' more than once"):
         tk.read_corpus(tmp_path / "c.csv")
     (tmp_path / "j.jsonl").write_text(json.dumps(dict(ROW, Title="A", title="B")), encoding="utf-8")
-    with pytest.raises(tk.CorpusFormatError, match=r"j\.jsonl, line 1: the field\(s\) 'title' are given more than once"):
+    with pytest.raises(
+        tk.CorpusFormatError, match=r"j\.jsonl, line 1: the field\(s\) 'title' are given more than once"
+    ):
         tk.read_corpus(tmp_path / "j.jsonl")
     (tmp_path / "k.jsonl").write_text(json.dumps(dict(ROW, text=["a", "b"])), encoding="utf-8")
     with pytest.raises(tk.CorpusFormatError, match=r"k\.jsonl, line 1: a value is a list or an object"):
@@ -318,7 +373,7 @@ def test_csv_row_with_an_unescaped_quote_costs_that_row_alone(tmp_path):
         docs = tk.read_corpus(tmp_path / "c.csv", errors="skip")
     assert docs["doc_id"].tolist() == ["r1", "r2", "r4"]
     (skip,) = docs.attrs["skipped"]
-    assert skip["line"] == 4 and "malformed CSV" in skip["problem"] and 'double every quote' in skip["problem"]
+    assert skip["line"] == 4 and "malformed CSV" in skip["problem"] and "double every quote" in skip["problem"]
     with pytest.raises(tk.CorpusFormatError, match=r"c\.csv, line 4: malformed CSV"):
         tk.read_corpus(tmp_path / "c.csv")
 
@@ -396,8 +451,11 @@ def test_every_file_in_a_folder_is_a_document_a_skip_or_an_ignored_entry(tmp_pat
     ignored = [d["source"] for d in docs.attrs["ignored"]]
     assert ignored == [".DS_Store", ".ipynb_checkpoints", "README.md"]
     # the accounting: every entry under the folder is a row, a skip, or (inside) an ignored entry
-    accounted = set(docs["file"]) | {Path(s["source"]).relative_to(tmp_path).as_posix()
-                                      for s in docs.attrs["skipped"]} | set(ignored)
+    accounted = (
+        set(docs["file"])
+        | {Path(s["source"]).relative_to(tmp_path).as_posix() for s in docs.attrs["skipped"]}
+        | set(ignored)
+    )
     for file in tmp_path.rglob("*"):
         rel = file.relative_to(tmp_path).as_posix()
         if file.is_file():
@@ -495,13 +553,22 @@ def test_as_docs_rejects_dates_outside_the_nanosecond_range_naming_the_doc():
 
 def test_describe_corpus_keeps_by_columns_and_never_merges_groups():
     # ("A | B", "C") and ("A", "B | C") were one group, "A | B | C", of 3 documents
-    docs = pd.DataFrame({"doc_id": ["d1", "d2", "d3"], "text": ["We agree.", "We may agree.", "Perhaps."],
-                         "a": ["A | B", "A", "A"], "b": ["C", "B | C", "B | C"], "year": [2001, 2002, 2002]})
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["d1", "d2", "d3"],
+            "text": ["We agree.", "We may agree.", "Perhaps."],
+            "a": ["A | B", "A", "A"],
+            "b": ["C", "B | C", "B | C"],
+            "year": [2001, 2002, 2002],
+        }
+    )
     table = tk.describe_corpus(docs, by=["a", "b", "year"])
     assert list(table.columns[:4]) == ["a", "b", "year", "documents"]
     assert table["year"].dtype == "int64"
     assert table[["a", "b", "year", "documents", "tokens"]].values.tolist() == [
-        ["A", "B | C", 2002, 2, 4], ["A | B", "C", 2001, 1, 2]]
+        ["A", "B | C", 2002, 2, 4],
+        ["A | B", "C", 2001, 1, 2],
+    ]
 
 
 def test_describe_corpus_refuses_missing_texts_instead_of_counting_none():
@@ -526,5 +593,6 @@ def test_a_folder_link_back_up_is_listed_not_read_again(tmp_path):
     (tmp_path / "sub" / "loop").symlink_to(tmp_path, target_is_directory=True)
     docs = tk.read_corpus(tmp_path)
     assert docs["doc_id"].tolist() == ["d1"]
-    assert docs.attrs["ignored"] == [{"source": "sub/loop", "reason": "a link to a folder that is read already, "
-                                      "not read again"}]
+    assert docs.attrs["ignored"] == [
+        {"source": "sub/loop", "reason": "a link to a folder that is read already, not read again"}
+    ]

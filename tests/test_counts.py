@@ -96,11 +96,13 @@ def test_dtm_bad_docs():
 
 
 def test_count_terms_by_hand():
-    docs = pd.DataFrame({
-        "doc_id": ["d1", "d2", "d3", "d4"],
-        "text": ["We firmly oppose it. We oppose.", "We hope.", "Hope, hope and hope!", ""],
-        "speaker": ["Xing", "Xing", "Kim", "Kim"],
-    })
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["d1", "d2", "d3", "d4"],
+            "text": ["We firmly oppose it. We oppose.", "We hope.", "Hope, hope and hope!", ""],
+            "speaker": ["Xing", "Xing", "Kim", "Kim"],
+        }
+    )
     table = count_terms(docs, by="speaker")
     assert list(table.columns) == ["speaker", "term", "n", "rate_per_10k", "doc_freq", "rank"]
     assert table["speaker"].dtype == docs["speaker"].dtype  # the by column as it is in docs
@@ -124,8 +126,14 @@ def test_count_terms_by_hand():
 
 
 def test_count_terms_one_group_several_columns_and_missing_values():
-    docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": ["x", "x y", "y"],
-                         "country": ["CHN", "CHN", None], "year": [2014, 2016, 2016]})
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c"],
+            "text": ["x", "x y", "y"],
+            "country": ["CHN", "CHN", None],
+            "year": [2014, 2016, 2016],
+        }
+    )
     assert count_terms(docs)["group"].unique().tolist() == ["all"]
     table = count_terms(docs, by=["country", "year"])
     assert list(table.columns[:3]) == ["country", "year", "term"]
@@ -231,7 +239,8 @@ def test_dispersion_reports_the_parts_it_leaves_out():
     with pytest.warns(UserWarning, match=r"dispersion left out 1 document\(s\): 'b' \(no tokens"):
         table = dispersion(docs, by="g")
     assert table.attrs["skipped"] == [
-        {"doc_id": "b", "g": "one", "problem": "no tokens, so no share of the text to disperse over"}]
+        {"doc_id": "b", "g": "one", "problem": "no tokens, so no share of the text to disperse over"}
+    ]
 
 
 def test_count_terms_reports_a_group_without_tokens():
@@ -279,15 +288,23 @@ def test_a_text_that_is_not_a_str_is_an_error(bad):
 
 def _merging_docs() -> pd.DataFrame:
     """Two groups that one " | "-joined label made one: ("A | B", "C") and ("A", "B | C")."""
-    return pd.DataFrame({"doc_id": ["d1", "d2", "d3"], "text": ["We agree.", "We may agree.", "Perhaps."],
-                         "a": ["A | B", "A", "A"], "b": ["C", "B | C", "B | C"],
-                         "year": pd.array([2001, 2002, 2002], dtype="Int64")})
+    return pd.DataFrame(
+        {
+            "doc_id": ["d1", "d2", "d3"],
+            "text": ["We agree.", "We may agree.", "Perhaps."],
+            "a": ["A | B", "A", "A"],
+            "b": ["C", "B | C", "B | C"],
+            "year": pd.array([2001, 2002, 2002], dtype="Int64"),
+        }
+    )
 
 
 def test_count_terms_and_dispersion_keep_groups_whose_joined_labels_collide():
     docs = _merging_docs()
-    for function, rest in ((count_terms, ["term", "n", "rate_per_10k", "doc_freq", "rank"]),
-                           (dispersion, ["term", "n", "parts", "dp", "dp_norm"])):
+    for function, rest in (
+        (count_terms, ["term", "n", "rate_per_10k", "doc_freq", "rank"]),
+        (dispersion, ["term", "n", "parts", "dp", "dp_norm"]),
+    ):
         table = function(docs, by=["a", "b"])
         assert list(table.columns) == ["a", "b", *rest], function.__name__
         keys = table[["a", "b"]].drop_duplicates().values.tolist()
@@ -298,10 +315,15 @@ def test_count_terms_and_dispersion_keep_groups_whose_joined_labels_collide():
 
 
 def test_by_columns_keep_their_dtypes_and_missing_values_are_one_group():
-    docs = pd.DataFrame({"doc_id": list("abcde"), "text": ["x", "x y", "y", "z", "z z"],
-                         "year": pd.array([2016, 2016, None, 2014, None], dtype="Int64"),
-                         "venue": pd.Categorical(["UNSC", "UNGA", "UNSC", "UNSC", "UNGA"]),
-                         "n_speakers": [1, 1, 2, 2, 1]})
+    docs = pd.DataFrame(
+        {
+            "doc_id": list("abcde"),
+            "text": ["x", "x y", "y", "z", "z z"],
+            "year": pd.array([2016, 2016, None, 2014, None], dtype="Int64"),
+            "venue": pd.Categorical(["UNSC", "UNGA", "UNSC", "UNSC", "UNGA"]),
+            "n_speakers": [1, 1, 2, 2, 1],
+        }
+    )
     table = count_terms(docs, by=["year", "venue", "n_speakers"])
     assert [str(t) for t in table.dtypes[:3]] == ["Int64", "category", "int64"]
     keys = table[["year", "venue", "n_speakers"]].drop_duplicates()

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 import hashlib
 import http.server
 import json
+import os
 import socket
 import tarfile
 import threading
@@ -24,8 +23,21 @@ from toolkit.schema import DOC_COLUMNS
 
 UNGDC_COLUMNS = [*DOC_COLUMNS, "session", "post", "post_upstream", "country_name", "file"]
 UNSCON_COLUMNS = [*DOC_COLUMNS, "meeting", "speech_number", "n_sentences"]
-SENTENCE_COLUMNS = ["doc_id", "sentence_index", "file_id", "chunk", "text",
-                    "A0", "A2", "A3", "A4", "B1", "B2", "B3", "target_country"]
+SENTENCE_COLUMNS = [
+    "doc_id",
+    "sentence_index",
+    "file_id",
+    "chunk",
+    "text",
+    "A0",
+    "A2",
+    "A3",
+    "A4",
+    "B1",
+    "B2",
+    "B3",
+    "target_country",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -39,63 +51,72 @@ def _isolated(monkeypatch, tmp_path):
 
 # --------------------------------------------------------------------------- detokenize, roles
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("the political crisis in Ukraine by force .  ", "the political crisis in Ukraine by force."),
-    ("Kyiv , the region and Crimea ; then :", "Kyiv, the region and Crimea; then:"),
-    ("the draft ( S/2014/189 ) today", "the draft (S/2014/189) today"),
-    ("the Council 's vote", "the Council's vote"),
-    ("We can not and do n't", "We can not and don't"),
-    ('call dissenters " bandits " and " terrorists " .', 'call dissenters "bandits" and "terrorists".'),
-    ('" All of this , we are convinced', '"All of this, we are convinced'),
-    ("mean what they produce . \"  ", "mean what they produce.\""),
-    ("minorities ' rights", "minorities' rights"),
-    ("Why ?  Because  100 % of  $ 5", "Why? Because 100% of $5"),
-    ("pro - Russian", "pro - Russian"),
-])
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("the political crisis in Ukraine by force .  ", "the political crisis in Ukraine by force."),
+        ("Kyiv , the region and Crimea ; then :", "Kyiv, the region and Crimea; then:"),
+        ("the draft ( S/2014/189 ) today", "the draft (S/2014/189) today"),
+        ("the Council 's vote", "the Council's vote"),
+        ("We can not and do n't", "We can not and don't"),
+        ('call dissenters " bandits " and " terrorists " .', 'call dissenters "bandits" and "terrorists".'),
+        ('" All of this , we are convinced', '"All of this, we are convinced'),
+        ('mean what they produce . "  ', 'mean what they produce."'),
+        ("minorities ' rights", "minorities' rights"),
+        ("Why ?  Because  100 % of  $ 5", "Why? Because 100% of $5"),
+        ("pro - Russian", "pro - Russian"),
+    ],
+)
 def test_detokenize(raw, expected):
     assert ds.detokenize(raw) == expected
 
 
-@pytest.mark.parametrize(("post", "role"), [
-    ("UN Representative", "permanent_representative"),
-    ("Permanent Representative", "permanent_representative"),
-    ("Chair of the Delegation", "permanent_representative"),
-    ("Chair of Delegation", "permanent_representative"),
-    ("Head of the delegation", "permanent_representative"),
-    ("Delegation", "permanent_representative"),
-    ("President", "head_of_state_or_government"),
-    ("PRIME MINISTER", "head_of_state_or_government"),
-    ("rime Minister and Minister for Europe and Foreign Affairs", "head_of_state_or_government"),
-    ("Prime Minister and Minister for Foreign Affairs", "head_of_state_or_government"),
-    ("King", "head_of_state_or_government"),
-    ("Amir", "head_of_state_or_government"),
-    ("Crown Prince", "head_of_state_or_government"),
-    ("Premier of the State Council", "head_of_state_or_government"),
-    ("Chairman of the Presidency", "head_of_state_or_government"),
-    ("Vice-President", "other"),
-    ("Deputy Prime Minister", "other"),
-    ("Minister for Foreign Affairs", "foreign_minister"),
-    ("Minister for Foregn Affairs", "foreign_minister"),
-    ("  minister  of foreign affairs ", "foreign_minister"),
-    ("Secretary of State", "foreign_minister"),
-    ("Minister for External Affairs", "foreign_minister"),
-    ("Secretary for Relations with States", "foreign_minister"),
-    ("Deputy Prime Minister and Minister for Foreign Affairs", "foreign_minister"),
-    ("Vice-President and Minister for Foreign Affairs", "foreign_minister"),
-    ("Vice-Chancellor and Federal Minister for Foreign Affairs", "foreign_minister"),
-    ("State Councillor and Minister for Foreign Affairs", "foreign_minister"),
-    ("Minister at the Prime Minister’s Office and Second Minister for Foreign Affairs and Trade",
-     "foreign_minister"),
-    ("Personal Representative of the Head of State of the Republic of the Philippines", "other"),
-    ("Special Envoy of the Prime Minister and Minister for Public Service", "other"),
-    ("Minister of State", "other"),
-    ("Minister for Development Cooperation", "other"),
-    ("Union Minister for the Office of the State Counsellor", "other"),
-    ("Not indicated", "other"),
-    ("", "other"),
-    (None, "other"),
-    (float("nan"), "other"),
-])
+@pytest.mark.parametrize(
+    ("post", "role"),
+    [
+        ("UN Representative", "permanent_representative"),
+        ("Permanent Representative", "permanent_representative"),
+        ("Chair of the Delegation", "permanent_representative"),
+        ("Chair of Delegation", "permanent_representative"),
+        ("Head of the delegation", "permanent_representative"),
+        ("Delegation", "permanent_representative"),
+        ("President", "head_of_state_or_government"),
+        ("PRIME MINISTER", "head_of_state_or_government"),
+        ("rime Minister and Minister for Europe and Foreign Affairs", "head_of_state_or_government"),
+        ("Prime Minister and Minister for Foreign Affairs", "head_of_state_or_government"),
+        ("King", "head_of_state_or_government"),
+        ("Amir", "head_of_state_or_government"),
+        ("Crown Prince", "head_of_state_or_government"),
+        ("Premier of the State Council", "head_of_state_or_government"),
+        ("Chairman of the Presidency", "head_of_state_or_government"),
+        ("Vice-President", "other"),
+        ("Deputy Prime Minister", "other"),
+        ("Minister for Foreign Affairs", "foreign_minister"),
+        ("Minister for Foregn Affairs", "foreign_minister"),
+        ("  minister  of foreign affairs ", "foreign_minister"),
+        ("Secretary of State", "foreign_minister"),
+        ("Minister for External Affairs", "foreign_minister"),
+        ("Secretary for Relations with States", "foreign_minister"),
+        ("Deputy Prime Minister and Minister for Foreign Affairs", "foreign_minister"),
+        ("Vice-President and Minister for Foreign Affairs", "foreign_minister"),
+        ("Vice-Chancellor and Federal Minister for Foreign Affairs", "foreign_minister"),
+        ("State Councillor and Minister for Foreign Affairs", "foreign_minister"),
+        (
+            "Minister at the Prime Minister’s Office and Second Minister for Foreign Affairs and Trade",
+            "foreign_minister",
+        ),
+        ("Personal Representative of the Head of State of the Republic of the Philippines", "other"),
+        ("Special Envoy of the Prime Minister and Minister for Public Service", "other"),
+        ("Minister of State", "other"),
+        ("Minister for Development Cooperation", "other"),
+        ("Union Minister for the Office of the State Counsellor", "other"),
+        ("Not indicated", "other"),
+        ("", "other"),
+        (None, "other"),
+        (float("nan"), "other"),
+    ],
+)
 def test_post_to_role(post, role):
     assert ds.post_to_role(post) == role
 
@@ -113,14 +134,16 @@ TINY_JUNK = {
     "TXT/Session 02 - 1947/FRA_2_1947.txt": "Fran\u00e7ais".encode("latin-1"),
     "TXT/Session 02 - 1947/notes.txt": b"not a speech",
 }
-TINY_SPEAKERS = pd.DataFrame({
-    "Year": [1946, 1946, 1947, 1947, 1947],
-    "Session": [1, 1, 2, 2, 2],
-    "ISO Code": ["USA", "CHN ", "USA", "YDYE", "GBR"],
-    "Country": ["United States ", "China", "United States", "Democratic Yemen", "United Kingdom"],
-    "Name of Person Speaking": ["A. Smith", "B. Li", "C. Jones", "D. Ali", "E. Brown"],
-    "Post": ["UN Representative", "Minister for Foregn Affairs", None, "President", "Prime Minister"],
-})
+TINY_SPEAKERS = pd.DataFrame(
+    {
+        "Year": [1946, 1946, 1947, 1947, 1947],
+        "Session": [1, 1, 2, 2, 2],
+        "ISO Code": ["USA", "CHN ", "USA", "YDYE", "GBR"],
+        "Country": ["United States ", "China", "United States", "Democratic Yemen", "United Kingdom"],
+        "Name of Person Speaking": ["A. Smith", "B. Li", "C. Jones", "D. Ali", "E. Brown"],
+        "Post": ["UN Representative", "Minister for Foregn Affairs", None, "President", "Prime Minister"],
+    }
+)
 
 
 def _write_tiny_ungdc(root: Path, *, speakers: bool = True) -> Path:
@@ -147,14 +170,13 @@ def _load_quietly(path):
 def test_load_ungdc_tiny_values(tiny_ungdc):
     docs = _load_quietly(tiny_ungdc)
     assert list(docs.columns) == UNGDC_COLUMNS
-    assert docs["doc_id"].tolist() == ["UNGDC_CHN_1_1946", "UNGDC_USA_1_1946",
-                                       "UNGDC_USA_2_1947", "UNGDC_YMD_2_1947"]
+    assert docs["doc_id"].tolist() == ["UNGDC_CHN_1_1946", "UNGDC_USA_1_1946", "UNGDC_USA_2_1947", "UNGDC_YMD_2_1947"]
     by_id = docs.set_index("doc_id")
     assert by_id.loc["UNGDC_CHN_1_1946", "text"] == "China speaks. 中国\n"
     assert by_id.loc["UNGDC_USA_1_1946", "role"] == "permanent_representative"
     assert by_id.loc["UNGDC_CHN_1_1946", "role"] == "foreign_minister"
     assert by_id.loc["UNGDC_USA_1_1946", "country_name"] == "United States"
-    assert pd.isna(by_id.loc["UNGDC_USA_2_1947", "post"])       # row without a post
+    assert pd.isna(by_id.loc["UNGDC_USA_2_1947", "post"])  # row without a post
     assert by_id.loc["UNGDC_USA_2_1947", "role"] == "other"
     assert by_id.loc["UNGDC_YMD_2_1947", "speaker"] == "D. Ali"  # YDYE in the table -> YMD
     assert by_id.loc["UNGDC_YMD_2_1947", "role"] == "head_of_state_or_government"
@@ -184,17 +206,23 @@ def _skip_reports(docs, root):
 def test_load_ungdc_reports_every_file(tiny_ungdc):
     docs = _load_quietly(tiny_ungdc)
     problems = _skip_reports(docs, tiny_ungdc)
-    assert sorted(problems) == ["TXT/Session 02 - 1947/.DS_Store-to-UTF-8.txt",
-                                "TXT/Session 02 - 1947/FRA_2_1947.txt", "TXT/Session 02 - 1947/notes.txt"]
+    assert sorted(problems) == [
+        "TXT/Session 02 - 1947/.DS_Store-to-UTF-8.txt",
+        "TXT/Session 02 - 1947/FRA_2_1947.txt",
+        "TXT/Session 02 - 1947/notes.txt",
+    ]
     assert problems["TXT/Session 02 - 1947/.DS_Store-to-UTF-8.txt"].startswith(
-        "contains NUL bytes (binary, not text). It is not a speech: remove it")
+        "contains NUL bytes (binary, not text). It is not a speech: remove it"
+    )
     assert problems["TXT/Session 02 - 1947/FRA_2_1947.txt"].startswith("not UTF-8 (byte 4). Re-save it as UTF-8")
     assert problems["TXT/Session 02 - 1947/notes.txt"].startswith(
-        "name is not TXT/Session NN - YYYY/<ISO3>_<session>_<year>.txt. Rename it")
+        "name is not TXT/Session NN - YYYY/<ISO3>_<session>_<year>.txt. Rename it"
+    )
     assert "errors=" not in " ".join(problems.values())  # the skip report does not advise skipping
     assert len(docs) + len(docs.attrs["skipped"]) == docs.attrs["n_files"] == 7
     assert docs.attrs["unmatched_speakers"] == [
-        {"country": "GBR", "session": 2, "year": 1947, "country_name": "United Kingdom"}]
+        {"country": "GBR", "session": 2, "year": 1947, "country_name": "United Kingdom"}
+    ]
 
 
 def _tar(root: Path, target: Path, top: str | None) -> Path:
@@ -215,12 +243,15 @@ def _zip(root: Path, target: Path, top: str | None) -> Path:
     return target
 
 
-@pytest.mark.parametrize(("make", "name", "top"), [
-    (_tar, "UNGDC_tiny.tgz", "UNGDC_1946-1947"),
-    (_tar, "tiny.tar.gz", None),
-    (_zip, "tiny.zip", "UNGDC"),
-    (_zip, "UNGDC_tiny.zip", None),
-])
+@pytest.mark.parametrize(
+    ("make", "name", "top"),
+    [
+        (_tar, "UNGDC_tiny.tgz", "UNGDC_1946-1947"),
+        (_tar, "tiny.tar.gz", None),
+        (_zip, "tiny.zip", "UNGDC"),
+        (_zip, "UNGDC_tiny.zip", None),
+    ],
+)
 def test_load_ungdc_reads_archives_like_folders(tiny_ungdc, tmp_path, make, name, top):
     folder = _load_quietly(tiny_ungdc)
     archive = make(tiny_ungdc, tmp_path / name, top)
@@ -229,9 +260,11 @@ def test_load_ungdc_reads_archives_like_folders(tiny_ungdc, tmp_path, make, name
     # the same files, each named as the archive's path then the member's
     member = f"{top}/" if top else ""
     assert [s["source"] for s in packed.attrs["skipped"]] == [
-        s["source"].replace(str(tiny_ungdc), f"{archive}/{member}".rstrip("/")) for s in folder.attrs["skipped"]]
+        s["source"].replace(str(tiny_ungdc), f"{archive}/{member}".rstrip("/")) for s in folder.attrs["skipped"]
+    ]
     assert [s["problem"].split(": ", 1)[1] for s in packed.attrs["skipped"]] == [
-        s["problem"].split(": ", 1)[1] for s in folder.attrs["skipped"]]
+        s["problem"].split(": ", 1)[1] for s in folder.attrs["skipped"]
+    ]
 
 
 def test_load_ungdc_folder_holding_archive_and_xlsx(tiny_ungdc, tmp_path):
@@ -303,7 +336,8 @@ def test_load_ungdc_reads_hard_links_in_an_archive_and_reports_symbolic_ones(tin
     archive = tmp_path / "UNGDC_links.tgz"
     with tarfile.open(archive, "w:gz") as tf:
         tf.add(tiny_ungdc / "TXT", arcname="TXT")
-    assert any(m.islnk() for m in tarfile.open(archive).getmembers())
+    with tarfile.open(archive) as tar:
+        assert any(m.islnk() for m in tar.getmembers())
     (tmp_path / ds.SPEAKERS_FILE).write_bytes((tiny_ungdc / ds.SPEAKERS_FILE).read_bytes())
     with pytest.warns(UserWarning):
         docs = ds.load_ungdc(archive)
@@ -313,8 +347,11 @@ def test_load_ungdc_reads_hard_links_in_an_archive_and_reports_symbolic_ones(tin
 
 
 def test_load_ungdc_errors_raise_names_the_file_and_the_fix(tiny_ungdc, tmp_path):
-    with pytest.raises(CorpusFormatError, match=r"Session 02 - 1947/\.DS_Store-to-UTF-8\.txt: contains NUL bytes "
-                       r"\(binary, not text\)\. It is not a speech: remove it from TXT/\. Or pass errors='skip'"):
+    with pytest.raises(
+        CorpusFormatError,
+        match=r"Session 02 - 1947/\.DS_Store-to-UTF-8\.txt: contains NUL bytes "
+        r"\(binary, not text\)\. It is not a speech: remove it from TXT/\. Or pass errors='skip'",
+    ):
         ds.load_ungdc(tiny_ungdc, errors="raise")  # the first of the three, in path order
     clean = tmp_path / "clean"
     for rel, text in TINY_SPEECHES.items():
@@ -326,8 +363,11 @@ def test_load_ungdc_errors_raise_names_the_file_and_the_fix(tiny_ungdc, tmp_path
         docs = ds.load_ungdc(clean, errors="raise")
     assert len(docs) == 4 and docs.attrs["skipped"] == [] and docs.attrs["n_files"] == 4
     (clean / "TXT" / "USA_3_1948.txt").write_text("Out of place.", encoding="utf-8")
-    with pytest.raises(CorpusFormatError, match=r"TXT/USA_3_1948\.txt: is directly under TXT/, not in a session "
-                       r"folder; expected TXT/Session NN - YYYY/<ISO3>_<session>_<year>\.txt\. Move it"):
+    with pytest.raises(
+        CorpusFormatError,
+        match=r"TXT/USA_3_1948\.txt: is directly under TXT/, not in a session "
+        r"folder; expected TXT/Session NN - YYYY/<ISO3>_<session>_<year>\.txt\. Move it",
+    ):
         ds.load_ungdc(clean, errors="raise")
     with pytest.raises(ValueError, match="errors='ignore' is invalid; must be one of 'skip', 'raise'"):
         ds.load_ungdc(clean, errors="ignore")
@@ -335,14 +375,15 @@ def test_load_ungdc_errors_raise_names_the_file_and_the_fix(tiny_ungdc, tmp_path
 
 def test_load_ungdc_drops_the_byte_order_mark(tiny_ungdc):
     speech = tiny_ungdc / "TXT" / "Session 01 - 1946" / "USA_1_1946.txt"
-    speech.write_bytes(b"\xef\xbb\xbf" + "We the peoples.\n".encode())
+    speech.write_bytes(b"\xef\xbb\xbf" + b"We the peoples.\n")
     only_mark = tiny_ungdc / "TXT" / "Session 02 - 1947" / "GBR_2_1947.txt"
     only_mark.write_bytes(b"\xef\xbb\xbf \n")
     with pytest.warns(UserWarning, match=r"skipped 4 of 8 files"):
         docs = ds.load_ungdc(tiny_ungdc)
     assert docs.set_index("doc_id").loc["UNGDC_USA_1_1946", "text"] == "We the peoples.\n"
-    assert any(s["problem"].endswith("is empty. Remove it, or put the speech's text in it.")
-               for s in docs.attrs["skipped"])
+    assert any(
+        s["problem"].endswith("is empty. Remove it, or put the speech's text in it.") for s in docs.attrs["skipped"]
+    )
 
 
 def test_load_ungdc_names_what_is_missing(tmp_path):
@@ -358,27 +399,33 @@ def test_load_ungdc_names_what_is_missing(tmp_path):
 
 # --------------------------------------------------------------------------- tiny UNSCon
 
-_CSV_HEADER = ("file_id,sentence_text,sentence_char_offsets,sentence_token_offsets,A0,A2,A3,A4,B1,B2,B3,"
-               "basename,speech_id,filename,country\n")
+_CSV_HEADER = (
+    "file_id,sentence_text,sentence_char_offsets,sentence_token_offsets,A0,A2,A3,A4,B1,B2,B3,"
+    "basename,speech_id,filename,country\n"
+)
 
 
 def _csv_row(file_id: str, text: str, offsets: str, target: str = "Ukraine") -> str:
     speech = "_".join(file_id.split("_")[:4])
     base = "_".join(file_id.split("_")[:3])
-    return (f'{file_id},"{text}",{offsets},0-1,Direct_NegEval,Country,-NONE-,ukraine,_,_,_,'
-            f"{base},{file_id.split('_')[3]},{speech},{target}\n")
+    return (
+        f'{file_id},"{text}",{offsets},0-1,Direct_NegEval,Country,-NONE-,ukraine,_,_,_,'
+        f"{base},{file_id.split('_')[3]},{speech},{target}\n"
+    )
 
 
-TINY_UNSCON = _CSV_HEADER + "".join([
-    # speech 1: chunks out of order in the file; sentences of chunk 00 out of order too
-    _csv_row("UNSC_2014_SPV.7219_spch015_Russian_Federation2_01_GD.txt", "Third , last .  ", "0-14"),
-    _csv_row("UNSC_2014_SPV.7219_spch015_Russian_Federation2_00_GD.txt", "Second ( sic ) .", "10-26"),
-    _csv_row("UNSC_2014_SPV.7219_spch015_Russian_Federation2_00_GD.txt", "We have 's .", "0-10"),
-    # speech 2: %20 before the chunk number, a neg marker, an upper-case name
-    _csv_row("UNSC_2014_SPV.7219_spch025_Indonesia_neg%2000.txt", "Indonesia speaks .", "0-18", "Russia"),
-    _csv_row("UNSC_2016_SPV.7658_spch070_NAMIBIA_00_GD.txt", "Namibia speaks .", "0-16"),
-    _csv_row("UNSC_2014_SPV.7154_spch023_United_States_Of_AmericaA2_00_GD.txt", "U.S. speaks .", "0-13"),
-])
+TINY_UNSCON = _CSV_HEADER + "".join(
+    [
+        # speech 1: chunks out of order in the file; sentences of chunk 00 out of order too
+        _csv_row("UNSC_2014_SPV.7219_spch015_Russian_Federation2_01_GD.txt", "Third , last .  ", "0-14"),
+        _csv_row("UNSC_2014_SPV.7219_spch015_Russian_Federation2_00_GD.txt", "Second ( sic ) .", "10-26"),
+        _csv_row("UNSC_2014_SPV.7219_spch015_Russian_Federation2_00_GD.txt", "We have 's .", "0-10"),
+        # speech 2: %20 before the chunk number, a neg marker, an upper-case name
+        _csv_row("UNSC_2014_SPV.7219_spch025_Indonesia_neg%2000.txt", "Indonesia speaks .", "0-18", "Russia"),
+        _csv_row("UNSC_2016_SPV.7658_spch070_NAMIBIA_00_GD.txt", "Namibia speaks .", "0-16"),
+        _csv_row("UNSC_2014_SPV.7154_spch023_United_States_Of_AmericaA2_00_GD.txt", "U.S. speaks .", "0-13"),
+    ]
+)
 
 
 @pytest.fixture
@@ -396,8 +443,11 @@ def test_load_unscon_tiny(tiny_unscon):
     by_id = docs.set_index("doc_id")
     assert by_id.loc["UNSC_2014_SPV.7219_spch015", "text"] == "We have's. Second (sic). Third, last."
     assert by_id["country"].to_dict() == {
-        "UNSC_2014_SPV.7154_spch023": "USA", "UNSC_2014_SPV.7219_spch015": "RUS",
-        "UNSC_2014_SPV.7219_spch025": "IDN", "UNSC_2016_SPV.7658_spch070": "NAM"}
+        "UNSC_2014_SPV.7154_spch023": "USA",
+        "UNSC_2014_SPV.7219_spch015": "RUS",
+        "UNSC_2014_SPV.7219_spch025": "IDN",
+        "UNSC_2016_SPV.7658_spch070": "NAM",
+    }
     assert by_id.loc["UNSC_2016_SPV.7658_spch070", "meeting"] == "S/PV.7658"
     assert by_id.loc["UNSC_2016_SPV.7658_spch070", "speech_number"] == 70
     assert by_id.loc["UNSC_2016_SPV.7658_spch070", "year"] == 2016
@@ -425,11 +475,14 @@ def test_load_unscon_accounts_for_every_row(tiny_unscon):
     assert ds.load_unscon(tiny_unscon)["n_sentences"].sum() == len(ds.unscon_sentences(tiny_unscon)) == n_rows
 
 
-@pytest.mark.parametrize(("content", "problem"), [
-    (TINY_UNSCON.encode("utf-8") + b'UNSC_2014,"Fran\xe7ais",0-1\n', r"is not UTF-8 \(byte \d+\)"),
-    ((TINY_UNSCON + 'a,"b",0-1,0-1,_,_,_,_,_,_,_,x,y,z,w,EXTRA\n').encode(), r"cannot be read as CSV: .*line 8"),
-    (b"", "cannot be read as CSV"),
-])
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (TINY_UNSCON.encode("utf-8") + b'UNSC_2014,"Fran\xe7ais",0-1\n', r"is not UTF-8 \(byte \d+\)"),
+        ((TINY_UNSCON + 'a,"b",0-1,0-1,_,_,_,_,_,_,_,x,y,z,w,EXTRA\n').encode(), r"cannot be read as CSV: .*line 8"),
+        (b"", "cannot be read as CSV"),
+    ],
+)
 def test_unscon_unreadable_csv_names_the_file_and_the_fix(tmp_path, content, problem):
     folder = tmp_path / "bad"
     folder.mkdir()
@@ -459,6 +512,7 @@ def test_unscon_unknown_delegation_names_the_file_id(tmp_path):
 
 # --------------------------------------------------------------------------- downloads
 
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -476,23 +530,41 @@ def server(tmp_path, tiny_ungdc, tiny_unscon, monkeypatch):
     (root / "unscon").mkdir(parents=True)
     for name in ds.UNSCON_REGISTRY:
         (root / "unscon" / name).write_bytes((tiny_unscon / name).read_bytes())
-    monkeypatch.setattr(ds, "UNSCON_REGISTRY",
-                        {name: _sha256(root / "unscon" / name) for name in ds.UNSCON_REGISTRY})
+    monkeypatch.setattr(ds, "UNSCON_REGISTRY", {name: _sha256(root / "unscon" / name) for name in ds.UNSCON_REGISTRY})
     # Dataverse: the dataset record, and the two files by id
     files = root / "api" / "access" / "datafile"
     files.mkdir(parents=True)
     _tar(tiny_ungdc, files / "11", "UNGDC_1946-1947")
     (files / "12").write_bytes((tiny_ungdc / ds.SPEAKERS_FILE).read_bytes())
     md5 = {i: hashlib.md5((files / i).read_bytes()).hexdigest() for i in ("11", "12")}
-    record = {"status": "OK", "data": {"latestVersion": {"files": [
-        {"label": "README.txt", "dataFile": {"id": 10, "filename": "README.txt", "md5": "0" * 32}},
-        {"label": "UNGDC_1946-1947.tgz", "dataFile": {
-            "id": 11, "filename": "UNGDC_1946-1947.tgz", "checksum": {"type": "MD5", "value": md5["11"]}}},
-        {"label": "Speakers_by_session.tab", "dataFile": {
-            "id": 12, "filename": "Speakers_by_session.tab", "originalFileName": "Speakers_by_session.xlsx",
-            "originalFileFormat": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "md5": md5["12"]}},
-    ]}}}
+    record = {
+        "status": "OK",
+        "data": {
+            "latestVersion": {
+                "files": [
+                    {"label": "README.txt", "dataFile": {"id": 10, "filename": "README.txt", "md5": "0" * 32}},
+                    {
+                        "label": "UNGDC_1946-1947.tgz",
+                        "dataFile": {
+                            "id": 11,
+                            "filename": "UNGDC_1946-1947.tgz",
+                            "checksum": {"type": "MD5", "value": md5["11"]},
+                        },
+                    },
+                    {
+                        "label": "Speakers_by_session.tab",
+                        "dataFile": {
+                            "id": 12,
+                            "filename": "Speakers_by_session.tab",
+                            "originalFileName": "Speakers_by_session.xlsx",
+                            "originalFileFormat": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            "md5": md5["12"],
+                        },
+                    },
+                ]
+            }
+        },
+    }
     meta = root / "api" / "datasets" / ":persistentId"
     meta.mkdir(parents=True)
     (meta / "index.html").write_text(json.dumps(record), encoding="utf-8")  # served for ".../:persistentId/?..."
@@ -517,8 +589,10 @@ def test_download_unscon_verified_and_loaded(server, tmp_path):
     assert len(docs) == 4
     cached = tmp_path / "cache" / "unscon"
     assert sorted(p.name for p in cached.iterdir()) == sorted(ds.UNSCON_REGISTRY)
-    assert _sha256(cached / "conflict_annotations_sentences.csv") == \
-        ds.UNSCON_REGISTRY["conflict_annotations_sentences.csv"]
+    assert (
+        _sha256(cached / "conflict_annotations_sentences.csv")
+        == ds.UNSCON_REGISTRY["conflict_annotations_sentences.csv"]
+    )
     row = ds.available().set_index("name").loc["unscon"]
     assert row["origin"] == "cache" and row["path"] == str(cached)
 
@@ -526,8 +600,7 @@ def test_download_unscon_verified_and_loaded(server, tmp_path):
 def test_download_ungdc_verified_and_loaded(server, tmp_path):
     with pytest.warns(UserWarning, match="skipped 3 of 7"):
         docs = ds.load_ungdc()
-    assert docs["doc_id"].tolist() == ["UNGDC_CHN_1_1946", "UNGDC_USA_1_1946",
-                                       "UNGDC_USA_2_1947", "UNGDC_YMD_2_1947"]
+    assert docs["doc_id"].tolist() == ["UNGDC_CHN_1_1946", "UNGDC_USA_1_1946", "UNGDC_USA_2_1947", "UNGDC_YMD_2_1947"]
     assert docs.set_index("doc_id").loc["UNGDC_CHN_1_1946", "post"] == "Minister for Foregn Affairs"
     cached = tmp_path / "cache" / "ungdc"
     assert sorted(p.name for p in cached.iterdir()) == ["Speakers_by_session.xlsx", "UNGDC_1946-1947.tgz"]
@@ -556,8 +629,7 @@ def test_force_download_that_fails_keeps_the_cached_copy(server, tmp_path):
     assert sorted(p.name for p in cached.parent.iterdir()) == sorted(ds.UNSCON_REGISTRY)  # no temporary file
 
 
-def test_download_interrupted_leaves_nothing_and_the_next_clears_a_killed_ones_leftover(server, tmp_path,
-                                                                                     monkeypatch):
+def test_download_interrupted_leaves_nothing_and_the_next_clears_a_killed_ones_leftover(server, tmp_path, monkeypatch):
     import os
     import subprocess
     import sys
@@ -567,8 +639,9 @@ def test_download_interrupted_leaves_nothing_and_the_next_clears_a_killed_ones_l
     folder = tmp_path / "cache" / "unscon"
     folder.mkdir(parents=True)
     # a download killed outright leaves its temporary file; its process is gone
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
-                          text=True, check=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
     leftover = folder / f".conflict_annotations.csv.{int(dead.stdout)}.0123abcd.tmp"
     leftover.write_bytes(b"half a fi")
 
@@ -599,10 +672,13 @@ def _closed_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.mark.parametrize(("loader", "source"), [
-    (ds.load_ungdc, "doi:10.7910/DVN/0TJX8Y"),
-    (ds.load_unscon, "https://github.com/linatal/UNSCon"),
-])
+@pytest.mark.parametrize(
+    ("loader", "source"),
+    [
+        (ds.load_ungdc, "doi:10.7910/DVN/0TJX8Y"),
+        (ds.load_unscon, "https://github.com/linatal/UNSCon"),
+    ],
+)
 def test_offline_without_local_copy_says_what_to_do(monkeypatch, loader, source):
     dead = f"http://127.0.0.1:{_closed_port()}"
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
@@ -621,6 +697,7 @@ def test_fetch_rejects_unknown_name():
 
 # --------------------------------------------------------------------------- the real corpora
 
+
 @pytest.fixture(scope="module")
 def ungdc_full(data_dir):
     with warnings.catch_warnings(record=True) as caught:
@@ -638,12 +715,15 @@ def test_real_ungdc_counts(data_dir, ungdc_full):
     assert docs.attrs["n_files"] == 10_957
     assert len(docs) + len(docs.attrs["skipped"]) == docs.attrs["n_files"]
     assert sorted(Path(s["source"]).relative_to(data_dir / "ungdc").as_posix() for s in docs.attrs["skipped"]) == [
-        "TXT/Session 35 - 1980/.Rhistory", "TXT/Session 37 - 1982/.Rapp.history",
-        "TXT/Session 46 - 1991/.Rhistory", "TXT/Session 47 - 1992/.DS_Store-to-UTF-8.txt",
-        "TXT/Session 68 - 2013/.Rapp.history"]
+        "TXT/Session 35 - 1980/.Rhistory",
+        "TXT/Session 37 - 1982/.Rapp.history",
+        "TXT/Session 46 - 1991/.Rhistory",
+        "TXT/Session 47 - 1992/.DS_Store-to-UTF-8.txt",
+        "TXT/Session 68 - 2013/.Rapp.history",
+    ]
     assert any("skipped 5 of 10957" in w for w in docs.attrs["warnings"])
-    assert docs["country_name"].isna().sum() == 47           # speeches with no speaker row
-    assert len(docs.attrs["unmatched_speakers"]) == 22        # speaker rows with no speech
+    assert docs["country_name"].isna().sum() == 47  # speeches with no speaker row
+    assert len(docs.attrs["unmatched_speakers"]) == 22  # speaker rows with no speech
     assert docs["year"].min() == 1946 and docs["year"].max() == 2024
     assert (docs["year"] - docs["session"] == 1945).all()
 
@@ -662,8 +742,9 @@ def test_real_ungdc_texts_have_no_byte_order_mark(data_dir, ungdc_full):
 @pytest.mark.needs_data
 def test_real_ungdc_roles(ungdc_full):
     counts = ungdc_full["role"].value_counts()
-    assert counts[["other", "head_of_state_or_government", "foreign_minister",
-                   "permanent_representative"]].tolist() == [5058, 3171, 2384, 339]
+    assert counts[
+        ["other", "head_of_state_or_government", "foreign_minister", "permanent_representative"]
+    ].tolist() == [5058, 3171, 2384, 339]
     pr = ungdc_full[ungdc_full["role"] == "permanent_representative"]
     assert (pr["year"] >= 1994).all()
     # China is represented by leaders or foreign ministers; the table's one exception is an
@@ -673,7 +754,10 @@ def test_real_ungdc_roles(ungdc_full):
     assert china_pr.empty
     tang = ungdc_full.set_index("doc_id").loc["UNGDC_CHN_56_2001"]
     assert (tang["post"], tang["post_upstream"], tang["role"]) == (
-        "Minister for Foreign Affairs", "UN Representative", "foreign_minister")
+        "Minister for Foreign Affairs",
+        "UN Representative",
+        "foreign_minister",
+    )
 
 
 @pytest.mark.needs_data
@@ -711,7 +795,13 @@ def test_real_unscon(data_dir):
     assert counts.sum() - counts[["RUS", "USA", "FRA", "GBR", "CHN", "UKR"]].sum() == 44
     assert len(counts) == 28
     assert sorted(docs["meeting"].unique()) == [
-        "S/PV.7138", "S/PV.7154", "S/PV.7165", "S/PV.7219", "S/PV.7643", "S/PV.7658"]
+        "S/PV.7138",
+        "S/PV.7154",
+        "S/PV.7165",
+        "S/PV.7219",
+        "S/PV.7643",
+        "S/PV.7658",
+    ]
     assert not docs["text"].str.contains(r" [.,;:?!)]|\( |  | 's\b").any()
     first = docs.set_index("doc_id").loc["UNSC_2014_SPV.7138_spch002", "text"]
     assert first.startswith("Many times, we have put forth in this Chamber the essence of the Russian position")
@@ -755,7 +845,7 @@ def test_available_reports_origin(tmp_path, tiny_ungdc, tiny_unscon, monkeypatch
     assert ds.available()["path"].isna().all()
     monkeypatch.setenv("TOOLKIT_DATA", str(tmp_path))
     assert ds.available()["origin"].tolist() == ["TOOLKIT_DATA", "TOOLKIT_DATA"]
-    assert len(ds.load_unscon()) == 4   # found through TOOLKIT_DATA, no download
+    assert len(ds.load_unscon()) == 4  # found through TOOLKIT_DATA, no download
 
 
 @pytest.mark.needs_data

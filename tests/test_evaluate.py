@@ -6,10 +6,9 @@ import json
 import os
 from pathlib import Path
 
-import pytest
-
 import numpy as np
 import pandas as pd
+import pytest
 
 from toolkit.evaluate import EXCLUDED, evaluate_hedges, main, read_sfu, train_hedge_model
 from toolkit.hedging import HedgeModel, load_hedge_model
@@ -33,23 +32,35 @@ def tiny(tmp_path: Path) -> Path:
     """Two folders, five sentences; the expected counts are worked out by hand below."""
     (tmp_path / "A").mkdir()
     (tmp_path / "B").mkdir()
-    (tmp_path / "A" / "r1.xml").write_text(_doc(
-        # might: TP; or: left out
-        _w("It") + _cue("might") + _w("rain") + _cue("or") + _w("snow", "."),
-        # think: TP; I: self-mention, not a hedge; "about 5": an approximator hedge the annotators
-        # do not mark: FP in the view "all" only
-        _w("I") + _cue("think") + _w("it", "is", "about", "5", "miles", "."),
-        # can, if: left out; probably: TP; "would n't" is rebuilt as "wouldn't": two TP tokens
-        _w("You") + _cue("can") + _cue("probably") + _w("go") + _cue("if") + _w("you")
-        + _cue("would", "n't") + _w("mind", "."),
-    ), encoding="utf-8")
-    (tmp_path / "B" / "r2.xml").write_text(_doc(
-        # must: a modal of obligation (directive), which the annotators mark: TP
-        _w("He") + _cue("must") + _w("be", "home", "."),
-        # no cue; the rules drop "about" (preposition) and "May" (month); the lexicon keeps both: 2 FP
-        # in the view "all", 1 (the epistemic "May") in the view "epistemic"
-        _w("We", "talked", "about", "it", "in", "May", "."),
-    ), encoding="utf-8")
+    (tmp_path / "A" / "r1.xml").write_text(
+        _doc(
+            # might: TP; or: left out
+            _w("It") + _cue("might") + _w("rain") + _cue("or") + _w("snow", "."),
+            # think: TP; I: self-mention, not a hedge; "about 5": an approximator hedge the annotators
+            # do not mark: FP in the view "all" only
+            _w("I") + _cue("think") + _w("it", "is", "about", "5", "miles", "."),
+            # can, if: left out; probably: TP; "would n't" is rebuilt as "wouldn't": two TP tokens
+            _w("You")
+            + _cue("can")
+            + _cue("probably")
+            + _w("go")
+            + _cue("if")
+            + _w("you")
+            + _cue("would", "n't")
+            + _w("mind", "."),
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "B" / "r2.xml").write_text(
+        _doc(
+            # must: a modal of obligation (directive), which the annotators mark: TP
+            _w("He") + _cue("must") + _w("be", "home", "."),
+            # no cue; the rules drop "about" (preposition) and "May" (month); the lexicon keeps both: 2 FP
+            # in the view "all", 1 (the epistemic "May") in the view "epistemic"
+            _w("We", "talked", "about", "it", "in", "May", "."),
+        ),
+        encoding="utf-8",
+    )
     return tmp_path
 
 
@@ -58,8 +69,18 @@ def test_read_sfu_rebuilds_sentences_with_offsets(tiny):
     assert [s.folder for s in sents] == ["A", "A", "A", "B", "B"]
     third = sents[2]
     assert third.text == "You can probably go if you wouldn't mind ."
-    assert [third.text[s:e] for s, e in third.spans] == ["You", "can", "probably", "go", "if", "you", "would",
-                                                         "n't", "mind", "."]
+    assert [third.text[s:e] for s, e in third.spans] == [
+        "You",
+        "can",
+        "probably",
+        "go",
+        "if",
+        "you",
+        "would",
+        "n't",
+        "mind",
+        ".",
+    ]
     assert third.gold == [False, True, True, False, True, False, True, True, False, False]
 
 
@@ -114,8 +135,16 @@ def test_train_hedge_model_matches_scikit_learn_on_a_toy_problem():
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
-    feats = [["cue=a", "next=that"], ["cue=a"], ["cue=b", "next=that"], ["cue=b"], ["cue=a", "negated"],
-             ["cue=b", "negated"], ["cue=a", "next=that"], ["cue=b"]]
+    feats = [
+        ["cue=a", "next=that"],
+        ["cue=a"],
+        ["cue=b", "next=that"],
+        ["cue=b"],
+        ["cue=a", "negated"],
+        ["cue=b", "negated"],
+        ["cue=a", "next=that"],
+        ["cue=b"],
+    ]
     gold = [True, True, True, False, False, False, True, False]
     model = train_hedge_model(pd.DataFrame({"features": feats, "gold": gold}))
     names = sorted({f for fs in feats for f in fs})
@@ -162,10 +191,12 @@ def _sfu_path() -> Path | None:
 SFU = _sfu_path()
 
 
-@pytest.mark.skipif(SFU is None or not SFU.is_dir(),
-                    reason=f"SFU speculation data not found (looked at {SFU}); set $TOOLKIT_HEDGING_DATA to the "
-                           "folder of the annotated reviews, or $TOOLKIT_DATA to a corpora folder with "
-                           "../hedging/sfu-speculation-dev beside it")
+@pytest.mark.skipif(
+    SFU is None or not SFU.is_dir(),
+    reason=f"SFU speculation data not found (looked at {SFU}); set $TOOLKIT_HEDGING_DATA to the "
+    "folder of the annotated reviews, or $TOOLKIT_DATA to a corpora folder with "
+    "../hedging/sfu-speculation-dev beside it",
+)
 def test_real_data_scores_as_reported():
     # The numbers in the README; a change to the lexicon, a rule or the model must update them.
     r = evaluate_hedges(SFU)
@@ -197,9 +228,11 @@ def test_the_shipped_model_is_what_training_makes():
 _DATA = os.environ.get("TOOLKIT_DATA")
 
 
-@pytest.mark.skipif(not _DATA or not (Path(_DATA) / "ungdc").is_dir() or not (Path(_DATA) / "unscon").is_dir(),
-                    reason="the UN corpora are not in $TOOLKIT_DATA (set it to ../shared/corpora): the annotated "
-                           "UN sentences are stored as references into them")
+@pytest.mark.skipif(
+    not _DATA or not (Path(_DATA) / "ungdc").is_dir() or not (Path(_DATA) / "unscon").is_dir(),
+    reason="the UN corpora are not in $TOOLKIT_DATA (set it to ../shared/corpora): the annotated "
+    "UN sentences are stored as references into them",
+)
 def test_the_un_register_set_reads_back_and_scores_as_reported():
     from toolkit.evaluate import evaluate_register, read_register
 
@@ -222,8 +255,10 @@ def test_a_register_record_that_does_not_match_its_corpus_is_named(tmp_path):
         read_register(path)
 
 
-@pytest.mark.skipif(not _DATA or not (Path(_DATA) / "ungdc").is_dir() or not (Path(_DATA) / "unscon").is_dir(),
-                    reason="the UN corpora are not in $TOOLKIT_DATA (set it to ../shared/corpora)")
+@pytest.mark.skipif(
+    not _DATA or not (Path(_DATA) / "ungdc").is_dir() or not (Path(_DATA) / "unscon").is_dir(),
+    reason="the UN corpora are not in $TOOLKIT_DATA (set it to ../shared/corpora)",
+)
 def test_the_second_held_out_register_set_scores_as_reported():
     from toolkit.evaluate import REGISTER_PATH, evaluate_register
 

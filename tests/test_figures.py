@@ -30,8 +30,12 @@ def test_without_un_corpora_the_interview_figure_is_made_and_the_rest_explained(
     reason = report.set_index("figure").loc["corpus_composition", "reason"]
     assert "TOOLKIT_DATA" in reason and "10.7910/DVN/0TJX8Y" in reason
     assert sorted(p.name for p in out.iterdir()) == [  # the lock of the manifest, and no temporary file
-        ".manifest.json.lock", "interview_voices.csv", "interview_voices.pdf", "interview_voices.png",
-        "manifest.json"]
+        ".manifest.json.lock",
+        "interview_voices.csv",
+        "interview_voices.pdf",
+        "interview_voices.png",
+        "manifest.json",
+    ]
     manifest = json.loads((out / "manifest.json").read_text())
     entry = manifest["interview_voices"]
     assert entry["made_by"] == "toolkit.figures:_interview_voices"
@@ -119,7 +123,8 @@ def test_check_figures_passes_on_a_fresh_copy_and_catches_a_changed_table(offlin
     assert report.loc["interview_voices.csv", "status"] == "differs"
     assert report.loc["interview_voices.csv", "detail"] == (
         "1 cell(s) differ beyond rtol 1e-06, atol 1e-12; first: row 1 (voice='narration'), column 'segments': "
-        "committed '35', now '36'")
+        "committed '35', now '36'"
+    )
     assert report.loc["interview_voices.png", "status"] == "same"
     assert cli.main(["figures", "--check", "--out", str(tmp_path)]) == 1
     assert "1 file(s) differ" in capsys.readouterr().out
@@ -162,8 +167,11 @@ def test_cli_csv_is_written_whole_and_a_missing_folder_is_named(tmp_path, capsys
     text.write_text("Perhaps we could talk.", encoding="utf-8")
     csv = tmp_path / "hits.csv"
     csv.write_text("the old table\n")
-    ended = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
-                               text=True, check=True).stdout)
+    ended = int(
+        subprocess.run(
+            [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+        ).stdout
+    )
     leftover = tmp_path / f".hits.csv.{ended}.0123abcd.tmp"  # left by a run that was killed
     leftover.write_text("doc_id,st")
     assert cli.main(["hedges", str(text), "--csv", str(csv)]) == 0
@@ -197,8 +205,9 @@ def _keyness_csv(tmp_path):
 def test_cli_keyness_equals_the_library(tmp_path, capsys):
     a, b, csv = _keyness_csv(tmp_path)
     got = pd.read_csv(csv)
-    expected = tk.keyness(pd.Series(tk.tokenize(a.read_text())).value_counts(),
-                          pd.Series(tk.tokenize(b.read_text())).value_counts())
+    expected = tk.keyness(
+        pd.Series(tk.tokenize(a.read_text())).value_counts(), pd.Series(tk.tokenize(b.read_text())).value_counts()
+    )
     assert got["term"].tolist() == expected["term"].tolist()
     assert got["score"].tolist() == pytest.approx(expected["score"].tolist())
     with pytest.raises(SystemExit, match="does not exist"):
@@ -213,9 +222,11 @@ def test_cli_keyness_csv_has_every_row_and_header_files_with_a_bom_are_corpora(t
     assert cli.main(["keyness", str(a), str(b), "--top", "2", "--csv", str(csv)]) == 0
     assert len(pd.read_csv(csv)) == 9  # every term of either side, not --top
     header = tmp_path / "h.txt"
-    header.write_text("\ufeff---\ndoc_id: h1\nspeaker: A\nrole: ambassador\ncountry: CHN\nvenue: UNSC\n"
-                      "date: 2021-01-01\ngenre: speech\nsource: x\nlicence: CC0\n---\nWe firmly oppose it.",
-                      encoding="utf-8")
+    header.write_text(
+        "\ufeff---\ndoc_id: h1\nspeaker: A\nrole: ambassador\ncountry: CHN\nvenue: UNSC\n"
+        "date: 2021-01-01\ngenre: speech\nsource: x\nlicence: CC0\n---\nWe firmly oppose it.",
+        encoding="utf-8",
+    )
     assert cli.main(["hedges", str(header)]) == 0
     out = capsys.readouterr().out
     assert "h1" in out and "doc_id:" not in out
@@ -281,10 +292,16 @@ def test_topic_k_is_one_of_the_compared_ks():
 
 # --------------------------------------------------------------------------- the same figures on every machine
 
+
 def test_round_table_keeps_ten_significant_digits_and_nothing_else():
-    t = pd.DataFrame({"term": ["a", "b", "c", "d", "e"], "n": [1, 2, 3, 4, 5],
-                      "score": [1 / 3, -0.0, float("nan"), -2.5e-17, 123456789012.34567],
-                      "p": pd.array([0.1 + 0.2, None, 1.0, float("inf"), 6429.867972456595], dtype="Float64")})
+    t = pd.DataFrame(
+        {
+            "term": ["a", "b", "c", "d", "e"],
+            "n": [1, 2, 3, 4, 5],
+            "score": [1 / 3, -0.0, float("nan"), -2.5e-17, 123456789012.34567],
+            "p": pd.array([0.1 + 0.2, None, 1.0, float("inf"), 6429.867972456595], dtype="Float64"),
+        }
+    )
     rounded = figures.round_table(t)
     assert list(rounded.columns) == list(t.columns) and rounded.index.equals(t.index)
     assert rounded["term"].tolist() == t["term"].tolist() and rounded["n"].tolist() == [1, 2, 3, 4, 5]
@@ -307,15 +324,21 @@ def test_round_table_keeps_ten_significant_digits_and_nothing_else():
 def test_a_figure_table_is_written_with_ten_digits_the_same_text_for_the_same_value(tmp_path):
     import matplotlib.pyplot as plt
 
-    t = pd.DataFrame({"label": ["x", "y", "z", "w", "v", "u"], "n": [1, 2, 3, 4, 5, 6],
-                      "value": [0.1 + 0.2, -0.0, float("nan"), 7.0, -1 / 3 * 1e-20, 2 / 3 * 1e12]})
+    t = pd.DataFrame(
+        {
+            "label": ["x", "y", "z", "w", "v", "u"],
+            "n": [1, 2, 3, 4, 5, 6],
+            "value": [0.1 + 0.2, -0.0, float("nan"), 7.0, -1 / 3 * 1e-20, 2 / 3 * 1e12],
+        }
+    )
     fig, _ = plt.subplots()
     try:
         figures._write_figure(tmp_path, ["t.csv", "t.png", "t.pdf"], t, fig)
     finally:
         plt.close(fig)
     assert (tmp_path / "t.csv").read_text() == (
-        "label,n,value\nx,1,0.3\ny,2,0.0\nz,3,\nw,4,7.0\nv,5,-3.333333333e-21\nu,6,666666666700.0\n")
+        "label,n,value\nx,1,0.3\ny,2,0.0\nz,3,\nw,4,7.0\nv,5,-3.333333333e-21\nu,6,666666666700.0\n"
+    )
     # a value that differs in its 13th digit is written as the same text
     assert figures._format_float(0.24444807338858177) == figures._format_float(0.24444807338858) == "0.2444480734"
 
@@ -350,8 +373,12 @@ def _make_in_a_new_process(out, hash_seed: str) -> None:
 
     env = {k: v for k, v in os.environ.items() if k != "TOOLKIT_DATA"}  # the interview is all it needs
     env.update(MPLBACKEND="Agg", PYTHONHASHSEED=hash_seed)
-    subprocess.run([sys.executable, "-m", "toolkit", "figures", "--only", "interview_voices", "--out", str(out),
-                    "--no-progress"], check=True, capture_output=True, env=env)
+    subprocess.run(
+        [sys.executable, "-m", "toolkit", "figures", "--only", "interview_voices", "--out", str(out), "--no-progress"],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
 
 
 def test_interview_voices_made_twice_in_two_processes_is_the_same_bytes(tmp_path):
@@ -374,8 +401,9 @@ def test_figures_ignore_the_users_matplotlib_settings(offline, tmp_path):
     import matplotlib
 
     figures.make_figures(tmp_path / "default", progress=None)
-    with matplotlib.rc_context({"font.size": 20, "axes.facecolor": "red", "lines.linewidth": 5,
-                                "savefig.dpi": 50, "pdf.fonttype": 42}):
+    with matplotlib.rc_context(
+        {"font.size": 20, "axes.facecolor": "red", "lines.linewidth": 5, "savefig.dpi": 50, "pdf.fonttype": 42}
+    ):
         figures.make_figures(tmp_path / "styled", progress=None)
         assert matplotlib.rcParams["font.size"] == 20  # left as the user set it
     for name in ("interview_voices.csv", "interview_voices.png", "interview_voices.pdf"):
@@ -390,36 +418,58 @@ def _csv(path, text):
 def test_compare_tables_accepts_last_digit_noise_and_names_the_first_real_difference(tmp_path):
     compare = figures._compare_tables
     header = "group,topic,label,mean,n\n"
-    rows = ['CHN,0,"nuclear, trade",0.2444480734,31\n', "CHN,1,climate,0.0677685049,31\n",
-            "USA,0,\"nuclear, trade\",1e-17,26\n"]
+    rows = [
+        'CHN,0,"nuclear, trade",0.2444480734,31\n',
+        "CHN,1,climate,0.0677685049,31\n",
+        'USA,0,"nuclear, trade",1e-17,26\n',
+    ]
     old = _csv(tmp_path / "old.csv", header + "".join(rows))
     assert compare(old, _csv(tmp_path / "same.csv", header + "".join(rows))) == ("same", "")
     # a relative change of 1e-12 in every float, and a zero's noise (1e-17 against -3e-17): the same
-    noisy = header + rows[0].replace("0.2444480734", repr(0.2444480734 * (1 + 1e-12))) \
-        + rows[1].replace("0.0677685049", repr(0.0677685049 * (1 - 1e-12))) + rows[2].replace("1e-17", "-3e-17")
+    noisy = (
+        header
+        + rows[0].replace("0.2444480734", repr(0.2444480734 * (1 + 1e-12)))
+        + rows[1].replace("0.0677685049", repr(0.0677685049 * (1 - 1e-12)))
+        + rows[2].replace("1e-17", "-3e-17")
+    )
     status, detail = compare(old, _csv(tmp_path / "noisy.csv", noisy))
     assert status == "same" and detail == "3 number(s) differ within rtol 1e-06, atol 1e-12"
     # a relative change of 1e-3 is named: file row (below the header), key columns, column, both values
     changed = header + rows[0] + rows[1].replace("0.0677685049", "0.0678362734") + rows[2]
     status, detail = compare(old, _csv(tmp_path / "changed.csv", changed))
     assert status == "differs"
-    assert detail == ("1 cell(s) differ beyond rtol 1e-06, atol 1e-12; first: row 2 (group='CHN', topic='1', "
-                      "label='climate'), column 'mean': committed '0.0677685049', now '0.0678362734'")
+    assert detail == (
+        "1 cell(s) differ beyond rtol 1e-06, atol 1e-12; first: row 2 (group='CHN', topic='1', "
+        "label='climate'), column 'mean': committed '0.0677685049', now '0.0678362734'"
+    )
     # the first of several in reading order, and the count
     status, detail = compare(old, _csv(tmp_path / "two.csv", changed.replace(",31\n", ",32\n", 1)))
-    assert detail.startswith("2 cell(s) differ") and "row 1 (group='CHN', topic='0', label='nuclear, trade'), " \
-        "column 'n': committed '31', now '32'" in detail
+    assert (
+        detail.startswith("2 cell(s) differ")
+        and "row 1 (group='CHN', topic='0', label='nuclear, trade'), column 'n': committed '31', now '32'" in detail
+    )
 
 
-@pytest.mark.parametrize("committed, now, same", [
-    ("10000000", "10000001", False),      # whole numbers exactly, however large
-    ("1972", "1972.0", False),            # a whole number against a float: the column changed type
-    ("0.5", "", False), ("", "", True),   # an empty cell (NaN) matches only an empty cell
-    ("-0.0", "0.0", True), ("1e-13", "-1e-13", True), ("1e-9", "2e-9", False),  # the absolute floor: 1e-12
-    ("4.25e-9", "4.2500000001e-9", True), ("4.25e-9", "4.26e-9", False),  # relative above the floor
-    ("6429.867972", "6429.868", True), ("6429.867972", "6429.88", False),  # 4e-9 relative in, 2e-6 out
-    ("inf", "inf", True), ("inf", "1e308", False), ("CHN", "CHN ", False), ("0.1", "abc", False),
-])
+@pytest.mark.parametrize(
+    "committed, now, same",
+    [
+        ("10000000", "10000001", False),  # whole numbers exactly, however large
+        ("1972", "1972.0", False),  # a whole number against a float: the column changed type
+        ("0.5", "", False),
+        ("", "", True),  # an empty cell (NaN) matches only an empty cell
+        ("-0.0", "0.0", True),
+        ("1e-13", "-1e-13", True),
+        ("1e-9", "2e-9", False),  # the absolute floor: 1e-12
+        ("4.25e-9", "4.2500000001e-9", True),
+        ("4.25e-9", "4.26e-9", False),  # relative above the floor
+        ("6429.867972", "6429.868", True),
+        ("6429.867972", "6429.88", False),  # 4e-9 relative in, 2e-6 out
+        ("inf", "inf", True),
+        ("inf", "1e308", False),
+        ("CHN", "CHN ", False),
+        ("0.1", "abc", False),
+    ],
+)
 def test_compare_tables_cell_rule(tmp_path, committed, now, same):
     old = _csv(tmp_path / "old.csv", f"key,value\na,{committed}\n")
     new = _csv(tmp_path / "new.csv", f"key,value\na,{now}\n")
@@ -433,10 +483,14 @@ def test_compare_tables_columns_rows_and_unreadable_files(tmp_path):
     compare = figures._compare_tables
     old = _csv(tmp_path / "old.csv", "a,b\n1,0.5\n2,0.25\n")
     assert compare(old, _csv(tmp_path / "c.csv", "a,c\n1,0.5\n2,0.25\n")) == (
-        "differs", "columns: committed ['a', 'b'], now ['a', 'c']")
+        "differs",
+        "columns: committed ['a', 'b'], now ['a', 'c']",
+    )
     assert compare(old, _csv(tmp_path / "r.csv", "a,b\n1,0.5\n")) == ("differs", "committed 2 rows, now 1")
     assert compare(old, _csv(tmp_path / "crlf.csv", "a,b\r\n1,0.5\r\n2,0.25\r\n")) == (
-        "same", "the same cells (the files differ in quoting or line ends)")
+        "same",
+        "the same cells (the files differ in quoting or line ends)",
+    )
     status, detail = compare(_csv(tmp_path / "empty.csv", ""), old)
     assert status == "differs" and "cannot be read as CSV" in detail and "empty.csv" in detail
 
@@ -457,7 +511,8 @@ def test_check_figures_accepts_a_tiny_relative_change_and_names_a_real_one(offli
     assert report.loc["interview_voices.csv", "status"] == "differs"
     assert report.loc["interview_voices.csv", "detail"] == (
         "1 cell(s) differ beyond rtol 1e-06, atol 1e-12; first: row 1 (voice='narration', segments='36', "
-        "words='731'), column 'share_of_words': committed '0.6088082', now '0.6082'")
+        "words='731'), column 'share_of_words': committed '0.6088082', now '0.6082'"
+    )
     assert cli.main(["figures", "--check", "--out", str(tmp_path)]) == 1
     assert "column 'share_of_words'" in capsys.readouterr().out
     # a looser tolerance, asked for, accepts it
@@ -475,14 +530,30 @@ def test_check_figures_rejects_a_bad_tolerance_before_making_anything(offline, t
 def test_p5_timeline_table_takes_country_and_year_from_match_rates_without_splitting_labels():
     # the rule split "country | year" labels back apart; a country written with " | " broke it
     texts = ["We may perhaps agree. We think so.", "We firmly oppose it. Perhaps not.", "It is possible. We will."]
-    ungdc = pd.DataFrame({"doc_id": [f"d{i}" for i in range(6)], "text": texts * 2,
-                          "country": ["CHN", "CHN", "USA", "USA", "RUS", "FRA"],
-                          "year": [1972, 1973, 1972, 1973, 1972, 1972]})
+    ungdc = pd.DataFrame(
+        {
+            "doc_id": [f"d{i}" for i in range(6)],
+            "text": texts * 2,
+            "country": ["CHN", "CHN", "USA", "USA", "RUS", "FRA"],
+            "year": [1972, 1973, 1972, 1973, 1972, 1972],
+        }
+    )
     table = figures._hedging_p5_timeline(ungdc)
-    assert list(table.columns) == ["country", "year", "category", "n", "tokens", "rate_per_1k", "ci_low", "ci_high",
-                                   "unit"]
+    assert list(table.columns) == [
+        "country",
+        "year",
+        "category",
+        "n",
+        "tokens",
+        "rate_per_1k",
+        "ci_low",
+        "ci_high",
+        "unit",
+    ]
     assert table["year"].dtype == "int64"
-    assert table[["category", "country", "year"]].drop_duplicates().shape[0] == len(table) == 3 * 6  # hedge, directive, booster
+    assert (
+        table[["category", "country", "year"]].drop_duplicates().shape[0] == len(table) == 3 * 6
+    )  # hedge, directive, booster
     assert set(table["country"]) == {"CHN", "FRA", "RUS (USSR to 1991)", "USA"}
 
 
@@ -505,6 +576,7 @@ def test_topic_pruning_is_the_studys_explicit_choice_passed_to_every_topic_rule(
         def record(*args, **kwargs):
             seen.append((name, kwargs))
             raise Stop
+
         return record
 
     monkeypatch.setattr(topics, "fit_topics", spy("fit_topics"))
@@ -519,18 +591,29 @@ def test_topic_pruning_is_the_studys_explicit_choice_passed_to_every_topic_rule(
 
 
 def test_topic_prevalence_rule_names_countries_and_the_interview_in_one_group_column():
-    subjects = {"CHN": "development cooperation partnership", "USA": "democracy freedom rights",
-                "KOR": "peninsula dialogue denuclearization", "JPN": "disarmament treaty verification",
-                "RUS": "sanctions military conflict"}
-    rows = [{"doc_id": f"{c}{i}", "text": f"{subjects[c]} {subjects[list(subjects)[(j + i) % 5]]} statement {i}",
-             "country": c} for j, c in enumerate(subjects) for i in range(4)]
+    subjects = {
+        "CHN": "development cooperation partnership",
+        "USA": "democracy freedom rights",
+        "KOR": "peninsula dialogue denuclearization",
+        "JPN": "disarmament treaty verification",
+        "RUS": "sanctions military conflict",
+    }
+    rows = [
+        {
+            "doc_id": f"{c}{i}",
+            "text": f"{subjects[c]} {subjects[list(subjects)[(j + i) % 5]]} statement {i}",
+            "country": c,
+        }
+        for j, c in enumerate(subjects)
+        for i in range(4)
+    ]
     docs = pd.concat([pd.DataFrame(rows), tk.load_interview()], ignore_index=True)
     table = figures._topic_prevalence(docs)
     assert list(table.columns) == ["group", "topic", "label", "mean", "ci_low", "ci_high", "n_docs"]
     assert table["group"].drop_duplicates().tolist() == ["CHN", "JPN", "KOR", "RUS", "USA", "Xing (interview)"]
     assert len(table) == 6 * figures.TOPIC_K
     fig = figures._draw_topic_prevalence(figures.round_table(table), docs)
-    assert [t.get_text() for t in fig.legends[0].get_texts()][0] == "Xing (interview) (n=1)"
+    assert fig.legends[0].get_texts()[0].get_text() == "Xing (interview) (n=1)"
     import matplotlib.pyplot as plt
 
     plt.close(fig)
@@ -541,6 +624,7 @@ def test_cli_csv_floats_are_written_at_the_figures_ten_digits(tmp_path, capsys):
     got = pd.read_csv(csv, dtype=str)
     digits = got["score"].str.replace(r"[-.]|e.*$", "", regex=True).str.lstrip("0")
     assert digits.str.len().max() <= 10
-    expected = tk.keyness(pd.Series(tk.tokenize(a.read_text())).value_counts(),
-                          pd.Series(tk.tokenize(b.read_text())).value_counts())
+    expected = tk.keyness(
+        pd.Series(tk.tokenize(a.read_text())).value_counts(), pd.Series(tk.tokenize(b.read_text())).value_counts()
+    )
     assert got["score"].astype(float).tolist() == pytest.approx(expected["score"].tolist(), rel=1e-9)

@@ -59,8 +59,14 @@ def test_lexicon_columns_categories_and_rules():
     diplomatic = lex[lex["note"].str.startswith("diplomatic register")]
     for phrase in ["firmly oppose", "resolutely", "categorically", "it is up to", "deep concern", "we call on"]:
         assert phrase in set(diplomatic["pattern"]), phrase
-    for word, category in [("perhaps", "hedge"), ("certainly", "booster"), ("no doubt", "booster"),
-                           ("unfortunately", "attitude_marker"), ("we", "self_mention"), ("you", "engagement_marker")]:
+    for word, category in [
+        ("perhaps", "hedge"),
+        ("certainly", "booster"),
+        ("no doubt", "booster"),
+        ("unfortunately", "attitude_marker"),
+        ("we", "self_mention"),
+        ("you", "engagement_marker"),
+    ]:
         assert category in set(lex.loc[lex["pattern"] == word, "category"]), word
 
 
@@ -73,17 +79,22 @@ def test_load_lexicon_extra_replaces_and_appends(tmp_path):
     path.write_text("# my lexicon\npattern,category\nmaybe,hedge\nsurely,booster\n", encoding="utf-8")
     mine = load_lexicon(path)
     assert mine[["pattern", "category", "rule", "kind"]].values.tolist() == [
-        ["maybe", "hedge", "", "epistemic"], ["surely", "booster", "", ""]]
+        ["maybe", "hedge", "", "epistemic"],
+        ["surely", "booster", "", ""],
+    ]
 
 
-@pytest.mark.parametrize("frame, message", [
-    (pd.DataFrame({"pattern": ["maybe"], "category": ["hedges"]}), "category='hedges' is invalid"),
-    (pd.DataFrame({"pattern": ["maybe"], "category": ["hedge"], "rule": ["nope"]}), "rule='nope' is invalid"),
-    (pd.DataFrame({"pattern": ["..."], "category": ["hedge"]}), "has no word"),
-    (pd.DataFrame({"pattern": ["ma*be"], "category": ["hedge"]}), "only at the end of a word"),
-    (pd.DataFrame({"word": ["maybe"]}), "lacks the column"),
-    (pd.DataFrame({"pattern": [], "category": []}), "no entries"),
-])
+@pytest.mark.parametrize(
+    "frame, message",
+    [
+        (pd.DataFrame({"pattern": ["maybe"], "category": ["hedges"]}), "category='hedges' is invalid"),
+        (pd.DataFrame({"pattern": ["maybe"], "category": ["hedge"], "rule": ["nope"]}), "rule='nope' is invalid"),
+        (pd.DataFrame({"pattern": ["..."], "category": ["hedge"]}), "has no word"),
+        (pd.DataFrame({"pattern": ["ma*be"], "category": ["hedge"]}), "only at the end of a word"),
+        (pd.DataFrame({"word": ["maybe"]}), "lacks the column"),
+        (pd.DataFrame({"pattern": [], "category": []}), "no entries"),
+    ],
+)
 def test_bad_lexicon_raises(frame, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         find_hedges("Maybe.", lexicon=frame)
@@ -104,13 +115,30 @@ def test_columns_dtypes_and_offsets():
     text = "Perhaps we firmly oppose it; I am not sure. Clearly, you know it is up to them."
     m = find_hedges(text)
     assert tuple(m.columns) == MATCH_COLUMNS
-    assert [str(t) for t in m.dtypes] == ["string", "int64", "int64", "string", "string", "string",
-                                          "string", "string", "string", "string"]
+    assert [str(t) for t in m.dtypes] == [
+        "string",
+        "int64",
+        "int64",
+        "string",
+        "string",
+        "string",
+        "string",
+        "string",
+        "string",
+        "string",
+    ]
     assert all(text[s:e] == w for s, e, w in zip(m["start"], m["end"], m["match"]))
     assert list(zip(m["match"], m["category"])) == [
-        ("Perhaps", "hedge"), ("we", "self_mention"), ("firmly oppose", "booster"), ("I", "self_mention"),
-        ("sure", "hedge"), ("Clearly", "booster"), ("you", "engagement_marker"), ("know", "booster"),
-        ("it is up to", "hedge")]
+        ("Perhaps", "hedge"),
+        ("we", "self_mention"),
+        ("firmly oppose", "booster"),
+        ("I", "self_mention"),
+        ("sure", "hedge"),
+        ("Clearly", "booster"),
+        ("you", "engagement_marker"),
+        ("know", "booster"),
+        ("it is up to", "hedge"),
+    ]
 
 
 def test_longest_entry_wins_and_word_boundaries_follow_the_tokenizer():
@@ -126,7 +154,9 @@ def test_format_characters_and_marks_are_inside_words_as_the_tokenizer_says():
     # a soft hyphen inside a word: one token, term "perhaps"; the offsets slice it, soft hyphen included
     m = find_hedges("Per\u00adhaps we try.")
     assert list(zip(m["start"], m["end"], m["match"], m["pattern"])) == [
-        (0, 8, "Per\u00adhaps", "perhaps"), (9, 11, "we", "we")]
+        (0, 8, "Per\u00adhaps", "perhaps"),
+        (9, 11, "we", "we"),
+    ]
     # a combining mark after the letters continues the token: no match inside "Perhaps\u0301" or "may\u0308"
     assert hits("Perhaps\u0301 we try.") == [("we", "self_mention")]
     assert hits("We may\u0308 try.") == [("We", "self_mention")]
@@ -198,14 +228,20 @@ def test_rule_negation():
     assert cat_of("We do not doubt it.", "doubt") == ["booster"]
     m = find_hedges("I'm not sure.")
     assert m.loc[m["match"] == "sure", ["category", "kind", "rule"]].values.tolist() == [
-        ["hedge", "epistemic", "negation"]]
+        ["hedge", "epistemic", "negation"]
+    ]
 
 
 def test_rule_cognition_verb_with_self_mention():
     m = find_hedges("I think so. We believe it is right. I hope that talks resume.")
     assert list(zip(m["match"], m["category"])) == [
-        ("I", "self_mention"), ("think", "hedge"), ("We", "self_mention"), ("believe", "hedge"),
-        ("I", "self_mention"), ("hope", "attitude_marker")]  # a wish (the UN audits), not a hedge
+        ("I", "self_mention"),
+        ("think", "hedge"),
+        ("We", "self_mention"),
+        ("believe", "hedge"),
+        ("I", "self_mention"),
+        ("hope", "attitude_marker"),
+    ]  # a wish (the UN audits), not a hedge
     assert cat_of("Many think the deal is dead.", "think") == ["hedge"]  # before a clause
     assert cat_of("We firmly hope peace prevails.", "hope") == ["attitude_marker"]
     assert cat_of("We will think about it.", "think about") == ["engagement_marker"]
@@ -258,15 +294,25 @@ def test_rules_false_is_the_plain_lexicon():
 
 
 def test_other_speakers_quotes_are_attributed_to_them():
-    docs = pd.DataFrame({
-        "doc_id": ["i1"], "genre": ["interview"], "speaker": ["Li Wei"],
-        "text": ['"We certainly want peace," Li said. President Joe Biden said: "Perhaps not." '
-                 'Li added that it may rain.'],
-    })
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["i1"],
+            "genre": ["interview"],
+            "speaker": ["Li Wei"],
+            "text": [
+                '"We certainly want peace," Li said. President Joe Biden said: "Perhaps not." '
+                "Li added that it may rain."
+            ],
+        }
+    )
     m = find_hedges(docs)
     got = list(zip(m["match"], m["voice"], m["speaker"].fillna("-")))
-    assert got == [("We", "ambassador_quote", "Li Wei"), ("certainly", "ambassador_quote", "Li Wei"),
-                   ("Perhaps", "other_quote", "Joe Biden"), ("may", "narration", "-")]
+    assert got == [
+        ("We", "ambassador_quote", "Li Wei"),
+        ("certainly", "ambassador_quote", "Li Wei"),
+        ("Perhaps", "other_quote", "Joe Biden"),
+        ("may", "narration", "-"),
+    ]
 
 
 # The interview's hedges and boosters in the ambassador's own quotes, found by hand
@@ -316,8 +362,10 @@ def test_empty_and_letterless_texts_have_no_matches():
         assert m.empty and tuple(m.columns) == MATCH_COLUMNS
 
 
-FRENCH = ("La Chine s'oppose fermement à toute ingérence dans ses affaires intérieures et appelle "
-          "les parties à faire preuve de retenue et à reprendre le dialogue sans délai.")
+FRENCH = (
+    "La Chine s'oppose fermement à toute ingérence dans ses affaires intérieures et appelle "
+    "les parties à faire preuve de retenue et à reprendre le dialogue sans délai."
+)
 
 
 def test_non_english_text_says_so():
@@ -337,11 +385,14 @@ def test_non_english_text_says_so():
     assert find_hedges("Peut-être.").empty
 
 
-@pytest.mark.parametrize("value, message", [
-    (42, "must be a str or a docs DataFrame"),
-    (pd.DataFrame({"doc_id": ["a"]}), "lacks the column(s) 'text'"),
-    (pd.DataFrame({"doc_id": ["a"], "text": [None]}), "text is missing"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (42, "must be a str or a docs DataFrame"),
+        (pd.DataFrame({"doc_id": ["a"]}), "lacks the column(s) 'text'"),
+        (pd.DataFrame({"doc_id": ["a"], "text": [None]}), "text is missing"),
+    ],
+)
 def test_bad_input_raises(value, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         find_hedges(value)
@@ -393,8 +444,9 @@ def test_hedging_rates_own_voice():
 # ---------------------------------------------------------------- issue #10: no silent loss, no stray exception
 
 
-@pytest.mark.parametrize("prefix", ["İ", "İstanbul", "İİİ", "Straße", "ﬁnal ﬂow", "e\u0301te\u0301", "ΣΑΣ", "ǅ",
-                                    "\u0130\u0307", "İ\n\u2028"])
+@pytest.mark.parametrize(
+    "prefix", ["İ", "İstanbul", "İİİ", "Straße", "ﬁnal ﬂow", "e\u0301te\u0301", "ΣΑΣ", "ǅ", "\u0130\u0307", "İ\n\u2028"]
+)
 def test_offsets_slice_the_original_text_after_letters_whose_lower_case_differs(prefix):
     # "İ".lower() is two code points: find_hedges("İ") raised KeyError, and offsets could shift
     text = f"{prefix} said perhaps we may agree, {prefix} I think."
@@ -413,8 +465,10 @@ def test_offsets_slice_the_original_text_after_letters_whose_lower_case_differs(
 def test_dotted_capital_i_alone():
     m = find_hedges("İ")  # was KeyError
     # "İ" is the token "i" (as tokenize lower-cases it), so it matches what "I" matches
-    assert m[["start", "end", "match"]].values.tolist() == find_hedges("I")[["start", "end", "match"]].assign(
-        match="İ").values.tolist()
+    assert (
+        m[["start", "end", "match"]].values.tolist()
+        == find_hedges("I")[["start", "end", "match"]].assign(match="İ").values.tolist()
+    )
 
 
 def test_find_hedges_and_kwic_agree_after_dotted_capital_i():
@@ -427,9 +481,14 @@ def test_find_hedges_and_kwic_agree_after_dotted_capital_i():
 
 def test_duplicated_doc_ids_are_an_error():
     # the voices of one document were looked up by doc_id and applied to the other's offsets
-    docs = pd.DataFrame({
-        "doc_id": ["a", "b", "a"], "genre": ["interview", "speech", "speech"], "speaker": ["Li Wei"] * 3,
-        "text": ['Kim said "perhaps." "We may agree," Li said.', "Maybe.", "Perhaps we may agree."]})
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "a"],
+            "genre": ["interview", "speech", "speech"],
+            "speaker": ["Li Wei"] * 3,
+            "text": ['Kim said "perhaps." "We may agree," Li said.', "Maybe.", "Perhaps we may agree."],
+        }
+    )
     for function in (find_hedges, hedging_rates):
         with pytest.raises(ValueError, match=r"doc_id 'a' is on more than one row \(index 0, 2\)"):
             function(docs)
@@ -443,10 +502,18 @@ def test_a_text_that_is_not_a_str_is_an_error(bad):
 
 
 def _interview_without_quotes() -> pd.DataFrame:
-    return pd.DataFrame({
-        "doc_id": ["i1", "s1", "s2"], "genre": ["interview", "speech", "speech"], "speaker": ["Li", "Li", "Kim"],
-        "text": ["Li said the talks may perhaps go well, and he thinks so.",
-                 "We may perhaps agree. We think so. It is possible.", "We surely agree. Perhaps not."]})
+    return pd.DataFrame(
+        {
+            "doc_id": ["i1", "s1", "s2"],
+            "genre": ["interview", "speech", "speech"],
+            "speaker": ["Li", "Li", "Kim"],
+            "text": [
+                "Li said the talks may perhaps go well, and he thinks so.",
+                "We may perhaps agree. We think so. It is possible.",
+                "We surely agree. Perhaps not.",
+            ],
+        }
+    )
 
 
 def test_hedging_rates_reports_an_interview_without_own_words():
@@ -496,23 +563,65 @@ def test_offsets_and_accounting_hold_whatever_the_text():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    parts = st.sampled_from(["Perhaps", "we", "may", "May", "I", "think", "not", "sure", "about", "8", "İ", "ß", "ﬁ",
-                             "\u0301", '"', "“", "”", "’s", ".", "\n", "Li", "said", "he", "would", "no doubt", "US",
-                             "don't", "1,000", "—", "etc.", "a" * 40])
+    parts = st.sampled_from(
+        [
+            "Perhaps",
+            "we",
+            "may",
+            "May",
+            "I",
+            "think",
+            "not",
+            "sure",
+            "about",
+            "8",
+            "İ",
+            "ß",
+            "ﬁ",
+            "\u0301",
+            '"',
+            "“",
+            "”",
+            "’s",
+            ".",
+            "\n",
+            "Li",
+            "said",
+            "he",
+            "would",
+            "no doubt",
+            "US",
+            "don't",
+            "1,000",
+            "—",
+            "etc.",
+            "a" * 40,
+        ]
+    )
     texts = st.one_of(st.lists(parts, max_size=25).map(" ".join), st.text(max_size=30))
 
     @settings(derandomize=True, max_examples=120, deadline=None)
-    @given(st.lists(texts, min_size=1, max_size=4), st.sampled_from(["interview", "speech"]),
-           st.sampled_from(["Li Wei", " ", None]))
+    @given(
+        st.lists(texts, min_size=1, max_size=4),
+        st.sampled_from(["interview", "speech"]),
+        st.sampled_from(["Li Wei", " ", None]),
+    )
     def check(texts, genre, speaker):
-        docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts, "genre": genre,
-                             "speaker": speaker, "g": ["a", "b"] * (len(texts) // 2) + ["a"] * (len(texts) % 2)})
+        docs = pd.DataFrame(
+            {
+                "doc_id": [f"d{i}" for i in range(len(texts))],
+                "text": texts,
+                "genre": genre,
+                "speaker": speaker,
+                "g": ["a", "b"] * (len(texts) // 2) + ["a"] * (len(texts) % 2),
+            }
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             matches = find_hedges(docs, non_english="skip")
         by_id = dict(zip(docs["doc_id"], docs["text"]))
         for row in matches.itertuples():
-            assert by_id[row.doc_id][row.start:row.end] == row.match
+            assert by_id[row.doc_id][row.start : row.end] == row.match
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -532,8 +641,11 @@ def test_lexicon_spellings_of_one_pattern_all_apply():
     lex = pd.DataFrame({"pattern": ["don't", "don’t", "no  doubt"], "category": ["hedge", "booster", "booster"]})
     m = find_hedges("I don’t know. No doubt.", lexicon=lex)
     assert m[["match", "category", "pattern"]].values.tolist() == [
-        ["don’t", "hedge", "don't"], ["don’t", "booster", "don't"], ["No doubt", "booster", "no doubt"]]
-    assert load_lexicon(extra=lex).query("pattern == \"don't\"")["category"].tolist() == ["hedge", "booster"]
+        ["don’t", "hedge", "don't"],
+        ["don’t", "booster", "don't"],
+        ["No doubt", "booster", "no doubt"],
+    ]
+    assert load_lexicon(extra=lex).query('pattern == "don\'t"')["category"].tolist() == ["hedge", "booster"]
 
 
 def test_a_missing_lexicon_pattern_is_an_error_not_the_word_none():
@@ -546,9 +658,14 @@ def test_a_missing_lexicon_pattern_is_an_error_not_the_word_none():
 
 def _interview_and_speeches() -> pd.DataFrame:
     interview = load_interview()[["doc_id", "text", "speaker", "genre"]]
-    speeches = pd.DataFrame({
-        "doc_id": ["s1", "s2", "s3"], "speaker": ["Kim", "Kim", "Kim"], "genre": ["speech"] * 3,
-        "text": ["We may perhaps agree. We think so.", "It is possibly the best way.", "We firmly oppose it."]})
+    speeches = pd.DataFrame(
+        {
+            "doc_id": ["s1", "s2", "s3"],
+            "speaker": ["Kim", "Kim", "Kim"],
+            "genre": ["speech"] * 3,
+            "text": ["We may perhaps agree. We think so.", "It is possibly the best way.", "We firmly oppose it."],
+        }
+    )
     return pd.concat([interview, speeches], ignore_index=True)
 
 
@@ -567,16 +684,33 @@ def test_compare_rates_and_hedging_rates_give_a_group_one_hedge_rate():
     docs = _interview_and_speeches()
     hits = find_hedges(docs)
     rates = hedging_rates(docs, by="speaker", categories=["hedge"], n_resamples=200)
-    row = compare_rates(hits, docs, by="speaker", target="Xing Haiming", reference="Kim", category="hedge",
-                        n_permutations=200, n_resamples=200)
+    row = compare_rates(
+        hits,
+        docs,
+        by="speaker",
+        target="Xing Haiming",
+        reference="Kim",
+        category="hedge",
+        n_permutations=200,
+        n_resamples=200,
+    )
     assert row["rate_target"].iloc[0] == pytest.approx(_rate(rates, "Xing Haiming"), rel=1e-12)
     assert row["rate_reference"].iloc[0] == pytest.approx(_rate(rates, "Kim"), rel=1e-12)
     matched = match_rates(hits, docs, by="speaker", categories=["hedge"], n_resamples=200)
     pd.testing.assert_frame_equal(matched, rates)
     # the voice choice is one parameter of the same name, and it matters: every voice is another rate
     every = hedging_rates(docs, by="speaker", categories=["hedge"], voices=None, n_resamples=200)
-    row_every = compare_rates(hits, docs, by="speaker", target="Xing Haiming", reference="Kim", category="hedge",
-                              voices=None, n_permutations=200, n_resamples=200)
+    row_every = compare_rates(
+        hits,
+        docs,
+        by="speaker",
+        target="Xing Haiming",
+        reference="Kim",
+        category="hedge",
+        voices=None,
+        n_permutations=200,
+        n_resamples=200,
+    )
     assert row_every["rate_target"].iloc[0] == pytest.approx(_rate(every, "Xing Haiming"), rel=1e-12)
     assert _rate(every, "Xing Haiming") != pytest.approx(_rate(rates, "Xing Haiming"))
     assert _rate(every, "Kim") == pytest.approx(_rate(rates, "Kim"))  # speeches are all the speaker's own
@@ -587,9 +721,11 @@ def test_voices_are_checked_the_same_way_everywhere():
 
     docs = _interview_and_speeches()
     hits = find_hedges(docs)
-    for call in (lambda: hedging_rates(docs, voices=["chorus"]),
-                 lambda: match_rates(hits, docs, voices=["chorus"]),
-                 lambda: compare_rates(hits, docs, by="speaker", target="Kim", category="hedge", voices="chorus")):
+    for call in (
+        lambda: hedging_rates(docs, voices=["chorus"]),
+        lambda: match_rates(hits, docs, voices=["chorus"]),
+        lambda: compare_rates(hits, docs, by="speaker", target="Kim", category="hedge", voices="chorus"),
+    ):
         with pytest.raises(ValueError, match="voices='chorus' is invalid"):
             call()
 
@@ -599,28 +735,44 @@ def test_voices_are_checked_the_same_way_everywhere():
 
 
 @pytest.mark.parametrize("method", ["rules", "learned"])
-@pytest.mark.parametrize("text, word, category", [
-    # deontic "should" and "must": directives, not hedges
-    ("Any new arrangements for the Council should be reviewed after 10 or 15 years.", "should", "directive"),  # UNGDC_AUS_55_2000
-    ("Russia must withdraw.", "must", "directive"),
-    # epistemic "should": expectation
-    ("The forces of peace are stronger than those of war and it should be possible to prevent war.", "should",
-     "hedge"),  # UNGDC_ALB_16_1961
-    # "must have been": logical necessity, Hyland's booster
-    ("All the population of Afghanistan must have been eliminated not once but twice.", "must",
-     "booster"),  # UNGDC_AFG_39_1984
-    # courtesy formulae, with and without an adverb inside
-    ("I would like to thank His Excellency Mr. Guterres.", "would like to", "formula"),  # UNGDC_ARE_75_2020
-    ("I would also like to thank the Secretary-General.", "would", "formula"),
-    ("I should also like to congratulate you.", "should", "formula"),
-    ("May I congratulate Mr. Hambro.", "May I", "formula"),  # UNGDC_ALB_32_1977
-    ("Allow me to turn to another Asian question: the question of Viet-Nam.", "Allow me to",
-     "formula"),  # UNGDC_AFG_26_1971
-    ("Let me also express our thanks to Mr. Waldheim.", "Let me", "formula"),  # UNGDC_AFG_36_1981
-    ("We also wish to express our appreciation to your predecessor.", "wish to", "formula"),  # UNGDC_AGO_43_1988
-    # a belief held without reserve is a booster
-    ("We strongly believe that the embargo must end.", "believe", "booster"),
-])
+@pytest.mark.parametrize(
+    "text, word, category",
+    [
+        # deontic "should" and "must": directives, not hedges
+        (
+            "Any new arrangements for the Council should be reviewed after 10 or 15 years.",
+            "should",
+            "directive",
+        ),  # UNGDC_AUS_55_2000
+        ("Russia must withdraw.", "must", "directive"),
+        # epistemic "should": expectation
+        (
+            "The forces of peace are stronger than those of war and it should be possible to prevent war.",
+            "should",
+            "hedge",
+        ),  # UNGDC_ALB_16_1961
+        # "must have been": logical necessity, Hyland's booster
+        (
+            "All the population of Afghanistan must have been eliminated not once but twice.",
+            "must",
+            "booster",
+        ),  # UNGDC_AFG_39_1984
+        # courtesy formulae, with and without an adverb inside
+        ("I would like to thank His Excellency Mr. Guterres.", "would like to", "formula"),  # UNGDC_ARE_75_2020
+        ("I would also like to thank the Secretary-General.", "would", "formula"),
+        ("I should also like to congratulate you.", "should", "formula"),
+        ("May I congratulate Mr. Hambro.", "May I", "formula"),  # UNGDC_ALB_32_1977
+        (
+            "Allow me to turn to another Asian question: the question of Viet-Nam.",
+            "Allow me to",
+            "formula",
+        ),  # UNGDC_AFG_26_1971
+        ("Let me also express our thanks to Mr. Waldheim.", "Let me", "formula"),  # UNGDC_AFG_36_1981
+        ("We also wish to express our appreciation to your predecessor.", "wish to", "formula"),  # UNGDC_AGO_43_1988
+        # a belief held without reserve is a booster
+        ("We strongly believe that the embargo must end.", "believe", "booster"),
+    ],
+)
 def test_the_register_rules_on_un_sentences(text, word, category, method):
     m = find_hedges(text, method=method)
     assert m.loc[m["match"] == word, "category"].tolist() == [category]
@@ -628,13 +780,17 @@ def test_the_register_rules_on_un_sentences(text, word, category, method):
 
 def test_a_wish_about_the_world_is_not_a_formula():
     # "would" softens it: a hedge for the rules (the learned model, trained on reviews, decides it itself)
-    m = find_hedges("It is why we would like to see all countries eliminate their nuclear arsenals.")  # UNGDC_ATG_73_2018
+    m = find_hedges(
+        "It is why we would like to see all countries eliminate their nuclear arsenals."
+    )  # UNGDC_ATG_73_2018
     assert m.loc[m["match"] == "would like to", "category"].tolist() == ["hedge"]
 
 
 @pytest.mark.parametrize("method", ["rules", "learned"])
 def test_a_conditional_should_and_reported_would_are_not_stance(method):
-    assert find_hedges("Should.", method=method)["category"].tolist() == ["directive"]  # nothing after it: was an IndexError
+    assert find_hedges("Should.", method=method)["category"].tolist() == [
+        "directive"
+    ]  # nothing after it: was an IndexError
     # "Should this balance be upset, mankind could be exterminated." (UNGDC_CHL_33_1978): inversion = "if"
     m = find_hedges("Should this balance be upset, mankind could be exterminated.", method=method)
     assert "Should" not in m["match"].tolist() and m.loc[m["match"] == "could", "category"].tolist() == ["hedge"]
@@ -642,15 +798,18 @@ def test_a_conditional_should_and_reported_would_are_not_stance(method):
     assert "would" not in m["match"].tolist()
 
 
-@pytest.mark.parametrize("text, kept", [
-    ("They must implement fully all relevant resolutions.", False),  # the degree of an action
-    ("We fully support the plan.", True),  # the speaker's stance
-    ("China firmly opposes it.", True),
-    ("Korea is determined to contribute.", True),
-    ("A determined enemy attacked.", False),
-    ("It has demonstrated exemplary performance.", False),
-    ("This demonstrates that the approach works.", True),
-])
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        ("They must implement fully all relevant resolutions.", False),  # the degree of an action
+        ("We fully support the plan.", True),  # the speaker's stance
+        ("China firmly opposes it.", True),
+        ("Korea is determined to contribute.", True),
+        ("A determined enemy attacked.", False),
+        ("It has demonstrated exemplary performance.", False),
+        ("This demonstrates that the approach works.", True),
+    ],
+)
 def test_intensifiers_boost_a_stance_not_an_action(text, kept):
     m = find_hedges(text, categories=["booster"])
     assert (len(m) > 0) == kept, m
@@ -676,8 +835,10 @@ def test_directives_and_formulae_are_categories_of_their_own():
 @pytest.mark.parametrize("method", ["rules", "learned"])
 def test_a_wrapped_line_does_not_end_a_clause(method):
     # UNGDC_CHN_68_2013, hard-wrapped as in the corpus: the reporting verb is 9 words and two line breaks back
-    text = ("the Chinese \nleader Deng Xiaoping solemnly declared on behalf of \nthe Chinese Government that China "
-            "would never seek \nhegemony in the world.")
+    text = (
+        "the Chinese \nleader Deng Xiaoping solemnly declared on behalf of \nthe Chinese Government that China "
+        "would never seek \nhegemony in the world."
+    )
     assert "would" not in find_hedges(text, method=method)["match"].tolist()
     # a blank line does end one; a wrapped "May" before a year is still the month
     m = find_hedges("We met in\nMay 2020.\n\nMay I congratulate you.", method=method)
@@ -688,7 +849,8 @@ def test_a_wrapped_line_does_not_end_a_clause(method):
 def test_if_i_may_is_a_formula():
     # audit round 2: "If I may say so" was counted as an epistemic "may"
     assert find_hedges("If I may say so, it is wrong.")[["match", "category"]].values.tolist() == [
-        ["If I may", "formula"]]
+        ["If I may", "formula"]
+    ]
 
 
 def test_found_by_a_second_reading():

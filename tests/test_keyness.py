@@ -68,8 +68,11 @@ def b_table(term="b"):
 def test_chi2_and_g2_equal_scipy_chi2_contingency(correction):
     for measure, lambda_ in (("chi2", None), ("g2", "log-likelihood")):
         expected, p, _, _ = stats.chi2_contingency(b_table(), correction=correction, lambda_=lambda_)
-        got = keyness(B_TARGET, B_REFERENCE, measure=measure,
-                      correction="yates" if correction else "none").set_index("term").loc["b"]
+        got = (
+            keyness(B_TARGET, B_REFERENCE, measure=measure, correction="yates" if correction else "none")
+            .set_index("term")
+            .loc["b"]
+        )
         assert got["score"] == pytest.approx(expected, rel=1e-12)
         assert got["p_value"] == pytest.approx(p, rel=1e-9)
 
@@ -186,8 +189,9 @@ def paper_fightin_words(y_i, y_j, background, strength):
     n_i, n_j = y_i.sum(), y_j.sum()
     alpha_i, alpha_j = strength * n_i * pi, strength * n_j * pi
     alpha_0i, alpha_0j = alpha_i.sum(), alpha_j.sum()
-    delta = (np.log((y_i + alpha_i) / (n_i + alpha_0i - y_i - alpha_i))
-             - np.log((y_j + alpha_j) / (n_j + alpha_0j - y_j - alpha_j)))
+    delta = np.log((y_i + alpha_i) / (n_i + alpha_0i - y_i - alpha_i)) - np.log(
+        (y_j + alpha_j) / (n_j + alpha_0j - y_j - alpha_j)
+    )
     return delta / np.sqrt(1 / (y_i + alpha_i) + 1 / (y_j + alpha_j))
 
 
@@ -198,8 +202,13 @@ def test_informative_prior_equals_the_papers_formulas_in_numpy(strength):
     y_i = rng.poisson(rng.gamma(0.5, 4, 200))  # a small side with many zeros
     y_j = rng.poisson(rng.gamma(0.5, 40, 200))
     background = y_i + y_j + rng.poisson(30, 200) + 1
-    got = keyness(pd.Series(y_i, index=terms), pd.Series(y_j, index=terms), measure="fightin_words",
-                  prior=pd.Series(background, index=terms), prior_strength=strength).set_index("term")["score"]
+    got = keyness(
+        pd.Series(y_i, index=terms),
+        pd.Series(y_j, index=terms),
+        measure="fightin_words",
+        prior=pd.Series(background, index=terms),
+        prior_strength=strength,
+    ).set_index("term")["score"]
     expected = pd.Series(paper_fightin_words(y_i, y_j, background, strength), index=terms)
     used = (y_i + y_j) > 0
     np.testing.assert_allclose(got[expected.index[used]], expected[used], rtol=1e-10, atol=1e-12)
@@ -208,8 +217,12 @@ def test_informative_prior_equals_the_papers_formulas_in_numpy(strength):
 
 def test_informative_prior_score_is_zero_for_equal_rates():
     # 1 in 3 against 2 in 6: equal rates, score exactly 0 (not +-1e-17 from rounding), p = 1
-    table = keyness({"war": 1, "peace": 2}, {"war": 2, "peace": 4}, measure="fightin_words",
-                    prior={"war": 7, "peace": 3, "other": 11}).set_index("term")
+    table = keyness(
+        {"war": 1, "peace": 2},
+        {"war": 2, "peace": 4},
+        measure="fightin_words",
+        prior={"war": 7, "peace": 3, "other": 11},
+    ).set_index("term")
     assert table.loc["war", "score"] == 0.0 and table.loc["peace", "score"] == 0.0
     assert table.loc["war", "p_value"] == 1.0
 
@@ -228,8 +241,9 @@ def test_informative_prior_sign_follows_the_rates_when_sides_differ_in_size():
 @pytest.mark.parametrize("value", [0, -0.1, float("inf"), float("nan"), True, "0.1", None])
 def test_prior_strength_must_be_a_finite_positive_number(value):
     with pytest.raises(ValueError, match=r"prior_strength=.* is invalid; must be a finite number > 0"):
-        keyness({"a": 1, "b": 2}, {"a": 2, "b": 1}, measure="fightin_words", prior={"a": 1, "b": 1},
-                prior_strength=value)
+        keyness(
+            {"a": 1, "b": 2}, {"a": 2, "b": 1}, measure="fightin_words", prior={"a": 1, "b": 1}, prior_strength=value
+        )
 
 
 def test_uniform_prior_is_unchanged_by_prior_strength():
@@ -295,12 +309,18 @@ def test_adjust_pvalues_against_scipy_and_by_hand():
 
 
 def docs_frame():
-    return pd.DataFrame({
-        "doc_id": ["d1", "d2", "d3", "d4"],
-        "text": ["We firmly oppose hegemony. We oppose it.", "We hope for peace.",
-                 "Peace and hope, hope.", "We oppose war."],
-        "speaker": ["Xing", "Kim", "Kim", "Lee"],
-    })
+    return pd.DataFrame(
+        {
+            "doc_id": ["d1", "d2", "d3", "d4"],
+            "text": [
+                "We firmly oppose hegemony. We oppose it.",
+                "We hope for peace.",
+                "Peace and hope, hope.",
+                "We oppose war.",
+            ],
+            "speaker": ["Xing", "Kim", "Kim", "Lee"],
+        }
+    )
 
 
 def test_compare_groups_target_vs_rest_equals_keyness_on_hand_counts():
@@ -347,7 +367,9 @@ def test_compare_groups_fightin_words_with_the_corpus_as_prior():
 
 def test_compare_groups_bad_input():
     docs = docs_frame()
-    with pytest.raises(ValueError, match=r"target='Moon' is not a group; the groups of by='speaker' are 'Kim', 'Lee', 'Xing'"):
+    with pytest.raises(
+        ValueError, match=r"target='Moon' is not a group; the groups of by='speaker' are 'Kim', 'Lee', 'Xing'"
+    ):
         compare_groups(docs, by="speaker", target="Moon")
     with pytest.raises(ValueError, match="target and reference are both 'Kim'"):
         compare_groups(docs, by="speaker", target="Kim", reference="Kim")
@@ -384,8 +406,12 @@ def loop_scores(target, reference, measure, prior=0.01):
             out[term] = delta / math.sqrt(1 / (a + prior) + 1 / (b + prior))
         else:
             n = n_t + n_r
-            cells = [(a, (a + b) * n_t / n), (b, (a + b) * n_r / n),
-                     (n_t - a, (n - a - b) * n_t / n), (n_r - b, (n - a - b) * n_r / n)]
+            cells = [
+                (a, (a + b) * n_t / n),
+                (b, (a + b) * n_r / n),
+                (n_t - a, (n - a - b) * n_t / n),
+                (n_r - b, (n - a - b) * n_r / n),
+            ]
             if measure == "g2":
                 stat = 2 * sum(o * math.log(o / e) for o, e in cells if o > 0)
             else:
@@ -406,10 +432,19 @@ def test_vectorised_equals_a_plain_loop_on_random_counts(measure):
         assert table.loc[term, "score"] == pytest.approx(value, rel=1e-9, abs=1e-9), term
 
 
-@pytest.mark.parametrize("measure, correction", [
-    ("g2", "none"), ("g2", "williams"), ("g2", "yates"), ("chi2", "none"), ("chi2", "yates"),
-    ("log_ratio", "none"), ("pct_diff", "none"), ("fightin_words", "none"),
-])
+@pytest.mark.parametrize(
+    "measure, correction",
+    [
+        ("g2", "none"),
+        ("g2", "williams"),
+        ("g2", "yates"),
+        ("chi2", "none"),
+        ("chi2", "yates"),
+        ("log_ratio", "none"),
+        ("pct_diff", "none"),
+        ("fightin_words", "none"),
+    ],
+)
 def test_p_values_in_unit_interval_and_no_nan(measure, correction):
     rng = np.random.default_rng(11)
     target = pd.Series(rng.poisson(2, 500), index=[f"w{i}" for i in range(500)])
@@ -443,7 +478,12 @@ def test_g2_keeps_full_precision_in_corpora_of_hundreds_of_millions_of_words():
 
     def exact(a, b, n_t, n_r):  # 50-digit arithmetic, 0 ln 0 = 0
         n, total = n_t + n_r, Decimal(0)
-        for o, en in ((a, (a + b) * n_t), (b, (a + b) * n_r), (n_t - a, (n - a - b) * n_t), (n_r - b, (n - a - b) * n_r)):
+        for o, en in (
+            (a, (a + b) * n_t),
+            (b, (a + b) * n_r),
+            (n_t - a, (n - a - b) * n_t),
+            (n_r - b, (n - a - b) * n_r),
+        ):
             if o:
                 total += Decimal(o) * (Decimal(o) * n / Decimal(en)).ln()
         return float(2 * total)
@@ -461,8 +501,9 @@ def test_a_one_term_vocabulary_scores_zero(measure):
 
 
 def test_compare_groups_ignores_an_empty_group_it_does_not_compare():
-    docs = pd.concat([docs_frame(), pd.DataFrame({"doc_id": ["d5"], "text": [""], "speaker": ["Moon"]})],
-                     ignore_index=True)
+    docs = pd.concat(
+        [docs_frame(), pd.DataFrame({"doc_id": ["d5"], "text": [""], "speaker": ["Moon"]})], ignore_index=True
+    )
     pair = compare_groups(docs, by="speaker", target="Kim", reference="Lee")
     assert set(pair["speaker"]) == {"Kim"} and set(pair["reference"]) == {"Lee"}
     with pytest.raises(ValueError, match=r"group\(s\) 'Moon' have no tokens"):
@@ -472,19 +513,22 @@ def test_compare_groups_ignores_an_empty_group_it_does_not_compare():
 # ------------------------------------------------------------------ issue #10: no silent loss, no stray exception
 
 
-@pytest.mark.parametrize("side, counts, term, shown", [
-    # 2**64 wrapped around in int64, and "peace" was dropped from the table with a wrong G2 for "we"
-    ("reference", {"we": 3, "peace": 2**64}, "peace", "18446744073709551616"),
-    ("reference", {"we": 3, "peace": float("inf")}, "peace", "inf"),  # was pandas' IntCastingNaNError
-    ("reference", {"we": 3, "peace": float("nan")}, "peace", "nan"),
-    ("target", {"we": 2.5}, "we", "2.5"),
-    ("target", {"we": -1}, "we", "-1"),
-    ("target", {"we": True}, "we", "True"),
-    ("target", {"we": "5"}, "we", "'5'"),
-    ("target", {"we": None}, "we", "None"),
-    ("reference", pd.Series([2**64 - 1], index=["peace"], dtype="uint64"), "peace", "18446744073709551615"),
-    ("target", pd.Series([2**63], index=["we"], dtype="float64"), "we", "9.223372036854776e\\+18"),
-])
+@pytest.mark.parametrize(
+    "side, counts, term, shown",
+    [
+        # 2**64 wrapped around in int64, and "peace" was dropped from the table with a wrong G2 for "we"
+        ("reference", {"we": 3, "peace": 2**64}, "peace", "18446744073709551616"),
+        ("reference", {"we": 3, "peace": float("inf")}, "peace", "inf"),  # was pandas' IntCastingNaNError
+        ("reference", {"we": 3, "peace": float("nan")}, "peace", "nan"),
+        ("target", {"we": 2.5}, "we", "2.5"),
+        ("target", {"we": -1}, "we", "-1"),
+        ("target", {"we": True}, "we", "True"),
+        ("target", {"we": "5"}, "we", "'5'"),
+        ("target", {"we": None}, "we", "None"),
+        ("reference", pd.Series([2**64 - 1], index=["peace"], dtype="uint64"), "peace", "18446744073709551615"),
+        ("target", pd.Series([2**63], index=["we"], dtype="float64"), "we", "9.223372036854776e\\+18"),
+    ],
+)
 def test_counts_that_are_not_exact_whole_numbers_name_the_term_and_side(side, counts, term, shown):
     other = {"we": 5}
     target, reference = (counts, other) if side == "target" else (other, counts)
@@ -507,12 +551,15 @@ def test_large_exact_counts_are_kept_exactly():
     assert set(table["term"]) == {"x", "y"}
 
 
-@pytest.mark.parametrize("prior, message", [
-    (float("inf"), r"prior=inf is invalid; must be a finite number > 0"),
-    (pd.Series({"we": 1.0, "peace": 1.0, "other": float("inf")}), r"prior\['other'\] = inf is invalid"),
-    (pd.Series({"we": 1.0, "peace": 1.0, "other": float("nan")}), r"prior\['other'\] = nan is invalid"),
-    (pd.Series({"we": 1.0, "peace": 1.0, "other": -2.0}), r"prior\['other'\] = -2.0 is invalid"),
-])
+@pytest.mark.parametrize(
+    "prior, message",
+    [
+        (float("inf"), r"prior=inf is invalid; must be a finite number > 0"),
+        (pd.Series({"we": 1.0, "peace": 1.0, "other": float("inf")}), r"prior\['other'\] = inf is invalid"),
+        (pd.Series({"we": 1.0, "peace": 1.0, "other": float("nan")}), r"prior\['other'\] = nan is invalid"),
+        (pd.Series({"we": 1.0, "peace": 1.0, "other": -2.0}), r"prior\['other'\] = -2.0 is invalid"),
+    ],
+)
 def test_fightin_words_prior_must_be_finite(prior, message):
     # an infinite or NaN background count made a0 infinite or NaN: every score NaN
     with pytest.raises(ValueError, match=message):
@@ -520,8 +567,9 @@ def test_fightin_words_prior_must_be_finite(prior, message):
 
 
 def test_compare_groups_on_an_empty_frame_is_a_clear_error():
-    empty = pd.DataFrame({"doc_id": pd.Series(dtype="string"), "text": pd.Series(dtype="string"),
-                          "speaker": pd.Series(dtype="string")})
+    empty = pd.DataFrame(
+        {"doc_id": pd.Series(dtype="string"), "text": pd.Series(dtype="string"), "speaker": pd.Series(dtype="string")}
+    )
     with pytest.raises(ValueError, match="docs has no rows, so there are no groups to compare"):  # was IndexError
         compare_groups(empty, by="speaker")
 
@@ -530,8 +578,13 @@ def test_keyness_property_every_offered_count_comes_back_or_is_refused_clearly()
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    value = st.one_of(st.integers(-3, 2**64), st.floats(allow_nan=True, allow_infinity=True), st.booleans(),
-                      st.text(max_size=2), st.none())
+    value = st.one_of(
+        st.integers(-3, 2**64),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.booleans(),
+        st.text(max_size=2),
+        st.none(),
+    )
     counts = st.dictionaries(st.sampled_from(["we", "peace", "oppose", "may"]), value, max_size=4)
 
     @settings(derandomize=True, max_examples=300, deadline=None)
@@ -555,12 +608,14 @@ def test_keyness_property_every_offered_count_comes_back_or_is_refused_clearly()
 
 def two_column_docs():
     # ("A | B", "C") and ("A", "B | C") joined with " | " are both "A | B | C": they must stay two groups
-    return pd.DataFrame({
-        "doc_id": ["d1", "d2", "d3"],
-        "text": ["war war peace", "peace peace hope", "hope war"],
-        "country": ["A | B", "A", "D"],
-        "venue": ["C", "B | C", "E"],
-    })
+    return pd.DataFrame(
+        {
+            "doc_id": ["d1", "d2", "d3"],
+            "text": ["war war peace", "peace peace hope", "hope war"],
+            "country": ["A | B", "A", "D"],
+            "venue": ["C", "B | C", "E"],
+        }
+    )
 
 
 def test_compare_groups_keeps_groups_whose_joined_labels_would_be_equal_apart():
@@ -589,9 +644,14 @@ def test_compare_groups_one_by_column_target_scalar_or_one_tuple():
 
 
 def test_compare_groups_keeps_values_and_dtypes_and_na_is_a_group_of_its_own():
-    docs = pd.DataFrame({"doc_id": ["d1", "d2", "d3", "d4"], "text": ["war", "peace", "hope", "war war"],
-                         "year": pd.array([2021, None, 2022, 2021], dtype="Int64"),
-                         "speaker": pd.array(["<NA>", None, "Kim", "<NA>"], dtype="string")})
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["d1", "d2", "d3", "d4"],
+            "text": ["war", "peace", "hope", "war war"],
+            "year": pd.array([2021, None, 2022, 2021], dtype="Int64"),
+            "speaker": pd.array(["<NA>", None, "Kim", "<NA>"], dtype="string"),
+        }
+    )
     by_year = compare_groups(docs, by="year")
     assert by_year["year"].dtype == "Int64"
     assert by_year["year"].drop_duplicates().tolist() == [2021, 2022, pd.NA]  # sorted, missing last
@@ -607,20 +667,29 @@ def test_compare_groups_keeps_values_and_dtypes_and_na_is_a_group_of_its_own():
     assert literal.loc["war", "n_target"] == 3
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"by": ["country", "venue"], "target": "A"},
-     r"target='A' is invalid; by=\['country', 'venue'\] names 2 column\(s\), so a group is a tuple of 2 values"),
-    ({"by": ["country", "venue"], "target": ("A",)}, r"so a group is a tuple of 2 values"),
-    ({"by": ["country", "venue"], "target": ("A", "C")},
-     r"target=\('A', 'C'\) is not a group; the groups of by=\['country', 'venue'\] are \('A', 'B \| C'\), "
-     r"\('A \| B', 'C'\), \('D', 'E'\)"),
-    ({"by": ["country", "venue"], "target": ("D", "E"), "reference": ("D", "E")},
-     r"target and reference are both \('D', 'E'\)"),
-    ({"by": ["country", "country"]}, r"it names 'country' more than once"),
-    ({"by": []}, r"by=\[\] is invalid"),
-    ({"by": None}, r"by=None makes only one group \('all'\)"),
-    ({"by": "place"}, r"docs lacks the column\(s\) 'place'"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (
+            {"by": ["country", "venue"], "target": "A"},
+            r"target='A' is invalid; by=\['country', 'venue'\] names 2 column\(s\), so a group is a tuple of 2 values",
+        ),
+        ({"by": ["country", "venue"], "target": ("A",)}, r"so a group is a tuple of 2 values"),
+        (
+            {"by": ["country", "venue"], "target": ("A", "C")},
+            r"target=\('A', 'C'\) is not a group; the groups of by=\['country', 'venue'\] are \('A', 'B \| C'\), "
+            r"\('A \| B', 'C'\), \('D', 'E'\)",
+        ),
+        (
+            {"by": ["country", "venue"], "target": ("D", "E"), "reference": ("D", "E")},
+            r"target and reference are both \('D', 'E'\)",
+        ),
+        ({"by": ["country", "country"]}, r"it names 'country' more than once"),
+        ({"by": []}, r"by=\[\] is invalid"),
+        ({"by": None}, r"by=None makes only one group \('all'\)"),
+        ({"by": "place"}, r"docs lacks the column\(s\) 'place'"),
+    ],
+)
 def test_compare_groups_bad_groups(kwargs, message):
     with pytest.raises(ValueError, match=message):
         compare_groups(two_column_docs(), **kwargs)
@@ -643,8 +712,15 @@ def test_security_council_china_against_the_united_states_points_the_right_way(d
         warnings.simplefilter("ignore")
         docs = tk.load_comparison_corpus(path=data_dir)
     council = docs[docs["venue"] == "UNSC"]
-    table = compare_groups(council, by="country", target="CHN", reference="USA", measure="fightin_words",
-                           prior="corpus", stop_words="english").set_index("term")
+    table = compare_groups(
+        council,
+        by="country",
+        target="CHN",
+        reference="USA",
+        measure="fightin_words",
+        prior="corpus",
+        stop_words="english",
+    ).set_index("term")
     n_t = int(tk.document_term_matrix(council[council["country"] == "CHN"]).totals.sum())
     n_r = int(tk.document_term_matrix(council[council["country"] == "USA"]).totals.sum())
     direction = np.sign(table["n_target"] * n_r - table["n_reference"] * n_t)

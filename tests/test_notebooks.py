@@ -38,8 +38,9 @@ def test_notebook_runs_top_to_bottom(path, request):
     if path.name not in EMBEDDED_ONLY:
         request.getfixturevalue("data_dir")  # skips with the reason when TOOLKIT_DATA is unset
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=900, kernel_name="python3",
-                            resources={"metadata": {"path": str(NOTEBOOKS_DIR)}})
+    client = NotebookClient(
+        nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS_DIR)}}
+    )
     client.execute(env=dict(os.environ))
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors

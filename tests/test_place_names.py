@@ -14,25 +14,109 @@ KINDS = ("country", "demonym", "capital", "region")
 
 #: Ordinary English words and generic parts of names: never in the list.
 EXCLUDED = (
-    "south", "north", "east", "west", "southern", "northern", "eastern", "western", "central",
-    "united", "states", "state", "kingdom", "republic", "republics", "democratic", "people",
-    "people's", "'s", "federation", "federated", "islands", "island", "new", "saint", "st", "san",
-    "el", "la", "union", "arab", "us", "great", "holy", "see", "cape", "ivory", "male", "poles",
-    "pacific", "gulf", "middle", "nam", "islamic", "socialist", "plurinational", "bolivarian",
-    "sultanate", "principality", "port", "abu", "of", "the", "and",
-    "indo-pacific", "asia-pacific", "euro-atlantic", "marshall", "khmer", "persian",
+    "south",
+    "north",
+    "east",
+    "west",
+    "southern",
+    "northern",
+    "eastern",
+    "western",
+    "central",
+    "united",
+    "states",
+    "state",
+    "kingdom",
+    "republic",
+    "republics",
+    "democratic",
+    "people",
+    "people's",
+    "'s",
+    "federation",
+    "federated",
+    "islands",
+    "island",
+    "new",
+    "saint",
+    "st",
+    "san",
+    "el",
+    "la",
+    "union",
+    "arab",
+    "us",
+    "great",
+    "holy",
+    "see",
+    "cape",
+    "ivory",
+    "male",
+    "poles",
+    "pacific",
+    "gulf",
+    "middle",
+    "nam",
+    "islamic",
+    "socialist",
+    "plurinational",
+    "bolivarian",
+    "sultanate",
+    "principality",
+    "port",
+    "abu",
+    "of",
+    "the",
+    "and",
+    "indo-pacific",
+    "asia-pacific",
+    "euro-atlantic",
+    "marshall",
+    "khmer",
+    "persian",
 )
 #: Places that are what speeches are about, not where the speaker comes from: left out.
 ISSUES = ("jerusalem", "taiwan", "kosovo", "kashmir", "crimea", "gaza", "sahara", "hong", "kong")
 
 #: States the list must cover: ISO3 -> whether the state has a distinctive demonym.
 COVERED = {
-    "CHN": True, "FRA": True, "GBR": True, "RUS": True, "USA": True,      # the P5
-    "KOR": True, "PRK": False, "JPN": True, "IND": True, "PAK": True, "IDN": True, "VNM": True,
-    "BRA": True, "ARG": True, "MEX": True, "CUB": True, "VEN": True, "CAN": True, "AUS": True,
-    "ZAF": False, "NGA": True, "EGY": True, "ETH": True, "COD": True, "CIV": True, "GNB": True,
-    "DEU": True, "ITA": True, "UKR": True, "TUR": True, "IRN": True, "ISR": True, "SAU": True,
-    "TLS": True, "ARE": True, "PSE": True, "VAT": False,
+    "CHN": True,
+    "FRA": True,
+    "GBR": True,
+    "RUS": True,
+    "USA": True,  # the P5
+    "KOR": True,
+    "PRK": False,
+    "JPN": True,
+    "IND": True,
+    "PAK": True,
+    "IDN": True,
+    "VNM": True,
+    "BRA": True,
+    "ARG": True,
+    "MEX": True,
+    "CUB": True,
+    "VEN": True,
+    "CAN": True,
+    "AUS": True,
+    "ZAF": False,
+    "NGA": True,
+    "EGY": True,
+    "ETH": True,
+    "COD": True,
+    "CIV": True,
+    "GNB": True,
+    "DEU": True,
+    "ITA": True,
+    "UKR": True,
+    "TUR": True,
+    "IRN": True,
+    "ISR": True,
+    "SAU": True,
+    "TLS": True,
+    "ARE": True,
+    "PSE": True,
+    "VAT": False,
 }
 
 #: Codes of UNGDC speakers since 1990 that are not states (allowed to be missing).
@@ -48,6 +132,7 @@ def rows() -> list[dict[str, str]]:
 
 
 # --------------------------------------------------------------------------- the CSV
+
 
 def test_csv_has_four_columns_on_every_row(rows):
     assert len(rows) > 800
@@ -74,7 +159,7 @@ def test_kinds_codes_and_notes(rows):
 
 def test_all_193_member_states_and_observers(rows):
     codes = {row["iso3"] for row in rows} - {""}
-    former = {"CSK", "DDR", "YUG"}          # Czechoslovakia, the GDR, Yugoslavia
+    former = {"CSK", "DDR", "YUG"}  # Czechoslovakia, the GDR, Yugoslavia
     observers = {"PSE", "VAT"}
     assert former | observers <= codes
     assert len(codes - former - observers) == 193
@@ -90,12 +175,25 @@ def test_excluded_generic_words_and_issues_are_not_in_it():
     assert sorted(names & set(ISSUES)) == []
 
 
-@pytest.mark.parametrize("name", [
-    "Côte d'Ivoire", "Cote d’Ivoire", "Timor-Leste", "Guinea-Bissau", "Democratic People's Republic of Korea",
-    "Bosnia and Herzegovina", "Saint Vincent and the Grenadines", "São Tomé and Príncipe",
-    "United Kingdom of Great Britain and Northern Ireland", "Lao People's Democratic Republic",
-    "Union of Soviet Socialist Republics", "Viet Nam", "Republic of Korea", "Holy See",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Côte d'Ivoire",
+        "Cote d’Ivoire",
+        "Timor-Leste",
+        "Guinea-Bissau",
+        "Democratic People's Republic of Korea",
+        "Bosnia and Herzegovina",
+        "Saint Vincent and the Grenadines",
+        "São Tomé and Príncipe",
+        "United Kingdom of Great Britain and Northern Ireland",
+        "Lao People's Democratic Republic",
+        "Union of Soviet Socialist Republics",
+        "Viet Nam",
+        "Republic of Korea",
+        "Holy See",
+    ],
+)
 def test_every_word_of_a_name_is_a_place_name_or_generic(name):
     left = [t for t in tokenize(name) if t not in place_names() and t not in EXCLUDED and t not in STOP_WORDS]
     assert left == []
@@ -111,22 +209,59 @@ def test_states_have_a_country_row_and_a_demonym_row(rows, code):
 def test_named_examples(rows):
     kind_of = {row["term"]: row["kind"] for row in rows}
     code_of = {row["term"]: row["iso3"] for row in rows}
-    for term in ("dprk", "uk", "usa", "ussr", "drc", "u.s", "china", "korea", "japan", "russia",
-                 "ukraine", "chad", "turkey", "jordan", "georgia", "niger", "mali", "peru", "cuba", "guinea"):
+    for term in (
+        "dprk",
+        "uk",
+        "usa",
+        "ussr",
+        "drc",
+        "u.s",
+        "china",
+        "korea",
+        "japan",
+        "russia",
+        "ukraine",
+        "chad",
+        "turkey",
+        "jordan",
+        "georgia",
+        "niger",
+        "mali",
+        "peru",
+        "cuba",
+        "guinea",
+    ):
         assert kind_of[term] == "country", term
-    for term in ("chinese", "korean", "koreans", "japanese", "american", "americans", "russian", "russians",
-                 "ukrainian", "ukrainians", "british", "french"):
+    for term in (
+        "chinese",
+        "korean",
+        "koreans",
+        "japanese",
+        "american",
+        "americans",
+        "russian",
+        "russians",
+        "ukrainian",
+        "ukrainians",
+        "british",
+        "french",
+    ):
         assert kind_of[term] == "demonym", term
     for term in ("beijing", "washington", "moscow", "seoul", "pyongyang", "tokyo", "kyiv", "kiev"):
         assert kind_of[term] == "capital", term
-    for term in ("asia", "asian", "africa", "african", "europe", "european", "caribbean", "latin",
-                 "balkans", "sahel"):
+    for term in ("asia", "asian", "africa", "african", "europe", "european", "caribbean", "latin", "balkans", "sahel"):
         assert kind_of[term] == "region", term
-    assert [code_of[t] for t in ("korea", "dprk", "pyongyang", "chinese", "kyiv")] == \
-        ["KOR", "PRK", "PRK", "CHN", "UKR"]
+    assert [code_of[t] for t in ("korea", "dprk", "pyongyang", "chinese", "kyiv")] == [
+        "KOR",
+        "PRK",
+        "PRK",
+        "CHN",
+        "UKR",
+    ]
 
 
 # --------------------------------------------------------------------------- place_names()
+
 
 def test_default_is_all_kinds(rows):
     assert place_names() == frozenset(row["term"] for row in rows)
@@ -138,8 +273,8 @@ def test_kinds_filter(rows):
     for kind in KINDS:
         expected = frozenset(row["term"] for row in rows if row["kind"] == kind)
         assert place_names([kind]) == expected
-        assert place_names(kind) == expected            # a single str is one kind
-        assert place_names(iter([kind])) == expected    # any iterable
+        assert place_names(kind) == expected  # a single str is one kind
+        assert place_names(iter([kind])) == expected  # any iterable
     both = place_names(["country", "demonym"])
     assert both == place_names(["country"]) | place_names(["demonym"])
     assert "china" in both and "chinese" in both and "beijing" not in both and "asia" not in both
@@ -172,10 +307,11 @@ def test_removes_country_words_before_topic_modelling():
 
 # --------------------------------------------------------------------------- the real corpus
 
+
 @pytest.mark.needs_data
 def test_every_ungdc_country_since_1990_is_covered(data_dir, rows):
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")     # load_ungdc warns about the files it skips
+        warnings.simplefilter("ignore")  # load_ungdc warns about the files it skips
         docs = tk.load_ungdc(data_dir / "ungdc")
     recent = docs[docs["year"] >= 1990]
     speakers = set(recent["country"].dropna().astype(str))
@@ -183,7 +319,6 @@ def test_every_ungdc_country_since_1990_is_covered(data_dir, rows):
     covered = {row["iso3"] for row in rows} - {""}
     missing = sorted(speakers - covered - NOT_STATES)
     assert not missing, f"UNGDC country codes since 1990 missing from {PLACE_NAMES_PATH.name}: {missing}"
-
 
 
 def test_the_readme_gives_the_number_of_place_names():

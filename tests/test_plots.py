@@ -71,15 +71,21 @@ def test_plot_term_scatter_points_axes_and_labels_do_not_overlap():
     assert len(ax.texts) == 16
     renderer = ax.figure.canvas.get_renderer()
     boxes = [t.get_window_extent(renderer) for t in ax.texts]
-    overlaps = sum(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    overlaps = sum(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
     assert overlaps == 0
     plt.close(ax.figure)
 
 
 def test_plot_rates_points_intervals_and_legend():
-    rates = pd.DataFrame({"group": ["Xing", "Xing", "others", "others"], "category": ["hedge", "booster"] * 2,
-                          "rate_per_1k": [19.0, 5.4, 11.0, 1.4], "ci_low": [6.2, 0.0, 4.1, 0.0],
-                          "ci_high": [31.5, 12.4, 19.2, 4.8]})
+    rates = pd.DataFrame(
+        {
+            "group": ["Xing", "Xing", "others", "others"],
+            "category": ["hedge", "booster"] * 2,
+            "rate_per_1k": [19.0, 5.4, 11.0, 1.4],
+            "ci_low": [6.2, 0.0, 4.1, 0.0],
+            "ci_high": [31.5, 12.4, 19.2, 4.8],
+        }
+    )
     ax = tk.plot_rates(rates)
     assert len(ax.containers) == 2  # one errorbar container per category
     hedge = ax.containers[0]
@@ -93,9 +99,15 @@ def test_plot_rates_points_intervals_and_legend():
 
 
 def test_plot_timeline_one_line_per_group_with_bands():
-    frame = pd.DataFrame({"year": [1971, 1972, 1971, 1972], "rate_per_1k": [5.0, 6.0, 3.0, 2.0],
-                          "ci_low": [4.0, 5.0, 2.0, 1.0], "ci_high": [6.0, 7.0, 4.0, 3.0],
-                          "group": ["CHN", "CHN", "USA", "USA"]})
+    frame = pd.DataFrame(
+        {
+            "year": [1971, 1972, 1971, 1972],
+            "rate_per_1k": [5.0, 6.0, 3.0, 2.0],
+            "ci_low": [4.0, 5.0, 2.0, 1.0],
+            "ci_high": [6.0, 7.0, 4.0, 3.0],
+            "group": ["CHN", "CHN", "USA", "USA"],
+        }
+    )
     ax = tk.plot_timeline(frame)
     assert [line.get_label() for line in ax.get_lines()] == ["CHN", "USA"]
     assert list(ax.get_lines()[0].get_ydata()) == [5.0, 6.0]
@@ -105,9 +117,15 @@ def test_plot_timeline_one_line_per_group_with_bands():
 
 
 def test_plot_timeline_highlight_draws_one_group_bold_with_its_band_and_the_others_thin():
-    frame = pd.DataFrame({"year": [1971, 1972] * 3, "rate_per_1k": [5.0, 6.0, 3.0, 2.0, 4.0, 4.5],
-                          "ci_low": [4.0, 5.0, 2.0, 1.0, 3.0, 3.5], "ci_high": [6.0, 7.0, 4.0, 3.0, 5.0, 5.5],
-                          "group": ["CHN", "CHN", "USA", "USA", "FRA", "FRA"]})
+    frame = pd.DataFrame(
+        {
+            "year": [1971, 1972] * 3,
+            "rate_per_1k": [5.0, 6.0, 3.0, 2.0, 4.0, 4.5],
+            "ci_low": [4.0, 5.0, 2.0, 1.0, 3.0, 3.5],
+            "ci_high": [6.0, 7.0, 4.0, 3.0, 5.0, 5.5],
+            "group": ["CHN", "CHN", "USA", "USA", "FRA", "FRA"],
+        }
+    )
     ax = tk.plot_timeline(frame, highlight=["CHN"])
     lines = {line.get_label(): line for line in ax.get_lines()}
     assert set(lines) == {"CHN", "FRA", "USA"}
@@ -127,9 +145,16 @@ def test_plot_timeline_highlight_draws_one_group_bold_with_its_band_and_the_othe
 
 
 def test_plot_select_k_three_panels_with_the_table_values():
-    table = pd.DataFrame({"k": [10, 5, 20], "coherence": [-0.070, -0.060, -0.068], "coherence_sd": [0.01] * 3,
-                          "perplexity": [12658.0, 8032.0, 24543.0], "stability": [0.647, 0.756, 0.591],
-                          "stability_min": [0.128, 0.313, 0.065]})
+    table = pd.DataFrame(
+        {
+            "k": [10, 5, 20],
+            "coherence": [-0.070, -0.060, -0.068],
+            "coherence_sd": [0.01] * 3,
+            "perplexity": [12658.0, 8032.0, 24543.0],
+            "stability": [0.647, 0.756, 0.591],
+            "stability_min": [0.128, 0.313, 0.065],
+        }
+    )
     axes = tk.plot_select_k(table, title="Choosing k")
     assert len(axes) == 3
     assert list(axes[0].get_lines()[0].get_xdata()) == [5.0, 10.0, 20.0]
@@ -146,11 +171,23 @@ def test_plot_select_k_three_panels_with_the_table_values():
 
 def _prevalence():
     """A topic_prevalence frame from a real fit: the docs of its doctest and three mixed ones."""
-    docs = pd.DataFrame({
-        "doc_id": list("abcdefghi"), "country": ["X", "X", "Y", "Y", "X", "Y", "X", "Y", "X"],
-        "text": ["nuclear weapons treaty", "nuclear treaty talks", "climate emissions finance",
-                 "climate finance adaptation", "nuclear weapons talks", "emissions adaptation finance",
-                 "nuclear treaty finance talks", "climate finance nuclear", "weapons talks emissions"]})
+    docs = pd.DataFrame(
+        {
+            "doc_id": list("abcdefghi"),
+            "country": ["X", "X", "Y", "Y", "X", "Y", "X", "Y", "X"],
+            "text": [
+                "nuclear weapons treaty",
+                "nuclear treaty talks",
+                "climate emissions finance",
+                "climate finance adaptation",
+                "nuclear weapons talks",
+                "emissions adaptation finance",
+                "nuclear treaty finance talks",
+                "climate finance nuclear",
+                "weapons talks emissions",
+            ],
+        }
+    )
     model = tk.fit_topics(docs, k=2, method="nmf", min_docs=1, max_docs=1.0)
     return tk.topic_prevalence(model, docs, by="country", n_boot=200)
 
@@ -186,8 +223,9 @@ def test_plot_topic_prevalence_points_intervals_and_legend():
 def test_plot_topic_prevalence_on_given_axes_chooses_and_orders_groups_and_topics():
     prev = _prevalence()
     fig, ax = plt.subplots(layout="constrained")
-    out = tk.plot_topic_prevalence(prev, group="country", groups=["Y", "X"], topics=[1], ax=ax,
-                                   title="Topics by country")
+    out = tk.plot_topic_prevalence(
+        prev, group="country", groups=["Y", "X"], topics=[1], ax=ax, title="Topics by country"
+    )
     assert out is ax and len(fig.axes) == 1
     assert [t.get_text() for t in ax.get_yticklabels()] == prev.loc[prev["topic"] == 1, "label"].iloc[:1].tolist()
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Y (n=4)", "X (n=5)"]
@@ -201,16 +239,32 @@ def test_plot_topic_prevalence_on_given_axes_chooses_and_orders_groups_and_topic
 
 
 def test_plot_topic_prevalence_height_grows_with_topics_and_labels_do_not_overlap():
-    labels = ["nuclear, weapons, treaty", "development, cooperation, international", "security, council, resolution",
-              "climate, change, emissions", "human, rights, freedom", "trade, economic, growth",
-              "peace, people, war", "terrorism, threat, counter"]
+    labels = [
+        "nuclear, weapons, treaty",
+        "development, cooperation, international",
+        "security, council, resolution",
+        "climate, change, emissions",
+        "human, rights, freedom",
+        "trade, economic, growth",
+        "peace, people, war",
+        "terrorism, threat, counter",
+    ]
     groups = {"China": 52, "United States": 61, "Russian Federation": 47}
     rng = np.random.default_rng(0)
     rows = []
     for group, n in groups.items():
         for topic, (label, mean) in enumerate(zip(labels, rng.dirichlet(np.ones(8)))):
-            rows.append({"group": group, "topic": topic, "label": label, "mean": mean,
-                         "ci_low": mean * 0.7, "ci_high": mean * 1.3, "n_docs": n})
+            rows.append(
+                {
+                    "group": group,
+                    "topic": topic,
+                    "label": label,
+                    "mean": mean,
+                    "ci_low": mean * 0.7,
+                    "ci_high": mean * 1.3,
+                    "n_docs": n,
+                }
+            )
     prev = pd.DataFrame(rows)
     ax = tk.plot_topic_prevalence(prev)
     small = tk.plot_topic_prevalence(prev, topics=[0, 1, 2, 3])
@@ -220,7 +274,7 @@ def test_plot_topic_prevalence_height_grows_with_topics_and_labels_do_not_overla
     ticks = ax.get_yticklabels()
     assert ticks[1].get_text() == "development, cooperation,\ninternational"  # long labels wrap
     boxes = [t.get_window_extent() for t in ticks]
-    assert sum(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:]) == 0
+    assert sum(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]) == 0
     # the legend, points and labels stay inside the figure
     (legend,) = ax.figure.legends
     ax.figure.canvas.draw()
@@ -231,7 +285,10 @@ def test_plot_topic_prevalence_height_grows_with_topics_and_labels_do_not_overla
     assert ax.get_tightbbox().x1 <= ax.figure.bbox.x1 + 1
     # long names: two columns, read row by row (matplotlib fills columns first, hence this order)
     assert [t.get_text() for t in legend.get_texts()] == [
-        "China (n=52)", "Russian Federation (n=47)", "United States (n=61)"]
+        "China (n=52)",
+        "Russian Federation (n=47)",
+        "United States (n=61)",
+    ]
     plt.close(ax.figure)
     plt.close(small.figure)
 
@@ -257,23 +314,34 @@ def test_plot_topic_prevalence_bad_input():
 
 
 def test_plot_rates_takes_the_by_column_of_match_rates():
-    docs = pd.DataFrame({"doc_id": ["a", "b", "c", "d"], "text": ["We may agree.", "Perhaps so.", "We will.", "We do."],
-                         "role": ["envoy", "envoy", "minister", "minister"]})
-    rates = tk.match_rates(tk.find_hedges(docs), docs, by="role", categories=["hedge", "self_mention"],
-                           n_resamples=100)
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c", "d"],
+            "text": ["We may agree.", "Perhaps so.", "We will.", "We do."],
+            "role": ["envoy", "envoy", "minister", "minister"],
+        }
+    )
+    rates = tk.match_rates(tk.find_hedges(docs), docs, by="role", categories=["hedge", "self_mention"], n_resamples=100)
     assert "group" not in rates.columns
     ax = tk.plot_rates(rates, group="role")
     top_down = sorted(ax.get_yticklabels(), key=lambda t: -t.get_position()[1])
     assert [t.get_text() for t in top_down] == ["envoy", "minister"]  # groups in the frame's order, the first on top
-    assert list(ax.containers[0].lines[0].get_xdata()) == rates.loc[rates["category"] == "hedge", "rate_per_1k"].tolist()
+    assert (
+        list(ax.containers[0].lines[0].get_xdata()) == rates.loc[rates["category"] == "hedge", "rate_per_1k"].tolist()
+    )
     plt.close(ax.figure)
     with pytest.raises(ValueError, match="rates lacks the column.*'group'"):
         tk.plot_rates(rates)
 
 
 def test_plot_keyness_refuses_a_table_of_several_comparisons_named_by_their_by_columns():
-    docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": ["we firmly oppose", "we hope", "we may hope"],
-                         "speaker": ["Xing", "Kim", "Lee"]})
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c"],
+            "text": ["we firmly oppose", "we hope", "we may hope"],
+            "speaker": ["Xing", "Kim", "Lee"],
+        }
+    )
     every = tk.compare_groups(docs, by="speaker")  # each speaker against the rest: three comparisons
     with pytest.raises(ValueError, match="more than one comparison"):
         tk.plot_keyness(every)
@@ -296,7 +364,11 @@ def test_plot_topic_prevalence_takes_the_by_column_of_topic_prevalence():
         tk.plot_topic_prevalence(two, group="country")
     ax = tk.plot_topic_prevalence(two.assign(who=two["country"] + " " + two["year"].astype(str)), group="who")
     assert sorted(t.get_text() for t in ax.figure.legends[0].get_texts()) == [
-        "X 2020 (n=5)", "X 2021 (n=5)", "Y 2020 (n=4)", "Y 2021 (n=4)"]
+        "X 2020 (n=5)",
+        "X 2021 (n=5)",
+        "Y 2020 (n=4)",
+        "Y 2021 (n=4)",
+    ]
     plt.close(ax.figure)
     # a non-string key (an integer decade) is drawn and chosen by its str
     decades = prev.assign(decade=prev["country"].map({"X": 1990, "Y": 2000})).drop(columns="country")

@@ -26,26 +26,62 @@ from hypothesis import strategies as st
 import toolkit as tk
 
 settings.register_profile(
-    "ci", derandomize=True, max_examples=60, deadline=None,
+    "ci",
+    derandomize=True,
+    max_examples=60,
+    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.register_profile(
-    "thorough", derandomize=False, max_examples=2000, deadline=None,
+    "thorough",
+    derandomize=False,
+    max_examples=2000,
+    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 FIELDS = ["doc_id", "text", "speaker", "role", "country", "venue", "date", "genre", "source", "licence"]
-GOOD = {"speaker": "Zhang Jun", "role": "permanent_representative", "country": "CHN", "venue": "UNSC",
-        "date": "2021-03-01", "genre": "speech", "source": "S/PV.1", "licence": "CC0"}
+GOOD = {
+    "speaker": "Zhang Jun",
+    "role": "permanent_representative",
+    "country": "CHN",
+    "venue": "UNSC",
+    "date": "2021-03-01",
+    "genre": "speech",
+    "source": "S/PV.1",
+    "licence": "CC0",
+}
 
 # Texts that stress the readers and the tokenizers: quotes of every kind, separators, line breaks of every
 # kind, combining marks, case-changing letters (İ, ß), ligatures, soft hyphens, emoji, RTL, control chars.
-TRICKY = list('"\'“”‘’«»,;\n\r\t \u2028\x85\x0c\u00ad\u0301\u0308İßﬁ½²—…!?.:()[]') + ["\U0001f600", "\u05d0", "\x00"]
-WORDS = ["We", "may", "perhaps", "firmly", "oppose", "it", "the", "U.S.", "THAAD", "kimchi", "Mr.", "said",
-         "believe", "clearly", "Xing", "Haiming", "I", "think", "possibly", "must", "would"]
+TRICKY = list("\"'“”‘’«»,;\n\r\t \u2028\x85\x0c\u00ad\u0301\u0308İßﬁ½²—…!?.:()[]") + ["\U0001f600", "\u05d0", "\x00"]
+WORDS = [
+    "We",
+    "may",
+    "perhaps",
+    "firmly",
+    "oppose",
+    "it",
+    "the",
+    "U.S.",
+    "THAAD",
+    "kimchi",
+    "Mr.",
+    "said",
+    "believe",
+    "clearly",
+    "Xing",
+    "Haiming",
+    "I",
+    "think",
+    "possibly",
+    "must",
+    "would",
+]
 text_strategy = st.lists(
-    st.one_of(st.sampled_from(WORDS), st.sampled_from(TRICKY), st.text(max_size=4)), max_size=40,
+    st.one_of(st.sampled_from(WORDS), st.sampled_from(TRICKY), st.text(max_size=4)),
+    max_size=40,
 ).map(lambda parts: "".join(p if p in TRICKY else p + " " for p in parts))
 
 
@@ -62,15 +98,14 @@ def _call(fn, *args, **kwargs):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return fn(*args, **kwargs)
-    except Exception as err:  # noqa: BLE001 - the point is to see what escapes
+    except Exception as err:
         if _allowed(err):
             assume(False)
         raise
 
 
 def _docs(texts: list[str], *, genre: str = "speech", speaker: str | None = "Xing Haiming") -> pd.DataFrame:
-    return tk.as_docs([dict(GOOD, doc_id=f"d{i}", text=t, speaker=speaker, genre=genre)
-                       for i, t in enumerate(texts)])
+    return tk.as_docs([dict(GOOD, doc_id=f"d{i}", text=t, speaker=speaker, genre=genre) for i, t in enumerate(texts)])
 
 
 # ------------------------------------------------------------------ readers
@@ -87,8 +122,15 @@ BAD_ROWS = {
 }
 
 
-@given(rows=st.lists(st.one_of(text_strategy.map(lambda t: ("good", t)), st.sampled_from(sorted(BAD_ROWS)).map(
-    lambda k: ("bad", k))), min_size=1, max_size=12))
+@given(
+    rows=st.lists(
+        st.one_of(
+            text_strategy.map(lambda t: ("good", t)), st.sampled_from(sorted(BAD_ROWS)).map(lambda k: ("bad", k))
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
 def test_csv_every_row_is_a_document_or_a_skip_and_good_texts_are_kept_exactly(tmp_path_factory, rows):
     """A CSV of good rows (any text, written by the csv module) and bad rows: each good row comes back with its
     text unchanged, each bad row is one skip entry naming its line, nothing else escapes."""
@@ -113,13 +155,24 @@ def test_csv_every_row_is_a_document_or_a_skip_and_good_texts_are_kept_exactly(t
     assert all(isinstance(s["line"], int) and s["line"] >= 2 for s in skipped)
 
 
-json_value = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
-                       text_strategy, st.lists(st.integers(), max_size=2))
+json_value = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    text_strategy,
+    st.lists(st.integers(), max_size=2),
+)
 
 
-@given(objects=st.lists(st.dictionaries(st.sampled_from(FIELDS + ["year", "Title", "title", "file", "FILE"]),
-                                        json_value, max_size=12), min_size=1, max_size=6),
-       good=st.lists(text_strategy, max_size=4))
+@given(
+    objects=st.lists(
+        st.dictionaries(st.sampled_from(FIELDS + ["year", "Title", "title", "file", "FILE"]), json_value, max_size=12),
+        min_size=1,
+        max_size=6,
+    ),
+    good=st.lists(text_strategy, max_size=4),
+)
 def test_jsonl_lines_in_equal_documents_out_plus_skipped(tmp_path_factory, objects, good):
     lines = [json.dumps(dict(GOOD, doc_id=f"g{i}", text="x" + t)) for i, t in enumerate(good)]
     lines += [json.dumps(o, allow_nan=True) for o in objects]
@@ -129,16 +182,26 @@ def test_jsonl_lines_in_equal_documents_out_plus_skipped(tmp_path_factory, objec
     assert len(docs) + len(docs.attrs["skipped"]) == len(lines)
     assert {f"g{i}" for i in range(len(good))} <= set(docs["doc_id"])
     assert not docs["text"].isin(["nan", "inf", "NaN"]).any() or any(
-        isinstance(o.get("text"), str) and o.get("text") in ("nan", "inf", "NaN") for o in objects)
+        isinstance(o.get("text"), str) and o.get("text") in ("nan", "inf", "NaN") for o in objects
+    )
 
 
 SUFFIXES = [".txt", ".md", ".csv", ".jsonl", ".docx", ".pdf", ".json", ".tsv", ".text", ""]
 
 
-@given(files=st.lists(st.tuples(st.sampled_from(["a", "b", "readme_x", "README", ".hidden", "sub/c", "sub/.d/e"]),
-                                st.sampled_from(SUFFIXES), st.binary(max_size=60) | text_strategy.map(
-                                    lambda t: ("---\ndoc_id: x\n---\n" + t).encode("utf-8", "surrogatepass"))),
-                      min_size=1, max_size=6, unique_by=lambda f: f[0] + f[1]))
+@given(
+    files=st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "readme_x", "README", ".hidden", "sub/c", "sub/.d/e"]),
+            st.sampled_from(SUFFIXES),
+            st.binary(max_size=60)
+            | text_strategy.map(lambda t: ("---\ndoc_id: x\n---\n" + t).encode("utf-8", "surrogatepass")),
+        ),
+        min_size=1,
+        max_size=6,
+        unique_by=lambda f: f[0] + f[1],
+    )
+)
 def test_every_file_in_a_folder_is_read_skipped_or_ignored(tmp_path_factory, files):
     root = tmp_path_factory.mktemp("folder")
     for name, suffix, content in files:
@@ -161,8 +224,10 @@ def test_every_file_in_a_folder_is_read_skipped_or_ignored(tmp_path_factory, fil
             assert rel in accounted or any("/".join(parts[: i + 1]) in ignored for i in range(len(parts))), rel
 
 
-@given(year=st.one_of(st.none(), st.integers(), st.floats(), st.text(max_size=6), st.booleans()),
-       date=st.one_of(st.none(), st.text(max_size=12), st.dates().map(str)))
+@given(
+    year=st.one_of(st.none(), st.integers(), st.floats(), st.text(max_size=6), st.booleans()),
+    date=st.one_of(st.none(), st.text(max_size=12), st.dates().map(str)),
+)
 def test_as_docs_raises_only_value_errors_naming_the_document(year, date):
     try:
         docs = tk.as_docs([dict(GOOD, doc_id="d1", text="t", year=year, date=date)])
@@ -180,7 +245,7 @@ def test_sentences_slice_the_text_and_do_not_overlap(text):
     sentences = _call(tk.split_sentences, text)
     ends = 0
     for row in sentences.itertuples():
-        assert text[row.start:row.end] == row.text
+        assert text[row.start : row.end] == row.text
         assert row.start >= ends
         ends = row.end
 
@@ -192,20 +257,23 @@ def test_token_spans_slice_the_text_to_the_tokens(text):
     assert [text[s:e] for s, e in spans] == toks
 
 
-@given(texts=st.lists(text_strategy, min_size=1, max_size=4),
-       speaker=st.sampled_from(["Xing Haiming", " ", "", None, "İ", "Ambassador"]),
-       genre=st.sampled_from(["interview", "speech"]))
+@given(
+    texts=st.lists(text_strategy, min_size=1, max_size=4),
+    speaker=st.sampled_from(["Xing Haiming", " ", "", None, "İ", "Ambassador"]),
+    genre=st.sampled_from(["interview", "speech"]),
+)
 def test_split_voices_segments_slice_the_text_and_every_document_is_accounted_for(texts, speaker, genre):
     docs = _docs(texts, genre=genre, speaker=speaker)
     segments = _call(tk.split_voices, docs)
     by_id = dict(zip(docs["doc_id"], docs["text"]))
     for row in segments.itertuples():
-        assert by_id[row.doc_id][row.start:row.end].strip() == row.text
+        assert by_id[row.doc_id][row.start : row.end].strip() == row.text
     # a document with visible text has a segment; one without may only be absent
     for doc_id, text in by_id.items():
         if text.strip() and any(c.isalnum() for c in text):
             assert doc_id in set(segments["doc_id"]) or doc_id in {
-                s.get("doc_id") for s in segments.attrs.get("skipped", [])}
+                s.get("doc_id") for s in segments.attrs.get("skipped", [])
+            }
 
 
 # ------------------------------------------------------------------ counting and keyness
@@ -219,15 +287,21 @@ def test_count_terms_counts_every_token_once(texts):
 
 
 # mostly exact counts (up to int64 and past it), sometimes values that are not counts
-count_value = st.one_of(*[st.integers(min_value=1, max_value=50)] * 6, st.integers(min_value=0, max_value=2**63 - 1),
-                        st.integers(min_value=-3, max_value=2**65), st.floats(allow_nan=True, allow_infinity=True),
-                        st.booleans(), st.text(max_size=2))
+count_value = st.one_of(
+    *[st.integers(min_value=1, max_value=50)] * 6,
+    st.integers(min_value=0, max_value=2**63 - 1),
+    st.integers(min_value=-3, max_value=2**65),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.text(max_size=2),
+)
 
 
-@given(target=st.dictionaries(st.sampled_from(["we", "peace", "oppose", "may"]), count_value, min_size=1, max_size=4),
-       reference=st.dictionaries(st.sampled_from(["we", "peace", "oppose", "may"]), count_value, min_size=1,
-                                 max_size=4),
-       measure=st.sampled_from(["g2", "log_ratio", "chi2", "pct_diff"]))
+@given(
+    target=st.dictionaries(st.sampled_from(["we", "peace", "oppose", "may"]), count_value, min_size=1, max_size=4),
+    reference=st.dictionaries(st.sampled_from(["we", "peace", "oppose", "may"]), count_value, min_size=1, max_size=4),
+    measure=st.sampled_from(["g2", "log_ratio", "chi2", "pct_diff"]),
+)
 def test_keyness_accepts_exact_counts_and_rejects_the_rest_clearly(target, reference, measure):
     table = _call(tk.keyness, target, reference, measure=measure)
     # every term offered with a count comes back, with the counts given
@@ -245,11 +319,14 @@ def test_find_hedges_offsets_slice_the_text_to_the_match(texts, genre):
     matches = _call(tk.find_hedges, docs, non_english="keep")
     by_id = dict(zip(docs["doc_id"], docs["text"]))
     for row in matches.itertuples():
-        assert by_id[row.doc_id][row.start:row.end] == row.match
+        assert by_id[row.doc_id][row.start : row.end] == row.match
 
 
-@given(texts=st.lists(text_strategy, min_size=1, max_size=4), genre=st.sampled_from(["interview", "speech"]),
-       non_english=st.sampled_from(["skip", "keep"]))
+@given(
+    texts=st.lists(text_strategy, min_size=1, max_size=4),
+    genre=st.sampled_from(["interview", "speech"]),
+    non_english=st.sampled_from(["skip", "keep"]),
+)
 def test_hedging_rates_uses_or_reports_every_document(texts, genre, non_english):
     docs = _docs(texts, genre=genre).assign(group=lambda d: ["a", "b"] * (len(d) // 2) + ["a"] * (len(d) % 2))
     rates = _call(tk.hedging_rates, docs, by="group", n_resamples=100, non_english=non_english)
@@ -262,22 +339,29 @@ def test_hedging_rates_uses_or_reports_every_document(texts, genre, non_english)
 # ------------------------------------------------------------------ topics
 
 
-@given(texts=st.lists(text_strategy, min_size=1, max_size=6), k=st.integers(min_value=-1, max_value=4),
-       seed=st.one_of(st.integers(min_value=-2, max_value=2**33), st.none()),
-       method=st.sampled_from(["lda", "nmf"]))
+@given(
+    texts=st.lists(text_strategy, min_size=1, max_size=6),
+    k=st.integers(min_value=-1, max_value=4),
+    seed=st.one_of(st.integers(min_value=-2, max_value=2**33), st.none()),
+    method=st.sampled_from(["lda", "nmf"]),
+)
 @settings(max_examples=25)
 def test_fit_topics_raises_only_clear_errors(texts, k, seed, method):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tk.fit_topics(_docs(texts), k=k, seed=seed, method=method, min_docs=1, max_docs=1.0, max_iter=5)
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         assert _allowed(err), repr(err)
         assert "random_state" not in str(err), "the error names scikit-learn's parameter, not the toolkit's"
 
 
-@given(texts=st.lists(text_strategy, min_size=2, max_size=6), k=st.integers(min_value=1, max_value=3),
-       seed=st.integers(min_value=0, max_value=2**32 - 1), method=st.sampled_from(["lda", "nmf"]))
+@given(
+    texts=st.lists(text_strategy, min_size=2, max_size=6),
+    k=st.integers(min_value=1, max_value=3),
+    seed=st.integers(min_value=0, max_value=2**32 - 1),
+    method=st.sampled_from(["lda", "nmf"]),
+)
 @settings(max_examples=25)
 def test_fit_topics_on_valid_arguments_gives_k_topics_or_a_clear_error(texts, k, seed, method):
     # through _call: a run in which every example errors is unsatisfiable, not a pass
@@ -309,9 +393,10 @@ def _smoothed_log_ratio_sign(a: int, b: int, n_t: int, n_r: int, share, strength
     return (left > right) - (left < right)
 
 
-@given(terms=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 900), st.integers(0, 3000)), min_size=1,
-                      max_size=25),
-       outside=st.tuples(st.integers(0, 2000), st.integers(0, 20000)))
+@given(
+    terms=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 900), st.integers(0, 3000)), min_size=1, max_size=25),
+    outside=st.tuples(st.integers(0, 2000), st.integers(0, 20000)),
+)
 def test_fightin_words_informative_prior_scores_point_where_the_smoothed_log_ratio_does(terms, outside):
     """With the default prior_strength, every score's sign is its smoothed log ratio's (issue 11)."""
     from fractions import Fraction
@@ -324,26 +409,42 @@ def test_fightin_words_informative_prior_scores_point_where_the_smoothed_log_rat
     background = pd.Series([t[0] + t[1] + t[2] for t in terms], index=names)
     assume(target.sum() > 0 and reference.sum() > 0)
     n_t, n_r = int(target.sum()) + outside[0], int(reference.sum()) + outside[1]  # sides of different sizes
-    table = tk.keyness(target, reference, measure="fightin_words", prior=background,
-                       target_total=n_t, reference_total=n_r)
+    table = tk.keyness(
+        target, reference, measure="fightin_words", prior=background, target_total=n_t, reference_total=n_r
+    )
     total = int(background.sum())
     for row in table.itertuples():
-        expected = _smoothed_log_ratio_sign(row.n_target, row.n_reference, n_t, n_r,
-                                            Fraction(int(background[row.term]), total), PRIOR_STRENGTH)
+        expected = _smoothed_log_ratio_sign(
+            row.n_target, row.n_reference, n_t, n_r, Fraction(int(background[row.term]), total), PRIOR_STRENGTH
+        )
         assert (row.score > 0) - (row.score < 0) == expected, row
         # and so the sign of the plain rate difference a / n_t - b / n_r
         assert expected == (row.n_target * n_r > row.n_reference * n_t) - (row.n_target * n_r < row.n_reference * n_t)
 
 
-@given(texts=st.lists(st.tuples(st.sampled_from(["a", "b", "c"]),
-                                st.lists(st.sampled_from(["war", "peace", "we", "may", "oppose", "military"]),
-                                         max_size=30)), min_size=2, max_size=12),
-       target=st.sampled_from(["a", "b", "c"]), reference=st.sampled_from([None, "a", "b", "c"]))
+@given(
+    texts=st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "c"]),
+            st.lists(st.sampled_from(["war", "peace", "we", "may", "oppose", "military"]), max_size=30),
+        ),
+        min_size=2,
+        max_size=12,
+    ),
+    target=st.sampled_from(["a", "b", "c"]),
+    reference=st.sampled_from([None, "a", "b", "c"]),
+)
 def test_compare_groups_corpus_prior_scores_point_where_the_rates_do(texts, target, reference):
-    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": [" ".join(w) for _, w in texts],
-                         "group": [g for g, _ in texts]})
-    table = _call(tk.compare_groups, docs, by="group", target=target, reference=reference,
-                  measure="fightin_words", prior="corpus")
+    docs = pd.DataFrame(
+        {
+            "doc_id": [f"d{i}" for i in range(len(texts))],
+            "text": [" ".join(w) for _, w in texts],
+            "group": [g for g, _ in texts],
+        }
+    )
+    table = _call(
+        tk.compare_groups, docs, by="group", target=target, reference=reference, measure="fightin_words", prior="corpus"
+    )
     sizes = docs.assign(n=docs["text"].str.split().str.len()).groupby("group")["n"].sum()
     n_t = int(sizes[target])
     n_r = int(sizes[reference] if reference is not None else sizes.sum() - n_t)
@@ -366,8 +467,9 @@ def test_every_entry_point_gives_the_same_tokens_and_spans_slice_the_text(text):
     assert tk.tokenize(text, lowercase=False) == written
     assert TOKENIZER.tokenize(text) == written and list(TOKENIZER.span_tokenize(text)) == spans
     # a term: the token lower-cased one code point for one, without format characters, in NFC
-    terms = [unicodedata.normalize("NFC", "".join(c for c in _lower(w) if unicodedata.category(c) != "Cf"))
-             for w in written]
+    terms = [
+        unicodedata.normalize("NFC", "".join(c for c in _lower(w) if unicodedata.category(c) != "Cf")) for w in written
+    ]
     assert tk.tokenize(text) == terms
     frame = tk.tokens(pd.DataFrame({"doc_id": ["a"], "text": [text]}))
     assert frame["token"].tolist() == terms and list(zip(frame["start"], frame["end"])) == spans
@@ -385,8 +487,10 @@ def test_english_stop_words_are_one_list_and_defaults_drop_nothing_else(texts):
     assert not counted & tk.STOP_WORDS and tk.TOPIC_STOP_WORDS is tk.STOP_WORDS
 
 
-@given(weights=st.lists(st.floats(min_value=1e-12, max_value=1.0), min_size=2, max_size=12),
-       ulps=st.lists(st.integers(min_value=-4, max_value=4), min_size=12, max_size=12))
+@given(
+    weights=st.lists(st.floats(min_value=1e-12, max_value=1.0), min_size=2, max_size=12),
+    ulps=st.lists(st.integers(min_value=-4, max_value=4), min_size=12, max_size=12),
+)
 def test_top_terms_do_not_turn_on_the_last_digits_of_the_weights(weights, ulps):
     import numpy as np
 
@@ -413,13 +517,23 @@ key_value = st.sampled_from(["A | B", "A", "B | C", "C", None])
 SENTENCES = ["We may agree.", "Perhaps so.", "We agree now.", "It is possible, we think."]
 
 
-@given(rows=st.lists(st.tuples(st.sampled_from(SENTENCES), key_value, key_value, st.integers(1999, 2001)),
-                     min_size=1, max_size=8))
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from(SENTENCES), key_value, key_value, st.integers(1999, 2001)), min_size=1, max_size=8
+    )
+)
 @settings(max_examples=30)
 def test_every_grouped_output_keeps_the_by_columns_and_never_merges_groups(rows):
     texts, a, b, year = zip(*rows)
-    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(rows))], "text": list(texts), "a": list(a),
-                         "b": list(b), "year": pd.array(year, dtype="int64")})
+    docs = pd.DataFrame(
+        {
+            "doc_id": [f"d{i}" for i in range(len(rows))],
+            "text": list(texts),
+            "a": list(a),
+            "b": list(b),
+            "year": pd.array(year, dtype="int64"),
+        }
+    )
     by = ["a", "b", "year"]
     tokens = docs.assign(tokens=[len(tk.tokenize(t)) for t in texts])
     expected = {tuple(_key(v) for v in k): n for k, n in tokens.groupby(by, dropna=False)["tokens"].sum().items()}
@@ -445,17 +559,38 @@ def test_every_grouped_output_keeps_the_by_columns_and_never_merges_groups(rows)
     assert per_group(outputs["match_rates"], "tokens") == expected
 
 
-@given(texts=st.lists(text_strategy, min_size=2, max_size=5), genre=st.sampled_from(["interview", "speech"]),
-       voices=st.sampled_from([None, ("ambassador_quote", "speech"), ("narration",), ("ambassador_quote",),
-                               ("other_quote", "narration", "caption")]))
+@given(
+    texts=st.lists(text_strategy, min_size=2, max_size=5),
+    genre=st.sampled_from(["interview", "speech"]),
+    voices=st.sampled_from(
+        [
+            None,
+            ("ambassador_quote", "speech"),
+            ("narration",),
+            ("ambassador_quote",),
+            ("other_quote", "narration", "caption"),
+        ]
+    ),
+)
 @settings(max_examples=40)
 def test_compare_rates_gives_each_group_the_hedge_rate_hedging_rates_gives_it(texts, genre, voices):
     docs = _docs(texts, genre=genre).assign(group=lambda d: ["a", "b"] * (len(d) // 2) + ["a"] * (len(d) % 2))
-    rates = _call(tk.hedging_rates, docs, by="group", categories=["hedge"], voices=voices, n_resamples=100,
-                  non_english="keep").set_index("group")
+    rates = _call(
+        tk.hedging_rates, docs, by="group", categories=["hedge"], voices=voices, n_resamples=100, non_english="keep"
+    ).set_index("group")
     hits = _call(tk.find_hedges, docs, non_english="keep")
-    row = _call(tk.compare_rates, hits, docs, by="group", target="a", reference="b", category="hedge", voices=voices,
-                n_permutations=100, n_resamples=100)
+    row = _call(
+        tk.compare_rates,
+        hits,
+        docs,
+        by="group",
+        target="a",
+        reference="b",
+        category="hedge",
+        voices=voices,
+        n_permutations=100,
+        n_resamples=100,
+    )
     assert row["rate_target"].iloc[0] == pytest.approx(rates.loc["a", "rate_per_1k"], rel=1e-12, abs=1e-12)
     assert row["rate_reference"].iloc[0] == pytest.approx(rates.loc["b", "rate_per_1k"], rel=1e-12, abs=1e-12)
 
@@ -464,9 +599,11 @@ def test_compare_rates_gives_each_group_the_hedge_rate_hedging_rates_gives_it(te
 UNITS = {"We may agree.": (1, 3), "We agree.": (0, 2), "—": (0, 0), "Perhaps so.": (1, 2)}
 
 
-@given(target=st.lists(st.sampled_from(sorted(UNITS)), min_size=1, max_size=4),
-       reference=st.lists(st.sampled_from(sorted(UNITS)), min_size=1, max_size=5),
-       alternative=st.sampled_from(["two-sided", "greater", "less"]))
+@given(
+    target=st.lists(st.sampled_from(sorted(UNITS)), min_size=1, max_size=4),
+    reference=st.lists(st.sampled_from(sorted(UNITS)), min_size=1, max_size=5),
+    alternative=st.sampled_from(["two-sided", "greater", "less"]),
+)
 @settings(max_examples=40)
 def test_permutation_p_is_the_exact_conditional_p_within_monte_carlo_error(target, reference, alternative):
     from itertools import combinations
@@ -485,8 +622,18 @@ def test_permutation_p_is_the_exact_conditional_p_within_monte_carlo_error(targe
     docs = pd.DataFrame({"doc_id": ["t", "r"], "text": texts, "side": ["T", "R"]})
     matches = pd.DataFrame({"doc_id": [d for d, _ in rows], "start": [s for _, s in rows], "category": "hedge"})
     n_perm = 4000
-    row = _call(tk.compare_rates, matches, docs, by="side", target="T", category="hedge", n_permutations=n_perm,
-                n_resamples=100, alternative=alternative, seed=0)
+    row = _call(
+        tk.compare_rates,
+        matches,
+        docs,
+        by="side",
+        target="T",
+        category="hedge",
+        n_permutations=n_perm,
+        n_resamples=100,
+        alternative=alternative,
+        seed=0,
+    )
     counts = np.array([UNITS[s][0] for s in [*target, *reference]])
     tokens = np.array([UNITS[s][1] for s in [*target, *reference]])
     n, k = len(counts), len(target)
@@ -499,8 +646,11 @@ def test_permutation_p_is_the_exact_conditional_p_within_monte_carlo_error(targe
     null = np.array([stat(np.isin(np.arange(n), c)) for c in combinations(range(n), k)])
     valid = null[~np.isnan(null)]
     tol = 1e-9 * max(abs(observed), 1e-12)
-    extreme = {"two-sided": np.abs(valid) >= abs(observed) - tol, "greater": valid >= observed - tol,
-               "less": valid <= observed + tol}[alternative]
+    extreme = {
+        "two-sided": np.abs(valid) >= abs(observed) - tol,
+        "greater": valid >= observed - tol,
+        "less": valid <= observed + tol,
+    }[alternative]
     exact = extreme.mean()  # over the relabellings with a statistic only
     used = int(row["n_permutations"].iloc[0])
     assert 0 <= used <= n_perm
@@ -520,8 +670,12 @@ def test_permutation_p_is_the_exact_conditional_p_within_monte_carlo_error(targe
 # "may\u0308", "\u200eWe", "it's\u0301", "would-\u00adbe", "perhapsmay".
 _GLUE = ["\u00ad", "\u0301", "\u0308", "\u200e", "\u200d", "\ufeff", "'", "’", "-", ".", ",", " ", "s", "1"]
 _glued_text = st.lists(
-    st.one_of(st.sampled_from(WORDS), st.sampled_from(_GLUE), st.sampled_from(TRICKY),
-              st.sampled_from(WORDS).map(lambda w: w[:1] + "\u00ad" + w[1:])),
+    st.one_of(
+        st.sampled_from(WORDS),
+        st.sampled_from(_GLUE),
+        st.sampled_from(TRICKY),
+        st.sampled_from(WORDS).map(lambda w: w[:1] + "\u00ad" + w[1:]),
+    ),
     max_size=30,
 ).map("".join)
 
@@ -539,7 +693,7 @@ def test_find_hedges_matches_start_and_end_on_token_boundaries(text):
     matches = _call(tk.find_hedges, text, rules=False, non_english="keep")
     for row in matches.itertuples():
         assert row.start in starts and row.end in ends, (text, row.start, row.end, row.match)
-        assert text[row.start:row.end] == row.match
+        assert text[row.start : row.end] == row.match
     # and the other way: a token whose term is a one-word entry of the lexicon is inside a match
     # (tokens written in ASCII letters and format characters: the lexicon is ASCII)
     words = {p for p in tk.load_lexicon()["pattern"] if p.isalpha()}
@@ -551,13 +705,45 @@ def test_find_hedges_matches_start_and_end_on_token_boundaries(text):
 
 # ------------------------------------------------------------------ voices in every format
 
-_VOICE_PIECES = ["Q:", "A:", "**Li:**", "LI WEI:", "The Herald:", "Li said", "he said", "she added", "“", "”", '"',
-                 "‘", "’", "'", "it’s", "don't", "the countries’", "’90s", "[note]", "(aside)", ":", ",", ".", "?",
-                 "We want peace", "Kim", "President Joe Biden", "Viktor Sand, an analyst,", "who", "\n", "\n\n"]
+_VOICE_PIECES = [
+    "Q:",
+    "A:",
+    "**Li:**",
+    "LI WEI:",
+    "The Herald:",
+    "Li said",
+    "he said",
+    "she added",
+    "“",
+    "”",
+    '"',
+    "‘",
+    "’",
+    "'",
+    "it’s",
+    "don't",
+    "the countries’",
+    "’90s",
+    "[note]",
+    "(aside)",
+    ":",
+    ",",
+    ".",
+    "?",
+    "We want peace",
+    "Kim",
+    "President Joe Biden",
+    "Viktor Sand, an analyst,",
+    "who",
+    "\n",
+    "\n\n",
+]
 
 
-@given(pieces=st.lists(st.one_of(st.sampled_from(_VOICE_PIECES), st.text(max_size=3)), max_size=60),
-       style=st.sampled_from(["auto", "double", "single", "transcript"]))
+@given(
+    pieces=st.lists(st.one_of(st.sampled_from(_VOICE_PIECES), st.text(max_size=3)), max_size=60),
+    style=st.sampled_from(["auto", "double", "single", "transcript"]),
+)
 def test_split_voices_in_every_style_covers_the_text_once(pieces, style):
     """Segments slice the text, do not overlap, and leave out nothing but whitespace and quotation marks."""
     text = " ".join(pieces)
@@ -568,8 +754,12 @@ def test_split_voices_in_every_style_covers_the_text_once(pieces, style):
     covered = [False] * len(text)
     end = -1
     for row in segments.itertuples():
-        assert text[row.start:row.end].strip() == row.text and row.start >= end
+        assert text[row.start : row.end].strip() == row.text and row.start >= end
         end = row.end
-        covered[row.start:row.end] = [True] * (row.end - row.start)
+        covered[row.start : row.end] = [True] * (row.end - row.start)
     assert all(c.isspace() or c in "\"“”‘’'" for c, hit in zip(text, covered) if not hit)
-    assert set(segments.attrs["styles"]) == {"d"} and segments.attrs["styles"]["d"] in ("double", "single", "transcript")
+    assert set(segments.attrs["styles"]) == {"d"} and segments.attrs["styles"]["d"] in (
+        "double",
+        "single",
+        "transcript",
+    )

@@ -20,26 +20,39 @@ def _docs(texts: list[str], **columns: list) -> pd.DataFrame:
 
 def _matches(rows: list[tuple[str, int, str]]) -> pd.DataFrame:
     doc_id, start, category = zip(*rows) if rows else ((), (), ())
-    return pd.DataFrame({"doc_id": pd.array(doc_id, dtype="string"), "start": np.asarray(start, dtype="int64"),
-                         "category": pd.array(category, dtype="string")})
+    return pd.DataFrame(
+        {
+            "doc_id": pd.array(doc_id, dtype="string"),
+            "start": np.asarray(start, dtype="int64"),
+            "category": pd.array(category, dtype="string"),
+        }
+    )
 
 
 @pytest.fixture()
 def small():
     """Two countries: KOR has three documents, CHN one (of three sentences)."""
     docs = _docs(
-        ["We may agree.",                      # 3 tokens
-         "Perhaps we might agree, I think.",   # 6 tokens
-         "It will certainly work.",            # 4 tokens
-         "We may go. We will stay. Perhaps."],  # 3 + 3 + 1 = 7 tokens, one document
+        [
+            "We may agree.",  # 3 tokens
+            "Perhaps we might agree, I think.",  # 6 tokens
+            "It will certainly work.",  # 4 tokens
+            "We may go. We will stay. Perhaps.",
+        ],  # 3 + 3 + 1 = 7 tokens, one document
         country=["KOR", "KOR", "KOR", "CHN"],
     )
-    matches = _matches([
-        ("d0", 3, "hedge"),
-        ("d1", 0, "hedge"), ("d1", 11, "hedge"), ("d1", 24, "self_mention"),
-        ("d2", 8, "booster"),
-        ("d3", 3, "hedge"), ("d3", 14, "booster"), ("d3", 25, "hedge"),
-    ])
+    matches = _matches(
+        [
+            ("d0", 3, "hedge"),
+            ("d1", 0, "hedge"),
+            ("d1", 11, "hedge"),
+            ("d1", 24, "self_mention"),
+            ("d2", 8, "booster"),
+            ("d3", 3, "hedge"),
+            ("d3", 14, "booster"),
+            ("d3", 25, "hedge"),
+        ]
+    )
     return docs, matches
 
 
@@ -49,8 +62,11 @@ def small():
 def test_columns_and_dtypes(small):
     docs, matches = small
     out = match_rates(matches, docs, by="country", categories=CATS, n_resamples=200)
-    assert list(out.columns) == ["country", *RATE_COLUMNS] == [
-        "country", "category", "n", "tokens", "rate_per_1k", "ci_low", "ci_high", "unit"]
+    assert (
+        list(out.columns)
+        == ["country", *RATE_COLUMNS]
+        == ["country", "category", "n", "tokens", "rate_per_1k", "ci_low", "ci_high", "unit"]
+    )
     assert out["country"].dtype == docs["country"].dtype
     assert [str(t) for t in out.dtypes[1:]] == ["string", "int64", "int64", "float64", "float64", "float64", "string"]
 
@@ -59,8 +75,12 @@ def test_rates_by_hand(small):
     docs, matches = small
     out = match_rates(matches, docs, by="country", categories=CATS, n_resamples=200)
     assert out[["country", "category", "n", "tokens"]].values.tolist() == [
-        ["CHN", "hedge", 2, 7], ["CHN", "booster", 1, 7], ["CHN", "self_mention", 0, 7],
-        ["KOR", "hedge", 3, 13], ["KOR", "booster", 1, 13], ["KOR", "self_mention", 1, 13],
+        ["CHN", "hedge", 2, 7],
+        ["CHN", "booster", 1, 7],
+        ["CHN", "self_mention", 0, 7],
+        ["KOR", "hedge", 3, 13],
+        ["KOR", "booster", 1, 13],
+        ["KOR", "self_mention", 1, 13],
     ]
     np.testing.assert_allclose(out["rate_per_1k"], [2000 / 7, 1000 / 7, 0, 3000 / 13, 1000 / 13, 1000 / 13])
     assert out["unit"].tolist() == ["sentence"] * 3 + ["document"] * 3
@@ -91,8 +111,10 @@ def test_zero_match_categories_are_rows(small):
     docs, matches = small
     out = match_rates(matches, docs, by="country", categories=["self_mention", "attitude_marker"], n_resamples=200)
     assert out[["country", "category", "n"]].values.tolist() == [
-        ["CHN", "self_mention", 0], ["CHN", "attitude_marker", 0],
-        ["KOR", "self_mention", 1], ["KOR", "attitude_marker", 0],
+        ["CHN", "self_mention", 0],
+        ["CHN", "attitude_marker", 0],
+        ["KOR", "self_mention", 1],
+        ["KOR", "attitude_marker", 0],
     ]
     zero = out[out["n"] == 0]
     assert (zero["rate_per_1k"] == 0).all() and (zero["ci_low"] == 0).all() and (zero["ci_high"] == 0).all()
@@ -117,8 +139,16 @@ def test_multi_document_interval_equals_scipy_bootstrap():
     def ratio(c, t, axis=-1):
         return c.sum(axis=axis) / t.sum(axis=axis) * 1000
 
-    ref = stats.bootstrap((counts, tokens), ratio, paired=True, vectorized=True, n_resamples=1000,
-                          confidence_level=0.9, method="percentile", rng=np.random.default_rng(3))
+    ref = stats.bootstrap(
+        (counts, tokens),
+        ratio,
+        paired=True,
+        vectorized=True,
+        n_resamples=1000,
+        confidence_level=0.9,
+        method="percentile",
+        rng=np.random.default_rng(3),
+    )
     assert out.loc[0, "rate_per_1k"] == pytest.approx(counts.sum() / tokens.sum() * 1000)
     assert out.loc[0, "ci_low"] == pytest.approx(ref.confidence_interval.low, rel=1e-9)
     assert out.loc[0, "ci_high"] == pytest.approx(ref.confidence_interval.high, rel=1e-9)
@@ -129,8 +159,16 @@ def test_single_document_group_resamples_its_sentences():
     text = "We may go. We might stay, perhaps. I think so. It is done."
     #       0         10        20        30        40        50
     docs = _docs([text, "Another document here.", "And one more."], group=["interview", "speech", "speech"])
-    matches = _matches([("d0", 3, "hedge"), ("d0", 14, "hedge"), ("d0", 26, "hedge"),
-                        ("d0", 35, "self_mention"), ("d0", 37, "hedge"), ("d1", 0, "hedge")])
+    matches = _matches(
+        [
+            ("d0", 3, "hedge"),
+            ("d0", 14, "hedge"),
+            ("d0", 26, "hedge"),
+            ("d0", 35, "self_mention"),
+            ("d0", 37, "hedge"),
+            ("d1", 0, "hedge"),
+        ]
+    )
     out = match_rates(matches, docs, by="group", categories=["hedge", "self_mention"], n_resamples=500, seed=11)
     interview = out[out["group"] == "interview"]
     assert (interview["unit"] == "sentence").all()
@@ -139,9 +177,15 @@ def test_single_document_group_resamples_its_sentences():
     # by hand: sentences of 3, 4, 3 and 3 tokens; hedges 1, 2, 1, 0; self mentions 0, 0, 1, 0
     sent_tokens = np.array([3, 4, 3, 3])
     for cat, sent_counts in (("hedge", np.array([1, 2, 1, 0])), ("self_mention", np.array([0, 0, 1, 0]))):
-        ref = stats.bootstrap((sent_counts, sent_tokens), lambda c, t, axis=-1: c.sum(axis) / t.sum(axis) * 1000,
-                              paired=True, vectorized=True, n_resamples=500, method="percentile",
-                              rng=np.random.default_rng(11))
+        ref = stats.bootstrap(
+            (sent_counts, sent_tokens),
+            lambda c, t, axis=-1: c.sum(axis) / t.sum(axis) * 1000,
+            paired=True,
+            vectorized=True,
+            n_resamples=500,
+            method="percentile",
+            rng=np.random.default_rng(11),
+        )
         row = interview[interview["category"] == cat].iloc[0]
         assert row["ci_low"] == pytest.approx(ref.confidence_interval.low)
         assert row["ci_high"] == pytest.approx(ref.confidence_interval.high)
@@ -165,12 +209,16 @@ def test_same_seed_same_output_other_seed_other_interval(small):
 def test_coverage_of_known_poisson_rates():
     """200 simulated corpora (one group each) with a known rate: the 95% interval covers it 88-99% of the time."""
     rng = np.random.default_rng(2024)
-    n_corpora, n_docs, true_rate = 200, 30, 6.0   # per 1,000 tokens
+    n_corpora, n_docs, true_rate = 200, 30, 6.0  # per 1,000 tokens
     tokens = rng.integers(100, 600, n_corpora * n_docs)
     counts = rng.poisson(true_rate * tokens / 1000)
-    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(tokens))],
-                         "text": [("w " * t).strip() for t in tokens],
-                         "corpus": np.repeat([f"c{k:03d}" for k in range(n_corpora)], n_docs)})
+    docs = pd.DataFrame(
+        {
+            "doc_id": [f"d{i}" for i in range(len(tokens))],
+            "text": [("w " * t).strip() for t in tokens],
+            "corpus": np.repeat([f"c{k:03d}" for k in range(n_corpora)], n_docs),
+        }
+    )
     doc_rows = np.repeat(np.arange(len(tokens)), counts)
     matches = _matches([(f"d{i}", 0, "hedge") for i in doc_rows])
     out = match_rates(matches, docs, by="corpus", n_resamples=1000, seed=1)
@@ -252,20 +300,46 @@ def _diff(x, y, axis=-1):
 
 def _diff_of_units(counts, tokens):
     """The statistic on samples of unit indices: difference of the two ratio rates."""
+
     def diff(i, j, axis=-1):
         return (counts[i].sum(axis) / tokens[i].sum(axis) - counts[j].sum(axis) / tokens[j].sum(axis)) * 1000
+
     return diff
 
 
 def test_compare_columns_dtypes_and_rates_by_hand(small):
     docs, matches = small
     row = compare_rates(matches, docs, by="country", target="KOR", category="hedge", n_permutations=200)
-    assert list(row.columns) == ["country", *COMPARE_COLUMNS] == [
-        "country", "reference", "category", "rate_target", "rate_reference", "difference",
-        "ci_low", "ci_high", "p_value", "n_permutations", "unit"]
+    assert (
+        list(row.columns)
+        == ["country", *COMPARE_COLUMNS]
+        == [
+            "country",
+            "reference",
+            "category",
+            "rate_target",
+            "rate_reference",
+            "difference",
+            "ci_low",
+            "ci_high",
+            "p_value",
+            "n_permutations",
+            "unit",
+        ]
+    )
     assert row["country"].dtype == docs["country"].dtype
-    assert [str(t) for t in row.dtypes[1:]] == ["string", "string", "float64", "float64", "float64",
-                                               "float64", "float64", "float64", "int64", "string"]
+    assert [str(t) for t in row.dtypes[1:]] == [
+        "string",
+        "string",
+        "float64",
+        "float64",
+        "float64",
+        "float64",
+        "float64",
+        "float64",
+        "int64",
+        "string",
+    ]
     r = row.iloc[0]
     assert (r["country"], r["reference"], r["category"], r["unit"]) == ("KOR", "rest", "hedge", "sentence")
     assert r["rate_target"] == pytest.approx(3000 / 13) and r["rate_reference"] == pytest.approx(2000 / 7)
@@ -287,20 +361,36 @@ def test_permutation_p_against_exact_enumeration():
 
     observed = stat([0, 1, 2])
     null = np.array([stat(c) for c in combinations(range(7), 3)])
-    exact = {"two-sided": np.mean(np.abs(null) >= abs(observed) - 1e-9),
-             "greater": np.mean(null >= observed - 1e-9),
-             "less": np.mean(null <= observed + 1e-9)}
-    assert exact["greater"] == pytest.approx(1 / 35)   # the observed split is the most extreme one
+    exact = {
+        "two-sided": np.mean(np.abs(null) >= abs(observed) - 1e-9),
+        "greater": np.mean(null >= observed - 1e-9),
+        "less": np.mean(null <= observed + 1e-9),
+    }
+    assert exact["greater"] == pytest.approx(1 / 35)  # the observed split is the most extreme one
     # scipy's exact test agrees with the enumeration
-    ref = stats.permutation_test((np.arange(3), np.arange(3, 7)), _diff_of_units(counts, tokens),
-                                 permutation_type="independent", vectorized=True, axis=-1, n_resamples=np.inf,
-                                 alternative="greater")
+    ref = stats.permutation_test(
+        (np.arange(3), np.arange(3, 7)),
+        _diff_of_units(counts, tokens),
+        permutation_type="independent",
+        vectorized=True,
+        axis=-1,
+        n_resamples=np.inf,
+        alternative="greater",
+    )
     assert len(ref.null_distribution) == 35
     assert ref.pvalue == pytest.approx(exact["greater"])
     n_perm = 20000
     for alternative, p_exact in exact.items():
-        row = compare_rates(matches, docs, by="side", target="A", category="hedge", n_permutations=n_perm,
-                            alternative=alternative, seed=1)
+        row = compare_rates(
+            matches,
+            docs,
+            by="side",
+            target="A",
+            category="hedge",
+            n_permutations=n_perm,
+            alternative=alternative,
+            seed=1,
+        )
         se = np.sqrt(p_exact * (1 - p_exact) / n_perm)
         assert row["unit"].iloc[0] == "document"
         assert abs(row["p_value"].iloc[0] - p_exact) <= 4 * se + 1 / n_perm, alternative
@@ -310,18 +400,42 @@ def test_permutation_p_against_exact_enumeration():
 def test_permutation_p_against_scipy_monte_carlo(alternative):
     docs, matches, counts, tokens = _two_groups(15, 20, 12.0, 7.0, seed=5)
     n_perm = 10000
-    row = compare_rates(matches, docs, by="side", target="A", reference="B", category="hedge",
-                        n_permutations=n_perm, alternative=alternative, seed=2)
+    row = compare_rates(
+        matches,
+        docs,
+        by="side",
+        target="A",
+        reference="B",
+        category="hedge",
+        n_permutations=n_perm,
+        alternative=alternative,
+        seed=2,
+    )
     x, y = np.vstack([counts[:15], tokens[:15]]), np.vstack([counts[15:], tokens[15:]])
-    diff = _diff_of_units(counts, tokens)   # scipy permutes the units' indices; the statistic looks them up
+    diff = _diff_of_units(counts, tokens)  # scipy permutes the units' indices; the statistic looks them up
     units = (np.arange(15), np.arange(15, 35))
     if alternative == "two-sided":  # ours: |d*| >= |d|; scipy's two-sided doubles the smaller tail instead
-        ref = stats.permutation_test(units, lambda a, b, axis=-1: np.abs(diff(a, b, axis)),
-                                     permutation_type="independent", vectorized=True, axis=-1, n_resamples=n_perm,
-                                     alternative="greater", rng=np.random.default_rng(9))
+        ref = stats.permutation_test(
+            units,
+            lambda a, b, axis=-1: np.abs(diff(a, b, axis)),
+            permutation_type="independent",
+            vectorized=True,
+            axis=-1,
+            n_resamples=n_perm,
+            alternative="greater",
+            rng=np.random.default_rng(9),
+        )
     else:
-        ref = stats.permutation_test(units, diff, permutation_type="independent", vectorized=True, axis=-1,
-                                     n_resamples=n_perm, alternative=alternative, rng=np.random.default_rng(9))
+        ref = stats.permutation_test(
+            units,
+            diff,
+            permutation_type="independent",
+            vectorized=True,
+            axis=-1,
+            n_resamples=n_perm,
+            alternative=alternative,
+            rng=np.random.default_rng(9),
+        )
     assert len(ref.null_distribution) == n_perm
     p = row["p_value"].iloc[0]
     se = np.sqrt(2 * max(ref.pvalue * (1 - ref.pvalue), 1e-4) / n_perm)  # two independent Monte Carlo estimates
@@ -331,11 +445,13 @@ def test_permutation_p_against_scipy_monte_carlo(alternative):
 
 def test_difference_interval_equals_scipy_bootstrap():
     docs, matches, counts, tokens = _two_groups(12, 18, 10.0, 6.0, seed=8)
-    row = compare_rates(matches, docs, by="side", target="A", category="hedge", n_resamples=1500,
-                        n_permutations=100, seed=6)
+    row = compare_rates(
+        matches, docs, by="side", target="A", category="hedge", n_resamples=1500, n_permutations=100, seed=6
+    )
     x, y = np.vstack([counts[:12], tokens[:12]]), np.vstack([counts[12:], tokens[12:]])
-    ref = stats.bootstrap((x, y), _diff, vectorized=True, axis=-1, n_resamples=1500, method="percentile",
-                          rng=np.random.default_rng(6))
+    ref = stats.bootstrap(
+        (x, y), _diff, vectorized=True, axis=-1, n_resamples=1500, method="percentile", rng=np.random.default_rng(6)
+    )
     assert row["ci_low"].iloc[0] == pytest.approx(ref.confidence_interval.low, rel=1e-9)
     assert row["ci_high"].iloc[0] == pytest.approx(ref.confidence_interval.high, rel=1e-9)
 
@@ -353,7 +469,8 @@ def test_compare_category_without_matches_gives_p_one(small):
     docs, matches = small
     row = compare_rates(matches, docs, by="country", target="KOR", category="attitude_marker", n_permutations=100)
     assert row[["rate_target", "rate_reference", "difference", "ci_low", "ci_high", "p_value"]].values.tolist() == [
-        [0.0, 0.0, 0.0, 0.0, 0.0, 1.0]]
+        [0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
+    ]
 
 
 def test_compare_bad_input(small):
@@ -371,8 +488,9 @@ def test_compare_bad_input(small):
     with pytest.raises(ValueError, match="n_permutations=10 is invalid"):
         compare_rates(matches, docs, by="country", target="KOR", category="hedge", n_permutations=10)
     with pytest.raises(ValueError, match="'ghost' not in docs"):
-        compare_rates(pd.concat([matches, _matches([("ghost", 0, "hedge")])]), docs, by="country",
-                      target="KOR", category="hedge")
+        compare_rates(
+            pd.concat([matches, _matches([("ghost", 0, "hedge")])]), docs, by="country", target="KOR", category="hedge"
+        )
 
 
 # ------------------------------------------------------------------------------------- issue #10
@@ -381,16 +499,18 @@ def test_compare_bad_input(small):
 def test_a_document_without_tokens_is_reported_not_resampled():
     # Li's group: one real document and one without tokens. Counted as two "document" units, every resample
     # had the rate of the real one, so the interval collapsed to [400, 400] and looked precise.
-    docs = _docs(["We may agree. Perhaps we might. I think so.", "...", "We will win. We will."],
-                 speaker=["Li", "Li", "Kim"])
+    docs = _docs(
+        ["We may agree. Perhaps we might. I think so.", "...", "We will win. We will."], speaker=["Li", "Li", "Kim"]
+    )
     matches = _matches([("d0", 3, "hedge"), ("d0", 14, "hedge"), ("d0", 25, "hedge")])
     with pytest.warns(UserWarning, match=r"match_rates left out 1 document\(s\): 'd1' \(no tokens"):
         out = match_rates(matches, docs, by="speaker", categories=["hedge"], n_resamples=200)
     li = out[out["speaker"] == "Li"].iloc[0]
     assert li["unit"] == "sentence" and li["ci_low"] < li["rate_per_1k"] < li["ci_high"]
     assert li["tokens"] == 9 and li["n"] == 3
-    assert out.attrs["skipped"] == [{"doc_id": "d1", "speaker": "Li", "problem": (
-        "no tokens (an empty text, or one without letters or digits)")}]
+    assert out.attrs["skipped"] == [
+        {"doc_id": "d1", "speaker": "Li", "problem": ("no tokens (an empty text, or one without letters or digits)")}
+    ]
 
 
 def test_a_group_of_one_unit_is_flagged(small):
@@ -410,8 +530,9 @@ def test_no_warning_when_every_document_is_used_and_every_group_has_units(small)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         out = match_rates(matches, docs, by="country", n_resamples=200)
-        row = compare_rates(matches, docs, by="country", target="KOR", category="hedge", n_permutations=200,
-                            n_resamples=200)
+        row = compare_rates(
+            matches, docs, by="country", target="KOR", category="hedge", n_permutations=200, n_resamples=200
+        )
     assert out.attrs == {"skipped": [], "single_unit": []}
     assert row.attrs == {"skipped": [], "single_unit": []}
 
@@ -420,8 +541,9 @@ def test_compare_rates_reports_documents_without_tokens(small):
     docs, matches = small
     docs = pd.concat([docs, _docs([""]).assign(doc_id="blank", country="KOR")], ignore_index=True)
     with pytest.warns(UserWarning, match="compare_rates left out 1 document.*'blank'"):
-        row = compare_rates(matches, docs, by="country", target="KOR", category="hedge", n_permutations=200,
-                            n_resamples=200)
+        row = compare_rates(
+            matches, docs, by="country", target="KOR", category="hedge", n_permutations=200, n_resamples=200
+        )
     assert [s["doc_id"] for s in row.attrs["skipped"]] == ["blank"]
 
 
@@ -447,11 +569,14 @@ def test_duplicated_doc_ids_name_the_rows(small):
         match_rates(matches, docs)
 
 
-@pytest.mark.parametrize("start, message", [
-    (2.5, r"start must hold character offsets, whole numbers >= 0; row 0 has 2.5"),  # was truncated to 2
-    (-1, r"row 0 has -1"),
-    (99, r"start=99 \(row 0\) is beyond the end of the text of doc_id 'd0' \(13 characters\)"),
-])
+@pytest.mark.parametrize(
+    "start, message",
+    [
+        (2.5, r"start must hold character offsets, whole numbers >= 0; row 0 has 2.5"),  # was truncated to 2
+        (-1, r"row 0 has -1"),
+        (99, r"start=99 \(row 0\) is beyond the end of the text of doc_id 'd0' \(13 characters\)"),
+    ],
+)
 def test_a_start_that_is_not_an_offset_is_an_error(small, start, message):
     docs, matches = small
     bad = matches.astype({"start": "float64"}) if isinstance(start, float) else matches.copy()
@@ -473,9 +598,12 @@ def test_a_match_in_a_document_without_tokens_is_an_error(small):
 
 def _colliding():
     """("A | B", "C") and ("A", "B | C"): one group "A | B | C" when the labels were joined."""
-    docs = _docs(["We may agree.", "We agree now.", "Perhaps we agree.", "We will agree."],
-                 a=["A | B", "A | B", "A", "A"], b=["C", "C", "B | C", "B | C"],
-                 year=pd.array([2001, 2001, 2002, 2002], dtype="Int64"))
+    docs = _docs(
+        ["We may agree.", "We agree now.", "Perhaps we agree.", "We will agree."],
+        a=["A | B", "A | B", "A", "A"],
+        b=["C", "C", "B | C", "B | C"],
+        year=pd.array([2001, 2001, 2002, 2002], dtype="Int64"),
+    )
     matches = _matches([("d0", 3, "hedge"), ("d2", 0, "hedge")])
     return docs, matches
 
@@ -486,22 +614,35 @@ def test_match_rates_keeps_groups_whose_joined_labels_collide():
     assert list(out.columns) == ["a", "b", "year", *RATE_COLUMNS]
     assert [str(t) for t in out.dtypes[:3]] == [str(docs["a"].dtype), str(docs["b"].dtype), "Int64"]
     assert out[["a", "b", "year", "n", "tokens"]].astype(object).values.tolist() == [
-        ["A", "B | C", 2002, 1, 6], ["A | B", "C", 2001, 1, 6]]
+        ["A", "B | C", 2002, 1, 6],
+        ["A | B", "C", 2001, 1, 6],
+    ]
 
 
 def test_compare_rates_names_a_group_of_several_columns_by_a_tuple():
     docs, matches = _colliding()
-    row = compare_rates(matches, docs, by=["a", "b"], target=("A | B", "C"), reference=("A", "B | C"),
-                        category="hedge", n_permutations=100, n_resamples=100)
+    row = compare_rates(
+        matches,
+        docs,
+        by=["a", "b"],
+        target=("A | B", "C"),
+        reference=("A", "B | C"),
+        category="hedge",
+        n_permutations=100,
+        n_resamples=100,
+    )
     assert list(row.columns) == ["a", "b", *COMPARE_COLUMNS]
     assert row[["a", "b"]].values.tolist() == [["A | B", "C"]]
     assert row["reference"].iloc[0] == ("A", "B | C")
-    assert row["rate_target"].iloc[0] == pytest.approx(1000 / 6) and row["rate_reference"].iloc[0] == pytest.approx(1000 / 6)
+    assert row["rate_target"].iloc[0] == pytest.approx(1000 / 6) and row["rate_reference"].iloc[0] == pytest.approx(
+        1000 / 6
+    )
     # a year given as a number or as its text names the same group
     by_year = compare_rates(matches, docs, by="year", target=2001, category="hedge", n_permutations=100)
     assert by_year["year"].tolist() == [2001] and by_year["year"].dtype == "Int64"
-    pd.testing.assert_frame_equal(by_year, compare_rates(matches, docs, by="year", target="2001", category="hedge",
-                                                         n_permutations=100))
+    pd.testing.assert_frame_equal(
+        by_year, compare_rates(matches, docs, by="year", target="2001", category="hedge", n_permutations=100)
+    )
     with pytest.raises(ValueError, match=r"target='A \| B' is invalid; by=\['a', 'b'\] names 2 column\(s\)"):
         compare_rates(matches, docs, by=["a", "b"], target="A | B", category="hedge")
     with pytest.raises(ValueError, match=r"target=\('A', 'C'\) is not a group.*\('A', 'B \| C'\), \('A \| B', 'C'\)"):
@@ -565,15 +706,25 @@ def test_permutation_p_against_exact_enumeration_with_empty_units():
     null = np.array([stat(list(c)) for c in combinations(range(6), 2)])
     valid = null[~np.isnan(null)]
     assert len(null) == 15 and len(valid) == 12
-    exact = {"two-sided": np.mean(np.abs(valid) >= abs(observed) - 1e-9),   # 12/12
-             "greater": np.mean(valid >= observed - 1e-9),                   # 7/12
-             "less": np.mean(valid <= observed + 1e-9)}                      # 8/12
+    exact = {
+        "two-sided": np.mean(np.abs(valid) >= abs(observed) - 1e-9),  # 12/12
+        "greater": np.mean(valid >= observed - 1e-9),  # 7/12
+        "less": np.mean(valid <= observed + 1e-9),
+    }  # 8/12
     assert exact == pytest.approx({"two-sided": 1.0, "greater": 7 / 12, "less": 8 / 12})
     n_perm = 20000
     for alternative, p_exact in exact.items():
         with pytest.warns(UserWarning, match="single unit"):  # the target has one sentence with tokens
-            row = compare_rates(matches, docs, by="side", target="A", category="hedge", n_permutations=n_perm,
-                                alternative=alternative, seed=3)
+            row = compare_rates(
+                matches,
+                docs,
+                by="side",
+                target="A",
+                category="hedge",
+                n_permutations=n_perm,
+                alternative=alternative,
+                seed=3,
+            )
         used = row["n_permutations"].iloc[0]
         se = np.sqrt(p_exact * (1 - p_exact) / used)
         assert abs(row["p_value"].iloc[0] - p_exact) <= 4 * se + 1 / used, (alternative, row["p_value"].iloc[0])
@@ -584,7 +735,15 @@ def test_a_permutation_test_without_any_relabelling_with_tokens_says_so():
     text, _ = _sentences("We agree.", *["—"] * 3000)
     docs = _docs(["We may agree.", text], side=["A", "B"])
     with pytest.warns(UserWarning, match=r"none of the 100 relabellings drawn left both groups with tokens"):
-        row = compare_rates(_matches([("d0", 3, "hedge")]), docs, by="side", target="A", category="hedge",
-                            n_permutations=100, n_resamples=100, seed=0)
+        row = compare_rates(
+            _matches([("d0", 3, "hedge")]),
+            docs,
+            by="side",
+            target="A",
+            category="hedge",
+            n_permutations=100,
+            n_resamples=100,
+            seed=0,
+        )
     assert np.isnan(row["p_value"].iloc[0]) and row["n_permutations"].iloc[0] == 0
     assert row["difference"].iloc[0] == pytest.approx(1000 / 3)

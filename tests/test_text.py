@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -24,13 +25,16 @@ SEED_NAME = "korea-times-2021-xing-haiming-interview.txt"
 def _seed_path() -> Path:
     """The shared copy of the interview: $TOOLKIT_DATA/seed/ first, then the shared folder beside the clone."""
     places = ([data_home() / "seed" / SEED_NAME] if data_home() else []) + [
-        PROJECT_ROOT.parent / "shared" / "corpora" / "seed" / SEED_NAME]
+        PROJECT_ROOT.parent / "shared" / "corpora" / "seed" / SEED_NAME
+    ]
     return next((p for p in places if p.is_file()), places[0])
 
 
 SEED = _seed_path()
-SEED_MISSING = (f"the seed interview {SEED_NAME} is neither in $TOOLKIT_DATA/seed/ (TOOLKIT_DATA={data_home()}) "
-                "nor in ../shared/corpora/seed/ beside the clone")
+SEED_MISSING = (
+    f"the seed interview {SEED_NAME} is neither in $TOOLKIT_DATA/seed/ (TOOLKIT_DATA={data_home()}) "
+    "nor in ../shared/corpora/seed/ beside the clone"
+)
 INTERVIEW_ID = "kt-2021-02-05-xing-haiming"
 
 
@@ -38,11 +42,22 @@ INTERVIEW_ID = "kt-2021-02-05-xing-haiming"
 def interview() -> pd.DataFrame:
     if not SEED.is_file():
         pytest.skip(SEED_MISSING)
-    return as_docs([{
-        "doc_id": INTERVIEW_ID, "text": SEED.read_text(encoding="utf-8"), "speaker": "Xing Haiming",
-        "role": "ambassador", "country": "CHN", "venue": "KOR", "date": "2021-02-05", "genre": "interview",
-        "source": "https://www.koreatimes.co.kr/www/nation/2023/09/120_303752.html", "licence": "quoted",
-    }])
+    return as_docs(
+        [
+            {
+                "doc_id": INTERVIEW_ID,
+                "text": SEED.read_text(encoding="utf-8"),
+                "speaker": "Xing Haiming",
+                "role": "ambassador",
+                "country": "CHN",
+                "venue": "KOR",
+                "date": "2021-02-05",
+                "genre": "interview",
+                "source": "https://www.koreatimes.co.kr/www/nation/2023/09/120_303752.html",
+                "licence": "quoted",
+            }
+        ]
+    )
 
 
 def sents(text: str) -> list[str]:
@@ -80,8 +95,10 @@ def test_interview_sentences_hand_checked(interview):
     # The caption line holds two sentences: "... Seoul, Feb. 5." and "Korea Times photo by ... |".
     assert "Korea Times photo by Choi Won-suk |" in out
     # A line ending in "U.S." is a sentence of its own.
-    assert "The Jan. 26 call has been interpreted here as China's attempt to stop South Korea from " \
+    assert (
+        "The Jan. 26 call has been interpreted here as China's attempt to stop South Korea from "
         "getting closer to the U.S." in out
+    )
     # Sentence ends inside a quotation.
     assert '"Still, I would not agree with an idea of forming a group that targets China.' in out
     assert 'It does not look right," he said.' in out
@@ -111,41 +128,57 @@ def test_several_documents_number_sentences_within_each():
     docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["First. Second.", "Only one."]})
     out = split_sentences(docs)
     assert out[["doc_id", "sentence_id", "start", "end"]].values.tolist() == [
-        ["a", 0, 0, 6], ["a", 1, 7, 14], ["b", 0, 0, 9]]
+        ["a", 0, 0, 6],
+        ["a", 1, 7, 14],
+        ["b", 0, 0, 9],
+    ]
 
 
 # ------------------------------------------------------------------ split_sentences: boundaries
 
 
-@pytest.mark.parametrize("sentence", [
-    "The Council welcomed H.E. Mr. Wang Yi, State Councilor and Foreign Minister of China.",
-    "Resolution No. 2231 must be implemented in full by all parties.",
-    "Amb. Zhang Jun told the Gen. Assembly that the Council should act.",
-    "The representative of St. Kitts and Nevis took the floor on Jan. 1 to thank Mrs. Ms. Dr. Prof. delegates.",
-    "Exclusive groupings, e.g. the Quad, undermine the U.N. Charter.",
-    "Relations between the U.S. and China affect the U.K., the E.U. and the D.P.R.K. alike.",
-    "Under Art. 51 and para. 3, i.e. self-defence, action is allowed vs. aggression.",
-    "President Joe R. Biden met Sec. Gen. Guterres on Feb. 5 and Mar. 3 in New York.",
-    "Rice, wheat, etc. were traded across the border.",
-    "The meeting was held on Sept. 14 and Oct. 2 at the U.N. headquarters.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Council welcomed H.E. Mr. Wang Yi, State Councilor and Foreign Minister of China.",
+        "Resolution No. 2231 must be implemented in full by all parties.",
+        "Amb. Zhang Jun told the Gen. Assembly that the Council should act.",
+        "The representative of St. Kitts and Nevis took the floor on Jan. 1 to thank Mrs. Ms. Dr. Prof. delegates.",
+        "Exclusive groupings, e.g. the Quad, undermine the U.N. Charter.",
+        "Relations between the U.S. and China affect the U.K., the E.U. and the D.P.R.K. alike.",
+        "Under Art. 51 and para. 3, i.e. self-defence, action is allowed vs. aggression.",
+        "President Joe R. Biden met Sec. Gen. Guterres on Feb. 5 and Mar. 3 in New York.",
+        "Rice, wheat, etc. were traded across the border.",
+        "The meeting was held on Sept. 14 and Oct. 2 at the U.N. headquarters.",
+    ],
+)
 def test_no_break_at_abbreviations(sentence):
     assert sents(sentence) == [sentence]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("China firmly opposes this. We call on all parties to exercise restraint.",
-     ["China firmly opposes this.", "We call on all parties to exercise restraint."]),
-    ("Is that fair? It is not! We reject it.", ["Is that fair?", "It is not!", "We reject it."]),
-    ('"We oppose it," he said. "Next we will act."', ['"We oppose it," he said.', '"Next we will act."']),
-    ("Seoul grew closer to the U.S. The next day Beijing replied.",
-     ["Seoul grew closer to the U.S.", "The next day Beijing replied."]),
-    ("Rice, wheat, etc. The ban covered all of them.", ["Rice, wheat, etc.", "The ban covered all of them."]),
-    ('Asked if he agreed, he replied "no." Then he left.', ['Asked if he agreed, he replied "no."', "Then he left."]),
-    ("Sanctions came in 2017. Trade fell.", ["Sanctions came in 2017.", "Trade fell."]),
-    ("A heading without a period\nThe text", ["A heading without a period", "The text"]),
-    ("Mr.\nSmith", ["Mr.", "Smith"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "China firmly opposes this. We call on all parties to exercise restraint.",
+            ["China firmly opposes this.", "We call on all parties to exercise restraint."],
+        ),
+        ("Is that fair? It is not! We reject it.", ["Is that fair?", "It is not!", "We reject it."]),
+        ('"We oppose it," he said. "Next we will act."', ['"We oppose it," he said.', '"Next we will act."']),
+        (
+            "Seoul grew closer to the U.S. The next day Beijing replied.",
+            ["Seoul grew closer to the U.S.", "The next day Beijing replied."],
+        ),
+        ("Rice, wheat, etc. The ban covered all of them.", ["Rice, wheat, etc.", "The ban covered all of them."]),
+        (
+            'Asked if he agreed, he replied "no." Then he left.',
+            ['Asked if he agreed, he replied "no."', "Then he left."],
+        ),
+        ("Sanctions came in 2017. Trade fell.", ["Sanctions came in 2017.", "Trade fell."]),
+        ("A heading without a period\nThe text", ["A heading without a period", "The text"]),
+        ("Mr.\nSmith", ["Mr.", "Smith"]),
+    ],
+)
 def test_breaks_at_real_sentence_ends_and_lines(text, expected):
     assert sents(text) == expected
 
@@ -154,16 +187,45 @@ def test_breaks_at_real_sentence_ends_and_lines(text, expected):
 
 
 def test_tokenize_hand_checked():
-    text = ("China's 1.4 billion people, the Seoul-Washington alliance and the U.S.' allies "
-            "(e.g. Japan) don't agree; 8 percent in 2022 -- 1,000 times.")
+    text = (
+        "China's 1.4 billion people, the Seoul-Washington alliance and the U.S.' allies "
+        "(e.g. Japan) don't agree; 8 percent in 2022 -- 1,000 times."
+    )
     assert tokenize(text) == [
-        "china", "'s", "1.4", "billion", "people", "the", "seoul-washington", "alliance", "and", "the", "u.s",
-        "allies", "e.g", "japan", "don't", "agree", "8", "percent", "in", "2022", "1,000", "times"]
+        "china",
+        "'s",
+        "1.4",
+        "billion",
+        "people",
+        "the",
+        "seoul-washington",
+        "alliance",
+        "and",
+        "the",
+        "u.s",
+        "allies",
+        "e.g",
+        "japan",
+        "don't",
+        "agree",
+        "8",
+        "percent",
+        "in",
+        "2022",
+        "1,000",
+        "times",
+    ]
 
 
 def test_tokenize_keeps_case_when_asked_and_drops_punctuation():
     assert tokenize("The U.S. -- “anti-China” ― Xing’s view…", lowercase=False) == [
-        "The", "U.S", "anti-China", "Xing", "’s", "view"]
+        "The",
+        "U.S",
+        "anti-China",
+        "Xing",
+        "’s",
+        "view",
+    ]
     assert tokenize("!? -- ... ![]() | ―") == []
 
 
@@ -172,7 +234,7 @@ def test_token_spans_are_the_tokens(interview):
     spans = token_spans(text)
     assert [text[s:e].lower() for s, e in spans] == tokenize(text)
     assert all(e > s for s, e in spans)
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+    assert all(a[1] <= b[0] for a, b in pairwise(spans))
 
 
 def test_tokenize_agrees_with_nltk_regexptokenizer(interview):
@@ -214,7 +276,7 @@ def test_stop_words_are_sklearns_and_the_clitic():
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     assert isinstance(STOP_WORDS, frozenset)
-    assert STOP_WORDS == set(ENGLISH_STOP_WORDS) | {"'s", "’s"}
+    assert set(ENGLISH_STOP_WORDS) | {"'s", "’s"} == STOP_WORDS
     assert {"the", "and", "of"} <= STOP_WORDS and "china" not in STOP_WORDS
     # the clitic as the tokenizer cuts it, straight and curly
     assert {t for t in tokenize("China's and Japan’s") if t in STOP_WORDS} == {"and", "'s", "’s"}
@@ -270,11 +332,15 @@ def test_ungdc_passages(data_dir):
     lao_s = sents(lao.read_text(encoding="utf-8"))
     # Read in the file: "Mr." and "H.E." inside sentences, a salutation line of its own.
     assert lao_s[0] == "Mr. President,"
-    assert lao_s[1].startswith("At the outset, on behalf of the Delegation of the Lao PDR, I would like to "
-                               "congratulate you, Mr. Volkan Bozkir, on your election")
-    assert ("Let me also commend your predecessor, H.E. Tijjani Muhammad-Bande, for his successful presidency "
-            "of the 74th Session of the UNGA, amid the advert impact of the COVID-19 pandemic on the ongoing "
-            "work of the UN.") in lao_s
+    assert lao_s[1].startswith(
+        "At the outset, on behalf of the Delegation of the Lao PDR, I would like to "
+        "congratulate you, Mr. Volkan Bozkir, on your election"
+    )
+    assert (
+        "Let me also commend your predecessor, H.E. Tijjani Muhammad-Bande, for his successful presidency "
+        "of the 74th Session of the UNGA, amid the advert impact of the COVID-19 pandemic on the ongoing "
+        "work of the UN."
+    ) in lao_s
     chn_s = sents(chn.read_text(encoding="utf-8"))
     assert chn_s[:4] == [
         "Mr. President,",
@@ -300,8 +366,11 @@ def test_lower_keeps_the_length_of_every_character():
     longer = [c for c in map(chr, range(0x110000)) if len(c.lower()) != 1]
     assert longer == ["\u0130"]  # if a new Unicode version adds one, _SIMPLE_LOWER must learn it
     assert all(len(_lower(c)) == 1 for c in longer)
-    assert _lower("İstanbul, MAY ΣΑΣ") == "istanbul, may σασ" == "İstanbul, MAY ΣΑΣ".replace("İ", "I").replace(
-        "Σ", "σ").lower()
+    assert (
+        _lower("İstanbul, MAY ΣΑΣ")
+        == "istanbul, may σασ"
+        == "İstanbul, MAY ΣΑΣ".replace("İ", "I").replace("Σ", "σ").lower()
+    )
 
 
 def test_lower_of_a_slice_is_the_slice_of_the_lower_case():
@@ -360,8 +429,23 @@ def test_punkt_runs_without_nltk_time_limit():
 
 
 # A small property test: offsets slice the text, and tokens agree with their spans, whatever the characters.
-_ODD = list('"“”\'’-‐.,;!?\n\r\u2028\x85 \t_') + ["İ", "ß", "ﬁ", "\u0301", "\u0307", "Σ", "etc.", "U.S.", "Mr.",
-                                              "We", "may", "1,000", "don't", "'s", "a" * 30]
+_ODD = list("\"“”'’-‐.,;!?\n\r\u2028\x85 \t_") + [
+    "İ",
+    "ß",
+    "ﬁ",
+    "\u0301",
+    "\u0307",
+    "Σ",
+    "etc.",
+    "U.S.",
+    "Mr.",
+    "We",
+    "may",
+    "1,000",
+    "don't",
+    "'s",
+    "a" * 30,
+]
 
 
 def _odd_texts():
@@ -381,7 +465,7 @@ def test_offsets_slice_the_text_whatever_the_characters():
         assert len(tokenize(text)) == len(spans)
         previous = 0
         for row in split_sentences(text).itertuples():
-            assert text[row.start:row.end] == row.text and row.text == row.text.strip() and row.text
+            assert text[row.start : row.end] == row.text and row.text == row.text.strip() and row.text
             assert row.start >= previous
             previous = row.end
 
@@ -399,23 +483,32 @@ def _counted(texts: list[str], **options) -> dict[str, int]:
     return {t: int(n) for t, n in zip(dtm.terms.tolist(), dtm.matrix.sum(axis=0).A1) if n}
 
 
-@pytest.mark.parametrize("text, terms, written", [
-    # a combining mark cut the word: "nai", "ve" (4 UNGDC speeches hold 108 such marks)
-    ("nai\u0308ve", ["naïve"], ["nai\u0308ve"]),
-    ("Excellency Anto\u0301nio Guterres", ["excellency", "antónio", "guterres"],
-     ["Excellency", "Anto\u0301nio", "Guterres"]),
-    ("Béji Cai\u0308d Essebsi", ["béji", "caïd", "essebsi"], ["Béji", "Cai\u0308d", "Essebsi"]),
-    # a soft hyphen (a hyphenation point, invisible) hid "perhaps"
-    ("Per\u00adhaps we agree.", ["perhaps", "we", "agree"], ["Per\u00adhaps", "we", "agree"]),
-    ("RodrÃ\u00adguez's view", ["rodrãguez", "'s", "view"], ["RodrÃ\u00adguez", "'s", "view"]),
-    ("İzmir and İstanbul", ["izmir", "and", "istanbul"], ["İzmir", "and", "İstanbul"]),
-    ("3¼ per cent, 10 km²", ["3¼", "per", "cent", "10", "km²"], ["3¼", "per", "cent", "10", "km²"]),
-    # a mark that follows no letter is not part of a word ("Finland ́s" in a 2016 speech)
-    ("Finland \u0301s support", ["finland", "s", "support"], ["Finland", "s", "support"]),
-    # a zero-width space separates words; a zero-width joiner does not
-    ("peace\u200bkeeping peace\u200dkeeping", ["peace", "keeping", "peacekeeping"],
-     ["peace", "keeping", "peace\u200dkeeping"]),
-])
+@pytest.mark.parametrize(
+    "text, terms, written",
+    [
+        # a combining mark cut the word: "nai", "ve" (4 UNGDC speeches hold 108 such marks)
+        ("nai\u0308ve", ["naïve"], ["nai\u0308ve"]),
+        (
+            "Excellency Anto\u0301nio Guterres",
+            ["excellency", "antónio", "guterres"],
+            ["Excellency", "Anto\u0301nio", "Guterres"],
+        ),
+        ("Béji Cai\u0308d Essebsi", ["béji", "caïd", "essebsi"], ["Béji", "Cai\u0308d", "Essebsi"]),
+        # a soft hyphen (a hyphenation point, invisible) hid "perhaps"
+        ("Per\u00adhaps we agree.", ["perhaps", "we", "agree"], ["Per\u00adhaps", "we", "agree"]),
+        ("RodrÃ\u00adguez's view", ["rodrãguez", "'s", "view"], ["RodrÃ\u00adguez", "'s", "view"]),
+        ("İzmir and İstanbul", ["izmir", "and", "istanbul"], ["İzmir", "and", "İstanbul"]),
+        ("3¼ per cent, 10 km²", ["3¼", "per", "cent", "10", "km²"], ["3¼", "per", "cent", "10", "km²"]),
+        # a mark that follows no letter is not part of a word ("Finland ́s" in a 2016 speech)
+        ("Finland \u0301s support", ["finland", "s", "support"], ["Finland", "s", "support"]),
+        # a zero-width space separates words; a zero-width joiner does not
+        (
+            "peace\u200bkeeping peace\u200dkeeping",
+            ["peace", "keeping", "peacekeeping"],
+            ["peace", "keeping", "peace\u200dkeeping"],
+        ),
+    ],
+)
 def test_marks_and_format_characters_stay_inside_words(text, terms, written):
     spans = token_spans(text)
     assert tokenize(text, lowercase=False) == written == [text[s:e] for s, e in spans]
@@ -432,7 +525,11 @@ def test_marks_and_format_characters_stay_inside_words(text, terms, written):
 def test_a_letter_and_its_accent_are_one_term_however_encoded():
     # "António" precomposed (U+00F3) and decomposed (o + U+0301) are one term (NFC)
     assert _counted(["António and Anto\u0301nio", "naïve nai\u0308ve, Per\u00adhaps perhaps"]) == {
-        "and": 1, "antónio": 2, "naïve": 2, "perhaps": 2}
+        "and": 1,
+        "antónio": 2,
+        "naïve": 2,
+        "perhaps": 2,
+    }
     assert _counted(["Anto\u0301nio ANTÓNIO"], lowercase=False) == {"António": 1, "ANTÓNIO": 1}
 
 
@@ -449,9 +546,12 @@ def test_every_mark_and_format_character_is_read_from_the_unicode_tables():
 
     from toolkit.text import _EXTEND_CODE_POINTS
 
-    expected = [c for c in range(sys.maxunicode + 1)
-                if unicodedata.category(chr(c))[0] == "M" or (unicodedata.category(chr(c)) == "Cf" and c != 0x200B)]
-    assert _EXTEND_CODE_POINTS == expected  # the scan of planes 0-2 and 14 misses none
+    expected = [
+        c
+        for c in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(c))[0] == "M" or (unicodedata.category(chr(c)) == "Cf" and c != 0x200B)
+    ]
+    assert expected == _EXTEND_CODE_POINTS  # the scan of planes 0-2 and 14 misses none
     assert {0x0301, 0x0308, 0x00AD, 0x200D, 0x05B0} <= set(expected) and 0x200B not in expected
 
 
@@ -508,8 +608,10 @@ def test_every_entry_point_gives_the_same_tokens_whatever_the_characters():
 @pytest.mark.needs_data
 def test_ungdc_words_with_combining_marks_are_one_token(data_dir):
     folder = data_dir / "ungdc" / "TXT"
-    cases = [("Session 79 - 2024/NAM_79_2024.txt", "Anto\u0301nio", "antónio"),
-             ("Session 73 - 2018/TUN_73_2018.txt", "Cai\u0308d", "caïd")]
+    cases = [
+        ("Session 79 - 2024/NAM_79_2024.txt", "Anto\u0301nio", "antónio"),
+        ("Session 73 - 2018/TUN_73_2018.txt", "Cai\u0308d", "caïd"),
+    ]
     for name, written, term in cases:
         path = folder / name
         if not path.is_file():
@@ -535,7 +637,7 @@ def test_the_seed_interview_is_looked_for_in_toolkit_data_first(monkeypatch, tmp
 def test_seed_constant_follows_toolkit_data():
     if data_home() is None or not (data_home() / "seed" / SEED_NAME).is_file():
         pytest.skip(SEED_MISSING)
-    assert SEED == data_home() / "seed" / SEED_NAME
+    assert data_home() / "seed" / SEED_NAME == SEED
 
 
 # A hard-wrapped speech, as the UNGDC speeches of 1992-2014 are (lines of about 50 characters broken inside
@@ -571,8 +673,17 @@ def test_a_hard_wrapped_text_is_split_into_sentences_not_lines():
 
 def test_lines_written_a_paragraph_each_are_not_joined():
     # short texts, headings and paragraph-per-line speeches keep a sentence per line
-    paragraphs = "\n".join(["Mr. President,", "We thank you for your leadership of this session and wish you "
-                            "every success in the work ahead of us all, in the year to come and after it."] * 6)
+    paragraphs = "\n".join(
+        [
+            "Mr. President,",
+            "We thank you for your leadership of this session and wish you "
+            "every success in the work ahead of us all, in the year to come and after it.",
+        ]
+        * 6
+    )
     s = split_sentences(paragraphs)
-    assert s["text"].tolist()[:2] == ["Mr. President,", "We thank you for your leadership of this session and wish "
-                                      "you every success in the work ahead of us all, in the year to come and after it."]
+    assert s["text"].tolist()[:2] == [
+        "Mr. President,",
+        "We thank you for your leadership of this session and wish "
+        "you every success in the work ahead of us all, in the year to come and after it.",
+    ]

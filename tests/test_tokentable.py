@@ -8,37 +8,66 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_properties import TRICKY, WORDS, _glued_text, text_strategy
 
 import toolkit as tk
 import toolkit._parallel as parallel
 from toolkit.hedging import (
-    _find_in_docs, _find_hedges, _match_frame, _matcher, _resolve_lexicon, _resolve_model, english_share,
+    _find_hedges,
+    _find_in_docs,
+    _match_frame,
+    _matcher,
+    _resolve_lexicon,
+    _resolve_model,
+    english_share,
 )
 from toolkit.rates import _match_rates
 from toolkit.tokentable import TokenTable, chunk_starts, token_table
-from test_properties import TRICKY, WORDS, _glued_text, text_strategy
 
 # multi-word entries, and words that start them, so that longest-match and gap rules are exercised
-PHRASES = ["in particular", "would like to", "I would like to", "it's clear", "it’s not clear", "need to", "no doubt",
-           "Mr. President", "mr.  president", "we call on", "I think", "to some extent", "firmly oppose", "May God",
-           "should like to", "about 8", "some 300", "not sure", "do not doubt", "we strongly believe", "may be"]
+PHRASES = [
+    "in particular",
+    "would like to",
+    "I would like to",
+    "it's clear",
+    "it’s not clear",
+    "need to",
+    "no doubt",
+    "Mr. President",
+    "mr.  president",
+    "we call on",
+    "I think",
+    "to some extent",
+    "firmly oppose",
+    "May God",
+    "should like to",
+    "about 8",
+    "some 300",
+    "not sure",
+    "do not doubt",
+    "we strongly believe",
+    "may be",
+]
 phrase_text = st.lists(
     st.one_of(st.sampled_from(PHRASES), st.sampled_from(WORDS), st.sampled_from(TRICKY), st.text(max_size=3)),
     max_size=40,
 ).map(lambda parts: "".join(p if p in TRICKY else p + " " for p in parts))
 # marks and format characters outside words too: a byte-order mark, a left-to-right mark, a soft hyphen alone
-any_text = st.one_of(text_strategy, _glued_text, phrase_text,
-                     st.tuples(st.sampled_from(["\ufeff", "\u200e", "\u00ad ", "\u0301", " \ufeff"]), phrase_text)
-                     .map("".join))
+any_text = st.one_of(
+    text_strategy,
+    _glued_text,
+    phrase_text,
+    st.tuples(st.sampled_from(["\ufeff", "\u200e", "\u00ad ", "\u0301", " \ufeff"]), phrase_text).map("".join),
+)
 
 
-def _reference(docs: pd.DataFrame, *, rules: bool = True, method: str = "learned", lexicon=None,
-               non_english: str = "keep") -> pd.DataFrame:
+def _reference(
+    docs: pd.DataFrame, *, rules: bool = True, method: str = "learned", lexicon=None, non_english: str = "keep"
+) -> pd.DataFrame:
     """find_hedges by the character matcher, document after document: the path of releases before 0.2."""
     skipped: list[dict] = []
     model = _resolve_model(method, None) if rules else None
-    return _match_frame(_find_in_docs(docs, _matcher(_resolve_lexicon(lexicon)), rules, non_english, skipped,
-                                      model))
+    return _match_frame(_find_in_docs(docs, _matcher(_resolve_lexicon(lexicon)), rules, non_english, skipped, model))
 
 
 def _frame(texts: list[str], **columns) -> pd.DataFrame:
@@ -55,8 +84,16 @@ def test_a_documents_tokens_in_the_table_are_those_of_token_spans_and_tokenize(t
         assert table.totals[i] == len(tk.tokenize(t))
 
 
-@given(text=st.text(alphabet=st.sampled_from(list(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u200a\u2028"
-                                                    "\u2029\u202f\u205f\u3000\u200bab\u0301")), max_size=30))
+@given(
+    text=st.text(
+        alphabet=st.sampled_from(
+            list(
+                " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000\u200bab\u0301"
+            )
+        ),
+        max_size=30,
+    )
+)
 def test_chunks_are_those_of_str_split(text):
     starts = chunk_starts(text).tolist()
     pieces = text.split()
@@ -64,26 +101,69 @@ def test_chunks_are_those_of_str_split(text):
     assert all(text.startswith(p, s) for s, p in zip(starts, pieces))
 
 
-@given(texts=st.lists(any_text, min_size=1, max_size=4), rules=st.booleans(),
-       method=st.sampled_from(["learned", "rules"]))
+@given(
+    texts=st.lists(any_text, min_size=1, max_size=4), rules=st.booleans(), method=st.sampled_from(["learned", "rules"])
+)
 @settings(max_examples=60)
 def test_the_token_matcher_finds_exactly_what_the_character_matcher_finds(texts, rules, method):
     docs = _frame(texts)
-    new = _find_hedges(docs, lexicon=None, categories=None, rules=rules, method=method, model=None,
-                       non_english="keep")
+    new = _find_hedges(docs, lexicon=None, categories=None, rules=rules, method=method, model=None, non_english="keep")
     pd.testing.assert_frame_equal(new, _reference(docs, rules=rules, method=method))
 
 
-_OVERLAPPING = pd.DataFrame({
-    "pattern": ["would", "would like", "would like to thank", "like to", "mr. president", "it's clear", "in particular",
-                "clear", "thank"],
-    "category": ["hedge", "formula", "formula", "attitude_marker", "engagement_marker", "booster", "booster",
-                 "booster", "attitude_marker"],
-    "rule": [""] * 9, "kind": ["epistemic"] + [""] * 8, "note": ["test"] * 9,
-})
-_WORDS = ["would", "Would", "like", "to", "thank", "would like", "would like to", "would like to thank", "Mr",
-          "Mr.", "President", "Mr. President", "it", "s", "it's", "clear", "it’s clear", "in", "particular",
-          "in particular", "\u00adclear", "cle\u0301ar"]
+_OVERLAPPING = pd.DataFrame(
+    {
+        "pattern": [
+            "would",
+            "would like",
+            "would like to thank",
+            "like to",
+            "mr. president",
+            "it's clear",
+            "in particular",
+            "clear",
+            "thank",
+        ],
+        "category": [
+            "hedge",
+            "formula",
+            "formula",
+            "attitude_marker",
+            "engagement_marker",
+            "booster",
+            "booster",
+            "booster",
+            "attitude_marker",
+        ],
+        "rule": [""] * 9,
+        "kind": ["epistemic"] + [""] * 8,
+        "note": ["test"] * 9,
+    }
+)
+_WORDS = [
+    "would",
+    "Would",
+    "like",
+    "to",
+    "thank",
+    "would like",
+    "would like to",
+    "would like to thank",
+    "Mr",
+    "Mr.",
+    "President",
+    "Mr. President",
+    "it",
+    "s",
+    "it's",
+    "clear",
+    "it’s clear",
+    "in",
+    "particular",
+    "in particular",
+    "\u00adclear",
+    "cle\u0301ar",
+]
 _SEPARATORS = [" ", " ", " ", " ", "  ", "\n", "", ".", ". ", ",", "-", "'", "’"]
 
 
@@ -98,27 +178,129 @@ def test_longest_match_and_what_lies_between_words_are_the_character_matchers(pa
 # the frames every context rule reads (each rule's keeping and dropping contexts), filler words (long ones cut by
 # the rules' 90-character windows) and the marks that end a clause or a sentence, in any order
 _RULE_FRAMES = [
-    "it should be enough", "that should arrive", "I should think so", "Should that happen", "Should we act?",
-    "we should also stress", "I should like to congratulate", "not really sure", "I do not doubt", "no doubt",
-    "we strongly believe", "I don't really think", "we do believe", "he said that China would", "I would also like to thank",
-    "we'd been", "I'd better", "we'd need", "would like in particular to note", "would once again like to welcome",
-    "I would call on", "what I would call", "must have been", "must have known", "the need to", "needs to",
-    "ought to be", "ought to arrive", "about a dozen", "about 8", "around $5", "some 300", "talked about it",
-    "as soon as possible", "the lowest possible", "if possible", "would rather", "rather than", "a certain",
-    "is certain that", "not certain", "appear in", "appears to", "seems", "feel like a car", "feel like we",
-    "feel that", "I feel we", "I feel comfortable", "the feel", "a thought", "think about", "believe in",
-    "is supposed to", "fully support", "implement fully", "firmly oppose", "determined to", "been determined to",
-    "demonstrates that", "demonstrated", "in May", "May 5", "May I", "May God bless", "may the Lord", "if we may",
-    "let me", "allow me to", "the US", "us all", "I think that", "we hope so", "it may be", "they might",
-    "perhaps", "clearly", "of course", "in fact", "we must", "you should", "would", "could", "not be so sure",
+    "it should be enough",
+    "that should arrive",
+    "I should think so",
+    "Should that happen",
+    "Should we act?",
+    "we should also stress",
+    "I should like to congratulate",
+    "not really sure",
+    "I do not doubt",
+    "no doubt",
+    "we strongly believe",
+    "I don't really think",
+    "we do believe",
+    "he said that China would",
+    "I would also like to thank",
+    "we'd been",
+    "I'd better",
+    "we'd need",
+    "would like in particular to note",
+    "would once again like to welcome",
+    "I would call on",
+    "what I would call",
+    "must have been",
+    "must have known",
+    "the need to",
+    "needs to",
+    "ought to be",
+    "ought to arrive",
+    "about a dozen",
+    "about 8",
+    "around $5",
+    "some 300",
+    "talked about it",
+    "as soon as possible",
+    "the lowest possible",
+    "if possible",
+    "would rather",
+    "rather than",
+    "a certain",
+    "is certain that",
+    "not certain",
+    "appear in",
+    "appears to",
+    "seems",
+    "feel like a car",
+    "feel like we",
+    "feel that",
+    "I feel we",
+    "I feel comfortable",
+    "the feel",
+    "a thought",
+    "think about",
+    "believe in",
+    "is supposed to",
+    "fully support",
+    "implement fully",
+    "firmly oppose",
+    "determined to",
+    "been determined to",
+    "demonstrates that",
+    "demonstrated",
+    "in May",
+    "May 5",
+    "May I",
+    "May God bless",
+    "may the Lord",
+    "if we may",
+    "let me",
+    "allow me to",
+    "the US",
+    "us all",
+    "I think that",
+    "we hope so",
+    "it may be",
+    "they might",
+    "perhaps",
+    "clearly",
+    "of course",
+    "in fact",
+    "we must",
+    "you should",
+    "would",
+    "could",
+    "not be so sure",
 ]
-_FILLER = ("the of and China peace internationalization responsibilities U.S. 1,000 well-known e.g. China's it's "
-           "x yy we I").split()
-_RULE_MARKS = [" ", " ", " ", " ", "  ", ". ", ".", "? ", "! ", "; ", ": ", ", ", "\n", "\n\n", " \n \n", "“",
-               "” ", '"', "’", "'", "-", "(", ") ", "\u2028", "\t", "?", "!", ";", ":"]
-rule_text = st.lists(st.tuples(st.one_of(st.sampled_from(_RULE_FRAMES), st.sampled_from(_FILLER)),
-                               st.sampled_from(_RULE_MARKS)), max_size=40).map(
-    lambda pairs: "".join(w + m for w, m in pairs))
+_FILLER = (
+    "the of and China peace internationalization responsibilities U.S. 1,000 well-known e.g. China's it's x yy we I"
+).split()
+_RULE_MARKS = [
+    " ",
+    " ",
+    " ",
+    " ",
+    "  ",
+    ". ",
+    ".",
+    "? ",
+    "! ",
+    "; ",
+    ": ",
+    ", ",
+    "\n",
+    "\n\n",
+    " \n \n",
+    "“",
+    "” ",
+    '"',
+    "’",
+    "'",
+    "-",
+    "(",
+    ") ",
+    "\u2028",
+    "\t",
+    "?",
+    "!",
+    ";",
+    ":",
+]
+rule_text = st.lists(
+    st.tuples(st.one_of(st.sampled_from(_RULE_FRAMES), st.sampled_from(_FILLER)), st.sampled_from(_RULE_MARKS)),
+    max_size=40,
+).map(lambda pairs: "".join(w + m for w, m in pairs))
 
 
 @given(texts=st.lists(rule_text, min_size=1, max_size=3), method=st.sampled_from(["learned", "rules"]))
@@ -196,37 +378,52 @@ def _check_contexts(texts: list[str]) -> None:
         assert initial[i] == c.sentence_initial() and question[i] == (c.sentence_end() == "?")
 
 
-@pytest.mark.parametrize("template", [
-    # the 90 characters before the cue begin inside "motif"/"unless"/"China's" ("if" read by the model), ...
-    "{pad}motif China's unless, as {pad}we think so, you know",
-    "{pad}said{pad}he would not{pad} really think so",
-    # ... or those after it end inside an adverb the courtesy frame skips
-    "we would also{pad} sincerely like to thank{pad}",
-    "it should {pad}truly be enough, should it not?",
-    # a mark right before the cue ends the clause ("[.!?;:]$")
-    "{pad}he said;it would, we do not?sure",
-])
+@pytest.mark.parametrize(
+    "template",
+    [
+        # the 90 characters before the cue begin inside "motif"/"unless"/"China's" ("if" read by the model), ...
+        "{pad}motif China's unless, as {pad}we think so, you know",
+        "{pad}said{pad}he would not{pad} really think so",
+        # ... or those after it end inside an adverb the courtesy frame skips
+        "we would also{pad} sincerely like to thank{pad}",
+        "it should {pad}truly be enough, should it not?",
+        # a mark right before the cue ends the clause ("[.!?;:]$")
+        "{pad}he said;it would, we do not?sure",
+    ],
+)
 def test_the_rules_read_the_edges_of_their_windows_as_the_characters_do(template):
     """Every offset of the window's edges against the words: a word cut by the edge is a piece of its own."""
     texts = [template.format(pad=" " * (n % 7) + "x" * n) for n in range(0, 96)]
     docs = _frame(texts)
     for method in ("learned", "rules"):
-        new = _find_hedges(docs, lexicon=None, categories=None, rules=True, method=method, model=None,
-                           non_english="keep")
+        new = _find_hedges(
+            docs, lexicon=None, categories=None, rules=True, method=method, model=None, non_english="keep"
+        )
         pd.testing.assert_frame_equal(new, _reference(docs, rules=True, method=method))
 
 
 def test_a_lexicon_the_token_matcher_cannot_read_falls_back_to_characters():
-    lexicon = tk.load_lexicon(extra=pd.DataFrame({"pattern": ["indisputabl*", "u.s."], "category": ["booster"] * 2,
-                                                   "rule": ["", ""], "kind": ["", ""], "note": ["test", "test"]}))
+    lexicon = tk.load_lexicon(
+        extra=pd.DataFrame(
+            {
+                "pattern": ["indisputabl*", "u.s."],
+                "category": ["booster"] * 2,
+                "rule": ["", ""],
+                "kind": ["", ""],
+                "note": ["test", "test"],
+            }
+        )
+    )
     docs = _frame(["It is indisputably so, and the U.S. agrees.", "Indisputable. Perhaps we may."])
     new = _find_hedges(docs, lexicon=lexicon, categories=None, rules=True, non_english="keep")
     pd.testing.assert_frame_equal(new, _reference(docs, lexicon=lexicon))
     assert {"indisputably", "Indisputable", "U.S."} <= set(new["match"])
 
 
-@given(head=st.integers(19950, 20010), piece=st.sampled_from(["don't", "1,000", "China's", "U.S.", "it's",
-                                                              "ab'sx", "a.b", "x\u0301y", "word"]))
+@given(
+    head=st.integers(19950, 20010),
+    piece=st.sampled_from(["don't", "1,000", "China's", "U.S.", "it's", "ab'sx", "a.b", "x\u0301y", "word"]),
+)
 @settings(max_examples=40)
 def test_the_language_check_reads_the_first_20000_characters_as_english_share_does(head, piece):
     filler = ("the aa bb " * 2100)[:head]
@@ -247,13 +444,16 @@ def small_corpus() -> pd.DataFrame:
     words = WORDS + PHRASES + ["said", "China", "the", "of", "and", "to", "peace", "."]
     texts = [" ".join(rng.choice(words, size=int(rng.integers(30, 200)))) for _ in range(36)]
     texts.append('The ambassador said: "We may perhaps agree, I think." Others would not.')
-    texts.append("Der Botschafter sagte, dass die Gespräche gut verlaufen würden und dass man sich einigen werde, "
-                 "aber nicht heute oder morgen, sondern später im Jahr, wenn alle wieder da sind.")
+    texts.append(
+        "Der Botschafter sagte, dass die Gespräche gut verlaufen würden und dass man sich einigen werde, "
+        "aber nicht heute oder morgen, sondern später im Jahr, wenn alle wieder da sind."
+    )
     texts.append("")
     texts.append("Perhaps.")
     genres = ["speech"] * 36 + ["interview", "speech", "speech", "speech"]
-    return _frame(texts, speaker="Xing Haiming", genre=genres,
-                  country=[["CHN", "USA", "KOR"][i % 3] for i in range(40)])
+    return _frame(
+        texts, speaker="Xing Haiming", genre=genres, country=[["CHN", "USA", "KOR"][i % 3] for i in range(40)]
+    )
 
 
 @pytest.mark.filterwarnings("ignore:.*left out 1 document")
@@ -276,8 +476,16 @@ def test_every_measure_is_the_same_on_a_table_and_whatever_n_jobs(small_corpus):
     old_matches = ref.copy()
     old_matches.attrs["skipped"] = []
     kept = docs[docs["doc_id"] != "d37"]
-    expected = _match_rates(old_matches, kept, by="country", categories=list(tk.hedging.CATEGORIES),
-                            n_resamples=200, seed=3, confidence=0.95, voices=tk.rates.OWN_VOICES)
+    expected = _match_rates(
+        old_matches,
+        kept,
+        by="country",
+        categories=list(tk.hedging.CATEGORIES),
+        n_resamples=200,
+        seed=3,
+        confidence=0.95,
+        voices=tk.rates.OWN_VOICES,
+    )
     for source, jobs in ((docs, None), (table2, 2)):
         with pytest.warns(UserWarning):
             rates = tk.hedging_rates(source, by="country", n_resamples=200, seed=3, non_english="skip", n_jobs=jobs)
@@ -285,22 +493,35 @@ def test_every_measure_is_the_same_on_a_table_and_whatever_n_jobs(small_corpus):
 
     # categories named twice, in another order: each rated once, in the order first named
     with pytest.warns(UserWarning):
-        twice = tk.hedging_rates(table1, by="country", categories=["booster", "booster", "hedge"], n_resamples=200,
-                                 seed=3, non_english="skip")
+        twice = tk.hedging_rates(
+            table1,
+            by="country",
+            categories=["booster", "booster", "hedge"],
+            n_resamples=200,
+            seed=3,
+            non_english="skip",
+        )
     assert twice["category"].tolist()[:2] == ["booster", "hedge"]
     pd.testing.assert_frame_equal(
         twice.set_index(["country", "category"]).sort_index(),
-        expected[expected["category"].isin(["booster", "hedge"])].set_index(["country", "category"]).sort_index()
-        .drop(columns=[]), check_exact=False, rtol=1e-12)
+        expected[expected["category"].isin(["booster", "hedge"])]
+        .set_index(["country", "category"])
+        .sort_index()
+        .drop(columns=[]),
+        check_exact=False,
+        rtol=1e-12,
+    )
 
     counts = tk.count_terms(docs, by="country")
     for source, jobs in ((docs, 2), (table1, None), (table2, 2)):
         pd.testing.assert_frame_equal(tk.count_terms(source, by="country", n_jobs=jobs), counts)
-        pd.testing.assert_frame_equal(tk.dispersion(source, by="country", n_jobs=jobs),
-                                      tk.dispersion(docs, by="country"))
+        pd.testing.assert_frame_equal(
+            tk.dispersion(source, by="country", n_jobs=jobs), tk.dispersion(docs, by="country")
+        )
         pd.testing.assert_frame_equal(
             tk.compare_groups(source, by="country", target="CHN", n_jobs=jobs),
-            tk.compare_groups(docs, by="country", target="CHN"))
+            tk.compare_groups(docs, by="country", target="CHN"),
+        )
     dtm = tk.document_term_matrix(docs, vocabulary=["peace", "china", "absent"])
     on_table = tk.document_term_matrix(table1, vocabulary=["peace", "china", "absent"])
     assert (dtm.matrix != on_table.matrix).nnz == 0 and np.array_equal(dtm.totals, on_table.totals)
@@ -312,22 +533,24 @@ def test_workers_that_do_not_fork_get_their_slice_and_the_same_results(small_cor
     monkeypatch.setattr(parallel, "START_METHOD", method)
     table = token_table(small_corpus, n_jobs=2)
     assert np.array_equal(np.concatenate(table.chunks), np.concatenate(token_table(small_corpus).chunks))
-    pd.testing.assert_frame_equal(tk.find_hedges(table, non_english="skip", n_jobs=2),
-                                  _reference(small_corpus, non_english="skip"))
+    pd.testing.assert_frame_equal(
+        tk.find_hedges(table, non_english="skip", n_jobs=2), _reference(small_corpus, non_english="skip")
+    )
     with pytest.warns(UserWarning):
         spawned = tk.hedging_rates(table, by="country", n_resamples=200, non_english="skip", n_jobs=2)
     monkeypatch.setattr(parallel, "START_METHOD", None)
     with pytest.warns(UserWarning):
-        pd.testing.assert_frame_equal(spawned, tk.hedging_rates(table, by="country", n_resamples=200,
-                                                                non_english="skip"))
+        pd.testing.assert_frame_equal(
+            spawned, tk.hedging_rates(table, by="country", n_resamples=200, non_english="skip")
+        )
 
 
 def test_the_part_of_a_table_a_worker_receives_has_exactly_its_documents(small_corpus):
     table = token_table(small_corpus, n_jobs=2)  # chunks kept in several arrays
     for rows in (range(0, 1), range(3, 17), range(10, 40), range(39, 40)):
         part = table.take(rows)
-        assert list(part.doc_ids) == list(table.doc_ids[rows.start:rows.stop])
-        assert (part.counts != table.counts[rows.start:rows.stop]).nnz == 0
+        assert list(part.doc_ids) == list(table.doc_ids[rows.start : rows.stop])
+        assert (part.counts != table.counts[rows.start : rows.stop]).nnz == 0
         for k, i in enumerate(rows):
             for a, b in zip(part.doc_tokens(k), table.doc_tokens(i)):
                 assert np.array_equal(a, b)
@@ -364,16 +587,21 @@ def test_a_topic_model_and_keyness_read_the_table_as_they_read_the_frame(small_c
     assert list(on_frame.terms_) == list(on_table.terms_)
     np.testing.assert_allclose(on_frame.components_, on_table.components_)
     pd.testing.assert_frame_equal(on_frame.metadata_, on_table.metadata_)
-    pd.testing.assert_frame_equal(tk.compare_groups(table, by="country", target="CHN", measure="fightin_words",
-                                                    prior="corpus", stop_words="english"),
-                                  tk.compare_groups(docs, by="country", target="CHN", measure="fightin_words",
-                                                    prior="corpus", stop_words="english"))
+    pd.testing.assert_frame_equal(
+        tk.compare_groups(
+            table, by="country", target="CHN", measure="fightin_words", prior="corpus", stop_words="english"
+        ),
+        tk.compare_groups(
+            docs, by="country", target="CHN", measure="fightin_words", prior="corpus", stop_words="english"
+        ),
+    )
 
 
 @pytest.mark.parametrize("texts", [[], [""], ["  \n "], ["—", "..."], ["", "We may perhaps."]])
 def test_empty_and_tokenless_corpora_give_empty_results_as_the_text_path_does(texts):
-    docs = _frame(texts) if texts else pd.DataFrame({"doc_id": pd.Series([], dtype=str),
-                                                     "text": pd.Series([], dtype=str)})
+    docs = (
+        _frame(texts) if texts else pd.DataFrame({"doc_id": pd.Series([], dtype=str), "text": pd.Series([], dtype=str)})
+    )
     table = token_table(docs, n_jobs=2)
     assert table.n_tokens == sum(len(tk.tokenize(t)) for t in texts)
     pd.testing.assert_frame_equal(tk.find_hedges(table, non_english="keep"), _reference(docs))
@@ -391,8 +619,9 @@ def test_sentences_and_a_one_document_groups_rates_are_the_same_on_several_cores
     pd.testing.assert_frame_equal(tk.split_sentences(long, n_jobs=2), tk.split_sentences(long))
     one = tk.hedging_rates(docs.iloc[:1], by="country", n_resamples=200, non_english="keep", n_jobs=2)
     assert (one["unit"] == "sentence").all() and one["n"].sum() > 0
-    pd.testing.assert_frame_equal(one, tk.hedging_rates(docs.iloc[:1], by="country", n_resamples=200,
-                                                        non_english="keep"))
+    pd.testing.assert_frame_equal(
+        one, tk.hedging_rates(docs.iloc[:1], by="country", n_resamples=200, non_english="keep")
+    )
 
 
 @pytest.mark.parametrize("method", [None, "spawn"])
@@ -404,9 +633,13 @@ def test_a_long_document_cut_into_pieces_for_several_workers_gives_the_same_matc
     rng = np.random.default_rng(2)
     words = WORDS + PHRASES + ["the", "of", "and", ".", "said", "\n"]
     texts = [" ".join(rng.choice(words, size=n)) for n in (4000, 30, 2500, 10)]
-    docs = _frame(texts + ["Der Botschafter sagte, dass die Gespräche gut verlaufen würden und dass man sich einigen "
-                           "werde, aber nicht heute oder morgen, sondern später im Jahr, wenn alle wieder da sind. "
-                           * 120])
+    docs = _frame(
+        texts
+        + [
+            "Der Botschafter sagte, dass die Gespräche gut verlaufen würden und dass man sich einigen "
+            "werde, aber nicht heute oder morgen, sondern später im Jahr, wenn alle wieder da sind. " * 120
+        ]
+    )
     units = hedging._work_units(np.array([len(t) for t in docs["text"]]), 2)
     assert (units[:, 2] > 1).sum() == 12  # three long documents (the German one too), four pieces each
     with pytest.warns(UserWarning, match="d4"):
@@ -429,8 +662,18 @@ def test_on_the_comparison_corpus_the_token_path_gives_what_the_text_path_gave(d
     old_matches = reference.copy()
     pd.testing.assert_frame_equal(
         tk.hedging_rates(table, by="country", method="rules", n_resamples=200, non_english="skip", n_jobs=2),
-        _match_rates(old_matches, docs, by="country", categories=list(tk.hedging.CATEGORIES), n_resamples=200,
-                     seed=0, confidence=0.95, voices=tk.rates.OWN_VOICES))
+        _match_rates(
+            old_matches,
+            docs,
+            by="country",
+            categories=list(tk.hedging.CATEGORIES),
+            n_resamples=200,
+            seed=0,
+            confidence=0.95,
+            voices=tk.rates.OWN_VOICES,
+        ),
+    )
     pd.testing.assert_frame_equal(tk.count_terms(table, by="country"), tk.count_terms(docs, by="country"))
-    pd.testing.assert_frame_equal(tk.compare_groups(table, by="country", target="CHN"),
-                                  tk.compare_groups(docs, by="country", target="CHN"))
+    pd.testing.assert_frame_equal(
+        tk.compare_groups(table, by="country", target="CHN"), tk.compare_groups(docs, by="country", target="CHN")
+    )

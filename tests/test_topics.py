@@ -20,7 +20,7 @@ from toolkit.topics import (
     topic_stability,
 )
 
-SMALL = dict(min_docs=1, max_docs=1.0, stop_words=None)
+SMALL = {"min_docs": 1, "max_docs": 1.0, "stop_words": None}
 
 
 # ---------------------------------------------------------------------------- synthetic corpora
@@ -65,14 +65,23 @@ def _matched_similarity(vocab: np.ndarray, phi: np.ndarray, model: TopicModel) -
     return sim[rows, cols]
 
 
-DOCS = pd.DataFrame({
-    "doc_id": [f"d{i}" for i in range(8)],
-    "text": ["nuclear weapons treaty talks", "nuclear treaty talks verification", "climate emissions finance",
-             "climate finance adaptation emissions", "nuclear weapons talks missiles",
-             "emissions adaptation finance climate", "missiles verification nuclear", "adaptation climate finance"],
-    "country": ["CHN", "USA", "CHN", "KOR", "USA", "KOR", "CHN", "USA"],
-    "year": pd.array([2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008], dtype="Int64"),
-})
+DOCS = pd.DataFrame(
+    {
+        "doc_id": [f"d{i}" for i in range(8)],
+        "text": [
+            "nuclear weapons treaty talks",
+            "nuclear treaty talks verification",
+            "climate emissions finance",
+            "climate finance adaptation emissions",
+            "nuclear weapons talks missiles",
+            "emissions adaptation finance climate",
+            "missiles verification nuclear",
+            "adaptation climate finance",
+        ],
+        "country": ["CHN", "USA", "CHN", "KOR", "USA", "KOR", "CHN", "USA"],
+        "year": pd.array([2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008], dtype="Int64"),
+    }
+)
 
 
 # ---------------------------------------------------------------------------- fitting and frames
@@ -168,8 +177,9 @@ def test_bad_input_gives_clear_errors():
 # ---------------------------------------------------------------------------- determinism and stability
 
 
-@pytest.mark.parametrize("method,options", [("lda", {}), ("lda", {"learning_method": "online", "batch_size": 3}),
-                                            ("nmf", {})])
+@pytest.mark.parametrize(
+    "method,options", [("lda", {}), ("lda", {"learning_method": "online", "batch_size": 3}), ("nmf", {})]
+)
 def test_same_seed_same_topics_bit_for_bit(method, options):
     a = fit_topics(DOCS, k=3, method=method, seed=7, **SMALL, **options)
     b = fit_topics(DOCS, k=3, method=method, seed=7, **SMALL, **options)
@@ -242,8 +252,14 @@ def _gensim_coherence(model, docs, *, measure, window, top_n):
     assert gensim.__version__
     texts = [_TOKEN_RE.findall(t.lower()) for t in docs]
     topics = [model.terms_[row].tolist() for row in _top_indices(model.topic_term_, top_n)]
-    cm = CoherenceModel(topics=topics, texts=texts, dictionary=Dictionary(texts),
-                        coherence={"npmi": "c_npmi", "umass": "u_mass"}[measure], window_size=window, topn=top_n)
+    cm = CoherenceModel(
+        topics=topics,
+        texts=texts,
+        dictionary=Dictionary(texts),
+        coherence={"npmi": "c_npmi", "umass": "u_mass"}[measure],
+        window_size=window,
+        topn=top_n,
+    )
     return np.array(cm.get_coherence_per_topic()), cm.get_coherence()
 
 
@@ -303,7 +319,7 @@ def test_sliding_window_npmi_against_brute_force():
     windows = []
     for text in docs:
         tokens = text.split()
-        windows += [set(tokens[s:s + window]) for s in range(max(len(tokens) - window + 1, 1))]
+        windows += [set(tokens[s : s + window]) for s in range(max(len(tokens) - window + 1, 1))]
     n = len(windows)
     expected = []
     for row in _top_indices(model.topic_term_, top_n):
@@ -340,8 +356,15 @@ def test_topic_prevalence_means_and_intervals():
     model = fit_topics(DOCS, k=2, **SMALL, max_iter=50)
     prev = topic_prevalence(model, DOCS, by="country", n_boot=500, seed=1)
     assert list(prev.columns) == ["country", "topic", "label", "mean", "ci_low", "ci_high", "n_docs"]
-    assert [str(t) for t in prev.dtypes] == [str(DOCS["country"].dtype), "int64", "string", "float64", "float64",
-                                             "float64", "int64"]
+    assert [str(t) for t in prev.dtypes] == [
+        str(DOCS["country"].dtype),
+        "int64",
+        "string",
+        "float64",
+        "float64",
+        "float64",
+        "int64",
+    ]
     expected = model.doc_topics().groupby(["country", "topic"])["proportion"].mean().to_numpy()
     np.testing.assert_allclose(prev["mean"].to_numpy(), expected)
     assert prev["n_docs"].tolist() == [3, 3, 2, 2, 3, 3]
@@ -363,8 +386,16 @@ def test_topic_prevalence_means_and_intervals():
 
 def test_select_k_reports_one_row_per_k():
     out = select_k(DOCS, ks=[2, 3], seeds=(0, 1), holdout=0.25, **SMALL, max_iter=20, window=None, top_n=3)
-    assert list(out.columns) == ["k", "measure", "coherence", "coherence_sd", "perplexity", "stability",
-                                 "stability_min", "seeds"]
+    assert list(out.columns) == [
+        "k",
+        "measure",
+        "coherence",
+        "coherence_sd",
+        "perplexity",
+        "stability",
+        "stability_min",
+        "seeds",
+    ]
     assert out["k"].tolist() == [2, 3] and out["seeds"].tolist() == [2, 2]
     assert (out["perplexity"] > 0).all() and out["stability"].between(0, 1 + 1e-12).all()
     nmf = select_k(DOCS, ks=[2], method="nmf", seeds=(0, 1), **SMALL, window=None, top_n=3)
@@ -488,8 +519,11 @@ def test_defaults_drop_only_stop_words():
 def test_nmf_with_more_topics_than_the_data_hold_raises():
     # three distinct documents: the tf-idf has rank 3; k=4 gave a fourth topic copying another, with its label
     docs = ["nuclear weapons", "nuclear weapons", "climate finance", "climate finance", "nuclear weapons treaty"]
-    with pytest.raises(ValueError, match=r"k=4 is larger than the rank of the documents' tf-idf matrix \(3.*"
-                                         r"Choose k <= 3"):
+    with pytest.raises(
+        ValueError,
+        match=r"k=4 is larger than the rank of the documents' tf-idf matrix \(3.*"
+        r"Choose k <= 3",
+    ):
         fit_topics(docs, k=4, method="nmf", **SMALL)
     with pytest.raises(ValueError, match=r"k=5 is larger than the rank .*\(3"):
         fit_topics(docs, k=5, method="nmf", **SMALL)
@@ -571,9 +605,11 @@ def test_topic_matching_does_not_turn_on_the_last_digit_of_a_similarity():
 def test_topic_prevalence_keeps_the_by_columns_and_never_merges_groups():
     model = fit_topics(DOCS, k=2, method="nmf", **SMALL)
     # ("A | B", "C") and ("A", "B | C") were one group "A | B | C" when the by columns were joined
-    docs = DOCS.head(6).assign(a=["A | B", "A", "A | B", "A", None, None],
-                               b=["C", "B | C", "C", "B | C", "C", None],
-                               year=pd.array([2020, 2021, 2020, 2021, 2020, 2021], dtype="int64"))
+    docs = DOCS.head(6).assign(
+        a=["A | B", "A", "A | B", "A", None, None],
+        b=["C", "B | C", "C", "B | C", "C", None],
+        year=pd.array([2020, 2021, 2020, 2021, 2020, 2021], dtype="int64"),
+    )
     prev = topic_prevalence(model, docs, by=["a", "b", "year"], n_boot=100)
     assert list(prev.columns) == ["a", "b", "year", "topic", "label", "mean", "ci_low", "ci_high", "n_docs"]
     assert [prev[c].dtype for c in ("a", "b", "year")] == [docs[c].dtype for c in ("a", "b", "year")]

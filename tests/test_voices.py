@@ -13,10 +13,21 @@ from toolkit.voices import VOICES, own_words, split_voices
 
 SEED_NAME = "korea-times-2021-xing-haiming-interview.txt"
 # The shared copy of the interview: $TOOLKIT_DATA/seed/ first, then the shared folder beside the clone; None if neither.
-SEED = next((p for p in [*([data_home() / "seed" / SEED_NAME] if data_home() else []),
-                         PROJECT_ROOT.parent / "shared" / "corpora" / "seed" / SEED_NAME] if p.is_file()), None)
-SEED_MISSING = (f"the seed interview {SEED_NAME} is neither in $TOOLKIT_DATA/seed/ (TOOLKIT_DATA={data_home()}) "
-                "nor in ../shared/corpora/seed/ beside the clone")
+SEED = next(
+    (
+        p
+        for p in [
+            *([data_home() / "seed" / SEED_NAME] if data_home() else []),
+            PROJECT_ROOT.parent / "shared" / "corpora" / "seed" / SEED_NAME,
+        ]
+        if p.is_file()
+    ),
+    None,
+)
+SEED_MISSING = (
+    f"the seed interview {SEED_NAME} is neither in $TOOLKIT_DATA/seed/ (TOOLKIT_DATA={data_home()}) "
+    "nor in ../shared/corpora/seed/ beside the clone"
+)
 COLUMNS = ["doc_id", "segment_id", "start", "end", "voice", "speaker", "text"]
 QUOTE_MARKS = set('"“”')
 
@@ -87,10 +98,10 @@ CAPTIONS = [
 ]
 
 
-def doc(text: str, *, genre: str = "interview", speaker: str | None = "Li Wei", role: str = "ambassador",
-        doc_id: str = "d1") -> pd.DataFrame:
-    return pd.DataFrame({"doc_id": [doc_id], "text": [text], "speaker": [speaker], "role": [role],
-                         "genre": [genre]})
+def doc(
+    text: str, *, genre: str = "interview", speaker: str | None = "Li Wei", role: str = "ambassador", doc_id: str = "d1"
+) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": [doc_id], "text": [text], "speaker": [speaker], "role": [role], "genre": [genre]})
 
 
 def quotes_of(segments: pd.DataFrame) -> list[tuple[str, str, object]]:
@@ -115,12 +126,22 @@ def assert_covers(text: str, segments: pd.DataFrame) -> None:
 def interview() -> pd.DataFrame:
     if SEED is None:
         pytest.skip(SEED_MISSING)
-    return as_docs([{
-        "doc_id": "kt-2021-02-05-xing-haiming", "text": SEED.read_text(encoding="utf-8"),
-        "speaker": "Xing Haiming", "role": "ambassador", "country": "CHN", "venue": "KOR",
-        "date": "2021-02-05", "genre": "interview",
-        "source": "https://www.koreatimes.co.kr/www/nation/2023/09/120_303752.html", "licence": "quoted",
-    }])
+    return as_docs(
+        [
+            {
+                "doc_id": "kt-2021-02-05-xing-haiming",
+                "text": SEED.read_text(encoding="utf-8"),
+                "speaker": "Xing Haiming",
+                "role": "ambassador",
+                "country": "CHN",
+                "venue": "KOR",
+                "date": "2021-02-05",
+                "genre": "interview",
+                "source": "https://www.koreatimes.co.kr/www/nation/2023/09/120_303752.html",
+                "licence": "quoted",
+            }
+        ]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -161,9 +182,17 @@ def test_narration(voices):
     assert len(nar) == 36
     assert (nar["speaker"] == "Yi Whan-woo").all()
     texts = nar["text"].tolist()
-    for expected in ["'South Korea has wisdom to balance Washington-Beijing diplomacy'", "By Yi Whan-woo",
-                     "THAAD, hallyu ban", "Kimchi row", "the envoy said.", "Xing explained.", "coalitions.",
-                     "with journalists", "He expressed the hope to"]:
+    for expected in [
+        "'South Korea has wisdom to balance Washington-Beijing diplomacy'",
+        "By Yi Whan-woo",
+        "THAAD, hallyu ban",
+        "Kimchi row",
+        "the envoy said.",
+        "Xing explained.",
+        "coalitions.",
+        "with journalists",
+        "He expressed the hope to",
+    ]:
         assert expected in texts
 
 
@@ -187,8 +216,10 @@ def test_load_interview_gives_the_same_segments(voices):
 
 
 def test_postposed_attributions():
-    text = ('"We oppose it," Li said. Talks went on.\n"We will talk," said Li.\n'
-            '"Peace matters," the envoy explained.\n"Not now," Kim said.')
+    text = (
+        '"We oppose it," Li said. Talks went on.\n"We will talk," said Li.\n'
+        '"Peace matters," the envoy explained.\n"Not now," Kim said.'
+    )
     assert quotes_of(split_voices(doc(text))) == [
         ("ambassador_quote", "We oppose it,", "Li Wei"),
         ("ambassador_quote", "We will talk,", "Li Wei"),
@@ -198,9 +229,11 @@ def test_postposed_attributions():
 
 
 def test_preposed_attributions():
-    text = ('Asked about trade, Li stressed that the ties are "solid."\n'
-            "The envoy dismissed the report, calling it \"fake news.\"\n"
-            'The report described it as "a threat."')
+    text = (
+        'Asked about trade, Li stressed that the ties are "solid."\n'
+        'The envoy dismissed the report, calling it "fake news."\n'
+        'The report described it as "a threat."'
+    )
     assert quotes_of(split_voices(doc(text))) == [
         ("ambassador_quote", "solid.", "Li Wei"),
         ("ambassador_quote", "fake news.", "Li Wei"),
@@ -209,9 +242,11 @@ def test_preposed_attributions():
 
 
 def test_pronoun_goes_to_the_nearest_person():
-    text = ('Li met the press.\n"We are ready," he said.\n'
-            'In a call with President Joe Biden, Li listened. Biden stressed the alliance, which he has '
-            'called "a linchpin."\n"Fine," he said.')
+    text = (
+        'Li met the press.\n"We are ready," he said.\n'
+        "In a call with President Joe Biden, Li listened. Biden stressed the alliance, which he has "
+        'called "a linchpin."\n"Fine," he said.'
+    )
     assert quotes_of(split_voices(doc(text))) == [
         ("ambassador_quote", "We are ready,", "Li Wei"),
         ("other_quote", "a linchpin.", "Biden"),
@@ -220,8 +255,10 @@ def test_pronoun_goes_to_the_nearest_person():
 
 
 def test_titled_names_are_persons():
-    text = ('Foreign Minister Kang Kyung-wha spoke first.\n"We agree," she said.\n'
-            'Secretary of State Antony Blinken replied. "Good," Blinken said.')
+    text = (
+        'Foreign Minister Kang Kyung-wha spoke first.\n"We agree," she said.\n'
+        'Secretary of State Antony Blinken replied. "Good," Blinken said.'
+    )
     assert quotes_of(split_voices(doc(text, speaker="Xing Haiming"))) == [
         ("other_quote", "We agree,", "Kang Kyung-wha"),
         ("other_quote", "Good,", "Blinken"),
@@ -229,11 +266,7 @@ def test_titled_names_are_persons():
 
 
 def test_continuations():
-    text = ('"First," Li said. "Second."\n'
-            '"Third," he said, "fourth."\n'
-            '"Fifth."\n'
-            'Critics call it "a ploy."\n'
-            '"Sixth."')
+    text = '"First," Li said. "Second."\n"Third," he said, "fourth."\n"Fifth."\nCritics call it "a ploy."\n"Sixth."'
     assert quotes_of(split_voices(doc(text))) == [
         ("ambassador_quote", "First,", "Li Wei"),
         ("ambassador_quote", "Second.", "Li Wei"),  # the sentence right after, same paragraph
@@ -266,8 +299,7 @@ def test_scare_quote_without_speech_verb():
     text = 'Li arrived. For many, it was an attempt to "steal culture," and a free ride.'
     out = split_voices(doc(text))
     assert quotes_of(out) == [("other_quote", "steal culture,", None)]
-    assert out["text"].tolist() == ["Li arrived. For many, it was an attempt to", "steal culture,",
-                                    "and a free ride."]
+    assert out["text"].tolist() == ["Li arrived. For many, it was an attempt to", "steal culture,", "and a free ride."]
 
 
 def test_curly_quotes():
@@ -308,7 +340,10 @@ def test_a_quote_reopened_at_the_next_paragraph_goes_on_there():
     text = '"We will trade.\n"We will talk.\n"We will not fight," Li said. Kim left.'
     out = split_voices(doc(text))
     assert out.loc[out["voice"] == "ambassador_quote", "text"].tolist() == [
-        "We will trade.", "We will talk.", "We will not fight,"]
+        "We will trade.",
+        "We will talk.",
+        "We will not fight,",
+    ]
 
 
 def test_speaker_aliases():
@@ -316,9 +351,12 @@ def test_speaker_aliases():
     assert quotes_of(split_voices(doc(text)))[0][:2] == ("other_quote", "We oppose it,")
     for aliases in (["the top diplomat"], {"Li Wei": ["the top diplomat"]}):
         assert quotes_of(split_voices(doc(text), speaker_aliases=aliases)) == [
-            ("ambassador_quote", "We oppose it,", "Li Wei")]
-    assert quotes_of(split_voices(doc(text), speaker_aliases={"Someone Else": ["the top diplomat"]}))[0][0] \
+            ("ambassador_quote", "We oppose it,", "Li Wei")
+        ]
+    assert (
+        quotes_of(split_voices(doc(text), speaker_aliases={"Someone Else": ["the top diplomat"]}))[0][0]
         == "other_quote"
+    )
 
 
 def test_captions_and_byline():
@@ -336,16 +374,20 @@ def test_captions_and_byline():
 def test_speech_is_one_segment_in_the_speakers_voice():
     text = '  Mr. President, China says "no" to blocs.\n\nWe call for restraint.  '
     out = split_voices(doc(text, genre="speech", speaker="Zhang Jun"))
-    assert out[COLUMNS[1:]].values.tolist() == [
-        [0, 2, len(text) - 2, "speech", "Zhang Jun", text.strip()]]
+    assert out[COLUMNS[1:]].values.tolist() == [[0, 2, len(text) - 2, "speech", "Zhang Jun", text.strip()]]
 
 
 def test_several_documents_and_empty_text():
-    docs = pd.concat([doc('"A," Li said.', doc_id="a"), doc("   ", doc_id="b"),
-                      doc("Speech.", genre="statement", doc_id="c")], ignore_index=True)
+    docs = pd.concat(
+        [doc('"A," Li said.', doc_id="a"), doc("   ", doc_id="b"), doc("Speech.", genre="statement", doc_id="c")],
+        ignore_index=True,
+    )
     out = split_voices(docs)
     assert out[["doc_id", "segment_id", "voice"]].values.tolist() == [
-        ["a", 0, "ambassador_quote"], ["a", 1, "narration"], ["c", 0, "speech"]]
+        ["a", 0, "ambassador_quote"],
+        ["a", 1, "narration"],
+        ["c", 0, "speech"],
+    ]
 
 
 def test_no_documents_gives_empty_frame_with_columns():
@@ -372,11 +414,14 @@ def test_na_text_names_the_doc_id():
         split_voices(docs)
 
 
-@pytest.mark.parametrize("bad, message", [
-    ("the envoy", "must be a list of aliases or a mapping"),
-    ([3], "every alias must be a non-empty string"),
-    ({"Li Wei": [""]}, "every alias must be a non-empty string"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ("the envoy", "must be a list of aliases or a mapping"),
+        ([3], "every alias must be a non-empty string"),
+        ({"Li Wei": [""]}, "every alias must be a non-empty string"),
+    ],
+)
 def test_bad_speaker_aliases(bad, message):
     with pytest.raises(ValueError, match=message):
         split_voices(doc("x"), speaker_aliases=bad)
@@ -437,8 +482,10 @@ def test_a_blank_speaker_is_unknown(speaker, genre):
 def test_duplicated_doc_ids_are_an_error_naming_the_rows():
     # segments are tied to their document by doc_id: with two documents "a", own_words gave both the
     # quotes of both
-    docs = pd.concat([doc('"Peace," Li said.', doc_id="a"), doc("Other.", doc_id="b"),
-                      doc('"War," Li said.', doc_id="a")], ignore_index=True)
+    docs = pd.concat(
+        [doc('"Peace," Li said.', doc_id="a"), doc("Other.", doc_id="b"), doc('"War," Li said.', doc_id="a")],
+        ignore_index=True,
+    )
     for function in (split_voices, own_words):
         with pytest.raises(ValueError, match=r"docs: doc_id 'a' is on more than one row \(index 0, 2\)"):
             function(docs)
@@ -483,16 +530,43 @@ def test_segments_slice_the_text_whatever_it_holds():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    parts = st.sampled_from(['"', "“", "”", " ", "\n", "Li", "said", "he", "the envoy", "Kim", "İ", "ß", "ﬁ", ".",
-                             ",", "![a](b) |", "By Ann Lee", "\u0301", "President Joe Biden", "told", "adding"])
+    parts = st.sampled_from(
+        [
+            '"',
+            "“",
+            "”",
+            " ",
+            "\n",
+            "Li",
+            "said",
+            "he",
+            "the envoy",
+            "Kim",
+            "İ",
+            "ß",
+            "ﬁ",
+            ".",
+            ",",
+            "![a](b) |",
+            "By Ann Lee",
+            "\u0301",
+            "President Joe Biden",
+            "told",
+            "adding",
+        ]
+    )
     texts = st.one_of(st.lists(parts, max_size=25).map(" ".join), st.text(max_size=30))
 
     @settings(derandomize=True, max_examples=200, deadline=None)
-    @given(st.lists(texts, min_size=1, max_size=3), st.sampled_from(["Li Wei", " ", "", None, "İ", "X"]),
-           st.sampled_from(["interview", "speech"]))
+    @given(
+        st.lists(texts, min_size=1, max_size=3),
+        st.sampled_from(["Li Wei", " ", "", None, "İ", "X"]),
+        st.sampled_from(["interview", "speech"]),
+    )
     def check(texts, speaker, genre):
-        docs = pd.concat([doc(t, genre=genre, speaker=speaker, doc_id=f"d{i}") for i, t in enumerate(texts)],
-                         ignore_index=True)
+        docs = pd.concat(
+            [doc(t, genre=genre, speaker=speaker, doc_id=f"d{i}") for i, t in enumerate(texts)], ignore_index=True
+        )
         out = split_voices(docs)
         for doc_id, text in zip(docs["doc_id"], docs["text"]):
             assert_covers(text, out[out["doc_id"] == doc_id])
@@ -516,17 +590,23 @@ def test_a_q_and_a_transcript_gives_the_speakers_turns_without_labels():
     out = split_voices(doc(TRANSCRIPT, speaker="Lena Moravec"))
     assert out.attrs["styles"] == {"d1": "transcript"}
     assert out.loc[out["voice"] == "ambassador_quote", "text"].tolist() == [
-        "They are good. We think they could be better.", "We also hope for more trade.",
-        "It is calm, and it will stay calm."]
-    assert out.loc[out["voice"] == "interviewer", "text"].tolist() == ["How are relations with your neighbours?",
-                                                                       "And the border?"]
+        "They are good. We think they could be better.",
+        "We also hope for more trade.",
+        "It is calm, and it will stay calm.",
+    ]
+    assert out.loc[out["voice"] == "interviewer", "text"].tolist() == [
+        "How are relations with your neighbours?",
+        "And the border?",
+    ]
     # labels and the bracketed note are the article's structure: narration
     assert {"Q:", "A:", "[The ambassador pauses to take a call.]"} <= set(out.loc[out["voice"] == "narration", "text"])
     assert_covers(TRANSCRIPT, out)
 
 
-@pytest.mark.parametrize("label", ["Moravec:", "MORAVEC:", "**Moravec:**", "**Moravec**:", "Ambassador Moravec:",
-                                   "Lena Moravec (ambassador):"])
+@pytest.mark.parametrize(
+    "label",
+    ["Moravec:", "MORAVEC:", "**Moravec:**", "**Moravec**:", "Ambassador Moravec:", "Lena Moravec (ambassador):"],
+)
 def test_name_labels_in_every_common_form(label):
     text = f"The Herald: Why now?\n{label} Because it is time.\nThe Herald: And then?\n{label} We wait."
     out = split_voices(doc(text, speaker="Lena Moravec"))
@@ -550,35 +630,46 @@ def test_a_label_alone_on_its_line_and_labels_given_by_the_user():
 def test_an_article_with_a_colon_is_not_a_transcript():
     text = 'Seoul: The envoy spoke on Monday. "We will talk," Li said.\nUpdate: talks were held.'
     out = split_voices(doc(text))
-    assert out.attrs["styles"] == {"d1": "double"} and quotes_of(out) == [("ambassador_quote", "We will talk,",
-                                                                            "Li Wei")]
+    assert out.attrs["styles"] == {"d1": "double"} and quotes_of(out) == [
+        ("ambassador_quote", "We will talk,", "Li Wei")
+    ]
 
 
 def test_british_single_quotes_with_apostrophes_and_nested_double_quotes():
-    text = ("The ambassador was blunt. ‘We will not be pushed around,’ Li said. ‘The countries’ ties are strong, "
-            "and it’s “a new era”.’\nMPs called it a ‘sell-out’ in the ’90s.")
+    text = (
+        "The ambassador was blunt. ‘We will not be pushed around,’ Li said. ‘The countries’ ties are strong, "
+        "and it’s “a new era”.’\nMPs called it a ‘sell-out’ in the ’90s."
+    )
     out = split_voices(doc(text))
     assert out.attrs["styles"] == {"d1": "single"}
     assert out.loc[out["voice"] == "ambassador_quote", "text"].tolist() == [
-        "We will not be pushed around,", "The countries’ ties are strong, and it’s “a new era”."]
+        "We will not be pushed around,",
+        "The countries’ ties are strong, and it’s “a new era”.",
+    ]
     assert out.loc[out["voice"] == "other_quote", "text"].tolist() == ["sell-out"]
     # straight single quotes and apostrophes
     text = "'We don't want a war,' Li said. 'It's the farmers' harvest that matters.'"
     out = split_voices(doc(text))
     assert out.loc[out["voice"] == "ambassador_quote", "text"].tolist() == [
-        "We don't want a war,", "It's the farmers' harvest that matters."]
+        "We don't want a war,",
+        "It's the farmers' harvest that matters.",
+    ]
 
 
 def test_attribution_in_the_sentence_or_paragraph_before_and_other_people_named_in_news_style():
-    text = ("The envoy said the next talks would be hard. \"We are ready for them.\"\n"
-            "Viktor Sand, an analyst at the Forum, said both sides wanted a deal. \"Nobody wants a war,\" he said.\n"
-            "The ambassador described the damage, speaking without notes:\n\"The runway is gone.\n"
-            "\"The port is next,\" she said.")
+    text = (
+        'The envoy said the next talks would be hard. "We are ready for them."\n'
+        'Viktor Sand, an analyst at the Forum, said both sides wanted a deal. "Nobody wants a war," he said.\n'
+        'The ambassador described the damage, speaking without notes:\n"The runway is gone.\n'
+        '"The port is next," she said.'
+    )
     out = split_voices(doc(text))
-    assert quotes_of(out) == [("ambassador_quote", "We are ready for them.", "Li Wei"),
-                              ("other_quote", "Nobody wants a war,", "Viktor Sand"),
-                              ("ambassador_quote", "The runway is gone.", "Li Wei"),
-                              ("ambassador_quote", "The port is next,", "Li Wei")]
+    assert quotes_of(out) == [
+        ("ambassador_quote", "We are ready for them.", "Li Wei"),
+        ("other_quote", "Nobody wants a war,", "Viktor Sand"),
+        ("ambassador_quote", "The runway is gone.", "Li Wei"),
+        ("ambassador_quote", "The port is next,", "Li Wei"),
+    ]
 
 
 def test_the_styles_can_be_forced_and_a_bad_style_is_named():
@@ -592,8 +683,9 @@ def test_the_styles_can_be_forced_and_a_bad_style_is_named():
 def test_an_interview_without_the_speakers_words_is_a_warning_naming_it():
     with pytest.warns(UserWarning, match=r"no words of the speaker found in 1 interview\(s\): 'd1' \(double\)"):
         out = split_voices(doc("Kim said the talks failed."))
-    assert out.attrs["no_own_words"] == [{"doc_id": "d1", "style": "double",
-                                          "problem": "no words of the speaker 'Li Wei' found (read as double)"}]
+    assert out.attrs["no_own_words"] == [
+        {"doc_id": "d1", "style": "double", "problem": "no words of the speaker 'Li Wei' found (read as double)"}
+    ]
 
 
 VOICE_SET = Path(__file__).parent / "data" / "voices"
@@ -604,8 +696,14 @@ def test_the_voices_test_sets_score_at_least_095_in_every_style(folder):
     from toolkit.evaluate import evaluate_voices
 
     result = evaluate_voices(VOICE_SET.parent / folder)
-    assert set(result["by_style"]) == {"double_curly", "double_straight", "wire", "transcript_qa",
-                                       "transcript_names", "british"}
+    assert set(result["by_style"]) == {
+        "double_curly",
+        "double_straight",
+        "wire",
+        "transcript_qa",
+        "transcript_names",
+        "british",
+    }
     for style, score in result["by_style"].items():
         assert score["precision"] >= 0.95 and score["recall"] >= 0.95, (style, score)
 
@@ -614,12 +712,21 @@ def test_hedging_rates_and_keyness_work_unchanged_on_a_transcript_interview():
     import toolkit as tk
 
     text = TRANSCRIPT
-    docs = pd.DataFrame({"doc_id": ["t1", "s1"], "text": [text, "We may agree, and we believe it could work."],
-                         "speaker": ["Lena Moravec", "Li Wei"], "role": ["ambassador", "ambassador"],
-                         "genre": ["interview", "speech"], "group": ["Moravec", "others"]})
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["t1", "s1"],
+            "text": [text, "We may agree, and we believe it could work."],
+            "speaker": ["Lena Moravec", "Li Wei"],
+            "role": ["ambassador", "ambassador"],
+            "genre": ["interview", "speech"],
+            "group": ["Moravec", "others"],
+        }
+    )
     own = tk.own_words(docs)
-    assert own.loc[0, "text"] == ("They are good. We think they could be better.\n\nWe also hope for more trade.\n\n"
-                                  "It is calm, and it will stay calm.")
+    assert own.loc[0, "text"] == (
+        "They are good. We think they could be better.\n\nWe also hope for more trade.\n\n"
+        "It is calm, and it will stay calm."
+    )
     rates = tk.hedging_rates(docs, by="group", categories=["hedge"], n_resamples=200, method="rules")
     moravec = rates.set_index("group").loc["Moravec"]
     assert moravec["tokens"] == len(tk.tokenize(own.loc[0, "text"])) and moravec["n"] == 2  # think, could
@@ -634,18 +741,26 @@ def test_a_label_sharing_one_word_with_the_speakers_name_is_not_theirs():
     text = "KIM JI-HYUN: Why now?\nKIM SOOK: Because it is time.\nKIM JI-HYUN: And then?\nKIM SOOK: We wait."
     out = split_voices(doc(text, speaker="Kim Sook"))
     assert out.loc[out["voice"] == "ambassador_quote", "text"].tolist() == ["Because it is time.", "We wait."]
-    text = ("Q: Your view?\nWang: We disagree.\nForeign Minister Blinken: We do not.\nQ: And now?\n"
-            "Wang: We talk.\nForeign Minister Blinken: We talk too.")
+    text = (
+        "Q: Your view?\nWang: We disagree.\nForeign Minister Blinken: We do not.\nQ: And now?\n"
+        "Wang: We talk.\nForeign Minister Blinken: We talk too."
+    )
     out = split_voices(doc(text, speaker="Wang Yi", role="foreign_minister"))
     assert out.loc[out["voice"] == "ambassador_quote", "text"].tolist() == ["We disagree.", "We talk."]
 
 
 def test_a_headline_in_capitals_and_a_word_with_a_colon_inside_an_answer_are_not_labels():
-    text = ("AMBASSADOR XING ON TRADE\nThe ambassador spoke to us.\nQ: Your priorities?\n"
-            "A: Two.\nFirst: trade, which matters.\nSecond: peace.\nQ: Thanks.\nA: Thank you.")
+    text = (
+        "AMBASSADOR XING ON TRADE\nThe ambassador spoke to us.\nQ: Your priorities?\n"
+        "A: Two.\nFirst: trade, which matters.\nSecond: peace.\nQ: Thanks.\nA: Thank you."
+    )
     out = split_voices(doc(text, speaker="Xing Haiming"))
     assert out.loc[out["voice"] == "ambassador_quote", "text"].tolist() == [
-        "Two.", "First: trade, which matters.", "Second: peace.", "Thank you."]
+        "Two.",
+        "First: trade, which matters.",
+        "Second: peace.",
+        "Thank you.",
+    ]
     assert "AMBASSADOR XING ON TRADE" in set(out.loc[out["voice"] == "narration", "text"])
 
 
@@ -653,16 +768,23 @@ def test_lower_case_labels_and_notes_inside_an_answer():
     text = "q: Why now?\na: (Laughs) Because it is time, in both directions (east and west).\nq: Thanks."
     out = split_voices(doc(text))
     assert out.loc[out["voice"] == "ambassador_quote", "text"].tolist() == [
-        "Because it is time, in both directions (east and west)."]
+        "Because it is time, in both directions (east and west)."
+    ]
 
 
 def test_a_quote_broken_over_the_lines_of_a_hard_wrapped_article():
-    lines = ["The envoy arrived on Monday and spoke to the press at", "length about the talks. \"We will not",
-             "give up,\" Li said. He added that the talks would go on", "for a long time, perhaps for years."] * 3
+    lines = [
+        "The envoy arrived on Monday and spoke to the press at",
+        'length about the talks. "We will not',
+        'give up," Li said. He added that the talks would go on',
+        "for a long time, perhaps for years.",
+    ] * 3
     text = "\n".join(lines)
     out = split_voices(doc(text))
-    assert out.loc[out["voice"] == "ambassador_quote", "text"].str.replace("\n", " ").tolist() == [
-        "We will not give up,"] * 3
+    assert (
+        out.loc[out["voice"] == "ambassador_quote", "text"].str.replace("\n", " ").tolist()
+        == ["We will not give up,"] * 3
+    )
 
 
 def test_an_editors_line_after_the_last_answer_is_narration():

@@ -19,7 +19,9 @@ def frame_from_rows(rows: Sequence[tuple], columns: Sequence[tuple[str, str]]) -
     0
     """
     cols = list(zip(*rows)) if rows else [()] * len(columns)
-    return pd.DataFrame({
-        name: pd.array(values, dtype="string") if dtype == "string" else np.asarray(values, dtype=dtype)
-        for (name, dtype), values in zip(columns, cols)
-    })
+    return pd.DataFrame(
+        {
+            name: pd.array(values, dtype="string") if dtype == "string" else np.asarray(values, dtype=dtype)
+            for (name, dtype), values in zip(columns, cols)
+        }
+    )

@@ -130,8 +130,9 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 @contextmanager
-def atomic_write(path: str | os.PathLike[str], mode: str = "w", *, encoding: str | None = None,
-                 newline: str | None = None) -> Iterator[IO[Any]]:
+def atomic_write(
+    path: str | os.PathLike[str], mode: str = "w", *, encoding: str | None = None, newline: str | None = None
+) -> Iterator[IO[Any]]:
     """Open a temporary file beside ``path`` for writing; when the block ends, move it onto ``path``.
 
     As :func:`atomic_path`, but yields the open file.

@@ -23,6 +23,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -38,8 +39,10 @@ def check_n_jobs(n_jobs: object) -> int:
     if n_jobs is None:
         return 1
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0 or n_jobs < -1:
-        raise ValueError(f"n_jobs={n_jobs!r} is invalid; must be None or 1 (this process), an integer >= 2 "
-                         "(that many worker processes) or -1 (every CPU).")
+        raise ValueError(
+            f"n_jobs={n_jobs!r} is invalid; must be None or 1 (this process), an integer >= 2 "
+            "(that many worker processes) or -1 (every CPU)."
+        )
     if n_jobs == -1:
         return available_cpus()
     return int(n_jobs)
@@ -63,7 +66,7 @@ def batches(sizes: Sequence[int] | np.ndarray, n_batches: int) -> list[range]:
     cum = np.cumsum(sizes + 1.0)  # +1: empty texts still cost something
     cuts = np.searchsorted(cum, cum[-1] * np.arange(1, n_batches) / n_batches, side="left") + 1
     edges = np.unique(np.concatenate([[0], np.clip(cuts, 1, n), [n]]))
-    return [range(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])]
+    return [range(int(a), int(b)) for a, b in pairwise(edges)]
 
 
 def start_method() -> str:
@@ -102,8 +105,13 @@ def _run_sliced(task: tuple[Callable, Any, range]) -> Any:
     return func(part, batch)
 
 
-def map_batches(func: Callable[[Any, range], Any], shared: Any, parts: list[range], n_jobs: int,
-                take: Callable[[Any, range], Any] | None = None) -> list[Any]:
+def map_batches(
+    func: Callable[[Any, range], Any],
+    shared: Any,
+    parts: list[range],
+    n_jobs: int,
+    take: Callable[[Any, range], Any] | None = None,
+) -> list[Any]:
     """``[func(shared, batch) for batch in parts]``, in ``n_jobs`` processes when there is more than one batch.
 
     ``func`` must be a module-level function of this package. ``take(shared, batch)``
@@ -113,8 +121,13 @@ def map_batches(func: Callable[[Any, range], Any], shared: Any, parts: list[rang
     return list(imap_batches(func, shared, parts, n_jobs, take))
 
 
-def imap_batches(func: Callable[[Any, range], Any], shared: Any, parts: list[range], n_jobs: int,
-                 take: Callable[[Any, range], Any] | None = None) -> Iterator[Any]:
+def imap_batches(
+    func: Callable[[Any, range], Any],
+    shared: Any,
+    parts: list[range],
+    n_jobs: int,
+    take: Callable[[Any, range], Any] | None = None,
+) -> Iterator[Any]:
     """:func:`map_batches` as an iterator: each batch's result as soon as it and those before it are done,
     so the caller can fold them in one by one instead of holding them all."""
     if n_jobs <= 1 or len(parts) <= 1:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["CorpusFormatError", "DataNotFoundError", "check_one_of", "check_columns"]
+__all__ = ["CorpusFormatError", "DataNotFoundError", "check_columns", "check_one_of"]
 
 
 class CorpusFormatError(ValueError):
@@ -106,8 +106,9 @@ def check_seed(name: str, value: Any, *, allow_none: bool = False) -> int | None
         return None
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value < SEED_LIMIT:
         none = " or None (fresh entropy)" if allow_none else ""
-        raise ValueError(f"{name}={value!r} is invalid; must be an integer from 0 to {SEED_LIMIT - 1} "
-                         f"(2**32 - 1){none}.")
+        raise ValueError(
+            f"{name}={value!r} is invalid; must be an integer from 0 to {SEED_LIMIT - 1} (2**32 - 1){none}."
+        )
     return int(value)
 
 
@@ -131,8 +132,10 @@ def check_texts(frame: Any, *, name: str = "docs", column: str = "text") -> None
     if missing.any():
         bad = ", ".join(repr(str(d)) for d in ids[missing][:5])
         more = f" and {int(missing.sum()) - 5} more" if missing.sum() > 5 else ""
-        raise ValueError(f"{name}: {column} is missing (NA) for doc_id {bad}{more}; drop these rows or fill "
-                         f"their {column} (an empty string is a valid text).")
+        raise ValueError(
+            f"{name}: {column} is missing (NA) for doc_id {bad}{more}; drop these rows or fill "
+            f"their {column} (an empty string is a valid text)."
+        )
     if isinstance(values.dtype, pd.StringDtype):
         return
     for doc_id, value in zip(ids, values):
@@ -160,8 +163,10 @@ def check_unique_ids(frame: Any, *, name: str = "docs", column: str = "doc_id") 
     missing = values.isna().to_numpy()
     if missing.any():
         rows = ", ".join(repr(r) for r in frame.index[missing][:5])
-        raise ValueError(f"{name}: {column} is missing (NA) on row(s) with index {rows}; every document needs "
-                         "an id. Fill them in, or drop these rows.")
+        raise ValueError(
+            f"{name}: {column} is missing (NA) on row(s) with index {rows}; every document needs "
+            "an id. Fill them in, or drop these rows."
+        )
     ids = values.astype(str)
     dup = ids.duplicated(keep=False).to_numpy()
     if dup.any():
@@ -195,5 +200,9 @@ def warn_skipped(function: str, skipped: Iterable[dict], *, stacklevel: int = 3)
         return
     shown = "; ".join(f"{str(s['doc_id'])!r} ({s['problem']})" for s in skipped[:5])
     more = f"; and {len(skipped) - 5} more" if len(skipped) > 5 else ""
-    warnings.warn(f"{function} left out {len(skipped)} document(s): {shown}{more}. They are listed in the "
-                  "result's attrs['skipped'].", UserWarning, stacklevel=stacklevel)
+    warnings.warn(
+        f"{function} left out {len(skipped)} document(s): {shown}{more}. They are listed in the "
+        "result's attrs['skipped'].",
+        UserWarning,
+        stacklevel=stacklevel,
+    )

@@ -39,8 +39,19 @@ __all__ = ["AUDIT_COLUMNS", "audit_key", "hedge_audit", "score_audit"]
 
 #: The columns of :func:`hedge_audit`, in order.
 AUDIT_COLUMNS: tuple[str, ...] = (
-    "stratum", "doc_id", "start", "end", "match", "category", "kind", "rule", "pattern",
-    "left", "right", "correct", "note",
+    "stratum",
+    "doc_id",
+    "start",
+    "end",
+    "match",
+    "category",
+    "kind",
+    "rule",
+    "pattern",
+    "left",
+    "right",
+    "correct",
+    "note",
 )
 _TRUE = {"true", "yes", "y", "1", "correct"}
 _FALSE = {"false", "no", "n", "0", "wrong", "incorrect"}
@@ -114,8 +125,9 @@ def hedge_audit(
             raise ValueError(f"{name}={value!r} is invalid; must be a positive integer.")
     check_seed("seed", seed)
     voices = _check_voices(voices)
-    matches = _find_hedges(docs, lexicon=lexicon, categories=categories, rules=True, method=method, model=model,
-                           non_english="skip")
+    matches = _find_hedges(
+        docs, lexicon=lexicon, categories=categories, rules=True, method=method, model=model, non_english="skip"
+    )
     skipped = matches.attrs["skipped"]
     warn_skipped("hedge_audit", skipped)  # a non-English document is left out of the sample: say so
     if voices is not None:
@@ -135,8 +147,8 @@ def hedge_audit(
     left, right = [], []
     for doc_id, s, e in zip(sample["doc_id"], sample["start"], sample["end"]):
         text = texts[str(doc_id)] if not pd.isna(doc_id) else ""
-        left.append(" ".join(text[max(0, s - context):s].split()))
-        right.append(" ".join(text[e:e + context].split()))
+        left.append(" ".join(text[max(0, s - context) : s].split()))
+        right.append(" ".join(text[e : e + context].split()))
     out = sample.assign(left=left, right=right, correct=pd.array([pd.NA] * len(sample), dtype="boolean"), note="")
     out = out[list(AUDIT_COLUMNS)].reset_index(drop=True)
     out = out.astype({"stratum": "string", "left": "string", "right": "string", "note": "string"})
@@ -148,8 +160,10 @@ def hedge_audit(
 def audit_key(sample: pd.DataFrame) -> list[tuple[str, int, int, str]]:
     """(doc_id, start, end, category) of each row: what must agree between a coded sample and a fresh draw."""
     check_columns(sample, ["doc_id", "start", "end", "category"], name="sample")
-    return [(str(d), int(s), int(e), str(c)) for d, s, e, c in
-            zip(sample["doc_id"], sample["start"], sample["end"], sample["category"])]
+    return [
+        (str(d), int(s), int(e), str(c))
+        for d, s, e, c in zip(sample["doc_id"], sample["start"], sample["end"], sample["category"])
+    ]
 
 
 def _coded(values: pd.Series) -> pd.Series:
@@ -218,6 +232,14 @@ def score_audit(coded: pd.DataFrame, *, by: str | Sequence[str] = "stratum", con
         k, m = int(values.sum()), int(len(values))
         ci = binomtest(k, m).proportion_ci(confidence_level=confidence, method="wilson")
         key = key if isinstance(key, tuple) else (key,)
-        rows.append({**dict(zip(keys, key)), "n": m, "correct": k, "precision": k / m,
-                     "ci_low": float(ci.low), "ci_high": float(ci.high)})
+        rows.append(
+            {
+                **dict(zip(keys, key)),
+                "n": m,
+                "correct": k,
+                "precision": k / m,
+                "ci_low": float(ci.low),
+                "ci_high": float(ci.high),
+            }
+        )
     return pd.DataFrame(rows, columns=[*keys, "n", "correct", "precision", "ci_low", "ci_high"])

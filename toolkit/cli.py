@@ -6,7 +6,6 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from toolkit.paths import FIGURES_DIR
@@ -24,7 +23,9 @@ def _figures(args: argparse.Namespace) -> int:
         report = check_figures(args.out, seed=args.seed, bar=args.progress, only=args.only)
         print("\n" + report.to_string(index=False))
         bad = report[report["status"].isin(["differs", "missing"])]
-        print(f"\n{len(bad)} file(s) differ from {args.out}." if len(bad) else f"\nEvery figure made matches {args.out}.")
+        print(
+            f"\n{len(bad)} file(s) differ from {args.out}." if len(bad) else f"\nEvery figure made matches {args.out}."
+        )
         return 1 if len(bad) else 0
     report = make_figures(args.out, seed=args.seed, bar=args.progress, only=args.only)
     made = report[report["status"] == "made"]
@@ -58,8 +59,11 @@ def _read_texts(paths: Sequence[Path]) -> pd.DataFrame:
     for path in paths:
         if not path.exists():
             raise SystemExit(f"toolkit: {path} does not exist.")
-        plain = path.is_file() and path.suffix.lower() in (".txt", ".md") and not path.read_text(
-            encoding="utf-8-sig", errors="replace").lstrip().startswith("---")
+        plain = (
+            path.is_file()
+            and path.suffix.lower() in (".txt", ".md")
+            and not path.read_text(encoding="utf-8-sig", errors="replace").lstrip().startswith("---")
+        )
         if plain:
             frames.append(pd.DataFrame({"doc_id": [path.stem], "text": [path.read_text(encoding="utf-8-sig")]}))
         else:
@@ -76,8 +80,9 @@ def _output(table, csv: Path | None) -> int:
         print(table.to_string(index=False))
         return 0
     if not csv.parent.is_dir():
-        raise SystemExit(f"toolkit: --csv {csv}: the folder {csv.parent} does not exist; create it or choose "
-                         "another path.")
+        raise SystemExit(
+            f"toolkit: --csv {csv}: the folder {csv.parent} does not exist; create it or choose another path."
+        )
     remove_stale_temps(csv.parent, name=csv.name)  # left by a run of this command that was killed
     from toolkit.figures import _format_float, round_table
 
@@ -124,27 +129,49 @@ def main(argv: Sequence[str] | None = None) -> int:
     figures.add_argument("--seed", type=int, default=0, help="random seed recorded in the manifest (default: 0)")
     from toolkit.figures import FIGURES
 
-    figures.add_argument("--only", nargs="+", metavar="NAME", choices=[r.name for r in FIGURES],
-                         help="make (or check) only these figures: " + ", ".join(r.name for r in FIGURES))
-    figures.add_argument("--no-progress", dest="progress", action="store_false",
-                         help="no progress bar (the bar goes to standard error)")
-    figures.add_argument("--check", action="store_true",
-                         help="remake into a temporary folder and compare with --out: tables cell by cell (the "
-                              "same columns and rows, text and whole numbers exactly, other numbers within a "
-                              "relative 1e-6), images within a small tolerance; exit 1 on a difference")
+    figures.add_argument(
+        "--only",
+        nargs="+",
+        metavar="NAME",
+        choices=[r.name for r in FIGURES],
+        help="make (or check) only these figures: " + ", ".join(r.name for r in FIGURES),
+    )
+    figures.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="no progress bar (the bar goes to standard error)"
+    )
+    figures.add_argument(
+        "--check",
+        action="store_true",
+        help="remake into a temporary folder and compare with --out: tables cell by cell (the "
+        "same columns and rows, text and whole numbers exactly, other numbers within a "
+        "relative 1e-6), images within a small tolerance; exit 1 on a difference",
+    )
     figures.set_defaults(run=_figures)
 
     data = sub.add_parser("data", help="list the corpora: where they are found; fetch them into the cache")
-    data.add_argument("--fetch", nargs="+", choices=["ungdc", "unscon"], metavar="NAME",
-                      help="download these data sets (ungdc, unscon) into the cache")
+    data.add_argument(
+        "--fetch",
+        nargs="+",
+        choices=["ungdc", "unscon"],
+        metavar="NAME",
+        help="download these data sets (ungdc, unscon) into the cache",
+    )
     data.set_defaults(run=_data)
 
     hedges = sub.add_parser("hedges", help="find hedges, boosters and other stance markers in texts")
-    hedges.add_argument("files", nargs="+", type=Path,
-                        help="plain .txt files, or corpora (folder, .csv, .jsonl, files with a metadata header)")
+    hedges.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        help="plain .txt files, or corpora (folder, .csv, .jsonl, files with a metadata header)",
+    )
     hedges.add_argument("--csv", type=Path, help="write the table to this CSV file instead of printing it")
-    hedges.add_argument("--method", choices=["learned", "rules"], default=None,
-                        help="how ambiguous epistemic cues are decided (default: learned; see the README)")
+    hedges.add_argument(
+        "--method",
+        choices=["learned", "rules"],
+        default=None,
+        help="how ambiguous epistemic cues are decided (default: learned; see the README)",
+    )
     hedges.set_defaults(run=_hedges)
 
     keyness = sub.add_parser("keyness", help="keywords of one text or corpus against another")
@@ -152,7 +179,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     keyness.add_argument("reference", type=Path, help="a plain .txt file or a corpus")
     keyness.add_argument("--measure", default="g2", choices=["g2", "chi2", "log_ratio", "pct_diff", "fightin_words"])
     keyness.add_argument("--stop-words", action="store_true", help="leave English stop words out")
-    keyness.add_argument("--top", type=int, default=20, help="rows to print (0: all; default 20); --csv always writes every row")
+    keyness.add_argument(
+        "--top", type=int, default=20, help="rows to print (0: all; default 20); --csv always writes every row"
+    )
     keyness.add_argument("--csv", type=Path, help="write the table to this CSV file instead of printing it")
     keyness.set_defaults(run=_keyness)
 

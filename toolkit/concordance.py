@@ -46,7 +46,7 @@ from toolkit.text import (
     _lower,
 )
 
-__all__ = ["MEASURES", "KWIC_COLUMNS", "COLLOCATION_COLUMNS", "kwic", "collocations"]
+__all__ = ["COLLOCATION_COLUMNS", "KWIC_COLUMNS", "MEASURES", "collocations", "kwic"]
 
 #: The association measures of :func:`collocations` (``measure="all"`` gives all of them).
 MEASURES: tuple[str, ...] = ("log_dice", "mi", "g2")
@@ -54,7 +54,13 @@ MEASURES: tuple[str, ...] = ("log_dice", "mi", "g2")
 KWIC_COLUMNS: tuple[str, ...] = ("doc_id", "start", "end", "left", "match", "right")
 #: The columns of :func:`collocations`.
 COLLOCATION_COLUMNS: tuple[str, ...] = (
-    "node", "collocate", "n_together", "n_node", "n_collocate", "measure", "score",
+    "node",
+    "collocate",
+    "n_together",
+    "n_node",
+    "n_collocate",
+    "measure",
+    "score",
 )
 
 # ------------------------------------------------------------------ patterns consistent with the tokenizer
@@ -129,8 +135,7 @@ _PLAIN = _make_pieces(None, None)
 def _pieces(marks: str = "") -> _Pieces:
     """The pieces for translated texts; ``marks``: the marks the patterns hold (kept as they are)."""
     mark = next(m for m in _MARKS if m not in marks)
-    table = {c: (_SOFT_HYPHEN if c in _FORMATS else mark) for c in _EXTEND_CODE_POINTS
-             if chr(c) not in marks}
+    table = {c: (_SOFT_HYPHEN if c in _FORMATS else mark) for c in _EXTEND_CODE_POINTS if chr(c) not in marks}
     extend = "[" + re.escape(_SOFT_HYPHEN + mark + marks) + "]"
     return _make_pieces(extend, table)
 
@@ -179,7 +184,7 @@ def _literal(token: str, pieces: _Pieces = _PLAIN) -> str:
     fmt = pieces.format
     units = [u + fmt if _IN_WORD.fullmatch(c) else u for c, u in zip(chars, units)]
     if units[0].endswith(fmt):
-        units[0] = units[0][:-len(fmt)] + _word_start(1) + fmt
+        units[0] = units[0][: -len(fmt)] + _word_start(1) + fmt
     else:
         units[0] += _word_start(1)
     return "".join(units)
@@ -192,7 +197,7 @@ def _token_starts(text: str, start: int) -> bool:
     mark or format character lies within :data:`_START_REACH` characters before
     ``start`` (rare: the slice is ASCII in the usual text), the tokenizer decides.
     """
-    if not start or text[max(0, start - _START_REACH):start].isascii():
+    if not start or text[max(0, start - _START_REACH) : start].isascii():
         return True
     if not _EXTEND_RE.search(text, max(0, start - _START_REACH), start):
         return True
@@ -207,8 +212,9 @@ def _plain(text: str) -> bool:
     return text.isascii() or not _MAYBE_EXTEND_RE.search(text)
 
 
-def _word_matches(regex: re.Pattern, plain: re.Pattern, table: dict[int, str], target: str,
-                  text: str) -> list[tuple[int, int]]:
+def _word_matches(
+    regex: re.Pattern, plain: re.Pattern, table: dict[int, str], target: str, text: str
+) -> list[tuple[int, int]]:
     """The spans of the non-empty matches of word patterns in ``target`` (``text`` or its lower case).
 
     A text without marks or format characters (:func:`_plain`, the usual text) is
@@ -271,9 +277,8 @@ def _pattern_regex(text: str, argument: str, pieces: _Pieces = _PLAIN) -> str:
     parts: list[str] = []
     for i, (s, e) in enumerate(spans):
         if i:
-            gap = text[spans[i - 1][1]:s].replace("*", "")
-            parts.extend(r"\s+" if piece.isspace() else re.escape(piece)
-                         for piece in re.findall(r"\s+|\S+", gap))
+            gap = text[spans[i - 1][1] : s].replace("*", "")
+            parts.extend(r"\s+" if piece.isspace() else re.escape(piece) for piece in re.findall(r"\s+|\S+", gap))
         token = text[s:e]
         if token[0] in "'’":  # the clitic 's (only ever right after a word)
             parts.append(pieces.clitic)
@@ -329,7 +334,9 @@ def _compile(pattern: object, *, regex: bool, case_sensitive: bool, argument: st
         return _Matcher(pattern)
     if isinstance(pattern, str):
         if not pattern.strip():
-            raise ValueError(f"{argument}={pattern!r} is invalid; must be a non-empty word, phrase or regular expression.")
+            raise ValueError(
+                f"{argument}={pattern!r} is invalid; must be a non-empty word, phrase or regular expression."
+            )
         if regex:
             try:
                 return _Matcher(re.compile(pattern, flags))
@@ -350,15 +357,19 @@ def _compile(pattern: object, *, regex: bool, case_sensitive: bool, argument: st
     if case_sensitive:
         return _Matcher(re.compile(body, re.DOTALL), plain=re.compile(plain, re.DOTALL), table=pieces.table)
     lowered = _compile([_lower(w) for w in words], regex=False, case_sensitive=True, argument=argument)
-    return _Matcher(lowered.regex, lower=True, fallback=re.compile(body, re.IGNORECASE | re.DOTALL),
-                    plain=lowered.plain, table=lowered.table)
+    return _Matcher(
+        lowered.regex,
+        lower=True,
+        fallback=re.compile(body, re.IGNORECASE | re.DOTALL),
+        plain=lowered.plain,
+        table=lowered.table,
+    )
 
 
 def _words_regex(words: list[str], argument: str, pieces: _Pieces) -> str:
     """One expression for words and phrases (see :func:`_pattern_regex`)."""
     # Longest first, so "firmly oppose" wins over "firmly" where both match.
-    alternatives = sorted({_pattern_regex(w, argument, pieces): len(w) for w in words}.items(),
-                          key=lambda kv: -kv[1])
+    alternatives = sorted({_pattern_regex(w, argument, pieces): len(w) for w in words}.items(), key=lambda kv: -kv[1])
     body = "|".join(f"(?:{a})" for a, _ in alternatives)
     if len(alternatives) > 1:
         # Every alternative starts with its first word's first letter: a quick test of that
@@ -442,8 +453,7 @@ def _right(text: str, end: int, window: int) -> str:
 _DENSE = 1.0
 
 
-def _contexts_dense(text: str, hits: list[tuple[int, int]], window: int,
-                    lefts: list[str], rights: list[str]) -> None:
+def _contexts_dense(text: str, hits: list[tuple[int, int]], window: int, lefts: list[str], rights: list[str]) -> None:
     """Left and right contexts of many hits of one text, from one pass of the tokenizer."""
     spans = [m.span() for m in _TOKEN_RE.finditer(text)]
     tok_starts = [s for s, _ in spans]
@@ -569,14 +579,16 @@ def kwic(
             lefts.extend(_left(text, s, window) for s, _ in hits)
             rights.extend(_right(text, e, window) for _, e in hits)
 
-    out = pd.DataFrame({
-        "doc_id": pd.array(frame["doc_id"].iloc[rows].tolist(), dtype="string"),
-        "start": np.asarray(starts, dtype="int64"),
-        "end": np.asarray(ends, dtype="int64"),
-        "left": pd.array(lefts, dtype="string"),
-        "match": pd.array(matches, dtype="string"),
-        "right": pd.array(rights, dtype="string"),
-    })
+    out = pd.DataFrame(
+        {
+            "doc_id": pd.array(frame["doc_id"].iloc[rows].tolist(), dtype="string"),
+            "start": np.asarray(starts, dtype="int64"),
+            "end": np.asarray(ends, dtype="int64"),
+            "left": pd.array(lefts, dtype="string"),
+            "match": pd.array(matches, dtype="string"),
+            "right": pd.array(rights, dtype="string"),
+        }
+    )
     carried = [c for c in frame.columns if c not in ("doc_id", "text")]
     if carried:
         meta = frame[carried].iloc[rows].reset_index(drop=True)
@@ -737,21 +749,24 @@ def collocations(
     parts = []
     for name in measures:
         score = _score(name, o11, n_node, n_coll, n_window, n_tokens, window)
-        part = pd.DataFrame({
-            "node": pd.array([label] * len(kept), dtype="string"),
-            "collocate": pd.array(kept, dtype="string"),
-            "n_together": o11,
-            "n_node": np.full(len(kept), n_node, dtype=np.int64),
-            "n_collocate": n_coll,
-            "measure": pd.array([name] * len(kept), dtype="string"),
-            "score": score.astype("float64"),
-        })
+        part = pd.DataFrame(
+            {
+                "node": pd.array([label] * len(kept), dtype="string"),
+                "collocate": pd.array(kept, dtype="string"),
+                "n_together": o11,
+                "n_node": np.full(len(kept), n_node, dtype=np.int64),
+                "n_collocate": n_coll,
+                "measure": pd.array([name] * len(kept), dtype="string"),
+                "score": score.astype("float64"),
+            }
+        )
         parts.append(part.sort_values(["score", "collocate"], ascending=[False, True], kind="mergesort"))
     return pd.concat(parts, ignore_index=True)
 
 
-def _score(name: str, o11: np.ndarray, n_node: int, n_coll: np.ndarray, n_window: int,
-           n_tokens: int, window: int) -> np.ndarray:
+def _score(
+    name: str, o11: np.ndarray, n_node: int, n_coll: np.ndarray, n_window: int, n_tokens: int, window: int
+) -> np.ndarray:
     """The association score ``name`` of each collocate (see :func:`collocations`)."""
     o = o11.astype("float64")
     if not len(o):

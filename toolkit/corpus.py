@@ -45,7 +45,7 @@ from toolkit._validation import CorpusFormatError, check_columns, check_one_of, 
 from toolkit.paths import CORPUS_DIR
 from toolkit.schema import DATE_MAX, DATE_MIN, DOC_COLUMNS, GENRES, REQUIRED_FIELDS, ROLES, as_docs
 
-__all__ = ["read_corpus", "load_interview", "corpus_fingerprint", "describe_corpus", "INTERVIEW_ID"]
+__all__ = ["INTERVIEW_ID", "corpus_fingerprint", "describe_corpus", "load_interview", "read_corpus"]
 
 #: doc_id of the interview with Ambassador Xing Haiming in ``corpus/``.
 INTERVIEW_ID = "kt-2021-02-05-xing-haiming"
@@ -145,8 +145,10 @@ def read_corpus(path: str | Path, *, errors: str = "raise") -> pd.DataFrame:
                 doc_id = record["doc_id"]
                 if doc_id in seen:
                     raise CorpusFormatError(
-                        where.source, f"doc_id {doc_id!r} is duplicated (first seen in {seen[doc_id]}).",
-                        line=where.line, fix="Give every document a unique doc_id.",
+                        where.source,
+                        f"doc_id {doc_id!r} is duplicated (first seen in {seen[doc_id]}).",
+                        line=where.line,
+                        fix="Give every document a unique doc_id.",
                     )
             except CorpusFormatError as err:
                 if errors == "raise":
@@ -161,7 +163,7 @@ def read_corpus(path: str | Path, *, errors: str = "raise") -> pd.DataFrame:
         aside = f" ({len(ignored)} README or hidden entries are not read)" if ignored else ""
         raise FileNotFoundError(f"read_corpus: {path} holds no file to read{aside}; {_FORMATS}.")
     docs = as_docs(records, name=str(path)) if records else _empty_docs()
-    for col in docs.columns[len(DOC_COLUMNS):]:
+    for col in docs.columns[len(DOC_COLUMNS) :]:
         docs[col] = docs[col].astype("string")
     if "file" not in docs.columns:
         docs["file"] = pd.Series(dtype="string")
@@ -306,10 +308,22 @@ def describe_corpus(docs: pd.DataFrame, *, by: str | list[str] | None) -> pd.Dat
     check_texts(docs)  # a missing text is an error, not the word "none"
     lengths = pd.Series([len(tokenize(t)) for t in docs["text"]], dtype="int64")
     table = lengths.groupby(grouping.codes).agg(
-        documents="size", tokens="sum", median_tokens="median", min_tokens="min", max_tokens="max")
-    table = table.rename_axis("_group").reset_index().astype(
-        {"_group": "int64", "documents": "int64", "tokens": "int64", "median_tokens": "float64",
-         "min_tokens": "int64", "max_tokens": "int64"})
+        documents="size", tokens="sum", median_tokens="median", min_tokens="min", max_tokens="max"
+    )
+    table = (
+        table.rename_axis("_group")
+        .reset_index()
+        .astype(
+            {
+                "_group": "int64",
+                "documents": "int64",
+                "tokens": "int64",
+                "median_tokens": "float64",
+                "min_tokens": "int64",
+                "max_tokens": "int64",
+            }
+        )
+    )
     table = table.sort_values(["documents", "_group"], ascending=[False, True], ignore_index=True)
     return pd.concat([grouping.take(table["_group"].to_numpy()), table.drop(columns="_group")], axis=1)
 
@@ -324,7 +338,7 @@ _DESCRIBE_COLUMNS = ("documents", "tokens", "median_tokens", "min_tokens", "max_
 class _Where:
     """Where a record came from: file and line (or CSV row), for error messages."""
 
-    __slots__ = ("source", "line", "label")
+    __slots__ = ("label", "line", "source")
 
     def __init__(self, source: Path, line: int | None = None, label: str | None = None) -> None:
         self.source = str(source)
@@ -334,19 +348,24 @@ class _Where:
 
 #: How to turn a file read_corpus does not read into one it does, by extension.
 _CONVERT = {
-    **dict.fromkeys((".docx", ".doc", ".odt", ".rtf", ".pages", ".wpd"),
-                    "It is a word-processor document: save it as plain text (UTF-8, .txt) and add a metadata "
-                    "header."),
+    **dict.fromkeys(
+        (".docx", ".doc", ".odt", ".rtf", ".pages", ".wpd"),
+        "It is a word-processor document: save it as plain text (UTF-8, .txt) and add a metadata header.",
+    ),
     ".pdf": "Extract its text (e.g. `pdftotext -enc UTF-8 FILE.pdf`), save it as .txt and add a metadata header.",
-    **dict.fromkeys((".html", ".htm", ".xml"),
-                    "Extract the text of the statement, save it as .txt and add a metadata header."),
+    **dict.fromkeys(
+        (".html", ".htm", ".xml"), "Extract the text of the statement, save it as .txt and add a metadata header."
+    ),
     ".json": "Write it as JSON Lines (.jsonl), one object per document per line, e.g. "
-             "pandas.read_json(FILE).to_json(OUT, orient='records', lines=True).",
-    **dict.fromkeys((".tsv", ".tab"),
-                    "Save it as comma-separated .csv, e.g. pandas.read_csv(FILE, sep='\\t', dtype=str)"
-                    ".to_csv(OUT, index=False)."),
-    **dict.fromkeys((".xlsx", ".xls", ".ods"),
-                    "Save the sheet as .csv, e.g. pandas.read_excel(FILE, dtype=str).to_csv(OUT, index=False)."),
+    "pandas.read_json(FILE).to_json(OUT, orient='records', lines=True).",
+    **dict.fromkeys(
+        (".tsv", ".tab"),
+        "Save it as comma-separated .csv, e.g. pandas.read_csv(FILE, sep='\\t', dtype=str).to_csv(OUT, index=False).",
+    ),
+    **dict.fromkeys(
+        (".xlsx", ".xls", ".ods"),
+        "Save the sheet as .csv, e.g. pandas.read_excel(FILE, dtype=str).to_csv(OUT, index=False).",
+    ),
     **dict.fromkeys((".text", ".markdown"), "Rename it to .txt (or .md); the format is the same."),
 }
 _FORMATS = "read_corpus reads .txt and .md files with a metadata header, .csv and .jsonl files"
@@ -378,8 +397,7 @@ def _corpus_files(path: Path) -> tuple[list[Path], list[dict[str, Any]]]:
                 ignored.append({"source": rel, "reason": f"hidden {kind} (its name starts with '.'), not read"})
             elif entry.is_dir():
                 if entry.resolve() in seen:  # a link to a folder read already (or to a parent): not read twice
-                    ignored.append({"source": rel, "reason": "a link to a folder that is read already, not read "
-                                    "again"})
+                    ignored.append({"source": rel, "reason": "a link to a folder that is read already, not read again"})
                     continue
                 seen.add(entry.resolve())
                 stack.append(entry)
@@ -397,13 +415,17 @@ def _read_file(file: Path, errors: str, skipped: list[dict[str, Any]]) -> Iterab
         if suffix not in _TEXT_SUFFIXES | _TABLE_SUFFIXES:
             what = f"has the extension {suffix!r}" if suffix else "has no extension"
             raise CorpusFormatError(
-                file, f"{what}, which read_corpus does not read.",
+                file,
+                f"{what}, which read_corpus does not read.",
                 fix=_CONVERT.get(suffix, f"{_FORMATS}: convert it to one of these") + " Or move it out of the "
                 "corpus folder, or pass errors='skip' to read the rest and list it in docs.attrs['skipped'].",
             )
         if not file.is_file():
-            raise CorpusFormatError(file, "is not a regular file (a broken link, or a pipe or device).",
-                                    fix="Remove it, or put the document there.")
+            raise CorpusFormatError(
+                file,
+                "is not a regular file (a broken link, or a pipe or device).",
+                fix="Remove it, or put the document there.",
+            )
         text = _read_text(file)
         if suffix in _TEXT_SUFFIXES:
             return [(_Where(file), _parse_header_file(file, text))]
@@ -426,7 +448,8 @@ def _read_text(file: Path) -> str:
         raise CorpusFormatError(file, "is empty.", fix="Remove it or write the document into it.")
     if b"\x00" in data[:8192]:
         raise CorpusFormatError(
-            file, "is a binary file (it contains NUL bytes), not text.",
+            file,
+            "is a binary file (it contains NUL bytes), not text.",
             fix="Remove it from the corpus folder, or export it as UTF-8 text.",
         )
     try:
@@ -434,16 +457,19 @@ def _read_text(file: Path) -> str:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise CorpusFormatError(
-            file, f"is not valid UTF-8 (byte {data[err.start]:#04x} at offset {err.start}).",
-            line=line, fix="Re-save the file with UTF-8 encoding.",
+            file,
+            f"is not valid UTF-8 (byte {data[err.start]:#04x} at offset {err.start}).",
+            line=line,
+            fix="Re-save the file with UTF-8 encoding.",
         ) from None
 
 
 def _parse_header_file(file: Path, text: str) -> dict[str, Any]:
     lines = text.split("\n")
     if lines[0].strip() != "---":
-        raise CorpusFormatError(file, "has no metadata header (the first line is not '---').", line=1,
-                                fix=_HEADER_EXAMPLE)
+        raise CorpusFormatError(
+            file, "has no metadata header (the first line is not '---').", line=1, fix=_HEADER_EXAMPLE
+        )
     record: dict[str, Any] = {}
     for number, line in enumerate(lines[1:], start=2):
         if line.strip() == "---":
@@ -453,20 +479,26 @@ def _parse_header_file(file: Path, text: str) -> dict[str, Any]:
             continue
         match = _KEY.match(line.rstrip("\r"))
         if not match:
-            raise CorpusFormatError(file, f"malformed header line {line!r}.", line=number,
-                                    fix="Write each header line as 'key: value'.")
+            raise CorpusFormatError(
+                file, f"malformed header line {line!r}.", line=number, fix="Write each header line as 'key: value'."
+            )
         key, value = match.group(1).lower(), _unquote(match.group(2).strip())
         if key in record:
-            raise CorpusFormatError(file, f"the header gives {key!r} twice.", line=number,
-                                    fix="Keep one line per field.")
+            raise CorpusFormatError(
+                file, f"the header gives {key!r} twice.", line=number, fix="Keep one line per field."
+            )
         record[key] = value
     else:
-        raise CorpusFormatError(file, "the metadata header is not closed by a '---' line.",
-                                fix="Add a line '---' between the header and the text.")
+        raise CorpusFormatError(
+            file,
+            "the metadata header is not closed by a '---' line.",
+            fix="Add a line '---' between the header and the text.",
+        )
     record.setdefault("doc_id", file.stem)
     if "text" in record:
-        raise CorpusFormatError(file, "the header has a 'text' field.",
-                                fix="Put the text after the closing '---', not in the header.")
+        raise CorpusFormatError(
+            file, "the header has a 'text' field.", fix="Put the text after the closing '---', not in the header."
+        )
     record["text"] = body
     return record
 
@@ -475,6 +507,7 @@ def _unquote(value: str) -> str:
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
         return value[1:-1]
     return value
+
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 #: No limit below what memory allows on a CSV field (the csv module's default is 131,072 characters).
@@ -498,8 +531,9 @@ class _Lines:
         return self.lines[self.pos - 1]
 
 
-def _csv_records(file: Path, text: str, errors: str,
-                 skipped: list[dict[str, Any]]) -> Iterable[tuple[_Where, dict[str, Any]]]:
+def _csv_records(
+    file: Path, text: str, errors: str, skipped: list[dict[str, Any]]
+) -> Iterable[tuple[_Where, dict[str, Any]]]:
     """Yield the rows of a CSV text; a bad row is raised or skipped alone, with the line it starts on.
 
     After a row that cannot be parsed, reading resumes on the line after the one the
@@ -519,8 +553,12 @@ def _csv_records(file: Path, text: str, errors: str,
         header = [h.strip().lower() for h in header]
         repeated = sorted({h for h in header if header.count(h) > 1})
         if repeated:
-            raise CorpusFormatError(file, f"the header names {', '.join(map(repr, repeated))} more than once "
-                                    "(names are compared in lower case).", line=1, fix="Keep one column per field.")
+            raise CorpusFormatError(
+                file,
+                f"the header names {', '.join(map(repr, repeated))} more than once (names are compared in lower case).",
+                line=1,
+                fix="Keep one column per field.",
+            )
         if "file" in header:
             raise CorpusFormatError(file, _FILE_RESERVED, line=1, fix=_FILE_FIX)
         rows = 0
@@ -530,14 +568,18 @@ def _csv_records(file: Path, text: str, errors: str,
                 row = next(reader)
                 problem = None
                 if any(cell.strip() for cell in row) and len(row) != len(header):
-                    problem = (f"the row has {len(row)} fields but the header names {len(header)}.",
-                               "Quote fields that hold commas, or fix the row's field count.")
+                    problem = (
+                        f"the row has {len(row)} fields but the header names {len(header)}.",
+                        "Quote fields that hold commas, or fix the row's field count.",
+                    )
             except StopIteration:
                 break
             except csv.Error as err:
-                problem = (f"malformed CSV ({err}).",
-                           "Quote a field that holds commas, quotes or line breaks, and double every quote "
-                           'inside it ("We ""oppose"" it").')
+                problem = (
+                    f"malformed CSV ({err}).",
+                    "Quote a field that holds commas, quotes or line breaks, and double every quote "
+                    'inside it ("We ""oppose"" it").',
+                )
             first, last = start + 1, lines.pos
             if problem is None:
                 if any(cell.strip() for cell in row):
@@ -552,8 +594,9 @@ def _csv_records(file: Path, text: str, errors: str,
             _record_skip(skipped, err)
             lines.pos = first  # resume on the line after the bad row's first line
         if rows == 0:
-            raise CorpusFormatError(file, "has a header row but no documents.", line=1,
-                                    fix="Add one row per document, or remove the file.")
+            raise CorpusFormatError(
+                file, "has a header row but no documents.", line=1, fix="Add one row per document, or remove the file."
+            )
     finally:
         csv.field_size_limit(old_limit)
 
@@ -570,8 +613,9 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     keys = [str(k).lower() for k, _ in pairs]
     repeated = sorted({k for k in keys if keys.count(k) > 1})
     if repeated:
-        raise _DuplicateKey(f"the field(s) {', '.join(map(repr, repeated))} are given more than once "
-                            "(names are compared in lower case)")
+        raise _DuplicateKey(
+            f"the field(s) {', '.join(map(repr, repeated))} are given more than once (names are compared in lower case)"
+        )
     return dict(pairs)
 
 
@@ -579,8 +623,9 @@ def _json_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a value read_corpus accepts (JSON has no {name}; write null for a missing value)")
 
 
-def _jsonl_records(file: Path, text: str, errors: str,
-                   skipped: list[dict[str, Any]]) -> Iterable[tuple[_Where, dict[str, Any]]]:
+def _jsonl_records(
+    file: Path, text: str, errors: str, skipped: list[dict[str, Any]]
+) -> Iterable[tuple[_Where, dict[str, Any]]]:
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
@@ -592,11 +637,16 @@ def _jsonl_records(file: Path, text: str, errors: str,
             bad = CorpusFormatError(file, f"{err}.", line=number, fix="Write one plain value per field.")
         except ValueError as err:  # JSONDecodeError, RecursionError-free ValueErrors, NaN/Infinity
             problem = err.msg if isinstance(err, json.JSONDecodeError) else str(err)
-            bad = CorpusFormatError(file, f"malformed JSON line ({problem}).", line=number,
-                                    fix="Write one JSON object per line.")
+            bad = CorpusFormatError(
+                file, f"malformed JSON line ({problem}).", line=number, fix="Write one JSON object per line."
+            )
         except RecursionError:
-            bad = CorpusFormatError(file, "malformed JSON line (nested too deeply).", line=number,
-                                    fix="Write one JSON object of plain values per line.")
+            bad = CorpusFormatError(
+                file,
+                "malformed JSON line (nested too deeply).",
+                line=number,
+                fix="Write one JSON object of plain values per line.",
+            )
         else:
             bad = None
             problem = None
@@ -630,8 +680,10 @@ def _check_record(record: dict[str, Any], where: _Where) -> None:
 
     missing = [f for f in REQUIRED_FIELDS if f not in record]
     if missing:
-        fail(f"the required field(s) {', '.join(map(repr, missing))} are missing.",
-             "Every document needs " + ", ".join(REQUIRED_FIELDS) + " (speaker and date may be empty).")
+        fail(
+            f"the required field(s) {', '.join(map(repr, missing))} are missing.",
+            "Every document needs " + ", ".join(REQUIRED_FIELDS) + " (speaker and date may be empty).",
+        )
     if "file" in record:
         fail(_FILE_RESERVED, _FILE_FIX)
     for key, value in record.items():
@@ -647,16 +699,20 @@ def _check_record(record: dict[str, Any], where: _Where) -> None:
         if record[field] not in allowed:
             fail(f"{field}={record[field]!r} is invalid.", f"Use one of {', '.join(allowed)}.")
     if not _COUNTRY.fullmatch(record["country"]):
-        fail(f"country={record['country']!r} is not an ISO 3166-1 alpha-3 code.",
-             "Use three capital letters, such as CHN, KOR or USA.")
+        fail(
+            f"country={record['country']!r} is not an ISO 3166-1 alpha-3 code.",
+            "Use three capital letters, such as CHN, KOR or USA.",
+        )
     date = record["date"]
     if date:
         if not _DATE.fullmatch(date) or not _is_calendar_day(date):
             fail(f"date={date!r} is not a date.", "Write it as YYYY-MM-DD, or leave it empty and give year.")
         if not DATE_MIN <= date <= DATE_MAX:
-            fail(f"date={date!r} is outside the range of dates the docs frame stores (pandas' nanosecond "
-                 f"timestamps: {DATE_MIN} to {DATE_MAX}).",
-                 f"Leave date empty and give the year instead (year: {date[:4]}).")
+            fail(
+                f"date={date!r} is outside the range of dates the docs frame stores (pandas' nanosecond "
+                f"timestamps: {DATE_MIN} to {DATE_MAX}).",
+                f"Leave date empty and give the year instead (year: {date[:4]}).",
+            )
     year = record.get("year", "")
     if year and not (_YEAR.fullmatch(year) and 1 <= int(year) <= 9999):
         fail(f"year={year!r} is not a year.", "Write the year as a whole number from 1 to 9999, such as 2021.")

@@ -44,7 +44,7 @@ from toolkit._validation import check_columns, check_texts, warn_skipped
 from toolkit.text import _TOKEN_RE, STOP_WORDS, _lower
 from toolkit.tokentable import TokenTable, token_table
 
-__all__ = ["DocumentTermMatrix", "document_term_matrix", "count_terms", "dispersion"]
+__all__ = ["DocumentTermMatrix", "count_terms", "dispersion", "document_term_matrix"]
 
 #: The columns of :func:`count_terms` after the group's key columns.
 _COUNT_COLUMNS = ("term", "n", "rate_per_10k", "doc_freq", "rank")
@@ -149,12 +149,14 @@ def document_term_matrix(
     jobs = check_n_jobs(n_jobs)
     table = docs if isinstance(docs, TokenTable) else None
     orders = _ngram_orders(ngram)
-    if table is None and jobs > 1 and orders == (1,) and lowercase and isinstance(docs, pd.DataFrame) \
-            and len(docs) > 1:  # workers take whole documents: one document is counted here
+    if (
+        table is None and jobs > 1 and orders == (1,) and lowercase and isinstance(docs, pd.DataFrame) and len(docs) > 1
+    ):  # workers take whole documents: one document is counted here
         check_columns(docs, ["doc_id", "text"])
         check_texts(docs, name="docs")
-        table = token_table(docs.reset_index(drop=True)[["doc_id", "text"]].assign(doc_id=range(len(docs))),
-                            n_jobs=jobs)
+        table = token_table(
+            docs.reset_index(drop=True)[["doc_id", "text"]].assign(doc_id=range(len(docs))), n_jobs=jobs
+        )
         doc_ids, texts = _ids_and_texts(docs)
     elif table is not None:
         doc_ids, texts = [str(d) for d in table.doc_ids], table.texts
@@ -200,15 +202,15 @@ def document_term_matrix(
     order = np.flatnonzero(keep)
     if n_terms and not len(order):
         raise ValueError(
-            "After pruning, no terms remain. Try a lower min_count or min_docs, a higher max_docs, "
-            "or fewer stop words."
+            "After pruning, no terms remain. Try a lower min_count or min_docs, a higher max_docs, or fewer stop words."
         )
     order = order[np.argsort(terms[order], kind="stable")]  # Python str order, as sorted()
     if len(order) == n_terms:  # every term kept: renumber the columns (a new matrix; a table's stays as it is)
         column = np.empty(n_terms, dtype=matrix.indices.dtype)
         column[order] = np.arange(n_terms)
-        matrix = sp.csr_matrix((matrix.data.astype(np.int64), column[matrix.indices], matrix.indptr.copy()),
-                               shape=matrix.shape)
+        matrix = sp.csr_matrix(
+            (matrix.data.astype(np.int64), column[matrix.indices], matrix.indptr.copy()), shape=matrix.shape
+        )
     else:
         matrix = matrix[:, order].tocsr()
         matrix.data = matrix.data.astype(np.int64, copy=False)
@@ -301,8 +303,9 @@ def count_terms(
         indicator = indicator.astype(np.int32)
     counts = (indicator @ matrix).tocsr()
     # the same pattern with a 1 for each entry (its own data, the index arrays shared)
-    present = sp.csr_matrix((np.ones(matrix.nnz, dtype=indicator.dtype), matrix.indices, matrix.indptr),
-                            shape=matrix.shape)
+    present = sp.csr_matrix(
+        (np.ones(matrix.nnz, dtype=indicator.dtype), matrix.indices, matrix.indptr), shape=matrix.shape
+    )
     doc_freq = (indicator @ present).tocsr()
     if order is not None:
         counts, doc_freq, terms = counts[:, order], doc_freq[:, order], terms[order]
@@ -310,8 +313,10 @@ def count_terms(
     doc_freq.sort_indices()  # same sparsity pattern as counts: their data arrays align
     totals = indicator @ np.asarray(totals, dtype=np.int64)
     empty = totals[codes] == 0
-    skipped = [{"doc_id": d, **grouping.record(g), "problem": "no tokens in its group, so the group has no rows"}
-               for d, g in zip(np.asarray(doc_ids, dtype=object)[empty], codes[empty])]
+    skipped = [
+        {"doc_id": d, **grouping.record(g), "problem": "no tokens in its group, so the group has no rows"}
+        for d, g in zip(np.asarray(doc_ids, dtype=object)[empty], codes[empty])
+    ]
 
     # 1.8 million rows for the UNGDC by country: each step frees what the next does not need
     g = np.repeat(np.arange(len(groups), dtype=np.int32), np.diff(counts.indptr))
@@ -337,14 +342,16 @@ def count_terms(
     del rows, first, group_start
     keys = grouping.take(g)  # one frame built from the columns: no concatenated copy of 1.8 million rows
     n = n.astype(np.int64)
-    out = pd.DataFrame({
-        **{c: keys[c] for c in keys.columns},
-        "term": pd.array(terms[j], dtype="string"),
-        "n": n,
-        "rate_per_10k": n / totals[g] * 10_000,
-        "doc_freq": df.astype(np.int64),
-        "rank": rank,
-    })
+    out = pd.DataFrame(
+        {
+            **{c: keys[c] for c in keys.columns},
+            "term": pd.array(terms[j], dtype="string"),
+            "n": n,
+            "rate_per_10k": n / totals[g] * 10_000,
+            "doc_freq": df.astype(np.int64),
+            "rank": rank,
+        }
+    )
     out.attrs["skipped"] = skipped
     warn_skipped("count_terms", skipped)
     return out
@@ -404,8 +411,10 @@ def dispersion(
     dtm = document_term_matrix(docs, ngram=ngram, lowercase=lowercase, stop_words=stop_words, n_jobs=n_jobs)
     codes = grouping.codes
     empty = dtm.totals == 0
-    skipped = [{"doc_id": d, **grouping.record(g), "problem": "no tokens, so no share of the text to disperse over"}
-               for d, g in zip(dtm.doc_ids[empty], codes[empty])]
+    skipped = [
+        {"doc_id": d, **grouping.record(g), "problem": "no tokens, so no share of the text to disperse over"}
+        for d, g in zip(dtm.doc_ids[empty], codes[empty])
+    ]
     frames = []
     for k in range(len(grouping)):
         rows = np.flatnonzero(codes == k)
@@ -427,17 +436,27 @@ def dispersion(
         dp = 0.5 * dev
         if len(rows) < 2:
             dp = np.full_like(dp, np.nan)
-        frames.append(pd.DataFrame({
-            "_group": np.full(len(cols), k, dtype=np.int64),
-            "term": pd.array(dtm.terms[cols], dtype="string"),
-            "n": freq[cols].astype(np.int64),
-            "parts": np.diff(X.indptr).astype(np.int64),
-            "dp": np.clip(dp, 0.0, 1.0),
-            "dp_norm": np.clip(dp / (1.0 - s.min()), 0.0, 1.0) if len(rows) > 1 else dp,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "_group": np.full(len(cols), k, dtype=np.int64),
+                    "term": pd.array(dtm.terms[cols], dtype="string"),
+                    "n": freq[cols].astype(np.int64),
+                    "parts": np.diff(X.indptr).astype(np.int64),
+                    "dp": np.clip(dp, 0.0, 1.0),
+                    "dp_norm": np.clip(dp / (1.0 - s.min()), 0.0, 1.0) if len(rows) > 1 else dp,
+                }
+            )
+        )
     if not frames:
-        values = pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
-            ["_group", *_DISPERSION_COLUMNS], ["int64", "string", "int64", "int64", "float64", "float64"])})
+        values = pd.DataFrame(
+            {
+                c: pd.Series(dtype=t)
+                for c, t in zip(
+                    ["_group", *_DISPERSION_COLUMNS], ["int64", "string", "int64", "int64", "float64", "float64"]
+                )
+            }
+        )
     else:
         values = pd.concat(frames, ignore_index=True)
         values = values.sort_values(["_group", "n", "term"], ascending=[True, False, True], ignore_index=True)
@@ -450,8 +469,9 @@ def dispersion(
 # ---------------------------------------------------------------------------- small builders
 
 
-def _count_words(texts: list[str], vocab: dict[str, int], lowercase: bool,
-                 *, restrict: bool) -> tuple[sp.csr_matrix, np.ndarray]:
+def _count_words(
+    texts: list[str], vocab: dict[str, int], lowercase: bool, *, restrict: bool
+) -> tuple[sp.csr_matrix, np.ndarray]:
     """Unigram counts, fast: count whitespace-separated chunks, tokenize each distinct chunk once.
 
     No token contains whitespace and the pattern's look-arounds never look at
@@ -472,8 +492,11 @@ def _count_words(texts: list[str], vocab: dict[str, int], lowercase: bool,
         values.extend(chunks.values())
         indptr.append(len(indices))
     by_chunk = sp.csr_matrix(
-        (np.frombuffer(values, dtype=np.int32), np.frombuffer(indices, dtype=np.int32),
-         np.frombuffer(indptr, dtype=np.int64)),
+        (
+            np.frombuffer(values, dtype=np.int32),
+            np.frombuffer(indices, dtype=np.int32),
+            np.frombuffer(indptr, dtype=np.int64),
+        ),
         shape=(len(texts), len(chunk_ids)),
     )
     t_indptr = array("q", [0])
@@ -488,8 +511,11 @@ def _count_words(texts: list[str], vocab: dict[str, int], lowercase: bool,
         t_indptr.append(len(t_indices))
     n_terms = len(vocab)
     chunk_terms = sp.csr_matrix(
-        (np.ones(len(t_indices), dtype=np.int32), np.frombuffer(t_indices, dtype=np.int32),
-         np.frombuffer(t_indptr, dtype=np.int64)),
+        (
+            np.ones(len(t_indices), dtype=np.int32),
+            np.frombuffer(t_indices, dtype=np.int32),
+            np.frombuffer(t_indptr, dtype=np.int64),
+        ),
         shape=(len(chunk_ids), n_terms),
     )
     matrix = (by_chunk @ chunk_terms).tocsr()
@@ -508,13 +534,16 @@ def _count_table(table: TokenTable, vocab: dict[str, int], *, restrict: bool) ->
     if not restrict and np.array_equal(columns, np.arange(len(columns))):
         return table.counts, table.totals.astype(np.int64)  # not changed in place by the caller
     kept = columns >= 0  # a (terms x vocabulary) selection: row t has a 1 in the column of term t, if kept
-    select = sp.csr_matrix((np.ones(int(kept.sum()), dtype=np.int64), columns[kept],
-                            np.concatenate([[0], np.cumsum(kept)])), shape=(len(columns), len(vocab)))
+    select = sp.csr_matrix(
+        (np.ones(int(kept.sum()), dtype=np.int64), columns[kept], np.concatenate([[0], np.cumsum(kept)])),
+        shape=(len(columns), len(vocab)),
+    )
     return (table.counts @ select).tocsr(), table.totals.astype(np.int64)
 
 
-def _count_ngrams(texts: list[str], vocab: dict[str, int], lowercase: bool, orders: tuple[int, ...],
-                  *, restrict: bool) -> tuple[sp.csr_matrix, np.ndarray]:
+def _count_ngrams(
+    texts: list[str], vocab: dict[str, int], lowercase: bool, orders: tuple[int, ...], *, restrict: bool
+) -> tuple[sp.csr_matrix, np.ndarray]:
     """N-gram counts: tokenize each text, count its n-grams of every order."""
     indptr = np.zeros(len(texts) + 1, dtype=np.int64)
     indices = array("q")
@@ -547,8 +576,7 @@ def _ids_and_texts(docs: pd.DataFrame | Sequence[str] | TokenTable) -> tuple[lis
         return docs["doc_id"].astype(str).tolist(), docs["text"].astype(str).tolist()
     if isinstance(docs, str) or not isinstance(docs, Sequence):
         raise ValueError(
-            f"docs must be a docs frame or a sequence of str, got {type(docs).__name__}; "
-            "for one text pass [text]."
+            f"docs must be a docs frame or a sequence of str, got {type(docs).__name__}; for one text pass [text]."
         )
     bad = [i for i, t in enumerate(docs) if not isinstance(t, str)]
     if bad:
@@ -579,9 +607,12 @@ def _frame(docs: pd.DataFrame | TokenTable) -> pd.DataFrame:
 def _ngram_orders(ngram: int | tuple[int, int]) -> tuple[int, ...]:
     if isinstance(ngram, (int, np.integer)) and not isinstance(ngram, bool) and 1 <= ngram <= 3:
         return (int(ngram),)
-    if (isinstance(ngram, tuple) and len(ngram) == 2
-            and all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in ngram)
-            and 1 <= ngram[0] <= ngram[1] <= 3):
+    if (
+        isinstance(ngram, tuple)
+        and len(ngram) == 2
+        and all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in ngram)
+        and 1 <= ngram[0] <= ngram[1] <= 3
+    ):
         return tuple(range(ngram[0], ngram[1] + 1))
     raise ValueError(f"ngram={ngram!r} is invalid; must be 1, 2 or 3, or a pair (min, max) with 1 <= min <= max <= 3.")
 
@@ -651,8 +682,10 @@ class _Groups:
         n = self.keys.shape[1]
         parts = tuple(value) if isinstance(value, tuple) else (value,)
         if len(parts) != n:
-            raise ValueError(f"{name}={value!r} is invalid; by={by!r} names {n} column(s), so a group is "
-                             + ("a tuple of " + str(n) + " values." if n > 1 else "one value, not a tuple."))
+            raise ValueError(
+                f"{name}={value!r} is invalid; by={by!r} names {n} column(s), so a group is "
+                + ("a tuple of " + str(n) + " values." if n > 1 else "one value, not a tuple.")
+            )
         for loose in (False, True):  # equal values first; the str of a value only when nothing is equal
             hits = np.ones(len(self.keys), dtype=bool)
             for column, part in zip(self.keys.columns, parts):
@@ -693,8 +726,10 @@ def _groups(docs: pd.DataFrame, by: str | Sequence[str] | None, *, reserved: Ite
     check_columns(docs, columns)
     clash = [c for c in columns if c in set(reserved)]
     if clash:
-        raise ValueError(f"by={by!r} is invalid; {clash[0]!r} is also a column of the result "
-                         f"({', '.join(map(repr, reserved))}). Rename that docs column before grouping by it.")
+        raise ValueError(
+            f"by={by!r} is invalid; {clash[0]!r} is also a column of the result "
+            f"({', '.join(map(repr, reserved))}). Rename that docs column before grouping by it."
+        )
     if not len(docs):
         return _Groups(docs[columns].iloc[:0].reset_index(drop=True), np.zeros(0, dtype=np.int64))
     stacked = np.column_stack([_sorted_codes(docs[c]) for c in columns])

@@ -48,15 +48,15 @@ from toolkit.paths import cache_dir, data_home
 from toolkit.schema import DOC_COLUMNS, as_docs
 
 __all__ = [
+    "COMPARISON_GROUPS",
     "DATASETS",
     "POST_CORRECTIONS",
     "POST_ROLE_RULES",
     "PRC_FIRST_YEAR",
     "available",
+    "comparison_groups",
     "detokenize",
     "fetch",
-    "COMPARISON_GROUPS",
-    "comparison_groups",
     "load_comparison_corpus",
     "load_ungdc",
     "load_unscon",
@@ -86,10 +86,8 @@ UNSCON_LICENCE = "CC-BY-SA-4.0"
 UNSCON_URL = f"https://raw.githubusercontent.com/linatal/UNSCon/{UNSCON_COMMIT}/data/"
 #: The files of UNSCon and their known checksums (pooch ``known_hash`` strings).
 UNSCON_REGISTRY: dict[str, str] = {
-    "conflict_annotations_sentences.csv":
-        "sha256:a99b1dee3b9be3e0baa06849920f9149944cbec3383c7a962ae91858e5e09836",
-    "conflict_annotations.csv":
-        "sha256:59f1c9ef6c4f994ced56f545303b498c94d5b462861539ca3907fac6f0dc88e7",
+    "conflict_annotations_sentences.csv": "sha256:a99b1dee3b9be3e0baa06849920f9149944cbec3383c7a962ae91858e5e09836",
+    "conflict_annotations.csv": "sha256:59f1c9ef6c4f994ced56f545303b498c94d5b462861539ca3907fac6f0dc88e7",
 }
 
 SPEAKERS_FILE = "Speakers_by_session.xlsx"
@@ -117,6 +115,7 @@ def _source_description(name: str) -> str:
 
 
 # --------------------------------------------------------------------------- locating
+
 
 def _is_complete(name: str, folder: Path) -> bool:
     """Whether ``folder`` holds a readable copy of data set ``name`` (no download)."""
@@ -156,12 +155,10 @@ def _not_found_message(name: str, why: str) -> str:
 
 def _resolve(name: str, path: str | os.PathLike[str] | None) -> Path:
     """The folder (or archive) to read ``name`` from, downloading into the cache if needed."""
-    found, origin = _locate(name, path)
+    found, _ = _locate(name, path)
     if found is not None:
         if not found.exists():
-            raise DataNotFoundError(
-                f"path={str(found)!r} does not exist; pass the folder holding {_LAYOUT[name]}."
-            )
+            raise DataNotFoundError(f"path={str(found)!r} does not exist; pass the folder holding {_LAYOUT[name]}.")
         return found
     try:
         return fetch(name)
@@ -172,6 +169,7 @@ def _resolve(name: str, path: str | os.PathLike[str] | None) -> Path:
 
 
 # --------------------------------------------------------------------------- downloading
+
 
 def _checksum(path: Path, known_hash: str) -> str:
     """The checksum of ``path`` in the form of ``known_hash``: ``"<algorithm>:<hex>"`` (SHA-256 without a prefix)."""
@@ -204,9 +202,10 @@ def _retrieve(url: str, known_hash: str | None, folder: Path, fname: str, *, for
         pooch.HTTPDownloader(progressbar=False)(url, str(tmp), None)
         if not _hash_matches(tmp, known_hash):
             raise CorpusFormatError(
-                url, f"checksum mismatch: expected {known_hash}, got {_checksum(tmp, str(known_hash))}.",
+                url,
+                f"checksum mismatch: expected {known_hash}, got {_checksum(tmp, str(known_hash))}.",
                 fix="The download is corrupt or the upstream file changed; nothing was kept. "
-                    "Retry, or check the source.",
+                "Retry, or check the source.",
             )
     return target
 
@@ -344,26 +343,35 @@ def available(*, path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
 #: Ordered rules mapping a speaker's ``post`` to a role; the first match wins.
 #: Matched case-insensitively on the post with whitespace stripped and collapsed.
 POST_ROLE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.IGNORECASE), role) for pattern, role in (
+    (re.compile(pattern, re.IGNORECASE), role)
+    for pattern, role in (
         # 1. people speaking *for* someone else: not the office they represent
         (r"personal representative|special envoy", "other"),
         # 2. the country's diplomats at the UN
-        (r"permanent representative|\bUN representative|representative to the united nations"
-         r"|\bambassador|\bchair(?:man|person)? of (?:the )?delegation|\bhead of (?:the )?delegation"
-         r"|^delegation$", "permanent_representative"),
+        (
+            r"permanent representative|\bUN representative|representative to the united nations"
+            r"|\bambassador|\bchair(?:man|person)? of (?:the )?delegation|\bhead of (?:the )?delegation"
+            r"|^delegation$",
+            "permanent_representative",
+        ),
         # 3. heads of state or government, alone or with a ministry ("Prime Minister and
         #    Minister for Foreign Affairs" is a head of government)
-        (r"(?<!vice-)(?<!vice )(?<!vice)\bpresident\b|\bpresiden[cs]y\b"
-         r"|(?<!deputy )(?<!the )\bp?rime minister\b|\bpremier\b|\bhead of (?:state|(?:the )?gov)"
-         r"|(?<!vice-)(?<!vice )\bchancellor\b|\bking\b|\bemir\b|\bamir\b|\bsultan\b|\bemperor\b"
-         r"|\bprince\b|\bpope\b|\bsheikh\b|\bchief executive\b|\bchief advis[eo]r\b"
-         r"|\bchairman of the (?:council of ministers|presidential council|supreme council"
-         r"|(?:transitional )?military council|assembly presidium)"
-         r"|\bjunta\b|\bfirst secretary of the central committee|\bhead of the (?:church|federal)",
-         "head_of_state_or_government"),
+        (
+            r"(?<!vice-)(?<!vice )(?<!vice)\bpresident\b|\bpresiden[cs]y\b"
+            r"|(?<!deputy )(?<!the )\bp?rime minister\b|\bpremier\b|\bhead of (?:state|(?:the )?gov)"
+            r"|(?<!vice-)(?<!vice )\bchancellor\b|\bking\b|\bemir\b|\bamir\b|\bsultan\b|\bemperor\b"
+            r"|\bprince\b|\bpope\b|\bsheikh\b|\bchief executive\b|\bchief advis[eo]r\b"
+            r"|\bchairman of the (?:council of ministers|presidential council|supreme council"
+            r"|(?:transitional )?military council|assembly presidium)"
+            r"|\bjunta\b|\bfirst secretary of the central committee|\bhead of the (?:church|federal)",
+            "head_of_state_or_government",
+        ),
         # 4. foreign ministers, with other portfolios or not, including deputies and typos
-        (r"\bforei?gn\b|\bexternal (?:affairs|relations)\b|\binternational (?:affairs|relations)\b"
-         r"|\brelations with states\b|\bsecretary of state\b", "foreign_minister"),
+        (
+            r"\bforei?gn\b|\bexternal (?:affairs|relations)\b|\binternational (?:affairs|relations)\b"
+            r"|\brelations with states\b|\bsecretary of state\b",
+            "foreign_minister",
+        ),
         # 5. deputies of heads with no foreign-affairs portfolio fall through to "other":
         #    a deputy is not the head of state or government (their ``post`` keeps the detail)
     )
@@ -376,8 +384,7 @@ _SPACES = re.compile(r"\s+")
 POST_CORRECTIONS: dict[str, tuple[str, str]] = {
     "UNGDC_CHN_56_2001": (
         "Minister for Foreign Affairs",
-        "Tang Jiaxuan was China's Minister for Foreign Affairs from 1998 to 2003; the table says "
-        "'UN Representative'.",
+        "Tang Jiaxuan was China's Minister for Foreign Affairs from 1998 to 2003; the table says 'UN Representative'.",
     ),
 }
 
@@ -462,13 +469,13 @@ _ARCHIVE_SPEAKERS = re.compile(rf"^(?:[^/]+/)?{re.escape(SPEAKERS_FILE)}$")
 #: delegation (typos and older codes): the speaker table is joined on the file names' codes.
 SPEAKER_ISO_FIXES: dict[str, str] = {
     "YDYE": "YMD",  # Democratic Yemen: files use YMD
-    "POR": "PRT",   # Portugal
-    "ZFA": "ZAF",   # South Africa
-    "DKN": "DNK",   # Denmark
-    "PKR": "PRK",   # Democratic People's Republic of Korea
-    "PAR": "PRY",   # Paraguay
-    "CZK": "CSK",   # Czechoslovakia
-    "EC": "EU",     # "European Council" rows of the European Union's speeches
+    "POR": "PRT",  # Portugal
+    "ZFA": "ZAF",  # South Africa
+    "DKN": "DNK",  # Denmark
+    "PKR": "PRK",  # Democratic People's Republic of Korea
+    "PAR": "PRY",  # Paraguay
+    "CZK": "CSK",  # Czechoslovakia
+    "EC": "EU",  # "European Council" rows of the European Union's speeches
 }
 
 _UNGDC_COLUMNS = ("session", "post", "post_upstream", "country_name", "file")
@@ -518,8 +525,9 @@ def _iter_folder(root: Path) -> Iterator[tuple[str, str, bytes | None]]:
     files: list[Path] = []
     seen: set[str] = set()
     unreadable: list[Path] = []
-    for folder, dirs, names in os.walk(txt, followlinks=True, onerror=lambda err: unreadable.append(
-            Path(err.filename))):
+    for folder, dirs, names in os.walk(
+        txt, followlinks=True, onerror=lambda err: unreadable.append(Path(err.filename))
+    ):
         real = os.path.realpath(folder)
         if real in seen:  # a link back to a folder already walked: report it, do not loop
             dirs[:] = []
@@ -582,38 +590,55 @@ def _archive_speakers(path: Path) -> bytes:
 def _read_speech(rel: str, source: str, data: bytes | None) -> dict[str, Any]:
     """The record of one file under TXT/; a CorpusFormatError saying why it is not a speech."""
     if data is None:
-        raise CorpusFormatError(source, "is not a regular file (a broken link?).",
-                                fix="Remove it, or put the speech file there.")
+        raise CorpusFormatError(
+            source, "is not a regular file (a broken link?).", fix="Remove it, or put the speech file there."
+        )
     if b"\x00" in data:
-        raise CorpusFormatError(source, "contains NUL bytes (binary, not text).",
-                                fix="It is not a speech: remove it from TXT/.")
+        raise CorpusFormatError(
+            source, "contains NUL bytes (binary, not text).", fix="It is not a speech: remove it from TXT/."
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CorpusFormatError(source, f"not UTF-8 (byte {exc.start}).",
-                                fix="Re-save it as UTF-8, or remove it from TXT/ if it is not a speech.") from None
+        raise CorpusFormatError(
+            source,
+            f"not UTF-8 (byte {exc.start}).",
+            fix="Re-save it as UTF-8, or remove it from TXT/ if it is not a speech.",
+        ) from None
     text = text.removeprefix("\ufeff")  # a byte-order mark is not part of the speech (as utf-8-sig)
     parts = rel.split("/")  # "TXT", ..., file name
     fname = parts[-1]
     m = _SPEECH_FILE.match(fname)
-    move = (f"Move it into its session folder as {_SPEECH_PLACE}, or remove it if it is not a speech.")
+    move = f"Move it into its session folder as {_SPEECH_PLACE}, or remove it if it is not a speech."
     if len(parts) == 2:
-        raise CorpusFormatError(source, f"is directly under TXT/, not in a session folder; expected {_SPEECH_PLACE}.",
-                                fix=move)
+        raise CorpusFormatError(
+            source, f"is directly under TXT/, not in a session folder; expected {_SPEECH_PLACE}.", fix=move
+        )
     if len(parts) > 3:
-        raise CorpusFormatError(source, f"is in a folder below the session folder {parts[1]!r}; expected "
-                                f"{_SPEECH_PLACE}.", fix=move)
+        raise CorpusFormatError(
+            source, f"is in a folder below the session folder {parts[1]!r}; expected {_SPEECH_PLACE}.", fix=move
+        )
     if not _SESSION_DIR.match(parts[1]):
-        raise CorpusFormatError(source, f"is in the folder {parts[1]!r}, not a session folder; expected "
-                                f"{_SPEECH_PLACE}.", fix=move)
+        raise CorpusFormatError(
+            source, f"is in the folder {parts[1]!r}, not a session folder; expected {_SPEECH_PLACE}.", fix=move
+        )
     if m is None:
-        raise CorpusFormatError(source, f"name is not {_SPEECH_PLACE}.",
-                                fix="Rename it if it is a speech (e.g. USA_70_2015.txt), or remove it.")
+        raise CorpusFormatError(
+            source,
+            f"name is not {_SPEECH_PLACE}.",
+            fix="Rename it if it is a speech (e.g. USA_70_2015.txt), or remove it.",
+        )
     if not text.strip():
         raise CorpusFormatError(source, "is empty.", fix="Remove it, or put the speech's text in it.")
     iso, session, year = m["iso"], int(m["session"]), int(m["year"])
-    return {"doc_id": f"UNGDC_{iso}_{session}_{year}", "text": text, "country": iso,
-            "year": year, "session": session, "file": rel}
+    return {
+        "doc_id": f"UNGDC_{iso}_{session}_{year}",
+        "text": text,
+        "country": iso,
+        "year": year,
+        "session": session,
+        "file": rel,
+    }
 
 
 def _read_speakers(data: Path | bytes) -> pd.DataFrame:
@@ -623,14 +648,16 @@ def _read_speakers(data: Path | bytes) -> pd.DataFrame:
     missing = [c for c in need if c not in raw.columns]
     if missing:
         raise CorpusFormatError(SPEAKERS_FILE, f"lacks the column(s) {missing}; it has {list(raw.columns)}.")
-    out = pd.DataFrame({
-        "country": raw["ISO Code"].str.strip().replace(SPEAKER_ISO_FIXES),
-        "session": pd.to_numeric(raw["Session"], errors="coerce").astype("Int64"),
-        "year": pd.to_numeric(raw["Year"], errors="coerce").astype("Int64"),
-        "country_name": raw["Country"].str.strip(),
-        "speaker": raw["Name of Person Speaking"].str.strip(),
-        "post": raw["Post"].str.replace(r"\s+", " ", regex=True).str.strip(),
-    })
+    out = pd.DataFrame(
+        {
+            "country": raw["ISO Code"].str.strip().replace(SPEAKER_ISO_FIXES),
+            "session": pd.to_numeric(raw["Session"], errors="coerce").astype("Int64"),
+            "year": pd.to_numeric(raw["Year"], errors="coerce").astype("Int64"),
+            "country_name": raw["Country"].str.strip(),
+            "speaker": raw["Name of Person Speaking"].str.strip(),
+            "post": raw["Post"].str.replace(r"\s+", " ", regex=True).str.strip(),
+        }
+    )
     for col in ("country_name", "speaker", "post", "country"):
         out[col] = out[col].astype("string").mask(lambda s: s == "", pd.NA)
     return out
@@ -734,8 +761,11 @@ def load_ungdc(path: str | os.PathLike[str] | None = None, *, errors: str = "ski
             records.append(_read_speech(rel, source, data))
         except CorpusFormatError as err:
             if errors == "raise":
-                raise CorpusFormatError(err.source, err.problem, fix=f"{err.fix} Or pass errors='skip' to "
-                                        "leave out, and list, every file that is not a speech.") from None
+                raise CorpusFormatError(
+                    err.source,
+                    err.problem,
+                    fix=f"{err.fix} Or pass errors='skip' to leave out, and list, every file that is not a speech.",
+                ) from None
             skipped.append({"source": err.source, "line": None, "problem": str(err)})
             skipped_files.append(rel)
     if not records:
@@ -778,10 +808,10 @@ def load_ungdc(path: str | os.PathLike[str] | None = None, *, errors: str = "ski
         warnings.warn(
             f"load_ungdc skipped {len(skipped)} of {n_files} files under TXT/ that are not speeches: "
             f"{names}{more}. See docs.attrs['skipped'] for the reasons.",
-            UserWarning, stacklevel=2,
+            UserWarning,
+            stacklevel=2,
         )
     return docs
-
 
 
 # --------------------------------------------------------------------------- UNSCon
@@ -797,31 +827,51 @@ _OFFSETS = re.compile(r"^\s*(\d+)\s*-\s*\d+\s*$")
 
 #: Speaking delegations of UNSCon, as named in ``file_id`` (lower case, spaces), to ISO3.
 UNSCON_COUNTRIES: dict[str, str] = {
-    "argentina": "ARG", "australia": "AUS", "belgium": "BEL", "brazil": "BRA", "chad": "TCD",
-    "chile": "CHL", "china": "CHN", "egypt": "EGY", "france": "FRA", "indonesia": "IDN",
-    "japan": "JPN", "jordan": "JOR", "lithuania": "LTU", "luxembourg": "LUX", "malaysia": "MYS",
-    "namibia": "NAM", "new zealand": "NZL", "nigeria": "NGA", "republic of korea": "KOR",
-    "russian federation": "RUS", "rwanda": "RWA", "senegal": "SEN", "spain": "ESP",
-    "ukraine": "UKR", "united kingdom of great britain and northern ireland": "GBR",
-    "united states of america": "USA", "uruguay": "URY",
+    "argentina": "ARG",
+    "australia": "AUS",
+    "belgium": "BEL",
+    "brazil": "BRA",
+    "chad": "TCD",
+    "chile": "CHL",
+    "china": "CHN",
+    "egypt": "EGY",
+    "france": "FRA",
+    "indonesia": "IDN",
+    "japan": "JPN",
+    "jordan": "JOR",
+    "lithuania": "LTU",
+    "luxembourg": "LUX",
+    "malaysia": "MYS",
+    "namibia": "NAM",
+    "new zealand": "NZL",
+    "nigeria": "NGA",
+    "republic of korea": "KOR",
+    "russian federation": "RUS",
+    "rwanda": "RWA",
+    "senegal": "SEN",
+    "spain": "ESP",
+    "ukraine": "UKR",
+    "united kingdom of great britain and northern ireland": "GBR",
+    "united states of america": "USA",
+    "uruguay": "URY",
     "venezuela (bolivarian republic of)": "VEN",
 }
 
 _UNSCON_ANNOTATIONS = ("A0", "A2", "A3", "A4", "B1", "B2", "B3")
-_UNSCON_NEEDED = ("file_id", "sentence_text", "sentence_char_offsets", *_UNSCON_ANNOTATIONS,
-                  "filename", "country")
+_UNSCON_NEEDED = ("file_id", "sentence_text", "sentence_char_offsets", *_UNSCON_ANNOTATIONS, "filename", "country")
 
 _DETOKENIZE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), repl) for pattern, repl in (
-        (r"\s+", " "),                                        # runs of spaces, newlines
-        (r"``|''", '"'),                                      # PTB-style quotes
-        (r'"\s+([^"]*?)\s+"', r'"\1"'),                       # " quoted " -> "quoted"
-        (r'^"\s+', '"'),                                      # an opening quote alone
-        (r'\s+"$', '"'),                                      # a closing quote alone
-        (r"\s+([.,;:!?%)\]}])", r"\1"),                       # no space before closing marks
-        (r"([(\[{$])\s+", r"\1"),                             # no space after opening marks
-        (r"\s+(n't|['’](?:s|re|ve|ll|d|m))\b", r"\1"),        # clitics: do n't, Russia 's
-        (r"(?<=s)\s+(['’])(?=\s)", r"\1"),                    # plural possessive: States ' -> States'
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        (r"\s+", " "),  # runs of spaces, newlines
+        (r"``|''", '"'),  # PTB-style quotes
+        (r'"\s+([^"]*?)\s+"', r'"\1"'),  # " quoted " -> "quoted"
+        (r'^"\s+', '"'),  # an opening quote alone
+        (r'\s+"$', '"'),  # a closing quote alone
+        (r"\s+([.,;:!?%)\]}])", r"\1"),  # no space before closing marks
+        (r"([(\[{$])\s+", r"\1"),  # no space after opening marks
+        (r"\s+(n't|['’](?:s|re|ve|ll|d|m))\b", r"\1"),  # clitics: do n't, Russia 's
+        (r"(?<=s)\s+(['’])(?=\s)", r"\1"),  # plural possessive: States ' -> States'
     )
 )
 
@@ -855,17 +905,17 @@ def detokenize(text: str) -> str:
     return text.strip()
 
 
-_UNSCON_REFETCH = ("The file is damaged or not UNSCon's: get it again (toolkit data --fetch unscon, or from "
-                   f"{UNSCON_URL}conflict_annotations_sentences.csv).")
+_UNSCON_REFETCH = (
+    "The file is damaged or not UNSCon's: get it again (toolkit data --fetch unscon, or from "
+    f"{UNSCON_URL}conflict_annotations_sentences.csv)."
+)
 
 
 def _unscon_csv(path: str | os.PathLike[str] | None) -> tuple[pd.DataFrame, Path]:
     root = _resolve("unscon", path)
     csv = root if root.is_file() else root / "conflict_annotations_sentences.csv"
     if not csv.is_file():
-        raise DataNotFoundError(
-            f"{root} has no conflict_annotations_sentences.csv; expected {_LAYOUT['unscon']}."
-        )
+        raise DataNotFoundError(f"{root} has no conflict_annotations_sentences.csv; expected {_LAYOUT['unscon']}.")
     try:
         raw = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -885,37 +935,56 @@ def _parse_unscon(raw: pd.DataFrame, csv: Path) -> pd.DataFrame:
         m = _UNSCON_FILE_ID.match(urllib.parse.unquote(file_id))
         if m is None:
             raise CorpusFormatError(
-                str(csv), f"file_id {file_id!r} of row {i + 2} does not match "
-                "UNSC_<year>_SPV.<meeting>_spch<NNN>_<Country>_[neg_|pos_]<chunk>[_GD].txt.", line=i + 2,
+                str(csv),
+                f"file_id {file_id!r} of row {i + 2} does not match "
+                "UNSC_<year>_SPV.<meeting>_spch<NNN>_<Country>_[neg_|pos_]<chunk>[_GD].txt.",
+                line=i + 2,
             )
         start = _OFFSETS.match(offsets)
         if start is None:
             raise CorpusFormatError(
-                str(csv), f"sentence_char_offsets {offsets!r} of row {i + 2} is not START-END.", line=i + 2,
+                str(csv),
+                f"sentence_char_offsets {offsets!r} of row {i + 2} is not START-END.",
+                line=i + 2,
             )
         name = _NAME_SUFFIX.sub("", m["name"]).replace("_", " ").lower()
         if name not in UNSCON_COUNTRIES:
             raise CorpusFormatError(
-                str(csv), f"speaker {m['name']!r} of file_id {file_id!r} (row {i + 2}) is not a known "
-                "delegation.", line=i + 2, fix="Add it to toolkit.datasets.UNSCON_COUNTRIES.",
+                str(csv),
+                f"speaker {m['name']!r} of file_id {file_id!r} (row {i + 2}) is not a known delegation.",
+                line=i + 2,
+                fix="Add it to toolkit.datasets.UNSCON_COUNTRIES.",
             )
-        rows.append((f"UNSC_{m['year']}_SPV.{m['meeting']}_spch{m['speech']}", int(m["year"]),
-                     m["meeting"], int(m["speech"]), UNSCON_COUNTRIES[name], int(m["chunk"]),
-                     int(start[1]), i))
-    parts = pd.DataFrame(rows, columns=["doc_id", "year", "meeting", "speech_number", "speaker_country",
-                                        "chunk", "char_start", "row"])
+        rows.append(
+            (
+                f"UNSC_{m['year']}_SPV.{m['meeting']}_spch{m['speech']}",
+                int(m["year"]),
+                m["meeting"],
+                int(m["speech"]),
+                UNSCON_COUNTRIES[name],
+                int(m["chunk"]),
+                int(start[1]),
+                i,
+            )
+        )
+    parts = pd.DataFrame(
+        rows, columns=["doc_id", "year", "meeting", "speech_number", "speaker_country", "chunk", "char_start", "row"]
+    )
     wrong = parts["doc_id"] != raw["filename"].str.strip()
     if wrong.any():
         i = int(parts.index[wrong][0])
-        raise CorpusFormatError(str(csv), f"file_id {raw.loc[i, 'file_id']!r} disagrees with filename "
-                                f"{raw.loc[i, 'filename']!r} (row {i + 2}).", line=i + 2)
+        raise CorpusFormatError(
+            str(csv),
+            f"file_id {raw.loc[i, 'file_id']!r} disagrees with filename {raw.loc[i, 'filename']!r} (row {i + 2}).",
+            line=i + 2,
+        )
     speakers = parts.groupby("doc_id")["speaker_country"].nunique()
     if (speakers > 1).any():
-        raise CorpusFormatError(str(csv), f"speech {speakers.index[speakers > 1][0]!r} has chunks of "
-                                "different speakers.")
+        raise CorpusFormatError(
+            str(csv), f"speech {speakers.index[speakers > 1][0]!r} has chunks of different speakers."
+        )
     parts = parts.sort_values(["doc_id", "chunk", "char_start", "row"], kind="stable")
-    return pd.concat([parts.reset_index(drop=True),
-                      raw.loc[parts["row"].to_numpy()].reset_index(drop=True)], axis=1)
+    return pd.concat([parts.reset_index(drop=True), raw.loc[parts["row"].to_numpy()].reset_index(drop=True)], axis=1)
 
 
 def unscon_sentences(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
@@ -961,15 +1030,17 @@ def unscon_sentences(path: str | os.PathLike[str] | None = None) -> pd.DataFrame
     """
     raw, csv = _unscon_csv(path)
     rows = _parse_unscon(raw, csv)
-    out = pd.DataFrame({
-        "doc_id": rows["doc_id"],
-        "sentence_index": rows.groupby("doc_id").cumcount(),
-        "file_id": rows["file_id"],
-        "chunk": rows["chunk"],
-        "text": [detokenize(t) for t in rows["sentence_text"]],
-        **{col: rows[col] for col in _UNSCON_ANNOTATIONS},
-        "target_country": rows["country"],
-    })
+    out = pd.DataFrame(
+        {
+            "doc_id": rows["doc_id"],
+            "sentence_index": rows.groupby("doc_id").cumcount(),
+            "file_id": rows["file_id"],
+            "chunk": rows["chunk"],
+            "text": [detokenize(t) for t in rows["sentence_text"]],
+            **{col: rows[col] for col in _UNSCON_ANNOTATIONS},
+            "target_country": rows["country"],
+        }
+    )
     for col in out.columns:
         out[col] = out[col].astype("Int64" if col in ("sentence_index", "chunk") else "string")
     return out
@@ -1026,22 +1097,24 @@ def load_unscon(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     # Detokenise whole speeches, not sentences: a quotation may span sentences.
     text = grouped["sentence_text"].agg(" ".join)
     first = grouped.first()
-    docs = pd.DataFrame({
-        "doc_id": text.index,
-        "text": [detokenize(t) for t in text],
-        "speaker": pd.NA,
-        "role": "permanent_representative",
-        "country": first["speaker_country"].to_numpy(),
-        "venue": "UNSC",
-        "date": pd.Series(pd.NaT, index=range(len(text)), dtype="datetime64[ns]"),
-        "year": first["year"].to_numpy(),
-        "genre": "speech",
-        "source": UNSCON_SOURCE,
-        "licence": UNSCON_LICENCE,
-        "meeting": ["S/PV." + m for m in first["meeting"]],
-        "speech_number": first["speech_number"].to_numpy(),
-        "n_sentences": grouped.size().to_numpy(),
-    })
+    docs = pd.DataFrame(
+        {
+            "doc_id": text.index,
+            "text": [detokenize(t) for t in text],
+            "speaker": pd.NA,
+            "role": "permanent_representative",
+            "country": first["speaker_country"].to_numpy(),
+            "venue": "UNSC",
+            "date": pd.Series(pd.NaT, index=range(len(text)), dtype="datetime64[ns]"),
+            "year": first["year"].to_numpy(),
+            "genre": "speech",
+            "source": UNSCON_SOURCE,
+            "licence": UNSCON_LICENCE,
+            "meeting": ["S/PV." + m for m in first["meeting"]],
+            "speech_number": first["speech_number"].to_numpy(),
+            "n_sentences": grouped.size().to_numpy(),
+        }
+    )
     docs = as_docs(docs, name="UNSCon")
     docs["meeting"] = docs["meeting"].astype("string")
     for col in ("speech_number", "n_sentences"):

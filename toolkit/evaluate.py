@@ -55,8 +55,22 @@ __all__ = ["EXCLUDED", "Score", "evaluate_hedges", "main", "read_sfu"]
 
 #: Tokens left out of both sides: conditionals, disjunctions and the ability modal "can".
 EXCLUDED: frozenset[str] = frozenset(
-    {"if", "or", "either", "whether", "unless", "otherwise", "nor", "neither",
-     "can", "ca", "cannot", "can't", "can’t", "cant"}
+    {
+        "if",
+        "or",
+        "either",
+        "whether",
+        "unless",
+        "otherwise",
+        "nor",
+        "neither",
+        "can",
+        "ca",
+        "cannot",
+        "can't",
+        "can’t",
+        "cant",
+    }
 )
 # Some reviews were written in Windows-1252 and decoded as Latin-1: their quotes, dashes, bullets and the
 # like are C1 control characters ("couldn\x92t"). Each is read as the Windows-1252 character it stands for.
@@ -99,8 +113,14 @@ class Score:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def as_dict(self, top: int = 0) -> dict:
-        out = {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 4),
-               "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
+        out = {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+        }
         if top:
             out["top_false_positives"] = self.fp_words.most_common(top)
             out["top_false_negatives"] = self.fn_words.most_common(top)
@@ -187,10 +207,8 @@ MODAL_DIRECTIVES: frozenset[str] = frozenset({"should", "shouldn't", "must", "mu
 def _positive(matches: pd.DataFrame, view: str) -> pd.DataFrame:
     cat, kind = matches["category"], matches["kind"]
     modal = (cat == "directive") & matches["pattern"].isin(MODAL_DIRECTIVES)
-    if view == "epistemic":
-        keep = ((cat == "hedge") & (kind == "epistemic")) | modal
-    else:
-        keep = (cat == "hedge") | modal
+    hedge = ((cat == "hedge") & (kind == "epistemic")) if view == "epistemic" else (cat == "hedge")
+    keep = hedge | modal
     return matches[keep.to_numpy()]
 
 
@@ -230,8 +248,14 @@ def _context(sentence: Sentence, i: int) -> str:
     return f"{prev} _ {nxt}"
 
 
-def _score(sentences: Sequence[Sentence], ids: Sequence[int], matches: pd.DataFrame, view: str,
-           baseline: pd.DataFrame | None = None, per_cue: dict | None = None) -> Score:
+def _score(
+    sentences: Sequence[Sentence],
+    ids: Sequence[int],
+    matches: pd.DataFrame,
+    view: str,
+    baseline: pd.DataFrame | None = None,
+    per_cue: dict | None = None,
+) -> Score:
     """Token-level counts of one view of ``matches`` over the sentences ``ids`` (positions in ``sentences``).
 
     With ``per_cue`` (a dict), each scored token's counts are added under its lower-cased word, with the
@@ -290,10 +314,19 @@ def _cue_table(per_cue: dict, top: int) -> list[dict]:
     rows = []
     for word, c in per_cue.items():
         sc = Score(tp=c["tp"], fp=c["fp"], fn=c["fn"])
-        rows.append({"cue": word, "support": c["tp"] + c["fn"], "predicted": c["tp"] + c["fp"],
-                     "tp": c["tp"], "fp": c["fp"], "fn": c["fn"], "precision": round(sc.precision, 4),
-                     "recall": round(sc.recall, 4),
-                     "errors": [[k, n] for k, n in sorted(c["errors"].items(), key=lambda kv: (-kv[1], kv[0]))[:3]]})
+        rows.append(
+            {
+                "cue": word,
+                "support": c["tp"] + c["fn"],
+                "predicted": c["tp"] + c["fp"],
+                "tp": c["tp"],
+                "fp": c["fp"],
+                "fn": c["fn"],
+                "precision": round(sc.precision, 4),
+                "recall": round(sc.recall, 4),
+                "errors": [[k, n] for k, n in sorted(c["errors"].items(), key=lambda kv: (-kv[1], kv[0]))[:3]],
+            }
+        )
     rows.sort(key=lambda r: (-(r["support"] + r["fp"]), r["cue"]))
     return rows[:top] if top else rows
 
@@ -334,12 +367,24 @@ def candidates(sentences: Sequence[Sentence], *, lexicon: pd.DataFrame | None = 
     gold = []
     for d, s, e in zip(cand["doc_id"].astype(int), cand["start"], cand["end"]):
         sent = sentences[d]
-        gold.append(any(g and ts < e and s < te and sent.text[ts:te].lower() not in EXCLUDED
-                        for (ts, te), g in zip(sent.spans, sent.gold)))
-    return pd.DataFrame({"sentence": cand["doc_id"].astype(int), "folder": [sentences[d].folder for d in
-                                                                           cand["doc_id"].astype(int)],
-                         "start": cand["start"], "end": cand["end"], "match": cand["match"],
-                         "pattern": cand["pattern"], "features": recorder.features, "gold": gold})
+        gold.append(
+            any(
+                g and ts < e and s < te and sent.text[ts:te].lower() not in EXCLUDED
+                for (ts, te), g in zip(sent.spans, sent.gold)
+            )
+        )
+    return pd.DataFrame(
+        {
+            "sentence": cand["doc_id"].astype(int),
+            "folder": [sentences[d].folder for d in cand["doc_id"].astype(int)],
+            "start": cand["start"],
+            "end": cand["end"],
+            "match": cand["match"],
+            "pattern": cand["pattern"],
+            "features": recorder.features,
+            "gold": gold,
+        }
+    )
 
 
 def train_hedge_model(examples: pd.DataFrame, *, C: float = 1.0, threshold: float = 0.5, training: dict | None = None):
@@ -377,16 +422,23 @@ def train_hedge_model(examples: pd.DataFrame, *, C: float = 1.0, threshold: floa
     y = examples["gold"].to_numpy(bool)
     fit = LogisticRegression(C=C, solver="lbfgs", max_iter=10000, tol=1e-10).fit(X, y)
     weights = {f: round(float(w), 6) for f, w in zip(names, fit.coef_[0]) if round(float(w), 6) != 0.0}
-    info = {"examples": int(len(examples)), "positives": int(y.sum()), "features": len(names), "C": C,
-            "estimator": "sklearn.linear_model.LogisticRegression(solver='lbfgs', penalty='l2')", **(training or {})}
+    info = {
+        "examples": int(len(examples)),
+        "positives": int(y.sum()),
+        "features": len(names),
+        "C": C,
+        "estimator": "sklearn.linear_model.LogisticRegression(solver='lbfgs', penalty='l2')",
+        **(training or {}),
+    }
     return HedgeModel(weights, round(float(fit.intercept_[0]), 6), threshold, info)
 
 
 # ----------------------------------------------------------------------- the evaluation
 
 
-def evaluate_hedges(path: str | Path, *, lexicon: pd.DataFrame | None = None, model=None, top: int = 15,
-                    folds: bool = True) -> dict:
+def evaluate_hedges(
+    path: str | Path, *, lexicon: pd.DataFrame | None = None, model=None, top: int = 15, folds: bool = True
+) -> dict:
     """Score find_hedges against the SFU speculation cues: rules, learned model and plain lexicon.
 
     Parameters
@@ -420,9 +472,11 @@ def evaluate_hedges(path: str | Path, *, lexicon: pd.DataFrame | None = None, mo
     """
     sentences = read_sfu(path)
     every = list(range(len(sentences)))
-    found = {"rules": _find(sentences, "rules", lexicon=lexicon),
-             "learned": _find(sentences, "learned", lexicon=lexicon, model=model),
-             "lexicon": _find(sentences, "lexicon", lexicon=lexicon)}
+    found = {
+        "rules": _find(sentences, "rules", lexicon=lexicon),
+        "learned": _find(sentences, "learned", lexicon=lexicon, model=model),
+        "lexicon": _find(sentences, "lexicon", lexicon=lexicon),
+    }
     pooled: dict[str, dict] = {}
     per_cue: dict[str, list] = {}
     for method in EVAL_METHODS:
@@ -436,11 +490,11 @@ def evaluate_hedges(path: str | Path, *, lexicon: pd.DataFrame | None = None, mo
     out: dict = {"pooled": pooled, "per_cue": per_cue}
     folders = sorted({s.folder for s in sentences})
     examples = candidates(sentences, lexicon=lexicon) if folds and len(folders) > 1 else None
-    thin = [f for f in folders if examples is not None
-            and examples.loc[examples["folder"] != f, "gold"].nunique() < 2]
+    thin = [f for f in folders if examples is not None and examples.loc[examples["folder"] != f, "gold"].nunique() < 2]
     if thin:
-        out["leave_one_category_out_skipped"] = (f"without {', '.join(thin)} the candidates have one gold label "
-                                                 "only: nothing to train on")
+        out["leave_one_category_out_skipped"] = (
+            f"without {', '.join(thin)} the candidates have one gold label only: nothing to train on"
+        )
     elif examples is not None:
         loco: dict[str, dict] = {}
         sums = {m: {v: Score() for v in VIEWS} for m in EVAL_METHODS}
@@ -448,8 +502,11 @@ def evaluate_hedges(path: str | Path, *, lexicon: pd.DataFrame | None = None, mo
             ids = [i for i, s in enumerate(sentences) if s.folder == folder]
             held = [sentences[i] for i in ids]
             fold_model = train_hedge_model(examples[examples["folder"] != folder])
-            fold_found = {"rules": found["rules"], "lexicon": found["lexicon"],
-                          "learned": _find(held, "learned", lexicon=lexicon, model=fold_model)}
+            fold_found = {
+                "rules": found["rules"],
+                "lexicon": found["lexicon"],
+                "learned": _find(held, "learned", lexicon=lexicon, model=fold_model),
+            }
             loco[folder] = {}
             for method in EVAL_METHODS:
                 loco[folder][method] = {}
@@ -465,21 +522,34 @@ def evaluate_hedges(path: str | Path, *, lexicon: pd.DataFrame | None = None, mo
         out["leave_one_category_out_pooled"] = {m: {v: sums[m][v].as_dict() for v in VIEWS} for m in EVAL_METHODS}
     n_tokens = sum(len(s.spans) for s in sentences)
     n_excluded = sum(s.text[a:b].lower() in EXCLUDED for s in sentences for a, b in s.spans)
-    out.update({"sentences": len(sentences), "tokens": n_tokens, "excluded_tokens": n_excluded,
-                "excluded": sorted(EXCLUDED), "folders": folders})
+    out.update(
+        {
+            "sentences": len(sentences),
+            "tokens": n_tokens,
+            "excluded_tokens": n_excluded,
+            "excluded": sorted(EXCLUDED),
+            "folders": folders,
+        }
+    )
     return out
 
 
 def _print_report(result: dict, path: str) -> None:
     print(f"Hedge detection against the SFU speculation annotation: {path}")
-    print(f"{result['sentences']} sentences, {result['tokens']} tokens; {result['excluded_tokens']} tokens "
-          f"left out of both sides ({', '.join(result['excluded'])}).")
-    print("View 'epistemic': epistemic hedges and modals of obligation (the annotators' speculation); "
-          "'all': with Hyland's approximators.\n")
+    print(
+        f"{result['sentences']} sentences, {result['tokens']} tokens; {result['excluded_tokens']} tokens "
+        f"left out of both sides ({', '.join(result['excluded'])})."
+    )
+    print(
+        "View 'epistemic': epistemic hedges and modals of obligation (the annotators' speculation); "
+        "'all': with Hyland's approximators.\n"
+    )
     head = f"{'':<34}{'P':>7}{'R':>7}{'F1':>7}{'TP':>7}{'FP':>7}{'FN':>7}"
 
     def line(label: str, s: dict) -> None:
-        print(f"{label:<34}{s['precision']:>7.3f}{s['recall']:>7.3f}{s['f1']:>7.3f}{s['tp']:>7}{s['fp']:>7}{s['fn']:>7}")
+        print(
+            f"{label:<34}{s['precision']:>7.3f}{s['recall']:>7.3f}{s['f1']:>7.3f}{s['tp']:>7}{s['fp']:>7}{s['fn']:>7}"
+        )
 
     print(head)
     for view in VIEWS:
@@ -499,7 +569,9 @@ def _print_report(result: dict, path: str) -> None:
         print(f"{'cue':<12}{'P':>7}{'R':>7}{'support':>9}{'pred':>6}  errors")
         for r in rows:
             errs = "; ".join(f"{k} x{n}" for k, n in r["errors"])
-            print(f"{r['cue']:<12}{r['precision']:>7.3f}{r['recall']:>7.3f}{r['support']:>9}{r['predicted']:>6}  {errs}")
+            print(
+                f"{r['cue']:<12}{r['precision']:>7.3f}{r['recall']:>7.3f}{r['support']:>9}{r['predicted']:>6}  {errs}"
+            )
 
 
 # ----------------------------------------------------------------------- the UN register set
@@ -548,7 +620,7 @@ def read_register(path: str | Path | None = None, *, data: str | Path | None = N
         try:
             rec = json.loads(line)
             for key in ("id", "split", "source", "doc_id", "start", "end", "sha1", "cues"):
-                rec[key]  # noqa: B018 - presence check
+                rec[key]
         except (json.JSONDecodeError, KeyError, TypeError) as err:
             raise ValueError(f"{source}, line {n}: not a register record ({err!r}); see GUIDELINES.md.") from None
         rec["line"] = n
@@ -569,17 +641,30 @@ def read_register(path: str | Path | None = None, *, data: str | Path | None = N
         doc = texts.get(rec["source"], {}).get(str(rec["doc_id"]))
         if doc is None:
             raise ValueError(f"{where}: document {rec['doc_id']!r} is not in the {rec['source']} corpus.")
-        sentence = doc[int(rec["start"]):int(rec["end"])]
-        if hashlib.sha1(sentence.encode("utf-8")).hexdigest()[:len(rec["sha1"])] != rec["sha1"]:
-            raise ValueError(f"{where}: the text at {rec['start']}:{rec['end']} of {rec['doc_id']} does not have "
-                             f"SHA-1 {rec['sha1']}: another version of the corpus?")
+        sentence = doc[int(rec["start"]) : int(rec["end"])]
+        if hashlib.sha1(sentence.encode("utf-8")).hexdigest()[: len(rec["sha1"])] != rec["sha1"]:
+            raise ValueError(
+                f"{where}: the text at {rec['start']}:{rec['end']} of {rec['doc_id']} does not have "
+                f"SHA-1 {rec['sha1']}: another version of the corpus?"
+            )
         for cue in rec["cues"]:
-            if sentence[cue["start"]:cue["end"]] != cue["text"] or cue["label"] not in REGISTER_LABELS:
-                raise ValueError(f"{where}: cue {cue!r} does not match the sentence or its label is not one "
-                                 f"of {', '.join(REGISTER_LABELS)}.")
-        rows.append({"id": str(rec["id"]), "split": rec["split"], "source": rec["source"],
-                     "doc_id": str(rec["doc_id"]), "country": rec.get("country"), "text": sentence,
-                     "cues": rec["cues"], "note": rec.get("note", "")})
+            if sentence[cue["start"] : cue["end"]] != cue["text"] or cue["label"] not in REGISTER_LABELS:
+                raise ValueError(
+                    f"{where}: cue {cue!r} does not match the sentence or its label is not one "
+                    f"of {', '.join(REGISTER_LABELS)}."
+                )
+        rows.append(
+            {
+                "id": str(rec["id"]),
+                "split": rec["split"],
+                "source": rec["source"],
+                "doc_id": str(rec["doc_id"]),
+                "country": rec.get("country"),
+                "text": sentence,
+                "cues": rec["cues"],
+                "note": rec.get("note", ""),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -603,8 +688,9 @@ def _predicted_pieces(matches: pd.DataFrame) -> list[tuple[int, int, str]]:
     return sorted(pieces, key=lambda p: (order[p[2]], p[0]))
 
 
-def evaluate_register(path: str | Path | None = None, *, data: str | Path | None = None,
-                      lexicon: pd.DataFrame | None = None, model=None) -> dict:
+def evaluate_register(
+    path: str | Path | None = None, *, data: str | Path | None = None, lexicon: pd.DataFrame | None = None, model=None
+) -> dict:
     """Score find_hedges token by token on the annotated UN sentences, per split and label.
 
     Each token (``toolkit.token_spans``) has a gold label (``epistemic``, ``deontic``, ``formula`` or
@@ -618,9 +704,11 @@ def evaluate_register(path: str | Path | None = None, *, data: str | Path | None
 
     sents = read_register(path, data=data)
     docs = pd.DataFrame({"doc_id": sents["id"], "text": sents["text"]})
-    found = {"rules": find_hedges(docs, lexicon=lexicon, method="rules", non_english="keep"),
-             "learned": find_hedges(docs, lexicon=lexicon, method="learned", model=model, non_english="keep"),
-             "lexicon": find_hedges(docs, lexicon=lexicon, rules=False, non_english="keep")}
+    found = {
+        "rules": find_hedges(docs, lexicon=lexicon, method="rules", non_english="keep"),
+        "learned": find_hedges(docs, lexicon=lexicon, method="learned", model=model, non_english="keep"),
+        "lexicon": find_hedges(docs, lexicon=lexicon, rules=False, non_english="keep"),
+    }
     out: dict = {"splits": {}, "sentences": {}, "cue_tokens": {}, "confusion": {}, "default_method": DEFAULT_METHOD}
     for split in sorted(sents["split"].unique()):
         part = sents[sents["split"] == split]
@@ -665,10 +753,14 @@ def _print_register(result: dict) -> None:
         for lab in REGISTER_LABELS:
             for method, scores in methods.items():
                 s = scores[lab]
-                print(f"{lab + ': ' + method:<24}{s['precision']:>7.3f}{s['recall']:>7.3f}{s['f1']:>7.3f}"
-                      f"{s['tp']:>6}{s['fp']:>6}{s['fn']:>6}")
-        print(f"errors of the default method ({result['default_method']}), gold -> predicted: "
-              + ", ".join(f"{k} {n}" for k, n in result["confusion"][split].items()))
+                print(
+                    f"{lab + ': ' + method:<24}{s['precision']:>7.3f}{s['recall']:>7.3f}{s['f1']:>7.3f}"
+                    f"{s['tp']:>6}{s['fp']:>6}{s['fn']:>6}"
+                )
+        print(
+            f"errors of the default method ({result['default_method']}), gold -> predicted: "
+            + ", ".join(f"{k} {n}" for k, n in result["confusion"][split].items())
+        )
 
 
 # ----------------------------------------------------------------------- voices
@@ -697,7 +789,7 @@ def read_voice_set(path: str | Path) -> list[dict]:
         try:
             art = json.loads(file.read_text(encoding="utf-8"))
             text, items = art["text"], art["own"]
-            art["style"], art["speaker"]  # noqa: B018 - presence check
+            art["style"], art["speaker"]
         except (json.JSONDecodeError, KeyError, TypeError) as err:
             raise ValueError(f"{file}: not a voices test article ({err!r}).") from None
         spans = []
@@ -706,8 +798,9 @@ def read_voice_set(path: str | Path) -> list[dict]:
             for _ in range(int(item.get("occurrence", 0)) + 1):
                 start = text.find(item["text"], start + 1)
                 if start < 0:
-                    raise ValueError(f"{file}: own item {item['text'][:40]!r} not found at occurrence "
-                                     f"{item.get('occurrence', 0)}.")
+                    raise ValueError(
+                        f"{file}: own item {item['text'][:40]!r} not found at occurrence {item.get('occurrence', 0)}."
+                    )
             spans.append((start, start + len(item["text"])))
         art["own_spans"] = spans
         art.setdefault("id", file.stem)
@@ -736,10 +829,15 @@ def evaluate_voices(path: str | Path, **options) -> dict:
     from toolkit.voices import split_voices
 
     articles = read_voice_set(path)
-    docs = pd.DataFrame({"doc_id": [a["id"] for a in articles], "text": [a["text"] for a in articles],
-                         "speaker": [a["speaker"] for a in articles],
-                         "role": [a.get("role", "ambassador") for a in articles],
-                         "genre": [a.get("genre", "interview") for a in articles]})
+    docs = pd.DataFrame(
+        {
+            "doc_id": [a["id"] for a in articles],
+            "text": [a["text"] for a in articles],
+            "speaker": [a["speaker"] for a in articles],
+            "role": [a.get("role", "ambassador") for a in articles],
+            "genre": [a.get("genre", "interview") for a in articles],
+        }
+    )
     import warnings
 
     with warnings.catch_warnings(record=True):
@@ -772,8 +870,11 @@ def evaluate_voices(path: str | Path, **options) -> dict:
         for target in (agg, total):
             target.tp, target.fp, target.fn = target.tp + sc.tp, target.fp + sc.fp, target.fn + sc.fn
         n_style[art["style"]] += 1
-    return {"by_style": {k: {**v.as_dict(), "articles": n_style[k]} for k, v in sorted(by_style.items())},
-            "by_article": by_article, "all": {**total.as_dict(), "articles": len(articles)}}
+    return {
+        "by_style": {k: {**v.as_dict(), "articles": n_style[k]} for k, v in sorted(by_style.items())},
+        "by_article": by_article,
+        "all": {**total.as_dict(), "articles": len(articles)},
+    }
 
 
 def _print_voices(result: dict, path: str) -> None:
@@ -784,8 +885,10 @@ def _print_voices(result: dict, path: str) -> None:
         print(f"{style:<20}{s['articles']:>9}{s['precision']:>8.3f}{s['recall']:>8.3f}{s['f1']:>8.3f}")
     bad = {k: v for k, v in result["by_article"].items() if v["precision"] < 1 or v["recall"] < 1}
     for k, v in sorted(bad.items()):
-        print(f"  {k} ({v['style']}, read as {v['read_as']}): P {v['precision']:.3f} R {v['recall']:.3f} "
-              f"(fp {v['fp']}, fn {v['fn']})")
+        print(
+            f"  {k} ({v['style']}, read as {v['read_as']}): P {v['precision']:.3f} R {v['recall']:.3f} "
+            f"(fp {v['fp']}, fn {v['fn']})"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -807,7 +910,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     show.add_argument("--path", help="a model JSON (default: the shipped one)")
     show.add_argument("--top", type=int, default=40, help="how many of the largest weights to print")
     register = sub.add_parser("register", help="score find_hedges on the annotated UN sentences")
-    register.add_argument("--path", help="the annotated set (default: the shipped toolkit/data/un_register/sentences.jsonl)")
+    register.add_argument(
+        "--path", help="the annotated set (default: the shipped toolkit/data/un_register/sentences.jsonl)"
+    )
     register.add_argument("--data", help="the corpora folder (default: $TOOLKIT_DATA)")
     register.add_argument("--json", action="store_true", help="print the result as JSON")
     voices = sub.add_parser("voices", help="score split_voices on a voices test set (e.g. tests/data/voices)")
@@ -827,14 +932,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.task == "train":
             sentences = read_sfu(args.path)
             examples = candidates(sentences, lexicon=lexicon)
-            model = train_hedge_model(examples, training={"data": Path(args.path).name,
-                                                          "folders": sorted({s.folder for s in sentences})})
+            model = train_hedge_model(
+                examples, training={"data": Path(args.path).name, "folders": sorted({s.folder for s in sentences})}
+            )
             from toolkit._io import atomic_write
 
             with atomic_write(args.out, encoding="utf-8") as fh:
                 fh.write(json.dumps(model.to_json(), indent=1, sort_keys=True) + "\n")
-            print(f"wrote {args.out}: {len(model.weights)} weights from {len(examples)} candidate cues "
-                  f"({int(examples['gold'].sum())} annotated as speculation)")
+            print(
+                f"wrote {args.out}: {len(model.weights)} weights from {len(examples)} candidate cues "
+                f"({int(examples['gold'].sum())} annotated as speculation)"
+            )
         elif args.task == "model":
             _print_model(load_hedge_model(args.path), args.top)
         elif args.task == "voices":

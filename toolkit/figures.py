@@ -45,8 +45,19 @@ from toolkit.corpus import INTERVIEW_ID, corpus_fingerprint, load_interview
 from toolkit.datasets import PRC_FIRST_YEAR
 from toolkit.paths import FIGURES_DIR
 
-__all__ = ["FIGURES", "PRC_FIRST_YEAR", "TABLE_ATOL", "TABLE_DIGITS", "TABLE_RTOL", "TOPIC_K", "TOPIC_KS",
-           "TOPIC_PRUNING", "check_figures", "make_figures", "round_table"]
+__all__ = [
+    "FIGURES",
+    "PRC_FIRST_YEAR",
+    "TABLE_ATOL",
+    "TABLE_DIGITS",
+    "TABLE_RTOL",
+    "TOPIC_K",
+    "TOPIC_KS",
+    "TOPIC_PRUNING",
+    "check_figures",
+    "make_figures",
+    "round_table",
+]
 
 _PACKAGES = ("toolkit", "pandas", "numpy", "scipy", "matplotlib", "nltk", "scikit-learn")
 #: How long (seconds) a run waits for another to finish updating the manifest before giving up.
@@ -102,8 +113,9 @@ def _interview_voices(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
 def _draw_interview_voices(table: pd.DataFrame, docs: pd.DataFrame):
     from toolkit.plots import plot_bar
 
-    ax = plot_bar(table, value="words", label="voice", xlabel="words (tokens)",
-                  title="Who speaks in the Korea Times interview")
+    ax = plot_bar(
+        table, value="words", label="voice", xlabel="words (tokens)", title="Who speaks in the Korea Times interview"
+    )
     return ax.figure
 
 
@@ -134,8 +146,9 @@ def _corpus_composition(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
 def _draw_corpus_composition(table: pd.DataFrame, docs: pd.DataFrame):
     from toolkit.plots import plot_bar
 
-    ax = plot_bar(table, value="documents", label="group", xlabel="documents",
-                  title="The comparison corpus by selection and role")
+    ax = plot_bar(
+        table, value="documents", label="group", xlabel="documents", title="The comparison corpus by selection and role"
+    )
     return ax.figure
 
 
@@ -151,16 +164,28 @@ def _own_groups(docs: pd.DataFrame) -> pd.DataFrame:
 def _keyness_xing_vs_ambassadors(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     from toolkit.keyness import compare_groups, top_keywords
 
-    table = compare_groups(_own_groups(docs), by="group", target="Xing", reference="other ambassadors",
-                           measure="g2", stop_words="english", adjust="bh")
+    table = compare_groups(
+        _own_groups(docs),
+        by="group",
+        target="Xing",
+        reference="other ambassadors",
+        measure="g2",
+        stop_words="english",
+        adjust="bh",
+    )
     return top_keywords(table[table["score"] > 0], n=15)
 
 
 def _draw_keyness_xing_vs_ambassadors(table: pd.DataFrame, docs: pd.DataFrame):
     from toolkit.plots import plot_keyness
 
-    ax = plot_keyness(table, n=15, target_label="Xing (own words)", reference_label="other ambassadors",
-                      title="Xing's keywords against other ambassadors at the UN (G2)")
+    ax = plot_keyness(
+        table,
+        n=15,
+        target_label="Xing (own words)",
+        reference_label="other ambassadors",
+        title="Xing's keywords against other ambassadors at the UN (G2)",
+    )
     return ax.figure
 
 
@@ -168,16 +193,28 @@ def _keyness_chn_vs_usa_unsc(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFra
     from toolkit.keyness import compare_groups, top_keywords
 
     council = docs[docs["venue"] == "UNSC"]
-    table = compare_groups(council, by="country", target="CHN", reference="USA", measure="fightin_words",
-                           prior="corpus", stop_words="english")
+    table = compare_groups(
+        council,
+        by="country",
+        target="CHN",
+        reference="USA",
+        measure="fightin_words",
+        prior="corpus",
+        stop_words="english",
+    )
     return top_keywords(table, n=12)
 
 
 def _draw_keyness_chn_vs_usa_unsc(table: pd.DataFrame, docs: pd.DataFrame):
     from toolkit.plots import plot_keyness
 
-    ax = plot_keyness(table, n=12, target_label="China", reference_label="United States",
-                      title="China against the United States in the Security Council (Fightin' Words)")
+    ax = plot_keyness(
+        table,
+        n=12,
+        target_label="China",
+        reference_label="United States",
+        title="China against the United States in the Security Council (Fightin' Words)",
+    )
     return ax.figure
 
 
@@ -186,15 +223,24 @@ def _term_scatter_chn_vs_usa_unsc(docs: pd.DataFrame, *, seed: int = 0) -> pd.Da
 
     council = docs[(docs["venue"] == "UNSC") & docs["country"].isin(["CHN", "USA"])]
     counts = count_terms(council, by="country")
-    return (counts.pivot_table(index="term", columns="country", values="n", fill_value=0)
-            .reset_index().rename_axis(columns=None).sort_values("term", ignore_index=True))
+    return (
+        counts.pivot_table(index="term", columns="country", values="n", fill_value=0)
+        .reset_index()
+        .rename_axis(columns=None)
+        .sort_values("term", ignore_index=True)
+    )
 
 
 def _draw_term_scatter_chn_vs_usa_unsc(table: pd.DataFrame, docs: pd.DataFrame):
     from toolkit.plots import plot_term_scatter
 
-    ax = plot_term_scatter(table.set_index("term")["CHN"], table.set_index("term")["USA"],
-                           target_label="China (UNSC)", reference_label="United States (UNSC)", min_count=3)
+    ax = plot_term_scatter(
+        table.set_index("term")["CHN"],
+        table.set_index("term")["USA"],
+        target_label="China (UNSC)",
+        reference_label="United States (UNSC)",
+        min_count=3,
+    )
     return ax.figure
 
 
@@ -205,7 +251,6 @@ _STANCE = ["hedge", "directive", "booster", "attitude_marker", "self_mention"]
 _P5 = ["CHN", "FRA", "GBR", "RUS", "USA"]
 
 
-
 def _hedging_xing_vs_ambassadors(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     from toolkit.hedging import find_hedges
     from toolkit.rates import match_rates
@@ -213,16 +258,21 @@ def _hedging_xing_vs_ambassadors(docs: pd.DataFrame, *, seed: int = 0) -> pd.Dat
     own = _own_groups(docs).assign(genre="speech")  # own words only; no voices left to split
     rates = match_rates(find_hedges(own), own, by="group", categories=_STANCE, seed=seed)
     order = {g: i for i, g in enumerate(["Xing", "China at the UN", "other ambassadors", "other"])}
-    rates = rates.sort_values(["group", "category"], key=lambda c: c.map(order) if c.name == "group"
-                              else c.map({x: i for i, x in enumerate(_STANCE)}), ignore_index=True)
+    rates = rates.sort_values(
+        ["group", "category"],
+        key=lambda c: c.map(order) if c.name == "group" else c.map({x: i for i, x in enumerate(_STANCE)}),
+        ignore_index=True,
+    )
     return rates
 
 
 def _draw_hedging_xing_vs_ambassadors(rates: pd.DataFrame, docs: pd.DataFrame):
     from toolkit.plots import plot_rates
 
-    ax = plot_rates(rates.assign(group=rates["group"].replace({"other": "other UN speakers"})),
-                    title="Stance markers per 1,000 tokens of each group's own words")
+    ax = plot_rates(
+        rates.assign(group=rates["group"].replace({"other": "other UN speakers"})),
+        title="Stance markers per 1,000 tokens of each group's own words",
+    )
     ax.set_ylabel("group (Xing: his quoted words; other UN speakers:\nleaders and ministers)")
     return ax.figure
 
@@ -233,8 +283,14 @@ def _hedging_p5_timeline(ungdc: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
 
     p5 = ungdc[ungdc["country"].isin(_P5) & (ungdc["year"] >= PRC_FIRST_YEAR)]
     p5 = p5.assign(country=p5["country"].replace({"RUS": "RUS (USSR to 1991)"}))
-    rates = match_rates(find_hedges(p5), p5, by=["country", "year"], categories=["hedge", "directive", "booster"],
-                        n_resamples=1000, seed=seed)
+    rates = match_rates(
+        find_hedges(p5),
+        p5,
+        by=["country", "year"],
+        categories=["hedge", "directive", "booster"],
+        n_resamples=1000,
+        seed=seed,
+    )
     return rates.sort_values(["category", "country", "year"], ignore_index=True)
 
 
@@ -244,20 +300,29 @@ def _draw_hedging_p5_timeline(rates: pd.DataFrame, ungdc: pd.DataFrame):
     from toolkit.plots import plot_timeline
 
     fig, axes = plt.subplots(3, 1, figsize=(6.5, 7.5), sharex=True, layout="constrained")
-    for ax, category, name in zip(axes, ["hedge", "directive", "booster"],
-                                  ["Hedges (tentativeness)", "Directives (prescription: should, must, need to)",
-                                   "Boosters"]):
-        plot_timeline(rates[rates["category"] == category], group="country", ax=ax, highlight=["CHN"],
-                      ylabel=f"{category}s per 1,000 tokens")
+    for ax, category, name in zip(
+        axes,
+        ["hedge", "directive", "booster"],
+        ["Hedges (tentativeness)", "Directives (prescription: should, must, need to)", "Boosters"],
+    ):
+        plot_timeline(
+            rates[rates["category"] == category],
+            group="country",
+            ax=ax,
+            highlight=["CHN"],
+            ylabel=f"{category}s per 1,000 tokens",
+        )
         ax.set_title(name, loc="left", fontsize="medium")
         ax.get_legend().remove()
     for ax in axes[:-1]:
         ax.set_xlabel("")
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False, fontsize="small")
-    fig.suptitle(f"China against the other permanent members, UN General Debate {PRC_FIRST_YEAR}-"
-                 f"{int(rates['year'].max())}\n(China with its 95% interval over the sentences of each speech)",
-                 fontsize="medium")
+    fig.suptitle(
+        f"China against the other permanent members, UN General Debate {PRC_FIRST_YEAR}-"
+        f"{int(rates['year'].max())}\n(China with its 95% interval over the sentences of each speech)",
+        fontsize="medium",
+    )
     return fig
 
 
@@ -292,8 +357,13 @@ def _topic_stop_words() -> frozenset[str]:
 def _topics_select_k(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     from toolkit.topics import select_k
 
-    return select_k(_topic_documents(docs), ks=TOPIC_KS, seeds=(seed, seed + 1, seed + 2),
-                    stop_words=_topic_stop_words(), **TOPIC_PRUNING)
+    return select_k(
+        _topic_documents(docs),
+        ks=TOPIC_KS,
+        seeds=(seed, seed + 1, seed + 2),
+        stop_words=_topic_stop_words(),
+        **TOPIC_PRUNING,
+    )
 
 
 def _draw_topics_select_k(table: pd.DataFrame, docs: pd.DataFrame):
@@ -313,57 +383,114 @@ def _topic_prevalence(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     countries = un[un["country"].isin(_TOPIC_COUNTRIES)]
     interview = own_words(docs[docs["doc_id"] == INTERVIEW_ID])
     # one column "group" for the two kinds of group drawn side by side: a country, and the interview
-    return pd.concat([
-        topic_prevalence(model, countries.assign(group=countries["country"]), by="group", seed=seed),
-        topic_prevalence(model, interview.assign(group="Xing (interview)"), by="group", seed=seed),
-    ], ignore_index=True)
+    return pd.concat(
+        [
+            topic_prevalence(model, countries.assign(group=countries["country"]), by="group", seed=seed),
+            topic_prevalence(model, interview.assign(group="Xing (interview)"), by="group", seed=seed),
+        ],
+        ignore_index=True,
+    )
 
 
 def _draw_topic_prevalence(prevalence: pd.DataFrame, docs: pd.DataFrame):
     from toolkit.plots import plot_topic_prevalence
 
-    ax = plot_topic_prevalence(prevalence, group="group", groups=["Xing (interview)", *_TOPIC_COUNTRIES],
-                               title=f"Topics of UN statements (LDA, k = {TOPIC_K}): mean share by country\n"
-                                     "and in the interview (one document: no interval)")
+    ax = plot_topic_prevalence(
+        prevalence,
+        group="group",
+        groups=["Xing (interview)", *_TOPIC_COUNTRIES],
+        title=f"Topics of UN statements (LDA, k = {TOPIC_K}): mean share by country\n"
+        "and in the interview (one document: no interval)",
+    )
     return ax.figure
 
 
 FIGURES: tuple[_FigureRule, ...] = (
-    _FigureRule("interview_voices", "Words per voice in the interview (ambassador's quotes, narration, ...)",
-                (), _interview_voices, _draw_interview_voices),
-    _FigureRule("corpus_composition", "Documents of the default comparison corpus by selection and role",
-                ("comparison",), _corpus_composition, _draw_corpus_composition),
-    _FigureRule("keyness_xing_vs_ambassadors", "Keywords of Xing's own words against other ambassadors' UN "
-                "speeches (G2, stop words left out, BH-adjusted p in the table)", ("comparison",),
-                _keyness_xing_vs_ambassadors, _draw_keyness_xing_vs_ambassadors),
-    _FigureRule("keyness_chn_vs_usa_unsc", "China against the United States in the Security Council "
-                "(Fightin' Words, whole-Council prior)", ("comparison",), _keyness_chn_vs_usa_unsc, _draw_keyness_chn_vs_usa_unsc),
-    _FigureRule("term_scatter_chn_vs_usa_unsc", "Relative frequency of each word in China's and the United "
-                "States' Security Council speeches", ("comparison",), _term_scatter_chn_vs_usa_unsc, _draw_term_scatter_chn_vs_usa_unsc),
-    _FigureRule("hedging_xing_vs_ambassadors", "Hedges (tentativeness), directives (prescription: deontic should, "
-                "must, need to), boosters, attitude markers and self-mentions per 1,000 tokens of own words: Xing, China at the UN, other ambassadors, other speakers (95% bootstrap "
-                "intervals over documents; over sentences for the one interview)", ("comparison",),
-                _hedging_xing_vs_ambassadors, _draw_hedging_xing_vs_ambassadors),
-    _FigureRule("hedging_p5_timeline", "Hedges, directives (deontic modals) and boosters per 1,000 tokens in the General Debate speeches of "
-                "the five permanent members, 1972-2024, from the People's Republic of China's first (the 1971 CHN "
-                "speech is the Republic of China's); Russia is the USSR to 1991 (95% bootstrap intervals over "
-                "each speech's sentences)",
-                ("ungdc",), _hedging_p5_timeline, _draw_hedging_p5_timeline),
-    _FigureRule("topics_select_k", "Coherence (NPMI), held-out perplexity and stability of LDA topic models of the "
-                "UN statements for each number of topics (3 seeds; place names, stop words and the words of more than half "
-                "of the statements left out)",
-                ("comparison",), _topics_select_k, _draw_topics_select_k),
-    _FigureRule("topic_prevalence", "Mean topic proportion per country in the UN statements (95% bootstrap intervals "
-                "over documents), and in Xing's own words projected onto the same topics (one document: no "
-                "interval); topics fitted with seed 0 (place names, stop words and the words of more than half of the "
-                "statements left out) and described in notebooks/04-topics.ipynb", ("comparison",),
-                _topic_prevalence, _draw_topic_prevalence),
+    _FigureRule(
+        "interview_voices",
+        "Words per voice in the interview (ambassador's quotes, narration, ...)",
+        (),
+        _interview_voices,
+        _draw_interview_voices,
+    ),
+    _FigureRule(
+        "corpus_composition",
+        "Documents of the default comparison corpus by selection and role",
+        ("comparison",),
+        _corpus_composition,
+        _draw_corpus_composition,
+    ),
+    _FigureRule(
+        "keyness_xing_vs_ambassadors",
+        "Keywords of Xing's own words against other ambassadors' UN "
+        "speeches (G2, stop words left out, BH-adjusted p in the table)",
+        ("comparison",),
+        _keyness_xing_vs_ambassadors,
+        _draw_keyness_xing_vs_ambassadors,
+    ),
+    _FigureRule(
+        "keyness_chn_vs_usa_unsc",
+        "China against the United States in the Security Council (Fightin' Words, whole-Council prior)",
+        ("comparison",),
+        _keyness_chn_vs_usa_unsc,
+        _draw_keyness_chn_vs_usa_unsc,
+    ),
+    _FigureRule(
+        "term_scatter_chn_vs_usa_unsc",
+        "Relative frequency of each word in China's and the United States' Security Council speeches",
+        ("comparison",),
+        _term_scatter_chn_vs_usa_unsc,
+        _draw_term_scatter_chn_vs_usa_unsc,
+    ),
+    _FigureRule(
+        "hedging_xing_vs_ambassadors",
+        "Hedges (tentativeness), directives (prescription: deontic should, "
+        "must, need to), boosters, attitude markers and self-mentions per 1,000 tokens of own words: Xing, China at the UN, other ambassadors, other speakers (95% bootstrap "
+        "intervals over documents; over sentences for the one interview)",
+        ("comparison",),
+        _hedging_xing_vs_ambassadors,
+        _draw_hedging_xing_vs_ambassadors,
+    ),
+    _FigureRule(
+        "hedging_p5_timeline",
+        "Hedges, directives (deontic modals) and boosters per 1,000 tokens in the General Debate speeches of "
+        "the five permanent members, 1972-2024, from the People's Republic of China's first (the 1971 CHN "
+        "speech is the Republic of China's); Russia is the USSR to 1991 (95% bootstrap intervals over "
+        "each speech's sentences)",
+        ("ungdc",),
+        _hedging_p5_timeline,
+        _draw_hedging_p5_timeline,
+    ),
+    _FigureRule(
+        "topics_select_k",
+        "Coherence (NPMI), held-out perplexity and stability of LDA topic models of the "
+        "UN statements for each number of topics (3 seeds; place names, stop words and the words of more than half "
+        "of the statements left out)",
+        ("comparison",),
+        _topics_select_k,
+        _draw_topics_select_k,
+    ),
+    _FigureRule(
+        "topic_prevalence",
+        "Mean topic proportion per country in the UN statements (95% bootstrap intervals "
+        "over documents), and in Xing's own words projected onto the same topics (one document: no "
+        "interval); topics fitted with seed 0 (place names, stop words and the words of more than half of the "
+        "statements left out) and described in notebooks/04-topics.ipynb",
+        ("comparison",),
+        _topic_prevalence,
+        _draw_topic_prevalence,
+    ),
 )
 
 
-def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
-                 progress: Callable[[str], None] | None = print, bar: bool = False,
-                 only: Sequence[str] | None = None) -> pd.DataFrame:
+def make_figures(
+    out_dir: str | Path = FIGURES_DIR,
+    *,
+    seed: int = 0,
+    progress: Callable[[str], None] | None = print,
+    bar: bool = False,
+    only: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Make every figure that the available data allows, into ``out_dir``.
 
     Parameters
@@ -449,15 +576,20 @@ def make_figures(out_dir: str | Path = FIGURES_DIR, *, seed: int = 0,
                     _write_figure(out, files, table, fig)
                 finally:
                     plt.close(fig)
-            _update_manifest(manifest_path, {rule.name: {
-                "caption": rule.caption,
-                "files": files,
-                "made_by": f"toolkit.figures:{rule.table.__name__}",
-                "corpus_fingerprint": corpus_fingerprint(docs),
-                "documents": int(len(docs)),
-                "seed": seed,
-                "versions": _versions(),
-            }})
+            _update_manifest(
+                manifest_path,
+                {
+                    rule.name: {
+                        "caption": rule.caption,
+                        "files": files,
+                        "made_by": f"toolkit.figures:{rule.table.__name__}",
+                        "corpus_fingerprint": corpus_fingerprint(docs),
+                        "documents": int(len(docs)),
+                        "seed": seed,
+                        "versions": _versions(),
+                    }
+                },
+            )
             say(f"[{i}/{len(rules)}] {rule.name}: made {', '.join(files)}")
             rows.append({"figure": rule.name, "status": "made", "files": ",".join(files), "reason": ""})
             if meter is not None:
@@ -517,14 +649,18 @@ def round_table(table: pd.DataFrame, digits: int = TABLE_DIGITS) -> pd.DataFrame
     ('int64', True)
     """
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
-        raise ValueError(f"digits={digits!r} is invalid; must be an integer from 1 to 17 (significant digits "
-                         f"kept; the figures use TABLE_DIGITS = {TABLE_DIGITS}).")
+        raise ValueError(
+            f"digits={digits!r} is invalid; must be an integer from 1 to 17 (significant digits "
+            f"kept; the figures use TABLE_DIGITS = {TABLE_DIGITS})."
+        )
     rounded = table.copy()
     for position, dtype in enumerate(table.dtypes):
         if pd.api.types.is_float_dtype(dtype):
             values = table.iloc[:, position].to_numpy(dtype="float64", na_value=float("nan"))
-            rounded.isetitem(position, pd.Series([_round_float(x, digits) for x in values.tolist()],
-                                                 index=table.index, dtype="float64"))
+            rounded.isetitem(
+                position,
+                pd.Series([_round_float(x, digits) for x in values.tolist()], index=table.index, dtype="float64"),
+            )
     return rounded
 
 
@@ -559,8 +695,10 @@ def _read_manifest(path: Path) -> dict[str, object]:
             "or delete it to start a new one, then run again."
         ) from exc
     if not isinstance(manifest, dict):
-        raise ValueError(f"{path} holds a JSON {type(manifest).__name__}, not an object of figure entries. "
-                         "Restore it or delete it, then run again.")
+        raise ValueError(
+            f"{path} holds a JSON {type(manifest).__name__}, not an object of figure entries. "
+            "Restore it or delete it, then run again."
+        )
     return manifest
 
 
@@ -590,10 +728,17 @@ def _update_manifest(path: Path, entries: dict[str, dict[str, object]]) -> None:
         ) from exc
 
 
-def check_figures(reference_dir: str | Path = FIGURES_DIR, *, seed: int = 0, tolerance: float = 2.0,
-                  rtol: float = TABLE_RTOL, atol: float = TABLE_ATOL,
-                  progress: Callable[[str], None] | None = print, bar: bool = False,
-                  only: Sequence[str] | None = None) -> pd.DataFrame:
+def check_figures(
+    reference_dir: str | Path = FIGURES_DIR,
+    *,
+    seed: int = 0,
+    tolerance: float = 2.0,
+    rtol: float = TABLE_RTOL,
+    atol: float = TABLE_ATOL,
+    progress: Callable[[str], None] | None = print,
+    bar: bool = False,
+    only: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Remake the figures into a temporary folder and compare them with ``reference_dir``.
 
     A table (CSV) is the same when it has the same columns in the same order and
@@ -649,8 +794,10 @@ def check_figures(reference_dir: str | Path = FIGURES_DIR, *, seed: int = 0, tol
 
     for name, value in (("tolerance", tolerance), ("rtol", rtol), ("atol", atol)):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < math.inf:
-            raise ValueError(f"{name}={value!r} is invalid; must be a finite number >= 0 "
-                             f"(defaults: tolerance=2.0, rtol={TABLE_RTOL:g}, atol={TABLE_ATOL:g}).")
+            raise ValueError(
+                f"{name}={value!r} is invalid; must be a finite number >= 0 "
+                f"(defaults: tolerance=2.0, rtol={TABLE_RTOL:g}, atol={TABLE_ATOL:g})."
+            )
     reference = Path(reference_dir)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -680,8 +827,9 @@ def _select(only: Sequence[str] | None) -> tuple[_FigureRule, ...]:
         only = [only]
     unknown = [n for n in only if n not in names]
     if unknown:
-        raise ValueError(f"only={list(only)!r}: no figure named {', '.join(map(repr, unknown))}; "
-                         f"the figures are {', '.join(names)}.")
+        raise ValueError(
+            f"only={list(only)!r}: no figure named {', '.join(map(repr, unknown))}; the figures are {', '.join(names)}."
+        )
     return tuple(r for r in FIGURES if r.name in set(only))
 
 
@@ -689,8 +837,13 @@ def _bar(total: int):
     from tqdm import tqdm
 
     # disable=None: a bar on a terminal only; logs (CI) get the one line per figure.
-    return tqdm(total=total, unit="figure", file=sys.stderr, disable=None,
-                bar_format="{bar:20} {n_fmt}/{total_fmt} figures [{elapsed} elapsed, {remaining} left] {desc}")
+    return tqdm(
+        total=total,
+        unit="figure",
+        file=sys.stderr,
+        disable=None,
+        bar_format="{bar:20} {n_fmt}/{total_fmt} figures [{elapsed} elapsed, {remaining} left] {desc}",
+    )
 
 
 def _above(meter, say: Callable[[str], None]) -> Callable[[str], None]:
@@ -714,8 +867,7 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")
 _FLOAT = re.compile(r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|nan)")
 
 
-def _compare_tables(old: Path, new: Path, *, rtol: float = TABLE_RTOL,
-                    atol: float = TABLE_ATOL) -> tuple[str, str]:
+def _compare_tables(old: Path, new: Path, *, rtol: float = TABLE_RTOL, atol: float = TABLE_ATOL) -> tuple[str, str]:
     """("same", "") or ("differs", where and how): the rule of :func:`check_figures` for two CSV files."""
     if old.read_bytes() == new.read_bytes():
         return "same", ""
@@ -739,13 +891,18 @@ def _compare_tables(old: Path, new: Path, *, rtol: float = TABLE_RTOL,
             else:
                 bad.append((int(row), position, x[row], y[row]))
     if not bad:
-        return "same", (f"{close} number(s) differ within rtol {rtol:g}, atol {atol:g}" if close
-                        else "the same cells (the files differ in quoting or line ends)")
+        return "same", (
+            f"{close} number(s) differ within rtol {rtol:g}, atol {atol:g}"
+            if close
+            else "the same cells (the files differ in quoting or line ends)"
+        )
     row, position, x, y = min(bad)
-    keys = ", ".join(f"{c}={v!r}" for c, v in zip(a.columns[:min(position, 3)], a.iloc[row, :3]))
+    keys = ", ".join(f"{c}={v!r}" for c, v in zip(a.columns[: min(position, 3)], a.iloc[row, :3]))
     where = f"row {row + 1}" + (f" ({keys})" if keys else "")
-    return "differs", (f"{len(bad)} cell(s) differ beyond rtol {rtol:g}, atol {atol:g}; first: {where}, "
-                       f"column {a.columns[position]!r}: committed {x!r}, now {y!r}")
+    return "differs", (
+        f"{len(bad)} cell(s) differ beyond rtol {rtol:g}, atol {atol:g}; first: {where}, "
+        f"column {a.columns[position]!r}: committed {x!r}, now {y!r}"
+    )
 
 
 def _cells_agree(x: str, y: str, *, rtol: float, atol: float) -> bool:
@@ -773,8 +930,10 @@ def _load(needs: tuple[str, ...]) -> pd.DataFrame | DataNotFoundError:
 
 
 def _versions() -> dict[str, str]:
-    versions = {"python": f"{sys.version_info.major}.{sys.version_info.minor}.{sys.version_info.micro}",
-                "platform": platform.machine()}
+    versions = {
+        "python": f"{sys.version_info.major}.{sys.version_info.minor}.{sys.version_info.micro}",
+        "platform": platform.machine(),
+    }
     for name in _PACKAGES:
         try:
             versions[name] = metadata.version(name)

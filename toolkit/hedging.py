@@ -124,6 +124,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property, lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -131,7 +132,15 @@ import pandas as pd
 
 from toolkit._frames import frame_from_rows
 from toolkit._parallel import check_n_jobs
-from toolkit._validation import DataNotFoundError, check_columns, check_one_of, check_seed, check_texts, check_unique_ids, warn_skipped
+from toolkit._validation import (
+    DataNotFoundError,
+    check_columns,
+    check_one_of,
+    check_seed,
+    check_texts,
+    check_unique_ids,
+    warn_skipped,
+)
 from toolkit.concordance import (
     _FORMAT_RE,
     _IN_WORD,
@@ -146,24 +155,30 @@ from toolkit.concordance import (
 )
 from toolkit.counts import _groups
 from toolkit.rates import (
-    OWN_VOICES, RATE_COLUMNS, _check_confidence, _check_count, _check_voices, _match_rates, _voice_segments,
+    OWN_VOICES,
+    RATE_COLUMNS,
+    _check_confidence,
+    _check_count,
+    _check_voices,
+    _match_rates,
+    _voice_segments,
     _warn_single_unit,
 )
-from toolkit.text import STOP_WORDS, _TOKEN_RE, _lower
+from toolkit.text import _TOKEN_RE, STOP_WORDS, _lower
 from toolkit.tokentable import TokenTable, _ranges, chunk_starts, code_points, is_space, token_table
 
 __all__ = [
     "CATEGORIES",
     "DEFAULT_METHOD",
-    "HedgeModel",
     "LEARNED_RULES",
-    "METHODS",
-    "MODEL_PATH",
     "LEXICON_PATH",
+    "METHODS",
     "MIN_STOP_WORD_SHARE",
     "MIN_TOKENS_FOR_LANGUAGE",
+    "MODEL_PATH",
     "REPORTING_VERBS",
     "RULES",
+    "HedgeModel",
     "english_share",
     "find_hedges",
     "hedging_rates",
@@ -174,8 +189,15 @@ __all__ = [
 
 #: The five categories of Hyland's (2005) interactional metadiscourse, and two of the diplomatic register:
 #: ``directive`` (deontic modals: obligation, prescription) and ``formula`` (courtesy frames). Neither is a hedge.
-CATEGORIES: tuple[str, ...] = ("hedge", "booster", "attitude_marker", "self_mention", "engagement_marker",
-                               "directive", "formula")
+CATEGORIES: tuple[str, ...] = (
+    "hedge",
+    "booster",
+    "attitude_marker",
+    "self_mention",
+    "engagement_marker",
+    "directive",
+    "formula",
+)
 #: The ways :func:`find_hedges` decides the ambiguous cues.
 METHODS: tuple[str, ...] = ("rules", "learned")
 #: The default method: the one with the better leave-one-category-out F1 on the SFU development half.
@@ -190,7 +212,16 @@ MIN_STOP_WORD_SHARE: float = 0.15
 LEXICON_COLUMNS: tuple[str, ...] = ("pattern", "category", "rule", "kind", "note")
 #: The columns of :func:`find_hedges`.
 MATCH_COLUMNS: tuple[str, ...] = (
-    "doc_id", "start", "end", "match", "category", "kind", "rule", "pattern", "voice", "speaker"
+    "doc_id",
+    "start",
+    "end",
+    "match",
+    "category",
+    "kind",
+    "rule",
+    "pattern",
+    "voice",
+    "speaker",
 )
 
 #: Verbs of saying that make a following "would" the future of reported speech (verbs of
@@ -227,10 +258,12 @@ _NUMBER_WORDS = frozenset(
     "thousand thousands million millions billion billions trillion dozen dozens half third quarter "
     "fifth tenth score".split()
 )
-_ARTICLE_QUANTITY = frozenset("dozen hundred thousand million billion trillion third quarter half fifth tenth "
-                              "fraction".split())
-_MONTH_PREPOSITIONS = frozenset("in on since until till by of from through last next early late mid "
-                                "during before after this".split())
+_ARTICLE_QUANTITY = frozenset(
+    "dozen hundred thousand million billion trillion third quarter half fifth tenth fraction".split()
+)
+_MONTH_PREPOSITIONS = frozenset(
+    "in on since until till by of from through last next early late mid during before after this".split()
+)
 _NEGATORS = frozenset({"not", "never", "no", "cannot", "hardly", "scarcely", "nor", "neither", "without"})
 _NEGATION_BRIDGE = frozenset(
     "be been being is are was were am so too very quite entirely completely totally fully all that really "
@@ -248,25 +281,36 @@ _CLAUSE_STARTS = frozenset(
     "everything everyone nobody one".split()
 )
 _COGNITION_NOT_BEFORE = frozenset("about of in through over out back up ahead twice for".split())
-_NOUN_DETERMINERS = frozenset("a an the of this that much lot some any no with without second first "
-                              "great quality my your his her their our its".split())
+_NOUN_DETERMINERS = frozenset(
+    "a an the of this that much lot some any no with without second first "
+    "great quality my your his her their our its".split()
+)
 _APPEAR_NOT_BEFORE = frozenset("in on at before onstage with for as alongside from".split())
-_BE_FORMS = frozenset("be been being is are was were am i'm we're you're they're it's he's she's "
-                      "feel felt seem seems seemed quite absolutely fairly completely entirely very not "
-                      "so almost pretty".split())
+_BE_FORMS = frozenset(
+    "be been being is are was were am i'm we're you're they're it's he's she's "
+    "feel felt seem seems seemed quite absolutely fairly completely entirely very not "
+    "so almost pretty".split()
+)
 _NON_SPACE = re.compile(r"\S")
 _SENTENCE_BEFORE = re.compile(r"(?:[.!?][\"”’']?|[\"“‘]|\n[^\S\n]*\n)\s*$")
-_HAD_AFTER = frozenset("been had better got gotten gone done seen made taken known become come never already "
-                       "just".split())
+_HAD_AFTER = frozenset(
+    "been had better got gotten gone done seen made taken known become come never already just".split()
+)
 _WOULD_ED = frozenset("need feed proceed succeed exceed bed red shed speed seed".split())
-_MODAL_ADVERBS = frozenset("also not never still therefore thus then again once now first further equally indeed "
-                           "surely certainly perhaps probably".split())
-_PARTICIPLES = frozenset("been had done gone seen made taken known felt thought come got gotten become "
-                         "given found heard left lost meant put read said sent set told understood won "
-                         "written".split())
+_MODAL_ADVERBS = frozenset(
+    "also not never still therefore thus then again once now first further equally indeed "
+    "surely certainly perhaps probably".split()
+)
+_PARTICIPLES = frozenset(
+    "been had done gone seen made taken known felt thought come got gotten become "
+    "given found heard left lost meant put read said sent set told understood won "
+    "written".split()
+)
 _EXPECTATION_SUBJECTS = frozenset("it this that which there these those".split())
-_EXPECTATION_PREDICATES = frozenset("enough sufficient possible easy fine ok okay ready available able simple "
-                                    "straightforward interesting fun straightforward adequate plenty no".split())
+_EXPECTATION_PREDICATES = frozenset(
+    "enough sufficient possible easy fine ok okay ready available able simple "
+    "straightforward interesting fun straightforward adequate plenty no".split()
+)
 _EXPECTATION_VERBS = frozenset("suffice arrive last take cost work help fit".split())
 _SPEECH_ACTS = frozenset(
     "thank congratulate welcome express begin start conclude close end join reiterate stress emphasize "
@@ -274,22 +318,45 @@ _SPEECH_ACTS = frozenset(
     "add note share say refer acknowledge assure mention touch turn focus address raise comment reaffirm "
     "place put take offer present outline update salute greet recognize recognise appreciate point affirm "
     "state explain elaborate make briefly express voice record reiterate transmit submit introduce renew "
-    "sincerely warmly".split())
-_ASSERTIVE = frozenset("stress emphasize emphasise underline underscore note add reiterate recall point "
-                       "highlight mention urge appeal call encourage invite commend".split())
+    "sincerely warmly".split()
+)
+_ASSERTIVE = frozenset(
+    "stress emphasize emphasise underline underscore note add reiterate recall point "
+    "highlight mention urge appeal call encourage invite commend".split()
+)
 #: Adverbial phrases skipped like adverbs inside a courtesy frame ("I would like in particular to note").
-_ADVERB_PHRASES = (("in", "particular"), ("once", "again"), ("once", "more"), ("at", "the", "outset"),
-                   ("at", "this", "point"), ("at", "this", "juncture"), ("first", "of", "all"))
-_ALWAYS_FORMULA = frozenset({"allow me to", "allow me", "if i may", "permit me to", "let me", "may i", "have the honour to",
-                             "have the honor to", "take this opportunity to", "taking this opportunity to"})
+_ADVERB_PHRASES = (
+    ("in", "particular"),
+    ("once", "again"),
+    ("once", "more"),
+    ("at", "the", "outset"),
+    ("at", "this", "point"),
+    ("at", "this", "juncture"),
+    ("first", "of", "all"),
+)
+_ALWAYS_FORMULA = frozenset(
+    {
+        "allow me to",
+        "allow me",
+        "if i may",
+        "permit me to",
+        "let me",
+        "may i",
+        "have the honour to",
+        "have the honor to",
+        "take this opportunity to",
+        "taking this opportunity to",
+    }
+)
 _BLESSED = frozenset({"god", "allah"})  # "May God bless": a formula
 _FEEL_BEFORE = frozenset({"that", "as"})  # "feel that", "feel as if": a hedge
 _ARTICLES = frozenset({"a", "an", "the"})
 _FEEL_NOT_CLAUSE = _ARTICLES | {"no", "most", "some"}  # "I feel the ...": not a clause after "feel"
 _RATHER_AFTER = frozenset({"would", "'d", "i'd", "we'd", "had"})  # "would rather": a preference
 _CERTAIN_BEFORE = frozenset({"that", "to", "of", "about"})  # "certain that": predicative
-_POSSIBLE_AFTER = frozenset("as if where whenever wherever when make makes made making way best all only every "
-                            "everything soon".split())  # "as soon as possible", "made possible": not a hedge
+_POSSIBLE_AFTER = frozenset(
+    "as if where whenever wherever when make makes made making way best all only every everything soon".split()
+)  # "as soon as possible", "made possible": not a hedge
 _CALL_ON = frozenset({"on", "upon"})
 _WISH_VERBS = frozenset({"like", "wish", "love"})  # "would like to"
 _SHOULD_HEDGES = frozenset({"think", "say", "imagine", "guess", "hope", "expect"})  # "I should think so"
@@ -359,17 +426,21 @@ def _check_lexicon(frame: object, *, name: str = "lexicon") -> pd.DataFrame:
     for column in ("pattern", "category"):
         missing = frame[column].isna().to_numpy()
         if missing.any():  # str(None) would be the word "none"
-            raise ValueError(f"{name}: {column} is missing (NA) on row(s) with index "
-                             f"{', '.join(repr(r) for r in frame.index[missing][:5])}; fill or drop them.")
-    lex = pd.DataFrame({
-        # written as matched: lower case, one apostrophe, one hyphen, single spaces, so that "don't" and
-        # "don’t" are one pattern whose entries all apply (two patterns matching the same span lost one)
-        "pattern": frame["pattern"].astype(str).map(_normal),
-        "category": frame["category"].astype(str).str.strip(),
-        "rule": frame["rule"].fillna("").astype(str).str.strip() if "rule" in frame.columns else "",
-        "kind": frame["kind"].fillna("").astype(str).str.strip() if "kind" in frame.columns else "",
-        "note": frame["note"].fillna("").astype(str) if "note" in frame.columns else "",
-    })
+            raise ValueError(
+                f"{name}: {column} is missing (NA) on row(s) with index "
+                f"{', '.join(repr(r) for r in frame.index[missing][:5])}; fill or drop them."
+            )
+    lex = pd.DataFrame(
+        {
+            # written as matched: lower case, one apostrophe, one hyphen, single spaces, so that "don't" and
+            # "don’t" are one pattern whose entries all apply (two patterns matching the same span lost one)
+            "pattern": frame["pattern"].astype(str).map(_normal),
+            "category": frame["category"].astype(str).str.strip(),
+            "rule": frame["rule"].fillna("").astype(str).str.strip() if "rule" in frame.columns else "",
+            "kind": frame["kind"].fillna("").astype(str).str.strip() if "kind" in frame.columns else "",
+            "note": frame["note"].fillna("").astype(str) if "note" in frame.columns else "",
+        }
+    )
     lex.loc[(lex["category"] == "hedge") & (lex["kind"] == ""), "kind"] = "epistemic"
     lex.loc[lex["category"] != "hedge", "kind"] = ""
     for value in lex["kind"].unique():
@@ -383,7 +454,7 @@ def _check_lexicon(frame: object, *, name: str = "lexicon") -> pd.DataFrame:
     for pattern in lex["pattern"]:
         _pattern_regex(pattern, f"{name}: pattern")  # raises for a pattern with no word or a misplaced '*'
     lex = lex.drop_duplicates(["pattern", "category"], keep="last").reset_index(drop=True)
-    return lex.astype({c: "string" for c in LEXICON_COLUMNS})
+    return lex.astype(dict.fromkeys(LEXICON_COLUMNS, "string"))
 
 
 def _resolve_lexicon(lexicon: pd.DataFrame | str | os.PathLike[str] | None) -> pd.DataFrame:
@@ -460,7 +531,7 @@ def _trie_regex(patterns: Iterable[str], pieces: _Pieces = _PLAIN) -> str:
         for key in sorted((u for u in node if u != _END), key=lambda u: -_depth(node[u])):
             unit = key
             if depth == 0 and not pieces.plain and unit.endswith(pieces.format):
-                unit = unit[:-len(pieces.format)] + _word_start(1) + pieces.format
+                unit = unit[: -len(pieces.format)] + _word_start(1) + pieces.format
             elif depth == 0:
                 unit += _word_start(1)
             branches.append(unit + emit(node[key], depth + 1))
@@ -493,10 +564,16 @@ class _Matcher:
         without marks or format characters, for the others (translated by table), and of the prefixes."""
         patterns = list(self.entries)
         pieces = _pieces(_marks_in(patterns))
-        prefixes = sorted(((p, re.compile(_pattern_regex(p, "pattern", pieces))) for p in patterns if "*" in p),
-                          key=lambda kv: -len(kv[0]))
-        return (re.compile(_trie_regex(patterns), re.DOTALL), re.compile(_trie_regex(patterns, pieces), re.DOTALL),
-                pieces.table, prefixes)
+        prefixes = sorted(
+            ((p, re.compile(_pattern_regex(p, "pattern", pieces))) for p in patterns if "*" in p),
+            key=lambda kv: -len(kv[0]),
+        )
+        return (
+            re.compile(_trie_regex(patterns), re.DOTALL),
+            re.compile(_trie_regex(patterns, pieces), re.DOTALL),
+            pieces.table,
+            prefixes,
+        )
 
     @property
     def plain(self) -> re.Pattern:
@@ -572,7 +649,7 @@ def naive_regex(lexicon: pd.DataFrame | None = None) -> re.Pattern:
 class _Context:
     """Lazy local context of one match: the tokens before and after it in its clause."""
 
-    __slots__ = ("text", "start", "end", "_before", "_after", "_before_low", "_after_low")
+    __slots__ = ("_after", "_after_low", "_before", "_before_low", "end", "start", "text")
 
     def __init__(self, text: str, start: int, end: int) -> None:
         self.text, self.start, self.end = text, start, end
@@ -596,30 +673,30 @@ class _Context:
     def before(self) -> list[str]:
         """Tokens before the match in its clause, as written (nearest last)."""
         if self._before is None:
-            left = self.text[max(0, self.start - _WINDOW):self.start]
+            left = self.text[max(0, self.start - _WINDOW) : self.start]
             breaks = list(_CLAUSE_BREAK.finditer(left))
             if breaks:
-                left = left[breaks[-1].end():]
+                left = left[breaks[-1].end() :]
             self._before = _TOKEN_RE.findall(left)
         return self._before
 
     def after(self) -> list[str]:
         """Tokens after the match in its clause, as written."""
         if self._after is None:
-            right = self.text[self.end:self.end + _WINDOW]
+            right = self.text[self.end : self.end + _WINDOW]
             brk = _CLAUSE_BREAK.search(right)
             if brk:
-                right = right[:brk.start()]
+                right = right[: brk.start()]
             self._after = _TOKEN_RE.findall(right)
         return self._after
 
     def sentence_end(self) -> str:
         """The punctuation that ends the match's sentence ("." "!" "?"), or "" at a blank line or the text's end."""
-        m = re.search(r"[.!?]|\n[^\S\n]*\n", self.text[self.end:self.end + 400])
+        m = re.search(r"[.!?]|\n[^\S\n]*\n", self.text[self.end : self.end + 400])
         return m.group() if m and m.group()[0] != "\n" else ""
 
     def sentence_initial(self) -> bool:
-        left = self.text[max(0, self.start - 8):self.start]
+        left = self.text[max(0, self.start - 8) : self.start]
         # nothing but whitespace before (found without copying the text before: linear in the text), or the
         # end of a sentence ('.', '."', '.”'), an opening quotation mark, a blank line
         return _NON_SPACE.search(self.text, 0, self.start) is None or bool(_SENTENCE_BEFORE.search(left))
@@ -642,8 +719,15 @@ def _is_number(token: str) -> bool:
 def _negated(before: list[str]) -> bool:
     """A negator up to three tokens before, with only bridge words between."""
     for tok in reversed(before[-4:]):
-        if tok in _NEGATORS or tok.endswith("n't") or tok == "nt" or tok.endswith("nt") and tok[:-2] in (
-                "don", "doesn", "didn", "isn", "aren", "wasn", "weren", "couldn", "wouldn"):
+        if (
+            tok in _NEGATORS
+            or tok.endswith("n't")
+            or tok == "nt"
+            or (
+                tok.endswith("nt")
+                and tok[:-2] in ("don", "doesn", "didn", "isn", "aren", "wasn", "weren", "couldn", "wouldn")
+            )
+        ):
             return True
         if tok not in _NEGATION_BRIDGE:
             return False
@@ -664,7 +748,7 @@ def _rule_approximator_quantity(word: str, ctx: _Context, category: str) -> str 
     after = ctx.after_low()[:2]
     if not after:
         return None
-    if _is_number(after[0]) or ctx.text[ctx.end:ctx.end + 3].lstrip()[:1] in ("$", "€", "£", "¥"):
+    if _is_number(after[0]) or ctx.text[ctx.end : ctx.end + 3].lstrip()[:1] in ("$", "€", "£", "¥"):
         return category
     if after[0] in ("a", "an") and len(after) > 1 and after[1] in _ARTICLE_QUANTITY:
         return category
@@ -677,7 +761,8 @@ def _rule_may_modal(word: str, ctx: _Context, category: str) -> str | None:
     if low_after and (low_after[0] in _BLESSED or low_after[:2] in (["the", "almighty"], ["the", "lord"])):
         return "formula"  # "May God bless us all": a blessing, the courtesy of a speech's close
     if (after and _is_number(after[0]) and any(c.isdigit() for c in after[0])) or (
-            before and any(c.isdigit() for c in before[-1])):
+        before and any(c.isdigit() for c in before[-1])
+    ):
         return None
     if word[0] == "M" and not ctx.sentence_initial():
         return None  # "May" capitalised inside a sentence: the month (or a name)
@@ -715,10 +800,14 @@ _EMPHATIC = frozenset("strongly firmly truly sincerely deeply genuinely fully re
 
 
 def _emphatic_belief(word: str, ctx: _Context) -> bool:
-    """"We strongly believe", "I do believe": a belief held without reserve is a booster, not a hedge."""
+    """ "We strongly believe", "I do believe": a belief held without reserve is a booster, not a hedge."""
     before = ctx.before_low()[-1:]
-    return (_lower(word).startswith(("believe", "think")) and bool(before) and before[0] in _EMPHATIC
-            and not _negated(ctx.before_low()[:-1]))  # "I don't really think" is no booster
+    return (
+        _lower(word).startswith(("believe", "think"))
+        and bool(before)
+        and before[0] in _EMPHATIC
+        and not _negated(ctx.before_low()[:-1])
+    )  # "I don't really think" is no booster
 
 
 def _rule_cognition_verb(word: str, ctx: _Context, category: str) -> str | None:
@@ -732,8 +821,9 @@ def _rule_cognition_verb(word: str, ctx: _Context, category: str) -> str | None:
     first = _first_person_subject(before)
     if lw.startswith("fe"):
         # feel: a hedge before "that" / "as if", or "like" + a clause; with "I" before a clause
-        if nxt in _FEEL_BEFORE or (nxt == "like" and len(after) > 1 and after[1] in _CLAUSE_STARTS
-                                   and after[1] not in _ARTICLES):
+        if nxt in _FEEL_BEFORE or (
+            nxt == "like" and len(after) > 1 and after[1] in _CLAUSE_STARTS and after[1] not in _ARTICLES
+        ):
             return category
         if first and nxt in _CLAUSE_STARTS and nxt not in _FEEL_NOT_CLAUSE:
             return category
@@ -785,7 +875,7 @@ def _rule_us_pronoun(word: str, ctx: _Context, category: str) -> str | None:
 def _skip_adverbs(tokens: list[str]) -> list[str]:
     i = 0
     while i < len(tokens):
-        phrase = next((p for p in _ADVERB_PHRASES if tuple(tokens[i:i + len(p)]) == p), None)
+        phrase = next((p for p in _ADVERB_PHRASES if tuple(tokens[i : i + len(p)]) == p), None)
         if phrase is not None:
             i += len(phrase)
         elif tokens[i] in _MODAL_ADVERBS or tokens[i].endswith("ly"):
@@ -822,11 +912,17 @@ def _rule_modal_sense(word: str, ctx: _Context, category: str) -> str | None:
         return "formula"  # "I should also like to congratulate", British
     raw = ctx.after()
     first = ctx.after_low()[0] if raw else ""
-    if (lw.startswith("should") and ctx.sentence_initial() and word[0] == "S" and first not in ("we", "i", "not")
-            and ctx.sentence_end() != "?"):  # "Should the world stand by?" is a question, not a conditional
-        # "Should that happen, ..." (inversion: a conditional, like "if"); "Should we ...?" is a question
-        if first in _CLAUSE_STARTS or (raw and raw[0][:1].isupper()):
-            return None
+    # "Should that happen, ..." (inversion: a conditional, like "if"); "Should we ...?" is a question, and so
+    # is "Should the world stand by?"
+    if (
+        lw.startswith("should")
+        and ctx.sentence_initial()
+        and word[0] == "S"
+        and first not in ("we", "i", "not")
+        and ctx.sentence_end() != "?"
+        and (first in _CLAUSE_STARTS or (raw and raw[0][:1].isupper()))
+    ):
+        return None
     after = _skip_adverbs(ctx.after_low())
     nxt = after[0] if after else ""
     if lw.startswith("need"):
@@ -845,7 +941,8 @@ def _rule_modal_sense(word: str, ctx: _Context, category: str) -> str | None:
     if lw.startswith("should") and prev == "i" and nxt in _SHOULD_HEDGES:
         return "hedge"  # "I should think so": a hedge, British
     if prev in _EXPECTATION_SUBJECTS and (
-            (nxt == "be" and len(after) > 1 and after[1] in _EXPECTATION_PREDICATES) or nxt in _EXPECTATION_VERBS):
+        (nxt == "be" and len(after) > 1 and after[1] in _EXPECTATION_PREDICATES) or nxt in _EXPECTATION_VERBS
+    ):
         return "hedge"  # "that should be enough", "it should arrive by Monday": expectation
     return category
 
@@ -856,7 +953,8 @@ _STANCE_WORDS = frozenset(
     "endorse endorses endorsed subscribe subscribes convinced confident aware committed commit commits "
     "deplore deplores deplored welcome welcomes welcomed back backs backed insist insists insisted "
     "urge urges urged advocate advocates advocated object objects protest protests disagree disagrees "
-    "reaffirm reaffirms reaffirmed uphold upholds upheld maintain maintains hold holds".split())
+    "reaffirm reaffirms reaffirmed uphold upholds upheld maintain maintains hold holds".split()
+)
 
 
 def _rule_intensifier_stance(word: str, ctx: _Context, category: str) -> str | None:
@@ -915,13 +1013,16 @@ MODEL_CUES: frozenset[str] = frozenset(
     "would could may might should must think thought thinks believe believes feel feels felt guess suppose "
     "supposed expect hope know sure really possible appear appears seem seems suggest suggests likely maybe "
     "perhaps probably claim claims opinion view apparent apparently tend doubt seemed seeming appeared "
-    "suggested suspect expected hoped believed supposedly possibly unlikely".split())
+    "suggested suspect expected hoped believed supposedly possibly unlikely".split()
+)
 _PREV_VOCAB = frozenset(
     "i we you it they he she that this there which who what to a the my your in would could might may will do "
-    "does did be is was are not really also still just and but so as one people anyone if i'd it's".split())
+    "does did be is was are not really also still just and but so as one people anyone if i'd it's".split()
+)
 _NEXT_VOCAB = frozenset(
     "that to it the a an about of like so be been have not i you we this in what how if as for with he she "
-    "they there more get make go probably also really just had better me is was".split())
+    "they there more get make go probably also really just had better me is was".split()
+)
 
 
 def _model_features(term: str, ctx: _Context, pattern: str, category: str, flipped: bool) -> list[str]:
@@ -969,8 +1070,9 @@ class HedgeModel:
     weights of a cue say which contexts make it a hedge (see ``python -m toolkit.evaluate model``).
     """
 
-    def __init__(self, weights: dict[str, float], intercept: float, threshold: float = 0.5,
-                 training: dict | None = None) -> None:
+    def __init__(
+        self, weights: dict[str, float], intercept: float, threshold: float = 0.5, training: dict | None = None
+    ) -> None:
         self.weights = {str(k): float(v) for k, v in weights.items()}
         self.intercept = float(intercept)
         self.threshold = float(threshold)
@@ -984,8 +1086,12 @@ class HedgeModel:
         return self.probability(features) >= self.threshold
 
     def to_json(self) -> dict:
-        return {"intercept": self.intercept, "threshold": self.threshold,
-                "weights": dict(sorted(self.weights.items())), "training": self.training}
+        return {
+            "intercept": self.intercept,
+            "threshold": self.threshold,
+            "weights": dict(sorted(self.weights.items())),
+            "training": self.training,
+        }
 
 
 def load_hedge_model(path: str | os.PathLike[str] | None = None) -> HedgeModel:
@@ -1000,14 +1106,18 @@ def load_hedge_model(path: str | os.PathLike[str] | None = None) -> HedgeModel:
     """
     source = MODEL_PATH if path is None else Path(path)
     if not source.is_file():
-        raise DataNotFoundError(f"{source}: no hedge model there. Train one with "
-                                "'python -m toolkit.evaluate train SFU_FOLDER --out PATH', or pass method='rules'.")
+        raise DataNotFoundError(
+            f"{source}: no hedge model there. Train one with "
+            "'python -m toolkit.evaluate train SFU_FOLDER --out PATH', or pass method='rules'."
+        )
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
         return HedgeModel(data["weights"], data["intercept"], data.get("threshold", 0.5), data.get("training"))
     except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as err:
-        raise ValueError(f"{source}: not a hedge model ({err!r}); expected JSON with 'intercept' and "
-                         "'weights' as written by 'python -m toolkit.evaluate train'.") from None
+        raise ValueError(
+            f"{source}: not a hedge model ({err!r}); expected JSON with 'intercept' and "
+            "'weights' as written by 'python -m toolkit.evaluate train'."
+        ) from None
 
 
 @lru_cache(maxsize=1)
@@ -1072,8 +1182,15 @@ def _gap_regex(gap: str) -> re.Pattern | None:
         return None
     units = []
     for piece in re.findall(r"\s+|.", gap):
-        units.append(_SPACE_UNIT if piece.isspace() else _APOS_UNIT if piece in "'’"
-                     else _HYPHEN_UNIT if piece in "-‐" else re.escape(piece))
+        units.append(
+            _SPACE_UNIT
+            if piece.isspace()
+            else _APOS_UNIT
+            if piece in "'’"
+            else _HYPHEN_UNIT
+            if piece in "-‐"
+            else re.escape(piece)
+        )
     return re.compile("".join(units))
 
 
@@ -1086,7 +1203,7 @@ def _pattern_keys(pattern: str) -> tuple[list[str], list[re.Pattern | None]] | N
     if not spans or spans[0][0] != 0 or spans[-1][1] != len(low):
         return None
     keys = [low[a:b].translate(_KEY) for a, b in spans]
-    gaps = [_gap_regex(low[b:a]) for (_, b), (a, _) in zip(spans, spans[1:])]
+    gaps = [_gap_regex(low[b:a]) for (_, b), (a, _) in pairwise(spans)]
     return keys, gaps
 
 
@@ -1104,8 +1221,9 @@ class _TableLexicon:
 
     def __init__(self, matcher: _Matcher, vocab: list[str]) -> None:
         key_ids: dict[str, int] = {}
-        self.key_of = np.fromiter((key_ids.setdefault(v.translate(_KEY), len(key_ids)) for v in vocab),
-                                  dtype=np.int64, count=len(vocab))
+        self.key_of = np.fromiter(
+            (key_ids.setdefault(v.translate(_KEY), len(key_ids)) for v in vocab), dtype=np.int64, count=len(vocab)
+        )
         self.base = len(key_ids) + 1
         self.patterns = list(matcher.entries)
         # the pattern the character matcher names for a match (two patterns may read the same)
@@ -1133,19 +1251,19 @@ class _TableLexicon:
         self.starts_multi[[a for a, _ in self.multi]] = True
         # the options as arrays, grouped by their first two keys in the order of pairs, longest first
         options = [o for pair in self.pairs.tolist() for o in self.multi[divmod(pair, self.base)]]
-        self.group_size = np.array([len(self.multi[divmod(pair, self.base)]) for pair in self.pairs.tolist()],
-                                   dtype=np.int64)
+        self.group_size = np.array(
+            [len(self.multi[divmod(pair, self.base)]) for pair in self.pairs.tolist()], dtype=np.int64
+        )
         self.group_start = np.cumsum(self.group_size) - self.group_size
         self.longest = max((len(o[0]) for o in options), default=2)
         self.opt_keys = np.full((len(options), self.longest), -1, dtype=np.int64)
         for row, (ids, _, _) in enumerate(options):
-            self.opt_keys[row, :len(ids)] = ids
+            self.opt_keys[row, : len(ids)] = ids
         self.opt_len = [len(o[0]) for o in options]
         self.opt_gaps = [o[1] for o in options]
         self.opt_pattern = [o[2] for o in options]
 
-    def spans(self, between: Callable[[int, int, int], str], keys: np.ndarray, starts: np.ndarray,
-              ends: np.ndarray):
+    def spans(self, between: Callable[[int, int, int], str], keys: np.ndarray, starts: np.ndarray, ends: np.ndarray):
         """(first token, token after the last, pattern index) of each match, in text order (arrays).
 
         ``between(t, a, b)``: the text from offset ``a`` to ``b`` of the document of token ``t``."""
@@ -1175,9 +1293,12 @@ class _TableLexicon:
             if i < covered:
                 continue
             n, gaps, pi = self.opt_len[o], self.opt_gaps[o], self.opt_pattern[o]
-            if not all((starts[i + k + 1] == ends[i + k]) if g is None
-                       else g.fullmatch(_lower(between(i, ends[i + k], starts[i + k + 1]))) is not None
-                       for k, g in enumerate(gaps)):
+            if not all(
+                (starts[i + k + 1] == ends[i + k])
+                if g is None
+                else g.fullmatch(_lower(between(i, ends[i + k], starts[i + k + 1]))) is not None
+                for k, g in enumerate(gaps)
+            ):
                 continue
             multi_at.append(i)
             multi_end.append(i + n)
@@ -1195,27 +1316,39 @@ class _TableLexicon:
         at = np.flatnonzero(hit)
         order_at = np.concatenate([at, m_at])
         order = np.argsort(order_at, kind="stable")
-        return (order_at[order], np.concatenate([at + 1, m_end])[order],
-                np.concatenate([single[at], np.asarray(multi_p, dtype=np.int64)])[order])
+        return (
+            order_at[order],
+            np.concatenate([at + 1, m_end])[order],
+            np.concatenate([single[at], np.asarray(multi_p, dtype=np.int64)])[order],
+        )
 
 
 class _TableWork:
     """What every worker of the table path reads: the table, the lexicon both ways, the options."""
 
-    def __init__(self, table, matcher: _Matcher, rules: bool, model: HedgeModel | None, non_english: str,
-                 n_jobs: int = 1) -> None:
+    def __init__(
+        self, table, matcher: _Matcher, rules: bool, model: HedgeModel | None, non_english: str, n_jobs: int = 1
+    ) -> None:
         self.table, self.matcher, self.rules, self.model, self.non_english = table, matcher, rules, model, non_english
         self.lengths = np.fromiter((len(t) for t in table.texts), dtype=np.int64, count=len(table.texts))
         self.units = _work_units(self.lengths, n_jobs)
         self.lex = _TableLexicon(matcher, table.vocab)
-        self.is_stop = np.fromiter((t in STOP_WORDS for t in table.terms), dtype=bool,
-                                   count=len(table.terms))[table.term_of] if len(table.vocab) else np.zeros(0, bool)
+        self.is_stop = (
+            np.fromiter((t in STOP_WORDS for t in table.terms), dtype=bool, count=len(table.terms))[table.term_of]
+            if len(table.vocab)
+            else np.zeros(0, bool)
+        )
         entries = [matcher.entries[p] for p in self.lex.named]
         self.index = {p: i for i, p in enumerate(self.lex.patterns)}
         # a pattern decided without reading its context: no entry has a rule or goes to the model
-        self.direct = np.array([not rules or all(not r and not (model is not None and c == "hedge"
-                                                                and k == "epistemic") for c, r, k in es)
-                                for es in entries], dtype=bool)
+        self.direct = np.array(
+            [
+                not rules
+                or all(not r and not (model is not None and c == "hedge" and k == "epistemic") for c, r, k in es)
+                for es in entries
+            ],
+            dtype=bool,
+        )
         self.n_entries = np.array([len(es) for es in entries], dtype=np.int64)
         self.entries = entries
         # the entries of every pattern as ids into entry_list, and the model's cue of each pattern
@@ -1247,7 +1380,7 @@ def _take_work(work: _TableWork, batch: range) -> _TableWork:
     part = object.__new__(_TableWork)
     part.__dict__.update(work.__dict__)
     part.table = work.table.take(range(first, last + 1))
-    part.units = work.units[batch.start:batch.stop] - np.array([first, 0, 0])
+    part.units = work.units[batch.start : batch.stop] - np.array([first, 0, 0])
     return part
 
 
@@ -1305,12 +1438,15 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
         if not lex.ok or work.odd[ids].any():
             found = _find_in_text(text, matcher, work.rules, work.model) if piece == 0 else []
             if found:
-                rows.append((np.full(len(found), i - base, dtype=np.int64),
-                             np.fromiter((r[0] for r in found), np.int64, len(found)),
-                             np.fromiter((r[1] for r in found), np.int64, len(found)),
-                             np.fromiter((outcome.setdefault(r[3:6], len(outcome)) for r in found), np.int64,
-                                         len(found)),
-                             np.fromiter((work.index[r[6]] for r in found), np.int64, len(found))))
+                rows.append(
+                    (
+                        np.full(len(found), i - base, dtype=np.int64),
+                        np.fromiter((r[0] for r in found), np.int64, len(found)),
+                        np.fromiter((r[1] for r in found), np.int64, len(found)),
+                        np.fromiter((outcome.setdefault(r[3:6], len(outcome)) for r in found), np.int64, len(found)),
+                        np.fromiter((work.index[r[6]] for r in found), np.int64, len(found)),
+                    )
+                )
             continue
         stream.add(i, piece, pieces, ids, starts, ends, points, space, begins)
         del points, space
@@ -1326,8 +1462,15 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
         doc, start, end, code, pattern = doc[order], start[order], end[order], code[order], pattern[order]
     else:
         doc = start = end = code = pattern = np.zeros(0, dtype=np.int64)
-    return {"doc": doc, "start": start, "end": end, "code": code, "pattern": pattern, "outcomes": list(outcome),
-            "foreign": foreign}
+    return {
+        "doc": doc,
+        "start": start,
+        "end": end,
+        "code": code,
+        "pattern": pattern,
+        "outcomes": list(outcome),
+        "foreign": foreign,
+    }
 
 
 def _stream_rows(work: _TableWork, stream: _Stream, outcome: dict, base: int) -> tuple:
@@ -1351,8 +1494,14 @@ def _stream_rows(work: _TableWork, stream: _Stream, outcome: dict, base: int) ->
     reps = work.n_entries[pis[d]]
     m_parts = [np.repeat(d, reps)]
     slot_parts = [np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)]
-    entry_code = np.array([outcome.setdefault((c, kd, "lexicon" if not work.rules or not r else r), len(outcome))
-                           for c, r, kd in work.entry_list] or [0], dtype=np.int64)
+    entry_code = np.array(
+        [
+            outcome.setdefault((c, kd, "lexicon" if not work.rules or not r else r), len(outcome))
+            for c, r, kd in work.entry_list
+        ]
+        or [0],
+        dtype=np.int64,
+    )
     code_parts = [entry_code[work.entry_id[work.entry_ptr[pis[d]].repeat(reps) + slot_parts[0]]]]
     # the others: on arrays where the document's tokens allow (simple), else (and in rare branches) by _decide
     undecided = np.flatnonzero(~direct)
@@ -1372,8 +1521,9 @@ def _stream_rows(work: _TableWork, stream: _Stream, outcome: dict, base: int) ->
         s, e, pi = int(s_arr[jj]) - b, int(e_arr[jj]) - b, int(pis[jj])
         text = stream.texts[stream.docs[kk]]
         pattern = lex.named[pi]
-        for slot_j, row in enumerate(_decide(text, s, e, text[s:e], pattern, matcher.entries[pattern],
-                                             work.rules, work.model)):
+        for slot_j, row in enumerate(
+            _decide(text, s, e, text[s:e], pattern, matcher.entries[pattern], work.rules, work.model)
+        ):
             py_idx.append(jj)
             py_slot.append(slot_j)
             py_codes.append(outcome.setdefault(row, len(outcome)))
@@ -1384,12 +1534,18 @@ def _stream_rows(work: _TableWork, stream: _Stream, outcome: dict, base: int) ->
     order = np.lexsort((np.concatenate(slot_parts), m_all))
     m_all = m_all[order]
     kd = k[m_all]
-    return (stream.doc[kd] - base, s_arr[m_all] - stream.base[kd], e_arr[m_all] - stream.base[kd],
-            np.concatenate(code_parts).astype(np.int64)[order], pis[m_all])
+    return (
+        stream.doc[kd] - base,
+        s_arr[m_all] - stream.base[kd],
+        e_arr[m_all] - stream.base[kd],
+        np.concatenate(code_parts).astype(np.int64)[order],
+        pis[m_all],
+    )
 
 
-def _find_in_table(table, matcher: _Matcher, rules: bool, non_english: str, skipped: list[dict],
-                   model: HedgeModel | None, n_jobs: int) -> dict:
+def _find_in_table(
+    table, matcher: _Matcher, rules: bool, non_english: str, skipped: list[dict], model: HedgeModel | None, n_jobs: int
+) -> dict:
     """The stance markers of every document of ``table`` as arrays (doc row, start, end, category, kind, rule,
     pattern), documents judged not English skipped (listed in ``skipped``) or raised."""
     from toolkit._parallel import batches, map_batches
@@ -1419,16 +1575,22 @@ def _find_in_table(table, matcher: _Matcher, rules: bool, non_english: str, skip
                 "lexicon is English. Drop the document, or pass non_english='skip' to skip it and list it "
                 "in attrs['skipped']."
             )
-        skipped.append({"doc_id": doc_id,
-                        "problem": f"not English ({share:.0%} English stop words in its first {n} tokens, "
-                                   f"expected at least {MIN_STOP_WORD_SHARE:.0%})",
-                        "tokens": n, "stop_word_share": share})
-    out = {k: np.concatenate(v) if v else np.zeros(0, dtype=np.int64) for k, v in
-           (("doc", docs), ("start", starts), ("end", ends), ("code", codes), ("pattern", patterns))}
+        skipped.append(
+            {
+                "doc_id": doc_id,
+                "problem": f"not English ({share:.0%} English stop words in its first {n} tokens, "
+                f"expected at least {MIN_STOP_WORD_SHARE:.0%})",
+                "tokens": n,
+                "stop_word_share": share,
+            }
+        )
+    out = {
+        k: np.concatenate(v) if v else np.zeros(0, dtype=np.int64)
+        for k, v in (("doc", docs), ("start", starts), ("end", ends), ("code", codes), ("pattern", patterns))
+    }
     out["outcomes"] = list(outcomes)
     out["patterns"] = work.lex.named
     return out
-
 
 
 # ----------------------------------------------------------------------- the rules on token arrays
@@ -1455,8 +1617,12 @@ del _chars, _cls
 
 def _negator(t: str) -> bool:
     """What :func:`_negated` takes for a negator."""
-    return t in _NEGATORS or t.endswith("n't") or t == "nt" or t.endswith("nt") and t[:-2] in (
-        "don", "doesn", "didn", "isn", "aren", "wasn", "weren", "couldn", "wouldn")
+    return (
+        t in _NEGATORS
+        or t.endswith("n't")
+        or t == "nt"
+        or (t.endswith("nt") and t[:-2] in ("don", "doesn", "didn", "isn", "aren", "wasn", "weren", "couldn", "wouldn"))
+    )
 
 
 _ASCII_DIGIT = re.compile(r"[0-9]")
@@ -1475,7 +1641,7 @@ _LOW_PROPS: dict[str, tuple[frozenset, Callable[[str], bool] | None]] = {
     "subject_bridge": (_SUBJECT_BRIDGE, lambda t: t.endswith("n't")),
     "reporting": (REPORTING_VERBS, None),
     "if_unless": (frozenset({"if", "unless"}), None),
-    "number": (_NUMBER_WORDS, lambda t: _has_digit(t) or not t.isascii() and _is_number(t)),
+    "number": (_NUMBER_WORDS, lambda t: _has_digit(t) or (not t.isascii() and _is_number(t))),
     "digit": (frozenset(), _has_digit),
     "article_quantity": (_ARTICLE_QUANTITY, None),
     "month_preposition": (_MONTH_PREPOSITIONS, None),
@@ -1508,9 +1674,37 @@ _LOW_PROPS: dict[str, tuple[frozenset, Callable[[str], bool] | None]] = {
     "on_upon": (_CALL_ON, None),
 }
 #: Words the rules compare tokens with one by one (each has an id in every :class:`_LowVocab`).
-_LOW_WORDS = ("a", "an", "the", "than", "that", "to", "have", "be", "like", "call", "i", "we", "not", "been",
-              "almighty", "lord", "in", "particular", "once", "again", "more", "at", "outset", "this", "point",
-              "juncture", "first", "of", "all")
+_LOW_WORDS = (
+    "a",
+    "an",
+    "the",
+    "than",
+    "that",
+    "to",
+    "have",
+    "be",
+    "like",
+    "call",
+    "i",
+    "we",
+    "not",
+    "been",
+    "almighty",
+    "lord",
+    "in",
+    "particular",
+    "once",
+    "again",
+    "more",
+    "at",
+    "outset",
+    "this",
+    "point",
+    "juncture",
+    "first",
+    "of",
+    "all",
+)
 
 
 class _LowVocab:
@@ -1566,7 +1760,7 @@ class _LowVocab:
         codes[_PAD] = 0
         return codes, names
 
-    def prepare(self) -> "_LowVocab":
+    def prepare(self) -> _LowVocab:
         """Every property of the table's tokens, computed now (before the workers fork, so once)."""
         for name in _LOW_PROPS:
             self.prop(name)
@@ -1622,8 +1816,8 @@ class _Marks:
             setattr(self, name, np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64))
         del self.parts
         # sentinels: a break before every text and one after
-        self.ev_start = np.concatenate([[-1], self.ev_start, [2 ** 62]])
-        self.ev_end = np.concatenate([[-1], self.ev_end, [2 ** 62]])
+        self.ev_start = np.concatenate([[-1], self.ev_start, [2**62]])
+        self.ev_end = np.concatenate([[-1], self.ev_end, [2**62]])
         self.punct = self.at[(self.cls >= 1) & (self.cls <= 3)]
         self.sent = self.at[(self.cls == 1) | (self.cls == 2)]
         self.newline = self.at[self.cls == 4]
@@ -1644,7 +1838,7 @@ def _has(sorted_arr: np.ndarray, values: np.ndarray) -> np.ndarray:
     return sorted_arr[k] == values
 
 
-def _overlaps(stream: "_Stream", lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+def _overlaps(stream: _Stream, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """Whether some token of the table overlaps ``[lo, hi)`` (else the text there has no letter or digit)."""
     k = np.searchsorted(stream.ends, lo, side="right")
     ok = k < len(stream.starts)
@@ -1658,23 +1852,34 @@ class _Stream:
 
     def __init__(self, texts: list[str]) -> None:
         self.texts = texts
-        self.docs: list[int] = []          # the table's document index of each
+        self.docs: list[int] = []  # the table's document index of each
         self.pieces: list[tuple[int, int]] = []  # (piece, pieces): the run of the document's matches to keep
-        self.simple: list[bool] = []       # tokens lower-cased as _low does, and their own terms
+        self.simple: list[bool] = []  # tokens lower-cased as _low does, and their own terms
         self._ids, self._starts, self._ends = [], [], []
         self._base: list[int] = []
         self.marks = _Marks()
         self.n_tokens = 0
         self._next = 0
 
-    def add(self, i: int, piece: int, pieces: int, ids: np.ndarray, starts: np.ndarray, ends: np.ndarray,
-            points: np.ndarray, space: np.ndarray, begins: np.ndarray) -> None:
+    def add(
+        self,
+        i: int,
+        piece: int,
+        pieces: int,
+        ids: np.ndarray,
+        starts: np.ndarray,
+        ends: np.ndarray,
+        points: np.ndarray,
+        space: np.ndarray,
+        begins: np.ndarray,
+    ) -> None:
         text = self.texts[i]
         base = self._next
         self.docs.append(i)
         self.pieces.append((piece, pieces))
-        self.simple.append(text.isascii() or ("\u0130" not in text and "\u03a3" not in text
-                                              and unicodedata.is_normalized("NFC", text)))
+        self.simple.append(
+            text.isascii() or ("\u0130" not in text and "\u03a3" not in text and unicodedata.is_normalized("NFC", text))
+        )
         stop = base + len(text)
         self._ids.append(np.append(ids.astype(np.int64), -1))
         self._starts.append(np.append(starts + base, stop))
@@ -1685,7 +1890,7 @@ class _Stream:
         self.n_tokens += len(ids) + 1
         self._next = stop + 1
 
-    def done(self) -> "_Stream":
+    def done(self) -> _Stream:
         self.ids = np.concatenate(self._ids)
         self.starts = np.concatenate(self._starts).astype(np.int64)
         self.ends = np.concatenate(self._ends).astype(np.int64)
@@ -1701,7 +1906,7 @@ class _Stream:
     def text(self, k: int, a: int, b: int) -> str:
         """The text between stream offsets ``a`` and ``b`` of the stream's ``k``-th document."""
         base = int(self.base[k])
-        return self.texts[self.docs[k]][a - base:b - base]
+        return self.texts[self.docs[k]][a - base : b - base]
 
     def between(self, t: int, a: int, b: int) -> str:
         """The text between stream offsets ``a`` and ``b`` of the document of token ``t``."""
@@ -1721,8 +1926,16 @@ class _Side:
     one at the far end (``far_first``: the start of the side) is tokenized only when a token that far is read.
     """
 
-    def __init__(self, stream: _Stream, low: _LowVocab, low_tok: np.ndarray, k: np.ndarray, x: np.ndarray,
-                 y: np.ndarray, far_first: bool) -> None:
+    def __init__(
+        self,
+        stream: _Stream,
+        low: _LowVocab,
+        low_tok: np.ndarray,
+        k: np.ndarray,
+        x: np.ndarray,
+        y: np.ndarray,
+        far_first: bool,
+    ) -> None:
         self.stream, self.low, self.k = stream, low, k
         mk = stream.marks
         cb, ce = mk.chunk_start, mk.chunk_end
@@ -1769,7 +1982,7 @@ class _Side:
         flat[_ranges(tab_at, tab_at + n_tab)] = low_tok[_ranges(t_from, t_from + n_tab)]
         for m, ids in near.items():
             at = off[m] + (n_tab[m] if far_first else 0)
-            flat[at:at + len(ids)] = ids
+            flat[at : at + len(ids)] = ids
         self.flat, self.off, self.len = flat, off, length
         self.far_first = far_first
         self._counts: dict[str, np.ndarray] = {}
@@ -1789,8 +2002,9 @@ class _Side:
         n = self.len[m]
         inside = (k <= n) if from_end else (k < n)
         idx = self.off[m] + (n - k if from_end else k)
-        out = np.where(inside, self.flat[np.clip(idx, 0, max(len(self.flat) - 1, 0))] if len(self.flat) else _PAD,
-                       _PAD).astype(np.int32)
+        out = np.where(
+            inside, self.flat[np.clip(idx, 0, max(len(self.flat) - 1, 0))] if len(self.flat) else _PAD, _PAD
+        ).astype(np.int32)
         # past the near tokens: the far piece, at the start (before the match) or the end (after it)
         far = ~inside & self.far_has[m] & (from_end == self.far_first)
         for i in np.flatnonzero(far).tolist():
@@ -1814,7 +2028,7 @@ class _Side:
         for i in np.flatnonzero(reach).tolist():
             ids = self._far(int(m[i]))
             if last is not None:
-                ids = ids[max(len(ids) - (last - int(n[i])), 0):]
+                ids = ids[max(len(ids) - (last - int(n[i])), 0) :]
             out[i] = bool(self.low.prop(name)[ids].any())
         return out
 
@@ -1829,8 +2043,9 @@ class _Contexts:
     rule reads that far (:meth:`before`, :meth:`after`, :meth:`any_before` do it when asked).
     """
 
-    def __init__(self, stream: _Stream, low: _LowVocab, low_tok: np.ndarray, k: np.ndarray, s: np.ndarray,
-                 e: np.ndarray) -> None:
+    def __init__(
+        self, stream: _Stream, low: _LowVocab, low_tok: np.ndarray, k: np.ndarray, s: np.ndarray, e: np.ndarray
+    ) -> None:
         mk = stream.marks
         self.stream, self.low, self.k = stream, low, k
         lo = np.maximum(stream.base[k], s - _WINDOW)
@@ -1936,8 +2151,10 @@ def _word_flags(words: list[str]) -> dict[str, np.ndarray]:
     index: dict[str, int] = {}
     codes = np.fromiter((index.setdefault(w, len(index)) for w in words), dtype=np.int64, count=len(words))
     distinct = list(index)
-    return {name: np.fromiter((f(w) for w in distinct), dtype=bool, count=len(distinct))[codes]
-            for name, f in _WORD_FLAGS.items()}
+    return {
+        name: np.fromiter((f(w) for w in distinct), dtype=bool, count=len(distinct))[codes]
+        for name, f in _WORD_FLAGS.items()
+    }
 
 
 class _RulesOnArrays:
@@ -1978,8 +2195,13 @@ class _RulesOnArrays:
         num = c.is_("number", a0)
         out[num] = _KEEP
         ask = np.flatnonzero((a0 != _PAD) & ~num)
-        money = np.array([stream.text(int(k[m[j]]), int(e[m[j]]), int(e[m[j]]) + 3).lstrip()[:1] in ("$", "€", "£", "¥")
-                          for j in ask.tolist()], dtype=bool)
+        money = np.array(
+            [
+                stream.text(int(k[m[j]]), int(e[m[j]]), int(e[m[j]]) + 3).lstrip()[:1] in ("$", "€", "£", "¥")
+                for j in ask.tolist()
+            ],
+            dtype=bool,
+        )
         out[ask[money]] = _KEEP
         art = ((a0 == self._word("a")) | (a0 == self._word("an"))) & c.is_("article_quantity", a1)
         out[art] = _KEEP
@@ -1988,8 +2210,9 @@ class _RulesOnArrays:
     def may_modal(self, m, cat):
         c = self.c
         a0, a1 = c.after(m, 0), c.after(m, 1)
-        bless = c.is_("blessing", a0) | ((a0 == self._word("the")) & (
-            (a1 == self._word("almighty")) | (a1 == self._word("lord"))))
+        bless = c.is_("blessing", a0) | (
+            (a0 == self._word("the")) & ((a1 == self._word("almighty")) | (a1 == self._word("lord")))
+        )
         digits = c.is_("digit", a0) | c.is_("digit", c.before(m, 1))
         return np.select([bless, digits, self.w["M"][m]], [_FORMULA, _DROP, _BY_HAND], _KEEP)
 
@@ -2007,19 +2230,28 @@ class _RulesOnArrays:
         noun = c.is_("noun_determiner", b1) & (b1 != self._word("that"))
         first = c.first_person_subject(m)
         fe = w["fe"][m]
-        fe_keep = c.is_("feel_next", a0) | ((a0 == self._word("like")) & c.is_("clause_start", a1)
-                                           & ~c.is_("article", a1))
+        fe_keep = c.is_("feel_next", a0) | (
+            (a0 == self._word("like")) & c.is_("clause_start", a1) & ~c.is_("article", a1)
+        )
         fe_keep |= first & c.is_("clause_start", a0) & ~c.is_("feel_first_not", a0)
         supposed = w["supposed"][m] & (a0 == self._word("to")) & ~first
         return np.select(
-            [noun, c.is_("cognition_not_before", a0), fe & fe_keep, fe, supposed, first,
-             c.is_("clause_start", a0) | (a0 == _PAD)],
-            [_DROP, _DROP, _KEEP, _DROP, _KEEP, _KEEP, _KEEP], _DROP)
+            [
+                noun,
+                c.is_("cognition_not_before", a0),
+                fe & fe_keep,
+                fe,
+                supposed,
+                first,
+                c.is_("clause_start", a0) | (a0 == _PAD),
+            ],
+            [_DROP, _DROP, _KEEP, _DROP, _KEEP, _KEEP, _KEEP],
+            _DROP,
+        )
 
     def emphatic_belief(self, m):
         c = self.c
-        return (self.w["believe_think"][m] & c.is_("emphatic", c.before(m, 1))
-                & ~c.negated(m, skip=1))
+        return self.w["believe_think"][m] & c.is_("emphatic", c.before(m, 1)) & ~c.negated(m, skip=1)
 
     def appear_epistemic(self, m, cat):
         c = self.c
@@ -2063,20 +2295,36 @@ class _RulesOnArrays:
         i_should = should & (b1 == self._word("i")) & c.is_("should_hedge_next", nxt)
         expect = c.is_("expectation_subject", b1) & (
             ((nxt == self._word("be")) & c.is_("expectation_predicate", c.after(m, p + 1)))
-            | c.is_("expectation_verb", nxt))
+            | c.is_("expectation_verb", nxt)
+        )
         return np.select(
-            [should & formula, should & w["S"][m], w["need"][m] & need_noun, w["need"][m],
-             w["must"][m] & must_have, w["must"][m], i_should, expect],
-            [_FORMULA, _BY_HAND, _DROP, _KEEP, _BOOSTER, _KEEP, _HEDGE, _HEDGE], _KEEP)
+            [
+                should & formula,
+                should & w["S"][m],
+                w["need"][m] & need_noun,
+                w["need"][m],
+                w["must"][m] & must_have,
+                w["must"][m],
+                i_should,
+                expect,
+            ],
+            [_FORMULA, _BY_HAND, _DROP, _KEEP, _BOOSTER, _KEEP, _HEDGE, _HEDGE],
+            _KEEP,
+        )
 
     def intensifier_stance(self, m, cat):
         c, w = self.c, self.w
         a0 = c.after(m, 0)
         demo = w["demonstrat"][m] | w["determined"][m]
-        demo_keep = (a0 == self._word("that")) | (w["determined"][m] & (a0 == self._word("to"))
-                                                  & (c.before(m, 1) != self._word("been")))
-        near = (c.is_("stance_word", c.before(m, 1)) | c.is_("stance_word", c.before(m, 2))
-                | c.is_("stance_word", a0) | c.is_("stance_word", c.after(m, 1)))
+        demo_keep = (a0 == self._word("that")) | (
+            w["determined"][m] & (a0 == self._word("to")) & (c.before(m, 1) != self._word("been"))
+        )
+        near = (
+            c.is_("stance_word", c.before(m, 1))
+            | c.is_("stance_word", c.before(m, 2))
+            | c.is_("stance_word", a0)
+            | c.is_("stance_word", c.after(m, 1))
+        )
         return np.select([demo & demo_keep, demo, near], [_KEEP, _DROP, _KEEP], _DROP)
 
     def formula_frame(self, m, cat):
@@ -2085,8 +2333,17 @@ class _RulesOnArrays:
         act = c.is_("speech_act", c.after(m, p0))
         return np.select([w["always_formula"][m], act, w["would_should"][m]], [_KEEP, _KEEP, _HEDGE], _DROP)
 
-    def model_keep(self, model: HedgeModel, m: np.ndarray, cues: list[str], cue: np.ndarray, negated_cue: np.ndarray,
-                   flipped: np.ndarray, initial: np.ndarray, question: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def model_keep(
+        self,
+        model: HedgeModel,
+        m: np.ndarray,
+        cues: list[str],
+        cue: np.ndarray,
+        negated_cue: np.ndarray,
+        flipped: np.ndarray,
+        initial: np.ndarray,
+        question: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`HedgeModel.keep` of :func:`_model_features` for the matches ``m``, and where the answer is left
         to :func:`_decide` (a probability within 1e-9 of the threshold, where the order of a sum could tip it)."""
         c, wts = self.c, model.weights
@@ -2131,17 +2388,28 @@ def _weight_tables(model: HedgeModel, cues: tuple, prev_names: tuple, next_names
         out = np.array([[wts.get(fmt.format(r, q), 0.0) for q in cols] for r in rows], dtype=np.float64)
         return out[:, 0] if cols == ("",) else out
 
-    out = {"cue": table("cue={}{}", cues), "prev": table("prev={}{}", prev_names),
-           "next": table("next={}{}", next_names), "cue&prev": table("cue={}&prev={}", cues, prev_names),
-           "cue&next": table("cue={}&next={}", cues, next_names)}
+    out = {
+        "cue": table("cue={}{}", cues),
+        "prev": table("prev={}{}", prev_names),
+        "next": table("next={}{}", next_names),
+        "cue&prev": table("cue={}&prev={}", cues, prev_names),
+        "cue&next": table("cue={}&next={}", cues, next_names),
+    }
     for name in ("negated", "first_person_subject", "question"):
         out["cue&" + name] = table("cue={}&" + name + "{}", cues)
     return out
 
 
-def _decide_on_arrays(work: "_TableWork", stream: _Stream, j: np.ndarray, k: np.ndarray, s: np.ndarray,
-                      e: np.ndarray, pis: np.ndarray, outcome: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray,
-                                                                               np.ndarray]:
+def _decide_on_arrays(
+    work: _TableWork,
+    stream: _Stream,
+    j: np.ndarray,
+    k: np.ndarray,
+    s: np.ndarray,
+    e: np.ndarray,
+    pis: np.ndarray,
+    outcome: dict,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`_decide` for the matches ``j`` (of a stream's documents ``k``, offsets ``s``-``e``, patterns
     ``pis``) on arrays: (match, entry slot, outcome code) of every kept entry, and the matches left to
     :func:`_decide` (a rare branch of a rule, a probability at the model's threshold)."""
@@ -2193,9 +2461,16 @@ def _decide_on_arrays(work: "_TableWork", stream: _Stream, j: np.ndarray, k: np.
                     ask = mp[~known[mp]]
                     initial[ask], question[ask] = _sentence_flags(stream, k[ask], s[ask], e[ask])
                     known[ask] = True
-                    keep, unsure = rules.model_keep(model, mp, work.cues, work.cue_of[pis[mp]],
-                                                    work.negated_cue[pis[mp]],
-                                                    np.full(len(mp), category == "booster"), initial[mp], question[mp])
+                    keep, unsure = rules.model_keep(
+                        model,
+                        mp,
+                        work.cues,
+                        work.cue_of[pis[mp]],
+                        work.negated_cue[pis[mp]],
+                        np.full(len(mp), category == "booster"),
+                        initial[mp],
+                        question[mp],
+                    )
                     by_hand[mp[unsure]] = True
                     pick, mp = pick[keep], mp[keep]
                     if decided == category:
@@ -2203,7 +2478,10 @@ def _decide_on_arrays(work: "_TableWork", stream: _Stream, j: np.ndarray, k: np.
                 out_m.append(mp)
                 out_slot.append(pair_slot[sel[pick]])
                 out_code.append(np.full(len(mp), outcome.setdefault((decided, new_kind, label), len(outcome))))
-    cat = (lambda parts: np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64))
+
+    def cat(parts: list) -> np.ndarray:
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
     out_m, out_slot, out_code = cat(out_m), cat(out_slot), cat(out_code)
     keep = ~by_hand[out_m] if len(out_m) else np.zeros(0, dtype=bool)
     return out_m[keep], out_slot[keep], out_code[keep], np.flatnonzero(by_hand)
@@ -2215,9 +2493,9 @@ def _sentence_flags(stream: _Stream, k: np.ndarray, s: np.ndarray, e: np.ndarray
     # sentence_end: the first of ".!?" or a blank line in text[e:e + 400]
     w_end = np.minimum(e + 400, stream.stop[k])
     i = np.searchsorted(mk.sent, e)
-    p = np.append(mk.sent, 2 ** 62)[i]
+    p = np.append(mk.sent, 2**62)[i]
     i = np.searchsorted(mk.blank_start, e)
-    b_start, b_end = np.append(mk.blank_start, 2 ** 62)[i], np.append(mk.blank_end, 2 ** 62)[i]
+    b_start, b_end = np.append(mk.blank_start, 2**62)[i], np.append(mk.blank_end, 2**62)[i]
     question = (p < w_end) & ~((b_end <= w_end) & (b_start < p)) & (mk.class_at(p) == 2)
     # sentence_initial: nothing but whitespace before, or _SENTENCE_BEFORE in the 8 characters before
     cb, ce = mk.chunk_start, mk.chunk_end
@@ -2242,8 +2520,9 @@ def _sentence_flags(stream: _Stream, k: np.ndarray, s: np.ndarray, e: np.ndarray
 # ----------------------------------------------------------------------- find_hedges
 
 
-def _find_in_text(text: str, matcher: _Matcher, rules: bool,
-                  model: HedgeModel | None = None) -> list[tuple[int, int, str, str, str, str, str]]:
+def _find_in_text(
+    text: str, matcher: _Matcher, rules: bool, model: HedgeModel | None = None
+) -> list[tuple[int, int, str, str, str, str, str]]:
     """(start, end, match, category, kind, rule, pattern) of the stance markers of one text.
 
     ``rule`` names what decided: the context rule that kept, dropped or changed the match, "learned" when
@@ -2254,12 +2533,22 @@ def _find_in_text(text: str, matcher: _Matcher, rules: bool,
     entries = matcher.entries
     for s, e, pattern in matcher.spans(text):
         word = text[s:e]
-        out.extend((s, e, word, *row, pattern) for row in _decide(text, s, e, word, pattern, entries[pattern], rules, model))
+        out.extend(
+            (s, e, word, *row, pattern) for row in _decide(text, s, e, word, pattern, entries[pattern], rules, model)
+        )
     return out
 
 
-def _decide(text: str, s: int, e: int, word: str, pattern: str, entries: list[tuple[str, str, str]], rules: bool,
-            model: HedgeModel | None) -> list[tuple[str, str, str]]:
+def _decide(
+    text: str,
+    s: int,
+    e: int,
+    word: str,
+    pattern: str,
+    entries: list[tuple[str, str, str]],
+    rules: bool,
+    model: HedgeModel | None,
+) -> list[tuple[str, str, str]]:
     """(category, kind, rule) of each entry of one match ``text[s:e]`` that is kept, in the entries' order."""
     out = []
     ctx: _Context | None = None
@@ -2407,8 +2696,16 @@ def find_hedges(
     >>> find_hedges("").empty
     True
     """
-    out = _find_hedges(text_or_docs, lexicon=lexicon, categories=categories, rules=rules, method=method, model=model,
-                       non_english=non_english, n_jobs=n_jobs)
+    out = _find_hedges(
+        text_or_docs,
+        lexicon=lexicon,
+        categories=categories,
+        rules=rules,
+        method=method,
+        model=model,
+        non_english=non_english,
+        n_jobs=n_jobs,
+    )
     warn_skipped("find_hedges", out.attrs["skipped"])
     return out
 
@@ -2422,13 +2719,18 @@ def _stance_options(categories, lexicon, rules, method, model, non_english) -> t
     method = check_one_of("method", DEFAULT_METHOD if method is None else method, METHODS)
     learned = _resolve_model(method, model) if rules else None
     if categories is not None:
-        categories = list(dict.fromkeys(check_one_of("categories", c, CATEGORIES) for c in
-                                        ([categories] if isinstance(categories, str) else categories)))
+        categories = list(
+            dict.fromkeys(
+                check_one_of("categories", c, CATEGORIES)
+                for c in ([categories] if isinstance(categories, str) else categories)
+            )
+        )
     return categories, _matcher(_resolve_lexicon(lexicon)), learned
 
 
-def _find_hedges(text_or_docs, *, lexicon, categories, rules, non_english, method=None, model=None,
-                 n_jobs=None) -> pd.DataFrame:
+def _find_hedges(
+    text_or_docs, *, lexicon, categories, rules, non_english, method=None, model=None, n_jobs=None
+) -> pd.DataFrame:
     """:func:`find_hedges` without the warning: the skipped documents are in ``attrs["skipped"]``."""
     jobs = check_n_jobs(n_jobs)
     categories, matcher, learned = _stance_options(categories, lexicon, rules, method, model, non_english)
@@ -2496,23 +2798,32 @@ def _table_frame(table: TokenTable, found: dict, skipped: list[dict]) -> pd.Data
             voice[lo:hi] = np.where(ok, np.asarray(voices, dtype=object)[np.maximum(k, 0)], None)
             speaker[lo:hi] = np.where(ok, np.asarray(speakers, dtype=object)[np.maximum(k, 0)], None)
     texts = table.texts
-    return pd.DataFrame({
-        "doc_id": pick(list(table.doc_ids), doc),
-        "start": start.astype(np.int64),
-        "end": end.astype(np.int64),
-        "match": pd.array([texts[d][a:b] for d, a, b in zip(doc.tolist(), start.tolist(), end.tolist())],
-                          dtype="string"),
-        "category": pick([o[0] for o in outcomes], found["code"]),
-        "kind": pick([o[1] for o in outcomes], found["code"]),
-        "rule": pick([o[2] for o in outcomes], found["code"]),
-        "pattern": pick(found["patterns"], found["pattern"]),
-        "voice": pd.array(voice, dtype="string"),
-        "speaker": pd.array(speaker, dtype="string"),
-    })
+    return pd.DataFrame(
+        {
+            "doc_id": pick(list(table.doc_ids), doc),
+            "start": start.astype(np.int64),
+            "end": end.astype(np.int64),
+            "match": pd.array(
+                [texts[d][a:b] for d, a, b in zip(doc.tolist(), start.tolist(), end.tolist())], dtype="string"
+            ),
+            "category": pick([o[0] for o in outcomes], found["code"]),
+            "kind": pick([o[1] for o in outcomes], found["code"]),
+            "rule": pick([o[2] for o in outcomes], found["code"]),
+            "pattern": pick(found["patterns"], found["pattern"]),
+            "voice": pd.array(voice, dtype="string"),
+            "speaker": pd.array(speaker, dtype="string"),
+        }
+    )
 
 
-def _find_in_docs(docs: pd.DataFrame, matcher: _Matcher, rules: bool, non_english: str,
-                  skipped: list[dict], model: HedgeModel | None = None) -> list[tuple]:
+def _find_in_docs(
+    docs: pd.DataFrame,
+    matcher: _Matcher,
+    rules: bool,
+    non_english: str,
+    skipped: list[dict],
+    model: HedgeModel | None = None,
+) -> list[tuple]:
     """The rows of :func:`find_hedges` by the character matcher, document after document.
 
     The path of releases before the token table, kept as the reference that the token path
@@ -2535,10 +2846,15 @@ def _find_in_docs(docs: pd.DataFrame, matcher: _Matcher, rules: bool, non_englis
                 "in attrs['skipped']."
             )
         n_tokens = english_share(str(text))[0]
-        skipped.append({"doc_id": str(doc_id),
-                        "problem": f"not English ({share:.0%} English stop words in its first {n_tokens} tokens, "
-                                   f"expected at least {MIN_STOP_WORD_SHARE:.0%})",
-                        "tokens": n_tokens, "stop_word_share": share})
+        skipped.append(
+            {
+                "doc_id": str(doc_id),
+                "problem": f"not English ({share:.0%} English stop words in its first {n_tokens} tokens, "
+                f"expected at least {MIN_STOP_WORD_SHARE:.0%})",
+                "tokens": n_tokens,
+                "stop_word_share": share,
+            }
+        )
     docs = docs.iloc[keep]
     segments = _voice_segments(docs)
     rows: list[tuple] = []
@@ -2666,8 +2982,9 @@ def hedging_rates(
     # counted without a frame of matches: their documents, starts and categories as arrays
     found = _find_in_table(table, matcher, True, non_english, skipped, learned, jobs)
     # each outcome's index in cats (-1: a category not rated), then each match's: no array of strings
-    cat_index = np.array([cats.index(o[0]) if o[0] in cats else -1 for o in found["outcomes"]] or [-1],
-                         dtype=np.int64)[found["code"]]
+    cat_index = np.array([cats.index(o[0]) if o[0] in cats else -1 for o in found["outcomes"]] or [-1], dtype=np.int64)[
+        found["code"]
+    ]
     keep = cat_index >= 0
     m_row, m_start, m_cat = found["doc"][keep], found["start"][keep], cat_index[keep]
     del found, cat_index, keep
@@ -2677,9 +2994,19 @@ def hedging_rates(
         frame = frame[used]
         totals = totals[used]
         m_row = (np.cumsum(used) - 1)[m_row]
-    out = _match_rates(None, frame, by=by, categories=cats, n_resamples=n_resamples, seed=seed,
-                       confidence=confidence, voices=voices, found=(m_row, m_start, m_cat), totals=totals,
-                       n_jobs=jobs)
+    out = _match_rates(
+        None,
+        frame,
+        by=by,
+        categories=cats,
+        n_resamples=n_resamples,
+        seed=seed,
+        confidence=confidence,
+        voices=voices,
+        found=(m_row, m_start, m_cat),
+        totals=totals,
+        n_jobs=jobs,
+    )
     out.attrs["skipped"] = skipped + out.attrs["skipped"]
     warn_skipped("hedging_rates", out.attrs["skipped"])
     _warn_single_unit("hedging_rates", out.attrs["single_unit"])

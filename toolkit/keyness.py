@@ -29,7 +29,7 @@ from scipy import stats
 from toolkit._validation import check_one_of
 from toolkit.tokentable import TokenTable
 
-__all__ = ["MEASURES", "PRIOR_STRENGTH", "keyness", "compare_groups", "adjust_pvalues", "top_keywords"]
+__all__ = ["MEASURES", "PRIOR_STRENGTH", "adjust_pvalues", "compare_groups", "keyness", "top_keywords"]
 
 MEASURES: tuple[str, ...] = ("g2", "chi2", "log_ratio", "pct_diff", "fightin_words")
 _CORRECTIONS = {
@@ -225,15 +225,17 @@ def keyness(
     alpha = _prior(prior, terms, n_t, n_r, strength) if measure == "fightin_words" else None
     score, p_value = _score_arrays(a, b, n_t, n_r, measure=measure, correction=correction, alpha=alpha)
     name = measure if correction == "none" else f"{measure}+{correction}"
-    out = pd.DataFrame({
-        "term": pd.array(terms.astype(str), dtype="string"),
-        "n_target": a,
-        "n_reference": b,
-        "measure": pd.array([name] * len(a), dtype="string"),
-        "score": score,
-        "p_value": p_value,
-        "log_ratio": _log_ratio(a, b, n_t, n_r),
-    })
+    out = pd.DataFrame(
+        {
+            "term": pd.array(terms.astype(str), dtype="string"),
+            "n_target": a,
+            "n_reference": b,
+            "measure": pd.array([name] * len(a), dtype="string"),
+            "score": score,
+            "p_value": p_value,
+            "log_ratio": _log_ratio(a, b, n_t, n_r),
+        }
+    )
     return out.sort_values(["score", "term"], ascending=[False, True], ignore_index=True)
 
 
@@ -370,8 +372,7 @@ def compare_groups(
     compared = range(len(groups)) if tgt is None or ref is None else [tgt, ref]
     empty = [repr(groups.key(i)) for i in compared if totals[i] == 0]
     if empty:
-        raise ValueError(f"group(s) {', '.join(empty[:5])} have no tokens; drop empty documents "
-                         "or choose another by.")
+        raise ValueError(f"group(s) {', '.join(empty[:5])} have no tokens; drop empty documents or choose another by.")
     all_counts = by_group.sum(axis=0)
     background = pd.Series(all_counts, index=terms) if prior == "corpus" else prior
 
@@ -384,12 +385,20 @@ def compare_groups(
         n_r = int(totals[j] if j is not None else totals.sum() - totals[i])
         keep = (a + b) >= max(min_count, 1)
         table = keyness(
-            pd.Series(a[keep], index=terms[keep]), pd.Series(b[keep], index=terms[keep]),
-            measure=measure, correction=correction, prior=background, prior_strength=prior_strength,
-            target_total=n_t, reference_total=n_r,
+            pd.Series(a[keep], index=terms[keep]),
+            pd.Series(b[keep], index=terms[keep]),
+            measure=measure,
+            correction=correction,
+            prior=background,
+            prior_strength=prior_strength,
+            target_total=n_t,
+            reference_total=n_r,
         )
-        table.insert(0, "reference", _reference_column(None if j is None else groups.key(j), len(table),
-                                                       single=len(groups.columns) == 1))
+        table.insert(
+            0,
+            "reference",
+            _reference_column(None if j is None else groups.key(j), len(table), single=len(groups.columns) == 1),
+        )
         table["p_adjusted"] = table["p_value"] if adjust is None else adjust_pvalues(table["p_value"], method=adjust)
         frames.append(pd.concat([groups.take(np.full(len(table), i)), table], axis=1))  # groups in sorted order
     return pd.concat(frames, ignore_index=True)
@@ -475,8 +484,9 @@ def adjust_pvalues(p: Sequence[float] | np.ndarray | pd.Series, *, method: str =
 # ---------------------------------------------------------------------------- the arithmetic
 
 
-def _score_arrays(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int, *, measure: str, correction: str,
-                  alpha: _Prior | None) -> tuple[np.ndarray, np.ndarray]:
+def _score_arrays(
+    a: np.ndarray, b: np.ndarray, n_t: int, n_r: int, *, measure: str, correction: str, alpha: _Prior | None
+) -> tuple[np.ndarray, np.ndarray]:
     """Signed scores and p-values of every term at once (vectors ``a``, ``b``; sizes ``n_t``, ``n_r``)."""
     sign = _direction(a, b, n_t, n_r)
     a = a.astype(float)
@@ -511,8 +521,9 @@ def _direction(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int) -> np.ndarray:
     largest = max(int(a.max(initial=0)) * int(n_r), int(b.max(initial=0)) * int(n_t))
     if largest < _COUNT_LIMIT:  # the products fit in int64
         return np.sign(a * np.int64(n_r) - b * np.int64(n_t)).astype(float)
-    return np.array([float((x * n_r > y * n_t) - (x * n_r < y * n_t))
-                     for x, y in zip(a.tolist(), b.tolist())], dtype=float)
+    return np.array(
+        [float((x * n_r > y * n_t) - (x * n_r < y * n_t)) for x, y in zip(a.tolist(), b.tolist())], dtype=float
+    )
 
 
 def _two_by_two(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int, *, measure: str, correction: str) -> np.ndarray:
@@ -601,9 +612,9 @@ def _exact_count(value: object) -> int | None:
     """``value`` as an exact int if it is a count (a whole number in [0, 2**63), not a bool); else None."""
     if isinstance(value, (bool, np.bool_)):
         return None
-    if isinstance(value, (int, np.integer)):
-        number = int(value)
-    elif isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
+    if isinstance(value, (int, np.integer)) or (
+        isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer()
+    ):
         number = int(value)
     else:
         return None
@@ -634,8 +645,7 @@ def _as_counts(counts: pd.Series | Mapping[str, int], name: str) -> tuple[pd.Ser
     if isinstance(counts, Mapping):
         counts = pd.Series(dict(counts), dtype=object)
     if not isinstance(counts, pd.Series):
-        raise ValueError(f"{name} must be a pandas Series or a mapping of term -> count, got "
-                         f"{type(counts).__name__}.")
+        raise ValueError(f"{name} must be a pandas Series or a mapping of term -> count, got {type(counts).__name__}.")
     if not counts.index.is_unique:
         dup = counts.index[counts.index.duplicated()][0]
         raise ValueError(f"{name} counts the term {dup!r} twice; give each term once.")
@@ -659,8 +669,10 @@ def _as_counts(counts: pd.Series | Mapping[str, int], name: str) -> tuple[pd.Ser
     # exact: numpy's int64 sum would wrap around past 2**63
     total = int(ints.sum()) if not len(ints) or int(ints.max()) * len(ints) < _COUNT_LIMIT else sum(map(int, ints))
     if total >= _COUNT_LIMIT:
-        raise ValueError(f"the {name} counts sum to {total}, at least 2**63; counts this large cannot be compared "
-                         "exactly (divide them, or check that they are counts).")
+        raise ValueError(
+            f"the {name} counts sum to {total}, at least 2**63; counts this large cannot be compared "
+            "exactly (divide them, or check that they are counts)."
+        )
     if total == 0:
         raise ValueError(f"{name} is empty (no term has a count above 0); there is nothing to compare.")
     return pd.Series(ints, index=counts.index), total
@@ -672,8 +684,10 @@ def _total(total: int | None, observed: int, name: str) -> int:
     if isinstance(total, bool) or not isinstance(total, (int, np.integer)):
         raise ValueError(f"{name}_total={total!r} is invalid; must be an integer number of tokens.")
     if total < observed:
-        raise ValueError(f"{name}_total={total} is smaller than the sum of the {name} counts ({observed}); "
-                         "it must be the size of the whole text.")
+        raise ValueError(
+            f"{name}_total={total} is smaller than the sum of the {name} counts ({observed}); "
+            "it must be the size of the whole text."
+        )
     return int(total)
 
 
@@ -688,15 +702,21 @@ class _Prior(NamedTuple):
 
 
 def _strength(value: object) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not 0 < value < np.inf:
-        raise ValueError(f"prior_strength={value!r} is invalid; must be a finite number > 0 (the prior's "
-                         f"pseudo-counts as a fraction of each side's tokens; default {PRIOR_STRENGTH}).")
+    if (
+        isinstance(value, (bool, np.bool_))
+        or not isinstance(value, (int, float, np.integer, np.floating))
+        or not 0 < value < np.inf
+    ):
+        raise ValueError(
+            f"prior_strength={value!r} is invalid; must be a finite number > 0 (the prior's "
+            f"pseudo-counts as a fraction of each side's tokens; default {PRIOR_STRENGTH})."
+        )
     return float(value)
 
 
-def _prior(prior: float | pd.Series | Mapping[str, float], terms: pd.Index, n_t: int, n_r: int,
-           strength: float) -> _Prior:
+def _prior(
+    prior: float | pd.Series | Mapping[str, float], terms: pd.Index, n_t: int, n_r: int, strength: float
+) -> _Prior:
     """The Dirichlet prior of Fightin' Words on each side (see :func:`keyness`, ``prior`` and ``prior_strength``)."""
     if isinstance(prior, Mapping):
         prior = pd.Series(dict(prior), dtype=object)
@@ -704,25 +724,33 @@ def _prior(prior: float | pd.Series | Mapping[str, float], terms: pd.Index, n_t:
         raw = prior.to_numpy()
         numbers = pd.to_numeric(prior, errors="coerce").astype(float)
         bad = (numbers.isna() | ~np.isfinite(numbers) | (numbers < 0)).to_numpy() | np.array(
-            [isinstance(v, (bool, np.bool_, str)) for v in raw], dtype=bool)
+            [isinstance(v, (bool, np.bool_, str)) for v in raw], dtype=bool
+        )
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             value = raw[i].item() if isinstance(raw[i], np.generic) else raw[i]
-            raise ValueError(f"prior[{prior.index[i]!r}] = {value!r} is invalid; a prior Series holds background "
-                             "counts, finite numbers >= 0.")
+            raise ValueError(
+                f"prior[{prior.index[i]!r}] = {value!r} is invalid; a prior Series holds background "
+                "counts, finite numbers >= 0."
+            )
         values = numbers.reindex(terms)
         missing = values.isna() | (values <= 0)
         if missing.any():
             shown = ", ".join(repr(t) for t in terms[missing.to_numpy()][:5])
-            raise ValueError(f"prior has no count above 0 for {shown}; use a background corpus that holds "
-                             "both the target and the reference, or a uniform prior (a number).")
+            raise ValueError(
+                f"prior has no count above 0 for {shown}; use a background corpus that holds "
+                "both the target and the reference, or a uniform prior (a number)."
+            )
         total = float(numbers.sum())
         share = values.to_numpy() / total  # pi_w: the term's share of the background
         other = (total - values.to_numpy()) / total  # 1 - pi_w, without cancellation when pi_w is near 1
         size_t, size_r = strength * n_t, strength * n_r  # a0 on each side
         return _Prior(size_t * share, size_t * other, size_r * share, size_r * other, True)
-    if (isinstance(prior, bool) or not isinstance(prior, (int, float, np.integer, np.floating))
-            or not 0 < prior < np.inf):
+    if (
+        isinstance(prior, bool)
+        or not isinstance(prior, (int, float, np.integer, np.floating))
+        or not 0 < prior < np.inf
+    ):
         raise ValueError(f"prior={prior!r} is invalid; must be a finite number > 0 or a Series of background counts.")
     aw = np.full(len(terms), float(prior))
     rest = float(prior) * len(terms) - aw  # a0 - aw, a0 = aw x (number of terms)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["PROJECT_ROOT", "CORPUS_DIR", "FIGURES_DIR", "NOTEBOOKS_DIR", "data_home", "cache_dir"]
+__all__ = ["CORPUS_DIR", "FIGURES_DIR", "NOTEBOOKS_DIR", "PROJECT_ROOT", "cache_dir", "data_home"]
 
 PROJECT_ROOT: Path = Path(__file__).resolve().parent.parent
 CORPUS_DIR: Path = PROJECT_ROOT / "corpus"

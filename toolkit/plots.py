@@ -13,12 +13,27 @@ import pandas as pd
 
 from toolkit._validation import check_columns
 
-__all__ = ["OKABE_ITO", "plot_bar", "plot_keyness", "plot_term_scatter", "plot_rates", "plot_timeline", "plot_select_k",
-           "plot_topic_prevalence"]
+__all__ = [
+    "OKABE_ITO",
+    "plot_bar",
+    "plot_keyness",
+    "plot_rates",
+    "plot_select_k",
+    "plot_term_scatter",
+    "plot_timeline",
+    "plot_topic_prevalence",
+]
 
 #: Okabe & Ito (2008) colour-blind-safe palette (black last).
 OKABE_ITO: tuple[str, ...] = (
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
 )
 
 
@@ -87,8 +102,9 @@ def plot_bar(
     _title(ax, title, created)
     if annotate:
         for pos, val in zip(positions, values):
-            ax.annotate(f"{val:,.0f}", (val, pos), xytext=(3, 0), textcoords="offset points",
-                        va="center", fontsize="small")
+            ax.annotate(
+                f"{val:,.0f}", (val, pos), xytext=(3, 0), textcoords="offset points", va="center", fontsize="small"
+            )
         ax.set_xlim(0, values.max() * 1.15 if values.max() > 0 else 1)
     ax.spines[["top", "right"]].set_visible(False)
     return ax
@@ -223,8 +239,10 @@ def plot_timeline(
         highlight = [str(highlight)] if isinstance(highlight, (str, int, np.integer)) else [str(h) for h in highlight]
         unknown = [h for h in highlight if h not in names]
         if unknown:
-            raise ValueError(f"highlight={highlight!r}: no group {', '.join(map(repr, unknown))} in "
-                             f"frame[{group!r}]; the groups are {', '.join(sorted(names))}.")
+            raise ValueError(
+                f"highlight={highlight!r}: no group {', '.join(map(repr, unknown))} in "
+                f"frame[{group!r}]; the groups are {', '.join(sorted(names))}."
+            )
     # With highlight, the bold groups take the palette's blues and the others the rest, so no thin
     # line shares a hue with a bold one.
     bold_colours = iter(("#0072B2", "#56B4E9"))
@@ -238,12 +256,26 @@ def plot_timeline(
             colour = next(bold_colours, "#000000")
         else:
             colour, n_thin = thin_colours[n_thin % len(thin_colours)], n_thin + 1
-        ax.plot(part[x].to_numpy(dtype=float), part[y].to_numpy(dtype=float), color=colour,
-                linewidth=1.6 if bold else 0.8, label=str(name), marker="o" if bold else None, markersize=2.5,
-                alpha=1.0 if bold else 0.75, zorder=3 if bold else 2)
+        ax.plot(
+            part[x].to_numpy(dtype=float),
+            part[y].to_numpy(dtype=float),
+            color=colour,
+            linewidth=1.6 if bold else 0.8,
+            label=str(name),
+            marker="o" if bold else None,
+            markersize=2.5,
+            alpha=1.0 if bold else 0.75,
+            zorder=3 if bold else 2,
+        )
         if bands and bold:
-            ax.fill_between(part[x].to_numpy(dtype=float), part["ci_low"].to_numpy(dtype=float),
-                            part["ci_high"].to_numpy(dtype=float), color=colour, alpha=0.15, linewidth=0)
+            ax.fill_between(
+                part[x].to_numpy(dtype=float),
+                part["ci_low"].to_numpy(dtype=float),
+                part["ci_high"].to_numpy(dtype=float),
+                color=colour,
+                alpha=0.15,
+                linewidth=0,
+            )
     ax.set_xlabel(x)
     ax.set_ylabel(ylabel)
     ax.legend(frameon=False, fontsize="small", ncols=min(5, frame[group].nunique()))
@@ -293,8 +325,11 @@ def plot_select_k(table: pd.DataFrame, *, axes=None, title: str | None = None):
     measures = table["measure"].dropna().astype(str).unique() if "measure" in table else []
     notes = ([measures[0].upper()] if len(measures) == 1 else []) + (["±1 sd"] if "coherence_sd" in table else [])
     coherence_label = f"coherence ({', '.join(notes)})" if notes else "coherence"
-    panels = (("coherence", coherence_label, "coherence_sd"), ("perplexity", "held-out perplexity", None),
-              ("stability", "stability across seeds (cosine)", None))
+    panels = (
+        ("coherence", coherence_label, "coherence_sd"),
+        ("perplexity", "held-out perplexity", None),
+        ("stability", "stability across seeds (cosine)", None),
+    )
     for ax, (column, label, spread), colour in zip(axes, panels, OKABE_ITO):
         y = table[column].to_numpy(dtype=float)
         ax.plot(k, y, marker="o", color=colour)
@@ -302,8 +337,7 @@ def plot_select_k(table: pd.DataFrame, *, axes=None, title: str | None = None):
             sd = table[spread].to_numpy(dtype=float)
             ax.fill_between(k, y - sd, y + sd, color=colour, alpha=0.2, linewidth=0)
         if column == "stability" and "stability_min" in table:
-            ax.plot(k, table["stability_min"].to_numpy(dtype=float), linestyle="--", color=colour,
-                    label="worst topic")
+            ax.plot(k, table["stability_min"].to_numpy(dtype=float), linestyle="--", color=colour, label="worst topic")
             ax.legend(frameon=False, fontsize="small")
         ax.set_xlabel("k (topics)")
         ax.set_ylabel(label)
@@ -395,20 +429,33 @@ def plot_topic_prevalence(
     if not isinstance(group, str):
         raise ValueError(f"group={group!r} is invalid; name the column of prevalence that names the groups.")
     if group not in prevalence.columns and "topic" in prevalence.columns:
-        keys = list(prevalence.columns[:list(prevalence.columns).index("topic")])
-        hint = f"; pass group={keys[0]!r} (topic_prevalence's by column)" if len(keys) == 1 else (
-            f"; after several by columns ({', '.join(map(repr, keys))}) add a column labelling their "
-            "combinations and name it as group" if keys else "")
+        keys = list(prevalence.columns[: list(prevalence.columns).index("topic")])
+        hint = (
+            f"; pass group={keys[0]!r} (topic_prevalence's by column)"
+            if len(keys) == 1
+            else (
+                f"; after several by columns ({', '.join(map(repr, keys))}) add a column labelling their "
+                "combinations and name it as group"
+                if keys
+                else ""
+            )
+        )
         raise ValueError(f"prevalence has no column group={group!r}{hint}.")
     check_columns(prevalence, [group, "topic", "label", "mean", "ci_low", "ci_high", "n_docs"], name="prevalence")
     if prevalence.empty:
         raise ValueError("prevalence is empty; there is nothing to plot.")
     # the drawing works on one str column "_name", whatever the group column is called and holds
-    frame = pd.DataFrame({"_name": prevalence[group].astype(str).to_numpy(),
-                          "topic": prevalence["topic"].astype(int).to_numpy(),
-                          "label": prevalence["label"].to_numpy(), "mean": prevalence["mean"].to_numpy(),
-                          "ci_low": prevalence["ci_low"].to_numpy(), "ci_high": prevalence["ci_high"].to_numpy(),
-                          "n_docs": prevalence["n_docs"].to_numpy()})
+    frame = pd.DataFrame(
+        {
+            "_name": prevalence[group].astype(str).to_numpy(),
+            "topic": prevalence["topic"].astype(int).to_numpy(),
+            "label": prevalence["label"].to_numpy(),
+            "mean": prevalence["mean"].to_numpy(),
+            "ci_low": prevalence["ci_low"].to_numpy(),
+            "ci_high": prevalence["ci_high"].to_numpy(),
+            "n_docs": prevalence["n_docs"].to_numpy(),
+        }
+    )
     present = list(dict.fromkeys(frame["_name"]))
     if groups is None:
         groups = present
@@ -416,8 +463,10 @@ def plot_topic_prevalence(
         groups = list(dict.fromkeys(str(g) for g in ([groups] if isinstance(groups, str) else groups)))
         unknown = [g for g in groups if g not in present]
         if unknown:
-            raise ValueError(f"prevalence has no group {', '.join(map(repr, unknown))}; "
-                             f"its groups are {', '.join(map(repr, present))} (column {group!r}).")
+            raise ValueError(
+                f"prevalence has no group {', '.join(map(repr, unknown))}; "
+                f"its groups are {', '.join(map(repr, present))} (column {group!r})."
+            )
         if not groups:
             raise ValueError("groups is empty; name at least one group, or pass None for all.")
     shown = sorted(set(frame["topic"].tolist()))
@@ -425,24 +474,29 @@ def plot_topic_prevalence(
         wanted = [topics] if isinstance(topics, (int, np.integer)) else list(topics)
         unknown = [t for t in wanted if t not in shown]
         if unknown:
-            raise ValueError(f"prevalence has no topic {', '.join(map(repr, unknown))}; "
-                             f"its topics are {', '.join(map(str, shown))}.")
+            raise ValueError(
+                f"prevalence has no topic {', '.join(map(repr, unknown))}; its topics are {', '.join(map(str, shown))}."
+            )
         if not wanted:
             raise ValueError("topics is empty; name at least one topic, or pass None for all.")
-        shown = [t for t in shown if t in set(int(w) for w in wanted)]
+        shown = [t for t in shown if t in {int(w) for w in wanted}]
     frame = frame[frame["topic"].isin(shown)]
     labels = frame.groupby("topic")["label"].agg(lambda s: list(dict.fromkeys(s.astype(str))))
     mixed = labels[labels.str.len() > 1]
     if len(mixed):
-        raise ValueError(f"topic {mixed.index[0]} has more than one label ({', '.join(map(repr, mixed.iloc[0]))}); "
-                         "the frame mixes topic models.")
+        raise ValueError(
+            f"topic {mixed.index[0]} has more than one label ({', '.join(map(repr, mixed.iloc[0]))}); "
+            "the frame mixes topic models."
+        )
     frame = frame[frame["_name"].isin(groups)]
     duplicated = frame.duplicated(["_name", "topic"])
     if duplicated.any():
         g, t = frame.loc[duplicated, ["_name", "topic"]].iloc[0]
-        raise ValueError(f"prevalence has more than one row for group {g!r} and topic {t} (column {group!r}); "
-                         "pass one topic_prevalence frame per group (or rename the groups of each), or, after "
-                         "several by columns, a column that labels their combinations as group.")
+        raise ValueError(
+            f"prevalence has more than one row for group {g!r} and topic {t} (column {group!r}); "
+            "pass one topic_prevalence frame per group (or rename the groups of each), or, after "
+            "several by columns, a column that labels their combinations as group."
+        )
     names = [labels[t][0] for t in shown]
     if wrap:
         names = [textwrap.fill(name, wrap, break_long_words=False, break_on_hyphens=False) for name in names]
@@ -472,12 +526,29 @@ def plot_topic_prevalence(
     order = [i for j in range(ncols) for i in range(j, len(groups), ncols)]
     handles, texts = [drawn[i] for i in order], [drawn[i].get_label() for i in order]
     if created:  # the figure's own legend, which constrained layout keeps inside the figure
-        legend = ax.figure.legend(handles, texts, frameon=False, fontsize="small", loc="outside lower center",
-                                  ncols=ncols, handletextpad=0.3, columnspacing=1.2)
+        legend = ax.figure.legend(
+            handles,
+            texts,
+            frameon=False,
+            fontsize="small",
+            loc="outside lower center",
+            ncols=ncols,
+            handletextpad=0.3,
+            columnspacing=1.2,
+        )
     else:
-        legend = ax.legend(handles, texts, frameon=False, fontsize="small", loc="lower right",
-                           bbox_to_anchor=(1, 1), borderaxespad=0.3, ncols=ncols, handletextpad=0.3,
-                           columnspacing=1.2)
+        legend = ax.legend(
+            handles,
+            texts,
+            frameon=False,
+            fontsize="small",
+            loc="lower right",
+            bbox_to_anchor=(1, 1),
+            borderaxespad=0.3,
+            ncols=ncols,
+            handletextpad=0.3,
+            columnspacing=1.2,
+        )
     ax.spines[["top", "right"]].set_visible(False)
     _title(ax, title, created)
     if title and not created:  # the Axes title goes above the legend
@@ -490,8 +561,18 @@ def _interval_points(ax, part: pd.DataFrame, value: str, y: np.ndarray, colour: 
     """Draw ``part[value]`` at heights ``y`` as points with horizontal bars to ``ci_low`` and ``ci_high``."""
     x = part[value].to_numpy(dtype=float)
     err = np.vstack([x - part["ci_low"].to_numpy(dtype=float), part["ci_high"].to_numpy(dtype=float) - x])
-    return ax.errorbar(x, y, xerr=np.clip(err, 0, None), fmt="o", markersize=4, capsize=2, linewidth=1,
-                       clip_on=False, color=colour, label=label)
+    return ax.errorbar(
+        x,
+        y,
+        xerr=np.clip(err, 0, None),
+        fmt="o",
+        markersize=4,
+        capsize=2,
+        linewidth=1,
+        clip_on=False,
+        color=colour,
+        label=label,
+    )
 
 
 def _title(ax, title: str | None, created: bool) -> None:
@@ -559,10 +640,12 @@ def plot_keyness(
     from toolkit.keyness import top_keywords
 
     check_columns(table, ["term", "score", "measure"], name="table")
-    keys = list(table.columns[:table.columns.get_loc("term")])
+    keys = list(table.columns[: table.columns.get_loc("term")])
     if table["measure"].nunique() > 1 or (keys and len(table[keys].drop_duplicates()) > 1):
-        raise ValueError(f"table holds more than one comparison or measure (the columns {keys + ['measure']} "
-                         "hold more than one combination); select one group and measure first.")
+        raise ValueError(
+            f"table holds more than one comparison or measure (the columns {keys + ['measure']} "
+            "hold more than one combination); select one group and measure first."
+        )
     rows = top_keywords(table, n=n)
     if rows.empty:
         raise ValueError("table has no term with a score other than 0; there is nothing to draw.")
@@ -647,8 +730,11 @@ def plot_term_scatter(
     for terms_side, colour in ((ratio.nlargest(label), OKABE_ITO[0]), (ratio.nsmallest(label), OKABE_ITO[5])):
         for term in terms_side.index:
             i = a.index.get_loc(term)
-            notes.append(ax.annotate(str(term), (x[i], y[i]), fontsize="x-small", color=colour,
-                                     xytext=(2, 2), textcoords="offset points"))
+            notes.append(
+                ax.annotate(
+                    str(term), (x[i], y[i]), fontsize="x-small", color=colour, xytext=(2, 2), textcoords="offset points"
+                )
+            )
     _spread_labels(ax, notes)
     ax.set_xlabel(f"{reference_label} (per 10,000 tokens)")
     ax.set_ylabel(f"{target_label} (per 10,000 tokens)")

@@ -52,18 +52,26 @@ import pandas as pd
 import scipy.sparse as sp
 
 from toolkit._validation import check_columns, check_one_of, check_seed, check_texts, check_unique_ids, warn_skipped
-from toolkit.counts import _groups, _Groups, document_term_matrix
+from toolkit.counts import _Groups, _groups, document_term_matrix
 from toolkit.text import _TOKEN_RE, split_sentences
 from toolkit.voices import OWN_VOICES, VOICES
 
-__all__ = ["RATE_COLUMNS", "COMPARE_COLUMNS", "OWN_VOICES", "match_rates", "compare_rates"]
+__all__ = ["COMPARE_COLUMNS", "OWN_VOICES", "RATE_COLUMNS", "compare_rates", "match_rates"]
 
 #: The columns of :func:`match_rates` after the group's key columns (the ``by`` columns, or ``group``), in order.
 RATE_COLUMNS: tuple[str, ...] = ("category", "n", "tokens", "rate_per_1k", "ci_low", "ci_high", "unit")
 #: The columns of :func:`compare_rates` after the target group's key columns (the ``by`` columns), in order.
 COMPARE_COLUMNS: tuple[str, ...] = (
-    "reference", "category", "rate_target", "rate_reference", "difference",
-    "ci_low", "ci_high", "p_value", "n_permutations", "unit",
+    "reference",
+    "category",
+    "rate_target",
+    "rate_reference",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "n_permutations",
+    "unit",
 )
 _ALTERNATIVES = ("two-sided", "greater", "less")
 _RATE_DTYPES = ("string", "int64", "int64", "float64", "float64", "float64", "string")
@@ -220,23 +228,44 @@ def match_rates(
     >>> out.attrs["single_unit"]  # CHN's one document is one sentence: its interval is a point (and a warning says so)
     ['CHN']
     """
-    out = _match_rates(matches, docs, by=by, categories=categories, n_resamples=n_resamples, seed=seed,
-                       confidence=confidence, voices=voices)
+    out = _match_rates(
+        matches,
+        docs,
+        by=by,
+        categories=categories,
+        n_resamples=n_resamples,
+        seed=seed,
+        confidence=confidence,
+        voices=voices,
+    )
     warn_skipped("match_rates", out.attrs["skipped"])
     _warn_single_unit("match_rates", out.attrs["single_unit"])
     return out
 
 
-def _match_rates(matches: pd.DataFrame | None, docs: pd.DataFrame, *, by, categories, n_resamples, seed, confidence,
-                 voices, problems: Mapping[str, str] | None = None, found=None, totals=None,
-                 n_jobs: int = 1) -> pd.DataFrame:
+def _match_rates(
+    matches: pd.DataFrame | None,
+    docs: pd.DataFrame,
+    *,
+    by,
+    categories,
+    n_resamples,
+    seed,
+    confidence,
+    voices,
+    problems: Mapping[str, str] | None = None,
+    found=None,
+    totals=None,
+    n_jobs: int = 1,
+) -> pd.DataFrame:
     """:func:`match_rates` without the warnings; ``problems`` (doc_id -> why) explains token-less documents."""
     n_resamples = _check_count("n_resamples", n_resamples, 100)
     confidence = _check_confidence(confidence)
     seed = check_seed("seed", seed, allow_none=True)
     voices = _check_voices(voices)
-    prep = _prepare(matches, docs, by, categories, problems, voices=voices, reserved=RATE_COLUMNS, found=found,
-                    totals=totals)
+    prep = _prepare(
+        matches, docs, by, categories, problems, voices=voices, reserved=RATE_COLUMNS, found=found, totals=totals
+    )
     prep.n_jobs = n_jobs
     rng = np.random.default_rng(seed)
     alpha = (1.0 - confidence) / 2.0
@@ -252,19 +281,24 @@ def _match_rates(matches: pd.DataFrame | None, docs: pd.DataFrame, *, by, catego
         boot = _bootstrap_rates(rng, counts, tokens, n_resamples)
         low, high = np.nanpercentile(boot, [100 * alpha, 100 * (1 - alpha)], axis=0)
         k = len(prep.categories)
-        frames.append(pd.DataFrame({
-            "_group": np.full(k, g, dtype=np.int64),
-            "category": pd.array(prep.categories, dtype="string"),
-            "n": n.astype(np.int64),
-            "tokens": np.full(k, total, dtype=np.int64),
-            "rate_per_1k": n / total * 1000.0,
-            "ci_low": low.astype(np.float64),
-            "ci_high": high.astype(np.float64),
-            "unit": pd.array([unit] * k, dtype="string"),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "_group": np.full(k, g, dtype=np.int64),
+                    "category": pd.array(prep.categories, dtype="string"),
+                    "n": n.astype(np.int64),
+                    "tokens": np.full(k, total, dtype=np.int64),
+                    "rate_per_1k": n / total * 1000.0,
+                    "ci_low": low.astype(np.float64),
+                    "ci_high": high.astype(np.float64),
+                    "unit": pd.array([unit] * k, dtype="string"),
+                }
+            )
+        )
     if not frames:
-        values = pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(("_group", *RATE_COLUMNS),
-                                                                      ("int64", *_RATE_DTYPES))})
+        values = pd.DataFrame(
+            {c: pd.Series(dtype=t) for c, t in zip(("_group", *RATE_COLUMNS), ("int64", *_RATE_DTYPES))}
+        )
     else:
         values = pd.concat(frames, ignore_index=True)
     out = pd.concat([prep.grouping.take(values["_group"].to_numpy()), values.drop(columns="_group")], axis=1)
@@ -279,7 +313,10 @@ def _warn_single_unit(function: str, groups: list) -> None:
         warnings.warn(
             f"{function}: {shown} rest(s) on a single unit (one document of one sentence with tokens): the "
             "interval is the point [rate, rate] because there is nothing to resample, not because the rate is "
-            "precise. Listed in the result's attrs['single_unit'].", UserWarning, stacklevel=3)
+            "precise. Listed in the result's attrs['single_unit'].",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def compare_rates(
@@ -448,25 +485,32 @@ def compare_rates(
     diff = rate_t - rate_r
 
     rng = np.random.default_rng(seed)
-    boot = (_bootstrap_rates(rng, t_counts[:, None], t_tokens, n_resamples)[:, 0]
-            - _bootstrap_rates(rng, r_counts[:, None], r_tokens, n_resamples)[:, 0])
+    boot = (
+        _bootstrap_rates(rng, t_counts[:, None], t_tokens, n_resamples)[:, 0]
+        - _bootstrap_rates(rng, r_counts[:, None], r_tokens, n_resamples)[:, 0]
+    )
     alpha = (1.0 - confidence) / 2.0
     low, high = np.nanpercentile(boot, [100 * alpha, 100 * (1 - alpha)])
-    null = _permutation_null(rng, np.concatenate([t_counts, r_counts]), np.concatenate([t_tokens, r_tokens]),
-                             len(t_counts), n_permutations)
+    null = _permutation_null(
+        rng, np.concatenate([t_counts, r_counts]), np.concatenate([t_tokens, r_tokens]), len(t_counts), n_permutations
+    )
     p_value, n_used = _permutation_p(null, diff, alternative)
-    values = pd.DataFrame({
-        "reference": _reference_cell(None if r is None else prep.grouping.key(r), several=len(prep.grouping.columns) > 1),
-        "category": pd.array([category], dtype="string"),
-        "rate_target": np.array([rate_t], dtype=np.float64),
-        "rate_reference": np.array([rate_r], dtype=np.float64),
-        "difference": np.array([diff], dtype=np.float64),
-        "ci_low": np.array([low], dtype=np.float64),
-        "ci_high": np.array([high], dtype=np.float64),
-        "p_value": np.array([p_value], dtype=np.float64),
-        "n_permutations": np.array([n_used], dtype=np.int64),
-        "unit": pd.array([unit], dtype="string"),
-    })
+    values = pd.DataFrame(
+        {
+            "reference": _reference_cell(
+                None if r is None else prep.grouping.key(r), several=len(prep.grouping.columns) > 1
+            ),
+            "category": pd.array([category], dtype="string"),
+            "rate_target": np.array([rate_t], dtype=np.float64),
+            "rate_reference": np.array([rate_r], dtype=np.float64),
+            "difference": np.array([diff], dtype=np.float64),
+            "ci_low": np.array([low], dtype=np.float64),
+            "ci_high": np.array([high], dtype=np.float64),
+            "p_value": np.array([p_value], dtype=np.float64),
+            "n_permutations": np.array([n_used], dtype=np.int64),
+            "unit": pd.array([unit], dtype="string"),
+        }
+    )
     out = pd.concat([prep.grouping.take([t]), values], axis=1)
     out.attrs["skipped"] = prep.skipped
     out.attrs["single_unit"] = single
@@ -476,7 +520,10 @@ def compare_rates(
         warnings.warn(
             f"compare_rates: none of the {n_permutations} relabellings drawn left both groups with tokens, so "
             "there is no permutation p-value (p_value is NaN). Too few of the units hold tokens: most of the "
-            f"{unit}s are empty; compare groups with more text.", UserWarning, stacklevel=2)
+            f"{unit}s are empty; compare groups with more text.",
+            UserWarning,
+            stacklevel=2,
+        )
     return out
 
 
@@ -487,25 +534,27 @@ def compare_rates(
 class _Prepared:
     """Matches counted per document and category, and what is needed to cut documents into sentences."""
 
-    docs: pd.DataFrame          # the documents kept, their text blanked outside the chosen voices
+    docs: pd.DataFrame  # the documents kept, their text blanked outside the chosen voices
     categories: list[str]
-    grouping: _Groups           # the groups' keys (sorted) and the group of each row of the original docs
-    codes: np.ndarray           # group index of each kept document row
-    tokens: np.ndarray          # tokens of each document row (int64)
-    counts: np.ndarray          # (n_docs, n_categories) int64 matches
-    match_row: np.ndarray       # document row of each kept match
-    match_cat: np.ndarray       # category index of each kept match
-    match_start: np.ndarray     # start offset of each kept match
-    skipped: list[dict]         # documents left out (no token): doc_id, the group's key columns, problem
-    n_jobs: int = 1             # worker processes that cut a group's one document into sentences
+    grouping: _Groups  # the groups' keys (sorted) and the group of each row of the original docs
+    codes: np.ndarray  # group index of each kept document row
+    tokens: np.ndarray  # tokens of each document row (int64)
+    counts: np.ndarray  # (n_docs, n_categories) int64 matches
+    match_row: np.ndarray  # document row of each kept match
+    match_cat: np.ndarray  # category index of each kept match
+    match_start: np.ndarray  # start offset of each kept match
+    skipped: list[dict]  # documents left out (no token): doc_id, the group's key columns, problem
+    n_jobs: int = 1  # worker processes that cut a group's one document into sentences
 
     def units(self, rows: np.ndarray, *, sentences: bool) -> tuple[np.ndarray, np.ndarray, str]:
         """(counts per unit and category, tokens per unit, unit name) of the documents ``rows``."""
         if not sentences:
             return self.counts[rows], self.tokens[rows], "document"
         part = self.docs.iloc[rows]
-        sents = split_sentences(pd.DataFrame({"doc_id": part["doc_id"].astype(str).to_numpy(),
-                                              "text": part["text"].to_numpy()}), n_jobs=self.n_jobs)
+        sents = split_sentences(
+            pd.DataFrame({"doc_id": part["doc_id"].astype(str).to_numpy(), "text": part["text"].to_numpy()}),
+            n_jobs=self.n_jobs,
+        )
         tokens = document_term_matrix(sents[["doc_id", "text"]], n_jobs=self.n_jobs).totals.astype(np.int64)
         # sentence s belongs to local document doc_of[s]; sort key (document, start)
         local = {int(r): i for i, r in enumerate(rows)}
@@ -520,7 +569,7 @@ class _Prepared:
             s_key = doc_of.astype(np.int64) * span + sents["start"].to_numpy(np.int64)
             m_key = m_doc * span + m_start
             sid = np.searchsorted(s_key, m_key, side="right") - 1
-            first = np.searchsorted(doc_of, m_doc, side="left")   # first sentence of the match's document
+            first = np.searchsorted(doc_of, m_doc, side="left")  # first sentence of the match's document
             has = (first < len(doc_of)) & (doc_of[np.minimum(first, len(doc_of) - 1)] == m_doc)
             if not has.all():
                 bad = self.docs["doc_id"].iloc[rows[m_doc[~has][0]]]
@@ -530,11 +579,18 @@ class _Prepared:
         return counts, tokens, "sentence"
 
 
-def _prepare(matches: pd.DataFrame | None, docs: pd.DataFrame, by: str | Sequence[str] | None,
-             categories: str | Sequence[str] | None, problems: Mapping[str, str] | None = None, *,
-             voices: tuple[str, ...] | None, reserved: Sequence[str] = (),
-             found: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
-             totals: np.ndarray | None = None) -> _Prepared:
+def _prepare(
+    matches: pd.DataFrame | None,
+    docs: pd.DataFrame,
+    by: str | Sequence[str] | None,
+    categories: str | Sequence[str] | None,
+    problems: Mapping[str, str] | None = None,
+    *,
+    voices: tuple[str, ...] | None,
+    reserved: Sequence[str] = (),
+    found: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    totals: np.ndarray | None = None,
+) -> _Prepared:
     """Check the inputs, keep the chosen voices, count tokens per document and matches per document and category.
 
     With ``voices`` (checked by :func:`_check_voices`), only the matches whose
@@ -566,10 +622,17 @@ def _prepare(matches: pd.DataFrame | None, docs: pd.DataFrame, by: str | Sequenc
     problems = {} if problems is None else dict(problems)
     if voices is not None:
         heard, texts = _keep_voices(docs, voices, m_row, m_start)
-        why = (f"no tokens in the voices {', '.join(voices)} (e.g. an interview with no quote attributed to "
-               "its speaker): nothing of its own to rate")
-        problems.update({d: why for d, text, own in zip(doc_ids, docs["text"], texts)
-                         if d not in problems and _TOKEN_RE.search(text) and not _TOKEN_RE.search(own)})
+        why = (
+            f"no tokens in the voices {', '.join(voices)} (e.g. an interview with no quote attributed to "
+            "its speaker): nothing of its own to rate"
+        )
+        problems.update(
+            {
+                d: why
+                for d, text, own in zip(doc_ids, docs["text"], texts)
+                if d not in problems and _TOKEN_RE.search(text) and not _TOKEN_RE.search(own)
+            }
+        )
         docs = docs.assign(text=texts)
         m_row, m_cat, m_start = m_row[heard], m_cat[heard], m_start[heard]
     if totals is None:
@@ -583,19 +646,25 @@ def _prepare(matches: pd.DataFrame | None, docs: pd.DataFrame, by: str | Sequenc
     in_empty = tokens[m_row] == 0
     if in_empty.any():
         i = int(np.flatnonzero(in_empty)[0])
-        raise ValueError(f"matches: doc_id {doc_ids.iloc[m_row[i]]!r} has matches, but its text in docs has no token "
-                         "to rate them against; pass the docs the matches were found in.")
+        raise ValueError(
+            f"matches: doc_id {doc_ids.iloc[m_row[i]]!r} has matches, but its text in docs has no token "
+            "to rate them against; pass the docs the matches were found in."
+        )
     group_tokens = np.bincount(codes, weights=tokens, minlength=len(grouping))
     empty = np.flatnonzero(group_tokens == 0)
     if len(empty):
         shown = ", ".join(repr(grouping.key(g)) for g in empty)
         first = doc_ids[(codes == empty[0]) & (tokens == 0)].iloc[:3].tolist()
         why = "; ".join(f"{d!r}: {problems.get(d, no_token)}" for d in first)
-        raise ValueError(f"group(s) {shown} hold no token, so they have no rate ({why}); drop their documents "
-                         "from docs or group by another column.")
+        raise ValueError(
+            f"group(s) {shown} hold no token, so they have no rate ({why}); drop their documents "
+            "from docs or group by another column."
+        )
     used = tokens > 0
-    skipped = [{"doc_id": d, **grouping.record(g), "problem": problems.get(d, no_token)}
-               for d, g in zip(doc_ids[~used], codes[~used])]
+    skipped = [
+        {"doc_id": d, **grouping.record(g), "problem": problems.get(d, no_token)}
+        for d, g in zip(doc_ids[~used], codes[~used])
+    ]
     if skipped:  # renumber the documents that are kept
         new_row = np.cumsum(used) - 1
         m_row = new_row[m_row]
@@ -604,8 +673,7 @@ def _prepare(matches: pd.DataFrame | None, docs: pd.DataFrame, by: str | Sequenc
     m_row, m_cat, m_start = m_row[keep].astype(np.int64), m_cat[keep].astype(np.int64), m_start[keep]
     counts = np.zeros((len(docs), len(cats)), dtype=np.int64)
     np.add.at(counts, (m_row, m_cat), 1)
-    return _Prepared(docs.reset_index(drop=True), cats, grouping, codes, tokens, counts,
-                     m_row, m_cat, m_start, skipped)
+    return _Prepared(docs.reset_index(drop=True), cats, grouping, codes, tokens, counts, m_row, m_cat, m_start, skipped)
 
 
 def _categories(categories: str | Sequence[str] | None, found: Sequence[str]) -> list[str]:
@@ -628,8 +696,10 @@ def _match_arrays(matches: pd.DataFrame, docs: pd.DataFrame, categories):
     for col in ("doc_id", "start", "category"):
         missing = matches[col].isna()
         if missing.any():
-            raise ValueError(f"matches: {col} is missing (NA) in {int(missing.sum())} row(s), e.g. row "
-                             f"{matches.index[missing][0]!r}; every match needs a doc_id, a start and a category.")
+            raise ValueError(
+                f"matches: {col} is missing (NA) in {int(missing.sum())} row(s), e.g. row "
+                f"{matches.index[missing][0]!r}; every match needs a doc_id, a start and a category."
+            )
     cats = _categories(categories, matches["category"].astype(str).tolist())
     doc_ids = docs["doc_id"].astype(str)
     index = pd.Index(doc_ids)
@@ -644,9 +714,11 @@ def _match_arrays(matches: pd.DataFrame, docs: pd.DataFrame, categories):
     beyond = m_start > lengths[m_row]
     if beyond.any():
         i = int(np.flatnonzero(beyond)[0])
-        raise ValueError(f"matches: start={int(m_start[i])} (row {matches.index[i]!r}) is beyond the end of the "
-                         f"text of doc_id {m_ids.iloc[i]!r} ({int(lengths[m_row[i]])} characters); pass the docs "
-                         "the matches were found in.")
+        raise ValueError(
+            f"matches: start={int(m_start[i])} (row {matches.index[i]!r}) is beyond the end of the "
+            f"text of doc_id {m_ids.iloc[i]!r} ({int(lengths[m_row[i]])} characters); pass the docs "
+            "the matches were found in."
+        )
     m_cat = pd.Index(cats).get_indexer(matches["category"].astype(str))
 
     return m_row, m_start, m_ids, cats, m_cat
@@ -658,8 +730,9 @@ def _check_voices(voices: str | Sequence[str] | None) -> tuple[str, ...] | None:
         return None
     listed = [voices] if isinstance(voices, str) else list(voices)
     if not listed:
-        raise ValueError("voices=[] is invalid; name one or more voices of toolkit.voices.VOICES, or pass None "
-                         "for every voice.")
+        raise ValueError(
+            "voices=[] is invalid; name one or more voices of toolkit.voices.VOICES, or pass None for every voice."
+        )
     return tuple(dict.fromkeys(check_one_of("voices", v, VOICES) for v in listed))
 
 
@@ -677,15 +750,17 @@ def _voice_segments(docs: pd.DataFrame) -> dict[str, tuple]:
     out = {}
     for doc_id, g in segs.groupby("doc_id", sort=False):
         out[str(doc_id)] = (
-            g["start"].to_numpy(), g["end"].to_numpy(),
+            g["start"].to_numpy(),
+            g["end"].to_numpy(),
             [None if pd.isna(v) else str(v) for v in g["voice"]],
             [None if pd.isna(v) else str(v) for v in g["speaker"]],
         )
     return out
 
 
-def _keep_voices(docs: pd.DataFrame, voices: Sequence[str], m_row: np.ndarray,
-                 m_start: np.ndarray) -> tuple[np.ndarray, list[str]]:
+def _keep_voices(
+    docs: pd.DataFrame, voices: Sequence[str], m_row: np.ndarray, m_start: np.ndarray
+) -> tuple[np.ndarray, list[str]]:
     """(which matches fall in ``voices``, the texts with every other voice blanked).
 
     A match is heard when its start lies in a segment of one of ``voices``.
@@ -700,7 +775,7 @@ def _keep_voices(docs: pd.DataFrame, voices: Sequence[str], m_row: np.ndarray,
             return np.ones(len(m_row), dtype=bool), texts
         return np.zeros(len(m_row), dtype=bool), [_SPACE_OUT.sub(" ", t) for t in texts]
     kept_spans = []
-    for doc_id, text in zip(docs["doc_id"].astype(str), texts):
+    for doc_id in docs["doc_id"].astype(str):
         seg = segments.get(doc_id)
         spans = [] if seg is None else [(s, e) for s, e, v in zip(seg[0], seg[1], seg[2]) if v in voices]
         kept_spans.append(spans)
@@ -728,19 +803,28 @@ def _match_starts(values: pd.Series) -> np.ndarray:
         with np.errstate(invalid="ignore"):
             bad = ~np.isfinite(arr) | (arr < 0) | (arr != np.floor(arr)) | (arr >= 2.0**63)
     else:
-        bad = np.array([isinstance(v, bool) or not (isinstance(v, (int, np.integer)) or (
-            isinstance(v, (float, np.floating)) and np.isfinite(v) and float(v).is_integer()))
-            or not 0 <= v < 2**63 for v in arr], dtype=bool)
+        bad = np.array(
+            [
+                isinstance(v, bool)
+                or not (
+                    isinstance(v, (int, np.integer))
+                    or (isinstance(v, (float, np.floating)) and np.isfinite(v) and float(v).is_integer())
+                )
+                or not 0 <= v < 2**63
+                for v in arr
+            ],
+            dtype=bool,
+        )
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         value = arr[i].item() if isinstance(arr[i], np.generic) else arr[i]
-        raise ValueError(f"matches: start must hold character offsets, whole numbers >= 0; row "
-                         f"{values.index[i]!r} has {value!r}.")
+        raise ValueError(
+            f"matches: start must hold character offsets, whole numbers >= 0; row {values.index[i]!r} has {value!r}."
+        )
     return arr.astype(np.int64)
 
 
-def _bootstrap_rates(rng: np.random.Generator, counts: np.ndarray, tokens: np.ndarray,
-                     n_resamples: int) -> np.ndarray:
+def _bootstrap_rates(rng: np.random.Generator, counts: np.ndarray, tokens: np.ndarray, n_resamples: int) -> np.ndarray:
     """Rates per 1,000 tokens, shape (n_resamples, n_categories), of resamples of the units.
 
     Each resample draws ``m`` unit indices with replacement (a row of
@@ -759,13 +843,14 @@ def _bootstrap_rates(rng: np.random.Generator, counts: np.ndarray, tokens: np.nd
         draws = sp.csr_matrix((np.ones(b * m), idx.ravel(), np.arange(0, b * m + 1, m)), shape=(b, m))
         sums = draws @ values
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[k:k + b] = sums[:, :-1] / sums[:, -1:] * 1000.0
-        out[k:k + b][sums[:, -1] == 0] = np.nan
+            out[k : k + b] = sums[:, :-1] / sums[:, -1:] * 1000.0
+        out[k : k + b][sums[:, -1] == 0] = np.nan
     return out
 
 
-def _permutation_null(rng: np.random.Generator, counts: np.ndarray, tokens: np.ndarray, n_target: int,
-                      n_permutations: int) -> np.ndarray:
+def _permutation_null(
+    rng: np.random.Generator, counts: np.ndarray, tokens: np.ndarray, n_target: int, n_permutations: int
+) -> np.ndarray:
     """Differences of ratio rates (first ``n_target`` labels vs the rest) under random relabellings."""
     n = len(tokens)
     values = np.column_stack([counts, tokens]).astype(np.float64)
@@ -781,7 +866,7 @@ def _permutation_null(rng: np.random.Generator, counts: np.ndarray, tokens: np.n
         with np.errstate(invalid="ignore", divide="ignore"):
             d = t[:, 0] / t[:, 1] * 1000.0 - r[:, 0] / r[:, 1] * 1000.0
         d[(t[:, 1] == 0) | (r[:, 1] == 0)] = np.nan
-        null[k:k + b] = d
+        null[k : k + b] = d
     return null
 
 

@@ -34,7 +34,7 @@ import pandas as pd
 
 from toolkit._validation import check_columns
 
-__all__ = ["DOC_COLUMNS", "REQUIRED_FIELDS", "ROLES", "GENRES", "DATE_MIN", "DATE_MAX", "as_docs"]
+__all__ = ["DATE_MAX", "DATE_MIN", "DOC_COLUMNS", "GENRES", "REQUIRED_FIELDS", "ROLES", "as_docs"]
 
 ROLES: tuple[str, ...] = (
     "ambassador",
@@ -48,8 +48,17 @@ ROLES: tuple[str, ...] = (
 GENRES: tuple[str, ...] = ("interview", "speech", "press_conference", "statement", "op_ed")
 
 DOC_COLUMNS: tuple[str, ...] = (
-    "doc_id", "text", "speaker", "role", "country", "venue",
-    "date", "year", "genre", "source", "licence",
+    "doc_id",
+    "text",
+    "speaker",
+    "role",
+    "country",
+    "venue",
+    "date",
+    "year",
+    "genre",
+    "source",
+    "licence",
 )
 #: Fields every document must state (``year`` is derived from ``date`` when absent).
 REQUIRED_FIELDS: tuple[str, ...] = tuple(c for c in DOC_COLUMNS if c != "year")
@@ -117,9 +126,7 @@ def as_docs(data: pd.DataFrame | Iterable[Mapping[str, Any]], *, name: str = "do
     if dup.any():
         first = ids[dup].iloc[0]
         rows = ", ".join(str(i) for i in frame.index[ids == first])
-        raise ValueError(
-            f"{name}: doc_id {first!r} is duplicated (rows {rows}); every document needs a unique doc_id."
-        )
+        raise ValueError(f"{name}: doc_id {first!r} is duplicated (rows {rows}); every document needs a unique doc_id.")
     for col, allowed in (("role", ROLES), ("genre", GENRES)):
         bad = ~frame[col].isin(allowed)
         if bad.any():
@@ -158,9 +165,9 @@ def _parse_years(frame: pd.DataFrame, name: str) -> pd.arrays.IntegerArray:
             values.append(pd.NA)
             continue
         year = None
-        if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-            year = int(value)
-        elif isinstance(value, (float, np.floating)) and float(value).is_integer():
+        if (isinstance(value, (int, np.integer)) and not isinstance(value, bool)) or (
+            isinstance(value, (float, np.floating)) and float(value).is_integer()
+        ):
             year = int(value)
         elif isinstance(value, str) and _YEAR.fullmatch(value.strip()):
             year = int(value.strip())

@@ -41,13 +41,13 @@ __all__ = [
     "PLACE_NAMES_PATH",
     "SENTENCE_STARTERS",
     "STOP_WORDS",
-    "TOKEN_PATTERN",
     "TOKENIZER",
-    "split_sentences",
-    "tokenize",
-    "token_spans",
-    "tokens",
+    "TOKEN_PATTERN",
     "place_names",
+    "split_sentences",
+    "token_spans",
+    "tokenize",
+    "tokens",
 ]
 
 #: The English stop words of every ``stop_words="english"`` (counting, keyness, topic models,
@@ -62,30 +62,171 @@ STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | {"'s", "’s"}
 ABBREVIATIONS: frozenset[str] = frozenset(
     {
         # titles and ranks
-        "mr", "mrs", "ms", "dr", "prof", "h.e", "amb", "gen", "sen", "rep", "gov", "lt", "col",
-        "capt", "sgt", "adm", "hon", "rev", "messrs", "mme", "mlle", "st", "jr", "sr",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "h.e",
+        "amb",
+        "gen",
+        "sen",
+        "rep",
+        "gov",
+        "lt",
+        "col",
+        "capt",
+        "sgt",
+        "adm",
+        "hon",
+        "rev",
+        "messrs",
+        "mme",
+        "mlle",
+        "st",
+        "jr",
+        "sr",
         # months and days
-        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-        "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thur",
+        "thurs",
+        "fri",
+        "sat",
+        "sun",
         # references and Latin
-        "no", "nos", "art", "arts", "para", "paras", "sec", "ch", "vol", "p", "pp", "cf", "vs", "v",
-        "e.g", "i.e", "al", "approx", "ca", "fig", "op", "res",
+        "no",
+        "nos",
+        "art",
+        "arts",
+        "para",
+        "paras",
+        "sec",
+        "ch",
+        "vol",
+        "p",
+        "pp",
+        "cf",
+        "vs",
+        "v",
+        "e.g",
+        "i.e",
+        "al",
+        "approx",
+        "ca",
+        "fig",
+        "op",
+        "res",
         # states and organisations
-        "u.s", "u.s.a", "u.n", "u.k", "e.u", "d.p.r.k", "r.o.k", "p.r.c", "u.s.s.r",
-        "inc", "corp", "co", "ltd", "dept", "assn", "intl",
+        "u.s",
+        "u.s.a",
+        "u.n",
+        "u.k",
+        "e.u",
+        "d.p.r.k",
+        "r.o.k",
+        "p.r.c",
+        "u.s.s.r",
+        "inc",
+        "corp",
+        "co",
+        "ltd",
+        "dept",
+        "assn",
+        "intl",
     }
 )
 
 #: Capitalised words that start a sentence even after an abbreviation ("the U.S. The").
 SENTENCE_STARTERS: frozenset[str] = frozenset(
     {
-        "the", "a", "an", "this", "that", "these", "those", "it", "its", "he", "she", "we", "i",
-        "they", "you", "there", "his", "her", "our", "their", "my", "but", "and", "however",
-        "in", "on", "at", "for", "as", "if", "when", "while", "after", "before", "since",
-        "although", "though", "yet", "so", "thus", "therefore", "meanwhile", "moreover",
-        "furthermore", "nevertheless", "still", "also", "today", "now", "then", "what", "why",
-        "how", "who", "where", "let", "such", "all", "both", "each", "many", "some",
-        "not", "any", "every", "with", "by", "from", "to", "under", "during", "asked",
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "he",
+        "she",
+        "we",
+        "i",
+        "they",
+        "you",
+        "there",
+        "his",
+        "her",
+        "our",
+        "their",
+        "my",
+        "but",
+        "and",
+        "however",
+        "in",
+        "on",
+        "at",
+        "for",
+        "as",
+        "if",
+        "when",
+        "while",
+        "after",
+        "before",
+        "since",
+        "although",
+        "though",
+        "yet",
+        "so",
+        "thus",
+        "therefore",
+        "meanwhile",
+        "moreover",
+        "furthermore",
+        "nevertheless",
+        "still",
+        "also",
+        "today",
+        "now",
+        "then",
+        "what",
+        "why",
+        "how",
+        "who",
+        "where",
+        "let",
+        "such",
+        "all",
+        "both",
+        "each",
+        "many",
+        "some",
+        "not",
+        "any",
+        "every",
+        "with",
+        "by",
+        "from",
+        "to",
+        "under",
+        "during",
+        "asked",
         "according",
     }
 )
@@ -107,6 +248,7 @@ _STARTS_LOWER = re.compile(r"^[^\w]*[a-z]")
 # A period (or ? !) and a closing quote, then a capitalised word: a boundary Punkt misses
 # after an abbreviation ('... the answer was "no." Then ...').
 _QUOTE_END = re.compile(r"(?<=[.?!][\"”’'])\s+(?=[\"“‘]?[A-Z])")
+
 
 def _class_body(code_points: list[int]) -> str:
     """The body of a regular-expression character class holding exactly ``code_points`` (sorted)."""
@@ -148,8 +290,12 @@ _EXTEND_CODE_POINTS, _FORMAT_CODE_POINTS = _extend_code_points()
 _EXTEND_CLASS: str = (
     # one class for the Basic Multilingual Plane (compiled to a table: one lookup), and the
     # others behind a one-range test, so that the usual character costs two quick tests
-    "(?:[" + _class_body([c for c in _EXTEND_CODE_POINTS if c <= 0xFFFF]) + "]"
-    + "|(?=[\\U00010000-\\U0010ffff])[" + _class_body([c for c in _EXTEND_CODE_POINTS if c > 0xFFFF]) + "])"
+    "(?:["
+    + _class_body([c for c in _EXTEND_CODE_POINTS if c <= 0xFFFF])
+    + "]"
+    + "|(?=[\\U00010000-\\U0010ffff])["
+    + _class_body([c for c in _EXTEND_CODE_POINTS if c > 0xFFFF])
+    + "])"
 )
 #: The format characters (Cf) that a token may hold and its term drops (the soft hyphen...):
 #: a :meth:`str.translate` table deleting them, and a character class of them (for matchers
@@ -210,7 +356,7 @@ class _TokenRegex:
     or :func:`tokenize` with ``lowercase=False``.
     """
 
-    __slots__ = ("regex", "pattern")
+    __slots__ = ("pattern", "regex")
 
     def __init__(self, pattern: str) -> None:
         self.regex = re.compile(pattern)
@@ -367,13 +513,13 @@ def _block_sentences(shared: tuple[list[str], list[tuple[int, int, int]]], batch
     """A worker's share of :func:`split_sentences`: the sentence spans of the blocks ``batch``, counted from
     each block's start (so a worker given the blocks as texts of their own answers in the same terms)."""
     texts, blocks = shared
-    return [_sentence_spans_of_line(texts[blocks[k][0]][blocks[k][1]:blocks[k][2]]) for k in batch]
+    return [_sentence_spans_of_line(texts[blocks[k][0]][blocks[k][1] : blocks[k][2]]) for k in batch]
 
 
 def _take_blocks(shared: tuple[list[str], list[tuple[int, int, int]]], batch: range) -> tuple:
     """The blocks ``batch`` as their own texts, for a worker that does not fork."""
     texts, blocks = shared
-    pieces = [texts[blocks[k][0]][blocks[k][1]:blocks[k][2]] for k in batch]
+    pieces = [texts[blocks[k][0]][blocks[k][1] : blocks[k][2]] for k in batch]
     return pieces, [(i, 0, len(p)) for i, p in enumerate(pieces)]
 
 
@@ -391,8 +537,11 @@ def _ends_lowercase_continues(line: str, start: int, end: int) -> bool:
         return False
     for abbrev in _LOWERCASE_CONTINUES:
         k = j - len(abbrev)
-        if k >= start and line[k:j].lower() == abbrev and (
-                k == start or not (line[k - 1].isalnum() or line[k - 1] == "_")):
+        if (
+            k >= start
+            and line[k:j].lower() == abbrev
+            and (k == start or not (line[k - 1].isalnum() or line[k - 1] == "_"))
+        ):
             return True
     return False
 
@@ -537,8 +686,7 @@ def split_sentences(text_or_docs: str | pd.DataFrame, *, n_jobs: int | None = No
         doc_ids = list(ids)
     else:
         raise ValueError(
-            f"text_or_docs must be a str or a docs DataFrame (columns doc_id, text), "
-            f"got {type(text_or_docs).__name__}."
+            f"text_or_docs must be a str or a docs DataFrame (columns doc_id, text), got {type(text_or_docs).__name__}."
         )
     rows_doc: list[str | None] = []
     rows_sid: list[int] = []

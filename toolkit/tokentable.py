@@ -99,25 +99,27 @@ class TokenTable:
     docs: pd.DataFrame
     doc_ids: np.ndarray
     texts: list
-    chunk_ptr: np.ndarray      # int64 (n_docs + 1): the chunks of document i, counted from the first document
-    chunks: list               # int32 chunk ids, document after document, in one array per batch of documents
-    part_start: np.ndarray     # int64: the first chunk (as chunk_ptr counts) of each array of chunks
-    ctok_ptr: np.ndarray       # int64 (n_distinct_chunks + 1): the tokens of chunk c
-    ctok_ids: np.ndarray       # int32 token ids
-    ctok_start: np.ndarray     # int32 offsets inside the chunk
-    ctok_end: np.ndarray       # int32
+    chunk_ptr: np.ndarray  # int64 (n_docs + 1): the chunks of document i, counted from the first document
+    chunks: list  # int32 chunk ids, document after document, in one array per batch of documents
+    part_start: np.ndarray  # int64: the first chunk (as chunk_ptr counts) of each array of chunks
+    ctok_ptr: np.ndarray  # int64 (n_distinct_chunks + 1): the tokens of chunk c
+    ctok_ids: np.ndarray  # int32 token ids
+    ctok_start: np.ndarray  # int32 offsets inside the chunk
+    ctok_end: np.ndarray  # int32
     vocab: list
     totals: np.ndarray
     terms: list
     term_of: np.ndarray
-    counts: sp.csr_matrix      # (documents x terms) int32 counts, column j the term terms[j]
+    counts: sp.csr_matrix  # (documents x terms) int32 counts, column j the term terms[j]
 
     def __len__(self) -> int:
         return len(self.doc_ids)
 
     def __repr__(self) -> str:
-        return (f"TokenTable({len(self)} documents, {int(self.totals.sum())} tokens, {len(self.terms)} terms, "
-                f"{len(self.ctok_ptr) - 1} distinct chunks)")
+        return (
+            f"TokenTable({len(self)} documents, {int(self.totals.sum())} tokens, {len(self.terms)} terms, "
+            f"{len(self.ctok_ptr) - 1} distinct chunks)"
+        )
 
     @property
     def n_tokens(self) -> int:
@@ -131,17 +133,17 @@ class TokenTable:
         for k, part in enumerate(self.chunks):
             a, b = int(self.part_start[k]), int(self.part_start[k]) + len(part)
             if a < hi and b > lo:
-                pieces.append(part[max(lo, a) - a:min(hi, b) - a])
+                pieces.append(part[max(lo, a) - a : min(hi, b) - a])
         sub = object.__new__(TokenTable)
         sub.__dict__.update(self.__dict__)
-        sub.docs = self.docs.iloc[rows.start:rows.stop]
-        sub.doc_ids = self.doc_ids[rows.start:rows.stop]
-        sub.texts = self.texts[rows.start:rows.stop]
-        sub.chunk_ptr = self.chunk_ptr[rows.start:rows.stop + 1] - lo
+        sub.docs = self.docs.iloc[rows.start : rows.stop]
+        sub.doc_ids = self.doc_ids[rows.start : rows.stop]
+        sub.texts = self.texts[rows.start : rows.stop]
+        sub.chunk_ptr = self.chunk_ptr[rows.start : rows.stop + 1] - lo
         sub.chunks = [np.concatenate(pieces) if pieces else _EMPTY32]
         sub.part_start = np.zeros(1, dtype=np.int64)
-        sub.totals = self.totals[rows.start:rows.stop]
-        sub.counts = self.counts[rows.start:rows.stop]
+        sub.totals = self.totals[rows.start : rows.stop]
+        sub.counts = self.counts[rows.start : rows.stop]
         return sub
 
     def doc_tokens(self, i: int, begins: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -150,13 +152,15 @@ class TokenTable:
         ``begins``: :func:`chunk_starts` of its text, when the caller has them."""
         lo, hi = int(self.chunk_ptr[i]), int(self.chunk_ptr[i + 1])
         part = int(np.searchsorted(self.part_start, lo, side="right")) - 1 if lo < hi else 0
-        c = self.chunks[part][lo - self.part_start[part]:hi - self.part_start[part]] if lo < hi else _EMPTY32
+        c = self.chunks[part][lo - self.part_start[part] : hi - self.part_start[part]] if lo < hi else _EMPTY32
         if not len(c):
             return _EMPTY32, np.zeros(0, np.int64), np.zeros(0, np.int64)
         begins = chunk_starts(self.texts[i]) if begins is None else begins
         if len(begins) != len(c):  # the text is not the one the table was made from
-            raise ValueError(f"the text of doc_id {self.doc_ids[i]!r} changed after its token table was made; "
-                             "make the table again with toolkit.token_table(docs).")
+            raise ValueError(
+                f"the text of doc_id {self.doc_ids[i]!r} changed after its token table was made; "
+                "make the table again with toolkit.token_table(docs)."
+            )
         first = self.ctok_ptr[c]
         n = self.ctok_ptr[c + 1] - first
         idx = _ranges(first, first + n)
@@ -198,21 +202,35 @@ def _chunk_batch(texts: list, batch: range) -> tuple:
             ends.append(e)
     # the batch's document-term counts: (documents x chunks) @ (chunks x terms), in the batch's own term ids
     term_ids: dict[str, int] = {}
-    tok_terms = np.fromiter((term_ids.setdefault(t, len(term_ids)) for t in _terms(raw)), dtype=np.int32,
-                            count=len(raw))
-    chunk_terms = sp.csr_matrix((np.ones(len(raw), dtype=np.int32), tok_terms,
-                                 np.concatenate([[0], np.cumsum(tok_n, dtype=np.int64)])),
-                                shape=(len(strings), len(term_ids)))
-    by_chunk = sp.csr_matrix((np.ones(len(ids), dtype=np.int32), ids,
-                              np.concatenate([[0], np.cumsum(n_chunks)])), shape=(len(batch), len(strings)))
+    tok_terms = np.fromiter(
+        (term_ids.setdefault(t, len(term_ids)) for t in _terms(raw)), dtype=np.int32, count=len(raw)
+    )
+    chunk_terms = sp.csr_matrix(
+        (np.ones(len(raw), dtype=np.int32), tok_terms, np.concatenate([[0], np.cumsum(tok_n, dtype=np.int64)])),
+        shape=(len(strings), len(term_ids)),
+    )
+    by_chunk = sp.csr_matrix(
+        (np.ones(len(ids), dtype=np.int32), ids, np.concatenate([[0], np.cumsum(n_chunks)])),
+        shape=(len(batch), len(strings)),
+    )
     counts = (by_chunk @ chunk_terms).tocsr()
     totals = np.asarray(counts.sum(axis=1), dtype=np.int64).ravel()
-    return (strings, ids, n_chunks, totals, tok_n, raw, np.asarray(starts, dtype=np.int32),
-            np.asarray(ends, dtype=np.int32), list(term_ids), counts)
+    return (
+        strings,
+        ids,
+        n_chunks,
+        totals,
+        tok_n,
+        raw,
+        np.asarray(starts, dtype=np.int32),
+        np.asarray(ends, dtype=np.int32),
+        list(term_ids),
+        counts,
+    )
 
 
 def _take_texts(texts: list, batch: range) -> list:
-    return texts[batch.start:batch.stop]
+    return texts[batch.start : batch.stop]
 
 
 def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
@@ -261,8 +279,9 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
     term_ids: dict[str, int] = {}
     count_parts = []
     for strings, ids, n_chunks, totals, tok_n, raw, starts, ends, terms, counts in results:
-        to_global = np.fromiter((term_ids.setdefault(t, len(term_ids)) for t in terms), dtype=np.int32,
-                                count=len(terms))
+        to_global = np.fromiter(
+            (term_ids.setdefault(t, len(term_ids)) for t in terms), dtype=np.int32, count=len(terms)
+        )
         counts.indices = to_global[counts.indices] if len(counts.indices) else counts.indices
         counts.has_sorted_indices = False  # renumbered: no longer in column order within a row
         count_parts.append(counts)
@@ -278,12 +297,16 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
             lo, hi = first[new], first[new + 1]
             idx = _ranges(lo, hi)
             tok_n_parts.append(tok_n[new])
-            tok_id_parts.append(np.fromiter(map(token_ids.__getitem__, (raw[j] for j in idx.tolist())),
-                                            dtype=np.int32, count=len(idx)))
+            tok_id_parts.append(
+                np.fromiter(map(token_ids.__getitem__, (raw[j] for j in idx.tolist())), dtype=np.int32, count=len(idx))
+            )
             tok_s_parts.append(starts[idx])
             tok_e_parts.append(ends[idx])
-    part_start = np.concatenate([[0], np.cumsum([len(c) for c in chunk_parts])[:-1]]).astype(np.int64) \
-        if chunk_parts else np.zeros(1, dtype=np.int64)
+    part_start = (
+        np.concatenate([[0], np.cumsum([len(c) for c in chunk_parts])[:-1]]).astype(np.int64)
+        if chunk_parts
+        else np.zeros(1, dtype=np.int64)
+    )
     chunks = chunk_parts or [_EMPTY32]  # not concatenated: that would hold them twice for a moment
     n_chunks = np.concatenate(n_parts) if n_parts else np.zeros(0, np.int64)
     totals = np.concatenate(total_parts) if total_parts else np.zeros(0, np.int64)
@@ -293,18 +316,30 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
         return np.concatenate(parts) if parts else _EMPTY32
 
     vocab = list(token_ids)
-    term_of = np.fromiter((term_ids.setdefault(t, len(term_ids)) for t in (_terms(vocab) if vocab else [])),
-                          dtype=np.int32, count=len(vocab))
+    term_of = np.fromiter(
+        (term_ids.setdefault(t, len(term_ids)) for t in (_terms(vocab) if vocab else [])),
+        dtype=np.int32,
+        count=len(vocab),
+    )
     for part in count_parts:
         part.resize((part.shape[0], len(term_ids)))
     counts = sp.vstack(count_parts, format="csr") if count_parts else sp.csr_matrix((0, len(term_ids)))
     del count_parts
     release_memory()
     return TokenTable(
-        docs=docs, doc_ids=doc_ids, texts=texts,
+        docs=docs,
+        doc_ids=doc_ids,
+        texts=texts,
         chunk_ptr=np.concatenate([[0], np.cumsum(n_chunks)]).astype(np.int64),
-        chunks=chunks, part_start=part_start,
+        chunks=chunks,
+        part_start=part_start,
         ctok_ptr=np.concatenate([[0], np.cumsum(tok_n, dtype=np.int64)]).astype(np.int64),
-        ctok_ids=cat(tok_id_parts), ctok_start=cat(tok_s_parts), ctok_end=cat(tok_e_parts),
-        vocab=vocab, totals=totals.astype(np.int64), terms=list(term_ids), term_of=term_of, counts=counts,
+        ctok_ids=cat(tok_id_parts),
+        ctok_start=cat(tok_s_parts),
+        ctok_end=cat(tok_e_parts),
+        vocab=vocab,
+        totals=totals.astype(np.int64),
+        terms=list(term_ids),
+        term_of=term_of,
+        counts=counts,
     )

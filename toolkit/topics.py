@@ -41,18 +41,18 @@ from scipy.optimize import linear_sum_assignment
 
 from toolkit._validation import check_one_of, check_seed, warn_skipped
 from toolkit.counts import _groups, _ids_and_texts, document_term_matrix
-from toolkit.tokentable import TokenTable
 from toolkit.text import _TOKEN_RE, STOP_WORDS, _lower
+from toolkit.tokentable import TokenTable
 
 __all__ = [
     "TOPIC_STOP_WORDS",
     "TopicModel",
-    "fit_topics",
-    "topic_prevalence",
     "coherence",
+    "fit_topics",
     "match_topics",
-    "topic_stability",
     "select_k",
+    "topic_prevalence",
+    "topic_stability",
 ]
 
 METHODS = ("lda", "nmf")
@@ -217,9 +217,23 @@ class TopicModel:
 
     def get_params(self) -> dict[str, Any]:
         """The constructor's parameters, as scikit-learn's ``get_params``."""
-        return {name: getattr(self, name) for name in (
-            "k", "method", "seed", "min_docs", "max_docs", "stop_words", "ngram", "max_iter",
-            "learning_method", "batch_size", "n_jobs", "labels")}
+        return {
+            name: getattr(self, name)
+            for name in (
+                "k",
+                "method",
+                "seed",
+                "min_docs",
+                "max_docs",
+                "stop_words",
+                "ngram",
+                "max_iter",
+                "learning_method",
+                "batch_size",
+                "n_jobs",
+                "labels",
+            )
+        }
 
     def __repr__(self) -> str:
         defaults = TopicModel().get_params()
@@ -268,8 +282,9 @@ class TopicModel:
                 "choose k <= the number of documents (usually far fewer)."
             )
         try:
-            dtm = document_term_matrix(docs, ngram=self.ngram, stop_words=self.stop_words,
-                                       min_docs=self.min_docs, max_docs=self.max_docs)
+            dtm = document_term_matrix(
+                docs, ngram=self.ngram, stop_words=self.stop_words, min_docs=self.min_docs, max_docs=self.max_docs
+            )
         except ValueError as err:
             if "no terms remain" in str(err):
                 raise ValueError(self._empty_vocabulary_message(len(doc_ids))) from err
@@ -277,8 +292,10 @@ class TopicModel:
         if dtm.matrix.shape[1] == 0:
             raise ValueError(self._empty_vocabulary_message(len(doc_ids)))
         if k > dtm.matrix.shape[1]:
-            raise ValueError(f"k={k} is larger than the number of terms left after pruning "
-                             f"({dtm.matrix.shape[1]}); choose a smaller k or prune less.")
+            raise ValueError(
+                f"k={k} is larger than the number of terms left after pruning "
+                f"({dtm.matrix.shape[1]}); choose a smaller k or prune less."
+            )
 
         X = dtm.matrix.astype(np.float64)
         if method == "lda":
@@ -286,8 +303,12 @@ class TopicModel:
 
             self.tfidf_ = None
             self.estimator_ = LatentDirichletAllocation(
-                n_components=k, learning_method=self.learning_method, batch_size=self.batch_size,
-                max_iter=max_iter, random_state=self.seed, n_jobs=self.n_jobs,
+                n_components=k,
+                learning_method=self.learning_method,
+                batch_size=self.batch_size,
+                max_iter=max_iter,
+                random_state=self.seed,
+                n_jobs=self.n_jobs,
             )
             theta = self.estimator_.fit_transform(X)
         else:
@@ -331,13 +352,17 @@ class TopicModel:
         if isinstance(labels, Mapping):
             for topic, label in labels.items():
                 if not isinstance(topic, (int, np.integer)) or not 0 <= topic < len(new):
-                    raise ValueError(f"labels: topic {topic!r} is invalid; must be an integer from 0 to {len(new) - 1}.")
+                    raise ValueError(
+                        f"labels: topic {topic!r} is invalid; must be an integer from 0 to {len(new) - 1}."
+                    )
                 new[int(topic)] = str(label)
         else:
             labels = list(labels)
             if isinstance(labels, str) or len(labels) != len(new):
-                raise ValueError(f"labels must give {len(new)} labels (one per topic) or be a mapping "
-                                 f"{{topic: label}}; got {len(labels)}.")
+                raise ValueError(
+                    f"labels must give {len(new)} labels (one per topic) or be a mapping "
+                    f"{{topic: label}}; got {len(labels)}."
+                )
             new = [str(x) for x in labels]
         self.labels_ = new
         return self
@@ -378,13 +403,15 @@ class TopicModel:
         top = _top_indices(self.topic_term_, n, self.terms_)
         k = top.shape[0]
         topic = np.repeat(np.arange(k, dtype=np.int64), n)
-        return pd.DataFrame({
-            "topic": topic,
-            "label": pd.array(np.asarray(self.labels_, dtype=object)[topic], dtype="string"),
-            "rank": np.tile(np.arange(1, n + 1, dtype=np.int64), k),
-            "term": pd.array(self.terms_[top.ravel()], dtype="string"),
-            "weight": np.take_along_axis(self.topic_term_, top, axis=1).ravel(),
-        })
+        return pd.DataFrame(
+            {
+                "topic": topic,
+                "label": pd.array(np.asarray(self.labels_, dtype=object)[topic], dtype="string"),
+                "rank": np.tile(np.arange(1, n + 1, dtype=np.int64), k),
+                "term": pd.array(self.terms_[top.ravel()], dtype="string"),
+                "weight": np.take_along_axis(self.topic_term_, top, axis=1).ravel(),
+            }
+        )
 
     def transform(self, docs: pd.DataFrame | Sequence[str], *, on_empty: str = "raise") -> np.ndarray:
         """Topic proportions of documents, seen in fitting or not.
@@ -459,18 +486,21 @@ class TopicModel:
         n, k = theta.shape
         rows = np.repeat(np.arange(n), k)
         topic = np.tile(np.arange(k, dtype=np.int64), n)
-        out = pd.DataFrame({
-            "doc_id": pd.array(meta["doc_id"].to_numpy(dtype=object)[rows], dtype="string"),
-            "topic": topic,
-            "label": pd.array(np.asarray(self.labels_, dtype=object)[topic], dtype="string"),
-            "proportion": theta.ravel(),
-        })
+        out = pd.DataFrame(
+            {
+                "doc_id": pd.array(meta["doc_id"].to_numpy(dtype=object)[rows], dtype="string"),
+                "topic": topic,
+                "label": pd.array(np.asarray(self.labels_, dtype=object)[topic], dtype="string"),
+                "proportion": theta.ravel(),
+            }
+        )
         extra = meta.drop(columns="doc_id").iloc[rows].reset_index(drop=True)
         return pd.concat([out, extra], axis=1)
 
 
-def fit_topics(docs: pd.DataFrame | Sequence[str], *, k: int, method: str = "lda", seed: int = 0,
-               **options: Any) -> TopicModel:
+def fit_topics(
+    docs: pd.DataFrame | Sequence[str], *, k: int, method: str = "lda", seed: int = 0, **options: Any
+) -> TopicModel:
     """Fit a topic model: ``TopicModel(k=k, method=method, seed=seed, **options).fit(docs)``.
 
     Parameters
@@ -505,8 +535,10 @@ def fit_topics(docs: pd.DataFrame | Sequence[str], *, k: int, method: str = "lda
     allowed = set(TopicModel().get_params()) - {"k", "method", "seed"}
     unknown = sorted(set(options) - allowed)
     if unknown:
-        raise ValueError(f"fit_topics got unknown option(s) {', '.join(map(repr, unknown))}; "
-                         f"options are {', '.join(map(repr, sorted(allowed)))}.")
+        raise ValueError(
+            f"fit_topics got unknown option(s) {', '.join(map(repr, unknown))}; "
+            f"options are {', '.join(map(repr, sorted(allowed)))}."
+        )
     return TopicModel(k=k, method=method, seed=seed, **options).fit(docs)
 
 
@@ -606,8 +638,11 @@ def topic_prevalence(
     theta = model.transform(docs, on_empty="raise" if on_empty == "raise" else "nan")
     keep = ~np.isnan(theta).any(axis=1)
     doc_ids = _ids_and_texts(docs)[0]
-    skipped = [{"doc_id": d, **grouping.record(g), "problem": f"none of the model's {len(model.terms_)} terms"}
-               for d, g, kept in zip(doc_ids, grouping.codes, keep) if not kept]
+    skipped = [
+        {"doc_id": d, **grouping.record(g), "problem": f"none of the model's {len(model.terms_)} terms"}
+        for d, g, kept in zip(doc_ids, grouping.codes, keep)
+        if not kept
+    ]
     theta, codes = theta[keep], grouping.codes[keep]
     rng = np.random.default_rng(seed)
     k = theta.shape[1]
@@ -624,20 +659,24 @@ def topic_prevalence(
             draws = rng.integers(0, n, size=(b, n))
             weights = np.zeros((b, n))
             np.add.at(weights, (np.repeat(np.arange(b), n), draws.ravel()), 1.0)
-            means[start:start + b] = weights @ P / n
+            means[start : start + b] = weights @ P / n
         low, high = np.quantile(means, [alpha, 1 - alpha], axis=0)
         mean = P.mean(axis=0)
         if n == 1:
             single.append(grouping.key(g))
-        frames.append(pd.DataFrame({
-            "_group": np.full(k, g, dtype=np.int64),
-            "topic": np.arange(k, dtype=np.int64),
-            "label": pd.array(model.labels_, dtype="string"),
-            "mean": mean,
-            "ci_low": np.minimum(low, mean) if n > 1 else mean,
-            "ci_high": np.maximum(high, mean) if n > 1 else mean,
-            "n_docs": np.full(k, n, dtype=np.int64),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "_group": np.full(k, g, dtype=np.int64),
+                    "topic": np.arange(k, dtype=np.int64),
+                    "label": pd.array(model.labels_, dtype="string"),
+                    "mean": mean,
+                    "ci_low": np.minimum(low, mean) if n > 1 else mean,
+                    "ci_high": np.maximum(high, mean) if n > 1 else mean,
+                    "n_docs": np.full(k, n, dtype=np.int64),
+                }
+            )
+        )
     if not frames:
         raise ValueError("topic_prevalence: no document left (every document lacks the model's terms).")
     values = pd.concat(frames, ignore_index=True)
@@ -736,8 +775,10 @@ def coherence(
     if measure == "npmi" and window is not None:
         window = _check_int("window", window)
         if model.ngram != 1:
-            raise ValueError(f"coherence with a sliding window needs a unigram model (ngram=1), not "
-                             f"ngram={model.ngram!r}; pass window=None for whole-document co-occurrence.")
+            raise ValueError(
+                f"coherence with a sliding window needs a unigram model (ngram=1), not "
+                f"ngram={model.ngram!r}; pass window=None for whole-document co-occurrence."
+            )
     if measure == "umass":
         window = None
     top = _top_indices(model.topic_term_, top_n, model.terms_)
@@ -751,13 +792,15 @@ def coherence(
     k = len(scores)
     with np.errstate(invalid="ignore"):
         mean = float(np.mean(scores))
-    return pd.DataFrame({
-        "topic": np.arange(k, dtype=np.int64),
-        "label": pd.array(model.labels_, dtype="string"),
-        "measure": pd.array([measure] * k, dtype="string"),
-        "score": scores,
-        "mean": np.full(k, mean),
-    })
+    return pd.DataFrame(
+        {
+            "topic": np.arange(k, dtype=np.int64),
+            "label": pd.array(model.labels_, dtype="string"),
+            "measure": pd.array([measure] * k, dtype="string"),
+            "score": scores,
+            "mean": np.full(k, mean),
+        }
+    )
 
 
 def _topic_score(co: np.ndarray, n: int, words: np.ndarray, measure: str) -> float:
@@ -776,8 +819,9 @@ def _topic_score(co: np.ndarray, n: int, words: np.ndarray, measure: str) -> flo
     return float(values.mean())
 
 
-def _contexts(docs: pd.DataFrame | Sequence[str], terms: np.ndarray, window: int | None,
-              ngram: int | tuple[int, int]) -> tuple[sp.csr_matrix, int]:
+def _contexts(
+    docs: pd.DataFrame | Sequence[str], terms: np.ndarray, window: int | None, ngram: int | tuple[int, int]
+) -> tuple[sp.csr_matrix, int]:
     """(contexts x terms boolean presence matrix, number of contexts)."""
     if window is None:
         dtm = document_term_matrix(docs, ngram=ngram, vocabulary=terms)
@@ -846,12 +890,14 @@ def match_topics(a: TopicModel, b: TopicModel) -> pd.DataFrame:
     b._check_fitted()
     sim = _cosine(*_aligned(a, b))
     rows, cols = linear_sum_assignment(_round_significant(sim), maximize=True)
-    return pd.DataFrame({"topic_a": rows.astype(np.int64), "topic_b": cols.astype(np.int64),
-                         "similarity": sim[rows, cols]})
+    return pd.DataFrame(
+        {"topic_a": rows.astype(np.int64), "topic_b": cols.astype(np.int64), "similarity": sim[rows, cols]}
+    )
 
 
-def topic_stability(docs: pd.DataFrame | Sequence[str], *, k: int, seeds: Sequence[int] = (0, 1, 2),
-                    method: str = "lda", **options: Any) -> pd.DataFrame:
+def topic_stability(
+    docs: pd.DataFrame | Sequence[str], *, k: int, seeds: Sequence[int] = (0, 1, 2), method: str = "lda", **options: Any
+) -> pd.DataFrame:
     """How much the topics move when only the seed changes.
 
     Fits one model per seed (same data and options) and matches the topics of
@@ -976,24 +1022,37 @@ def select_k(
     order = np.random.default_rng(seeds[0]).permutation(n)
     n_test = int(round(holdout * n))
     test, train = np.sort(order[:n_test]), np.sort(order[n_test:])
-    pick = (lambda idx: docs.iloc[idx].reset_index(drop=True)) if isinstance(docs, pd.DataFrame) else (
-        lambda idx: [docs[i] for i in idx])
+    pick = (
+        (lambda idx: docs.iloc[idx].reset_index(drop=True))
+        if isinstance(docs, pd.DataFrame)
+        else (lambda idx: [docs[i] for i in idx])
+    )
     train_docs = pick(train)
     test_docs = pick(test) if n_test else train_docs
     rows = []
     for k in ks:
         models = _fit_seeds(train_docs, k=k, seeds=seeds, method=method, options=options)
-        coh = np.array([coherence(m, train_docs, measure=measure, window=window, top_n=top_n)["mean"].iloc[0]
-                        for m in models])
+        coh = np.array(
+            [coherence(m, train_docs, measure=measure, window=window, top_n=top_n)["mean"].iloc[0] for m in models]
+        )
         if method == "lda":
             held = document_term_matrix(test_docs, ngram=models[0].ngram, vocabulary=models[0].terms_)
             perp = float(np.mean([m.estimator_.perplexity(held.matrix.astype(np.float64)) for m in models]))
         else:
             perp = float("nan")
         stab = _stability_frame(models, seeds)
-        rows.append({"k": k, "measure": measure, "coherence": float(coh.mean()), "coherence_sd": float(coh.std(ddof=1)),
-                     "perplexity": perp, "stability": float(stab["mean_similarity"].mean()),
-                     "stability_min": float(stab["min_similarity"].min()), "seeds": len(seeds)})
+        rows.append(
+            {
+                "k": k,
+                "measure": measure,
+                "coherence": float(coh.mean()),
+                "coherence_sd": float(coh.std(ddof=1)),
+                "perplexity": perp,
+                "stability": float(stab["mean_similarity"].mean()),
+                "stability_min": float(stab["min_similarity"].min()),
+                "seeds": len(seeds),
+            }
+        )
     out = pd.DataFrame(rows)
     return out.astype({"k": np.int64, "measure": "string", "seeds": np.int64})
 
@@ -1060,8 +1119,7 @@ def _check_rank(weighted: sp.csr_matrix, k: int, seed: int) -> None:
         )
 
 
-def _check_no_empty_topic(doc_weights: np.ndarray, components: np.ndarray, k: int, n_docs: int,
-                          n_terms: int) -> None:
+def _check_no_empty_topic(doc_weights: np.ndarray, components: np.ndarray, k: int, n_docs: int, n_terms: int) -> None:
     """Raise when an NMF topic is empty: no document weight or no term weight (more topics than the data hold)."""
     part = np.linalg.norm(doc_weights, axis=0) * np.linalg.norm(components, axis=1)
     empty = np.flatnonzero(part <= EMPTY_TOPIC_TOLERANCE * part.max()) if part.max() > 0 else np.arange(k)
@@ -1102,4 +1160,3 @@ def _cosine(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     nx = np.linalg.norm(x, axis=1, keepdims=True)
     ny = np.linalg.norm(y, axis=1, keepdims=True)
     return np.clip((x / np.where(nx > 0, nx, 1)) @ (y / np.where(ny > 0, ny, 1)).T, 0.0, 1.0)
-

@@ -102,6 +102,7 @@ import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 
 import pandas as pd
 
@@ -110,7 +111,7 @@ from toolkit._validation import check_columns, check_one_of, check_texts, check_
 from toolkit.text import _PARAGRAPH as _WRAPPED_PARAGRAPH
 from toolkit.text import _hard_wrapped, split_sentences
 
-__all__ = ["VOICES", "OWN_VOICES", "ROLE_NOUNS", "SPEECH_VERBS", "STYLES", "split_voices", "own_words"]
+__all__ = ["OWN_VOICES", "ROLE_NOUNS", "SPEECH_VERBS", "STYLES", "VOICES", "own_words", "split_voices"]
 
 #: The values of the ``voice`` column.
 VOICES: tuple[str, ...] = ("ambassador_quote", "other_quote", "interviewer", "narration", "caption", "speech")
@@ -134,27 +135,132 @@ _DEFAULT_ROLE_NOUNS = ROLE_NOUNS["ambassador"]
 #: Verb forms that introduce or close a quotation. Nouns that share a form are left out
 #: ("call", "claims", "remarks", "hope", "state"), so "phone call" is not a speech verb.
 SPEECH_VERBS: tuple[str, ...] = (
-    "say", "says", "said", "saying", "tell", "tells", "told", "telling", "noted", "noting",
-    "explain", "explains", "explained", "explaining", "add", "adds", "added", "adding",
-    "stressed", "stressing", "underlined", "underlining", "emphasized", "emphasised", "emphasizing",
-    "emphasising", "called", "calling", "described", "describing", "dismissed", "dismissing",
-    "expressed", "expressing", "insisted", "insisting", "argued", "arguing", "stated", "stating",
-    "remarked", "asserted", "warned", "urged", "claimed", "maintained", "affirmed", "reaffirmed",
-    "acknowledged", "recalled", "replied", "answered", "responded", "suggested", "pointed out",
-    "wrote", "labeled", "labelled", "termed", "referred to", "put it", "hoped", "vowed", "pledged",
-    "declared", "announced", "commented", "continued", "concluded", "observed", "mentioned",
-    "admitted", "conceded", "asked",
+    "say",
+    "says",
+    "said",
+    "saying",
+    "tell",
+    "tells",
+    "told",
+    "telling",
+    "noted",
+    "noting",
+    "explain",
+    "explains",
+    "explained",
+    "explaining",
+    "add",
+    "adds",
+    "added",
+    "adding",
+    "stressed",
+    "stressing",
+    "underlined",
+    "underlining",
+    "emphasized",
+    "emphasised",
+    "emphasizing",
+    "emphasising",
+    "called",
+    "calling",
+    "described",
+    "describing",
+    "dismissed",
+    "dismissing",
+    "expressed",
+    "expressing",
+    "insisted",
+    "insisting",
+    "argued",
+    "arguing",
+    "stated",
+    "stating",
+    "remarked",
+    "asserted",
+    "warned",
+    "urged",
+    "claimed",
+    "maintained",
+    "affirmed",
+    "reaffirmed",
+    "acknowledged",
+    "recalled",
+    "replied",
+    "answered",
+    "responded",
+    "suggested",
+    "pointed out",
+    "wrote",
+    "labeled",
+    "labelled",
+    "termed",
+    "referred to",
+    "put it",
+    "hoped",
+    "vowed",
+    "pledged",
+    "declared",
+    "announced",
+    "commented",
+    "continued",
+    "concluded",
+    "observed",
+    "mentioned",
+    "admitted",
+    "conceded",
+    "asked",
     # the present tense of features ("Adeyemi calls it ..."); "calls" and "notes" are nouns too, but
     # a plural noun rarely stands right before a quote's clause
-    "calls", "describes", "insists", "argues", "warns", "stresses", "recalls", "admits", "maintains",
-    "remembers", "jokes", "joked", "quipped", "accused", "accusing", "according to",
+    "calls",
+    "describes",
+    "insists",
+    "argues",
+    "warns",
+    "stresses",
+    "recalls",
+    "admits",
+    "maintains",
+    "remembers",
+    "jokes",
+    "joked",
+    "quipped",
+    "accused",
+    "accusing",
+    "according to",
 )
 
 _TITLES = (
-    "Secretary of State", "Secretary-General", "Secretary General", "Vice President", "Prime Minister",
-    "Foreign Minister", "Defense Minister", "Defence Minister", "Minister", "President", "Premier",
-    "Chancellor", "Ambassador", "Envoy", "Chairman", "Chairwoman", "Chair", "Spokesperson", "Spokesman",
-    "Spokeswoman", "Senator", "Sen.", "Rep.", "Governor", "King", "Queen", "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.",
+    "Secretary of State",
+    "Secretary-General",
+    "Secretary General",
+    "Vice President",
+    "Prime Minister",
+    "Foreign Minister",
+    "Defense Minister",
+    "Defence Minister",
+    "Minister",
+    "President",
+    "Premier",
+    "Chancellor",
+    "Ambassador",
+    "Envoy",
+    "Chairman",
+    "Chairwoman",
+    "Chair",
+    "Spokesperson",
+    "Spokesman",
+    "Spokeswoman",
+    "Senator",
+    "Sen.",
+    "Rep.",
+    "Governor",
+    "King",
+    "Queen",
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Dr.",
+    "Prof.",
 )
 _NAME_WORD = r"[A-Z][a-z]+(?:-[A-Za-z]+)*"
 _NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}"
@@ -166,7 +272,7 @@ _BYLINE = re.compile(rf"^By\s+({_NAME})\s*$")
 _IMAGE_LEFTOVER = re.compile(r"^!\[[^\]]*\]\([^)]*\)\s*\|?$")
 _CAPTION_END = re.compile(r"\s\|$")
 _LINE = re.compile(r"[^\r\n]+")
-_QUOTE_MARK = re.compile("[\"“”]")
+_QUOTE_MARK = re.compile('["“”]')
 _SINGLE_MARK = re.compile("[‘’']")
 _SINGLE_OPEN = re.compile(r"‘|(?<![\w’'])'(?=\w)")
 _NEXT_WORD = re.compile(r"\s+([A-Za-z][\w-]*)")
@@ -302,7 +408,8 @@ def split_voices(
             f"{' ...' if len(lost) > 5 else ''}. Their rates of the speaker's own words would be empty; pass "
             "speaker_aliases (names the article uses), labels (a transcript's turn labels) or style. Listed in "
             "attrs['no_own_words'].",
-            UserWarning, stacklevel=2,
+            UserWarning,
+            stacklevel=2,
         )
     return out
 
@@ -327,8 +434,13 @@ def _split_voices(docs: pd.DataFrame, *, speaker_aliases=None, style: str = "aut
             found, segments = _interview_segments(text, speaker, aliases, style, label_names)
             styles[str(doc_id)] = found
             if text.strip() and not any(seg[2] == "ambassador_quote" for seg in segments):
-                lost.append({"doc_id": str(doc_id), "style": found,
-                             "problem": f"no words of the speaker {speaker!r} found (read as {found})"})
+                lost.append(
+                    {
+                        "doc_id": str(doc_id),
+                        "style": found,
+                        "problem": f"no words of the speaker {speaker!r} found (read as {found})",
+                    }
+                )
         else:
             segments = _speech_segment(text, speaker)
         rows.extend((str(doc_id), i, *seg) for i, seg in enumerate(segments))
@@ -390,8 +502,15 @@ def own_words(docs: pd.DataFrame, **options) -> pd.DataFrame:
 # ------------------------------------------------------------------ frames and checks
 
 
-_SEGMENT_COLUMNS = (("doc_id", "string"), ("segment_id", "int64"), ("start", "int64"), ("end", "int64"),
-                    ("voice", "string"), ("speaker", "string"), ("text", "string"))
+_SEGMENT_COLUMNS = (
+    ("doc_id", "string"),
+    ("segment_id", "int64"),
+    ("start", "int64"),
+    ("end", "int64"),
+    ("voice", "string"),
+    ("speaker", "string"),
+    ("text", "string"),
+)
 
 
 def _frame(rows: list[tuple]) -> pd.DataFrame:
@@ -441,7 +560,7 @@ def _stripped(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _speech_segment(text: str, speaker: str | None) -> list[tuple]:
     span = _stripped(text, 0, len(text))
-    return [] if span is None else [(*span, "speech", speaker, text[span[0]:span[1]])]
+    return [] if span is None else [(*span, "speech", speaker, text[span[0] : span[1]])]
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -462,7 +581,7 @@ def _caption_flags(text: str, paragraphs: list[tuple[int, int]]) -> list[bool]:
 
 
 def _quote_style(text: str) -> str:
-    """"single" when single quotation marks open more quotes than double marks could (British style), else "double"."""
+    """ "single" when single quotation marks open more quotes than double marks could (British style), else "double"."""
     n_double = len(_QUOTE_MARK.findall(text))
     n_single = len(_SINGLE_OPEN.findall(text))
     return "single" if n_single >= 2 and n_single > n_double / 2 else "double"
@@ -477,8 +596,9 @@ def _marks(text: str, s: int, e: int, style: str) -> list[tuple[int, str]]:
     not a speech verb or a pronoun ("the countries’ ties") is no mark.
     """
     if style == "double":
-        return [(m.start(), {"“": "open", "”": "close"}.get(m.group(), "either"))
-                for m in _QUOTE_MARK.finditer(text, s, e)]
+        return [
+            (m.start(), {"“": "open", "”": "close"}.get(m.group(), "either")) for m in _QUOTE_MARK.finditer(text, s, e)
+        ]
     out = []
     for m in _SINGLE_MARK.finditer(text, s, e):
         i, c = m.start(), m.group()
@@ -488,22 +608,27 @@ def _marks(text: str, s: int, e: int, style: str) -> list[tuple[int, str]]:
             out.append((i, "open"))
         elif prev.isalnum() and nxt.isalnum():
             continue  # it’s, don’t, the ambassador’s
-        elif not prev.isspace() and not nxt.isalnum() and prev not in "([{“\"":
+        elif not prev.isspace() and not nxt.isalnum() and prev not in '([{“"':
             if prev == "s" and nxt == " ":
                 word = _NEXT_WORD.match(text, i + 1, e)
-                if word and word.group(1)[0].islower() and not _VERB_RE.fullmatch(word.group(1)) \
-                        and not _PRONOUN_RE.fullmatch(word.group(1)):
+                if (
+                    word
+                    and word.group(1)[0].islower()
+                    and not _VERB_RE.fullmatch(word.group(1))
+                    and not _PRONOUN_RE.fullmatch(word.group(1))
+                ):
                     continue  # "the countries’ ties": a possessive
             out.append((i, "close"))
         elif c == "'" and nxt.isdigit():
             continue  # '90s
-        elif c == "'" and (prev.isspace() or prev in "([{—–-/“\"") and (nxt.isalnum() or nxt in "“\"…"):
+        elif c == "'" and (prev.isspace() or prev in '([{—–-/“"') and (nxt.isalnum() or nxt in '“"…'):
             out.append((i, "open"))
     return out
 
 
-def _find_quotes(text: str, paragraphs: list[tuple[int, int]], captions: list[bool],
-                 style: str = "double") -> list[_Quote]:
+def _find_quotes(
+    text: str, paragraphs: list[tuple[int, int]], captions: list[bool], style: str = "double"
+) -> list[_Quote]:
     """Pair quotation marks within each paragraph.
 
     An opening mark without a closing one in its paragraph is a quote that goes on in the next
@@ -512,7 +637,7 @@ def _find_quotes(text: str, paragraphs: list[tuple[int, int]], captions: list[bo
     """
     quotes: list[_Quote] = []
     text_paragraphs = [p for p, caption in enumerate(captions) if not caption]
-    next_of = dict(zip(text_paragraphs, text_paragraphs[1:]))
+    next_of = dict(pairwise(text_paragraphs))
     carried = False  # the previous paragraph's quote goes on in this one
     for p in text_paragraphs:
         s, e = paragraphs[p]
@@ -530,22 +655,29 @@ def _find_quotes(text: str, paragraphs: list[tuple[int, int]], captions: list[bo
         carried = False
         if opening is not None:
             nxt = next_of.get(p)
-            if nxt is not None and any(pos == paragraphs[nxt][0] and kind != "close"
-                                       for pos, kind in _marks(text, *paragraphs[nxt], style)[:1]):
+            if nxt is not None and any(
+                pos == paragraphs[nxt][0] and kind != "close" for pos, kind in _marks(text, *paragraphs[nxt], style)[:1]
+            ):
                 quotes.append(_Quote(opening, e, p, open_end=True, continues=continues))
                 carried = True
     return quotes
 
 
-def _interview_segments(text: str, speaker: str | None, aliases: tuple[str, ...], style: str = "auto",
-                        labels: Mapping[str, str] | None = None) -> tuple[str, list[tuple]]:
+def _interview_segments(
+    text: str,
+    speaker: str | None,
+    aliases: tuple[str, ...],
+    style: str = "auto",
+    labels: Mapping[str, str] | None = None,
+) -> tuple[str, list[tuple]]:
     """(the style read, the segments) of one interview."""
     paragraphs = _paragraphs(text)
     captions = _caption_flags(text, paragraphs)
     turns = None
     if style in ("auto", "transcript"):
-        turns = _transcript_turns(text, paragraphs, captions, speaker, aliases, labels or {},
-                                  forced=style == "transcript")
+        turns = _transcript_turns(
+            text, paragraphs, captions, speaker, aliases, labels or {}, forced=style == "transcript"
+        )
     if turns is None:
         found = _quote_style(text) if style in ("auto", "transcript") else style
         return found, _quote_segments(text, speaker, aliases, found)
@@ -580,19 +712,25 @@ _LABEL = re.compile(
 #: capitals without one is a headline).
 _LABEL_LINE = re.compile(r"(?:\*\*|__)(?P<label>[A-Z][^*_\n]{0,40}?)(?:\*\*|__)[ \t]*")
 #: A note paragraph: italic, or one bracketed or parenthesised span ("[The ambassador pauses.]").
-_ITALIC_LINE = re.compile(r"[*_][^*_].*[*_]|\[[^\]]*\]|\([^)]*\)"
-                          # or an editor's line: "This interview has been edited ...", "Editor's note: ..."
-                          r"|(?:(?:This|The) interview (?:has been|was|is)|Editor['’]s note|Interview (?:by|conducted)"
-                          r"|(?:Edited|Translated|Condensed) (?:and|for|from|by)\b).*")
+_ITALIC_LINE = re.compile(
+    r"[*_][^*_].*[*_]|\[[^\]]*\]|\([^)]*\)"
+    # or an editor's line: "This interview has been edited ...", "Editor's note: ..."
+    r"|(?:(?:This|The) interview (?:has been|was|is)|Editor['’]s note|Interview (?:by|conducted)"
+    r"|(?:Edited|Translated|Condensed) (?:and|for|from|by)\b).*"
+)
 #: A transcriber's note inside a turn: anything in square brackets, or a parenthesis in capitals or of a
 #: stage word ("(LAUGHTER)", "(laughs)", "(through interpreter)", "(inaudible)").
-_STAGE = re.compile(r"\[[^\]\n]{1,80}\]|\((?:[A-Z][A-Z ,.'-]{2,60}|(?:[Ll]augh|[Pp]ause|[Ii]naudible|[Cc]rosstalk|"
-                    r"[Tt]hrough (?:an )?interpreter|[Ss]ighs|[Aa]pplause)[^)\n]{0,60})\)")
+_STAGE = re.compile(
+    r"\[[^\]\n]{1,80}\]|\((?:[A-Z][A-Z ,.'-]{2,60}|(?:[Ll]augh|[Pp]ause|[Ii]naudible|[Cc]rosstalk|"
+    r"[Tt]hrough (?:an )?interpreter|[Ss]ighs|[Aa]pplause)[^)\n]{0,60})\)"
+)
 _QUESTION_LABELS = frozenset({"q", "question"})
 _ANSWER_LABELS = frozenset({"a", "answer"})
 _NOT_NAME_WORDS = frozenset("the a an ambassador envoy diplomat mr mrs ms dr prof minister president".split())
-_LABEL_TITLES = frozenset("h e his her excellency foreign prime vice deputy secretary state general counsellor "
-                          "spokesperson spokesman spokeswoman premier chancellor sir madam".split())
+_LABEL_TITLES = frozenset(
+    "h e his her excellency foreign prime vice deputy secretary state general counsellor "
+    "spokesperson spokesman spokeswoman premier chancellor sir madam".split()
+)
 
 
 def _label_key(label: str) -> str:
@@ -603,8 +741,10 @@ def _check_labels(labels: Mapping[str, str] | None) -> dict[str, str]:
     if labels is None:
         return {}
     if not isinstance(labels, Mapping):
-        raise ValueError(f"labels={labels!r} is invalid; must be a mapping from a turn label to a name, "
-                         "e.g. {'A': 'Xing Haiming', 'Q': 'The Korea Times'}.")
+        raise ValueError(
+            f"labels={labels!r} is invalid; must be a mapping from a turn label to a name, "
+            "e.g. {'A': 'Xing Haiming', 'Q': 'The Korea Times'}."
+        )
     out = {}
     for key, name in labels.items():
         if not isinstance(key, str) or not _label_key(key) or not isinstance(name, str) or not name.strip():
@@ -613,8 +753,15 @@ def _check_labels(labels: Mapping[str, str] | None) -> dict[str, str]:
     return out
 
 
-def _transcript_turns(text: str, paragraphs, captions, speaker: str | None, aliases: tuple[str, ...],
-                      labels: Mapping[str, str], forced: bool = False) -> list[tuple] | None:
+def _transcript_turns(
+    text: str,
+    paragraphs,
+    captions,
+    speaker: str | None,
+    aliases: tuple[str, ...],
+    labels: Mapping[str, str],
+    forced: bool = False,
+) -> list[tuple] | None:
     """The turns of a transcript: (paragraph, end of its label, voice, who) per paragraph, or None.
 
     A text is a transcript when at least two paragraphs open with a turn label, of at least two
@@ -641,8 +788,11 @@ def _transcript_turns(text: str, paragraphs, captions, speaker: str | None, alia
     for _, _, k in found:
         uses[k] = uses.get(k, 0) + 1
     owner = {k: _label_owner(k, raw[k], speaker, aliases, labels) for k in uses}
-    found = [(p, end, k) for p, end, k in found
-             if uses[k] > 1 or owner[k] in (_SPEAKER, None) or k in labels or len(raw[k].split()) > 1]
+    found = [
+        (p, end, k)
+        for p, end, k in found
+        if uses[k] > 1 or owner[k] in (_SPEAKER, None) or k in labels or len(raw[k].split()) > 1
+    ]
     keys = {k for _, _, k in found}
     credible = any(o == _SPEAKER for o in owner.values()) or keys & _QUESTION_LABELS or keys & set(labels)
     if not forced and (len(found) < 2 or len(keys) < 2 or not credible):
@@ -678,8 +828,9 @@ def _transcript_turns(text: str, paragraphs, captions, speaker: str | None, alia
     return [(p, end, *voice_of[k]) for p, end, k in plan]
 
 
-def _label_owner(key: str, label: str, speaker: str | None, aliases: tuple[str, ...],
-                 labels: Mapping[str, str]) -> str | None:
+def _label_owner(
+    key: str, label: str, speaker: str | None, aliases: tuple[str, ...], labels: Mapping[str, str]
+) -> str | None:
     """_SPEAKER for a label of the document's speaker, else the name the label stands for."""
     speaker_keys = {_label_key(a) for a in aliases if a and not a.lower().startswith("the ")}
     if key in labels:
@@ -732,7 +883,7 @@ def _quote_segments(text: str, speaker: str | None, aliases: tuple[str, ...], st
 def _add(segments: list[tuple], text: str, start: int, end: int, voice: str, speaker: str | None) -> None:
     span = _stripped(text, start, end)
     if span is not None:
-        segments.append((*span, voice, speaker, text[span[0]:span[1]]))
+        segments.append((*span, voice, speaker, text[span[0] : span[1]]))
 
 
 def _journalist(text: str, paragraphs: list[tuple[int, int]], captions: list[bool]) -> str | None:
@@ -778,9 +929,32 @@ def _speaker_aliases(speaker: str | None, role: str | None, extra: Iterable[str]
 
 #: Nouns of people quoted in news, before a name ("A spokesman, Marc Delorme,", "analyst Viktor Sand").
 _PERSON_NOUNS = (
-    "spokesman", "spokeswoman", "spokesperson", "analyst", "director", "official", "professor", "researcher",
-    "economist", "expert", "adviser", "advisor", "counsellor", "counselor", "chief", "head", "deputy",
-    "secretary", "lawmaker", "MP", "diplomat", "chairman", "chairwoman", "colleague", "negotiator", "editor",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "analyst",
+    "director",
+    "official",
+    "professor",
+    "researcher",
+    "economist",
+    "expert",
+    "adviser",
+    "advisor",
+    "counsellor",
+    "counselor",
+    "chief",
+    "head",
+    "deputy",
+    "secretary",
+    "lawmaker",
+    "MP",
+    "diplomat",
+    "chairman",
+    "chairwoman",
+    "colleague",
+    "negotiator",
+    "editor",
 )
 _UNTITLED_NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}}"  # two or three capitalised words: a full name
 _NAMED_PERSON = re.compile(
@@ -803,11 +977,13 @@ def _persons(masked: str, aliases: tuple[str, ...]) -> dict[str, str]:
     before the name ("A spokesman, Marc Delorme,"), a name right before a speech verb ("Hanna Vik said").
     A possessive of a role noun ("Estmark's ambassador", "its ambassador") is the speaker.
     """
-    person = {a: _SPEAKER for a in aliases}
+    person = dict.fromkeys(aliases, _SPEAKER)
     nouns = sorted({n for a in aliases if a.startswith("the ") for n in [a[4:]]}, key=len, reverse=True)
     if nouns:
-        possessive = re.compile(rf"(?<![\w-])(?:[A-Z][\w-]*['’]s|its|their)\s+(?:{'|'.join(map(re.escape, nouns))})"
-                                r"(?![\w-])")
+        possessive = re.compile(
+            rf"(?<![\w-])(?:[A-Z][\w-]*['’]s|its|their)\s+(?:{'|'.join(map(re.escape, nouns))})"
+            r"(?![\w-])"
+        )
         for m in possessive.finditer(masked):
             person.setdefault(m.group(), _SPEAKER)
     for m in _NAMED_PERSON.finditer(masked):
@@ -835,13 +1011,8 @@ def _persons(masked: str, aliases: tuple[str, ...]) -> dict[str, str]:
 
 def _mentions(masked: str, person: dict[str, str]) -> list[_Mention]:
     names = sorted(person, key=len, reverse=True)
-    pattern = re.compile(
-        r"(?<![\w-])(?:(" + "|".join(re.escape(n) for n in names) + rf")|{_PRONOUN})(?![\w-])"
-    )
-    return [
-        _Mention(m.start(), m.end(), person[m.group(1)] if m.group(1) else None)
-        for m in pattern.finditer(masked)
-    ]
+    pattern = re.compile(r"(?<![\w-])(?:(" + "|".join(re.escape(n) for n in names) + rf")|{_PRONOUN})(?![\w-])")
+    return [_Mention(m.start(), m.end(), person[m.group(1)] if m.group(1) else None) for m in pattern.finditer(masked)]
 
 
 def _resolved(mentions: list[_Mention], sentence_of: Callable[[int], int] | None = None) -> list[str | None]:
@@ -917,11 +1088,32 @@ def _attribute(masked: str, paragraphs, quotes: list[_Quote], aliases) -> None:
         if m:
             q.attributed_until = m.end()
             q.speaker = _postposed_speaker(m, mention_person)
-        elif (found := _preposed_speaker(max(sent_start, paragraphs[q.paragraph][0]), used_until,
-                                         q.open, verbs, verb_ends, resolved, starts, masked))[0]:
-            q.speaker = found[1]
-        elif (found := _introduced_speaker(masked, q, paragraphs, sentence_of, sent_starts, sent_start, used_until,
-                                           verbs, verb_ends, resolved, starts))[0]:
+        elif (
+            found := _preposed_speaker(
+                max(sent_start, paragraphs[q.paragraph][0]),
+                used_until,
+                q.open,
+                verbs,
+                verb_ends,
+                resolved,
+                starts,
+                masked,
+            )
+        )[0] or (
+            found := _introduced_speaker(
+                masked,
+                q,
+                paragraphs,
+                sentence_of,
+                sent_starts,
+                sent_start,
+                used_until,
+                verbs,
+                verb_ends,
+                resolved,
+                starts,
+            )
+        )[0]:
             q.speaker = found[1]
         else:
             q.speaker = _continued_speaker(masked, quotes, k, paragraphs, sentence_of, sent_start, by_paragraph)
@@ -935,16 +1127,17 @@ def _attribute(masked: str, paragraphs, quotes: list[_Quote], aliases) -> None:
     _propagate_chains(quotes)
 
 
-def _introduced_speaker(masked, q, paragraphs, sentence_of, sent_starts, sent_start, used_until, verbs, verb_ends,
-                        resolved, starts) -> tuple[bool, str | None]:
+def _introduced_speaker(
+    masked, q, paragraphs, sentence_of, sent_starts, sent_start, used_until, verbs, verb_ends, resolved, starts
+) -> tuple[bool, str | None]:
     """A quote introduced by the sentence before it: 'The envoy said ... . "Quote."' or '... without notes:\n"Quote'.
 
     When the quote opens its sentence, or follows a colon, the speech verb of the previous sentence of
     its paragraph attributes it; when it opens its paragraph and the previous paragraph ends with a
     colon, the verb of that paragraph's last sentence does.
     """
-    s, e = paragraphs[q.paragraph]
-    before = masked[max(s, sent_start):q.open].rstrip()
+    s, _ = paragraphs[q.paragraph]
+    before = masked[max(s, sent_start) : q.open].rstrip()
     opens_sentence = not before
     after_colon = before.endswith(":")
     if not (opens_sentence or after_colon):
@@ -1001,7 +1194,7 @@ def _independent_speaker(masked, q, paragraphs, sent_start, resolved, starts, pr
     unattributed.
     """
     s, _ = paragraphs[q.paragraph]
-    if masked[max(s, sent_start):q.open].strip() or len(masked[q.open + 1:q.close].split()) < 5:
+    if masked[max(s, sent_start) : q.open].strip() or len(masked[q.open + 1 : q.close].split()) < 5:
         return None
     i = bisect.bisect_left(starts, q.open)
     lo = bisect.bisect_left(starts, s)
@@ -1022,7 +1215,7 @@ def _propagate_chains(quotes: list[_Quote]) -> None:
         while quotes[j].open_end and j + 1 < len(quotes) and quotes[j + 1].continues:
             j += 1
         if j > k:
-            chain = quotes[k:j + 1]
+            chain = quotes[k : j + 1]
             known = [q.speaker for q in reversed(chain) if q.speaker is not None]
             for q in chain:
                 q.speaker = known[0] if known else None
@@ -1040,8 +1233,9 @@ def _postposed_speaker(m: re.Match, mention_person) -> str | None:
     return None
 
 
-def _preposed_speaker(sent_start: int, used_until: int, end: int, verbs, verb_ends, resolved, starts,
-                      masked: str = "") -> tuple[bool, str | None]:
+def _preposed_speaker(
+    sent_start: int, used_until: int, end: int, verbs, verb_ends, resolved, starts, masked: str = ""
+) -> tuple[bool, str | None]:
     """(found, person) from the last speech verb of the quote's sentence before ``end``.
 
     Only the stretch after an attribution already used by a postposed quote counts.
@@ -1075,7 +1269,7 @@ def _continued_speaker(masked, quotes, k, paragraphs, sentence_of, sent_start, b
     prev = quotes[k - 1] if k else None
     if prev is not None and prev.paragraph == q.paragraph and prev.speaker is not None:
         between_from = prev.attributed_until if prev.attributed_until > 0 else prev.close + 1
-        if re.fullmatch(r"[\s,:;.]*", masked[between_from:q.open]):
+        if re.fullmatch(r"[\s,:;.]*", masked[between_from : q.open]):
             return prev.speaker
         opens_sentence = _NON_SPACE.search(masked, sent_start, q.open) is None
         if opens_sentence and sentence_of(q.open) == sentence_of(prev.close) + 1:

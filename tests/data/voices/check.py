@@ -14,10 +14,12 @@ overlapping ones included, from 0.  Items whose string occurs more than
 once are listed so that the stated occurrence can be confirmed by eye.
 Exits 1 if any check fails.
 """
+
 import json
 import pathlib
 import re
 import sys
+from itertools import pairwise
 
 HERE = pathlib.Path(__file__).resolve().parent
 STYLES = {"double_curly", "double_straight", "wire", "transcript_qa", "transcript_names", "british"}
@@ -79,8 +81,8 @@ def check(path):
                 notes.append(f"{where}: {s[:40]!r} occurs {len(starts)} times, gold takes #{occ}")
             spans.append((starts[occ], starts[occ] + len(s), cat, k))
     spans.sort()
-    for a, b in zip(spans, spans[1:]):
-        for c in spans[spans.index(b):]:
+    for a, b in pairwise(spans):
+        for c in spans[spans.index(b) :]:
             if c[0] >= a[1]:
                 break
             errors.append(f"{a[2]}[{a[3]}] and {c[2]}[{c[3]}] overlap")
@@ -115,12 +117,34 @@ def main(argv):
         if stats:
             rows.append((art["id"], art["style"], stats))
     header = ("id", "style", "words", "own items", "own chars", "share", "others", "questions")
-    table = [(i, st, str(s["words"]), str(s["own_items"]), str(s["own_chars"]),
-              f"{s['own_chars'] / s['text_chars']:.2f}", str(s["others"]), str(s["questions"]))
-             for i, st, s in rows]
-    tot = [sum(s[k] for _, _, s in rows) for k in ("words", "own_items", "own_chars", "text_chars", "others", "questions")]
-    table.append(("total", f"{len(rows)} articles", str(tot[0]), str(tot[1]), str(tot[2]),
-                  f"{tot[2] / tot[3]:.2f}", str(tot[4]), str(tot[5])))
+    table = [
+        (
+            i,
+            st,
+            str(s["words"]),
+            str(s["own_items"]),
+            str(s["own_chars"]),
+            f"{s['own_chars'] / s['text_chars']:.2f}",
+            str(s["others"]),
+            str(s["questions"]),
+        )
+        for i, st, s in rows
+    ]
+    tot = [
+        sum(s[k] for _, _, s in rows) for k in ("words", "own_items", "own_chars", "text_chars", "others", "questions")
+    ]
+    table.append(
+        (
+            "total",
+            f"{len(rows)} articles",
+            str(tot[0]),
+            str(tot[1]),
+            str(tot[2]),
+            f"{tot[2] / tot[3]:.2f}",
+            str(tot[4]),
+            str(tot[5]),
+        )
+    )
     if markdown:
         print("| " + " | ".join(header) + " |")
         print("|" + "|".join("---" for _ in header) + "|")
