@@ -2458,6 +2458,9 @@ def _decide_on_arrays(
                 label = rule if is_emph else _rule_label(rule, category, decided) if applies else "lexicon"
                 mp = m[pick]
                 if model is not None and decided == "hedge" and new_kind == "epistemic":
+                    if not isinstance(model, HedgeModel):  # another model (one that records what it is asked)
+                        by_hand[mp] = True  # is asked match by match, in order, by _decide
+                        continue
                     ask = mp[~known[mp]]
                     initial[ask], question[ask] = _sentence_flags(stream, k[ask], s[ask], e[ask])
                     known[ask] = True
