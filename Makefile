@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: figures test check-figures bench lock clean-venv
+.PHONY: figures test check check-wheel check-figures bench lock clean-venv
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,16 @@ $(STAMP): requirements.lock pyproject.toml
 
 figures: $(STAMP)
 	$(PY) -m toolkit figures
+
+# The maintainers' checks: lint, formatting and types (CI runs them before the tests).
+check: $(STAMP)
+	$(VENV)/bin/ruff check toolkit tests benchmarks scripts
+	$(VENV)/bin/ruff format --check toolkit tests benchmarks scripts
+	$(VENV)/bin/mypy
+
+# The wheel installed outside the clone, in a fresh virtual environment, loads the interview and runs.
+check-wheel: $(STAMP)
+	PYTHON=$(PYTHON) scripts/check_wheel.sh
 
 check-figures: $(STAMP)
 	$(PY) -m toolkit figures --check

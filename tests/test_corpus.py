@@ -99,6 +99,13 @@ def test_interview_checksum_is_recorded_correctly():
     assert hashlib.sha256(docs.loc[0, "text"].encode()).hexdigest() == docs.loc[0, "text_sha256"]
 
 
+def test_the_interview_the_package_ships_is_the_corpus_folders_byte_for_byte():
+    from toolkit.corpus import INTERVIEW_PATH
+
+    assert INTERVIEW_PATH.read_bytes() == (CORPUS_DIR / SEED_NAME).read_bytes()
+    assert tk.load_interview().loc[0, "text"] == tk.read_corpus(CORPUS_DIR).loc[0, "text"]
+
+
 def test_read_corpus_of_the_corpus_folder_skips_its_readme():
     docs = tk.read_corpus(CORPUS_DIR)
     assert docs["doc_id"].tolist() == [tk.INTERVIEW_ID]

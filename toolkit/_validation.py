@@ -7,6 +7,7 @@ what is allowed, so the caller knows what to change.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,7 +22,7 @@ class CorpusFormatError(ValueError):
     attributes so a skip report can list them.
     """
 
-    def __init__(self, source: str, problem: str, *, line: int | None = None, fix: str = "") -> None:
+    def __init__(self, source: str | os.PathLike[str], problem: str, *, line: int | None = None, fix: str = "") -> None:
         self.source = str(source)
         self.line = line
         self.problem = problem

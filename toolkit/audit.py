@@ -168,7 +168,7 @@ def audit_key(sample: pd.DataFrame) -> list[tuple[str, int, int, str]]:
 
 def _coded(values: pd.Series) -> pd.Series:
     """The ``correct`` column as booleans; raise naming the rows that are not coded."""
-    out = []
+    out: list[bool | None] = []
     bad = []
     for idx, v in values.items():
         if isinstance(v, (bool, np.bool_)):

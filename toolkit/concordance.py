@@ -317,7 +317,7 @@ class _Matcher:
         if self.lower:
             target = _lower(text)
         if self.plain is not None:
-            return _word_matches(rx, self.plain, self.table, target, text)
+            return _word_matches(rx, self.plain, self.table or {}, target, text)
         return [m.span() for m in rx.finditer(target) if m.end() > m.start()]
 
 

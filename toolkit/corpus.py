@@ -42,7 +42,6 @@ from typing import Any
 import pandas as pd
 
 from toolkit._validation import CorpusFormatError, check_columns, check_one_of, check_texts
-from toolkit.paths import CORPUS_DIR
 from toolkit.schema import DATE_MAX, DATE_MIN, DOC_COLUMNS, GENRES, REQUIRED_FIELDS, ROLES, as_docs
 
 __all__ = ["INTERVIEW_ID", "corpus_fingerprint", "describe_corpus", "load_interview", "read_corpus"]
@@ -50,6 +49,8 @@ __all__ = ["INTERVIEW_ID", "corpus_fingerprint", "describe_corpus", "load_interv
 #: doc_id of the interview with Ambassador Xing Haiming in ``corpus/``.
 INTERVIEW_ID = "kt-2021-02-05-xing-haiming"
 _INTERVIEW_FILE = "korea-times-2021-xing-haiming-interview.txt"
+#: The interview as the package ships it (the same file as the repository's ``corpus/``).
+INTERVIEW_PATH: Path = Path(__file__).resolve().parent / "data" / "interview" / _INTERVIEW_FILE
 
 _TEXT_SUFFIXES = {".txt", ".md"}
 _TABLE_SUFFIXES = {".csv", ".jsonl"}
@@ -191,10 +192,14 @@ def load_interview() -> pd.DataFrame:
         string columns ``title``, ``author``, ``outlet``, ``place``,
         ``date_note``, ``text_sha256`` and ``file``.
 
+    The package ships the file (``toolkit/data/interview/``), so an installed
+    toolkit has it too; ``corpus/`` of the repository holds the same file, byte
+    for byte (a test checks), documented in ``corpus/README.md``.
+
     Raises
     ------
     FileNotFoundError
-        ``corpus/`` is not beside the package (toolkit is used from a clone).
+        The package's copy is missing (a broken install: reinstall toolkit).
     ValueError
         The text no longer matches its recorded checksum.
 
@@ -204,11 +209,11 @@ def load_interview() -> pd.DataFrame:
     >>> docs.loc[0, ["doc_id", "speaker", "role", "country", "genre"]].tolist()
     ['kt-2021-02-05-xing-haiming', 'Xing Haiming', 'ambassador', 'CHN', 'interview']
     """
-    file = CORPUS_DIR / _INTERVIEW_FILE
+    file = INTERVIEW_PATH
     if not file.is_file():
         raise FileNotFoundError(
-            f"load_interview: {file} is missing. The interview ships in the project's corpus/ folder; "
-            "use toolkit from a clone of the repository."
+            f"load_interview: {file} is missing: the package ships it as data, so this install is broken; "
+            "reinstall toolkit (or, in a clone, run git checkout toolkit/data/interview)."
         )
     docs = read_corpus(file)
     digest = hashlib.sha256(docs.loc[0, "text"].encode("utf-8")).hexdigest()
@@ -588,10 +593,10 @@ def _csv_records(
                 continue
             rows += 1
             span = f" (the row runs to line {last}; reading resumes on line {first + 1})" if last > first else ""
-            err = CorpusFormatError(file, problem[0] + span, line=first, fix=problem[1])
+            row_error = CorpusFormatError(file, problem[0] + span, line=first, fix=problem[1])
             if errors == "raise":
-                raise err
-            _record_skip(skipped, err)
+                raise row_error
+            _record_skip(skipped, row_error)
             lines.pos = first  # resume on the line after the bad row's first line
         if rows == 0:
             raise CorpusFormatError(
@@ -629,6 +634,8 @@ def _jsonl_records(
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
+        bad: CorpusFormatError | None
+        problem: str | None
         try:
             record = json.loads(line, object_pairs_hook=_json_object, parse_constant=_json_constant)
             if not isinstance(record, dict):

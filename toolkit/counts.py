@@ -480,7 +480,7 @@ def _count_words(
     counts is the document-term matrix; the regular expression runs over the
     distinct chunks only (about 226,000 for the 32 million tokens of the UNGDC).
     """
-    chunk_ids: dict[str, int] = defaultdict()
+    chunk_ids: defaultdict[str, int] = defaultdict()
     chunk_ids.default_factory = chunk_ids.__len__
     # array('i') keeps 4 bytes an entry; a list would also keep an int object for each
     indptr = array("q", [0])
@@ -659,7 +659,7 @@ class _Groups:
     def __len__(self) -> int:
         return len(self.keys)
 
-    def key(self, k: int) -> object:
+    def key(self, k: int | np.integer) -> object:
         """The key of group ``k`` as pandas' groupby gives it: a value for one column, a tuple for several."""
         values = tuple(_scalar(self.keys[c].iloc[k]) for c in self.keys.columns)
         return values[0] if len(values) == 1 else values

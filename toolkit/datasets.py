@@ -330,6 +330,7 @@ def available(*, path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """
     rows = []
     for name in DATASETS:
+        found: Path | None
         if path is not None and _is_complete(name, Path(path).expanduser() / name):
             found, origin = Path(path).expanduser() / name, "path"
         else:

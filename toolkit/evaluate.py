@@ -113,7 +113,7 @@ class Score:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def as_dict(self, top: int = 0) -> dict:
-        out = {
+        out: dict[str, object] = {
             "tp": self.tp,
             "fp": self.fp,
             "fn": self.fn,
@@ -172,7 +172,10 @@ def read_sfu(path: str | Path) -> list[Sentence]:
         for sent in root.iter("SENTENCE"):
             toks: list[tuple[str, bool]] = []
             _sentence_tokens(sent, False, toks)
-            parts, spans, gold, pos = [], [], [], 0
+            parts: list[str] = []
+            spans: list[tuple[int, int]] = []
+            gold: list[bool] = []
+            pos = 0
             for word, inside in toks:
                 if not word:
                     continue
@@ -359,7 +362,7 @@ def candidates(sentences: Sequence[Sentence], *, lexicon: pd.DataFrame | None = 
         ``features`` (list of str), ``gold`` (bool).
     """
     recorder = _Recorder()  # stands in for the HedgeModel
-    matches = _find(sentences, "learned", lexicon=lexicon, model=recorder)  # type: ignore[arg-type]
+    matches = _find(sentences, "learned", lexicon=lexicon, model=recorder)
     cand = matches[((matches["category"] == "hedge") & (matches["kind"] == "epistemic")).to_numpy()]
     cand = cand.reset_index(drop=True)
     if len(cand) != len(recorder.features):  # pragma: no cover - a change in find_hedges' order would show here

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import pandas as pd
 
@@ -60,6 +61,8 @@ __all__ = [
 ]
 
 _PACKAGES = ("toolkit", "pandas", "numpy", "scipy", "matplotlib", "nltk", "scikit-learn")
+#: The distribution that installs the package ``toolkit`` (its name in pyproject.toml).
+DISTRIBUTION = "diplomatic-discourse-toolkit"
 #: How long (seconds) a run waits for another to finish updating the manifest before giving up.
 _MANIFEST_LOCK_TIMEOUT = 300.0
 
@@ -91,7 +94,7 @@ class _FigureRule:
     caption: str
     needs: tuple[str, ...]  # data sets beyond the embedded interview: "comparison" or "ungdc"
     table: Callable[..., pd.DataFrame]
-    draw: Callable[[pd.DataFrame, pd.DataFrame], object]
+    draw: Callable[[pd.DataFrame, pd.DataFrame], Any]
 
 
 def _interview_voices(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
@@ -337,6 +340,13 @@ TOPIC_K: int = 6
 #: head the topics; a word of a single statement is its own name or turn of phrase, which makes no
 #: topic. Notebook 04 fits with the same pruning.
 TOPIC_PRUNING: Mapping[str, int | float] = MappingProxyType({"min_docs": 2, "max_docs": 0.5})
+
+
+def _pruning() -> dict[str, Any]:
+    """:data:`TOPIC_PRUNING` as keyword arguments."""
+    return dict(TOPIC_PRUNING)
+
+
 #: The countries whose topic prevalence is drawn (the most documents in the comparison corpus, and Russia).
 _TOPIC_COUNTRIES = ["CHN", "USA", "KOR", "JPN", "RUS"]
 
@@ -362,7 +372,7 @@ def _topics_select_k(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
         ks=TOPIC_KS,
         seeds=(seed, seed + 1, seed + 2),
         stop_words=_topic_stop_words(),
-        **TOPIC_PRUNING,
+        **_pruning(),
     )
 
 
@@ -379,7 +389,7 @@ def _topic_prevalence(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     from toolkit.voices import own_words
 
     un = _topic_documents(docs)
-    model = fit_topics(un, k=TOPIC_K, seed=seed, stop_words=_topic_stop_words(), **TOPIC_PRUNING)
+    model = fit_topics(un, k=TOPIC_K, seed=seed, stop_words=_topic_stop_words(), **_pruning())
     countries = un[un["country"].isin(_TOPIC_COUNTRIES)]
     interview = own_words(docs[docs["doc_id"] == INTERVIEW_ID])
     # one column "group" for the two kinds of group drawn side by side: a country, and the interview
@@ -922,7 +932,11 @@ def _load(needs: tuple[str, ...]) -> pd.DataFrame | DataNotFoundError:
         return load_interview()
     from toolkit.datasets import load_comparison_corpus, load_ungdc
 
-    loader = {("comparison",): load_comparison_corpus, ("ungdc",): load_ungdc}[needs]
+    loaders: dict[tuple[str, ...], Callable[[], pd.DataFrame]] = {
+        ("comparison",): load_comparison_corpus,
+        ("ungdc",): load_ungdc,
+    }
+    loader = loaders[needs]
     try:
         return loader()
     except DataNotFoundError as err:
@@ -935,8 +949,8 @@ def _versions() -> dict[str, str]:
         "platform": platform.machine(),
     }
     for name in _PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
+        try:  # the toolkit's own distribution has a name of its own (pyproject.toml)
+            versions[name] = metadata.version(DISTRIBUTION if name == "toolkit" else name)
         except metadata.PackageNotFoundError:  # pragma: no cover - toolkit run from a bare checkout
             versions[name] = "unknown"
     return versions

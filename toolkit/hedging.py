@@ -126,6 +126,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property, lru_cache
 from itertools import pairwise
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -420,9 +421,10 @@ def load_lexicon(path: str | os.PathLike[str] | None = None, *, extra: pd.DataFr
     return lex
 
 
-def _check_lexicon(frame: object, *, name: str = "lexicon") -> pd.DataFrame:
+def _check_lexicon(given: object, *, name: str = "lexicon") -> pd.DataFrame:
     """A lexicon frame with the four columns, checked; rule and note filled with ""."""
-    check_columns(frame, ["pattern", "category"], name=name)
+    check_columns(given, ["pattern", "category"], name=name)
+    frame = cast(pd.DataFrame, given)  # check_columns raised for anything else
     for column in ("pattern", "category"):
         missing = frame[column].isna().to_numpy()
         if missing.any():  # str(None) would be the word "none"
@@ -559,7 +561,7 @@ class _Matcher:
         self.literal = {_normal(p): p for p in patterns if "*" not in p}
 
     @cached_property
-    def _compiled(self) -> tuple[re.Pattern, re.Pattern, dict, list]:
+    def _compiled(self) -> tuple[re.Pattern, re.Pattern, dict | None, list]:
         """The expressions, compiled when first needed (the token-table path rarely needs them): for texts
         without marks or format characters, for the others (translated by table), and of the prefixes."""
         patterns = list(self.entries)
@@ -585,7 +587,7 @@ class _Matcher:
 
     @property
     def table(self) -> dict:
-        return self._compiled[2]
+        return cast(dict, self._compiled[2])  # None only where no text needs translating
 
     @property
     def prefixes(self) -> list:
@@ -926,8 +928,8 @@ def _rule_modal_sense(word: str, ctx: _Context, category: str) -> str | None:
     after = _skip_adverbs(ctx.after_low())
     nxt = after[0] if after else ""
     if lw.startswith("need"):
-        prev = ctx.before_low()[-1:]
-        return None if prev and prev[0] in _NOUN_DETERMINERS else category  # "the need to act": a noun
+        last = ctx.before_low()[-1:]
+        return None if last and last[0] in _NOUN_DETERMINERS else category  # "the need to act": a noun
     if lw.startswith("must"):
         # "must have been", "must have known": logical necessity, Hyland's booster
         if nxt == "have" and len(after) > 1 and (after[1] in _PARTICIPLES or after[1].endswith("ed")):
@@ -936,8 +938,8 @@ def _rule_modal_sense(word: str, ctx: _Context, category: str) -> str | None:
     if lw.startswith("ought") and nxt == "to":
         after = after[1:]
         nxt = after[0] if after else ""
-    before = ctx.before_low()  # read only now: "must" and "need" are decided without it
-    prev = before[-1] if before else ""
+    before_low = ctx.before_low()  # read only now: "must" and "need" are decided without it
+    prev = before_low[-1] if before_low else ""
     if lw.startswith("should") and prev == "i" and nxt in _SHOULD_HEDGES:
         return "hedge"  # "I should think so": a hedge, British
     if prev in _EXPECTATION_SUBJECTS and (
@@ -1133,7 +1135,7 @@ def _resolve_model(method: str, model: HedgeModel | str | os.PathLike[str] | Non
     if model is None:
         return _default_model()
     if isinstance(model, HedgeModel) or callable(getattr(model, "keep", None)):
-        return model  # a HedgeModel, or any object with keep(features) -> bool
+        return cast(HedgeModel, model)  # a HedgeModel, or any object with keep(features) -> bool
     if isinstance(model, (str, os.PathLike)):
         return load_hedge_model(model)
     raise ValueError(f"model must be None, a HedgeModel or a JSON path, got {type(model).__name__}.")
@@ -1263,7 +1265,9 @@ class _TableLexicon:
         self.opt_gaps = [o[1] for o in options]
         self.opt_pattern = [o[2] for o in options]
 
-    def spans(self, between: Callable[[int, int, int], str], keys: np.ndarray, starts: np.ndarray, ends: np.ndarray):
+    def spans(
+        self, between: Callable[[int, int, int], str], keys: np.ndarray, starts: np.ndarray, ends: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(first token, token after the last, pattern index) of each match, in text order (arrays).
 
         ``between(t, a, b)``: the text from offset ``a`` to ``b`` of the document of token ``t``."""
@@ -1327,7 +1331,13 @@ class _TableWork:
     """What every worker of the table path reads: the table, the lexicon both ways, the options."""
 
     def __init__(
-        self, table, matcher: _Matcher, rules: bool, model: HedgeModel | None, non_english: str, n_jobs: int = 1
+        self,
+        table: TokenTable,
+        matcher: _Matcher,
+        rules: bool,
+        model: HedgeModel | None,
+        non_english: str,
+        n_jobs: int = 1,
     ) -> None:
         self.table, self.matcher, self.rules, self.model, self.non_english = table, matcher, rules, model, non_english
         self.lengths = np.fromiter((len(t) for t in table.texts), dtype=np.int64, count=len(table.texts))
@@ -1421,12 +1431,14 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
     for u in batch:
         i, piece, pieces = (int(v) for v in work.units[u])
         text = table.texts[i]
+        points: np.ndarray | None
+        space: np.ndarray | None
         if work.rules:
             points = code_points(text)
             space = is_space(points)
             begins = chunk_starts(text, space)
         else:
-            points = space = None
+            points = space = None  # the marks are not read without rules
             begins = chunk_starts(text)
         ids, starts, ends = table.doc_tokens(i, begins)
         if work.non_english != "keep":
@@ -1544,7 +1556,13 @@ def _stream_rows(work: _TableWork, stream: _Stream, outcome: dict, base: int) ->
 
 
 def _find_in_table(
-    table, matcher: _Matcher, rules: bool, non_english: str, skipped: list[dict], model: HedgeModel | None, n_jobs: int
+    table: TokenTable,
+    matcher: _Matcher,
+    rules: bool,
+    non_english: str,
+    skipped: list[dict],
+    model: HedgeModel | None,
+    n_jobs: int,
 ) -> dict:
     """The stance markers of every document of ``table`` as arrays (doc row, start, end, category, kind, rule,
     pattern), documents judged not English skipped (listed in ``skipped``) or raised."""
@@ -1584,7 +1602,7 @@ def _find_in_table(
                 "stop_word_share": share,
             }
         )
-    out = {
+    out: dict[str, Any] = {
         k: np.concatenate(v) if v else np.zeros(0, dtype=np.int64)
         for k, v in (("doc", docs), ("start", starts), ("end", ends), ("code", codes), ("pattern", patterns))
     }
@@ -1779,6 +1797,17 @@ class _Marks:
     """
 
     _NAMES = ("chunk_start", "chunk_end", "ev_start", "ev_end", "at", "cls", "blank_start", "blank_end")
+    chunk_start: np.ndarray
+    chunk_end: np.ndarray
+    ev_start: np.ndarray
+    ev_end: np.ndarray
+    at: np.ndarray
+    cls: np.ndarray
+    blank_start: np.ndarray
+    blank_end: np.ndarray
+    punct: np.ndarray
+    sent: np.ndarray
+    newline: np.ndarray
 
     def __init__(self) -> None:
         self.parts: dict[str, list[np.ndarray]] = {name: [] for name in self._NAMES}
@@ -1855,7 +1884,9 @@ class _Stream:
         self.docs: list[int] = []  # the table's document index of each
         self.pieces: list[tuple[int, int]] = []  # (piece, pieces): the run of the document's matches to keep
         self.simple: list[bool] = []  # tokens lower-cased as _low does, and their own terms
-        self._ids, self._starts, self._ends = [], [], []
+        self._ids: list[np.ndarray] = []
+        self._starts: list[np.ndarray] = []
+        self._ends: list[np.ndarray] = []
         self._base: list[int] = []
         self.marks = _Marks()
         self.n_tokens = 0
@@ -1869,8 +1900,8 @@ class _Stream:
         ids: np.ndarray,
         starts: np.ndarray,
         ends: np.ndarray,
-        points: np.ndarray,
-        space: np.ndarray,
+        points: np.ndarray | None,
+        space: np.ndarray | None,
         begins: np.ndarray,
     ) -> None:
         text = self.texts[i]
@@ -1885,7 +1916,7 @@ class _Stream:
         self._starts.append(np.append(starts + base, stop))
         self._ends.append(np.append(ends + base, stop))
         self._base.append(base)
-        if points is not None:  # the marks are read only by the context rules
+        if points is not None and space is not None:  # the marks are read only by the context rules
             self.marks.add(points, space, begins, base)
         self.n_tokens += len(ids) + 1
         self._next = stop + 1
@@ -1963,7 +1994,8 @@ class _Side:
         last_lo, last_hi = cb[c1], y
         has_first, has_last = odd0 | same, odd1 & ~same
         near_lo, near_hi, near_has = (last_lo, last_hi, has_last) if far_first else (first_lo, first_hi, has_first)
-        self.far_lo, self.far_hi = (first_lo, first_hi) if far_first else (last_lo, last_hi)
+        self.far_lo: np.ndarray = first_lo if far_first else last_lo
+        self.far_hi: np.ndarray = first_hi if far_first else last_hi
         self.far_has = has_first.copy() if far_first else has_last.copy()
         self.far: dict[int, np.ndarray] = {}
         # the near piece now (rare: a chunk that goes on after the match, or begins before it)
@@ -2065,7 +2097,7 @@ class _Contexts:
         """The id of the ``k``-th token before each match (1: the nearest), :data:`_PAD` past the clause."""
         return self.before_side.get(m, np.full(len(m), k, dtype=np.int64), from_end=True)
 
-    def after(self, m: np.ndarray, k) -> np.ndarray:
+    def after(self, m: np.ndarray, k: int | np.ndarray) -> np.ndarray:
         """The id of the ``k``-th token after each match (0: the first; ``k`` may be an array)."""
         return self.after_side.get(m, np.broadcast_to(np.asarray(k, dtype=np.int64), (len(m),)), from_end=False)
 
@@ -2180,7 +2212,7 @@ class _RulesOnArrays:
         frame &= c.is_("speech_act", c.after(m, p2))
         return turn | frame
 
-    def negation(self, m, cat):
+    def negation(self, m: np.ndarray, cat: str) -> np.ndarray:
         neg = self.c.negated(m)
         if cat == "booster":
             return np.where(neg, _HEDGE, _KEEP)
@@ -2188,7 +2220,9 @@ class _RulesOnArrays:
             return np.where(neg & self.w["doubt"][m], _BOOSTER, _KEEP)
         return np.full(len(m), _KEEP)
 
-    def approximator_quantity(self, m, cat, stream, k, e):
+    def approximator_quantity(
+        self, m: np.ndarray, cat: str, stream: _Stream, k: np.ndarray, e: np.ndarray
+    ) -> np.ndarray:
         c = self.c
         a0, a1 = c.after(m, 0), c.after(m, 1)
         out = np.full(len(m), _DROP)
@@ -2207,7 +2241,7 @@ class _RulesOnArrays:
         out[art] = _KEEP
         return out
 
-    def may_modal(self, m, cat):
+    def may_modal(self, m: np.ndarray, cat: str) -> np.ndarray:
         c = self.c
         a0, a1 = c.after(m, 0), c.after(m, 1)
         bless = c.is_("blessing", a0) | (
@@ -2216,7 +2250,7 @@ class _RulesOnArrays:
         digits = c.is_("digit", a0) | c.is_("digit", c.before(m, 1))
         return np.select([bless, digits, self.w["M"][m]], [_FORMULA, _DROP, _BY_HAND], _KEEP)
 
-    def would_not_reported(self, m, cat):
+    def would_not_reported(self, m: np.ndarray, cat: str) -> np.ndarray:
         c = self.c
         reported = c.any_before(m, "reporting", _REPORTED_WINDOW)
         courtesy = self.courtesy(m, singular=False)
@@ -2224,7 +2258,7 @@ class _RulesOnArrays:
         had = self.w["apostrophe_d"][m] & (c.is_("had_after", a0) | c.is_("would_ed", a0))
         return np.select([reported, courtesy, had], [_DROP, _FORMULA, _DROP], _KEEP)
 
-    def cognition_verb(self, m, cat):
+    def cognition_verb(self, m: np.ndarray, cat: str) -> np.ndarray:
         c, w = self.c, self.w
         a0, a1, b1 = c.after(m, 0), c.after(m, 1), c.before(m, 1)
         noun = c.is_("noun_determiner", b1) & (b1 != self._word("that"))
@@ -2249,35 +2283,35 @@ class _RulesOnArrays:
             _DROP,
         )
 
-    def emphatic_belief(self, m):
+    def emphatic_belief(self, m: np.ndarray) -> np.ndarray:
         c = self.c
         return self.w["believe_think"][m] & c.is_("emphatic", c.before(m, 1)) & ~c.negated(m, skip=1)
 
-    def appear_epistemic(self, m, cat):
+    def appear_epistemic(self, m: np.ndarray, cat: str) -> np.ndarray:
         c = self.c
         a0 = c.after(m, 0)
         return np.where((a0 == _PAD) | c.is_("appear_not_before", a0), _DROP, _KEEP)
 
-    def rather_downtoner(self, m, cat):
+    def rather_downtoner(self, m: np.ndarray, cat: str) -> np.ndarray:
         c = self.c
         drop = (c.after(m, 0) == self._word("than")) | c.is_("rather_not_after", c.before(m, 1))
         return np.where(drop, _DROP, _KEEP)
 
-    def certain_predicative(self, m, cat):
+    def certain_predicative(self, m: np.ndarray, cat: str) -> np.ndarray:
         c = self.c
         a0 = c.after(m, 0)
         pred = c.is_("be_form", c.before(m, 1)) | c.is_("certain_next", a0) | (a0 == _PAD)
         return np.where(pred, self.negation(m, cat), _DROP)
 
-    def possible_epistemic(self, m, cat):
+    def possible_epistemic(self, m: np.ndarray, cat: str) -> np.ndarray:
         c = self.c
         b1 = c.before(m, 1)
         return np.where(c.is_("possible_not_after", b1) | c.is_("superlative", b1), _DROP, _KEEP)
 
-    def us_pronoun(self, m, cat):
+    def us_pronoun(self, m: np.ndarray, cat: str) -> np.ndarray:
         return np.where(self.w["US"][m], _DROP, _KEEP)
 
-    def modal_sense(self, m, cat):
+    def modal_sense(self, m: np.ndarray, cat: str) -> np.ndarray:
         c, w = self.c, self.w
         b1 = c.before(m, 1)
         should = w["should"][m]
@@ -2312,7 +2346,7 @@ class _RulesOnArrays:
             _KEEP,
         )
 
-    def intensifier_stance(self, m, cat):
+    def intensifier_stance(self, m: np.ndarray, cat: str) -> np.ndarray:
         c, w = self.c, self.w
         a0 = c.after(m, 0)
         demo = w["demonstrat"][m] | w["determined"][m]
@@ -2327,7 +2361,7 @@ class _RulesOnArrays:
         )
         return np.select([demo & demo_keep, demo, near], [_KEEP, _DROP, _KEEP], _DROP)
 
-    def formula_frame(self, m, cat):
+    def formula_frame(self, m: np.ndarray, cat: str) -> np.ndarray:
         c, w = self.c, self.w
         p0 = c.skip_adverbs(m, np.zeros(len(m), dtype=np.int64))
         act = c.is_("speech_act", c.after(m, p0))
@@ -2414,6 +2448,7 @@ def _decide_on_arrays(
     ``pis``) on arrays: (match, entry slot, outcome code) of every kept entry, and the matches left to
     :func:`_decide` (a rare branch of a rule, a probability at the model's threshold)."""
     low = work.low
+    assert low is not None, "the rules on arrays need the work's vocabulary (made when rules=True)"
     ctx = _Contexts(stream, low, stream.low_tok(low), k, s, e)
     terms = []
     for kk, a, b in zip(k.tolist(), (s - stream.base[k]).tolist(), (e - stream.base[k]).tolist()):
@@ -2485,9 +2520,9 @@ def _decide_on_arrays(
     def cat(parts: list) -> np.ndarray:
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
-    out_m, out_slot, out_code = cat(out_m), cat(out_slot), cat(out_code)
-    keep = ~by_hand[out_m] if len(out_m) else np.zeros(0, dtype=bool)
-    return out_m[keep], out_slot[keep], out_code[keep], np.flatnonzero(by_hand)
+    all_m, all_slot, all_code = cat(out_m), cat(out_slot), cat(out_code)
+    keep = ~by_hand[all_m] if len(all_m) else np.zeros(0, dtype=bool)
+    return all_m[keep], all_slot[keep], all_code[keep], np.flatnonzero(by_hand)
 
 
 def _sentence_flags(stream: _Stream, k: np.ndarray, s: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -2532,7 +2567,7 @@ def _find_in_text(
     the model kept it, "lexicon" when nothing did (an entry without a rule, or a booster the negation
     rule found not negated).
     """
-    out = []
+    out: list[tuple[int, int, str, str, str, str, str]] = []
     entries = matcher.entries
     for s, e, pattern in matcher.spans(text):
         word = text[s:e]
@@ -2553,21 +2588,22 @@ def _decide(
     model: HedgeModel | None,
 ) -> list[tuple[str, str, str]]:
     """(category, kind, rule) of each entry of one match ``text[s:e]`` that is kept, in the entries' order."""
-    out = []
+    out: list[tuple[str, str, str]] = []
     ctx: _Context | None = None
     term = word if word.isascii() else _FORMAT_RE.sub("", word)  # what a rule reads: "U\u00adS" is "US"
     for category, rule, kind in entries:
         if not rules:
             out.append((category, kind, "lexicon"))
             continue
-        decided, label = category, "lexicon"
+        decided: str | None = category
+        label = "lexicon"
         if rule and ctx is None:
             ctx = _Context(text, s, e)  # lazy: reads the text around the match only when a rule asks
         learned_decides = model is not None and category == "hedge" and kind == "epistemic"
-        if rule == "cognition_verb" and _emphatic_belief(term, ctx):
+        if rule == "cognition_verb" and _emphatic_belief(term, cast(_Context, ctx)):
             decided, label = "booster", rule  # "we strongly believe": a sense, in both methods
         elif rule and not (learned_decides and rule in LEARNED_RULES):
-            decided = _RULE_FUNCS[rule](term, ctx, category)
+            decided = _RULE_FUNCS[rule](term, cast(_Context, ctx), category)
             if decided is None:
                 continue
             label = _rule_label(rule, category, decided)
@@ -2581,7 +2617,7 @@ def _decide(
                 continue
             if decided == category:
                 label = "learned"
-        out.append((decided, kind, label))
+        out.append((cast(str, decided), kind, label))
     return out
 
 
@@ -2713,7 +2749,14 @@ def find_hedges(
     return out
 
 
-def _stance_options(categories, lexicon, rules, method, model, non_english) -> tuple:
+def _stance_options(
+    categories: str | Sequence[str] | None,
+    lexicon: pd.DataFrame | str | os.PathLike[str] | None,
+    rules: bool,
+    method: str | None,
+    model: HedgeModel | str | os.PathLike[str] | None,
+    non_english: str,
+) -> tuple:
     """The options of :func:`find_hedges` and :func:`hedging_rates`, checked: (the categories named, each once,
     or None; the compiled lexicon; the learned model, or None)."""
     check_one_of("non_english", non_english, ["raise", "skip", "keep"])
@@ -2778,7 +2821,7 @@ def _table_frame(table: TokenTable, found: dict, skipped: list[dict]) -> pd.Data
     doc, start, end = found["doc"], found["start"], found["end"]
     outcomes = found["outcomes"]
 
-    def pick(values: list, codes: np.ndarray):
+    def pick(values: list, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
         arr = np.empty(len(values), dtype=object)
         arr[:] = values
         return pd.array(arr[codes] if len(codes) else np.zeros(0, dtype=object), dtype="string")

@@ -499,6 +499,8 @@ def _score_arrays(
         score = _log_ratio(a, b, n_t, n_r) if measure == "log_ratio" else _pct_diff(a, b, n_t, n_r)
         return score, stats.chi2.sf(g2, 1)
     # fightin_words (Monroe et al. 2008, eq. 16, 20, 22), each side with its own pseudo-counts
+    if alpha is None:
+        raise ValueError(f"measure={measure!r} needs the prior's pseudo-counts (alpha).")
     here_t, here_r = a + alpha.term_t, b + alpha.term_r
     rest_t = (n_t - a) + alpha.rest_t  # the other words' counts plus their pseudo-counts, without rounding noise
     rest_r = (n_r - b) + alpha.rest_r
@@ -526,7 +528,9 @@ def _direction(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int) -> np.ndarray:
     )
 
 
-def _two_by_two(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int, *, measure: str, correction: str) -> np.ndarray:
+def _two_by_two(
+    a: np.ndarray, b: np.ndarray, n_t: int | np.ndarray, n_r: int | np.ndarray, *, measure: str, correction: str
+) -> np.ndarray:
     """G2 or chi-squared of the 2 x 2 tables [[a, b], [n_t - a, n_r - b]], vectorised, unsigned.
 
     With fixed margins every cell deviates from its expected count by the same

@@ -469,9 +469,9 @@ def plot_topic_prevalence(
             )
         if not groups:
             raise ValueError("groups is empty; name at least one group, or pass None for all.")
-    shown = sorted(set(frame["topic"].tolist()))
+    shown: list = sorted(set(frame["topic"].tolist()))
     if topics is not None:
-        wanted = [topics] if isinstance(topics, (int, np.integer)) else list(topics)
+        wanted: list = [topics] if isinstance(topics, (int, np.integer)) else list(topics)
         unknown = [t for t in wanted if t not in shown]
         if unknown:
             raise ValueError(
@@ -747,7 +747,7 @@ def _spread_labels(ax, notes: list, *, step: float = 7.0, tries: int = 12) -> No
     if not notes:
         return
     renderer = ax.figure.canvas.get_renderer()
-    placed = []
+    placed: list = []
     for note in notes:
         x0, y0 = note.xyann
         for k in range(tries + 1):

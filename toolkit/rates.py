@@ -46,6 +46,7 @@ import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -511,7 +512,7 @@ def compare_rates(
             "unit": pd.array([unit], dtype="string"),
         }
     )
-    out = pd.concat([prep.grouping.take([t]), values], axis=1)
+    out = pd.concat([prep.grouping.take(np.array([t])), values], axis=1)
     out.attrs["skipped"] = prep.skipped
     out.attrs["single_unit"] = single
     warn_skipped("compare_rates", prep.skipped)
@@ -902,7 +903,7 @@ def _reference_cell(key: object, *, several: bool) -> object:
         text = "rest" if key is None else None if _missing(key) else str(key)
         return pd.array([text], dtype="string")
     cell = np.empty(1, dtype=object)
-    cell[0] = "rest" if key is None else tuple(pd.NA if _missing(v) else v for v in key)
+    cell[0] = "rest" if key is None else tuple(pd.NA if _missing(v) else v for v in cast(tuple, key))
     return cell
 
 

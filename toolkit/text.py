@@ -435,18 +435,19 @@ class _PunktVars(PunktLanguageVars):
 
     def period_context_re(self):
         """Punkt's sentence-end context pattern, without a time limit."""
+        # the attributes are slots of NLTK's PunktLanguageVars (which mypy reads as Any)
         try:
-            return self._re_period_context
+            return self._re_period_context  # type: ignore[has-type]
         except AttributeError:
-            self._re_period_context = self._unlimited(super().period_context_re())
+            self._re_period_context = self._unlimited(super().period_context_re())  # type: ignore[misc]
             return self._re_period_context
 
     def _word_tokenizer_re(self):
         """Punkt's word pattern, without a time limit."""
         try:
-            return self._re_word_tokenizer
+            return self._re_word_tokenizer  # type: ignore[has-type]
         except AttributeError:
-            self._re_word_tokenizer = self._unlimited(super()._word_tokenizer_re())
+            self._re_word_tokenizer = self._unlimited(super()._word_tokenizer_re())  # type: ignore[misc]
             return self._re_word_tokenizer
 
 

@@ -177,7 +177,7 @@ def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
 
 def _chunk_batch(texts: list, batch: range) -> tuple:
     """One worker's share: its texts' chunk ids (its own numbering), its distinct chunks tokenized."""
-    local: dict[str, int] = defaultdict()
+    local: defaultdict[str, int] = defaultdict()
     local.default_factory = local.__len__
     get = local.__getitem__
     parts = []
@@ -270,9 +270,9 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
     parts = batches([len(t) for t in texts], n_jobs * 4 if n_jobs > 1 else 1)
     results = imap_batches(_chunk_batch, texts, parts, n_jobs, take=_take_texts)  # folded in as they come
 
-    chunk_ids: dict[str, int] = defaultdict()
+    chunk_ids: defaultdict[str, int] = defaultdict()
     chunk_ids.default_factory = chunk_ids.__len__
-    token_ids: dict[str, int] = defaultdict()
+    token_ids: defaultdict[str, int] = defaultdict()
     token_ids.default_factory = token_ids.__len__
     chunk_parts, n_parts, total_parts = [], [], []
     tok_n_parts, tok_id_parts, tok_s_parts, tok_e_parts = [], [], [], []

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import combinations
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -834,7 +834,7 @@ def _contexts(
     for d, text in enumerate(texts):
         tokens = _TOKEN_RE.findall(_lower(text))
         lengths[d] = len(tokens)
-        hits = [(p, index[t]) for p, t in enumerate(tokens) if t in index]
+        hits = [(i, index[t]) for i, t in enumerate(tokens) if t in index]
         if hits:
             pos, ids = zip(*hits)
             doc_pos.append(np.column_stack([np.full(len(pos), d), pos]))
@@ -845,11 +845,11 @@ def _contexts(
     if not word:
         return sp.csr_matrix((n_contexts, len(terms)), dtype=np.int8), n_contexts
     dp = np.concatenate(doc_pos)
-    d, p, w = dp[:, 0], dp[:, 1], np.concatenate(word)
-    low = np.maximum(0, p - window + 1)
-    high = np.minimum(p, n_windows[d] - 1)
+    doc_of, at, w = dp[:, 0], dp[:, 1], np.concatenate(word)
+    low = np.maximum(0, at - window + 1)
+    high = np.minimum(at, n_windows[doc_of] - 1)
     count = high - low + 1
-    first = np.repeat(starts[d] + low, count)
+    first = np.repeat(starts[doc_of] + low, count)
     step = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
     rows = first + step
     cols = np.repeat(w, count)
@@ -930,10 +930,10 @@ def _check_seeds(seeds: Sequence[int]) -> list[int]:
     """The seeds as a list, after checking there are two or more distinct ones, each a valid seed."""
     if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Iterable):
         raise ValueError(f"seeds={seeds!r} is invalid; give at least two distinct seeds, e.g. seeds=(0, 1, 2).")
-    seeds = [check_seed(f"seeds[{i}]", s) for i, s in enumerate(seeds)]
-    if len(seeds) < 2 or len(set(seeds)) != len(seeds):
-        raise ValueError(f"seeds={seeds!r} is invalid; give at least two distinct seeds.")
-    return seeds
+    checked = [cast(int, check_seed(f"seeds[{i}]", s)) for i, s in enumerate(seeds)]
+    if len(checked) < 2 or len(set(checked)) != len(checked):
+        raise ValueError(f"seeds={checked!r} is invalid; give at least two distinct seeds.")
+    return checked
 
 
 def _fit_seeds(docs: Any, *, k: int, seeds: Sequence[int], method: str, options: dict) -> list[TopicModel]:

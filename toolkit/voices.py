@@ -530,7 +530,7 @@ def _aliases_lookup(
         )
     if isinstance(speaker_aliases, Mapping):
         table = {str(k): _check_alias_list(v) for k, v in speaker_aliases.items()}
-        return lambda speaker: table.get(speaker, ())
+        return lambda speaker: table.get(speaker, ()) if speaker is not None else ()
     common = _check_alias_list(speaker_aliases)
     return lambda speaker: common
 
@@ -801,9 +801,9 @@ def _transcript_turns(
         return None
     # who each non-speaker label is: the interviewer when its turns are questions, else another person
     label_at = {p: (end, k) for p, end, k in found}
-    turns_of: dict[str, list[int]] = {}
+    turns_of: dict[str | None, list[int]] = {}
     plan: list[tuple[int, int, str]] = []
-    current = None
+    current: str | None = None
     for p in range(found[0][0], len(paragraphs)):
         s, e = paragraphs[p]
         if captions[p] or _ITALIC_LINE.fullmatch(text[s:e]):
