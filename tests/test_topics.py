@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import linear_sum_assignment
 
+import toolkit as tk
 from toolkit.text import _TOKEN_RE
 from toolkit.topics import (
     TopicModel,
@@ -152,9 +153,9 @@ def test_documents_without_known_terms_raise_or_give_nan(method):
 
 
 def test_bad_input_gives_clear_errors():
-    with pytest.raises(ValueError, match=r"k=9 is larger than the number of documents \(8\)"):
+    with pytest.raises(ValueError, match=r"n_components \(k\)=9 is larger than the number of documents \(8\)"):
         fit_topics(DOCS, k=9, **SMALL)
-    with pytest.raises(ValueError, match="After pruning, no terms remain in the 8 documents .*min_docs=8"):
+    with pytest.raises(ValueError, match=r"After pruning, no terms remain in the 8 documents .*min_df \(min_docs\)=8"):
         fit_topics(DOCS, k=2, min_docs=8, max_docs=1.0)
     with pytest.raises(ValueError, match="After pruning, no terms remain"):
         fit_topics(["the of and it's", "and the one's"], k=1, min_docs=1)  # only stop words and clitics
@@ -162,14 +163,16 @@ def test_bad_input_gives_clear_errors():
         fit_topics(DOCS, k=2, stop_words="french")
     with pytest.raises(ValueError, match="method='plsa' is invalid; must be one of 'lda', 'nmf'"):
         fit_topics(DOCS, k=2, method="plsa")
-    with pytest.raises(ValueError, match="k=0 is invalid"):
+    with pytest.raises(ValueError, match=r"n_components \(k\)=0 is invalid"):
         fit_topics(DOCS, k=0)
-    with pytest.raises(ValueError, match="unknown option.*'min_df'"):
-        fit_topics(DOCS, k=2, min_df=2)
+    with pytest.raises(ValueError, match="unknown option.*'alpha'"):
+        fit_topics(DOCS, k=2, alpha=0.1)
+    with pytest.raises(ValueError, match="got 'min_df' and 'min_docs', two names of one option"):
+        fit_topics(DOCS, k=2, min_docs=2, min_df=2)
     with pytest.raises(ValueError, match="not fitted yet"):
         TopicModel().top_terms()
     # __init__ only assigns: a bad value fails in fit, not before
-    model = TopicModel(k=2, learning_method="sometimes")
+    model = TopicModel(n_components=2, learning_method="sometimes")
     with pytest.raises(ValueError, match="learning_method='sometimes' is invalid"):
         model.fit(DOCS)
 
@@ -426,7 +429,9 @@ def test_interview_projected_onto_topics_of_the_comparison_corpus(data_dir, monk
 @pytest.mark.parametrize("method", ["lda", "nmf"])
 def test_fit_topics_seed_errors_name_seed(seed, method):
     # 2**32 reached scikit-learn, whose message is about 'random_state', which the caller never wrote
-    with pytest.raises(ValueError, match=r"^seed=.* is invalid; must be an integer from 0 to 4294967295"):
+    with pytest.raises(
+        ValueError, match=r"^random_state \(seed\)=.* is invalid; must be an integer from 0 to 4294967295"
+    ):
         fit_topics(DOCS, k=2, seed=seed, method=method, **SMALL)
 
 
@@ -521,11 +526,11 @@ def test_nmf_with_more_topics_than_the_data_hold_raises():
     docs = ["nuclear weapons", "nuclear weapons", "climate finance", "climate finance", "nuclear weapons treaty"]
     with pytest.raises(
         ValueError,
-        match=r"k=4 is larger than the rank of the documents' tf-idf matrix \(3.*"
+        match=r"n_components \(k\)=4 is larger than the rank of the documents' tf-idf matrix \(3.*"
         r"Choose k <= 3",
     ):
         fit_topics(docs, k=4, method="nmf", **SMALL)
-    with pytest.raises(ValueError, match=r"k=5 is larger than the rank .*\(3"):
+    with pytest.raises(ValueError, match=r"n_components \(k\)=5 is larger than the rank .*\(3"):
         fit_topics(docs, k=5, method="nmf", **SMALL)
     model = fit_topics(docs, k=3, method="nmf", **SMALL)
     # a label names only the terms of the topic: no term of weight 0 ("nuclear, weapons, climate")
@@ -633,3 +638,67 @@ def test_topic_prevalence_keeps_the_by_columns_and_never_merges_groups():
         topic_prevalence(model, docs.assign(mean=1), by="mean")
     with pytest.raises(ValueError, match="lacks the column"):
         topic_prevalence(model, docs, by="nowhere")
+
+
+# ---------------------------------------------------------------------------- a scikit-learn estimator (issue 15)
+
+
+def test_a_topic_model_is_a_scikit_learn_estimator_clone_set_params_pipeline_and_grid_search():
+    from sklearn.base import clone
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import Pipeline
+
+    model = TopicModel(n_components=2, random_state=3, max_iter=20, stop_words=None)
+    copy = clone(model)
+    assert copy.get_params() == model.get_params() and copy is not model
+    assert copy.set_params(n_components=3).n_components == 3
+    a, b = model.fit(DOCS), clone(model).fit(DOCS)
+    np.testing.assert_array_equal(a.doc_topic_, b.doc_topic_)  # a clone fits the same topics
+    np.testing.assert_array_equal(model.fit_transform(DOCS), a.doc_topic_)
+    assert model.get_feature_names_out().tolist() == a.terms_.tolist()
+    # in a Pipeline, after a step that passes texts through, and in a grid search over n_components
+    pipe = Pipeline([("topics", TopicModel(n_components=2, max_iter=20, stop_words=None))]).fit(DOCS)
+    np.testing.assert_allclose(pipe.transform(DOCS[:2]), pipe.named_steps["topics"].transform(DOCS[:2]))
+    search = GridSearchCV(
+        TopicModel(max_iter=10, stop_words=None), {"n_components": [2, 3]}, cv=2, scoring=_held_out_score
+    ).fit(list(DOCS["text"]) if isinstance(DOCS, pd.DataFrame) else list(DOCS))
+    assert search.best_params_["n_components"] in (2, 3) and len(search.cv_results_["mean_test_score"]) == 2
+
+
+def _held_out_score(model, X, y=None) -> float:
+    """Mean of each held-out document's largest topic proportion (a scorer for the grid search test)."""
+    return float(np.nanmean(model.transform(X, on_empty="nan").max(axis=1)))
+
+
+def test_the_estimators_pass_scikit_learns_checks_for_text_input():
+    """``check_estimator`` with the tags scikit-learn's CountVectorizer declares (input is text, not a numeric
+    matrix): the numeric checks do not apply to either, and every check that runs passes."""
+    from sklearn.utils.estimator_checks import check_estimator
+
+    for estimator in (TopicModel(n_components=2, max_iter=5), tk.Vectorizer()):
+        results = check_estimator(estimator, on_fail=None)
+        failed = [r["check_name"] for r in results if r["status"] == "failed"]
+        assert results and not failed, failed
+
+
+def test_the_former_parameter_names_still_work_with_a_warning_and_give_the_same_model():
+    new = TopicModel(n_components=2, random_state=4, min_df=1, max_df=1.0, ngram_range=1, max_iter=20).fit(DOCS)
+    with pytest.warns(FutureWarning, match=r"TopicModel\(k=\.\.\.\) is deprecated .* use n_components=2"):
+        old = TopicModel(k=2, seed=4, min_docs=1, max_docs=1.0, ngram=1, max_iter=20).fit(DOCS)
+    np.testing.assert_array_equal(new.doc_topic_, old.doc_topic_)
+    assert new.labels_ == old.labels_
+    with pytest.raises(ValueError, match="got both k=2 and n_components=3"):
+        TopicModel(n_components=3, k=2).fit(DOCS)
+
+
+def test_the_vectorizer_counts_as_document_term_matrix_does_with_the_vocabulary_it_learnt():
+    vec = tk.Vectorizer(stop_words="english", min_df=2).fit(DOCS)
+    dtm = tk.document_term_matrix(DOCS, stop_words="english", min_docs=2)
+    assert vec.get_feature_names_out().tolist() == dtm.terms.tolist()
+    assert (vec.transform(DOCS) != dtm.matrix).nnz == 0
+    assert (vec.fit_transform(DOCS) != dtm.matrix).nnz == 0
+    new = ["peace and sovereignty", "nothing known here"]
+    expected = tk.document_term_matrix(new, vocabulary=dtm.terms).matrix
+    assert (vec.transform(new) != expected).nnz == 0
+    with pytest.raises(ValueError, match="not fitted yet"):
+        tk.Vectorizer().transform(new)

@@ -44,6 +44,7 @@ from toolkit.tokentable import TokenTable, token_table
 from toolkit.topics import (
     TOPIC_STOP_WORDS,
     TopicModel,
+    Vectorizer,
     coherence,
     fit_topics,
     match_topics,
@@ -68,6 +69,7 @@ __all__ = [
     "DocumentTermMatrix",
     "TokenTable",
     "TopicModel",
+    "Vectorizer",
     "adjust_pvalues",
     "as_docs",
     "coherence",

@@ -30,6 +30,7 @@ the 16th digit.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import combinations
 from typing import Any, cast
@@ -38,15 +39,17 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
+from sklearn.base import BaseEstimator, TransformerMixin
 
 from toolkit._validation import check_one_of, check_seed, warn_skipped
-from toolkit.counts import _groups, _ids_and_texts, document_term_matrix
+from toolkit.counts import DocumentTermMatrix, _groups, _ids_and_texts, document_term_matrix
 from toolkit.text import _TOKEN_RE, STOP_WORDS, _lower
 from toolkit.tokentable import TokenTable
 
 __all__ = [
     "TOPIC_STOP_WORDS",
     "TopicModel",
+    "Vectorizer",
     "coherence",
     "fit_topics",
     "match_topics",
@@ -61,6 +64,110 @@ MEASURES = ("npmi", "umass")
 #: Added to joint probabilities before taking logs, as gensim's ``EPSILON``.
 EPSILON = 1e-12
 _DEFAULT_MAX_ITER = {"lda": 10, "nmf": 500}
+#: The parameters of :class:`TopicModel` renamed in 0.2 to scikit-learn's names: old -> new.
+_RENAMED = {
+    "k": "n_components",
+    "seed": "random_state",
+    "min_docs": "min_df",
+    "max_docs": "max_df",
+    "ngram": "ngram_range",
+}
+_NEW_DEFAULTS = {"n_components": 10, "random_state": 0, "min_df": 1, "max_df": 1.0, "ngram_range": 1}
+
+
+class Vectorizer(TransformerMixin, BaseEstimator):
+    """Documents to term counts, with the vocabulary learnt by ``fit``: :func:`toolkit.document_term_matrix`
+    as a scikit-learn transformer (the counterpart of ``CountVectorizer`` with the toolkit's tokens).
+
+    Parameters
+    ----------
+    ngram_range : int or (int, int), default 1
+        Terms are n-grams of this order (an int n: n-grams; (lo, hi): all orders from lo to hi).
+    lowercase : bool, default True
+    stop_words : None, "english" or iterable of str, default None
+        Terms dropped (``"english"``: :data:`toolkit.STOP_WORDS`).
+    min_df, max_df : int or float, default 1 and 1.0
+        Keep terms in at least ``min_df`` and at most ``max_df`` documents (a float in (0, 1]: a share).
+
+    Attributes
+    ----------
+    terms_ : ndarray of object (str)
+        The vocabulary, sorted as :func:`toolkit.document_term_matrix` sorts.
+    vocabulary_ : dict of str to int
+        Term -> column.
+
+    Examples
+    --------
+    >>> vec = Vectorizer(stop_words="english").fit(["We firmly oppose it.", "We oppose sanctions."])
+    >>> vec.get_feature_names_out().tolist()
+    ['firmly', 'oppose', 'sanctions']
+    >>> vec.transform(["Sanctions, sanctions!"]).toarray().tolist()
+    [[0, 0, 2]]
+    """
+
+    def __init__(
+        self,
+        *,
+        ngram_range: int | tuple[int, int] = 1,
+        lowercase: bool = True,
+        stop_words: str | Iterable[str] | None = None,
+        min_df: int | float = 1,
+        max_df: int | float = 1.0,
+    ) -> None:
+        self.ngram_range = ngram_range
+        self.lowercase = lowercase
+        self.stop_words = stop_words
+        self.min_df = min_df
+        self.max_df = max_df
+
+    def __sklearn_tags__(self) -> Any:
+        """Input is text (a docs frame or strings), not a numeric matrix: as scikit-learn's CountVectorizer says
+        of itself, so that ``check_estimator`` runs the checks that apply to text."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
+
+    def _fit_dtm(self, X: pd.DataFrame | Sequence[str] | TokenTable) -> DocumentTermMatrix:
+        dtm = document_term_matrix(
+            X,
+            ngram=self.ngram_range,
+            lowercase=self.lowercase,
+            stop_words=self.stop_words,
+            min_docs=self.min_df,
+            max_docs=self.max_df,
+        )
+        self.terms_ = dtm.terms
+        self.vocabulary_ = dtm.vocabulary
+        return dtm
+
+    def _transform_dtm(self, X: pd.DataFrame | Sequence[str] | TokenTable) -> DocumentTermMatrix:
+        if not hasattr(self, "terms_"):
+            raise ValueError("This Vectorizer is not fitted yet; call fit first.")
+        return document_term_matrix(X, ngram=self.ngram_range, lowercase=self.lowercase, vocabulary=self.terms_)
+
+    def fit(self, X: pd.DataFrame | Sequence[str] | TokenTable, y: None = None) -> Vectorizer:
+        """Learn the vocabulary of ``X`` (a docs frame, its token table, or texts)."""
+        self._fit_dtm(X)
+        return self
+
+    def transform(self, X: pd.DataFrame | Sequence[str] | TokenTable) -> sp.csr_matrix:
+        """The counts of the vocabulary's terms in each document of ``X`` (int64, documents x terms)."""
+        return self._transform_dtm(X).matrix
+
+    def fit_transform(
+        self, X: pd.DataFrame | Sequence[str] | TokenTable, y: None = None, **fit_params: Any
+    ) -> sp.csr_matrix:
+        """:meth:`fit` and :meth:`transform` in one pass over ``X``."""
+        return self._fit_dtm(X).matrix
+
+    def get_feature_names_out(self, input_features: None = None) -> np.ndarray:
+        """The terms, one per column."""
+        if not hasattr(self, "terms_"):
+            raise ValueError("This Vectorizer is not fitted yet; call fit first.")
+        return self.terms_.copy()
+
+
 #: Significant digits of the weights that rankings compare (ties then go by term or topic number).
 RANK_DIGITS = 10
 #: NMF: a topic whose part of the fit (the norm of its rank-one term, document weights times
@@ -78,28 +185,36 @@ def _check_int(name: str, value: Any, low: int = 1) -> int:
     return int(value)
 
 
-class TopicModel:
-    """A topic model (LDA or NMF) of a docs frame, in scikit-learn style.
+class TopicModel(TransformerMixin, BaseEstimator):
+    """A topic model (LDA or NMF) of a docs frame: a scikit-learn estimator.
+
+    ``sklearn.base.clone``, ``get_params``/``set_params``, ``Pipeline`` and
+    ``GridSearchCV`` work with it; its input ``X`` is a docs frame or a
+    sequence of texts (not a numeric matrix: it makes its own with a
+    :class:`Vectorizer`). The parameter names are scikit-learn's; the names of
+    releases before 0.2 (``k``, ``seed``, ``min_docs``, ``max_docs``, ``ngram``)
+    still work for this release, with a ``FutureWarning``.
 
     Parameters
     ----------
-    k : int, default 10
-        Number of topics; at most the number of documents.
+    n_components : int, default 10
+        Number of topics; at most the number of documents (formerly ``k``).
     method : {"lda", "nmf"}, default "lda"
         ``"lda"``: :class:`sklearn.decomposition.LatentDirichletAllocation` on the
         term counts (priors ``1/k``). ``"nmf"``:
         :class:`sklearn.decomposition.NMF` (Frobenius loss, ``init="nndsvda"``)
         on the l2-normalised tf-idf of the counts
         (:class:`sklearn.feature_extraction.text.TfidfTransformer`, fitted here).
-    seed : int, default 0
+    random_state : int, default 0
         Random state of the estimator, an integer from 0 to 2**32 - 1 (checked
-        by ``fit``): same data, options, seed and ``n_jobs`` give the same topics
-        bit for bit. NMF's ``nndsvda`` initialisation is
+        by ``fit``; formerly ``seed``): same data, options, seed and ``n_jobs``
+        give the same topics bit for bit. NMF's ``nndsvda`` initialisation is
         computed from an SVD, not drawn: NMF's topics do not depend on the seed
         (so its stability across seeds is 1 by construction).
-    min_docs, max_docs : int or float, default 1 and 1.0
-        Keep terms occurring in at least ``min_docs`` and at most ``max_docs``
-        documents (a float in (0, 1] is a proportion), as in
+    min_df, max_df : int or float, default 1 and 1.0
+        Keep terms occurring in at least ``min_df`` and at most ``max_df``
+        documents (a float in (0, 1] is a proportion; formerly ``min_docs`` and
+        ``max_docs``), as ``min_docs``/``max_docs`` of
         :func:`toolkit.document_term_matrix`. The defaults keep every term
         (as scikit-learn's ``CountVectorizer``): pruning removes content
         words, so it is the user's choice, not a default. ``min_docs=2`` drops
@@ -116,9 +231,10 @@ class TopicModel:
         (function words and the possessive clitic ``'s``), the list every
         ``stop_words="english"`` of the toolkit uses; to add words, pass
         ``toolkit.STOP_WORDS | {...}``.
-    ngram : int or (int, int), default 1
-        Terms are n-grams of this order (see :func:`toolkit.document_term_matrix`).
-        :func:`coherence` with a sliding window needs ``ngram=1``.
+    ngram_range : int or (int, int), default 1
+        Terms are n-grams of this order (formerly ``ngram``; see
+        :func:`toolkit.document_term_matrix`). :func:`coherence` with a sliding
+        window needs unigrams.
     max_iter : int, optional
         Passes over the data. Default: 10 for LDA (scikit-learn's default), 500
         for NMF.
@@ -145,8 +261,14 @@ class TopicModel:
         ``", "``, ranked as :meth:`top_terms` ranks them, leaving out terms of
         weight 0); a mapping overrides only the topics it names.
 
+    k, seed, min_docs, max_docs, ngram : deprecated
+        The former names of ``n_components``, ``random_state``, ``min_df``,
+        ``max_df`` and ``ngram_range`` (None: not given).
+
     Attributes
     ----------
+    vectorizer_ : Vectorizer
+        The fitted vectorizer: the vocabulary, and how new documents are counted.
     terms_ : ndarray of object (str), shape (n_terms,)
         The vocabulary after pruning, sorted as :func:`toolkit.document_term_matrix` sorts.
     vocabulary_ : dict of str to int
@@ -177,7 +299,7 @@ class TopicModel:
     --------
     >>> docs = ["nuclear weapons treaty", "nuclear treaty talks", "climate emissions finance",
     ...         "climate finance adaptation", "nuclear weapons talks", "emissions adaptation finance"]
-    >>> model = TopicModel(k=2, min_docs=1, max_docs=1.0, max_iter=50).fit(docs)
+    >>> model = TopicModel(n_components=2, max_iter=50).fit(docs)
     >>> model.labels_
     ['nuclear, talks, treaty', 'finance, climate, emissions']
     >>> model.transform(["a nuclear treaty"]).round(2).tolist()
@@ -188,67 +310,81 @@ class TopicModel:
 
     def __init__(
         self,
+        n_components: int = 10,
         *,
-        k: int = 10,
         method: str = "lda",
-        seed: int = 0,
-        min_docs: int | float = 1,
-        max_docs: int | float = 1.0,
+        random_state: int = 0,
+        min_df: int | float = 1,
+        max_df: int | float = 1.0,
         stop_words: str | Iterable[str] | None = "english",
-        ngram: int | tuple[int, int] = 1,
+        ngram_range: int | tuple[int, int] = 1,
         max_iter: int | None = None,
         learning_method: str = "batch",
         batch_size: int = 128,
         n_jobs: int | None = None,
         labels: Sequence[str] | Mapping[int, str] | None = None,
+        k: int | None = None,
+        seed: int | None = None,
+        min_docs: int | float | None = None,
+        max_docs: int | float | None = None,
+        ngram: int | tuple[int, int] | None = None,
     ) -> None:
-        self.k = k
+        self.n_components = n_components
         self.method = method
-        self.seed = seed
-        self.min_docs = min_docs
-        self.max_docs = max_docs
+        self.random_state = random_state
+        self.min_df = min_df
+        self.max_df = max_df
         self.stop_words = stop_words
-        self.ngram = ngram
+        self.ngram_range = ngram_range
         self.max_iter = max_iter
         self.learning_method = learning_method
         self.batch_size = batch_size
         self.n_jobs = n_jobs
         self.labels = labels
+        self.k = k
+        self.seed = seed
+        self.min_docs = min_docs
+        self.max_docs = max_docs
+        self.ngram = ngram
 
-    def get_params(self) -> dict[str, Any]:
-        """The constructor's parameters, as scikit-learn's ``get_params``."""
-        return {
-            name: getattr(self, name)
-            for name in (
-                "k",
-                "method",
-                "seed",
-                "min_docs",
-                "max_docs",
-                "stop_words",
-                "ngram",
-                "max_iter",
-                "learning_method",
-                "batch_size",
-                "n_jobs",
-                "labels",
+    def __sklearn_tags__(self) -> Any:
+        """Input is text (a docs frame or strings), not a numeric matrix: as scikit-learn's CountVectorizer says
+        of itself, so that ``check_estimator`` runs the checks that apply to text."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
+
+    def _resolved(self) -> dict[str, Any]:
+        """The parameters in force: a deprecated name, when given, stands for its new one (with a warning)."""
+        out = {new: getattr(self, new) for new in _RENAMED.values()}
+        for old, new in _RENAMED.items():
+            value = getattr(self, old)
+            if value is None:
+                continue
+            if getattr(self, new) != _NEW_DEFAULTS[new]:
+                raise ValueError(
+                    f"TopicModel got both {old}={value!r} and {new}={getattr(self, new)!r}; pass {new} only."
+                )
+            warnings.warn(
+                f"TopicModel({old}=...) is deprecated and will be removed in 0.3; use {new}={value!r}.",
+                FutureWarning,
+                stacklevel=3,
             )
-        }
-
-    def __repr__(self) -> str:
-        defaults = TopicModel().get_params()
-        changed = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items() if v != defaults[k] or k == "k")
-        return f"TopicModel({changed})"
+            out[new] = value
+        return out
 
     # ------------------------------------------------------------------ fitting
 
-    def fit(self, docs: pd.DataFrame | Sequence[str]) -> TopicModel:
-        """Fit the topics of ``docs``.
+    def fit(self, X: pd.DataFrame | Sequence[str], y: None = None) -> TopicModel:
+        """Fit the topics of ``X``.
 
         Parameters
         ----------
-        docs : DataFrame or sequence of str
-            A docs frame (``doc_id``, ``text`` and any metadata) or plain texts.
+        X : DataFrame, TokenTable or sequence of str
+            A docs frame (``doc_id``, ``text`` and any metadata), its token table, or plain texts.
+        y : None
+            Ignored (scikit-learn's signature).
 
         Returns
         -------
@@ -258,7 +394,7 @@ class TopicModel:
         Raises
         ------
         ValueError
-            An invalid option (a ``seed`` outside [0, 2**32), ...), ``k`` larger
+            An invalid option (a ``random_state`` outside [0, 2**32), ...), ``n_components`` larger
             than the number of documents, no term left after pruning (the
             message says which option to relax); for NMF, ``k`` above the rank
             of the documents' tf-idf matrix (checked before fitting: NMF cannot
@@ -267,10 +403,13 @@ class TopicModel:
             topic left empty by the fit (no weight in any document or on any
             term; the message names it).
         """
+        docs = X
+        params = self._resolved()
+        seed = params["random_state"]
         method = check_one_of("method", self.method, METHODS)
         check_one_of("learning_method", self.learning_method, LEARNING_METHODS)
-        k = _check_int("k", self.k)
-        check_seed("seed", self.seed)
+        k = _check_int("n_components (k)", params["n_components"])
+        check_seed("random_state (seed)", seed)
         _check_int("batch_size", self.batch_size)
         max_iter = _DEFAULT_MAX_ITER[method] if self.max_iter is None else _check_int("max_iter", self.max_iter)
         if self.n_jobs is not None and (not isinstance(self.n_jobs, (int, np.integer)) or self.n_jobs == 0):
@@ -278,24 +417,29 @@ class TopicModel:
         doc_ids, _ = _ids_and_texts(docs)
         if k > len(doc_ids):
             raise ValueError(
-                f"k={k} is larger than the number of documents ({len(doc_ids)}); "
-                "choose k <= the number of documents (usually far fewer)."
+                f"n_components (k)={k} is larger than the number of documents ({len(doc_ids)}); "
+                "choose n_components <= the number of documents (usually far fewer)."
             )
+        vectorizer = Vectorizer(
+            ngram_range=params["ngram_range"],
+            stop_words=self.stop_words,
+            min_df=params["min_df"],
+            max_df=params["max_df"],
+        )
         try:
-            dtm = document_term_matrix(
-                docs, ngram=self.ngram, stop_words=self.stop_words, min_docs=self.min_docs, max_docs=self.max_docs
-            )
+            dtm = vectorizer._fit_dtm(docs)
         except ValueError as err:
             if "no terms remain" in str(err):
-                raise ValueError(self._empty_vocabulary_message(len(doc_ids))) from err
+                raise ValueError(self._empty_vocabulary_message(len(doc_ids), params)) from err
             raise
         if dtm.matrix.shape[1] == 0:
-            raise ValueError(self._empty_vocabulary_message(len(doc_ids)))
+            raise ValueError(self._empty_vocabulary_message(len(doc_ids), params))
         if k > dtm.matrix.shape[1]:
             raise ValueError(
-                f"k={k} is larger than the number of terms left after pruning "
-                f"({dtm.matrix.shape[1]}); choose a smaller k or prune less."
+                f"n_components (k)={k} is larger than the number of terms left after pruning "
+                f"({dtm.matrix.shape[1]}); choose a smaller n_components or prune less."
             )
+        self.vectorizer_ = vectorizer
 
         X = dtm.matrix.astype(np.float64)
         if method == "lda":
@@ -307,7 +451,7 @@ class TopicModel:
                 learning_method=self.learning_method,
                 batch_size=self.batch_size,
                 max_iter=max_iter,
-                random_state=self.seed,
+                random_state=seed,
                 n_jobs=self.n_jobs,
             )
             theta = self.estimator_.fit_transform(X)
@@ -317,8 +461,8 @@ class TopicModel:
 
             self.tfidf_ = TfidfTransformer().fit(X)
             weighted = self.tfidf_.transform(X)
-            _check_rank(weighted, k, self.seed)
-            self.estimator_ = NMF(n_components=k, init="nndsvda", max_iter=max_iter, random_state=self.seed)
+            _check_rank(weighted, k, seed)
+            self.estimator_ = NMF(n_components=k, init="nndsvda", max_iter=max_iter, random_state=seed)
             theta = self.estimator_.fit_transform(weighted)
             _check_no_empty_topic(theta, self.estimator_.components_, k, len(doc_ids), dtm.matrix.shape[1])
         self.terms_ = dtm.terms
@@ -335,12 +479,21 @@ class TopicModel:
             self.relabel(self.labels)
         return self
 
-    def _empty_vocabulary_message(self, n_docs: int) -> str:
+    def _empty_vocabulary_message(self, n_docs: int, params: dict[str, Any]) -> str:
         return (
-            f"After pruning, no terms remain in the {n_docs} documents (min_docs={self.min_docs!r}, "
-            f"max_docs={self.max_docs!r}, stop_words={self.stop_words!r}). "
-            "Try a lower min_docs, a higher max_docs, or fewer stop words."
+            f"After pruning, no terms remain in the {n_docs} documents (min_df (min_docs)={params['min_df']!r}, "
+            f"max_df (max_docs)={params['max_df']!r}, stop_words={self.stop_words!r}). "
+            "Try a lower min_df, a higher max_df, or fewer stop words."
         )
+
+    def get_feature_names_out(self, input_features: None = None) -> np.ndarray:
+        """The terms (columns of ``components_``), as scikit-learn names them."""
+        self._check_fitted()
+        return self.terms_.copy()
+
+    def fit_transform(self, X: pd.DataFrame | Sequence[str], y: None = None, **fit_params: Any) -> np.ndarray:
+        """Fit, and return the fitted documents' topic proportions (``doc_topic_``)."""
+        return self.fit(X).doc_topic_
 
     def relabel(self, labels: Sequence[str] | Mapping[int, str]) -> TopicModel:
         """Override topic labels: a sequence of ``k`` labels, or a mapping {topic: label}.
@@ -413,12 +566,12 @@ class TopicModel:
             }
         )
 
-    def transform(self, docs: pd.DataFrame | Sequence[str], *, on_empty: str = "raise") -> np.ndarray:
+    def transform(self, X: pd.DataFrame | Sequence[str], *, on_empty: str = "raise") -> np.ndarray:
         """Topic proportions of documents, seen in fitting or not.
 
         Parameters
         ----------
-        docs : DataFrame or sequence of str
+        X : DataFrame, TokenTable or sequence of str
         on_empty : {"raise", "nan"}, default "raise"
             What to do with a document holding none of the model's terms (its
             proportions would only reflect the prior): raise a ValueError naming
@@ -437,7 +590,7 @@ class TopicModel:
         """
         self._check_fitted()
         check_one_of("on_empty", on_empty, ("raise", "nan"))
-        dtm = document_term_matrix(docs, ngram=self.ngram, vocabulary=self.terms_)
+        dtm = self.vectorizer_._transform_dtm(X)
         return self._transform_dtm(dtm.matrix, dtm.doc_ids, on_empty)
 
     def _transform_dtm(self, matrix: sp.csr_matrix, doc_ids: np.ndarray, on_empty: str) -> np.ndarray:
@@ -501,7 +654,7 @@ class TopicModel:
 def fit_topics(
     docs: pd.DataFrame | Sequence[str], *, k: int, method: str = "lda", seed: int = 0, **options: Any
 ) -> TopicModel:
-    """Fit a topic model: ``TopicModel(k=k, method=method, seed=seed, **options).fit(docs)``.
+    """Fit a topic model: ``TopicModel(n_components=k, method=method, random_state=seed, **options).fit(docs)``.
 
     Parameters
     ----------
@@ -532,14 +685,30 @@ def fit_topics(
     >>> model.doc_topics().round(3).head(2)[["doc_id", "topic", "proportion"]].values.tolist()
     [['0', 0, 0.0], ['0', 1, 1.0]]
     """
-    allowed = set(TopicModel().get_params()) - {"k", "method", "seed"}
+    return _topic_model(k, method, seed, options, caller="fit_topics").fit(docs)
+
+
+def _topic_model(k: int, method: str, seed: int, options: dict[str, Any], *, caller: str) -> TopicModel:
+    """``TopicModel`` of the functional API's arguments: ``k``, ``seed`` and the options' ``min_docs``,
+    ``max_docs``, ``ngram`` (the toolkit's names, as :func:`toolkit.document_term_matrix` has them) or their
+    scikit-learn names."""
+    allowed = set(TopicModel().get_params()) - {"n_components", "method", "random_state", "k", "seed"}
     unknown = sorted(set(options) - allowed)
     if unknown:
         raise ValueError(
-            f"fit_topics got unknown option(s) {', '.join(map(repr, unknown))}; "
+            f"{caller} got unknown option(s) {', '.join(map(repr, unknown))}; "
             f"options are {', '.join(map(repr, sorted(allowed)))}."
         )
-    return TopicModel(k=k, method=method, seed=seed, **options).fit(docs)
+    params: dict[str, Any] = {}
+    given: dict[str, str] = {}
+    for name, value in options.items():
+        new = _RENAMED.get(name, name)
+        if new in params:
+            first, second = sorted([given[new], name])
+            raise ValueError(f"{caller} got {first!r} and {second!r}, two names of one option; pass one.")
+        params[new] = value
+        given[new] = name
+    return TopicModel(n_components=k, method=method, random_state=seed, **params)
 
 
 # ---------------------------------------------------------------------------- prevalence
@@ -774,10 +943,10 @@ def coherence(
         raise ValueError("top_n must be at least 2 (coherence scores pairs of terms).")
     if measure == "npmi" and window is not None:
         window = _check_int("window", window)
-        if model.ngram != 1:
+        if model.vectorizer_.ngram_range not in (1, (1, 1)):
             raise ValueError(
                 f"coherence with a sliding window needs a unigram model (ngram=1), not "
-                f"ngram={model.ngram!r}; pass window=None for whole-document co-occurrence."
+                f"ngram_range={model.vectorizer_.ngram_range!r}; pass window=None for whole-document co-occurrence."
             )
     if measure == "umass":
         window = None
@@ -785,7 +954,7 @@ def coherence(
     relevant, inverse = np.unique(top, return_inverse=True)
     top_local = inverse.reshape(top.shape)
     terms = model.terms_[relevant]
-    presence, n_contexts = _contexts(docs, terms, window, model.ngram)
+    presence, n_contexts = _contexts(docs, terms, window, model.vectorizer_.ngram_range)
     presence = presence.astype(np.int64)
     co = (presence.T @ presence).toarray().astype(np.float64)
     scores = np.array([_topic_score(co, n_contexts, row, measure) for row in top_local])
@@ -938,7 +1107,7 @@ def _check_seeds(seeds: Sequence[int]) -> list[int]:
 
 def _fit_seeds(docs: Any, *, k: int, seeds: Sequence[int], method: str, options: dict) -> list[TopicModel]:
     seeds = _check_seeds(seeds)
-    return [fit_topics(docs, k=k, method=method, seed=s, **options) for s in seeds]
+    return [_topic_model(k, method, s, options, caller="topic_stability").fit(docs) for s in seeds]
 
 
 def _stability_frame(models: list[TopicModel], seeds: list[int]) -> pd.DataFrame:
@@ -1036,7 +1205,7 @@ def select_k(
             [coherence(m, train_docs, measure=measure, window=window, top_n=top_n)["mean"].iloc[0] for m in models]
         )
         if method == "lda":
-            held = document_term_matrix(test_docs, ngram=models[0].ngram, vocabulary=models[0].terms_)
+            held = models[0].vectorizer_._transform_dtm(test_docs)
             perp = float(np.mean([m.estimator_.perplexity(held.matrix.astype(np.float64)) for m in models]))
         else:
             perp = float("nan")
@@ -1113,7 +1282,7 @@ def _check_rank(weighted: sp.csr_matrix, k: int, seed: int) -> None:
     rank = int((s > s.max() * max(weighted.shape) * np.finfo(np.float64).eps).sum())
     if rank < k:
         raise ValueError(
-            f"k={k} is larger than the rank of the documents' tf-idf matrix ({rank}: the {weighted.shape[0]} "
+            f"n_components (k)={k} is larger than the rank of the documents' tf-idf matrix ({rank}: the {weighted.shape[0]} "
             f"documents have only {rank} independent term profiles); NMF would return {k - rank} empty or "
             f"duplicated topic(s) with invented labels. Choose k <= {rank}."
         )
