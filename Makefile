@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: figures test check check-wheel check-figures bench lock clean-venv
+.PHONY: figures test check check-wheel check-figures docs bench lock clean-venv
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ check: $(STAMP)
 # The wheel installed outside the clone, in a fresh virtual environment, loads the interview and runs.
 check-wheel: $(STAMP)
 	PYTHON=$(PYTHON) scripts/check_wheel.sh
+
+# The API reference (HTML, from the numpydoc docstrings) in docs/_build/html; any warning fails the build.
+docs: $(STAMP)
+	rm -rf docs/_build docs/api
+	$(VENV)/bin/sphinx-build -W -q -b html docs docs/_build/html
 
 check-figures: $(STAMP)
 	$(PY) -m toolkit figures --check
