@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -71,7 +72,7 @@ def hedge_audit(
     context: int = 80,
     voices: str | Sequence[str] | None = None,
     method: str | None = None,
-    model=None,
+    model: Any = None,
     lexicon: pd.DataFrame | str | os.PathLike[str] | None = None,
 ) -> pd.DataFrame:
     """A stratified random sample of stance matches with their context, to code by hand.

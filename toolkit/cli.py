@@ -71,7 +71,7 @@ def _read_texts(paths: Sequence[Path]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _output(table, csv: Path | None) -> int:
+def _output(table: pd.DataFrame, csv: Path | None) -> int:
     """Print ``table``, or write it whole to ``csv`` (a temporary file beside it, then renamed onto it), its
     floats at the figures' 10 significant digits."""
     from toolkit._io import atomic_write, remove_stale_temps

@@ -584,7 +584,13 @@ def _ids_and_texts(docs: pd.DataFrame | Sequence[str] | TokenTable) -> tuple[lis
     return [str(i) for i in range(len(docs))], list(docs)
 
 
-def _counts_to_group(docs, ngram, lowercase, stop_words, n_jobs) -> tuple:
+def _counts_to_group(
+    docs: pd.DataFrame | TokenTable | Sequence[str],
+    ngram: int | tuple[int, int],
+    lowercase: bool,
+    stop_words: str | Iterable[str] | None,
+    n_jobs: int | None,
+) -> tuple:
     """(documents x terms counts, terms, doc_ids, totals, order) for measures that sum documents by group.
 
     For a token table counted as it was made (lower-cased unigrams, nothing pruned): its own int32 counts

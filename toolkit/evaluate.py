@@ -39,17 +39,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from toolkit._validation import DataNotFoundError
+
+if TYPE_CHECKING:
+    from toolkit.hedging import HedgeModel
 
 __all__ = ["EXCLUDED", "Score", "evaluate_hedges", "main", "read_sfu"]
 
@@ -229,7 +234,9 @@ def _docs(sentences: Sequence[Sentence]) -> pd.DataFrame:
     return pd.DataFrame({"doc_id": [str(i) for i in range(len(sentences))], "text": [s.text for s in sentences]})
 
 
-def _find(sentences: Sequence[Sentence], method: str, *, lexicon=None, model=None) -> pd.DataFrame:
+def _find(
+    sentences: Sequence[Sentence], method: str, *, lexicon: pd.DataFrame | None = None, model: Any = None
+) -> pd.DataFrame:
     """All matches of find_hedges over the sentences (doc_id = the sentence's position)."""
     from toolkit.hedging import find_hedges
 
@@ -390,7 +397,9 @@ def candidates(sentences: Sequence[Sentence], *, lexicon: pd.DataFrame | None = 
     )
 
 
-def train_hedge_model(examples: pd.DataFrame, *, C: float = 1.0, threshold: float = 0.5, training: dict | None = None):
+def train_hedge_model(
+    examples: pd.DataFrame, *, C: float = 1.0, threshold: float = 0.5, training: dict | None = None
+) -> HedgeModel:
     """Fit the learned model: an L2 logistic regression (scikit-learn, lbfgs) on the binary named features.
 
     Parameters
@@ -440,7 +449,12 @@ def train_hedge_model(examples: pd.DataFrame, *, C: float = 1.0, threshold: floa
 
 
 def evaluate_hedges(
-    path: str | Path, *, lexicon: pd.DataFrame | None = None, model=None, top: int = 15, folds: bool = True
+    path: str | Path,
+    *,
+    lexicon: pd.DataFrame | None = None,
+    model: HedgeModel | str | os.PathLike[str] | None = None,
+    top: int = 15,
+    folds: bool = True,
 ) -> dict:
     """Score find_hedges against the SFU speculation cues: rules, learned model and plain lexicon.
 
@@ -692,7 +706,11 @@ def _predicted_pieces(matches: pd.DataFrame) -> list[tuple[int, int, str]]:
 
 
 def evaluate_register(
-    path: str | Path | None = None, *, data: str | Path | None = None, lexicon: pd.DataFrame | None = None, model=None
+    path: str | Path | None = None,
+    *,
+    data: str | Path | None = None,
+    lexicon: pd.DataFrame | None = None,
+    model: HedgeModel | str | os.PathLike[str] | None = None,
 ) -> dict:
     """Score find_hedges token by token on the annotated UN sentences, per split and label.
 
@@ -816,7 +834,7 @@ def _counted(text: str) -> list[bool]:
     return [not (c.isspace() or c in "\"“”‘’'") for c in text]
 
 
-def evaluate_voices(path: str | Path, **options) -> dict:
+def evaluate_voices(path: str | Path, **options: Any) -> dict:
     """Character-level precision and recall of the speaker's own words found by :func:`toolkit.split_voices`.
 
     A character counts when it is neither whitespace nor a quotation mark (straight and curly, single and
@@ -966,7 +984,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _print_model(model, top: int) -> None:
+def _print_model(model: HedgeModel, top: int) -> None:
     print(f"intercept {model.intercept:+.3f}, threshold {model.threshold}; training: {model.training}")
     print(f"The {top} largest weights (a positive weight makes a candidate a hedge):")
     for name, w in sorted(model.weights.items(), key=lambda kv: (-abs(kv[1]), kv[0]))[:top]:

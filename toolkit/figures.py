@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -45,6 +45,9 @@ from toolkit._validation import DataNotFoundError
 from toolkit.corpus import INTERVIEW_ID, corpus_fingerprint, load_interview
 from toolkit.datasets import PRC_FIRST_YEAR
 from toolkit.paths import FIGURES_DIR
+
+if TYPE_CHECKING:  # matplotlib is imported when a figure is drawn
+    from matplotlib.figure import FigureBase
 
 __all__ = [
     "FIGURES",
@@ -113,7 +116,7 @@ def _interview_voices(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     return table
 
 
-def _draw_interview_voices(table: pd.DataFrame, docs: pd.DataFrame):
+def _draw_interview_voices(table: pd.DataFrame, docs: pd.DataFrame) -> FigureBase:
     from toolkit.plots import plot_bar
 
     ax = plot_bar(
@@ -146,7 +149,7 @@ def _corpus_composition(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     return table
 
 
-def _draw_corpus_composition(table: pd.DataFrame, docs: pd.DataFrame):
+def _draw_corpus_composition(table: pd.DataFrame, docs: pd.DataFrame) -> FigureBase:
     from toolkit.plots import plot_bar
 
     ax = plot_bar(
@@ -179,7 +182,7 @@ def _keyness_xing_vs_ambassadors(docs: pd.DataFrame, *, seed: int = 0) -> pd.Dat
     return top_keywords(table[table["score"] > 0], n=15)
 
 
-def _draw_keyness_xing_vs_ambassadors(table: pd.DataFrame, docs: pd.DataFrame):
+def _draw_keyness_xing_vs_ambassadors(table: pd.DataFrame, docs: pd.DataFrame) -> FigureBase:
     from toolkit.plots import plot_keyness
 
     ax = plot_keyness(
@@ -208,7 +211,7 @@ def _keyness_chn_vs_usa_unsc(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFra
     return top_keywords(table, n=12)
 
 
-def _draw_keyness_chn_vs_usa_unsc(table: pd.DataFrame, docs: pd.DataFrame):
+def _draw_keyness_chn_vs_usa_unsc(table: pd.DataFrame, docs: pd.DataFrame) -> FigureBase:
     from toolkit.plots import plot_keyness
 
     ax = plot_keyness(
@@ -234,7 +237,7 @@ def _term_scatter_chn_vs_usa_unsc(docs: pd.DataFrame, *, seed: int = 0) -> pd.Da
     )
 
 
-def _draw_term_scatter_chn_vs_usa_unsc(table: pd.DataFrame, docs: pd.DataFrame):
+def _draw_term_scatter_chn_vs_usa_unsc(table: pd.DataFrame, docs: pd.DataFrame) -> FigureBase:
     from toolkit.plots import plot_term_scatter
 
     ax = plot_term_scatter(
@@ -269,7 +272,7 @@ def _hedging_xing_vs_ambassadors(docs: pd.DataFrame, *, seed: int = 0) -> pd.Dat
     return rates
 
 
-def _draw_hedging_xing_vs_ambassadors(rates: pd.DataFrame, docs: pd.DataFrame):
+def _draw_hedging_xing_vs_ambassadors(rates: pd.DataFrame, docs: pd.DataFrame) -> FigureBase:
     from toolkit.plots import plot_rates
 
     ax = plot_rates(
@@ -297,7 +300,7 @@ def _hedging_p5_timeline(ungdc: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     return rates.sort_values(["category", "country", "year"], ignore_index=True)
 
 
-def _draw_hedging_p5_timeline(rates: pd.DataFrame, ungdc: pd.DataFrame):
+def _draw_hedging_p5_timeline(rates: pd.DataFrame, ungdc: pd.DataFrame) -> FigureBase:
     import matplotlib.pyplot as plt
 
     from toolkit.plots import plot_timeline
@@ -376,7 +379,7 @@ def _topics_select_k(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     )
 
 
-def _draw_topics_select_k(table: pd.DataFrame, docs: pd.DataFrame):
+def _draw_topics_select_k(table: pd.DataFrame, docs: pd.DataFrame) -> FigureBase:
     from toolkit.plots import plot_select_k
 
     n = len(_topic_documents(docs))
@@ -402,7 +405,7 @@ def _topic_prevalence(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     )
 
 
-def _draw_topic_prevalence(prevalence: pd.DataFrame, docs: pd.DataFrame):
+def _draw_topic_prevalence(prevalence: pd.DataFrame, docs: pd.DataFrame) -> FigureBase:
     from toolkit.plots import plot_topic_prevalence
 
     ax = plot_topic_prevalence(
@@ -611,7 +614,7 @@ def make_figures(
     return pd.DataFrame(rows, columns=["figure", "status", "files", "reason"])
 
 
-def _write_figure(out: Path, files: Sequence[str], table: pd.DataFrame, fig) -> None:
+def _write_figure(out: Path, files: Sequence[str], table: pd.DataFrame, fig: Any) -> None:
     """Write the table (CSV), the PNG and the PDF of one figure, each whole or not at all."""
     csv, png, pdf = (out / name for name in files)
     with atomic_write(csv, "w", encoding="utf-8", newline="") as handle:
@@ -843,7 +846,7 @@ def _select(only: Sequence[str] | None) -> tuple[_FigureRule, ...]:
     return tuple(r for r in FIGURES if r.name in set(only))
 
 
-def _bar(total: int):
+def _bar(total: int) -> Any:
     from tqdm import tqdm
 
     # disable=None: a bar on a terminal only; logs (CI) get the one line per figure.
@@ -856,7 +859,7 @@ def _bar(total: int):
     )
 
 
-def _above(meter, say: Callable[[str], None]) -> Callable[[str], None]:
+def _above(meter: Any, say: Callable[[str], None]) -> Callable[[str], None]:
     """Print a line above the bar (through tqdm, so the bar is redrawn below it)."""
     return lambda line: meter.write(line, file=sys.stdout) if say is print else say(line)
 

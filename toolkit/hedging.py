@@ -2775,7 +2775,15 @@ def _stance_options(
 
 
 def _find_hedges(
-    text_or_docs, *, lexicon, categories, rules, non_english, method=None, model=None, n_jobs=None
+    text_or_docs: str | pd.DataFrame | TokenTable,
+    *,
+    lexicon: pd.DataFrame | str | os.PathLike[str] | None,
+    categories: Sequence[str] | None,
+    rules: bool,
+    non_english: str,
+    method: str | None = None,
+    model: HedgeModel | str | os.PathLike[str] | None = None,
+    n_jobs: int | None = None,
 ) -> pd.DataFrame:
     """:func:`find_hedges` without the warning: the skipped documents are in ``attrs["skipped"]``."""
     jobs = check_n_jobs(n_jobs)

@@ -7,11 +7,15 @@ from the Okabe-Ito palette, which stays distinct for colour-blind readers.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 
 from toolkit._validation import check_columns
+
+if TYPE_CHECKING:  # matplotlib is imported when a plot is drawn, not with toolkit
+    from matplotlib.axes import Axes
 
 __all__ = [
     "OKABE_ITO",
@@ -42,11 +46,11 @@ def plot_bar(
     *,
     value: str,
     label: str,
-    ax=None,
+    ax: Axes | None = None,
     xlabel: str | None = None,
     title: str | None = None,
     annotate: bool = True,
-):
+) -> Axes:
     """Draw one horizontal bar per row of ``frame``, in the frame's order (top to bottom).
 
     Parameters
@@ -88,7 +92,7 @@ def plot_bar(
     if frame.empty:
         raise ValueError("frame is empty; there is nothing to plot.")
     created = ax is None
-    if created:
+    if ax is None:
         import matplotlib.pyplot as plt
 
         longest = int(frame[label].astype(str).str.len().max())
@@ -115,10 +119,10 @@ def plot_rates(
     *,
     value: str = "rate_per_1k",
     group: str = "group",
-    ax=None,
+    ax: Axes | None = None,
     xlabel: str = "per 1,000 tokens",
     title: str | None = None,
-):
+) -> Axes:
     """Draw each group's rate per category as a point with its interval, categories side by side.
 
     Parameters
@@ -164,7 +168,7 @@ def plot_rates(
     groups = list(dict.fromkeys(names))
     categories = list(dict.fromkeys(rates["category"].astype(str)))
     created = ax is None
-    if created:
+    if ax is None:
         ax = _new_axes(6.5, 0.35 * len(groups) * max(1, len(categories)) ** 0.5 + 1.5)
     height = 0.8 / len(categories)
     for k, category in enumerate(categories):
@@ -187,11 +191,11 @@ def plot_timeline(
     x: str = "year",
     y: str = "rate_per_1k",
     group: str = "group",
-    ax=None,
+    ax: Axes | None = None,
     ylabel: str = "per 1,000 tokens",
     title: str | None = None,
     highlight: Sequence[str] | None = None,
-):
+) -> Axes:
     """Draw one line per group over time, with its interval as a band when ``ci_low``/``ci_high`` are given.
 
     With ``highlight``, those groups are drawn bold with their bands and the
@@ -231,7 +235,7 @@ def plot_timeline(
     if frame.empty:
         raise ValueError("frame is empty; there is nothing to plot.")
     created = ax is None
-    if created:
+    if ax is None:
         ax = _new_axes(6.5, 3.6)
     bands = "ci_low" in frame and "ci_high" in frame
     names = set(frame[group].astype(str))
@@ -284,7 +288,7 @@ def plot_timeline(
     return ax
 
 
-def plot_select_k(table: pd.DataFrame, *, axes=None, title: str | None = None):
+def plot_select_k(table: pd.DataFrame, *, axes: Sequence[Axes] | None = None, title: str | None = None) -> np.ndarray:
     """Draw coherence, held-out perplexity and stability against k, one panel each, to choose k with reasons.
 
     Parameters
@@ -352,11 +356,11 @@ def plot_topic_prevalence(
     group: str = "group",
     groups: Sequence[str] | None = None,
     topics: Sequence[int] | None = None,
-    ax=None,
+    ax: Axes | None = None,
     xlabel: str = "mean topic proportion (share of a document)",
     title: str | None = None,
     wrap: int | None = 30,
-):
+) -> Axes:
     """Draw each group's mean proportion of each topic as a point with its interval, one row per topic.
 
     Topics run top to bottom in topic order, labelled by ``label``; within a
@@ -501,7 +505,7 @@ def plot_topic_prevalence(
     if wrap:
         names = [textwrap.fill(name, wrap, break_long_words=False, break_on_hyphens=False) for name in names]
     created = ax is None
-    if created:
+    if ax is None:
         lines = max(name.count("\n") + 1 for name in names)
         row = max(0.17 * lines + 0.13, 0.11 * len(groups) + 0.14)  # inches per topic
         legend_rows = -(-len(groups) // 3)
@@ -552,12 +556,12 @@ def plot_topic_prevalence(
     ax.spines[["top", "right"]].set_visible(False)
     _title(ax, title, created)
     if title and not created:  # the Axes title goes above the legend
-        points = legend.get_window_extent(ax.figure.canvas.get_renderer()).height * 72 / ax.figure.dpi
+        points = legend.get_window_extent(cast(Any, ax.figure.canvas).get_renderer()).height * 72 / ax.figure.dpi
         ax.set_title(title, loc="left", pad=points + 6)
     return ax
 
 
-def _interval_points(ax, part: pd.DataFrame, value: str, y: np.ndarray, colour: str, label: str):
+def _interval_points(ax: Axes, part: pd.DataFrame, value: str, y: np.ndarray, colour: str, label: str) -> Any:
     """Draw ``part[value]`` at heights ``y`` as points with horizontal bars to ``ci_low`` and ``ci_high``."""
     x = part[value].to_numpy(dtype=float)
     err = np.vstack([x - part["ci_low"].to_numpy(dtype=float), part["ci_high"].to_numpy(dtype=float) - x])
@@ -575,7 +579,7 @@ def _interval_points(ax, part: pd.DataFrame, value: str, y: np.ndarray, colour: 
     )
 
 
-def _title(ax, title: str | None, created: bool) -> None:
+def _title(ax: Axes, title: str | None, created: bool) -> None:
     """Title a figure the function made across its whole width (labels included); else title the Axes."""
     if title and created:
         ax.figure.suptitle(title, x=0.01, ha="left")
@@ -583,7 +587,7 @@ def _title(ax, title: str | None, created: bool) -> None:
         ax.set_title(title, loc="left")
 
 
-def _new_axes(width: float, height: float):
+def _new_axes(width: float, height: float) -> Axes:
     import matplotlib.pyplot as plt
 
     _, ax = plt.subplots(figsize=(width, height), layout="constrained")
@@ -594,11 +598,11 @@ def plot_keyness(
     table: pd.DataFrame,
     *,
     n: int = 15,
-    ax=None,
+    ax: Axes | None = None,
     target_label: str = "target",
     reference_label: str = "reference",
     title: str | None = None,
-):
+) -> Axes:
     """Draw the ``n`` most positive and ``n`` most negative keywords of a keyness table as diverging bars.
 
     Parameters
@@ -650,7 +654,7 @@ def plot_keyness(
     if rows.empty:
         raise ValueError("table has no term with a score other than 0; there is nothing to draw.")
     created = ax is None
-    if created:
+    if ax is None:
         ax = _new_axes(6.5, 0.22 * len(rows) + 1.4)
     positions = np.arange(len(rows))[::-1]
     colours = [OKABE_ITO[0] if v > 0 else OKABE_ITO[5] for v in rows["score"]]
@@ -672,8 +676,8 @@ def plot_term_scatter(
     reference_label: str = "reference",
     label: int = 10,
     min_count: int = 1,
-    ax=None,
-):
+    ax: Axes | None = None,
+) -> Axes:
     """Plot each term's relative frequency in one group against another, labelling the outliers.
 
     Both axes are per 10,000 tokens on a log scale; a term absent from one side is
@@ -742,11 +746,11 @@ def plot_term_scatter(
     return ax
 
 
-def _spread_labels(ax, notes: list, *, step: float = 7.0, tries: int = 12) -> None:
+def _spread_labels(ax: Axes, notes: list, *, step: float = 7.0, tries: int = 12) -> None:
     """Move annotations up or down, in steps of ``step`` points, until none overlaps a placed one."""
     if not notes:
         return
-    renderer = ax.figure.canvas.get_renderer()
+    renderer = cast(Any, ax.figure.canvas).get_renderer()
     placed: list = []
     for note in notes:
         x0, y0 = note.xyann

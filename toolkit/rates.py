@@ -248,15 +248,15 @@ def _match_rates(
     matches: pd.DataFrame | None,
     docs: pd.DataFrame,
     *,
-    by,
-    categories,
-    n_resamples,
-    seed,
-    confidence,
-    voices,
+    by: str | Sequence[str] | None,
+    categories: str | Sequence[str] | None,
+    n_resamples: int,
+    seed: int | None,
+    confidence: float,
+    voices: str | Sequence[str] | None,
     problems: Mapping[str, str] | None = None,
-    found=None,
-    totals=None,
+    found: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    totals: np.ndarray | None = None,
     n_jobs: int = 1,
 ) -> pd.DataFrame:
     """:func:`match_rates` without the warnings; ``problems`` (doc_id -> why) explains token-less documents."""
@@ -691,7 +691,7 @@ def _categories(categories: str | Sequence[str] | None, found: Sequence[str]) ->
     return cats
 
 
-def _match_arrays(matches: pd.DataFrame, docs: pd.DataFrame, categories):
+def _match_arrays(matches: pd.DataFrame, docs: pd.DataFrame, categories: str | Sequence[str] | None) -> tuple:
     """(docs row, start, doc_id, categories, category index) of each row of a matches frame, checked."""
     check_columns(matches, ["doc_id", "start", "category"], name="matches")
     for col in ("doc_id", "start", "category"):

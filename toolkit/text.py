@@ -23,9 +23,10 @@ import csv
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -362,15 +363,15 @@ class _TokenRegex:
         self.regex = re.compile(pattern)
         self.pattern = pattern
 
-    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize):
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
         """The matches (tokens), as :meth:`re.Pattern.finditer`."""
         return self.regex.finditer(string, pos, endpos)
 
-    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize):
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         """The first match (token), as :meth:`re.Pattern.search`."""
         return self.regex.search(string, pos, endpos)
 
-    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize):
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         """A match (token) starting at ``pos``, as :meth:`re.Pattern.match`."""
         return self.regex.match(string, pos, endpos)
 
@@ -426,14 +427,14 @@ class _PunktVars(PunktLanguageVars):
     __slots__ = ()
 
     @staticmethod
-    def _unlimited(pattern):
+    def _unlimited(pattern: Any) -> Any:
         try:
             from nltk import redos
         except ImportError:  # NLTK before the guard: plain patterns, no limit to lift
             return pattern
         return redos.compile(pattern.pattern, pattern.flags, timeout=None)
 
-    def period_context_re(self):
+    def period_context_re(self) -> Any:
         """Punkt's sentence-end context pattern, without a time limit."""
         # the attributes are slots of NLTK's PunktLanguageVars (which mypy reads as Any)
         try:
@@ -442,7 +443,7 @@ class _PunktVars(PunktLanguageVars):
             self._re_period_context = self._unlimited(super().period_context_re())  # type: ignore[misc]
             return self._re_period_context
 
-    def _word_tokenizer_re(self):
+    def _word_tokenizer_re(self) -> Any:
         """Punkt's word pattern, without a time limit."""
         try:
             return self._re_word_tokenizer  # type: ignore[has-type]

@@ -312,7 +312,7 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
     totals = np.concatenate(total_parts) if total_parts else np.zeros(0, np.int64)
     tok_n = np.concatenate(tok_n_parts) if tok_n_parts else _EMPTY32
 
-    def cat(parts):
+    def cat(parts: list[np.ndarray]) -> np.ndarray:
         return np.concatenate(parts) if parts else _EMPTY32
 
     vocab = list(token_ids)

@@ -103,6 +103,7 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any
 
 import pandas as pd
 
@@ -450,7 +451,7 @@ def _split_voices(docs: pd.DataFrame, *, speaker_aliases=None, style: str = "aut
     return out
 
 
-def own_words(docs: pd.DataFrame, **options) -> pd.DataFrame:
+def own_words(docs: pd.DataFrame, **options: Any) -> pd.DataFrame:
     """Return the docs frame with each text cut down to its speaker's own words.
 
     An interview keeps only the speaker's direct quotes (``ambassador_quote``
