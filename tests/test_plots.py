@@ -195,7 +195,7 @@ def _prevalence():
 def test_plot_topic_prevalence_points_intervals_and_legend():
     prev = _prevalence()
     before = dict(matplotlib.rcParams)
-    ax = tk.plot_topic_prevalence(prev, group="country")
+    ax = tk.plot_topic_prevalence(prev, by="country")
     assert len(ax.containers) == 2  # one errorbar container per group
     labels = prev.drop_duplicates("topic").sort_values("topic")["label"].tolist()
     for container, group in zip(ax.containers, ["X", "Y"]):
@@ -223,9 +223,7 @@ def test_plot_topic_prevalence_points_intervals_and_legend():
 def test_plot_topic_prevalence_on_given_axes_chooses_and_orders_groups_and_topics():
     prev = _prevalence()
     fig, ax = plt.subplots(layout="constrained")
-    out = tk.plot_topic_prevalence(
-        prev, group="country", groups=["Y", "X"], topics=[1], ax=ax, title="Topics by country"
-    )
+    out = tk.plot_topic_prevalence(prev, by="country", groups=["Y", "X"], topics=[1], ax=ax, title="Topics by country")
     assert out is ax and len(fig.axes) == 1
     assert [t.get_text() for t in ax.get_yticklabels()] == prev.loc[prev["topic"] == 1, "label"].iloc[:1].tolist()
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Y (n=4)", "X (n=5)"]
@@ -323,7 +321,7 @@ def test_plot_rates_takes_the_by_column_of_match_rates():
     )
     rates = tk.match_rates(tk.find_hedges(docs), docs, by="role", categories=["hedge", "self_mention"], n_resamples=100)
     assert "group" not in rates.columns
-    ax = tk.plot_rates(rates, group="role")
+    ax = tk.plot_rates(rates, by="role")
     top_down = sorted(ax.get_yticklabels(), key=lambda t: -t.get_position()[1])
     assert [t.get_text() for t in top_down] == ["envoy", "minister"]  # groups in the frame's order, the first on top
     assert (
@@ -353,15 +351,15 @@ def test_plot_keyness_refuses_a_table_of_several_comparisons_named_by_their_by_c
 def test_plot_topic_prevalence_takes_the_by_column_of_topic_prevalence():
     prev = _prevalence()
     assert "group" not in prev.columns
-    with pytest.raises(ValueError, match=r"no column group='group'; pass group='country'"):
+    with pytest.raises(ValueError, match=r"no column by='group'; pass by='country'"):
         tk.plot_topic_prevalence(prev)
     with pytest.raises(ValueError, match=r"no group 'Z'; its groups are 'X', 'Y' \(column 'country'\)"):
-        tk.plot_topic_prevalence(prev, group="country", groups=["Z"])
+        tk.plot_topic_prevalence(prev, by="country", groups=["Z"])
     # several by columns: their combinations are named by a column the caller adds; without one, two rows
     # of one topic under one value are refused rather than drawn over each other
     two = pd.concat([prev.assign(year=2020), prev.assign(year=2021)], ignore_index=True)
     with pytest.raises(ValueError, match="more than one row for group 'X' and topic 0 \\(column 'country'\\)"):
-        tk.plot_topic_prevalence(two, group="country")
+        tk.plot_topic_prevalence(two, by="country")
     ax = tk.plot_topic_prevalence(two.assign(who=two["country"] + " " + two["year"].astype(str)), group="who")
     assert sorted(t.get_text() for t in ax.figure.legends[0].get_texts()) == [
         "X 2020 (n=5)",
@@ -372,6 +370,6 @@ def test_plot_topic_prevalence_takes_the_by_column_of_topic_prevalence():
     plt.close(ax.figure)
     # a non-string key (an integer decade) is drawn and chosen by its str
     decades = prev.assign(decade=prev["country"].map({"X": 1990, "Y": 2000})).drop(columns="country")
-    ax = tk.plot_topic_prevalence(decades, group="decade", groups=[2000, "1990"])
+    ax = tk.plot_topic_prevalence(decades, by="decade", groups=[2000, "1990"])
     assert [t.get_text() for t in ax.figure.legends[0].get_texts()] == ["2000 (n=4)", "1990 (n=5)"]
     plt.close(ax.figure)

@@ -357,7 +357,7 @@ def test_coherence_options():
 
 def test_topic_prevalence_means_and_intervals():
     model = fit_topics(DOCS, k=2, **SMALL, max_iter=50)
-    prev = topic_prevalence(model, DOCS, by="country", n_boot=500, seed=1)
+    prev = topic_prevalence(model, DOCS, by="country", n_resamples=500, seed=1)
     assert list(prev.columns) == ["country", "topic", "label", "mean", "ci_low", "ci_high", "n_docs"]
     assert [str(t) for t in prev.dtypes] == [
         str(DOCS["country"].dtype),
@@ -372,7 +372,7 @@ def test_topic_prevalence_means_and_intervals():
     np.testing.assert_allclose(prev["mean"].to_numpy(), expected)
     assert prev["n_docs"].tolist() == [3, 3, 2, 2, 3, 3]
     assert ((prev["ci_low"] <= prev["mean"]) & (prev["mean"] <= prev["ci_high"])).all()
-    again = topic_prevalence(model, DOCS, by="country", n_boot=500, seed=1)
+    again = topic_prevalence(model, DOCS, by="country", n_resamples=500, seed=1)
     pd.testing.assert_frame_equal(prev, again)
     # the bootstrap of one group's means: its percentiles by a plain loop with the same draws
     rng = np.random.default_rng(1)
@@ -381,7 +381,7 @@ def test_topic_prevalence_means_and_intervals():
     loop = np.array([theta[d].mean(axis=0) for d in draws])
     rest = rng.integers(0, 3, size=(100, 3))  # the next block of 100 draws
     loop = np.vstack([loop, [theta[d].mean(axis=0) for d in rest]])
-    short = topic_prevalence(model, DOCS, by="country", n_boot=200, seed=1)
+    short = topic_prevalence(model, DOCS, by="country", n_resamples=200, seed=1)
     chn = short[short["country"] == "CHN"]
     np.testing.assert_allclose(chn["ci_low"], np.minimum(np.quantile(loop, 0.025, axis=0), chn["mean"]))
     np.testing.assert_allclose(chn["ci_high"], np.maximum(np.quantile(loop, 0.975, axis=0), chn["mean"]))
@@ -615,7 +615,7 @@ def test_topic_prevalence_keeps_the_by_columns_and_never_merges_groups():
         b=["C", "B | C", "C", "B | C", "C", None],
         year=pd.array([2020, 2021, 2020, 2021, 2020, 2021], dtype="int64"),
     )
-    prev = topic_prevalence(model, docs, by=["a", "b", "year"], n_boot=100)
+    prev = topic_prevalence(model, docs, by=["a", "b", "year"], n_resamples=100)
     assert list(prev.columns) == ["a", "b", "year", "topic", "label", "mean", "ci_low", "ci_high", "n_docs"]
     assert [prev[c].dtype for c in ("a", "b", "year")] == [docs[c].dtype for c in ("a", "b", "year")]
     keys = [tuple(None if pd.isna(v) else v for v in row) for row in prev[["a", "b", "year"]].itertuples(index=False)]
@@ -628,10 +628,10 @@ def test_topic_prevalence_keeps_the_by_columns_and_never_merges_groups():
     single = [tuple(None if pd.isna(v) else v for v in key) for key in prev.attrs["single_unit"]]
     assert single == [(None, "C", 2020), (None, None, 2021)]  # the keys, as match_rates lists them
     # an integer column stays integer; the groups are the same as by="country" gives, one column each
-    by_year = topic_prevalence(model, docs, by="year", n_boot=100)
+    by_year = topic_prevalence(model, docs, by="year", n_resamples=100)
     assert by_year["year"].tolist() == [2020, 2020, 2021, 2021] and by_year["year"].dtype == np.int64
     # by=None: one group "all", as count_terms
-    every = topic_prevalence(model, docs, n_boot=100)
+    every = topic_prevalence(model, docs, n_resamples=100)
     assert list(every.columns[:2]) == ["group", "topic"] and every["group"].tolist() == ["all", "all"]
     assert str(every["group"].dtype) == "string"
     with pytest.raises(ValueError, match="'mean' is also a column of the result"):

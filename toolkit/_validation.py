@@ -7,9 +7,13 @@ what is allowed, so the caller knows what to change.
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterable
-from typing import Any
+import warnings
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import numpy as np
 
 __all__ = ["CorpusFormatError", "DataNotFoundError", "check_columns", "check_one_of"]
 
@@ -181,6 +185,20 @@ def check_unique_ids(frame: Any, *, name: str = "docs", column: str = "doc_id") 
         )
 
 
+def check_count(name: str, value: object, minimum: int) -> int:
+    """``value`` as an int if it is an integer of at least ``minimum`` (resamples, permutations); else raise."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name}={value!r} is invalid; must be an integer >= {minimum}.")
+    return int(value)
+
+
+def check_confidence(value: object, *, name: str = "confidence") -> float:
+    """``value`` as a float if it is a confidence level in (0, 1); else raise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not 0 < value < 1:
+        raise ValueError(f"{name}={value!r} is invalid; must be a number in (0, 1), e.g. 0.95.")
+    return float(value)
+
+
 def warn_skipped(function: str, skipped: Iterable[dict], *, stacklevel: int = 3) -> None:
     """Warn that ``function`` left documents out, naming the first few and why; nothing when none.
 
@@ -207,3 +225,37 @@ def warn_skipped(function: str, skipped: Iterable[dict], *, stacklevel: int = 3)
         UserWarning,
         stacklevel=stacklevel,
     )
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def renamed_parameters(**renames: str) -> Callable[[_F], _F]:
+    """Let a function take the former names of its keyword parameters for one release.
+
+    ``@renamed_parameters(n_boot="n_resamples")``: a call with ``n_boot=...`` is passed on as
+    ``n_resamples=...`` with a ``FutureWarning`` naming the new name; a call with both raises a
+    ``TypeError``. The signature shown (``inspect``, the API reference) is the new one.
+    """
+
+    def decorate(func: _F) -> _F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            for old, new in renames.items():
+                if old not in kwargs:
+                    continue
+                if new in kwargs:
+                    raise TypeError(
+                        f"{func.__name__}() got {old}= and {new}=, two names of one parameter; pass {new}= only."
+                    )
+                warnings.warn(
+                    f"{func.__name__}({old}=...) is deprecated and will be removed in 0.3; use {new}=.",
+                    FutureWarning,
+                    stacklevel=2,
+                )
+                kwargs[new] = kwargs.pop(old)
+            return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

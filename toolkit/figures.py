@@ -313,7 +313,7 @@ def _draw_hedging_p5_timeline(rates: pd.DataFrame, ungdc: pd.DataFrame) -> Figur
     ):
         plot_timeline(
             rates[rates["category"] == category],
-            group="country",
+            by="country",
             ax=ax,
             highlight=["CHN"],
             ylabel=f"{category}s per 1,000 tokens",
@@ -410,7 +410,7 @@ def _draw_topic_prevalence(prevalence: pd.DataFrame, docs: pd.DataFrame) -> Figu
 
     ax = plot_topic_prevalence(
         prevalence,
-        group="group",
+        by="group",
         groups=["Xing (interview)", *_TOPIC_COUNTRIES],
         title=f"Topics of UN statements (LDA, k = {TOPIC_K}): mean share by country\n"
         "and in the interview (one document: no interval)",

@@ -136,6 +136,8 @@ from toolkit._parallel import check_n_jobs
 from toolkit._validation import (
     DataNotFoundError,
     check_columns,
+    check_confidence,
+    check_count,
     check_one_of,
     check_seed,
     check_texts,
@@ -158,8 +160,6 @@ from toolkit.counts import _groups
 from toolkit.rates import (
     OWN_VOICES,
     RATE_COLUMNS,
-    _check_confidence,
-    _check_count,
     _check_voices,
     _match_rates,
     _voice_segments,
@@ -3023,8 +3023,8 @@ def hedging_rates(
     [['all', 'hedge', 2, 8, 250.0], ['all', 'booster', 1, 8, 125.0]]
     """
     voices = _check_voices(voices)
-    _check_count("n_resamples", n_resamples, 100)
-    _check_confidence(confidence)
+    check_count("n_resamples", n_resamples, 100)
+    check_confidence(confidence)
     check_seed("seed", seed, allow_none=True)
     jobs = check_n_jobs(n_jobs)
     frame = docs.docs if isinstance(docs, TokenTable) else docs

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pandas as pd
 
-from toolkit._validation import check_columns
+from toolkit._validation import check_columns, renamed_parameters
 
 if TYPE_CHECKING:  # matplotlib is imported when a plot is drawn, not with toolkit
     from matplotlib.axes import Axes
@@ -114,11 +114,12 @@ def plot_bar(
     return ax
 
 
+@renamed_parameters(group="by")
 def plot_rates(
     rates: pd.DataFrame,
     *,
     value: str = "rate_per_1k",
-    group: str = "group",
+    by: str = "group",
     ax: Axes | None = None,
     xlabel: str = "per 1,000 tokens",
     title: str | None = None,
@@ -133,7 +134,7 @@ def plot_rates(
         :func:`toolkit.match_rates` or :func:`toolkit.hedging_rates`).
     value : str, default "rate_per_1k"
         The column drawn as the point.
-    group : str, default "group"
+    by : str, default "group"
         The column naming each row's group, one line of the chart per value, in
         the order of their first rows: the ``by`` column of
         :func:`toolkit.match_rates` (``group="role"`` after ``by="role"``);
@@ -161,6 +162,7 @@ def plot_rates(
     >>> len(ax.containers), ax.get_legend().get_texts()[0].get_text()
     (2, 'hedge')
     """
+    group = by  # the column of the groups (named `by` as everywhere in the toolkit)
     check_columns(rates, [group, "category", value, "ci_low", "ci_high"], name="rates")
     if rates.empty:
         raise ValueError("rates is empty; there is nothing to plot.")
@@ -185,12 +187,13 @@ def plot_rates(
     return ax
 
 
+@renamed_parameters(group="by")
 def plot_timeline(
     frame: pd.DataFrame,
     *,
     x: str = "year",
     y: str = "rate_per_1k",
-    group: str = "group",
+    by: str = "group",
     ax: Axes | None = None,
     ylabel: str = "per 1,000 tokens",
     title: str | None = None,
@@ -206,7 +209,7 @@ def plot_timeline(
     frame : DataFrame
         One row per group and time point: the ``x``, ``y`` and ``group`` columns,
         and optionally ``ci_low`` and ``ci_high``.
-    x, y, group : str
+    x, y, by : str
         Column names of the time, the value and the line.
     ax : matplotlib Axes, optional
         Where to draw; a new figure's Axes when None.
@@ -231,6 +234,7 @@ def plot_timeline(
     >>> [line.get_label() for line in ax.get_lines()]
     ['CHN', 'USA']
     """
+    group = by  # the column of the groups (named `by` as everywhere in the toolkit)
     check_columns(frame, [x, y, group], name="frame")
     if frame.empty:
         raise ValueError("frame is empty; there is nothing to plot.")
@@ -350,10 +354,11 @@ def plot_select_k(table: pd.DataFrame, *, axes: Sequence[Axes] | None = None, ti
     return np.asarray(axes)
 
 
+@renamed_parameters(group="by")
 def plot_topic_prevalence(
     prevalence: pd.DataFrame,
     *,
-    group: str = "group",
+    by: str = "group",
     groups: Sequence[str] | None = None,
     topics: Sequence[int] | None = None,
     ax: Axes | None = None,
@@ -377,7 +382,7 @@ def plot_topic_prevalence(
         The output of :func:`toolkit.topic_prevalence`: one row per group and
         topic with the ``group`` column, ``topic``, ``label``, ``mean``,
         ``ci_low``, ``ci_high`` and ``n_docs``.
-    group : str, default "group"
+    by : str, default "group"
         The column naming each row's group: the ``by`` column of
         :func:`toolkit.topic_prevalence` (``group="country"`` after
         ``by="country"``); "group" is its key column for ``by=None``. For
@@ -428,14 +433,15 @@ def plot_topic_prevalence(
     >>> [float(x) for x in ax.containers[0].lines[0].get_xdata()]
     [0.3, 0.7]
     """
+    group = by  # the column of the groups (named `by` as everywhere in the toolkit)
     import textwrap
 
     if not isinstance(group, str):
-        raise ValueError(f"group={group!r} is invalid; name the column of prevalence that names the groups.")
+        raise ValueError(f"by={group!r} is invalid; name the column of prevalence that names the groups.")
     if group not in prevalence.columns and "topic" in prevalence.columns:
         keys = list(prevalence.columns[: list(prevalence.columns).index("topic")])
         hint = (
-            f"; pass group={keys[0]!r} (topic_prevalence's by column)"
+            f"; pass by={keys[0]!r} (topic_prevalence's by column)"
             if len(keys) == 1
             else (
                 f"; after several by columns ({', '.join(map(repr, keys))}) add a column labelling their "
@@ -444,7 +450,7 @@ def plot_topic_prevalence(
                 else ""
             )
         )
-        raise ValueError(f"prevalence has no column group={group!r}{hint}.")
+        raise ValueError(f"prevalence has no column by={group!r}{hint}.")
     check_columns(prevalence, [group, "topic", "label", "mean", "ci_low", "ci_high", "n_docs"], name="prevalence")
     if prevalence.empty:
         raise ValueError("prevalence is empty; there is nothing to plot.")

@@ -52,7 +52,16 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from toolkit._validation import check_columns, check_one_of, check_seed, check_texts, check_unique_ids, warn_skipped
+from toolkit._validation import (
+    check_columns,
+    check_confidence,
+    check_count,
+    check_one_of,
+    check_seed,
+    check_texts,
+    check_unique_ids,
+    warn_skipped,
+)
 from toolkit.counts import _Groups, _groups, document_term_matrix
 from toolkit.text import _TOKEN_RE, split_sentences
 from toolkit.voices import OWN_VOICES, VOICES
@@ -260,8 +269,8 @@ def _match_rates(
     n_jobs: int = 1,
 ) -> pd.DataFrame:
     """:func:`match_rates` without the warnings; ``problems`` (doc_id -> why) explains token-less documents."""
-    n_resamples = _check_count("n_resamples", n_resamples, 100)
-    confidence = _check_confidence(confidence)
+    n_resamples = check_count("n_resamples", n_resamples, 100)
+    confidence = check_confidence(confidence)
     seed = check_seed("seed", seed, allow_none=True)
     voices = _check_voices(voices)
     prep = _prepare(
@@ -456,9 +465,9 @@ def compare_rates(
     >>> float(row["p_value"].iloc[0])  # the exact p over all 20 relabellings is 2/20
     0.111
     """
-    n_permutations = _check_count("n_permutations", n_permutations, 100)
-    n_resamples = _check_count("n_resamples", n_resamples, 100)
-    confidence = _check_confidence(confidence)
+    n_permutations = check_count("n_permutations", n_permutations, 100)
+    n_resamples = check_count("n_resamples", n_resamples, 100)
+    confidence = check_confidence(confidence)
     seed = check_seed("seed", seed, allow_none=True)
     check_one_of("alternative", alternative, _ALTERNATIVES)
     voices = _check_voices(voices)
@@ -913,15 +922,3 @@ def _missing(value: object) -> bool:
 
 def _ratio(count: float, tokens: float) -> float:
     return float(count) / float(tokens) * 1000.0
-
-
-def _check_count(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name}={value!r} is invalid; must be an integer >= {minimum}.")
-    return int(value)
-
-
-def _check_confidence(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not 0 < value < 1:
-        raise ValueError(f"confidence={value!r} is invalid; must be a number in (0, 1), e.g. 0.95.")
-    return float(value)

@@ -41,7 +41,14 @@ import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from toolkit._validation import check_one_of, check_seed, warn_skipped
+from toolkit._validation import (
+    check_confidence,
+    check_count,
+    check_one_of,
+    check_seed,
+    renamed_parameters,
+    warn_skipped,
+)
 from toolkit.counts import DocumentTermMatrix, _groups, _ids_and_texts, document_term_matrix
 from toolkit.text import _TOKEN_RE, STOP_WORDS, _lower
 from toolkit.tokentable import TokenTable
@@ -717,23 +724,24 @@ def _topic_model(k: int, method: str, seed: int, options: dict[str, Any], *, cal
 _PREVALENCE_COLUMNS = ("topic", "label", "mean", "ci_low", "ci_high", "n_docs")
 
 
+@renamed_parameters(n_boot="n_resamples", level="confidence")
 def topic_prevalence(
     model: TopicModel,
     docs: pd.DataFrame,
     *,
     by: str | Sequence[str] | None = None,
-    n_boot: int = 1000,
-    level: float = 0.95,
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
     seed: int = 0,
     on_empty: str = "raise",
 ) -> pd.DataFrame:
     """Mean topic proportion per group, with a bootstrap interval over documents.
 
     Each document's proportions come from ``model.transform(docs)``. The
-    interval resamples the group's documents with replacement ``n_boot`` times
+    interval resamples the group's documents with replacement ``n_resamples`` times
     (one ``numpy.random.default_rng(seed)`` for all groups, drawn in group order)
-    and takes the percentiles ``(1 - level) / 2`` and ``(1 + level) / 2`` of the
-    resampled means.
+    and takes the percentiles ``(1 - confidence) / 2`` and ``(1 + confidence) / 2``
+    of the resampled means.
 
     Parameters
     ----------
@@ -746,8 +754,10 @@ def topic_prevalence(
         one group per distinct combination of values, missing values one value
         of their own. None: one group, ``"all"``. A column may not share the
         name of a result column (``topic``, ``label``, ``mean``...).
-    n_boot : int, default 1000
-    level : float, default 0.95
+    n_resamples : int, default 1000
+        Bootstrap resamples (formerly ``n_boot``, still accepted with a ``FutureWarning``).
+    confidence : float, default 0.95
+        Coverage of the interval (formerly ``level``).
     seed : int, default 0
         Seed of :func:`numpy.random.default_rng`, an integer from 0 to 2**32 - 1.
     on_empty : {"raise", "drop"}, default "raise"
@@ -789,20 +799,19 @@ def topic_prevalence(
     ...     "text": ["nuclear weapons treaty", "nuclear treaty talks", "climate emissions finance",
     ...              "climate finance adaptation", "nuclear weapons talks", "emissions adaptation finance"]})
     >>> model = fit_topics(docs, k=2, method="nmf", min_docs=1, max_docs=1.0)
-    >>> prev = topic_prevalence(model, docs, by="country", n_boot=200)
+    >>> prev = topic_prevalence(model, docs, by="country", n_resamples=200)
     >>> prev[["country", "topic", "n_docs"]].values.tolist()
     [['X', 0, 3], ['X', 1, 3], ['Y', 0, 3], ['Y', 1, 3]]
     >>> bool((prev["ci_low"] <= prev["mean"]).all() and (prev["mean"] <= prev["ci_high"]).all())
     True
-    >>> list(topic_prevalence(model, docs.assign(year=2020), by=["country", "year"], n_boot=200).columns)
+    >>> list(topic_prevalence(model, docs.assign(year=2020), by=["country", "year"], n_resamples=200).columns)
     ['country', 'year', 'topic', 'label', 'mean', 'ci_low', 'ci_high', 'n_docs']
     """
     model._check_fitted()
     check_one_of("on_empty", on_empty, ("raise", "drop"))
-    n_boot = _check_int("n_boot", n_boot)
+    n_boot = check_count("n_resamples", n_resamples, 1)
     check_seed("seed", seed)
-    if not isinstance(level, (float, int)) or not 0 < level < 1:
-        raise ValueError(f"level={level!r} is invalid; must be a number between 0 and 1.")
+    level = check_confidence(confidence)
     grouping = _groups(docs, by, reserved=_PREVALENCE_COLUMNS)  # checks docs' doc_id, text and by columns
     theta = model.transform(docs, on_empty="raise" if on_empty == "raise" else "nan")
     keep = ~np.isnan(theta).any(axis=1)
@@ -859,17 +868,18 @@ def topic_prevalence(
 # ---------------------------------------------------------------------------- coherence
 
 
+@renamed_parameters(top_n="n")
 def coherence(
     model: TopicModel,
     docs: pd.DataFrame | Sequence[str],
     *,
     measure: str = "npmi",
     window: int | None = 10,
-    top_n: int = 10,
+    n: int = 10,
 ) -> pd.DataFrame:
     """Coherence of each topic's top terms in reference documents, and its mean.
 
-    The top ``top_n`` terms of each topic (as :meth:`TopicModel.top_terms` ranks
+    The top ``n`` terms of each topic (as :meth:`TopicModel.top_terms` ranks
     them) are scored on co-occurrence counts in ``docs`` (usually the fitted
     documents), tokenized as the model's document-term matrix was (lower-cased,
     :data:`toolkit.text.TOKEN_PATTERN`; every token keeps its position, stop
@@ -910,7 +920,7 @@ def coherence(
     window : int or None, default 10
         NPMI only: tokens per sliding window (gensim's default for c_npmi), or
         None for whole documents. Needs a unigram model unless None.
-    top_n : int, default 10
+    n : int, default 10
         Top terms per topic.
 
     Returns
@@ -930,7 +940,7 @@ def coherence(
     >>> docs = ["nuclear weapons treaty", "nuclear treaty talks", "climate emissions finance",
     ...         "climate finance adaptation", "nuclear weapons talks", "emissions adaptation finance"]
     >>> model = fit_topics(docs, k=2, method="nmf", min_docs=1, max_docs=1.0)
-    >>> coherence(model, docs, measure="umass", top_n=3).round(4)[["topic", "score", "mean"]].values.tolist()
+    >>> coherence(model, docs, measure="umass", n=3).round(4)[["topic", "score", "mean"]].values.tolist()
     [[0.0, -0.5014, -0.5014], [1.0, -0.5014, -0.5014]]
 
     For topic 1 (nuclear: documents 0, 1, 4; talks: 1, 4; treaty: 0, 1; N = 6) that is
@@ -938,9 +948,9 @@ def coherence(
     """
     model._check_fitted()
     measure = check_one_of("measure", measure, MEASURES)
-    top_n = min(_check_int("top_n", top_n), len(model.terms_))
+    top_n = min(_check_int("n", n), len(model.terms_))
     if top_n < 2:
-        raise ValueError("top_n must be at least 2 (coherence scores pairs of terms).")
+        raise ValueError("n must be at least 2 (coherence scores pairs of terms).")
     if measure == "npmi" and window is not None:
         window = _check_int("window", window)
         if model.vectorizer_.ngram_range not in (1, (1, 1)):
@@ -1122,6 +1132,7 @@ def _stability_frame(models: list[TopicModel], seeds: list[int]) -> pd.DataFrame
 # ---------------------------------------------------------------------------- choosing k
 
 
+@renamed_parameters(top_n="n")
 def select_k(
     docs: pd.DataFrame | Sequence[str],
     *,
@@ -1131,7 +1142,7 @@ def select_k(
     holdout: float = 0.2,
     measure: str = "npmi",
     window: int | None = 10,
-    top_n: int = 10,
+    n: int = 10,
     **options: Any,
 ) -> pd.DataFrame:
     """Evidence for choosing the number of topics: coherence, held-out perplexity and stability per k.
@@ -1140,7 +1151,7 @@ def select_k(
     training part and a held-out part of ``holdout`` of the documents. For each
     ``k`` and each seed, a model is fitted on the training part; then
 
-    - ``coherence``: :func:`coherence` (``measure``, ``window``, ``top_n``) of the
+    - ``coherence``: :func:`coherence` (``measure``, ``window``, ``n``) of the
       model on the training documents, averaged over topics and seeds;
     - ``perplexity``: LDA's held-out perplexity
       (``LatentDirichletAllocation.perplexity``, from the variational bound) on
@@ -1161,7 +1172,7 @@ def select_k(
     holdout : float, default 0.2
         Share of documents held out for perplexity, in [0, 1); 0 computes
         perplexity on the training documents.
-    measure, window, top_n
+    measure, window, n
         As in :func:`coherence`.
     **options
         Other parameters of :class:`TopicModel` (pruning, ``max_iter``, ``n_jobs``...).
@@ -1201,9 +1212,7 @@ def select_k(
     rows = []
     for k in ks:
         models = _fit_seeds(train_docs, k=k, seeds=seeds, method=method, options=options)
-        coh = np.array(
-            [coherence(m, train_docs, measure=measure, window=window, top_n=top_n)["mean"].iloc[0] for m in models]
-        )
+        coh = np.array([coherence(m, train_docs, measure=measure, window=window, n=n)["mean"].iloc[0] for m in models])
         if method == "lda":
             held = models[0].vectorizer_._transform_dtm(test_docs)
             perp = float(np.mean([m.estimator_.perplexity(held.matrix.astype(np.float64)) for m in models]))
