@@ -7,8 +7,12 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 python="${PYTHON:-python3}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+# built from a copy of the files git tracks (and untracked ones it does not ignore), so that nothing left in the
+# clone (a build/ folder of an older build, caches) can slip into the wheel
+mkdir "$work/src"
+(cd "$root" && git ls-files -z --cached --others --exclude-standard | xargs -0 tar -cf - 2>/dev/null) | tar -xf - -C "$work/src"
 "$root/.venv/bin/python" -m pip wheel --quiet --disable-pip-version-check --no-deps --no-build-isolation \
-  --wheel-dir "$work/dist" "$root"
+  --wheel-dir "$work/dist" "$work/src"
 "$python" -m venv "$work/venv"
 "$work/venv/bin/pip" install --quiet --disable-pip-version-check -c "$root/requirements.lock" "$work"/dist/*.whl
 cd "$work"  # nothing of the clone on sys.path
