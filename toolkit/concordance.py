@@ -47,7 +47,7 @@ from toolkit.text import (
     _lower,
 )
 
-__all__ = ["COLLOCATION_COLUMNS", "KWIC_COLUMNS", "MEASURES", "collocations", "kwic"]
+__all__ = ["COLLOCATION_COLUMNS", "KWIC_COLUMNS", "MEASURES", "WINDOW", "collocations", "kwic"]
 
 #: The association measures of :func:`collocations` (``measure="all"`` gives all of them).
 MEASURES: tuple[str, ...] = ("log_dice", "mi", "g2")
@@ -380,6 +380,11 @@ def _words_regex(words: list[str], argument: str, pieces: _Pieces) -> str:
     return body
 
 
+#: The default window of :func:`kwic` and :func:`collocations`: 5 tokens on each side (the span of
+#: Sinclair's collocation studies, and what the association scores count).
+WINDOW = 5
+
+
 def _check_window(window: object, *, minimum: int) -> int:
     if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < minimum:
         raise ValueError(f"window={window!r} is invalid; must be an integer >= {minimum} (tokens on each side).")
@@ -473,7 +478,7 @@ def kwic(
     docs: pd.DataFrame | str,
     pattern: str | Sequence[str] | re.Pattern,
     *,
-    window: int = 8,
+    window: int = WINDOW,
     regex: bool = False,
     case_sensitive: bool = False,
 ) -> pd.DataFrame:
@@ -503,8 +508,9 @@ def kwic(
         - a regular expression, compiled (used with its own flags) or a str with
           ``regex=True``, matched against the raw text wherever it matches
           (word boundaries are then up to the expression). Empty matches are skipped.
-    window : int
-        Tokens of context on each side (0 for none).
+    window : int, default :data:`WINDOW` (5)
+        Tokens of context on each side (0 for none): the same default as
+        :func:`collocations`, so the lines show the span the scores count.
     regex : bool
         Read a str ``pattern`` as a regular expression.
     case_sensitive : bool
@@ -613,7 +619,7 @@ def collocations(
     docs: pd.DataFrame | str,
     node: str | Sequence[str],
     *,
-    window: int = 5,
+    window: int = WINDOW,
     measure: str = "log_dice",
     min_count: int = 2,
     stop_words: str | Iterable[str] | None = None,
@@ -653,8 +659,8 @@ def collocations(
     node : str or list or tuple of str
         A word, phrase, prefix (``"oppos*"``) or list of them, as for :func:`kwic`
         (regular expressions are not accepted: a node must be made of tokens).
-    window : int
-        Tokens on each side, >= 1.
+    window : int, default :data:`WINDOW` (5)
+        Tokens on each side, >= 1 (the same default as :func:`kwic`).
     measure : {"log_dice", "mi", "g2", "all"}
         The association score; ``"all"`` gives one row per collocate and measure
         (long format), measures in the order log_dice, mi, g2.
