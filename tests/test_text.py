@@ -544,7 +544,7 @@ def test_every_mark_and_format_character_is_read_from_the_unicode_tables():
     import sys
     import unicodedata
 
-    from toolkit.text import _EXTEND_CODE_POINTS
+    from toolkit._tokens import EXTEND_CODE_POINTS as _EXTEND_CODE_POINTS
 
     expected = [
         c
@@ -561,7 +561,8 @@ def test_lower_case_keeps_every_character_class_of_the_tokenizer():
     import re
     import sys
 
-    from toolkit.text import _EXTEND_CLASS, _lower
+    from toolkit._tokens import EXTEND_CLASS as _EXTEND_CLASS
+    from toolkit._tokens import lower_keeping_offsets as _lower
 
     chars = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
     low = _lower(chars)

@@ -163,7 +163,7 @@ def test_bad_input_gives_clear_errors():
         fit_topics(DOCS, k=2, stop_words="french")
     with pytest.raises(ValueError, match="method='plsa' is invalid; must be one of 'lda', 'nmf'"):
         fit_topics(DOCS, k=2, method="plsa")
-    with pytest.raises(ValueError, match=r"n_components \(k\)=0 is invalid"):
+    with pytest.raises(ValueError, match=r"^k=0 is invalid"):
         fit_topics(DOCS, k=0)
     with pytest.raises(ValueError, match="unknown option.*'alpha'"):
         fit_topics(DOCS, k=2, alpha=0.1)
@@ -429,9 +429,7 @@ def test_interview_projected_onto_topics_of_the_comparison_corpus(data_dir, monk
 @pytest.mark.parametrize("method", ["lda", "nmf"])
 def test_fit_topics_seed_errors_name_seed(seed, method):
     # 2**32 reached scikit-learn, whose message is about 'random_state', which the caller never wrote
-    with pytest.raises(
-        ValueError, match=r"^random_state \(seed\)=.* is invalid; must be an integer from 0 to 4294967295"
-    ):
+    with pytest.raises(ValueError, match=r"^seed=.* is invalid; must be an integer from 0 to 4294967295"):
         fit_topics(DOCS, k=2, seed=seed, method=method, **SMALL)
 
 

@@ -34,18 +34,16 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
+from toolkit._tokens import EXTEND_CLASS as _EXTEND_CLASS
+from toolkit._tokens import EXTEND_CODE_POINTS as _EXTEND_CODE_POINTS
+from toolkit._tokens import FORMAT_CLASS as _FORMAT_CLASS
+from toolkit._tokens import FORMAT_CODE_POINTS as _FORMAT_CODE_POINTS
+from toolkit._tokens import TOKEN_RE as _TOKEN_RE
+from toolkit._tokens import class_body as _class_body
+from toolkit._tokens import lower_keeping_offsets as _lower
 from toolkit._validation import check_columns, check_one_of, check_texts
 from toolkit.counts import _stop_words, document_term_matrix
 from toolkit.keyness import _two_by_two
-from toolkit.text import (
-    _EXTEND_CLASS,
-    _EXTEND_CODE_POINTS,
-    _FORMAT_CLASS,
-    _FORMAT_CODE_POINTS,
-    _TOKEN_RE,
-    _class_body,
-    _lower,
-)
 
 __all__ = ["COLLOCATION_COLUMNS", "KWIC_COLUMNS", "MEASURES", "WINDOW", "collocations", "kwic"]
 

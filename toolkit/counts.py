@@ -40,8 +40,10 @@ import pandas as pd
 import scipy.sparse as sp
 
 from toolkit._parallel import check_n_jobs
+from toolkit._tokens import TOKEN_RE as _TOKEN_RE
+from toolkit._tokens import lower_keeping_offsets as _lower
 from toolkit._validation import check_columns, check_texts, warn_skipped
-from toolkit.text import _TOKEN_RE, STOP_WORDS, _lower
+from toolkit.text import STOP_WORDS
 from toolkit.tokentable import TokenTable, token_table
 
 __all__ = ["DocumentTermMatrix", "count_terms", "dispersion", "document_term_matrix"]

@@ -133,6 +133,8 @@ import pandas as pd
 
 from toolkit._frames import frame_from_rows
 from toolkit._parallel import check_n_jobs
+from toolkit._tokens import TOKEN_RE as _TOKEN_RE
+from toolkit._tokens import lower_keeping_offsets as _lower
 from toolkit._validation import (
     DataNotFoundError,
     check_columns,
@@ -165,7 +167,7 @@ from toolkit.rates import (
     _voice_segments,
     _warn_single_unit,
 )
-from toolkit.text import _TOKEN_RE, STOP_WORDS, _lower
+from toolkit.text import STOP_WORDS
 from toolkit.tokentable import TokenTable, _ranges, chunk_starts, code_points, is_space, token_table
 
 __all__ = [

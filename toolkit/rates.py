@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._validation import (
     check_columns,
     check_confidence,
@@ -63,7 +64,7 @@ from toolkit._validation import (
     warn_skipped,
 )
 from toolkit.counts import _Groups, _groups, document_term_matrix
-from toolkit.text import _TOKEN_RE, split_sentences
+from toolkit.text import split_sentences
 from toolkit.voices import OWN_VOICES, VOICES
 
 __all__ = ["COMPARE_COLUMNS", "OWN_VOICES", "RATE_COLUMNS", "compare_rates", "match_rates"]

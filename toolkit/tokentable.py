@@ -33,8 +33,10 @@ import pandas as pd
 import scipy.sparse as sp
 
 from toolkit._parallel import batches, check_n_jobs, imap_batches, release_memory
+from toolkit._tokens import TOKEN_RE as _TOKEN_RE
+from toolkit._tokens import lower_keeping_offsets as _lower
+from toolkit._tokens import terms as _terms
 from toolkit._validation import check_columns, check_texts, check_unique_ids
-from toolkit.text import _TOKEN_RE, _lower, _terms
 
 __all__ = ["TokenTable", "token_table"]
 

@@ -41,6 +41,8 @@ import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from toolkit._tokens import TOKEN_RE as _TOKEN_RE
+from toolkit._tokens import lower_keeping_offsets as _lower
 from toolkit._validation import (
     check_confidence,
     check_count,
@@ -50,7 +52,7 @@ from toolkit._validation import (
     warn_skipped,
 )
 from toolkit.counts import DocumentTermMatrix, _groups, _ids_and_texts, document_term_matrix
-from toolkit.text import _TOKEN_RE, STOP_WORDS, _lower
+from toolkit.text import STOP_WORDS
 from toolkit.tokentable import TokenTable
 
 __all__ = [
@@ -706,6 +708,8 @@ def _topic_model(k: int, method: str, seed: int, options: dict[str, Any], *, cal
             f"{caller} got unknown option(s) {', '.join(map(repr, unknown))}; "
             f"options are {', '.join(map(repr, sorted(allowed)))}."
         )
+    _check_int("k", k)  # the functional API's errors name its own arguments
+    check_seed("seed", seed)
     params: dict[str, Any] = {}
     given: dict[str, str] = {}
     for name, value in options.items():
