@@ -133,6 +133,16 @@ import pandas as pd
 
 from toolkit._frames import frame_from_rows
 from toolkit._parallel import check_n_jobs
+from toolkit._patterns import FORMAT_RE as _FORMAT_RE
+from toolkit._patterns import IN_WORD as _IN_WORD
+from toolkit._patterns import PLAIN as _PLAIN
+from toolkit._patterns import Pieces as _Pieces
+from toolkit._patterns import is_plain as _plain
+from toolkit._patterns import marks_in as _marks_in
+from toolkit._patterns import pattern_regex as _pattern_regex
+from toolkit._patterns import pieces as _pieces
+from toolkit._patterns import word_matches as _word_matches
+from toolkit._patterns import word_start as _word_start
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._tokens import lower_keeping_offsets as _lower
 from toolkit._validation import (
@@ -145,18 +155,6 @@ from toolkit._validation import (
     check_texts,
     check_unique_ids,
     warn_skipped,
-)
-from toolkit.concordance import (
-    _FORMAT_RE,
-    _IN_WORD,
-    _PLAIN,
-    _marks_in,
-    _pattern_regex,
-    _Pieces,
-    _pieces,
-    _plain,
-    _word_matches,
-    _word_start,
 )
 from toolkit.counts import _groups
 from toolkit.rates import (
