@@ -700,3 +700,12 @@ def test_the_vectorizer_counts_as_document_term_matrix_does_with_the_vocabulary_
     assert (vec.transform(new) != expected).nnz == 0
     with pytest.raises(ValueError, match="not fitted yet"):
         tk.Vectorizer().transform(new)
+
+
+def test_select_k_scores_the_coherence_of_n_top_terms():
+    """``n`` reaches coherence (a local count of documents once shadowed it, changing a committed figure)."""
+    options = {"ks": [2], "seeds": (0, 1), "holdout": 0.25, "stop_words": None, "max_iter": 10}
+    two = select_k(DOCS, n=2, **options)
+    four = select_k(DOCS, n=4, **options)
+    assert two["coherence"].iloc[0] != four["coherence"].iloc[0]
+    pd.testing.assert_frame_equal(select_k(DOCS, **options), select_k(DOCS, n=10, **options))

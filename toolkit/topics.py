@@ -1202,9 +1202,9 @@ def select_k(
     seeds = _check_seeds(seeds)
     if not isinstance(holdout, (float, int)) or not 0 <= holdout < 1:
         raise ValueError(f"holdout={holdout!r} is invalid; must be a share in [0, 1).")
-    n = len(_ids_and_texts(docs)[0])
-    order = np.random.default_rng(seeds[0]).permutation(n)
-    n_test = int(round(holdout * n))
+    n_docs = len(_ids_and_texts(docs)[0])
+    order = np.random.default_rng(seeds[0]).permutation(n_docs)
+    n_test = int(round(holdout * n_docs))
     test, train = np.sort(order[:n_test]), np.sort(order[n_test:])
     pick = (
         (lambda idx: docs.iloc[idx].reset_index(drop=True))
