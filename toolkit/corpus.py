@@ -306,7 +306,7 @@ def describe_corpus(docs: pd.DataFrame, *, by: str | list[str] | None) -> pd.Dat
     >>> list(describe_corpus(docs.assign(year=[2020, 2021, 2021]), by=["role", "year"]).columns[:3])
     ['role', 'year', 'documents']
     """
-    from toolkit.counts import _groups
+    from toolkit._groups import groups as _groups
     from toolkit.text import tokenize
 
     grouping = _groups(docs, by, reserved=_DESCRIBE_COLUMNS)

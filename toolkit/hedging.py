@@ -132,6 +132,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit._frames import frame_from_rows
+from toolkit._groups import groups as _groups
 from toolkit._parallel import check_n_jobs
 from toolkit._patterns import FORMAT_RE as _FORMAT_RE
 from toolkit._patterns import IN_WORD as _IN_WORD
@@ -156,7 +157,6 @@ from toolkit._validation import (
     check_unique_ids,
     warn_skipped,
 )
-from toolkit.counts import _groups
 from toolkit.rates import (
     OWN_VOICES,
     RATE_COLUMNS,

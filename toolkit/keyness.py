@@ -344,7 +344,8 @@ def compare_groups(
     ...     ["country", "venue", "reference", "term", "n_target"]].values.tolist()
     [['A', 'B | C', 'rest', 'hope', 1], ['A', 'B | C', 'rest', 'we', 1], ['A', 'B | C', 'rest', 'oppose', 0]]
     """
-    from toolkit.counts import _counts_to_group, _frame, _groups
+    from toolkit._groups import groups as _groups
+    from toolkit.counts import _counts_to_group, _frame
 
     check_one_of("adjust", adjust, (None, "bonferroni", "bh"))
     if measure == "fightin_words" and isinstance(prior, str):

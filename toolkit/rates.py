@@ -52,6 +52,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from toolkit._groups import Groups as _Groups
+from toolkit._groups import groups as _groups
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._validation import (
     check_columns,
@@ -63,7 +65,7 @@ from toolkit._validation import (
     check_unique_ids,
     warn_skipped,
 )
-from toolkit.counts import _Groups, _groups, document_term_matrix
+from toolkit.counts import document_term_matrix
 from toolkit.text import split_sentences
 from toolkit.voices import OWN_VOICES, VOICES
 

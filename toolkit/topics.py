@@ -41,6 +41,7 @@ import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from toolkit._groups import groups as _groups
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._tokens import lower_keeping_offsets as _lower
 from toolkit._validation import (
@@ -51,7 +52,7 @@ from toolkit._validation import (
     renamed_parameters,
     warn_skipped,
 )
-from toolkit.counts import DocumentTermMatrix, _groups, _ids_and_texts, document_term_matrix
+from toolkit.counts import DocumentTermMatrix, _ids_and_texts, document_term_matrix
 from toolkit.text import STOP_WORDS
 from toolkit.tokentable import TokenTable
 
