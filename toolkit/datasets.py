@@ -26,6 +26,7 @@ test server) with ``$TOOLKIT_DATAVERSE_URL`` and ``$TOOLKIT_UNSCON_URL``.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -341,52 +342,33 @@ def available(*, path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- UNGDC: roles
 
-#: Ordered rules mapping a speaker's ``post`` to a role; the first match wins.
-#: Matched case-insensitively on the post with whitespace stripped and collapsed.
+#: The tables of this module, as data (``toolkit/data/un_tables/``, each described with its sources in the
+#: folder's README.md).
+UN_TABLES: Path = Path(__file__).resolve().parent / "data" / "un_tables"
+
+
+def _table(name: str) -> list[dict[str, str]]:
+    """The rows of ``toolkit/data/un_tables/<name>.csv``, as dicts of str."""
+    with open(UN_TABLES / f"{name}.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+#: Ordered rules mapping a speaker's ``post`` to a role; the first match wins
+#: (``un_tables/post_role_rules.csv``: pattern, role and why, in order). Matched
+#: case-insensitively on the post with whitespace stripped and collapsed. Deputies of
+#: heads with no foreign-affairs portfolio match none and are "other": a deputy is not
+#: the head of state or government (their ``post`` keeps the detail).
 POST_ROLE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.IGNORECASE), role)
-    for pattern, role in (
-        # 1. people speaking *for* someone else: not the office they represent
-        (r"personal representative|special envoy", "other"),
-        # 2. the country's diplomats at the UN
-        (
-            r"permanent representative|\bUN representative|representative to the united nations"
-            r"|\bambassador|\bchair(?:man|person)? of (?:the )?delegation|\bhead of (?:the )?delegation"
-            r"|^delegation$",
-            "permanent_representative",
-        ),
-        # 3. heads of state or government, alone or with a ministry ("Prime Minister and
-        #    Minister for Foreign Affairs" is a head of government)
-        (
-            r"(?<!vice-)(?<!vice )(?<!vice)\bpresident\b|\bpresiden[cs]y\b"
-            r"|(?<!deputy )(?<!the )\bp?rime minister\b|\bpremier\b|\bhead of (?:state|(?:the )?gov)"
-            r"|(?<!vice-)(?<!vice )\bchancellor\b|\bking\b|\bemir\b|\bamir\b|\bsultan\b|\bemperor\b"
-            r"|\bprince\b|\bpope\b|\bsheikh\b|\bchief executive\b|\bchief advis[eo]r\b"
-            r"|\bchairman of the (?:council of ministers|presidential council|supreme council"
-            r"|(?:transitional )?military council|assembly presidium)"
-            r"|\bjunta\b|\bfirst secretary of the central committee|\bhead of the (?:church|federal)",
-            "head_of_state_or_government",
-        ),
-        # 4. foreign ministers, with other portfolios or not, including deputies and typos
-        (
-            r"\bforei?gn\b|\bexternal (?:affairs|relations)\b|\binternational (?:affairs|relations)\b"
-            r"|\brelations with states\b|\bsecretary of state\b",
-            "foreign_minister",
-        ),
-        # 5. deputies of heads with no foreign-affairs portfolio fall through to "other":
-        #    a deputy is not the head of state or government (their ``post`` keeps the detail)
-    )
+    (re.compile(row["pattern"], re.IGNORECASE), row["role"])
+    for row in sorted(_table("post_role_rules"), key=lambda row: int(row["order"]))
 )
 
 _SPACES = re.compile(r"\s+")
 
-#: Known errors of ``Speakers_by_session.xlsx``, corrected on loading: doc_id -> (post, evidence).
-#: The post as given upstream is kept in ``post_upstream``.
+#: Known errors of ``Speakers_by_session.xlsx``, corrected on loading: doc_id -> (post, evidence)
+#: (``un_tables/post_corrections.csv``). The post as given upstream is kept in ``post_upstream``.
 POST_CORRECTIONS: dict[str, tuple[str, str]] = {
-    "UNGDC_CHN_56_2001": (
-        "Minister for Foreign Affairs",
-        "Tang Jiaxuan was China's Minister for Foreign Affairs from 1998 to 2003; the table says 'UN Representative'.",
-    ),
+    row["doc_id"]: (row["post"], row["evidence"]) for row in _table("post_corrections")
 }
 
 
@@ -467,16 +449,10 @@ _SPEECH_PLACE = "TXT/Session NN - YYYY/<ISO3>_<session>_<year>.txt"
 _ARCHIVE_SPEAKERS = re.compile(rf"^(?:[^/]+/)?{re.escape(SPEAKERS_FILE)}$")
 
 #: Codes in Speakers_by_session.xlsx that differ from the file names' codes for the same
-#: delegation (typos and older codes): the speaker table is joined on the file names' codes.
+#: delegation (typos and older codes): the speaker table is joined on the file names' codes
+#: (``un_tables/speaker_iso_fixes.csv``, with the delegation each stands for).
 SPEAKER_ISO_FIXES: dict[str, str] = {
-    "YDYE": "YMD",  # Democratic Yemen: files use YMD
-    "POR": "PRT",  # Portugal
-    "ZFA": "ZAF",  # South Africa
-    "DKN": "DNK",  # Denmark
-    "PKR": "PRK",  # Democratic People's Republic of Korea
-    "PAR": "PRY",  # Paraguay
-    "CZK": "CSK",  # Czechoslovakia
-    "EC": "EU",  # "European Council" rows of the European Union's speeches
+    row["code_in_speakers_table"]: row["code_in_file_names"] for row in _table("speaker_iso_fixes")
 }
 
 _UNGDC_COLUMNS = ("session", "post", "post_upstream", "country_name", "file")
@@ -826,37 +802,9 @@ _UNSCON_FILE_ID = re.compile(
 _NAME_SUFFIX = re.compile(r"(?:(?<=[a-z])A)?\d*$")
 _OFFSETS = re.compile(r"^\s*(\d+)\s*-\s*\d+\s*$")
 
-#: Speaking delegations of UNSCon, as named in ``file_id`` (lower case, spaces), to ISO3.
-UNSCON_COUNTRIES: dict[str, str] = {
-    "argentina": "ARG",
-    "australia": "AUS",
-    "belgium": "BEL",
-    "brazil": "BRA",
-    "chad": "TCD",
-    "chile": "CHL",
-    "china": "CHN",
-    "egypt": "EGY",
-    "france": "FRA",
-    "indonesia": "IDN",
-    "japan": "JPN",
-    "jordan": "JOR",
-    "lithuania": "LTU",
-    "luxembourg": "LUX",
-    "malaysia": "MYS",
-    "namibia": "NAM",
-    "new zealand": "NZL",
-    "nigeria": "NGA",
-    "republic of korea": "KOR",
-    "russian federation": "RUS",
-    "rwanda": "RWA",
-    "senegal": "SEN",
-    "spain": "ESP",
-    "ukraine": "UKR",
-    "united kingdom of great britain and northern ireland": "GBR",
-    "united states of america": "USA",
-    "uruguay": "URY",
-    "venezuela (bolivarian republic of)": "VEN",
-}
+#: Speaking delegations of UNSCon, as named in ``file_id`` (lower case, spaces), to ISO3
+#: (``un_tables/unscon_countries.csv``).
+UNSCON_COUNTRIES: dict[str, str] = {row["name_in_file_id"]: row["iso3"] for row in _table("unscon_countries")}
 
 _UNSCON_ANNOTATIONS = ("A0", "A2", "A3", "A4", "B1", "B2", "B3")
 _UNSCON_NEEDED = ("file_id", "sentence_text", "sentence_char_offsets", *_UNSCON_ANNOTATIONS, "filename", "country")
