@@ -402,6 +402,58 @@ def test_the_rules_read_the_edges_of_their_windows_as_the_characters_do(template
         pd.testing.assert_frame_equal(new, _reference(docs, rules=True, method=method))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * 95 + " possible",
+        "possible " + "x" * 100,
+        "perhaps " + "w" * 100,
+        "I think " + "v" * 100,
+        "x" * 95 + " maybe",
+        "https://" + "a" * 90 + " we may",
+    ],
+)
+def test_a_long_chunk_beside_a_cue_the_model_decides_is_read_as_the_characters_read_it(text):
+    """A word the 90 characters cut, read first by the model's features (it once crashed the array path)."""
+    docs = _frame([text])
+    for method in ("learned", "rules"):
+        new = _find_hedges(
+            docs, lexicon=None, categories=None, rules=True, method=method, model=None, non_english="keep"
+        )
+        pd.testing.assert_frame_equal(new, _reference(docs, method=method))
+
+
+def test_a_changed_model_and_a_subclass_of_the_model_are_read_as_they_are():
+    """The arrays read a model's weights as they are now, and leave a subclass's own keep() to be asked."""
+    from toolkit.hedging import HedgeModel, _default_model, _find_in_docs
+
+    docs = _frame(["We may agree, I think, and perhaps they could.", "It is possible that we would."])
+    base = _default_model()
+    lowered = HedgeModel(
+        {k: (-50.0 if k.startswith("cue=") else v) for k, v in base.weights.items()}, base.intercept, base.threshold
+    )
+
+    class Never(HedgeModel):
+        def keep(self, features):
+            return False
+
+    never = Never(base.weights, base.intercept, base.threshold)
+    matcher = _matcher(_resolve_lexicon(None))
+    for model in (base, lowered, never):
+        new = _find_hedges(
+            docs, lexicon=None, categories=None, rules=True, method="learned", model=model, non_english="keep"
+        )
+        old = _match_frame(_find_in_docs(docs, matcher, True, "keep", [], model))
+        pd.testing.assert_frame_equal(new, old)
+    kept = {
+        m: len(
+            _find_hedges(docs, lexicon=None, categories=None, rules=True, method="learned", model=m, non_english="keep")
+        )
+        for m in (base, lowered, never)
+    }
+    assert kept[base] > kept[lowered] >= kept[never]
+
+
 def test_a_lexicon_the_token_matcher_cannot_read_falls_back_to_characters():
     lexicon = tk.load_lexicon(
         extra=pd.DataFrame(

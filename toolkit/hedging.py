@@ -1618,9 +1618,11 @@ def _find_in_table(
 # :class:`_Context` reads: the tokens of ``text[max(0, s - 90):s]`` after its last clause break, and of
 # ``text[e:e + 90]`` before its first. Whole whitespace chunks inside those windows have the table's tokens
 # (no look-around of the token pattern crosses whitespace); a chunk cut by a window's edge or a break is
-# tokenized again, alone, as the window cuts it (a few characters). What a rule reads only rarely (the
-# capital of "May" and "Should" at a sentence's start, a currency sign) is left to :func:`_decide` for the
-# match. Tests compare every decision with :func:`_decide` (``tests/test_tokentable.py``).
+# tokenized again, alone, as the window cuts it, where that can give other tokens. What the arrays do not
+# decide is left to :func:`_decide` for the match: a capitalised "May" or "Should" (the month, an inverted
+# conditional: read from the characters), a probability within 1e-9 of the model's threshold, a model that is
+# not a :class:`HedgeModel` itself, a document with "İ" or "Σ" or not in NFC. Tests compare every decision with
+# :func:`_decide` and every context with :class:`_Context` (``tests/test_tokentable.py``).
 
 _PAD = 0  # the low id of "no token" (past the clause's edge): every property false
 _MARK_END = 0x201E
@@ -1729,7 +1731,7 @@ class _LowVocab:
     """Lower-cased context tokens (as :func:`_low` makes them) as ids, and what the rules ask of each.
 
     Id 0 is :data:`_PAD`. The table's tokens get ids when the vocabulary is made; pieces of tokens cut by a
-    window's edge get theirs as they come (``ids``), and the properties are computed for new ids when asked.
+    window's edge get theirs as they come (:meth:`add`), and the properties are computed for new ids when asked.
     """
 
     def __init__(self, strings: Iterable[str]) -> None:
@@ -1789,9 +1791,10 @@ class _Marks:
     """Where clauses and sentences can end in a stream of documents, as stream offsets (sorted).
 
     ``ev_start``/``ev_end``: every place a match of :data:`_CLAUSE_BREAK` can be ("." ";" ... before
-    whitespace, a blank line between two consecutive line breaks, a quotation mark): they neither nest nor
-    cut a token, so the last break of a window is the one with the greatest end and the first the one with
-    the least start. ``punct``: each of ".!?;:" (a break at a window's end, ``[.!?;:]$``); ``sent`` each of
+    whitespace, a blank line between two consecutive line breaks, a quotation mark): none contains another
+    and none cuts a token (the blank lines of three line breaks overlap, their ends in the order of their
+    starts), so the last break of a window is the one with the greatest end and the first the one with the
+    least start. ``punct``: each of ".!?;:" (a break at a window's end, ``[.!?;:]$``); ``sent`` each of
     ".!?", ``blank_start``/``blank_end`` the blank lines, ``newline`` the line breaks, ``at``/``cls`` every
     mark with its class (:data:`_MARK_CLASS`); ``chunk_start``/``chunk_end``: the whitespace chunks.
     """
@@ -1865,13 +1868,6 @@ def _has(sorted_arr: np.ndarray, values: np.ndarray) -> np.ndarray:
         return np.zeros(len(values), dtype=bool)
     k = np.minimum(np.searchsorted(sorted_arr, values), len(sorted_arr) - 1)
     return sorted_arr[k] == values
-
-
-def _overlaps(stream: _Stream, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """Whether some token of the table overlaps ``[lo, hi)`` (else the text there has no letter or digit)."""
-    k = np.searchsorted(stream.ends, lo, side="right")
-    ok = k < len(stream.starts)
-    return ok & (stream.starts[np.minimum(k, len(stream.starts) - 1)] < hi) if len(stream.starts) else ok
 
 
 class _Stream:
@@ -2079,7 +2075,7 @@ class _Contexts:
         self, stream: _Stream, low: _LowVocab, low_tok: np.ndarray, k: np.ndarray, s: np.ndarray, e: np.ndarray
     ) -> None:
         mk = stream.marks
-        self.stream, self.low, self.k = stream, low, k
+        self.low = low
         lo = np.maximum(stream.base[k], s - _WINDOW)
         # the clause's start: the end of the last break inside text[lo:s]
         j = np.searchsorted(mk.ev_end, s, side="right") - 1  # the events begin with a sentinel (-1, -1)
@@ -2381,12 +2377,13 @@ class _RulesOnArrays:
         """:meth:`HedgeModel.keep` of :func:`_model_features` for the matches ``m``, and where the answer is left
         to :func:`_decide` (a probability within 1e-9 of the threshold, where the order of a sum could tip it)."""
         c, wts = self.c, model.weights
+        before, after = c.before(m, 1), c.after(m, 0)  # first: reading them may add a cut word to the vocabulary
         prev_cls, prev_names = self.low.classes(_PREV_VOCAB, "<s>", "NEG", "negator")
         next_cls, next_names = self.low.classes(_NEXT_VOCAB, "</s>", "NUM", "number")
-        prev = prev_cls[c.before(m, 1)]
-        nxt = next_cls[c.after(m, 0)]
+        prev = prev_cls[before]
+        nxt = next_cls[after]
 
-        w = _weight_tables(model, tuple(cues), tuple(prev_names), tuple(next_names))
+        w = _weight_tables(tuple(sorted(wts.items())), tuple(cues), tuple(prev_names), tuple(next_names))
         flags = {
             "negated": c.negated(m) | negated_cue,
             "first_person_subject": c.first_person_subject(m),
@@ -2414,9 +2411,10 @@ class _RulesOnArrays:
 
 
 @lru_cache(maxsize=8)
-def _weight_tables(model: HedgeModel, cues: tuple, prev_names: tuple, next_names: tuple) -> dict[str, np.ndarray]:
-    """The model's weights of the features of :func:`_model_features`, as arrays by cue and token class."""
-    wts = model.weights
+def _weight_tables(weights: tuple, cues: tuple, prev_names: tuple, next_names: tuple) -> dict[str, np.ndarray]:
+    """The model's weights (``weights``: its items, so that a changed model is a new key) of the features of
+    :func:`_model_features`, as arrays by cue and token class."""
+    wts = dict(weights)
 
     def table(fmt: str, rows: tuple, cols: tuple = ("",)) -> np.ndarray:
         out = np.array([[wts.get(fmt.format(r, q), 0.0) for q in cols] for r in rows], dtype=np.float64)
@@ -2493,8 +2491,8 @@ def _decide_on_arrays(
                 label = rule if is_emph else _rule_label(rule, category, decided) if applies else "lexicon"
                 mp = m[pick]
                 if model is not None and decided == "hedge" and new_kind == "epistemic":
-                    if not isinstance(model, HedgeModel):  # another model (one that records what it is asked)
-                        by_hand[mp] = True  # is asked match by match, in order, by _decide
+                    if type(model) is not HedgeModel:  # another model (a subclass, a recorder of what it is asked)
+                        by_hand[mp] = True  # is asked by _decide, match by match, as it asks (keep/probability)
                         continue
                     ask = mp[~known[mp]]
                     initial[ask], question[ask] = _sentence_flags(stream, k[ask], s[ask], e[ask])

@@ -273,7 +273,10 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     k, seed, min_docs, max_docs, ngram : deprecated
         The former names of ``n_components``, ``random_state``, ``min_df``,
-        ``max_df`` and ``ngram_range`` (None: not given).
+        ``max_df`` and ``ngram_range`` (None: not given). A former name given
+        is used, with a ``FutureWarning``; given with its new name set to
+        another value than the default, it is an error (the new name at its
+        default cannot be told from the new name not given).
 
     Attributes
     ----------
