@@ -85,7 +85,18 @@ _RENAMED = {
 _NEW_DEFAULTS = {"n_components": 10, "random_state": 0, "min_df": 1, "max_df": 1.0, "ngram_range": 1}
 
 
-class Vectorizer(TransformerMixin, BaseEstimator):
+class _TextInput:
+    """Tags of an estimator whose input is text (a docs frame or strings), not a numeric matrix, as
+    scikit-learn's CountVectorizer declares them: ``check_estimator`` then runs the checks that apply to text."""
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()  # type: ignore[misc]
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
+
+
+class Vectorizer(_TextInput, TransformerMixin, BaseEstimator):
     """Documents to term counts, with the vocabulary learnt by ``fit``: :func:`toolkit.document_term_matrix`
     as a scikit-learn transformer (the counterpart of ``CountVectorizer`` with the toolkit's tokens).
 
@@ -129,14 +140,6 @@ class Vectorizer(TransformerMixin, BaseEstimator):
         self.stop_words = stop_words
         self.min_df = min_df
         self.max_df = max_df
-
-    def __sklearn_tags__(self) -> Any:
-        """Input is text (a docs frame or strings), not a numeric matrix: as scikit-learn's CountVectorizer says
-        of itself, so that ``check_estimator`` runs the checks that apply to text."""
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        return tags
 
     def _fit_dtm(self, X: pd.DataFrame | Sequence[str] | TokenTable) -> DocumentTermMatrix:
         dtm = document_term_matrix(
@@ -195,7 +198,7 @@ def _check_int(name: str, value: Any, low: int = 1) -> int:
     return int(value)
 
 
-class TopicModel(TransformerMixin, BaseEstimator):
+class TopicModel(_TextInput, TransformerMixin, BaseEstimator):
     """A topic model (LDA or NMF) of a docs frame: a scikit-learn estimator.
 
     ``sklearn.base.clone``, ``get_params``/``set_params``, ``Pipeline`` and
@@ -359,14 +362,6 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.min_docs = min_docs
         self.max_docs = max_docs
         self.ngram = ngram
-
-    def __sklearn_tags__(self) -> Any:
-        """Input is text (a docs frame or strings), not a numeric matrix: as scikit-learn's CountVectorizer says
-        of itself, so that ``check_estimator`` runs the checks that apply to text."""
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        return tags
 
     def _resolved(self) -> dict[str, Any]:
         """The parameters in force: a deprecated name, when given, stands for its new one (with a warning)."""
