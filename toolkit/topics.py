@@ -192,12 +192,6 @@ EMPTY_TOPIC_TOLERANCE = 1e-6
 TOPIC_STOP_WORDS: frozenset[str] = STOP_WORDS
 
 
-def _check_int(name: str, value: Any, low: int = 1) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
-        raise ValueError(f"{name}={value!r} is invalid; must be an integer >= {low}.")
-    return int(value)
-
-
 class TopicModel(_TextInput, TransformerMixin, BaseEstimator):
     """A topic model (LDA or NMF) of a docs frame: a scikit-learn estimator.
 
@@ -416,10 +410,10 @@ class TopicModel(_TextInput, TransformerMixin, BaseEstimator):
         seed = params["random_state"]
         method = check_one_of("method", self.method, METHODS)
         check_one_of("learning_method", self.learning_method, LEARNING_METHODS)
-        k = _check_int("n_components (k)", params["n_components"])
+        k = check_count("n_components (k)", params["n_components"], 1)
         check_seed("random_state (seed)", seed)
-        _check_int("batch_size", self.batch_size)
-        max_iter = _DEFAULT_MAX_ITER[method] if self.max_iter is None else _check_int("max_iter", self.max_iter)
+        check_count("batch_size", self.batch_size, 1)
+        max_iter = _DEFAULT_MAX_ITER[method] if self.max_iter is None else check_count("max_iter", self.max_iter, 1)
         if self.n_jobs is not None and (not isinstance(self.n_jobs, (int, np.integer)) or self.n_jobs == 0):
             raise ValueError(f"n_jobs={self.n_jobs!r} is invalid; must be None, -1 or a positive integer.")
         doc_ids, _ = _ids_and_texts(docs)
@@ -560,7 +554,7 @@ class TopicModel(_TextInput, TransformerMixin, BaseEstimator):
             the automatic label.
         """
         self._check_fitted()
-        n = min(_check_int("n", n), len(self.terms_))
+        n = min(check_count("n", n, 1), len(self.terms_))
         top = _top_indices(self.topic_term_, n, self.terms_)
         k = top.shape[0]
         topic = np.repeat(np.arange(k, dtype=np.int64), n)
@@ -707,7 +701,7 @@ def _topic_model(k: int, method: str, seed: int, options: dict[str, Any], *, cal
             f"{caller} got unknown option(s) {', '.join(map(repr, unknown))}; "
             f"options are {', '.join(map(repr, sorted(allowed)))}."
         )
-    _check_int("k", k)  # the functional API's errors name its own arguments
+    check_count("k", k, 1)  # the functional API's errors name its own arguments
     check_seed("seed", seed)
     params: dict[str, Any] = {}
     given: dict[str, str] = {}
@@ -951,11 +945,11 @@ def coherence(
     """
     model._check_fitted()
     measure = check_one_of("measure", measure, MEASURES)
-    top_n = min(_check_int("n", n), len(model.terms_))
+    top_n = min(check_count("n", n, 1), len(model.terms_))
     if top_n < 2:
         raise ValueError("n must be at least 2 (coherence scores pairs of terms).")
     if measure == "npmi" and window is not None:
-        window = _check_int("window", window)
+        window = check_count("window", window, 1)
         if model.vectorizer_.ngram_range not in (1, (1, 1)):
             raise ValueError(
                 f"coherence with a sliding window needs a unigram model (ngram=1), not "
@@ -1195,7 +1189,7 @@ def select_k(
     """
     method = check_one_of("method", method, METHODS)
     check_one_of("measure", measure, MEASURES)
-    ks = sorted({_check_int("ks", k) for k in ks})
+    ks = sorted({check_count("ks", k, 1) for k in ks})
     if not ks:
         raise ValueError("ks is empty; give the numbers of topics to compare, e.g. ks=range(5, 31, 5).")
     seeds = _check_seeds(seeds)
