@@ -73,6 +73,7 @@ import json, pickle, sys, time
 case, path, max_iter = sys.argv[1], sys.argv[2], sys.argv[3]
 import numpy, pandas, scipy, sklearn, sklearn.decomposition  # imported before timing in every case
 import toolkit as tk
+from toolkit import study
 from toolkit.topics import coherence, fit_topics
 with open(path, "rb") as f:
     docs = pandas.DataFrame(pickle.load(f))
@@ -104,7 +105,7 @@ import toolkit as tk
 name, path = sys.argv[1], sys.argv[2]
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
-    docs = tk.load_comparison_corpus() if name == "comparison" else tk.load_ungdc()
+    docs = study.load_comparison_corpus() if name == "comparison" else tk.load_ungdc()
 with open(path, "wb") as f:
     pickle.dump({"doc_id": docs["doc_id"].astype(str).tolist(), "text": docs["text"].astype(str).tolist()}, f)
 print(len(docs))

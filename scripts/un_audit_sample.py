@@ -17,6 +17,7 @@ import argparse
 import warnings
 
 import toolkit as tk
+from toolkit import study
 
 CATEGORIES = ["hedge", "booster", "directive", "formula"]
 KEEP = ["stratum", "doc_id", "start", "end", "match", "category", "kind", "rule", "pattern", "correct", "note"]
@@ -25,7 +26,7 @@ KEEP = ["stratum", "doc_id", "start", "end", "match", "category", "kind", "rule"
 def draw(n: int = 200, seed: int = 0):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # load_ungdc's note on non-speech files it skipped
-        docs = tk.load_comparison_corpus()
+        docs = study.load_comparison_corpus()
     un = docs[docs["doc_id"] != tk.INTERVIEW_ID]
     return tk.hedge_audit(un, n=n, seed=seed, categories=CATEGORIES)
 

@@ -26,8 +26,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from toolkit import figures
 from toolkit._io import TEMP_NAME, atomic_path, atomic_write, remove_stale_temps
+from toolkit.study import figures
 
 FIGURE = "interview_voices"
 FILES = [f"{FIGURE}.csv", f"{FIGURE}.png", f"{FIGURE}.pdf", "manifest.json"]

@@ -1,4 +1,4 @@
-"""Tests of toolkit.evaluate: token-level scores on a hand-made SFU-format corpus, and on the real one."""
+"""Tests of toolkit.study.evaluate: token-level scores on a hand-made SFU-format corpus, and on the real one."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.evaluate import EXCLUDED, evaluate_hedges, main, read_sfu, train_hedge_model
 from toolkit.hedging import HedgeModel, load_hedge_model
+from toolkit.study.evaluate import EXCLUDED, evaluate_hedges, main, read_sfu, train_hedge_model
 
 
 def _w(*words: str) -> str:
@@ -214,8 +214,8 @@ def test_real_data_scores_as_reported():
 
 @pytest.mark.skipif(SFU is None or not SFU.is_dir(), reason="SFU speculation data not found (see above)")
 def test_the_shipped_model_is_what_training_makes():
-    from toolkit.evaluate import candidates
     from toolkit.hedging import MODEL_PATH
+    from toolkit.study.evaluate import candidates
 
     shipped = load_hedge_model(MODEL_PATH)
     again = train_hedge_model(candidates(read_sfu(SFU)))
@@ -234,7 +234,7 @@ _DATA = os.environ.get("TOOLKIT_DATA")
     "UN sentences are stored as references into them",
 )
 def test_the_un_register_set_reads_back_and_scores_as_reported():
-    from toolkit.evaluate import evaluate_register, read_register
+    from toolkit.study.evaluate import evaluate_register, read_register
 
     sents = read_register()
     assert len(sents) == 200 and sents["split"].value_counts().to_dict() == {"dev": 150, "heldout": 50}
@@ -247,7 +247,7 @@ def test_the_un_register_set_reads_back_and_scores_as_reported():
 
 
 def test_a_register_record_that_does_not_match_its_corpus_is_named(tmp_path):
-    from toolkit.evaluate import read_register
+    from toolkit.study.evaluate import read_register
 
     path = tmp_path / "s.jsonl"
     path.write_text('{"id": "x1", "split": "dev"}\n', encoding="utf-8")
@@ -260,7 +260,7 @@ def test_a_register_record_that_does_not_match_its_corpus_is_named(tmp_path):
     reason="the UN corpora are not in $TOOLKIT_DATA (set it to ../shared/corpora)",
 )
 def test_the_second_held_out_register_set_scores_as_reported():
-    from toolkit.evaluate import REGISTER_PATH, evaluate_register
+    from toolkit.study.evaluate import REGISTER_PATH, evaluate_register
 
     r = evaluate_register(REGISTER_PATH.parent / "sentences_heldout2.jsonl")["splits"]["heldout2"]
     assert _counts(r["learned"]["epistemic"]) == (9, 9, 4) and _counts(r["rules"]["epistemic"]) == (12, 15, 1)

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 import toolkit as tk
-from toolkit import cli, figures
+from toolkit import cli, study, tables
+from toolkit.study import analyses, figures
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def test_without_un_corpora_the_interview_figure_is_made_and_the_rest_explained(
     ]
     manifest = json.loads((out / "manifest.json").read_text())
     entry = manifest["interview_voices"]
-    assert entry["made_by"] == "toolkit.figures:_interview_voices"
+    assert entry["made_by"] == "toolkit.study.analyses:interview_voices"
     assert entry["corpus_fingerprint"] == tk.corpus_fingerprint(tk.load_interview())
     assert entry["seed"] == 0 and entry["documents"] == 1
     assert {"python", "toolkit", "pandas", "matplotlib"} <= set(entry["versions"])
@@ -67,7 +68,7 @@ def test_with_un_corpora_every_figure_is_made(data_dir, monkeypatch, tmp_path):
     monkeypatch.setenv("TOOLKIT_DATA", str(data_dir))
     with pytest.warns(UserWarning, match="load_ungdc skipped"):
         report = figures.make_figures(tmp_path, progress=None)
-        docs = tk.load_comparison_corpus()
+        docs = study.load_comparison_corpus()
     assert (report["status"] == "made").all()
     table = pd.read_csv(tmp_path / "corpus_composition.csv")
     assert table["documents"].sum() == len(docs)
@@ -85,7 +86,7 @@ def test_with_un_corpora_every_figure_is_made(data_dir, monkeypatch, tmp_path):
     assert sorted(timeline["country"].unique()) == ["CHN", "FRA", "GBR", "RUS (USSR to 1991)", "USA"]
     china = timeline[(timeline["country"] == "CHN") & (timeline["category"] == "hedge")]
     # from the People's Republic's first General Debate: the 1971 CHN speech is the Republic of China's
-    assert china["year"].min() == figures.PRC_FIRST_YEAR == 1972 and china["year"].max() == 2024
+    assert china["year"].min() == study.PRC_FIRST_YEAR == 1972 and china["year"].max() == 2024
     assert len(china) == 2024 - 1972 + 1
     assert (timeline["ci_low"] <= timeline["rate_per_1k"]).all()
 
@@ -287,7 +288,7 @@ def test_a_failing_figure_leaves_the_manifest_of_those_made_before(offline, tmp_
 
 
 def test_topic_k_is_one_of_the_compared_ks():
-    assert figures.TOPIC_K in figures.TOPIC_KS
+    assert study.TOPIC_K in study.TOPIC_KS
 
 
 # --------------------------------------------------------------------------- the same figures on every machine
@@ -302,7 +303,7 @@ def test_round_table_keeps_ten_significant_digits_and_nothing_else():
             "p": pd.array([0.1 + 0.2, None, 1.0, float("inf"), 6429.867972456595], dtype="Float64"),
         }
     )
-    rounded = figures.round_table(t)
+    rounded = tables.round_table(t)
     assert list(rounded.columns) == list(t.columns) and rounded.index.equals(t.index)
     assert rounded["term"].tolist() == t["term"].tolist() and rounded["n"].tolist() == [1, 2, 3, 4, 5]
     assert rounded["n"].dtype == "int64"
@@ -312,13 +313,13 @@ def test_round_table_keeps_ten_significant_digits_and_nothing_else():
     assert rounded["p"].dtype == "float64"
     assert rounded["p"].tolist()[0] == 0.3 and pd.isna(rounded["p"].tolist()[1])
     assert rounded["p"].tolist()[3:] == [float("inf"), 6429.867972]
-    assert figures.round_table(rounded).equals(rounded)
+    assert tables.round_table(rounded).equals(rounded)
     assert t["score"].tolist()[0] == 1 / 3  # the input is left as it was
-    assert figures.round_table(t, digits=2)["score"].tolist()[0] == 0.33
-    assert figures.TABLE_DIGITS == 10
+    assert tables.round_table(t, digits=2)["score"].tolist()[0] == 0.33
+    assert tables.TABLE_DIGITS == 10
     for bad in (0, 18, 2.5, True, "10"):
         with pytest.raises(ValueError, match=r"digits=.* must be an integer from 1 to 17"):
-            figures.round_table(t, digits=bad)
+            tables.round_table(t, digits=bad)
 
 
 def test_a_figure_table_is_written_with_ten_digits_the_same_text_for_the_same_value(tmp_path):
@@ -340,7 +341,7 @@ def test_a_figure_table_is_written_with_ten_digits_the_same_text_for_the_same_va
         "label,n,value\nx,1,0.3\ny,2,0.0\nz,3,\nw,4,7.0\nv,5,-3.333333333e-21\nu,6,666666666700.0\n"
     )
     # a value that differs in its 13th digit is written as the same text
-    assert figures._format_float(0.24444807338858177) == figures._format_float(0.24444807338858) == "0.2444480734"
+    assert tables.format_float(0.24444807338858177) == tables.format_float(0.24444807338858) == "0.2444480734"
 
 
 def test_every_figure_is_drawn_from_its_rounded_table(offline, tmp_path, monkeypatch):
@@ -416,7 +417,7 @@ def _csv(path, text):
 
 
 def test_compare_tables_accepts_last_digit_noise_and_names_the_first_real_difference(tmp_path):
-    compare = figures._compare_tables
+    compare = tables.compare_tables
     header = "group,topic,label,mean,n\n"
     rows = [
         'CHN,0,"nuclear, trade",0.2444480734,31\n',
@@ -473,14 +474,14 @@ def test_compare_tables_accepts_last_digit_noise_and_names_the_first_real_differ
 def test_compare_tables_cell_rule(tmp_path, committed, now, same):
     old = _csv(tmp_path / "old.csv", f"key,value\na,{committed}\n")
     new = _csv(tmp_path / "new.csv", f"key,value\na,{now}\n")
-    status, detail = figures._compare_tables(old, new)
+    status, detail = tables.compare_tables(old, new)
     assert status == ("same" if same else "differs"), detail
     if not same:
         assert f"row 1 (key='a'), column 'value': committed {committed!r}, now {now!r}" in detail
 
 
 def test_compare_tables_columns_rows_and_unreadable_files(tmp_path):
-    compare = figures._compare_tables
+    compare = tables.compare_tables
     old = _csv(tmp_path / "old.csv", "a,b\n1,0.5\n2,0.25\n")
     assert compare(old, _csv(tmp_path / "c.csv", "a,c\n1,0.5\n2,0.25\n")) == (
         "differs",
@@ -538,7 +539,7 @@ def test_p5_timeline_table_takes_country_and_year_from_match_rates_without_split
             "year": [1972, 1973, 1972, 1973, 1972, 1972],
         }
     )
-    table = figures._hedging_p5_timeline(ungdc)
+    table = study.hedging_p5_timeline(ungdc)
     assert list(table.columns) == [
         "country",
         "year",
@@ -562,10 +563,9 @@ def test_p5_timeline_table_takes_country_and_year_from_match_rates_without_split
 
 def test_topic_pruning_is_the_studys_explicit_choice_passed_to_every_topic_rule(monkeypatch):
     # the library's defaults prune nothing (min_docs=1, max_docs=1.0); the study prunes the genre's words
-    assert dict(figures.TOPIC_PRUNING) == {"min_docs": 2, "max_docs": 0.5}
+    assert dict(study.TOPIC_PRUNING) == {"min_docs": 2, "max_docs": 0.5}
     with pytest.raises(TypeError):
-        figures.TOPIC_PRUNING["max_docs"] = 1.0  # one value for the figures and notebook 04, not changed in passing
-    import toolkit.topics as topics
+        study.TOPIC_PRUNING["max_docs"] = 1.0  # one value for the figures and notebook 04, not changed in passing
 
     seen = []
 
@@ -579,10 +579,10 @@ def test_topic_pruning_is_the_studys_explicit_choice_passed_to_every_topic_rule(
 
         return record
 
-    monkeypatch.setattr(topics, "fit_topics", spy("fit_topics"))
-    monkeypatch.setattr(topics, "select_k", spy("select_k"))
+    monkeypatch.setattr(analyses, "fit_topics", spy("fit_topics"))
+    monkeypatch.setattr(analyses, "select_k", spy("select_k"))
     docs = pd.DataFrame({"doc_id": ["a"], "text": ["x"], "country": ["CHN"]})
-    for rule in (figures._topic_prevalence, figures._topics_select_k):
+    for rule in (study.topic_prevalence_by_country, study.topics_select_k):
         with pytest.raises(Stop):
             rule(docs)
     assert [name for name, _ in seen] == ["fit_topics", "select_k"]
@@ -608,11 +608,11 @@ def test_topic_prevalence_rule_names_countries_and_the_interview_in_one_group_co
         for i in range(4)
     ]
     docs = pd.concat([pd.DataFrame(rows), tk.load_interview()], ignore_index=True)
-    table = figures._topic_prevalence(docs)
+    table = study.topic_prevalence_by_country(docs)
     assert list(table.columns) == ["group", "topic", "label", "mean", "ci_low", "ci_high", "n_docs"]
     assert table["group"].drop_duplicates().tolist() == ["CHN", "JPN", "KOR", "RUS", "USA", "Xing (interview)"]
-    assert len(table) == 6 * figures.TOPIC_K
-    fig = figures._draw_topic_prevalence(figures.round_table(table), docs)
+    assert len(table) == 6 * study.TOPIC_K
+    fig = figures._draw_topic_prevalence(tables.round_table(table), docs)
     assert fig.legends[0].get_texts()[0].get_text() == "Xing (interview) (n=1)"
     import matplotlib.pyplot as plt
 

@@ -10,6 +10,7 @@ import pytest
 from scipy import stats
 
 import toolkit as tk
+from toolkit import study
 from toolkit.keyness import adjust_pvalues, compare_groups, keyness
 
 COLUMNS = ["term", "n_target", "n_reference", "measure", "score", "p_value", "log_ratio"]
@@ -710,7 +711,7 @@ def test_security_council_china_against_the_united_states_points_the_right_way(d
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        docs = tk.load_comparison_corpus(path=data_dir)
+        docs = study.load_comparison_corpus(path=data_dir)
     council = docs[docs["venue"] == "UNSC"]
     table = compare_groups(
         council,

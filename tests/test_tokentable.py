@@ -12,6 +12,7 @@ from test_properties import TRICKY, WORDS, _glued_text, text_strategy
 
 import toolkit as tk
 import toolkit._parallel as parallel
+from toolkit import study
 from toolkit.hedging import (
     _find_hedges,
     _find_in_docs,
@@ -703,7 +704,7 @@ def test_a_long_document_cut_into_pieces_for_several_workers_gives_the_same_matc
 def test_on_the_comparison_corpus_the_token_path_gives_what_the_text_path_gave(data_dir):
     """The issue's check: same matches (both methods), offsets, rates, counts and keyness on the comparison
     corpus, the measures reading one table made by two workers."""
-    docs = tk.load_comparison_corpus(path=data_dir)
+    docs = study.load_comparison_corpus(path=data_dir)
     table = token_table(docs, n_jobs=2)
     for method in ("learned", "rules"):
         found = tk.find_hedges(table, method=method, non_english="skip", n_jobs=2)

@@ -8,6 +8,7 @@ import pytest
 from scipy.optimize import linear_sum_assignment
 
 import toolkit as tk
+from toolkit import study
 from toolkit.text import _TOKEN_RE
 from toolkit.topics import (
     TopicModel,
@@ -410,10 +411,9 @@ def test_select_k_reports_one_row_per_k():
 
 @pytest.mark.needs_data
 def test_interview_projected_onto_topics_of_the_comparison_corpus(data_dir, monkeypatch):
-    import toolkit as tk
 
     monkeypatch.setenv("TOOLKIT_DATA", str(data_dir))
-    corpus = tk.load_comparison_corpus()
+    corpus = study.load_comparison_corpus()
     speeches = corpus[corpus["genre"] != "interview"].reset_index(drop=True)
     interview = corpus[corpus["genre"] == "interview"].reset_index(drop=True)
     model = fit_topics(speeches, k=8, max_iter=5)

@@ -693,7 +693,7 @@ VOICE_SET = Path(__file__).parent / "data" / "voices"
 
 @pytest.mark.parametrize("folder", ["voices", "voices_heldout"])
 def test_the_voices_test_sets_score_at_least_095_in_every_style(folder):
-    from toolkit.evaluate import evaluate_voices
+    from toolkit.study.evaluate import evaluate_voices
 
     result = evaluate_voices(VOICE_SET.parent / folder)
     assert set(result["by_style"]) == {
@@ -796,7 +796,7 @@ def test_an_editors_line_after_the_last_answer_is_narration():
 
 
 def test_the_readmes_voices_table_is_what_the_sets_give():
-    from toolkit.evaluate import evaluate_voices
+    from toolkit.study.evaluate import evaluate_voices
 
     dev = evaluate_voices(VOICE_SET)
     assert all((s["precision"], s["recall"]) == (1.0, 1.0) for s in dev["by_style"].values())

@@ -5,7 +5,7 @@ the pipeline runs, one module per stage:
 
 - :mod:`toolkit.schema`: the docs frame (one row per document) and its columns;
 - :mod:`toolkit.corpus`: reading statements, the interview, the corpus fingerprint;
-- :mod:`toolkit.datasets`: the UN corpora (UNGDC, UNSCon) and the comparison corpus;
+- :mod:`toolkit.datasets`: the UN corpora (UNGDC, UNSCon): where they are, fetching and reading them;
 - :mod:`toolkit.voices`: an interview split into the ambassador's words and the rest;
 - :mod:`toolkit.text`: sentences and tokens with character offsets;
 - :mod:`toolkit.tokentable`: every text tokenized once, in numpy arrays, that the measures below read;
@@ -16,15 +16,19 @@ the pipeline runs, one module per stage:
 - :mod:`toolkit.audit`: a stratified sample of matches to check by hand, and its precision;
 - :mod:`toolkit.topics`: topic models (LDA, NMF), coherence, stability and the choice of k;
 - :mod:`toolkit.rates`: rates per 1,000 tokens with bootstrap intervals, permutation tests;
-- :mod:`toolkit.plots` and :mod:`toolkit.figures`: charts and the figures job.
+- :mod:`toolkit.plots`: charts; :mod:`toolkit.tables`: tables written to read the same on every machine.
+
+On top of the library, :mod:`toolkit.study` is the study of Xing's interview: its comparison
+corpus and groups, its choices (the P5, the number of topics), its figures and the evaluation of
+the hedge detector. Nothing in the library imports it.
 """
 
-from toolkit._validation import CorpusFormatError, DataNotFoundError
+from toolkit._validation import CorpusFormatError, DataNotFoundError, moved_names
 from toolkit.audit import hedge_audit, score_audit
 from toolkit.concordance import collocations, kwic
 from toolkit.corpus import INTERVIEW_ID, corpus_fingerprint, describe_corpus, load_interview, read_corpus
 from toolkit.counts import DocumentTermMatrix, count_terms, dispersion, document_term_matrix
-from toolkit.datasets import comparison_groups, load_comparison_corpus, load_ungdc, load_unscon, unscon_sentences
+from toolkit.datasets import load_ungdc, load_unscon, unscon_sentences
 from toolkit.hedging import find_hedges, hedging_rates, load_lexicon
 from toolkit.keyness import adjust_pvalues, compare_groups, keyness, top_keywords
 from toolkit.plots import (
@@ -76,7 +80,6 @@ __all__ = [
     "collocations",
     "compare_groups",
     "compare_rates",
-    "comparison_groups",
     "corpus_fingerprint",
     "count_terms",
     "describe_corpus",
@@ -88,7 +91,6 @@ __all__ = [
     "hedging_rates",
     "keyness",
     "kwic",
-    "load_comparison_corpus",
     "load_interview",
     "load_lexicon",
     "load_ungdc",
@@ -118,3 +120,12 @@ __all__ = [
     "topic_stability",
     "unscon_sentences",
 ]
+
+#: Names that moved to the study layer; they still work, with a FutureWarning, until 0.3.
+__getattr__ = moved_names(
+    "toolkit",
+    {
+        "load_comparison_corpus": "toolkit.study:load_comparison_corpus",
+        "comparison_groups": "toolkit.study:comparison_groups",
+    },
+)

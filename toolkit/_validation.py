@@ -259,3 +259,28 @@ def renamed_parameters(**renames: str) -> Callable[[_F], _F]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def moved_names(module: str, moves: dict[str, str]) -> Callable[[str], Any]:
+    """A module ``__getattr__`` that still gives names that moved elsewhere, for one release.
+
+    ``moves`` maps a former name of ``module`` to its new home, ``"package.module:name"``. Reading
+    the former name warns (``FutureWarning``, naming the new place) and returns the object from
+    there, imported only then: the library does not import the study layer unless a caller asks
+    for one of its former names.
+    """
+
+    def __getattr__(name: str) -> Any:
+        if name not in moves:
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        where, _, new = moves[name].partition(":")
+        warnings.warn(
+            f"{module}.{name} is deprecated and will be removed in 0.3; use {where}.{new}.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        import importlib
+
+        return getattr(importlib.import_module(where), new)
+
+    return __getattr__

@@ -17,7 +17,7 @@ __all__ = ["main"]
 
 
 def _figures(args: argparse.Namespace) -> int:
-    from toolkit.figures import check_figures, make_figures
+    from toolkit.study.figures import check_figures, make_figures
 
     if args.check:
         report = check_figures(args.out, seed=args.seed, bar=args.progress, only=args.only)
@@ -74,7 +74,7 @@ def _read_texts(paths: Sequence[Path]) -> pd.DataFrame:
 def _output(table: pd.DataFrame, csv: Path | None) -> int:
     """Print ``table``, or write it whole to ``csv`` (a temporary file beside it, then renamed onto it), its
     floats at the figures' 10 significant digits."""
-    from toolkit._io import atomic_write, remove_stale_temps
+    from toolkit._io import remove_stale_temps
 
     if csv is None:
         print(table.to_string(index=False))
@@ -84,11 +84,9 @@ def _output(table: pd.DataFrame, csv: Path | None) -> int:
             f"toolkit: --csv {csv}: the folder {csv.parent} does not exist; create it or choose another path."
         )
     remove_stale_temps(csv.parent, name=csv.name)  # left by a run of this command that was killed
-    from toolkit.figures import _format_float, round_table
+    from toolkit.tables import write_table
 
-    # the same rule as the figures' tables: 10 significant digits, so another CPU or BLAS gives the same file
-    with atomic_write(csv, "w", encoding="utf-8", newline="") as handle:
-        round_table(table).to_csv(handle, index=False, lineterminator="\n", float_format=_format_float, na_rep="")
+    write_table(table, csv)  # 10 significant digits, as the figures: another CPU or BLAS gives the same file
     print(f"wrote {len(table)} rows to {csv}")
     return 0
 
@@ -127,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     figures = sub.add_parser("figures", help="make every figure the available data allows")
     figures.add_argument("--out", type=Path, default=FIGURES_DIR, help="output folder (default: figures/)")
     figures.add_argument("--seed", type=int, default=0, help="random seed recorded in the manifest (default: 0)")
-    from toolkit.figures import FIGURES
+    from toolkit.study.figures import FIGURES
 
     figures.add_argument(
         "--only",

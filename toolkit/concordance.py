@@ -33,6 +33,8 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
+from toolkit._contingency import two_by_two as _two_by_two
+from toolkit._inputs import stop_word_set as _stop_words
 from toolkit._patterns import PLAIN as _PLAIN
 from toolkit._patterns import Pieces as _Pieces
 from toolkit._patterns import marks_in as _marks_in
@@ -43,8 +45,7 @@ from toolkit._patterns import word_matches as _word_matches
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._tokens import lower_keeping_offsets as _lower
 from toolkit._validation import check_columns, check_one_of, check_texts
-from toolkit.counts import _stop_words, document_term_matrix
-from toolkit.keyness import _two_by_two
+from toolkit.counts import document_term_matrix
 
 __all__ = ["COLLOCATION_COLUMNS", "KWIC_COLUMNS", "MEASURES", "WINDOW", "collocations", "kwic"]
 

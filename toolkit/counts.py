@@ -40,14 +40,16 @@ import pandas as pd
 import scipy.sparse as sp
 
 from toolkit._groups import groups as _groups
+from toolkit._inputs import docs_frame as _frame
+from toolkit._inputs import ids_and_texts as _ids_and_texts
+from toolkit._inputs import stop_word_set as _stop_words
 from toolkit._parallel import check_n_jobs
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._tokens import lower_keeping_offsets as _lower
 from toolkit._validation import check_columns, check_texts, warn_skipped
-from toolkit.text import STOP_WORDS
 from toolkit.tokentable import TokenTable, token_table
 
-__all__ = ["DocumentTermMatrix", "count_terms", "dispersion", "document_term_matrix"]
+__all__ = ["DocumentTermMatrix", "count_matrix", "count_terms", "dispersion", "document_term_matrix"]
 
 #: The columns of :func:`count_terms` after the group's key columns.
 _COUNT_COLUMNS = ("term", "n", "rate_per_10k", "doc_freq", "rank")
@@ -301,7 +303,7 @@ def count_terms(
     indicator = sp.csr_matrix(
         (np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))), shape=(len(groups), len(codes))
     )
-    matrix, terms, doc_ids, totals, order = _counts_to_group(docs, ngram, lowercase, stop_words, n_jobs)
+    matrix, terms, doc_ids, totals, order = count_matrix(docs, ngram, lowercase, stop_words, n_jobs)
     if matrix.dtype == np.int32 and int(np.sum(totals)) < 2**31 - 1:  # no sum can pass int32: no int64 copy
         indicator = indicator.astype(np.int32)
     counts = (indicator @ matrix).tocsr()
@@ -570,31 +572,14 @@ def _count_ngrams(
     return matrix, totals
 
 
-def _ids_and_texts(docs: pd.DataFrame | Sequence[str] | TokenTable) -> tuple[list[str], list[str]]:
-    if isinstance(docs, TokenTable):
-        return [str(d) for d in docs.doc_ids], docs.texts
-    if isinstance(docs, pd.DataFrame):
-        check_columns(docs, ["doc_id", "text"])
-        check_texts(docs, name="docs")
-        return docs["doc_id"].astype(str).tolist(), docs["text"].astype(str).tolist()
-    if isinstance(docs, str) or not isinstance(docs, Sequence):
-        raise ValueError(
-            f"docs must be a docs frame or a sequence of str, got {type(docs).__name__}; for one text pass [text]."
-        )
-    bad = [i for i, t in enumerate(docs) if not isinstance(t, str)]
-    if bad:
-        raise ValueError(f"docs[{bad[0]}] is a {type(docs[bad[0]]).__name__}, not a str.")
-    return [str(i) for i in range(len(docs))], list(docs)
-
-
-def _counts_to_group(
+def count_matrix(
     docs: pd.DataFrame | TokenTable | Sequence[str],
     ngram: int | tuple[int, int],
     lowercase: bool,
     stop_words: str | Iterable[str] | None,
     n_jobs: int | None,
 ) -> tuple:
-    """(documents x terms counts, terms, doc_ids, totals, order) for measures that sum documents by group.
+    """(documents x terms counts, terms, doc_ids, totals, order): the input of measures that sum documents by group.
 
     For a token table counted as it was made (lower-cased unigrams, nothing pruned): its own int32 counts
     and terms in first-seen order, with ``order`` the permutation that sorts the terms; the caller sums by
@@ -608,11 +593,6 @@ def _counts_to_group(
     return dtm.matrix, dtm.terms, dtm.doc_ids, dtm.totals, None
 
 
-def _frame(docs: pd.DataFrame | TokenTable) -> pd.DataFrame:
-    """The docs frame of ``docs`` (a token table's own frame)."""
-    return docs.docs if isinstance(docs, TokenTable) else docs
-
-
 def _ngram_orders(ngram: int | tuple[int, int]) -> tuple[int, ...]:
     if isinstance(ngram, (int, np.integer)) and not isinstance(ngram, bool) and 1 <= ngram <= 3:
         return (int(ngram),)
@@ -624,16 +604,6 @@ def _ngram_orders(ngram: int | tuple[int, int]) -> tuple[int, ...]:
     ):
         return tuple(range(ngram[0], ngram[1] + 1))
     raise ValueError(f"ngram={ngram!r} is invalid; must be 1, 2 or 3, or a pair (min, max) with 1 <= min <= max <= 3.")
-
-
-def _stop_words(stop_words: str | Iterable[str] | None) -> frozenset[str]:
-    if stop_words is None:
-        return frozenset()
-    if isinstance(stop_words, str):
-        if stop_words != "english":
-            raise ValueError(f"stop_words={stop_words!r} is invalid; must be None, 'english' or a list of words.")
-        return STOP_WORDS
-    return frozenset(_lower(str(w)) for w in stop_words)
 
 
 def _doc_threshold(name: str, value: int | float, n_docs: int) -> float:

@@ -44,31 +44,23 @@ import numpy as np
 import pandas as pd
 
 from toolkit._io import atomic_path, remove_stale_temps
-from toolkit._validation import CorpusFormatError, DataNotFoundError, check_columns, check_one_of
+from toolkit._validation import CorpusFormatError, DataNotFoundError, check_one_of, moved_names
 from toolkit.paths import cache_dir, data_home
 from toolkit.schema import DOC_COLUMNS, as_docs
 
 __all__ = [
-    "COMPARISON_GROUPS",
     "DATASETS",
     "POST_CORRECTIONS",
     "POST_ROLE_RULES",
-    "PRC_FIRST_YEAR",
     "available",
-    "comparison_groups",
     "detokenize",
     "fetch",
-    "load_comparison_corpus",
     "load_ungdc",
     "load_unscon",
     "post_to_role",
     "unscon_sentences",
 ]
 
-#: The People's Republic of China's first General Debate. It took China's seat on 25 October 1971, after that
-#: year's debate, so the UNGDC's ``CHN`` speeches up to 1971 are the Republic of China's (Taiwan's): the 1971
-#: one attacks the Beijing "regime". Series of "China" over time should start here.
-PRC_FIRST_YEAR: int = 1972
 
 # --------------------------------------------------------------------------- sources
 
@@ -1071,110 +1063,18 @@ def load_unscon(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     return docs
 
 
-# --------------------------------------------------------------------------- comparison corpus
-
-#: UNGDC delegations whose General Debate speeches since 2000 are kept as reference.
-REFERENCE_COUNTRIES: tuple[str, ...] = ("CHN", "USA", "KOR", "JPN")
-REFERENCE_SINCE: int = 2000
-
-
-def load_comparison_corpus(*, path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """The project's comparison corpus: the interview and the UN speeches to compare it with.
-
-    Selection, recorded per document in ``selection``:
-
-    - ``"interview"``: the interview of :func:`toolkit.corpus.load_interview`;
-    - ``"unscon"``: every UNSCon Security Council speech (:func:`load_unscon`);
-    - ``"ungdc_permanent_representative"``: every General Debate speech whose
-      role is ``permanent_representative`` (see :func:`post_to_role`);
-    - ``"ungdc_reference_since_2000"``: the General Debate speeches of CHN, USA,
-      KOR and JPN with ``year >= 2000``.
-
-    A speech chosen for two reasons appears once, its reasons joined by ``";"``
-    in the order above.
-
-    Parameters
-    ----------
-    path : str or Path, optional
-        A folder holding ``ungdc/`` and ``unscon/``. Default: each corpus from
-        ``$TOOLKIT_DATA`` or the download cache.
-
-    Returns
-    -------
-    DataFrame
-        A docs frame with the standard columns, then ``selection`` (string), then
-        the extra columns of the loaders (``session``, ``post``, ``country_name``,
-        ``file``, ``meeting``, ``speech_number``, ``n_sentences``, and any of the
-        interview), <NA> where a column does not apply.
-
-    Raises
-    ------
-    DataNotFoundError
-        A corpus cannot be found or downloaded.
-    """
-    from toolkit.corpus import load_interview
-
-    root = None if path is None else Path(path).expanduser()
-    ungdc = load_ungdc(None if root is None else root / "ungdc")
-    unscon = load_unscon(None if root is None else root / "unscon")
-    interview = load_interview()
-
-    reasons: dict[str, list[str]] = {}
-    is_pr = ungdc["role"] == "permanent_representative"
-    is_ref = ungdc["country"].isin(REFERENCE_COUNTRIES) & (ungdc["year"] >= REFERENCE_SINCE).fillna(False)
-    for doc_id in ungdc.loc[is_pr, "doc_id"]:
-        reasons.setdefault(doc_id, []).append("ungdc_permanent_representative")
-    for doc_id in ungdc.loc[is_ref, "doc_id"]:
-        reasons.setdefault(doc_id, []).append("ungdc_reference_since_2000")
-    chosen = ungdc[ungdc["doc_id"].isin(reasons)].copy()
-    chosen["selection"] = [";".join(reasons[d]) for d in chosen["doc_id"]]
-
-    parts = [interview.assign(selection="interview"), unscon.assign(selection="unscon"), chosen]
-    frame = pd.concat([p.astype({"role": "string", "genre": "string"}) for p in parts], ignore_index=True)
-    extras = [c for c in frame.columns if c not in DOC_COLUMNS and c != "selection"]
-    docs = as_docs(frame[[*DOC_COLUMNS, "selection", *extras]], name="comparison corpus")
-    docs["selection"] = docs["selection"].astype("string")
-    return docs
-
-
-#: The labels of :func:`comparison_groups`.
-COMPARISON_GROUPS: tuple[str, ...] = ("Xing", "China at the UN", "other ambassadors", "other")
-
-
-def comparison_groups(docs: pd.DataFrame) -> pd.Series:
-    """Label each document with the group the notebooks compare it in.
-
-    - ``"Xing"``: the interview (``doc_id`` is :data:`toolkit.corpus.INTERVIEW_ID`);
-    - ``"China at the UN"``: any other document whose ``country`` is ``CHN`` (in
-      the comparison corpus: China's General Debate speeches since 2000 and its
-      Security Council speeches);
-    - ``"other ambassadors"``: documents of other countries whose ``role`` is
-      ``permanent_representative``;
-    - ``"other"``: the rest (other countries' leaders and ministers).
-
-    Parameters
-    ----------
-    docs : DataFrame
-        A docs frame (``doc_id``, ``country``, ``role``).
-
-    Returns
-    -------
-    Series of string
-        One label per row of ``docs``, on its index, named ``group``.
-
-    Examples
-    --------
-    >>> docs = pd.DataFrame({"doc_id": ["kt-2021-02-05-xing-haiming", "a", "b", "c"],
-    ...     "country": ["CHN", "CHN", "USA", "USA"],
-    ...     "role": ["ambassador", "permanent_representative", "permanent_representative", "foreign_minister"]})
-    >>> comparison_groups(docs).tolist()
-    ['Xing', 'China at the UN', 'other ambassadors', 'other']
-    """
-    from toolkit.corpus import INTERVIEW_ID
-
-    check_columns(docs, ["doc_id", "country", "role"])
-    group = pd.Series("other", index=docs.index, dtype="string", name="group")
-    group[docs["role"].astype("string").eq("permanent_representative").fillna(False)] = "other ambassadors"
-    group[docs["country"].astype("string").eq("CHN").fillna(False)] = "China at the UN"
-    group[docs["doc_id"].astype("string").eq(INTERVIEW_ID).fillna(False)] = "Xing"
-    return group
+#: Names that moved to the study layer (:mod:`toolkit.study`); they still work, with a FutureWarning, until 0.3.
+__getattr__ = moved_names(
+    "toolkit.datasets",
+    {
+        name: f"toolkit.study:{name}"
+        for name in (
+            "COMPARISON_GROUPS",
+            "PRC_FIRST_YEAR",
+            "REFERENCE_COUNTRIES",
+            "REFERENCE_SINCE",
+            "comparison_groups",
+            "load_comparison_corpus",
+        )
+    },
+)

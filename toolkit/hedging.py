@@ -131,6 +131,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
+from toolkit._arrays import ranges as _ranges
 from toolkit._frames import frame_from_rows
 from toolkit._groups import groups as _groups
 from toolkit._parallel import check_n_jobs
@@ -166,7 +167,7 @@ from toolkit.rates import (
     _warn_single_unit,
 )
 from toolkit.text import STOP_WORDS
-from toolkit.tokentable import TokenTable, _ranges, chunk_starts, code_points, is_space, token_table
+from toolkit.tokentable import TokenTable, chunk_starts, code_points, is_space, token_table
 
 __all__ = [
     "CATEGORIES",
@@ -1008,7 +1009,7 @@ _RULE_FUNCS: dict[str, Callable[[str, _Context, str], str | None]] = {
 #: epistemic cue); the rules that assign a sense (negation, modal_sense, formula_frame) and the filters
 #: of approximators, the month May and "US" apply in both methods.
 LEARNED_RULES: frozenset[str] = frozenset({"cognition_verb", "appear_epistemic", "possible_epistemic"})
-#: The shipped model of ``method="learned"``, trained by ``python -m toolkit.evaluate train``.
+#: The shipped model of ``method="learned"``, trained by ``python -m toolkit.study.evaluate train``.
 MODEL_PATH: Path = Path(__file__).resolve().parent / "data" / "hedge_model.json"
 #: The cues the model knows by name (each with its own context weights); the others share "other".
 MODEL_CUES: frozenset[str] = frozenset(
@@ -1069,7 +1070,7 @@ class HedgeModel:
 
     Read from JSON (:func:`load_hedge_model`): ``intercept``, ``threshold``, ``weights`` (feature name ->
     weight; a feature not listed weighs 0) and ``training`` (how it was made). Readable by design: the
-    weights of a cue say which contexts make it a hedge (see ``python -m toolkit.evaluate model``).
+    weights of a cue say which contexts make it a hedge (see ``python -m toolkit.study.evaluate model``).
     """
 
     def __init__(
@@ -1102,7 +1103,7 @@ def load_hedge_model(path: str | os.PathLike[str] | None = None) -> HedgeModel:
     Raises
     ------
     DataNotFoundError
-        The file does not exist (train one with ``python -m toolkit.evaluate train SFU_FOLDER --out PATH``).
+        The file does not exist (train one with ``python -m toolkit.study.evaluate train SFU_FOLDER --out PATH``).
     ValueError
         The file is not a model (not JSON, or without ``intercept`` and ``weights``).
     """
@@ -1110,7 +1111,7 @@ def load_hedge_model(path: str | os.PathLike[str] | None = None) -> HedgeModel:
     if not source.is_file():
         raise DataNotFoundError(
             f"{source}: no hedge model there. Train one with "
-            "'python -m toolkit.evaluate train SFU_FOLDER --out PATH', or pass method='rules'."
+            "'python -m toolkit.study.evaluate train SFU_FOLDER --out PATH', or pass method='rules'."
         )
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
@@ -1118,7 +1119,7 @@ def load_hedge_model(path: str | os.PathLike[str] | None = None) -> HedgeModel:
     except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as err:
         raise ValueError(
             f"{source}: not a hedge model ({err!r}); expected JSON with 'intercept' and "
-            "'weights' as written by 'python -m toolkit.evaluate train'."
+            "'weights' as written by 'python -m toolkit.study.evaluate train'."
         ) from None
 
 

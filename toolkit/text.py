@@ -32,6 +32,7 @@ from nltk.tokenize import RegexpTokenizer
 from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from toolkit._paragraphs import PARAGRAPH, hard_wrapped
 from toolkit._parallel import batches, check_n_jobs, map_batches
 from toolkit._tokens import TOKEN_PATTERN
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
@@ -331,37 +332,10 @@ def _punkt() -> PunktSentenceTokenizer:
     return PunktSentenceTokenizer(params, lang_vars=_PunktVars())
 
 
-#: A text is hard-wrapped (a line break inside a sentence, as in the UNGDC speeches of 1992-2014) when it has at
-#: least this many lines with a word, nine in ten of them are at most HARD_WRAP_MAX_LINE characters long, and at
-#: least HARD_WRAP_MIN_OPEN of them end without a sentence's closing punctuation. Measured on UNGDC: wrapped
-#: speeches have lines of 45-80 characters (90th percentile) and 84-90 % open lines; speeches written a paragraph
-#: to a line, with numbered paragraphs or headings ("Mr. President,"), have a 90th percentile of 150-900.
-HARD_WRAP_MIN_LINES: int = 10
-HARD_WRAP_MAX_LINE: int = 120
-HARD_WRAP_MIN_OPEN: float = 0.5
-_CLOSED_LINE = re.compile(r"[.!?:;][\"”’')\]]*\s*$")
-_WORD_CHAR = re.compile(r"\w")
-_PARAGRAPH = re.compile(r"(?:[^\S\n]*\S[^\n]*(?:\n|$))+")
-
-
-def _hard_wrapped(text: str) -> bool:
-    """Whether ``text`` breaks its lines inside sentences (see :data:`HARD_WRAP_MIN_LINES`)."""
-    if text.count("\n") < HARD_WRAP_MIN_LINES:
-        return False
-    lines = [line for line in text.split("\n") if _WORD_CHAR.search(line)]  # lines of words: "—" is no evidence
-    if len(lines) < HARD_WRAP_MIN_LINES:
-        return False
-    lengths = sorted(len(line.rstrip()) for line in lines)
-    if lengths[(9 * len(lengths)) // 10 - 1] > HARD_WRAP_MAX_LINE:
-        return False
-    open_lines = sum(not _CLOSED_LINE.search(line) for line in lines)
-    return open_lines >= HARD_WRAP_MIN_OPEN * len(lines)
-
-
 def _line_sentence_spans(text: str) -> list[tuple[int, int]]:
     """Return (start, end) of each sentence of ``text``.
 
-    A line break ends a sentence, except in a hard-wrapped text (:func:`_hard_wrapped`), where a blank line
+    A line break ends a sentence, except in a hard-wrapped text (:func:`toolkit._paragraphs.hard_wrapped`), where a blank line
     ends a paragraph and a single line break is a space.
     """
     spans: list[tuple[int, int]] = []
@@ -373,7 +347,7 @@ def _line_sentence_spans(text: str) -> list[tuple[int, int]]:
 def _blocks(text: str) -> list[tuple[int, int]]:
     """The (start, end) of the pieces of ``text`` that no sentence crosses: its lines, or a hard-wrapped
     text's paragraphs. Each is split into sentences on its own, so they can be split by several workers."""
-    blocks = _PARAGRAPH.finditer(text) if _hard_wrapped(text) else _LINE.finditer(text)
+    blocks = PARAGRAPH.finditer(text) if hard_wrapped(text) else _LINE.finditer(text)
     return [m.span() for m in blocks]
 
 
@@ -467,7 +441,7 @@ def split_sentences(text_or_docs: str | pd.DataFrame, *, n_jobs: int | None = No
     in a hard-wrapped text, whose lines break inside sentences (the UNGDC
     speeches of 1992-2014: 10 or more lines, nine in ten at most 120
     characters long, at least half of them ending without ``. ! ? : ;``; see
-    :data:`HARD_WRAP_MIN_LINES`): there a blank line ends a paragraph and a
+    :data:`toolkit._paragraphs.HARD_WRAP_MIN_LINES`): there a blank line ends a paragraph and a
     single line break is a space, so a sentence may hold line breaks.
 
     Parameters

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from toolkit._arrays import ranges as _ranges
 from toolkit._parallel import batches, check_n_jobs, imap_batches, release_memory
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._tokens import lower_keeping_offsets as _lower
@@ -168,13 +169,6 @@ class TokenTable:
         idx = _ranges(first, first + n)
         base = np.repeat(begins, n)
         return self.ctok_ids[idx], base + self.ctok_start[idx], base + self.ctok_end[idx]
-
-
-def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """The concatenation of ``range(lo[k], hi[k])`` for every k, as int64."""
-    n = hi - lo
-    offsets = np.cumsum(n) - n
-    return np.repeat(lo - offsets, n) + np.arange(int(n.sum()), dtype=np.int64)
 
 
 def _chunk_batch(texts: list, batch: range) -> tuple:

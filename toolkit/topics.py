@@ -42,6 +42,7 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from toolkit._groups import groups as _groups
+from toolkit._inputs import ids_and_texts as _ids_and_texts
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._tokens import lower_keeping_offsets as _lower
 from toolkit._validation import (
@@ -52,7 +53,7 @@ from toolkit._validation import (
     renamed_parameters,
     warn_skipped,
 )
-from toolkit.counts import DocumentTermMatrix, _ids_and_texts, document_term_matrix
+from toolkit.counts import DocumentTermMatrix, document_term_matrix
 from toolkit.text import STOP_WORDS
 from toolkit.tokentable import TokenTable
 

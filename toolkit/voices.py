@@ -108,9 +108,10 @@ from typing import Any
 import pandas as pd
 
 from toolkit._frames import frame_from_rows
+from toolkit._paragraphs import PARAGRAPH as _WRAPPED_PARAGRAPH
+from toolkit._paragraphs import hard_wrapped as _hard_wrapped
 from toolkit._validation import check_columns, check_one_of, check_texts, check_unique_ids
-from toolkit.text import _PARAGRAPH as _WRAPPED_PARAGRAPH
-from toolkit.text import _hard_wrapped, split_sentences
+from toolkit.text import split_sentences
 
 __all__ = ["OWN_VOICES", "ROLE_NOUNS", "SPEECH_VERBS", "STYLES", "VOICES", "own_words", "split_voices"]
 

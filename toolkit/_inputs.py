@@ -1,0 +1,46 @@
+"""What the measures take as input: a docs frame, a token table or a list of texts; and stop words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+from toolkit._tokens import lower_keeping_offsets as _lower
+from toolkit._validation import check_columns, check_texts
+from toolkit.text import STOP_WORDS
+from toolkit.tokentable import TokenTable
+
+
+def ids_and_texts(docs: pd.DataFrame | Sequence[str] | TokenTable) -> tuple[list[str], list[str]]:
+    """The doc ids and texts of a docs frame, a token table or a list of texts (ids "0", "1", ...), checked."""
+    if isinstance(docs, TokenTable):
+        return [str(d) for d in docs.doc_ids], docs.texts
+    if isinstance(docs, pd.DataFrame):
+        check_columns(docs, ["doc_id", "text"])
+        check_texts(docs, name="docs")
+        return docs["doc_id"].astype(str).tolist(), docs["text"].astype(str).tolist()
+    if isinstance(docs, str) or not isinstance(docs, Sequence):
+        raise ValueError(
+            f"docs must be a docs frame or a sequence of str, got {type(docs).__name__}; for one text pass [text]."
+        )
+    bad = [i for i, t in enumerate(docs) if not isinstance(t, str)]
+    if bad:
+        raise ValueError(f"docs[{bad[0]}] is a {type(docs[bad[0]]).__name__}, not a str.")
+    return [str(i) for i in range(len(docs))], list(docs)
+
+
+def docs_frame(docs: pd.DataFrame | TokenTable) -> pd.DataFrame:
+    """The docs frame of ``docs`` (a token table's own frame)."""
+    return docs.docs if isinstance(docs, TokenTable) else docs
+
+
+def stop_word_set(stop_words: str | Iterable[str] | None) -> frozenset[str]:
+    """The set a ``stop_words`` argument names: None (none), "english" (:data:`toolkit.text.STOP_WORDS`) or words."""
+    if stop_words is None:
+        return frozenset()
+    if isinstance(stop_words, str):
+        if stop_words != "english":
+            raise ValueError(f"stop_words={stop_words!r} is invalid; must be None, 'english' or a list of words.")
+        return STOP_WORDS
+    return frozenset(_lower(str(w)) for w in stop_words)

@@ -1,0 +1,262 @@
+"""The study's analyses: one public function per table behind a figure, with the choices they make.
+
+Each function takes the corpus it needs and returns the table that
+:mod:`toolkit.study.figures` rounds, writes and draws. The notebooks call the same
+functions, so a figure's pipeline (its groups, its k, its pruning) is written once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+
+from toolkit.corpus import INTERVIEW_ID
+from toolkit.counts import count_terms
+from toolkit.hedging import find_hedges
+from toolkit.keyness import compare_groups, top_keywords
+from toolkit.rates import match_rates
+from toolkit.study.comparison import COMPARISON_GROUPS, own_words_by_group, p5_general_debate, un_statements
+from toolkit.text import place_names, tokenize
+from toolkit.topics import TOPIC_STOP_WORDS, TopicModel, fit_topics, select_k, topic_prevalence
+from toolkit.voices import own_words, split_voices
+
+__all__ = [
+    "SELECTION_NAMES",
+    "STANCE",
+    "TOPIC_COUNTRIES",
+    "TOPIC_K",
+    "TOPIC_KS",
+    "TOPIC_PRUNING",
+    "corpus_composition",
+    "hedging_p5_timeline",
+    "hedging_xing_vs_ambassadors",
+    "interview_voices",
+    "keyness_chn_vs_usa_unsc",
+    "keyness_xing_vs_ambassadors",
+    "term_scatter_chn_vs_usa_unsc",
+    "topic_model",
+    "topic_prevalence_by_country",
+    "topic_stop_words",
+    "topics_select_k",
+]
+
+
+def interview_voices(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
+    """Segments and words (tokens) per voice of the interview, with each voice's share of the words."""
+    segments = split_voices(docs)
+    segments = segments.assign(words=[len(tokenize(t)) for t in segments["text"]])
+    table = (
+        segments.groupby("voice", sort=False)
+        .agg(segments=("segment_id", "size"), words=("words", "sum"))
+        .reset_index()
+        .sort_values(["words", "voice"], ascending=[False, True], ignore_index=True)
+    )
+    table["share_of_words"] = (table["words"] / table["words"].sum()).round(4)
+    return table
+
+
+#: Short names of the comparison corpus's selections, for labels.
+SELECTION_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        "interview": "Interview",
+        "unscon": "UNSC (UNSCon)",
+        "ungdc_permanent_representative": "UNGA, perm. representatives",
+        "ungdc_reference_since_2000": "UNGA, CHN/JPN/KOR/USA 2000-",
+    }
+)
+
+
+def corpus_composition(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
+    """Documents and words of the comparison corpus by selection (the first reason a document was chosen) and role."""
+    words = docs["text"].map(lambda t: len(tokenize(t)))
+    table = (
+        docs.assign(words=words, selection=docs["selection"].str.split(";").str[0])
+        .groupby(["selection", "role"], observed=True)
+        .agg(documents=("doc_id", "size"), words=("words", "sum"))
+        .reset_index()
+        .sort_values(["documents", "selection", "role"], ascending=[False, True, True], ignore_index=True)
+    )
+    names = table["selection"].map(SELECTION_NAMES).fillna(table["selection"])
+    table["group"] = names + ": " + table["role"].astype(str).str.replace("_", " ")
+    return table
+
+
+def keyness_xing_vs_ambassadors(docs: pd.DataFrame, *, n: int | None = 15, seed: int = 0) -> pd.DataFrame:
+    """Keywords of Xing's own words against other ambassadors' UN speeches (G2, stop words out, BH-adjusted).
+
+    Parameters
+    ----------
+    docs : DataFrame
+        The comparison corpus.
+    n : int or None, default 15
+        The ``n`` strongest keywords of Xing (positive scores: the figure's table); None for the
+        whole comparison, every term on both sides, as :func:`toolkit.compare_groups` returns it.
+    seed : int, default 0
+        Unused (no random numbers); taken as every figure's table function takes it.
+    """
+    table = compare_groups(
+        own_words_by_group(docs),
+        by="group",
+        target="Xing",
+        reference="other ambassadors",
+        measure="g2",
+        stop_words="english",
+        adjust="bh",
+    )
+    return table if n is None else top_keywords(table[table["score"] > 0], n=n)
+
+
+def keyness_chn_vs_usa_unsc(docs: pd.DataFrame, *, n: int | None = 12, seed: int = 0) -> pd.DataFrame:
+    """China against the United States in the Security Council: Fightin' Words with the whole Council as prior.
+
+    Parameters
+    ----------
+    docs : DataFrame
+        The comparison corpus (its ``venue == "UNSC"`` speeches are compared).
+    n : int or None, default 12
+        The ``n`` strongest keywords on each side (:func:`toolkit.top_keywords`: the figure's
+        table); None for every term compared.
+    seed : int, default 0
+        Unused (no random numbers); taken as every figure's table function takes it.
+    """
+    council = docs[docs["venue"] == "UNSC"]
+    table = compare_groups(
+        council,
+        by="country",
+        target="CHN",
+        reference="USA",
+        measure="fightin_words",
+        prior="corpus",
+        stop_words="english",
+    )
+    return table if n is None else top_keywords(table, n=n)
+
+
+def term_scatter_chn_vs_usa_unsc(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
+    """Each word's count in China's (``CHN``) and the United States' (``USA``) Security Council speeches."""
+    council = docs[(docs["venue"] == "UNSC") & docs["country"].isin(["CHN", "USA"])]
+    counts = count_terms(council, by="country")
+    return (
+        counts.pivot_table(index="term", columns="country", values="n", fill_value=0)
+        .reset_index()
+        .rename_axis(columns=None)
+        .sort_values("term", ignore_index=True)
+    )
+
+
+#: The stance categories the hedging figures compare (engagement markers are mostly "you" and questions):
+#: tentativeness (hedges) and prescription (directives: deontic modals) apart, then the others.
+STANCE: tuple[str, ...] = ("hedge", "directive", "booster", "attitude_marker", "self_mention")
+
+
+def hedging_xing_vs_ambassadors(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
+    """Stance markers per 1,000 tokens of each comparison group's own words, with bootstrap intervals.
+
+    Rows in the order of :data:`~toolkit.study.COMPARISON_GROUPS`, then of :data:`STANCE`.
+    """
+    own = own_words_by_group(docs).assign(genre="speech")  # own words only; no voices left to split
+    rates = match_rates(find_hedges(own), own, by="group", categories=list(STANCE), seed=seed)
+    order = {g: i for i, g in enumerate(COMPARISON_GROUPS)}
+    rates = rates.sort_values(
+        ["group", "category"],
+        key=lambda c: c.map(order) if c.name == "group" else c.map({x: i for i, x in enumerate(STANCE)}),
+        ignore_index=True,
+    )
+    return rates
+
+
+def hedging_p5_timeline(ungdc: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
+    """Hedges, directives and boosters per 1,000 tokens by country and year of the P5's General Debate speeches."""
+    p5 = p5_general_debate(ungdc)
+    rates = match_rates(
+        find_hedges(p5),
+        p5,
+        by=["country", "year"],
+        categories=["hedge", "directive", "booster"],
+        n_resamples=1000,
+        seed=seed,
+    )
+    return rates.sort_values(["category", "country", "year"], ignore_index=True)
+
+
+#: The numbers of topics compared, and the one chosen in notebooks/04-topics.ipynb from that comparison.
+TOPIC_KS: tuple[int, ...] = (3, 4, 5, 6, 8, 10, 12)
+TOPIC_K: int = 6
+#: The study's vocabulary pruning for its topic models, passed to ``fit_topics`` and ``select_k`` (whose
+#: defaults, ``min_docs=1, max_docs=1.0``, keep every word but the stop words). A choice of this study, not
+#: of the library: in UN statements the words of more than half of the statements (113 words in the 523
+#: statements of the comparison corpus, after stop words and place names) are the genre's own vocabulary (*united*,
+#: *international*, *security*, *nations*, *peace*: each in 89-97% of them), not subjects, and kept they
+#: head the topics; a word of a single statement is its own name or turn of phrase, which makes no
+#: topic. Notebook 04 fits with the same pruning.
+TOPIC_PRUNING: Mapping[str, int | float] = MappingProxyType({"min_docs": 2, "max_docs": 0.5})
+#: The countries whose topic prevalence is drawn (the most documents in the comparison corpus, and Russia).
+TOPIC_COUNTRIES: tuple[str, ...] = ("CHN", "USA", "KOR", "JPN", "RUS")
+
+
+def _pruning() -> dict[str, Any]:
+    """:data:`TOPIC_PRUNING` as keyword arguments."""
+    return dict(TOPIC_PRUNING)
+
+
+def topic_stop_words() -> frozenset[str]:
+    """English stop words and place names: without the latter, the topics of UN speeches are their speakers' countries."""
+    return TOPIC_STOP_WORDS | place_names()
+
+
+def topics_select_k(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
+    """Coherence, held-out perplexity and stability of LDA on the UN statements for each k of :data:`TOPIC_KS`.
+
+    Three seeds (``seed``, ``seed + 1``, ``seed + 2``), the study's stop words and :data:`TOPIC_PRUNING`.
+    """
+    return select_k(
+        un_statements(docs),
+        ks=TOPIC_KS,
+        seeds=(seed, seed + 1, seed + 2),
+        stop_words=topic_stop_words(),
+        **_pruning(),
+    )
+
+
+def topic_model(docs: pd.DataFrame, *, seed: int = 0) -> TopicModel:
+    """The study's topic model: LDA with k = :data:`TOPIC_K` on the UN statements of ``docs``.
+
+    Fitted with the study's stop words (:func:`topic_stop_words`) and :data:`TOPIC_PRUNING`.
+    """
+    return fit_topics(un_statements(docs), k=TOPIC_K, seed=seed, stop_words=topic_stop_words(), **_pruning())
+
+
+def topic_prevalence_by_country(docs: pd.DataFrame, *, model: TopicModel | None = None, seed: int = 0) -> pd.DataFrame:
+    """Mean topic proportion per country of :data:`TOPIC_COUNTRIES` and in Xing's own words, one ``group`` column.
+
+    Parameters
+    ----------
+    docs : DataFrame
+        The comparison corpus.
+    model : TopicModel, optional
+        A model fitted by :func:`topic_model` (with the same ``docs`` and ``seed``); fitted here when None.
+    seed : int, default 0
+        Seed of the model (when fitted here) and of the bootstrap intervals.
+
+    Returns
+    -------
+    DataFrame
+        :func:`toolkit.topic_prevalence`'s columns, the countries' rows then the interview's
+        (``group == "Xing (interview)"``: one document, no interval).
+    """
+    if model is None:
+        model = topic_model(docs, seed=seed)
+    un = un_statements(docs)
+    countries = un[un["country"].isin(TOPIC_COUNTRIES)]
+    interview = own_words(docs[docs["doc_id"] == INTERVIEW_ID])
+    # one column "group" for the two kinds of group drawn side by side: a country, and the interview
+    return pd.concat(
+        [
+            topic_prevalence(model, countries.assign(group=countries["country"]), by="group", seed=seed),
+            topic_prevalence(model, interview.assign(group="Xing (interview)"), by="group", seed=seed),
+        ],
+        ignore_index=True,
+    )

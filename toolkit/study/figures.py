@@ -1,0 +1,648 @@
+"""The figures: one rule per figure, and the job that (re)makes them all into ``figures/``.
+
+Each figure is a rule of two functions: one takes the corpora it needs and
+returns the table behind the figure (a public function of
+:mod:`toolkit.study.analyses`, which the notebooks call too), the other draws the
+figure from that table (:func:`draw_figure`).
+:func:`make_figures` rounds every float of the table to :data:`~toolkit.tables.TABLE_DIGITS`
+significant digits (:func:`~toolkit.tables.round_table`), draws the figure from the rounded
+table, and writes a PNG, a PDF and the table as CSV; it records in
+``figures/manifest.json`` the function that made the table, the fingerprint of
+the corpus it used, the seed and the package versions. A figure whose corpora
+cannot be had is listed as not made, with the reason and how to get the data.
+
+The same code on another CPU or BLAS build changes results in their 13th to
+16th significant digit. Rounded to 10, the tables and the pictures drawn from
+them are the same on every machine but for a value that falls on a rounding
+boundary, which is why :func:`check_figures` compares numbers within
+:data:`~toolkit.tables.TABLE_RTOL`. The files hold no date, version or other trace of the run
+(fixed PDF and PNG metadata), so the same numbers give the same bytes.
+
+Every file is written whole (:mod:`toolkit._io`): to a hidden temporary file
+beside it, then renamed onto it, so a run that fails or is killed leaves each
+file as it was or as it should be, never cut short. The manifest is updated
+under a lock (``.manifest.json.lock`` beside it): re-read, this run's entries
+changed, written whole, so that runs into the same folder at the same time
+keep each other's entries.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import platform
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from toolkit._io import atomic_path, atomic_write, remove_stale_temps
+from toolkit._validation import DataNotFoundError
+from toolkit.corpus import corpus_fingerprint, load_interview
+from toolkit.datasets import load_ungdc
+from toolkit.paths import FIGURES_DIR
+from toolkit.study import analyses
+from toolkit.study.analyses import TOPIC_COUNTRIES
+from toolkit.study.comparison import PRC_FIRST_YEAR, load_comparison_corpus, un_statements
+from toolkit.tables import TABLE_ATOL, TABLE_RTOL, compare_tables, round_table, write_table
+
+if TYPE_CHECKING:  # matplotlib is imported when a figure is drawn
+    from matplotlib.figure import FigureBase
+
+__all__ = [
+    "DISTRIBUTION",
+    "FIGURES",
+    "check_figures",
+    "draw_figure",
+    "make_figures",
+]
+
+_PACKAGES = ("toolkit", "pandas", "numpy", "scipy", "matplotlib", "nltk", "scikit-learn")
+#: The distribution that installs the package ``toolkit`` (its name in pyproject.toml).
+DISTRIBUTION = "diplomatic-discourse-toolkit"
+#: How long (seconds) a run waits for another to finish updating the manifest before giving up.
+_MANIFEST_LOCK_TIMEOUT = 300.0
+
+#: PDF metadata: no date, no program or version (matplotlib would write the time of the run and its own
+#: version), so that the same drawing gives the same bytes on every run and machine.
+_PDF_METADATA = {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}
+#: PNG metadata: no "Software" (matplotlib's version).
+_PNG_METADATA = {"Software": None}
+
+
+@dataclass(frozen=True)
+class _FigureRule:
+    """One figure: ``table(docs, seed=...)`` computes the table behind it; ``draw(table, docs)`` draws the
+    figure (a matplotlib Figure) from that table as written, rounded by :func:`~toolkit.tables.round_table`, so that the
+    picture shows the numbers of the CSV. ``docs`` are the corpora, for what a title says of them."""
+
+    name: str
+    caption: str
+    needs: tuple[str, ...]  # data sets beyond the embedded interview: "comparison" or "ungdc"
+    table: Callable[..., pd.DataFrame]
+    draw: Callable[[pd.DataFrame, pd.DataFrame], Any]
+
+
+def _draw_interview_voices(table: pd.DataFrame, docs: pd.DataFrame) -> FigureBase:
+    from toolkit.plots import plot_bar
+
+    ax = plot_bar(
+        table, value="words", label="voice", xlabel="words (tokens)", title="Who speaks in the Korea Times interview"
+    )
+    return ax.figure
+
+
+def _draw_corpus_composition(table: pd.DataFrame, docs: pd.DataFrame) -> FigureBase:
+    from toolkit.plots import plot_bar
+
+    ax = plot_bar(
+        table, value="documents", label="group", xlabel="documents", title="The comparison corpus by selection and role"
+    )
+    return ax.figure
+
+
+def _draw_keyness_xing_vs_ambassadors(table: pd.DataFrame, docs: pd.DataFrame) -> FigureBase:
+    from toolkit.plots import plot_keyness
+
+    ax = plot_keyness(
+        table,
+        n=15,
+        target_label="Xing (own words)",
+        reference_label="other ambassadors",
+        title="Xing's keywords against other ambassadors at the UN (G2)",
+    )
+    return ax.figure
+
+
+def _draw_keyness_chn_vs_usa_unsc(table: pd.DataFrame, docs: pd.DataFrame) -> FigureBase:
+    from toolkit.plots import plot_keyness
+
+    ax = plot_keyness(
+        table,
+        n=12,
+        target_label="China",
+        reference_label="United States",
+        title="China against the United States in the Security Council (Fightin' Words)",
+    )
+    return ax.figure
+
+
+def _draw_term_scatter_chn_vs_usa_unsc(table: pd.DataFrame, docs: pd.DataFrame) -> FigureBase:
+    from toolkit.plots import plot_term_scatter
+
+    ax = plot_term_scatter(
+        table.set_index("term")["CHN"],
+        table.set_index("term")["USA"],
+        target_label="China (UNSC)",
+        reference_label="United States (UNSC)",
+        min_count=3,
+    )
+    return ax.figure
+
+
+def _draw_hedging_xing_vs_ambassadors(rates: pd.DataFrame, docs: pd.DataFrame) -> FigureBase:
+    from toolkit.plots import plot_rates
+
+    ax = plot_rates(
+        rates.assign(group=rates["group"].replace({"other": "other UN speakers"})),
+        title="Stance markers per 1,000 tokens of each group's own words",
+    )
+    ax.set_ylabel("group (Xing: his quoted words; other UN speakers:\nleaders and ministers)")
+    return ax.figure
+
+
+def _draw_hedging_p5_timeline(rates: pd.DataFrame, ungdc: pd.DataFrame) -> FigureBase:
+    import matplotlib.pyplot as plt
+
+    from toolkit.plots import plot_timeline
+
+    fig, axes = plt.subplots(3, 1, figsize=(6.5, 7.5), sharex=True, layout="constrained")
+    for ax, category, name in zip(
+        axes,
+        ["hedge", "directive", "booster"],
+        ["Hedges (tentativeness)", "Directives (prescription: should, must, need to)", "Boosters"],
+    ):
+        plot_timeline(
+            rates[rates["category"] == category],
+            by="country",
+            ax=ax,
+            highlight=["CHN"],
+            ylabel=f"{category}s per 1,000 tokens",
+        )
+        ax.set_title(name, loc="left", fontsize="medium")
+        ax.get_legend().remove()
+    for ax in axes[:-1]:
+        ax.set_xlabel("")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False, fontsize="small")
+    fig.suptitle(
+        f"China against the other permanent members, UN General Debate {PRC_FIRST_YEAR}-"
+        f"{int(rates['year'].max())}\n(China with its 95% interval over the sentences of each speech)",
+        fontsize="medium",
+    )
+    return fig
+
+
+def _draw_topics_select_k(table: pd.DataFrame, docs: pd.DataFrame) -> FigureBase:
+    from toolkit.plots import plot_select_k
+
+    n = len(un_statements(docs))
+    axes = plot_select_k(table, title=f"Choosing the number of topics of {n} UN statements (LDA, 3 seeds)")
+    return axes[0].figure
+
+
+def _draw_topic_prevalence(prevalence: pd.DataFrame, docs: pd.DataFrame) -> FigureBase:
+    from toolkit.plots import plot_topic_prevalence
+
+    ax = plot_topic_prevalence(
+        prevalence,
+        by="group",
+        groups=["Xing (interview)", *TOPIC_COUNTRIES],
+        title=f"Topics of UN statements (LDA, k = {analyses.TOPIC_K}): mean share by country\n"
+        "and in the interview (one document: no interval)",
+    )
+    return ax.figure
+
+
+FIGURES: tuple[_FigureRule, ...] = (
+    _FigureRule(
+        "interview_voices",
+        "Words per voice in the interview (ambassador's quotes, narration, ...)",
+        (),
+        analyses.interview_voices,
+        _draw_interview_voices,
+    ),
+    _FigureRule(
+        "corpus_composition",
+        "Documents of the default comparison corpus by selection and role",
+        ("comparison",),
+        analyses.corpus_composition,
+        _draw_corpus_composition,
+    ),
+    _FigureRule(
+        "keyness_xing_vs_ambassadors",
+        "Keywords of Xing's own words against other ambassadors' UN "
+        "speeches (G2, stop words left out, BH-adjusted p in the table)",
+        ("comparison",),
+        analyses.keyness_xing_vs_ambassadors,
+        _draw_keyness_xing_vs_ambassadors,
+    ),
+    _FigureRule(
+        "keyness_chn_vs_usa_unsc",
+        "China against the United States in the Security Council (Fightin' Words, whole-Council prior)",
+        ("comparison",),
+        analyses.keyness_chn_vs_usa_unsc,
+        _draw_keyness_chn_vs_usa_unsc,
+    ),
+    _FigureRule(
+        "term_scatter_chn_vs_usa_unsc",
+        "Relative frequency of each word in China's and the United States' Security Council speeches",
+        ("comparison",),
+        analyses.term_scatter_chn_vs_usa_unsc,
+        _draw_term_scatter_chn_vs_usa_unsc,
+    ),
+    _FigureRule(
+        "hedging_xing_vs_ambassadors",
+        "Hedges (tentativeness), directives (prescription: deontic should, "
+        "must, need to), boosters, attitude markers and self-mentions per 1,000 tokens of own words: Xing, China at the UN, other ambassadors, other speakers (95% bootstrap "
+        "intervals over documents; over sentences for the one interview)",
+        ("comparison",),
+        analyses.hedging_xing_vs_ambassadors,
+        _draw_hedging_xing_vs_ambassadors,
+    ),
+    _FigureRule(
+        "hedging_p5_timeline",
+        "Hedges, directives (deontic modals) and boosters per 1,000 tokens in the General Debate speeches of "
+        "the five permanent members, 1972-2024, from the People's Republic of China's first (the 1971 CHN "
+        "speech is the Republic of China's); Russia is the USSR to 1991 (95% bootstrap intervals over "
+        "each speech's sentences)",
+        ("ungdc",),
+        analyses.hedging_p5_timeline,
+        _draw_hedging_p5_timeline,
+    ),
+    _FigureRule(
+        "topics_select_k",
+        "Coherence (NPMI), held-out perplexity and stability of LDA topic models of the "
+        "UN statements for each number of topics (3 seeds; place names, stop words and the words of more than half "
+        "of the statements left out)",
+        ("comparison",),
+        analyses.topics_select_k,
+        _draw_topics_select_k,
+    ),
+    _FigureRule(
+        "topic_prevalence",
+        "Mean topic proportion per country in the UN statements (95% bootstrap intervals "
+        "over documents), and in Xing's own words projected onto the same topics (one document: no "
+        "interval); topics fitted with seed 0 (place names, stop words and the words of more than half of the "
+        "statements left out) and described in notebooks/04-topics.ipynb",
+        ("comparison",),
+        analyses.topic_prevalence_by_country,
+        _draw_topic_prevalence,
+    ),
+)
+
+
+def draw_figure(name: str, table: pd.DataFrame, docs: pd.DataFrame) -> Any:
+    """Draw the figure ``name`` from its table, as :func:`make_figures` draws it.
+
+    The table is rounded first (:func:`~toolkit.tables.round_table`) and the figure is
+    drawn in matplotlib's default style, so a notebook shows the picture of ``figures/``.
+
+    Parameters
+    ----------
+    name : str
+        A figure of :data:`FIGURES` (e.g. ``"keyness_xing_vs_ambassadors"``).
+    table : DataFrame
+        Its table, from the function of :mod:`toolkit.study.analyses` of the same name.
+    docs : DataFrame
+        The corpus the table was made from (titles count its documents).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.style
+
+    (rule,) = _select([name])
+    with matplotlib.style.context("default"):
+        return rule.draw(round_table(table), docs)
+
+
+def make_figures(
+    out_dir: str | Path = FIGURES_DIR,
+    *,
+    seed: int = 0,
+    progress: Callable[[str], None] | None = print,
+    bar: bool = False,
+    only: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Make every figure that the available data allows, into ``out_dir``.
+
+    Parameters
+    ----------
+    out_dir : str or Path, default ``figures/``
+        Folder for ``<name>.png``, ``<name>.pdf``, ``<name>.csv`` and ``manifest.json``.
+    seed : int, default 0
+        Seed passed to every figure that draws random numbers, recorded in the manifest.
+    progress : callable or None, default print
+        Called with one line per figure as it is made; None for silence.
+    bar : bool, default False
+        Also draw a progress bar (tqdm, on standard error, when it is a terminal):
+        figures done, the one being made, time elapsed and an estimate of the time left.
+    only : sequence of str, optional
+        Make only these figures (names of :data:`FIGURES`); the manifest keeps the
+        entries of the others.
+
+    Returns
+    -------
+    DataFrame
+        One row per figure rule: ``figure`` (str), ``status`` ("made" or "not made"),
+        ``files`` (str, comma-separated file names, empty when not made),
+        ``reason`` (str, why it was not made and how to get the data; empty when made).
+
+    Raises
+    ------
+    ValueError
+        ``out_dir/manifest.json`` exists but is not a JSON object (checked before
+        any figure is made).
+    TimeoutError
+        Another run held the manifest's lock for longer than five minutes.
+
+    Notes
+    -----
+    Each figure's files are written whole and its manifest entry recorded as soon
+    as it is made, so a run that stops half-way keeps the figures made before.
+    Temporary files left in ``out_dir`` by a killed run are removed first.
+
+    Every float of a table is rounded to :data:`~toolkit.tables.TABLE_DIGITS` significant digits
+    (:func:`~toolkit.tables.round_table`) before the figure is drawn from it and the CSV written,
+    so the CSV, the PNG and the PDF do not depend on digits that differ between
+    machines. Figures are drawn with matplotlib's default style, whatever the
+    user's ``matplotlibrc`` or an earlier ``rcParams`` change says, and the files
+    carry no date or version: the same table gives the same bytes on every run.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import matplotlib.style
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(out)
+    manifest_path = out / "manifest.json"
+    _read_manifest(manifest_path)  # a broken manifest stops the run before any work
+    corpora: dict[tuple[str, ...], pd.DataFrame | DataNotFoundError] = {}
+    rules = _select(only)
+    rows = []
+    meter = _bar(len(rules)) if bar else None
+    try:  # a figure that fails still leaves the bar closed and the manifest of those made before it
+        for i, rule in enumerate(rules, start=1):
+            say = progress or (lambda _line: None)
+            if meter is not None:
+                meter.set_description_str(f"making {rule.name}")
+                say = _above(meter, say)
+            if rule.needs not in corpora:
+                corpora[rule.needs] = _load(rule.needs)
+            docs = corpora[rule.needs]
+            if isinstance(docs, DataNotFoundError):
+                reason = str(docs)
+                say(f"[{i}/{len(rules)}] {rule.name}: not made: {reason}")
+                rows.append({"figure": rule.name, "status": "not made", "files": "", "reason": reason})
+                if meter is not None:
+                    meter.update()
+                continue
+            table = round_table(rule.table(docs, seed=seed))
+            files = [f"{rule.name}.csv", f"{rule.name}.png", f"{rule.name}.pdf"]
+            # matplotlib's own defaults, whatever a matplotlibrc or a notebook has set: the same look everywhere
+            with matplotlib.style.context("default"):
+                fig = rule.draw(table, docs)  # from the rounded table: the picture shows the numbers of the CSV
+                try:
+                    _write_figure(out, files, table, fig)
+                finally:
+                    plt.close(fig)
+            _update_manifest(
+                manifest_path,
+                {
+                    rule.name: {
+                        "caption": rule.caption,
+                        "files": files,
+                        "made_by": f"{rule.table.__module__}:{rule.table.__name__}",
+                        "corpus_fingerprint": corpus_fingerprint(docs),
+                        "documents": int(len(docs)),
+                        "seed": seed,
+                        "versions": _versions(),
+                    }
+                },
+            )
+            say(f"[{i}/{len(rules)}] {rule.name}: made {', '.join(files)}")
+            rows.append({"figure": rule.name, "status": "made", "files": ",".join(files), "reason": ""})
+            if meter is not None:
+                meter.update()
+    finally:
+        if meter is not None:
+            meter.close()
+        _update_manifest(manifest_path, {})  # a run that made nothing still leaves a manifest
+    return pd.DataFrame(rows, columns=["figure", "status", "files", "reason"])
+
+
+def _write_figure(out: Path, files: Sequence[str], table: pd.DataFrame, fig: Any) -> None:
+    """Write the table (CSV), the PNG and the PDF of one figure, each whole or not at all."""
+    csv, png, pdf = (out / name for name in files)
+    write_table(table, csv)
+    # The temporary files have no suffix: the format is given. The metadata keeps the bytes deterministic.
+    with atomic_path(png) as tmp:
+        fig.savefig(tmp, format="png", dpi=200, metadata=_PNG_METADATA)
+    with atomic_path(pdf) as tmp:
+        fig.savefig(tmp, format="pdf", metadata=_PDF_METADATA)
+
+
+def _read_manifest(path: Path) -> dict[str, object]:
+    """The manifest at ``path`` ({} when there is none yet); a ValueError naming it when it is broken."""
+    if not path.is_file():
+        return {}
+    text = path.read_text(encoding="utf-8")
+    try:
+        manifest = json.loads(text)
+    except ValueError as exc:
+        raise ValueError(
+            f"{path} is not valid JSON ({exc}). Restore it (e.g. `git checkout -- {path.name}` in its folder) "
+            "or delete it to start a new one, then run again."
+        ) from exc
+    if not isinstance(manifest, dict):
+        raise ValueError(
+            f"{path} holds a JSON {type(manifest).__name__}, not an object of figure entries. "
+            "Restore it or delete it, then run again."
+        )
+    return manifest
+
+
+def _update_manifest(path: Path, entries: dict[str, dict[str, object]]) -> None:
+    """Record ``entries`` in the manifest at ``path``, keeping every other entry on disk.
+
+    Under a lock on ``.<name>.lock`` beside it, the manifest is re-read from disk,
+    ``entries`` replace those of the same names, and the result is written whole
+    (sorted by name) when it differs from what is there or nothing is there yet.
+    Runs updating the same manifest at once thus lose none of each other's entries.
+    """
+    from filelock import FileLock, Timeout
+
+    lock = path.with_name(f".{path.name}.lock")
+    try:
+        with FileLock(lock, timeout=_MANIFEST_LOCK_TIMEOUT):
+            manifest = _read_manifest(path)
+            manifest.update(entries)
+            text = json.dumps(dict(sorted(manifest.items())), indent=2) + "\n"
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                with atomic_write(path, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+    except Timeout as exc:
+        raise TimeoutError(
+            f"Another run has held {lock} for {_MANIFEST_LOCK_TIMEOUT:.0f} s while updating {path.name}. "
+            "Wait for it to finish and run again (the lock is released when that process ends)."
+        ) from exc
+
+
+def check_figures(
+    reference_dir: str | Path = FIGURES_DIR,
+    *,
+    seed: int = 0,
+    tolerance: float = 2.0,
+    rtol: float = TABLE_RTOL,
+    atol: float = TABLE_ATOL,
+    progress: Callable[[str], None] | None = print,
+    bar: bool = False,
+    only: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Remake the figures into a temporary folder and compare them with ``reference_dir``.
+
+    A table (CSV) is the same when it has the same columns in the same order and
+    the same number of rows, and every cell is the same: text and whole numbers
+    (counts, years) exactly, and numbers written with a decimal point or exponent
+    (floats) within a relative tolerance, ``|a - b| <= max(rtol * max(|a|, |b|),
+    atol)`` (:func:`math.isclose`), as the last digits of a computation differ
+    between CPUs and BLAS builds. A float never matches a whole number (the
+    column changed type), and an empty cell (NaN) matches only an empty cell.
+    Images (PNG) may differ by at most ``tolerance`` in matplotlib's image
+    comparison (the RMS difference of the pixel values, 0 to 255), as fonts and
+    libraries differ slightly between machines. PDFs are not compared: they hold
+    the same drawing as the PNG.
+
+    Parameters
+    ----------
+    reference_dir : str or Path, default ``figures/``
+        The folder holding the figures to check against (the committed ones).
+    seed : int, default 0
+        As in :func:`make_figures`.
+    tolerance : float, default 2.0
+        Largest RMS pixel difference accepted between two PNGs.
+    rtol : float, default :data:`TABLE_RTOL` (1e-6)
+        Largest relative difference accepted between two floats of a table.
+    atol : float, default :data:`TABLE_ATOL` (1e-12)
+        Absolute difference always accepted between two floats of a table, for
+        values near 0.
+    progress : callable or None, default print
+        As in :func:`make_figures`.
+    bar : bool, default False
+        As in :func:`make_figures`.
+    only : sequence of str, optional
+        As in :func:`make_figures`.
+
+    Returns
+    -------
+    DataFrame
+        One row per file checked: ``figure`` (str), ``file`` (str), ``status``
+        ("same", "differs", "missing" from the reference, or "not made" here for
+        want of data), ``detail`` (str: for a table, the columns or number of rows
+        that differ, or the number of cells that differ and the first of them by
+        row (counted from 1 below the header, with the value of its first
+        column) and column, with both values; for an image, the RMS difference;
+        or why it was not made).
+
+    Raises
+    ------
+    ValueError
+        ``rtol``, ``atol`` or ``tolerance`` is negative or not a number (checked
+        before any figure is made).
+    """
+    import tempfile
+
+    for name, value in (("tolerance", tolerance), ("rtol", rtol), ("atol", atol)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < math.inf:
+            raise ValueError(
+                f"{name}={value!r} is invalid; must be a finite number >= 0 "
+                f"(defaults: tolerance=2.0, rtol={TABLE_RTOL:g}, atol={TABLE_ATOL:g})."
+            )
+    reference = Path(reference_dir)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        made = make_figures(tmp, seed=seed, progress=progress, bar=bar, only=only)
+        for item in made.itertuples():
+            if item.status != "made":
+                rows.append((item.figure, "", "not made", item.reason))
+                continue
+            for name in item.files.split(","):
+                new, old = Path(tmp) / name, reference / name
+                if name.endswith(".pdf"):
+                    continue
+                if not old.is_file():
+                    rows.append((item.figure, name, "missing", f"{old} does not exist"))
+                elif name.endswith(".csv"):
+                    rows.append((item.figure, name, *compare_tables(old, new, rtol=rtol, atol=atol)))
+                else:
+                    rows.append((item.figure, name, *_compare_images(old, new, tolerance)))
+    return pd.DataFrame(rows, columns=["figure", "file", "status", "detail"])
+
+
+def _select(only: Sequence[str] | None) -> tuple[_FigureRule, ...]:
+    if only is None:
+        return FIGURES
+    names = [r.name for r in FIGURES]
+    if isinstance(only, str):
+        only = [only]
+    unknown = [n for n in only if n not in names]
+    if unknown:
+        raise ValueError(
+            f"only={list(only)!r}: no figure named {', '.join(map(repr, unknown))}; the figures are {', '.join(names)}."
+        )
+    return tuple(r for r in FIGURES if r.name in set(only))
+
+
+def _bar(total: int) -> Any:
+    from tqdm import tqdm
+
+    # disable=None: a bar on a terminal only; logs (CI) get the one line per figure.
+    return tqdm(
+        total=total,
+        unit="figure",
+        file=sys.stderr,
+        disable=None,
+        bar_format="{bar:20} {n_fmt}/{total_fmt} figures [{elapsed} elapsed, {remaining} left] {desc}",
+    )
+
+
+def _above(meter: Any, say: Callable[[str], None]) -> Callable[[str], None]:
+    """Print a line above the bar (through tqdm, so the bar is redrawn below it)."""
+    return lambda line: meter.write(line, file=sys.stdout) if say is print else say(line)
+
+
+def _compare_images(old: Path, new: Path, tolerance: float) -> tuple[str, str]:
+    from matplotlib.testing.compare import compare_images
+    from matplotlib.testing.exceptions import ImageComparisonFailure
+
+    try:
+        result = compare_images(str(old), str(new), tol=tolerance, in_decorator=True)
+    except ImageComparisonFailure as err:  # e.g. the two images differ in size
+        return "differs", str(err)
+    return ("same", "") if result is None else ("differs", f"RMS {result['rms']:.2f} > {tolerance}")
+
+
+def _load(needs: tuple[str, ...]) -> pd.DataFrame | DataNotFoundError:
+    if not needs:
+        return load_interview()
+    loaders: dict[tuple[str, ...], Callable[[], pd.DataFrame]] = {
+        ("comparison",): load_comparison_corpus,
+        ("ungdc",): load_ungdc,
+    }
+    loader = loaders[needs]
+    try:
+        return loader()
+    except DataNotFoundError as err:
+        return err
+
+
+def _versions() -> dict[str, str]:
+    versions = {
+        "python": f"{sys.version_info.major}.{sys.version_info.minor}.{sys.version_info.micro}",
+        "platform": platform.machine(),
+    }
+    for name in _PACKAGES:
+        try:  # the toolkit's own distribution has a name of its own (pyproject.toml)
+            versions[name] = metadata.version(DISTRIBUTION if name == "toolkit" else name)
+        except metadata.PackageNotFoundError:  # pragma: no cover - toolkit run from a bare checkout
+            versions[name] = "unknown"
+    return versions
