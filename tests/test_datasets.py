@@ -18,7 +18,9 @@ import pandas as pd
 import pytest
 
 from toolkit import datasets as ds
+from toolkit import study
 from toolkit._validation import CorpusFormatError, DataNotFoundError
+from toolkit.datasets import _sources
 from toolkit.schema import DOC_COLUMNS
 
 UNGDC_COLUMNS = [*DOC_COLUMNS, "session", "post", "post_upstream", "country_name", "file"]
@@ -528,9 +530,11 @@ def server(tmp_path, tiny_ungdc, tiny_unscon, monkeypatch):
     root = tmp_path / "www"
     # UNSCon files, and their (fake) checksums in the registry
     (root / "unscon").mkdir(parents=True)
-    for name in ds.UNSCON_REGISTRY:
+    for name in _sources.UNSCON_REGISTRY:
         (root / "unscon" / name).write_bytes((tiny_unscon / name).read_bytes())
-    monkeypatch.setattr(ds, "UNSCON_REGISTRY", {name: _sha256(root / "unscon" / name) for name in ds.UNSCON_REGISTRY})
+    monkeypatch.setattr(
+        _sources, "UNSCON_REGISTRY", {name: _sha256(root / "unscon" / name) for name in _sources.UNSCON_REGISTRY}
+    )
     # Dataverse: the dataset record, and the two files by id
     files = root / "api" / "access" / "datafile"
     files.mkdir(parents=True)
@@ -588,10 +592,10 @@ def test_download_unscon_verified_and_loaded(server, tmp_path):
     docs = ds.load_unscon()
     assert len(docs) == 4
     cached = tmp_path / "cache" / "unscon"
-    assert sorted(p.name for p in cached.iterdir()) == sorted(ds.UNSCON_REGISTRY)
+    assert sorted(p.name for p in cached.iterdir()) == sorted(_sources.UNSCON_REGISTRY)
     assert (
         _sha256(cached / "conflict_annotations_sentences.csv")
-        == ds.UNSCON_REGISTRY["conflict_annotations_sentences.csv"]
+        == _sources.UNSCON_REGISTRY["conflict_annotations_sentences.csv"]
     )
     row = ds.available().set_index("name").loc["unscon"]
     assert row["origin"] == "cache" and row["path"] == str(cached)
@@ -626,7 +630,7 @@ def test_force_download_that_fails_keeps_the_cached_copy(server, tmp_path):
     with pytest.raises(CorpusFormatError, match="checksum mismatch"):
         ds.fetch("unscon", force=True)
     assert cached.read_bytes() == good
-    assert sorted(p.name for p in cached.parent.iterdir()) == sorted(ds.UNSCON_REGISTRY)  # no temporary file
+    assert sorted(p.name for p in cached.parent.iterdir()) == sorted(_sources.UNSCON_REGISTRY)  # no temporary file
 
 
 def test_download_interrupted_leaves_nothing_and_the_next_clears_a_killed_ones_leftover(server, tmp_path, monkeypatch):
@@ -656,7 +660,7 @@ def test_download_interrupted_leaves_nothing_and_the_next_clears_a_killed_ones_l
             ds.fetch("unscon")
     assert sorted(p.name for p in folder.iterdir()) == [leftover.name]  # nothing of the cut download
     ds.fetch("unscon")
-    assert sorted(p.name for p in folder.iterdir()) == sorted(ds.UNSCON_REGISTRY)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(_sources.UNSCON_REGISTRY)
     assert os.path.getsize(folder / "conflict_annotations.csv") > 0
 
 
@@ -777,7 +781,7 @@ def test_real_ungdc_from_tgz_of_one_session(data_dir, ungdc_full, tmp_path):
 def test_real_unscon_checksums_match_the_registry(data_dir):
     import pooch
 
-    for name, known in ds.UNSCON_REGISTRY.items():
+    for name, known in _sources.UNSCON_REGISTRY.items():
         assert "sha256:" + pooch.file_hash(str(data_dir / "unscon" / name)) == known
 
 
@@ -820,7 +824,7 @@ def test_real_unscon_sentences(data_dir):
 def test_real_comparison_corpus(data_dir):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        docs = ds.load_comparison_corpus(path=data_dir)
+        docs = study.load_comparison_corpus(path=data_dir)
     assert list(docs.columns[: len(DOC_COLUMNS) + 1]) == [*DOC_COLUMNS, "selection"]
     assert docs["doc_id"].is_unique
     assert docs["selection"].value_counts().to_dict() == {
@@ -852,7 +856,7 @@ def test_available_reports_origin(tmp_path, tiny_ungdc, tiny_unscon, monkeypatch
 def test_comparison_groups_of_the_comparison_corpus(data_dir):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        docs = ds.load_comparison_corpus(path=data_dir)
-    groups = ds.comparison_groups(docs)
+        docs = study.load_comparison_corpus(path=data_dir)
+    groups = study.comparison_groups(docs)
     assert groups.value_counts().to_dict() == {"other ambassadors": 419, "other": 73, "China at the UN": 31, "Xing": 1}
     assert set(docs.loc[groups == "China at the UN", "venue"]) == {"UNGA", "UNSC"}
