@@ -537,6 +537,7 @@ def test_every_measure_is_the_same_on_a_table_and_whatever_n_jobs(small_corpus):
         seed=3,
         confidence=0.95,
         voices=tk.rates.OWN_VOICES,
+        segments=tk.split_voices(kept),  # what the deprecated default, "auto", splits
     )
     for source, jobs in ((docs, None), (table2, 2)):
         with pytest.warns(UserWarning):
@@ -723,6 +724,7 @@ def test_on_the_comparison_corpus_the_token_path_gives_what_the_text_path_gave(d
             seed=0,
             confidence=0.95,
             voices=tk.rates.OWN_VOICES,
+            segments=tk.split_voices(docs),  # what the deprecated default, "auto", splits
         ),
     )
     pd.testing.assert_frame_equal(tk.count_terms(table, by="country"), tk.count_terms(docs, by="country"))

@@ -35,6 +35,9 @@ import numpy as np
 import pandas as pd
 
 from toolkit._validation import check_columns, check_seed, warn_skipped
+from toolkit._voicing import AUTO as _AUTO
+from toolkit._voicing import check_voices as _check_voices
+from toolkit._voicing import resolve as _resolve_segments
 
 __all__ = ["AUDIT_COLUMNS", "audit_key", "hedge_audit", "score_audit"]
 
@@ -74,6 +77,7 @@ def hedge_audit(
     method: str | None = None,
     model: Any = None,
     lexicon: pd.DataFrame | str | os.PathLike[str] | None = None,
+    segments: pd.DataFrame | str | None = _AUTO,
 ) -> pd.DataFrame:
     """A stratified random sample of stance matches with their context, to code by hand.
 
@@ -97,7 +101,7 @@ def hedge_audit(
     voices : str or sequence of str, optional
         Keep only matches in these voices (see :func:`toolkit.find_hedges`);
         default: every match.
-    method, model, lexicon
+    method, model, lexicon, segments
         As in :func:`toolkit.find_hedges`.
 
     Returns
@@ -119,7 +123,6 @@ def hedge_audit(
         category, or as :func:`toolkit.find_hedges`.
     """
     from toolkit.hedging import _find_hedges
-    from toolkit.rates import _check_voices
 
     for name, value in (("n", n), ("context", context)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
@@ -127,7 +130,14 @@ def hedge_audit(
     check_seed("seed", seed)
     voices = _check_voices(voices)
     matches = _find_hedges(
-        docs, lexicon=lexicon, categories=categories, rules=True, method=method, model=model, non_english="skip"
+        docs,
+        lexicon=lexicon,
+        categories=categories,
+        rules=True,
+        method=method,
+        model=model,
+        non_english="skip",
+        segments=_resolve_segments(docs, segments, function="hedge_audit"),
     )
     skipped = matches.attrs["skipped"]
     warn_skipped("hedge_audit", skipped)  # a non-English document is left out of the sample: say so

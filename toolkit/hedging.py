@@ -158,12 +158,14 @@ from toolkit._validation import (
     check_unique_ids,
     warn_skipped,
 )
+from toolkit._voicing import AUTO as _AUTO
+from toolkit._voicing import check_voices as _check_voices
+from toolkit._voicing import resolve as _resolve_segments
+from toolkit._voicing import spans as _voice_spans
 from toolkit.rates import (
     OWN_VOICES,
     RATE_COLUMNS,
-    _check_voices,
     _match_rates,
-    _voice_segments,
     _warn_single_unit,
 )
 from toolkit.text import STOP_WORDS
@@ -2641,6 +2643,7 @@ def find_hedges(
     model: HedgeModel | str | os.PathLike[str] | None = None,
     non_english: str = "raise",
     n_jobs: int | None = None,
+    segments: pd.DataFrame | str | None = _AUTO,
 ) -> pd.DataFrame:
     """Find the hedges, boosters and other stance markers of a text or of every document.
 
@@ -2649,9 +2652,8 @@ def find_hedges(
     text_or_docs : str, DataFrame or TokenTable
         One text, or a docs frame with at least ``doc_id`` (unique: it ties each
         match to its document) and ``text``, or a :func:`toolkit.token_table` of
-        one (tokenized once for several measures). With ``speaker`` and ``genre``
-        columns, matches are attributed to voices by :func:`toolkit.split_voices`
-        (a quote of another person is theirs). Documents are matched on their
+        one (tokenized once for several measures). Matches are attributed to the
+        voices of ``segments`` (a quote of another person is theirs). Documents are matched on their
         tokens (the lexicon as sequences of token keys); a text with combining
         marks or format characters, or a lexicon with a prefix ``*``, is matched
         on its characters, with the same result.
@@ -2682,6 +2684,14 @@ def find_hedges(
     n_jobs : int, optional
         Worker processes, each taking whole documents (None or 1: this
         process; -1: every CPU). The matches do not depend on it.
+    segments : DataFrame, None or "auto", default "auto"
+        Whose each stretch of a document is: the frame of :func:`toolkit.split_voices`
+        (split once, and passed to every measure that reads voices), or None for whole
+        documents (each one segment in the voice ``"speech"``, of no known speaker).
+        ``"auto"``, the default of this release, splits the documents when the frame
+        has ``speaker`` and ``genre`` columns, as releases before 0.2 did, and warns
+        (``FutureWarning``) when that split finds anything but speeches; from 0.3 the
+        default is None.
 
     Returns
     -------
@@ -2699,8 +2709,8 @@ def find_hedges(
           :data:`RULES`), or "lexicon" for an entry without a rule;
         - ``pattern`` (string): the lexicon entry that matched;
         - ``voice`` (string): the voice of the segment holding the match
-          (:data:`toolkit.voices.VOICES`); "speech" when the frame has no
-          ``genre`` column; <NA> for a plain string;
+          (:data:`toolkit.voices.VOICES`); "speech" without segments; <NA> for
+          a plain string, or a match outside every segment;
         - ``speaker`` (string): the segment's speaker (the quoted person inside
           another person's quote), <NA> when unknown or for a plain string.
 
@@ -2710,7 +2720,8 @@ def find_hedges(
         ``text_or_docs`` is neither a str nor a docs frame; a text is missing or
         not a str; a ``doc_id`` is missing or duplicated (the message names it
         and its rows); a text is not English (see above); the lexicon or an
-        option is invalid.
+        option is invalid; ``segments`` names a document not in the frame, or has
+        offsets outside its text or overlapping (the message names the row).
 
     Warns
     -----
@@ -2734,6 +2745,7 @@ def find_hedges(
     >>> find_hedges("").empty
     True
     """
+    frame = None if isinstance(text_or_docs, str) else _docs_of(text_or_docs)
     out = _find_hedges(
         text_or_docs,
         lexicon=lexicon,
@@ -2743,6 +2755,7 @@ def find_hedges(
         model=model,
         non_english=non_english,
         n_jobs=n_jobs,
+        segments=_resolve_segments(frame, segments, function="find_hedges"),
     )
     warn_skipped("find_hedges", out.attrs["skipped"])
     return out
@@ -2783,8 +2796,10 @@ def _find_hedges(
     method: str | None = None,
     model: HedgeModel | str | os.PathLike[str] | None = None,
     n_jobs: int | None = None,
+    segments: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """:func:`find_hedges` without the warning: the skipped documents are in ``attrs["skipped"]``."""
+    """:func:`find_hedges` without the warnings: the skipped documents are in ``attrs["skipped"]``; ``segments``
+    a frame or None (resolved by the caller: :func:`toolkit._voicing.resolve`)."""
     jobs = check_n_jobs(n_jobs)
     categories, matcher, learned = _stance_options(categories, lexicon, rules, method, model, non_english)
     skipped: list[dict] = []
@@ -2799,7 +2814,7 @@ def _find_hedges(
     elif isinstance(text_or_docs, (pd.DataFrame, TokenTable)):
         table = _table_of(text_or_docs, n_jobs)
         found = _find_in_table(table, matcher, rules, non_english, skipped, learned, jobs)
-        out = _table_frame(table, found, skipped)
+        out = _table_frame(table, found, skipped, segments)
     else:
         raise ValueError(
             f"text_or_docs must be a str or a docs DataFrame (columns doc_id, text) or a TokenTable, got "
@@ -2813,6 +2828,13 @@ def _find_hedges(
     return out
 
 
+def _docs_of(docs: Any) -> pd.DataFrame | None:
+    """The docs frame of ``docs`` (a token table's own), or None for anything else (its own error comes later)."""
+    if isinstance(docs, TokenTable):
+        return docs.docs
+    return docs if isinstance(docs, pd.DataFrame) else None
+
+
 def _table_of(docs: pd.DataFrame | TokenTable, n_jobs: int | None) -> TokenTable:
     """``docs`` as a token table (a table is returned as it is), checked as ``text_or_docs``."""
     if isinstance(docs, TokenTable):
@@ -2823,7 +2845,7 @@ def _table_of(docs: pd.DataFrame | TokenTable, n_jobs: int | None) -> TokenTable
     return token_table(docs, n_jobs=n_jobs)
 
 
-def _table_frame(table: TokenTable, found: dict, skipped: list[dict]) -> pd.DataFrame:
+def _table_frame(table: TokenTable, found: dict, skipped: list[dict], segments: pd.DataFrame | None) -> pd.DataFrame:
     """The frame of :func:`find_hedges` from the arrays of :func:`_find_in_table`, with voices."""
     doc, start, end = found["doc"], found["start"], found["end"]
     outcomes = found["outcomes"]
@@ -2833,17 +2855,14 @@ def _table_frame(table: TokenTable, found: dict, skipped: list[dict]) -> pd.Data
         arr[:] = values
         return pd.array(arr[codes] if len(codes) else np.zeros(0, dtype=object), dtype="string")
 
-    voice = np.full(len(doc), "speech", dtype=object)
+    voice = np.full(len(doc), "speech" if segments is None else None, dtype=object)
     speaker = np.full(len(doc), None, dtype=object)
-    docs = table.docs
-    if {"speaker", "genre"} <= set(docs.columns) and len(doc):
-        gone = {d["doc_id"] for d in skipped}
-        kept = docs[~docs["doc_id"].astype(str).isin(gone)] if gone else docs
-        segments = _voice_segments(kept)
+    spans = _voice_spans(table.docs, segments, function="find_hedges")
+    if spans is not None and len(doc):
         bounds = np.flatnonzero(np.diff(doc)) + 1
         for lo, hi in zip(np.concatenate([[0], bounds]).tolist(), np.concatenate([bounds, [len(doc)]]).tolist()):
-            seg = segments.get(str(table.doc_ids[doc[lo]]))
-            if seg is None:
+            seg = spans.get(str(table.doc_ids[doc[lo]]))
+            if seg is None:  # a document without segment rows: no voice
                 continue
             starts, ends, voices, speakers = seg
             k = np.searchsorted(starts, start[lo:hi], side="right") - 1
@@ -2876,6 +2895,7 @@ def _find_in_docs(
     non_english: str,
     skipped: list[dict],
     model: HedgeModel | None = None,
+    segments: pd.DataFrame | str | None = _AUTO,
 ) -> list[tuple]:
     """The rows of :func:`find_hedges` by the character matcher, document after document.
 
@@ -2909,15 +2929,15 @@ def _find_in_docs(
             }
         )
     docs = docs.iloc[keep]
-    segments = _voice_segments(docs)
+    spans = _voice_spans(docs, _resolve_segments(docs, segments, function="find_hedges"), function="find_hedges")
     rows: list[tuple] = []
     for doc_id, text in zip(docs["doc_id"].astype(str), docs["text"].astype(str)):
         found = _find_in_text(text, matcher, rules, model)
         if not found:
             continue
-        seg = segments.get(doc_id)
-        if seg is None:
-            rows.extend((doc_id, *r, "speech", None) for r in found)
+        seg = None if spans is None else spans.get(doc_id)
+        if seg is None:  # no segments: the voice "speech"; a document without segment rows: no voice
+            rows.extend((doc_id, *r, "speech" if spans is None else None, None) for r in found)
             continue
         starts, ends, voices, speakers = seg
         idx = np.searchsorted(starts, [r[0] for r in found], side="right") - 1
@@ -2950,6 +2970,7 @@ def hedging_rates(
     method: str | None = None,
     model: HedgeModel | str | os.PathLike[str] | None = None,
     n_jobs: int | None = None,
+    segments: pd.DataFrame | str | None = _AUTO,
 ) -> pd.DataFrame:
     """Rates of hedges, boosters and the other categories per 1,000 tokens, with bootstrap intervals.
 
@@ -2960,8 +2981,7 @@ def hedging_rates(
     Parameters
     ----------
     docs : DataFrame or TokenTable
-        A docs frame (at least ``doc_id`` and ``text``; ``speaker`` and ``genre``
-        for voices), or a :func:`toolkit.token_table` of one.
+        A docs frame (at least ``doc_id`` and ``text``), or a :func:`toolkit.token_table` of one.
     by : str or sequence of str, optional
         Docs column(s) that define the groups, as in :func:`toolkit.match_rates`
         (default: all documents, one group).
@@ -2985,6 +3005,8 @@ def hedging_rates(
         As in :func:`find_hedges`. The matches are counted per document without
         building their frame; ``n_jobs`` also cuts a group's one document into
         sentences on several cores.
+    segments : DataFrame, None or "auto", default "auto"
+        The voices that ``voices`` chooses from, as in :func:`find_hedges`.
 
     Returns
     -------
@@ -3028,6 +3050,7 @@ def hedging_rates(
     jobs = check_n_jobs(n_jobs)
     frame = docs.docs if isinstance(docs, TokenTable) else docs
     _groups(frame, by, reserved=RATE_COLUMNS)  # the by columns exist, before any text is read
+    segments = None if voices is None else _resolve_segments(frame, segments, function="hedging_rates")
     cats, matcher, learned = _stance_options(categories, lexicon, True, method, model, non_english)
     cats = list(CATEGORIES) if cats is None else cats
     table = _table_of(docs, jobs)
@@ -3056,6 +3079,7 @@ def hedging_rates(
         seed=seed,
         confidence=confidence,
         voices=voices,
+        segments=segments,
         found=(m_row, m_start, m_cat),
         totals=totals,
         n_jobs=jobs,

@@ -16,10 +16,12 @@ Whose words
 Both functions, and :func:`toolkit.hedging_rates`, count the same thing by
 default: the matches *and the tokens* in the document speaker's own words
 (``voices=OWN_VOICES``: ``ambassador_quote`` and ``speech``). The voices are
-those of :func:`toolkit.split_voices` for a docs frame with ``speaker`` and
-``genre`` columns (a quote of someone else inside an interview is theirs, the
-journalist's narration is the journalist's); a docs frame without them holds
-speeches, all in the ``speech`` voice. A match counts when its ``start`` falls
+those of the ``segments`` passed: the frame of :func:`toolkit.split_voices`, split
+once by the caller (a quote of someone else inside an interview is theirs, the
+journalist's narration is the journalist's), or None for speeches, every
+document one segment in the ``speech`` voice. (The deprecated default,
+``"auto"``, splits a docs frame with ``speaker`` and ``genre`` columns, as
+releases before 0.2 did, and warns when it finds an interview.) A match counts when its ``start`` falls
 in a segment of the chosen voices; text of other voices is blanked (offsets
 kept) before tokens are counted. ``voices=None`` counts every voice: every match
 and every token of the documents.
@@ -65,9 +67,13 @@ from toolkit._validation import (
     check_unique_ids,
     warn_skipped,
 )
+from toolkit._voicing import AUTO as _AUTO
+from toolkit._voicing import check_voices as _check_voices
+from toolkit._voicing import resolve as _resolve_segments
+from toolkit._voicing import spans as _voice_spans
 from toolkit.counts import document_term_matrix
 from toolkit.text import split_sentences
-from toolkit.voices import OWN_VOICES, VOICES
+from toolkit.voices import OWN_VOICES
 
 __all__ = ["COMPARE_COLUMNS", "OWN_VOICES", "RATE_COLUMNS", "compare_rates", "match_rates"]
 
@@ -103,6 +109,7 @@ def match_rates(
     n_resamples: int = 2000,
     seed: int | None = 0,
     confidence: float = 0.95,
+    segments: pd.DataFrame | str | None = _AUTO,
 ) -> pd.DataFrame:
     """Rate of each category of matches per 1,000 tokens in each group, with a bootstrap interval.
 
@@ -141,6 +148,10 @@ def match_rates(
         default, ``("ambassador_quote", "speech")``, is the document speaker's
         own words, as in :func:`compare_rates` and :func:`toolkit.hedging_rates`;
         None counts every voice (all matches, all tokens).
+    segments : DataFrame, None or "auto", default "auto"
+        The voices ``voices`` chooses from (see "Whose words" in the module
+        docstring): the frame of :func:`toolkit.split_voices`, or None for whole
+        documents in the voice ``"speech"``.
     n_resamples : int, default 2000
         Bootstrap resamples per group; at least 100.
     seed : int or None, default 0
@@ -250,6 +261,9 @@ def match_rates(
         seed=seed,
         confidence=confidence,
         voices=voices,
+        segments=_resolve_segments(docs if isinstance(docs, pd.DataFrame) else None, segments, function="match_rates")
+        if voices is not None
+        else None,
     )
     warn_skipped("match_rates", out.attrs["skipped"])
     _warn_single_unit("match_rates", out.attrs["single_unit"])
@@ -266,18 +280,29 @@ def _match_rates(
     seed: int | None,
     confidence: float,
     voices: str | Sequence[str] | None,
+    segments: pd.DataFrame | None = None,
     problems: Mapping[str, str] | None = None,
     found: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     totals: np.ndarray | None = None,
     n_jobs: int = 1,
 ) -> pd.DataFrame:
-    """:func:`match_rates` without the warnings; ``problems`` (doc_id -> why) explains token-less documents."""
+    """:func:`match_rates` without the warnings; ``problems`` (doc_id -> why) explains token-less documents;
+    ``segments`` a frame or None, resolved by the caller (:func:`toolkit._voicing.resolve`)."""
     n_resamples = check_count("n_resamples", n_resamples, 100)
     confidence = check_confidence(confidence)
     seed = check_seed("seed", seed, allow_none=True)
     voices = _check_voices(voices)
     prep = _prepare(
-        matches, docs, by, categories, problems, voices=voices, reserved=RATE_COLUMNS, found=found, totals=totals
+        matches,
+        docs,
+        by,
+        categories,
+        problems,
+        voices=voices,
+        segments=segments,
+        reserved=RATE_COLUMNS,
+        found=found,
+        totals=totals,
     )
     prep.n_jobs = n_jobs
     rng = np.random.default_rng(seed)
@@ -346,6 +371,7 @@ def compare_rates(
     seed: int | None = 0,
     confidence: float = 0.95,
     alternative: str = "two-sided",
+    segments: pd.DataFrame | str | None = _AUTO,
 ) -> pd.DataFrame:
     """Compare one category's rate per 1,000 tokens between two groups.
 
@@ -382,6 +408,10 @@ def compare_rates(
     voices : str or sequence of str or None, default ``OWN_VOICES``
         Whose words are counted, as in :func:`match_rates` (the same default,
         the same rates: :func:`toolkit.hedging_rates` too). None counts every voice.
+    segments : DataFrame, None or "auto", default "auto"
+        The voices ``voices`` chooses from (see "Whose words" in the module
+        docstring): the frame of :func:`toolkit.split_voices`, or None for whole
+        documents in the voice ``"speech"``.
     n_permutations : int, default 10000
         Random relabellings drawn for the p-value; at least 100.
     n_resamples : int, default 2000
@@ -478,7 +508,20 @@ def compare_rates(
         raise ValueError("by=None is invalid for compare_rates; name the docs column(s) that make the groups.")
     if not isinstance(category, str):
         raise ValueError(f"category={category!r} is invalid; must be one category name (a str).")
-    prep = _prepare(matches, docs, by, [category], voices=voices, reserved=COMPARE_COLUMNS)
+    if voices is not None:
+        segments = _resolve_segments(
+            docs if isinstance(docs, pd.DataFrame) else None, segments, function="compare_rates"
+        )
+    prep = _prepare(
+        matches,
+        docs,
+        by,
+        [category],
+        voices=voices,
+        segments=segments,
+        reserved=COMPARE_COLUMNS,
+        function="compare_rates",
+    )
     t = prep.grouping.find(target, name="target", by=by)
     r = None if reference is None else prep.grouping.find(reference, name="reference", by=by)
     if r == t:
@@ -600,13 +643,15 @@ def _prepare(
     problems: Mapping[str, str] | None = None,
     *,
     voices: tuple[str, ...] | None,
+    segments: pd.DataFrame | None = None,
     reserved: Sequence[str] = (),
+    function: str = "match_rates",
     found: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     totals: np.ndarray | None = None,
 ) -> _Prepared:
     """Check the inputs, keep the chosen voices, count tokens per document and matches per document and category.
 
-    With ``voices`` (checked by :func:`_check_voices`), only the matches whose
+    With ``voices`` (checked by :func:`toolkit._voicing.check_voices`), only the matches whose
     start falls in those voices count, and the text of other voices is blanked
     before tokens are counted. Documents without a token are left out (listed
     in ``skipped``, with the reason from ``problems`` when it has their
@@ -634,7 +679,7 @@ def _prepare(
     originals = [str(t) for t in docs["text"]] if totals is not None else []
     problems = {} if problems is None else dict(problems)
     if voices is not None:
-        heard, texts = _keep_voices(docs, voices, m_row, m_start)
+        heard, texts = _keep_voices(docs, voices, m_row, m_start, _voice_spans(docs, segments, function=function))
         why = (
             f"no tokens in the voices {', '.join(voices)} (e.g. an interview with no quote attributed to "
             "its speaker): nothing of its own to rate"
@@ -737,42 +782,8 @@ def _match_arrays(matches: pd.DataFrame, docs: pd.DataFrame, categories: str | S
     return m_row, m_start, m_ids, cats, m_cat
 
 
-def _check_voices(voices: str | Sequence[str] | None) -> tuple[str, ...] | None:
-    """``voices`` as a tuple of known voices (None stays None: every voice)."""
-    if voices is None:
-        return None
-    listed = [voices] if isinstance(voices, str) else list(voices)
-    if not listed:
-        raise ValueError(
-            "voices=[] is invalid; name one or more voices of toolkit.voices.VOICES, or pass None for every voice."
-        )
-    return tuple(dict.fromkeys(check_one_of("voices", v, VOICES) for v in listed))
-
-
-def _voice_segments(docs: pd.DataFrame) -> dict[str, tuple]:
-    """Per doc_id: starts, ends, voices, speakers of its :func:`toolkit.split_voices` segments.
-
-    Only a frame with ``speaker`` and ``genre`` columns is split; for any other,
-    {} (its documents are speeches: every character in the voice ``"speech"``).
-    """
-    if not {"speaker", "genre"} <= set(docs.columns) or docs.empty:
-        return {}
-    from toolkit.voices import _split_voices  # the rates report documents without own words themselves
-
-    segs = _split_voices(docs[["doc_id", "text", "speaker", "genre", *(["role"] if "role" in docs else [])]])
-    out = {}
-    for doc_id, g in segs.groupby("doc_id", sort=False):
-        out[str(doc_id)] = (
-            g["start"].to_numpy(),
-            g["end"].to_numpy(),
-            [None if pd.isna(v) else str(v) for v in g["voice"]],
-            [None if pd.isna(v) else str(v) for v in g["speaker"]],
-        )
-    return out
-
-
 def _keep_voices(
-    docs: pd.DataFrame, voices: Sequence[str], m_row: np.ndarray, m_start: np.ndarray
+    docs: pd.DataFrame, voices: Sequence[str], m_row: np.ndarray, m_start: np.ndarray, spans: dict | None
 ) -> tuple[np.ndarray, list[str]]:
     """(which matches fall in ``voices``, the texts with every other voice blanked).
 
@@ -782,23 +793,21 @@ def _keep_voices(
     chosen voices is left exactly as it was.
     """
     texts = [str(t) for t in docs["text"]]
-    segments = _voice_segments(docs)
-    if not segments:  # speeches: all in the voice "speech"
+    if spans is None:  # no segments: every document in the voice "speech"
         if "speech" in voices:
             return np.ones(len(m_row), dtype=bool), texts
         return np.zeros(len(m_row), dtype=bool), [_SPACE_OUT.sub(" ", t) for t in texts]
     kept_spans = []
     for doc_id in docs["doc_id"].astype(str):
-        seg = segments.get(doc_id)
-        spans = [] if seg is None else [(s, e) for s, e, v in zip(seg[0], seg[1], seg[2]) if v in voices]
-        kept_spans.append(spans)
+        seg = spans.get(doc_id)
+        kept_spans.append([] if seg is None else [(s, e) for s, e, v in zip(seg[0], seg[1], seg[2]) if v in voices])
     heard = np.zeros(len(m_row), dtype=bool)
     for i, (row, start) in enumerate(zip(m_row.tolist(), m_start.tolist())):
         heard[i] = any(s <= start < e for s, e in kept_spans[row])
     out = []
-    for text, spans in zip(texts, kept_spans):
+    for text, kept in zip(texts, kept_spans):
         pieces, at = [], 0
-        for s, e in spans:
+        for s, e in kept:
             pieces.append(_SPACE_OUT.sub(" ", text[at:s]))
             pieces.append(text[s:e])
             at = e

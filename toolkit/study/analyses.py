@@ -157,8 +157,9 @@ def hedging_xing_vs_ambassadors(docs: pd.DataFrame, *, seed: int = 0) -> pd.Data
 
     Rows in the order of :data:`~toolkit.study.COMPARISON_GROUPS`, then of :data:`STANCE`.
     """
-    own = own_words_by_group(docs).assign(genre="speech")  # own words only; no voices left to split
-    rates = match_rates(find_hedges(own), own, by="group", categories=list(STANCE), seed=seed)
+    own = own_words_by_group(docs).assign(genre="speech")  # own words only: no voices left to split
+    hits = find_hedges(own, segments=None)
+    rates = match_rates(hits, own, by="group", categories=list(STANCE), seed=seed, segments=None)
     order = {g: i for i, g in enumerate(COMPARISON_GROUPS)}
     rates = rates.sort_values(
         ["group", "category"],
@@ -172,12 +173,13 @@ def hedging_p5_timeline(ungdc: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     """Hedges, directives and boosters per 1,000 tokens by country and year of the P5's General Debate speeches."""
     p5 = p5_general_debate(ungdc)
     rates = match_rates(
-        find_hedges(p5),
+        find_hedges(p5, segments=None),  # speeches: whole documents, no voices to split
         p5,
         by=["country", "year"],
         categories=["hedge", "directive", "booster"],
         n_resamples=1000,
         seed=seed,
+        segments=None,
     )
     return rates.sort_values(["category", "country", "year"], ignore_index=True)
 
