@@ -7,9 +7,9 @@ texts (every UNGDC speech), read from their files before the clock starts:
 - ``naive regex``: ``re.compile("|".join(r"\\b" + re.escape(p) + r"\\b" for p in patterns), re.I)``
   over the shipped lexicon's patterns, longest first (``toolkit.hedging.naive_regex``),
   ``finditer`` on each text, counting the matches: no context rules, no frame;
-- ``tk find_hedges(rules=False)``: the toolkit's matcher (one character-trie regex on
+- ``tk find_stance(rules=False)``: the toolkit's matcher (one character-trie regex on
   the lower-cased text, token boundaries as the tokenizer's) and the output frame;
-- ``tk find_hedges``: the full measure: the matcher, the context rules, voices
+- ``tk find_stance``: the full measure: the matcher, the context rules, voices
   (one "speech" segment per speech), the language check, the output frame; with
   ``method="rules"`` and with the default ``method="learned"`` (the model's features and
   dot product for each epistemic candidate).
@@ -41,18 +41,18 @@ with open(path, "rb") as f:
 columns["text"] = texts = [open(p, encoding="utf-8").read() for p in columns.pop("path")]
 frame = pandas.DataFrame(columns) if case.startswith("find") else None
 rx = hedging.naive_regex() if case == "naive" else None
-hedging.find_hedges("We may.")  # loads the lexicon and compiles its matcher, as naive_regex() compiles its own
+hedging.find_stance("We may.")  # loads the lexicon and compiles its matcher, as naive_regex() compiles its own
 start = time.perf_counter()
 if case == "texts":
     result = len(texts)
 elif case == "naive":
     result = sum(1 for text in texts for _ in rx.finditer(text))
 elif case == "find_plain":
-    result = len(hedging.find_hedges(frame, rules=False, non_english="skip"))
+    result = len(hedging.find_stance(frame, rules=False, non_english="skip"))
 elif case == "find":
-    result = len(hedging.find_hedges(frame, non_english="skip"))  # the default method: "learned"
+    result = len(hedging.find_stance(frame, non_english="skip"))  # the default method: "learned"
 elif case == "find_rules":
-    result = len(hedging.find_hedges(frame, method="rules", non_english="skip"))
+    result = len(hedging.find_stance(frame, method="rules", non_english="skip"))
 print(json.dumps({"seconds": time.perf_counter() - start, "result": result}))
 """
 
@@ -64,9 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     cases = [
         ("texts only (read into memory)", "texts"),
         ("naive regex (one flat alternation, re.I)", "naive"),
-        ("tk find_hedges(rules=False)", "find_plain"),
-        ("tk find_hedges (method='rules', voices, frame)", "find_rules"),
-        ("tk find_hedges (learned: the default)", "find"),
+        ("tk find_stance(rules=False)", "find_plain"),
+        ("tk find_stance (method='rules', voices, frame)", "find_rules"),
+        ("tk find_stance (learned: the default)", "find"),
     ]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "texts.pkl"
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         (
             "result: number of matches (documents for the first line). Wall time excludes reading the texts; "
             f"peak RSS includes them (first line). Fastest of {args.repeat} run(s).\n"
-            f"naive regex / find_hedges wall time: {by_case['naive'][1] / by_case['find'][1]:.1f}x "
+            f"naive regex / find_stance wall time: {by_case['naive'][1] / by_case['find'][1]:.1f}x "
             f"(full measure, learned), {by_case['naive'][1] / by_case['find_rules'][1]:.1f}x (full measure, rules), "
             f"{by_case['naive'][1] / by_case['find_plain'][1]:.1f}x (matcher only, rules=False)."
         ),

@@ -8,13 +8,13 @@ texts (the UNGDC speeches, read from their files before the clock starts):
 - ``toolkit pipeline``: what the notebooks ask of the toolkit together, on one token table
   (:func:`toolkit.token_table`, made once with ``n_jobs`` workers): ``count_terms(by="country")``,
   the keyness of China's speeches against all others (``compare_groups``, G2) and
-  ``hedging_rates(by="country")`` (the default method, 200 bootstrap resamples: the resampling is not
+  ``stance_rates(by="country")`` (the default method, 200 bootstrap resamples: the resampling is not
   what is measured), with ``n_jobs`` workers and with one;
 - the table alone, then the table plus each measure, to see where the time goes;
 - the three calls on the frame itself with one process, as releases before 0.2 ran them (each
   tokenizes the texts again);
 - one text of ``--single-mb`` megabytes (the speeches joined by blank lines, cut there): ``count_terms``
-  and ``hedging_rates`` on it with ``n_jobs`` workers (one document: its sentences are the bootstrap's
+  and ``stance_rates`` on it with ``n_jobs`` workers (one document: its sentences are the bootstrap's
   units, split by the workers line by line; its matches are found by one process).
 
 ``--fractions 0.25 0.5 1`` runs the pipeline on the first quarter, half and all of the speeches (in
@@ -68,7 +68,7 @@ elif case in ("single_counts", "single_hedging"):  # the speeches as one text of
     if case == "single_counts":
         result = len(tk.count_terms(one, n_jobs=n_jobs))
     else:
-        result = len(tk.hedging_rates(one, n_resamples=200, non_english="skip", n_jobs=n_jobs))
+        result = len(tk.stance_rates(one, n_resamples=200, non_english="skip", n_jobs=n_jobs))
 elif case == "table":
     result = tk.token_table(frame, n_jobs=n_jobs).n_tokens
 elif case in ("pipeline", "counts", "keyness", "hedging"):
@@ -79,11 +79,11 @@ elif case in ("pipeline", "counts", "keyness", "hedging"):
     if case in ("pipeline", "keyness"):
         result = len(tk.compare_groups(source, by="china", target="CHN", reference="rest", measure="g2"))
     if case in ("pipeline", "hedging"):
-        result = len(tk.hedging_rates(source, by="country", n_resamples=200, non_english="skip", n_jobs=n_jobs))
+        result = len(tk.stance_rates(source, by="country", n_resamples=200, non_english="skip", n_jobs=n_jobs))
 elif case == "separate":  # the same three calls on the frame: each tokenizes again
     result = len(tk.count_terms(frame, by="country"))
     result = len(tk.compare_groups(frame, by="china", target="CHN", reference="rest", measure="g2"))
-    result = len(tk.hedging_rates(frame, by="country", n_resamples=200, non_english="skip", n_jobs=n_jobs))
+    result = len(tk.stance_rates(frame, by="country", n_resamples=200, non_english="skip", n_jobs=n_jobs))
 print(json.dumps({"seconds": time.perf_counter() - start, "result": result}))
 """
 
@@ -116,13 +116,13 @@ def main(argv: list[str] | None = None) -> int:
         ("  token_table alone", "table", full, jobs),
         ("  + count_terms(by='country')", "counts", full, jobs),
         ("  + compare_groups CHN vs rest", "keyness", full, jobs),
-        ("  + hedging_rates(by='country')", "hedging", full, jobs),
+        ("  + stance_rates(by='country')", "hedging", full, jobs),
         ("three calls on the frame, n_jobs=1 (each tokenizes)", "separate", full, 1),
     ]
     if args.single_mb:
         cases += [
             (f"one {args.single_mb:g} MB text: count_terms, n_jobs={jobs}", "single_counts", args.single_mb, jobs),
-            (f"one {args.single_mb:g} MB text: hedging_rates, n_jobs={jobs}", "single_hedging", args.single_mb, jobs),
+            (f"one {args.single_mb:g} MB text: stance_rates, n_jobs={jobs}", "single_hedging", args.single_mb, jobs),
         ]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "texts.pkl"
@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.single_mb:
         c, h = by[("single_counts", args.single_mb, jobs)][1], by[("single_hedging", args.single_mb, jobs)][1]
         single = (
-            f"\none text: hedging_rates / count_terms wall time: {h / c:.1f} (issue 14 asks for at most 1.5, "
+            f"\none text: stance_rates / count_terms wall time: {h / c:.1f} (issue 14 asks for at most 1.5, "
             "under 1 GB)."
         )
     print_table(

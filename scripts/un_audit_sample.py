@@ -5,7 +5,7 @@
 Five strata of 40 (epistemic hedges, approximators, boosters, directives, formulae), drawn by
 :func:`toolkit.hedge_audit` (rounds 1 and 2 with seed 0, each after the rules the round before had
 corrected; round 3 with seed 1 and round 4 with seed 2, each after the rules the round before corrected, so that
-their rows are new draws) from the matches of ``find_hedges`` (its default method) in the
+their rows are new draws) from the matches of ``find_stance`` (its default method) in the
 UN speeches of ``load_comparison_corpus`` (the interview left out). The file keeps the matches and two
 empty columns for the coder, ``correct`` and ``note``; the context (``left``, ``right``) is printed
 with ``--show`` and is not stored (the corpora's licences).

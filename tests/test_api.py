@@ -66,6 +66,28 @@ def test_the_former_names_still_work_with_a_warning_and_give_the_same_result():
     assert labels and labels == [t.get_text() for t in old_ax.get_yticklabels()]
 
 
+def test_the_former_names_of_the_stance_functions_warn_and_give_the_same_result():
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["Perhaps we may agree.", "We firmly oppose it, clearly."]})
+    with pytest.warns(FutureWarning, match="find_hedges is deprecated .* use find_stance"):
+        old = tk.find_hedges(docs, method="rules")
+    pd.testing.assert_frame_equal(old, tk.find_stance(docs, method="rules"))
+    assert set(old["category"]) > {"hedge"}  # every stance marker, hence the new name
+    with pytest.warns(FutureWarning, match="hedging_rates is deprecated .* use stance_rates"):
+        old_rates = tk.hedging_rates(docs, n_resamples=200)
+    pd.testing.assert_frame_equal(old_rates, tk.stance_rates(docs, n_resamples=200))
+
+
+def test_every_rate_column_is_per_1000_tokens():
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["Perhaps we may agree.", "We firmly oppose it."]})
+    counts = tk.count_terms(docs)
+    assert "rate_per_1k" in counts and not any("per_10k" in c for c in counts.columns)
+    we = counts.set_index("term").loc["we"]
+    assert we["rate_per_1k"] == pytest.approx(2 / 8 * 1000)  # "we" twice in 8 tokens
+    rates = tk.stance_rates(docs, n_resamples=200)
+    hedge = rates.set_index("category").loc["hedge"]
+    assert hedge["rate_per_1k"] == pytest.approx(hedge["n"] / hedge["tokens"] * 1000)
+
+
 def test_both_names_of_one_parameter_is_an_error():
     model = tk.fit_topics(DOCS, k=2, stop_words=None, max_iter=20)
     with warnings.catch_warnings(), pytest.raises(TypeError, match="got n_boot= and n_resamples=, two names"):

@@ -98,7 +98,7 @@ def test_uncoded_rows_are_named():
 @given(n=st.integers(1, 30), seed=st.integers(0, 2**31 - 1), k=st.integers(1, 3))
 def test_every_sampled_row_is_a_match_and_the_size_is_as_promised(n, seed, k):
     docs = DOCS.iloc[:k]
-    matches = tk.find_hedges(docs)
+    matches = tk.find_stance(docs)
     sample = hedge_audit(docs, n=n, seed=seed)
     keys = set(zip(matches["doc_id"], matches["start"], matches["end"], matches["category"]))
     assert set(audit_key(sample)) <= {(str(d), int(s), int(e), str(c)) for d, s, e, c in keys}

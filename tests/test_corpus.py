@@ -321,13 +321,13 @@ def test_describe_corpus_by_hand():
         }
     )
     table = tk.describe_corpus(docs, by="country")
-    assert list(table.columns) == ["country", "documents", "tokens", "median_tokens", "min_tokens", "max_tokens"]
+    assert list(table.columns) == ["country", "n_docs", "tokens", "median_tokens", "min_tokens", "max_tokens"]
     assert table["country"].dtype == docs["country"].dtype
     assert [str(t) for t in table.dtypes[1:]] == ["int64", "int64", "float64", "int64", "int64"]
     # by documents, then by the key; the missing country is a group of its own, after the others
     assert table.drop(columns="country").values.tolist() == [[2, 4, 2.0, 1, 3], [1, 2, 2.0, 2, 2], [1, 0, 0.0, 0, 0]]
     assert table["country"].iloc[:2].tolist() == ["CHN", "USA"] and pd.isna(table["country"].iloc[2])
-    assert tk.describe_corpus(docs, by=None)[["group", "documents"]].values.tolist() == [["all", 4]]
+    assert tk.describe_corpus(docs, by=None)[["group", "n_docs"]].values.tolist() == [["all", 4]]
 
 
 def test_repeated_fields_and_non_scalar_values_are_errors_not_silent_overwrites(tmp_path):
@@ -570,9 +570,9 @@ def test_describe_corpus_keeps_by_columns_and_never_merges_groups():
         }
     )
     table = tk.describe_corpus(docs, by=["a", "b", "year"])
-    assert list(table.columns[:4]) == ["a", "b", "year", "documents"]
+    assert list(table.columns[:4]) == ["a", "b", "year", "n_docs"]
     assert table["year"].dtype == "int64"
-    assert table[["a", "b", "year", "documents", "tokens"]].values.tolist() == [
+    assert table[["a", "b", "year", "n_docs", "tokens"]].values.tolist() == [
         ["A", "B | C", 2002, 2, 4],
         ["A | B", "C", 2001, 1, 2],
     ]

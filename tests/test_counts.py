@@ -104,24 +104,24 @@ def test_count_terms_by_hand():
         }
     )
     table = count_terms(docs, by="speaker")
-    assert list(table.columns) == ["speaker", "term", "n", "rate_per_10k", "doc_freq", "rank"]
+    assert list(table.columns) == ["speaker", "term", "n", "rate_per_1k", "doc_freq", "rank"]
     assert table["speaker"].dtype == docs["speaker"].dtype  # the by column as it is in docs
     assert [str(t) for t in table.dtypes[1:]] == ["string", "int64", "float64", "int64", "int64"]
     rows = table.values.tolist()
-    # Kim: 4 tokens (hope x3, and); Xing: 8 tokens (we x3, oppose x2, firmly, it, hope)
+    # per 1,000 tokens. Kim: 4 tokens (hope x3, and); Xing: 8 tokens (we x3, oppose x2, firmly, it, hope)
     assert rows == [
-        ["Kim", "hope", 3, 7500.0, 1, 1],
-        ["Kim", "and", 1, 2500.0, 1, 2],
-        ["Xing", "we", 3, 3750.0, 2, 1],
-        ["Xing", "oppose", 2, 2500.0, 1, 2],
-        ["Xing", "firmly", 1, 1250.0, 1, 3],
-        ["Xing", "hope", 1, 1250.0, 1, 3],
-        ["Xing", "it", 1, 1250.0, 1, 3],
+        ["Kim", "hope", 3, 750.0, 1, 1],
+        ["Kim", "and", 1, 250.0, 1, 2],
+        ["Xing", "we", 3, 375.0, 2, 1],
+        ["Xing", "oppose", 2, 250.0, 1, 2],
+        ["Xing", "firmly", 1, 125.0, 1, 3],
+        ["Xing", "hope", 1, 125.0, 1, 3],
+        ["Xing", "it", 1, 125.0, 1, 3],
     ]
     assert count_terms(docs, by="speaker", min_count=2)["term"].tolist() == ["hope", "we", "oppose"]
     # stop words leave the table but stay in the denominator
     no_stop = count_terms(docs, by="speaker", stop_words="english")
-    assert no_stop.set_index(["speaker", "term"]).loc[("Xing", "oppose"), "rate_per_10k"] == 2500.0
+    assert no_stop.set_index(["speaker", "term"]).loc[("Xing", "oppose"), "rate_per_1k"] == 250.0
     assert "we" not in no_stop["term"].tolist()
 
 
@@ -302,7 +302,7 @@ def _merging_docs() -> pd.DataFrame:
 def test_count_terms_and_dispersion_keep_groups_whose_joined_labels_collide():
     docs = _merging_docs()
     for function, rest in (
-        (count_terms, ["term", "n", "rate_per_10k", "doc_freq", "rank"]),
+        (count_terms, ["term", "n", "rate_per_1k", "doc_freq", "rank"]),
         (dispersion, ["term", "n", "parts", "dp", "dp_norm"]),
     ):
         table = function(docs, by=["a", "b"])

@@ -74,11 +74,11 @@ def test_with_un_corpora_every_figure_is_made(data_dir, monkeypatch, tmp_path):
     assert table["documents"].sum() == len(docs)
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert set(manifest) == {r.name for r in figures.FIGURES}
-    # The hedging table's row for Xing agrees with hedging_rates on the interview alone (its own words).
+    # The hedging table's row for Xing agrees with stance_rates on the interview alone (its own words).
     stance = pd.read_csv(tmp_path / "hedging_xing_vs_ambassadors.csv").set_index(["group", "category"])
     interview = tk.load_interview()
     segments = tk.split_voices(interview)
-    alone = tk.hedging_rates(interview, categories=["hedge", "booster"], segments=segments).set_index("category")
+    alone = tk.stance_rates(interview, categories=["hedge", "booster"], segments=segments).set_index("category")
     for category in ("hedge", "booster"):
         assert stance.loc[("Xing", category), "n"] == alone.loc[category, "n"]
         assert stance.loc[("Xing", category), "tokens"] == alone.loc[category, "tokens"]

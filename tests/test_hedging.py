@@ -15,10 +15,10 @@ from toolkit.hedging import (
     MATCH_COLUMNS,
     RULES,
     english_share,
-    find_hedges,
-    hedging_rates,
+    find_stance,
     load_lexicon,
     naive_regex,
+    stance_rates,
 )
 
 
@@ -30,8 +30,8 @@ def _rules_method(monkeypatch):
 
 
 def hits(text: str, category: str | None = None) -> list[tuple[str, str]]:
-    """(match, category) pairs of find_hedges on ``text``, optionally of one category."""
-    m = find_hedges(text)
+    """(match, category) pairs of find_stance on ``text``, optionally of one category."""
+    m = find_stance(text)
     if category is not None:
         m = m[m["category"] == category]
     return list(zip(m["match"], m["category"]))
@@ -39,7 +39,7 @@ def hits(text: str, category: str | None = None) -> list[tuple[str, str]]:
 
 def cat_of(text: str, word: str) -> list[str]:
     """The categories given to each match of ``word`` (case-insensitive) in ``text``."""
-    m = find_hedges(text)
+    m = find_stance(text)
     return m.loc[m["match"].str.lower() == word.lower(), "category"].tolist()
 
 
@@ -97,23 +97,23 @@ def test_load_lexicon_extra_replaces_and_appends(tmp_path):
 )
 def test_bad_lexicon_raises(frame, message):
     with pytest.raises(ValueError, match=re.escape(message)):
-        find_hedges("Maybe.", lexicon=frame)
+        find_stance("Maybe.", lexicon=frame)
 
 
 def test_user_lexicon_is_used_instead_of_the_shipped_one():
     lex = pd.DataFrame({"pattern": ["as it were", "arguabl*"], "category": ["hedge", "hedge"]})
-    m = find_hedges("It is, as it were, arguably the best. Perhaps.", lexicon=lex)
+    m = find_stance("It is, as it were, arguably the best. Perhaps.", lexicon=lex)
     assert m["match"].tolist() == ["as it were", "arguably"]
     assert m["pattern"].tolist() == ["as it were", "arguabl*"]
     assert m["rule"].tolist() == ["lexicon", "lexicon"]
 
 
-# ---------------------------------------------------------------- find_hedges output
+# ---------------------------------------------------------------- find_stance output
 
 
 def test_columns_dtypes_and_offsets():
     text = "Perhaps we firmly oppose it; I am not sure. Clearly, you know it is up to them."
-    m = find_hedges(text)
+    m = find_stance(text)
     assert tuple(m.columns) == MATCH_COLUMNS
     assert [str(t) for t in m.dtypes] == [
         "string",
@@ -152,7 +152,7 @@ def test_longest_entry_wins_and_word_boundaries_follow_the_tokenizer():
 
 def test_format_characters_and_marks_are_inside_words_as_the_tokenizer_says():
     # a soft hyphen inside a word: one token, term "perhaps"; the offsets slice it, soft hyphen included
-    m = find_hedges("Per\u00adhaps we try.")
+    m = find_stance("Per\u00adhaps we try.")
     assert list(zip(m["start"], m["end"], m["match"], m["pattern"])) == [
         (0, 8, "Per\u00adhaps", "perhaps"),
         (9, 11, "we", "we"),
@@ -170,14 +170,14 @@ def test_plain_matches_agree_with_kwic_on_every_pattern():
     # the trie regex finds what kwic finds with the same patterns (kwic is the audit tool)
     docs = load_interview()
     lex = load_lexicon()
-    plain = find_hedges(docs, rules=False)
+    plain = find_stance(docs, rules=False)
     audit = kwic(docs, lex["pattern"].tolist())
     assert sorted(set(zip(plain["start"], plain["end"]))) == sorted(zip(audit["start"], audit["end"]))
 
 
 def test_kwic_on_a_category_shows_each_hit():
     docs = load_interview()
-    hedges = find_hedges(docs, categories=["hedge"])
+    hedges = find_stance(docs, categories=["hedge"])
     patterns = load_lexicon().query("category == 'hedge'")["pattern"].tolist()
     audit = set(zip(kwic(docs, patterns)["start"], kwic(docs, patterns)["end"]))
     assert set(zip(hedges["start"], hedges["end"])) <= audit
@@ -226,14 +226,14 @@ def test_rule_negation():
     assert cat_of("No doubt it will pass.", "no doubt") == ["booster"]
     assert cat_of("I doubt it.", "doubt") == ["hedge"]
     assert cat_of("We do not doubt it.", "doubt") == ["booster"]
-    m = find_hedges("I'm not sure.")
+    m = find_stance("I'm not sure.")
     assert m.loc[m["match"] == "sure", ["category", "kind", "rule"]].values.tolist() == [
         ["hedge", "epistemic", "negation"]
     ]
 
 
 def test_rule_cognition_verb_with_self_mention():
-    m = find_hedges("I think so. We believe it is right. I hope that talks resume.")
+    m = find_stance("I think so. We believe it is right. I hope that talks resume.")
     assert list(zip(m["match"], m["category"])) == [
         ("I", "self_mention"),
         ("think", "hedge"),
@@ -285,7 +285,7 @@ def test_rule_us_pronoun():
 
 
 def test_rules_false_is_the_plain_lexicon():
-    m = find_hedges("He said they talked about it in May.", rules=False)
+    m = find_stance("He said they talked about it in May.", rules=False)
     assert ("would" not in m["match"].tolist()) and {"about", "May"} <= set(m["match"])
     assert set(m["rule"]) == {"lexicon"}
 
@@ -305,7 +305,7 @@ def test_other_speakers_quotes_are_attributed_to_them():
             ],
         }
     )
-    m = find_hedges(docs)
+    m = find_stance(docs)
     got = list(zip(m["match"], m["voice"], m["speaker"].fillna("-")))
     assert got == [
         ("We", "ambassador_quote", "Li Wei"),
@@ -331,7 +331,7 @@ HAND_AMBASSADOR_BOOSTERS = ["inevitably", "knows"]
 
 
 def test_interview_counts_checked_by_hand():
-    m = find_hedges(load_interview(), method="rules")
+    m = find_stance(load_interview(), method="rules")
     own = m[m["voice"] == "ambassador_quote"]
     assert own.loc[own["category"] == "hedge", "match"].tolist() == HAND_AMBASSADOR_HEDGES
     assert own.loc[own["category"] == "directive", "match"].tolist() == HAND_AMBASSADOR_DIRECTIVES
@@ -345,8 +345,8 @@ def test_interview_counts_checked_by_hand():
 def test_the_learned_model_on_the_interview_differs_from_the_rules_only_where_it_says():
     # trained on reviews, where "not necessarily" is a negation and "it is up to", "claims" are not
     # speculation cues; the narration's "it is up to" is the reporter's
-    rules = find_hedges(load_interview(), method="rules")
-    learned = find_hedges(load_interview(), method="learned")
+    rules = find_stance(load_interview(), method="rules")
+    learned = find_stance(load_interview(), method="learned")
     key = ["start", "end", "category"]
     gone = rules.merge(learned[key], on=key, how="left", indicator=True).query("_merge == 'left_only'")
     assert gone["match"].tolist() == ["It is up to", "not necessarily", "claims"]
@@ -358,7 +358,7 @@ def test_the_learned_model_on_the_interview_differs_from_the_rules_only_where_it
 
 def test_empty_and_letterless_texts_have_no_matches():
     for text in ["", "   \n", "1234 5678 -- !!!", "…"]:
-        m = find_hedges(text)
+        m = find_stance(text)
         assert m.empty and tuple(m.columns) == MATCH_COLUMNS
 
 
@@ -372,17 +372,17 @@ def test_non_english_text_says_so():
     n, share = english_share(FRENCH)
     assert n >= 20 and share < 0.15
     with pytest.raises(ValueError, match="does not look like English"):
-        find_hedges(FRENCH)
+        find_stance(FRENCH)
     docs = pd.DataFrame({"doc_id": ["en", "fr"], "text": ["Perhaps we agree.", FRENCH]})
     with pytest.raises(ValueError, match="doc_id 'fr'"):
-        find_hedges(docs)
-    with pytest.warns(UserWarning, match=r"find_hedges left out 1 document\(s\): 'fr' \(not English"):
-        m = find_hedges(docs, non_english="skip")
+        find_stance(docs)
+    with pytest.warns(UserWarning, match=r"find_stance left out 1 document\(s\): 'fr' \(not English"):
+        m = find_stance(docs, non_english="skip")
     assert m["doc_id"].unique().tolist() == ["en"]
     assert [d["doc_id"] for d in m.attrs["skipped"]] == ["fr"]
     assert m.attrs["skipped"][0]["problem"].startswith("not English (")
     # short texts are not judged: too few tokens to tell
-    assert find_hedges("Peut-être.").empty
+    assert find_stance("Peut-être.").empty
 
 
 @pytest.mark.parametrize(
@@ -395,23 +395,23 @@ def test_non_english_text_says_so():
 )
 def test_bad_input_raises(value, message):
     with pytest.raises(ValueError, match=re.escape(message)):
-        find_hedges(value)
+        find_stance(value)
 
 
 def test_bad_options_raise():
     with pytest.raises(ValueError, match="non_english='ignore' is invalid"):
-        find_hedges("x", non_english="ignore")
+        find_stance("x", non_english="ignore")
     with pytest.raises(ValueError, match="categories='hedges' is invalid"):
-        find_hedges("x", categories=["hedges"])
+        find_stance("x", categories=["hedges"])
     with pytest.raises(ValueError, match="rules=1 is invalid"):
-        find_hedges("x", rules=1)
+        find_stance("x", rules=1)
 
 
 def test_very_long_document():
     unit = "Perhaps the talks may resume in May 2021; we firmly oppose it, and he said it would pass. "
-    per_unit = find_hedges(unit)
+    per_unit = find_stance(unit)
     text = unit * 20000  # about 1.8 million characters
-    m = find_hedges(pd.DataFrame({"doc_id": ["long"], "text": [text]}))
+    m = find_stance(pd.DataFrame({"doc_id": ["long"], "text": [text]}))
     assert len(m) == 20000 * len(per_unit)
     assert m["end"].max() <= len(text)
 
@@ -425,17 +425,17 @@ def test_naive_regex_is_one_flat_alternation():
 # ---------------------------------------------------------------- rates
 
 
-def test_hedging_rates_own_voice():
+def test_stance_rates_own_voice():
     pytest.importorskip("toolkit.rates")
     docs = load_interview()
-    rates = hedging_rates(docs, n_resamples=200, seed=1, method="rules")
+    rates = stance_rates(docs, n_resamples=200, seed=1, method="rules")
     assert list(rates.columns[:7]) == ["group", "category", "n", "tokens", "rate_per_1k", "ci_low", "ci_high"]
     hedge = rates[rates["category"] == "hedge"].iloc[0]
     assert hedge["n"] == len(HAND_AMBASSADOR_HEDGES)
     assert hedge["ci_low"] <= hedge["rate_per_1k"] <= hedge["ci_high"]
-    again = hedging_rates(docs, n_resamples=200, seed=1, method="rules")
+    again = stance_rates(docs, n_resamples=200, seed=1, method="rules")
     pd.testing.assert_frame_equal(rates, again)
-    every = hedging_rates(docs, voices=None, n_resamples=200, seed=1, method="rules")
+    every = stance_rates(docs, voices=None, n_resamples=200, seed=1, method="rules")
     assert every.loc[every["category"] == "hedge", "n"].iloc[0] == 10
     assert every.loc[every["category"] == "directive", "n"].iloc[0] == 4
     assert every["tokens"].iloc[0] > hedge["tokens"]
@@ -448,9 +448,9 @@ def test_hedging_rates_own_voice():
     "prefix", ["İ", "İstanbul", "İİİ", "Straße", "ﬁnal ﬂow", "e\u0301te\u0301", "ΣΑΣ", "ǅ", "\u0130\u0307", "İ\n\u2028"]
 )
 def test_offsets_slice_the_original_text_after_letters_whose_lower_case_differs(prefix):
-    # "İ".lower() is two code points: find_hedges("İ") raised KeyError, and offsets could shift
+    # "İ".lower() is two code points: find_stance("İ") raised KeyError, and offsets could shift
     text = f"{prefix} said perhaps we may agree, {prefix} I think."
-    m = find_hedges(text)
+    m = find_stance(text)
     for start, end, match in zip(m["start"], m["end"], m["match"]):
         assert text[start:end] == match
     for word in ("perhaps", "may", "think"):
@@ -458,22 +458,22 @@ def test_offsets_slice_the_original_text_after_letters_whose_lower_case_differs(
     perhaps = m[m["match"] == "perhaps"].iloc[0]
     assert perhaps["start"] == text.index("perhaps")
     # the same text in a docs frame: same offsets
-    framed = find_hedges(pd.DataFrame({"doc_id": ["a"], "text": [text]}))
+    framed = find_stance(pd.DataFrame({"doc_id": ["a"], "text": [text]}))
     assert framed[["start", "end", "match"]].values.tolist() == m[["start", "end", "match"]].values.tolist()
 
 
 def test_dotted_capital_i_alone():
-    m = find_hedges("İ")  # was KeyError
+    m = find_stance("İ")  # was KeyError
     # "İ" is the token "i" (as tokenize lower-cases it), so it matches what "I" matches
     assert (
         m[["start", "end", "match"]].values.tolist()
-        == find_hedges("I")[["start", "end", "match"]].assign(match="İ").values.tolist()
+        == find_stance("I")[["start", "end", "match"]].assign(match="İ").values.tolist()
     )
 
 
-def test_find_hedges_and_kwic_agree_after_dotted_capital_i():
+def test_find_stance_and_kwic_agree_after_dotted_capital_i():
     text = "İstanbul: perhaps we may agree. İ think we MAY."
-    hedges = find_hedges(text, rules=False)
+    hedges = find_stance(text, rules=False)
     hedges = hedges[hedges["pattern"].isin(["perhaps", "may", "think"])].drop_duplicates(["start", "end"])
     hits = kwic(text, ["perhaps", "may", "think"])
     assert hedges[["start", "end"]].values.tolist() == hits[["start", "end"]].values.tolist()
@@ -489,7 +489,7 @@ def test_duplicated_doc_ids_are_an_error():
             "text": ['Kim said "perhaps." "We may agree," Li said.', "Maybe.", "Perhaps we may agree."],
         }
     )
-    for function in (find_hedges, hedging_rates):
+    for function in (find_stance, stance_rates):
         with pytest.raises(ValueError, match=r"doc_id 'a' is on more than one row \(index 0, 2\)"):
             function(docs)
 
@@ -498,7 +498,7 @@ def test_duplicated_doc_ids_are_an_error():
 def test_a_text_that_is_not_a_str_is_an_error(bad):
     docs = pd.DataFrame({"doc_id": ["ok", "odd"], "text": ["Perhaps.", bad]})
     with pytest.raises(ValueError, match="the text of doc_id 'odd' is a .*, not a str"):
-        find_hedges(docs)
+        find_stance(docs)
 
 
 def _interview_without_quotes() -> pd.DataFrame:
@@ -516,12 +516,12 @@ def _interview_without_quotes() -> pd.DataFrame:
     )
 
 
-def test_hedging_rates_reports_an_interview_without_own_words():
+def test_stance_rates_reports_an_interview_without_own_words():
     # i1 has no quote, so no own words: it was kept as an empty unit of Li's group, and every resample had
     # s1's rate: Li's interval was [400, 400], unit "document", without a word about i1
     docs = _interview_without_quotes()
-    with pytest.warns(UserWarning, match=r"hedging_rates left out 1 document\(s\): 'i1' \(no tokens in the voices"):
-        rates = hedging_rates(docs, by="speaker", categories="hedge", n_resamples=200)
+    with pytest.warns(UserWarning, match=r"stance_rates left out 1 document\(s\): 'i1' \(no tokens in the voices"):
+        rates = stance_rates(docs, by="speaker", categories="hedge", n_resamples=200)
     li = rates[rates["speaker"] == "Li"].iloc[0]
     assert li["unit"] == "sentence" and li["ci_low"] < li["rate_per_1k"] < li["ci_high"]
     assert [(s["doc_id"], s["speaker"]) for s in rates.attrs["skipped"]] == [("i1", "Li")]
@@ -531,29 +531,29 @@ def test_hedging_rates_reports_an_interview_without_own_words():
     assert used | {s["doc_id"] for s in rates.attrs["skipped"]} == set(docs["doc_id"])
 
 
-def test_hedging_rates_reports_documents_skipped_as_not_english():
+def test_stance_rates_reports_documents_skipped_as_not_english():
     docs = pd.DataFrame({"doc_id": ["en", "fr"], "text": ["Perhaps we may agree. We think so.", FRENCH]})
     with pytest.warns(UserWarning, match="'fr' \\(not English"):
-        rates = hedging_rates(docs, non_english="skip", n_resamples=200)
+        rates = stance_rates(docs, non_english="skip", n_resamples=200)
     assert [s["doc_id"] for s in rates.attrs["skipped"]] == ["fr"]
 
 
-def test_hedging_rates_checks_its_options_before_reading():
+def test_stance_rates_checks_its_options_before_reading():
     docs = _interview_without_quotes()
     with pytest.raises(ValueError, match=r"^seed=4294967296 is invalid"):
-        hedging_rates(docs, seed=2**32)
+        stance_rates(docs, seed=2**32)
     with pytest.raises(ValueError, match=r"^seed=-1 is invalid"):  # was numpy's "expected non-negative integer"
-        hedging_rates(docs, seed=-1)
+        stance_rates(docs, seed=-1)
     with pytest.raises(ValueError, match="n_resamples=10 is invalid"):
-        hedging_rates(docs, n_resamples=10)
+        stance_rates(docs, n_resamples=10)
     with pytest.raises(ValueError, match=r"lacks the column\(s\) 'country'"):
-        hedging_rates(docs, by="country")
+        stance_rates(docs, by="country")
 
 
-def test_hedging_rates_takes_one_category_as_a_str():
+def test_stance_rates_takes_one_category_as_a_str():
     # categories="hedge" became the categories "h", "e", "d", "g", "e"
     docs = _interview_without_quotes().iloc[1:]
-    rates = hedging_rates(docs, categories="hedge", n_resamples=200)
+    rates = stance_rates(docs, categories="hedge", n_resamples=200)
     assert rates["category"].tolist() == ["hedge"]
 
 
@@ -618,14 +618,14 @@ def test_offsets_and_accounting_hold_whatever_the_text():
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            matches = find_hedges(docs, non_english="skip")
+            matches = find_stance(docs, non_english="skip")
         by_id = dict(zip(docs["doc_id"], docs["text"]))
         for row in matches.itertuples():
             assert by_id[row.doc_id][row.start : row.end] == row.match
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                rates = hedging_rates(docs, by="g", n_resamples=100, non_english="skip")
+                rates = stance_rates(docs, by="g", n_resamples=100, non_english="skip")
         except ValueError as err:  # a group none of whose documents has own words
             assert "hold no token" in str(err)
             return
@@ -639,7 +639,7 @@ def test_offsets_and_accounting_hold_whatever_the_text():
 def test_lexicon_spellings_of_one_pattern_all_apply():
     # "don't" (hedge) and "don’t" (booster) match the same spans; only the last one's entries were reported
     lex = pd.DataFrame({"pattern": ["don't", "don’t", "no  doubt"], "category": ["hedge", "booster", "booster"]})
-    m = find_hedges("I don’t know. No doubt.", lexicon=lex)
+    m = find_stance("I don’t know. No doubt.", lexicon=lex)
     assert m[["match", "category", "pattern"]].values.tolist() == [
         ["don’t", "hedge", "don't"],
         ["don’t", "booster", "don't"],
@@ -650,7 +650,7 @@ def test_lexicon_spellings_of_one_pattern_all_apply():
 
 def test_a_missing_lexicon_pattern_is_an_error_not_the_word_none():
     with pytest.raises(ValueError, match=r"lexicon: pattern is missing \(NA\) on row\(s\) with index 1"):
-        find_hedges("None of it.", lexicon=pd.DataFrame({"pattern": ["it", None], "category": ["hedge", "hedge"]}))
+        find_stance("None of it.", lexicon=pd.DataFrame({"pattern": ["it", None], "category": ["hedge", "hedge"]}))
 
 
 # ---------------------------------------------------------------- issue #11: one hedge rate for one group
@@ -676,14 +676,14 @@ def _rate(rates: pd.DataFrame, group: str) -> float:
     return float(rows["rate_per_1k"].iloc[0])
 
 
-def test_compare_rates_and_hedging_rates_give_a_group_one_hedge_rate():
+def test_compare_rates_and_stance_rates_give_a_group_one_hedge_rate():
     # compare_rates counted every voice of the interview (the journalist's narration, others' quotes) while
-    # hedging_rates counted the ambassador's own words: two rates for one speaker
+    # stance_rates counted the ambassador's own words: two rates for one speaker
     from toolkit.rates import compare_rates, match_rates
 
     docs = _interview_and_speeches()
-    hits = find_hedges(docs)
-    rates = hedging_rates(docs, by="speaker", categories=["hedge"], n_resamples=200)
+    hits = find_stance(docs)
+    rates = stance_rates(docs, by="speaker", categories=["hedge"], n_resamples=200)
     row = compare_rates(
         hits,
         docs,
@@ -699,7 +699,7 @@ def test_compare_rates_and_hedging_rates_give_a_group_one_hedge_rate():
     matched = match_rates(hits, docs, by="speaker", categories=["hedge"], n_resamples=200)
     pd.testing.assert_frame_equal(matched, rates)
     # the voice choice is one parameter of the same name, and it matters: every voice is another rate
-    every = hedging_rates(docs, by="speaker", categories=["hedge"], voices=None, n_resamples=200)
+    every = stance_rates(docs, by="speaker", categories=["hedge"], voices=None, n_resamples=200)
     row_every = compare_rates(
         hits,
         docs,
@@ -720,9 +720,9 @@ def test_voices_are_checked_the_same_way_everywhere():
     from toolkit.rates import compare_rates, match_rates
 
     docs = _interview_and_speeches()
-    hits = find_hedges(docs)
+    hits = find_stance(docs)
     for call in (
-        lambda: hedging_rates(docs, voices=["chorus"]),
+        lambda: stance_rates(docs, voices=["chorus"]),
         lambda: match_rates(hits, docs, voices=["chorus"]),
         lambda: compare_rates(hits, docs, by="speaker", target="Kim", category="hedge", voices="chorus"),
     ):
@@ -774,13 +774,13 @@ def test_voices_are_checked_the_same_way_everywhere():
     ],
 )
 def test_the_register_rules_on_un_sentences(text, word, category, method):
-    m = find_hedges(text, method=method)
+    m = find_stance(text, method=method)
     assert m.loc[m["match"] == word, "category"].tolist() == [category]
 
 
 def test_a_wish_about_the_world_is_not_a_formula():
     # "would" softens it: a hedge for the rules (the learned model, trained on reviews, decides it itself)
-    m = find_hedges(
+    m = find_stance(
         "It is why we would like to see all countries eliminate their nuclear arsenals."
     )  # UNGDC_ATG_73_2018
     assert m.loc[m["match"] == "would like to", "category"].tolist() == ["hedge"]
@@ -788,13 +788,13 @@ def test_a_wish_about_the_world_is_not_a_formula():
 
 @pytest.mark.parametrize("method", ["rules", "learned"])
 def test_a_conditional_should_and_reported_would_are_not_stance(method):
-    assert find_hedges("Should.", method=method)["category"].tolist() == [
+    assert find_stance("Should.", method=method)["category"].tolist() == [
         "directive"
     ]  # nothing after it: was an IndexError
     # "Should this balance be upset, mankind could be exterminated." (UNGDC_CHL_33_1978): inversion = "if"
-    m = find_hedges("Should this balance be upset, mankind could be exterminated.", method=method)
+    m = find_stance("Should this balance be upset, mankind could be exterminated.", method=method)
     assert "Should" not in m["match"].tolist() and m.loc[m["match"] == "could", "category"].tolist() == ["hedge"]
-    m = find_hedges("We all agreed that our three countries would collaborate.", method=method)
+    m = find_stance("We all agreed that our three countries would collaborate.", method=method)
     assert "would" not in m["match"].tolist()
 
 
@@ -811,17 +811,17 @@ def test_a_conditional_should_and_reported_would_are_not_stance(method):
     ],
 )
 def test_intensifiers_boost_a_stance_not_an_action(text, kept):
-    m = find_hedges(text, categories=["booster"])
+    m = find_stance(text, categories=["booster"])
     assert (len(m) > 0) == kept, m
 
 
 def test_the_rule_column_names_what_decided():
-    m = find_hedges("It is really good. It is not really good. I would also like to thank you.")
+    m = find_stance("It is really good. It is not really good. I would also like to thank you.")
     got = m[m["category"] != "self_mention"][["match", "category", "rule"]].values.tolist()
     # a booster not negated is decided by nothing but the lexicon; negated, by the negation rule
     assert ["really", "booster", "lexicon"] in got and ["really", "hedge", "negation"] in got
     assert ["would", "formula", "formula_frame"] in got
-    learned = find_hedges("Perhaps it is so. I think that it is.", method="learned")
+    learned = find_stance("Perhaps it is so. I think that it is.", method="learned")
     assert learned["rule"].tolist() == ["learned", "lexicon", "learned"]
 
 
@@ -839,24 +839,24 @@ def test_a_wrapped_line_does_not_end_a_clause(method):
         "the Chinese \nleader Deng Xiaoping solemnly declared on behalf of \nthe Chinese Government that China "
         "would never seek \nhegemony in the world."
     )
-    assert "would" not in find_hedges(text, method=method)["match"].tolist()
+    assert "would" not in find_stance(text, method=method)["match"].tolist()
     # a blank line does end one; a wrapped "May" before a year is still the month
-    m = find_hedges("We met in\nMay 2020.\n\nMay I congratulate you.", method=method)
+    m = find_stance("We met in\nMay 2020.\n\nMay I congratulate you.", method=method)
     assert m[["match", "category"]].values.tolist()[-2:] == [["May I", "formula"], ["you", "engagement_marker"]]
     assert "May" not in m["match"].tolist()
 
 
 def test_if_i_may_is_a_formula():
     # audit round 2: "If I may say so" was counted as an epistemic "may"
-    assert find_hedges("If I may say so, it is wrong.")[["match", "category"]].values.tolist() == [
+    assert find_stance("If I may say so, it is wrong.")[["match", "category"]].values.tolist() == [
         ["If I may", "formula"]
     ]
 
 
 def test_found_by_a_second_reading():
     # a rhetorical question is not a conditional; "I don't really think" is no booster; after '.”' a sentence starts
-    assert find_hedges("Should the world stand by while this happens?")["category"].tolist() == ["directive"]
-    m = find_hedges("I don't really think so.")
+    assert find_stance("Should the world stand by while this happens?")["category"].tolist() == ["directive"]
+    m = find_stance("I don't really think so.")
     assert m.loc[m["match"] == "think", "category"].tolist() == ["hedge"]
-    assert find_hedges("He left.” Should that fail, we act.")["match"].tolist() == ["we"]
-    assert find_hedges("He said it.” May I thank you.")["match"].tolist() == ["May I", "you"]
+    assert find_stance("He left.” Should that fail, we act.")["match"].tolist() == ["we"]
+    assert find_stance("He said it.” May I thank you.")["match"].tolist() == ["May I", "you"]

@@ -67,7 +67,7 @@ def test_plot_term_scatter_points_axes_and_labels_do_not_overlap():
     kept = ((target + reference) >= 1).sum()
     assert len(ax.collections[0].get_offsets()) == kept
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
-    assert ax.get_xlabel() == "USA (per 10,000 tokens)" and ax.get_ylabel() == "CHN (per 10,000 tokens)"
+    assert ax.get_xlabel() == "USA (per 1,000 tokens)" and ax.get_ylabel() == "CHN (per 1,000 tokens)"
     assert len(ax.texts) == 16
     renderer = ax.figure.canvas.get_renderer()
     boxes = [t.get_window_extent(renderer) for t in ax.texts]
@@ -319,7 +319,7 @@ def test_plot_rates_takes_the_by_column_of_match_rates():
             "role": ["envoy", "envoy", "minister", "minister"],
         }
     )
-    rates = tk.match_rates(tk.find_hedges(docs), docs, by="role", categories=["hedge", "self_mention"], n_resamples=100)
+    rates = tk.match_rates(tk.find_stance(docs), docs, by="role", categories=["hedge", "self_mention"], n_resamples=100)
     assert "group" not in rates.columns
     ax = tk.plot_rates(rates, by="role")
     top_down = sorted(ax.get_yticklabels(), key=lambda t: -t.get_position()[1])

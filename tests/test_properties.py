@@ -314,9 +314,9 @@ def test_keyness_accepts_exact_counts_and_rejects_the_rest_clearly(target, refer
 
 
 @given(texts=st.lists(text_strategy, min_size=1, max_size=4), genre=st.sampled_from(["interview", "speech"]))
-def test_find_hedges_offsets_slice_the_text_to_the_match(texts, genre):
+def test_find_stance_offsets_slice_the_text_to_the_match(texts, genre):
     docs = _docs(texts, genre=genre)
-    matches = _call(tk.find_hedges, docs, non_english="keep")
+    matches = _call(tk.find_stance, docs, non_english="keep")
     by_id = dict(zip(docs["doc_id"], docs["text"]))
     for row in matches.itertuples():
         assert by_id[row.doc_id][row.start : row.end] == row.match
@@ -327,9 +327,9 @@ def test_find_hedges_offsets_slice_the_text_to_the_match(texts, genre):
     genre=st.sampled_from(["interview", "speech"]),
     non_english=st.sampled_from(["skip", "keep"]),
 )
-def test_hedging_rates_uses_or_reports_every_document(texts, genre, non_english):
+def test_stance_rates_uses_or_reports_every_document(texts, genre, non_english):
     docs = _docs(texts, genre=genre).assign(group=lambda d: ["a", "b"] * (len(d) // 2) + ["a"] * (len(d) % 2))
-    rates = _call(tk.hedging_rates, docs, by="group", n_resamples=100, non_english=non_english)
+    rates = _call(tk.stance_rates, docs, by="group", n_resamples=100, non_english=non_english)
     reported = {s["doc_id"] for s in rates.attrs.get("skipped", [])}
     # a group is in the table unless every one of its documents is reported as left out
     for group, ids in docs.groupby("group")["doc_id"]:
@@ -537,13 +537,13 @@ def test_every_grouped_output_keeps_the_by_columns_and_never_merges_groups(rows)
     by = ["a", "b", "year"]
     tokens = docs.assign(tokens=[len(tk.tokenize(t)) for t in texts])
     expected = {tuple(_key(v) for v in k): n for k, n in tokens.groupby(by, dropna=False)["tokens"].sum().items()}
-    hits = _call(tk.find_hedges, docs)
+    hits = _call(tk.find_stance, docs)
     outputs = {
         "describe_corpus": _call(tk.describe_corpus, docs, by=by),
         "count_terms": _call(tk.count_terms, docs, by=by),
         "dispersion": _call(tk.dispersion, docs, by=by),
         "match_rates": _call(tk.match_rates, hits, docs, by=by, n_resamples=100),
-        "hedging_rates": _call(tk.hedging_rates, docs, by=by, n_resamples=100),
+        "stance_rates": _call(tk.stance_rates, docs, by=by, n_resamples=100),
     }
     for name, out in outputs.items():
         assert list(out.columns[:3]) == by, name
@@ -573,12 +573,12 @@ def test_every_grouped_output_keeps_the_by_columns_and_never_merges_groups(rows)
     ),
 )
 @settings(max_examples=40)
-def test_compare_rates_gives_each_group_the_hedge_rate_hedging_rates_gives_it(texts, genre, voices):
+def test_compare_rates_gives_each_group_the_hedge_rate_stance_rates_gives_it(texts, genre, voices):
     docs = _docs(texts, genre=genre).assign(group=lambda d: ["a", "b"] * (len(d) // 2) + ["a"] * (len(d) % 2))
     rates = _call(
-        tk.hedging_rates, docs, by="group", categories=["hedge"], voices=voices, n_resamples=100, non_english="keep"
+        tk.stance_rates, docs, by="group", categories=["hedge"], voices=voices, n_resamples=100, non_english="keep"
     ).set_index("group")
-    hits = _call(tk.find_hedges, docs, non_english="keep")
+    hits = _call(tk.find_stance, docs, non_english="keep")
     row = _call(
         tk.compare_rates,
         hits,
@@ -687,10 +687,10 @@ def _without_format(word: str) -> str:
 
 
 @given(text=st.one_of(_glued_text, text_strategy))
-def test_find_hedges_matches_start_and_end_on_token_boundaries(text):
+def test_find_stance_matches_start_and_end_on_token_boundaries(text):
     spans = tk.token_spans(text)
     starts, ends = {s for s, _ in spans}, {e for _, e in spans}
-    matches = _call(tk.find_hedges, text, rules=False, non_english="keep")
+    matches = _call(tk.find_stance, text, rules=False, non_english="keep")
     for row in matches.itertuples():
         assert row.start in starts and row.end in ends, (text, row.start, row.end, row.match)
         assert text[row.start : row.end] == row.match

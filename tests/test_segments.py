@@ -1,6 +1,6 @@
 """Explicit voices: the measures read the voices of a segments frame split once, or none, never by surprise.
 
-Issue 15, item 5: ``find_hedges`` and the rates used to split a docs frame into voices because it happened to have
+Issue 15, item 5: ``find_stance`` and the rates used to split a docs frame into voices because it happened to have
 ``speaker`` and ``genre`` columns, each call splitting again. Now ``segments`` says which: the frame of
 ``tk.split_voices(docs)``, or None for whole documents; ``"auto"`` (this release's default) keeps the old behaviour
 with a FutureWarning when it splits an interview.
@@ -50,13 +50,13 @@ def mixed(interview):
 def test_explicit_segments_give_what_the_deprecated_default_gave(mixed):
     segments = tk.split_voices(mixed)
     with pytest.warns(FutureWarning, match=AUTO_WARNING):
-        auto = tk.find_hedges(mixed)
-    explicit = tk.find_hedges(mixed, segments=segments)
+        auto = tk.find_stance(mixed)
+    explicit = tk.find_stance(mixed, segments=segments)
     pd.testing.assert_frame_equal(explicit, auto)
     assert {"ambassador_quote", "narration", "speech"} <= set(explicit["voice"].dropna())
     with pytest.warns(FutureWarning, match=AUTO_WARNING):
-        auto_rates = tk.hedging_rates(mixed, by="country", n_resamples=200)
-    pd.testing.assert_frame_equal(tk.hedging_rates(mixed, by="country", n_resamples=200, segments=segments), auto_rates)
+        auto_rates = tk.stance_rates(mixed, by="country", n_resamples=200)
+    pd.testing.assert_frame_equal(tk.stance_rates(mixed, by="country", n_resamples=200, segments=segments), auto_rates)
     with pytest.warns(FutureWarning, match=AUTO_WARNING):
         auto_match = tk.match_rates(explicit, mixed, by="country", n_resamples=200)
     pd.testing.assert_frame_equal(
@@ -67,15 +67,15 @@ def test_explicit_segments_give_what_the_deprecated_default_gave(mixed):
 def test_no_segments_is_whole_documents_in_the_voice_speech(mixed):
     with warnings.catch_warnings():
         warnings.simplefilter("error", FutureWarning)  # explicit: no warning
-        whole = tk.find_hedges(mixed, segments=None)
-        rates = tk.hedging_rates(mixed, by="country", n_resamples=200, segments=None)
+        whole = tk.find_stance(mixed, segments=None)
+        rates = tk.stance_rates(mixed, by="country", n_resamples=200, segments=None)
     assert set(whole["voice"]) == {"speech"} and whole["speaker"].isna().all()
     # the same matches as with voices: a split says whose a match is, never whether it is one
-    voiced = tk.find_hedges(mixed, segments=tk.split_voices(mixed))
+    voiced = tk.find_stance(mixed, segments=tk.split_voices(mixed))
     cols = ["doc_id", "start", "end", "match", "category", "rule"]
     pd.testing.assert_frame_equal(whole[cols], voiced[cols])
     # without voices every token of the interview is its speaker's: more tokens than its own words
-    split_rates = tk.hedging_rates(mixed, by="country", n_resamples=200, segments=tk.split_voices(mixed))
+    split_rates = tk.stance_rates(mixed, by="country", n_resamples=200, segments=tk.split_voices(mixed))
     chn = lambda r: r[r["country"] == "CHN"]["tokens"].iloc[0]  # noqa: E731
     assert chn(rates) > chn(split_rates)
     usa = lambda r: r[r["country"] == "USA"][["n", "tokens"]].to_numpy()  # noqa: E731
@@ -86,8 +86,8 @@ def test_the_deprecated_default_warns_only_when_it_splits_an_interview(mixed):
     speeches = mixed[mixed["genre"] == "speech"]
     with warnings.catch_warnings():
         warnings.simplefilter("error", FutureWarning)
-        auto = tk.find_hedges(speeches)  # speeches only: nothing is split, nothing to say
-        tk.find_hedges(speeches[["doc_id", "text"]])  # no speaker, no genre: whole documents
+        auto = tk.find_stance(speeches)  # speeches only: nothing is split, nothing to say
+        tk.find_stance(speeches[["doc_id", "text"]])  # no speaker, no genre: whole documents
     assert set(auto["voice"]) == {"speech"}
     assert auto["speaker"].tolist() == speeches.set_index("doc_id").loc[auto["doc_id"], "speaker"].tolist()
 
@@ -99,8 +99,8 @@ def test_with_a_segments_frame_nothing_is_split_again(mixed, monkeypatch):
         raise AssertionError("split_voices was called again")
 
     monkeypatch.setattr(voicing, "split_voices", no_split)
-    hits = tk.find_hedges(mixed, segments=segments)
-    tk.hedging_rates(mixed, by="country", n_resamples=200, segments=segments)
+    hits = tk.find_stance(mixed, segments=segments)
+    tk.stance_rates(mixed, by="country", n_resamples=200, segments=segments)
     tk.match_rates(hits, mixed, by="country", n_resamples=200, segments=segments)
     tk.compare_rates(
         hits,
@@ -114,12 +114,12 @@ def test_with_a_segments_frame_nothing_is_split_again(mixed, monkeypatch):
     )
     tk.hedge_audit(mixed, n=5, segments=segments)
     with pytest.raises(AssertionError, match="called again"):
-        tk.find_hedges(mixed)  # the deprecated default splits
+        tk.find_stance(mixed)  # the deprecated default splits
 
 
 def test_segments_of_other_documents_are_not_read_so_a_subset_can_be_rated(mixed):
     segments = tk.split_voices(mixed)
-    hits = tk.find_hedges(mixed, segments=segments)
+    hits = tk.find_stance(mixed, segments=segments)
     part = mixed[mixed["country"] == "CHN"]
     rates = tk.match_rates(hits[hits["doc_id"].isin(part["doc_id"])], part, n_resamples=200, segments=segments)
     with pytest.warns(FutureWarning):
@@ -139,14 +139,14 @@ def test_segments_of_other_documents_are_not_read_so_a_subset_can_be_rated(mixed
 def test_bad_segments_are_named(interview, change, message):
     segments = tk.split_voices(interview)
     with pytest.raises(ValueError, match=message):
-        tk.find_hedges(interview, segments=change(segments))
+        tk.find_stance(interview, segments=change(segments))
 
 
 def test_a_segments_argument_that_is_not_a_frame_or_none_is_refused(interview):
     with pytest.raises(ValueError, match="segments='split' is invalid"):
-        tk.find_hedges(interview, segments="split")
+        tk.find_stance(interview, segments="split")
     with pytest.raises(ValueError, match="a plain string has no voices"):
-        tk.find_hedges("We may agree.", segments=tk.split_voices(interview))
+        tk.find_stance("We may agree.", segments=tk.split_voices(interview))
 
 
 _WORDS = ["we", "may", "perhaps", "firmly", "oppose", "should", "clearly", "I", "believe", "the", "council", "agree"]
@@ -169,8 +169,8 @@ def test_every_match_takes_the_voice_of_the_segment_its_start_falls_in(words, cu
         if not gaps[k]  # a gap: characters in no segment
     ]
     segments = pd.DataFrame(rows, columns=["doc_id", "start", "end", "voice", "speaker"])
-    found = tk.find_hedges(docs, segments=segments, method="rules")
-    whole = tk.find_hedges(docs, segments=None, method="rules")
+    found = tk.find_stance(docs, segments=segments, method="rules")
+    whole = tk.find_stance(docs, segments=None, method="rules")
     pd.testing.assert_frame_equal(found.drop(columns=["voice", "speaker"]), whole.drop(columns=["voice", "speaker"]))
     for start, voice, speaker in zip(found["start"], found["voice"], found["speaker"]):
         holding = [r for r in rows if r["start"] <= start < r["end"]]

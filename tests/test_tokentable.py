@@ -13,16 +13,16 @@ from test_properties import TRICKY, WORDS, _glued_text, text_strategy
 import toolkit as tk
 import toolkit._parallel as parallel
 from toolkit import study
+from toolkit._rating import _match_rates
 from toolkit.hedging import (
-    _find_hedges,
     _find_in_docs,
+    _find_stance,
     _match_frame,
     _matcher,
     _resolve_lexicon,
     _resolve_model,
     english_share,
 )
-from toolkit.rates import _match_rates
 from toolkit.tokentable import TokenTable, chunk_starts, token_table
 
 # multi-word entries, and words that start them, so that longest-match and gap rules are exercised
@@ -65,7 +65,7 @@ any_text = st.one_of(
 def _reference(
     docs: pd.DataFrame, *, rules: bool = True, method: str = "learned", lexicon=None, non_english: str = "keep"
 ) -> pd.DataFrame:
-    """find_hedges by the character matcher, document after document: the path of releases before 0.2."""
+    """find_stance by the character matcher, document after document: the path of releases before 0.2."""
     skipped: list[dict] = []
     model = _resolve_model(method, None) if rules else None
     return _match_frame(_find_in_docs(docs, _matcher(_resolve_lexicon(lexicon)), rules, non_english, skipped, model))
@@ -108,7 +108,7 @@ def test_chunks_are_those_of_str_split(text):
 @settings(max_examples=60)
 def test_the_token_matcher_finds_exactly_what_the_character_matcher_finds(texts, rules, method):
     docs = _frame(texts)
-    new = _find_hedges(docs, lexicon=None, categories=None, rules=rules, method=method, model=None, non_english="keep")
+    new = _find_stance(docs, lexicon=None, categories=None, rules=rules, method=method, model=None, non_english="keep")
     pd.testing.assert_frame_equal(new, _reference(docs, rules=rules, method=method))
 
 
@@ -172,7 +172,7 @@ _SEPARATORS = [" ", " ", " ", " ", "  ", "\n", "", ".", ". ", ",", "-", "'", "â€
 @settings(max_examples=200)
 def test_longest_match_and_what_lies_between_words_are_the_character_matchers(pairs):
     docs = _frame(["".join(w + sep for w, sep in pairs)])
-    new = _find_hedges(docs, lexicon=_OVERLAPPING, categories=None, rules=False, non_english="keep")
+    new = _find_stance(docs, lexicon=_OVERLAPPING, categories=None, rules=False, non_english="keep")
     pd.testing.assert_frame_equal(new, _reference(docs, rules=False, lexicon=_OVERLAPPING))
 
 
@@ -310,7 +310,7 @@ def test_the_rules_on_token_arrays_decide_every_match_as_the_rules_on_characters
     """The context rules and the model's features computed for a stream of documents on arrays
     (``_decide_on_arrays``) give each match the outcome that ``_decide`` gives it from the characters."""
     docs = _frame(texts)
-    new = _find_hedges(docs, lexicon=None, categories=None, rules=True, method=method, model=None, non_english="keep")
+    new = _find_stance(docs, lexicon=None, categories=None, rules=True, method=method, model=None, non_english="keep")
     pd.testing.assert_frame_equal(new, _reference(docs, rules=True, method=method))
 
 
@@ -401,7 +401,7 @@ def _assert_as_the_characters(texts: list[str]) -> None:
     """The token path finds what the character path finds in ``texts``, with both methods."""
     docs = _frame(texts)
     for method in ("learned", "rules"):
-        new = _find_hedges(
+        new = _find_stance(
             docs, lexicon=None, categories=None, rules=True, method=method, model=None, non_english="keep"
         )
         pd.testing.assert_frame_equal(new, _reference(docs, rules=True, method=method))
@@ -440,14 +440,14 @@ def test_a_changed_model_and_a_subclass_of_the_model_are_read_as_they_are():
     never = Never(base.weights, base.intercept, base.threshold)
     matcher = _matcher(_resolve_lexicon(None))
     for model in (base, lowered, never):
-        new = _find_hedges(
+        new = _find_stance(
             docs, lexicon=None, categories=None, rules=True, method="learned", model=model, non_english="keep"
         )
         old = _match_frame(_find_in_docs(docs, matcher, True, "keep", [], model))
         pd.testing.assert_frame_equal(new, old)
     kept = {
         m: len(
-            _find_hedges(docs, lexicon=None, categories=None, rules=True, method="learned", model=m, non_english="keep")
+            _find_stance(docs, lexicon=None, categories=None, rules=True, method="learned", model=m, non_english="keep")
         )
         for m in (base, lowered, never)
     }
@@ -467,7 +467,7 @@ def test_a_lexicon_the_token_matcher_cannot_read_falls_back_to_characters():
         )
     )
     docs = _frame(["It is indisputably so, and the U.S. agrees.", "Indisputable. Perhaps we may."])
-    new = _find_hedges(docs, lexicon=lexicon, categories=None, rules=True, non_english="keep")
+    new = _find_stance(docs, lexicon=lexicon, categories=None, rules=True, non_english="keep")
     pd.testing.assert_frame_equal(new, _reference(docs, lexicon=lexicon))
     assert {"indisputably", "Indisputable", "U.S."} <= set(new["match"])
 
@@ -521,7 +521,7 @@ def test_every_measure_is_the_same_on_a_table_and_whatever_n_jobs(small_corpus):
 
     ref = _reference(docs, non_english="skip")
     for source, jobs in ((docs, None), (docs, 2), (table1, None), (table2, 2)):
-        found = tk.find_hedges(source, non_english="skip", n_jobs=jobs)
+        found = tk.find_stance(source, non_english="skip", n_jobs=jobs)
         pd.testing.assert_frame_equal(found, ref)
         assert [d["doc_id"] for d in found.attrs["skipped"]] == ["d37"]
 
@@ -541,12 +541,12 @@ def test_every_measure_is_the_same_on_a_table_and_whatever_n_jobs(small_corpus):
     )
     for source, jobs in ((docs, None), (table2, 2)):
         with pytest.warns(UserWarning):
-            rates = tk.hedging_rates(source, by="country", n_resamples=200, seed=3, non_english="skip", n_jobs=jobs)
+            rates = tk.stance_rates(source, by="country", n_resamples=200, seed=3, non_english="skip", n_jobs=jobs)
         pd.testing.assert_frame_equal(rates, expected)
 
     # categories named twice, in another order: each rated once, in the order first named
     with pytest.warns(UserWarning):
-        twice = tk.hedging_rates(
+        twice = tk.stance_rates(
             table1,
             by="country",
             categories=["booster", "booster", "hedge"],
@@ -587,14 +587,14 @@ def test_workers_that_do_not_fork_get_their_slice_and_the_same_results(small_cor
     table = token_table(small_corpus, n_jobs=2)
     assert np.array_equal(np.concatenate(table.chunks), np.concatenate(token_table(small_corpus).chunks))
     pd.testing.assert_frame_equal(
-        tk.find_hedges(table, non_english="skip", n_jobs=2), _reference(small_corpus, non_english="skip")
+        tk.find_stance(table, non_english="skip", n_jobs=2), _reference(small_corpus, non_english="skip")
     )
     with pytest.warns(UserWarning):
-        spawned = tk.hedging_rates(table, by="country", n_resamples=200, non_english="skip", n_jobs=2)
+        spawned = tk.stance_rates(table, by="country", n_resamples=200, non_english="skip", n_jobs=2)
     monkeypatch.setattr(parallel, "START_METHOD", None)
     with pytest.warns(UserWarning):
         pd.testing.assert_frame_equal(
-            spawned, tk.hedging_rates(table, by="country", n_resamples=200, non_english="skip")
+            spawned, tk.stance_rates(table, by="country", n_resamples=200, non_english="skip")
         )
 
 
@@ -613,7 +613,7 @@ def test_a_table_knows_when_a_text_changed_and_bad_n_jobs_are_named(small_corpus
     table = token_table(small_corpus)
     table.texts[0] = table.texts[0] + " and one more sentence"
     with pytest.raises(ValueError, match="doc_id 'd0' changed after its token table was made"):
-        tk.find_hedges(table)
+        tk.find_stance(table)
     for bad in (0, -2, 1.5, "2", True):
         with pytest.raises(ValueError, match="n_jobs="):
             token_table(small_corpus, n_jobs=bad)
@@ -657,7 +657,7 @@ def test_empty_and_tokenless_corpora_give_empty_results_as_the_text_path_does(te
     )
     table = token_table(docs, n_jobs=2)
     assert table.n_tokens == sum(len(tk.tokenize(t)) for t in texts)
-    pd.testing.assert_frame_equal(tk.find_hedges(table, non_english="keep"), _reference(docs))
+    pd.testing.assert_frame_equal(tk.find_stance(table, non_english="keep"), _reference(docs))
     pd.testing.assert_frame_equal(tk.count_terms(table), tk.count_terms(docs))
 
 
@@ -670,10 +670,10 @@ def test_sentences_and_a_one_document_groups_rates_are_the_same_on_several_cores
     docs = _frame([long, "We may perhaps agree.\nI think so. It is clear.", ""], country=["A", "B", "B"])
     pd.testing.assert_frame_equal(tk.split_sentences(docs, n_jobs=2), tk.split_sentences(docs))
     pd.testing.assert_frame_equal(tk.split_sentences(long, n_jobs=2), tk.split_sentences(long))
-    one = tk.hedging_rates(docs.iloc[:1], by="country", n_resamples=200, non_english="keep", n_jobs=2)
+    one = tk.stance_rates(docs.iloc[:1], by="country", n_resamples=200, non_english="keep", n_jobs=2)
     assert (one["unit"] == "sentence").all() and one["n"].sum() > 0
     pd.testing.assert_frame_equal(
-        one, tk.hedging_rates(docs.iloc[:1], by="country", n_resamples=200, non_english="keep")
+        one, tk.stance_rates(docs.iloc[:1], by="country", n_resamples=200, non_english="keep")
     )
 
 
@@ -696,7 +696,7 @@ def test_a_long_document_cut_into_pieces_for_several_workers_gives_the_same_matc
     units = hedging._work_units(np.array([len(t) for t in docs["text"]]), 2)
     assert (units[:, 2] > 1).sum() == 12  # three long documents (the German one too), four pieces each
     with pytest.warns(UserWarning, match="d4"):
-        found = tk.find_hedges(docs, non_english="skip", n_jobs=2)
+        found = tk.find_stance(docs, non_english="skip", n_jobs=2)
     pd.testing.assert_frame_equal(found, _reference(docs, non_english="skip"))
     assert [d["doc_id"] for d in found.attrs["skipped"]] == ["d4"]  # reported once, by its first piece
 
@@ -708,13 +708,13 @@ def test_on_the_comparison_corpus_the_token_path_gives_what_the_text_path_gave(d
     docs = study.load_comparison_corpus(path=data_dir)
     table = token_table(docs, n_jobs=2)
     for method in ("learned", "rules"):
-        found = tk.find_hedges(table, method=method, non_english="skip", n_jobs=2)
+        found = tk.find_stance(table, method=method, non_english="skip", n_jobs=2)
         reference = _reference(docs, method=method, non_english="skip")
         pd.testing.assert_frame_equal(found, reference)
         assert len(found) > 40_000
     old_matches = reference.copy()
     pd.testing.assert_frame_equal(
-        tk.hedging_rates(table, by="country", method="rules", n_resamples=200, non_english="skip", n_jobs=2),
+        tk.stance_rates(table, by="country", method="rules", n_resamples=200, non_english="skip", n_jobs=2),
         _match_rates(
             old_matches,
             docs,

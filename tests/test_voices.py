@@ -708,7 +708,7 @@ def test_the_voices_test_sets_score_at_least_095_in_every_style(folder):
         assert score["precision"] >= 0.95 and score["recall"] >= 0.95, (style, score)
 
 
-def test_hedging_rates_and_keyness_work_unchanged_on_a_transcript_interview():
+def test_stance_rates_and_keyness_work_unchanged_on_a_transcript_interview():
     import toolkit as tk
 
     text = TRANSCRIPT
@@ -727,7 +727,7 @@ def test_hedging_rates_and_keyness_work_unchanged_on_a_transcript_interview():
         "They are good. We think they could be better.\n\nWe also hope for more trade.\n\n"
         "It is calm, and it will stay calm."
     )
-    rates = tk.hedging_rates(docs, by="group", categories=["hedge"], n_resamples=200, method="rules")
+    rates = tk.stance_rates(docs, by="group", categories=["hedge"], n_resamples=200, method="rules")
     moravec = rates.set_index("group").loc["Moravec"]
     assert moravec["tokens"] == len(tk.tokenize(own.loc[0, "text"])) and moravec["n"] == 2  # think, could
     table = tk.compare_groups(own, by="group", target="Moravec", reference="others")

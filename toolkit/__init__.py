@@ -29,7 +29,7 @@ from toolkit.concordance import collocations, kwic
 from toolkit.corpus import INTERVIEW_ID, corpus_fingerprint, describe_corpus, load_interview, read_corpus
 from toolkit.counts import DocumentTermMatrix, count_terms, dispersion, document_term_matrix
 from toolkit.datasets import load_ungdc, load_unscon, unscon_sentences
-from toolkit.hedging import find_hedges, hedging_rates, load_lexicon
+from toolkit.hedging import find_hedges, find_stance, hedging_rates, load_lexicon, stance_rates
 from toolkit.keyness import adjust_pvalues, compare_groups, keyness, top_keywords
 from toolkit.plots import (
     OKABE_ITO,
@@ -86,6 +86,7 @@ __all__ = [
     "dispersion",
     "document_term_matrix",
     "find_hedges",
+    "find_stance",
     "fit_topics",
     "hedge_audit",
     "hedging_rates",
@@ -111,6 +112,7 @@ __all__ = [
     "select_k",
     "split_sentences",
     "split_voices",
+    "stance_rates",
     "token_spans",
     "token_table",
     "tokenize",

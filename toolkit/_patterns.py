@@ -3,7 +3,7 @@
 A pattern's words match whole tokens of :data:`toolkit.text.TOKEN_PATTERN` (a match neither starts nor ends
 inside a word), any whitespace matches between a phrase's words, straight and curly apostrophes are the same,
 and a ``*`` after a word makes it a prefix; texts with combining marks or format characters are matched through
-a translation (:class:`Pieces`). :func:`toolkit.kwic` and :func:`toolkit.find_hedges` compile their patterns here.
+a translation (:class:`Pieces`). :func:`toolkit.kwic` and :func:`toolkit.find_stance` compile their patterns here.
 """
 
 from __future__ import annotations

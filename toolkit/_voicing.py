@@ -1,6 +1,6 @@
 """Voices for the measures: which stretch of each document is whose, given by the caller or split once.
 
-:func:`toolkit.find_hedges`, :func:`toolkit.hedging_rates`, :func:`toolkit.match_rates`,
+:func:`toolkit.find_stance`, :func:`toolkit.stance_rates`, :func:`toolkit.match_rates`,
 :func:`toolkit.compare_rates` and :func:`toolkit.hedge_audit` take ``segments``, read here:
 
 - a segments frame, as :func:`toolkit.split_voices` returns it (``doc_id``, ``start``, ``end``,

@@ -1,7 +1,7 @@
 """Check the stance detector by hand: a stratified sample of its matches, and the precision of a coded sample.
 
 A measure is only as good as its matches. :func:`hedge_audit` draws a random
-sample of :func:`toolkit.find_hedges` matches, the same number from each
+sample of :func:`toolkit.find_stance` matches, the same number from each
 stratum (by default each category, hedges split into epistemic hedges and
 approximators), with the words around each match, for a researcher to code by
 hand: is this match what its category says it is? :func:`score_audit` turns
@@ -28,6 +28,7 @@ Examples
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -99,46 +100,48 @@ def hedge_audit(
         Characters of context either side of each match (``left``, ``right``),
         cut at the document's edges; line breaks shown as spaces.
     voices : str or sequence of str, optional
-        Keep only matches in these voices (see :func:`toolkit.find_hedges`);
+        Keep only matches in these voices (see :func:`toolkit.find_stance`);
         default: every match.
     method, model, lexicon, segments
-        As in :func:`toolkit.find_hedges`.
+        As in :func:`toolkit.find_stance`.
 
     Returns
     -------
     DataFrame
         One row per sampled match, ordered by stratum, then document and offset,
         with the columns of :data:`AUDIT_COLUMNS`: the match's columns from
-        :func:`toolkit.find_hedges`, ``stratum``, ``left`` and ``right`` (its
+        :func:`toolkit.find_stance`, ``stratum``, ``left`` and ``right`` (its
         context), and ``correct`` (boolean, <NA>: to fill in) and ``note``
         (string, "") for the coder. ``attrs["population"]`` holds the number of
         matches in each stratum (for weighting the strata back); ``attrs["skipped"]``
-        the documents left out as not English (warned about, as by :func:`toolkit.find_hedges`
+        the documents left out as not English (warned about, as by :func:`toolkit.find_stance`
         with ``non_english="skip"``).
 
     Raises
     ------
     ValueError
         ``n`` or ``context`` is not a positive integer, a bad seed, an unknown
-        category, or as :func:`toolkit.find_hedges`.
+        category, or as :func:`toolkit.find_stance`.
     """
-    from toolkit.hedging import _find_hedges
+    from toolkit.hedging import find_stance
 
     for name, value in (("n", n), ("context", context)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{name}={value!r} is invalid; must be a positive integer.")
     check_seed("seed", seed)
     voices = _check_voices(voices)
-    matches = _find_hedges(
-        docs,
-        lexicon=lexicon,
-        categories=categories,
-        rules=True,
-        method=method,
-        model=model,
-        non_english="skip",
-        segments=_resolve_segments(docs, segments, function="hedge_audit"),
-    )
+    with warnings.catch_warnings():  # the documents left out are named below, under this function's name
+        warnings.filterwarnings("ignore", message="find_stance left out", category=UserWarning)
+        matches = find_stance(
+            docs,
+            lexicon=lexicon,
+            categories=categories,
+            rules=True,
+            method=method,
+            model=model,
+            non_english="skip",
+            segments=_resolve_segments(docs, segments, function="hedge_audit"),
+        )
     skipped = matches.attrs["skipped"]
     warn_skipped("hedge_audit", skipped)  # a non-English document is left out of the sample: say so
     if voices is not None:

@@ -92,13 +92,13 @@ def _output(table: pd.DataFrame, csv: Path | None) -> int:
 
 
 def _hedges(args: argparse.Namespace) -> int:
-    from toolkit.hedging import find_hedges
+    from toolkit.hedging import find_stance
     from toolkit.voices import split_voices
 
     docs = _read_texts(args.files)
     if "genre" not in docs:
         docs = docs.assign(speaker=None, genre="statement")
-    hits = find_hedges(docs, method=args.method, segments=split_voices(docs))  # whose each match is
+    hits = find_stance(docs, method=args.method, segments=split_voices(docs))  # whose each match is
     return _output(hits.drop(columns=[c for c in ("voice", "speaker") if hits[c].isna().all()]), args.csv)
 
 

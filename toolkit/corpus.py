@@ -280,13 +280,13 @@ def describe_corpus(docs: pd.DataFrame, *, by: str | list[str] | None) -> pd.Dat
     Returns
     -------
     DataFrame
-        One row per group, sorted by ``documents`` (descending), then by the
+        One row per group, sorted by ``n_docs`` (descending), then by the
         group's key (the ``by`` columns' values in order, missing values last):
 
         - the group's key: each ``by`` column, in the order given, with its
           values and dtype as in ``docs`` (missing values stay missing); with
           ``by=None`` one column ``group`` (string) holding ``"all"``;
-        - ``documents`` (int64);
+        - ``n_docs`` (int64): documents;
         - ``tokens`` (int64, by the toolkit's tokenizer);
         - ``median_tokens`` (float64, per document);
         - ``min_tokens`` and ``max_tokens`` (int64).
@@ -304,7 +304,7 @@ def describe_corpus(docs: pd.DataFrame, *, by: str | list[str] | None) -> pd.Dat
     >>> describe_corpus(docs, by="role").values.tolist()
     [['ambassador', 2, 3, 1.5, 1, 2], ['other', 1, 3, 3.0, 3, 3]]
     >>> list(describe_corpus(docs.assign(year=[2020, 2021, 2021]), by=["role", "year"]).columns[:3])
-    ['role', 'year', 'documents']
+    ['role', 'year', 'n_docs']
     """
     from toolkit._groups import groups as _groups
     from toolkit.text import tokenize
@@ -313,7 +313,7 @@ def describe_corpus(docs: pd.DataFrame, *, by: str | list[str] | None) -> pd.Dat
     check_texts(docs)  # a missing text is an error, not the word "none"
     lengths = pd.Series([len(tokenize(t)) for t in docs["text"]], dtype="int64")
     table = lengths.groupby(grouping.codes).agg(
-        documents="size", tokens="sum", median_tokens="median", min_tokens="min", max_tokens="max"
+        n_docs="size", tokens="sum", median_tokens="median", min_tokens="min", max_tokens="max"
     )
     table = (
         table.rename_axis("_group")
@@ -321,7 +321,7 @@ def describe_corpus(docs: pd.DataFrame, *, by: str | list[str] | None) -> pd.Dat
         .astype(
             {
                 "_group": "int64",
-                "documents": "int64",
+                "n_docs": "int64",
                 "tokens": "int64",
                 "median_tokens": "float64",
                 "min_tokens": "int64",
@@ -329,12 +329,12 @@ def describe_corpus(docs: pd.DataFrame, *, by: str | list[str] | None) -> pd.Dat
             }
         )
     )
-    table = table.sort_values(["documents", "_group"], ascending=[False, True], ignore_index=True)
+    table = table.sort_values(["n_docs", "_group"], ascending=[False, True], ignore_index=True)
     return pd.concat([grouping.take(table["_group"].to_numpy()), table.drop(columns="_group")], axis=1)
 
 
 #: The columns of :func:`describe_corpus` after the group's key columns.
-_DESCRIBE_COLUMNS = ("documents", "tokens", "median_tokens", "min_tokens", "max_tokens")
+_DESCRIBE_COLUMNS = ("n_docs", "tokens", "median_tokens", "min_tokens", "max_tokens")
 
 
 # ---------------------------------------------------------------------------- reading files

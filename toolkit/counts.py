@@ -8,7 +8,7 @@ tidy frames at the boundary.
   its terms and document ids): the scikit-learn boundary, used by keyness and
   topic models;
 - :func:`count_terms` -> one row per group and term: the group's key columns (the
-  ``by`` columns), then ``term``, ``n``, ``rate_per_10k``, ``doc_freq``, ``rank``;
+  ``by`` columns), then ``term``, ``n``, ``rate_per_1k``, ``doc_freq``, ``rank``;
 - :func:`dispersion` -> Gries's DP per group and term, telling a word used in one
   speech from one used everywhere.
 
@@ -19,7 +19,7 @@ journalist's narration (``by="voice"``).
 Groups: ``by`` names one or more docs columns; documents with the same values
 in all of them are one group. Every grouped output of the toolkit
 (:func:`count_terms`, :func:`dispersion`, :func:`toolkit.describe_corpus`,
-:func:`toolkit.match_rates`, :func:`toolkit.hedging_rates`) starts with the
+:func:`toolkit.match_rates`, :func:`toolkit.stance_rates`) starts with the
 ``by`` columns, with their values and dtypes as in ``docs`` (as dplyr's
 ``group_by`` and tidytext keep them), sorted by value with missing values last
 and a group of their own; ``by=None`` is one group, a column ``group`` holding
@@ -52,7 +52,7 @@ from toolkit.tokentable import TokenTable, token_table
 __all__ = ["DocumentTermMatrix", "count_matrix", "count_terms", "dispersion", "document_term_matrix"]
 
 #: The columns of :func:`count_terms` after the group's key columns.
-_COUNT_COLUMNS = ("term", "n", "rate_per_10k", "doc_freq", "rank")
+_COUNT_COLUMNS = ("term", "n", "rate_per_1k", "doc_freq", "rank")
 #: The columns of :func:`dispersion` after the group's key columns.
 _DISPERSION_COLUMNS = ("term", "n", "parts", "dp", "dp_norm")
 
@@ -271,7 +271,7 @@ def count_terms(
           ``by=None`` one column ``group`` (string) holding ``"all"``;
         - ``term`` (string): the word or n-gram;
         - ``n`` (int64): occurrences in the group;
-        - ``rate_per_10k`` (float64): ``n`` per 10,000 tokens of the group (n-gram
+        - ``rate_per_1k`` (float64): ``n`` per 1,000 tokens of the group (n-gram
           positions for n-grams), stop words included in the denominator;
         - ``doc_freq`` (int64): documents of the group in which the term occurs;
         - ``rank`` (int64): 1 for the group's most frequent term; ties share the
@@ -294,7 +294,7 @@ def count_terms(
     >>> count_terms(docs, by="country").values.tolist()
     [['CHN', 'oppose', 1, 5000.0, 1, 1], ['CHN', 'we', 1, 5000.0, 1, 1], ['KOR', 'hope', 2, 5000.0, 2, 1], ['KOR', 'we', 2, 5000.0, 2, 1]]
     >>> list(count_terms(docs.assign(year=[2020, 2021, 2021]), by=["country", "year"]).columns)
-    ['country', 'year', 'term', 'n', 'rate_per_10k', 'doc_freq', 'rank']
+    ['country', 'year', 'term', 'n', 'rate_per_1k', 'doc_freq', 'rank']
     """
     if not isinstance(min_count, (int, np.integer)) or isinstance(min_count, bool) or min_count < 1:
         raise ValueError(f"min_count={min_count!r} is invalid; must be an integer >= 1.")
@@ -352,7 +352,7 @@ def count_terms(
             **{c: keys[c] for c in keys.columns},
             "term": pd.array(terms[j], dtype="string"),
             "n": n,
-            "rate_per_10k": n / totals[g] * 10_000,
+            "rate_per_1k": n / totals[g] * 1_000,
             "doc_freq": df.astype(np.int64),
             "rank": rank,
         }

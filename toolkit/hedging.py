@@ -1,8 +1,8 @@
 """Hedges, boosters and the other stance markers of Hyland's (2005) interactional metadiscourse.
 
-How tentative or how assertive is a speaker? :func:`find_hedges` finds every
+How tentative or how assertive is a speaker? :func:`find_stance` finds every
 entry of a stance lexicon in a text, with character offsets, and decides the
-ambiguous ones by named context rules; :func:`hedging_rates` turns the matches
+ambiguous ones by named context rules; :func:`stance_rates` turns the matches
 into rates per 1,000 tokens with bootstrap intervals (by :mod:`toolkit.rates`).
 
 The lexicon
@@ -101,7 +101,7 @@ rule, or a booster the negation rule found not negated).
 Voices: for a docs frame with ``speaker`` and ``genre`` columns, matches are
 attributed by :func:`toolkit.split_voices`: the ``voice`` and ``speaker`` columns
 of a match are those of its segment, so a hedge inside another person's quote is
-that person's, not the document speaker's. :func:`hedging_rates` counts the
+that person's, not the document speaker's. :func:`stance_rates` counts the
 speaker's own words (``ambassador_quote`` and ``speech``) by default, as
 :func:`toolkit.match_rates` and :func:`toolkit.compare_rates` do: the same
 ``voices`` parameter, the same default, the same rates (see "Whose words" in
@@ -110,7 +110,7 @@ speaker's own words (``ambassador_quote`` and ``speech``) by default, as
 Bad input: an empty text, or one without letters, has no matches. A text of at
 least :data:`MIN_TOKENS_FOR_LANGUAGE` tokens of which fewer than
 :data:`MIN_STOP_WORD_SHARE` are English stop words (:data:`toolkit.text.STOP_WORDS`)
-is taken as not English: the lexicon is English, so :func:`find_hedges` says so
+is taken as not English: the lexicon is English, so :func:`find_stance` says so
 (``ValueError``, or, for a docs frame with ``non_english="skip"``, skips the
 document and lists it in ``attrs["skipped"]``) rather than guessing. English
 prose has 40-55 % stop words; French, Spanish or German about 0-10 %.
@@ -122,6 +122,7 @@ import json
 import os
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property, lru_cache
 from itertools import pairwise
@@ -145,6 +146,7 @@ from toolkit._patterns import pattern_regex as _pattern_regex
 from toolkit._patterns import pieces as _pieces
 from toolkit._patterns import word_matches as _word_matches
 from toolkit._patterns import word_start as _word_start
+from toolkit._rating import _match_rates, _warn_single_unit
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._tokens import lower_keeping_offsets as _lower
 from toolkit._validation import (
@@ -162,12 +164,7 @@ from toolkit._voicing import AUTO as _AUTO
 from toolkit._voicing import check_voices as _check_voices
 from toolkit._voicing import resolve as _resolve_segments
 from toolkit._voicing import spans as _voice_spans
-from toolkit.rates import (
-    OWN_VOICES,
-    RATE_COLUMNS,
-    _match_rates,
-    _warn_single_unit,
-)
+from toolkit.rates import OWN_VOICES, RATE_COLUMNS
 from toolkit.text import STOP_WORDS
 from toolkit.tokentable import TokenTable, chunk_starts, code_points, is_space, token_table
 
@@ -185,10 +182,12 @@ __all__ = [
     "HedgeModel",
     "english_share",
     "find_hedges",
+    "find_stance",
     "hedging_rates",
     "load_hedge_model",
     "load_lexicon",
     "naive_regex",
+    "stance_rates",
 ]
 
 #: The five categories of Hyland's (2005) interactional metadiscourse, and two of the diplomatic register:
@@ -202,7 +201,7 @@ CATEGORIES: tuple[str, ...] = (
     "directive",
     "formula",
 )
-#: The ways :func:`find_hedges` decides the ambiguous cues.
+#: The ways :func:`find_stance` decides the ambiguous cues.
 METHODS: tuple[str, ...] = ("rules", "learned")
 #: The default method: the one with the better leave-one-category-out F1 on the SFU development half.
 DEFAULT_METHOD: str = "learned"
@@ -214,7 +213,7 @@ MIN_TOKENS_FOR_LANGUAGE: int = 20
 MIN_STOP_WORD_SHARE: float = 0.15
 #: The columns of a lexicon frame.
 LEXICON_COLUMNS: tuple[str, ...] = ("pattern", "category", "rule", "kind", "note")
-#: The columns of :func:`find_hedges`.
+#: The columns of :func:`find_stance`.
 MATCH_COLUMNS: tuple[str, ...] = (
     "doc_id",
     "start",
@@ -2556,7 +2555,7 @@ def _sentence_flags(stream: _Stream, k: np.ndarray, s: np.ndarray, e: np.ndarray
     return initial, question
 
 
-# ----------------------------------------------------------------------- find_hedges
+# ----------------------------------------------------------------------- find_stance
 
 
 def _find_in_text(
@@ -2633,7 +2632,7 @@ def _rule_label(rule: str, category: str, decided: str) -> str:
     return rule
 
 
-def find_hedges(
+def find_stance(
     text_or_docs: str | pd.DataFrame | TokenTable,
     *,
     lexicon: pd.DataFrame | str | os.PathLike[str] | None = None,
@@ -2732,21 +2731,21 @@ def find_hedges(
     Examples
     --------
     >>> text = "Perhaps it would help. We firmly oppose it. I am not sure. It closed in May 2020."
-    >>> find_hedges(text, method="rules")[["match", "category", "rule"]].values.tolist()
+    >>> find_stance(text, method="rules")[["match", "category", "rule"]].values.tolist()
     [['Perhaps', 'hedge', 'lexicon'], ['would', 'hedge', 'would_not_reported'], ['We', 'self_mention', 'lexicon'], ['firmly oppose', 'booster', 'lexicon'], ['I', 'self_mention', 'lexicon'], ['sure', 'hedge', 'negation']]
 
     The learned model (the default), trained on reviews whose annotators mark
     "not sure" as a negation and not as speculation, drops it:
 
-    >>> find_hedges(text)[["match", "category", "rule"]].values.tolist()
+    >>> find_stance(text)[["match", "category", "rule"]].values.tolist()
     [['Perhaps', 'hedge', 'learned'], ['would', 'hedge', 'learned'], ['We', 'self_mention', 'lexicon'], ['firmly oppose', 'booster', 'lexicon'], ['I', 'self_mention', 'lexicon']]
-    >>> find_hedges("All countries should accede. I would like to thank you.", method="rules")["category"].tolist()
+    >>> find_stance("All countries should accede. I would like to thank you.", method="rules")["category"].tolist()
     ['directive', 'self_mention', 'formula', 'engagement_marker']
-    >>> find_hedges("").empty
+    >>> find_stance("").empty
     True
     """
     frame = None if isinstance(text_or_docs, str) else _docs_of(text_or_docs)
-    out = _find_hedges(
+    out = _find_stance(
         text_or_docs,
         lexicon=lexicon,
         categories=categories,
@@ -2755,9 +2754,9 @@ def find_hedges(
         model=model,
         non_english=non_english,
         n_jobs=n_jobs,
-        segments=_resolve_segments(frame, segments, function="find_hedges"),
+        segments=_resolve_segments(frame, segments, function="find_stance"),
     )
-    warn_skipped("find_hedges", out.attrs["skipped"])
+    warn_skipped("find_stance", out.attrs["skipped"])
     return out
 
 
@@ -2769,7 +2768,7 @@ def _stance_options(
     model: HedgeModel | str | os.PathLike[str] | None,
     non_english: str,
 ) -> tuple:
-    """The options of :func:`find_hedges` and :func:`hedging_rates`, checked: (the categories named, each once,
+    """The options of :func:`find_stance` and :func:`stance_rates`, checked: (the categories named, each once,
     or None; the compiled lexicon; the learned model, or None)."""
     check_one_of("non_english", non_english, ["raise", "skip", "keep"])
     if not isinstance(rules, bool):
@@ -2786,7 +2785,7 @@ def _stance_options(
     return categories, _matcher(_resolve_lexicon(lexicon)), learned
 
 
-def _find_hedges(
+def _find_stance(
     text_or_docs: str | pd.DataFrame | TokenTable,
     *,
     lexicon: pd.DataFrame | str | os.PathLike[str] | None,
@@ -2798,7 +2797,7 @@ def _find_hedges(
     n_jobs: int | None = None,
     segments: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """:func:`find_hedges` without the warnings: the skipped documents are in ``attrs["skipped"]``; ``segments``
+    """:func:`find_stance` without the warnings: the skipped documents are in ``attrs["skipped"]``; ``segments``
     a frame or None (resolved by the caller: :func:`toolkit._voicing.resolve`)."""
     jobs = check_n_jobs(n_jobs)
     categories, matcher, learned = _stance_options(categories, lexicon, rules, method, model, non_english)
@@ -2846,7 +2845,7 @@ def _table_of(docs: pd.DataFrame | TokenTable, n_jobs: int | None) -> TokenTable
 
 
 def _table_frame(table: TokenTable, found: dict, skipped: list[dict], segments: pd.DataFrame | None) -> pd.DataFrame:
-    """The frame of :func:`find_hedges` from the arrays of :func:`_find_in_table`, with voices."""
+    """The frame of :func:`find_stance` from the arrays of :func:`_find_in_table`, with voices."""
     doc, start, end = found["doc"], found["start"], found["end"]
     outcomes = found["outcomes"]
 
@@ -2857,7 +2856,7 @@ def _table_frame(table: TokenTable, found: dict, skipped: list[dict], segments: 
 
     voice = np.full(len(doc), "speech" if segments is None else None, dtype=object)
     speaker = np.full(len(doc), None, dtype=object)
-    spans = _voice_spans(table.docs, segments, function="find_hedges")
+    spans = _voice_spans(table.docs, segments, function="find_stance")
     if spans is not None and len(doc):
         bounds = np.flatnonzero(np.diff(doc)) + 1
         for lo, hi in zip(np.concatenate([[0], bounds]).tolist(), np.concatenate([bounds, [len(doc)]]).tolist()):
@@ -2897,7 +2896,7 @@ def _find_in_docs(
     model: HedgeModel | None = None,
     segments: pd.DataFrame | str | None = _AUTO,
 ) -> list[tuple]:
-    """The rows of :func:`find_hedges` by the character matcher, document after document.
+    """The rows of :func:`find_stance` by the character matcher, document after document.
 
     The path of releases before the token table, kept as the reference that the token path
     (:func:`_find_in_table`) is tested against, match for match (``tests/test_tokentable.py``).
@@ -2929,7 +2928,7 @@ def _find_in_docs(
             }
         )
     docs = docs.iloc[keep]
-    spans = _voice_spans(docs, _resolve_segments(docs, segments, function="find_hedges"), function="find_hedges")
+    spans = _voice_spans(docs, _resolve_segments(docs, segments, function="find_stance"), function="find_stance")
     rows: list[tuple] = []
     for doc_id, text in zip(docs["doc_id"].astype(str), docs["text"].astype(str)):
         found = _find_in_text(text, matcher, rules, model)
@@ -2956,7 +2955,7 @@ def _match_frame(rows: list[tuple]) -> pd.DataFrame:
 # ----------------------------------------------------------------------- rates
 
 
-def hedging_rates(
+def stance_rates(
     docs: pd.DataFrame | TokenTable,
     *,
     by: str | Sequence[str] | None = None,
@@ -2974,7 +2973,7 @@ def hedging_rates(
 ) -> pd.DataFrame:
     """Rates of hedges, boosters and the other categories per 1,000 tokens, with bootstrap intervals.
 
-    The matches of :func:`find_hedges` counted per document (as arrays, without
+    The matches of :func:`find_stance` counted per document (as arrays, without
     their frame), then the rates of :func:`toolkit.rates.match_rates`, which
     resamples documents (or the sentences of a group with one document).
 
@@ -2986,7 +2985,7 @@ def hedging_rates(
         Docs column(s) that define the groups, as in :func:`toolkit.match_rates`
         (default: all documents, one group).
     lexicon : DataFrame or path, optional
-        As in :func:`find_hedges`.
+        As in :func:`find_stance`.
     categories : sequence of str, optional
         The categories to report (default: all five).
     voices : str or sequence of str or None, default ``OWN_VOICES``
@@ -2995,18 +2994,18 @@ def hedging_rates(
         other voices is blanked (offsets kept) before tokens are counted. None
         counts every voice. The same parameter, with the same default, as
         :func:`toolkit.match_rates` and :func:`toolkit.compare_rates`, so
-        ``compare_rates(find_hedges(docs), docs, by=..., category="hedge")``
+        ``compare_rates(find_stance(docs), docs, by=..., category="hedge")``
         gives the groups the rates of this function.
     n_resamples, seed, confidence
         Passed to :func:`toolkit.rates.match_rates` (checked before any text is read).
     non_english : {"raise", "skip", "keep"}
-        As in :func:`find_hedges`; skipped documents are left out of the rates too.
+        As in :func:`find_stance`; skipped documents are left out of the rates too.
     method, model, n_jobs
-        As in :func:`find_hedges`. The matches are counted per document without
+        As in :func:`find_stance`. The matches are counted per document without
         building their frame; ``n_jobs`` also cuts a group's one document into
         sentences on several cores.
     segments : DataFrame, None or "auto", default "auto"
-        The voices that ``voices`` chooses from, as in :func:`find_hedges`.
+        The voices that ``voices`` chooses from, as in :func:`find_stance`.
 
     Returns
     -------
@@ -3027,7 +3026,7 @@ def hedging_rates(
     Raises
     ------
     ValueError
-        As :func:`find_hedges` and :func:`toolkit.match_rates`; an unknown
+        As :func:`find_stance` and :func:`toolkit.match_rates`; an unknown
         voice; a group none of whose documents has a token in ``voices``.
 
     Warns
@@ -3039,7 +3038,7 @@ def hedging_rates(
     Examples
     --------
     >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["Perhaps we may agree.", "We firmly oppose it."]})
-    >>> r = hedging_rates(docs, categories=["hedge", "booster"], n_resamples=200)
+    >>> r = stance_rates(docs, categories=["hedge", "booster"], n_resamples=200)
     >>> r[["group", "category", "n", "tokens", "rate_per_1k"]].values.tolist()  # by=None: one group, "all"
     [['all', 'hedge', 2, 8, 250.0], ['all', 'booster', 1, 8, 125.0]]
     """
@@ -3050,7 +3049,7 @@ def hedging_rates(
     jobs = check_n_jobs(n_jobs)
     frame = docs.docs if isinstance(docs, TokenTable) else docs
     _groups(frame, by, reserved=RATE_COLUMNS)  # the by columns exist, before any text is read
-    segments = None if voices is None else _resolve_segments(frame, segments, function="hedging_rates")
+    segments = None if voices is None else _resolve_segments(frame, segments, function="stance_rates")
     cats, matcher, learned = _stance_options(categories, lexicon, True, method, model, non_english)
     cats = list(CATEGORIES) if cats is None else cats
     table = _table_of(docs, jobs)
@@ -3085,6 +3084,30 @@ def hedging_rates(
         n_jobs=jobs,
     )
     out.attrs["skipped"] = skipped + out.attrs["skipped"]
-    warn_skipped("hedging_rates", out.attrs["skipped"])
-    _warn_single_unit("hedging_rates", out.attrs["single_unit"])
+    warn_skipped("stance_rates", out.attrs["skipped"])
+    _warn_single_unit("stance_rates", out.attrs["single_unit"])
     return out
+
+
+def find_hedges(*args: Any, **kwargs: Any) -> pd.DataFrame:
+    """Deprecated alias of :func:`find_stance`, the same function under an honest name: it finds every stance
+    marker (hedges, boosters, attitude markers, self-mentions, ...), not only hedges. Warns; goes in 0.3."""
+    warnings.warn(
+        "find_hedges is deprecated and will be removed in 0.3; use find_stance, the same function (it finds "
+        "every stance marker, hedges among them).",
+        FutureWarning,
+        stacklevel=2,
+    )
+    return find_stance(*args, **kwargs)
+
+
+def hedging_rates(*args: Any, **kwargs: Any) -> pd.DataFrame:
+    """Deprecated alias of :func:`stance_rates`, the same function under an honest name: it rates every stance
+    category, not only hedges. Warns; goes in 0.3."""
+    warnings.warn(
+        "hedging_rates is deprecated and will be removed in 0.3; use stance_rates, the same function (it rates "
+        "every stance category, hedges among them).",
+        FutureWarning,
+        stacklevel=2,
+    )
+    return stance_rates(*args, **kwargs)

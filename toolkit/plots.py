@@ -131,7 +131,7 @@ def plot_rates(
     rates : DataFrame
         One row per group and category with the ``group`` column, ``category``,
         the ``value`` column, ``ci_low`` and ``ci_high`` (the output of
-        :func:`toolkit.match_rates` or :func:`toolkit.hedging_rates`).
+        :func:`toolkit.match_rates` or :func:`toolkit.stance_rates`).
     value : str, default "rate_per_1k"
         The column drawn as the point.
     by : str, default "group"
@@ -686,7 +686,7 @@ def plot_term_scatter(
 ) -> Axes:
     """Plot each term's relative frequency in one group against another, labelling the outliers.
 
-    Both axes are per 10,000 tokens on a log scale; a term absent from one side is
+    Both axes are per 1,000 tokens (the toolkit's one base for rates) on a log scale; a term absent from one side is
     drawn at half a count there, on the edge. The ``label`` terms farthest from
     the diagonal on each side (by log ratio, among terms seen at least 5 times in
     all) are named.
@@ -724,8 +724,8 @@ def plot_term_scatter(
     b = reference.reindex(terms, fill_value=0).astype(float)
     keep = (a + b) >= min_count
     a, b = a[keep], b[keep]
-    x = np.where(b > 0, b, 0.5) / reference.sum() * 10_000
-    y = np.where(a > 0, a, 0.5) / target.sum() * 10_000
+    x = np.where(b > 0, b, 0.5) / reference.sum() * 1_000
+    y = np.where(a > 0, a, 0.5) / target.sum() * 1_000
     if ax is None:
         ax = _new_axes(5.5, 5.2)
     ax.scatter(x, y, s=6, alpha=0.35, color=OKABE_ITO[7], linewidths=0)
@@ -746,8 +746,8 @@ def plot_term_scatter(
                 )
             )
     _spread_labels(ax, notes)
-    ax.set_xlabel(f"{reference_label} (per 10,000 tokens)")
-    ax.set_ylabel(f"{target_label} (per 10,000 tokens)")
+    ax.set_xlabel(f"{reference_label} (per 1,000 tokens)")
+    ax.set_ylabel(f"{target_label} (per 1,000 tokens)")
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 

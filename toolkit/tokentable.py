@@ -19,7 +19,7 @@ the chunks' offsets, found again by one vectorised scan of the text when asked f
 
 Pass the table wherever a docs frame goes (:func:`toolkit.document_term_matrix`,
 :func:`toolkit.count_terms`, :func:`toolkit.dispersion`, :func:`toolkit.compare_groups`,
-:func:`toolkit.find_hedges`, :func:`toolkit.hedging_rates`): they then read the
+:func:`toolkit.find_stance`, :func:`toolkit.stance_rates`): they then read the
 table instead of tokenizing the texts again, and give the same results.
 """
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from toolkit.corpus import INTERVIEW_ID
 from toolkit.counts import count_terms
-from toolkit.hedging import find_hedges
+from toolkit.hedging import find_stance
 from toolkit.keyness import compare_groups, top_keywords
 from toolkit.rates import match_rates
 from toolkit.study.comparison import COMPARISON_GROUPS, own_words_by_group, p5_general_debate, un_statements
@@ -158,7 +158,7 @@ def hedging_xing_vs_ambassadors(docs: pd.DataFrame, *, seed: int = 0) -> pd.Data
     Rows in the order of :data:`~toolkit.study.COMPARISON_GROUPS`, then of :data:`STANCE`.
     """
     own = own_words_by_group(docs).assign(genre="speech")  # own words only: no voices left to split
-    hits = find_hedges(own, segments=None)
+    hits = find_stance(own, segments=None)
     rates = match_rates(hits, own, by="group", categories=list(STANCE), seed=seed, segments=None)
     order = {g: i for i, g in enumerate(COMPARISON_GROUPS)}
     rates = rates.sort_values(
@@ -173,7 +173,7 @@ def hedging_p5_timeline(ungdc: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     """Hedges, directives and boosters per 1,000 tokens by country and year of the P5's General Debate speeches."""
     p5 = p5_general_debate(ungdc)
     rates = match_rates(
-        find_hedges(p5, segments=None),  # speeches: whole documents, no voices to split
+        find_stance(p5, segments=None),  # speeches: whole documents, no voices to split
         p5,
         by=["country", "year"],
         categories=["hedge", "directive", "booster"],

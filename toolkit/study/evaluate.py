@@ -14,7 +14,7 @@ How the score is computed, token by token:
   (U+0092 in "couldn't", U+0093/U+0094 quotes, dashes, bullets: 771 tokens of
   the development half) are read as the characters they stand for;
 - a gold token is positive when it lies inside a speculation cue;
-- a predicted token is positive when it overlaps a :func:`~toolkit.hedging.find_hedges`
+- a predicted token is positive when it overlaps a :func:`~toolkit.hedging.find_stance`
   match of category ``hedge`` (boosters and the other categories are not
   hedges and do not count; a negated booster that a rule makes a hedge does);
 - tokens of conditionals and disjunctions (:data:`EXCLUDED`: if, or, either,
@@ -24,7 +24,7 @@ How the score is computed, token by token:
 - precision, recall and F1 are over the remaining tokens of all files.
 
 In the same run the naive baseline is scored: the same lexicon matched plainly,
-without context rules (``find_hedges(..., rules=False)``).
+without context rules (``find_stance(..., rules=False)``).
 
 The headline numbers count every hedge. A second view counts only the
 *epistemic* hedges (lexicon ``kind``; Prince et al.'s 1982 "shields": modals,
@@ -203,7 +203,7 @@ def read_sfu(path: str | Path) -> list[Sentence]:
 #: both as speculation ("should" 127 of 131 tokens, "must" 56 of 62 in the development half);
 #: (of the directives, the modal verbs: :data:`MODAL_DIRECTIVES`); "all" adds Hyland's approximators (quite, almost, about 8), which the annotators never mark.
 VIEWS: tuple[str, ...] = ("epistemic", "all")
-#: The methods scored: find_hedges with its context rules, with the learned model, and the plain lexicon.
+#: The methods scored: find_stance with its context rules, with the learned model, and the plain lexicon.
 EVAL_METHODS: tuple[str, ...] = ("rules", "learned", "lexicon")
 
 
@@ -237,13 +237,13 @@ def _docs(sentences: Sequence[Sentence]) -> pd.DataFrame:
 def _find(
     sentences: Sequence[Sentence], method: str, *, lexicon: pd.DataFrame | None = None, model: Any = None
 ) -> pd.DataFrame:
-    """All matches of find_hedges over the sentences (doc_id = the sentence's position)."""
-    from toolkit.hedging import find_hedges
+    """All matches of find_stance over the sentences (doc_id = the sentence's position)."""
+    from toolkit.hedging import find_stance
 
     # The reviews are English; the language check is for whole documents, not sentences.
     if method == "lexicon":
-        return find_hedges(_docs(sentences), lexicon=lexicon, rules=False, non_english="keep")
-    return find_hedges(_docs(sentences), lexicon=lexicon, method=method, model=model, non_english="keep")
+        return find_stance(_docs(sentences), lexicon=lexicon, rules=False, non_english="keep")
+    return find_stance(_docs(sentences), lexicon=lexicon, method=method, model=model, non_english="keep")
 
 
 def _by_doc(matches: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -372,7 +372,7 @@ def candidates(sentences: Sequence[Sentence], *, lexicon: pd.DataFrame | None = 
     matches = _find(sentences, "learned", lexicon=lexicon, model=recorder)
     cand = matches[((matches["category"] == "hedge") & (matches["kind"] == "epistemic")).to_numpy()]
     cand = cand.reset_index(drop=True)
-    if len(cand) != len(recorder.features):  # pragma: no cover - a change in find_hedges' order would show here
+    if len(cand) != len(recorder.features):  # pragma: no cover - a change in find_stance' order would show here
         raise RuntimeError(f"{len(cand)} candidates but {len(recorder.features)} feature sets recorded.")
     gold = []
     for d, s, e in zip(cand["doc_id"].astype(int), cand["start"], cand["end"]):
@@ -456,14 +456,14 @@ def evaluate_hedges(
     top: int = 15,
     folds: bool = True,
 ) -> dict:
-    """Score find_hedges against the SFU speculation cues: rules, learned model and plain lexicon.
+    """Score find_stance against the SFU speculation cues: rules, learned model and plain lexicon.
 
     Parameters
     ----------
     path : str or Path
         The folder of SFU speculation XML files (category folders inside).
     lexicon : DataFrame, optional
-        A lexicon for :func:`~toolkit.hedging.find_hedges` (default: the shipped one).
+        A lexicon for :func:`~toolkit.hedging.find_stance` (default: the shipped one).
     model : HedgeModel or path, optional
         The model scored as "learned" on the whole set (default: the shipped one, trained on this set:
         its pooled score is in-sample).
@@ -712,7 +712,7 @@ def evaluate_register(
     lexicon: pd.DataFrame | None = None,
     model: HedgeModel | str | os.PathLike[str] | None = None,
 ) -> dict:
-    """Score find_hedges token by token on the annotated UN sentences, per split and label.
+    """Score find_stance token by token on the annotated UN sentences, per split and label.
 
     Each token (``toolkit.token_spans``) has a gold label (``epistemic``, ``deontic``, ``formula`` or
     none) and a predicted one: ``epistemic`` under a match of an epistemic hedge, ``deontic`` under a
@@ -720,15 +720,15 @@ def evaluate_register(
     ``heldout``: scored after), method (rules, learned, the plain lexicon) and label: ``tp``, ``fp``,
     ``fn``, precision, recall, F1; and the confusion counts (gold -> predicted) of the default method.
     """
-    from toolkit.hedging import DEFAULT_METHOD, find_hedges
+    from toolkit.hedging import DEFAULT_METHOD, find_stance
     from toolkit.text import token_spans
 
     sents = read_register(path, data=data)
     docs = pd.DataFrame({"doc_id": sents["id"], "text": sents["text"]})
     found = {
-        "rules": find_hedges(docs, lexicon=lexicon, method="rules", non_english="keep"),
-        "learned": find_hedges(docs, lexicon=lexicon, method="learned", model=model, non_english="keep"),
-        "lexicon": find_hedges(docs, lexicon=lexicon, rules=False, non_english="keep"),
+        "rules": find_stance(docs, lexicon=lexicon, method="rules", non_english="keep"),
+        "learned": find_stance(docs, lexicon=lexicon, method="learned", model=model, non_english="keep"),
+        "lexicon": find_stance(docs, lexicon=lexicon, rules=False, non_english="keep"),
     }
     out: dict = {"splits": {}, "sentences": {}, "cue_tokens": {}, "confusion": {}, "default_method": DEFAULT_METHOD}
     for split in sorted(sents["split"].unique()):
@@ -767,7 +767,7 @@ def evaluate_register(
 
 
 def _print_register(result: dict) -> None:
-    print("find_hedges on the annotated UN sentences (toolkit/data/un_register), token by token")
+    print("find_stance on the annotated UN sentences (toolkit/data/un_register), token by token")
     for split, methods in result["splits"].items():
         print(f"\n{split}: {result['sentences'][split]} sentences; gold cue tokens {result['cue_tokens'][split]}")
         print(f"{'':<24}{'P':>7}{'R':>7}{'F1':>7}{'TP':>6}{'FP':>6}{'FN':>6}")
@@ -916,7 +916,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``python -m toolkit.study.evaluate {hedges,train,model,register} ...``; returns the exit code."""
     parser = argparse.ArgumentParser(prog="python -m toolkit.study.evaluate", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="task", required=True)
-    hedges = sub.add_parser("hedges", help="score find_hedges against the SFU speculation annotation")
+    hedges = sub.add_parser("hedges", help="score find_stance against the SFU speculation annotation")
     hedges.add_argument("path", help="folder of SFU speculation XML files")
     hedges.add_argument("--lexicon", help="a lexicon CSV (default: the shipped one)")
     hedges.add_argument("--model", help="a model JSON for method='learned' (default: the shipped one)")
@@ -930,7 +930,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     show = sub.add_parser("model", help="print a model's weights, cue by cue")
     show.add_argument("--path", help="a model JSON (default: the shipped one)")
     show.add_argument("--top", type=int, default=40, help="how many of the largest weights to print")
-    register = sub.add_parser("register", help="score find_hedges on the annotated UN sentences")
+    register = sub.add_parser("register", help="score find_stance on the annotated UN sentences")
     register.add_argument(
         "--path", help="the annotated set (default: the shipped toolkit/data/un_register/sentences.jsonl)"
     )

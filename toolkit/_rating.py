@@ -1,0 +1,493 @@
+"""The engine of :mod:`toolkit.rates`, shared with :func:`toolkit.stance_rates`: units, bootstrap, permutations.
+
+The public functions and the description of what they count are in :mod:`toolkit.rates`.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import cast
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from toolkit._groups import Groups as _Groups
+from toolkit._groups import groups as _groups
+from toolkit._tokens import TOKEN_RE as _TOKEN_RE
+from toolkit._validation import (
+    check_columns,
+    check_confidence,
+    check_count,
+    check_seed,
+    check_texts,
+    check_unique_ids,
+)
+from toolkit._voicing import check_voices as _check_voices
+from toolkit._voicing import spans as _voice_spans
+from toolkit.counts import document_term_matrix
+from toolkit.text import split_sentences
+
+#: The columns of :func:`match_rates` after the group's key columns (the ``by`` columns, or ``group``), in order.
+RATE_COLUMNS: tuple[str, ...] = ("category", "n", "tokens", "rate_per_1k", "ci_low", "ci_high", "unit")
+#: The columns of :func:`compare_rates` after the target group's key columns (the ``by`` columns), in order.
+COMPARE_COLUMNS: tuple[str, ...] = (
+    "reference",
+    "category",
+    "rate_target",
+    "rate_reference",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "n_permutations",
+    "unit",
+)
+_ALTERNATIVES = ("two-sided", "greater", "less")
+_RATE_DTYPES = ("string", "int64", "int64", "float64", "float64", "float64", "string")
+_SPACE_OUT = re.compile(r"\S")
+# Resampled index matrices are drawn in blocks of at most this many entries (32 MB of int64).
+_BLOCK = 1 << 22
+
+
+def _match_rates(
+    matches: pd.DataFrame | None,
+    docs: pd.DataFrame,
+    *,
+    by: str | Sequence[str] | None,
+    categories: str | Sequence[str] | None,
+    n_resamples: int,
+    seed: int | None,
+    confidence: float,
+    voices: str | Sequence[str] | None,
+    segments: pd.DataFrame | None = None,
+    problems: Mapping[str, str] | None = None,
+    found: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    totals: np.ndarray | None = None,
+    n_jobs: int = 1,
+) -> pd.DataFrame:
+    """:func:`match_rates` without the warnings; ``problems`` (doc_id -> why) explains token-less documents;
+    ``segments`` a frame or None, resolved by the caller (:func:`toolkit._voicing.resolve`)."""
+    n_resamples = check_count("n_resamples", n_resamples, 100)
+    confidence = check_confidence(confidence)
+    seed = check_seed("seed", seed, allow_none=True)
+    voices = _check_voices(voices)
+    prep = _prepare(
+        matches,
+        docs,
+        by,
+        categories,
+        problems,
+        voices=voices,
+        segments=segments,
+        reserved=RATE_COLUMNS,
+        found=found,
+        totals=totals,
+    )
+    prep.n_jobs = n_jobs
+    rng = np.random.default_rng(seed)
+    alpha = (1.0 - confidence) / 2.0
+    frames = []
+    single: list[object] = []
+    for g in range(len(prep.grouping)):
+        rows = np.flatnonzero(prep.codes == g)
+        counts, tokens, unit = prep.units(rows, sentences=len(rows) == 1)
+        if np.count_nonzero(tokens) == 1:
+            single.append(prep.grouping.key(g))
+        n = prep.counts[rows].sum(axis=0)
+        total = int(prep.tokens[rows].sum())
+        boot = _bootstrap_rates(rng, counts, tokens, n_resamples)
+        low, high = np.nanpercentile(boot, [100 * alpha, 100 * (1 - alpha)], axis=0)
+        k = len(prep.categories)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "_group": np.full(k, g, dtype=np.int64),
+                    "category": pd.array(prep.categories, dtype="string"),
+                    "n": n.astype(np.int64),
+                    "tokens": np.full(k, total, dtype=np.int64),
+                    "rate_per_1k": n / total * 1000.0,
+                    "ci_low": low.astype(np.float64),
+                    "ci_high": high.astype(np.float64),
+                    "unit": pd.array([unit] * k, dtype="string"),
+                }
+            )
+        )
+    if not frames:
+        values = pd.DataFrame(
+            {c: pd.Series(dtype=t) for c, t in zip(("_group", *RATE_COLUMNS), ("int64", *_RATE_DTYPES))}
+        )
+    else:
+        values = pd.concat(frames, ignore_index=True)
+    out = pd.concat([prep.grouping.take(values["_group"].to_numpy()), values.drop(columns="_group")], axis=1)
+    out.attrs["skipped"] = prep.skipped
+    out.attrs["single_unit"] = single
+    return out
+
+
+def _warn_single_unit(function: str, groups: list) -> None:
+    if groups:
+        shown = ", ".join(repr(g) for g in groups[:10]) + (f" and {len(groups) - 10} more" if len(groups) > 10 else "")
+        warnings.warn(
+            f"{function}: {shown} rest(s) on a single unit (one document of one sentence with tokens): the "
+            "interval is the point [rate, rate] because there is nothing to resample, not because the rate is "
+            "precise. Listed in the result's attrs['single_unit'].",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+# ---------------------------------------------------------------------------- small builders
+
+
+@dataclass
+class _Prepared:
+    """Matches counted per document and category, and what is needed to cut documents into sentences."""
+
+    docs: pd.DataFrame  # the documents kept, their text blanked outside the chosen voices
+    categories: list[str]
+    grouping: _Groups  # the groups' keys (sorted) and the group of each row of the original docs
+    codes: np.ndarray  # group index of each kept document row
+    tokens: np.ndarray  # tokens of each document row (int64)
+    counts: np.ndarray  # (n_docs, n_categories) int64 matches
+    match_row: np.ndarray  # document row of each kept match
+    match_cat: np.ndarray  # category index of each kept match
+    match_start: np.ndarray  # start offset of each kept match
+    skipped: list[dict]  # documents left out (no token): doc_id, the group's key columns, problem
+    n_jobs: int = 1  # worker processes that cut a group's one document into sentences
+
+    def units(self, rows: np.ndarray, *, sentences: bool) -> tuple[np.ndarray, np.ndarray, str]:
+        """(counts per unit and category, tokens per unit, unit name) of the documents ``rows``."""
+        if not sentences:
+            return self.counts[rows], self.tokens[rows], "document"
+        part = self.docs.iloc[rows]
+        sents = split_sentences(
+            pd.DataFrame({"doc_id": part["doc_id"].astype(str).to_numpy(), "text": part["text"].to_numpy()}),
+            n_jobs=self.n_jobs,
+        )
+        tokens = document_term_matrix(sents[["doc_id", "text"]], n_jobs=self.n_jobs).totals.astype(np.int64)
+        # sentence s belongs to local document doc_of[s]; sort key (document, start)
+        local = {int(r): i for i, r in enumerate(rows)}
+        doc_of = pd.Index(part["doc_id"].astype(str)).get_indexer(sents["doc_id"].astype(str))
+        keep = np.isin(self.match_row, rows)
+        m_doc = np.array([local[int(r)] for r in self.match_row[keep]], dtype=np.int64)
+        m_start = self.match_start[keep]
+        m_cat = self.match_cat[keep]
+        counts = np.zeros((len(sents), len(self.categories)), dtype=np.int64)
+        if len(m_doc):
+            span = int(max(m_start.max(), sents["end"].max() if len(sents) else 0)) + 1
+            s_key = doc_of.astype(np.int64) * span + sents["start"].to_numpy(np.int64)
+            m_key = m_doc * span + m_start
+            sid = np.searchsorted(s_key, m_key, side="right") - 1
+            first = np.searchsorted(doc_of, m_doc, side="left")  # first sentence of the match's document
+            has = (first < len(doc_of)) & (doc_of[np.minimum(first, len(doc_of) - 1)] == m_doc)
+            if not has.all():
+                bad = self.docs["doc_id"].iloc[rows[m_doc[~has][0]]]
+                raise ValueError(f"matches: doc_id {bad!r} has matches but its text has no sentence.")
+            sid = np.maximum(sid, first)  # a match before the first sentence counts in the first
+            np.add.at(counts, (sid, m_cat), 1)
+        return counts, tokens, "sentence"
+
+
+def _prepare(
+    matches: pd.DataFrame | None,
+    docs: pd.DataFrame,
+    by: str | Sequence[str] | None,
+    categories: str | Sequence[str] | None,
+    problems: Mapping[str, str] | None = None,
+    *,
+    voices: tuple[str, ...] | None,
+    segments: pd.DataFrame | None = None,
+    reserved: Sequence[str] = (),
+    function: str = "match_rates",
+    found: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    totals: np.ndarray | None = None,
+) -> _Prepared:
+    """Check the inputs, keep the chosen voices, count tokens per document and matches per document and category.
+
+    With ``voices`` (checked by :func:`toolkit._voicing.check_voices`), only the matches whose
+    start falls in those voices count, and the text of other voices is blanked
+    before tokens are counted. Documents without a token are left out (listed
+    in ``skipped``, with the reason from ``problems`` when it has their
+    doc_id, or for want of tokens in ``voices``); a group of nothing but such
+    documents is an error. ``reserved``: the caller's result columns, which no
+    ``by`` column may be named.
+
+    ``found``: the matches as arrays instead of a frame (the streaming path of
+    :func:`toolkit.stance_rates`): (docs row, start, index into ``categories``) of
+    each, checked by their maker; ``totals``: the tokens of each docs row when already counted (a
+    token table's), used where the chosen voices leave a text as it is.
+    """
+    if found is None:
+        check_columns(matches, ["doc_id", "start", "category"], name="matches")
+    grouping = _groups(docs, by, reserved=reserved)  # checks docs' doc_id, text and by columns
+    codes = grouping.codes
+    check_texts(docs, name="docs")
+    check_unique_ids(docs, name="docs")
+    if found is None:
+        m_row, m_start, _, cats, m_cat = _match_arrays(matches, docs, categories)
+    else:  # (docs row, start, index into categories) of each match
+        m_row, m_start, m_cat = found
+        cats = _categories(categories, [])
+    doc_ids = docs["doc_id"].astype(str)
+    originals = [str(t) for t in docs["text"]] if totals is not None else []
+    problems = {} if problems is None else dict(problems)
+    if voices is not None:
+        heard, texts = _keep_voices(docs, voices, m_row, m_start, _voice_spans(docs, segments, function=function))
+        why = (
+            f"no tokens in the voices {', '.join(voices)} (e.g. an interview with no quote attributed to "
+            "its speaker): nothing of its own to rate"
+        )
+        problems.update(
+            {
+                d: why
+                for d, text, own in zip(doc_ids, docs["text"], texts)
+                if d not in problems and _TOKEN_RE.search(text) and not _TOKEN_RE.search(own)
+            }
+        )
+        docs = docs.assign(text=texts)
+        m_row, m_cat, m_start = m_row[heard], m_cat[heard], m_start[heard]
+    if totals is None:
+        tokens = document_term_matrix(docs).totals.astype(np.int64)
+    else:  # count again only the texts that blanking changed
+        tokens = np.asarray(totals, dtype=np.int64).copy()
+        changed = [i for i, (a, b) in enumerate(zip(docs["text"], originals)) if a is not b and a != b]
+        if changed:
+            tokens[changed] = document_term_matrix(docs.iloc[changed]).totals
+    no_token = "no tokens (an empty text, or one without letters or digits)"
+    in_empty = tokens[m_row] == 0
+    if in_empty.any():
+        i = int(np.flatnonzero(in_empty)[0])
+        raise ValueError(
+            f"matches: doc_id {doc_ids.iloc[m_row[i]]!r} has matches, but its text in docs has no token "
+            "to rate them against; pass the docs the matches were found in."
+        )
+    group_tokens = np.bincount(codes, weights=tokens, minlength=len(grouping))
+    empty = np.flatnonzero(group_tokens == 0)
+    if len(empty):
+        shown = ", ".join(repr(grouping.key(g)) for g in empty)
+        first = doc_ids[(codes == empty[0]) & (tokens == 0)].iloc[:3].tolist()
+        why = "; ".join(f"{d!r}: {problems.get(d, no_token)}" for d in first)
+        raise ValueError(
+            f"group(s) {shown} hold no token, so they have no rate ({why}); drop their documents "
+            "from docs or group by another column."
+        )
+    used = tokens > 0
+    skipped = [
+        {"doc_id": d, **grouping.record(g), "problem": problems.get(d, no_token)}
+        for d, g in zip(doc_ids[~used], codes[~used])
+    ]
+    if skipped:  # renumber the documents that are kept
+        new_row = np.cumsum(used) - 1
+        m_row = new_row[m_row]
+        docs, tokens, codes = docs[used], tokens[used], codes[used]
+    keep = m_cat >= 0
+    m_row, m_cat, m_start = m_row[keep].astype(np.int64), m_cat[keep].astype(np.int64), m_start[keep]
+    counts = np.zeros((len(docs), len(cats)), dtype=np.int64)
+    np.add.at(counts, (m_row, m_cat), 1)
+    return _Prepared(docs.reset_index(drop=True), cats, grouping, codes, tokens, counts, m_row, m_cat, m_start, skipped)
+
+
+def _categories(categories: str | Sequence[str] | None, found: Sequence[str]) -> list[str]:
+    """The categories to rate: those given (checked), or those of the matches, sorted."""
+    if categories is None:
+        return sorted(set(found))
+    raw = [categories] if isinstance(categories, str) else list(categories)
+    bad = [c for c in raw if not isinstance(c, str)]
+    if bad:
+        raise ValueError(f"categories contains {bad[0]!r}; every category must be a str.")
+    cats = list(dict.fromkeys(raw))
+    if not cats:
+        raise ValueError("categories=[] is invalid; name one or more categories, or pass None for all of them.")
+    return cats
+
+
+def _match_arrays(matches: pd.DataFrame, docs: pd.DataFrame, categories: str | Sequence[str] | None) -> tuple:
+    """(docs row, start, doc_id, categories, category index) of each row of a matches frame, checked."""
+    check_columns(matches, ["doc_id", "start", "category"], name="matches")
+    for col in ("doc_id", "start", "category"):
+        missing = matches[col].isna()
+        if missing.any():
+            raise ValueError(
+                f"matches: {col} is missing (NA) in {int(missing.sum())} row(s), e.g. row "
+                f"{matches.index[missing][0]!r}; every match needs a doc_id, a start and a category."
+            )
+    cats = _categories(categories, matches["category"].astype(str).tolist())
+    doc_ids = docs["doc_id"].astype(str)
+    index = pd.Index(doc_ids)
+    m_ids = matches["doc_id"].astype(str)
+    m_row = index.get_indexer(m_ids)
+    if (m_row < 0).any():
+        unknown = list(dict.fromkeys(m_ids[m_row < 0]))
+        shown = ", ".join(repr(u) for u in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        raise ValueError(f"matches: doc_id {shown} not in docs; pass the docs the matches were found in.")
+    m_start = _match_starts(matches["start"])
+    lengths = np.fromiter((len(t) for t in docs["text"]), dtype=np.int64, count=len(docs))
+    beyond = m_start > lengths[m_row]
+    if beyond.any():
+        i = int(np.flatnonzero(beyond)[0])
+        raise ValueError(
+            f"matches: start={int(m_start[i])} (row {matches.index[i]!r}) is beyond the end of the "
+            f"text of doc_id {m_ids.iloc[i]!r} ({int(lengths[m_row[i]])} characters); pass the docs "
+            "the matches were found in."
+        )
+    m_cat = pd.Index(cats).get_indexer(matches["category"].astype(str))
+
+    return m_row, m_start, m_ids, cats, m_cat
+
+
+def _keep_voices(
+    docs: pd.DataFrame, voices: Sequence[str], m_row: np.ndarray, m_start: np.ndarray, spans: dict | None
+) -> tuple[np.ndarray, list[str]]:
+    """(which matches fall in ``voices``, the texts with every other voice blanked).
+
+    A match is heard when its start lies in a segment of one of ``voices``.
+    Blanking turns each character outside those segments that is not
+    whitespace into a space, so offsets stay valid and a text all in the
+    chosen voices is left exactly as it was.
+    """
+    texts = [str(t) for t in docs["text"]]
+    if spans is None:  # no segments: every document in the voice "speech"
+        if "speech" in voices:
+            return np.ones(len(m_row), dtype=bool), texts
+        return np.zeros(len(m_row), dtype=bool), [_SPACE_OUT.sub(" ", t) for t in texts]
+    kept_spans = []
+    for doc_id in docs["doc_id"].astype(str):
+        seg = spans.get(doc_id)
+        kept_spans.append([] if seg is None else [(s, e) for s, e, v in zip(seg[0], seg[1], seg[2]) if v in voices])
+    heard = np.zeros(len(m_row), dtype=bool)
+    for i, (row, start) in enumerate(zip(m_row.tolist(), m_start.tolist())):
+        heard[i] = any(s <= start < e for s, e in kept_spans[row])
+    out = []
+    for text, kept in zip(texts, kept_spans):
+        pieces, at = [], 0
+        for s, e in kept:
+            pieces.append(_SPACE_OUT.sub(" ", text[at:s]))
+            pieces.append(text[s:e])
+            at = e
+        pieces.append(_SPACE_OUT.sub(" ", text[at:]))
+        out.append("".join(pieces))
+    return heard, out
+
+
+def _match_starts(values: pd.Series) -> np.ndarray:
+    """The ``start`` column as int64 offsets, after checking each is a whole number >= 0."""
+    arr = values.to_numpy()
+    if arr.dtype.kind in "iu":
+        bad = (arr < 0) | (arr > np.iinfo(np.int64).max)
+    elif arr.dtype.kind == "f":
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isfinite(arr) | (arr < 0) | (arr != np.floor(arr)) | (arr >= 2.0**63)
+    else:
+        bad = np.array(
+            [
+                isinstance(v, bool)
+                or not (
+                    isinstance(v, (int, np.integer))
+                    or (isinstance(v, (float, np.floating)) and np.isfinite(v) and float(v).is_integer())
+                )
+                or not 0 <= v < 2**63
+                for v in arr
+            ],
+            dtype=bool,
+        )
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        value = arr[i].item() if isinstance(arr[i], np.generic) else arr[i]
+        raise ValueError(
+            f"matches: start must hold character offsets, whole numbers >= 0; row {values.index[i]!r} has {value!r}."
+        )
+    return arr.astype(np.int64)
+
+
+def _bootstrap_rates(rng: np.random.Generator, counts: np.ndarray, tokens: np.ndarray, n_resamples: int) -> np.ndarray:
+    """Rates per 1,000 tokens, shape (n_resamples, n_categories), of resamples of the units.
+
+    Each resample draws ``m`` unit indices with replacement (a row of
+    ``rng.integers(0, m, (n_resamples, m))``, as :func:`scipy.stats.bootstrap`
+    draws them); a sparse resample-by-unit matrix with one entry per draw
+    (duplicates add up) times the units' (counts, tokens) gives every resample's
+    sums at once. Blocks of rows bound the memory; a resample without tokens is NaN.
+    """
+    m = len(tokens)
+    values = np.column_stack([counts, tokens]).astype(np.float64)
+    out = np.empty((n_resamples, counts.shape[1]), dtype=np.float64)
+    step = max(1, _BLOCK // max(m, 1))
+    for k in range(0, n_resamples, step):
+        b = min(step, n_resamples - k)
+        idx = rng.integers(0, m, (b, m))
+        draws = sp.csr_matrix((np.ones(b * m), idx.ravel(), np.arange(0, b * m + 1, m)), shape=(b, m))
+        sums = draws @ values
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[k : k + b] = sums[:, :-1] / sums[:, -1:] * 1000.0
+        out[k : k + b][sums[:, -1] == 0] = np.nan
+    return out
+
+
+def _permutation_null(
+    rng: np.random.Generator, counts: np.ndarray, tokens: np.ndarray, n_target: int, n_permutations: int
+) -> np.ndarray:
+    """Differences of ratio rates (first ``n_target`` labels vs the rest) under random relabellings."""
+    n = len(tokens)
+    values = np.column_stack([counts, tokens]).astype(np.float64)
+    total = values.sum(axis=0)
+    base = np.arange(n) < n_target
+    null = np.empty(n_permutations, dtype=np.float64)
+    step = max(1, _BLOCK // max(n, 1))
+    for k in range(0, n_permutations, step):
+        b = min(step, n_permutations - k)
+        labels = rng.permuted(np.broadcast_to(base, (b, n)), axis=1)
+        t = labels.astype(np.float64) @ values
+        r = total - t
+        with np.errstate(invalid="ignore", divide="ignore"):
+            d = t[:, 0] / t[:, 1] * 1000.0 - r[:, 0] / r[:, 1] * 1000.0
+        d[(t[:, 1] == 0) | (r[:, 1] == 0)] = np.nan
+        null[k : k + b] = d
+    return null
+
+
+def _permutation_p(null: np.ndarray, observed: float, alternative: str) -> tuple[float, int]:
+    """(p, m): ``p = (1 + #as extreme) / (1 + m)`` over the ``m`` relabellings with a statistic (not NaN).
+
+    A relabelling that leaves a group without tokens has no statistic: it is
+    out of the numerator *and* the denominator, so the p-value is conditional
+    on the relabellings in which both groups have tokens. Ties within 1e-9
+    relative count as extreme. NaN when ``m`` is 0.
+    """
+    valid = null[~np.isnan(null)]
+    if not len(valid):
+        return float("nan"), 0
+    tol = 1e-9 * max(abs(observed), 1e-12)
+    if alternative == "two-sided":
+        extreme = np.abs(valid) >= abs(observed) - tol
+    elif alternative == "greater":
+        extreme = valid >= observed - tol
+    else:
+        extreme = valid <= observed + tol
+    return float((1 + np.count_nonzero(extreme)) / (1 + len(valid))), len(valid)
+
+
+def _reference_cell(key: object, *, several: bool) -> object:
+    """The ``reference`` column of one row: "rest" (key None), or the reference group's key.
+
+    As :func:`toolkit.compare_groups` writes it: for one ``by`` column the value
+    as a str (NA when missing), in a string column; for several a tuple of the
+    values (``pd.NA`` when missing), in an object column.
+    """
+    if not several:
+        text = "rest" if key is None else None if _missing(key) else str(key)
+        return pd.array([text], dtype="string")
+    cell = np.empty(1, dtype=object)
+    cell[0] = "rest" if key is None else tuple(pd.NA if _missing(v) else v for v in cast(tuple, key))
+    return cell
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, (float, np.floating)) and np.isnan(value))
+
+
+def _ratio(count: float, tokens: float) -> float:
+    return float(count) / float(tokens) * 1000.0
