@@ -45,6 +45,10 @@ ORDER = (
     "toolkit.concordance",
     "toolkit._rating",  # the engine of the rates, shared with stance_rates
     "toolkit.rates",
+    "toolkit.hedging._lexicon",
+    "toolkit.hedging._rules",
+    "toolkit.hedging._decision",
+    "toolkit.hedging._table",
     "toolkit.hedging",
     "toolkit.audit",
     "toolkit.topics",

@@ -14,15 +14,9 @@ import toolkit as tk
 import toolkit._parallel as parallel
 from toolkit import study
 from toolkit._rating import _match_rates
-from toolkit.hedging import (
-    _find_in_docs,
-    _find_stance,
-    _match_frame,
-    _matcher,
-    _resolve_lexicon,
-    _resolve_model,
-    english_share,
-)
+from toolkit.hedging import _find_in_docs, _find_stance, _match_frame
+from toolkit.hedging._decision import _resolve_model
+from toolkit.hedging._lexicon import _matcher, _resolve_lexicon, english_share
 from toolkit.tokentable import TokenTable, chunk_starts, token_table
 
 # multi-word entries, and words that start them, so that longest-match and gap rules are exercised
@@ -317,7 +311,7 @@ def test_the_rules_on_token_arrays_decide_every_match_as_the_rules_on_characters
 def _every_token_in_context(texts: list[str]):
     """Each token of the texts taken as a match: the stream, its contexts on arrays and the positions, for the
     documents the token path decides on arrays (tokens without marks or format characters, simple case)."""
-    from toolkit.hedging import _Contexts, _Stream, _TableWork
+    from toolkit.hedging._table import _Contexts, _Stream, _TableWork
     from toolkit.tokentable import chunk_starts, code_points, is_space
 
     table = token_table(_frame(texts))
@@ -353,7 +347,8 @@ def test_every_tokens_context_on_arrays_is_what_the_characters_give_in_any_text(
 
 
 def _check_contexts(texts: list[str]) -> None:
-    from toolkit.hedging import _Context, _sentence_flags
+    from toolkit.hedging._rules import _Context
+    from toolkit.hedging._table import _sentence_flags
 
     found = _every_token_in_context(texts)
     if found is None:
@@ -425,7 +420,8 @@ def test_a_long_chunk_beside_a_cue_the_model_decides_is_read_as_the_characters_r
 
 def test_a_changed_model_and_a_subclass_of_the_model_are_read_as_they_are():
     """The arrays read a model's weights as they are now, and leave a subclass's own keep() to be asked."""
-    from toolkit.hedging import HedgeModel, _default_model, _find_in_docs
+    from toolkit.hedging import _find_in_docs
+    from toolkit.hedging._decision import HedgeModel, _default_model
 
     docs = _frame(["We may agree, I think, and perhaps they could.", "It is possible that we would."])
     base = _default_model()
@@ -481,7 +477,7 @@ def test_the_language_check_reads_the_first_20000_characters_as_english_share_do
     filler = ("the aa bb " * 2100)[:head]
     text = filler + piece + " and more text after"
     table = token_table(_frame([text]))
-    from toolkit.hedging import _TableWork
+    from toolkit.hedging._table import _TableWork
 
     work = _TableWork(table, _matcher(_resolve_lexicon(None)), True, None, "skip")
     ids, _, ends = table.doc_tokens(0)
@@ -679,10 +675,10 @@ def test_sentences_and_a_one_document_groups_rates_are_the_same_on_several_cores
 
 @pytest.mark.parametrize("method", [None, "spawn"])
 def test_a_long_document_cut_into_pieces_for_several_workers_gives_the_same_matches(monkeypatch, method):
-    import toolkit.hedging as hedging
+    import toolkit.hedging._table as hedging_table
 
     monkeypatch.setattr(parallel, "START_METHOD", method)
-    monkeypatch.setattr(hedging, "_PIECE_MIN", 500)
+    monkeypatch.setattr(hedging_table, "_PIECE_MIN", 500)
     rng = np.random.default_rng(2)
     words = WORDS + PHRASES + ["the", "of", "and", ".", "said", "\n"]
     texts = [" ".join(rng.choice(words, size=n)) for n in (4000, 30, 2500, 10)]
@@ -693,7 +689,7 @@ def test_a_long_document_cut_into_pieces_for_several_workers_gives_the_same_matc
             "werde, aber nicht heute oder morgen, sondern später im Jahr, wenn alle wieder da sind. " * 120
         ]
     )
-    units = hedging._work_units(np.array([len(t) for t in docs["text"]]), 2)
+    units = hedging_table._work_units(np.array([len(t) for t in docs["text"]]), 2)
     assert (units[:, 2] > 1).sum() == 12  # three long documents (the German one too), four pieces each
     with pytest.warns(UserWarning, match="d4"):
         found = tk.find_stance(docs, non_english="skip", n_jobs=2)

@@ -1,0 +1,515 @@
+"""The stance lexicon, its categories and rules by name, the matcher over characters, and the language check."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import cast
+
+import pandas as pd
+
+from toolkit._patterns import FORMAT_RE as _FORMAT_RE
+from toolkit._patterns import IN_WORD as _IN_WORD
+from toolkit._patterns import PLAIN as _PLAIN
+from toolkit._patterns import Pieces as _Pieces
+from toolkit._patterns import marks_in as _marks_in
+from toolkit._patterns import pattern_regex as _pattern_regex
+from toolkit._patterns import pieces as _pieces
+from toolkit._patterns import word_matches as _word_matches
+from toolkit._patterns import word_start as _word_start
+from toolkit._tokens import TOKEN_RE as _TOKEN_RE
+from toolkit._tokens import lower_keeping_offsets as _lower
+from toolkit._validation import (
+    check_columns,
+    check_one_of,
+)
+from toolkit.text import STOP_WORDS
+
+#: The five categories of Hyland's (2005) interactional metadiscourse, and two of the diplomatic register:
+#: ``directive`` (deontic modals: obligation, prescription) and ``formula`` (courtesy frames). Neither is a hedge.
+CATEGORIES: tuple[str, ...] = (
+    "hedge",
+    "booster",
+    "attitude_marker",
+    "self_mention",
+    "engagement_marker",
+    "directive",
+    "formula",
+)
+#: The ways :func:`find_stance` decides the ambiguous cues.
+METHODS: tuple[str, ...] = ("rules", "learned")
+#: The default method: the one with the better leave-one-category-out F1 on the SFU development half.
+DEFAULT_METHOD: str = "learned"
+#: The shipped lexicon.
+LEXICON_PATH: Path = Path(__file__).resolve().parent.parent / "data" / "stance_lexicon.csv"
+#: A text needs at least this many tokens before its language is judged.
+MIN_TOKENS_FOR_LANGUAGE: int = 20
+#: Below this share of English stop words (of at least MIN_TOKENS_FOR_LANGUAGE tokens) a text is not English.
+MIN_STOP_WORD_SHARE: float = 0.15
+#: The columns of a lexicon frame.
+LEXICON_COLUMNS: tuple[str, ...] = ("pattern", "category", "rule", "kind", "note")
+#: The columns of :func:`find_stance`.
+MATCH_COLUMNS: tuple[str, ...] = (
+    "doc_id",
+    "start",
+    "end",
+    "match",
+    "category",
+    "kind",
+    "rule",
+    "pattern",
+    "voice",
+    "speaker",
+)
+
+#: Verbs of saying that make a following "would" the future of reported speech (verbs of
+#: thinking are left out: "I thought it would fail" is tentative).
+REPORTING_VERBS: frozenset[str] = frozenset(
+    "said says told tells announced announces promised promises pledged pledges vowed vows "
+    "stated states declared declares added reported reports insisted warned assured assures "
+    "predicted predicts expected agreed decided hoped claimed explained replied answered "
+    "indicated signalled signaled confirmed".split()
+)
+
+RULES: dict[str, str] = {
+    "approximator_quantity": "about/around/some are hedges only before a quantity",
+    "may_modal": "may is the modal, not the month May",
+    "would_not_reported": "would is not a hedge as the future of reported speech",
+    "negation": "a negated booster is a hedge; a negated doubt is a booster",
+    "cognition_verb": "think/believe/feel/hope... are stance before a clause or with a first-person subject",
+    "appear_epistemic": "appear is a hedge, not when something shows up somewhere",
+    "rather_downtoner": "rather is a downtoner, not in 'rather than' or 'would rather'",
+    "possible_epistemic": "possible is a hedge, not in 'as ... as possible', 'made possible', 'if possible'",
+    "certain_predicative": "certain is a booster when predicative, not as a determiner",
+    "us_pronoun": "us is a self-mention, not US the United States",
+    "modal_sense": "should/must/ought are directives (obligation), epistemic only in set frames",
+    "formula_frame": "would like to / wish to / allow me to are courtesy formulae before a speech act",
+    "intensifier_stance": "fully/firmly/strongly boost a stance word next to them; demonstrate/determined before 'that'/'to'",
+}
+"""The context rules, by name: what each decides (see the module docstring)."""
+
+# ----------------------------------------------------------------------- word lists of the rules
+
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds "
+    "thousand thousands million millions billion billions trillion dozen dozens half third quarter "
+    "fifth tenth score".split()
+)
+_ARTICLE_QUANTITY = frozenset(
+    "dozen hundred thousand million billion trillion third quarter half fifth tenth fraction".split()
+)
+_MONTH_PREPOSITIONS = frozenset(
+    "in on since until till by of from through last next early late mid during before after this".split()
+)
+_NEGATORS = frozenset({"not", "never", "no", "cannot", "hardly", "scarcely", "nor", "neither", "without"})
+_NEGATION_BRIDGE = frozenset(
+    "be been being is are was were am so too very quite entirely completely totally fully all that really "
+    "always exactly altogether 100 yet still feel felt seem seems seemed sound look that's it's i'm i".split()
+)
+_FIRST_PERSON = frozenset({"i", "we", "i'd", "we'd", "i've", "we've"})
+_SUBJECT_BRIDGE = frozenset(
+    "do does did don't doesn't didn't also really still strongly firmly sincerely truly personally actually "
+    "honestly just always even would could may might should must will can genuinely sometimes certainly "
+    "therefore all further".split()
+)
+_CLAUSE_STARTS = frozenset(
+    "that so it it's this these those there there's he she they we i you i'm we're they're he's she's "
+    "what how whether if the a an our my your his her their its most many some all no nothing something "
+    "everything everyone nobody one".split()
+)
+_COGNITION_NOT_BEFORE = frozenset("about of in through over out back up ahead twice for".split())
+_NOUN_DETERMINERS = frozenset(
+    "a an the of this that much lot some any no with without second first "
+    "great quality my your his her their our its".split()
+)
+_APPEAR_NOT_BEFORE = frozenset("in on at before onstage with for as alongside from".split())
+_BE_FORMS = frozenset(
+    "be been being is are was were am i'm we're you're they're it's he's she's "
+    "feel felt seem seems seemed quite absolutely fairly completely entirely very not "
+    "so almost pretty".split()
+)
+_NON_SPACE = re.compile(r"\S")
+_SENTENCE_BEFORE = re.compile(r"(?:[.!?][\"”’']?|[\"“‘]|\n[^\S\n]*\n)\s*$")
+_HAD_AFTER = frozenset(
+    "been had better got gotten gone done seen made taken known become come never already just".split()
+)
+_WOULD_ED = frozenset("need feed proceed succeed exceed bed red shed speed seed".split())
+_MODAL_ADVERBS = frozenset(
+    "also not never still therefore thus then again once now first further equally indeed "
+    "surely certainly perhaps probably".split()
+)
+_PARTICIPLES = frozenset(
+    "been had done gone seen made taken known felt thought come got gotten become "
+    "given found heard left lost meant put read said sent set told understood won "
+    "written".split()
+)
+_EXPECTATION_SUBJECTS = frozenset("it this that which there these those".split())
+_EXPECTATION_PREDICATES = frozenset(
+    "enough sufficient possible easy fine ok okay ready available able simple "
+    "straightforward interesting fun straightforward adequate plenty no".split()
+)
+_EXPECTATION_VERBS = frozenset("suffice arrive last take cost work help fit".split())
+_SPEECH_ACTS = frozenset(
+    "thank congratulate welcome express begin start conclude close end join reiterate stress emphasize "
+    "emphasise underline underscore highlight echo commend pay extend convey recall inform draw associate "
+    "add note share say refer acknowledge assure mention touch turn focus address raise comment reaffirm "
+    "place put take offer present outline update salute greet recognize recognise appreciate point affirm "
+    "state explain elaborate make briefly express voice record reiterate transmit submit introduce renew "
+    "sincerely warmly".split()
+)
+_ASSERTIVE = frozenset(
+    "stress emphasize emphasise underline underscore note add reiterate recall point "
+    "highlight mention urge appeal call encourage invite commend".split()
+)
+#: Adverbial phrases skipped like adverbs inside a courtesy frame ("I would like in particular to note").
+_ADVERB_PHRASES = (
+    ("in", "particular"),
+    ("once", "again"),
+    ("once", "more"),
+    ("at", "the", "outset"),
+    ("at", "this", "point"),
+    ("at", "this", "juncture"),
+    ("first", "of", "all"),
+)
+_ALWAYS_FORMULA = frozenset(
+    {
+        "allow me to",
+        "allow me",
+        "if i may",
+        "permit me to",
+        "let me",
+        "may i",
+        "have the honour to",
+        "have the honor to",
+        "take this opportunity to",
+        "taking this opportunity to",
+    }
+)
+_BLESSED = frozenset({"god", "allah"})  # "May God bless": a formula
+_FEEL_BEFORE = frozenset({"that", "as"})  # "feel that", "feel as if": a hedge
+_ARTICLES = frozenset({"a", "an", "the"})
+_FEEL_NOT_CLAUSE = _ARTICLES | {"no", "most", "some"}  # "I feel the ...": not a clause after "feel"
+_RATHER_AFTER = frozenset({"would", "'d", "i'd", "we'd", "had"})  # "would rather": a preference
+_CERTAIN_BEFORE = frozenset({"that", "to", "of", "about"})  # "certain that": predicative
+_POSSIBLE_AFTER = frozenset(
+    "as if where whenever wherever when make makes made making way best all only every everything soon".split()
+)  # "as soon as possible", "made possible": not a hedge
+_CALL_ON = frozenset({"on", "upon"})
+_WISH_VERBS = frozenset({"like", "wish", "love"})  # "would like to"
+_SHOULD_HEDGES = frozenset({"think", "say", "imagine", "guess", "hope", "expect"})  # "I should think so"
+# A clause ends at punctuation, a quotation mark or a blank line; a single line break is a wrapped line (the
+# UNGDC speeches of 1992-2014 are hard-wrapped: "declared on behalf of\nthe Chinese Government that China would").
+_CLAUSE_BREAK = re.compile(r"[.!?;:]\s|[.!?;:]$|\n[^\S\n]*\n|[\"“”]")
+_WINDOW = 90
+#: How many tokens back a reporting verb makes "would" the future of reported speech ("declared on behalf
+#: of the Chinese Government that China would": 9).
+_REPORTED_WINDOW = 12
+
+# ----------------------------------------------------------------------- the lexicon
+
+
+def load_lexicon(path: str | os.PathLike[str] | None = None, *, extra: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return a stance lexicon as a frame: the shipped one, or one read from ``path``.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A CSV file with the columns ``pattern``, ``category`` and optionally
+        ``rule`` and ``note`` (lines starting with ``#`` are comments). Default:
+        :data:`LEXICON_PATH`, the lexicon after Hyland (2005) shipped with toolkit.
+    extra : DataFrame, optional
+        More entries (same columns; ``rule`` and ``note`` may be missing) appended
+        to the lexicon; an entry with the same pattern and category replaces the old one.
+
+    Returns
+    -------
+    DataFrame
+        One row per entry with the columns ``pattern`` (string, lower case, with
+        straight apostrophes, "-" hyphens and single spaces: "Don’t  know" is
+        "don't know"),
+        ``category`` (string, one of :data:`CATEGORIES`), ``rule`` (string, a
+        name of :data:`RULES` or ""), ``kind`` (string: "epistemic" or
+        "approximator" for hedges -- a hedge given without a kind is epistemic --,
+        "" for the other categories) and ``note`` (string).
+
+    Raises
+    ------
+    ValueError
+        A column is missing, a pattern or category is missing (NA), a pattern is
+        empty or has no word, a category or a rule is unknown.
+
+    Examples
+    --------
+    >>> lex = load_lexicon()
+    >>> lex.loc[lex["pattern"] == "perhaps", ["pattern", "category", "rule"]].values.tolist()
+    [['perhaps', 'hedge', '']]
+    >>> mine = load_lexicon(extra=pd.DataFrame({"pattern": ["we regret"], "category": ["attitude_marker"]}))
+    >>> len(mine) - len(lex)
+    1
+    """
+    source = LEXICON_PATH if path is None else Path(path)
+    frame = pd.read_csv(source, comment="#", dtype=str, keep_default_na=False)
+    lex = _check_lexicon(frame, name=str(source))
+    if extra is not None:
+        more = _check_lexicon(extra, name="extra")
+        lex = pd.concat([lex, more], ignore_index=True)
+        lex = lex.drop_duplicates(["pattern", "category"], keep="last").reset_index(drop=True)
+    return lex
+
+
+def _check_lexicon(given: object, *, name: str = "lexicon") -> pd.DataFrame:
+    """A lexicon frame with the four columns, checked; rule and note filled with ""."""
+    check_columns(given, ["pattern", "category"], name=name)
+    frame = cast(pd.DataFrame, given)  # check_columns raised for anything else
+    for column in ("pattern", "category"):
+        missing = frame[column].isna().to_numpy()
+        if missing.any():  # str(None) would be the word "none"
+            raise ValueError(
+                f"{name}: {column} is missing (NA) on row(s) with index "
+                f"{', '.join(repr(r) for r in frame.index[missing][:5])}; fill or drop them."
+            )
+    lex = pd.DataFrame(
+        {
+            # written as matched: lower case, one apostrophe, one hyphen, single spaces, so that "don't" and
+            # "don’t" are one pattern whose entries all apply (two patterns matching the same span lost one)
+            "pattern": frame["pattern"].astype(str).map(_normal),
+            "category": frame["category"].astype(str).str.strip(),
+            "rule": frame["rule"].fillna("").astype(str).str.strip() if "rule" in frame.columns else "",
+            "kind": frame["kind"].fillna("").astype(str).str.strip() if "kind" in frame.columns else "",
+            "note": frame["note"].fillna("").astype(str) if "note" in frame.columns else "",
+        }
+    )
+    lex.loc[(lex["category"] == "hedge") & (lex["kind"] == ""), "kind"] = "epistemic"
+    lex.loc[lex["category"] != "hedge", "kind"] = ""
+    for value in lex["kind"].unique():
+        check_one_of(f"{name}: kind", value, ["", "epistemic", "approximator"])
+    if lex.empty:
+        raise ValueError(f"{name}: the lexicon has no entries; pass at least one row (pattern, category).")
+    for value in lex["category"].unique():
+        check_one_of(f"{name}: category", value, CATEGORIES)
+    for value in lex["rule"].unique():
+        check_one_of(f"{name}: rule", value, ["", *RULES])
+    for pattern in lex["pattern"]:
+        _pattern_regex(pattern, f"{name}: pattern")  # raises for a pattern with no word or a misplaced '*'
+    lex = lex.drop_duplicates(["pattern", "category"], keep="last").reset_index(drop=True)
+    return lex.astype(dict.fromkeys(LEXICON_COLUMNS, "string"))
+
+
+def _resolve_lexicon(lexicon: pd.DataFrame | str | os.PathLike[str] | None) -> pd.DataFrame:
+    if lexicon is None:
+        return _default_lexicon()
+    if isinstance(lexicon, (str, os.PathLike)):
+        return load_lexicon(lexicon)
+    if isinstance(lexicon, pd.DataFrame):
+        return _check_lexicon(lexicon)
+    raise ValueError(
+        f"lexicon must be None (the shipped lexicon), a lexicon DataFrame or a CSV path, got {type(lexicon).__name__}."
+    )
+
+
+@lru_cache(maxsize=1)
+def _default_lexicon() -> pd.DataFrame:
+    return load_lexicon()
+
+
+# ----------------------------------------------------------------------- the matcher
+
+_APOS_UNIT = "['’]"
+_HYPHEN_UNIT = "[-‐]"
+_SPACE_UNIT = r"\s+"
+_END = "\x00end"
+
+
+def _units(pattern: str, pieces: _Pieces = _PLAIN) -> list[str]:
+    """The regular-expression units of a lexicon pattern, one per character (or run of spaces).
+
+    In a text with format characters (``pieces`` not plain) a letter, digit or mark is
+    followed by any of them (``pieces.format``: the soft hyphen of "Per\\u00adhaps", as
+    the tokenizer keeps it inside the token); the pattern's own format characters are
+    dropped, as a term drops them.
+    """
+    units: list[str] = []
+    for piece in re.findall(r"\s+|.", _FORMAT_RE.sub("", pattern).strip()):
+        if piece.isspace():
+            units.append(_SPACE_UNIT)
+        elif piece in "'’":
+            units.append(_APOS_UNIT)
+        elif piece in "-‐":
+            units.append(_HYPHEN_UNIT)
+        elif piece == "*":
+            units.append(pieces.tail + pieces.rest)
+        elif not pieces.plain and _IN_WORD.fullmatch(piece):
+            units.append(re.escape(piece) + pieces.format)
+        else:
+            units.append(re.escape(piece))
+    return units
+
+
+def _trie_regex(patterns: Iterable[str], pieces: _Pieces = _PLAIN) -> str:
+    """One regular expression for all patterns: a character trie, longer continuations first.
+
+    Python's ``re`` tries the alternatives of a flat alternation one after the
+    other at every position; the trie shares prefixes, so each position costs a
+    few character tests. Every pattern ends with a token-end test (``pieces.end``),
+    and the first character is followed by the token-start lookbehind (before the
+    format characters that may follow it: a lookbehind has a fixed width), so with
+    :func:`toolkit.concordance._word_matches` a match is always whole tokens, as
+    :func:`toolkit.tokenize` cuts them. ``pieces``: the kind of text the expression
+    scans (see :class:`toolkit.concordance._Pieces`).
+    """
+    trie: dict = {}
+    for p in patterns:
+        node = trie
+        for unit in _units(p, pieces):
+            node = node.setdefault(unit, {})
+        node[_END] = {}
+
+    def emit(node: dict, depth: int) -> str:
+        branches = []
+        for key in sorted((u for u in node if u != _END), key=lambda u: -_depth(node[u])):
+            unit = key
+            if depth == 0 and not pieces.plain and unit.endswith(pieces.format):
+                unit = unit[: -len(pieces.format)] + _word_start(1) + pieces.format
+            elif depth == 0:
+                unit += _word_start(1)
+            branches.append(unit + emit(node[key], depth + 1))
+        if _END in node:
+            branches.append(pieces.end)
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return emit(trie, 0)
+
+
+def _depth(node: dict) -> int:
+    return 1 + max((_depth(child) for u, child in node.items() if u != _END), default=0)
+
+
+class _Matcher:
+    """The compiled lexicon: a regex over the lower-cased text and the entries of each pattern."""
+
+    def __init__(self, lex: pd.DataFrame) -> None:
+        self.entries: dict[str, list[tuple[str, str, str]]] = {}
+        for pattern, category, rule, kind in zip(lex["pattern"], lex["category"], lex["rule"], lex["kind"]):
+            self.entries.setdefault(str(pattern), []).append((str(category), str(rule), str(kind)))
+        patterns = list(self.entries)
+        self.literal = {_normal(p): p for p in patterns if "*" not in p}
+
+    @cached_property
+    def _compiled(self) -> tuple[re.Pattern, re.Pattern, dict | None, list]:
+        """The expressions, compiled when first needed (the token-table path rarely needs them): for texts
+        without marks or format characters, for the others (translated by table), and of the prefixes."""
+        patterns = list(self.entries)
+        pieces = _pieces(_marks_in(patterns))
+        prefixes = sorted(
+            ((p, re.compile(_pattern_regex(p, "pattern", pieces))) for p in patterns if "*" in p),
+            key=lambda kv: -len(kv[0]),
+        )
+        return (
+            re.compile(_trie_regex(patterns), re.DOTALL),
+            re.compile(_trie_regex(patterns, pieces), re.DOTALL),
+            pieces.table,
+            prefixes,
+        )
+
+    @property
+    def plain(self) -> re.Pattern:
+        return self._compiled[0]
+
+    @property
+    def regex(self) -> re.Pattern:
+        return self._compiled[1]
+
+    @property
+    def table(self) -> dict:
+        return cast(dict, self._compiled[2])  # None only where no text needs translating
+
+    @property
+    def prefixes(self) -> list:
+        return self._compiled[3]
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, pattern) of each match, in text order."""
+        # _lower keeps every offset (str.lower makes two code points of "İ"), so a span of
+        # the lower-cased text is the span of the text, and its pattern is found by its lower case.
+        target = _lower(text)
+        out = []
+        for s, e in _word_matches(self.regex, self.plain, self.table, target, text):
+            out.append((s, e, self.pattern_of(target[s:e])))
+        return out
+
+    def pattern_of(self, matched: str) -> str:
+        key = _normal(matched)
+        if key in self.literal:
+            return self.literal[key]
+        for p, rx in self.prefixes:
+            if rx.fullmatch(_lower(matched).translate(self.table)):  # the expressions of translated text
+                return p
+        return key  # not reached: every match is some pattern
+
+
+def _normal(s: str) -> str:
+    """A pattern or match as a key: lower case, without format characters, one apostrophe, hyphen and space."""
+    return re.sub(r"\s+", " ", _FORMAT_RE.sub("", _lower(s)).replace("’", "'").replace("‐", "-")).strip()
+
+
+@lru_cache(maxsize=8)
+def _matcher_for(key: tuple[tuple[str, str, str, str], ...]) -> _Matcher:
+    return _Matcher(pd.DataFrame(list(key), columns=["pattern", "category", "rule", "kind"]))
+
+
+def _matcher(lex: pd.DataFrame) -> _Matcher:
+    cols = [lex[c].tolist() for c in ("pattern", "category", "rule", "kind")]
+    return _matcher_for(tuple(zip(*cols)))
+
+
+def naive_regex(lexicon: pd.DataFrame | None = None) -> re.Pattern:
+    r"""The naive alternative the benchmark and the evaluation compare with: one flat alternation.
+
+    ``re.compile("|".join(r"\b" + re.escape(p) + r"\b" for p in patterns), re.I)``
+    over the lexicon's patterns, longest first (a ``*`` becomes ``\w*``), run with
+    ``finditer``: no token boundaries beyond ``\b``, no context rules.
+
+    Examples
+    --------
+    >>> [m.group() for m in naive_regex().finditer("Perhaps we firmly oppose it.")]
+    ['Perhaps', 'we', 'firmly oppose']
+    """
+    lex = _resolve_lexicon(lexicon)
+    patterns = sorted(set(lex["pattern"].tolist()), key=len, reverse=True)
+    return re.compile("|".join(r"\b" + re.escape(p).replace(r"\*", r"\w*") + r"\b" for p in patterns), re.I)
+
+
+# ----------------------------------------------------------------------- language
+
+
+def english_share(text: str) -> tuple[int, float]:
+    """Return (number of tokens, share of them that are English stop words) of ``text``.
+
+    Only the first 20,000 characters are read: enough to tell a language, and
+    cheap for very long documents.
+
+    Examples
+    --------
+    >>> english_share("We hope that the talks will go well.")
+    (8, 0.75)
+    >>> english_share("")
+    (0, 0.0)
+    """
+    toks = _TOKEN_RE.findall(_lower(text[:20000]))
+    if not toks:
+        return 0, 0.0
+    return len(toks), sum(t in STOP_WORDS for t in toks) / len(toks)
+
+
+def _not_english(text: str) -> float | None:
+    """The stop-word share when ``text`` is judged not English, else None."""
+    n, share = english_share(text)
+    if n >= MIN_TOKENS_FOR_LANGUAGE and share < MIN_STOP_WORD_SHARE:
+        return share
+    return None

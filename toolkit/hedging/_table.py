@@ -1,0 +1,1457 @@
+"""The token-table path: the lexicon matched on token keys, and the rules and the model decided on token arrays."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+
+from toolkit._arrays import ranges as _ranges
+from toolkit._patterns import FORMAT_RE as _FORMAT_RE
+from toolkit._patterns import is_plain as _plain
+from toolkit._tokens import TOKEN_RE as _TOKEN_RE
+from toolkit._tokens import lower_keeping_offsets as _lower
+from toolkit.hedging._decision import (
+    _NEXT_VOCAB,
+    _PREV_VOCAB,
+    LEARNED_RULES,
+    MODEL_CUES,
+    HedgeModel,
+    _decide,
+    _find_in_text,
+    _rule_label,
+)
+from toolkit.hedging._lexicon import (
+    _ADVERB_PHRASES,
+    _ALWAYS_FORMULA,
+    _APOS_UNIT,
+    _APPEAR_NOT_BEFORE,
+    _ARTICLE_QUANTITY,
+    _ARTICLES,
+    _ASSERTIVE,
+    _BE_FORMS,
+    _BLESSED,
+    _CALL_ON,
+    _CERTAIN_BEFORE,
+    _CLAUSE_STARTS,
+    _COGNITION_NOT_BEFORE,
+    _EXPECTATION_PREDICATES,
+    _EXPECTATION_SUBJECTS,
+    _EXPECTATION_VERBS,
+    _FEEL_BEFORE,
+    _FEEL_NOT_CLAUSE,
+    _FIRST_PERSON,
+    _HAD_AFTER,
+    _HYPHEN_UNIT,
+    _MODAL_ADVERBS,
+    _MONTH_PREPOSITIONS,
+    _NEGATION_BRIDGE,
+    _NEGATORS,
+    _NOUN_DETERMINERS,
+    _NUMBER_WORDS,
+    _PARTICIPLES,
+    _POSSIBLE_AFTER,
+    _RATHER_AFTER,
+    _REPORTED_WINDOW,
+    _SHOULD_HEDGES,
+    _SPACE_UNIT,
+    _SPEECH_ACTS,
+    _SUBJECT_BRIDGE,
+    _WINDOW,
+    _WISH_VERBS,
+    _WOULD_ED,
+    MIN_STOP_WORD_SHARE,
+    MIN_TOKENS_FOR_LANGUAGE,
+    REPORTING_VERBS,
+    _Matcher,
+    _normal,
+)
+from toolkit.hedging._rules import _EMPHATIC, _STANCE_WORDS, _is_number, _low
+from toolkit.text import STOP_WORDS
+from toolkit.tokentable import TokenTable, chunk_starts, code_points, is_space
+
+# ----------------------------------------------------------------------- the token-table path
+
+_KEY = str.maketrans({"’": "'", "‐": "-"})  # a token's key: apostrophes and hyphens as a pattern reads them
+_LANGUAGE_CHARS = 20000  # english_share reads this many characters
+_LOOKAHEAD = 16  # the token pattern decides a token's end by looking at most this far past it
+
+
+def _gap_regex(gap: str) -> re.Pattern | None:
+    """What must lie between two tokens of a pattern, as :func:`_units` reads it (None: nothing)."""
+    if not gap:
+        return None
+    units = []
+    for piece in re.findall(r"\s+|.", gap):
+        units.append(
+            _SPACE_UNIT
+            if piece.isspace()
+            else _APOS_UNIT
+            if piece in "'’"
+            else _HYPHEN_UNIT
+            if piece in "-‐"
+            else re.escape(piece)
+        )
+    return re.compile("".join(units))
+
+
+def _pattern_keys(pattern: str) -> tuple[list[str], list[re.Pattern | None]] | None:
+    """A pattern as token keys and the gaps between them; None if it is not whole tokens (a prefix ``*``)."""
+    if "*" in pattern:
+        return None
+    low = _lower(_FORMAT_RE.sub("", pattern).strip())
+    spans = [m.span() for m in _TOKEN_RE.finditer(low)]
+    if not spans or spans[0][0] != 0 or spans[-1][1] != len(low):
+        return None
+    keys = [low[a:b].translate(_KEY) for a, b in spans]
+    gaps = [_gap_regex(low[b:a]) for (_, b), (a, _) in pairwise(spans)]
+    return keys, gaps
+
+
+class _TableLexicon:
+    """The lexicon as sequences of token keys, for the vocabulary of one token table.
+
+    A match is whole tokens (as the character matcher's are): a one-token pattern is a token
+    whose key (lower case, one apostrophe and one hyphen) is the pattern's; a longer one is
+    a run of tokens with those keys and, between them, exactly what the pattern has between
+    its words (any whitespace for a space). Where two patterns start at one token the longest
+    wins, and a match covers the tokens it spans: the character matcher's leftmost-longest scan.
+    ``ok`` is False when some pattern is not whole tokens (a prefix ``*``): the caller then
+    matches characters.
+    """
+
+    def __init__(self, matcher: _Matcher, vocab: list[str]) -> None:
+        key_ids: dict[str, int] = {}
+        self.key_of = np.fromiter(
+            (key_ids.setdefault(v.translate(_KEY), len(key_ids)) for v in vocab), dtype=np.int64, count=len(vocab)
+        )
+        self.base = len(key_ids) + 1
+        self.patterns = list(matcher.entries)
+        # the pattern the character matcher names for a match (two patterns may read the same)
+        self.named = [matcher.literal.get(_normal(p), p) for p in self.patterns]
+        self.single = np.full(self.base, -1, dtype=np.int64)
+        self.multi: dict[tuple[int, int], list[tuple[list[int], list, int]]] = {}
+        self.ok = True
+        for pi, pattern in enumerate(self.patterns):
+            parsed = _pattern_keys(pattern)
+            if parsed is None:
+                self.ok = False
+                continue
+            keys, gaps = parsed
+            ids = [key_ids.get(k, -1) for k in keys]
+            if min(ids) < 0:
+                continue  # a token the corpus does not have: the pattern cannot match
+            if len(ids) == 1:
+                self.single[ids[0]] = pi
+            else:
+                self.multi.setdefault((ids[0], ids[1]), []).append((ids, gaps, pi))
+        for options in self.multi.values():
+            options.sort(key=lambda o: -len(o[0]))
+        self.pairs = np.array(sorted(a * self.base + b for a, b in self.multi), dtype=np.int64)
+        self.starts_multi = np.zeros(self.base, dtype=bool)
+        self.starts_multi[[a for a, _ in self.multi]] = True
+        # the options as arrays, grouped by their first two keys in the order of pairs, longest first
+        options = [o for pair in self.pairs.tolist() for o in self.multi[divmod(pair, self.base)]]
+        self.group_size = np.array(
+            [len(self.multi[divmod(pair, self.base)]) for pair in self.pairs.tolist()], dtype=np.int64
+        )
+        self.group_start = np.cumsum(self.group_size) - self.group_size
+        self.longest = max((len(o[0]) for o in options), default=2)
+        self.opt_keys = np.full((len(options), self.longest), -1, dtype=np.int64)
+        for row, (ids, _, _) in enumerate(options):
+            self.opt_keys[row, : len(ids)] = ids
+        self.opt_len = [len(o[0]) for o in options]
+        self.opt_gaps = [o[1] for o in options]
+        self.opt_pattern = [o[2] for o in options]
+
+    def spans(
+        self, between: Callable[[int, int, int], str], keys: np.ndarray, starts: np.ndarray, ends: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(first token, token after the last, pattern index) of each match, in text order (arrays).
+
+        ``between(t, a, b)``: the text from offset ``a`` to ``b`` of the document of token ``t``."""
+        single = self.single[keys]
+        hit = single >= 0
+        if not len(self.pairs) or len(keys) < 2:
+            at = np.flatnonzero(hit)
+            return at, at + 1, single[at]
+        # a pair of keys that starts a multi-word entry: looked up only where the first key starts one
+        maybe = np.flatnonzero(self.starts_multi[keys[:-1]])
+        pair = keys[maybe] * self.base + keys[maybe + 1]
+        hit_pair = np.isin(pair, self.pairs)
+        cand, pair = maybe[hit_pair], pair[hit_pair]
+        # every (candidate, option of its first two keys), the longer options first; the keys after the
+        # first two compared for all at once (keys padded with -1 past the end)
+        group = np.searchsorted(self.pairs, pair)
+        n_opts = self.group_size[group]
+        at = np.repeat(cand, n_opts)
+        opt = np.repeat(self.group_start[group] - (np.cumsum(n_opts) - n_opts), n_opts) + np.arange(int(n_opts.sum()))
+        padded = np.concatenate([keys, np.full(self.longest, -1, dtype=keys.dtype)])
+        same = np.ones(len(at), dtype=bool)
+        for k in range(2, self.longest):
+            same &= (self.opt_keys[opt, k] < 0) | (padded[at + k] == self.opt_keys[opt, k])
+        multi_at, multi_end, multi_p = [], [], []
+        covered = -1
+        for i, o in zip(at[same].tolist(), opt[same].tolist()):
+            if i < covered:
+                continue
+            n, gaps, pi = self.opt_len[o], self.opt_gaps[o], self.opt_pattern[o]
+            if not all(
+                (starts[i + k + 1] == ends[i + k])
+                if g is None
+                else g.fullmatch(_lower(between(i, ends[i + k], starts[i + k + 1]))) is not None
+                for k, g in enumerate(gaps)
+            ):
+                continue
+            multi_at.append(i)
+            multi_end.append(i + n)
+            multi_p.append(pi)
+            covered = i + n
+        if not multi_at:
+            at = np.flatnonzero(hit)
+            return at, at + 1, single[at]
+        m_at = np.asarray(multi_at, dtype=np.int64)
+        m_end = np.asarray(multi_end, dtype=np.int64)
+        inside = np.zeros(len(keys) + 1, dtype=np.int64)
+        np.add.at(inside, m_at, 1)
+        np.add.at(inside, m_end, -1)
+        hit &= np.cumsum(inside)[:-1] == 0
+        at = np.flatnonzero(hit)
+        order_at = np.concatenate([at, m_at])
+        order = np.argsort(order_at, kind="stable")
+        return (
+            order_at[order],
+            np.concatenate([at + 1, m_end])[order],
+            np.concatenate([single[at], np.asarray(multi_p, dtype=np.int64)])[order],
+        )
+
+
+class _TableWork:
+    """What every worker of the table path reads: the table, the lexicon both ways, the options."""
+
+    def __init__(
+        self,
+        table: TokenTable,
+        matcher: _Matcher,
+        rules: bool,
+        model: HedgeModel | None,
+        non_english: str,
+        n_jobs: int = 1,
+    ) -> None:
+        self.table, self.matcher, self.rules, self.model, self.non_english = table, matcher, rules, model, non_english
+        self.lengths = np.fromiter((len(t) for t in table.texts), dtype=np.int64, count=len(table.texts))
+        self.units = _work_units(self.lengths, n_jobs)
+        self.lex = _TableLexicon(matcher, table.vocab)
+        self.is_stop = (
+            np.fromiter((t in STOP_WORDS for t in table.terms), dtype=bool, count=len(table.terms))[table.term_of]
+            if len(table.vocab)
+            else np.zeros(0, bool)
+        )
+        entries = [matcher.entries[p] for p in self.lex.named]
+        self.index = {p: i for i, p in enumerate(self.lex.patterns)}
+        # a pattern decided without reading its context: no entry has a rule or goes to the model
+        self.direct = np.array(
+            [
+                not rules
+                or all(not r and not (model is not None and c == "hedge" and k == "epistemic") for c, r, k in es)
+                for es in entries
+            ],
+            dtype=bool,
+        )
+        self.n_entries = np.array([len(es) for es in entries], dtype=np.int64)
+        self.entries = entries
+        # the entries of every pattern as ids into entry_list, and the model's cue of each pattern
+        self.entry_list = sorted({e for es in entries for e in es})
+        number = {e: i for i, e in enumerate(self.entry_list)}
+        self.entry_id = np.array([number[e] for es in entries for e in es], dtype=np.int64)
+        self.entry_ptr = np.concatenate([[0], np.cumsum(self.n_entries)[:-1]]).astype(np.int64)
+        bases = [p[:-3] if p.endswith("n't") else p for p in self.lex.named]
+        self.cues = sorted({b if b in MODEL_CUES else "other" for b in bases} | {"other"})
+        self.cue_of = np.array([self.cues.index(b if b in MODEL_CUES else "other") for b in bases], dtype=np.int64)
+        self.negated_cue = np.array([b != p for b, p in zip(bases, self.lex.named)], dtype=bool)
+        self.low = _LowVocab(v.replace("’", "'") for v in table.vocab).prepare() if rules else None
+        # tokens with a combining mark or a format character: a document with one is matched on its characters
+        # (elsewhere in a text they are in no token, as a byte-order mark before the first word: no matter)
+        self.odd = np.fromiter((not _plain(v) for v in table.vocab), dtype=bool, count=len(table.vocab))
+
+    def english(self, i: int, text: str, ids: np.ndarray, ends: np.ndarray) -> tuple[int, int]:
+        """(tokens, stop words) among the tokens of ``text[:20000]``, as :func:`english_share` counts them."""
+        if len(text) <= _LANGUAGE_CHARS:
+            return len(ids), int(self.is_stop[ids].sum())
+        k = int(np.searchsorted(ends, _LANGUAGE_CHARS - _LOOKAHEAD, side="right"))
+        rest = _TOKEN_RE.findall(_lower(text[:_LANGUAGE_CHARS]), int(ends[k - 1]) if k else 0)
+        return k + len(rest), int(self.is_stop[ids[:k]].sum()) + sum(t in STOP_WORDS for t in rest)
+
+
+def _take_work(work: _TableWork, batch: range) -> _TableWork:
+    """What a worker that does not fork needs for the units ``batch``: the work on their documents alone."""
+    first, last = int(work.units[batch.start][0]), int(work.units[batch.stop - 1][0])
+    part = object.__new__(_TableWork)
+    part.__dict__.update(work.__dict__)
+    part.table = work.table.take(range(first, last + 1))
+    part.units = work.units[batch.start : batch.stop] - np.array([first, 0, 0])
+    return part
+
+
+#: A document longer than this (in characters), and than its share of the work, is cut into pieces.
+_PIECE_MIN = 1_000_000
+
+
+def _work_units(lengths: np.ndarray, n_jobs: int) -> np.ndarray:
+    """(document, piece, pieces) of each unit of work: a document, or one of the pieces of a document so long
+    that it would keep one worker busy alone (its matches cut into equal runs, decided by several workers)."""
+    pieces = np.ones(len(lengths), dtype=np.int64)
+    if n_jobs > 1 and len(lengths):
+        pieces[lengths > max(lengths.sum() / (n_jobs * 4), _PIECE_MIN)] = n_jobs * 2
+    doc = np.repeat(np.arange(len(lengths)), pieces)
+    piece = np.arange(len(doc)) - np.repeat(np.cumsum(pieces) - pieces, pieces)
+    return np.column_stack([doc, piece, pieces[doc]]).astype(np.int64) if len(doc) else np.zeros((0, 3), np.int64)
+
+
+#: Tokens of one stream of documents (:class:`_Stream`): bounds the arrays of their matches' contexts.
+_STREAM_TOKENS = 1_000_000
+
+
+def _stance_batch(work: _TableWork, batch: range) -> dict:
+    """The stance markers of the work units ``batch`` (:func:`_work_units`), as arrays; the documents judged
+    not English.
+
+    Document indices in the result count from the batch's first document (the caller adds it), so a worker
+    given its own part of the table (:func:`_take_work`) answers in the same terms. A piece of a document
+    reads the whole document and keeps its own run of the matches (the first piece reports the language).
+    The documents are matched and decided a stream at a time (:class:`_Stream`, :func:`_stream_rows`); one
+    with a token the token path cannot read is matched on its characters (:func:`_find_in_text`)."""
+    table, matcher, lex = work.table, work.matcher, work.lex
+    outcome: dict[tuple[str, str, str], int] = {}
+    rows: list[tuple] = []  # (doc, start, end, code, pattern) arrays
+    foreign = []
+    base = int(work.units[batch.start][0]) if len(batch) else 0
+    stream = _Stream(table.texts)
+    for u in batch:
+        i, piece, pieces = (int(v) for v in work.units[u])
+        text = table.texts[i]
+        points: np.ndarray | None
+        space: np.ndarray | None
+        if work.rules:
+            points = code_points(text)
+            space = is_space(points)
+            begins = chunk_starts(text, space)
+        else:
+            points = space = None  # the marks are not read without rules
+            begins = chunk_starts(text)
+        ids, starts, ends = table.doc_tokens(i, begins)
+        if work.non_english != "keep":
+            n, stops = work.english(i, text, ids, ends)
+            if n >= MIN_TOKENS_FOR_LANGUAGE and stops / n < MIN_STOP_WORD_SHARE:
+                if piece == 0:
+                    foreign.append((i - base, n, stops / n))
+                continue
+        if not lex.ok or work.odd[ids].any():
+            found = _find_in_text(text, matcher, work.rules, work.model) if piece == 0 else []
+            if found:
+                rows.append(
+                    (
+                        np.full(len(found), i - base, dtype=np.int64),
+                        np.fromiter((r[0] for r in found), np.int64, len(found)),
+                        np.fromiter((r[1] for r in found), np.int64, len(found)),
+                        np.fromiter((outcome.setdefault(r[3:6], len(outcome)) for r in found), np.int64, len(found)),
+                        np.fromiter((work.index[r[6]] for r in found), np.int64, len(found)),
+                    )
+                )
+            continue
+        stream.add(i, piece, pieces, ids, starts, ends, points, space, begins)
+        del points, space
+        if stream.n_tokens >= _STREAM_TOKENS:
+            rows.append(_stream_rows(work, stream.done(), outcome, base))
+            stream = _Stream(table.texts)
+    if stream.docs:
+        rows.append(_stream_rows(work, stream.done(), outcome, base))
+    rows = [r for r in rows if len(r[0])]
+    if rows:
+        doc, start, end, code, pattern = (np.concatenate(parts) for parts in zip(*rows))
+        order = np.argsort(doc, kind="stable")  # documents in order; each one's matches already are
+        doc, start, end, code, pattern = doc[order], start[order], end[order], code[order], pattern[order]
+    else:
+        doc = start = end = code = pattern = np.zeros(0, dtype=np.int64)
+    return {
+        "doc": doc,
+        "start": start,
+        "end": end,
+        "code": code,
+        "pattern": pattern,
+        "outcomes": list(outcome),
+        "foreign": foreign,
+    }
+
+
+def _stream_rows(work: _TableWork, stream: _Stream, outcome: dict, base: int) -> tuple:
+    """(doc, start, end, outcome code, pattern) of the stance markers of one stream's documents, in order."""
+    lex, matcher = work.lex, work.matcher
+    keys = np.where(stream.ids >= 0, lex.key_of[np.maximum(stream.ids, 0)] if len(lex.key_of) else 0, lex.base - 1)
+    at, stop, pis = lex.spans(stream.between, keys, stream.starts, stream.ends)
+    k = stream.tok_doc[at]
+    pieces = np.array(stream.pieces, dtype=np.int64)
+    if (pieces[:, 1] > 1).any():  # a piece of a long document keeps its own run of the document's matches
+        count = np.bincount(k, minlength=len(stream.docs))
+        first = np.concatenate([[0], np.cumsum(count)[:-1]])
+        rank = np.arange(len(k)) - first[k]
+        piece, n_pieces = pieces[k, 0], pieces[k, 1]
+        keep = (rank >= count[k] * piece // n_pieces) & (rank < count[k] * (piece + 1) // n_pieces)
+        at, stop, pis, k = at[keep], stop[keep], pis[keep], k[keep]
+    s_arr, e_arr = stream.starts[at], stream.ends[stop - 1]
+    direct = work.direct[pis]
+    # every entry of the directly decided matches
+    d = np.flatnonzero(direct)
+    reps = work.n_entries[pis[d]]
+    m_parts = [np.repeat(d, reps)]
+    slot_parts = [np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)]
+    entry_code = np.array(
+        [
+            outcome.setdefault((c, kd, "lexicon" if not work.rules or not r else r), len(outcome))
+            for c, r, kd in work.entry_list
+        ]
+        or [0],
+        dtype=np.int64,
+    )
+    code_parts = [entry_code[work.entry_id[work.entry_ptr[pis[d]].repeat(reps) + slot_parts[0]]]]
+    # the others: on arrays where the document's tokens allow (simple), else (and in rare branches) by _decide
+    undecided = np.flatnonzero(~direct)
+    simple = np.array(stream.simple, dtype=bool)[k[undecided]] if len(undecided) else np.zeros(0, dtype=bool)
+    by_hand = undecided[~simple]
+    if simple.any():
+        j = undecided[simple]
+        m, slot, code, again = _decide_on_arrays(work, stream, j, k[j], s_arr[j], e_arr[j], pis[j], outcome)
+        m_parts.append(j[m])
+        slot_parts.append(slot)
+        code_parts.append(code)
+        by_hand = np.sort(np.concatenate([by_hand, j[again]]))
+    py_idx, py_slot, py_codes = [], [], []
+    for jj in by_hand.tolist():
+        kk = int(k[jj])
+        b = int(stream.base[kk])
+        s, e, pi = int(s_arr[jj]) - b, int(e_arr[jj]) - b, int(pis[jj])
+        text = stream.texts[stream.docs[kk]]
+        pattern = lex.named[pi]
+        for slot_j, row in enumerate(
+            _decide(text, s, e, text[s:e], pattern, matcher.entries[pattern], work.rules, work.model)
+        ):
+            py_idx.append(jj)
+            py_slot.append(slot_j)
+            py_codes.append(outcome.setdefault(row, len(outcome)))
+    m_parts.append(np.asarray(py_idx, dtype=np.int64))
+    slot_parts.append(np.asarray(py_slot, dtype=np.int64))
+    code_parts.append(np.asarray(py_codes, dtype=np.int64))
+    m_all = np.concatenate(m_parts).astype(np.int64)
+    order = np.lexsort((np.concatenate(slot_parts), m_all))
+    m_all = m_all[order]
+    kd = k[m_all]
+    return (
+        stream.doc[kd] - base,
+        s_arr[m_all] - stream.base[kd],
+        e_arr[m_all] - stream.base[kd],
+        np.concatenate(code_parts).astype(np.int64)[order],
+        pis[m_all],
+    )
+
+
+def _find_in_table(
+    table: TokenTable,
+    matcher: _Matcher,
+    rules: bool,
+    non_english: str,
+    skipped: list[dict],
+    model: HedgeModel | None,
+    n_jobs: int,
+) -> dict:
+    """The stance markers of every document of ``table`` as arrays (doc row, start, end, category, kind, rule,
+    pattern), documents judged not English skipped (listed in ``skipped``) or raised."""
+    from toolkit._parallel import batches, map_batches
+
+    work = _TableWork(table, matcher, rules, model, non_english, n_jobs)
+    parts = batches(work.lengths[work.units[:, 0]] / work.units[:, 2], n_jobs * 4 if n_jobs > 1 else 1)
+    results = map_batches(_stance_batch, work, parts, n_jobs, take=_take_work)
+    outcomes: dict[tuple[str, str, str], int] = {}
+    docs, starts, ends, codes, patterns = [], [], [], [], []
+    foreign = []
+    for part, r in zip(parts, results):
+        remap = np.array([outcomes.setdefault(o, len(outcomes)) for o in r["outcomes"]] or [0], dtype=np.int64)
+        base = int(work.units[part.start][0])
+        docs.append(r["doc"] + base)
+        r["foreign"] = [(i + base, n, share) for i, n, share in r["foreign"]]
+        starts.append(r["start"])
+        ends.append(r["end"])
+        codes.append(remap[r["code"]] if len(r["code"]) else r["code"])
+        patterns.append(r["pattern"])
+        foreign.extend(r["foreign"])
+    for i, n, share in foreign:
+        doc_id = str(table.doc_ids[i])
+        if non_english == "raise":
+            raise ValueError(
+                f"text_or_docs: the text of doc_id {doc_id!r} does not look like English "
+                f"({share:.0%} English stop words, expected at least {MIN_STOP_WORD_SHARE:.0%}); the stance "
+                "lexicon is English. Drop the document, or pass non_english='skip' to skip it and list it "
+                "in attrs['skipped']."
+            )
+        skipped.append(
+            {
+                "doc_id": doc_id,
+                "problem": f"not English ({share:.0%} English stop words in its first {n} tokens, "
+                f"expected at least {MIN_STOP_WORD_SHARE:.0%})",
+                "tokens": n,
+                "stop_word_share": share,
+            }
+        )
+    out: dict[str, Any] = {
+        k: np.concatenate(v) if v else np.zeros(0, dtype=np.int64)
+        for k, v in (("doc", docs), ("start", starts), ("end", ends), ("code", codes), ("pattern", patterns))
+    }
+    out["outcomes"] = list(outcomes)
+    out["patterns"] = work.lex.named
+    return out
+
+
+# ----------------------------------------------------------------------- the rules on token arrays
+#
+# The context rules and the model's features, computed for all the matches of many documents at once from
+# the token table, instead of one Python call per match (:func:`_decide`). A match's context is what
+# :class:`_Context` reads: the tokens of ``text[max(0, s - 90):s]`` after its last clause break, and of
+# ``text[e:e + 90]`` before its first. Whole whitespace chunks inside those windows have the table's tokens
+# (no look-around of the token pattern crosses whitespace); a chunk cut by a window's edge or a break is
+# tokenized again, alone, as the window cuts it, where that can give other tokens. What the arrays do not
+# decide is left to :func:`_decide` for the match: a capitalised "May" or "Should" (the month, an inverted
+# conditional: read from the characters), a probability within 1e-9 of the model's threshold, a model that is
+# not a :class:`HedgeModel` itself, a document with "İ" or "Σ" or not in NFC. Tests compare every decision with
+# :func:`_decide` and every context with :class:`_Context` (``tests/test_tokentable.py``).
+
+_PAD = 0  # the low id of "no token" (past the clause's edge): every property false
+_MARK_END = 0x201E
+#: Each code point's class among the marks that end clauses and sentences (0: none; the last entry stands for
+#: every code point after): 1 "." or "!", 2 "?", 3 ";" or ":", 4 a line break, 5 '"', 6 "”", 7 "“", 8 "'" or
+#: "’", 9 "‘".
+_MARK_CLASS = np.zeros(_MARK_END + 1, dtype=np.uint8)
+for _chars, _cls in ((".!", 1), ("?", 2), (";:", 3), ("\n", 4), ('"', 5), ("”", 6), ("“", 7), ("'’", 8), ("‘", 9)):
+    _MARK_CLASS[[ord(c) for c in _chars]] = _cls
+del _chars, _cls
+
+
+def _negator(t: str) -> bool:
+    """What :func:`_negated` takes for a negator."""
+    return (
+        t in _NEGATORS
+        or t.endswith("n't")
+        or t == "nt"
+        or (t.endswith("nt") and t[:-2] in ("don", "doesn", "didn", "isn", "aren", "wasn", "weren", "couldn", "wouldn"))
+    )
+
+
+_ASCII_DIGIT = re.compile(r"[0-9]")
+
+
+def _has_digit(t: str) -> bool:
+    return bool(_ASCII_DIGIT.search(t)) if t.isascii() else any(c.isdigit() for c in t)
+
+
+#: The properties of a lower-cased token that the rules read, by name: the words that have it, and a test of
+#: the others (or None).
+_LOW_PROPS: dict[str, tuple[frozenset, Callable[[str], bool] | None]] = {
+    "negator": (_NEGATORS, lambda t: t.endswith(("n't", "nt")) and _negator(t)),
+    "negation_bridge": (_NEGATION_BRIDGE, None),
+    "first_person": (_FIRST_PERSON, None),
+    "subject_bridge": (_SUBJECT_BRIDGE, lambda t: t.endswith("n't")),
+    "reporting": (REPORTING_VERBS, None),
+    "if_unless": (frozenset({"if", "unless"}), None),
+    "number": (_NUMBER_WORDS, lambda t: _has_digit(t) or (not t.isascii() and _is_number(t))),
+    "digit": (frozenset(), _has_digit),
+    "article_quantity": (_ARTICLE_QUANTITY, None),
+    "month_preposition": (_MONTH_PREPOSITIONS, None),
+    "noun_determiner": (_NOUN_DETERMINERS, None),
+    "cognition_not_before": (_COGNITION_NOT_BEFORE, None),
+    "clause_start": (_CLAUSE_STARTS, None),
+    "appear_not_before": (_APPEAR_NOT_BEFORE, None),
+    "be_form": (_BE_FORMS, None),
+    "had_after": (_HAD_AFTER, None),
+    "would_ed": (frozenset(), lambda t: t.endswith("ed") and t not in _WOULD_ED),
+    "adverb": (_MODAL_ADVERBS, lambda t: t.endswith("ly")),
+    "participle": (_PARTICIPLES, lambda t: t.endswith("ed")),
+    "expectation_subject": (_EXPECTATION_SUBJECTS, None),
+    "expectation_predicate": (_EXPECTATION_PREDICATES, None),
+    "expectation_verb": (_EXPECTATION_VERBS, None),
+    "speech_act": (_SPEECH_ACTS, None),
+    "assertive": (_ASSERTIVE, None),
+    "stance_word": (_STANCE_WORDS, None),
+    "emphatic": (_EMPHATIC, None),
+    "superlative": (frozenset(), lambda t: t.endswith("est") and len(t) > 4),
+    "possible_not_after": (_POSSIBLE_AFTER, None),
+    "rather_not_after": (_RATHER_AFTER, None),
+    "certain_next": (_CERTAIN_BEFORE, None),
+    "blessing": (_BLESSED, None),
+    "wish_verb": (_WISH_VERBS, None),
+    "should_hedge_next": (_SHOULD_HEDGES, None),
+    "feel_next": (_FEEL_BEFORE, None),
+    "article": (_ARTICLES, None),
+    "feel_first_not": (_FEEL_NOT_CLAUSE, None),
+    "on_upon": (_CALL_ON, None),
+}
+#: Words the rules compare tokens with one by one (each has an id in every :class:`_LowVocab`).
+_LOW_WORDS = (
+    "a",
+    "an",
+    "the",
+    "than",
+    "that",
+    "to",
+    "have",
+    "be",
+    "like",
+    "call",
+    "i",
+    "we",
+    "not",
+    "been",
+    "almighty",
+    "lord",
+    "in",
+    "particular",
+    "once",
+    "again",
+    "more",
+    "at",
+    "outset",
+    "this",
+    "point",
+    "juncture",
+    "first",
+    "of",
+    "all",
+)
+
+
+class _LowVocab:
+    """Lower-cased context tokens (as :func:`_low` makes them) as ids, and what the rules ask of each.
+
+    Id 0 is :data:`_PAD`. The table's tokens get ids when the vocabulary is made; pieces of tokens cut by a
+    window's edge get theirs as they come (:meth:`add`), and the properties are computed for new ids when asked.
+    """
+
+    def __init__(self, strings: Iterable[str]) -> None:
+        self.strings: list[str | None] = [None]
+        self.index: dict[str, int] = {}
+        self._props: dict[str, np.ndarray] = {}
+        self.add(list(_LOW_WORDS))
+        self.of_vocab = self.add(list(strings))
+        self.word = {w: self.index[w] for w in _LOW_WORDS}
+
+    def add(self, strings: list[str]) -> np.ndarray:
+        index, out = self.index, np.empty(len(strings), dtype=np.int32)
+        for k, s in enumerate(strings):
+            i = index.get(s)
+            if i is None:
+                i = index[s] = len(self.strings)
+                self.strings.append(s)
+            out[k] = i
+        return out
+
+    def prop(self, name: str) -> np.ndarray:
+        arr = self._props.get(name)
+        if arr is None or len(arr) < len(self.strings):
+            done = 0 if arr is None else len(arr)
+            words, test = _LOW_PROPS[name]
+            new = np.zeros(len(self.strings) - done, dtype=bool)
+            if test is not None:
+                new[:] = [s is not None and test(s) for s in self.strings[done:]]
+            for w in words:
+                i = self.index.get(w, -1)
+                if i >= done:
+                    new[i - done] = True
+            arr = new if arr is None else np.concatenate([arr, new])
+            self._props[name] = arr
+        return arr
+
+    def classes(self, vocab: frozenset, pad: str, other: str, other_prop: str) -> tuple[np.ndarray, list[str]]:
+        """Each id's class as the model names it: the token if in ``vocab``, ``pad`` for no token, ``other`` if
+        it has the property ``other_prop``, else "other"; as indices into the returned names."""
+        names = [pad, *sorted(vocab), other, "other"]
+        codes = np.where(self.prop(other_prop), len(names) - 2, len(names) - 1)
+        for n, w in enumerate(names[1:-2], start=1):
+            i = self.index.get(w)
+            if i is not None:
+                codes[i] = n
+        codes[_PAD] = 0
+        return codes, names
+
+    def prepare(self) -> _LowVocab:
+        """Every property of the table's tokens, computed now (before the workers fork, so once)."""
+        for name in _LOW_PROPS:
+            self.prop(name)
+        return self
+
+
+class _Marks:
+    """Where clauses and sentences can end in a stream of documents, as stream offsets (sorted).
+
+    ``ev_start``/``ev_end``: every place a match of :data:`_CLAUSE_BREAK` can be ("." ";" ... before
+    whitespace, a blank line between two consecutive line breaks, a quotation mark): none contains another
+    and none cuts a token (the blank lines of three line breaks overlap, their ends in the order of their
+    starts), so the last break of a window is the one with the greatest end and the first the one with the
+    least start. ``punct``: each of ".!?;:" (a break at a window's end, ``[.!?;:]$``); ``sent`` each of
+    ".!?", ``blank_start``/``blank_end`` the blank lines, ``newline`` the line breaks, ``at``/``cls`` every
+    mark with its class (:data:`_MARK_CLASS`); ``chunk_start``/``chunk_end``: the whitespace chunks.
+    """
+
+    _NAMES = ("chunk_start", "chunk_end", "ev_start", "ev_end", "at", "cls", "blank_start", "blank_end")
+    chunk_start: np.ndarray
+    chunk_end: np.ndarray
+    ev_start: np.ndarray
+    ev_end: np.ndarray
+    at: np.ndarray
+    cls: np.ndarray
+    blank_start: np.ndarray
+    blank_end: np.ndarray
+    punct: np.ndarray
+    sent: np.ndarray
+    newline: np.ndarray
+
+    def __init__(self) -> None:
+        self.parts: dict[str, list[np.ndarray]] = {name: [] for name in self._NAMES}
+
+    def add(self, points: np.ndarray, space: np.ndarray, begins: np.ndarray, base: int) -> None:
+        parts = self.parts
+        parts["chunk_start"].append(begins + base)
+        parts["chunk_end"].append(np.flatnonzero(~space & np.append(space[1:], True)) + 1 + base)
+        capped = points if points.dtype == np.uint8 else np.minimum(points, _MARK_END)
+        at = np.flatnonzero(_MARK_CLASS[capped])
+        cls = _MARK_CLASS[capped[at]]
+        punct = at[(cls >= 1) & (cls <= 3)]
+        p1 = punct[punct + 1 < len(points)]
+        p1 = p1[space[p1 + 1]]
+        quote = at[(cls >= 5) & (cls <= 7)]
+        nl = at[cls == 4]
+        if len(nl) > 1:
+            # only whitespace between two consecutive line breaks: no chunk begins between them
+            pair = np.searchsorted(begins, nl[:-1]) == np.searchsorted(begins, nl[1:])
+            b_start, b_end = nl[:-1][pair], nl[1:][pair] + 1
+        else:
+            b_start = b_end = np.zeros(0, dtype=np.int64)
+        starts = np.concatenate([p1, quote, b_start])
+        order = np.argsort(starts, kind="stable")
+        parts["ev_start"].append(starts[order] + base)
+        parts["ev_end"].append(np.concatenate([p1 + 2, quote + 1, b_end])[order] + base)
+        parts["at"].append(at + base)
+        parts["cls"].append(cls)
+        parts["blank_start"].append(b_start + base)
+        parts["blank_end"].append(b_end + base)
+
+    def done(self) -> None:
+        for name in self._NAMES:
+            parts = self.parts[name]
+            setattr(self, name, np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64))
+        del self.parts
+        # sentinels: a break before every text and one after
+        self.ev_start = np.concatenate([[-1], self.ev_start, [2**62]])
+        self.ev_end = np.concatenate([[-1], self.ev_end, [2**62]])
+        self.punct = self.at[(self.cls >= 1) & (self.cls <= 3)]
+        self.sent = self.at[(self.cls == 1) | (self.cls == 2)]
+        self.newline = self.at[self.cls == 4]
+
+    def class_at(self, pos: np.ndarray) -> np.ndarray:
+        """The :data:`_MARK_CLASS` of the character at each offset (0 for any other)."""
+        if not len(self.at):
+            return np.zeros(len(pos), dtype=np.int64)
+        k = np.minimum(np.searchsorted(self.at, pos), len(self.at) - 1)
+        return np.where(self.at[k] == pos, self.cls[k], 0)
+
+
+def _has(sorted_arr: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Whether each value is in ``sorted_arr``."""
+    if not len(sorted_arr):
+        return np.zeros(len(values), dtype=bool)
+    k = np.minimum(np.searchsorted(sorted_arr, values), len(sorted_arr) - 1)
+    return sorted_arr[k] == values
+
+
+class _Stream:
+    """Documents of one run of work end to end: their tokens, chunks and marks in one coordinate (a document's
+    offsets plus its ``base``; a separator token after each), so that the matches of all are found, and their
+    contexts read, at once."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.docs: list[int] = []  # the table's document index of each
+        self.pieces: list[tuple[int, int]] = []  # (piece, pieces): the run of the document's matches to keep
+        self.simple: list[bool] = []  # tokens lower-cased as _low does, and their own terms
+        self._ids: list[np.ndarray] = []
+        self._starts: list[np.ndarray] = []
+        self._ends: list[np.ndarray] = []
+        self._base: list[int] = []
+        self.marks = _Marks()
+        self.n_tokens = 0
+        self._next = 0
+
+    def add(
+        self,
+        i: int,
+        piece: int,
+        pieces: int,
+        ids: np.ndarray,
+        starts: np.ndarray,
+        ends: np.ndarray,
+        points: np.ndarray | None,
+        space: np.ndarray | None,
+        begins: np.ndarray,
+    ) -> None:
+        text = self.texts[i]
+        base = self._next
+        self.docs.append(i)
+        self.pieces.append((piece, pieces))
+        self.simple.append(
+            text.isascii() or ("\u0130" not in text and "\u03a3" not in text and unicodedata.is_normalized("NFC", text))
+        )
+        stop = base + len(text)
+        self._ids.append(np.append(ids.astype(np.int64), -1))
+        self._starts.append(np.append(starts + base, stop))
+        self._ends.append(np.append(ends + base, stop))
+        self._base.append(base)
+        if points is not None and space is not None:  # the marks are read only by the context rules
+            self.marks.add(points, space, begins, base)
+        self.n_tokens += len(ids) + 1
+        self._next = stop + 1
+
+    def done(self) -> _Stream:
+        self.ids = np.concatenate(self._ids)
+        self.starts = np.concatenate(self._starts).astype(np.int64)
+        self.ends = np.concatenate(self._ends).astype(np.int64)
+        n = np.array([len(a) for a in self._ids], dtype=np.int64)
+        self.tok_doc = np.repeat(np.arange(len(n)), n)
+        self.base = np.array(self._base, dtype=np.int64)
+        self.stop = self.base + np.array([len(self.texts[i]) for i in self.docs], dtype=np.int64)
+        self.doc = np.array(self.docs, dtype=np.int64)
+        del self._ids, self._starts, self._ends
+        self.marks.done()
+        return self
+
+    def text(self, k: int, a: int, b: int) -> str:
+        """The text between stream offsets ``a`` and ``b`` of the stream's ``k``-th document."""
+        base = int(self.base[k])
+        return self.texts[self.docs[k]][a - base : b - base]
+
+    def between(self, t: int, a: int, b: int) -> str:
+        """The text between stream offsets ``a`` and ``b`` of the document of token ``t``."""
+        return self.text(int(self.tok_doc[t]), a, b)
+
+    def low_tok(self, low: _LowVocab) -> np.ndarray:
+        """Each token's :class:`_LowVocab` id (:data:`_PAD` for the separators)."""
+        return np.where(self.ids >= 0, low.of_vocab[np.maximum(self.ids, 0)] if len(low.of_vocab) else _PAD, _PAD)
+
+
+class _Side:
+    """The tokens of ``text[x:y]`` for each of many matches (one side of their clauses), as
+    ``_TOKEN_RE.findall`` of that slice gives them, lower-cased (:func:`_low`), as :class:`_LowVocab` ids.
+
+    A piece ``[p, q)`` of a chunk has the table's tokens inside it unless a token runs across ``p`` or ``q``,
+    or starts at ``p`` inside its chunk (the clitic "'s" looks behind): such a piece is tokenized alone. The
+    one at the far end (``far_first``: the start of the side) is tokenized only when a token that far is read.
+    """
+
+    def __init__(
+        self,
+        stream: _Stream,
+        low: _LowVocab,
+        low_tok: np.ndarray,
+        k: np.ndarray,
+        x: np.ndarray,
+        y: np.ndarray,
+        far_first: bool,
+    ) -> None:
+        self.stream, self.low, self.k = stream, low, k
+        mk = stream.marks
+        cb, ce = mk.chunk_start, mk.chunk_end
+        starts, ends = stream.starts, stream.ends
+        y = np.maximum(x, y)
+        c0 = np.maximum(np.searchsorted(cb, x, side="right") - 1, 0)
+        c1 = np.maximum(np.searchsorted(cb, y - 1, side="right") - 1, 0)
+        cut0 = (y > x) & (cb[c0] < x) & (x < ce[c0])
+        cut1 = (y > x) & (cb[c1] < y) & (y < ce[c1])
+        # a token across x or y, or starting at x inside its chunk: the piece there is tokenized alone
+        last = len(starts) - 1  # the stream ends with a separator token at the end of its last text
+        t_x = np.minimum(np.searchsorted(ends, x, side="right"), last)  # the first token ending after x
+        odd0 = cut0 & (starts[t_x] <= x)
+        t_y = np.minimum(np.searchsorted(ends, y, side="right"), last)
+        odd1 = cut1 & (starts[t_y] < y)
+        same = cut0 & cut1 & (c0 == c1) & (odd0 | odd1)  # x and y in one chunk: [x, y) is one piece
+        lo_tab = np.where(odd0, ce[c0], x)
+        hi_tab = np.where(odd1, cb[c1], y)
+        t_from = np.searchsorted(starts, lo_tab, side="left")
+        t_to = np.searchsorted(starts, hi_tab, side="left")
+        n_tab = np.where(same, 0, np.maximum(t_to - t_from, 0))
+        # the pieces tokenized alone: [x, end of x's chunk) and [start of y's chunk, y); one piece [x, y) when
+        # both are in one chunk
+        first_lo, first_hi = x, np.where(same, y, ce[c0])
+        last_lo, last_hi = cb[c1], y
+        has_first, has_last = odd0 | same, odd1 & ~same
+        near_lo, near_hi, near_has = (last_lo, last_hi, has_last) if far_first else (first_lo, first_hi, has_first)
+        self.far_lo: np.ndarray = first_lo if far_first else last_lo
+        self.far_hi: np.ndarray = first_hi if far_first else last_hi
+        self.far_has = has_first.copy() if far_first else has_last.copy()
+        self.far: dict[int, np.ndarray] = {}
+        # the near piece now (rare: a chunk that goes on after the match, or begins before it)
+        near: dict[int, np.ndarray] = {}
+        for m in np.flatnonzero(near_has).tolist():
+            ids = self._piece(m, int(near_lo[m]), int(near_hi[m]))
+            if len(ids):
+                near[m] = ids
+        n_near = np.zeros(len(x), dtype=np.int64)
+        for m, ids in near.items():
+            n_near[m] = len(ids)
+        length = n_tab + n_near
+        off = np.cumsum(length) - length
+        flat = np.empty(int(length.sum()), dtype=np.int32)
+        tab_at = off + (n_near if not far_first else 0)
+        flat[_ranges(tab_at, tab_at + n_tab)] = low_tok[_ranges(t_from, t_from + n_tab)]
+        for m, ids in near.items():
+            at = off[m] + (n_tab[m] if far_first else 0)
+            flat[at : at + len(ids)] = ids
+        self.flat, self.off, self.len = flat, off, length
+        self.far_first = far_first
+        self._counts: dict[str, np.ndarray] = {}
+
+    def _piece(self, m: int, a: int, b: int) -> np.ndarray:
+        toks = _low(_TOKEN_RE.findall(self.stream.text(int(self.k[m]), a, b)))
+        return self.low.add(toks) if toks else np.zeros(0, dtype=np.int32)
+
+    def _far(self, m: int) -> np.ndarray:
+        ids = self.far.get(m)
+        if ids is None:
+            ids = self.far[m] = self._piece(m, int(self.far_lo[m]), int(self.far_hi[m]))
+        return ids
+
+    def get(self, m: np.ndarray, k: np.ndarray, from_end: bool) -> np.ndarray:
+        """The id of token ``k`` of each match's side (from its end, 1-based, or from its start, 0-based)."""
+        n = self.len[m]
+        inside = (k <= n) if from_end else (k < n)
+        idx = self.off[m] + (n - k if from_end else k)
+        out = np.where(
+            inside, self.flat[np.clip(idx, 0, max(len(self.flat) - 1, 0))] if len(self.flat) else _PAD, _PAD
+        ).astype(np.int32)
+        # past the near tokens: the far piece, at the start (before the match) or the end (after it)
+        far = ~inside & self.far_has[m] & (from_end == self.far_first)
+        for i in np.flatnonzero(far).tolist():
+            ids = self._far(int(m[i]))
+            r = int(k[i] - n[i])
+            if from_end:
+                out[i] = ids[len(ids) - r] if r <= len(ids) else _PAD
+            else:
+                out[i] = ids[r] if r < len(ids) else _PAD
+        return out
+
+    def any(self, m: np.ndarray, name: str, last: int | None) -> np.ndarray:
+        """Whether a token of the side (the ``last`` at its end, or all) has the property (``far_first``)."""
+        counts = self._counts.get(name)
+        if counts is None:
+            counts = self._counts[name] = np.concatenate([[0], np.cumsum(self.low.prop(name)[self.flat])])
+        n = self.len[m]
+        lo = self.off[m] + (np.maximum(n - last, 0) if last is not None else 0)
+        out = counts[self.off[m] + n] > counts[lo]
+        reach = ~out & self.far_has[m] & ((n < last) if last is not None else True)
+        for i in np.flatnonzero(reach).tolist():
+            ids = self._far(int(m[i]))
+            if last is not None:
+                ids = ids[max(len(ids) - (last - int(n[i])), 0) :]
+            out[i] = bool(self.low.prop(name)[ids].any())
+        return out
+
+
+class _Contexts:
+    """The clause context of many matches at once (what :class:`_Context` gives one match): the lower-cased
+    tokens before and after each match, as :class:`_LowVocab` ids.
+
+    Each side is the table's tokens of a range of whole chunks, with a chunk cut by the side's edge or a break
+    tokenized again alone where that can differ (a token across the cut, or one whose start looks behind).
+    The piece at the far end (where the 90 characters cut a word) is tokenized only for the matches whose
+    rule reads that far (:meth:`before`, :meth:`after`, :meth:`any_before` do it when asked).
+    """
+
+    def __init__(
+        self, stream: _Stream, low: _LowVocab, low_tok: np.ndarray, k: np.ndarray, s: np.ndarray, e: np.ndarray
+    ) -> None:
+        mk = stream.marks
+        self.low = low
+        lo = np.maximum(stream.base[k], s - _WINDOW)
+        # the clause's start: the end of the last break inside text[lo:s]
+        j = np.searchsorted(mk.ev_end, s, side="right") - 1  # the events begin with a sentinel (-1, -1)
+        x = np.where(mk.ev_start[j] >= lo, mk.ev_end[j], lo)
+        x = np.where((s > lo) & _has(mk.punct, s - 1), s, x)  # "[.!?;:]$": punctuation right before the match
+        # the clause's end: the start of the first break inside text[e:w_end]
+        w_end = np.minimum(e + _WINDOW, stream.stop[k])
+        j = np.searchsorted(mk.ev_start, e, side="left")  # ... and end with one (2**62, 2**62)
+        y = np.where(mk.ev_end[j] <= w_end, mk.ev_start[j], w_end)
+        y = np.where((w_end > e) & _has(mk.punct, w_end - 1), np.minimum(y, w_end - 1), y)
+        self.before_side = _Side(stream, low, low_tok, k, x, s, far_first=True)
+        self.after_side = _Side(stream, low, low_tok, k, e, y, far_first=False)
+
+    def before(self, m: np.ndarray, k: int) -> np.ndarray:
+        """The id of the ``k``-th token before each match (1: the nearest), :data:`_PAD` past the clause."""
+        return self.before_side.get(m, np.full(len(m), k, dtype=np.int64), from_end=True)
+
+    def after(self, m: np.ndarray, k: int | np.ndarray) -> np.ndarray:
+        """The id of the ``k``-th token after each match (0: the first; ``k`` may be an array)."""
+        return self.after_side.get(m, np.broadcast_to(np.asarray(k, dtype=np.int64), (len(m),)), from_end=False)
+
+    def is_(self, name: str, ids: np.ndarray) -> np.ndarray:
+        return self.low.prop(name)[ids]
+
+    def negated(self, m: np.ndarray, skip: int = 0) -> np.ndarray:
+        """:func:`_negated` of the tokens before (without the ``skip`` nearest)."""
+        out = np.zeros(len(m), dtype=bool)
+        going = np.ones(len(m), dtype=bool)
+        for k in range(1 + skip, 5 + skip):
+            t = self.before(m, k)
+            neg = self.is_("negator", t)
+            out |= going & neg
+            going &= ~neg & self.is_("negation_bridge", t)  # no token: neither
+        return out
+
+    def first_person_subject(self, m: np.ndarray) -> np.ndarray:
+        """:func:`_first_person_subject` of the tokens before."""
+        out = np.zeros(len(m), dtype=bool)
+        going = np.ones(len(m), dtype=bool)
+        for k in range(1, 5):
+            t = self.before(m, k)
+            first = self.is_("first_person", t)
+            out |= going & first
+            going &= ~first & self.is_("subject_bridge", t)
+        return out
+
+    def any_before(self, m: np.ndarray, name: str, last: int | None = None) -> np.ndarray:
+        """Whether a token before (among the ``last`` nearest, or all) has the property."""
+        return self.before_side.any(m, name, last)
+
+    def skip_adverbs(self, m: np.ndarray, at: np.ndarray) -> np.ndarray:
+        """:func:`_skip_adverbs` of the tokens after, from position ``at``: the position of the first token
+        that is neither an adverb nor an adverbial phrase (no token is neither: :data:`_PAD`)."""
+        at = np.asarray(at, dtype=np.int64).copy()
+        going = np.ones(len(m), dtype=bool)
+        phrases = [[self.low.word[w] for w in p] for p in _ADVERB_PHRASES]
+        while going.any():
+            g = np.flatnonzero(going)
+            mg, ag = m[g], at[g]
+            step = np.zeros(len(g), dtype=np.int64)
+            for p in phrases:
+                hit = step == 0
+                for q, w in enumerate(p):
+                    hit &= self.after(mg, ag + q) == w
+                step[hit] = len(p)
+            single = (step == 0) & self.is_("adverb", self.after(mg, ag))
+            step[single] = 1
+            at[g] += step
+            going[g] = step > 0
+        return at
+
+
+# rule outcomes on arrays: drop, keep the entry's category, or the category named
+_DROP, _KEEP, _FORMULA, _HEDGE, _BOOSTER, _BY_HAND = 0, 1, 2, 3, 4, 5
+_OUTCOME_NAMES = {_FORMULA: "formula", _HEDGE: "hedge", _BOOSTER: "booster"}
+
+#: What the rules ask of a match's own text (its term, as :func:`_decide` makes it), by name.
+_WORD_FLAGS: dict[str, Callable[[str], bool]] = {
+    "M": lambda w: w[:1] == "M",
+    "S": lambda w: w[:1] == "S",
+    "US": lambda w: w == "US",
+    "apostrophe_d": lambda w: w[-2:].lower() in ("'d", "’d"),
+    "doubt": lambda w: w.lower().startswith("doubt"),
+    "fe": lambda w: w.lower().startswith("fe"),
+    "supposed": lambda w: w.lower() == "supposed",
+    "believe_think": lambda w: _lower(w).startswith(("believe", "think")),
+    "should": lambda w: _lower(w).replace("’", "'").startswith("should"),
+    "need": lambda w: _lower(w).replace("’", "'").startswith("need"),
+    "must": lambda w: _lower(w).replace("’", "'").startswith("must"),
+    "ought": lambda w: _lower(w).replace("’", "'").startswith("ought"),
+    "demonstrat": lambda w: _lower(w).startswith("demonstrat"),
+    "determined": lambda w: _lower(w) == "determined",
+    "always_formula": lambda w: _normal(w) in _ALWAYS_FORMULA,
+    "would_should": lambda w: _normal(w).startswith(("would", "should")),
+    "upper": lambda w: w[:1].isupper(),
+}
+
+
+def _word_flags(words: list[str]) -> dict[str, np.ndarray]:
+    """:data:`_WORD_FLAGS` of each word (computed once per distinct word)."""
+    index: dict[str, int] = {}
+    codes = np.fromiter((index.setdefault(w, len(index)) for w in words), dtype=np.int64, count=len(words))
+    distinct = list(index)
+    return {
+        name: np.fromiter((f(w) for w in distinct), dtype=bool, count=len(distinct))[codes]
+        for name, f in _WORD_FLAGS.items()
+    }
+
+
+class _RulesOnArrays:
+    """The context rules (:data:`_RULE_FUNCS`) and the model's features for many matches at once."""
+
+    def __init__(self, ctx: _Contexts, words: dict[str, np.ndarray]) -> None:
+        self.c, self.w, self.low = ctx, words, ctx.low
+
+    def _word(self, w: str) -> int:
+        return self.low.word[w]
+
+    def courtesy(self, m: np.ndarray, singular: bool) -> np.ndarray:
+        c = self.c
+        p0 = c.skip_adverbs(m, np.zeros(len(m), dtype=np.int64))
+        t0 = c.after(m, p0)
+        subject = (c.before(m, 1) == self._word("i")) if singular else c.first_person_subject(m)
+        t1 = c.after(m, p0 + 1)
+        turn = c.is_("assertive", t0) & subject & ((t0 != self._word("call")) | c.is_("on_upon", t1))
+        frame = (t1 != _PAD) & c.is_("wish_verb", t0)
+        p1 = c.skip_adverbs(m, p0 + 1)
+        frame &= c.after(m, p1) == self._word("to")
+        p2 = c.skip_adverbs(m, p1 + 1)
+        frame &= c.is_("speech_act", c.after(m, p2))
+        return turn | frame
+
+    def negation(self, m: np.ndarray, cat: str) -> np.ndarray:
+        neg = self.c.negated(m)
+        if cat == "booster":
+            return np.where(neg, _HEDGE, _KEEP)
+        if cat == "hedge":
+            return np.where(neg & self.w["doubt"][m], _BOOSTER, _KEEP)
+        return np.full(len(m), _KEEP)
+
+    def approximator_quantity(
+        self, m: np.ndarray, cat: str, stream: _Stream, k: np.ndarray, e: np.ndarray
+    ) -> np.ndarray:
+        c = self.c
+        a0, a1 = c.after(m, 0), c.after(m, 1)
+        out = np.full(len(m), _DROP)
+        num = c.is_("number", a0)
+        out[num] = _KEEP
+        ask = np.flatnonzero((a0 != _PAD) & ~num)
+        money = np.array(
+            [
+                stream.text(int(k[m[j]]), int(e[m[j]]), int(e[m[j]]) + 3).lstrip()[:1] in ("$", "€", "£", "¥")
+                for j in ask.tolist()
+            ],
+            dtype=bool,
+        )
+        out[ask[money]] = _KEEP
+        art = ((a0 == self._word("a")) | (a0 == self._word("an"))) & c.is_("article_quantity", a1)
+        out[art] = _KEEP
+        return out
+
+    def may_modal(self, m: np.ndarray, cat: str) -> np.ndarray:
+        c = self.c
+        a0, a1 = c.after(m, 0), c.after(m, 1)
+        bless = c.is_("blessing", a0) | (
+            (a0 == self._word("the")) & ((a1 == self._word("almighty")) | (a1 == self._word("lord")))
+        )
+        digits = c.is_("digit", a0) | c.is_("digit", c.before(m, 1))
+        return np.select([bless, digits, self.w["M"][m]], [_FORMULA, _DROP, _BY_HAND], _KEEP)
+
+    def would_not_reported(self, m: np.ndarray, cat: str) -> np.ndarray:
+        c = self.c
+        reported = c.any_before(m, "reporting", _REPORTED_WINDOW)
+        courtesy = self.courtesy(m, singular=False)
+        a0 = c.after(m, 0)
+        had = self.w["apostrophe_d"][m] & (c.is_("had_after", a0) | c.is_("would_ed", a0))
+        return np.select([reported, courtesy, had], [_DROP, _FORMULA, _DROP], _KEEP)
+
+    def cognition_verb(self, m: np.ndarray, cat: str) -> np.ndarray:
+        c, w = self.c, self.w
+        a0, a1, b1 = c.after(m, 0), c.after(m, 1), c.before(m, 1)
+        noun = c.is_("noun_determiner", b1) & (b1 != self._word("that"))
+        first = c.first_person_subject(m)
+        fe = w["fe"][m]
+        fe_keep = c.is_("feel_next", a0) | (
+            (a0 == self._word("like")) & c.is_("clause_start", a1) & ~c.is_("article", a1)
+        )
+        fe_keep |= first & c.is_("clause_start", a0) & ~c.is_("feel_first_not", a0)
+        supposed = w["supposed"][m] & (a0 == self._word("to")) & ~first
+        return np.select(
+            [
+                noun,
+                c.is_("cognition_not_before", a0),
+                fe & fe_keep,
+                fe,
+                supposed,
+                first,
+                c.is_("clause_start", a0) | (a0 == _PAD),
+            ],
+            [_DROP, _DROP, _KEEP, _DROP, _KEEP, _KEEP, _KEEP],
+            _DROP,
+        )
+
+    def emphatic_belief(self, m: np.ndarray) -> np.ndarray:
+        c = self.c
+        return self.w["believe_think"][m] & c.is_("emphatic", c.before(m, 1)) & ~c.negated(m, skip=1)
+
+    def appear_epistemic(self, m: np.ndarray, cat: str) -> np.ndarray:
+        c = self.c
+        a0 = c.after(m, 0)
+        return np.where((a0 == _PAD) | c.is_("appear_not_before", a0), _DROP, _KEEP)
+
+    def rather_downtoner(self, m: np.ndarray, cat: str) -> np.ndarray:
+        c = self.c
+        drop = (c.after(m, 0) == self._word("than")) | c.is_("rather_not_after", c.before(m, 1))
+        return np.where(drop, _DROP, _KEEP)
+
+    def certain_predicative(self, m: np.ndarray, cat: str) -> np.ndarray:
+        c = self.c
+        a0 = c.after(m, 0)
+        pred = c.is_("be_form", c.before(m, 1)) | c.is_("certain_next", a0) | (a0 == _PAD)
+        return np.where(pred, self.negation(m, cat), _DROP)
+
+    def possible_epistemic(self, m: np.ndarray, cat: str) -> np.ndarray:
+        c = self.c
+        b1 = c.before(m, 1)
+        return np.where(c.is_("possible_not_after", b1) | c.is_("superlative", b1), _DROP, _KEEP)
+
+    def us_pronoun(self, m: np.ndarray, cat: str) -> np.ndarray:
+        return np.where(self.w["US"][m], _DROP, _KEEP)
+
+    def modal_sense(self, m: np.ndarray, cat: str) -> np.ndarray:
+        c, w = self.c, self.w
+        b1 = c.before(m, 1)
+        should = w["should"][m]
+        formula = np.zeros(len(m), dtype=bool)
+        if should.any():
+            sm = np.flatnonzero(should)
+            formula[sm] = self.courtesy(m[sm], singular=True)
+        p0 = c.skip_adverbs(m, np.zeros(len(m), dtype=np.int64))
+        nxt = c.after(m, p0)
+        need_noun = c.is_("noun_determiner", b1)
+        must_have = (nxt == self._word("have")) & c.is_("participle", c.after(m, p0 + 1))
+        ought = w["ought"][m] & (nxt == self._word("to"))
+        p = np.where(ought, p0 + 1, p0)
+        nxt = np.where(ought, c.after(m, p), nxt)
+        i_should = should & (b1 == self._word("i")) & c.is_("should_hedge_next", nxt)
+        expect = c.is_("expectation_subject", b1) & (
+            ((nxt == self._word("be")) & c.is_("expectation_predicate", c.after(m, p + 1)))
+            | c.is_("expectation_verb", nxt)
+        )
+        return np.select(
+            [
+                should & formula,
+                should & w["S"][m],
+                w["need"][m] & need_noun,
+                w["need"][m],
+                w["must"][m] & must_have,
+                w["must"][m],
+                i_should,
+                expect,
+            ],
+            [_FORMULA, _BY_HAND, _DROP, _KEEP, _BOOSTER, _KEEP, _HEDGE, _HEDGE],
+            _KEEP,
+        )
+
+    def intensifier_stance(self, m: np.ndarray, cat: str) -> np.ndarray:
+        c, w = self.c, self.w
+        a0 = c.after(m, 0)
+        demo = w["demonstrat"][m] | w["determined"][m]
+        demo_keep = (a0 == self._word("that")) | (
+            w["determined"][m] & (a0 == self._word("to")) & (c.before(m, 1) != self._word("been"))
+        )
+        near = (
+            c.is_("stance_word", c.before(m, 1))
+            | c.is_("stance_word", c.before(m, 2))
+            | c.is_("stance_word", a0)
+            | c.is_("stance_word", c.after(m, 1))
+        )
+        return np.select([demo & demo_keep, demo, near], [_KEEP, _DROP, _KEEP], _DROP)
+
+    def formula_frame(self, m: np.ndarray, cat: str) -> np.ndarray:
+        c, w = self.c, self.w
+        p0 = c.skip_adverbs(m, np.zeros(len(m), dtype=np.int64))
+        act = c.is_("speech_act", c.after(m, p0))
+        return np.select([w["always_formula"][m], act, w["would_should"][m]], [_KEEP, _KEEP, _HEDGE], _DROP)
+
+    def model_keep(
+        self,
+        model: HedgeModel,
+        m: np.ndarray,
+        cues: list[str],
+        cue: np.ndarray,
+        negated_cue: np.ndarray,
+        flipped: np.ndarray,
+        initial: np.ndarray,
+        question: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`HedgeModel.keep` of :func:`_model_features` for the matches ``m``, and where the answer is left
+        to :func:`_decide` (a probability within 1e-9 of the threshold, where the order of a sum could tip it)."""
+        c, wts = self.c, model.weights
+        before, after = c.before(m, 1), c.after(m, 0)  # first: reading them may add a cut word to the vocabulary
+        prev_cls, prev_names = self.low.classes(_PREV_VOCAB, "<s>", "NEG", "negator")
+        next_cls, next_names = self.low.classes(_NEXT_VOCAB, "</s>", "NUM", "number")
+        prev = prev_cls[before]
+        nxt = next_cls[after]
+
+        w = _weight_tables(tuple(sorted(wts.items())), tuple(cues), tuple(prev_names), tuple(next_names))
+        flags = {
+            "negated": c.negated(m) | negated_cue,
+            "first_person_subject": c.first_person_subject(m),
+            "reported": c.any_before(m, "reporting", _REPORTED_WINDOW),
+            "conditional": c.any_before(m, "if_unless"),
+            "question": question,
+            "sentence_initial": initial,
+            "capitalised": self.w["upper"][m] & ~initial,
+            "negated_booster": flipped,
+        }
+        z = np.zeros(len(m), dtype=np.float64)
+        z += w["cue"][cue]
+        z += w["prev"][prev]
+        z += w["next"][nxt]
+        z += w["cue&prev"][cue, prev]
+        z += w["cue&next"][cue, nxt]
+        for name, on in flags.items():
+            z += np.where(on, wts.get(name, 0.0), 0.0)
+            if name in ("negated", "first_person_subject", "question"):
+                z += np.where(on, w["cue&" + name][cue], 0.0)
+        z = model.intercept + z
+        p = 1.0 / (1.0 + np.exp(-z))
+        keep = p >= model.threshold
+        return keep, np.abs(p - model.threshold) < 1e-9
+
+
+@lru_cache(maxsize=8)
+def _weight_tables(weights: tuple, cues: tuple, prev_names: tuple, next_names: tuple) -> dict[str, np.ndarray]:
+    """The model's weights (``weights``: its items, so that a changed model is a new key) of the features of
+    :func:`_model_features`, as arrays by cue and token class."""
+    wts = dict(weights)
+
+    def table(fmt: str, rows: tuple, cols: tuple = ("",)) -> np.ndarray:
+        out = np.array([[wts.get(fmt.format(r, q), 0.0) for q in cols] for r in rows], dtype=np.float64)
+        return out[:, 0] if cols == ("",) else out
+
+    out = {
+        "cue": table("cue={}{}", cues),
+        "prev": table("prev={}{}", prev_names),
+        "next": table("next={}{}", next_names),
+        "cue&prev": table("cue={}&prev={}", cues, prev_names),
+        "cue&next": table("cue={}&next={}", cues, next_names),
+    }
+    for name in ("negated", "first_person_subject", "question"):
+        out["cue&" + name] = table("cue={}&" + name + "{}", cues)
+    return out
+
+
+def _decide_on_arrays(
+    work: _TableWork,
+    stream: _Stream,
+    j: np.ndarray,
+    k: np.ndarray,
+    s: np.ndarray,
+    e: np.ndarray,
+    pis: np.ndarray,
+    outcome: dict,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_decide` for the matches ``j`` (of a stream's documents ``k``, offsets ``s``-``e``, patterns
+    ``pis``) on arrays: (match, entry slot, outcome code) of every kept entry, and the matches left to
+    :func:`_decide` (a rare branch of a rule, a probability at the model's threshold)."""
+    low = work.low
+    assert low is not None, "the rules on arrays need the work's vocabulary (made when rules=True)"
+    ctx = _Contexts(stream, low, stream.low_tok(low), k, s, e)
+    terms = []
+    for kk, a, b in zip(k.tolist(), (s - stream.base[k]).tolist(), (e - stream.base[k]).tolist()):
+        w = stream.texts[stream.docs[kk]][a:b]
+        terms.append(w if w.isascii() else _FORMAT_RE.sub("", w))
+    rules = _RulesOnArrays(ctx, _word_flags(terms))
+    reps = work.n_entries[pis]
+    pair_m = np.repeat(np.arange(len(j)), reps)
+    pair_slot = np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
+    pair_entry = work.entry_id[work.entry_ptr[pis[pair_m]] + pair_slot]
+    by_hand = np.zeros(len(j), dtype=bool)
+    out_m, out_slot, out_code = [], [], []
+    model = work.model
+    initial = np.zeros(len(j), dtype=bool)
+    question = np.zeros(len(j), dtype=bool)
+    known = np.zeros(len(j), dtype=bool)
+    for ent in np.unique(pair_entry).tolist():
+        category, rule, kind = work.entry_list[ent]
+        sel = np.flatnonzero(pair_entry == ent)
+        m = pair_m[sel]
+        learned_decides = model is not None and category == "hedge" and kind == "epistemic"
+        applies = bool(rule) and not (learned_decides and rule in LEARNED_RULES)
+        dec = np.full(len(m), _KEEP)
+        emph = rules.emphatic_belief(m) if rule == "cognition_verb" else np.zeros(len(m), dtype=bool)
+        if applies:
+            rest = np.flatnonzero(~emph)
+            if rule == "approximator_quantity":
+                dec[rest] = rules.approximator_quantity(m[rest], category, stream, k, e)
+            else:
+                dec[rest] = getattr(rules, rule)(m[rest], category)
+        dec[emph] = _BOOSTER
+        by_hand[m[dec == _BY_HAND]] = True
+        for code in np.unique(dec).tolist():
+            if code in (_DROP, _BY_HAND):
+                continue
+            decided = category if code == _KEEP else _OUTCOME_NAMES[code]
+            new_kind = kind if decided == category else ("epistemic" if decided == "hedge" else "")
+            for is_emph in (False, True):
+                pick = np.flatnonzero((dec == code) & (emph == is_emph))
+                if not len(pick):
+                    continue
+                label = rule if is_emph else _rule_label(rule, category, decided) if applies else "lexicon"
+                mp = m[pick]
+                if model is not None and decided == "hedge" and new_kind == "epistemic":
+                    if type(model) is not HedgeModel:  # another model (a subclass, a recorder of what it is asked)
+                        by_hand[mp] = True  # is asked by _decide, match by match, as it asks (keep/probability)
+                        continue
+                    ask = mp[~known[mp]]
+                    initial[ask], question[ask] = _sentence_flags(stream, k[ask], s[ask], e[ask])
+                    known[ask] = True
+                    keep, unsure = rules.model_keep(
+                        model,
+                        mp,
+                        work.cues,
+                        work.cue_of[pis[mp]],
+                        work.negated_cue[pis[mp]],
+                        np.full(len(mp), category == "booster"),
+                        initial[mp],
+                        question[mp],
+                    )
+                    by_hand[mp[unsure]] = True
+                    pick, mp = pick[keep], mp[keep]
+                    if decided == category:
+                        label = "learned"
+                out_m.append(mp)
+                out_slot.append(pair_slot[sel[pick]])
+                out_code.append(np.full(len(mp), outcome.setdefault((decided, new_kind, label), len(outcome))))
+
+    def cat(parts: list) -> np.ndarray:
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    all_m, all_slot, all_code = cat(out_m), cat(out_slot), cat(out_code)
+    keep = ~by_hand[all_m] if len(all_m) else np.zeros(0, dtype=bool)
+    return all_m[keep], all_slot[keep], all_code[keep], np.flatnonzero(by_hand)
+
+
+def _sentence_flags(stream: _Stream, k: np.ndarray, s: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:meth:`_Context.sentence_initial` and whether :meth:`_Context.sentence_end` is "?", for every match."""
+    mk = stream.marks
+    # sentence_end: the first of ".!?" or a blank line in text[e:e + 400]
+    w_end = np.minimum(e + 400, stream.stop[k])
+    i = np.searchsorted(mk.sent, e)
+    p = np.append(mk.sent, 2**62)[i]
+    i = np.searchsorted(mk.blank_start, e)
+    b_start, b_end = np.append(mk.blank_start, 2**62)[i], np.append(mk.blank_end, 2**62)[i]
+    question = (p < w_end) & ~((b_end <= w_end) & (b_start < p)) & (mk.class_at(p) == 2)
+    # sentence_initial: nothing but whitespace before, or _SENTENCE_BEFORE in the 8 characters before
+    cb, ce = mk.chunk_start, mk.chunk_end
+    c = np.searchsorted(cb, s, side="right") - 1  # the match's chunk
+    base = stream.base[k]
+    first_chunk = (c == 0) | (cb[np.maximum(c - 1, 0)] < base)
+    alone = first_chunk & (cb[c] == s)
+    # the last character before s that is not whitespace (-1: none)
+    q = np.where(cb[c] < s, s - 1, np.where(first_chunk, -1, ce[np.maximum(c - 1, 0)] - 1))
+    w0 = np.maximum(base, s - 8)
+    run = np.maximum(q + 1, w0)  # the whitespace at the end of the window
+    blank = np.searchsorted(mk.newline, s) - np.searchsorted(mk.newline, run) >= 2
+    at_q, before_q = mk.class_at(q), mk.class_at(q - 1)
+    inside = q >= w0
+    end_mark = (at_q == 1) | (at_q == 2)
+    closer = np.isin(at_q, (5, 6, 8)) & (q - 1 >= w0) & ((before_q == 1) | (before_q == 2))
+    opener = np.isin(at_q, (5, 7, 9))
+    initial = alone | blank | (inside & (end_mark | closer | opener))
+    return initial, question
