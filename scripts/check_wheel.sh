@@ -27,8 +27,9 @@ print("installed:", metadata.version("diplomatic-discourse-toolkit"), "at", Path
 docs = tk.load_interview()
 own = tk.own_words(docs)
 counts = tk.count_terms(own, ngram=1, stop_words="english")
-hits = tk.find_stance(docs)
-rates = tk.stance_rates(docs, n_resamples=200)
+segments = tk.split_voices(docs)  # the voices, split once
+hits = tk.find_stance(docs, segments=segments)
+rates = tk.stance_rates(docs, n_resamples=200, segments=segments)
 print(f"interview: {len(docs.loc[0, 'text'])} characters; {len(counts)} terms in its own words; "
       f"{len(hits)} stance markers; hedges {rates.loc[rates['category'] == 'hedge', 'rate_per_1k'].iloc[0]:.2f} "
       "per 1,000 tokens")
