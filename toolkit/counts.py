@@ -292,7 +292,7 @@ def count_terms(
     >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": ["We oppose.", "We hope.", "We hope."],
     ...                      "country": ["CHN", "KOR", "KOR"]})
     >>> count_terms(docs, by="country").values.tolist()
-    [['CHN', 'oppose', 1, 5000.0, 1, 1], ['CHN', 'we', 1, 5000.0, 1, 1], ['KOR', 'hope', 2, 5000.0, 2, 1], ['KOR', 'we', 2, 5000.0, 2, 1]]
+    [['CHN', 'oppose', 1, 500.0, 1, 1], ['CHN', 'we', 1, 500.0, 1, 1], ['KOR', 'hope', 2, 500.0, 2, 1], ['KOR', 'we', 2, 500.0, 2, 1]]
     >>> list(count_terms(docs.assign(year=[2020, 2021, 2021]), by=["country", "year"]).columns)
     ['country', 'year', 'term', 'n', 'rate_per_1k', 'doc_freq', 'rank']
     """
