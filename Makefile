@@ -43,7 +43,7 @@ bench: $(STAMP)
 # Maintainers only: re-pin requirements.lock after changing pyproject.toml.
 lock:
 	$(PYTHON) -m venv /tmp/toolkit-lock && /tmp/toolkit-lock/bin/pip install -q pip-tools
-	/tmp/toolkit-lock/bin/pip-compile -q --extra dev --strip-extras --allow-unsafe \
+	/tmp/toolkit-lock/bin/pip-compile -q --extra dev --extra dask --strip-extras --allow-unsafe \
 	  --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 clean-venv:

@@ -19,6 +19,7 @@ PACKAGE = Path(toolkit.__file__).resolve().parent
 #: (private modules) first, then the stages as the data flows, then the study on top, then the command line.
 ORDER = (
     "toolkit._validation",
+    "toolkit._dispatch",  # hands a Dask DataFrame to toolkit.scale, by name
     "toolkit._tokens",
     "toolkit._patterns",
     "toolkit._groups",
@@ -54,6 +55,7 @@ ORDER = (
     "toolkit.topics",
     "toolkit.plots",
     "toolkit.tables",
+    "toolkit.scale",  # the measures on Dask DataFrames: runs them on each partition
     "toolkit",  # the package's namespace: the library's public names
     "toolkit.study.comparison",
     "toolkit.study.analyses",

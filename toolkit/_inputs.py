@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from toolkit._tokens import lower_keeping_offsets as _lower
@@ -44,3 +45,16 @@ def stop_word_set(stop_words: str | Iterable[str] | None) -> frozenset[str]:
             raise ValueError(f"stop_words={stop_words!r} is invalid; must be None, 'english' or a list of words.")
         return STOP_WORDS
     return frozenset(_lower(str(w)) for w in stop_words)
+
+
+def doc_threshold(name: str, value: int | float, n_docs: int) -> float:
+    """A ``min_docs``/``max_docs`` argument as a number of documents (a proportion of ``n_docs`` for a float)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{name}={value!r} is invalid; must be an integer count or a proportion in (0, 1].")
+    if isinstance(value, (float, np.floating)):
+        if not 0 < value <= 1:
+            raise ValueError(f"{name}={value!r} is invalid; a proportion must be in (0, 1].")
+        return value * n_docs
+    if value < 0:
+        raise ValueError(f"{name}={value!r} is invalid; a count must be >= 0.")
+    return float(value)

@@ -44,7 +44,7 @@ import pandas as pd
 from toolkit._validation import CorpusFormatError, check_columns, check_one_of, check_texts
 from toolkit.schema import DATE_MAX, DATE_MIN, DOC_COLUMNS, GENRES, REQUIRED_FIELDS, ROLES, as_docs
 
-__all__ = ["INTERVIEW_ID", "corpus_fingerprint", "describe_corpus", "load_interview", "read_corpus"]
+__all__ = ["INTERVIEW_ID", "corpus_files", "corpus_fingerprint", "describe_corpus", "load_interview", "read_corpus"]
 
 #: doc_id of the interview with Ambassador Xing Haiming in ``corpus/``.
 INTERVIEW_ID = "kt-2021-02-05-xing-haiming"
@@ -134,7 +134,7 @@ def read_corpus(path: str | Path, *, errors: str = "raise") -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"read_corpus: {path} does not exist; pass a folder, a .csv or a .jsonl file.")
-    files, ignored = _corpus_files(path)
+    files, ignored = corpus_files(path)
 
     records: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
@@ -381,7 +381,7 @@ def _is_readme(p: Path) -> bool:
     return p.stem.lower() == "readme" if p.suffix else p.name.lower() == "readme"
 
 
-def _corpus_files(path: Path) -> tuple[list[Path], list[dict[str, Any]]]:
+def corpus_files(path: Path) -> tuple[list[Path], list[dict[str, Any]]]:
     """Every file under ``path``: those to read, and those left aside (READMEs, hidden entries) with the reason.
 
     A file with an extension read_corpus does not read is *returned* for reading, so

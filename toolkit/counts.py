@@ -34,12 +34,15 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from toolkit._dispatch import is_dask, scaled
 from toolkit._groups import groups as _groups
+from toolkit._inputs import doc_threshold as _doc_threshold
 from toolkit._inputs import docs_frame as _frame
 from toolkit._inputs import ids_and_texts as _ids_and_texts
 from toolkit._inputs import stop_word_set as _stop_words
@@ -52,7 +55,7 @@ from toolkit.tokentable import TokenTable, token_table
 __all__ = ["DocumentTermMatrix", "count_matrix", "count_terms", "dispersion", "document_term_matrix"]
 
 #: The columns of :func:`count_terms` after the group's key columns.
-_COUNT_COLUMNS = ("term", "n", "rate_per_1k", "doc_freq", "rank")
+COUNT_COLUMNS = ("term", "n", "rate_per_1k", "doc_freq", "rank")
 #: The columns of :func:`dispersion` after the group's key columns.
 _DISPERSION_COLUMNS = ("term", "n", "parts", "dp", "dp_norm")
 
@@ -151,6 +154,17 @@ def document_term_matrix(
     >>> document_term_matrix(["We firmly oppose it."], ngram=2, stop_words="english").terms.tolist()
     ['firmly oppose']
     """
+    if is_dask(docs):  # a Dask DataFrame: counted partition by partition (toolkit.scale)
+        return scaled("document_term_matrix")(
+            docs,
+            ngram=ngram,
+            lowercase=lowercase,
+            stop_words=stop_words,
+            min_count=min_count,
+            min_docs=min_docs,
+            max_docs=max_docs,
+            vocabulary=vocabulary,
+        )
     jobs = check_n_jobs(n_jobs)
     table = docs if isinstance(docs, TokenTable) else None
     orders = _ngram_orders(ngram)
@@ -296,9 +310,13 @@ def count_terms(
     >>> list(count_terms(docs.assign(year=[2020, 2021, 2021]), by=["country", "year"]).columns)
     ['country', 'year', 'term', 'n', 'rate_per_1k', 'doc_freq', 'rank']
     """
+    if is_dask(docs):  # a Dask DataFrame: summed partition by partition (toolkit.scale)
+        return scaled("count_terms")(
+            docs, by=by, ngram=ngram, lowercase=lowercase, stop_words=stop_words, min_count=min_count
+        )
     if not isinstance(min_count, (int, np.integer)) or isinstance(min_count, bool) or min_count < 1:
         raise ValueError(f"min_count={min_count!r} is invalid; must be an integer >= 1.")
-    grouping = _groups(_frame(docs), by, reserved=_COUNT_COLUMNS)
+    grouping = _groups(_frame(docs), by, reserved=COUNT_COLUMNS)
     groups, codes = np.arange(len(grouping)), grouping.codes
     indicator = sp.csr_matrix(
         (np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))), shape=(len(groups), len(codes))
@@ -322,11 +340,27 @@ def count_terms(
         {"doc_id": d, **grouping.record(g), "problem": "no tokens in its group, so the group has no rows"}
         for d, g in zip(np.asarray(doc_ids, dtype=object)[empty], codes[empty])
     ]
+    del present, matrix
+    out = count_rows(grouping, counts, doc_freq, terms, totals, min_count)
+    out.attrs["skipped"] = skipped
+    warn_skipped("count_terms", skipped)
+    return out
 
+
+def count_rows(
+    grouping: Any, counts: sp.csr_matrix, doc_freq: sp.csr_matrix, terms: np.ndarray, totals: np.ndarray, min_count: int
+) -> pd.DataFrame:
+    """The rows of :func:`count_terms` from the sums of its groups.
+
+    ``counts`` and ``doc_freq``: groups x terms (CSR, indices sorted, the same sparsity pattern), the terms
+    sorted; ``totals``: the tokens of each group; ``grouping``: the groups (:func:`toolkit._groups.groups`).
+    Shared by :func:`count_terms` and its Dask path (:mod:`toolkit.scale`), which sums the groups over
+    partitions and must give the same frame; not part of the public API (not in ``__all__``).
+    """
     # 1.8 million rows for the UNGDC by country: each step frees what the next does not need
-    g = np.repeat(np.arange(len(groups), dtype=np.int32), np.diff(counts.indptr))
+    g = np.repeat(np.arange(len(grouping), dtype=np.int32), np.diff(counts.indptr))
     j, n, df = counts.indices, counts.data, doc_freq.data
-    del counts, doc_freq, present, matrix
+    del counts, doc_freq
     keep = n >= min_count
     if not keep.all():
         g, j, n, df = g[keep], j[keep], n[keep], df[keep]
@@ -357,8 +391,6 @@ def count_terms(
             "rank": rank,
         }
     )
-    out.attrs["skipped"] = skipped
-    warn_skipped("count_terms", skipped)
     return out
 
 
@@ -604,15 +636,3 @@ def _ngram_orders(ngram: int | tuple[int, int]) -> tuple[int, ...]:
     ):
         return tuple(range(ngram[0], ngram[1] + 1))
     raise ValueError(f"ngram={ngram!r} is invalid; must be 1, 2 or 3, or a pair (min, max) with 1 <= min <= max <= 3.")
-
-
-def _doc_threshold(name: str, value: int | float, n_docs: int) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{name}={value!r} is invalid; must be an integer count or a proportion in (0, 1].")
-    if isinstance(value, (float, np.floating)):
-        if not 0 < value <= 1:
-            raise ValueError(f"{name}={value!r} is invalid; a proportion must be in (0, 1].")
-        return value * n_docs
-    if value < 0:
-        raise ValueError(f"{name}={value!r} is invalid; a count must be >= 0.")
-    return float(value)

@@ -27,6 +27,7 @@ import pandas as pd
 from scipy import stats
 
 from toolkit._contingency import two_by_two as _two_by_two
+from toolkit._dispatch import is_dask, scaled
 from toolkit._validation import check_one_of
 from toolkit.tokentable import TokenTable
 
@@ -349,10 +350,26 @@ def compare_groups(
     from toolkit._inputs import docs_frame as _frame
     from toolkit.counts import count_matrix
 
+    if is_dask(docs):  # a Dask DataFrame: the groups summed partition by partition (toolkit.scale)
+        return scaled("compare_groups")(
+            docs,
+            by=by,
+            target=target,
+            reference=reference,
+            measure=measure,
+            correction=correction,
+            prior=prior,
+            prior_strength=prior_strength,
+            ngram=ngram,
+            lowercase=lowercase,
+            stop_words=stop_words,
+            min_count=min_count,
+            adjust=adjust,
+        )
     check_one_of("adjust", adjust, (None, "bonferroni", "bh"))
     if measure == "fightin_words" and isinstance(prior, str):
         check_one_of("prior", prior, ("corpus",))
-    groups = _groups(_frame(docs), by, reserved=_RESULT_COLUMNS)
+    groups = _groups(_frame(docs), by, reserved=RESULT_COLUMNS)
     if not len(groups.codes):
         raise ValueError("docs has no rows, so there are no groups to compare; pass the documents to count.")
     tgt = None if target is None else groups.find(target, name="target", by=by)
@@ -372,6 +389,41 @@ def compare_groups(
     if order is not None:  # a token table's terms, in the order of the sorted terms
         by_group, terms = by_group[:, order], terms[order]
     totals = indicator @ doc_totals
+    return compare_sums(
+        groups,
+        by_group,
+        terms,
+        totals,
+        tgt,
+        ref,
+        measure=measure,
+        correction=correction,
+        prior=prior,
+        prior_strength=prior_strength,
+        min_count=min_count,
+        adjust=adjust,
+    )
+
+
+def compare_sums(
+    groups: Any,
+    by_group: np.ndarray,
+    terms: np.ndarray,
+    totals: np.ndarray,
+    tgt: int | None,
+    ref: int | None,
+    *,
+    measure: str,
+    correction: str,
+    prior: Any,
+    prior_strength: float,
+    min_count: int,
+    adjust: str | None,
+) -> pd.DataFrame:
+    """The rows of :func:`compare_groups` from the sums of its groups: ``by_group`` (groups x terms, int64,
+    the terms sorted) and ``totals`` (the tokens of each group). Shared with its Dask path
+    (:mod:`toolkit.scale`), which sums the groups over partitions and must give the same frame; not part of
+    the public API (not in ``__all__``)."""
     compared = range(len(groups)) if tgt is None or ref is None else [tgt, ref]
     empty = [repr(groups.key(i)) for i in compared if totals[i] == 0]
     if empty:
@@ -550,7 +602,7 @@ def _pct_diff(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int) -> np.ndarray:
 # ---------------------------------------------------------------------------- groups
 
 
-_RESULT_COLUMNS = ("reference", *_COLUMNS, "p_adjusted")  # a by column may not take one of these names
+RESULT_COLUMNS = ("reference", *_COLUMNS, "p_adjusted")  # a by column may not take one of these names
 
 
 def _reference_column(key: Any, n: int, single: bool) -> Any:

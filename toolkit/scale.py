@@ -1,0 +1,541 @@
+"""Past one machine: the same measures on a Dask DataFrame of documents, for corpora larger than memory.
+
+The analyses of the toolkit are sums over documents (term counts, token totals, match counts) followed by
+statistics on those small sums. On a :mod:`dask.dataframe` of documents (the docs schema, partitioned by
+file or by shard), each partition is counted where it lies, the partial sums are added pairwise in a tree
+(``split_every`` at a time) on the workers, and only the sums come back: ``count_terms``,
+``compare_groups`` and ``document_term_matrix`` return the very frames (and matrix) of the in-memory path,
+sum for sum; ``tk.count_terms(ddf)`` and friends call these functions for a Dask DataFrame.
+
+Where the data comes from:
+
+- :func:`write_parquet` turns a folder of statements (or a docs frame) into Parquet shards of the docs
+  schema, once, with a record of every input (``_inputs.json``: the documents written, the files and rows
+  left out and why, what was ignored), so that later runs do not parse headers again;
+- :func:`read_parquet` reads the shards as a Dask DataFrame (one partition per shard);
+- :func:`read_files` reads a folder of statements directly, one partition per file, and gives the
+  documents left out as a second Dask DataFrame from the same reads.
+
+Dask runs the same code on a laptop (``distributed.LocalCluster``), a SLURM or PBS cluster
+(``dask_jobqueue``) or any scheduler (``distributed.Client("tcp://...")``): create the client, then call
+the measures; they use the client that is current. Dask is an optional dependency:
+``pip install 'diplomatic-discourse-toolkit[dask]'``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from toolkit._groups import groups as _groups
+from toolkit._inputs import doc_threshold
+from toolkit._io import atomic_path, atomic_write
+from toolkit._validation import check_columns, check_one_of, warn_skipped
+from toolkit.corpus import corpus_files, read_corpus
+from toolkit.counts import COUNT_COLUMNS, DocumentTermMatrix, count_rows
+from toolkit.counts import document_term_matrix as _in_memory_dtm
+from toolkit.keyness import RESULT_COLUMNS, compare_sums
+from toolkit.schema import DOC_COLUMNS, as_docs
+
+__all__ = [
+    "SPLIT_EVERY",
+    "compare_groups",
+    "count_terms",
+    "document_term_matrix",
+    "read_files",
+    "read_parquet",
+    "skipped_inputs",
+    "write_parquet",
+]
+
+#: Partial sums added together at each step of the tree reduction.
+SPLIT_EVERY: int = 8
+#: The record of :func:`write_parquet` beside the shards.
+INPUTS_FILE = "_inputs.json"
+_SKIPPED_COLUMNS = ("file", "line", "doc_id", "problem")
+
+
+def _dask() -> Any:
+    try:
+        import dask
+        import dask.dataframe
+    except ImportError as err:  # pragma: no cover - dask is in the lock file
+        raise ImportError(
+            "toolkit.scale needs Dask: pip install 'diplomatic-discourse-toolkit[dask]' (dask[dataframe], "
+            "distributed, pyarrow)."
+        ) from err
+    return dask
+
+
+def _check_frame(ddf: Any, columns: Sequence[str], *, function: str) -> None:
+    """A Dask DataFrame with ``columns``: its meta is read, nothing computed."""
+    if type(ddf).__module__.split(".")[0] != "dask" or not hasattr(ddf, "to_delayed"):
+        raise ValueError(f"{function}: expected a Dask DataFrame of documents, got {type(ddf).__name__}.")
+    check_columns(ddf._meta, columns)
+
+
+# --------------------------------------------------------------------------- reading and writing
+
+
+def _empty_docs() -> pd.DataFrame:
+    return as_docs(pd.DataFrame({c: [] for c in DOC_COLUMNS}).astype({"doc_id": "string", "text": "string"}))
+
+
+def _read_one(file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The documents of one file (the docs schema's columns) and the rows left out of it."""
+    docs = read_corpus(file, errors="skip")
+    skipped = pd.DataFrame(
+        [{c: s.get(c) for c in _SKIPPED_COLUMNS} for s in docs.attrs.get("skipped", [])], columns=_SKIPPED_COLUMNS
+    ).astype({"file": "string", "doc_id": "string", "problem": "string", "line": "Int64"})
+    skipped["file"] = skipped["file"].fillna(file)
+    frame = docs[list(DOC_COLUMNS)] if len(docs) else _empty_docs()
+    return frame.reset_index(drop=True), skipped
+
+
+def read_files(path: str | os.PathLike[str]) -> tuple[Any, Any]:
+    """Read a folder of statements as a Dask DataFrame, one partition per file.
+
+    Each file is read by :func:`toolkit.read_corpus` (``errors="skip"``) on a worker: the same formats,
+    checks and messages as in memory.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder (searched recursively, as :func:`toolkit.read_corpus` does).
+
+    Returns
+    -------
+    docs : dask.dataframe.DataFrame
+        The documents, with the columns of :data:`toolkit.DOC_COLUMNS`.
+    skipped : dask.dataframe.DataFrame
+        The rows left out (``file``, ``line``, ``doc_id``, ``problem``), from the same reads:
+        compute them with a result (``dask.compute(result, skipped)``) to read each file once.
+
+    Raises
+    ------
+    ValueError
+        ``path`` is not a folder, or holds a file of a kind the reader does not know (the message says how
+        to convert it), as :func:`toolkit.read_corpus`.
+    """
+    dask = _dask()
+    import dask.dataframe as dd
+
+    root = Path(path)
+    if not root.is_dir():
+        raise ValueError(f"read_files: {root} is not a folder; pass the folder of statements.")
+    files, _ = corpus_files(root)
+    reads = [dask.delayed(_read_one, pure=True)(str(f)) for f in files]
+    docs_meta = _empty_docs()
+    skipped_meta = _read_skipped_meta()
+    if not reads:
+        return dd.from_pandas(docs_meta, npartitions=1), dd.from_pandas(skipped_meta, npartitions=1)
+    docs = dd.from_delayed([r[0] for r in reads], meta=docs_meta, verify_meta=False)
+    skipped = dd.from_delayed([r[1] for r in reads], meta=skipped_meta, verify_meta=False)
+    return docs, skipped
+
+
+def _read_skipped_meta() -> pd.DataFrame:
+    return pd.DataFrame({c: [] for c in _SKIPPED_COLUMNS}).astype(
+        {"file": "string", "line": "Int64", "doc_id": "string", "problem": "string"}
+    )
+
+
+def write_parquet(
+    source: str | os.PathLike[str] | pd.DataFrame | Iterable[pd.DataFrame],
+    out_dir: str | os.PathLike[str],
+    *,
+    docs_per_shard: int = 2000,
+) -> pd.DataFrame:
+    """Write documents as Parquet shards of the docs schema, with a record of every input.
+
+    Parameters
+    ----------
+    source : folder, docs frame or iterable of docs frames
+        A folder of statements (each file read by :func:`toolkit.read_corpus` with ``errors="skip"``, one
+        file at a time: the folder need not fit in memory), a docs frame, or docs frames one after another
+        (e.g. the chunks of a large table).
+    out_dir : str or Path
+        The folder of the shards (``part-00000.parquet``, ...) and of ``_inputs.json``; created if missing.
+        Shards already there are replaced.
+    docs_per_shard : int, default 2000
+        Documents per shard (the last holds the rest): a shard is a partition of :func:`read_parquet`.
+
+    Returns
+    -------
+    DataFrame
+        One row per shard: ``shard`` (file name), ``n_docs``, ``first_doc_id``, ``last_doc_id``.
+        ``attrs["inputs"]`` is the record written to ``_inputs.json``: the documents written, the rows
+        and files left out (``skipped``: file, line, doc_id, problem) and the files ignored.
+
+    Raises
+    ------
+    ValueError
+        A bad ``docs_per_shard``; a doc_id found twice across the inputs (named, with both shards).
+    """
+    if isinstance(docs_per_shard, bool) or not isinstance(docs_per_shard, int) or docs_per_shard < 1:
+        raise ValueError(f"docs_per_shard={docs_per_shard!r} is invalid; must be an integer >= 1.")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("part-*.parquet"):
+        old.unlink()
+    skipped: list[dict[str, Any]] = []
+    ignored: list[dict[str, Any]] = []
+    if isinstance(source, (str, os.PathLike)):
+        root = Path(source)
+        files, ignored = corpus_files(root)
+
+        def frames() -> Iterable[pd.DataFrame]:
+            for f in files:
+                docs, gone = _read_one(str(f))
+                skipped.extend(gone.astype(object).where(gone.notna(), None).to_dict("records"))
+                yield docs
+
+        chunks: Iterable[pd.DataFrame] = frames()
+    elif isinstance(source, pd.DataFrame):
+        chunks = [source]
+    else:
+        chunks = source
+    rows: list[tuple[str, int, str, str]] = []
+    seen: dict[str, str] = {}
+    buffer: list[pd.DataFrame] = []
+    n_buffered = 0
+
+    def flush(last: bool) -> None:
+        nonlocal buffer, n_buffered
+        while n_buffered >= docs_per_shard or (last and n_buffered):
+            frame = pd.concat(buffer, ignore_index=True) if len(buffer) > 1 else buffer[0].reset_index(drop=True)
+            shard, rest = frame.iloc[:docs_per_shard], frame.iloc[docs_per_shard:]
+            name = f"part-{len(rows):05d}.parquet"
+            for d in shard["doc_id"]:
+                if d in seen:
+                    raise ValueError(
+                        f"write_parquet: doc_id {d!r} is in {seen[d]} and again in {name}; doc_ids must be unique."
+                    )
+                seen[d] = name
+            with atomic_path(out / name) as tmp:
+                shard.to_parquet(tmp, index=False)
+            rows.append((name, len(shard), str(shard["doc_id"].iloc[0]), str(shard["doc_id"].iloc[-1])))
+            buffer, n_buffered = ([rest] if len(rest) else []), len(rest)
+
+    for chunk in chunks:
+        docs = as_docs(chunk, name="source")[list(DOC_COLUMNS)]
+        if len(docs):
+            buffer.append(docs)
+            n_buffered += len(docs)
+            flush(last=False)
+    flush(last=True)
+    record = {
+        "documents": sum(r[1] for r in rows),
+        "shards": len(rows),
+        "skipped": skipped,
+        "ignored": [{k: str(v) for k, v in i.items()} for i in ignored],
+    }
+    with atomic_write(out / INPUTS_FILE, "w", encoding="utf-8") as handle:
+        json.dump(record, handle, indent=1, default=str)
+    table = pd.DataFrame(rows, columns=["shard", "n_docs", "first_doc_id", "last_doc_id"])
+    table.attrs["inputs"] = record
+    warn_skipped("write_parquet", skipped)
+    return table
+
+
+def read_parquet(path: str | os.PathLike[str]) -> Any:
+    """The shards of :func:`write_parquet` as a Dask DataFrame of the docs schema, one partition per shard.
+
+    Raises
+    ------
+    ValueError
+        ``path`` holds no shard, or a shard lacks a column of the docs schema.
+    """
+    _dask()
+    import dask.dataframe as dd
+
+    root = Path(path)
+    shards = sorted(root.glob("part-*.parquet"))
+    if not shards:
+        raise ValueError(f"read_parquet: {root} holds no part-*.parquet shard; write them with write_parquet.")
+    ddf = dd.read_parquet([str(s) for s in shards])
+    check_columns(ddf._meta, DOC_COLUMNS, name=f"the shards in {root}")
+    return ddf
+
+
+def skipped_inputs(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """What :func:`write_parquet` left out of the shards in ``path``: ``file``, ``line``, ``doc_id``, ``problem``."""
+    record = json.loads((Path(path) / INPUTS_FILE).read_text(encoding="utf-8"))
+    return pd.DataFrame(record["skipped"], columns=list(_SKIPPED_COLUMNS))
+
+
+# --------------------------------------------------------------------------- partial sums, added in a tree
+
+
+@dataclass
+class _Sums:
+    """Term sums by group of some documents: rows of ``keys`` (the groups) x sorted ``terms``."""
+
+    keys: pd.DataFrame  # one row per group: the by columns (or "group")
+    terms: np.ndarray  # sorted, object
+    counts: sp.csr_matrix  # groups x terms, int64
+    doc_freq: sp.csr_matrix  # groups x terms, int64, the pattern of counts
+    totals: np.ndarray  # tokens of each group, int64
+    n_docs: np.ndarray  # documents of each group, int64
+    empty: list[tuple[str, int]]  # (doc_id, group row) of each document without a token, in document order
+
+
+def _partition_sums(
+    part: pd.DataFrame, by: str | Sequence[str] | None, ngram: Any, lowercase: bool, stop_words: Any
+) -> _Sums:
+    grouping = _groups(part, by)
+    keys = grouping.keys
+    if not len(part):
+        z = sp.csr_matrix((len(keys), 0), dtype=np.int64)
+        return _Sums(
+            keys,
+            np.array([], dtype=object),
+            z,
+            z.copy(),
+            np.zeros(len(keys), np.int64),
+            np.zeros(len(keys), np.int64),
+            [],
+        )
+    dtm = _in_memory_dtm(part[["doc_id", "text"]], ngram=ngram, lowercase=lowercase, stop_words=stop_words)
+    codes = grouping.codes
+    indicator = sp.csr_matrix(
+        (np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))), shape=(len(keys), len(codes))
+    )
+    matrix = dtm.matrix.astype(np.int64)
+    present = sp.csr_matrix((np.ones(matrix.nnz, dtype=np.int64), matrix.indices, matrix.indptr), shape=matrix.shape)
+    counts = (indicator @ matrix).tocsr()
+    doc_freq = (indicator @ present).tocsr()
+    counts.sort_indices()
+    doc_freq.sort_indices()
+    totals = indicator @ np.asarray(dtm.totals, dtype=np.int64)
+    n_docs = np.bincount(codes, minlength=len(keys)).astype(np.int64)
+    zero = np.flatnonzero(np.asarray(dtm.totals) == 0)
+    empty = [(str(part["doc_id"].iloc[i]), int(codes[i])) for i in zero]
+    return _Sums(keys, np.asarray(dtm.terms, dtype=object), counts, doc_freq, totals, n_docs, empty)
+
+
+def _widen(matrix: sp.csr_matrix, rows: np.ndarray, n_rows: int, cols: np.ndarray, n_cols: int) -> sp.csr_matrix:
+    """``matrix`` with its rows moved to ``rows`` and its columns to ``cols`` of a larger matrix."""
+    coo = matrix.tocoo()
+    return sp.csr_matrix((coo.data, (rows[coo.row], cols[coo.col])), shape=(n_rows, n_cols), dtype=np.int64)
+
+
+def _add(parts: list[_Sums], by: str | Sequence[str] | None) -> _Sums:
+    """The sums of several partial sums: groups and terms united, counts added (integers: any order is exact)."""
+    parts = [p for p in parts if p is not None]
+    if len(parts) == 1:
+        return parts[0]
+    keys = pd.concat([p.keys for p in parts], ignore_index=True)
+    united = _groups(keys.assign(doc_id="", text=""), None if by is None else list(keys.columns))
+    terms = np.unique(np.concatenate([p.terms for p in parts])) if parts else np.array([], dtype=object)
+    n_groups, n_terms = len(united), len(terms)
+    counts = sp.csr_matrix((n_groups, n_terms), dtype=np.int64)
+    doc_freq = sp.csr_matrix((n_groups, n_terms), dtype=np.int64)
+    totals = np.zeros(n_groups, dtype=np.int64)
+    n_docs = np.zeros(n_groups, dtype=np.int64)
+    empty: list[tuple[str, int]] = []
+    start = 0
+    for p in parts:
+        rows = united.codes[start : start + len(p.keys)]
+        start += len(p.keys)
+        cols = np.searchsorted(terms, p.terms) if len(p.terms) else np.zeros(0, dtype=np.int64)
+        counts = counts + _widen(p.counts, rows, n_groups, cols, n_terms)
+        doc_freq = doc_freq + _widen(p.doc_freq, rows, n_groups, cols, n_terms)
+        np.add.at(totals, rows, p.totals)
+        np.add.at(n_docs, rows, p.n_docs)
+        empty.extend((d, int(rows[g])) for d, g in p.empty)
+    counts.sort_indices()
+    doc_freq.sort_indices()
+    keys = united.keys if by is not None else pd.DataFrame({"group": pd.array(["all"], dtype="string")})
+    return _Sums(keys, terms, counts.tocsr(), doc_freq.tocsr(), totals, n_docs, empty)
+
+
+def _tree_sums(ddf: Any, by: str | Sequence[str] | None, ngram: Any, lowercase: bool, stop_words: Any) -> _Sums:
+    """The sums of every partition, added ``SPLIT_EVERY`` at a time on the workers; only the last comes back."""
+    dask = _dask()
+    columns = ["doc_id", "text", *([] if by is None else ([by] if isinstance(by, str) else list(by)))]
+    level = [
+        dask.delayed(_partition_sums, pure=True)(p, by, ngram, lowercase, stop_words) for p in ddf[columns].to_delayed()
+    ]
+    while len(level) > 1:
+        level = [
+            dask.delayed(_add, pure=True)(level[i : i + SPLIT_EVERY], by) for i in range(0, len(level), SPLIT_EVERY)
+        ]
+    (total,) = dask.compute(level[0])
+    return _add([total], by)
+
+
+def _by_columns(by: str | Sequence[str] | None) -> list[str]:
+    return [] if by is None else ([by] if isinstance(by, str) else list(by))
+
+
+# --------------------------------------------------------------------------- the measures
+
+
+def count_terms(
+    ddf: Any,
+    *,
+    by: str | Sequence[str] | None = None,
+    ngram: int | tuple[int, int] = 1,
+    lowercase: bool = True,
+    stop_words: str | Iterable[str] | None = None,
+    min_count: int = 1,
+    n_jobs: int | None = None,
+) -> pd.DataFrame:
+    """:func:`toolkit.count_terms` of a Dask DataFrame: the same frame, from sums over partitions.
+
+    ``n_jobs`` is not used (the Dask scheduler decides where partitions are counted).
+    """
+    if not isinstance(min_count, (int, np.integer)) or isinstance(min_count, bool) or min_count < 1:
+        raise ValueError(f"min_count={min_count!r} is invalid; must be an integer >= 1.")
+    _check_frame(ddf, ["doc_id", "text", *_by_columns(by)], function="count_terms")
+    _groups(ddf._meta, by, reserved=COUNT_COLUMNS)  # the in-memory checks of by, on the meta
+    sums = _tree_sums(ddf, by, ngram, lowercase, stop_words)
+    grouping = _groups(sums.keys.assign(doc_id="", text=""), by)  # the groups in the order of the in-memory path
+    order = np.argsort(grouping.codes, kind="stable")  # row k of the sorted sums is group k
+    counts, doc_freq = sums.counts[order], sums.doc_freq[order]
+    totals = sums.totals[order]
+    out = count_rows(grouping, counts.tocsr(), doc_freq.tocsr(), sums.terms, totals, min_count)
+    skipped = [
+        {
+            "doc_id": d,
+            **grouping.record(int(grouping.codes[g])),
+            "problem": "no tokens in its group, so the group has no rows",
+        }
+        for d, g in sums.empty
+        if sums.totals[g] == 0
+    ]
+    out.attrs["skipped"] = skipped
+    warn_skipped("count_terms", skipped)
+    return out
+
+
+def compare_groups(
+    ddf: Any,
+    *,
+    by: str | Sequence[str],
+    target: object = None,
+    reference: object = None,
+    measure: str = "g2",
+    correction: str = "none",
+    prior: Any = None,
+    prior_strength: float = 0.1,
+    ngram: int | tuple[int, int] = 1,
+    lowercase: bool = True,
+    stop_words: str | Iterable[str] | None = None,
+    min_count: int = 1,
+    adjust: str | None = None,
+    n_jobs: int | None = None,
+) -> pd.DataFrame:
+    """:func:`toolkit.compare_groups` of a Dask DataFrame: the same frame, from the groups' sums over partitions.
+
+    ``n_jobs`` is not used (the Dask scheduler decides where partitions are counted).
+    """
+    check_one_of("adjust", adjust, (None, "bonferroni", "bh"))
+    if measure == "fightin_words" and isinstance(prior, str):
+        check_one_of("prior", prior, ("corpus",))
+    _check_frame(ddf, ["doc_id", "text", *_by_columns(by)], function="compare_groups")
+    _groups(ddf._meta, by, reserved=RESULT_COLUMNS)  # the in-memory checks of by, on the meta
+    sums = _tree_sums(ddf, by, ngram, lowercase, stop_words)
+    groups = _groups(sums.keys.assign(doc_id="", text=""), by)
+    order = np.argsort(groups.codes, kind="stable")
+    if not len(groups):
+        raise ValueError("docs has no rows, so there are no groups to compare; pass the documents to count.")
+    tgt = None if target is None else groups.find(target, name="target", by=by)
+    ref = None if reference is None else groups.find(reference, name="reference", by=by)
+    if ref is not None and tgt is None:
+        raise ValueError("reference is given without target; name the target group too.")
+    if tgt is not None and tgt == ref:
+        raise ValueError(f"target and reference are both {groups.key(tgt)!r}; compare two different groups.")
+    if len(groups) < 2:
+        raise ValueError(f"by={by!r} makes only one group ({groups.key(0)!r}); there is nothing to compare it with.")
+    by_group = sums.counts[order].toarray().astype(np.int64)
+    totals = sums.totals[order].astype(float)
+    return compare_sums(
+        groups,
+        by_group,
+        sums.terms,
+        totals,
+        tgt,
+        ref,
+        measure=measure,
+        correction=correction,
+        prior=prior,
+        prior_strength=prior_strength,
+        min_count=min_count,
+        adjust=adjust,
+    )
+
+
+def document_term_matrix(
+    ddf: Any,
+    *,
+    ngram: int | tuple[int, int] = 1,
+    lowercase: bool = True,
+    stop_words: str | Iterable[str] | None = None,
+    min_count: int = 1,
+    min_docs: int | float = 1,
+    max_docs: int | float = 1.0,
+    vocabulary: Iterable[str] | None = None,
+    n_jobs: int | None = None,
+) -> DocumentTermMatrix:
+    """:func:`toolkit.document_term_matrix` of a Dask DataFrame: the same matrix, rows in partition order.
+
+    A first pass sums each term's count and documents over the partitions and prunes as the in-memory path
+    does (stop words, ``min_count``, ``min_docs``, ``max_docs``); a second counts every partition with that
+    vocabulary, and the partitions' rows are stacked here (the matrix is the one result that has a row per
+    document). With ``vocabulary`` the first pass is not needed.
+    """
+    dask = _dask()
+    _check_frame(ddf, ["doc_id", "text"], function="document_term_matrix")
+    if vocabulary is None:
+        sums = _tree_sums(ddf, None, ngram, lowercase, stop_words)
+        n_docs = int(sums.n_docs.sum())
+        vocab = list(_pruned_terms(sums, n_docs, min_count, min_docs, max_docs))
+    else:
+        vocab = list(vocabulary)
+    parts = [
+        dask.delayed(_partition_matrix, pure=True)(p, ngram, lowercase, vocab)
+        for p in ddf[["doc_id", "text"]].to_delayed()
+    ]
+    done = dask.compute(*parts)
+    matrix = sp.vstack([d.matrix for d in done]).tocsr() if done else sp.csr_matrix((0, len(vocab)), dtype=np.int64)
+    matrix.sort_indices()
+    doc_ids = np.concatenate([d.doc_ids for d in done]) if done else np.array([], dtype=object)
+    totals = np.concatenate([d.totals for d in done]) if done else np.array([], dtype=np.int64)
+    return DocumentTermMatrix(matrix, np.asarray(vocab, dtype=object), doc_ids, totals)
+
+
+def _partition_matrix(part: pd.DataFrame, ngram: Any, lowercase: bool, vocab: list[str]) -> DocumentTermMatrix:
+    dtm = _in_memory_dtm(part, ngram=ngram, lowercase=lowercase, vocabulary=vocab)
+    dtm.matrix.data = dtm.matrix.data.astype(np.int64, copy=False)
+    return dtm
+
+
+def _pruned_terms(sums: _Sums, n_docs: int, min_count: int, min_docs: int | float, max_docs: int | float) -> np.ndarray:
+    """The terms the in-memory path keeps, from the corpus's sums: ``min_count`` on counts, ``min_docs`` and
+    ``max_docs`` on document frequencies (stop words are out of the sums already), sorted."""
+    if not isinstance(min_count, (int, np.integer)) or isinstance(min_count, bool) or min_count < 1:
+        raise ValueError(f"min_count={min_count!r} is invalid; must be an integer >= 1.")
+    low = doc_threshold("min_docs", min_docs, n_docs)
+    high = doc_threshold("max_docs", max_docs, n_docs)
+    n = np.asarray(sums.counts.sum(axis=0)).ravel()
+    df = np.asarray(sums.doc_freq.sum(axis=0)).ravel()
+    keep = np.ones(len(sums.terms), dtype=bool)
+    if min_count > 1:
+        keep &= n >= min_count
+    if low > 1 or high < n_docs:
+        keep &= (df >= low) & (df <= high)
+    if len(sums.terms) and not keep.any():
+        raise ValueError(
+            "After pruning, no terms remain. Try a lower min_count or min_docs, a higher max_docs, or fewer stop words."
+        )
+    return sums.terms[keep]
