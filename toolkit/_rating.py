@@ -88,6 +88,12 @@ def _match_rates(
         totals=totals,
     )
     prep.n_jobs = n_jobs
+    return _rates_of(prep, n_resamples=n_resamples, seed=seed, confidence=confidence)
+
+
+def _rates_of(prep: _Prepared, *, n_resamples: int, seed: int | None, confidence: float) -> pd.DataFrame:
+    """The rates of prepared counts: the groups in order, each resampled by its units (checked arguments).
+    Shared by :func:`_match_rates` and the Dask path of :func:`toolkit.stance_rates` (:mod:`toolkit.scale`)."""
     rng = np.random.default_rng(seed)
     alpha = (1.0 - confidence) / 2.0
     frames = []

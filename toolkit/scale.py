@@ -53,6 +53,7 @@ __all__ = [
     "read_files",
     "read_parquet",
     "skipped_inputs",
+    "stance_rates",
     "write_parquet",
 ]
 
@@ -539,3 +540,175 @@ def _pruned_terms(sums: _Sums, n_docs: int, min_count: int, min_docs: int | floa
             "After pruning, no terms remain. Try a lower min_count or min_docs, a higher max_docs, or fewer stop words."
         )
     return sums.terms[keep]
+
+
+# --------------------------------------------------------------------------- stance rates
+
+
+def _stance_counts(
+    part: pd.DataFrame,
+    by_columns: list[str],
+    categories: list[str],
+    options: dict[str, Any],
+    auto: bool,
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Per document of a partition: its by columns, tokens and matches per category; and the documents skipped."""
+    import warnings as _warnings
+
+    from toolkit.hedging import find_stance
+    from toolkit.tokentable import token_table
+
+    if auto and {"speaker", "genre"} <= set(part.columns):
+        genres = part["genre"].astype("string")
+        if (genres.notna() & genres.ne("speech")).any():
+            raise NotImplementedError(
+                "stance_rates of a Dask DataFrame reads whole documents, and this one holds interviews, which the "
+                "in-memory default would split into voices: pass segments=None to rate whole documents, or keep "
+                "the speakers' own words (tk.own_words) before writing the shards."
+            )
+    frame = part[["doc_id", "text"]].reset_index(drop=True)
+    out = part[["doc_id", *by_columns]].reset_index(drop=True)
+    if not len(frame):
+        out["tokens"] = np.zeros(0, dtype=np.int64)
+        for c in categories:
+            out[c] = np.zeros(0, dtype=np.int64)
+        return out, []
+    table = token_table(frame)
+    with _warnings.catch_warnings():  # the skipped documents are reported once, by the caller
+        _warnings.simplefilter("ignore", UserWarning)
+        hits = find_stance(table, segments=None, **options)
+    counts = np.zeros((len(frame), len(categories)), dtype=np.int64)
+    cat = pd.Index(categories).get_indexer(hits["category"].astype(str))
+    row = pd.Index(frame["doc_id"].astype(str)).get_indexer(hits["doc_id"].astype(str))
+    keep = cat >= 0
+    np.add.at(counts, (row[keep], cat[keep]), 1)
+    out["tokens"] = np.asarray(table.totals, dtype=np.int64)
+    for k, c in enumerate(categories):
+        out[c] = counts[:, k]
+    return out, list(hits.attrs.get("skipped", []))
+
+
+def stance_rates(
+    ddf: Any,
+    *,
+    by: str | Sequence[str] | None = None,
+    lexicon: Any = None,
+    categories: Sequence[str] | None = None,
+    voices: str | Sequence[str] | None = ("ambassador_quote", "speech"),
+    n_resamples: int = 2000,
+    seed: int = 0,
+    confidence: float = 0.95,
+    non_english: str = "raise",
+    method: str | None = None,
+    model: Any = None,
+    n_jobs: int | None = None,
+    segments: Any = "auto",
+) -> pd.DataFrame:
+    """:func:`toolkit.stance_rates` of a Dask DataFrame of speeches: the same rates, from counts per document.
+
+    Each partition is tokenized and matched where it lies and sends back, per document, its tokens and its
+    matches per category (a few integers). The groups, the units and the bootstrap are then those of the
+    in-memory path, with the same seed: documents are resampled, and a group of one document is cut into
+    sentences (its text alone is fetched again). Documents are read whole (``segments=None``): a Dask
+    DataFrame holding interviews, which the in-memory default splits into voices, is refused with a
+    ``NotImplementedError`` saying what to do. ``n_jobs`` is not used.
+    """
+    from toolkit._rating import _Prepared, _rates_of, _warn_single_unit
+    from toolkit._validation import check_confidence, check_count, check_seed
+    from toolkit._voicing import check_voices
+    from toolkit.hedging import CATEGORIES, find_stance
+    from toolkit.rates import RATE_COLUMNS
+
+    dask = _dask()
+    n_resamples = check_count("n_resamples", n_resamples, 100)
+    confidence = check_confidence(confidence)
+    seed = check_seed("seed", seed, allow_none=True)  # type: ignore[assignment]
+    chosen = check_voices(voices)
+    if isinstance(segments, pd.DataFrame) or not (segments is None or segments == "auto"):
+        raise NotImplementedError(
+            "stance_rates of a Dask DataFrame reads whole documents: pass segments=None (or leave the default "
+            "for speeches); split an interview's voices in memory (tk.own_words) before writing the shards."
+        )
+    if chosen is not None and "speech" not in chosen:
+        raise NotImplementedError(
+            f"stance_rates of a Dask DataFrame reads whole documents, in the voice 'speech'; voices={voices!r} "
+            "would leave nothing to rate. Pass voices=None or a set that holds 'speech'."
+        )
+    check_one_of("non_english", non_english, ["raise", "skip", "keep"])
+    cats = (
+        list(CATEGORIES)
+        if categories is None
+        else list(
+            dict.fromkeys(
+                check_one_of("categories", c, CATEGORIES)
+                for c in ([categories] if isinstance(categories, str) else categories)
+            )
+        )
+    )
+    by_columns = _by_columns(by)
+    _check_frame(ddf, ["doc_id", "text", *by_columns], function="stance_rates")
+    _groups(ddf._meta, by, reserved=RATE_COLUMNS)  # the in-memory checks of by, on the meta
+    options = {"lexicon": lexicon, "method": method, "model": model, "non_english": non_english}
+    columns = list(
+        dict.fromkeys(["doc_id", "text", *by_columns, *[c for c in ("speaker", "genre") if c in ddf.columns]])
+    )
+    parts = [
+        dask.delayed(_stance_counts, pure=True)(p, by_columns, cats, options, segments == "auto")
+        for p in ddf[columns].to_delayed()
+    ]
+    done = dask.compute(*parts)
+    per_doc = pd.concat([d[0] for d in done], ignore_index=True)
+    gone = [s for d in done for s in d[1]]
+    if gone:
+        per_doc = per_doc[~per_doc["doc_id"].astype(str).isin({str(s["doc_id"]) for s in gone})].reset_index(drop=True)
+    grouping = _groups(per_doc.assign(text=""), by, reserved=RATE_COLUMNS)
+    codes, tokens = grouping.codes, per_doc["tokens"].to_numpy(np.int64)
+    counts = per_doc[cats].to_numpy(np.int64) if len(per_doc) else np.zeros((0, len(cats)), dtype=np.int64)
+    doc_ids = per_doc["doc_id"].astype(str)
+    no_token = "no tokens (an empty text, or one without letters or digits)"
+    group_tokens = np.bincount(codes, weights=tokens, minlength=len(grouping))
+    empty = np.flatnonzero(group_tokens == 0)
+    if len(empty):
+        shown = ", ".join(repr(grouping.key(g)) for g in empty)
+        first = doc_ids[(codes == empty[0]) & (tokens == 0)].iloc[:3].tolist()
+        raise ValueError(
+            f"group(s) {shown} hold no token, so they have no rate ({'; '.join(f'{d!r}: {no_token}' for d in first)}); "
+            "drop their documents from docs or group by another column."
+        )
+    used = tokens > 0
+    skipped = [{"doc_id": d, **grouping.record(g), "problem": no_token} for d, g in zip(doc_ids[~used], codes[~used])]
+    doc_ids, codes, tokens, counts = doc_ids[used].reset_index(drop=True), codes[used], tokens[used], counts[used]
+    # a group of one document is resampled by its sentences: fetch that document's text and matches again
+    sizes = np.bincount(codes, minlength=len(grouping))
+    alone = np.flatnonzero(sizes[codes] == 1)
+    texts = np.full(len(doc_ids), "", dtype=object)
+    m_row = m_cat = m_start = np.zeros(0, dtype=np.int64)
+    if len(alone):
+        wanted = doc_ids.iloc[alone].tolist()
+        single = ddf[ddf["doc_id"].isin(wanted)][["doc_id", "text"]].compute().reset_index(drop=True)
+        position = pd.Index(doc_ids).get_indexer(single["doc_id"].astype(str))
+        texts[position] = single["text"].astype(str).to_numpy()
+        hits = find_stance(single, segments=None, **{**options, "non_english": "keep"})
+        cat = pd.Index(cats).get_indexer(hits["category"].astype(str))
+        keep = cat >= 0
+        m_row = position[pd.Index(single["doc_id"].astype(str)).get_indexer(hits["doc_id"].astype(str))][keep]
+        m_cat, m_start = cat[keep].astype(np.int64), hits["start"].to_numpy(np.int64)[keep]
+        order = np.lexsort((m_start, m_row))
+        m_row, m_cat, m_start = m_row[order].astype(np.int64), m_cat[order], m_start[order]
+    prep = _Prepared(
+        pd.DataFrame({"doc_id": doc_ids.to_numpy(), "text": texts}),
+        cats,
+        grouping,
+        codes,
+        tokens,
+        counts,
+        m_row,
+        m_cat,
+        m_start,
+        skipped,
+    )
+    out = _rates_of(prep, n_resamples=n_resamples, seed=seed, confidence=confidence)
+    out.attrs["skipped"] = gone + out.attrs["skipped"]
+    warn_skipped("stance_rates", out.attrs["skipped"])
+    _warn_single_unit("stance_rates", out.attrs["single_unit"])
+    return out

@@ -134,6 +134,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from toolkit._dispatch import is_dask, scaled
 from toolkit._frames import frame_from_rows
 from toolkit._groups import groups as _groups
 from toolkit._parallel import check_n_jobs
@@ -618,6 +619,21 @@ def stance_rates(
     >>> r[["group", "category", "n", "tokens", "rate_per_1k"]].values.tolist()  # by=None: one group, "all"
     [['all', 'hedge', 2, 8, 250.0], ['all', 'booster', 1, 8, 125.0]]
     """
+    if is_dask(docs):  # a Dask DataFrame: counted per document on the workers (toolkit.scale)
+        return scaled("stance_rates")(
+            docs,
+            by=by,
+            lexicon=lexicon,
+            categories=categories,
+            voices=voices,
+            n_resamples=n_resamples,
+            seed=seed,
+            confidence=confidence,
+            non_english=non_english,
+            method=method,
+            model=model,
+            segments=segments,
+        )
     voices = _check_voices(voices)
     check_count("n_resamples", n_resamples, 100)
     check_confidence(confidence)
