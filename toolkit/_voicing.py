@@ -98,7 +98,7 @@ def _from_frame(docs: pd.DataFrame, segments: pd.DataFrame, *, function: str) ->
     ids = segments["doc_id"].astype("string")  # the rows of other documents are not read: a subset of docs may be rated
     starts = pd.to_numeric(segments["start"], errors="coerce")
     ends = pd.to_numeric(segments["end"], errors="coerce")
-    lengths = ids.map(lambda d: len(str(texts[d])))
+    lengths = pd.Series([len(str(texts[d])) for d in ids], index=ids.index, dtype="int64")
     bad = ~(starts.notna() & ends.notna() & (starts % 1 == 0) & (ends % 1 == 0))
     bad |= ~bad & ((starts < 0) | (ends < starts) | (ends > lengths))
     if bad.any():
