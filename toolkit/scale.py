@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,7 +93,9 @@ def _empty_docs() -> pd.DataFrame:
 
 def _read_one(file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The documents of one file (the docs schema's columns) and the rows left out of it."""
-    docs = read_corpus(file, errors="skip")
+    with warnings.catch_warnings():  # the rows left out are returned, and reported once by the caller
+        warnings.filterwarnings("ignore", message="read_corpus skipped", category=UserWarning)
+        docs = read_corpus(file, errors="skip")
     skipped = pd.DataFrame(
         [{c: s.get(c) for c in _SKIPPED_COLUMNS} for s in docs.attrs.get("skipped", [])], columns=_SKIPPED_COLUMNS
     ).astype({"file": "string", "doc_id": "string", "problem": "string", "line": "Int64"})
@@ -243,7 +246,8 @@ def write_parquet(
         json.dump(record, handle, indent=1, default=str)
     table = pd.DataFrame(rows, columns=["shard", "n_docs", "first_doc_id", "last_doc_id"])
     table.attrs["inputs"] = record
-    warn_skipped("write_parquet", skipped)
+    # a file that holds no document has no doc_id: the warning names the file
+    warn_skipped("write_parquet", [{**r, "doc_id": r.get("doc_id") or Path(str(r["file"])).name} for r in skipped])
     return table
 
 

@@ -1,0 +1,191 @@
+"""The Dask path (toolkit.scale): the same frames as in memory, on a LocalCluster of two worker processes.
+
+Issue 16: counts, keyness, the document-term matrix and stance rates of a Dask DataFrame equal the in-memory
+results exactly (integer sums in any order, then the same statistics); the Parquet shards and the folder
+reader account for every input.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import toolkit as tk
+from toolkit import scale
+
+dd = pytest.importorskip("dask.dataframe", reason="the Dask extra is not installed (pip install '.[dask]')")
+distributed = pytest.importorskip("distributed")
+
+SPEECHES = [
+    "We firmly oppose unilateral sanctions. Perhaps the Council may find a way; we should act together.",
+    "The United States believes that all parties must show restraint. It is clearly the right course.",
+    "I think the peninsula needs dialogue. We hope for peace and we will work for it.",
+    "China stands ready to work with all parties. We call on the international community to help.",
+    "",
+    "Korea and Japan might cooperate. Possibly, the talks could resume soon, as we all hope.",
+    "Nous appelons toutes les parties à la retenue et au dialogue, dans le respect du droit international.",
+    "We must not forget the victims. Certainly the Council should act, and it will.",
+]
+
+
+def _docs(n: int = 40) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    texts = [
+        SPEECHES[i % len(SPEECHES)] + " " + " ".join(rng.choice(["peace", "we", "may", "sanctions"], 5))
+        for i in range(n)
+    ]
+    if n > 6:
+        texts[4] = ""  # a document without a token
+        texts[6] = SPEECHES[6]  # not English
+    docs = pd.DataFrame(
+        {
+            "doc_id": [f"d{i:03d}" for i in range(n)],
+            "text": texts,
+            "country": [["CHN", "USA", "KOR", "JPN", None][i % 5] for i in range(n)],
+            "year": [2014 + i % 3 for i in range(n)],
+            "venue": ["UNSC" if i % 2 else "UNGA" for i in range(n)],
+            "genre": "speech",
+        }
+    )
+    docs.loc[n - 1, "country"] = "RUS"  # a group of one document: resampled by sentences
+    return docs.astype({"doc_id": "string", "text": "string", "country": "string", "venue": "string"})
+
+
+@pytest.fixture(scope="module")
+def client():
+    """Two worker processes, as a laptop or a cluster would run them; closed after the module."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+        c = distributed.Client(cluster)
+    yield c
+    c.close()
+    cluster.close()
+
+
+def test_every_measure_on_a_local_cluster_equals_the_in_memory_result(client):
+    docs = _docs()
+    ddf = dd.from_pandas(docs, npartitions=5)
+    assert len(client.scheduler_info()["workers"]) == 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        for kw in ({"by": "country"}, {"by": ["venue", "year"], "stop_words": "english", "min_count": 2}, {}):
+            pd.testing.assert_frame_equal(tk.count_terms(ddf, **kw), tk.count_terms(docs, **kw))
+        for kw in (
+            {"by": "country", "target": "CHN", "reference": "USA", "adjust": "bh"},
+            {"by": "venue", "target": "UNSC", "measure": "fightin_words", "prior": "corpus"},
+            {"by": "country", "measure": "log_ratio", "stop_words": "english"},
+        ):
+            pd.testing.assert_frame_equal(tk.compare_groups(ddf, **kw), tk.compare_groups(docs, **kw))
+        for kw in ({}, {"ngram": (1, 2), "min_docs": 2, "max_docs": 0.9}, {"vocabulary": ["we", "peace", "nothing"]}):
+            a, b = tk.document_term_matrix(ddf, **kw), tk.document_term_matrix(docs, **kw)
+            assert a.terms.tolist() == b.terms.tolist() and a.doc_ids.tolist() == b.doc_ids.tolist()
+            assert (a.matrix != b.matrix).nnz == 0 and np.array_equal(a.totals, b.totals)
+        for kw in (
+            {"by": "country"},
+            {"by": "venue", "categories": ["hedge", "booster"], "method": "rules", "seed": 4},
+        ):
+            a = tk.stance_rates(ddf, non_english="skip", n_resamples=300, **kw)
+            b = tk.stance_rates(docs, non_english="skip", n_resamples=300, **kw)
+            pd.testing.assert_frame_equal(a, b)
+            assert a.attrs["skipped"] == b.attrs["skipped"] and a.attrs["single_unit"] == b.attrs["single_unit"]
+    assert "sentence" in set(a["unit"]) or "sentence" in set(
+        tk.stance_rates(docs, by="country", non_english="skip")["unit"]
+    )
+
+
+def test_skipped_documents_are_reported_as_in_memory(client):
+    docs = _docs().assign(country="CHN")
+    docs.loc[[4], "country"] = "NONE"  # a group whose only document has no token
+    ddf = dd.from_pandas(docs, npartitions=3)
+    with pytest.warns(UserWarning, match="left out 1 document"):
+        a = tk.count_terms(ddf, by="country")
+    with pytest.warns(UserWarning, match="left out 1 document"):
+        b = tk.count_terms(docs, by="country")
+    assert (
+        a.attrs["skipped"]
+        == b.attrs["skipped"]
+        == [{"doc_id": "d004", "country": "NONE", "problem": "no tokens in its group, so the group has no rows"}]
+    )
+
+
+def test_parquet_shards_keep_every_document_and_say_what_was_left_out(tmp_path):
+    folder = tmp_path / "statements"
+    folder.mkdir()
+    head = "---\nspeaker: {s}\nrole: ambassador\ncountry: CHN\nvenue: UNSC\ndate: 2016-0{m}-01\ngenre: speech\nsource: test\nlicence: CC0\n---\n"
+    for i, k in enumerate((0, 1, 2, 3, 5)):
+        (folder / f"s{i}.txt").write_text(head.format(s=f"Speaker {i}", m=i + 1) + SPEECHES[k], encoding="utf-8")
+    (folder / "broken.txt").write_text("---\nspeaker: X\n---\nno header end", encoding="utf-8")
+    (folder / "README.md").write_text("about these files", encoding="utf-8")
+    out = tmp_path / "shards"
+    with pytest.warns(UserWarning, match=r"write_parquet left out 1 document\(s\): 'broken.txt'"):
+        table = scale.write_parquet(folder, out, docs_per_shard=2)
+    assert table["n_docs"].tolist() == [2, 2, 1] and table["shard"].tolist()[0] == "part-00000.parquet"
+    record = json.loads((out / "_inputs.json").read_text())
+    assert record["documents"] == 5 and record["shards"] == 3
+    assert [s["file"].endswith("broken.txt") for s in record["skipped"]] == [True]
+    assert any("README" in i.get("path", "") or "README" in json.dumps(i) for i in record["ignored"])
+    assert scale.skipped_inputs(out)["problem"].str.len().gt(0).all()
+    ddf = scale.read_parquet(out)
+    assert ddf.npartitions == 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        memory = tk.read_corpus(folder, errors="skip")
+    back = ddf.compute().reset_index(drop=True)
+    assert back["doc_id"].tolist() == memory["doc_id"].tolist()
+    assert back["text"].tolist() == memory["text"].tolist()
+    pd.testing.assert_frame_equal(tk.count_terms(ddf, by="speaker"), tk.count_terms(memory, by="speaker"))
+    docs, skipped = scale.read_files(folder)
+    assert docs.npartitions == 6  # one partition per file, the broken one empty
+    assert docs.compute()["doc_id"].tolist() == memory["doc_id"].tolist()
+    assert skipped.compute()["file"].str.endswith("broken.txt").tolist() == [True]
+
+
+def test_a_doc_id_twice_across_shards_is_named(tmp_path):
+    meta = {"speaker": "S", "role": "ambassador", "date": "2016-01-01", "source": "t", "licence": "CC0"}
+    one = _docs(4).drop(columns="year").assign(**meta)
+    chunks = [one.iloc[:2], one.iloc[1:3]]  # d001 in both
+    with pytest.raises(ValueError, match="doc_id 'd001' is in part-00000.parquet and again in part-00001.parquet"):
+        scale.write_parquet(iter(chunks), tmp_path / "out", docs_per_shard=2)
+
+
+def test_interviews_are_refused_with_what_to_do():
+    docs = _docs(6).assign(genre=["interview"] + ["speech"] * 5, speaker="Xing")
+    ddf = dd.from_pandas(docs, npartitions=2)
+    with pytest.raises(NotImplementedError, match="segments=None"):
+        tk.stance_rates(ddf, by="country", non_english="skip")
+    with pytest.raises(NotImplementedError, match="whole documents"):
+        tk.stance_rates(ddf, segments=tk.split_voices(docs))
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from(SPEECHES[:4] + ["", "peace peace", "We may."]), st.sampled_from(["A", "B", "C"])),
+        min_size=2,
+        max_size=14,
+    ),
+    npartitions=st.integers(1, 5),
+)
+def test_counts_and_keyness_do_not_depend_on_the_partitions(rows, npartitions):
+    """Whatever the partitions, the sums are the in-memory ones (the threaded scheduler: no cluster needed)."""
+    docs = pd.DataFrame(
+        {"doc_id": [f"d{i}" for i in range(len(rows))], "text": [r[0] for r in rows], "group": [r[1] for r in rows]}
+    )
+    ddf = dd.from_pandas(docs, npartitions=min(npartitions, len(docs)))
+    docs = ddf.compute()  # the same documents with the dtypes Dask gives them (its strings are pandas' "string")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        pd.testing.assert_frame_equal(tk.count_terms(ddf, by="group"), tk.count_terms(docs, by="group"))
+        groups = sorted(set(docs["group"]))
+        if len(groups) > 1 and all(tk.count_terms(docs[docs["group"] == g]).shape[0] for g in groups):
+            pd.testing.assert_frame_equal(
+                tk.compare_groups(ddf, by="group", target=groups[0]),
+                tk.compare_groups(docs, by="group", target=groups[0]),
+            )
