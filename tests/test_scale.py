@@ -87,6 +87,9 @@ def test_every_measure_on_a_local_cluster_equals_the_in_memory_result(client):
             a, b = tk.document_term_matrix(ddf, **kw), tk.document_term_matrix(docs, **kw)
             assert a.terms.tolist() == b.terms.tolist() and a.doc_ids.tolist() == b.doc_ids.tolist()
             assert (a.matrix != b.matrix).nnz == 0 and np.array_equal(a.totals, b.totals)
+        a, b = tk.find_stance(ddf, non_english="skip"), tk.find_stance(docs, non_english="skip", segments=None)
+        pd.testing.assert_frame_equal(a, b)
+        assert a.attrs["skipped"] == b.attrs["skipped"] and len(a) > 100
         for kw in (
             {"by": "country"},
             {"by": "venue", "categories": ["hedge", "booster"], "method": "rules", "seed": 4},

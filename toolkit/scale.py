@@ -51,6 +51,7 @@ __all__ = [
     "compare_groups",
     "count_terms",
     "document_term_matrix",
+    "find_stance",
     "read_files",
     "read_parquet",
     "skipped_inputs",
@@ -562,14 +563,7 @@ def _stance_counts(
     from toolkit.hedging import find_stance
     from toolkit.tokentable import token_table
 
-    if auto and {"speaker", "genre"} <= set(part.columns):
-        genres = part["genre"].astype("string")
-        if (genres.notna() & genres.ne("speech")).any():
-            raise NotImplementedError(
-                "stance_rates of a Dask DataFrame reads whole documents, and this one holds interviews, which the "
-                "in-memory default would split into voices: pass segments=None to rate whole documents, or keep "
-                "the speakers' own words (tk.own_words) before writing the shards."
-            )
+    _refuse_interviews(part, auto)
     frame = part[["doc_id", "text"]].reset_index(drop=True)
     out = part[["doc_id", *by_columns]].reset_index(drop=True)
     if not len(frame):
@@ -715,4 +709,73 @@ def stance_rates(
     out.attrs["skipped"] = gone + out.attrs["skipped"]
     warn_skipped("stance_rates", out.attrs["skipped"])
     _warn_single_unit("stance_rates", out.attrs["single_unit"])
+    return out
+
+
+def _stance_matches(
+    part: pd.DataFrame, options: dict[str, Any], auto: bool
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    import warnings as _warnings
+
+    from toolkit.hedging import find_stance
+
+    _refuse_interviews(part, auto)
+    with _warnings.catch_warnings():  # the skipped documents are reported once, by the caller
+        _warnings.simplefilter("ignore", UserWarning)
+        hits = find_stance(part[["doc_id", "text"]].reset_index(drop=True), segments=None, **options)
+    return hits, list(hits.attrs.get("skipped", []))
+
+
+def _refuse_interviews(part: pd.DataFrame, auto: bool) -> None:
+    if auto and {"speaker", "genre"} <= set(part.columns):
+        genres = part["genre"].astype("string")
+        if (genres.notna() & genres.ne("speech")).any():
+            raise NotImplementedError(
+                "the stance measures of a Dask DataFrame read whole documents, and this one holds interviews, "
+                "which the in-memory default would split into voices: pass segments=None to read whole "
+                "documents, or keep the speakers' own words (tk.own_words) before writing the shards."
+            )
+
+
+def find_stance(
+    ddf: Any,
+    *,
+    lexicon: Any = None,
+    categories: Sequence[str] | None = None,
+    rules: bool = True,
+    method: str | None = None,
+    model: Any = None,
+    non_english: str = "raise",
+    n_jobs: int | None = None,
+    segments: Any = "auto",
+) -> pd.DataFrame:
+    """:func:`toolkit.find_stance` of a Dask DataFrame of speeches: every partition matched on the workers, the
+    matches gathered in document order (the same frame as in memory, with ``segments=None``).
+
+    The matches come back to this process (about 140 per speech of the UNGDC): to count them by group, use
+    :func:`stance_rates`, which sends back only counts. ``n_jobs`` is not used.
+    """
+    dask = _dask()
+    if isinstance(segments, pd.DataFrame) or not (segments is None or segments == "auto"):
+        raise NotImplementedError(
+            "find_stance of a Dask DataFrame reads whole documents: pass segments=None (or leave the default "
+            "for speeches); split an interview's voices in memory (tk.own_words) before writing the shards."
+        )
+    _check_frame(ddf, ["doc_id", "text"], function="find_stance")
+    options = {
+        "lexicon": lexicon,
+        "categories": categories,
+        "rules": rules,
+        "method": method,
+        "model": model,
+        "non_english": non_english,
+    }
+    columns = list(dict.fromkeys(["doc_id", "text", *[c for c in ("speaker", "genre") if c in ddf.columns]]))
+    parts = [
+        dask.delayed(_stance_matches, pure=True)(p, options, segments == "auto") for p in ddf[columns].to_delayed()
+    ]
+    done = dask.compute(*parts)
+    out = pd.concat([d[0] for d in done], ignore_index=True) if done else pd.DataFrame()
+    out.attrs["skipped"] = [s for d in done for s in d[1]]
+    warn_skipped("find_stance", out.attrs["skipped"])
     return out

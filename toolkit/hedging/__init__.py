@@ -321,6 +321,17 @@ def find_stance(
     >>> find_stance("").empty
     True
     """
+    if is_dask(text_or_docs):  # a Dask DataFrame: matched partition by partition on the workers (toolkit.scale)
+        return scaled("find_stance")(
+            text_or_docs,
+            lexicon=lexicon,
+            categories=categories,
+            rules=rules,
+            method=method,
+            model=model,
+            non_english=non_english,
+            segments=segments,
+        )
     frame = None if isinstance(text_or_docs, str) else _docs_of(text_or_docs)
     out = _find_stance(
         text_or_docs,
