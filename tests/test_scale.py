@@ -103,6 +103,21 @@ def test_every_measure_on_a_local_cluster_equals_the_in_memory_result(client):
     )
 
 
+def test_kwic_returns_every_line_or_a_bounded_uniform_sample(client):
+    ddf = dd.from_pandas(_docs(), npartitions=4)
+    docs = ddf.compute()  # the dtypes Dask gives the columns
+    few = tk.kwic(ddf, "sanctions", window=3)
+    pd.testing.assert_frame_equal(few, tk.kwic(docs, "sanctions", window=3))  # every line, as in memory
+    everything = tk.kwic(docs, "we", window=2)
+    sample = scale.kwic(ddf, "we", window=2, n=10, seed=1)
+    assert len(sample) == 10 and sample.attrs["hits"] == len(everything) > 10
+    keys = ["doc_id", "start"]
+    assert set(map(tuple, sample[keys].to_numpy())) <= set(map(tuple, everything[keys].to_numpy()))
+    assert sample[keys].equals(sample.sort_values(keys)[keys].reset_index(drop=True))  # in document order
+    pd.testing.assert_frame_equal(sample, scale.kwic(ddf, "we", window=2, n=10, seed=1))  # seeded
+    assert not sample.equals(scale.kwic(ddf, "we", window=2, n=10, seed=2))
+
+
 def test_skipped_documents_are_reported_as_in_memory(client):
     docs = _docs().assign(country="CHN")
     docs.loc[[4], "country"] = "NONE"  # a group whose only document has no token

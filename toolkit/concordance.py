@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit._contingency import two_by_two as _two_by_two
+from toolkit._dispatch import is_dask, scaled
 from toolkit._inputs import stop_word_set as _stop_words
 from toolkit._patterns import PLAIN as _PLAIN
 from toolkit._patterns import Pieces as _Pieces
@@ -321,6 +322,8 @@ def kwic(
     >>> kwic(docs, "oppos*", window=0)["match"].tolist()
     ['oppose']
     """
+    if is_dask(docs):  # a Dask DataFrame: a bounded sample of lines (toolkit.scale.kwic, n=1000)
+        return scaled("kwic")(docs, pattern, window=window, regex=regex, case_sensitive=case_sensitive)
     rx = _compile(pattern, regex=regex, case_sensitive=case_sensitive)
     window = _check_window(window, minimum=0)
     frame = _docs_frame(docs)

@@ -52,6 +52,7 @@ __all__ = [
     "count_terms",
     "document_term_matrix",
     "find_stance",
+    "kwic",
     "read_files",
     "read_parquet",
     "skipped_inputs",
@@ -778,4 +779,54 @@ def find_stance(
     out = pd.concat([d[0] for d in done], ignore_index=True) if done else pd.DataFrame()
     out.attrs["skipped"] = [s for d in done for s in d[1]]
     warn_skipped("find_stance", out.attrs["skipped"])
+    return out
+
+
+# --------------------------------------------------------------------------- concordance
+
+
+def _kwic_part(
+    part: pd.DataFrame, pattern: Any, options: dict[str, Any], n: int, seed: int, index: int
+) -> tuple[pd.DataFrame, int]:
+    from toolkit.concordance import kwic
+
+    lines = kwic(part.reset_index(drop=True), pattern, **options)
+    keys = np.random.default_rng([seed, index]).random(len(lines))
+    lines = lines.assign(_key=keys, _part=index, _row=np.arange(len(lines)))
+    return lines.nsmallest(n, "_key") if len(lines) > n else lines, len(lines)
+
+
+def kwic(
+    ddf: Any,
+    pattern: str | Sequence[str] | Any,
+    *,
+    window: int = 5,
+    regex: bool = False,
+    case_sensitive: bool = False,
+    n: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """:func:`toolkit.kwic` of a Dask DataFrame: at most ``n`` lines, a uniform random sample of every hit.
+
+    Each partition finds its hits and draws a key in [0, 1) for each (from ``seed`` and the partition's
+    number), sending back its ``n`` smallest and its count; the ``n`` smallest keys over all partitions are a
+    uniform sample of the hits, returned in document order. When there are at most ``n`` hits, they are all
+    returned, as the in-memory :func:`toolkit.kwic` gives them. ``attrs["hits"]`` is the number of hits.
+    """
+    dask = _dask()
+    _check_frame(ddf, ["doc_id", "text"], function="kwic")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n={n!r} is invalid; must be an integer >= 1 (the most lines returned).")
+    options = {"window": window, "regex": regex, "case_sensitive": case_sensitive}
+    parts = [
+        dask.delayed(_kwic_part, pure=True)(p, pattern, options, int(n), int(seed), i)
+        for i, p in enumerate(ddf.to_delayed())
+    ]
+    done = dask.compute(*parts)
+    lines = pd.concat([d[0] for d in done], ignore_index=True)
+    if len(lines) > n:
+        lines = lines.nsmallest(n, "_key")
+    lines = lines.sort_values(["_part", "_row"], kind="stable").drop(columns=["_key", "_part", "_row"])
+    out = lines.reset_index(drop=True)
+    out.attrs["hits"] = int(sum(d[1] for d in done))
     return out
