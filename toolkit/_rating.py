@@ -263,7 +263,6 @@ def _prepare(
         changed = [i for i, (a, b) in enumerate(zip(docs["text"], originals)) if a is not b and a != b]
         if changed:
             tokens[changed] = document_term_matrix(docs.iloc[changed]).totals
-    no_token = "no tokens (an empty text, or one without letters or digits)"
     in_empty = tokens[m_row] == 0
     if in_empty.any():
         i = int(np.flatnonzero(in_empty)[0])
@@ -271,6 +270,24 @@ def _prepare(
             f"matches: doc_id {doc_ids.iloc[m_row[i]]!r} has matches, but its text in docs has no token "
             "to rate them against; pass the docs the matches were found in."
         )
+    used, skipped = _token_accounting(grouping, codes, tokens, doc_ids, problems)
+    if skipped:  # renumber the documents that are kept
+        new_row = np.cumsum(used) - 1
+        m_row = new_row[m_row]
+        docs, tokens, codes = docs[used], tokens[used], codes[used]
+    keep = m_cat >= 0
+    m_row, m_cat, m_start = m_row[keep].astype(np.int64), m_cat[keep].astype(np.int64), m_start[keep]
+    counts = np.zeros((len(docs), len(cats)), dtype=np.int64)
+    np.add.at(counts, (m_row, m_cat), 1)
+    return _Prepared(docs.reset_index(drop=True), cats, grouping, codes, tokens, counts, m_row, m_cat, m_start, skipped)
+
+
+def _token_accounting(
+    grouping: _Groups, codes: np.ndarray, tokens: np.ndarray, doc_ids: pd.Series, problems: Mapping[str, str]
+) -> tuple[np.ndarray, list[dict]]:
+    """(which documents have a token, the records of those without): a group of nothing but token-less
+    documents is an error naming them; the others are left out and listed (doc_id, group key, problem)."""
+    no_token = "no tokens (an empty text, or one without letters or digits)"
     group_tokens = np.bincount(codes, weights=tokens, minlength=len(grouping))
     empty = np.flatnonzero(group_tokens == 0)
     if len(empty):
@@ -286,15 +303,7 @@ def _prepare(
         {"doc_id": d, **grouping.record(g), "problem": problems.get(d, no_token)}
         for d, g in zip(doc_ids[~used], codes[~used])
     ]
-    if skipped:  # renumber the documents that are kept
-        new_row = np.cumsum(used) - 1
-        m_row = new_row[m_row]
-        docs, tokens, codes = docs[used], tokens[used], codes[used]
-    keep = m_cat >= 0
-    m_row, m_cat, m_start = m_row[keep].astype(np.int64), m_cat[keep].astype(np.int64), m_start[keep]
-    counts = np.zeros((len(docs), len(cats)), dtype=np.int64)
-    np.add.at(counts, (m_row, m_cat), 1)
-    return _Prepared(docs.reset_index(drop=True), cats, grouping, codes, tokens, counts, m_row, m_cat, m_start, skipped)
+    return used, skipped
 
 
 def _categories(categories: str | Sequence[str] | None, found: Sequence[str]) -> list[str]:

@@ -370,16 +370,7 @@ def compare_groups(
     if measure == "fightin_words" and isinstance(prior, str):
         check_one_of("prior", prior, ("corpus",))
     groups = _groups(_frame(docs), by, reserved=RESULT_COLUMNS)
-    if not len(groups.codes):
-        raise ValueError("docs has no rows, so there are no groups to compare; pass the documents to count.")
-    tgt = None if target is None else groups.find(target, name="target", by=by)
-    ref = None if reference is None else groups.find(reference, name="reference", by=by)
-    if ref is not None and tgt is None:
-        raise ValueError("reference is given without target; name the target group too.")
-    if tgt is not None and tgt == ref:
-        raise ValueError(f"target and reference are both {groups.key(tgt)!r}; compare two different groups.")
-    if len(groups) < 2:
-        raise ValueError(f"by={by!r} makes only one group ({groups.key(0)!r}); there is nothing to compare it with.")
+    tgt, ref = compared_groups(groups, target, reference, by)
 
     matrix, terms, _, doc_totals, order = count_matrix(docs, ngram, lowercase, stop_words, n_jobs)
     codes = groups.codes
@@ -403,6 +394,22 @@ def compare_groups(
         min_count=min_count,
         adjust=adjust,
     )
+
+
+def compared_groups(groups: Any, target: object, reference: object, by: object) -> tuple[int | None, int | None]:
+    """The indices of ``target`` and ``reference`` among ``groups`` (None where not given), checked as
+    :func:`compare_groups` checks them. Shared with its Dask path; not in ``__all__``."""
+    if not len(groups):
+        raise ValueError("docs has no rows, so there are no groups to compare; pass the documents to count.")
+    tgt = None if target is None else groups.find(target, name="target", by=by)
+    ref = None if reference is None else groups.find(reference, name="reference", by=by)
+    if ref is not None and tgt is None:
+        raise ValueError("reference is given without target; name the target group too.")
+    if tgt is not None and tgt == ref:
+        raise ValueError(f"target and reference are both {groups.key(tgt)!r}; compare two different groups.")
+    if len(groups) < 2:
+        raise ValueError(f"by={by!r} makes only one group ({groups.key(0)!r}); there is nothing to compare it with.")
+    return tgt, ref
 
 
 def compare_sums(

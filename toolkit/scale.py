@@ -43,7 +43,7 @@ from toolkit._validation import check_columns, check_one_of, warn_skipped
 from toolkit.corpus import corpus_files, read_corpus
 from toolkit.counts import COUNT_COLUMNS, DocumentTermMatrix, count_rows
 from toolkit.counts import document_term_matrix as _in_memory_dtm
-from toolkit.keyness import RESULT_COLUMNS, compare_sums
+from toolkit.keyness import RESULT_COLUMNS, compare_sums, compared_groups
 from toolkit.schema import DOC_COLUMNS, as_docs
 
 __all__ = [
@@ -454,16 +454,7 @@ def compare_groups(
     sums = _tree_sums(ddf, by, ngram, lowercase, stop_words)
     groups = _groups(sums.keys.assign(doc_id="", text=""), by)
     order = np.argsort(groups.codes, kind="stable")
-    if not len(groups):
-        raise ValueError("docs has no rows, so there are no groups to compare; pass the documents to count.")
-    tgt = None if target is None else groups.find(target, name="target", by=by)
-    ref = None if reference is None else groups.find(reference, name="reference", by=by)
-    if ref is not None and tgt is None:
-        raise ValueError("reference is given without target; name the target group too.")
-    if tgt is not None and tgt == ref:
-        raise ValueError(f"target and reference are both {groups.key(tgt)!r}; compare two different groups.")
-    if len(groups) < 2:
-        raise ValueError(f"by={by!r} makes only one group ({groups.key(0)!r}); there is nothing to compare it with.")
+    tgt, ref = compared_groups(groups, target, reference, by)
     by_group = sums.counts[order].toarray().astype(np.int64)
     totals = sums.totals[order].astype(float)
     return compare_sums(
@@ -612,7 +603,7 @@ def stance_rates(
     DataFrame holding interviews, which the in-memory default splits into voices, is refused with a
     ``NotImplementedError`` saying what to do. ``n_jobs`` is not used.
     """
-    from toolkit._rating import _Prepared, _rates_of, _warn_single_unit
+    from toolkit._rating import _Prepared, _rates_of, _token_accounting, _warn_single_unit
     from toolkit._validation import check_confidence, check_count, check_seed
     from toolkit._voicing import check_voices
     from toolkit.hedging import CATEGORIES, find_stance
@@ -664,18 +655,7 @@ def stance_rates(
     codes, tokens = grouping.codes, per_doc["tokens"].to_numpy(np.int64)
     counts = per_doc[cats].to_numpy(np.int64) if len(per_doc) else np.zeros((0, len(cats)), dtype=np.int64)
     doc_ids = per_doc["doc_id"].astype(str)
-    no_token = "no tokens (an empty text, or one without letters or digits)"
-    group_tokens = np.bincount(codes, weights=tokens, minlength=len(grouping))
-    empty = np.flatnonzero(group_tokens == 0)
-    if len(empty):
-        shown = ", ".join(repr(grouping.key(g)) for g in empty)
-        first = doc_ids[(codes == empty[0]) & (tokens == 0)].iloc[:3].tolist()
-        raise ValueError(
-            f"group(s) {shown} hold no token, so they have no rate ({'; '.join(f'{d!r}: {no_token}' for d in first)}); "
-            "drop their documents from docs or group by another column."
-        )
-    used = tokens > 0
-    skipped = [{"doc_id": d, **grouping.record(g), "problem": no_token} for d, g in zip(doc_ids[~used], codes[~used])]
+    used, skipped = _token_accounting(grouping, codes, tokens, doc_ids, {})
     doc_ids, codes, tokens, counts = doc_ids[used].reset_index(drop=True), codes[used], tokens[used], counts[used]
     # a group of one document is resampled by its sentences: fetch that document's text and matches again
     sizes = np.bincount(codes, minlength=len(grouping))
