@@ -207,3 +207,85 @@ def test_counts_and_keyness_do_not_depend_on_the_partitions(rows, npartitions):
                 tk.compare_groups(ddf, by="group", target=groups[0]),
                 tk.compare_groups(docs, by="group", target=groups[0]),
             )
+
+
+# --------------------------------------------------------------------------- found by a second reading
+
+
+def _threads():
+    import dask
+
+    return dask.config.set(scheduler="threads")
+
+
+def test_a_partition_of_nothing_but_stop_words_is_a_part_not_an_error():
+    df = pd.DataFrame({"doc_id": ["a", "b"], "text": ["We firmly oppose the plan.", "We are here."]})
+    with _threads():
+        ddf = dd.from_pandas(df, npartitions=2, sort=False)
+        df = ddf.compute()
+        pd.testing.assert_frame_equal(
+            tk.count_terms(ddf, stop_words="english"), tk.count_terms(df, stop_words="english")
+        )
+        a, b = tk.document_term_matrix(ddf, stop_words="english"), tk.document_term_matrix(df, stop_words="english")
+        assert a.terms.tolist() == b.terms.tolist() == ["firmly", "oppose", "plan"]
+
+
+def test_no_documents_at_all_give_the_in_memory_empty_frame():
+    df = pd.DataFrame({"doc_id": ["a", "b"], "text": ["We oppose.", "We hope."]})
+    with _threads():
+        ddf = dd.from_pandas(df, npartitions=2, sort=False)
+        none = ddf[ddf["doc_id"] == "zz"]
+        pd.testing.assert_frame_equal(tk.count_terms(none), tk.count_terms(none.compute()))
+
+
+def test_ids_that_are_not_strings_and_groups_named_doc_id_or_text():
+    d = pd.DataFrame(
+        {
+            "doc_id": [1, 2, 3, 4],
+            "text": ["We firmly oppose the plan. Perhaps we may agree.", "We hope.", "Perhaps so.", "We must act."],
+            "g": [1, 2, 2, 3],
+        }
+    )
+    with _threads():
+        ddf = dd.from_pandas(d, npartitions=2, sort=False)
+        d = ddf.compute()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            a = tk.stance_rates(ddf, by="g", n_resamples=200)
+            b = tk.stance_rates(d, by="g", n_resamples=200)
+        pd.testing.assert_frame_equal(a, b)
+        assert "sentence" in set(a["unit"])  # the groups of one document were cut into their sentences
+        pd.testing.assert_frame_equal(tk.count_terms(ddf, by="doc_id"), tk.count_terms(d, by="doc_id"))
+
+
+def test_find_stance_gives_a_speech_its_speaker_as_the_in_memory_default_does():
+    d = pd.DataFrame({"doc_id": ["a", "b"], "text": ["Perhaps we may agree.", "We must."], "speaker": ["Li", None]})
+    d["genre"] = "speech"
+    with _threads():
+        ddf = dd.from_pandas(d, npartitions=2, sort=False)
+        d = ddf.compute()
+        pd.testing.assert_frame_equal(tk.find_stance(ddf), tk.find_stance(d))
+
+
+def test_a_doc_id_on_two_partitions_is_refused_as_in_memory():
+    d = pd.DataFrame({"doc_id": ["a", "b", "a"], "text": ["Perhaps we may agree.", "We hope.", "We must."]})
+    with _threads():
+        ddf = dd.from_pandas(d, npartitions=2, sort=False)
+        for f in (lambda x: tk.find_stance(x, segments=None), lambda x: tk.stance_rates(x, n_resamples=200)):
+            with pytest.raises(ValueError, match="doc_id 'a' is on more than one row"):
+                f(ddf)
+
+
+def test_a_write_that_fails_leaves_nothing_to_read(tmp_path):
+    meta = {"speaker": "S", "role": "ambassador", "date": "2016-01-01", "source": "t", "licence": "CC0"}
+    one = _docs(4).drop(columns="year").assign(**meta)
+    out = tmp_path / "out"
+    scale.write_parquet(one, out, docs_per_shard=2)
+    assert scale.read_parquet(out).npartitions == 2
+    with pytest.raises(ValueError, match="doc_id 'd001' is twice in part-00000.parquet"):
+        scale.write_parquet(iter([one.iloc[:2], one.iloc[1:2]]), out, docs_per_shard=3)
+    assert not list(out.glob("part-*.parquet")) and not (out / "_inputs.json").exists()
+    scale.write_parquet(one, out, docs_per_shard=2)
+    (out / "_inputs.json").unlink()  # as a write killed before its record
+    with pytest.raises(ValueError, match="did not finish"):
+        scale.read_parquet(out)

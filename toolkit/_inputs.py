@@ -58,3 +58,8 @@ def doc_threshold(name: str, value: int | float, n_docs: int) -> float:
     if value < 0:
         raise ValueError(f"{name}={value!r} is invalid; a count must be >= 0.")
     return float(value)
+
+
+def free_of(terms: np.ndarray, stops: frozenset[str]) -> np.ndarray:
+    """Which ``terms`` hold no stop word (an n-gram is dropped when any of its words is one, whatever its case)."""
+    return np.fromiter((not any(_lower(w) in stops for w in t.split(" ")) for t in terms), bool, len(terms))

@@ -44,6 +44,7 @@ from toolkit._dispatch import is_dask, scaled
 from toolkit._groups import groups as _groups
 from toolkit._inputs import doc_threshold as _doc_threshold
 from toolkit._inputs import docs_frame as _frame
+from toolkit._inputs import free_of
 from toolkit._inputs import ids_and_texts as _ids_and_texts
 from toolkit._inputs import stop_word_set as _stop_words
 from toolkit._parallel import check_n_jobs
@@ -212,7 +213,7 @@ def document_term_matrix(
 
     keep = np.ones(n_terms, dtype=bool)
     if stops:
-        keep &= np.fromiter((not any(_lower(w) in stops for w in t.split(" ")) for t in terms), bool, n_terms)
+        keep &= free_of(terms, stops)
     if min_count > 1:
         keep &= np.asarray(matrix.sum(axis=0)).ravel() >= min_count
     if low > 1 or high < n_docs:

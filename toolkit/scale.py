@@ -37,9 +37,9 @@ import pandas as pd
 import scipy.sparse as sp
 
 from toolkit._groups import groups as _groups
-from toolkit._inputs import doc_threshold
+from toolkit._inputs import doc_threshold, free_of, stop_word_set
 from toolkit._io import atomic_path, atomic_write
-from toolkit._validation import check_columns, check_one_of, warn_skipped
+from toolkit._validation import check_columns, check_one_of, check_unique_ids, warn_skipped
 from toolkit.corpus import corpus_files, read_corpus
 from toolkit.counts import COUNT_COLUMNS, DocumentTermMatrix, count_rows
 from toolkit.counts import document_term_matrix as _in_memory_dtm
@@ -130,6 +130,12 @@ def read_files(path: str | os.PathLike[str]) -> tuple[Any, Any]:
     ValueError
         ``path`` is not a folder, or holds a file of a kind the reader does not know (the message says how
         to convert it), as :func:`toolkit.read_corpus`.
+
+    Notes
+    -----
+    Each file is read alone, so a doc_id repeated in two files is not caught here (the measures that need
+    unique ids check them); :func:`write_parquet` refuses it, naming both shards. Files left aside (READMEs,
+    hidden files) are not read: :func:`toolkit.corpus_files` lists them.
     """
     dask = _dask()
     import dask.dataframe as dd
@@ -190,6 +196,8 @@ def write_parquet(
         raise ValueError(f"docs_per_shard={docs_per_shard!r} is invalid; must be an integer >= 1.")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    # the record goes first and comes back last: shards without it are an unfinished write (read_parquet says so)
+    (out / INPUTS_FILE).unlink(missing_ok=True)
     for old in out.glob("part-*.parquet"):
         old.unlink()
     skipped: list[dict[str, Any]] = []
@@ -220,6 +228,9 @@ def write_parquet(
             frame = pd.concat(buffer, ignore_index=True) if len(buffer) > 1 else buffer[0].reset_index(drop=True)
             shard, rest = frame.iloc[:docs_per_shard], frame.iloc[docs_per_shard:]
             name = f"part-{len(rows):05d}.parquet"
+            twice = shard["doc_id"][shard["doc_id"].duplicated()]
+            if len(twice):
+                raise ValueError(f"write_parquet: doc_id {twice.iloc[0]!r} is twice in {name}; doc_ids must be unique.")
             for d in shard["doc_id"]:
                 if d in seen:
                     raise ValueError(
@@ -231,13 +242,18 @@ def write_parquet(
             rows.append((name, len(shard), str(shard["doc_id"].iloc[0]), str(shard["doc_id"].iloc[-1])))
             buffer, n_buffered = ([rest] if len(rest) else []), len(rest)
 
-    for chunk in chunks:
-        docs = as_docs(chunk, name="source")[list(DOC_COLUMNS)]
-        if len(docs):
-            buffer.append(docs)
-            n_buffered += len(docs)
-            flush(last=False)
-    flush(last=True)
+    try:
+        for chunk in chunks:
+            docs = as_docs(chunk, name="source")[list(DOC_COLUMNS)]
+            if len(docs):
+                buffer.append(docs)
+                n_buffered += len(docs)
+                flush(last=False)
+        flush(last=True)
+    except BaseException:  # no half-written set of shards is left to be read as a whole one
+        for shard in out.glob("part-*.parquet"):
+            shard.unlink()
+        raise
     record = {
         "documents": sum(r[1] for r in rows),
         "shards": len(rows),
@@ -268,6 +284,11 @@ def read_parquet(path: str | os.PathLike[str]) -> Any:
     shards = sorted(root.glob("part-*.parquet"))
     if not shards:
         raise ValueError(f"read_parquet: {root} holds no part-*.parquet shard; write them with write_parquet.")
+    if not (root / INPUTS_FILE).is_file():
+        raise ValueError(
+            f"read_parquet: {root} has shards but no {INPUTS_FILE}: the write that made them did not finish. "
+            "Run write_parquet again."
+        )
     ddf = dd.read_parquet([str(s) for s in shards])
     check_columns(ddf._meta, DOC_COLUMNS, name=f"the shards in {root}")
     return ddf
@@ -311,7 +332,13 @@ def _partition_sums(
             np.zeros(len(keys), np.int64),
             [],
         )
-    dtm = _in_memory_dtm(part[["doc_id", "text"]], ngram=ngram, lowercase=lowercase, stop_words=stop_words)
+    # stop words are taken out here, not by the partition's own matrix: a partition whose every term is a stop
+    # word has no term left, which is an error for a corpus but not for a part of one
+    dtm = _in_memory_dtm(part[["doc_id", "text"]], ngram=ngram, lowercase=lowercase)
+    stops = stop_word_set(stop_words)
+    if stops:
+        kept = np.flatnonzero(free_of(np.asarray(dtm.terms, dtype=object), stops))
+        dtm = DocumentTermMatrix(dtm.matrix[:, kept].tocsr(), dtm.terms[kept], dtm.doc_ids, dtm.totals)
     codes = grouping.codes
     indicator = sp.csr_matrix(
         (np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))), shape=(len(keys), len(codes))
@@ -341,7 +368,7 @@ def _add(parts: list[_Sums], by: str | Sequence[str] | None) -> _Sums:
     if len(parts) == 1:
         return parts[0]
     keys = pd.concat([p.keys for p in parts], ignore_index=True)
-    united = _groups(keys.assign(doc_id="", text=""), None if by is None else list(keys.columns))
+    united = _groups(_keyed(keys), None if by is None else list(keys.columns))
     terms = np.unique(np.concatenate([p.terms for p in parts])) if parts else np.array([], dtype=object)
     n_groups, n_terms = len(united), len(terms)
     counts = sp.csr_matrix((n_groups, n_terms), dtype=np.int64)
@@ -361,14 +388,13 @@ def _add(parts: list[_Sums], by: str | Sequence[str] | None) -> _Sums:
         empty.extend((d, int(rows[g])) for d, g in p.empty)
     counts.sort_indices()
     doc_freq.sort_indices()
-    keys = united.keys if by is not None else pd.DataFrame({"group": pd.array(["all"], dtype="string")})
-    return _Sums(keys, terms, counts.tocsr(), doc_freq.tocsr(), totals, n_docs, empty)
+    return _Sums(united.keys, terms, counts.tocsr(), doc_freq.tocsr(), totals, n_docs, empty)
 
 
 def _tree_sums(ddf: Any, by: str | Sequence[str] | None, ngram: Any, lowercase: bool, stop_words: Any) -> _Sums:
     """The sums of every partition, added ``SPLIT_EVERY`` at a time on the workers; only the last comes back."""
     dask = _dask()
-    columns = ["doc_id", "text", *([] if by is None else ([by] if isinstance(by, str) else list(by)))]
+    columns = list(dict.fromkeys(["doc_id", "text", *_by_columns(by)]))
     level = [
         dask.delayed(_partition_sums, pure=True)(p, by, ngram, lowercase, stop_words) for p in ddf[columns].to_delayed()
     ]
@@ -378,6 +404,11 @@ def _tree_sums(ddf: Any, by: str | Sequence[str] | None, ngram: Any, lowercase: 
         ]
     (total,) = dask.compute(level[0])
     return _add([total], by)
+
+
+def _keyed(keys: pd.DataFrame) -> pd.DataFrame:
+    """Group keys as a frame :func:`toolkit._groups.groups` takes (with doc_id and text), key columns untouched."""
+    return keys.assign(**{c: "" for c in ("doc_id", "text") if c not in keys.columns})
 
 
 def _by_columns(by: str | Sequence[str] | None) -> list[str]:
@@ -406,7 +437,7 @@ def count_terms(
     _check_frame(ddf, ["doc_id", "text", *_by_columns(by)], function="count_terms")
     _groups(ddf._meta, by, reserved=COUNT_COLUMNS)  # the in-memory checks of by, on the meta
     sums = _tree_sums(ddf, by, ngram, lowercase, stop_words)
-    grouping = _groups(sums.keys.assign(doc_id="", text=""), by)  # the groups in the order of the in-memory path
+    grouping = _groups(_keyed(sums.keys), by)  # the groups in the order of the in-memory path
     order = np.argsort(grouping.codes, kind="stable")  # row k of the sorted sums is group k
     counts, doc_freq = sums.counts[order], sums.doc_freq[order]
     totals = sums.totals[order]
@@ -452,7 +483,7 @@ def compare_groups(
     _check_frame(ddf, ["doc_id", "text", *_by_columns(by)], function="compare_groups")
     _groups(ddf._meta, by, reserved=RESULT_COLUMNS)  # the in-memory checks of by, on the meta
     sums = _tree_sums(ddf, by, ngram, lowercase, stop_words)
-    groups = _groups(sums.keys.assign(doc_id="", text=""), by)
+    groups = _groups(_keyed(sums.keys), by)
     order = np.argsort(groups.codes, kind="stable")
     tgt, ref = compared_groups(groups, target, reference, by)
     by_group = sums.counts[order].toarray().astype(np.int64)
@@ -557,7 +588,7 @@ def _stance_counts(
 
     _refuse_interviews(part, auto)
     frame = part[["doc_id", "text"]].reset_index(drop=True)
-    out = part[["doc_id", *by_columns]].reset_index(drop=True)
+    out = part[list(dict.fromkeys(["doc_id", *by_columns]))].reset_index(drop=True)
     if not len(frame):
         out["tokens"] = np.zeros(0, dtype=np.int64)
         for c in categories:
@@ -648,14 +679,16 @@ def stance_rates(
     ]
     done = dask.compute(*parts)
     per_doc = pd.concat([d[0] for d in done], ignore_index=True)
+    check_unique_ids(per_doc, name="docs")  # across partitions, as in memory
     gone = [s for d in done for s in d[1]]
     if gone:
         per_doc = per_doc[~per_doc["doc_id"].astype(str).isin({str(s["doc_id"]) for s in gone})].reset_index(drop=True)
-    grouping = _groups(per_doc.assign(text=""), by, reserved=RATE_COLUMNS)
+    grouping = _groups(_keyed(per_doc), by, reserved=RATE_COLUMNS)
     codes, tokens = grouping.codes, per_doc["tokens"].to_numpy(np.int64)
     counts = per_doc[cats].to_numpy(np.int64) if len(per_doc) else np.zeros((0, len(cats)), dtype=np.int64)
     doc_ids = per_doc["doc_id"].astype(str)
     used, skipped = _token_accounting(grouping, codes, tokens, doc_ids, {})
+    raw_ids = per_doc["doc_id"][used].reset_index(drop=True)  # as the docs hold them (not always str)
     doc_ids, codes, tokens, counts = doc_ids[used].reset_index(drop=True), codes[used], tokens[used], counts[used]
     # a group of one document is resampled by its sentences: fetch that document's text and matches again
     sizes = np.bincount(codes, minlength=len(grouping))
@@ -663,7 +696,7 @@ def stance_rates(
     texts = np.full(len(doc_ids), "", dtype=object)
     m_row = m_cat = m_start = np.zeros(0, dtype=np.int64)
     if len(alone):
-        wanted = doc_ids.iloc[alone].tolist()
+        wanted = raw_ids.iloc[alone].tolist()
         single = ddf[ddf["doc_id"].isin(wanted)][["doc_id", "text"]].compute().reset_index(drop=True)
         position = pd.Index(doc_ids).get_indexer(single["doc_id"].astype(str))
         texts[position] = single["text"].astype(str).to_numpy()
@@ -704,6 +737,10 @@ def _stance_matches(
     with _warnings.catch_warnings():  # the skipped documents are reported once, by the caller
         _warnings.simplefilter("ignore", UserWarning)
         hits = find_stance(part[["doc_id", "text"]].reset_index(drop=True), segments=None, **options)
+    if auto and {"speaker", "genre"} <= set(part.columns) and len(hits):
+        # the in-memory default gives a speech's matches the speech's speaker (its one segment's)
+        speakers = dict(zip(part["doc_id"].astype(str), part["speaker"].astype("string")))
+        hits["speaker"] = pd.array([speakers[d] for d in hits["doc_id"].astype(str)], dtype="string")
     return hits, list(hits.attrs.get("skipped", []))
 
 
@@ -755,6 +792,8 @@ def find_stance(
     parts = [
         dask.delayed(_stance_matches, pure=True)(p, options, segments == "auto") for p in ddf[columns].to_delayed()
     ]
+    ids = ddf["doc_id"].compute()
+    check_unique_ids(pd.DataFrame({"doc_id": ids.to_numpy()}), name="text_or_docs")  # across partitions
     done = dask.compute(*parts)
     out = pd.concat([d[0] for d in done], ignore_index=True) if done else pd.DataFrame()
     out.attrs["skipped"] = [s for d in done for s in d[1]]
