@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -63,3 +63,27 @@ def doc_threshold(name: str, value: int | float, n_docs: int) -> float:
 def free_of(terms: np.ndarray, stops: frozenset[str]) -> np.ndarray:
     """Which ``terms`` hold no stop word (an n-gram is dropped when any of its words is one, whatever its case)."""
     return np.fromiter((not any(_lower(w) in stops for w in t.split(" ")) for t in terms), bool, len(terms))
+
+
+def frequency_keep(
+    keep: np.ndarray,
+    term_counts: Callable[[], np.ndarray],
+    doc_freqs: Callable[[], np.ndarray],
+    n_docs: int,
+    min_count: int,
+    low: float,
+    high: float,
+) -> np.ndarray:
+    """``keep`` (a mask over terms) narrowed to the terms seen ``min_count`` times and in ``low`` to ``high``
+    documents; the counts are asked for only when a bound needs them. No term left is an error that says what
+    to relax. The pruning of :func:`toolkit.document_term_matrix`, in memory and on Dask."""
+    if min_count > 1:
+        keep &= term_counts() >= min_count
+    if low > 1 or high < n_docs:
+        df = doc_freqs()
+        keep &= (df >= low) & (df <= high)
+    if len(keep) and not keep.any():
+        raise ValueError(
+            "After pruning, no terms remain. Try a lower min_count or min_docs, a higher max_docs, or fewer stop words."
+        )
+    return keep

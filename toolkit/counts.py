@@ -44,13 +44,13 @@ from toolkit._dispatch import is_dask, scaled
 from toolkit._groups import groups as _groups
 from toolkit._inputs import doc_threshold as _doc_threshold
 from toolkit._inputs import docs_frame as _frame
-from toolkit._inputs import free_of
+from toolkit._inputs import free_of, frequency_keep
 from toolkit._inputs import ids_and_texts as _ids_and_texts
 from toolkit._inputs import stop_word_set as _stop_words
 from toolkit._parallel import check_n_jobs
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._tokens import lower_keeping_offsets as _lower
-from toolkit._validation import check_columns, check_texts, warn_skipped
+from toolkit._validation import check_columns, check_count, check_texts, warn_skipped
 from toolkit.tokentable import TokenTable, token_table
 
 __all__ = ["DocumentTermMatrix", "count_matrix", "count_terms", "dispersion", "document_term_matrix"]
@@ -183,9 +183,7 @@ def document_term_matrix(
     else:
         doc_ids, texts = _ids_and_texts(docs)
     stops = _stop_words(stop_words)
-    for name, value in (("min_count", min_count),):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name}={value!r} is invalid; must be an integer >= 1.")
+    check_count("min_count", min_count, 1)
     n_docs = len(texts)
     low = _doc_threshold("min_docs", min_docs, n_docs)
     high = _doc_threshold("max_docs", max_docs, n_docs)
@@ -211,19 +209,17 @@ def document_term_matrix(
     if fixed is not None:
         return DocumentTermMatrix(matrix, terms, np.asarray(doc_ids, dtype=object), totals)
 
-    keep = np.ones(n_terms, dtype=bool)
-    if stops:
-        keep &= free_of(terms, stops)
-    if min_count > 1:
-        keep &= np.asarray(matrix.sum(axis=0)).ravel() >= min_count
-    if low > 1 or high < n_docs:
-        df = np.bincount(matrix.indices, minlength=n_terms)
-        keep &= (df >= low) & (df <= high)
+    keep = free_of(terms, stops) if stops else np.ones(n_terms, dtype=bool)
+    keep = frequency_keep(
+        keep,
+        lambda: np.asarray(matrix.sum(axis=0)).ravel(),
+        lambda: np.bincount(matrix.indices, minlength=n_terms),
+        n_docs,
+        min_count,
+        low,
+        high,
+    )
     order = np.flatnonzero(keep)
-    if n_terms and not len(order):
-        raise ValueError(
-            "After pruning, no terms remain. Try a lower min_count or min_docs, a higher max_docs, or fewer stop words."
-        )
     order = order[np.argsort(terms[order], kind="stable")]  # Python str order, as sorted()
     if len(order) == n_terms:  # every term kept: renumber the columns (a new matrix; a table's stays as it is)
         column = np.empty(n_terms, dtype=matrix.indices.dtype)
@@ -315,14 +311,37 @@ def count_terms(
         return scaled("count_terms")(
             docs, by=by, ngram=ngram, lowercase=lowercase, stop_words=stop_words, min_count=min_count
         )
-    if not isinstance(min_count, (int, np.integer)) or isinstance(min_count, bool) or min_count < 1:
-        raise ValueError(f"min_count={min_count!r} is invalid; must be an integer >= 1.")
+    check_count("min_count", min_count, 1)
     grouping = _groups(_frame(docs), by, reserved=COUNT_COLUMNS)
-    groups, codes = np.arange(len(grouping)), grouping.codes
-    indicator = sp.csr_matrix(
-        (np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))), shape=(len(groups), len(codes))
-    )
+    codes = grouping.codes
     matrix, terms, doc_ids, totals, order = count_matrix(docs, ngram, lowercase, stop_words, n_jobs)
+    counts, doc_freq, totals = group_sums(matrix, codes, len(grouping), totals)
+    if order is not None:
+        counts, doc_freq, terms = counts[:, order], doc_freq[:, order], terms[order]
+    counts.sort_indices()
+    doc_freq.sort_indices()  # same sparsity pattern as counts: their data arrays align
+    empty = totals[codes] == 0
+    skipped = [
+        {"doc_id": d, **grouping.record(g), "problem": "no tokens in its group, so the group has no rows"}
+        for d, g in zip(np.asarray(doc_ids, dtype=object)[empty], codes[empty])
+    ]
+    del matrix
+    out = count_rows(grouping, counts, doc_freq, terms, totals, min_count)
+    out.attrs["skipped"] = skipped
+    warn_skipped("count_terms", skipped)
+    return out
+
+
+def group_sums(
+    matrix: sp.csr_matrix, codes: np.ndarray, n_groups: int, totals: np.ndarray
+) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
+    """(each term's count per group, the documents of each group holding it, the tokens of each group) of a
+    documents x terms matrix whose row ``i`` is in group ``codes[i]``; CSR, indices unsorted, the two matrices
+    with one pattern. Shared by :func:`count_terms` and its Dask path (one partition at a time); not in
+    ``__all__``."""
+    indicator = sp.csr_matrix(
+        (np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))), shape=(n_groups, len(codes))
+    )
     if matrix.dtype == np.int32 and int(np.sum(totals)) < 2**31 - 1:  # no sum can pass int32: no int64 copy
         indicator = indicator.astype(np.int32)
     counts = (indicator @ matrix).tocsr()
@@ -331,21 +350,7 @@ def count_terms(
         (np.ones(matrix.nnz, dtype=indicator.dtype), matrix.indices, matrix.indptr), shape=matrix.shape
     )
     doc_freq = (indicator @ present).tocsr()
-    if order is not None:
-        counts, doc_freq, terms = counts[:, order], doc_freq[:, order], terms[order]
-    counts.sort_indices()
-    doc_freq.sort_indices()  # same sparsity pattern as counts: their data arrays align
-    totals = indicator @ np.asarray(totals, dtype=np.int64)
-    empty = totals[codes] == 0
-    skipped = [
-        {"doc_id": d, **grouping.record(g), "problem": "no tokens in its group, so the group has no rows"}
-        for d, g in zip(np.asarray(doc_ids, dtype=object)[empty], codes[empty])
-    ]
-    del present, matrix
-    out = count_rows(grouping, counts, doc_freq, terms, totals, min_count)
-    out.attrs["skipped"] = skipped
-    warn_skipped("count_terms", skipped)
-    return out
+    return counts, doc_freq, indicator @ np.asarray(totals, dtype=np.int64)
 
 
 def count_rows(

@@ -29,6 +29,7 @@ import os
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -36,15 +37,32 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from toolkit._dispatch import is_dask
 from toolkit._groups import groups as _groups
-from toolkit._inputs import doc_threshold, free_of, stop_word_set
+from toolkit._inputs import doc_threshold, free_of, frequency_keep, stop_word_set
 from toolkit._io import atomic_path, atomic_write
-from toolkit._validation import check_columns, check_one_of, check_unique_ids, warn_skipped
+from toolkit._rating import _Prepared, _rates_of, _token_accounting, _warn_single_unit
+from toolkit._validation import (
+    check_columns,
+    check_confidence,
+    check_count,
+    check_one_of,
+    check_seed,
+    check_unique_ids,
+    warn_skipped,
+)
+from toolkit._voicing import check_voices
+from toolkit.concordance import kwic as _in_memory_kwic
 from toolkit.corpus import corpus_files, read_corpus
-from toolkit.counts import COUNT_COLUMNS, DocumentTermMatrix, count_rows
+from toolkit.counts import COUNT_COLUMNS, DocumentTermMatrix, count_rows, group_sums
 from toolkit.counts import document_term_matrix as _in_memory_dtm
+from toolkit.hedging import CATEGORIES
+from toolkit.hedging import find_stance as _in_memory_find_stance
+from toolkit.hedging._lexicon import checked_categories
 from toolkit.keyness import RESULT_COLUMNS, compare_sums, compared_groups
+from toolkit.rates import OWN_VOICES, RATE_COLUMNS
 from toolkit.schema import DOC_COLUMNS, as_docs
+from toolkit.tokentable import token_table
 
 __all__ = [
     "SPLIT_EVERY",
@@ -81,7 +99,7 @@ def _dask() -> Any:
 
 def _check_frame(ddf: Any, columns: Sequence[str], *, function: str) -> None:
     """A Dask DataFrame with ``columns``: its meta is read, nothing computed."""
-    if type(ddf).__module__.split(".")[0] != "dask" or not hasattr(ddf, "to_delayed"):
+    if not is_dask(ddf) or not hasattr(ddf, "to_delayed"):
         raise ValueError(f"{function}: expected a Dask DataFrame of documents, got {type(ddf).__name__}.")
     check_columns(ddf._meta, columns)
 
@@ -98,9 +116,8 @@ def _read_one(file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     with warnings.catch_warnings():  # the rows left out are returned, and reported once by the caller
         warnings.filterwarnings("ignore", message="read_corpus skipped", category=UserWarning)
         docs = read_corpus(file, errors="skip")
-    skipped = pd.DataFrame(
-        [{c: s.get(c) for c in _SKIPPED_COLUMNS} for s in docs.attrs.get("skipped", [])], columns=_SKIPPED_COLUMNS
-    ).astype({"file": "string", "doc_id": "string", "problem": "string", "line": "Int64"})
+    rows = [{c: s.get(c) for c in _SKIPPED_COLUMNS} for s in docs.attrs.get("skipped", [])]
+    skipped = pd.DataFrame(rows, columns=_SKIPPED_COLUMNS).astype(_read_skipped_meta().dtypes.to_dict())
     skipped["file"] = skipped["file"].fillna(file)
     frame = docs[list(DOC_COLUMNS)] if len(docs) else _empty_docs()
     return frame.reset_index(drop=True), skipped
@@ -340,55 +357,41 @@ def _partition_sums(
         kept = np.flatnonzero(free_of(np.asarray(dtm.terms, dtype=object), stops))
         dtm = DocumentTermMatrix(dtm.matrix[:, kept].tocsr(), dtm.terms[kept], dtm.doc_ids, dtm.totals)
     codes = grouping.codes
-    indicator = sp.csr_matrix(
-        (np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))), shape=(len(keys), len(codes))
-    )
-    matrix = dtm.matrix.astype(np.int64)
-    present = sp.csr_matrix((np.ones(matrix.nnz, dtype=np.int64), matrix.indices, matrix.indptr), shape=matrix.shape)
-    counts = (indicator @ matrix).tocsr()
-    doc_freq = (indicator @ present).tocsr()
-    counts.sort_indices()
-    doc_freq.sort_indices()
-    totals = indicator @ np.asarray(dtm.totals, dtype=np.int64)
+    counts, doc_freq, totals = group_sums(dtm.matrix.astype(np.int64), codes, len(keys), dtm.totals)
     n_docs = np.bincount(codes, minlength=len(keys)).astype(np.int64)
     zero = np.flatnonzero(np.asarray(dtm.totals) == 0)
     empty = [(str(part["doc_id"].iloc[i]), int(codes[i])) for i in zero]
     return _Sums(keys, np.asarray(dtm.terms, dtype=object), counts, doc_freq, totals, n_docs, empty)
 
 
-def _widen(matrix: sp.csr_matrix, rows: np.ndarray, n_rows: int, cols: np.ndarray, n_cols: int) -> sp.csr_matrix:
-    """``matrix`` with its rows moved to ``rows`` and its columns to ``cols`` of a larger matrix."""
-    coo = matrix.tocoo()
-    return sp.csr_matrix((coo.data, (rows[coo.row], cols[coo.col])), shape=(n_rows, n_cols), dtype=np.int64)
-
-
 def _add(parts: list[_Sums], by: str | Sequence[str] | None) -> _Sums:
     """The sums of several partial sums: groups and terms united, counts added (integers: any order is exact)."""
-    parts = [p for p in parts if p is not None]
     if len(parts) == 1:
         return parts[0]
     keys = pd.concat([p.keys for p in parts], ignore_index=True)
     united = _groups(_keyed(keys), None if by is None else list(keys.columns))
-    terms = np.unique(np.concatenate([p.terms for p in parts])) if parts else np.array([], dtype=object)
-    n_groups, n_terms = len(united), len(terms)
-    counts = sp.csr_matrix((n_groups, n_terms), dtype=np.int64)
-    doc_freq = sp.csr_matrix((n_groups, n_terms), dtype=np.int64)
-    totals = np.zeros(n_groups, dtype=np.int64)
-    n_docs = np.zeros(n_groups, dtype=np.int64)
-    empty: list[tuple[str, int]] = []
-    start = 0
-    for p in parts:
-        rows = united.codes[start : start + len(p.keys)]
-        start += len(p.keys)
-        cols = np.searchsorted(terms, p.terms) if len(p.terms) else np.zeros(0, dtype=np.int64)
-        counts = counts + _widen(p.counts, rows, n_groups, cols, n_terms)
-        doc_freq = doc_freq + _widen(p.doc_freq, rows, n_groups, cols, n_terms)
-        np.add.at(totals, rows, p.totals)
-        np.add.at(n_docs, rows, p.n_docs)
-        empty.extend((d, int(rows[g])) for d, g in p.empty)
-    counts.sort_indices()
-    doc_freq.sort_indices()
-    return _Sums(united.keys, terms, counts.tocsr(), doc_freq.tocsr(), totals, n_docs, empty)
+    terms = np.unique(np.concatenate([p.terms for p in parts]))
+    shape = (len(united), len(terms))
+    starts = np.cumsum([0] + [len(p.keys) for p in parts])
+    rows = [united.codes[a:b] for a, b in pairwise(starts)]  # each part's groups among all
+    cols = [np.searchsorted(terms, p.terms).astype(np.int64) for p in parts]  # each part's terms among all
+
+    def added(name: str) -> sp.csr_matrix:  # one matrix from every part's entries; duplicates are summed
+        coos = [getattr(p, name).tocoo() for p in parts]
+        data = np.concatenate([c.data.astype(np.int64) for c in coos])
+        i = np.concatenate([r[c.row] for r, c in zip(rows, coos)])
+        j = np.concatenate([k[c.col] for k, c in zip(cols, coos)])
+        out = sp.csr_matrix((data, (i, j)), shape=shape, dtype=np.int64)
+        out.sort_indices()
+        return out
+
+    totals = np.zeros(shape[0], dtype=np.int64)
+    n_docs = np.zeros(shape[0], dtype=np.int64)
+    for r, p in zip(rows, parts):
+        np.add.at(totals, r, p.totals)
+        np.add.at(n_docs, r, p.n_docs)
+    empty = [(d, int(r[g])) for r, p in zip(rows, parts) for d, g in p.empty]
+    return _Sums(united.keys, terms, added("counts"), added("doc_freq"), totals, n_docs, empty)
 
 
 def _tree_sums(ddf: Any, by: str | Sequence[str] | None, ngram: Any, lowercase: bool, stop_words: Any) -> _Sums:
@@ -403,7 +406,7 @@ def _tree_sums(ddf: Any, by: str | Sequence[str] | None, ngram: Any, lowercase: 
             dask.delayed(_add, pure=True)(level[i : i + SPLIT_EVERY], by) for i in range(0, len(level), SPLIT_EVERY)
         ]
     (total,) = dask.compute(level[0])
-    return _add([total], by)
+    return total
 
 
 def _keyed(keys: pd.DataFrame) -> pd.DataFrame:
@@ -432,8 +435,7 @@ def count_terms(
 
     ``n_jobs`` is not used (the Dask scheduler decides where partitions are counted).
     """
-    if not isinstance(min_count, (int, np.integer)) or isinstance(min_count, bool) or min_count < 1:
-        raise ValueError(f"min_count={min_count!r} is invalid; must be an integer >= 1.")
+    check_count("min_count", min_count, 1)
     _check_frame(ddf, ["doc_id", "text", *_by_columns(by)], function="count_terms")
     _groups(ddf._meta, by, reserved=COUNT_COLUMNS)  # the in-memory checks of by, on the meta
     sums = _tree_sums(ddf, by, ngram, lowercase, stop_words)
@@ -552,21 +554,16 @@ def _partition_matrix(part: pd.DataFrame, ngram: Any, lowercase: bool, vocab: li
 def _pruned_terms(sums: _Sums, n_docs: int, min_count: int, min_docs: int | float, max_docs: int | float) -> np.ndarray:
     """The terms the in-memory path keeps, from the corpus's sums: ``min_count`` on counts, ``min_docs`` and
     ``max_docs`` on document frequencies (stop words are out of the sums already), sorted."""
-    if not isinstance(min_count, (int, np.integer)) or isinstance(min_count, bool) or min_count < 1:
-        raise ValueError(f"min_count={min_count!r} is invalid; must be an integer >= 1.")
-    low = doc_threshold("min_docs", min_docs, n_docs)
-    high = doc_threshold("max_docs", max_docs, n_docs)
-    n = np.asarray(sums.counts.sum(axis=0)).ravel()
-    df = np.asarray(sums.doc_freq.sum(axis=0)).ravel()
-    keep = np.ones(len(sums.terms), dtype=bool)
-    if min_count > 1:
-        keep &= n >= min_count
-    if low > 1 or high < n_docs:
-        keep &= (df >= low) & (df <= high)
-    if len(sums.terms) and not keep.any():
-        raise ValueError(
-            "After pruning, no terms remain. Try a lower min_count or min_docs, a higher max_docs, or fewer stop words."
-        )
+    check_count("min_count", min_count, 1)
+    keep = frequency_keep(
+        np.ones(len(sums.terms), dtype=bool),
+        lambda: np.asarray(sums.counts.sum(axis=0)).ravel(),
+        lambda: np.asarray(sums.doc_freq.sum(axis=0)).ravel(),
+        n_docs,
+        min_count,
+        doc_threshold("min_docs", min_docs, n_docs),
+        doc_threshold("max_docs", max_docs, n_docs),
+    )
     return sums.terms[keep]
 
 
@@ -581,11 +578,6 @@ def _stance_counts(
     auto: bool,
 ) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     """Per document of a partition: its by columns, tokens and matches per category; and the documents skipped."""
-    import warnings as _warnings
-
-    from toolkit.hedging import find_stance
-    from toolkit.tokentable import token_table
-
     _refuse_interviews(part, auto)
     frame = part[["doc_id", "text"]].reset_index(drop=True)
     out = part[list(dict.fromkeys(["doc_id", *by_columns]))].reset_index(drop=True)
@@ -595,9 +587,9 @@ def _stance_counts(
             out[c] = np.zeros(0, dtype=np.int64)
         return out, []
     table = token_table(frame)
-    with _warnings.catch_warnings():  # the skipped documents are reported once, by the caller
-        _warnings.simplefilter("ignore", UserWarning)
-        hits = find_stance(table, segments=None, **options)
+    with warnings.catch_warnings():  # the skipped documents are reported once, by the caller
+        warnings.simplefilter("ignore", UserWarning)
+        hits = _in_memory_find_stance(table, segments=None, **options)
     counts = np.zeros((len(frame), len(categories)), dtype=np.int64)
     cat = pd.Index(categories).get_indexer(hits["category"].astype(str))
     row = pd.Index(frame["doc_id"].astype(str)).get_indexer(hits["doc_id"].astype(str))
@@ -615,7 +607,7 @@ def stance_rates(
     by: str | Sequence[str] | None = None,
     lexicon: Any = None,
     categories: Sequence[str] | None = None,
-    voices: str | Sequence[str] | None = ("ambassador_quote", "speech"),
+    voices: str | Sequence[str] | None = OWN_VOICES,
     n_resamples: int = 2000,
     seed: int = 0,
     confidence: float = 0.95,
@@ -634,12 +626,6 @@ def stance_rates(
     DataFrame holding interviews, which the in-memory default splits into voices, is refused with a
     ``NotImplementedError`` saying what to do. ``n_jobs`` is not used.
     """
-    from toolkit._rating import _Prepared, _rates_of, _token_accounting, _warn_single_unit
-    from toolkit._validation import check_confidence, check_count, check_seed
-    from toolkit._voicing import check_voices
-    from toolkit.hedging import CATEGORIES, find_stance
-    from toolkit.rates import RATE_COLUMNS
-
     dask = _dask()
     n_resamples = check_count("n_resamples", n_resamples, 100)
     confidence = check_confidence(confidence)
@@ -656,16 +642,7 @@ def stance_rates(
             "would leave nothing to rate. Pass voices=None or a set that holds 'speech'."
         )
     check_one_of("non_english", non_english, ["raise", "skip", "keep"])
-    cats = (
-        list(CATEGORIES)
-        if categories is None
-        else list(
-            dict.fromkeys(
-                check_one_of("categories", c, CATEGORIES)
-                for c in ([categories] if isinstance(categories, str) else categories)
-            )
-        )
-    )
+    cats = checked_categories(categories) or list(CATEGORIES)
     by_columns = _by_columns(by)
     _check_frame(ddf, ["doc_id", "text", *by_columns], function="stance_rates")
     _groups(ddf._meta, by, reserved=RATE_COLUMNS)  # the in-memory checks of by, on the meta
@@ -700,7 +677,7 @@ def stance_rates(
         single = ddf[ddf["doc_id"].isin(wanted)][["doc_id", "text"]].compute().reset_index(drop=True)
         position = pd.Index(doc_ids).get_indexer(single["doc_id"].astype(str))
         texts[position] = single["text"].astype(str).to_numpy()
-        hits = find_stance(single, segments=None, **{**options, "non_english": "keep"})
+        hits = _in_memory_find_stance(single, segments=None, **{**options, "non_english": "keep"})
         cat = pd.Index(cats).get_indexer(hits["category"].astype(str))
         keep = cat >= 0
         m_row = position[pd.Index(single["doc_id"].astype(str)).get_indexer(hits["doc_id"].astype(str))][keep]
@@ -729,14 +706,10 @@ def stance_rates(
 def _stance_matches(
     part: pd.DataFrame, options: dict[str, Any], auto: bool
 ) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
-    import warnings as _warnings
-
-    from toolkit.hedging import find_stance
-
     _refuse_interviews(part, auto)
-    with _warnings.catch_warnings():  # the skipped documents are reported once, by the caller
-        _warnings.simplefilter("ignore", UserWarning)
-        hits = find_stance(part[["doc_id", "text"]].reset_index(drop=True), segments=None, **options)
+    with warnings.catch_warnings():  # the skipped documents are reported once, by the caller
+        warnings.simplefilter("ignore", UserWarning)
+        hits = _in_memory_find_stance(part[["doc_id", "text"]].reset_index(drop=True), segments=None, **options)
     if auto and {"speaker", "genre"} <= set(part.columns) and len(hits):
         # the in-memory default gives a speech's matches the speech's speaker (its one segment's)
         speakers = dict(zip(part["doc_id"].astype(str), part["speaker"].astype("string")))
@@ -807,9 +780,7 @@ def find_stance(
 def _kwic_part(
     part: pd.DataFrame, pattern: Any, options: dict[str, Any], n: int, seed: int, index: int
 ) -> tuple[pd.DataFrame, int]:
-    from toolkit.concordance import kwic
-
-    lines = kwic(part.reset_index(drop=True), pattern, **options)
+    lines = _in_memory_kwic(part.reset_index(drop=True), pattern, **options)
     keys = np.random.default_rng([seed, index]).random(len(lines))
     lines = lines.assign(_key=keys, _part=index, _row=np.arange(len(lines)))
     return lines.nsmallest(n, "_key") if len(lines) > n else lines, len(lines)

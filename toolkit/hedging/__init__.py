@@ -175,6 +175,7 @@ from toolkit.hedging._lexicon import (
     _matcher,
     _not_english,
     _resolve_lexicon,
+    checked_categories,
     english_share,
     load_lexicon,
     naive_regex,
@@ -363,14 +364,7 @@ def _stance_options(
         raise ValueError(f"rules={rules!r} is invalid; must be True or False.")
     method = check_one_of("method", DEFAULT_METHOD if method is None else method, METHODS)
     learned = _resolve_model(method, model) if rules else None
-    if categories is not None:
-        categories = list(
-            dict.fromkeys(
-                check_one_of("categories", c, CATEGORIES)
-                for c in ([categories] if isinstance(categories, str) else categories)
-            )
-        )
-    return categories, _matcher(_resolve_lexicon(lexicon)), learned
+    return checked_categories(categories), _matcher(_resolve_lexicon(lexicon)), learned
 
 
 def _find_stance(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import cast
@@ -513,3 +513,16 @@ def _not_english(text: str) -> float | None:
     if n >= MIN_TOKENS_FOR_LANGUAGE and share < MIN_STOP_WORD_SHARE:
         return share
     return None
+
+
+def checked_categories(categories: str | Sequence[str] | None) -> list[str] | None:
+    """The categories named (each a category of :data:`CATEGORIES`), each once, in the order first named; None
+    stays None (every category)."""
+    if categories is None:
+        return None
+    return list(
+        dict.fromkeys(
+            check_one_of("categories", c, CATEGORIES)
+            for c in ([categories] if isinstance(categories, str) else categories)
+        )
+    )
