@@ -196,6 +196,14 @@ def write_parquet(
         Shards already there are replaced.
     docs_per_shard : int, default 2000
         Documents per shard (the last holds the rest): a shard is a partition of :func:`read_parquet`.
+        Keep a shard to a few MB of text when workers have little memory (250 UNGDC speeches, ~4 MB, ran
+        in 1 GB workers; 1,000 did not).
+
+    Notes
+    -----
+    Only the columns of the docs schema (:data:`toolkit.DOC_COLUMNS`) are written, so that every shard has
+    the same columns; a loader's further columns (``session``, ``selection``, ...) are not kept. Give a
+    column you will group by a place in the schema (e.g. ``venue``), or keep the frame in memory.
 
     Returns
     -------
