@@ -289,3 +289,102 @@ def test_a_write_that_fails_leaves_nothing_to_read(tmp_path):
     (out / "_inputs.json").unlink()  # as a write killed before its record
     with pytest.raises(ValueError, match="did not finish"):
         scale.read_parquet(out)
+
+
+# --------------------------------------------------------------------------- topics and dispersion
+
+
+def _assert_dispersion_equal(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    """Counts and parts exactly; DP within 1e-12 (its sums of floats are added in another order)."""
+    pd.testing.assert_frame_equal(a.drop(columns=["dp", "dp_norm"]), b.drop(columns=["dp", "dp_norm"]))
+    for column in ("dp", "dp_norm"):
+        np.testing.assert_allclose(a[column], b[column], rtol=0, atol=1e-12, equal_nan=True)
+    assert a.attrs["skipped"] == b.attrs["skipped"]
+
+
+def test_dispersion_on_a_local_cluster_equals_the_in_memory_result(client):
+    ddf = dd.from_pandas(_docs(), npartitions=5)
+    docs = ddf.compute()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        for kw in ({}, {"by": "country"}, {"by": ["venue", "year"], "stop_words": "english", "min_count": 2}):
+            a, b = tk.dispersion(ddf, **kw), tk.dispersion(docs, **kw)
+            _assert_dispersion_equal(a, b)
+            assert len(a) > 20 and a["dp"].notna().any()
+    assert [s["doc_id"] for s in a.attrs["skipped"]] == ["d004"]  # the document without a token, reported
+    with pytest.raises(ValueError, match="min_count=0"):
+        tk.dispersion(ddf, min_count=0)
+    with pytest.raises(ValueError, match="min_count=0"):  # in memory too: a term of count 0 is no row
+        tk.dispersion(docs, min_count=0)
+
+
+def test_a_topic_model_fitted_on_partitions_is_the_online_fit_in_memory_bit_for_bit(client):
+    """Online LDA over the partitions, in mini-batches that cross partition edges, is the in-memory online fit."""
+    ddf = dd.from_pandas(_docs(60), npartitions=7)
+    docs = ddf.compute()
+    options = {"n_components": 3, "learning_method": "online", "batch_size": 9, "max_iter": 4, "random_state": 3}
+    a = tk.TopicModel(**options).fit(ddf)
+    b = tk.TopicModel(**options).fit(docs)
+    assert np.array_equal(a.components_, b.components_)
+    assert np.array_equal(a.doc_topic_, b.doc_topic_, equal_nan=True)
+    assert a.terms_.tolist() == b.terms_.tolist() and a.labels_ == b.labels_ and a.n_iter_ == b.n_iter_ == 4
+    assert a.doc_ids_.tolist() == b.doc_ids_.tolist()
+    pd.testing.assert_frame_equal(a.metadata_, b.metadata_)
+    pd.testing.assert_frame_equal(a.doc_topics(), b.doc_topics())
+    pd.testing.assert_frame_equal(a.doc_topics(ddf, on_empty="nan"), b.doc_topics(docs, on_empty="nan"))
+    assert np.isnan(a.doc_topic_[4]).all()  # the document without a token: NaN, as in memory
+    with pytest.raises(ValueError, match=r"1 document\(s\) contain none of the model's .* 'd004'"):
+        a.transform(ddf)  # the check sees every partition's documents, as in memory
+    other = tk.TopicModel(**{**options, "random_state": 4}).fit(ddf)
+    assert not np.array_equal(other.components_, a.components_)  # the seed is used
+
+
+def test_a_dask_dataframe_is_fitted_online_or_refused_with_what_to_do():
+    ddf = dd.from_pandas(_docs(12), npartitions=2)
+    with _threads():
+        for kw in ({}, {"method": "nmf"}):
+            with pytest.raises(ValueError, match=r"learning_method='online'.*fit\(ddf.compute\(\)\)"):
+                tk.TopicModel(n_components=2, **kw).fit(ddf)
+        with pytest.raises(ValueError, match="larger than the number of documents"):
+            tk.TopicModel(n_components=13, learning_method="online").fit(ddf)
+        with pytest.raises(ValueError, match="no terms remain"):
+            tk.TopicModel(n_components=2, learning_method="online", min_df=100).fit(ddf)
+
+
+@settings(max_examples=15, deadline=None, derandomize=True)
+@given(
+    n=st.integers(3, 30),
+    npartitions=st.integers(1, 6),
+    batch_size=st.integers(1, 12),
+    passes=st.integers(1, 3),
+)
+def test_the_streamed_topic_fit_does_not_depend_on_the_partitions(n, npartitions, batch_size, passes):
+    """Any partitions and mini-batch size: the streamed fit is the in-memory online fit, bit for bit."""
+    ddf = dd.from_pandas(_docs(n), npartitions=min(npartitions, n))
+    with _threads():
+        docs = ddf.compute()
+        options = {"n_components": 2, "learning_method": "online", "batch_size": batch_size, "max_iter": passes}
+        a = tk.TopicModel(**options).fit(ddf)
+    b = tk.TopicModel(**options).fit(docs)
+    assert np.array_equal(a.components_, b.components_)
+    assert np.array_equal(a.doc_topic_, b.doc_topic_, equal_nan=True)
+
+
+@settings(max_examples=15, deadline=None, derandomize=True)
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from(SPEECHES[:4] + ["", "peace peace", "We may."]), st.sampled_from(["A", "B"])),
+        min_size=1,
+        max_size=12,
+    ),
+    npartitions=st.integers(1, 5),
+)
+def test_dispersion_does_not_depend_on_the_partitions(rows, npartitions):
+    docs = pd.DataFrame(
+        {"doc_id": [f"d{i}" for i in range(len(rows))], "text": [r[0] for r in rows], "group": [r[1] for r in rows]}
+    )
+    with _threads(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        ddf = dd.from_pandas(docs, npartitions=min(npartitions, len(docs)))
+        docs = ddf.compute()
+        _assert_dispersion_equal(tk.dispersion(ddf, by="group"), tk.dispersion(docs, by="group"))

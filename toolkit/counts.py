@@ -41,6 +41,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from toolkit._dispatch import is_dask, scaled
+from toolkit._groups import Groups
 from toolkit._groups import groups as _groups
 from toolkit._inputs import doc_threshold as _doc_threshold
 from toolkit._inputs import docs_frame as _frame
@@ -450,6 +451,11 @@ def dispersion(
     >>> dispersion(docs)[["group", "term", "n", "parts", "dp"]].values.tolist()
     [['all', 'y', 3, 1, 0.5], ['all', 'z', 3, 1, 0.5], ['all', 'x', 2, 2, 0.0]]
     """
+    if is_dask(docs):  # a Dask DataFrame: the groups' sums, then each part's deviations, over partitions
+        return scaled("dispersion")(
+            docs, by=by, ngram=ngram, lowercase=lowercase, stop_words=stop_words, min_count=min_count
+        )
+    check_count("min_count", min_count, 1)
     grouping = _groups(_frame(docs), by, reserved=_DISPERSION_COLUMNS)
     dtm = document_term_matrix(docs, ngram=ngram, lowercase=lowercase, stop_words=stop_words, n_jobs=n_jobs)
     codes = grouping.codes
@@ -475,22 +481,40 @@ def dispersion(
         part = X.indices
         term = np.repeat(np.arange(X.shape[1]), np.diff(X.indptr))
         v = X.data / f[term]
-        dev = np.bincount(term, weights=np.abs(v - s[part]) - s[part], minlength=X.shape[1]) + 1.0
-        dp = 0.5 * dev
-        if len(rows) < 2:
-            dp = np.full_like(dp, np.nan)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "_group": np.full(len(cols), k, dtype=np.int64),
-                    "term": pd.array(dtm.terms[cols], dtype="string"),
-                    "n": freq[cols].astype(np.int64),
-                    "parts": np.diff(X.indptr).astype(np.int64),
-                    "dp": np.clip(dp, 0.0, 1.0),
-                    "dp_norm": np.clip(dp / (1.0 - s.min()), 0.0, 1.0) if len(rows) > 1 else dp,
-                }
-            )
-        )
+        dev = np.bincount(term, weights=np.abs(v - s[part]) - s[part], minlength=X.shape[1])
+        frames.append(dispersion_values(k, dtm.terms[cols], freq[cols], np.diff(X.indptr), dev, len(rows), s.min()))
+    return dispersion_rows(grouping, frames, skipped)
+
+
+def dispersion_values(
+    group: int,
+    terms: np.ndarray,
+    freq: np.ndarray,
+    parts: np.ndarray,
+    deviation: np.ndarray,
+    n_parts: int,
+    min_share: float,
+) -> pd.DataFrame:
+    """One group's rows of :func:`dispersion` from its sums: each term's count and parts, and
+    ``deviation``, the sum over the parts where the term occurs of ``|v_i - s_i| - s_i`` (so that DP is
+    half of one plus it), with the group's number of parts and smallest share ``min_i s_i``."""
+    dp = 0.5 * (np.asarray(deviation, dtype=float) + 1.0)
+    if n_parts < 2:
+        dp = np.full_like(dp, np.nan)
+    return pd.DataFrame(
+        {
+            "_group": np.full(len(terms), group, dtype=np.int64),
+            "term": pd.array(np.asarray(terms, dtype=object), dtype="string"),
+            "n": np.asarray(freq).astype(np.int64),
+            "parts": np.asarray(parts).astype(np.int64),
+            "dp": np.clip(dp, 0.0, 1.0),
+            "dp_norm": np.clip(dp / (1.0 - min_share), 0.0, 1.0) if n_parts > 1 else dp,
+        }
+    )
+
+
+def dispersion_rows(grouping: Groups, frames: list[pd.DataFrame], skipped: list[dict[str, Any]]) -> pd.DataFrame:
+    """The frame of :func:`dispersion` from its groups' :func:`dispersion_values`, with the parts left out."""
     if not frames:
         values = pd.DataFrame(
             {

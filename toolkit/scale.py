@@ -5,7 +5,11 @@ statistics on those small sums. On a :mod:`dask.dataframe` of documents (the doc
 file or by shard), each partition is counted where it lies, the partial sums are added pairwise in a tree
 (``split_every`` at a time) on the workers, and only the sums come back: ``count_terms``,
 ``compare_groups`` and ``document_term_matrix`` return the very frames (and matrix) of the in-memory path,
-sum for sum; ``tk.count_terms(ddf)`` and friends call these functions for a Dask DataFrame.
+sum for sum; ``tk.count_terms(ddf)`` and friends call these functions for a Dask DataFrame. ``dispersion``
+takes a second pass (each partition's deviations from the corpus's sums). Topic models stream:
+``tk.TopicModel(learning_method="online").fit(ddf)`` learns the vocabulary (:func:`vocabulary`), then feeds
+the partitions' counts (:func:`partition_matrices`) to online LDA's ``partial_fit``, and computes the
+documents' proportions where they lie (:func:`map_matrices`).
 
 Where the data comes from:
 
@@ -27,9 +31,10 @@ from __future__ import annotations
 import json
 import os
 import warnings
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import islice, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -68,13 +73,17 @@ __all__ = [
     "SPLIT_EVERY",
     "compare_groups",
     "count_terms",
+    "dispersion",
     "document_term_matrix",
     "find_stance",
     "kwic",
+    "map_matrices",
+    "partition_matrices",
     "read_files",
     "read_parquet",
     "skipped_inputs",
     "stance_rates",
+    "vocabulary",
     "write_parquet",
 ]
 
@@ -514,6 +523,129 @@ def compare_groups(
     )
 
 
+def dispersion(
+    ddf: Any,
+    *,
+    by: str | Sequence[str] | None = None,
+    ngram: int | tuple[int, int] = 1,
+    lowercase: bool = True,
+    stop_words: str | Iterable[str] | None = None,
+    min_count: int = 1,
+    n_jobs: int | None = None,
+) -> pd.DataFrame:
+    """:func:`toolkit.dispersion` of a Dask DataFrame: the same frame, from two passes over the partitions.
+
+    The first pass is :func:`count_terms`' sums (each term's count and parts in each group, the groups'
+    tokens); the second sends those sums to every partition, which adds up, for each group and term, its
+    documents' ``|v_i - s_i| - s_i`` (and their number and smallest size), and those are added on the workers.
+    Counts, parts and ``dp_norm``'s smallest share are exact; ``dp`` and ``dp_norm`` are sums of floats
+    taken in another order than in memory, equal to them within 1e-12 (``tests/test_scale.py``).
+    ``n_jobs`` is not used.
+    """
+    from toolkit.counts import dispersion_rows, dispersion_values
+
+    dask = _dask()
+    check_count("min_count", min_count, 1)
+    _check_frame(ddf, ["doc_id", "text", *_by_columns(by)], function="dispersion")
+    _groups(ddf._meta, by, reserved=("term", "n", "parts", "dp", "dp_norm"))  # the in-memory checks of by
+    sums = _tree_sums(ddf, by, ngram, lowercase, stop_words)
+    grouping = _groups(_keyed(sums.keys), by)
+    order = np.argsort(grouping.codes, kind="stable")  # row k of the sorted sums is group k
+    keys = sums.keys.iloc[order].reset_index(drop=True)
+    counts = sums.counts[order].tocsr()
+    counts.sort_indices()
+    doc_freq = sums.doc_freq[order].tocsr()
+    doc_freq.sort_indices()
+    totals = sums.totals[order]
+    shared = dask.delayed((keys, sums.terms, counts, totals), pure=True, traverse=False)
+    columns = list(dict.fromkeys(["doc_id", "text", *_by_columns(by)]))
+    level = [
+        dask.delayed(_partition_deviation, pure=True)(p, by, ngram, lowercase, stop_words, shared)
+        for p in ddf[columns].to_delayed()
+    ]
+    while len(level) > 1:
+        level = [
+            dask.delayed(_add_deviations, pure=True)(level[i : i + SPLIT_EVERY])
+            for i in range(0, len(level), SPLIT_EVERY)
+        ]
+    ((deviation, n_parts, smallest),) = dask.compute(level[0])  # a Dask DataFrame has a partition at least
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    skipped = [
+        {"doc_id": d, **grouping.record(int(rank[g])), "problem": "no tokens, so no share of the text to disperse over"}
+        for d, g in sums.empty
+    ]
+    frames = []
+    for k in range(len(keys)):
+        if n_parts[k] == 0:
+            continue
+        a, b = counts.indptr[k], counts.indptr[k + 1]
+        freq = counts.data[a:b]
+        keep = np.flatnonzero(freq >= min_count)
+        cols = counts.indices[a:b][keep]
+        dev = np.asarray(deviation[k, cols].todense()).ravel()
+        frames.append(
+            dispersion_values(
+                k,
+                sums.terms[cols],
+                freq[keep],
+                doc_freq.data[a:b][keep],
+                dev,
+                int(n_parts[k]),
+                float(smallest[k] / float(totals[k])),
+            )
+        )
+    return dispersion_rows(_groups(_keyed(keys), by), frames, skipped)
+
+
+def _partition_deviation(
+    part: pd.DataFrame, by: Any, ngram: Any, lowercase: bool, stop_words: Any, shared: tuple[Any, ...]
+) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    """A partition's part of :func:`dispersion`: for each group and term, the sum over its documents where the
+    term occurs of ``|v_i - s_i| - s_i``; and per group, its documents with tokens and the smallest size."""
+    keys, terms, counts, totals = shared
+    n_groups = len(keys)
+    deviation = sp.csr_matrix((n_groups, len(terms)), dtype=np.float64)
+    n_parts = np.zeros(n_groups, dtype=np.int64)
+    smallest = np.full(n_groups, np.inf)
+    if not len(part):
+        return deviation, n_parts, smallest
+    both = pd.concat([_keyed(keys), part], ignore_index=True)
+    codes = _groups(both, by).codes[n_groups:]  # the partition's groups among the corpus's (which are sorted)
+    dtm = _in_memory_dtm(part[["doc_id", "text"]], ngram=ngram, lowercase=lowercase)
+    stops = stop_word_set(stop_words)
+    if stops:
+        kept = np.flatnonzero(free_of(np.asarray(dtm.terms, dtype=object), stops))
+        dtm = DocumentTermMatrix(dtm.matrix[:, kept].tocsr(), dtm.terms[kept], dtm.doc_ids, dtm.totals)
+    sizes = np.asarray(dtm.totals, dtype=np.int64)
+    has = sizes > 0
+    np.add.at(n_parts, codes[has], 1)
+    np.minimum.at(smallest, codes[has], sizes[has].astype(float))
+    X = dtm.matrix.tocoo()
+    g = codes[X.row]
+    t = np.searchsorted(terms, np.asarray(dtm.terms, dtype=object)).astype(np.int64)[X.col]
+    # each entry's count of the term in its group: the group's row of counts, found by (group, term) keys
+    flat = np.repeat(np.arange(n_groups, dtype=np.int64), np.diff(counts.indptr)) * len(terms) + counts.indices
+    f = counts.data[np.searchsorted(flat, g * len(terms) + t)].astype(float)
+    s = sizes[X.row] / totals[g].astype(float)
+    w = np.abs(X.data / f - s) - s
+    deviation = sp.csr_matrix((w, (g, t)), shape=(n_groups, len(terms)), dtype=np.float64)
+    return deviation, n_parts, smallest
+
+
+def _add_deviations(
+    parts: list[tuple[sp.csr_matrix, np.ndarray, np.ndarray]],
+) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    deviation = parts[0][0]
+    for p in parts[1:]:
+        deviation = deviation + p[0]
+    return (
+        deviation,
+        np.sum([p[1] for p in parts], axis=0),
+        np.min([p[2] for p in parts], axis=0),
+    )
+
+
 def document_term_matrix(
     ddf: Any,
     *,
@@ -536,16 +668,20 @@ def document_term_matrix(
     dask = _dask()
     _check_frame(ddf, ["doc_id", "text"], function="document_term_matrix")
     if vocabulary is None:
-        sums = _tree_sums(ddf, None, ngram, lowercase, stop_words)
-        n_docs = int(sums.n_docs.sum())
-        vocab = list(_pruned_terms(sums, n_docs, min_count, min_docs, max_docs))
+        vocab = list(
+            _vocabulary(
+                ddf,
+                ngram=ngram,
+                lowercase=lowercase,
+                stop_words=stop_words,
+                min_count=min_count,
+                min_docs=min_docs,
+                max_docs=max_docs,
+            )[0]
+        )
     else:
         vocab = list(vocabulary)
-    parts = [
-        dask.delayed(_partition_matrix, pure=True)(p, ngram, lowercase, vocab)
-        for p in ddf[["doc_id", "text"]].to_delayed()
-    ]
-    done = dask.compute(*parts)
+    done = dask.compute(*_matrix_tasks(ddf, vocab, ngram, lowercase))
     matrix = sp.vstack([d.matrix for d in done]).tocsr() if done else sp.csr_matrix((0, len(vocab)), dtype=np.int64)
     matrix.sort_indices()
     doc_ids = np.concatenate([d.doc_ids for d in done]) if done else np.array([], dtype=object)
@@ -556,7 +692,140 @@ def document_term_matrix(
 def _partition_matrix(part: pd.DataFrame, ngram: Any, lowercase: bool, vocab: list[str]) -> DocumentTermMatrix:
     dtm = _in_memory_dtm(part, ngram=ngram, lowercase=lowercase, vocabulary=vocab)
     dtm.matrix.data = dtm.matrix.data.astype(np.int64, copy=False)
+    dtm.matrix.sort_indices()
     return dtm
+
+
+def _matrix_tasks(ddf: Any, vocab: list[str], ngram: Any, lowercase: bool) -> list[Any]:
+    """One delayed count matrix per partition, the vocabulary a single key of the graph (sent once)."""
+    dask = _dask()
+    terms = dask.delayed(vocab, pure=True, traverse=False)
+    return [
+        dask.delayed(_partition_matrix, pure=True)(p, ngram, lowercase, terms)
+        for p in ddf[["doc_id", "text"]].to_delayed()
+    ]
+
+
+def _vocabulary(
+    ddf: Any,
+    *,
+    ngram: Any,
+    lowercase: bool,
+    stop_words: Any,
+    min_count: int,
+    min_docs: int | float,
+    max_docs: int | float,
+) -> tuple[np.ndarray, int]:
+    sums = _tree_sums(ddf, None, ngram, lowercase, stop_words)
+    n_docs = int(sums.n_docs.sum())
+    return _pruned_terms(sums, n_docs, min_count, min_docs, max_docs), n_docs
+
+
+def vocabulary(
+    ddf: Any,
+    *,
+    ngram: int | tuple[int, int] = 1,
+    lowercase: bool = True,
+    stop_words: str | Iterable[str] | None = None,
+    min_count: int = 1,
+    min_docs: int | float = 1,
+    max_docs: int | float = 1.0,
+) -> tuple[np.ndarray, int]:
+    """The vocabulary :func:`document_term_matrix` keeps for these options, and the number of documents.
+
+    One pass over the partitions (the sums of :func:`count_terms`, pruned as the in-memory
+    :func:`toolkit.document_term_matrix` prunes), without counting the matrix: the first pass of a streamed
+    fit (:class:`toolkit.TopicModel` on a Dask DataFrame), or of :func:`partition_matrices`.
+
+    Returns
+    -------
+    (ndarray of object (str), int)
+        The terms, sorted as the in-memory matrix sorts its columns; the documents counted.
+    """
+    _check_frame(ddf, ["doc_id", "text"], function="vocabulary")
+    return _vocabulary(
+        ddf,
+        ngram=ngram,
+        lowercase=lowercase,
+        stop_words=stop_words,
+        min_count=min_count,
+        min_docs=min_docs,
+        max_docs=max_docs,
+    )
+
+
+def partition_matrices(
+    ddf: Any,
+    vocabulary: Iterable[str],
+    *,
+    ngram: int | tuple[int, int] = 1,
+    lowercase: bool = True,
+    ahead: int = 2,
+) -> Iterator[DocumentTermMatrix]:
+    """Each partition's counts of ``vocabulary``, one :class:`toolkit.DocumentTermMatrix` at a time, in order.
+
+    For a fit that streams over the corpus (online LDA's ``partial_fit``): the matrices are counted on the
+    workers, ``ahead`` partitions ahead of the one being read, so that the caller holds a few partitions'
+    counts at most, never the corpus's. Stacked, they are :func:`document_term_matrix` with that vocabulary.
+    Without a ``distributed`` client, each partition is computed when it is reached.
+    """
+    _check_frame(ddf, ["doc_id", "text"], function="partition_matrices")
+    check_count("ahead", ahead, 0)
+    return _streamed(_matrix_tasks(ddf, list(vocabulary), ngram, lowercase), ahead)
+
+
+def _streamed(tasks: list[Any], ahead: int) -> Iterator[Any]:
+    """The tasks' results in order, ``ahead`` of them computing while the caller reads one."""
+    dask = _dask()
+    client = _client()
+    if client is None:
+        for task in tasks:
+            (dtm,) = dask.compute(task)
+            yield dtm
+        return
+    pending: deque[Any] = deque()
+    queue = iter(tasks)
+    for task in islice(queue, ahead + 1):
+        pending.append(client.compute(task))
+    while pending:
+        future = pending.popleft()
+        dtm = future.result()
+        future.release()
+        task = next(queue, None)
+        if task is not None:
+            pending.append(client.compute(task))
+        yield dtm
+
+
+def map_matrices(
+    ddf: Any,
+    vocabulary: Iterable[str],
+    function: Callable[[DocumentTermMatrix], Any],
+    *,
+    ngram: int | tuple[int, int] = 1,
+    lowercase: bool = True,
+) -> list[Any]:
+    """``function(dtm)`` of each partition's counts of ``vocabulary``, run where the partition lies.
+
+    The results, in partition order. ``function`` travels to the workers once (it must pickle: a fitted model's
+    bound method does); e.g. a fitted :class:`toolkit.TopicModel`'s topic proportions, partition by partition.
+    """
+    dask = _dask()
+    _check_frame(ddf, ["doc_id", "text"], function="map_matrices")
+    applied = dask.delayed(function, pure=True, traverse=False)
+    return list(dask.compute(*[applied(t) for t in _matrix_tasks(ddf, list(vocabulary), ngram, lowercase)]))
+
+
+def _client() -> Any:
+    """The current ``distributed`` client, or None (no client: Dask's local scheduler)."""
+    try:
+        from distributed import default_client
+    except ImportError:  # pragma: no cover - distributed is in the dask extra
+        return None
+    try:
+        return default_client()
+    except ValueError:
+        return None
 
 
 def _pruned_terms(sums: _Sums, n_docs: int, min_count: int, min_docs: int | float, max_docs: int | float) -> np.ndarray:

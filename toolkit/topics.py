@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 from itertools import combinations
 from typing import Any, cast
 
@@ -41,6 +42,7 @@ import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from toolkit._dispatch import is_dask, scaled
 from toolkit._groups import groups as _groups
 from toolkit._inputs import ids_and_texts as _ids_and_texts
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
@@ -417,6 +419,8 @@ class TopicModel(_TextInput, TransformerMixin, BaseEstimator):
         max_iter = _DEFAULT_MAX_ITER[method] if self.max_iter is None else check_count("max_iter", self.max_iter, 1)
         if self.n_jobs is not None and (not isinstance(self.n_jobs, (int, np.integer)) or self.n_jobs == 0):
             raise ValueError(f"n_jobs={self.n_jobs!r} is invalid; must be None, -1 or a positive integer.")
+        if is_dask(docs):  # a Dask DataFrame: a vocabulary pass, then online LDA streamed over the partitions
+            return self._fit_partitions(docs, params, method, k, seed, max_iter)
         doc_ids, _ = _ids_and_texts(docs)
         if k > len(doc_ids):
             raise ValueError(
@@ -468,19 +472,103 @@ class TopicModel(_TextInput, TransformerMixin, BaseEstimator):
             self.estimator_ = NMF(n_components=k, init="nndsvda", max_iter=max_iter, random_state=seed)
             theta = self.estimator_.fit_transform(weighted)
             _check_no_empty_topic(theta, self.estimator_.components_, k, len(doc_ids), dtm.matrix.shape[1])
-        self.terms_ = dtm.terms
-        self.vocabulary_ = dtm.vocabulary
-        self.components_ = np.asarray(self.estimator_.components_, dtype=np.float64)
-        sums = self.components_.sum(axis=1, keepdims=True)
-        self.topic_term_ = np.divide(self.components_, sums, out=np.zeros_like(self.components_), where=sums > 0)
+        self._set_components(dtm.terms, dtm.vocabulary)
         self.doc_topic_ = _normalise_rows(theta, np.diff(dtm.matrix.indptr) > 0)
         self.doc_ids_ = dtm.doc_ids
         self.metadata_ = _metadata(docs, dtm.doc_ids)
         self.n_iter_ = int(self.estimator_.n_iter_)
+        self._set_labels()
+        return self
+
+    def _fit_partitions(
+        self, ddf: Any, params: dict[str, Any], method: str, k: int, seed: int, max_iter: int
+    ) -> TopicModel:
+        """Fit on a Dask DataFrame: the fit of ``learning_method="online"`` on ``ddf.compute()``, bit for bit.
+
+        A first pass over the partitions learns the vocabulary (:func:`toolkit.scale.vocabulary`); then each
+        pass streams the partitions' counts (:func:`toolkit.scale.partition_matrices`) through
+        ``LatentDirichletAllocation.partial_fit`` in mini-batches of exactly ``batch_size`` documents, in
+        document order, across partition edges: the mini-batches, the random draws and the updates of the
+        in-memory online fit. The fitted documents' proportions are computed on the workers.
+        """
+        if method != "lda" or self.learning_method != "online":
+            raise ValueError(
+                "A Dask DataFrame is fitted by streaming its partitions through online LDA (partial_fit), so "
+                f"TopicModel needs method='lda' and learning_method='online' (got method={method!r}, "
+                f"learning_method={self.learning_method!r}). For batch LDA or NMF, fit the documents in memory: "
+                "TopicModel(...).fit(ddf.compute())."
+            )
+        from sklearn.decomposition import LatentDirichletAllocation
+
+        ngram = params["ngram_range"]
+        try:
+            terms, n_docs = scaled("vocabulary")(
+                ddf, ngram=ngram, stop_words=self.stop_words, min_docs=params["min_df"], max_docs=params["max_df"]
+            )
+        except ValueError as err:
+            if "no terms remain" in str(err):
+                raise ValueError(self._empty_vocabulary_message(_n_rows(ddf), params)) from err
+            raise
+        if k > n_docs:
+            raise ValueError(
+                f"n_components (k)={k} is larger than the number of documents ({n_docs}); "
+                "choose n_components <= the number of documents (usually far fewer)."
+            )
+        if len(terms) == 0:
+            raise ValueError(self._empty_vocabulary_message(n_docs, params))
+        if k > len(terms):
+            raise ValueError(
+                f"n_components (k)={k} is larger than the number of terms left after pruning "
+                f"({len(terms)}); choose a smaller n_components or prune less."
+            )
+        vectorizer = Vectorizer(
+            ngram_range=ngram, stop_words=self.stop_words, min_df=params["min_df"], max_df=params["max_df"]
+        )
+        vectorizer.terms_ = np.asarray(terms, dtype=object)
+        vectorizer.vocabulary_ = {t: i for i, t in enumerate(vectorizer.terms_)}
+        self.vectorizer_ = vectorizer
+        self.tfidf_ = None
+        self.estimator_ = LatentDirichletAllocation(
+            n_components=k,
+            learning_method="online",
+            batch_size=self.batch_size,
+            max_iter=max_iter,
+            random_state=seed,
+            n_jobs=self.n_jobs,
+            total_samples=n_docs,
+        )
+        for _ in range(max_iter):
+            held: list[sp.csr_matrix] = []
+            n_held = 0
+            for dtm in scaled("partition_matrices")(ddf, vectorizer.terms_, ngram=ngram):
+                held.append(dtm.matrix)
+                n_held += dtm.matrix.shape[0]
+                if n_held >= self.batch_size:
+                    X = _stacked(held)
+                    full = n_held - n_held % self.batch_size
+                    self.estimator_.partial_fit(X[:full])  # whole mini-batches of batch_size, as fit makes them
+                    held, n_held = [X[full:]], n_held - full
+            if n_held:
+                self.estimator_.partial_fit(_stacked(held))  # the pass's last, shorter mini-batch
+        self.estimator_.n_iter_ = max_iter
+        self._set_components(vectorizer.terms_, vectorizer.vocabulary_)
+        self.doc_ids_, _, self.doc_topic_ = self._partitions_proportions(ddf)
+        self.metadata_ = _dask_metadata(ddf)
+        self.n_iter_ = max_iter
+        self._set_labels()
+        return self
+
+    def _set_components(self, terms: np.ndarray, vocabulary: dict[str, int]) -> None:
+        self.terms_ = terms
+        self.vocabulary_ = vocabulary
+        self.components_ = np.asarray(self.estimator_.components_, dtype=np.float64)
+        sums = self.components_.sum(axis=1, keepdims=True)
+        self.topic_term_ = np.divide(self.components_, sums, out=np.zeros_like(self.components_), where=sums > 0)
+
+    def _set_labels(self) -> None:
         self.labels_ = _auto_labels(self.topic_term_, self.terms_)
         if self.labels is not None:
             self.relabel(self.labels)
-        return self
 
     def _empty_vocabulary_message(self, n_docs: int, params: dict[str, Any]) -> str:
         return (
@@ -593,11 +681,18 @@ class TopicModel(_TextInput, TransformerMixin, BaseEstimator):
         """
         self._check_fitted()
         check_one_of("on_empty", on_empty, ("raise", "nan"))
+        if is_dask(X):  # a Dask DataFrame: each partition's proportions computed where it lies
+            doc_ids, known, theta = self._partitions_proportions(X)
+            self._check_known(known, doc_ids, on_empty)
+            return theta
         dtm = self.vectorizer_._transform_dtm(X)
         return self._transform_dtm(dtm.matrix, dtm.doc_ids, on_empty)
 
     def _transform_dtm(self, matrix: sp.csr_matrix, doc_ids: np.ndarray, on_empty: str) -> np.ndarray:
-        known = np.diff(matrix.indptr) > 0
+        self._check_known(np.diff(matrix.indptr) > 0, doc_ids, on_empty)
+        return self._proportions(matrix)
+
+    def _check_known(self, known: np.ndarray, doc_ids: np.ndarray, on_empty: str) -> None:
         if on_empty == "raise" and not known.all():
             empty = doc_ids[~known]
             shown = ", ".join(repr(str(d)) for d in empty[:10]) + (", ..." if len(empty) > 10 else "")
@@ -605,11 +700,29 @@ class TopicModel(_TextInput, TransformerMixin, BaseEstimator):
                 f"{len(empty)} document(s) contain none of the model's {len(self.terms_)} terms: {shown}. "
                 "Their topic proportions would only reflect the prior; drop them, or pass on_empty='nan'."
             )
+
+    def _proportions(self, matrix: sp.csr_matrix) -> np.ndarray:
+        """Each row's topic proportions (NaN for a row without a known term)."""
         X = matrix.astype(np.float64)
         if self.tfidf_ is not None:
             X = self.tfidf_.transform(X)
         theta = self.estimator_.transform(X)
-        return _normalise_rows(theta, known)
+        return _normalise_rows(theta, np.diff(matrix.indptr) > 0)
+
+    def _partitions_proportions(self, ddf: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Doc ids, whether each has a known term, and topic proportions of a Dask DataFrame's documents,
+        computed partition by partition on the workers."""
+        k = self.components_.shape[0]
+        done = scaled("map_matrices")(
+            ddf, self.terms_, partial(_partition_proportions, self), ngram=self.vectorizer_.ngram_range
+        )
+        if not done:
+            return np.array([], dtype=object), np.array([], dtype=bool), np.zeros((0, k))
+        return (
+            np.concatenate([d for d, _, _ in done]).astype(object),
+            np.concatenate([known for _, known, _ in done]),
+            np.vstack([theta for _, _, theta in done]),
+        )
 
     def doc_topics(self, docs: pd.DataFrame | Sequence[str] | None = None, *, on_empty: str = "raise") -> pd.DataFrame:
         """One row per document and topic: the document's proportion of the topic.
@@ -635,6 +748,8 @@ class TopicModel(_TextInput, TransformerMixin, BaseEstimator):
         self._check_fitted()
         if docs is None:
             theta, meta = self.doc_topic_, self.metadata_
+        elif is_dask(docs):
+            theta, meta = self.transform(docs, on_empty=on_empty), _dask_metadata(docs)
         else:
             theta = self.transform(docs, on_empty=on_empty)
             doc_ids, _ = _ids_and_texts(docs)
@@ -1309,11 +1424,32 @@ def _check_no_empty_topic(doc_weights: np.ndarray, components: np.ndarray, k: in
         )
 
 
+def _stacked(matrices: list[sp.csr_matrix]) -> sp.csr_matrix:
+    """Count matrices one under the other, as the float64 CSR that the in-memory fit gives the estimator."""
+    X = sp.vstack(matrices, format="csr").astype(np.float64)
+    X.sort_indices()
+    return X
+
+
+def _partition_proportions(model: TopicModel, dtm: DocumentTermMatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A partition's doc ids, whether each has a known term, and its topic proportions (run on a worker)."""
+    return dtm.doc_ids, np.diff(dtm.matrix.indptr) > 0, model._proportions(dtm.matrix)
+
+
+def _n_rows(ddf: Any) -> int:
+    return int(ddf.shape[0].compute())
+
+
+def _dask_metadata(ddf: Any) -> pd.DataFrame:
+    """The columns of a Dask DataFrame's documents other than ``text``, gathered (one small frame)."""
+    return _metadata(ddf[[c for c in ddf.columns if c != "text"]].compute(), np.array([], dtype=object))
+
+
 def _metadata(docs: pd.DataFrame | Sequence[str] | TokenTable, doc_ids: np.ndarray) -> pd.DataFrame:
     if isinstance(docs, TokenTable):
         docs = docs.docs
     if isinstance(docs, pd.DataFrame):
-        meta = docs.drop(columns="text").reset_index(drop=True)
+        meta = docs.drop(columns="text", errors="ignore").reset_index(drop=True)
         meta["doc_id"] = meta["doc_id"].astype("string")
         return meta
     return pd.DataFrame({"doc_id": pd.array(doc_ids.tolist(), dtype="string")})
