@@ -50,7 +50,7 @@ def test_plot_keyness_draws_top_positive_then_negative():
     assert [float(p.get_width()) for p in ax.patches] == [5.0, 4.0, -1.0, -3.0]
     labels = sorted(ax.get_yticklabels(), key=lambda t: -t.get_position()[1])
     assert [t.get_text() for t in labels] == ["a", "b", "d", "e"]
-    assert "Xing" in ax.get_xlabel() and "others" in ax.get_xlabel() and "g2" in ax.get_xlabel()
+    assert "Xing" in ax.get_xlabel() and "others" in ax.get_xlabel() and "G2" in ax.get_xlabel()
     plt.close(ax.figure)
     with pytest.raises(ValueError, match="more than one comparison"):
         tk.plot_keyness(table.assign(measure=["g2", "chi2"] * 3))
@@ -67,10 +67,17 @@ def test_plot_term_scatter_points_axes_and_labels_do_not_overlap():
     kept = ((target + reference) >= 1).sum()
     assert len(ax.collections[0].get_offsets()) == kept
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
-    assert ax.get_xlabel() == "USA (per 1,000 tokens)" and ax.get_ylabel() == "CHN (per 1,000 tokens)"
+    assert (
+        ax.get_xlabel() == "USA (per 1,000 tokens, log scale)"
+        and ax.get_ylabel() == "CHN (per 1,000 tokens, log scale)"
+    )
     assert len(ax.texts) == 16
     renderer = ax.figure.canvas.get_renderer()
-    boxes = [t.get_window_extent(renderer) for t in ax.texts]
+    from matplotlib.text import Text
+
+    for t in ax.texts:
+        t.update_positions(renderer)
+    boxes = [Text.get_window_extent(t, renderer) for t in ax.texts]  # the names, not their leader lines
     overlaps = sum(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
     assert overlaps == 0
     plt.close(ax.figure)
@@ -93,7 +100,7 @@ def test_plot_rates_points_intervals_and_legend():
     assert list(xs) == [19.0, 11.0]
     segments = hedge.lines[2][0].get_segments()  # the horizontal interval bars
     np.testing.assert_allclose([seg[:, 0] for seg in segments], [[6.2, 31.5], [4.1, 19.2]])
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["hedge", "booster"]
+    assert [t.get_text() for t in ax.figure.legends[0].get_texts()] == ["hedge", "booster"]  # outside the Axes
     assert ax.get_xlabel() == "per 1,000 tokens"
     plt.close(ax.figure)
 
@@ -373,3 +380,27 @@ def test_plot_topic_prevalence_takes_the_by_column_of_topic_prevalence():
     ax = tk.plot_topic_prevalence(decades, by="decade", groups=[2000, "1990"])
     assert [t.get_text() for t in ax.figure.legends[0].get_texts()] == ["2000 (n=4)", "1990 (n=5)"]
     plt.close(ax.figure)
+
+
+def test_plot_keyness_marks_significance_says_effects_and_an_empty_side():
+    """Issue 17: hatched bars for terms not significant after correction, the log ratio beside each bar, a
+    legend naming both, and a side without terms said on the plot (not an axis that promises it)."""
+    table = pd.DataFrame(
+        {
+            "term": ["a", "b", "c"],
+            "score": [9.0, 4.0, 2.0],
+            "measure": "g2",
+            "p_adjusted": [0.001, 0.2, 0.049],
+            "log_ratio": [3.25, 1.0, 0.5],
+        }
+    )
+    ax = tk.plot_keyness(table, n=5, target_label="Xing", reference_label="others")
+    assert [p.get_hatch() is not None for p in ax.patches] == [False, True, False]
+    assert [t.get_text() for t in ax.texts if t.get_text().startswith("+")] == ["+3.2", "+1.0", "+0.5"]
+    assert any("no term more frequent\nin others" in t.get_text() for t in ax.texts)
+    legend = [t.get_text() for t in ax.figure.legends[0].get_texts()]
+    assert "not significant (adjusted p >= 0.05)" in legend and any("log2 ratio" in t for t in legend)
+    plt.close(ax.figure)
+    plain = tk.plot_keyness(table.drop(columns=["p_adjusted", "log_ratio"]), n=5)  # nothing claimed
+    assert all(p.get_hatch() is None for p in plain.patches) and not [t for t in plain.texts if "+" in t.get_text()]
+    plt.close(plain.figure)

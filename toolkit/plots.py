@@ -159,7 +159,7 @@ def plot_rates(
     ...                   "rate_per_1k": [5.0, 2.0, 3.0, 1.0], "ci_low": [4.0, 1.0, 2.0, 0.5],
     ...                   "ci_high": [6.0, 3.0, 4.0, 1.5]})
     >>> ax = plot_rates(r)
-    >>> len(ax.containers), ax.get_legend().get_texts()[0].get_text()
+    >>> len(ax.containers), ax.figure.legends[0].get_texts()[0].get_text()
     (2, 'hedge')
     """
     group = by  # the column of the groups (named `by` as everywhere in the toolkit)
@@ -171,7 +171,8 @@ def plot_rates(
     categories = list(dict.fromkeys(rates["category"].astype(str)))
     created = ax is None
     if ax is None:
-        ax = _new_axes(6.5, 0.35 * len(groups) * max(1, len(categories)) ** 0.5 + 1.5)
+        longest = max(len(line) for g in groups for line in g.split("\n"))
+        ax = _new_axes(4.5 + 0.075 * longest, 0.35 * len(groups) * max(1, len(categories)) ** 0.5 + 1.8)
     height = 0.8 / len(categories)
     for k, category in enumerate(categories):
         mask = (rates["category"].astype(str) == category).to_numpy()
@@ -181,7 +182,13 @@ def plot_rates(
     ax.set_yticks(np.arange(len(groups))[::-1], groups)
     ax.set_xlabel(xlabel)
     ax.set_xlim(left=0)
-    ax.legend(frameon=False, fontsize="small", loc="best")
+    if created:  # beside the plot, outside it: the legend never covers a point
+        handles, names = ax.get_legend_handles_labels()
+        ax.figure.legend(
+            handles, names, loc="outside lower center", ncols=min(len(names), 5), frameon=False, fontsize="small"
+        )
+    else:
+        ax.legend(frameon=False, fontsize="small", loc="best")
     ax.spines[["top", "right"]].set_visible(False)
     _title(ax, title, created)
     return ax
@@ -588,7 +595,7 @@ def _interval_points(ax: Axes, part: pd.DataFrame, value: str, y: np.ndarray, co
 def _title(ax: Axes, title: str | None, created: bool) -> None:
     """Title a figure the function made across its whole width (labels included); else title the Axes."""
     if title and created:
-        ax.figure.suptitle(title, x=0.01, ha="left")
+        ax.figure.suptitle(title, x=0.01, ha="left", fontsize="medium")
     elif title:
         ax.set_title(title, loc="left")
 
@@ -600,6 +607,16 @@ def _new_axes(width: float, height: float) -> Axes:
     return ax
 
 
+#: How the keyness measures are named on an axis.
+_MEASURE_NAMES = {
+    "g2": "log-likelihood G2, signed",
+    "chi2": "chi-squared, signed",
+    "log_ratio": "log2 ratio of relative frequencies",
+    "pct_diff": "%DIFF",
+    "fightin_words": "Fightin' Words z-score (log-odds, informative prior)",
+}
+
+
 def plot_keyness(
     table: pd.DataFrame,
     *,
@@ -608,8 +625,16 @@ def plot_keyness(
     target_label: str = "target",
     reference_label: str = "reference",
     title: str | None = None,
+    significance: str | None = "p_adjusted",
+    alpha: float = 0.05,
+    effect: str | None = "log_ratio",
 ) -> Axes:
     """Draw the ``n`` most positive and ``n`` most negative keywords of a keyness table as diverging bars.
+
+    Both sides are drawn; a side without a term says so on the plot. With a ``significance`` column, the bars of
+    terms whose value is below ``alpha`` are solid and the others hatched, and the legend says which is which;
+    with an ``effect`` column (the log ratio), each bar is annotated with it, so that the test and the size of
+    the difference are read together.
 
     Parameters
     ----------
@@ -627,6 +652,14 @@ def plot_keyness(
         Names of the two sides, for the axis label and the legend.
     title : str, optional
         As in :func:`plot_bar`.
+    significance : str or None, default "p_adjusted"
+        Column of p-values that decides solid or hatched bars (``p_adjusted``: after the correction for
+        multiple comparisons that :func:`toolkit.compare_groups` applied with ``adjust``). None, or a column the
+        table lacks: every bar solid, no claim of significance.
+    alpha : float, default 0.05
+        Significance level for ``significance``.
+    effect : str or None, default "log_ratio"
+        Column written beside each bar (the log2 ratio of relative frequencies); None or absent: nothing.
 
     Returns
     -------
@@ -636,17 +669,24 @@ def plot_keyness(
     ------
     ValueError
         A column is missing, the table holds more than one comparison or measure,
-        or ``n`` is not a positive integer.
+        ``n`` is not a positive integer, or no term has a score other than 0.
 
     Examples
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> t = pd.DataFrame({"term": ["a", "b", "c"], "score": [3.0, 1.0, -2.0], "measure": "g2"})
+    >>> t = pd.DataFrame({"term": ["a", "b", "c"], "score": [3.0, 1.0, -2.0], "measure": "g2",
+    ...                   "p_adjusted": [0.01, 0.4, 0.03], "log_ratio": [2.5, 0.5, -1.5]})
     >>> ax = plot_keyness(t, n=2)
     >>> [float(p.get_width()) for p in ax.patches]
     [3.0, 1.0, -2.0]
+    >>> [p.get_hatch() is not None for p in ax.patches]  # hatched: not significant
+    [False, True, False]
+    >>> [t.get_text() for t in ax.texts]
+    ['+2.5', '+0.5', '-1.5']
     """
+    from matplotlib.patches import Patch
+
     from toolkit.keyness import top_keywords
 
     check_columns(table, ["term", "score", "measure"], name="table")
@@ -661,14 +701,68 @@ def plot_keyness(
         raise ValueError("table has no term with a score other than 0; there is nothing to draw.")
     created = ax is None
     if ax is None:
-        ax = _new_axes(6.5, 0.22 * len(rows) + 1.4)
+        ax = _new_axes(7.0, 0.24 * max(len(rows), 4) + 2.0)
     positions = np.arange(len(rows))[::-1]
-    colours = [OKABE_ITO[0] if v > 0 else OKABE_ITO[5] for v in rows["score"]]
-    ax.barh(positions, rows["score"].to_numpy(dtype=float), color=colours, height=0.75)
+    scores = rows["score"].to_numpy(dtype=float)
+    tested = significance is not None and significance in rows.columns
+    significant = (rows[significance].to_numpy(dtype=float) < alpha) if tested else np.ones(len(rows), dtype=bool)
+    colours = [OKABE_ITO[0] if v > 0 else OKABE_ITO[5] for v in scores]
+    for pos, score, colour, sig in zip(positions, scores, colours, significant):
+        ax.barh(
+            pos,
+            score,
+            height=0.75,
+            color=colour if sig else "white",
+            edgecolor=colour,
+            hatch=None if sig else "////",
+            linewidth=0.8,
+        )
     ax.set_yticks(positions, rows["term"].astype(str).tolist(), fontsize="small")
     ax.axvline(0, color="black", linewidth=0.8)
+    extent = float(np.abs(scores).max())
+    if effect is not None and effect in rows.columns:
+        for pos, score, value in zip(positions, scores, rows[effect].to_numpy(dtype=float)):
+            ax.annotate(
+                f"{value:+.1f}",
+                (score, pos),
+                xytext=(3 if score > 0 else -3, 0),
+                textcoords="offset points",
+                ha="left" if score > 0 else "right",
+                va="center",
+                fontsize="x-small",
+                color="dimgray",
+            )
+    ax.set_xlim(-1.25 * extent, 1.25 * extent)  # both sides shown, the labels of the effects inside
+    for sign, label, where in ((1, target_label, 0.98), (-1, reference_label, 0.02)):
+        if not (np.sign(scores) == sign).any():
+            ax.text(
+                where,
+                0.5,
+                f"no term more frequent\nin {label}\npassed the filters",
+                transform=ax.transAxes,
+                ha="right" if sign > 0 else "left",
+                va="center",
+                fontsize="small",
+                color="dimgray",
+            )
     measure = str(rows["measure"].iloc[0])
-    ax.set_xlabel(f"{measure}\n< 0: more frequent in {reference_label}    > 0: in {target_label}")
+    ax.set_xlabel(
+        f"{_MEASURE_NAMES.get(measure, measure)}\n<- more frequent in {reference_label}    "
+        f"more frequent in {target_label} ->"
+    )
+    handles = [Patch(color=OKABE_ITO[0], label=f"more frequent in {target_label}")]
+    handles.append(Patch(color=OKABE_ITO[5], label=f"more frequent in {reference_label}"))
+    if tested:
+        name = "adjusted p" if significance == "p_adjusted" else significance
+        handles.append(
+            Patch(facecolor="white", edgecolor="gray", hatch="////", label=f"not significant ({name} >= {alpha:g})")
+        )
+    if effect is not None and effect in rows.columns:
+        handles.append(Patch(color="none", label="numbers: log2 ratio of relative frequencies"))
+    if created:  # below the plot, outside it: a legend never covers a bar
+        ax.figure.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False, fontsize="x-small")
+    else:
+        ax.legend(handles=handles, loc="best", frameon=False, fontsize="x-small")
     ax.spines[["top", "right"]].set_visible(False)
     _title(ax, title, created)
     return ax
@@ -683,26 +777,29 @@ def plot_term_scatter(
     label: int = 10,
     min_count: int = 1,
     ax: Axes | None = None,
+    title: str | None = None,
 ) -> Axes:
-    """Plot each term's relative frequency in one group against another, labelling the outliers.
+    """Plot each term's relative frequency in one group against another, naming the terms farthest apart.
 
-    Both axes are per 1,000 tokens (the toolkit's one base for rates) on a log scale; a term absent from one side is
-    drawn at half a count there, on the edge. The ``label`` terms farthest from
-    the diagonal on each side (by log ratio, among terms seen at least 5 times in
-    all) are named.
+    Both axes are per 1,000 tokens (the toolkit's one base for rates) on a log scale. A term one side never
+    uses has no place on a log scale: it is drawn at half a count on that side, inside a shaded band that the
+    legend names. The ``label`` terms farthest from the diagonal on each side (by log ratio, among terms seen
+    at least 5 times in all) are named in the side's colour, each joined to its point by a thin line.
 
     Parameters
     ----------
     target, reference : Series
         Term counts (index: term); their sums are the sizes of the two sides.
     target_label, reference_label : str
-        Axis labels (the groups' names).
+        Axis labels and legend (the groups' names).
     label : int, default 10
         Terms named on each side of the diagonal.
     min_count : int, default 1
         Draw only terms seen at least this often on both sides together.
     ax : matplotlib Axes, optional
         Where to draw; a new figure's Axes when None.
+    title : str, optional
+        As in :func:`plot_bar`.
 
     Returns
     -------
@@ -715,7 +812,12 @@ def plot_term_scatter(
     >>> ax = plot_term_scatter(pd.Series({"a": 10, "b": 1}), pd.Series({"a": 5, "c": 5}), label=1)
     >>> len(ax.collections[0].get_offsets())
     3
+    >>> [t.get_text() for t in ax.figure.legends[0].get_texts()][:2]
+    ['a term', 'more frequent in target']
     """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
     for name, counts in (("target", target), ("reference", reference)):
         if not isinstance(counts, pd.Series) or counts.sum() <= 0:
             raise ValueError(f"{name} must be a Series of term counts with a positive sum.")
@@ -726,29 +828,70 @@ def plot_term_scatter(
     a, b = a[keep], b[keep]
     x = np.where(b > 0, b, 0.5) / reference.sum() * 1_000
     y = np.where(a > 0, a, 0.5) / target.sum() * 1_000
+    created = ax is None
     if ax is None:
-        ax = _new_axes(5.5, 5.2)
+        ax = _new_axes(6.0, 6.2)
     ax.scatter(x, y, s=6, alpha=0.35, color=OKABE_ITO[7], linewidths=0)
     ax.set_xscale("log")
     ax.set_yscale("log")
-    low, high = min(x.min(), y.min()) * 0.8, max(x.max(), y.max()) * 1.25
-    ax.plot([low, high], [low, high], color=OKABE_ITO[0], linewidth=0.8)
+    floor_x, floor_y = 0.5 / reference.sum() * 1_000, 0.5 / target.sum() * 1_000
+    low, high = min(x.min(), y.min()) * 0.6, max(x.max(), y.max()) * 1.25
+    ax.axvspan(low, floor_x * 1.2, color=OKABE_ITO[7], alpha=0.07, linewidth=0)
+    ax.axhspan(low, floor_y * 1.2, color=OKABE_ITO[7], alpha=0.07, linewidth=0)
+    ax.plot([low, high], [low, high], color=OKABE_ITO[7], linewidth=0.8, linestyle=":")
     ax.set_xlim(low, high)
     ax.set_ylim(low, high)
     ratio = pd.Series(np.log2(y / x), index=a.index)[(a + b) >= 5]
-    notes = []
-    for terms_side, colour in ((ratio.nlargest(label), OKABE_ITO[0]), (ratio.nsmallest(label), OKABE_ITO[5])):
-        for term in terms_side.index:
-            i = a.index.get_loc(term)
-            notes.append(
-                ax.annotate(
-                    str(term), (x[i], y[i]), fontsize="x-small", color=colour, xytext=(2, 2), textcoords="offset points"
-                )
+    # the names in two columns, in the empty corners (above the diagonal on the left, below it on the right),
+    # ordered as their points are from top to bottom and joined to them by thin lines: no name over another
+    columns = ((ratio.nlargest(label), OKABE_ITO[0], 0.30, 0.96), (ratio.nsmallest(label), OKABE_ITO[5], 0.86, 0.46))
+    for terms_side, colour, column_x, top in columns:
+        rows = sorted(((y[a.index.get_loc(t)], x[a.index.get_loc(t)], str(t)) for t in terms_side.index), reverse=True)
+        for k, (yi, xi, term) in enumerate(rows):
+            ax.scatter([xi], [yi], s=10, color=colour, linewidths=0, zorder=3)
+            ax.annotate(
+                term,
+                (xi, yi),
+                xytext=(column_x, top - k * 0.04),
+                textcoords="axes fraction",
+                fontsize="x-small",
+                color=colour,
+                ha="left",
+                va="center",
+                arrowprops={
+                    "arrowstyle": "-",
+                    "color": colour,
+                    "linewidth": 0.3,
+                    "alpha": 0.6,
+                    "shrinkA": 1,
+                    "shrinkB": 2,
+                },
             )
-    _spread_labels(ax, notes)
-    ax.set_xlabel(f"{reference_label} (per 1,000 tokens)")
-    ax.set_ylabel(f"{target_label} (per 1,000 tokens)")
+    ax.set_xlabel(f"{reference_label} (per 1,000 tokens, log scale)")
+    ax.set_ylabel(f"{target_label} (per 1,000 tokens, log scale)")
+    handles = [
+        Line2D([], [], marker="o", linestyle="", color=OKABE_ITO[7], alpha=0.5, markersize=3, label="a term"),
+        Line2D(
+            [], [], marker="o", linestyle="", color=OKABE_ITO[0], markersize=4, label=f"more frequent in {target_label}"
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            color=OKABE_ITO[5],
+            markersize=4,
+            label=f"more frequent in {reference_label}",
+        ),
+        Line2D([], [], color=OKABE_ITO[7], linestyle=":", linewidth=0.8, label="equal rates"),
+        Patch(color=OKABE_ITO[7], alpha=0.15, label="not used by one side (drawn at half a count)"),
+    ]
+    if created:
+        ax.figure.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False, fontsize="x-small")
+    else:
+        ax.legend(handles=handles, loc="lower right", frameon=False, fontsize="x-small")
     ax.spines[["top", "right"]].set_visible(False)
+    _title(ax, title, created)
     return ax
 
 

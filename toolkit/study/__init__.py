@@ -25,6 +25,7 @@ The notebooks and ``make figures`` call the same functions::
 """
 
 from toolkit.study.analyses import (
+    KEYNESS_FILTER,
     SELECTION_NAMES,
     STANCE,
     TOPIC_COUNTRIES,
@@ -60,6 +61,7 @@ from toolkit.study.figures import FIGURES, check_figures, draw_figure, make_figu
 __all__ = [
     "COMPARISON_GROUPS",
     "FIGURES",
+    "KEYNESS_FILTER",
     "P5",
     "PRC_FIRST_YEAR",
     "REFERENCE_COUNTRIES",

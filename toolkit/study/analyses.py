@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from toolkit.corpus import INTERVIEW_ID
@@ -24,6 +25,7 @@ from toolkit.topics import TOPIC_STOP_WORDS, TopicModel, fit_topics, select_k, t
 from toolkit.voices import own_words, split_voices
 
 __all__ = [
+    "KEYNESS_FILTER",
     "SELECTION_NAMES",
     "STANCE",
     "TOPIC_COUNTRIES",
@@ -84,21 +86,53 @@ def corpus_composition(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     return table
 
 
-def keyness_xing_vs_ambassadors(docs: pd.DataFrame, *, n: int | None = 15, seed: int = 0) -> pd.DataFrame:
-    """Keywords of Xing's own words against other ambassadors' UN speeches (G2, stop words out, BH-adjusted).
+#: Which keywords the keyness figures draw: a term must be used at least ``min_count`` times by the side it
+#: characterises and in at least ``min_doc_share`` of that side's documents (Xing: his one interview), so that
+#: a word said once, or a word of a single speech repeated, is not drawn as key (Egbert & Biber 2019). The
+#: tests and their correction are over every term, before this filter; the full tables keep every term.
+KEYNESS_FILTER: Mapping[str, int | float] = MappingProxyType({"min_count": 3, "min_doc_share": 0.2})
+
+
+def _drawn_keywords(
+    table: pd.DataFrame, docs: pd.DataFrame, by: str, target: str, reference: str, n: int
+) -> pd.DataFrame:
+    """The ``n`` strongest keywords of each side that pass :data:`KEYNESS_FILTER`, with each side's document share."""
+    pair = docs[docs[by].isin([target, reference])]
+    counts = count_terms(pair, by=by, stop_words="english")
+    n_docs = pair.groupby(by).size()
+    share = (counts["doc_freq"] / counts[by].map(n_docs)).to_numpy()
+    shares = pd.DataFrame({"term": counts["term"], by: counts[by], "share": share})
+    side = shares.pivot_table(index="term", columns=by, values="share", fill_value=0.0)
+    table = table.assign(
+        target_doc_share=table["term"].map(side[target]).fillna(0.0).astype(float),
+        reference_doc_share=table["term"].map(side[reference]).fillna(0.0).astype(float),
+    )
+    min_count, min_share = KEYNESS_FILTER["min_count"], KEYNESS_FILTER["min_doc_share"]
+    keep = np.where(
+        table["score"] > 0,
+        (table["n_target"] >= min_count) & (table["target_doc_share"] >= min_share),
+        (table["n_reference"] >= min_count) & (table["reference_doc_share"] >= min_share),
+    )
+    return top_keywords(table[keep], n=n)
+
+
+def keyness_xing_vs_ambassadors(docs: pd.DataFrame, *, n: int | None = 10, seed: int = 0) -> pd.DataFrame:
+    """Keywords of Xing's own words against other ambassadors' UN speeches, both sides (G2, BH-adjusted).
 
     Parameters
     ----------
     docs : DataFrame
         The comparison corpus.
-    n : int or None, default 15
-        The ``n`` strongest keywords of Xing (positive scores: the figure's table); None for the
-        whole comparison, every term on both sides, as :func:`toolkit.compare_groups` returns it.
+    n : int or None, default 10
+        The ``n`` strongest keywords of each side that pass :data:`KEYNESS_FILTER` (the figure's table, with
+        each side's share of documents using the term); None for the whole comparison, every term on both
+        sides, as :func:`toolkit.compare_groups` returns it.
     seed : int, default 0
         Unused (no random numbers); taken as every figure's table function takes it.
     """
+    own = own_words_by_group(docs)
     table = compare_groups(
-        own_words_by_group(docs),
+        own,
         by="group",
         target="Xing",
         reference="other ambassadors",
@@ -106,19 +140,19 @@ def keyness_xing_vs_ambassadors(docs: pd.DataFrame, *, n: int | None = 15, seed:
         stop_words="english",
         adjust="bh",
     )
-    return table if n is None else top_keywords(table[table["score"] > 0], n=n)
+    return table if n is None else _drawn_keywords(table, own, "group", "Xing", "other ambassadors", n)
 
 
-def keyness_chn_vs_usa_unsc(docs: pd.DataFrame, *, n: int | None = 12, seed: int = 0) -> pd.DataFrame:
+def keyness_chn_vs_usa_unsc(docs: pd.DataFrame, *, n: int | None = 10, seed: int = 0) -> pd.DataFrame:
     """China against the United States in the Security Council: Fightin' Words with the whole Council as prior.
 
     Parameters
     ----------
     docs : DataFrame
         The comparison corpus (its ``venue == "UNSC"`` speeches are compared).
-    n : int or None, default 12
-        The ``n`` strongest keywords on each side (:func:`toolkit.top_keywords`: the figure's
-        table); None for every term compared.
+    n : int or None, default 10
+        The ``n`` strongest keywords of each side that pass :data:`KEYNESS_FILTER` (the figure's table); None
+        for every term compared.
     seed : int, default 0
         Unused (no random numbers); taken as every figure's table function takes it.
     """
@@ -131,8 +165,9 @@ def keyness_chn_vs_usa_unsc(docs: pd.DataFrame, *, n: int | None = 12, seed: int
         measure="fightin_words",
         prior="corpus",
         stop_words="english",
+        adjust="bh",
     )
-    return table if n is None else top_keywords(table, n=n)
+    return table if n is None else _drawn_keywords(table, council, "country", "CHN", "USA", n)
 
 
 def term_scatter_chn_vs_usa_unsc(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:

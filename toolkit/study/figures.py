@@ -47,7 +47,7 @@ from toolkit.datasets import load_ungdc
 from toolkit.paths import FIGURES_DIR
 from toolkit.study import analyses
 from toolkit.study.analyses import TOPIC_COUNTRIES
-from toolkit.study.comparison import PRC_FIRST_YEAR, load_comparison_corpus, un_statements
+from toolkit.study.comparison import PRC_FIRST_YEAR, load_comparison_corpus, own_words_by_group, un_statements
 from toolkit.tables import TABLE_ATOL, TABLE_RTOL, compare_tables, round_table, write_table
 
 if TYPE_CHECKING:  # matplotlib is imported when a figure is drawn
@@ -105,15 +105,29 @@ def _draw_corpus_composition(table: pd.DataFrame, docs: pd.DataFrame) -> FigureB
     return ax.figure
 
 
+def _filter_note() -> str:
+    f = analyses.KEYNESS_FILTER
+    return (
+        f"Drawn: the 10 strongest terms of each side used at least {f['min_count']} times by that side and in at "
+        f"least {f['min_doc_share']:.0%} of its documents; hatched: not significant after the Benjamini-Hochberg "
+        "correction over every term tested"
+    )
+
+
 def _draw_keyness_xing_vs_ambassadors(table: pd.DataFrame, docs: pd.DataFrame) -> FigureBase:
     from toolkit.plots import plot_keyness
+    from toolkit.text import tokenize
 
+    own = own_words_by_group(docs)
+    tokens = sum(len(tokenize(t)) for t in own.loc[own["group"] == "Xing", "text"])
+    speeches = int((own["group"] == "other ambassadors").sum())
     ax = plot_keyness(
         table,
-        n=15,
+        n=10,
         target_label="Xing (own words)",
         reference_label="other ambassadors",
-        title="Xing's keywords against other ambassadors at the UN (G2)",
+        title="Which words set Xing's own words apart from other ambassadors' UN speeches?\n"
+        f"(G2; his quoted words: {tokens:,} tokens; other ambassadors: {speeches:,} speeches)",
     )
     return ax.figure
 
@@ -121,12 +135,15 @@ def _draw_keyness_xing_vs_ambassadors(table: pd.DataFrame, docs: pd.DataFrame) -
 def _draw_keyness_chn_vs_usa_unsc(table: pd.DataFrame, docs: pd.DataFrame) -> FigureBase:
     from toolkit.plots import plot_keyness
 
+    council = docs[docs["venue"] == "UNSC"]
+    n_chn, n_usa = (int((council["country"] == c).sum()) for c in ("CHN", "USA"))
     ax = plot_keyness(
         table,
-        n=12,
-        target_label="China",
-        reference_label="United States",
-        title="China against the United States in the Security Council (Fightin' Words)",
+        n=10,
+        target_label=f"China ({n_chn} speeches)",
+        reference_label=f"United States ({n_usa} speeches)",
+        title="Which words does China use more than the United States in the Security Council?\n"
+        "(Fightin' Words, the whole Council as prior)",
     )
     return ax.figure
 
@@ -137,9 +154,11 @@ def _draw_term_scatter_chn_vs_usa_unsc(table: pd.DataFrame, docs: pd.DataFrame) 
     ax = plot_term_scatter(
         table.set_index("term")["CHN"],
         table.set_index("term")["USA"],
-        target_label="China (UNSC)",
-        reference_label="United States (UNSC)",
+        target_label="China",
+        reference_label="United States",
         min_count=3,
+        title="Which words does each side use more? China and the United States\nin the Security Council, "
+        "word by word (words used 3 times or more in all)",
     )
     return ax.figure
 
@@ -147,11 +166,21 @@ def _draw_term_scatter_chn_vs_usa_unsc(table: pd.DataFrame, docs: pd.DataFrame) 
 def _draw_hedging_xing_vs_ambassadors(rates: pd.DataFrame, docs: pd.DataFrame) -> FigureBase:
     from toolkit.plots import plot_rates
 
+    documents = own_words_by_group(docs).groupby("group").size()
+    names = {"Xing": "Xing (his quoted words)", "other": "other UN speakers\n(leaders, ministers)"}
+    labels = {}
+    for group, unit in rates.drop_duplicates("group")[["group", "unit"]].itertuples(index=False):
+        n = int(documents.get(group, 0))
+        if unit == "sentence":
+            labels[group] = f"{names.get(group, group)}\n{n} interview: interval over its sentences"
+        else:
+            labels[group] = f"{names.get(group, group)}\n{n:,} speeches: interval over speeches"
     ax = plot_rates(
-        rates.assign(group=rates["group"].replace({"other": "other UN speakers"})),
-        title="Stance markers per 1,000 tokens of each group's own words",
+        rates.assign(group=rates["group"].map(labels)),
+        title="How often does each group hedge, boost, prescribe, evaluate and mention itself?\n"
+        "Stance markers per 1,000 tokens of each group's own words, with 95% bootstrap intervals",
     )
-    ax.set_ylabel("group (Xing: his quoted words; other UN speakers:\nleaders and ministers)")
+    ax.set_ylabel("")
     return ax.figure
 
 
@@ -225,22 +254,28 @@ FIGURES: tuple[_FigureRule, ...] = (
     ),
     _FigureRule(
         "keyness_xing_vs_ambassadors",
-        "Keywords of Xing's own words against other ambassadors' UN "
-        "speeches (G2, stop words left out, BH-adjusted p in the table)",
+        "Keywords of Xing's own words (the words quoted from him in the interview) against other ambassadors' UN "
+        "speeches, both sides: G2 with the log2 ratio beside each bar, stop words left out. " + _filter_note() + ".",
         ("comparison",),
         analyses.keyness_xing_vs_ambassadors,
         _draw_keyness_xing_vs_ambassadors,
     ),
     _FigureRule(
         "keyness_chn_vs_usa_unsc",
-        "China against the United States in the Security Council (Fightin' Words, whole-Council prior)",
+        "China against the United States in the Security Council, both sides: Fightin' Words z-scores (Monroe et "
+        "al. 2008, the whole Council's counts as prior) with the log2 ratio beside each bar, stop words left out. "
+        + _filter_note()
+        + ".",
         ("comparison",),
         analyses.keyness_chn_vs_usa_unsc,
         _draw_keyness_chn_vs_usa_unsc,
     ),
     _FigureRule(
         "term_scatter_chn_vs_usa_unsc",
-        "Relative frequency of each word in China's and the United States' Security Council speeches",
+        "Relative frequency (per 1,000 tokens, log scales) of each word used 3 times or more in China's and the "
+        "United States' Security Council speeches; a word one side never uses is drawn at half a count in the "
+        "shaded band; named: the 10 words of each side farthest from the diagonal (log ratio) among words used "
+        "5 times or more",
         ("comparison",),
         analyses.term_scatter_chn_vs_usa_unsc,
         _draw_term_scatter_chn_vs_usa_unsc,
