@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from toolkit.paths import FIGURES_DIR
 
@@ -14,6 +15,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["main"]
+
+T = TypeVar("T")
 
 
 def _figures(args: argparse.Namespace) -> int:
@@ -50,7 +53,10 @@ def _data(args: argparse.Namespace) -> int:
 
 
 def _read_texts(paths: Sequence[Path]) -> pd.DataFrame:
-    """Documents from paths: a corpus (folder, .csv, .jsonl, or a file with a metadata header) or plain text files."""
+    """Documents from paths: a corpus (folder, .csv, .jsonl, or a file with a metadata header) or plain text files.
+
+    Every column of a corpus is kept (``country``, ``year``... for ``--by``); a plain file has ``doc_id`` (its
+    name without the extension) and ``text``, and missing values in the other columns."""
     import pandas as pd
 
     from toolkit.corpus import read_corpus
@@ -67,7 +73,7 @@ def _read_texts(paths: Sequence[Path]) -> pd.DataFrame:
         if plain:
             frames.append(pd.DataFrame({"doc_id": [path.stem], "text": [path.read_text(encoding="utf-8-sig")]}))
         else:
-            frames.append(read_corpus(path)[["doc_id", "text", "speaker", "genre"]])
+            frames.append(read_corpus(path))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -91,31 +97,177 @@ def _output(table: pd.DataFrame, csv: Path | None) -> int:
     return 0
 
 
+def _library(command: str, run: Callable[[], T]) -> T:
+    """Run a library call for ``command``: its warnings printed on standard error as ``toolkit COMMAND:
+    warning: ...`` (the library's own words, not a traceback), and a ValueError (a bad input, which the
+    library's message names with its fix) turned into an exit with that message."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = run()
+        except ValueError as err:
+            raise SystemExit(f"toolkit {command}: {err}") from None
+        finally:
+            for w in caught:
+                print(f"toolkit {command}: warning: {w.message}", file=sys.stderr)
+    return result
+
+
+def _check_by(command: str, docs: pd.DataFrame, by: Sequence[str]) -> None:
+    """Exit with a message when the documents lack a ``--by`` column (plain .txt files carry no metadata)."""
+    missing = [c for c in by if c not in docs.columns]
+    if missing:
+        raise SystemExit(
+            f"toolkit {command}: --by {' '.join(by)}: the documents have no column {', '.join(map(repr, missing))} "
+            f"(they have {', '.join(map(str, docs.columns))}). Plain .txt files carry no metadata: give corpora "
+            "(a folder of files with a metadata header, a .csv or a .jsonl) whose documents have that field."
+        )
+
+
 def _hedges(args: argparse.Namespace) -> int:
-    from toolkit.hedging import find_stance
+    from toolkit.hedging import find_stance, stance_rates
     from toolkit.voices import split_voices
 
+    per = args.per or ("group" if args.by else "match")
+    if args.by and per != "group":
+        args.parser.error(
+            f"--by gives rates per group of documents, --per {per} gives "
+            + ("every match" if per == "match" else f"rates per {per}")
+            + "; use one of them."
+        )
     docs = _read_texts(args.files)
     if "genre" not in docs:
         docs = docs.assign(speaker=None, genre="statement")
-    hits = find_stance(docs, method=args.method, segments=split_voices(docs))  # whose each match is
-    return _output(hits.drop(columns=[c for c in ("voice", "speaker") if hits[c].isna().all()]), args.csv)
+    segments = split_voices(docs)  # whose each stretch is: matches and tokens of the speaker's own words
+    if per == "match":
+        hits = _library("hedges", lambda: find_stance(docs, method=args.method, segments=segments))
+        return _output(hits.drop(columns=[c for c in ("voice", "speaker") if hits[c].isna().all()]), args.csv)
+    if args.by:
+        _check_by("hedges", docs, args.by)
+    by = list(args.by) if args.by else ("doc_id" if per == "document" else None)
+    rates = _library(
+        "hedges",
+        lambda: stance_rates(
+            docs,
+            by=by,
+            method=args.method,
+            segments=segments,
+            n_resamples=args.n_resamples,
+            seed=args.seed,
+            confidence=args.confidence,
+        ),
+    )
+    code = _output(rates, args.csv)
+    if args.csv is None:
+        over = (
+            "each document's sentences"
+            if per == "document"
+            else "each group's documents, or the sentences of a group of one document (column unit)"
+        )
+        print(
+            f"\nrate_per_1k: matches per 1,000 tokens of the speakers' own words (n matches in tokens). ci_low, "
+            f"ci_high: {args.confidence:.0%} percentile bootstrap interval over {over}; {args.n_resamples} "
+            f"resamples, seed {args.seed}."
+        )
+    return code
+
+
+#: The column that tells the two sides apart when two paths are compared (a name no corpus field takes).
+_SIDE = "__side__"
 
 
 def _keyness(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from toolkit.counts import document_term_matrix
-    from toolkit.keyness import keyness
+    from toolkit.keyness import compare_groups
 
-    sides = []
-    for path in (args.target, args.reference):
-        dtm = document_term_matrix(_read_texts([path]), stop_words="english" if args.stop_words else None)
-        counts = pd.Series(dtm.matrix.sum(axis=0).A1, index=dtm.terms)
-        sides.append((counts[counts > 0], int(dtm.totals.sum())))
-    (target, n_t), (reference, n_r) = sides
-    table = keyness(target, reference, measure=args.measure, target_total=n_t, reference_total=n_r)
-    return _output(table.head(args.top) if args.top and args.csv is None else table, args.csv)
+    if args.top < 0:
+        args.parser.error(
+            f"--top {args.top} is invalid; give the number of terms to print for each side, or 0 for all."
+        )
+    if args.by is None:
+        if args.target is not None or args.reference is not None:
+            args.parser.error(
+                "--target and --reference name groups of a --by column; give --by COLUMN too "
+                "(or, without them, two paths: TARGET REFERENCE)."
+            )
+        if len(args.paths) != 2:
+            args.parser.error(
+                f"give two paths, TARGET REFERENCE (got {len(args.paths)}), or one corpus with --by COLUMN "
+                "--target VALUE."
+            )
+        target, reference = (_read_texts([p]) for p in args.paths)
+        docs = pd.concat([target.assign(**{_SIDE: "target"}), reference.assign(**{_SIDE: "reference"})])
+        by = [_SIDE]
+        wanted: str | tuple[str, ...] | None = "target"
+        versus: str | tuple[str, ...] | None = "reference"
+        names = {"target": str(args.paths[0]), "reference": str(args.paths[1])}
+    else:
+        if args.reference is not None and args.target is None:
+            args.parser.error("--reference needs --target: the group compared with it.")
+        docs = _read_texts(args.paths)
+        _check_by("keyness", docs, args.by)
+        by, wanted, versus = list(args.by), _key(args.target), _key(args.reference)
+        names = {}
+    table = _library(
+        "keyness",
+        lambda: compare_groups(
+            docs.reset_index(drop=True),
+            by=by,
+            target=wanted,
+            reference=versus,
+            measure=args.measure,
+            stop_words="english" if args.stop_words else None,
+        ),
+    )
+    if args.by is None:  # two paths: the columns of toolkit.keyness
+        table = table.drop(columns=[_SIDE, "reference", "p_adjusted"])
+    if args.csv is not None or not args.top:
+        return _output(table, args.csv)
+    _print_top(table, args, names)
+    return 0
+
+
+def _key(values: Sequence[str] | None) -> str | tuple[str, ...] | None:
+    """A group named on the command line: one value per --by column (a tuple for several)."""
+    if values is None:
+        return None
+    return values[0] if len(values) == 1 else tuple(values)
+
+
+def _print_top(table: pd.DataFrame, args: argparse.Namespace, names: dict[str, str]) -> None:
+    """Print the ``--top`` terms of both sides of each comparison, under headings that name the sides."""
+    shown = ["term", "n_target", "n_reference", "measure", "score", "p_value", "log_ratio"]
+    if args.by is None:
+        comparisons = [(names["target"], names["reference"], table)]
+    else:
+        comparisons = []
+        for key, rows in table.groupby(list(args.by), sort=False, dropna=False):
+            values = key if isinstance(key, tuple) else (key,)
+            target = ", ".join(f"{c}={v}" for c, v in zip(args.by, values))
+            reference = rows["reference"].iloc[0]
+            if reference == "rest":
+                reference = "the rest of the corpus"
+            else:
+                parts = reference if isinstance(reference, tuple) else (reference,)
+                reference = ", ".join(f"{c}={v}" for c, v in zip(args.by, parts))
+            comparisons.append((target, reference, rows))
+    n = args.top
+    for i, (target, reference, rows) in enumerate(comparisons):
+        key_t = rows[rows["score"] > 0].sort_values(["score", "term"], ascending=[False, True]).head(n)
+        key_r = rows[rows["score"] < 0].sort_values(["score", "term"], ascending=[True, True]).head(n)
+        for side, name, other, part, sign in (
+            ("target", target, reference, key_t, "highest"),
+            ("reference", reference, target, key_r, "lowest"),
+        ):
+            if i or side == "reference":
+                print()
+            print(
+                f"Key for the {side}, {name}: the {len(part)} of {len(rows)} terms with the {sign} "
+                f"{args.measure} scores (more frequent there than in {other})"
+                + (f"; only {len(part)} of the top {n} asked" if len(part) < n else "")
+            )
+            print(part[shown].to_string(index=False) if len(part) else "(no term is more frequent there)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -157,7 +309,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     data.set_defaults(run=_data)
 
-    hedges = sub.add_parser("hedges", help="find hedges, boosters and other stance markers in texts")
+    hedges = sub.add_parser(
+        "hedges",
+        help="find hedges, boosters and other stance markers in texts; or their rates per 1,000 tokens",
+        description="Every stance marker found (default: one row per match), or their rates per 1,000 tokens "
+        "of the speakers' own words with bootstrap intervals: per document (--per document), per group "
+        "of documents (--by COLUMN) or for all the texts together (--per corpus).",
+    )
     hedges.add_argument(
         "files",
         nargs="+",
@@ -171,18 +329,80 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help="how ambiguous epistemic cues are decided (default: learned; see the README)",
     )
-    hedges.set_defaults(run=_hedges)
+    hedges.add_argument(
+        "--per",
+        choices=["match", "document", "corpus"],
+        default=None,
+        help="what a row is: a match (the default), the rates of one document (its sentences resampled), or "
+        "the rates of all the texts together (their documents resampled)",
+    )
+    hedges.add_argument(
+        "--by",
+        action="append",
+        metavar="COLUMN",
+        help="rates per group of documents with the same value of this column (country, speaker, year...: a "
+        "field of the corpora), each group's documents resampled; repeat for several columns",
+    )
+    hedges.add_argument(
+        "--n-resamples",
+        type=int,
+        default=2000,
+        help="bootstrap resamples for the rates' intervals (at least 100; default 2000)",
+    )
+    hedges.add_argument(
+        "--confidence", type=float, default=0.95, help="confidence level of the intervals (default 0.95)"
+    )
+    hedges.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
+    hedges.set_defaults(run=_hedges, parser=hedges)
 
-    keyness = sub.add_parser("keyness", help="keywords of one text or corpus against another")
-    keyness.add_argument("target", type=Path, help="a plain .txt file or a corpus")
-    keyness.add_argument("reference", type=Path, help="a plain .txt file or a corpus")
+    keyness = sub.add_parser(
+        "keyness",
+        help="keywords of one text or corpus against another, or of one group of a corpus against the rest",
+        description="Keywords of TARGET against REFERENCE (two paths), or, with --by COLUMN --target VALUE, of "
+        "one group of a corpus against the rest of it (or against --reference VALUE). The printed table "
+        "shows the --top terms of both sides: those key for the target (positive scores) and those key "
+        "for the reference (negative scores).",
+    )
+    keyness.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="TARGET REFERENCE: two plain .txt files or corpora; with --by: one corpus (several paths are "
+        "read together)",
+    )
+    keyness.add_argument(
+        "--by",
+        action="append",
+        metavar="COLUMN",
+        help="compare groups of documents within the corpus: the column whose values make the groups "
+        "(country, speaker, year...; repeat for several); without --target every group is compared with "
+        "the rest",
+    )
+    keyness.add_argument(
+        "--target",
+        action="append",
+        metavar="VALUE",
+        help="the group to compare: its value of the --by column (repeated, in the order of --by, for several)",
+    )
+    keyness.add_argument(
+        "--reference",
+        action="append",
+        metavar="VALUE",
+        help="the group to compare it with, given as --target is (default: the rest, every other document)",
+    )
     keyness.add_argument("--measure", default="g2", choices=["g2", "chi2", "log_ratio", "pct_diff", "fightin_words"])
     keyness.add_argument("--stop-words", action="store_true", help="leave English stop words out")
     keyness.add_argument(
-        "--top", type=int, default=20, help="rows to print (0: all; default 20); --csv always writes every row"
+        "--top",
+        type=int,
+        default=20,
+        metavar="N",
+        help="print the N terms most key for the target and the N most key for the reference (0: every "
+        "row, in one table; default 20); --csv always writes every row",
     )
     keyness.add_argument("--csv", type=Path, help="write the table to this CSV file instead of printing it")
-    keyness.set_defaults(run=_keyness)
+    keyness.set_defaults(run=_keyness, parser=keyness)
 
     args = parser.parse_args(argv)
     return args.run(args)

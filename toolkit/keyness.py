@@ -19,6 +19,7 @@ target than ``b / Nr`` in the reference.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -331,6 +332,18 @@ def compare_groups(
         group; there is only one group; or a compared group has no tokens.
         (Checks and matching are those of :func:`toolkit.count_terms`' groups.)
 
+    Warns
+    -----
+    UserWarning
+        A document is on both sides of a comparison: the same ``doc_id`` with the
+        same text in the target group and in the reference (its group, or the
+        rest; with ``target=None``, in two groups), as when two corpora that share
+        a file are stacked. Its words count on both sides, which pulls every score
+        towards 0. The warning names the documents and comes before the counting.
+        (Rows that share only a ``doc_id``, such as the segments of one document,
+        or only a text, such as a formula sentence said by two speakers, are
+        different stretches of text and are not warned about.)
+
     Examples
     --------
     >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["we firmly oppose", "we hope"],
@@ -371,6 +384,7 @@ def compare_groups(
         check_one_of("prior", prior, ("corpus",))
     groups = _groups(_frame(docs), by, reserved=RESULT_COLUMNS)
     tgt, ref = compared_groups(groups, target, reference, by)
+    _warn_shared(_frame(docs), groups, tgt, ref)
 
     matrix, terms, _, doc_totals, order = count_matrix(docs, ngram, lowercase, stop_words, n_jobs)
     codes = groups.codes
@@ -410,6 +424,48 @@ def compared_groups(groups: Any, target: object, reference: object, by: object) 
     if len(groups) < 2:
         raise ValueError(f"by={by!r} makes only one group ({groups.key(0)!r}); there is nothing to compare it with.")
     return tgt, ref
+
+
+def _warn_shared(frame: pd.DataFrame, groups: Any, tgt: int | None, ref: int | None) -> None:
+    """Warn when a document (the same doc_id and text) is on both sides of a comparison (see :func:`compare_groups`).
+
+    Only rows whose doc_id is repeated are compared by text, so a corpus of unique ids costs one pass over the ids.
+    """
+    ids = frame["doc_id"].astype(str).to_numpy()
+    repeated = pd.Series(ids).duplicated(keep=False).to_numpy()
+    if not repeated.any():
+        return
+    rows = np.flatnonzero(repeated)
+    codes = groups.codes[rows]
+    if tgt is None:  # every group against the rest: a document in two groups is on both sides of a comparison
+        on_target, on_reference = np.ones(len(rows), dtype=bool), np.ones(len(rows), dtype=bool)
+    else:
+        on_target = codes == tgt
+        on_reference = codes != tgt if ref is None else codes == ref
+    texts = frame["text"].astype(str).to_numpy()[rows]
+    seen: dict[tuple[str, str], set[int]] = {}
+    for doc_id, text, code, t, r in zip(ids[rows], texts, codes.tolist(), on_target, on_reference):
+        if t or r:
+            seen.setdefault((doc_id, text), set()).add(code)
+    shared = []
+    for (doc_id, _), found in seen.items():
+        # in two groups: the target's and the reference's (against the rest, any other; with every group compared,
+        # any two); the rows kept are those on either side, so two groups there are the target's and another
+        if len(found) > 1 and (tgt is None or tgt in found):
+            shared.append((doc_id, sorted(found)))
+    if not shared:
+        return
+    shown = "; ".join(
+        f"{doc_id!r} (in {' and '.join(repr(groups.key(g)) for g in found)})" for doc_id, found in shared[:5]
+    ) + (f"; and {len(shared) - 5} more" if len(shared) > 5 else "")
+    warnings.warn(
+        f"compare_groups: {len(shared)} document(s) are on both sides of the comparison (the same doc_id and "
+        f"text in the target and the reference): {shown}. Their words count on both sides, which pulls every "
+        "score towards 0. Keep each document in one group: for two corpora that share files, take the shared "
+        "files out of one of them, or docs.drop_duplicates(['doc_id', 'text']) after stacking them.",
+        UserWarning,
+        stacklevel=3,
+    )
 
 
 def compare_sums(
