@@ -404,3 +404,50 @@ def test_plot_keyness_marks_significance_says_effects_and_an_empty_side():
     plain = tk.plot_keyness(table.drop(columns=["p_adjusted", "log_ratio"]), n=5)  # nothing claimed
     assert all(p.get_hatch() is None for p in plain.patches) and not [t for t in plain.texts if "+" in t.get_text()]
     plt.close(plain.figure)
+
+
+def test_pooled_trend_is_matches_over_tokens_of_the_window_and_refuses_an_even_window():
+    rng = np.random.default_rng(3)
+    years = np.array([1990, 1991, 1993, 1994, 1995, 1998])  # gaps: a window counts years, not rows
+    frame = pd.DataFrame(
+        {
+            "country": "CHN",
+            "year": years,
+            "n": rng.integers(0, 30, len(years)),
+            "tokens": rng.integers(1, 900, len(years)),
+        }
+    )
+    out = tk.pooled_trend(frame, by="country", window=5)
+    for year, rate in zip(out["year"], out["rate_per_1k"]):
+        near = frame[(frame["year"] - year).abs() <= 2]  # by hand: the rows within two years
+        assert rate == pytest.approx(near["n"].sum() / near["tokens"].sum() * 1000, rel=1e-12)
+    assert out["n"].tolist()[0] == frame.loc[frame["year"] <= 1992, "n"].sum()
+    with pytest.raises(ValueError, match="window=4 is invalid"):
+        tk.pooled_trend(frame, by="country", window=4)
+
+
+def test_plot_trends_draws_a_panel_per_group_and_row_with_every_point_in_view():
+    frame = pd.DataFrame(
+        {
+            "country": ["A", "A", "B", "B"] * 2,
+            "year": [2000, 2001] * 4,
+            "category": ["hedge"] * 4 + ["booster"] * 4,
+            "n": [1, 2, 30, 4, 5, 6, 7, 8],
+            "tokens": [100] * 8,
+        }
+    ).assign(rate_per_1k=lambda f: f["n"] * 10.0)
+    axes = tk.plot_trends(frame, by="country", window=1, panel_titles={"hedge": "hedges"})
+    assert axes.shape == (2, 2)
+    assert [ax.get_title() for ax in axes[0]] == ["A", "B"]
+    assert axes[0, 0].get_ylabel().startswith("hedges")  # the named row first
+    assert axes[0, 0].get_ylim()[1] >= 300  # B's 300 per 1,000 is in view on A's shared axis too
+    plt.close(axes[0, 0].figure)
+
+
+def test_plot_select_k_marks_the_chosen_k():
+    table = pd.DataFrame(
+        {"k": [3, 6], "coherence": [-0.05, -0.04], "perplexity": [10.0, 12.0], "stability": [0.9, 0.8]}
+    )
+    axes = tk.plot_select_k(table, chosen=6)
+    assert all(any(t.get_text() == "chosen: k = 6" for t in ax.texts) for ax in axes)
+    plt.close(axes[0].figure)

@@ -40,6 +40,8 @@ from toolkit.plots import (
     plot_term_scatter,
     plot_timeline,
     plot_topic_prevalence,
+    plot_trends,
+    pooled_trend,
 )
 from toolkit.rates import compare_rates, match_rates
 from toolkit.schema import DOC_COLUMNS, GENRES, ROLES, as_docs
@@ -107,6 +109,8 @@ __all__ = [
     "plot_term_scatter",
     "plot_timeline",
     "plot_topic_prevalence",
+    "plot_trends",
+    "pooled_trend",
     "read_corpus",
     "score_audit",
     "select_k",

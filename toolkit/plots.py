@@ -26,6 +26,8 @@ __all__ = [
     "plot_term_scatter",
     "plot_timeline",
     "plot_topic_prevalence",
+    "plot_trends",
+    "pooled_trend",
 ]
 
 #: Okabe & Ito (2008) colour-blind-safe palette (black last).
@@ -299,7 +301,170 @@ def plot_timeline(
     return ax
 
 
-def plot_select_k(table: pd.DataFrame, *, axes: Sequence[Axes] | None = None, title: str | None = None) -> np.ndarray:
+def pooled_trend(frame: pd.DataFrame, *, by: str, x: str = "year", window: int = 5) -> pd.DataFrame:
+    """Each group's rate pooled over a centred window of ``window`` consecutive ``x`` values (years).
+
+    The pooled rate is the matches of the window over its tokens (``sum(n) / sum(tokens) * 1000``), not a mean
+    of yearly rates: a year of few tokens weighs what its tokens weigh. Windows are cut at the ends of each
+    group's range (the first year pools itself and the next ``window // 2``).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per group and ``x``, with ``n`` (matches) and ``tokens`` columns: the output of
+        :func:`toolkit.match_rates` or :func:`toolkit.stance_rates` by group and year.
+    by : str
+        The column of the groups.
+    x : str, default "year"
+        The column of the (integer) time points.
+    window : int, default 5
+        An odd number of consecutive time points pooled.
+
+    Returns
+    -------
+    DataFrame
+        ``by``, ``x``, ``n``, ``tokens`` (the window's sums) and ``rate_per_1k``, sorted by group and ``x``.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"country": "CHN", "year": [2000, 2001, 2002], "n": [1, 4, 1], "tokens": [100, 100, 400]})
+    >>> pooled_trend(f, by="country", window=3)["rate_per_1k"].tolist()
+    [25.0, 10.0, 10.0]
+    """
+    check_columns(frame, [by, x, "n", "tokens"], name="frame")
+    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1 or window % 2 == 0:
+        raise ValueError(f"window={window!r} is invalid; must be an odd integer >= 1 (years pooled around each).")
+    half = window // 2
+    out = []
+    for _name, part in frame.sort_values([by, x]).groupby(by, sort=True):
+        years = part[x].to_numpy(dtype=np.int64)
+        n = part["n"].to_numpy(dtype=np.int64)
+        tokens = part["tokens"].to_numpy(dtype=np.int64)
+        lo = np.searchsorted(years, years - half, side="left")
+        hi = np.searchsorted(years, years + half, side="right")
+        cn, ct = np.concatenate([[0], np.cumsum(n)]), np.concatenate([[0], np.cumsum(tokens)])
+        sums_n, sums_t = cn[hi] - cn[lo], ct[hi] - ct[lo]
+        out.append(
+            pd.DataFrame(
+                {
+                    by: part[by].to_numpy(),
+                    x: years,
+                    "n": sums_n,
+                    "tokens": sums_t,
+                    "rate_per_1k": np.divide(
+                        sums_n * 1000.0, sums_t, out=np.full(len(years), np.nan), where=sums_t > 0
+                    ),
+                }
+            )
+        )
+    return pd.concat(out, ignore_index=True)
+
+
+def plot_trends(
+    frame: pd.DataFrame,
+    *,
+    by: str,
+    panels: str = "category",
+    x: str = "year",
+    window: int = 5,
+    groups: Sequence[str] | None = None,
+    panel_titles: dict[str, str] | None = None,
+    title: str | None = None,
+) -> np.ndarray:
+    """Small multiples: one panel per group (columns) and per ``panels`` value (rows), yearly rates faint and
+    the pooled trend bold, with the pooled trend of the other groups in grey in every panel for comparison.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Rates by group, ``x`` and ``panels`` with ``n``, ``tokens`` and ``rate_per_1k`` (the output of
+        :func:`toolkit.match_rates` with ``by=[<by>, "year"]``).
+    by : str
+        The column of the groups, one column of panels each.
+    panels : str, default "category"
+        The column whose values make the rows of panels (rows share their y axis).
+    x : str, default "year"
+    window : int, default 5
+        Time points pooled for the trend (:func:`pooled_trend`).
+    groups : list of str, optional
+        The groups, in column order; None: all, sorted.
+    panel_titles : dict, optional
+        Row labels for the ``panels`` values, in the order of the rows (values it does not name follow, with
+        "_" as spaces).
+    title : str, optional
+        The figure's title.
+
+    Returns
+    -------
+    ndarray of matplotlib Axes, shape (rows, columns)
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> f = pd.DataFrame({"country": ["A", "A", "B", "B"], "year": [2000, 2001] * 2, "category": "hedge",
+    ...                   "n": [1, 2, 3, 4], "tokens": [100] * 4, "rate_per_1k": [10.0, 20.0, 30.0, 40.0]})
+    >>> plot_trends(f, by="country", window=1).shape
+    (1, 2)
+    """
+    import matplotlib.pyplot as plt
+
+    check_columns(frame, [by, panels, x, "n", "tokens", "rate_per_1k"], name="frame")
+    if frame.empty:
+        raise ValueError("frame is empty; there is nothing to plot.")
+    names = [str(g) for g in (groups if groups is not None else sorted(frame[by].astype(str).unique()))]
+    present = list(dict.fromkeys(frame[panels].astype(str)))
+    rows = [r for r in (panel_titles or {}) if r in present] + [r for r in present if r not in (panel_titles or {})]
+    fig, axes = plt.subplots(
+        len(rows),
+        len(names),
+        figsize=(2.1 * len(names) + 0.8, 1.9 * len(rows) + 1.2),
+        sharex=True,
+        sharey="row",
+        layout="constrained",
+        squeeze=False,
+    )
+    data = frame.assign(**{by: frame[by].astype(str), panels: frame[panels].astype(str)})
+    for i, row in enumerate(rows):
+        part = data[data[panels] == row]
+        trend = pooled_trend(part, by=by, x=x, window=window)
+        for j, name in enumerate(names):
+            ax = axes[i, j]
+            own = part[part[by] == name]
+            others = part[part[by] != name].groupby(x, as_index=False)[["n", "tokens"]].sum().assign(**{by: "rest"})
+            rest = pooled_trend(others, by=by, x=x, window=window) if len(others) else None
+            ax.scatter(own[x], own["rate_per_1k"], s=5, color=OKABE_ITO[0], alpha=0.3, linewidths=0, label="each year")
+            if rest is not None:
+                ax.plot(
+                    rest[x],
+                    rest["rate_per_1k"],
+                    color="gray",
+                    linewidth=1.0,
+                    label="the other groups together, pooled trend",
+                )
+            mine = trend[trend[by] == name]
+            ax.plot(
+                mine[x], mine["rate_per_1k"], color=OKABE_ITO[0], linewidth=1.8, label=f"{window}-year pooled trend"
+            )
+            ax.spines[["top", "right"]].set_visible(False)
+            ax.tick_params(labelsize="x-small")
+            if i == 0:
+                ax.set_title(name, fontsize="small")
+            if j == 0:
+                label = (panel_titles or {}).get(row, row.replace("_", " "))
+                ax.set_ylabel(f"{label}\nper 1,000 tokens", fontsize="small")
+        top = max(part["rate_per_1k"].max(), trend["rate_per_1k"].max())
+        axes[i, 0].set_ylim(0, 1.05 * top if top > 0 else 1)  # the row's axes are shared: every point shown
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=3, frameon=False, fontsize="small")
+    if title:
+        fig.suptitle(title, x=0.01, ha="left", fontsize="medium")
+    return axes
+
+
+def plot_select_k(
+    table: pd.DataFrame, *, axes: Sequence[Axes] | None = None, title: str | None = None, chosen: int | None = None
+) -> np.ndarray:
     """Draw coherence, held-out perplexity and stability against k, one panel each, to choose k with reasons.
 
     Parameters
@@ -311,6 +476,9 @@ def plot_select_k(table: pd.DataFrame, *, axes: Sequence[Axes] | None = None, ti
         Where to draw; a new figure with three panels when None.
     title : str, optional
         Title of the figure.
+
+    chosen : int, optional
+        The k chosen (from these measures and the reader's purpose): marked on every panel and in the legend.
 
     Returns
     -------
@@ -332,9 +500,10 @@ def plot_select_k(table: pd.DataFrame, *, axes: Sequence[Axes] | None = None, ti
     if axes is None:
         import matplotlib.pyplot as plt
 
-        fig, axes = plt.subplots(1, 3, figsize=(9.5, 3.0), layout="constrained")
+        lines = title.count("\n") if title else 0
+        fig, axes = plt.subplots(1, 3, figsize=(9.5, 3.0 + 0.25 * lines), layout="constrained")
         if title:
-            fig.suptitle(title, x=0.01, ha="left")
+            fig.suptitle(title, x=0.01, ha="left", fontsize="medium")
     table = table.sort_values("k")
     k = table["k"].to_numpy(dtype=float)
     measures = table["measure"].dropna().astype(str).unique() if "measure" in table else []
@@ -347,13 +516,24 @@ def plot_select_k(table: pd.DataFrame, *, axes: Sequence[Axes] | None = None, ti
     )
     for ax, (column, label, spread), colour in zip(axes, panels, OKABE_ITO):
         y = table[column].to_numpy(dtype=float)
-        ax.plot(k, y, marker="o", color=colour)
+        ax.plot(k, y, marker="o", color=colour, label="mean over topics" if column == "stability" else None)
         if spread and spread in table:
             sd = table[spread].to_numpy(dtype=float)
             ax.fill_between(k, y - sd, y + sd, color=colour, alpha=0.2, linewidth=0)
         if column == "stability" and "stability_min" in table:
             ax.plot(k, table["stability_min"].to_numpy(dtype=float), linestyle="--", color=colour, label="worst topic")
             ax.legend(frameon=False, fontsize="small")
+        if chosen is not None:
+            ax.axvline(chosen, color="black", linestyle=":", linewidth=1.0)
+            ax.annotate(
+                f"chosen: k = {chosen}",
+                (chosen, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(3, -2),
+                textcoords="offset points",
+                va="top",
+                fontsize="x-small",
+            )
         ax.set_xlabel("k (topics)")
         ax.set_ylabel(label)
         ax.set_xticks(k)

@@ -185,42 +185,39 @@ def _draw_hedging_xing_vs_ambassadors(rates: pd.DataFrame, docs: pd.DataFrame) -
 
 
 def _draw_hedging_p5_timeline(rates: pd.DataFrame, ungdc: pd.DataFrame) -> FigureBase:
-    import matplotlib.pyplot as plt
+    from toolkit.plots import plot_trends
 
-    from toolkit.plots import plot_timeline
-
-    fig, axes = plt.subplots(3, 1, figsize=(6.5, 7.5), sharex=True, layout="constrained")
-    for ax, category, name in zip(
-        axes,
-        ["hedge", "directive", "booster"],
-        ["Hedges (tentativeness)", "Directives (prescription: should, must, need to)", "Boosters"],
-    ):
-        plot_timeline(
-            rates[rates["category"] == category],
-            by="country",
-            ax=ax,
-            highlight=["CHN"],
-            ylabel=f"{category}s per 1,000 tokens",
-        )
-        ax.set_title(name, loc="left", fontsize="medium")
-        ax.get_legend().remove()
-    for ax in axes[:-1]:
-        ax.set_xlabel("")
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False, fontsize="small")
-    fig.suptitle(
-        f"China against the other permanent members, UN General Debate {PRC_FIRST_YEAR}-"
-        f"{int(rates['year'].max())}\n(China with its 95% interval over the sentences of each speech)",
-        fontsize="medium",
+    axes = plot_trends(
+        rates.assign(country=rates["country"].replace({"RUS": "RUS (USSR to 1991)"})),
+        by="country",
+        panels="category",
+        groups=["CHN", "FRA", "GBR", "RUS (USSR to 1991)", "USA"],
+        window=5,
+        panel_titles={"hedge": "hedges", "directive": "directives", "booster": "boosters"},
+        title="Does China hedge, prescribe and boost differently from the other permanent members, and has it "
+        f"changed?\nUN General Debate, {PRC_FIRST_YEAR}-{int(rates['year'].max())}: each year's rate (faint), the "
+        "5-year pooled trend (blue) and the other four members' pooled trend (grey)",
     )
-    return fig
+    return axes[0, 0].figure
 
 
 def _draw_topics_select_k(table: pd.DataFrame, docs: pd.DataFrame) -> FigureBase:
     from toolkit.plots import plot_select_k
 
     n = len(un_statements(docs))
-    axes = plot_select_k(table, title=f"Choosing the number of topics of {n} UN statements (LDA, 3 seeds)")
+    k = analyses.TOPIC_K
+    rows = table.set_index("k")
+    best_coherence = int(rows["coherence"].idxmax())
+    lowest_perplexity = int(rows["perplexity"].idxmin())
+    gap = float(rows["coherence"].max() - rows.loc[k, "coherence"])
+    axes = plot_select_k(
+        table,
+        chosen=k,
+        title=f"How many topics do the {n} UN statements hold? (LDA, 3 seeds)\n"
+        f"Held-out perplexity keeps rising with k (lowest at k = {lowest_perplexity}); coherence is best at "
+        f"k = {best_coherence}.\nk = {k} is chosen: coherence within {gap:.3f} of the best, stability "
+        f"{rows.loc[k, 'stability']:.2f}, more subjects told apart",
+    )
     return axes[0].figure
 
 
@@ -293,17 +290,21 @@ FIGURES: tuple[_FigureRule, ...] = (
         "hedging_p5_timeline",
         "Hedges, directives (deontic modals) and boosters per 1,000 tokens in the General Debate speeches of "
         "the five permanent members, 1972-2024, from the People's Republic of China's first (the 1971 CHN "
-        "speech is the Republic of China's); Russia is the USSR to 1991 (95% bootstrap intervals over "
-        "each speech's sentences)",
+        "speech is the Republic of China's); Russia is the USSR to 1991. Points: each year's speech; lines: "
+        "matches over tokens pooled over 5 years centred on each (toolkit.pooled_trend), the member's in blue "
+        "and the other four's together in grey. The table gives each year's rate with its 95% bootstrap "
+        "interval over the speech's sentences",
         ("ungdc",),
         analyses.hedging_p5_timeline,
         _draw_hedging_p5_timeline,
     ),
     _FigureRule(
         "topics_select_k",
-        "Coherence (NPMI), held-out perplexity and stability of LDA topic models of the "
-        "UN statements for each number of topics (3 seeds; place names, stop words and the words of more than half "
-        "of the statements left out)",
+        "Coherence (NPMI, mean over topics, band: 1 sd over seeds), held-out perplexity (lower is better) and "
+        "stability across seeds (mean and worst topic) of LDA topic models of the UN statements for each number "
+        "of topics (3 seeds; place names, stop words and the words of more than half of the statements left "
+        "out); the dotted line marks the k used by the other topic figures, a judgement argued in "
+        "notebooks/04-topics.ipynb: perplexity, which keeps rising with k on this few documents, does not decide it",
         ("comparison",),
         analyses.topics_select_k,
         _draw_topics_select_k,
