@@ -248,3 +248,25 @@ def test_hedges_help_describes_the_rates(capsys):
         "--confidence CONFIDENCE",
     ):
         assert phrase in text
+
+
+# ---------------------------------------------------------------------------- reading corpora
+
+
+def test_a_semicolon_corpus_is_named_and_read_with_delimiter(corpus, tmp_path, capsys):
+    semi = tmp_path / "semi" / "speeches.csv"
+    semi.parent.mkdir()
+    pd.read_csv(corpus, dtype=str).to_csv(semi, sep=";", index=False)
+    with pytest.raises(SystemExit, match=r"toolkit hedges: .*speeches\.csv, line 1: this file looks semicolon-delim"):
+        cli.main(["hedges", str(semi)])
+    csv = tmp_path / "k.csv"
+    assert (
+        cli.main(["keyness", str(semi), "--by", "country", "--target", "CHN", "--delimiter", ";", "--csv", str(csv)])
+        == 0
+    )
+    assert (
+        cli.main(["keyness", str(corpus), "--by", "country", "--target", "CHN", "--csv", str(tmp_path / "c.csv")]) == 0
+    )
+    assert pd.read_csv(csv).equals(pd.read_csv(tmp_path / "c.csv"))
+    assert cli.main(["hedges", str(semi), "--delimiter", ";"]) == 0
+    assert "firmly oppose" in capsys.readouterr().out

@@ -210,8 +210,94 @@ def test_bad_fields_raise_naming_the_csv_row(tmp_path, change, expected):
 def test_missing_required_field_names_it(tmp_path):
     fields = {k: v for k, v in ROW.items() if k != "licence"}
     header_file(tmp_path, "a.txt", fields)
-    with pytest.raises(tk.CorpusFormatError, match=r"a\.txt: the required field\(s\) 'licence' are missing"):
+    with pytest.raises(tk.CorpusFormatError, match=r"a\.txt: the document lacks the required field 'licence'\."):
         tk.read_corpus(tmp_path)
+
+
+EVERY = (
+    "Every document needs the fields doc_id, text, speaker, role, country, venue, date, genre, source, licence; "
+    "speaker and date may be empty, but not absent."
+)
+
+
+def test_year_without_a_date_field_says_to_keep_date_empty(tmp_path):
+    # issue 17: "the required field(s) 'date' are missing ... (speaker and date may be empty)" contradicted itself
+    row = {k: v for k, v in ROW.items() if k != "date"} | {"year": "2014"}
+    (tmp_path / "c.csv").write_text(csv_text([row, dict(row, doc_id="d2")]), encoding="utf-8")
+    with pytest.raises(tk.CorpusFormatError) as err:
+        tk.read_corpus(tmp_path / "c.csv")
+    assert str(err.value) == (
+        f"{tmp_path / 'c.csv'}, line 1: the header lacks the required column 'date': it gives year, but date is "
+        "required too. When only the year is known, keep a date column with empty cells; the year is read from "
+        f"year. {EVERY}"
+    )
+    # one report for the file (the header), not one per row
+    with pytest.warns(UserWarning, match="skipped 1 bad document"):
+        skipped = tk.read_corpus(tmp_path, errors="skip").attrs["skipped"]
+    assert [(s["line"], s["problem"]) for s in skipped] == [(1, str(err.value))]
+    # the fix works: an empty date column, the year read from year
+    (tmp_path / "c.csv").write_text(csv_text([dict(row, date="")]), encoding="utf-8")
+    docs = tk.read_corpus(tmp_path / "c.csv")
+    assert docs["date"].isna().all() and docs["year"].tolist() == [2014]
+    # the same in a header file and in JSON Lines, which have fields instead of columns
+    header_file(tmp_path, "h.txt", row)
+    with pytest.raises(tk.CorpusFormatError) as err:
+        tk.read_corpus(tmp_path / "h.txt")
+    assert str(err.value) == (
+        f"{tmp_path / 'h.txt'}: the document lacks the required field 'date': it gives year, but date is required "
+        "too. When only the year is known, keep date with an empty value ('date:' in a header, \"date\": null in "
+        f"JSON); the year is read from year. {EVERY}"
+    )
+    (tmp_path / "j.jsonl").write_text(json.dumps(dict(row, date=None)), encoding="utf-8")
+    assert tk.read_corpus(tmp_path / "j.jsonl")["year"].tolist() == [2014]
+
+
+def test_a_csv_header_without_required_columns_is_one_error_on_line_1(tmp_path):
+    row = {k: v for k, v in ROW.items() if k not in ("source", "licence")}
+    (tmp_path / "c.csv").write_text(csv_text([row]), encoding="utf-8")
+    with pytest.raises(tk.CorpusFormatError) as err:
+        tk.read_corpus(tmp_path / "c.csv")
+    assert str(err.value) == (
+        f"{tmp_path / 'c.csv'}, line 1: the header lacks the required columns 'source', 'licence'. {EVERY}"
+    )
+
+
+@pytest.mark.parametrize(("sep", "name"), [(";", "semicolon"), ("\t", "tab"), ("|", "pipe (|)")])
+def test_a_csv_written_with_another_delimiter_is_named_and_read_with_delimiter(tmp_path, sep, name):
+    frame = pd.DataFrame([ROW, dict(ROW, doc_id="d2", text="We oppose it; firmly, and again.")])
+    path = tmp_path / "c.csv"
+    frame.to_csv(path, sep=sep, index=False)
+    with pytest.raises(tk.CorpusFormatError) as err:
+        tk.read_corpus(path)
+    header = sep.join(FIELDS)
+    assert str(err.value) == (
+        f"{path}, line 1: this file looks {name}-delimited: read with ',' between fields its header is one "
+        f"column, {header!r}, which {sep!r} splits into the fields {', '.join(FIELDS)}. Read it with "
+        f"read_corpus(path, delimiter={sep!r}) (toolkit hedges or keyness: --delimiter {sep!r}), or re-save it "
+        f"comma-delimited, e.g. pandas.read_csv(FILE, sep={sep!r}, dtype=str, keep_default_na=False)"
+        ".to_csv(OUT, index=False)."
+    )
+    docs = tk.read_corpus(path, delimiter=sep)
+    assert docs["doc_id"].tolist() == ["d1", "d2"] and docs.loc[1, "text"] == "We oppose it; firmly, and again."
+    expected = tk.read_corpus(_comma_copy(frame, tmp_path))
+    pd.testing.assert_frame_equal(docs.drop(columns="file"), expected.drop(columns="file"))
+    # and the other way round: a comma file read with delimiter=";" is named comma-delimited
+    with pytest.raises(tk.CorpusFormatError, match=r"this file looks comma-delimited: read with ';' between"):
+        tk.read_corpus(_comma_copy(frame, tmp_path), delimiter=";")
+
+
+def _comma_copy(frame: pd.DataFrame, folder: Path) -> Path:
+    path = folder / "comma" / "c.csv"
+    path.parent.mkdir(exist_ok=True)
+    frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("bad", ["", ";;", "a", "1", '"', "\n", 3, None])
+def test_delimiter_must_be_one_character(tmp_path, bad):
+    (tmp_path / "c.csv").write_text(csv_text([ROW]), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"delimiter=.* is invalid; must be one character that is not a letter"):
+        tk.read_corpus(tmp_path / "c.csv", delimiter=bad)
 
 
 def test_duplicated_doc_id_across_files_names_both(tmp_path):

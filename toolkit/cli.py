@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -52,11 +53,12 @@ def _data(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_texts(paths: Sequence[Path]) -> pd.DataFrame:
+def _read_texts(paths: Sequence[Path], args: argparse.Namespace) -> pd.DataFrame:
     """Documents from paths: a corpus (folder, .csv, .jsonl, or a file with a metadata header) or plain text files.
 
     Every column of a corpus is kept (``country``, ``year``... for ``--by``); a plain file has ``doc_id`` (its
-    name without the extension) and ``text``, and missing values in the other columns."""
+    name without the extension) and ``text``, and missing values in the other columns. A corpus that cannot be
+    read exits with read_corpus's message (the file, the line, the problem and the fix)."""
     import pandas as pd
 
     from toolkit.corpus import read_corpus
@@ -73,7 +75,7 @@ def _read_texts(paths: Sequence[Path]) -> pd.DataFrame:
         if plain:
             frames.append(pd.DataFrame({"doc_id": [path.stem], "text": [path.read_text(encoding="utf-8-sig")]}))
         else:
-            frames.append(read_corpus(path))
+            frames.append(_library(args.command, functools.partial(read_corpus, path, delimiter=args.delimiter)))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -135,7 +137,7 @@ def _hedges(args: argparse.Namespace) -> int:
             + ("every match" if per == "match" else f"rates per {per}")
             + "; use one of them."
         )
-    docs = _read_texts(args.files)
+    docs = _read_texts(args.files, args)
     if "genre" not in docs:
         docs = docs.assign(speaker=None, genre="statement")
     segments = split_voices(docs)  # whose each stretch is: matches and tokens of the speaker's own words
@@ -196,7 +198,7 @@ def _keyness(args: argparse.Namespace) -> int:
                 f"give two paths, TARGET REFERENCE (got {len(args.paths)}), or one corpus with --by COLUMN "
                 "--target VALUE."
             )
-        target, reference = (_read_texts([p]) for p in args.paths)
+        target, reference = (_read_texts([p], args) for p in args.paths)
         docs = pd.concat([target.assign(**{_SIDE: "target"}), reference.assign(**{_SIDE: "reference"})])
         by = [_SIDE]
         wanted: str | tuple[str, ...] | None = "target"
@@ -205,7 +207,7 @@ def _keyness(args: argparse.Namespace) -> int:
     else:
         if args.reference is not None and args.target is None:
             args.parser.error("--reference needs --target: the group compared with it.")
-        docs = _read_texts(args.paths)
+        docs = _read_texts(args.paths, args)
         _check_by("keyness", docs, args.by)
         by, wanted, versus = list(args.by), _key(args.target), _key(args.reference)
         names = {}
@@ -268,6 +270,16 @@ def _print_top(table: pd.DataFrame, args: argparse.Namespace, names: dict[str, s
                 + (f"; only {len(part)} of the top {n} asked" if len(part) < n else "")
             )
             print(part[shown].to_string(index=False) if len(part) else "(no term is more frequent there)")
+
+
+def _delimiter_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--delimiter",
+        default=",",
+        metavar="CHAR",
+        help="the character between the fields of .csv corpora (default ','; ';' for files a spreadsheet saved "
+        "with semicolons, $'\\t' for tabs)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -353,6 +365,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--confidence", type=float, default=0.95, help="confidence level of the intervals (default 0.95)"
     )
     hedges.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
+    _delimiter_option(hedges)
     hedges.set_defaults(run=_hedges, parser=hedges)
 
     keyness = sub.add_parser(
@@ -402,6 +415,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "row, in one table; default 20); --csv always writes every row",
     )
     keyness.add_argument("--csv", type=Path, help="write the table to this CSV file instead of printing it")
+    _delimiter_option(keyness)
     keyness.set_defaults(run=_keyness, parser=keyness)
 
     args = parser.parse_args(argv)

@@ -65,7 +65,7 @@ _HEADER_EXAMPLE = (
 )
 
 
-def read_corpus(path: str | Path, *, errors: str = "raise") -> pd.DataFrame:
+def read_corpus(path: str | Path, *, errors: str = "raise", delimiter: str = ",") -> pd.DataFrame:
     """Read a folder of statements, a CSV or a JSONL file into a docs frame.
 
     Parameters
@@ -78,6 +78,13 @@ def read_corpus(path: str | Path, *, errors: str = "raise") -> pd.DataFrame:
         documents out, lists them in ``docs.attrs["skipped"]`` (a list of dicts
         with ``source``, ``line``, ``problem``) and warns with their number, so
         that every input is accounted for.
+    delimiter : str, default ","
+        The one character between the fields of a ``.csv`` file (every ``.csv``
+        of a folder): ``";"`` for the files that spreadsheets save with
+        semicolons where the decimal separator is a comma, ``"\t"`` for tabs.
+        A file whose header is one column that this delimiter does not split,
+        but ``;``, ``,``, a tab or ``|`` would split into the fields, is an
+        error that names the delimiter it looks like.
 
     Returns
     -------
@@ -115,7 +122,9 @@ def read_corpus(path: str | Path, *, errors: str = "raise") -> pd.DataFrame:
         malformed header, a malformed CSV row or JSON line (NaN and Infinity
         included), a field given twice, a missing required field or the
         reserved field ``file``, an unknown ``role`` or ``genre``, a bad
-        ``country``, ``date`` or ``year``, or a duplicated ``doc_id``.
+        ``country``, ``date`` or ``year``, or a duplicated ``doc_id``; a CSV
+        whose header lacks a required field (one that looks delimited by
+        another character than ``delimiter`` says so).
     FileNotFoundError
         ``path`` does not exist, or a folder holds no file to read.
 
@@ -131,6 +140,7 @@ def read_corpus(path: str | Path, *, errors: str = "raise") -> pd.DataFrame:
     [{'doc_id': 'd1', 'role': 'ambassador', 'year': 2014}]
     """
     check_one_of("errors", errors, ["raise", "skip"])
+    _check_delimiter(delimiter)
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"read_corpus: {path} does not exist; pass a folder, a .csv or a .jsonl file.")
@@ -140,7 +150,7 @@ def read_corpus(path: str | Path, *, errors: str = "raise") -> pd.DataFrame:
     skipped: list[dict[str, Any]] = []
     seen: dict[str, str] = {}
     for file in files:
-        for where, record in _read_file(file, errors, skipped):
+        for where, record in _read_file(file, errors, skipped, delimiter):
             try:
                 _check_record(record, where)
                 doc_id = record["doc_id"]
@@ -413,7 +423,9 @@ def corpus_files(path: Path) -> tuple[list[Path], list[dict[str, Any]]]:
     return sorted(files), sorted(ignored, key=lambda d: d["source"])
 
 
-def _read_file(file: Path, errors: str, skipped: list[dict[str, Any]]) -> Iterable[tuple[_Where, dict[str, Any]]]:
+def _read_file(
+    file: Path, errors: str, skipped: list[dict[str, Any]], delimiter: str = ","
+) -> Iterable[tuple[_Where, dict[str, Any]]]:
     """Yield (where, record) pairs of one file; file-level problems raise or are recorded."""
     try:
         suffix = file.suffix.lower()
@@ -434,8 +446,9 @@ def _read_file(file: Path, errors: str, skipped: list[dict[str, Any]]) -> Iterab
         text = _read_text(file)
         if suffix in _TEXT_SUFFIXES:
             return [(_Where(file), _parse_header_file(file, text))]
-        reader = _csv_records if suffix == ".csv" else _jsonl_records
-        return list(reader(file, text, errors, skipped))
+        if suffix == ".csv":
+            return list(_csv_records(file, text, errors, skipped, delimiter))
+        return list(_jsonl_records(file, text, errors, skipped))
     except CorpusFormatError as err:
         if errors == "raise":
             raise
@@ -537,7 +550,7 @@ class _Lines:
 
 
 def _csv_records(
-    file: Path, text: str, errors: str, skipped: list[dict[str, Any]]
+    file: Path, text: str, errors: str, skipped: list[dict[str, Any]], delimiter: str = ","
 ) -> Iterable[tuple[_Where, dict[str, Any]]]:
     """Yield the rows of a CSV text; a bad row is raised or skipped alone, with the line it starts on.
 
@@ -548,7 +561,7 @@ def _csv_records(
     lines = _Lines(text)
     old_limit = csv.field_size_limit(_FIELD_LIMIT)
     try:
-        reader = csv.reader(lines, strict=True)
+        reader = csv.reader(lines, strict=True, delimiter=delimiter)
         try:
             header = next(reader)
         except csv.Error as err:
@@ -566,6 +579,7 @@ def _csv_records(
             )
         if "file" in header:
             raise CorpusFormatError(file, _FILE_RESERVED, line=1, fix=_FILE_FIX)
+        _check_csv_header(file, header, lines.lines[0], delimiter)
         rows = 0
         while True:
             start = lines.pos
@@ -608,6 +622,71 @@ def _csv_records(
 
 _FILE_RESERVED = "has a field 'file', which read_corpus fills with the file each document was read from."
 _FILE_FIX = "Rename the field (e.g. 'original_file')."
+
+#: Delimiters a CSV may have been saved with, and how a message names them.
+_DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe (|)"}
+
+
+def _check_delimiter(delimiter: object) -> None:
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n' or delimiter.isalnum():
+        raise ValueError(
+            f"delimiter={delimiter!r} is invalid; must be one character that is not a letter, a digit, a quote or a "
+            "line break, such as ',' (the default), ';' or '\\t'."
+        )
+
+
+def _missing_fields(missing: list[str], present: list[str], where: str) -> tuple[str, str]:
+    """(problem, fix) for a document (``where="document"``) or a CSV header (``"header"``) that lacks required
+    fields; when ``date`` is missing and ``year`` present, the fix says that date stays, empty."""
+    names = ", ".join(map(repr, missing))
+    kind = ("column" if where == "header" else "field") + ("s" if len(missing) > 1 else "")
+    every = (
+        "Every document needs the fields " + ", ".join(REQUIRED_FIELDS) + "; speaker and date may be empty, "
+        "but not absent."
+    )
+    if "date" in missing and "year" in present:
+        empty = (
+            "a date column with empty cells"
+            if where == "header"
+            else "date with an empty value ('date:' in a header, \"date\": null in JSON)"
+        )
+        return (
+            f"the {where} lacks the required {kind} {names}: it gives year, but date is required too.",
+            f"When only the year is known, keep {empty}; the year is read from year. {every}",
+        )
+    return f"the {where} lacks the required {kind} {names}.", every
+
+
+def _check_csv_header(file: Path, header: list[str], first_line: str, delimiter: str) -> None:
+    """Raise for a header that lacks required fields: naming the delimiter the file looks written with, when a
+    different one splits its first line into more of the fields."""
+    missing = [f for f in REQUIRED_FIELDS if f not in header]
+    if not missing:
+        return
+    found = len(REQUIRED_FIELDS) - len(missing)
+    for other, name in _DELIMITERS.items():
+        if other == delimiter:
+            continue
+        try:
+            split = [h.strip().lower() for h in next(csv.reader([first_line], delimiter=other))]
+        except csv.Error:
+            continue
+        fields = [f for f in REQUIRED_FIELDS if f in split]
+        if len(fields) >= 2 and len(fields) > found:
+            shown = first_line.rstrip("\r\n")
+            shown = shown if len(shown) <= 100 else shown[:97] + "..."
+            kind = "is one column" if len(header) == 1 else f"has {len(header)} columns"
+            raise CorpusFormatError(
+                file,
+                f"this file looks {name}-delimited: read with {delimiter!r} between fields its header {kind}, "
+                f"{shown!r}, which {other!r} splits into the fields {', '.join(fields)}.",
+                line=1,
+                fix=f"Read it with read_corpus(path, delimiter={other!r}) (toolkit hedges or keyness: --delimiter "
+                f"{other!r}), or re-save it comma-delimited, e.g. pandas.read_csv(FILE, sep={other!r}, dtype=str, "
+                "keep_default_na=False).to_csv(OUT, index=False).",
+            )
+    problem, fix = _missing_fields(missing, header, "header")
+    raise CorpusFormatError(file, problem, line=1, fix=fix)
 
 
 class _DuplicateKey(ValueError):
@@ -687,10 +766,7 @@ def _check_record(record: dict[str, Any], where: _Where) -> None:
 
     missing = [f for f in REQUIRED_FIELDS if f not in record]
     if missing:
-        fail(
-            f"the required field(s) {', '.join(map(repr, missing))} are missing.",
-            "Every document needs " + ", ".join(REQUIRED_FIELDS) + " (speaker and date may be empty).",
-        )
+        fail(*_missing_fields(missing, list(record), "document"))
     if "file" in record:
         fail(_FILE_RESERVED, _FILE_FIX)
     for key, value in record.items():
