@@ -611,11 +611,11 @@ def test_topic_prevalence_rule_names_countries_and_the_interview_in_one_group_co
     ]
     docs = pd.concat([pd.DataFrame(rows), tk.load_interview()], ignore_index=True)
     table = study.topic_prevalence_by_country(docs)
-    assert list(table.columns) == ["group", "topic", "label", "mean", "ci_low", "ci_high", "n_docs"]
+    assert list(table.columns) == ["group", "topic", "label", "top_terms", "mean", "ci_low", "ci_high", "n_docs"]
     assert table["group"].drop_duplicates().tolist() == ["CHN", "JPN", "KOR", "RUS", "USA", "Xing (interview)"]
     assert len(table) == 6 * study.TOPIC_K
     fig = figures._draw_topic_prevalence(tables.round_table(table), docs)
-    assert fig.legends[0].get_texts()[0].get_text() == "Xing (interview) (n=1)"
+    assert fig.legends[0].get_texts()[0].get_text() == "Xing (interview) (one document: no interval)"
     import matplotlib.pyplot as plt
 
     plt.close(fig)

@@ -219,7 +219,7 @@ def test_plot_topic_prevalence_points_intervals_and_legend():
     assert (x_y > y_y).all()
     assert y_y[0] > x_y[1]  # topic 0's lowest point is above topic 1's highest: the rows do not interleave
     assert ax.get_xlabel() == "mean topic proportion (share of a document)"
-    assert ax.get_xlim()[0] == 0
+    assert ax.get_xlim()[0] < 0  # a margin: points at 0 and their intervals stay in view (issue 17)
     (legend,) = ax.figure.legends  # a figure the function made gets the figure's legend
     assert [t.get_text() for t in legend.get_texts()] == ["X (n=5)", "Y (n=4)"]
     assert ax.figure.get_size_inches()[0] <= 6.5
@@ -451,3 +451,17 @@ def test_plot_select_k_marks_the_chosen_k():
     axes = tk.plot_select_k(table, chosen=6)
     assert all(any(t.get_text() == "chosen: k = 6" for t in ax.texts) for ax in axes)
     plt.close(axes[0].figure)
+
+
+def test_plot_topic_prevalence_draws_a_single_document_as_a_diamond_without_an_interval():
+    prev = _prevalence()
+    one = prev[prev["country"] == "X"].assign(country="interview", n_docs=1, ci_low=np.nan, ci_high=np.nan)
+    ax = tk.plot_topic_prevalence(pd.concat([one, prev], ignore_index=True), by="country")
+    assert len(ax.containers) == 2  # error bars for the two countries only
+    diamonds = [line for line in ax.get_lines() if line.get_marker() == "D"]
+    assert len(diamonds) == 1 and diamonds[0].get_color() == tk.OKABE_ITO[7]
+    legend = [t.get_text() for t in ax.figure.legends[0].get_texts()]
+    assert "interview (one document: no interval)" in legend
+    colours = {matplotlib.colors.to_hex(c.lines[0].get_color()) for c in ax.containers}
+    assert len(colours) == 2 and tk.OKABE_ITO[4].lower() not in colours  # no sky blue beside the blue
+    plt.close(ax.figure)

@@ -709,3 +709,38 @@ def test_select_k_scores_the_coherence_of_n_top_terms():
     four = select_k(DOCS, n=4, **options)
     assert two["coherence"].iloc[0] != four["coherence"].iloc[0]
     pd.testing.assert_frame_equal(select_k(DOCS, **options), select_k(DOCS, n=10, **options))
+
+
+def test_frex_equals_stm_s_definition_on_log_weights():
+    """FREX as stm's calcfrex computes it (without its word-count smoothing): from log beta, exclusivity as
+    log beta minus the log-sum-exp over topics, ranks as pandas' percentage ranks (ties averaged)."""
+    from scipy.special import logsumexp
+
+    from toolkit.topics import frex_scores
+
+    rng = np.random.default_rng(7)
+    beta = rng.dirichlet(np.full(40, 0.3), size=5)
+    logbeta = np.log(beta)
+    excl = logbeta - logsumexp(logbeta, axis=0, keepdims=True)
+    f = pd.DataFrame(logbeta).rank(axis=1, pct=True).to_numpy()
+    e = pd.DataFrame(excl).rank(axis=1, pct=True).to_numpy()
+    for w in (0.5, 0.3, 0.9):
+        expected = 1 / (w / f + (1 - w) / e)
+        np.testing.assert_allclose(frex_scores(beta, w), expected, rtol=1e-12)
+    # w = 1: frequency alone, so the FREX order is the probability order
+    assert (np.argsort(-frex_scores(beta, 1.0), axis=1)[:, :5] == np.argsort(-beta, axis=1)[:, :5]).all()
+
+
+def test_top_terms_by_frex_puts_exclusive_words_before_shared_ones():
+    rng = np.random.default_rng(0)
+    arms = [f"arms{i}" for i in range(20)]
+    climate = [f"climate{i}" for i in range(20)]
+    docs = [" ".join(["peace", "nations", *rng.choice(words, 6)]) for words in (arms, climate) for _ in range(10)]
+    model = tk.TopicModel(n_components=2, max_iter=100, stop_words=None).fit(docs)
+    assert set(model.top_terms(n=2)["term"]) == {"peace", "nations"}  # by probability, the shared words lead
+    by_frex = model.top_terms(n=2, measure="frex")
+    assert not {"peace", "nations"} & set(by_frex["term"])  # by FREX, each topic's own words
+    assert {t[:4] for t in by_frex[by_frex["topic"] == 0]["term"]} in ({"arms"}, {"clim"})
+    assert (by_frex["frex"] > 0).all() and (by_frex["frex"] <= 1).all()
+    with pytest.raises(ValueError, match="frex_weight=2 is invalid"):
+        model.top_terms(measure="frex", frex_weight=2)

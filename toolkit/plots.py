@@ -705,16 +705,48 @@ def plot_topic_prevalence(
         ax = _new_axes(6.5, row * len(shown) + 0.9 + 0.2 * legend_rows)
     rows = np.arange(len(shown))[::-1]
     height = 0.7 / len(groups)  # a wider gap between topics than between groups
-    drawn = []
+    drawn: list[Any] = []
+    # a group of one document has no interval: a black diamond, said so in the legend; the groups with
+    # intervals take the palette without black and sky blue (too close to the first blue to tell apart)
+    palette = iter([c for i, c in enumerate(OKABE_ITO) if i not in (4, 7)] * len(groups))
     for k, name in enumerate(groups):
         part = frame[frame["_name"] == name].set_index("topic").reindex(shown)
         y = rows + (len(groups) - 1) / 2 * height - k * height
         n_docs = int(frame.loc[frame["_name"] == name, "n_docs"].iloc[0])
-        drawn.append(_interval_points(ax, part, "mean", y, OKABE_ITO[k % len(OKABE_ITO)], f"{name} (n={n_docs})"))
+        if n_docs == 1:
+            (point,) = ax.plot(
+                part["mean"].to_numpy(dtype=float),
+                y,
+                linestyle="",
+                marker="D",
+                markersize=4,
+                color=OKABE_ITO[7],
+                clip_on=False,
+                label=f"{name} (one document: no interval)",
+            )
+            drawn.append(point)
+            continue
+        x = part["mean"].to_numpy(dtype=float)
+        err = np.vstack([x - part["ci_low"].to_numpy(dtype=float), part["ci_high"].to_numpy(dtype=float) - x])
+        drawn.append(
+            ax.errorbar(
+                x,
+                y,
+                xerr=np.clip(err, 0, None),
+                fmt="o",
+                markersize=3,
+                capsize=2.5,
+                elinewidth=1.4,
+                clip_on=False,
+                color=next(palette),
+                label=f"{name} (n={n_docs})",
+            )
+        )
     ax.set_yticks(rows, names)
     ax.set_ylim(-0.6, len(shown) - 0.4)
     ax.set_xlabel(xlabel)
-    ax.set_xlim(left=0)
+    top = float(np.nanmax(frame[["mean", "ci_high"]].to_numpy(dtype=float)))
+    ax.set_xlim(-0.02 * top, 1.02 * top)  # a margin at 0: a point there and its interval stay in view
     # A figure the function made gets the legend below the x axis, clear of the title; on a given Axes
     # it sits above the points, right-aligned so that it may reach over the labels' column. matplotlib
     # fills a legend's columns first, so the handles are reordered for the groups to read row by row.

@@ -617,12 +617,25 @@ class TopicModel(_TextInput, TransformerMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ results
 
-    def top_terms(self, n: int = 10) -> pd.DataFrame:
-        """The ``n`` terms of highest weight in each topic.
+    def top_terms(self, n: int = 10, *, measure: str = "probability", frex_weight: float = 0.5) -> pd.DataFrame:
+        """The ``n`` top terms of each topic: of highest weight, or most frequent and exclusive (FREX).
 
         Parameters
         ----------
         n : int, default 10
+        measure : {"probability", "frex"}, default "probability"
+            ``"probability"``: the terms of highest weight in the topic (``topic_term_``). ``"frex"``: the
+            terms of highest FREX (Roberts, Stewart & Airoldi 2016; ``labelTopics`` of the R package stm), the
+            weighted harmonic mean of a term's rank in the topic by probability and by exclusivity (its weight
+            in the topic over its weight in all topics), each rank as the share of terms at or below it::
+
+                FREX = 1 / (w / F + (1 - w) / E)
+
+            with F and E those shares (ties share their mean rank) and ``w = frex_weight``. Frequent words that
+            every topic uses (the genre's vocabulary) rank below words that set a topic apart. stm's
+            ``labelTopics`` also smooths exclusivity by the words' corpus counts (James-Stein); this does not.
+        frex_weight : float, default 0.5
+            ``w`` above, in [0, 1]: 1 ranks by probability alone, 0 by exclusivity alone.
 
         Returns
         -------
@@ -631,23 +644,39 @@ class TopicModel(_TextInput, TransformerMixin, BaseEstimator):
 
             - ``topic`` (int64): 0 to ``k - 1``;
             - ``label`` (string): the topic's label;
-            - ``rank`` (int64): 1 for the topic's heaviest term;
+            - ``rank`` (int64): 1 for the topic's top term;
             - ``term`` (string);
-            - ``weight`` (float64): the term's probability in the topic (``topic_term_``).
+            - ``weight`` (float64): the term's probability in the topic (``topic_term_``);
+            - ``frex`` (float64): with ``measure="frex"``, the term's FREX score in the topic.
 
-            Terms are ranked by weight rounded to :data:`RANK_DIGITS` (10)
-            significant digits, then in term order: weights that differ only
+            Terms are ranked by their score rounded to :data:`RANK_DIGITS` (10)
+            significant digits, then in term order: scores that differ only
             in the last digits (another machine's arithmetic) are ties, and
             ties are ranked the same everywhere. An NMF topic can give terms
             a weight of 0: they come last, in term order, and stay out of
             the automatic label.
+
+        Examples
+        --------
+        >>> docs = ["nuclear weapons treaty", "nuclear treaty talks", "climate emissions finance",
+        ...         "climate finance adaptation", "nuclear weapons talks", "emissions adaptation finance"]
+        >>> model = TopicModel(n_components=2, max_iter=50).fit(docs)
+        >>> model.top_terms(n=2, measure="frex")[["topic", "term"]].values.tolist()
+        [[0, 'nuclear'], [0, 'talks'], [1, 'finance'], [1, 'climate']]
         """
         self._check_fitted()
         n = min(check_count("n", n, 1), len(self.terms_))
-        top = _top_indices(self.topic_term_, n, self.terms_)
+        check_one_of("measure", measure, ("probability", "frex"))
+        if measure == "frex":
+            if isinstance(frex_weight, bool) or not isinstance(frex_weight, (int, float)) or not 0 <= frex_weight <= 1:
+                raise ValueError(f"frex_weight={frex_weight!r} is invalid; must be a number in [0, 1].")
+            score = frex_scores(self.topic_term_, float(frex_weight))
+        else:
+            score = self.topic_term_
+        top = _top_indices(score, n, self.terms_)
         k = top.shape[0]
         topic = np.repeat(np.arange(k, dtype=np.int64), n)
-        return pd.DataFrame(
+        out = pd.DataFrame(
             {
                 "topic": topic,
                 "label": pd.array(np.asarray(self.labels_, dtype=object)[topic], dtype="string"),
@@ -656,6 +685,9 @@ class TopicModel(_TextInput, TransformerMixin, BaseEstimator):
                 "weight": np.take_along_axis(self.topic_term_, top, axis=1).ravel(),
             }
         )
+        if measure == "frex":
+            out["frex"] = np.take_along_axis(score, top, axis=1).ravel()
+        return out
 
     def transform(self, X: pd.DataFrame | Sequence[str], *, on_empty: str = "raise") -> np.ndarray:
         """Topic proportions of documents, seen in fitting or not.
@@ -1369,6 +1401,38 @@ def _round_significant(x: np.ndarray, digits: int = RANK_DIGITS) -> np.ndarray:
     scale = 10.0 ** (digits - 1 - exponent)
     out[ok] = np.round(x[ok] * scale) / scale
     return out
+
+
+def frex_scores(topic_term: np.ndarray, weight: float = 0.5) -> np.ndarray:
+    """FREX of every term in every topic (Roberts, Stewart & Airoldi 2016): see :meth:`TopicModel.top_terms`.
+
+    Parameters
+    ----------
+    topic_term : ndarray, shape (k, n_terms)
+        Each topic's distribution over terms (rows sum to 1; ``TopicModel.topic_term_``).
+    weight : float, default 0.5
+        The weight of frequency against exclusivity.
+
+    Returns
+    -------
+    ndarray, shape (k, n_terms)
+        In (0, 1]. Probabilities and exclusivities are rounded to :data:`RANK_DIGITS` significant digits
+        before they are ranked, so that another machine's last digits do not reorder them.
+
+    Examples
+    --------
+    >>> frex_scores(np.array([[0.4, 0.35, 0.25], [0.45, 0.05, 0.5]])).round(4).tolist()
+    [[0.8, 0.8, 0.3333], [0.6667, 0.3333, 1.0]]
+    """
+    from scipy.stats import rankdata
+
+    beta = np.asarray(topic_term, dtype=np.float64)
+    totals = beta.sum(axis=0, keepdims=True)
+    exclusivity = np.divide(beta, totals, out=np.zeros_like(beta), where=totals > 0)
+    n_terms = beta.shape[1]
+    freq = rankdata(_round_significant(beta), method="average", axis=1) / n_terms
+    excl = rankdata(_round_significant(exclusivity), method="average", axis=1) / n_terms
+    return 1.0 / (weight / freq + (1.0 - weight) / excl)
 
 
 def _top_indices(weights: np.ndarray, n: int, terms: np.ndarray | None = None) -> np.ndarray:

@@ -39,6 +39,7 @@ __all__ = [
     "keyness_chn_vs_usa_unsc",
     "keyness_xing_vs_ambassadors",
     "term_scatter_chn_vs_usa_unsc",
+    "topic_labels",
     "topic_model",
     "topic_prevalence_by_country",
     "topic_stop_words",
@@ -63,26 +64,38 @@ def interview_voices(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
 #: Short names of the comparison corpus's selections, for labels.
 SELECTION_NAMES: Mapping[str, str] = MappingProxyType(
     {
-        "interview": "Interview",
-        "unscon": "UNSC (UNSCon)",
-        "ungdc_permanent_representative": "UNGA, perm. representatives",
-        "ungdc_reference_since_2000": "UNGA, CHN/JPN/KOR/USA 2000-",
+        "interview": "Korea Times interview",
+        "unscon": "Security Council (UNSCon)",
+        "ungdc_permanent_representative": "General Debate",
+        "ungdc_reference_since_2000": "General Debate 2000-, CHN/JPN/KOR/USA",
     }
 )
 
 
+#: How a role is named in the composition figure's labels (others: the role with spaces).
+_ROLE_NAMES = {
+    "permanent_representative": "permanent representatives",
+    "head_of_state_or_government": "heads of state or government",
+    "foreign_minister": "foreign ministers",
+    "other": "other speakers",
+    "ambassador": "the ambassador",
+}
+
+
 def corpus_composition(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
-    """Documents and words of the comparison corpus by selection (the first reason a document was chosen) and role."""
+    """Documents, words (tokens) and median words per document of the comparison corpus by selection (the first
+    reason a document was chosen) and role; ``group`` names a row on two lines (selection, then role)."""
     words = docs["text"].map(lambda t: len(tokenize(t)))
     table = (
         docs.assign(words=words, selection=docs["selection"].str.split(";").str[0])
         .groupby(["selection", "role"], observed=True)
-        .agg(documents=("doc_id", "size"), words=("words", "sum"))
+        .agg(documents=("doc_id", "size"), words=("words", "sum"), median_words=("words", "median"))
         .reset_index()
         .sort_values(["documents", "selection", "role"], ascending=[False, True, True], ignore_index=True)
     )
     names = table["selection"].map(SELECTION_NAMES).fillna(table["selection"])
-    table["group"] = names + ": " + table["role"].astype(str).str.replace("_", " ")
+    roles = table["role"].astype(str).map(_ROLE_NAMES).fillna(table["role"].astype(str).str.replace("_", " "))
+    table["group"] = names + "\n" + roles
     return table
 
 
@@ -261,9 +274,25 @@ def topics_select_k(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
 def topic_model(docs: pd.DataFrame, *, seed: int = 0) -> TopicModel:
     """The study's topic model: LDA with k = :data:`TOPIC_K` on the UN statements of ``docs``.
 
-    Fitted with the study's stop words (:func:`topic_stop_words`) and :data:`TOPIC_PRUNING`.
+    Fitted with the study's stop words (:func:`topic_stop_words`) and :data:`TOPIC_PRUNING`; its topics are
+    labelled by FREX (:func:`topic_labels`).
     """
-    return fit_topics(un_statements(docs), k=TOPIC_K, seed=seed, stop_words=topic_stop_words(), **_pruning())
+    model = fit_topics(un_statements(docs), k=TOPIC_K, seed=seed, stop_words=topic_stop_words(), **_pruning())
+    return model.relabel(topic_labels(model))
+
+
+def topic_labels(model: TopicModel, n: int = 3) -> list[str]:
+    """Each topic's label: its ``n`` terms of highest FREX (frequent and exclusive; Roberts et al. 2016), so that
+    a label names what sets the topic apart rather than the words every topic shares."""
+    frex = model.top_terms(n=n, measure="frex")
+    return [", ".join(frex.loc[frex["topic"] == t, "term"].astype(str)) for t in range(len(model.labels_))]
+
+
+def _top_terms_column(model: TopicModel, topics: pd.Series, n: int = 8) -> pd.Series:
+    """The ``n`` terms of highest probability of each row's topic, joined by ", " (the CSV's ``top_terms``)."""
+    top = model.top_terms(n=n)
+    joined = top.groupby("topic")["term"].agg(lambda t: ", ".join(t.astype(str)))
+    return topics.map(joined).astype("string")
 
 
 def topic_prevalence_by_country(docs: pd.DataFrame, *, model: TopicModel | None = None, seed: int = 0) -> pd.DataFrame:
@@ -282,7 +311,8 @@ def topic_prevalence_by_country(docs: pd.DataFrame, *, model: TopicModel | None 
     -------
     DataFrame
         :func:`toolkit.topic_prevalence`'s columns, the countries' rows then the interview's
-        (``group == "Xing (interview)"``: one document, no interval).
+        (``group == "Xing (interview)"``: one document, no interval), with ``top_terms`` after ``label``:
+        the topic's 8 terms of highest probability (the label gives its 3 of highest FREX).
     """
     if model is None:
         model = topic_model(docs, seed=seed)
@@ -290,10 +320,12 @@ def topic_prevalence_by_country(docs: pd.DataFrame, *, model: TopicModel | None 
     countries = un[un["country"].isin(TOPIC_COUNTRIES)]
     interview = own_words(docs[docs["doc_id"] == INTERVIEW_ID])
     # one column "group" for the two kinds of group drawn side by side: a country, and the interview
-    return pd.concat(
+    table = pd.concat(
         [
             topic_prevalence(model, countries.assign(group=countries["country"]), by="group", seed=seed),
             topic_prevalence(model, interview.assign(group="Xing (interview)"), by="group", seed=seed),
         ],
         ignore_index=True,
     )
+    table.insert(table.columns.get_loc("label") + 1, "top_terms", _top_terms_column(model, table["topic"]))
+    return table

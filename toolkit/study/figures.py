@@ -90,19 +90,58 @@ class _FigureRule:
 def _draw_interview_voices(table: pd.DataFrame, docs: pd.DataFrame) -> FigureBase:
     from toolkit.plots import plot_bar
 
+    names = {
+        "narration": "the reporter's narration",
+        "ambassador_quote": "the ambassador, quoted",
+        "caption": "photo captions",
+        "other_quote": "others, quoted",
+    }
+    total = int(table["words"].sum())
+    own = table.loc[table["voice"] == "ambassador_quote", "share_of_words"]
+    share = f"{float(own.iloc[0]):.0%}" if len(own) else "none"
     ax = plot_bar(
-        table, value="words", label="voice", xlabel="words (tokens)", title="Who speaks in the Korea Times interview"
+        table.assign(voice=table["voice"].map(names).fillna(table["voice"].str.replace("_", " "))),
+        value="words",
+        label="voice",
+        xlabel="words (tokens)",
+        title=f"Whose words fill the Korea Times interview?\nXing's quoted words are {share} of its {total:,} tokens",
     )
     return ax.figure
 
 
 def _draw_corpus_composition(table: pd.DataFrame, docs: pd.DataFrame) -> FigureBase:
+    import matplotlib.pyplot as plt
+
     from toolkit.plots import plot_bar
 
-    ax = plot_bar(
-        table, value="documents", label="group", xlabel="documents", title="The comparison corpus by selection and role"
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9.0, 0.55 * len(table) + 1.6), sharey=True, layout="constrained")
+    plot_bar(table, value="documents", label="group", ax=left, xlabel="documents")
+    plot_bar(
+        table.assign(thousands=table["words"] / 1000),
+        value="thousands",
+        label="group",
+        ax=right,
+        xlabel="tokens (thousands)",
+        annotate=False,
     )
-    return ax.figure
+    for pos, (total, median) in zip(range(len(table))[::-1], table[["words", "median_words"]].to_numpy()):
+        right.annotate(
+            f"{total / 1000:,.1f}k (median {median:,.0f} per document)",
+            (total / 1000, pos),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize="x-small",
+        )
+    right.set_xlim(0, table["words"].max() / 1000 * 1.9)
+    fig.suptitle(
+        "What is the comparison corpus made of? Documents and tokens by source and speaker's role\n"
+        "(Security Council speeches are short, General Debate speeches long: tokens weigh them)",
+        x=0.01,
+        ha="left",
+        fontsize="medium",
+    )
+    return fig
 
 
 def _filter_note() -> str:
@@ -228,8 +267,9 @@ def _draw_topic_prevalence(prevalence: pd.DataFrame, docs: pd.DataFrame) -> Figu
         prevalence,
         by="group",
         groups=["Xing (interview)", *TOPIC_COUNTRIES],
-        title=f"Topics of UN statements (LDA, k = {analyses.TOPIC_K}): mean share by country\n"
-        "and in the interview (one document: no interval)",
+        title="Which subjects fill each country's UN statements, and the interview?\n"
+        f"Mean topic share (LDA, k = {analyses.TOPIC_K}; topics named by their most\nexclusive words, FREX), "
+        "95% intervals over documents",
     )
     return ax.figure
 
@@ -244,7 +284,9 @@ FIGURES: tuple[_FigureRule, ...] = (
     ),
     _FigureRule(
         "corpus_composition",
-        "Documents of the default comparison corpus by selection and role",
+        "Documents and tokens of the default comparison corpus by selection (the first reason a document was "
+        "chosen) and the speaker's role, with the median tokens per document; every bar carries its number, so "
+        "the one interview is seen",
         ("comparison",),
         analyses.corpus_composition,
         _draw_corpus_composition,
@@ -312,9 +354,11 @@ FIGURES: tuple[_FigureRule, ...] = (
     _FigureRule(
         "topic_prevalence",
         "Mean topic proportion per country in the UN statements (95% bootstrap intervals "
-        "over documents), and in Xing's own words projected onto the same topics (one document: no "
+        "over documents), and in Xing's own words projected onto the same topics (one document: a diamond, no "
         "interval); topics fitted with seed 0 (place names, stop words and the words of more than half of the "
-        "statements left out) and described in notebooks/04-topics.ipynb",
+        "statements left out), labelled by their 3 terms of highest FREX (frequency and exclusivity, Roberts et "
+        "al. 2016), with each topic's 8 most probable terms in the CSV's top_terms; described in "
+        "notebooks/04-topics.ipynb",
         ("comparison",),
         analyses.topic_prevalence_by_country,
         _draw_topic_prevalence,
