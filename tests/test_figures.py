@@ -45,6 +45,32 @@ def test_without_un_corpora_the_interview_figure_is_made_and_the_rest_explained(
     assert {"python", "toolkit", "pandas", "matplotlib"} <= set(entry["versions"])
 
 
+def test_a_missing_corpus_is_asked_for_once_and_said_once_with_the_command_that_gets_it(offline, tmp_path, monkeypatch):
+    """Issue 17: without the UN corpora, a run tries each data set once (not once per figure), prints its long
+    message once, one line for each other figure that needs it, and a short summary with the command."""
+    from toolkit.datasets import _sources
+
+    calls = []
+    real = _sources.fetch
+
+    def counted(name, **kwargs):
+        calls.append(name)
+        return real(name, **kwargs)
+
+    monkeypatch.setattr(_sources, "fetch", counted)
+    said = []
+    report = figures.make_figures(tmp_path, progress=said.append)
+    assert calls == ["ungdc"]  # the comparison corpus and the General Debate figure both need it: one try
+    long = [line for line in said if "could not be downloaded" in line]
+    short = [line for line in said if line.endswith("needs the ungdc corpus (not found, above)")]
+    assert len(long) == 1 and len(short) == (report["status"] == "not made").sum() - 1 == 7
+    summary = report.attrs["summary"]
+    assert summary.startswith("Made 1 of 9 figures") and "python -m toolkit data --fetch ungdc unscon" in summary
+    assert len(summary) < 500 and "ConnectionError" not in summary
+    complete = figures.make_figures(tmp_path, progress=None, only=["interview_voices"])
+    assert complete.attrs["summary"] == f"Made 1 of 1 figures in {tmp_path}."
+
+
 def test_interview_voices_table_matches_split_voices(offline, tmp_path):
     figures.make_figures(tmp_path, progress=None)
     table = pd.read_csv(tmp_path / "interview_voices.csv")
@@ -98,7 +124,8 @@ def test_cli_figures_says_what_it_made_and_what_not(offline, tmp_path, capsys):
     out = capsys.readouterr().out
     n = len(figures.FIGURES)
     assert f"[1/{n}] interview_voices: made" in out
-    assert f"Made 1 of {n} figures" in out and "- corpus_composition" in out
+    assert f"Made 1 of {n} figures" in out and "corpus_composition: not made" in out
+    assert out.count("could not be downloaded") == 1 and "python -m toolkit data --fetch ungdc unscon" in out
 
 
 def test_cli_data_lists_the_corpora(offline, capsys):

@@ -39,7 +39,15 @@ class CorpusFormatError(ValueError):
 
 
 class DataNotFoundError(FileNotFoundError):
-    """A data set is neither at the given path, nor under $TOOLKIT_DATA, nor downloadable."""
+    """A data set is neither at the given path, nor under $TOOLKIT_DATA, nor downloadable.
+
+    ``dataset`` names the data set ("ungdc", "unscon") when the error is about one as a whole (not found
+    anywhere, not downloadable), so that a caller can stop asking for it; None otherwise.
+    """
+
+    def __init__(self, *args: object, dataset: str | None = None) -> None:
+        super().__init__(*args)
+        self.dataset = dataset
 
 
 def check_one_of(name: str, value: Any, allowed: Iterable[Any]) -> Any:

@@ -32,13 +32,7 @@ def _figures(args: argparse.Namespace) -> int:
         )
         return 1 if len(bad) else 0
     report = make_figures(args.out, seed=args.seed, bar=args.progress, only=args.only)
-    made = report[report["status"] == "made"]
-    print(f"\nMade {len(made)} of {len(report)} figures in {args.out}.")
-    missing = report[report["status"] != "made"]
-    if len(missing):
-        print("Not made (set TOOLKIT_DATA to a folder holding ungdc/ and unscon/, or run `toolkit data --fetch`):")
-        for row in missing.itertuples():
-            print(f"  - {row.figure}")
+    print("\n" + report.attrs["summary"])
     return 0
 
 

@@ -112,7 +112,7 @@ def _resolve(name: str, path: str | os.PathLike[str] | None) -> Path:
     except DataNotFoundError:
         raise
     except OSError as exc:  # connection refused, HTTP error, no route: requests errors are OSErrors
-        raise DataNotFoundError(_not_found_message(name, f"{type(exc).__name__}: {exc}")) from exc
+        raise DataNotFoundError(_not_found_message(name, f"{type(exc).__name__}: {exc}"), dataset=name) from exc
 
 
 def _is_archive(path: Path) -> bool:

@@ -423,6 +423,9 @@ def make_figures(
         One row per figure rule: ``figure`` (str), ``status`` ("made" or "not made"),
         ``files`` (str, comma-separated file names, empty when not made),
         ``reason`` (str, why it was not made and how to get the data; empty when made).
+        ``attrs["summary"]``: a few lines saying what was made and, when data was missing, which data
+        set and the one command that gets it. A data set that cannot be found is asked for once per run
+        (its full message is said once; the other figures that need it say so in a line).
 
     Raises
     ------
@@ -457,6 +460,7 @@ def make_figures(
     manifest_path = out / "manifest.json"
     _read_manifest(manifest_path)  # a broken manifest stops the run before any work
     corpora: dict[tuple[str, ...], pd.DataFrame | DataNotFoundError] = {}
+    missing: dict[str, DataNotFoundError] = {}  # data set -> why it is not here, for a run's summary
     rules = _select(only)
     rows = []
     meter = _bar(len(rules)) if bar else None
@@ -467,11 +471,17 @@ def make_figures(
                 meter.set_description_str(f"making {rule.name}")
                 say = _above(meter, say)
             if rule.needs not in corpora:
-                corpora[rule.needs] = _load(rule.needs)
+                known = next((missing[d] for d in _DATASETS_OF.get(rule.needs, ()) if d in missing), None)
+                corpora[rule.needs] = known if known is not None else _load(rule.needs)  # each data set tried once
             docs = corpora[rule.needs]
             if isinstance(docs, DataNotFoundError):
                 reason = str(docs)
-                say(f"[{i}/{len(rules)}] {rule.name}: not made: {reason}")
+                dataset = docs.dataset or "/".join(rule.needs)
+                if dataset in missing:  # said in full once; after that, a line
+                    say(f"[{i}/{len(rules)}] {rule.name}: not made: needs the {dataset} corpus (not found, above)")
+                else:
+                    say(f"[{i}/{len(rules)}] {rule.name}: not made: {reason}")
+                missing.setdefault(dataset, docs)
                 rows.append({"figure": rule.name, "status": "not made", "files": "", "reason": reason})
                 if meter is not None:
                     meter.update()
@@ -507,7 +517,27 @@ def make_figures(
         if meter is not None:
             meter.close()
         _update_manifest(manifest_path, {})  # a run that made nothing still leaves a manifest
-    return pd.DataFrame(rows, columns=["figure", "status", "files", "reason"])
+    report = pd.DataFrame(rows, columns=["figure", "status", "files", "reason"])
+    report.attrs["summary"] = _summary(rows, missing, out)
+    return report
+
+
+#: The data sets each rule's corpora come from, so that one not found is not asked for again in a run.
+_DATASETS_OF: dict[tuple[str, ...], tuple[str, ...]] = {("comparison",): ("ungdc", "unscon"), ("ungdc",): ("ungdc",)}
+
+
+def _summary(rows: list[dict[str, str]], missing: dict[str, DataNotFoundError], out: Path) -> str:
+    """What a run made and, when data was missing, which and the command that gets it (a few short lines)."""
+    made = sum(r["status"] == "made" for r in rows)
+    text = f"Made {made} of {len(rows)} figures in {out}."
+    if not missing:
+        return text
+    return (
+        f"{text}\n{len(rows) - made} need the UN corpora, not found here ({', '.join(sorted(missing))}; "
+        "the comparison corpus needs both ungdc and unscon). To make them, point TOOLKIT_DATA at a folder holding "
+        "ungdc/ and unscon/ (e.g. TOOLKIT_DATA=../shared/corpora make figures), or, online, download them into "
+        "the cache once: python -m toolkit data --fetch ungdc unscon"
+    )
 
 
 def _write_figure(out: Path, files: Sequence[str], table: pd.DataFrame, fig: Any) -> None:
