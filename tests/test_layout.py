@@ -19,6 +19,7 @@ PACKAGE = Path(toolkit.__file__).resolve().parent
 #: (private modules) first, then the stages as the data flows, then the study on top, then the command line.
 ORDER = (
     "toolkit._validation",
+    "toolkit._progress",  # the progress bars of long loops (tqdm), for every stage that has them
     "toolkit._dispatch",  # hands a Dask DataFrame to toolkit.scale, by name
     "toolkit._tokens",
     "toolkit._patterns",

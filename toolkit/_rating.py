@@ -9,7 +9,7 @@ import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -17,6 +17,7 @@ import scipy.sparse as sp
 
 from toolkit._groups import Groups as _Groups
 from toolkit._groups import groups as _groups
+from toolkit._progress import progress_bar
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._validation import (
     check_columns,
@@ -68,9 +69,12 @@ def _match_rates(
     found: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     totals: np.ndarray | None = None,
     n_jobs: int = 1,
+    progress: bool | None = False,
+    function: str = "match_rates",
 ) -> pd.DataFrame:
     """:func:`match_rates` without the warnings; ``problems`` (doc_id -> why) explains token-less documents;
-    ``segments`` a frame or None, resolved by the caller (:func:`toolkit._voicing.resolve`)."""
+    ``segments`` a frame or None, resolved by the caller (:func:`toolkit._voicing.resolve`); ``progress`` as
+    in :mod:`toolkit._progress`, the bar named after ``function``."""
     n_resamples = check_count("n_resamples", n_resamples, 100)
     confidence = check_confidence(confidence)
     seed = check_seed("seed", seed, allow_none=True)
@@ -88,40 +92,33 @@ def _match_rates(
         totals=totals,
     )
     prep.n_jobs = n_jobs
-    return _rates_of(prep, n_resamples=n_resamples, seed=seed, confidence=confidence)
+    return _rates_of(
+        prep, n_resamples=n_resamples, seed=seed, confidence=confidence, progress=progress, function=function
+    )
 
 
-def _rates_of(prep: _Prepared, *, n_resamples: int, seed: int | None, confidence: float) -> pd.DataFrame:
+def _rates_of(
+    prep: _Prepared,
+    *,
+    n_resamples: int,
+    seed: int | None,
+    confidence: float,
+    progress: bool | None = False,
+    function: str = "match_rates",
+) -> pd.DataFrame:
     """The rates of prepared counts: the groups in order, each resampled by its units (checked arguments).
-    Shared by :func:`_match_rates` and the Dask path of :func:`toolkit.stance_rates` (:mod:`toolkit.scale`)."""
+    Shared by :func:`_match_rates` and the Dask path of :func:`toolkit.stance_rates` (:mod:`toolkit.scale`).
+    ``progress``: a bar of the resamples of every group (:mod:`toolkit._progress`)."""
     rng = np.random.default_rng(seed)
     alpha = (1.0 - confidence) / 2.0
     frames = []
     single: list[object] = []
-    for g in range(len(prep.grouping)):
-        rows = np.flatnonzero(prep.codes == g)
-        counts, tokens, unit = prep.units(rows, sentences=len(rows) == 1)
-        if np.count_nonzero(tokens) == 1:
-            single.append(prep.grouping.key(g))
-        n = prep.counts[rows].sum(axis=0)
-        total = int(prep.tokens[rows].sum())
-        boot = _bootstrap_rates(rng, counts, tokens, n_resamples)
-        low, high = np.nanpercentile(boot, [100 * alpha, 100 * (1 - alpha)], axis=0)
-        k = len(prep.categories)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "_group": np.full(k, g, dtype=np.int64),
-                    "category": pd.array(prep.categories, dtype="string"),
-                    "n": n.astype(np.int64),
-                    "tokens": np.full(k, total, dtype=np.int64),
-                    "rate_per_1k": n / total * 1000.0,
-                    "ci_low": low.astype(np.float64),
-                    "ci_high": high.astype(np.float64),
-                    "unit": pd.array([unit] * k, dtype="string"),
-                }
-            )
-        )
+    bar = progress_bar(
+        len(prep.grouping) * n_resamples, progress=progress, desc=f"{function}: bootstrap", unit="resample"
+    )
+    with bar:
+        for g in range(len(prep.grouping)):
+            frames.append(_group_rates(prep, g, rng, n_resamples, alpha, single, bar))
     if not frames:
         values = pd.DataFrame(
             {c: pd.Series(dtype=t) for c, t in zip(("_group", *RATE_COLUMNS), ("int64", *_RATE_DTYPES))}
@@ -132,6 +129,34 @@ def _rates_of(prep: _Prepared, *, n_resamples: int, seed: int | None, confidence
     out.attrs["skipped"] = prep.skipped
     out.attrs["single_unit"] = single
     return out
+
+
+def _group_rates(
+    prep: _Prepared, g: int, rng: np.random.Generator, n_resamples: int, alpha: float, single: list, bar: Any
+) -> pd.DataFrame:
+    """The rows of group ``g``: its counts, rates and percentile interval (its key added to ``single`` when it
+    has one unit with tokens)."""
+    rows = np.flatnonzero(prep.codes == g)
+    counts, tokens, unit = prep.units(rows, sentences=len(rows) == 1)
+    if np.count_nonzero(tokens) == 1:
+        single.append(prep.grouping.key(g))
+    n = prep.counts[rows].sum(axis=0)
+    total = int(prep.tokens[rows].sum())
+    boot = _bootstrap_rates(rng, counts, tokens, n_resamples, bar)
+    low, high = np.nanpercentile(boot, [100 * alpha, 100 * (1 - alpha)], axis=0)
+    k = len(prep.categories)
+    return pd.DataFrame(
+        {
+            "_group": np.full(k, g, dtype=np.int64),
+            "category": pd.array(prep.categories, dtype="string"),
+            "n": n.astype(np.int64),
+            "tokens": np.full(k, total, dtype=np.int64),
+            "rate_per_1k": n / total * 1000.0,
+            "ci_low": low.astype(np.float64),
+            "ci_high": high.astype(np.float64),
+            "unit": pd.array([unit] * k, dtype="string"),
+        }
+    )
 
 
 def _warn_single_unit(function: str, groups: list) -> None:
@@ -418,14 +443,17 @@ def _match_starts(values: pd.Series) -> np.ndarray:
     return arr.astype(np.int64)
 
 
-def _bootstrap_rates(rng: np.random.Generator, counts: np.ndarray, tokens: np.ndarray, n_resamples: int) -> np.ndarray:
+def _bootstrap_rates(
+    rng: np.random.Generator, counts: np.ndarray, tokens: np.ndarray, n_resamples: int, bar: Any = None
+) -> np.ndarray:
     """Rates per 1,000 tokens, shape (n_resamples, n_categories), of resamples of the units.
 
     Each resample draws ``m`` unit indices with replacement (a row of
     ``rng.integers(0, m, (n_resamples, m))``, as :func:`scipy.stats.bootstrap`
     draws them); a sparse resample-by-unit matrix with one entry per draw
     (duplicates add up) times the units' (counts, tokens) gives every resample's
-    sums at once. Blocks of rows bound the memory; a resample without tokens is NaN.
+    sums at once. Blocks of rows bound the memory; a resample without tokens is NaN. ``bar`` (optional) is
+    advanced by the resamples of each block.
     """
     m = len(tokens)
     values = np.column_stack([counts, tokens]).astype(np.float64)
@@ -439,13 +467,21 @@ def _bootstrap_rates(rng: np.random.Generator, counts: np.ndarray, tokens: np.nd
         with np.errstate(invalid="ignore", divide="ignore"):
             out[k : k + b] = sums[:, :-1] / sums[:, -1:] * 1000.0
         out[k : k + b][sums[:, -1] == 0] = np.nan
+        if bar is not None:
+            bar.update(b)
     return out
 
 
 def _permutation_null(
-    rng: np.random.Generator, counts: np.ndarray, tokens: np.ndarray, n_target: int, n_permutations: int
+    rng: np.random.Generator,
+    counts: np.ndarray,
+    tokens: np.ndarray,
+    n_target: int,
+    n_permutations: int,
+    bar: Any = None,
 ) -> np.ndarray:
-    """Differences of ratio rates (first ``n_target`` labels vs the rest) under random relabellings."""
+    """Differences of ratio rates (first ``n_target`` labels vs the rest) under random relabellings; ``bar``
+    (optional) is advanced by the relabellings of each block."""
     n = len(tokens)
     values = np.column_stack([counts, tokens]).astype(np.float64)
     total = values.sum(axis=0)
@@ -461,6 +497,8 @@ def _permutation_null(
             d = t[:, 0] / t[:, 1] * 1000.0 - r[:, 0] / r[:, 1] * 1000.0
         d[(t[:, 1] == 0) | (r[:, 1] == 0)] = np.nan
         null[k : k + b] = d
+        if bar is not None:
+            bar.update(b)
     return null
 
 

@@ -151,6 +151,7 @@ def _hedges(args: argparse.Namespace) -> int:
             n_resamples=args.n_resamples,
             seed=args.seed,
             confidence=args.confidence,
+            progress=args.progress,
         ),
     )
     code = _output(rates, args.csv)
@@ -214,6 +215,7 @@ def _keyness(args: argparse.Namespace) -> int:
             reference=versus,
             measure=args.measure,
             stop_words="english" if args.stop_words else None,
+            progress=args.progress,
         ),
     )
     if args.by is None:  # two paths: the columns of toolkit.keyness
@@ -273,6 +275,18 @@ def _delimiter_option(command: argparse.ArgumentParser) -> None:
         metavar="CHAR",
         help="the character between the fields of .csv corpora (default ','; ';' for files a spreadsheet saved "
         "with semicolons, $'\\t' for tabs)",
+    )
+
+
+def _progress_option(command: argparse.ArgumentParser, what: str) -> None:
+    command.add_argument(
+        "--no-progress",
+        dest="progress",
+        action="store_const",
+        const=False,
+        default=None,
+        help=f"no progress bar of {what}; by default one is drawn on standard error when it is a terminal, "
+        "once the work has run for 2 seconds",
     )
 
 
@@ -360,6 +374,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     hedges.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
     _delimiter_option(hedges)
+    _progress_option(hedges, "the bootstrap of the rates")
     hedges.set_defaults(run=_hedges, parser=hedges)
 
     keyness = sub.add_parser(
@@ -410,6 +425,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     keyness.add_argument("--csv", type=Path, help="write the table to this CSV file instead of printing it")
     _delimiter_option(keyness)
+    _progress_option(keyness, "the comparisons (one per group without --target)")
     keyness.set_defaults(run=_keyness, parser=keyness)
 
     args = parser.parse_args(argv)

@@ -29,6 +29,7 @@ from scipy import stats
 
 from toolkit._contingency import two_by_two as _two_by_two
 from toolkit._dispatch import is_dask, scaled
+from toolkit._progress import check_progress, progress_bar
 from toolkit._validation import check_one_of
 from toolkit.tokentable import TokenTable
 
@@ -258,6 +259,7 @@ def compare_groups(
     stop_words: Any = None,
     min_count: int = 1,
     n_jobs: int | None = None,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Keyness of each group of documents against the rest, or of one group against another.
 
@@ -302,6 +304,14 @@ def compare_groups(
         Worker processes that tokenize the documents (None or 1: this process;
         -1: every CPU); the result does not depend on it. A token table is
         tokenized already: ``n_jobs`` is then not used.
+    progress : bool or None, default None
+        A progress bar (tqdm, on standard error) counting the comparisons, one
+        per group when ``target`` is None: None draws one only on a terminal or
+        in a Jupyter notebook, once they have run for 2 seconds (not in scripts
+        writing to a log, nor in tests or doctests; the environment variable
+        ``TOOLKIT_PROGRESS`` overrides this: ``0`` no bar, ``1`` always one);
+        True always; False never. The result does not depend on it. Not used
+        for a Dask DataFrame.
 
     Returns
     -------
@@ -380,6 +390,7 @@ def compare_groups(
             adjust=adjust,
         )
     check_one_of("adjust", adjust, (None, "bonferroni", "bh"))
+    check_progress(progress)
     if measure == "fightin_words" and isinstance(prior, str):
         check_one_of("prior", prior, ("corpus",))
     groups = _groups(_frame(docs), by, reserved=RESULT_COLUMNS)
@@ -407,6 +418,7 @@ def compare_groups(
         prior_strength=prior_strength,
         min_count=min_count,
         adjust=adjust,
+        progress=progress,
     )
 
 
@@ -482,6 +494,7 @@ def compare_sums(
     prior_strength: float,
     min_count: int,
     adjust: str | None,
+    progress: bool | None = False,
 ) -> pd.DataFrame:
     """The rows of :func:`compare_groups` from the sums of its groups: ``by_group`` (groups x terms, int64,
     the terms sorted) and ``totals`` (the tokens of each group). Shared with its Dask path
@@ -495,31 +508,48 @@ def compare_sums(
     background = pd.Series(all_counts, index=terms) if prior == "corpus" else prior
 
     pairs = [(i, None) for i in range(len(groups))] if tgt is None else [(tgt, ref)]
+    options = {"measure": measure, "correction": correction, "prior": background, "prior_strength": prior_strength}
     frames = []
-    for i, j in pairs:
-        a = by_group[i]
-        b = by_group[j] if j is not None else all_counts - a
-        n_t = int(totals[i])
-        n_r = int(totals[j] if j is not None else totals.sum() - totals[i])
-        keep = (a + b) >= max(min_count, 1)
-        table = keyness(
-            pd.Series(a[keep], index=terms[keep]),
-            pd.Series(b[keep], index=terms[keep]),
-            measure=measure,
-            correction=correction,
-            prior=background,
-            prior_strength=prior_strength,
-            target_total=n_t,
-            reference_total=n_r,
-        )
-        table.insert(
-            0,
-            "reference",
-            _reference_column(None if j is None else groups.key(j), len(table), single=len(groups.columns) == 1),
-        )
-        table["p_adjusted"] = table["p_value"] if adjust is None else adjust_pvalues(table["p_value"], method=adjust)
-        frames.append(pd.concat([groups.take(np.full(len(table), i)), table], axis=1))  # groups in sorted order
+    with progress_bar(len(pairs), progress=progress, desc="compare_groups", unit="comparison") as bar:
+        for i, j in pairs:
+            frames.append(_comparison(groups, by_group, all_counts, terms, totals, i, j, min_count, adjust, options))
+            bar.update(1)
     return pd.concat(frames, ignore_index=True)
+
+
+def _comparison(
+    groups: Any,
+    by_group: np.ndarray,
+    all_counts: np.ndarray,
+    terms: np.ndarray,
+    totals: np.ndarray,
+    i: int,
+    j: int | None,
+    min_count: int,
+    adjust: str | None,
+    options: dict[str, Any],
+) -> pd.DataFrame:
+    """The rows of group ``i`` against group ``j`` (None: the rest), its key columns first; ``options``: the
+    measure, correction, prior and prior strength of :func:`keyness`."""
+    a = by_group[i]
+    b = by_group[j] if j is not None else all_counts - a
+    n_t = int(totals[i])
+    n_r = int(totals[j] if j is not None else totals.sum() - totals[i])
+    keep = (a + b) >= max(min_count, 1)
+    table = keyness(
+        pd.Series(a[keep], index=terms[keep]),
+        pd.Series(b[keep], index=terms[keep]),
+        target_total=n_t,
+        reference_total=n_r,
+        **options,
+    )
+    table.insert(
+        0,
+        "reference",
+        _reference_column(None if j is None else groups.key(j), len(table), single=len(groups.columns) == 1),
+    )
+    table["p_adjusted"] = table["p_value"] if adjust is None else adjust_pvalues(table["p_value"], method=adjust)
+    return pd.concat([groups.take(np.full(len(table), i)), table], axis=1)  # groups in sorted order
 
 
 def top_keywords(table: pd.DataFrame, *, n: int = 15) -> pd.DataFrame:

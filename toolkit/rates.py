@@ -50,6 +50,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from toolkit._progress import check_progress, progress_bar
 from toolkit._rating import (
     _ALTERNATIVES,
     COMPARE_COLUMNS,
@@ -89,6 +90,7 @@ def match_rates(
     seed: int | None = 0,
     confidence: float = 0.95,
     segments: pd.DataFrame | str | None = _AUTO,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Rate of each category of matches per 1,000 tokens in each group, with a bootstrap interval.
 
@@ -139,6 +141,13 @@ def match_rates(
         groups are resampled in the order of the output.
     confidence : float, default 0.95
         Confidence level of the interval, in (0, 1).
+    progress : bool or None, default None
+        A progress bar (tqdm, on standard error) counting the resamples of every group:
+        None draws one only on a terminal or in a Jupyter notebook, once the
+        loop has run for 2 seconds (not in scripts writing to a log, nor in
+        tests or doctests; the environment variable ``TOOLKIT_PROGRESS``
+        overrides this: ``0`` no bar, ``1`` always one); True always; False
+        never. The result does not depend on it.
 
     Returns
     -------
@@ -231,6 +240,7 @@ def match_rates(
     >>> out.attrs["single_unit"]  # CHN's one document is one sentence: its interval is a point (and a warning says so)
     ['CHN']
     """
+    check_progress(progress)
     out = _match_rates(
         matches,
         docs,
@@ -243,6 +253,7 @@ def match_rates(
         segments=_resolve_segments(docs if isinstance(docs, pd.DataFrame) else None, segments, function="match_rates")
         if voices is not None
         else None,
+        progress=progress,
     )
     warn_skipped("match_rates", out.attrs["skipped"])
     _warn_single_unit("match_rates", out.attrs["single_unit"])
@@ -264,6 +275,7 @@ def compare_rates(
     confidence: float = 0.95,
     alternative: str = "two-sided",
     segments: pd.DataFrame | str | None = _AUTO,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Compare one category's rate per 1,000 tokens between two groups.
 
@@ -316,6 +328,13 @@ def compare_rates(
     alternative : {"two-sided", "greater", "less"}
         The alternative hypothesis: the rates differ; the target's rate is
         greater; it is less.
+    progress : bool or None, default None
+        A progress bar (tqdm, on standard error) counting the resamples and relabellings:
+        None draws one only on a terminal or in a Jupyter notebook, once the
+        loop has run for 2 seconds (not in scripts writing to a log, nor in
+        tests or doctests; the environment variable ``TOOLKIT_PROGRESS``
+        overrides this: ``0`` no bar, ``1`` always one); True always; False
+        never. The result does not depend on it.
 
     Returns
     -------
@@ -395,6 +414,7 @@ def compare_rates(
     confidence = check_confidence(confidence)
     seed = check_seed("seed", seed, allow_none=True)
     check_one_of("alternative", alternative, _ALTERNATIVES)
+    check_progress(progress)
     voices = _check_voices(voices)
     if by is None:
         raise ValueError("by=None is invalid for compare_rates; name the docs column(s) that make the groups.")
@@ -433,15 +453,22 @@ def compare_rates(
     diff = rate_t - rate_r
 
     rng = np.random.default_rng(seed)
-    boot = (
-        _bootstrap_rates(rng, t_counts[:, None], t_tokens, n_resamples)[:, 0]
-        - _bootstrap_rates(rng, r_counts[:, None], r_tokens, n_resamples)[:, 0]
-    )
+    total = 2 * n_resamples + n_permutations
+    with progress_bar(total, progress=progress, desc="compare_rates: bootstrap, permutations", unit="draw") as bar:
+        boot = (
+            _bootstrap_rates(rng, t_counts[:, None], t_tokens, n_resamples, bar)[:, 0]
+            - _bootstrap_rates(rng, r_counts[:, None], r_tokens, n_resamples, bar)[:, 0]
+        )
+        null = _permutation_null(
+            rng,
+            np.concatenate([t_counts, r_counts]),
+            np.concatenate([t_tokens, r_tokens]),
+            len(t_counts),
+            n_permutations,
+            bar,
+        )
     alpha = (1.0 - confidence) / 2.0
     low, high = np.nanpercentile(boot, [100 * alpha, 100 * (1 - alpha)])
-    null = _permutation_null(
-        rng, np.concatenate([t_counts, r_counts]), np.concatenate([t_tokens, r_tokens]), len(t_counts), n_permutations
-    )
     p_value, n_used = _permutation_p(null, diff, alternative)
     values = pd.DataFrame(
         {

@@ -45,6 +45,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from toolkit._dispatch import is_dask, scaled
 from toolkit._groups import groups as _groups
 from toolkit._inputs import ids_and_texts as _ids_and_texts
+from toolkit._progress import check_progress, progress_bar
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._tokens import lower_keeping_offsets as _lower
 from toolkit._validation import (
@@ -1220,7 +1221,13 @@ def match_topics(a: TopicModel, b: TopicModel) -> pd.DataFrame:
 
 
 def topic_stability(
-    docs: pd.DataFrame | Sequence[str], *, k: int, seeds: Sequence[int] = (0, 1, 2), method: str = "lda", **options: Any
+    docs: pd.DataFrame | Sequence[str],
+    *,
+    k: int,
+    seeds: Sequence[int] = (0, 1, 2),
+    method: str = "lda",
+    progress: bool | None = None,
+    **options: Any,
 ) -> pd.DataFrame:
     """How much the topics move when only the seed changes.
 
@@ -1234,6 +1241,8 @@ def topic_stability(
     seeds : sequence of int, default (0, 1, 2)
         At least two distinct seeds, each an integer from 0 to 2**32 - 1.
     method : {"lda", "nmf"}, default "lda"
+    progress : bool or None, default None
+        A progress bar counting the models fitted, as in :func:`select_k`.
     **options
         Other parameters of :class:`TopicModel`.
 
@@ -1246,7 +1255,8 @@ def topic_stability(
         matched topic).
     """
     seeds = _check_seeds(seeds)
-    models = _fit_seeds(docs, k=k, seeds=seeds, method=method, options=options)
+    with progress_bar(len(seeds), progress=progress, desc="topic_stability: fitting", unit="model") as bar:
+        models = _fit_seeds(docs, k=k, seeds=seeds, method=method, options=options, bar=bar)
     return _stability_frame(models, seeds)
 
 
@@ -1260,9 +1270,17 @@ def _check_seeds(seeds: Sequence[int]) -> list[int]:
     return checked
 
 
-def _fit_seeds(docs: Any, *, k: int, seeds: Sequence[int], method: str, options: dict) -> list[TopicModel]:
+def _fit_seeds(
+    docs: Any, *, k: int, seeds: Sequence[int], method: str, options: dict, bar: Any = None
+) -> list[TopicModel]:
+    """One model of ``k`` topics per seed, fitted on ``docs``; ``bar`` (optional) advanced by each fit."""
     seeds = _check_seeds(seeds)
-    return [_topic_model(k, method, s, options, caller="topic_stability").fit(docs) for s in seeds]
+    models = []
+    for s in seeds:
+        models.append(_topic_model(k, method, s, options, caller="topic_stability").fit(docs))
+        if bar is not None:
+            bar.update(1)
+    return models
 
 
 def _stability_frame(models: list[TopicModel], seeds: list[int]) -> pd.DataFrame:
@@ -1288,6 +1306,7 @@ def select_k(
     measure: str = "npmi",
     window: int | None = 10,
     n: int = 10,
+    progress: bool | None = None,
     **options: Any,
 ) -> pd.DataFrame:
     """Evidence for choosing the number of topics: coherence, held-out perplexity and stability per k.
@@ -1319,6 +1338,13 @@ def select_k(
         perplexity on the training documents.
     measure, window, n
         As in :func:`coherence`.
+    progress : bool or None, default None
+        A progress bar (tqdm, on standard error) counting the models fitted,
+        ``len(ks) x len(seeds)``: None draws one only on a terminal or in a
+        Jupyter notebook, once the fits have run for 2 seconds (not in scripts
+        writing to a log, nor in tests or doctests; the environment variable
+        ``TOOLKIT_PROGRESS`` overrides this: ``0`` no bar, ``1`` always one);
+        True always; False never. The result does not depend on it.
     **options
         Other parameters of :class:`TopicModel` (pruning, ``max_iter``, ``n_jobs``...).
 
@@ -1343,6 +1369,7 @@ def select_k(
     seeds = _check_seeds(seeds)
     if not isinstance(holdout, (float, int)) or not 0 <= holdout < 1:
         raise ValueError(f"holdout={holdout!r} is invalid; must be a share in [0, 1).")
+    check_progress(progress)
     n_docs = len(_ids_and_texts(docs)[0])
     order = np.random.default_rng(seeds[0]).permutation(n_docs)
     n_test = int(round(holdout * n_docs))
@@ -1355,29 +1382,43 @@ def select_k(
     train_docs = pick(train)
     test_docs = pick(test) if n_test else train_docs
     rows = []
-    for k in ks:
-        models = _fit_seeds(train_docs, k=k, seeds=seeds, method=method, options=options)
-        coh = np.array([coherence(m, train_docs, measure=measure, window=window, n=n)["mean"].iloc[0] for m in models])
-        if method == "lda":
-            held = models[0].vectorizer_._transform_dtm(test_docs)
-            perp = float(np.mean([m.estimator_.perplexity(held.matrix.astype(np.float64)) for m in models]))
-        else:
-            perp = float("nan")
-        stab = _stability_frame(models, seeds)
-        rows.append(
-            {
-                "k": k,
-                "measure": measure,
-                "coherence": float(coh.mean()),
-                "coherence_sd": float(coh.std(ddof=1)),
-                "perplexity": perp,
-                "stability": float(stab["mean_similarity"].mean()),
-                "stability_min": float(stab["min_similarity"].min()),
-                "seeds": len(seeds),
-            }
-        )
+    with progress_bar(len(ks) * len(seeds), progress=progress, desc="select_k: fitting", unit="model") as bar:
+        for k in ks:
+            models = _fit_seeds(train_docs, k=k, seeds=seeds, method=method, options=options, bar=bar)
+            rows.append(_k_row(models, k, seeds, train_docs, test_docs, method, measure, window, n))
     out = pd.DataFrame(rows)
     return out.astype({"k": np.int64, "measure": "string", "seeds": np.int64})
+
+
+def _k_row(
+    models: list[TopicModel],
+    k: int,
+    seeds: list[int],
+    train_docs: Any,
+    test_docs: Any,
+    method: str,
+    measure: str,
+    window: int | None,
+    n: int,
+) -> dict[str, Any]:
+    """The row of :func:`select_k` for ``k``: coherence, perplexity and stability of its models, one per seed."""
+    coh = np.array([coherence(m, train_docs, measure=measure, window=window, n=n)["mean"].iloc[0] for m in models])
+    if method == "lda":
+        held = models[0].vectorizer_._transform_dtm(test_docs)
+        perp = float(np.mean([m.estimator_.perplexity(held.matrix.astype(np.float64)) for m in models]))
+    else:
+        perp = float("nan")
+    stab = _stability_frame(models, seeds)
+    return {
+        "k": k,
+        "measure": measure,
+        "coherence": float(coh.mean()),
+        "coherence_sd": float(coh.std(ddof=1)),
+        "perplexity": perp,
+        "stability": float(stab["mean_similarity"].mean()),
+        "stability_min": float(stab["min_similarity"].min()),
+        "seeds": len(seeds),
+    }
 
 
 # ---------------------------------------------------------------------------- small builders

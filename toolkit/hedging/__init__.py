@@ -138,6 +138,7 @@ from toolkit._dispatch import is_dask, scaled
 from toolkit._frames import frame_from_rows
 from toolkit._groups import groups as _groups
 from toolkit._parallel import check_n_jobs
+from toolkit._progress import check_progress
 from toolkit._rating import _match_rates, _warn_single_unit
 from toolkit._validation import (
     check_columns,
@@ -552,6 +553,7 @@ def stance_rates(
     model: HedgeModel | str | os.PathLike[str] | None = None,
     n_jobs: int | None = None,
     segments: pd.DataFrame | str | None = _AUTO,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Rates of hedges, boosters and the other categories per 1,000 tokens, with bootstrap intervals.
 
@@ -588,6 +590,11 @@ def stance_rates(
         sentences on several cores.
     segments : DataFrame, None or "auto", default "auto"
         The voices that ``voices`` chooses from, as in :func:`find_stance`.
+    progress : bool or None, default None
+        A progress bar of the resampling, as in :func:`toolkit.match_rates`
+        (None: on a terminal or in a notebook, after 2 seconds). It counts the
+        resamples of every group, not the matching before them. Not used for a
+        Dask DataFrame.
 
     Returns
     -------
@@ -642,6 +649,7 @@ def stance_rates(
     voices = _check_voices(voices)
     check_count("n_resamples", n_resamples, 100)
     check_confidence(confidence)
+    check_progress(progress)
     check_seed("seed", seed, allow_none=True)
     jobs = check_n_jobs(n_jobs)
     frame = docs.docs if isinstance(docs, TokenTable) else docs
@@ -679,6 +687,8 @@ def stance_rates(
         found=(m_row, m_start, m_cat),
         totals=totals,
         n_jobs=jobs,
+        progress=progress,
+        function="stance_rates",
     )
     out.attrs["skipped"] = skipped + out.attrs["skipped"]
     warn_skipped("stance_rates", out.attrs["skipped"])
