@@ -385,11 +385,17 @@ def draw_figure(name: str, table: pd.DataFrame, docs: pd.DataFrame) -> Any:
     -------
     matplotlib.figure.Figure
     """
+    import matplotlib
     import matplotlib.style
 
     (rule,) = _select([name])
     with matplotlib.style.context("default"):
-        return rule.draw(round_table(table), docs)
+        fig = rule.draw(round_table(table), docs)
+        interactive = matplotlib.is_interactive()
+    # The first figure of a session sets up the backend (in Jupyter: the inline backend, in interactive mode);
+    # the context would undo that on exit, and no later figure of the session would be shown
+    matplotlib.interactive(interactive)
+    return fig
 
 
 def make_figures(
