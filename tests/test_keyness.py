@@ -7,13 +7,15 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 import toolkit as tk
 from toolkit import study
 from toolkit.keyness import adjust_pvalues, compare_groups, keyness
 
-COLUMNS = ["term", "n_target", "n_reference", "measure", "score", "p_value", "log_ratio"]
+COLUMNS = ["term", "n_target", "n_reference", "measure", "score", "p_value", "log_ratio", "ci_low", "ci_high"]
 B_TARGET = Counter("b b b b b b b a a a".split())
 B_REFERENCE = Counter("a a a a a a a b b".split())
 
@@ -130,11 +132,11 @@ def test_two_by_two_with_zero_cells_equals_scipy():
 def test_output_columns_dtypes_and_order():
     table = keyness(B_TARGET, B_REFERENCE)
     assert list(table.columns) == COLUMNS
-    assert [str(t) for t in table.dtypes] == ["string", "int64", "int64", "string", "float64", "float64", "float64"]
+    assert [str(t) for t in table.dtypes] == ["string", "int64", "int64", "string"] + ["float64"] * 5
     assert table["term"].tolist() == ["b", "a"]  # by score, descending
 
 
-@pytest.mark.parametrize("measure", ["g2", "chi2", "log_ratio", "pct_diff", "fightin_words"])
+@pytest.mark.parametrize("measure", ["g2", "chi2", "log_ratio", "pct_diff", "fightin_words", "lrc"])
 def test_swapping_sides_negates_the_score(measure):
     rng = np.random.default_rng(1)
     target = pd.Series(rng.integers(1, 30, 25), index=[f"w{i}" for i in range(25)])
@@ -729,3 +731,120 @@ def test_security_council_china_against_the_united_states_points_the_right_way(d
     for term, counts in {"ukrainian": (2, 38), "military": (0, 19), "russia": (1, 49)}.items():
         assert tuple(table.loc[term, ["n_target", "n_reference"]]) == counts
         assert table.loc[term, "score"] < 0, term
+
+
+# ------------------------------------------------------------------ LRC (issue 18)
+
+
+def _cp_log2_interval(a: int, b: int, n_t: int, n_r: int, level: float, alternative: str = "two-sided"):
+    """The interval of log2 of the ratio of relative frequencies from scipy's exact binomial interval (an
+    implementation independent of toolkit.keyness): a | a + b ~ Binomial(a + b, n_t r / (n_t r + n_r))."""
+    if alternative == "greater" and a == 0:
+        return -np.inf, np.inf
+    ci = stats.binomtest(a, a + b, alternative=alternative).proportion_ci(confidence_level=level, method="exact")
+
+    def log2_ratio(pi: float) -> float:
+        if pi <= 0:
+            return -np.inf
+        if pi >= 1:
+            return np.inf
+        return float(np.log2(pi / (1 - pi) * n_r / n_t))
+
+    return log2_ratio(ci.low), log2_ratio(ci.high)
+
+
+def test_lrc_equals_evert_s_definition_on_random_tables():
+    """LRC and PositiveLRC from the definition (Evert 2022; corpora's keyness()) with scipy's exact binomial
+    intervals, to 1e-9, with the default Bonferroni family (the number of terms), another family, and none."""
+    rng = np.random.default_rng(18)
+    for trial in range(12):
+        n = int(rng.integers(5, 60))
+        a = rng.integers(0, 40, n)
+        b = rng.integers(0, 40, n)
+        a[0], b[0], b[1], a[1] = 0, 7, 0, 5  # a zero on either side, every time
+        both = (a + b) > 0
+        terms = [f"w{i}" for i in range(n)]
+        target = pd.Series(a, index=terms)[both]
+        reference = pd.Series(b, index=terms)[both]
+        n_t, n_r = int(a.sum()) + int(rng.integers(0, 500)), int(b.sum()) + int(rng.integers(0, 500))
+        m = int(both.sum())
+        for family, size in ((None, m), (1, 1), (7, 7)):
+            level = 1 - 0.05 / size
+            kw = {"target_total": n_t, "reference_total": n_r, "family": family}
+            lrc = keyness(target, reference, measure="lrc", **kw).set_index("term")
+            pos = keyness(target, reference, measure="positive_lrc", **kw).set_index("term")
+            for term in target.index:
+                x, y = int(target[term]), int(reference[term])
+                low, high = _cp_log2_interval(x, y, n_t, n_r, level)
+                expected = max(low, 0.0) if x * n_r >= y * n_t else min(high, 0.0)
+                row = lrc.loc[term]
+                np.testing.assert_allclose([row["ci_low"], row["ci_high"]], [low, high], rtol=1e-9, atol=1e-9)
+                assert row["score"] == pytest.approx(expected, rel=1e-9, abs=1e-9), (trial, term, family)
+                one_sided, _ = _cp_log2_interval(x, y, n_t, n_r, level, alternative="greater")
+                assert pos.loc[term, "score"] == pytest.approx(one_sided, rel=1e-9, abs=1e-9)
+
+
+def test_lrc_is_zero_unless_the_difference_is_significant_and_a_zero_count_gives_an_infinite_bound():
+    table = keyness(
+        {"never": 0, "often": 40, "same": 10},
+        {"never": 30, "often": 5, "same": 20},
+        measure="lrc",
+        target_total=10_000,
+        reference_total=20_000,
+    ).set_index("term")
+    assert table.loc["same", "score"] == 0.0  # equal rates: the interval holds 0
+    assert table.loc["often", "score"] > 0 and table.loc["never", "score"] < 0
+    assert table.loc["never", "ci_low"] == -np.inf and np.isfinite(table.loc["never", "ci_high"])
+    assert table.loc["often", "ci_low"] < table.loc["often", "score"] + 1e-12 < table.loc["often", "log_ratio"]
+    wide = keyness({"often": 40}, {"often": 5}, measure="lrc", target_total=10_000, reference_total=20_000, family=1000)
+    assert wide.loc[0, "score"] < table.loc["often", "score"]  # a larger family: a more conservative bound
+    with pytest.raises(ValueError, match="family=0 is invalid"):
+        keyness({"a": 1}, {"a": 2}, measure="lrc", family=0)
+    with pytest.raises(ValueError, match="confidence=1.5 is invalid"):
+        keyness({"a": 1}, {"a": 2}, measure="lrc", confidence=1.5)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    counts=st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), min_size=1, max_size=15),
+    extra=st.tuples(st.integers(0, 300), st.integers(0, 300)),
+)
+def test_lrc_sign_follows_the_frequencies_and_lies_between_zero_and_the_observed_log_ratio(counts, extra):
+    counts = [(x, y) for x, y in counts if x + y > 0] + [(1, 1)]  # both sides with a count
+    terms = [f"w{i}" for i in range(len(counts))]
+    target = pd.Series([x for x, _ in counts], index=terms)
+    reference = pd.Series([y for _, y in counts], index=terms)
+    n_t, n_r = int(target.sum()) + extra[0] + 1, int(reference.sum()) + extra[1] + 1
+    table = keyness(target, reference, measure="lrc", target_total=n_t, reference_total=n_r)
+    direction = np.sign(table["n_target"] * n_r - table["n_reference"] * n_t)
+    assert (np.sign(table["score"]) * direction >= 0).all()  # 0, or the sign of the rates' difference
+    assert ((table["ci_low"] <= table["score"]) & (table["score"] <= table["ci_high"])).all()
+    assert (table["ci_low"] <= table["ci_high"]).all()
+    inside = (table["ci_low"] <= 0) & (table["ci_high"] >= 0)
+    assert (table.loc[inside, "score"] == 0).all()  # the interval holds 0: not key
+    assert (table.loc[~inside, "score"] != 0).all()
+
+
+def test_compare_groups_carries_the_interval_and_takes_lrc():
+    docs = pd.DataFrame(
+        {
+            "doc_id": list("abcd"),
+            "text": ["peace peace peace talks", "peace talks war", "war war war talks", "war talks peace"],
+            "side": ["x", "x", "y", "y"],
+        }
+    )
+    table = compare_groups(docs, by="side", target="x", reference="y", measure="lrc", confidence=0.9, family=1)
+    assert list(table.columns[-3:]) == ["ci_low", "ci_high", "p_adjusted"]
+    direct = keyness(
+        {"peace": 4, "talks": 2, "war": 1},
+        {"peace": 1, "talks": 2, "war": 4},
+        measure="lrc",
+        confidence=0.9,
+        family=1,
+        target_total=7,
+        reference_total=7,
+    )
+    pd.testing.assert_frame_equal(
+        table[["term", "score", "ci_low", "ci_high"]].reset_index(drop=True),
+        direct[["term", "score", "ci_low", "ci_high"]].reset_index(drop=True),
+    )

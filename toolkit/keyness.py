@@ -30,20 +30,22 @@ from scipy import stats
 from toolkit._contingency import two_by_two as _two_by_two
 from toolkit._dispatch import is_dask, scaled
 from toolkit._progress import check_progress, progress_bar
-from toolkit._validation import check_one_of
+from toolkit._validation import check_confidence, check_count, check_one_of
 from toolkit.tokentable import TokenTable
 
 __all__ = ["MEASURES", "PRIOR_STRENGTH", "adjust_pvalues", "compare_groups", "keyness", "top_keywords"]
 
-MEASURES: tuple[str, ...] = ("g2", "chi2", "log_ratio", "pct_diff", "fightin_words")
+MEASURES: tuple[str, ...] = ("g2", "chi2", "log_ratio", "pct_diff", "fightin_words", "lrc", "positive_lrc")
 _CORRECTIONS = {
     "g2": ("none", "williams", "yates"),
     "chi2": ("none", "yates"),
     "log_ratio": ("none",),
     "pct_diff": ("none",),
     "fightin_words": ("none",),
+    "lrc": ("none",),
+    "positive_lrc": ("none",),
 }
-_COLUMNS = ["term", "n_target", "n_reference", "measure", "score", "p_value", "log_ratio"]
+_COLUMNS = ["term", "n_target", "n_reference", "measure", "score", "p_value", "log_ratio", "ci_low", "ci_high"]
 #: A zero count is replaced by this in log ratio and %DIFF (Hardie 2014).
 ZERO_COUNT = 0.5
 #: The default weight of an informative Fightin' Words prior: its pseudo-counts total this fraction of
@@ -61,6 +63,8 @@ def keyness(
     prior_strength: float = PRIOR_STRENGTH,
     target_total: int | None = None,
     reference_total: int | None = None,
+    confidence: float = 0.95,
+    family: int | None = None,
 ) -> pd.DataFrame:
     """Compare the term counts of a target with those of a reference.
 
@@ -73,7 +77,7 @@ def keyness(
         bool or a str -- is an error naming the term and the side, never a term
         silently dropped or a count silently wrapped. Terms missing on one side
         count 0 there.
-    measure : {"g2", "chi2", "log_ratio", "pct_diff", "fightin_words"}, default "g2"
+    measure : {"g2", "chi2", "log_ratio", "pct_diff", "fightin_words", "lrc", "positive_lrc"}, default "g2"
         - ``g2``: log-likelihood G2 = 2 sum O ln(O/E) over the four cells of the
           table (Dunning 1993; the full 4-cell form, not the 2-cell shortcut);
         - ``chi2``: Pearson's chi-squared sum (O - E)^2 / E over the four cells;
@@ -93,6 +97,17 @@ def keyness(
           score = delta / sqrt(var). When the prior gives no mass to other words
           (a one-term vocabulary) a term that is the whole of one side has
           infinite log-odds there: score +-inf (p 0); the whole of both sides, 0 (p 1).
+        - ``lrc``: Evert's (2022) conservative log ratio, as ``keyness(measure="LRC")`` of the R package
+          corpora (0.6 and later) computes it: conditional on ``a + b``, ``a`` is binomial with
+          ``pi = Nt r / (Nt r + Nr)`` for the ratio ``r`` of the two relative frequencies, and the exact
+          (Clopper-Pearson) interval of ``pi`` at the level ``confidence``, Bonferroni-corrected over
+          ``family`` terms, gives the interval ``ci_low``, ``ci_high`` of log2 ``r``; the score is the bound
+          nearer 0 on the side of the observed rates (``ci_low`` if ``a/Nt >= b/Nr``, ``ci_high`` if lower),
+          clamped at 0: 0 when the interval holds 0, so a term is key only if the difference is significant,
+          and its score is how large it surely is;
+        - ``positive_lrc``: the same with a one-sided interval for positive keywords (corpora's
+          ``"PositiveLRC"``): the lower bound of log2 ``r`` at level ``confidence`` (Bonferroni-corrected),
+          not clamped: a term the target uses less scores below 0, one it never uses ``-inf``.
     correction : {"none", "williams", "yates"}, default "none"
         For ``g2``: Williams's (1976) correction divides G2 by
         q = 1 + (N/R1 + N/R2 - 1)(N/Nt + N/Nr - 1) / (6N) (R = row totals);
@@ -154,6 +169,12 @@ def keyness(
         The sizes Nt and Nr in tokens. Default: the sum of the counts. Give them
         when the counts are a filtered vocabulary (stop words removed, a word list)
         so that relative frequencies stay relative to the whole text.
+    confidence : float, default 0.95
+        The confidence of the interval ``ci_low``, ``ci_high`` (and of ``lrc`` and ``positive_lrc``).
+    family : int, optional
+        The number of terms the interval is Bonferroni-corrected for: each interval has level
+        ``1 - (1 - confidence) / family``. None (the default): the number of terms compared, so that all of
+        them hold at once with probability ``confidence`` (corpora's ``p.adjust=TRUE``); 1: no correction.
 
     Returns
     -------
@@ -174,7 +195,11 @@ def keyness(
           ``pct_diff`` are effect sizes with no test of their own, and report the
           p-value of the uncorrected G2 on the same table;
         - ``log_ratio`` (float64): Hardie's log ratio, whatever the measure, with
-          zero counts replaced by 0.5 (Hardie 2014), so it is always finite.
+          zero counts replaced by 0.5 (Hardie 2014), so it is always finite;
+        - ``ci_low``, ``ci_high`` (float64): whatever the measure, the exact two-sided interval of the log2
+          ratio of relative frequencies at level ``confidence``, Bonferroni-corrected over ``family`` (see
+          ``lrc``); ``-inf`` below when ``a`` is 0, ``+inf`` above when ``b`` is 0. ``lrc`` and
+          ``positive_lrc`` report, as ``log_ratio`` does, the p-value of the uncorrected G2.
 
     Raises
     ------
@@ -227,7 +252,16 @@ def keyness(
     n_r = _total(reference_total, b_sum, "reference")
     strength = _strength(prior_strength)
     alpha = _prior(prior, terms, n_t, n_r, strength) if measure == "fightin_words" else None
-    score, p_value = _score_arrays(a, b, n_t, n_r, measure=measure, correction=correction, alpha=alpha)
+    level = _corrected_level(confidence, family, len(a))
+    low, high = _log_ratio_interval(a, b, n_t, n_r, level, sided="two")
+    if measure in ("lrc", "positive_lrc"):
+        _, p_value = _score_arrays(a, b, n_t, n_r, measure="log_ratio", correction="none", alpha=None)
+        if measure == "lrc":  # the bound nearer 0 on the observed side, clamped at 0
+            score = np.where(_direction(a, b, n_t, n_r) >= 0, np.maximum(low, 0.0), np.minimum(high, 0.0))
+        else:
+            score, _ = _log_ratio_interval(a, b, n_t, n_r, level, sided="greater")
+    else:
+        score, p_value = _score_arrays(a, b, n_t, n_r, measure=measure, correction=correction, alpha=alpha)
     name = measure if correction == "none" else f"{measure}+{correction}"
     out = pd.DataFrame(
         {
@@ -238,9 +272,38 @@ def keyness(
             "score": score,
             "p_value": p_value,
             "log_ratio": _log_ratio(a, b, n_t, n_r),
+            "ci_low": low,
+            "ci_high": high,
         }
     )
     return out.sort_values(["score", "term"], ascending=[False, True], ignore_index=True)
+
+
+def _corrected_level(confidence: object, family: object, n_terms: int) -> float:
+    """``1 - (1 - confidence) / family``, ``family`` None meaning the number of terms (at least 1)."""
+    confidence = check_confidence(confidence)
+    size = max(n_terms, 1) if family is None else check_count("family", family, 1)
+    return 1.0 - (1.0 - confidence) / size
+
+
+def _log_ratio_interval(
+    a: np.ndarray, b: np.ndarray, n_t: int, n_r: int, level: float, *, sided: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """The exact interval of log2((a/n_t) / (b/n_r)) at ``level``: Clopper-Pearson for the binomial share
+    ``a / (a + b)`` (the conditional Poisson test), mapped to the ratio by ``r = pi / (1 - pi) * n_r / n_t``.
+
+    ``sided="two"``: both bounds, ``(1 - level) / 2`` in each tail; ``"greater"``: the lower bound at
+    ``1 - level`` (and +inf above). A bound on a count of 0 is -inf (a = 0) or +inf (b = 0)."""
+    tail = (1.0 - level) / 2 if sided == "two" else 1.0 - level
+    k = np.asarray(a, dtype=float)
+    n = k + np.asarray(b, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lower = np.where(k > 0, stats.beta.ppf(tail, k, n - k + 1), 0.0)
+        upper = np.where(n - k > 0, stats.beta.isf(tail, k + 1, n - k), 1.0)
+        scale = float(n_r) / float(n_t)
+        low = np.log2(scale * lower / (1.0 - lower))
+        high = np.log2(scale * upper / (1.0 - upper)) if sided == "two" else np.full(len(k), np.inf)
+    return low, high
 
 
 def compare_groups(
@@ -260,6 +323,8 @@ def compare_groups(
     min_count: int = 1,
     n_jobs: int | None = None,
     progress: bool | None = None,
+    confidence: float = 0.95,
+    family: int | None = None,
 ) -> pd.DataFrame:
     """Keyness of each group of documents against the rest, or of one group against another.
 
@@ -312,6 +377,9 @@ def compare_groups(
         ``TOOLKIT_PROGRESS`` overrides this: ``0`` no bar, ``1`` always one);
         True always; False never. The result does not depend on it. Not used
         for a Dask DataFrame.
+    confidence, family
+        As in :func:`keyness`: the level of ``ci_low``, ``ci_high`` (and of ``lrc``), and the Bonferroni
+        family, by default the number of terms compared in each comparison.
 
     Returns
     -------
@@ -325,7 +393,7 @@ def compare_groups(
           as a string (string dtype, NA for a missing value, as before the by
           columns were kept), for several a tuple of its values (object dtype);
         - ``term``, ``n_target``, ``n_reference``, ``measure``, ``score``,
-          ``p_value``, ``log_ratio``: as in :func:`keyness`;
+          ``p_value``, ``log_ratio``, ``ci_low``, ``ci_high``: as in :func:`keyness`;
         - ``p_adjusted`` (float64): the adjusted p-value; equal to ``p_value``
           when ``adjust`` is None.
 
@@ -388,6 +456,8 @@ def compare_groups(
             stop_words=stop_words,
             min_count=min_count,
             adjust=adjust,
+            confidence=confidence,
+            family=family,
         )
     check_one_of("adjust", adjust, (None, "bonferroni", "bh"))
     check_progress(progress)
@@ -419,6 +489,8 @@ def compare_groups(
         min_count=min_count,
         adjust=adjust,
         progress=progress,
+        confidence=confidence,
+        family=family,
     )
 
 
@@ -495,6 +567,8 @@ def compare_sums(
     min_count: int,
     adjust: str | None,
     progress: bool | None = False,
+    confidence: float = 0.95,
+    family: int | None = None,
 ) -> pd.DataFrame:
     """The rows of :func:`compare_groups` from the sums of its groups: ``by_group`` (groups x terms, int64,
     the terms sorted) and ``totals`` (the tokens of each group). Shared with its Dask path
@@ -508,7 +582,14 @@ def compare_sums(
     background = pd.Series(all_counts, index=terms) if prior == "corpus" else prior
 
     pairs = [(i, None) for i in range(len(groups))] if tgt is None else [(tgt, ref)]
-    options = {"measure": measure, "correction": correction, "prior": background, "prior_strength": prior_strength}
+    options = {
+        "measure": measure,
+        "correction": correction,
+        "prior": background,
+        "prior_strength": prior_strength,
+        "confidence": confidence,
+        "family": family,
+    }
     frames = []
     with progress_bar(len(pairs), progress=progress, desc="compare_groups", unit="comparison") as bar:
         for i, j in pairs:

@@ -491,6 +491,8 @@ def compare_groups(
     min_count: int = 1,
     adjust: str | None = None,
     n_jobs: int | None = None,
+    confidence: float = 0.95,
+    family: int | None = None,
 ) -> pd.DataFrame:
     """:func:`toolkit.compare_groups` of a Dask DataFrame: the same frame, from the groups' sums over partitions.
 
@@ -520,6 +522,8 @@ def compare_groups(
         prior_strength=prior_strength,
         min_count=min_count,
         adjust=adjust,
+        confidence=confidence,
+        family=family,
     )
 
 
