@@ -394,10 +394,20 @@ def test_plot_keyness_marks_significance_says_effects_and_an_empty_side():
             "log_ratio": [3.25, 1.0, 0.5],
         }
     )
-    ax = tk.plot_keyness(table, n=5, target_label="Xing", reference_label="others")
+    ax = tk.plot_keyness(
+        table,
+        n=5,
+        target_label="Xing",
+        reference_label="others",
+        significance="p_adjusted",
+        significance_label="adjusted p",
+    )
     assert [p.get_hatch() is not None for p in ax.patches] == [False, True, False]
     assert [t.get_text() for t in ax.texts if t.get_text().startswith("+")] == ["+3.2", "+1.0", "+0.5"]
     assert any("no term more frequent\nin others" in t.get_text() for t in ax.texts)
+    untested = tk.plot_keyness(table.assign(p_adjusted=np.nan), n=5, significance="p_adjusted")
+    assert all(p.get_hatch() is None for p in untested.patches)  # no p-value: no claim of non-significance
+    plt.close(untested.figure)
     legend = [t.get_text() for t in ax.figure.legends[0].get_texts()]
     assert "not significant (adjusted p >= 0.05)" in legend and any("log2 ratio" in t for t in legend)
     plt.close(ax.figure)
@@ -464,4 +474,29 @@ def test_plot_topic_prevalence_draws_a_single_document_as_a_diamond_without_an_i
     assert "interview (one document: no interval)" in legend
     colours = {matplotlib.colors.to_hex(c.lines[0].get_color()) for c in ax.containers}
     assert len(colours) == 2 and tk.OKABE_ITO[4].lower() not in colours  # no sky blue beside the blue
+    plt.close(ax.figure)
+
+
+def test_pooled_trend_refuses_two_rows_of_one_group_and_year():
+    frame = pd.DataFrame(
+        {
+            "country": "CHN",
+            "year": [2000, 2000, 2001, 2001],
+            "category": ["hedge", "booster"] * 2,
+            "n": [10, 0, 10, 0],
+            "tokens": [1000] * 4,
+        }
+    )
+    with pytest.raises(ValueError, match="more than one row for country='CHN', year=2000"):
+        tk.pooled_trend(frame, by="country", window=1)
+    hedges = tk.pooled_trend(frame[frame["category"] == "hedge"], by="country", window=1)
+    assert hedges["rate_per_1k"].tolist() == [10.0, 10.0]
+
+
+def test_plot_term_scatter_names_each_term_once_on_its_own_side():
+    ax = tk.plot_term_scatter(pd.Series({"a": 10, "b": 1, "d": 9}), pd.Series({"a": 5, "c": 5, "d": 1}), label=5)
+    names = [t.get_text() for t in ax.texts]
+    assert sorted(names) == sorted(set(names))  # a short side is not filled with the other side's terms
+    colours = {t.get_text(): t.get_color() for t in ax.texts}
+    assert colours.get("c") == tk.OKABE_ITO[5] and colours.get("d") == tk.OKABE_ITO[0]
     plt.close(ax.figure)

@@ -311,8 +311,9 @@ def pooled_trend(frame: pd.DataFrame, *, by: str, x: str = "year", window: int =
     Parameters
     ----------
     frame : DataFrame
-        One row per group and ``x``, with ``n`` (matches) and ``tokens`` columns: the output of
-        :func:`toolkit.match_rates` or :func:`toolkit.stance_rates` by group and year.
+        One row per group and ``x`` (a row twice is an error), with ``n`` (matches) and ``tokens``
+        columns: the output of :func:`toolkit.match_rates` or :func:`toolkit.stance_rates` by group and year,
+        for one category.
     by : str
         The column of the groups.
     x : str, default "year"
@@ -334,6 +335,14 @@ def pooled_trend(frame: pd.DataFrame, *, by: str, x: str = "year", window: int =
     check_columns(frame, [by, x, "n", "tokens"], name="frame")
     if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1 or window % 2 == 0:
         raise ValueError(f"window={window!r} is invalid; must be an odd integer >= 1 (years pooled around each).")
+    twice = frame.duplicated([by, x])
+    if twice.any():
+        first = [v.item() if hasattr(v, "item") else v for v in frame.loc[twice, [by, x]].iloc[0].tolist()]
+        raise ValueError(
+            f"frame has more than one row for {by}={first[0]!r}, {x}={first[1]!r}: pooled_trend pools one series per "
+            "group; select one category first (e.g. rates[rates['category'] == 'hedge']), or name a column that "
+            "tells the series apart in by."
+        )
     half = window // 2
     out = []
     for _name, part in frame.sort_values([by, x]).groupby(by, sort=True):
@@ -478,7 +487,7 @@ def plot_select_k(
         Title of the figure.
 
     chosen : int, optional
-        The k chosen (from these measures and the reader's purpose): marked on every panel and in the legend.
+        The k chosen (from these measures and the reader's purpose): a dotted line, named, on every panel.
 
     Returns
     -------
@@ -837,9 +846,10 @@ def plot_keyness(
     target_label: str = "target",
     reference_label: str = "reference",
     title: str | None = None,
-    significance: str | None = "p_adjusted",
+    significance: str | None = None,
     alpha: float = 0.05,
     effect: str | None = "log_ratio",
+    significance_label: str | None = None,
 ) -> Axes:
     """Draw the ``n`` most positive and ``n`` most negative keywords of a keyness table as diverging bars.
 
@@ -864,14 +874,17 @@ def plot_keyness(
         Names of the two sides, for the axis label and the legend.
     title : str, optional
         As in :func:`plot_bar`.
-    significance : str or None, default "p_adjusted"
-        Column of p-values that decides solid or hatched bars (``p_adjusted``: after the correction for
-        multiple comparisons that :func:`toolkit.compare_groups` applied with ``adjust``). None, or a column the
-        table lacks: every bar solid, no claim of significance.
+    significance : str or None, default None
+        Column of p-values that decides solid or hatched bars, e.g. ``"p_adjusted"`` of
+        :func:`toolkit.compare_groups` called with ``adjust="bh"`` (with ``adjust=None`` that column holds
+        the unadjusted p-values). None, or a column the table lacks: every bar solid, no claim of
+        significance. A missing p-value (NaN) claims nothing either way: its bar is solid.
     alpha : float, default 0.05
         Significance level for ``significance``.
     effect : str or None, default "log_ratio"
         Column written beside each bar (the log2 ratio of relative frequencies); None or absent: nothing.
+    significance_label : str, optional
+        How the legend names the p-values (e.g. ``"BH-adjusted p"``); default: the column's name.
 
     Returns
     -------
@@ -889,7 +902,7 @@ def plot_keyness(
     >>> matplotlib.use("Agg")
     >>> t = pd.DataFrame({"term": ["a", "b", "c"], "score": [3.0, 1.0, -2.0], "measure": "g2",
     ...                   "p_adjusted": [0.01, 0.4, 0.03], "log_ratio": [2.5, 0.5, -1.5]})
-    >>> ax = plot_keyness(t, n=2)
+    >>> ax = plot_keyness(t, n=2, significance="p_adjusted")
     >>> [float(p.get_width()) for p in ax.patches]
     [3.0, 1.0, -2.0]
     >>> [p.get_hatch() is not None for p in ax.patches]  # hatched: not significant
@@ -917,7 +930,8 @@ def plot_keyness(
     positions = np.arange(len(rows))[::-1]
     scores = rows["score"].to_numpy(dtype=float)
     tested = significance is not None and significance in rows.columns
-    significant = (rows[significance].to_numpy(dtype=float) < alpha) if tested else np.ones(len(rows), dtype=bool)
+    p_values = rows[significance].to_numpy(dtype=float) if tested else np.zeros(len(rows))
+    significant = ~(p_values >= alpha)  # NaN: untested, no claim (solid)
     colours = [OKABE_ITO[0] if v > 0 else OKABE_ITO[5] for v in scores]
     for pos, score, colour, sig in zip(positions, scores, colours, significant):
         ax.barh(
@@ -950,7 +964,7 @@ def plot_keyness(
             ax.text(
                 where,
                 0.5,
-                f"no term more frequent\nin {label}\npassed the filters",
+                f"no term more frequent\nin {label} to draw",
                 transform=ax.transAxes,
                 ha="right" if sign > 0 else "left",
                 va="center",
@@ -965,7 +979,7 @@ def plot_keyness(
     handles = [Patch(color=OKABE_ITO[0], label=f"more frequent in {target_label}")]
     handles.append(Patch(color=OKABE_ITO[5], label=f"more frequent in {reference_label}"))
     if tested:
-        name = "adjusted p" if significance == "p_adjusted" else significance
+        name = significance_label or significance
         handles.append(
             Patch(facecolor="white", edgecolor="gray", hatch="////", label=f"not significant ({name} >= {alpha:g})")
         )
@@ -1056,7 +1070,11 @@ def plot_term_scatter(
     ratio = pd.Series(np.log2(y / x), index=a.index)[(a + b) >= 5]
     # the names in two columns, in the empty corners (above the diagonal on the left, below it on the right),
     # ordered as their points are from top to bottom and joined to them by thin lines: no name over another
-    columns = ((ratio.nlargest(label), OKABE_ITO[0], 0.30, 0.96), (ratio.nsmallest(label), OKABE_ITO[5], 0.86, 0.46))
+    columns = (
+        (ratio[ratio > 0].nlargest(label), OKABE_ITO[0], 0.30, 0.96),
+        (ratio[ratio < 0].nsmallest(label), OKABE_ITO[5], 0.86, 0.46),
+    )
+    step = min(0.04, 0.42 / max(label, 1))  # every name inside the plot, however many
     for terms_side, colour, column_x, top in columns:
         rows = sorted(((y[a.index.get_loc(t)], x[a.index.get_loc(t)], str(t)) for t in terms_side.index), reverse=True)
         for k, (yi, xi, term) in enumerate(rows):
@@ -1064,7 +1082,7 @@ def plot_term_scatter(
             ax.annotate(
                 term,
                 (xi, yi),
-                xytext=(column_x, top - k * 0.04),
+                xytext=(column_x, top - k * step),
                 textcoords="axes fraction",
                 fontsize="x-small",
                 color=colour,

@@ -423,45 +423,21 @@ class TopicModel(_TextInput, TransformerMixin, BaseEstimator):
         if is_dask(docs):  # a Dask DataFrame: a vocabulary pass, then online LDA streamed over the partitions
             return self._fit_partitions(docs, params, method, k, seed, max_iter)
         doc_ids, _ = _ids_and_texts(docs)
-        if k > len(doc_ids):
-            raise ValueError(
-                f"n_components (k)={k} is larger than the number of documents ({len(doc_ids)}); "
-                "choose n_components <= the number of documents (usually far fewer)."
-            )
-        vectorizer = Vectorizer(
-            ngram_range=params["ngram_range"],
-            stop_words=self.stop_words,
-            min_df=params["min_df"],
-            max_df=params["max_df"],
-        )
+        self._check_k(k, len(doc_ids), None, params)
+        vectorizer = self._vectorizer(params)
         try:
             dtm = vectorizer._fit_dtm(docs)
         except ValueError as err:
             if "no terms remain" in str(err):
                 raise ValueError(self._empty_vocabulary_message(len(doc_ids), params)) from err
             raise
-        if dtm.matrix.shape[1] == 0:
-            raise ValueError(self._empty_vocabulary_message(len(doc_ids), params))
-        if k > dtm.matrix.shape[1]:
-            raise ValueError(
-                f"n_components (k)={k} is larger than the number of terms left after pruning "
-                f"({dtm.matrix.shape[1]}); choose a smaller n_components or prune less."
-            )
+        self._check_k(k, len(doc_ids), dtm.matrix.shape[1], params)
         self.vectorizer_ = vectorizer
 
         X = dtm.matrix.astype(np.float64)
         if method == "lda":
-            from sklearn.decomposition import LatentDirichletAllocation
-
             self.tfidf_ = None
-            self.estimator_ = LatentDirichletAllocation(
-                n_components=k,
-                learning_method=self.learning_method,
-                batch_size=self.batch_size,
-                max_iter=max_iter,
-                random_state=seed,
-                n_jobs=self.n_jobs,
-            )
+            self.estimator_ = self._lda(k, seed, max_iter, self.learning_method)
             theta = self.estimator_.fit_transform(X)
         else:
             from sklearn.decomposition import NMF
@@ -499,7 +475,6 @@ class TopicModel(_TextInput, TransformerMixin, BaseEstimator):
                 f"learning_method={self.learning_method!r}). For batch LDA or NMF, fit the documents in memory: "
                 "TopicModel(...).fit(ddf.compute())."
             )
-        from sklearn.decomposition import LatentDirichletAllocation
 
         ngram = params["ngram_range"]
         try:
@@ -510,34 +485,14 @@ class TopicModel(_TextInput, TransformerMixin, BaseEstimator):
             if "no terms remain" in str(err):
                 raise ValueError(self._empty_vocabulary_message(_n_rows(ddf), params)) from err
             raise
-        if k > n_docs:
-            raise ValueError(
-                f"n_components (k)={k} is larger than the number of documents ({n_docs}); "
-                "choose n_components <= the number of documents (usually far fewer)."
-            )
-        if len(terms) == 0:
-            raise ValueError(self._empty_vocabulary_message(n_docs, params))
-        if k > len(terms):
-            raise ValueError(
-                f"n_components (k)={k} is larger than the number of terms left after pruning "
-                f"({len(terms)}); choose a smaller n_components or prune less."
-            )
-        vectorizer = Vectorizer(
-            ngram_range=ngram, stop_words=self.stop_words, min_df=params["min_df"], max_df=params["max_df"]
-        )
+        self._check_k(k, n_docs, None, params)
+        self._check_k(k, n_docs, len(terms), params)
+        vectorizer = self._vectorizer(params)
         vectorizer.terms_ = np.asarray(terms, dtype=object)
         vectorizer.vocabulary_ = {t: i for i, t in enumerate(vectorizer.terms_)}
         self.vectorizer_ = vectorizer
         self.tfidf_ = None
-        self.estimator_ = LatentDirichletAllocation(
-            n_components=k,
-            learning_method="online",
-            batch_size=self.batch_size,
-            max_iter=max_iter,
-            random_state=seed,
-            n_jobs=self.n_jobs,
-            total_samples=n_docs,
-        )
+        self.estimator_ = self._lda(k, seed, max_iter, "online", total_samples=n_docs)
         for _ in range(max_iter):
             held: list[sp.csr_matrix] = []
             n_held = 0
@@ -570,6 +525,45 @@ class TopicModel(_TextInput, TransformerMixin, BaseEstimator):
         self.labels_ = _auto_labels(self.topic_term_, self.terms_)
         if self.labels is not None:
             self.relabel(self.labels)
+
+    def _vectorizer(self, params: dict[str, Any]) -> Vectorizer:
+        return Vectorizer(
+            ngram_range=params["ngram_range"],
+            stop_words=self.stop_words,
+            min_df=params["min_df"],
+            max_df=params["max_df"],
+        )
+
+    def _lda(self, k: int, seed: int, max_iter: int, learning_method: str, total_samples: float = 1e6) -> Any:
+        """The estimator of both fits (in memory, and streamed over a Dask DataFrame's partitions), built once."""
+        from sklearn.decomposition import LatentDirichletAllocation
+
+        return LatentDirichletAllocation(
+            n_components=k,
+            learning_method=learning_method,
+            batch_size=self.batch_size,
+            max_iter=max_iter,
+            random_state=seed,
+            n_jobs=self.n_jobs,
+            total_samples=total_samples,
+        )
+
+    def _check_k(self, k: int, n_docs: int, n_terms: int | None, params: dict[str, Any]) -> None:
+        """k against the documents (``n_terms`` None) or against the terms left after pruning."""
+        if n_terms is None:
+            if k > n_docs:
+                raise ValueError(
+                    f"n_components (k)={k} is larger than the number of documents ({n_docs}); "
+                    "choose n_components <= the number of documents (usually far fewer)."
+                )
+            return
+        if n_terms == 0:
+            raise ValueError(self._empty_vocabulary_message(n_docs, params))
+        if k > n_terms:
+            raise ValueError(
+                f"n_components (k)={k} is larger than the number of terms left after pruning "
+                f"({n_terms}); choose a smaller n_components or prune less."
+            )
 
     def _empty_vocabulary_message(self, n_docs: int, params: dict[str, Any]) -> str:
         return (
@@ -736,18 +730,17 @@ class TopicModel(_TextInput, TransformerMixin, BaseEstimator):
 
     def _proportions(self, matrix: sp.csr_matrix) -> np.ndarray:
         """Each row's topic proportions (NaN for a row without a known term)."""
-        X = matrix.astype(np.float64)
-        if self.tfidf_ is not None:
-            X = self.tfidf_.transform(X)
-        theta = self.estimator_.transform(X)
-        return _normalise_rows(theta, np.diff(matrix.indptr) > 0)
+        return _proportions_of(self.estimator_, self.tfidf_, matrix)
 
     def _partitions_proportions(self, ddf: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Doc ids, whether each has a known term, and topic proportions of a Dask DataFrame's documents,
         computed partition by partition on the workers."""
         k = self.components_.shape[0]
         done = scaled("map_matrices")(
-            ddf, self.terms_, partial(_partition_proportions, self), ngram=self.vectorizer_.ngram_range
+            ddf,
+            self.terms_,
+            partial(_partition_proportions, self.estimator_, self.tfidf_),  # the estimator only, not the corpus
+            ngram=self.vectorizer_.ngram_range,
         )
         if not done:
             return np.array([], dtype=object), np.array([], dtype=bool), np.zeros((0, k))
@@ -1536,9 +1529,20 @@ def _stacked(matrices: list[sp.csr_matrix]) -> sp.csr_matrix:
     return X
 
 
-def _partition_proportions(model: TopicModel, dtm: DocumentTermMatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _proportions_of(estimator: Any, tfidf: Any, matrix: sp.csr_matrix) -> np.ndarray:
+    """Each row's topic proportions under ``estimator`` (after ``tfidf`` for NMF); NaN for a row without a term."""
+    X = matrix.astype(np.float64)
+    if tfidf is not None:
+        X = tfidf.transform(X)
+    theta = estimator.transform(X)
+    return _normalise_rows(theta, np.diff(matrix.indptr) > 0)
+
+
+def _partition_proportions(
+    estimator: Any, tfidf: Any, dtm: DocumentTermMatrix
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A partition's doc ids, whether each has a known term, and its topic proportions (run on a worker)."""
-    return dtm.doc_ids, np.diff(dtm.matrix.indptr) > 0, model._proportions(dtm.matrix)
+    return dtm.doc_ids, np.diff(dtm.matrix.indptr) > 0, _proportions_of(estimator, tfidf, dtm.matrix)
 
 
 def _n_rows(ddf: Any) -> int:

@@ -165,6 +165,8 @@ def _draw_keyness_xing_vs_ambassadors(table: pd.DataFrame, docs: pd.DataFrame) -
         n=10,
         target_label="Xing (own words)",
         reference_label="other ambassadors",
+        significance="p_adjusted",
+        significance_label="BH-adjusted p",
         title="Which words set Xing's own words apart from other ambassadors' UN speeches?\n"
         f"(G2; his quoted words: {tokens:,} tokens; other ambassadors: {speeches:,} speeches)",
     )
@@ -181,6 +183,8 @@ def _draw_keyness_chn_vs_usa_unsc(table: pd.DataFrame, docs: pd.DataFrame) -> Fi
         n=10,
         target_label=f"China ({n_chn} speeches)",
         reference_label=f"United States ({n_usa} speeches)",
+        significance="p_adjusted",
+        significance_label="BH-adjusted p",
         title="Which words does China use more than the United States in the Security Council?\n"
         "(Fightin' Words, the whole Council as prior)",
     )
@@ -389,13 +393,17 @@ def draw_figure(name: str, table: pd.DataFrame, docs: pd.DataFrame) -> Any:
     import matplotlib.style
 
     (rule,) = _select([name])
-    with matplotlib.style.context("default"):
-        fig = rule.draw(round_table(table), docs)
-        interactive = matplotlib.is_interactive()
-    # The first figure of a session sets up the backend (in Jupyter: the inline backend, in interactive mode);
-    # the context would undo that on exit, and no later figure of the session would be shown
-    matplotlib.interactive(interactive)
-    return fig
+    interactive = matplotlib.is_interactive()
+    try:
+        with matplotlib.style.context("default"):
+            try:
+                return rule.draw(round_table(table), docs)
+            finally:
+                interactive = matplotlib.is_interactive()
+    finally:
+        # The first figure of a session sets up the backend (in Jupyter: the inline backend, in interactive
+        # mode); the context would undo that on exit, and no later figure of the session would be shown
+        matplotlib.interactive(interactive)
 
 
 def make_figures(
