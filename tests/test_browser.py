@@ -186,6 +186,7 @@ def browser():
 #: the prompt), and each code cell's execution count and outputs (from the model, without their data).
 STATE_JS = """(name) => {
   const app = window.jupyterapp;
+  if (!app || !app.shell) return null;  // the page is still loading the app (slow on a fresh environment)
   const panel = [...app.shell.widgets('main')].find(w => w.context && w.context.path === name);
   if (!panel || !panel.context.isReady) return null;
   const node = panel.node;
