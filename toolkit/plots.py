@@ -735,22 +735,9 @@ def plot_topic_prevalence(
             )
             drawn.append(point)
             continue
-        x = part["mean"].to_numpy(dtype=float)
-        err = np.vstack([x - part["ci_low"].to_numpy(dtype=float), part["ci_high"].to_numpy(dtype=float) - x])
-        drawn.append(
-            ax.errorbar(
-                x,
-                y,
-                xerr=np.clip(err, 0, None),
-                fmt="o",
-                markersize=3,
-                capsize=2.5,
-                elinewidth=1.4,
-                clip_on=False,
-                color=next(palette),
-                label=f"{name} (n={n_docs})",
-            )
-        )
+        # small points and thick bars: an interval near 0 stays visible beside its point
+        style = {"markersize": 3, "capsize": 2.5, "elinewidth": 1.4}
+        drawn.append(_interval_points(ax, part, "mean", y, next(palette), f"{name} (n={n_docs})", **style))
     ax.set_yticks(rows, names)
     ax.set_ylim(-0.6, len(shown) - 0.4)
     ax.set_xlabel(xlabel)
@@ -795,22 +782,15 @@ def plot_topic_prevalence(
     return ax
 
 
-def _interval_points(ax: Axes, part: pd.DataFrame, value: str, y: np.ndarray, colour: str, label: str) -> Any:
-    """Draw ``part[value]`` at heights ``y`` as points with horizontal bars to ``ci_low`` and ``ci_high``."""
+def _interval_points(
+    ax: Axes, part: pd.DataFrame, value: str, y: np.ndarray, colour: str, label: str, **style: Any
+) -> Any:
+    """Draw ``part[value]`` at heights ``y`` as points with horizontal bars to ``ci_low`` and ``ci_high``;
+    ``style`` overrides the points' and bars' sizes (``markersize``, ``capsize``, ``linewidth``, ...)."""
     x = part[value].to_numpy(dtype=float)
     err = np.vstack([x - part["ci_low"].to_numpy(dtype=float), part["ci_high"].to_numpy(dtype=float) - x])
-    return ax.errorbar(
-        x,
-        y,
-        xerr=np.clip(err, 0, None),
-        fmt="o",
-        markersize=4,
-        capsize=2,
-        linewidth=1,
-        clip_on=False,
-        color=colour,
-        label=label,
-    )
+    sizes = {"markersize": 4, "capsize": 2, "linewidth": 1, **style}
+    return ax.errorbar(x, y, xerr=np.clip(err, 0, None), fmt="o", clip_on=False, color=colour, label=label, **sizes)
 
 
 def _title(ax: Axes, title: str | None, created: bool) -> None:
