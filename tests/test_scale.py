@@ -388,3 +388,16 @@ def test_dispersion_does_not_depend_on_the_partitions(rows, npartitions):
         ddf = dd.from_pandas(docs, npartitions=min(npartitions, len(docs)))
         docs = ddf.compute()
         _assert_dispersion_equal(tk.dispersion(ddf, by="group"), tk.dispersion(docs, by="group"))
+
+
+def test_the_stream_follows_a_local_scheduler_chosen_in_the_config(client, monkeypatch):
+    """With dask.config.set(scheduler="threads") the partitions stream through that scheduler, as dask.compute
+    does, not through the distributed client that also exists."""
+    from toolkit import scale as scale_module
+
+    ddf = dd.from_pandas(_docs(12), npartitions=3)
+    assert scale_module._client() is client
+    with _threads():
+        assert scale_module._client() is None
+        matrices = list(scale.partition_matrices(ddf, ["peace", "we"]))
+    assert sum(m.matrix.shape[0] for m in matrices) == 12

@@ -821,7 +821,20 @@ def map_matrices(
 
 
 def _client() -> Any:
-    """The current ``distributed`` client, or None (no client: Dask's local scheduler)."""
+    """The current ``distributed`` client, or None: no client, or a local scheduler chosen with
+    ``dask.config.set(scheduler=...)`` (which ``dask.compute`` follows, so the stream follows it too)."""
+    import dask
+
+    if dask.config.get("scheduler", None) in (
+        "threads",
+        "threading",
+        "sync",
+        "synchronous",
+        "single-threaded",
+        "processes",
+        "multiprocessing",
+    ):
+        return None
     try:
         from distributed import default_client
     except ImportError:  # pragma: no cover - distributed is in the dask extra
