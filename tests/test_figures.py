@@ -71,6 +71,20 @@ def test_a_missing_corpus_is_asked_for_once_and_said_once_with_the_command_that_
     assert complete.attrs["summary"] == f"Made 1 of 1 figures in {tmp_path}."
 
 
+def test_an_unreadable_copy_of_a_corpus_is_also_asked_for_once(offline, tmp_path, monkeypatch):
+    """A copy under TOOLKIT_DATA with the UNGDC's layout but no speech in it: the error names the data set, so the
+    figures that need the UNGDC ask for it once and say so in a line (a second reading found it asked twice)."""
+    data = tmp_path / "data"
+    (data / "ungdc" / "TXT").mkdir(parents=True)
+    (data / "ungdc" / "Speakers_by_session.xlsx").write_bytes(b"")
+    monkeypatch.setenv("TOOLKIT_DATA", str(data))
+    said = []
+    report = figures.make_figures(tmp_path / "out", progress=said.append)
+    assert sum("holds no speech files" in line for line in said) == 1
+    assert sum(line.endswith("needs the ungdc corpus (not found, above)") for line in said) == 7
+    assert "missing or unreadable" in report.attrs["summary"]
+
+
 def test_interview_voices_table_matches_split_voices(offline, tmp_path):
     figures.make_figures(tmp_path, progress=None)
     table = pd.read_csv(tmp_path / "interview_voices.csv")

@@ -105,7 +105,9 @@ def _resolve(name: str, path: str | os.PathLike[str] | None) -> Path:
     found, _ = _locate(name, path)
     if found is not None:
         if not found.exists():
-            raise DataNotFoundError(f"path={str(found)!r} does not exist; pass the folder holding {_LAYOUT[name]}.")
+            raise DataNotFoundError(
+                f"path={str(found)!r} does not exist; pass the folder holding {_LAYOUT[name]}.", dataset=name
+            )
         return found
     try:
         return fetch(name)
@@ -127,10 +129,14 @@ def _ungdc_layout(root: Path) -> tuple[Path, Path | None]:
     """
     if root.is_file():
         if not _is_archive(root):
-            raise DataNotFoundError(f"{root} is not a folder or a .tgz/.tar.gz/.zip archive of the UNGDC.")
+            raise DataNotFoundError(
+                f"{root} is not a folder or a .tgz/.tar.gz/.zip archive of the UNGDC.", dataset="ungdc"
+            )
         return root, (root.parent / SPEAKERS_FILE if (root.parent / SPEAKERS_FILE).is_file() else None)
     if not root.is_dir():
-        raise DataNotFoundError(f"{root} does not exist; expected a folder holding {_LAYOUT['ungdc']}.")
+        raise DataNotFoundError(
+            f"{root} does not exist; expected a folder holding {_LAYOUT['ungdc']}.", dataset="ungdc"
+        )
     speakers = root / SPEAKERS_FILE
     if (root / "TXT").is_dir():
         texts = root
@@ -138,13 +144,14 @@ def _ungdc_layout(root: Path) -> tuple[Path, Path | None]:
         archives = sorted(p for p in root.iterdir() if p.is_file() and _UNGDC_ARCHIVE.match(p.name))
         if not archives:
             raise DataNotFoundError(
-                f"{root} has no TXT/ folder (nor an UNGDC_*.tgz archive); expected {_LAYOUT['ungdc']}."
+                f"{root} has no TXT/ folder (nor an UNGDC_*.tgz archive); expected {_LAYOUT['ungdc']}.",
+                dataset="ungdc",
             )
         texts = archives[-1]
         if not speakers.is_file():
             return texts, None
     if not speakers.is_file():
-        raise DataNotFoundError(f"{root} has no {SPEAKERS_FILE}; expected {_LAYOUT['ungdc']}.")
+        raise DataNotFoundError(f"{root} has no {SPEAKERS_FILE}; expected {_LAYOUT['ungdc']}.", dataset="ungdc")
     return texts, speakers
 
 

@@ -204,7 +204,7 @@ def _archive_speakers(path: Path) -> bytes:
                     handle = tf.extractfile(member)
                     if handle is not None:
                         return handle.read()
-    raise DataNotFoundError(f"{path} holds no {SPEAKERS_FILE} and there is none next to it.")
+    raise DataNotFoundError(f"{path} holds no {SPEAKERS_FILE} and there is none next to it.", dataset="ungdc")
 
 
 def _read_speech(rel: str, source: str, data: bytes | None) -> dict[str, Any]:
@@ -389,7 +389,7 @@ def load_ungdc(path: str | os.PathLike[str] | None = None, *, errors: str = "ski
             skipped.append({"source": err.source, "line": None, "problem": str(err)})
             skipped_files.append(rel)
     if not records:
-        raise DataNotFoundError(f"{texts} holds no speech files; expected {_LAYOUT['ungdc']}.")
+        raise DataNotFoundError(f"{texts} holds no speech files; expected {_LAYOUT['ungdc']}.", dataset="ungdc")
     speeches = pd.DataFrame.from_records(records)
     speeches["session"] = speeches["session"].astype("Int64")
     speakers = _read_speakers(speakers_path if speakers_path is not None else _archive_speakers(texts))

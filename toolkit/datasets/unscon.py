@@ -86,7 +86,9 @@ def _unscon_csv(path: str | os.PathLike[str] | None) -> tuple[pd.DataFrame, Path
     root = _resolve("unscon", path)
     csv = root if root.is_file() else root / "conflict_annotations_sentences.csv"
     if not csv.is_file():
-        raise DataNotFoundError(f"{root} has no conflict_annotations_sentences.csv; expected {_LAYOUT['unscon']}.")
+        raise DataNotFoundError(
+            f"{root} has no conflict_annotations_sentences.csv; expected {_LAYOUT['unscon']}.", dataset="unscon"
+        )
     try:
         raw = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8")
     except UnicodeDecodeError as exc:

@@ -547,10 +547,10 @@ def _summary(rows: list[dict[str, str]], missing: dict[str, DataNotFoundError], 
     if not missing:
         return text
     return (
-        f"{text}\n{len(rows) - made} need the UN corpora, not found here ({', '.join(sorted(missing))}; "
-        "the comparison corpus needs both ungdc and unscon). To make them, point TOOLKIT_DATA at a folder holding "
-        "ungdc/ and unscon/ (e.g. TOOLKIT_DATA=../shared/corpora make figures), or, online, download them into "
-        "the cache once: python -m toolkit data --fetch ungdc unscon"
+        f"{text}\n{len(rows) - made} need the UN corpora, missing or unreadable here ({', '.join(sorted(missing))}; "
+        "the comparison corpus needs both ungdc and unscon; the reason is above). To make them, point TOOLKIT_DATA "
+        "at a folder holding ungdc/ and unscon/ (e.g. TOOLKIT_DATA=../shared/corpora make figures), or, online, "
+        "download them into the cache once: python -m toolkit data --fetch ungdc unscon"
     )
 
 
