@@ -59,7 +59,7 @@ __all__ = ["DocumentTermMatrix", "count_matrix", "count_terms", "dispersion", "d
 #: The columns of :func:`count_terms` after the group's key columns.
 COUNT_COLUMNS = ("term", "n", "rate_per_1k", "doc_freq", "rank")
 #: The columns of :func:`dispersion` after the group's key columns.
-_DISPERSION_COLUMNS = ("term", "n", "parts", "dp", "dp_norm")
+DISPERSION_COLUMNS = ("term", "n", "parts", "dp", "dp_norm")
 
 
 @dataclass(frozen=True)
@@ -456,7 +456,7 @@ def dispersion(
             docs, by=by, ngram=ngram, lowercase=lowercase, stop_words=stop_words, min_count=min_count
         )
     check_count("min_count", min_count, 1)
-    grouping = _groups(_frame(docs), by, reserved=_DISPERSION_COLUMNS)
+    grouping = _groups(_frame(docs), by, reserved=DISPERSION_COLUMNS)
     dtm = document_term_matrix(docs, ngram=ngram, lowercase=lowercase, stop_words=stop_words, n_jobs=n_jobs)
     codes = grouping.codes
     empty = dtm.totals == 0
@@ -520,7 +520,7 @@ def dispersion_rows(grouping: Groups, frames: list[pd.DataFrame], skipped: list[
             {
                 c: pd.Series(dtype=t)
                 for c, t in zip(
-                    ["_group", *_DISPERSION_COLUMNS], ["int64", "string", "int64", "int64", "float64", "float64"]
+                    ["_group", *DISPERSION_COLUMNS], ["int64", "string", "int64", "int64", "float64", "float64"]
                 )
             }
         )

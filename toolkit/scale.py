@@ -59,7 +59,15 @@ from toolkit._validation import (
 from toolkit._voicing import check_voices
 from toolkit.concordance import kwic as _in_memory_kwic
 from toolkit.corpus import corpus_files, read_corpus
-from toolkit.counts import COUNT_COLUMNS, DocumentTermMatrix, count_rows, group_sums
+from toolkit.counts import (
+    COUNT_COLUMNS,
+    DISPERSION_COLUMNS,
+    DocumentTermMatrix,
+    count_rows,
+    dispersion_rows,
+    dispersion_values,
+    group_sums,
+)
 from toolkit.counts import document_term_matrix as _in_memory_dtm
 from toolkit.hedging import CATEGORIES
 from toolkit.hedging import find_stance as _in_memory_find_stance
@@ -366,19 +374,25 @@ def _partition_sums(
             np.zeros(len(keys), np.int64),
             [],
         )
-    # stop words are taken out here, not by the partition's own matrix: a partition whose every term is a stop
-    # word has no term left, which is an error for a corpus but not for a part of one
-    dtm = _in_memory_dtm(part[["doc_id", "text"]], ngram=ngram, lowercase=lowercase)
-    stops = stop_word_set(stop_words)
-    if stops:
-        kept = np.flatnonzero(free_of(np.asarray(dtm.terms, dtype=object), stops))
-        dtm = DocumentTermMatrix(dtm.matrix[:, kept].tocsr(), dtm.terms[kept], dtm.doc_ids, dtm.totals)
+    dtm = _partition_dtm(part, ngram, lowercase, stop_words)
     codes = grouping.codes
     counts, doc_freq, totals = group_sums(dtm.matrix.astype(np.int64), codes, len(keys), dtm.totals)
     n_docs = np.bincount(codes, minlength=len(keys)).astype(np.int64)
     zero = np.flatnonzero(np.asarray(dtm.totals) == 0)
     empty = [(str(part["doc_id"].iloc[i]), int(codes[i])) for i in zero]
     return _Sums(keys, np.asarray(dtm.terms, dtype=object), counts, doc_freq, totals, n_docs, empty)
+
+
+def _partition_dtm(part: pd.DataFrame, ngram: Any, lowercase: bool, stop_words: Any) -> DocumentTermMatrix:
+    """A partition's counts of every term but the stop words. The stop words are taken out here, not by the
+    matrix's own pruning: a partition whose every term is a stop word has no term left, which is an error for a
+    corpus but not for a part of one."""
+    dtm = _in_memory_dtm(part[["doc_id", "text"]], ngram=ngram, lowercase=lowercase)
+    stops = stop_word_set(stop_words)
+    if stops:
+        kept = np.flatnonzero(free_of(np.asarray(dtm.terms, dtype=object), stops))
+        dtm = DocumentTermMatrix(dtm.matrix[:, kept].tocsr(), dtm.terms[kept], dtm.doc_ids, dtm.totals)
+    return dtm
 
 
 def _add(parts: list[_Sums], by: str | Sequence[str] | None) -> _Sums:
@@ -426,6 +440,30 @@ def _tree_sums(ddf: Any, by: str | Sequence[str] | None, ngram: Any, lowercase: 
     return total
 
 
+def _in_group_order(sums: _Sums, by: str | Sequence[str] | None) -> tuple[Any, _Sums]:
+    """The groups as the in-memory path makes them (sorted), and the sums with row ``k`` group ``k`` (the
+    documents without a token renumbered with them)."""
+    codes = _groups(_keyed(sums.keys), by).codes  # each row's group in the in-memory order (a permutation)
+    order = np.argsort(codes, kind="stable")
+
+    def in_order(matrix: sp.csr_matrix) -> sp.csr_matrix:
+        out = matrix[order].tocsr()
+        out.sort_indices()
+        return out
+
+    keys = sums.keys.iloc[order].reset_index(drop=True)
+    ordered = _Sums(
+        keys,
+        sums.terms,
+        in_order(sums.counts),
+        in_order(sums.doc_freq),
+        sums.totals[order],
+        sums.n_docs[order],
+        [(d, int(codes[g])) for d, g in sums.empty],
+    )
+    return _groups(_keyed(keys), by), ordered
+
+
 def _keyed(keys: pd.DataFrame) -> pd.DataFrame:
     """Group keys as a frame :func:`toolkit._groups.groups` takes (with doc_id and text), key columns untouched."""
     return keys.assign(**{c: "" for c in ("doc_id", "text") if c not in keys.columns})
@@ -455,18 +493,10 @@ def count_terms(
     check_count("min_count", min_count, 1)
     _check_frame(ddf, ["doc_id", "text", *_by_columns(by)], function="count_terms")
     _groups(ddf._meta, by, reserved=COUNT_COLUMNS)  # the in-memory checks of by, on the meta
-    sums = _tree_sums(ddf, by, ngram, lowercase, stop_words)
-    grouping = _groups(_keyed(sums.keys), by)  # the groups in the order of the in-memory path
-    order = np.argsort(grouping.codes, kind="stable")  # row k of the sorted sums is group k
-    counts, doc_freq = sums.counts[order], sums.doc_freq[order]
-    totals = sums.totals[order]
-    out = count_rows(grouping, counts.tocsr(), doc_freq.tocsr(), sums.terms, totals, min_count)
+    grouping, sums = _in_group_order(_tree_sums(ddf, by, ngram, lowercase, stop_words), by)
+    out = count_rows(grouping, sums.counts, sums.doc_freq, sums.terms, sums.totals, min_count)
     skipped = [
-        {
-            "doc_id": d,
-            **grouping.record(int(grouping.codes[g])),
-            "problem": "no tokens in its group, so the group has no rows",
-        }
+        {"doc_id": d, **grouping.record(g), "problem": "no tokens in its group, so the group has no rows"}
         for d, g in sums.empty
         if sums.totals[g] == 0
     ]
@@ -503,17 +533,13 @@ def compare_groups(
         check_one_of("prior", prior, ("corpus",))
     _check_frame(ddf, ["doc_id", "text", *_by_columns(by)], function="compare_groups")
     _groups(ddf._meta, by, reserved=RESULT_COLUMNS)  # the in-memory checks of by, on the meta
-    sums = _tree_sums(ddf, by, ngram, lowercase, stop_words)
-    groups = _groups(_keyed(sums.keys), by)
-    order = np.argsort(groups.codes, kind="stable")
+    groups, sums = _in_group_order(_tree_sums(ddf, by, ngram, lowercase, stop_words), by)
     tgt, ref = compared_groups(groups, target, reference, by)
-    by_group = sums.counts[order].toarray().astype(np.int64)
-    totals = sums.totals[order].astype(float)
     return compare_sums(
         groups,
-        by_group,
+        sums.counts.toarray().astype(np.int64),
         sums.terms,
-        totals,
+        sums.totals.astype(float),
         tgt,
         ref,
         measure=measure,
@@ -546,21 +572,12 @@ def dispersion(
     taken in another order than in memory, equal to them within 1e-12 (``tests/test_scale.py``).
     ``n_jobs`` is not used.
     """
-    from toolkit.counts import dispersion_rows, dispersion_values
-
     dask = _dask()
     check_count("min_count", min_count, 1)
     _check_frame(ddf, ["doc_id", "text", *_by_columns(by)], function="dispersion")
-    _groups(ddf._meta, by, reserved=("term", "n", "parts", "dp", "dp_norm"))  # the in-memory checks of by
-    sums = _tree_sums(ddf, by, ngram, lowercase, stop_words)
-    grouping = _groups(_keyed(sums.keys), by)
-    order = np.argsort(grouping.codes, kind="stable")  # row k of the sorted sums is group k
-    keys = sums.keys.iloc[order].reset_index(drop=True)
-    counts = sums.counts[order].tocsr()
-    counts.sort_indices()
-    doc_freq = sums.doc_freq[order].tocsr()
-    doc_freq.sort_indices()
-    totals = sums.totals[order]
+    _groups(ddf._meta, by, reserved=DISPERSION_COLUMNS)  # the in-memory checks of by, on the meta
+    grouping, sums = _in_group_order(_tree_sums(ddf, by, ngram, lowercase, stop_words), by)
+    keys, counts, doc_freq, totals = sums.keys, sums.counts, sums.doc_freq, sums.totals
     shared = dask.delayed((keys, sums.terms, counts, totals), pure=True, traverse=False)
     columns = list(dict.fromkeys(["doc_id", "text", *_by_columns(by)]))
     level = [
@@ -573,10 +590,8 @@ def dispersion(
             for i in range(0, len(level), SPLIT_EVERY)
         ]
     ((deviation, n_parts, smallest),) = dask.compute(level[0])  # a Dask DataFrame has a partition at least
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
     skipped = [
-        {"doc_id": d, **grouping.record(int(rank[g])), "problem": "no tokens, so no share of the text to disperse over"}
+        {"doc_id": d, **grouping.record(g), "problem": "no tokens, so no share of the text to disperse over"}
         for d, g in sums.empty
     ]
     frames = []
@@ -599,7 +614,7 @@ def dispersion(
                 float(smallest[k] / float(totals[k])),
             )
         )
-    return dispersion_rows(_groups(_keyed(keys), by), frames, skipped)
+    return dispersion_rows(grouping, frames, skipped)
 
 
 def _partition_deviation(
@@ -616,11 +631,7 @@ def _partition_deviation(
         return deviation, n_parts, smallest
     both = pd.concat([_keyed(keys), part], ignore_index=True)
     codes = _groups(both, by).codes[n_groups:]  # the partition's groups among the corpus's (which are sorted)
-    dtm = _in_memory_dtm(part[["doc_id", "text"]], ngram=ngram, lowercase=lowercase)
-    stops = stop_word_set(stop_words)
-    if stops:
-        kept = np.flatnonzero(free_of(np.asarray(dtm.terms, dtype=object), stops))
-        dtm = DocumentTermMatrix(dtm.matrix[:, kept].tocsr(), dtm.terms[kept], dtm.doc_ids, dtm.totals)
+    dtm = _partition_dtm(part, ngram, lowercase, stop_words)
     sizes = np.asarray(dtm.totals, dtype=np.int64)
     has = sizes > 0
     np.add.at(n_parts, codes[has], 1)
@@ -672,17 +683,7 @@ def document_term_matrix(
     dask = _dask()
     _check_frame(ddf, ["doc_id", "text"], function="document_term_matrix")
     if vocabulary is None:
-        vocab = list(
-            _vocabulary(
-                ddf,
-                ngram=ngram,
-                lowercase=lowercase,
-                stop_words=stop_words,
-                min_count=min_count,
-                min_docs=min_docs,
-                max_docs=max_docs,
-            )[0]
-        )
+        vocab = list(_pruned_terms(ddf, ngram, lowercase, stop_words, min_count, min_docs, max_docs)[0])
     else:
         vocab = list(vocabulary)
     done = dask.compute(*_matrix_tasks(ddf, vocab, ngram, lowercase))
@@ -710,21 +711,6 @@ def _matrix_tasks(ddf: Any, vocab: list[str], ngram: Any, lowercase: bool) -> li
     ]
 
 
-def _vocabulary(
-    ddf: Any,
-    *,
-    ngram: Any,
-    lowercase: bool,
-    stop_words: Any,
-    min_count: int,
-    min_docs: int | float,
-    max_docs: int | float,
-) -> tuple[np.ndarray, int]:
-    sums = _tree_sums(ddf, None, ngram, lowercase, stop_words)
-    n_docs = int(sums.n_docs.sum())
-    return _pruned_terms(sums, n_docs, min_count, min_docs, max_docs), n_docs
-
-
 def vocabulary(
     ddf: Any,
     *,
@@ -747,15 +733,7 @@ def vocabulary(
         The terms, sorted as the in-memory matrix sorts its columns; the documents counted.
     """
     _check_frame(ddf, ["doc_id", "text"], function="vocabulary")
-    return _vocabulary(
-        ddf,
-        ngram=ngram,
-        lowercase=lowercase,
-        stop_words=stop_words,
-        min_count=min_count,
-        min_docs=min_docs,
-        max_docs=max_docs,
-    )
+    return _pruned_terms(ddf, ngram, lowercase, stop_words, min_count, min_docs, max_docs)
 
 
 def partition_matrices(
@@ -821,33 +799,30 @@ def map_matrices(
 
 
 def _client() -> Any:
-    """The current ``distributed`` client, or None: no client, or a local scheduler chosen with
-    ``dask.config.set(scheduler=...)`` (which ``dask.compute`` follows, so the stream follows it too)."""
-    import dask
+    """The ``distributed`` client that ``dask.compute`` would use now, or None (Dask's local scheduler: no
+    client, or one chosen with ``dask.config.set(scheduler=...)``), so that the stream goes where compute goes."""
+    from dask.base import get_scheduler
 
-    if dask.config.get("scheduler", None) in (
-        "threads",
-        "threading",
-        "sync",
-        "synchronous",
-        "single-threaded",
-        "processes",
-        "multiprocessing",
-    ):
-        return None
     try:
         from distributed import default_client
     except ImportError:  # pragma: no cover - distributed is in the dask extra
         return None
     try:
-        return default_client()
+        client = default_client()
     except ValueError:
         return None
+    return client if get_scheduler() == client.get else None
 
 
-def _pruned_terms(sums: _Sums, n_docs: int, min_count: int, min_docs: int | float, max_docs: int | float) -> np.ndarray:
-    """The terms the in-memory path keeps, from the corpus's sums: ``min_count`` on counts, ``min_docs`` and
-    ``max_docs`` on document frequencies (stop words are out of the sums already), sorted."""
+def _pruned_terms(
+    ddf: Any, ngram: Any, lowercase: bool, stop_words: Any, min_count: int, min_docs: int | float, max_docs: int | float
+) -> tuple[np.ndarray, int]:
+    """The terms the in-memory path keeps (sorted), from one pass of sums over the partitions: stop words out,
+    ``min_count`` on counts, ``min_docs`` and ``max_docs`` on document frequencies; and the documents counted.
+    The body of :func:`vocabulary`, which :func:`document_term_matrix` (whose argument of that name hides it)
+    calls too."""
+    sums = _tree_sums(ddf, None, ngram, lowercase, stop_words)
+    n_docs = int(sums.n_docs.sum())
     check_count("min_count", min_count, 1)
     keep = frequency_keep(
         np.ones(len(sums.terms), dtype=bool),
@@ -858,7 +833,7 @@ def _pruned_terms(sums: _Sums, n_docs: int, min_count: int, min_docs: int | floa
         doc_threshold("min_docs", min_docs, n_docs),
         doc_threshold("max_docs", max_docs, n_docs),
     )
-    return sums.terms[keep]
+    return sums.terms[keep], n_docs
 
 
 # --------------------------------------------------------------------------- stance rates
