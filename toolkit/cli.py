@@ -235,6 +235,8 @@ def _key(values: Sequence[str] | None) -> str | tuple[str, ...] | None:
 
 def _print_top(table: pd.DataFrame, args: argparse.Namespace, names: dict[str, str]) -> None:
     """Print the ``--top`` terms of both sides of each comparison, under headings that name the sides."""
+    from toolkit.keyness import top_keywords
+
     shown = ["term", "n_target", "n_reference", "measure", "score", "p_value", "log_ratio"]
     if args.by is None:
         comparisons = [(names["target"], names["reference"], table)]
@@ -252,8 +254,9 @@ def _print_top(table: pd.DataFrame, args: argparse.Namespace, names: dict[str, s
             comparisons.append((target, reference, rows))
     n = args.top
     for i, (target, reference, rows) in enumerate(comparisons):
-        key_t = rows[rows["score"] > 0].sort_values(["score", "term"], ascending=[False, True]).head(n)
-        key_r = rows[rows["score"] < 0].sort_values(["score", "term"], ascending=[True, True]).head(n)
+        top = top_keywords(rows, n=n)  # the library's choice of each side's n; the reference's strongest first
+        key_t = top[top["score"] > 0]
+        key_r = top[top["score"] < 0].sort_values(["score", "term"], kind="stable")
         for side, name, other, part, sign in (
             ("target", target, reference, key_t, "highest"),
             ("reference", reference, target, key_r, "lowest"),
