@@ -452,6 +452,8 @@ def test_plot_trends_draws_a_panel_per_group_and_row_with_every_point_in_view():
     assert axes[0, 0].get_ylabel().startswith("hedges")  # the named row first
     assert axes[0, 0].get_ylim()[1] >= 300  # B's 300 per 1,000 is in view on A's shared axis too
     plt.close(axes[0, 0].figure)
+    with pytest.raises(ValueError, match=r"groups=\['C'\]: no such value in frame\['country'\]; the groups are A, B"):
+        tk.plot_trends(frame, by="country", groups=["A", "C"])
 
 
 def test_plot_select_k_marks_the_chosen_k():

@@ -396,7 +396,7 @@ def plot_trends(
     window : int, default 5
         Time points pooled for the trend (:func:`pooled_trend`).
     groups : list of str, optional
-        The groups, in column order; None: all, sorted.
+        The groups, in column order (a value not in ``frame[by]`` is an error); None: all, sorted.
     panel_titles : dict, optional
         Row labels for the ``panels`` values, in the order of the rows (values it does not name follow, with
         "_" as spaces).
@@ -421,7 +421,11 @@ def plot_trends(
     check_columns(frame, [by, panels, x, "n", "tokens", "rate_per_1k"], name="frame")
     if frame.empty:
         raise ValueError("frame is empty; there is nothing to plot.")
-    names = [str(g) for g in (groups if groups is not None else sorted(frame[by].astype(str).unique()))]
+    known = sorted(frame[by].astype(str).unique())
+    names = [str(g) for g in groups] if groups is not None else known
+    unknown = [g for g in names if g not in known]
+    if unknown:  # a panel of nothing would read as a group that never spoke
+        raise ValueError(f"groups={unknown!r}: no such value in frame[{by!r}]; the groups are {', '.join(known)}.")
     present = list(dict.fromkeys(frame[panels].astype(str)))
     rows = [r for r in (panel_titles or {}) if r in present] + [r for r in present if r not in (panel_titles or {})]
     fig, axes = plt.subplots(
