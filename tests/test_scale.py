@@ -149,6 +149,7 @@ def test_parquet_shards_keep_every_document_and_say_what_was_left_out(tmp_path):
     assert record["documents"] == 5 and record["shards"] == 3
     assert [s["file"].endswith("broken.txt") for s in record["skipped"]] == [True]
     assert any("README" in i.get("path", "") or "README" in json.dumps(i) for i in record["ignored"])
+    assert record["columns_left_out"] == ["file"]  # read_corpus's provenance column, named, not silently lost
     assert scale.skipped_inputs(out)["problem"].str.len().gt(0).all()
     ddf = scale.read_parquet(out)
     assert ddf.npartitions == 3
@@ -401,3 +402,15 @@ def test_the_stream_follows_a_local_scheduler_chosen_in_the_config(client, monke
         assert scale_module._client() is None
         matrices = list(scale.partition_matrices(ddf, ["peace", "we"]))
     assert sum(m.matrix.shape[0] for m in matrices) == 12
+
+
+def test_write_parquet_names_the_columns_it_leaves_out(tmp_path):
+    docs = tk.load_interview().assign(session=70, selection="test")
+    docs = docs[[c for c in docs.columns if c not in ("session", "selection")] + ["session", "selection"]]
+    extra = [c for c in docs.columns if c not in tk.DOC_COLUMNS]
+    assert extra[-2:] == ["session", "selection"]
+    with pytest.warns(UserWarning, match=r"write_parquet left out the column\(s\) .*'session', 'selection'"):
+        table = scale.write_parquet(docs, tmp_path / "shards", docs_per_shard=4)
+    assert table.attrs["inputs"]["columns_left_out"] == extra  # the interview's own fields too (title, ...)
+    assert json.loads((tmp_path / "shards" / "_inputs.json").read_text())["columns_left_out"] == extra
+    assert "session" not in scale.read_parquet(tmp_path / "shards").columns

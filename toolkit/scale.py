@@ -128,15 +128,15 @@ def _empty_docs() -> pd.DataFrame:
     return as_docs(pd.DataFrame({c: [] for c in DOC_COLUMNS}).astype({"doc_id": "string", "text": "string"}))
 
 
-def _read_one(file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The documents of one file (the docs schema's columns) and the rows left out of it."""
+def _read_one(file: str, schema_only: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The documents of one file (the docs schema's columns, or all of them) and the rows left out of it."""
     with warnings.catch_warnings():  # the rows left out are returned, and reported once by the caller
         warnings.filterwarnings("ignore", message="read_corpus skipped", category=UserWarning)
         docs = read_corpus(file, errors="skip")
     rows = [{c: s.get(c) for c in _SKIPPED_COLUMNS} for s in docs.attrs.get("skipped", [])]
     skipped = pd.DataFrame(rows, columns=_SKIPPED_COLUMNS).astype(_read_skipped_meta().dtypes.to_dict())
     skipped["file"] = skipped["file"].fillna(file)
-    frame = docs[list(DOC_COLUMNS)] if len(docs) else _empty_docs()
+    frame = (docs[list(DOC_COLUMNS)] if schema_only else docs) if len(docs) else _empty_docs()
     return frame.reset_index(drop=True), skipped
 
 
@@ -227,7 +227,8 @@ def write_parquet(
     DataFrame
         One row per shard: ``shard`` (file name), ``n_docs``, ``first_doc_id``, ``last_doc_id``.
         ``attrs["inputs"]`` is the record written to ``_inputs.json``: the documents written, the rows
-        and files left out (``skipped``: file, line, doc_id, problem) and the files ignored.
+        and files left out (``skipped``: file, line, doc_id, problem), the files ignored and the columns
+        left out (``columns_left_out``).
 
     Raises
     ------
@@ -250,7 +251,7 @@ def write_parquet(
 
         def frames() -> Iterable[pd.DataFrame]:
             for f in files:
-                docs, gone = _read_one(str(f))
+                docs, gone = _read_one(str(f), schema_only=False)  # its other columns are named, not lost
                 skipped.extend(gone.astype(object).where(gone.notna(), None).to_dict("records"))
                 yield docs
 
@@ -284,9 +285,12 @@ def write_parquet(
             rows.append((name, len(shard), str(shard["doc_id"].iloc[0]), str(shard["doc_id"].iloc[-1])))
             buffer, n_buffered = ([rest] if len(rest) else []), len(rest)
 
+    left_out: dict[str, None] = {}  # columns outside the docs schema, in the order first seen
     try:
         for chunk in chunks:
-            docs = as_docs(chunk, name="source")[list(DOC_COLUMNS)]
+            checked = as_docs(chunk, name="source")
+            left_out.update(dict.fromkeys(c for c in checked.columns if c not in DOC_COLUMNS))
+            docs = checked[list(DOC_COLUMNS)]
             if len(docs):
                 buffer.append(docs)
                 n_buffered += len(docs)
@@ -301,11 +305,20 @@ def write_parquet(
         "shards": len(rows),
         "skipped": skipped,
         "ignored": [{k: str(v) for k, v in i.items()} for i in ignored],
+        "columns_left_out": list(left_out),
     }
     with atomic_write(out / INPUTS_FILE, "w", encoding="utf-8") as handle:
         json.dump(record, handle, indent=1, default=str)
     table = pd.DataFrame(rows, columns=["shard", "n_docs", "first_doc_id", "last_doc_id"])
     table.attrs["inputs"] = record
+    if left_out:
+        warnings.warn(
+            f"write_parquet left out the column(s) {', '.join(map(repr, left_out))}, which are not in the docs "
+            "schema (toolkit.DOC_COLUMNS): every shard has the schema's columns only. To group by one of them, "
+            "put its values in a schema column (e.g. venue) before writing, or keep the frame in memory.",
+            UserWarning,
+            stacklevel=2,
+        )
     # a file that holds no document has no doc_id: the warning names the file
     warn_skipped("write_parquet", [{**r, "doc_id": r.get("doc_id") or Path(str(r["file"])).name} for r in skipped])
     return table
