@@ -414,3 +414,18 @@ def test_write_parquet_names_the_columns_it_leaves_out(tmp_path):
     assert table.attrs["inputs"]["columns_left_out"] == extra  # the interview's own fields too (title, ...)
     assert json.loads((tmp_path / "shards" / "_inputs.json").read_text())["columns_left_out"] == extra
     assert "session" not in scale.read_parquet(tmp_path / "shards").columns
+
+
+def test_the_folder_readers_take_the_delimiter_of_read_corpus(tmp_path):
+    folder = tmp_path / "statements"
+    folder.mkdir()
+    memory = tk.load_interview()[list(tk.DOC_COLUMNS)]
+    memory.to_csv(folder / "one.csv", sep=";", index=False)
+    with _threads(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        docs, skipped = scale.read_files(folder, delimiter=";")
+        assert docs.compute()["doc_id"].tolist() == memory["doc_id"].tolist() and not len(skipped.compute())
+        _, wrong = scale.read_files(folder)  # read with ',' the file is skipped, and says why
+        assert "semicolon-delimited" in wrong.compute()["problem"].iloc[0]
+        table = scale.write_parquet(folder, tmp_path / "shards", delimiter=";")
+    assert table["n_docs"].tolist() == [1]

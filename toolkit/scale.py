@@ -128,11 +128,11 @@ def _empty_docs() -> pd.DataFrame:
     return as_docs(pd.DataFrame({c: [] for c in DOC_COLUMNS}).astype({"doc_id": "string", "text": "string"}))
 
 
-def _read_one(file: str, schema_only: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _read_one(file: str, schema_only: bool = True, delimiter: str = ",") -> tuple[pd.DataFrame, pd.DataFrame]:
     """The documents of one file (the docs schema's columns, or all of them) and the rows left out of it."""
     with warnings.catch_warnings():  # the rows left out are returned, and reported once by the caller
         warnings.filterwarnings("ignore", message="read_corpus skipped", category=UserWarning)
-        docs = read_corpus(file, errors="skip")
+        docs = read_corpus(file, errors="skip", delimiter=delimiter)
     rows = [{c: s.get(c) for c in _SKIPPED_COLUMNS} for s in docs.attrs.get("skipped", [])]
     skipped = pd.DataFrame(rows, columns=_SKIPPED_COLUMNS).astype(_read_skipped_meta().dtypes.to_dict())
     skipped["file"] = skipped["file"].fillna(file)
@@ -140,7 +140,7 @@ def _read_one(file: str, schema_only: bool = True) -> tuple[pd.DataFrame, pd.Dat
     return frame.reset_index(drop=True), skipped
 
 
-def read_files(path: str | os.PathLike[str]) -> tuple[Any, Any]:
+def read_files(path: str | os.PathLike[str], *, delimiter: str = ",") -> tuple[Any, Any]:
     """Read a folder of statements as a Dask DataFrame, one partition per file.
 
     Each file is read by :func:`toolkit.read_corpus` (``errors="skip"``) on a worker: the same formats,
@@ -150,6 +150,8 @@ def read_files(path: str | os.PathLike[str]) -> tuple[Any, Any]:
     ----------
     path : str or Path
         A folder (searched recursively, as :func:`toolkit.read_corpus` does).
+    delimiter : str, default ","
+        Between the fields of its ``.csv`` files, as in :func:`toolkit.read_corpus`.
 
     Returns
     -------
@@ -178,7 +180,7 @@ def read_files(path: str | os.PathLike[str]) -> tuple[Any, Any]:
     if not root.is_dir():
         raise ValueError(f"read_files: {root} is not a folder; pass the folder of statements.")
     files, _ = corpus_files(root)
-    reads = [dask.delayed(_read_one, pure=True)(str(f)) for f in files]
+    reads = [dask.delayed(_read_one, pure=True)(str(f), True, delimiter) for f in files]
     docs_meta = _empty_docs()
     skipped_meta = _read_skipped_meta()
     if not reads:
@@ -199,6 +201,7 @@ def write_parquet(
     out_dir: str | os.PathLike[str],
     *,
     docs_per_shard: int = 2000,
+    delimiter: str = ",",
 ) -> pd.DataFrame:
     """Write documents as Parquet shards of the docs schema, with a record of every input.
 
@@ -215,6 +218,8 @@ def write_parquet(
         Documents per shard (the last holds the rest): a shard is a partition of :func:`read_parquet`.
         Keep a shard to a few MB of text when workers have little memory (250 UNGDC speeches, ~4 MB, ran
         in 1 GB workers; 1,000 did not).
+    delimiter : str, default ","
+        For a folder: between the fields of its ``.csv`` files, as in :func:`toolkit.read_corpus`.
 
     Notes
     -----
@@ -251,7 +256,7 @@ def write_parquet(
 
         def frames() -> Iterable[pd.DataFrame]:
             for f in files:
-                docs, gone = _read_one(str(f), schema_only=False)  # its other columns are named, not lost
+                docs, gone = _read_one(str(f), False, delimiter)  # its other columns are named, not lost
                 skipped.extend(gone.astype(object).where(gone.notna(), None).to_dict("records"))
                 yield docs
 
