@@ -401,3 +401,17 @@ def test_the_stream_follows_a_local_scheduler_chosen_in_the_config(client, monke
         assert scale_module._client() is None
         matrices = list(scale.partition_matrices(ddf, ["peace", "we"]))
     assert sum(m.matrix.shape[0] for m in matrices) == 12
+
+
+def test_keyness_over_documents_on_dask_equals_the_in_memory_result():
+    ddf = dd.from_pandas(_docs(), npartitions=4)
+    with _threads(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        docs = ddf.compute()
+        for kw in ({"target": "CHN"}, {"target": "CHN", "reference": "USA", "measure": "lrc"}):
+            pd.testing.assert_frame_equal(
+                tk.compare_groups(ddf, by="country", unit="document", **kw),
+                tk.compare_groups(docs, by="country", unit="document", **kw),
+            )
+        with pytest.raises(NotImplementedError, match="shuffles documents in memory"):
+            tk.compare_groups(ddf, by="country", target="CHN", permutations=10)

@@ -493,6 +493,8 @@ def compare_groups(
     n_jobs: int | None = None,
     confidence: float = 0.95,
     family: int | None = None,
+    unit: str = "token",
+    permutations: int = 0,
 ) -> pd.DataFrame:
     """:func:`toolkit.compare_groups` of a Dask DataFrame: the same frame, from the groups' sums over partitions.
 
@@ -503,12 +505,19 @@ def compare_groups(
         check_one_of("prior", prior, ("corpus",))
     _check_frame(ddf, ["doc_id", "text", *_by_columns(by)], function="compare_groups")
     _groups(ddf._meta, by, reserved=RESULT_COLUMNS)  # the in-memory checks of by, on the meta
+    check_one_of("unit", unit, ("token", "document"))
+    if permutations:
+        raise NotImplementedError(
+            "compare_groups(permutations=...) shuffles documents in memory; compute the two groups "
+            "(ddf[ddf[by].isin([...])].compute()) and compare them in memory."
+        )
     sums = _tree_sums(ddf, by, ngram, lowercase, stop_words)
     groups = _groups(_keyed(sums.keys), by)
     order = np.argsort(groups.codes, kind="stable")
     tgt, ref = compared_groups(groups, target, reference, by)
-    by_group = sums.counts[order].toarray().astype(np.int64)
-    totals = sums.totals[order].astype(float)
+    counted = sums.counts if unit == "token" else sums.doc_freq  # occurrences, or documents holding the term
+    by_group = counted[order].toarray().astype(np.int64)
+    totals = (sums.totals if unit == "token" else sums.n_docs)[order].astype(float)
     return compare_sums(
         groups,
         by_group,
@@ -524,6 +533,7 @@ def compare_groups(
         adjust=adjust,
         confidence=confidence,
         family=family,
+        unit=unit,
     )
 
 
