@@ -848,3 +848,42 @@ def test_compare_groups_carries_the_interval_and_takes_lrc():
         table[["term", "score", "ci_low", "ci_high"]].reset_index(drop=True),
         direct[["term", "score", "ci_low", "ci_high"]].reset_index(drop=True),
     )
+
+
+# ------------------------------------------------------------------ documents as the unit (issue 18)
+
+
+def _one_document_carries_it() -> pd.DataFrame:
+    """Two groups of 20 documents; one target document holds all 50 'sanctions'; 'dialogue' is in every target
+    document 3 more times than chance."""
+    rng = np.random.default_rng(0)
+    common = ["peace", "talks", "council", "nations", "support", "dialogue", "security", "people"]
+    rows = []
+    for side in ("A", "B"):
+        for i in range(20):
+            words = list(rng.choice(common, 60))
+            words += ["sanctions"] * 50 if (side, i) == ("A", 0) else []
+            words += ["dialogue"] * 3 if side == "A" else []
+            rows.append({"doc_id": f"{side}{i}", "text": " ".join(words), "side": side})
+    return pd.DataFrame(rows)
+
+
+def test_a_word_one_document_carries_is_key_by_tokens_but_not_by_documents():
+    docs = _one_document_carries_it()
+    tokens = compare_groups(docs, by="side", target="A", reference="B", permutations=199, seed=1).set_index("term")
+    assert tokens.loc["sanctions", "p_value"] < 1e-10  # 50 against 0 tokens: G2 calls it key
+    assert tokens.loc["sanctions", "p_permutation"] > 0.5  # the document lands on either side: not key
+    assert tokens.loc["dialogue", "p_permutation"] < 0.05  # spread over every target document: key
+    documents = compare_groups(docs, by="side", target="A", reference="B", unit="document").set_index("term")
+    assert documents.loc["sanctions", ["n_target", "n_reference"]].tolist() == [1, 0]  # 1 of 20 documents
+    assert documents.loc["sanctions", "p_value"] > 0.2
+    direct = keyness(
+        {"sanctions": 1, "peace": 20}, {"peace": 20}, unit="document", target_total=20, reference_total=20
+    ).set_index("term")
+    assert documents.loc["sanctions", "score"] == pytest.approx(float(direct.loc["sanctions", "score"]), rel=1e-12)
+    again = compare_groups(docs, by="side", target="A", reference="B", permutations=199, seed=1)
+    assert again["p_permutation"].tolist() == tokens.reset_index()["p_permutation"].tolist()  # seeded
+    with pytest.raises(ValueError, match="needs target_total and reference_total"):
+        keyness({"a": 1}, {"a": 2}, unit="document")
+    with pytest.raises(ValueError, match="permutations=10 needs a target"):
+        compare_groups(docs, by="side", permutations=10)

@@ -429,3 +429,17 @@ def test_the_folder_readers_take_the_delimiter_of_read_corpus(tmp_path):
         assert "semicolon-delimited" in wrong.compute()["problem"].iloc[0]
         table = scale.write_parquet(folder, tmp_path / "shards", delimiter=";")
     assert table["n_docs"].tolist() == [1]
+
+
+def test_keyness_over_documents_on_dask_equals_the_in_memory_result():
+    ddf = dd.from_pandas(_docs(), npartitions=4)
+    with _threads(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        docs = ddf.compute()
+        for kw in ({"target": "CHN"}, {"target": "CHN", "reference": "USA", "measure": "lrc"}):
+            pd.testing.assert_frame_equal(
+                tk.compare_groups(ddf, by="country", unit="document", **kw),
+                tk.compare_groups(docs, by="country", unit="document", **kw),
+            )
+        with pytest.raises(NotImplementedError, match="shuffles documents in memory"):
+            tk.compare_groups(ddf, by="country", target="CHN", permutations=10)

@@ -65,6 +65,7 @@ def keyness(
     reference_total: int | None = None,
     confidence: float = 0.95,
     family: int | None = None,
+    unit: str = "token",
 ) -> pd.DataFrame:
     """Compare the term counts of a target with those of a reference.
 
@@ -169,6 +170,10 @@ def keyness(
         The sizes Nt and Nr in tokens. Default: the sum of the counts. Give them
         when the counts are a filtered vocabulary (stop words removed, a word list)
         so that relative frequencies stay relative to the whole text.
+    unit : {"token", "document"}, default "token"
+        ``"document"``: the counts are the documents that hold each term and the totals (then required) the
+        numbers of documents of each side; every measure is computed on the term's own 2 x 2 table of
+        documents (a count need only be at most its total; the counts need not sum below it).
     confidence : float, default 0.95
         The confidence of the interval ``ci_low``, ``ci_high`` (and of ``lrc`` and ``positive_lrc``).
     family : int, optional
@@ -248,8 +253,15 @@ def keyness(
     b = b_counts.reindex(terms, fill_value=0).to_numpy(dtype=np.int64)
     used = (a > 0) | (b > 0)  # not a + b > 0: that sum could wrap around
     terms, a, b = terms[used], a[used], b[used]
-    n_t = _total(target_total, a_sum, "target")
-    n_r = _total(reference_total, b_sum, "reference")
+    check_one_of("unit", unit, ("token", "document"))
+    if unit == "document":  # each count is a number of documents, at most the side's documents
+        if target_total is None or reference_total is None:
+            raise ValueError("unit='document' needs target_total and reference_total: the numbers of documents.")
+        n_t = _total(target_total, int(a.max(initial=0)), "target")
+        n_r = _total(reference_total, int(b.max(initial=0)), "reference")
+    else:
+        n_t = _total(target_total, a_sum, "target")
+        n_r = _total(reference_total, b_sum, "reference")
     strength = _strength(prior_strength)
     alpha = _prior(prior, terms, n_t, n_r, strength) if measure == "fightin_words" else None
     level = _corrected_level(confidence, family, len(a))
@@ -325,6 +337,9 @@ def compare_groups(
     progress: bool | None = None,
     confidence: float = 0.95,
     family: int | None = None,
+    unit: str = "token",
+    permutations: int = 0,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Keyness of each group of documents against the rest, or of one group against another.
 
@@ -380,6 +395,19 @@ def compare_groups(
     confidence, family
         As in :func:`keyness`: the level of ``ci_low``, ``ci_high`` (and of ``lrc``), and the Bonferroni
         family, by default the number of terms compared in each comparison.
+    unit : {"token", "document"}, default "token"
+        What is counted. ``"token"``: occurrences, out of the groups' tokens. ``"document"``: documents that
+        hold the term at least once, out of the groups' documents (the same measures on the 2 x 2 table of
+        documents), so that a word used 50 times in one speech counts once (Egbert & Biber 2019).
+    permutations : int, default 0
+        With a number above 0, a permutation test over documents (Lijffijt et al. 2016): the documents of the
+        two compared groups are shuffled between them ``permutations`` times (the groups' sizes kept), the
+        measure is computed again on each shuffle, and ``p_permutation`` is the share of shuffles with a
+        score at least as far from 0 as the observed one, counting the observed (``(1 + k) / (1 + n)``).
+        A term that one document carries is as likely to land on either side: it is not key. For ``g2``,
+        ``chi2`` and ``log_ratio``, with a ``target`` (against a ``reference`` or the rest).
+    seed : int, default 0
+        Seed of the permutations.
 
     Returns
     -------
@@ -458,8 +486,17 @@ def compare_groups(
             adjust=adjust,
             confidence=confidence,
             family=family,
+            unit=unit,
+            permutations=permutations,
         )
     check_one_of("adjust", adjust, (None, "bonferroni", "bh"))
+    check_one_of("unit", unit, ("token", "document"))
+    permutations = check_count("permutations", permutations, 0)
+    if permutations and (measure not in ("g2", "chi2", "log_ratio") or target is None):
+        raise ValueError(
+            f"permutations={permutations} needs a target and measure 'g2', 'chi2' or 'log_ratio' (got "
+            f"target={target!r}, measure={measure!r}); the permutation test shuffles the documents of two groups."
+        )
     check_progress(progress)
     if measure == "fightin_words" and isinstance(prior, str):
         check_one_of("prior", prior, ("corpus",))
@@ -471,11 +508,13 @@ def compare_groups(
     codes = groups.codes
     indicator = np.zeros((len(groups), len(codes)))
     indicator[codes, np.arange(len(codes))] = 1
-    by_group = np.asarray((matrix.T @ indicator.T).T, dtype=np.int64)  # groups x terms
+    counted = matrix if unit == "token" else (matrix > 0).astype(np.int64)  # documents holding the term
+    by_group = np.asarray((counted.T @ indicator.T).T, dtype=np.int64)  # groups x terms
     if order is not None:  # a token table's terms, in the order of the sorted terms
         by_group, terms = by_group[:, order], terms[order]
-    totals = indicator @ doc_totals
-    return compare_sums(
+        counted = counted[:, order]
+    totals = indicator @ (doc_totals if unit == "token" else np.ones(len(codes)))
+    table = compare_sums(
         groups,
         by_group,
         terms,
@@ -491,7 +530,62 @@ def compare_groups(
         progress=progress,
         confidence=confidence,
         family=family,
+        unit=unit,
     )
+    if permutations:
+        table["p_permutation"] = _permutation_p(
+            table,
+            counted,
+            terms,
+            codes,
+            doc_totals if unit == "token" else np.ones(len(codes)),
+            tgt,
+            ref,
+            measure=measure,
+            correction=correction,
+            permutations=permutations,
+            seed=seed,
+        )
+    return table
+
+
+def _permutation_p(
+    table: pd.DataFrame,
+    counted: Any,
+    terms: np.ndarray,
+    codes: np.ndarray,
+    sizes: np.ndarray,
+    tgt: int | None,
+    ref: int | None,
+    *,
+    measure: str,
+    correction: str,
+    permutations: int,
+    seed: int,
+) -> np.ndarray:
+    """Each row's permutation p-value: the target's and the reference's documents shuffled between them."""
+    import scipy.sparse as sp
+
+    pool = np.flatnonzero((codes == tgt) | ((codes == ref) if ref is not None else (codes != tgt)))
+    is_target = codes[pool] == tgt
+    X = sp.csr_matrix(counted)[pool][:, np.searchsorted(terms, table["term"].to_numpy(dtype=object))]
+    sizes = np.asarray(sizes, dtype=float)[pool]
+    whole, size_all = np.asarray(X.sum(axis=0)).ravel(), sizes.sum()
+
+    def scores(mask: np.ndarray) -> np.ndarray:
+        a = np.asarray(X[mask].sum(axis=0)).ravel().astype(np.int64)
+        n_t = int(round(sizes[mask].sum()))
+        score, _ = _score_arrays(
+            a, whole - a, n_t, int(round(size_all)) - n_t, measure=measure, correction=correction, alpha=None
+        )
+        return np.abs(score)
+
+    observed = scores(is_target)
+    rng = np.random.default_rng(seed)
+    beyond = np.zeros(len(observed))
+    for _ in range(permutations):
+        beyond += scores(rng.permutation(is_target)) >= observed - 1e-12 * np.maximum(observed, 1.0)
+    return (1.0 + beyond) / (1.0 + permutations)
 
 
 def compared_groups(groups: Any, target: object, reference: object, by: object) -> tuple[int | None, int | None]:
@@ -569,6 +663,7 @@ def compare_sums(
     progress: bool | None = False,
     confidence: float = 0.95,
     family: int | None = None,
+    unit: str = "token",
 ) -> pd.DataFrame:
     """The rows of :func:`compare_groups` from the sums of its groups: ``by_group`` (groups x terms, int64,
     the terms sorted) and ``totals`` (the tokens of each group). Shared with its Dask path
@@ -589,6 +684,7 @@ def compare_sums(
         "prior_strength": prior_strength,
         "confidence": confidence,
         "family": family,
+        "unit": unit,
     }
     frames = []
     with progress_bar(len(pairs), progress=progress, desc="compare_groups", unit="comparison") as bar:

@@ -541,6 +541,8 @@ def compare_groups(
     n_jobs: int | None = None,
     confidence: float = 0.95,
     family: int | None = None,
+    unit: str = "token",
+    permutations: int = 0,
 ) -> pd.DataFrame:
     """:func:`toolkit.compare_groups` of a Dask DataFrame: the same frame, from the groups' sums over partitions.
 
@@ -551,13 +553,21 @@ def compare_groups(
         check_one_of("prior", prior, ("corpus",))
     _check_frame(ddf, ["doc_id", "text", *_by_columns(by)], function="compare_groups")
     _groups(ddf._meta, by, reserved=RESULT_COLUMNS)  # the in-memory checks of by, on the meta
+    check_one_of("unit", unit, ("token", "document"))
+    if permutations:
+        raise NotImplementedError(
+            "compare_groups(permutations=...) shuffles documents in memory; compute the two groups "
+            "(ddf[ddf[by].isin([...])].compute()) and compare them in memory."
+        )
     groups, sums = _in_group_order(_tree_sums(ddf, by, ngram, lowercase, stop_words), by)
     tgt, ref = compared_groups(groups, target, reference, by)
+    counted = sums.counts if unit == "token" else sums.doc_freq  # occurrences, or documents holding the term
+    totals = sums.totals if unit == "token" else sums.n_docs
     return compare_sums(
         groups,
-        sums.counts.toarray().astype(np.int64),
+        counted.toarray().astype(np.int64),
         sums.terms,
-        sums.totals.astype(float),
+        totals.astype(float),
         tgt,
         ref,
         measure=measure,
@@ -568,6 +578,7 @@ def compare_groups(
         adjust=adjust,
         confidence=confidence,
         family=family,
+        unit=unit,
     )
 
 
