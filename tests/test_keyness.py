@@ -887,3 +887,48 @@ def test_a_word_one_document_carries_is_key_by_tokens_but_not_by_documents():
         keyness({"a": 1}, {"a": 2}, unit="document")
     with pytest.raises(ValueError, match="permutations=10 needs a target"):
         compare_groups(docs, by="side", permutations=10)
+
+
+def _g2_by_scipy(a: int, b: int, n_a: float, n_b: float) -> float:
+    """G2 of a term seen a times in n_a tokens and b times in n_b, from scipy's log-likelihood contingency test."""
+    if a + b == 0:
+        return 0.0
+    table = np.array([[a, b], [n_a - a, n_b - b]], dtype=float)
+    return float(stats.chi2_contingency(table, correction=False, lambda_="log-likelihood")[0])
+
+
+def test_the_permutation_p_values_and_their_maxt_adjustment_equal_a_recomputation_with_scipy():
+    # The shuffles are numpy's rng.permutation of the pooled documents' target labels (documents in order);
+    # each shuffle's G2 is recomputed here with scipy, and maxT compares each term with the shuffle's largest G2.
+    rng = np.random.default_rng(3)
+    vocab = ["peace", "talks", "sanctions", "dialogue", "war"]
+    docs = pd.DataFrame(
+        {
+            "doc_id": [f"d{i}" for i in range(8)],
+            "text": [" ".join(rng.choice(vocab, 12 + i)) + (" sanctions" * 6 if i == 0 else "") for i in range(8)],
+            "side": ["A"] * 4 + ["B"] * 4,
+        }
+    )
+    table = compare_groups(docs, by="side", target="A", reference="B", permutations=60, seed=5).set_index("term")
+    counts = tk.document_term_matrix(docs)
+    X = counts.matrix.toarray()
+    sizes = X.sum(axis=1).astype(float)
+    terms = list(counts.terms)
+    is_target = (docs["side"] == "A").to_numpy()
+
+    def g2s(mask: np.ndarray) -> np.ndarray:
+        a, b = X[mask].sum(axis=0), X[~mask].sum(axis=0)
+        return np.array(
+            [_g2_by_scipy(int(a[j]), int(b[j]), sizes[mask].sum(), sizes[~mask].sum()) for j in range(len(terms))]
+        )
+
+    observed = g2s(is_target)
+    shuffle = np.random.default_rng(5)
+    shuffles = np.array([g2s(shuffle.permutation(is_target)) for _ in range(60)])
+    for j, term in enumerate(terms):
+        reached = observed[j] - 1e-9
+        assert table.loc[term, "p_permutation"] == pytest.approx((1 + (shuffles[:, j] >= reached).sum()) / 61)
+        assert table.loc[term, "p_permutation_maxt"] == pytest.approx(
+            (1 + (shuffles.max(axis=1) >= reached).sum()) / 61
+        )
+    assert (table["p_permutation_maxt"] >= table["p_permutation"]).all()

@@ -405,7 +405,10 @@ def compare_groups(
         measure is computed again on each shuffle, and ``p_permutation`` is the share of shuffles with a
         score at least as far from 0 as the observed one, counting the observed (``(1 + k) / (1 + n)``).
         A term that one document carries is as likely to land on either side: it is not key. For ``g2``,
-        ``chi2`` and ``log_ratio``, with a ``target`` (against a ``reference`` or the rest).
+        ``chi2`` and ``log_ratio``, with a ``target`` (against a ``reference`` or the rest). The same shuffles
+        give ``p_permutation_maxt``, Westfall and Young's (1993) single-step maxT adjustment: the share of
+        shuffles whose largest score over all the terms compared reaches the term's own, which holds the
+        family-wise error rate over those terms whatever their dependence and burstiness.
     seed : int, default 0
         Seed of the permutations.
 
@@ -423,7 +426,11 @@ def compare_groups(
         - ``term``, ``n_target``, ``n_reference``, ``measure``, ``score``,
           ``p_value``, ``log_ratio``, ``ci_low``, ``ci_high``: as in :func:`keyness`;
         - ``p_adjusted`` (float64): the adjusted p-value; equal to ``p_value``
-          when ``adjust`` is None.
+          when ``adjust`` is None;
+        - with ``permutations`` above 0 only, ``p_permutation`` and
+          ``p_permutation_maxt`` (float64): the permutation p-value over
+          documents and its maxT family-wise adjustment, each at least
+          ``1 / (1 + permutations)``.
 
         Sorted by group (the ``by`` values in order, a missing value last), then
         score (descending), then term.
@@ -533,7 +540,7 @@ def compare_groups(
         unit=unit,
     )
     if permutations:
-        table["p_permutation"] = _permutation_p(
+        table["p_permutation"], table["p_permutation_maxt"] = _permutation_p(
             table,
             counted,
             terms,
@@ -562,8 +569,10 @@ def _permutation_p(
     correction: str,
     permutations: int,
     seed: int,
-) -> np.ndarray:
-    """Each row's permutation p-value: the target's and the reference's documents shuffled between them."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's permutation p-value, and the Westfall-Young single-step maxT p-value: the target's and the
+    reference's documents shuffled between them; maxT counts the shuffles whose largest ``|score|`` over every
+    term of the table reaches the row's observed one, so it holds the family-wise error over the terms."""
     import scipy.sparse as sp
 
     pool = np.flatnonzero((codes == tgt) | ((codes == ref) if ref is not None else (codes != tgt)))
@@ -582,10 +591,13 @@ def _permutation_p(
 
     observed = scores(is_target)
     rng = np.random.default_rng(seed)
-    beyond = np.zeros(len(observed))
+    reached = observed - 1e-12 * np.maximum(observed, 1.0)  # a shuffle's score equal to the observed counts
+    beyond, beyond_max = np.zeros(len(observed)), np.zeros(len(observed))
     for _ in range(permutations):
-        beyond += scores(rng.permutation(is_target)) >= observed - 1e-12 * np.maximum(observed, 1.0)
-    return (1.0 + beyond) / (1.0 + permutations)
+        shuffled = scores(rng.permutation(is_target))
+        beyond += shuffled >= reached
+        beyond_max += (shuffled.max() if len(shuffled) else -np.inf) >= reached
+    return (1.0 + beyond) / (1.0 + permutations), (1.0 + beyond_max) / (1.0 + permutations)
 
 
 def compared_groups(groups: Any, target: object, reference: object, by: object) -> tuple[int | None, int | None]:
