@@ -956,10 +956,7 @@ def plot_keyness(
                 color="dimgray",
             )
     measure = str(rows["measure"].iloc[0])
-    ax.set_xlabel(
-        f"{_MEASURE_NAMES.get(measure, measure)}\n<- more frequent in {reference_label}    "
-        f"more frequent in {target_label} ->"
-    )
+    ax.set_xlabel(f"{_MEASURE_NAMES.get(measure, measure)}\n<- {reference_label}    {target_label} ->")
     handles = [Patch(color=OKABE_ITO[0], label=f"more frequent in {target_label}")]
     handles.append(Patch(color=OKABE_ITO[5], label=f"more frequent in {reference_label}"))
     if tested:

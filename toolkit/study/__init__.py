@@ -26,6 +26,7 @@ The notebooks and ``make figures`` call the same functions::
 
 from toolkit.study.analyses import (
     KEYNESS_FILTER,
+    PERMUTATIONS,
     SELECTION_NAMES,
     STANCE,
     TOPIC_COUNTRIES,
@@ -64,6 +65,7 @@ __all__ = [
     "FIGURES",
     "KEYNESS_FILTER",
     "P5",
+    "PERMUTATIONS",
     "PRC_FIRST_YEAR",
     "REFERENCE_COUNTRIES",
     "REFERENCE_SINCE",

@@ -106,6 +106,11 @@ def corpus_composition(docs: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
 KEYNESS_FILTER: Mapping[str, int | float] = MappingProxyType({"min_count": 3, "min_doc_share": 0.2})
 
 
+#: The shuffles of the keyness figures' permutation tests over documents (Lijffijt et al. 2016): the smallest
+#: p-value they can give is 1 / 1,000.
+PERMUTATIONS = 999
+
+
 def _drawn_keywords(
     table: pd.DataFrame, docs: pd.DataFrame, by: str, target: str, reference: str, n: int
 ) -> pd.DataFrame:
@@ -141,7 +146,10 @@ def keyness_xing_vs_ambassadors(docs: pd.DataFrame, *, n: int | None = 10, seed:
         each side's share of documents using the term); None for the whole comparison, every term on both
         sides, as :func:`toolkit.compare_groups` returns it.
     seed : int, default 0
-        Unused (no random numbers); taken as every figure's table function takes it.
+        Seed of the permutation test over documents (:data:`PERMUTATIONS` shuffles), whose ``p_permutation``
+        and ``p_permutation_maxt`` the table carries beside the token test's ``p_adjusted``; the figure
+        hatches by ``p_adjusted``, the one document on Xing's side leaving the permutation test little to move
+        (README, "Tokens or documents").
     """
     own = own_words_by_group(docs)
     table = compare_groups(
@@ -152,6 +160,9 @@ def keyness_xing_vs_ambassadors(docs: pd.DataFrame, *, n: int | None = 10, seed:
         measure="g2",
         stop_words="english",
         adjust="bh",
+        permutations=PERMUTATIONS,
+        seed=seed,
+        progress=False,
     )
     return table if n is None else _drawn_keywords(table, own, "group", "Xing", "other ambassadors", n)
 
@@ -167,18 +178,17 @@ def keyness_chn_vs_usa_unsc(docs: pd.DataFrame, *, n: int | None = 10, seed: int
         The ``n`` strongest keywords of each side that pass :data:`KEYNESS_FILTER` (the figure's table); None
         for every term compared.
     seed : int, default 0
-        Unused (no random numbers); taken as every figure's table function takes it.
+        Seed of the permutation test over speeches (:data:`PERMUTATIONS` shuffles of the two countries'
+        speeches between them, G2 as the statistic), whose ``p_permutation`` and ``p_permutation_maxt`` are
+        joined to the Fightin' Words table by term; the figure hatches by ``p_permutation`` (README, "Tokens or
+        documents").
     """
     council = docs[docs["venue"] == "UNSC"]
-    table = compare_groups(
-        council,
-        by="country",
-        target="CHN",
-        reference="USA",
-        measure="fightin_words",
-        prior="corpus",
-        stop_words="english",
-        adjust="bh",
+    options: dict[str, Any] = {"by": "country", "target": "CHN", "reference": "USA", "stop_words": "english"}
+    table = compare_groups(council, measure="fightin_words", prior="corpus", adjust="bh", **options)
+    shuffled = compare_groups(council, measure="g2", permutations=PERMUTATIONS, seed=seed, progress=False, **options)
+    table = table.merge(
+        shuffled[["term", "p_permutation", "p_permutation_maxt"]], on="term", how="left", validate="one_to_one"
     )
     return table if n is None else _drawn_keywords(table, council, "country", "CHN", "USA", n)
 

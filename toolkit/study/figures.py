@@ -144,12 +144,11 @@ def _draw_corpus_composition(table: pd.DataFrame, docs: pd.DataFrame) -> FigureB
     return fig
 
 
-def _filter_note() -> str:
+def _filter_note(hatched: str) -> str:
     f = analyses.KEYNESS_FILTER
     return (
         f"Drawn: the 10 strongest terms of each side used at least {f['min_count']} times by that side and in at "
-        f"least {f['min_doc_share']:.0%} of its documents; hatched: not significant after the Benjamini-Hochberg "
-        "correction over every term tested"
+        f"least {f['min_doc_share']:.0%} of its documents; hatched: {hatched}"
     )
 
 
@@ -183,12 +182,19 @@ def _draw_keyness_chn_vs_usa_unsc(table: pd.DataFrame, docs: pd.DataFrame) -> Fi
         n=10,
         target_label=f"China ({n_chn} speeches)",
         reference_label=f"United States ({n_usa} speeches)",
-        significance="p_adjusted",
-        significance_label="BH-adjusted p",
+        significance="p_permutation",
+        significance_label="permutation p over speeches",
         title="Which words does China use more than the United States in the Security Council?\n"
-        "(Fightin' Words, the whole Council as prior)",
+        f"(Fightin' Words, the whole Council as prior)\n"
+        f"Family-wise over every term tested (maxT), {_smallest_maxt(table)}",
     )
     return ax.figure
+
+
+def _smallest_maxt(table: pd.DataFrame) -> str:
+    """The drawn term of smallest maxT p-value, as the title states it."""
+    best = table.sort_values(["p_permutation_maxt", "term"]).iloc[0]
+    return f"the smallest p is {best['p_permutation_maxt']:.3f} ({best['term']})"
 
 
 def _draw_term_scatter_chn_vs_usa_unsc(table: pd.DataFrame, docs: pd.DataFrame) -> FigureBase:
@@ -298,7 +304,10 @@ FIGURES: tuple[_FigureRule, ...] = (
     _FigureRule(
         "keyness_xing_vs_ambassadors",
         "Keywords of Xing's own words (the words quoted from him in the interview) against other ambassadors' UN "
-        "speeches, both sides: G2 with the log2 ratio beside each bar, stop words left out. " + _filter_note() + ".",
+        "speeches, both sides: G2 with the log2 ratio beside each bar, stop words left out. "
+        + _filter_note("not significant after the Benjamini-Hochberg correction over every term tested")
+        + "; the table also gives a permutation test over documents (Xing's one interview shuffled among the "
+        f"speeches, {analyses.PERMUTATIONS} times).",
         ("comparison",),
         analyses.keyness_xing_vs_ambassadors,
         _draw_keyness_xing_vs_ambassadors,
@@ -307,7 +316,11 @@ FIGURES: tuple[_FigureRule, ...] = (
         "keyness_chn_vs_usa_unsc",
         "China against the United States in the Security Council, both sides: Fightin' Words z-scores (Monroe et "
         "al. 2008, the whole Council's counts as prior) with the log2 ratio beside each bar, stop words left out. "
-        + _filter_note()
+        + _filter_note(
+            "p >= 0.05 in a permutation test over speeches (the two countries' speeches shuffled between them "
+            f"{analyses.PERMUTATIONS} times, G2 as the statistic; Lijffijt et al. 2016), unadjusted; the title gives the smallest "
+            "family-wise p-value of the drawn words, Westfall and Young's maxT over every term tested"
+        )
         + ".",
         ("comparison",),
         analyses.keyness_chn_vs_usa_unsc,
