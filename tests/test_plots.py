@@ -566,5 +566,8 @@ def test_plot_marginal_prevalence_draws_a_one_document_value_with_its_interval()
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["1990 (n=3)", "2000 (n=1)"]
     assert len(ax.containers) == 2  # an errorbar for the one-document decade too
     plt.close(fig)
+    below = tk.plot_marginal_prevalence(p.assign(ci_low=[0.7, -0.1, 0.1, 0.5]))
+    assert below.get_xlim()[0] < -0.1  # a linear model's interval below 0 stays in view
+    plt.close(below.figure)
     with pytest.raises(ValueError, match="2 columns before 'topic'"):
         tk.plot_marginal_prevalence(p.assign(venue="UNGA")[["decade", "venue", *p.columns[1:]]])

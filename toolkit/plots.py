@@ -777,7 +777,9 @@ def _plot_prevalence(
     ax.set_ylim(-0.6, len(shown) - 0.4)
     ax.set_xlabel(xlabel)
     top = float(np.nanmax(frame[["mean", "ci_high"]].to_numpy(dtype=float)))
-    ax.set_xlim(-0.02 * top, 1.02 * top)  # a margin at 0: a point there and its interval stay in view
+    # a margin at 0: a point there and its interval stay in view; a regression's interval may reach below 0
+    bottom = min(0.0, float(np.nanmin(frame[["mean", "ci_low"]].to_numpy(dtype=float))))
+    ax.set_xlim(bottom - 0.02 * (top - bottom), top + 0.02 * (top - bottom))
     # A figure the function made gets the legend below the x axis, clear of the title; on a given Axes
     # it sits above the points, right-aligned so that it may reach over the labels' column. matplotlib
     # fills a legend's columns first, so the handles are reordered for the groups to read row by row.
