@@ -84,8 +84,17 @@ def topic_effects(
     on the order of the rows of ``docs``; the same inputs and ``seed`` give the
     same frame, bit for bit.
 
+    LDA's posterior here is scikit-learn's mean-field variational one, which
+    is known to be narrower than the exact posterior: the uncertainty it adds
+    is a lower bound. On long documents it is small (the study's 523 UN
+    statements, a median of 2,068 tokens in the General Debate and 518 in the
+    Security Council: standard errors 1% wider at the median, at most 3%,
+    than ordinary least squares on the posterior mean); on short ones it
+    matters more.
+
     The proportions are bounded and sum to 1 over topics; the linear model is
-    the approximation stm makes too (its default). Memory grows as
+    the approximation stm makes too (its default), and its predictions and
+    intervals can reach below 0 or above 1. Memory grows as
     ``n_draws * 25 * k * n_terms`` floats (100 draws, 6 topics and 20 terms:
     2.4 MB).
 
