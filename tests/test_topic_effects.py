@@ -268,6 +268,15 @@ def test_errors_name_the_column_the_rows_and_the_fix():
         topic_effects(model, docs, [])
     with pytest.raises(ValueError, match=r"by is empty"):
         marginal_prevalence(model, docs, [])
+    with pytest.raises(ValueError, match=r"by names 'label', a column of the result"):
+        marginal_prevalence(model, docs.assign(label=docs["x"]), "label")
+
+
+def test_nullable_and_arrow_dtypes_are_read_as_their_kind():
+    docs, model = _fitted()
+    plain = topic_effects(model, docs, ["x", "year"], n_draws=5)
+    typed = docs.assign(x=docs["x"].astype("string[pyarrow]"), year=docs["year"].astype("Int64"))
+    pd.testing.assert_frame_equal(plain, topic_effects(model, typed, ["x", "year"], n_draws=5))
 
 
 def test_documents_without_a_known_term_are_named():

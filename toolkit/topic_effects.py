@@ -269,7 +269,8 @@ def marginal_prevalence(
     Raises
     ------
     ValueError
-        As :func:`topic_effects`; ``by`` is empty.
+        As :func:`topic_effects`; ``by`` is empty or names a column of the
+        result (``topic``, ``label``, ``estimate``...).
 
     Examples
     --------
@@ -288,6 +289,12 @@ def marginal_prevalence(
     by_list = _names("by", by)
     if not by_list:
         raise ValueError("by is empty; name at least one column of docs to predict at.")
+    clash = [c for c in by_list if c in _MARGINAL_COLUMNS]
+    if clash:
+        raise ValueError(
+            f"by names {clash[0]!r}, a column of the result ({', '.join(map(repr, _MARGINAL_COLUMNS))}); "
+            f"rename it first (docs.rename(columns={{{clash[0]!r}: ...}}))."
+        )
     others = [c for c in (_names("covariates", covariates) if covariates is not None else []) if c not in by_list]
     fit = _simulate(model, docs, by_list + others, None, n_draws, confidence, seed, caller="marginal_prevalence")
     design = fit.design
