@@ -54,6 +54,7 @@ ORDER = (
     "toolkit.hedging",
     "toolkit.audit",
     "toolkit.topics",
+    "toolkit.topic_effects",  # regressions on the topics of a fitted model
     "toolkit.plots",
     "toolkit.tables",
     "toolkit.scale",  # the measures on Dask DataFrames: runs them on each partition

@@ -502,3 +502,72 @@ def test_plot_term_scatter_names_each_term_once_on_its_own_side():
     colours = {t.get_text(): t.get_color() for t in ax.texts}
     assert colours.get("c") == tk.OKABE_ITO[5] and colours.get("d") == tk.OKABE_ITO[0]
     plt.close(ax.figure)
+
+
+def _effects_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "topic": [0, 0, 0, 1, 1, 1],
+            "label": ["nuclear, treaty"] * 3 + ["climate, finance"] * 3,
+            "term": ["(Intercept)", "country[T.USA]", "year"] * 2,
+            "covariate": [pd.NA, "country", "year"] * 2,
+            "level": [pd.NA, "USA", pd.NA] * 2,
+            "estimate": [0.6, -0.2, 0.01, 0.4, 0.2, -0.01],
+            "std_error": [0.05] * 6,
+            "ci_low": [0.5, -0.3, 0.0, 0.3, 0.1, -0.02],
+            "ci_high": [0.7, -0.1, 0.02, 0.5, 0.3, 0.0],
+        }
+    )
+
+
+def test_plot_topic_effects_draws_terms_as_rows_and_topics_side_by_side_on_the_given_axes():
+    fig, ax = plt.subplots()
+    before = dict(matplotlib.rcParams)
+    out = tk.plot_topic_effects(_effects_frame(), ax=ax, title="effects")
+    assert out is ax and dict(matplotlib.rcParams) == before
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["country[T.USA]", "year"]  # no intercept by default
+    assert [float(x) for x in ax.containers[0].lines[0].get_xdata()] == [-0.2, 0.01]
+    assert [float(x) for x in ax.containers[1].lines[0].get_xdata()] == [0.2, -0.01]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["0: nuclear, treaty", "1: climate, finance"]
+    assert any(line.get_xdata()[0] == 0 and line.get_linestyle() == "--" for line in ax.lines)  # the zero line
+    plt.close(fig)
+    one = tk.plot_topic_effects(_effects_frame(), topics=[1], terms=["year", "(Intercept)"])
+    assert [t.get_text() for t in one.get_yticklabels()] == ["year", "(Intercept)"]
+    assert len(one.containers) == 1
+    plt.close(one.figure)
+
+
+def test_plot_topic_effects_bad_input():
+    with pytest.raises(ValueError, match="no topic 5"):
+        tk.plot_topic_effects(_effects_frame(), topics=[5])
+    with pytest.raises(ValueError, match="no term 'decade'"):
+        tk.plot_topic_effects(_effects_frame(), terms=["decade"])
+    with pytest.raises(ValueError, match="lacks the column"):
+        tk.plot_topic_effects(_effects_frame().drop(columns="ci_low"))
+    with pytest.raises(ValueError, match="more than one row for topic 0"):
+        tk.plot_topic_effects(pd.concat([_effects_frame(), _effects_frame()]))
+
+
+def test_plot_marginal_prevalence_draws_a_one_document_value_with_its_interval():
+    p = pd.DataFrame(
+        {
+            "decade": [1990, 1990, 2000, 2000],
+            "topic": [0, 1, 0, 1],
+            "label": ["nuclear", "climate"] * 2,
+            "estimate": [0.8, 0.2, 0.3, 0.7],
+            "std_error": [0.05] * 4,
+            "ci_low": [0.7, 0.1, 0.1, 0.5],
+            "ci_high": [0.9, 0.3, 0.5, 0.9],
+            "n_docs": [3, 3, 1, 1],
+        }
+    )
+    fig, ax = plt.subplots()
+    assert tk.plot_marginal_prevalence(p, ax=ax) is ax
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["1990 (n=3)", "2000 (n=1)"]
+    assert len(ax.containers) == 2  # an errorbar for the one-document decade too
+    plt.close(fig)
+    below = tk.plot_marginal_prevalence(p.assign(ci_low=[0.7, -0.1, 0.1, 0.5]))
+    assert below.get_xlim()[0] < -0.1  # a linear model's interval below 0 stays in view
+    plt.close(below.figure)
+    with pytest.raises(ValueError, match="2 columns before 'topic'"):
+        tk.plot_marginal_prevalence(p.assign(venue="UNGA")[["decade", "venue", *p.columns[1:]]])

@@ -15,6 +15,7 @@ the pipeline runs, one module per stage:
 - :mod:`toolkit.hedging`: the stance lexicon, hedges and boosters found in context, their rates;
 - :mod:`toolkit.audit`: a stratified sample of matches to check by hand, and its precision;
 - :mod:`toolkit.topics`: topic models (LDA, NMF), coherence, stability and the choice of k;
+- :mod:`toolkit.topic_effects`: topic prevalence regressed on covariates, with the model's uncertainty;
 - :mod:`toolkit.rates`: rates per 1,000 tokens with bootstrap intervals, permutation tests;
 - :mod:`toolkit.plots`: charts; :mod:`toolkit.tables`: tables written to read the same on every machine.
 
@@ -35,10 +36,12 @@ from toolkit.plots import (
     OKABE_ITO,
     plot_bar,
     plot_keyness,
+    plot_marginal_prevalence,
     plot_rates,
     plot_select_k,
     plot_term_scatter,
     plot_timeline,
+    plot_topic_effects,
     plot_topic_prevalence,
     plot_trends,
     pooled_trend,
@@ -47,6 +50,7 @@ from toolkit.rates import compare_rates, match_rates
 from toolkit.schema import DOC_COLUMNS, GENRES, ROLES, as_docs
 from toolkit.text import STOP_WORDS, place_names, split_sentences, token_spans, tokenize, tokens
 from toolkit.tokentable import TokenTable, token_table
+from toolkit.topic_effects import marginal_prevalence, topic_effects
 from toolkit.topics import (
     TOPIC_STOP_WORDS,
     TopicModel,
@@ -98,16 +102,19 @@ __all__ = [
     "load_lexicon",
     "load_ungdc",
     "load_unscon",
+    "marginal_prevalence",
     "match_rates",
     "match_topics",
     "own_words",
     "place_names",
     "plot_bar",
     "plot_keyness",
+    "plot_marginal_prevalence",
     "plot_rates",
     "plot_select_k",
     "plot_term_scatter",
     "plot_timeline",
+    "plot_topic_effects",
     "plot_topic_prevalence",
     "plot_trends",
     "pooled_trend",
@@ -122,6 +129,7 @@ __all__ = [
     "tokenize",
     "tokens",
     "top_keywords",
+    "topic_effects",
     "topic_prevalence",
     "topic_stability",
     "unscon_sentences",

@@ -21,10 +21,12 @@ __all__ = [
     "OKABE_ITO",
     "plot_bar",
     "plot_keyness",
+    "plot_marginal_prevalence",
     "plot_rates",
     "plot_select_k",
     "plot_term_scatter",
     "plot_timeline",
+    "plot_topic_effects",
     "plot_topic_prevalence",
     "plot_trends",
     "pooled_trend",
@@ -633,6 +635,35 @@ def plot_topic_prevalence(
     >>> [float(x) for x in ax.containers[0].lines[0].get_xdata()]
     [0.3, 0.7]
     """
+    return _plot_prevalence(
+        prevalence,
+        by=by,
+        groups=groups,
+        topics=topics,
+        ax=ax,
+        xlabel=xlabel,
+        title=title,
+        wrap=wrap,
+        value="mean",
+        one_document_point=True,
+    )
+
+
+def _plot_prevalence(
+    prevalence: pd.DataFrame,
+    *,
+    by: str,
+    groups: Sequence[str] | None,
+    topics: Sequence[int] | None,
+    ax: Axes | None,
+    xlabel: str,
+    title: str | None,
+    wrap: int | None,
+    value: str,
+    one_document_point: bool,
+) -> Axes:
+    """The drawing of :func:`plot_topic_prevalence` and :func:`plot_marginal_prevalence`: ``value`` is the
+    column of the points; ``one_document_point`` draws a group of one document as a point without interval."""
     group = by  # the column of the groups (named `by` as everywhere in the toolkit)
     import textwrap
 
@@ -651,7 +682,7 @@ def plot_topic_prevalence(
             )
         )
         raise ValueError(f"prevalence has no column by={group!r}{hint}.")
-    check_columns(prevalence, [group, "topic", "label", "mean", "ci_low", "ci_high", "n_docs"], name="prevalence")
+    check_columns(prevalence, [group, "topic", "label", value, "ci_low", "ci_high", "n_docs"], name="prevalence")
     if prevalence.empty:
         raise ValueError("prevalence is empty; there is nothing to plot.")
     # the drawing works on one str column "_name", whatever the group column is called and holds
@@ -660,7 +691,7 @@ def plot_topic_prevalence(
             "_name": prevalence[group].astype(str).to_numpy(),
             "topic": prevalence["topic"].astype(int).to_numpy(),
             "label": prevalence["label"].to_numpy(),
-            "mean": prevalence["mean"].to_numpy(),
+            "mean": prevalence[value].to_numpy(),
             "ci_low": prevalence["ci_low"].to_numpy(),
             "ci_high": prevalence["ci_high"].to_numpy(),
             "n_docs": prevalence["n_docs"].to_numpy(),
@@ -726,7 +757,7 @@ def plot_topic_prevalence(
         part = frame[frame["_name"] == name].set_index("topic").reindex(shown)
         y = rows + (len(groups) - 1) / 2 * height - k * height
         n_docs = int(frame.loc[frame["_name"] == name, "n_docs"].iloc[0])
-        if n_docs == 1:
+        if n_docs == 1 and one_document_point:
             (point,) = ax.plot(
                 part["mean"].to_numpy(dtype=float),
                 y,
@@ -746,7 +777,9 @@ def plot_topic_prevalence(
     ax.set_ylim(-0.6, len(shown) - 0.4)
     ax.set_xlabel(xlabel)
     top = float(np.nanmax(frame[["mean", "ci_high"]].to_numpy(dtype=float)))
-    ax.set_xlim(-0.02 * top, 1.02 * top)  # a margin at 0: a point there and its interval stay in view
+    # a margin at 0: a point there and its interval stay in view; a regression's interval may reach below 0
+    bottom = min(0.0, float(np.nanmin(frame[["mean", "ci_low"]].to_numpy(dtype=float))))
+    ax.set_xlim(bottom - 0.02 * (top - bottom), top + 0.02 * (top - bottom))
     # A figure the function made gets the legend below the x axis, clear of the title; on a given Axes
     # it sits above the points, right-aligned so that it may reach over the labels' column. matplotlib
     # fills a legend's columns first, so the handles are reordered for the groups to read row by row.
@@ -783,6 +816,230 @@ def plot_topic_prevalence(
     if title and not created:  # the Axes title goes above the legend
         points = legend.get_window_extent(cast(Any, ax.figure.canvas).get_renderer()).height * 72 / ax.figure.dpi
         ax.set_title(title, loc="left", pad=points + 6)
+    return ax
+
+
+def plot_marginal_prevalence(
+    prevalence: pd.DataFrame,
+    *,
+    by: str | None = None,
+    groups: Sequence[str] | None = None,
+    topics: Sequence[int] | None = None,
+    ax: Axes | None = None,
+    xlabel: str = "predicted topic proportion (other covariates at their averages)",
+    title: str | None = None,
+    wrap: int | None = 30,
+) -> Axes:
+    """Draw each value's predicted topic proportion with its interval, one row per topic.
+
+    The chart of :func:`plot_topic_prevalence`, for the output of
+    :func:`toolkit.marginal_prevalence`: within each topic's row one point per
+    value of ``by`` (the first at the top), each in its Okabe-Ito colour,
+    with a horizontal bar from ``ci_low`` to ``ci_high``; the legend gives
+    each value's number of documents. A value with one document has an
+    interval here (the regression's), so it is drawn like the others.
+
+    Parameters
+    ----------
+    prevalence : DataFrame
+        The output of :func:`toolkit.marginal_prevalence`: the ``by`` column,
+        ``topic``, ``label``, ``estimate``, ``ci_low``, ``ci_high`` and ``n_docs``.
+    by : str, optional
+        The column of the values. None: the one column before ``topic``
+        (with several ``by`` columns, add a column labelling their
+        combinations and name it here).
+    groups, topics, ax, xlabel, title, wrap
+        As in :func:`plot_topic_prevalence` (``groups``: the values of ``by`` to draw, in order).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        As :func:`plot_topic_prevalence`; ``by`` is None and the frame has
+        not exactly one column before ``topic``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> p = pd.DataFrame({"decade": ["1990", "1990", "2000", "2000"], "topic": [0, 1, 0, 1],
+    ...                   "label": ["nuclear, treaty", "climate, finance"] * 2,
+    ...                   "estimate": [0.8, 0.2, 0.3, 0.7], "std_error": [0.05] * 4, "ci_low": [0.7, 0.1, 0.2, 0.6],
+    ...                   "ci_high": [0.9, 0.3, 0.4, 0.8], "n_docs": [3, 3, 1, 1]})
+    >>> ax = plot_marginal_prevalence(p)
+    >>> [t.get_text() for t in ax.figure.legends[0].get_texts()]
+    ['1990 (n=3)', '2000 (n=1)']
+    """
+    if by is None:
+        if "topic" not in prevalence.columns:
+            check_columns(prevalence, ["topic"], name="prevalence")
+        keys = list(prevalence.columns[: list(prevalence.columns).index("topic")])
+        if len(keys) != 1:
+            raise ValueError(
+                f"prevalence has {len(keys)} columns before 'topic' ({', '.join(map(repr, keys))}); pass by= "
+                "naming the column of the values (after several by columns, a column labelling their combinations)."
+            )
+        by = keys[0]
+    return _plot_prevalence(
+        prevalence,
+        by=by,
+        groups=groups,
+        topics=topics,
+        ax=ax,
+        xlabel=xlabel,
+        title=title,
+        wrap=wrap,
+        value="estimate",
+        one_document_point=False,
+    )
+
+
+def plot_topic_effects(
+    effects: pd.DataFrame,
+    *,
+    topics: Sequence[int] | None = None,
+    terms: Sequence[str] | None = None,
+    intercept: bool = False,
+    ax: Axes | None = None,
+    xlabel: str = "effect on topic proportion (vs the reference level; per unit of a number)",
+    title: str | None = None,
+    wrap: int | None = 40,
+) -> Axes:
+    """Draw regression coefficients of topic prevalence with their intervals: one row per term, topics side by side.
+
+    Each term of :func:`toolkit.topic_effects` is a row (the first at the top);
+    within it each topic is a point in its Okabe-Ito colour with a bar from
+    ``ci_low`` to ``ci_high``, and a dashed line marks 0 (no effect). For
+    one topic, pass ``topics=[t]``; for a panel per topic, draw each on its
+    own Axes. The legend names the topics by label. When the function
+    creates the figure, it is 6.5 inches wide and its height grows with the
+    terms and topics.
+
+    Parameters
+    ----------
+    effects : DataFrame
+        The output of :func:`toolkit.topic_effects` (``topic``, ``label``,
+        ``term``, ``estimate``, ``ci_low``, ``ci_high``).
+    topics : list of int, optional
+        The topics to draw, in this order. None: all of them.
+    terms : list of str, optional
+        The terms to draw, in this order (top to bottom). None: every term
+        but the intercept, in the frame's order.
+    intercept : bool, default False
+        With ``terms=None``, draw the intercept too (a proportion, not a
+        difference: its scale differs from the others').
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure's Axes when None.
+    xlabel : str
+        Label of the value axis.
+    title : str, optional
+        As in :func:`plot_bar`.
+    wrap : int or None, default 40
+        Break topic labels in the legend longer than this many characters.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        A column is missing; ``effects`` is empty; a topic or term asked for
+        is not in it; a topic and term have two rows (frames of two fits).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> e = pd.DataFrame({"topic": [0, 0, 1, 1], "label": ["nuclear", "nuclear", "climate", "climate"],
+    ...                   "term": ["(Intercept)", "country[T.Y]"] * 2, "estimate": [0.8, -0.5, 0.2, 0.5],
+    ...                   "ci_low": [0.7, -0.6, 0.1, 0.4], "ci_high": [0.9, -0.4, 0.3, 0.6]})
+    >>> ax = plot_topic_effects(e)
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['country[T.Y]']
+    >>> [float(x) for x in ax.containers[0].lines[0].get_xdata()]
+    [-0.5]
+    """
+    import textwrap
+
+    check_columns(effects, ["topic", "label", "term", "estimate", "ci_low", "ci_high"], name="effects")
+    if effects.empty:
+        raise ValueError("effects is empty; there is nothing to plot.")
+    frame = pd.DataFrame(
+        {
+            "topic": effects["topic"].astype(int).to_numpy(),
+            "label": effects["label"].astype(str).to_numpy(),
+            "term": effects["term"].astype(str).to_numpy(),
+            "estimate": effects["estimate"].to_numpy(dtype=float),
+            "ci_low": effects["ci_low"].to_numpy(dtype=float),
+            "ci_high": effects["ci_high"].to_numpy(dtype=float),
+        }
+    )
+    present_topics = list(dict.fromkeys(frame["topic"].tolist()))
+    chosen_topics = present_topics if topics is None else [int(t) for t in topics]
+    unknown = [t for t in chosen_topics if t not in present_topics]
+    if unknown or not chosen_topics:
+        raise ValueError(
+            f"effects has no topic {', '.join(map(repr, unknown))}; its topics are {', '.join(map(str, present_topics))}."
+            if unknown
+            else "topics is empty; name at least one topic, or pass None for all."
+        )
+    present_terms = list(dict.fromkeys(frame["term"].tolist()))
+    if terms is None:
+        chosen_terms = [t for t in present_terms if intercept or t != "(Intercept)"]
+    else:
+        chosen_terms = [str(t) for t in ([terms] if isinstance(terms, str) else terms)]
+        missing = [t for t in chosen_terms if t not in present_terms]
+        if missing:
+            raise ValueError(
+                f"effects has no term {', '.join(map(repr, missing))}; its terms are "
+                f"{', '.join(map(repr, present_terms))}."
+            )
+    if not chosen_terms:
+        raise ValueError("no term to draw: effects has only the intercept; pass intercept=True to draw it.")
+    frame = frame[frame["topic"].isin(chosen_topics) & frame["term"].isin(chosen_terms)]
+    duplicated = frame.duplicated(["topic", "term"])
+    if duplicated.any():
+        t, term = frame.loc[duplicated, ["topic", "term"]].iloc[0]
+        raise ValueError(f"effects has more than one row for topic {t} and term {term!r}; pass one fit's frame.")
+    labels = frame.groupby("topic")["label"].first()
+    n_rows, n_topics = len(chosen_terms), len(chosen_topics)
+    created = ax is None
+    if ax is None:
+        ax = _new_axes(6.5, max(0.11 * n_topics + 0.14, 0.3) * n_rows + 1.0 + 0.2 * -(-n_topics // 2))
+    rows = np.arange(n_rows)[::-1]
+    height = 0.7 / n_topics
+    palette = [c for i, c in enumerate(OKABE_ITO) if i != 4] * n_topics
+    drawn: list[Any] = []
+    ax.axvline(0, color="0.5", linewidth=0.8, linestyle="--", zorder=0)
+    for j, topic in enumerate(chosen_topics):
+        part = frame[frame["topic"] == topic].set_index("term").reindex(chosen_terms)
+        y = rows + (n_topics - 1) / 2 * height - j * height
+        name = f"{topic}: {labels[topic]}"
+        if wrap:
+            name = textwrap.fill(name, wrap, break_long_words=False, break_on_hyphens=False)
+        style = {"markersize": 3, "capsize": 2.5, "elinewidth": 1.4}
+        drawn.append(_interval_points(ax, part, "estimate", y, palette[j], name, **style))
+    ax.set_yticks(rows, chosen_terms)
+    ax.set_ylim(-0.6, n_rows - 0.4)
+    ax.set_xlabel(xlabel)
+    ax.spines[["top", "right"]].set_visible(False)
+    ncols = min(2, n_topics)
+    if created:
+        ax.figure.legend(
+            drawn,
+            [d.get_label() for d in drawn],
+            frameon=False,
+            fontsize="small",
+            loc="outside lower center",
+            ncols=ncols,
+        )
+    else:
+        ax.legend(drawn, [d.get_label() for d in drawn], frameon=False, fontsize="small", loc="best")
+    _title(ax, title, created)
     return ax
 
 
