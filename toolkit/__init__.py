@@ -15,6 +15,7 @@ the pipeline runs, one module per stage:
 - :mod:`toolkit.hedging`: the stance lexicon, hedges and boosters found in context, their rates;
 - :mod:`toolkit.audit`: a stratified sample of matches to check by hand, and its precision;
 - :mod:`toolkit.topics`: topic models (LDA, NMF), coherence, stability and the choice of k;
+- :mod:`toolkit.wordfish`: Wordfish, documents scaled on one latent dimension by their word counts;
 - :mod:`toolkit.rates`: rates per 1,000 tokens with bootstrap intervals, permutation tests;
 - :mod:`toolkit.plots`: charts; :mod:`toolkit.tables`: tables written to read the same on every machine.
 
@@ -59,6 +60,7 @@ from toolkit.topics import (
     topic_stability,
 )
 from toolkit.voices import own_words, split_voices
+from toolkit.wordfish import Wordfish, wordfish
 
 __version__ = "0.1.0"
 
@@ -76,6 +78,7 @@ __all__ = [
     "TokenTable",
     "TopicModel",
     "Vectorizer",
+    "Wordfish",
     "adjust_pvalues",
     "as_docs",
     "coherence",
@@ -125,6 +128,7 @@ __all__ = [
     "topic_prevalence",
     "topic_stability",
     "unscon_sentences",
+    "wordfish",
 ]
 
 #: Names that moved to the study layer; they still work, with a FutureWarning, until 0.3.
