@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -17,7 +16,7 @@ from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 
 import toolkit as tk
-from toolkit.wordfish import Wordfish, wordfish
+from toolkit.wordfish import Wordfish, fit_wordfish
 
 POSITION_COLUMNS = ["doc_id", "theta", "std_error", "ci_low", "ci_high"]
 
@@ -43,7 +42,8 @@ def simulated() -> tuple[np.ndarray, np.ndarray, Wordfish]:
 
 
 def test_simulated_positions_are_recovered(simulated):
-    # 50 documents of 2,000 words, 500 terms: measured r = 0.9988 (issue 19 asks for 0.98)
+    # 50 documents of 2,000 words, 500 terms: measured r = 0.9985 (seeds 1 and 2: 0.9990, 0.9988; issue 19
+    # asks for 0.98)
     _, theta, model = simulated
     assert model.converged_
     r = np.corrcoef(theta, model.theta_)[0, 1]
@@ -92,20 +92,18 @@ def _scipy_mode(y: np.ndarray, psi: np.ndarray, beta: np.ndarray) -> np.ndarray:
 
 def test_positions_are_the_standardised_conditional_modes(simulated):
     # the reference: each document's (alpha, theta) maximised by scipy with the fitted word parameters fixed;
-    # the fitted positions are these modes standardised over the fitted documents (the identification), to
-    # the convergence reached at tol=1e-8: the alternating passes converge linearly and slowly (each pass
-    # moves the positions by about 0.3% less than the one before on this corpus), measured 1.4e-4 at most
+    # the fitted positions are these modes standardised over the fitted documents (the identification)
     counts, _, model = simulated
     y = counts.astype(float)
     raw = np.array([_scipy_mode(y[i], model.psi_, model.beta_)[1] for i in range(len(y))])
     standardised = (raw - raw.mean()) / raw.std(ddof=1)
-    np.testing.assert_allclose(model.theta_, standardised, rtol=0, atol=5e-4)
+    np.testing.assert_allclose(model.theta_, standardised, rtol=0, atol=1e-5)
     # a new document goes through the same map
     new, _ = simulate(n_docs=3, seed=9)
     placed = model.transform(new)
     raw_new = np.array([_scipy_mode(row.astype(float), model.psi_, model.beta_)[1] for row in new])
     # the map itself is exact: the same word parameters, the same shift and scale
-    np.testing.assert_allclose(placed["theta"], (raw_new - raw.mean()) / raw.std(ddof=1), rtol=0, atol=5e-4)
+    np.testing.assert_allclose(placed["theta"], (raw_new - raw.mean()) / raw.std(ddof=1), rtol=0, atol=1e-5)
 
 
 def test_standard_errors_match_a_numerical_hessian(simulated):
@@ -149,9 +147,8 @@ def test_transform_of_the_fitted_documents_gives_their_positions(simulated):
     counts, _, model = simulated
     placed = model.transform(counts)
     assert placed.columns.tolist() == POSITION_COLUMNS
-    # to the convergence reached (see test_positions_are_the_standardised_conditional_modes)
-    np.testing.assert_allclose(placed["theta"], model.theta_, rtol=0, atol=5e-4)
-    np.testing.assert_allclose(placed["std_error"], model.theta_se_, rtol=1e-3)
+    np.testing.assert_allclose(placed["theta"], model.theta_, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(placed["std_error"], model.theta_se_, rtol=1e-8)
 
 
 @settings(max_examples=10, derandomize=True, deadline=None)
@@ -169,10 +166,9 @@ def test_permuting_documents_permutes_positions(seed, n_docs, data):
     permuted = tk.DocumentTermMatrix(
         sp.csr_matrix(counts[order]), dtm.terms, np.array(ids, dtype=object)[order], counts[order].sum(axis=1)
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        a = Wordfish(dir=("d0", "d1"), tol=1e-12, max_iter=3000).fit(dtm)
-        b = Wordfish(dir=("d0", "d1"), tol=1e-12, max_iter=3000).fit(permuted)
+    a = Wordfish(dir=("d0", "d1"), tol=1e-10).fit(dtm)
+    b = Wordfish(dir=("d0", "d1"), tol=1e-10).fit(permuted)
+    assert a.converged_
     np.testing.assert_allclose(b.theta_, a.theta_[order], rtol=0, atol=1e-8)
 
 
@@ -191,7 +187,7 @@ DOCS = pd.DataFrame(
 
 
 def test_frames_from_a_docs_frame():
-    model = wordfish(DOCS, dir=("a", "d"))
+    model = fit_wordfish(DOCS, dir=("a", "d"))
     positions = model.positions()
     assert positions.columns.tolist() == [*POSITION_COLUMNS, "country"]
     assert positions["doc_id"].tolist() == ["a", "b", "c", "d"]
@@ -218,9 +214,9 @@ def test_texts_and_document_term_matrix_give_the_same_model():
 
 def test_convergence_warning_names_max_iter(simulated):
     counts, _, _ = simulated
-    with pytest.warns(ConvergenceWarning, match="max_iter=2"):
-        model = Wordfish(max_iter=2).fit(counts)
-    assert model.n_iter_ == 2
+    with pytest.warns(ConvergenceWarning, match="max_iter=7"):
+        model = Wordfish(max_iter=7).fit(counts)
+    assert model.n_iter_ <= 7
     assert not model.converged_
 
 
@@ -247,7 +243,7 @@ def test_errors_say_what_to_change(kwargs, docs, message):
 def test_transform_errors():
     with pytest.raises(ValueError, match="not fitted"):
         Wordfish().positions()
-    model = wordfish(DOCS, dir=("a", "d"))
+    model = fit_wordfish(DOCS, dir=("a", "d"))
     with pytest.raises(ValueError, match="none of the model's"):
         model.transform(["nothing known here"])
     with pytest.raises(ValueError, match="columns; the model has"):

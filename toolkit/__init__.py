@@ -60,7 +60,7 @@ from toolkit.topics import (
     topic_stability,
 )
 from toolkit.voices import own_words, split_voices
-from toolkit.wordfish import Wordfish, wordfish
+from toolkit.wordfish import Wordfish, fit_wordfish
 
 __version__ = "0.1.0"
 
@@ -93,6 +93,7 @@ __all__ = [
     "find_hedges",
     "find_stance",
     "fit_topics",
+    "fit_wordfish",
     "hedge_audit",
     "hedging_rates",
     "keyness",
@@ -128,7 +129,6 @@ __all__ = [
     "topic_prevalence",
     "topic_stability",
     "unscon_sentences",
-    "wordfish",
 ]
 
 #: Names that moved to the study layer; they still work, with a FutureWarning, until 0.3.

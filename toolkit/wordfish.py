@@ -27,10 +27,16 @@ code path), with numpy over all words (and all documents) at once:
 - priors: independent normal priors with mean 0 on every parameter, standard
   deviations ``priors = (alpha, psi, beta, theta)``, by default quanteda's
   ``(inf, inf, 3, 1)`` (``inf``: flat);
-- convergence: the relative change of the log-posterior between passes is at most
-  ``tol`` (quanteda stops on an absolute change of 1e-6, or after 100 passes
-  without a word; here ``converged_`` says which, and a ConvergenceWarning is
-  raised when ``max_iter`` passes were not enough).
+- convergence: the passes are accelerated by SQUAREM (Varadhan and Roland 2008:
+  two passes, an extrapolation along them, one pass from there), and stop when no
+  document parameter moved by more than ``tol`` in a cycle. quanteda stops when the
+  log-posterior rises by less than 1e-6 (an absolute change), or after 100 passes
+  without a word; on the ridge where a document's and the words' parameters trade
+  off, plain passes raise the log-posterior very little while the positions still
+  move (on 50 simulated documents, a relative change of 1e-8 left them 1.4e-4
+  from the fixed point), so the criterion here is on the parameters, quanteda's
+  second tolerance (1e-8). ``converged_`` says whether it was met, and a
+  ConvergenceWarning is raised when ``max_iter`` passes were not enough.
 
 Standard errors of ``theta`` come from the Hessian (not a bootstrap): for each
 document, the inverse of the negative Hessian of its log-posterior in
@@ -59,7 +65,7 @@ from toolkit._validation import check_confidence, check_count
 from toolkit.counts import DocumentTermMatrix
 from toolkit.tokentable import TokenTable
 
-__all__ = ["Wordfish", "wordfish"]
+__all__ = ["Wordfish", "fit_wordfish"]
 
 #: A Newton step of one word's or one document's two parameters stops below this change.
 INNER_TOL = 1e-8
@@ -86,8 +92,8 @@ class Wordfish(BaseEstimator):
         Standard deviations of the zero-mean normal priors on ``alpha``, ``psi``,
         ``beta`` and ``theta``, as quanteda's ``priors`` (``inf``: no prior).
     tol : float, default 1e-8
-        Convergence: the relative change of the log-posterior between passes,
-        ``|lp - lp_previous| <= tol * |lp|``.
+        Convergence: no document parameter (``alpha``, ``theta``) moved by more than
+        ``tol`` in the last cycle of three passes.
     max_iter : int, default 1000
         At most this many passes (each pass: all word parameters, then all document
         parameters).
@@ -108,9 +114,9 @@ class Wordfish(BaseEstimator):
     terms_ : ndarray of object (str), shape (n_terms,)
     doc_ids_ : ndarray of object (str), shape (n_documents,)
     n_iter_ : int
-        Passes made.
+        Passes made (each: all word parameters, then all document parameters).
     converged_ : bool
-        Whether the log-posterior changed by at most ``tol`` (relative) before ``max_iter``.
+        Whether the document parameters moved by at most ``tol`` before ``max_iter`` passes.
     log_likelihood_ : float
         The Poisson log-likelihood of the counts at the estimates (with the ``log y!`` terms,
         so it equals ``scipy.stats.poisson.logpmf`` summed over the matrix).
@@ -208,9 +214,9 @@ class Wordfish(BaseEstimator):
         self.theta_se_ = self._place(y_dense)[1]
         if not fit.converged:
             warnings.warn(
-                f"Wordfish did not converge in max_iter={max_iter} passes (the log-posterior still changed by "
-                f"{fit.last_change:.3g} of itself, above tol={tol}); raise max_iter, or check for documents "
-                "or words that separate perfectly.",
+                f"Wordfish did not converge in max_iter={max_iter} passes (a document parameter still moved "
+                f"by {fit.last_change:.3g}, above tol={tol}); raise max_iter, or check for documents or words "
+                "that separate perfectly.",
                 ConvergenceWarning,
                 stacklevel=2,
             )
@@ -363,7 +369,7 @@ class Wordfish(BaseEstimator):
         )
 
 
-def wordfish(docs: Any, *, dir: tuple[int | str, int | str] = (0, 1), **options: Any) -> Wordfish:
+def fit_wordfish(docs: Any, *, dir: tuple[int | str, int | str] = (0, 1), **options: Any) -> Wordfish:
     """Fit a :class:`Wordfish` model to ``docs`` and return it.
 
     Parameters
@@ -385,7 +391,7 @@ def wordfish(docs: Any, *, dir: tuple[int | str, int | str] = (0, 1), **options:
     >>> import pandas as pd
     >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": [
     ...     "dialogue cooperation dialogue peace", "peace dialogue pressure", "pressure sanctions pressure peace"]})
-    >>> model = wordfish(docs, dir=("a", "c"))
+    >>> model = fit_wordfish(docs, dir=("a", "c"))
     >>> model.positions().sort_values("theta")["doc_id"].tolist()
     ['a', 'b', 'c']
     >>> model.positions().loc[[0, 2], "theta"].round(2).tolist()
@@ -415,47 +421,77 @@ class _Fit:
     log_posterior: float
 
 
-def _estimate(y: np.ndarray, precisions: tuple[float, float, float, float], tol: float, max_iter: int) -> _Fit:
-    """Alternating conditional maximisation of the Wordfish log-posterior on dense counts ``y`` (docs x terms)."""
-    p_alpha, p_psi, p_beta, p_theta = precisions
-    alpha, psi, beta, theta = _start(y)
-    lp = _log_posterior(y, alpha, psi, beta, theta, precisions)
-    converged, change = False, math.inf
-    n_iter = 0
-    shift = scale = 1.0
-    a_shift = 0.0
-    y_t = np.ascontiguousarray(y.T)
-    for n_iter in range(1, max_iter + 1):  # noqa: B007 (n_iter is read after the loop)
+class _Pass:
+    """One pass of the alternating maximisation, as a map of the documents' parameters to themselves."""
+
+    def __init__(self, y: np.ndarray, precisions: tuple[float, float, float, float]) -> None:
+        self.y, self.y_t, self.precisions = y, np.ascontiguousarray(y.T), precisions
+        self.count = 0
+        self.shift = self.scale = 1.0
+
+    def __call__(
+        self, alpha: np.ndarray, theta: np.ndarray, psi: np.ndarray, beta: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        p_alpha, p_psi, p_beta, p_theta = self.precisions
+        self.count += 1
         # words given documents: intercept psi_j, slope beta_j on theta_i, offset alpha_i
-        psi, beta, _ = _newton(y_t, psi, beta, theta, alpha, p_psi, p_beta, INNER_MAX_ITER)
+        psi, beta, _ = _newton(self.y_t, psi, beta, theta, alpha, p_psi, p_beta, INNER_MAX_ITER)
         # documents given words: intercept alpha_i, slope theta_i on beta_j, offset psi_j
-        alpha, theta, _ = _newton(y, alpha, theta, beta, psi, p_alpha, p_theta, INNER_MAX_ITER)
-        # identification: theta standardised, alpha centred; the words absorb the change
-        shift, scale = float(theta.mean()), float(theta.std(ddof=1))
+        alpha, theta, _ = _newton(self.y, alpha, theta, beta, psi, p_alpha, p_theta, INNER_MAX_ITER)
+        # identification: theta standardised, alpha centred; the words take the shift and scale, so that
+        # the rates (the likelihood) are unchanged
+        self.shift, self.scale = float(theta.mean()), float(theta.std(ddof=1))
         a_shift = float(alpha.mean())
-        theta = (theta - shift) / scale
-        alpha = alpha - a_shift
-        psi = psi + a_shift + beta * shift
-        beta = beta * scale
-        previous, lp = lp, _log_posterior(y, alpha, psi, beta, theta, precisions)
-        change = abs(lp - previous) / abs(lp)
+        return alpha - a_shift, (theta - self.shift) / self.scale, psi + a_shift + beta * self.shift, beta * self.scale
+
+
+def _estimate(y: np.ndarray, precisions: tuple[float, float, float, float], tol: float, max_iter: int) -> _Fit:
+    """Alternating conditional maximisation of the Wordfish log-posterior on dense counts ``y`` (docs x terms),
+    accelerated by SQUAREM (Varadhan and Roland 2008) on the documents' parameters.
+
+    A pass (:class:`_Pass`) maps the documents' (alpha, theta) to new ones; the estimate is its fixed point.
+    Plain passes converge linearly and, along the ridge where a document's and the words' parameters trade
+    off, slowly (on 50 simulated documents each pass closed about 0.3% of the remaining gap). SQUAREM takes
+    two passes, extrapolates along them, and takes one pass from there; an extrapolation that leaves the
+    finite numbers falls back to the second pass. Converged: no document parameter moved by more than ``tol``
+    in the last cycle.
+    """
+    n_docs = y.shape[0]
+    step = _Pass(y, precisions)
+    alpha, psi, beta, theta = _start(y)
+    converged, change = False, math.inf
+    while step.count + 4 <= max_iter:  # a cycle is 3 passes; one plain pass comes after
+        x0 = np.concatenate([alpha, theta])
+        a1, t1, p1, b1 = step(alpha, theta, psi, beta)
+        a2, t2, p2, b2 = step(a1, t1, p1, b1)
+        r = np.concatenate([a1, t1]) - x0
+        v = np.concatenate([a2, t2]) - 2 * np.concatenate([a1, t1]) + x0
+        v_norm = float(np.linalg.norm(v))
+        ratio = min(-float(np.linalg.norm(r)) / v_norm, -1.0) if v_norm > 0 else -1.0
+        x_ext = x0 - 2 * ratio * r + ratio * ratio * v
+        a3, t3, p3, b3 = step(x_ext[:n_docs], x_ext[n_docs:], p2, b2)
+        if not (np.all(np.isfinite(a3)) and np.all(np.isfinite(t3)) and np.all(np.isfinite(b3))):
+            a3, t3, p3, b3 = a2, t2, p2, b2
+        change = float(np.max(np.abs(np.concatenate([a3, t3]) - x0)))
+        alpha, theta, psi, beta = a3, t3, p3, b3
         if change <= tol:
             converged = True
             break
-    # the word parameters, last, given the documents' final positions
-    psi, beta, _ = _newton(y_t, psi, beta, theta, alpha, p_psi, p_beta, TRANSFORM_MAX_ITER)
-    lp = _log_posterior(y, alpha, psi, beta, theta, precisions)
+    # one plain pass more: the final positions, and the shift and scale that put raw positions on their scale
+    alpha, theta, psi, beta = step(alpha, theta, psi, beta)
+    # the word parameters, last, given the documents' final parameters
+    psi, beta, _ = _newton(step.y_t, psi, beta, theta, alpha, precisions[1], precisions[2], TRANSFORM_MAX_ITER)
     return _Fit(
         alpha=alpha,
         psi=psi,
         beta=beta,
         theta=theta,
-        theta_shift=shift,
-        theta_scale=scale,
-        n_iter=n_iter,
+        theta_shift=step.shift,
+        theta_scale=step.scale,
+        n_iter=step.count,
         converged=converged,
         last_change=change,
-        log_posterior=lp,
+        log_posterior=_log_posterior(y, alpha, psi, beta, theta, precisions),
     )
 
 
