@@ -257,3 +257,22 @@ def test_unused_terms_of_a_matrix_are_dropped():
     model = Wordfish().fit(counts)
     assert model.terms_.tolist() == ["x0", "x1", "x2"]
     assert model.transform(counts[:1, :3])["theta"].iloc[0] == pytest.approx(model.theta_[0], abs=1e-5)
+
+
+def test_plots_draw_on_the_axes_given():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    model = fit_wordfish(DOCS, dir=("a", "d"))
+    fig, (left, right) = plt.subplots(1, 2)
+    assert tk.plot_positions(model.positions(), by="country", ax=left) is left
+    assert left.get_yticklabels()[0].get_text() == "a"  # the lowest at the bottom
+    assert tk.plot_word_weights(model, n_labels=2, ax=right) is right
+    named = {t.get_text() for t in right.texts}
+    weights = model.word_weights().sort_values("beta")
+    assert named == set(weights["term"].iloc[:2]) | set(weights["term"].iloc[-2:])
+    with pytest.raises(ValueError, match="positions lacks the column"):
+        tk.plot_positions(model.word_weights())
+    plt.close(fig)
