@@ -23,7 +23,15 @@ code path), with numpy over all words (and all documents) at once:
 - identification after each pass: ``theta`` standardised (mean 0, standard
   deviation 1 with the n - 1 denominator, as R's ``sd``), ``alpha`` centred; the
   word parameters take the shift and scale so that the likelihood is unchanged;
-  the direction is fixed at the end by ``dir``;
+  the direction is fixed at the end by ``dir``. One step more than quanteda: the
+  likelihood is also unchanged by ``beta_j + c`` with ``alpha_i - c * theta_i``,
+  a direction only the priors decide (with a flat prior on ``alpha``: the ``c``
+  that makes the mean of ``beta`` 0). Alternating passes creep along it, and
+  stop far from the priors' choice when the documents' lengths go with their
+  positions: on the P5's Security Council statements (2014 joined documents
+  longer than 2016 ones), quanteda's scheme stopped with a mean ``beta`` of 1.16
+  and a lopsided "Eiffel tower"; each pass here ends at the priors' ``c``
+  (mean ``beta`` 0.01 there, and 16 to 25 passes instead of 109 to 154);
 - priors: independent normal priors with mean 0 on every parameter, standard
   deviations ``priors = (alpha, psi, beta, theta)``, by default quanteda's
   ``(inf, inf, 3, 1)`` (``inf``: flat);
@@ -33,8 +41,9 @@ code path), with numpy over all words (and all documents) at once:
   log-posterior rises by less than 1e-6 (an absolute change), or after 100 passes
   without a word; on the ridge where a document's and the words' parameters trade
   off, plain passes raise the log-posterior very little while the positions still
-  move (on 50 simulated documents, a relative change of 1e-8 left them 1.4e-4
-  from the fixed point), so the criterion here is on the parameters, quanteda's
+  move (on 50 simulated documents, before the step along ``c``, a relative change
+  of 1e-8 left them 1.4e-4 from the fixed point), so the criterion here is on
+  the parameters, quanteda's
   second tolerance (1e-8). ``converged_`` says whether it was met, and a
   ConvergenceWarning is raised when ``max_iter`` passes were not enough.
 
@@ -442,7 +451,16 @@ class _Pass:
         # the rates (the likelihood) are unchanged
         self.shift, self.scale = float(theta.mean()), float(theta.std(ddof=1))
         a_shift = float(alpha.mean())
-        return alpha - a_shift, (theta - self.shift) / self.scale, psi + a_shift + beta * self.shift, beta * self.scale
+        alpha, theta = alpha - a_shift, (theta - self.shift) / self.scale
+        psi, beta = psi + a_shift + beta * self.shift, beta * self.scale
+        # the likelihood is also unchanged by beta_j + c with alpha_i - c * theta_i: only the priors tell c, so
+        # take the c they prefer (for the default flat alpha, the one that makes the betas' mean 0). Passes alone
+        # move along this ridge very slowly, and stop far from the mode when documents' lengths go with theta
+        weight = p_beta * beta.size + p_alpha * float(theta @ theta)
+        if weight > 0:
+            c = (p_beta * float(beta.sum()) - p_alpha * float(alpha @ theta)) / weight
+            beta, alpha = beta - c, alpha + c * theta
+        return alpha, theta, psi, beta
 
 
 def _estimate(y: np.ndarray, precisions: tuple[float, float, float, float], tol: float, max_iter: int) -> _Fit:
@@ -454,7 +472,8 @@ def _estimate(y: np.ndarray, precisions: tuple[float, float, float, float], tol:
     off, slowly (on 50 simulated documents each pass closed about 0.3% of the remaining gap). SQUAREM takes
     two passes, extrapolates along them, and takes one pass from there; an extrapolation that leaves the
     finite numbers falls back to the second pass. Converged: no document parameter moved by more than ``tol``
-    in the last cycle.
+    in the last cycle. (On 50 simulated documents, plain passes without the step along the ``c`` ridge of
+    :class:`_Pass` closed about 0.3% of the remaining gap each.)
     """
     n_docs = y.shape[0]
     step = _Pass(y, precisions)
