@@ -1295,6 +1295,6 @@ def plot_word_weights(
     ax.set_xlabel("word weight (beta)")
     ax.set_ylabel("word fixed effect (psi)")
     ax.spines[["top", "right"]].set_visible(False)
-    _spread_labels(ax, notes, step=5.0)
+    _spread_labels(ax, notes, step=4.0, tries=40)
     _title(ax, title, created)
     return ax
