@@ -54,6 +54,7 @@ ORDER = (
     "toolkit.hedging",
     "toolkit.audit",
     "toolkit.topics",
+    "toolkit.wordfish",  # a scaling model: the toolkit's Vectorizer (topics) for its counts
     "toolkit.plots",
     "toolkit.tables",
     "toolkit.scale",  # the measures on Dask DataFrames: runs them on each partition

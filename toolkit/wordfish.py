@@ -69,6 +69,7 @@ from scipy.stats import norm
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 
+from toolkit._inputs import doc_metadata as _doc_metadata
 from toolkit._inputs import ids_and_texts as _ids_and_texts
 from toolkit._validation import check_confidence, check_count
 from toolkit.counts import DocumentTermMatrix
@@ -242,7 +243,7 @@ class Wordfish(BaseEstimator):
             terms = np.array([f"x{j}" for j in range(matrix.shape[1])], dtype=object)
             return matrix, terms, [str(i) for i in range(matrix.shape[0])], None, None
         if isinstance(X, (pd.DataFrame, TokenTable)) or (isinstance(X, Sequence) and not isinstance(X, str)):
-            from toolkit.topics import Vectorizer, _metadata
+            from toolkit.topics import Vectorizer
 
             doc_ids, _ = _ids_and_texts(X)
             vectorizer = Vectorizer(
@@ -252,9 +253,9 @@ class Wordfish(BaseEstimator):
                 min_df=self.min_df,
                 max_df=self.max_df,
             )
-            dtm = vectorizer._fit_dtm(X)
-            meta = _metadata(X, np.asarray(doc_ids, dtype=object)) if not isinstance(X, Sequence) else None
-            return dtm.matrix, dtm.terms, doc_ids, vectorizer, meta
+            matrix = vectorizer.fit_transform(X)
+            meta = _doc_metadata(X, np.asarray(doc_ids, dtype=object)) if not isinstance(X, Sequence) else None
+            return matrix, vectorizer.terms_, doc_ids, vectorizer, meta
         raise ValueError(f"X must be {_INPUTS}; got {type(X).__name__}.")
 
     def _check_fitted(self) -> None:
@@ -348,15 +349,13 @@ class Wordfish(BaseEstimator):
             return matrix, [str(i) for i in range(matrix.shape[0])], None
         if self.vectorizer_ is None:
             raise ValueError("This model was fitted on a matrix; pass a matrix with its terms as columns.")
-        from toolkit.topics import _metadata
-
         doc_ids, _ = _ids_and_texts(X)
         matrix = self.vectorizer_.transform(X)
         # the vectorizer's vocabulary may hold terms dropped as unused; keep the model's columns
         if len(self.vectorizer_.terms_) != len(self.terms_):
             index = {t: j for j, t in enumerate(self.vectorizer_.terms_.tolist())}
             matrix = matrix[:, [index[t] for t in self.terms_.tolist()]]
-        meta = _metadata(X, np.asarray(doc_ids, dtype=object)) if not isinstance(X, Sequence) else None
+        meta = _doc_metadata(X, np.asarray(doc_ids, dtype=object)) if not isinstance(X, Sequence) else None
         return sp.csr_matrix(matrix), doc_ids, meta
 
     def word_weights(self) -> pd.DataFrame:
