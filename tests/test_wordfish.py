@@ -283,3 +283,50 @@ def test_plots_draw_on_the_axes_given():
     with pytest.raises(ValueError, match="positions lacks the column"):
         tk.plot_positions(model.word_weights())
     plt.close(fig)
+
+
+def test_the_study_table_has_the_documents_the_interview_and_the_words():
+    from toolkit import study
+
+    rng = np.random.default_rng(0)
+    vocabulary = np.array(["ukraine", "separatists", "plane", "africa", "peacekeeping", "women", "peace", "dialogue"])
+    rows = []
+    for country in study.P5:
+        for year, lean in ((2014, 0.2), (2016, 0.8)):
+            weights = np.array([1 - lean] * 3 + [lean] * 3 + [0.5, 0.5])
+            for speech in range(2):
+                words = rng.choice(vocabulary, size=60, p=weights / weights.sum())
+                rows.append(
+                    {
+                        "doc_id": f"{country}-{year}-{speech}",
+                        "text": " ".join(words),
+                        "country": country,
+                        "year": year,
+                        "venue": "UNSC",
+                    }
+                )
+    council = pd.DataFrame(rows)
+    interview = tk.load_interview()
+    docs = pd.concat([interview, council], ignore_index=True)
+    joined = study.p5_council_years(docs)
+    assert joined.columns.tolist() == ["doc_id", "text", "country", "year", "n_speeches", "venue"]
+    assert joined["doc_id"].tolist() == [f"{c}-{y}" for c in study.P5 for y in (2014, 2016)]
+    assert (joined["n_speeches"] == 2).all()
+    table = study.wordfish_p5_unsc(docs)
+    assert table.columns.tolist() == [
+        "kind",
+        "name",
+        "country",
+        "year",
+        "parameter",
+        "estimate",
+        "std_error",
+        "ci_low",
+        "ci_high",
+        "psi",
+    ]
+    assert table["kind"].value_counts().to_dict() == {"statements": 10, "word": 8, "interview": 1}
+    documents = table[table["parameter"] == "theta"].set_index("name")
+    assert documents.loc["USA-2014", "estimate"] < documents.loc["CHN-2014", "estimate"]
+    assert table.loc[table["kind"] == "word", "std_error"].isna().all()
+    assert table.loc[table["kind"] != "word", "psi"].isna().all()

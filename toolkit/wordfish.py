@@ -47,6 +47,11 @@ code path), with numpy over all words (and all documents) at once:
   second tolerance (1e-8). ``converged_`` says whether it was met, and a
   ConvergenceWarning is raised when ``max_iter`` passes were not enough.
 
+The counts are held as a dense documents x terms array of float64 while fitting
+(8 bytes a cell: 1,000 documents of a 50,000-word vocabulary take 400 MB), and
+each pass computes every cell's rate a few times; prune the vocabulary
+(``min_df``, ``stop_words``) for large corpora.
+
 Standard errors of ``theta`` come from the Hessian (not a bootstrap): for each
 document, the inverse of the negative Hessian of its log-posterior in
 ``(alpha_i, theta_i)`` with the word parameters fixed at their estimates, as
