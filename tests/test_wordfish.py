@@ -330,3 +330,11 @@ def test_the_study_table_has_the_documents_the_interview_and_the_words():
     assert documents.loc["USA-2014", "estimate"] < documents.loc["CHN-2014", "estimate"]
     assert table.loc[table["kind"] == "word", "std_error"].isna().all()
     assert table.loc[table["kind"] != "word", "psi"].isna().all()
+
+
+def test_wordfish_passes_scikit_learns_checks_for_text_input():
+    from sklearn.utils.estimator_checks import check_estimator
+
+    results = check_estimator(Wordfish(), on_fail=None)
+    failed = [r["check_name"] for r in results if r["status"] == "failed"]
+    assert results and not failed, failed
