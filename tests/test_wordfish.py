@@ -160,7 +160,7 @@ def test_transform_of_the_fitted_documents_gives_their_positions(simulated):
 
 @settings(max_examples=10, derandomize=True, deadline=None)
 @given(seed=st.integers(0, 10_000), n_docs=st.integers(3, 8), data=st.data())
-def test_permuting_documents_permutes_positions(seed, n_docs, data):
+def test_permuting_documents_permutes_positions_and_transform_gives_them_back(seed, n_docs, data):
     counts, _ = simulate(n_docs=n_docs, n_terms=40, words=300, seed=seed)
     ids = [f"d{i}" for i in range(n_docs)]
     order = data.draw(st.permutations(range(n_docs)))
@@ -176,6 +176,8 @@ def test_permuting_documents_permutes_positions(seed, n_docs, data):
     a = Wordfish(dir=("d0", "d1"), tol=1e-10).fit(dtm)
     b = Wordfish(dir=("d0", "d1"), tol=1e-10).fit(permuted)
     assert a.converged_
+    # the fitted documents, placed again with the word parameters fixed, come back where they were
+    np.testing.assert_allclose(a.transform(dtm)["theta"], a.theta_, rtol=0, atol=1e-8)
     np.testing.assert_allclose(b.theta_, a.theta_[order], rtol=0, atol=1e-8)
 
 
@@ -338,3 +340,13 @@ def test_wordfish_passes_scikit_learns_checks_for_text_input():
     results = check_estimator(Wordfish(), on_fail=None)
     failed = [r["check_name"] for r in results if r["status"] == "failed"]
     assert results and not failed, failed
+
+
+def test_transform_matches_a_document_term_matrix_by_term():
+    model = fit_wordfish(DOCS, dir=("a", "d"))
+    dtm = tk.document_term_matrix(DOCS)
+    expected = model.positions()["theta"]
+    np.testing.assert_allclose(model.transform(dtm)["theta"], expected, rtol=0, atol=1e-8)
+    # fewer, more and reordered terms: matched by name, unknown terms ignored
+    other = tk.document_term_matrix(DOCS.assign(text=DOCS["text"] + " unknownword"))
+    np.testing.assert_allclose(model.transform(other)["theta"], expected, rtol=0, atol=1e-8)

@@ -309,7 +309,8 @@ class Wordfish(BaseEstimator):
         Parameters
         ----------
         X : docs frame, texts, DocumentTermMatrix or matrix
-            A matrix must have the model's terms as columns, in order.
+            A DocumentTermMatrix is matched to the model's terms by name; a bare
+            matrix must have the model's terms as columns, in order.
         confidence : float, default 0.95
 
         Returns
@@ -342,11 +343,15 @@ class Wordfish(BaseEstimator):
 
     def _new_counts(self, X: Any) -> tuple[sp.csr_matrix, list[str], pd.DataFrame | None]:
         if isinstance(X, DocumentTermMatrix):
-            if not np.array_equal(np.asarray(X.terms, dtype=object), self.terms_):
-                raise ValueError(
-                    "The DocumentTermMatrix's terms are not the model's; build it with vocabulary=model.terms_."
-                )
-            return sp.csr_matrix(X.matrix), [str(d) for d in X.doc_ids], None
+            # its columns matched to the model's terms by name: other terms ignored, missing ones counted 0
+            index = {t: j for j, t in enumerate(np.asarray(X.terms, dtype=object).tolist())}
+            source = np.array([index.get(t, -1) for t in self.terms_.tolist()], dtype=np.int64)
+            found = np.flatnonzero(source >= 0)
+            picked = sp.csc_matrix(X.matrix)[:, source[found]]
+            widen = sp.csr_matrix(
+                (np.ones(found.size), (np.arange(found.size), found)), shape=(found.size, len(self.terms_))
+            )
+            return sp.csr_matrix(picked @ widen), [str(d) for d in X.doc_ids], None
         if sp.issparse(X) or isinstance(X, np.ndarray):
             matrix = sp.csr_matrix(X)
             if matrix.shape[1] != len(self.terms_):
