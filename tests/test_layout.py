@@ -55,6 +55,7 @@ ORDER = (
     "toolkit.audit",
     "toolkit.topics",
     "toolkit.topic_effects",  # regressions on the topics of a fitted model
+    "toolkit.wordfish",  # a scaling model: the toolkit's Vectorizer (topics) for its counts
     "toolkit.plots",
     "toolkit.tables",
     "toolkit.scale",  # the measures on Dask DataFrames: runs them on each partition

@@ -16,6 +16,7 @@ the pipeline runs, one module per stage:
 - :mod:`toolkit.audit`: a stratified sample of matches to check by hand, and its precision;
 - :mod:`toolkit.topics`: topic models (LDA, NMF), coherence, stability and the choice of k;
 - :mod:`toolkit.topic_effects`: topic prevalence regressed on covariates, with the model's uncertainty;
+- :mod:`toolkit.wordfish`: Wordfish, documents scaled on one latent dimension by their word counts;
 - :mod:`toolkit.rates`: rates per 1,000 tokens with bootstrap intervals, permutation tests;
 - :mod:`toolkit.plots`: charts; :mod:`toolkit.tables`: tables written to read the same on every machine.
 
@@ -37,6 +38,7 @@ from toolkit.plots import (
     plot_bar,
     plot_keyness,
     plot_marginal_prevalence,
+    plot_positions,
     plot_rates,
     plot_select_k,
     plot_term_scatter,
@@ -44,6 +46,7 @@ from toolkit.plots import (
     plot_topic_effects,
     plot_topic_prevalence,
     plot_trends,
+    plot_word_weights,
     pooled_trend,
 )
 from toolkit.rates import compare_rates, match_rates
@@ -63,6 +66,7 @@ from toolkit.topics import (
     topic_stability,
 )
 from toolkit.voices import own_words, split_voices
+from toolkit.wordfish import Wordfish, fit_wordfish
 
 __version__ = "0.1.0"
 
@@ -80,6 +84,7 @@ __all__ = [
     "TokenTable",
     "TopicModel",
     "Vectorizer",
+    "Wordfish",
     "adjust_pvalues",
     "as_docs",
     "coherence",
@@ -94,6 +99,7 @@ __all__ = [
     "find_hedges",
     "find_stance",
     "fit_topics",
+    "fit_wordfish",
     "hedge_audit",
     "hedging_rates",
     "keyness",
@@ -110,6 +116,7 @@ __all__ = [
     "plot_bar",
     "plot_keyness",
     "plot_marginal_prevalence",
+    "plot_positions",
     "plot_rates",
     "plot_select_k",
     "plot_term_scatter",
@@ -117,6 +124,7 @@ __all__ = [
     "plot_topic_effects",
     "plot_topic_prevalence",
     "plot_trends",
+    "plot_word_weights",
     "pooled_trend",
     "read_corpus",
     "score_audit",

@@ -31,6 +31,18 @@ def ids_and_texts(docs: pd.DataFrame | Sequence[str] | TokenTable) -> tuple[list
     return [str(i) for i in range(len(docs))], list(docs)
 
 
+def doc_metadata(docs: pd.DataFrame | Sequence[str] | TokenTable, doc_ids: np.ndarray) -> pd.DataFrame:
+    """The documents' columns but ``text`` (``doc_id`` as string), for the frames a model returns per document;
+    for texts, ``doc_id`` alone."""
+    if isinstance(docs, TokenTable):
+        docs = docs.docs
+    if isinstance(docs, pd.DataFrame):
+        meta = docs.drop(columns="text", errors="ignore").reset_index(drop=True)
+        meta["doc_id"] = meta["doc_id"].astype("string")
+        return meta
+    return pd.DataFrame({"doc_id": pd.array(doc_ids.tolist(), dtype="string")})
+
+
 def docs_frame(docs: pd.DataFrame | TokenTable) -> pd.DataFrame:
     """The docs frame of ``docs`` (a token table's own frame)."""
     return docs.docs if isinstance(docs, TokenTable) else docs

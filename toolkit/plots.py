@@ -22,6 +22,7 @@ __all__ = [
     "plot_bar",
     "plot_keyness",
     "plot_marginal_prevalence",
+    "plot_positions",
     "plot_rates",
     "plot_select_k",
     "plot_term_scatter",
@@ -29,6 +30,7 @@ __all__ = [
     "plot_topic_effects",
     "plot_topic_prevalence",
     "plot_trends",
+    "plot_word_weights",
     "pooled_trend",
 ]
 
@@ -1378,3 +1380,175 @@ def _spread_labels(ax: Axes, notes: list, *, step: float = 7.0, tries: int = 12)
             if not any(box.overlaps(other) for other in placed):
                 break
         placed.append(note.get_window_extent(renderer))
+
+
+def plot_positions(
+    positions: pd.DataFrame,
+    *,
+    by: str | None = None,
+    label: str = "doc_id",
+    highlight: Sequence[str] = (),
+    ax: Axes | None = None,
+    xlabel: str = "position (theta)",
+    title: str | None = None,
+) -> Axes:
+    """Draw each document's position on a scale as a point with its interval, the lowest at the bottom.
+
+    Parameters
+    ----------
+    positions : DataFrame
+        One row per document with ``theta``, ``ci_low``, ``ci_high`` and the ``label``
+        column: :meth:`toolkit.Wordfish.positions` (or its :meth:`~toolkit.Wordfish.transform`
+        of new documents, concatenated).
+    by : str, optional
+        A column whose values colour the points (in the order of their first rows),
+        with a legend; None: one colour.
+    label : str, default "doc_id"
+        The column that names each row on the vertical axis.
+    highlight : sequence of str, default ()
+        Labels drawn larger, as an open diamond in black, and named in bold (a document
+        projected onto the scale, for example).
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure's Axes when None.
+    xlabel : str, default "position (theta)"
+    title : str, optional
+        As in :func:`plot_bar`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> p = pd.DataFrame({"doc_id": ["a", "b", "c"], "theta": [0.5, -1.0, 0.2], "ci_low": [0.3, -1.2, -0.1],
+    ...                   "ci_high": [0.7, -0.8, 0.5], "country": ["X", "Y", "X"]})
+    >>> ax = plot_positions(p, by="country", highlight=["c"])
+    >>> [t.get_text() for t in ax.get_yticklabels()]  # from the bottom up
+    ['b', 'c', 'a']
+    """
+    columns = ["theta", "ci_low", "ci_high", label] + ([by] if by is not None else [])
+    check_columns(positions, columns, name="positions")
+    if positions.empty:
+        raise ValueError("positions is empty; there is nothing to plot.")
+    ordered = positions.sort_values(["theta", label], kind="mergesort").reset_index(drop=True)
+    names = ordered[label].astype(str)
+    created = ax is None
+    if ax is None:
+        longest = max(len(n) for n in names)
+        ax = _new_axes(4.5 + 0.07 * longest, 0.24 * len(ordered) + 1.4)
+    y = np.arange(len(ordered), dtype=float)
+    marked = names.isin([str(h) for h in highlight]).to_numpy()
+    groups = list(dict.fromkeys(ordered[by].astype(str))) if by is not None else [""]
+    for k, group in enumerate(groups):
+        mask = ~marked & ((ordered[by].astype(str) == group).to_numpy() if by is not None else True)
+        if mask.any():
+            _interval_points(ax, ordered[mask], "theta", y[mask], OKABE_ITO[k % 7], group or "document")
+    if marked.any():
+        projected = _interval_points(
+            ax, ordered[marked], "theta", y[marked], OKABE_ITO[7], "projected", markersize=7, fillstyle="none"
+        )
+        projected.lines[0].set_marker("D")
+    ax.axvline(0, color=OKABE_ITO[7], linewidth=0.5, linestyle=":")
+    ax.set_yticks(y, names)
+    for tick, bold in zip(ax.get_yticklabels(), marked):
+        if bold:
+            tick.set_fontweight("bold")
+    ax.set_ylim(-0.7, len(ordered) - 0.3)
+    ax.set_xlabel(xlabel)
+    if by is not None or marked.any():
+        if created:
+            handles, labels_ = ax.get_legend_handles_labels()
+            ax.figure.legend(
+                handles,
+                labels_,
+                loc="outside lower center",
+                ncols=min(len(labels_), 6),
+                frameon=False,
+                fontsize="small",
+            )
+        else:
+            ax.legend(frameon=False, fontsize="small", loc="best")
+    ax.spines[["top", "right"]].set_visible(False)
+    _title(ax, title, created)
+    return ax
+
+
+def plot_word_weights(
+    weights: Any,
+    *,
+    n_labels: int = 10,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Axes:
+    """The "Eiffel tower" of a Wordfish model: each word's weight (beta) against its fixed effect (psi).
+
+    Frequent words (high ``psi``) carry little weight; the words that tell the documents
+    apart are rarer and sit at the tower's feet, far left and far right. The ``n_labels``
+    words with the most negative and the most positive ``beta`` are named, each side in
+    its colour.
+
+    Parameters
+    ----------
+    weights : DataFrame or fitted Wordfish
+        ``term``, ``beta`` and ``psi`` columns (:meth:`toolkit.Wordfish.word_weights`),
+        or the model itself.
+    n_labels : int, default 10
+        Words named at each end.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure's Axes when None.
+    title : str, optional
+        As in :func:`plot_bar`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> w = pd.DataFrame({"term": ["the", "peace", "sanctions"], "beta": [0.0, -1.5, 2.0], "psi": [3.0, -1.0, -1.2]})
+    >>> ax = plot_word_weights(w, n_labels=1)
+    >>> sorted(t.get_text() for t in ax.texts)
+    ['peace', 'sanctions']
+    """
+    frame = weights.word_weights() if hasattr(weights, "word_weights") else weights
+    check_columns(frame, ["term", "beta", "psi"], name="weights")
+    if isinstance(n_labels, bool) or not isinstance(n_labels, (int, np.integer)) or n_labels < 0:
+        raise ValueError(f"n_labels={n_labels!r} is invalid; must be an integer >= 0.")
+    if frame.empty:
+        raise ValueError("weights is empty; there is nothing to plot.")
+    created = ax is None
+    if ax is None:
+        ax = _new_axes(6.4, 5.0)
+    beta, psi = frame["beta"].to_numpy(dtype=float), frame["psi"].to_numpy(dtype=float)
+    ax.scatter(beta, psi, s=5, alpha=0.3, color=OKABE_ITO[7], linewidths=0)
+    # ties in beta go by term, so the names chosen do not depend on the row order
+    order = frame.assign(_t=frame["term"].astype(str)).sort_values(["beta", "_t"], kind="mergesort").index
+    n = min(int(n_labels), len(frame) // 2) if len(frame) > 1 else min(int(n_labels), 1)
+    notes = []
+    for rows, colour, ha in ((order[:n], OKABE_ITO[5], "right"), (order[len(order) - n :], OKABE_ITO[0], "left")):
+        for row in rows:
+            x, y = float(frame.at[row, "beta"]), float(frame.at[row, "psi"])
+            ax.scatter([x], [y], s=9, color=colour, linewidths=0, zorder=3)
+            notes.append(
+                ax.annotate(
+                    str(frame.at[row, "term"]),
+                    (x, y),
+                    xytext=(-3 if ha == "right" else 3, 0),
+                    textcoords="offset points",
+                    fontsize="x-small",
+                    color=colour,
+                    ha=ha,
+                    va="center",
+                )
+            )
+    ax.axvline(0, color=OKABE_ITO[7], linewidth=0.5, linestyle=":")
+    ax.set_xlabel("word weight (beta)")
+    ax.set_ylabel("word fixed effect (psi)")
+    ax.spines[["top", "right"]].set_visible(False)
+    _spread_labels(ax, notes, step=4.0, tries=40)
+    _title(ax, title, created)
+    return ax

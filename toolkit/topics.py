@@ -44,6 +44,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from toolkit._dispatch import is_dask, scaled
 from toolkit._groups import groups as _groups
+from toolkit._inputs import doc_metadata as _doc_metadata
 from toolkit._inputs import ids_and_texts as _ids_and_texts
 from toolkit._progress import check_progress, progress_bar
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
@@ -1554,14 +1555,7 @@ def _dask_metadata(ddf: Any) -> pd.DataFrame:
     return _metadata(ddf[[c for c in ddf.columns if c != "text"]].compute(), np.array([], dtype=object))
 
 
-def _metadata(docs: pd.DataFrame | Sequence[str] | TokenTable, doc_ids: np.ndarray) -> pd.DataFrame:
-    if isinstance(docs, TokenTable):
-        docs = docs.docs
-    if isinstance(docs, pd.DataFrame):
-        meta = docs.drop(columns="text", errors="ignore").reset_index(drop=True)
-        meta["doc_id"] = meta["doc_id"].astype("string")
-        return meta
-    return pd.DataFrame({"doc_id": pd.array(doc_ids.tolist(), dtype="string")})
+_metadata = _doc_metadata
 
 
 def _aligned(a: TopicModel, b: TopicModel) -> tuple[np.ndarray, np.ndarray]:

@@ -19,10 +19,17 @@ from toolkit.counts import count_terms
 from toolkit.hedging import find_stance
 from toolkit.keyness import compare_groups, top_keywords
 from toolkit.rates import match_rates
-from toolkit.study.comparison import COMPARISON_GROUPS, own_words_by_group, p5_general_debate, un_statements
+from toolkit.study.comparison import (
+    COMPARISON_GROUPS,
+    P5,
+    own_words_by_group,
+    p5_general_debate,
+    un_statements,
+)
 from toolkit.text import place_names, tokenize
 from toolkit.topics import TOPIC_STOP_WORDS, TopicModel, fit_topics, select_k, topic_prevalence
 from toolkit.voices import own_words, split_voices
+from toolkit.wordfish import Wordfish
 
 __all__ = [
     "KEYNESS_FILTER",
@@ -32,18 +39,23 @@ __all__ = [
     "TOPIC_K",
     "TOPIC_KS",
     "TOPIC_PRUNING",
+    "WORDFISH_DIR",
+    "WORDFISH_OPTIONS",
     "corpus_composition",
     "hedging_p5_timeline",
     "hedging_xing_vs_ambassadors",
     "interview_voices",
     "keyness_chn_vs_usa_unsc",
     "keyness_xing_vs_ambassadors",
+    "p5_council_years",
     "term_scatter_chn_vs_usa_unsc",
     "topic_labels",
     "topic_model",
     "topic_prevalence_by_country",
     "topic_stop_words",
     "topics_select_k",
+    "wordfish_p5_unsc",
+    "wordfish_p5_unsc_model",
 ]
 
 
@@ -339,3 +351,117 @@ def topic_prevalence_by_country(docs: pd.DataFrame, *, model: TopicModel | None 
     )
     table.insert(table.columns.get_loc("label") + 1, "top_terms", _top_terms_column(model, table["topic"]))
     return table
+
+
+#: Wordfish on the P5's Security Council statements: stop words out, and words of one country-year only out
+#: (a word said in one document places nothing but that document).
+WORDFISH_OPTIONS: Mapping[str, Any] = MappingProxyType({"stop_words": "english", "min_df": 2})
+#: The direction of the scale: the United States' 2014 statements to the left of China's.
+WORDFISH_DIR: tuple[str, str] = ("USA-2014", "CHN-2014")
+
+
+def p5_council_years(docs: pd.DataFrame) -> pd.DataFrame:
+    """The permanent members' Security Council speeches joined per country and year: one document each.
+
+    Joined because a speech is short for Wordfish (126 to 1,868 words in UNSCon; the model places a document by
+    its word counts, and a short one mostly by its few content words), and because a speech is about its
+    meeting: fitted per speech, the first dimension orders the six meetings' agendas. Each member spoke at
+    every meeting of a year, so a country-year holds the same agenda as the other members' of that year.
+
+    Returns
+    -------
+    DataFrame
+        A docs frame: ``doc_id`` ("CHN-2014", ...), ``text`` (the speeches in meeting order, separated by a
+        blank line), ``country``, ``year`` (Int64), ``n_speeches`` (int64), ``venue`` ("UNSC"); sorted by
+        country and year.
+    """
+    council = docs[(docs["venue"] == "UNSC") & docs["country"].isin(P5)]
+    council = council.sort_values(["country", "year", "doc_id"], kind="mergesort")
+    joined = (
+        council.groupby(["country", "year"], sort=True)
+        .agg(text=("text", "\n\n".join), n_speeches=("doc_id", "size"))
+        .reset_index()
+    )
+    joined.insert(0, "doc_id", joined["country"].astype(str) + "-" + joined["year"].astype(str))
+    joined["n_speeches"] = joined["n_speeches"].astype("int64")
+    joined["venue"] = "UNSC"
+    return joined[["doc_id", "text", "country", "year", "n_speeches", "venue"]]
+
+
+def wordfish_p5_unsc_model(docs: pd.DataFrame) -> Wordfish:
+    """The Wordfish model of :func:`p5_council_years` (options :data:`WORDFISH_OPTIONS`, :data:`WORDFISH_DIR`)."""
+    return Wordfish(dir=WORDFISH_DIR, **WORDFISH_OPTIONS).fit(p5_council_years(docs))
+
+
+def wordfish_p5_unsc(docs: pd.DataFrame, *, model: Wordfish | None = None, seed: int = 0) -> pd.DataFrame:
+    """Wordfish positions of the P5's Security Council statements per country and year, Xing's own words
+    projected onto the same scale, and the weights of the words that make it.
+
+    Parameters
+    ----------
+    docs : DataFrame
+        The comparison corpus.
+    model : Wordfish, optional
+        :func:`wordfish_p5_unsc_model` of the same ``docs``; fitted here when None.
+    seed : int, default 0
+        Unused (no random numbers); taken as every figure's table function takes it.
+
+    Returns
+    -------
+    DataFrame
+        One row per document, then one per word (sorted by ``estimate``, then ``name``):
+
+        - ``kind`` (string): "statements" (a country-year of :func:`p5_council_years`), "interview" (the
+          ambassador's own words, placed with the word parameters fixed), or "word";
+        - ``name`` (string): the doc id (for the interview "Xing (own words)") or the word;
+        - ``country`` (string), ``year`` (Int64): <NA> for words;
+        - ``parameter`` (string): "theta" (a document's position) or "beta" (a word's weight);
+        - ``estimate`` (float64): the position or the weight;
+        - ``std_error``, ``ci_low``, ``ci_high`` (float64): the position's standard error (Hessian) and
+          95% interval; NaN for words;
+        - ``psi`` (float64): the word's fixed effect; NaN for documents.
+    """
+    if model is None:
+        model = wordfish_p5_unsc_model(docs)
+    fitted = model.positions()
+    interview = own_words(docs[docs["doc_id"] == INTERVIEW_ID])
+    projected = model.transform(interview).assign(doc_id="Xing (own words)", country="CHN", year=2021)
+    frames = []
+    for kind, frame in (("statements", fitted), ("interview", projected)):
+        frames.append(
+            pd.DataFrame(
+                {
+                    "kind": kind,
+                    "name": frame["doc_id"].astype(str),
+                    "country": frame["country"].astype("string"),
+                    "year": frame["year"].astype("Int64"),
+                    "parameter": "theta",
+                    "estimate": frame["theta"],
+                    "std_error": frame["std_error"],
+                    "ci_low": frame["ci_low"],
+                    "ci_high": frame["ci_high"],
+                    "psi": np.nan,
+                }
+            ).sort_values(["estimate", "name"], kind="mergesort")
+        )
+    words = model.word_weights()
+    frames.append(
+        pd.DataFrame(
+            {
+                "kind": "word",
+                "name": words["term"].astype(str),
+                "country": pd.NA,
+                "year": pd.NA,
+                "parameter": "beta",
+                "estimate": words["beta"],
+                "std_error": np.nan,
+                "ci_low": np.nan,
+                "ci_high": np.nan,
+                "psi": words["psi"],
+            }
+        ).sort_values(["estimate", "name"], kind="mergesort")
+    )
+    table = pd.concat(frames, ignore_index=True)
+    return table.astype(
+        {"kind": "string", "name": "string", "country": "string", "year": "Int64", "parameter": "string"}
+    )

@@ -47,7 +47,7 @@ from toolkit.datasets import load_ungdc
 from toolkit.paths import FIGURES_DIR
 from toolkit.study import analyses
 from toolkit.study.analyses import TOPIC_COUNTRIES
-from toolkit.study.comparison import PRC_FIRST_YEAR, load_comparison_corpus, own_words_by_group, un_statements
+from toolkit.study.comparison import P5, PRC_FIRST_YEAR, load_comparison_corpus, own_words_by_group, un_statements
 from toolkit.tables import TABLE_ATOL, TABLE_RTOL, compare_tables, round_table, write_table
 
 if TYPE_CHECKING:  # matplotlib is imported when a figure is drawn
@@ -284,6 +284,34 @@ def _draw_topic_prevalence(prevalence: pd.DataFrame, docs: pd.DataFrame) -> Figu
     return ax.figure
 
 
+def _draw_wordfish_p5_unsc(table: pd.DataFrame, docs: pd.DataFrame) -> FigureBase:
+    import matplotlib.pyplot as plt
+
+    from toolkit.plots import plot_positions, plot_word_weights
+
+    documents = table[table["parameter"] == "theta"].rename(columns={"name": "doc_id", "estimate": "theta"})
+    words = table[table["kind"] == "word"].rename(columns={"name": "term", "estimate": "beta"})
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12.5, 5.6), layout="constrained", width_ratios=(1, 1.3))
+    plot_positions(
+        documents.assign(country=documents["country"].where(documents["kind"] == "statements", "Xing")),
+        by="country",
+        highlight=documents.loc[documents["kind"] == "interview", "doc_id"].tolist(),
+        ax=left,
+        title="Positions (95% intervals, Hessian)",
+    )
+    plot_word_weights(words, n_labels=12, ax=right, title="The words that make the scale (beta against psi)")
+    speeches = int(((docs["venue"] == "UNSC") & docs["country"].isin(P5)).sum())
+    fig.suptitle(
+        "Where do the permanent members' Security Council statements fall on one dimension, and Xing's words?\n"
+        f"Wordfish on {speeches} speeches joined per country and year (UNSCon: Ukraine 2014, 2016 meetings); "
+        "the interview placed with the words' parameters fixed",
+        x=0.01,
+        ha="left",
+        fontsize="medium",
+    )
+    return fig
+
+
 FIGURES: tuple[_FigureRule, ...] = (
     _FigureRule(
         "interview_voices",
@@ -379,6 +407,19 @@ FIGURES: tuple[_FigureRule, ...] = (
         ("comparison",),
         analyses.topic_prevalence_by_country,
         _draw_topic_prevalence,
+    ),
+    _FigureRule(
+        "wordfish_p5_unsc",
+        "Wordfish (Slapin and Proksch 2008; priors and start as quanteda's textmodel_wordfish, see toolkit.wordfish) of the "
+        "five permanent members' Security Council speeches in UNSCon, joined per country and year (stop words "
+        "and words of a single country-year left out), with Xing's own words placed on the same scale with the "
+        "word parameters fixed; left: positions with 95% intervals from the Hessian (the word parameters taken "
+        "as known, so too narrow), right: each word's weight (beta) against its fixed effect (psi), the 12 "
+        "words of each end named; the scale's direction is fixed by USA-2014 < CHN-2014; described in "
+        "notebooks/06-scaling.ipynb",
+        ("comparison",),
+        analyses.wordfish_p5_unsc,
+        _draw_wordfish_p5_unsc,
     ),
 )
 
