@@ -42,7 +42,9 @@ from toolkit.topics import TopicModel
 
 __all__ = ["SIMS_PER_DRAW", "marginal_prevalence", "topic_effects"]
 
-#: Coefficient vectors simulated from each draw's regression before pooling.
+#: Coefficient vectors simulated from each draw's regression before pooling. stm's ``summary.estimateEffect``
+#: simulates 500 from each of ``estimateEffect``'s 25 draws (12,500 in all); the default here, 100 draws of 25,
+#: pools 2,500, drawing the documents' proportions more often and the coefficients less.
 SIMS_PER_DRAW = 25
 #: The term of the intercept, as R and patsy name it.
 INTERCEPT = "(Intercept)"
