@@ -63,9 +63,9 @@ def test_a_missing_corpus_is_asked_for_once_and_said_once_with_the_command_that_
     assert calls == ["ungdc"]  # the comparison corpus and the General Debate figure both need it: one try
     long = [line for line in said if "could not be downloaded" in line]
     short = [line for line in said if line.endswith("needs the ungdc corpus (not found, above)")]
-    assert len(long) == 1 and len(short) == (report["status"] == "not made").sum() - 1 == 7
+    assert len(long) == 1 and len(short) == (report["status"] == "not made").sum() - 1 == 8
     summary = report.attrs["summary"]
-    assert summary.startswith("Made 1 of 9 figures") and "python -m toolkit data --fetch ungdc unscon" in summary
+    assert summary.startswith("Made 1 of 10 figures") and "python -m toolkit data --fetch ungdc unscon" in summary
     assert len(summary) < 500 and "ConnectionError" not in summary
     complete = figures.make_figures(tmp_path, progress=None, only=["interview_voices"])
     assert complete.attrs["summary"] == f"Made 1 of 1 figures in {tmp_path}."
@@ -81,7 +81,7 @@ def test_an_unreadable_copy_of_a_corpus_is_also_asked_for_once(offline, tmp_path
     said = []
     report = figures.make_figures(tmp_path / "out", progress=said.append)
     assert sum("holds no speech files" in line for line in said) == 1
-    assert sum(line.endswith("needs the ungdc corpus (not found, above)") for line in said) == 7
+    assert sum(line.endswith("needs the ungdc corpus (not found, above)") for line in said) == 8
     assert "missing or unreadable" in report.attrs["summary"]
 
 
