@@ -231,11 +231,11 @@ def _filters(
     return flags, sequences
 
 
-def _table(docs: pd.DataFrame | TokenTable, name: str) -> TokenTable:
+def _table(docs: pd.DataFrame | TokenTable, name: str, n_jobs: int | None = None) -> TokenTable:
     if isinstance(docs, TokenTable):
         return docs
     check_columns(docs, ["doc_id", "text"], name=name)
-    return token_table(docs)
+    return token_table(docs, n_jobs=n_jobs)
 
 
 # ----------------------------------------------------------------------------- shared_phrases
@@ -250,6 +250,7 @@ def shared_phrases(
     stop_words: str | Iterable[str] | None = "english",
     boilerplate: str | Iterable[str] | None = "default",
     exclude_self: bool = False,
+    n_jobs: int | None = None,
 ) -> SharedPhrases:
     """Find the maximal word sequences of ``target`` that occur verbatim in ``reference``.
 
@@ -284,6 +285,9 @@ def shared_phrases(
         Ignore occurrences in the reference document whose ``doc_id`` is the target document's:
         ``shared_phrases(docs, docs, exclude_self=True)`` finds what each document shares with
         the others.
+    n_jobs : int, optional
+        Worker processes that tokenize the frames (:func:`toolkit.token_table`; None or 1: this process,
+        -1: every CPU). The result is the same whatever ``n_jobs``.
 
     Returns
     -------
@@ -335,8 +339,8 @@ def shared_phrases(
         raise ValueError(f"by={by!r} is invalid; must be the name of one column of the reference.")
     ref_docs = reference.docs if isinstance(reference, TokenTable) else reference
     check_columns(ref_docs, ["doc_id", "text", by], name="reference")
-    tt = _table(target, "target")
-    rt = _table(reference, "reference")
+    tt = _table(target, "target", n_jobs)
+    rt = _table(reference, "reference", n_jobs)
     mapping: dict[str, int] = {}
     r_codes = _codes(rt, mapping)
     t_codes = _codes(tt, mapping)
@@ -347,6 +351,11 @@ def shared_phrases(
     order = np.argsort(t_hash, kind="stable")
     t_hash, t_pos = t_hash[order], t_pos[order]
     wanted = np.unique(t_hash)
+    # a bitmap of the wanted hashes' top bits: most reference windows are ruled out by one lookup each
+    bits = int(min(max(16, int(np.ceil(np.log2(len(wanted) * 16 + 1)))), 26))
+    shift = np.uint64(64 - bits)
+    maybe = np.zeros(1 << bits, dtype=bool)
+    maybe[(wanted >> shift).astype(np.int64)] = True
 
     # the reference, a slice of documents at a time: its windows whose hash the target has, verified
     self_ref = np.full(len(tt), -1, dtype=np.int64)
@@ -361,6 +370,8 @@ def shared_phrases(
         ref_ptr_parts.append(r_ptr[1:] + offset)
         r_pos, r_hash = _windows(r_ids, r_ptr, n)
         if len(wanted) and len(r_hash):
+            hit = maybe[(r_hash >> shift).astype(np.int64)]
+            r_pos, r_hash = r_pos[hit], r_hash[hit]
             k = np.minimum(np.searchsorted(wanted, r_hash), len(wanted) - 1)
             hit = wanted[k] == r_hash
             r_pos, r_hash = r_pos[hit], r_hash[hit]
@@ -524,6 +535,7 @@ def phrase_overlap(
     *,
     stop_words: str | Iterable[str] | None = "english",
     boilerplate: str | Iterable[str] | None = "default",
+    n_jobs: int | None = None,
 ) -> pd.DataFrame:
     """For each ordered pair of groups, the share of one's distinct ``n``-grams found in the other's documents.
 
@@ -542,7 +554,7 @@ def phrase_overlap(
         with a warning, and listed in the result's ``attrs["skipped"]``.
     n : int, default 5
         The length of the ``n``-grams, in tokens (at least 2).
-    stop_words, boilerplate
+    stop_words, boilerplate, n_jobs
         As in :func:`shared_phrases`.
 
     Returns
@@ -575,7 +587,7 @@ def phrase_overlap(
         raise ValueError(f"by={by!r} is invalid; must be the name of one column of docs.")
     frame = docs.docs if isinstance(docs, TokenTable) else docs
     check_columns(frame, ["doc_id", "text", by])
-    table = _table(docs, "docs")
+    table = _table(docs, "docs", n_jobs)
     mapping: dict[str, int] = {}
     codes = _codes(table, mapping)
     stops, sequences = _filters(mapping, stop_words, boilerplate)
