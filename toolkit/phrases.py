@@ -155,15 +155,35 @@ def _chunk_ids(table: TokenTable, lo: int, hi: int) -> np.ndarray:
     return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32)
 
 
-def _flat(table: TokenTable, codes: np.ndarray, d0: int, d1: int) -> tuple[np.ndarray, np.ndarray]:
-    """(codes of every token of documents ``d0`` to ``d1``, in order; each document's first token, and the end)."""
+def _chunk_codes(table: TokenTable, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per distinct chunk of ``table``: its tokens, and the code of its first token (0 when it has none)."""
+    count = np.diff(table.ctok_ptr)
+    first = np.zeros(len(count), dtype=np.int64)
+    has = count > 0
+    first[has] = codes[table.ctok_ids[table.ctok_ptr[:-1][has]]]
+    return count, first
+
+
+def _flat(
+    table: TokenTable, codes: np.ndarray, d0: int, d1: int, per_chunk: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(codes of every token of documents ``d0`` to ``d1``, in order; each document's first token, and the end).
+
+    ``per_chunk`` is :func:`_chunk_codes` of the table, when the caller has it (most chunks are one token:
+    their code is one lookup; the further tokens of the others are gathered apart)."""
+    count_of, first_of = _chunk_codes(table, codes) if per_chunk is None else per_chunk
     lo, hi = int(table.chunk_ptr[d0]), int(table.chunk_ptr[d1])
     c = _chunk_ids(table, lo, hi)
-    first = table.ctok_ptr[c]
-    count = table.ctok_ptr[c + 1] - first
-    idx = _ranges(first, first + count)
-    ids = codes[table.ctok_ids[idx]] if len(idx) else np.zeros(0, dtype=np.int64)
+    count = count_of[c]
     cum = np.concatenate([[0], np.cumsum(count)]).astype(np.int64)
+    ids = np.empty(int(cum[-1]), dtype=np.int64)
+    starts = cum[:-1]
+    ids[starts[count > 0]] = first_of[c[count > 0]]
+    multi = np.flatnonzero(count > 1)
+    if len(multi):
+        first_tok = table.ctok_ptr[c[multi]]
+        rest = _ranges(first_tok + 1, first_tok + count[multi])
+        ids[_ranges(starts[multi] + 1, starts[multi] + count[multi])] = codes[table.ctok_ids[rest]]
     return ids, cum[table.chunk_ptr[d0 : d1 + 1] - lo]
 
 
@@ -365,8 +385,9 @@ def shared_phrases(
     t_doc_of_pos = np.repeat(np.arange(len(tt)), np.diff(t_ptr))
     pair_t, pair_r, ref_ptr_parts = [], [], [np.zeros(1, dtype=np.int64)]
     offset = 0
+    per_chunk = _chunk_codes(rt, r_codes)
     for d0, d1 in _slices(rt.totals):
-        r_ids, r_ptr = _flat(rt, r_codes, d0, d1)
+        r_ids, r_ptr = _flat(rt, r_codes, d0, d1, per_chunk)
         ref_ptr_parts.append(r_ptr[1:] + offset)
         r_pos, r_hash = _windows(r_ids, r_ptr, n)
         if len(wanted) and len(r_hash):
