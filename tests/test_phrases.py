@@ -342,3 +342,27 @@ class _no_warning:
 
     def __exit__(self, *exc):
         self._catch.__exit__(*exc)
+
+
+# ----------------------------------------------------------------------------- on the real corpora
+
+
+def test_xing_against_chinas_general_debate_speeches_offsets_slice_to_the_same_tokens(data_dir):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        ungdc = tk.load_ungdc(data_dir / "ungdc")
+    china = ungdc[(ungdc["country"] == "CHN") & (ungdc["year"] >= 1972)]
+    own = tk.own_words(tk.load_interview())
+    p, o = tk.shared_phrases(own, china, n=4, by="year")
+    assert len(p) > 0 and len(o) >= len(p)
+    text = own["text"].iloc[0]
+    texts = dict(zip(china["doc_id"], china["text"]))
+    for row in p.itertuples():
+        assert text[row.start : row.end] == row.phrase
+        words = tk.tokenize(row.phrase)
+        assert len(words) == row.n_tokens >= 4
+        for occ in o[o["phrase_id"] == row.phrase_id].itertuples():
+            assert tk.tokenize(texts[occ.doc_id][occ.start : occ.end]) == words
+    assert (p["n_occurrences"] == o.groupby("phrase_id").size().reindex(p["phrase_id"]).to_numpy()).all()
