@@ -339,6 +339,16 @@ def shared_phrases(
         ``n`` is not an integer >= 2; a frame lacks ``doc_id``, ``text`` or ``by``; a bad
         ``stop_words`` or ``boilerplate``; duplicated ``doc_id`` in a frame.
 
+    Notes
+    -----
+    Time and memory grow with the reference's tokens (read about two million at a time) and
+    with the matching window pairs: an ``n``-gram found ``k`` times in the target and ``m``
+    times in one slice of the reference makes ``k * m`` pairs, all kept, as each is a place
+    where a phrase occurs. With the whole UNGDC as reference and a target of a few speeches
+    this is small (``benchmarks/bench_phrases.py``); for two large corpora and a small ``n``
+    (genre formulae such as "of the United Nations" are everywhere), ask
+    :func:`phrase_overlap`, which counts distinct ``n``-grams instead.
+
     Examples
     --------
     >>> target = pd.DataFrame({"doc_id": ["t"], "text": ["We reject the Cold War mentality, and seek win-win cooperation."]})
