@@ -671,3 +671,22 @@ def test_cli_csv_floats_are_written_at_the_figures_ten_digits(tmp_path, capsys):
         pd.Series(tk.tokenize(a.read_text())).value_counts(), pd.Series(tk.tokenize(b.read_text())).value_counts()
     )
     assert got["score"].astype(float).tolist() == pytest.approx(expected["score"].tolist(), rel=1e-9)
+
+
+def test_shared_phrasing_lift_is_the_own_share_over_the_mean_share_with_the_controls():
+    rows = [
+        # a target of a control country: its own row and the other six controls
+        *[
+            ("a", "JPN", ref, ref == "JPN", share)
+            for ref, share in zip(study.PHRASE_COUNTRIES, [0.1, 0.2, 0.3, 0.1, 0.2, 0.6, 0.3])
+        ],
+        # a target of another country: its own row and all seven controls
+        ("b", "NZL", "NZL", True, 0.4),
+        *[("b", "NZL", ref, False, 0.2) for ref in study.PHRASE_COUNTRIES],
+    ]
+    table = pd.DataFrame(rows, columns=["doc_id", "country", "reference", "own", "share"])
+    table = table.assign(group="ambassador (General Debate)", year=2000, n_tokens=100)
+    lift = study.shared_phrasing_lift(table).set_index("doc_id")
+    assert lift.loc["a", "own_share"] == 0.6 and lift.loc["a", "other_share"] == pytest.approx(1.2 / 6)
+    assert lift.loc["a", "lift"] == pytest.approx(3.0)
+    assert lift.loc["b", "other_share"] == pytest.approx(0.2) and lift.loc["b", "lift"] == pytest.approx(2.0)
