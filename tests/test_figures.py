@@ -63,9 +63,9 @@ def test_a_missing_corpus_is_asked_for_once_and_said_once_with_the_command_that_
     assert calls == ["ungdc"]  # the comparison corpus and the General Debate figure both need it: one try
     long = [line for line in said if "could not be downloaded" in line]
     short = [line for line in said if line.endswith("needs the ungdc corpus (not found, above)")]
-    assert len(long) == 1 and len(short) == (report["status"] == "not made").sum() - 1 == 8
+    assert len(long) == 1 and len(short) == (report["status"] == "not made").sum() - 1 == 9
     summary = report.attrs["summary"]
-    assert summary.startswith("Made 1 of 10 figures") and "python -m toolkit data --fetch ungdc unscon" in summary
+    assert summary.startswith("Made 1 of 11 figures") and "python -m toolkit data --fetch ungdc unscon" in summary
     assert len(summary) < 500 and "ConnectionError" not in summary
     complete = figures.make_figures(tmp_path, progress=None, only=["interview_voices"])
     assert complete.attrs["summary"] == f"Made 1 of 1 figures in {tmp_path}."
@@ -671,3 +671,22 @@ def test_cli_csv_floats_are_written_at_the_figures_ten_digits(tmp_path, capsys):
         pd.Series(tk.tokenize(a.read_text())).value_counts(), pd.Series(tk.tokenize(b.read_text())).value_counts()
     )
     assert got["score"].astype(float).tolist() == pytest.approx(expected["score"].tolist(), rel=1e-9)
+
+
+def test_shared_phrasing_lift_is_the_own_share_over_the_mean_share_with_the_controls():
+    rows = [
+        # a target of a control country: its own row and the other six controls
+        *[
+            ("a", "JPN", ref, ref == "JPN", share)
+            for ref, share in zip(study.PHRASE_COUNTRIES, [0.1, 0.2, 0.3, 0.1, 0.2, 0.6, 0.3])
+        ],
+        # a target of another country: its own row and all seven controls
+        ("b", "NZL", "NZL", True, 0.4),
+        *[("b", "NZL", ref, False, 0.2) for ref in study.PHRASE_COUNTRIES],
+    ]
+    table = pd.DataFrame(rows, columns=["doc_id", "country", "reference", "own", "share"])
+    table = table.assign(group="ambassador (General Debate)", year=2000, n_tokens=100)
+    lift = study.shared_phrasing_lift(table).set_index("doc_id")
+    assert lift.loc["a", "own_share"] == 0.6 and lift.loc["a", "other_share"] == pytest.approx(1.2 / 6)
+    assert lift.loc["a", "lift"] == pytest.approx(3.0)
+    assert lift.loc["b", "other_share"] == pytest.approx(0.2) and lift.loc["b", "lift"] == pytest.approx(2.0)

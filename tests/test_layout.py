@@ -45,6 +45,7 @@ ORDER = (
     "toolkit.counts",
     "toolkit.keyness",
     "toolkit.concordance",
+    "toolkit.phrases",
     "toolkit._rating",  # the engine of the rates, shared with stance_rates
     "toolkit.rates",
     "toolkit.hedging._lexicon",

@@ -12,6 +12,7 @@ the pipeline runs, one module per stage:
 - :mod:`toolkit.counts`: the document-term matrix, term counts by group, dispersion;
 - :mod:`toolkit.keyness`: keyness measures and group comparisons;
 - :mod:`toolkit.concordance`: keywords in context and collocations;
+- :mod:`toolkit.phrases`: word sequences shared verbatim with other statements (talking points);
 - :mod:`toolkit.hedging`: the stance lexicon, hedges and boosters found in context, their rates;
 - :mod:`toolkit.audit`: a stratified sample of matches to check by hand, and its precision;
 - :mod:`toolkit.topics`: topic models (LDA, NMF), coherence, stability and the choice of k;
@@ -33,6 +34,7 @@ from toolkit.counts import DocumentTermMatrix, count_terms, dispersion, document
 from toolkit.datasets import load_ungdc, load_unscon, unscon_sentences
 from toolkit.hedging import find_hedges, find_stance, hedging_rates, load_lexicon, stance_rates
 from toolkit.keyness import adjust_pvalues, compare_groups, keyness, top_keywords
+from toolkit.phrases import SharedPhrases, boilerplate_phrases, phrase_overlap, shared_phrases
 from toolkit.plots import (
     OKABE_ITO,
     plot_bar,
@@ -81,12 +83,14 @@ __all__ = [
     "CorpusFormatError",
     "DataNotFoundError",
     "DocumentTermMatrix",
+    "SharedPhrases",
     "TokenTable",
     "TopicModel",
     "Vectorizer",
     "Wordfish",
     "adjust_pvalues",
     "as_docs",
+    "boilerplate_phrases",
     "coherence",
     "collocations",
     "compare_groups",
@@ -112,6 +116,7 @@ __all__ = [
     "match_rates",
     "match_topics",
     "own_words",
+    "phrase_overlap",
     "place_names",
     "plot_bar",
     "plot_keyness",
@@ -129,6 +134,7 @@ __all__ = [
     "read_corpus",
     "score_audit",
     "select_k",
+    "shared_phrases",
     "split_sentences",
     "split_voices",
     "stance_rates",

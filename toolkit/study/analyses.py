@@ -14,25 +14,31 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from toolkit.corpus import INTERVIEW_ID
+from toolkit.corpus import INTERVIEW_ID, load_interview
 from toolkit.counts import count_terms
 from toolkit.hedging import find_stance
 from toolkit.keyness import compare_groups, top_keywords
+from toolkit.phrases import shared_phrases
 from toolkit.rates import match_rates
 from toolkit.study.comparison import (
     COMPARISON_GROUPS,
     P5,
+    PRC_FIRST_YEAR,
     own_words_by_group,
     p5_general_debate,
     un_statements,
 )
-from toolkit.text import place_names, tokenize
+from toolkit.text import place_names, split_sentences, token_spans, tokenize
+from toolkit.tokentable import token_table
 from toolkit.topics import TOPIC_STOP_WORDS, TopicModel, fit_topics, select_k, topic_prevalence
 from toolkit.voices import own_words, split_voices
 from toolkit.wordfish import Wordfish
 
 __all__ = [
     "KEYNESS_FILTER",
+    "PERMUTATIONS",
+    "PHRASE_COUNTRIES",
+    "PHRASE_N",
     "SELECTION_NAMES",
     "STANCE",
     "TOPIC_COUNTRIES",
@@ -48,6 +54,9 @@ __all__ = [
     "keyness_chn_vs_usa_unsc",
     "keyness_xing_vs_ambassadors",
     "p5_council_years",
+    "shared_phrasing",
+    "shared_phrasing_lift",
+    "shared_phrasing_sentences",
     "term_scatter_chn_vs_usa_unsc",
     "topic_labels",
     "topic_model",
@@ -465,3 +474,173 @@ def wordfish_p5_unsc(docs: pd.DataFrame, *, model: Wordfish | None = None, seed:
     return table.astype(
         {"kind": "string", "name": "string", "country": "string", "year": "Int64", "parameter": "string"}
     )
+
+
+# ----------------------------------------------------------------------------- shared phrasing
+
+#: The shortest shared phrase of the shared-phrasing analysis, in tokens. Three-token phrases are mostly the
+#: glue of any English prose ("the people of", "as long as"); at five, the 369 tokens of Xing's own words share
+#: one phrase with any country; four keeps phrasings ("global peace and security", "in the region should").
+PHRASE_N: int = 4
+#: The General Debate speakers Xing's own words are compared with: China and, as controls for diplomatic
+#: English in general, the other permanent members and the two other countries of the interview's region.
+PHRASE_COUNTRIES: tuple[str, ...] = ("CHN", "FRA", "GBR", "RUS", "USA", "JPN", "KOR")
+#: The ``group`` of the shared-phrasing table's rows.
+_XING = "Xing (own words)"
+_AMBASSADORS = "ambassador (General Debate)"
+
+
+def _tokens_in_phrases(spans: dict[str, np.ndarray], doc_ids: pd.Series, phrases: pd.DataFrame) -> pd.DataFrame:
+    """Per document of ``doc_ids``: its tokens (``spans``: each document's token spans), and those inside at
+    least one of its shared phrases."""
+    rows = []
+    by_doc = dict(list(phrases.groupby("doc_id", sort=False)[["start", "end"]]))
+    for doc_id in doc_ids.astype(str):
+        doc_spans = spans[doc_id]
+        inside = np.zeros(len(doc_spans), dtype=bool)
+        for start, end in by_doc[doc_id].itertuples(index=False) if doc_id in by_doc else ():
+            inside |= (doc_spans[:, 0] >= start) & (doc_spans[:, 1] <= end)
+        rows.append((doc_id, len(doc_spans), int(inside.sum())))
+    return pd.DataFrame(rows, columns=["doc_id", "n_tokens", "n_shared"])
+
+
+def shared_phrasing(ungdc: pd.DataFrame, *, n: int = PHRASE_N, baseline: bool = True, seed: int = 0) -> pd.DataFrame:
+    """How much of a statement repeats, verbatim, its own country's General Debate speeches, and how much others'.
+
+    Targets: Xing's own words (the ambassador's quoted words in the interview, one document) and every
+    General Debate speech delivered by a permanent representative (``role == "permanent_representative"``),
+    each a whole document. References: General Debate speeches from :data:`PRC_FIRST_YEAR` on (China's are
+    the People's Republic's), by country. Each target is compared with its own country's speeches (itself left
+    out: :func:`toolkit.shared_phrases` with ``exclude_self=True``) and with those of each country of
+    :data:`PHRASE_COUNTRIES` that is not its own, the controls: a speech shares the genre's phrasing with every
+    country, so what a target shares with its own country is read against what it shares with others.
+
+    Why the General Debate and not the comparison corpus: there, most ambassadors' countries have no other
+    statement to compare with (median 1 of the 150 countries of its 419 ambassadors' statements; only China,
+    the United States, Korea and Japan have more than 11), while every country has decades of General Debate
+    speeches (China: 53 from 1972). UNSCon's speeches are left out of the references: most delegations speak
+    once or twice in its six meetings, and its spaced hyphens ("win - win") would split phrases the UNGDC keeps.
+
+    Parameters
+    ----------
+    ungdc : DataFrame
+        The UN General Debate corpus (:func:`toolkit.load_ungdc`).
+    n : int, default :data:`PHRASE_N`
+        The shortest shared phrase, in tokens.
+    baseline : bool, default True
+        Also the ambassadors' speeches (about 30 s); False for Xing's rows alone (a second or two).
+    seed : int, default 0
+        Unused (no random numbers); taken as every figure's table function takes it.
+
+    Returns
+    -------
+    DataFrame
+        One row per (target, reference country), sorted by ``group``, ``doc_id``, then ``reference``:
+        ``group`` (string: "Xing (own words)" or "ambassador (General Debate)"), ``doc_id``, ``country`` (the
+        target's), ``year``, ``reference`` (the reference's country), ``own`` (bool: the reference is the
+        target's own country), ``n_reference_docs`` (speeches in the reference), ``n_tokens`` (the target's),
+        ``n_shared`` (its tokens inside a phrase of at least ``n`` tokens found in the reference, after the
+        stop-word and boilerplate filters) and ``share`` (``n_shared / n_tokens``).
+    """
+    speeches = ungdc[(ungdc["year"] >= PRC_FIRST_YEAR).fillna(False).to_numpy()]
+    interview = own_words(load_interview())
+    xing = interview[["doc_id", "text"]].assign(group=_XING, country="CHN", year=interview["year"])
+    envoys = speeches[speeches["role"].astype("string").eq("permanent_representative").fillna(False).to_numpy()]
+    envoys = envoys if baseline else envoys.iloc[:0]
+    targets = pd.concat(
+        [xing, envoys[["doc_id", "text", "country", "year"]].assign(group=_AMBASSADORS)], ignore_index=True
+    )
+    targets["country"] = targets["country"].astype(str)
+    table_of_targets = token_table(targets)  # tokenized once for the passes over every target
+    spans = {
+        str(d): np.array(token_spans(t), dtype=np.int64).reshape(-1, 2)
+        for d, t in zip(targets["doc_id"], targets["text"])
+    }
+    by_country = dict(list(speeches.groupby(speeches["country"].astype(str), sort=True)))
+    parts = []
+
+    def compare(chosen: pd.DataFrame, reference_country: str) -> None:
+        reference = by_country.get(reference_country)
+        if reference is None or chosen.empty:
+            return
+        whole = len(chosen) == len(targets)
+        found = shared_phrases(table_of_targets if whole else chosen, reference, n=n, by="country", exclude_self=True)
+        counts = _tokens_in_phrases(spans, chosen["doc_id"], found.phrases)
+        own = chosen["country"].eq(reference_country).to_numpy()
+        n_ref = len(reference) - np.isin(chosen["doc_id"], reference["doc_id"]).astype(int)
+        parts.append(
+            counts.assign(
+                group=chosen["group"].to_numpy(),
+                country=chosen["country"].to_numpy(),
+                year=chosen["year"].to_numpy(),
+                reference=reference_country,
+                own=own,
+                n_reference_docs=n_ref,
+            )
+        )
+
+    for country in PHRASE_COUNTRIES:  # one pass per control: every target at once
+        compare(targets, country)
+    for country, chosen in targets.groupby("country", sort=True):  # own countries not among the controls
+        if country not in PHRASE_COUNTRIES:
+            compare(chosen, country)
+    table = pd.concat(parts, ignore_index=True)
+    table["share"] = table["n_shared"] / table["n_tokens"]
+    columns = ["group", "doc_id", "country", "year", "reference", "own", "n_reference_docs", "n_tokens"]
+    table = table[[*columns, "n_shared", "share"]].astype(
+        {"group": "string", "doc_id": "string", "country": "string", "reference": "string", "year": "int64"}
+    )
+    return table.sort_values(["group", "doc_id", "reference"], ignore_index=True)
+
+
+def shared_phrasing_lift(table: pd.DataFrame) -> pd.DataFrame:
+    """Per target of :func:`shared_phrasing`: its share with its own country, the mean of its shares with the
+    control countries, and their ratio ``lift`` (above 1: it repeats its own country more than others)."""
+    own = table[table["own"]].set_index("doc_id")
+    others = table[~table["own"] & table["reference"].isin(PHRASE_COUNTRIES)].groupby("doc_id")["share"].mean()
+    out = own[["group", "country", "year", "n_tokens", "share"]].rename(columns={"share": "own_share"})
+    out["other_share"] = others.reindex(out.index)
+    out["lift"] = out["own_share"] / out["other_share"]
+    return out.reset_index().sort_values(["group", "doc_id"], ignore_index=True)
+
+
+def shared_phrasing_sentences(ungdc: pd.DataFrame, *, n: int = PHRASE_N) -> pd.DataFrame:
+    """Xing's sentences (his own words) with the phrases they share with China's General Debate speeches.
+
+    One row per (sentence, maximal phrase of at least ``n`` tokens shared with China's speeches from
+    :data:`PRC_FIRST_YEAR` on): ``sentence_id``, ``sentence`` (its text), ``phrase`` (as Xing said it),
+    ``n_tokens``, ``china_docs`` (China's speeches that hold it whole) and ``other_countries`` and
+    ``other_docs`` (how many of the other countries of :data:`PHRASE_COUNTRIES`, and how many of their speeches
+    from the same years, hold it whole). A phrase China's speeches hold and the others' do not is a candidate
+    talking point; one every country uses is the genre's.
+    """
+    speeches = ungdc[(ungdc["year"] >= PRC_FIRST_YEAR).fillna(False).to_numpy()]
+    speeches = speeches[speeches["country"].isin(PHRASE_COUNTRIES).to_numpy()]
+    own = own_words(load_interview())
+    sentences = split_sentences(own)
+    china = speeches[speeches["country"].eq("CHN").to_numpy()]
+    phrases = shared_phrases(own, china, n=n, by="country").phrases
+    others = speeches[~speeches["country"].eq("CHN").to_numpy()]
+    # the same phrases looked for in the others' speeches: a phrase is held whole when one match spans it
+    as_docs = pd.DataFrame({"doc_id": phrases["phrase_id"].astype(str), "text": phrases["phrase"].astype(str)})
+    whole, where = shared_phrases(as_docs, others, n=2, by="country", stop_words=None, boilerplate=None)
+    lengths = as_docs["text"].str.len().to_numpy()
+    spans_all = whole[(whole["start"] == 0) & (whole["end"].to_numpy() == lengths[whole["doc_id"].astype(int)])]
+    hits = where.merge(spans_all[["phrase_id", "doc_id"]].rename(columns={"doc_id": "target"}), on="phrase_id")
+    per_phrase = hits.groupby(hits["target"].astype(int)).agg(
+        other_countries=("country", "nunique"), other_docs=("doc_id", "nunique")
+    )
+    starts = sentences["start"].to_numpy()
+    at = np.searchsorted(starts, phrases["start"].to_numpy(), side="right") - 1
+    table = pd.DataFrame(
+        {
+            "sentence_id": sentences["sentence_id"].to_numpy()[at].astype("int64"),
+            "sentence": sentences["text"].to_numpy()[at],
+            "phrase": phrases["phrase"].to_numpy(),
+            "n_tokens": phrases["n_tokens"].to_numpy(),
+            "china_docs": phrases["n_reference_docs"].to_numpy(),
+            "other_countries": per_phrase["other_countries"].reindex(phrases["phrase_id"]).fillna(0).to_numpy(),
+            "other_docs": per_phrase["other_docs"].reindex(phrases["phrase_id"]).fillna(0).to_numpy(),
+        }
+    )
+    return table.astype({"other_countries": "int64", "other_docs": "int64", "sentence": "string", "phrase": "string"})

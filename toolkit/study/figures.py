@@ -312,6 +312,67 @@ def _draw_wordfish_p5_unsc(table: pd.DataFrame, docs: pd.DataFrame) -> FigureBas
     return fig
 
 
+def _draw_shared_phrasing(table: pd.DataFrame, ungdc: pd.DataFrame) -> FigureBase:
+    import matplotlib.pyplot as plt
+
+    from toolkit.plots import OKABE_ITO
+
+    lift = analyses.shared_phrasing_lift(table)
+    xing_rows = table[table["group"] == "Xing (own words)"].sort_values("share", ascending=True)
+    xing = lift[lift["group"] == "Xing (own words)"].iloc[0]
+    envoys = lift[lift["group"] != "Xing (own words)"]
+    below = float((envoys["lift"] < xing["lift"]).mean())
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, 4.6), layout="constrained")
+    colours = [OKABE_ITO[1] if own else OKABE_ITO[0] for own in xing_rows["own"]]
+    left.barh(range(len(xing_rows)), xing_rows["share"] * 100, color=colours, height=0.7)
+    left.set_yticks(range(len(xing_rows)), [str(c) for c in xing_rows["reference"]])
+    for pos, (share, shared) in enumerate(xing_rows[["share", "n_shared"]].to_numpy()):
+        left.annotate(
+            f"{share * 100:.1f}% ({int(shared)})",
+            (share * 100, pos),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize="small",
+        )
+    left.set_xlim(0, float(xing_rows["share"].max()) * 100 * 1.35)
+    left.set_xlabel(f"% of Xing's {int(xing['n_tokens'])} tokens in phrases shared with the country's speeches")
+    left.set_title(
+        "Xing's own words against each country's\nGeneral Debate speeches (China in orange)", fontsize="medium"
+    )
+    right.hist(envoys["lift"], bins=30, color=OKABE_ITO[0], alpha=0.8)
+    right.axvline(float(xing["lift"]), color=OKABE_ITO[1], linewidth=2)
+    right.axvline(1.0, color="grey", linestyle=":", linewidth=1)
+    top = right.get_ylim()[1]
+    right.annotate(
+        f"Xing against China: {xing['lift']:.2f}\n({below:.0%} of the speeches lower)",
+        (float(xing["lift"]), top * 0.8),
+        xytext=(float(envoys["lift"].quantile(0.9)), top * 0.85),
+        arrowprops={"arrowstyle": "->", "color": OKABE_ITO[1]},
+        ha="left",
+        va="center",
+        fontsize="small",
+        color=OKABE_ITO[1],
+    )
+    right.set_xlabel("share with own country / mean share with the controls")
+    right.set_ylabel("speeches")
+    right.set_title(
+        f"The baseline: {len(envoys)} General Debate speeches by permanent\nrepresentatives "
+        f"(median {envoys['lift'].median():.2f}), against their own country",
+        fontsize="medium",
+    )
+    n = analyses.PHRASE_N
+    fig.suptitle(
+        f"Does Xing repeat China's UN phrasing more than diplomatic English in general?\nVerbatim phrases of {n}+ "
+        f"tokens shared with General Debate speeches, {PRC_FIRST_YEAR}-{int(ungdc['year'].max())} (stop-word-only "
+        "and boilerplate phrases left out)",
+        x=0.01,
+        ha="left",
+        fontsize="medium",
+    )
+    return fig
+
+
 FIGURES: tuple[_FigureRule, ...] = (
     _FigureRule(
         "interview_voices",
@@ -420,6 +481,19 @@ FIGURES: tuple[_FigureRule, ...] = (
         ("comparison",),
         analyses.wordfish_p5_unsc,
         _draw_wordfish_p5_unsc,
+    ),
+    _FigureRule(
+        "shared_phrasing",
+        "Shared phrasing (talking points): the share of a statement's tokens inside verbatim phrases of at least "
+        f"{analyses.PHRASE_N} tokens (toolkit.shared_phrases; phrases of stop words or boilerplate alone left out) found in a "
+        "country's General Debate speeches from 1972 on. Left: Xing's own words (the ambassador's quoted words "
+        "in the interview) against China's speeches and six controls (the other permanent members, Japan, the "
+        "Republic of Korea). Right: every General Debate speech delivered by a permanent representative, the ratio "
+        "of its share with its own country's other speeches to its mean share with the controls' speeches "
+        "(1: no more than with others), with Xing's ratio marked; described in notebooks/07-talking-points.ipynb",
+        ("ungdc",),
+        analyses.shared_phrasing,
+        _draw_shared_phrasing,
     ),
 )
 
