@@ -282,5 +282,15 @@ def test_nullable_and_arrow_dtypes_are_read_as_their_kind():
 def test_documents_without_a_known_term_are_named():
     docs, model = _fitted()
     odd = pd.concat([docs, pd.DataFrame({"doc_id": ["empty"], "text": ["unknown words"], "x": ["a"]})])
-    with pytest.raises(ValueError, match=r"contain none of the model's .* terms: 'empty'"):
+    with pytest.raises(ValueError, match=r"contain none of the model's .* terms: 'empty'") as raised:
         topic_effects(model, odd, ["x"])
+    # the fix named is one these functions have (they have no on_empty option, unlike TopicModel.transform)
+    assert "on_empty" not in str(raised.value) and "drop them" in str(raised.value)
+
+
+def test_an_infinite_numeric_covariate_is_named_not_called_rank_deficient():
+    docs, model = _fitted()
+    odd = docs.assign(year=docs["year"].astype(float))
+    odd.loc[[4, 9], "year"] = [np.inf, -np.inf]
+    with pytest.raises(ValueError, match=r"covariate 'year' is infinite for doc_id 'd004', 'd009'"):
+        topic_effects(model, odd, ["x", "year"])
