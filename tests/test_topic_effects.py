@@ -282,5 +282,63 @@ def test_nullable_and_arrow_dtypes_are_read_as_their_kind():
 def test_documents_without_a_known_term_are_named():
     docs, model = _fitted()
     odd = pd.concat([docs, pd.DataFrame({"doc_id": ["empty"], "text": ["unknown words"], "x": ["a"]})])
-    with pytest.raises(ValueError, match=r"contain none of the model's .* terms: 'empty'"):
+    with pytest.raises(ValueError, match=r"contain none of the model's .* terms: 'empty'") as raised:
         topic_effects(model, odd, ["x"])
+    # the fix named is one these functions have (they have no on_empty option, unlike TopicModel.transform)
+    assert "on_empty" not in str(raised.value) and "drop them" in str(raised.value)
+
+
+def test_an_infinite_numeric_covariate_is_named_not_called_rank_deficient():
+    docs, model = _fitted()
+    odd = docs.assign(year=docs["year"].astype(float))
+    odd.loc[[4, 9], "year"] = [np.inf, -np.inf]
+    with pytest.raises(ValueError, match=r"covariate 'year' is infinite for doc_id 'd004', 'd009'"):
+        topic_effects(model, odd, ["x", "year"])
+
+
+# ---------------------------------------------------------------------------- the draws carry the posterior
+
+
+def test_the_draws_carry_the_posterior_variance_of_each_documents_proportions():
+    """The method of composition is only worth its cost if the draws vary as the posterior does. OLS is linear
+    in the proportions, ``b = A theta`` with ``A = (X'X)^-1 X'``, and the documents' Dirichlet draws are
+    independent, so across draws ``Var(b_pt) = sum_i A_pi^2 Var(theta_it)`` with the Dirichlet's
+    ``Var(theta_it) = g_it (g_i - g_it) / (g_i^2 (g_i + 1))``. Measured on 2,000 draws: ratios of the sample to
+    this variance 1.01 to 1.06 (sampling error of a variance from 2,000 draws: about 3%). The pooled simulations'
+    variance is the law of total variance's sum of the mean within-draw variance ``s^2 (X'X)^-1`` and this
+    between-draw one (measured ratios 0.993 to 1.008). Drawing nothing (the posterior mean in every draw) makes
+    the between-draw variance 0."""
+    docs, model = _fitted()
+    gamma = _posterior(model, docs)
+    X = np.column_stack([np.ones(len(docs)), (docs["x"] == "b").to_numpy(dtype=float)])
+    betas, sigmas, sims = _composition(X, gamma, 2000, np.random.default_rng(0))
+    A = np.linalg.solve(X.T @ X, X.T)
+    g0 = gamma.sum(axis=1, keepdims=True)
+    expected = (A * A) @ (gamma * (g0 - gamma) / (g0 * g0 * (g0 + 1)))  # (p, k)
+    np.testing.assert_allclose(betas.var(axis=0, ddof=1), expected, rtol=0.15)
+    within = (sigmas**2).mean(axis=0)[None, :] * np.diag(np.linalg.inv(X.T @ X))[:, None]
+    pooled = sims.reshape(-1, K, 2).var(axis=0, ddof=1).T
+    np.testing.assert_allclose(pooled, within + betas.var(axis=0, ddof=1), rtol=0.05)
+
+
+@pytest.mark.parametrize("confidence", [0.95, 0.8])
+def test_intervals_are_the_simulations_quantiles(confidence):
+    """marginal_prevalence at the reference level of its only covariate predicts with ``(1, 0)``: its simulations
+    are the intercept's, so its interval is topic_effects' interval of the intercept exactly (same seed). Both
+    are near ``estimate -/+ z * std_error`` (the pooled simulations are near normal; measured within 0.3 standard
+    errors, the Dirichlet draws of short documents being skewed)."""
+    docs, model = _fitted()
+    effects = topic_effects(model, docs, "x", n_draws=200, seed=5, confidence=confidence)
+    prev = marginal_prevalence(model, docs, "x", n_draws=200, seed=5, confidence=confidence)
+    intercept = effects[effects["term"] == "(Intercept)"].reset_index(drop=True)
+    at_a = prev[prev["x"] == "a"].reset_index(drop=True)
+    for column in ("estimate", "std_error", "ci_low", "ci_high"):
+        np.testing.assert_allclose(at_a[column], intercept[column], rtol=1e-12, atol=1e-15)
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    for frame in (effects, prev):
+        assert (
+            (frame["ci_low"] - (frame["estimate"] - z * frame["std_error"])).abs() <= 0.4 * frame["std_error"]
+        ).all()
+        assert (
+            (frame["ci_high"] - (frame["estimate"] + z * frame["std_error"])).abs() <= 0.4 * frame["std_error"]
+        ).all()

@@ -249,6 +249,35 @@ def test_errors_say_what_to_change(kwargs, docs, message):
         Wordfish(**kwargs).fit(docs)
 
 
+def test_documents_with_proportional_counts_have_nothing_to_scale():
+    # every document the same word shares (here: one text twice, and a third at twice its counts): no residual
+    # of independence, so no dimension; the passes used to run to max_iter and return NaN positions with a
+    # ConvergenceWarning that a parameter "moved by nan"
+    counts = np.array([[3, 1, 2], [3, 1, 2], [6, 2, 4]])
+    with pytest.raises(ValueError, match=r"proportional .* nothing to scale"):
+        Wordfish().fit(counts)
+    with pytest.raises(ValueError, match=r"proportional .* nothing to scale"):
+        Wordfish().fit(["peace talks peace", "peace peace talks"])
+
+
+def test_dir_must_name_two_documents_the_model_can_tell_apart():
+    # two identical documents get the same position, so they cannot fix the direction: it used to be left
+    # wherever the starting values put it, and theta_[dir[0]] < theta_[dir[1]] silently failed
+    counts, _ = simulate(n_docs=6, n_terms=30, words=200, seed=4)
+    counts[1] = counts[0]
+    with pytest.raises(ValueError, match=r"dir=\(0, 1\).* same position"):
+        Wordfish(dir=(0, 1)).fit(counts)
+    model = Wordfish(dir=(0, 2)).fit(counts)  # the twins themselves are fine
+    assert model.theta_[0] == model.theta_[1] and model.theta_[0] < model.theta_[2]
+
+
+def test_dir_by_a_doc_id_on_two_documents_is_an_error():
+    docs = DOCS.assign(doc_id=["a", "b", "a", "d"])
+    with pytest.raises(ValueError, match=r"doc_id 'a' is on 2 documents \(positions 0, 2\)"):
+        fit_wordfish(docs, dir=("a", "d"))
+    assert fit_wordfish(docs, dir=(0, 3)).converged_  # positions still say which
+
+
 def test_transform_errors():
     with pytest.raises(ValueError, match="not fitted"):
         Wordfish().positions()

@@ -164,8 +164,8 @@ def topic_effects(
     ValueError
         The model is not fitted or is NMF; ``docs`` lacks a covariate column
         (the message names it and the columns there); a covariate has a
-        missing value (the message names the column and the documents), or
-        only one level; ``reference`` names a column that is not a
+        missing value or a numeric one an infinite value (the message names
+        the column and the documents), or only one level; ``reference`` names a column that is not a
         categorical covariate or a level that is not present; the design is
         rank-deficient (the message names the term that the ones before it
         determine) or has no more documents than terms; a document has none
@@ -441,7 +441,14 @@ def _composition(
 def _posterior(model: TopicModel, frame: pd.DataFrame) -> np.ndarray:
     """Each document's variational Dirichlet parameters (LDA's gamma), after checking every document has a term."""
     dtm = model.vectorizer_._transform_dtm(frame)
-    model._check_known(np.diff(dtm.matrix.indptr) > 0, dtm.doc_ids, "raise")
+    known = np.diff(dtm.matrix.indptr) > 0
+    if not known.all():  # TopicModel's own message offers on_empty='nan', an option these functions do not have
+        empty = np.asarray(dtm.doc_ids, dtype=object)[~known]
+        shown = ", ".join(repr(str(d)) for d in empty[:10]) + (", ..." if len(empty) > 10 else "")
+        raise ValueError(
+            f"{len(empty)} document(s) contain none of the model's {len(model.terms_)} terms: {shown}. Their topic "
+            "proportions would only be the prior; drop them from docs first."
+        )
     gamma = model.estimator_.transform(dtm.matrix.astype(np.float64), normalize=False)
     return np.asarray(gamma, dtype=np.float64)
 
@@ -524,6 +531,14 @@ def _design(frame: pd.DataFrame, columns: list[str], reference: dict[str, Any]) 
                     f"it as categorical, convert it (docs.assign({c}=docs[{c!r}].astype(str)))."
                 )
             x = values.to_numpy(dtype=np.float64)
+            infinite = ~np.isfinite(x)
+            if infinite.any():  # would otherwise be reported as a rank-deficient design
+                ids = frame["doc_id"].astype(str).to_numpy()[infinite]
+                shown = ", ".join(repr(d) for d in ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+                raise ValueError(
+                    f"docs: covariate {c!r} is infinite for doc_id {shown}; a regression needs finite values. "
+                    "Drop these rows or replace the values."
+                )
             parts.append(x[:, None])
             terms.append(c)
             covs.append(c)

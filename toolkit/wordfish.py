@@ -90,6 +90,8 @@ INNER_MAX_ITER = 10
 TRANSFORM_MAX_ITER = 100
 #: Step halvings tried before a Newton step is given up for the pass.
 MAX_HALVINGS = 30
+#: ``dir`` must name two documents whose fitted positions (standardised) differ by more than this.
+DIR_TOL = 1e-6
 
 _INPUTS = "a docs frame, a sequence of texts, a DocumentTermMatrix, or a scipy sparse / 2-D array of counts"
 
@@ -192,7 +194,9 @@ class Wordfish(BaseEstimator):
         ------
         ValueError
             Fewer than 2 documents; a document without any counted term; ``dir``
-            naming a missing document or the same document twice; a bad option.
+            naming a missing document, the same document twice, a doc_id on several
+            documents, or two documents at the same position (identical counts); all
+            documents with proportional counts (nothing to scale); a bad option.
         """
         precisions = _precisions(self.priors)
         tol = self.tol
@@ -209,7 +213,14 @@ class Wordfish(BaseEstimator):
         _check_no_empty_documents(counts, doc_ids)
 
         y_dense = counts.toarray().astype(np.float64)
+        _check_not_proportional(y_dense)
         fit = _estimate(y_dense, precisions, float(tol), max_iter)
+        if abs(fit.theta[hi] - fit.theta[lo]) <= DIR_TOL:
+            raise ValueError(
+                f"dir={self.dir!r} is invalid: the two documents it names get the same position "
+                f"({fit.theta[lo]:.6g} and {fit.theta[hi]:.6g}; identical or proportional counts), so they cannot "
+                "fix the direction of the scale. Name two documents that differ."
+            )
         sign = -1.0 if fit.theta[lo] > fit.theta[hi] else 1.0
         self.theta_ = sign * fit.theta
         self.beta_ = sign * fit.beta
@@ -654,16 +665,34 @@ def _pair(value: Any) -> tuple[Any, Any]:
 
 def _doc_index(name: str, value: Any, doc_ids: list[str]) -> int:
     if isinstance(value, str):
-        try:
-            return doc_ids.index(value)
-        except ValueError:
+        where = [i for i, d in enumerate(doc_ids) if d == value]
+        if not where:
             shown = ", ".join(repr(d) for d in doc_ids[:5]) + (", ..." if len(doc_ids) > 5 else "")
-            raise ValueError(f"{name}: doc_id {value!r} is not among the documents ({shown}).") from None
+            raise ValueError(f"{name}: doc_id {value!r} is not among the documents ({shown}).")
+        if len(where) > 1:
+            raise ValueError(
+                f"{name}: doc_id {value!r} is on {len(where)} documents (positions "
+                f"{', '.join(map(str, where[:5]))}), so it does not say which; give the documents distinct ids, "
+                "or name the document by its position."
+            )
+        return where[0]
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value < len(doc_ids):
         raise ValueError(
             f"{name}: {value!r} is invalid; a document is a position from 0 to {len(doc_ids) - 1} or a doc_id (str)."
         )
     return int(value)
+
+
+def _check_not_proportional(y: np.ndarray) -> None:
+    """Raise when every document's counts are proportional to every other's: no residual of independence,
+    no dimension (the standardisation of theta would divide by 0)."""
+    rows, cols = y.sum(axis=1), y.sum(axis=0)
+    expected = np.outer(rows, cols) / rows.sum()
+    if np.all(np.abs(y - expected) <= 1e-9 * np.maximum(expected, 1.0)):
+        raise ValueError(
+            f"All {y.shape[0]} documents have proportional counts (the same words in the same shares), so there is "
+            "nothing to scale: Wordfish needs documents whose word use differs."
+        )
 
 
 def _drop_unused_terms(counts: sp.csr_matrix, terms: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
