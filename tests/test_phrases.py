@@ -366,3 +366,44 @@ def test_xing_against_chinas_general_debate_speeches_offsets_slice_to_the_same_t
         for occ in o[o["phrase_id"] == row.phrase_id].itertuples():
             assert tk.tokenize(texts[occ.doc_id][occ.start : occ.end]) == words
     assert (p["n_occurrences"] == o.groupby("phrase_id").size().reindex(p["phrase_id"]).to_numpy()).all()
+
+
+# ----------------------------------------------------------------------------- second reading
+
+
+tiny_text = st.lists(
+    st.tuples(st.sampled_from(["a", "b", "A", "peace"]), st.sampled_from([" ", ", "])), max_size=24
+).map(lambda pairs: "".join(w + s for w, s in pairs))
+
+
+@given(
+    targets=st.lists(tiny_text, min_size=1, max_size=3),
+    references=st.lists(tiny_text, min_size=1, max_size=4),
+    n=st.integers(2, 3),
+    exclude_self=st.booleans(),
+)
+def test_a_tiny_vocabulary_read_in_slices_equals_the_brute_force(targets, references, n, exclude_self, monkeypatch):
+    # a tiny vocabulary makes runs on many alignments touch one another ("a a a a", "a b a b"), and a slice of a
+    # few tokens puts most reference documents in a slice of their own (exclude_self must find the right one)
+    monkeypatch.setattr(ph, "_BATCH_TOKENS", 5)
+    target = frame(targets, "d")
+    reference = frame(references, "d") if exclude_self else frame(references, "r")
+    result = tk.shared_phrases(target, reference, n=n, stop_words=None, boilerplate=None, exclude_self=exclude_self)
+    assert found_sets(result) == brute_shared(target, reference, n, frozenset(), [], exclude_self=exclude_self)
+
+
+def test_a_boilerplate_sequence_does_not_run_across_documents():
+    # "thank" ends t0 and "you" starts t1: "thank you" is not said, so "thank" is not boilerplate
+    target = frame(["of the thank", "you of the"], "t")
+    reference = frame(["all of the thank"], "r")
+    assert tk.shared_phrases(target, reference, n=3).phrases["phrase"].tolist() == ["of the thank"]
+    docs = frame(["of the thank", "you of the", "of the thank"], "d", ["A", "A", "B"])
+    assert tk.phrase_overlap(docs, n=3)["n_ngrams"].tolist() == [1, 1]
+
+
+def test_overlap_finds_an_ngram_where_the_other_group_says_it_as_boilerplate():
+    # A says "you mr" outside boilerplate; B says it only inside "thank you, Mr. President": it is still there
+    docs = frame(["you mr smith", "thank you mr president"], "d", ["A", "B"])
+    got = tk.phrase_overlap(docs, n=2).set_index(["group", "other"])
+    assert got.loc[("A", "B"), "n_ngrams"] == 2 and got.loc[("A", "B"), "shared"] == 1
+    assert got.loc[("B", "A"), "n_ngrams"] == 0 and pd.isna(got.loc[("B", "A"), "share"])
