@@ -15,7 +15,9 @@ What that means for phrases:
   (``text[start:end]``) keeps the target's commas;
 - words joined by internal hyphens, apostrophes or periods are one token: "win-win" is *one*
   token (so "win-win cooperation" is two), "Cold War mentality" three, "small group" two,
-  "Mr. President" two ("mr", "president"), "China's" two ("china", "'s").
+  "Mr. President" two ("mr", "president"), "China's" two ("china", "'s");
+- straight and curly apostrophes (' and ’), and the two hyphens (- and U+2010 ‐), are the same, as in the
+  toolkit's patterns: "China’s" matches "China's" (the UNGDC writes both).
 
 How it is done: each window of ``n`` token ids (never across a document's end) is hashed into a
 uint64 by a polynomial hash, vectorised over the token table's id arrays; the reference is read a
@@ -129,17 +131,27 @@ def _boilerplate(value: str | Iterable[str] | None) -> list[list[str]]:
                 f"boilerplate={value!r} is invalid; must be 'default' (the shipped list), None or a list of phrases."
             )
         value = _shipped_boilerplate()
-    sequences = [[_term(t) for t in tokenize(str(p))] for p in value]
+    sequences = [[_key(_term(t)) for t in tokenize(str(p))] for p in value]
     return [s for s in sequences if s]
+
+
+# The characters a term is compared without: the curly apostrophe and the Unicode hyphen are read as ' and -.
+_FOLD = str.maketrans({"\u2019": "'", "\u2010": "-"})
+
+
+def _key(term: str) -> str:
+    """What a term is compared as: curly apostrophes and Unicode hyphens as ASCII."""
+    return term.translate(_FOLD)
 
 
 # ----------------------------------------------------------------------------- token codes and windows
 
 
 def _codes(table: TokenTable, mapping: dict[str, int]) -> np.ndarray:
-    """The code of each token id of ``table`` (its term's code in ``mapping``, which gains the new terms)."""
+    """The code of each token id of ``table`` (its term's :func:`_key`'s code in ``mapping``, which gains the new
+    keys)."""
     term_code = np.fromiter(
-        (mapping.setdefault(t, len(mapping)) for t in table.terms), dtype=np.int64, count=len(table.terms)
+        (mapping.setdefault(_key(t), len(mapping)) for t in table.terms), dtype=np.int64, count=len(table.terms)
     )
     return term_code[table.term_of] if len(table.term_of) else np.zeros(0, dtype=np.int64)
 
@@ -238,7 +250,7 @@ def _filters(
     mapping: dict[str, int], stop_words: str | Iterable[str] | None, boilerplate: str | Iterable[str] | None
 ) -> tuple[np.ndarray, list[np.ndarray]]:
     """(stop-word flag per code, the boilerplate sequences as codes: those whose terms all occur)."""
-    stops = stop_word_set(stop_words)
+    stops = {_key(w) for w in stop_word_set(stop_words)}
     flags = np.zeros(len(mapping), dtype=bool)
     for t, c in mapping.items():
         if t in stops:
