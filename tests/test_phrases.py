@@ -282,6 +282,20 @@ def test_missing_columns_and_bad_filters_are_errors_naming_them():
         tk.shared_phrases(docs, docs, stop_words="french")
 
 
+def test_a_duplicated_id_or_a_missing_text_is_an_error_naming_the_frame():
+    docs = frame(["a b c", "d e f"], "d")
+    twice = docs.assign(doc_id="x")
+    no_text = docs.assign(text=[None, "d e f"])
+    with pytest.raises(ValueError, match="^target: doc_id 'x'"):
+        tk.shared_phrases(twice, docs)
+    with pytest.raises(ValueError, match="^reference: doc_id 'x'"):
+        tk.shared_phrases(docs, twice)
+    with pytest.raises(ValueError, match="^reference: text is missing"):
+        tk.shared_phrases(docs, no_text)
+    with pytest.raises(ValueError, match="^target: text is missing"):
+        tk.shared_phrases(no_text, docs)
+
+
 def test_empty_sides_give_empty_frames_with_the_columns():
     docs = frame(["", "just words here"], "d")
     p, o = tk.shared_phrases(docs.iloc[:1], docs, n=2)

@@ -52,7 +52,7 @@ import scipy.sparse as sp
 from toolkit._arrays import ranges as _ranges
 from toolkit._inputs import stop_word_set
 from toolkit._tokens import term as _term
-from toolkit._validation import check_columns, check_count, warn_skipped
+from toolkit._validation import check_columns, check_count, check_texts, check_unique_ids, warn_skipped
 from toolkit.text import tokenize
 from toolkit.tokentable import TokenTable, token_table
 
@@ -267,6 +267,8 @@ def _table(docs: pd.DataFrame | TokenTable, name: str, n_jobs: int | None = None
     if isinstance(docs, TokenTable):
         return docs
     check_columns(docs, ["doc_id", "text"], name=name)
+    check_texts(docs, name=name)  # token_table checks them too, but names the frame "docs"
+    check_unique_ids(docs, name=name)
     return token_table(docs, n_jobs=n_jobs)
 
 
@@ -316,7 +318,8 @@ def shared_phrases(
     exclude_self : bool, default False
         Ignore occurrences in the reference document whose ``doc_id`` is the target document's:
         ``shared_phrases(docs, docs, exclude_self=True)`` finds what each document shares with
-        the others.
+        the others. Ids are compared as strings (1 and "1" are one id), and only ids: with two
+        unrelated frames, a reference document whose id happens to be a target's is left out for it.
     n_jobs : int, optional
         Worker processes that tokenize the frames (:func:`toolkit.token_table`; None or 1: this process,
         -1: every CPU). The result is the same whatever ``n_jobs``.
