@@ -44,7 +44,8 @@ def frame(texts: list[str], prefix: str, speakers: list[str] | None = None) -> p
 def spans(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     """The terms and spans of ``text`` by the public tokenizer, one token at a time."""
     found = tk.token_spans(text)
-    return [term(text[s:e]) for s, e in found], found
+    # curly and straight apostrophes, and the two hyphens, are the same (as in the toolkit's patterns)
+    return [term(text[s:e]).replace("’", "'").replace("‐", "-") for s, e in found], found
 
 
 def covered_tokens(terms: list[str], stops: frozenset[str], boilerplate: list[list[str]]) -> list[bool]:
@@ -68,7 +69,7 @@ def brute_shared(target: pd.DataFrame, reference: pd.DataFrame, n: int, stops, b
     ref = [spans(t) for t in reference["text"]]
     ref_terms = [r[0] for r in ref]
     ref_ids = reference["doc_id"].tolist()
-    bp = [[term(w) for w in tk.tokenize(p)] for p in boilerplate]
+    bp = [spans(p)[0] for p in boilerplate]
     bp = [s for s in bp if s]
     phrases, occurrences = set(), set()
     for doc_id, text in zip(target["doc_id"], target["text"]):
@@ -99,7 +100,8 @@ def found_sets(result: ph.SharedPhrases):
     return set(keys.values()), {(keys[r.phrase_id], r.doc_id, r.start, r.end) for r in o.itertuples()}
 
 
-WORDS = ["peace", "Security", "the", "of", "cold", "war", "win-win", "Mr.", "President", "thank", "you", "China's"]
+WORDS = ["peace", "Security", "the", "of", "cold", "war", "win-win", "win‐win", "Mr.", "President", "thank", "you"]
+WORDS += ["China's", "China’s", "it’s", "we've"]
 SEPARATORS = [" ", ", ", ". ", " -- ", "\n"]
 text_strategy = st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)), min_size=0, max_size=30).map(
     lambda pairs: "".join(w + s for w, s in pairs)
@@ -280,6 +282,20 @@ def test_missing_columns_and_bad_filters_are_errors_naming_them():
         tk.shared_phrases(docs, docs, stop_words="french")
 
 
+def test_a_duplicated_id_or_a_missing_text_is_an_error_naming_the_frame():
+    docs = frame(["a b c", "d e f"], "d")
+    twice = docs.assign(doc_id="x")
+    no_text = docs.assign(text=[None, "d e f"])
+    with pytest.raises(ValueError, match="^target: doc_id 'x'"):
+        tk.shared_phrases(twice, docs)
+    with pytest.raises(ValueError, match="^reference: doc_id 'x'"):
+        tk.shared_phrases(docs, twice)
+    with pytest.raises(ValueError, match="^reference: text is missing"):
+        tk.shared_phrases(docs, no_text)
+    with pytest.raises(ValueError, match="^target: text is missing"):
+        tk.shared_phrases(no_text, docs)
+
+
 def test_empty_sides_give_empty_frames_with_the_columns():
     docs = frame(["", "just words here"], "d")
     p, o = tk.shared_phrases(docs.iloc[:1], docs, n=2)
@@ -291,7 +307,7 @@ def test_empty_sides_give_empty_frames_with_the_columns():
 
 
 def brute_overlap(docs: pd.DataFrame, by: str, n: int) -> pd.DataFrame:
-    bp = [[term(w) for w in tk.tokenize(p)] for p in ph.boilerplate_phrases()]
+    bp = [spans(p)[0] for p in ph.boilerplate_phrases()]
     own: dict[str, set] = {}
     every: dict[str, set] = {}
     for text, group in zip(docs["text"], docs[by]):
@@ -366,3 +382,64 @@ def test_xing_against_chinas_general_debate_speeches_offsets_slice_to_the_same_t
         for occ in o[o["phrase_id"] == row.phrase_id].itertuples():
             assert tk.tokenize(texts[occ.doc_id][occ.start : occ.end]) == words
     assert (p["n_occurrences"] == o.groupby("phrase_id").size().reindex(p["phrase_id"]).to_numpy()).all()
+
+
+# ----------------------------------------------------------------------------- second reading
+
+
+def test_curly_and_straight_apostrophes_and_the_two_hyphens_are_the_same_token():
+    # as in the toolkit's patterns (toolkit._patterns: ' and ’, - and ‐ interchangeable); the UNGDC writes both
+    # apostrophes (about 39,000 ’ and 33,000 ' since 1972), so "China’s" must match "China's"
+    target = frame(["We welcome China’s position on win‐win cooperation today."], "t")
+    reference = frame(["They welcome China's position on win-win cooperation too."], "r")
+    p, o = tk.shared_phrases(target, reference, n=3)
+    assert p["phrase"].tolist() == ["welcome China’s position on win‐win cooperation"]
+    assert o[["start", "end"]].values.tolist() == [[5, 52]]
+    docs = pd.DataFrame(
+        {"doc_id": ["a", "b"], "speaker": ["A", "B"], "text": [target["text"][0], reference["text"][0]]}
+    )
+    overlap = tk.phrase_overlap(docs, n=3)
+    assert overlap["shared"].tolist() == [5, 5]  # every 3-gram from "welcome" to "cooperation"
+    # a stop word or a boilerplate sequence written with the other apostrophe still filters
+    target, reference = frame(["we’ve said the word"], "t"), frame(["we've said the word"], "r")
+    assert len(tk.shared_phrases(target, reference, n=2, stop_words=["the"]).phrases) == 1
+    assert tk.shared_phrases(target, reference, n=2, stop_words=["we’ve", "said", "the", "word"]).phrases.empty
+    assert tk.shared_phrases(target, reference, n=2, stop_words=None, boilerplate=["we've said the word"]).phrases.empty
+
+
+tiny_text = st.lists(
+    st.tuples(st.sampled_from(["a", "b", "A", "peace"]), st.sampled_from([" ", ", "])), max_size=24
+).map(lambda pairs: "".join(w + s for w, s in pairs))
+
+
+@given(
+    targets=st.lists(tiny_text, min_size=1, max_size=3),
+    references=st.lists(tiny_text, min_size=1, max_size=4),
+    n=st.integers(2, 3),
+    exclude_self=st.booleans(),
+)
+def test_a_tiny_vocabulary_read_in_slices_equals_the_brute_force(targets, references, n, exclude_self, monkeypatch):
+    # a tiny vocabulary makes runs on many alignments touch one another ("a a a a", "a b a b"), and a slice of a
+    # few tokens puts most reference documents in a slice of their own (exclude_self must find the right one)
+    monkeypatch.setattr(ph, "_BATCH_TOKENS", 5)
+    target = frame(targets, "d")
+    reference = frame(references, "d") if exclude_self else frame(references, "r")
+    result = tk.shared_phrases(target, reference, n=n, stop_words=None, boilerplate=None, exclude_self=exclude_self)
+    assert found_sets(result) == brute_shared(target, reference, n, frozenset(), [], exclude_self=exclude_self)
+
+
+def test_a_boilerplate_sequence_does_not_run_across_documents():
+    # "thank" ends t0 and "you" starts t1: "thank you" is not said, so "thank" is not boilerplate
+    target = frame(["of the thank", "you of the"], "t")
+    reference = frame(["all of the thank"], "r")
+    assert tk.shared_phrases(target, reference, n=3).phrases["phrase"].tolist() == ["of the thank"]
+    docs = frame(["of the thank", "you of the", "of the thank"], "d", ["A", "A", "B"])
+    assert tk.phrase_overlap(docs, n=3)["n_ngrams"].tolist() == [1, 1]
+
+
+def test_overlap_finds_an_ngram_where_the_other_group_says_it_as_boilerplate():
+    # A says "you mr" outside boilerplate; B says it only inside "thank you, Mr. President": it is still there
+    docs = frame(["you mr smith", "thank you mr president"], "d", ["A", "B"])
+    got = tk.phrase_overlap(docs, n=2).set_index(["group", "other"])
+    assert got.loc[("A", "B"), "n_ngrams"] == 2 and got.loc[("A", "B"), "shared"] == 1
+    assert got.loc[("B", "A"), "n_ngrams"] == 0 and pd.isna(got.loc[("B", "A"), "share"])

@@ -15,7 +15,9 @@ What that means for phrases:
   (``text[start:end]``) keeps the target's commas;
 - words joined by internal hyphens, apostrophes or periods are one token: "win-win" is *one*
   token (so "win-win cooperation" is two), "Cold War mentality" three, "small group" two,
-  "Mr. President" two ("mr", "president"), "China's" two ("china", "'s").
+  "Mr. President" two ("mr", "president"), "China's" two ("china", "'s");
+- straight and curly apostrophes (' and ’), and the two hyphens (- and U+2010 ‐), are the same, as in the
+  toolkit's patterns: "China’s" matches "China's" (the UNGDC writes both).
 
 How it is done: each window of ``n`` token ids (never across a document's end) is hashed into a
 uint64 by a polynomial hash, vectorised over the token table's id arrays; the reference is read a
@@ -50,7 +52,7 @@ import scipy.sparse as sp
 from toolkit._arrays import ranges as _ranges
 from toolkit._inputs import stop_word_set
 from toolkit._tokens import term as _term
-from toolkit._validation import check_columns, check_count, warn_skipped
+from toolkit._validation import check_columns, check_count, check_texts, check_unique_ids, warn_skipped
 from toolkit.text import tokenize
 from toolkit.tokentable import TokenTable, token_table
 
@@ -129,17 +131,27 @@ def _boilerplate(value: str | Iterable[str] | None) -> list[list[str]]:
                 f"boilerplate={value!r} is invalid; must be 'default' (the shipped list), None or a list of phrases."
             )
         value = _shipped_boilerplate()
-    sequences = [[_term(t) for t in tokenize(str(p))] for p in value]
+    sequences = [[_key(_term(t)) for t in tokenize(str(p))] for p in value]
     return [s for s in sequences if s]
+
+
+# The characters a term is compared without: the curly apostrophe and the Unicode hyphen are read as ' and -.
+_FOLD = str.maketrans({"\u2019": "'", "\u2010": "-"})
+
+
+def _key(term: str) -> str:
+    """What a term is compared as: curly apostrophes and Unicode hyphens as ASCII."""
+    return term.translate(_FOLD)
 
 
 # ----------------------------------------------------------------------------- token codes and windows
 
 
 def _codes(table: TokenTable, mapping: dict[str, int]) -> np.ndarray:
-    """The code of each token id of ``table`` (its term's code in ``mapping``, which gains the new terms)."""
+    """The code of each token id of ``table`` (its term's :func:`_key`'s code in ``mapping``, which gains the new
+    keys)."""
     term_code = np.fromiter(
-        (mapping.setdefault(t, len(mapping)) for t in table.terms), dtype=np.int64, count=len(table.terms)
+        (mapping.setdefault(_key(t), len(mapping)) for t in table.terms), dtype=np.int64, count=len(table.terms)
     )
     return term_code[table.term_of] if len(table.term_of) else np.zeros(0, dtype=np.int64)
 
@@ -238,7 +250,7 @@ def _filters(
     mapping: dict[str, int], stop_words: str | Iterable[str] | None, boilerplate: str | Iterable[str] | None
 ) -> tuple[np.ndarray, list[np.ndarray]]:
     """(stop-word flag per code, the boilerplate sequences as codes: those whose terms all occur)."""
-    stops = stop_word_set(stop_words)
+    stops = {_key(w) for w in stop_word_set(stop_words)}
     flags = np.zeros(len(mapping), dtype=bool)
     for t, c in mapping.items():
         if t in stops:
@@ -255,6 +267,8 @@ def _table(docs: pd.DataFrame | TokenTable, name: str, n_jobs: int | None = None
     if isinstance(docs, TokenTable):
         return docs
     check_columns(docs, ["doc_id", "text"], name=name)
+    check_texts(docs, name=name)  # token_table checks them too, but names the frame "docs"
+    check_unique_ids(docs, name=name)
     return token_table(docs, n_jobs=n_jobs)
 
 
@@ -304,7 +318,8 @@ def shared_phrases(
     exclude_self : bool, default False
         Ignore occurrences in the reference document whose ``doc_id`` is the target document's:
         ``shared_phrases(docs, docs, exclude_self=True)`` finds what each document shares with
-        the others.
+        the others. Ids are compared as strings (1 and "1" are one id), and only ids: with two
+        unrelated frames, a reference document whose id happens to be a target's is left out for it.
     n_jobs : int, optional
         Worker processes that tokenize the frames (:func:`toolkit.token_table`; None or 1: this process,
         -1: every CPU). The result is the same whatever ``n_jobs``.
