@@ -1,6 +1,12 @@
 # Two commands for a fresh clone: `make figures` (the main job) and `make test`.
 # Both create .venv/ from the pinned requirements.lock on first use.
 PYTHON ?= python3
+# A relative TOOLKIT_DATA (TOOLKIT_DATA=../shared/corpora make test) is made absolute here, in the clone's root,
+# so that the notebooks' kernels, which run in notebooks/, find the corpora too.
+ifneq ($(strip $(TOOLKIT_DATA)),)
+override TOOLKIT_DATA := $(abspath $(TOOLKIT_DATA))
+export TOOLKIT_DATA
+endif
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed

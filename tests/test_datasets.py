@@ -860,3 +860,19 @@ def test_comparison_groups_of_the_comparison_corpus(data_dir):
     groups = study.comparison_groups(docs)
     assert groups.value_counts().to_dict() == {"other ambassadors": 419, "other": 73, "China at the UN": 31, "Xing": 1}
     assert set(docs.loc[groups == "China at the UN", "venue"]) == {"UNGA", "UNSC"}
+
+
+def test_a_relative_toolkit_data_that_finds_nothing_is_named_as_relative(monkeypatch, tmp_path):
+    # A notebook's kernel runs in the notebook's folder: TOOLKIT_DATA=../shared/corpora set in the clone's root
+    # then points elsewhere; the message says the path is relative and where it was read from.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TOOLKIT_DATA", "../shared/corpora")
+    monkeypatch.setenv("TOOLKIT_CACHE", str(tmp_path / "cache"))
+    dead = f"http://127.0.0.1:{_closed_port()}"
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("TOOLKIT_DATAVERSE_URL", dead)
+    with pytest.raises(DataNotFoundError) as err:
+        ds.load_ungdc()
+    message = str(err.value)
+    assert "$TOOLKIT_DATA=../shared/corpora, a relative path, read from the current folder" in message
+    assert str(tmp_path) in message and "set it to an absolute path" in message

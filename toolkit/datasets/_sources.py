@@ -92,6 +92,11 @@ def _locate(name: str, path: str | os.PathLike[str] | None) -> tuple[Path | None
 def _not_found_message(name: str, why: str) -> str:
     home = data_home()
     where = f"$TOOLKIT_DATA={home}" if home is not None else "$TOOLKIT_DATA is not set"
+    if home is not None and not home.is_absolute():  # a notebook's kernel runs in notebooks/, not where it was set
+        where += (
+            f", a relative path, read from the current folder {Path.cwd()} (a notebook's kernel runs in the "
+            "notebook's folder); set it to an absolute path"
+        )
     return (
         f"The {name} corpus was not found ({where}; nothing in the cache {cache_dir() / name}) "
         f"and could not be downloaded: {why}. "
