@@ -6,6 +6,25 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Hypothesis's profiles for every property test: "ci" (the default) is derandomized and bounded so the suite
+# stays fast and gives the same examples on every machine; HYPOTHESIS_PROFILE=thorough searches further.
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "thorough",
+    derandomize=False,
+    max_examples=2000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 SKIP_REASON = (
     "UN corpora not available: set TOOLKIT_DATA to a folder holding ungdc/ and unscon/ (CI uses ../shared/corpora)"
