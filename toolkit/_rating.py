@@ -264,29 +264,34 @@ def _prepare(
         m_row, m_start, m_cat = found
         cats = _categories(categories, [])
     doc_ids = docs["doc_id"].astype(str)
-    originals = [str(t) for t in docs["text"]] if totals is not None else []
     problems = {} if problems is None else dict(problems)
+    changed = np.zeros(0, dtype=np.int64)  # the rows whose text blanking changed
     if voices is not None:
-        heard, texts = _keep_voices(docs, voices, m_row, m_start, _voice_spans(docs, segments, function=function))
+        heard, blanked = _keep_voices(docs, voices, m_row, m_start, _voice_spans(docs, segments, function=function))
         why = (
             f"no tokens in the voices {', '.join(voices)} (e.g. an interview with no quote attributed to "
             "its speaker): nothing of its own to rate"
         )
         problems.update(
             {
-                d: why
-                for d, text, own in zip(doc_ids, docs["text"], texts)
-                if d not in problems and _TOKEN_RE.search(text) and not _TOKEN_RE.search(own)
+                doc_ids.iloc[i]: why
+                for i, own in blanked.items()
+                if doc_ids.iloc[i] not in problems
+                and _TOKEN_RE.search(str(docs["text"].iloc[i]))
+                and not _TOKEN_RE.search(own)
             }
         )
-        docs = docs.assign(text=texts)
+        if blanked:  # only the changed texts are written back (a column of strings is not rebuilt for nothing)
+            changed = np.fromiter(blanked, dtype=np.int64, count=len(blanked))
+            texts = docs["text"].to_numpy(dtype=object, copy=True)
+            texts[changed] = list(blanked.values())
+            docs = docs.assign(text=texts)
         m_row, m_cat, m_start = m_row[heard], m_cat[heard], m_start[heard]
     if totals is None:
         tokens = document_term_matrix(docs).totals.astype(np.int64)
     else:  # count again only the texts that blanking changed
         tokens = np.asarray(totals, dtype=np.int64).copy()
-        changed = [i for i, (a, b) in enumerate(zip(docs["text"], originals)) if a is not b and a != b]
-        if changed:
+        if len(changed):
             tokens[changed] = document_term_matrix(docs.iloc[changed]).totals
     in_empty = tokens[m_row] == 0
     if in_empty.any():
@@ -381,19 +386,22 @@ def _match_arrays(matches: pd.DataFrame, docs: pd.DataFrame, categories: str | S
 
 def _keep_voices(
     docs: pd.DataFrame, voices: Sequence[str], m_row: np.ndarray, m_start: np.ndarray, spans: dict | None
-) -> tuple[np.ndarray, list[str]]:
-    """(which matches fall in ``voices``, the texts with every other voice blanked).
+) -> tuple[np.ndarray, dict[int, str]]:
+    """(which matches fall in ``voices``, {row: its text with every other voice blanked} for the rows it changes).
 
     A match is heard when its start lies in a segment of one of ``voices``.
     Blanking turns each character outside those segments that is not
-    whitespace into a space, so offsets stay valid and a text all in the
-    chosen voices is left exactly as it was.
+    whitespace into a space, so offsets stay valid; a text all in the chosen
+    voices is left exactly as it was, and out of the dict.
     """
-    texts = [str(t) for t in docs["text"]]
     if spans is None:  # no segments: every document in the voice "speech"
         if "speech" in voices:
-            return np.ones(len(m_row), dtype=bool), texts
-        return np.zeros(len(m_row), dtype=bool), [_SPACE_OUT.sub(" ", t) for t in texts]
+            return np.ones(len(m_row), dtype=bool), {}
+        # every character that is not whitespace becomes a space: a text changes when it has one
+        texts = [str(t) for t in docs["text"]]
+        return np.zeros(len(m_row), dtype=bool), {
+            i: _SPACE_OUT.sub(" ", t) for i, t in enumerate(texts) if _SPACE_OUT.search(t)
+        }
     kept_spans = []
     for doc_id in docs["doc_id"].astype(str):
         seg = spans.get(doc_id)
@@ -401,15 +409,18 @@ def _keep_voices(
     heard = np.zeros(len(m_row), dtype=bool)
     for i, (row, start) in enumerate(zip(m_row.tolist(), m_start.tolist())):
         heard[i] = any(s <= start < e for s, e in kept_spans[row])
-    out = []
-    for text, kept in zip(texts, kept_spans):
+    out = {}
+    for i, (text, kept) in enumerate(zip(docs["text"], kept_spans)):
+        text = str(text)
         pieces, at = [], 0
         for s, e in kept:
             pieces.append(_SPACE_OUT.sub(" ", text[at:s]))
             pieces.append(text[s:e])
             at = e
         pieces.append(_SPACE_OUT.sub(" ", text[at:]))
-        out.append("".join(pieces))
+        own = "".join(pieces)
+        if own != text:
+            out[i] = own
     return heard, out
 
 
