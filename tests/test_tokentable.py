@@ -17,7 +17,9 @@ from toolkit._rating import _match_rates
 from toolkit.hedging import _find_in_docs, _find_stance, _match_frame
 from toolkit.hedging._decision import _resolve_model
 from toolkit.hedging._lexicon import _matcher, _resolve_lexicon, english_share
-from toolkit.tokentable import TokenTable, chunk_starts, token_table
+from toolkit import _kernels
+from toolkit._kernels import ChunkIndex
+from toolkit.tokentable import TokenTable, chunk_starts, code_points, token_table
 
 # multi-word entries, and words that start them, so that longest-match and gap rules are exercised
 PHRASES = [
@@ -94,6 +96,46 @@ def test_chunks_are_those_of_str_split(text):
     pieces = text.split()
     assert len(starts) == len(pieces)
     assert all(text.startswith(p, s) for s, p in zip(starts, pieces))
+
+
+_SPLIT_ALPHABET = list(" \t\n\x85\xa0\u2028\u3000\u200babAB\u0301\ufeff\U0001f600\ud800")
+
+
+@given(
+    texts=st.lists(
+        st.one_of(st.text(alphabet=st.sampled_from(_SPLIT_ALPHABET), max_size=40), any_text), min_size=1, max_size=6
+    )
+)
+def test_the_compiled_chunk_index_numbers_the_chunks_of_str_split_in_first_seen_order(texts):
+    # the reference: a dict numbering the chunks of str.split(), as the table made them before numba
+    reference: dict[str, int] = {}
+    index = ChunkIndex()
+    index.slots = np.full(2, -1, dtype=np.int32)  # the smallest table: every text makes it grow
+    for text in texts:
+        expected = [reference.setdefault(c, len(reference)) for c in text.split()]
+        points = code_points(text)
+        assert len(points) == len(text) and points.tolist() == [ord(c) for c in text]
+        assert index.add(text, points).tolist() == expected
+    assert index.strings == list(reference)
+
+
+def _fnv1a(text: str) -> int:
+    h = 0xCBF29CE484222325
+    for c in text:
+        h = ((h ^ ord(c)) * 0x100000001B3) % 2**64
+    return h
+
+
+def test_a_chunk_whose_hash_another_chunk_has_gets_its_own_id():
+    # "ab" stored under the hash of "ba": looking "ba" up finds that hash, compares the code points, and
+    # makes "ba" a chunk of its own (the ids come from the characters, never from a hash alone)
+    index = ChunkIndex()
+    assert index.add("ab", code_points("ab")).tolist() == [0]
+    index.hashes[0] = _fnv1a("ba")
+    index.slots = _kernels._rehash(index.hashes, 1, len(index.slots))
+    assert index.add("ba ba", code_points("ba ba")).tolist() == [1, 1]
+    assert index.strings == ["ab", "ba"]
+    assert int(index.hashes[1]) == _fnv1a("ba")  # the kernel's hash is FNV-1a over the code points
 
 
 @given(

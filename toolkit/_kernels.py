@@ -1,0 +1,151 @@
+"""Compiled loops (numba) for the token table's hot paths: where numpy has no whole-array form.
+
+:class:`ChunkIndex` numbers the whitespace-separated chunks of texts (the chunks of
+``str.split()``): each distinct chunk gets the next id the first time it is seen.
+Chunks are found by the whitespace table of :func:`toolkit.tokentable.is_space`,
+hashed (64-bit FNV-1a over the code points) into an open-addressing table, and a
+hash hit is confirmed by comparing the code points with the stored first copy of
+the chunk, so two different chunks never share an id, whatever their hashes.
+
+The functions are compiled on first use and cached on disk (``cache=True``: in
+``__pycache__`` beside this file, or numba's user-wide cache folder when that is
+not writable), so a fresh process loads them instead of compiling again.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = ["IS_SPACE", "ChunkIndex"]
+
+#: ``str.isspace`` of every code point up to U+3001 (every whitespace character lies below it)
+IS_SPACE = np.array([chr(c).isspace() for c in range(0x3001 + 1)], dtype=bool)
+
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+
+
+@njit(cache=True, nogil=True)
+def _chunk_ids(points, space, slots, hashes, store, store_ptr, first_start, n):  # type: ignore[no-untyped-def]
+    """The chunk ids of one text (code points ``points``); new chunks are added to the index arrays.
+
+    ``space[c]``: whether code point ``c`` is whitespace (code points past the table are not).
+    ``slots``: the hash table (chunk id, or -1 where empty; its length a power of two, at most half
+    full when the text's chunks are all new); ``hashes``, ``store_ptr`` (``n + 1`` used entries) and
+    ``first_start``: per chunk id; ``store``: the chunks' code points. The caller makes every array
+    large enough for a text of nothing but new chunks. Returns (ids, the new number of chunks).
+    """
+    n_space = len(space)
+    length = len(points)
+    mask = np.int64(len(slots) - 1)
+    ids = np.empty(length // 2 + 1, dtype=np.int32)
+    k = 0
+    i = 0
+    while i < length:
+        c = np.int64(points[i])
+        if c < n_space and space[c]:
+            i += 1
+            continue
+        s = i
+        h = _FNV_OFFSET
+        while i < length:
+            c = np.int64(points[i])
+            if c < n_space and space[c]:
+                break
+            h = (h ^ np.uint64(c)) * _FNV_PRIME
+            i += 1
+        size = i - s
+        slot = np.int64(h & np.uint64(mask))
+        cid = np.int64(-1)
+        while True:
+            cid = np.int64(slots[slot])
+            if cid < 0:
+                break
+            if hashes[cid] == h:
+                a = store_ptr[cid]
+                if store_ptr[cid + 1] - a == size:
+                    j = 0
+                    while j < size and np.int64(store[a + j]) == np.int64(points[s + j]):
+                        j += 1
+                    if j == size:
+                        break
+            slot = (slot + 1) & mask
+        if cid < 0:  # a new chunk
+            cid = n
+            slots[slot] = cid
+            at = store_ptr[n]
+            for j in range(size):
+                store[at + j] = points[s + j]
+            hashes[n] = h
+            first_start[n] = s
+            store_ptr[n + 1] = at + size
+            n += 1
+        ids[k] = cid
+        k += 1
+    return ids[:k].copy(), n
+
+
+@njit(cache=True, nogil=True)
+def _rehash(hashes, n, size):  # type: ignore[no-untyped-def]
+    """A hash table of ``size`` slots (a power of two) holding chunk ids 0..n-1 by their ``hashes``."""
+    slots = np.full(size, -1, dtype=np.int32)
+    mask = np.int64(size - 1)
+    for cid in range(n):
+        slot = np.int64(hashes[cid] & np.uint64(mask))
+        while slots[slot] >= 0:
+            slot = (slot + 1) & mask
+        slots[slot] = cid
+    return slots
+
+
+def _room(a: np.ndarray, need: int) -> np.ndarray:
+    """``a``, or a copy twice as long (or more) when it has fewer than ``need`` entries."""
+    if need <= len(a):
+        return a
+    out = np.empty(max(need, 2 * len(a)), dtype=a.dtype)
+    out[: len(a)] = a
+    return out
+
+
+class ChunkIndex:
+    """The distinct whitespace-separated chunks of texts, numbered in first-seen order.
+
+    ``add(text, points)`` gives the ids of the chunks of ``text`` (in order, those of
+    ``text.split()``) and records the new ones in :attr:`strings`.
+
+    >>> index = ChunkIndex()
+    >>> index.add("a b  a", np.frombuffer(b"a b  a", np.uint8)).tolist(), index.strings
+    ([0, 1, 0], ['a', 'b'])
+    """
+
+    def __init__(self, space: np.ndarray = IS_SPACE) -> None:
+        self.space = space
+        self.slots = np.full(1 << 12, -1, dtype=np.int32)
+        self.hashes = np.empty(1 << 11, dtype=np.uint64)
+        self.store = np.empty(1 << 14, dtype=np.uint32)
+        self.store_ptr = np.zeros(1 << 11, dtype=np.int64)
+        self.first_start = np.empty(1 << 11, dtype=np.int64)
+        self.strings: list[str] = []
+
+    def add(self, text: str, points: np.ndarray) -> np.ndarray:
+        """The chunk ids (int32) of ``text``, whose code points are ``points`` (uint8 or uint32)."""
+        before = len(self.strings)
+        most = before + len(points) // 2 + 1  # chunks, were all of the text's chunks new
+        if 2 * most > len(self.slots):
+            size = len(self.slots)
+            while 2 * most > size:
+                size *= 2
+            self.slots = _rehash(self.hashes, before, size)
+        self.hashes = _room(self.hashes, most)
+        self.first_start = _room(self.first_start, most)
+        self.store_ptr = _room(self.store_ptr, most + 1)
+        self.store = _room(self.store, int(self.store_ptr[before]) + len(points))
+        ids, n = _chunk_ids(
+            points, self.space, self.slots, self.hashes, self.store, self.store_ptr, self.first_start, before
+        )
+        if n > before:
+            starts = self.first_start[before:n].tolist()
+            ptr = self.store_ptr[before : n + 1].tolist()
+            self.strings.extend(text[s : s + ptr[j + 1] - ptr[j]] for j, s in enumerate(starts))
+        return ids
