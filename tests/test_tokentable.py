@@ -12,13 +12,12 @@ from test_properties import TRICKY, WORDS, _glued_text, text_strategy
 
 import toolkit as tk
 import toolkit._parallel as parallel
-from toolkit import study
+from toolkit import _kernels, study
+from toolkit._kernels import ChunkIndex
 from toolkit._rating import _match_rates
 from toolkit.hedging import _find_in_docs, _find_stance, _match_frame
 from toolkit.hedging._decision import _resolve_model
 from toolkit.hedging._lexicon import _matcher, _resolve_lexicon, english_share
-from toolkit import _kernels
-from toolkit._kernels import ChunkIndex
 from toolkit.tokentable import TokenTable, chunk_starts, code_points, token_table
 
 # multi-word entries, and words that start them, so that longest-match and gap rules are exercised
