@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["IS_SPACE", "ChunkIndex"]
+__all__ = ["IS_SPACE", "ChunkIndex", "warm_up"]
 
 #: ``str.isspace`` of every code point up to U+3001 (every whitespace character lies below it)
 IS_SPACE = np.array([chr(c).isspace() for c in range(0x3001 + 1)], dtype=bool)
@@ -149,3 +149,11 @@ class ChunkIndex:
             ptr = self.store_ptr[before : n + 1].tolist()
             self.strings.extend(text[s : s + ptr[j + 1] - ptr[j]] for j, s in enumerate(starts))
         return ids
+
+
+def warm_up() -> None:
+    """Load the compiled loops for every kind of text (ASCII, UTF-16, UTF-32) in this process, so that
+    workers forked from it inherit them instead of each loading them again."""
+    index = ChunkIndex()
+    for dtype in (np.uint8, np.uint16, np.uint32):
+        index.add("a", np.array([97], dtype=dtype))

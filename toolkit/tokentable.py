@@ -33,7 +33,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from toolkit._arrays import ranges as _ranges
-from toolkit._kernels import IS_SPACE, ChunkIndex
+from toolkit._kernels import IS_SPACE, ChunkIndex, warm_up
 from toolkit._parallel import batches, check_n_jobs, imap_batches, release_memory
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._tokens import lower_keeping_offsets as _lower
@@ -46,6 +46,9 @@ __all__ = ["TokenTable", "token_table"]
 _SPACE_END = 0x3001
 _IS_SPACE = IS_SPACE
 _EMPTY32 = np.zeros(0, dtype=np.int32)
+#: Batches of documents per worker: more balance the workers' loads, fewer repeat less work (each batch
+#: tokenizes its own distinct chunks, and the merge renumbers each batch's chunks).
+BATCHES_PER_JOB = 2
 
 
 def code_points(text: str) -> np.ndarray:
@@ -267,7 +270,9 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
     check_unique_ids(docs)
     texts = docs["text"].tolist()
     doc_ids = docs["doc_id"].astype(str).to_numpy(dtype=object)
-    parts = batches([len(t) for t in texts], n_jobs * 4 if n_jobs > 1 else 1)
+    if n_jobs > 1:
+        warm_up()  # compiled (or loaded from numba's cache) once, before the workers fork
+    parts = batches([len(t) for t in texts], n_jobs * BATCHES_PER_JOB if n_jobs > 1 else 1)
     results = imap_batches(_chunk_batch, texts, parts, n_jobs, take=_take_texts)  # folded in as they come
 
     chunk_ids: defaultdict[str, int] = defaultdict()
