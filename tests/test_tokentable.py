@@ -118,6 +118,35 @@ def test_the_compiled_chunk_index_numbers_the_chunks_of_str_split_in_first_seen_
     assert index.strings == list(reference)
 
 
+def _marks_by_numpy(text: str) -> tuple:
+    """What scan_marks gives, as whole-array numpy expressions (the table's code before the compiled loop)."""
+    from toolkit.hedging._table import _MARK_CLASS, _MARK_END
+    from toolkit.tokentable import is_space
+
+    points = code_points(text)
+    space = is_space(points)
+    begins = chunk_starts(text, space)
+    chunk_end = np.flatnonzero(~space & np.append(space[1:], True)) + 1
+    capped = np.minimum(points.astype(np.int64), _MARK_END)
+    at = np.flatnonzero(_MARK_CLASS[capped])
+    cls = _MARK_CLASS[capped[at]]
+    punct = at[(cls >= 1) & (cls <= 3)]
+    p1 = punct[punct + 1 < len(points)]
+    p1 = p1[space[p1 + 1]]
+    nl = at[cls == 4]
+    pair = np.searchsorted(begins, nl[:-1]) == np.searchsorted(begins, nl[1:])
+    return begins, chunk_end, at, cls, p1, nl[:-1][pair], nl[1:][pair] + 1
+
+
+@given(text=st.one_of(any_text, st.text(alphabet=st.sampled_from(list(" \n\t.!?;:\"”“'’‘a\u2029\u3000")), max_size=40)))
+def test_the_compiled_scan_of_marks_is_what_numpy_gives(text):
+    from toolkit.hedging._table import _MARK_CLASS
+
+    got = _kernels.scan_marks(code_points(text), _kernels.IS_SPACE, _MARK_CLASS)
+    for mine, theirs in zip(got, _marks_by_numpy(text), strict=True):
+        assert mine.tolist() == theirs.tolist()
+
+
 def _fnv1a(text: str) -> int:
     h = 0xCBF29CE484222325
     for c in text:
@@ -352,19 +381,16 @@ def test_the_rules_on_token_arrays_decide_every_match_as_the_rules_on_characters
 def _every_token_in_context(texts: list[str]):
     """Each token of the texts taken as a match: the stream, its contexts on arrays and the positions, for the
     documents the token path decides on arrays (tokens without marks or format characters, simple case)."""
-    from toolkit.hedging._table import _Contexts, _Stream, _TableWork
-    from toolkit.tokentable import chunk_starts, code_points, is_space
+    from toolkit.hedging._table import _MARK_CLASS, _Contexts, _Stream, _TableWork
 
     table = token_table(_frame(texts))
     work = _TableWork(table, _matcher(_resolve_lexicon(None)), True, None, "keep")
     stream = _Stream(table.texts)
     for i, text in enumerate(table.texts):
-        points = code_points(text)
-        space = is_space(points)
-        begins = chunk_starts(text, space)
-        ids, starts, ends = table.doc_tokens(i, begins)
+        scanned = _kernels.scan_marks(code_points(text), _kernels.IS_SPACE, _MARK_CLASS)
+        ids, starts, ends = table.doc_tokens(i, scanned[0])
         if not work.odd[ids].any():
-            stream.add(i, 0, 1, ids, starts, ends, points, space, begins)
+            stream.add(i, 0, 1, ids, starts, ends, scanned)
     if not stream.docs:
         return None
     stream.done()

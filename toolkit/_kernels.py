@@ -157,3 +157,88 @@ def warm_up() -> None:
     index = ChunkIndex()
     for dtype in (np.uint8, np.uint16, np.uint32):
         index.add("a", np.array([97], dtype=dtype))
+
+
+@njit(cache=True, nogil=True)
+def doc_tokens(chunks, begins, ctok_ptr, ctok_ids, ctok_start, ctok_end):  # type: ignore[no-untyped-def]
+    """(token ids, starts, ends) of a text: the tokens of each of its chunks (ids ``chunks``, starting at
+    ``begins``), their offsets inside the chunk (``ctok_start``/``ctok_end`` from ``ctok_ptr[c]``) moved to
+    the chunk's start."""
+    n = 0
+    for c in chunks:
+        n += ctok_ptr[c + 1] - ctok_ptr[c]
+    ids = np.empty(n, dtype=np.int32)
+    starts = np.empty(n, dtype=np.int64)
+    ends = np.empty(n, dtype=np.int64)
+    k = 0
+    for j in range(len(chunks)):
+        c = chunks[j]
+        base = begins[j]
+        for t in range(ctok_ptr[c], ctok_ptr[c + 1]):
+            ids[k] = ctok_ids[t]
+            starts[k] = base + ctok_start[t]
+            ends[k] = base + ctok_end[t]
+            k += 1
+    return ids, starts, ends
+
+
+@njit(cache=True, nogil=True)
+def scan_marks(points, space, mark):  # type: ignore[no-untyped-def]
+    """One pass over a text's code points for the context rules: (chunk starts, chunk ends, the offset and
+    class of every mark (``mark[c]``, code points past the table taking its last entry), the marks of class
+    1 to 3 followed by whitespace, and the blank lines: (start, end) of each two consecutive line breaks
+    (class 4) with only whitespace between them).
+
+    ``space[c]``: whether code point ``c`` is whitespace (code points past the table are not)."""
+    n = len(points)
+    n_space = len(space)
+    last_mark = len(mark) - 1
+    begins = np.empty(n // 2 + 1, dtype=np.int64)
+    chunk_ends = np.empty(n // 2 + 1, dtype=np.int64)
+    at = np.empty(n, dtype=np.int64)
+    cls = np.empty(n, dtype=np.uint8)
+    p1 = np.empty(n, dtype=np.int64)
+    blank_start = np.empty(n // 2 + 1, dtype=np.int64)
+    blank_end = np.empty(n // 2 + 1, dtype=np.int64)
+    n_chunks = n_marks = n_p1 = n_blank = 0
+    last_nl = -1
+    words_since = True  # a chunk began since the last line break
+    was_space = True  # the character before (none: as whitespace)
+    for i in range(n):
+        c = np.int64(points[i])
+        sp = c < n_space and space[c]
+        if not sp:
+            if was_space:
+                begins[n_chunks] = i
+                words_since = True
+            nxt = i + 1 < n and np.int64(points[i + 1]) < n_space and space[np.int64(points[i + 1])]
+            if i + 1 == n or nxt:
+                chunk_ends[n_chunks] = i + 1
+                n_chunks += 1
+        m = mark[min(c, last_mark)]
+        if m:
+            at[n_marks] = i
+            cls[n_marks] = m
+            n_marks += 1
+            if 1 <= m <= 3 and i + 1 < n:
+                d = np.int64(points[i + 1])
+                if d < n_space and space[d]:
+                    p1[n_p1] = i
+                    n_p1 += 1
+            if m == 4:
+                if last_nl >= 0 and not words_since:
+                    blank_start[n_blank] = last_nl
+                    blank_end[n_blank] = i + 1
+                    n_blank += 1
+                last_nl = i
+                words_since = False
+        was_space = sp
+    return (
+        begins[:n_chunks].copy(),
+        chunk_ends[:n_chunks].copy(),
+        at[:n_marks].copy(),
+        cls[:n_marks].copy(),
+        p1[:n_p1].copy(),
+        blank_start[:n_blank].copy(),
+        blank_end[:n_blank].copy(),
+    )

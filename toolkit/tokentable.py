@@ -34,6 +34,7 @@ import scipy.sparse as sp
 
 from toolkit._arrays import ranges as _ranges
 from toolkit._kernels import IS_SPACE, ChunkIndex, warm_up
+from toolkit._kernels import doc_tokens as _doc_tokens
 from toolkit._parallel import batches, check_n_jobs, imap_batches, release_memory
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._tokens import lower_keeping_offsets as _lower
@@ -173,11 +174,7 @@ class TokenTable:
                 f"the text of doc_id {self.doc_ids[i]!r} changed after its token table was made; "
                 "make the table again with toolkit.token_table(docs)."
             )
-        first = self.ctok_ptr[c]
-        n = self.ctok_ptr[c + 1] - first
-        idx = _ranges(first, first + n)
-        base = np.repeat(begins, n)
-        return self.ctok_ids[idx], base + self.ctok_start[idx], base + self.ctok_end[idx]
+        return _doc_tokens(c, begins, self.ctok_ptr, self.ctok_ids, self.ctok_start, self.ctok_end)
 
 
 def _chunk_batch(texts: list, batch: range) -> tuple:

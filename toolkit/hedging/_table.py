@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 
 from toolkit._arrays import ranges as _ranges
+from toolkit._kernels import IS_SPACE as _IS_SPACE
+from toolkit._kernels import scan_marks as _scan_marks
 from toolkit._patterns import FORMAT_RE as _FORMAT_RE
 from toolkit._patterns import is_plain as _plain
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
@@ -73,7 +75,7 @@ from toolkit.hedging._lexicon import (
 )
 from toolkit.hedging._rules import _EMPHATIC, _STANCE_WORDS, _is_number, _low
 from toolkit.text import STOP_WORDS
-from toolkit.tokentable import TokenTable, chunk_starts, code_points, is_space
+from toolkit.tokentable import TokenTable, chunk_starts, code_points
 
 # ----------------------------------------------------------------------- the token-table path
 
@@ -335,14 +337,12 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
     for u in batch:
         i, piece, pieces = (int(v) for v in work.units[u])
         text = table.texts[i]
-        points: np.ndarray | None
-        space: np.ndarray | None
-        if work.rules:
-            points = code_points(text)
-            space = is_space(points)
-            begins = chunk_starts(text, space)
+        scanned: tuple | None
+        if work.rules:  # the chunks and the marks the context rules read, in one pass
+            scanned = _scan_marks(code_points(text), _IS_SPACE, _MARK_CLASS)
+            begins = scanned[0]
         else:
-            points = space = None  # the marks are not read without rules
+            scanned = None  # the marks are not read without rules
             begins = chunk_starts(text)
         ids, starts, ends = table.doc_tokens(i, begins)
         if work.non_english != "keep":
@@ -364,8 +364,8 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
                     )
                 )
             continue
-        stream.add(i, piece, pieces, ids, starts, ends, points, space, begins)
-        del points, space
+        stream.add(i, piece, pieces, ids, starts, ends, scanned)
+        del scanned
         if stream.n_tokens >= _STREAM_TOKENS:
             rows.append(_stream_rows(work, stream.done(), outcome, base))
             stream = _Stream(table.texts)
@@ -719,24 +719,14 @@ class _Marks:
     def __init__(self) -> None:
         self.parts: dict[str, list[np.ndarray]] = {name: [] for name in self._NAMES}
 
-    def add(self, points: np.ndarray, space: np.ndarray, begins: np.ndarray, base: int) -> None:
+    def add(self, scanned: tuple, base: int) -> None:
+        """Add one text's marks: :func:`toolkit._kernels.scan_marks` of its code points, its offsets moved by
+        ``base``."""
+        begins, chunk_end, at, cls, p1, b_start, b_end = scanned
         parts = self.parts
         parts["chunk_start"].append(begins + base)
-        parts["chunk_end"].append(np.flatnonzero(~space & np.append(space[1:], True)) + 1 + base)
-        capped = points if points.dtype == np.uint8 else np.minimum(points, _MARK_END)
-        at = np.flatnonzero(_MARK_CLASS[capped])
-        cls = _MARK_CLASS[capped[at]]
-        punct = at[(cls >= 1) & (cls <= 3)]
-        p1 = punct[punct + 1 < len(points)]
-        p1 = p1[space[p1 + 1]]
+        parts["chunk_end"].append(chunk_end + base)
         quote = at[(cls >= 5) & (cls <= 7)]
-        nl = at[cls == 4]
-        if len(nl) > 1:
-            # only whitespace between two consecutive line breaks: no chunk begins between them
-            pair = np.searchsorted(begins, nl[:-1]) == np.searchsorted(begins, nl[1:])
-            b_start, b_end = nl[:-1][pair], nl[1:][pair] + 1
-        else:
-            b_start = b_end = np.zeros(0, dtype=np.int64)
         starts = np.concatenate([p1, quote, b_start])
         order = np.argsort(starts, kind="stable")
         parts["ev_start"].append(starts[order] + base)
@@ -800,9 +790,7 @@ class _Stream:
         ids: np.ndarray,
         starts: np.ndarray,
         ends: np.ndarray,
-        points: np.ndarray | None,
-        space: np.ndarray | None,
-        begins: np.ndarray,
+        scanned: tuple | None,
     ) -> None:
         text = self.texts[i]
         base = self._next
@@ -816,8 +804,8 @@ class _Stream:
         self._starts.append(np.append(starts + base, stop))
         self._ends.append(np.append(ends + base, stop))
         self._base.append(base)
-        if points is not None and space is not None:  # the marks are read only by the context rules
-            self.marks.add(points, space, begins, base)
+        if scanned is not None:  # the marks are read only by the context rules
+            self.marks.add(scanned, base)
         self.n_tokens += len(ids) + 1
         self._next = stop + 1
 
