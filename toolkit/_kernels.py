@@ -206,7 +206,7 @@ def scan_marks(points, space, mark):  # type: ignore[no-untyped-def]
     was_space = True  # the character before (none: as whitespace)
     for i in range(n):
         c = np.int64(points[i])
-        sp = c < n_space and space[c]
+        sp = bool(c < n_space and space[c])
         if not sp:
             if was_space:
                 begins[n_chunks] = i
