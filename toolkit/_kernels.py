@@ -242,3 +242,50 @@ def scan_marks(points, space, mark):  # type: ignore[no-untyped-def]
         blank_start[:n_blank].copy(),
         blank_end[:n_blank].copy(),
     )
+
+
+@njit(cache=True, nogil=True)
+def _count_pass(ids, n_chunks, tok_ptr, tok_terms, acc, touched, indptr, indices, data, totals, fill):  # type: ignore[no-untyped-def]
+    """One pass of :func:`doc_term_counts`: the distinct terms (``indptr``) and tokens (``totals``) of each
+    document, and when ``fill`` their columns and counts."""
+    pos = 0
+    nnz = 0
+    for d in range(len(n_chunks)):
+        nt = 0
+        for j in range(pos, pos + n_chunks[d]):
+            c = ids[j]
+            totals[d] += tok_ptr[c + 1] - tok_ptr[c]
+            for t in range(tok_ptr[c], tok_ptr[c + 1]):
+                term = tok_terms[t]
+                if acc[term] == 0:
+                    touched[nt] = term
+                    nt += 1
+                acc[term] += 1
+        pos += n_chunks[d]
+        for q in range(nt):
+            term = touched[q]
+            if fill:
+                indices[nnz + q] = term
+                data[nnz + q] = acc[term]
+            acc[term] = 0
+        nnz += nt
+        indptr[d + 1] = nnz
+
+
+def doc_term_counts(
+    ids: np.ndarray, n_chunks: np.ndarray, tok_ptr: np.ndarray, tok_terms: np.ndarray, n_terms: int
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    """((data, indices, indptr), totals): the documents' term counts as a CSR matrix (documents x terms, int32 counts,
+    each row's columns in first-seen order): document ``d`` is the chunks ``ids`` from ``n_chunks`` before it,
+    chunk ``c`` the terms ``tok_terms[tok_ptr[c]:tok_ptr[c + 1]]``. Two passes (the sizes, then the entries),
+    so that nothing is allocated beyond the matrix; ``totals``: each document's tokens (int64)."""
+    acc = np.zeros(n_terms, dtype=np.int32)
+    touched = np.empty(n_terms, dtype=np.int32)
+    indptr = np.zeros(len(n_chunks) + 1, dtype=np.int64)
+    none = np.zeros(0, dtype=np.int32)
+    totals = np.zeros(len(n_chunks), dtype=np.int64)
+    _count_pass(ids, n_chunks, tok_ptr, tok_terms, acc, touched, indptr, none, none, totals, False)
+    indices = np.empty(int(indptr[-1]), dtype=np.int32)
+    data = np.empty(int(indptr[-1]), dtype=np.int32)
+    _count_pass(ids, n_chunks, tok_ptr, tok_terms, acc, touched, indptr, indices, data, np.zeros_like(totals), True)
+    return (data, indices, indptr), totals

@@ -34,6 +34,7 @@ import scipy.sparse as sp
 
 from toolkit._arrays import ranges as _ranges
 from toolkit._kernels import IS_SPACE, ChunkIndex, warm_up
+from toolkit._kernels import doc_term_counts as _doc_term_counts
 from toolkit._kernels import doc_tokens as _doc_tokens
 from toolkit._parallel import batches, check_n_jobs, imap_batches, release_memory
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
@@ -200,21 +201,17 @@ def _chunk_batch(texts: list, batch: range) -> tuple:
             raw.append(r)
             starts.append(s)
             ends.append(e)
-    # the batch's document-term counts: (documents x chunks) @ (chunks x terms), in the batch's own term ids
+    # the batch's document-term counts (a compiled loop over each document's chunks), in the batch's own term ids
     term_ids: dict[str, int] = {}
     tok_terms = np.fromiter(
         (term_ids.setdefault(t, len(term_ids)) for t in _terms(raw)), dtype=np.int32, count=len(raw)
     )
-    chunk_terms = sp.csr_matrix(
-        (np.ones(len(raw), dtype=np.int32), tok_terms, np.concatenate([[0], np.cumsum(tok_n, dtype=np.int64)])),
-        shape=(len(strings), len(term_ids)),
-    )
-    by_chunk = sp.csr_matrix(
-        (np.ones(len(ids), dtype=np.int32), ids, np.concatenate([[0], np.cumsum(n_chunks)])),
-        shape=(len(batch), len(strings)),
-    )
-    counts = (by_chunk @ chunk_terms).tocsr()
-    totals = np.asarray(counts.sum(axis=1), dtype=np.int64).ravel()
+    tok_ptr = np.concatenate([[0], np.cumsum(tok_n, dtype=np.int64)])
+    (data, indices, indptr), totals = _doc_term_counts(ids, n_chunks, tok_ptr, tok_terms, len(term_ids))
+    if indptr[-1] < np.iinfo(np.int32).max:
+        indptr = indptr.astype(np.int32)  # scipy's own index type for a matrix this size
+    counts = sp.csr_matrix((data, indices, indptr), shape=(len(batch), len(term_ids)))
+    counts.has_sorted_indices = False  # each row's terms in first-seen order
     return (
         strings,
         ids,
