@@ -61,7 +61,7 @@ else:
         del texts, columns
 warnings.simplefilter("ignore")  # the rates' notes on single-unit groups
 def reset_peak():
-    """Linux: the peak RSS counts from here (reading the files and building the frame peak higher, once)."""
+    # Linux: the peak RSS counts from here (reading the files and building the frame peak higher, once)
     import gc
     gc.collect()
     try:
