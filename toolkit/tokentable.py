@@ -26,7 +26,11 @@ table instead of tokenizing the texts again, and give the same results.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -36,7 +40,7 @@ from toolkit._arrays import ranges as _ranges
 from toolkit._kernels import IS_SPACE, ChunkIndex, warm_up
 from toolkit._kernels import doc_term_counts as _doc_term_counts
 from toolkit._kernels import doc_tokens as _doc_tokens
-from toolkit._parallel import batches, check_n_jobs, imap_batches, release_memory
+from toolkit._parallel import batches, check_n_jobs, release_memory
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._tokens import lower_keeping_offsets as _lower
 from toolkit._tokens import terms as _terms
@@ -48,7 +52,7 @@ __all__ = ["TokenTable", "token_table"]
 _SPACE_END = 0x3001
 _IS_SPACE = IS_SPACE
 _EMPTY32 = np.zeros(0, dtype=np.int32)
-#: Batches of documents per worker: more balance the workers' loads, fewer repeat less work (each batch
+#: Batches of documents per thread: more balance the threads' loads, fewer repeat less work (each batch
 #: tokenizes its own distinct chunks, and the merge renumbers each batch's chunks).
 BATCHES_PER_JOB = 2
 
@@ -226,10 +230,6 @@ def _chunk_batch(texts: list, batch: range) -> tuple:
     )
 
 
-def _take_texts(texts: list, batch: range) -> list:
-    return texts[batch.start : batch.stop]
-
-
 def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
     """Tokenize every document once, into a :class:`TokenTable`.
 
@@ -239,9 +239,9 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
         A docs frame with ``doc_id`` (unique) and ``text``; other columns are
         kept for grouping (the table refers to the frame, it does not copy it).
     n_jobs : int, optional
-        Worker processes (None or 1: this process; -1: every CPU). The table is
-        the same whatever ``n_jobs`` (documents are cut into contiguous batches
-        and merged in order).
+        Threads (None or 1: this one; -1: one per CPU): the compiled loops that
+        do most of the work release Python's GIL. The table is the same whatever
+        ``n_jobs`` (documents are cut into contiguous batches and merged in order).
 
     Returns
     -------
@@ -264,43 +264,51 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
     check_unique_ids(docs)
     texts = docs["text"].tolist()
     doc_ids = docs["doc_id"].astype(str).to_numpy(dtype=object)
-    if n_jobs > 1:
-        warm_up()  # compiled (or loaded from numba's cache) once, before the workers fork
     parts = batches([len(t) for t in texts], n_jobs * BATCHES_PER_JOB if n_jobs > 1 else 1)
-    results = imap_batches(_chunk_batch, texts, parts, n_jobs, take=_take_texts)  # folded in as they come
-
-    chunk_ids: defaultdict[str, int] = defaultdict()
-    chunk_ids.default_factory = chunk_ids.__len__
-    token_ids: defaultdict[str, int] = defaultdict()
-    token_ids.default_factory = token_ids.__len__
-    chunk_parts, n_parts, total_parts = [], [], []
-    tok_n_parts, tok_id_parts, tok_s_parts, tok_e_parts = [], [], [], []
-    term_ids: dict[str, int] = {}
-    count_parts = []
-    for strings, ids, n_chunks, totals, tok_n, raw, starts, ends, terms, counts in results:
-        to_global = np.fromiter(
-            (term_ids.setdefault(t, len(term_ids)) for t in terms), dtype=np.int32, count=len(terms)
-        )
-        counts.indices = to_global[counts.indices] if len(counts.indices) else counts.indices
-        counts.has_sorted_indices = False  # renumbered: no longer in column order within a row
-        count_parts.append(counts)
-        release_memory()  # what unpickling the batch left behind
-        before = len(chunk_ids)
-        remap = np.fromiter(map(chunk_ids.__getitem__, strings), dtype=np.int32, count=len(strings))
-        chunk_parts.append(remap[ids] if len(ids) else _EMPTY32)
-        n_parts.append(n_chunks)
-        total_parts.append(totals)
-        new = np.flatnonzero(remap >= before)  # in first-seen order: remap[new] is before, before + 1, ...
-        if len(new):
-            first = np.concatenate([[0], np.cumsum(tok_n, dtype=np.int64)])
-            lo, hi = first[new], first[new + 1]
-            idx = _ranges(lo, hi)
-            tok_n_parts.append(tok_n[new])
-            tok_id_parts.append(
-                np.fromiter(map(token_ids.__getitem__, (raw[j] for j in idx.tolist())), dtype=np.int32, count=len(idx))
+    with ExitStack() as stack:
+        if n_jobs > 1:
+            # threads, not processes: the compiled loops (most of the work) let go of the GIL, and a thread's
+            # arrays need no pickling back (a pool of processes took longer than one process)
+            warm_up()  # compiled, or loaded from numba's cache, once
+            pool = stack.enter_context(ThreadPoolExecutor(n_jobs, thread_name_prefix="toolkit-token-table"))
+            results: Iterable[tuple] = pool.map(partial(_chunk_batch, texts), parts)  # in order, as they come
+        else:
+            results = map(partial(_chunk_batch, texts), parts)
+        # the pool's threads end with this block (a later pool of processes then forks a single-threaded process)
+        chunk_ids: defaultdict[str, int] = defaultdict()
+        chunk_ids.default_factory = chunk_ids.__len__
+        token_ids: defaultdict[str, int] = defaultdict()
+        token_ids.default_factory = token_ids.__len__
+        chunk_parts, n_parts, total_parts = [], [], []
+        tok_n_parts, tok_id_parts, tok_s_parts, tok_e_parts = [], [], [], []
+        term_ids: dict[str, int] = {}
+        count_parts = []
+        for strings, ids, n_chunks, totals, tok_n, raw, starts, ends, terms, counts in results:
+            to_global = np.fromiter(
+                (term_ids.setdefault(t, len(term_ids)) for t in terms), dtype=np.int32, count=len(terms)
             )
-            tok_s_parts.append(starts[idx])
-            tok_e_parts.append(ends[idx])
+            counts.indices = to_global[counts.indices] if len(counts.indices) else counts.indices
+            counts.has_sorted_indices = False  # renumbered: no longer in column order within a row
+            count_parts.append(counts)
+            release_memory()  # what the batch's lists of Python objects left behind
+            before = len(chunk_ids)
+            remap = np.fromiter(map(chunk_ids.__getitem__, strings), dtype=np.int32, count=len(strings))
+            chunk_parts.append(remap[ids] if len(ids) else _EMPTY32)
+            n_parts.append(n_chunks)
+            total_parts.append(totals)
+            new = np.flatnonzero(remap >= before)  # in first-seen order: remap[new] is before, before + 1, ...
+            if len(new):
+                first = np.concatenate([[0], np.cumsum(tok_n, dtype=np.int64)])
+                lo, hi = first[new], first[new + 1]
+                idx = _ranges(lo, hi)
+                tok_n_parts.append(tok_n[new])
+                tok_id_parts.append(
+                    np.fromiter(
+                        map(token_ids.__getitem__, (raw[j] for j in idx.tolist())), dtype=np.int32, count=len(idx)
+                    )
+                )
+                tok_s_parts.append(starts[idx])
+                tok_e_parts.append(ends[idx])
     part_start = (
         np.concatenate([[0], np.cumsum([len(c) for c in chunk_parts])[:-1]]).astype(np.int64)
         if chunk_parts
