@@ -151,14 +151,6 @@ class ChunkIndex:
         return ids
 
 
-def warm_up() -> None:
-    """Load the compiled loops for every kind of text (ASCII, UTF-16, UTF-32) in this process, so that
-    workers forked from it inherit them instead of each loading them again."""
-    index = ChunkIndex()
-    for dtype in (np.uint8, np.uint16, np.uint32):
-        index.add("a", np.array([97], dtype=dtype))
-
-
 @njit(cache=True, nogil=True)
 def doc_tokens(chunks, begins, ctok_ptr, ctok_ids, ctok_start, ctok_end):  # type: ignore[no-untyped-def]
     """(token ids, starts, ends) of a text: the tokens of each of its chunks (ids ``chunks``, starting at
@@ -289,3 +281,17 @@ def doc_term_counts(
     data = np.empty(int(indptr[-1]), dtype=np.int32)
     _count_pass(ids, n_chunks, tok_ptr, tok_terms, acc, touched, indptr, indices, data, np.zeros_like(totals), True)
     return (data, indices, indptr), totals
+
+
+def warm_up() -> None:
+    """Load the compiled loops for every kind of text (ASCII, UTF-16, UTF-32: read-only arrays, as
+    :func:`toolkit.tokentable.code_points` gives them) in this process, so that workers forked from it
+    inherit them instead of each loading them again."""
+    index = ChunkIndex()
+    mark = np.zeros(1, dtype=np.uint8)
+    for dtype in (np.uint8, np.uint16, np.uint32):
+        points = np.frombuffer(np.array([97], dtype=dtype).tobytes(), dtype=dtype)  # read-only, as code_points
+        index.add("a", points)
+        scan_marks(points, IS_SPACE, mark)
+    ids = np.zeros(1, dtype=np.int32)
+    doc_tokens(ids, np.zeros(1, dtype=np.int64), np.array([0, 1]), ids, ids, ids)

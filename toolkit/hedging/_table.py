@@ -14,6 +14,7 @@ import numpy as np
 from toolkit._arrays import ranges as _ranges
 from toolkit._kernels import IS_SPACE as _IS_SPACE
 from toolkit._kernels import scan_marks as _scan_marks
+from toolkit._kernels import warm_up as _warm_up
 from toolkit._patterns import FORMAT_RE as _FORMAT_RE
 from toolkit._patterns import is_plain as _plain
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
@@ -474,6 +475,8 @@ def _find_in_table(
 
     work = _TableWork(table, matcher, rules, model, non_english, n_jobs)
     parts = batches(work.lengths[work.units[:, 0]] / work.units[:, 2], n_jobs * 4 if n_jobs > 1 else 1)
+    if n_jobs > 1:
+        _warm_up()  # the compiled loops loaded once, before the workers fork
     results = map_batches(_stance_batch, work, parts, n_jobs, take=_take_work)
     outcomes: dict[tuple[str, str, str], int] = {}
     docs, starts, ends, codes, patterns = [], [], [], [], []
