@@ -62,8 +62,12 @@ else:
 warnings.simplefilter("ignore")  # the rates' notes on single-unit groups
 def reset_peak():
     # Linux: the peak RSS counts from here (reading the files and building the frame peak higher, once)
-    import gc
+    import ctypes, gc
     gc.collect()
+    try:  # the heap's free pages back to the system first (glibc), so that the floor is what is held
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
     try:
         with open("/proc/self/clear_refs", "w") as f:
             f.write("5")
