@@ -48,11 +48,12 @@ from toolkit._inputs import docs_frame as _frame
 from toolkit._inputs import free_of, frequency_keep
 from toolkit._inputs import ids_and_texts as _ids_and_texts
 from toolkit._inputs import stop_word_set as _stop_words
+from toolkit._kernels import ChunkIndex
 from toolkit._parallel import check_n_jobs
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._tokens import lower_keeping_offsets as _lower
 from toolkit._validation import check_columns, check_count, check_texts, warn_skipped
-from toolkit.tokentable import TokenTable, token_table
+from toolkit.tokentable import TokenTable, code_points, token_table
 
 __all__ = ["DocumentTermMatrix", "count_matrix", "count_terms", "dispersion", "document_term_matrix"]
 
@@ -547,29 +548,30 @@ def _count_words(
     counts is the document-term matrix; the regular expression runs over the
     distinct chunks only (about 226,000 for the 32 million tokens of the UNGDC).
     """
-    chunk_ids: defaultdict[str, int] = defaultdict()
-    chunk_ids.default_factory = chunk_ids.__len__
-    # array('i') keeps 4 bytes an entry; a list would also keep an int object for each
-    indptr = array("q", [0])
-    indices = array("i")
-    values = array("i")
-    for text in texts:
-        chunks = Counter(text.split())
-        indices.extend(map(chunk_ids.__getitem__, chunks.keys()))
-        values.extend(chunks.values())
-        indptr.append(len(indices))
+    # each text's chunks numbered by a compiled loop (toolkit._kernels.ChunkIndex: the chunks of str.split()),
+    # kept as (distinct chunk, count) pairs: a few bytes for each distinct chunk of a document
+    index = ChunkIndex()
+    indices, values = [], []
+    indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+    for i, text in enumerate(texts):
+        distinct, count = np.unique(index.add(text, code_points(text)), return_counts=True)
+        indices.append(distinct)
+        values.append(count.astype(np.int32))
+        indptr[i + 1] = indptr[i] + len(distinct)
+    chunk_ids = index.strings
     by_chunk = sp.csr_matrix(
         (
-            np.frombuffer(values, dtype=np.int32),
-            np.frombuffer(indices, dtype=np.int32),
-            np.frombuffer(indptr, dtype=np.int64),
+            np.concatenate(values) if values else np.zeros(0, dtype=np.int32),
+            np.concatenate(indices) if indices else np.zeros(0, dtype=np.int32),
+            indptr,
         ),
         shape=(len(texts), len(chunk_ids)),
     )
+    del indices, values
     t_indptr = array("q", [0])
     t_indices = array("i")
     tokens_per_chunk = np.zeros(len(chunk_ids), dtype=np.int64)
-    for c, chunk in enumerate(chunk_ids.keys()):
+    for c, chunk in enumerate(chunk_ids):
         tokens = _TOKEN_RE.findall(_lower(chunk) if lowercase else chunk)
         tokens_per_chunk[c] = len(tokens)
         if restrict:
