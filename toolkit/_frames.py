@@ -25,3 +25,19 @@ def frame_from_rows(rows: Sequence[tuple], columns: Sequence[tuple[str, str]]) -
             for (name, dtype), values in zip(columns, cols)
         }
     )
+
+
+def take_strings(values: Sequence[str] | np.ndarray, index: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``pd.array([values[i] for i in index], dtype="string")``, built without a Python string per row where
+    pandas keeps its "string" dtype in pyarrow (pyarrow's ``take`` over the distinct values).
+
+    >>> take_strings(["a", "bb"], np.array([1, 0, 1])).tolist()
+    ['bb', 'a', 'bb']
+    """
+    dtype = pd.StringDtype()
+    if dtype.storage == "pyarrow" and len(index):
+        import pyarrow as pa
+
+        distinct = pa.array(list(values), type=pa.large_string())
+        return pd.arrays.ArrowStringArray(distinct.take(pa.array(np.asarray(index, dtype=np.int64))))
+    return pd.array(np.asarray(values, dtype=object)[index] if len(index) else [], dtype="string")

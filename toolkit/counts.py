@@ -41,6 +41,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from toolkit._dispatch import is_dask, scaled
+from toolkit._frames import take_strings
 from toolkit._groups import Groups
 from toolkit._groups import groups as _groups
 from toolkit._inputs import doc_threshold as _doc_threshold
@@ -392,7 +393,7 @@ def count_rows(
     out = pd.DataFrame(
         {
             **{c: keys[c] for c in keys.columns},
-            "term": pd.array(terms[j], dtype="string"),
+            "term": take_strings(terms, j),
             "n": n,
             "rate_per_1k": n / totals[g] * 1_000,
             "doc_freq": df.astype(np.int64),
