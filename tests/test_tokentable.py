@@ -674,6 +674,7 @@ def test_the_part_of_a_table_a_worker_receives_has_exactly_its_documents(small_c
 
 def test_a_table_knows_when_a_text_changed_and_bad_n_jobs_are_named(small_corpus):
     table = token_table(small_corpus)
+    table.texts = list(table.texts)  # a TextColumn (pyarrow strings) is read-only: a list of them to change
     table.texts[0] = table.texts[0] + " and one more sentence"
     with pytest.raises(ValueError, match="doc_id 'd0' changed after its token table was made"):
         tk.find_stance(table)
@@ -794,3 +795,35 @@ def test_on_the_comparison_corpus_the_token_path_gives_what_the_text_path_gave(d
     pd.testing.assert_frame_equal(
         tk.compare_groups(table, by="country", target="CHN"), tk.compare_groups(docs, by="country", target="CHN")
     )
+
+
+@given(
+    texts=st.lists(st.text(max_size=8), max_size=8),
+    start=st.integers(-10, 10),
+    stop=st.integers(-10, 10),
+    step=st.sampled_from([1, 2, -1, 3]),
+)
+def test_a_text_column_reads_as_the_list_of_its_texts(texts, start, stop, step):
+    import pickle
+
+    import pyarrow as pa
+
+    from toolkit.tokentable import TextColumn
+
+    column = TextColumn(pa.array(texts, type=pa.large_string()))
+    assert len(column) == len(texts) and list(column) == texts
+    assert [column[i] for i in range(-len(texts), len(texts))] == [texts[i] for i in range(-len(texts), len(texts))]
+    assert list(column[start:stop:step]) == texts[start:stop:step]
+    assert list(pickle.loads(pickle.dumps(column[start:stop]))) == texts[start:stop]
+    with pytest.raises(IndexError):
+        column[len(texts)]
+
+
+def test_a_frame_of_pyarrow_strings_makes_the_table_of_its_python_strings(small_corpus):
+    arrow = small_corpus.assign(text=small_corpus["text"].astype("string[pyarrow]"))
+    python = small_corpus.assign(text=pd.Series(small_corpus["text"].tolist(), dtype=object))
+    a, b = token_table(arrow, n_jobs=2), token_table(python)
+    assert type(a.texts).__name__ == "TextColumn" and isinstance(b.texts, list)
+    assert list(a.texts) == b.texts and a.vocab == b.vocab and (a.counts != b.counts).nnz == 0
+    pd.testing.assert_frame_equal(tk.find_stance(a, non_english="skip"), tk.find_stance(b, non_english="skip"))
+    pd.testing.assert_frame_equal(tk.count_terms(a, by="country"), tk.count_terms(b, by="country"))

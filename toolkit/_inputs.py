@@ -10,17 +10,20 @@ import pandas as pd
 from toolkit._tokens import lower_keeping_offsets as _lower
 from toolkit._validation import check_columns, check_texts
 from toolkit.text import STOP_WORDS
-from toolkit.tokentable import TokenTable
+from toolkit.tokentable import TokenTable, text_sequence
 
 
-def ids_and_texts(docs: pd.DataFrame | Sequence[str] | TokenTable) -> tuple[list[str], list[str]]:
-    """The doc ids and texts of a docs frame, a token table or a list of texts (ids "0", "1", ...), checked."""
+def ids_and_texts(docs: pd.DataFrame | Sequence[str] | TokenTable) -> tuple[list[str], Sequence[str]]:
+    """The doc ids and texts of a docs frame, a token table or a list of texts (ids "0", "1", ...), checked.
+
+    A frame's texts are its own string objects, or a :class:`toolkit.tokentable.TextColumn` that makes each
+    when it is read where pandas keeps them in pyarrow (no second copy of the corpus)."""
     if isinstance(docs, TokenTable):
         return [str(d) for d in docs.doc_ids], docs.texts
     if isinstance(docs, pd.DataFrame):
         check_columns(docs, ["doc_id", "text"])
         check_texts(docs, name="docs")
-        return docs["doc_id"].astype(str).tolist(), docs["text"].astype(str).tolist()
+        return docs["doc_id"].astype(str).tolist(), text_sequence(docs["text"])
     if isinstance(docs, str) or not isinstance(docs, Sequence):
         raise ValueError(
             f"docs must be a docs frame or a sequence of str, got {type(docs).__name__}; for one text pass [text]."

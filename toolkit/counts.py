@@ -539,7 +539,7 @@ def dispersion_rows(grouping: Groups, frames: list[pd.DataFrame], skipped: list[
 
 
 def _count_words(
-    texts: list[str], vocab: dict[str, int], lowercase: bool, *, restrict: bool
+    texts: Sequence[str], vocab: dict[str, int], lowercase: bool, *, restrict: bool
 ) -> tuple[sp.csr_matrix, np.ndarray]:
     """Unigram counts, fast: count whitespace-separated chunks, tokenize each distinct chunk once.
 
@@ -612,7 +612,7 @@ def _count_table(table: TokenTable, vocab: dict[str, int], *, restrict: bool) ->
 
 
 def _count_ngrams(
-    texts: list[str], vocab: dict[str, int], lowercase: bool, orders: tuple[int, ...], *, restrict: bool
+    texts: Sequence[str], vocab: dict[str, int], lowercase: bool, orders: tuple[int, ...], *, restrict: bool
 ) -> tuple[sp.csr_matrix, np.ndarray]:
     """N-gram counts: tokenize each text, count its n-grams of every order."""
     indptr = np.zeros(len(texts) + 1, dtype=np.int64)

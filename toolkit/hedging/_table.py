@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any
@@ -76,7 +76,7 @@ from toolkit.hedging._lexicon import (
 )
 from toolkit.hedging._rules import _EMPHATIC, _STANCE_WORDS, _is_number, _low
 from toolkit.text import STOP_WORDS
-from toolkit.tokentable import TokenTable, chunk_starts, code_points
+from toolkit.tokentable import TokenTable, chunk_starts, code_points, text_lengths
 
 # ----------------------------------------------------------------------- the token-table path
 
@@ -247,7 +247,7 @@ class _TableWork:
         n_jobs: int = 1,
     ) -> None:
         self.table, self.matcher, self.rules, self.model, self.non_english = table, matcher, rules, model, non_english
-        self.lengths = np.fromiter((len(t) for t in table.texts), dtype=np.int64, count=len(table.texts))
+        self.lengths = text_lengths(table.texts)
         self.units = _work_units(self.lengths, n_jobs)
         self.lex = _TableLexicon(matcher, table.vocab)
         self.is_stop = (
@@ -436,7 +436,7 @@ def _stream_rows(work: _TableWork, stream: _Stream, outcome: dict, base: int) ->
         kk = int(k[jj])
         b = int(stream.base[kk])
         s, e, pi = int(s_arr[jj]) - b, int(e_arr[jj]) - b, int(pis[jj])
-        text = stream.texts[stream.docs[kk]]
+        text = stream.doc_text(kk)
         pattern = lex.named[pi]
         for slot_j, row in enumerate(
             _decide(text, s, e, text[s:e], pattern, matcher.entries[pattern], work.rules, work.model)
@@ -772,8 +772,9 @@ class _Stream:
     offsets plus its ``base``; a separator token after each), so that the matches of all are found, and their
     contexts read, at once."""
 
-    def __init__(self, texts: list[str]) -> None:
+    def __init__(self, texts: Sequence[str]) -> None:
         self.texts = texts
+        self._text: dict[int, str] = {}  # the texts of the stream's documents, made once (texts may be a TextColumn)
         self.docs: list[int] = []  # the table's document index of each
         self.pieces: list[tuple[int, int]] = []  # (piece, pieces): the run of the document's matches to keep
         self.simple: list[bool] = []  # tokens lower-cased as _low does, and their own terms
@@ -795,7 +796,7 @@ class _Stream:
         ends: np.ndarray,
         scanned: tuple | None,
     ) -> None:
-        text = self.texts[i]
+        text = self._text[i] = self.texts[i]
         base = self._next
         self.docs.append(i)
         self.pieces.append((piece, pieces))
@@ -819,7 +820,7 @@ class _Stream:
         n = np.array([len(a) for a in self._ids], dtype=np.int64)
         self.tok_doc = np.repeat(np.arange(len(n)), n)
         self.base = np.array(self._base, dtype=np.int64)
-        self.stop = self.base + np.array([len(self.texts[i]) for i in self.docs], dtype=np.int64)
+        self.stop = self.base + np.array([len(self._text[i]) for i in self.docs], dtype=np.int64)
         self.doc = np.array(self.docs, dtype=np.int64)
         del self._ids, self._starts, self._ends
         self.marks.done()
@@ -828,7 +829,11 @@ class _Stream:
     def text(self, k: int, a: int, b: int) -> str:
         """The text between stream offsets ``a`` and ``b`` of the stream's ``k``-th document."""
         base = int(self.base[k])
-        return self.texts[self.docs[k]][a - base : b - base]
+        return self._text[self.docs[k]][a - base : b - base]
+
+    def doc_text(self, k: int) -> str:
+        """The text of the stream's ``k``-th document."""
+        return self._text[self.docs[k]]
 
     def between(self, t: int, a: int, b: int) -> str:
         """The text between stream offsets ``a`` and ``b`` of the document of token ``t``."""
@@ -1345,7 +1350,7 @@ def _decide_on_arrays(
     ctx = _Contexts(stream, low, stream.low_tok(low), k, s, e)
     terms = []
     for kk, a, b in zip(k.tolist(), (s - stream.base[k]).tolist(), (e - stream.base[k]).tolist()):
-        w = stream.texts[stream.docs[kk]][a:b]
+        w = stream.doc_text(kk)[a:b]
         terms.append(w if w.isascii() else _FORMAT_RE.sub("", w))
     rules = _RulesOnArrays(ctx, _word_flags(terms))
     reps = work.n_entries[pis]
