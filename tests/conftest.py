@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+# The compiled loops (toolkit/_kernels.py) run with numba's bounds checks in the tests: an index past an array's
+# end raises IndexError instead of writing past it. In a cache folder of their own: numba's cache does not tell
+# checked and unchecked code apart. Set before anything imports numba (the notebooks' kernels inherit it).
+os.environ.setdefault("NUMBA_BOUNDSCHECK", "1")
+os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(tempfile.gettempdir()) / "toolkit-numba-boundscheck"))
 
 # Hypothesis's profiles for every property test: "ci" (the default) is derandomized and bounded so the suite
 # stays fast and gives the same examples on every machine; HYPOTHESIS_PROFILE=thorough searches further.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from test_properties import TRICKY, WORDS, _glued_text, text_strategy
 
@@ -139,6 +139,8 @@ def _marks_by_numpy(text: str) -> tuple:
 
 
 @given(text=st.one_of(any_text, st.text(alphabet=st.sampled_from(list(" \n\t.!?;:\"”“'’‘a\u2029\u3000")), max_size=40)))
+@example(text="\n" * 9)  # nine line breaks hold eight blank lines: more than half the text's length
+@example(text="a.\n\n\n \n\n\t\n\nb")
 def test_the_compiled_scan_of_marks_is_what_numpy_gives(text):
     from toolkit.hedging._table import _MARK_CLASS
 

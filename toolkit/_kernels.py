@@ -190,8 +190,8 @@ def scan_marks(points, space, mark):  # type: ignore[no-untyped-def]
     at = np.empty(n, dtype=np.int64)
     cls = np.empty(n, dtype=np.uint8)
     p1 = np.empty(n, dtype=np.int64)
-    blank_start = np.empty(n // 2 + 1, dtype=np.int64)
-    blank_end = np.empty(n // 2 + 1, dtype=np.int64)
+    blank_start = np.empty(n, dtype=np.int64)  # "\n" * n holds n - 1 blank lines
+    blank_end = np.empty(n, dtype=np.int64)
     n_chunks = n_marks = n_p1 = n_blank = 0
     last_nl = -1
     words_since = True  # a chunk began since the last line break
