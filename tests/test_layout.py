@@ -29,6 +29,7 @@ ORDER = (
     "toolkit._io",
     "toolkit._paragraphs",
     "toolkit._arrays",
+    "toolkit._kernels",  # the compiled loops (numba) of the token table and the stance scan
     "toolkit._contingency",
     "toolkit.paths",
     "toolkit.schema",
