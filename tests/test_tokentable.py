@@ -817,8 +817,23 @@ def test_a_text_column_reads_as_the_list_of_its_texts(texts, start, stop, step):
     assert [column[i] for i in range(-len(texts), len(texts))] == [texts[i] for i in range(-len(texts), len(texts))]
     assert list(column[start:stop:step]) == texts[start:stop:step]
     assert list(pickle.loads(pickle.dumps(column[start:stop]))) == texts[start:stop]
-    with pytest.raises(IndexError):
-        column[len(texts)]
+    for beyond in (len(texts), -len(texts) - 1):  # -len - 1 once hit the cache's empty start
+        with pytest.raises(IndexError):
+            column[beyond]
+
+
+def test_a_pickled_slice_of_a_text_column_carries_its_texts_alone():
+    import pickle
+
+    import pyarrow as pa
+
+    from toolkit.tokentable import TextColumn
+
+    column = TextColumn(pa.chunked_array([pa.array(["x" * 1000] * 500), pa.array(["y" * 1000] * 500)]))
+    assert len(pickle.dumps(column[499:501])) < 10_000 and list(pickle.loads(pickle.dumps(column[499:501]))) == [
+        "x" * 1000,
+        "y" * 1000,
+    ]
 
 
 def test_a_frame_of_pyarrow_strings_makes_the_table_of_its_python_strings(small_corpus):

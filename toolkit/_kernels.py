@@ -295,3 +295,5 @@ def warm_up() -> None:
         scan_marks(points, IS_SPACE, mark)
     ids = np.zeros(1, dtype=np.int32)
     doc_tokens(ids, np.zeros(1, dtype=np.int64), np.array([0, 1]), ids, ids, ids)
+    doc_term_counts(ids, np.ones(1, dtype=np.int64), np.array([0, 1]), ids, 1)
+    _rehash(index.hashes, 1, 8)

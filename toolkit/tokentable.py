@@ -126,11 +126,11 @@ class TextColumn(Sequence[str]):
         i = operator.index(i)
         if i < 0:
             i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError("text index out of range")
         last = self._last  # one tuple, read and set whole: threads may read at once
         if last[0] == i:
             return last[1]
-        if not 0 <= i < len(self):
-            raise IndexError("text index out of range")
         text = self._array[i].as_py()
         self._last = (i, text)
         return text
@@ -140,7 +140,12 @@ class TextColumn(Sequence[str]):
             yield from self._array.slice(start, 256).to_pylist()
 
     def __reduce__(self) -> tuple:
-        return (TextColumn, (self._array,))
+        # pyarrow pickles a slice with its whole buffers: a compact copy of the slice instead
+        import pyarrow as pa
+
+        array = self._array
+        chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+        return (TextColumn, (pa.concat_arrays(chunks) if chunks else pa.array([], type=array.type),))
 
 
 def text_sequence(column: pd.Series) -> Sequence[str]:
@@ -148,8 +153,8 @@ def text_sequence(column: pd.Series) -> Sequence[str]:
     pandas keeps them in pyarrow, else the list of the column's own string objects (no copies)."""
     values = column.array
     if isinstance(values, pd.arrays.ArrowStringArray):
-        chunked = values.__arrow_array__()
-        return TextColumn(chunked.combine_chunks() if chunked.num_chunks != 1 else chunked.chunk(0))
+        chunked = values.__arrow_array__()  # the column's own buffers: one chunk or several, not copied
+        return TextColumn(chunked.chunk(0) if chunked.num_chunks == 1 else chunked)
     return column.tolist()
 
 
@@ -340,7 +345,7 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
     check_unique_ids(docs)
     texts = text_sequence(docs["text"])
     doc_ids = docs["doc_id"].astype(str).to_numpy(dtype=object)
-    parts = batches([len(t) for t in texts], n_jobs * BATCHES_PER_JOB if n_jobs > 1 else 1)
+    parts = batches(text_lengths(texts), n_jobs * BATCHES_PER_JOB if n_jobs > 1 else 1)
     with ExitStack() as stack:
         if n_jobs > 1:
             # threads, not processes: the compiled loops (most of the work) let go of the GIL, and a thread's

@@ -28,6 +28,7 @@ from toolkit.study.comparison import (
     p5_general_debate,
     un_statements,
 )
+from toolkit.tables import round_table
 from toolkit.text import place_names, split_sentences, token_spans, tokenize
 from toolkit.tokentable import token_table
 from toolkit.topics import TOPIC_STOP_WORDS, TopicModel, fit_topics, select_k, topic_prevalence
@@ -397,6 +398,14 @@ def p5_council_years(docs: pd.DataFrame) -> pd.DataFrame:
     return joined[["doc_id", "text", "country", "year", "n_speeches", "venue"]]
 
 
+def _by_estimate_then_name(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` sorted by ``estimate`` as the table writes it (:data:`toolkit.tables.TABLE_DIGITS` significant
+    digits), then ``name``: words with the same weight (the same counts) come in the order of their names on
+    every machine, not in the order of differences in their 16th digit."""
+    key = round_table(frame[["estimate"]])["estimate"]
+    return frame.assign(_key=key).sort_values(["_key", "name"], kind="mergesort").drop(columns="_key")
+
+
 def wordfish_p5_unsc_model(docs: pd.DataFrame) -> Wordfish:
     """The Wordfish model of :func:`p5_council_years` (options :data:`WORDFISH_OPTIONS`, :data:`WORDFISH_DIR`)."""
     return Wordfish(dir=WORDFISH_DIR, **WORDFISH_OPTIONS).fit(p5_council_years(docs))
@@ -451,8 +460,9 @@ def wordfish_p5_unsc(docs: pd.DataFrame, *, model: Wordfish | None = None, seed:
                     "ci_high": frame["ci_high"],
                     "psi": np.nan,
                 }
-            ).sort_values(["estimate", "name"], kind="mergesort")
+            )
         )
+        frames[-1] = _by_estimate_then_name(frames[-1])
     words = model.word_weights()
     frames.append(
         pd.DataFrame(
@@ -468,8 +478,9 @@ def wordfish_p5_unsc(docs: pd.DataFrame, *, model: Wordfish | None = None, seed:
                 "ci_high": np.nan,
                 "psi": words["psi"],
             }
-        ).sort_values(["estimate", "name"], kind="mergesort")
+        )
     )
+    frames[-1] = _by_estimate_then_name(frames[-1])
     table = pd.concat(frames, ignore_index=True)
     return table.astype(
         {"kind": "string", "name": "string", "country": "string", "year": "Int64", "parameter": "string"}
