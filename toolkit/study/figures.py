@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import platform
 import sys
 from collections.abc import Callable, Sequence
@@ -684,23 +683,9 @@ def _summary(rows: list[dict[str, str]], missing: dict[str, DataNotFoundError], 
 
 
 def _write_figure(out: Path, files: Sequence[str], table: pd.DataFrame, fig: Any) -> None:
-    """Write the table (CSV), the PNG and the PDF of one figure, each whole or not at all.
-
-    A CSV already there whose numbers are the new ones within the tolerance of :func:`compare_tables` is
-    kept as it is: another CPU or BLAS moves a value near 0 in its 16th digit, which 10 significant digits
-    can show (1.738973114e-06 against 1.738973115e-06), and a clone's committed tables should not change
-    for that."""
+    """Write the table (CSV), the PNG and the PDF of one figure, each whole or not at all."""
     csv, png, pdf = (out / name for name in files)
-    if csv.is_file():
-        fresh = csv.with_name(f".{csv.name}.new")
-        try:
-            write_table(table, fresh)
-            if compare_tables(csv, fresh)[0] != "same":
-                os.replace(fresh, csv)
-        finally:
-            fresh.unlink(missing_ok=True)
-    else:
-        write_table(table, csv)
+    write_table(table, csv)
     # The temporary files have no suffix: the format is given. The metadata keeps the bytes deterministic.
     with atomic_path(png) as tmp:
         fig.savefig(tmp, format="png", dpi=200, metadata=_PNG_METADATA)
