@@ -50,9 +50,6 @@ from toolkit._validation import check_columns, check_texts, check_unique_ids
 
 __all__ = ["TokenTable", "token_table"]
 
-# str.isspace for every code point: all the characters it holds lie below U+3001
-_SPACE_END = 0x3001
-_IS_SPACE = IS_SPACE
 _EMPTY32 = np.zeros(0, dtype=np.int32)
 #: Batches of documents per thread: more balance the threads' loads, fewer repeat less work (each batch
 #: tokenizes its own distinct chunks, and the merge renumbers each batch's chunks).
@@ -73,7 +70,7 @@ def code_points(text: str) -> np.ndarray:
 
 def is_space(points: np.ndarray) -> np.ndarray:
     """``str.isspace`` of each code point of :func:`code_points` (what :mod:`re` calls ``\\s``)."""
-    return _IS_SPACE[points] if points.dtype == np.uint8 else _IS_SPACE[np.minimum(points, _SPACE_END)]
+    return IS_SPACE[points] if points.dtype == np.uint8 else IS_SPACE[np.minimum(points, len(IS_SPACE) - 1)]
 
 
 def chunk_starts(text: str, space: np.ndarray | None = None) -> np.ndarray:
