@@ -231,15 +231,21 @@ _WORDS = [
     "\u00adclear",
     "cle\u0301ar",
 ]
-_SEPARATORS = [" ", " ", " ", " ", "  ", "\n", "", ".", ". ", ",", "-", "'", "’"]
+_SEPARATORS = [" ", " ", " ", " ", "  ", "\n", "", ".", ". ", ",", "-", "'", "’", "\u00a0", " \t\u3000", " , ", " - "]
 
 
-@given(pairs=st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_SEPARATORS)), max_size=30))
+@given(
+    pairs=st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_SEPARATORS)), max_size=30),
+    rules=st.booleans(),
+)
+@example(pairs=[("would", " , "), ("like", " "), ("to", "\u00a0"), ("thank", "")], rules=True)
+@example(pairs=[("in", " - "), ("particular", "\n")], rules=True)
 @settings(max_examples=200)
-def test_longest_match_and_what_lies_between_words_are_the_character_matchers(pairs):
+def test_longest_match_and_what_lies_between_words_are_the_character_matchers(pairs, rules):
+    # rules=False reads the gaps between a pattern's words from the text; rules=True from the chunks' offsets
     docs = _frame(["".join(w + sep for w, sep in pairs)])
-    new = _find_stance(docs, lexicon=_OVERLAPPING, categories=None, rules=False, non_english="keep")
-    pd.testing.assert_frame_equal(new, _reference(docs, rules=False, lexicon=_OVERLAPPING))
+    new = _find_stance(docs, lexicon=_OVERLAPPING, categories=None, rules=rules, non_english="keep")
+    pd.testing.assert_frame_equal(new, _reference(docs, rules=rules, lexicon=_OVERLAPPING))
 
 
 # the frames every context rule reads (each rule's keeping and dropping contexts), filler words (long ones cut by

@@ -85,6 +85,11 @@ _LANGUAGE_CHARS = 20000  # english_share reads this many characters
 _LOOKAHEAD = 16  # the token pattern decides a token's end by looking at most this far past it
 
 
+#: What lies between two tokens of a pattern (:func:`_gap_regex`): nothing (past the pattern's last token),
+#: no character, whitespace, or what another regex matches.
+_GAP_NONE, _GAP_TOUCH, _GAP_SPACE, _GAP_REGEX = -1, 0, 1, 2
+
+
 def _gap_regex(gap: str) -> re.Pattern | None:
     """What must lie between two tokens of a pattern, as :func:`_units` reads it (None: nothing)."""
     if not gap:
@@ -171,13 +176,28 @@ class _TableLexicon:
         self.opt_len = [len(o[0]) for o in options]
         self.opt_gaps = [o[1] for o in options]
         self.opt_pattern = [o[2] for o in options]
+        # what each option has between its tokens k and k + 1 (:data:`_GAP_NONE` past its last token)
+        self.opt_gap_kind = np.full((len(options), max(self.longest - 1, 1)), _GAP_NONE, dtype=np.int8)
+        for row, gaps in enumerate(self.opt_gaps):
+            for k, g in enumerate(gaps):
+                self.opt_gap_kind[row, k] = (
+                    _GAP_TOUCH if g is None else _GAP_SPACE if g.pattern == _SPACE_UNIT else _GAP_REGEX
+                )
 
     def spans(
-        self, between: Callable[[int, int, int], str], keys: np.ndarray, starts: np.ndarray, ends: np.ndarray
+        self,
+        between: Callable[[int, int, int], str],
+        keys: np.ndarray,
+        starts: np.ndarray,
+        ends: np.ndarray,
+        chunks: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(first token, token after the last, pattern index) of each match, in text order (arrays).
 
-        ``between(t, a, b)``: the text from offset ``a`` to ``b`` of the document of token ``t``."""
+        ``between(t, a, b)``: the text from offset ``a`` to ``b`` of the document of token ``t``. ``chunks``:
+        the starts and the ends of the texts' whitespace chunks (sorted, in the offsets of ``starts``), when
+        the caller has them. A gap of whitespace between two tokens is then read from them (whitespace lies
+        from a chunk's end to the next chunk's start, and nowhere else) instead of from the text."""
         single = self.single[keys]
         hit = single >= 0
         if not len(self.pairs) or len(keys) < 2:
@@ -198,17 +218,35 @@ class _TableLexicon:
         same = np.ones(len(at), dtype=bool)
         for k in range(2, self.longest):
             same &= (self.opt_keys[opt, k] < 0) | (padded[at + k] == self.opt_keys[opt, k])
+        at, opt = at[same], opt[same]
+        # the gaps between the candidates' tokens, for all candidates at once where offsets decide them
+        ok = np.ones(len(at), dtype=bool)
+        by_text = np.zeros(len(at), dtype=bool)  # a gap left to the text: a regex, or whitespace without chunks
+        for k in range(self.opt_gap_kind.shape[1]):
+            kind = self.opt_gap_kind[opt, k]
+            live = kind != _GAP_NONE
+            if not live.any():
+                continue
+            a = ends[np.where(live, at + k, 0)]
+            b = starts[np.where(live, at + k + 1, 0)]
+            ok &= (kind != _GAP_TOUCH) | (a == b)
+            if chunks is None or not len(chunks[0]):
+                by_text |= (kind == _GAP_SPACE) | (kind == _GAP_REGEX)
+                continue
+            cb, ce = chunks
+            following = cb[np.minimum(np.searchsorted(cb, a), len(cb) - 1)]  # the first chunk starting at a or after
+            ok &= (kind != _GAP_SPACE) | ((a < b) & _has(ce, a) & (following == b))
+            by_text |= kind == _GAP_REGEX
         multi_at, multi_end, multi_p = [], [], []
         covered = -1
-        for i, o in zip(at[same].tolist(), opt[same].tolist()):
-            if i < covered:
+        for i, o, good, text in zip(at.tolist(), opt.tolist(), ok.tolist(), by_text.tolist()):
+            if i < covered or not good:
                 continue
             n, gaps, pi = self.opt_len[o], self.opt_gaps[o], self.opt_pattern[o]
-            if not all(
-                (starts[i + k + 1] == ends[i + k])
-                if g is None
-                else g.fullmatch(_lower(between(i, ends[i + k], starts[i + k + 1]))) is not None
+            if text and not all(
+                g.fullmatch(_lower(between(i, ends[i + k], starts[i + k + 1]))) is not None
                 for k, g in enumerate(gaps)
+                if g is not None
             ):
                 continue
             multi_at.append(i)
@@ -394,7 +432,9 @@ def _stream_rows(work: _TableWork, stream: _Stream, outcome: dict, base: int) ->
     """(doc, start, end, outcome code, pattern) of the stance markers of one stream's documents, in order."""
     lex, matcher = work.lex, work.matcher
     keys = np.where(stream.ids >= 0, lex.key_of[np.maximum(stream.ids, 0)] if len(lex.key_of) else 0, lex.base - 1)
-    at, stop, pis = lex.spans(stream.between, keys, stream.starts, stream.ends)
+    marks = stream.marks
+    chunks = (marks.chunk_start, marks.chunk_end) if work.rules else None  # scanned with the marks the rules read
+    at, stop, pis = lex.spans(stream.between, keys, stream.starts, stream.ends, chunks)
     k = stream.tok_doc[at]
     pieces = np.array(stream.pieces, dtype=np.int64)
     if (pieces[:, 1] > 1).any():  # a piece of a long document keeps its own run of the document's matches
