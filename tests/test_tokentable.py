@@ -646,6 +646,11 @@ def test_every_measure_is_the_same_on_a_table_and_whatever_n_jobs(small_corpus):
             tk.compare_groups(source, by="country", target="CHN", n_jobs=jobs),
             tk.compare_groups(docs, by="country", target="CHN"),
         )
+        # the permutation test shuffles the documents' rows of the matrix, in the sorted terms' order
+        pd.testing.assert_frame_equal(
+            tk.compare_groups(source, by="country", target="CHN", permutations=30, seed=1, n_jobs=jobs),
+            tk.compare_groups(docs, by="country", target="CHN", permutations=30, seed=1),
+        )
     dtm = tk.document_term_matrix(docs, vocabulary=["peace", "china", "absent"])
     on_table = tk.document_term_matrix(table1, vocabulary=["peace", "china", "absent"])
     assert (dtm.matrix != on_table.matrix).nnz == 0 and np.array_equal(dtm.totals, on_table.totals)

@@ -519,7 +519,8 @@ def compare_groups(
     by_group = np.asarray((counted.T @ indicator.T).T, dtype=np.int64)  # groups x terms
     if order is not None:  # a token table's terms, in the order of the sorted terms
         by_group, terms = by_group[:, order], terms[order]
-        counted = counted[:, order]
+        if permutations:  # only the permutation test reads the documents' matrix (a copy of it otherwise)
+            counted = counted[:, order]
     totals = indicator @ (doc_totals if unit == "token" else np.ones(len(codes)))
     table = compare_sums(
         groups,
