@@ -354,6 +354,11 @@ def _work_units(lengths: np.ndarray, n_jobs: int) -> np.ndarray:
     return np.column_stack([doc, piece, pieces[doc]]).astype(np.int64) if len(doc) else np.zeros((0, 3), np.int64)
 
 
+#: The arrays of the matches that :func:`_stance_batch` and :func:`_find_in_table` give (doc: the table's row;
+#: code: the outcome's index; pattern: the pattern's index), and those of them stored as int32.
+_FIELDS = ("doc", "start", "end", "code", "pattern")
+_INT32_FIELDS = frozenset({"doc", "code", "pattern"})
+
 #: Tokens of one stream of documents (:class:`_Stream`): bounds the arrays of their matches' contexts.
 _STREAM_TOKENS = 1_000_000
 
@@ -411,21 +416,22 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
     if stream.docs:
         rows.append(_stream_rows(work, stream.done(), outcome, base))
     rows = [r for r in rows if len(r[0])]
+    # documents, outcome codes and patterns as int32 (half the bytes to send back and to hold), offsets int64
+    out: dict[str, Any] = {}
     if rows:
-        doc, start, end, code, pattern = (np.concatenate(parts) for parts in zip(*rows))
-        order = np.argsort(doc, kind="stable")  # documents in order; each one's matches already are
-        doc, start, end, code, pattern = doc[order], start[order], end[order], code[order], pattern[order]
+        doc = np.concatenate([r[0] for r in rows])
+        # documents in order (each one's matches already are): a document matched on its characters comes
+        # before the stream it was met in is done
+        order = None if (np.diff(doc) >= 0).all() else np.argsort(doc, kind="stable")
+        for f, name in enumerate(("doc", "start", "end", "code", "pattern")):
+            col = np.concatenate([r[f] for r in rows]) if f else doc
+            col = col if order is None else col[order]
+            out[name] = col.astype(np.int32) if name in _INT32_FIELDS else col
     else:
-        doc = start = end = code = pattern = np.zeros(0, dtype=np.int64)
-    return {
-        "doc": doc,
-        "start": start,
-        "end": end,
-        "code": code,
-        "pattern": pattern,
-        "outcomes": list(outcome),
-        "foreign": foreign,
-    }
+        out = {name: np.zeros(0, np.int32 if name in _INT32_FIELDS else np.int64) for name in _FIELDS}
+    out["outcomes"] = list(outcome)
+    out["foreign"] = foreign
+    return out
 
 
 def _stream_rows(work: _TableWork, stream: _Stream, outcome: dict, base: int) -> tuple:
@@ -519,18 +525,17 @@ def _find_in_table(
         _warm_up()  # the compiled loops loaded once, before the workers fork
     results = map_batches(_stance_batch, work, parts, n_jobs, take=_take_work)
     outcomes: dict[tuple[str, str, str], int] = {}
-    docs, starts, ends, codes, patterns = [], [], [], [], []
-    foreign = []
+    columns: dict[str, list[np.ndarray]] = {name: [] for name in _FIELDS}
+    foreign: list[tuple[int, int, float]] = []
     for part, r in zip(parts, results):
-        remap = np.array([outcomes.setdefault(o, len(outcomes)) for o in r["outcomes"]] or [0], dtype=np.int64)
+        remap = np.array([outcomes.setdefault(o, len(outcomes)) for o in r["outcomes"]] or [0], dtype=np.int32)
         base = int(work.units[part.start][0])
-        docs.append(r["doc"] + base)
-        r["foreign"] = [(i + base, n, share) for i, n, share in r["foreign"]]
-        starts.append(r["start"])
-        ends.append(r["end"])
-        codes.append(remap[r["code"]] if len(r["code"]) else r["code"])
-        patterns.append(r["pattern"])
-        foreign.extend(r["foreign"])
+        r["doc"] += base
+        r["code"] = remap[r["code"]] if len(r["code"]) else r["code"]
+        for name in _FIELDS:
+            columns[name].append(r[name])
+        foreign.extend((i + base, n, share) for i, n, share in r["foreign"])
+    del results
     for i, n, share in foreign:
         doc_id = str(table.doc_ids[i])
         if non_english == "raise":
@@ -549,10 +554,13 @@ def _find_in_table(
                 "stop_word_share": share,
             }
         )
-    out: dict[str, Any] = {
-        k: np.concatenate(v) if v else np.zeros(0, dtype=np.int64)
-        for k, v in (("doc", docs), ("start", starts), ("end", ends), ("code", codes), ("pattern", patterns))
-    }
+    out: dict[str, Any] = {}
+    for name in _FIELDS:  # one column at a time, its parts let go as it is made
+        parts_of = columns.pop(name)
+        out[name] = (
+            np.concatenate(parts_of) if parts_of else np.zeros(0, np.int32 if name in _INT32_FIELDS else np.int64)
+        )
+        del parts_of
     out["outcomes"] = list(outcomes)
     out["patterns"] = work.lex.named
     return out
