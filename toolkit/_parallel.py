@@ -18,6 +18,7 @@ its top level under ``if __name__ == "__main__":``, as any multiprocessing scrip
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -80,11 +81,18 @@ def start_method() -> str:
 
 
 def release_memory() -> None:
-    """Give the heap's free pages back to the system (glibc's ``malloc_trim``; elsewhere nothing).
+    """Give the free pages of the heap and of pyarrow's memory pool back to the system.
 
     Results unpickled from the workers leave freed blocks in the heap that glibc keeps
-    (about 200 MB after tokenizing the UNGDC); Dask's workers trim their memory the same way.
+    (about 200 MB after tokenizing the UNGDC): ``malloc_trim`` returns them on Linux with
+    glibc (Dask's workers trim their memory the same way). pyarrow's pool (mimalloc) kept
+    another 200 MB of pages resident after :func:`toolkit.token_table` read the UNGDC in
+    some runs: ``release_unused`` returns them, wherever pyarrow is loaded.
     """
+    arrow = sys.modules.get("pyarrow")
+    if arrow is not None:  # loaded by pandas for a frame of pyarrow strings; not imported here for nothing
+        with contextlib.suppress(AttributeError, NotImplementedError):  # an older pyarrow, a pool that cannot
+            arrow.default_memory_pool().release_unused()
     if not sys.platform.startswith("linux"):
         return
     try:

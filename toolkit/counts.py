@@ -50,7 +50,7 @@ from toolkit._inputs import free_of, frequency_keep
 from toolkit._inputs import ids_and_texts as _ids_and_texts
 from toolkit._inputs import stop_word_set as _stop_words
 from toolkit._kernels import ChunkIndex
-from toolkit._parallel import check_n_jobs
+from toolkit._parallel import check_n_jobs, release_memory
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._tokens import lower_keeping_offsets as _lower
 from toolkit._validation import check_columns, check_count, check_texts, warn_skipped
@@ -332,6 +332,7 @@ def count_terms(
     out = count_rows(grouping, counts, doc_freq, terms, totals, min_count)
     out.attrs["skipped"] = skipped
     warn_skipped("count_terms", skipped)
+    release_memory()  # the documents' sums and sort keys let go: their pages back to the system (about 5 ms)
     return out
 
 
@@ -388,17 +389,16 @@ def count_rows(
     rank -= group_start
     rank += 1
     del rows, first, group_start
+    # each column made in turn, what it was made from let go (the frame's peak is its own columns)
     keys = grouping.take(g)  # one frame built from the columns: no concatenated copy of 1.8 million rows
+    term = take_strings(terms, j)
+    del j
+    rate = n / totals[g] * 1_000
+    del g
     n = n.astype(np.int64)
+    df = df.astype(np.int64)
     out = pd.DataFrame(
-        {
-            **{c: keys[c] for c in keys.columns},
-            "term": take_strings(terms, j),
-            "n": n,
-            "rate_per_1k": n / totals[g] * 1_000,
-            "doc_freq": df.astype(np.int64),
-            "rank": rank,
-        },
+        {**{c: keys[c] for c in keys.columns}, "term": term, "n": n, "rate_per_1k": rate, "doc_freq": df, "rank": rank},
         copy=False,  # the arrays are this function's own: pandas would copy 1.8 million rows of each otherwise
     )
     return out

@@ -26,12 +26,13 @@ table instead of tokenizing the texts again, and give the same results.
 from __future__ import annotations
 
 import operator
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
+from itertools import islice
 from typing import Any, overload
 
 import numpy as np
@@ -308,6 +309,22 @@ def _chunk_batch(texts: Sequence[str], batch: range) -> tuple:
     )
 
 
+def _in_order(pool: ThreadPoolExecutor, func: Callable[[range], tuple], parts: list[range], ahead: int) -> Iterator:
+    """``func(part)`` of each part on ``pool``, yielded in order, with at most ``ahead`` parts at work or done
+    and not yet taken (``pool.map`` starts them all: their results, lists of Python objects, would pile up
+    while the caller merges them one by one)."""
+    waiting: deque[Future] = deque()
+    todo = iter(parts)
+    for part in islice(todo, ahead):
+        waiting.append(pool.submit(func, part))
+    while waiting:
+        done = waiting.popleft()
+        for part in islice(todo, 1):
+            waiting.append(pool.submit(func, part))
+        yield done.result()
+        del done
+
+
 def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
     """Tokenize every document once, into a :class:`TokenTable`.
 
@@ -349,7 +366,7 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
             # arrays need no pickling back (a pool of processes took longer than one process)
             warm_up()  # compiled, or loaded from numba's cache, once
             pool = stack.enter_context(ThreadPoolExecutor(n_jobs, thread_name_prefix="toolkit-token-table"))
-            results: Iterable[tuple] = pool.map(partial(_chunk_batch, texts), parts)  # in order, as they come
+            results: Iterable[tuple] = _in_order(pool, partial(_chunk_batch, texts), parts, ahead=n_jobs)
         else:
             results = map(partial(_chunk_batch, texts), parts)
         # the pool's threads end with this block (a later pool of processes then forks a single-threaded process)

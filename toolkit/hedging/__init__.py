@@ -137,7 +137,7 @@ import pandas as pd
 from toolkit._dispatch import is_dask, scaled
 from toolkit._frames import frame_from_rows
 from toolkit._groups import groups as _groups
-from toolkit._parallel import check_n_jobs
+from toolkit._parallel import check_n_jobs, release_memory
 from toolkit._progress import check_progress
 from toolkit._rating import _match_rates, _warn_single_unit
 from toolkit._validation import (
@@ -397,6 +397,8 @@ def _find_stance(
         table = _table_of(text_or_docs, n_jobs)
         found = _find_in_table(table, matcher, rules, non_english, skipped, learned, jobs)
         out = _table_frame(table, found, skipped, segments)
+        del found
+        release_memory()  # the matches' arrays let go once the frame is made
     else:
         raise ValueError(
             f"text_or_docs must be a str or a docs DataFrame (columns doc_id, text) or a TokenTable, got "
@@ -693,6 +695,7 @@ def stance_rates(
     out.attrs["skipped"] = skipped + out.attrs["skipped"]
     warn_skipped("stance_rates", out.attrs["skipped"])
     _warn_single_unit("stance_rates", out.attrs["single_unit"])
+    release_memory()  # the matches' arrays let go: their pages back to the system
     return out
 
 
