@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.feature_extraction.text import CountVectorizer
 
 import toolkit as tk
@@ -351,3 +353,63 @@ def test_a_by_that_is_not_names_is_a_type_error_naming_by(by):
     docs = pd.DataFrame({"doc_id": ["a"], "text": ["We agree."], "country": ["CHN"]})
     with pytest.raises(TypeError, match=r"by=.* is invalid; must be a column name"):
         count_terms(docs, by=by)
+
+
+@given(
+    cells=st.lists(
+        st.tuples(st.integers(0, 7), st.integers(0, 9), st.integers(0, 3)), max_size=40
+    ),  # (row, column, count): a count of 0 is an entry stored as 0
+    n_groups=st.integers(1, 4),
+    seed=st.integers(0, 2**16),
+    wide=st.booleans(),
+    shuffled=st.booleans(),
+)
+@settings(max_examples=150)
+def test_group_sums_are_the_products_with_the_groups_indicator(cells, n_groups, seed, wide, shuffled):
+    # the compiled pass against what scipy's products gave: counts = indicator @ matrix, documents holding a term =
+    # indicator @ (the matrix with every stored entry 1); a group may hold no row, a row no entry
+    import scipy.sparse as sp
+
+    from toolkit.counts import group_sums
+
+    rows = [r for r, _, _ in cells]
+    cols = [c for _, c, _ in cells]
+    dtype = np.int64 if wide else np.int32
+    matrix = sp.coo_matrix(
+        (np.array([n for _, _, n in cells], dtype=dtype), (rows, cols)), shape=(8, 10)
+    ).tocsr()  # duplicates summed: one entry per cell, as a documents' matrix stores it
+    codes = np.random.default_rng(seed).integers(0, n_groups, size=8)
+    totals = np.random.default_rng(seed + 1).integers(0, 50, size=8)
+    order = np.random.default_rng(seed + 2).permutation(10) if shuffled else None
+    counts, doc_freq, group_totals = group_sums(matrix, codes, n_groups, totals, order)
+    indicator = sp.csr_matrix((np.ones(8, dtype=np.int64), (codes, np.arange(8))), shape=(n_groups, 8))
+    present = sp.csr_matrix((np.ones(matrix.nnz, dtype=np.int64), matrix.indices, matrix.indptr), shape=matrix.shape)
+    columns = slice(None) if order is None else order  # the result's column k is the matrix's column order[k]
+    assert np.array_equal(counts.toarray(), (indicator @ matrix).toarray()[:, columns])
+    assert np.array_equal(doc_freq.toarray(), (indicator @ present).toarray()[:, columns])
+    assert np.array_equal(group_totals, indicator @ totals)
+    # one pattern: each row's columns sorted, the same in both; every stored entry held by some document
+    assert counts.has_sorted_indices and np.array_equal(counts.indices, doc_freq.indices)
+    assert np.array_equal(counts.indptr, doc_freq.indptr) and (doc_freq.data >= 1).all()
+
+
+@given(
+    texts=st.lists(st.text(alphabet=st.sampled_from(list("ab c d\n")), max_size=30), min_size=1, max_size=6),
+    n_groups=st.integers(1, 3),
+)
+@settings(max_examples=100)
+def test_rank_and_order_are_pandas_min_rank_of_n_within_the_group(texts, n_groups):
+    # the order (group, then n descending, then term) and the rank (ties share the lowest) of count_terms,
+    # against pandas' own sort and rank(method="min")
+    import warnings
+
+    docs = pd.DataFrame(
+        {"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts, "g": [i % n_groups for i in range(len(texts))]}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # groups without tokens are named in a warning
+        table = count_terms(docs, by="g")
+    expected = table.sort_values(["g", "n", "term"], ascending=[True, False, True], kind="stable")
+    pd.testing.assert_frame_equal(table, expected.reset_index(drop=True))
+    ranks = table.groupby("g")["n"].rank(method="min", ascending=False).astype("int64")
+    assert table["rank"].tolist() == ranks.tolist()

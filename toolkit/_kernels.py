@@ -283,6 +283,76 @@ def doc_term_counts(
     return (data, indices, indptr), totals
 
 
+@njit(cache=True, nogil=True)
+def _group_pass(indptr, indices, data, rank, docs, group_ptr, stamp, acc, freq, out_ptr, out_idx, out_n, out_df, fill):  # type: ignore[no-untyped-def]
+    """One pass of :func:`group_sums`: each group's distinct columns (``out_ptr``), and when ``fill`` the columns
+    (renumbered by ``rank``) in order with their sums and their entries."""
+    nnz = 0
+    for g in range(len(group_ptr) - 1):
+        first = nnz
+        for q in range(group_ptr[g], group_ptr[g + 1]):
+            d = docs[q]
+            for p in range(indptr[d], indptr[d + 1]):
+                j = indices[p]
+                r = rank[j]
+                if stamp[r] != g:
+                    stamp[r] = g
+                    if fill:
+                        out_idx[nnz] = r
+                    nnz += 1
+                if fill:
+                    acc[r] += data[p]
+                    freq[r] += 1
+        if fill:
+            out_idx[first:nnz].sort()
+            for k in range(first, nnz):
+                r = out_idx[k]
+                out_n[k] = acc[r]
+                out_df[k] = freq[r]
+                acc[r] = 0
+                freq[r] = 0
+        out_ptr[g + 1] = nnz
+
+
+def group_sums(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    codes: np.ndarray,
+    n_groups: int,
+    n_columns: int,
+    rank: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(indptr, indices, sums, entries): the rows of a CSR matrix summed by group (row ``i`` in group
+    ``codes[i]``), as a CSR matrix of groups x columns (each row's columns sorted), with the number of stored
+    entries summed for each too (the rows holding a column, when no row stores one twice). Column ``j`` is
+    column ``rank[j]`` of the result (``rank``: a permutation; None: the same). The sums are int32 where the
+    matrix is and its total fits, else int64; the entries int32. Two passes (the sizes, then the entries), so
+    that nothing is allocated beyond the result."""
+    codes = np.asarray(codes, dtype=np.int64)
+    docs = np.argsort(codes, kind="stable")  # the rows of each group, in order
+    group_ptr = np.zeros(n_groups + 1, dtype=np.int64)
+    np.cumsum(np.bincount(codes, minlength=n_groups), out=group_ptr[1:])
+    indptr = np.asarray(indptr, dtype=np.int64)
+    rank = np.arange(n_columns, dtype=np.int64) if rank is None else np.asarray(rank, dtype=np.int64)
+    narrow = data.dtype == np.int32 and int(data.sum(dtype=np.int64)) < 2**31 - 1 and len(codes) < 2**31 - 1
+    stamp = np.full(n_columns, -1, dtype=np.int64)
+    out_ptr = np.zeros(n_groups + 1, dtype=np.int64)
+    acc = np.zeros(n_columns, dtype=np.int64)
+    freq = np.zeros(n_columns, dtype=np.int64)
+    sums_type = np.int32 if narrow else np.int64
+    none_idx, none_n = np.zeros(0, dtype=indices.dtype), np.zeros(0, dtype=sums_type)
+    args = (indptr, indices, data, rank, docs, group_ptr, stamp, acc, freq, out_ptr)
+    _group_pass(*args, none_idx, none_n, np.zeros(0, dtype=np.int32), False)
+    n = int(out_ptr[-1])
+    out_idx = np.empty(n, dtype=indices.dtype)
+    out_n = np.empty(n, dtype=sums_type)
+    out_df = np.empty(n, dtype=np.int32)
+    stamp[:] = -1
+    _group_pass(*args, out_idx, out_n, out_df, True)
+    return out_ptr, out_idx, out_n, out_df
+
+
 def warm_up() -> None:
     """Load the compiled loops for every kind of text (ASCII, UTF-16, UTF-32: read-only arrays, as
     :func:`toolkit.tokentable.code_points` gives them) in this process, so that workers forked from it
@@ -296,4 +366,6 @@ def warm_up() -> None:
     ids = np.zeros(1, dtype=np.int32)
     doc_tokens(ids, np.zeros(1, dtype=np.int64), np.array([0, 1]), ids, ids, ids)
     doc_term_counts(ids, np.ones(1, dtype=np.int64), np.array([0, 1]), ids, 1)
+    for data in (ids, ids.astype(np.int64)):
+        group_sums(np.array([0, 1]), ids, data, np.zeros(1, dtype=np.int64), 1, 1)
     _rehash(index.hashes, 1, 8)

@@ -50,6 +50,7 @@ from toolkit._inputs import free_of, frequency_keep
 from toolkit._inputs import ids_and_texts as _ids_and_texts
 from toolkit._inputs import stop_word_set as _stop_words
 from toolkit._kernels import ChunkIndex
+from toolkit._kernels import group_sums as _group_sums
 from toolkit._parallel import check_n_jobs, release_memory
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._tokens import lower_keeping_offsets as _lower
@@ -318,11 +319,9 @@ def count_terms(
     grouping = _groups(_frame(docs), by, reserved=COUNT_COLUMNS)
     codes = grouping.codes
     matrix, terms, doc_ids, totals, order = count_matrix(docs, ngram, lowercase, stop_words, n_jobs)
-    counts, doc_freq, totals = group_sums(matrix, codes, len(grouping), totals)
+    counts, doc_freq, totals = group_sums(matrix, codes, len(grouping), totals, order)
     if order is not None:
-        counts, doc_freq, terms = counts[:, order], doc_freq[:, order], terms[order]
-    counts.sort_indices()
-    doc_freq.sort_indices()  # same sparsity pattern as counts: their data arrays align
+        terms = terms[order]
     empty = totals[codes] == 0
     skipped = [
         {"doc_id": d, **grouping.record(g), "problem": "no tokens in its group, so the group has no rows"}
@@ -337,24 +336,31 @@ def count_terms(
 
 
 def group_sums(
-    matrix: sp.csr_matrix, codes: np.ndarray, n_groups: int, totals: np.ndarray
+    matrix: sp.csr_matrix, codes: np.ndarray, n_groups: int, totals: np.ndarray, order: np.ndarray | None = None
 ) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
     """(each term's count per group, the documents of each group holding it, the tokens of each group) of a
-    documents x terms matrix whose row ``i`` is in group ``codes[i]``; CSR, indices unsorted, the two matrices
-    with one pattern. Shared by :func:`count_terms` and its Dask path (one partition at a time); not in
-    ``__all__``."""
-    indicator = sp.csr_matrix(
-        (np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))), shape=(n_groups, len(codes))
+    documents x terms matrix whose row ``i`` is in group ``codes[i]``.
+
+    CSR (int32 where the sums fit), each row's terms sorted, the two matrices with one pattern (a document
+    holds a term where its row stores an entry); with ``order`` (a permutation of the terms) the result's
+    column ``k`` is the matrix's column ``order[k]``. Shared by :func:`count_terms` and its Dask path (one
+    partition at a time); not in ``__all__``."""
+    matrix = matrix.tocsr()
+    # one compiled pass over the documents' entries, group by group: no copy of the documents' matrix (two
+    # sparse products took an indicator's copy as int64 and a matrix of ones, 40 MB for the UNGDC)
+    rank = None
+    if order is not None:  # the result's columns in this order, made so (not a copy of the result reordered)
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+    indptr, indices, sums, entries = _group_sums(
+        matrix.indptr, matrix.indices, matrix.data, codes, n_groups, matrix.shape[1], rank
     )
-    if matrix.dtype == np.int32 and int(np.sum(totals)) < 2**31 - 1:  # no sum can pass int32: no int64 copy
-        indicator = indicator.astype(np.int32)
-    counts = (indicator @ matrix).tocsr()
-    # the same pattern with a 1 for each entry (its own data, the index arrays shared)
-    present = sp.csr_matrix(
-        (np.ones(matrix.nnz, dtype=indicator.dtype), matrix.indices, matrix.indptr), shape=matrix.shape
-    )
-    doc_freq = (indicator @ present).tocsr()
-    return counts, doc_freq, indicator @ np.asarray(totals, dtype=np.int64)
+    shape = (n_groups, matrix.shape[1])
+    counts = sp.csr_matrix((sums, indices, indptr), shape=shape)
+    doc_freq = sp.csr_matrix((entries, indices.copy(), indptr.copy()), shape=shape)  # a row's stored entries
+    group_totals = np.zeros(n_groups, dtype=np.int64)
+    np.add.at(group_totals, np.asarray(codes, dtype=np.int64), np.asarray(totals, dtype=np.int64))
+    return counts, doc_freq, group_totals
 
 
 def count_rows(
@@ -375,20 +381,33 @@ def count_rows(
     if not keep.all():
         g, j, n, df = g[keep], j[keep], n[keep], df[keep]
     del keep
-    # by group, then n descending, then term (the columns j are in term order): integer keys only
-    order = np.lexsort((j, -n.astype(np.int64), g))
+    # by group, then n descending, then term: the entries come by group and term (each row's columns sorted),
+    # so a stable sort on one integer key (group, then n descending) keeps the terms in order within a tie
+    top = int(n.max()) if len(n) else 0
+    key = g.astype(np.int64)
+    key *= top + 1
+    key += top
+    key -= n
+    order = np.argsort(key, kind="stable")
+    del key
     g, j, n, df = g[order], j[order], n[order], df[order]
     del order
     # rank within the group, ties sharing the lowest (pandas' method="min"): where a run of equal n starts
-    rows = np.arange(len(g), dtype=np.int64)
+    # (positions as int32 where they fit, accumulated in place: 1.8 million rows of int64 are 14 MB each)
+    rows = np.arange(len(g), dtype=np.int32 if len(g) < 2**31 - 1 else np.int64)
     first = np.ones(len(g), dtype=bool)
     first[1:] = g[1:] != g[:-1]
-    group_start = np.maximum.accumulate(np.where(first, rows, 0))
+    group_start = np.where(first, rows, 0)
+    np.maximum.accumulate(group_start, out=group_start)
     first[1:] |= n[1:] != n[:-1]
-    rank = np.maximum.accumulate(np.where(first, rows, 0))
+    run_start = np.where(first, rows, 0)
+    del rows, first
+    np.maximum.accumulate(run_start, out=run_start)
+    rank = run_start.astype(np.int64)
+    del run_start
     rank -= group_start
     rank += 1
-    del rows, first, group_start
+    del group_start
     # each column made in turn, what it was made from let go (the frame's peak is its own columns)
     keys = grouping.take(g)  # one frame built from the columns: no concatenated copy of 1.8 million rows
     term = take_strings(terms, j)

@@ -15,6 +15,7 @@ from toolkit._arrays import ranges as _ranges
 from toolkit._kernels import IS_SPACE as _IS_SPACE
 from toolkit._kernels import scan_marks as _scan_marks
 from toolkit._kernels import warm_up as _warm_up
+from toolkit._parallel import release_memory
 from toolkit._patterns import FORMAT_RE as _FORMAT_RE
 from toolkit._patterns import is_plain as _plain
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
@@ -431,6 +432,8 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
         out = {name: np.zeros(0, np.int32 if name in _INT32_FIELDS else np.int64) for name in _FIELDS}
     out["outcomes"] = list(outcome)
     out["foreign"] = foreign
+    del rows, stream
+    release_memory()  # the streams' arrays let go: a worker's next batch starts from what it holds
     return out
 
 
