@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -745,6 +745,16 @@ class _LowVocab:
         return self
 
 
+@cache
+def _word_screen(name: str) -> re.Pattern | None:
+    """For a property of :data:`_LOW_PROPS` given by its words alone, a regex that finds any of them in a text
+    (lower-cased as :func:`_low` does), or None for a property with a test (its tokens must be read)."""
+    words, test = _LOW_PROPS[name]
+    if test is not None:
+        return None
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)")
+
+
 class _Marks:
     """Where clauses and sentences can end in a stream of documents, as stream offsets (sorted).
 
@@ -1004,8 +1014,16 @@ class _Side:
         lo = self.off[m] + (np.maximum(n - last, 0) if last is not None else 0)
         out = counts[self.off[m] + n] > counts[lo]
         reach = ~out & self.far_has[m] & ((n < last) if last is not None else True)
+        screen = _word_screen(name)
         for i in np.flatnonzero(reach).tolist():
-            ids = self._far(int(m[i]))
+            mi = int(m[i])
+            if screen is not None and mi not in self.far:
+                # a property of listed words only: a piece none of whose words is in its text has no such token
+                # (a token's low form is a slice of the piece's, as _low makes them), so it is not tokenized
+                piece = self.stream.text(int(self.k[mi]), int(self.far_lo[mi]), int(self.far_hi[mi]))
+                if not screen.search(_lower(piece).replace("’", "'")):
+                    continue
+            ids = self._far(mi)
             if last is not None:
                 ids = ids[max(len(ids) - (last - int(n[i])), 0) :]
             out[i] = bool(self.low.prop(name)[ids].any())
