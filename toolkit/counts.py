@@ -328,7 +328,9 @@ def count_terms(
         for d, g in zip(np.asarray(doc_ids, dtype=object)[empty], codes[empty])
     ]
     del matrix
-    out = count_rows(grouping, counts, doc_freq, terms, totals, min_count)
+    sums = [counts, doc_freq]
+    del counts, doc_freq  # count_rows lets each go as it reorders it
+    out = count_rows(grouping, sums, terms, totals, min_count)
     out.attrs["skipped"] = skipped
     warn_skipped("count_terms", skipped)
     release_memory()  # the documents' sums and sort keys let go: their pages back to the system (about 5 ms)
@@ -363,17 +365,19 @@ def group_sums(
     return counts, doc_freq, group_totals
 
 
-def count_rows(
-    grouping: Any, counts: sp.csr_matrix, doc_freq: sp.csr_matrix, terms: np.ndarray, totals: np.ndarray, min_count: int
-) -> pd.DataFrame:
+def count_rows(grouping: Any, sums: list, terms: np.ndarray, totals: np.ndarray, min_count: int) -> pd.DataFrame:
     """The rows of :func:`count_terms` from the sums of its groups.
 
-    ``counts`` and ``doc_freq``: groups x terms (CSR, indices sorted, the same sparsity pattern), the terms
-    sorted; ``totals``: the tokens of each group; ``grouping``: the groups (:func:`toolkit._groups.groups`).
-    Shared by :func:`count_terms` and its Dask path (:mod:`toolkit.scale`), which sums the groups over
-    partitions and must give the same frame; not part of the public API (not in ``__all__``).
+    ``sums``: ``[counts, doc_freq]``, groups x terms (CSR, indices sorted, the same sparsity pattern), the
+    terms sorted; emptied here, so that the caller holds no reference to them while the rows are made (each
+    array is let go as soon as its reordered copy exists). ``totals``: the tokens of each group;
+    ``grouping``: the groups (:func:`toolkit._groups.groups`). Shared by :func:`count_terms` and its Dask path
+    (:mod:`toolkit.scale`), which sums the groups over partitions and must give the same frame; not part of
+    the public API (not in ``__all__``).
     """
     # 1.8 million rows for the UNGDC by country: each step frees what the next does not need
+    counts, doc_freq = sums
+    sums.clear()
     g = np.repeat(np.arange(len(grouping), dtype=np.int32), np.diff(counts.indptr))
     j, n, df = counts.indices, counts.data, doc_freq.data
     del counts, doc_freq

@@ -512,7 +512,7 @@ def count_terms(
     _check_frame(ddf, ["doc_id", "text", *_by_columns(by)], function="count_terms")
     _groups(ddf._meta, by, reserved=COUNT_COLUMNS)  # the in-memory checks of by, on the meta
     grouping, sums = _in_group_order(_tree_sums(ddf, by, ngram, lowercase, stop_words), by)
-    out = count_rows(grouping, sums.counts, sums.doc_freq, sums.terms, sums.totals, min_count)
+    out = count_rows(grouping, [sums.counts, sums.doc_freq], sums.terms, sums.totals, min_count)
     skipped = [
         {"doc_id": d, **grouping.record(g), "problem": "no tokens in its group, so the group has no rows"}
         for d, g in sums.empty
