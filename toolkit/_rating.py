@@ -266,6 +266,7 @@ def _prepare(
     doc_ids = docs["doc_id"].astype(str)
     problems = {} if problems is None else dict(problems)
     changed = np.zeros(0, dtype=np.int64)  # the rows whose text blanking changed
+    heard_only: np.ndarray | None = None  # the matches in the chosen voices (None: all)
     if voices is not None:
         heard, blanked = _keep_voices(docs, voices, m_row, m_start, _voice_spans(docs, segments, function=function))
         why = (
@@ -286,7 +287,7 @@ def _prepare(
             texts = docs["text"].to_numpy(dtype=object, copy=True)
             texts[changed] = list(blanked.values())
             docs = docs.assign(text=texts)
-        m_row, m_cat, m_start = m_row[heard], m_cat[heard], m_start[heard]
+        heard_only = heard  # the matches of other voices are left out below, with those of categories not rated
     if totals is None:
         tokens = document_term_matrix(docs).totals.astype(np.int64)
     else:  # count again only the texts that blanking changed
@@ -294,6 +295,8 @@ def _prepare(
         if len(changed):
             tokens[changed] = document_term_matrix(docs.iloc[changed]).totals
     in_empty = tokens[m_row] == 0
+    if heard_only is not None:
+        in_empty &= heard_only
     if in_empty.any():
         i = int(np.flatnonzero(in_empty)[0])
         raise ValueError(
@@ -306,7 +309,14 @@ def _prepare(
         m_row = new_row[m_row]
         docs, tokens, codes = docs[used], tokens[used], codes[used]
     keep = m_cat >= 0
-    m_row, m_cat, m_start = m_row[keep].astype(np.int64), m_cat[keep].astype(np.int64), m_start[keep]
+    if heard_only is not None:
+        keep &= heard_only
+    del heard_only
+    # one selection of each array (the matches' arrays are the largest here: 1.4 million of each for the UNGDC)
+    m_row = m_row[keep].astype(np.int64, copy=False)
+    m_cat = m_cat[keep].astype(np.int64, copy=False)
+    m_start = m_start[keep]
+    del keep
     counts = np.zeros((len(docs), len(cats)), dtype=np.int64)
     np.add.at(counts, (m_row, m_cat), 1)
     return _Prepared(docs.reset_index(drop=True), cats, grouping, codes, tokens, counts, m_row, m_cat, m_start, skipped)
