@@ -15,7 +15,7 @@ import toolkit._parallel as parallel
 from toolkit import _kernels, study
 from toolkit._kernels import ChunkIndex
 from toolkit._rating import _match_rates
-from toolkit.hedging import _find_in_docs, _find_stance, _match_frame
+from toolkit.hedging import CATEGORIES, _find_in_docs, _find_stance, _match_frame
 from toolkit.hedging._decision import _resolve_model
 from toolkit.hedging._lexicon import _matcher, _resolve_lexicon, english_share
 from toolkit.tokentable import TokenTable, chunk_starts, code_points, token_table
@@ -752,6 +752,60 @@ def test_sentences_and_a_one_document_groups_rates_are_the_same_on_several_cores
     pd.testing.assert_frame_equal(
         one, tk.stance_rates(docs.iloc[:1], by="country", n_resamples=200, non_english="keep")
     )
+
+
+_SENTENCE_GLUE = [". ", ".", "? ", "!\n", "\n\n", ".\u00a0", ".\u3000", " (", ".) ", "U.S. ", "e.g. ", ". \ufeff"]
+
+
+@given(
+    pieces=st.lists(st.tuples(any_text, st.sampled_from(_SENTENCE_GLUE)), min_size=1, max_size=8),
+    quote=st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_one_document_groups_sentences_count_the_tokens_the_text_path_counts(pieces, quote):
+    # stance_rates reads a sentence's tokens from the token table where its edges cut no chunk, and tokenizes
+    # the others; match_rates on the frame tokenizes every sentence: the units, and so the rates, are the same
+    import warnings
+
+    text = "".join(t + glue for t, glue in pieces)
+    if quote:  # a quotation attributed to nobody: the speech voice keeps the rest (the text is blanked there)
+        text = 'He said: "We may agree." ' + text
+    docs = _frame([text])
+    if not tk.tokenize(text):
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # single units, left-out documents: the same warnings both ways
+        try:
+            rated = tk.stance_rates(docs, n_resamples=100, non_english="keep")
+        except ValueError:  # no token in the document's own voices: the other path must refuse it too
+            with pytest.raises(ValueError):
+                tk.match_rates(tk.find_stance(docs, non_english="keep"), docs, categories=list(CATEGORIES))
+            return
+        expected = tk.match_rates(
+            tk.find_stance(docs, non_english="keep"), docs, categories=list(CATEGORIES), n_resamples=100
+        )
+    pd.testing.assert_frame_equal(rated, expected)
+
+
+@given(text=any_text, cuts=st.lists(st.integers(0, 200), max_size=6))
+@settings(max_examples=150, deadline=None)
+def test_units_read_from_the_table_count_the_tokens_of_any_slices_of_the_text(text, cuts):
+    # spans anywhere, inside a chunk too: where an edge cuts a chunk the slice is tokenized, else its tokens are
+    # the table's between its offsets; either way what document_term_matrix counts in the slice's text
+    from itertools import pairwise
+    from types import SimpleNamespace
+
+    from toolkit._rating import _Prepared
+
+    edges = sorted({0, len(text), *(min(c, len(text)) for c in cuts)})
+    spans = list(pairwise(edges)) or [(0, 0)]
+    sents = pd.DataFrame(
+        {"doc_id": ["d0"] * len(spans), "start": [a for a, _ in spans], "end": [b for _, b in spans]}
+    ).assign(text=[text[a:b] for a, b in spans])
+    prep = SimpleNamespace(table=token_table(_frame([text])), table_row=np.array([0]), n_jobs=1)
+    got = _Prepared._sentence_tokens(prep, np.array([0]), sents, np.zeros(len(spans), dtype=np.int64))
+    expected = tk.document_term_matrix(sents[["doc_id", "text"]].assign(doc_id=[f"s{i}" for i in range(len(spans))]))
+    assert got.tolist() == expected.totals.tolist()
 
 
 @pytest.mark.parametrize("method", [None, "spawn"])

@@ -71,6 +71,8 @@ def _match_rates(
     n_jobs: int = 1,
     progress: bool | None = False,
     function: str = "match_rates",
+    table: Any = None,
+    table_rows: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """:func:`match_rates` without the warnings; ``problems`` (doc_id -> why) explains token-less documents;
     ``segments`` a frame or None, resolved by the caller (:func:`toolkit._voicing.resolve`); ``progress`` as
@@ -90,6 +92,8 @@ def _match_rates(
         reserved=RATE_COLUMNS,
         found=found,
         totals=totals,
+        table=table,
+        table_rows=table_rows,
     )
     prep.n_jobs = n_jobs
     return _rates_of(
@@ -189,6 +193,8 @@ class _Prepared:
     match_start: np.ndarray  # start offset of each kept match
     skipped: list[dict]  # documents left out (no token): doc_id, the group's key columns, problem
     n_jobs: int = 1  # worker processes that cut a group's one document into sentences
+    table: Any = None  # a token table of the documents (toolkit.tokentable.TokenTable), or None
+    table_row: np.ndarray | None = None  # each row's document in the table (-1: its text was blanked)
 
     def units(self, rows: np.ndarray, *, sentences: bool) -> tuple[np.ndarray, np.ndarray, str]:
         """(counts per unit and category, tokens per unit, unit name) of the documents ``rows``."""
@@ -199,10 +205,10 @@ class _Prepared:
             pd.DataFrame({"doc_id": part["doc_id"].astype(str).to_numpy(), "text": part["text"].to_numpy()}),
             n_jobs=self.n_jobs,
         )
-        tokens = document_term_matrix(sents[["doc_id", "text"]], n_jobs=self.n_jobs).totals.astype(np.int64)
         # sentence s belongs to local document doc_of[s]; sort key (document, start)
         local = {int(r): i for i, r in enumerate(rows)}
         doc_of = pd.Index(part["doc_id"].astype(str)).get_indexer(sents["doc_id"].astype(str))
+        tokens = self._sentence_tokens(rows, sents, doc_of)
         keep = np.isin(self.match_row, rows)
         m_doc = np.array([local[int(r)] for r in self.match_row[keep]], dtype=np.int64)
         m_start = self.match_start[keep]
@@ -222,6 +228,48 @@ class _Prepared:
             np.add.at(counts, (sid, m_cat), 1)
         return counts, tokens, "sentence"
 
+    def _sentence_tokens(self, rows: np.ndarray, sents: pd.DataFrame, doc_of: np.ndarray) -> np.ndarray:
+        """The tokens of each sentence (int64): read from the token table where a document's text is the
+        table's and the sentence's edges cut no whitespace-separated chunk (its tokens are then the table's
+        tokens between its offsets: no token holds whitespace, and the token pattern's look-arounds never look
+        at it); the others counted by :func:`toolkit.document_term_matrix` on their text, as all were."""
+        tokens = np.full(len(sents), -1, dtype=np.int64)
+        if self.table is not None and self.table_row is not None and len(sents):
+            from toolkit._kernels import IS_SPACE
+            from toolkit.tokentable import code_points
+
+            starts_all = sents["start"].to_numpy(np.int64)
+            ends_all = sents["end"].to_numpy(np.int64)
+            bounds = np.searchsorted(doc_of, np.arange(len(rows) + 1))  # sentences are in document order
+            for li, r in enumerate(rows.tolist()):
+                t = int(self.table_row[r])
+                lo, hi = int(bounds[li]), int(bounds[li + 1])
+                if t < 0 or lo == hi:
+                    continue
+                _, t_start, t_end = self.table.doc_tokens(t)
+                points = code_points(self.table.texts[t])
+
+                def space_at(pos: np.ndarray, points: np.ndarray = points) -> np.ndarray:
+                    # whether the character at each offset is whitespace (an offset past either end: yes)
+                    inside = (pos >= 0) & (pos < len(points))
+                    if not len(points):
+                        return ~inside
+                    cp = points[np.clip(pos, 0, len(points) - 1)].astype(np.int64)
+                    return ~inside | ((cp < len(IS_SPACE)) & IS_SPACE[np.minimum(cp, len(IS_SPACE) - 1)])
+
+                a, b = starts_all[lo:hi], ends_all[lo:hi]
+                # each edge has whitespace (or the text's end) on one side: no chunk is cut there
+                clean = (space_at(a - 1) | space_at(a)) & (space_at(b - 1) | space_at(b))
+                del points
+                n = np.searchsorted(t_end, b, side="right") - np.searchsorted(t_start, a, side="left")
+                tokens[lo:hi] = np.where(clean, np.maximum(n, 0), -1)
+        rest = np.flatnonzero(tokens < 0)
+        if len(rest):
+            tokens[rest] = document_term_matrix(sents[["doc_id", "text"]].iloc[rest], n_jobs=self.n_jobs).totals.astype(
+                np.int64
+            )
+        return tokens
+
 
 def _prepare(
     matches: pd.DataFrame | None,
@@ -236,6 +284,8 @@ def _prepare(
     function: str = "match_rates",
     found: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     totals: np.ndarray | None = None,
+    table: Any = None,
+    table_rows: np.ndarray | None = None,
 ) -> _Prepared:
     """Check the inputs, keep the chosen voices, count tokens per document and matches per document and category.
 
@@ -250,7 +300,9 @@ def _prepare(
     ``found``: the matches as arrays instead of a frame (the streaming path of
     :func:`toolkit.stance_rates`): (docs row, start, index into ``categories``) of
     each, checked by their maker; ``totals``: the tokens of each docs row when already counted (a
-    token table's), used where the chosen voices leave a text as it is.
+    token table's), used where the chosen voices leave a text as it is; ``table``: that token table, whose row
+    ``table_rows[i]`` (default ``i``) is docs row ``i``: a group of one document reads its sentences' tokens
+    there (:meth:`_Prepared.units`).
     """
     if found is None:
         check_columns(matches, ["doc_id", "start", "category"], name="matches")
@@ -304,10 +356,15 @@ def _prepare(
             "to rate them against; pass the docs the matches were found in."
         )
     used, skipped = _token_accounting(grouping, codes, tokens, doc_ids, problems)
+    table_row = None
+    if table is not None:  # each row's document in the table, where its text is the table's
+        table_row = np.arange(len(docs), dtype=np.int64) if table_rows is None else np.array(table_rows, np.int64)
+        table_row[changed] = -1
     if skipped:  # renumber the documents that are kept
         new_row = np.cumsum(used) - 1
         m_row = new_row[m_row]
         docs, tokens, codes = docs[used], tokens[used], codes[used]
+        table_row = None if table_row is None else table_row[used]
     keep = m_cat >= 0
     if heard_only is not None:
         keep &= heard_only
@@ -319,7 +376,20 @@ def _prepare(
     del keep
     counts = np.zeros((len(docs), len(cats)), dtype=np.int64)
     np.add.at(counts, (m_row, m_cat), 1)
-    return _Prepared(docs.reset_index(drop=True), cats, grouping, codes, tokens, counts, m_row, m_cat, m_start, skipped)
+    return _Prepared(
+        docs.reset_index(drop=True),
+        cats,
+        grouping,
+        codes,
+        tokens,
+        counts,
+        m_row,
+        m_cat,
+        m_start,
+        skipped,
+        table=table,
+        table_row=table_row,
+    )
 
 
 def _token_accounting(

@@ -671,11 +671,13 @@ def stance_rates(
     m_row, m_start, m_cat = found["doc"][keep], found["start"][keep], cat_index[keep]
     del found, cat_index, keep
     totals = table.totals
+    table_rows = None
     if skipped:
         used = ~pd.Index(table.doc_ids).isin([d["doc_id"] for d in skipped])
         frame = frame[used]
         totals = totals[used]
         m_row = (np.cumsum(used) - 1)[m_row]
+        table_rows = np.flatnonzero(used)
     out = _match_rates(
         None,
         frame,
@@ -691,6 +693,8 @@ def stance_rates(
         n_jobs=jobs,
         progress=progress,
         function="stance_rates",
+        table=table,
+        table_rows=table_rows,
     )
     out.attrs["skipped"] = skipped + out.attrs["skipped"]
     warn_skipped("stance_rates", out.attrs["skipped"])
