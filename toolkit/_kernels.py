@@ -327,8 +327,8 @@ def group_sums(
     ``codes[i]``), as a CSR matrix of groups x columns (each row's columns sorted), with the number of stored
     entries summed for each too (the rows holding a column, when no row stores one twice). Column ``j`` is
     column ``rank[j]`` of the result (``rank``: a permutation; None: the same). The sums are int32 where the
-    matrix is and its total fits, else int64; the entries int32. Two passes (the sizes, then the entries), so
-    that nothing is allocated beyond the result."""
+    matrix is and its total fits, else int64; the entries int32. Two passes (the sizes, then the entries):
+    beside the result, only arrays of one entry per column or row."""
     codes = np.asarray(codes, dtype=np.int64)
     docs = np.argsort(codes, kind="stable")  # the rows of each group, in order
     group_ptr = np.zeros(n_groups + 1, dtype=np.int64)

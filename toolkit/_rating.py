@@ -249,7 +249,7 @@ class _Prepared:
                 _, t_start, t_end = self.table.doc_tokens(t)
                 points = code_points(self.table.texts[t])
 
-                def space_at(pos: np.ndarray, points: np.ndarray = points) -> np.ndarray:
+                def space_at(pos: np.ndarray, points: np.ndarray) -> np.ndarray:
                     # whether the character at each offset is whitespace (an offset past either end: yes)
                     inside = (pos >= 0) & (pos < len(points))
                     if not len(points):
@@ -259,7 +259,9 @@ class _Prepared:
 
                 a, b = starts_all[lo:hi], ends_all[lo:hi]
                 # each edge has whitespace (or the text's end) on one side: no chunk is cut there
-                clean = (space_at(a - 1) | space_at(a)) & (space_at(b - 1) | space_at(b))
+                clean = (space_at(a - 1, points) | space_at(a, points)) & (
+                    space_at(b - 1, points) | space_at(b, points)
+                )
                 del points
                 n = np.searchsorted(t_end, b, side="right") - np.searchsorted(t_start, a, side="left")
                 tokens[lo:hi] = np.where(clean, np.maximum(n, 0), -1)

@@ -370,7 +370,7 @@ class _Sums:
     keys: pd.DataFrame  # one row per group: the by columns (or "group")
     terms: np.ndarray  # sorted, object
     counts: sp.csr_matrix  # groups x terms, int64
-    doc_freq: sp.csr_matrix  # groups x terms, int64, the pattern of counts
+    doc_freq: sp.csr_matrix  # groups x terms, int32 or int64, the pattern of counts
     totals: np.ndarray  # tokens of each group, int64
     n_docs: np.ndarray  # documents of each group, int64
     empty: list[tuple[str, int]]  # (doc_id, group row) of each document without a token, in document order

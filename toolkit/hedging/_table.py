@@ -1019,7 +1019,9 @@ class _Side:
             mi = int(m[i])
             if screen is not None and mi not in self.far:
                 # a property of listed words only: a piece none of whose words is in its text has no such token
-                # (a token's low form is a slice of the piece's, as _low makes them), so it is not tokenized
+                # (a token's low form is a slice of the piece's, as _low makes them: no token here holds a format
+                # character or a combining mark, whose documents are matched on their characters), so it is not
+                # tokenized
                 piece = self.stream.text(int(self.k[mi]), int(self.far_lo[mi]), int(self.far_hi[mi]))
                 if not screen.search(_lower(piece).replace("’", "'")):
                     continue
