@@ -473,11 +473,9 @@ def compare_groups(
     ...     ["country", "venue", "reference", "term", "n_target"]].values.tolist()
     [['A', 'B | C', 'rest', 'hope', 1], ['A', 'B | C', 'rest', 'we', 1], ['A', 'B | C', 'rest', 'oppose', 0]]
     """
-    import scipy.sparse as sp
-
     from toolkit._groups import groups as _groups
     from toolkit._inputs import docs_frame as _frame
-    from toolkit.counts import count_matrix
+    from toolkit.counts import count_matrix, group_sums
 
     if is_dask(docs):  # a Dask DataFrame: the groups summed partition by partition (toolkit.scale)
         return scaled("compare_groups")(
@@ -519,16 +517,13 @@ def compare_groups(
     indicator = np.zeros((len(groups), len(codes)))
     indicator[codes, np.arange(len(codes))] = 1
     counted = matrix if unit == "token" else (matrix > 0).astype(np.int64)  # documents holding the term
-    # groups x terms, summed in the matrix's own integers (a float indicator made scipy copy the documents'
-    # matrix as float64: 80 MB for the UNGDC); int32 only where no sum can pass it
-    member = sp.csr_matrix(
-        (np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))), shape=(len(groups), len(codes))
-    )
-    if counted.dtype == np.int32 and int(counted.data.sum(dtype=np.int64)) < 2**31 - 1:
-        member = member.astype(np.int32)
-    by_group = np.asarray((member @ counted).toarray(), dtype=np.int64)
+    # groups x terms, summed as count_terms sums them (one compiled pass, in the sorted terms' order for a
+    # token table; a float indicator had made scipy copy the documents' matrix as float64)
+    sums, _, _ = group_sums(counted.tocsr(), codes, len(groups), doc_totals, order)
+    by_group = np.asarray(sums.toarray(), dtype=np.int64)
+    del sums
     if order is not None:  # a token table's terms, in the order of the sorted terms
-        by_group, terms = by_group[:, order], terms[order]
+        terms = terms[order]
         if permutations:  # only the permutation test reads the documents' matrix (a copy of it otherwise)
             counted = counted[:, order]
     totals = indicator @ (doc_totals if unit == "token" else np.ones(len(codes)))
