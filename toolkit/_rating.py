@@ -235,7 +235,6 @@ class _Prepared:
         at it); the others counted by :func:`toolkit.document_term_matrix` on their text, as all were."""
         tokens = np.full(len(sents), -1, dtype=np.int64)
         if self.table is not None and self.table_row is not None and len(sents):
-            from toolkit._kernels import IS_SPACE
             from toolkit.tokentable import code_points
 
             starts_all = sents["start"].to_numpy(np.int64)
@@ -248,21 +247,11 @@ class _Prepared:
                     continue
                 _, t_start, t_end = self.table.doc_tokens(t)
                 points = code_points(self.table.texts[t])
-
-                def space_at(pos: np.ndarray, points: np.ndarray) -> np.ndarray:
-                    # whether the character at each offset is whitespace (an offset past either end: yes)
-                    inside = (pos >= 0) & (pos < len(points))
-                    if not len(points):
-                        return ~inside
-                    cp = points[np.clip(pos, 0, len(points) - 1)].astype(np.int64)
-                    return ~inside | ((cp < len(IS_SPACE)) & IS_SPACE[np.minimum(cp, len(IS_SPACE) - 1)])
-
                 a, b = starts_all[lo:hi], ends_all[lo:hi]
                 # each edge has whitespace (or the text's end) on one side: no chunk is cut there
-                clean = (space_at(a - 1, points) | space_at(a, points)) & (
-                    space_at(b - 1, points) | space_at(b, points)
+                clean = (_space_at(points, a - 1) | _space_at(points, a)) & (
+                    _space_at(points, b - 1) | _space_at(points, b)
                 )
-                del points
                 n = np.searchsorted(t_end, b, side="right") - np.searchsorted(t_start, a, side="left")
                 tokens[lo:hi] = np.where(clean, np.maximum(n, 0), -1)
         rest = np.flatnonzero(tokens < 0)
@@ -271,6 +260,17 @@ class _Prepared:
                 np.int64
             )
         return tokens
+
+
+def _space_at(points: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """:func:`toolkit.tokentable.is_space` of the code point at each offset of ``points``; an offset past either
+    end of the text counts as whitespace."""
+    from toolkit.tokentable import is_space
+
+    inside = (pos >= 0) & (pos < len(points))
+    if not len(points):
+        return ~inside
+    return ~inside | is_space(points[np.clip(pos, 0, len(points) - 1)])
 
 
 def _prepare(
