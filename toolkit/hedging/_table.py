@@ -424,7 +424,7 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
         # documents in order (each one's matches already are): a document matched on its characters comes
         # before the stream it was met in is done
         order = None if (np.diff(doc) >= 0).all() else np.argsort(doc, kind="stable")
-        for f, name in enumerate(("doc", "start", "end", "code", "pattern")):
+        for f, name in enumerate(_FIELDS):  # the order of the rows' tuples
             col = np.concatenate([r[f] for r in rows]) if f else doc
             col = col if order is None else col[order]
             out[name] = col.astype(np.int32) if name in _INT32_FIELDS else col
