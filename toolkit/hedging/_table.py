@@ -207,7 +207,7 @@ class _TableLexicon:
         # a pair of keys that starts a multi-word entry: looked up only where the first key starts one
         maybe = np.flatnonzero(self.starts_multi[keys[:-1]])
         pair = keys[maybe] * self.base + keys[maybe + 1]
-        hit_pair = np.isin(pair, self.pairs)
+        hit_pair = _has(self.pairs, pair)  # pairs is sorted: a binary search (np.isin sorted both arrays)
         cand, pair = maybe[hit_pair], pair[hit_pair]
         # every (candidate, option of its first two keys), the longer options first; the keys after the
         # first two compared for all at once (keys padded with -1 past the end)
