@@ -39,7 +39,6 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from toolkit._arrays import ranges as _ranges
 from toolkit._kernels import IS_SPACE, ChunkIndex, warm_up
 from toolkit._kernels import doc_term_counts as _doc_term_counts
 from toolkit._kernels import doc_tokens as _doc_tokens
@@ -52,8 +51,8 @@ from toolkit._validation import check_columns, check_texts, check_unique_ids
 __all__ = ["TokenTable", "token_table"]
 
 _EMPTY32 = np.zeros(0, dtype=np.int32)
-#: Batches of documents per thread: more balance the threads' loads, fewer repeat less work (each batch
-#: tokenizes its own distinct chunks, and the merge renumbers each batch's chunks).
+#: Batches of documents per thread: more balance the threads' loads, fewer repeat less work (the merge looks up
+#: each batch's distinct chunks; the chunks new to the corpus are tokenized there, once each).
 BATCHES_PER_JOB = 2
 
 
@@ -261,8 +260,9 @@ class TokenTable:
         return _doc_tokens(c, begins, self.ctok_ptr, self.ctok_ids, self.ctok_start, self.ctok_end)
 
 
-def _chunk_batch(texts: Sequence[str], batch: range) -> tuple:
-    """One worker's share: its texts' chunk ids (its own numbering), its distinct chunks tokenized."""
+def _chunk_batch(texts: Sequence[str], batch: range) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """One thread's share: its texts' chunk ids (its own numbering, first seen first), each text's number of
+    chunks, and its distinct chunks (a compiled loop: no Python object per chunk but the distinct ones)."""
     index = ChunkIndex()
     parts = []
     n_chunks = np.empty(len(batch), dtype=np.int64)
@@ -270,8 +270,11 @@ def _chunk_batch(texts: Sequence[str], batch: range) -> tuple:
         text = texts[i]
         parts.append(index.add(text, code_points(text)))
         n_chunks[k] = len(parts[-1])
-    ids = np.concatenate(parts) if parts else _EMPTY32
-    strings = index.strings
+    return index.strings, np.concatenate(parts) if parts else _EMPTY32, n_chunks
+
+
+def _tokenize_chunks(strings: list[str]) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray]:
+    """(tokens of each chunk, int32; the tokens, lower-cased; their starts and ends inside their chunk, int32)."""
     tok_n = np.empty(len(strings), dtype=np.int32)
     raw: list[str] = []
     starts: list[int] = []
@@ -280,33 +283,24 @@ def _chunk_batch(texts: Sequence[str], batch: range) -> tuple:
     for c, chunk in enumerate(strings):
         found = [(m.group(), m.start(), m.end()) for m in finditer(_lower(chunk))]
         tok_n[c] = len(found)
-        for r, s, e in found:
+        for r, a, b in found:
             raw.append(r)
-            starts.append(s)
-            ends.append(e)
-    # the batch's document-term counts (a compiled loop over each document's chunks), in the batch's own term ids
-    term_ids: dict[str, int] = {}
-    tok_terms = np.fromiter(
-        (term_ids.setdefault(t, len(term_ids)) for t in _terms(raw)), dtype=np.int32, count=len(raw)
-    )
-    tok_ptr = np.concatenate([[0], np.cumsum(tok_n, dtype=np.int64)])
-    (data, indices, indptr), totals = _doc_term_counts(ids, n_chunks, tok_ptr, tok_terms, len(term_ids))
+            starts.append(a)
+            ends.append(b)
+    return tok_n, raw, np.asarray(starts, dtype=np.int32), np.asarray(ends, dtype=np.int32)
+
+
+def _count_batch(
+    ids: np.ndarray, n_chunks: np.ndarray, tok_ptr: np.ndarray, tok_terms: np.ndarray, n_terms: int
+) -> tuple:
+    """(counts as a CSR matrix of int32, tokens of each document) of a batch's documents (chunk ids ``ids``,
+    global), each row's terms in first-seen order (a compiled loop that lets go of the GIL)."""
+    (data, indices, indptr), totals = _doc_term_counts(ids, n_chunks, tok_ptr, tok_terms, n_terms)
     if indptr[-1] < np.iinfo(np.int32).max:
         indptr = indptr.astype(np.int32)  # scipy's own index type for a matrix this size
-    counts = sp.csr_matrix((data, indices, indptr), shape=(len(batch), len(term_ids)))
+    counts = sp.csr_matrix((data, indices, indptr), shape=(len(n_chunks), n_terms))
     counts.has_sorted_indices = False  # each row's terms in first-seen order
-    return (
-        strings,
-        ids,
-        n_chunks,
-        totals,
-        tok_n,
-        raw,
-        np.asarray(starts, dtype=np.int32),
-        np.asarray(ends, dtype=np.int32),
-        list(term_ids),
-        counts,
-    )
+    return counts, totals
 
 
 def _in_order(pool: ThreadPoolExecutor, func: Callable[[range], tuple], parts: list[range], ahead: int) -> Iterator:
@@ -374,36 +368,44 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
         chunk_ids.default_factory = chunk_ids.__len__
         token_ids: defaultdict[str, int] = defaultdict()
         token_ids.default_factory = token_ids.__len__
-        chunk_parts, n_parts, total_parts = [], [], []
-        tok_n_parts, tok_id_parts, tok_s_parts, tok_e_parts = [], [], [], []
         term_ids: dict[str, int] = {}
-        count_parts = []
-        for strings, ids, n_chunks, totals, tok_n, raw, starts, ends, terms, counts in results:
-            to_global = np.fromiter(
-                (term_ids.setdefault(t, len(term_ids)) for t in terms), dtype=np.int32, count=len(terms)
-            )
-            counts.indices = to_global[counts.indices] if len(counts.indices) else counts.indices
-            counts.has_sorted_indices = False  # renumbered: no longer in column order within a row
-            count_parts.append(counts)
-            release_memory()  # what the batch's lists of Python objects left behind
+        chunk_parts, n_parts = [], []
+        tok_n_parts, tok_id_parts, tok_s_parts, tok_e_parts = [], [], [], []
+        term_of_parts: list[np.ndarray] = []
+        counted: list[Any] = []  # each batch's (counts, totals), or the future of them
+        tok_ptr = np.zeros(1, dtype=np.int64)
+        tok_terms = _EMPTY32
+        for strings, ids, n_chunks in results:
+            # the batch's chunks in the corpus's numbering; the chunks new to the corpus tokenized, once each
             before = len(chunk_ids)
             remap = np.fromiter(map(chunk_ids.__getitem__, strings), dtype=np.int32, count=len(strings))
-            chunk_parts.append(remap[ids] if len(ids) else _EMPTY32)
+            ids = remap[ids] if len(ids) else _EMPTY32
+            chunk_parts.append(ids)
             n_parts.append(n_chunks)
-            total_parts.append(totals)
             new = np.flatnonzero(remap >= before)  # in first-seen order: remap[new] is before, before + 1, ...
+            del remap
             if len(new):
-                first = np.concatenate([[0], np.cumsum(tok_n, dtype=np.int64)])
-                lo, hi = first[new], first[new + 1]
-                idx = _ranges(lo, hi)
-                tok_n_parts.append(tok_n[new])
-                tok_id_parts.append(
+                tok_n, raw, starts, ends = _tokenize_chunks([strings[j] for j in new.tolist()])
+                vocab_before = len(token_ids)
+                tok_id = np.fromiter(map(token_ids.__getitem__, raw), dtype=np.int32, count=len(raw))
+                # the terms of the new tokens (a term is first met with the first token that has it)
+                fresh = _terms(list(islice(token_ids, vocab_before, None)))
+                term_of_parts.append(
                     np.fromiter(
-                        map(token_ids.__getitem__, (raw[j] for j in idx.tolist())), dtype=np.int32, count=len(idx)
+                        (term_ids.setdefault(t, len(term_ids)) for t in fresh), dtype=np.int32, count=len(fresh)
                     )
                 )
-                tok_s_parts.append(starts[idx])
-                tok_e_parts.append(ends[idx])
+                tok_n_parts.append(tok_n)
+                tok_id_parts.append(tok_id)
+                tok_s_parts.append(starts)
+                tok_e_parts.append(ends)
+                tok_ptr = np.concatenate([tok_ptr, tok_ptr[-1] + np.cumsum(tok_n, dtype=np.int64)])
+                tok_terms = np.concatenate([tok_terms, np.concatenate(term_of_parts)[tok_id]])
+                del strings, raw
+            work = (ids, n_chunks, tok_ptr, tok_terms, len(term_ids))
+            counted.append(pool.submit(_count_batch, *work) if n_jobs > 1 else _count_batch(*work))
+        counted = [c.result() if isinstance(c, Future) else c for c in counted]
+        release_memory()  # the lists of Python objects the batches left behind
     part_start = (
         np.concatenate([[0], np.cumsum([len(c) for c in chunk_parts])[:-1]]).astype(np.int64)
         if chunk_parts
@@ -411,18 +413,15 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
     )
     chunks = chunk_parts or [_EMPTY32]  # not concatenated: that would hold them twice for a moment
     n_chunks = np.concatenate(n_parts) if n_parts else np.zeros(0, np.int64)
-    totals = np.concatenate(total_parts) if total_parts else np.zeros(0, np.int64)
-    tok_n = np.concatenate(tok_n_parts) if tok_n_parts else _EMPTY32
+    totals = np.concatenate([t for _, t in counted]) if counted else np.zeros(0, np.int64)
 
     def cat(parts: list[np.ndarray]) -> np.ndarray:
         return np.concatenate(parts) if parts else _EMPTY32
 
     vocab = list(token_ids)
-    term_of = np.fromiter(
-        (term_ids.setdefault(t, len(term_ids)) for t in (_terms(vocab) if vocab else [])),
-        dtype=np.int32,
-        count=len(vocab),
-    )
+    term_of = cat(term_of_parts)
+    count_parts = [c for c, _ in counted]
+    del counted
     for part in count_parts:
         part.resize((part.shape[0], len(term_ids)))
     counts = sp.vstack(count_parts, format="csr") if count_parts else sp.csr_matrix((0, len(term_ids)))
@@ -435,7 +434,7 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
         chunk_ptr=np.concatenate([[0], np.cumsum(n_chunks)]).astype(np.int64),
         chunks=chunks,
         part_start=part_start,
-        ctok_ptr=np.concatenate([[0], np.cumsum(tok_n, dtype=np.int64)]).astype(np.int64),
+        ctok_ptr=tok_ptr,
         ctok_ids=cat(tok_id_parts),
         ctok_start=cat(tok_s_parts),
         ctok_end=cat(tok_e_parts),
