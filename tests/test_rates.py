@@ -747,3 +747,36 @@ def test_a_permutation_test_without_any_relabelling_with_tokens_says_so():
         )
     assert np.isnan(row["p_value"].iloc[0]) and row["n_permutations"].iloc[0] == 0
     assert row["difference"].iloc[0] == pytest.approx(1000 / 3)
+
+
+def test_bootstrap_sums_of_integer_counts_are_the_resample_matrix_products():
+    # the compiled resample sums (integer counts) against the sparse resample-by-unit product they replaced (float
+    # counts take that path): the same draws, so the same rates to the last bit, NaN where a resample has no token
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from toolkit import _rating
+    from toolkit._kernels import resample_sums
+
+    @settings(derandomize=True, max_examples=60, deadline=None)
+    @given(
+        st.integers(1, 40),  # units
+        st.integers(1, 3),  # categories
+        st.integers(1, 7),  # resamples
+        st.integers(0, 2**32 - 1),  # seed
+        st.sampled_from([np.int64, np.int32, np.uint8]),
+    )
+    def check(m, n_cats, n_resamples, seed, dtype):
+        rng = np.random.default_rng(seed)
+        counts = rng.integers(0, 5, (m, n_cats)).astype(dtype)
+        tokens = (rng.integers(0, 4, m) * (rng.random(m) < 0.6)).astype(dtype)  # many units without a token
+        got = _rating._bootstrap_rates(np.random.default_rng(seed), counts, tokens, n_resamples)
+        want = _rating._bootstrap_rates(
+            np.random.default_rng(seed), counts.astype(float), tokens.astype(float), n_resamples
+        )
+        assert np.array_equal(got, want, equal_nan=True)
+        idx = rng.integers(0, m, (n_resamples, m))
+        values = np.column_stack([counts, tokens]).astype(np.int64)
+        assert np.array_equal(resample_sums(idx, values), values[idx].sum(axis=1))
+
+    check()

@@ -17,6 +17,7 @@ import scipy.sparse as sp
 
 from toolkit._groups import Groups as _Groups
 from toolkit._groups import groups as _groups
+from toolkit._kernels import resample_sums
 from toolkit._progress import progress_bar
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._validation import (
@@ -543,20 +544,26 @@ def _bootstrap_rates(
 
     Each resample draws ``m`` unit indices with replacement (a row of
     ``rng.integers(0, m, (n_resamples, m))``, as :func:`scipy.stats.bootstrap`
-    draws them); a sparse resample-by-unit matrix with one entry per draw
-    (duplicates add up) times the units' (counts, tokens) gives every resample's
-    sums at once. Blocks of rows bound the memory; a resample without tokens is NaN. ``bar`` (optional) is
-    advanced by the resamples of each block.
+    draws them) and sums the units' (counts, tokens) it drew: integer counts in
+    a compiled loop (:func:`toolkit._kernels.resample_sums`, exact in any order),
+    others as a sparse resample-by-unit matrix with one entry per draw
+    (duplicates add up) times the units' values. Blocks of rows bound the memory; a resample without tokens
+    is NaN. ``bar`` (optional) is advanced by the resamples of each block.
     """
     m = len(tokens)
-    values = np.column_stack([counts, tokens]).astype(np.float64)
+    values = np.column_stack([counts, tokens])
+    exact = values.dtype.kind in "iub"  # integer counts: summed as integers, the same sums as the product's
+    values = values.astype(np.int64 if exact else np.float64)
     out = np.empty((n_resamples, counts.shape[1]), dtype=np.float64)
     step = max(1, _BLOCK // max(m, 1))
     for k in range(0, n_resamples, step):
         b = min(step, n_resamples - k)
         idx = rng.integers(0, m, (b, m))
-        draws = sp.csr_matrix((np.ones(b * m), idx.ravel(), np.arange(0, b * m + 1, m)), shape=(b, m))
-        sums = draws @ values
+        if exact:
+            sums = resample_sums(idx, values).astype(np.float64)
+        else:
+            draws = sp.csr_matrix((np.ones(b * m), idx.ravel(), np.arange(0, b * m + 1, m)), shape=(b, m))
+            sums = draws @ values
         with np.errstate(invalid="ignore", divide="ignore"):
             out[k : k + b] = sums[:, :-1] / sums[:, -1:] * 1000.0
         out[k : k + b][sums[:, -1] == 0] = np.nan
