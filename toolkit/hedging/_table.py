@@ -346,10 +346,14 @@ _PIECE_MIN = 1_000_000
 
 def _work_units(lengths: np.ndarray, n_jobs: int) -> np.ndarray:
     """(document, piece, pieces) of each unit of work: a document, or one of the pieces of a document so long
-    that it would keep one worker busy alone (its matches cut into equal runs, decided by several workers)."""
+    that it would keep one worker busy alone (its matches cut into equal runs, decided by several workers).
+
+    Such a document has one piece per worker: each piece reads the whole document (its tokens, marks and
+    matches) before deciding its own run, so more pieces repeat that reading (one 50 MB text with two
+    workers: stance_rates took 12.7 s with two pieces, 14.4 s with four)."""
     pieces = np.ones(len(lengths), dtype=np.int64)
     if n_jobs > 1 and len(lengths):
-        pieces[lengths > max(lengths.sum() / (n_jobs * 4), _PIECE_MIN)] = n_jobs * 2
+        pieces[lengths > max(lengths.sum() / (n_jobs * 4), _PIECE_MIN)] = n_jobs
     doc = np.repeat(np.arange(len(lengths)), pieces)
     piece = np.arange(len(doc)) - np.repeat(np.cumsum(pieces) - pieces, pieces)
     return np.column_stack([doc, piece, pieces[doc]]).astype(np.int64) if len(doc) else np.zeros((0, 3), np.int64)
