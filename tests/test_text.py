@@ -421,6 +421,7 @@ def test_a_long_line_is_split_in_linear_time_without_timeout():
 # the same context comes back and contexts differ by case alone ("U.S. The" / "U.S. the").
 _PUNKT_WORDS = ["U.S.", "u.s.", "Mr.", "etc.", "No.", "Feb.", "J.", "j.", "5.", "1.4.", "end.", "End.", "…"]
 _PUNKT_WORDS += ["The", "the", "We", "we", "However,", "however", "(Applause)", '"No."', "?", "!", "...", "\n"]
+_PUNKT_WORDS += ["a" * 300 + ".", "B" * 300]  # contexts too long to be remembered: asked every time
 
 
 def test_remembered_sentence_breaks_are_nltks():

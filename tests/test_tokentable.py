@@ -584,11 +584,16 @@ def test_every_measure_is_the_same_on_a_table_and_whatever_n_jobs(small_corpus):
     docs = small_corpus
     table1 = token_table(docs)
     table2 = token_table(docs, n_jobs=2)
-    for name in ("chunk_ptr", "ctok_ptr", "ctok_ids", "ctok_start", "ctok_end", "totals", "term_of"):
-        assert np.array_equal(getattr(table1, name), getattr(table2, name)), name
-    assert np.array_equal(np.concatenate(table1.chunks), np.concatenate(table2.chunks))
-    assert len(table2.chunks) > 1 and (table1.counts != table2.counts).nnz == 0
-    assert table1.vocab == table2.vocab and table1.terms == table2.terms
+    for other in (table2, token_table(docs, n_jobs=3)):  # every array the same, with its dtype
+        for name in ("chunk_ptr", "ctok_ptr", "ctok_ids", "ctok_start", "ctok_end", "totals", "term_of"):
+            a, b = getattr(table1, name), getattr(other, name)
+            assert a.dtype == b.dtype and np.array_equal(a, b), name
+        assert np.array_equal(np.concatenate(table1.chunks), np.concatenate(other.chunks))
+        assert len(other.chunks) > 1 and table1.counts.shape == other.counts.shape
+        for name in ("data", "indices", "indptr"):  # each row's terms in the same (first-seen) order
+            a, b = getattr(table1.counts, name), getattr(other.counts, name)
+            assert a.dtype == b.dtype and np.array_equal(a, b), name
+        assert table1.vocab == other.vocab and table1.terms == other.terms
 
     ref = _reference(docs, non_english="skip")
     for source, jobs in ((docs, None), (docs, 2), (table1, None), (table2, 2)):

@@ -357,8 +357,9 @@ def group_sums(
 def resample_sums(idx, values):  # type: ignore[no-untyped-def]
     """``out[r, q]``: the sum of ``values[u, q]`` over the draws ``u`` of row ``r`` of ``idx`` (int64 sums of an
     int64 ``values``): each bootstrap resample's sums, without a resample-by-unit matrix. Each row's draws are
-    counted per unit first (random steps in an int32 array a quarter of the values' size), then the units are
-    read in order: three times faster than reading ``values`` at each draw."""
+    counted per unit first (random steps in an int32 array of one entry per unit, smaller than ``values``),
+    then the units are read in order: three times faster than reading ``values`` at each draw (401,453 units
+    of three columns)."""
     b, m = idx.shape
     n_units, n_cols = values.shape
     out = np.zeros((b, n_cols), dtype=np.int64)

@@ -361,8 +361,10 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
             warm_up()  # compiled, or loaded from numba's cache, once
             pool = stack.enter_context(ThreadPoolExecutor(n_jobs, thread_name_prefix="toolkit-token-table"))
             results: Iterable[tuple] = _in_order(pool, partial(_chunk_batch, texts), parts, ahead=n_jobs)
+            submit: Callable[..., Any] | None = pool.submit
         else:
             results = map(partial(_chunk_batch, texts), parts)
+            submit = None
         # the pool's threads end with this block (a later pool of processes then forks a single-threaded process)
         chunk_ids: defaultdict[str, int] = defaultdict()
         chunk_ids.default_factory = chunk_ids.__len__
@@ -401,9 +403,10 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
                 tok_e_parts.append(ends)
                 tok_ptr = np.concatenate([tok_ptr, tok_ptr[-1] + np.cumsum(tok_n, dtype=np.int64)])
                 tok_terms = np.concatenate([tok_terms, np.concatenate(term_of_parts)[tok_id]])
-                del strings, raw
+                del raw
+            del strings  # the batch's own copies of its chunks: the corpus's are the keys of chunk_ids
             work = (ids, n_chunks, tok_ptr, tok_terms, len(term_ids))
-            counted.append(pool.submit(_count_batch, *work) if n_jobs > 1 else _count_batch(*work))
+            counted.append(submit(_count_batch, *work) if submit is not None else _count_batch(*work))
         counted = [c.result() if isinstance(c, Future) else c for c in counted]
         release_memory()  # the lists of Python objects the batches left behind
     part_start = (
