@@ -379,3 +379,17 @@ def test_transform_matches_a_document_term_matrix_by_term():
     # fewer, more and reordered terms: matched by name, unknown terms ignored
     other = tk.document_term_matrix(DOCS.assign(text=DOCS["text"] + " unknownword"))
     np.testing.assert_allclose(model.transform(other)["theta"], expected, rtol=0, atol=1e-8)
+
+
+def test_near_zero_weights_are_written_alike_on_every_machine():
+    # "led" weighed 1.738973114091e-06 on one machine and at least 1.7389731145e-06 on another: its 10th
+    # significant digit is noise (a difference of terms near 1); to 1e-10 both read the same
+    from toolkit.study.analyses import _near_zero_to_1e10
+    from toolkit.tables import format_float
+
+    for here, there in ((1.738973114091e-06, 1.7389731145e-06), (-0.002390734031, -0.0023907340314)):
+        assert format_float(_near_zero_to_1e10(here)) == format_float(_near_zero_to_1e10(there))
+    assert format_float(_near_zero_to_1e10(1.738973114091e-06)) == "1.739e-06"
+    assert _near_zero_to_1e10(-5.197686998) == -5.197686998  # 0.01 and more: untouched (10 digits written)
+    assert _near_zero_to_1e10(-4e-12) == 0.0 and str(_near_zero_to_1e10(-4e-12)) == "0.0"
+    assert np.isnan(_near_zero_to_1e10(float("nan")))

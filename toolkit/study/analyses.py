@@ -7,6 +7,7 @@ functions, so a figure's pipeline (its groups, its k, its pruning) is written on
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -398,6 +399,16 @@ def p5_council_years(docs: pd.DataFrame) -> pd.DataFrame:
     return joined[["doc_id", "text", "country", "year", "n_speeches", "venue"]]
 
 
+def _near_zero_to_1e10(x: float) -> float:
+    """A Wordfish weight below 0.01 in size rounded to 1e-10 (correctly, in decimal); others as they are.
+
+    A weight near zero is a difference of terms near 1, good to about 1e-15: its 10th significant digit, which
+    the table writes, is noise ("led": 1.738973114091e-06 on one machine, 1.7389731145e-06 or more on another,
+    written ...114e-06 and ...115e-06). Rounded to 1e-10 it reads 1.739e-06 on both. Weights of 0.01 and more
+    keep their 10 significant digits (their last one is 1e-11 or coarser: far above the noise)."""
+    return float(f"{x:.10f}") + 0.0 if math.isfinite(x) and abs(x) < 0.01 else x
+
+
 def _by_estimate_then_name(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` sorted by ``estimate`` as the table writes it (:data:`toolkit.tables.TABLE_DIGITS` significant
     digits), then ``name``: words with the same weight (the same counts) come in the order of their names on
@@ -434,7 +445,8 @@ def wordfish_p5_unsc(docs: pd.DataFrame, *, model: Wordfish | None = None, seed:
         - ``name`` (string): the doc id (for the interview "Xing (own words)") or the word;
         - ``country`` (string), ``year`` (Int64): <NA> for words;
         - ``parameter`` (string): "theta" (a document's position) or "beta" (a word's weight);
-        - ``estimate`` (float64): the position or the weight;
+        - ``estimate`` (float64): the position or the weight (a weight below 0.01 in size to 1e-10: see
+          :func:`_near_zero_to_1e10`);
         - ``std_error``, ``ci_low``, ``ci_high`` (float64): the position's standard error (Hessian) and
           95% interval; NaN for words;
         - ``psi`` (float64): the word's fixed effect; NaN for documents.
@@ -472,7 +484,7 @@ def wordfish_p5_unsc(docs: pd.DataFrame, *, model: Wordfish | None = None, seed:
                 "country": pd.NA,
                 "year": pd.NA,
                 "parameter": "beta",
-                "estimate": words["beta"],
+                "estimate": words["beta"].map(_near_zero_to_1e10),
                 "std_error": np.nan,
                 "ci_low": np.nan,
                 "ci_high": np.nan,
