@@ -372,8 +372,8 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
         token_ids.default_factory = token_ids.__len__
         term_ids: dict[str, int] = {}
         chunk_parts, n_parts = [], []
-        tok_n_parts, tok_id_parts, tok_s_parts, tok_e_parts = [], [], [], []
-        term_of_parts: list[np.ndarray] = []
+        tok_id_parts, tok_s_parts, tok_e_parts = [], [], []
+        term_of = _EMPTY32  # the term of each token id
         counted: list[Any] = []  # each batch's (counts, totals), or the future of them
         tok_ptr = np.zeros(1, dtype=np.int64)
         tok_terms = _EMPTY32
@@ -392,17 +392,19 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
                 tok_id = np.fromiter(map(token_ids.__getitem__, raw), dtype=np.int32, count=len(raw))
                 # the terms of the new tokens (a term is first met with the first token that has it)
                 fresh = _terms(list(islice(token_ids, vocab_before, None)))
-                term_of_parts.append(
-                    np.fromiter(
-                        (term_ids.setdefault(t, len(term_ids)) for t in fresh), dtype=np.int32, count=len(fresh)
-                    )
+                term_of = np.concatenate(
+                    [
+                        term_of,
+                        np.fromiter(
+                            (term_ids.setdefault(t, len(term_ids)) for t in fresh), dtype=np.int32, count=len(fresh)
+                        ),
+                    ]
                 )
-                tok_n_parts.append(tok_n)
                 tok_id_parts.append(tok_id)
                 tok_s_parts.append(starts)
                 tok_e_parts.append(ends)
                 tok_ptr = np.concatenate([tok_ptr, tok_ptr[-1] + np.cumsum(tok_n, dtype=np.int64)])
-                tok_terms = np.concatenate([tok_terms, np.concatenate(term_of_parts)[tok_id]])
+                tok_terms = np.concatenate([tok_terms, term_of[tok_id]])
                 del raw
             del strings  # the batch's own copies of its chunks: the corpus's are the keys of chunk_ids
             work = (ids, n_chunks, tok_ptr, tok_terms, len(term_ids))
@@ -422,7 +424,6 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
         return np.concatenate(parts) if parts else _EMPTY32
 
     vocab = list(token_ids)
-    term_of = cat(term_of_parts)
     count_parts = [c for c, _ in counted]
     del counted
     for part in count_parts:
