@@ -407,6 +407,45 @@ def _every_token_in_context(texts: list[str]):
     return stream, work.low, _Contexts(stream, work.low, stream.low_tok(work.low), k, s, e), k, s, e
 
 
+@given(
+    a=st.lists(st.integers(-5, 40), max_size=30).map(sorted),
+    v=st.lists(st.integers(-8, 45), max_size=30),
+    rising=st.booleans(),
+)
+@settings(max_examples=300)
+def test_the_compiled_search_from_the_last_answer_is_numpys_searchsorted(a, v, rising):
+    # queries in any order (the search starts from the last answer and gallops either way) or rising
+    a, v = np.asarray(a, dtype=np.int64), np.asarray(sorted(v) if rising else v, dtype=np.int64)
+    for right in (False, True):
+        side = "right" if right else "left"
+        assert _kernels.search_sorted(a, v, right).tolist() == np.searchsorted(a, v, side=side).tolist()
+
+
+@given(texts=st.lists(st.one_of(rule_text, any_text), min_size=1, max_size=3), seed=st.integers(0, 2**16))
+@settings(max_examples=150, deadline=None)
+def test_the_compiled_clause_and_side_bounds_are_what_numpy_gives(texts, seed):
+    """The clause's edges and the sides' chunks, cut pieces and table tokens, for every token taken as a match
+    and for random sides (any order, empty, reversed), are those of the whole-array numpy forms."""
+    from toolkit.hedging._table import _WINDOW, _clause_bounds_numpy, _side_bounds_numpy
+
+    got = _every_token_in_context(texts)
+    if got is None:
+        return
+    stream, _, _, k, s, e = got
+    mk = stream.marks
+    args = (mk.ev_start, mk.ev_end, mk.punct, stream.base[k], stream.stop[k], s, e, _WINDOW)
+    for mine, theirs in zip(_kernels.clause_bounds(*args), _clause_bounds_numpy(*args), strict=True):
+        assert mine.tolist() == theirs.tolist()
+    x, y = _clause_bounds_numpy(*args)
+    rng = np.random.default_rng(seed)
+    end = int(stream.stop[-1])
+    sides = [(x, s), (e, y), (rng.integers(0, end + 1, len(s)), rng.integers(0, end + 1, len(s)))]
+    for lo, hi in sides:
+        bounds = (mk.chunk_start, mk.chunk_end, stream.starts, stream.ends, lo.astype(np.int64), hi.astype(np.int64))
+        for mine, theirs in zip(_kernels.side_bounds(*bounds), _side_bounds_numpy(*bounds), strict=True):
+            assert mine.tolist() == theirs.tolist()
+
+
 @given(texts=st.lists(rule_text, min_size=1, max_size=3))
 @settings(max_examples=200, deadline=None)
 def test_every_tokens_context_on_arrays_is_what_the_characters_give(texts):

@@ -376,6 +376,130 @@ def resample_sums(idx, values):  # type: ignore[no-untyped-def]
     return out
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _search(a, v, right, hint):  # type: ignore[no-untyped-def]
+    """``np.searchsorted(a, v, side="right" if right else "left")``, searched from ``hint`` outwards (a gallop
+    then a bisection): a run of nearly sorted queries reads each time near the last answer."""
+    n = len(a)
+    h = min(max(hint, 0), n)
+    if h < n and (a[h] <= v if right else a[h] < v):  # the answer lies past h
+        lo = h + 1
+        step = 1
+        hi = lo
+        while hi < n and (a[hi] <= v if right else a[hi] < v):
+            lo = hi + 1
+            step *= 2
+            hi = lo + step - 1
+        hi = min(hi, n)
+    else:  # the answer is h or before
+        hi = h
+        step = 1
+        lo = hi - 1
+        while lo >= 0 and not (a[lo] <= v if right else a[lo] < v):
+            hi = lo
+            step *= 2
+            lo = hi - step
+        lo = max(lo + 1, 0)
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if a[mid] <= v if right else a[mid] < v:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@njit(cache=True, nogil=True)
+def search_sorted(a, v, right):  # type: ignore[no-untyped-def]
+    """``np.searchsorted(a, v, side="right" if right else "left")`` for many queries at once, each searched from
+    the last one's answer: as fast as numpy's for random queries, faster for queries in (nearly) rising order."""
+    out = np.empty(len(v), dtype=np.int64)
+    hint = 0
+    for i in range(len(v)):
+        hint = _search(a, v[i], right, hint)
+        out[i] = hint
+    return out
+
+
+@njit(cache=True, nogil=True)
+def clause_bounds(ev_start, ev_end, punct, base, stop, s, e, window):  # type: ignore[no-untyped-def]
+    """For each match (``s``-``e``, in a text from ``base`` to ``stop``): the start of its clause, the end of the
+    last break (``ev_start``/``ev_end``, sorted, with a sentinel before and after every text) within ``window``
+    characters before it, or the window's start, or ``s`` when ``s - 1`` is in ``punct``; and the clause's end,
+    the start of the first break within ``window`` characters after it (or the window's end, or one before that
+    when the window ends in ``punct``)."""
+    n = len(s)
+    x = np.empty(n, dtype=np.int64)
+    y = np.empty(n, dtype=np.int64)
+    h1 = h2 = h3 = h4 = 0
+    for i in range(n):
+        si, ei = s[i], e[i]
+        lo = max(base[i], si - window)
+        h1 = _search(ev_end, si, True, h1)
+        j = h1 - 1
+        xi = ev_end[j] if ev_start[j] >= lo else lo
+        if si > lo and len(punct):
+            h2 = _search(punct, si - 1, False, h2)
+            if h2 < len(punct) and punct[h2] == si - 1:
+                xi = si
+        x[i] = xi
+        w_end = min(ei + window, stop[i])
+        h3 = _search(ev_start, ei, False, h3)
+        yi = ev_start[h3] if ev_end[h3] <= w_end else w_end
+        if w_end > ei and len(punct):
+            h4 = _search(punct, w_end - 1, False, h4)
+            if h4 < len(punct) and punct[h4] == w_end - 1:
+                yi = min(yi, w_end - 1)
+        y[i] = yi
+    return x, y
+
+
+@njit(cache=True, nogil=True)
+def side_bounds(cb, ce, starts, ends, x, y):  # type: ignore[no-untyped-def]
+    """For each side ``[x, y)`` of a match (``y`` raised to ``x``), in a stream with chunks ``cb``-``ce`` and tokens
+    ``starts``-``ends`` (both sorted; the tokens end with a separator): the chunks of ``x`` and of ``y - 1``
+    (``c0``, ``c1``: the last starting at or before them, or the first), whether a token crosses the side's
+    start or starts there inside its chunk (``odd0``), whether one crosses its end (``odd1``), whether the side
+    is one such piece of one chunk (``same``), and the first (``t_from``) and number (``n_tab``) of the table's
+    tokens between the pieces tokenized alone. See :class:`toolkit.hedging._table._Side`."""
+    n = len(x)
+    last = len(starts) - 1
+    y_out = np.empty(n, dtype=np.int64)
+    c0s = np.empty(n, dtype=np.int64)
+    c1s = np.empty(n, dtype=np.int64)
+    odd0s = np.empty(n, dtype=np.bool_)
+    odd1s = np.empty(n, dtype=np.bool_)
+    sames = np.empty(n, dtype=np.bool_)
+    t_froms = np.empty(n, dtype=np.int64)
+    n_tabs = np.empty(n, dtype=np.int64)
+    h0 = h1 = h2 = h3 = h4 = h5 = 0
+    for i in range(n):
+        xi = x[i]
+        yi = max(xi, y[i])
+        h0 = _search(cb, xi, True, h0)
+        c0 = max(h0 - 1, 0)
+        h1 = _search(cb, yi - 1, True, h1)
+        c1 = max(h1 - 1, 0)
+        cut0 = yi > xi and cb[c0] < xi and xi < ce[c0]
+        cut1 = yi > xi and cb[c1] < yi and yi < ce[c1]
+        h2 = _search(ends, xi, True, h2)
+        odd0 = cut0 and starts[min(h2, last)] <= xi
+        h3 = _search(ends, yi, True, h3)
+        odd1 = cut1 and starts[min(h3, last)] < yi
+        same = cut0 and cut1 and c0 == c1 and (odd0 or odd1)
+        h4 = _search(starts, ce[c0] if odd0 else xi, False, h4)
+        h5 = _search(starts, cb[c1] if odd1 else yi, False, h5)
+        y_out[i] = yi
+        c0s[i] = c0
+        c1s[i] = c1
+        odd0s[i] = odd0
+        odd1s[i] = odd1
+        sames[i] = same
+        t_froms[i] = h4
+        n_tabs[i] = 0 if same else max(h5 - h4, 0)
+    return y_out, c0s, c1s, odd0s, odd1s, sames, t_froms, n_tabs
+
+
 def warm_up() -> None:
     """Load the compiled loops for every kind of text (ASCII, UTF-16, UTF-32: read-only arrays, as
     :func:`toolkit.tokentable.code_points` gives them) in this process, so that workers forked from it
@@ -392,3 +516,7 @@ def warm_up() -> None:
     for data in (ids, ids.astype(np.int64)):
         group_sums(np.array([0, 1]), ids, data, np.zeros(1, dtype=np.int64), 1, 1)
     _rehash(index.hashes, 1, 8)
+    one = np.zeros(1, dtype=np.int64)
+    search_sorted(one, one, True)
+    clause_bounds(one, one, one, one, one, one, one, 1)
+    side_bounds(one, one, one, one, one, one)
