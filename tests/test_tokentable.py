@@ -408,6 +408,33 @@ def _every_token_in_context(texts: list[str]):
 
 
 @given(
+    words=st.lists(
+        st.one_of(
+            st.sampled_from(["don't", "dont", "nt", "can't", "wouldnt", "early", "12", "١٢", "½", "greatest", "best"]),
+            st.text(alphabet=st.sampled_from(list("ablyestdn't09é²\n٣")), max_size=8),
+        ),
+        max_size=25,
+    ),
+    more=st.lists(st.text(alphabet=st.sampled_from(list("lyedn't7ü")), max_size=6), max_size=5),
+)
+@settings(max_examples=200)
+def test_the_screened_properties_of_context_words_are_those_of_their_tests(words, more):
+    """Each property with a test is tested only on the words its screen finds: every word the test accepts is
+    among them (a word with a line break, which a token never holds, gets every word tested)."""
+    from toolkit.hedging._table import _LOW_PROPS, _PROP_SCREENS, _LowVocab
+
+    assert {name for name, (_, test) in _LOW_PROPS.items() if test is not None} == set(_PROP_SCREENS)
+    low = _LowVocab(words)
+    first = {name: low.prop(name).copy() for name in _LOW_PROPS}
+    low.add(more)  # words added later are screened on their own
+    for name, (listed, test) in _LOW_PROPS.items():
+        got = low.prop(name)
+        assert got[: len(first[name])].tolist() == first[name].tolist()
+        expected = [s is not None and (s in listed or (test is not None and test(s))) for s in low.strings]
+        assert got.tolist() == expected, name
+
+
+@given(
     a=st.lists(st.integers(-5, 40), max_size=30).map(sorted),
     v=st.lists(st.integers(-8, 45), max_size=30),
     rising=st.booleans(),

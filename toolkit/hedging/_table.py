@@ -657,6 +657,45 @@ _LOW_PROPS: dict[str, tuple[frozenset, Callable[[str], bool] | None]] = {
     "feel_first_not": (_FEEL_NOT_CLAUSE, None),
     "on_upon": (_CALL_ON, None),
 }
+#: For each property of :data:`_LOW_PROPS` with a test, a regex that matches (searched in the lines of the strings
+#: joined by line breaks) every string the test can accept: only those are tested (the tests in Python, one call
+#: a string, took 0.2 s for the UNGDC's 89,578 words).
+_PROP_SCREENS: dict[str, re.Pattern] = {
+    name: re.compile(pattern, re.MULTILINE)
+    for name, pattern in {
+        "negator": r"n't$|nt$",
+        "subject_bridge": r"n't$",
+        # an ASCII digit or a character past ASCII (str.isdigit, a number's character), found once a line
+        "number": r"^.*?[^\x00-\x2f\x3a-\x7f]",
+        "digit": r"^.*?[^\x00-\x2f\x3a-\x7f]",
+        "would_ed": r"ed$",
+        "adverb": r"ly$",
+        "participle": r"ed$",
+        "superlative": r"est$",
+    }.items()
+}
+
+
+class _Lines:
+    """Strings (None: no string) joined by line breaks, to find the few a regex matches in one search."""
+
+    def __init__(self, strings: list[str | None]) -> None:
+        lines = ["" if t is None else t for t in strings]
+        self.n = len(lines)
+        self.joined = "\n".join(lines)
+        self.plain = self.joined.count("\n") == max(self.n - 1, 0)  # no string holds a line break
+        lengths = np.fromiter(map(len, lines), dtype=np.int64, count=self.n)
+        self.starts = np.cumsum(lengths + 1) - (lengths + 1)
+
+    def matching(self, screen: re.Pattern) -> np.ndarray:
+        """The indices of the strings in whose line ``screen`` matches, in order (all of them if a string holds
+        a line break)."""
+        if not self.plain:
+            return np.arange(self.n)
+        hits = np.fromiter((m.start() for m in screen.finditer(self.joined)), dtype=np.int64)
+        return np.unique(np.searchsorted(self.starts, hits, side="right") - 1)
+
+
 #: Words the rules compare tokens with one by one (each has an id in every :class:`_LowVocab`).
 _LOW_WORDS = (
     "a",
@@ -702,6 +741,7 @@ class _LowVocab:
         self.strings: list[str | None] = [None]
         self.index: dict[str, int] = {}
         self._props: dict[str, np.ndarray] = {}
+        self._lines: tuple[tuple[int, int], _Lines] | None = None  # the strings not yet tested, as lines
         self.add(list(_LOW_WORDS))
         self.of_vocab = self.add(list(strings))
         self.word = {w: self.index[w] for w in _LOW_WORDS}
@@ -723,7 +763,12 @@ class _LowVocab:
             words, test = _LOW_PROPS[name]
             new = np.zeros(len(self.strings) - done, dtype=bool)
             if test is not None:
-                new[:] = [s is not None and test(s) for s in self.strings[done:]]
+                strings = self.strings[done:]
+                if self._lines is None or self._lines[0] != (done, len(self.strings)):
+                    self._lines = ((done, len(self.strings)), _Lines(strings))
+                for i in self._lines[1].matching(_PROP_SCREENS[name]).tolist():
+                    s = strings[i]
+                    new[i] = s is not None and test(s)
             for w in words:
                 i = self.index.get(w, -1)
                 if i >= done:
