@@ -658,8 +658,8 @@ _LOW_PROPS: dict[str, tuple[frozenset, Callable[[str], bool] | None]] = {
     "on_upon": (_CALL_ON, None),
 }
 #: For each property of :data:`_LOW_PROPS` with a test, a regex that matches (searched in the lines of the strings
-#: joined by line breaks) every string the test can accept: only those are tested (the tests in Python, one call
-#: a string, took 0.2 s for the UNGDC's 89,578 words).
+#: joined by line breaks) every string the test can accept: only those are tested (every property of the UNGDC's
+#: 89,578 words took 0.17 s with a Python call a word and test, 0.095 s screened).
 _PROP_SCREENS: dict[str, re.Pattern] = {
     name: re.compile(pattern, re.MULTILINE)
     for name, pattern in {
