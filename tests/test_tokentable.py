@@ -18,6 +18,7 @@ from toolkit._rating import _match_rates
 from toolkit.hedging import CATEGORIES, _find_in_docs, _find_stance, _match_frame
 from toolkit.hedging._decision import _resolve_model
 from toolkit.hedging._lexicon import _matcher, _resolve_lexicon, english_share
+from toolkit.hedging._table import _has
 from toolkit.tokentable import TokenTable, chunk_starts, code_points, token_table
 
 # multi-word entries, and words that start them, so that longest-match and gap rules are exercised
@@ -448,12 +449,59 @@ def test_the_compiled_search_from_the_last_answer_is_numpys_searchsorted(a, v, r
         assert _kernels.search_sorted(a, v, right).tolist() == np.searchsorted(a, v, side=side).tolist()
 
 
+def _clause_bounds_numpy(
+    ev_start: np.ndarray,
+    ev_end: np.ndarray,
+    punct: np.ndarray,
+    base: np.ndarray,
+    stop: np.ndarray,
+    s: np.ndarray,
+    e: np.ndarray,
+    window: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`toolkit._kernels.clause_bounds` as whole-array numpy expressions (the table's code before the
+    compiled loop)."""
+    lo = np.maximum(base, s - window)
+    # the clause's start: the end of the last break inside text[lo:s]
+    j = np.searchsorted(ev_end, s, side="right") - 1  # the events begin with a sentinel (-1, -1)
+    x = np.where(ev_start[j] >= lo, ev_end[j], lo)
+    x = np.where((s > lo) & _has(punct, s - 1), s, x)  # "[.!?;:]$": punctuation right before the match
+    # the clause's end: the start of the first break inside text[e:w_end]
+    w_end = np.minimum(e + window, stop)
+    j = np.searchsorted(ev_start, e, side="left")  # ... and end with one (2**62, 2**62)
+    y = np.where(ev_end[j] <= w_end, ev_start[j], w_end)
+    y = np.where((w_end > e) & _has(punct, w_end - 1), np.minimum(y, w_end - 1), y)
+    return x, y
+
+
+def _side_bounds_numpy(
+    cb: np.ndarray, ce: np.ndarray, starts: np.ndarray, ends: np.ndarray, x: np.ndarray, y: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """:func:`toolkit._kernels.side_bounds` as whole-array numpy expressions (the table's code before the compiled
+    loop)."""
+    y = np.maximum(x, y)
+    c0 = np.maximum(np.searchsorted(cb, x, side="right") - 1, 0)
+    c1 = np.maximum(np.searchsorted(cb, y - 1, side="right") - 1, 0)
+    cut0 = (y > x) & (cb[c0] < x) & (x < ce[c0])
+    cut1 = (y > x) & (cb[c1] < y) & (y < ce[c1])
+    last = len(starts) - 1  # the stream ends with a separator token at the end of its last text
+    t_x = np.minimum(np.searchsorted(ends, x, side="right"), last)  # the first token ending after x
+    odd0 = cut0 & (starts[t_x] <= x)
+    t_y = np.minimum(np.searchsorted(ends, y, side="right"), last)
+    odd1 = cut1 & (starts[t_y] < y)
+    same = cut0 & cut1 & (c0 == c1) & (odd0 | odd1)
+    t_from = np.searchsorted(starts, np.where(odd0, ce[c0], x), side="left")
+    t_to = np.searchsorted(starts, np.where(odd1, cb[c1], y), side="left")
+    n_tab = np.where(same, 0, np.maximum(t_to - t_from, 0))
+    return y, c0, c1, odd0, odd1, same, t_from, n_tab
+
+
 @given(texts=st.lists(st.one_of(rule_text, any_text), min_size=1, max_size=3), seed=st.integers(0, 2**16))
 @settings(max_examples=150, deadline=None)
 def test_the_compiled_clause_and_side_bounds_are_what_numpy_gives(texts, seed):
     """The clause's edges and the sides' chunks, cut pieces and table tokens, for every token taken as a match
     and for random sides (any order, empty, reversed), are those of the whole-array numpy forms."""
-    from toolkit.hedging._table import _WINDOW, _clause_bounds_numpy, _side_bounds_numpy
+    from toolkit.hedging._table import _WINDOW
 
     got = _every_token_in_context(texts)
     if got is None:

@@ -412,7 +412,8 @@ def _search(a, v, right, hint):  # type: ignore[no-untyped-def]
 @njit(cache=True, nogil=True)
 def search_sorted(a, v, right):  # type: ignore[no-untyped-def]
     """``np.searchsorted(a, v, side="right" if right else "left")`` for many queries at once, each searched from
-    the last one's answer: as fast as numpy's for random queries, faster for queries in (nearly) rising order."""
+    the last one's answer by :func:`_search` (the search the kernels below inline; this loop is its test's
+    entry point)."""
     out = np.empty(len(v), dtype=np.int64)
     hint = 0
     for i in range(len(v)):
@@ -424,7 +425,7 @@ def search_sorted(a, v, right):  # type: ignore[no-untyped-def]
 @njit(cache=True, nogil=True)
 def clause_bounds(ev_start, ev_end, punct, base, stop, s, e, window):  # type: ignore[no-untyped-def]
     """For each match (``s``-``e``, in a text from ``base`` to ``stop``): the start of its clause, the end of the
-    last break (``ev_start``/``ev_end``, sorted, with a sentinel before and after every text) within ``window``
+    last break (``ev_start``/``ev_end``, sorted, with a sentinel before the first and one after the last) within ``window``
     characters before it, or the window's start, or ``s`` when ``s - 1`` is in ``punct``; and the clause's end,
     the start of the first break within ``window`` characters after it (or the window's end, or one before that
     when the window ends in ``punct``)."""
@@ -517,6 +518,5 @@ def warm_up() -> None:
         group_sums(np.array([0, 1]), ids, data, np.zeros(1, dtype=np.int64), 1, 1)
     _rehash(index.hashes, 1, 8)
     one = np.zeros(1, dtype=np.int64)
-    search_sorted(one, one, True)
     clause_bounds(one, one, one, one, one, one, one, 1)
     side_bounds(one, one, one, one, one, one)

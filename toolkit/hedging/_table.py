@@ -956,53 +956,6 @@ class _Stream:
         return np.where(self.ids >= 0, low.of_vocab[np.maximum(self.ids, 0)] if len(low.of_vocab) else _PAD, _PAD)
 
 
-def _clause_bounds_numpy(
-    ev_start: np.ndarray,
-    ev_end: np.ndarray,
-    punct: np.ndarray,
-    base: np.ndarray,
-    stop: np.ndarray,
-    s: np.ndarray,
-    e: np.ndarray,
-    window: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`toolkit._kernels.clause_bounds` as whole-array numpy expressions (the form it replaced, kept for
-    the tests)."""
-    lo = np.maximum(base, s - window)
-    # the clause's start: the end of the last break inside text[lo:s]
-    j = np.searchsorted(ev_end, s, side="right") - 1  # the events begin with a sentinel (-1, -1)
-    x = np.where(ev_start[j] >= lo, ev_end[j], lo)
-    x = np.where((s > lo) & _has(punct, s - 1), s, x)  # "[.!?;:]$": punctuation right before the match
-    # the clause's end: the start of the first break inside text[e:w_end]
-    w_end = np.minimum(e + window, stop)
-    j = np.searchsorted(ev_start, e, side="left")  # ... and end with one (2**62, 2**62)
-    y = np.where(ev_end[j] <= w_end, ev_start[j], w_end)
-    y = np.where((w_end > e) & _has(punct, w_end - 1), np.minimum(y, w_end - 1), y)
-    return x, y
-
-
-def _side_bounds_numpy(
-    cb: np.ndarray, ce: np.ndarray, starts: np.ndarray, ends: np.ndarray, x: np.ndarray, y: np.ndarray
-) -> tuple[np.ndarray, ...]:
-    """:func:`toolkit._kernels.side_bounds` as whole-array numpy expressions (the form it replaced, kept for the
-    tests)."""
-    y = np.maximum(x, y)
-    c0 = np.maximum(np.searchsorted(cb, x, side="right") - 1, 0)
-    c1 = np.maximum(np.searchsorted(cb, y - 1, side="right") - 1, 0)
-    cut0 = (y > x) & (cb[c0] < x) & (x < ce[c0])
-    cut1 = (y > x) & (cb[c1] < y) & (y < ce[c1])
-    last = len(starts) - 1  # the stream ends with a separator token at the end of its last text
-    t_x = np.minimum(np.searchsorted(ends, x, side="right"), last)  # the first token ending after x
-    odd0 = cut0 & (starts[t_x] <= x)
-    t_y = np.minimum(np.searchsorted(ends, y, side="right"), last)
-    odd1 = cut1 & (starts[t_y] < y)
-    same = cut0 & cut1 & (c0 == c1) & (odd0 | odd1)
-    t_from = np.searchsorted(starts, np.where(odd0, ce[c0], x), side="left")
-    t_to = np.searchsorted(starts, np.where(odd1, cb[c1], y), side="left")
-    n_tab = np.where(same, 0, np.maximum(t_to - t_from, 0))
-    return y, c0, c1, odd0, odd1, same, t_from, n_tab
-
-
 class _Side:
     """The tokens of ``text[x:y]`` for each of many matches (one side of their clauses), as
     ``_TOKEN_RE.findall`` of that slice gives them, lower-cased (:func:`_low`), as :class:`_LowVocab` ids.
@@ -1027,8 +980,8 @@ class _Side:
         cb, ce = mk.chunk_start, mk.chunk_end
         # the chunks of x and y - 1; a token across x or y, or starting at x inside its chunk (odd0, odd1): the
         # piece there is tokenized alone; x and y in one chunk with such a token (same): [x, y) is one piece;
-        # the table's tokens between the pieces (t_from, n_tab). One compiled pass (numpy's form of it:
-        # _side_bounds_numpy, which the tests compare it with).
+        # the table's tokens between the pieces (t_from, n_tab). One compiled pass (the tests compare it with
+        # the whole-array numpy form it replaced).
         assert len(cb) or not len(x), "a match lies in a chunk"
         y, c0, c1, odd0, odd1, same, t_from, n_tab = _side_bounds(cb, ce, stream.starts, stream.ends, x, y)
         # the pieces tokenized alone: [x, end of x's chunk) and [start of y's chunk, y); one piece [x, y) when
@@ -1134,7 +1087,7 @@ class _Contexts:
         mk = stream.marks
         self.low = low
         # the clause's start x (the end of the last break inside text[s - 90:s]) and end y (the start of the first
-        # inside text[e:e + 90]), in one compiled pass (numpy's form of it: _clause_bounds_numpy)
+        # inside text[e:e + 90]), in one compiled pass (compared with numpy's form in the tests)
         x, y = _clause_bounds(mk.ev_start, mk.ev_end, mk.punct, stream.base[k], stream.stop[k], s, e, _WINDOW)
         self.before_side = _Side(stream, low, low_tok, k, x, s, far_first=True)
         self.after_side = _Side(stream, low, low_tok, k, e, y, far_first=False)
