@@ -175,24 +175,52 @@ def doc_tokens(chunks, begins, ctok_ptr, ctok_ids, ctok_start, ctok_end):  # typ
 
 
 @njit(cache=True, nogil=True)
-def scan_marks(points, space, mark):  # type: ignore[no-untyped-def]
-    """One pass over a text's code points for the context rules: (chunk starts, chunk ends, the offset and
-    class of every mark (``mark[c]``, code points past the table taking its last entry), the marks of class
-    1 to 3 followed by whitespace, and the blank lines: (start, end) of each two consecutive line breaks
-    (class 4) with only whitespace between them).
+def scan_doc(  # type: ignore[no-untyped-def]
+    points, chunks, ctok_ptr, ctok_ids, ctok_start, ctok_end, space, mark, is_stop, odd, base, lang_end, marks
+):
+    """One pass over a document's code points for the stance path: its tokens and (``marks``) what the
+    context rules read, every offset moved by ``base`` (the document's place in its stream).
 
-    ``space[c]``: whether code point ``c`` is whitespace (code points past the table are not)."""
+    ``chunks``: the table's chunk ids of the text, in order (the tokens of chunk ``c`` from ``ctok_ptr[c]``,
+    offsets inside the chunk); ``space[c]``: whether code point ``c`` is whitespace (code points past the
+    table are not); ``mark[c]``: its class (code points past the table take the last entry);
+    ``is_stop``/``odd``: per token id, a stop word / a token with a combining mark or format character.
+
+    Returns ``(ids, starts, ends, chunk_start, chunk_end, at, cls, ev_start, ev_end, blank_start, blank_end,
+    stats)``:
+
+    - the tokens, a separator after them (id -1, at ``base`` + the text's length);
+    - the whitespace chunks (start, end); every mark's offset and class; the places a clause can break
+      (``ev``: a mark of class 1 to 3 followed by whitespace, its end two past it; a mark of class 5 to 7, its
+      end one past it; a blank line, from a line break to one past the next, with only whitespace between),
+      in the order of their starts; the blank lines again (empty arrays when not ``marks``);
+    - ``stats``: the chunks found in the text (the table's ``len(chunks)`` when the text is the one it was made
+      from), the tokens ending at or before ``lang_end`` and the stop words among them, the stop words among
+      all the tokens, and whether any token is odd.
+    """
     n = len(points)
     n_space = len(space)
     last_mark = len(mark) - 1
-    begins = np.empty(n // 2 + 1, dtype=np.int64)
-    chunk_ends = np.empty(n // 2 + 1, dtype=np.int64)
-    at = np.empty(n, dtype=np.int64)
-    cls = np.empty(n, dtype=np.uint8)
-    p1 = np.empty(n, dtype=np.int64)
-    blank_start = np.empty(n, dtype=np.int64)  # "\n" * n holds n - 1 blank lines
-    blank_end = np.empty(n, dtype=np.int64)
-    n_chunks = n_marks = n_p1 = n_blank = 0
+    n_tab = len(chunks)
+    n_tok = 0
+    for c in chunks:
+        n_tok += ctok_ptr[c + 1] - ctok_ptr[c]
+    ids = np.empty(n_tok + 1, dtype=np.int64)
+    starts = np.empty(n_tok + 1, dtype=np.int64)
+    ends = np.empty(n_tok + 1, dtype=np.int64)
+    cap = n if marks else 0
+    chunk_start = np.empty(cap // 2 + 1, dtype=np.int64)
+    chunk_end = np.empty(cap // 2 + 1, dtype=np.int64)
+    at = np.empty(cap, dtype=np.int64)
+    cls = np.empty(cap, dtype=np.uint8)
+    ev_start = np.empty(cap, dtype=np.int64)
+    ev_end = np.empty(cap, dtype=np.int64)
+    blank_start = np.empty(cap, dtype=np.int64)  # "\n" * n holds n - 1 blank lines
+    blank_end = np.empty(cap, dtype=np.int64)
+    n_chunks = n_marks = n_ev = n_blank = 0
+    k = 0
+    lang_tokens = lang_stops = stops = 0
+    any_odd = False
     last_nl = -1
     words_since = True  # a chunk began since the last line break
     was_space = True  # the character before (none: as whitespace)
@@ -200,39 +228,78 @@ def scan_marks(points, space, mark):  # type: ignore[no-untyped-def]
         c = np.int64(points[i])
         sp = bool(c < n_space and space[c])
         if not sp:
-            if was_space:
-                begins[n_chunks] = i
-                words_since = True
-            nxt = i + 1 < n and np.int64(points[i + 1]) < n_space and space[np.int64(points[i + 1])]
-            if i + 1 == n or nxt:
-                chunk_ends[n_chunks] = i + 1
+            if was_space:  # a chunk begins: its tokens, from the table
+                if n_chunks < n_tab:
+                    ch = chunks[n_chunks]
+                    for t in range(ctok_ptr[ch], ctok_ptr[ch + 1]):
+                        tid = ctok_ids[t]
+                        e = i + ctok_end[t]
+                        ids[k] = tid
+                        starts[k] = base + i + ctok_start[t]
+                        ends[k] = base + e
+                        k += 1
+                        if is_stop[tid]:
+                            stops += 1
+                            if e <= lang_end:
+                                lang_stops += 1
+                        if e <= lang_end:
+                            lang_tokens += 1
+                        if odd[tid]:
+                            any_odd = True
+                if marks:
+                    chunk_start[n_chunks] = base + i
                 n_chunks += 1
+                words_since = True
+            if marks and (i + 1 == n or (np.int64(points[i + 1]) < n_space and space[np.int64(points[i + 1])])):
+                chunk_end[n_chunks - 1] = base + i + 1
+        was_space = sp
+        if not marks:
+            continue
         m = mark[min(c, last_mark)]
         if m:
-            at[n_marks] = i
+            at[n_marks] = base + i
             cls[n_marks] = m
             n_marks += 1
-            if 1 <= m <= 3 and i + 1 < n:
-                d = np.int64(points[i + 1])
-                if d < n_space and space[d]:
-                    p1[n_p1] = i
-                    n_p1 += 1
-            if m == 4:
+            if m <= 3:  # "." "!" "?" ";" ":" before whitespace
+                if i + 1 < n:
+                    d = np.int64(points[i + 1])
+                    if d < n_space and space[d]:
+                        ev_start[n_ev] = base + i
+                        ev_end[n_ev] = base + i + 2
+                        n_ev += 1
+            elif m == 4:
+                # a blank line: only whitespace since the last line break, so no break starts between them
+                # and this one, begun at that line break, keeps the breaks in the order of their starts
                 if last_nl >= 0 and not words_since:
-                    blank_start[n_blank] = last_nl
-                    blank_end[n_blank] = i + 1
+                    blank_start[n_blank] = base + last_nl
+                    blank_end[n_blank] = base + i + 1
                     n_blank += 1
+                    ev_start[n_ev] = base + last_nl
+                    ev_end[n_ev] = base + i + 1
+                    n_ev += 1
                 last_nl = i
                 words_since = False
-        was_space = sp
+            elif m <= 7:  # a double quotation mark
+                ev_start[n_ev] = base + i
+                ev_end[n_ev] = base + i + 1
+                n_ev += 1
+    ids[k] = -1
+    starts[k] = base + n
+    ends[k] = base + n
+    stats = np.array([n_chunks, lang_tokens, lang_stops, stops, np.int64(any_odd)], dtype=np.int64)
     return (
-        begins[:n_chunks].copy(),
-        chunk_ends[:n_chunks].copy(),
+        ids[: k + 1],
+        starts[: k + 1],
+        ends[: k + 1],
+        chunk_start[:n_chunks].copy() if marks else chunk_start[:0],
+        chunk_end[:n_chunks].copy() if marks else chunk_end[:0],
         at[:n_marks].copy(),
         cls[:n_marks].copy(),
-        p1[:n_p1].copy(),
+        ev_start[:n_ev].copy(),
+        ev_end[:n_ev].copy(),
         blank_start[:n_blank].copy(),
         blank_end[:n_blank].copy(),
+        stats,
     )
 
 
@@ -507,11 +574,13 @@ def warm_up() -> None:
     inherit them instead of each loading them again."""
     index = ChunkIndex()
     mark = np.zeros(1, dtype=np.uint8)
+    ids = np.zeros(1, dtype=np.int32)
+    flags = np.zeros(1, dtype=bool)
     for dtype in (np.uint8, np.uint16, np.uint32):
         points = np.frombuffer(np.array([97], dtype=dtype).tobytes(), dtype=dtype)  # read-only, as code_points
         index.add("a", points)
-        scan_marks(points, IS_SPACE, mark)
-    ids = np.zeros(1, dtype=np.int32)
+        for marks in (True, False):
+            scan_doc(points, ids, np.array([0, 1]), ids, ids, ids, IS_SPACE, mark, flags, flags, 0, 1, marks)
     doc_tokens(ids, np.zeros(1, dtype=np.int64), np.array([0, 1]), ids, ids, ids)
     doc_term_counts(ids, np.ones(1, dtype=np.int64), np.array([0, 1]), ids, 1)
     for data in (ids, ids.astype(np.int64)):

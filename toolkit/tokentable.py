@@ -242,21 +242,31 @@ class TokenTable:
         sub.counts = self.counts[rows.start : rows.stop]
         return sub
 
+    def doc_chunks(self, i: int) -> np.ndarray:
+        """The chunk ids (int32) of document ``i`` (its row), in text order."""
+        lo, hi = int(self.chunk_ptr[i]), int(self.chunk_ptr[i + 1])
+        if lo == hi:
+            return _EMPTY32
+        part = int(np.searchsorted(self.part_start, lo, side="right")) - 1
+        return self.chunks[part][lo - self.part_start[part] : hi - self.part_start[part]]
+
+    def changed(self, i: int) -> ValueError:
+        """The error for document ``i`` whose text has not the chunks the table holds for it."""
+        return ValueError(
+            f"the text of doc_id {self.doc_ids[i]!r} changed after its token table was made; "
+            "make the table again with toolkit.token_table(docs)."
+        )
+
     def doc_tokens(self, i: int, begins: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(token ids, starts, ends) of document ``i`` (its row), offsets into its text, in text order.
 
         ``begins``: :func:`chunk_starts` of its text, when the caller has them."""
-        lo, hi = int(self.chunk_ptr[i]), int(self.chunk_ptr[i + 1])
-        part = int(np.searchsorted(self.part_start, lo, side="right")) - 1 if lo < hi else 0
-        c = self.chunks[part][lo - self.part_start[part] : hi - self.part_start[part]] if lo < hi else _EMPTY32
+        c = self.doc_chunks(i)
         if not len(c):
             return _EMPTY32, np.zeros(0, np.int64), np.zeros(0, np.int64)
         begins = chunk_starts(self.texts[i]) if begins is None else begins
         if len(begins) != len(c):  # the text is not the one the table was made from
-            raise ValueError(
-                f"the text of doc_id {self.doc_ids[i]!r} changed after its token table was made; "
-                "make the table again with toolkit.token_table(docs)."
-            )
+            raise self.changed(i)
         return _doc_tokens(c, begins, self.ctok_ptr, self.ctok_ids, self.ctok_start, self.ctok_end)
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from toolkit._arrays import ranges as _ranges
 from toolkit._kernels import IS_SPACE as _IS_SPACE
 from toolkit._kernels import clause_bounds as _clause_bounds
-from toolkit._kernels import scan_marks as _scan_marks
+from toolkit._kernels import scan_doc as _scan_doc
 from toolkit._kernels import side_bounds as _side_bounds
 from toolkit._kernels import warm_up as _warm_up
 from toolkit._parallel import release_memory
@@ -79,13 +79,14 @@ from toolkit.hedging._lexicon import (
 )
 from toolkit.hedging._rules import _EMPHATIC, _STANCE_WORDS, _is_number, _low
 from toolkit.text import STOP_WORDS
-from toolkit.tokentable import TokenTable, chunk_starts, code_points, text_lengths
+from toolkit.tokentable import TokenTable, code_points, text_lengths
 
 # ----------------------------------------------------------------------- the token-table path
 
 _KEY = str.maketrans({"’": "'", "‐": "-"})  # a token's key: apostrophes and hyphens as a pattern reads them
 _LANGUAGE_CHARS = 20000  # english_share reads this many characters
 _LOOKAHEAD = 16  # the token pattern decides a token's end by looking at most this far past it
+_LOOKBEHIND = 16  # and looks at most this far before a token's start (one character)
 
 
 #: What lies between two tokens of a pattern (:func:`_gap_regex`): nothing (past the pattern's last token),
@@ -323,13 +324,44 @@ class _TableWork:
         # (elsewhere in a text they are in no token, as a byte-order mark before the first word: no matter)
         self.odd = np.fromiter((not _plain(v) for v in table.vocab), dtype=bool, count=len(table.vocab))
 
-    def english(self, i: int, text: str, ids: np.ndarray, ends: np.ndarray) -> tuple[int, int]:
-        """(tokens, stop words) among the tokens of ``text[:20000]``, as :func:`english_share` counts them."""
+    def scan(self, i: int, text: str, base: int) -> tuple:
+        """:func:`toolkit._kernels.scan_doc` of document ``i`` (its ``text``), offsets moved by ``base``; the
+        marks only when the rules read them."""
+        table = self.table
+        chunks = table.doc_chunks(i)
+        scanned = _scan_doc(
+            code_points(text),
+            chunks,
+            table.ctok_ptr,
+            table.ctok_ids,
+            table.ctok_start,
+            table.ctok_end,
+            _IS_SPACE,
+            _MARK_CLASS,
+            self.is_stop,
+            self.odd,
+            base,
+            _LANGUAGE_CHARS - _LOOKAHEAD,
+            self.rules,
+        )
+        if len(chunks) and scanned[-1][0] != len(chunks):  # the text is not the one the table was made from
+            raise table.changed(i)
+        return scanned
+
+    @staticmethod
+    def english(text: str, scanned: tuple, base: int) -> tuple[int, int]:
+        """(tokens, stop words) among the tokens of ``text[:20000]``, as :func:`english_share` counts them, from
+        the :meth:`scan` of ``text`` (offsets moved by ``base``)."""
+        ids, ends, stats = scanned[0], scanned[2], scanned[-1]
         if len(text) <= _LANGUAGE_CHARS:
-            return len(ids), int(self.is_stop[ids].sum())
-        k = int(np.searchsorted(ends, _LANGUAGE_CHARS - _LOOKAHEAD, side="right"))
-        rest = _TOKEN_RE.findall(_lower(text[:_LANGUAGE_CHARS]), int(ends[k - 1]) if k else 0)
-        return k + len(rest), int(self.is_stop[ids[:k]].sum()) + sum(t in STOP_WORDS for t in rest)
+            return len(ids) - 1, int(stats[3])  # the last id is the separator
+        k = int(stats[1])
+        # the tokens after the last one that ends in the window: read from a slice that starts far enough
+        # before it for the token pattern's look-behind (the lower case of a slice is the slice of the lower case)
+        at = int(ends[k - 1]) - base if k else 0
+        start = max(at - _LOOKBEHIND, 0)
+        rest = _TOKEN_RE.findall(_lower(text[start:_LANGUAGE_CHARS]), at - start)
+        return k + len(rest), int(stats[2]) + sum(t in STOP_WORDS for t in rest)
 
 
 def _take_work(work: _TableWork, batch: range) -> _TableWork:
@@ -383,31 +415,26 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
     outcome: dict[tuple[str, str, str], int] = {}
     rows: list[tuple] = []  # (doc, start, end, code, pattern) arrays
     foreign = []
-    base = int(work.units[batch.start][0]) if len(batch) else 0
+    base_doc = int(work.units[batch.start][0]) if len(batch) else 0
     stream = _Stream(table.texts)
     for u in batch:
         i, piece, pieces = (int(v) for v in work.units[u])
         text = table.texts[i]
-        scanned: tuple | None
-        if work.rules:  # the chunks and the marks the context rules read, in one pass
-            scanned = _scan_marks(code_points(text), _IS_SPACE, _MARK_CLASS)
-            begins = scanned[0]
-        else:
-            scanned = None  # the marks are not read without rules
-            begins = chunk_starts(text)
-        ids, starts, ends = table.doc_tokens(i, begins)
+        base = stream.next_base
+        # the tokens and (for the rules) the chunks and marks, in one pass, as the stream's offsets
+        scanned = work.scan(i, text, base)
         if work.non_english != "keep":
-            n, stops = work.english(i, text, ids, ends)
+            n, stops = work.english(text, scanned, base)
             if n >= MIN_TOKENS_FOR_LANGUAGE and stops / n < MIN_STOP_WORD_SHARE:
                 if piece == 0:
-                    foreign.append((i - base, n, stops / n))
+                    foreign.append((i - base_doc, n, stops / n))
                 continue
-        if not lex.ok or work.odd[ids].any():
+        if not lex.ok or scanned[-1][4]:  # a token the token path cannot read: matched on the characters
             found = _find_in_text(text, matcher, work.rules, work.model) if piece == 0 else []
             if found:
                 rows.append(
                     (
-                        np.full(len(found), i - base, dtype=np.int64),
+                        np.full(len(found), i - base_doc, dtype=np.int64),
                         np.fromiter((r[0] for r in found), np.int64, len(found)),
                         np.fromiter((r[1] for r in found), np.int64, len(found)),
                         np.fromiter((outcome.setdefault(r[3:6], len(outcome)) for r in found), np.int64, len(found)),
@@ -415,13 +442,13 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
                     )
                 )
             continue
-        stream.add(i, piece, pieces, ids, starts, ends, scanned)
+        stream.add(i, piece, pieces, text, scanned)
         del scanned
         if stream.n_tokens >= _STREAM_TOKENS:
-            rows.append(_stream_rows(work, stream.done(), outcome, base))
+            rows.append(_stream_rows(work, stream.done(), outcome, base_doc))
             stream = _Stream(table.texts)
     if stream.docs:
-        rows.append(_stream_rows(work, stream.done(), outcome, base))
+        rows.append(_stream_rows(work, stream.done(), outcome, base_doc))
     rows = [r for r in rows if len(r[0])]
     # documents, outcome codes and patterns as int32 (half the bytes to send back and to hold), offsets int64
     out: dict[str, Any] = {}
@@ -819,6 +846,8 @@ class _Marks:
     """
 
     _NAMES = ("chunk_start", "chunk_end", "ev_start", "ev_end", "at", "cls", "blank_start", "blank_end")
+    #: the order in which :func:`toolkit._kernels.scan_doc` gives them
+    _SCANNED = ("chunk_start", "chunk_end", "at", "cls", "ev_start", "ev_end", "blank_start", "blank_end")
     chunk_start: np.ndarray
     chunk_end: np.ndarray
     ev_start: np.ndarray
@@ -834,27 +863,16 @@ class _Marks:
     def __init__(self) -> None:
         self.parts: dict[str, list[np.ndarray]] = {name: [] for name in self._NAMES}
 
-    def add(self, scanned: tuple, base: int) -> None:
-        """Add one text's marks: :func:`toolkit._kernels.scan_marks` of its code points, its offsets moved by
-        ``base``."""
-        begins, chunk_end, at, cls, p1, b_start, b_end = scanned
-        parts = self.parts
-        parts["chunk_start"].append(begins + base)
-        parts["chunk_end"].append(chunk_end + base)
-        quote = at[(cls >= 5) & (cls <= 7)]
-        starts = np.concatenate([p1, quote, b_start])
-        order = np.argsort(starts, kind="stable")
-        parts["ev_start"].append(starts[order] + base)
-        parts["ev_end"].append(np.concatenate([p1 + 2, quote + 1, b_end])[order] + base)
-        parts["at"].append(at + base)
-        parts["cls"].append(cls)
-        parts["blank_start"].append(b_start + base)
-        parts["blank_end"].append(b_end + base)
+    def add(self, scanned: tuple) -> None:
+        """Add one text's marks: what :func:`toolkit._kernels.scan_doc` gives after the tokens, in stream
+        offsets."""
+        for name, part in zip(self._SCANNED, scanned, strict=True):
+            self.parts[name].append(part)
 
     def done(self) -> None:
         for name in self._NAMES:
             parts = self.parts[name]
-            setattr(self, name, np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64))
+            setattr(self, name, np.concatenate(parts).astype(np.int64, copy=False) if parts else np.zeros(0, np.int64))
         del self.parts
         # sentinels: a break before every text and one after
         self.ev_start = np.concatenate([[-1], self.ev_start, [2**62]])
@@ -898,37 +916,37 @@ class _Stream:
         self.n_tokens = 0
         self._next = 0
 
-    def add(
-        self,
-        i: int,
-        piece: int,
-        pieces: int,
-        ids: np.ndarray,
-        starts: np.ndarray,
-        ends: np.ndarray,
-        scanned: tuple | None,
-    ) -> None:
-        text = self._text[i] = self.texts[i]
+    @property
+    def next_base(self) -> int:
+        """The offset of the next document added: one past the last one's separator."""
+        return self._next
+
+    def add(self, i: int, piece: int, pieces: int, text: str, scanned: tuple) -> None:
+        """Add document ``i`` (``text``): its :func:`toolkit._kernels.scan_doc` with offsets moved by
+        :attr:`next_base`."""
         base = self._next
+        stop = base + len(text)
+        ids, starts, ends = scanned[:3]
+        if int(ends[-1]) != stop:  # its separator, at the end of the text
+            raise RuntimeError(f"document {i} was scanned at another offset than the stream's next ({base})")
+        self._text[i] = text
         self.docs.append(i)
         self.pieces.append((piece, pieces))
         self.simple.append(
             text.isascii() or ("\u0130" not in text and "\u03a3" not in text and unicodedata.is_normalized("NFC", text))
         )
-        stop = base + len(text)
-        self._ids.append(np.append(ids.astype(np.int64), -1))
-        self._starts.append(np.append(starts + base, stop))
-        self._ends.append(np.append(ends + base, stop))
+        self._ids.append(ids)
+        self._starts.append(starts)
+        self._ends.append(ends)
         self._base.append(base)
-        if scanned is not None:  # the marks are read only by the context rules
-            self.marks.add(scanned, base)
-        self.n_tokens += len(ids) + 1
+        self.marks.add(scanned[3:11])
+        self.n_tokens += len(ids)
         self._next = stop + 1
 
     def done(self) -> _Stream:
         self.ids = np.concatenate(self._ids)
-        self.starts = np.concatenate(self._starts).astype(np.int64)
-        self.ends = np.concatenate(self._ends).astype(np.int64)
+        self.starts = np.concatenate(self._starts)
+        self.ends = np.concatenate(self._ends)
         n = np.array([len(a) for a in self._ids], dtype=np.int64)
         self.tok_doc = np.repeat(np.arange(len(n)), n)
         self.base = np.array(self._base, dtype=np.int64)
