@@ -10,6 +10,7 @@ from itertools import pairwise
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from toolkit._arrays import ranges as _ranges
 from toolkit._kernels import IS_SPACE as _IS_SPACE
@@ -1196,10 +1197,10 @@ _WORD_FLAGS: dict[str, Callable[[str], bool]] = {
 
 
 def _word_flags(words: list[str]) -> dict[str, np.ndarray]:
-    """:data:`_WORD_FLAGS` of each word (computed once per distinct word)."""
-    index: dict[str, int] = {}
-    codes = np.fromiter((index.setdefault(w, len(index)) for w in words), dtype=np.int64, count=len(words))
-    distinct = list(index)
+    """:data:`_WORD_FLAGS` of each word as matched, its format characters left out (computed once per distinct
+    word)."""
+    codes, uniques = pd.factorize(np.array(words, dtype=object))
+    distinct = [w if w.isascii() else _FORMAT_RE.sub("", w) for w in uniques.tolist()]
     return {
         name: np.fromiter((f(w) for w in distinct), dtype=bool, count=len(distinct))[codes]
         for name, f in _WORD_FLAGS.items()
@@ -1469,11 +1470,11 @@ def _decide_on_arrays(
     low = work.low
     assert low is not None, "the rules on arrays need the work's vocabulary (made when rules=True)"
     ctx = _Contexts(stream, low, stream.low_tok(low), k, s, e)
-    terms = []
-    for kk, a, b in zip(k.tolist(), (s - stream.base[k]).tolist(), (e - stream.base[k]).tolist()):
-        w = stream.doc_text(kk)[a:b]
-        terms.append(w if w.isascii() else _FORMAT_RE.sub("", w))
-    rules = _RulesOnArrays(ctx, _word_flags(terms))
+    texts = [stream.doc_text(kk) for kk in range(len(stream.docs))]
+    matched = [
+        texts[kk][a:b] for kk, a, b in zip(k.tolist(), (s - stream.base[k]).tolist(), (e - stream.base[k]).tolist())
+    ]
+    rules = _RulesOnArrays(ctx, _word_flags(matched))
     reps = work.n_entries[pis]
     pair_m = np.repeat(np.arange(len(j)), reps)
     pair_slot = np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
@@ -1484,9 +1485,13 @@ def _decide_on_arrays(
     initial = np.zeros(len(j), dtype=bool)
     question = np.zeros(len(j), dtype=bool)
     known = np.zeros(len(j), dtype=bool)
-    for ent in np.unique(pair_entry).tolist():
+    # the pairs of each entry, in their order (a stable sort: as flatnonzero(pair_entry == ent) gives them)
+    by_entry = np.argsort(pair_entry, kind="stable")
+    entries, first = np.unique(pair_entry[by_entry], return_index=True)
+    bounds = np.append(first, len(by_entry)).tolist()
+    for q, ent in enumerate(entries.tolist()):
         category, rule, kind = work.entry_list[ent]
-        sel = np.flatnonzero(pair_entry == ent)
+        sel = by_entry[bounds[q] : bounds[q + 1]]
         m = pair_m[sel]
         learned_decides = model is not None and category == "hedge" and kind == "epistemic"
         applies = bool(rule) and not (learned_decides and rule in LEARNED_RULES)
