@@ -577,6 +577,40 @@ def test_the_compiled_clause_and_side_bounds_are_what_numpy_gives(texts, seed):
             assert mine.tolist() == theirs.tolist()
 
 
+def _side_get_numpy(flat, off, length, far_has, m, k, from_end, far_first, pad):
+    """:func:`toolkit._kernels.side_get` as whole-array numpy expressions (the table's code before the compiled
+    loop)."""
+    k = np.broadcast_to(k, (len(m),))
+    n = length[m]
+    inside = (k <= n) if from_end else (k < n)
+    idx = off[m] + (n - k if from_end else k)
+    out = np.where(inside, flat[np.clip(idx, 0, max(len(flat) - 1, 0))] if len(flat) else pad, pad).astype(np.int32)
+    return out, ~inside & far_has[m] & (from_end == far_first)
+
+
+@given(
+    lengths=st.lists(st.integers(0, 4), max_size=6),
+    seed=st.integers(0, 2**16),
+    from_end=st.booleans(),
+    far_first=st.booleans(),
+    one_k=st.booleans(),
+)
+@example(lengths=[0, 0], seed=0, from_end=True, far_first=True, one_k=True)  # no token at all: every read is pad
+def test_the_compiled_read_of_a_sides_token_is_what_numpy_gives(lengths, seed, from_end, far_first, one_k):
+    """Token k of each match's side (k past either end, 0 from the end, one k for all or one each), and whether
+    the read goes on in the far piece."""
+    rng = np.random.default_rng(seed)
+    length = np.array(lengths, dtype=np.int64)
+    off = np.cumsum(length) - length
+    flat = rng.integers(1, 50, int(length.sum())).astype(np.int32)
+    far_has = rng.random(len(length)) < 0.5
+    m = rng.integers(0, len(length), 8).astype(np.int64) if len(length) else np.zeros(0, np.int64)
+    k = rng.integers(0, 7, 1 if one_k else len(m)).astype(np.int64)
+    args = (flat, off, length, far_has, m, k, from_end, far_first, 0)
+    for mine, theirs in zip(_kernels.side_get(*args), _side_get_numpy(*args), strict=True):
+        assert mine.dtype == theirs.dtype and mine.tolist() == theirs.tolist()
+
+
 @given(texts=st.lists(rule_text, min_size=1, max_size=3))
 @settings(max_examples=200, deadline=None)
 def test_every_tokens_context_on_arrays_is_what_the_characters_give(texts):

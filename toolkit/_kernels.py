@@ -568,6 +568,34 @@ def side_bounds(cb, ce, starts, ends, x, y):  # type: ignore[no-untyped-def]
     return y_out, c0s, c1s, odd0s, odd1s, sames, t_froms, n_tabs
 
 
+@njit(cache=True, nogil=True)
+def side_get(flat, off, length, far_has, m, k, from_end, far_first, pad):  # type: ignore[no-untyped-def]
+    """Token ``k[i]`` of the side of each match ``m[i]`` (from its end, 1-based, or from its start, 0-based;
+    ``k`` of length 1 stands for every match): the side's tokens are ``flat[off[m]:off[m] + length[m]]``, and
+    ``pad`` past them. Returns (the ids, int32; whether each is past the side's tokens where the side goes on in
+    its far piece, ``far_has[m]``, at the end the token is counted from: its start when ``far_first``)."""
+    out = np.empty(len(m), dtype=np.int32)
+    far = np.zeros(len(m), dtype=np.bool_)
+    top = len(flat) - 1
+    one = len(k) == 1
+    for i in range(len(m)):
+        mi = m[i]
+        n = length[mi]
+        ki = k[0] if one else k[i]
+        if from_end:
+            inside = ki <= n
+            idx = off[mi] + n - ki
+        else:
+            inside = ki < n
+            idx = off[mi] + ki
+        if inside and top >= 0:
+            out[i] = flat[min(max(idx, 0), top)]
+        else:
+            out[i] = pad
+        far[i] = (not inside) and far_has[mi] and (from_end == far_first)
+    return out, far
+
+
 def warm_up() -> None:
     """Load the compiled loops for every kind of text (ASCII, UTF-16, UTF-32: read-only arrays, as
     :func:`toolkit.tokentable.code_points` gives them) in this process, so that workers forked from it
@@ -589,3 +617,5 @@ def warm_up() -> None:
     one = np.zeros(1, dtype=np.int64)
     clause_bounds(one, one, one, one, one, one, one, 1)
     side_bounds(one, one, one, one, one, one)
+    for from_end in (True, False):
+        side_get(ids, one, one, flags, one, one, from_end, True, 0)

@@ -17,6 +17,7 @@ from toolkit._kernels import IS_SPACE as _IS_SPACE
 from toolkit._kernels import clause_bounds as _clause_bounds
 from toolkit._kernels import scan_doc as _scan_doc
 from toolkit._kernels import side_bounds as _side_bounds
+from toolkit._kernels import side_get as _side_get
 from toolkit._kernels import warm_up as _warm_up
 from toolkit._parallel import release_memory
 from toolkit._patterns import FORMAT_RE as _FORMAT_RE
@@ -1045,18 +1046,14 @@ class _Side:
         return ids
 
     def get(self, m: np.ndarray, k: np.ndarray, from_end: bool) -> np.ndarray:
-        """The id of token ``k`` of each match's side (from its end, 1-based, or from its start, 0-based)."""
-        n = self.len[m]
-        inside = (k <= n) if from_end else (k < n)
-        idx = self.off[m] + (n - k if from_end else k)
-        out = np.where(
-            inside, self.flat[np.clip(idx, 0, max(len(self.flat) - 1, 0))] if len(self.flat) else _PAD, _PAD
-        ).astype(np.int32)
+        """The id of token ``k`` of each match's side (from its end, 1-based, or from its start, 0-based; ``k``
+        of length 1 for every match)."""
+        out, far = _side_get(self.flat, self.off, self.len, self.far_has, m, k, from_end, self.far_first, _PAD)
         # past the near tokens: the far piece, at the start (before the match) or the end (after it)
-        far = ~inside & self.far_has[m] & (from_end == self.far_first)
         for i in np.flatnonzero(far).tolist():
-            ids = self._far(int(m[i]))
-            r = int(k[i] - n[i])
+            mi = int(m[i])
+            ids = self._far(mi)
+            r = int(k[0 if len(k) == 1 else i]) - int(self.len[mi])
             if from_end:
                 out[i] = ids[len(ids) - r] if r <= len(ids) else _PAD
             else:
@@ -1113,11 +1110,11 @@ class _Contexts:
 
     def before(self, m: np.ndarray, k: int) -> np.ndarray:
         """The id of the ``k``-th token before each match (1: the nearest), :data:`_PAD` past the clause."""
-        return self.before_side.get(m, np.full(len(m), k, dtype=np.int64), from_end=True)
+        return self.before_side.get(m, np.array([k], dtype=np.int64), from_end=True)
 
     def after(self, m: np.ndarray, k: int | np.ndarray) -> np.ndarray:
         """The id of the ``k``-th token after each match (0: the first; ``k`` may be an array)."""
-        return self.after_side.get(m, np.broadcast_to(np.asarray(k, dtype=np.int64), (len(m),)), from_end=False)
+        return self.after_side.get(m, np.asarray(k, dtype=np.int64).reshape(-1), from_end=False)
 
     def is_(self, name: str, ids: np.ndarray) -> np.ndarray:
         return self.low.prop(name)[ids]
