@@ -577,6 +577,24 @@ def test_the_compiled_clause_and_side_bounds_are_what_numpy_gives(texts, seed):
             assert mine.tolist() == theirs.tolist()
 
 
+@given(
+    cands=st.lists(st.tuples(st.integers(0, 12), st.integers(2, 4), st.booleans()), max_size=12),
+)
+def test_the_compiled_leftmost_longest_scan_keeps_what_the_loop_kept(cands):
+    """The candidates kept by the compiled scan of multi-word matches are those the Python loop it replaced kept."""
+    cands.sort(key=lambda c: (c[0], -c[1]))  # by start, the longer first, as spans orders them
+    at = np.array([c[0] for c in cands], dtype=np.int64)
+    length = np.array([c[1] for c in cands], dtype=np.int64)
+    ok = np.array([c[2] for c in cands], dtype=bool)
+    kept, covered = [], -1
+    for q, (i, n, good) in enumerate(cands):
+        if i < covered or not good:
+            continue
+        kept.append(q)
+        covered = i + n
+    assert _kernels.leftmost_longest(at, length, ok).tolist() == kept
+
+
 def _side_get_numpy(flat, off, length, far_has, m, k, from_end, far_first, pad):
     """:func:`toolkit._kernels.side_get` as whole-array numpy expressions (the table's code before the compiled
     loop)."""

@@ -596,6 +596,23 @@ def side_get(flat, off, length, far_has, m, k, from_end, far_first, pad):  # typ
     return out, far
 
 
+@njit(cache=True, nogil=True)
+def leftmost_longest(at, length, ok):  # type: ignore[no-untyped-def]
+    """The candidates a leftmost-longest scan keeps: candidate ``q`` covers tokens ``at[q]`` to
+    ``at[q] + length[q]``; in order (by ``at``, the longer first where two start at one token), one that
+    holds (``ok``) and starts past the last one kept is kept. Returns their indices."""
+    out = np.empty(len(at), dtype=np.int64)
+    n = 0
+    covered = -1
+    for q in range(len(at)):
+        if at[q] < covered or not ok[q]:
+            continue
+        out[n] = q
+        n += 1
+        covered = at[q] + length[q]
+    return out[:n].copy()
+
+
 def warm_up() -> None:
     """Load the compiled loops for every kind of text (ASCII, UTF-16, UTF-32: read-only arrays, as
     :func:`toolkit.tokentable.code_points` gives them) in this process, so that workers forked from it
@@ -619,3 +636,4 @@ def warm_up() -> None:
     side_bounds(one, one, one, one, one, one)
     for from_end in (True, False):
         side_get(ids, one, one, flags, one, one, from_end, True, 0)
+    leftmost_longest(one, one, flags)

@@ -15,6 +15,7 @@ import pandas as pd
 from toolkit._arrays import ranges as _ranges
 from toolkit._kernels import IS_SPACE as _IS_SPACE
 from toolkit._kernels import clause_bounds as _clause_bounds
+from toolkit._kernels import leftmost_longest as _leftmost_longest
 from toolkit._kernels import scan_doc as _scan_doc
 from toolkit._kernels import side_bounds as _side_bounds
 from toolkit._kernels import side_get as _side_get
@@ -179,9 +180,9 @@ class _TableLexicon:
         self.opt_keys = np.full((len(options), self.longest), -1, dtype=np.int64)
         for row, (ids, _, _) in enumerate(options):
             self.opt_keys[row, : len(ids)] = ids
-        self.opt_len = [len(o[0]) for o in options]
+        self.opt_len = np.array([len(o[0]) for o in options], dtype=np.int64)
         self.opt_gaps = [o[1] for o in options]
-        self.opt_pattern = [o[2] for o in options]
+        self.opt_pattern = np.array([o[2] for o in options], dtype=np.int64)
         # what each option has between its tokens k and k + 1 (:data:`_GAP_NONE` past its last token)
         self.opt_gap_kind = np.full((len(options), max(self.longest - 1, 1)), _GAP_NONE, dtype=np.int8)
         for row, gaps in enumerate(self.opt_gaps):
@@ -243,27 +244,22 @@ class _TableLexicon:
             following = cb[np.minimum(np.searchsorted(cb, a), len(cb) - 1)]  # the first chunk starting at a or after
             ok &= (kind != _GAP_SPACE) | ((a < b) & _has(ce, a) & (following == b))
             by_text |= kind == _GAP_REGEX
-        multi_at, multi_end, multi_p = [], [], []
-        covered = -1
-        for i, o, good, text in zip(at.tolist(), opt.tolist(), ok.tolist(), by_text.tolist()):
-            if i < covered or not good:
-                continue
-            n, gaps, pi = self.opt_len[o], self.opt_gaps[o], self.opt_pattern[o]
-            if text and not all(
+        # the gaps read from the text (rare), for every candidate whose other gaps hold: then the
+        # leftmost-longest scan of the candidates, in one compiled pass
+        for q in np.flatnonzero(ok & by_text).tolist():
+            i, gaps = int(at[q]), self.opt_gaps[int(opt[q])]
+            ok[q] = all(
                 g.fullmatch(_lower(between(i, ends[i + k], starts[i + k + 1]))) is not None
                 for k, g in enumerate(gaps)
                 if g is not None
-            ):
-                continue
-            multi_at.append(i)
-            multi_end.append(i + n)
-            multi_p.append(pi)
-            covered = i + n
-        if not multi_at:
+            )
+        kept = _leftmost_longest(at, self.opt_len[opt], ok)
+        if not len(kept):
             at = np.flatnonzero(hit)
             return at, at + 1, single[at]
-        m_at = np.asarray(multi_at, dtype=np.int64)
-        m_end = np.asarray(multi_end, dtype=np.int64)
+        m_at = at[kept]
+        m_end = m_at + self.opt_len[opt[kept]]
+        multi_p = self.opt_pattern[opt[kept]]
         inside = np.zeros(len(keys) + 1, dtype=np.int64)
         np.add.at(inside, m_at, 1)
         np.add.at(inside, m_end, -1)
@@ -274,7 +270,7 @@ class _TableLexicon:
         return (
             order_at[order],
             np.concatenate([at + 1, m_end])[order],
-            np.concatenate([single[at], np.asarray(multi_p, dtype=np.int64)])[order],
+            np.concatenate([single[at], multi_p])[order],
         )
 
 
