@@ -120,7 +120,9 @@ def test_the_compiled_chunk_index_numbers_the_chunks_of_str_split_in_first_seen_
 
 
 def _marks_by_numpy(text: str) -> tuple:
-    """What scan_marks gives, as whole-array numpy expressions (the table's code before the compiled loop)."""
+    """The marks of a text as whole-array numpy expressions (the table's code before the compiled scan), as the
+    old per-text scan gave them: chunk starts and ends, every mark and its class, the marks of class 1 to 3
+    before whitespace, the blank lines (start, end)."""
     from toolkit.hedging._table import _MARK_CLASS, _MARK_END
     from toolkit.tokentable import is_space
 
@@ -180,6 +182,7 @@ def _scan_by_numpy(table: TokenTable, work, i: int, base: int) -> tuple:
 @example(text="a.\n\n\n \n\n\t\n\nb", base=0, rules=True)
 @example(text='“a” "b."\n\n”c.” ; d', base=7, rules=True)  # quotes, breaks and blank lines interleaved
 @example(text="a\nb \nc\n \n", base=3, rules=True)  # words between line breaks: no blank line; then one
+@example(text="the aa bb " * 1998 + "may xx's.\n\n" + "zz " * 10, base=0, rules=True)  # past the language window
 def test_the_compiled_scan_of_a_document_is_what_numpy_gives(text, base, rules):
     """scan_doc's one pass (tokens, chunks, marks, the breaks in order, the language counts) against the
     whole-array numpy forms it replaced; without the rules, the same tokens and no marks."""
@@ -198,13 +201,17 @@ def test_the_compiled_scan_of_a_document_is_what_numpy_gives(text, base, rules):
             assert mine.tolist() == theirs.tolist(), names[j]
 
 
-def test_a_text_that_is_not_the_one_its_table_was_made_from_is_named():
+@pytest.mark.parametrize("rules", [True, False])
+def test_a_text_that_is_not_the_one_its_table_was_made_from_is_named(rules):
     from toolkit.hedging._table import _TableWork
 
-    table = token_table(_frame(["We may agree.", "Perhaps."]))
-    work = _TableWork(table, _matcher(_resolve_lexicon(None)), True, None, "keep")
-    with pytest.raises(ValueError, match=r"doc_id 'd1' changed after its token table was made"):
-        work.scan(1, "Perhaps not.", 0)
+    table = token_table(_frame(["We may agree.", "Perhaps.", " "]))
+    work = _TableWork(table, _matcher(_resolve_lexicon(None)), rules, None, "keep")
+    for i, changed in ((1, "Perhaps not."), (0, "We agree.")):  # more chunks than the table's, and fewer
+        with pytest.raises(ValueError, match=rf"doc_id 'd{i}' changed after its token table was made"):
+            work.scan(i, changed, 0)
+    # a document without a chunk in the table has no tokens to misplace: read as empty, as doc_tokens does
+    assert work.scan(2, "Now words.", 0)[0].tolist() == [-1]
 
 
 def _fnv1a(text: str) -> int:
@@ -451,7 +458,7 @@ def _every_token_in_context(texts: list[str]):
 
     table = token_table(_frame(texts))
     work = _TableWork(table, _matcher(_resolve_lexicon(None)), True, None, "keep")
-    stream = _Stream(table.texts)
+    stream = _Stream()
     for i, text in enumerate(table.texts):
         scanned = work.scan(i, text, stream.next_base)
         if not scanned[-1][4]:  # no odd token
@@ -666,7 +673,7 @@ def _check_contexts(texts: list[str]) -> None:
     initial, question = _sentence_flags(stream, k, s, e)
     for i in m.tolist():
         base = int(stream.base[k[i]])
-        c = _Context(stream.texts[stream.docs[k[i]]], int(s[i]) - base, int(e[i]) - base)
+        c = _Context(stream.doc_text(int(k[i])), int(s[i]) - base, int(e[i]) - base)
         assert before[i][::-1] == c.before_low() and after[i] == c.after_low()
         assert initial[i] == c.sentence_initial() and question[i] == (c.sentence_end() == "?")
 
@@ -771,6 +778,9 @@ def test_a_lexicon_the_token_matcher_cannot_read_falls_back_to_characters():
 )
 @example(head=19979, piece="China's")  # "china" ends in the window, "'s" after it: read from the slice
 @example(head=19978, piece="it's")
+@example(head=19979, piece="ΑΣ's")  # lower-cased as one character for one, the slice as the whole
+@example(head=19976, piece="İstanbul's")
+@example(head=19980, piece="a\U0001d400's")  # a character beyond U+FFFF (the text read as UTF-32)
 @settings(max_examples=40)
 def test_the_language_check_reads_the_first_20000_characters_as_english_share_does(head, piece):
     filler = ("the aa bb " * 2100)[:head]

@@ -190,10 +190,10 @@ def scan_doc(  # type: ignore[no-untyped-def]
     stats)``:
 
     - the tokens, a separator after them (id -1, at ``base`` + the text's length);
-    - the whitespace chunks (start, end); every mark's offset and class; the places a clause can break
-      (``ev``: a mark of class 1 to 3 followed by whitespace, its end two past it; a mark of class 5 to 7, its
-      end one past it; a blank line, from a line break to one past the next, with only whitespace between),
-      in the order of their starts; the blank lines again (empty arrays when not ``marks``);
+    - when ``marks`` (else empty arrays): the whitespace chunks (start, end); every mark's offset and class;
+      the places a clause can break (``ev``: a mark of class 1 to 3 followed by whitespace, its end two past
+      it; a mark of class 5 to 7, its end one past it; a blank line, from a line break to one past the next,
+      with only whitespace between), in the order of their starts; the blank lines again;
     - ``stats``: the chunks found in the text (the table's ``len(chunks)`` when the text is the one it was made
       from), the tokens ending at or before ``lang_end`` and the stop words among them, the stop words among
       all the tokens, and whether any token is odd.

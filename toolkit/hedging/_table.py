@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 from itertools import pairwise
 from typing import Any
@@ -414,7 +414,7 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
     rows: list[tuple] = []  # (doc, start, end, code, pattern) arrays
     foreign = []
     base_doc = int(work.units[batch.start][0]) if len(batch) else 0
-    stream = _Stream(table.texts)
+    stream = _Stream()
     for u in batch:
         i, piece, pieces = (int(v) for v in work.units[u])
         text = table.texts[i]
@@ -444,7 +444,7 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
         del scanned
         if stream.n_tokens >= _STREAM_TOKENS:
             rows.append(_stream_rows(work, stream.done(), outcome, base_doc))
-            stream = _Stream(table.texts)
+            stream = _Stream()
     if stream.docs:
         rows.append(_stream_rows(work, stream.done(), outcome, base_doc))
     rows = [r for r in rows if len(r[0])]
@@ -900,8 +900,7 @@ class _Stream:
     offsets plus its ``base``; a separator token after each), so that the matches of all are found, and their
     contexts read, at once."""
 
-    def __init__(self, texts: Sequence[str]) -> None:
-        self.texts = texts
+    def __init__(self) -> None:
         self._text: dict[int, str] = {}  # the texts of the stream's documents, made once (texts may be a TextColumn)
         self.docs: list[int] = []  # the table's document index of each
         self.pieces: list[tuple[int, int]] = []  # (piece, pieces): the run of the document's matches to keep
@@ -1044,6 +1043,8 @@ class _Side:
     def get(self, m: np.ndarray, k: np.ndarray, from_end: bool) -> np.ndarray:
         """The id of token ``k`` of each match's side (from its end, 1-based, or from its start, 0-based; ``k``
         of length 1 for every match)."""
+        if len(k) not in (1, len(m)):  # the compiled loop reads k[i] for every match, or k[0] for all
+            raise ValueError(f"_Side.get: {len(k)} token positions for {len(m)} matches")
         out, far = _side_get(self.flat, self.off, self.len, self.far_has, m, k, from_end, self.far_first, _PAD)
         # past the near tokens: the far piece, at the start (before the match) or the end (after it)
         for i in np.flatnonzero(far).tolist():
