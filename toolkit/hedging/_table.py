@@ -872,7 +872,7 @@ class _Marks:
             parts = self.parts[name]
             setattr(self, name, np.concatenate(parts).astype(np.int64, copy=False) if parts else np.zeros(0, np.int64))
         del self.parts
-        # sentinels: a break before every text and one after
+        # sentinels: a break before the first text of the stream and one after the last
         self.ev_start = np.concatenate([[-1], self.ev_start, [2**62]])
         self.ev_end = np.concatenate([[-1], self.ev_end, [2**62]])
         self.punct = self.at[(self.cls >= 1) & (self.cls <= 3)]
