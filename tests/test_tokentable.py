@@ -460,7 +460,7 @@ def _every_token_in_context(texts: list[str]):
     work = _TableWork(table, _matcher(_resolve_lexicon(None)), True, None, "keep")
     stream = _Stream()
     for i, text in enumerate(table.texts):
-        scanned = work.scan(i, text, stream.next_base)
+        scanned = work.scan(i, text, stream.next_base, stream.scanned)
         if not scanned[-1][4]:  # no odd token
             stream.add(i, 0, 1, text, scanned)
     if not stream.docs:

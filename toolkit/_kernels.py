@@ -176,28 +176,50 @@ def doc_tokens(chunks, begins, ctok_ptr, ctok_ids, ctok_start, ctok_end):  # typ
 
 @njit(cache=True, nogil=True)
 def scan_doc(  # type: ignore[no-untyped-def]
-    points, chunks, ctok_ptr, ctok_ids, ctok_start, ctok_end, space, mark, is_stop, odd, base, lang_end, marks
+    points,
+    chunks,
+    ctok_ptr,
+    ctok_ids,
+    ctok_start,
+    ctok_end,
+    space,
+    mark,
+    is_stop,
+    odd,
+    base,
+    lang_end,
+    marks,
+    out,
+    fill,
 ):
     """One pass over a document's code points for the stance path: its tokens and (``marks``) what the
-    context rules read, every offset moved by ``base`` (the document's place in its stream).
+    context rules read, every offset moved by ``base`` (the document's place in its stream), written into
+    the arrays ``out`` from the positions ``fill``.
 
     ``chunks``: the table's chunk ids of the text, in order (the tokens of chunk ``c`` from ``ctok_ptr[c]``,
     offsets inside the chunk); ``space[c]``: whether code point ``c`` is whitespace (code points past the
     table are not); ``mark[c]``: its class (code points past the table take the last entry);
     ``is_stop``/``odd``: per token id, a stop word / a token with a combining mark or format character.
 
-    Returns ``(ids, starts, ends, chunk_start, chunk_end, at, cls, ev_start, ev_end, blank_start, blank_end,
-    stats)``:
+    ``out`` is ``(ids, starts, ends, chunk_start, chunk_end, at, cls, ev_start, ev_end, blank_start,
+    blank_end)`` and ``fill`` (int64) the entries already used in each group of them: tokens (the first
+    three), chunks (the next two), marks (``at``, ``cls``), breaks (``ev_*``), blank lines. The caller makes
+    them long enough: room for the table's tokens of the text and one more, for ``len(points)`` marks,
+    breaks and blank lines, and half as many chunks and one more; too short, the pass raises ValueError.
+    It writes:
 
     - the tokens, a separator after them (id -1, at ``base`` + the text's length);
-    - when ``marks`` (else empty arrays): the whitespace chunks (start, end); every mark's offset and class;
+    - when ``marks`` (else nothing): the whitespace chunks (start, end); every mark's offset and class;
       the places a clause can break (``ev``: a mark of class 1 to 3 followed by whitespace, its end two past
       it; a mark of class 5 to 7, its end one past it; a blank line, from a line break to one past the next,
-      with only whitespace between), in the order of their starts; the blank lines again;
-    - ``stats``: the chunks found in the text (the table's ``len(chunks)`` when the text is the one it was made
-      from), the tokens ending at or before ``lang_end`` and the stop words among them, the stop words among
-      all the tokens, and whether any token is odd.
+      with only whitespace between), in the order of their starts; the blank lines again.
+
+    Returns ``(stats, filled)``: ``stats``, the chunks found in the text (the table's ``len(chunks)`` when
+    the text is the one it was made from), the tokens ending at or before ``lang_end`` and the stop words
+    among them, the stop words among all the tokens, and whether any token is odd; ``filled``, ``fill``
+    after the text's entries (the caller keeps them, or writes the next text over them).
     """
+    ids, starts, ends, chunk_start, chunk_end, at, cls, ev_start, ev_end, blank_start, blank_end = out
     n = len(points)
     n_space = len(space)
     last_mark = len(mark) - 1
@@ -205,20 +227,17 @@ def scan_doc(  # type: ignore[no-untyped-def]
     n_tok = 0
     for c in chunks:
         n_tok += ctok_ptr[c + 1] - ctok_ptr[c]
-    ids = np.empty(n_tok + 1, dtype=np.int64)
-    starts = np.empty(n_tok + 1, dtype=np.int64)
-    ends = np.empty(n_tok + 1, dtype=np.int64)
-    cap = n if marks else 0
-    chunk_start = np.empty(cap // 2 + 1, dtype=np.int64)
-    chunk_end = np.empty(cap // 2 + 1, dtype=np.int64)
-    at = np.empty(cap, dtype=np.int64)
-    cls = np.empty(cap, dtype=np.uint8)
-    ev_start = np.empty(cap, dtype=np.int64)
-    ev_end = np.empty(cap, dtype=np.int64)
-    blank_start = np.empty(cap, dtype=np.int64)  # "\n" * n holds n - 1 blank lines
-    blank_end = np.empty(cap, dtype=np.int64)
-    n_chunks = n_marks = n_ev = n_blank = 0
-    k = 0
+    k, n_chunks, n_marks, n_ev, n_blank = fill[0], fill[1], fill[2], fill[3], fill[4]
+    if k + n_tok + 1 > min(len(ids), len(starts), len(ends)):
+        raise ValueError("scan_doc: no room for the tokens")
+    if marks and (
+        n_chunks + n // 2 + 1 > min(len(chunk_start), len(chunk_end))
+        or n_marks + n > min(len(at), len(cls))
+        or n_ev + n > min(len(ev_start), len(ev_end))
+        or n_blank + n > min(len(blank_start), len(blank_end))
+    ):
+        raise ValueError("scan_doc: no room for the marks")
+    found = 0  # the chunks of the text
     lang_tokens = lang_stops = stops = 0
     any_odd = False
     last_nl = -1
@@ -229,8 +248,8 @@ def scan_doc(  # type: ignore[no-untyped-def]
         sp = bool(c < n_space and space[c])
         if not sp:
             if was_space:  # a chunk begins: its tokens, from the table
-                if n_chunks < n_tab:
-                    ch = chunks[n_chunks]
+                if found < n_tab:
+                    ch = chunks[found]
                     for t in range(ctok_ptr[ch], ctok_ptr[ch + 1]):
                         tid = ctok_ids[t]
                         e = i + ctok_end[t]
@@ -248,10 +267,11 @@ def scan_doc(  # type: ignore[no-untyped-def]
                             any_odd = True
                 if marks:
                     chunk_start[n_chunks] = base + i
-                n_chunks += 1
+                    n_chunks += 1
+                found += 1
                 words_since = True
-            if marks and (i + 1 == n or (np.int64(points[i + 1]) < n_space and space[np.int64(points[i + 1])])):
-                chunk_end[n_chunks - 1] = base + i + 1
+        elif marks and not was_space:  # the chunk before ended here
+            chunk_end[n_chunks - 1] = base + i
         was_space = sp
         if not marks:
             continue
@@ -283,24 +303,14 @@ def scan_doc(  # type: ignore[no-untyped-def]
                 ev_start[n_ev] = base + i
                 ev_end[n_ev] = base + i + 1
                 n_ev += 1
+    if marks and not was_space:  # the text ends inside a chunk
+        chunk_end[n_chunks - 1] = base + n
     ids[k] = -1
     starts[k] = base + n
     ends[k] = base + n
-    stats = np.array([n_chunks, lang_tokens, lang_stops, stops, np.int64(any_odd)], dtype=np.int64)
-    return (
-        ids[: k + 1],
-        starts[: k + 1],
-        ends[: k + 1],
-        chunk_start[:n_chunks].copy() if marks else chunk_start[:0],
-        chunk_end[:n_chunks].copy() if marks else chunk_end[:0],
-        at[:n_marks].copy(),
-        cls[:n_marks].copy(),
-        ev_start[:n_ev].copy(),
-        ev_end[:n_ev].copy(),
-        blank_start[:n_blank].copy(),
-        blank_end[:n_blank].copy(),
-        stats,
-    )
+    stats = np.array([found, lang_tokens, lang_stops, stops, np.int64(any_odd)], dtype=np.int64)
+    filled = np.array([k + 1, n_chunks, n_marks, n_ev, n_blank], dtype=np.int64)
+    return stats, filled
 
 
 @njit(cache=True, nogil=True)
@@ -621,11 +631,29 @@ def warm_up() -> None:
     mark = np.zeros(1, dtype=np.uint8)
     ids = np.zeros(1, dtype=np.int32)
     flags = np.zeros(1, dtype=bool)
+    # scan_doc's arrays, as the stance path's streams hold them
+    out = tuple(np.zeros(8, dtype) for dtype in (np.int64,) * 6 + (np.uint8,) + (np.int64,) * 4)
     for dtype in (np.uint8, np.uint16, np.uint32):
         points = np.frombuffer(np.array([97], dtype=dtype).tobytes(), dtype=dtype)  # read-only, as code_points
         index.add("a", points)
         for marks in (True, False):
-            scan_doc(points, ids, np.array([0, 1]), ids, ids, ids, IS_SPACE, mark, flags, flags, 0, 1, marks)
+            scan_doc(
+                points,
+                ids,
+                np.array([0, 1]),
+                ids,
+                ids,
+                ids,
+                IS_SPACE,
+                mark,
+                flags,
+                flags,
+                0,
+                1,
+                marks,
+                out,
+                np.zeros(5, dtype=np.int64),
+            )
     doc_tokens(ids, np.zeros(1, dtype=np.int64), np.array([0, 1]), ids, ids, ids)
     doc_term_counts(ids, np.ones(1, dtype=np.int64), np.array([0, 1]), ids, 1)
     for data in (ids, ids.astype(np.int64)):

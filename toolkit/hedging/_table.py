@@ -322,12 +322,18 @@ class _TableWork:
         # (elsewhere in a text they are in no token, as a byte-order mark before the first word: no matter)
         self.odd = np.fromiter((not _plain(v) for v in table.vocab), dtype=bool, count=len(table.vocab))
 
-    def scan(self, i: int, text: str, base: int) -> tuple:
+    def scan(self, i: int, text: str, base: int, into: _ScanBuffers | None = None) -> tuple:
         """:func:`toolkit._kernels.scan_doc` of document ``i`` (its ``text``), offsets moved by ``base``; the
-        marks only when the rules read them."""
+        marks only when the rules read them. Written into ``into`` (a stream's arrays: kept when the stream
+        adds the document, written over by the next scan otherwise), or arrays of its own.
+
+        Returns ``(ids, starts, ends, chunk_start, chunk_end, at, cls, ev_start, ev_end, blank_start,
+        blank_end, stats)``: the text's entries of each array (views), and scan_doc's ``stats``."""
         table = self.table
         chunks = table.doc_chunks(i)
-        scanned = _scan_doc(
+        into = _ScanBuffers() if into is None else into
+        into.reserve(int(table.totals[i]) if len(chunks) else 0, len(text), self.rules)
+        stats, filled = _scan_doc(
             code_points(text),
             chunks,
             table.ctok_ptr,
@@ -341,10 +347,12 @@ class _TableWork:
             base,
             _LANGUAGE_CHARS - _LOOKAHEAD,
             self.rules,
+            into.out,
+            into.fill,
         )
-        if len(chunks) and scanned[-1][0] != len(chunks):  # the text is not the one the table was made from
+        if len(chunks) and stats[0] != len(chunks):  # the text is not the one the table was made from
             raise table.changed(i)
-        return scanned
+        return into.written(filled, stats)
 
     @staticmethod
     def english(text: str, scanned: tuple, base: int) -> tuple[int, int]:
@@ -420,7 +428,7 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
         text = table.texts[i]
         base = stream.next_base
         # the tokens and (for the rules) the chunks and marks, in one pass, as the stream's offsets
-        scanned = work.scan(i, text, base)
+        scanned = work.scan(i, text, base, stream.scanned)
         if work.non_english != "keep":
             n, stops = work.english(text, scanned, base)
             if n >= MIN_TOKENS_FOR_LANGUAGE and stops / n < MIN_STOP_WORD_SHARE:
@@ -443,8 +451,8 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
         stream.add(i, piece, pieces, text, scanned)
         del scanned
         if stream.n_tokens >= _STREAM_TOKENS:
-            rows.append(_stream_rows(work, stream.done(), outcome, base_doc))
-            stream = _Stream()
+            rows.append(_stream_rows(work, stream.done(), outcome, base_doc))  # no view of the stream's arrays
+            stream = _Stream(stream.scanned)  # the next stream writes over them
     if stream.docs:
         rows.append(_stream_rows(work, stream.done(), outcome, base_doc))
     rows = [r for r in rows if len(r[0])]
@@ -831,6 +839,64 @@ def _word_screen(name: str) -> re.Pattern | None:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)")
 
 
+#: The arrays :func:`toolkit._kernels.scan_doc` writes (tokens: ids, starts, ends; chunks: start, end; marks:
+#: offset, class; breaks: start, end; blank lines: start, end), their types, and the entry of ``fill`` that counts
+#: the entries used in each.
+_SCAN_TYPES = (np.int64,) * 6 + (np.uint8,) + (np.int64,) * 4
+_SCAN_GROUP = (0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4)
+
+
+class _ScanBuffers:
+    """The arrays :func:`toolkit._kernels.scan_doc` writes one stream's documents into, one after another, grown
+    as needed (twice as long, or more): no arrays made, copied and joined again for every document.
+
+    ``out`` holds them, ``fill`` the entries used in each group (kept documents). A scan writes after them
+    (:meth:`written` gives its entries); :meth:`keep` keeps the last scan's, else the next scan writes over
+    them. The breaks begin with a sentinel (-1, before any text).
+    """
+
+    def __init__(self, size: int = 1 << 12) -> None:
+        self.out: tuple[np.ndarray, ...] = tuple(np.empty(size, dtype) for dtype in _SCAN_TYPES)
+        self.out[7][0] = self.out[8][0] = -1
+        self.reset()
+
+    def reset(self) -> _ScanBuffers:
+        """Empty again, for the next stream (whose arrays are then those of the last: the memory is already
+        the process's, so no page of it is faulted in again). What the last stream read of them is lost."""
+        self.fill = np.array([0, 0, 0, 1, 0], dtype=np.int64)
+        self._last: tuple[tuple, np.ndarray] | None = None
+        return self
+
+    def reserve(self, n_tokens: int, n_chars: int, marks: bool) -> None:
+        """Room for a text of ``n_chars`` characters and ``n_tokens`` tokens (and, with ``marks``, its marks),
+        after the kept entries; the breaks keep one more, for the sentinel after the last text."""
+        fill = self.fill.tolist()
+        need = [fill[0] + n_tokens + 1]
+        if marks:
+            need += [fill[1] + n_chars // 2 + 1, fill[2] + n_chars, fill[3] + n_chars + 1, fill[4] + n_chars]
+        grown = list(self.out)
+        for j, a in enumerate(self.out):
+            g = _SCAN_GROUP[j]
+            if g < len(need) and len(a) < need[g]:
+                grown[j] = np.empty(max(need[g], 2 * len(a)), a.dtype)
+                grown[j][: fill[g]] = a[: fill[g]]
+        self.out = tuple(grown)
+
+    def written(self, filled: np.ndarray, stats: np.ndarray) -> tuple:
+        """The entries of the last scan (which ended at ``filled``) in each array, and its ``stats``."""
+        fill, end = self.fill.tolist(), filled.tolist()
+        scanned = tuple(a[fill[g] : end[g]] for a, g in zip(self.out, _SCAN_GROUP, strict=True)) + (stats,)
+        self._last = (scanned, filled)
+        return scanned
+
+    def keep(self, scanned: tuple) -> None:
+        """Keep the entries of the last scan, ``scanned`` (what :meth:`written` gave)."""
+        if self._last is None or self._last[0] is not scanned:
+            raise RuntimeError("only the last scan into a stream's arrays can be kept")
+        self.fill = self._last[1]
+        self._last = None
+
+
 class _Marks:
     """Where clauses and sentences can end in a stream of documents, as stream offsets (sorted).
 
@@ -843,9 +909,6 @@ class _Marks:
     mark with its class (:data:`_MARK_CLASS`); ``chunk_start``/``chunk_end``: the whitespace chunks.
     """
 
-    _NAMES = ("chunk_start", "chunk_end", "ev_start", "ev_end", "at", "cls", "blank_start", "blank_end")
-    #: the order in which :func:`toolkit._kernels.scan_doc` gives them
-    _SCANNED = ("chunk_start", "chunk_end", "at", "cls", "ev_start", "ev_end", "blank_start", "blank_end")
     chunk_start: np.ndarray
     chunk_end: np.ndarray
     ev_start: np.ndarray
@@ -858,23 +921,15 @@ class _Marks:
     sent: np.ndarray
     newline: np.ndarray
 
-    def __init__(self) -> None:
-        self.parts: dict[str, list[np.ndarray]] = {name: [] for name in self._NAMES}
-
-    def add(self, scanned: tuple) -> None:
-        """Add one text's marks: what :func:`toolkit._kernels.scan_doc` gives after the tokens, in stream
-        offsets."""
-        for name, part in zip(self._SCANNED, scanned, strict=True):
-            self.parts[name].append(part)
-
-    def done(self) -> None:
-        for name in self._NAMES:
-            parts = self.parts[name]
-            setattr(self, name, np.concatenate(parts).astype(np.int64, copy=False) if parts else np.zeros(0, np.int64))
-        del self.parts
-        # sentinels: a break before the first text of the stream and one after the last
-        self.ev_start = np.concatenate([[-1], self.ev_start, [2**62]])
-        self.ev_end = np.concatenate([[-1], self.ev_end, [2**62]])
+    def __init__(self, scanned: _ScanBuffers) -> None:
+        """The marks :func:`toolkit._kernels.scan_doc` wrote into a stream's arrays (views of them)."""
+        out, fill = scanned.out, scanned.fill
+        self.chunk_start, self.chunk_end = out[3][: fill[1]], out[4][: fill[1]]
+        self.at, self.cls = out[5][: fill[2]], out[6][: fill[2]].astype(np.int64)
+        # sentinels: a break before the first text of the stream (written first) and one after the last
+        out[7][fill[3]] = out[8][fill[3]] = 2**62
+        self.ev_start, self.ev_end = out[7][: fill[3] + 1], out[8][: fill[3] + 1]
+        self.blank_start, self.blank_end = out[9][: fill[4]], out[10][: fill[4]]
         self.punct = self.at[(self.cls >= 1) & (self.cls <= 3)]
         self.sent = self.at[(self.cls == 1) | (self.cls == 2)]
         self.newline = self.at[self.cls == 4]
@@ -900,16 +955,15 @@ class _Stream:
     offsets plus its ``base``; a separator token after each), so that the matches of all are found, and their
     contexts read, at once."""
 
-    def __init__(self) -> None:
+    def __init__(self, scanned: _ScanBuffers | None = None) -> None:
         self._text: dict[int, str] = {}  # the texts of the stream's documents, made once (texts may be a TextColumn)
         self.docs: list[int] = []  # the table's document index of each
         self.pieces: list[tuple[int, int]] = []  # (piece, pieces): the run of the document's matches to keep
         self.simple: list[bool] = []  # tokens lower-cased as _low does, and their own terms
-        self._ids: list[np.ndarray] = []
-        self._starts: list[np.ndarray] = []
-        self._ends: list[np.ndarray] = []
+        # the documents' tokens, chunks and marks, as scan_doc writes them: ``scanned`` emptied, when given
+        self.scanned = _ScanBuffers() if scanned is None else scanned.reset()
+        self._n: list[int] = []  # the tokens of each document, with its separator
         self._base: list[int] = []
-        self.marks = _Marks()
         self.n_tokens = 0
         self._next = 0
 
@@ -919,38 +973,33 @@ class _Stream:
         return self._next
 
     def add(self, i: int, piece: int, pieces: int, text: str, scanned: tuple) -> None:
-        """Add document ``i`` (``text``): its :func:`toolkit._kernels.scan_doc` with offsets moved by
-        :attr:`next_base`."""
+        """Add document ``i`` (``text``): its :meth:`_TableWork.scan` into :attr:`scanned`, with offsets moved
+        by :attr:`next_base`."""
         base = self._next
         stop = base + len(text)
-        ids, starts, ends = scanned[:3]
+        ends = scanned[2]
         if int(ends[-1]) != stop:  # its separator, at the end of the text
             raise RuntimeError(f"document {i} was scanned at another offset than the stream's next ({base})")
+        self.scanned.keep(scanned)
         self._text[i] = text
         self.docs.append(i)
         self.pieces.append((piece, pieces))
         self.simple.append(
             text.isascii() or ("\u0130" not in text and "\u03a3" not in text and unicodedata.is_normalized("NFC", text))
         )
-        self._ids.append(ids)
-        self._starts.append(starts)
-        self._ends.append(ends)
+        self._n.append(len(ends))
         self._base.append(base)
-        self.marks.add(scanned[3:11])
-        self.n_tokens += len(ids)
+        self.n_tokens += len(ends)
         self._next = stop + 1
 
     def done(self) -> _Stream:
-        self.ids = np.concatenate(self._ids)
-        self.starts = np.concatenate(self._starts)
-        self.ends = np.concatenate(self._ends)
-        n = np.array([len(a) for a in self._ids], dtype=np.int64)
-        self.tok_doc = np.repeat(np.arange(len(n)), n)
+        out, n_tok = self.scanned.out, int(self.scanned.fill[0])
+        self.ids, self.starts, self.ends = out[0][:n_tok], out[1][:n_tok], out[2][:n_tok]
+        self.tok_doc = np.repeat(np.arange(len(self._n)), self._n)
         self.base = np.array(self._base, dtype=np.int64)
         self.stop = self.base + np.array([len(self._text[i]) for i in self.docs], dtype=np.int64)
         self.doc = np.array(self.docs, dtype=np.int64)
-        del self._ids, self._starts, self._ends
-        self.marks.done()
+        self.marks = _Marks(self.scanned)
         return self
 
     def text(self, k: int, a: int, b: int) -> str:
