@@ -400,38 +400,34 @@ class _Matcher:
         patterns = list(self.entries)
         self.literal = {_normal(p): p for p in patterns if "*" not in p}
 
+    # Each expression is compiled when first needed (the token-table path rarely needs any, and a text with
+    # marks or format characters only those of the translated text): the plain one takes about 0.15 s.
     @cached_property
-    def _compiled(self) -> tuple[re.Pattern, re.Pattern, dict | None, list]:
-        """The expressions, compiled when first needed (the token-table path rarely needs them): for texts
-        without marks or format characters, for the others (translated by table), and of the prefixes."""
-        patterns = list(self.entries)
-        pieces = _pieces(_marks_in(patterns))
-        prefixes = sorted(
-            ((p, re.compile(_pattern_regex(p, "pattern", pieces))) for p in patterns if "*" in p),
-            key=lambda kv: -len(kv[0]),
-        )
-        return (
-            re.compile(_trie_regex(patterns), re.DOTALL),
-            re.compile(_trie_regex(patterns, pieces), re.DOTALL),
-            pieces.table,
-            prefixes,
-        )
+    def _translation(self) -> _Pieces:
+        return _pieces(_marks_in(list(self.entries)))
 
-    @property
+    @cached_property
     def plain(self) -> re.Pattern:
-        return self._compiled[0]
+        """The expression of the patterns for texts without marks or format characters."""
+        return re.compile(_trie_regex(list(self.entries)), re.DOTALL)
 
-    @property
+    @cached_property
     def regex(self) -> re.Pattern:
-        return self._compiled[1]
+        """The expression of the patterns for the other texts, translated by :attr:`table`."""
+        return re.compile(_trie_regex(list(self.entries), self._translation), re.DOTALL)
 
     @property
     def table(self) -> dict:
-        return cast(dict, self._compiled[2])  # None only where no text needs translating
+        return cast(dict, self._translation.table)  # None only where no text needs translating
 
-    @property
+    @cached_property
     def prefixes(self) -> list:
-        return self._compiled[3]
+        """(pattern, expression of translated text) of the patterns with a ``*``, longest first."""
+        pieces = self._translation
+        return sorted(
+            ((p, re.compile(_pattern_regex(p, "pattern", pieces))) for p in self.entries if "*" in p),
+            key=lambda kv: -len(kv[0]),
+        )
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, pattern) of each match, in text order."""
