@@ -119,6 +119,21 @@ def test_the_compiled_chunk_index_numbers_the_chunks_of_str_split_in_first_seen_
     assert index.strings == list(reference)
 
 
+@given(texts=st.lists(any_text, min_size=1, max_size=4))
+@example(texts=["China's 's ΑΣ ΑΣ's İstanbul, 1, 000 1,000 U.S. 'S ’s x’s’ 2.5."])  # look-arounds at chunk edges
+@example(texts=["Anto\u0301nio \u0301x Per\u00adhaps \u00ad \ufeffWe"])  # marks and format characters at edges
+def test_chunks_tokenized_together_have_the_tokens_each_has_alone(texts):
+    from toolkit.tokentable import _tokenize_chunks
+
+    chunks = list(dict.fromkeys(c for t in texts for c in t.split()))
+    tok_n, raw, starts, ends = _tokenize_chunks(chunks)
+    alone = [
+        [(m.group(), m.start(), m.end()) for m in tk.text._TOKEN_RE.regex.finditer(tk.text._lower(c))] for c in chunks
+    ]
+    assert tok_n.tolist() == [len(a) for a in alone]
+    assert list(zip(raw, starts.tolist(), ends.tolist(), strict=True)) == [t for a in alone for t in a]
+
+
 def _marks_by_numpy(text: str) -> tuple:
     """The marks of a text as whole-array numpy expressions (the table's code before the compiled scan), as the
     old per-text scan gave them: chunk starts and ends, every mark and its class, the marks of class 1 to 3
