@@ -19,6 +19,7 @@ its top level under ``if __name__ == "__main__":``, as any multiprocessing scrip
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import sys
@@ -148,10 +149,15 @@ def imap_batches(
     if method == "fork":
         global _SHARED
         _SHARED = shared
+        # the objects made so far moved out of the collector's sight while the workers live (Python's advice
+        # for a process that forks, gc.freeze): a collection in a worker would otherwise walk all of them,
+        # the caller's tables and texts, and write to their pages, which the worker then copies
+        gc.freeze()
         try:
             with ctx.Pool(processes) as pool:
                 yield from pool.imap(_run_shared, [(func, b) for b in parts], chunksize=1)
         finally:
+            gc.unfreeze()
             _SHARED = None
         return
     if method == "forkserver":
