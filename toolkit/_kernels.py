@@ -314,9 +314,10 @@ def scan_doc(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def _count_pass(ids, n_chunks, tok_ptr, tok_terms, acc, touched, indptr, indices, data, totals, fill):  # type: ignore[no-untyped-def]
-    """One pass of :func:`doc_term_counts`: the distinct terms (``indptr``) and tokens (``totals``) of each
-    document, and when ``fill`` their columns and counts."""
+def _count_pass(ids, n_chunks, tok_ptr, tok_terms, acc, touched, indptr, indices, data, totals):  # type: ignore[no-untyped-def]
+    """The pass of :func:`doc_term_counts`: the distinct terms (``indptr``), their columns and counts, and the
+    tokens (``totals``) of each document. ``indices`` and ``data`` are replaced by arrays twice as long when
+    they are full; returns them, and the entries used."""
     pos = 0
     nnz = 0
     for d in range(len(n_chunks)):
@@ -331,14 +332,22 @@ def _count_pass(ids, n_chunks, tok_ptr, tok_terms, acc, touched, indptr, indices
                     nt += 1
                 acc[term] += 1
         pos += n_chunks[d]
+        if nnz + nt > len(indices):
+            size = max(2 * len(indices), nnz + nt)
+            grown = np.empty(size, dtype=np.int32)
+            grown[:nnz] = indices[:nnz]
+            indices = grown
+            grown = np.empty(size, dtype=np.int32)
+            grown[:nnz] = data[:nnz]
+            data = grown
         for q in range(nt):
             term = touched[q]
-            if fill:
-                indices[nnz + q] = term
-                data[nnz + q] = acc[term]
+            indices[nnz + q] = term
+            data[nnz + q] = acc[term]
             acc[term] = 0
         nnz += nt
         indptr[d + 1] = nnz
+    return indices, data, nnz
 
 
 def doc_term_counts(
@@ -346,17 +355,27 @@ def doc_term_counts(
 ) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
     """((data, indices, indptr), totals): the documents' term counts as a CSR matrix (documents x terms, int32 counts,
     each row's columns in first-seen order): document ``d`` is the chunks ``ids`` from ``n_chunks`` before it,
-    chunk ``c`` the terms ``tok_terms[tok_ptr[c]:tok_ptr[c + 1]]``. Two passes (the sizes, then the entries),
-    so that nothing is allocated beyond the matrix; ``totals``: each document's tokens (int64)."""
+    chunk ``c`` the terms ``tok_terms[tok_ptr[c]:tok_ptr[c + 1]]``. One pass, into arrays that grow twice as
+    long when full, then cut to the entries used; ``totals``: each document's tokens (int64)."""
     acc = np.zeros(n_terms, dtype=np.int32)
     touched = np.empty(n_terms, dtype=np.int32)
     indptr = np.zeros(len(n_chunks) + 1, dtype=np.int64)
-    none = np.zeros(0, dtype=np.int32)
     totals = np.zeros(len(n_chunks), dtype=np.int64)
-    _count_pass(ids, n_chunks, tok_ptr, tok_terms, acc, touched, indptr, none, none, totals, False)
-    indices = np.empty(int(indptr[-1]), dtype=np.int32)
-    data = np.empty(int(indptr[-1]), dtype=np.int32)
-    _count_pass(ids, n_chunks, tok_ptr, tok_terms, acc, touched, indptr, indices, data, np.zeros_like(totals), True)
+    room = max(len(ids) // 3, 16)  # a document's distinct terms: at most its tokens (in the UNGDC, a third)
+    indices, data, nnz = _count_pass(
+        ids,
+        n_chunks,
+        tok_ptr,
+        tok_terms,
+        acc,
+        touched,
+        indptr,
+        np.empty(room, np.int32),
+        np.empty(room, np.int32),
+        totals,
+    )
+    if len(indices) > nnz:
+        indices, data = indices[:nnz].copy(), data[:nnz].copy()  # the room left over given back
     return (data, indices, indptr), totals
 
 
