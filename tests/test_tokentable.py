@@ -110,7 +110,8 @@ def test_the_compiled_chunk_index_numbers_the_chunks_of_str_split_in_first_seen_
     # the reference: a dict numbering the chunks of str.split(), as the table made them before numba
     reference: dict[str, int] = {}
     index = ChunkIndex()
-    index.slots = np.full(2, -1, dtype=np.int32)  # the smallest table: every text makes it grow
+    index.slots = np.zeros((2, 2), dtype=np.uint64)  # the smallest table: every new chunk makes it grow
+    index.store = index.store[:1]  # and the shortest store
     for text in texts:
         expected = [reference.setdefault(c, len(reference)) for c in text.split()]
         points = code_points(text)
@@ -241,11 +242,13 @@ def test_a_chunk_whose_hash_another_chunk_has_gets_its_own_id():
     # makes "ba" a chunk of its own (the ids come from the characters, never from a hash alone)
     index = ChunkIndex()
     assert index.add("ab", code_points("ab")).tolist() == [0]
-    index.hashes[0] = _fnv1a("ba")
-    index.slots = _kernels._rehash(index.hashes, 1, len(index.slots))
+    (row,) = np.flatnonzero(index.slots[:, 1])
+    assert int(index.slots[row, 0]) == _fnv1a("ab")  # the kernel's hash is FNV-1a over the code points
+    index.slots[row, 0] = _fnv1a("ba")
+    index.slots = _kernels._rehash(index.slots, len(index.slots))
     assert index.add("ba ba", code_points("ba ba")).tolist() == [1, 1]
     assert index.strings == ["ab", "ba"]
-    assert int(index.hashes[1]) == _fnv1a("ba")  # the kernel's hash is FNV-1a over the code points
+    assert sorted(int(h) for h in index.slots[index.slots[:, 1] > 0, 0]) == sorted([_fnv1a("ba")] * 2)
 
 
 @given(

@@ -27,21 +27,26 @@ _FNV_PRIME = np.uint64(0x100000001B3)
 
 
 @njit(cache=True, nogil=True)
-def _chunk_ids(points, space, slots, hashes, store, store_ptr, first_start, n):  # type: ignore[no-untyped-def]
-    """The chunk ids of one text (code points ``points``); new chunks are added to the index arrays.
+def _chunk_ids(points, start, space, slots, store, store_n, first_start, sizes, n, ids, k):  # type: ignore[no-untyped-def]
+    """The ids of the chunks of one text (code points ``points``) from position ``start``, written into ``ids``
+    from entry ``k``; new chunks are added to the index.
 
     ``space[c]``: whether code point ``c`` is whitespace (code points past the table are not).
-    ``slots``: the hash table (chunk id, or -1 where empty; its length a power of two, at most half
-    full when the text's chunks are all new); ``hashes``, ``store_ptr`` (``n + 1`` used entries) and
-    ``first_start``: per chunk id; ``store``: the chunks' code points. The caller makes every array
-    large enough for a text of nothing but new chunks. Returns (ids, the new number of chunks).
+    ``slots``: the hash table, one row per slot (uint64): the chunk's hash, and one more than the offset of its
+    record in ``store`` (0 where empty); its length a power of two. A record is the chunk's length, its id,
+    then its code points; ``store_n`` entries of ``store`` are used. ``first_start`` and ``sizes``: per chunk
+    id, where the text that first held it has it, and its length. A hash hit is confirmed by comparing the code points with the
+    record's: the row and the record are all a lookup reads.
+
+    Returns (the position reached, ``k`` after its chunks, ``n``, ``store_n``): the end of the text, or the
+    start of a new chunk for which there is no room (the table would be more than half full, or ``store``
+    or ``first_start`` too short); the caller makes room and goes on from there.
     """
     n_space = len(space)
     length = len(points)
     mask = np.int64(len(slots) - 1)
-    ids = np.empty(length // 2 + 1, dtype=np.int32)
-    k = 0
-    i = 0
+    limit = len(slots) // 2
+    i = start
     while i < length:
         c = np.int64(points[i])
         if c < n_space and space[c]:
@@ -59,44 +64,50 @@ def _chunk_ids(points, space, slots, hashes, store, store_ptr, first_start, n): 
         slot = np.int64(h & np.uint64(mask))
         cid = np.int64(-1)
         while True:
-            cid = np.int64(slots[slot])
-            if cid < 0:
+            at = np.int64(slots[slot, 1]) - 1
+            if at < 0:
                 break
-            if hashes[cid] == h:
-                a = store_ptr[cid]
-                if store_ptr[cid + 1] - a == size:
-                    j = 0
-                    while j < size and np.int64(store[a + j]) == np.int64(points[s + j]):
-                        j += 1
-                    if j == size:
-                        break
+            if slots[slot, 0] == h and np.int64(store[at]) == size:
+                j = 0
+                while j < size and np.int64(store[at + 2 + j]) == np.int64(points[s + j]):
+                    j += 1
+                if j == size:
+                    cid = np.int64(store[at + 1])
+                    break
             slot = (slot + 1) & mask
         if cid < 0:  # a new chunk
+            if n + 1 > limit or store_n + size + 2 > len(store) or n >= min(len(first_start), len(sizes)):
+                return s, k, n, store_n  # no room: the caller makes some and comes back to this chunk
             cid = n
-            slots[slot] = cid
-            at = store_ptr[n]
+            slots[slot, 0] = h
+            slots[slot, 1] = np.uint64(store_n + 1)
+            store[store_n] = size
+            store[store_n + 1] = n
             for j in range(size):
-                store[at + j] = points[s + j]
-            hashes[n] = h
+                store[store_n + 2 + j] = points[s + j]
+            store_n += size + 2
             first_start[n] = s
-            store_ptr[n + 1] = at + size
+            sizes[n] = size
             n += 1
         ids[k] = cid
         k += 1
-    return ids[:k].copy(), n
+    return length, k, n, store_n
 
 
 @njit(cache=True, nogil=True)
-def _rehash(hashes, n, size):  # type: ignore[no-untyped-def]
-    """A hash table of ``size`` slots (a power of two) holding chunk ids 0..n-1 by their ``hashes``."""
-    slots = np.full(size, -1, dtype=np.int32)
+def _rehash(slots, size):  # type: ignore[no-untyped-def]
+    """A hash table of ``size`` rows (a power of two) holding the chunks of ``slots``, by their hashes."""
+    out = np.zeros((size, 2), dtype=np.uint64)
     mask = np.int64(size - 1)
-    for cid in range(n):
-        slot = np.int64(hashes[cid] & np.uint64(mask))
-        while slots[slot] >= 0:
+    for row in range(len(slots)):
+        if slots[row, 1] == 0:
+            continue
+        slot = np.int64(slots[row, 0] & np.uint64(mask))
+        while out[slot, 1] != 0:
             slot = (slot + 1) & mask
-        slots[slot] = cid
-    return slots
+        out[slot, 0] = slots[row, 0]
+        out[slot, 1] = slots[row, 1]
+    return out
 
 
 def _room(a: np.ndarray, need: int) -> np.ndarray:
@@ -112,7 +123,9 @@ class ChunkIndex:
     """The distinct whitespace-separated chunks of texts, numbered in first-seen order.
 
     ``add(text, points)`` gives the ids of the chunks of ``text`` (in order, those of
-    ``text.split()``) and records the new ones in :attr:`strings`.
+    ``text.split()``) and records the new ones in :attr:`strings`. The hash table grows
+    (twice as large) when it would be more than half full: its size follows the distinct
+    chunks, not the length of the texts.
 
     >>> index = ChunkIndex()
     >>> index.add("a b  a", np.frombuffer(b"a b  a", np.uint8)).tolist(), index.strings
@@ -121,34 +134,34 @@ class ChunkIndex:
 
     def __init__(self, space: np.ndarray = IS_SPACE) -> None:
         self.space = space
-        self.slots = np.full(1 << 12, -1, dtype=np.int32)
-        self.hashes = np.empty(1 << 11, dtype=np.uint64)
+        self.slots = np.zeros((1 << 12, 2), dtype=np.uint64)
         self.store = np.empty(1 << 14, dtype=np.uint32)
-        self.store_ptr = np.zeros(1 << 11, dtype=np.int64)
+        self.store_n = 0
         self.first_start = np.empty(1 << 11, dtype=np.int64)
+        self.sizes = np.empty(1 << 11, dtype=np.int64)
         self.strings: list[str] = []
 
     def add(self, text: str, points: np.ndarray) -> np.ndarray:
-        """The chunk ids (int32) of ``text``, whose code points are ``points`` (uint8 or uint32)."""
-        before = len(self.strings)
-        most = before + len(points) // 2 + 1  # chunks, were all of the text's chunks new
-        if 2 * most > len(self.slots):
-            size = len(self.slots)
-            while 2 * most > size:
-                size *= 2
-            self.slots = _rehash(self.hashes, before, size)
-        self.hashes = _room(self.hashes, most)
-        self.first_start = _room(self.first_start, most)
-        self.store_ptr = _room(self.store_ptr, most + 1)
-        self.store = _room(self.store, int(self.store_ptr[before]) + len(points))
-        ids, n = _chunk_ids(
-            points, self.space, self.slots, self.hashes, self.store, self.store_ptr, self.first_start, before
-        )
+        """The chunk ids (int32) of ``text``, whose code points are ``points`` (uint8, uint16 or uint32)."""
+        before = n = len(self.strings)
+        ids = np.empty(len(points) // 2 + 1, dtype=np.int32)  # at most this many chunks
+        at = k = 0
+        while True:
+            at, k, n, self.store_n = _chunk_ids(
+                points, at, self.space, self.slots, self.store, self.store_n, self.first_start, self.sizes, n, ids, k
+            )
+            if at == len(points):
+                break
+            # no room for the chunk at ``at``: a larger table, a longer store and first_start
+            if n + 1 > len(self.slots) // 2:
+                self.slots = _rehash(self.slots, 2 * len(self.slots))
+            self.first_start = _room(self.first_start, n + 1)
+            self.sizes = _room(self.sizes, n + 1)
+            self.store = _room(self.store, self.store_n + 2 + (len(points) - at))
         if n > before:
-            starts = self.first_start[before:n].tolist()
-            ptr = self.store_ptr[before : n + 1].tolist()
-            self.strings.extend(text[s : s + ptr[j + 1] - ptr[j]] for j, s in enumerate(starts))
-        return ids
+            starts, sizes = self.first_start[before:n].tolist(), self.sizes[before:n].tolist()
+            self.strings.extend(text[s : s + z] for s, z in zip(starts, sizes, strict=True))
+        return ids[:k].copy() if k < len(ids) else ids
 
 
 @njit(cache=True, nogil=True)
@@ -677,7 +690,7 @@ def warm_up() -> None:
     doc_term_counts(ids, np.ones(1, dtype=np.int64), np.array([0, 1]), ids, 1)
     for data in (ids, ids.astype(np.int64)):
         group_sums(np.array([0, 1]), ids, data, np.zeros(1, dtype=np.int64), 1, 1)
-    _rehash(index.hashes, 1, 8)
+    _rehash(index.slots, 8)
     one = np.zeros(1, dtype=np.int64)
     clause_bounds(one, one, one, one, one, one, one, 1)
     side_bounds(one, one, one, one, one, one)
