@@ -237,6 +237,37 @@ def _fnv1a(text: str) -> int:
     return h
 
 
+def test_chunk_ids_written_into_a_shared_array_are_those_add_gives():
+    index, again = ChunkIndex(), ChunkIndex()
+    texts = ["a b a", "", "b  c\u3000a", "\u00e9t\u00e9 a"]
+    ids = np.full(sum(len(t) // 2 + 1 for t in texts), -1, dtype=np.int32)
+    k = 0
+    for text in texts:
+        before = k
+        k = index.add_into(text, code_points(text), ids, k)
+        assert ids[before:k].tolist() == again.add(text, code_points(text)).tolist()
+    assert index.strings == again.strings == ["a", "b", "c", "\u00e9t\u00e9"]
+    with pytest.raises(ValueError, match="no room for the chunks of a text of 5 code points from entry 9"):
+        index.add_into("a b c", code_points("a b c"), ids, 9)
+
+
+@given(
+    shapes=st.lists(st.integers(0, 4), min_size=1, max_size=4), seed=st.integers(0, 2**16), columns=st.integers(1, 6)
+)
+def test_count_parts_stacked_one_by_one_are_what_vstack_gives(shapes, seed, columns):
+    import scipy.sparse as sp
+
+    from toolkit.tokentable import _stack_rows
+
+    rng = np.random.default_rng(seed)
+    parts = [sp.csr_matrix(rng.integers(0, 3, size=(rows, columns)).astype(np.int32)) for rows in shapes]
+    expected = sp.vstack(parts, format="csr")
+    got = _stack_rows(list(parts), columns)
+    assert got.shape == expected.shape and got.dtype == np.int32
+    assert got.indptr.tolist() == expected.indptr.tolist() and got.indices.tolist() == expected.indices.tolist()
+    assert got.data.tolist() == expected.data.tolist()
+
+
 def test_a_chunk_whose_hash_another_chunk_has_gets_its_own_id():
     # "ab" stored under the hash of "ba": looking "ba" up finds that hash, compares the code points, and
     # makes "ba" a chunk of its own (the ids come from the characters, never from a hash alone)

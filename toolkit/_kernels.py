@@ -143,9 +143,17 @@ class ChunkIndex:
 
     def add(self, text: str, points: np.ndarray) -> np.ndarray:
         """The chunk ids (int32) of ``text``, whose code points are ``points`` (uint8, uint16 or uint32)."""
-        before = n = len(self.strings)
         ids = np.empty(len(points) // 2 + 1, dtype=np.int32)  # at most this many chunks
-        at = k = 0
+        k = self.add_into(text, points, ids, 0)
+        return ids[:k].copy() if k < len(ids) else ids
+
+    def add_into(self, text: str, points: np.ndarray, ids: np.ndarray, k: int) -> int:
+        """:meth:`add`, the ids written into ``ids`` (int32) from entry ``k``, which has room for
+        ``len(points) // 2 + 1`` of them (ValueError otherwise); returns the entry after the last."""
+        if k + len(points) // 2 + 1 > len(ids):
+            raise ValueError(f"ids has no room for the chunks of a text of {len(points)} code points from entry {k}")
+        before = n = len(self.strings)
+        at = 0
         while True:
             at, k, n, self.store_n = _chunk_ids(
                 points, at, self.space, self.slots, self.store, self.store_n, self.first_start, self.sizes, n, ids, k
@@ -161,7 +169,7 @@ class ChunkIndex:
         if n > before:
             starts, sizes = self.first_start[before:n].tolist(), self.sizes[before:n].tolist()
             self.strings.extend(text[s : s + z] for s, z in zip(starts, sizes, strict=True))
-        return ids[:k].copy() if k < len(ids) else ids
+        return int(k)
 
 
 @njit(cache=True, nogil=True)
@@ -369,7 +377,7 @@ def doc_term_counts(
     """((data, indices, indptr), totals): the documents' term counts as a CSR matrix (documents x terms, int32 counts,
     each row's columns in first-seen order): document ``d`` is the chunks ``ids`` from ``n_chunks`` before it,
     chunk ``c`` the terms ``tok_terms[tok_ptr[c]:tok_ptr[c + 1]]``. One pass, into arrays that grow twice as
-    long when full, then cut to the entries used; ``totals``: each document's tokens (int64)."""
+    long when full; ``totals``: each document's tokens (int64)."""
     acc = np.zeros(n_terms, dtype=np.int32)
     touched = np.empty(n_terms, dtype=np.int32)
     indptr = np.zeros(len(n_chunks) + 1, dtype=np.int64)
@@ -387,9 +395,9 @@ def doc_term_counts(
         np.empty(room, np.int32),
         totals,
     )
-    if len(indices) > nnz:
-        indices, data = indices[:nnz].copy(), data[:nnz].copy()  # the room left over given back
-    return (data, indices, indptr), totals
+    # the entries used, as views: the pages of the room left over were never written, so they hold no memory
+    # (a copy would hold the entries twice for a moment)
+    return (data[:nnz], indices[:nnz], indptr), totals
 
 
 @njit(cache=True, nogil=True)

@@ -26,6 +26,7 @@ table instead of tokenizing the texts again, and give the same results.
 from __future__ import annotations
 
 import operator
+from array import array
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -270,17 +271,22 @@ class TokenTable:
         return _doc_tokens(c, begins, self.ctok_ptr, self.ctok_ids, self.ctok_start, self.ctok_end)
 
 
-def _chunk_batch(texts: Sequence[str], batch: range) -> tuple[list[str], np.ndarray, np.ndarray]:
+def _chunk_batch(texts: Sequence[str], lengths: np.ndarray, batch: range) -> tuple[list[str], np.ndarray, np.ndarray]:
     """One thread's share: its texts' chunk ids (its own numbering, first seen first), each text's number of
-    chunks, and its distinct chunks (a compiled loop: no Python object per chunk but the distinct ones)."""
+    chunks, and its distinct chunks (a compiled loop: no Python object per chunk but the distinct ones).
+
+    The ids go into one array with room for texts of nothing but one-character chunks (``lengths``: of each
+    text): the pages past the ids written are never touched, so they hold no memory; the array is not copied."""
     index = ChunkIndex()
-    parts = []
+    ids = np.empty(int((lengths[batch.start : batch.stop] // 2 + 1).sum()), dtype=np.int32)
+    k = 0
     n_chunks = np.empty(len(batch), dtype=np.int64)
-    for k, i in enumerate(batch):
+    for j, i in enumerate(batch):
         text = texts[i]
-        parts.append(index.add(text, code_points(text)))
-        n_chunks[k] = len(parts[-1])
-    return index.strings, np.concatenate(parts) if parts else _EMPTY32, n_chunks
+        before = k
+        k = index.add_into(text, code_points(text), ids, k)
+        n_chunks[j] = k - before
+    return index.strings, ids[:k], n_chunks
 
 
 def _tokenize_chunks(strings: list[str]) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray]:
@@ -303,9 +309,10 @@ def _tokenize_chunks(strings: list[str]) -> tuple[np.ndarray, list[str], np.ndar
         begins = np.cumsum(size) - size  # of each chunk in the joined text
         joined = " ".join(chosen)
         del chosen
-        # three lists of untracked objects: a list of tuples would set off the garbage collector again and again
-        starts: list[int] = []
-        ends: list[int] = []
+        # the tokens in a list, their offsets in arrays of int64 (no object per offset): a list of tuples set off
+        # the garbage collector again and again, and lists of ints held an object for each
+        starts = array("q")
+        ends = array("q")
         before = len(raw)
         for m in _TOKEN_RE.regex.finditer(_lower(joined)):
             raw.append(m.group())
@@ -313,9 +320,9 @@ def _tokenize_chunks(strings: list[str]) -> tuple[np.ndarray, list[str], np.ndar
             ends.append(m.end())
         if len(raw) == before:
             continue
-        at = np.asarray(starts, dtype=np.int64)
+        at = np.frombuffer(starts, dtype=np.int64)
         k = np.searchsorted(begins, at, side="right") - 1
-        parts.append((kind[k], at - begins[k], np.asarray(ends, dtype=np.int64) - begins[k]))
+        parts.append((kind[k], at - begins[k], np.frombuffer(ends, dtype=np.int64) - begins[k]))
     if not parts:
         return np.zeros(len(strings), np.int32), [], _EMPTY32, _EMPTY32
     chunk, starts_, ends_ = (np.concatenate(column) for column in zip(*parts))
@@ -339,6 +346,29 @@ def _count_batch(
     counts = sp.csr_matrix((data, indices, indptr), shape=(len(n_chunks), n_terms))
     counts.has_sorted_indices = False  # each row's terms in first-seen order
     return counts, totals
+
+
+def _stack_rows(parts: list[sp.csr_matrix], n_columns: int) -> sp.csr_matrix:
+    """The rows of ``parts`` (CSR matrices, in order) in one CSR matrix of ``n_columns`` columns, as ``sp.vstack``
+    makes it, but each part let go once copied (``parts`` is emptied): the parts and the whole are not all held
+    at once (80 MB each for the UNGDC)."""
+    nnz = sum(p.nnz for p in parts)
+    n_rows = sum(p.shape[0] for p in parts)
+    index = np.int32 if max(nnz, n_columns) < np.iinfo(np.int32).max else np.int64
+    data = np.empty(nnz, dtype=np.int32)
+    indices = np.empty(nnz, dtype=index)
+    indptr = np.zeros(n_rows + 1, dtype=index)
+    at = row = 0
+    parts.reverse()
+    while parts:
+        part = parts.pop()
+        k, rows = part.nnz, part.shape[0]
+        data[at : at + k] = part.data
+        indices[at : at + k] = part.indices
+        indptr[row + 1 : row + rows + 1] = part.indptr[1:] + at
+        at, row = at + k, row + rows
+        del part
+    return sp.csr_matrix((data, indices, indptr), shape=(n_rows, n_columns))
 
 
 def _in_order(pool: ThreadPoolExecutor, func: Callable[[range], tuple], parts: list[range], ahead: int) -> Iterator:
@@ -391,17 +421,18 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
     check_unique_ids(docs)
     texts = text_sequence(docs["text"])
     doc_ids = docs["doc_id"].astype(str).to_numpy(dtype=object)
-    parts = batches(text_lengths(texts), n_jobs * BATCHES_PER_JOB if n_jobs > 1 else 1)
+    lengths = text_lengths(texts)
+    parts = batches(lengths, n_jobs * BATCHES_PER_JOB if n_jobs > 1 else 1)
     with ExitStack() as stack:
         if n_jobs > 1:
             # threads, not processes: the compiled loops (most of the work) let go of the GIL, and a thread's
             # arrays need no pickling back (a pool of processes took longer than one process)
             warm_up()  # compiled, or loaded from numba's cache, once
             pool = stack.enter_context(ThreadPoolExecutor(n_jobs, thread_name_prefix="toolkit-token-table"))
-            results: Iterable[tuple] = _in_order(pool, partial(_chunk_batch, texts), parts, ahead=n_jobs)
+            results: Iterable[tuple] = _in_order(pool, partial(_chunk_batch, texts, lengths), parts, ahead=n_jobs)
             submit: Callable[..., Any] | None = pool.submit
         else:
-            results = map(partial(_chunk_batch, texts), parts)
+            results = map(partial(_chunk_batch, texts, lengths), parts)
             submit = None
         # the pool's threads end with this block (a later pool of processes then forks a single-threaded process)
         chunk_ids: defaultdict[str, int] = defaultdict()
@@ -464,10 +495,7 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
     vocab = list(token_ids)
     count_parts = [c for c, _ in counted]
     del counted
-    for part in count_parts:
-        part.resize((part.shape[0], len(term_ids)))
-    counts = sp.vstack(count_parts, format="csr") if count_parts else sp.csr_matrix((0, len(term_ids)))
-    del count_parts
+    counts = _stack_rows(count_parts, len(term_ids))  # empties count_parts as it goes
     release_memory()
     return TokenTable(
         docs=docs,
