@@ -987,13 +987,50 @@ def test_a_table_knows_when_a_text_changed_and_bad_n_jobs_are_named(small_corpus
     assert isinstance(token_table(table), TokenTable)
 
 
+def test_the_lexicon_compiles_only_the_expression_a_text_reads():
+    from toolkit.hedging._lexicon import _Matcher
+
+    matcher = _Matcher(_resolve_lexicon(None))
+    marked = matcher.spans("We may\u00ad perhaps agree")  # a soft hyphen: matched on the translated text
+    assert "regex" in matcher.__dict__ and "plain" not in matcher.__dict__
+    assert [p for _, _, p in marked] == [p for _, _, p in matcher.spans("We may perhaps agree")]
+    assert "plain" in matcher.__dict__
+
+
+def _sum_batch(shared, batch):
+    import gc
+
+    return sum(shared[i] for i in batch), gc.get_freeze_count() > 0
+
+
+@pytest.mark.parametrize("frozen_by_caller", [False, True])
+def test_forked_workers_see_the_callers_objects_frozen_and_the_caller_gets_its_state_back(frozen_by_caller):
+    import gc
+
+    if parallel.start_method() != "fork":
+        pytest.skip("workers fork only on Linux, from a process of one thread")
+    if frozen_by_caller:
+        gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        results = parallel.map_batches(_sum_batch, list(range(10)), [range(0, 5), range(5, 10)], 2)
+        assert results == [(10, True), (35, True)]  # the workers forked from a frozen process
+        assert gc.get_freeze_count() == before  # unfrozen after, unless the caller had frozen objects itself
+    finally:
+        gc.unfreeze()
+
+
 def test_batches_cover_the_documents_in_order():
     sizes = [5, 0, 100, 3, 3, 3, 50, 0]
     for n in range(1, 10):
-        parts = parallel.batches(sizes, n)
-        assert [i for p in parts for i in p] == list(range(len(sizes)))
-        assert all(len(p) for p in parts) and len(parts) <= n
-    assert parallel.batches([], 4) == []
+        for taper in (False, True):
+            parts = parallel.batches(sizes, n, taper=taper)
+            assert [i for p in parts for i in p] == list(range(len(sizes)))
+            assert all(len(p) for p in parts) and len(parts) <= n
+    assert parallel.batches([], 4) == [] == parallel.batches([], 4, taper=True)
+    # tapered: each batch about n - k parts of n (n + 1) / 2; equal: about the same share each
+    assert [len(p) for p in parallel.batches([99] * 10, 4, taper=True)] == [4, 3, 2, 1]
+    assert [len(p) for p in parallel.batches([99] * 12, 4)] == [3, 3, 3, 3]
 
 
 def test_a_topic_model_and_keyness_read_the_table_as_they_read_the_frame(small_corpus):

@@ -396,7 +396,7 @@ def doc_term_counts(
         totals,
     )
     # the entries used, as views: the pages of the room left over were never written, so they hold no memory
-    # (a copy would hold the entries twice for a moment)
+    # (scipy's csr_matrix copies a view under half of its array: that happens when the room was mostly unused)
     return (data[:nnz], indices[:nnz], indptr), totals
 
 

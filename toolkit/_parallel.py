@@ -152,12 +152,16 @@ def imap_batches(
         # the objects made so far moved out of the collector's sight while the workers live (Python's advice
         # for a process that forks, gc.freeze): a collection in a worker would otherwise walk all of them,
         # the caller's tables and texts, and write to their pages, which the worker then copies
-        gc.freeze()
+        # (not when the caller froze objects itself: gc.unfreeze would let go of theirs too)
+        freeze = gc.get_freeze_count() == 0
+        if freeze:
+            gc.freeze()
         try:
             with ctx.Pool(processes) as pool:
                 yield from pool.imap(_run_shared, [(func, b) for b in parts], chunksize=1)
         finally:
-            gc.unfreeze()
+            if freeze:
+                gc.unfreeze()
             _SHARED = None
         return
     if method == "forkserver":

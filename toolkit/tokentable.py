@@ -365,7 +365,8 @@ def _stack_rows(parts: list[sp.csr_matrix], n_columns: int) -> sp.csr_matrix:
         k, rows = part.nnz, part.shape[0]
         data[at : at + k] = part.data
         indices[at : at + k] = part.indices
-        indptr[row + 1 : row + rows + 1] = part.indptr[1:] + at
+        # the part's offsets in the whole's type before adding: a part's int32 offsets plus ``at`` could wrap
+        indptr[row + 1 : row + rows + 1] = part.indptr[1:].astype(index) + at
         at, row = at + k, row + rows
         del part
     return sp.csr_matrix((data, indices, indptr), shape=(n_rows, n_columns))

@@ -15,6 +15,7 @@ from toolkit._patterns import FORMAT_RE as _FORMAT_RE
 from toolkit._patterns import IN_WORD as _IN_WORD
 from toolkit._patterns import PLAIN as _PLAIN
 from toolkit._patterns import Pieces as _Pieces
+from toolkit._patterns import is_plain as _is_plain
 from toolkit._patterns import marks_in as _marks_in
 from toolkit._patterns import pattern_regex as _pattern_regex
 from toolkit._patterns import pieces as _pieces
@@ -390,6 +391,10 @@ def _depth(node: dict) -> int:
     return 1 + max((_depth(child) for u, child in node.items() if u != _END), default=0)
 
 
+#: An expression that matches nothing: the argument of word_matches that a text does not read.
+_NEVER = re.compile("(?!)")
+
+
 class _Matcher:
     """The compiled lexicon: a regex over the lower-cased text and the entries of each pattern."""
 
@@ -434,10 +439,13 @@ class _Matcher:
         # _lower keeps every offset (str.lower makes two code points of "İ"), so a span of
         # the lower-cased text is the span of the text, and its pattern is found by its lower case.
         target = _lower(text)
-        out = []
-        for s, e in _word_matches(self.regex, self.plain, self.table, target, text):
-            out.append((s, e, self.pattern_of(target[s:e])))
-        return out
+        # word_matches reads the plain expression for a plain text and the other one otherwise: only that one
+        # is compiled (the other argument is never read)
+        if _is_plain(text):
+            found = _word_matches(_NEVER, self.plain, {}, target, text)
+        else:
+            found = _word_matches(self.regex, _NEVER, self.table, target, text)
+        return [(s, e, self.pattern_of(target[s:e])) for s, e in found]
 
     def pattern_of(self, matched: str) -> str:
         key = _normal(matched)
