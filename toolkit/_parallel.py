@@ -58,15 +58,25 @@ def available_cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def batches(sizes: Sequence[int] | np.ndarray, n_batches: int) -> list[range]:
-    """Contiguous ranges of item indices with about equal total ``sizes`` (at most ``n_batches``, none empty)."""
+def batches(sizes: Sequence[int] | np.ndarray, n_batches: int, *, taper: bool = False) -> list[range]:
+    """Contiguous ranges of item indices with about equal total ``sizes`` (at most ``n_batches``, none empty).
+
+    With ``taper``, the batches shrink instead: the ``k``-th of ``n`` holds about ``n - k`` parts in
+    ``n (n + 1) / 2`` of the total, so the last is a small share of the work. Workers that take batches in
+    order then finish close together: the one that ends first waits for at most a small batch, where equal
+    batches left it idle for the whole of one that took longer than its size promised."""
     sizes = np.asarray(sizes, dtype=np.float64)
     n = len(sizes)
     if n == 0:
         return []
     n_batches = max(1, min(n_batches, n))
     cum = np.cumsum(sizes + 1.0)  # +1: empty texts still cost something
-    cuts = np.searchsorted(cum, cum[-1] * np.arange(1, n_batches) / n_batches, side="left") + 1
+    if taper:
+        weights = np.arange(n_batches, 0, -1, dtype=np.float64)
+        shares = np.cumsum(weights)[:-1] / weights.sum()
+    else:
+        shares = np.arange(1, n_batches) / n_batches
+    cuts = np.searchsorted(cum, cum[-1] * shares, side="left") + 1
     edges = np.unique(np.concatenate([[0], np.clip(cuts, 1, n), [n]]))
     return [range(int(a), int(b)) for a, b in pairwise(edges)]
 

@@ -562,7 +562,9 @@ def _find_in_table(
     from toolkit._parallel import batches, map_batches
 
     work = _TableWork(table, matcher, rules, model, non_english, n_jobs)
-    parts = batches(work.lengths[work.units[:, 0]] / work.units[:, 2], n_jobs * 4 if n_jobs > 1 else 1)
+    # tapered: the workers take the batches in order and finish close together (equal batches of text took
+    # 0.8 to 1.6 s each on the UNGDC, and one worker waited for the other's last)
+    parts = batches(work.lengths[work.units[:, 0]] / work.units[:, 2], n_jobs * 4 if n_jobs > 1 else 1, taper=True)
     if n_jobs > 1:
         _warm_up()  # the compiled loops loaded once, before the workers fork
     results = map_batches(_stance_batch, work, parts, n_jobs, take=_take_work)
