@@ -161,7 +161,7 @@ def _scan_by_numpy(table: TokenTable, work, i: int, base: int) -> tuple:
     """What scan_doc gives for document ``i``, from the numpy forms: the table's tokens (by chunk_starts), the
     marks by numpy and the places a clause can break sorted by their starts (the table's code before the
     compiled pass), the language counts by ``searchsorted``."""
-    from toolkit.hedging._table import _LANGUAGE_CHARS, _LOOKAHEAD
+    from toolkit.hedging._table import _LANGUAGE_CHARS, _LOOKAHEAD, _nfc_plain_table
 
     text = table.texts[i]
     ids, starts, ends = table.doc_tokens(i)
@@ -172,7 +172,10 @@ def _scan_by_numpy(table: TokenTable, work, i: int, base: int) -> tuple:
     ev_end = np.concatenate([p1 + 2, quote + 1, b_end])[order]
     k = int(np.searchsorted(ends, _LANGUAGE_CHARS - _LOOKAHEAD, side="right"))
     stop = work.is_stop[ids]
-    stats = [len(begins), k, int(stop[:k].sum()), int(stop.sum()), int(work.odd[ids].any())]
+    plain = _nfc_plain_table()
+    points = code_points(text).astype(np.int64)
+    unsure = (points >= 128) & ((points >= len(plain)) | ~plain[np.minimum(points, len(plain) - 1)])
+    stats = [len(begins), k, int(stop[:k].sum()), int(stop.sum()), int(work.odd[ids].any()), int(unsure.any())]
     return (
         np.append(ids, -1),
         np.append(starts, len(text)) + base,
@@ -228,6 +231,47 @@ def test_a_text_that_is_not_the_one_its_table_was_made_from_is_named(rules):
             work.scan(i, changed, 0)
     # a document without a chunk in the table has no tokens to misplace: read as empty, as doc_tokens does
     assert work.scan(2, "Now words.", 0)[0].tolist() == [-1]
+
+
+def test_the_code_points_a_text_is_sure_to_be_plain_with_are_those_of_the_whole_unicode_tables():
+    # the table scans the canonical pairs of the code points it covers; a pair elsewhere whose second code
+    # point it covers (none in this Python's tables) would make that code point "Maybe" too
+    import unicodedata
+
+    from toolkit.hedging._table import _NFC_TABLE_END, _nfc_plain_table
+
+    second = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
+    for c in range(0x110000):
+        mapping = unicodedata.decomposition(chr(c))
+        if mapping and not mapping.startswith("<") and len(mapping.split()) == 2:
+            second.add(int(mapping.split()[1], 16))
+    plain = _nfc_plain_table()
+    for c in np.flatnonzero(plain).tolist():
+        assert c not in second and c not in (0x130, 0x3A3) and not unicodedata.combining(chr(c))
+        assert unicodedata.is_normalized("NFC", chr(c))
+    assert len(plain) == _NFC_TABLE_END and plain[:0x300].sum() == 0x300 - 1  # Latin-1 and Extended: all but İ
+
+
+_PLAIN_ALPHABET = list("aé ΣΑσİi’“\u0301\u0308\u09be\u09c7\u1100\u1161\u11a8\u212b\u2000\u3099\u304b\u00c5\U0001d15e")
+
+
+@given(texts=st.lists(st.text(alphabet=st.sampled_from(_PLAIN_ALPHABET), max_size=12), min_size=1, max_size=5))
+@example(texts=["a\u0301 é", "\u1100\u1161", "\u09c7\u09be", "\u212b", "Σ", "\u304b\u3099"])
+def test_a_stream_reads_a_document_as_plain_exactly_when_it_is_in_nfc_without_dotted_i_or_sigma(texts):
+    import unicodedata
+
+    from toolkit.hedging._table import _Stream, _TableWork
+
+    table = token_table(_frame(texts))
+    work = _TableWork(table, _matcher(_resolve_lexicon(None)), True, None, "keep")
+    stream = _Stream()
+    for i, text in enumerate(table.texts):
+        stream.add(i, 0, 1, text, work.scan(i, text, stream.next_base, stream.scanned))
+    expected = [
+        t.isascii() or ("\u0130" not in t and "\u03a3" not in t and unicodedata.is_normalized("NFC", t))
+        for t in table.texts
+    ]
+    assert stream.simple == expected
 
 
 def _fnv1a(text: str) -> int:

@@ -207,6 +207,7 @@ def scan_doc(  # type: ignore[no-untyped-def]
     mark,
     is_stop,
     odd,
+    plain,
     base,
     lang_end,
     marks,
@@ -220,7 +221,9 @@ def scan_doc(  # type: ignore[no-untyped-def]
     ``chunks``: the table's chunk ids of the text, in order (the tokens of chunk ``c`` from ``ctok_ptr[c]``,
     offsets inside the chunk); ``space[c]``: whether code point ``c`` is whitespace (code points past the
     table are not); ``mark[c]``: its class (code points past the table take the last entry);
-    ``is_stop``/``odd``: per token id, a stop word / a token with a combining mark or format character.
+    ``is_stop``/``odd``: per token id, a stop word / a token with a combining mark or format character;
+    ``plain[c]``: whether code point ``c`` (from 128) is one that a text is sure to be plain with (past the
+    table: not sure).
 
     ``out`` is ``(ids, starts, ends, chunk_start, chunk_end, at, cls, ev_start, ev_end, blank_start,
     blank_end)`` and ``fill`` (int64) the entries already used in each group of them: tokens (the first
@@ -237,7 +240,8 @@ def scan_doc(  # type: ignore[no-untyped-def]
 
     Returns ``(stats, filled)``: ``stats``, the chunks found in the text (the table's ``len(chunks)`` when
     the text is the one it was made from), the tokens ending at or before ``lang_end`` and the stop words
-    among them, the stop words among all the tokens, and whether any token is odd; ``filled``, ``fill``
+    among them, the stop words among all the tokens, whether any token is odd, and whether any code point is
+    not sure to be plain (``plain``); ``filled``, ``fill``
     after the text's entries (the caller keeps them, or writes the next text over them).
     """
     ids, starts, ends, chunk_start, chunk_end, at, cls, ev_start, ev_end, blank_start, blank_end = out
@@ -261,11 +265,15 @@ def scan_doc(  # type: ignore[no-untyped-def]
     found = 0  # the chunks of the text
     lang_tokens = lang_stops = stops = 0
     any_odd = False
+    unsure = False
+    n_plain = len(plain)
     last_nl = -1
     words_since = True  # a chunk began since the last line break
     was_space = True  # the character before (none: as whitespace)
     for i in range(n):
         c = np.int64(points[i])
+        if c >= 128 and not unsure and (c >= n_plain or not plain[c]):
+            unsure = True
         sp = bool(c < n_space and space[c])
         if not sp:
             if was_space:  # a chunk begins: its tokens, from the table
@@ -329,7 +337,7 @@ def scan_doc(  # type: ignore[no-untyped-def]
     ids[k] = -1
     starts[k] = base + n
     ends[k] = base + n
-    stats = np.array([found, lang_tokens, lang_stops, stops, np.int64(any_odd)], dtype=np.int64)
+    stats = np.array([found, lang_tokens, lang_stops, stops, np.int64(any_odd), np.int64(unsure)], dtype=np.int64)
     filled = np.array([k + 1, n_chunks, n_marks, n_ev, n_blank], dtype=np.int64)
     return stats, filled
 
@@ -686,6 +694,7 @@ def warm_up() -> None:
                 ids,
                 IS_SPACE,
                 mark,
+                flags,
                 flags,
                 flags,
                 0,
