@@ -1074,6 +1074,8 @@ def test_batches_cover_the_documents_in_order():
     assert parallel.batches([], 4) == [] == parallel.batches([], 4, taper=True)
     # tapered: each batch about n - k parts of n (n + 1) / 2; equal: about the same share each
     assert [len(p) for p in parallel.batches([99] * 10, 4, taper=True)] == [4, 3, 2, 1]
+    # as many items as batches, or fewer (the pieces of one long text): one each, as equal batches give them
+    assert parallel.batches([5, 5], 8, taper=True) == [range(0, 1), range(1, 2)] == parallel.batches([5, 5], 8)
     assert [len(p) for p in parallel.batches([99] * 12, 4)] == [3, 3, 3, 3]
 
 

@@ -70,6 +70,8 @@ def batches(sizes: Sequence[int] | np.ndarray, n_batches: int, *, taper: bool = 
     if n == 0:
         return []
     n_batches = max(1, min(n_batches, n))
+    if taper and n_batches == n:  # no more items than batches: one each (shares would put the first two together)
+        return [range(i, i + 1) for i in range(n)]
     cum = np.cumsum(sizes + 1.0)  # +1: empty texts still cost something
     if taper:
         weights = np.arange(n_batches, 0, -1, dtype=np.float64)
