@@ -1057,13 +1057,14 @@ def test_forked_workers_see_the_callers_objects_frozen_and_the_caller_gets_its_s
     if "fork" not in multiprocessing.get_all_start_methods():
         pytest.skip("no fork on this platform")
     monkeypatch.setattr(parallel, "START_METHOD", "fork")  # the suite's other threads would make it forkserver
-    if frozen_by_caller:
-        gc.freeze()
+    gc.freeze() if frozen_by_caller else gc.unfreeze()  # a known state, whatever ran before
     try:
         before = gc.get_freeze_count()
         results = parallel.map_batches(_sum_batch, list(range(10)), [range(0, 5), range(5, 10)], 2)
         assert results == [(10, True), (35, True)]  # the workers forked from a frozen process
-        assert gc.get_freeze_count() == before  # unfrozen after, unless the caller had frozen objects itself
+        # unfrozen after; the caller's own frozen objects still frozen (fewer, as some of them are freed)
+        assert gc.get_freeze_count() > 0 if frozen_by_caller else gc.get_freeze_count() == 0
+        assert before > 0 if frozen_by_caller else before == 0
     finally:
         gc.unfreeze()
 
