@@ -446,6 +446,84 @@ def test_remembered_sentence_breaks_are_nltks():
     assert remembering._test.cache_info().hits > 0  # answers were taken from memory
 
 
+def _nltk_punkt():
+    """NLTK's own Punkt with the module's parameters, nothing remembered: the reference."""
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    from toolkit.text import _punkt
+
+    return PunktSentenceTokenizer(_punkt()._params, lang_vars=_punkt()._lang_vars)
+
+
+# Plain ASCII words of every kind Punkt's decision tells apart: abbreviations, initials, numbers, sentence
+# starters and other words, each in lower, upper and title case.
+_PLAIN_WORDS = sorted(
+    {
+        w
+        for base in ["mr", "no", "etc", "st", "p", "v", "j", "x", "i", "a", "the", "however", "end", "states", "co"]
+        + ["in", "we", "it", "asked", "un", "usa", "iii", "2nd", "covid19", "h2o", "5", "1945", "0", "12345"]
+        for w in (base, base.upper(), base.title())
+    }
+)
+
+
+def test_plain_contexts_are_decided_as_nltk_decides():
+    from toolkit.text import _plain_context_breaks
+
+    reference = _nltk_punkt()
+    answers = set()
+    for word in _PLAIN_WORDS:
+        for nxt in _PLAIN_WORDS:
+            for space in (" ", "  ", "\n", "\t "):
+                expected = reference.text_contains_sentbreak(word + "." + space + nxt)
+                assert _plain_context_breaks(word, nxt) == expected, (word, nxt, space)
+                answers.add(expected)
+    assert answers == {True, False}
+
+
+_SPAN_WORDS = _PUNKT_WORDS + _PLAIN_WORDS + ["(Sent.)", "end.)", "”", "“No.”", "«", "»", "--", "..", ". .", "a.b."]
+_SPAN_WORDS += ["\u2028", "\x85", "\x0b", "İ.", "Σ.", "é.", "½.", "²", "-5.", ",", ";", ":", "\t", "  ", ""]
+
+
+def test_punkt_spans_are_nltks():
+    """_punkt_spans gives the spans of NLTK's span_tokenize for any text (words, spaces, quotes, breaks)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from toolkit.text import _punkt_spans
+
+    reference = _nltk_punkt()
+    joins = st.sampled_from([" ", "", "  ", "\n", "\t", " \n "])
+    words = st.lists(st.tuples(st.sampled_from(_SPAN_WORDS), joins), max_size=30)
+
+    @settings(derandomize=True, max_examples=1500, deadline=None)
+    @given(words, st.sampled_from(["", " ", ".", "\n"]))
+    def check(pieces, tail):
+        text = "".join(w + j for w, j in pieces) + tail
+        assert _punkt_spans(text) == list(reference.span_tokenize(text))
+
+    check()
+
+
+@pytest.mark.needs_data
+def test_punkt_spans_are_nltks_on_ungdc_speeches(data_dir):
+    from toolkit.text import _blocks, _punkt_spans
+
+    folder = data_dir / "ungdc" / "TXT" / "Session 75 - 2020"
+    paths = sorted(folder.glob("*.txt"))[:120]
+    if not paths:
+        pytest.skip(f"no UNGDC speeches in {folder}")
+    reference = _nltk_punkt()
+    candidates = 0
+    for path in paths:
+        text = path.read_text(encoding="utf-8-sig")
+        for start, end in _blocks(text):
+            block = text[start:end]
+            assert _punkt_spans(block) == list(reference.span_tokenize(block)), (path.name, start)
+            candidates += block.count(".")
+    assert candidates > 8_000  # periods checked (120 speeches of 2020: 10,000 or so)
+
+
 def test_punkt_runs_without_nltk_time_limit():
     from toolkit.text import _punkt
 

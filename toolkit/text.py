@@ -239,9 +239,11 @@ SENTENCE_STARTERS: frozenset[str] = frozenset(
 _LOWERCASE_CONTINUES: frozenset[str] = frozenset({"etc"})
 
 # Punkt's orthographic context bits (see nltk.tokenize.punkt): seen upper case at the
-# beginning of a sentence, and lower case in the middle of one.
-_ORTHO_BEG_UC = 1 << 1
-_ORTHO_MID_LC = 1 << 4
+# beginning of a sentence, in the middle of one; lower case at the beginning, in the middle;
+# any upper case, any lower case.
+_ORTHO_BEG_UC, _ORTHO_MID_UC, _ORTHO_BEG_LC, _ORTHO_MID_LC = 1 << 1, 1 << 2, 1 << 4, 1 << 5
+_ORTHO_UC = _ORTHO_BEG_UC | _ORTHO_MID_UC | 1 << 3
+_ORTHO_LC = _ORTHO_BEG_LC | _ORTHO_MID_LC | 1 << 6
 
 # Every line boundary of str.splitlines: \r, \n, \v, \f, \x1c-\x1e, \x85 (NEL), \u2028 and \u2029.
 _LINE = re.compile(r"[^\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
@@ -335,6 +337,17 @@ class _PunktToken(PunktToken):
     _RE_ALPHA = _PunktVars._unlimited(PunktToken._RE_ALPHA)
 
 
+def _engine(pattern: Any) -> Any:
+    """The compiled pattern inside NLTK's time-limited wrapper (the pattern itself for an NLTK without one)."""
+    return getattr(pattern, "_rx", pattern)
+
+
+#: Punkt's candidate breaks ("." "?" "!" and what follows) and its realignment of closing punctuation,
+#: the engine's own compiled patterns, matched by :func:`_punkt_spans`.
+_PERIOD_CONTEXT = _engine(_PunktVars().period_context_re())
+_REALIGN = _engine(_PunktVars.re_boundary_realignment)
+
+
 #: Answers of Punkt's sentence-break test kept by :class:`_RememberingPunkt` (a 10 MB text of UN speeches asks it
 #: 54,594 times about 33,085 distinct contexts), and the longest context kept: 65,536 contexts of 256 ASCII
 #: characters would take about 25 MB; those of UN speeches average about 20 and take about 10 MB in all.
@@ -374,6 +387,107 @@ def _punkt() -> PunktSentenceTokenizer:
         # Punkt break after an abbreviation or an initial when one of these follows.
         params.ortho_context[word] |= _ORTHO_BEG_UC | _ORTHO_MID_LC
     return _RememberingPunkt(params, _PunktVars())
+
+
+#: The characters Punkt's ``_get_last_whitespace_index`` takes for a space (``string.whitespace``).
+_PUNKT_SPACES = "\t\n\r\x0b\x0c"
+
+
+def _plain_context_breaks(word: str, nxt: str) -> bool:
+    """Punkt's answer for the context ``word + "." + spaces + nxt`` when both are ASCII letters and digits.
+
+    NLTK tokenizes such a context into exactly two tokens, ``word.`` and ``nxt``, and
+    ``text_contains_sentbreak`` is True when the first is a sentence break after both annotation
+    passes. This is that decision, step by step as in ``PunktSentenceTokenizer._first_pass_annotation``,
+    ``_second_pass_annotation`` and ``_ortho_heuristic``, for the module's parameters (no collocations),
+    without building the tokens: about 1 microsecond, against 10 to 20 for NLTK's test.
+    ``tests/test_text.py`` checks it against NLTK.
+    """
+    params = _punkt()._params
+    low = word.lower()
+    abbr = low in params.abbrev_types  # an ASCII word has no "-" to split on
+    number = word.isdigit()  # "1945." is Punkt's "##number##"
+    initial = len(word) == 1 and word.isalpha()
+    next_type = "##number##" if nxt.isdigit() else nxt.lower()
+    upper = nxt[0].isupper()
+    if abbr or initial or number:
+        context = params.ortho_context.get(next_type, 0)
+        if upper and context & _ORTHO_LC and not context & _ORTHO_MID_UC:
+            starts = True  # the orthographic heuristic: a sentence starter
+        elif nxt[0].islower() and (context & _ORTHO_UC or not context & _ORTHO_BEG_LC):
+            starts = False
+        else:
+            starts = None  # unknown
+        if abbr and not initial and (starts is True or (upper and next_type in params.sent_starters)):
+            return True
+        if initial or number:
+            if starts is False:
+                return False
+            if starts is None and initial and upper and not context & _ORTHO_LC:
+                return False
+    return not abbr
+
+
+def _punkt_spans(line: str) -> list[tuple[int, int]]:
+    """The spans of ``_punkt().span_tokenize(line)``, with NLTK's steps done in fewer Python calls.
+
+    ``PunktSentenceTokenizer.span_tokenize`` walks generators of slices and tests each candidate break by
+    tokenizing its context and annotating the tokens. Here the same steps are one loop: the candidates come
+    from Punkt's own pattern, a context of two plain ASCII words ("States. The") is decided by
+    :func:`_plain_context_breaks`, any other by NLTK's (remembered) test, and the boundaries are realigned
+    as in ``_realign_boundaries``. The spans are NLTK's; ``tests/test_text.py`` compares them.
+    """
+    punkt = _punkt()
+    others = [c for c in _PUNKT_SPACES if c in line]
+    text_breaks = punkt.text_contains_sentbreak
+    slices: list[tuple[int, int]] = []
+    last_break = 0
+    previous = None
+    p_start = p_stop = 0  # the previous candidate's word, line[p_start:p_stop]
+
+    def decide(match: Any, start: int, stop: int) -> None:
+        nonlocal last_break
+        word = line[start:stop]
+        nxt = match.group("next_tok")
+        if nxt and match.group() == "." and word.isalnum() and word.isascii() and nxt.isalnum() and nxt.isascii():
+            brk = _plain_context_breaks(word, nxt)
+        else:
+            brk = text_breaks(word + match.group() + match.group("after_tok"))
+        if brk:
+            slices.append((last_break, match.end()))
+            last_break = match.start("next_tok") if nxt else match.end()
+
+    for match in _PERIOD_CONTEXT.finditer(line):
+        m_start = match.start()
+        # the start of the word before the candidate, as Punkt's _match_potential_end_contexts finds it
+        space = line.rfind(" ", p_stop, m_start)
+        for c in others:
+            space = max(space, line.rfind(c, p_stop, m_start))
+        w_start = space + 1 if space > p_stop else p_start
+        if previous is not None and p_stop <= w_start:
+            decide(previous, p_start, p_stop)
+        previous, p_start, p_stop = match, w_start, m_start
+    if previous is not None:
+        decide(previous, p_start, p_stop)
+    slices.append((last_break, len(line.rstrip())))
+    # _realign_boundaries: closing punctuation after a break joins the sentence before it
+    out: list[tuple[int, int]] = []
+    realign = 0
+    n = len(line)
+    last = len(slices) - 1
+    for k, (start, stop) in enumerate(slices):
+        start += realign
+        if k < last:
+            nxt_start, nxt_stop = slices[k + 1]
+            m = _REALIGN.match(line[nxt_start:nxt_stop])
+            if m:
+                out.append((start, nxt_start + len(m.group(0).rstrip())))
+                realign = m.end()
+                continue
+            realign = 0
+        if start < min(stop, n):
+            out.append((start, stop))
+    return out
 
 
 def _line_sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -435,7 +549,7 @@ def _ends_lowercase_continues(line: str, start: int, end: int) -> bool:
 def _sentence_spans_of_line(line: str) -> list[tuple[int, int]]:
     """Punkt's sentences of one line, stripped, with the module's corrections applied."""
     merged: list[list[int]] = []
-    for s, e in _punkt().span_tokenize(line):
+    for s, e in _punkt_spans(line):
         piece = line[s:e]
         stripped = piece.strip()
         if not stripped:
