@@ -1178,7 +1178,9 @@ def test_units_read_from_the_table_count_the_tokens_of_any_slices_of_the_text(te
         {"doc_id": ["d0"] * len(spans), "start": [a for a, _ in spans], "end": [b for _, b in spans]}
     ).assign(text=[text[a:b] for a, b in spans])
     prep = SimpleNamespace(table=token_table(_frame([text])), table_row=np.array([0]), n_jobs=1)
-    got = _Prepared._sentence_tokens(prep, np.array([0]), sents, np.zeros(len(spans), dtype=np.int64))
+    got = _Prepared._sentence_tokens(
+        prep, np.array([0]), sents[["start", "end"]], np.zeros(len(spans), np.int64), [text]
+    )
     expected = tk.document_term_matrix(sents[["doc_id", "text"]].assign(doc_id=[f"s{i}" for i in range(len(spans))]))
     assert got.tolist() == expected.totals.tolist()
 

@@ -31,7 +31,7 @@ from toolkit._validation import (
 from toolkit._voicing import check_voices as _check_voices
 from toolkit._voicing import spans as _voice_spans
 from toolkit.counts import document_term_matrix
-from toolkit.text import split_sentences
+from toolkit.text import sentence_spans
 
 #: The columns of :func:`match_rates` after the group's key columns (the ``by`` columns, or ``group``), in order.
 RATE_COLUMNS: tuple[str, ...] = ("category", "n", "tokens", "rate_per_1k", "ci_low", "ci_high", "unit")
@@ -201,15 +201,16 @@ class _Prepared:
         """(counts per unit and category, tokens per unit, unit name) of the documents ``rows``."""
         if not sentences:
             return self.counts[rows], self.tokens[rows], "document"
-        part = self.docs.iloc[rows]
-        sents = split_sentences(
-            pd.DataFrame({"doc_id": part["doc_id"].astype(str).to_numpy(), "text": part["text"].to_numpy()}),
-            n_jobs=self.n_jobs,
-        )
+        texts = [str(t) for t in self.docs["text"].iloc[rows]]
+        # the offsets alone (split_sentences' sentences, without a string for each)
+        spans = sentence_spans(texts, n_jobs=self.n_jobs)
         # sentence s belongs to local document doc_of[s]; sort key (document, start)
         local = {int(r): i for i, r in enumerate(rows)}
-        doc_of = pd.Index(part["doc_id"].astype(str)).get_indexer(sents["doc_id"].astype(str))
-        tokens = self._sentence_tokens(rows, sents, doc_of)
+        doc_of = np.repeat(np.arange(len(rows), dtype=np.int64), [len(s) for s in spans])
+        flat = np.array([p for s in spans for p in s], dtype=np.int64).reshape(-1, 2)
+        del spans
+        sents = pd.DataFrame({"start": flat[:, 0], "end": flat[:, 1]})
+        tokens = self._sentence_tokens(rows, sents, doc_of, texts)
         keep = np.isin(self.match_row, rows)
         m_doc = np.array([local[int(r)] for r in self.match_row[keep]], dtype=np.int64)
         m_start = self.match_start[keep]
@@ -229,7 +230,9 @@ class _Prepared:
             np.add.at(counts, (sid, m_cat), 1)
         return counts, tokens, "sentence"
 
-    def _sentence_tokens(self, rows: np.ndarray, sents: pd.DataFrame, doc_of: np.ndarray) -> np.ndarray:
+    def _sentence_tokens(
+        self, rows: np.ndarray, sents: pd.DataFrame, doc_of: np.ndarray, texts: list[str]
+    ) -> np.ndarray:
         """The tokens of each sentence (int64): read from the token table where a document's text is the
         table's and the sentence's edges cut no whitespace-separated chunk (its tokens are then the table's
         tokens between its offsets: no token holds whitespace, and the token pattern's look-arounds never look
@@ -257,9 +260,10 @@ class _Prepared:
                 tokens[lo:hi] = np.where(clean, np.maximum(n, 0), -1)
         rest = np.flatnonzero(tokens < 0)
         if len(rest):
-            tokens[rest] = document_term_matrix(sents[["doc_id", "text"]].iloc[rest], n_jobs=self.n_jobs).totals.astype(
-                np.int64
-            )
+            starts, ends = sents["start"].to_numpy()[rest], sents["end"].to_numpy()[rest]
+            texts_rest = [texts[d][a:b] for d, a, b in zip(doc_of[rest].tolist(), starts.tolist(), ends.tolist())]
+            frame = pd.DataFrame({"doc_id": [str(k) for k in range(len(rest))], "text": texts_rest})
+            tokens[rest] = document_term_matrix(frame, n_jobs=self.n_jobs).totals.astype(np.int64)
         return tokens
 
 

@@ -585,6 +585,26 @@ def _docs_texts(docs: pd.DataFrame, name: str) -> tuple[list[str], list[str]]:
     return [str(d) for d in docs["doc_id"]], [str(t) for t in docs["text"]]
 
 
+def sentence_spans(texts: list[str], *, n_jobs: int = 1) -> list[list[tuple[int, int]]]:
+    """The (start, end) of each sentence of each text, as :func:`split_sentences` finds them, without a frame.
+
+    For callers that need the offsets alone (the sentence units of :mod:`toolkit._rating`): no string per
+    sentence. ``n_jobs`` (a checked count) workers take whole lines or paragraphs, as in :func:`split_sentences`.
+    """
+    if n_jobs == 1:
+        return [_line_sentence_spans(text) for text in texts]
+    # every document's blocks, split by the workers, gathered back document after document
+    blocks = [(d, s, e) for d, text in enumerate(texts) for s, e in _blocks(text)]
+    parts = batches([e - s for _, s, e in blocks], n_jobs * 4)
+    spans_of_docs: list[list[tuple[int, int]]] = [[] for _ in texts]
+    done = map_batches(_block_sentences, (texts, blocks), parts, n_jobs, take=_take_blocks)
+    for part, found in zip(parts, done):
+        for k, spans in zip(part, found):
+            d, base, _ = blocks[k]
+            spans_of_docs[d].extend((base + a, base + b) for a, b in spans)
+    return spans_of_docs
+
+
 def split_sentences(text_or_docs: str | pd.DataFrame, *, n_jobs: int | None = None) -> pd.DataFrame:
     """Split a text, or every text of a docs frame, into sentences with character offsets.
 
@@ -652,18 +672,7 @@ def split_sentences(text_or_docs: str | pd.DataFrame, *, n_jobs: int | None = No
     rows_start: list[int] = []
     rows_end: list[int] = []
     rows_text: list[str] = []
-    jobs = check_n_jobs(n_jobs)
-    if jobs == 1:
-        spans_of_docs = [_line_sentence_spans(text) for text in texts]
-    else:  # every document's blocks, split by the workers, gathered back document after document
-        blocks = [(d, s, e) for d, text in enumerate(texts) for s, e in _blocks(text)]
-        parts = batches([e - s for _, s, e in blocks], jobs * 4)
-        spans_of_docs = [[] for _ in texts]
-        done = map_batches(_block_sentences, (texts, blocks), parts, jobs, take=_take_blocks)
-        for part, found in zip(parts, done):
-            for k, spans in zip(part, found):
-                d, base, _ = blocks[k]
-                spans_of_docs[d].extend((base + a, base + b) for a, b in spans)
+    spans_of_docs = sentence_spans(texts, n_jobs=check_n_jobs(n_jobs))
     for doc_id, text, spans in zip(doc_ids, texts, spans_of_docs):
         for i, (s, e) in enumerate(spans):
             rows_doc.append(doc_id)
