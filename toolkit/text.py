@@ -250,7 +250,7 @@ _LINE = re.compile(r"[^\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
 _ENDS_LOWERCASE_CONTINUES = re.compile(
     r"\b(?:" + "|".join(re.escape(a) for a in sorted(_LOWERCASE_CONTINUES)) + r")\.\W*$", re.IGNORECASE
 )
-_STARTS_LOWER = re.compile(r"^[^\w]*[a-z]")
+_STARTS_LOWER = re.compile(r"[^\w]*[a-z]")  # matched at a sentence's start (pattern.match(line, start, end))
 # A period (or ? !) and a closing quote, then a capitalised word: a boundary Punkt misses
 # after an abbreviation ('... the answer was "no." Then ...').
 _QUOTE_END = re.compile(r"(?<=[.?!][\"”’'])\s+(?=[\"“‘]?[A-Z])")
@@ -550,15 +550,18 @@ def _sentence_spans_of_line(line: str) -> list[tuple[int, int]]:
     """Punkt's sentences of one line, stripped, with the module's corrections applied."""
     merged: list[list[int]] = []
     for s, e in _punkt_spans(line):
-        piece = line[s:e]
-        stripped = piece.strip()
-        if not stripped:
+        if s >= e:
             continue
-        s += len(piece) - len(piece.lstrip())
-        e = s + len(stripped)
+        if line[s].isspace() or line[e - 1].isspace():  # str.strip's whitespace at an edge (Punkt's rarely has)
+            piece = line[s:e]
+            stripped = piece.strip()
+            if not stripped:
+                continue
+            s += len(piece) - len(piece.lstrip())
+            e = s + len(stripped)
         if merged and (
             s == merged[-1][1]  # no space between: "![]()" is not "!" + "[]()"
-            or (_ends_lowercase_continues(line, merged[-1][0], merged[-1][1]) and _STARTS_LOWER.match(stripped))
+            or (_STARTS_LOWER.match(line, s, e) and _ends_lowercase_continues(line, merged[-1][0], merged[-1][1]))
         ):
             merged[-1][1] = e
         else:
