@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -462,26 +463,72 @@ _PLAIN_WORDS = sorted(
         w
         for base in ["mr", "no", "etc", "st", "p", "v", "j", "x", "i", "a", "the", "however", "end", "states", "co"]
         + ["in", "we", "it", "asked", "un", "usa", "iii", "2nd", "covid19", "h2o", "5", "1945", "0", "12345"]
+        + ["co-operation", "ex-mr", "self-etc", "x-1", "covid-19"]
         for w in (base, base.upper(), base.title())
     }
 )
+# what may follow the plain word and its period: a word, a word and a mark, or a mark alone
+_PLAIN_NEXT = [*_PLAIN_WORDS, "The,", "in;", "Mr:", "1945,", "J,", "etc,", ",", "”", '"', ")", "?", "!", ";", ":", "]"]
 
 
 def test_plain_contexts_are_decided_as_nltk_decides():
-    from toolkit.text import _plain_context_breaks
+    # a context of two plain words is decided in the compiled pass: every kind of word on either side
+    from toolkit.text import _punkt_spans
 
     reference = _nltk_punkt()
     answers = set()
     for word in _PLAIN_WORDS:
-        for nxt in _PLAIN_WORDS:
-            for space in (" ", "  ", "\n", "\t "):
-                expected = reference.text_contains_sentbreak(word + "." + space + nxt)
-                assert _plain_context_breaks(word, nxt) == expected, (word, nxt, space)
-                answers.add(expected)
-    assert answers == {True, False}
+        for nxt in _PLAIN_NEXT:
+            for space in ("", " ", "  ", "\n", "\t "):
+                text = word + "." + space + nxt
+                expected = list(reference.span_tokenize(text))
+                assert _punkt_spans(text) == expected, (word, nxt, space)
+                answers.add(len(expected))
+    assert answers == {1, 2}  # both answers met
 
 
-_SPAN_WORDS = _PUNKT_WORDS + _PLAIN_WORDS + ["(Sent.)", "end.)", "”", "“No.”", "«", "»", "--", "..", ". .", "a.b."]
+def test_common_contexts_are_answered_without_nltks_tokenizer(monkeypatch):
+    # the compiled pass answers these itself (the speed of long texts rests on it); others go to NLTK
+    from toolkit.text import _punkt_spans, _RememberingPunkt
+
+    asked = []
+    monkeypatch.setattr(_RememberingPunkt, "text_contains_sentbreak", lambda self, text: asked.append(text) or True)
+    for text in [
+        "States. The",
+        "Poland. Moreover, it",
+        "co-operation. We",
+        "Why? We",
+        "Now! We",
+        'peace." He',
+        "Mr. Evatt; and",
+    ]:
+        _punkt_spans(text)
+    assert asked == []
+    _punkt_spans("the U.S. The")
+    assert asked == ["U.S. The"]
+
+
+def test_punkt_classes_hold_every_code_point_of_theirs():
+    # the compiled pass reads classes below U+3001 only: no code point above is a space or a break for Punkt
+    import regex
+
+    from toolkit.text import _punkt, _punkt_tables
+
+    lang = _punkt()._lang_vars
+    cls = _punkt_tables()[0]
+    above = "".join(map(chr, range(len(cls), 0x110000)))
+    assert not regex.findall(r"\s", above)
+    assert not regex.findall(lang._re_non_word_chars, above)
+    assert set(lang.sent_end_chars) == {chr(c) for c in np.flatnonzero(cls & 1)}
+    assert _punkt_tables()[-1] == 12  # every word of the parameters is numbered: plain contexts are decided
+
+
+_SPAN_WORDS = (
+    _PUNKT_WORDS
+    + _PLAIN_NEXT
+    + ["-", "a-", "-a", "a--b", "?", "!", "Why?", "so!"]
+    + ["(Sent.)", "end.)", "”", "“No.”", "«", "»", "--", "..", ". .", "a.b."]
+)
 _SPAN_WORDS += ["\u2028", "\x85", "\x0b", "İ.", "Σ.", "é.", "½.", "²", "-5.", ",", ";", ":", "\t", "  ", ""]
 
 

@@ -671,6 +671,253 @@ def leftmost_longest(at, length, ok):  # type: ignore[no-untyped-def]
     return out[:n].copy()
 
 
+#: Classes of a code point for :func:`punkt_candidates` (bits; :func:`toolkit.text._punkt_classes` makes the table).
+PUNKT_END, PUNKT_NONWORD, PUNKT_SPACE, PUNKT_STRING_SPACE, PUNKT_DIGIT, PUNKT_LOWER, PUNKT_UPPER = (
+    1,
+    2,
+    4,
+    8,
+    16,
+    32,
+    64,
+)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _word_code(points, s, e, limit):  # type: ignore[no-untyped-def]
+    """The number of the lower-cased ASCII word ``points[s:e]`` (digits and letters only), base 37 (digits 1-10,
+    letters 11-36); -1 when it is longer than ``limit`` characters (no word of the sets is)."""
+    if e - s > limit:
+        return np.int64(-1)
+    code = np.int64(0)
+    scale = np.int64(1)
+    for i in range(s, e):
+        c = np.int64(points[i])
+        if c <= 57:
+            v = c - 47  # "0" is 1
+        elif c <= 90:
+            v = c - 65 + 11  # "A" is "a"
+        else:
+            v = c - 97 + 11
+        code += v * scale
+        scale *= 37
+    return code
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _in_sorted(a, v):  # type: ignore[no-untyped-def]
+    k = np.searchsorted(a, v)
+    return k < len(a) and a[k] == v
+
+
+@njit(cache=True, nogil=True)
+def punkt_candidates(  # type: ignore[no-untyped-def]
+    points, block_start, block_end, cls, abbrevs, starters, ortho_words, ortho_flags, number_flags, number_starts, limit
+):
+    """Punkt's candidate sentence breaks of each block ``[block_start[b], block_end[b])`` of a text (its code
+    points), as ``PunktSentenceTokenizer._match_potential_end_contexts`` yields them for the block alone, and
+    the answer of ``text_contains_sentbreak`` where the context is two plain ASCII words ("States. The").
+
+    ``cls``: the :data:`PUNKT_END` ... bits of each code point (past the table: none). ``abbrevs``, ``starters``,
+    ``ortho_words`` (sorted) and ``ortho_flags``: the word numbers (:func:`_word_code`) of Punkt's abbreviations,
+    sentence starters and orthographic contexts; ``number_flags``, ``number_starts``: those of "##number##".
+
+    Returns ``(block, at, word_start, after_end, next_start, answer)``, one entry per candidate yielded: the
+    sentence-end character at ``at``; the context is ``points[word_start:after_end]``; ``next_start`` is where
+    the next token starts (-1: punctuation follows); ``answer`` 1 (a break), 0 (none) or -1 (ask Punkt).
+    """
+    n_space = len(cls)
+    total = 0
+    for b in range(len(block_start)):
+        for q in range(block_start[b], block_end[b]):
+            if points[q] < n_space and cls[points[q]] & 1:
+                total += 1
+    o_block = np.empty(total, np.int64)
+    o_at = np.empty(total, np.int64)
+    o_word = np.empty(total, np.int64)
+    o_after = np.empty(total, np.int64)
+    o_next = np.empty(total, np.int64)
+    o_answer = np.empty(total, np.int64)
+    n = 0
+    for b in range(len(block_start)):
+        bs = block_start[b]
+        be = block_end[b]
+        have = False
+        p_at = p_after = p_next = p_next_end = 0
+        p_start = p_stop = i = bs
+        while i <= be:
+            at = after = nxt = nxt_end = -1
+            w_start = 0
+            while i < be:  # the next candidate: . ? ! then punctuation, or spaces and a token
+                c = np.int64(points[i])
+                if c < n_space and cls[c] & 1 and i + 1 < be:
+                    c1 = np.int64(points[i + 1])
+                    k1 = cls[c1] if c1 < n_space else 0
+                    if k1 & 2:
+                        at = i
+                        after = i + 2
+                        break
+                    if k1 & 4:
+                        j = i + 1
+                        while j < be:
+                            cj = np.int64(points[j])
+                            if not (cj < n_space and cls[cj] & 4):
+                                break
+                            j += 1
+                        if j < be:
+                            k = j
+                            while k < be:
+                                ck = np.int64(points[k])
+                                if ck < n_space and cls[ck] & 4:
+                                    break
+                                k += 1
+                            at = i
+                            nxt = j
+                            nxt_end = k
+                            after = k
+                            break
+                i += 1
+            # the word before: after the last of string.whitespace since the last candidate (none at its
+            # first character either: Punkt reads an index of 0 as none)
+            if at >= 0:
+                space = -1
+                j = at - 1
+                while j >= p_stop:
+                    cj = np.int64(points[j])
+                    if cj < n_space and cls[cj] & 8:
+                        space = j
+                        break
+                    j -= 1
+                w_start = space + 1 if space > p_stop else p_start
+            if have and (at < 0 or p_stop <= w_start):  # the previous candidate is yielded
+                answer = _answer(
+                    points,
+                    p_start,
+                    p_at,
+                    p_next,
+                    p_next_end,
+                    cls,
+                    abbrevs,
+                    starters,
+                    ortho_words,
+                    ortho_flags,
+                    number_flags,
+                    number_starts,
+                    limit,
+                )
+                o_block[n] = b
+                o_at[n] = p_at
+                o_word[n] = p_start
+                o_after[n] = p_after
+                o_next[n] = p_next
+                o_answer[n] = answer
+                n += 1
+            if at < 0:
+                break
+            have = True
+            p_at, p_after, p_next, p_next_end = at, after, nxt, nxt_end
+            p_start = w_start
+            p_stop = at
+            i = at + 1
+    return o_block[:n], o_at[:n], o_word[:n], o_after[:n], o_next[:n], o_answer[:n]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _all(points, s, e, cls, bits):  # type: ignore[no-untyped-def]
+    """Whether every code point of ``points[s:e]`` has one of ``bits`` in ``cls``."""
+    n_cls = len(cls)
+    for j in range(s, e):
+        c = np.int64(points[j])
+        if not (c < n_cls and cls[c] & bits):
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _answer(  # type: ignore[no-untyped-def]
+    points, ws, at, ns, ne, cls, abbrevs, starters, ortho_words, ortho_flags, number_flags, number_starts, limit
+):
+    """Punkt's ``text_contains_sentbreak`` of a candidate's context (the word ``points[ws:at]``, the character at
+    ``at``, then the next token ``points[ns:ne]``, or one non-word character at ``at + 1`` when ``ns`` is -1) where
+    NLTK's tokens of it are known without its tokenizer: 1 or 0; -1 for any other context (ask Punkt).
+
+    - "?" or "!": a token of its own, a sentence break in Punkt's first pass that no later step undoes, and a
+      token always follows it in the context: 1, whatever the word.
+    - "." after a word of ASCII letters and digits, or of such runs joined by single hyphens and starting with a
+      letter ("co-operation"): the tokens are "word." and the next token, a word of ASCII letters and digits
+      (a ",", ";" or ":" after it is a token of its own, which decides nothing), or the one punctuation
+      character. The answer is whether "word." is a break after ``_first_pass_annotation``,
+      ``_second_pass_annotation`` and ``_ortho_heuristic``, followed step by step for the module's parameters
+      (no collocations; the numbered sets hold every word those can be, see :func:`toolkit.text._punkt_tables`).
+    """
+    if limit < 0:
+        return np.int64(-1)
+    ch = np.int64(points[at])
+    if ch == 63 or ch == 33:
+        return np.int64(1)
+    if ch != 46 or at <= ws:
+        return np.int64(-1)
+    # the word: letters and digits, or runs of them joined by single hyphens after a first letter
+    last = ws  # where its last run starts
+    if not _all(points, ws, at, cls, 112):
+        if not (np.int64(points[ws]) < len(cls) and cls[np.int64(points[ws])] & 96):
+            return np.int64(-1)
+        for j in range(ws, at):
+            c = np.int64(points[j])
+            if c == 45:  # "-": between two letters or digits
+                if j + 1 >= at or np.int64(points[j + 1]) == 45:
+                    return np.int64(-1)
+                last = j + 1
+            elif not (c < len(cls) and cls[c] & 112):
+                return np.int64(-1)
+    abbr = _in_sorted(abbrevs, _word_code(points, ws, at, limit)) if last == ws else False
+    abbr = abbr or (last > ws and _in_sorted(abbrevs, _word_code(points, last, at, limit)))
+    number = last == ws and _all(points, ws, at, cls, 16)
+    initial = at - ws == 1 and not number
+    if ns >= 0:
+        end = ne
+        if end - ns > 1 and (points[end - 1] == 44 or points[end - 1] == 59 or points[end - 1] == 58):
+            end -= 1  # ",", ";" or ":" after the word: a token of its own
+        if not _all(points, ns, end, cls, 112):
+            return np.int64(-1)
+        first = cls[np.int64(points[ns])]
+        upper = (first & 64) != 0
+        lower = (first & 32) != 0
+        punct = False
+        if _all(points, ns, end, cls, 16):
+            flags = number_flags
+            starter = number_starts
+        else:
+            code = _word_code(points, ns, end, limit)
+            k = np.searchsorted(ortho_words, code)
+            flags = ortho_flags[k] if k < len(ortho_words) and ortho_words[k] == code else 0
+            starter = _in_sorted(starters, code)
+    else:  # one punctuation character: not upper or lower case, no orthographic context, not a starter
+        c = np.int64(points[at + 1])
+        upper = lower = starter = False
+        flags = 0
+        punct = c == 59 or c == 58 or c == 44 or c == 46 or c == 33 or c == 63  # Punkt's PUNCTUATION ;:,.!?
+    if abbr or initial or number:
+        # the orthographic heuristic: 1 a sentence starter, 0 not, -1 unknown (NLTK's bits: upper case at
+        # the beginning 2, in the middle 4, unknown 8; lower case 16, 32, 64)
+        if punct:
+            starts = 0
+        elif upper and flags & 112 and not flags & 4:
+            starts = 1
+        elif lower and (flags & 14 or not flags & 16):
+            starts = 0
+        else:
+            starts = -1
+        if abbr and not initial and (starts == 1 or (upper and starter)):
+            return np.int64(1)
+        if initial or number:
+            if starts == 0:
+                return np.int64(0)
+            if starts == -1 and initial and upper and not flags & 112:
+                return np.int64(0)
+    return np.int64(0) if abbr else np.int64(1)
+
+
 def warm_up() -> None:
     """Load the compiled loops for every kind of text (ASCII, UTF-16, UTF-32: read-only arrays, as
     :func:`toolkit.tokentable.code_points` gives them) in this process, so that workers forked from it

@@ -32,6 +32,7 @@ from nltk.tokenize import RegexpTokenizer
 from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer, PunktToken
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from toolkit import _kernels as K
 from toolkit._paragraphs import PARAGRAPH, hard_wrapped
 from toolkit._parallel import batches, check_n_jobs, map_batches
 from toolkit._tokens import TOKEN_PATTERN
@@ -39,6 +40,7 @@ from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._tokens import lower_keeping_offsets as _lower
 from toolkit._tokens import terms as _terms
 from toolkit._validation import check_columns, check_one_of, check_texts
+from toolkit.tokentable import code_points
 
 __all__ = [
     "ABBREVIATIONS",
@@ -342,9 +344,7 @@ def _engine(pattern: Any) -> Any:
     return getattr(pattern, "_rx", pattern)
 
 
-#: Punkt's candidate breaks ("." "?" "!" and what follows) and its realignment of closing punctuation,
-#: the engine's own compiled patterns, matched by :func:`_punkt_spans`.
-_PERIOD_CONTEXT = _engine(_PunktVars().period_context_re())
+#: Punkt's realignment of closing punctuation after a break, the engine's own compiled pattern.
 _REALIGN = _engine(_PunktVars.re_boundary_realignment)
 
 
@@ -389,105 +389,137 @@ def _punkt() -> PunktSentenceTokenizer:
     return _RememberingPunkt(params, _PunktVars())
 
 
-#: The characters Punkt's ``_get_last_whitespace_index`` takes for a space (``string.whitespace``).
-_PUNKT_SPACES = "\t\n\r\x0b\x0c"
+#: The longest word :func:`toolkit._kernels.punkt_candidates` numbers (base 37 in 64 bits).
+_PUNKT_WORD_LIMIT = 12
 
 
-def _plain_context_breaks(word: str, nxt: str) -> bool:
-    """Punkt's answer for the context ``word + "." + spaces + nxt`` when both are ASCII letters and digits.
+def _word_number(word: str) -> int:
+    """The number :func:`toolkit._kernels._word_code` gives a lower-case ASCII word of digits and letters."""
+    return sum((ord(c) - 47 if c.isdigit() else ord(c) - 97 + 11) * 37**i for i, c in enumerate(word))
 
-    NLTK tokenizes such a context into exactly two tokens, ``word.`` and ``nxt``, and
-    ``text_contains_sentbreak`` is True when the first is a sentence break after both annotation
-    passes. This is that decision, step by step as in ``PunktSentenceTokenizer._first_pass_annotation``,
-    ``_second_pass_annotation`` and ``_ortho_heuristic``, for the module's parameters (no collocations),
-    without building the tokens: about 1 microsecond, against 10 to 20 for NLTK's test.
-    ``tests/test_text.py`` checks it against NLTK.
+
+@lru_cache(maxsize=1)
+def _punkt_tables() -> tuple:
+    """What :func:`toolkit._kernels.punkt_candidates` reads: each code point's classes, taken from the engines
+    Punkt uses (its sentence-end characters, the ``regex`` module's ``\\s``, its non-word characters,
+    ``string.whitespace``), and the numbers of the words of its parameters that a plain ASCII word can be.
+
+    Every code point of these classes lies below U+3001 (``tests/test_text.py`` checks all of them); the
+    numbered sets hold only words of at most :data:`_PUNKT_WORD_LIMIT` characters, else no context is decided
+    here (the limit passed is -1) and Punkt is asked about each."""
+    import string
+
+    import regex
+
+    punkt = _punkt()
+    params, lang = punkt._params, punkt._lang_vars
+    size = 0x3001 + 1
+    chars = "".join(map(chr, range(size)))
+    cls = np.zeros(size, dtype=np.uint8)
+
+    def mark(found: Iterable[str], bit: int) -> None:
+        for ch in found:
+            cls[ord(ch)] |= bit
+
+    mark(lang.sent_end_chars, K.PUNKT_END)
+    mark(regex.findall(lang._re_non_word_chars, chars), K.PUNKT_NONWORD)
+    mark(regex.findall(r"\s", chars), K.PUNKT_SPACE)
+    mark(string.whitespace, K.PUNKT_STRING_SPACE)
+    mark(string.digits, K.PUNKT_DIGIT)
+    mark(string.ascii_lowercase, K.PUNKT_LOWER)
+    mark(string.ascii_uppercase, K.PUNKT_UPPER)
+
+    def plain(words: Iterable[str]) -> list[str]:  # the words a lower-cased plain ASCII word can equal
+        return [w for w in words if w.isascii() and w.isalnum() and w == w.lower()]
+
+    abbrevs, starters = plain(params.abbrev_types), plain(params.sent_starters)
+    ortho = {w: f for w, f in params.ortho_context.items() if f}
+    # the compiled answers assume: no abbreviation with a hyphen (a hyphenated word is looked up whole and by its
+    # last part), starters and orthographic contexts of plain words only (a punctuation mark has none), and
+    # every word of the sets numbered
+    sure = (
+        not any("-" in w for w in params.abbrev_types)
+        and len(starters) == len(params.sent_starters)
+        and len(plain(ortho)) == len(ortho)
+        and max(map(len, [*abbrevs, *starters, *ortho]), default=0) <= _PUNKT_WORD_LIMIT
+    )
+    limit = _PUNKT_WORD_LIMIT if sure else -1
+    words = sorted(ortho, key=_word_number)
+
+    def numbers(ws: Iterable[str]) -> np.ndarray:
+        return np.array(sorted(_word_number(w) for w in ws), dtype=np.int64)
+
+    return (
+        cls,
+        numbers(abbrevs),
+        numbers(starters),
+        numbers(words),
+        np.array([ortho[w] for w in words], dtype=np.int64),
+        int(params.ortho_context.get("##number##", 0)),
+        "##number##" in params.sent_starters,
+        limit,
+    )
+
+
+#: The characters that can open Punkt's realigned closing punctuation (the class of :data:`_REALIGN`).
+_CLOSING = frozenset("\"')]}\u2018\u2019\u201c\u201d\xab\xbb")
+
+
+def _punkt_block_spans(text: str, blocks: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """For each block ``text[s:e]`` of ``blocks``, the spans of NLTK's ``_punkt().span_tokenize(text[s:e])``
+    (offsets into ``text``), all found in one compiled pass.
+
+    ``PunktSentenceTokenizer.span_tokenize`` walks generators of slices in Python and tests each candidate break
+    by tokenizing its context and annotating the tokens. Here
+    :func:`toolkit._kernels.punkt_candidates` finds the candidates as Punkt's pattern does, the word before
+    each as ``_match_potential_end_contexts`` does, and decides a context of two plain ASCII words ("States.
+    The") as ``_first_pass_annotation``, ``_second_pass_annotation`` and ``_ortho_heuristic`` do with the
+    module's parameters (no collocations); any other context is NLTK's (remembered) test. The slices are then
+    realigned as in ``_realign_boundaries``. ``tests/test_text.py`` compares the spans with NLTK's.
     """
-    params = _punkt()._params
-    low = word.lower()
-    abbr = low in params.abbrev_types  # an ASCII word has no "-" to split on
-    number = word.isdigit()  # "1945." is Punkt's "##number##"
-    initial = len(word) == 1 and word.isalpha()
-    next_type = "##number##" if nxt.isdigit() else nxt.lower()
-    upper = nxt[0].isupper()
-    if abbr or initial or number:
-        context = params.ortho_context.get(next_type, 0)
-        if upper and context & _ORTHO_LC and not context & _ORTHO_MID_UC:
-            starts = True  # the orthographic heuristic: a sentence starter
-        elif nxt[0].islower() and (context & _ORTHO_UC or not context & _ORTHO_BEG_LC):
-            starts = False
-        else:
-            starts = None  # unknown
-        if abbr and not initial and (starts is True or (upper and next_type in params.sent_starters)):
-            return True
-        if initial or number:
-            if starts is False:
-                return False
-            if starts is None and initial and upper and not context & _ORTHO_LC:
-                return False
-    return not abbr
+    if not blocks:
+        return []
+    starts = np.fromiter((b[0] for b in blocks), dtype=np.int64, count=len(blocks))
+    ends = np.fromiter((b[1] for b in blocks), dtype=np.int64, count=len(blocks))
+    blk, at, word, after, nxt, answer = K.punkt_candidates(code_points(text), starts, ends, *_punkt_tables())
+    ask = np.flatnonzero(answer < 0)
+    if len(ask):
+        test = _punkt().text_contains_sentbreak
+        answer[ask] = [test(text[w:a]) for w, a in zip(word[ask].tolist(), after[ask].tolist())]
+    brk = answer == 1
+    stop = at[brk] + 1
+    # the next sentence starts at the token after the spaces, or at the punctuation after the break
+    follow = np.where(nxt[brk] >= 0, nxt[brk], stop).tolist()
+    bounds = np.searchsorted(blk[brk], np.arange(len(blocks) + 1)).tolist()
+    stop_l = stop.tolist()
+    out = []
+    for b, (s0, e0) in enumerate(blocks):
+        lo, hi = bounds[b], bounds[b + 1]
+        slices = list(zip([s0, *follow[lo:hi]], stop_l[lo:hi]))
+        slices.append((follow[hi - 1] if hi > lo else s0, s0 + len(text[s0:e0].rstrip())))
+        # _realign_boundaries: closing punctuation after a break joins the sentence before it
+        spans: list[tuple[int, int]] = []
+        realign = 0
+        last = len(slices) - 1
+        for k, (start, end) in enumerate(slices):
+            start += realign
+            if k < last:
+                n_start, n_end = slices[k + 1]
+                m = _REALIGN.match(text[n_start:n_end]) if n_start < n_end and text[n_start] in _CLOSING else None
+                if m:
+                    spans.append((start, n_start + len(m.group(0).rstrip())))
+                    realign = m.end()
+                    continue
+                realign = 0
+            if start < min(end, e0):
+                spans.append((start, end))
+        out.append(spans)
+    return out
 
 
 def _punkt_spans(line: str) -> list[tuple[int, int]]:
-    """The spans of ``_punkt().span_tokenize(line)``, with NLTK's steps done in fewer Python calls.
-
-    ``PunktSentenceTokenizer.span_tokenize`` walks generators of slices and tests each candidate break by
-    tokenizing its context and annotating the tokens. Here the same steps are one loop: the candidates come
-    from Punkt's own pattern, a context of two plain ASCII words ("States. The") is decided by
-    :func:`_plain_context_breaks`, any other by NLTK's (remembered) test, and the boundaries are realigned
-    as in ``_realign_boundaries``. The spans are NLTK's; ``tests/test_text.py`` compares them.
-    """
-    punkt = _punkt()
-    others = [c for c in _PUNKT_SPACES if c in line]
-    text_breaks = punkt.text_contains_sentbreak
-    slices: list[tuple[int, int]] = []
-    last_break = 0
-    previous = None
-    p_start = p_stop = 0  # the previous candidate's word, line[p_start:p_stop]
-
-    def decide(match: Any, start: int, stop: int) -> None:
-        nonlocal last_break
-        word = line[start:stop]
-        nxt = match.group("next_tok")
-        if nxt and match.group() == "." and word.isalnum() and word.isascii() and nxt.isalnum() and nxt.isascii():
-            brk = _plain_context_breaks(word, nxt)
-        else:
-            brk = text_breaks(word + match.group() + match.group("after_tok"))
-        if brk:
-            slices.append((last_break, match.end()))
-            last_break = match.start("next_tok") if nxt else match.end()
-
-    for match in _PERIOD_CONTEXT.finditer(line):
-        m_start = match.start()
-        # the start of the word before the candidate, as Punkt's _match_potential_end_contexts finds it
-        space = line.rfind(" ", p_stop, m_start)
-        for c in others:
-            space = max(space, line.rfind(c, p_stop, m_start))
-        w_start = space + 1 if space > p_stop else p_start
-        if previous is not None and p_stop <= w_start:
-            decide(previous, p_start, p_stop)
-        previous, p_start, p_stop = match, w_start, m_start
-    if previous is not None:
-        decide(previous, p_start, p_stop)
-    slices.append((last_break, len(line.rstrip())))
-    # _realign_boundaries: closing punctuation after a break joins the sentence before it
-    out: list[tuple[int, int]] = []
-    realign = 0
-    n = len(line)
-    last = len(slices) - 1
-    for k, (start, stop) in enumerate(slices):
-        start += realign
-        if k < last:
-            nxt_start, nxt_stop = slices[k + 1]
-            m = _REALIGN.match(line[nxt_start:nxt_stop])
-            if m:
-                out.append((start, nxt_start + len(m.group(0).rstrip())))
-                realign = m.end()
-                continue
-            realign = 0
-        if start < min(stop, n):
-            out.append((start, stop))
-    return out
+    """The spans of NLTK's ``_punkt().span_tokenize(line)`` (:func:`_punkt_block_spans` of one block)."""
+    return _punkt_block_spans(line, [(0, len(line))])[0]
 
 
 def _line_sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -496,10 +528,13 @@ def _line_sentence_spans(text: str) -> list[tuple[int, int]]:
     A line break ends a sentence, except in a hard-wrapped text (:func:`toolkit._paragraphs.hard_wrapped`), where a blank line
     ends a paragraph and a single line break is a space.
     """
-    spans: list[tuple[int, int]] = []
-    for base, end in _blocks(text):
-        spans.extend((base + s, base + e) for s, e in _sentence_spans_of_line(text[base:end]))
-    return spans
+    return [span for spans in _block_sentence_spans(text, _blocks(text)) for span in spans]
+
+
+def _block_sentence_spans(text: str, blocks: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """The sentences of each block ``text[s:e]`` of ``blocks`` (offsets into ``text``), each block split on its
+    own: Punkt's spans (:func:`_punkt_block_spans`), with the module's corrections (:func:`_corrected`)."""
+    return [_corrected(text, spans) for spans in _punkt_block_spans(text, blocks)]
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:
@@ -513,7 +548,17 @@ def _block_sentences(shared: tuple[list[str], list[tuple[int, int, int]]], batch
     """A worker's share of :func:`split_sentences`: the sentence spans of the blocks ``batch``, counted from
     each block's start (so a worker given the blocks as texts of their own answers in the same terms)."""
     texts, blocks = shared
-    return [_sentence_spans_of_line(texts[blocks[k][0]][blocks[k][1] : blocks[k][2]]) for k in batch]
+    out: list[list[tuple]] = []
+    k = batch.start
+    while k < batch.stop:  # the batch's blocks of one document at a time
+        d = blocks[k][0]
+        j = k
+        while j < batch.stop and blocks[j][0] == d:
+            j += 1
+        found = _block_sentence_spans(texts[d], [(s, e) for _, s, e in blocks[k:j]])
+        out.extend([(a - s, b - s) for a, b in spans] for (_, s, _), spans in zip(blocks[k:j], found))
+        k = j
+    return out
 
 
 def _take_blocks(shared: tuple[list[str], list[tuple[int, int, int]]], batch: range) -> tuple:
@@ -546,10 +591,11 @@ def _ends_lowercase_continues(line: str, start: int, end: int) -> bool:
     return False
 
 
-def _sentence_spans_of_line(line: str) -> list[tuple[int, int]]:
-    """Punkt's sentences of one line, stripped, with the module's corrections applied."""
+def _corrected(line: str, punkt_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Punkt's sentences of one block of ``line`` (its spans, offsets into ``line``), stripped, with the module's
+    corrections applied."""
     merged: list[list[int]] = []
-    for s, e in _punkt_spans(line):
+    for s, e in punkt_spans:
         if s >= e:
             continue
         if line[s].isspace() or line[e - 1].isspace():  # str.strip's whitespace at an edge (Punkt's rarely has)
