@@ -1115,11 +1115,18 @@ def test_empty_and_tokenless_corpora_give_empty_results_as_the_text_path_does(te
 
 @pytest.mark.parametrize("method", [None, "spawn"])
 def test_sentences_and_a_one_document_groups_rates_are_the_same_on_several_cores(monkeypatch, method):
+    import toolkit.text as text_module
+
     monkeypatch.setattr(parallel, "START_METHOD", method)
+    monkeypatch.setattr(text_module, "_SENTENCE_PIECE", 300)  # long texts cut at line breaks into many pieces
     rng = np.random.default_rng(1)
-    words = WORDS + PHRASES + ["the", "of", "and", ".", "?", "\n", "\n\n", "U.S.", "etc."]
+    words = WORDS + PHRASES + ["the", "of", "and", ".", "?", "\n", "\n\n", "\r\n", "\u2028", "U.S.", "etc."]
     long = " ".join(rng.choice(words, size=3000))
-    docs = _frame([long, "We may perhaps agree.\nI think so. It is clear.", ""], country=["A", "B", "B"])
+    wrapped = "\n".join(" ".join(rng.choice(WORDS, size=8)) for _ in range(40))  # hard-wrapped: taken whole
+    unbroken = " ".join(rng.choice(WORDS + ["."], size=400))  # no line break to cut at
+    texts = [long, "We may perhaps agree.\nI think so. It is clear.", "", wrapped, unbroken, "\n" + long + "\n"]
+    docs = _frame(texts, country=["A", "B", "B", "C", "C", "C"])
+    assert len(text_module._sentence_units(texts, 2)) > len(texts)  # the long texts were cut
     pd.testing.assert_frame_equal(tk.split_sentences(docs, n_jobs=2), tk.split_sentences(docs))
     pd.testing.assert_frame_equal(tk.split_sentences(long, n_jobs=2), tk.split_sentences(long))
     one = tk.stance_rates(docs.iloc[:1], by="country", n_resamples=200, non_english="keep", n_jobs=2)

@@ -207,7 +207,7 @@ class _Prepared:
         # sentence s belongs to local document doc_of[s]; sort key (document, start)
         local = {int(r): i for i, r in enumerate(rows)}
         doc_of = np.repeat(np.arange(len(rows), dtype=np.int64), [len(s) for s in spans])
-        flat = np.array([p for s in spans for p in s], dtype=np.int64).reshape(-1, 2)
+        flat = np.concatenate(spans) if spans else np.zeros((0, 2), dtype=np.int64)
         del spans
         sents = pd.DataFrame({"start": flat[:, 0], "end": flat[:, 1]})
         tokens = self._sentence_tokens(rows, sents, doc_of, texts)

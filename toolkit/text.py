@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -256,6 +257,18 @@ _STARTS_LOWER = re.compile(r"[^\w]*[a-z]")  # matched at a sentence's start (pat
 # A period (or ? !) and a closing quote, then a capitalised word: a boundary Punkt misses
 # after an abbreviation ('... the answer was "no." Then ...').
 _QUOTE_END = re.compile(r"(?<=[.?!][\"”’'])\s+(?=[\"“‘]?[A-Z])")
+#: A closing quote after . ? !, which :data:`_QUOTE_END` looks behind for (the quote is the match's second character).
+_QUOTE_AFTER_END = re.compile(r"[.?!][\"”’']")
+
+
+def _starts_lower(line: str, start: int, end: int) -> bool:
+    """``_STARTS_LOWER.match(line, start, end)``, without the regex for a span that starts with a word character."""
+    c = line[start]
+    if "a" <= c <= "z":
+        return True
+    if c.isalnum() or c == "_":  # re's \w
+        return False
+    return _STARTS_LOWER.match(line, start, end) is not None
 
 
 class _Tokenizer(RegexpTokenizer):
@@ -479,9 +492,16 @@ def _punkt_block_spans(text: str, blocks: list[tuple[int, int]]) -> list[list[tu
     """
     if not blocks:
         return []
-    starts = np.fromiter((b[0] for b in blocks), dtype=np.int64, count=len(blocks))
-    ends = np.fromiter((b[1] for b in blocks), dtype=np.int64, count=len(blocks))
-    blk, at, word, after, nxt, answer = K.punkt_candidates(code_points(text), starts, ends, *_punkt_tables())
+    lo, hi = blocks[0][0], blocks[-1][1]  # the code points of the blocks' stretch of the text alone
+    starts = np.fromiter((b[0] - lo for b in blocks), dtype=np.int64, count=len(blocks))
+    ends = np.fromiter((b[1] - lo for b in blocks), dtype=np.int64, count=len(blocks))
+    points = code_points(text if (lo, hi) == (0, len(text)) else text[lo:hi])
+    blk, at, word, after, nxt, answer = K.punkt_candidates(points, starts, ends, *_punkt_tables())
+    del points
+    at += lo
+    word += lo
+    after += lo
+    nxt[nxt >= 0] += lo
     ask = np.flatnonzero(answer < 0)
     if len(ask):
         test = _punkt().text_contains_sentbreak
@@ -534,7 +554,11 @@ def _line_sentence_spans(text: str) -> list[tuple[int, int]]:
 def _block_sentence_spans(text: str, blocks: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
     """The sentences of each block ``text[s:e]`` of ``blocks`` (offsets into ``text``), each block split on its
     own: Punkt's spans (:func:`_punkt_block_spans`), with the module's corrections (:func:`_corrected`)."""
-    return [_corrected(text, spans) for spans in _punkt_block_spans(text, blocks)]
+    if not blocks:
+        return []
+    # where a closing quote follows . ? ! (a sentence with none cannot hold a break of _QUOTE_END)
+    quotes = [m.start() + 1 for m in _QUOTE_AFTER_END.finditer(text, blocks[0][0], blocks[-1][1])]
+    return [_corrected(text, spans, quotes) for spans in _punkt_block_spans(text, blocks)]
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:
@@ -544,28 +568,53 @@ def _blocks(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in blocks]
 
 
-def _block_sentences(shared: tuple[list[str], list[tuple[int, int, int]]], batch: range) -> list[list[tuple]]:
-    """A worker's share of :func:`split_sentences`: the sentence spans of the blocks ``batch``, counted from
-    each block's start (so a worker given the blocks as texts of their own answers in the same terms)."""
-    texts, blocks = shared
-    out: list[list[tuple]] = []
-    k = batch.start
-    while k < batch.stop:  # the batch's blocks of one document at a time
-        d = blocks[k][0]
-        j = k
-        while j < batch.stop and blocks[j][0] == d:
-            j += 1
-        found = _block_sentence_spans(texts[d], [(s, e) for _, s, e in blocks[k:j]])
-        out.extend([(a - s, b - s) for a, b in spans] for (_, s, _), spans in zip(blocks[k:j], found))
-        k = j
+#: A text longer than this many characters (and than its share of the work) is cut at line breaks into pieces
+#: for :func:`sentence_spans`' workers.
+_SENTENCE_PIECE = 1 << 18
+
+#: Any line break of ``str.splitlines``: where :data:`_LINE`'s blocks end.
+_LINE_BREAK = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _sentence_units(texts: list[str], n_jobs: int) -> list[tuple[int, int, int, bool]]:
+    """``(text, start, end, hard-wrapped)`` pieces of the texts that no sentence crosses, for the workers: a whole
+    text, or, for a long text split by its lines, stretches of it cut at line breaks (none inside a line)."""
+    size = max(sum(map(len, texts)) // (n_jobs * 4), _SENTENCE_PIECE)
+    units = []
+    for d, text in enumerate(texts):
+        wrapped = hard_wrapped(text)
+        start = 0
+        if not wrapped:
+            for k in range(1, -(-len(text) // size)):
+                cut = _LINE_BREAK.search(text, max(start, k * size))
+                if cut is None:
+                    break
+                if cut.start() > start:
+                    units.append((d, start, cut.start(), False))
+                    start = cut.start()
+        units.append((d, start, len(text), wrapped))
+    return units
+
+
+def _unit_sentences(shared: tuple[list[str], list[tuple[int, int, int, bool]]], batch: range) -> list[np.ndarray]:
+    """A worker's share of :func:`sentence_spans`: the sentences of the pieces ``batch``, (n, 2) int64 offsets
+    from each piece's start (so a worker given the pieces as texts of their own answers in the same terms)."""
+    texts, units = shared
+    out = []
+    for u in batch:
+        d, start, end, wrapped = units[u]
+        text = texts[d]
+        blocks = [m.span() for m in (PARAGRAPH if wrapped else _LINE).finditer(text, start, end)]
+        spans = [span for found in _block_sentence_spans(text, blocks) for span in found]
+        out.append(np.array(spans, dtype=np.int64).reshape(-1, 2) - start)
     return out
 
 
-def _take_blocks(shared: tuple[list[str], list[tuple[int, int, int]]], batch: range) -> tuple:
-    """The blocks ``batch`` as their own texts, for a worker that does not fork."""
-    texts, blocks = shared
-    pieces = [texts[blocks[k][0]][blocks[k][1] : blocks[k][2]] for k in batch]
-    return pieces, [(i, 0, len(p)) for i, p in enumerate(pieces)]
+def _take_units(shared: tuple[list[str], list[tuple[int, int, int, bool]]], batch: range) -> tuple:
+    """The pieces ``batch`` as texts of their own, for a worker that does not fork."""
+    texts, units = shared
+    pieces = [texts[units[u][0]][units[u][1] : units[u][2]] for u in batch]
+    return pieces, [(i, 0, len(p), units[u][3]) for i, (u, p) in enumerate(zip(batch, pieces))]
 
 
 def _ends_lowercase_continues(line: str, start: int, end: int) -> bool:
@@ -591,9 +640,10 @@ def _ends_lowercase_continues(line: str, start: int, end: int) -> bool:
     return False
 
 
-def _corrected(line: str, punkt_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _corrected(line: str, punkt_spans: list[tuple[int, int]], quotes: list[int]) -> list[tuple[int, int]]:
     """Punkt's sentences of one block of ``line`` (its spans, offsets into ``line``), stripped, with the module's
-    corrections applied."""
+    corrections applied. ``quotes``: the sorted offsets of the quotes of :data:`_QUOTE_AFTER_END`'s matches in the block (or
+    more)."""
     merged: list[list[int]] = []
     for s, e in punkt_spans:
         if s >= e:
@@ -607,13 +657,17 @@ def _corrected(line: str, punkt_spans: list[tuple[int, int]]) -> list[tuple[int,
             e = s + len(stripped)
         if merged and (
             s == merged[-1][1]  # no space between: "![]()" is not "!" + "[]()"
-            or (_STARTS_LOWER.match(line, s, e) and _ends_lowercase_continues(line, merged[-1][0], merged[-1][1]))
+            or (_starts_lower(line, s, e) and _ends_lowercase_continues(line, merged[-1][0], merged[-1][1]))
         ):
             merged[-1][1] = e
         else:
             merged.append([s, e])
     out: list[tuple[int, int]] = []
     for s, e in merged:
+        k = bisect_left(quotes, s - 1)
+        if k == len(quotes) or quotes[k] >= e - 1:  # a break of _QUOTE_END at p needs a quote at p - 1
+            out.append((s, e))
+            continue
         for gap in _QUOTE_END.finditer(line, s, e):
             out.append((s, gap.start()))
             s = gap.end()
@@ -634,24 +688,23 @@ def _docs_texts(docs: pd.DataFrame, name: str) -> tuple[list[str], list[str]]:
     return [str(d) for d in docs["doc_id"]], [str(t) for t in docs["text"]]
 
 
-def sentence_spans(texts: list[str], *, n_jobs: int = 1) -> list[list[tuple[int, int]]]:
-    """The (start, end) of each sentence of each text, as :func:`split_sentences` finds them, without a frame.
+def sentence_spans(texts: list[str], *, n_jobs: int = 1) -> list[np.ndarray]:
+    """The (start, end) of each sentence of each text, as :func:`split_sentences` finds them, without a frame:
+    one (n, 2) int64 array per text.
 
     For callers that need the offsets alone (the sentence units of :mod:`toolkit._rating`): no string per
-    sentence. ``n_jobs`` (a checked count) workers take whole lines or paragraphs, as in :func:`split_sentences`.
+    sentence. ``n_jobs`` (a checked count) workers take whole texts, or stretches of a long text cut at line
+    breaks (a hard-wrapped text, whose sentences cross its lines, is taken whole).
     """
     if n_jobs == 1:
-        return [_line_sentence_spans(text) for text in texts]
-    # every document's blocks, split by the workers, gathered back document after document
-    blocks = [(d, s, e) for d, text in enumerate(texts) for s, e in _blocks(text)]
-    parts = batches([e - s for _, s, e in blocks], n_jobs * 4)
-    spans_of_docs: list[list[tuple[int, int]]] = [[] for _ in texts]
-    done = map_batches(_block_sentences, (texts, blocks), parts, n_jobs, take=_take_blocks)
-    for part, found in zip(parts, done):
-        for k, spans in zip(part, found):
-            d, base, _ = blocks[k]
-            spans_of_docs[d].extend((base + a, base + b) for a, b in spans)
-    return spans_of_docs
+        return [np.array(_line_sentence_spans(text), dtype=np.int64).reshape(-1, 2) for text in texts]
+    units = _sentence_units(texts, n_jobs)
+    parts = batches([end - start for _, start, end, _ in units], n_jobs * 4)
+    found: list[list[np.ndarray]] = [[] for _ in texts]
+    for part, arrays in zip(parts, map_batches(_unit_sentences, (texts, units), parts, n_jobs, take=_take_units)):
+        for u, spans in zip(part, arrays):
+            found[units[u][0]].append(spans + units[u][1])
+    return [np.concatenate(f) if f else np.zeros((0, 2), dtype=np.int64) for f in found]
 
 
 def split_sentences(text_or_docs: str | pd.DataFrame, *, n_jobs: int | None = None) -> pd.DataFrame:
@@ -716,26 +769,18 @@ def split_sentences(text_or_docs: str | pd.DataFrame, *, n_jobs: int | None = No
         raise ValueError(
             f"text_or_docs must be a str or a docs DataFrame (columns doc_id, text), got {type(text_or_docs).__name__}."
         )
-    rows_doc: list[str | None] = []
-    rows_sid: list[int] = []
-    rows_start: list[int] = []
-    rows_end: list[int] = []
-    rows_text: list[str] = []
     spans_of_docs = sentence_spans(texts, n_jobs=check_n_jobs(n_jobs))
-    for doc_id, text, spans in zip(doc_ids, texts, spans_of_docs):
-        for i, (s, e) in enumerate(spans):
-            rows_doc.append(doc_id)
-            rows_sid.append(i)
-            rows_start.append(s)
-            rows_end.append(e)
-            rows_text.append(text[s:e])
+    counts = [len(spans) for spans in spans_of_docs]
+    flat = np.concatenate(spans_of_docs) if spans_of_docs else np.zeros((0, 2), dtype=np.int64)
     return pd.DataFrame(
         {
-            "doc_id": pd.array(rows_doc, dtype="string"),
-            "sentence_id": np.asarray(rows_sid, dtype="int64"),
-            "start": np.asarray(rows_start, dtype="int64"),
-            "end": np.asarray(rows_end, dtype="int64"),
-            "text": pd.array(rows_text, dtype="string"),
+            "doc_id": pd.array([d for d, n in zip(doc_ids, counts) for _ in range(n)], dtype="string"),
+            "sentence_id": np.concatenate([np.arange(n, dtype=np.int64) for n in counts] or [np.zeros(0, np.int64)]),
+            "start": flat[:, 0].copy(),
+            "end": flat[:, 1].copy(),
+            "text": pd.array(
+                [text[a:b] for text, spans in zip(texts, spans_of_docs) for a, b in spans.tolist()], dtype="string"
+            ),
         }
     )
 
