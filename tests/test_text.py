@@ -508,6 +508,31 @@ def test_common_contexts_are_answered_without_nltks_tokenizer(monkeypatch):
     assert asked == ["U.S. The"]
 
 
+def test_sentence_spans_refuses_a_string_and_a_bad_n_jobs():
+    from toolkit.text import sentence_spans
+
+    with pytest.raises(ValueError, match="list of str"):
+        sentence_spans("A. B.")
+    with pytest.raises(ValueError, match="n_jobs=0"):
+        sentence_spans(["A. B."], n_jobs=0)
+    assert sentence_spans(["We agree. They do."])[0].tolist() == [[0, 9], [10, 18]]
+
+
+def test_punkt_parameters_the_compiled_answers_do_not_cover_send_every_context_to_nltk(monkeypatch):
+    from toolkit.text import _punkt, _punkt_spans, _punkt_tables
+
+    monkeypatch.setattr(_punkt()._params, "collocations", {("states", "the")})
+    _punkt_tables.cache_clear()
+    try:
+        assert _punkt_tables()[-1] == -1
+        assert _punkt_spans("the States. The end") == list(_nltk_punkt().span_tokenize("the States. The end"))
+        assert len(_punkt_spans("the States. The end")) == 1  # the collocation holds the break back
+    finally:
+        monkeypatch.undo()
+        _punkt_tables.cache_clear()
+    assert _punkt_tables()[-1] == 12
+
+
 def test_punkt_classes_hold_every_code_point_of_theirs():
     # the compiled pass reads classes below U+3001 only: no code point above is a space or a break for Punkt
     import regex

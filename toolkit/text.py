@@ -447,11 +447,12 @@ def _punkt_tables() -> tuple:
 
     abbrevs, starters = plain(params.abbrev_types), plain(params.sent_starters)
     ortho = {w: f for w, f in params.ortho_context.items() if f}
-    # the compiled answers assume: no abbreviation with a hyphen (a hyphenated word is looked up whole and by its
+    # the compiled answers assume: no collocations, no abbreviation with a hyphen (a hyphenated word is looked up whole and by its
     # last part), starters and orthographic contexts of plain words only (a punctuation mark has none), and
     # every word of the sets numbered
     sure = (
-        not any("-" in w for w in params.abbrev_types)
+        not params.collocations
+        and not any("-" in w for w in params.abbrev_types)
         and len(starters) == len(params.sent_starters)
         and len(plain(ortho)) == len(ortho)
         and max(map(len, [*abbrevs, *starters, *ortho]), default=0) <= _PUNKT_WORD_LIMIT
@@ -688,14 +689,17 @@ def _docs_texts(docs: pd.DataFrame, name: str) -> tuple[list[str], list[str]]:
     return [str(d) for d in docs["doc_id"]], [str(t) for t in docs["text"]]
 
 
-def sentence_spans(texts: list[str], *, n_jobs: int = 1) -> list[np.ndarray]:
+def sentence_spans(texts: list[str], *, n_jobs: int | None = None) -> list[np.ndarray]:
     """The (start, end) of each sentence of each text, as :func:`split_sentences` finds them, without a frame:
     one (n, 2) int64 array per text.
 
     For callers that need the offsets alone (the sentence units of :mod:`toolkit._rating`): no string per
-    sentence. ``n_jobs`` (a checked count) workers take whole texts, or stretches of a long text cut at line
-    breaks (a hard-wrapped text, whose sentences cross its lines, is taken whole).
+    sentence. ``n_jobs`` as in :func:`split_sentences`: workers take whole texts, or stretches of a long text
+    cut at line breaks (a hard-wrapped text, whose sentences cross its lines, is taken whole).
     """
+    if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
+        raise ValueError("texts must be a list of str (one per document); for one text, pass [text].")
+    n_jobs = check_n_jobs(n_jobs)
     if n_jobs == 1:
         return [np.array(_line_sentence_spans(text), dtype=np.int64).reshape(-1, 2) for text in texts]
     units = _sentence_units(texts, n_jobs)
