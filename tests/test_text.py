@@ -487,6 +487,17 @@ def test_plain_contexts_are_decided_as_nltk_decides():
     assert answers == {1, 2}  # both answers met
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Why?\n\x1c", "Why?\n\x1c Then", "Why? \x1c", "Why!\n \x1f\x1e next", "So.\n\x1c", "Why?\n\x1cA", "No!\u2028\x1d"],
+)
+def test_a_break_before_a_line_punkt_reads_as_blank_is_nltks(text):
+    # Punkt splits a context at "\n" and skips a line str.strip empties ("\x1c" is no \s to the regex module)
+    from toolkit.text import _punkt_spans
+
+    assert _punkt_spans(text) == list(_nltk_punkt().span_tokenize(text))
+
+
 def test_common_contexts_are_answered_without_nltks_tokenizer(monkeypatch):
     # the compiled pass answers these itself (the speed of long texts rests on it); others go to NLTK
     from toolkit.text import _punkt_spans, _RememberingPunkt
@@ -543,6 +554,7 @@ def test_punkt_classes_hold_every_code_point_of_theirs():
     cls = _punkt_tables()[0]
     above = "".join(map(chr, range(len(cls), 0x110000)))
     assert not regex.findall(r"\s", above)
+    assert not any(c.isspace() for c in above)
     assert not regex.findall(lang._re_non_word_chars, above)
     assert set(lang.sent_end_chars) == {chr(c) for c in np.flatnonzero(cls & 1)}
     assert _punkt_tables()[-1] == 12  # every word of the parameters is numbered: plain contexts are decided
@@ -554,7 +566,26 @@ _SPAN_WORDS = (
     + ["-", "a-", "-a", "a--b", "?", "!", "Why?", "so!"]
     + ["(Sent.)", "end.)", "”", "“No.”", "«", "»", "--", "..", ". .", "a.b."]
 )
-_SPAN_WORDS += ["\u2028", "\x85", "\x0b", "İ.", "Σ.", "é.", "½.", "²", "-5.", ",", ";", ":", "\t", "  ", ""]
+_SPAN_WORDS += [
+    "\x1c",
+    "\x1f",
+    "\n\x1e",
+    "\u2028",
+    "\x85",
+    "\x0b",
+    "İ.",
+    "Σ.",
+    "é.",
+    "½.",
+    "²",
+    "-5.",
+    ",",
+    ";",
+    ":",
+    "\t",
+    "  ",
+    "",
+]
 
 
 def test_punkt_spans_are_nltks():

@@ -672,15 +672,9 @@ def leftmost_longest(at, length, ok):  # type: ignore[no-untyped-def]
 
 
 #: Classes of a code point for :func:`punkt_candidates` (bits; :func:`toolkit.text._punkt_classes` makes the table).
-PUNKT_END, PUNKT_NONWORD, PUNKT_SPACE, PUNKT_STRING_SPACE, PUNKT_DIGIT, PUNKT_LOWER, PUNKT_UPPER = (
-    1,
-    2,
-    4,
-    8,
-    16,
-    32,
-    64,
-)
+PUNKT_END, PUNKT_NONWORD, PUNKT_SPACE, PUNKT_STRING_SPACE = 1, 2, 4, 8
+PUNKT_DIGIT, PUNKT_LOWER, PUNKT_UPPER = 16, 32, 64  # ASCII
+PUNKT_STR_SPACE = 128  # str.isspace (what str.strip removes)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -841,8 +835,10 @@ def _answer(  # type: ignore[no-untyped-def]
     ``at``, then the next token ``points[ns:ne]``, or one non-word character at ``at + 1`` when ``ns`` is -1) where
     NLTK's tokens of it are known without its tokenizer: 1 or 0; -1 for any other context (ask Punkt).
 
-    - "?" or "!": a token of its own, a sentence break in Punkt's first pass that no later step undoes, and a
-      token always follows it in the context: 1, whatever the word.
+    - "?" or "!": a token of its own, a sentence break in Punkt's first pass that no later step undoes: 1,
+      whatever the word, when a token follows it in the context (a punctuation mark; or the next token, unless
+      a line break comes before it and its line is whitespace to ``str.strip``: "?\\n\\x1c", which Punkt
+      reads as a blank line).
     - "." after a word of ASCII letters and digits, or of such runs joined by single hyphens and starting with a
       letter ("co-operation"): the tokens are "word." and the next token, a word of ASCII letters and digits
       (a ",", ";" or ":" after it is a token of its own, which decides nothing), or the one punctuation
@@ -854,6 +850,15 @@ def _answer(  # type: ignore[no-untyped-def]
         return np.int64(-1)
     ch = np.int64(points[at])
     if ch == 63 or ch == 33:
+        if ns < 0:
+            return np.int64(1)
+        # Punkt tokenizes the context line by line and skips a line that str.strip empties: the next token is
+        # a token only if its line, from the last line break before it, holds a character str.strip keeps
+        line = ns
+        while line > at + 1 and points[line - 1] != 10:
+            line -= 1
+        if _all(points, line, ne, cls, 128):
+            return np.int64(-1)
         return np.int64(1)
     if ch != 46 or at <= ws:
         return np.int64(-1)

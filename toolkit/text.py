@@ -441,6 +441,7 @@ def _punkt_tables() -> tuple:
     mark(string.digits, K.PUNKT_DIGIT)
     mark(string.ascii_lowercase, K.PUNKT_LOWER)
     mark(string.ascii_uppercase, K.PUNKT_UPPER)
+    mark((c for c in chars if c.isspace()), K.PUNKT_STR_SPACE)
 
     def plain(words: Iterable[str]) -> list[str]:  # the words a lower-cased plain ASCII word can equal
         return [w for w in words if w.isascii() and w.isalnum() and w == w.lower()]
