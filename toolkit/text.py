@@ -36,12 +36,11 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from toolkit import _kernels as K
 from toolkit._paragraphs import PARAGRAPH, hard_wrapped
 from toolkit._parallel import batches, check_n_jobs, map_batches
-from toolkit._tokens import TOKEN_PATTERN
+from toolkit._tokens import TOKEN_PATTERN, code_points
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._tokens import lower_keeping_offsets as _lower
 from toolkit._tokens import terms as _terms
 from toolkit._validation import check_columns, check_one_of, check_texts
-from toolkit.tokentable import code_points
 
 __all__ = [
     "ABBREVIATIONS",

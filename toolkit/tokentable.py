@@ -45,6 +45,7 @@ from toolkit._kernels import doc_term_counts as _doc_term_counts
 from toolkit._kernels import doc_tokens as _doc_tokens
 from toolkit._parallel import batches, check_n_jobs, release_memory
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
+from toolkit._tokens import code_points
 from toolkit._tokens import lower_keeping_offsets as _lower
 from toolkit._tokens import terms as _terms
 from toolkit._validation import check_columns, check_texts, check_unique_ids
@@ -55,18 +56,6 @@ _EMPTY32 = np.zeros(0, dtype=np.int32)
 #: Batches of documents per thread: more balance the threads' loads, fewer repeat less work (the merge looks up
 #: each batch's distinct chunks; the chunks new to the corpus are tokenized there, once each).
 BATCHES_PER_JOB = 2
-
-
-def code_points(text: str) -> np.ndarray:
-    """The code points of ``text`` as an array: uint8 for an ASCII text, uint16 for one of the Basic
-    Multilingual Plane, else uint32 (UTF-16 is ten times faster to encode than UTF-32 in CPython, and one unit
-    a character when no character lies beyond U+FFFF; a lone surrogate is one unit too)."""
-    if text.isascii():
-        return np.frombuffer(text.encode("ascii"), dtype=np.uint8)
-    units = text.encode("utf-16-le", "surrogatepass")
-    if len(units) == 2 * len(text):
-        return np.frombuffer(units, dtype=np.uint16)
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 def is_space(points: np.ndarray) -> np.ndarray:
