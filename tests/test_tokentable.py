@@ -266,7 +266,7 @@ def test_a_stream_reads_a_document_as_plain_exactly_when_it_is_in_nfc_without_do
     work = _TableWork(table, _matcher(_resolve_lexicon(None)), True, None, "keep")
     stream = _Stream()
     for i, text in enumerate(table.texts):
-        stream.add(i, 0, 1, text, work.scan(i, text, stream.next_base, stream.scanned))
+        stream.add(i, text, work.scan(i, text, stream.next_base, stream.scanned))
     expected = [
         t.isascii() or ("\u0130" not in t and "\u03a3" not in t and unicodedata.is_normalized("NFC", t))
         for t in table.texts
@@ -555,7 +555,7 @@ def _every_token_in_context(texts: list[str]):
     for i, text in enumerate(table.texts):
         scanned = work.scan(i, text, stream.next_base, stream.scanned)
         if not scanned[-1][4]:  # no odd token
-            stream.add(i, 0, 1, text, scanned)
+            stream.add(i, text, scanned)
     if not stream.docs:
         return None
     stream.done()
@@ -1293,3 +1293,126 @@ def test_a_frame_of_pyarrow_strings_makes_the_table_of_its_python_strings(small_
     assert list(a.texts) == b.texts and a.vocab == b.vocab and (a.counts != b.counts).nnz == 0
     pd.testing.assert_frame_equal(tk.find_stance(a, non_english="skip"), tk.find_stance(b, non_english="skip"))
     pd.testing.assert_frame_equal(tk.count_terms(a, by="country"), tk.count_terms(b, by="country"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="ab \n\u00a0\u2003", max_size=40), data=st.data())
+def test_chunk_cuts_finds_the_chunk_starts_on_either_side_of_each_target(text, data):
+    targets = np.array(sorted(data.draw(st.lists(st.integers(0, len(text)), min_size=1, max_size=5))), np.int64)
+    starts = chunk_starts(text).tolist()
+    prev_at, prev_idx, next_at, next_idx = _kernels.chunk_cuts(code_points(text), _kernels.IS_SPACE, targets)
+    for j, t in enumerate(targets.tolist()):
+        before = [s for s in starts if s <= t]
+        after = [s for s in starts if s >= t]
+        assert (prev_at[j], prev_idx[j]) == ((before[-1], len(before) - 1) if before else (0, 0))
+        assert (next_at[j], next_idx[j]) == (
+            (after[0], len(starts) - len(after)) if after else (len(text), len(starts))
+        )
+
+
+def _batch_frame(work, found: dict) -> pd.DataFrame:
+    """The rows of :func:`_stance_batch` (one batch of every unit) as a frame of labels, for comparing works."""
+    return pd.DataFrame(
+        {
+            "doc": found["doc"].astype(np.int64),
+            "start": found["start"],
+            "end": found["end"],
+            "outcome": [found["outcomes"][c] for c in found["code"].tolist()],
+            "pattern": [work.lex.named[p] for p in found["pattern"].tolist()],
+        }
+    )
+
+
+def _pieces_against_whole(monkeypatch, docs: pd.DataFrame, n_jobs: int, lexicon=None, method: str = "learned"):
+    """Every unit of a work cut for ``n_jobs`` workers, matched in this process, against the work of one."""
+    import toolkit.hedging._table as hedging_table
+
+    monkeypatch.setattr(hedging_table, "_PIECE_MIN", 500)
+    table = token_table(docs)
+    matcher = _matcher(_resolve_lexicon(lexicon))
+    # the language is judged by a document's first piece and its other pieces' matches dropped by the caller
+    # (test_a_long_document_cut_into_pieces_for_several_workers_gives_the_same_matches): kept here
+    model = _resolve_model(method, None)
+    whole = hedging_table._TableWork(table, matcher, True, model, "keep", 1)
+    cut = hedging_table._TableWork(table, matcher, True, model, "keep", n_jobs)
+    got = hedging_table._stance_batch(cut, range(len(cut.units)))
+    want = hedging_table._stance_batch(whole, range(len(whole.units)))
+    pd.testing.assert_frame_equal(_batch_frame(cut, got), _batch_frame(whole, want))
+    return cut
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n_words=st.integers(300, 3000),
+    n_jobs=st.integers(2, 12),
+    method=st.sampled_from(["learned", "rules"]),
+)
+def test_the_pieces_of_a_long_document_keep_exactly_its_matches(monkeypatch, seed, n_words, n_jobs, method):
+    """Invariant: a long document cut into pieces (each scanning its run and a margin) gives the matches, offsets
+    and decisions of the whole document, for any length and number of pieces."""
+    rng = np.random.default_rng(seed)
+    words = WORDS + PHRASES + ["the", "of", "said", "\n", '"', "May", "we", "about", "a", "$", "?", "\n\n"]
+    # clauses and sentences longer than a window, many matches: contexts that reach far past a cut
+    words += ["the", "and", "which", "would", "think", "believe", "may", "some", "possibly", "I", "not"] * 6
+    words = [w for w in words if w not in (".", ",", ";", "!")]
+    texts = [" ".join(rng.choice(words, size=n)) for n in (n_words, 20, n_words // 2)]
+    cut = _pieces_against_whole(monkeypatch, _frame(texts), n_jobs, method=method)
+    assert (cut.units[:, 2] > 1).any()
+
+
+def test_a_piece_whose_margin_cannot_settle_the_lexicons_scan_reads_the_whole_document(monkeypatch):
+    """A run of overlapping candidates longer than the margin ("la di la di la ...": which "la di la" is kept
+    depends on where the run began): the piece scans the whole document, and keeps the same matches."""
+    import toolkit.hedging._table as hedging_table
+
+    lexicon = pd.DataFrame({"pattern": ["la di la", "di"], "category": ["hedge", "booster"]})
+    raised = []
+    check = hedging_table._check_cuts
+
+    def spy(*args):
+        try:
+            check(*args)
+        except hedging_table._NoCut:
+            raised.append(args[1])
+            raise
+
+    monkeypatch.setattr(hedging_table, "_check_cuts", spy)
+    text = "We said so. " * 50 + "la di " * 1200 + "la. " + "We said so. " * 50
+    _pieces_against_whole(monkeypatch, _frame([text, "la di la di la."]), 3, lexicon=lexicon)
+    assert raised  # the check did stand down (else this test shows nothing)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    chunks=st.lists(st.tuples(st.integers(1, 400), st.sampled_from([" ", "\n", "\n\n  ", "\u2003"])), max_size=60),
+    lead=st.sampled_from(["", " ", "\n"]),
+    n_jobs=st.integers(1, 6),
+)
+def test_the_pieces_of_a_long_document_own_runs_that_cover_it_and_scan_a_margin_past_them(
+    monkeypatch, chunks, lead, n_jobs
+):
+    """Every character of a document is in the run of exactly one unit; runs begin at chunk starts (no token
+    cut); a piece scans from a chunk start at least the margin before its run to one at least the margin
+    after (or the text's ends), with the right chunks: every context a kept match reads lies inside."""
+    import toolkit.hedging._table as hedging_table
+
+    monkeypatch.setattr(hedging_table, "_PIECE_MIN", 300)
+    text = lead + "".join("w" * n + sep for n, sep in chunks)
+    docs = _frame([text, "a short one", text[::-1]])
+    table = token_table(docs)
+    lengths = np.array([len(t) for t in docs["text"]])
+    units = hedging_table._unit_ranges(table, hedging_table._work_units(lengths, n_jobs), lengths)
+    margin = hedging_table._PIECE_MARGIN
+    for i, t in enumerate(docs["text"]):
+        starts = chunk_starts(t).tolist()
+        rows = units[units[:, 0] == i]
+        assert rows[:, 1].tolist() == list(range(len(rows)))
+        assert rows[0, 7] == 0 and rows[-1, 8] == len(t) and (rows[1:, 7] == rows[:-1, 8]).all()
+        for _, _, _, a, b, c_a, c_b, own_a, own_b in rows.tolist():
+            assert own_a in starts + [0, len(t)] and own_b in starts + [len(t)]
+            assert a in starts + [0] and b in starts + [len(t)]
+            assert a == 0 or a <= own_a - margin
+            assert b == len(t) or b >= own_b + margin
+            assert (c_a, c_b) == (sum(s < a for s in starts), sum(s < b for s in starts))
+    assert (units[:, 2] > 1).any() or n_jobs == 1 or len(text) <= 300 * 2

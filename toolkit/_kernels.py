@@ -655,6 +655,54 @@ def side_get(flat, off, length, far_has, m, k, from_end, far_first, pad):  # typ
 
 
 @njit(cache=True, nogil=True)
+def chunk_cuts(points, space, targets):  # type: ignore[no-untyped-def]
+    """Where a text can be cut between whitespace chunks, near each of ``targets`` (sorted offsets, 0 to
+    ``len(points)``), in one pass: ``(prev_at, prev_idx, next_at, next_idx)``.
+
+    A chunk starts where a code point that is not whitespace (``space``, as :func:`scan_doc` reads it)
+    follows whitespace or the text's start. ``prev_at``: the last chunk start at or before the target (0 if
+    none); ``next_at``: the first at or after it (the text's length if none); ``*_idx``: the chunks that
+    start before that offset (the index of the chunk there)."""
+    n = len(points)
+    n_space = len(space)
+    m = len(targets)
+    prev_at = np.zeros(m, dtype=np.int64)
+    prev_idx = np.zeros(m, dtype=np.int64)
+    next_at = np.full(m, n, dtype=np.int64)
+    next_idx = np.zeros(m, dtype=np.int64)
+    j_prev = 0  # the next target whose prev is not yet known
+    j_next = 0  # the next target whose next is not yet known
+    count = 0  # chunk starts before i
+    last_at = 0
+    last_idx = 0
+    was_space = True
+    for i in range(n):
+        c = np.int64(points[i])
+        sp = bool(c < n_space and space[c])
+        if not sp and was_space:  # a chunk starts at i
+            while j_prev < m and targets[j_prev] < i:
+                prev_at[j_prev] = last_at
+                prev_idx[j_prev] = last_idx
+                j_prev += 1
+            while j_next < m and targets[j_next] <= i:
+                next_at[j_next] = i
+                next_idx[j_next] = count
+                j_next += 1
+            last_at = i
+            last_idx = count
+            count += 1
+        was_space = sp
+    while j_prev < m:
+        prev_at[j_prev] = last_at
+        prev_idx[j_prev] = last_idx
+        j_prev += 1
+    while j_next < m:
+        next_idx[j_next] = count
+        j_next += 1
+    return prev_at, prev_idx, next_at, next_idx
+
+
+@njit(cache=True, nogil=True)
 def leftmost_longest(at, length, ok):  # type: ignore[no-untyped-def]
     """The candidates a leftmost-longest scan keeps: candidate ``q`` covers tokens ``at[q]`` to
     ``at[q] + length[q]``; in order (by ``at``, the longer first where two start at one token), one that
@@ -936,6 +984,7 @@ def warm_up() -> None:
     for dtype in (np.uint8, np.uint16, np.uint32):
         points = np.frombuffer(np.array([97], dtype=dtype).tobytes(), dtype=dtype)  # read-only, as code_points
         index.add("a", points)
+        chunk_cuts(points, IS_SPACE, np.zeros(1, dtype=np.int64))
         for marks in (True, False):
             scan_doc(
                 points,

@@ -14,6 +14,7 @@ import pandas as pd
 
 from toolkit._arrays import ranges as _ranges
 from toolkit._kernels import IS_SPACE as _IS_SPACE
+from toolkit._kernels import chunk_cuts as _chunk_cuts
 from toolkit._kernels import clause_bounds as _clause_bounds
 from toolkit._kernels import leftmost_longest as _leftmost_longest
 from toolkit._kernels import scan_doc as _scan_doc
@@ -198,8 +199,11 @@ class _TableLexicon:
         starts: np.ndarray,
         ends: np.ndarray,
         chunks: tuple[np.ndarray, np.ndarray] | None = None,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(first token, token after the last, pattern index) of each match, in text order (arrays).
+        candidates: bool = False,
+    ) -> tuple:
+        """(first token, token after the last, pattern index) of each match, in text order (arrays); with
+        ``candidates``, a fourth item: (first token, token after the last) of every multi-word candidate the
+        leftmost-longest scan chose from (those whose tokens and gaps hold).
 
         ``between(t, a, b)``: the text from offset ``a`` to ``b`` of the document of token ``t``. ``chunks``:
         the starts and the ends of the texts' whitespace chunks (sorted, in the offsets of ``starts``), when
@@ -207,9 +211,10 @@ class _TableLexicon:
         from a chunk's end to the next chunk's start, and nowhere else) instead of from the text."""
         single = self.single[keys]
         hit = single >= 0
+        none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
         if not len(self.pairs) or len(keys) < 2:
             at = np.flatnonzero(hit)
-            return at, at + 1, single[at]
+            return (at, at + 1, single[at]) + ((none,) if candidates else ())
         # a pair of keys that starts a multi-word entry: looked up only where the first key starts one
         maybe = np.flatnonzero(self.starts_multi[keys[:-1]])
         pair = keys[maybe] * self.base + keys[maybe + 1]
@@ -254,9 +259,10 @@ class _TableLexicon:
                 if g is not None
             )
         kept = _leftmost_longest(at, self.opt_len[opt], ok)
+        extra = ((at[ok], at[ok] + self.opt_len[opt[ok]]),) if candidates else ()
         if not len(kept):
             at = np.flatnonzero(hit)
-            return at, at + 1, single[at]
+            return (at, at + 1, single[at]) + extra
         m_at = at[kept]
         m_end = m_at + self.opt_len[opt[kept]]
         multi_p = self.opt_pattern[opt[kept]]
@@ -271,7 +277,7 @@ class _TableLexicon:
             order_at[order],
             np.concatenate([at + 1, m_end])[order],
             np.concatenate([single[at], multi_p])[order],
-        )
+        ) + extra
 
 
 class _TableWork:
@@ -288,7 +294,7 @@ class _TableWork:
     ) -> None:
         self.table, self.matcher, self.rules, self.model, self.non_english = table, matcher, rules, model, non_english
         self.lengths = text_lengths(table.texts)
-        self.units = _work_units(self.lengths, n_jobs)
+        self.units = _unit_ranges(table, _work_units(self.lengths, n_jobs), self.lengths)
         self.lex = _TableLexicon(matcher, table.vocab)
         self.is_stop = (
             np.fromiter((t in STOP_WORDS for t in table.terms), dtype=bool, count=len(table.terms))[table.term_of]
@@ -322,17 +328,25 @@ class _TableWork:
         # (elsewhere in a text they are in no token, as a byte-order mark before the first word: no matter)
         self.odd = np.fromiter((not _plain(v) for v in table.vocab), dtype=bool, count=len(table.vocab))
 
-    def scan(self, i: int, text: str, base: int, into: _ScanBuffers | None = None) -> tuple:
+    def scan(self, i: int, text: str, base: int, into: _ScanBuffers | None = None, span: tuple | None = None) -> tuple:
         """:func:`toolkit._kernels.scan_doc` of document ``i`` (its ``text``), offsets moved by ``base``; the
         marks only when the rules read them. Written into ``into`` (a stream's arrays: kept when the stream
-        adds the document, written over by the next scan otherwise), or arrays of its own.
+        adds the document, written over by the next scan otherwise), or arrays of its own. ``span``: ``(a, b,
+        c_a, c_b)``, only ``text[a:b]`` (``a`` and ``b`` chunk starts or the text's ends, as
+        :func:`_unit_ranges` gives them: its chunks ``c_a`` to ``c_b``), the offsets still the document's.
 
         Returns ``(ids, starts, ends, chunk_start, chunk_end, at, cls, ev_start, ev_end, blank_start,
         blank_end, stats)``: the text's entries of each array (views), and scan_doc's ``stats``."""
         table = self.table
         chunks = table.doc_chunks(i)
         into = _ScanBuffers() if into is None else into
-        into.reserve(int(table.totals[i]) if len(chunks) else 0, len(text), self.rules)
+        if span is None or (span[0] == 0 and span[1] == len(text)):
+            n_tokens = int(table.totals[i]) if len(chunks) else 0
+        else:
+            a, b, c_a, c_b = span
+            text, chunks, base = text[a:b], chunks[c_a:c_b], base + a
+            n_tokens = int((table.ctok_ptr[chunks.astype(np.int64) + 1] - table.ctok_ptr[chunks]).sum())
+        into.reserve(n_tokens, len(text), self.rules)
         stats, filled = _scan_doc(
             code_points(text),
             chunks,
@@ -354,6 +368,16 @@ class _TableWork:
         if len(chunks) and stats[0] != len(chunks):  # the text is not the one the table was made from
             raise table.changed(i)
         return into.written(filled, stats)
+
+    def odd_doc(self, i: int) -> bool:
+        """Whether a token of document ``i`` is odd (:attr:`odd`), from the table's chunks: what the scan of the
+        whole text reports (its ``stats[4]``), for a piece that scans only part of it."""
+        if not hasattr(self, "_odd_chunk"):
+            table = self.table
+            odd = np.concatenate([[0], np.cumsum(self.odd[table.ctok_ids])]) if len(self.odd) else np.zeros(1)
+            self._odd_chunk = odd[table.ctok_ptr[1:]] > odd[table.ctok_ptr[:-1]]
+        chunks = self.table.doc_chunks(i)
+        return bool(len(chunks) and self._odd_chunk[chunks].any())
 
     @staticmethod
     def english(text: str, scanned: tuple, base: int) -> tuple[int, int]:
@@ -377,27 +401,64 @@ def _take_work(work: _TableWork, batch: range) -> _TableWork:
     part = object.__new__(_TableWork)
     part.__dict__.update(work.__dict__)
     part.table = work.table.take(range(first, last + 1))
-    part.units = work.units[batch.start : batch.stop] - np.array([first, 0, 0])
+    part.units = work.units[batch.start : batch.stop].copy()
+    part.units[:, 0] -= first
     return part
 
 
 #: A document longer than this (in characters), and than its share of the work, is cut into pieces.
 _PIECE_MIN = 1_000_000
 
+#: Characters a piece of a long document reads past its own run on either side (:func:`_unit_ranges`):
+#: more than any context of a match reaches (``_WINDOW`` before and after it, 400 after it for its
+#: sentence's end, 8 before it for its start).
+_PIECE_MARGIN = 1_000
+assert max(_WINDOW, 400, 8) < _PIECE_MARGIN
+
 
 def _work_units(lengths: np.ndarray, n_jobs: int) -> np.ndarray:
     """(document, piece, pieces) of each unit of work: a document, or one of the pieces of a document so long
-    that it would keep one worker busy alone (its matches cut into equal runs, decided by several workers).
+    that it would keep one worker busy alone (its text cut into runs, matched and decided by several workers).
 
-    Such a document has one piece per worker: each piece reads the whole document (its tokens, marks and
-    matches) before deciding its own run, so more pieces repeat that reading (one 50 MB text with two
-    workers: stance_rates took 12.7 s with two pieces, 14.4 s with four)."""
+    Such a document has one piece per worker; :func:`_unit_ranges` gives each piece its run of the text and
+    the margins it scans around it."""
     pieces = np.ones(len(lengths), dtype=np.int64)
     if n_jobs > 1 and len(lengths):
         pieces[lengths > max(lengths.sum() / (n_jobs * 4), _PIECE_MIN)] = n_jobs
     doc = np.repeat(np.arange(len(lengths)), pieces)
     piece = np.arange(len(doc)) - np.repeat(np.cumsum(pieces) - pieces, pieces)
     return np.column_stack([doc, piece, pieces[doc]]).astype(np.int64) if len(doc) else np.zeros((0, 3), np.int64)
+
+
+def _unit_ranges(table: TokenTable, units: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The :func:`_work_units` with what each one scans and keeps: ``(doc, piece, pieces, a, b, c_a, c_b,
+    own_a, own_b)``. A unit scans ``text[a:b]`` (its chunks ``c_a`` to ``c_b``) and keeps the matches that
+    start in ``[own_a, own_b)``; a whole document scans and keeps all of it.
+
+    The pieces of a long document own runs that begin at chunk starts near equal shares of its characters
+    (no chunk, so no match, is cut) and scan :data:`_PIECE_MARGIN` characters more on each side, to the chunk
+    starts beyond (every context a kept match reads lies inside). Whether a margin also holds the lexicon's
+    leftmost-longest scan is checked when the piece is matched (:func:`_check_cuts`)."""
+    n_chunks = np.diff(table.chunk_ptr).astype(np.int64)
+    doc = units[:, 0]
+    out = np.zeros((len(units), 9), dtype=np.int64)
+    out[:, :3] = units
+    out[:, 4] = out[:, 8] = lengths[doc] if len(units) else 0
+    out[:, 6] = n_chunks[doc] if len(units) else 0
+    for i in np.unique(doc[units[:, 2] > 1]).tolist():
+        rows = np.flatnonzero(doc == i)
+        pieces, n = len(rows), int(lengths[i])
+        points = code_points(table.texts[i])
+        targets = np.array([n * j // pieces for j in range(1, pieces)] + [n], dtype=np.int64)
+        _, _, own, own_idx = _chunk_cuts(points, _IS_SPACE, targets)
+        if own_idx[-1] != n_chunks[i]:  # the text is not the one the table was made from
+            raise table.changed(i)
+        own, own_idx = own[:-1], own_idx[:-1]  # the bounds between the runs
+        left_at, left_idx, _, _ = _chunk_cuts(points, _IS_SPACE, np.maximum(own - _PIECE_MARGIN, 0))
+        _, _, right_at, right_idx = _chunk_cuts(points, _IS_SPACE, np.minimum(own + _PIECE_MARGIN, n))
+        out[rows[1:], 3], out[rows[1:], 5], out[rows[1:], 7] = left_at, left_idx, own
+        out[rows[:-1], 4], out[rows[:-1], 6], out[rows[:-1], 8] = right_at, right_idx, own
+    return out
 
 
 #: The arrays of the matches that :func:`_stance_batch` and :func:`_find_in_table` give (doc: the table's row;
@@ -410,14 +471,17 @@ _STREAM_TOKENS = 1_000_000
 
 
 def _stance_batch(work: _TableWork, batch: range) -> dict:
-    """The stance markers of the work units ``batch`` (:func:`_work_units`), as arrays; the documents judged
+    """The stance markers of the work units ``batch`` (:func:`_unit_ranges`), as arrays; the documents judged
     not English.
 
     Document indices in the result count from the batch's first document (the caller adds it), so a worker
-    given its own part of the table (:func:`_take_work`) answers in the same terms. A piece of a document
-    reads the whole document and keeps its own run of the matches (the first piece reports the language).
-    The documents are matched and decided a stream at a time (:class:`_Stream`, :func:`_stream_rows`); one
-    with a token the token path cannot read is matched on its characters (:func:`_find_in_text`)."""
+    given its own part of the table (:func:`_take_work`) answers in the same terms. A piece of a long
+    document scans its own run of the text and a margin on each side, and keeps the matches that start in its
+    run, in a stream of its own; when the margins do not settle the lexicon's scan (:func:`_check_cuts`), it
+    scans the whole document instead. The first piece judges the language (the caller drops the other
+    pieces' matches of a document judged not English). The documents are matched and decided a stream at a
+    time (:class:`_Stream`, :func:`_stream_rows`); one with a token the token path cannot read is matched on
+    its characters (:func:`_find_in_text`), by its first piece."""
     table, matcher, lex = work.table, work.matcher, work.lex
     outcome: dict[tuple[str, str, str], int] = {}
     rows: list[tuple] = []  # (doc, start, end, code, pattern) arrays
@@ -425,18 +489,22 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
     base_doc = int(work.units[batch.start][0]) if len(batch) else 0
     stream = _Stream()
     for u in batch:
-        i, piece, pieces = (int(v) for v in work.units[u])
+        i, piece, pieces, a, b, c_a, c_b, own_a, own_b = (int(v) for v in work.units[u])
         text = table.texts[i]
+        cut = a > 0 or b < len(text)
+        if cut and stream.docs:  # a piece is matched in a stream of its own
+            rows.append(_stream_rows(work, stream.done(), outcome, base_doc))
+            stream = _Stream(stream.scanned)
         base = stream.next_base
         # the tokens and (for the rules) the chunks and marks, in one pass, as the stream's offsets
-        scanned = work.scan(i, text, base, stream.scanned)
-        if work.non_english != "keep":
+        scanned = work.scan(i, text, base, stream.scanned, (a, b, c_a, c_b))
+        if work.non_english != "keep" and piece == 0:
             n, stops = work.english(text, scanned, base)
             if n >= MIN_TOKENS_FOR_LANGUAGE and stops / n < MIN_STOP_WORD_SHARE:
-                if piece == 0:
-                    foreign.append((i - base_doc, n, stops / n))
+                foreign.append((i - base_doc, n, stops / n))
                 continue
-        if not lex.ok or scanned[-1][4]:  # a token the token path cannot read: matched on the characters
+        odd = scanned[-1][4] if pieces == 1 else work.odd_doc(i)
+        if not lex.ok or odd:  # a token the token path cannot read: matched on the characters
             found = _find_in_text(text, matcher, work.rules, work.model) if piece == 0 else []
             if found:
                 rows.append(
@@ -449,9 +517,20 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
                     )
                 )
             continue
-        stream.add(i, piece, pieces, text, scanned)
+        stream.add(i, text, scanned, (a, b, own_a, own_b))
         del scanned
-        if stream.n_tokens >= _STREAM_TOKENS:
+        if cut:
+            try:
+                rows.append(_stream_rows(work, stream.done(), outcome, base_doc))
+            except _NoCut:  # the margins do not settle the lexicon's scan here: the whole document scanned
+                stream = _Stream(stream.scanned)
+                whole = (0, len(text), 0, len(table.doc_chunks(i)))
+                scanned = work.scan(i, text, stream.next_base, stream.scanned, whole)
+                stream.add(i, text, scanned, (0, len(text), own_a, own_b))
+                del scanned
+                rows.append(_stream_rows(work, stream.done(), outcome, base_doc))
+            stream = _Stream(stream.scanned)
+        elif stream.n_tokens >= _STREAM_TOKENS:
             rows.append(_stream_rows(work, stream.done(), outcome, base_doc))  # no view of the stream's arrays
             stream = _Stream(stream.scanned)  # the next stream writes over them
     if stream.docs:
@@ -483,16 +562,20 @@ def _stream_rows(work: _TableWork, stream: _Stream, outcome: dict, base: int) ->
     keys = np.where(stream.ids >= 0, lex.key_of[np.maximum(stream.ids, 0)] if len(lex.key_of) else 0, lex.base - 1)
     marks = stream.marks
     chunks = (marks.chunk_start, marks.chunk_end) if work.rules else None  # scanned with the marks the rules read
-    at, stop, pis = lex.spans(stream.between, keys, stream.starts, stream.ends, chunks)
+    cut = np.array(stream.cut, dtype=bool).reshape(-1, 2)
+    if cut.any():  # part of a long document scanned: the matches of its run, where its margins settle them
+        at, stop, pis, cand = lex.spans(stream.between, keys, stream.starts, stream.ends, chunks, candidates=True)
+        longest = lex.longest if len(lex.pairs) else 1
+        for kk in np.flatnonzero(cut.any(axis=1)).tolist():
+            _check_cuts(stream, kk, cand, longest)
+    else:
+        at, stop, pis = lex.spans(stream.between, keys, stream.starts, stream.ends, chunks)
+    if any(stream.piece):  # a piece of a long document keeps the matches that start in its own run
+        own = np.array(stream.own, dtype=np.int64)
+        k = stream.tok_doc[at]
+        keep = (stream.starts[at] >= own[k, 0]) & (stream.starts[at] < own[k, 1])
+        at, stop, pis = at[keep], stop[keep], pis[keep]
     k = stream.tok_doc[at]
-    pieces = np.array(stream.pieces, dtype=np.int64)
-    if (pieces[:, 1] > 1).any():  # a piece of a long document keeps its own run of the document's matches
-        count = np.bincount(k, minlength=len(stream.docs))
-        first = np.concatenate([[0], np.cumsum(count)[:-1]])
-        rank = np.arange(len(k)) - first[k]
-        piece, n_pieces = pieces[k, 0], pieces[k, 1]
-        keep = (rank >= count[k] * piece // n_pieces) & (rank < count[k] * (piece + 1) // n_pieces)
-        at, stop, pis, k = at[keep], stop[keep], pis[keep], k[keep]
     s_arr, e_arr = stream.starts[at], stream.ends[stop - 1]
     direct = work.direct[pis]
     # every entry of the directly decided matches
@@ -547,6 +630,42 @@ def _stream_rows(work: _TableWork, stream: _Stream, outcome: dict, base: int) ->
         np.concatenate(code_parts).astype(np.int64)[order],
         pis[m_all],
     )
+
+
+class _NoCut(Exception):
+    """A piece's margins do not settle the lexicon's leftmost-longest scan of its run (:func:`_check_cuts`)."""
+
+
+def _check_cuts(stream: _Stream, k: int, cand: tuple[np.ndarray, np.ndarray], longest: int) -> None:
+    """Raise :class:`_NoCut` unless the matches that start in the own run of the stream's document ``k`` (a
+    piece: part of a document scanned) are those of the whole document.
+
+    The scan keeps candidates (``cand``: first token, token after the last; at most ``longest`` tokens) left
+    to right, each that starts past the last one kept. Those that start in the piece before its right margin's
+    last ``longest - 1`` tokens are the whole document's (they read only tokens of the piece); a token before
+    which no candidate of the piece runs, and ``longest - 1`` tokens or more past the piece's first, is one
+    before which none of the document's runs either, so the scan from there keeps the same ones. The run is
+    settled when its left margin holds such a token (or begins the document) and its right margin has
+    ``longest - 1`` tokens (or ends it)."""
+    t0 = int(np.searchsorted(stream.tok_doc, k))
+    t1 = int(np.searchsorted(stream.tok_doc, k, side="right")) - 1  # the separator after the piece
+    starts = stream.starts[t0:t1]
+    own_a, own_b = stream.own[k]
+    cut_left, cut_right = stream.cut[k]
+    if cut_right and t1 - (t0 + int(np.searchsorted(starts, own_b))) < longest - 1:
+        raise _NoCut(k)
+    if cut_left:
+        first = t0 + int(np.searchsorted(starts, own_a))  # the run's first token
+        lo = t0 + longest - 1
+        if lo > first:
+            raise _NoCut(k)
+        c_at, c_end = cand
+        sel = (c_at < first) & (c_end > lo) & (c_end - c_at > 1)  # those that run across a token of [lo, first]
+        inside = np.zeros(first - lo + 2, dtype=np.int64)
+        np.add.at(inside, np.maximum(c_at[sel] + 1 - lo, 0), 1)
+        np.add.at(inside, np.minimum(c_end[sel] - lo, first - lo + 1), -1)
+        if (np.cumsum(inside)[: first - lo + 1] > 0).all():
+            raise _NoCut(k)
 
 
 def _find_in_table(
@@ -606,6 +725,10 @@ def _find_in_table(
             np.concatenate(parts_of) if parts_of else np.zeros(0, np.int32 if name in _INT32_FIELDS else np.int64)
         )
         del parts_of
+    if foreign and (work.units[:, 2] > 1).any():  # the later pieces of a document judged not English
+        keep = ~np.isin(out["doc"], [i for i, _, _ in foreign])
+        for name in _FIELDS:
+            out[name] = out[name][keep]
     out["outcomes"] = list(outcomes)
     out["patterns"] = work.lex.named
     return out
@@ -991,7 +1114,9 @@ class _Stream:
     def __init__(self, scanned: _ScanBuffers | None = None) -> None:
         self._text: dict[int, str] = {}  # the texts of the stream's documents, made once (texts may be a TextColumn)
         self.docs: list[int] = []  # the table's document index of each
-        self.pieces: list[tuple[int, int]] = []  # (piece, pieces): the run of the document's matches to keep
+        self.own: list[tuple[int, int]] = []  # the stream offsets where the matches kept may start
+        self.cut: list[tuple[bool, bool]] = []  # whether part of the document is scanned (its start, its end cut)
+        self.piece: list[bool] = []  # whether only the matches that start in part of it are kept
         self.simple: list[bool] = []  # tokens lower-cased as _low does, and their own terms
         # the documents' tokens, chunks and marks, as scan_doc writes them: ``scanned`` emptied, when given
         self.scanned = _ScanBuffers() if scanned is None else scanned.reset()
@@ -1005,27 +1130,31 @@ class _Stream:
         """The offset of the next document added: one past the last one's separator."""
         return self._next
 
-    def add(self, i: int, piece: int, pieces: int, text: str, scanned: tuple) -> None:
+    def add(self, i: int, text: str, scanned: tuple, span: tuple[int, int, int, int] | None = None) -> None:
         """Add document ``i`` (``text``): its :meth:`_TableWork.scan` into :attr:`scanned`, with offsets moved
-        by :attr:`next_base`."""
+        by :attr:`next_base`. ``span``: ``(a, b, own_a, own_b)``, a piece (:func:`_unit_ranges`) that scanned
+        ``text[a:b]`` and keeps the matches that start in ``[own_a, own_b)`` (default: the whole text)."""
         base = self._next
-        stop = base + len(text)
+        a, b, own_a, own_b = (0, len(text), 0, len(text)) if span is None else span
         ends = scanned[2]
-        if int(ends[-1]) != stop:  # its separator, at the end of the text
+        if int(ends[-1]) != base + b:  # its separator, at the end of the text scanned
             raise RuntimeError(f"document {i} was scanned at another offset than the stream's next ({base})")
         self.scanned.keep(scanned)
         self._text[i] = text
         self.docs.append(i)
-        self.pieces.append((piece, pieces))
+        self.own.append((base + own_a, base + own_b))
+        self.cut.append((a > 0, b < len(text)))
+        self.piece.append(own_a > 0 or own_b < len(text))
+        # a piece reads the whole text: its run alone could be plain where the text is not
         self.simple.append(
             text.isascii()
-            or not scanned[-1][5]  # every code point one that a text is sure to be plain with: no need to read it
+            or (not scanned[-1][5] and a == 0 and b == len(text))  # every code point one a text is sure to be
             or ("\u0130" not in text and "\u03a3" not in text and unicodedata.is_normalized("NFC", text))
         )
         self._n.append(len(ends))
         self._base.append(base)
         self.n_tokens += len(ends)
-        self._next = stop + 1
+        self._next = base + len(text) + 1
 
     def done(self) -> _Stream:
         out, n_tok = self.scanned.out, int(self.scanned.fill[0])
