@@ -1416,3 +1416,23 @@ def test_the_pieces_of_a_long_document_own_runs_that_cover_it_and_scan_a_margin_
             assert b == len(t) or b >= own_b + margin
             assert (c_a, c_b) == (sum(s < a for s in starts), sum(s < b for s in starts))
     assert (units[:, 2] > 1).any() or n_jobs == 1 or len(text) <= 300 * 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="ab \n\u2003", max_size=60), data=st.data())
+def test_the_next_chunk_start_read_from_a_window_is_that_of_the_whole_text(text, data):
+    import toolkit.hedging._table as hedging_table
+
+    t = data.draw(st.integers(0, len(text)))
+    after = [s for s in chunk_starts(text).tolist() if s >= t]
+    assert hedging_table._next_chunk_start(code_points(text), t) == (after[0] if after else len(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "t", "start"),
+    [("a" + " " * 100_000 + "b", 1, 100_001), ("a" * 50_000 + " b", 10, 50_001), (" " * 70_000, 5, 70_000)],
+)
+def test_the_next_chunk_start_is_found_past_the_first_window(text, t, start):
+    import toolkit.hedging._table as hedging_table
+
+    assert hedging_table._next_chunk_start(code_points(text), t) == start

@@ -449,16 +449,34 @@ def _unit_ranges(table: TokenTable, units: np.ndarray, lengths: np.ndarray) -> n
         rows = np.flatnonzero(doc == i)
         pieces, n = len(rows), int(lengths[i])
         points = code_points(table.texts[i])
-        targets = np.array([n * j // pieces for j in range(1, pieces)] + [n], dtype=np.int64)
-        _, _, own, own_idx = _chunk_cuts(points, _IS_SPACE, targets)
-        if own_idx[-1] != n_chunks[i]:  # the text is not the one the table was made from
+        # the bounds between the runs (read near each share), then every place and chunk index in one pass
+        own = np.array([_next_chunk_start(points, n * j // pieces) for j in range(1, pieces)], dtype=np.int64)
+        targets = np.concatenate([[n], own, np.maximum(own - _PIECE_MARGIN, 0), np.minimum(own + _PIECE_MARGIN, n)])
+        order = np.argsort(targets, kind="stable")
+        back = np.argsort(order)
+        prev_at, prev_idx, next_at, next_idx = (a[back] for a in _chunk_cuts(points, _IS_SPACE, targets[order]))
+        if next_idx[0] != n_chunks[i]:  # the text is not the one the table was made from
             raise table.changed(i)
-        own, own_idx = own[:-1], own_idx[:-1]  # the bounds between the runs
-        left_at, left_idx, _, _ = _chunk_cuts(points, _IS_SPACE, np.maximum(own - _PIECE_MARGIN, 0))
-        _, _, right_at, right_idx = _chunk_cuts(points, _IS_SPACE, np.minimum(own + _PIECE_MARGIN, n))
-        out[rows[1:], 3], out[rows[1:], 5], out[rows[1:], 7] = left_at, left_idx, own
-        out[rows[:-1], 4], out[rows[:-1], 6], out[rows[:-1], 8] = right_at, right_idx, own
+        m = pieces - 1
+        own_idx = next_idx[1 : 1 + m]
+        left = slice(1 + m, 1 + 2 * m)
+        right = slice(1 + 2 * m, 1 + 3 * m)
+        out[rows[1:], 3], out[rows[1:], 5], out[rows[1:], 7] = prev_at[left], prev_idx[left], own
+        out[rows[:-1], 4], out[rows[:-1], 6], out[rows[:-1], 8] = next_at[right], next_idx[right], own
+        assert (next_at[1 : 1 + m] == own).all() and (own_idx >= 0).all()
     return out
+
+
+def _next_chunk_start(points: np.ndarray, t: int) -> int:
+    """The first chunk start at or after offset ``t`` of a text's code points (their length if none), read
+    from a window after ``t`` that grows until it holds one."""
+    n, size = len(points), 1 << 12
+    while True:
+        lo, hi = max(t - 1, 0), min(t + size, n)  # the code point before t: whether a chunk starts at t
+        _, _, at, _ = _chunk_cuts(points[lo:hi], _IS_SPACE, np.array([t - lo], dtype=np.int64))
+        if at[0] < hi - lo or hi == n:
+            return lo + int(at[0])
+        size *= 4
 
 
 #: The arrays of the matches that :func:`_stance_batch` and :func:`_find_in_table` give (doc: the table's row;
