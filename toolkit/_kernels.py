@@ -984,7 +984,6 @@ def warm_up() -> None:
     for dtype in (np.uint8, np.uint16, np.uint32):
         points = np.frombuffer(np.array([97], dtype=dtype).tobytes(), dtype=dtype)  # read-only, as code_points
         index.add("a", points)
-        chunk_cuts(points, IS_SPACE, np.zeros(1, dtype=np.int64))
         for marks in (True, False):
             scan_doc(
                 points,
