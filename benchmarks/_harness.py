@@ -29,11 +29,15 @@ def default_data() -> str:
 
 
 def measure(child: str, args: list[str], repeat: int = 1) -> tuple[float, float, object]:
-    """(fastest seconds, largest peak RSS in MB, result) of ``child`` run ``repeat`` times."""
+    """(fastest seconds, largest peak RSS in MB, result) of ``child`` run ``repeat`` times.
+
+    The child imports the toolkit of ``ROOT`` (``PYTHONPATH``), wherever the benchmark is run from: ``-P``
+    keeps the working directory off its path (``python -c`` puts it first, so a run from inside another
+    checkout would time that checkout's code)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     times, peaks, result = [], [], None
     for _ in range(repeat):
-        proc = subprocess.Popen([sys.executable, "-c", child, *args], stdout=subprocess.PIPE, env=env, text=True)
+        proc = subprocess.Popen([sys.executable, "-P", "-c", child, *args], stdout=subprocess.PIPE, env=env, text=True)
         assert proc.stdout is not None
         output = proc.stdout.read()
         _, status, usage = os.wait4(proc.pid, 0)
@@ -73,7 +77,7 @@ def list_ungdc(data: str, out: Path, columns: list[str], limit: int = 0) -> int:
     """
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     subprocess.run(
-        [sys.executable, "-c", _LIST_UNGDC, data, str(limit), str(out), ",".join(columns)], check=True, env=env
+        [sys.executable, "-P", "-c", _LIST_UNGDC, data, str(limit), str(out), ",".join(columns)], check=True, env=env
     )
     import pickle
 

@@ -128,7 +128,11 @@ def main(argv: list[str] | None = None) -> int:
             # the corpus is read in its own process: this one stays small, so the children's peak RSS
             # (which on Linux starts from the parent's at fork) is their own
             n_docs = subprocess.run(
-                [sys.executable, "-c", _PREPARE, name, str(path)], env=env, check=True, capture_output=True, text=True
+                [sys.executable, "-P", "-c", _PREPARE, name, str(path)],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
             ).stdout.split()[-1]
             print(f"{name}: {n_docs} documents; LDA max_iter={max_iter}; each case in a fresh process", flush=True)
             for label, case in CASES:
