@@ -895,3 +895,23 @@ def test_lines_written_a_paragraph_each_are_not_joined():
         "We thank you for your leadership of this session and wish "
         "you every success in the work ahead of us all, in the year to come and after it.",
     ]
+
+
+def test_the_end_of_a_span_is_read_for_etc_as_the_regex_reads_the_whole_span():
+    """``_ends_lowercase_continues`` reads only the end of a span; ``_ENDS_LOWERCASE_CONTINUES``, the regex it
+    stands for, is the reference (a search of the whole span)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from toolkit.text import _ENDS_LOWERCASE_CONTINUES, _ends_lowercase_continues
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.text(alphabet="etcETCx_1. )\"'\u00e9\u212a\u0130\n", max_size=16), st.data())
+    def check(line, data):
+        start = data.draw(st.integers(0, len(line)))
+        end = data.draw(st.integers(start, len(line)))
+        want = _ENDS_LOWERCASE_CONTINUES.search(line[start:end]) is not None
+        assert _ends_lowercase_continues(line, start, end) == want
+
+    check()
+    assert _ends_lowercase_continues("and so on, etc.", 0, 15)  # the rule is live
