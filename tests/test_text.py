@@ -899,19 +899,31 @@ def test_lines_written_a_paragraph_each_are_not_joined():
 
 def test_the_end_of_a_span_is_read_for_etc_as_the_regex_reads_the_whole_span():
     """``_ends_lowercase_continues`` reads only the end of a span; ``_ENDS_LOWERCASE_CONTINUES``, the regex it
-    stands for, is the reference (a search of the whole span)."""
+    stands for, is the reference (a search of the whole span): every string of up to four pieces below, with
+    its span cut at either end, and random strings (hypothesis)."""
+    from itertools import product
+
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
     from toolkit.text import _ENDS_LOWERCASE_CONTINUES, _ends_lowercase_continues
 
+    def agrees(line: str, start: int, end: int) -> bool:
+        want = _ENDS_LOWERCASE_CONTINUES.search(line[start:end]) is not None
+        return _ends_lowercase_continues(line, start, end) == want
+
+    pieces = ["etc", "ETC", "eTc", "x", "_", "1", ".", ")", " ", '"', "\u00e9", "\u0130", "\n"]
+    for n in range(1, 5):
+        for parts in product(pieces, repeat=n):
+            line = "".join(parts)
+            for start, end in ((0, len(line)), (1, len(line)), (0, len(line) - 1), (len(parts[0]), len(line))):
+                assert agrees(line, start, max(start, end)), (line, start, end)
+
     @settings(max_examples=500, deadline=None)
     @given(st.text(alphabet="etcETCx_1. )\"'\u00e9\u212a\u0130\n", max_size=16), st.data())
     def check(line, data):
         start = data.draw(st.integers(0, len(line)))
-        end = data.draw(st.integers(start, len(line)))
-        want = _ENDS_LOWERCASE_CONTINUES.search(line[start:end]) is not None
-        assert _ends_lowercase_continues(line, start, end) == want
+        assert agrees(line, start, data.draw(st.integers(start, len(line))))
 
     check()
     assert _ends_lowercase_continues("and so on, etc.", 0, 15)  # the rule is live
