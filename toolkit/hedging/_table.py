@@ -384,7 +384,7 @@ class _TableWork:
         """(tokens, stop words) among the tokens of ``text[:20000]``, as :func:`english_share` counts them, from
         the :meth:`scan` of ``text`` (offsets moved by ``base``)."""
         ids, ends, stats = scanned[0], scanned[2], scanned[-1]
-        if len(text) <= _LANGUAGE_CHARS:
+        if len(text) <= _LANGUAGE_CHARS and int(ends[-1]) - base == len(text):  # the whole text was scanned
             return len(ids) - 1, int(stats[3])  # the last id is the separator
         k = int(stats[1])
         # the tokens after the last one that ends in the window: read from a slice that starts far enough
@@ -409,11 +409,15 @@ def _take_work(work: _TableWork, batch: range) -> _TableWork:
 #: A document longer than this (in characters), and than its share of the work, is cut into pieces.
 _PIECE_MIN = 1_000_000
 
+#: Characters after a match's end that its sentence's end is looked for in (:meth:`_Context.sentence_end`).
+_SENTENCE_END_READ = 400
+
 #: Characters a piece of a long document reads past its own run on either side (:func:`_unit_ranges`):
-#: more than any context of a match reaches (``_WINDOW`` before and after it, 400 after it for its
-#: sentence's end, 8 before it for its start).
+#: more than any context of a match reaches (``_WINDOW`` before and after it, :data:`_SENTENCE_END_READ`
+#: after it, 8 before it for its start). A match that starts in the run can end far past it (the words of a
+#: multi-word entry may be apart by any whitespace): :func:`_check_cuts` checks its reach.
 _PIECE_MARGIN = 1_000
-assert max(_WINDOW, 400, 8) < _PIECE_MARGIN
+assert max(_WINDOW, _SENTENCE_END_READ, 8) < _PIECE_MARGIN
 
 
 def _work_units(lengths: np.ndarray, n_jobs: int) -> np.ndarray:
@@ -437,8 +441,9 @@ def _unit_ranges(table: TokenTable, units: np.ndarray, lengths: np.ndarray) -> n
 
     The pieces of a long document own runs that begin at chunk starts near equal shares of its characters
     (no chunk, so no match, is cut) and scan :data:`_PIECE_MARGIN` characters more on each side, to the chunk
-    starts beyond (every context a kept match reads lies inside). Whether a margin also holds the lexicon's
-    leftmost-longest scan is checked when the piece is matched (:func:`_check_cuts`)."""
+    starts beyond (every context of a kept match that ends in the run lies inside). Whether a margin also
+    holds the lexicon's leftmost-longest scan, and what a match that ends past the run reads, is checked
+    when the piece is matched (:func:`_check_cuts`, :func:`_stream_rows`)."""
     n_chunks = np.diff(table.chunk_ptr).astype(np.int64)
     doc = units[:, 0]
     out = np.zeros((len(units), 9), dtype=np.int64)
@@ -593,6 +598,13 @@ def _stream_rows(work: _TableWork, stream: _Stream, outcome: dict, base: int) ->
         k = stream.tok_doc[at]
         keep = (stream.starts[at] >= own[k, 0]) & (stream.starts[at] < own[k, 1])
         at, stop, pis = at[keep], stop[keep], pis[keep]
+    if cut[:, 1].any():  # what a kept match's context reads after its end lies inside the part scanned
+        # (a multi-word match that starts in the run can end far past it: its words apart by any whitespace)
+        k = stream.tok_doc[at]
+        scanned_to = stream.ends[np.searchsorted(stream.tok_doc, np.arange(len(stream.docs)), side="right") - 1]
+        far = stream.ends[stop - 1] + max(_WINDOW, _SENTENCE_END_READ) > scanned_to[k]
+        if (far & cut[k, 1]).any():
+            raise _NoCut(int(k[far & cut[k, 1]][0]))
     k = stream.tok_doc[at]
     s_arr, e_arr = stream.starts[at], stream.ends[stop - 1]
     direct = work.direct[pis]
@@ -664,7 +676,8 @@ def _check_cuts(stream: _Stream, k: int, cand: tuple[np.ndarray, np.ndarray], lo
     which no candidate of the piece runs, and ``longest - 1`` tokens or more past the piece's first, is one
     before which none of the document's runs either, so the scan from there keeps the same ones. The run is
     settled when its left margin holds such a token (or begins the document) and its right margin has
-    ``longest - 1`` tokens (or ends it)."""
+    ``longest - 1`` tokens (or ends it). (What a kept match's context reads after its end is checked apart,
+    once the matches are kept: :func:`_stream_rows`.)"""
     t0 = int(np.searchsorted(stream.tok_doc, k))
     t1 = int(np.searchsorted(stream.tok_doc, k, side="right")) - 1  # the separator after the piece
     starts = stream.starts[t0:t1]
@@ -1778,7 +1791,7 @@ def _sentence_flags(stream: _Stream, k: np.ndarray, s: np.ndarray, e: np.ndarray
     """:meth:`_Context.sentence_initial` and whether :meth:`_Context.sentence_end` is "?", for every match."""
     mk = stream.marks
     # sentence_end: the first of ".!?" or a blank line in text[e:e + 400]
-    w_end = np.minimum(e + 400, stream.stop[k])
+    w_end = np.minimum(e + _SENTENCE_END_READ, stream.stop[k])
     i = np.searchsorted(mk.sent, e)
     p = np.append(mk.sent, 2**62)[i]
     i = np.searchsorted(mk.blank_start, e)
