@@ -545,7 +545,7 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
         if cut:
             try:
                 rows.append(_stream_rows(work, stream.done(), outcome, base_doc))
-            except _NoCut:  # the margins do not settle the lexicon's scan here: the whole document scanned
+            except _NoCut:  # the margins do not settle the piece's matches (:func:`_check_cuts`): the whole text
                 stream = _Stream(stream.scanned)
                 whole = (0, len(text), 0, len(table.doc_chunks(i)))
                 scanned = work.scan(i, text, stream.next_base, stream.scanned, whole)
@@ -663,7 +663,8 @@ def _stream_rows(work: _TableWork, stream: _Stream, outcome: dict, base: int) ->
 
 
 class _NoCut(Exception):
-    """A piece's margins do not settle the lexicon's leftmost-longest scan of its run (:func:`_check_cuts`)."""
+    """A piece's margins do not settle its matches: the lexicon's leftmost-longest scan of its run
+    (:func:`_check_cuts`), or what a kept match's context reads after it (:func:`_stream_rows`)."""
 
 
 def _check_cuts(stream: _Stream, k: int, cand: tuple[np.ndarray, np.ndarray], longest: int) -> None:
