@@ -780,3 +780,62 @@ def test_bootstrap_sums_of_integer_counts_are_the_resample_matrix_products():
         assert np.array_equal(resample_sums(idx, values), values[idx].sum(axis=1))
 
     check()
+
+
+def test_grouped_percentiles_equal_each_groups_nanpercentile():
+    # _rates_of takes the percentiles of many groups' resamples at once, with percentile's whole-array form
+    # where nothing is NaN: each group's interval must be the one nanpercentile gives its resamples alone, to
+    # the last bit (ties, repeated values, NaN columns, one resample)
+    import warnings
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(derandomize=True, max_examples=120, deadline=None)
+    @given(
+        st.integers(1, 6),  # groups
+        st.integers(1, 30),  # resamples
+        st.integers(1, 4),  # categories
+        st.integers(0, 2**32 - 1),  # seed
+        st.floats(0.5, 0.999),  # confidence
+        st.booleans(),  # NaN resamples
+    )
+    def check(n_groups, n_resamples, k, seed, confidence, nan):
+        rng = np.random.default_rng(seed)
+        boot = rng.integers(0, 6, (n_groups, n_resamples, k)) * rng.choice([0.1, 1 / 3, 7.25], k)
+        if nan:
+            boot[rng.random(boot.shape) < 0.3] = np.nan
+        alpha = (1 - confidence) / 2
+        q = [100 * alpha, 100 * (1 - alpha)]
+        pct = np.nanpercentile if np.isnan(boot).any() else np.percentile
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN column: its interval is NaN either way
+            got = pct(boot, q, axis=1)
+            want = np.stack([np.nanpercentile(b, q, axis=0) for b in boot], axis=1)
+        assert np.array_equal(got, want, equal_nan=True)
+
+    check()
+
+
+@pytest.mark.filterwarnings("ignore:match_rates:UserWarning")  # groups of one sentence
+def test_groups_resampled_in_blocks_give_the_rates_of_one_block(small, monkeypatch):
+    # _rates_of holds a block of groups' resamples at a time (_BLOCK entries): the cut must not change a bit
+    from toolkit import _rating
+
+    docs, matches = small
+    copies = 3
+    docs = pd.concat([docs] * copies, ignore_index=True)
+    docs["doc_id"] = [f"d{i}" for i in range(len(docs))]
+    docs["year"] = np.arange(len(docs)) % 5
+    n = len(small[0])
+    matches = pd.concat(
+        [matches.assign(doc_id=[f"d{int(d[1:]) + n * c}" for d in matches["doc_id"]]) for c in range(copies)],
+        ignore_index=True,
+    ).astype({"doc_id": "string"})
+    options = {"by": ["country", "year"], "categories": CATS, "n_resamples": 150, "seed": 3}
+    whole = match_rates(matches, docs, **options)
+    monkeypatch.setattr(_rating, "_BLOCK", 1)  # one group per block
+    cut = match_rates(matches, docs, **options)
+    pd.testing.assert_frame_equal(whole, cut, check_exact=True)
+    assert len(whole) == len(CATS) * docs.groupby(["country", "year"]).ngroups
+    assert whole["ci_high"].gt(whole["ci_low"]).any()  # intervals, not only points

@@ -116,52 +116,62 @@ def _rates_of(
     ``progress``: a bar of the resamples of every group (:mod:`toolkit._progress`)."""
     rng = np.random.default_rng(seed)
     alpha = (1.0 - confidence) / 2.0
-    frames = []
+    n_groups, k = len(prep.grouping), len(prep.categories)
     single: list[object] = []
-    bar = progress_bar(
-        len(prep.grouping) * n_resamples, progress=progress, desc=f"{function}: bootstrap", unit="resample"
-    )
+    n = np.zeros((n_groups, k), dtype=np.int64)
+    total = np.zeros(n_groups, dtype=np.int64)
+    low, high = np.empty((n_groups, k), dtype=np.float64), np.empty((n_groups, k), dtype=np.float64)
+    units: list[str] = []
+    q = [100 * alpha, 100 * (1 - alpha)]
+    # the percentiles of many groups at once (nanpercentile reads each group's column of resamples alone, so
+    # they are those of each group apart), a block of groups' resamples held at a time
+    block = max(1, _BLOCK // max(n_resamples * k, 1))
+    boots: list[np.ndarray] = []
+    bar = progress_bar(n_groups * n_resamples, progress=progress, desc=f"{function}: bootstrap", unit="resample")
     with bar:
-        for g in range(len(prep.grouping)):
-            frames.append(_group_rates(prep, g, rng, n_resamples, alpha, single, bar))
-    if not frames:
-        values = pd.DataFrame(
-            {c: pd.Series(dtype=t) for c, t in zip(("_group", *RATE_COLUMNS), ("int64", *_RATE_DTYPES))}
-        )
-    else:
-        values = pd.concat(frames, ignore_index=True)
-    out = pd.concat([prep.grouping.take(values["_group"].to_numpy()), values.drop(columns="_group")], axis=1)
+        for g in range(n_groups):  # the groups in order: each draws the next resamples of the one generator
+            n[g], total[g], boot, unit = _group_resamples(prep, g, rng, n_resamples, single, bar)
+            units.append(unit)
+            boots.append(boot)
+            if len(boots) == block or g == n_groups - 1:
+                at = g + 1 - len(boots)
+                stacked = np.stack(boots)
+                # percentile's whole-array form where nothing is NaN: the same order statistics and
+                # interpolation as nanpercentile's, which reads one column at a time in Python
+                pct = np.nanpercentile if np.isnan(stacked).any() else np.percentile
+                low[at : g + 1], high[at : g + 1] = pct(stacked, q, axis=1)
+                boots = []
+    tokens = np.repeat(total, k)
+    values = pd.DataFrame(
+        {
+            "category": pd.array(list(prep.categories) * n_groups, dtype="string"),
+            "n": n.ravel(),
+            "tokens": tokens,
+            "rate_per_1k": n.ravel() / tokens * 1000.0,
+            "ci_low": low.ravel(),
+            "ci_high": high.ravel(),
+            "unit": pd.array(np.repeat(np.array(units, dtype=object), k), dtype="string"),
+        }
+    )
+    group = np.repeat(np.arange(n_groups, dtype=np.int64), k)
+    out = pd.concat([prep.grouping.take(group), values], axis=1)
     out.attrs["skipped"] = prep.skipped
     out.attrs["single_unit"] = single
     return out
 
 
-def _group_rates(
-    prep: _Prepared, g: int, rng: np.random.Generator, n_resamples: int, alpha: float, single: list, bar: Any
-) -> pd.DataFrame:
-    """The rows of group ``g``: its counts, rates and percentile interval (its key added to ``single`` when it
-    has one unit with tokens)."""
+def _group_resamples(
+    prep: _Prepared, g: int, rng: np.random.Generator, n_resamples: int, single: list, bar: Any
+) -> tuple[np.ndarray, int, np.ndarray, str]:
+    """Group ``g``'s matches per category, its tokens, its resampled rates (n_resamples, categories) and its
+    unit (its key added to ``single`` when it has one unit with tokens)."""
     rows = np.flatnonzero(prep.codes == g)
     counts, tokens, unit = prep.units(rows, sentences=len(rows) == 1)
     if np.count_nonzero(tokens) == 1:
         single.append(prep.grouping.key(g))
     n = prep.counts[rows].sum(axis=0)
     total = int(prep.tokens[rows].sum())
-    boot = _bootstrap_rates(rng, counts, tokens, n_resamples, bar)
-    low, high = np.nanpercentile(boot, [100 * alpha, 100 * (1 - alpha)], axis=0)
-    k = len(prep.categories)
-    return pd.DataFrame(
-        {
-            "_group": np.full(k, g, dtype=np.int64),
-            "category": pd.array(prep.categories, dtype="string"),
-            "n": n.astype(np.int64),
-            "tokens": np.full(k, total, dtype=np.int64),
-            "rate_per_1k": n / total * 1000.0,
-            "ci_low": low.astype(np.float64),
-            "ci_high": high.astype(np.float64),
-            "unit": pd.array([unit] * k, dtype="string"),
-        }
-    )
+    return n, total, _bootstrap_rates(rng, counts, tokens, n_resamples, bar), unit
 
 
 def _warn_single_unit(function: str, groups: list) -> None:
