@@ -406,6 +406,26 @@ def test_longest_match_and_what_lies_between_words_are_the_character_matchers(pa
     pd.testing.assert_frame_equal(new, _reference(docs, rules=rules, lexicon=_OVERLAPPING))
 
 
+@given(
+    pairs=st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_SEPARATORS)), max_size=30),
+    rules=st.booleans(),
+    table=st.booleans(),
+)
+@settings(max_examples=100)
+def test_the_pairs_read_from_their_table_or_searched_give_the_character_matchers_matches(pairs, rules, table):
+    # a multi-word entry's first two keys are looked up in a table of pairs, or (a table too large) searched in
+    # the sorted pairs: both ways, the matches are the character matcher's
+    from toolkit.hedging import _table
+
+    docs = _frame(["".join(w + sep for w, sep in pairs)])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_table, "_PAIR_TABLE_MAX", _table._PAIR_TABLE_MAX if table else 0)
+        lex = _table._TableLexicon(_matcher(_resolve_lexicon(_OVERLAPPING)), ["would", "like", "to", "thank"])
+        assert (lex.pair_table is not None) == table
+        new = _find_stance(docs, lexicon=_OVERLAPPING, categories=None, rules=rules, non_english="keep")
+    pd.testing.assert_frame_equal(new, _reference(docs, rules=rules, lexicon=_OVERLAPPING))
+
+
 # the frames every context rule reads (each rule's keeping and dropping contexts), filler words (long ones cut by
 # the rules' 90-character windows) and the marks that end a clause or a sentence, in any order
 _RULE_FRAMES = [

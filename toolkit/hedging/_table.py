@@ -89,6 +89,7 @@ from toolkit.tokentable import TokenTable, code_points, text_lengths
 
 _KEY = str.maketrans({"’": "'", "‐": "-"})  # a token's key: apostrophes and hyphens as a pattern reads them
 _LANGUAGE_CHARS = 20000  # english_share reads this many characters
+_PAIR_TABLE_MAX = 1 << 26  # bytes of _TableLexicon.pair_table at most (else the pairs are searched)
 _LOOKAHEAD = 16  # the token pattern decides a token's end by looking at most this far past it
 _LOOKBEHIND = 16  # and looks at most this far before a token's start (one character)
 
@@ -171,6 +172,15 @@ class _TableLexicon:
         self.pairs = np.array(sorted(a * self.base + b for a, b in self.multi), dtype=np.int64)
         self.starts_multi = np.zeros(self.base, dtype=bool)
         self.starts_multi[[a for a, _ in self.multi]] = True
+        # the pairs again as a table (a row for each first key, a column for each key) where it is small: one
+        # read per candidate instead of a binary search (a twentieth of the stance workers' time on the UNGDC)
+        firsts = np.unique(self.pairs // self.base)
+        self.first_rank = np.full(self.base, -1, dtype=np.int64)
+        self.first_rank[firsts] = np.arange(len(firsts))
+        self.pair_table: np.ndarray | None = None
+        if len(firsts) * self.base <= _PAIR_TABLE_MAX:
+            self.pair_table = np.zeros((len(firsts), self.base), dtype=bool)
+            self.pair_table[self.first_rank[self.pairs // self.base], self.pairs % self.base] = True
         # the options as arrays, grouped by their first two keys in the order of pairs, longest first
         options = [o for pair in self.pairs.tolist() for o in self.multi[divmod(pair, self.base)]]
         self.group_size = np.array(
@@ -217,9 +227,13 @@ class _TableLexicon:
             return (at, at + 1, single[at]) + ((none,) if candidates else ())
         # a pair of keys that starts a multi-word entry: looked up only where the first key starts one
         maybe = np.flatnonzero(self.starts_multi[keys[:-1]])
-        pair = keys[maybe] * self.base + keys[maybe + 1]
-        hit_pair = _has(self.pairs, pair)  # pairs is sorted: a binary search (np.isin sorted both arrays)
-        cand, pair = maybe[hit_pair], pair[hit_pair]
+        if self.pair_table is not None:
+            cand = maybe[self.pair_table[self.first_rank[keys[maybe]], keys[maybe + 1]]]
+            pair = keys[cand] * self.base + keys[cand + 1]
+        else:
+            pair = keys[maybe] * self.base + keys[maybe + 1]
+            hit_pair = _has(self.pairs, pair)  # pairs is sorted: a binary search (np.isin sorted both arrays)
+            cand, pair = maybe[hit_pair], pair[hit_pair]
         # every (candidate, option of its first two keys), the longer options first; the keys after the
         # first two compared for all at once (keys padded with -1 past the end)
         group = np.searchsorted(self.pairs, pair)
