@@ -1503,3 +1503,12 @@ def test_the_next_chunk_start_is_found_past_the_first_window(text, t, start):
     import toolkit.hedging._table as hedging_table
 
     assert hedging_table._next_chunk_start(code_points(text), t) == start
+
+
+def test_a_tables_term_order_sorts_its_terms_once_and_is_read_only():
+    table = token_table(_frame(["Zebra apple Éclair zebra", "apple 10 ñu naïve Apple"]))
+    order = table.term_order
+    assert [table.terms[i] for i in order] == sorted(table.terms)
+    assert table.term_order is order  # made once: count_terms and compare_groups read the same array
+    with pytest.raises(ValueError):
+        order[0] = 1

@@ -676,8 +676,7 @@ def count_matrix(
     the matrix of :func:`document_term_matrix`, terms sorted already, and ``order`` None.
     """
     if isinstance(docs, TokenTable) and ngram == 1 and lowercase and not _stop_words(stop_words):
-        terms = np.array(docs.terms, dtype=object)
-        return docs.counts, terms, docs.doc_ids, docs.totals, np.argsort(terms, kind="stable")
+        return docs.counts, np.array(docs.terms, dtype=object), docs.doc_ids, docs.totals, docs.term_order
     dtm = document_term_matrix(docs, ngram=ngram, lowercase=lowercase, stop_words=stop_words, n_jobs=n_jobs)
     return dtm.matrix, dtm.terms, dtm.doc_ids, dtm.totals, None
 

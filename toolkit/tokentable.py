@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from itertools import islice
 from typing import Any, overload
 
@@ -210,6 +210,14 @@ class TokenTable:
     @property
     def n_tokens(self) -> int:
         return int(self.totals.sum())
+
+    @cached_property
+    def term_order(self) -> np.ndarray:
+        """The permutation that sorts :attr:`terms` (int64), made once: every measure that sums documents by
+        group reads the terms in this order (sorting the UNGDC's 89,518 terms took about 0.1 s a call)."""
+        order = np.argsort(np.array(self.terms, dtype=object), kind="stable")
+        order.setflags(write=False)  # shared by every call that reads it
+        return order
 
     def take(self, rows: range) -> TokenTable:
         """The table of the documents ``rows`` (a contiguous range), as a worker that does not fork receives it:
