@@ -1236,6 +1236,28 @@ def test_a_long_document_cut_into_pieces_for_several_workers_gives_the_same_matc
     assert [d["doc_id"] for d in found.attrs["skipped"]] == ["d4"]  # reported once, by its first piece
 
 
+@pytest.mark.parametrize("n_jobs", [1, 3])
+def test_a_long_document_not_in_english_cut_into_pieces_raises_as_the_whole_document_does(monkeypatch, n_jobs):
+    # non_english="raise": the first piece of the German document judges its language and the parent raises,
+    # naming it, with the numbers of its first 20,000 characters: the message of one process reading it whole
+    import toolkit.hedging._table as hedging_table
+
+    monkeypatch.setattr(hedging_table, "_PIECE_MIN", 500)
+    rng = np.random.default_rng(3)
+    english = " ".join(rng.choice(WORDS + ["the", "of", "and", "."], size=3000))
+    german = "Der Botschafter sagte, dass die Gespräche gut verlaufen würden, aber nicht heute oder morgen. " * 400
+    docs = _frame([english, german, english[:500]])
+    units = hedging_table._work_units(np.array([len(t) for t in docs["text"]]), 3)
+    assert (units[units[:, 0] == 1, 2] > 1).all()  # the German document is cut into pieces with 3 workers
+    with pytest.raises(ValueError, match="doc_id 'd1' does not look like English") as raised:
+        tk.find_stance(docs, n_jobs=n_jobs)
+    with pytest.raises(ValueError) as whole:
+        tk.find_stance(docs.iloc[[1]], n_jobs=1)
+    assert str(raised.value) == str(whole.value)
+    with pytest.raises(ValueError, match="d1"):
+        tk.stance_rates(docs, n_jobs=n_jobs, n_resamples=100)
+
+
 @pytest.mark.filterwarnings("ignore::UserWarning")
 def test_on_the_comparison_corpus_the_token_path_gives_what_the_text_path_gave(data_dir):
     """The issue's check: same matches (both methods), offsets, rates, counts and keyness on the comparison
