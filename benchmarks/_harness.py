@@ -28,27 +28,40 @@ def default_data() -> str:
     return env or str(ROOT.parent / "shared" / "corpora")
 
 
-def measure(child: str, args: list[str], repeat: int = 1) -> tuple[float, float, object]:
-    """(fastest seconds, largest peak RSS in MB, result) of ``child`` run ``repeat`` times.
+def run_once(child: str, args: list[str]) -> tuple[float, float, object]:
+    """(seconds, peak RSS in MB, result) of one run of ``child`` in a fresh process.
 
     The child imports the toolkit of ``ROOT`` (``PYTHONPATH``), wherever the benchmark is run from: ``-P``
     keeps the working directory off its path (``python -c`` puts it first, so a run from inside another
     checkout would time that checkout's code)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    times, peaks, result = [], [], None
+    proc = subprocess.Popen([sys.executable, "-P", "-c", child, *args], stdout=subprocess.PIPE, env=env, text=True)
+    assert proc.stdout is not None
+    output = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise SystemExit(f"case {args!r} failed with exit code {code}")
+    out = json.loads(output.strip().splitlines()[-1])
+    return out["seconds"], usage.ru_maxrss / 1024, out["result"]  # ru_maxrss: KiB on Linux
+
+
+def measure(child: str, args: list[str], repeat: int = 1) -> tuple[float, float, object]:
+    """(fastest seconds, largest peak RSS in MB, result) of ``child`` run ``repeat`` times (:func:`run_once`)."""
+    runs = [run_once(child, args) for _ in range(repeat)]
+    return min(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2]
+
+
+def measure_rounds(child: str, cases: list[list[str]], repeat: int = 1) -> list[list[tuple[float, float, object]]]:
+    """Each case's runs (:func:`run_once`), ``repeat`` rounds of every case in turn: a case and the one it is
+    compared with run minutes apart in every round, not one after the other's runs, so that the machine's
+    drift (its speed changes by the hour on a shared host) weighs on both alike and their ratio can be taken
+    round by round."""
+    runs: list[list[tuple[float, float, object]]] = [[] for _ in cases]
     for _ in range(repeat):
-        proc = subprocess.Popen([sys.executable, "-P", "-c", child, *args], stdout=subprocess.PIPE, env=env, text=True)
-        assert proc.stdout is not None
-        output = proc.stdout.read()
-        _, status, usage = os.wait4(proc.pid, 0)
-        code = os.waitstatus_to_exitcode(status)
-        if code != 0:
-            raise SystemExit(f"case {args!r} failed with exit code {code}")
-        out = json.loads(output.strip().splitlines()[-1])
-        times.append(out["seconds"])
-        peaks.append(usage.ru_maxrss / 1024)  # KiB on Linux
-        result = out["result"]
-    return min(times), max(peaks), result
+        for i, args in enumerate(cases):
+            runs[i].append(run_once(child, args))
+    return runs
 
 
 _LIST_UNGDC = r"""
