@@ -426,6 +426,22 @@ def test_the_pairs_read_from_their_table_or_searched_give_the_character_matchers
     pd.testing.assert_frame_equal(new, _reference(docs, rules=rules, lexicon=_OVERLAPPING))
 
 
+@pytest.mark.parametrize(
+    "text", ["Let's'ok", "let's’we say it", "Let’s-go, one's'own way", "that's.so, it's'a deal", "let's\u00ad'ok"]
+)
+def test_a_pattern_that_ends_in_the_clitic_s_ends_where_the_clitic_does(text):
+    # nothing joins a clitic: "let's'ok" is let, 's and ok, so "let's" is whole tokens there, and the character
+    # matcher (which asked of its end what a word's end asks: no apostrophe and word next) finds it as the tokens do
+    docs = _frame([text])
+    found = _find_stance(
+        docs, lexicon=None, categories=None, rules=True, method="rules", model=None, non_english="keep"
+    )
+    pd.testing.assert_frame_equal(found, _reference(docs, rules=True, method="rules"))
+    tokens = tk.tokenize(text)
+    for match in found["match"]:
+        assert all(t in tokens for t in tk.tokenize(match))
+
+
 # the frames every context rule reads (each rule's keeping and dropping contexts), filler words (long ones cut by
 # the rules' 90-character windows) and the marks that end a clause or a sentence, in any order
 _RULE_FRAMES = [

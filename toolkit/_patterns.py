@@ -83,6 +83,7 @@ class Pieces:
     end: str  # nothing continues the token here: no letter, mark, format character or joiner and word
     clitic: str  # the clitic 's, as TOKEN_PATTERN's second alternative
     table: dict[int, str] | None = None
+    stop: str = ""  # the end of a clitic 's: only no letter, digit, mark or format character next (never joined)
 
     @property
     def plain(self) -> bool:
@@ -96,7 +97,7 @@ def _make_pieces(extend: str | None, table: dict[int, str] | None) -> Pieces:
     rest = rf"(?:(?:[-‐.]|{_APOS}(?![sS]{no_more})|(?<=\d),(?=\d{{3}})){_ALNUM}{tail})*"
     end = rf"{no_more}(?![-‐.]{_ALNUM})(?!{_APOS}(?![sS]{no_more}){_ALNUM})(?!(?<=\d),\d{{3}})"
     clitic = rf"(?<={_ALNUM}|{extend}){_APOS}[sS]{no_more}" if extend else rf"(?<={_ALNUM}){_APOS}[sS]{no_more}"
-    return Pieces(f"{_SOFT_HYPHEN}*" if extend else "", tail, rest, end, clitic, table)
+    return Pieces(f"{_SOFT_HYPHEN}*" if extend else "", tail, rest, end, clitic, table, no_more)
 
 
 PLAIN = _make_pieces(None, None)

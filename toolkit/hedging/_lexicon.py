@@ -323,6 +323,8 @@ _APOS_UNIT = "['’]"
 _HYPHEN_UNIT = "[-‐]"
 _SPACE_UNIT = r"\s+"
 _END = "\x00end"
+_END_CLITIC = "\x00end of a clitic"
+_ENDS = (_END, _END_CLITIC)
 
 
 def _units(pattern: str, pieces: _Pieces = _PLAIN) -> list[str]:
@@ -365,13 +367,21 @@ def _trie_regex(patterns: Iterable[str], pieces: _Pieces = _PLAIN) -> str:
     trie: dict = {}
     for p in patterns:
         node = trie
-        for unit in _units(p, pieces):
+        units = _units(p, pieces)
+        # a pattern whose last token is the clitic 's ("let's") ends as that token ends: nothing joins a clitic
+        # (a word's end also asks that no apostrophe and word follow: "let's'ok" is let, 's and ok), and nothing
+        # may follow its s, a format character either (then the s is no clitic: "let's\u00ad'ok" is one token)
+        tokens = _TOKEN_RE.findall(_FORMAT_RE.sub("", p).strip())
+        clitic = bool(tokens) and tokens[-1][0] in "'’"
+        if clitic and pieces.format and units[-1].endswith(pieces.format):
+            units[-1] = units[-1][: -len(pieces.format)]
+        for unit in units:
             node = node.setdefault(unit, {})
-        node[_END] = {}
+        node[_END_CLITIC if clitic else _END] = {}
 
     def emit(node: dict, depth: int) -> str:
         branches = []
-        for key in sorted((u for u in node if u != _END), key=lambda u: -_depth(node[u])):
+        for key in sorted((u for u in node if u not in _ENDS), key=lambda u: -_depth(node[u])):
             unit = key
             if depth == 0 and not pieces.plain and unit.endswith(pieces.format):
                 unit = unit[: -len(pieces.format)] + _word_start(1) + pieces.format
@@ -380,6 +390,8 @@ def _trie_regex(patterns: Iterable[str], pieces: _Pieces = _PLAIN) -> str:
             branches.append(unit + emit(node[key], depth + 1))
         if _END in node:
             branches.append(pieces.end)
+        if _END_CLITIC in node:
+            branches.append(pieces.stop)
         if len(branches) == 1:
             return branches[0]
         return "(?:" + "|".join(branches) + ")"
@@ -388,7 +400,7 @@ def _trie_regex(patterns: Iterable[str], pieces: _Pieces = _PLAIN) -> str:
 
 
 def _depth(node: dict) -> int:
-    return 1 + max((_depth(child) for u, child in node.items() if u != _END), default=0)
+    return 1 + max((_depth(child) for u, child in node.items() if u not in _ENDS), default=0)
 
 
 #: An expression that matches nothing: the argument of word_matches that a text does not read.
