@@ -173,7 +173,7 @@ class _TableLexicon:
         self.starts_multi = np.zeros(self.base, dtype=bool)
         self.starts_multi[[a for a, _ in self.multi]] = True
         # the pairs again as a table (a row for each first key, a column for each key) where it is small: one
-        # read per candidate instead of a binary search (a twentieth of the stance workers' time on the UNGDC)
+        # read per candidate instead of a binary search in the pairs
         firsts = np.unique(self.pairs // self.base)
         self.first_rank = np.full(self.base, -1, dtype=np.int64)
         self.first_rank[firsts] = np.arange(len(firsts))
