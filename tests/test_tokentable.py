@@ -1205,18 +1205,26 @@ def test_a_one_document_groups_sentences_count_the_tokens_the_text_path_counts(p
     pd.testing.assert_frame_equal(rated, expected)
 
 
-@given(text=any_text, cuts=st.lists(st.integers(0, 200), max_size=6))
+@given(
+    text=any_text,
+    cuts=st.lists(st.integers(0, 200), max_size=6),
+    more=st.lists(st.tuples(st.integers(0, 200), st.integers(0, 200)), max_size=4),
+    shuffle=st.randoms(use_true_random=False),
+)
 @settings(max_examples=150, deadline=None)
-def test_units_read_from_the_table_count_the_tokens_of_any_slices_of_the_text(text, cuts):
+def test_units_read_from_the_table_count_the_tokens_of_any_slices_of_the_text(text, cuts, more, shuffle):
     # spans anywhere, inside a chunk too: where an edge cuts a chunk the slice is tokenized, else its tokens are
-    # the table's between its offsets; either way what document_term_matrix counts in the slice's text
+    # the table's chunks that begin between its offsets; either way what document_term_matrix counts in the
+    # slice's text. The sentences of a text follow each other; here spans may also overlap and come in any order
     from itertools import pairwise
     from types import SimpleNamespace
 
     from toolkit._rating import _Prepared
 
     edges = sorted({0, len(text), *(min(c, len(text)) for c in cuts)})
-    spans = list(pairwise(edges)) or [(0, 0)]
+    spans = list(pairwise(edges)) + [tuple(sorted((min(a, len(text)), min(b, len(text))))) for a, b in more]
+    spans = spans or [(0, 0)]
+    shuffle.shuffle(spans)
     sents = pd.DataFrame(
         {"doc_id": ["d0"] * len(spans), "start": [a for a, _ in spans], "end": [b for _, b in spans]}
     ).assign(text=[text[a:b] for a, b in spans])

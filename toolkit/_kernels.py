@@ -501,6 +501,45 @@ def resample_sums(idx, values):  # type: ignore[no-untyped-def]
     return out
 
 
+@njit(cache=True, nogil=True)
+def tokens_before(points, space, chunks, ctok_ptr, a, b):  # type: ignore[no-untyped-def]
+    """For sorted offsets ``a`` and ``b`` of a text (code points ``points``; ``space[c]``: whether code point
+    ``c`` is whitespace, those past the table are not): the tokens of the text's chunks (``chunks``: their
+    ids, in text order; chunk ``c`` has ``ctok_ptr[c + 1] - ctok_ptr[c]`` tokens) that begin before each
+    offset, in one pass over the text. Returns (those of ``a``, those of ``b``, the number of chunks met:
+    ``len(chunks)`` when the text is the one the chunks were made from; no chunk is read past the last)."""
+    n_space = len(space)
+    n_chunks = len(chunks)
+    out_a = np.empty(len(a), dtype=np.int64)
+    out_b = np.empty(len(b), dtype=np.int64)
+    ia = ib = 0
+    tokens = np.int64(0)  # the tokens of the chunks that begin before position i
+    j = 0  # the chunks met
+    prev_space = True
+    for i in range(len(points)):
+        while ia < len(a) and a[ia] <= i:
+            out_a[ia] = tokens
+            ia += 1
+        while ib < len(b) and b[ib] <= i:
+            out_b[ib] = tokens
+            ib += 1
+        c = np.int64(points[i])
+        is_space = c < n_space and space[c]
+        if prev_space and not is_space:  # a chunk begins at i
+            if j < n_chunks:
+                k = chunks[j]
+                tokens += ctok_ptr[k + 1] - ctok_ptr[k]
+            j += 1
+        prev_space = is_space
+    while ia < len(a):
+        out_a[ia] = tokens
+        ia += 1
+    while ib < len(b):
+        out_b[ib] = tokens
+        ib += 1
+    return out_a, out_b, j
+
+
 @njit(cache=True, nogil=True, inline="always")
 def _search(a, v, right, hint):  # type: ignore[no-untyped-def]
     """``np.searchsorted(a, v, side="right" if right else "left")``, searched from ``hint`` outwards (a gallop

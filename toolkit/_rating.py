@@ -17,7 +17,7 @@ import scipy.sparse as sp
 
 from toolkit._groups import Groups as _Groups
 from toolkit._groups import groups as _groups
-from toolkit._kernels import resample_sums
+from toolkit._kernels import IS_SPACE, resample_sums, tokens_before
 from toolkit._progress import progress_bar
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._validation import (
@@ -259,14 +259,21 @@ class _Prepared:
                 lo, hi = int(bounds[li]), int(bounds[li + 1])
                 if t < 0 or lo == hi:
                     continue
-                _, t_start, t_end = self.table.doc_tokens(t)
                 points = code_points(self.table.texts[t])
                 a, b = starts_all[lo:hi], ends_all[lo:hi]
-                # each edge has whitespace (or the text's end) on one side: no chunk is cut there
+                # each edge has whitespace (or the text's end) on one side: no chunk is cut there, so the
+                # sentence's tokens are those of the chunks that begin inside it (no token array is made)
                 clean = (_space_at(points, a - 1) | _space_at(points, a)) & (
                     _space_at(points, b - 1) | _space_at(points, b)
                 )
-                n = np.searchsorted(t_end, b, side="right") - np.searchsorted(t_start, a, side="left")
+                chunks = self.table.doc_chunks(t)
+                by_a, by_b = np.argsort(a, kind="stable"), np.argsort(b, kind="stable")
+                before_a, before_b, met = tokens_before(points, IS_SPACE, chunks, self.table.ctok_ptr, a[by_a], b[by_b])
+                if met != len(chunks):  # the text is not the one the table was made from
+                    raise self.table.changed(t)
+                n = np.empty(hi - lo, dtype=np.int64)
+                n[by_b] = before_b
+                n[by_a] -= before_a
                 tokens[lo:hi] = np.where(clean, np.maximum(n, 0), -1)
         rest = np.flatnonzero(tokens < 0)
         if len(rest):
