@@ -12,6 +12,7 @@ from test_properties import TRICKY, WORDS, _glued_text, text_strategy
 
 import toolkit as tk
 import toolkit._parallel as parallel
+import toolkit.hedging._table as hedging_table_module
 from toolkit import _kernels, study
 from toolkit._kernels import ChunkIndex
 from toolkit._rating import _match_rates
@@ -65,6 +66,10 @@ def _reference(
     skipped: list[dict] = []
     model = _resolve_model(method, None) if rules else None
     return _match_frame(_find_in_docs(docs, _matcher(_resolve_lexicon(lexicon)), rules, non_english, skipped, model))
+
+
+#: The longest piece of a document a worker matches (as released: some tests lower it).
+_PIECE_MAX = hedging_table_module._PIECE_MAX
 
 
 def _frame(texts: list[str], **columns) -> pd.DataFrame:
@@ -1390,9 +1395,16 @@ def _batch_frame(work, found: dict) -> pd.DataFrame:
 
 
 def _pieces_against_whole(
-    monkeypatch, docs: pd.DataFrame, n_jobs: int, lexicon=None, method: str = "learned", non_english: str = "keep"
+    monkeypatch,
+    docs: pd.DataFrame,
+    n_jobs: int,
+    lexicon=None,
+    method: str = "learned",
+    non_english: str = "keep",
+    piece_max: int | None = None,
 ):
-    """Every unit of a work cut for ``n_jobs`` workers, matched in this process, against the work of one.
+    """Every unit of a work cut for ``n_jobs`` workers (and, with ``piece_max``, into pieces no longer than
+    that), matched in this process, against the work of one that reads every document whole.
 
     The language is judged by a document's first piece; the caller (:func:`_find_in_table`) drops the other
     pieces' matches of a document judged not English, as done here."""
@@ -1402,7 +1414,11 @@ def _pieces_against_whole(
     table = token_table(docs)
     matcher = _matcher(_resolve_lexicon(lexicon))
     model = _resolve_model(method, None)
+    # (the monkeypatch of a hypothesis test lasts through its examples: each sets what it needs)
+    monkeypatch.setattr(hedging_table, "_PIECE_MAX", len(max(docs["text"], key=len)) + 1)
     whole = hedging_table._TableWork(table, matcher, True, model, non_english, 1)
+    assert (whole.units[:, 2] == 1).all()
+    monkeypatch.setattr(hedging_table, "_PIECE_MAX", _PIECE_MAX if piece_max is None else piece_max)
     cut = hedging_table._TableWork(table, matcher, True, model, non_english, n_jobs)
     got = hedging_table._stance_batch(cut, range(len(cut.units)))
     want = hedging_table._stance_batch(whole, range(len(whole.units)))
@@ -1436,6 +1452,29 @@ def test_the_pieces_of_a_long_document_keep_exactly_its_matches(
         texts.append("Der Botschafter sagte, dass die Gespräche gut verlaufen würden. " * 40 + texts[0])
     cut = _pieces_against_whole(monkeypatch, _frame(texts), n_jobs, method=method, non_english=non_english)
     assert (cut.units[:, 2] > 1).any()
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n_words=st.integers(300, 2000),
+    n_jobs=st.integers(1, 4),
+    piece_max=st.integers(300, 4000),
+    method=st.sampled_from(["learned", "rules"]),
+)
+def test_a_document_longer_than_the_longest_piece_is_cut_with_any_n_jobs_and_keeps_its_matches(
+    monkeypatch, seed, n_words, n_jobs, piece_max, method
+):
+    """Invariant: a document longer than _PIECE_MAX is cut into pieces no longer than it, with one worker too,
+    and gives the matches, offsets and decisions of the whole document."""
+    rng = np.random.default_rng(seed)
+    words = WORDS + PHRASES + ["the", "of", "said", "\n", '"', "May", "we", "about", "a", "$", "?", "\n\n", "."]
+    texts = [" ".join(rng.choice(words, size=n)) for n in (n_words, 20, n_words // 3)]
+    cut = _pieces_against_whole(monkeypatch, _frame(texts), n_jobs, method=method, piece_max=piece_max)
+    lengths = np.array([len(t) for t in texts])
+    pieces = cut.units[cut.units[:, 1] == 0, 2]
+    assert (pieces >= -(-lengths // piece_max)).all()  # none longer than piece_max (but for the chunk ends)
+    assert (pieces[lengths > piece_max] > 1).all()
 
 
 _FILLER = "We said so and we went home. " * 40

@@ -385,13 +385,25 @@ class _TableWork:
 
     def odd_doc(self, i: int) -> bool:
         """Whether a token of document ``i`` is odd (:attr:`odd`), from the table's chunks: what the scan of the
-        whole text reports (its ``stats[4]``), for a piece that scans only part of it."""
-        if not hasattr(self, "_odd_chunk"):
-            table = self.table
-            odd = np.concatenate([[0], np.cumsum(self.odd[table.ctok_ids])]) if len(self.odd) else np.zeros(1)
-            self._odd_chunk = odd[table.ctok_ptr[1:]] > odd[table.ctok_ptr[:-1]]
-        chunks = self.table.doc_chunks(i)
-        return bool(len(chunks) and self._odd_chunk[chunks].any())
+        whole text reports (its ``stats[4]``), for a piece that scans only part of it (asked once per document
+        in a process: its other pieces read the answer kept)."""
+        known = self.__dict__.setdefault("_odd_docs", {})
+        if i not in known:
+            if not hasattr(self, "_odd_chunk"):
+                table = self.table
+                odd = np.concatenate([[0], np.cumsum(self.odd[table.ctok_ids])]) if len(self.odd) else np.zeros(1)
+                self._odd_chunk = odd[table.ctok_ptr[1:]] > odd[table.ctok_ptr[:-1]]
+            chunks = self.table.doc_chunks(i)
+            known[i] = bool(len(chunks) and self._odd_chunk[chunks].any())
+        return known[i]
+
+    def plain_doc(self, i: int, text: str) -> bool:
+        """:func:`_plain_text` of document ``i`` (its ``text``), asked once per document in a process: for the
+        pieces of a long document, each of which reads the whole text's answer."""
+        known = self.__dict__.setdefault("_plain_docs", {})
+        if i not in known:
+            known[i] = _plain_text(text)
+        return known[i]
 
     @staticmethod
     def english(text: str, scanned: tuple, base: int) -> tuple[int, int]:
@@ -414,6 +426,8 @@ def _take_work(work: _TableWork, batch: range) -> _TableWork:
     first, last = int(work.units[batch.start][0]), int(work.units[batch.stop - 1][0])
     part = object.__new__(_TableWork)
     part.__dict__.update(work.__dict__)
+    for known in ("_odd_docs", "_plain_docs"):  # answers by document index: the part numbers its own from 0
+        part.__dict__.pop(known, None)
     part.table = work.table.take(range(first, last + 1))
     part.units = work.units[batch.start : batch.stop].copy()
     part.units[:, 0] -= first
@@ -422,6 +436,12 @@ def _take_work(work: _TableWork, batch: range) -> _TableWork:
 
 #: A document longer than this (in characters), and than its share of the work, is cut into pieces.
 _PIECE_MIN = 1_000_000
+
+#: A document longer than this (in characters) is cut into pieces no longer than this, with any ``n_jobs``: a
+#: piece is matched in a stream of its own, and a stream of one long text is slow to match and decide (the
+#: first 50 MB of the UNGDC's speeches as one text: one stream of 8.2 million tokens took 1.6 s; nine of
+#: 0.9 million, 0.9 s in all).
+_PIECE_MAX = 6_000_000
 
 #: Characters after a match's end that its sentence's end is looked for in (:meth:`_Context.sentence_end`).
 _SENTENCE_END_READ = 400
@@ -436,13 +456,15 @@ assert max(_WINDOW, _SENTENCE_END_READ, 8) < _PIECE_MARGIN
 
 def _work_units(lengths: np.ndarray, n_jobs: int) -> np.ndarray:
     """(document, piece, pieces) of each unit of work: a document, or one of the pieces of a document so long
-    that it would keep one worker busy alone (its text cut into runs, matched and decided by several workers).
+    that it would keep one worker busy alone (its text cut into runs, matched and decided by several workers),
+    or longer than :data:`_PIECE_MAX`.
 
-    Such a document has one piece per worker; :func:`_unit_ranges` gives each piece its run of the text and
-    the margins it scans around it."""
+    Such a document has one piece per worker, and more where a piece would be longer than :data:`_PIECE_MAX`;
+    :func:`_unit_ranges` gives each piece its run of the text and the margins it scans around it."""
     pieces = np.ones(len(lengths), dtype=np.int64)
     if n_jobs > 1 and len(lengths):
         pieces[lengths > max(lengths.sum() / (n_jobs * 4), _PIECE_MIN)] = n_jobs
+    pieces = np.maximum(pieces, -(-np.asarray(lengths, dtype=np.int64) // _PIECE_MAX))
     doc = np.repeat(np.arange(len(lengths)), pieces)
     piece = np.arange(len(doc)) - np.repeat(np.cumsum(pieces) - pieces, pieces)
     return np.column_stack([doc, piece, pieces[doc]]).astype(np.int64) if len(doc) else np.zeros((0, 3), np.int64)
@@ -553,7 +575,7 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
                     )
                 )
             continue
-        stream.add(i, text, scanned, (a, b, own_a, own_b))
+        stream.add(i, text, scanned, (a, b, own_a, own_b), plain=work.plain_doc(i, text) if cut else None)
         del scanned
         if cut:
             try:
@@ -562,7 +584,7 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
                 stream = _Stream(stream.scanned)
                 whole = (0, len(text), 0, len(table.doc_chunks(i)))
                 scanned = work.scan(i, text, stream.next_base, stream.scanned, whole)
-                stream.add(i, text, scanned, (0, len(text), own_a, own_b))
+                stream.add(i, text, scanned, (0, len(text), own_a, own_b), plain=work.plain_doc(i, text))
                 del scanned
                 rows.append(_stream_rows(work, stream.done(), outcome, base_doc))
             stream = _Stream(stream.scanned)
@@ -1175,10 +1197,18 @@ class _Stream:
         """The offset of the next document added: one past the last one's separator."""
         return self._next
 
-    def add(self, i: int, text: str, scanned: tuple, span: tuple[int, int, int, int] | None = None) -> None:
+    def add(
+        self,
+        i: int,
+        text: str,
+        scanned: tuple,
+        span: tuple[int, int, int, int] | None = None,
+        plain: bool | None = None,
+    ) -> None:
         """Add document ``i`` (``text``): its :meth:`_TableWork.scan` into :attr:`scanned`, with offsets moved
         by :attr:`next_base`. ``span``: ``(a, b, own_a, own_b)``, a piece (:func:`_unit_ranges`) that scanned
-        ``text[a:b]`` and keeps the matches that start in ``[own_a, own_b)`` (default: the whole text)."""
+        ``text[a:b]`` and keeps the matches that start in ``[own_a, own_b)`` (default: the whole text).
+        ``plain``: :func:`_plain_text` of ``text``, when the caller has it."""
         base = self._next
         a, b, own_a, own_b = (0, len(text), 0, len(text)) if span is None else span
         ends = scanned[2]
@@ -1192,9 +1222,8 @@ class _Stream:
         self.piece.append(own_a > 0 or own_b < len(text))
         # a piece reads the whole text: its run alone could be plain where the text is not
         self.simple.append(
-            text.isascii()
-            or (not scanned[-1][5] and a == 0 and b == len(text))  # every code point one a text is sure to be
-            or ("\u0130" not in text and "\u03a3" not in text and unicodedata.is_normalized("NFC", text))
+            (not scanned[-1][5] and a == 0 and b == len(text))  # every code point one a text is sure to be
+            or (_plain_text(text) if plain is None else plain)
         )
         self._n.append(len(ends))
         self._base.append(base)
@@ -1227,6 +1256,12 @@ class _Stream:
     def low_tok(self, low: _LowVocab) -> np.ndarray:
         """Each token's :class:`_LowVocab` id (:data:`_PAD` for the separators)."""
         return np.where(self.ids >= 0, low.of_vocab[np.maximum(self.ids, 0)] if len(low.of_vocab) else _PAD, _PAD)
+
+
+def _plain_text(text: str) -> bool:
+    """Whether the rules read ``text`` on token arrays (lower-cased as :func:`_low` does, and the table's
+    terms its tokens' own): ASCII, or in NFC without a dotted capital I or a capital sigma."""
+    return text.isascii() or ("\u0130" not in text and "\u03a3" not in text and unicodedata.is_normalized("NFC", text))
 
 
 class _Side:
