@@ -524,7 +524,7 @@ def tokens_before(points, space, chunks, ctok_ptr, a, b):  # type: ignore[no-unt
             out_b[ib] = tokens
             ib += 1
         c = np.int64(points[i])
-        is_space = c < n_space and space[c]
+        is_space = bool(c < n_space and space[c])
         if prev_space and not is_space:  # a chunk begins at i
             if j < n_chunks:
                 k = chunks[j]
