@@ -337,6 +337,8 @@ class _TableWork:
         self.cues = sorted({b if b in MODEL_CUES else "other" for b in bases} | {"other"})
         self.cue_of = np.array([self.cues.index(b if b in MODEL_CUES else "other") for b in bases], dtype=np.int64)
         self.negated_cue = np.array([b != p for b, p in zip(bases, self.lex.named)], dtype=bool)
+        # the model's weights as a key of _weight_tables, made once (the model does not change during the work)
+        self.weight_key = tuple(sorted(model.weights.items())) if model is not None else ()
         self.low = _LowVocab(v.replace("’", "'") for v in table.vocab).prepare() if rules else None
         # tokens with a combining mark or a format character: a document with one is matched on its characters
         # (elsewhere in a text they are in no token, as a byte-order mark before the first word: no matter)
@@ -968,6 +970,7 @@ class _LowVocab:
         self.index: dict[str, int] = {}
         self._props: dict[str, np.ndarray] = {}
         self._lines: tuple[tuple[int, int], _Lines] | None = None  # the strings not yet tested, as lines
+        self._classes: dict[tuple, tuple[int, tuple[np.ndarray, list[str]]]] = {}  # by the arguments: (ids, answer)
         self.add(list(_LOW_WORDS))
         self.of_vocab = self.add(list(strings))
         self.word = {w: self.index[w] for w in _LOW_WORDS}
@@ -1005,7 +1008,12 @@ class _LowVocab:
 
     def classes(self, vocab: frozenset, pad: str, other: str, other_prop: str) -> tuple[np.ndarray, list[str]]:
         """Each id's class as the model names it: the token if in ``vocab``, ``pad`` for no token, ``other`` if
-        it has the property ``other_prop``, else "other"; as indices into the returned names."""
+        it has the property ``other_prop``, else "other"; as indices into the returned names. Kept for the
+        next call with the same arguments, until an id is added."""
+        key = (vocab, pad, other, other_prop)
+        known = self._classes.get(key)
+        if known is not None and known[0] == len(self.strings):
+            return known[1]
         names = [pad, *sorted(vocab), other, "other"]
         codes = np.where(self.prop(other_prop), len(names) - 2, len(names) - 1)
         for n, w in enumerate(names[1:-2], start=1):
@@ -1013,6 +1021,8 @@ class _LowVocab:
             if i is not None:
                 codes[i] = n
         codes[_PAD] = 0
+        codes.flags.writeable = False  # shared by the calls that find it kept
+        self._classes[key] = (len(self.strings), (codes, names))
         return codes, names
 
     def prepare(self) -> _LowVocab:
@@ -1682,9 +1692,11 @@ class _RulesOnArrays:
         flipped: np.ndarray,
         initial: np.ndarray,
         question: np.ndarray,
+        weight_key: tuple,
     ) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`HedgeModel.keep` of :func:`_model_features` for the matches ``m``, and where the answer is left
-        to :func:`_decide` (a probability within 1e-9 of the threshold, where the order of a sum could tip it)."""
+        to :func:`_decide` (a probability within 1e-9 of the threshold, where the order of a sum could tip it).
+        ``weight_key``: the model's weights as :func:`_weight_tables` takes them (:attr:`_TableWork.weight_key`)."""
         c, wts = self.c, model.weights
         before, after = c.before(m, 1), c.after(m, 0)  # first: reading them may add a cut word to the vocabulary
         prev_cls, prev_names = self.low.classes(_PREV_VOCAB, "<s>", "NEG", "negator")
@@ -1692,7 +1704,7 @@ class _RulesOnArrays:
         prev = prev_cls[before]
         nxt = next_cls[after]
 
-        w = _weight_tables(tuple(sorted(wts.items())), tuple(cues), tuple(prev_names), tuple(next_names))
+        w = _weight_tables(weight_key, tuple(cues), tuple(prev_names), tuple(next_names))
         flags = {
             "negated": c.negated(m) | negated_cue,
             "first_person_subject": c.first_person_subject(m),
@@ -1819,6 +1831,7 @@ def _decide_on_arrays(
                         np.full(len(mp), category == "booster"),
                         initial[mp],
                         question[mp],
+                        work.weight_key,
                     )
                     by_hand[mp[unsure]] = True
                     pick, mp = pick[keep], mp[keep]
