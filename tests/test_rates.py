@@ -839,3 +839,39 @@ def test_groups_resampled_in_blocks_give_the_rates_of_one_block(small, monkeypat
     pd.testing.assert_frame_equal(whole, cut, check_exact=True)
     assert len(whole) == len(CATS) * docs.groupby(["country", "year"]).ngroups
     assert whole["ci_high"].gt(whole["ci_low"]).any()  # intervals, not only points
+
+
+def test_a_bootstrap_summed_by_threads_draws_and_sums_as_one_thread(monkeypatch):
+    # Invariant: with n_jobs threads summing a block's rows while the next block is drawn, the resampled rates
+    # are those of one thread, to the bit, and the generator ends in the same state (the next group draws the
+    # same); for any number of units, resamples, blocks and threads, with resamples that draw no token (NaN)
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from toolkit import _rating
+
+    monkeypatch.setattr(_rating, "_THREADED_DRAWS", 1)  # threads for any size
+
+    @settings(max_examples=60, deadline=None, derandomize=True)
+    @given(
+        m=st.integers(1, 40),
+        k=st.integers(1, 3),
+        n_resamples=st.integers(1, 30),
+        block=st.integers(1, 200),
+        n_jobs=st.integers(2, 4),
+        seed=st.integers(0, 2**16),
+        zeros=st.booleans(),
+    )
+    def check(m, k, n_resamples, block, n_jobs, seed, zeros):
+        data = np.random.default_rng(seed)
+        counts = data.integers(0, 4, (m, k))
+        tokens = data.integers(0 if zeros else 1, 9, m)
+        monkeypatch.setattr(_rating, "_BLOCK", block)  # blocks of block // m rows (at least one)
+        one, threads = np.random.default_rng(seed + 1), np.random.default_rng(seed + 1)
+        with np.errstate(all="ignore"):
+            want = _rating._bootstrap_rates(one, counts, tokens, n_resamples)
+            got = _rating._bootstrap_rates(threads, counts, tokens, n_resamples, n_jobs=n_jobs)
+        assert np.array_equal(got, want, equal_nan=True)
+        assert threads.bit_generator.state == one.bit_generator.state
+
+    check()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -53,6 +54,11 @@ _RATE_DTYPES = ("string", "int64", "int64", "float64", "float64", "float64", "st
 _SPACE_OUT = re.compile(r"\S")
 # Resampled index matrices are drawn in blocks of at most this many entries (32 MB of int64).
 _BLOCK = 1 << 22
+
+#: Draws of a bootstrap block from which its sums are made by several threads (:func:`_bootstrap_rates`): a
+#: group of one long document, whose sentences are many units (the first 50 MB of the UNGDC's speeches as
+#: one text: 401,453 sentences); fewer are summed at once by the caller's thread.
+_THREADED_DRAWS = 1 << 20
 
 
 def _match_rates(
@@ -171,7 +177,7 @@ def _group_resamples(
         single.append(prep.grouping.key(g))
     n = prep.counts[rows].sum(axis=0)
     total = int(prep.tokens[rows].sum())
-    return n, total, _bootstrap_rates(rng, counts, tokens, n_resamples, bar), unit
+    return n, total, _bootstrap_rates(rng, counts, tokens, n_resamples, bar, n_jobs=prep.n_jobs), unit
 
 
 def _warn_single_unit(function: str, groups: list) -> None:
@@ -559,7 +565,12 @@ def _match_starts(values: pd.Series) -> np.ndarray:
 
 
 def _bootstrap_rates(
-    rng: np.random.Generator, counts: np.ndarray, tokens: np.ndarray, n_resamples: int, bar: Any = None
+    rng: np.random.Generator,
+    counts: np.ndarray,
+    tokens: np.ndarray,
+    n_resamples: int,
+    bar: Any = None,
+    n_jobs: int = 1,
 ) -> np.ndarray:
     """Rates per 1,000 tokens, shape (n_resamples, n_categories), of resamples of the units.
 
@@ -570,6 +581,11 @@ def _bootstrap_rates(
     others as a sparse resample-by-unit matrix with one entry per draw
     (duplicates add up) times the units' values. Blocks of rows bound the memory; a resample without tokens
     is NaN. ``bar`` (optional) is advanced by the resamples of each block.
+
+    ``n_jobs`` > 1 with integer counts and many units (:data:`_THREADED_DRAWS` draws a block): the rows of a
+    block are summed by that many threads (the compiled loop lets go of the GIL) while the next block is
+    drawn. The draws are the same, made in the same order from ``rng``, and integer sums do not depend on
+    their order: the rates are the same for any ``n_jobs``.
     """
     m = len(tokens)
     values = np.column_stack([counts, tokens])
@@ -577,6 +593,29 @@ def _bootstrap_rates(
     values = values.astype(np.int64 if exact else np.float64)
     out = np.empty((n_resamples, counts.shape[1]), dtype=np.float64)
     step = max(1, _BLOCK // max(m, 1))
+
+    def put(k: int, sums: np.ndarray) -> None:
+        b = len(sums)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[k : k + b] = sums[:, :-1] / sums[:, -1:] * 1000.0
+        out[k : k + b][sums[:, -1] == 0] = np.nan
+        if bar is not None:
+            bar.update(b)
+
+    if exact and n_jobs > 1 and m * min(step, n_resamples) >= _THREADED_DRAWS:
+        with ThreadPoolExecutor(n_jobs) as pool:
+            pending: list = []  # the block drawn before: its first row, and the futures of its parts' sums
+            for k in range(0, n_resamples + step, step):
+                idx = rng.integers(0, m, (min(step, n_resamples - k), m)) if k < n_resamples else None
+                if pending:  # the block before, summed while this one was drawn
+                    k0, parts = pending
+                    put(k0, np.concatenate([f.result() for f in parts]).astype(np.float64))
+                    pending = []
+                if idx is not None:
+                    rows = np.array_split(np.arange(len(idx)), n_jobs)
+                    parts = [pool.submit(resample_sums, idx[r[0] : r[-1] + 1], values) for r in rows if len(r)]
+                    pending = [k, parts]
+        return out
     for k in range(0, n_resamples, step):
         b = min(step, n_resamples - k)
         idx = rng.integers(0, m, (b, m))
@@ -585,11 +624,7 @@ def _bootstrap_rates(
         else:
             draws = sp.csr_matrix((np.ones(b * m), idx.ravel(), np.arange(0, b * m + 1, m)), shape=(b, m))
             sums = draws @ values
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out[k : k + b] = sums[:, :-1] / sums[:, -1:] * 1000.0
-        out[k : k + b][sums[:, -1] == 0] = np.nan
-        if bar is not None:
-            bar.update(b)
+        put(k, sums)
     return out
 
 
