@@ -857,7 +857,8 @@ def test_a_long_chunk_beside_a_cue_the_model_decides_is_read_as_the_characters_r
 
 
 def test_a_changed_model_and_a_subclass_of_the_model_are_read_as_they_are():
-    """The arrays read a model's weights as they are now, and leave a subclass's own keep() to be asked."""
+    """The arrays read a model's weights as they are now, and leave a subclass's (or any model's) own keep() to be
+    asked."""
     from toolkit.hedging import _find_in_docs
     from toolkit.hedging._decision import HedgeModel, _default_model
 
@@ -872,8 +873,13 @@ def test_a_changed_model_and_a_subclass_of_the_model_are_read_as_they_are():
             return False
 
     never = Never(base.weights, base.intercept, base.threshold)
+
+    class KeepOnly:  # what _resolve_model accepts: any object with keep(features) -> bool, no weights
+        def keep(self, features):
+            return "cue=may" in features
+
     matcher = _matcher(_resolve_lexicon(None))
-    for model in (base, lowered, never):
+    for model in (base, lowered, never, KeepOnly()):
         new = _find_stance(
             docs, lexicon=None, categories=None, rules=True, method="learned", model=model, non_english="keep"
         )

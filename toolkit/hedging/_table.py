@@ -337,8 +337,9 @@ class _TableWork:
         self.cues = sorted({b if b in MODEL_CUES else "other" for b in bases} | {"other"})
         self.cue_of = np.array([self.cues.index(b if b in MODEL_CUES else "other") for b in bases], dtype=np.int64)
         self.negated_cue = np.array([b != p for b, p in zip(bases, self.lex.named)], dtype=bool)
-        # the model's weights as a key of _weight_tables, made once (the model does not change during the work)
-        self.weight_key = tuple(sorted(model.weights.items())) if model is not None else ()
+        # the model's weights as a key of _weight_tables, made once (the model does not change during the work);
+        # only a HedgeModel itself is read on arrays (another model, with or without weights, is asked by _decide)
+        self.weight_key = tuple(sorted(model.weights.items())) if type(model) is HedgeModel else ()
         self.low = _LowVocab(v.replace("’", "'") for v in table.vocab).prepare() if rules else None
         # tokens with a combining mark or a format character: a document with one is matched on its characters
         # (elsewhere in a text they are in no token, as a byte-order mark before the first word: no matter)
