@@ -270,11 +270,24 @@ def scan_doc(  # type: ignore[no-untyped-def]
     last_nl = -1
     words_since = True  # a chunk began since the last line break
     was_space = True  # the character before (none: as whitespace)
+    # an ASCII code point's whitespace (bit 0) and mark class (the bits above) in one look-up: a letter inside a
+    # chunk, most of a text, is passed over with one load and one test
+    ascii_ = np.zeros(128, np.uint8)
+    for c in range(128):
+        ascii_[c] = np.uint8((1 if c < n_space and space[c] else 0) | (mark[min(c, last_mark)] << 1))
     for i in range(n):
         c = np.int64(points[i])
-        if c >= 128 and not unsure and (c >= n_plain or not plain[c]):
-            unsure = True
-        sp = bool(c < n_space and space[c])
+        if c < 128:
+            f = ascii_[c]
+            if f == 0 and not was_space:  # inside a chunk, no mark: nothing to write
+                continue
+            sp = (f & 1) != 0
+            m = f >> 1
+        else:
+            if not unsure and (c >= n_plain or not plain[c]):
+                unsure = True
+            sp = bool(c < n_space and space[c])
+            m = mark[min(c, last_mark)]
         if not sp:
             if was_space:  # a chunk begins: its tokens, from the table
                 if found < n_tab:
@@ -304,7 +317,6 @@ def scan_doc(  # type: ignore[no-untyped-def]
         was_space = sp
         if not marks:
             continue
-        m = mark[min(c, last_mark)]
         if m:
             at[n_marks] = base + i
             cls[n_marks] = m
