@@ -178,3 +178,46 @@ def test_every_match_takes_the_voice_of_the_segment_its_start_falls_in(words, cu
             assert (voice, speaker) == (holding[0]["voice"], holding[0]["speaker"])
         else:
             assert pd.isna(voice) and pd.isna(speaker)
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(
+    texts=st.lists(st.text(alphabet="ab .\n", max_size=25), min_size=1, max_size=5),
+    cuts=st.lists(st.lists(st.integers(0, 30), max_size=4), min_size=5, max_size=5),
+    voices=st.lists(st.sampled_from(tk.voices.VOICES), min_size=25, max_size=25),
+    drop=st.lists(st.booleans(), min_size=25, max_size=25),
+    starts=st.lists(st.tuples(st.integers(0, 4), st.integers(0, 30)), max_size=30),
+    chosen=st.lists(st.sampled_from(tk.voices.VOICES), min_size=1, max_size=3),
+)
+def test_a_match_is_heard_in_its_own_documents_segments_and_other_voices_are_blanked(
+    texts, cuts, voices, drop, starts, chosen
+):
+    """Several documents' segments (with gaps, some documents without any), matches anywhere in them (some past
+    the text's end): a match counts when its start lies in a segment of a chosen voice of its own document, and
+    a text with anything but whitespace outside those segments is blanked there, offsets kept."""
+    from toolkit._rating import _keep_voices
+
+    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts})
+    rows = []
+    for i, text in enumerate(texts):
+        edges = sorted({0, len(text), *(c % (len(text) + 1) for c in cuts[i])})
+        rows += [
+            {"doc_id": f"d{i}", "start": a, "end": b, "voice": voices[5 * i + k], "speaker": None}
+            for k, (a, b) in enumerate(pairwise(edges))
+            if not drop[5 * i + k]
+        ]
+    segments = pd.DataFrame(rows, columns=["doc_id", "start", "end", "voice", "speaker"])
+    pairs = sorted((r % len(texts), s) for r, s in starts)
+    m_row = np.array([r for r, _ in pairs], dtype=np.int64)
+    m_start = np.array([s for _, s in pairs], dtype=np.int64)
+    spans = voicing.spans(docs, segments, function="test")
+    heard, blanked = _keep_voices(docs, tuple(dict.fromkeys(chosen)), m_row, m_start, spans)
+    kept = [
+        [(r["start"], r["end"]) for r in rows if r["doc_id"] == f"d{i}" and r["voice"] in chosen]
+        for i in range(len(texts))
+    ]
+    assert heard.tolist() == [any(a <= s < b for a, b in kept[r]) for r, s in pairs]
+    for i, text in enumerate(texts):
+        own = "".join(c if c.isspace() or any(a <= j < b for a, b in kept[i]) else " " for j, c in enumerate(text))
+        assert blanked.get(i, text) == own
+        assert (i in blanked) == (own != text)

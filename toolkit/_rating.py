@@ -512,25 +512,36 @@ def _keep_voices(
         return np.zeros(len(m_row), dtype=bool), {
             i: _SPACE_OUT.sub(" ", t) for i, t in enumerate(texts) if _SPACE_OUT.search(t)
         }
-    kept_spans = []
-    for doc_id in docs["doc_id"].astype(str):
+    texts = docs["text"].tolist()
+    lengths = np.fromiter((len(str(t)) for t in texts), dtype=np.int64, count=len(texts))
+    # each row's text at its own place on one line of offsets (a row's place: the lengths before it, one more
+    # each), so that the kept segments of every row are one sorted array and a match is found in it by search
+    place = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]) if len(texts) else np.zeros(0, dtype=np.int64)
+    kept_spans: list[list[tuple[int, int]]] = []
+    for doc_id in docs["doc_id"].astype(str).tolist():
         seg = spans.get(doc_id)
-        kept_spans.append([] if seg is None else [(s, e) for s, e, v in zip(seg[0], seg[1], seg[2]) if v in voices])
-    heard = np.zeros(len(m_row), dtype=bool)
-    for i, (row, start) in enumerate(zip(m_row.tolist(), m_start.tolist())):
-        heard[i] = any(s <= start < e for s, e in kept_spans[row])
+        kept_spans.append(
+            [] if seg is None else [(s, e) for s, e, v in zip(seg[0].tolist(), seg[1].tolist(), seg[2]) if v in voices]
+        )
+    n_kept = np.fromiter(map(len, kept_spans), dtype=np.int64, count=len(kept_spans))
+    at = np.repeat(place, n_kept)
+    starts = at + np.fromiter((s for kept in kept_spans for s, _ in kept), dtype=np.int64, count=int(n_kept.sum()))
+    ends = at + np.fromiter((e for kept in kept_spans for _, e in kept), dtype=np.int64, count=int(n_kept.sum()))
+    where = place[m_row] + m_start if len(m_row) else np.zeros(0, dtype=np.int64)
+    k = np.searchsorted(starts, where, side="right") - 1  # the last kept segment starting at or before the match
+    heard = (k >= 0) & (where < ends[np.maximum(k, 0)]) if len(starts) else np.zeros(len(m_row), dtype=bool)
+    heard &= m_start < lengths[m_row]  # (a segment ends in its text: a start past it is in none)
     out = {}
-    for i, (text, kept) in enumerate(zip(docs["text"], kept_spans)):
+    for i, (text, kept) in enumerate(zip(texts, kept_spans, strict=True)):
         text = str(text)
-        pieces, at = [], 0
-        for s, e in kept:
-            pieces.append(_SPACE_OUT.sub(" ", text[at:s]))
+        gaps = list(zip([0, *(e for _, e in kept)], [*(s for s, _ in kept), len(text)]))
+        if not any(_SPACE_OUT.search(text, a, b) for a, b in gaps if a < b):
+            continue  # only whitespace outside the kept segments: the text as it was
+        pieces = []
+        for (a, b), (s, e) in zip(gaps, [*kept, (len(text), len(text))]):
+            pieces.append(_SPACE_OUT.sub(" ", text[a:b]))
             pieces.append(text[s:e])
-            at = e
-        pieces.append(_SPACE_OUT.sub(" ", text[at:]))
-        own = "".join(pieces)
-        if own != text:
-            out[i] = own
+        out[i] = "".join(pieces)
     return heard, out
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -98,7 +99,7 @@ def _from_frame(docs: pd.DataFrame, segments: pd.DataFrame, *, function: str) ->
     ids = segments["doc_id"].astype("string")  # the rows of other documents are not read: a subset of docs may be rated
     starts = pd.to_numeric(segments["start"], errors="coerce")
     ends = pd.to_numeric(segments["end"], errors="coerce")
-    lengths = pd.Series([len(str(texts[d])) for d in ids], index=ids.index, dtype="int64")
+    lengths = pd.Series([len(str(texts[d])) for d in ids.tolist()], index=ids.index, dtype="int64")
     bad = ~(starts.notna() & ends.notna() & (starts % 1 == 0) & (ends % 1 == 0))
     bad |= ~bad & ((starts < 0) | (ends < starts) | (ends > lengths))
     if bad.any():
@@ -125,19 +126,27 @@ def _from_frame(docs: pd.DataFrame, segments: pd.DataFrame, *, function: str) ->
             "speaker": speakers,
         }
     ).sort_values(["doc_id", "start", "end"], kind="stable")
-    out: dict[str, Spans] = {}
-    for doc_id, g in frame.groupby("doc_id", sort=False):
-        s, e = g["start"].to_numpy(), g["end"].to_numpy()
-        if (s[1:] < e[:-1]).any():
-            k = int(np.flatnonzero(s[1:] < e[:-1])[0])
-            raise ValueError(
-                f"{function}: segments of doc_id {doc_id!r} overlap ({s[k]}-{e[k]} and {s[k + 1]}-{e[k + 1]}); "
-                "each character belongs to one voice."
-            )
-        out[str(doc_id)] = (
-            s,
-            e,
-            [None if pd.isna(v) else str(v) for v in g["voice"]],
-            [None if pd.isna(v) else str(v) for v in g["speaker"]],
+    # the documents' runs of rows, read as whole columns (one pandas call each, not one per document)
+    doc_ids = frame["doc_id"].tolist()
+    s, e = frame["start"].to_numpy(), frame["end"].to_numpy()
+    voice_list = _objects(frame["voice"])
+    speaker_list = _objects(frame["speaker"])
+    codes = pd.factorize(frame["doc_id"])[0]  # sorted: each document's rows are one run
+    same = codes[1:] == codes[:-1]
+    overlap = np.flatnonzero(same & (s[1:] < e[:-1]))
+    if len(overlap):
+        k = int(overlap[0])
+        raise ValueError(
+            f"{function}: segments of doc_id {doc_ids[k]!r} overlap ({s[k]}-{e[k]} and {s[k + 1]}-{e[k + 1]}); "
+            "each character belongs to one voice."
         )
+    bounds = np.concatenate([[0], np.flatnonzero(~same) + 1, [len(codes)]]).tolist() if len(codes) else [0]
+    out: dict[str, Spans] = {}
+    for a, b in pairwise(bounds):
+        out[str(doc_ids[a])] = (s[a:b], e[a:b], voice_list[a:b], speaker_list[a:b])
     return out
+
+
+def _objects(values: pd.Series) -> list:
+    """``values`` as a list of str, None where missing."""
+    return [None if v is None or v is pd.NA or v != v else str(v) for v in values.astype(object).tolist()]
