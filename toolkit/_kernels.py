@@ -678,6 +678,17 @@ def side_bounds(cb, ce, starts, ends, x, y):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
+def copy_runs(dst, dst_at, src, src_at, n):  # type: ignore[no-untyped-def]
+    """``dst[dst_at[r]:dst_at[r] + n[r]] = src[src_at[r]:src_at[r] + n[r]]`` for every run ``r``: what
+    ``dst[ranges(dst_at, dst_at + n)] = src[ranges(src_at, src_at + n)]`` does, without its two index arrays."""
+    for r in range(len(n)):
+        a = dst_at[r]
+        b = src_at[r]
+        for q in range(n[r]):
+            dst[a + q] = src[b + q]
+
+
+@njit(cache=True, nogil=True)
 def side_get(flat, off, length, far_has, m, k, from_end, far_first, pad):  # type: ignore[no-untyped-def]
     """Token ``k[i]`` of the side of each match ``m[i]`` (from its end, 1-based, or from its start, 0-based;
     ``k`` of length 1 stands for every match): the side's tokens are ``flat[off[m]:off[m] + length[m]]``, and
@@ -1062,6 +1073,7 @@ def warm_up() -> None:
     one = np.zeros(1, dtype=np.int64)
     clause_bounds(one, one, one, one, one, one, one, 1)
     side_bounds(one, one, one, one, one, one)
+    copy_runs(ids.copy(), one, ids, one, one)
     for from_end in (True, False):
         side_get(ids, one, one, flags, one, one, from_end, True, 0)
     leftmost_longest(one, one, flags)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from itertools import pairwise
 from typing import Any
@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from toolkit._arrays import ranges as _ranges
 from toolkit._kernels import IS_SPACE as _IS_SPACE
 from toolkit._kernels import chunk_cuts as _chunk_cuts
 from toolkit._kernels import clause_bounds as _clause_bounds
+from toolkit._kernels import copy_runs as _copy_runs
 from toolkit._kernels import leftmost_longest as _leftmost_longest
 from toolkit._kernels import scan_doc as _scan_doc
 from toolkit._kernels import side_bounds as _side_bounds
@@ -908,7 +908,7 @@ _PROP_SCREENS: dict[str, re.Pattern] = {
 class _Lines:
     """Strings (None: no string) joined by line breaks, to find the few a regex matches in one search."""
 
-    def __init__(self, strings: list[str | None]) -> None:
+    def __init__(self, strings: Sequence[str | None]) -> None:
         lines = ["" if t is None else t for t in strings]
         self.n = len(lines)
         self.joined = "\n".join(lines)
@@ -1256,6 +1256,13 @@ class _Stream:
         base = int(self.base[k])
         return self._text[self.docs[k]][a - base : b - base]
 
+    def texts(self, k: np.ndarray, a: np.ndarray, b: np.ndarray) -> list[str]:
+        """:meth:`text` of many: ``k``, ``a``, ``b`` arrays of one length."""
+        text, docs, base = self._text, self.docs, self.base[k]
+        return [
+            text[docs[kk]][x:y] for kk, x, y in zip(k.tolist(), (a - base).tolist(), (b - base).tolist(), strict=True)
+        ]
+
     def doc_text(self, k: int) -> str:
         """The text of the stream's ``k``-th document."""
         return self._text[self.docs[k]]
@@ -1326,7 +1333,7 @@ class _Side:
         off = np.cumsum(length) - length
         flat = np.empty(int(length.sum()), dtype=np.int32)
         tab_at = off + (n_near if not far_first else 0)
-        flat[_ranges(tab_at, tab_at + n_tab)] = low_tok[_ranges(t_from, t_from + n_tab)]
+        _copy_runs(flat, tab_at, low_tok, t_from, n_tab)  # flat[ranges(tab_at, ...)] = low_tok[ranges(t_from, ...)]
         for m, ids in near.items():
             at = off[m] + (n_tab[m] if far_first else 0)
             flat[at : at + len(ids)] = ids
@@ -1371,16 +1378,24 @@ class _Side:
         out = counts[self.off[m] + n] > counts[lo]
         reach = ~out & self.far_has[m] & ((n < last) if last is not None else True)
         screen = _word_screen(name)
-        for i in np.flatnonzero(reach).tolist():
+        reached = np.flatnonzero(reach).tolist()
+        unread = [i for i in reached if int(m[i]) not in self.far] if screen is not None else []
+        if unread and screen is not None:
+            # a property of listed words only: a piece none of whose words is in its text has no such token (a
+            # token's low form is a slice of the piece's, as _low makes them: no token here holds a format
+            # character or a combining mark, whose documents are matched on their characters), so it is not
+            # tokenized. The pieces not read yet are screened in one search of their texts, a line each (a
+            # piece lies inside a chunk: no line break), lower-cased at once (the lower case of a slice is the
+            # slice of the lower case)
+            mu = m[unread]
+            lines = _Lines(self.stream.texts(self.k[mu], self.far_lo[mu], self.far_hi[mu]))
+            lines.joined = _lower(lines.joined).replace("’", "'")
+            passed = np.zeros(len(unread), dtype=bool)
+            passed[lines.matching(screen)] = True
+            skip = {i for i, p in zip(unread, passed.tolist(), strict=True) if not p}
+            reached = [i for i in reached if i not in skip]
+        for i in reached:
             mi = int(m[i])
-            if screen is not None and mi not in self.far:
-                # a property of listed words only: a piece none of whose words is in its text has no such token
-                # (a token's low form is a slice of the piece's, as _low makes them: no token here holds a format
-                # character or a combining mark, whose documents are matched on their characters), so it is not
-                # tokenized
-                piece = self.stream.text(int(self.k[mi]), int(self.far_lo[mi]), int(self.far_hi[mi]))
-                if not screen.search(_lower(piece).replace("’", "'")):
-                    continue
             ids = self._far(mi)
             if last is not None:
                 ids = ids[max(len(ids) - (last - int(n[i])), 0) :]
