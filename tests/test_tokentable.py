@@ -181,6 +181,9 @@ def _scan_by_numpy(table: TokenTable, work, i: int, base: int) -> tuple:
     points = code_points(text).astype(np.int64)
     unsure = (points >= 128) & ((points >= len(plain)) | ~plain[np.minimum(points, len(plain) - 1)])
     stats = [len(begins), k, int(stop[:k].sum()), int(stop.sum()), int(work.odd[ids].any()), int(unsure.any())]
+    # each token's first code point, and its second (0 for a token of one) 21 bits up
+    second = np.where(ends - starts > 1, points[np.minimum(starts + 1, len(points) - 1)] if len(points) else 0, 0)
+    lead = points[starts] | (second << 21) if len(starts) else np.zeros(0, dtype=np.int64)
     return (
         np.append(ids, -1),
         np.append(starts, len(text)) + base,
@@ -193,6 +196,7 @@ def _scan_by_numpy(table: TokenTable, work, i: int, base: int) -> tuple:
         ev_end + base,
         b_start + base,
         b_end + base,
+        np.append(lead, 0),
         np.array(stats),
     )
 
@@ -217,7 +221,7 @@ def test_the_compiled_scan_of_a_document_is_what_numpy_gives(text, base, rules):
     got = work.scan(0, text, base)
     expected = _scan_by_numpy(table, work, 0, base)
     names = ("ids", "starts", "ends", "chunk_start", "chunk_end", "at", "cls", "ev_start", "ev_end")
-    names += ("blank_start", "blank_end", "stats")
+    names += ("blank_start", "blank_end", "lead", "stats")
     for j, (mine, theirs) in enumerate(zip(got, expected, strict=True)):
         if 3 <= j <= 10 and not rules:
             assert len(mine) == 0, names[j]  # the marks are not read without the rules
@@ -1603,3 +1607,88 @@ def test_a_tables_term_order_sorts_its_terms_once_and_is_read_only():
     assert table.term_order is order  # made once: count_terms and compare_groups read the same array
     with pytest.raises(ValueError):
         order[0] = 1
+
+
+#: Cues in several cases, and two of a lexicon's own whose first letters are upper case past ASCII ("Élan") and
+#: past the table of upper case letters ("Ｗide", fullwidth), to match in any case.
+_CASED = [
+    "US",
+    "Us",
+    "uS",
+    "us",
+    "May",
+    "MAY",
+    "may",
+    "Should",
+    "should",
+    "I'd",
+    "I’d",
+    "Doubt",
+    "doubt",
+    "Feel",
+    "Supposed",
+    "Must",
+    "need",
+    "Ought",
+    "Demonstrate",
+    "determined",
+    "Would",
+    "Allow me to",
+    "if I may",
+    "Élan",
+    "élan",
+    "ÉLAN",
+    "Ｗide",
+    "ｗide",
+    "we",
+    "the",
+    "clearly",
+    "rather",
+    "think",
+    "believe",
+    ".",
+]
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(words=st.lists(st.sampled_from(_CASED), min_size=1, max_size=30), method=st.sampled_from(["rules", "learned"]))
+def test_the_flags_of_a_matched_word_read_on_arrays_are_those_of_its_text(words, method):
+    """The flags the rules read of a matched word (its case from its first code points, the rest from its
+    pattern) are what :data:`_WORD_FLAGS` gives of the text it matched, in every case and apostrophe."""
+    from unittest import mock
+
+    from toolkit.hedging._table import _FORMAT_RE, _WORD_FLAGS, _case_flags
+
+    lexicon = pd.concat(
+        [
+            tk.load_lexicon(),
+            pd.DataFrame(
+                {
+                    "pattern": ["élan", "ｗide"],
+                    "category": "hedge",
+                    "rule": "may_modal",
+                    "kind": "epistemic",
+                    "note": "",
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    real = hedging_table_module._decide_on_arrays
+    seen = []
+
+    def checked(work, stream, j, k, s, e, pis, lead, outcome):
+        texts = [stream.doc_text(kk) for kk in range(len(stream.docs))]
+        matched = [
+            texts[kk][a:b] for kk, a, b in zip(k.tolist(), (s - stream.base[k]).tolist(), (e - stream.base[k]).tolist())
+        ]
+        flags = {name: f[pis] for name, f in work.pattern_flags.items()} | _case_flags(lead, s, e)
+        for name, f in _WORD_FLAGS.items():
+            assert flags[name].tolist() == [f(_FORMAT_RE.sub("", w)) for w in matched], name
+        seen.extend(matched)
+        return real(work, stream, j, k, s, e, pis, lead, outcome)
+
+    text = " ".join(words)
+    with mock.patch.object(hedging_table_module, "_decide_on_arrays", checked):
+        tk.find_stance(token_table(_frame([text, text.upper()])), lexicon=lexicon, method=method, non_english="keep")
+    assert seen or not any(w.lower() in ("may", "us", "should", "would", "doubt", "élan", "ｗide") for w in words)

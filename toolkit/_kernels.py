@@ -226,8 +226,8 @@ def scan_doc(  # type: ignore[no-untyped-def]
     table: not sure).
 
     ``out`` is ``(ids, starts, ends, chunk_start, chunk_end, at, cls, ev_start, ev_end, blank_start,
-    blank_end)`` and ``fill`` (int64) the entries already used in each group of them: tokens (the first
-    three), chunks (the next two), marks (``at``, ``cls``), breaks (``ev_*``), blank lines. The caller makes
+    blank_end, lead)`` and ``fill`` (int64) the entries already used in each group of them: tokens (the first
+    three and ``lead``: each token's first code point, and its second shifted left by 21 bits, 0 for none), chunks (the next two), marks (``at``, ``cls``), breaks (``ev_*``), blank lines. The caller makes
     them long enough: room for the table's tokens of the text and one more, for ``len(points)`` marks,
     breaks and blank lines, and half as many chunks and one more; too short, the pass raises ValueError.
     It writes:
@@ -244,7 +244,7 @@ def scan_doc(  # type: ignore[no-untyped-def]
     not sure to be plain (``plain``); ``filled``, ``fill``
     after the text's entries (the caller keeps them, or writes the next text over them).
     """
-    ids, starts, ends, chunk_start, chunk_end, at, cls, ev_start, ev_end, blank_start, blank_end = out
+    ids, starts, ends, chunk_start, chunk_end, at, cls, ev_start, ev_end, blank_start, blank_end, lead = out
     n = len(points)
     n_space = len(space)
     last_mark = len(mark) - 1
@@ -253,7 +253,7 @@ def scan_doc(  # type: ignore[no-untyped-def]
     for c in chunks:
         n_tok += ctok_ptr[c + 1] - ctok_ptr[c]
     k, n_chunks, n_marks, n_ev, n_blank = fill[0], fill[1], fill[2], fill[3], fill[4]
-    if k + n_tok + 1 > min(len(ids), len(starts), len(ends)):
+    if k + n_tok + 1 > min(len(ids), len(starts), len(ends), len(lead)):
         raise ValueError("scan_doc: no room for the tokens")
     if marks and (
         n_chunks + n // 2 + 1 > min(len(chunk_start), len(chunk_end))
@@ -295,9 +295,11 @@ def scan_doc(  # type: ignore[no-untyped-def]
                     for t in range(ctok_ptr[ch], ctok_ptr[ch + 1]):
                         tid = ctok_ids[t]
                         e = i + ctok_end[t]
+                        b = i + ctok_start[t]
                         ids[k] = tid
-                        starts[k] = base + i + ctok_start[t]
+                        starts[k] = base + b
                         ends[k] = base + e
+                        lead[k] = np.int64(points[b]) | ((np.int64(points[b + 1]) << 21) if b + 1 < e else 0)
                         k += 1
                         if is_stop[tid]:
                             stops += 1
@@ -349,6 +351,7 @@ def scan_doc(  # type: ignore[no-untyped-def]
     ids[k] = -1
     starts[k] = base + n
     ends[k] = base + n
+    lead[k] = 0
     stats = np.array([found, lang_tokens, lang_stops, stops, np.int64(any_odd), np.int64(unsure)], dtype=np.int64)
     filled = np.array([k + 1, n_chunks, n_marks, n_ev, n_blank], dtype=np.int64)
     return stats, filled
@@ -1042,7 +1045,7 @@ def warm_up() -> None:
     ids = np.zeros(1, dtype=np.int32)
     flags = np.zeros(1, dtype=bool)
     # scan_doc's arrays, as the stance path's streams hold them
-    out = tuple(np.zeros(8, dtype) for dtype in (np.int64,) * 6 + (np.uint8,) + (np.int64,) * 4)
+    out = tuple(np.zeros(8, dtype) for dtype in (np.int64,) * 6 + (np.uint8,) + (np.int64,) * 5)
     for dtype in (np.uint8, np.uint16, np.uint32):
         points = np.frombuffer(np.array([97], dtype=dtype).tobytes(), dtype=dtype)  # read-only, as code_points
         index.add("a", points)

@@ -10,7 +10,6 @@ from itertools import pairwise
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from toolkit._kernels import IS_SPACE as _IS_SPACE
 from toolkit._kernels import chunk_cuts as _chunk_cuts
@@ -341,6 +340,7 @@ class _TableWork:
         # only a HedgeModel itself is read on arrays (another model, with or without weights, is asked by _decide)
         self.weight_key = tuple(sorted(model.weights.items())) if type(model) is HedgeModel else ()
         self.low = _LowVocab(v.replace("’", "'") for v in table.vocab).prepare() if rules else None
+        self.pattern_flags = _pattern_flags(self.lex.patterns) if rules else {}
         # tokens with a combining mark or a format character: a document with one is matched on its characters
         # (elsewhere in a text they are in no token, as a byte-order mark before the first word: no matter)
         self.odd = np.fromiter((not _plain(v) for v in table.vocab), dtype=bool, count=len(table.vocab))
@@ -353,7 +353,7 @@ class _TableWork:
         :func:`_unit_ranges` gives them: its chunks ``c_a`` to ``c_b``), the offsets still the document's.
 
         Returns ``(ids, starts, ends, chunk_start, chunk_end, at, cls, ev_start, ev_end, blank_start,
-        blank_end, stats)``: the text's entries of each array (views), and scan_doc's ``stats``."""
+        blank_end, lead, stats)``: the text's entries of each array (views), and scan_doc's ``stats``."""
         table = self.table
         chunks = table.doc_chunks(i)
         into = _ScanBuffers() if into is None else into
@@ -666,7 +666,9 @@ def _stream_rows(work: _TableWork, stream: _Stream, outcome: dict, base: int) ->
     by_hand = undecided[~simple]
     if simple.any():
         j = undecided[simple]
-        m, slot, code, again = _decide_on_arrays(work, stream, j, k[j], s_arr[j], e_arr[j], pis[j], outcome)
+        m, slot, code, again = _decide_on_arrays(
+            work, stream, j, k[j], s_arr[j], e_arr[j], pis[j], stream.lead[at[j]], outcome
+        )
         m_parts.append(j[m])
         slot_parts.append(slot)
         code_parts.append(code)
@@ -1074,10 +1076,10 @@ def _nfc_plain_table() -> np.ndarray:
 
 
 #: The arrays :func:`toolkit._kernels.scan_doc` writes (tokens: ids, starts, ends; chunks: start, end; marks:
-#: offset, class; breaks: start, end; blank lines: start, end), their types, and the entry of ``fill`` that counts
+#: offset, class; breaks: start, end; blank lines: start, end; tokens again: their first code points), their types, and the entry of ``fill`` that counts
 #: the entries used in each.
-_SCAN_TYPES = (np.int64,) * 6 + (np.uint8,) + (np.int64,) * 4
-_SCAN_GROUP = (0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4)
+_SCAN_TYPES = (np.int64,) * 6 + (np.uint8,) + (np.int64,) * 5
+_SCAN_GROUP = (0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 0)
 
 
 class _ScanBuffers:
@@ -1244,6 +1246,7 @@ class _Stream:
     def done(self) -> _Stream:
         out, n_tok = self.scanned.out, int(self.scanned.fill[0])
         self.ids, self.starts, self.ends = out[0][:n_tok], out[1][:n_tok], out[2][:n_tok]
+        self.lead = out[11][:n_tok]  # each token's first code point, and its second << 21 (scan_doc)
         self.tok_doc = np.repeat(np.arange(len(self._n)), self._n)
         self.base = np.array(self._base, dtype=np.int64)
         self.stop = self.base + np.array([len(self._text[i]) for i in self.docs], dtype=np.int64)
@@ -1509,14 +1512,45 @@ _WORD_FLAGS: dict[str, Callable[[str], bool]] = {
 }
 
 
-def _word_flags(words: list[str]) -> dict[str, np.ndarray]:
-    """:data:`_WORD_FLAGS` of each word as matched, its format characters left out (computed once per distinct
-    word)."""
-    codes, uniques = pd.factorize(np.array(words, dtype=object))
-    distinct = [w if w.isascii() else _FORMAT_RE.sub("", w) for w in uniques.tolist()]
+#: The flags of :data:`_WORD_FLAGS` that read a word's case, read from its first two code points
+#: (:func:`_case_flags`). The others read its lower case, the same for every match of a pattern: a match is its
+#: pattern's words, with other whitespace, apostrophes ("'" or "’") or hyphens ("-" or "‐") between them, in any
+#: case (:func:`_pattern_keys`), and no flag tells those apart (:func:`_pattern_flags`).
+_CASE_FLAGS = ("M", "S", "US", "upper")
+_LEAD_BITS = 21  # scan_doc's lead: a token's first code point, and its second shifted by this many bits
+
+
+def _pattern_flags(patterns: list[str]) -> dict[str, np.ndarray]:
+    """The flags of :data:`_WORD_FLAGS` but :data:`_CASE_FLAGS`, of each pattern's words (lower case, format
+    characters left out, as :func:`_pattern_keys` reads them): those of every match of the pattern."""
+    low = [_lower(_FORMAT_RE.sub("", p).strip()) for p in patterns]
     return {
-        name: np.fromiter((f(w) for w in distinct), dtype=bool, count=len(distinct))[codes]
+        name: np.fromiter((f(w) for w in low), dtype=bool, count=len(low))
         for name, f in _WORD_FLAGS.items()
+        if name not in _CASE_FLAGS
+    }
+
+
+@cache
+def _upper_table() -> np.ndarray:
+    """Whether each code point below :data:`_NFC_TABLE_END` is upper case (``str.isupper``)."""
+    return np.array([chr(c).isupper() for c in range(_NFC_TABLE_END)], dtype=bool)
+
+
+def _case_flags(lead: np.ndarray, s: np.ndarray, e: np.ndarray) -> dict[str, np.ndarray]:
+    """:data:`_CASE_FLAGS` of matches from ``s`` to ``e`` whose first token's two first code points are ``lead``
+    (as :func:`toolkit._kernels.scan_doc` writes them): what they are of the matched text."""
+    first = lead & ((1 << _LEAD_BITS) - 1)
+    second = lead >> _LEAD_BITS
+    table = _upper_table()
+    upper = table[np.minimum(first, len(table) - 1)] & (first < len(table))
+    for i in np.flatnonzero(first >= len(table)).tolist():
+        upper[i] = chr(int(first[i])).isupper()
+    return {
+        "M": first == ord("M"),
+        "S": first == ord("S"),
+        "US": (e - s == 2) & (first == ord("U")) & (second == ord("S")),
+        "upper": upper,
     }
 
 
@@ -1777,19 +1811,17 @@ def _decide_on_arrays(
     s: np.ndarray,
     e: np.ndarray,
     pis: np.ndarray,
+    lead: np.ndarray,
     outcome: dict,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`_decide` for the matches ``j`` (of a stream's documents ``k``, offsets ``s``-``e``, patterns
-    ``pis``) on arrays: (match, entry slot, outcome code) of every kept entry, and the matches left to
+    ``pis``, their first token's :attr:`_Stream.lead`) on arrays: (match, entry slot, outcome code) of every kept entry, and the matches left to
     :func:`_decide` (a rare branch of a rule, a probability at the model's threshold)."""
     low = work.low
     assert low is not None, "the rules on arrays need the work's vocabulary (made when rules=True)"
     ctx = _Contexts(stream, low, stream.low_tok(low), k, s, e)
-    texts = [stream.doc_text(kk) for kk in range(len(stream.docs))]
-    matched = [
-        texts[kk][a:b] for kk, a, b in zip(k.tolist(), (s - stream.base[k]).tolist(), (e - stream.base[k]).tolist())
-    ]
-    rules = _RulesOnArrays(ctx, _word_flags(matched))
+    # the flags of each matched word: of its pattern, and of its case
+    rules = _RulesOnArrays(ctx, {name: f[pis] for name, f in work.pattern_flags.items()} | _case_flags(lead, s, e))
     reps = work.n_entries[pis]
     pair_m = np.repeat(np.arange(len(j)), reps)
     pair_slot = np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
