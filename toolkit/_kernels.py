@@ -20,6 +20,9 @@ from numba import njit
 __all__ = ["IS_SPACE", "ChunkIndex", "warm_up"]
 
 #: ``str.isspace`` of every code point up to U+3001 (every whitespace character lies below it)
+#: scan_doc's ``lead`` of a token: its first code point, and its second shifted left by this many bits (a code
+#: point takes 21).
+LEAD_BITS = 21
 IS_SPACE = np.array([chr(c).isspace() for c in range(0x3001 + 1)], dtype=bool)
 
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
@@ -227,7 +230,8 @@ def scan_doc(  # type: ignore[no-untyped-def]
 
     ``out`` is ``(ids, starts, ends, chunk_start, chunk_end, at, cls, ev_start, ev_end, blank_start,
     blank_end, lead)`` and ``fill`` (int64) the entries already used in each group of them: tokens (the first
-    three and ``lead``: each token's first code point, and its second shifted left by 21 bits, 0 for none), chunks (the next two), marks (``at``, ``cls``), breaks (``ev_*``), blank lines. The caller makes
+    three and ``lead``: each token's first code point, and its second shifted left by :data:`LEAD_BITS`, 0 for
+    none), chunks (the next two), marks (``at``, ``cls``), breaks (``ev_*``), blank lines. The caller makes
     them long enough: room for the table's tokens of the text and one more, for ``len(points)`` marks,
     breaks and blank lines, and half as many chunks and one more; too short, the pass raises ValueError.
     It writes:
@@ -299,7 +303,7 @@ def scan_doc(  # type: ignore[no-untyped-def]
                         ids[k] = tid
                         starts[k] = base + b
                         ends[k] = base + e
-                        lead[k] = np.int64(points[b]) | ((np.int64(points[b + 1]) << 21) if b + 1 < e else 0)
+                        lead[k] = np.int64(points[b]) | ((np.int64(points[b + 1]) << LEAD_BITS) if b + 1 < e else 0)
                         k += 1
                         if is_stop[tid]:
                             stops += 1

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from toolkit._kernels import IS_SPACE as _IS_SPACE
+from toolkit._kernels import LEAD_BITS as _LEAD_BITS
 from toolkit._kernels import chunk_cuts as _chunk_cuts
 from toolkit._kernels import clause_bounds as _clause_bounds
 from toolkit._kernels import copy_runs as _copy_runs
@@ -1076,8 +1077,8 @@ def _nfc_plain_table() -> np.ndarray:
 
 
 #: The arrays :func:`toolkit._kernels.scan_doc` writes (tokens: ids, starts, ends; chunks: start, end; marks:
-#: offset, class; breaks: start, end; blank lines: start, end; tokens again: their first code points), their types, and the entry of ``fill`` that counts
-#: the entries used in each.
+#: offset, class; breaks: start, end; blank lines: start, end; tokens again: their first code points), their
+#: types, and the entry of ``fill`` that counts the entries used in each.
 _SCAN_TYPES = (np.int64,) * 6 + (np.uint8,) + (np.int64,) * 5
 _SCAN_GROUP = (0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 0)
 
@@ -1246,7 +1247,7 @@ class _Stream:
     def done(self) -> _Stream:
         out, n_tok = self.scanned.out, int(self.scanned.fill[0])
         self.ids, self.starts, self.ends = out[0][:n_tok], out[1][:n_tok], out[2][:n_tok]
-        self.lead = out[11][:n_tok]  # each token's first code point, and its second << 21 (scan_doc)
+        self.lead = out[11][:n_tok]  # each token's first code point, and its second << LEAD_BITS (scan_doc)
         self.tok_doc = np.repeat(np.arange(len(self._n)), self._n)
         self.base = np.array(self._base, dtype=np.int64)
         self.stop = self.base + np.array([len(self._text[i]) for i in self.docs], dtype=np.int64)
@@ -1517,7 +1518,6 @@ _WORD_FLAGS: dict[str, Callable[[str], bool]] = {
 #: pattern's words, with other whitespace, apostrophes ("'" or "’") or hyphens ("-" or "‐") between them, in any
 #: case (:func:`_pattern_keys`), and no flag tells those apart (:func:`_pattern_flags`).
 _CASE_FLAGS = ("M", "S", "US", "upper")
-_LEAD_BITS = 21  # scan_doc's lead: a token's first code point, and its second shifted by this many bits
 
 
 def _pattern_flags(patterns: list[str]) -> dict[str, np.ndarray]:
@@ -1815,8 +1815,9 @@ def _decide_on_arrays(
     outcome: dict,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`_decide` for the matches ``j`` (of a stream's documents ``k``, offsets ``s``-``e``, patterns
-    ``pis``, their first token's :attr:`_Stream.lead`) on arrays: (match, entry slot, outcome code) of every kept entry, and the matches left to
-    :func:`_decide` (a rare branch of a rule, a probability at the model's threshold)."""
+    ``pis``, their first token's :attr:`_Stream.lead`) on arrays: (match, entry slot, outcome code) of every
+    kept entry, and the matches left to :func:`_decide` (a rare branch of a rule, a probability at the model's
+    threshold)."""
     low = work.low
     assert low is not None, "the rules on arrays need the work's vocabulary (made when rules=True)"
     ctx = _Contexts(stream, low, stream.low_tok(low), k, s, e)
