@@ -1471,16 +1471,19 @@ class _Contexts:
         at = np.asarray(at, dtype=np.int64).copy()
         going = np.ones(len(m), dtype=bool)
         phrases = [[self.low.word[w] for w in p] for p in _ADVERB_PHRASES]
+        longest = max((len(p) for p in phrases), default=1)
         while going.any():
             g = np.flatnonzero(going)
             mg, ag = m[g], at[g]
+            # the tokens at every place a phrase reads, each read once for all the phrases
+            ahead = [self.after(mg, ag + q) for q in range(longest)]
             step = np.zeros(len(g), dtype=np.int64)
             for p in phrases:
                 hit = step == 0
                 for q, w in enumerate(p):
-                    hit &= self.after(mg, ag + q) == w
+                    hit &= ahead[q] == w
                 step[hit] = len(p)
-            single = (step == 0) & self.is_("adverb", self.after(mg, ag))
+            single = (step == 0) & self.is_("adverb", ahead[0])
             step[single] = 1
             at[g] += step
             going[g] = step > 0
