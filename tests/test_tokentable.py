@@ -3,6 +3,8 @@ that reads it (or runs on several processes) gives exactly what the text path gi
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -123,6 +125,18 @@ def test_the_compiled_chunk_index_numbers_the_chunks_of_str_split_in_first_seen_
         assert len(points) == len(text) and points.tolist() == [ord(c) for c in text]
         assert index.add(text, points).tolist() == expected
     assert index.strings == list(reference)
+
+
+#: The characters the token pattern reads in ASCII: letters and digits, the joiners, the clitic's "s", others.
+_ASCII_TOKEN_ALPHABET = list("aZ09sS'-.,_ \n!")
+
+
+@given(text=st.text(alphabet=st.sampled_from(_ASCII_TOKEN_ALPHABET), max_size=40))
+@example(text="China's it's x'sa o'clock 1,000,00 1,0000 a,123 U.S. 's -a- a'S 2.5. x'")
+@settings(max_examples=300)
+def test_the_compiled_ascii_tokens_are_the_token_patterns_matches(text):
+    starts, ends = _kernels.ascii_tokens(np.frombuffer(text.encode("ascii"), dtype=np.uint8))
+    assert list(zip(starts.tolist(), ends.tolist())) == [m.span() for m in re.finditer(tk.text.TOKEN_PATTERN, text)]
 
 
 @given(texts=st.lists(any_text, min_size=1, max_size=4))

@@ -41,6 +41,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from toolkit._kernels import IS_SPACE, ChunkIndex, warm_up
+from toolkit._kernels import ascii_tokens as _ascii_tokens
 from toolkit._kernels import doc_term_counts as _doc_term_counts
 from toolkit._kernels import doc_tokens as _doc_tokens
 from toolkit._parallel import batches, check_n_jobs, release_memory
@@ -290,7 +291,7 @@ def _tokenize_chunks(strings: list[str]) -> tuple[np.ndarray, list[str], np.ndar
     """(tokens of each chunk, int32; the tokens, lower-cased; their starts and ends inside their chunk, int32).
 
     The chunks are tokenized together, joined by spaces, the ASCII ones apart (their lower case is quicker
-    to make): no token holds whitespace and the pattern's look-arounds read a space as they read the end of
+    to make, and a compiled pass finds their tokens: :func:`toolkit._kernels.ascii_tokens`): no token holds whitespace and the pattern's look-arounds read a space as they read the end of
     a chunk (neither is a letter, digit, mark or format character, an apostrophe, "s" or a digit), and the
     lower case of a slice is the slice of the lower case (:func:`toolkit.text._lower`), so each chunk has the
     tokens it has alone, without a Python call per chunk.
@@ -298,7 +299,8 @@ def _tokenize_chunks(strings: list[str]) -> tuple[np.ndarray, list[str], np.ndar
     ascii_ = np.fromiter(map(str.isascii, strings), dtype=bool, count=len(strings))
     raw: list[str] = []
     parts = []  # (chunk, start, end) of the tokens of each kind
-    for kind in (np.flatnonzero(ascii_), np.flatnonzero(~ascii_)):
+    ascii_kind = np.flatnonzero(ascii_)
+    for kind in (ascii_kind, np.flatnonzero(~ascii_)):
         if not len(kind):
             continue
         chosen = [strings[c] for c in kind.tolist()]
@@ -308,18 +310,24 @@ def _tokenize_chunks(strings: list[str]) -> tuple[np.ndarray, list[str], np.ndar
         del chosen
         # the tokens in a list, their offsets in arrays of int64 (no object per offset): a list of tuples set off
         # the garbage collector again and again, and lists of ints held an object for each
-        starts = array("q")
-        ends = array("q")
         before = len(raw)
-        for m in _TOKEN_RE.regex.finditer(_lower(joined)):
-            raw.append(m.group())
-            starts.append(m.start())
-            ends.append(m.end())
+        low = _lower(joined)
+        if kind is ascii_kind:  # a compiled pass, without the GIL (compared with the regex in the tests)
+            at, end = _ascii_tokens(np.frombuffer(low.encode("ascii"), dtype=np.uint8))
+            raw.extend([low[a:b] for a, b in zip(at.tolist(), end.tolist(), strict=True)])
+        else:
+            starts = array("q")
+            ends = array("q")
+            for m in _TOKEN_RE.regex.finditer(low):
+                raw.append(m.group())
+                starts.append(m.start())
+                ends.append(m.end())
+            at, end = np.frombuffer(starts, dtype=np.int64), np.frombuffer(ends, dtype=np.int64)
+        del low
         if len(raw) == before:
             continue
-        at = np.frombuffer(starts, dtype=np.int64)
         k = np.searchsorted(begins, at, side="right") - 1
-        parts.append((kind[k], at - begins[k], np.frombuffer(ends, dtype=np.int64) - begins[k]))
+        parts.append((kind[k], at - begins[k], end - begins[k]))
     if not parts:
         return np.zeros(len(strings), np.int32), [], _EMPTY32, _EMPTY32
     chunk, starts_, ends_ = (np.concatenate(column) for column in zip(*parts))
