@@ -846,6 +846,123 @@ def chunk_cuts(points, space, targets):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
+def token_keys(ids, key_of, none):  # type: ignore[no-untyped-def]
+    """``key_of[ids]``, ``none`` where an id is negative (a separator between documents): int64."""
+    out = np.empty(len(ids), dtype=np.int64)
+    for i in range(len(ids)):
+        t = ids[i]
+        out[i] = key_of[t] if t >= 0 else none
+    return out
+
+
+@njit(cache=True, nogil=True)
+def lexicon_hits(keys, single, starts_multi, first_rank, pair_table, pairs, base):  # type: ignore[no-untyped-def]
+    """The tokens (keys ``keys``) that a one-token pattern is (their places and ``single[key]``, the pattern),
+    and the places where a multi-word pattern may start: the token's key starts one (``starts_multi``) and
+    the pair of its key and the next one's is one of ``pairs`` (sorted, ``key * base + next key``), read from
+    ``pair_table[first_rank[key], next key]`` when the table has rows, else searched in ``pairs``. What
+    ``np.flatnonzero(single[keys] >= 0)`` and the pair look-ups of :meth:`_TableLexicon.spans` gave, in one
+    pass."""
+    n = len(keys)
+    s_at = np.empty(n, dtype=np.int64)
+    s_p = np.empty(n, dtype=np.int64)
+    cand = np.empty(n, dtype=np.int64)
+    ns = nc = 0
+    table = pair_table.shape[0] > 0
+    hint = 0
+    for i in range(n):
+        key = keys[i]
+        p = single[key]
+        if p >= 0:
+            s_at[ns] = i
+            s_p[ns] = p
+            ns += 1
+        if i + 1 < n and starts_multi[key]:
+            nxt = keys[i + 1]
+            if table:
+                ok = pair_table[first_rank[key], nxt]
+            else:
+                v = key * base + nxt
+                hint = _search(pairs, v, False, hint)
+                ok = hint < len(pairs) and pairs[hint] == v
+            if ok:
+                cand[nc] = i
+                nc += 1
+    return s_at[:ns].copy(), s_p[:ns].copy(), cand[:nc].copy()
+
+
+#: What lies between two tokens of a multi-word pattern (:func:`multi_options`): nothing (past its last token),
+#: no character, whitespace, or what a regex matches.
+GAP_NONE, GAP_TOUCH, GAP_SPACE, GAP_REGEX = -1, 0, 1, 2
+
+
+@njit(cache=True, nogil=True)
+def multi_options(  # type: ignore[no-untyped-def]
+    keys, cand, pairs, base, group_start, group_size, opt_keys, opt_gap_kind, starts, ends, cb, ce
+):
+    """Every (candidate, option) of the multi-word patterns whose keys the tokens have: for each candidate place
+    ``cand[q]`` (its keys ``keys[i]``, ``keys[i + 1]`` a pair of ``pairs``, sorted), the options of that pair
+    (rows ``group_start[g]`` to ``group_start[g] + group_size[g]`` of ``opt_keys``, -1 past an option's last
+    key; longer options first) whose further keys follow. Returns (place, option, ok, by_text) of each, in that
+    order: ``ok``, whether the gaps between its tokens that offsets decide hold (``opt_gap_kind``: no
+    character, ``ends[t] == starts[t + 1]``; whitespace, the end of a chunk (``ce``) and the start of the next
+    (``cb``), when there are chunks); ``by_text``, whether a gap is left to the text (a regex; whitespace
+    without chunks)."""
+    n = len(keys)
+    longest = opt_keys.shape[1]
+    n_gaps = opt_gap_kind.shape[1]
+    group = np.empty(len(cand), dtype=np.int64)
+    total = 0
+    for q in range(len(cand)):
+        i = cand[q]
+        g = _search(pairs, keys[i] * base + keys[i + 1], False, len(pairs) >> 1)
+        group[q] = g
+        total += group_size[g]
+    at = np.empty(total, dtype=np.int64)
+    opt = np.empty(total, dtype=np.int64)
+    ok = np.empty(total, dtype=np.bool_)
+    by_text = np.empty(total, dtype=np.bool_)
+    chunks = len(cb) > 0
+    r = 0
+    h1 = h2 = 0
+    for q in range(len(cand)):
+        i = cand[q]
+        g = group[q]
+        for o in range(group_start[g], group_start[g] + group_size[g]):
+            same = True
+            for k in range(2, longest):
+                want = opt_keys[o, k]
+                if want >= 0 and (i + k >= n or keys[i + k] != want):
+                    same = False
+                    break
+            if not same:
+                continue
+            good = True
+            text = False
+            for k in range(n_gaps):
+                kind = opt_gap_kind[o, k]
+                if kind == GAP_NONE:
+                    continue
+                a = ends[i + k]
+                b = starts[i + k + 1]
+                if kind == GAP_TOUCH:
+                    good = good and a == b
+                elif kind == GAP_SPACE and chunks:
+                    h1 = _search(ce, a, False, h1)
+                    h2 = _search(cb, a, False, h2)
+                    following = cb[min(h2, len(cb) - 1)]
+                    good = good and a < b and h1 < len(ce) and ce[h1] == a and following == b
+                else:
+                    text = True
+            at[r] = i
+            opt[r] = o
+            ok[r] = good
+            by_text[r] = text
+            r += 1
+    return at[:r].copy(), opt[:r].copy(), ok[:r].copy(), by_text[:r].copy()
+
+
+@njit(cache=True, nogil=True)
 def leftmost_longest(at, length, ok):  # type: ignore[no-untyped-def]
     """The candidates a leftmost-longest scan keeps: candidate ``q`` covers tokens ``at[q]`` to
     ``at[q] + length[q]``; in order (by ``at``, the longer first where two start at one token), one that
@@ -1158,4 +1275,20 @@ def warm_up() -> None:
     for from_end in (True, False):
         side_get(ids, one, one, flags, one, one, from_end, True, 0)
     leftmost_longest(one, one, flags)
+    token_keys(ids, one, 0)
+    lexicon_hits(one, one, flags, one, np.zeros((1, 1), dtype=bool), one, 1)
+    multi_options(
+        one,
+        one[:0],
+        one,
+        1,
+        one,
+        one,
+        np.zeros((1, 1), dtype=np.int64),
+        np.zeros((1, 1), dtype=np.int8),
+        one,
+        one,
+        one,
+        one,
+    )
     ascii_tokens(np.zeros(1, dtype=np.uint8))

@@ -11,15 +11,19 @@ from typing import Any
 
 import numpy as np
 
+from toolkit._kernels import GAP_NONE, GAP_REGEX, GAP_SPACE, GAP_TOUCH
 from toolkit._kernels import IS_SPACE as _IS_SPACE
 from toolkit._kernels import LEAD_BITS as _LEAD_BITS
 from toolkit._kernels import chunk_cuts as _chunk_cuts
 from toolkit._kernels import clause_bounds as _clause_bounds
 from toolkit._kernels import copy_runs as _copy_runs
 from toolkit._kernels import leftmost_longest as _leftmost_longest
+from toolkit._kernels import lexicon_hits as _lexicon_hits
+from toolkit._kernels import multi_options as _multi_options
 from toolkit._kernels import scan_doc as _scan_doc
 from toolkit._kernels import side_bounds as _side_bounds
 from toolkit._kernels import side_get as _side_get
+from toolkit._kernels import token_keys as _token_keys
 from toolkit._kernels import warm_up as _warm_up
 from toolkit._parallel import release_memory
 from toolkit._patterns import FORMAT_RE as _FORMAT_RE
@@ -96,7 +100,7 @@ _LOOKBEHIND = 16  # and looks at most this far before a token's start (one chara
 
 #: What lies between two tokens of a pattern (:func:`_gap_regex`): nothing (past the pattern's last token),
 #: no character, whitespace, or what another regex matches.
-_GAP_NONE, _GAP_TOUCH, _GAP_SPACE, _GAP_REGEX = -1, 0, 1, 2
+_GAP_NONE, _GAP_TOUCH, _GAP_SPACE, _GAP_REGEX = GAP_NONE, GAP_TOUCH, GAP_SPACE, GAP_REGEX
 
 
 def _gap_regex(gap: str) -> re.Pattern | None:
@@ -181,6 +185,8 @@ class _TableLexicon:
         if len(firsts) * self.base <= _PAIR_TABLE_MAX:
             self.pair_table = np.zeros((len(firsts), self.base), dtype=bool)
             self.pair_table[self.first_rank[self.pairs // self.base], self.pairs % self.base] = True
+        # what the compiled pass reads: the table, or one of no rows (the pairs are then searched)
+        self._pair_rows = self.pair_table if self.pair_table is not None else np.zeros((0, 0), dtype=bool)
         # the options as arrays, grouped by their first two keys in the order of pairs, longest first
         options = [o for pair in self.pairs.tolist() for o in self.multi[divmod(pair, self.base)]]
         self.group_size = np.array(
@@ -219,50 +225,32 @@ class _TableLexicon:
         the starts and the ends of the texts' whitespace chunks (sorted, in the offsets of ``starts``), when
         the caller has them. A gap of whitespace between two tokens is then read from them (whitespace lies
         from a chunk's end to the next chunk's start, and nowhere else) instead of from the text."""
-        single = self.single[keys]
-        hit = single >= 0
+        # the tokens that are a one-token pattern, and the pairs of keys that start a multi-word entry (looked up
+        # only where the first key starts one), in one compiled pass
+        s_at, s_p, cand = _lexicon_hits(
+            keys, self.single, self.starts_multi, self.first_rank, self._pair_rows, self.pairs, self.base
+        )
         none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
         if not len(self.pairs) or len(keys) < 2:
-            at = np.flatnonzero(hit)
-            return (at, at + 1, single[at]) + ((none,) if candidates else ())
-        # a pair of keys that starts a multi-word entry: looked up only where the first key starts one
-        maybe = np.flatnonzero(self.starts_multi[keys[:-1]])
-        if self.pair_table is not None:
-            cand = maybe[self.pair_table[self.first_rank[keys[maybe]], keys[maybe + 1]]]
-            pair = keys[cand] * self.base + keys[cand + 1]
-        else:
-            pair = keys[maybe] * self.base + keys[maybe + 1]
-            hit_pair = _has(self.pairs, pair)  # pairs is sorted: a binary search (np.isin sorted both arrays)
-            cand, pair = maybe[hit_pair], pair[hit_pair]
-        # every (candidate, option of its first two keys), the longer options first; the keys after the
-        # first two compared for all at once (keys padded with -1 past the end)
-        group = np.searchsorted(self.pairs, pair)
-        n_opts = self.group_size[group]
-        at = np.repeat(cand, n_opts)
-        opt = np.repeat(self.group_start[group] - (np.cumsum(n_opts) - n_opts), n_opts) + np.arange(int(n_opts.sum()))
-        padded = np.concatenate([keys, np.full(self.longest, -1, dtype=keys.dtype)])
-        same = np.ones(len(at), dtype=bool)
-        for k in range(2, self.longest):
-            same &= (self.opt_keys[opt, k] < 0) | (padded[at + k] == self.opt_keys[opt, k])
-        at, opt = at[same], opt[same]
-        # the gaps between the candidates' tokens, for all candidates at once where offsets decide them
-        ok = np.ones(len(at), dtype=bool)
-        by_text = np.zeros(len(at), dtype=bool)  # a gap left to the text: a regex, or whitespace without chunks
-        for k in range(self.opt_gap_kind.shape[1]):
-            kind = self.opt_gap_kind[opt, k]
-            live = kind != _GAP_NONE
-            if not live.any():
-                continue
-            a = ends[np.where(live, at + k, 0)]
-            b = starts[np.where(live, at + k + 1, 0)]
-            ok &= (kind != _GAP_TOUCH) | (a == b)
-            if chunks is None or not len(chunks[0]):
-                by_text |= (kind == _GAP_SPACE) | (kind == _GAP_REGEX)
-                continue
-            cb, ce = chunks
-            following = cb[np.minimum(np.searchsorted(cb, a), len(cb) - 1)]  # the first chunk starting at a or after
-            ok &= (kind != _GAP_SPACE) | ((a < b) & _has(ce, a) & (following == b))
-            by_text |= kind == _GAP_REGEX
+            return (s_at, s_at + 1, s_p) + ((none,) if candidates else ())
+        # every (candidate, option of its first two keys), the longer options first, whose further keys follow,
+        # and whether the gaps that offsets decide hold: one compiled pass (the tests compare the matches with the
+        # character matcher's)
+        cb, ce = chunks if chunks is not None else (none[0], none[0])
+        at, opt, ok, by_text = _multi_options(
+            keys,
+            cand,
+            self.pairs,
+            self.base,
+            self.group_start,
+            self.group_size,
+            self.opt_keys,
+            self.opt_gap_kind,
+            starts,
+            ends,
+            cb,
+            ce,
+        )
         # the gaps read from the text (rare), for every candidate whose other gaps hold: then the
         # leftmost-longest scan of the candidates, in one compiled pass
         for q in np.flatnonzero(ok & by_text).tolist():
@@ -275,22 +263,20 @@ class _TableLexicon:
         kept = _leftmost_longest(at, self.opt_len[opt], ok)
         extra = ((at[ok], at[ok] + self.opt_len[opt[ok]]),) if candidates else ()
         if not len(kept):
-            at = np.flatnonzero(hit)
-            return (at, at + 1, single[at]) + extra
+            return (s_at, s_at + 1, s_p) + extra
         m_at = at[kept]
         m_end = m_at + self.opt_len[opt[kept]]
         multi_p = self.opt_pattern[opt[kept]]
-        inside = np.zeros(len(keys) + 1, dtype=np.int64)
-        np.add.at(inside, m_at, 1)
-        np.add.at(inside, m_end, -1)
-        hit &= np.cumsum(inside)[:-1] == 0
-        at = np.flatnonzero(hit)
-        order_at = np.concatenate([at, m_at])
+        # the one-token matches outside the multi-word ones kept (those are sorted and do not overlap)
+        last = np.searchsorted(m_at, s_at, side="right") - 1
+        outside = (last < 0) | (s_at >= m_end[np.maximum(last, 0)])
+        s_at, s_p = s_at[outside], s_p[outside]
+        order_at = np.concatenate([s_at, m_at])
         order = np.argsort(order_at, kind="stable")
         return (
             order_at[order],
-            np.concatenate([at + 1, m_end])[order],
-            np.concatenate([single[at], multi_p])[order],
+            np.concatenate([s_at + 1, m_end])[order],
+            np.concatenate([s_p, multi_p])[order],
         ) + extra
 
 
@@ -621,7 +607,7 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
 def _stream_rows(work: _TableWork, stream: _Stream, outcome: dict, base: int) -> tuple:
     """(doc, start, end, outcome code, pattern) of the stance markers of one stream's documents, in order."""
     lex, matcher = work.lex, work.matcher
-    keys = np.where(stream.ids >= 0, lex.key_of[np.maximum(stream.ids, 0)] if len(lex.key_of) else 0, lex.base - 1)
+    keys = _token_keys(stream.ids, lex.key_of, lex.base - 1)
     marks = stream.marks
     chunks = (marks.chunk_start, marks.chunk_end) if work.rules else None  # scanned with the marks the rules read
     cut = np.array(stream.cut, dtype=bool).reshape(-1, 2)
@@ -1177,14 +1163,6 @@ class _Marks:
             return np.zeros(len(pos), dtype=np.int64)
         k = np.minimum(np.searchsorted(self.at, pos), len(self.at) - 1)
         return np.where(self.at[k] == pos, self.cls[k], 0)
-
-
-def _has(sorted_arr: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Whether each value is in ``sorted_arr``."""
-    if not len(sorted_arr):
-        return np.zeros(len(values), dtype=bool)
-    k = np.minimum(np.searchsorted(sorted_arr, values), len(sorted_arr) - 1)
-    return sorted_arr[k] == values
 
 
 class _Stream:
