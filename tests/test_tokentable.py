@@ -456,6 +456,21 @@ def test_the_pairs_read_from_their_table_or_searched_give_the_character_matchers
     pd.testing.assert_frame_equal(new, _reference(docs, rules=rules, lexicon=_OVERLAPPING))
 
 
+@given(
+    vocab=st.lists(st.text(alphabet=st.sampled_from(list("ab'’-‐")), min_size=1, max_size=4), unique=True),
+    asked=st.lists(st.text(alphabet=st.sampled_from(list("ab'’-‐")), max_size=4), max_size=6),
+)
+def test_tokens_share_a_key_id_when_their_keys_are_equal(vocab, asked):
+    key_of, key_id = hedging_table_module._key_ids(vocab)
+    keys = [v.translate(hedging_table_module._KEY) for v in vocab]
+    for i, a in enumerate(keys):
+        assert key_id(a) == key_of[i]
+        for j, b in enumerate(keys):
+            assert (key_of[i] == key_of[j]) == (a == b)
+    for k in asked:  # a string no token has as its key (or that is no key) has none
+        assert (key_id(k) == -1) == (k not in keys)
+
+
 @pytest.mark.parametrize(
     "text",
     [

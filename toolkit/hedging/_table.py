@@ -134,6 +134,27 @@ def _pattern_keys(pattern: str) -> tuple[list[str], list[re.Pattern | None]] | N
     return keys, gaps
 
 
+def _key_ids(vocab: list[str]) -> tuple[np.ndarray, Callable[[str], int]]:
+    """The key id of each token of ``vocab`` (distinct strings), and a function giving the id of a key (-1 for
+    a key no token has). A token's key is the token with its apostrophes and hyphens as a pattern reads them
+    (:data:`_KEY`): the tokens that hold neither "’" nor "‐" are their own keys, numbered as in ``vocab``; one
+    that holds either takes the number of the token that is its key, or (none is) of the first such token."""
+    index = dict(zip(vocab, range(len(vocab)), strict=True))
+    key_of = np.arange(len(vocab), dtype=np.int64)
+    other: dict[str, int] = {}  # keys that are no token of vocab
+    for j in [j for j, v in enumerate(vocab) if "’" in v or "‐" in v]:
+        key = vocab[j].translate(_KEY)
+        key_of[j] = index[key] if key in index else other.setdefault(key, j)
+
+    def key_id(key: str) -> int:
+        if key.translate(_KEY) != key:  # not a key: no token has it
+            return -1
+        k = index.get(key)  # a token that is its own key
+        return k if k is not None else other.get(key, -1)
+
+    return key_of, key_id
+
+
 class _TableLexicon:
     """The lexicon as sequences of token keys, for the vocabulary of one token table.
 
@@ -147,11 +168,8 @@ class _TableLexicon:
     """
 
     def __init__(self, matcher: _Matcher, vocab: list[str]) -> None:
-        key_ids: dict[str, int] = {}
-        self.key_of = np.fromiter(
-            (key_ids.setdefault(v.translate(_KEY), len(key_ids)) for v in vocab), dtype=np.int64, count=len(vocab)
-        )
-        self.base = len(key_ids) + 1
+        self.key_of, key_id = _key_ids(vocab)
+        self.base = len(vocab) + 1
         self.patterns = list(matcher.entries)
         # the pattern the character matcher names for a match (two patterns may read the same)
         self.named = [matcher.literal.get(_normal(p), p) for p in self.patterns]
@@ -164,7 +182,7 @@ class _TableLexicon:
                 self.ok = False
                 continue
             keys, gaps = parsed
-            ids = [key_ids.get(k, -1) for k in keys]
+            ids = [key_id(k) for k in keys]
             if min(ids) < 0:
                 continue  # a token the corpus does not have: the pattern cannot match
             if len(ids) == 1:
@@ -959,7 +977,8 @@ class _LowVocab:
         self.strings: list[str | None] = [None]
         self.index: dict[str, int] = {}
         self._props: dict[str, np.ndarray] = {}
-        self._lines: tuple[tuple[int, int], _Lines] | None = None  # the strings not yet tested, as lines
+        # the strings not yet tested, as lines, and the lines each screen found in them
+        self._lines: tuple[tuple[int, int], _Lines, dict[re.Pattern, list[int]]] | None = None
         self._classes: dict[tuple, tuple[int, tuple[np.ndarray, list[str]]]] = {}  # by the arguments: (ids, answer)
         self.add(list(_LOW_WORDS))
         self.of_vocab = self.add(list(strings))
@@ -984,8 +1003,11 @@ class _LowVocab:
             if test is not None:
                 strings = self.strings[done:]
                 if self._lines is None or self._lines[0] != (done, len(self.strings)):
-                    self._lines = ((done, len(self.strings)), _Lines(strings))
-                for i in self._lines[1].matching(_PROP_SCREENS[name]).tolist():
+                    self._lines = ((done, len(self.strings)), _Lines(strings), {})
+                screen, found = _PROP_SCREENS[name], self._lines[2]  # the lines of each screen (two share one)
+                if screen not in found:
+                    found[screen] = self._lines[1].matching(screen).tolist()
+                for i in found[screen]:
                     s = strings[i]
                     new[i] = s is not None and test(s)
             for w in words:
