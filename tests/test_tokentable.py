@@ -741,6 +741,54 @@ def _side_bounds_numpy(
     return y, c0, c1, odd0, odd1, same, t_from, n_tab
 
 
+def _sentence_flags_numpy(stream, k: np.ndarray, s: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`toolkit._kernels.sentence_flags` as whole-array numpy expressions (the table's code before the
+    compiled loop)."""
+    mk = stream.marks
+    # sentence_end: the first of ".!?" or a blank line in text[e:e + 400]
+    w_end = np.minimum(e + hedging_table_module._SENTENCE_END_READ, stream.stop[k])
+    i = np.searchsorted(mk.sent, e)
+    p = np.append(mk.sent, 2**62)[i]
+    i = np.searchsorted(mk.blank_start, e)
+    b_start, b_end = np.append(mk.blank_start, 2**62)[i], np.append(mk.blank_end, 2**62)[i]
+    question = (p < w_end) & ~((b_end <= w_end) & (b_start < p)) & (mk.class_at(p) == 2)
+    # sentence_initial: nothing but whitespace before, or _SENTENCE_BEFORE in the 8 characters before
+    cb, ce = mk.chunk_start, mk.chunk_end
+    c = np.searchsorted(cb, s, side="right") - 1  # the match's chunk
+    base = stream.base[k]
+    first_chunk = (c == 0) | (cb[np.maximum(c - 1, 0)] < base)
+    alone = first_chunk & (cb[c] == s)
+    # the last character before s that is not whitespace (-1: none)
+    q = np.where(cb[c] < s, s - 1, np.where(first_chunk, -1, ce[np.maximum(c - 1, 0)] - 1))
+    w0 = np.maximum(base, s - 8)
+    run = np.maximum(q + 1, w0)  # the whitespace at the end of the window
+    blank = np.searchsorted(mk.newline, s) - np.searchsorted(mk.newline, run) >= 2
+    at_q, before_q = mk.class_at(q), mk.class_at(q - 1)
+    inside = q >= w0
+    end_mark = (at_q == 1) | (at_q == 2)
+    closer = np.isin(at_q, (5, 6, 8)) & (q - 1 >= w0) & ((before_q == 1) | (before_q == 2))
+    opener = np.isin(at_q, (5, 7, 9))
+    initial = alone | blank | (inside & (end_mark | closer | opener))
+    return initial, question
+
+
+@given(texts=st.lists(st.one_of(rule_text, any_text), min_size=1, max_size=3))
+@example(texts=["Is it so\n\nthen? ‘Perhaps it is.’ “Maybe” so? (yes) ‘no’ we think\n \nit! ?"])  # blank lines, quotes
+@example(texts=["We agree; ‘surely’ not.\n\n“Is it?” he asked. 'Probably'? — \"no\""])
+@settings(max_examples=150, deadline=None)
+def test_the_compiled_sentence_flags_are_what_numpy_gives(texts):
+    """Whether each token, taken as a match, starts a sentence and ends in a question: the whole-array numpy
+    form's answers."""
+    got = _every_token_in_context(texts)
+    if got is None:
+        return
+    stream, _, _, k, s, e = got
+    mine = hedging_table_module._sentence_flags(stream, k, s, e)
+    theirs = _sentence_flags_numpy(stream, k, s, e)
+    for a, b in zip(mine, theirs, strict=True):
+        assert a.tolist() == b.tolist()
+
+
 @given(texts=st.lists(st.one_of(rule_text, any_text), min_size=1, max_size=3), seed=st.integers(0, 2**16))
 @settings(max_examples=150, deadline=None)
 def test_the_compiled_clause_and_side_bounds_are_what_numpy_gives(texts, seed):

@@ -962,6 +962,64 @@ def multi_options(  # type: ignore[no-untyped-def]
     return at[:r].copy(), opt[:r].copy(), ok[:r].copy(), by_text[:r].copy()
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _class_at(at, cls, pos, hint):  # type: ignore[no-untyped-def]
+    """(the class ``cls`` of the mark at offset ``pos``, 0 for none; the search's place, the next hint)."""
+    h = _search(at, pos, False, hint)
+    if not len(at):
+        return 0, h
+    k = min(h, len(at) - 1)
+    return (np.int64(cls[k]) if at[k] == pos else 0), h
+
+
+@njit(cache=True, nogil=True)
+def sentence_flags(sent, blank_start, blank_end, at, cls, cb, ce, newline, base, stop, s, e, end_read):  # type: ignore[no-untyped-def]
+    """For each match (``s``-``e``, in a text from ``base`` to ``stop``, in a stream with marks ``at``/``cls``,
+    sentence ends ``sent``, blank lines, whitespace chunks ``cb``-``ce`` and line breaks ``newline``, all
+    sorted): whether it starts a sentence (nothing but whitespace before it in its text, a blank line, or in
+    the 8 characters before it a sentence's end, a closing mark after one, or an opening mark), and whether
+    its sentence ends in "?" (the first of ".!?" in the ``end_read`` characters after it, before a blank
+    line). See :func:`toolkit.hedging._table._sentence_flags`."""
+    n = len(s)
+    initial = np.empty(n, dtype=np.bool_)
+    question = np.empty(n, dtype=np.bool_)
+    big = np.int64(2) ** 62
+    h_sent = h_blank = h_c = h_n1 = h_n2 = h_p = h_q = h_q1 = 0
+    for i in range(n):
+        si, ei, bi = s[i], e[i], base[i]
+        w_end = min(ei + end_read, stop[i])
+        h_sent = _search(sent, ei, False, h_sent)
+        p = sent[h_sent] if h_sent < len(sent) else big
+        h_blank = _search(blank_start, ei, False, h_blank)
+        b_start = blank_start[h_blank] if h_blank < len(blank_start) else big
+        b_end = blank_end[h_blank] if h_blank < len(blank_end) else big
+        cls_p, h_p = _class_at(at, cls, p, h_p)
+        question[i] = p < w_end and not (b_end <= w_end and b_start < p) and cls_p == 2
+        h_c = _search(cb, si, True, h_c)
+        c = h_c - 1
+        first_chunk = c == 0 or cb[max(c - 1, 0)] < bi
+        alone = first_chunk and cb[c] == si
+        if cb[c] < si:
+            q = si - 1
+        elif first_chunk:
+            q = np.int64(-1)
+        else:
+            q = ce[max(c - 1, 0)] - 1
+        w0 = max(bi, si - 8)
+        run = max(q + 1, w0)
+        h_n1 = _search(newline, si, False, h_n1)
+        h_n2 = _search(newline, run, False, h_n2)
+        blank = h_n1 - h_n2 >= 2
+        at_q, h_q = _class_at(at, cls, q, h_q)
+        before_q, h_q1 = _class_at(at, cls, q - 1, h_q1)
+        inside = q >= w0
+        end_mark = at_q == 1 or at_q == 2
+        closer = (at_q == 5 or at_q == 6 or at_q == 8) and q - 1 >= w0 and (before_q == 1 or before_q == 2)
+        opener = at_q == 5 or at_q == 7 or at_q == 9
+        initial[i] = alone or blank or (inside and (end_mark or closer or opener))
+    return initial, question
+
+
 @njit(cache=True, nogil=True)
 def leftmost_longest(at, length, ok):  # type: ignore[no-untyped-def]
     """The candidates a leftmost-longest scan keeps: candidate ``q`` covers tokens ``at[q]`` to
@@ -1292,3 +1350,4 @@ def warm_up() -> None:
         one,
     )
     ascii_tokens(np.zeros(1, dtype=np.uint8))
+    sentence_flags(one, one, one, one, np.zeros(1, dtype=np.uint8), one, one, one, one, one, one, one, 1)

@@ -21,6 +21,7 @@ from toolkit._kernels import leftmost_longest as _leftmost_longest
 from toolkit._kernels import lexicon_hits as _lexicon_hits
 from toolkit._kernels import multi_options as _multi_options
 from toolkit._kernels import scan_doc as _scan_doc
+from toolkit._kernels import sentence_flags as _sentence_flags_kernel
 from toolkit._kernels import side_bounds as _side_bounds
 from toolkit._kernels import side_get as _side_get
 from toolkit._kernels import token_keys as _token_keys
@@ -1902,30 +1903,21 @@ def _decide_on_arrays(
 
 
 def _sentence_flags(stream: _Stream, k: np.ndarray, s: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:meth:`_Context.sentence_initial` and whether :meth:`_Context.sentence_end` is "?", for every match."""
+    """:meth:`_Context.sentence_initial` and whether :meth:`_Context.sentence_end` is "?", for every match: in one
+    compiled pass (:func:`toolkit._kernels.sentence_flags`; the tests compare it with the numpy form it replaced)."""
     mk = stream.marks
-    # sentence_end: the first of ".!?" or a blank line in text[e:e + 400]
-    w_end = np.minimum(e + _SENTENCE_END_READ, stream.stop[k])
-    i = np.searchsorted(mk.sent, e)
-    p = np.append(mk.sent, 2**62)[i]
-    i = np.searchsorted(mk.blank_start, e)
-    b_start, b_end = np.append(mk.blank_start, 2**62)[i], np.append(mk.blank_end, 2**62)[i]
-    question = (p < w_end) & ~((b_end <= w_end) & (b_start < p)) & (mk.class_at(p) == 2)
-    # sentence_initial: nothing but whitespace before, or _SENTENCE_BEFORE in the 8 characters before
-    cb, ce = mk.chunk_start, mk.chunk_end
-    c = np.searchsorted(cb, s, side="right") - 1  # the match's chunk
-    base = stream.base[k]
-    first_chunk = (c == 0) | (cb[np.maximum(c - 1, 0)] < base)
-    alone = first_chunk & (cb[c] == s)
-    # the last character before s that is not whitespace (-1: none)
-    q = np.where(cb[c] < s, s - 1, np.where(first_chunk, -1, ce[np.maximum(c - 1, 0)] - 1))
-    w0 = np.maximum(base, s - 8)
-    run = np.maximum(q + 1, w0)  # the whitespace at the end of the window
-    blank = np.searchsorted(mk.newline, s) - np.searchsorted(mk.newline, run) >= 2
-    at_q, before_q = mk.class_at(q), mk.class_at(q - 1)
-    inside = q >= w0
-    end_mark = (at_q == 1) | (at_q == 2)
-    closer = np.isin(at_q, (5, 6, 8)) & (q - 1 >= w0) & ((before_q == 1) | (before_q == 2))
-    opener = np.isin(at_q, (5, 7, 9))
-    initial = alone | blank | (inside & (end_mark | closer | opener))
-    return initial, question
+    return _sentence_flags_kernel(
+        mk.sent,
+        mk.blank_start,
+        mk.blank_end,
+        mk.at,
+        mk.cls,
+        mk.chunk_start,
+        mk.chunk_end,
+        mk.newline,
+        stream.base[k],
+        stream.stop[k],
+        s,
+        e,
+        _SENTENCE_END_READ,
+    )
