@@ -773,7 +773,8 @@ def _sentence_flags_numpy(stream, k: np.ndarray, s: np.ndarray, e: np.ndarray) -
 
 
 @given(texts=st.lists(st.one_of(rule_text, any_text), min_size=1, max_size=3))
-@example(texts=["Is it so\n\nthen? ‘Perhaps it is.’ “Maybe” so? (yes) ‘no’ we think\n \nit! ?"])  # blank lines, quotes
+# blank lines before a question mark, quotation marks before a word
+@example(texts=["Is it so\n\nthen? ‘Perhaps it is.’ “Maybe” so? (yes) ‘no’ we think\n \nit! ?"])
 @example(texts=["We agree; ‘surely’ not.\n\n“Is it?” he asked. 'Probably'? — \"no\""])
 @settings(max_examples=150, deadline=None)
 def test_the_compiled_sentence_flags_are_what_numpy_gives(texts):

@@ -973,7 +973,9 @@ def _class_at(at, cls, pos, hint):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def sentence_flags(sent, blank_start, blank_end, at, cls, cb, ce, newline, base, stop, s, e, end_read):  # type: ignore[no-untyped-def]
+def sentence_flags(  # type: ignore[no-untyped-def]
+    sent, blank_start, blank_end, at, cls, cb, ce, newline, base, stop, s, e, end_read
+):
     """For each match (``s``-``e``, in a text from ``base`` to ``stop``, in a stream with marks ``at``/``cls``,
     sentence ends ``sent``, blank lines, whitespace chunks ``cb``-``ce`` and line breaks ``newline``, all
     sorted): whether it starts a sentence (nothing but whitespace before it in its text, a blank line, or in

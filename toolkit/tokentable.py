@@ -291,10 +291,11 @@ def _tokenize_chunks(strings: list[str]) -> tuple[np.ndarray, list[str], np.ndar
     """(tokens of each chunk, int32; the tokens, lower-cased; their starts and ends inside their chunk, int32).
 
     The chunks are tokenized together, joined by spaces, the ASCII ones apart (their lower case is quicker
-    to make, and a compiled pass finds their tokens: :func:`toolkit._kernels.ascii_tokens`): no token holds whitespace and the pattern's look-arounds read a space as they read the end of
-    a chunk (neither is a letter, digit, mark or format character, an apostrophe, "s" or a digit), and the
-    lower case of a slice is the slice of the lower case (:func:`toolkit.text._lower`), so each chunk has the
-    tokens it has alone, without a Python call per chunk.
+    to make, and a compiled pass finds their tokens: :func:`toolkit._kernels.ascii_tokens`): no token holds
+    whitespace and the pattern's look-arounds read a space as they read the end of a chunk (neither is a
+    letter, digit, mark or format character, an apostrophe, "s" or a digit), and the lower case of a slice is
+    the slice of the lower case (:func:`toolkit.text._lower`), so each chunk has the tokens it has alone,
+    without a Python call per chunk.
     """
     ascii_ = np.fromiter(map(str.isascii, strings), dtype=bool, count=len(strings))
     raw: list[str] = []
