@@ -81,6 +81,15 @@ def _has(sorted_arr: np.ndarray, values: np.ndarray) -> np.ndarray:
     return sorted_arr[k] == values
 
 
+def _class_at(marks, pos: np.ndarray) -> np.ndarray:
+    """The mark class of the character at each offset of a stream's marks (0 for any other), in numpy: the
+    reference of the compiled pass's look-ups."""
+    if not len(marks.at):
+        return np.zeros(len(pos), dtype=np.int64)
+    k = np.minimum(np.searchsorted(marks.at, pos), len(marks.at) - 1)
+    return np.where(marks.at[k] == pos, marks.cls[k], 0)
+
+
 def _frame(texts: list[str], **columns) -> pd.DataFrame:
     return pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts, **columns})
 
@@ -751,7 +760,7 @@ def _sentence_flags_numpy(stream, k: np.ndarray, s: np.ndarray, e: np.ndarray) -
     p = np.append(mk.sent, 2**62)[i]
     i = np.searchsorted(mk.blank_start, e)
     b_start, b_end = np.append(mk.blank_start, 2**62)[i], np.append(mk.blank_end, 2**62)[i]
-    question = (p < w_end) & ~((b_end <= w_end) & (b_start < p)) & (mk.class_at(p) == 2)
+    question = (p < w_end) & ~((b_end <= w_end) & (b_start < p)) & (_class_at(mk, p) == 2)
     # sentence_initial: nothing but whitespace before, or _SENTENCE_BEFORE in the 8 characters before
     cb, ce = mk.chunk_start, mk.chunk_end
     c = np.searchsorted(cb, s, side="right") - 1  # the match's chunk
@@ -763,7 +772,7 @@ def _sentence_flags_numpy(stream, k: np.ndarray, s: np.ndarray, e: np.ndarray) -
     w0 = np.maximum(base, s - 8)
     run = np.maximum(q + 1, w0)  # the whitespace at the end of the window
     blank = np.searchsorted(mk.newline, s) - np.searchsorted(mk.newline, run) >= 2
-    at_q, before_q = mk.class_at(q), mk.class_at(q - 1)
+    at_q, before_q = _class_at(mk, q), _class_at(mk, q - 1)
     inside = q >= w0
     end_mark = (at_q == 1) | (at_q == 2)
     closer = np.isin(at_q, (5, 6, 8)) & (q - 1 >= w0) & ((before_q == 1) | (before_q == 2))

@@ -11,7 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from toolkit._kernels import GAP_NONE, GAP_REGEX, GAP_SPACE, GAP_TOUCH
+from toolkit._kernels import GAP_NONE as _GAP_NONE
+from toolkit._kernels import GAP_REGEX as _GAP_REGEX
+from toolkit._kernels import GAP_SPACE as _GAP_SPACE
+from toolkit._kernels import GAP_TOUCH as _GAP_TOUCH
 from toolkit._kernels import IS_SPACE as _IS_SPACE
 from toolkit._kernels import LEAD_BITS as _LEAD_BITS
 from toolkit._kernels import chunk_cuts as _chunk_cuts
@@ -97,11 +100,6 @@ _LANGUAGE_CHARS = 20000  # english_share reads this many characters
 _PAIR_TABLE_MAX = 1 << 26  # bytes of _TableLexicon.pair_table at most (else the pairs are searched)
 _LOOKAHEAD = 16  # the token pattern decides a token's end by looking at most this far past it
 _LOOKBEHIND = 16  # and looks at most this far before a token's start (one character)
-
-
-#: What lies between two tokens of a pattern (:func:`_gap_regex`): nothing (past the pattern's last token),
-#: no character, whitespace, or what another regex matches.
-_GAP_NONE, _GAP_TOUCH, _GAP_SPACE, _GAP_REGEX = GAP_NONE, GAP_TOUCH, GAP_SPACE, GAP_REGEX
 
 
 def _gap_regex(gap: str) -> re.Pattern | None:
@@ -1179,13 +1177,6 @@ class _Marks:
         self.punct = self.at[(self.cls >= 1) & (self.cls <= 3)]
         self.sent = self.at[(self.cls == 1) | (self.cls == 2)]
         self.newline = self.at[self.cls == 4]
-
-    def class_at(self, pos: np.ndarray) -> np.ndarray:
-        """The :data:`_MARK_CLASS` of the character at each offset (0 for any other)."""
-        if not len(self.at):
-            return np.zeros(len(pos), dtype=np.int64)
-        k = np.minimum(np.searchsorted(self.at, pos), len(self.at) - 1)
-        return np.where(self.at[k] == pos, self.cls[k], 0)
 
 
 class _Stream:
