@@ -608,6 +608,81 @@ def test_punkt_spans_are_nltks():
     check()
 
 
+def _sentences_in_python(text: str, blocks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentences of the blocks as the module found them in Python alone before sentence_cuts: every block's
+    Punkt spans corrected, the quotes after . ? ! searched over the whole stretch of the blocks."""
+    from toolkit.text import _QUOTE_AFTER_END, _corrected, _punkt_block_spans
+
+    if not blocks:
+        return []
+    quotes = [m.start() + 1 for m in _QUOTE_AFTER_END.finditer(text, blocks[0][0], blocks[-1][1])]
+    return [span for spans in _punkt_block_spans(text, blocks) for span in _corrected(text, spans, quotes)]
+
+
+# sentences that take each way through sentence_cuts: cut, stripped and joined there, or left to Python (closing
+# punctuation after a break, "etc." before a lower-case word, a quote after . ? !, a non-ASCII end)
+_CUT_WORDS = _SPAN_WORDS + ["etc.", "ETC.", "etc.)", "xetc.", "_etc.", "été.", "etc.»", "the", "and", "No.", "'No.'"]
+_CUT_WORDS += ["(a", "[b]", '"Yes."', "‘So.’", "“Ha!”", "\u3000", "\xa0", "Mr.", "U.S.", "\u2009."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello world. This is it.",
+        'He said "no." Then left. (Yes.) Fine etc. and so on.',
+        "Fruit etc. and more. Then etc. The end.",
+        "It ended.) Then. ” Closing.",
+        "A.B. c. The U.S. is here.\n\nNew para etc. The end.",
+        "Word.\u3000 Next one. \xa0",
+        "café etc. and so. Here é. next",
+        'He met the U.S." A',
+        "",
+        "  \n \u2028 ",
+    ],
+)
+def test_sentence_cuts_are_the_python_corrections(text):
+    from toolkit._paragraphs import PARAGRAPH
+    from toolkit.text import _block_sentence_spans, _blocks
+
+    for blocks in (_blocks(text), [m.span() for m in PARAGRAPH.finditer(text)]):
+        assert _block_sentence_spans(text, blocks).tolist() == [list(s) for s in _sentences_in_python(text, blocks)]
+
+
+def test_sentence_cuts_are_the_python_corrections_on_drawn_texts():
+    """The compiled cuts (and the blocks they leave to Python) give the sentences the Python corrections gave, on
+    texts of words that take every way through them, split by lines or by paragraphs."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from toolkit._paragraphs import PARAGRAPH
+    from toolkit.text import _LINE, _block_sentence_spans
+
+    joins = st.sampled_from([" ", "", "  ", "\n", "\t", " \n ", "\n\n", "\u3000"])
+    words = st.lists(st.tuples(st.sampled_from(_CUT_WORDS), joins), max_size=40)
+
+    @settings(derandomize=True, max_examples=1500, deadline=None)
+    @given(words, st.sampled_from(["", " ", ".", "\n"]), st.booleans())
+    def check(pieces, tail, paragraphs):
+        text = "".join(w + j for w, j in pieces) + tail
+        blocks = [m.span() for m in (PARAGRAPH if paragraphs else _LINE).finditer(text)]
+        expected = _sentences_in_python(text, blocks)
+        assert _block_sentence_spans(text, blocks).tolist() == [list(s) for s in expected], text
+
+    check()
+
+
+def test_sentence_cuts_character_sets_are_the_patterns():
+    """The code points sentence_cuts compares with are those of the patterns it stands in for, below U+3001."""
+    from toolkit import _kernels as K
+    from toolkit.text import _CLOSING, _QUOTE_AFTER_END, _REALIGN
+
+    chars = [chr(c) for c in range(0x3001)]
+    assert {ord(c) for c in _CLOSING} == set(K._CLOSING_POINTS)
+    assert {ord(c) for c in chars if _REALIGN.match(c + " ")} == set(K._CLOSING_POINTS)
+    assert {ord(c) for c in chars if _QUOTE_AFTER_END.fullmatch("." + c)} == set(K._QUOTE_POINTS)
+    assert {ord(c) for c in chars if _QUOTE_AFTER_END.fullmatch(c + '"')} == set(K._END_POINTS)
+
+
 @pytest.mark.needs_data
 def test_punkt_spans_are_nltks_on_ungdc_speeches(data_dir):
     from toolkit.text import _blocks, _punkt_spans

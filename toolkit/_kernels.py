@@ -1291,6 +1291,127 @@ def _answer(  # type: ignore[no-untyped-def]
     return np.int64(0) if abbr else np.int64(1)
 
 
+#: Closing punctuation that can open Punkt's realignment after a break (``toolkit.text._CLOSING``).
+_CLOSING_POINTS = (0x22, 0x27, 0x29, 0x5D, 0x7D, 0x2018, 0x2019, 0x201C, 0x201D, 0xAB, 0xBB)
+#: A closing quote after . ? ! that ``toolkit.text._QUOTE_AFTER_END`` matches: its ends, and its quotes.
+_END_POINTS = (0x2E, 0x3F, 0x21)
+_QUOTE_POINTS = (0x22, 0x201D, 0x2019, 0x27)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _among(c, points):  # type: ignore[no-untyped-def]
+    """Whether code point ``c`` is one of ``points`` (a tuple)."""
+    c = np.int64(c)
+    for p in points:  # noqa: SIM110 (numba compiles the loop; not a generator)
+        if c == p:
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _is_ascii_word(c):  # type: ignore[no-untyped-def]
+    """``str.isalnum() or == "_"`` of an ASCII code point."""
+    return (48 <= c <= 57) or (65 <= c <= 90) or (97 <= c <= 122) or c == 95
+
+
+@njit(cache=True, nogil=True)
+def _may_end_etc(points, start, end):  # type: ignore[no-untyped-def]
+    """Whether ``toolkit.text._ends_lowercase_continues`` of ``points[start:end]`` (its one abbreviation: "etc")
+    may be true: true wherever it is, and where a code point past ASCII next to "etc." is a letter or digit to
+    ``str.isalnum`` (here no code point past ASCII is one; none lower-cases to "e", "t" or "c")."""
+    j = end
+    while j > start and not _is_ascii_word(np.int64(points[j - 1])):  # the trailing run of non-word characters
+        j -= 1
+    if j == end or points[j] != 46 or j - 3 < start:
+        return False
+    k = j - 3
+    if (points[k] | 32) != 101 or (points[k + 1] | 32) != 116 or (points[k + 2] | 32) != 99:
+        return False
+    return k == start or not _is_ascii_word(np.int64(points[k - 1]))
+
+
+@njit(cache=True, nogil=True)
+def sentence_cuts(points, cls, block_start, block_end, bounds, stop, follow):  # type: ignore[no-untyped-def]
+    """The sentences of each block ``[block_start[b], block_end[b])`` of a text (its code points) from Punkt's
+    breaks, as ``toolkit.text._block_sentence_spans`` makes them in Python: the slices between breaks (block
+    ``b``'s breaks are ``bounds[b]`` to ``bounds[b + 1]`` of ``stop``, where a sentence ends, and ``follow``,
+    where the next one starts), each stripped of whitespace (``str.strip``: :data:`PUNKT_STR_SPACE` of ``cls``),
+    and joined to the one before where nothing lies between them (``_corrected``).
+
+    A block is left to Python (``fallback[b]``) where these steps may not be the whole answer: a slice after a
+    break starts with closing punctuation (Punkt's realignment, ``_realigned``); a sentence may continue the one
+    before it ("etc." then a lower-case word: :func:`_may_end_etc`); a sentence holds a closing quote after
+    . ? ! then a space (a break of ``_QUOTE_END``).
+
+    Returns ``(start, end, block, fallback)``: the sentences of the other blocks, in order.
+    """
+    n_blocks = len(block_start)
+    cap = len(stop) + n_blocks
+    o_s = np.empty(cap, np.int64)
+    o_e = np.empty(cap, np.int64)
+    o_b = np.empty(cap, np.int64)
+    fallback = np.zeros(n_blocks, np.bool_)
+    n_cls = len(cls)
+    n = 0
+    for b in range(n_blocks):
+        s0 = block_start[b]
+        e0 = block_end[b]
+        lo = bounds[b]
+        last = bounds[b + 1] - lo
+        first = n
+        bad = False
+        for k in range(last + 1):
+            start = s0 if k == 0 else follow[lo + k - 1]
+            end = stop[lo + k] if k < last else e0  # the trailing whitespace is stripped below
+            if k < last:
+                ns = follow[lo + k]
+                ne = stop[lo + k + 1] if k + 1 < last else e0
+                if ns < ne and _among(points[ns], _CLOSING_POINTS):
+                    bad = True
+                    break
+            if not start < min(end, e0):
+                continue
+            s = start
+            e = end
+            while s < e:
+                c = np.int64(points[s])
+                if not (c < n_cls and cls[c] & PUNKT_STR_SPACE):
+                    break
+                s += 1
+            while e > s:
+                c = np.int64(points[e - 1])
+                if not (c < n_cls and cls[c] & PUNKT_STR_SPACE):
+                    break
+                e -= 1
+            if s >= e:
+                continue
+            if n > first:
+                if s == o_e[n - 1]:
+                    o_e[n - 1] = e
+                    continue
+                if _may_end_etc(points, o_s[n - 1], o_e[n - 1]):
+                    bad = True
+                    break
+            o_s[n] = s
+            o_e[n] = e
+            o_b[n] = b
+            n += 1
+        if not bad:
+            for m in range(first, n):
+                # a break of _QUOTE_END at p needs a quote at p - 1 and a space at p, inside the stripped sentence:
+                # p - 1 from its start to 3 before its end (Python's filter takes one place more at either end)
+                for q in range(max(o_s[m], 1), o_e[m] - 2):
+                    if _among(points[q], _QUOTE_POINTS) and _among(points[q - 1], _END_POINTS):
+                        bad = True
+                        break
+                if bad:
+                    break
+        if bad:
+            n = first
+            fallback[b] = True
+    return o_s[:n].copy(), o_e[:n].copy(), o_b[:n].copy(), fallback
+
+
 def warm_up() -> None:
     """Load the compiled loops for every kind of text (ASCII, UTF-16, UTF-32: read-only arrays, as
     :func:`toolkit.tokentable.code_points` gives them) in this process, so that workers forked from it

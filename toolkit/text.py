@@ -479,63 +479,75 @@ def _punkt_tables() -> tuple:
 _CLOSING = frozenset("\"')]}\u2018\u2019\u201c\u201d\xab\xbb")
 
 
-def _punkt_block_spans(text: str, blocks: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
-    """For each block ``text[s:e]`` of ``blocks``, the spans of NLTK's ``_punkt().span_tokenize(text[s:e])``
-    (offsets into ``text``), all found in one compiled pass.
+def _punkt_breaks(text: str, blocks: list[tuple[int, int]]) -> tuple[np.ndarray, ...]:
+    """Punkt's sentence breaks in the blocks ``text[s:e]`` of ``blocks`` (each block on its own), found in one
+    compiled pass: ``(points, starts, ends, bounds, stop, follow)``, offsets from the first block's start.
+
+    ``points``: the code points from the first block's start to the last one's end; ``starts``, ``ends``: the
+    blocks; block ``b``'s breaks are ``bounds[b]`` to ``bounds[b + 1]`` of ``stop`` (one past the character that
+    ends a sentence) and ``follow`` (where the next sentence's slice starts: the token after the spaces, or the
+    punctuation after the break).
 
     ``PunktSentenceTokenizer.span_tokenize`` walks generators of slices in Python and tests each candidate break
     by tokenizing its context and annotating the tokens. Here
     :func:`toolkit._kernels.punkt_candidates` finds the candidates as Punkt's pattern does, the word before
     each as ``_match_potential_end_contexts`` does, and decides a context of two plain ASCII words ("States.
     The") as ``_first_pass_annotation``, ``_second_pass_annotation`` and ``_ortho_heuristic`` do with the
-    module's parameters (no collocations); any other context is NLTK's (remembered) test. The slices are then
-    realigned as in ``_realign_boundaries``. ``tests/test_text.py`` compares the spans with NLTK's.
+    module's parameters (no collocations); any other context is NLTK's (remembered) test.
     """
-    if not blocks:
-        return []
     lo, hi = blocks[0][0], blocks[-1][1]  # the code points of the blocks' stretch of the text alone
     starts = np.fromiter((b[0] - lo for b in blocks), dtype=np.int64, count=len(blocks))
     ends = np.fromiter((b[1] - lo for b in blocks), dtype=np.int64, count=len(blocks))
     points = code_points(text if (lo, hi) == (0, len(text)) else text[lo:hi])
     blk, at, word, after, nxt, answer = K.punkt_candidates(points, starts, ends, *_punkt_tables())
-    del points
-    at += lo
-    word += lo
-    after += lo
-    nxt[nxt >= 0] += lo
     ask = np.flatnonzero(answer < 0)
     if len(ask):
         test = _punkt().text_contains_sentbreak
-        answer[ask] = [test(text[w:a]) for w, a in zip(word[ask].tolist(), after[ask].tolist())]
+        answer[ask] = [test(text[w:a]) for w, a in zip((word[ask] + lo).tolist(), (after[ask] + lo).tolist())]
     brk = answer == 1
     stop = at[brk] + 1
-    # the next sentence starts at the token after the spaces, or at the punctuation after the break
-    follow = np.where(nxt[brk] >= 0, nxt[brk], stop).tolist()
-    bounds = np.searchsorted(blk[brk], np.arange(len(blocks) + 1)).tolist()
-    stop_l = stop.tolist()
-    out = []
-    for b, (s0, e0) in enumerate(blocks):
-        lo, hi = bounds[b], bounds[b + 1]
-        slices = list(zip([s0, *follow[lo:hi]], stop_l[lo:hi]))
-        slices.append((follow[hi - 1] if hi > lo else s0, s0 + len(text[s0:e0].rstrip())))
-        # _realign_boundaries: closing punctuation after a break joins the sentence before it
-        spans: list[tuple[int, int]] = []
-        realign = 0
-        last = len(slices) - 1
-        for k, (start, end) in enumerate(slices):
-            start += realign
-            if k < last:
-                n_start, n_end = slices[k + 1]
-                m = _REALIGN.match(text[n_start:n_end]) if n_start < n_end and text[n_start] in _CLOSING else None
-                if m:
-                    spans.append((start, n_start + len(m.group(0).rstrip())))
-                    realign = m.end()
-                    continue
-                realign = 0
-            if start < min(end, e0):
-                spans.append((start, end))
-        out.append(spans)
-    return out
+    follow = np.where(nxt[brk] >= 0, nxt[brk], stop)
+    bounds = np.searchsorted(blk[brk], np.arange(len(blocks) + 1))
+    return points, starts, ends, bounds, stop, follow
+
+
+def _realigned(text: str, s0: int, e0: int, follow: list[int], stop: list[int]) -> list[tuple[int, int]]:
+    """Punkt's sentences of the block ``text[s0:e0]`` from its breaks (offsets into ``text``): the slices
+    between them, realigned as in ``_realign_boundaries`` (closing punctuation after a break joins the sentence
+    before it)."""
+    slices = list(zip([s0, *follow], stop))
+    slices.append((follow[-1] if follow else s0, s0 + len(text[s0:e0].rstrip())))
+    spans: list[tuple[int, int]] = []
+    realign = 0
+    last = len(slices) - 1
+    for k, (start, end) in enumerate(slices):
+        start += realign
+        if k < last:
+            n_start, n_end = slices[k + 1]
+            m = _REALIGN.match(text[n_start:n_end]) if n_start < n_end and text[n_start] in _CLOSING else None
+            if m:
+                spans.append((start, n_start + len(m.group(0).rstrip())))
+                realign = m.end()
+                continue
+            realign = 0
+        if start < min(end, e0):
+            spans.append((start, end))
+    return spans
+
+
+def _punkt_block_spans(text: str, blocks: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """For each block ``text[s:e]`` of ``blocks``, the spans of NLTK's ``_punkt().span_tokenize(text[s:e])``
+    (offsets into ``text``): the breaks of :func:`_punkt_breaks`, realigned (:func:`_realigned`).
+    ``tests/test_text.py`` compares the spans with NLTK's."""
+    if not blocks:
+        return []
+    lo = blocks[0][0]
+    _, _, _, bounds, stop, follow = _punkt_breaks(text, blocks)
+    stop_l, follow_l, bounds_l = (stop + lo).tolist(), (follow + lo).tolist(), bounds.tolist()
+    return [
+        _realigned(text, s0, e0, follow_l[bounds_l[b] : bounds_l[b + 1]], stop_l[bounds_l[b] : bounds_l[b + 1]])
+        for b, (s0, e0) in enumerate(blocks)
+    ]
 
 
 def _punkt_spans(line: str) -> list[tuple[int, int]]:
@@ -543,23 +555,50 @@ def _punkt_spans(line: str) -> list[tuple[int, int]]:
     return _punkt_block_spans(line, [(0, len(line))])[0]
 
 
-def _line_sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Return (start, end) of each sentence of ``text``.
+def _line_sentence_spans(text: str) -> np.ndarray:
+    """Return the (start, end) of each sentence of ``text``, an (n, 2) int64 array.
 
     A line break ends a sentence, except in a hard-wrapped text (:func:`toolkit._paragraphs.hard_wrapped`), where a blank line
     ends a paragraph and a single line break is a space.
     """
-    return [span for spans in _block_sentence_spans(text, _blocks(text)) for span in spans]
+    return _block_sentence_spans(text, _blocks(text))
 
 
-def _block_sentence_spans(text: str, blocks: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
-    """The sentences of each block ``text[s:e]`` of ``blocks`` (offsets into ``text``), each block split on its
-    own: Punkt's spans (:func:`_punkt_block_spans`), with the module's corrections (:func:`_corrected`)."""
+def _block_sentence_spans(text: str, blocks: list[tuple[int, int]]) -> np.ndarray:
+    """The sentences of the blocks ``text[s:e]`` of ``blocks`` (offsets into ``text``, an (n, 2) int64 array in
+    text order), each block split on its own: Punkt's spans (:func:`_punkt_block_spans`), with the module's
+    corrections (:func:`_corrected`).
+
+    The breaks come from :func:`_punkt_breaks`; :func:`toolkit._kernels.sentence_cuts` cuts, strips and joins
+    the sentences of most blocks in one compiled pass, and leaves to Python (:func:`_realigned`, then
+    :func:`_corrected`) the blocks where Punkt realigns closing punctuation, a sentence may end in "etc.", or a
+    closing quote follows . ? ! (``tests/test_text.py`` compares the two on drawn texts).
+    """
     if not blocks:
-        return []
-    # where a closing quote follows . ? ! (a sentence with none cannot hold a break of _QUOTE_END)
-    quotes = [m.start() + 1 for m in _QUOTE_AFTER_END.finditer(text, blocks[0][0], blocks[-1][1])]
-    return [_corrected(text, spans, quotes) for spans in _punkt_block_spans(text, blocks)]
+        return np.zeros((0, 2), dtype=np.int64)
+    lo = blocks[0][0]
+    points, starts, ends, bounds, stop, follow = _punkt_breaks(text, blocks)
+    cut_start, cut_end, cut_block, fallback = K.sentence_cuts(
+        points, _punkt_tables()[0], starts, ends, bounds, stop, follow
+    )
+    del points
+    spans = np.stack([cut_start, cut_end], axis=1) + lo
+    redo = np.flatnonzero(fallback).tolist()
+    if not redo:
+        return spans
+    stop_l, follow_l, bounds_l = (stop + lo).tolist(), (follow + lo).tolist(), bounds.tolist()
+    found, found_block = [spans], [cut_block]
+    for b in redo:
+        s0, e0 = blocks[b]
+        # where a closing quote follows . ? ! (a sentence with none cannot hold a break of _QUOTE_END)
+        quotes = [m.start() + 1 for m in _QUOTE_AFTER_END.finditer(text, max(lo, s0 - 2), e0)]
+        k, k1 = bounds_l[b], bounds_l[b + 1]
+        cut = _corrected(text, _realigned(text, s0, e0, follow_l[k:k1], stop_l[k:k1]), quotes)
+        found.append(np.array(cut, dtype=np.int64).reshape(-1, 2))
+        found_block.append(np.full(len(cut), b, dtype=np.int64))
+    # the blocks in order, each block's sentences as found (a stable sort by block)
+    order = np.argsort(np.concatenate(found_block), kind="stable")
+    return np.concatenate(found)[order]
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:
@@ -606,8 +645,7 @@ def _unit_sentences(shared: tuple[list[str], list[tuple[int, int, int, bool]]], 
         d, start, end, wrapped = units[u]
         text = texts[d]
         blocks = [m.span() for m in (PARAGRAPH if wrapped else _LINE).finditer(text, start, end)]
-        spans = [span for found in _block_sentence_spans(text, blocks) for span in found]
-        out.append(np.array(spans, dtype=np.int64).reshape(-1, 2) - start)
+        out.append(_block_sentence_spans(text, blocks) - start)
     return out
 
 
@@ -701,7 +739,7 @@ def sentence_spans(texts: list[str], *, n_jobs: int | None = None) -> list[np.nd
         raise ValueError("texts must be a list of str (one per document); for one text, pass [text].")
     n_jobs = check_n_jobs(n_jobs)
     if n_jobs == 1:
-        return [np.array(_line_sentence_spans(text), dtype=np.int64).reshape(-1, 2) for text in texts]
+        return [_line_sentence_spans(text) for text in texts]
     units = _sentence_units(texts, n_jobs)
     parts = batches([end - start for _, start, end, _ in units], n_jobs * 4)
     found: list[list[np.ndarray]] = [[] for _ in texts]
