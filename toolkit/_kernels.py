@@ -1322,7 +1322,7 @@ def _may_end_etc(points, start, end):  # type: ignore[no-untyped-def]
     j = end
     while j > start and not _is_ascii_word(np.int64(points[j - 1])):  # the trailing run of non-word characters
         j -= 1
-    if j == end or points[j] != 46 or j - 3 < start:
+    if j == end or points[j] != 46 or j - 3 < start:  # (j == end: no run; points[end] is not read)
         return False
     k = j - 3
     if (points[k] | 32) != 101 or (points[k + 1] | 32) != 116 or (points[k + 2] | 32) != 99:
