@@ -620,7 +620,8 @@ def _sentences_in_python(text: str, blocks: list[tuple[int, int]]) -> list[tuple
 
 
 # sentences that take each way through sentence_cuts: cut, stripped and joined there, or left to Python (closing
-# punctuation after a break, "etc." before a lower-case word, a quote after . ? !, a non-ASCII end)
+# punctuation after a break, "etc." before a lower-case word, a quote after . ? !, "etc." next to a non-ASCII
+# character, which the compiled test reads as no letter: "été.", "etc.»")
 _CUT_WORDS = _SPAN_WORDS + ["etc.", "ETC.", "etc.)", "xetc.", "_etc.", "été.", "etc.»", "the", "and", "No.", "'No.'"]
 _CUT_WORDS += ["(a", "[b]", '"Yes."', "‘So.’", "“Ha!”", "\u3000", "\xa0", "Mr.", "U.S.", "\u2009."]
 

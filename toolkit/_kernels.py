@@ -1340,8 +1340,9 @@ def sentence_cuts(points, cls, block_start, block_end, bounds, stop, follow):  #
 
     A block is left to Python (``fallback[b]``) where these steps may not be the whole answer: a slice after a
     break starts with closing punctuation (Punkt's realignment, ``_realigned``); a sentence may continue the one
-    before it ("etc." then a lower-case word: :func:`_may_end_etc`); a sentence holds a closing quote after
-    . ? ! then a space (a break of ``_QUOTE_END``).
+    before it ("etc." then a lower-case word: :func:`_may_end_etc`); a closing quote after . ? ! lies in a
+    sentence, from its start to 3 before its end (where a break of ``_QUOTE_END`` could be, whether or not
+    one is).
 
     Returns ``(start, end, block, fallback)``: the sentences of the other blocks, in order.
     """

@@ -571,8 +571,9 @@ def _block_sentence_spans(text: str, blocks: list[tuple[int, int]]) -> np.ndarra
 
     The breaks come from :func:`_punkt_breaks`; :func:`toolkit._kernels.sentence_cuts` cuts, strips and joins
     the sentences of most blocks in one compiled pass, and leaves to Python (:func:`_realigned`, then
-    :func:`_corrected`) the blocks where Punkt realigns closing punctuation, a sentence may end in "etc.", or a
-    closing quote follows . ? ! (``tests/test_text.py`` compares the two on drawn texts).
+    :func:`_corrected`) the blocks where a slice after a break starts with closing punctuation (which Punkt may
+    realign), a sentence may end in "etc.", or a closing quote follows . ? ! (``tests/test_text.py`` compares
+    the two on drawn texts).
     """
     if not blocks:
         return np.zeros((0, 2), dtype=np.int64)
