@@ -955,6 +955,62 @@ def test_a_hard_wrapped_text_is_split_into_sentences_not_lines():
     assert all(WRAPPED[a:b] == t for a, b, t in zip(s["start"], s["end"], s["text"]))
 
 
+def _hard_wrapped_by_pattern(text: str) -> bool:
+    """hard_wrapped as it was written first: each line's end read by a regular expression."""
+    import re
+
+    from toolkit._paragraphs import HARD_WRAP_MAX_LINE, HARD_WRAP_MIN_LINES, HARD_WRAP_MIN_OPEN
+
+    if text.count("\n") < HARD_WRAP_MIN_LINES:
+        return False
+    lines = [line for line in text.split("\n") if re.search(r"\w", line)]
+    if len(lines) < HARD_WRAP_MIN_LINES:
+        return False
+    lengths = sorted(len(line.rstrip()) for line in lines)
+    if lengths[(9 * len(lengths)) // 10 - 1] > HARD_WRAP_MAX_LINE:
+        return False
+    open_lines = sum(not re.search(r"[.!?:;][\"”’')\]]*\s*$", line) for line in lines)
+    return open_lines >= HARD_WRAP_MIN_OPEN * len(lines)
+
+
+def test_hard_wrapped_reads_line_ends_as_the_pattern_did():
+    """hard_wrapped, reading each line's end with str.rstrip, decides as the regular expression did: on texts
+    whose last line's end (closing marks, quotes, brackets, whitespace of every kind, none) decides the vote
+    (five open lines and five closed before it), and on texts of drawn lines."""
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from toolkit._paragraphs import hard_wrapped
+
+    # str.rstrip() strips what re's \s matches (the pattern's whitespace), over all of Unicode
+    chars = [chr(c) for c in range(0x110000)]
+    assert [c for c in chars if c.isspace()] == [c for c in chars if re.fullmatch(r"\s", c)]
+    ends = st.text(alphabet=".!?:;,\"”’')]}“‘ \t\r\x0b\x0c\x85\u2028\u3000—a", max_size=5)
+    closed_line = r"[.!?:;][\"”’')\]]*\s*$"  # the pattern hard_wrapped was written with
+
+    @settings(derandomize=True, max_examples=600, deadline=None)
+    @given(ends)
+    def deciding(end):
+        text = "\n".join(["word"] * 5 + ["word."] * 5 + ["word" + end])
+        assert hard_wrapped(text) == _hard_wrapped_by_pattern(text) == (re.search(closed_line, end) is None)
+
+    deciding()
+    lines = st.tuples(st.sampled_from(["", "word", "a longer line of words " * 6, "—", "  Mr. President"]), ends)
+
+    @settings(derandomize=True, max_examples=300, deadline=None)
+    @given(st.lists(lines, min_size=8, max_size=30), st.sampled_from(["\n", "\n\n", "\r\n"]))
+    def drawn(pieces, join):
+        text = join.join(word + end for word, end in pieces)
+        assert hard_wrapped(text) == _hard_wrapped_by_pattern(text), text
+
+    drawn()
+    assert hard_wrapped(WRAPPED) and _hard_wrapped_by_pattern(WRAPPED)
+    tie = "\n".join(["word"] * 6 + ["word."] * 6)  # half the lines open: wrapped (HARD_WRAP_MIN_OPEN is "at least")
+    assert hard_wrapped(tie) and _hard_wrapped_by_pattern(tie)
+
+
 def test_lines_written_a_paragraph_each_are_not_joined():
     # short texts, headings and paragraph-per-line speeches keep a sentence per line
     paragraphs = "\n".join(

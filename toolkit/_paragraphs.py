@@ -15,7 +15,10 @@ import re
 HARD_WRAP_MIN_LINES: int = 10
 HARD_WRAP_MAX_LINE: int = 120
 HARD_WRAP_MIN_OPEN: float = 0.5
-_CLOSED_LINE = re.compile(r"[.!?:;][\"”’')\]]*\s*$")
+#: A line that ends a sentence: one of these, then any of _CLOSERS, then whitespace to its end (the pattern
+#: ``[.!?:;]["”’')\]]*\s*$``, read from the line's end).
+_SENTENCE_ENDS = frozenset(".!?:;")
+_CLOSERS = "\"”’')]"
 _WORD_CHAR = re.compile(r"\w")
 #: A paragraph of a hard-wrapped text: a run of lines with something on them, up to a blank line.
 PARAGRAPH = re.compile(r"(?:[^\S\n]*\S[^\n]*(?:\n|$))+")
@@ -25,11 +28,12 @@ def hard_wrapped(text: str) -> bool:
     """Whether ``text`` breaks its lines inside sentences (see :data:`HARD_WRAP_MIN_LINES`)."""
     if text.count("\n") < HARD_WRAP_MIN_LINES:
         return False
-    lines = [line for line in text.split("\n") if _WORD_CHAR.search(line)]  # lines of words: "—" is no evidence
+    # the lines of words ("—" is no evidence), without their trailing whitespace (str.rstrip: re's \s)
+    lines = [line.rstrip() for line in text.split("\n") if _WORD_CHAR.search(line)]
     if len(lines) < HARD_WRAP_MIN_LINES:
         return False
-    lengths = sorted(len(line.rstrip()) for line in lines)
+    lengths = sorted(map(len, lines))
     if lengths[(9 * len(lengths)) // 10 - 1] > HARD_WRAP_MAX_LINE:
         return False
-    open_lines = sum(not _CLOSED_LINE.search(line) for line in lines)
-    return open_lines >= HARD_WRAP_MIN_OPEN * len(lines)
+    closed = sum(line.rstrip(_CLOSERS)[-1:] in _SENTENCE_ENDS for line in lines)
+    return len(lines) - closed >= HARD_WRAP_MIN_OPEN * len(lines)
