@@ -475,8 +475,9 @@ def _punkt_tables() -> tuple:
     )
 
 
-#: The characters that can open Punkt's realigned closing punctuation (the class of :data:`_REALIGN`).
-_CLOSING = frozenset("\"')]}\u2018\u2019\u201c\u201d\xab\xbb")
+#: The characters that can open Punkt's realigned closing punctuation (the class of :data:`_REALIGN`; the
+#: compiled sentence cuts compare with the same code points).
+_CLOSING = frozenset(map(chr, K._CLOSING_POINTS))
 
 
 def _punkt_breaks(text: str, blocks: list[tuple[int, int]]) -> tuple[np.ndarray, ...]:
