@@ -17,7 +17,12 @@ texts (the UNGDC speeches, read from their files before the clock starts):
   tokenizes the texts again);
 - one text of ``--single-mb`` megabytes (the speeches joined by blank lines, cut there): ``count_terms``
   and ``stance_rates`` on it with ``n_jobs`` workers (one document: its sentences are the bootstrap's
-  units, split by the workers line by line; its matches are found by one process).
+  units, split by the workers line by line; its matches are found by the workers, the text cut into pieces);
+  then what ``stance_rates`` cannot leave out on it, each alone: the token table, the sentences
+  (:func:`toolkit.text.sentence_spans`), and the draws of 200 resamples of the sentences (numpy's, as
+  the rates draw them; nothing summed). Their sum against ``count_terms`` is how far ``stance_rates`` is
+  from issue 14's 1.5 before it finds a marker, with sentences as its units, cut as fast as the toolkit
+  cuts them today.
 
 ``--repeat N`` runs every case N times, in N rounds of every case in turn (the table shows each case's
 fastest run; the ratios are also given round by round: the machine's speed drifts, and both cases of a
@@ -87,15 +92,27 @@ if case == "texts":
     result = len(frame)
 elif case == "cv":
     result = int(CountVectorizer().fit_transform(texts).sum())
-elif case in ("single_counts", "single_hedging"):  # the speeches as one text of `fraction` megabytes
+elif case.startswith("single"):  # the speeches as one text of `fraction` megabytes
     one = pandas.DataFrame({"doc_id": ["all"], "text": ["\n\n".join(texts)[:int(fraction * 1_000_000)]]})
     del texts
+    if case == "single_draws":  # the number of sentences, before the clock
+        from toolkit.text import sentence_spans
+        m = len(sentence_spans([one["text"].iloc[0]], n_jobs=n_jobs)[0])
     reset_peak()
     start = time.perf_counter()
     if case == "single_counts":
         result = len(tk.count_terms(one, n_jobs=n_jobs))
-    else:
+    elif case == "single_hedging":
         result = len(tk.stance_rates(one, n_resamples=200, non_english="skip", n_jobs=n_jobs))
+    elif case == "single_table":
+        result = tk.token_table(one, n_jobs=n_jobs).n_tokens
+    elif case == "single_sentences":
+        from toolkit.text import sentence_spans
+        result = len(sentence_spans([one["text"].iloc[0]], n_jobs=n_jobs)[0])
+    elif case == "single_draws":  # 200 resamples of the m sentences, in blocks of 2**22 draws as the rates draw them
+        rng, step, result = numpy.random.default_rng(0), max(1, (1 << 22) // m), 0
+        for k in range(0, 200, step):
+            result += int(rng.integers(0, m, (min(step, 200 - k), m))[:, 0].sum())
 elif case == "table":
     result = tk.token_table(frame, n_jobs=n_jobs).n_tokens
 elif case in ("pipeline", "counts", "keyness", "hedging"):
@@ -150,6 +167,9 @@ def main(argv: list[str] | None = None) -> int:
         cases += [
             (f"one {args.single_mb:g} MB text: count_terms, n_jobs={jobs}", "single_counts", args.single_mb, jobs),
             (f"one {args.single_mb:g} MB text: stance_rates, n_jobs={jobs}", "single_hedging", args.single_mb, jobs),
+            ("  its part alone: token_table", "single_table", args.single_mb, jobs),
+            ("  its part alone: sentence_spans (the units)", "single_sentences", args.single_mb, jobs),
+            ("  its part alone: 200 resamples' draws", "single_draws", args.single_mb, jobs),
         ]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "texts.pkl"
@@ -174,9 +194,17 @@ def main(argv: list[str] | None = None) -> int:
     single = ""
     if args.single_mb:
         one, one_rounds = ratios(("single_hedging", args.single_mb, jobs), ("single_counts", args.single_mb, jobs))
+        parts = [
+            min(r[0] for r in by[(c, args.single_mb, jobs)])
+            for c in ("single_table", "single_sentences", "single_draws")
+        ]
+        counts = min(r[0] for r in by[("single_counts", args.single_mb, jobs)])
         single = (
             f"\none text: stance_rates / count_terms wall time: {one:.1f} (issue 14 asks for at most 1.5, "
-            f"under 1 GB); round by round: {one_rounds}."
+            f"under 1 GB); round by round: {one_rounds}. The three parts stance_rates cannot leave out, each as "
+            f"fast as the toolkit does it alone (the table; the sentences, its bootstrap's units; the draws), "
+            f"{' + '.join(f'{p:.2f}' for p in parts)} = {sum(parts):.2f} s: {sum(parts) / counts:.1f} times "
+            "count_terms before a marker is found."
         )
     print_table(
         rows,
