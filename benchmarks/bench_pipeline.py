@@ -95,9 +95,10 @@ elif case == "cv":
 elif case.startswith("single"):  # the speeches as one text of `fraction` megabytes
     one = pandas.DataFrame({"doc_id": ["all"], "text": ["\n\n".join(texts)[:int(fraction * 1_000_000)]]})
     del texts
-    if case == "single_draws":  # the number of sentences, before the clock
-        from toolkit.text import sentence_spans
-        m = len(sentence_spans([one["text"].iloc[0]], n_jobs=n_jobs)[0])
+    if case == "single_draws":  # the number of sentences, before the clock (in this process: no worker's
+        from toolkit.text import sentence_spans  # peak counts in the case's)
+        from toolkit._rating import _BLOCK
+        m = len(sentence_spans([one["text"].iloc[0]], n_jobs=1)[0])
     reset_peak()
     start = time.perf_counter()
     if case == "single_counts":
@@ -109,8 +110,8 @@ elif case.startswith("single"):  # the speeches as one text of `fraction` megaby
     elif case == "single_sentences":
         from toolkit.text import sentence_spans
         result = len(sentence_spans([one["text"].iloc[0]], n_jobs=n_jobs)[0])
-    elif case == "single_draws":  # 200 resamples of the m sentences, in blocks of 2**22 draws as the rates draw them
-        rng, step, result = numpy.random.default_rng(0), max(1, (1 << 22) // m), 0
+    elif case == "single_draws":  # 200 resamples of the m sentences, in blocks of _BLOCK draws as the rates draw them
+        rng, step, result = numpy.random.default_rng(0), max(1, _BLOCK // m), 0
         for k in range(0, 200, step):
             result += int(rng.integers(0, m, (min(step, 200 - k), m))[:, 0].sum())
 elif case == "table":

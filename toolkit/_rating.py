@@ -57,7 +57,8 @@ _BLOCK = 1 << 22
 
 #: Draws of a bootstrap block from which its sums are made by several threads (:func:`_bootstrap_rates`): a
 #: group of one long document, whose sentences are many units (the first 50 MB of the UNGDC's speeches as
-#: one text: 401,453 sentences); fewer are summed at once by the caller's thread.
+#: one text, as benchmarks/bench_pipeline.py joins them: 401,443 sentences); fewer are summed at once by the
+#: caller's thread.
 _THREADED_DRAWS = 1 << 20
 
 
