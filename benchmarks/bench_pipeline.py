@@ -95,9 +95,9 @@ elif case == "cv":
 elif case.startswith("single"):  # the speeches as one text of `fraction` megabytes
     one = pandas.DataFrame({"doc_id": ["all"], "text": ["\n\n".join(texts)[:int(fraction * 1_000_000)]]})
     del texts
-    if case == "single_draws":  # the number of sentences, before the clock (in this process: no worker's
-        from toolkit.text import sentence_spans  # peak counts in the case's)
-        from toolkit._rating import _BLOCK
+    from toolkit._rating import _BLOCK
+    from toolkit.text import sentence_spans
+    if case == "single_draws":  # the number of sentences, before the clock, in this process (no worker's peak)
         m = len(sentence_spans([one["text"].iloc[0]], n_jobs=1)[0])
     reset_peak()
     start = time.perf_counter()
@@ -108,7 +108,6 @@ elif case.startswith("single"):  # the speeches as one text of `fraction` megaby
     elif case == "single_table":
         result = tk.token_table(one, n_jobs=n_jobs).n_tokens
     elif case == "single_sentences":
-        from toolkit.text import sentence_spans
         result = len(sentence_spans([one["text"].iloc[0]], n_jobs=n_jobs)[0])
     elif case == "single_draws":  # 200 resamples of the m sentences, in blocks of _BLOCK draws as the rates draw them
         rng, step, result = numpy.random.default_rng(0), max(1, _BLOCK // m), 0
@@ -185,21 +184,21 @@ def main(argv: list[str] | None = None) -> int:
     ]
     by = {(case, fraction, n_jobs): case_runs for (_, case, fraction, n_jobs), case_runs in zip(cases, runs)}
 
+    def fastest(case: tuple) -> float:
+        """The wall time of a case's fastest run."""
+        return min(r[0] for r in by[case])
+
     def ratios(top: tuple, bottom: tuple) -> tuple[float, str]:
         """The ratio of the fastest runs of two cases, and the ratios of each round's runs."""
-        a, b = by[top], by[bottom]
-        rounds = ", ".join(f"{x[0] / y[0]:.2f}" for x, y in zip(a, b))
-        return min(x[0] for x in a) / min(y[0] for y in b), rounds
+        rounds = ", ".join(f"{x[0] / y[0]:.2f}" for x, y in zip(by[top], by[bottom]))
+        return fastest(top) / fastest(bottom), rounds
 
     pipeline, pipeline_rounds = ratios(("pipeline", full, jobs), ("cv", full, 1))
     single = ""
     if args.single_mb:
         one, one_rounds = ratios(("single_hedging", args.single_mb, jobs), ("single_counts", args.single_mb, jobs))
-        parts = [
-            min(r[0] for r in by[(c, args.single_mb, jobs)])
-            for c in ("single_table", "single_sentences", "single_draws")
-        ]
-        counts = min(r[0] for r in by[("single_counts", args.single_mb, jobs)])
+        parts = [fastest((c, args.single_mb, jobs)) for c in ("single_table", "single_sentences", "single_draws")]
+        counts = fastest(("single_counts", args.single_mb, jobs))
         single = (
             f"\none text: stance_rates / count_terms wall time: {one:.1f} (issue 14 asks for at most 1.5, "
             f"under 1 GB); round by round: {one_rounds}. The three parts stance_rates cannot leave out, each as "
