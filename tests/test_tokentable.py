@@ -1058,21 +1058,73 @@ def small_corpus() -> pd.DataFrame:
     )
 
 
+def _assert_same_table(table1: TokenTable, other: TokenTable) -> None:
+    """Every array of the two tables the same, with its dtype; each count row's terms in the same order."""
+    for name in ("chunk_ptr", "ctok_ptr", "ctok_ids", "ctok_start", "ctok_end", "totals", "term_of"):
+        a, b = getattr(table1, name), getattr(other, name)
+        assert a.dtype == b.dtype and np.array_equal(a, b), name
+    assert np.array_equal(np.concatenate(table1.chunks), np.concatenate(other.chunks))
+    for i in range(len(table1)):  # each document's chunks read from one of the arrays
+        assert np.array_equal(table1.doc_chunks(i), other.doc_chunks(i))
+    assert table1.counts.shape == other.counts.shape
+    for name in ("data", "indices", "indptr"):  # each row's terms in the same (first-seen) order
+        a, b = getattr(table1.counts, name), getattr(other.counts, name)
+        assert a.dtype == b.dtype and np.array_equal(a, b), name
+    assert table1.vocab == other.vocab and table1.terms == other.terms
+
+
+@settings(max_examples=40)
+@given(
+    texts=st.lists(st.one_of(text_strategy, _glued_text), min_size=1, max_size=4),
+    repeat=st.lists(st.integers(1, 30), min_size=4, max_size=4),
+    n_jobs=st.integers(2, 3),
+)
+def test_a_long_text_cut_into_pieces_gives_the_table_of_the_whole_text(monkeypatch, texts, repeat, n_jobs):
+    """Invariant: the threads' pieces of long texts (cut at chunk starts, their rows summed) give the table that
+    one thread makes of the whole texts, every array the same; the pieces cover each text, in order."""
+    import toolkit.tokentable as tokentable
+
+    texts = [t * r for t, r in zip(texts, repeat)]  # some texts far longer than the others
+    # a short first text with the words backwards: the later texts' terms numbered out of their order there
+    texts = [" ".join(reversed(" ".join(texts).split()))[:300], *texts]
+    docs = _frame(texts)
+    monkeypatch.setattr(tokentable, "PIECE_MIN", 1)
+    pieces = tokentable._pieces(texts, tokentable.text_lengths(texts), n_jobs)
+    if pieces is not None:
+        for i, text in enumerate(texts):
+            own = pieces[pieces[:, 0] == i]
+            assert own[0, 1] == 0 and own[-1, 2] == len(text) and (own[1:, 1] == own[:-1, 2]).all()
+            assert (own[:, 2] > own[:, 1]).all() or len(own) == 1
+            for b in own[1:, 1].tolist():  # each cut at a chunk start: whitespace before, none at it
+                assert text[b - 1].isspace() and not text[b].isspace()
+    _assert_same_table(token_table(docs), token_table(docs, n_jobs=n_jobs))
+
+
+def test_one_long_text_is_tokenized_by_several_threads(monkeypatch):
+    """A corpus of one long text and short ones (kept by pyarrow, as pandas 3 keeps them): the long text is cut
+    into a piece per share of the batches and its table is the whole text's."""
+    import toolkit.tokentable as tokentable
+
+    long = " ".join(["We may, perhaps, oppose it.\n\nMr. Xing said: ‘İstanbul’ is ﬁne"] * 400)
+    texts = ["", "ﬁne is ‘İstanbul’ said: Xing it oppose perhaps", long, "Possibly.", "  the end  "]
+    docs = _frame(texts).astype({"text": "string[pyarrow]"})
+    monkeypatch.setattr(tokentable, "PIECE_MIN", 1000)
+    pieces = tokentable._pieces(texts, tokentable.text_lengths(texts), 2)
+    assert pieces is not None and (pieces[:, 0] == 2).sum() == 4  # 4 shares of the batches: all in the long text
+    table = token_table(docs, n_jobs=2)
+    _assert_same_table(token_table(docs), table)
+    pd.testing.assert_frame_equal(tk.count_terms(table), tk.count_terms(docs))
+    pd.testing.assert_frame_equal(tk.find_stance(table, n_jobs=2), tk.find_stance(docs))
+
+
 @pytest.mark.filterwarnings("ignore:.*left out 1 document")
 def test_every_measure_is_the_same_on_a_table_and_whatever_n_jobs(small_corpus):
     docs = small_corpus
     table1 = token_table(docs)
     table2 = token_table(docs, n_jobs=2)
-    for other in (table2, token_table(docs, n_jobs=3)):  # every array the same, with its dtype
-        for name in ("chunk_ptr", "ctok_ptr", "ctok_ids", "ctok_start", "ctok_end", "totals", "term_of"):
-            a, b = getattr(table1, name), getattr(other, name)
-            assert a.dtype == b.dtype and np.array_equal(a, b), name
-        assert np.array_equal(np.concatenate(table1.chunks), np.concatenate(other.chunks))
-        assert len(other.chunks) > 1 and table1.counts.shape == other.counts.shape
-        for name in ("data", "indices", "indptr"):  # each row's terms in the same (first-seen) order
-            a, b = getattr(table1.counts, name), getattr(other.counts, name)
-            assert a.dtype == b.dtype and np.array_equal(a, b), name
-        assert table1.vocab == other.vocab and table1.terms == other.terms
+    for other in (table2, token_table(docs, n_jobs=3)):
+        _assert_same_table(table1, other)
+        assert len(other.chunks) > 1
 
     ref = _reference(docs, non_english="skip")
     for source, jobs in ((docs, None), (docs, 2), (table1, None), (table2, 2)):

@@ -57,6 +57,10 @@ _EMPTY32 = np.zeros(0, dtype=np.int32)
 #: Batches of documents per thread: more balance the threads' loads, fewer repeat less work (the merge looks up
 #: each batch's distinct chunks; the chunks new to the corpus are tokenized there, once each).
 BATCHES_PER_JOB = 2
+#: With ``n_jobs`` > 1, a text longer than this many characters and than its batch's share of the corpus is cut into
+#: pieces that the threads tokenize apart (at chunk starts: the pieces' chunks are the text's), so that one long
+#: text is tokenized on several cores too.
+PIECE_MIN = 1 << 20
 
 
 def is_space(points: np.ndarray) -> np.ndarray:
@@ -187,7 +191,7 @@ class TokenTable:
     doc_ids: np.ndarray
     texts: Sequence[str]
     chunk_ptr: np.ndarray  # int64 (n_docs + 1): the chunks of document i, counted from the first document
-    chunks: list  # int32 chunk ids, document after document, in one array per batch of documents
+    chunks: list  # int32 chunk ids, document after document, in arrays of whole documents (a batch's, or more)
     part_start: np.ndarray  # int64: the first chunk (as chunk_ptr counts) of each array of chunks
     ctok_ptr: np.ndarray  # int64 (n_distinct_chunks + 1): the tokens of chunk c
     ctok_ids: np.ndarray  # int32 token ids
@@ -267,6 +271,114 @@ class TokenTable:
         if len(begins) != len(c):  # the text is not the one the table was made from
             raise self.changed(i)
         return _doc_tokens(c, begins, self.ctok_ptr, self.ctok_ids, self.ctok_start, self.ctok_end)
+
+
+def _next_chunk_start(text: str, t: int) -> int:
+    """The first chunk start at or after offset ``t`` > 0 of ``text`` (its length if none), read from a window
+    from the code point before ``t`` (whether a chunk starts at ``t``) that grows until it holds one."""
+    n, size = len(text), 1 << 12
+    while True:
+        lo, hi = t - 1, min(t + size, n)
+        starts = chunk_starts(text[lo:hi])
+        starts = starts[starts >= t - lo]  # the window's first code point has its own start, not the text's
+        if len(starts) or hi == n:
+            return lo + int(starts[0]) if len(starts) else n
+        size *= 4
+
+
+def _pieces(texts: Sequence[str], lengths: np.ndarray, n_jobs: int) -> np.ndarray | None:
+    """``(doc, start, end)`` (int64) of the pieces the threads tokenize, in text order: whole texts, and each text
+    longer than :data:`PIECE_MIN` and its share of the batches cut at chunk starts near equal shares of its
+    characters (no chunk is cut, so the pieces' chunks, in order, are the text's). None when no text is cut."""
+    if n_jobs == 1 or not len(lengths):
+        return None
+    size = max(float(lengths.sum()) / (n_jobs * BATCHES_PER_JOB), PIECE_MIN)
+    cut = np.flatnonzero(lengths > size)
+    if not len(cut):
+        return None
+    ends: list[np.ndarray] = []  # the end of each piece, text after text
+    owner: list[np.ndarray] = []
+    done = 0
+    for i in cut.tolist():
+        ends.append(lengths[done:i])  # whole texts
+        owner.append(np.arange(done, i, dtype=np.int64))
+        n, pieces, text = int(lengths[i]), int(np.ceil(lengths[i] / size)), texts[i]
+        bounds = np.unique([_next_chunk_start(text, n * j // pieces) for j in range(1, pieces)] + [n])
+        ends.append(bounds[bounds > 0])
+        owner.append(np.full(len(ends[-1]), i, dtype=np.int64))
+        done = i + 1
+    ends.append(lengths[done:])
+    owner.append(np.arange(done, len(lengths), dtype=np.int64))
+    end = np.concatenate(ends).astype(np.int64)
+    doc = np.concatenate(owner)
+    start = np.where(np.r_[True, doc[1:] != doc[:-1]], 0, np.r_[0, end[:-1]])
+    return np.column_stack([doc, start, end])
+
+
+class _PieceTexts(Sequence[str]):
+    """The texts of the pieces (:func:`_pieces`): ``texts[doc][start:end]``, the text itself when whole."""
+
+    def __init__(self, texts: Sequence[str], pieces: np.ndarray, lengths: np.ndarray) -> None:
+        self.texts, self.pieces, self.lengths = texts, pieces, lengths
+
+    def __len__(self) -> int:
+        return len(self.pieces)
+
+    @overload
+    def __getitem__(self, k: int) -> str: ...
+    @overload
+    def __getitem__(self, k: slice) -> Sequence[str]: ...
+    def __getitem__(self, k: int | slice) -> str | Sequence[str]:
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(len(self)))]
+        doc, start, end = (int(v) for v in self.pieces[k])
+        text = self.texts[doc]
+        return text if start == 0 and end == self.lengths[doc] else text[start:end]
+
+
+def _join_pieces(counts: sp.csr_matrix, totals: np.ndarray, n_chunks: np.ndarray, doc: np.ndarray) -> tuple:
+    """The pieces' rows of counts, tokens and chunks (pieces of one text next to each other, ``doc`` their texts)
+    summed into their text's: a text's terms in first-seen order, as the text's own row would hold them."""
+    bounds = np.searchsorted(doc, np.arange(int(doc[-1]) + 2))  # the pieces of text i: bounds[i] to bounds[i + 1]
+    ptr = counts.indptr.astype(np.int64)
+    data: list[np.ndarray] = []
+    indices: list[np.ndarray] = []
+    sizes = np.diff(ptr)[bounds[:-1]]  # a whole text's row: its piece's
+    done = 0
+    for i in np.flatnonzero(np.diff(bounds) > 1).tolist():
+        a, b = ptr[bounds[done]], ptr[bounds[i]]  # the whole texts before, their rows as they are
+        data.append(counts.data[a:b])
+        indices.append(counts.indices[a:b])
+        a, b = ptr[bounds[i]], ptr[bounds[i + 1]]
+        terms, first, inverse = np.unique(counts.indices[a:b], return_index=True, return_inverse=True)
+        sums = np.zeros(len(terms), dtype=np.int64)
+        np.add.at(sums, inverse, counts.data[a:b])
+        order = np.argsort(first, kind="stable")
+        data.append(sums[order].astype(counts.data.dtype))
+        indices.append(terms[order].astype(counts.indices.dtype))
+        sizes[i] = len(terms)
+        done = i + 1
+    data.append(counts.data[ptr[bounds[done]] :])
+    indices.append(counts.indices[ptr[bounds[done]] :])
+    indptr = np.r_[0, np.cumsum(sizes)].astype(counts.indptr.dtype)
+    joined = sp.csr_matrix(
+        (np.concatenate(data), np.concatenate(indices), indptr), shape=(len(bounds) - 1, counts.shape[1])
+    )
+    joined.has_sorted_indices = False
+    first_piece = bounds[:-1]
+    return joined, np.add.reduceat(totals, first_piece), np.add.reduceat(n_chunks, first_piece)
+
+
+def _join_parts(arrays: list[np.ndarray], joined: list[bool]) -> list[np.ndarray]:
+    """The batches' arrays of chunk ids, each run of them that ``joined`` ties together (``joined[k]``: array
+    ``k + 1`` goes on with the text that array ``k`` ends in) concatenated into one array."""
+    runs = [[arrays[0]]]
+    for ids, tie in zip(arrays[1:], joined, strict=True):
+        if tie:
+            runs[-1].append(ids)
+        else:
+            runs.append([ids])
+    return [run[0] if len(run) == 1 else np.concatenate(run) for run in runs]
 
 
 def _chunk_batch(texts: Sequence[str], lengths: np.ndarray, batch: range) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -405,7 +517,9 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
     n_jobs : int, optional
         Threads (None or 1: this one; -1: one per CPU): the compiled loops that
         do most of the work release Python's GIL. The table is the same whatever
-        ``n_jobs`` (documents are cut into contiguous batches and merged in order).
+        ``n_jobs`` (documents are cut into contiguous batches and merged in order;
+        a text longer than a batch's share, and than :data:`PIECE_MIN` characters,
+        is cut at whitespace into pieces that several threads take).
 
     Returns
     -------
@@ -429,6 +543,12 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
     texts = text_sequence(docs["text"])
     doc_ids = docs["doc_id"].astype(str).to_numpy(dtype=object)
     lengths = text_lengths(texts)
+    pieces = _pieces(texts, lengths, n_jobs)
+    if pieces is not None:  # a long text cut: the threads tokenize its pieces, their rows summed at the end
+        texts_of: Sequence[str] = _PieceTexts(texts, pieces, lengths)
+        lengths = pieces[:, 2] - pieces[:, 1]
+    else:
+        texts_of = texts
     parts = batches(lengths, n_jobs * BATCHES_PER_JOB if n_jobs > 1 else 1)
     with ExitStack() as stack:
         if n_jobs > 1:
@@ -436,10 +556,10 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
             # arrays need no pickling back (a pool of processes took longer than one process)
             warm_up()  # compiled, or loaded from numba's cache, once
             pool = stack.enter_context(ThreadPoolExecutor(n_jobs, thread_name_prefix="toolkit-token-table"))
-            results: Iterable[tuple] = _in_order(pool, partial(_chunk_batch, texts, lengths), parts, ahead=n_jobs)
+            results: Iterable[tuple] = _in_order(pool, partial(_chunk_batch, texts_of, lengths), parts, ahead=n_jobs)
             submit: Callable[..., Any] | None = pool.submit
         else:
-            results = map(partial(_chunk_batch, texts, lengths), parts)
+            results = map(partial(_chunk_batch, texts_of, lengths), parts)
             submit = None
         # the pool's threads end with this block (a later pool of processes then forks a single-threaded process)
         chunk_ids: defaultdict[str, int] = defaultdict()
@@ -487,6 +607,8 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
             counted.append(submit(_count_batch, *work) if submit is not None else _count_batch(*work))
         counted = [c.result() if isinstance(c, Future) else c for c in counted]
         release_memory()  # the lists of Python objects the batches left behind
+    if pieces is not None:  # a text's chunks in one array (TokenTable.doc_chunks reads them there)
+        chunk_parts = _join_parts(chunk_parts, [pieces[p.start - 1, 0] == pieces[p.start, 0] for p in parts[1:]])
     part_start = (
         np.concatenate([[0], np.cumsum([len(c) for c in chunk_parts])[:-1]]).astype(np.int64)
         if chunk_parts
@@ -503,6 +625,8 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
     count_parts = [c for c, _ in counted]
     del counted
     counts = _stack_rows(count_parts, len(term_ids))  # empties count_parts as it goes
+    if pieces is not None:
+        counts, totals, n_chunks = _join_pieces(counts, totals, n_chunks, pieces[:, 0])
     release_memory()
     return TokenTable(
         docs=docs,
