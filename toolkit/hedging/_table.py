@@ -807,6 +807,9 @@ def _find_in_table(
             out[name] = out[name][keep]
     out["outcomes"] = list(outcomes)
     out["patterns"] = work.lex.named
+    # the workers' results, unpickled in this process and let go above: their pages back to the system before
+    # the rates are made on top of them (the UNGDC's stance_rates peaked at 985 MiB without, 924 to 935 with)
+    release_memory()
     return out
 
 
