@@ -1067,6 +1067,7 @@ def _assert_same_table(table1: TokenTable, other: TokenTable) -> None:
     for i in range(len(table1)):  # each document's chunks read from one of the arrays
         assert np.array_equal(table1.doc_chunks(i), other.doc_chunks(i))
     assert table1.counts.shape == other.counts.shape
+    assert table1.counts.has_sorted_indices == other.counts.has_sorted_indices
     for name in ("data", "indices", "indptr"):  # each row's terms in the same (first-seen) order
         a, b = getattr(table1.counts, name), getattr(other.counts, name)
         assert a.dtype == b.dtype and np.array_equal(a, b), name
@@ -1107,14 +1108,18 @@ def test_one_long_text_is_tokenized_by_several_threads(monkeypatch):
 
     long = " ".join(["We may, perhaps, oppose it.\n\nMr. Xing said: ‘İstanbul’ is ﬁne"] * 400)
     texts = ["", "ﬁne is ‘İstanbul’ said: Xing it oppose perhaps", long, "Possibly.", "  the end  "]
-    docs = _frame(texts).astype({"text": "string[pyarrow]"})
     monkeypatch.setattr(tokentable, "PIECE_MIN", 1000)
     pieces = tokentable._pieces(texts, tokentable.text_lengths(texts), 2)
     assert pieces is not None and (pieces[:, 0] == 2).sum() == 4  # 4 shares of the batches: all in the long text
-    table = token_table(docs, n_jobs=2)
-    _assert_same_table(token_table(docs), table)
-    pd.testing.assert_frame_equal(tk.count_terms(table), tk.count_terms(docs))
-    pd.testing.assert_frame_equal(tk.find_stance(table, n_jobs=2), tk.find_stance(docs))
+    # the texts kept by pyarrow (pandas 3's default), and as Python strings
+    for docs in (_frame(texts).astype({"text": "string[pyarrow]"}), _frame(texts).astype({"text": object})):
+        table = token_table(docs, n_jobs=2)
+        _assert_same_table(token_table(docs), table)
+        pd.testing.assert_frame_equal(tk.count_terms(table), tk.count_terms(docs))
+        pd.testing.assert_frame_equal(tk.find_stance(table, n_jobs=2), tk.find_stance(docs))
+    # a text without whitespace is not cut (and read once to find that out)
+    one = tokentable._pieces(["x" * 5000, "a"], np.array([5000, 1]), 2)
+    assert one is not None and one[:, 0].tolist() == [0, 1] and one[0, 2] == 5000
 
 
 @pytest.mark.filterwarnings("ignore:.*left out 1 document")

@@ -273,16 +273,19 @@ class TokenTable:
         return _doc_tokens(c, begins, self.ctok_ptr, self.ctok_ids, self.ctok_start, self.ctok_end)
 
 
-def _next_chunk_start(text: str, t: int) -> int:
-    """The first chunk start at or after offset ``t`` > 0 of ``text`` (its length if none), read from a window
-    from the code point before ``t`` (whether a chunk starts at ``t``) that grows until it holds one."""
-    n, size = len(text), 1 << 12
+def _next_chunk_start(text: str, t: int, stop: int) -> int | None:
+    """The first chunk start in ``[t, stop)`` of ``text`` (``0 < t < stop <= len(text)``), None if there is none;
+    read from a window from the code point before ``t`` (whether a chunk starts at ``t``) that grows until it
+    holds one or reaches ``stop`` (a text without whitespace is read once, not to its end at every cut)."""
+    size = 1 << 12
     while True:
-        lo, hi = t - 1, min(t + size, n)
+        lo, hi = t - 1, min(t + size, stop)
         starts = chunk_starts(text[lo:hi])
         starts = starts[starts >= t - lo]  # the window's first code point has its own start, not the text's
-        if len(starts) or hi == n:
-            return lo + int(starts[0]) if len(starts) else n
+        if len(starts):
+            return lo + int(starts[0])
+        if hi == stop:
+            return None
         size *= 4
 
 
@@ -303,8 +306,8 @@ def _pieces(texts: Sequence[str], lengths: np.ndarray, n_jobs: int) -> np.ndarra
         ends.append(lengths[done:i])  # whole texts
         owner.append(np.arange(done, i, dtype=np.int64))
         n, pieces, text = int(lengths[i]), int(np.ceil(lengths[i] / size)), texts[i]
-        bounds = np.unique([_next_chunk_start(text, n * j // pieces) for j in range(1, pieces)] + [n])
-        ends.append(bounds[bounds > 0])
+        cuts = [_next_chunk_start(text, n * j // pieces, n * (j + 1) // pieces) for j in range(1, pieces)]
+        ends.append(np.array([c for c in cuts if c is not None] + [n], dtype=np.int64))
         owner.append(np.full(len(ends[-1]), i, dtype=np.int64))
         done = i + 1
     ends.append(lengths[done:])
@@ -361,10 +364,10 @@ def _join_pieces(counts: sp.csr_matrix, totals: np.ndarray, n_chunks: np.ndarray
     data.append(counts.data[ptr[bounds[done]] :])
     indices.append(counts.indices[ptr[bounds[done]] :])
     indptr = np.r_[0, np.cumsum(sizes)].astype(counts.indptr.dtype)
+    # (has_sorted_indices left to scipy to find, as for the whole text's matrix)
     joined = sp.csr_matrix(
         (np.concatenate(data), np.concatenate(indices), indptr), shape=(len(bounds) - 1, counts.shape[1])
     )
-    joined.has_sorted_indices = False
     first_piece = bounds[:-1]
     return joined, np.add.reduceat(totals, first_piece), np.add.reduceat(n_chunks, first_piece)
 
