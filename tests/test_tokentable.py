@@ -21,7 +21,7 @@ from toolkit._rating import _match_rates
 from toolkit.hedging import CATEGORIES, _find_in_docs, _find_stance, _match_frame
 from toolkit.hedging._decision import _resolve_model
 from toolkit.hedging._lexicon import _matcher, _resolve_lexicon, english_share
-from toolkit.tokentable import TokenTable, chunk_starts, code_points, token_table
+from toolkit.tokentable import TokenTable, chunk_starts, code_points, next_chunk_start, token_table
 
 # multi-word entries, and words that start them, so that longest-match and gap rules are exercised
 PHRASES = [
@@ -1740,23 +1740,24 @@ def test_the_pieces_of_a_long_document_own_runs_that_cover_it_and_scan_a_margin_
 
 
 @settings(max_examples=200, deadline=None)
-@given(text=st.text(alphabet="ab \n\u2003", max_size=60), data=st.data())
+@given(text=st.text(alphabet="ab \n\u2003\u3000\u4e2d", max_size=60), data=st.data())
 def test_the_next_chunk_start_read_from_a_window_is_that_of_the_whole_text(text, data):
-    import toolkit.hedging._table as hedging_table
-
+    # the cut of the token table's threads (on a str) and of the stance workers (on code points): one function
     t = data.draw(st.integers(0, len(text)))
-    after = [s for s in chunk_starts(text).tolist() if s >= t]
-    assert hedging_table._next_chunk_start(code_points(text), t) == (after[0] if after else len(text))
+    stop = data.draw(st.integers(t, len(text)))
+    after = [s for s in chunk_starts(text).tolist() if t <= s < stop]
+    expected = after[0] if after else None
+    assert next_chunk_start(text, t, stop) == expected
+    assert next_chunk_start(code_points(text), t, stop) == expected
 
 
 @pytest.mark.parametrize(
     ("text", "t", "start"),
-    [("a" + " " * 100_000 + "b", 1, 100_001), ("a" * 50_000 + " b", 10, 50_001), (" " * 70_000, 5, 70_000)],
+    [("a" + " " * 100_000 + "b", 1, 100_001), ("a" * 50_000 + " b", 10, 50_001), (" " * 70_000, 5, None)],
 )
 def test_the_next_chunk_start_is_found_past_the_first_window(text, t, start):
-    import toolkit.hedging._table as hedging_table
-
-    assert hedging_table._next_chunk_start(code_points(text), t) == start
+    assert next_chunk_start(text, t, len(text)) == start
+    assert next_chunk_start(code_points(text), t, len(text)) == start
 
 
 def test_a_tables_term_order_sorts_its_terms_once_and_is_read_only():

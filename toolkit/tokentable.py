@@ -68,14 +68,14 @@ def is_space(points: np.ndarray) -> np.ndarray:
     return IS_SPACE[points] if points.dtype == np.uint8 else IS_SPACE[np.minimum(points, len(IS_SPACE) - 1)]
 
 
-def chunk_starts(text: str, space: np.ndarray | None = None) -> np.ndarray:
+def chunk_starts(text: str | np.ndarray, space: np.ndarray | None = None) -> np.ndarray:
     """The start offsets (int64) of the whitespace-separated chunks of ``text``: those of ``text.split()``.
 
-    ``space`` is :func:`is_space` of the text's code points, when the caller has it."""
-    if not text:
+    ``text`` is a str or its :func:`code_points`; ``space`` is :func:`is_space` of them, when the caller has it."""
+    if not len(text):
         return np.zeros(0, dtype=np.int64)
     if space is None:
-        space = is_space(code_points(text))
+        space = is_space(text if isinstance(text, np.ndarray) else code_points(text))
     begins = ~space
     begins[1:] &= space[:-1]
     return np.flatnonzero(begins)
@@ -273,13 +273,14 @@ class TokenTable:
         return _doc_tokens(c, begins, self.ctok_ptr, self.ctok_ids, self.ctok_start, self.ctok_end)
 
 
-def _next_chunk_start(text: str, t: int, stop: int) -> int | None:
-    """The first chunk start in ``[t, stop)`` of ``text`` (``0 < t < stop <= len(text)``), None if there is none;
-    read from a window from the code point before ``t`` (whether a chunk starts at ``t``) that grows until it
-    holds one or reaches ``stop`` (a text without whitespace is read once, not to its end at every cut)."""
+def next_chunk_start(text: str | np.ndarray, t: int, stop: int) -> int | None:
+    """The first chunk start in ``[t, stop)`` of ``text`` (a str or its :func:`code_points`; ``0 <= t < stop <=
+    len(text)``), None if there is none; read from a window from the code point before ``t`` (whether a chunk
+    starts at ``t``) that grows until it holds one or reaches ``stop`` (a text without whitespace is read once,
+    not to its end at every cut). Where the token table's threads and the stance workers cut a long text."""
     size = 1 << 12
     while True:
-        lo, hi = t - 1, min(t + size, stop)
+        lo, hi = max(t - 1, 0), min(t + size, stop)
         starts = chunk_starts(text[lo:hi])
         starts = starts[starts >= t - lo]  # the window's first code point has its own start, not the text's
         if len(starts):
@@ -306,7 +307,7 @@ def _pieces(texts: Sequence[str], lengths: np.ndarray, n_jobs: int) -> np.ndarra
         ends.append(lengths[done:i])  # whole texts
         owner.append(np.arange(done, i, dtype=np.int64))
         n, pieces, text = int(lengths[i]), int(np.ceil(lengths[i] / size)), texts[i]
-        cuts = [_next_chunk_start(text, n * j // pieces, n * (j + 1) // pieces) for j in range(1, pieces)]
+        cuts = [next_chunk_start(text, n * j // pieces, n * (j + 1) // pieces) for j in range(1, pieces)]
         ends.append(np.array([c for c in cuts if c is not None] + [n], dtype=np.int64))
         owner.append(np.full(len(ends[-1]), i, dtype=np.int64))
         done = i + 1

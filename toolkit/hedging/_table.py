@@ -91,7 +91,7 @@ from toolkit.hedging._lexicon import (
 )
 from toolkit.hedging._rules import _EMPHATIC, _STANCE_WORDS, _is_number, _low
 from toolkit.text import STOP_WORDS
-from toolkit.tokentable import TokenTable, code_points, text_lengths
+from toolkit.tokentable import TokenTable, code_points, next_chunk_start, text_lengths
 
 # ----------------------------------------------------------------------- the token-table path
 
@@ -498,7 +498,8 @@ def _unit_ranges(table: TokenTable, units: np.ndarray, lengths: np.ndarray) -> n
         pieces, n = len(rows), int(lengths[i])
         points = code_points(table.texts[i])
         # the bounds between the runs (read near each share), then every place and chunk index in one pass
-        own = np.array([_next_chunk_start(points, n * j // pieces) for j in range(1, pieces)], dtype=np.int64)
+        cuts = (next_chunk_start(points, n * j // pieces, n) for j in range(1, pieces))
+        own = np.array([n if c is None else c for c in cuts], dtype=np.int64)  # no chunk start left: the end
         targets = np.concatenate([[n], own, np.maximum(own - _PIECE_MARGIN, 0), np.minimum(own + _PIECE_MARGIN, n)])
         order = np.argsort(targets, kind="stable")
         back = np.argsort(order)
@@ -512,18 +513,6 @@ def _unit_ranges(table: TokenTable, units: np.ndarray, lengths: np.ndarray) -> n
         out[rows[:-1], 4], out[rows[:-1], 6], out[rows[:-1], 8] = next_at[right], next_idx[right], own
         assert (next_at[1 : 1 + m] == own).all()  # each run's bound is a chunk start
     return out
-
-
-def _next_chunk_start(points: np.ndarray, t: int) -> int:
-    """The first chunk start at or after offset ``t`` of a text's code points (their length if none), read
-    from a window after ``t`` that grows until it holds one."""
-    n, size = len(points), 1 << 12
-    while True:
-        lo, hi = max(t - 1, 0), min(t + size, n)  # the code point before t: whether a chunk starts at t
-        _, _, at, _ = _chunk_cuts(points[lo:hi], _IS_SPACE, np.array([t - lo], dtype=np.int64))
-        if at[0] < hi - lo or hi == n:
-            return lo + int(at[0])
-        size *= 4
 
 
 #: The arrays of the matches that :func:`_stance_batch` and :func:`_find_in_table` give (doc: the table's row;
