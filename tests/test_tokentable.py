@@ -1198,6 +1198,24 @@ def test_every_measure_is_the_same_on_a_table_and_whatever_n_jobs(small_corpus):
 
 
 @pytest.mark.filterwarnings("ignore:.*left out 1 document")
+@settings(max_examples=15, deadline=None)
+@given(size=st.integers(1, 4000), n_jobs=st.sampled_from([1, 2]))
+def test_the_markers_do_not_depend_on_how_many_tokens_a_stream_holds(small_corpus, size, n_jobs):
+    # a worker matches its documents a stream at a time, a stream closed once it holds _STREAM_TOKENS tokens:
+    # from one document a stream (size 1) to the whole corpus in one (the 40 documents hold fewer than 4,000)
+    import toolkit.hedging._table as hedging_table
+
+    table = token_table(small_corpus)
+    default = hedging_table._STREAM_TOKENS
+    try:
+        hedging_table._STREAM_TOKENS = size
+        found = tk.find_stance(table, non_english="skip", n_jobs=n_jobs)
+    finally:
+        hedging_table._STREAM_TOKENS = default
+    pd.testing.assert_frame_equal(found, _reference(small_corpus, non_english="skip"))
+
+
+@pytest.mark.filterwarnings("ignore:.*left out 1 document")
 @pytest.mark.parametrize("method", ["spawn", "forkserver"])
 def test_workers_that_do_not_fork_get_their_slice_and_the_same_results(small_corpus, monkeypatch, method):
     monkeypatch.setattr(parallel, "START_METHOD", method)

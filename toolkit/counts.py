@@ -396,6 +396,9 @@ def count_rows(grouping: Any, sums: list, terms: np.ndarray, totals: np.ndarray,
     del key
     g, j, n, df = g[order], j[order], n[order], df[order]
     del order
+    # the freed arrays' pages back to the system (glibc keeps them in its heap) before the columns are made:
+    # the UNGDC by country peaked 46 MiB higher without this and the one after the terms (about 6 ms each)
+    release_memory()
     # rank within the group, ties sharing the lowest (pandas' method="min"): where a run of equal n starts
     # (positions as int32 where they fit, accumulated in place: 1.8 million rows of int64 are 14 MB each)
     rows = np.arange(len(g), dtype=np.int32 if len(g) < 2**31 - 1 else np.int64)
@@ -413,9 +416,12 @@ def count_rows(grouping: Any, sums: list, terms: np.ndarray, totals: np.ndarray,
     rank += 1
     del group_start
     # each column made in turn, what it was made from let go (the frame's peak is its own columns)
-    keys = grouping.take(g)  # one frame built from the columns: no concatenated copy of 1.8 million rows
+    release_memory()  # the ranks' transients
+    keys = grouping.take(g)
+    release_memory()  # the take's (40 MiB over its column for the UNGDC)  # one frame built from the columns: no concatenated copy of 1.8 million rows
     term = take_strings(terms, j)
     del j
+    release_memory()  # the take's transient (a list and a pyarrow array of the distinct terms)
     rate = n / totals[g] * 1_000
     del g
     n = n.astype(np.int64)

@@ -498,6 +498,7 @@ def compare_groups(
             permutations=permutations,
         )
     check_one_of("adjust", adjust, (None, "bonferroni", "bh"))
+    release_memory()  # what the caller's earlier results left free (a count_terms frame let go): back first
     check_one_of("unit", unit, ("token", "document"))
     permutations = check_count("permutations", permutations, 0)
     if permutations and (measure not in ("g2", "chi2", "log_ratio") or target is None):

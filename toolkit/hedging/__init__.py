@@ -654,6 +654,7 @@ def stance_rates(
     check_progress(progress)
     check_seed("seed", seed, allow_none=True)
     jobs = check_n_jobs(n_jobs)
+    release_memory()  # what the caller's earlier results left free: back before the workers fork
     frame = docs.docs if isinstance(docs, TokenTable) else docs
     _groups(frame, by, reserved=RATE_COLUMNS)  # the by columns exist, before any text is read
     segments = None if voices is None else _resolve_segments(frame, segments, function="stance_rates")
@@ -670,6 +671,7 @@ def stance_rates(
     keep = cat_index >= 0
     m_row, m_start, m_cat = found["doc"][keep], found["start"][keep], cat_index[keep]
     del found, cat_index, keep
+    release_memory()  # the matches' other columns, before the rates are made on top
     totals = table.totals
     table_rows = None
     if skipped:

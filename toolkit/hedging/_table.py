@@ -520,8 +520,11 @@ def _unit_ranges(table: TokenTable, units: np.ndarray, lengths: np.ndarray) -> n
 _FIELDS = ("doc", "start", "end", "code", "pattern")
 _INT32_FIELDS = frozenset({"doc", "code", "pattern"})
 
-#: Tokens of one stream of documents (:class:`_Stream`): bounds the arrays of their matches' contexts.
-_STREAM_TOKENS = 1_000_000
+#: Tokens of one stream of documents (:class:`_Stream`): bounds the arrays of their matches' contexts (about
+#: 200 bytes a token). On the UNGDC (stance_rates by country, n_jobs=2, 5 runs each in one process): 1,000,000
+#: took 2.88 s (median) with a worker's peak RSS of 979-994 MiB, 500,000 took 2.95 s at 876-897 MiB, 250,000
+#: 3.04 s at 842-850 MiB (each stream has a fixed cost in the rules' Python calls).
+_STREAM_TOKENS = 500_000
 
 
 def _stance_batch(work: _TableWork, batch: range) -> dict:
@@ -790,15 +793,16 @@ def _find_in_table(
             np.concatenate(parts_of) if parts_of else np.zeros(0, np.int32 if name in _INT32_FIELDS else np.int64)
         )
         del parts_of
+        release_memory()  # its parts' pages (unpickled from the workers) back before the next is made
     if foreign and (work.units[:, 2] > 1).any():  # the later pieces of a document judged not English
         keep = ~np.isin(out["doc"], [i for i, _, _ in foreign])
         for name in _FIELDS:
             out[name] = out[name][keep]
     out["outcomes"] = list(outcomes)
     out["patterns"] = work.lex.named
-    # the workers' results, unpickled in this process and let go above: their pages back to the system before
-    # the rates are made on top of them (the UNGDC's stance_rates peaked at 985 MiB without, 924 to 935 with)
-    release_memory()
+    # the workers' results, unpickled in this process, let go column by column above, their pages given back to
+    # the system as each column is made (the UNGDC's stance_rates peaked at 985 MiB with none given back, 924 to
+    # 935 once they all were here, 918 column by column; about 5 ms a call)
     return out
 
 
