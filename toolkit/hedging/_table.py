@@ -520,10 +520,11 @@ def _unit_ranges(table: TokenTable, units: np.ndarray, lengths: np.ndarray) -> n
 _FIELDS = ("doc", "start", "end", "code", "pattern")
 _INT32_FIELDS = frozenset({"doc", "code", "pattern"})
 
-#: Tokens of one stream of documents (:class:`_Stream`): bounds the arrays of their matches' contexts (about
-#: 200 bytes a token). On the UNGDC (stance_rates by country, n_jobs=2, 5 runs each in one process): 1,000,000
-#: took 2.88 s (median) with a worker's peak RSS of 979-994 MiB, 500,000 took 2.95 s at 876-897 MiB, 250,000
-#: 3.04 s at 842-850 MiB (each stream has a fixed cost in the rules' Python calls).
+#: Tokens of one stream of documents (:class:`_Stream`): bounds the arrays of their matches' contexts. On the
+#: UNGDC (stance_rates by country, n_jobs=2), a worker's peak RSS was 979-994 MiB with 1,000,000, 875-897 with
+#: 500,000, 842-850 with 250,000; two sets of five alternating runs in one process took 2.88 and 2.82 s
+#: (medians) with 1,000,000, 2.95 and 2.71 with 500,000, 3.04 and 3.03 with 250,000 (each stream has a fixed
+#: cost in the rules' Python calls).
 _STREAM_TOKENS = 500_000
 
 
@@ -801,8 +802,9 @@ def _find_in_table(
     out["outcomes"] = list(outcomes)
     out["patterns"] = work.lex.named
     # the workers' results, unpickled in this process, let go column by column above, their pages given back to
-    # the system as each column is made (the UNGDC's stance_rates peaked at 985 MiB with none given back, 924 to
-    # 935 once they all were here, 918 column by column; about 5 ms a call)
+    # the system as each column is made (they were all given back at the end, here, before: with this and
+    # stance_rates' two trims, its main process's peak on the UNGDC went from 945-951 to 910-917 MiB, after
+    # count_terms and compare_groups in the same process)
     return out
 
 
