@@ -1298,6 +1298,14 @@ def test_forked_workers_see_the_callers_objects_frozen_and_the_caller_gets_its_s
         gc.unfreeze()
 
 
+def test_pages_are_given_back_mid_way_only_after_arrays_of_a_million_rows_or_more(monkeypatch):
+    calls = []
+    monkeypatch.setattr(parallel, "release_memory", lambda: calls.append(True))
+    for rows in (0, 10, parallel.TRIM_ROWS - 1, parallel.TRIM_ROWS, 10 * parallel.TRIM_ROWS):
+        parallel.release_memory_of(rows)
+    assert len(calls) == 2 and parallel.TRIM_ROWS == 1 << 20
+
+
 def test_batches_cover_the_documents_in_order():
     sizes = [5, 0, 100, 3, 3, 3, 50, 0]
     for n in range(1, 10):

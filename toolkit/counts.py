@@ -51,7 +51,7 @@ from toolkit._inputs import ids_and_texts as _ids_and_texts
 from toolkit._inputs import stop_word_set as _stop_words
 from toolkit._kernels import ChunkIndex
 from toolkit._kernels import group_sums as _group_sums
-from toolkit._parallel import check_n_jobs, release_memory
+from toolkit._parallel import check_n_jobs, release_memory, release_memory_of
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._tokens import lower_keeping_offsets as _lower
 from toolkit._validation import check_columns, check_count, check_texts, warn_skipped
@@ -398,8 +398,8 @@ def count_rows(grouping: Any, sums: list, terms: np.ndarray, totals: np.ndarray,
     del order
     # the freed arrays' pages back to the system (glibc keeps them in its heap) before the columns are made:
     # with this and the three trims below, the UNGDC by country peaks at 921-928 MiB, not 966-981 (one process,
-    # after a token table of n_jobs=2; 1 to 6 ms a trim)
-    release_memory()
+    # after a token table of n_jobs=2; 1.8 million rows); a few rows' are not worth a trim
+    release_memory_of(len(g))
     # rank within the group, ties sharing the lowest (pandas' method="min"): where a run of equal n starts
     # (positions as int32 where they fit, accumulated in place: 1.8 million rows of int64 are 14 MB each)
     rows = np.arange(len(g), dtype=np.int32 if len(g) < 2**31 - 1 else np.int64)
@@ -417,12 +417,12 @@ def count_rows(grouping: Any, sums: list, terms: np.ndarray, totals: np.ndarray,
     rank += 1
     del group_start
     # each column made in turn, what it was made from let go (the frame's peak is its own columns)
-    release_memory()  # the ranks' transients
+    release_memory_of(len(g))  # the ranks' transients
     keys = grouping.take(g)  # one frame built from the columns: no concatenated copy of 1.8 million rows
-    release_memory()  # the take's transients (40 MiB over its 20 MB column for the UNGDC)
+    release_memory_of(len(g))  # the take's transients (40 MiB over its 20 MB column for the UNGDC)
     term = take_strings(terms, j)
     del j
-    release_memory()  # the take's transient (a list and a pyarrow array of the distinct terms)
+    release_memory_of(len(g))  # the take's transient (a list and a pyarrow array of the distinct terms)
     rate = n / totals[g] * 1_000
     del g
     n = n.astype(np.int64)

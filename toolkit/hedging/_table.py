@@ -29,7 +29,7 @@ from toolkit._kernels import side_bounds as _side_bounds
 from toolkit._kernels import side_get as _side_get
 from toolkit._kernels import token_keys as _token_keys
 from toolkit._kernels import warm_up as _warm_up
-from toolkit._parallel import release_memory
+from toolkit._parallel import release_memory, release_memory_of
 from toolkit._patterns import FORMAT_RE as _FORMAT_RE
 from toolkit._patterns import is_plain as _plain
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
@@ -794,7 +794,7 @@ def _find_in_table(
             np.concatenate(parts_of) if parts_of else np.zeros(0, np.int32 if name in _INT32_FIELDS else np.int64)
         )
         del parts_of
-        release_memory()  # its parts' pages (unpickled from the workers) back before the next is made
+        release_memory_of(len(out[name]))  # its parts' pages (unpickled from the workers), before the next is made
     if foreign and (work.units[:, 2] > 1).any():  # the later pieces of a document judged not English
         keep = ~np.isin(out["doc"], [i for i, _, _ in foreign])
         for name in _FIELDS:
