@@ -10,7 +10,8 @@ import pytest
 
 from toolkit.paths import PROJECT_ROOT
 
-BLOCKS = re.findall(r"```python\n(.*?)```", (PROJECT_ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+BLOCKS = re.findall(r"```python\n(.*?)```", README, re.S)
 
 
 def test_the_readme_has_python_examples():
@@ -29,13 +30,11 @@ def test_every_python_example_of_the_readme_runs_as_written(data_dir):
                 raise AssertionError(f"README.md python block {i + 1} fails: {type(err).__name__}: {err}") from err
 
 
-README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-
-
 def _pipeline_section() -> tuple[str, str]:
     """README's section on bench_pipeline.py, and the committed output of the run it names."""
     start = README.index("- **The whole measure set**")
-    section = README[start : README.index("\n- **", start + 1) if "\n- **" in README[start + 1 :] else None]
+    end = README.find("\n- **", start + 1)  # the next item of the list, if any
+    section = README[start : end if end >= 0 else None]
     names = set(re.findall(r"benchmarks/results/(bench_pipeline-\w+\.txt)", section))
     assert len(names) == 1, f"the section names {sorted(names)}, expected one run's output"
     return section, (PROJECT_ROOT / "benchmarks" / "results" / names.pop()).read_text(encoding="utf-8")

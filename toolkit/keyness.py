@@ -498,7 +498,6 @@ def compare_groups(
             permutations=permutations,
         )
     check_one_of("adjust", adjust, (None, "bonferroni", "bh"))
-    release_memory()  # what the caller's earlier results left free (a count_terms frame let go): back first
     check_one_of("unit", unit, ("token", "document"))
     permutations = check_count("permutations", permutations, 0)
     if permutations and (measure not in ("g2", "chi2", "log_ratio") or target is None):
@@ -509,6 +508,7 @@ def compare_groups(
     check_progress(progress)
     if measure == "fightin_words" and isinstance(prior, str):
         check_one_of("prior", prior, ("corpus",))
+    release_memory()  # what the caller's earlier results left free (a count_terms frame let go): back first
     groups = _groups(_frame(docs), by, reserved=RESULT_COLUMNS)
     tgt, ref = compared_groups(groups, target, reference, by)
     _warn_shared(_frame(docs), groups, tgt, ref)

@@ -274,7 +274,7 @@ class TokenTable:
 
 
 def next_chunk_start(text: str | np.ndarray, t: int, stop: int) -> int | None:
-    """The first chunk start in ``[t, stop)`` of ``text`` (a str or its :func:`code_points`; ``0 <= t < stop <=
+    """The first chunk start in ``[t, stop)`` of ``text`` (a str or its :func:`code_points`; ``0 <= t <= stop <=
     len(text)``), None if there is none; read from a window from the code point before ``t`` (whether a chunk
     starts at ``t``) that grows until it holds one or reaches ``stop`` (a text without whitespace is read once,
     not to its end at every cut). Where the token table's threads and the stance workers cut a long text."""
