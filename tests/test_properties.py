@@ -14,12 +14,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import warnings
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 import toolkit as tk
@@ -746,3 +749,54 @@ def test_split_voices_in_every_style_covers_the_text_once(pieces, style):
         "single",
         "transcript",
     )
+
+
+# ------------------------------------------------------------------ the lexicon's expression
+
+
+@lru_cache(maxsize=1)
+def _lexicon_expressions() -> list[tuple[Any, re.Pattern, re.Pattern]]:
+    """(pieces, factored expression, unfactored expression) of the default lexicon, for plain and translated
+    texts."""
+    from toolkit._patterns import PLAIN
+    from toolkit.hedging._lexicon import _matcher, _trie_regex
+
+    matcher = _matcher(tk.load_lexicon())
+    patterns = list(matcher.entries)
+    return [
+        (
+            pieces,
+            re.compile(_trie_regex(patterns, pieces), re.DOTALL),
+            re.compile(_trie_regex(patterns, pieces, factor_end=False), re.DOTALL),
+        )
+        for pieces in (PLAIN, matcher._translation)
+    ]
+
+
+# the lexicon's patterns and their words (a multi-word pattern's first words are often a pattern too: "it may"
+# and "it may be"; those that end with a clitic have an end test of their own), each followed by what joins or
+# ends tokens, or near misses
+_PATTERNS = sorted(set(tk.load_lexicon()["pattern"]))
+_JOINERS = [" ", "  ", "\n", "", "'", "’", "'s", "s", "-", "‐", ".", ",", "1", ",000", "\u00ad", "\u0301", "x", "_"]
+_JOINERS += ["é", "-a", ".b", "'x", "’s-"]
+_LEXICON_PIECES = st.tuples(
+    st.one_of(
+        st.sampled_from(_PATTERNS),
+        st.sampled_from([p for p in _PATTERNS if p.endswith(("'s", "’s"))]),
+        st.sampled_from(sorted({w for p in _PATTERNS for w in p.split()})),
+    ),
+    st.sampled_from(_JOINERS),
+).map("".join)
+
+
+@given(parts=st.lists(_LEXICON_PIECES, max_size=20), glue=st.sampled_from([" ", "", "\n "]))
+@example(parts=["let's-go"], glue="")  # the clitic's own end test: a hyphen does not join "let's" to "go"
+def test_lexicon_expression_matches_the_same_with_its_end_test_factored_out(parts, glue):
+    """The token-end test once after each subtree of the trie finds what it finds after every pattern."""
+    from toolkit.text import _lower
+
+    text = _lower(glue.join(parts))
+    for pieces, factored, unfactored in _lexicon_expressions():
+        target = text if pieces.plain else text.translate(pieces.table)
+        assert [m.span() for m in factored.finditer(target)] == [m.span() for m in unfactored.finditer(target)]
+        assert len(factored.pattern) < len(unfactored.pattern) / 2
