@@ -277,7 +277,7 @@ def test_the_code_points_a_text_is_sure_to_be_plain_with_are_those_of_the_whole_
     # point it covers (none in this Python's tables) would make that code point "Maybe" too
     import unicodedata
 
-    from toolkit.hedging._table import _NFC_TABLE_END, _nfc_plain_table
+    from toolkit.hedging._table import _NFC_TABLE_END, _NFC_TABLE_MORE, _nfc_plain_table
 
     second = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
     for c in range(0x110000):
@@ -288,10 +288,13 @@ def test_the_code_points_a_text_is_sure_to_be_plain_with_are_those_of_the_whole_
     for c in np.flatnonzero(plain).tolist():
         assert c not in second and c not in (0x130, 0x3A3) and not unicodedata.combining(chr(c))
         assert unicodedata.is_normalized("NFC", chr(c))
-    assert len(plain) == _NFC_TABLE_END and plain[:0x300].sum() == 0x300 - 1  # Latin-1 and Extended: all but İ
+    assert plain[:0x300].sum() == 0x300 - 1  # Latin-1 and Extended: all but İ
+    assert set(np.flatnonzero(plain[_NFC_TABLE_END:]) + _NFC_TABLE_END) == set(_NFC_TABLE_MORE) == {0xFEFF}
 
 
-_PLAIN_ALPHABET = list("aé ΣΑσİi’“\u0301\u0308\u09be\u09c7\u1100\u1161\u11a8\u212b\u2000\u3099\u304b\u00c5\U0001d15e")
+_PLAIN_ALPHABET = list(
+    "aé ΣΑσİi’“\ufeff\u0301\u0308\u09be\u09c7\u1100\u1161\u11a8\u212b\u2000\u3099\u304b\u00c5\U0001d15e"
+)
 
 
 @given(texts=st.lists(st.text(alphabet=st.sampled_from(_PLAIN_ALPHABET), max_size=12), min_size=1, max_size=5))
@@ -1563,11 +1566,17 @@ def test_a_frame_of_pyarrow_strings_makes_the_table_of_its_python_strings(small_
 
 
 @settings(max_examples=200, deadline=None)
-@given(text=st.text(alphabet="ab \n\u00a0\u2003", max_size=40), data=st.data())
+@given(text=st.text(alphabet="ab \n\u00a0\u2003\u0301\u3000é", max_size=40), data=st.data())
 def test_chunk_cuts_finds_the_chunk_starts_on_either_side_of_each_target(text, data):
     targets = np.array(sorted(data.draw(st.lists(st.integers(0, len(text)), min_size=1, max_size=5))), np.int64)
     starts = chunk_starts(text).tolist()
-    prev_at, prev_idx, next_at, next_idx = _kernels.chunk_cuts(code_points(text), _kernels.IS_SPACE, targets)
+    from toolkit.hedging._table import _nfc_plain_table
+
+    plain = _nfc_plain_table()
+    prev_at, prev_idx, next_at, next_idx, unsure = _kernels.chunk_cuts(
+        code_points(text), _kernels.IS_SPACE, targets, plain
+    )
+    assert unsure == any(ord(c) >= 128 and not (ord(c) < len(plain) and plain[ord(c)]) for c in text)
     for j, t in enumerate(targets.tolist()):
         before = [s for s in starts if s <= t]
         after = [s for s in starts if s >= t]
@@ -1736,9 +1745,10 @@ def test_a_piece_whose_margin_cannot_settle_the_lexicons_scan_reads_the_whole_do
     chunks=st.lists(st.tuples(st.integers(1, 400), st.sampled_from([" ", "\n", "\n\n  ", "\u2003"])), max_size=60),
     lead=st.sampled_from(["", " ", "\n"]),
     n_jobs=st.integers(1, 6),
+    letter=st.sampled_from(["w", "é", "中", "e\u0301", "w\u0301"]),  # plain, plain, read again: plain, not, plain
 )
 def test_the_pieces_of_a_long_document_own_runs_that_cover_it_and_scan_a_margin_past_them(
-    monkeypatch, chunks, lead, n_jobs
+    monkeypatch, chunks, lead, n_jobs, letter
 ):
     """Every character of a document is in the run of exactly one unit; runs begin at chunk starts (no token
     cut); a piece scans from a chunk start at least the margin before its run to one at least the margin
@@ -1746,11 +1756,12 @@ def test_the_pieces_of_a_long_document_own_runs_that_cover_it_and_scan_a_margin_
     import toolkit.hedging._table as hedging_table
 
     monkeypatch.setattr(hedging_table, "_PIECE_MIN", 300)
-    text = lead + "".join("w" * n + sep for n, sep in chunks)
+    text = lead + "".join(letter * n + sep for n, sep in chunks)
     docs = _frame([text, "a short one", text[::-1]])
     table = token_table(docs)
     lengths = np.array([len(t) for t in docs["text"]])
-    units = hedging_table._unit_ranges(table, hedging_table._work_units(lengths, n_jobs), lengths)
+    units, plain = hedging_table._unit_ranges(table, hedging_table._work_units(lengths, n_jobs), lengths)
+    assert plain == {i: hedging_table._plain_text(docs["text"][i]) for i in np.unique(units[units[:, 2] > 1, 0])}
     margin = hedging_table._PIECE_MARGIN
     for i, t in enumerate(docs["text"]):
         starts = chunk_starts(t).tolist()

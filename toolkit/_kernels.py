@@ -798,16 +798,20 @@ def side_get(flat, off, length, far_has, m, k, from_end, far_first, pad):  # typ
 
 
 @njit(cache=True, nogil=True)
-def chunk_cuts(points, space, targets):  # type: ignore[no-untyped-def]
+def chunk_cuts(points, space, targets, plain):  # type: ignore[no-untyped-def]
     """Where a text can be cut between whitespace chunks, near each of ``targets`` (sorted offsets, 0 to
-    ``len(points)``), in one pass: ``(prev_at, prev_idx, next_at, next_idx)``.
+    ``len(points)``), in one pass: ``(prev_at, prev_idx, next_at, next_idx, unsure)``.
 
     A chunk starts where a code point that is not whitespace (``space``, as :func:`scan_doc` reads it)
     follows whitespace or the text's start. ``prev_at``: the last chunk start at or before the target (0 if
     none); ``next_at``: the first at or after it (the text's length if none); ``*_idx``: the chunks that
-    start before that offset (the index of the chunk there)."""
+    start before that offset (the index of the chunk there). ``unsure``: whether a code point (from 128) is
+    not one that ``plain`` says a text is sure to be plain with (past the table: not sure), as
+    :func:`scan_doc` reports it."""
     n = len(points)
     n_space = len(space)
+    n_plain = len(plain)
+    unsure = False
     m = len(targets)
     prev_at = np.zeros(m, dtype=np.int64)
     prev_idx = np.zeros(m, dtype=np.int64)
@@ -821,6 +825,8 @@ def chunk_cuts(points, space, targets):  # type: ignore[no-untyped-def]
     was_space = True
     for i in range(n):
         c = np.int64(points[i])
+        if c >= 128 and not unsure and (c >= n_plain or not plain[c]):
+            unsure = True
         sp = bool(c < n_space and space[c])
         if not sp and was_space:  # a chunk starts at i
             while j_prev < m and targets[j_prev] < i:
@@ -842,7 +848,7 @@ def chunk_cuts(points, space, targets):  # type: ignore[no-untyped-def]
     while j_next < m:
         next_idx[j_next] = count
         j_next += 1
-    return prev_at, prev_idx, next_at, next_idx
+    return prev_at, prev_idx, next_at, next_idx, unsure
 
 
 @njit(cache=True, nogil=True)

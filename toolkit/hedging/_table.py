@@ -311,7 +311,7 @@ class _TableWork:
     ) -> None:
         self.table, self.matcher, self.rules, self.model, self.non_english = table, matcher, rules, model, non_english
         self.lengths = text_lengths(table.texts)
-        self.units = _unit_ranges(table, _work_units(self.lengths, n_jobs), self.lengths)
+        self.units, self._plain_docs = _unit_ranges(table, _work_units(self.lengths, n_jobs), self.lengths)
         self.lex = _TableLexicon(matcher, table.vocab)
         self.is_stop = (
             np.fromiter((t in STOP_WORDS for t in table.terms), dtype=bool, count=len(table.terms))[table.term_of]
@@ -477,10 +477,11 @@ def _work_units(lengths: np.ndarray, n_jobs: int) -> np.ndarray:
     return np.column_stack([doc, piece, pieces[doc]]).astype(np.int64) if len(doc) else np.zeros((0, 3), np.int64)
 
 
-def _unit_ranges(table: TokenTable, units: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def _unit_ranges(table: TokenTable, units: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, dict[int, bool]]:
     """The :func:`_work_units` with what each one scans and keeps: ``(doc, piece, pieces, a, b, c_a, c_b,
     own_a, own_b)``. A unit scans ``text[a:b]`` (its chunks ``c_a`` to ``c_b``) and keeps the matches that
-    start in ``[own_a, own_b)``; a whole document scans and keeps all of it.
+    start in ``[own_a, own_b)``; a whole document scans and keeps all of it. Also :func:`_plain_text` of each
+    document cut into pieces (by its row), read in the same pass.
 
     The pieces of a long document own runs that begin at chunk starts near equal shares of its characters
     (no chunk, so no match, is cut) and scan :data:`_PIECE_MARGIN` characters more on each side, to the chunk
@@ -493,6 +494,7 @@ def _unit_ranges(table: TokenTable, units: np.ndarray, lengths: np.ndarray) -> n
     out[:, :3] = units
     out[:, 4] = out[:, 8] = lengths[doc] if len(units) else 0
     out[:, 6] = n_chunks[doc] if len(units) else 0
+    plain: dict[int, bool] = {}
     for i in np.unique(doc[units[:, 2] > 1]).tolist():
         rows = np.flatnonzero(doc == i)
         pieces, n = len(rows), int(lengths[i])
@@ -503,16 +505,20 @@ def _unit_ranges(table: TokenTable, units: np.ndarray, lengths: np.ndarray) -> n
         targets = np.concatenate([[n], own, np.maximum(own - _PIECE_MARGIN, 0), np.minimum(own + _PIECE_MARGIN, n)])
         order = np.argsort(targets, kind="stable")
         back = np.argsort(order)
-        prev_at, prev_idx, next_at, next_idx = (a[back] for a in _chunk_cuts(points, _IS_SPACE, targets[order]))
+        *cuts_found, unsure = _chunk_cuts(points, _IS_SPACE, targets[order], _nfc_plain_table())
+        prev_at, prev_idx, next_at, next_idx = (a[back] for a in cuts_found)
         if next_idx[0] != n_chunks[i]:  # the text is not the one the table was made from
             raise table.changed(i)
+        # whether the text is plain, for every piece of it: every code point one a text is sure to be plain
+        # with, else read again (here, once, before the workers fork: each one read the whole text itself)
+        plain[i] = not unsure or _plain_text(table.texts[i])
         m = pieces - 1
         left = slice(1 + m, 1 + 2 * m)
         right = slice(1 + 2 * m, 1 + 3 * m)
         out[rows[1:], 3], out[rows[1:], 5], out[rows[1:], 7] = prev_at[left], prev_idx[left], own
         out[rows[:-1], 4], out[rows[:-1], 6], out[rows[:-1], 8] = next_at[right], next_idx[right], own
         assert (next_at[1 : 1 + m] == own).all()  # each run's bound is a chunk start
-    return out
+    return out, plain
 
 
 #: The arrays of the matches that :func:`_stance_batch` and :func:`_find_in_table` give (doc: the table's row;
@@ -1051,14 +1057,19 @@ def _word_screen(name: str) -> re.Pattern | None:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)")
 
 
-#: The code points :func:`_nfc_plain_table` covers (the others are not known to be plain).
+#: The code points :func:`_nfc_plain_table` covers: those below this one, and those of :data:`_NFC_TABLE_MORE`
+#: (the others are not known to be plain).
 _NFC_TABLE_END = 0x3000
+#: The byte-order mark, U+FEFF, at the start of 2,936 of the UNGDC's 10,952 files: a text holding one (as files
+#: joined into one text do) is known to be plain without reading it again.
+_NFC_TABLE_MORE = (0xFEFF,)
 
 
 @cache
 def _nfc_plain_table() -> np.ndarray:
-    """Per code point below U+3000, from this Python's Unicode tables: whether a text of such code points is sure
-    to be *plain* (:attr:`_Stream.simple`: in NFC, without "İ" or "Σ") without reading it again.
+    """Per code point below U+3000 and of :data:`_NFC_TABLE_MORE` (those between: False), from this Python's
+    Unicode tables: whether a text of such code points is sure to be *plain* (:attr:`_Stream.simple`: in NFC,
+    without "İ" or "Σ") without reading it again.
 
     Such a code point is a starter (combining class 0) that NFC leaves as it is and that composes with no
     character before it (it is not the second of a canonical pair; Hangul's vowels and final consonants are
@@ -1072,13 +1083,12 @@ def _nfc_plain_table() -> np.ndarray:
             parts = mapping.split()
             if len(parts) == 2:
                 second.add(int(parts[1], 16))
-    return np.array(
-        [
-            not unicodedata.combining(ch) and unicodedata.normalize("NFC", ch) == ch and c not in second
-            for c, ch in ((c, chr(c)) for c in range(_NFC_TABLE_END))
-        ],
-        dtype=bool,
-    ) & ~np.isin(np.arange(_NFC_TABLE_END), [0x130, 0x3A3])
+    table = np.zeros(max(_NFC_TABLE_END, max(_NFC_TABLE_MORE) + 1), dtype=bool)
+    for c in [*range(_NFC_TABLE_END), *_NFC_TABLE_MORE]:
+        ch = chr(c)
+        table[c] = not unicodedata.combining(ch) and unicodedata.normalize("NFC", ch) == ch and c not in second
+    table[[0x130, 0x3A3]] = False
+    return table
 
 
 #: The arrays :func:`toolkit._kernels.scan_doc` writes (tokens: ids, starts, ends; chunks: start, end; marks:
