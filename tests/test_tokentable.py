@@ -1410,87 +1410,34 @@ def test_a_one_document_groups_sentences_count_the_tokens_the_text_path_counts(p
 
 
 @given(
-    text=st.text(alphabet="ab. \n\u2003\u00ad", max_size=40),
-    cuts=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=6),
-    edges=st.tuples(st.booleans(), st.booleans()),
+    text=any_text,
+    cuts=st.lists(st.integers(0, 200), max_size=6),
+    more=st.lists(st.tuples(st.integers(0, 200), st.integers(0, 200)), max_size=4),
+    shuffle=st.randoms(use_true_random=False),
 )
-@settings(max_examples=200, deadline=None)
-def test_sentence_chunks_counts_the_chunks_before_each_edge_and_whether_an_edge_cuts_one(text, cuts, edges):
-    # a piece of a text: whether whitespace lies before it and after it is given (True at the text's ends)
-    spans = sorted(tuple(sorted((min(a, len(text)), min(b, len(text))))) for a, b in cuts)
-    a = np.array(sorted(s for s, _ in spans), dtype=np.int64)
-    b = np.array(sorted(e for _, e in spans), dtype=np.int64)
-    j_a, j_b, clean, n = _kernels.sentence_chunks(code_points(text), _kernels.IS_SPACE, a, b, *edges)
-    before, after = edges
-    padded = ("x" if not before else " ") + text + ("x" if not after else " ")  # what lies around the piece
-    starts = [s - 1 for s in chunk_starts(padded).tolist() if 1 <= s <= len(text)]
-    assert n == len(starts)
-    assert j_a.tolist() == [sum(s < x for s in starts) for x in a.tolist()]
-    assert j_b.tolist() == [sum(s < x for s in starts) for x in b.tolist()]
-    space = [c.isspace() for c in padded]  # padded[p + 1] is the piece's p
-    assert clean.tolist() == [
-        (space[x] or space[x + 1]) and (space[y] or space[y + 1]) for x, y in zip(a.tolist(), b.tolist())
-    ]
-
-
-@given(text=any_text, cuts=st.lists(st.integers(0, 200), max_size=6))
 @settings(max_examples=150, deadline=None)
-def test_units_read_from_the_table_count_the_tokens_of_any_slices_of_the_text(text, cuts):
-    # slices that follow each other, cut anywhere, inside a chunk too: where an edge cuts a chunk the slice is
-    # tokenized, else its tokens are the table's chunks that begin between its offsets; either way what
-    # document_term_matrix counts in the slice's text
+def test_units_read_from_the_table_count_the_tokens_of_any_slices_of_the_text(text, cuts, more, shuffle):
+    # spans anywhere, inside a chunk too: where an edge cuts a chunk the slice is tokenized, else its tokens are
+    # the table's chunks that begin between its offsets; either way what document_term_matrix counts in the
+    # slice's text. The sentences of a text follow each other; here spans may also overlap and come in any order
     from itertools import pairwise
     from types import SimpleNamespace
 
     from toolkit._rating import _Prepared
 
-    spans = list(pairwise(sorted({0, len(text), *(min(c, len(text)) for c in cuts)}))) or [(0, 0)]
-    a = np.array([s for s, _ in spans], dtype=np.int64)
-    b = np.array([e for _, e in spans], dtype=np.int64)
-    chunked = _kernels.sentence_chunks(code_points(text), _kernels.IS_SPACE, a, b, True, True)
+    edges = sorted({0, len(text), *(min(c, len(text)) for c in cuts)})
+    spans = list(pairwise(edges)) + [tuple(sorted((min(a, len(text)), min(b, len(text))))) for a, b in more]
+    spans = spans or [(0, 0)]
+    shuffle.shuffle(spans)
+    sents = pd.DataFrame(
+        {"doc_id": ["d0"] * len(spans), "start": [a for a, _ in spans], "end": [b for _, b in spans]}
+    ).assign(text=[text[a:b] for a, b in spans])
     prep = SimpleNamespace(table=token_table(_frame([text])), table_row=np.array([0]), n_jobs=1)
-    sents = pd.DataFrame({"start": a, "end": b})
-    got = _Prepared._sentence_tokens(prep, np.array([0]), sents, np.zeros(len(spans), np.int64), [text], [chunked])
-    pieces = pd.DataFrame({"doc_id": [f"s{i}" for i in range(len(spans))], "text": [text[x:y] for x, y in spans]})
-    assert got.tolist() == tk.document_term_matrix(pieces).totals.tolist()
-
-
-@given(text=any_text, n_jobs=st.sampled_from([1, 2]), piece=st.integers(1, 30), fork=st.booleans())
-@settings(max_examples=150, deadline=None)
-def test_sentences_read_from_the_table_have_the_tokens_of_their_text(text, n_jobs, piece, fork):
-    # the sentences of a text, cut into pieces at line breaks for the workers (here in one process), each
-    # sentence's tokens read from the token table's chunks where its edges cut none: what document_term_matrix
-    # counts in the sentence's text, and the same spans as sentence_spans
-    from types import SimpleNamespace
-
-    import toolkit.text as text_module
-    from toolkit._rating import _Prepared
-    from toolkit.text import _sentence_spans_chunks, sentence_spans
-
-    text = text + "\n" + text.replace(" ", "\n")  # line breaks: where the pieces are cut
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(text_module, "_SENTENCE_PIECE", piece)
-        mp.setattr(  # workers that fork read the shared texts; the others get their pieces as texts (take)
-            text_module,
-            "map_batches",
-            lambda f, shared, parts, n_jobs, take=None: [
-                f(shared, b) if fork else f(take(shared, b), range(len(b))) for b in parts
-            ],
-        )
-        found = _sentence_spans_chunks([text, ""], n_jobs)
-    assert [f[0].tolist() for f in found] == [s.tolist() for s in sentence_spans([text, ""])]
-    spans = found[0][0]
-    sents = pd.DataFrame({"start": spans[:, 0], "end": spans[:, 1]})
-    prep = SimpleNamespace(table=token_table(_frame([text])), table_row=np.array([0]), n_jobs=1)
-    got = _Prepared._sentence_tokens(prep, np.array([0]), sents, np.zeros(len(spans), np.int64), [text], [found[0][1:]])
-    pieces = pd.DataFrame({"doc_id": [f"s{i}" for i in range(len(spans))], "text": [text[a:b] for a, b in spans]})
-    assert got.tolist() == tk.document_term_matrix(pieces).totals.tolist()
-    if len(spans):  # a table of another text (one chunk more) is refused, not read
-        other = SimpleNamespace(table=token_table(_frame([text + " more"])), table_row=np.array([0]), n_jobs=1)
-        with pytest.raises(ValueError, match="changed after its token table was made"):
-            _Prepared._sentence_tokens(
-                other, np.array([0]), sents, np.zeros(len(spans), np.int64), [text], [found[0][1:]]
-            )
+    got = _Prepared._sentence_tokens(
+        prep, np.array([0]), sents[["start", "end"]], np.zeros(len(spans), np.int64), [text]
+    )
+    expected = tk.document_term_matrix(sents[["doc_id", "text"]].assign(doc_id=[f"s{i}" for i in range(len(spans))]))
+    assert got.tolist() == expected.totals.tolist()
 
 
 @pytest.mark.parametrize("method", [None, "spawn"])

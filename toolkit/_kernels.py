@@ -595,57 +595,42 @@ def resample_sums(idx, values):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def sentence_chunks(points, space, a, b, space_before, space_after):  # type: ignore[no-untyped-def]
-    """For the sentences ``[a[k], b[k])`` of a piece of text (code points ``points``; ``space[c]``: whether code
-    point ``c`` is whitespace, those past the table are not; ``a`` and ``b`` sorted, as a text's sentences
-    are), in one pass: ``(j_a, j_b, clean, n)``. ``j_a[k]``, ``j_b[k]``: the whitespace chunks that begin
-    before ``a[k]``, before ``b[k]`` (a chunk begins where a code point that is not whitespace follows
-    whitespace, or begins the piece after whitespace: ``space_before``, True at the text's start);
-    ``clean[k]``: whether each edge of the sentence has whitespace on one side (the code point before the
-    piece is whitespace if ``space_before``, the one after it if ``space_after``), so that it cuts no chunk;
-    ``n``: the chunks that begin in the piece."""
-    n = len(points)
+def tokens_before(points, space, chunks, ctok_ptr, a, b):  # type: ignore[no-untyped-def]
+    """For sorted offsets ``a`` and ``b`` of a text (code points ``points``; ``space[c]``: whether code point
+    ``c`` is whitespace, those past the table are not): the tokens of the text's chunks (``chunks``: their
+    ids, in text order; chunk ``c`` has ``ctok_ptr[c + 1] - ctok_ptr[c]`` tokens) that begin before each
+    offset, in one pass over the text. Returns (those of ``a``, those of ``b``, the number of chunks met:
+    ``len(chunks)`` when the text is the one the chunks were made from; no chunk is read past the last)."""
     n_space = len(space)
-    m = len(a)
-    j_a = np.empty(m, dtype=np.int64)
-    j_b = np.empty(len(b), dtype=np.int64)
+    n_chunks = len(chunks)
+    out_a = np.empty(len(a), dtype=np.int64)
+    out_b = np.empty(len(b), dtype=np.int64)
     ia = ib = 0
-    count = 0  # the chunks that begin before position i
-    was_space = space_before
-    for i in range(n):
-        while ia < m and a[ia] <= i:
-            j_a[ia] = count
+    tokens = np.int64(0)  # the tokens of the chunks that begin before position i
+    j = 0  # the chunks met
+    prev_space = True
+    for i in range(len(points)):
+        while ia < len(a) and a[ia] <= i:
+            out_a[ia] = tokens
             ia += 1
         while ib < len(b) and b[ib] <= i:
-            j_b[ib] = count
+            out_b[ib] = tokens
             ib += 1
         c = np.int64(points[i])
-        sp = bool(c < n_space and space[c])
-        if was_space and not sp:
-            count += 1
-        was_space = sp
-    while ia < m:
-        j_a[ia] = count
+        is_space = bool(c < n_space and space[c])
+        if prev_space and not is_space:  # a chunk begins at i
+            if j < n_chunks:
+                k = chunks[j]
+                tokens += ctok_ptr[k + 1] - ctok_ptr[k]
+            j += 1
+        prev_space = is_space
+    while ia < len(a):
+        out_a[ia] = tokens
         ia += 1
     while ib < len(b):
-        j_b[ib] = count
+        out_b[ib] = tokens
         ib += 1
-    clean = np.empty(m, dtype=np.bool_)
-    for k in range(m):
-        edge = True
-        for pos in (a[k], b[k]):
-            side = False  # whitespace before the edge or at it
-            for q in (pos - 1, pos):
-                if q < 0:
-                    side = side or space_before
-                elif q >= n:
-                    side = side or space_after
-                else:
-                    c = np.int64(points[q])
-                    side = side or bool(c < n_space and space[c])
-            edge = edge and side
-        clean[k] = edge
-    return j_a, j_b, clean, count
+    return out_a, out_b, j
 
 
 @njit(cache=True, nogil=True, inline="always")

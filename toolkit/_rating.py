@@ -18,7 +18,7 @@ import scipy.sparse as sp
 
 from toolkit._groups import Groups as _Groups
 from toolkit._groups import groups as _groups
-from toolkit._kernels import resample_sums
+from toolkit._kernels import IS_SPACE, resample_sums, tokens_before
 from toolkit._progress import progress_bar
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._validation import (
@@ -32,7 +32,7 @@ from toolkit._validation import (
 from toolkit._voicing import check_voices as _check_voices
 from toolkit._voicing import spans as _voice_spans
 from toolkit.counts import document_term_matrix
-from toolkit.text import _sentence_spans_chunks
+from toolkit.text import sentence_spans
 
 #: The columns of :func:`match_rates` after the group's key columns (the ``by`` columns, or ``group``), in order.
 RATE_COLUMNS: tuple[str, ...] = ("category", "n", "tokens", "rate_per_1k", "ci_low", "ci_high", "unit")
@@ -219,17 +219,15 @@ class _Prepared:
         if not sentences:
             return self.counts[rows], self.tokens[rows], "document"
         texts = [str(t) for t in self.docs["text"].iloc[rows]]
-        # the offsets alone (split_sentences' sentences, without a string for each), and the chunks before them
-        found = _sentence_spans_chunks(texts, self.n_jobs)
-        spans = [f[0] for f in found]
+        # the offsets alone (split_sentences' sentences, without a string for each)
+        spans = sentence_spans(texts, n_jobs=self.n_jobs)
         # sentence s belongs to local document doc_of[s]; sort key (document, start)
         local = {int(r): i for i, r in enumerate(rows)}
         doc_of = np.repeat(np.arange(len(rows), dtype=np.int64), [len(s) for s in spans])
         flat = np.concatenate(spans) if spans else np.zeros((0, 2), dtype=np.int64)
         del spans
         sents = pd.DataFrame({"start": flat[:, 0], "end": flat[:, 1]})
-        tokens = self._sentence_tokens(rows, sents, doc_of, texts, [f[1:] for f in found])
-        del found
+        tokens = self._sentence_tokens(rows, sents, doc_of, texts)
         keep = np.isin(self.match_row, rows)
         m_doc = np.array([local[int(r)] for r in self.match_row[keep]], dtype=np.int64)
         m_start = self.match_start[keep]
@@ -250,30 +248,40 @@ class _Prepared:
         return counts, tokens, "sentence"
 
     def _sentence_tokens(
-        self, rows: np.ndarray, sents: pd.DataFrame, doc_of: np.ndarray, texts: list[str], chunked: list[tuple]
+        self, rows: np.ndarray, sents: pd.DataFrame, doc_of: np.ndarray, texts: list[str]
     ) -> np.ndarray:
         """The tokens of each sentence (int64): read from the token table where a document's text is the
-        table's and the sentence's edges cut no whitespace-separated chunk (its tokens are then those of the
-        table's chunks that begin inside it: no token holds whitespace, and the token pattern's look-arounds
-        never look at it); the others counted by :func:`toolkit.document_term_matrix` on their text, as all
-        were. ``chunked``: for each document of ``rows``, :func:`toolkit.text._sentence_spans_chunks`' ``(j_a,
-        j_b, clean, n)`` of its sentences."""
+        table's and the sentence's edges cut no whitespace-separated chunk (its tokens are then the table's
+        tokens between its offsets: no token holds whitespace, and the token pattern's look-arounds never look
+        at it); the others counted by :func:`toolkit.document_term_matrix` on their text, as all were."""
         tokens = np.full(len(sents), -1, dtype=np.int64)
         if self.table is not None and self.table_row is not None and len(sents):
+            from toolkit.tokentable import code_points
+
+            starts_all = sents["start"].to_numpy(np.int64)
+            ends_all = sents["end"].to_numpy(np.int64)
             bounds = np.searchsorted(doc_of, np.arange(len(rows) + 1))  # sentences are in document order
-            per_chunk = np.diff(self.table.ctok_ptr).astype(np.int32)  # the tokens of each distinct chunk
             for li, r in enumerate(rows.tolist()):
                 t = int(self.table_row[r])
                 lo, hi = int(bounds[li]), int(bounds[li + 1])
                 if t < 0 or lo == hi:
                     continue
-                j_a, j_b, clean, n_chunks = chunked[li]
+                points = code_points(self.table.texts[t])
+                a, b = starts_all[lo:hi], ends_all[lo:hi]
+                # each edge has whitespace (or the text's end) on one side: no chunk is cut there, so the
+                # sentence's tokens are those of the chunks that begin inside it (no token array is made)
+                clean = (_space_at(points, a - 1) | _space_at(points, a)) & (
+                    _space_at(points, b - 1) | _space_at(points, b)
+                )
                 chunks = self.table.doc_chunks(t)
-                if n_chunks != len(chunks):  # the text is not the one the table was made from
+                by_a, by_b = np.argsort(a, kind="stable"), np.argsort(b, kind="stable")
+                before_a, before_b, met = tokens_before(points, IS_SPACE, chunks, self.table.ctok_ptr, a[by_a], b[by_b])
+                if met != len(chunks):  # the text is not the one the table was made from
                     raise self.table.changed(t)
-                before = np.zeros(len(chunks) + 1, dtype=np.int64)  # the tokens of the chunks before chunk j
-                np.cumsum(per_chunk[chunks], dtype=np.int64, out=before[1:])
-                tokens[lo:hi] = np.where(clean, before[j_b] - before[j_a], -1)
+                n = np.empty(hi - lo, dtype=np.int64)
+                n[by_b] = before_b
+                n[by_a] -= before_a
+                tokens[lo:hi] = np.where(clean, np.maximum(n, 0), -1)
         rest = np.flatnonzero(tokens < 0)
         if len(rest):
             starts, ends = sents["start"].to_numpy()[rest], sents["end"].to_numpy()[rest]
@@ -281,6 +289,17 @@ class _Prepared:
             frame = pd.DataFrame({"doc_id": [str(k) for k in range(len(rest))], "text": texts_rest})
             tokens[rest] = document_term_matrix(frame, n_jobs=self.n_jobs).totals.astype(np.int64)
         return tokens
+
+
+def _space_at(points: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """:func:`toolkit.tokentable.is_space` of the code point at each offset of ``points``; an offset past either
+    end of the text counts as whitespace."""
+    from toolkit.tokentable import is_space
+
+    inside = (pos >= 0) & (pos < len(points))
+    if not len(points):
+        return ~inside
+    return ~inside | is_space(points[np.clip(pos, 0, len(points) - 1)])
 
 
 def _prepare(

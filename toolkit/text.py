@@ -658,69 +658,6 @@ def _take_units(shared: tuple[list[str], list[tuple[int, int, int, bool]]], batc
     return pieces, [(i, 0, len(p), units[u][3]) for i, (u, p) in enumerate(zip(batch, pieces))]
 
 
-def _unit_sentence_chunks(
-    shared: tuple[list[str], list[tuple[int, int, int, bool]], list[tuple[bool, bool]]], batch: range
-) -> list[tuple[np.ndarray, ...]]:
-    """A worker's share of :func:`_sentence_spans_chunks`: for each piece of ``batch``, its sentences
-    (:func:`_unit_sentences`) and :func:`toolkit._kernels.sentence_chunks` of them (``edges``: whether whitespace,
-    or the text's end, lies just before and just after the piece)."""
-    texts, units, edges = shared
-    out = []
-    for u, spans in zip(batch, _unit_sentences((texts, units), batch), strict=True):
-        d, start, end, _ = units[u]
-        text = texts[d]
-        points = code_points(text if (start, end) == (0, len(text)) else text[start:end])
-        out.append((spans, *K.sentence_chunks(points, K.IS_SPACE, spans[:, 0], spans[:, 1], *edges[u])))
-    return out
-
-
-def _take_unit_chunks(
-    shared: tuple[list[str], list[tuple[int, int, int, bool]], list[tuple[bool, bool]]], batch: range
-) -> tuple:
-    """The pieces ``batch`` as texts of their own, with their edges, for a worker that does not fork."""
-    texts, units, edges = shared
-    return (*_take_units((texts, units), batch), [edges[u] for u in batch])
-
-
-def _sentence_spans_chunks(
-    texts: list[str], n_jobs: int
-) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]]:
-    """For each text, ``(spans, j_a, j_b, clean, n)``: its sentences' (start, end) as :func:`sentence_spans` gives
-    them (an (n, 2) int64 array); for each sentence, the whitespace chunks of the text that begin before its
-    start and before its end (int64) and whether its edges cut no chunk (bool); the text's chunks. Found by the
-    workers that find the sentences, each over its own piece of a long text
-    (:func:`toolkit._kernels.sentence_chunks`): a sentence's tokens are then those of the token table's chunks
-    between the two counts, without another pass over the text."""
-    if n_jobs == 1:  # whole texts, as sentence_spans takes them in one process
-        units = [(d, 0, len(t), hard_wrapped(t)) for d, t in enumerate(texts)]
-        parts = [range(len(units))]
-    else:
-        units = _sentence_units(texts, n_jobs)
-        parts = batches([end - start for _, start, end, _ in units], n_jobs * 4)
-    edges = [
-        (start == 0 or texts[d][start - 1].isspace(), end == len(texts[d]) or texts[d][end].isspace())
-        for d, start, end, _ in units
-    ]
-    found: list[list[tuple]] = [[] for _ in texts]
-    shared = (texts, units, edges)
-    for part, results in zip(parts, map_batches(_unit_sentence_chunks, shared, parts, n_jobs, take=_take_unit_chunks)):
-        for u, r in zip(part, results, strict=True):
-            found[units[u][0]].append((units[u][1], *r))
-    out = []
-    for pieces in found:  # each text's pieces in text order: offsets and chunk counts moved by those before
-        before = np.cumsum([0] + [p[5] for p in pieces[:-1]]).tolist()
-        out.append(
-            (
-                np.concatenate([p[1] + p[0] for p in pieces]) if pieces else np.zeros((0, 2), dtype=np.int64),
-                np.concatenate([p[2] + c for p, c in zip(pieces, before)] or [np.zeros(0, np.int64)]),
-                np.concatenate([p[3] + c for p, c in zip(pieces, before)] or [np.zeros(0, np.int64)]),
-                np.concatenate([p[4] for p in pieces] or [np.zeros(0, bool)]),
-                int(sum(p[5] for p in pieces)),
-            )
-        )
-    return out
-
-
 def _ends_lowercase_continues(line: str, start: int, end: int) -> bool:
     """Whether ``line[start:end]`` ends with one of :data:`_LOWERCASE_CONTINUES` and a period ("... etc.").
 
