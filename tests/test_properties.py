@@ -754,22 +754,25 @@ def test_split_voices_in_every_style_covers_the_text_once(pieces, style):
 # ------------------------------------------------------------------ the lexicon's expression
 
 
-@lru_cache(maxsize=1)
-def _lexicon_expressions() -> list[tuple[Any, re.Pattern, re.Pattern]]:
-    """(pieces, factored expression, unfactored expression) of the default lexicon, for plain and translated
-    texts."""
-    from toolkit._patterns import PLAIN
-    from toolkit.hedging._lexicon import _matcher, _trie_regex
+#: Patterns a user's lexicon may hold beside the default one's: wildcards, joined words, clitics next to the
+#: word alone, digit groups, marks.
+_CUSTOM_PATTERNS = ["clear*", "cle*", "it*", "possib*", "a-b", "a-b-c", "o'clock", "let", "let's", "let's go"]
+_CUSTOM_PATTERNS += ["one", "one's", "it", "it's", "it's clear", "1,000", "e\u0301te\u0301", "s"]
 
-    matcher = _matcher(tk.load_lexicon())
-    patterns = list(matcher.entries)
+
+@lru_cache(maxsize=2)
+def _lexicon_expressions(patterns: tuple[str, ...]) -> list[tuple[Any, re.Pattern, re.Pattern]]:
+    """(pieces, factored expression, unfactored expression) of ``patterns``, for plain and translated texts."""
+    from toolkit._patterns import PLAIN
+    from toolkit.hedging._lexicon import _marks_in, _pieces, _trie_regex
+
     return [
         (
             pieces,
-            re.compile(_trie_regex(patterns, pieces), re.DOTALL),
-            re.compile(_trie_regex(patterns, pieces, factor_end=False), re.DOTALL),
+            re.compile(_trie_regex(list(patterns), pieces), re.DOTALL),
+            re.compile(_trie_regex(list(patterns), pieces, factor_end=False), re.DOTALL),
         )
-        for pieces in (PLAIN, matcher._translation)
+        for pieces in (PLAIN, _pieces(_marks_in(list(patterns))))
     ]
 
 
@@ -784,6 +787,7 @@ _LEXICON_PIECES = st.tuples(
         st.sampled_from(_PATTERNS),
         st.sampled_from([p for p in _PATTERNS if p.endswith(("'s", "’s"))]),
         st.sampled_from(sorted({w for p in _PATTERNS for w in p.split()})),
+        st.sampled_from(_CUSTOM_PATTERNS + ["clearly", "possibly", "items", "a-b-c-d", "été", "1,000,000"]),
     ),
     st.sampled_from(_JOINERS),
 ).map("".join)
@@ -792,11 +796,14 @@ _LEXICON_PIECES = st.tuples(
 @given(parts=st.lists(_LEXICON_PIECES, max_size=20), glue=st.sampled_from([" ", "", "\n "]))
 @example(parts=["let's-go"], glue="")  # the clitic's own end test: a hyphen does not join "let's" to "go"
 def test_lexicon_expression_matches_the_same_with_its_end_test_factored_out(parts, glue):
-    """The token-end test once after each subtree of the trie finds what it finds after every pattern."""
+    """The token-end test once after each subtree of the trie finds what it finds after every pattern: the
+    default lexicon's, and a user's with wildcards."""
     from toolkit.text import _lower
 
     text = _lower(glue.join(parts))
-    for pieces, factored, unfactored in _lexicon_expressions():
-        target = text if pieces.plain else text.translate(pieces.table)
-        assert [m.span() for m in factored.finditer(target)] == [m.span() for m in unfactored.finditer(target)]
+    for patterns in (tuple(_PATTERNS), tuple(_CUSTOM_PATTERNS)):
+        for pieces, factored, unfactored in _lexicon_expressions(patterns):
+            target = text if pieces.plain else text.translate(pieces.table)
+            assert [m.span() for m in factored.finditer(target)] == [m.span() for m in unfactored.finditer(target)]
+    for _, factored, unfactored in _lexicon_expressions(tuple(_PATTERNS)):
         assert len(factored.pattern) < len(unfactored.pattern) / 2

@@ -384,8 +384,9 @@ def _trie_regex(patterns: Iterable[str], pieces: _Pieces = _PLAIN, *, factor_end
     def emit(node: dict, depth: int, factored: bool = False) -> str:
         # factored: the caller puts the token-end test after this node's expression, once, so its patterns end
         # in nothing; a backtracking engine tries (A|B)E as it tries AE|BE, in the same order, with the same
-        # first match. Done for every largest subtree without a clitic's end: the lexicon's expression is a
-        # fifth as long (the test is 84 characters), and compiles several times faster
+        # first match. Done for every largest subtree without a clitic's end: the default lexicon's expressions
+        # are a quarter to a third as long (the test is 84 characters, 74 for a plain text) and compile about
+        # three times faster
         if factor_end and not factored and not _has_clitic(node):
             return emit(node, depth, True) + pieces.end
         branches = []
