@@ -272,6 +272,13 @@ def doc_tokens(chunks, begins, ctok_ptr, ctok_ids, ctok_start, ctok_end):  # typ
     return ids, starts, ends
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _sure_plain(c, plain):  # type: ignore[no-untyped-def]
+    """Whether ``plain`` (:func:`toolkit.hedging._table._nfc_plain_table`) says that code point ``c`` is one a
+    text is sure to be plain with (past the table: not sure)."""
+    return c < len(plain) and plain[c]
+
+
 @njit(cache=True, nogil=True)
 def scan_doc(  # type: ignore[no-untyped-def]
     points,
@@ -344,7 +351,6 @@ def scan_doc(  # type: ignore[no-untyped-def]
     lang_tokens = lang_stops = stops = 0
     any_odd = False
     unsure = False
-    n_plain = len(plain)
     last_nl = -1
     words_since = True  # a chunk began since the last line break
     was_space = True  # the character before (none: as whitespace)
@@ -362,7 +368,7 @@ def scan_doc(  # type: ignore[no-untyped-def]
             sp = (f & 1) != 0
             m = f >> 1
         else:
-            if not unsure and (c >= n_plain or not plain[c]):
+            if not unsure and not _sure_plain(c, plain):
                 unsure = True
             sp = bool(c < n_space and space[c])
             m = mark[min(c, last_mark)]
@@ -810,7 +816,6 @@ def chunk_cuts(points, space, targets, plain):  # type: ignore[no-untyped-def]
     :func:`scan_doc` reports it."""
     n = len(points)
     n_space = len(space)
-    n_plain = len(plain)
     unsure = False
     m = len(targets)
     prev_at = np.zeros(m, dtype=np.int64)
@@ -825,7 +830,7 @@ def chunk_cuts(points, space, targets, plain):  # type: ignore[no-untyped-def]
     was_space = True
     for i in range(n):
         c = np.int64(points[i])
-        if c >= 128 and not unsure and (c >= n_plain or not plain[c]):
+        if c >= 128 and not unsure and not _sure_plain(c, plain):
             unsure = True
         sp = bool(c < n_space and space[c])
         if not sp and was_space:  # a chunk starts at i

@@ -408,10 +408,9 @@ class _TableWork:
         """:func:`_plain_text` of document ``i`` (its ``text``), for the pieces of a long document, each of which
         reads the whole text's answer: found by :func:`_unit_ranges` before the workers start (and handed on,
         renumbered, by :func:`_take_work`); read here only for a document it did not cut."""
-        known = self.__dict__.setdefault("_plain_docs", {})
-        if i not in known:
-            known[i] = _plain_text(text)
-        return known[i]
+        if i not in self._plain_docs:
+            self._plain_docs[i] = _plain_text(text)
+        return self._plain_docs[i]
 
     @staticmethod
     def english(text: str, scanned: tuple, base: int) -> tuple[int, int]:
@@ -435,7 +434,7 @@ def _take_work(work: _TableWork, batch: range) -> _TableWork:
     part = object.__new__(_TableWork)
     part.__dict__.update(work.__dict__)
     part.__dict__.pop("_odd_docs", None)  # answers by document index: the part numbers its own from 0
-    part._plain_docs = {i - first: v for i, v in work.__dict__.get("_plain_docs", {}).items() if first <= i <= last}
+    part._plain_docs = {i - first: v for i, v in work._plain_docs.items() if first <= i <= last}
     part.table = work.table.take(range(first, last + 1))
     part.units = work.units[batch.start : batch.stop].copy()
     part.units[:, 0] -= first
