@@ -8,7 +8,9 @@ for exactly that child (``getrusage(RUSAGE_CHILDREN)`` would give the maximum
 over every child so far).
 
 A child script reads its case name and arguments from ``sys.argv[1:]`` and prints
-one JSON line ``{"seconds": ..., "result": ...}`` last.
+one JSON line ``{"seconds": ..., "result": ...}`` last; it may add ``"cpu"``: the
+processor seconds the work took (:data:`CPU_SECONDS` in the child: its own and its
+threads', and those of the workers it forked and reaped, user and system alike).
 """
 
 from __future__ import annotations
@@ -28,8 +30,19 @@ def default_data() -> str:
     return env or str(ROOT.parent / "shared" / "corpora")
 
 
-def run_once(child: str, args: list[str]) -> tuple[float, float, object]:
-    """(seconds, peak RSS in MB, result) of one run of ``child`` in a fresh process.
+#: For a child script: the processor seconds this process has used so far, its threads' included, and those of
+#: the children it has reaped (a process pool's workers once the pool is closed), user and system: the
+#: difference over the work is what the work kept the cores busy, whatever was in parallel.
+CPU_SECONDS = """
+def cpu_seconds():
+    import os
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+"""
+
+
+def run_once(child: str, args: list[str]) -> tuple[float, float, object, float | None]:
+    """(seconds, peak RSS in MB, result, processor seconds or None) of one run of ``child`` in a fresh process.
 
     The child imports the toolkit of ``ROOT`` (``PYTHONPATH``), wherever the benchmark is run from: ``-P``
     keeps the working directory off its path (``python -c`` puts it first, so a run from inside another
@@ -43,7 +56,7 @@ def run_once(child: str, args: list[str]) -> tuple[float, float, object]:
     if code != 0:
         raise SystemExit(f"case {args!r} failed with exit code {code}")
     out = json.loads(output.strip().splitlines()[-1])
-    return out["seconds"], usage.ru_maxrss / 1024, out["result"]  # ru_maxrss: KiB on Linux
+    return out["seconds"], usage.ru_maxrss / 1024, out["result"], out.get("cpu")  # ru_maxrss: KiB on Linux
 
 
 def measure(child: str, args: list[str], repeat: int = 1) -> tuple[float, float, object]:
@@ -52,12 +65,14 @@ def measure(child: str, args: list[str], repeat: int = 1) -> tuple[float, float,
     return min(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2]
 
 
-def measure_rounds(child: str, cases: list[list[str]], repeat: int = 1) -> list[list[tuple[float, float, object]]]:
+def measure_rounds(
+    child: str, cases: list[list[str]], repeat: int = 1
+) -> list[list[tuple[float, float, object, float | None]]]:
     """Each case's runs (:func:`run_once`), ``repeat`` rounds of every case in turn: a case and the one it is
     compared with run minutes apart in every round, not one after the other's runs, so that the machine's
     drift (its speed changes by the hour on a shared host) weighs on both alike and their ratio can be taken
     round by round."""
-    runs: list[list[tuple[float, float, object]]] = [[] for _ in cases]
+    runs: list[list[tuple[float, float, object, float | None]]] = [[] for _ in cases]
     for _ in range(repeat):
         for i, args in enumerate(cases):
             runs[i].append(run_once(child, args))
@@ -98,11 +113,13 @@ def list_ungdc(data: str, out: Path, columns: list[str], limit: int = 0) -> int:
         return len(pickle.load(f)["path"])
 
 
-def print_table(rows: list[tuple[str, float, float, object]], note: str) -> None:
-    """Print one line per case: label, wall seconds, peak RSS MB, result; then the note."""
-    print(f"\n{'case':<46} {'wall s':>8} {'peak RSS MB':>12} {'result':>14}")
-    for label, seconds, peak, result in rows:
-        print(f"{label:<46} {seconds:>8.2f} {peak:>12.0f} {result!s:>14}")
+def print_table(rows: list[tuple[str, float, float, object]], note: str, cpu: list[float] | None = None) -> None:
+    """Print one line per case: label, wall seconds, (``cpu``: processor seconds,) peak RSS MB, result; then the
+    note."""
+    print(f"\n{'case':<46} {'wall s':>8} " + (f"{'cpu s':>7} " if cpu else "") + f"{'peak RSS MB':>12} {'result':>14}")
+    for i, (label, seconds, peak, result) in enumerate(rows):
+        used = f"{cpu[i]:>7.2f} " if cpu else ""
+        print(f"{label:<46} {seconds:>8.2f} {used}{peak:>12.0f} {result!s:>14}")
     print("\n" + note)
 
 

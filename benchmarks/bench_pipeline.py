@@ -38,13 +38,16 @@ Usage::
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
 
-from _harness import argument_parser, list_ungdc, measure_rounds, print_table
+from _harness import CPU_SECONDS, argument_parser, list_ungdc, measure_rounds, print_table
 
-_CHILD = r"""
+_CHILD = (
+    CPU_SECONDS
+    + r"""
 import json, pickle, sys, time, warnings
 case, path, fraction, n_jobs = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
 import numpy, pandas, scipy, sklearn  # imported before timing in every case
@@ -87,7 +90,7 @@ def reset_peak():
     except OSError:
         pass
 reset_peak()
-start = time.perf_counter()
+start, cpu = time.perf_counter(), cpu_seconds()
 if case == "texts":
     result = len(frame)
 elif case == "cv":
@@ -100,7 +103,7 @@ elif case.startswith("single"):  # the speeches as one text of `fraction` megaby
     if case == "single_draws":  # the number of sentences, before the clock, in this process (no worker's peak)
         m = len(sentence_spans([one["text"].iloc[0]], n_jobs=1)[0])
     reset_peak()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     if case == "single_counts":
         result = len(tk.count_terms(one, n_jobs=n_jobs))
     elif case == "single_hedging":
@@ -128,8 +131,9 @@ elif case == "separate":  # the same three calls on the frame: each tokenizes ag
     result = len(tk.count_terms(frame, by="country"))
     result = len(tk.compare_groups(frame, by="china", target="CHN", reference="rest", measure="g2"))
     result = len(tk.stance_rates(frame, by="country", n_resamples=200, non_english="skip", n_jobs=n_jobs))
-print(json.dumps({"seconds": time.perf_counter() - start, "result": result}))
+print(json.dumps({"seconds": time.perf_counter() - start, "cpu": cpu_seconds() - cpu, "result": result}))
 """
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -182,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         (label, min(r[0] for r in case_runs), max(r[1] for r in case_runs), case_runs[-1][2])
         for (label, *_), case_runs in zip(cases, runs)
     ]
+    cpu = [min(case_runs, key=lambda r: r[0])[3] for case_runs in runs]  # of each case's fastest run
     by = {(case, fraction, n_jobs): case_runs for (_, case, fraction, n_jobs), case_runs in zip(cases, runs)}
 
     def fastest(case: tuple) -> float:
@@ -199,12 +204,20 @@ def main(argv: list[str] | None = None) -> int:
         one, one_rounds = ratios(("single_hedging", args.single_mb, jobs), ("single_counts", args.single_mb, jobs))
         parts = [fastest((c, args.single_mb, jobs)) for c in ("single_table", "single_sentences", "single_draws")]
         counts = fastest(("single_counts", args.single_mb, jobs))
+        hedging, counting = (
+            min(by[(c, args.single_mb, jobs)], key=lambda r: r[0]) for c in ("single_hedging", "single_counts")
+        )
+        cores = min(jobs, os.cpu_count() or 1)
         single = (
             f"\none text: stance_rates / count_terms wall time: {one:.1f} (issue 14 asks for at most 1.5, "
             f"under 1 GB); round by round: {one_rounds}. The three parts stance_rates cannot leave out, each as "
             f"fast as the toolkit does it alone (the table; the sentences, its bootstrap's units; the draws), "
             f"{' + '.join(f'{p:.2f}' for p in parts)} = {sum(parts):.2f} s: {sum(parts) / counts:.1f} times "
-            "count_terms before a marker is found."
+            "count_terms before a marker is found.\n"
+            f"one text: stance_rates' fastest run kept the processors busy {hedging[3]:.2f} s (its process, "
+            f"threads and workers; count_terms' {counting[3]:.2f} s): "
+            f"on {cores} cores that work takes at least {hedging[3] / cores:.2f} s however it is shared out, "
+            f"{hedging[3] / cores / counts:.1f} times count_terms' wall time."
         )
     print_table(
         rows,
@@ -215,8 +228,11 @@ def main(argv: list[str] | None = None) -> int:
             "pages. It includes the texts the case holds (first line: the docs frame; CountVectorizer: a list). "
             f"Fastest of {args.repeat} run(s), taken in {args.repeat} round(s) of every case in turn.\n"
             f"toolkit pipeline (n_jobs={jobs}) / CountVectorizer wall time: {pipeline:.2f} (issue 14 asks for "
-            f"at most 0.5, with a peak RSS of at most 1 GB); round by round: {pipeline_rounds}." + single
+            f"at most 0.5, with a peak RSS of at most 1 GB); round by round: {pipeline_rounds}.\n"
+            "cpu s: the processor seconds of the run shown (its process, its threads, the workers it forked), "
+            "user and system." + single
         ),
+        cpu,
     )
     return 0
 
