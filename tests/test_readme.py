@@ -42,9 +42,9 @@ def _pipeline_section() -> tuple[str, str]:
 
 def test_the_readmes_pipeline_table_is_the_committed_runs_output():
     section, output = _pipeline_section()
-    quoted = re.findall(r"^  \| .+ \| ([\d.]+) \| ([\d,]+) \|$", section, re.M)
-    printed = re.findall(r"^.*?\s([\d.]+)\s+(\d+)\s+\d+$", output, re.M)  # case, wall s, peak MB, result
-    assert len(quoted) >= 10 and sorted((w, p.replace(",", "")) for w, p in quoted) == sorted(printed)
+    quoted = re.findall(r"^  \| .+ \| ([\d.]+) \| ([\d.]+) \| ([\d,]+) \|$", section, re.M)
+    printed = re.findall(r"^.*?\s([\d.]+)\s+([\d.]+)\s+(\d+)\s+\d+$", output, re.M)  # case, wall, cpu, peak, result
+    assert len(quoted) >= 10 and sorted((w, c, p.replace(",", "")) for w, c, p in quoted) == sorted(printed)
 
 
 def test_the_readmes_pipeline_ratios_are_the_committed_runs():
@@ -57,7 +57,14 @@ def test_the_readmes_pipeline_ratios_are_the_committed_runs():
     ).groups()
     text = " ".join(section.split())  # the section's lines joined
     assert f"The pipeline takes {ratio} times CountVectorizer's time" in text
-    assert f"every round ({rounds.strip()})" in text
+    assert f"round by round ({rounds.strip()})" in text
     assert f"One 50 MB text takes {one} times `count_terms`' time" in text
     *first, last = [r.strip() for r in one_rounds.split(",")]
     assert f"({', '.join(first)} and {last} round by round" in text
+    busy, counted, floor, times = re.search(
+        r"one text: stance_rates' fastest run kept the processors busy ([\d.]+) s .*?count_terms' ([\d.]+) s\): "
+        r"on 2 cores that work takes at least ([\d.]+) s however it is shared out, ([\d.]+) times",
+        output,
+    ).groups()
+    assert f"kept the two cores busy for {busy} s" in text and f"`count_terms` {counted} s" in text
+    assert f"at least {floor} s on two cores, {times} times `count_terms`' wall time" in text
