@@ -860,3 +860,82 @@ def test_found_by_a_second_reading():
     assert m.loc[m["match"] == "think", "category"].tolist() == ["hedge"]
     assert find_stance("He left.” Should that fail, we act.")["match"].tolist() == ["we"]
     assert find_stance("He said it.” May I thank you.")["match"].tolist() == ["May I", "you"]
+
+
+# ---------------------------------------------------------------- issue #14: sentences cut ahead
+
+
+def _cut_ahead(monkeypatch, on: bool) -> list[str]:
+    """Sentences cut ahead for any length (``on``) or never; returns the list the main process's own cuts are
+    recorded in (the texts toolkit._rating asked sentence_spans for)."""
+    import toolkit._rating as rating
+    import toolkit.text as text_module
+
+    monkeypatch.setattr(text_module, "AHEAD_MIN", 0 if on else 1 << 62)
+    cut_here: list[str] = []
+
+    def recorded(texts, *, n_jobs=None):
+        cut_here.extend(texts)
+        return text_module.sentence_spans(texts, n_jobs=n_jobs)
+
+    monkeypatch.setattr(rating, "sentence_spans", recorded)
+    return cut_here
+
+
+@pytest.mark.parametrize("voices", ["default", None])
+def test_sentences_cut_ahead_give_the_rates_of_sentences_cut_when_needed(monkeypatch, voices):
+    # one-document groups (the interview, whose own voice blanks the journalist's words and others' quotes;
+    # a speech), and a group of two speeches; the rates the same whether their sentences were cut ahead
+    docs = _interview_and_speeches().assign(grp=["interview", "s1", "pair", "pair"])
+    kwargs = {"by": "grp", "n_resamples": 200, "n_jobs": 2, "method": "rules"}
+    if voices is None:
+        kwargs["voices"] = None
+    _cut_ahead(monkeypatch, False)
+    expected = stance_rates(docs, **kwargs)
+    cut_here = _cut_ahead(monkeypatch, True)
+    got = stance_rates(docs, **kwargs)
+    pd.testing.assert_frame_equal(got, expected)
+    assert set(got.loc[got["grp"] != "pair", "unit"]) == {"sentence"}
+    # the path was taken: the texts the voices left as they are were not cut again here (the interview's
+    # own voice blanks part of it: that text is cut from the blanked text, here)
+    interview = docs["text"].iloc[0]
+    assert docs["text"].iloc[1] not in cut_here and interview not in cut_here
+    assert len(cut_here) == (0 if voices is None else 1)
+
+
+def test_sentences_ahead_give_sentence_spans_and_nothing_when_they_fail():
+    import numpy as np
+
+    from toolkit.text import SentencesAhead, sentence_spans
+
+    texts = ["One. Two.\nThree", "Mr. Kim met Dr. Lee. They agreed!", "", "Not asked for."]
+    ahead = SentencesAhead(texts, np.array([0, 1, 2]), ["a", "b", "c"])
+    for key, text in zip("abc", texts):
+        assert np.array_equal(ahead.spans(key), sentence_spans([text])[0])
+    assert ahead.spans("d") is None
+    assert ahead._process.exitcode == 0
+    # a text that is no str: the process fails, and every text is the caller's to cut (it meets the error)
+    failing = SentencesAhead(["A text.", None], np.array([0, 1]), ["a", "b"])
+    assert failing.spans("a") is None and failing.spans("b") is None
+    # ended before its spans were asked for (a caller that stopped): the process does not outlive it
+    stopped = SentencesAhead(["A text. " * 200_000], np.array([0]), ["a"])
+    stopped.close()
+    assert stopped._process.exitcode is not None
+
+
+def test_sentences_are_cut_ahead_only_when_a_process_is_worth_it(monkeypatch):
+    import numpy as np
+
+    import toolkit._parallel as parallel
+    import toolkit.text as text_module
+    from toolkit.text import SentencesAhead
+
+    long = ["word " * (text_module.AHEAD_MIN // 5 + 1)]
+    assert SentencesAhead.start(long, np.array([0]), ["a"], 1) is None  # one core asked for
+    assert SentencesAhead.start(["short."], np.array([0]), ["a"], 2) is None  # too short to pay for a process
+    assert SentencesAhead.start(long, np.array([], dtype=np.int64), [], 2) is None  # no one-document group
+    monkeypatch.setattr(parallel, "START_METHOD", "spawn")  # workers that do not fork (a Jupyter kernel)
+    assert SentencesAhead.start(long, np.array([0]), ["a"], 2) is None
+    monkeypatch.setattr(parallel, "START_METHOD", None)
+    ahead = SentencesAhead.start(long, np.array([0]), ["a"], 2)
+    assert ahead is not None and len(ahead.spans("a")) == 1

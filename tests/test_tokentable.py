@@ -1911,3 +1911,50 @@ def test_the_flags_of_a_matched_word_read_on_arrays_are_those_of_its_text(words,
     with mock.patch.object(hedging_table_module, "_decide_on_arrays", checked):
         tk.find_stance(token_table(_frame([text, text.upper()])), lexicon=lexicon, method=method, non_english="keep")
     assert seen or not any(w.lower() in ("may", "us", "should", "would", "doubt", "élan", "ｗide") for w in words)
+
+
+# an interview's voices: the speaker's quotes, another's, narration (own voices blank all but the first)
+_QUOTED = st.sampled_from(
+    [
+        '"We may perhaps agree," Xing said. ',
+        '"No doubt it fails," Kim said. ',
+        "Mr. Kim said: \u201cWe firmly oppose it.\u201d ",
+        "The envoy spoke at length. ",
+        "\n\n",
+        "Q: Why? A: I think so. ",
+    ]
+)
+
+
+@given(
+    texts=st.lists(st.lists(st.one_of(any_text, _QUOTED), min_size=1, max_size=4).map("".join), min_size=1, max_size=4),
+    groups=st.lists(st.integers(0, 2), min_size=4, max_size=4),
+    own=st.booleans(),
+)
+@settings(max_examples=25, deadline=None)
+def test_sentences_cut_ahead_do_not_change_the_rates(texts, groups, own):
+    # a one-document group's sentences cut in a process forked at the start (toolkit.text.SentencesAhead) or
+    # cut when the rates need them: the same rates, the same errors, with the speakers' own voices or all
+    import warnings
+
+    import toolkit.text as text_module
+
+    n = len(texts)
+    texts = ['"We may agree," Xing said. ' + t for t in texts]  # each with words of the speaker's own
+    docs = _frame(texts, grp=[str(g) for g in groups[:n]], speaker=["Xing"] * n, genre=["interview"] * n)
+    kwargs = {"by": "grp", "n_resamples": 100, "non_english": "keep", "n_jobs": 2}
+    if not own:
+        kwargs["voices"] = None
+    results = []
+    for least in (1 << 62, 0):  # never ahead, then always
+        with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
+            mp.setattr(text_module, "AHEAD_MIN", least)
+            warnings.simplefilter("ignore")  # single units, documents left out: the same either way
+            try:
+                results.append(tk.stance_rates(docs, **kwargs))
+            except ValueError as err:
+                results.append(str(err))
+    if isinstance(results[0], str):
+        assert results[1] == results[0]
+    else:
+        pd.testing.assert_frame_equal(results[1], results[0])

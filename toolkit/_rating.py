@@ -81,10 +81,12 @@ def _match_rates(
     function: str = "match_rates",
     table: Any = None,
     table_rows: np.ndarray | None = None,
+    ahead: Any = None,
 ) -> pd.DataFrame:
     """:func:`match_rates` without the warnings; ``problems`` (doc_id -> why) explains token-less documents;
     ``segments`` a frame or None, resolved by the caller (:func:`toolkit._voicing.resolve`); ``progress`` as
-    in :mod:`toolkit._progress`, the bar named after ``function``."""
+    in :mod:`toolkit._progress`, the bar named after ``function``; ``ahead``: the sentences of some documents
+    already cut (:class:`toolkit.text.SentencesAhead`), or None."""
     n_resamples = check_count("n_resamples", n_resamples, 100)
     confidence = check_confidence(confidence)
     seed = check_seed("seed", seed, allow_none=True)
@@ -104,6 +106,7 @@ def _match_rates(
         table_rows=table_rows,
     )
     prep.n_jobs = n_jobs
+    prep.ahead = ahead
     return _rates_of(
         prep, n_resamples=n_resamples, seed=seed, confidence=confidence, progress=progress, function=function
     )
@@ -213,6 +216,7 @@ class _Prepared:
     n_jobs: int = 1  # worker processes that cut a group's one document into sentences
     table: Any = None  # a token table of the documents (toolkit.tokentable.TokenTable), or None
     table_row: np.ndarray | None = None  # each row's document in the table (-1: its text was blanked)
+    ahead: Any = None  # sentences cut ahead by doc_id (toolkit.text.SentencesAhead), or None
 
     def units(self, rows: np.ndarray, *, sentences: bool) -> tuple[np.ndarray, np.ndarray, str]:
         """(counts per unit and category, tokens per unit, unit name) of the documents ``rows``."""
@@ -220,7 +224,7 @@ class _Prepared:
             return self.counts[rows], self.tokens[rows], "document"
         texts = [self._text(int(r)) for r in rows]
         # the offsets alone (split_sentences' sentences, without a string for each)
-        spans = sentence_spans(texts, n_jobs=self.n_jobs)
+        spans = self._sentences(rows, texts)
         # sentence s belongs to local document doc_of[s]; sort key (document, start)
         local = {int(r): i for i, r in enumerate(rows)}
         doc_of = np.repeat(np.arange(len(rows), dtype=np.int64), [len(s) for s in spans])
@@ -247,12 +251,31 @@ class _Prepared:
             np.add.at(counts, (sid, m_cat), 1)
         return counts, tokens, "sentence"
 
+    def _sentences(self, rows: np.ndarray, texts: list[str]) -> list[np.ndarray]:
+        """:func:`toolkit.text.sentence_spans` of ``texts``, the texts of docs rows ``rows``: those cut ahead
+        (:attr:`ahead`, by doc_id, cut from the texts the token table was made of) taken from there where the
+        text is the table's, the others cut now."""
+        ahead = [
+            self.ahead.spans(str(self.docs["doc_id"].iloc[r]))
+            if self.ahead is not None and self._table_text(int(r)) >= 0
+            else None
+            for r in rows
+        ]
+        todo = [i for i, found in enumerate(ahead) if found is None]
+        cut = iter(sentence_spans([texts[i] for i in todo], n_jobs=self.n_jobs) if todo else [])
+        return [next(cut) if found is None else found for found in ahead]
+
     def _text(self, row: int) -> str:
         """The text of docs row ``row``: the token table's string where the text is the table's (the table made
         it when it read the text, and keeps the last one read: a 50 MB text from the frame's pyarrow column took
         0.08 s to make again), else the frame's."""
-        t = -1 if self.table is None or self.table_row is None else int(self.table_row[row])
+        t = self._table_text(row)
         return self.table.texts[t] if t >= 0 else str(self.docs["text"].iloc[row])
+
+    def _table_text(self, row: int) -> int:
+        """The token table's document whose text is that of docs row ``row``, or -1 (no table, or the text was
+        blanked outside the chosen voices)."""
+        return -1 if self.table is None or self.table_row is None else int(self.table_row[row])
 
     def _sentence_tokens(
         self, rows: np.ndarray, sents: pd.DataFrame, doc_of: np.ndarray, texts: list[str]

@@ -20,9 +20,11 @@ text, so ``text[start:end]`` is always the sentence or token.
 from __future__ import annotations
 
 import csv
+import gc
+import multiprocessing
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -35,12 +37,13 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from toolkit import _kernels as K
 from toolkit._paragraphs import PARAGRAPH, hard_wrapped
-from toolkit._parallel import batches, check_n_jobs, map_batches
+from toolkit._parallel import batches, check_n_jobs, map_batches, start_method
 from toolkit._tokens import TOKEN_PATTERN, code_points
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._tokens import lower_keeping_offsets as _lower
 from toolkit._tokens import terms as _terms
 from toolkit._validation import check_columns, check_one_of, check_texts
+from toolkit.tokentable import text_lengths
 
 __all__ = [
     "ABBREVIATIONS",
@@ -749,6 +752,82 @@ def sentence_spans(texts: list[str], *, n_jobs: int | None = None) -> list[np.nd
         for u, spans in zip(part, arrays):
             found[units[u][0]].append(spans + units[u][1])
     return [np.concatenate(f) if f else np.zeros((0, 2), dtype=np.int64) for f in found]
+
+
+#: :class:`SentencesAhead` forks for texts of at least this many characters in all: for fewer, a process and
+#: sending the spans back cost about what cutting them takes.
+AHEAD_MIN = 1 << 20
+
+
+def _cut_ahead(conn: Any, texts: Sequence[str], rows: list[int]) -> None:
+    """The process of :class:`SentencesAhead`: sends ``("ok", spans of each of rows)`` or ``("error", why)``."""
+    try:
+        conn.send(("ok", [sentence_spans([texts[r]], n_jobs=1)[0] for r in rows]))
+    except BaseException as err:  # the caller cuts the texts itself, and meets the error there if it is theirs
+        conn.send(("error", repr(err)))
+    finally:
+        conn.close()
+
+
+class SentencesAhead:
+    """The sentences of some texts (:func:`sentence_spans`), cut in a process forked now while the caller goes on
+    with other work: the units of a one-document group's bootstrap, cut while :func:`toolkit.stance_rates`
+    tokenizes the text and finds its markers, on the cores those steps leave idle (the token table of one long
+    text keeps two threads a third busy; its pieces' cuts are found in one process before the markers' workers
+    start).
+
+    :meth:`spans` gives a text's (n, 2) array as ``sentence_spans`` gives it, or None when that text was not
+    asked for or the process failed: the caller then cuts it itself, so no result depends on whether the
+    sentences were cut ahead. :meth:`close` ends the process if it still runs (a caller that stopped midway).
+    """
+
+    def __init__(self, texts: Sequence[str], rows: np.ndarray, keys: Sequence[str]) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self._conn, child = ctx.Pipe(duplex=False)
+        self._keys = list(keys)
+        self._found: dict[str, np.ndarray] | None = None
+        # the caller's objects out of the collector's sight in the child (as map_batches does for its workers)
+        freeze = gc.get_freeze_count() == 0
+        if freeze:
+            gc.freeze()
+        try:
+            self._process = ctx.Process(target=_cut_ahead, args=(child, texts, [int(r) for r in rows]), daemon=True)
+            self._process.start()
+        finally:
+            if freeze:
+                gc.unfreeze()
+            child.close()
+
+    @classmethod
+    def start(cls, texts: Sequence[str], rows: np.ndarray, keys: Sequence[str], n_jobs: int) -> SentencesAhead | None:
+        """Start cutting ``texts[r]`` for each ``r`` of ``rows`` (``keys``: their doc_ids) when a process is worth
+        it: ``n_jobs`` > 1 (the caller may use more than one core), workers that fork (:func:`start_method`:
+        Linux, one thread) and :data:`AHEAD_MIN` characters in all; else None."""
+        if n_jobs <= 1 or not len(rows) or start_method() != "fork":
+            return None
+        try:
+            size = int(text_lengths(texts)[np.asarray(rows, dtype=np.int64)].sum())
+        except (TypeError, ValueError):  # a text that is not a str: the caller's checks name it
+            return None
+        return cls(texts, rows, keys) if size >= AHEAD_MIN else None
+
+    def spans(self, key: str) -> np.ndarray | None:
+        """The sentences of the text of doc_id ``key``, or None (not asked for, or the process failed)."""
+        if self._found is None:
+            try:
+                status, value = self._conn.recv()
+            except (EOFError, OSError):  # the process died before it sent them (killed, out of memory)
+                status, value = "error", None
+            self._found = dict(zip(self._keys, value)) if status == "ok" else {}
+            self.close()
+        return self._found.get(key)
+
+    def close(self) -> None:
+        """End the process (if it still runs) and let go of its pipe."""
+        if self._process.is_alive() and self._found is None:
+            self._process.terminate()
+        self._process.join()
+        self._conn.close()
 
 
 def split_sentences(text_or_docs: str | pd.DataFrame, *, n_jobs: int | None = None) -> pd.DataFrame:

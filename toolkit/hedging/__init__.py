@@ -183,7 +183,8 @@ from toolkit.hedging._lexicon import (
 )
 from toolkit.hedging._table import _find_in_table
 from toolkit.rates import OWN_VOICES, RATE_COLUMNS
-from toolkit.tokentable import TokenTable, token_table
+from toolkit.text import SentencesAhead
+from toolkit.tokentable import TokenTable, text_sequence, token_table
 
 __all__ = [
     "CATEGORIES",
@@ -656,53 +657,62 @@ def stance_rates(
     jobs = check_n_jobs(n_jobs)
     release_memory()  # what the caller's earlier results left free: back before the workers fork
     frame = docs.docs if isinstance(docs, TokenTable) else docs
-    _groups(frame, by, reserved=RATE_COLUMNS)  # the by columns exist, before any text is read
+    codes = _groups(frame, by, reserved=RATE_COLUMNS).codes  # the by columns exist, before any text is read
     segments = None if voices is None else _resolve_segments(frame, segments, function="stance_rates")
     cats, matcher, learned = _stance_options(categories, lexicon, True, method, model, non_english)
     cats = list(CATEGORIES) if cats is None else cats
-    table = _table_of(docs, jobs)
-    skipped: list[dict] = []
-    # counted without a frame of matches: their documents, starts and categories as arrays
-    found = _find_in_table(table, matcher, True, non_english, skipped, learned, jobs)
-    # each outcome's index in cats (-1: a category not rated), then each match's: no array of strings
-    cat_index = np.array([cats.index(o[0]) if o[0] in cats else -1 for o in found["outcomes"]] or [-1], dtype=np.int64)[
-        found["code"]
-    ]
-    keep = cat_index >= 0
-    m_row, m_start, m_cat = found["doc"][keep], found["start"][keep], cat_index[keep]
-    del found, cat_index, keep
-    release_memory()  # the matches' other columns, before the rates are made on top
-    totals = table.totals
-    table_rows = None
-    if skipped:
-        used = ~pd.Index(table.doc_ids).isin([d["doc_id"] for d in skipped])
-        frame = frame[used]
-        totals = totals[used]
-        m_row = (np.cumsum(used) - 1)[m_row]
-        table_rows = np.flatnonzero(used)
-    out = _match_rates(
-        None,
-        frame,
-        by=by,
-        categories=cats,
-        n_resamples=n_resamples,
-        seed=seed,
-        confidence=confidence,
-        voices=voices,
-        segments=segments,
-        found=(m_row, m_start, m_cat),
-        totals=totals,
-        n_jobs=jobs,
-        progress=progress,
-        function="stance_rates",
-        table=table,
-        table_rows=table_rows,
-    )
-    out.attrs["skipped"] = skipped + out.attrs["skipped"]
-    warn_skipped("stance_rates", out.attrs["skipped"])
-    _warn_single_unit("stance_rates", out.attrs["single_unit"])
-    release_memory()  # the matches' arrays let go: their pages back to the system
-    return out
+    # the sentences of the one-document groups (their bootstrap's units) cut while the table is made and the
+    # markers found; taken for a text that the chosen voices leave as it is (the others are cut when blanked)
+    ones = np.flatnonzero(np.bincount(codes)[codes] == 1) if len(codes) else codes
+    ahead = SentencesAhead.start(text_sequence(frame["text"]), ones, [str(d) for d in frame["doc_id"].iloc[ones]], jobs)
+    try:
+        table = _table_of(docs, jobs)
+        skipped: list[dict] = []
+        # counted without a frame of matches: their documents, starts and categories as arrays
+        found = _find_in_table(table, matcher, True, non_english, skipped, learned, jobs)
+        # each outcome's index in cats (-1: a category not rated), then each match's: no array of strings
+        cat_index = np.array(
+            [cats.index(o[0]) if o[0] in cats else -1 for o in found["outcomes"]] or [-1], dtype=np.int64
+        )[found["code"]]
+        keep = cat_index >= 0
+        m_row, m_start, m_cat = found["doc"][keep], found["start"][keep], cat_index[keep]
+        del found, cat_index, keep
+        release_memory()  # the matches' other columns, before the rates are made on top
+        totals = table.totals
+        table_rows = None
+        if skipped:
+            used = ~pd.Index(table.doc_ids).isin([d["doc_id"] for d in skipped])
+            frame = frame[used]
+            totals = totals[used]
+            m_row = (np.cumsum(used) - 1)[m_row]
+            table_rows = np.flatnonzero(used)
+        out = _match_rates(
+            None,
+            frame,
+            by=by,
+            categories=cats,
+            n_resamples=n_resamples,
+            seed=seed,
+            confidence=confidence,
+            voices=voices,
+            segments=segments,
+            found=(m_row, m_start, m_cat),
+            totals=totals,
+            n_jobs=jobs,
+            progress=progress,
+            function="stance_rates",
+            table=table,
+            table_rows=table_rows,
+            ahead=ahead,
+        )
+        out.attrs["skipped"] = skipped + out.attrs["skipped"]
+        warn_skipped("stance_rates", out.attrs["skipped"])
+        _warn_single_unit("stance_rates", out.attrs["single_unit"])
+        release_memory()  # the matches' arrays let go: their pages back to the system
+        return out
+    finally:
+        if ahead is not None:  # ended, if the rates stopped before they took the sentences
+            ahead.close()
 
 
 def find_hedges(*args: Any, **kwargs: Any) -> pd.DataFrame:
