@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pandas as pd
@@ -913,7 +914,7 @@ def test_sentences_ahead_give_sentence_spans_and_nothing_when_they_fail():
     for key, text in zip("abc", texts):
         assert np.array_equal(ahead.spans(key), sentence_spans([text])[0])
     assert ahead.spans("d") is None
-    assert ahead._process.exitcode == 0
+    assert ahead._process.exitcode == 0 and not os.path.exists(ahead._path)  # read, then removed
     # a text that is no str: the process fails, and every text is the caller's to cut (it meets the error)
     failing = SentencesAhead(["A text.", None], np.array([0, 1]), ["a", "b"])
     assert failing.spans("a") is None and failing.spans("b") is None
@@ -921,6 +922,7 @@ def test_sentences_ahead_give_sentence_spans_and_nothing_when_they_fail():
     stopped = SentencesAhead(["A text. " * 200_000], np.array([0]), ["a"])
     stopped.close()
     assert stopped._process.exitcode is not None
+    assert not os.path.exists(stopped._path) and not os.path.exists(stopped._path + ".part")
 
 
 def test_sentences_are_cut_ahead_only_when_a_process_is_worth_it(monkeypatch):
