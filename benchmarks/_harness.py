@@ -15,6 +15,7 @@ threads', and those of the workers it forked and reaped, user and system alike).
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -123,10 +124,8 @@ def print_table(rows: list[tuple[str, float, float, object]], note: str, cpu: li
     print("\n" + note)
 
 
-def argument_parser(doc: str | None):
+def argument_parser(doc: str | None) -> argparse.ArgumentParser:
     """The options every benchmark takes: ``--data`` (folder of the corpora) and ``--repeat``."""
-    import argparse
-
     parser = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
     parser.add_argument(
         "--data",
