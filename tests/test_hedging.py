@@ -883,11 +883,16 @@ def _cut_ahead(monkeypatch, on: bool) -> list[str]:
     return cut_here
 
 
+@pytest.mark.parametrize("table", [False, True])
 @pytest.mark.parametrize("voices", ["default", None])
-def test_sentences_cut_ahead_give_the_rates_of_sentences_cut_when_needed(monkeypatch, voices):
+def test_sentences_cut_ahead_give_the_rates_of_sentences_cut_when_needed(monkeypatch, voices, table):
     # one-document groups (the interview, whose own voice blanks the journalist's words and others' quotes;
-    # a speech), and a group of two speeches; the rates the same whether their sentences were cut ahead
-    docs = _interview_and_speeches().assign(grp=["interview", "s1", "pair", "pair"])
+    # a speech), and a group of two speeches; the rates the same whether their sentences were cut ahead, from
+    # a docs frame or from its token table
+    from toolkit.tokentable import token_table
+
+    frame = _interview_and_speeches().assign(grp=["interview", "s1", "pair", "pair"])
+    docs = token_table(frame) if table else frame
     kwargs = {"by": "grp", "n_resamples": 200, "n_jobs": 2, "method": "rules"}
     if voices is None:
         kwargs["voices"] = None
@@ -899,8 +904,8 @@ def test_sentences_cut_ahead_give_the_rates_of_sentences_cut_when_needed(monkeyp
     assert set(got.loc[got["grp"] != "pair", "unit"]) == {"sentence"}
     # the path was taken: the texts the voices left as they are were not cut again here (the interview's
     # own voice blanks part of it: that text is cut from the blanked text, here)
-    interview = docs["text"].iloc[0]
-    assert docs["text"].iloc[1] not in cut_here and interview not in cut_here
+    interview = frame["text"].iloc[0]
+    assert frame["text"].iloc[1] not in cut_here and interview not in cut_here
     assert len(cut_here) == (0 if voices is None else 1)
 
 

@@ -664,7 +664,8 @@ def stance_rates(
     # the sentences of the one-document groups (their bootstrap's units) cut while the table is made and the
     # markers found; taken for a text that the chosen voices leave as it is (the others are cut when blanked)
     ones = np.flatnonzero(np.bincount(codes)[codes] == 1) if len(codes) else codes
-    ahead = SentencesAhead.start(text_sequence(frame["text"]), ones, [str(d) for d in frame["doc_id"].iloc[ones]], jobs)
+    texts = docs.texts if isinstance(docs, TokenTable) else text_sequence(frame["text"])  # a table's: made once
+    ahead = SentencesAhead.start(texts, ones, [str(d) for d in frame["doc_id"].iloc[ones]], jobs)
     try:
         table = _table_of(docs, jobs)
         skipped: list[dict] = []
