@@ -218,7 +218,9 @@ def main(argv: list[str] | None = None) -> int:
         part_cpu = [cpu_of(by[(c, args.single_mb, jobs)]) for c in ("single_table", "single_sentences", "single_draws")]
         counts = fastest(("single_counts", args.single_mb, jobs))
         hedging, counting = (cpu_of(by[(c, args.single_mb, jobs)]) for c in ("single_hedging", "single_counts"))
-        cores = min(jobs, os.cpu_count() or 1)
+        # the CPUs the cases may run on (as toolkit._parallel.available_cpus reads them), not n_jobs: stance_rates
+        # may run more processes than n_jobs at once (its sentences are cut beside the markers' workers)
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
         single = (
             f"\none text: stance_rates / count_terms wall time: {one:.1f} (issue 14 asks for at most 1.5, "
             f"under 1 GB); round by round: {one_rounds}. The three parts stance_rates cannot leave out, each as "
@@ -229,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
             "seconds do).\n"
             f"one text: stance_rates' fastest run kept the processors busy {hedging:.2f} s (its process, "
             f"threads and workers; count_terms' {counting:.2f} s): "
-            f"on {cores} cores that work takes at least {hedging / cores:.2f} s however it is shared out, "
+            f"on the {cores} cores this process may use, that work takes at least {hedging / cores:.2f} s however it is shared out, "
             f"{hedging / cores / counts:.1f} times count_terms' wall time."
         )
     print_table(
@@ -242,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
             f"Fastest of {args.repeat} run(s), taken in {args.repeat} round(s) of every case in turn.\n"
             f"toolkit pipeline (n_jobs={jobs}) / CountVectorizer wall time: {pipeline:.2f} (issue 14 asks for "
             f"at most 0.5, with a peak RSS of at most 1 GB); round by round: {pipeline_rounds}.\n"
-            "cpu s: the processor seconds of the run shown (its process, its threads, the workers it forked), "
+            "cpu s: the processor seconds of the run shown (its process, its threads, the workers it forked and "
+            "reaped), "
             "user and system." + single
         ),
         cpu,

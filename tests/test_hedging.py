@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import re
+import tempfile
+import warnings
 
 import pandas as pd
 import pytest
@@ -909,25 +910,36 @@ def test_sentences_cut_ahead_give_the_rates_of_sentences_cut_when_needed(monkeyp
     assert len(cut_here) == (0 if voices is None else 1)
 
 
-def test_sentences_ahead_give_sentence_spans_and_nothing_when_they_fail():
+@pytest.mark.parametrize("piece", [None, 16])
+def test_sentences_ahead_give_sentence_spans_and_nothing_when_they_fail(monkeypatch, piece):
     import numpy as np
 
+    import toolkit.text as text_module
     from toolkit.text import SentencesAhead, sentence_spans
 
-    texts = ["One. Two.\nThree", "Mr. Kim met Dr. Lee. They agreed!", "", "Not asked for."]
-    ahead = SentencesAhead(texts, np.array([0, 1, 2]), ["a", "b", "c"])
+    if piece is not None:  # long texts cut in pieces at line breaks, one piece after the other
+        monkeypatch.setattr(text_module, "_SENTENCE_PIECE", piece)
+    texts = [
+        "One. Two.\nThree",
+        "Mr. Kim met Dr. Lee. They agreed!\nYes.\n\nThe U.S. and\nChina talked. Then\nthey left.",
+        "",
+        "Not asked for.",
+    ]
+    ahead = SentencesAhead(texts, np.array([0, 1, 2]), ["a", "b", "c"], n_jobs=2)
+    if piece is not None:
+        assert len(text_module._sentence_units([texts[1]], 2)) > 2  # the path of pieces is taken
     for key, text in zip("abc", texts):
         assert np.array_equal(ahead.spans(key), sentence_spans([text])[0])
     assert ahead.spans("d") is None
-    assert ahead._process.exitcode == 0 and not os.path.exists(ahead._path)  # read, then removed
+    assert ahead._process.exitcode == 0 and ahead._file.closed  # read, then let go
     # a text that is no str: the process fails, and every text is the caller's to cut (it meets the error)
     failing = SentencesAhead(["A text.", None], np.array([0, 1]), ["a", "b"])
     assert failing.spans("a") is None and failing.spans("b") is None
+    assert failing._process.exitcode == 1
     # ended before its spans were asked for (a caller that stopped): the process does not outlive it
     stopped = SentencesAhead(["A text. " * 200_000], np.array([0]), ["a"])
     stopped.close()
-    assert stopped._process.exitcode is not None
-    assert not os.path.exists(stopped._path) and not os.path.exists(stopped._path + ".part")
+    assert stopped._process.exitcode is not None and stopped._file.closed
 
 
 def test_sentences_are_cut_ahead_only_when_a_process_is_worth_it(monkeypatch):
@@ -946,3 +958,44 @@ def test_sentences_are_cut_ahead_only_when_a_process_is_worth_it(monkeypatch):
     monkeypatch.setattr(parallel, "START_METHOD", None)
     ahead = SentencesAhead.start(long, np.array([0]), ["a"], 2)
     assert ahead is not None and len(ahead.spans("a")) == 1
+    # a missing text in a pyarrow column: no process, and no warning (the caller's checks name the text)
+    import pyarrow as pa
+
+    from toolkit.tokentable import TextColumn
+
+    column = [long[0], None]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert SentencesAhead.start(TextColumn(pa.array(column)), np.array([0, 1]), ["a", "b"], 2) is None
+    # no temporary folder: no process, and the caller cuts the sentences itself
+    monkeypatch.setattr(tempfile, "tempdir", "/nonexistent-folder-of-the-toolkit-tests")
+    assert SentencesAhead.start(long, np.array([0]), ["a"], 2) is None
+
+
+def test_sentences_cut_ahead_with_documents_left_out_or_a_changed_frame(monkeypatch):
+    # a French document left out (non_english="skip") renumbers the rows after it, and makes a group of two one
+    # of one (its sentences then cut when needed); a token table whose frame was changed after it was made
+    # rates its own texts; the same rates (or errors) with and without the sentences cut ahead
+    from toolkit.tokentable import token_table
+
+    frame = _interview_and_speeches()
+    frame = pd.concat([frame.iloc[:1].assign(doc_id="fr", text=FRENCH * 20), frame], ignore_index=True).assign(
+        grp=["pair", "interview", "s1", "pair", "s3"]
+    )
+    kwargs = {"by": "grp", "n_resamples": 200, "n_jobs": 2, "method": "rules", "non_english": "skip"}
+    table = token_table(frame.copy())
+    table.docs.loc[2, "text"] = "Changed after the table was made. It may be longer now, perhaps."
+    for docs in (frame, table):
+        results = []
+        for on in (False, True):
+            _cut_ahead(monkeypatch, on)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                try:
+                    results.append(stance_rates(docs, **kwargs))
+                except ValueError as err:
+                    results.append(str(err))
+        if isinstance(results[0], str):
+            assert results[1] == results[0]
+        else:
+            pd.testing.assert_frame_equal(results[1], results[0])

@@ -63,7 +63,8 @@ def test_the_readmes_pipeline_ratios_are_the_committed_runs():
     assert f"({', '.join(first)} and {last} round by round" in text
     busy, counted, floor, times = re.search(
         r"one text: stance_rates' fastest run kept the processors busy ([\d.]+) s .*?count_terms' ([\d.]+) s\): "
-        r"on 2 cores that work takes at least ([\d.]+) s however it is shared out, ([\d.]+) times",
+        r"on (?:the )?2 cores (?:this process may use, )?that work takes at least ([\d.]+) s however it is shared "
+        r"out, ([\d.]+) times",
         output,
     ).groups()
     assert f"kept the two cores busy for {busy} s" in text and f"`count_terms` {counted} s" in text

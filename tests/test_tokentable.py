@@ -1930,9 +1930,10 @@ _QUOTED = st.sampled_from(
     texts=st.lists(st.lists(st.one_of(any_text, _QUOTED), min_size=1, max_size=4).map("".join), min_size=1, max_size=4),
     groups=st.lists(st.integers(0, 2), min_size=4, max_size=4),
     own=st.booleans(),
+    piece=st.sampled_from([None, 16]),
 )
 @settings(max_examples=25, deadline=None)
-def test_sentences_cut_ahead_do_not_change_the_rates(texts, groups, own):
+def test_sentences_cut_ahead_do_not_change_the_rates(texts, groups, own, piece):
     # a one-document group's sentences cut in a process forked at the start (toolkit.text.SentencesAhead) or
     # cut when the rates need them: the same rates, the same errors, with the speakers' own voices or all
     import warnings
@@ -1949,6 +1950,8 @@ def test_sentences_cut_ahead_do_not_change_the_rates(texts, groups, own):
     for least in (1 << 62, 0):  # never ahead, then always
         with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
             mp.setattr(text_module, "AHEAD_MIN", least)
+            if piece is not None:  # long texts cut at line breaks into pieces (one after the other, ahead)
+                mp.setattr(text_module, "_SENTENCE_PIECE", piece)
             warnings.simplefilter("ignore")  # single units, documents left out: the same either way
             try:
                 results.append(tk.stance_rates(docs, **kwargs))

@@ -127,6 +127,22 @@ def release_memory() -> None:
         pass
 
 
+@contextlib.contextmanager
+def frozen() -> Iterator[None]:
+    """The objects made so far moved out of the collector's sight while processes forked inside the block live
+    (Python's advice for a process that forks, gc.freeze): a collection in a child would otherwise walk all of
+    them, the caller's tables and texts, and write to their pages, which the child then copies. Not when the
+    caller froze objects itself (gc.unfreeze would let go of theirs too)."""
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.unfreeze()
+
+
 def _run_shared(task: tuple[Callable, range]) -> Any:
     func, batch = task
     return func(_SHARED, batch)
@@ -172,19 +188,10 @@ def imap_batches(
     if method == "fork":
         global _SHARED
         _SHARED = shared
-        # the objects made so far moved out of the collector's sight while the workers live (Python's advice
-        # for a process that forks, gc.freeze): a collection in a worker would otherwise walk all of them,
-        # the caller's tables and texts, and write to their pages, which the worker then copies
-        # (not when the caller froze objects itself: gc.unfreeze would let go of theirs too)
-        freeze = gc.get_freeze_count() == 0
-        if freeze:
-            gc.freeze()
         try:
-            with ctx.Pool(processes) as pool:
+            with frozen(), ctx.Pool(processes) as pool:
                 yield from pool.imap(_run_shared, [(func, b) for b in parts], chunksize=1)
         finally:
-            if freeze:
-                gc.unfreeze()
             _SHARED = None
         return
     if method == "forkserver":

@@ -19,9 +19,7 @@ text, so ``text[start:end]`` is always the sentence or token.
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import gc
 import multiprocessing
 import os
 import pickle
@@ -41,13 +39,13 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from toolkit import _kernels as K
 from toolkit._paragraphs import PARAGRAPH, hard_wrapped
-from toolkit._parallel import batches, check_n_jobs, map_batches, start_method
+from toolkit._parallel import batches, check_n_jobs, frozen, map_batches, start_method
 from toolkit._tokens import TOKEN_PATTERN, code_points
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._tokens import lower_keeping_offsets as _lower
 from toolkit._tokens import terms as _terms
 from toolkit._validation import check_columns, check_one_of, check_texts
-from toolkit.tokentable import text_lengths
+from toolkit.tokentable import TextColumn, text_lengths
 
 __all__ = [
     "ABBREVIATIONS",
@@ -751,82 +749,90 @@ def sentence_spans(texts: list[str], *, n_jobs: int | None = None) -> list[np.nd
         return [_line_sentence_spans(text) for text in texts]
     units = _sentence_units(texts, n_jobs)
     parts = batches([end - start for _, start, end, _ in units], n_jobs * 4)
-    found: list[list[np.ndarray]] = [[] for _ in texts]
-    for part, arrays in zip(parts, map_batches(_unit_sentences, (texts, units), parts, n_jobs, take=_take_units)):
-        for u, spans in zip(part, arrays):
-            found[units[u][0]].append(spans + units[u][1])
+    arrays = map_batches(_unit_sentences, (texts, units), parts, n_jobs, take=_take_units)
+    return _joined(units, [spans for batch in arrays for spans in batch], len(texts))
+
+
+def _joined(units: list[tuple[int, int, int, bool]], pieces: list[np.ndarray], n_texts: int) -> list[np.ndarray]:
+    """Each text's sentences from those of its pieces (:func:`_sentence_units`; ``pieces[u]``: the spans of unit
+    ``u`` from the piece's start, as :func:`_unit_sentences` gives them), in text order."""
+    found: list[list[np.ndarray]] = [[] for _ in range(n_texts)]
+    for (d, start, _, _), spans in zip(units, pieces, strict=True):
+        found[d].append(spans + start)
     return [np.concatenate(f) if f else np.zeros((0, 2), dtype=np.int64) for f in found]
 
 
-#: :class:`SentencesAhead` forks for texts of at least this many characters in all: for fewer, a process and
-#: sending the spans back cost about what cutting them takes.
+#: :class:`SentencesAhead` forks for texts of at least this many characters (code points) in all: for fewer, a
+#: process and sending the spans back cost about what cutting them takes.
 AHEAD_MIN = 1 << 20
 
 
-def _cut_ahead(path: str, texts: Sequence[str], rows: list[int], n_jobs: int) -> None:
-    """The process of :class:`SentencesAhead`: writes the spans of each of ``rows`` to the file ``path`` (pickled)
-    and ends; on an error, writes nothing (the caller then cuts the texts itself, and meets the error there if
-    it is theirs). A long text is cut in the pieces :func:`sentence_spans` would give ``n_jobs`` workers, one
-    after the other, so that what a piece's cutting holds is let go before the next."""
+def _cut_ahead(out: Any, texts: Sequence[str], rows: list[int], n_jobs: int) -> None:
+    """The process of :class:`SentencesAhead`: writes the spans of each of ``rows`` to the file ``out`` (pickled)
+    and ends with exit code 0; on an error, or when its parent is gone, ends with 1 (the caller then cuts the
+    texts itself, and meets the error there if it is theirs). A long text is cut in the pieces
+    :func:`sentence_spans` would give ``n_jobs`` workers, one after the other, so that what a piece's cutting
+    holds is let go before the next."""
+    parent = os.getppid()
     try:
         found = []
         for r in rows:
             text = texts[r]
             units = _sentence_units([text], n_jobs)
-            pieces = _unit_sentences(([text], units), range(len(units)))
-            found.append(np.concatenate([spans + unit[1] for spans, unit in zip(pieces, units)]))
-            del text, pieces
-        with open(path + ".part", "wb") as f:
-            pickle.dump(found, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(path + ".part", path)  # whole, or not there
+            found.append(_joined(units, _unit_sentences(([text], units), range(len(units))), 1)[0])
+            del text
+        if os.getppid() != parent:  # nobody to read them
+            raise SystemExit(1)
+        pickle.dump(found, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()  # the process ends without flushing what it holds
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.remove(path + ".part")
+        raise SystemExit(1) from None  # no traceback: the caller cuts the texts itself
 
 
 class SentencesAhead:
     """The sentences of some texts (:func:`sentence_spans`), cut in a process forked now while the caller goes on
     with other work: the units of a one-document group's bootstrap, cut while :func:`toolkit.stance_rates`
-    tokenizes the text and finds its markers, on the cores those steps leave idle (the token table of one long
-    text keeps two threads a third busy; its pieces' cuts are found in one process before the markers' workers
-    start).
+    makes the token table and finds the markers, on the cores those steps leave idle (for one long text, the
+    table's threads share a core's worth of work, and the text's pieces are found in one process before the
+    markers' workers start).
 
-    The process writes the spans to a temporary file and ends, instead of waiting for the caller to take them:
-    a forked process keeps the pages the caller writes after the fork in two copies while it lives (kept alive
-    until the caller's rates took the spans, it held 0.2 GB at the 50 MB text's peak).
+    The process writes the spans to an unnamed temporary file (no name another user could take or a crash
+    could leave behind) and ends, instead of waiting for the caller to take them: a forked process keeps the
+    pages the caller writes after the fork in two copies while it lives (kept alive until the caller's rates
+    took the spans, it held 0.2 GB at the 50 MB text's peak).
 
     :meth:`spans` gives a text's (n, 2) array as ``sentence_spans`` gives it, or None when that text was not
-    asked for or the process failed: the caller then cuts it itself, so no result depends on whether the
-    sentences were cut ahead. :meth:`close` ends the process if it still runs (a caller that stopped midway)
-    and removes its file.
+    asked for or the process wrote nothing (it failed, or was killed): the caller then cuts it itself, so no
+    result depends on whether the sentences were cut ahead. :meth:`close` ends the process if it still runs (a
+    caller that stopped midway) and lets go of the file.
     """
 
     def __init__(self, texts: Sequence[str], rows: np.ndarray, keys: Sequence[str], n_jobs: int = 1) -> None:
         ctx = multiprocessing.get_context("fork")
-        handle, self._path = tempfile.mkstemp(prefix="toolkit-sentences-", suffix=".pickle")
-        os.close(handle)
-        os.remove(self._path)  # the process writes it whole when it is done
+        # unlinked at once where the platform can (held until close)
+        self._file = tempfile.TemporaryFile(prefix="toolkit-sentences-")  # noqa: SIM115
         self._keys = list(keys)
         self._found: dict[str, np.ndarray] | None = None
-        # the caller's objects out of the collector's sight in the child (as map_batches does for its workers)
-        freeze = gc.get_freeze_count() == 0
-        if freeze:
-            gc.freeze()
         try:
-            self._process = ctx.Process(
-                target=_cut_ahead, args=(self._path, texts, [int(r) for r in rows], n_jobs), daemon=True
-            )
-            self._process.start()
-        finally:
-            if freeze:
-                gc.unfreeze()
+            with frozen():
+                self._process = ctx.Process(
+                    target=_cut_ahead, args=(self._file, texts, [int(r) for r in rows], n_jobs), daemon=True
+                )
+                self._process.start()
+        except BaseException:
+            self._file.close()
+            raise
 
     @classmethod
     def start(cls, texts: Sequence[str], rows: np.ndarray, keys: Sequence[str], n_jobs: int) -> SentencesAhead | None:
         """Start cutting ``texts[r]`` for each ``r`` of ``rows`` (``keys``: their doc_ids) when a process is worth
-        it: ``n_jobs`` > 1 (the caller may use more than one core), workers that fork (:func:`start_method`:
-        Linux, one thread) and :data:`AHEAD_MIN` characters in all; else None."""
-        if n_jobs <= 1 or not len(rows) or start_method() != "fork":
+        it and can be had: ``n_jobs`` > 1 (the caller may use more than one core), workers that fork
+        (:func:`start_method`: Linux, one thread), not inside a daemonic process (which may have no children),
+        no missing text, and :data:`AHEAD_MIN` characters in all; else None. A process or file that cannot be
+        had (no temporary folder, no memory to fork) is None too: cutting ahead is only ever a speed-up."""
+        if n_jobs <= 1 or not len(rows) or start_method() != "fork" or multiprocessing.current_process().daemon:
+            return None
+        if isinstance(texts, TextColumn) and texts._array.null_count:  # the caller's checks name it
             return None
         try:
             size = int(text_lengths(texts)[np.asarray(rows, dtype=np.int64)].sum())
@@ -835,30 +841,31 @@ class SentencesAhead:
         if size < AHEAD_MIN:
             return None
         # the last text made here before the fork: the process shares its pages instead of making it again (a
-        # frame's pyarrow column, toolkit.tokentable.TextColumn, keeps the last text read: the token table
-        # then takes it from there)
-        texts[int(rows[-1])]
-        return cls(texts, rows, keys, n_jobs)
+        # frame's pyarrow column, toolkit.tokentable.TextColumn, keeps the last text read, and the token table
+        # of a table's own texts takes it from there)
+        _ = texts[int(rows[-1])]
+        try:
+            return cls(texts, rows, keys, n_jobs)
+        except OSError:
+            return None
 
     def spans(self, key: str) -> np.ndarray | None:
-        """The sentences of the text of doc_id ``key``, or None (not asked for, or the process failed)."""
+        """The sentences of the text of doc_id ``key``, or None (not asked for, or the process wrote nothing)."""
         if self._found is None:
             self._process.join()  # done, most often, long before
             self._found = {}
             if self._process.exitcode == 0:
-                with contextlib.suppress(OSError, EOFError, pickle.UnpicklingError), open(self._path, "rb") as f:
-                    self._found = dict(zip(self._keys, pickle.load(f)))
+                self._file.seek(0)
+                self._found = dict(zip(self._keys, pickle.load(self._file), strict=True))
             self.close()
         return self._found.get(key)
 
     def close(self) -> None:
-        """End the process (if it still runs) and remove its file."""
+        """End the process (if it still runs) and let go of its file."""
         if self._process.is_alive():
             self._process.terminate()
         self._process.join()
-        for path in (self._path, self._path + ".part"):
-            with contextlib.suppress(OSError):
-                os.remove(path)
+        self._file.close()
 
 
 def split_sentences(text_or_docs: str | pd.DataFrame, *, n_jobs: int | None = None) -> pd.DataFrame:

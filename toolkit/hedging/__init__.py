@@ -665,8 +665,9 @@ def stance_rates(
     # markers found; taken for a text that the chosen voices leave as it is (the others are cut when blanked)
     ones = np.flatnonzero(np.bincount(codes)[codes] == 1) if len(codes) else codes
     texts = docs.texts if isinstance(docs, TokenTable) else text_sequence(frame["text"])  # a table's: made once
-    ahead = SentencesAhead.start(texts, ones, [str(d) for d in frame["doc_id"].iloc[ones]], jobs)
+    ahead = None
     try:
+        ahead = SentencesAhead.start(texts, ones, [str(d) for d in frame["doc_id"].iloc[ones]], jobs)
         table = _table_of(docs, jobs)
         skipped: list[dict] = []
         # counted without a frame of matches: their documents, starts and categories as arrays
