@@ -972,10 +972,12 @@ def test_sentences_are_cut_ahead_only_when_a_process_is_worth_it(monkeypatch):
     assert SentencesAhead.start(long, np.array([0]), ["a"], 2) is None
 
 
-def test_sentences_cut_ahead_with_documents_left_out_or_a_changed_frame(monkeypatch):
+def test_sentences_cut_ahead_with_documents_left_out_or_a_changed_frame():
     # a French document left out (non_english="skip") renumbers the rows after it, and makes a group of two one
     # of one (its sentences then cut when needed); a token table whose frame was changed after it was made
     # rates its own texts; the same rates (or errors) with and without the sentences cut ahead
+    from test_tokentable import assert_same_rates_cut_ahead_or_not
+
     from toolkit.tokentable import token_table
 
     frame = _interview_and_speeches()
@@ -986,16 +988,4 @@ def test_sentences_cut_ahead_with_documents_left_out_or_a_changed_frame(monkeypa
     table = token_table(frame.copy())
     table.docs.loc[2, "text"] = "Changed after the table was made. It may be longer now, perhaps."
     for docs in (frame, table):
-        results = []
-        for on in (False, True):
-            _cut_ahead(monkeypatch, on)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                try:
-                    results.append(stance_rates(docs, **kwargs))
-                except ValueError as err:
-                    results.append(str(err))
-        if isinstance(results[0], str):
-            assert results[1] == results[0]
-        else:
-            pd.testing.assert_frame_equal(results[1], results[0])
+        assert_same_rates_cut_ahead_or_not(docs, kwargs)

@@ -1936,22 +1936,29 @@ _QUOTED = st.sampled_from(
 def test_sentences_cut_ahead_do_not_change_the_rates(texts, groups, own, piece):
     # a one-document group's sentences cut in a process forked at the start (toolkit.text.SentencesAhead) or
     # cut when the rates need them: the same rates, the same errors, with the speakers' own voices or all
-    import warnings
-
-    import toolkit.text as text_module
-
     n = len(texts)
     texts = ['"We may agree," Xing said. ' + t for t in texts]  # each with words of the speaker's own
     docs = _frame(texts, grp=[str(g) for g in groups[:n]], speaker=["Xing"] * n, genre=["interview"] * n)
     kwargs = {"by": "grp", "n_resamples": 100, "non_english": "keep", "n_jobs": 2}
     if not own:
         kwargs["voices"] = None
+    # long texts cut at line breaks into pieces (one after the other, ahead)
+    assert_same_rates_cut_ahead_or_not(docs, kwargs, **({} if piece is None else {"_SENTENCE_PIECE": piece}))
+
+
+def assert_same_rates_cut_ahead_or_not(docs, kwargs: dict, **patches) -> None:
+    """stance_rates of ``docs`` with the sentences never cut ahead, then always (toolkit.text.AHEAD_MIN set to
+    2^62, then 0; ``patches``: other names of toolkit.text set for both): the same rates, or the same error."""
+    import warnings
+
+    import toolkit.text as text_module
+
     results = []
-    for least in (1 << 62, 0):  # never ahead, then always
+    for least in (1 << 62, 0):
         with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
             mp.setattr(text_module, "AHEAD_MIN", least)
-            if piece is not None:  # long texts cut at line breaks into pieces (one after the other, ahead)
-                mp.setattr(text_module, "_SENTENCE_PIECE", piece)
+            for name, value in patches.items():
+                mp.setattr(text_module, name, value)
             warnings.simplefilter("ignore")  # single units, documents left out: the same either way
             try:
                 results.append(tk.stance_rates(docs, **kwargs))

@@ -840,10 +840,6 @@ class SentencesAhead:
             return None
         if size < AHEAD_MIN:
             return None
-        # the last text made here before the fork: the process shares its pages instead of making it again (a
-        # frame's pyarrow column, toolkit.tokentable.TextColumn, keeps the last text read, and the token table
-        # of a table's own texts takes it from there)
-        _ = texts[int(rows[-1])]
         try:
             return cls(texts, rows, keys, n_jobs)
         except OSError:
