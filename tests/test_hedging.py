@@ -873,7 +873,7 @@ def _cut_ahead(monkeypatch, on: bool) -> list[str]:
     import toolkit._rating as rating
     import toolkit.text as text_module
 
-    monkeypatch.setattr(text_module, "AHEAD_MIN", 0 if on else 1 << 62)
+    monkeypatch.setattr(rating, "AHEAD_MIN", 0 if on else 1 << 62)
     cut_here: list[str] = []
 
     def recorded(texts, *, n_jobs=None):
@@ -915,7 +915,8 @@ def test_sentences_ahead_give_sentence_spans_and_nothing_when_they_fail(monkeypa
     import numpy as np
 
     import toolkit.text as text_module
-    from toolkit.text import SentencesAhead, sentence_spans
+    from toolkit._rating import SentencesAhead
+    from toolkit.text import sentence_spans
 
     if piece is not None:  # long texts cut in pieces at line breaks, one piece after the other
         monkeypatch.setattr(text_module, "_SENTENCE_PIECE", piece)
@@ -946,10 +947,10 @@ def test_sentences_are_cut_ahead_only_when_a_process_is_worth_it(monkeypatch):
     import numpy as np
 
     import toolkit._parallel as parallel
-    import toolkit.text as text_module
-    from toolkit.text import SentencesAhead
+    import toolkit._rating as rating
+    from toolkit._rating import SentencesAhead
 
-    long = ["word " * (text_module.AHEAD_MIN // 5 + 1)]
+    long = ["word " * (rating.AHEAD_MIN // 5 + 1)]
     assert SentencesAhead.start(long, np.array([0]), ["a"], 1) is None  # one core asked for
     assert SentencesAhead.start(["short."], np.array([0]), ["a"], 2) is None  # too short to pay for a process
     assert SentencesAhead.start(long, np.array([], dtype=np.int64), [], 2) is None  # no one-document group

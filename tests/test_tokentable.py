@@ -1934,7 +1934,7 @@ _QUOTED = st.sampled_from(
 )
 @settings(max_examples=25, deadline=None)
 def test_sentences_cut_ahead_do_not_change_the_rates(texts, groups, own, piece):
-    # a one-document group's sentences cut in a process forked at the start (toolkit.text.SentencesAhead) or
+    # a one-document group's sentences cut in a process forked at the start (toolkit._rating.SentencesAhead) or
     # cut when the rates need them: the same rates, the same errors, with the speakers' own voices or all
     n = len(texts)
     texts = ['"We may agree," Xing said. ' + t for t in texts]  # each with words of the speaker's own
@@ -1947,16 +1947,17 @@ def test_sentences_cut_ahead_do_not_change_the_rates(texts, groups, own, piece):
 
 
 def assert_same_rates_cut_ahead_or_not(docs, kwargs: dict, **patches) -> None:
-    """stance_rates of ``docs`` with the sentences never cut ahead, then always (toolkit.text.AHEAD_MIN set to
-    2^62, then 0; ``patches``: other names of toolkit.text set for both): the same rates, or the same error."""
+    """stance_rates of ``docs`` with the sentences never cut ahead, then always (toolkit._rating.AHEAD_MIN set to
+    2^62, then 0; ``patches``: names of toolkit.text set for both): the same rates, or the same error."""
     import warnings
 
+    import toolkit._rating as rating
     import toolkit.text as text_module
 
     results = []
     for least in (1 << 62, 0):
         with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
-            mp.setattr(text_module, "AHEAD_MIN", least)
+            mp.setattr(rating, "AHEAD_MIN", least)
             for name, value in patches.items():
                 mp.setattr(text_module, name, value)
             warnings.simplefilter("ignore")  # single units, documents left out: the same either way

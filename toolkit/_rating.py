@@ -5,7 +5,11 @@ The public functions and the description of what they count are in :mod:`toolkit
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import pickle
 import re
+import tempfile
 import warnings
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +23,7 @@ import scipy.sparse as sp
 from toolkit._groups import Groups as _Groups
 from toolkit._groups import groups as _groups
 from toolkit._kernels import IS_SPACE, resample_sums, tokens_before
+from toolkit._parallel import frozen, start_method
 from toolkit._progress import progress_bar
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._validation import (
@@ -32,7 +37,8 @@ from toolkit._validation import (
 from toolkit._voicing import check_voices as _check_voices
 from toolkit._voicing import spans as _voice_spans
 from toolkit.counts import document_term_matrix
-from toolkit.text import sentence_spans
+from toolkit.text import sentence_spans, spans_piece_by_piece
+from toolkit.tokentable import TextColumn, text_lengths
 
 #: The columns of :func:`match_rates` after the group's key columns (the ``by`` columns, or ``group``), in order.
 RATE_COLUMNS: tuple[str, ...] = ("category", "n", "tokens", "rate_per_1k", "ci_low", "ci_high", "unit")
@@ -86,7 +92,7 @@ def _match_rates(
     """:func:`match_rates` without the warnings; ``problems`` (doc_id -> why) explains token-less documents;
     ``segments`` a frame or None, resolved by the caller (:func:`toolkit._voicing.resolve`); ``progress`` as
     in :mod:`toolkit._progress`, the bar named after ``function``; ``ahead``: the sentences of some documents
-    already cut (:class:`toolkit.text.SentencesAhead`), or None."""
+    already cut (:class:`SentencesAhead`), or None."""
     n_resamples = check_count("n_resamples", n_resamples, 100)
     confidence = check_confidence(confidence)
     seed = check_seed("seed", seed, allow_none=True)
@@ -199,6 +205,102 @@ def _warn_single_unit(function: str, groups: list) -> None:
 # ---------------------------------------------------------------------------- small builders
 
 
+#: :class:`SentencesAhead` forks for texts of at least this many characters (code points) in all: for fewer, a
+#: process and sending the spans back cost about what cutting them takes.
+AHEAD_MIN = 1 << 20
+
+
+def _cut_ahead(out: Any, texts: Sequence[str], rows: list[int], n_jobs: int) -> None:
+    """The process of :class:`SentencesAhead`: writes the spans of each of ``rows`` to the file ``out`` (pickled)
+    and ends with exit code 0; on an error, or when its parent is gone, ends with 1 (the caller then cuts the
+    texts itself, and meets the error there if it is theirs). A long text is cut piece by piece
+    (:func:`toolkit.text.spans_piece_by_piece`)."""
+    parent = os.getppid()
+    try:
+        found = [spans_piece_by_piece(texts[r], n_jobs) for r in rows]
+        if os.getppid() != parent:  # nobody to read them
+            raise SystemExit(1)
+        pickle.dump(found, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()  # the process ends without flushing what it holds
+    except BaseException:
+        raise SystemExit(1) from None  # no traceback: the caller cuts the texts itself
+
+
+class SentencesAhead:
+    """The sentences of some texts (:func:`toolkit.text.sentence_spans`), cut in a process forked now while the caller goes on
+    with other work: the units of a one-document group's bootstrap, cut while :func:`toolkit.stance_rates`
+    makes the token table and finds the markers, on the cores those steps leave idle (for one long text, the
+    table's threads share a core's worth of work, and the text's pieces are found in one process before the
+    markers' workers start).
+
+    The process writes the spans to an unnamed temporary file (no name another user could take or a crash
+    could leave behind) and ends, instead of waiting for the caller to take them: a forked process keeps the
+    pages the caller writes after the fork in two copies while it lives (kept alive until the caller's rates
+    took the spans, it held 0.2 GB at the 50 MB text's peak).
+
+    :meth:`spans` gives a text's (n, 2) array as ``sentence_spans`` gives it, or None when that text was not
+    asked for or the process wrote nothing (it failed, or was killed): the caller then cuts it itself, so no
+    result depends on whether the sentences were cut ahead. :meth:`close` ends the process if it still runs (a
+    caller that stopped midway) and lets go of the file.
+    """
+
+    def __init__(self, texts: Sequence[str], rows: np.ndarray, keys: Sequence[str], n_jobs: int = 1) -> None:
+        ctx = multiprocessing.get_context("fork")
+        # unlinked at once where the platform can (held until close)
+        self._file = tempfile.TemporaryFile(prefix="toolkit-sentences-")  # noqa: SIM115
+        self._keys = list(keys)
+        self._found: dict[str, np.ndarray] | None = None
+        try:
+            with frozen():
+                self._process = ctx.Process(
+                    target=_cut_ahead, args=(self._file, texts, [int(r) for r in rows], n_jobs), daemon=True
+                )
+                self._process.start()
+        except BaseException:
+            self._file.close()
+            raise
+
+    @classmethod
+    def start(cls, texts: Sequence[str], rows: np.ndarray, keys: Sequence[str], n_jobs: int) -> SentencesAhead | None:
+        """Start cutting ``texts[r]`` for each ``r`` of ``rows`` (``keys``: their doc_ids) when a process is worth
+        it and can be had: ``n_jobs`` > 1 (the caller may use more than one core), workers that fork
+        (:func:`start_method`: Linux, one thread), not inside a daemonic process (which may have no children),
+        no missing text, and :data:`AHEAD_MIN` characters in all; else None. A process or file that cannot be
+        had (no temporary folder, no memory to fork) is None too: cutting ahead is only ever a speed-up."""
+        if n_jobs <= 1 or not len(rows) or start_method() != "fork" or multiprocessing.current_process().daemon:
+            return None
+        if isinstance(texts, TextColumn) and texts._array.null_count:  # the caller's checks name it
+            return None
+        try:
+            size = int(text_lengths(texts)[np.asarray(rows, dtype=np.int64)].sum())
+        except (TypeError, ValueError):  # a text that is not a str: the caller's checks name it
+            return None
+        if size < AHEAD_MIN:
+            return None
+        try:
+            return cls(texts, rows, keys, n_jobs)
+        except OSError:
+            return None
+
+    def spans(self, key: str) -> np.ndarray | None:
+        """The sentences of the text of doc_id ``key``, or None (not asked for, or the process wrote nothing)."""
+        if self._found is None:
+            self._process.join()  # done, most often, long before
+            self._found = {}
+            if self._process.exitcode == 0:
+                self._file.seek(0)
+                self._found = dict(zip(self._keys, pickle.load(self._file), strict=True))
+            self.close()
+        return self._found.get(key)
+
+    def close(self) -> None:
+        """End the process (if it still runs) and let go of its file."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._file.close()
+
+
 @dataclass
 class _Prepared:
     """Matches counted per document and category, and what is needed to cut documents into sentences."""
@@ -216,7 +318,7 @@ class _Prepared:
     n_jobs: int = 1  # worker processes that cut a group's one document into sentences
     table: Any = None  # a token table of the documents (toolkit.tokentable.TokenTable), or None
     table_row: np.ndarray | None = None  # each row's document in the table (-1: its text was blanked)
-    ahead: Any = None  # sentences cut ahead by doc_id (toolkit.text.SentencesAhead), or None
+    ahead: Any = None  # sentences cut ahead by doc_id (SentencesAhead), or None
 
     def units(self, rows: np.ndarray, *, sentences: bool) -> tuple[np.ndarray, np.ndarray, str]:
         """(counts per unit and category, tokens per unit, unit name) of the documents ``rows``."""

@@ -20,13 +20,9 @@ text, so ``text[start:end]`` is always the sentence or token.
 from __future__ import annotations
 
 import csv
-import multiprocessing
-import os
-import pickle
 import re
-import tempfile
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -39,13 +35,12 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from toolkit import _kernels as K
 from toolkit._paragraphs import PARAGRAPH, hard_wrapped
-from toolkit._parallel import batches, check_n_jobs, frozen, map_batches, start_method
+from toolkit._parallel import batches, check_n_jobs, map_batches
 from toolkit._tokens import TOKEN_PATTERN, code_points
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._tokens import lower_keeping_offsets as _lower
 from toolkit._tokens import terms as _terms
 from toolkit._validation import check_columns, check_one_of, check_texts
-from toolkit.tokentable import TextColumn, text_lengths
 
 __all__ = [
     "ABBREVIATIONS",
@@ -762,106 +757,12 @@ def _joined(units: list[tuple[int, int, int, bool]], pieces: list[np.ndarray], n
     return [np.concatenate(f) if f else np.zeros((0, 2), dtype=np.int64) for f in found]
 
 
-#: :class:`SentencesAhead` forks for texts of at least this many characters (code points) in all: for fewer, a
-#: process and sending the spans back cost about what cutting them takes.
-AHEAD_MIN = 1 << 20
-
-
-def _cut_ahead(out: Any, texts: Sequence[str], rows: list[int], n_jobs: int) -> None:
-    """The process of :class:`SentencesAhead`: writes the spans of each of ``rows`` to the file ``out`` (pickled)
-    and ends with exit code 0; on an error, or when its parent is gone, ends with 1 (the caller then cuts the
-    texts itself, and meets the error there if it is theirs). A long text is cut in the pieces
-    :func:`sentence_spans` would give ``n_jobs`` workers, one after the other, so that what a piece's cutting
-    holds is let go before the next."""
-    parent = os.getppid()
-    try:
-        found = []
-        for r in rows:
-            text = texts[r]
-            units = _sentence_units([text], n_jobs)
-            found.append(_joined(units, _unit_sentences(([text], units), range(len(units))), 1)[0])
-            del text
-        if os.getppid() != parent:  # nobody to read them
-            raise SystemExit(1)
-        pickle.dump(found, out, protocol=pickle.HIGHEST_PROTOCOL)
-        out.flush()  # the process ends without flushing what it holds
-    except BaseException:
-        raise SystemExit(1) from None  # no traceback: the caller cuts the texts itself
-
-
-class SentencesAhead:
-    """The sentences of some texts (:func:`sentence_spans`), cut in a process forked now while the caller goes on
-    with other work: the units of a one-document group's bootstrap, cut while :func:`toolkit.stance_rates`
-    makes the token table and finds the markers, on the cores those steps leave idle (for one long text, the
-    table's threads share a core's worth of work, and the text's pieces are found in one process before the
-    markers' workers start).
-
-    The process writes the spans to an unnamed temporary file (no name another user could take or a crash
-    could leave behind) and ends, instead of waiting for the caller to take them: a forked process keeps the
-    pages the caller writes after the fork in two copies while it lives (kept alive until the caller's rates
-    took the spans, it held 0.2 GB at the 50 MB text's peak).
-
-    :meth:`spans` gives a text's (n, 2) array as ``sentence_spans`` gives it, or None when that text was not
-    asked for or the process wrote nothing (it failed, or was killed): the caller then cuts it itself, so no
-    result depends on whether the sentences were cut ahead. :meth:`close` ends the process if it still runs (a
-    caller that stopped midway) and lets go of the file.
-    """
-
-    def __init__(self, texts: Sequence[str], rows: np.ndarray, keys: Sequence[str], n_jobs: int = 1) -> None:
-        ctx = multiprocessing.get_context("fork")
-        # unlinked at once where the platform can (held until close)
-        self._file = tempfile.TemporaryFile(prefix="toolkit-sentences-")  # noqa: SIM115
-        self._keys = list(keys)
-        self._found: dict[str, np.ndarray] | None = None
-        try:
-            with frozen():
-                self._process = ctx.Process(
-                    target=_cut_ahead, args=(self._file, texts, [int(r) for r in rows], n_jobs), daemon=True
-                )
-                self._process.start()
-        except BaseException:
-            self._file.close()
-            raise
-
-    @classmethod
-    def start(cls, texts: Sequence[str], rows: np.ndarray, keys: Sequence[str], n_jobs: int) -> SentencesAhead | None:
-        """Start cutting ``texts[r]`` for each ``r`` of ``rows`` (``keys``: their doc_ids) when a process is worth
-        it and can be had: ``n_jobs`` > 1 (the caller may use more than one core), workers that fork
-        (:func:`start_method`: Linux, one thread), not inside a daemonic process (which may have no children),
-        no missing text, and :data:`AHEAD_MIN` characters in all; else None. A process or file that cannot be
-        had (no temporary folder, no memory to fork) is None too: cutting ahead is only ever a speed-up."""
-        if n_jobs <= 1 or not len(rows) or start_method() != "fork" or multiprocessing.current_process().daemon:
-            return None
-        if isinstance(texts, TextColumn) and texts._array.null_count:  # the caller's checks name it
-            return None
-        try:
-            size = int(text_lengths(texts)[np.asarray(rows, dtype=np.int64)].sum())
-        except (TypeError, ValueError):  # a text that is not a str: the caller's checks name it
-            return None
-        if size < AHEAD_MIN:
-            return None
-        try:
-            return cls(texts, rows, keys, n_jobs)
-        except OSError:
-            return None
-
-    def spans(self, key: str) -> np.ndarray | None:
-        """The sentences of the text of doc_id ``key``, or None (not asked for, or the process wrote nothing)."""
-        if self._found is None:
-            self._process.join()  # done, most often, long before
-            self._found = {}
-            if self._process.exitcode == 0:
-                self._file.seek(0)
-                self._found = dict(zip(self._keys, pickle.load(self._file), strict=True))
-            self.close()
-        return self._found.get(key)
-
-    def close(self) -> None:
-        """End the process (if it still runs) and let go of its file."""
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join()
-        self._file.close()
+def spans_piece_by_piece(text: str, n_jobs: int) -> np.ndarray:
+    """:func:`sentence_spans` of one text, cut in the pieces it would give ``n_jobs`` workers, one after the other
+    in this process: what a piece's cutting holds is let go before the next (the sentences of
+    :class:`toolkit._rating.SentencesAhead`'s process)."""
+    units = _sentence_units([text], n_jobs)
+    return _joined(units, _unit_sentences(([text], units), range(len(units))), 1)[0]
 
 
 def split_sentences(text_or_docs: str | pd.DataFrame, *, n_jobs: int | None = None) -> pd.DataFrame:

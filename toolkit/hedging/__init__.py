@@ -139,7 +139,7 @@ from toolkit._frames import frame_from_rows
 from toolkit._groups import groups as _groups
 from toolkit._parallel import check_n_jobs, release_memory
 from toolkit._progress import check_progress
-from toolkit._rating import _match_rates, _warn_single_unit
+from toolkit._rating import SentencesAhead, _match_rates, _warn_single_unit
 from toolkit._validation import (
     check_columns,
     check_confidence,
@@ -183,7 +183,6 @@ from toolkit.hedging._lexicon import (
 )
 from toolkit.hedging._table import _find_in_table
 from toolkit.rates import OWN_VOICES, RATE_COLUMNS
-from toolkit.text import SentencesAhead
 from toolkit.tokentable import TokenTable, text_sequence, token_table
 
 __all__ = [
