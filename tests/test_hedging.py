@@ -870,10 +870,14 @@ def test_found_by_a_second_reading():
 def _cut_ahead(monkeypatch, on: bool) -> list[str]:
     """Sentences cut ahead for any length (``on``) or never; returns the list the main process's own cuts are
     recorded in (the texts toolkit._rating asked sentence_spans for)."""
+    import toolkit._parallel as parallel
     import toolkit._rating as rating
     import toolkit.text as text_module
 
     monkeypatch.setattr(rating, "AHEAD_MIN", 0 if on else 1 << 62)
+    # workers that fork, whatever threads earlier tests left running (a browser's, a cluster's): the path under
+    # test is the one of a script on Linux
+    monkeypatch.setattr(parallel, "START_METHOD", "fork")
     cut_here: list[str] = []
 
     def recorded(texts, *, n_jobs=None):
@@ -956,7 +960,7 @@ def test_sentences_are_cut_ahead_only_when_a_process_is_worth_it(monkeypatch):
     assert SentencesAhead.start(long, np.array([], dtype=np.int64), [], 2) is None  # no one-document group
     monkeypatch.setattr(parallel, "START_METHOD", "spawn")  # workers that do not fork (a Jupyter kernel)
     assert SentencesAhead.start(long, np.array([0]), ["a"], 2) is None
-    monkeypatch.setattr(parallel, "START_METHOD", None)
+    monkeypatch.setattr(parallel, "START_METHOD", "fork")  # as in a script on Linux (earlier tests leave threads)
     ahead = SentencesAhead.start(long, np.array([0]), ["a"], 2)
     assert ahead is not None and len(ahead.spans("a")) == 1
     # a missing text in a pyarrow column: no process, and no warning (the caller's checks name the text)

@@ -1958,6 +1958,7 @@ def assert_same_rates_cut_ahead_or_not(docs, kwargs: dict, **patches) -> None:
     for least in (1 << 62, 0):
         with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
             mp.setattr(rating, "AHEAD_MIN", least)
+            mp.setattr(parallel, "START_METHOD", "fork")  # as in a script on Linux (earlier tests leave threads)
             for name, value in patches.items():
                 mp.setattr(text_module, name, value)
             warnings.simplefilter("ignore")  # single units, documents left out: the same either way
