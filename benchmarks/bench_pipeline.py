@@ -231,7 +231,8 @@ def main(argv: list[str] | None = None) -> int:
             "seconds do).\n"
             f"one text: stance_rates' fastest run kept the processors busy {hedging:.2f} s (its process, "
             f"threads and workers; count_terms' {counting:.2f} s): "
-            f"on the {cores} cores this process may use, that work takes at least {hedging / cores:.2f} s however it is shared out, "
+            f"on the {cores} cores this process may use, that work takes at least {hedging / cores:.2f} s "
+            "however it is shared out, "
             f"{hedging / cores / counts:.1f} times count_terms' wall time."
         )
     print_table(

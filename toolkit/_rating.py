@@ -227,8 +227,8 @@ def _cut_ahead(out: Any, texts: Sequence[str], rows: list[int], n_jobs: int) -> 
 
 
 class SentencesAhead:
-    """The sentences of some texts (:func:`toolkit.text.sentence_spans`), cut in a process forked now while the caller goes on
-    with other work: the units of a one-document group's bootstrap, cut while :func:`toolkit.stance_rates`
+    """The sentences of some texts (:func:`toolkit.text.sentence_spans`), cut in a process forked now while the
+    caller goes on with other work: the units of a one-document group's bootstrap, cut while :func:`toolkit.stance_rates`
     makes the token table and finds the markers, on the cores those steps leave idle (for one long text, the
     table's threads share a core's worth of work, and the text's pieces are found in one process before the
     markers' workers start).
