@@ -69,3 +69,32 @@ def test_the_readmes_pipeline_ratios_are_the_committed_runs():
     ).groups()
     assert f"kept the two cores busy for {busy} s" in text and f"`count_terms` {counted} s" in text
     assert f"at least {floor} s on two cores, {times} times `count_terms`' wall time" in text
+
+
+def test_the_readmes_figures_on_another_unit_are_the_committed_runs():
+    start = README.index("Nor would another unit meet")
+    section = " ".join(README[start : README.index("\n\n", start)].split())
+    names = set(re.findall(r"benchmarks/results/(bench_single_units-\w+\.txt)", section))
+    assert len(names) == 1, f"the paragraph names {sorted(names)}, expected one run's output"
+    output = (PROJECT_ROOT / "benchmarks" / "results" / names.pop()).read_text(encoding="utf-8")
+    counts = re.search(r"count_terms, n_jobs=2\s+([\d.]+)", output).group(1)
+    rows = dict(re.findall(r"stance_rates, (sentences|100-token blocks) .*?\s([\d.]+)\s+[\d.]+\s+\d+ \[", output))
+    hedge = dict(re.findall(r"stance_rates, (sentences|100-token blocks) .*?(\[[\d.]+, [\d.]+\])", output))
+    lines = dict(re.findall(r"^(sentences|blocks): (.*)$", output, re.M))
+    ratio = {k: re.search(r"wall time ([\d.]+) ", v).group(1) for k, v in lines.items()}
+    *first, last = re.search(r"round by round ([\d., ]+);", lines["blocks"]).group(1).split(", ")
+    busy, floor, times = re.search(
+        r"its ([\d.]+) processor seconds take at least ([\d.]+) s .*?: ([\d.]+) times", lines["blocks"]
+    ).groups()
+    pss = {k: re.search(r"at most (\d+) MiB", v).group(1) for k, v in lines.items()}
+    assert (
+        f"took {ratio['blocks']} times `count_terms`' time ({rows['100-token blocks']} s against {counts} s;" in section
+    )
+    assert f"{', '.join(first)} and {last} round by round" in section
+    assert f"against {ratio['sentences']} with the sentences in the same run ({rows['sentences']} s)" in section
+    assert f"its {busy} s of processor time take at least {floor} s on two cores, {times} times" in section
+    assert (
+        f"is the sentences' {hedge['sentences']}" in section and f"interval, {hedge['100-token blocks']} per" in section
+    )
+    assert f"at most {pss['sentences']} MiB with the sentences and {pss['blocks']} MiB with the blocks" in section
+    assert f"{pss['sentences']} MiB in the run of `bench_single_units.py`" in " ".join(README.split())

@@ -1,0 +1,33 @@
+"""The benchmark behind README's figures on another unit for one long text runs, and its prototype is what it
+says: the blocks' intervals are not the sentences' (the private function it replaces still exists and is used)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from toolkit.paths import PROJECT_ROOT
+
+
+@pytest.mark.needs_data
+def test_bench_single_units_runs_on_a_small_text(data_dir):
+    script = PROJECT_ROOT / "benchmarks" / "bench_single_units.py"
+    args = [sys.executable, str(script), "--data", str(data_dir), "--mb", "0.3", "--repeat", "1", "--pss"]
+    out = subprocess.run(args, capture_output=True, text=True, check=True, cwd=PROJECT_ROOT / "benchmarks").stdout
+    intervals = dict(re.findall(r"stance_rates, (sentences|100-token blocks) .*?(\[[\d.]+, [\d.]+\])", out))
+    assert set(intervals) == {"sentences", "100-token blocks"}
+    assert intervals["sentences"] != intervals["100-token blocks"]  # the prototype's units were used
+    assert re.search(r"count_terms, n_jobs=2\s+[\d.]+\s+[\d.]+\s+\d+\s+\d+$", out, re.M)
+    for case in ("sentences", "blocks"):
+        assert re.search(
+            rf"^{case}: .*at least [\d.]+ s on the \d+ cores.*at most \d+ MiB over \d+ processes", out, re.M
+        )
+
+
+def test_bench_single_units_rejects_a_block_of_no_tokens():
+    script = PROJECT_ROOT / "benchmarks" / "bench_single_units.py"
+    run = subprocess.run([sys.executable, str(script), "--block", "0"], capture_output=True, text=True)
+    assert run.returncode == 2 and "--block must be a whole number of tokens >= 1, got 0" in run.stderr
