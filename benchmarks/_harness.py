@@ -10,7 +10,9 @@ over every child so far).
 A child script reads its case name and arguments from ``sys.argv[1:]`` and prints
 one JSON line ``{"seconds": ..., "result": ...}`` last; it may add ``"cpu"``: the
 processor seconds the work took (:data:`CPU_SECONDS` in the child: its own and its
-threads', and those of the workers it forked and reaped, user and system alike).
+threads', and those of the workers it forked and reaped, user and system alike). A child that calls
+``wait_for_sampler()`` (:data:`WAIT_FOR_SAMPLER`) just before its clock starts can also be run by
+:func:`sampled_pss`, which measures the memory its processes hold together.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +42,17 @@ def cpu_seconds():
     import os
     t = os.times()
     return t.user + t.system + t.children_user + t.children_system
+"""
+
+
+#: For a child script: ``wait_for_sampler()``, called just before the clock starts, tells :func:`sampled_pss`
+#: (which passes "wait" as the last argument) that the work begins, and waits for it to start sampling.
+WAIT_FOR_SAMPLER = """
+def wait_for_sampler():
+    import sys
+    if sys.argv[-1] == "wait":
+        print("ready", flush=True)
+        sys.stdin.readline()
 """
 
 
@@ -78,6 +92,62 @@ def measure_rounds(
         for i, args in enumerate(cases):
             runs[i].append(run_once(child, args))
     return runs
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (Linux, /proc)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            children = f.read().split()
+    except OSError:
+        return [pid]
+    return [pid] + [p for child in children for p in _tree(int(child))]
+
+
+def _pss_mib(pid: int) -> float:
+    """The proportional set size of process ``pid`` in MiB (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def sampled_pss(child: str, args: list[str]) -> tuple[float, int]:
+    """(the largest summed PSS in MiB, the processes then) of one run of ``child`` (which calls
+    ``wait_for_sampler()``, :data:`WAIT_FOR_SAMPLER`, before its work) with ``args``: the proportional set size
+    (``/proc/PID/smaps_rollup``) of its process and every descendant, summed, every 10 ms from the moment its
+    work starts. Pages the processes share (a forked worker's) count once, split among them: the memory they
+    hold together, which the largest process's peak RSS does not tell. Linux only; the sampling takes
+    processor time itself, so such a run is not one to time."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(
+        [sys.executable, "-P", "-c", child, *args, "wait"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    if proc.stdout.readline().strip() != "ready":
+        proc.wait()
+        raise SystemExit(f"case {args!r} did not start its work (exit code {proc.returncode})")
+    proc.stdin.write("go\n")
+    proc.stdin.flush()
+    best, processes = 0.0, 0
+    while proc.poll() is None:
+        pids = _tree(proc.pid)
+        total = sum(_pss_mib(p) for p in pids)
+        if total > best:
+            best, processes = total, len(pids)
+        time.sleep(0.01)
+    proc.stdout.read()
+    if proc.returncode != 0:
+        raise SystemExit(f"case {args!r} failed with exit code {proc.returncode}")
+    return best, processes
 
 
 _LIST_UNGDC = r"""

@@ -33,12 +33,17 @@ were shared out, set against issue 14's 1.5 times ``count_terms``.
 fastest run; the ratios are also given round by round: the machine's speed drifts, and both cases of a
 round run in the same minutes).
 
+``--pss`` then runs the pipelines on the whole corpus (``n_jobs`` workers and one), the table plus
+``stance_rates`` and the one text's ``stance_rates`` once more each, untimed, sampling the summed proportional
+set size of each case's processes every 10 ms (:func:`_harness.sampled_pss`): the memory its process and its
+workers hold together, which the peak RSS column (the largest process) does not tell.
+
 ``--fractions 0.25 0.5 1`` runs the pipeline on the first quarter, half and all of the speeches (in
 file order) to show how time grows with the corpus.
 
 Usage::
 
-    python benchmarks/bench_pipeline.py [--data FOLDER] [--repeat N] [--fractions 0.25 0.5 1] [--n-jobs 2] [--single-mb 50]
+    python benchmarks/bench_pipeline.py [--data FOLDER] [--repeat N] [--fractions 0.25 0.5 1] [--n-jobs 2] [--single-mb 50] [--pss]
 """
 
 from __future__ import annotations
@@ -48,10 +53,19 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _harness import CPU_SECONDS, argument_parser, list_ungdc, measure_rounds, print_table
+from _harness import (
+    CPU_SECONDS,
+    WAIT_FOR_SAMPLER,
+    argument_parser,
+    list_ungdc,
+    measure_rounds,
+    print_table,
+    sampled_pss,
+)
 
 _CHILD = (
     CPU_SECONDS
+    + WAIT_FOR_SAMPLER
     + r"""
 import json, pickle, sys, time, warnings
 case, path, fraction, n_jobs = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
@@ -95,6 +109,8 @@ def reset_peak():
     except OSError:
         pass
 reset_peak()
+if not case.startswith("single"):  # (those wait below, once their one text is made)
+    wait_for_sampler()
 start, cpu = time.perf_counter(), cpu_seconds()
 if case == "texts":
     result = len(frame)
@@ -108,6 +124,7 @@ elif case.startswith("single"):  # the speeches as one text of `fraction` megaby
     if case == "single_draws":  # the number of sentences, before the clock, in this process (no worker's peak)
         m = len(sentence_spans([one["text"].iloc[0]], n_jobs=1)[0])
     reset_peak()
+    wait_for_sampler()
     start, cpu = time.perf_counter(), cpu_seconds()
     if case == "single_counts":
         result = len(tk.count_terms(one, n_jobs=n_jobs))
@@ -157,6 +174,11 @@ def main(argv: list[str] | None = None) -> int:
         default=50,
         help="also count and rate one text of this many megabytes (the speeches joined; 0: skip)",
     )
+    parser.add_argument(
+        "--pss",
+        action="store_true",
+        help="then run the pipelines and the rates once more, untimed, sampling their processes' summed PSS",
+    )
     args = parser.parse_args(argv)
     full = max(args.fractions)
     jobs = args.n_jobs
@@ -187,6 +209,14 @@ def main(argv: list[str] | None = None) -> int:
         runs = measure_rounds(
             _CHILD, [[case, str(path), str(fraction), str(n_jobs)] for _, case, fraction, n_jobs in cases], args.repeat
         )
+        sampled = [
+            (
+                label.replace("  + ", "the table + ").strip(),
+                sampled_pss(_CHILD, [case, str(path), str(fraction), str(n_jobs)]),
+            )
+            for label, case, fraction, n_jobs in cases
+            if args.pss and (case in ("pipeline", "hedging", "single_hedging") and fraction in (full, args.single_mb))
+        ]
     rows = [
         (label, min(r[0] for r in case_runs), max(r[1] for r in case_runs), case_runs[-1][2])
         for (label, *_), case_runs in zip(cases, runs)
@@ -247,7 +277,13 @@ def main(argv: list[str] | None = None) -> int:
             f"at most 0.5, with a peak RSS of at most 1 GB); round by round: {pipeline_rounds}.\n"
             "cpu s: the processor seconds of the run shown (its process, its threads, the workers it forked and "
             "reaped), "
-            "user and system." + single
+            "user and system."
+            + single
+            + "".join(
+                f"\nsummed PSS of {label} (sampled every 10 ms in an untimed run): at most {mib:.0f} MiB = "
+                f"{mib * 1.048576:.0f} MB, over {n} process{'es' if n > 1 else ''}."
+                for label, (mib, n) in sampled
+            )
         ),
         cpu,
     )

@@ -27,18 +27,24 @@ Usage::
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from _harness import CPU_SECONDS, ROOT, argument_parser, list_ungdc, measure_rounds, print_table
+from _harness import (
+    CPU_SECONDS,
+    WAIT_FOR_SAMPLER,
+    argument_parser,
+    list_ungdc,
+    measure_rounds,
+    print_table,
+    sampled_pss,
+)
 
 _CHILD = (
     CPU_SECONDS
+    + WAIT_FOR_SAMPLER
     + r"""
 import json, pickle, sys, time, warnings
 case, path, mb, n_jobs, block = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
@@ -79,9 +85,7 @@ def block_units(self, rows, *, sentences):
 if case.startswith("blocks"):
     rating._Prepared.units = block_units
     rating.AHEAD_MIN = 1 << 62  # no sentences cut ahead: the blocks need none
-if sys.argv[6:] == ["wait"]:  # the sampled runs: start when the sampler says so
-    print("ready", flush=True)
-    sys.stdin.readline()
+wait_for_sampler()
 start, cpu = time.perf_counter(), cpu_seconds()
 if case == "counts":
     result = len(tk.count_terms(one, n_jobs=n_jobs))
@@ -94,57 +98,6 @@ else:  # "sentences" or "blocks"
 print(json.dumps({"seconds": time.perf_counter() - start, "cpu": cpu_seconds() - cpu, "result": result}))
 """
 )
-
-
-def _tree(pid: int) -> list[int]:
-    """``pid`` and its descendants (Linux, /proc)."""
-    out = [pid]
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            children = f.read().split()
-    except OSError:
-        return out
-    for child in children:
-        out += _tree(int(child))
-    return out
-
-
-def _pss_mib(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-def sampled_pss(args: list[str]) -> tuple[float, int]:
-    """(the largest summed PSS in MiB, the processes then) of one run of the child, sampled every 10 ms."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen(
-        [sys.executable, "-P", "-c", _CHILD, *args, "wait"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        env=env,
-        text=True,
-    )
-    assert proc.stdin is not None and proc.stdout is not None
-    proc.stdout.readline()  # "ready": the text is read, the clock about to start
-    proc.stdin.write("go\n")
-    proc.stdin.flush()
-    best, processes = 0.0, 0
-    while proc.poll() is None:
-        pids = _tree(proc.pid)
-        total = sum(_pss_mib(p) for p in pids)
-        if total > best:
-            best, processes = total, len(pids)
-        time.sleep(0.01)
-    if proc.returncode != 0:
-        raise SystemExit(f"case {args!r} failed with exit code {proc.returncode}")
-    json.loads(proc.stdout.read().strip().splitlines()[-1])
-    return best, processes
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -170,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         case_args = [[case, str(path), str(mb), str(jobs), str(args.block)] for _, case in cases]
         runs = measure_rounds(_CHILD, case_args, args.repeat)
         pss = {
-            case: sampled_pss(a)
+            case: sampled_pss(_CHILD, a)
             for (_, case), a in zip(cases, case_args)
             if args.pss and case in ("sentences", "blocks")
         }

@@ -31,3 +31,19 @@ def test_bench_single_units_rejects_a_block_of_no_tokens():
     script = PROJECT_ROOT / "benchmarks" / "bench_single_units.py"
     run = subprocess.run([sys.executable, str(script), "--block", "0"], capture_output=True, text=True)
     assert run.returncode == 2 and "--block must be a whole number of tokens >= 1, got 0" in run.stderr
+
+
+@pytest.mark.needs_data
+def test_bench_pipeline_runs_on_a_sliver_and_samples_the_processes_memory(data_dir):
+    script = PROJECT_ROOT / "benchmarks" / "bench_pipeline.py"
+    args = [sys.executable, str(script), "--data", str(data_dir), "--fractions", "0.01", "--single-mb", "0.3", "--pss"]
+    out = subprocess.run(args, capture_output=True, text=True, check=True, cwd=PROJECT_ROOT / "benchmarks").stdout
+    assert len(re.findall(r"^.*?\s[\d.]+\s+[\d.]+\s+\d+\s+\d+$", out, re.M)) == 14  # every case: wall, cpu, peak
+    sampled = re.findall(r"^summed PSS of (.+) \(sampled every 10 ms in an untimed run\): at most (\d+) MiB", out, re.M)
+    assert [label for label, _ in sampled] == [
+        "toolkit pipeline, n_jobs=2, 0.01 of the corpus",
+        "toolkit pipeline, n_jobs=1",
+        "the table + stance_rates(by='country')",
+        "one 0.3 MB text: stance_rates, n_jobs=2",
+    ]
+    assert all(int(mib) > 100 for _, mib in sampled)  # the interpreter and its libraries at least: it was read
