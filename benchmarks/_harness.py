@@ -45,6 +45,42 @@ def cpu_seconds():
 """
 
 
+#: For a child script: ``reset_peak()``, called once the case's inputs are in memory: the peak RSS counts from
+#: there (Linux: ``/proc/self/clear_refs``; reading the files and building a frame peak higher, once), after the
+#: free pages went back to the system, so that the floor is what is held: pyarrow's pool (a frame's builder left
+#: 0.4 GB resident there in some runs: the floor swung from 0.48 to 0.86 GB) and glibc's heap (making the 50 MB
+#: text left 90 MiB of it resident).
+RESET_PEAK = """
+def reset_peak():
+    import ctypes, gc
+    import pyarrow
+    gc.collect()
+    pyarrow.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+"""
+
+#: For a child script: ``one_text(paths, mb)``, the speeches of ``paths`` in their order, joined by blank lines and
+#: cut at ``mb`` million characters (only the files it needs are read): the one long text of the benchmarks.
+ONE_TEXT = """
+def one_text(paths, mb):
+    texts, size = [], 0
+    for p in paths:
+        if size >= mb * 1_000_000:
+            break
+        with open(p, encoding="utf-8") as f:
+            texts.append(f.read())
+        size += len(texts[-1]) + 2
+    return "\\n\\n".join(texts)[: int(mb * 1_000_000)]
+"""
+
 #: For a child script: ``wait_for_sampler()``, called just before the clock starts, tells :func:`sampled_pss`
 #: (which passes "wait" as the last argument) that the work begins, and waits for it to start sampling.
 WAIT_FOR_SAMPLER = """
@@ -95,13 +131,15 @@ def measure_rounds(
 
 
 def _tree(pid: int) -> list[int]:
-    """``pid`` and its descendants (Linux, /proc)."""
+    """``pid`` and its descendants (Linux, /proc: the children of each of a process's threads)."""
+    children: list[int] = []
     try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            children = f.read().split()
-    except OSError:
-        return [pid]
-    return [pid] + [p for child in children for p in _tree(int(child))]
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                children += [int(c) for c in f.read().split()]
+    except OSError:  # gone meanwhile
+        pass
+    return [pid] + [p for child in children for p in _tree(child)]
 
 
 def _pss_mib(pid: int) -> float:
@@ -145,8 +183,12 @@ def sampled_pss(child: str, args: list[str]) -> tuple[float, int]:
             best, processes = total, len(pids)
         time.sleep(0.01)
     proc.stdout.read()
+    proc.stdin.close()
+    proc.stdout.close()
     if proc.returncode != 0:
         raise SystemExit(f"case {args!r} failed with exit code {proc.returncode}")
+    if not best:
+        raise SystemExit(f"case {args!r}: no memory sampled (is /proc/PID/smaps_rollup readable here?)")
     return best, processes
 
 
@@ -182,6 +224,18 @@ def list_ungdc(data: str, out: Path, columns: list[str], limit: int = 0) -> int:
 
     with open(out, "rb") as f:
         return len(pickle.load(f)["path"])
+
+
+def available_cores() -> int:
+    """The CPUs this process may run on (as ``toolkit._parallel.available_cpus`` reads them)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def fastest_run(case_runs: list[tuple[float, float, object, float | None]]) -> tuple[float, float, object, float]:
+    """A case's fastest run (:func:`run_once`'s tuple), whose processor seconds it printed."""
+    run = min(case_runs, key=lambda r: r[0])
+    assert run[3] is not None, "a case printed no processor seconds"
+    return run[0], run[1], run[2], float(run[3])
 
 
 def print_table(rows: list[tuple[str, float, float, object]], note: str, cpu: list[float] | None = None) -> None:

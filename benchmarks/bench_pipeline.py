@@ -48,15 +48,18 @@ Usage::
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 from pathlib import Path
 
 from _harness import (
     CPU_SECONDS,
+    ONE_TEXT,
+    RESET_PEAK,
     WAIT_FOR_SAMPLER,
     argument_parser,
+    available_cores,
+    fastest_run,
     list_ungdc,
     measure_rounds,
     print_table,
@@ -66,6 +69,8 @@ from _harness import (
 _CHILD = (
     CPU_SECONDS
     + WAIT_FOR_SAMPLER
+    + RESET_PEAK
+    + ONE_TEXT
     + r"""
 import json, pickle, sys, time, warnings
 case, path, fraction, n_jobs = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
@@ -77,12 +82,7 @@ with open(path, "rb") as f:
 n = max(1, int(round(len(columns["path"]) * fraction)))
 columns = {k: v[:n] for k, v in columns.items()}
 if case.startswith("single"):  # read only the speeches that make the one text of `fraction` megabytes
-    texts, size = [], 0
-    for p in columns["path"]:
-        if size >= fraction * 1_000_000:
-            break
-        texts.append(open(p, encoding="utf-8").read())
-        size += len(texts[-1]) + 2
+    text = one_text(columns["path"], fraction)
     frame = None
 else:
     columns["text"] = texts = [open(p, encoding="utf-8").read() for p in columns.pop("path")]
@@ -91,23 +91,6 @@ else:
         frame["china"] = numpy.where(frame["country"] == "CHN", "CHN", "rest")
         del texts, columns
 warnings.simplefilter("ignore")  # the rates' notes on single-unit groups
-def reset_peak():
-    # Linux: the peak RSS counts from here (reading the files and building the frame peak higher, once)
-    import ctypes, gc
-    import pyarrow
-    gc.collect()
-    # the free pages back to the system first, so that the floor is what is held: pyarrow's pool (the frame's
-    # builder left 0.4 GB resident there in some runs: the floor swung from 0.48 to 0.86 GB) and glibc's heap
-    pyarrow.default_memory_pool().release_unused()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-    except OSError:
-        pass
 reset_peak()
 if not case.startswith("single"):  # (those wait below, once their one text is made)
     wait_for_sampler()
@@ -117,8 +100,8 @@ if case == "texts":
 elif case == "cv":
     result = int(CountVectorizer().fit_transform(texts).sum())
 elif case.startswith("single"):  # the speeches as one text of `fraction` megabytes
-    one = pandas.DataFrame({"doc_id": ["all"], "text": ["\n\n".join(texts)[:int(fraction * 1_000_000)]]})
-    del texts
+    one = pandas.DataFrame({"doc_id": ["all"], "text": [text]})
+    del text
     from toolkit._rating import _BLOCK
     from toolkit.text import sentence_spans
     if case == "single_draws":  # the number of sentences, before the clock, in this process (no worker's peak)
@@ -224,9 +207,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def cpu_of(case_runs: list) -> float:
         """The processor seconds of a case's fastest run (every case of this benchmark prints them)."""
-        used = min(case_runs, key=lambda r: r[0])[3]
-        assert used is not None, "a case printed no processor seconds"
-        return float(used)
+        return fastest_run(case_runs)[3]
 
     cpu = [cpu_of(case_runs) for case_runs in runs]
     by = {(case, fraction, n_jobs): case_runs for (_, case, fraction, n_jobs), case_runs in zip(cases, runs)}
@@ -250,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         hedging, counting = (cpu_of(by[(c, args.single_mb, jobs)]) for c in ("single_hedging", "single_counts"))
         # the CPUs the cases may run on (as toolkit._parallel.available_cpus reads them), not n_jobs: stance_rates
         # may run more processes than n_jobs at once (its sentences are cut beside the markers' workers)
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        cores = available_cores()
         single = (
             f"\none text: stance_rates / count_terms wall time: {one:.1f} (issue 14 asks for at most 1.5, "
             f"under 1 GB); round by round: {one_rounds}. The three parts stance_rates cannot leave out, each as "

@@ -27,15 +27,18 @@ Usage::
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 from pathlib import Path
 
 from _harness import (
     CPU_SECONDS,
+    ONE_TEXT,
+    RESET_PEAK,
     WAIT_FOR_SAMPLER,
     argument_parser,
+    available_cores,
+    fastest_run,
     list_ungdc,
     measure_rounds,
     print_table,
@@ -45,6 +48,8 @@ from _harness import (
 _CHILD = (
     CPU_SECONDS
     + WAIT_FOR_SAMPLER
+    + RESET_PEAK
+    + ONE_TEXT
     + r"""
 import json, pickle, sys, time, warnings
 case, path, mb, n_jobs, block = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
@@ -53,14 +58,7 @@ import toolkit as tk
 import toolkit._rating as rating
 with open(path, "rb") as f:
     columns = pickle.load(f)
-texts, size = [], 0
-for p in columns["path"]:  # the speeches in file order, joined by blank lines, cut at `mb` megabytes
-    if size >= mb * 1_000_000:
-        break
-    texts.append(open(p, encoding="utf-8").read())
-    size += len(texts[-1]) + 2
-one = pandas.DataFrame({"doc_id": ["all"], "text": ["\n\n".join(texts)[: int(mb * 1_000_000)]]})
-del texts
+one = pandas.DataFrame({"doc_id": ["all"], "text": [one_text(columns["path"], mb)]})
 warnings.simplefilter("ignore")
 
 library_units = rating._Prepared.units
@@ -83,8 +81,11 @@ def block_units(self, rows, *, sentences):
     return counts, tokens, f"block of {block} tokens"
 
 if case.startswith("blocks"):
+    # the names the prototype replaces must be the library's (a renamed one would leave the library at work)
+    assert callable(vars(rating._Prepared).get("units")) and isinstance(vars(rating).get("AHEAD_MIN"), int)
     rating._Prepared.units = block_units
     rating.AHEAD_MIN = 1 << 62  # no sentences cut ahead: the blocks need none
+reset_peak()
 wait_for_sampler()
 start, cpu = time.perf_counter(), cpu_seconds()
 if case == "counts":
@@ -127,13 +128,13 @@ def main(argv: list[str] | None = None) -> int:
             for (_, case), a in zip(cases, case_args)
             if args.pss and case in ("sentences", "blocks")
         }
-    fastest = [min(case_runs, key=lambda r: r[0]) for case_runs in runs]
+    fastest = [fastest_run(case_runs) for case_runs in runs]
     rows = [
         (label, run[0], max(r[1] for r in case_runs), run[2])
         for (label, _), run, case_runs in zip(cases, fastest, runs)
     ]
-    cpu = [float(run[3]) for run in fastest]
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    cpu = [run[3] for run in fastest]
+    cores = available_cores()
     counts = fastest[0][0]
     lines = [
         "result: the counts' rows, the table's tokens, the rates' hedge interval per 1,000 tokens. Peak RSS: the "

@@ -76,7 +76,13 @@ def test_the_readmes_figures_on_another_unit_are_the_committed_runs():
     section = " ".join(README[start : README.index("\n\n", start)].split())
     names = set(re.findall(r"benchmarks/results/(bench_single_units-\w+\.txt)", section))
     assert len(names) == 1, f"the paragraph names {sorted(names)}, expected one run's output"
-    output = (PROJECT_ROOT / "benchmarks" / "results" / names.pop()).read_text(encoding="utf-8")
+    name = names.pop()
+    output = (PROJECT_ROOT / "benchmarks" / "results" / name).read_text(encoding="utf-8")
+    command, commit = re.match(r"# (bench_single_units\.py [^,]*), run of (\w+) ", output).groups()
+    assert f"`python benchmarks/{command}`; its run of {commit} is" in section and name.endswith(f"-{commit}.txt")
+    assert "on the 2 cores" in output and "on two cores" in section
+    block = re.search(r"stance_rates, (\d+)-token blocks", output).group(1)
+    assert f"blocks of {block} tokens as the one text's units" in section
     counts = re.search(r"count_terms, n_jobs=2\s+([\d.]+)", output).group(1)
     rows = dict(re.findall(r"stance_rates, (sentences|100-token blocks) .*?\s([\d.]+)\s+[\d.]+\s+\d+ \[", output))
     hedge = dict(re.findall(r"stance_rates, (sentences|100-token blocks) .*?(\[[\d.]+, [\d.]+\])", output))
@@ -98,3 +104,9 @@ def test_the_readmes_figures_on_another_unit_are_the_committed_runs():
     )
     assert f"at most {pss['sentences']} MiB with the sentences and {pss['blocks']} MiB with the blocks" in section
     assert f"{pss['sentences']} MiB in the run of `bench_single_units.py`" in " ".join(README.split())
+    # the paragraph's conclusions: over 1.5 both ways, and the intervals as close as it says
+    assert float(times) > 1.5 and float(ratio["blocks"]) > 1.5 and "over 1.5 however the work is shared out" in section
+    bounds = [[float(v) for v in hedge[k].strip("[]").split(", ")] for k in ("sentences", "100-token blocks")]
+    gap = max(abs(a - b) for a, b in zip(*bounds))
+    close = float(re.search(r"within ([\d.]+)\.", section).group(1))
+    assert gap <= close < gap + 0.001
