@@ -62,12 +62,14 @@ one = pandas.DataFrame({"doc_id": ["all"], "text": [one_text(columns["path"], mb
 warnings.simplefilter("ignore")
 
 library_units = rating._Prepared.units
+spent = []  # the prototype's own time: each block_units call's wall seconds
 
 def block_units(self, rows, *, sentences):
     # the prototype: a one-document group read from a token table is cut into blocks of `block` tokens (the
     # last one shorter); a match counts in the block of the token it starts in
     if not sentences or self.table is None or self.table_row is None or int(self.table_row[int(rows[0])]) < 0:
         return library_units(self, rows, sentences=sentences)
+    began = time.perf_counter()
     r = int(rows[0])
     _, starts, _ = self.table.doc_tokens(int(self.table_row[r]))
     n = len(starts)
@@ -78,6 +80,7 @@ def block_units(self, rows, *, sentences):
     tok = np.searchsorted(starts, self.match_start[keep], side="right") - 1
     counts = np.zeros((nb, len(self.categories)), dtype=np.int64)
     np.add.at(counts, (np.maximum(tok, 0) // block, self.match_cat[keep]), 1)
+    spent.append(time.perf_counter() - began)
     return counts, tokens, f"block of {block} tokens"
 
 if case.startswith("blocks"):
@@ -96,6 +99,8 @@ else:  # "sentences" or "blocks"
     rates = tk.stance_rates(one, n_resamples=200, non_english="skip", n_jobs=n_jobs)
     hedge = rates[rates["category"] == "hedge"].iloc[0]
     result = f"[{hedge['ci_low']:.3f}, {hedge['ci_high']:.3f}]"
+    if spent:  # what placing the matches in their blocks took (the text's token offsets made again)
+        result += f" units {sum(spent):.2f} s"
 print(json.dumps({"seconds": time.perf_counter() - start, "cpu": cpu_seconds() - cpu, "result": result}))
 """
 )
@@ -137,7 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     cores = available_cores()
     counts = fastest[0][0]
     lines = [
-        "result: the counts' rows, the table's tokens, the rates' hedge interval per 1,000 tokens. Peak RSS: the "
+        "result: the counts' rows, the table's tokens, the rates' hedge interval per 1,000 tokens (the "
+        "prototype's: and the wall time its units took, the text's token offsets made again and each match placed "
+        "in its block). Peak RSS: the "
         "largest of the case's process and its reaped workers (not their sum). Fastest of "
         f"{args.repeat} run(s), in {args.repeat} round(s) of every case in turn; cpu s: the processor seconds of "
         "the run shown (its process, threads and the workers it forked and reaped, user and system)."
