@@ -104,6 +104,16 @@ def test_the_readmes_figures_on_another_unit_are_the_committed_runs():
     )
     assert f"at most {pss['sentences']} MiB with the sentences and {pss['blocks']} MiB with the blocks" in section
     assert f"{pss['sentences']} MiB in the run of `bench_single_units.py`" in " ".join(README.split())
+    # the prototype's own units, and what is left without them
+    units = float(re.search(r"\] units ([\d.]+) s", output).group(1))
+    assert f"took {units:.2f} s of wall time in the main process" in section
+    left = float(busy) - units
+    assert (
+        f"about {left / 2 / float(counts):.1f} times `count_terms` ({left:.2f} s of processor time on two cores)"
+        in section
+    )
+    blocks_wall = float(rows["100-token blocks"])
+    assert f"wall time is {blocks_wall - float(floor):.1f} s above its bound" in section
     # the paragraph's conclusions: over 1.5 both ways, and the intervals as close as it says
     assert float(times) > 1.5 and float(ratio["blocks"]) > 1.5 and "over 1.5 however the work is shared out" in section
     bounds = [[float(v) for v in hedge[k].strip("[]").split(", ")] for k in ("sentences", "100-token blocks")]
