@@ -120,3 +120,50 @@ def test_the_readmes_figures_on_another_unit_are_the_committed_runs():
     gap = max(abs(a - b) for a, b in zip(*bounds))
     close = float(re.search(r"within ([\d.]+)\.", section).group(1))
     assert gap <= close < gap + 0.001
+
+
+def test_the_readmes_memory_item_is_the_committed_runs():
+    start = README.index("- **Memory of the processes together**")
+    section = " ".join(README[start : README.index("\n- **", start + 1)].split())
+    name = re.search(r"benchmarks/results/(bench_pipeline-\w+\.txt)", section).group(1)
+    output = (PROJECT_ROOT / "benchmarks" / "results" / name).read_text(encoding="utf-8")
+    command, commit = re.match(r"# (bench_pipeline\.py [^,]*), run of (\w+) ", output).groups()
+    assert f"`python benchmarks/{command}`; its run of {commit} is" in section and name.endswith(f"-{commit}.txt")
+    summed = dict(
+        re.findall(r"^summed PSS of (.+?) \(sampled every 10 ms in an untimed run\): at most (\d+) MiB", output, re.M)
+    )
+    mb = re.search(r"n_jobs=2, 1 of the corpus \(sampled.*?at most \d+ MiB = (\d+) MB", output).group(1)
+    peak2 = re.search(r"^toolkit pipeline, n_jobs=2, 1 of the corpus\s+[\d.]+\s+[\d.]+\s+(\d+)", output, re.M).group(1)
+    peak1 = re.search(r"^toolkit pipeline, n_jobs=1\s+[\d.]+\s+[\d.]+\s+(\d+)", output, re.M).group(1)
+
+    def mib(value: str) -> str:
+        return f"{int(value):,}"
+
+    both = mib(summed["toolkit pipeline, n_jobs=2, 1 of the corpus"])
+    assert f"holds at most {both} MiB ({mib(mb)} MB) together" in section
+    assert f"its largest process peaked at {peak2} MiB in the same run" in section
+    assert (
+        f"With one process it peaks at {mib(peak1)} MiB ({mib(summed['toolkit pipeline, n_jobs=1'])} MiB summed)"
+        in section
+    )
+    assert (
+        f"hold {mib(summed[chr(116) + 'he table + stance_rates(by=' + chr(39) + 'country' + chr(39) + ')'])} MiB together"
+        in section
+    )
+    assert f"`stance_rates` {mib(summed['one 50 MB text: stance_rates, n_jobs=2'])} MiB" in section
+    assert (
+        int(summed["toolkit pipeline, n_jobs=2, 1 of the corpus"]) > 1000
+        and "**not by the processes together**" in section
+    )
+    ratio, rounds = re.search(
+        r"wall time: ([\d.]+) \(issue 14 asks for at most 0\.5.*?round by round: ([\d., ]+)\.", output
+    ).groups()
+    *first, last = [r.strip() for r in rounds.split(",")]
+    assert (
+        f"the pipeline {ratio} of CountVectorizer" in section
+        and f"{', '.join(first)} and {last} round by round" in section
+    )
+    one = re.search(r"one text: stance_rates / count_terms wall time: ([\d.]+) ", output).group(1)
+    assert f"the 50 MB text {one} times `count_terms`" in section
+    # and the measure set's item says so where it gives the largest process's peak
+    assert f"its processes together hold more, {both} MiB at most (**over 1 GB**" in " ".join(README.split())
