@@ -932,3 +932,57 @@ def test_the_permutation_p_values_and_their_maxt_adjustment_equal_a_recomputatio
             (1 + (shuffles.max(axis=1) >= reached).sum()) / 61
         )
     assert (table["p_permutation_maxt"] >= table["p_permutation"]).all()
+
+
+# ------------------------------------------------------------------ Fightin' Words on documents
+
+
+def test_fightin_words_on_documents_has_the_four_cell_variance():
+    # 20 of 20 documents against 14 of 20, a two-term uniform prior of 1: the documents without the term (0 and 6,
+    # plus the other term's pseudo-count) are in the variance, as a difference of two log-odds has them
+    row = keyness(
+        {"w": 20}, {"w": 14}, measure="fightin_words", prior={"w": 1, "v": 1}, unit="document",
+        target_total=20, reference_total=20,
+    ).iloc[0]  # fmt: skip
+    here_t, rest_t, here_r, rest_r = 20 + 1, 0 + 1, 14 + 1, 6 + 1
+    delta = np.log(here_t / rest_t) - np.log(here_r / rest_r)
+    z = delta / np.sqrt(1 / here_t + 1 / rest_t + 1 / here_r + 1 / rest_r)
+    assert row["score"] == pytest.approx(z, rel=1e-12)
+    assert row["p_value"] == pytest.approx(2 * stats.norm.sf(z), rel=1e-12)
+    # tokens keep Monroe et al.'s eq. 20: the other words are many, their terms negligible
+    tokens = keyness({"w": 20, "v": 80}, {"w": 14, "v": 86}, measure="fightin_words", prior=1).set_index("term")
+    delta = np.log(21 / 81) - np.log(15 / 87)
+    assert tokens.loc["w", "score"] == pytest.approx(delta / np.sqrt(1 / 21 + 1 / 15), rel=1e-12)
+
+
+def test_fightin_words_on_documents_holds_its_level_when_the_groups_do_not_differ():
+    # two groups of 20 documents drawn alike (each term in a document with its own probability): about 5 % of
+    # terms, not more, may have p < 0.05 (with the two-cell variance of words, 10 and 13 % had: 3.5 % now)
+    rng = np.random.default_rng(5)
+    n_terms, n_docs = 400, 20
+    probs = rng.uniform(0.1, 0.9, n_terms)
+    terms = [f"w{j:03d}x" for j in range(n_terms)]
+    texts = [" ".join(t for t, has in zip(terms, rng.random(n_terms) < probs) if has) for _ in range(2 * n_docs)]
+    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(2 * n_docs)], "text": texts, "g": ["A", "B"] * n_docs})
+    share = {}
+    for prior in ("corpus", 0.01):
+        table = compare_groups(
+            docs, by="g", target="A", reference="B", measure="fightin_words", unit="document", prior=prior
+        )
+        share[prior] = float((table["p_value"] < 0.05).mean())
+    assert all(s <= 0.06 for s in share.values()), share
+
+
+@pytest.mark.parametrize(
+    ("n_t", "n_r", "share_t", "share_r"),
+    [(20, 20, 0.7, 0.5), (100, 100, 0.9, 0.5), (50, 500, 0.9, 0.8), (1000, 1000, 0.6, 0.55), (1000, 1000, 0.05, 0.04)],
+)
+def test_the_interval_on_documents_is_conservative(n_t, n_r, share_t, share_r):
+    # keyness' docstring: with unit="document" the Poisson-conditional interval is too wide, never too narrow
+    from toolkit.keyness import _log_ratio_interval
+
+    rng = np.random.default_rng(0)
+    a, b = rng.binomial(n_t, share_t, 20_000), rng.binomial(n_r, share_r, 20_000)
+    low, high = _log_ratio_interval(a, b, n_t, n_r, 0.95, sided="two")
+    truth = np.log2(share_t / share_r)
+    assert np.mean((low <= truth) & (truth <= high)) >= 0.96

@@ -118,6 +118,12 @@ def document_term_matrix(
     ngram : int or (int, int), default 1
         Count n-grams of this order (1 to 3), or of every order from ``min`` to
         ``max``. N-grams do not cross documents; they may cross punctuation.
+        With a range, ``totals`` holds the positions of every order together
+        (as the features of scikit-learn's ``ngram_range`` and quanteda's
+        ``tokens_ngrams(n = 1:2)`` add up), and so do the denominators of the
+        rates, keyness and dispersion computed from it: a word's rate with
+        ``ngram=(1, 2)`` is about half its rate with ``ngram=1``. Count one order
+        at a time for rates per 1,000 tokens (or per 1,000 bigram positions).
     lowercase : bool, default True
         Lower-case before tokenizing.
     stop_words : None, "english" or iterable of str
@@ -287,7 +293,9 @@ def count_terms(
         - ``term`` (string): the word or n-gram;
         - ``n`` (int64): occurrences in the group;
         - ``rate_per_1k`` (float64): ``n`` per 1,000 tokens of the group (n-gram
-          positions for n-grams), stop words included in the denominator;
+          positions for n-grams; with a range of orders, the positions of every
+          order together: see :func:`document_term_matrix`), stop words included
+          in the denominator;
         - ``doc_freq`` (int64): documents of the group in which the term occurs;
         - ``rank`` (int64): 1 for the group's most frequent term; ties share the
           lowest rank ("min" method).

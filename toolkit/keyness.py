@@ -96,9 +96,16 @@ def keyness(
           words on the target side, ``ar`` and ``a0r`` on the reference side (see
           ``prior``): delta = log((a + at) / (Nt + a0t - a - at)) -
           log((b + ar) / (Nr + a0r - b - ar)), var = 1/(a + at) + 1/(b + ar),
-          score = delta / sqrt(var). When the prior gives no mass to other words
-          (a one-term vocabulary) a term that is the whole of one side has
-          infinite log-odds there: score +-inf (p 0); the whole of both sides, 0 (p 1).
+          score = delta / sqrt(var). With ``unit="document"`` var also has
+          1/(Nt + a0t - a - at) + 1/(Nr + a0r - b - ar), the documents without the
+          term (the delta-method variance of a difference of two log-odds, of
+          which eq. 20 keeps the terms that matter for words: other words are
+          many, documents without the term need not be). Without them, on two
+          groups of 20 documents drawn alike, 10 to 13 % of 400 terms had
+          p < 0.05; with them 3.5 % (tests/test_keyness.py). When the
+          prior gives no mass to other words (a one-term vocabulary) a term that is
+          the whole of one side has infinite log-odds there: score +-inf (p 0); the
+          whole of both sides, 0 (p 1).
         - ``lrc``: Evert's (2022) conservative log ratio, as ``keyness(measure="LRC")`` of the R package
           corpora (0.6 and later) computes it: conditional on ``a + b``, ``a`` is binomial with
           ``pi = Nt r / (Nt r + Nr)`` for the ratio ``r`` of the two relative frequencies, and the exact
@@ -204,8 +211,14 @@ def keyness(
           zero counts replaced by 0.5 (Hardie 2014), so it is always finite;
         - ``ci_low``, ``ci_high`` (float64): whatever the measure, the exact two-sided interval of the log2
           ratio of relative frequencies at level ``confidence``, Bonferroni-corrected over ``family`` (see
-          ``lrc``); ``-inf`` below when ``a`` is 0, ``+inf`` above when ``b`` is 0. ``lrc`` and
-          ``positive_lrc`` report, as ``log_ratio`` does, the p-value of the uncorrected G2.
+          ``lrc``); ``-inf`` below when ``a`` is 0, ``+inf`` above when ``b`` is 0. With
+          ``unit="document"`` it is conservative: it treats the counts as rare events (Poisson), as tokens
+          are, while a term held by most documents is bounded by their number. Of 20,000 draws of each side,
+          a nominal 95 % interval (no correction) held the true ratio 99.8 to 100 % of the time for shares
+          of documents from 0.5 to 0.9 (20 to 1,000 documents a side) and 96.6 % for shares of 0.05 and 0.04:
+          too wide, never too narrow (tests/test_keyness.py), so ``lrc`` and ``positive_lrc`` on documents
+          understate keyness. ``lrc`` and ``positive_lrc`` report, as ``log_ratio`` does, the p-value of the
+          uncorrected G2.
 
     Raises
     ------
@@ -274,7 +287,7 @@ def keyness(
         else:
             score, _ = _log_ratio_interval(a, b, n_t, n_r, level, sided="greater")
     else:
-        score, p_value = _score_arrays(a, b, n_t, n_r, measure=measure, correction=correction, alpha=alpha)
+        score, p_value = _score_arrays(a, b, n_t, n_r, measure=measure, correction=correction, alpha=alpha, unit=unit)
     name = measure if correction == "none" else f"{measure}+{correction}"
     out = pd.DataFrame(
         {
@@ -378,7 +391,10 @@ def compare_groups(
         Bonferroni, or Benjamini & Hochberg's false discovery rate.
     ngram, lowercase, stop_words
         As in :func:`toolkit.count_terms`; stop words are left out of the
-        comparison but not out of the totals.
+        comparison but not out of the totals. With a range of n-gram orders the
+        totals hold the positions of every order together (see
+        :func:`toolkit.document_term_matrix`): compare one order at a time for
+        the tables of corpus tools, whose totals are those of the term's order.
     min_count : int, default 1
         Compare only terms occurring at least this often in target and reference together.
     n_jobs : int, optional
@@ -830,9 +846,18 @@ def adjust_pvalues(p: Sequence[float] | np.ndarray | pd.Series, *, method: str =
 
 
 def _score_arrays(
-    a: np.ndarray, b: np.ndarray, n_t: int, n_r: int, *, measure: str, correction: str, alpha: _Prior | None
+    a: np.ndarray,
+    b: np.ndarray,
+    n_t: int,
+    n_r: int,
+    *,
+    measure: str,
+    correction: str,
+    alpha: _Prior | None,
+    unit: str = "token",
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Signed scores and p-values of every term at once (vectors ``a``, ``b``; sizes ``n_t``, ``n_r``)."""
+    """Signed scores and p-values of every term at once (vectors ``a``, ``b``; sizes ``n_t``, ``n_r``; ``unit``
+    as in :func:`keyness`)."""
     sign = _direction(a, b, n_t, n_r)
     a = a.astype(float)
     b = b.astype(float)
@@ -851,7 +876,12 @@ def _score_arrays(
     rest_r = (n_r - b) + alpha.rest_r
     with np.errstate(divide="ignore", invalid="ignore"):
         delta = np.log(here_t / rest_t) - np.log(here_r / rest_r)
-    z = delta / np.sqrt(1.0 / here_t + 1.0 / here_r)
+    var = 1.0 / here_t + 1.0 / here_r
+    if unit == "document":  # the documents without the term are few: their terms are not negligible
+        with np.errstate(divide="ignore"):
+            whole = var + 1.0 / rest_t + 1.0 / rest_r
+        var = np.where(np.isfinite(whole), whole, var)  # no pseudo-count left for them: as for tokens
+    z = delta / np.sqrt(var)
     # a one-term vocabulary that is the whole of both sides: no other words, nothing to compare
     z = np.where((rest_t == 0) & (rest_r == 0), 0.0, z)
     if alpha.proportional:
