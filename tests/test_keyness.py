@@ -938,8 +938,9 @@ def test_the_permutation_p_values_and_their_maxt_adjustment_equal_a_recomputatio
 
 
 def test_fightin_words_on_documents_has_the_four_cell_variance():
-    # 20 of 20 documents against 14 of 20, a two-term uniform prior of 1: the documents without the term (0 and 6,
-    # plus the other term's pseudo-count) are in the variance, as a difference of two log-odds has them
+    # 20 of 20 documents against 14 of 20, a background of two terms alike (pseudo-counts 0.1 x 20 x 1/2 = 1 for
+    # each cell): the documents without the term (0 and 6, plus 1) are in the variance, as a difference of two
+    # log-odds has them
     row = keyness(
         {"w": 20}, {"w": 14}, measure="fightin_words", prior={"w": 1, "v": 1}, unit="document",
         target_total=20, reference_total=20,
@@ -957,20 +958,58 @@ def test_fightin_words_on_documents_has_the_four_cell_variance():
 
 def test_fightin_words_on_documents_holds_its_level_when_the_groups_do_not_differ():
     # two groups of 20 documents drawn alike (each term in a document with its own probability): about 5 % of
-    # terms, not more, may have p < 0.05 (with the two-cell variance of words, 10 and 13 % had: 3.5 % now)
+    # terms, not more, may have p < 0.05 (with the two-cell variance of words, 13 % had: 3.5 % now)
     rng = np.random.default_rng(5)
     n_terms, n_docs = 400, 20
     probs = rng.uniform(0.1, 0.9, n_terms)
     terms = [f"w{j:03d}x" for j in range(n_terms)]
     texts = [" ".join(t for t, has in zip(terms, rng.random(n_terms) < probs) if has) for _ in range(2 * n_docs)]
     docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(2 * n_docs)], "text": texts, "g": ["A", "B"] * n_docs})
-    share = {}
-    for prior in ("corpus", 0.01):
-        table = compare_groups(
-            docs, by="g", target="A", reference="B", measure="fightin_words", unit="document", prior=prior
+    table = compare_groups(
+        docs, by="g", target="A", reference="B", measure="fightin_words", unit="document", prior="corpus"
+    )
+    share = float((table["p_value"] < 0.05).mean())
+    assert share <= 0.06, share
+
+
+@pytest.mark.parametrize(("n_terms", "sizes"), [(400, (40, 10)), (4000, (40, 10)), (400, (20, 173))])
+def test_fightin_words_on_documents_holds_its_level_with_groups_of_other_sizes(n_terms, sizes):
+    # the corpus as prior: each side's pseudo-counts in proportion to its documents, so equal shares score 0
+    rng = np.random.default_rng(5)
+    probs = rng.uniform(0.1, 0.9, n_terms)
+    terms = np.array([f"w{j:04d}x" for j in range(n_terms)])
+    texts = [" ".join(terms[rng.random(n_terms) < probs]) for _ in range(sum(sizes))]
+    groups = ["A"] * sizes[0] + ["B"] * sizes[1]
+    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts, "g": groups})
+    table = compare_groups(
+        docs, by="g", target="A", reference="B", measure="fightin_words", unit="document", prior="corpus"
+    )
+    assert float((table["p_value"] < 0.05).mean()) <= 0.06
+
+
+def test_fightin_words_on_documents_refuses_a_prior_that_is_not_informative():
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": ["we oppose", "we hope", "we hope"], "g": ["A", "B", "B"]})
+    with pytest.raises(
+        ValueError, match=r"unit='document' needs an informative prior, not prior=0\.01: prior='corpus'"
+    ):
+        compare_groups(docs, by="g", target="A", measure="fightin_words", unit="document")
+    with pytest.raises(ValueError, match="needs an informative prior, not prior=1"):
+        keyness(
+            {"w": 3}, {"w": 1}, measure="fightin_words", prior=1, unit="document", target_total=4, reference_total=4
         )
-        share[prior] = float((table["p_value"] < 0.05).mean())
-    assert all(s <= 0.06 for s in share.values()), share
+    # a background of the term alone leaves no pseudo-count to the documents without it
+    with pytest.raises(ValueError, match=r"prior gives 'w' the whole background, so no pseudo-count"):
+        keyness(
+            {"w": 1},
+            {"w": 1},
+            measure="fightin_words",
+            prior={"w": 5},
+            unit="document",
+            target_total=1,
+            reference_total=2,
+        )
+    # tokens take a number, as before
+    assert len(keyness({"w": 3, "v": 1}, {"w": 1, "v": 3}, measure="fightin_words", prior=1)) == 2
 
 
 @pytest.mark.parametrize(

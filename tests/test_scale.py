@@ -436,10 +436,16 @@ def test_keyness_over_documents_on_dask_equals_the_in_memory_result():
     with _threads(), warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         docs = ddf.compute()
-        for kw in ({"target": "CHN"}, {"target": "CHN", "reference": "USA", "measure": "lrc"}):
+        for kw in (
+            {"target": "CHN"},
+            {"target": "CHN", "reference": "USA", "measure": "lrc"},
+            {"target": "CHN", "measure": "fightin_words", "prior": "corpus"},  # the four-cell variance
+        ):
             pd.testing.assert_frame_equal(
                 tk.compare_groups(ddf, by="country", unit="document", **kw),
                 tk.compare_groups(docs, by="country", unit="document", **kw),
             )
+        with pytest.raises(ValueError, match="needs an informative prior"):
+            tk.compare_groups(ddf, by="country", target="CHN", unit="document", measure="fightin_words")
         with pytest.raises(NotImplementedError, match="shuffles documents in memory"):
             tk.compare_groups(ddf, by="country", target="CHN", permutations=10)

@@ -102,7 +102,10 @@ def keyness(
           which eq. 20 keeps the terms that matter for words: other words are
           many, documents without the term need not be). Without them, on two
           groups of 20 documents drawn alike, 10 to 13 % of 400 terms had
-          p < 0.05; with them 3.5 % (tests/test_keyness.py). When the
+          p < 0.05; with them 3.5 % (tests/test_keyness.py). On documents the
+          prior must be informative (``prior="corpus"`` in :func:`compare_groups`,
+          or a Series), each side's pseudo-counts in proportion to its documents:
+          a number is refused (it favours the side with fewer documents). When the
           prior gives no mass to other words (a one-term vocabulary) a term that is
           the whole of one side has infinite log-odds there: score +-inf (p 0); the
           whole of both sides, 0 (p 1).
@@ -134,6 +137,7 @@ def keyness(
           term on both sides (at = ar = aw), a0t = a0r = aw x (number of terms
           in either side). With groups of different sizes its sign can differ
           from the rates' for rare terms (a term absent from a small target).
+          Tokens only: with ``unit="document"`` a number is refused (see above).
         - A Series: an informative prior, the counts of a background corpus
           (e.g. one holding both sides); only their proportions are used. With
           ``pi`` the term's share of the background and ``s = prior_strength``,
@@ -277,7 +281,21 @@ def keyness(
         n_t = _total(target_total, a_sum, "target")
         n_r = _total(reference_total, b_sum, "reference")
     strength = _strength(prior_strength)
+    if measure == "fightin_words" and unit == "document" and not isinstance(prior, (pd.Series, Mapping)):
+        raise ValueError(
+            f"measure='fightin_words' with unit='document' needs an informative prior, not prior={prior!r}: "
+            "prior='corpus' in compare_groups, or here a Series of a background's document counts. A number "
+            "gives every term the same pseudo-documents on both sides, and all the other terms' as documents "
+            "without it, which favours the side with fewer documents (two groups of 40 and 10 documents drawn "
+            "alike, 4,000 terms: 51 % had p < 0.05 with prior=0.01; 2.4 % with the corpus as prior)."
+        )
     alpha = _prior(prior, terms, n_t, n_r, strength) if measure == "fightin_words" else None
+    if alpha is not None and unit == "document" and ((alpha.rest_t <= 0) | (alpha.rest_r <= 0)).any():
+        term = terms[np.flatnonzero((alpha.rest_t <= 0) | (alpha.rest_r <= 0))[0]]
+        raise ValueError(
+            f"prior gives {term!r} the whole background, so no pseudo-count to the documents without it (their "
+            "log-odds would be infinite); with unit='document' use a background that holds other terms too."
+        )
     level = _corrected_level(confidence, family, len(a))
     low, high = _log_ratio_interval(a, b, n_t, n_r, level, sided="two")
     if measure in ("lrc", "positive_lrc"):
@@ -380,9 +398,10 @@ def compare_groups(
     measure, correction : str
         As in :func:`keyness`.
     prior : float or "corpus", default 0.01
-        For ``fightin_words``: a uniform pseudo-count, or ``"corpus"`` for the
+        For ``fightin_words``: a uniform pseudo-count (tokens only), or ``"corpus"`` for the
         informative prior of Monroe et al. (2008) whose proportions are those of
-        all documents (every group, compared or not); see :func:`keyness`.
+        all documents (every group, compared or not); see :func:`keyness`. With
+        ``unit="document"``, ``"corpus"`` is required.
     prior_strength : float, default PRIOR_STRENGTH (0.1)
         For ``prior="corpus"``: the prior's pseudo-counts on each side as a
         fraction of that side's tokens, as in :func:`keyness`.
@@ -878,9 +897,7 @@ def _score_arrays(
         delta = np.log(here_t / rest_t) - np.log(here_r / rest_r)
     var = 1.0 / here_t + 1.0 / here_r
     if unit == "document":  # the documents without the term are few: their terms are not negligible
-        with np.errstate(divide="ignore"):
-            whole = var + 1.0 / rest_t + 1.0 / rest_r
-        var = np.where(np.isfinite(whole), whole, var)  # no pseudo-count left for them: as for tokens
+        var += 1.0 / rest_t + 1.0 / rest_r  # each above 0: keyness refuses a prior that leaves one at 0
     z = delta / np.sqrt(var)
     # a one-term vocabulary that is the whole of both sides: no other words, nothing to compare
     z = np.where((rest_t == 0) & (rest_r == 0), 0.0, z)
