@@ -92,6 +92,11 @@ def wait_for_sampler():
 """
 
 
+#: Every helper a child script may call, in one piece: ``cpu_seconds()``, ``wait_for_sampler()``, ``reset_peak()``
+#: and ``one_text(paths, mb)``.
+CHILD_HELPERS = CPU_SECONDS + WAIT_FOR_SAMPLER + RESET_PEAK + ONE_TEXT
+
+
 def run_once(child: str, args: list[str]) -> tuple[float, float, object, float | None]:
     """(seconds, peak RSS in MB, result, processor seconds or None) of one run of ``child`` in a fresh process.
 

@@ -32,10 +32,7 @@ import tempfile
 from pathlib import Path
 
 from _harness import (
-    CPU_SECONDS,
-    ONE_TEXT,
-    RESET_PEAK,
-    WAIT_FOR_SAMPLER,
+    CHILD_HELPERS,
     argument_parser,
     available_cores,
     fastest_run,
@@ -46,10 +43,7 @@ from _harness import (
 )
 
 _CHILD = (
-    CPU_SECONDS
-    + WAIT_FOR_SAMPLER
-    + RESET_PEAK
-    + ONE_TEXT
+    CHILD_HELPERS
     + r"""
 import json, pickle, sys, time, warnings
 case, path, mb, n_jobs, block = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])

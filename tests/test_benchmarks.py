@@ -1,5 +1,6 @@
-"""The benchmark behind README's figures on another unit for one long text runs, and its prototype is what it
-says: the blocks' intervals are not the sentences' (the private function it replaces still exists and is used)."""
+"""The benchmarks behind README's figures run (on a sliver of the data), and say what they measured: the
+prototype's blocks give other intervals than the sentences (the private function it replaces is used), and the
+memory sampler read the processes' memory."""
 
 from __future__ import annotations
 
@@ -12,11 +13,15 @@ import pytest
 from toolkit.paths import PROJECT_ROOT
 
 
+def run_benchmark(name: str, *args: str) -> subprocess.CompletedProcess:
+    """``benchmarks/NAME`` run with ``args`` from its folder, as a user runs it."""
+    script = PROJECT_ROOT / "benchmarks" / name
+    return subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, cwd=script.parent)
+
+
 @pytest.mark.needs_data
 def test_bench_single_units_runs_on_a_small_text(data_dir):
-    script = PROJECT_ROOT / "benchmarks" / "bench_single_units.py"
-    args = [sys.executable, str(script), "--data", str(data_dir), "--mb", "0.3", "--repeat", "1", "--pss"]
-    run = subprocess.run(args, capture_output=True, text=True, cwd=PROJECT_ROOT / "benchmarks")
+    run = run_benchmark("bench_single_units.py", "--data", str(data_dir), "--mb", "0.3", "--repeat", "1", "--pss")
     assert run.returncode == 0, run.stderr[-3000:]
     out = run.stdout
     intervals = dict(re.findall(r"stance_rates, (sentences|100-token blocks) .*?(\[[\d.]+, [\d.]+\])", out))
@@ -31,16 +36,15 @@ def test_bench_single_units_runs_on_a_small_text(data_dir):
 
 
 def test_bench_single_units_rejects_a_block_of_no_tokens():
-    script = PROJECT_ROOT / "benchmarks" / "bench_single_units.py"
-    run = subprocess.run([sys.executable, str(script), "--block", "0"], capture_output=True, text=True)
+    run = run_benchmark("bench_single_units.py", "--block", "0")
     assert run.returncode == 2 and "--block must be a whole number of tokens >= 1, got 0" in run.stderr
 
 
 @pytest.mark.needs_data
 def test_bench_pipeline_runs_on_a_sliver_and_samples_the_processes_memory(data_dir):
-    script = PROJECT_ROOT / "benchmarks" / "bench_pipeline.py"
-    args = [sys.executable, str(script), "--data", str(data_dir), "--fractions", "0.01", "--single-mb", "0.3", "--pss"]
-    run = subprocess.run(args, capture_output=True, text=True, cwd=PROJECT_ROOT / "benchmarks")
+    run = run_benchmark(
+        "bench_pipeline.py", "--data", str(data_dir), "--fractions", "0.01", "--single-mb", "0.3", "--pss"
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     out = run.stdout
     assert len(re.findall(r"^.*?\s[\d.]+\s+[\d.]+\s+\d+\s+\d+$", out, re.M)) == 14  # every case: wall, cpu, peak
