@@ -7,10 +7,16 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from toolkit.paths import PROJECT_ROOT
+
+#: The benchmarks' memory sampler reads /proc/PID/smaps_rollup (Linux 4.14 and later).
+needs_proc = pytest.mark.skipif(
+    not Path("/proc/self/smaps_rollup").exists(), reason="--pss samples memory from Linux's /proc/PID/smaps_rollup"
+)
 
 
 def run_benchmark(name: str, *args: str) -> subprocess.CompletedProcess:
@@ -20,6 +26,7 @@ def run_benchmark(name: str, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.needs_data
+@needs_proc
 def test_bench_single_units_runs_on_a_small_text(data_dir):
     run = run_benchmark("bench_single_units.py", "--data", str(data_dir), "--mb", "0.3", "--repeat", "1", "--pss")
     assert run.returncode == 0, run.stderr[-3000:]
@@ -41,6 +48,7 @@ def test_bench_single_units_rejects_a_block_of_no_tokens():
 
 
 @pytest.mark.needs_data
+@needs_proc
 def test_bench_pipeline_runs_on_a_sliver_and_samples_the_processes_memory(data_dir):
     run = run_benchmark(
         "bench_pipeline.py", "--data", str(data_dir), "--fractions", "0.01", "--single-mb", "0.3", "--pss"
