@@ -876,3 +876,23 @@ def test_a_relative_toolkit_data_that_finds_nothing_is_named_as_relative(monkeyp
     message = str(err.value)
     assert "$TOOLKIT_DATA=../shared/corpora, a relative path, read from the current folder" in message
     assert str(tmp_path) in message and "set it to an absolute path" in message
+
+
+def test_load_ungdc_reports_symbolic_links_in_a_zip(tiny_ungdc, tmp_path):
+    import zipfile
+
+    archive = tmp_path / "UNGDC_links.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted((tiny_ungdc / "TXT").rglob("*.txt")):
+            zf.write(path, path.relative_to(tiny_ungdc).as_posix())
+        for name, target in (("FRA_1_1946.txt", "USA_1_1946.txt"), ("GBR_1_1946.txt", "../gone.txt")):
+            link = zipfile.ZipInfo(f"TXT/Session 01 - 1946/{name}")
+            link.external_attr = 0o120777 << 16  # a symbolic link, as `zip -y` stores it: its data is the target
+            zf.writestr(link, target)
+    (tmp_path / ds.SPEAKERS_FILE).write_bytes((tiny_ungdc / ds.SPEAKERS_FILE).read_bytes())
+    with pytest.warns(UserWarning):
+        docs = ds.load_ungdc(archive)
+    assert not {"UNGDC_FRA_1_1946", "UNGDC_GBR_1_1946"} & set(docs["doc_id"])  # no speech made of a link's path
+    links = [s for s in docs.attrs["skipped"] if s["source"].endswith(("FRA_1_1946.txt", "GBR_1_1946.txt"))]
+    assert len(links) == 2 and all("is not a regular file" in s["problem"] for s in links)
+    assert len(docs) + len(docs.attrs["skipped"]) == docs.attrs["n_files"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import stat
 import tarfile
 import warnings
 import zipfile
@@ -173,7 +174,11 @@ def _iter_archive(path: Path) -> Iterator[tuple[str, str, bytes | None]]:
             for info in zf.infolist():
                 m = _ARCHIVE_MEMBER.match(info.filename)
                 if m and not info.is_dir():
-                    yield m["rel"], f"{path}/{info.filename}", zf.read(info)
+                    # the Unix file type where the archive kept one (0: made elsewhere, a plain file): a symbolic
+                    # link (`zip -y`) holds its target's path, not a speech
+                    kind = (info.external_attr >> 16) & 0o170000
+                    data = zf.read(info) if kind in (0, stat.S_IFREG) else None
+                    yield m["rel"], f"{path}/{info.filename}", data
         return
     with tarfile.open(path, "r:*") as tf:
         for member in tf:
