@@ -270,3 +270,20 @@ def test_a_semicolon_corpus_is_named_and_read_with_delimiter(corpus, tmp_path, c
     assert pd.read_csv(csv).equals(pd.read_csv(tmp_path / "c.csv"))
     assert cli.main(["hedges", str(semi), "--delimiter", ";"]) == 0
     assert "firmly oppose" in capsys.readouterr().out
+
+
+def test_a_plain_text_file_is_read_as_written_and_a_bad_one_named(tmp_path, capsys):
+    # the offsets are the file's: a CRLF file's line endings are kept (Path.read_text had made them LF)
+    crlf = tmp_path / "h.txt"
+    crlf.write_bytes(b"We met today.\r\nPerhaps we might agree.\r\n")
+    csv = tmp_path / "out.csv"
+    assert cli.main(["hedges", str(crlf), "--method", "rules", "--no-progress", "--csv", str(csv)]) == 0
+    found = pd.read_csv(csv)
+    perhaps = found[found["match"] == "Perhaps"].iloc[0]
+    assert crlf.read_bytes().decode()[perhaps["start"] : perhaps["end"]] == "Perhaps" and perhaps["start"] == 15
+    latin = tmp_path / "lat.txt"
+    latin.write_bytes("Caf\xe9.".encode("latin-1"))
+    with pytest.raises(
+        SystemExit, match=r"toolkit hedges: .*lat\.txt, line 1: is not valid UTF-8 \(byte 0xe9 at offset 3\)\. Re-save"
+    ):
+        cli.main(["hedges", str(latin), "--no-progress"])

@@ -170,7 +170,20 @@ def test_commas_and_newlines_in_quoted_csv_fields(tmp_path):
         ),
         ("empty.txt", b"", r"empty\.txt: is empty"),
         ("blank.md", b"  \n\n", r"blank\.md: is empty"),
-        ("binary.txt", b"\x00\x01\x02Bud1\x00", r"binary\.txt: is a binary file"),
+        ("binary.txt", b"\x00\x01\x02Bud1\x00", r"binary\.txt, line 1: is a binary file"),
+        # a NUL anywhere, not only in the first 8 KiB (it was kept in the text after them)
+        (
+            "late.txt",
+            b"---\ndoc_id: x\n---\n" + b"y" * 9000 + b"\na\x00b",
+            r"late\.txt, line 5: .*the first at offset 9020",
+        ),
+        # UTF-16 (Excel's 'Unicode Text', Notepad's 'Unicode') is named as such, not as binary
+        (
+            "wide.csv",
+            "doc_id,text\nx,Hello\n".encode("utf-16"),
+            r"wide\.csv: is UTF-16 text \(it starts with the byte-order mark FF FE\), not UTF-8\. Re-save it as UTF-8 \(e\.g\. iconv -f UTF-16",
+        ),
+        ("wider.txt", "---\ndoc_id: x\n---\nHi".encode("utf-32"), r"wider\.txt: is UTF-32 text"),
         ("noheader.txt", b"Just text.", r"noheader\.txt, line 1: has no metadata header"),
         ("unclosed.txt", b"---\ndoc_id: x\nrole: ambassador\n", r"unclosed\.txt: the metadata header is not closed"),
         (
@@ -354,7 +367,7 @@ def test_skip_reports_every_bad_document_and_keeps_the_good(tmp_path):
     skipped = docs.attrs["skipped"]
     problems = sorted((Path(s["source"]).name, s["line"]) for s in skipped)
     assert problems == [
-        ("bin.txt", None),
+        ("bin.txt", 1),
         ("empty.txt", None),
         ("t.csv", 3),
         ("t.csv", 4),

@@ -55,7 +55,7 @@ def _read_texts(paths: Sequence[Path], args: argparse.Namespace) -> pd.DataFrame
     read exits with read_corpus's message (the file, the line, the problem and the fix)."""
     import pandas as pd
 
-    from toolkit.corpus import read_corpus
+    from toolkit.corpus import _read_text, read_corpus
 
     frames = []
     for path in paths:
@@ -66,8 +66,10 @@ def _read_texts(paths: Sequence[Path], args: argparse.Namespace) -> pd.DataFrame
             and path.suffix.lower() in (".txt", ".md")
             and not path.read_text(encoding="utf-8-sig", errors="replace").lstrip().startswith("---")
         )
-        if plain:
-            frames.append(pd.DataFrame({"doc_id": [path.stem], "text": [path.read_text(encoding="utf-8-sig")]}))
+        if plain:  # read as read_corpus reads a text: line endings as written (offsets are the file's), and a
+            # file that is not UTF-8 text named with its problem and fix
+            text = _library(args.command, functools.partial(_read_text, path))
+            frames.append(pd.DataFrame({"doc_id": [path.stem], "text": [text]}))
         else:
             frames.append(_library(args.command, functools.partial(read_corpus, path, delimiter=args.delimiter)))
     return pd.concat(frames, ignore_index=True)

@@ -27,6 +27,7 @@ and the fix; with ``errors="skip"`` bad documents are left out and listed instea
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import hashlib
@@ -461,13 +462,30 @@ def _record_skip(skipped: list[dict[str, Any]], err: CorpusFormatError) -> None:
 
 
 def _read_text(file: Path) -> str:
+    """The text of ``file``, UTF-8 (a byte-order mark dropped, line endings kept as written); a CorpusFormatError
+    naming the file for an empty one, UTF-16 or UTF-32 (a byte-order mark says so), a NUL byte anywhere (binary,
+    or a text that would carry it into every measure) and bytes that are not UTF-8."""
     data = file.read_bytes()
     if not data.strip():
         raise CorpusFormatError(file, "is empty.", fix="Remove it or write the document into it.")
-    if b"\x00" in data[:8192]:
+    for mark, name in (
+        (codecs.BOM_UTF32_LE, "UTF-32"),
+        (codecs.BOM_UTF32_BE, "UTF-32"),
+        (codecs.BOM_UTF16_LE, "UTF-16"),
+        (codecs.BOM_UTF16_BE, "UTF-16"),
+    ):
+        if data.startswith(mark):
+            raise CorpusFormatError(
+                file,
+                f"is {name} text (it starts with the byte-order mark {mark.hex(' ').upper()}), not UTF-8.",
+                fix=f"Re-save it as UTF-8 (e.g. iconv -f {name} -t UTF-8 FILE > NEW; Excel: 'CSV UTF-8').",
+            )
+    if b"\x00" in data:
+        at = data.index(b"\x00")
         raise CorpusFormatError(
             file,
-            "is a binary file (it contains NUL bytes), not text.",
+            f"is a binary file (it contains NUL bytes, the first at offset {at}), not text.",
+            line=data[:at].count(b"\n") + 1,
             fix="Remove it from the corpus folder, or export it as UTF-8 text.",
         )
     try:
