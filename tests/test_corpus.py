@@ -181,7 +181,8 @@ def test_commas_and_newlines_in_quoted_csv_fields(tmp_path):
         (
             "wide.csv",
             "doc_id,text\nx,Hello\n".encode("utf-16"),
-            r"wide\.csv: is UTF-16 text \(it starts with the byte-order mark FF FE\), not UTF-8\. Re-save it as UTF-8 \(e\.g\. iconv -f UTF-16",
+            r"wide\.csv: is UTF-16 text \(it starts with the byte-order mark FF FE\), not UTF-8\. "
+            r"Re-save it as UTF-8 \(e\.g\. iconv -f UTF-16",
         ),
         ("wider.txt", "---\ndoc_id: x\n---\nHi".encode("utf-32"), r"wider\.txt: is UTF-32 text"),
         ("noheader.txt", b"Just text.", r"noheader\.txt, line 1: has no metadata header"),
