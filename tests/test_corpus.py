@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -703,3 +705,29 @@ def test_a_folder_link_back_up_is_listed_not_read_again(tmp_path):
     assert docs.attrs["ignored"] == [
         {"source": "sub/loop", "reason": "a link to a folder that is read already, not read again"}
     ]
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_not_a_crash(tmp_path):
+    good = "---\ndoc_id: {}\nspeaker: A\nrole: ambassador\ncountry: CHN\nvenue: UNSC\ndate: 2021-02-01\n"
+    good += "genre: speech\nsource: x\nlicence: CC0\n---\nWe firmly oppose it.\n"
+    (tmp_path / "good.txt").write_text(good.format("good"), encoding="utf-8")
+    try:  # a Latin-1 name, as a Windows archive unzipped leaves it (file systems that refuse it skip the test)
+        with open(os.fsencode(tmp_path) + b"/caf\xe9.txt", "w", encoding="utf-8") as f:
+            f.write(good.format("cafe"))
+    except OSError as err:
+        pytest.skip(f"this file system takes only UTF-8 names: {err}")
+    with pytest.warns(UserWarning, match="read_corpus skipped 1"):
+        docs = tk.read_corpus(tmp_path, errors="skip")
+    assert docs["doc_id"].tolist() == ["good"]
+    [skip] = docs.attrs["skipped"]
+    assert skip["source"].endswith("caf\\xe9.txt") and "has a name that is not UTF-8" in skip["problem"]
+    with pytest.raises(tk.CorpusFormatError, match=r"caf\\xe9\.txt: has a name that is not UTF-8.*Rename it"):
+        tk.read_corpus(tmp_path)
+
+
+@pytest.mark.parametrize("path", ["", "  ", None, 123])
+def test_read_corpus_refuses_a_path_that_is_not_one(path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # Path("") is the working folder: it must not be read
+    (tmp_path / "a.csv").write_text("doc_id,text\nx,Hello.\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"read_corpus: path={re.escape(repr(path))} is invalid; pass a folder"):
+        tk.read_corpus(path)

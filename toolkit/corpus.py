@@ -33,6 +33,7 @@ import datetime
 import hashlib
 import json
 import math
+import os
 import re
 import sys
 import warnings
@@ -142,6 +143,9 @@ def read_corpus(path: str | Path, *, errors: str = "raise", delimiter: str = ","
     """
     check_one_of("errors", errors, ["raise", "skip"])
     _check_delimiter(delimiter)
+    if not isinstance(path, (str, os.PathLike)) or not str(path).strip():
+        # Path("") is the working folder: an empty setting would read whatever is there
+        raise ValueError(f"read_corpus: path={path!r} is invalid; pass a folder, a .csv or a .jsonl file.")
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"read_corpus: {path} does not exist; pass a folder, a .csv or a .jsonl file.")
@@ -429,6 +433,15 @@ def _read_file(
 ) -> Iterable[tuple[_Where, dict[str, Any]]]:
     """Yield (where, record) pairs of one file; file-level problems raise or are recorded."""
     try:
+        try:
+            str(file).encode("utf-8")
+        except UnicodeEncodeError:  # a byte the file system holds that is not UTF-8 (a Windows archive unzipped)
+            shown = str(file).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise CorpusFormatError(
+                shown,
+                "has a name that is not UTF-8 (its bytes are shown as \\x..), which a docs frame cannot hold.",
+                fix="Rename it (e.g. convmv -f latin1 -t utf8 --notest FILE, or by hand).",
+            ) from None
         suffix = file.suffix.lower()
         if suffix not in _TEXT_SUFFIXES | _TABLE_SUFFIXES:
             what = f"has the extension {suffix!r}" if suffix else "has no extension"
