@@ -746,3 +746,18 @@ def test_read_corpus_refuses_a_path_that_is_not_one(path, tmp_path, monkeypatch)
     (tmp_path / "a.csv").write_text("doc_id,text\nx,Hello.\n", encoding="utf-8")
     with pytest.raises(ValueError, match=rf"read_corpus: path={re.escape(repr(path))} is invalid; pass a folder"):
         tk.read_corpus(path)
+
+
+def test_old_mac_line_endings_are_lines_in_every_format(tmp_path):
+    # a lone CR ends a line in a header file and a JSONL file, as it does in a CSV; the text keeps it as written
+    fields = "\r".join(f"{k}: {v}" for k, v in ROW.items() if k not in ("text", "doc_id"))
+    (tmp_path / "mac.txt").write_bytes(f"---\rdoc_id: m1\r{fields}\r---\rFirst line.\rSecond.\r".encode())
+    line = (
+        '{{"doc_id": "{}", "text": "Hi.", '
+        + ", ".join(f'"{k}": "{v}"' for k, v in ROW.items() if k not in ("text", "doc_id"))
+        + "}}"
+    )
+    (tmp_path / "mac.jsonl").write_bytes((line.format("j1") + "\r" + line.format("j2") + "\r").encode())
+    docs = tk.read_corpus(tmp_path).set_index("doc_id")
+    assert sorted(docs.index) == ["j1", "j2", "m1"]
+    assert docs.loc["m1", "text"] == "First line.\rSecond.\r"

@@ -546,7 +546,10 @@ def _read_text(file: Path) -> str:
 
 
 def _parse_header_file(file: Path, text: str) -> dict[str, Any]:
-    lines = text.split("\n")
+    # lines with their endings (LF, CRLF, or an old Mac's lone CR, as the CSV reader takes them): the body is
+    # kept exactly as written
+    raw = _LINE.findall(text)
+    lines = [line.rstrip("\r\n") for line in raw]
     if lines[0].strip() != "---":
         raise CorpusFormatError(
             file, "has no metadata header (the first line is not '---').", line=1, fix=_HEADER_EXAMPLE
@@ -554,11 +557,11 @@ def _parse_header_file(file: Path, text: str) -> dict[str, Any]:
     record: dict[str, Any] = {}
     for number, line in enumerate(lines[1:], start=2):
         if line.strip() == "---":
-            body = "\n".join(lines[number:])
+            body = "".join(raw[number:])
             break
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        match = _KEY.match(line.rstrip("\r"))
+        match = _KEY.match(line)
         if not match:
             raise CorpusFormatError(
                 file, f"malformed header line {line!r}.", line=number, fix="Write each header line as 'key: value'."
@@ -773,7 +776,7 @@ def _json_constant(name: str) -> Any:
 def _jsonl_records(
     file: Path, text: str, errors: str, skipped: list[dict[str, Any]]
 ) -> Iterable[tuple[_Where, dict[str, Any]]]:
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(_LINE.findall(text), start=1):  # LF, CRLF or a lone CR ends a line
         if not line.strip():
             continue
         bad: CorpusFormatError | None
