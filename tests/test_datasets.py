@@ -907,3 +907,16 @@ def test_load_ungdc_reads_a_linked_speech_once_where_it_is_not_a_link(tiny_ungdc
     [link] = [s for s in docs.attrs["skipped"] if s["source"].endswith("AAA_1_1946.txt")]
     assert "a link to a speech file read already" in link["problem"]
     assert len(docs) + len(docs.attrs["skipped"]) == docs.attrs["n_files"]
+
+
+def test_load_ungdc_reports_a_speech_whose_name_folder_and_year_disagree(tiny_ungdc):
+    session = tiny_ungdc / "TXT" / "Session 01 - 1946"
+    (session / "FRA_1_1947.txt").write_text("A year that is not session 1's.", encoding="utf-8")
+    (session / "GBR_2_1947.txt").write_text("Session 2's speech in session 1's folder.", encoding="utf-8")
+    with pytest.warns(UserWarning):
+        docs = ds.load_ungdc(tiny_ungdc)
+    assert not {"UNGDC_FRA_1_1947", "UNGDC_GBR_2_1947"} & set(docs["doc_id"])
+    problems = {s["source"].rsplit("/", 1)[-1]: s["problem"] for s in docs.attrs["skipped"]}
+    assert "names session 1 of 1947, in the folder 'Session 01 - 1946'" in problems["FRA_1_1947.txt"]
+    assert "names session 2 of 1947, in the folder 'Session 01 - 1946'" in problems["GBR_2_1947.txt"]
+    assert len(docs) + len(docs.attrs["skipped"]) == docs.attrs["n_files"]

@@ -118,7 +118,7 @@ def post_to_role(post: str | None) -> str:
 # --------------------------------------------------------------------------- UNGDC: reading
 
 _SPEECH_FILE = re.compile(r"^(?P<iso>[A-Z][A-Z0-9]{1,3})_(?P<session>\d{1,3})_(?P<year>\d{4})\.txt$")
-_SESSION_DIR = re.compile(r"^Session \d+ - \d{4}$")
+_SESSION_DIR = re.compile(r"^Session (\d+) - (\d{4})$")
 #: Member paths of an archive under its TXT/ folder (at any depth), with at most one top-level folder.
 _ARCHIVE_MEMBER = re.compile(r"^(?:[^/]+/)?(?P<rel>TXT/.+)$")
 #: The one place of a speech file, said in errors and skip reports.
@@ -264,6 +264,16 @@ def _read_speech(rel: str, source: str, data: bytes | None) -> dict[str, Any]:
     if not text.strip():
         raise CorpusFormatError(source, "is empty.", fix="Remove it, or put the speech's text in it.")
     iso, session, year = m["iso"], int(m["session"]), int(m["year"])
+    folder = _SESSION_DIR.match(parts[1])
+    # the name, its folder and the calendar agree (session 1 met in 1946): else the speech is misfiled or misnamed
+    # and its year or session would be wrong in every table by year
+    if year != session + 1945 or folder is None or (int(folder[1]), int(folder[2])) != (session, year):
+        raise CorpusFormatError(
+            source,
+            f"names session {session} of {year}, in the folder {parts[1]!r}; session N met in 1945 + N, and a "
+            "speech's folder is its session's.",
+            fix=f"Rename it or move it into its session folder ({_SPEECH_PLACE}).",
+        )
     return {
         "doc_id": f"UNGDC_{iso}_{session}_{year}",
         "text": text,
