@@ -761,3 +761,31 @@ def test_old_mac_line_endings_are_lines_in_every_format(tmp_path):
     docs = tk.read_corpus(tmp_path).set_index("doc_id")
     assert sorted(docs.index) == ["j1", "j2", "m1"]
     assert docs.loc["m1", "text"] == "First line.\rSecond.\r"
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        # a trailing comma, or pandas' index: a column with no name, whose values were kept under ''
+        ("doc_id,text,speaker,role,country,venue,date,genre,source,licence,", r"no name for column\(s\) 11 of 11"),
+        (
+            ",doc_id,text,speaker,role,country,venue,date,genre,source,licence",
+            r"no name for column\(s\) 1 of 11.*index=False",
+        ),
+        ("doc_id,text,speaker,role,country,venue,date,genre,source,licence,,", r"no name for column\(s\) 11, 12 of 12"),
+    ],
+)
+def test_a_csv_header_with_a_column_of_no_name_is_refused(tmp_path, header, expected):
+    row = ",".join(ROW[k] for k in header.strip(",").split(",") if k)
+    row = ("0," + row) if header.startswith(",") else row + "," * (header.count(",") - 9)
+    (tmp_path / "a.csv").write_text(f"{header}\n{row}\n", encoding="utf-8")
+    with pytest.raises(tk.CorpusFormatError, match=rf"a\.csv, line 1: the header has {expected}"):
+        tk.read_corpus(tmp_path)
+
+
+def test_excels_delimiter_line_is_named(tmp_path):
+    (tmp_path / "a.csv").write_text("sep=;\ndoc_id;text\nx;Hello.\n", encoding="utf-8")
+    with pytest.raises(
+        tk.CorpusFormatError, match=r"a\.csv, line 1: starts with Excel's delimiter line 'sep=;'.*delimiter=';'"
+    ):
+        tk.read_corpus(tmp_path, delimiter=";")

@@ -480,7 +480,7 @@ def _read_file(
             raise CorpusFormatError(
                 file,
                 f"{what}, which read_corpus does not read.",
-                fix=_CONVERT.get(suffix, f"{_FORMATS}: convert it to one of these") + " Or move it out of the "
+                fix=_CONVERT.get(suffix, f"{_FORMATS}: convert it to one of these.") + " Or move it out of the "
                 "corpus folder, or pass errors='skip' to read the rest and list it in docs.attrs['skipped'].",
             )
         if not file.is_file():
@@ -624,6 +624,14 @@ def _csv_records(
     row started on, so that an unclosed quote costs its own row, not the rows after it:
     a multi-line row that is bad therefore reports its continuation lines too.
     """
+    opening = re.match(r"[^\r\n]*", text)
+    if opening is not None and re.fullmatch(r"sep=.", opening[0].strip(), re.IGNORECASE):  # Excel's opening line
+        raise CorpusFormatError(
+            file,
+            f"starts with Excel's delimiter line {opening[0].strip()!r}, not with the header.",
+            line=1,
+            fix=f"Delete that opening line (and pass delimiter={opening[0].strip()[4:]!r} if it is not ',').",
+        )
     lines = _Lines(text)
     old_limit = csv.field_size_limit(_FIELD_LIMIT)
     try:
@@ -635,6 +643,15 @@ def _csv_records(
         except StopIteration:
             raise CorpusFormatError(file, "is empty.", fix="Remove it or write the documents into it.") from None
         header = [h.strip().lower() for h in header]
+        empty = [i + 1 for i, h in enumerate(header) if not h]
+        if empty:  # a trailing comma makes a column with no name: its values would be kept under ''
+            raise CorpusFormatError(
+                file,
+                f"the header has no name for column(s) {', '.join(map(str, empty))} of {len(header)}.",
+                line=1,
+                fix="Name every column, or delete the empty columns (a trailing delimiter makes one; pandas' "
+                "to_csv writes one for the index unless given index=False).",
+            )
         repeated = sorted({h for h in header if header.count(h) > 1})
         if repeated:
             raise CorpusFormatError(
