@@ -149,7 +149,8 @@ def test_parquet_shards_keep_every_document_and_say_what_was_left_out(tmp_path):
     assert record["documents"] == 5 and record["shards"] == 3
     assert [s["file"].endswith("broken.txt") for s in record["skipped"]] == [True]
     assert any("README" in i.get("path", "") or "README" in json.dumps(i) for i in record["ignored"])
-    assert record["columns_left_out"] == ["file"]  # read_corpus's provenance column, named, not silently lost
+    # read_corpus's provenance column is not reported as left out: the record lists the files read instead
+    assert record["columns_left_out"] == [] and record["files"] == [f"s{i}.txt" for i in range(5)]
     assert scale.skipped_inputs(out)["problem"].str.len().gt(0).all()
     ddf = scale.read_parquet(out)
     assert ddf.npartitions == 3
@@ -449,3 +450,20 @@ def test_keyness_over_documents_on_dask_equals_the_in_memory_result():
             tk.compare_groups(ddf, by="country", target="CHN", unit="document", measure="fightin_words")
         with pytest.raises(NotImplementedError, match="shuffles documents in memory"):
             tk.compare_groups(ddf, by="country", target="CHN", permutations=10)
+
+
+def test_write_parquet_names_the_two_files_of_a_doc_id_met_twice(tmp_path):
+    folder = tmp_path / "statements"
+    (folder / "b").mkdir(parents=True)
+    memory = tk.load_interview()[list(tk.DOC_COLUMNS)]
+    memory.to_csv(folder / "a.csv", index=False)
+    memory.to_csv(folder / "b" / "again.csv", index=False)
+    with pytest.raises(
+        ValueError, match=r"doc_id '[^']+' is in a\.csv and again in b/again\.csv; doc_ids must be unique"
+    ):
+        scale.write_parquet(folder, tmp_path / "shards")
+    assert not list((tmp_path / "shards").glob("part-*"))  # nothing half-written
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # a clean folder: no warning (the file column is not 'left out')
+        (folder / "b" / "again.csv").unlink()
+        scale.write_parquet(folder, tmp_path / "shards")

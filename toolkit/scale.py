@@ -233,12 +233,14 @@ def write_parquet(
         One row per shard: ``shard`` (file name), ``n_docs``, ``first_doc_id``, ``last_doc_id``.
         ``attrs["inputs"]`` is the record written to ``_inputs.json``: the documents written, the rows
         and files left out (``skipped``: file, line, doc_id, problem), the files ignored and the columns
-        left out (``columns_left_out``).
+        left out (``columns_left_out``); read from a folder or file, the files read (``files``: the shards keep
+        the schema's columns, not read_corpus's ``file``).
 
     Raises
     ------
     ValueError
-        A bad ``docs_per_shard``; a doc_id found twice across the inputs (named, with both shards).
+        A bad ``docs_per_shard``; a doc_id found twice across the inputs (named, with both files when read
+        from a folder or file, else with both shards), before any shard is kept.
     """
     if isinstance(docs_per_shard, bool) or not isinstance(docs_per_shard, int) or docs_per_shard < 1:
         raise ValueError(f"docs_per_shard={docs_per_shard!r} is invalid; must be an integer >= 1.")
@@ -258,6 +260,8 @@ def write_parquet(
             for f in files:
                 docs, gone = _read_one(str(f), False, delimiter)  # its other columns are named, not lost
                 skipped.extend(gone.astype(object).where(gone.notna(), None).to_dict("records"))
+                # where each document comes from, as read_corpus names it (for a doc_id met twice)
+                docs["file"] = f.relative_to(root).as_posix() if root.is_dir() else f.name
                 yield docs
 
         chunks: Iterable[pd.DataFrame] = frames()
@@ -291,10 +295,21 @@ def write_parquet(
             buffer, n_buffered = ([rest] if len(rest) else []), len(rest)
 
     left_out: dict[str, None] = {}  # columns outside the docs schema, in the order first seen
+    from_files = isinstance(source, (str, os.PathLike))  # the readers add `file`: the record lists the files
+    where: dict[str, str] = {}  # each doc_id's input file, when read from files
     try:
         for chunk in chunks:
             checked = as_docs(chunk, name="source")
-            left_out.update(dict.fromkeys(c for c in checked.columns if c not in DOC_COLUMNS))
+            if from_files:
+                for d, f in zip(checked["doc_id"].tolist(), checked["file"].tolist()):
+                    if d in where:  # named by the inputs that hold it, before any shard is written with it
+                        raise ValueError(
+                            f"write_parquet: doc_id {d!r} is in {where[d]} and again in {f}; doc_ids must be "
+                            "unique: give one of them another doc_id, or move one file out of the folder."
+                        )
+                    where[d] = str(f)
+            extra = (c for c in checked.columns if c not in DOC_COLUMNS and not (from_files and c == "file"))
+            left_out.update(dict.fromkeys(extra))
             docs = checked[list(DOC_COLUMNS)]
             if len(docs):
                 buffer.append(docs)
@@ -312,6 +327,8 @@ def write_parquet(
         "ignored": [{k: str(v) for k, v in i.items()} for i in ignored],
         "columns_left_out": list(left_out),
     }
+    if from_files:  # which file each shard's documents came from (the shards hold the schema's columns only)
+        record["files"] = sorted(set(where.values()))
     with atomic_write(out / INPUTS_FILE, "w", encoding="utf-8") as handle:
         json.dump(record, handle, indent=1, default=str)
     table = pd.DataFrame(rows, columns=["shard", "n_docs", "first_doc_id", "last_doc_id"])
