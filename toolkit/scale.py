@@ -164,13 +164,16 @@ def read_files(path: str | os.PathLike[str], *, delimiter: str = ",") -> tuple[A
     Raises
     ------
     ValueError
-        ``path`` is not a folder, or holds a file of a kind the reader does not know (the message says how
-        to convert it), as :func:`toolkit.read_corpus`.
+        ``path`` is not a folder.
+    FileNotFoundError
+        ``path`` holds no file to read (only READMEs, hidden files or links to files read already), as
+        :func:`toolkit.read_corpus`. A file of a kind the reader does not know is in ``skipped``, with how to
+        convert it.
 
     Notes
     -----
     Each file is read alone, so a doc_id repeated in two files is not caught here (the measures that need
-    unique ids check them); :func:`write_parquet` refuses it, naming both shards. Files left aside (READMEs,
+    unique ids check them); :func:`write_parquet` refuses it, naming both files. Files left aside (READMEs,
     hidden files) are not read: :func:`toolkit.corpus_files` lists them.
     """
     dask = _dask()
@@ -179,12 +182,16 @@ def read_files(path: str | os.PathLike[str], *, delimiter: str = ",") -> tuple[A
     root = Path(path)
     if not root.is_dir():
         raise ValueError(f"read_files: {root} is not a folder; pass the folder of statements.")
-    files, _ = corpus_files(root)
+    files, ignored = corpus_files(root)
+    if not files:  # as read_corpus: a folder with nothing to read is an error, not an empty corpus
+        aside = f" ({len(ignored)} README, hidden or linked entries are not read)" if ignored else ""
+        raise FileNotFoundError(
+            f"read_files: {root} holds no file to read{aside}; read_corpus reads .txt and .md files with a "
+            "metadata header, .csv and .jsonl files."
+        )
     reads = [dask.delayed(_read_one, pure=True)(str(f), True, delimiter) for f in files]
     docs_meta = _empty_docs()
     skipped_meta = _read_skipped_meta()
-    if not reads:
-        return dd.from_pandas(docs_meta, npartitions=1), dd.from_pandas(skipped_meta, npartitions=1)
     docs = dd.from_delayed([r[0] for r in reads], meta=docs_meta, verify_meta=False)
     skipped = dd.from_delayed([r[1] for r in reads], meta=skipped_meta, verify_meta=False)
     return docs, skipped
