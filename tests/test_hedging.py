@@ -994,3 +994,14 @@ def test_sentences_cut_ahead_with_documents_left_out_or_a_changed_frame():
     table.docs.loc[2, "text"] = "Changed after the table was made. It may be longer now, perhaps."
     for docs in (frame, table):
         assert_same_rates_cut_ahead_or_not(docs, kwargs)
+
+
+def test_a_lexicon_comment_is_a_line_that_starts_with_a_hash_not_the_rest_of_a_field(tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_text(
+        "# my lexicon\npattern,category,rule,kind,note\n  # an indented comment\n"
+        "we regret,attitude_marker,,,see #3 in the guide\n",
+        encoding="utf-8",
+    )
+    lex = load_lexicon(path)
+    assert lex[["pattern", "note"]].values.tolist() == [["we regret", "see #3 in the guide"]]

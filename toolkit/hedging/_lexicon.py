@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -253,7 +254,11 @@ def load_lexicon(path: str | os.PathLike[str] | None = None, *, extra: pd.DataFr
     1
     """
     source = LEXICON_PATH if path is None else Path(path)
-    frame = pd.read_csv(source, comment="#", dtype=str, keep_default_na=False)
+    # a comment is a line that starts with '#' (pandas' comment="#" cut any field at a '#': a note 'see #3' lost
+    # its end, a pattern 'C# code' its word)
+    with open(source, encoding="utf-8-sig", newline="") as handle:
+        kept = "".join(line for line in handle if not line.lstrip().startswith("#"))
+    frame = pd.read_csv(io.StringIO(kept), dtype=str, keep_default_na=False)
     lex = _check_lexicon(frame, name=str(source))
     if extra is not None:
         more = _check_lexicon(extra, name="extra")
