@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import http.server
+import io
 import json
 import os
 import socket
@@ -499,7 +501,7 @@ def test_unscon_bad_file_id_names_the_row(tmp_path):
     folder.mkdir()
     bad = TINY_UNSCON + _csv_row("UNSC_2014_SPV.7219_speech9_France.txt", "Bad .", "0-5")
     (folder / "conflict_annotations_sentences.csv").write_text(bad, encoding="utf-8")
-    with pytest.raises(CorpusFormatError, match=r"UNSC_2014_SPV\.7219_speech9_France\.txt.*row 8"):
+    with pytest.raises(CorpusFormatError, match=r"UNSC_2014_SPV\.7219_speech9_France\.txt' of data row 7 does not"):
         ds.load_unscon(folder)
 
 
@@ -920,3 +922,21 @@ def test_load_ungdc_reports_a_speech_whose_name_folder_and_year_disagree(tiny_un
     assert "names session 1 of 1947, in the folder 'Session 01 - 1946'" in problems["FRA_1_1947.txt"]
     assert "names session 2 of 1947, in the folder 'Session 01 - 1946'" in problems["GBR_2_1947.txt"]
     assert len(docs) + len(docs.attrs["skipped"]) == docs.attrs["n_files"]
+
+
+@pytest.mark.needs_data
+def test_unscon_names_a_bad_row_by_its_place_among_the_rows_not_a_wrong_line(data_dir, tmp_path):
+    src = (data_dir / "unscon" / "conflict_annotations_sentences.csv").read_text(encoding="utf-8")
+    header, first, second = src.splitlines(keepends=True)[:3]
+    fields = next(csv.reader([first]))
+    fields[-1] = "a sentence\nover two lines"  # a quoted field with a line break: the rows are no longer lines
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(fields)
+    bogus = "bogus_id,x,0-1,0-1,_,_,_,_,_,_,_,a,b,c,d\n"
+    (tmp_path / "conflict_annotations_sentences.csv").write_text(
+        header + out.getvalue() + second + bogus, encoding="utf-8"
+    )
+    with pytest.raises(
+        CorpusFormatError, match=r"sentences\.csv: file_id 'bogus_id' of data row 3 does not match .*get it again"
+    ):
+        ds.load_unscon(tmp_path)

@@ -102,30 +102,30 @@ def _unscon_csv(path: str | os.PathLike[str] | None) -> tuple[pd.DataFrame, Path
 
 
 def _parse_unscon(raw: pd.DataFrame, csv: Path) -> pd.DataFrame:
-    """One row per sentence, in speech order, with the parsed parts of ``file_id``."""
+    """One row per sentence, in speech order, with the parsed parts of ``file_id``. A bad row is named by its
+    place among the data rows (the header not counted), not by a line: a quoted field may hold line breaks."""
     rows = []
     for i, (file_id, offsets) in enumerate(zip(raw["file_id"], raw["sentence_char_offsets"])):
         m = _UNSCON_FILE_ID.match(urllib.parse.unquote(file_id))
         if m is None:
             raise CorpusFormatError(
                 str(csv),
-                f"file_id {file_id!r} of row {i + 2} does not match "
+                f"file_id {file_id!r} of data row {i + 1} does not match "
                 "UNSC_<year>_SPV.<meeting>_spch<NNN>_<Country>_[neg_|pos_]<chunk>[_GD].txt.",
-                line=i + 2,
+                fix=_UNSCON_REFETCH,
             )
         start = _OFFSETS.match(offsets)
         if start is None:
             raise CorpusFormatError(
                 str(csv),
-                f"sentence_char_offsets {offsets!r} of row {i + 2} is not START-END.",
-                line=i + 2,
+                f"sentence_char_offsets {offsets!r} of data row {i + 1} is not START-END.",
+                fix=_UNSCON_REFETCH,
             )
         name = _NAME_SUFFIX.sub("", m["name"]).replace("_", " ").lower()
         if name not in UNSCON_COUNTRIES:
             raise CorpusFormatError(
                 str(csv),
-                f"speaker {m['name']!r} of file_id {file_id!r} (row {i + 2}) is not a known delegation.",
-                line=i + 2,
+                f"speaker {m['name']!r} of file_id {file_id!r} (data row {i + 1}) is not a known delegation.",
                 fix="Add it to toolkit.datasets.UNSCON_COUNTRIES.",
             )
         rows.append(
@@ -148,8 +148,8 @@ def _parse_unscon(raw: pd.DataFrame, csv: Path) -> pd.DataFrame:
         i = int(parts.index[wrong][0])
         raise CorpusFormatError(
             str(csv),
-            f"file_id {raw.loc[i, 'file_id']!r} disagrees with filename {raw.loc[i, 'filename']!r} (row {i + 2}).",
-            line=i + 2,
+            f"file_id {raw.loc[i, 'file_id']!r} disagrees with filename {raw.loc[i, 'filename']!r} (data row {i + 1}).",
+            fix=_UNSCON_REFETCH,
         )
     speakers = parts.groupby("doc_id")["speaker_country"].nunique()
     if (speakers > 1).any():
