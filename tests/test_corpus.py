@@ -702,23 +702,8 @@ def test_a_folder_link_back_up_is_listed_not_read_again(tmp_path):
     (tmp_path / "sub" / "loop").symlink_to(tmp_path, target_is_directory=True)
     docs = tk.read_corpus(tmp_path)
     assert docs["doc_id"].tolist() == ["d1"]
-    assert docs.attrs["ignored"] == [{"source": "sub/loop", "reason": "a link to the folder ., read there"}]
-
-
-def test_a_linked_file_or_folder_is_read_once_where_it_is_not_a_link(tmp_path):
-    (tmp_path / "real").mkdir()
-    header_file(tmp_path / "real", "statement.txt", ROW)
-    (tmp_path / "copy.txt").symlink_to(tmp_path / "real" / "statement.txt")  # a file link, met first
-    (tmp_path / "a_view").symlink_to(tmp_path / "real", target_is_directory=True)  # a folder link, met first
-    outside = tmp_path.parent / f"{tmp_path.name}-elsewhere"
-    outside.mkdir()
-    header_file(outside, "annexed.txt", {**ROW, "doc_id": "d2"})
-    (tmp_path / "annexed.txt").symlink_to(outside / "annexed.txt")  # a link out of the tree (git-annex): read
-    docs = tk.read_corpus(tmp_path)
-    assert docs[["doc_id", "file"]].values.tolist() == [["d2", "annexed.txt"], ["d1", "real/statement.txt"]]
     assert docs.attrs["ignored"] == [
-        {"source": "a_view", "reason": "a link to the folder real, read there"},
-        {"source": "copy.txt", "reason": "a link to real/statement.txt, read there"},
+        {"source": "sub/loop", "reason": "a link to a folder that is read already, not read again"}
     ]
 
 

@@ -900,17 +900,6 @@ def test_load_ungdc_reports_symbolic_links_in_a_zip(tiny_ungdc, tmp_path):
     assert len(docs) + len(docs.attrs["skipped"]) == docs.attrs["n_files"]
 
 
-def test_load_ungdc_reads_a_linked_speech_once_where_it_is_not_a_link(tiny_ungdc, tmp_path):
-    session = tiny_ungdc / "TXT" / "Session 01 - 1946"
-    (session / "AAA_1_1946.txt").symlink_to(session / "USA_1_1946.txt")  # sorts first: still not the one read
-    with pytest.warns(UserWarning):
-        docs = ds.load_ungdc(tiny_ungdc)
-    assert "UNGDC_AAA_1_1946" not in set(docs["doc_id"]) and "UNGDC_USA_1_1946" in set(docs["doc_id"])
-    [link] = [s for s in docs.attrs["skipped"] if s["source"].endswith("AAA_1_1946.txt")]
-    assert "a link to a speech file read already" in link["problem"]
-    assert len(docs) + len(docs.attrs["skipped"]) == docs.attrs["n_files"]
-
-
 def test_load_ungdc_reports_a_speech_whose_name_folder_and_year_disagree(tiny_ungdc):
     session = tiny_ungdc / "TXT" / "Session 01 - 1946"
     (session / "FRA_1_1947.txt").write_text("A year that is not session 1's.", encoding="utf-8")

@@ -397,66 +397,34 @@ def _is_readme(p: Path) -> bool:
 
 
 def corpus_files(path: Path) -> tuple[list[Path], list[dict[str, Any]]]:
-    """Every file under ``path``: those to read, and those left aside (READMEs, hidden entries, links to what
-    is read already) with the reason.
+    """Every file under ``path``: those to read, and those left aside (READMEs, hidden entries) with the reason.
 
     A file with an extension read_corpus does not read is *returned* for reading, so
-    that it is reported (raised or skipped) like any other bad input, not lost. A file or folder reached
-    twice (a link to one inside the tree, or two links to one) is read once, where it is not a link: the
-    others are listed as links to it, so that no document is read twice.
+    that it is reported (raised or skipped) like any other bad input, not lost.
     """
     if path.is_file():
         return [path], []
     files: list[Path] = []
     ignored: list[dict[str, Any]] = []
     stack = [path]
-    links: list[Path] = []  # entries that are symbolic links: taken after every real entry, so the real one is read
-    seen = {path.resolve(): path}
-    read: dict[Path, Path] = {}  # each file read, by where it really is
-
-    def take_file(entry: Path) -> None:
-        real = entry.resolve()
-        if real in read:
-            there = read[real].relative_to(path).as_posix()
-            ignored.append({"source": entry.relative_to(path).as_posix(), "reason": f"a link to {there}, read there"})
-        else:
-            read[real] = entry
-            files.append(entry)
-
-    while stack or links:
-        if not stack:  # the links, once every real folder is walked
-            entry = links.pop(0)
-            rel = entry.relative_to(path).as_posix()
-            if entry.is_dir():
-                real = entry.resolve()
-                if real in seen:  # a link to a folder read already (or to a parent): not read twice
-                    there = seen[real].relative_to(path).as_posix() or "."
-                    ignored.append({"source": rel, "reason": f"a link to the folder {there}, read there"})
-                else:
-                    seen[real] = entry
-                    stack.append(entry)
-            else:
-                take_file(entry)
-            continue
+    seen = {path.resolve()}
+    while stack:
         folder = stack.pop()
         for entry in sorted(folder.iterdir()):
             rel = entry.relative_to(path).as_posix()
             if entry.name.startswith("."):
                 kind = "folder" if entry.is_dir() else "file"
                 ignored.append({"source": rel, "reason": f"hidden {kind} (its name starts with '.'), not read"})
-            elif entry.is_symlink() and entry.exists():  # (a broken link is a file to report, as before)
-                links.append(entry)
             elif entry.is_dir():
-                if entry.resolve() in seen:
-                    there = seen[entry.resolve()].relative_to(path).as_posix() or "."
-                    ignored.append({"source": rel, "reason": f"a link to the folder {there}, read there"})
+                if entry.resolve() in seen:  # a link to a folder read already (or to a parent): not read twice
+                    ignored.append({"source": rel, "reason": "a link to a folder that is read already, not read again"})
                     continue
-                seen[entry.resolve()] = entry
+                seen.add(entry.resolve())
                 stack.append(entry)
             elif _is_readme(entry):
                 ignored.append({"source": rel, "reason": "a README: documentation of the folder, not read"})
             else:
-                take_file(entry)
+                files.append(entry)
     return sorted(files), sorted(ignored, key=lambda d: d["source"])
 
 

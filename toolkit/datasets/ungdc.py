@@ -139,9 +139,8 @@ def _iter_folder(root: Path) -> Iterator[tuple[str, str, bytes | None]]:
     """(path relative to ``root``, where to find it, bytes) of every file under ``root/TXT``, at any depth.
 
     Links to folders are followed (each real folder read once); the bytes are None
-    for an entry that is not a regular file (a broken link, a pipe), a second path to a file read already (the
-    one that is not a link is read) or a folder that cannot be read or was already read through another link,
-    so that it is reported.
+    for an entry that is not a regular file (a broken link, a pipe) or a folder that
+    cannot be read or was already read through another link, so that it is reported.
     """
     txt = root / "TXT"
     files: list[Path] = []
@@ -158,12 +157,7 @@ def _iter_folder(root: Path) -> Iterator[tuple[str, str, bytes | None]]:
         seen.add(real)
         dirs.sort()
         files.extend(Path(folder, name) for name in names)
-    # a file reached twice (a link to a speech, or two links to one) is read once, where it is not a link: the
-    # other paths are reported (a link RUS -> CHN would make China's speech Russia's too)
-    first: dict[str, Path] = {}
-    for f in sorted(files, key=lambda f: (f.is_symlink(), f.relative_to(txt).parts)):
-        first.setdefault(os.path.realpath(f), f)
-    entries = [(f, f.read_bytes() if f.is_file() and first[os.path.realpath(f)] == f else None) for f in files]
+    entries = [(f, f.read_bytes() if f.is_file() else None) for f in files]
     entries += [(f, None) for f in unreadable]
     for file, data in sorted(entries, key=lambda e: e[0].relative_to(txt).parts):
         yield file.relative_to(root).as_posix(), str(file), data
@@ -222,9 +216,7 @@ def _read_speech(rel: str, source: str, data: bytes | None) -> dict[str, Any]:
     """The record of one file under TXT/; a CorpusFormatError saying why it is not a speech."""
     if data is None:
         raise CorpusFormatError(
-            source,
-            "is not a regular file (a broken link?), or a link to a speech file read already.",
-            fix="Remove it, or put the speech file there.",
+            source, "is not a regular file (a broken link?).", fix="Remove it, or put the speech file there."
         )
     if b"\x00" in data:
         raise CorpusFormatError(
