@@ -723,6 +723,12 @@ def test_a_file_name_that_is_not_utf8_is_reported_not_a_crash(tmp_path):
     assert skip["source"].endswith("caf\\xe9.txt") and "has a name that is not UTF-8" in skip["problem"]
     with pytest.raises(tk.CorpusFormatError, match=r"caf\\xe9\.txt: has a name that is not UTF-8.*Rename it"):
         tk.read_corpus(tmp_path)
+    # a folder above the one read may have any name: the frame keeps the path below it
+    above = os.fsencode(tmp_path) + b"/Entrevista\xe9s"
+    os.mkdir(above)
+    with open(above + b"/good.txt", "w", encoding="utf-8") as f:
+        f.write(good.format("inside"))
+    assert tk.read_corpus(os.fsdecode(above))["doc_id"].tolist() == ["inside"]
 
 
 @pytest.mark.parametrize("path", ["", "  ", None, 123])
@@ -768,9 +774,14 @@ def test_a_csv_header_with_a_column_of_no_name_is_refused(tmp_path, header, expe
         tk.read_corpus(tmp_path)
 
 
-def test_excels_delimiter_line_is_named(tmp_path):
-    (tmp_path / "a.csv").write_text("sep=;\ndoc_id;text\nx;Hello.\n", encoding="utf-8")
-    with pytest.raises(
-        tk.CorpusFormatError, match=r"a\.csv, line 1: starts with Excel's delimiter line 'sep=;'.*delimiter=';'"
-    ):
-        tk.read_corpus(tmp_path, delimiter=";")
+@pytest.mark.parametrize("sep", [";", "\t", ","])
+def test_excels_delimiter_line_is_named(tmp_path, sep):
+    (tmp_path / "a.csv").write_text(f"sep={sep}\ndoc_id{sep}text\nx{sep}Hello.\n", encoding="utf-8")
+    then = f" and pass delimiter={sep!r}." if sep != "," else "."
+    with pytest.raises(tk.CorpusFormatError) as caught:
+        tk.read_corpus(tmp_path, delimiter=sep)
+    assert str(caught.value).endswith(
+        f"a.csv, line 1: starts with Excel's delimiter line 'sep={sep}', not with the header. Delete that first line{then}".replace(
+            "\t", "\\t"
+        )
+    )

@@ -155,7 +155,8 @@ def read_corpus(path: str | Path, *, errors: str = "raise", delimiter: str = ","
     skipped: list[dict[str, Any]] = []
     seen: dict[str, str] = {}
     for file in files:
-        for where, record in _read_file(file, errors, skipped, delimiter):
+        rel = file.relative_to(path) if path.is_dir() else Path(file.name)
+        for where, record in _read_file(file, errors, skipped, delimiter, rel):
             try:
                 _check_record(record, where)
                 doc_id = record["doc_id"]
@@ -172,7 +173,7 @@ def read_corpus(path: str | Path, *, errors: str = "raise", delimiter: str = ","
                 _record_skip(skipped, err)
                 continue
             seen[doc_id] = where.label
-            record["file"] = file.relative_to(path).as_posix() if path.is_dir() else file.name
+            record["file"] = rel.as_posix()
             records.append(record)
 
     if not records and not skipped:
@@ -429,19 +430,23 @@ def corpus_files(path: Path) -> tuple[list[Path], list[dict[str, Any]]]:
 
 
 def _read_file(
-    file: Path, errors: str, skipped: list[dict[str, Any]], delimiter: str = ","
+    file: Path, errors: str, skipped: list[dict[str, Any]], delimiter: str = ",", rel: Path | None = None
 ) -> Iterable[tuple[_Where, dict[str, Any]]]:
-    """Yield (where, record) pairs of one file; file-level problems raise or are recorded."""
+    """Yield (where, record) pairs of one file; file-level problems raise or are recorded. ``rel``: the path
+    the docs frame keeps in ``file`` (relative to the folder read; default the file's name)."""
     try:
-        try:
-            str(file).encode("utf-8")
-        except UnicodeEncodeError:  # a byte the file system holds that is not UTF-8 (a Windows archive unzipped)
-            shown = str(file).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            raise CorpusFormatError(
-                shown,
-                "has a name that is not UTF-8 (its bytes are shown as \\x..), which a docs frame cannot hold.",
-                fix="Rename it (e.g. convmv -f latin1 -t utf8 --notest FILE, or by hand).",
-            ) from None
+        for part in (rel or Path(file.name)).parts:  # what the frame holds: a folder above it may be anything
+            try:
+                part.encode("utf-8")
+            except UnicodeEncodeError:  # a byte the file system holds that is not UTF-8 (a Windows archive)
+                shown = str(file).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                bad = part.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                raise CorpusFormatError(
+                    shown,
+                    f"has a name that is not UTF-8 ({bad!r}, its bytes shown as \\x..), which a docs frame "
+                    "cannot hold.",
+                    fix="Rename it (e.g. convmv -f latin1 -t utf8 --notest NAME, or by hand).",
+                ) from None
         suffix = file.suffix.lower()
         if suffix not in _TEXT_SUFFIXES | _TABLE_SUFFIXES:
             what = f"has the extension {suffix!r}" if suffix else "has no extension"
@@ -593,12 +598,13 @@ def _csv_records(
     a multi-line row that is bad therefore reports its continuation lines too.
     """
     opening = re.match(r"[^\r\n]*", text)
-    if opening is not None and re.fullmatch(r"sep=.", opening[0].strip(), re.IGNORECASE):  # Excel's opening line
+    if opening is not None and re.fullmatch(r"sep=.", opening[0], re.IGNORECASE):  # Excel's first line
+        sep = opening[0][4:]
         raise CorpusFormatError(
             file,
-            f"starts with Excel's delimiter line {opening[0].strip()!r}, not with the header.",
+            f"starts with Excel's delimiter line {opening[0]!r}, not with the header.",
             line=1,
-            fix=f"Delete that opening line (and pass delimiter={opening[0].strip()[4:]!r} if it is not ',').",
+            fix="Delete that first line" + (f" and pass delimiter={sep!r}." if sep != "," else "."),
         )
     lines = _Lines(text)
     old_limit = csv.field_size_limit(_FIELD_LIMIT)
