@@ -780,8 +780,5 @@ def test_excels_delimiter_line_is_named(tmp_path, sep):
     then = f" and pass delimiter={sep!r}." if sep != "," else "."
     with pytest.raises(tk.CorpusFormatError) as caught:
         tk.read_corpus(tmp_path, delimiter=sep)
-    assert str(caught.value).endswith(
-        f"a.csv, line 1: starts with Excel's delimiter line 'sep={sep}', not with the header. Delete that first line{then}".replace(
-            "\t", "\\t"
-        )
-    )
+    message = f"a.csv, line 1: starts with Excel's delimiter line 'sep={sep}', not with the header. "
+    assert str(caught.value).endswith((message + f"Delete that first line{then}").replace("\t", "\\t"))
