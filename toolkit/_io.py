@@ -12,6 +12,7 @@ clears on the next run.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import secrets
@@ -22,9 +23,9 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
-from toolkit._validation import check_one_of
+from toolkit._validation import CorpusFormatError, check_one_of
 
-__all__ = ["TEMP_NAME", "atomic_path", "atomic_write", "remove_stale_temps"]
+__all__ = ["TEMP_NAME", "atomic_path", "atomic_write", "read_text", "remove_stale_temps"]
 
 #: The name of a temporary file: ``.<target name>.<pid of the writer>.<8 hex digits>.tmp``.
 TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.(?P<token>[0-9a-f]{8})\.tmp$")
@@ -226,3 +227,42 @@ def remove_stale_temps(folder: str | os.PathLike[str], *, name: str | None = Non
                 entry.unlink()
                 removed.append(entry)
     return removed
+
+
+def read_text(file: Path) -> str:
+    """The text of ``file``, UTF-8 (a byte-order mark dropped, line endings kept as written); a CorpusFormatError
+    naming the file for an empty one, UTF-16 or UTF-32 (a byte-order mark says so), a NUL byte anywhere (binary,
+    or a text that would carry it into every measure) and bytes that are not UTF-8."""
+    data = file.read_bytes()
+    if not data.strip():
+        raise CorpusFormatError(file, "is empty.", fix="Remove it or write the document into it.")
+    for mark, name in (
+        (codecs.BOM_UTF32_LE, "UTF-32"),
+        (codecs.BOM_UTF32_BE, "UTF-32"),
+        (codecs.BOM_UTF16_LE, "UTF-16"),
+        (codecs.BOM_UTF16_BE, "UTF-16"),
+    ):
+        if data.startswith(mark):
+            raise CorpusFormatError(
+                file,
+                f"is {name} text (it starts with the byte-order mark {mark.hex(' ').upper()}), not UTF-8.",
+                fix=f"Re-save it as UTF-8 (e.g. iconv -f {name} -t UTF-8 FILE > NEW; Excel: 'CSV UTF-8').",
+            )
+    if b"\x00" in data:
+        at = data.index(b"\x00")
+        raise CorpusFormatError(
+            file,
+            f"is a binary file (it contains NUL bytes, the first at offset {at}), not text.",
+            line=data[:at].count(b"\n") + 1,
+            fix="Remove it from the corpus folder, or export it as UTF-8 text.",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise CorpusFormatError(
+            file,
+            f"is not valid UTF-8 (byte {data[err.start]:#04x} at offset {err.start}).",
+            line=line,
+            fix="Re-save the file with UTF-8 encoding.",
+        ) from None

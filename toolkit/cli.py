@@ -55,7 +55,8 @@ def _read_texts(paths: Sequence[Path], args: argparse.Namespace) -> pd.DataFrame
     read exits with read_corpus's message (the file, the line, the problem and the fix)."""
     import pandas as pd
 
-    from toolkit.corpus import _read_text, read_corpus
+    from toolkit._io import read_text
+    from toolkit.corpus import read_corpus
 
     frames = []
     for path in paths:
@@ -68,7 +69,7 @@ def _read_texts(paths: Sequence[Path], args: argparse.Namespace) -> pd.DataFrame
         )
         if plain:  # read as read_corpus reads a text: line endings as written (offsets are the file's), and a
             # file that is not UTF-8 text named with its problem and fix
-            text = _library(args.command, functools.partial(_read_text, path))
+            text = _library(args.command, functools.partial(read_text, path))
             frames.append(pd.DataFrame({"doc_id": [path.stem], "text": [text]}))
         else:
             frames.append(_library(args.command, functools.partial(read_corpus, path, delimiter=args.delimiter)))

@@ -27,7 +27,6 @@ and the fix; with ``errors="skip"`` bad documents are left out and listed instea
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime
 import hashlib
@@ -43,6 +42,7 @@ from typing import Any
 
 import pandas as pd
 
+from toolkit._io import read_text
 from toolkit._validation import CorpusFormatError, check_columns, check_one_of, check_texts
 from toolkit.schema import DATE_MAX, DATE_MIN, DOC_COLUMNS, GENRES, REQUIRED_FIELDS, ROLES, as_docs
 
@@ -462,7 +462,7 @@ def _read_file(
                 "is not a regular file (a broken link, or a pipe or device).",
                 fix="Remove it, or put the document there.",
             )
-        text = _read_text(file)
+        text = read_text(file)
         if suffix in _TEXT_SUFFIXES:
             return [(_Where(file), _parse_header_file(file, text))]
         if suffix == ".csv":
@@ -477,45 +477,6 @@ def _read_file(
 
 def _record_skip(skipped: list[dict[str, Any]], err: CorpusFormatError) -> None:
     skipped.append({"source": err.source, "line": err.line, "problem": str(err)})
-
-
-def _read_text(file: Path) -> str:
-    """The text of ``file``, UTF-8 (a byte-order mark dropped, line endings kept as written); a CorpusFormatError
-    naming the file for an empty one, UTF-16 or UTF-32 (a byte-order mark says so), a NUL byte anywhere (binary,
-    or a text that would carry it into every measure) and bytes that are not UTF-8."""
-    data = file.read_bytes()
-    if not data.strip():
-        raise CorpusFormatError(file, "is empty.", fix="Remove it or write the document into it.")
-    for mark, name in (
-        (codecs.BOM_UTF32_LE, "UTF-32"),
-        (codecs.BOM_UTF32_BE, "UTF-32"),
-        (codecs.BOM_UTF16_LE, "UTF-16"),
-        (codecs.BOM_UTF16_BE, "UTF-16"),
-    ):
-        if data.startswith(mark):
-            raise CorpusFormatError(
-                file,
-                f"is {name} text (it starts with the byte-order mark {mark.hex(' ').upper()}), not UTF-8.",
-                fix=f"Re-save it as UTF-8 (e.g. iconv -f {name} -t UTF-8 FILE > NEW; Excel: 'CSV UTF-8').",
-            )
-    if b"\x00" in data:
-        at = data.index(b"\x00")
-        raise CorpusFormatError(
-            file,
-            f"is a binary file (it contains NUL bytes, the first at offset {at}), not text.",
-            line=data[:at].count(b"\n") + 1,
-            fix="Remove it from the corpus folder, or export it as UTF-8 text.",
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise CorpusFormatError(
-            file,
-            f"is not valid UTF-8 (byte {data[err.start]:#04x} at offset {err.start}).",
-            line=line,
-            fix="Re-save the file with UTF-8 encoding.",
-        ) from None
 
 
 def _parse_header_file(file: Path, text: str) -> dict[str, Any]:
