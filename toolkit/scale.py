@@ -166,7 +166,7 @@ def read_files(path: str | os.PathLike[str], *, delimiter: str = ",") -> tuple[A
     ValueError
         ``path`` is not a folder.
     FileNotFoundError
-        ``path`` holds no file to read (only READMEs, hidden files or links to files read already), as
+        ``path`` holds no file to read (only READMEs, hidden files or links to folders read already), as
         :func:`toolkit.read_corpus`. A file of a kind the reader does not know is in ``skipped``, with how to
         convert it.
 
@@ -334,7 +334,7 @@ def write_parquet(
         "ignored": [{k: str(v) for k, v in i.items()} for i in ignored],
         "columns_left_out": list(left_out),
     }
-    if from_files:  # which file each shard's documents came from (the shards hold the schema's columns only)
+    if from_files:  # the files whose documents were written (the shards hold the schema's columns only)
         record["files"] = sorted(set(where.values()))
     with atomic_write(out / INPUTS_FILE, "w", encoding="utf-8") as handle:
         json.dump(record, handle, indent=1, default=str)
