@@ -68,9 +68,12 @@ _CHILD = (
     + r"""
 import json, pickle, sys, time, warnings
 case, path, fraction, n_jobs = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
-import numpy, pandas, scipy, sklearn  # imported before timing in every case
-from sklearn.feature_extraction.text import CountVectorizer
+import numpy, pandas, scipy  # imported before timing in every case
+if case == "cv":  # scikit-learn in its own case only: `import toolkit` does not import it, nor its memory
+    from sklearn.feature_extraction.text import CountVectorizer
 import toolkit as tk
+if case.startswith("single"):  # what cutting sentences loads (NLTK), before the clock, as `import toolkit` did
+    tk.text.prepare_sentences()
 with open(path, "rb") as f:
     columns = pickle.load(f)  # doc ids, countries and file paths: small
 n = max(1, int(round(len(columns["path"]) * fraction)))

@@ -22,6 +22,7 @@ ORDER = (
     "toolkit._progress",  # the progress bars of long loops (tqdm), for every stage that has them
     "toolkit._dispatch",  # hands a Dask DataFrame to toolkit.scale, by name
     "toolkit._tokens",
+    "toolkit._nltk",  # NLTK's tokenizer interface and Punkt, adapted: imported by toolkit.text when first used
     "toolkit._patterns",
     "toolkit._groups",
     "toolkit._frames",
@@ -161,3 +162,34 @@ def test_the_shims_warn_and_give_the_new_objects():
         assert toolkit.datasets.PRC_FIRST_YEAR == study.PRC_FIRST_YEAR == 1972
     with pytest.raises(AttributeError, match="no_such_name"):
         toolkit.no_such_name  # noqa: B018
+
+
+def _fresh(code: str) -> str:
+    """What ``code`` prints in a fresh interpreter (the modules a test process imported are not in it)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_import_toolkit_leaves_the_heavy_libraries_out():
+    # NLTK (sentences), scikit-learn (topic models, Wordfish), scipy.stats (intervals) and matplotlib (charts) are
+    # imported where they are used: `import toolkit` took 2.1 s and 273 MiB with them, 0.8 s and 182 MiB without
+    heavy = ("nltk", "sklearn", "scipy.stats", "matplotlib")
+    code = f"import sys, toolkit; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    assert _fresh(code) == "[]"
+
+
+def test_every_public_name_is_there_lazy_or_not():
+    code = (
+        "import sys, toolkit; missing = [n for n in toolkit.__all__ if getattr(toolkit, n, None) is None]; "
+        "print(missing, sorted(set(toolkit.__all__) - set(dir(toolkit))), 'sklearn' in sys.modules)"
+    )
+    assert _fresh(code) == "[] [] True"  # fit_topics, Wordfish ... imported scikit-learn when asked for
+    from toolkit.topics import fit_topics
+    from toolkit.wordfish import Wordfish
+
+    assert toolkit.fit_topics is fit_topics and toolkit.Wordfish is Wordfish
+    assert {"fit_topics", "Wordfish", "TOPIC_STOP_WORDS"} <= set(dir(toolkit))

@@ -500,7 +500,8 @@ def test_a_break_before_a_line_punkt_reads_as_blank_is_nltks(text):
 
 def test_common_contexts_are_answered_without_nltks_tokenizer(monkeypatch):
     # the compiled pass answers these itself (the speed of long texts rests on it); others go to NLTK
-    from toolkit.text import _punkt_spans, _RememberingPunkt
+    from toolkit._nltk import RememberingPunkt as _RememberingPunkt
+    from toolkit.text import _punkt_spans
 
     asked = []
     monkeypatch.setattr(_RememberingPunkt, "text_contains_sentbreak", lambda self, text: asked.append(text) or True)
@@ -676,7 +677,8 @@ def test_sentence_cuts_character_sets_are_the_patterns():
     """The code points sentence_cuts compares with are those of the patterns it stands in for, below U+3001, and
     the one abbreviation its "etc." test knows is the only one the Python corrections have."""
     from toolkit import _kernels as K
-    from toolkit.text import _LOWERCASE_CONTINUES, _QUOTE_AFTER_END, _REALIGN
+    from toolkit._nltk import REALIGN as _REALIGN
+    from toolkit.text import _LOWERCASE_CONTINUES, _QUOTE_AFTER_END
 
     chars = [chr(c) for c in range(0x3001)]
     assert sorted(_LOWERCASE_CONTINUES) == ["etc"]  # another one needs K._may_end_etc to know it too
@@ -1060,3 +1062,35 @@ def test_the_end_of_a_span_is_read_for_etc_as_the_regex_reads_the_whole_span():
 
     check()
     assert _ends_lowercase_continues("and so on, etc.", 0, 15)  # the rule is live
+
+
+def test_the_stop_words_are_scikit_learns_list_and_the_clitics():
+    # toolkit/data/stop_words_english.txt was written from scikit-learn's list, so that `import toolkit` need not
+    # import scikit-learn; a scikit-learn that changes its list fails here, and the file is written again
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    assert frozenset(ENGLISH_STOP_WORDS) | {"'s", "’s"} == STOP_WORDS
+    assert len(STOP_WORDS) == 320
+
+
+def test_sentences_on_workers_in_a_fresh_process_import_nltk_before_they_fork():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, toolkit, toolkit.text as T\n"
+        "from toolkit.text import sentence_spans\n"
+        "assert 'nltk' not in sys.modules\n"
+        "forked = T.map_batches\n"
+        "def spy(*args, **kwargs):\n"
+        "    assert 'nltk' in sys.modules, 'each worker would import NLTK'\n"
+        "    return forked(*args, **kwargs)\n"
+        "T.map_batches = spy\n"
+        "texts = ['Mr. Smith went to Washington. He said no.\\nA new line. U.S. ties grew.'] * 3 + ['One. Two.']\n"
+        "two = sentence_spans(texts, n_jobs=2)\n"
+        "one = sentence_spans(texts)\n"
+        "print(all((a == b).all() for a, b in zip(one, two)), 'nltk' in sys.modules, toolkit.text.TOKENIZER)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True", "toolkit.text.TOKENIZER"]

@@ -26,6 +26,9 @@ corpus and groups, its choices (the P5, the number of topics), its figures and t
 the hedge detector. Nothing in the library imports it.
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from toolkit._validation import CorpusFormatError, DataNotFoundError, moved_names
 from toolkit.audit import hedge_audit, score_audit
 from toolkit.concordance import collocations, kwic
@@ -55,22 +58,47 @@ from toolkit.rates import compare_rates, match_rates
 from toolkit.schema import DOC_COLUMNS, GENRES, ROLES, as_docs
 from toolkit.text import STOP_WORDS, place_names, split_sentences, token_spans, tokenize, tokens
 from toolkit.tokentable import TokenTable, token_table
-from toolkit.topic_effects import marginal_prevalence, topic_effects
-from toolkit.topics import (
-    TOPIC_STOP_WORDS,
-    TopicModel,
-    Vectorizer,
-    coherence,
-    fit_topics,
-    match_topics,
-    select_k,
-    topic_prevalence,
-    topic_stability,
-)
 from toolkit.voices import own_words, split_voices
-from toolkit.wordfish import Wordfish, fit_wordfish
+
+if TYPE_CHECKING:  # imported when first used, below
+    from toolkit.topic_effects import marginal_prevalence, topic_effects
+    from toolkit.topics import (
+        TOPIC_STOP_WORDS,
+        TopicModel,
+        Vectorizer,
+        coherence,
+        fit_topics,
+        match_topics,
+        select_k,
+        topic_prevalence,
+        topic_stability,
+    )
+    from toolkit.wordfish import Wordfish, fit_wordfish
 
 __version__ = "0.1.0"
+
+#: The models' names, each imported from its module when first used (``tk.fit_topics``, ``from toolkit import
+#: Wordfish``): their modules import scikit-learn, which took 0.5 s and about 55 MiB of memory that every
+#: ``import toolkit`` paid, the command line and each worker process included, for measures that do not use
+#: it. ``tests/test_layout.py`` checks that ``import toolkit`` leaves scikit-learn, NLTK and scipy.stats out.
+_LAZY = {
+    **dict.fromkeys(("marginal_prevalence", "topic_effects"), "toolkit.topic_effects"),
+    **dict.fromkeys(
+        (
+            "TOPIC_STOP_WORDS",
+            "TopicModel",
+            "Vectorizer",
+            "coherence",
+            "fit_topics",
+            "match_topics",
+            "select_k",
+            "topic_prevalence",
+            "topic_stability",
+        ),
+        "toolkit.topics",
+    ),
+    **dict.fromkeys(("Wordfish", "fit_wordfish"), "toolkit.wordfish"),
+}
 
 __all__ = [
     "DOC_COLUMNS",
@@ -150,10 +178,24 @@ __all__ = [
 ]
 
 #: Names that moved to the study layer; they still work, with a FutureWarning, until 0.3.
-__getattr__ = moved_names(
+_moved = moved_names(
     "toolkit",
     {
         "load_comparison_corpus": "toolkit.study:load_comparison_corpus",
         "comparison_groups": "toolkit.study:comparison_groups",
     },
 )
+
+
+def __getattr__(name: str) -> Any:
+    """A model's name (:data:`_LAZY`), imported now and kept; else a moved name, with its warning."""
+    module = _LAZY.get(name)
+    if module is None:
+        return _moved(name)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

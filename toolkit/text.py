@@ -25,13 +25,10 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from nltk.tokenize import RegexpTokenizer
-from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer, PunktToken
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from toolkit import _kernels as K
 from toolkit._paragraphs import PARAGRAPH, hard_wrapped
@@ -57,10 +54,16 @@ __all__ = [
 ]
 
 #: The English stop words of every ``stop_words="english"`` (counting, keyness, topic models,
-#: collocations): scikit-learn's list (318 words, lower case) and the possessive clitic as the
-#: tokenizer cuts it, ``'s`` and ``’s`` ("China's" is "china", "'s"), which otherwise heads word
-#: lists and topics. :data:`toolkit.TOPIC_STOP_WORDS` is another name for this set.
-STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | {"'s", "’s"}
+#: collocations): scikit-learn's list (318 words, lower case; ``toolkit/data/stop_words_english.txt``,
+#: written from scikit-learn's ``ENGLISH_STOP_WORDS``, so ``import toolkit`` need not import
+#: scikit-learn) and the possessive clitic as the tokenizer cuts it, ``'s`` and ``’s`` ("China's" is
+#: "china", "'s"), which otherwise heads word lists and topics. :data:`toolkit.TOPIC_STOP_WORDS` is
+#: another name for this set.
+STOP_WORDS: frozenset[str] = frozenset(
+    line.strip()
+    for line in (Path(__file__).parent / "data" / "stop_words_english.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+) | {"'s", "’s"}
 
 #: Abbreviations after which a period does not end a sentence (lower case, without
 #: the final period, as Punkt stores them). A following capitalised word of
@@ -270,135 +273,52 @@ def _starts_lower(line: str, start: int, end: int) -> bool:
     return _STARTS_LOWER.match(line, start, end) is not None
 
 
-class _Tokenizer(RegexpTokenizer):
-    """NLTK's :class:`~nltk.tokenize.RegexpTokenizer` running :data:`TOKEN_PATTERN` with :mod:`re`.
+def __getattr__(name: str) -> Any:
+    """:data:`TOKENIZER`, made when first asked for (it is NLTK's class, and NLTK is imported only when used)."""
+    if name == "TOKENIZER":
+        from toolkit._nltk import Tokenizer
 
-    NLTK >= 3.9 compiles the patterns it is given with the ``regex`` module,
-    whose ``\\w`` is not that of :mod:`re` (it takes in combining marks and
-    leaves out "¼"), so the same pattern string gave other tokens. This one
-    runs the module's own compiled pattern: ``tokenize`` gives the tokens as
-    written and ``span_tokenize`` their offsets, exactly those of
-    :func:`tokenize` with ``lowercase=False`` and :func:`token_spans`.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(TOKEN_PATTERN)
-
-    def _check_regexp(self) -> None:
-        self._regexp = _TOKEN_RE.regex
-
-    def __repr__(self) -> str:
-        return "toolkit.text.TOKENIZER"
+        tokenizer = globals()["TOKENIZER"] = Tokenizer()
+        return tokenizer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-#: NLTK's tokenizer interface (``tokenize``, ``span_tokenize``) to the same tokens as
-#: :func:`tokenize` with ``lowercase=False`` and :func:`token_spans`.
-TOKENIZER: RegexpTokenizer = _Tokenizer()
+def __dir__() -> list[str]:
+    return sorted({*globals(), "TOKENIZER"})
 
 
-class _PunktVars(PunktLanguageVars):
-    """NLTK's Punkt language variables, with no wall-clock limit on the two scans of a whole line.
+if TYPE_CHECKING:
+    from nltk.tokenize import RegexpTokenizer
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
 
-    NLTK >= 3.9 runs its regular expressions under a 5-second limit (a guard against
-    catastrophic backtracking in caller-supplied patterns) and raises TimeoutError
-    when a scan takes longer. Punkt's own patterns are linear, but the limit counts
-    the whole scan of a line, so a long line (a few hundred thousand characters
-    without a line break, or fewer on a busy machine) failed with TimeoutError.
-    The patterns and the engine are NLTK's; only the limit is lifted.
-    """
-
-    __slots__ = ()
-
-    @staticmethod
-    def _unlimited(pattern: Any) -> Any:
-        try:
-            from nltk import redos
-        except ImportError:  # NLTK before the guard: plain patterns, no limit to lift
-            return pattern
-        return redos.compile(pattern.pattern, pattern.flags, timeout=None)
-
-    #: Punkt's pattern of closing punctuation after a sentence's end, matched at every break.
-    re_boundary_realignment = _unlimited(PunktLanguageVars.re_boundary_realignment)
-
-    def period_context_re(self) -> Any:
-        """Punkt's sentence-end context pattern, without a time limit."""
-        # the attributes are slots of NLTK's PunktLanguageVars (which mypy reads as Any)
-        try:
-            return self._re_period_context  # type: ignore[has-type]
-        except AttributeError:
-            self._re_period_context = self._unlimited(super().period_context_re())  # type: ignore[misc]
-            return self._re_period_context
-
-    def _word_tokenizer_re(self) -> Any:
-        """Punkt's word pattern, without a time limit."""
-        try:
-            return self._re_word_tokenizer  # type: ignore[has-type]
-        except AttributeError:
-            self._re_word_tokenizer = self._unlimited(super()._word_tokenizer_re())  # type: ignore[misc]
-            return self._re_word_tokenizer
-
-
-class _PunktToken(PunktToken):
-    """NLTK's Punkt token, its patterns (ellipsis, number, initial, alphabetic) run without the time limit.
-
-    Each token is matched several times against these short patterns; under the limit the engine sets a
-    timer for every match, which cost about 3 microseconds a call against 0.5 for the match itself."""
-
-    __slots__ = ()
-    _RE_ELLIPSIS = _PunktVars._unlimited(PunktToken._RE_ELLIPSIS)
-    _RE_NUMERIC = _PunktVars._unlimited(PunktToken._RE_NUMERIC)
-    _RE_INITIAL = _PunktVars._unlimited(PunktToken._RE_INITIAL)
-    _RE_ALPHA = _PunktVars._unlimited(PunktToken._RE_ALPHA)
-
-
-def _engine(pattern: Any) -> Any:
-    """The compiled pattern inside NLTK's time-limited wrapper (the pattern itself for an NLTK without one)."""
-    return getattr(pattern, "_rx", pattern)
-
-
-#: Punkt's realignment of closing punctuation after a break, the engine's own compiled pattern.
-_REALIGN = _engine(_PunktVars.re_boundary_realignment)
-
-
-#: Answers of Punkt's sentence-break test kept by :class:`_RememberingPunkt` (a 10 MB text of UN speeches asks it
-#: 54,594 times about 33,085 distinct contexts), and the longest context kept: 65,536 contexts of 256 ASCII
-#: characters would take about 25 MB; those of UN speeches average about 20 and take about 10 MB in all.
-_SENTBREAK_MEMORY = 1 << 16
-_SENTBREAK_LONGEST = 256
-
-
-class _RememberingPunkt(PunktSentenceTokenizer):
-    """NLTK's Punkt, remembering the answers of its sentence-break test.
-
-    Punkt asks :meth:`~nltk.tokenize.punkt.PunktSentenceTokenizer.text_contains_sentbreak` about the context
-    of every candidate break ("word. Next"): it tokenizes the context and annotates its tokens in Python.
-    The answer depends on the context's text and the tokenizer's fixed parameters alone, and contexts repeat
-    ("States. The", "Assembly. I"), so each distinct context is tested once. The sentences are NLTK's.
-    """
-
-    def __init__(self, params: PunktParameters, lang_vars: PunktLanguageVars) -> None:
-        super().__init__(params, lang_vars=lang_vars, token_cls=_PunktToken)
-        self._test = lru_cache(maxsize=_SENTBREAK_MEMORY)(super().text_contains_sentbreak)
-
-    def text_contains_sentbreak(self, text: str) -> bool:
-        """NLTK's test, its answer remembered (:data:`_SENTBREAK_MEMORY` contexts, the least recent forgotten;
-        a context longer than :data:`_SENTBREAK_LONGEST` characters, a run without spaces, is not kept)."""
-        if len(text) > _SENTBREAK_LONGEST:
-            return bool(super().text_contains_sentbreak(text))
-        return bool(self._test(text))
+    #: NLTK's tokenizer interface (``tokenize``, ``span_tokenize``) to the same tokens as
+    #: :func:`tokenize` with ``lowercase=False`` and :func:`token_spans` (made when first used).
+    TOKENIZER: RegexpTokenizer
 
 
 @lru_cache(maxsize=1)
 def _punkt() -> PunktSentenceTokenizer:
     """Return the module's Punkt tokenizer, built once from hand-written parameters."""
-    params = PunktParameters()
+    from toolkit._nltk import RememberingPunkt, UnlimitedPunktVars, punkt_parameters
+
+    params = punkt_parameters()
     params.abbrev_types = set(ABBREVIATIONS)
     params.sent_starters = set(SENTENCE_STARTERS)
     for word in SENTENCE_STARTERS:
         # "seen capitalised at sentence starts and lower case inside sentences": makes
         # Punkt break after an abbreviation or an initial when one of these follows.
         params.ortho_context[word] |= _ORTHO_BEG_UC | _ORTHO_MID_LC
-    return _RememberingPunkt(params, _PunktVars())
+    return RememberingPunkt(params, UnlimitedPunktVars())
+
+
+def prepare_sentences() -> None:
+    """Import NLTK and build what cutting sentences reads (Punkt with the module's parameters, the compiled
+    pass's tables), once per process; every function that cuts sentences calls it first.
+
+    ``import toolkit`` leaves NLTK out (about 1.4 s and 90 MiB that measures without sentences need not pay),
+    so a process's first sentences pay for it. Call this before forking processes that cut sentences (each
+    would import NLTK again, in memory of its own), or before timing the cutting itself."""
+    _punkt_tables()
 
 
 #: The longest word :func:`toolkit._kernels.punkt_candidates` numbers (base 37 in 64 bits).
@@ -475,7 +395,8 @@ def _punkt_tables() -> tuple:
     )
 
 
-#: The characters that can open Punkt's realigned closing punctuation (the class of :data:`_REALIGN`; the
+#: The characters that can open Punkt's realigned closing punctuation (the class of
+#: :data:`toolkit._nltk.REALIGN`; the
 #: compiled sentence cuts compare with the same code points).
 _CLOSING = frozenset(map(chr, K._CLOSING_POINTS))
 
@@ -518,6 +439,8 @@ def _realigned(text: str, s0: int, e0: int, follow: list[int], stop: list[int]) 
     before it)."""
     slices = list(zip([s0, *follow], stop))
     slices.append((follow[-1] if follow else s0, s0 + len(text[s0:e0].rstrip())))
+    from toolkit._nltk import REALIGN
+
     spans: list[tuple[int, int]] = []
     realign = 0
     last = len(slices) - 1
@@ -525,7 +448,7 @@ def _realigned(text: str, s0: int, e0: int, follow: list[int], stop: list[int]) 
         start += realign
         if k < last:
             n_start, n_end = slices[k + 1]
-            m = _REALIGN.match(text[n_start:n_end]) if n_start < n_end and text[n_start] in _CLOSING else None
+            m = REALIGN.match(text[n_start:n_end]) if n_start < n_end and text[n_start] in _CLOSING else None
             if m:
                 spans.append((start, n_start + len(m.group(0).rstrip())))
                 realign = m.end()
@@ -742,6 +665,7 @@ def sentence_spans(texts: list[str], *, n_jobs: int | None = None) -> list[np.nd
     n_jobs = check_n_jobs(n_jobs)
     if n_jobs == 1:
         return [_line_sentence_spans(text) for text in texts]
+    prepare_sentences()  # once, here: each forked worker would import NLTK and build the tables again
     units = _sentence_units(texts, n_jobs)
     parts = batches([end - start for _, start, end, _ in units], n_jobs * 4)
     arrays = map_batches(_unit_sentences, (texts, units), parts, n_jobs, take=_take_units)
