@@ -338,14 +338,13 @@ def _log_ratio_interval(
 
     ``sided="two"``: both bounds, ``(1 - level) / 2`` in each tail; ``"greater"``: the lower bound at
     ``1 - level`` (and +inf above). A bound on a count of 0 is -inf (a = 0) or +inf (b = 0)."""
-    from scipy import stats  # imported when an interval is asked for (about 0.5 s; not at `import toolkit`)
-
     tail = (1.0 - level) / 2 if sided == "two" else 1.0 - level
     k = np.asarray(a, dtype=float)
     n = k + np.asarray(b, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        lower = np.where(k > 0, stats.beta.ppf(tail, k, n - k + 1), 0.0)
-        upper = np.where(n - k > 0, stats.beta.isf(tail, k + 1, n - k), 1.0)
+        # scipy.stats.beta.ppf and .isf, bit for bit, without importing scipy.stats (0.5 s, 45 MiB)
+        lower = np.where(k > 0, special.betaincinv(k, n - k + 1, tail), 0.0)
+        upper = np.where(n - k > 0, special.betainccinv(k + 1, n - k, tail), 1.0)
         scale = float(n_r) / float(n_t)
         low = np.log2(scale * lower / (1.0 - lower))
         high = np.log2(scale * upper / (1.0 - upper)) if sided == "two" else np.full(len(k), np.inf)

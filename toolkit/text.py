@@ -711,7 +711,8 @@ def split_sentences(text_or_docs: str | pd.DataFrame, *, n_jobs: int | None = No
     text_or_docs : str or DataFrame
         One text, or a docs frame with at least the columns ``doc_id`` and ``text``.
     n_jobs : int, optional
-        Worker processes (None or 1: this process; -1: every CPU), each taking
+        Processes, this one and ``n_jobs - 1`` workers (None or 1: this process
+        alone; -1: every CPU), each taking
         whole texts, or stretches of whole lines of a long text (which no
         sentence crosses): one long text is split on several cores too, unless
         it is hard-wrapped (its sentences cross lines; it is taken whole). The

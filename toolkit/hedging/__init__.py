@@ -260,8 +260,9 @@ def find_stance(
         ``stop_word_share``) and warn, naming it; or "keep": match it anyway (for callers who know the text is English,
         such as the evaluation on short review sentences).
     n_jobs : int, optional
-        Worker processes, each taking whole documents (None or 1: this
-        process; -1: every CPU). The matches do not depend on it.
+        Processes, each taking whole documents: this one and ``n_jobs - 1``
+        workers (None or 1: this process alone; -1: every CPU). The matches
+        do not depend on it.
     segments : DataFrame, None or "auto", default "auto"
         Whose each stretch of a document is: the frame of :func:`toolkit.split_voices`
         (split once, and passed to every measure that reads voices), or None for whole
