@@ -531,8 +531,11 @@ _INT32_FIELDS = frozenset({"doc", "code", "pattern"})
 #: UNGDC (stance_rates by country, n_jobs=2), a worker's peak RSS was 979-994 MiB with 1,000,000, 875-897 with
 #: 500,000, 842-850 with 250,000; two sets of five alternating runs in one process took 2.88 and 2.82 s
 #: (medians) with 1,000,000, 2.95 and 2.71 with 500,000, 3.04 and 3.03 with 250,000 (each stream has a fixed
-#: cost in the rules' Python calls).
-_STREAM_TOKENS = 500_000
+#: cost in the rules' Python calls). Once this process shared the work with one worker (n_jobs=2), the
+#: pipeline's processes together (summed PSS) peaked at 1,063-1,077 MiB with 500,000, 971-993 with 250,000,
+#: 946-962 with 100,000; four alternating runs of stance_rates took 2.54 s (median) with 500,000, 2.70 with
+#: 250,000, 3.17 with 100,000. 250,000: about 80 MiB less for 0.15 s more.
+_STREAM_TOKENS = 250_000
 
 
 def _stance_batch(work: _TableWork, batch: range) -> dict:
