@@ -577,11 +577,11 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
             if found:
                 rows.append(
                     (
-                        np.full(len(found), i - base_doc, dtype=np.int64),
+                        np.full(len(found), i - base_doc, dtype=np.int32),
                         np.fromiter((r[0] for r in found), np.int64, len(found)),
                         np.fromiter((r[1] for r in found), np.int64, len(found)),
-                        np.fromiter((outcome.setdefault(r[3:6], len(outcome)) for r in found), np.int64, len(found)),
-                        np.fromiter((work.index[r[6]] for r in found), np.int64, len(found)),
+                        np.fromiter((outcome.setdefault(r[3:6], len(outcome)) for r in found), np.int32, len(found)),
+                        np.fromiter((work.index[r[6]] for r in found), np.int32, len(found)),
                     )
                 )
             continue
@@ -603,23 +603,28 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
             stream = _Stream(stream.scanned)  # the next stream writes over them
     if stream.docs:
         rows.append(_stream_rows(work, stream.done(), outcome, base_doc))
-    rows = [r for r in rows if len(r[0])]
-    # documents, outcome codes and patterns as int32 (half the bytes to send back and to hold), offsets int64
+    # documents, outcome codes and patterns as int32 (half the bytes to send back and to hold), offsets int64;
+    # one column at a time, its parts let go as it is made (the batch's matches are held once, not twice)
+    parts = [list(c) for c in zip(*(r for r in rows if len(r[0])), strict=True)]
+    del rows
     out: dict[str, Any] = {}
-    if rows:
-        doc = np.concatenate([r[0] for r in rows])
+    if parts:
+        doc = np.concatenate(parts[0])
         # documents in order (each one's matches already are): a document matched on its characters comes
         # before the stream it was met in is done
         order = None if (np.diff(doc) >= 0).all() else np.argsort(doc, kind="stable")
         for f, name in enumerate(_FIELDS):  # the order of the rows' tuples
-            col = np.concatenate([r[f] for r in rows]) if f else doc
+            col = np.concatenate(parts[f]) if f else doc
+            parts[f] = []
             col = col if order is None else col[order]
-            out[name] = col.astype(np.int32) if name in _INT32_FIELDS else col
+            out[name] = col.astype(np.int32, copy=False) if name in _INT32_FIELDS else col
+            del col
+        del doc
     else:
         out = {name: np.zeros(0, np.int32 if name in _INT32_FIELDS else np.int64) for name in _FIELDS}
     out["outcomes"] = list(outcome)
     out["foreign"] = foreign
-    del rows, stream
+    del parts, stream
     release_memory()  # the streams' arrays let go: a worker's next batch starts from what it holds
     return out
 
@@ -700,12 +705,12 @@ def _stream_rows(work: _TableWork, stream: _Stream, outcome: dict, base: int) ->
     order = np.lexsort((np.concatenate(slot_parts), m_all))
     m_all = m_all[order]
     kd = k[m_all]
-    return (
-        stream.doc[kd] - base,
+    return (  # documents, outcome codes and patterns as int32 (_INT32_FIELDS) already: the batch holds them all
+        (stream.doc[kd] - base).astype(np.int32),
         s_arr[m_all] - stream.base[kd],
         e_arr[m_all] - stream.base[kd],
-        np.concatenate(code_parts).astype(np.int64)[order],
-        pis[m_all],
+        np.concatenate(code_parts)[order].astype(np.int32),
+        pis[m_all].astype(np.int32),
     )
 
 
