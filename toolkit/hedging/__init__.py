@@ -671,7 +671,9 @@ def stance_rates(
         table = _table_of(docs, jobs)
         skipped: list[dict] = []
         # counted without a frame of matches: their documents, starts and categories as arrays
-        found = _find_in_table(table, matcher, True, non_english, skipped, learned, jobs)
+        found = _find_in_table(
+            table, matcher, True, non_english, skipped, learned, jobs, fields=("doc", "start", "code")
+        )
         # each outcome's index in cats (-1: a category not rated), then each match's: no array of strings
         cat_index = np.array(
             [cats.index(o[0]) if o[0] in cats else -1 for o in found["outcomes"]] or [-1], dtype=np.int64

@@ -310,6 +310,7 @@ class _TableWork:
         n_jobs: int = 1,
     ) -> None:
         self.table, self.matcher, self.rules, self.model, self.non_english = table, matcher, rules, model, non_english
+        self.fields: tuple[str, ...] = _FIELDS  # the arrays of the matches that a batch gives (_find_in_table)
         self.lengths = text_lengths(table.texts)
         self.units, self._plain_docs = _unit_ranges(table, _work_units(self.lengths, n_jobs), self.lengths)
         self.lex = _TableLexicon(matcher, table.vocab)
@@ -537,6 +538,14 @@ _INT32_FIELDS = frozenset({"doc", "code", "pattern"})
 #: 250,000, 3.17 with 100,000. 250,000: about 80 MiB less for 0.15 s more.
 _STREAM_TOKENS = 250_000
 
+#: Tokens of stance work between two trims of the heap (:func:`toolkit._parallel.release_memory`) in a batch.
+#: Each stream's arrays are freed in holes of the heap that other streams then only partly reuse: on the UNGDC's
+#: pipeline (n_jobs=2), a process's pages of its own reached 100 to 140 MiB while memray counted at most 46 MB alive
+#: in a batch, and the processes together peaked at 957 to 993 MiB. With a trim every 1,000,000 tokens (every
+#: fourth stream) they peaked at 923 to 927 MiB; a trim after every stream gave 903 to 925 MiB but cost 0.6 s of
+#: stance_rates' 2.6 (pages faulted in again), every fourth 0.1 s.
+_TRIM_TOKENS = 1_000_000
+
 
 def _stance_batch(work: _TableWork, batch: range) -> dict:
     """The stance markers of the work units ``batch`` (:func:`_unit_ranges`), as arrays; the documents judged
@@ -556,6 +565,7 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
     foreign = []
     base_doc = int(work.units[batch.start][0]) if len(batch) else 0
     stream = _Stream()
+    since_trim = 0  # tokens of the streams done since the heap was last trimmed (_TRIM_TOKENS)
     for u in batch:
         i, piece, pieces, a, b, c_a, c_b, own_a, own_b = (int(v) for v in work.units[u])
         text = table.texts[i]
@@ -600,7 +610,11 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
             stream = _Stream(stream.scanned)
         elif stream.n_tokens >= _STREAM_TOKENS:
             rows.append(_stream_rows(work, stream.done(), outcome, base_doc))  # no view of the stream's arrays
+            since_trim += stream.n_tokens
             stream = _Stream(stream.scanned)  # the next stream writes over them
+            if since_trim >= _TRIM_TOKENS:
+                release_memory()
+                since_trim = 0
     if stream.docs:
         rows.append(_stream_rows(work, stream.done(), outcome, base_doc))
     # documents, outcome codes and patterns as int32 (half the bytes to send back and to hold), offsets int64;
@@ -614,6 +628,9 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
         # before the stream it was met in is done
         order = None if (np.diff(doc) >= 0).all() else np.argsort(doc, kind="stable")
         for f, name in enumerate(_FIELDS):  # the order of the rows' tuples
+            if name not in work.fields:  # not asked for: neither joined nor sent back
+                parts[f] = []
+                continue
             col = np.concatenate(parts[f]) if f else doc
             parts[f] = []
             col = col if order is None else col[order]
@@ -621,7 +638,7 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
             del col
         del doc
     else:
-        out = {name: np.zeros(0, np.int32 if name in _INT32_FIELDS else np.int64) for name in _FIELDS}
+        out = {name: np.zeros(0, np.int32 if name in _INT32_FIELDS else np.int64) for name in work.fields}
     out["outcomes"] = list(outcome)
     out["foreign"] = foreign
     del parts, stream
@@ -760,12 +777,19 @@ def _find_in_table(
     skipped: list[dict],
     model: HedgeModel | None,
     n_jobs: int,
+    fields: tuple[str, ...] = _FIELDS,
 ) -> dict:
     """The stance markers of every document of ``table`` as arrays (doc row, start, end, category, kind, rule,
-    pattern), documents judged not English skipped (listed in ``skipped``) or raised."""
+    pattern), documents judged not English skipped (listed in ``skipped``) or raised.
+
+    ``fields``: the arrays of :data:`_FIELDS` to give ("doc" and "code" always among them); a caller that counts
+    the matches needs no ``end`` or ``pattern``, which the workers then do not send back nor this process hold
+    (on the UNGDC, 12 bytes for each of 1.5 million matches)."""
     from toolkit._parallel import batches, map_batches
 
+    fields = tuple(f for f in _FIELDS if f in {*fields, "doc", "code"})
     work = _TableWork(table, matcher, rules, model, non_english, n_jobs)
+    work.fields = fields
     # tapered: the workers take the batches in order and finish close together (equal batches of text took
     # 0.8 to 1.6 s each on the UNGDC, and one worker waited for the other's last)
     parts = batches(work.lengths[work.units[:, 0]] / work.units[:, 2], n_jobs * 4 if n_jobs > 1 else 1, taper=True)
@@ -773,14 +797,14 @@ def _find_in_table(
         _warm_up()  # the compiled loops loaded once, before the workers fork
     results = map_batches(_stance_batch, work, parts, n_jobs, take=_take_work)
     outcomes: dict[tuple[str, str, str], int] = {}
-    columns: dict[str, list[np.ndarray]] = {name: [] for name in _FIELDS}
+    columns: dict[str, list[np.ndarray]] = {name: [] for name in fields}
     foreign: list[tuple[int, int, float]] = []
     for part, r in zip(parts, results):
         remap = np.array([outcomes.setdefault(o, len(outcomes)) for o in r["outcomes"]] or [0], dtype=np.int32)
         base = int(work.units[part.start][0])
         r["doc"] += base
         r["code"] = remap[r["code"]] if len(r["code"]) else r["code"]
-        for name in _FIELDS:
+        for name in fields:
             columns[name].append(r[name])
         foreign.extend((i + base, n, share) for i, n, share in r["foreign"])
     del results
@@ -803,7 +827,7 @@ def _find_in_table(
             }
         )
     out: dict[str, Any] = {}
-    for name in _FIELDS:  # one column at a time, its parts let go as it is made
+    for name in fields:  # one column at a time, its parts let go as it is made
         parts_of = columns.pop(name)
         out[name] = (
             np.concatenate(parts_of) if parts_of else np.zeros(0, np.int32 if name in _INT32_FIELDS else np.int64)
@@ -812,7 +836,7 @@ def _find_in_table(
         release_memory_of(len(out[name]))  # its parts' pages (unpickled from the workers), before the next is made
     if foreign and (work.units[:, 2] > 1).any():  # the later pieces of a document judged not English
         keep = ~np.isin(out["doc"], [i for i, _, _ in foreign])
-        for name in _FIELDS:
+        for name in fields:
             out[name] = out[name][keep]
     out["outcomes"] = list(outcomes)
     out["patterns"] = work.lex.named
