@@ -702,9 +702,68 @@ def test_a_folder_link_back_up_is_listed_not_read_again(tmp_path):
     (tmp_path / "sub" / "loop").symlink_to(tmp_path, target_is_directory=True)
     docs = tk.read_corpus(tmp_path)
     assert docs["doc_id"].tolist() == ["d1"]
+    assert docs.attrs["ignored"] == [{"source": "sub/loop", "reason": "a link to the folder ., read there"}]
+
+
+def test_a_linked_file_or_folder_is_read_once_where_it_is_not_a_link(tmp_path):
+    corpus = tmp_path / "corpus"
+    (corpus / "real").mkdir(parents=True)
+    header_file(corpus / "real", "statement.txt", ROW)
+    (corpus / "copy.txt").symlink_to(corpus / "real" / "statement.txt")  # a file link, met first in order
+    (corpus / "a_view").symlink_to(corpus / "real", target_is_directory=True)  # a folder link, met first
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    header_file(outside, "annexed.txt", {**ROW, "doc_id": "d2"})
+    (corpus / "annexed.txt").symlink_to(outside / "annexed.txt")  # out of the tree (git-annex): read
+    docs = tk.read_corpus(corpus)
+    assert docs[["doc_id", "file"]].values.tolist() == [["d2", "annexed.txt"], ["d1", "real/statement.txt"]]
     assert docs.attrs["ignored"] == [
-        {"source": "sub/loop", "reason": "a link to a folder that is read already, not read again"}
+        {"source": "a_view", "reason": "a link to the folder real, read there"},
+        {"source": "copy.txt", "reason": "a link to real/statement.txt, read there"},
     ]
+
+
+def test_two_links_to_one_stored_content_are_two_documents(tmp_path):
+    # git-annex keeps a file's content once and links each name to it: two names are two documents, here with
+    # the same doc_id, which read_corpus names (not merged into one, as reading a linked file once would)
+    store = tmp_path / ".git" / "annex" / "objects"
+    store.mkdir(parents=True)
+    header_file(store, "SHA256E-s99--ab12.txt", ROW)
+    (tmp_path / "one.txt").symlink_to(store / "SHA256E-s99--ab12.txt")
+    (tmp_path / "two.txt").symlink_to(store / "SHA256E-s99--ab12.txt")
+    with pytest.raises(tk.CorpusFormatError, match=r"two\.txt.*doc_id 'd1' is duplicated \(first seen in .*one\.txt"):
+        tk.read_corpus(tmp_path)
+
+
+def test_a_readme_a_loop_and_a_hidden_folder_behind_links(tmp_path):
+    store = tmp_path / ".store"
+    store.mkdir()
+    header_file(store, "kept.txt", ROW)
+    (tmp_path / "README.md").symlink_to(store / "kept.txt")  # a README, link or not, is documentation
+    (tmp_path / "loop_a.txt").symlink_to(tmp_path / "loop_b.txt")  # a loop of links: reported, not a crash
+    (tmp_path / "loop_b.txt").symlink_to(tmp_path / "loop_a.txt")
+    (tmp_path / "view").symlink_to(store, target_is_directory=True)  # a folder read only through the link
+    with pytest.warns(UserWarning, match="skipped 2"):
+        docs = tk.read_corpus(tmp_path, errors="skip")
+    assert docs["file"].tolist() == ["view/kept.txt"]
+    assert [d["source"] for d in docs.attrs["skipped"]] == [str(tmp_path / "loop_a.txt"), str(tmp_path / "loop_b.txt")]
+    assert [(d["source"], d["reason"][:8]) for d in docs.attrs["ignored"]] == [
+        (".store", "hidden f"),
+        ("README.md", "a README"),
+    ]
+    with pytest.raises(tk.CorpusFormatError, match=r"loop_a\.txt: is not a regular file"):
+        tk.read_corpus(tmp_path)
+
+
+def test_a_folder_met_again_through_a_link_above_the_corpus_is_not_read_twice(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    header_file(corpus, "good.txt", ROW)
+    (corpus / "up").symlink_to(tmp_path, target_is_directory=True)  # the folder holding the corpus
+    header_file(tmp_path, "beside.txt", {**ROW, "doc_id": "d2"})
+    docs = tk.read_corpus(corpus)
+    assert docs[["doc_id", "file"]].values.tolist() == [["d1", "good.txt"], ["d2", "up/beside.txt"]]
+    assert docs.attrs["ignored"] == [{"source": "up/corpus", "reason": "the folder ., read there"}]
 
 
 def test_a_file_name_that_is_not_utf8_is_reported_not_a_crash(tmp_path):

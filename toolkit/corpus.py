@@ -15,7 +15,7 @@ Three input formats give the same docs frame (see :mod:`toolkit.schema`):
 
   ``doc_id`` defaults to the file name without its extension. ``.csv`` and
   ``.jsonl`` files in the folder are read too; every other file is reported, except
-  READMEs and hidden entries, which are listed in ``attrs["ignored"]``;
+  READMEs, hidden entries and links to what is read anyway, which are listed in ``attrs["ignored"]``;
 - a ``.csv`` file with a header row naming the fields, one document per row;
 - a ``.jsonl`` file, one JSON object per line.
 
@@ -100,8 +100,9 @@ def read_corpus(path: str | Path, *, errors: str = "raise", delimiter: str = ","
         ``errors="raise"``); ``docs.attrs["ignored"]`` lists what a folder holds
         that is by convention not a document: files named ``README`` (any case,
         any extension: ``README.md``, ``readme.txt``; ``readme_notes.txt`` *is*
-        read) and hidden files and folders (name starting with ``.``, such as
-        ``.ipynb_checkpoints``), each as a dict with ``source`` and ``reason``.
+        read), hidden files and folders (name starting with ``.``, such as
+        ``.ipynb_checkpoints``) and links to files or folders read anyway
+        (:func:`corpus_files`), each as a dict with ``source`` and ``reason``.
         So every file under ``path`` is a row, a skip or an ignored entry.
 
     Notes
@@ -177,7 +178,7 @@ def read_corpus(path: str | Path, *, errors: str = "raise", delimiter: str = ","
             records.append(record)
 
     if not records and not skipped:
-        aside = f" ({len(ignored)} README or hidden entries are not read)" if ignored else ""
+        aside = f" ({len(ignored)} README, hidden or linked entries are not read)" if ignored else ""
         raise FileNotFoundError(f"read_corpus: {path} holds no file to read{aside}; {_FORMATS}.")
     docs = as_docs(records, name=str(path)) if records else _empty_docs()
     for col in docs.columns[len(DOC_COLUMNS) :]:
@@ -398,35 +399,84 @@ def _is_readme(p: Path) -> bool:
 
 
 def corpus_files(path: Path) -> tuple[list[Path], list[dict[str, Any]]]:
-    """Every file under ``path``: those to read, and those left aside (READMEs, hidden entries) with the reason.
+    """Every file under ``path``: those to read, and those left aside (READMEs, hidden entries, links to what is
+    read already) with the reason.
 
     A file with an extension read_corpus does not read is *returned* for reading, so
     that it is reported (raised or skipped) like any other bad input, not lost.
+
+    Symbolic links are taken after every real entry of the tree, so that a document is read once, where it
+    is not a link: a link to a folder or a file that is read already (``view -> real``, ``copy.txt ->
+    real/statement.txt``, ``loop -> ..``) is listed as "a link to ..., read there"; a link out of the tree
+    (git-annex's, DVC's) is read, each link on its own, so two names of one stored content stay two documents;
+    a broken link, or a loop of links, is returned for reading, which reports it.
     """
     if path.is_file():
         return [path], []
+    root = Path(os.path.realpath(path))
     files: list[Path] = []
     ignored: list[dict[str, Any]] = []
-    stack = [path]
-    seen = {path.resolve()}
-    while stack:
-        folder = stack.pop()
-        for entry in sorted(folder.iterdir()):
-            rel = entry.relative_to(path).as_posix()
-            if entry.name.startswith("."):
-                kind = "folder" if entry.is_dir() else "file"
-                ignored.append({"source": rel, "reason": f"hidden {kind} (its name starts with '.'), not read"})
-            elif entry.is_dir():
-                if entry.resolve() in seen:  # a link to a folder read already (or to a parent): not read twice
-                    ignored.append({"source": rel, "reason": "a link to a folder that is read already, not read again"})
-                    continue
-                seen.add(entry.resolve())
-                stack.append(entry)
-            elif _is_readme(entry):
-                ignored.append({"source": rel, "reason": "a README: documentation of the folder, not read"})
-            else:
-                files.append(entry)
+    folders = {str(root): "."}  # the real path of each folder read -> the path it is listed under
+    folder_links: list[Path] = []
+    file_links: list[Path] = []
+
+    def walk(top: Path) -> None:
+        stack = [top]
+        while stack:
+            folder = stack.pop()
+            with os.scandir(folder) as entries:
+                found = sorted(entries, key=lambda e: e.name)
+            for e in found:
+                entry = folder / e.name
+                rel = entry.relative_to(path).as_posix()
+                is_dir = _is_dir(e)
+                if e.name.startswith("."):
+                    kind = "folder" if is_dir else "file"
+                    ignored.append({"source": rel, "reason": f"hidden {kind} (its name starts with '.'), not read"})
+                elif _is_readme(entry) and not is_dir:
+                    ignored.append({"source": rel, "reason": "a README: documentation of the folder, not read"})
+                elif e.is_symlink():
+                    (folder_links if is_dir else file_links).append(entry)
+                elif is_dir:
+                    real = os.path.realpath(entry)
+                    if real in folders:  # met again through a link to a folder above it
+                        ignored.append({"source": rel, "reason": f"the folder {folders[real]}, read there"})
+                        continue
+                    folders[real] = rel
+                    stack.append(entry)
+                else:
+                    files.append(entry)
+
+    walk(path)
+    while folder_links:  # in order; a folder reached through a link may hold links of its own
+        link = min(folder_links, key=lambda p: p.relative_to(path).as_posix())
+        folder_links.remove(link)
+        target = os.path.realpath(link)
+        rel = link.relative_to(path).as_posix()
+        if target in folders:
+            ignored.append({"source": rel, "reason": f"a link to the folder {folders[target]}, read there"})
+        else:  # a folder not read otherwise (out of the tree, or hidden in it): read through the link
+            folders[target] = rel
+            walk(link)
+    if file_links:
+        real = {os.path.realpath(f): f.relative_to(path).as_posix() for f in files}
+        for link in sorted(file_links, key=lambda p: p.relative_to(path).as_posix()):
+            target = os.path.realpath(link)
+            if target in real:
+                ignored.append(
+                    {"source": link.relative_to(path).as_posix(), "reason": f"a link to {real[target]}, read there"}
+                )
+            else:  # out of the tree, broken or a loop: read (a broken link or a loop is reported when read)
+                files.append(link)
     return sorted(files), sorted(ignored, key=lambda d: d["source"])
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    """Whether ``entry`` is a folder or a link to one (False for a loop of links, as ``Path.is_dir`` answers)."""
+    try:
+        return entry.is_dir()
+    except OSError:  # too many levels of links, a folder that cannot be read
+        return False
 
 
 def _read_file(

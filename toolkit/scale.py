@@ -174,7 +174,7 @@ def read_files(path: str | os.PathLike[str], *, delimiter: str = ",") -> tuple[A
     -----
     Each file is read alone, so a doc_id repeated in two files is not caught here (the measures that need
     unique ids check them); :func:`write_parquet` refuses it, naming both files. Files left aside (READMEs,
-    hidden files) are not read: :func:`toolkit.corpus_files` lists them.
+    hidden files, links to what is read anyway) are not read: :func:`toolkit.corpus_files` lists them.
     """
     dask = _dask()
     import dask.dataframe as dd
