@@ -929,3 +929,34 @@ def test_unscon_names_a_bad_row_by_its_place_among_the_rows_not_a_wrong_line(dat
         CorpusFormatError, match=r"sentences\.csv: file_id 'bogus_id' of data row 3 does not match .*get it again"
     ):
         ds.load_unscon(tmp_path)
+
+
+def test_load_ungdc_reads_a_linked_speech_once_where_it_is_not_a_link(tiny_ungdc, tmp_path):
+    session = tiny_ungdc / "TXT" / "Session 01 - 1946"
+    (session / "AAA_1_1946.txt").symlink_to(session / "USA_1_1946.txt")  # sorts first: still not the one read
+    with pytest.warns(UserWarning):
+        docs = ds.load_ungdc(tiny_ungdc)
+    assert "UNGDC_AAA_1_1946" not in set(docs["doc_id"]) and "UNGDC_USA_1_1946" in set(docs["doc_id"])
+    [link] = [s for s in docs.attrs["skipped"] if s["source"].endswith("AAA_1_1946.txt")]
+    assert "is a link to TXT/Session 01 - 1946/USA_1_1946.txt, which is read there" in link["problem"]
+    assert len(docs) + len(docs.attrs["skipped"]) == docs.attrs["n_files"]
+
+
+def test_load_ungdc_reads_speeches_linked_out_of_the_tree(tiny_ungdc, tmp_path):
+    # git-annex: every speech file a link to a stored object out of TXT/; two speeches of one text are two speeches
+    store = tmp_path / "annex"
+    store.mkdir()
+    session = tiny_ungdc / "TXT" / "Session 01 - 1946"
+    before = ds.load_ungdc(tiny_ungdc)
+    for f in sorted(session.glob("*.txt")):
+        (store / f.name).write_bytes(f.read_bytes())
+        f.unlink()
+        f.symlink_to(store / f.name)
+    after = ds.load_ungdc(tiny_ungdc)
+    pd.testing.assert_frame_equal(before, after)
+    first, second = sorted(session.glob("*.txt"))[:2]  # two names of one stored text: both read
+    second.unlink()
+    second.symlink_to(store / first.name)
+    both = ds.load_ungdc(tiny_ungdc).set_index("file")
+    rel = [f"TXT/Session 01 - 1946/{p.name}" for p in (first, second)]
+    assert both.loc[rel[0], "text"] == both.loc[rel[1], "text"] and len(both) == len(before)

@@ -135,12 +135,18 @@ SPEAKER_ISO_FIXES: dict[str, str] = {
 _UNGDC_COLUMNS = ("session", "post", "post_upstream", "country_name", "file")
 
 
-def _iter_folder(root: Path) -> Iterator[tuple[str, str, bytes | None]]:
+class _LinkTo(str):
+    """In place of a file's bytes: the file is a link to another file of the tree (this path), read there."""
+
+
+def _iter_folder(root: Path) -> Iterator[tuple[str, str, bytes | _LinkTo | None]]:
     """(path relative to ``root``, where to find it, bytes) of every file under ``root/TXT``, at any depth.
 
     Links to folders are followed (each real folder read once); the bytes are None
     for an entry that is not a regular file (a broken link, a pipe) or a folder that
-    cannot be read or was already read through another link, so that it is reported.
+    cannot be read or was already read through another link, so that it is reported;
+    a link to another file of the tree gives that file's path (:class:`_LinkTo`), reported
+    too: a speech has one file. A link out of the tree (git-annex's) is read.
     """
     txt = root / "TXT"
     files: list[Path] = []
@@ -157,7 +163,17 @@ def _iter_folder(root: Path) -> Iterator[tuple[str, str, bytes | None]]:
         seen.add(real)
         dirs.sort()
         files.extend(Path(folder, name) for name in names)
-    entries = [(f, f.read_bytes() if f.is_file() else None) for f in files]
+    links = {f for f in files if f.is_symlink()}
+    read_there: dict[str, Path] = {}  # a linked file's real path -> the file of the tree that is it, not a link
+    if links:
+        read_there = {os.path.realpath(f): f for f in files if f not in links}
+    entries: list[tuple[Path, bytes | _LinkTo | None]] = []
+    for f in files:
+        target = read_there.get(os.path.realpath(f)) if f in links else None
+        if target is not None:  # RUS_70_2015.txt -> CHN_70_2015.txt: not China's speech under Russia's name
+            entries.append((f, _LinkTo(target.relative_to(root).as_posix())))
+        else:
+            entries.append((f, f.read_bytes() if f.is_file() else None))
     entries += [(f, None) for f in unreadable]
     for file, data in sorted(entries, key=lambda e: e[0].relative_to(txt).parts):
         yield file.relative_to(root).as_posix(), str(file), data
@@ -212,8 +228,14 @@ def _archive_speakers(path: Path) -> bytes:
     raise DataNotFoundError(f"{path} holds no {SPEAKERS_FILE} and there is none next to it.", dataset="ungdc")
 
 
-def _read_speech(rel: str, source: str, data: bytes | None) -> dict[str, Any]:
+def _read_speech(rel: str, source: str, data: bytes | _LinkTo | None) -> dict[str, Any]:
     """The record of one file under TXT/; a CorpusFormatError saying why it is not a speech."""
+    if isinstance(data, _LinkTo):
+        raise CorpusFormatError(
+            source,
+            f"is a link to {data}, which is read there: one speech's text under a second name.",
+            fix="Remove the link; each speech has a file of its own.",
+        )
     if data is None:
         raise CorpusFormatError(
             source, "is not a regular file (a broken link?).", fix="Remove it, or put the speech file there."
