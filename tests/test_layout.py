@@ -193,3 +193,16 @@ def test_every_public_name_is_there_lazy_or_not():
 
     assert toolkit.fit_topics is fit_topics and toolkit.Wordfish is Wordfish
     assert {"fit_topics", "Wordfish", "TOPIC_STOP_WORDS"} <= set(dir(toolkit))
+
+
+def test_a_lazy_name_is_the_function_even_once_its_module_is_imported():
+    # `from toolkit.topic_effects import ...` binds the submodule to the package (Python's import system); the
+    # package keeps the function of that name there, as its eager imports did, and its modules stay reachable
+    code = (
+        "import toolkit as tk\n"
+        "from toolkit.topic_effects import marginal_prevalence\n"
+        "import toolkit.wordfish\n"
+        "print(callable(tk.topic_effects) and not isinstance(tk.topic_effects, type(tk)),"
+        " tk.topics.__name__, tk.wordfish.__name__, 'importlib' in dir(tk))"
+    )
+    assert _fresh(code) == "True toolkit.topics toolkit.wordfish False"

@@ -43,3 +43,58 @@ def test_a_workers_error_reaches_the_caller():
     # the worker is handed the first batch before this process takes any
     with pytest.raises(ValueError, match="batch 0 failed in a worker"):
         map_batches(_fails_in_a_worker, [os.getpid()], [range(0, 1), range(1, 2), range(2, 3)], 2)
+
+
+_TAKEN: list[range] = []
+
+
+def _slow_here(shared: list[int], batch: range) -> list[int]:
+    import time
+
+    time.sleep(0.3 if os.getpid() == shared[0] else 0.01)  # this process slow: the workers ask for more
+    return list(batch)
+
+
+def _third_take_fails(shared: list[int], batch: range) -> list[int]:
+    _TAKEN.append(batch)  # called in this process: the first two for the workers' first tasks, the third in a callback
+    if len(_TAKEN) == 3:
+        raise MemoryError("slicing failed")
+    return shared
+
+
+def test_an_error_making_a_workers_task_reaches_the_caller_not_a_hang(monkeypatch):
+    # the next task is made in the pool's result thread (a worker's callback): an error there ended that thread,
+    # and the caller waited forever for results that could not come
+    import multiprocessing
+
+    import toolkit._parallel as P
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no forkserver here: the workers that are handed a slice of the data (take) start by it")
+    monkeypatch.setattr(P, "START_METHOD", "forkserver")
+    _TAKEN.clear()
+    parts = [range(i, i + 1) for i in range(12)]
+    with pytest.raises(MemoryError, match="slicing failed"):
+        map_batches(_slow_here, [os.getpid()], parts, 3, take=_third_take_fails)
+    assert len(_TAKEN) >= 3  # the third failed; the other worker may have gone on
+
+
+def _here_slower(shared: list[int], batch: range) -> list[int]:
+    import time
+
+    if os.getpid() == shared[0]:
+        time.sleep(0.002)  # the workers' callbacks keep asking for batches while this process works
+    return list(batch)
+
+
+def test_stopping_early_prints_no_traceback_of_the_pool(capfd):
+    # the caller stops taking results (an error of its own, a break): the workers' callbacks hand out no more
+    # batches to the closing pool (each had printed "Exception in thread ... Pool not running")
+    from toolkit._parallel import imap_batches
+
+    for _ in range(10):
+        results = imap_batches(_here_slower, [os.getpid()], [range(i, i + 1) for i in range(400)], 2)
+        for _k in range(3):
+            next(results)
+        results.close()
+    assert "Pool not running" not in capfd.readouterr().err

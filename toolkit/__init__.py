@@ -26,8 +26,11 @@ corpus and groups, its choices (the P5, the number of topics), its figures and t
 the hedge detector. Nothing in the library imports it.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+import sys as _sys
+import types as _types
+from typing import TYPE_CHECKING
+from typing import Any as _Any
 
 from toolkit._validation import CorpusFormatError, DataNotFoundError, moved_names
 from toolkit.audit import hedge_audit, score_audit
@@ -187,15 +190,37 @@ _moved = moved_names(
 )
 
 
-def __getattr__(name: str) -> Any:
-    """A model's name (:data:`_LAZY`), imported now and kept; else a moved name, with its warning."""
+#: The modules whose names are imported when first used, themselves: ``toolkit.topics`` as before.
+_LAZY_MODULES = frozenset({"topics", "wordfish"})
+
+
+def __getattr__(name: str) -> _Any:
+    """A model's name (:data:`_LAZY`), imported now and kept; its module; else a moved name, with its warning."""
     module = _LAZY.get(name)
     if module is None:
+        if name in _LAZY_MODULES:
+            return _importlib.import_module(f"toolkit.{name}")
         return _moved(name)
-    value = getattr(importlib.import_module(module), name)
+    value = getattr(_importlib.import_module(module), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+    return sorted({*(n for n in globals() if not n.startswith("_") or n.startswith("__")), *_LAZY, *_LAZY_MODULES})
+
+
+class _Package(_types.ModuleType):
+    """The package, which keeps a model's function under its module's name (``toolkit.topic_effects``).
+
+    Python binds a submodule to its package once it is imported (``from toolkit.topic_effects import ...``
+    anywhere sets ``toolkit.topic_effects`` to the module), which the package's eager imports used to overwrite
+    with the function of that name; imported lazily, the function would stay hidden behind the module."""
+
+    def __setattr__(self, name: str, value: _Any) -> None:
+        if isinstance(value, _types.ModuleType) and _LAZY.get(name) == value.__name__:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _Package

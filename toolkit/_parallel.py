@@ -202,7 +202,9 @@ def imap_batches(
             _SHARED = None
         return
     if method == "forkserver":
-        ctx.set_forkserver_preload(["toolkit"])
+        # toolkit._nltk too: `import toolkit` leaves NLTK out, and each worker that cuts sentences would import it
+        # again (0.8 s) on every call; the server loads it once, as it did when `import toolkit` loaded NLTK
+        ctx.set_forkserver_preload(["toolkit", "toolkit._nltk"])
     with ctx.Pool(workers) as pool:
         task = (lambda b: (func, take(shared, b), range(len(b)))) if take else (lambda b: (func, shared, b))
         yield from _shared_out(pool, _run_sliced, task, here, parts, workers)
@@ -226,22 +228,28 @@ def _shared_out(
     """
     n = len(parts)
     lock = threading.Condition()
-    state = {"next": 0}
-    results: dict[int, tuple[bool, Any]] = {}  # batch -> (ok, result or the worker's exception)
+    state = {"next": 0, "closing": False}
+    results: dict[int, tuple[bool, Any]] = {}  # batch -> (ok, result or the exception that stopped it)
 
     def take() -> int | None:
         with lock:
             i = state["next"]
-            if i >= n:
+            if i >= n or state["closing"]:  # all taken, or the caller is done: no more work handed out
                 return None
             state["next"] = i + 1
             return i
 
     def send(i: int | None) -> None:
-        if i is not None:
+        # runs in the pool's result thread too: an exception there (making the task, a pool that closes) would
+        # end that thread, and no later result would come; it is the batch's result instead, raised in turn
+        if i is None:
+            return
+        try:
             pool.apply_async(
                 run, (task(parts[i]),), callback=partial(got, i, True), error_callback=partial(got, i, False)
             )
+        except BaseException as error:  # passed on to the caller, not swallowed
+            got(i, False, error)
 
     def got(i: int, ok: bool, value: Any) -> None:
         with lock:
@@ -250,23 +258,27 @@ def _shared_out(
         if ok:
             send(take())
 
-    for _ in range(workers):
-        send(take())
-    out = 0
-    while out < n:
-        i = take()
-        if i is not None:
-            value = here(parts[i])
+    try:
+        for _ in range(workers):
+            send(take())
+        out = 0
+        while out < n:
+            i = take()
+            if i is not None:
+                value = here(parts[i])
+                with lock:
+                    results[i] = (True, value)
             with lock:
-                results[i] = (True, value)
+                while i is None and out not in results:
+                    lock.wait()
+                ready = []
+                while out in results:
+                    ready.append(results.pop(out))
+                    out += 1
+            for ok, value in ready:
+                if not ok:
+                    raise value
+                yield value
+    finally:  # an error, or the caller stopped early: the workers' callbacks hand out nothing more
         with lock:
-            while i is None and out not in results:
-                lock.wait()
-            ready = []
-            while out in results:
-                ready.append(results.pop(out))
-                out += 1
-        for ok, value in ready:
-            if not ok:
-                raise value
-            yield value
+            state["closing"] = True
