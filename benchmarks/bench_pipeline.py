@@ -40,9 +40,10 @@ workers hold together, which the peak RSS column (the largest process) does not 
 
 ``--fractions 0.25 0.5 1`` runs the pipeline on the first quarter, half and all of the speeches (in
 file order) to show how time grows with the corpus. The libraries a case uses are loaded before its clock starts: ``import
-toolkit`` leaves NLTK out, and a case whose ``stance_rates`` cuts sentences (a single text; a country with one
-speech, in the first quarter and half) loads it first (``toolkit.text.prepare_sentences``), as ``import toolkit``
-once did; a case that does not need it (the whole corpus) does not hold its memory.
+toolkit`` leaves NLTK out, and a case that cuts sentences (the single text's ``stance_rates`` and
+``sentence_spans``; the pipeline where a country has one speech, in the first quarter and half) loads it first
+(``toolkit.text.prepare_sentences``), as ``import toolkit`` once did; a case that does not need it (the whole
+corpus, ``count_terms``, the table) does not hold its memory.
 
 Usage::
 
@@ -75,7 +76,7 @@ import numpy, pandas, scipy  # imported before timing in every case
 if case == "cv":  # scikit-learn in its own case only: `import toolkit` does not import it, nor its memory
     from sklearn.feature_extraction.text import CountVectorizer
 import toolkit as tk
-if case.startswith("single"):  # what cutting sentences loads (NLTK), before the clock, as `import toolkit` did
+if case in ("single_hedging", "single_sentences"):  # the cases that cut sentences load NLTK before the clock
     tk.text.prepare_sentences()
 with open(path, "rb") as f:
     columns = pickle.load(f)  # doc ids, countries and file paths: small

@@ -50,7 +50,8 @@ case, path, mb, n_jobs, block = sys.argv[1], sys.argv[2], float(sys.argv[3]), in
 import numpy as np, pandas
 import toolkit as tk
 import toolkit._rating as rating
-tk.text.prepare_sentences()  # what cutting sentences loads (NLTK), before the clock, as `import toolkit` did
+if case == "sentences":  # what cutting sentences loads (NLTK), before the clock, as `import toolkit` did
+    tk.text.prepare_sentences()
 with open(path, "rb") as f:
     columns = pickle.load(f)
 one = pandas.DataFrame({"doc_id": ["all"], "text": [one_text(columns["path"], mb)]})
