@@ -191,6 +191,93 @@ def test_single_document_group_resamples_its_sentences():
         assert row["ci_high"] == pytest.approx(ref.confidence_interval.high)
 
 
+def test_long_document_group_resamples_blocks_of_tokens(monkeypatch):
+    """A group of one document with more than LONG_TEXT_TOKENS tokens: its units are blocks of BLOCK_TOKENS
+    tokens, a match in the block of the last token that starts at or before it; the interval is scipy's over
+    the blocks. A document of exactly LONG_TEXT_TOKENS tokens keeps its sentences."""
+    from toolkit import _rating
+
+    monkeypatch.setattr(_rating, "LONG_TEXT_TOKENS", 9)
+    monkeypatch.setattr(_rating, "BLOCK_TOKENS", 4)
+    text = "We may go. We might stay, perhaps. I think so."
+    #       0         10        20        30        40
+    # tokens: we may go we might stay perhaps i think so (10), starting at 0 3 7 11 14 20 26 35 37 43: blocks of 4,
+    # 4 and 2 tokens
+    docs = _docs([text, "Another document here.", "And one more."], group=["long", "speech", "speech"])
+    matches = _matches(
+        [
+            ("d0", 0, "hedge"),  # token 0: block 0
+            ("d0", 4, "hedge"),  # inside "may" (token 1): block 0
+            ("d0", 15, "hedge"),  # inside "might" (token 4): block 1
+            ("d0", 35, "hedge"),  # "I" (token 7): block 1
+            ("d0", 37, "hedge"),  # "think" (token 8): block 2
+            ("d0", 46, "hedge"),  # the text's end, after "so" (token 9): block 2
+        ]
+    )
+    out = match_rates(matches, docs, by="group", categories=["hedge"], n_resamples=500, seed=11)
+    row = out[out["group"] == "long"].iloc[0]
+    assert row["unit"] == "block" and row["n"] == 6 and row["tokens"] == 10
+    ref = stats.bootstrap(
+        (np.array([2, 2, 2]), np.array([4, 4, 2])),
+        lambda c, t, axis=-1: c.sum(axis) / t.sum(axis) * 1000,
+        paired=True,
+        vectorized=True,
+        n_resamples=500,
+        method="percentile",
+        rng=np.random.default_rng(11),
+    )
+    assert row["ci_low"] == pytest.approx(ref.confidence_interval.low)
+    assert row["ci_high"] == pytest.approx(ref.confidence_interval.high)
+    monkeypatch.setattr(_rating, "LONG_TEXT_TOKENS", 10)  # not more than it: sentences
+    out = match_rates(matches, docs, by="group", categories=["hedge"], n_resamples=500, seed=11)
+    assert out.loc[out["group"] == "long", "unit"].tolist() == ["sentence"]
+
+
+def test_blocks_hold_every_token_and_match_where_the_tokens_say():
+    """For any text and matches: the blocks' tokens sum to the document's and each holds BLOCK_TOKENS but the
+    last; each match counts in the block that toolkit.text.token_spans (the tokenizer's own offsets, not the
+    table's kernel) puts it in; the same blocks whether the text is read from a token table or not."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from toolkit import _rating
+    from toolkit.rates import _prepare
+    from toolkit.text import token_spans
+    from toolkit.tokentable import token_table
+
+    pieces = st.sampled_from(["we", "may", "don't", "U.S.", "(perhaps)", "—", "x1", "é", " ", "  ", "\n", ".", ","])
+
+    @settings(derandomize=True, max_examples=80, deadline=None)
+    @given(st.lists(pieces, min_size=1, max_size=60), st.integers(1, 6), st.lists(st.integers(0, 400), max_size=12))
+    def check(parts, block, offsets):
+        text = "".join(parts)
+        spans = token_spans(text)
+        if not spans:
+            return
+        starts = [min(o, len(text)) for o in offsets]
+        docs = _docs([text])
+        matches = _matches([("d0", o, "hedge") for o in starts])
+        tokens_by_start = np.array([a for a, _ in spans])
+        want_block = np.maximum(np.searchsorted(tokens_by_start, starts, side="right") - 1, 0) // block
+        n_blocks = -(-len(spans) // block)
+        got = []
+        for table in (None, token_table(docs)):
+            prep = _prepare(matches, docs, None, ["hedge"], voices=None, table=table)
+            old = (_rating.LONG_TEXT_TOKENS, _rating.BLOCK_TOKENS)
+            _rating.LONG_TEXT_TOKENS, _rating.BLOCK_TOKENS = 0, block
+            try:
+                counts, tokens, unit = prep.units(np.array([0]), sentences=True)
+            finally:
+                _rating.LONG_TEXT_TOKENS, _rating.BLOCK_TOKENS = old
+            assert unit == "block" and len(tokens) == n_blocks and tokens.sum() == len(spans)
+            assert (tokens[:-1] == block).all() and 1 <= tokens[-1] <= block
+            assert np.array_equal(counts[:, 0], np.bincount(want_block, minlength=n_blocks))
+            got.append(counts)
+        assert np.array_equal(got[0], got[1])
+
+    check()
+
+
 def test_same_seed_same_output_other_seed_other_interval(small):
     docs, matches = small
     a = match_rates(matches, docs, by="country", categories=CATS, seed=5, n_resamples=300)

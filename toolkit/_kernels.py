@@ -601,6 +601,42 @@ def resample_sums(idx, values):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
+def token_ordinals(points, space, chunks, ctok_ptr, ctok_start, offsets):  # type: ignore[no-untyped-def]
+    """For sorted offsets of a text (code points ``points``; ``space[c]``: whether code point ``c`` is
+    whitespace, those past the table are not): how many of the text's tokens start at or before each offset, in
+    one pass. The tokens are those of the text's chunks (``chunks``: their ids, in text order; chunk ``c``'s
+    tokens are ``ctok_ptr[c]`` to ``ctok_ptr[c + 1]``, starting ``ctok_start`` code points into it, in order).
+    Returns (the counts, the number of chunks met: ``len(chunks)`` when the text is the one the chunks were
+    made from; no chunk is read past the last)."""
+    n_space = len(space)
+    n_chunks = len(chunks)
+    m = len(offsets)
+    out = np.empty(m, dtype=np.int64)
+    io = 0
+    count = np.int64(0)  # the tokens that start before the chunk met
+    j = 0
+    prev_space = True
+    for i in range(len(points)):
+        c = np.int64(points[i])
+        is_space = bool(c < n_space and space[c])
+        if prev_space and not is_space:  # a chunk begins at i: its tokens start at i + ctok_start
+            if j < n_chunks:
+                k = chunks[j]
+                for t in range(ctok_ptr[k], ctok_ptr[k + 1]):
+                    p = i + np.int64(ctok_start[t])
+                    while io < m and offsets[io] < p:
+                        out[io] = count
+                        io += 1
+                    count += 1
+            j += 1
+        prev_space = is_space
+    while io < m:
+        out[io] = count
+        io += 1
+    return out, j
+
+
+@njit(cache=True, nogil=True)
 def tokens_before(points, space, chunks, ctok_ptr, a, b):  # type: ignore[no-untyped-def]
     """For sorted offsets ``a`` and ``b`` of a text (code points ``points``; ``space[c]``: whether code point
     ``c`` is whitespace, those past the table are not): the tokens of the text's chunks (``chunks``: their

@@ -162,7 +162,8 @@ def _hedges(args: argparse.Namespace) -> int:
         over = (
             "each document's sentences"
             if per == "document"
-            else "each group's documents, or the sentences of a group of one document (column unit)"
+            else "each group's documents, or the sentences of a group of one document, blocks of 1,000 tokens if it "
+            "has more than 1,000,000 (column unit)"
         )
         print(
             f"\nrate_per_1k: matches per 1,000 tokens of the speakers' own words (n matches in tokens). ci_low, "
@@ -359,7 +360,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--per",
         choices=["match", "document", "corpus"],
         default=None,
-        help="what a row is: a match (the default), the rates of one document (its sentences resampled), or "
+        help="what a row is: a match (the default), the rates of one document (its sentences resampled, blocks of "
+        "1,000 tokens if it has more than 1,000,000), or "
         "the rates of all the texts together (their documents resampled)",
     )
     hedges.add_argument(

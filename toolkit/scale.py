@@ -944,9 +944,9 @@ def stance_rates(
     Each partition is tokenized and matched where it lies and sends back, per document, its tokens and its
     matches per category (a few integers). The groups, the units and the bootstrap are then those of the
     in-memory path, with the same seed: documents are resampled, and a group of one document is cut into
-    sentences (its text alone is fetched again). Documents are read whole (``segments=None``): a Dask
-    DataFrame holding interviews, which the in-memory default splits into voices, is refused with a
-    ``NotImplementedError`` saying what to do. ``n_jobs`` is not used.
+    sentences, or blocks of tokens if it is long (its text alone is fetched again). Documents are read whole
+    (``segments=None``): a Dask DataFrame holding interviews, which the in-memory default splits into voices, is
+    refused with a ``NotImplementedError`` saying what to do. ``n_jobs`` is not used.
     """
     dask = _dask()
     n_resamples = check_count("n_resamples", n_resamples, 100)
@@ -989,7 +989,7 @@ def stance_rates(
     used, skipped = _token_accounting(grouping, codes, tokens, doc_ids, {})
     raw_ids = per_doc["doc_id"][used].reset_index(drop=True)  # as the docs hold them (not always str)
     doc_ids, codes, tokens, counts = doc_ids[used].reset_index(drop=True), codes[used], tokens[used], counts[used]
-    # a group of one document is resampled by its sentences: fetch that document's text and matches again
+    # a group of one document is resampled by its sentences (or blocks): fetch that document's text and matches again
     sizes = np.bincount(codes, minlength=len(grouping))
     alone = np.flatnonzero(sizes[codes] == 1)
     texts = np.full(len(doc_ids), "", dtype=object)

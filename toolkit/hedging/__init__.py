@@ -562,7 +562,8 @@ def stance_rates(
 
     The matches of :func:`find_stance` counted per document (as arrays, without
     their frame), then the rates of :func:`toolkit.rates.match_rates`, which
-    resamples documents (or the sentences of a group with one document).
+    resamples documents (or the sentences of a group with one document, blocks of 1,000 tokens where that
+    document has more than 1,000,000 tokens).
 
     Parameters
     ----------
@@ -662,7 +663,8 @@ def stance_rates(
     cats, matcher, learned = _stance_options(categories, lexicon, True, method, model, non_english)
     cats = list(CATEGORIES) if cats is None else cats
     # the sentences of the one-document groups (their bootstrap's units) cut while the table is made and the
-    # markers found; taken for a text that the chosen voices leave as it is (the others are cut when blanked)
+    # markers found; taken for a text that the chosen voices leave as it is (the others are cut when blanked);
+    # not for a text so long that its units are blocks of tokens (toolkit._rating.AHEAD_MAX)
     ones = np.flatnonzero(np.bincount(codes)[codes] == 1) if len(codes) else codes
     texts = docs.texts if isinstance(docs, TokenTable) else text_sequence(frame["text"])  # a table's: made once
     ahead = None
