@@ -16,13 +16,11 @@ texts (the UNGDC speeches, read from their files before the clock starts):
 - the three calls on the frame itself with one process, as releases before 0.2 ran them (each
   tokenizes the texts again);
 - one text of ``--single-mb`` megabytes (the speeches joined by blank lines, cut there): ``count_terms``
-  and ``stance_rates`` on it with ``n_jobs`` workers (one document: its sentences are the bootstrap's
-  units, cut by a process forked at the start while the table is made and the markers found; its matches
-  are found by the workers, the text cut into pieces); then what ``stance_rates`` cannot leave out on it,
-  each alone: the token table, the sentences (:func:`toolkit.text.sentence_spans`), and the draws of 200
-  resamples of the sentences (numpy's, as the rates draw them; nothing summed). Their processor seconds
-  are part of what ``stance_rates`` must spend, with sentences as its units, cut as the toolkit cuts them
-  today (their wall times no longer add up: the sentences are cut beside the table).
+  and ``stance_rates`` on it with ``n_jobs`` workers (one document; of more than 1,000,000 tokens, so its
+  bootstrap's units are blocks of 1,000 tokens, ``toolkit._rating.LONG_TEXT_TOKENS``; its matches are found
+  by the workers, the text cut into pieces); then the two parts of ``stance_rates`` on it, each alone: the
+  token table, and ``stance_rates`` of that table made before the clock (the markers, their blocks and the
+  bootstrap). Their wall times add up to what ``stance_rates`` does in turn.
 
 Each case's processor seconds (``cpu s``: its process and threads, and the workers it forked and reaped, user
 and system) are printed beside its wall time: on the 50 MB text, the processor seconds of ``stance_rates``
@@ -40,10 +38,11 @@ workers hold together, which the peak RSS column (the largest process) does not 
 
 ``--fractions 0.25 0.5 1`` runs the pipeline on the first quarter, half and all of the speeches (in
 file order) to show how time grows with the corpus. The libraries a case uses are loaded before its clock starts: ``import
-toolkit`` leaves NLTK out, and a case that cuts sentences (the single text's ``stance_rates`` and
-``sentence_spans``; the pipeline where a country has one speech, in the first quarter and half) loads it first
-(``toolkit.text.prepare_sentences``), as ``import toolkit`` once did; a case that does not need it (the whole
-corpus, ``count_terms``, the table) does not hold its memory.
+toolkit`` leaves NLTK out, and a case that cuts sentences (the pipeline where a country has one speech, in the
+first quarter and half) loads it first (``toolkit.text.prepare_sentences``), as ``import toolkit`` once did; a case
+that does not need it (the whole corpus, ``count_terms``, the table, the single text of 50 MB, whose units are
+blocks) does not hold its memory. (A single text of fewer than 1,000,000 tokens, ``--single-mb`` 5 or less, is
+cut into sentences: its ``stance_rates`` then loads NLTK on the clock.)
 
 Usage::
 
@@ -76,8 +75,6 @@ import numpy, pandas, scipy  # imported before timing in every case
 if case == "cv":  # scikit-learn in its own case only: `import toolkit` does not import it, nor its memory
     from sklearn.feature_extraction.text import CountVectorizer
 import toolkit as tk
-if case in ("single_hedging", "single_sentences"):  # the cases that cut sentences load NLTK before the clock
-    tk.text.prepare_sentences()
 with open(path, "rb") as f:
     columns = pickle.load(f)  # doc ids, countries and file paths: small
 n = max(1, int(round(len(columns["path"]) * fraction)))
@@ -107,10 +104,8 @@ elif case == "cv":
 elif case.startswith("single"):  # the speeches as one text of `fraction` megabytes
     one = pandas.DataFrame({"doc_id": ["all"], "text": [text]})
     del text
-    from toolkit._rating import _BLOCK
-    from toolkit.text import sentence_spans
-    if case == "single_draws":  # the number of sentences, before the clock, in this process (no worker's peak)
-        m = len(sentence_spans([one["text"].iloc[0]], n_jobs=1)[0])
+    if case == "single_rates":  # the table before the clock: the rates of a table made already
+        table = tk.token_table(one, n_jobs=n_jobs)
     reset_peak()
     wait_for_sampler()
     start, cpu = time.perf_counter(), cpu_seconds()
@@ -120,12 +115,8 @@ elif case.startswith("single"):  # the speeches as one text of `fraction` megaby
         result = len(tk.stance_rates(one, n_resamples=200, non_english="skip", n_jobs=n_jobs))
     elif case == "single_table":
         result = tk.token_table(one, n_jobs=n_jobs).n_tokens
-    elif case == "single_sentences":
-        result = len(sentence_spans([one["text"].iloc[0]], n_jobs=n_jobs)[0])
-    elif case == "single_draws":  # 200 resamples of the m sentences, in blocks of _BLOCK draws as the rates draw them
-        rng, step, result = numpy.random.default_rng(0), max(1, _BLOCK // m), 0
-        for k in range(0, 200, step):
-            result += int(rng.integers(0, m, (min(step, 200 - k), m))[:, 0].sum())
+    elif case == "single_rates":
+        result = len(tk.stance_rates(table, n_resamples=200, non_english="skip", n_jobs=n_jobs))
 elif case == "table":
     result = tk.token_table(frame, n_jobs=n_jobs).n_tokens
 elif case in ("pipeline", "counts", "keyness", "hedging"):
@@ -187,8 +178,7 @@ def main(argv: list[str] | None = None) -> int:
             (f"one {args.single_mb:g} MB text: count_terms, n_jobs={jobs}", "single_counts", args.single_mb, jobs),
             (f"one {args.single_mb:g} MB text: stance_rates, n_jobs={jobs}", "single_hedging", args.single_mb, jobs),
             ("  its part alone: token_table", "single_table", args.single_mb, jobs),
-            ("  its part alone: sentence_spans (the units)", "single_sentences", args.single_mb, jobs),
-            ("  its part alone: 200 resamples' draws", "single_draws", args.single_mb, jobs),
+            ("  its part alone: stance_rates of the table", "single_rates", args.single_mb, jobs),
         ]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "texts.pkl"
@@ -230,26 +220,24 @@ def main(argv: list[str] | None = None) -> int:
     single = ""
     if args.single_mb:
         one, one_rounds = ratios(("single_hedging", args.single_mb, jobs), ("single_counts", args.single_mb, jobs))
-        parts = [fastest((c, args.single_mb, jobs)) for c in ("single_table", "single_sentences", "single_draws")]
-        part_cpu = [cpu_of(by[(c, args.single_mb, jobs)]) for c in ("single_table", "single_sentences", "single_draws")]
+        parts = [fastest((c, args.single_mb, jobs)) for c in ("single_table", "single_rates")]
+        part_cpu = [cpu_of(by[(c, args.single_mb, jobs)]) for c in ("single_table", "single_rates")]
         counts = fastest(("single_counts", args.single_mb, jobs))
         hedging, counting = (cpu_of(by[(c, args.single_mb, jobs)]) for c in ("single_hedging", "single_counts"))
         # the CPUs the cases may run on (as toolkit._parallel.available_cpus reads them), not n_jobs: stance_rates
-        # may run more processes than n_jobs at once (its sentences are cut beside the markers' workers)
+        # may run more processes than n_jobs at once (a shorter text's sentences are cut beside the markers' workers)
         cores = available_cores()
         single = (
-            f"\none text: stance_rates / count_terms wall time: {one:.1f} (issue 14 asks for at most 1.5, "
-            f"under 1 GB); round by round: {one_rounds}. The three parts stance_rates cannot leave out, each as "
-            f"fast as the toolkit does it alone (the table; the sentences, its bootstrap's units; the draws), "
-            f"{' + '.join(f'{p:.2f}' for p in parts)} = {sum(parts):.2f} s: {sum(parts) / counts:.1f} times "
-            f"count_terms; of processors {' + '.join(f'{p:.2f}' for p in part_cpu)} = {sum(part_cpu):.2f} s "
-            "(stance_rates cuts the sentences beside the table: their wall times do not add up, their processor "
-            "seconds do).\n"
+            f"\none text: stance_rates / count_terms wall time: {one:.2f} (issue 14 asks for at most 1.5, "
+            f"under 1 GB); round by round: {one_rounds}. Its two parts, each alone (the table; stance_rates of "
+            f"that table: the markers, their blocks, the bootstrap), {' + '.join(f'{p:.2f}' for p in parts)} = "
+            f"{sum(parts):.2f} s: {sum(parts) / counts:.2f} times count_terms; of processors "
+            f"{' + '.join(f'{p:.2f}' for p in part_cpu)} = {sum(part_cpu):.2f} s.\n"
             f"one text: stance_rates' fastest run kept the processors busy {hedging:.2f} s (its process, "
             f"threads and workers; count_terms' {counting:.2f} s): "
             f"on the {cores} cores this process may use, that work takes at least {hedging / cores:.2f} s "
             "however it is shared out, "
-            f"{hedging / cores / counts:.1f} times count_terms' wall time."
+            f"{hedging / cores / counts:.2f} times count_terms' wall time."
         )
     print_table(
         rows,

@@ -28,23 +28,30 @@ def run_benchmark(name: str, *args: str) -> subprocess.CompletedProcess:
 @pytest.mark.needs_data
 @needs_proc
 def test_bench_single_units_runs_on_a_small_text(data_dir):
-    run = run_benchmark("bench_single_units.py", "--data", str(data_dir), "--mb", "0.3", "--repeat", "1", "--pss")
+    run = run_benchmark(
+        "bench_single_units.py", "--data", str(data_dir), "--mb", "0.3", "--repeat", "1", "--pss", "--resamples", "100"
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     out = run.stdout
-    intervals = dict(re.findall(r"stance_rates, (sentences|100-token blocks) .*?(\[[\d.]+, [\d.]+\])", out))
-    assert set(intervals) == {"sentences", "100-token blocks"}
-    assert intervals["sentences"] != intervals["100-token blocks"]  # the prototype's units were used
+    units = dict(re.findall(r"stance_rates, (blocks|sentences) .*?\[[\d.]+, [\d.]+\] (\w+)$", out, re.M))
+    assert units == {"blocks": "block", "sentences": "sentence"}  # each case's units were those it names
     assert re.search(r"count_terms, n_jobs=2\s+[\d.]+\s+[\d.]+\s+\d+\s+\d+$", out, re.M)
     for case in ("sentences", "blocks"):
         found = re.search(
             rf"^{case}: .*at least [\d.]+ s on the \d+ cores.*at most (\d+) MiB over (\d+) proc", out, re.M
         )
         assert found and int(found[1]) > 100 and int(found[2]) >= 1  # the interpreter and its libraries at least
+    widths = re.search(r"^the hedge rate's 100-resample 95% interval .*: (.*)\.$", out, re.M)
+    assert widths, out[-2000:]
+    found = re.findall(r"(sentence|\d+-token blocks) \[([\d.]+), ([\d.]+)\], ([\d.]+) wide", widths[1])
+    assert [f[0] for f in found] == ["sentence", "100-token blocks", "1000-token blocks", "5000-token blocks"]
+    for _, lo, hi, wide in found:
+        assert float(lo) < float(hi) and abs(float(hi) - float(lo) - float(wide)) < 0.0015
 
 
-def test_bench_single_units_rejects_a_block_of_no_tokens():
-    run = run_benchmark("bench_single_units.py", "--block", "0")
-    assert run.returncode == 2 and "--block must be a whole number of tokens >= 1, got 0" in run.stderr
+def test_bench_single_units_rejects_too_few_resamples():
+    run = run_benchmark("bench_single_units.py", "--resamples", "10")
+    assert run.returncode == 2 and "--resamples must be a whole number >= 100" in run.stderr
 
 
 @pytest.mark.needs_data
@@ -55,7 +62,7 @@ def test_bench_pipeline_runs_on_a_sliver_and_samples_the_processes_memory(data_d
     )
     assert run.returncode == 0, run.stderr[-3000:]
     out = run.stdout
-    assert len(re.findall(r"^.*?\s[\d.]+\s+[\d.]+\s+\d+\s+\d+$", out, re.M)) == 14  # every case: wall, cpu, peak
+    assert len(re.findall(r"^.*?\s[\d.]+\s+[\d.]+\s+\d+\s+\d+$", out, re.M)) == 13  # every case: wall, cpu, peak
     sampled = re.findall(r"^summed PSS of (.+) \(sampled every 10 ms in an untimed run\): at most (\d+) MiB", out, re.M)
     assert [label for label, _ in sampled] == [
         "toolkit pipeline, n_jobs=2, 0.01 of the corpus",
