@@ -308,9 +308,11 @@ class _TableWork:
         model: HedgeModel | None,
         non_english: str,
         n_jobs: int = 1,
+        fields: tuple[str, ...] | None = None,
     ) -> None:
         self.table, self.matcher, self.rules, self.model, self.non_english = table, matcher, rules, model, non_english
-        self.fields: tuple[str, ...] = _FIELDS  # the arrays of the matches that a batch gives (_find_in_table)
+        # the arrays of the matches that a batch gives (_find_in_table; default: all of _FIELDS)
+        self.fields: tuple[str, ...] = _FIELDS if fields is None else fields
         self.lengths = text_lengths(table.texts)
         self.units, self._plain_docs = _unit_ranges(table, _work_units(self.lengths, n_jobs), self.lengths)
         self.lex = _TableLexicon(matcher, table.vocab)
@@ -788,8 +790,7 @@ def _find_in_table(
     from toolkit._parallel import batches, map_batches
 
     fields = tuple(f for f in _FIELDS if f in {*fields, "doc", "code"})
-    work = _TableWork(table, matcher, rules, model, non_english, n_jobs)
-    work.fields = fields
+    work = _TableWork(table, matcher, rules, model, non_english, n_jobs, fields)
     # tapered: the workers take the batches in order and finish close together (equal batches of text took
     # 0.8 to 1.6 s each on the UNGDC, and one worker waited for the other's last)
     parts = batches(work.lengths[work.units[:, 0]] / work.units[:, 2], n_jobs * 4 if n_jobs > 1 else 1, taper=True)
