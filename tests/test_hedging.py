@@ -864,6 +864,36 @@ def test_found_by_a_second_reading():
     assert find_stance("He said it.” May I thank you.")["match"].tolist() == ["May I", "you"]
 
 
+# ---------------------------------------------------------------- issue #14: a long text's blocks
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_a_long_texts_blocks_are_the_same_from_its_pieces_and_from_its_matches(monkeypatch, n_jobs):
+    # a one-document group longer than LONG_TEXT_TOKENS (made small) in blocks: stance_rates, whose markers are
+    # found in pieces of the text (_PIECE_MIN made small; each piece scans a view of the text's code points,
+    # which the blocks then read again), gives the counts and intervals of match_rates on find_stance's matches
+    import toolkit._parallel as parallel
+    import toolkit._rating as rating
+    import toolkit.hedging._table as hedging_table
+    from toolkit.rates import match_rates
+
+    monkeypatch.setattr(rating, "LONG_TEXT_TOKENS", 40)
+    monkeypatch.setattr(rating, "BLOCK_TOKENS", 9)
+    monkeypatch.setattr(hedging_table, "_PIECE_MIN", 300)
+    monkeypatch.setattr(parallel, "START_METHOD", "fork")
+    sentences = ["We may perhaps agree.", "It is clearly wrong!", "I think, however, that we must act.", "(Perhaps)"]
+    text = "\n\n".join(" ".join(sentences[(i + j) % 4] for j in range(3)) for i in range(40))
+    docs = pd.DataFrame(
+        {"doc_id": ["long", "a", "b"], "text": [text, "We may go.", "It is clear."], "g": ["x", "y", "y"]}
+    )
+    got = stance_rates(docs, by="g", n_resamples=300, seed=4, n_jobs=n_jobs)
+    want = match_rates(
+        find_stance(docs), docs, by="g", categories=list(got["category"].unique()), n_resamples=300, seed=4
+    )
+    assert (got.loc[got["g"] == "x", "unit"] == "block").all()
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
 # ---------------------------------------------------------------- issue #14: sentences cut ahead
 
 

@@ -314,7 +314,12 @@ class _TableWork:
         # the arrays of the matches that a batch gives (_find_in_table; default: all of _FIELDS)
         self.fields: tuple[str, ...] = _FIELDS if fields is None else fields
         self.lengths = text_lengths(table.texts)
-        self.units, self._plain_docs = _unit_ranges(table, _work_units(self.lengths, n_jobs), self.lengths)
+        # the code points of each text cut into pieces, read once here: a piece scans a view of them (its own
+        # slice of the text, encoded again, was as many pages more to fault in, in each piece)
+        self._points: dict[int, np.ndarray] = {}
+        self.units, self._plain_docs = _unit_ranges(
+            table, _work_units(self.lengths, n_jobs), self.lengths, self._points
+        )
         self.lex = _TableLexicon(matcher, table.vocab)
         self.is_stop = (
             np.fromiter((t in STOP_WORDS for t in table.terms), dtype=bool, count=len(table.terms))[table.term_of]
@@ -366,13 +371,16 @@ class _TableWork:
         into = _ScanBuffers() if into is None else into
         if span is None or (span[0] == 0 and span[1] == len(text)):
             n_tokens = int(table.totals[i]) if len(chunks) else 0
+            points = code_points(text)
         else:
             a, b, c_a, c_b = span
-            text, chunks, base = text[a:b], chunks[c_a:c_b], base + a
+            whole = self._points.get(i)
+            points = code_points(text[a:b]) if whole is None else whole[a:b]
+            chunks, base = chunks[c_a:c_b], base + a
             n_tokens = int((table.ctok_ptr[chunks.astype(np.int64) + 1] - table.ctok_ptr[chunks]).sum())
-        into.reserve(n_tokens, len(text), self.rules)
+        into.reserve(n_tokens, len(points), self.rules)
         stats, filled = _scan_doc(
-            code_points(text),
+            points,
             chunks,
             table.ctok_ptr,
             table.ctok_ids,
@@ -437,6 +445,7 @@ def _take_work(work: _TableWork, batch: range) -> _TableWork:
     part = object.__new__(_TableWork)
     part.__dict__.update(work.__dict__)
     part.__dict__.pop("_odd_docs", None)  # answers by document index: the part numbers its own from 0
+    part._points = {}  # not sent: the part encodes its pieces itself
     part._plain_docs = {i - first: v for i, v in work._plain_docs.items() if first <= i <= last}
     part.table = work.table.take(range(first, last + 1))
     part.units = work.units[batch.start : batch.stop].copy()
@@ -480,7 +489,9 @@ def _work_units(lengths: np.ndarray, n_jobs: int) -> np.ndarray:
     return np.column_stack([doc, piece, pieces[doc]]).astype(np.int64) if len(doc) else np.zeros((0, 3), np.int64)
 
 
-def _unit_ranges(table: TokenTable, units: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, dict[int, bool]]:
+def _unit_ranges(
+    table: TokenTable, units: np.ndarray, lengths: np.ndarray, points_of: dict[int, np.ndarray] | None = None
+) -> tuple[np.ndarray, dict[int, bool]]:
     """The :func:`_work_units` with what each one scans and keeps: ``(doc, piece, pieces, a, b, c_a, c_b,
     own_a, own_b)``. A unit scans ``text[a:b]`` (its chunks ``c_a`` to ``c_b``) and keeps the matches that
     start in ``[own_a, own_b)``; a whole document scans and keeps all of it. Also :func:`_plain_text` of each
@@ -490,7 +501,8 @@ def _unit_ranges(table: TokenTable, units: np.ndarray, lengths: np.ndarray) -> t
     (no chunk, so no match, is cut) and scan :data:`_PIECE_MARGIN` characters more on each side, to the chunk
     starts beyond (every context of a kept match that ends in the run lies inside). Whether a margin also
     holds the lexicon's leftmost-longest scan, and what a match that ends past the run reads, is checked
-    when the piece is matched (:func:`_check_cuts`, :func:`_stream_rows`)."""
+    when the piece is matched (:func:`_check_cuts`, :func:`_stream_rows`). ``points_of`` (optional) is given
+    the code points of each text cut, by its row."""
     n_chunks = np.diff(table.chunk_ptr).astype(np.int64)
     doc = units[:, 0]
     out = np.zeros((len(units), 9), dtype=np.int64)
@@ -502,6 +514,8 @@ def _unit_ranges(table: TokenTable, units: np.ndarray, lengths: np.ndarray) -> t
         rows = np.flatnonzero(doc == i)
         pieces, n = len(rows), int(lengths[i])
         points = code_points(table.texts[i])
+        if points_of is not None:
+            points_of[i] = points
         # the bounds between the runs (read near each share), then every place and chunk index in one pass
         cuts = (next_chunk_start(points, n * j // pieces, n) for j in range(1, pieces))
         own = np.array([n if c is None else c for c in cuts], dtype=np.int64)  # no chunk start left: the end
@@ -644,7 +658,10 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
     out["outcomes"] = list(outcome)
     out["foreign"] = foreign
     del parts, stream
-    release_memory()  # the streams' arrays let go: a worker's next batch starts from what it holds
+    if not (work.units[batch.start : batch.stop, 2] > 1).all():
+        # the streams' arrays let go: a worker's next batch starts from what it holds (kept after a batch of
+        # pieces of a long text: the next one, another piece, would fault the same pages in again)
+        release_memory()
     return out
 
 
@@ -780,17 +797,21 @@ def _find_in_table(
     model: HedgeModel | None,
     n_jobs: int,
     fields: tuple[str, ...] = _FIELDS,
+    points: dict[int, np.ndarray] | None = None,
 ) -> dict:
     """The stance markers of every document of ``table`` as arrays (doc row, start, end, category, kind, rule,
     pattern), documents judged not English skipped (listed in ``skipped``) or raised.
 
     ``fields``: the arrays of :data:`_FIELDS` to give ("doc" and "code" always among them); a caller that counts
     the matches needs no ``end`` or ``pattern``, which the workers then do not send back nor this process hold
-    (on the UNGDC, 12 bytes for each of 1.5 million matches)."""
+    (on the UNGDC, 12 bytes for each of 1.5 million matches). ``points`` (optional) is given the code points of
+    each text cut into pieces, by its row (the caller may read them again: a long text's blocks)."""
     from toolkit._parallel import batches, map_batches
 
     fields = tuple(f for f in _FIELDS if f in {*fields, "doc", "code"})
     work = _TableWork(table, matcher, rules, model, non_english, n_jobs, fields)
+    if points is not None:
+        points.update(work._points)
     # tapered: the workers take the batches in order and finish close together (equal batches of text took
     # 0.8 to 1.6 s each on the UNGDC, and one worker waited for the other's last)
     parts = batches(work.lengths[work.units[:, 0]] / work.units[:, 2], n_jobs * 4 if n_jobs > 1 else 1, taper=True)
