@@ -1125,6 +1125,38 @@ def test_one_long_text_is_tokenized_by_several_threads(monkeypatch):
     assert one is not None and one[:, 0].tolist() == [0, 1] and one[0, 2] == 5000
 
 
+def test_a_table_keeps_the_code_points_of_the_texts_it_cut_within_its_bound(monkeypatch):
+    """The code points of a text cut into pieces are made once and kept (TokenTable.code_points), as many as
+    KEEP_POINTS bytes; not pickled, not taken; the table is the same whether they were kept or each piece was
+    encoded alone."""
+    import pickle
+
+    import toolkit.tokentable as tokentable
+    from toolkit._tokens import code_points
+
+    long = " ".join(["We may, perhaps, oppose it.\n\nMr. Xing said: ‘İstanbul’ is ﬁne"] * 400)
+    texts = ["short", long, "Possibly " * 2000]
+    monkeypatch.setattr(tokentable, "PIECE_MIN", 1000)
+    docs = _frame(texts)
+    table = token_table(docs, n_jobs=2)
+    assert set(table._points) == {1, 2}  # both cut; the first is not
+    for i, text in enumerate(texts):
+        assert np.array_equal(table.code_points(i), code_points(text))
+    assert table.code_points(1) is table.code_points(1)  # kept, not made again
+    again = pickle.loads(pickle.dumps(table))
+    assert again._points == {} and table._points and np.array_equal(again.code_points(1), code_points(long))
+    assert table.take(range(1, 3))._points == {}
+    bound = code_points(long).nbytes  # room for one of the two (which one: the thread that comes first)
+    monkeypatch.setattr(tokentable, "KEEP_POINTS", bound)
+    bounded = token_table(docs, n_jobs=2)
+    assert len(bounded._points) == 1 and sum(a.nbytes for a in bounded._points.values()) <= bound
+    monkeypatch.setattr(tokentable, "KEEP_POINTS", 0)  # none kept: each piece encoded alone
+    none = token_table(docs, n_jobs=2)
+    assert none._points == {}
+    for other in (bounded, none):
+        _assert_same_table(table, other)
+
+
 @pytest.mark.filterwarnings("ignore:.*left out 1 document")
 def test_every_measure_is_the_same_on_a_table_and_whatever_n_jobs(small_corpus):
     docs = small_corpus

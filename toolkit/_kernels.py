@@ -150,9 +150,10 @@ class ChunkIndex:
         k = self.add_into(text, points, ids, 0)
         return ids[:k].copy() if k < len(ids) else ids
 
-    def add_into(self, text: str, points: np.ndarray, ids: np.ndarray, k: int) -> int:
+    def add_into(self, text: str, points: np.ndarray, ids: np.ndarray, k: int, offset: int = 0) -> int:
         """:meth:`add`, the ids written into ``ids`` (int32) from entry ``k``, which has room for
-        ``len(points) // 2 + 1`` of them (ValueError otherwise); returns the entry after the last."""
+        ``len(points) // 2 + 1`` of them (ValueError otherwise); returns the entry after the last. ``points``
+        may be those of ``text[offset:offset + len(points)]`` (a piece of a text, cut at a chunk start)."""
         if k + len(points) // 2 + 1 > len(ids):
             raise ValueError(f"ids has no room for the chunks of a text of {len(points)} code points from entry {k}")
         before = n = len(self.strings)
@@ -171,7 +172,7 @@ class ChunkIndex:
             self.store = _room(self.store, self.store_n + 2 + (len(points) - at))
         if n > before:
             starts, sizes = self.first_start[before:n].tolist(), self.sizes[before:n].tolist()
-            self.strings.extend(text[s : s + z] for s, z in zip(starts, sizes, strict=True))
+            self.strings.extend(text[offset + s : offset + s + z] for s, z in zip(starts, sizes, strict=True))
         return int(k)
 
 

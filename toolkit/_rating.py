@@ -13,7 +13,7 @@ import tempfile
 import warnings
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, cast
 
 import numpy as np
@@ -88,13 +88,11 @@ def _match_rates(
     table: Any = None,
     table_rows: np.ndarray | None = None,
     ahead: Any = None,
-    points: dict[int, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """:func:`match_rates` without the warnings; ``problems`` (doc_id -> why) explains token-less documents;
     ``segments`` a frame or None, resolved by the caller (:func:`toolkit._voicing.resolve`); ``progress`` as
     in :mod:`toolkit._progress`, the bar named after ``function``; ``ahead``: the sentences of some documents
-    already cut (:class:`SentencesAhead`), or None; ``points``: the code points of some of the token table's
-    texts, by its row, already read (a long text's blocks read them), or None."""
+    already cut (:class:`SentencesAhead`), or None."""
     n_resamples = check_count("n_resamples", n_resamples, 100)
     confidence = check_confidence(confidence)
     seed = check_seed("seed", seed, allow_none=True)
@@ -115,7 +113,6 @@ def _match_rates(
     )
     prep.n_jobs = n_jobs
     prep.ahead = ahead
-    prep.points = points or {}
     return _rates_of(
         prep, n_resamples=n_resamples, seed=seed, confidence=confidence, progress=progress, function=function
     )
@@ -343,7 +340,6 @@ class _Prepared:
     table: Any = None  # a token table of the documents (toolkit.tokentable.TokenTable), or None
     table_row: np.ndarray | None = None  # each row's document in the table (-1: its text was blanked)
     ahead: Any = None  # sentences cut ahead by doc_id (SentencesAhead), or None
-    points: dict = field(default_factory=dict)  # code points of some of the table's texts, by its row
 
     def units(self, rows: np.ndarray, *, sentences: bool, blocks: bool = True) -> tuple[np.ndarray, np.ndarray, str]:
         """(counts per unit and category, tokens per unit, unit name) of the documents ``rows``: the documents
@@ -404,16 +400,17 @@ class _Prepared:
         """How many tokens of docs row ``row``'s text start at or before each of the sorted ``offsets``
         (:func:`toolkit._kernels.token_ordinals`): read from the token table where the text is the table's, else
         from a table of the text alone; ``n``: the tokens counted for the row, which the text must hold."""
-        from toolkit.tokentable import code_points, token_table
+        from toolkit.tokentable import token_table
 
         t = self._table_text(row)
-        points = self.points.get(t) if t >= 0 else None  # read already (by the markers' pieces)
-        table, text = (self.table, self.table.texts[t]) if t >= 0 else (None, self._text(row))
-        if table is None:
+        if t < 0:
+            text = self._text(row)
             table, t = token_table(pd.DataFrame({"doc_id": ["0"], "text": [text]}), n_jobs=self.n_jobs), 0
+        else:
+            table = self.table
         chunks = table.doc_chunks(t)
-        points = code_points(text) if points is None else points
-        out, met = token_ordinals(points, IS_SPACE, chunks, table.ctok_ptr, table.ctok_start, offsets)
+        # the table's code points where it kept them (it cut the text into pieces), else made now
+        out, met = token_ordinals(table.code_points(t), IS_SPACE, chunks, table.ctok_ptr, table.ctok_start, offsets)
         if met != len(chunks):  # the text is not the one the table was made from
             raise table.changed(t)
         held = int(table.totals[t])

@@ -31,10 +31,10 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, partial
 from itertools import islice
-from typing import Any, overload
+from typing import Any, cast, overload
 
 import numpy as np
 import pandas as pd
@@ -202,6 +202,8 @@ class TokenTable:
     terms: list
     term_of: np.ndarray
     counts: sp.csr_matrix  # (documents x terms) int32 counts, column j the term terms[j]
+    # the code points of each text the table cut into pieces, by row (code_points): not pickled, not taken
+    _points: dict = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.doc_ids)
@@ -224,6 +226,17 @@ class TokenTable:
         order.setflags(write=False)  # shared by every call that reads it
         return order
 
+    def code_points(self, i: int) -> np.ndarray:
+        """The code points of document ``i``'s text (:func:`toolkit._tokens.code_points`): those the table made
+        when it cut the text into pieces (a long text: kept while the table lives, read again by the stance
+        markers' pieces and a long text's blocks instead of being made and faulted in again), else made now."""
+        kept = self._points.get(i)
+        return code_points(self.texts[i]) if kept is None else kept
+
+    def __getstate__(self) -> dict:
+        """Pickled without the code points it keeps (:meth:`code_points` makes them again)."""
+        return {**self.__dict__, "_points": {}}
+
     def take(self, rows: range) -> TokenTable:
         """The table of the documents ``rows`` (a contiguous range), as a worker that does not fork receives it:
         their texts, chunks and counts; the distinct chunks and tokens are shared (small)."""
@@ -243,6 +256,7 @@ class TokenTable:
         sub.part_start = np.zeros(1, dtype=np.int64)
         sub.totals = self.totals[rows.start : rows.stop]
         sub.counts = self.counts[rows.start : rows.stop]
+        sub._points = {}
         return sub
 
     def doc_chunks(self, i: int) -> np.ndarray:
@@ -319,11 +333,45 @@ def _pieces(texts: Sequence[str], lengths: np.ndarray, n_jobs: int) -> np.ndarra
     return np.column_stack([doc, start, end])
 
 
+#: Bytes of code points a token table keeps of the texts it cuts into pieces (:meth:`TokenTable.code_points`):
+#: 256 MiB: an ASCII text of 268 million characters, one of 134 million in the Basic Multilingual Plane, of 67
+#: million past it. Past that, a piece is sliced and encoded alone (as all were before: no more memory at once).
+KEEP_POINTS = 1 << 28
+
+
 class _PieceTexts(Sequence[str]):
-    """The texts of the pieces (:func:`_pieces`): ``texts[doc][start:end]``, the text itself when whole."""
+    """The texts of the pieces (:func:`_pieces`): ``texts[doc][start:end]``, the text itself when whole.
+
+    :meth:`piece` gives a piece as its whole text, a view of the whole text's code points and its offset: a
+    text cut into pieces is encoded once (:attr:`points`, by its row), not each piece sliced and encoded (the
+    50 MB text's four pieces were 100 MB of copies and 100 MB of code points, each page faulted in)."""
 
     def __init__(self, texts: Sequence[str], pieces: np.ndarray, lengths: np.ndarray) -> None:
+        import threading
+
         self.texts, self.pieces, self.lengths = texts, pieces, lengths
+        self.points: dict[int, np.ndarray] = {}
+        self._kept = 0  # bytes of points
+        self._lock = threading.Lock()
+
+    def piece(self, k: int) -> tuple[str, np.ndarray, int]:
+        """(the text of piece ``k``'s document, the code points of the piece, the piece's offset in the text).
+        A text's code points are kept while those kept come to at most :data:`KEEP_POINTS` bytes; past that, a
+        piece is sliced and encoded alone."""
+        doc, start, end = (int(v) for v in self.pieces[k])
+        text = self.texts[doc]
+        if start == 0 and end == self.lengths[doc]:  # a whole text (not cut): nothing to keep
+            return text, code_points(text), 0
+        with self._lock:  # encoded once, by the first thread that needs it
+            points = self.points.get(doc)
+            if points is None and self._kept < KEEP_POINTS:
+                points = code_points(text)
+                if self._kept + points.nbytes <= KEEP_POINTS:
+                    self.points[doc] = points
+                self._kept += points.nbytes  # (over the bound: no other text is encoded whole)
+        if points is None:
+            return text, code_points(text[start:end]), start
+        return text, points[start:end], start
 
     def __len__(self) -> int:
         return len(self.pieces)
@@ -396,9 +444,13 @@ def _chunk_batch(texts: Sequence[str], lengths: np.ndarray, batch: range) -> tup
     k = 0
     n_chunks = np.empty(len(batch), dtype=np.int64)
     for j, i in enumerate(batch):
-        text = texts[i]
         before = k
-        k = index.add_into(text, code_points(text), ids, k)
+        if isinstance(texts, _PieceTexts):
+            text, points, offset = texts.piece(i)
+            k = index.add_into(text, points, ids, k, offset)
+        else:
+            text = texts[i]
+            k = index.add_into(text, code_points(text), ids, k)
         n_chunks[j] = k - before
     return index.strings, ids[:k], n_chunks
 
@@ -548,6 +600,7 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
     doc_ids = docs["doc_id"].astype(str).to_numpy(dtype=object)
     lengths = text_lengths(texts)
     pieces = _pieces(texts, lengths, n_jobs)
+    kept: dict[int, np.ndarray] = {}  # the code points of the texts cut into pieces (TokenTable.code_points)
     if pieces is not None:  # a long text cut: the threads tokenize its pieces, their rows summed at the end
         texts_of: Sequence[str] = _PieceTexts(texts, pieces, lengths)
         lengths = pieces[:, 2] - pieces[:, 1]
@@ -631,6 +684,7 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
     counts = _stack_rows(count_parts, len(term_ids))  # empties count_parts as it goes
     if pieces is not None:
         counts, totals, n_chunks = _join_pieces(counts, totals, n_chunks, pieces[:, 0])
+        kept = cast(_PieceTexts, texts_of).points
     release_memory()
     return TokenTable(
         docs=docs,
@@ -648,4 +702,5 @@ def token_table(docs: pd.DataFrame, *, n_jobs: int | None = None) -> TokenTable:
         terms=list(term_ids),
         term_of=term_of,
         counts=counts,
+        _points=kept,
     )

@@ -673,9 +673,8 @@ def stance_rates(
         table = _table_of(docs, jobs)
         skipped: list[dict] = []
         # counted without a frame of matches: their documents, starts and categories as arrays
-        points: dict[int, np.ndarray] = {}  # the code points of a long text, read again for its blocks
         found = _find_in_table(
-            table, matcher, True, non_english, skipped, learned, jobs, fields=("doc", "start", "code"), points=points
+            table, matcher, True, non_english, skipped, learned, jobs, fields=("doc", "start", "code")
         )
         # each outcome's index in cats (-1: a category not rated), then each match's: no array of strings
         cat_index = np.array(
@@ -711,7 +710,6 @@ def stance_rates(
             table=table,
             table_rows=table_rows,
             ahead=ahead,
-            points=points,
         )
         out.attrs["skipped"] = skipped + out.attrs["skipped"]
         warn_skipped("stance_rates", out.attrs["skipped"])

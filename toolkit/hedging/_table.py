@@ -314,8 +314,8 @@ class _TableWork:
         # the arrays of the matches that a batch gives (_find_in_table; default: all of _FIELDS)
         self.fields: tuple[str, ...] = _FIELDS if fields is None else fields
         self.lengths = text_lengths(table.texts)
-        # the code points of each text cut into pieces, read once here: a piece scans a view of them (its own
-        # slice of the text, encoded again, was as many pages more to fault in, in each piece)
+        # the code points of each text cut into pieces (the table's, where it cut the text too): a piece scans
+        # a view of them (its own slice of the text, encoded again, was as many pages more to fault in)
         self._points: dict[int, np.ndarray] = {}
         self.units, self._plain_docs = _unit_ranges(
             table, _work_units(self.lengths, n_jobs), self.lengths, self._points
@@ -502,7 +502,7 @@ def _unit_ranges(
     starts beyond (every context of a kept match that ends in the run lies inside). Whether a margin also
     holds the lexicon's leftmost-longest scan, and what a match that ends past the run reads, is checked
     when the piece is matched (:func:`_check_cuts`, :func:`_stream_rows`). ``points_of`` (optional) is given
-    the code points of each text cut, by its row."""
+    the code points of each text cut (:meth:`toolkit.TokenTable.code_points`), by its row."""
     n_chunks = np.diff(table.chunk_ptr).astype(np.int64)
     doc = units[:, 0]
     out = np.zeros((len(units), 9), dtype=np.int64)
@@ -513,7 +513,7 @@ def _unit_ranges(
     for i in np.unique(doc[units[:, 2] > 1]).tolist():
         rows = np.flatnonzero(doc == i)
         pieces, n = len(rows), int(lengths[i])
-        points = code_points(table.texts[i])
+        points = table.code_points(i)
         if points_of is not None:
             points_of[i] = points
         # the bounds between the runs (read near each share), then every place and chunk index in one pass
@@ -797,21 +797,17 @@ def _find_in_table(
     model: HedgeModel | None,
     n_jobs: int,
     fields: tuple[str, ...] = _FIELDS,
-    points: dict[int, np.ndarray] | None = None,
 ) -> dict:
     """The stance markers of every document of ``table`` as arrays (doc row, start, end, category, kind, rule,
     pattern), documents judged not English skipped (listed in ``skipped``) or raised.
 
     ``fields``: the arrays of :data:`_FIELDS` to give ("doc" and "code" always among them); a caller that counts
     the matches needs no ``end`` or ``pattern``, which the workers then do not send back nor this process hold
-    (on the UNGDC, 12 bytes for each of 1.5 million matches). ``points`` (optional) is given the code points of
-    each text cut into pieces, by its row (the caller may read them again: a long text's blocks)."""
+    (on the UNGDC, 12 bytes for each of 1.5 million matches)."""
     from toolkit._parallel import batches, map_batches
 
     fields = tuple(f for f in _FIELDS if f in {*fields, "doc", "code"})
     work = _TableWork(table, matcher, rules, model, non_english, n_jobs, fields)
-    if points is not None:
-        points.update(work._points)
     # tapered: the workers take the batches in order and finish close together (equal batches of text took
     # 0.8 to 1.6 s each on the UNGDC, and one worker waited for the other's last)
     parts = batches(work.lengths[work.units[:, 0]] / work.units[:, 2], n_jobs * 4 if n_jobs > 1 else 1, taper=True)
