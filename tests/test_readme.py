@@ -59,6 +59,11 @@ def test_the_readmes_pipeline_ratios_are_the_committed_runs():
     assert f"The pipeline takes {ratio} times CountVectorizer's time" in text
     assert f"round by round ({rounds.strip()})" in text
     assert f"One 50 MB text takes {one} times `count_terms`' time" in text
+    counted_wall = re.search(r"^one 50 MB text: count_terms, n_jobs=2\s+([\d.]+)", output, re.M).group(1)
+    rated_wall, rated_peak = re.search(
+        r"^one 50 MB text: stance_rates, n_jobs=2\s+([\d.]+)\s+[\d.]+\s+(\d+)", output, re.M
+    ).groups()
+    assert f"`stance_rates` {rated_wall} s against {counted_wall} s" in text and f"peaking at {rated_peak} MiB" in text
     *first, last = [r.strip() for r in one_rounds.split(",")]
     assert f"({', '.join(first)} and {last} round by round" in text
     busy, counted, floor, times = re.search(
@@ -71,8 +76,8 @@ def test_the_readmes_pipeline_ratios_are_the_committed_runs():
     assert f"at least {floor} s on two cores, {times} times `count_terms`' wall time" in text
 
 
-def test_the_readmes_figures_on_another_unit_are_the_committed_runs():
-    start = README.index("Nor would another unit meet")
+def test_the_readmes_figures_on_the_units_of_one_long_text_are_the_committed_runs():
+    start = README.index("Blocks against sentences on the same text")
     section = " ".join(README[start : README.index("\n\n", start)].split())
     names = set(re.findall(r"benchmarks/results/(bench_single_units-\w+\.txt)", section))
     assert len(names) == 1, f"the paragraph names {sorted(names)}, expected one run's output"
@@ -80,46 +85,44 @@ def test_the_readmes_figures_on_another_unit_are_the_committed_runs():
     output = (PROJECT_ROOT / "benchmarks" / "results" / name).read_text(encoding="utf-8")
     command, commit = re.match(r"# (bench_single_units\.py [^,]*), run of (\w+) ", output).groups()
     assert f"`python benchmarks/{command}`; its run of {commit} is" in section and name.endswith(f"-{commit}.txt")
-    assert "on the 2 cores" in output and "on two cores" in section
-    block = re.search(r"stance_rates, (\d+)-token blocks", output).group(1)
-    assert f"blocks of {block} tokens as the one text's units" in section
     counts = re.search(r"count_terms, n_jobs=2\s+([\d.]+)", output).group(1)
-    rows = dict(re.findall(r"stance_rates, (sentences|100-token blocks) .*?\s([\d.]+)\s+[\d.]+\s+\d+ \[", output))
-    hedge = dict(re.findall(r"stance_rates, (sentences|100-token blocks) .*?(\[[\d.]+, [\d.]+\])", output))
+    walls = dict(re.findall(r"stance_rates, (blocks|sentences) .*?\s([\d.]+)\s+[\d.]+\s+\d+ \[", output))
     lines = dict(re.findall(r"^(sentences|blocks): (.*)$", output, re.M))
     ratio = {k: re.search(r"wall time ([\d.]+) ", v).group(1) for k, v in lines.items()}
-    *first, last = re.search(r"round by round ([\d., ]+);", lines["blocks"]).group(1).split(", ")
-    busy, floor, times = re.search(
-        r"its ([\d.]+) processor seconds take at least ([\d.]+) s .*?: ([\d.]+) times", lines["blocks"]
-    ).groups()
+    busy = {k: re.search(r"its ([\d.]+) processor seconds", v).group(1) for k, v in lines.items()}
     pss = {k: re.search(r"at most (\d+) MiB", v).group(1) for k, v in lines.items()}
+    *first, last = re.search(r"round by round ([\d., ]+);", lines["blocks"]).group(1).split(", ")
+    assert f"with the blocks `stance_rates` took {ratio['blocks']} times `count_terms`' time" in section
+    assert f"({walls['blocks']} s against {counts} s; {', '.join(first)} and {last} round by round)" in section
+    assert f"{ratio['sentences']} times ({walls['sentences']} s); {busy['blocks']} s of processor time" in section
+    assert f"against {busy['sentences']} s" in section
+    assert f"at most {pss['blocks']} MiB of summed proportional memory against {pss['sentences']} MiB" in section
+    assert f"{pss['blocks']} MiB in the run of `bench_single_units.py` below" in " ".join(README.split())
+    # the intervals' widths, as the run printed them
+    widths = re.search(r"^the hedge rate's 2000-resample 95% interval .*: (.*)\.$", output, re.M).group(1)
+    found = {
+        u: (lo, hi, w)
+        for u, lo, hi, w in re.findall(r"(\w+|\d+-token blocks) \[([\d.]+), ([\d.]+)\], ([\d.]+) wide", widths)
+    }
     assert (
-        f"took {ratio['blocks']} times `count_terms`' time ({rows['100-token blocks']} s against {counts} s;" in section
+        f"{found['sentence'][2]} wide over the sentences ([{found['sentence'][0]}, {found['sentence'][1]}])" in section
     )
-    assert f"{', '.join(first)} and {last} round by round" in section
-    assert f"against {ratio['sentences']} with the sentences in the same run ({rows['sentences']} s)" in section
-    assert f"its {busy} s of processor time take at least {floor} s on two cores, {times} times" in section
-    assert (
-        f"is the sentences' {hedge['sentences']}" in section and f"interval, {hedge['100-token blocks']} per" in section
-    )
-    assert f"at most {pss['sentences']} MiB with the sentences and {pss['blocks']} MiB with the blocks" in section
-    assert f"{pss['sentences']} MiB in the run of `bench_single_units.py`" in " ".join(README.split())
-    # the prototype's own units, and what is left without them
-    units = float(re.search(r"\] units ([\d.]+) s", output).group(1))
-    assert f"took {units:.2f} s of wall time in the main process" in section
-    left = float(busy) - units
-    assert (
-        f"about {left / 2 / float(counts):.1f} times `count_terms` ({left:.2f} s of processor time on two cores)"
-        in section
-    )
-    blocks_wall = float(rows["100-token blocks"])
-    assert f"wall time is {blocks_wall - float(floor):.1f} s above its bound" in section
-    # the paragraph's conclusions: over 1.5 both ways, and the intervals as close as it says
-    assert float(times) > 1.5 and float(ratio["blocks"]) > 1.5 and "over 1.5 however the work is shared out" in section
-    bounds = [[float(v) for v in hedge[k].strip("[]").split(", ")] for k in ("sentences", "100-token blocks")]
-    gap = max(abs(a - b) for a, b in zip(*bounds))
-    close = float(re.search(r"within ([\d.]+)\.", section).group(1))
-    assert gap <= close < gap + 0.001
+    assert f"{found['100-token blocks'][2]} over blocks of 100 tokens" in section
+    thousand = found["1000-token blocks"]
+    assert f"{thousand[2]} over blocks of 1,000 ([{thousand[0]}, {thousand[1]}])" in section
+    assert f"{found['5000-token blocks'][2]} over blocks of 5,000" in section
+    # what the paragraph concludes from them: wider with longer blocks; the sentences' about two thirds of 1,000's
+    assert float(found["sentence"][2]) < float(thousand[2]) < float(found["5000-token blocks"][2])
+    assert "two thirds as wide as over blocks of 1,000 tokens" in section
+    assert abs(float(found["sentence"][2]) / float(thousand[2]) - 2 / 3) < 0.05
+    # and the library's documentation and the comment on LONG_TEXT_TOKENS quote the same widths
+    from pathlib import Path
+
+    from toolkit import _rating, rates
+
+    for doc in (" ".join(rates.match_rates.__doc__.split()), Path(_rating.__file__).read_text(encoding="utf-8")):
+        for unit in ("sentence", "1000-token blocks", "5000-token blocks"):
+            assert f"{found[unit][2]} " in doc
 
 
 def test_the_readmes_memory_item_is_the_committed_runs():
