@@ -869,17 +869,21 @@ def test_found_by_a_second_reading():
 
 @pytest.mark.parametrize("n_jobs", [1, 2])
 def test_a_long_texts_blocks_are_the_same_from_its_pieces_and_from_its_matches(monkeypatch, n_jobs):
-    # a one-document group longer than LONG_TEXT_TOKENS (made small) in blocks: stance_rates, whose markers are
-    # found in pieces of the text (_PIECE_MIN made small; each piece scans a view of the text's code points,
-    # which the blocks then read again), gives the counts and intervals of match_rates on find_stance's matches
+    # a one-document group longer than LONG_TEXT_TOKENS (made small) in blocks: stance_rates gives the counts
+    # and intervals of match_rates on find_stance's matches. With n_jobs=2 the table cuts the text into pieces
+    # and keeps its code points (PIECE_MIN made small), the markers' pieces (_PIECE_MIN made small) scan views of
+    # them, and the blocks read them again; with n_jobs=1 nothing is cut
     import toolkit._parallel as parallel
     import toolkit._rating as rating
     import toolkit.hedging._table as hedging_table
+    import toolkit.tokentable as tokentable
     from toolkit.rates import match_rates
+    from toolkit.tokentable import token_table
 
     monkeypatch.setattr(rating, "LONG_TEXT_TOKENS", 40)
     monkeypatch.setattr(rating, "BLOCK_TOKENS", 9)
     monkeypatch.setattr(hedging_table, "_PIECE_MIN", 300)
+    monkeypatch.setattr(tokentable, "PIECE_MIN", 300)
     monkeypatch.setattr(parallel, "START_METHOD", "fork")
     sentences = ["We may perhaps agree.", "It is clearly wrong!", "I think, however, that we must act.", "(Perhaps)"]
     text = "\n\n".join(" ".join(sentences[(i + j) % 4] for j in range(3)) for i in range(40))
@@ -892,6 +896,57 @@ def test_a_long_texts_blocks_are_the_same_from_its_pieces_and_from_its_matches(m
     )
     assert (got.loc[got["g"] == "x", "unit"] == "block").all()
     pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    assert token_table(docs, n_jobs=n_jobs).keeps_code_points(0) == (n_jobs > 1)  # the path under test was taken
+
+
+@pytest.mark.parametrize("table", [False, True])
+def test_a_long_texts_sentences_are_not_cut_ahead_for_nothing(monkeypatch, table):
+    # a text whose units are blocks needs no sentences: from a frame, the process cutting them ahead (started
+    # before the tokens are counted) is ended once the table shows it has more than LONG_TEXT_TOKENS tokens;
+    # from a token table, it is not started for such a text; the rates are those without it
+    import toolkit._rating as rating
+    from toolkit.tokentable import token_table
+
+    _cut_ahead(monkeypatch, on=True)
+    monkeypatch.setattr(rating, "LONG_TEXT_TOKENS", 40)
+    started: list[list[int]] = []
+    taken: list[str] = []
+    real_start, real_spans = rating.SentencesAhead.start.__func__, rating.SentencesAhead.spans
+
+    def start(cls, texts, rows, keys, n_jobs):
+        started.append([int(r) for r in rows])
+        return real_start(cls, texts, rows, keys, n_jobs)
+
+    def spans(self, key):
+        taken.append(key)
+        return real_spans(self, key)
+
+    events: list[str] = []
+    real_close, real_find = rating.SentencesAhead.close, toolkit.hedging._find_in_table
+
+    def close(self):
+        events.append("close")
+        return real_close(self)
+
+    def find(*args, **kwargs):
+        events.append("find")
+        return real_find(*args, **kwargs)
+
+    monkeypatch.setattr(rating.SentencesAhead, "start", classmethod(start))
+    monkeypatch.setattr(rating.SentencesAhead, "spans", spans)
+    monkeypatch.setattr(rating.SentencesAhead, "close", close)
+    monkeypatch.setattr(toolkit.hedging, "_find_in_table", find)
+    text = " ".join(["We may perhaps agree. It is clearly wrong!"] * 30)
+    frame = pd.DataFrame(
+        {"doc_id": ["long", "a", "b"], "text": [text, "We may go.", "It is clear."], "g": ["x", "y", "y"]}
+    )
+    docs = token_table(frame) if table else frame
+    got = stance_rates(docs, by="g", n_resamples=200, n_jobs=2, segments=None)
+    assert (got.loc[got["g"] == "x", "unit"] == "block").all() and taken == []
+    assert started == ([[]] if table else [[0]])
+    assert events == (["find"] if table else ["close", "find"])  # ended before the markers are found
+    monkeypatch.setattr(rating, "AHEAD_MIN", 1 << 62)  # never cut ahead: the same rates
+    pd.testing.assert_frame_equal(got, stance_rates(docs, by="g", n_resamples=200, n_jobs=2, segments=None))
 
 
 # ---------------------------------------------------------------- issue #14: sentences cut ahead

@@ -1157,6 +1157,40 @@ def test_a_table_keeps_the_code_points_of_the_texts_it_cut_within_its_bound(monk
         _assert_same_table(table, other)
 
 
+def test_no_more_code_points_are_held_than_the_table_keeps(monkeypatch):
+    """A text the table does not keep the code points of is never encoded whole by the table (its pieces are
+    encoded alone), and the stance markers' pieces hold only what the table keeps (a second reader's finding:
+    every cut text's code points were held for the whole find, past KEEP_POINTS)."""
+    import toolkit.hedging as hedging
+    import toolkit.tokentable as tokentable
+    from toolkit.hedging import _table as hedging_table
+
+    long = " ".join(["We may, perhaps, oppose it.\n\nMr. Xing said: ‘İstanbul’ is ﬁne"] * 800)
+    docs = _frame(["short", long, long[::-1]])
+    monkeypatch.setattr(tokentable, "PIECE_MIN", 1000)
+    monkeypatch.setattr(hedging_table, "_PIECE_MIN", 1000)
+    encoded: list[int] = []
+    real = tokentable.code_points
+
+    def recorded(text):
+        encoded.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(tokentable, "code_points", recorded)
+    # room for none, for one of the two long texts (the one a thread comes to first), for both
+    for bound, n_kept in ((0, 0), (2 * len(long) + 1, 1), (1 << 28, 2)):
+        monkeypatch.setattr(tokentable, "KEEP_POINTS", bound)
+        encoded.clear()
+        table = token_table(docs, n_jobs=2)
+        kept = {i for i in range(3) if table.keeps_code_points(i)}
+        assert len(kept) == n_kept and kept <= {1, 2}
+        whole = [n for n in encoded if n == len(long)]
+        assert len(whole) == len(kept), (bound, encoded)  # a text not kept: only its pieces were encoded
+        _, matcher, learned = hedging._stance_options(None, None, True, None, None, "raise")
+        work = hedging_table._TableWork(table, matcher, True, learned, "raise", 2)
+        assert (work.units[:, 2] > 1).any() and set(work._points) == kept
+
+
 @pytest.mark.filterwarnings("ignore:.*left out 1 document")
 def test_every_measure_is_the_same_on_a_table_and_whatever_n_jobs(small_corpus):
     docs = small_corpus

@@ -453,8 +453,6 @@ class _Prepared:
         at it); the others counted by :func:`toolkit.document_term_matrix` on their text, as all were."""
         tokens = np.full(len(sents), -1, dtype=np.int64)
         if self.table is not None and self.table_row is not None and len(sents):
-            from toolkit.tokentable import code_points
-
             starts_all = sents["start"].to_numpy(np.int64)
             ends_all = sents["end"].to_numpy(np.int64)
             bounds = np.searchsorted(doc_of, np.arange(len(rows) + 1))  # sentences are in document order
@@ -463,7 +461,7 @@ class _Prepared:
                 lo, hi = int(bounds[li]), int(bounds[li + 1])
                 if t < 0 or lo == hi:
                     continue
-                points = code_points(self.table.texts[t])
+                points = self.table.code_points(t)  # kept by the table where it cut the text into pieces
                 a, b = starts_all[lo:hi], ends_all[lo:hi]
                 # each edge has whitespace (or the text's end) on one side: no chunk is cut there, so the
                 # sentence's tokens are those of the chunks that begin inside it (no token array is made)

@@ -160,7 +160,7 @@ def _hedges(args: argparse.Namespace) -> int:
     code = _output(rates, args.csv)
     if args.csv is None:
         over = (
-            "each document's sentences"
+            "each document's sentences (blocks of 1,000 tokens, for one of more than 1,000,000)"
             if per == "document"
             else "each group's documents, or the sentences of a group of one document, blocks of 1,000 tokens if it "
             "has more than 1,000,000 (column unit)"

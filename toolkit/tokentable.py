@@ -226,6 +226,10 @@ class TokenTable:
         order.setflags(write=False)  # shared by every call that reads it
         return order
 
+    def keeps_code_points(self, i: int) -> bool:
+        """Whether the table keeps the code points of document ``i``'s text (:meth:`code_points`)."""
+        return i in self._points
+
     def code_points(self, i: int) -> np.ndarray:
         """The code points of document ``i``'s text (:func:`toolkit._tokens.code_points`): those the table made
         when it cut the text into pieces (a long text: kept while the table lives, read again by the stance
@@ -352,6 +356,7 @@ class _PieceTexts(Sequence[str]):
         self.texts, self.pieces, self.lengths = texts, pieces, lengths
         self.points: dict[int, np.ndarray] = {}
         self._kept = 0  # bytes of points
+        self._sliced: set[int] = set()  # the texts whose pieces are encoded alone
         self._lock = threading.Lock()
 
     def piece(self, k: int) -> tuple[str, np.ndarray, int]:
@@ -364,11 +369,16 @@ class _PieceTexts(Sequence[str]):
             return text, code_points(text), 0
         with self._lock:  # encoded once, by the first thread that needs it
             points = self.points.get(doc)
-            if points is None and self._kept < KEEP_POINTS:
+            # a text encoded whole only if it may fit (at least a byte a character), kept only if it does
+            if points is None and doc not in self._sliced and self._kept + int(self.lengths[doc]) <= KEEP_POINTS:
                 points = code_points(text)
                 if self._kept + points.nbytes <= KEEP_POINTS:
                     self.points[doc] = points
-                self._kept += points.nbytes  # (over the bound: no other text is encoded whole)
+                    self._kept += points.nbytes
+                else:  # wider than it may be: dropped, its pieces encoded alone
+                    points = None
+            if points is None:
+                self._sliced.add(doc)
         if points is None:
             return text, code_points(text[start:end]), start
         return text, points[start:end], start

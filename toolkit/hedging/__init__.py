@@ -134,6 +134,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from toolkit import _rating
 from toolkit._dispatch import is_dask, scaled
 from toolkit._frames import frame_from_rows
 from toolkit._groups import groups as _groups
@@ -666,11 +667,17 @@ def stance_rates(
     # markers found; taken for a text that the chosen voices leave as it is (the others are cut when blanked);
     # not for a text so long that its units are blocks of tokens (toolkit._rating.AHEAD_MAX)
     ones = np.flatnonzero(np.bincount(codes)[codes] == 1) if len(codes) else codes
+    if isinstance(docs, TokenTable):  # a text of more than LONG_TEXT_TOKENS tokens is resampled in blocks
+        ones = ones[docs.totals[ones] <= _rating.LONG_TEXT_TOKENS]
     texts = docs.texts if isinstance(docs, TokenTable) else text_sequence(frame["text"])  # a table's: made once
     ahead = None
     try:
         ahead = SentencesAhead.start(texts, ones, [str(d) for d in frame["doc_id"].iloc[ones]], jobs)
         table = _table_of(docs, jobs)
+        if ahead is not None and (table.totals[ones] > _rating.LONG_TEXT_TOKENS).all():
+            # every text cut ahead is resampled in blocks (one the voices blank is cut when blanked, not ahead)
+            ahead.close()
+            ahead = None
         skipped: list[dict] = []
         # counted without a frame of matches: their documents, starts and categories as arrays
         found = _find_in_table(

@@ -314,7 +314,7 @@ class _TableWork:
         # the arrays of the matches that a batch gives (_find_in_table; default: all of _FIELDS)
         self.fields: tuple[str, ...] = _FIELDS if fields is None else fields
         self.lengths = text_lengths(table.texts)
-        # the code points of each text cut into pieces (the table's, where it cut the text too): a piece scans
+        # the code points of each text cut into pieces that the table keeps (it cut the text too): a piece scans
         # a view of them (its own slice of the text, encoded again, was as many pages more to fault in)
         self._points: dict[int, np.ndarray] = {}
         self.units, self._plain_docs = _unit_ranges(
@@ -502,7 +502,8 @@ def _unit_ranges(
     starts beyond (every context of a kept match that ends in the run lies inside). Whether a margin also
     holds the lexicon's leftmost-longest scan, and what a match that ends past the run reads, is checked
     when the piece is matched (:func:`_check_cuts`, :func:`_stream_rows`). ``points_of`` (optional) is given
-    the code points of each text cut (:meth:`toolkit.TokenTable.code_points`), by its row."""
+    the code points of each text cut that the table keeps (:meth:`toolkit.TokenTable.code_points`), by its row;
+    the pieces of another encode their own run, as before, so that no more than the table keeps is held."""
     n_chunks = np.diff(table.chunk_ptr).astype(np.int64)
     doc = units[:, 0]
     out = np.zeros((len(units), 9), dtype=np.int64)
@@ -514,7 +515,7 @@ def _unit_ranges(
         rows = np.flatnonzero(doc == i)
         pieces, n = len(rows), int(lengths[i])
         points = table.code_points(i)
-        if points_of is not None:
+        if points_of is not None and table.keeps_code_points(i):  # held by the table anyway: no memory more
             points_of[i] = points
         # the bounds between the runs (read near each share), then every place and chunk index in one pass
         cuts = (next_chunk_start(points, n * j // pieces, n) for j in range(1, pieces))
