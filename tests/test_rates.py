@@ -18,6 +18,21 @@ def _docs(texts: list[str], **columns: list) -> pd.DataFrame:
     return pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts, **columns})
 
 
+def _scipy_ratio_interval(counts, tokens, n_resamples: int, seed: int, confidence: float = 0.95):
+    """scipy.stats.bootstrap's percentile interval of sum(counts) / sum(tokens) * 1000 over paired units: the
+    independent reference of the rates' intervals (the same draws for the same seed)."""
+    return stats.bootstrap(
+        (np.asarray(counts), np.asarray(tokens)),
+        lambda c, t, axis=-1: c.sum(axis=axis) / t.sum(axis=axis) * 1000,
+        paired=True,
+        vectorized=True,
+        n_resamples=n_resamples,
+        confidence_level=confidence,
+        method="percentile",
+        rng=np.random.default_rng(seed),
+    ).confidence_interval
+
+
 def _matches(rows: list[tuple[str, int, str]]) -> pd.DataFrame:
     doc_id, start, category = zip(*rows) if rows else ((), (), ())
     return pd.DataFrame(
@@ -136,22 +151,10 @@ def test_multi_document_interval_equals_scipy_bootstrap():
     matches = _matches([(f"d{i}", 0, "hedge") for i, c in enumerate(counts) for _ in range(c)])
     out = match_rates(matches, docs, n_resamples=1000, seed=3, confidence=0.9)
 
-    def ratio(c, t, axis=-1):
-        return c.sum(axis=axis) / t.sum(axis=axis) * 1000
-
-    ref = stats.bootstrap(
-        (counts, tokens),
-        ratio,
-        paired=True,
-        vectorized=True,
-        n_resamples=1000,
-        confidence_level=0.9,
-        method="percentile",
-        rng=np.random.default_rng(3),
-    )
+    ref = _scipy_ratio_interval(counts, tokens, 1000, 3, confidence=0.9)
     assert out.loc[0, "rate_per_1k"] == pytest.approx(counts.sum() / tokens.sum() * 1000)
-    assert out.loc[0, "ci_low"] == pytest.approx(ref.confidence_interval.low, rel=1e-9)
-    assert out.loc[0, "ci_high"] == pytest.approx(ref.confidence_interval.high, rel=1e-9)
+    assert out.loc[0, "ci_low"] == pytest.approx(ref.low, rel=1e-9)
+    assert out.loc[0, "ci_high"] == pytest.approx(ref.high, rel=1e-9)
 
 
 def test_single_document_group_resamples_its_sentences():
@@ -177,18 +180,10 @@ def test_single_document_group_resamples_its_sentences():
     # by hand: sentences of 3, 4, 3 and 3 tokens; hedges 1, 2, 1, 0; self mentions 0, 0, 1, 0
     sent_tokens = np.array([3, 4, 3, 3])
     for cat, sent_counts in (("hedge", np.array([1, 2, 1, 0])), ("self_mention", np.array([0, 0, 1, 0]))):
-        ref = stats.bootstrap(
-            (sent_counts, sent_tokens),
-            lambda c, t, axis=-1: c.sum(axis) / t.sum(axis) * 1000,
-            paired=True,
-            vectorized=True,
-            n_resamples=500,
-            method="percentile",
-            rng=np.random.default_rng(11),
-        )
+        ref = _scipy_ratio_interval(sent_counts, sent_tokens, 500, 11)
         row = interview[interview["category"] == cat].iloc[0]
-        assert row["ci_low"] == pytest.approx(ref.confidence_interval.low)
-        assert row["ci_high"] == pytest.approx(ref.confidence_interval.high)
+        assert row["ci_low"] == pytest.approx(ref.low)
+        assert row["ci_high"] == pytest.approx(ref.high)
 
 
 def test_long_document_group_resamples_blocks_of_tokens(monkeypatch):
@@ -217,17 +212,9 @@ def test_long_document_group_resamples_blocks_of_tokens(monkeypatch):
     out = match_rates(matches, docs, by="group", categories=["hedge"], n_resamples=500, seed=11)
     row = out[out["group"] == "long"].iloc[0]
     assert row["unit"] == "block" and row["n"] == 6 and row["tokens"] == 10
-    ref = stats.bootstrap(
-        (np.array([2, 2, 2]), np.array([4, 4, 2])),
-        lambda c, t, axis=-1: c.sum(axis) / t.sum(axis) * 1000,
-        paired=True,
-        vectorized=True,
-        n_resamples=500,
-        method="percentile",
-        rng=np.random.default_rng(11),
-    )
-    assert row["ci_low"] == pytest.approx(ref.confidence_interval.low)
-    assert row["ci_high"] == pytest.approx(ref.confidence_interval.high)
+    ref = _scipy_ratio_interval([2, 2, 2], [4, 4, 2], 500, 11)
+    assert row["ci_low"] == pytest.approx(ref.low)
+    assert row["ci_high"] == pytest.approx(ref.high)
     monkeypatch.setattr(_rating, "LONG_TEXT_TOKENS", 10)  # not more than it: sentences
     out = match_rates(matches, docs, by="group", categories=["hedge"], n_resamples=500, seed=11)
     assert out.loc[out["group"] == "long", "unit"].tolist() == ["sentence"]
