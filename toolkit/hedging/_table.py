@@ -314,12 +314,7 @@ class _TableWork:
         # the arrays of the matches that a batch gives (_find_in_table; default: all of _FIELDS)
         self.fields: tuple[str, ...] = _FIELDS if fields is None else fields
         self.lengths = text_lengths(table.texts)
-        # the code points of each text cut into pieces that the table keeps (it cut the text too): a piece scans
-        # a view of them (its own slice of the text, encoded again, was as many pages more to fault in)
-        self._points: dict[int, np.ndarray] = {}
-        self.units, self._plain_docs = _unit_ranges(
-            table, _work_units(self.lengths, n_jobs), self.lengths, self._points
-        )
+        self.units, self._plain_docs = _unit_ranges(table, _work_units(self.lengths, n_jobs), self.lengths)
         self.lex = _TableLexicon(matcher, table.vocab)
         self.is_stop = (
             np.fromiter((t in STOP_WORDS for t in table.terms), dtype=bool, count=len(table.terms))[table.term_of]
@@ -374,8 +369,9 @@ class _TableWork:
             points = code_points(text)
         else:
             a, b, c_a, c_b = span
-            whole = self._points.get(i)
-            points = code_points(text[a:b]) if whole is None else whole[a:b]
+            # a view of the code points the table keeps (it cut the text too), else the piece's own run encoded:
+            # its slice of the text encoded again was as many pages more to fault in
+            points = table.code_points(i)[a:b] if table.keeps_code_points(i) else code_points(text[a:b])
             chunks, base = chunks[c_a:c_b], base + a
             n_tokens = int((table.ctok_ptr[chunks.astype(np.int64) + 1] - table.ctok_ptr[chunks]).sum())
         into.reserve(n_tokens, len(points), self.rules)
@@ -445,7 +441,6 @@ def _take_work(work: _TableWork, batch: range) -> _TableWork:
     part = object.__new__(_TableWork)
     part.__dict__.update(work.__dict__)
     part.__dict__.pop("_odd_docs", None)  # answers by document index: the part numbers its own from 0
-    part._points = {}  # not sent: the part encodes its pieces itself
     part._plain_docs = {i - first: v for i, v in work._plain_docs.items() if first <= i <= last}
     part.table = work.table.take(range(first, last + 1))
     part.units = work.units[batch.start : batch.stop].copy()
@@ -489,9 +484,7 @@ def _work_units(lengths: np.ndarray, n_jobs: int) -> np.ndarray:
     return np.column_stack([doc, piece, pieces[doc]]).astype(np.int64) if len(doc) else np.zeros((0, 3), np.int64)
 
 
-def _unit_ranges(
-    table: TokenTable, units: np.ndarray, lengths: np.ndarray, points_of: dict[int, np.ndarray] | None = None
-) -> tuple[np.ndarray, dict[int, bool]]:
+def _unit_ranges(table: TokenTable, units: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, dict[int, bool]]:
     """The :func:`_work_units` with what each one scans and keeps: ``(doc, piece, pieces, a, b, c_a, c_b,
     own_a, own_b)``. A unit scans ``text[a:b]`` (its chunks ``c_a`` to ``c_b``) and keeps the matches that
     start in ``[own_a, own_b)``; a whole document scans and keeps all of it. Also :func:`_plain_text` of each
@@ -501,9 +494,8 @@ def _unit_ranges(
     (no chunk, so no match, is cut) and scan :data:`_PIECE_MARGIN` characters more on each side, to the chunk
     starts beyond (every context of a kept match that ends in the run lies inside). Whether a margin also
     holds the lexicon's leftmost-longest scan, and what a match that ends past the run reads, is checked
-    when the piece is matched (:func:`_check_cuts`, :func:`_stream_rows`). ``points_of`` (optional) is given
-    the code points of each text cut that the table keeps (:meth:`toolkit.TokenTable.code_points`), by its row;
-    the pieces of another encode their own run, as before, so that no more than the table keeps is held."""
+    when the piece is matched (:func:`_check_cuts`, :func:`_stream_rows`). A text's code points are the table's
+    where it keeps them (:meth:`toolkit.TokenTable.code_points`), else made here and let go."""
     n_chunks = np.diff(table.chunk_ptr).astype(np.int64)
     doc = units[:, 0]
     out = np.zeros((len(units), 9), dtype=np.int64)
@@ -515,8 +507,6 @@ def _unit_ranges(
         rows = np.flatnonzero(doc == i)
         pieces, n = len(rows), int(lengths[i])
         points = table.code_points(i)
-        if points_of is not None and table.keeps_code_points(i):  # held by the table anyway: no memory more
-            points_of[i] = points
         # the bounds between the runs (read near each share), then every place and chunk index in one pass
         cuts = (next_chunk_start(points, n * j // pieces, n) for j in range(1, pieces))
         own = np.array([n if c is None else c for c in cuts], dtype=np.int64)  # no chunk start left: the end
