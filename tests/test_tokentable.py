@@ -14,6 +14,7 @@ from test_properties import TRICKY, WORDS, _glued_text, text_strategy
 
 import toolkit as tk
 import toolkit._parallel as parallel
+import toolkit.hedging as toolkit_hedging
 import toolkit.hedging._table as hedging_table_module
 from toolkit import _kernels, study
 from toolkit._kernels import ChunkIndex
@@ -2039,3 +2040,186 @@ def assert_same_rates_cut_ahead_or_not(docs, kwargs: dict, **patches) -> None:
         assert results[1] == results[0]
     else:
         pd.testing.assert_frame_equal(results[1], results[0])
+
+
+# ---------------------------------------------------------------- issue #14: a long text found in shares
+
+
+def _share_labels(found: dict) -> list[tuple]:
+    """(doc, start, outcome) of each match of _find_in_table or _find_in_shares."""
+    outcomes = found["outcomes"]
+    return list(zip(found["doc"].tolist(), found["start"].tolist(), [outcomes[c] for c in found["code"].tolist()]))
+
+
+def _shares_against_table(monkeypatch, texts, n_jobs, *, method="rules", non_english="keep", lexicon=None):
+    """_find_in_shares of ``texts`` (``n_jobs`` shares of each, in forked workers) against _find_in_table of a
+    token table of them all, the tokens of each text against token_spans, each match's ordinal (the tokens of
+    its text that start at or before it) against token_spans' starts. Returns the shares' result."""
+    import toolkit.hedging._table as hedging_table
+
+    monkeypatch.setattr(parallel, "START_METHOD", "fork")
+    docs = _frame(texts)
+    matcher = _matcher(_resolve_lexicon(lexicon))
+    model = _resolve_model(method, None)
+    skipped: list[dict] = []
+    got = hedging_table._find_in_shares(
+        docs["text"].tolist(), docs["doc_id"].to_numpy(dtype=object), matcher, True, non_english, skipped, model, n_jobs
+    )
+    if got is None:
+        return None
+    found, totals = got
+    want_skipped: list[dict] = []
+    want = hedging_table._find_in_table(
+        token_table(docs), matcher, True, non_english, want_skipped, model, 1, fields=("doc", "start", "code")
+    )
+    assert skipped == want_skipped
+    assert _share_labels(found) == _share_labels(want)
+    spans = [np.array([s for s, _ in tk.token_spans(t)], dtype=np.int64) for t in texts]
+    assert totals.tolist() == [len(s) for s in spans]
+    want_ordinals = [np.searchsorted(spans[d], s, side="right") for d, s in zip(found["doc"], found["start"])]
+    assert found["ordinal"].tolist() == [int(o) for o in want_ordinals]
+    return found
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n_words=st.integers(300, 3000),
+    n_jobs=st.integers(2, 4),
+    piece_max=st.integers(800, 8000),
+    method=st.sampled_from(["learned", "rules"]),
+    odd=st.sampled_from(["", "İ", "Σ", "中文", "“quoted”"]),
+)
+def test_a_long_text_found_in_shares_gives_the_matches_tokens_and_ordinals_of_its_whole_table(
+    monkeypatch, seed, n_words, n_jobs, piece_max, method, odd
+):
+    """Invariant: each worker tokenizes its own share of a long text (its run and a margin) and finds its markers
+    there: the matches, offsets and decisions are those of a table of the whole text, its tokens those of
+    token_spans, and each match's ordinal the tokens of token_spans that start at or before it; also for a text
+    that is not plain (a dotted capital I, a capital sigma: decided by hand, as the whole text is)."""
+    import toolkit.hedging._table as hedging_table
+
+    rng = np.random.default_rng(seed)
+    words = WORDS + PHRASES + ["the", "of", "said", "\n", '"', "May", "we", "about", "a", "$", "?", "\n\n", "."]
+    words += ["the", "and", "which", "would", "think", "believe", "may", "some", "possibly", "I", "not"] * 6
+    words = [w for w in words if _plain_word(w)] + ([odd] if odd else [])
+    texts = [" ".join(rng.choice(words, size=n)) for n in (n_words, n_words // 2 + 300)]
+    monkeypatch.setattr(hedging_table, "_PIECE_MAX", piece_max)
+    assert _shares_against_table(monkeypatch, texts, n_jobs, method=method) is not None
+
+
+def _plain_word(w: str) -> bool:
+    """Whether a word has no combining mark or format character (one that has is read on its characters)."""
+    import unicodedata
+
+    return not any(unicodedata.category(c) in ("Mn", "Me", "Cf") for c in w)
+
+
+def test_a_long_text_that_is_not_english_is_judged_by_its_first_share_and_skipped_whole(monkeypatch):
+    german = "Der Botschafter sagte, dass die Gespräche gut verlaufen würden. " * 400  # its first 20,000 characters
+    english = "We may perhaps agree, and I think we must act. " * 600
+    found = _shares_against_table(monkeypatch, [german + english, english], 3, non_english="skip")
+    assert set(found["doc"].tolist()) == {1}  # none of the first text's shares: the text is left out whole
+
+
+@pytest.mark.parametrize(
+    ("texts", "lexicon"),
+    [
+        # a token the token path cannot read (a combining mark): the text is matched on its characters
+        (["We may perhaps agree, and I think we must act. " * 60 + "cafe\u0301 " + "We may go. " * 60], None),
+        # a run of overlapping candidates longer than the margin: a piece's margin cannot settle the scan
+        (
+            ["We said so. " * 150 + "la di " * 1200 + "la. " + "We said so. " * 150],
+            pd.DataFrame({"pattern": ["la di la", "di"], "category": ["hedge", "booster"]}),
+        ),
+    ],
+)
+def test_a_long_text_that_must_be_read_whole_is_handed_back_from_its_shares(monkeypatch, texts, lexicon):
+    """_find_in_shares gives None (the caller finds the text in a table of all of it) where a share cannot
+    settle its matches alone; stance_rates then gives the rates of the table's path."""
+    import toolkit._rating as rating
+
+    assert _shares_against_table(monkeypatch, texts, 2, lexicon=lexicon) is None
+    monkeypatch.setattr(toolkit_hedging, "SHARE_MIN", 100)
+    monkeypatch.setattr(rating, "LONG_TEXT_TOKENS", 40)
+    docs = _frame(texts)
+    got = tk.stance_rates(docs, lexicon=lexicon, n_resamples=200, n_jobs=2)
+    assert (got["unit"] == "block").all()
+    pd.testing.assert_frame_equal(got, tk.stance_rates(docs, lexicon=lexicon, n_resamples=200, n_jobs=1))
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver"])
+def test_stance_rates_of_long_texts_found_in_shares_are_those_of_their_table(monkeypatch, method):
+    """stance_rates of a frame of long texts (SHARE_MIN made small) with n_jobs=2 finds them in shares, with no
+    token table, and gives the rates of n_jobs=1 (a table) and of match_rates on find_stance's matches: the same
+    counts, tokens, blocks (from the shares' ordinals) and intervals; one text judged not English left out."""
+    import toolkit._rating as rating
+    import toolkit.hedging._table as hedging_table
+    from toolkit.rates import match_rates
+
+    monkeypatch.setattr(parallel, "START_METHOD", method)
+    monkeypatch.setattr(rating, "LONG_TEXT_TOKENS", 40)
+    monkeypatch.setattr(rating, "BLOCK_TOKENS", 9)
+    monkeypatch.setattr(toolkit_hedging, "SHARE_MIN", 2000)
+    monkeypatch.setattr(hedging_table, "_PIECE_MAX", 3000)  # this process's pieces (a forkserver's are longer)
+    shared = []
+    real = toolkit_hedging._find_in_shares
+
+    def spy(*args, **kwargs):
+        shared.append(real(*args, **kwargs))
+        return shared[-1]
+
+    monkeypatch.setattr(toolkit_hedging, "_find_in_shares", spy)
+    sentences = ["We may perhaps agree.", "It is clearly wrong!", "I think, however, that we must act.", "(Perhaps)"]
+    text = "\n\n".join(" ".join(sentences[(i + j) % 4] for j in range(3)) for i in range(120))
+    other = " ".join(sentences[::-1] * 80)
+    german = "Der Botschafter sagte, dass die Gespräche gut verlaufen würden. " * 60
+    docs = pd.DataFrame({"doc_id": ["long", "other", "de"], "text": [text, other, german], "g": ["x", "y", "y"]})
+    with pytest.warns(UserWarning, match="not English"):
+        got = tk.stance_rates(docs, by="g", n_resamples=300, seed=4, n_jobs=2, non_english="skip")
+    assert len(shared) == 1 and shared[0] is not None  # the shares' path was taken
+    assert (got.loc[got["g"] == "x", "unit"] == "block").all()
+    assert got.attrs["skipped"][0]["doc_id"] == "de"
+    with pytest.warns(UserWarning, match="not English"):
+        one = tk.stance_rates(docs, by="g", n_resamples=300, seed=4, n_jobs=1, non_english="skip")
+    pd.testing.assert_frame_equal(got, one)
+    kept = docs[docs["doc_id"] != "de"]
+    matches = tk.find_stance(kept, non_english="skip")
+    want = match_rates(matches, kept, by="g", categories=list(got["category"].unique()), n_resamples=300, seed=4)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    chunks=st.lists(st.tuples(st.integers(1, 400), st.sampled_from([" ", "\n", "\n\n  ", "\u2003"])), max_size=60),
+    lead=st.sampled_from(["", " ", "\n"]),
+    n_jobs=st.integers(2, 6),
+    piece_max=st.integers(200, 20000),
+)
+def test_the_shares_of_a_long_text_own_runs_that_cover_it_and_tokenize_a_margin_past_them(
+    monkeypatch, chunks, lead, n_jobs, piece_max
+):
+    """Every character of a text is in the run of exactly one share; runs begin at chunk starts (no token cut); a
+    share tokenizes from a chunk start at least the margin before its run to one at least the margin after (or
+    the text's ends); its pieces are numbered on from those of the shares before it, none longer than
+    _PIECE_MAX."""
+    import toolkit.hedging._table as hedging_table
+
+    monkeypatch.setattr(hedging_table, "_PIECE_MAX", piece_max)
+    margin = hedging_table._PIECE_MARGIN
+    texts = [lead + "".join("w" * n + sep for n, sep in chunks), "a short one"]
+    shares = hedging_table._shares(texts, np.array([len(t) for t in texts]), n_jobs)
+    for i, t in enumerate(texts):
+        starts = set(chunk_starts(t).tolist())
+        rows = shares[shares[:, 0] == i]
+        assert len(rows) == n_jobs
+        assert rows[0, 5] == 0 and rows[-1, 6] == len(t) and (rows[1:, 5] == rows[:-1, 6]).all()
+        assert (rows[:, 1] == np.concatenate([[0], np.cumsum(rows[:, 7])[:-1]])).all()
+        assert (rows[:, 2] == rows[:, 7].sum()).all()
+        for _, _, _, a, b, own_a, own_b, pieces in rows.tolist():
+            assert own_a in starts | {0, len(t)} and own_b in starts | {len(t)}
+            assert pieces == max(1, -(-(own_b - own_a) // piece_max))
+            assert a == 0 or (
+                a in starts and a <= own_a - margin and not starts & set(range(a + 1, own_a - margin + 1))
+            )
+            assert b == len(t) or (b in starts and b >= own_b + margin and not starts & set(range(own_b + margin, b)))

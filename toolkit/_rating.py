@@ -82,6 +82,7 @@ def _match_rates(
     problems: Mapping[str, str] | None = None,
     found: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     totals: np.ndarray | None = None,
+    ordinals: np.ndarray | None = None,
     n_jobs: int = 1,
     progress: bool | None = False,
     function: str = "match_rates",
@@ -92,7 +93,9 @@ def _match_rates(
     """:func:`match_rates` without the warnings; ``problems`` (doc_id -> why) explains token-less documents;
     ``segments`` a frame or None, resolved by the caller (:func:`toolkit._voicing.resolve`); ``progress`` as
     in :mod:`toolkit._progress`, the bar named after ``function``; ``ahead``: the sentences of some documents
-    already cut (:class:`SentencesAhead`), or None."""
+    already cut (:class:`SentencesAhead`), or None; ``ordinals``: with ``found`` and voices that blank no text, how
+    many tokens of its document start at or before each match (as :meth:`_Prepared._token_ordinals` counts them),
+    when the caller counted them (:func:`toolkit.hedging._table._find_in_shares`), or None."""
     n_resamples = check_count("n_resamples", n_resamples, 100)
     confidence = check_confidence(confidence)
     seed = check_seed("seed", seed, allow_none=True)
@@ -110,6 +113,7 @@ def _match_rates(
         totals=totals,
         table=table,
         table_rows=table_rows,
+        ordinals=ordinals,
     )
     prep.n_jobs = n_jobs
     prep.ahead = ahead
@@ -340,6 +344,7 @@ class _Prepared:
     table: Any = None  # a token table of the documents (toolkit.tokentable.TokenTable), or None
     table_row: np.ndarray | None = None  # each row's document in the table (-1: its text was blanked)
     ahead: Any = None  # sentences cut ahead by doc_id (SentencesAhead), or None
+    match_ordinal: np.ndarray | None = None  # tokens of its document that start at or before each kept match
 
     def units(self, rows: np.ndarray, *, sentences: bool, blocks: bool = True) -> tuple[np.ndarray, np.ndarray, str]:
         """(counts per unit and category, tokens per unit, unit name) of the documents ``rows``: the documents
@@ -388,9 +393,12 @@ class _Prepared:
         tokens[-1] = n - BLOCK_TOKENS * (n_blocks - 1)
         keep = self.match_row == row
         starts, cats = self.match_start[keep], self.match_cat[keep]
-        order = np.argsort(starts, kind="stable")
-        ordinal = np.empty(len(starts), dtype=np.int64)
-        ordinal[order] = self._token_ordinals(row, starts[order], n)
+        if self.match_ordinal is not None:  # counted by the workers that found the matches
+            ordinal = self.match_ordinal[keep]
+        else:
+            order = np.argsort(starts, kind="stable")
+            ordinal = np.empty(len(starts), dtype=np.int64)
+            ordinal[order] = self._token_ordinals(row, starts[order], n)
         block = np.minimum(np.maximum(ordinal - 1, 0) // BLOCK_TOKENS, n_blocks - 1)
         k = len(self.categories)
         counts = np.bincount(block * k + cats, minlength=n_blocks * k).reshape(n_blocks, k).astype(np.int64)
@@ -512,6 +520,7 @@ def _prepare(
     totals: np.ndarray | None = None,
     table: Any = None,
     table_rows: np.ndarray | None = None,
+    ordinals: np.ndarray | None = None,
 ) -> _Prepared:
     """Check the inputs, keep the chosen voices, count tokens per document and matches per document and category.
 
@@ -528,7 +537,8 @@ def _prepare(
     each, checked by their maker; ``totals``: the tokens of each docs row when already counted (a
     token table's), used where the chosen voices leave a text as it is; ``table``: that token table, whose row
     ``table_rows[i]`` (default ``i``) is docs row ``i``: a group of one document reads its sentences' tokens
-    there (:meth:`_Prepared.units`).
+    there (:meth:`_Prepared.units`); ``ordinals``: with ``found`` and voices that blank no text, the tokens of
+    its document that start at or before each match, where the caller counted them (a long text's blocks read them).
     """
     if found is None:
         check_columns(matches, ["doc_id", "start", "category"], name="matches")
@@ -599,6 +609,10 @@ def _prepare(
     m_row = m_row[keep].astype(np.int64, copy=False)
     m_cat = m_cat[keep].astype(np.int64, copy=False)
     m_start = m_start[keep]
+    if ordinals is not None:
+        if found is None or len(changed):
+            raise ValueError("ordinals: only with found, and texts that the voices leave as they are")
+        ordinals = np.asarray(ordinals, dtype=np.int64)[keep]
     del keep
     counts = np.zeros((len(docs), len(cats)), dtype=np.int64)
     np.add.at(counts, (m_row, m_cat), 1)
@@ -615,6 +629,7 @@ def _prepare(
         skipped,
         table=table,
         table_row=table_row,
+        match_ordinal=ordinals,
     )
 
 

@@ -182,9 +182,9 @@ from toolkit.hedging._lexicon import (
     load_lexicon,
     naive_regex,
 )
-from toolkit.hedging._table import _find_in_table
+from toolkit.hedging._table import SHARE_MIN, _find_in_shares, _find_in_table
 from toolkit.rates import OWN_VOICES, RATE_COLUMNS
-from toolkit.tokentable import TokenTable, text_sequence, token_table
+from toolkit.tokentable import TokenTable, text_lengths, text_sequence, token_table
 
 __all__ = [
     "CATEGORIES",
@@ -425,10 +425,15 @@ def _table_of(docs: pd.DataFrame | TokenTable, n_jobs: int | None) -> TokenTable
     """``docs`` as a token table (a table is returned as it is), checked as ``text_or_docs``."""
     if isinstance(docs, TokenTable):
         return docs
+    _check_docs(docs)
+    return token_table(docs, n_jobs=n_jobs)
+
+
+def _check_docs(docs: pd.DataFrame) -> None:
+    """``docs`` checked as ``text_or_docs``: doc_id and text columns, every text a str, unique ids."""
     check_columns(docs, ["doc_id", "text"], name="text_or_docs")
     check_texts(docs, name="text_or_docs")
     check_unique_ids(docs, name="text_or_docs")
-    return token_table(docs, n_jobs=n_jobs)
 
 
 def _table_frame(table: TokenTable, found: dict, skipped: list[dict], segments: pd.DataFrame | None) -> pd.DataFrame:
@@ -673,28 +678,42 @@ def stance_rates(
     ahead = None
     try:
         ahead = SentencesAhead.start(texts, ones, [str(d) for d in frame["doc_id"].iloc[ones]], jobs)
-        table = _table_of(docs, jobs)
-        if ahead is not None and (table.totals[ones] > _rating.LONG_TEXT_TOKENS).all():
-            # every text cut ahead is resampled in blocks (one the voices blank is cut when blanked, not ahead)
-            ahead.close()
-            ahead = None
         skipped: list[dict] = []
-        # counted without a frame of matches: their documents, starts and categories as arrays
-        found = _find_in_table(
-            table, matcher, True, non_english, skipped, learned, jobs, fields=("doc", "start", "code")
-        )
+        shared = None
+        # texts that the chosen voices leave as they are (no segments: every text is "speech")
+        whole = voices is None or (segments is None and "speech" in voices)
+        if not isinstance(docs, TokenTable) and whole and jobs > 1 and len(frame):
+            _check_docs(frame)
+            if (text_lengths(texts) > SHARE_MIN).all():  # each text in shares, each tokenized by its worker
+                doc_ids = frame["doc_id"].astype(str).to_numpy(dtype=object)
+                shared = _find_in_shares(texts, doc_ids, matcher, True, non_english, skipped, learned, jobs)
+        ordinals = None
+        if shared is None:
+            table = _table_of(docs, jobs)
+            if ahead is not None and (table.totals[ones] > _rating.LONG_TEXT_TOKENS).all():
+                # every text cut ahead is resampled in blocks (one the voices blank is cut when blanked, not ahead)
+                ahead.close()
+                ahead = None
+            # counted without a frame of matches: their documents, starts and categories as arrays
+            found = _find_in_table(
+                table, matcher, True, non_english, skipped, learned, jobs, fields=("doc", "start", "code")
+            )
+            totals = table.totals
+        else:  # no table: the shares' tokens, and those before each match (a long text's blocks read them)
+            table, (found, totals) = None, shared
         # each outcome's index in cats (-1: a category not rated), then each match's: no array of strings
         cat_index = np.array(
             [cats.index(o[0]) if o[0] in cats else -1 for o in found["outcomes"]] or [-1], dtype=np.int64
         )[found["code"]]
         keep = cat_index >= 0
         m_row, m_start, m_cat = found["doc"][keep], found["start"][keep], cat_index[keep]
-        del found, cat_index, keep
+        if shared is not None:
+            ordinals = found["ordinal"][keep]
+        del found, shared, cat_index, keep
         release_memory()  # the matches' other columns, before the rates are made on top
-        totals = table.totals
         table_rows = None
         if skipped:
-            used = ~pd.Index(table.doc_ids).isin([d["doc_id"] for d in skipped])
+            used = ~frame["doc_id"].astype(str).isin([d["doc_id"] for d in skipped]).to_numpy()
             frame = frame[used]
             totals = totals[used]
             m_row = (np.cumsum(used) - 1)[m_row]
@@ -711,6 +730,7 @@ def stance_rates(
             segments=segments,
             found=(m_row, m_start, m_cat),
             totals=totals,
+            ordinals=ordinals,
             n_jobs=jobs,
             progress=progress,
             function="stance_rates",

@@ -10,6 +10,7 @@ from itertools import pairwise
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from toolkit._kernels import GAP_NONE as _GAP_NONE
 from toolkit._kernels import GAP_REGEX as _GAP_REGEX
@@ -28,10 +29,12 @@ from toolkit._kernels import sentence_flags as _sentence_flags_kernel
 from toolkit._kernels import side_bounds as _side_bounds
 from toolkit._kernels import side_get as _side_get
 from toolkit._kernels import token_keys as _token_keys
+from toolkit._kernels import token_ordinals as _token_ordinals
 from toolkit._kernels import warm_up as _warm_up
 from toolkit._parallel import release_memory, release_memory_of
 from toolkit._patterns import FORMAT_RE as _FORMAT_RE
 from toolkit._patterns import is_plain as _plain
+from toolkit._rating import AHEAD_MAX
 from toolkit._tokens import TOKEN_RE as _TOKEN_RE
 from toolkit._tokens import lower_keeping_offsets as _lower
 from toolkit.hedging._decision import (
@@ -91,7 +94,7 @@ from toolkit.hedging._lexicon import (
 )
 from toolkit.hedging._rules import _EMPHATIC, _STANCE_WORDS, _is_number, _low
 from toolkit.text import STOP_WORDS
-from toolkit.tokentable import TokenTable, code_points, next_chunk_start, text_lengths
+from toolkit.tokentable import TokenTable, chunk_starts, code_points, next_chunk_start, text_lengths
 
 # ----------------------------------------------------------------------- the token-table path
 
@@ -309,12 +312,19 @@ class _TableWork:
         non_english: str,
         n_jobs: int = 1,
         fields: tuple[str, ...] | None = None,
+        units: np.ndarray | None = None,
     ) -> None:
         self.table, self.matcher, self.rules, self.model, self.non_english = table, matcher, rules, model, non_english
         # the arrays of the matches that a batch gives (_find_in_table; default: all of _FIELDS)
         self.fields: tuple[str, ...] = _FIELDS if fields is None else fields
         self.lengths = text_lengths(table.texts)
-        self.units, self._plain_docs = _unit_ranges(table, _work_units(self.lengths, n_jobs), self.lengths)
+        # units given: those of a share (_share_find), whose table holds part of its text's chunks; a document
+        # that must then be read whole (on its characters, or past a piece's margins) is handed back (_NoCut)
+        self.partial = units is not None
+        if units is None:
+            self.units, self._plain_docs = _unit_ranges(table, _work_units(self.lengths, n_jobs), self.lengths)
+        else:
+            self.units, self._plain_docs = units, {}
         self.lex = _TableLexicon(matcher, table.vocab)
         self.is_stop = (
             np.fromiter((t in STOP_WORDS for t in table.terms), dtype=bool, count=len(table.terms))[table.term_of]
@@ -505,29 +515,46 @@ def _unit_ranges(table: TokenTable, units: np.ndarray, lengths: np.ndarray) -> t
     plain: dict[int, bool] = {}
     for i in np.unique(doc[units[:, 2] > 1]).tolist():
         rows = np.flatnonzero(doc == i)
-        pieces, n = len(rows), int(lengths[i])
+        n = int(lengths[i])
         points = table.code_points(i)
-        # the bounds between the runs (read near each share), then every place and chunk index in one pass
-        cuts = (next_chunk_start(points, n * j // pieces, n) for j in range(1, pieces))
-        own = np.array([n if c is None else c for c in cuts], dtype=np.int64)  # no chunk start left: the end
-        targets = np.concatenate([[n], own, np.maximum(own - _PIECE_MARGIN, 0), np.minimum(own + _PIECE_MARGIN, n)])
-        order = np.argsort(targets, kind="stable")
-        back = np.argsort(order)
-        *cuts_found, unsure = _chunk_cuts(points, _IS_SPACE, targets[order], _nfc_plain_table())
-        prev_at, prev_idx, next_at, next_idx = (a[back] for a in cuts_found)
-        if next_idx[0] != n_chunks[i]:  # the text is not the one the table was made from
+        out[rows, 3:], met, unsure = _piece_ranges(points, 0, (0, n), len(rows))
+        if met != n_chunks[i]:  # the text is not the one the table was made from
             raise table.changed(i)
         # whether the text is plain, for every piece of it: every code point one a text is sure to be plain
         # with, else read again (here, once, before the workers start: each one read the whole text itself);
         # read for every cut text, also one that is then matched on its characters or skipped as not English
         plain[i] = not unsure or _plain_text(table.texts[i])
-        m = pieces - 1
-        left = slice(1 + m, 1 + 2 * m)
-        right = slice(1 + 2 * m, 1 + 3 * m)
-        out[rows[1:], 3], out[rows[1:], 5], out[rows[1:], 7] = prev_at[left], prev_idx[left], own
-        out[rows[:-1], 4], out[rows[:-1], 6], out[rows[:-1], 8] = next_at[right], next_idx[right], own
-        assert (next_at[1 : 1 + m] == own).all()  # each run's bound is a chunk start
     return out, plain
+
+
+def _piece_ranges(points: np.ndarray, offset: int, own: tuple[int, int], pieces: int) -> tuple[np.ndarray, int, bool]:
+    """``(a, b, c_a, c_b, own_a, own_b)`` of each of the ``pieces`` pieces of a text whose run ``own`` (offsets
+    into the text) they share out; the chunks of ``points``; whether a code point of ``points`` is not one a
+    text is sure to be plain with (:func:`toolkit._kernels.chunk_cuts`' ``unsure``). ``points``: the code
+    points of the text from ``offset`` on (the whole text, or the part of it that :func:`_share_work`
+    tokenized, which begins at a chunk start and holds ``own`` with a margin on either side).
+
+    Each piece owns a run that begins at a chunk start near an equal share of ``own`` (no chunk, so no match,
+    is cut) and scans :data:`_PIECE_MARGIN` characters more on each side, to the chunk starts beyond (or the
+    ends of ``points``); ``c_a``, ``c_b``: the chunks it scans, counted from ``points``' first."""
+    n = len(points)
+    lo, hi = own[0] - offset, own[1] - offset
+    cuts = (next_chunk_start(points, lo + (hi - lo) * j // pieces, hi) for j in range(1, pieces))
+    bounds = np.array([hi if c is None else c for c in cuts], dtype=np.int64)  # no chunk start left: the end
+    starts, stops = np.concatenate([[lo], bounds]), np.concatenate([bounds, [hi]])
+    # every place and chunk index in one pass: the bounds, the margins before the starts and after the stops
+    targets = np.concatenate([[n], bounds, np.maximum(starts - _PIECE_MARGIN, 0), np.minimum(stops + _PIECE_MARGIN, n)])
+    order = np.argsort(targets, kind="stable")
+    back = np.argsort(order)
+    *cuts_found, unsure = _chunk_cuts(points, _IS_SPACE, targets[order], _nfc_plain_table())
+    prev_at, prev_idx, next_at, next_idx = (a[back] for a in cuts_found)
+    m = pieces - 1
+    left = slice(1 + m, 1 + m + pieces)
+    right = slice(1 + m + pieces, 1 + m + 2 * pieces)
+    assert (next_at[1 : 1 + m] == bounds).all()  # each run's bound is a chunk start
+    out = np.column_stack([prev_at[left], next_at[right], prev_idx[left], next_idx[right], starts, stops])
+    out[:, [0, 1, 4, 5]] += offset
+    return out, int(next_idx[0]), bool(unsure)
 
 
 #: The arrays of the matches that :func:`_stance_batch` and :func:`_find_in_table` give (doc: the table's row;
@@ -589,6 +616,8 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
                 foreign.append((i - base_doc, n, stops / n))
                 continue
         odd = scanned[-1][4] if pieces == 1 else work.odd_doc(i)
+        if (not lex.ok or odd) and work.partial:  # read whole by the caller
+            raise _NoCut(i)
         if not lex.ok or odd:  # a token the token path cannot read: matched on the characters
             found = _find_in_text(text, matcher, work.rules, work.model) if piece == 0 else []
             if found:
@@ -608,6 +637,8 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
             try:
                 rows.append(_stream_rows(work, stream.done(), outcome, base_doc))
             except _NoCut:  # the margins do not settle the piece's matches (:func:`_check_cuts`): the whole text
+                if work.partial:  # read whole by the caller
+                    raise
                 stream = _Stream(stream.scanned)
                 whole = (0, len(text), 0, len(table.doc_chunks(i)))
                 scanned = work.scan(i, text, stream.next_base, stream.scanned, whole)
@@ -817,24 +848,7 @@ def _find_in_table(
             columns[name].append(r[name])
         foreign.extend((i + base, n, share) for i, n, share in r["foreign"])
     del results
-    for i, n, share in foreign:
-        doc_id = str(table.doc_ids[i])
-        if non_english == "raise":
-            raise ValueError(
-                f"text_or_docs: the text of doc_id {doc_id!r} does not look like English "
-                f"({share:.0%} English stop words, expected at least {MIN_STOP_WORD_SHARE:.0%}); the stance "
-                "lexicon is English. Drop the document, or pass non_english='skip' to skip it and list it "
-                "in attrs['skipped']."
-            )
-        skipped.append(
-            {
-                "doc_id": doc_id,
-                "problem": f"not English ({share:.0%} English stop words in its first {n} tokens, "
-                f"expected at least {MIN_STOP_WORD_SHARE:.0%})",
-                "tokens": n,
-                "stop_word_share": share,
-            }
-        )
+    _skip_foreign(foreign, table.doc_ids, non_english, skipped)
     out: dict[str, Any] = {}
     for name in fields:  # one column at a time, its parts let go as it is made
         parts_of = columns.pop(name)
@@ -854,6 +868,216 @@ def _find_in_table(
     # stance_rates' two trims, its main process's peak on the UNGDC went from 945-951 to 910-917 MiB, after
     # count_terms and compare_groups in the same process)
     return out
+
+
+def _skip_foreign(foreign: list[tuple[int, int, float]], doc_ids: Any, non_english: str, skipped: list[dict]) -> None:
+    """The documents judged not English (``foreign``: row, tokens read, share of stop words) listed in
+    ``skipped``, or (``non_english="raise"``) the error for the first."""
+    for i, n, share in foreign:
+        doc_id = str(doc_ids[i])
+        if non_english == "raise":
+            raise ValueError(
+                f"text_or_docs: the text of doc_id {doc_id!r} does not look like English "
+                f"({share:.0%} English stop words, expected at least {MIN_STOP_WORD_SHARE:.0%}); the stance "
+                "lexicon is English. Drop the document, or pass non_english='skip' to skip it and list it "
+                "in attrs['skipped']."
+            )
+        skipped.append(
+            {
+                "doc_id": doc_id,
+                "problem": f"not English ({share:.0%} English stop words in its first {n} tokens, "
+                f"expected at least {MIN_STOP_WORD_SHARE:.0%})",
+                "tokens": n,
+                "stop_word_share": share,
+            }
+        )
+
+
+# ----------------------------------------------------------------------- a long text's shares
+#
+# A text so long that its group is resampled in blocks of tokens (toolkit._rating.LONG_TEXT_TOKENS) is neither
+# tokenized nor matched whole: each worker tokenizes its own share of it (a run of the text and a margin on
+# either side), finds the markers of that share as the pieces of a long document are found in a table of the
+# whole text (:func:`_stance_batch`), and counts the tokens of its run and those before each match. Each step
+# of _find_in_table then runs on every core at once: its table (0.84 s of wall time on one core for the 50 MB
+# text of benchmarks/bench_pipeline.py), the places where its pieces are cut, the markers and the tokens
+# before each match (toolkit._rating._Prepared._token_ordinals).
+
+#: A document longer than this (in characters) is found in shares (:func:`_find_in_shares`) by
+#: :func:`toolkit.stance_rates` with ``n_jobs`` > 1, when every document of its frame is so long.
+SHARE_MIN = AHEAD_MAX
+
+
+def _prev_chunk_start(text: str, t: int) -> int:
+    """The last chunk start at or before ``t`` in ``text`` (0 if none): a window read back from ``t``, from
+    the code point before its first (whether a chunk starts there), that grows until it holds one."""
+    size = 1 << 12
+    while True:
+        lo = max(t - size, 0)
+        starts = chunk_starts(text[max(lo - 1, 0) : t + 1])
+        if lo > 0:  # the window's first code point is read only for the one after it
+            starts = starts[starts >= 1] - 1
+        if len(starts):
+            return lo + int(starts[-1])
+        if lo == 0:
+            return 0
+        size *= 4
+
+
+def _shares(texts: list[str], lengths: np.ndarray, n_jobs: int) -> np.ndarray:
+    """``(doc, first piece, pieces of the document, a, b, own_a, own_b, pieces)`` of each share of the
+    documents: ``n_jobs`` per document, whose runs ``[own_a, own_b)`` begin at chunk starts near equal shares
+    of its characters; each tokenizes ``text[a:b]``, its run with :data:`_PIECE_MARGIN` characters more on
+    either side, to the chunk starts beyond (the margin of its first and last piece, :func:`_piece_ranges`),
+    and is found in ``pieces`` pieces (no longer than :data:`_PIECE_MAX`), numbered from ``first piece``."""
+    rows = []
+    for i, text in enumerate(texts):
+        n = int(lengths[i])
+        cuts = (next_chunk_start(text, n * j // n_jobs, n) for j in range(1, n_jobs))
+        bounds = [0, *(n if c is None else c for c in cuts), n]
+        counts = [max(1, -(-(b - a) // _PIECE_MAX)) for a, b in pairwise(bounds)]
+        first = 0
+        for (own_a, own_b), pieces in zip(pairwise(bounds), counts, strict=True):
+            a = _prev_chunk_start(text, own_a - _PIECE_MARGIN) if own_a > _PIECE_MARGIN else 0
+            b = n if own_b + _PIECE_MARGIN >= n else next_chunk_start(text, own_b + _PIECE_MARGIN, n)
+            rows.append((i, first, sum(counts), a, n if b is None else b, own_a, own_b, pieces))
+            first += pieces
+    return np.array(rows, dtype=np.int64).reshape(-1, 8)
+
+
+class _ShareWork:
+    """What every worker of :func:`_find_in_shares` reads: the texts, their shares, the options."""
+
+    def __init__(
+        self,
+        texts: Sequence[str],
+        doc_ids: np.ndarray,
+        shares: np.ndarray,
+        matcher: _Matcher,
+        rules: bool,
+        model: HedgeModel | None,
+        non_english: str,
+    ) -> None:
+        self.texts, self.doc_ids, self.shares = texts, doc_ids, shares
+        self.matcher, self.rules, self.model, self.non_english = matcher, rules, model, non_english
+
+
+def _share_find(work: _ShareWork, batch: range) -> list[dict]:
+    """The markers of the shares ``batch`` (:func:`_shares`), each found in a token table of its own part of
+    the text: their starts and outcome codes, the tokens of the share's run and, for each match, the tokens of
+    the run that start at or before it; the document judged not English by its first piece.
+
+    Raises :class:`_NoCut` where the document must be read whole: a token the token path cannot read, or a
+    piece whose margins do not settle its matches (the caller then finds the text in a table of all of it)."""
+    from toolkit.tokentable import token_table
+
+    out = []
+    for s in batch:
+        i, first, total, a, b, own_a, own_b, pieces = (int(v) for v in work.shares[s])
+        text = work.texts[i]
+        part = text[a:b]
+        # a column of Python strings (pandas would copy the text into pyarrow, and the table make it back)
+        table = token_table(pd.DataFrame({"doc_id": [str(work.doc_ids[i])], "text": pd.Series([part], dtype=object)}))
+        points = code_points(part)
+        del part
+        ranges, met, _ = _piece_ranges(points, a, (own_a, own_b), pieces)
+        chunks = table.doc_chunks(0)
+        if met != len(chunks):
+            raise RuntimeError(
+                f"toolkit: a share of doc_id {work.doc_ids[i]!r} has {met} chunks, its table {len(chunks)}"
+            )
+        units = np.column_stack(
+            [np.zeros(pieces, np.int64), first + np.arange(pieces), np.full(pieces, total), ranges]
+        ).astype(np.int64)
+        table.texts = [text]  # the offsets of the whole text: the table stands for its chunks from ``a`` on
+        found = _stance_batch(
+            _TableWork(
+                table,
+                work.matcher,
+                work.rules,
+                work.model,
+                work.non_english,
+                fields=("doc", "start", "code"),
+                units=units,
+            ),
+            range(pieces),
+        )
+        starts = found["start"]
+        if (np.diff(starts) < 0).any():  # the pieces in order, the matches of each in order
+            raise RuntimeError("toolkit: a share's matches are not in text order")
+        # the tokens that start at or before the run's first offset less one, each match, the run's last offset
+        offsets = np.concatenate([[own_a - 1], starts, [own_b - 1]]) - a
+        before, met = _token_ordinals(points, _IS_SPACE, chunks, table.ctok_ptr, table.ctok_start, offsets)
+        if met != len(chunks):
+            raise RuntimeError(
+                f"toolkit: a share of doc_id {work.doc_ids[i]!r} has {met} chunks, its table {len(chunks)}"
+            )
+        out.append(
+            {
+                "doc": i,
+                "start": starts,
+                "code": found["code"],
+                "ordinal": before[1:-1] - before[0],
+                "tokens": int(before[-1] - before[0]),
+                "outcomes": found["outcomes"],
+                "foreign": [(i, n, share) for _, n, share in found["foreign"]],
+            }
+        )
+        del table, points, found
+    return out
+
+
+def _find_in_shares(
+    texts: Sequence[str],
+    doc_ids: np.ndarray,
+    matcher: _Matcher,
+    rules: bool,
+    non_english: str,
+    skipped: list[dict],
+    model: HedgeModel | None,
+    n_jobs: int,
+) -> tuple[dict, np.ndarray] | None:
+    """The stance markers of long texts (:data:`SHARE_MIN`) found in shares (:func:`_shares`), ``n_jobs``
+    processes at once: ``({doc, start, code, ordinal, outcomes}, tokens of each text)``, as
+    :func:`_find_in_table` (``fields`` doc, start and code) and the token table give them, with each match's
+    tokens of its text that start at or before it (:meth:`toolkit._rating._Prepared._token_ordinals`); the
+    documents judged not English skipped (listed in ``skipped``) or raised. None where a text must be read whole
+    (:func:`_share_find`): the caller finds the texts in a token table of them all."""
+    from toolkit._parallel import map_batches
+
+    texts = list(texts)  # made once, here: the workers read them (a TextColumn makes a text each time it is read)
+    shares = _shares(texts, text_lengths(texts), n_jobs)
+    # the compiled loops not loaded ahead of the fork (_warm_up): each process loads those it needs (for its
+    # texts' kind of code points), at once, instead of this one loading all of them while the others wait
+    work = _ShareWork(texts, doc_ids, shares, matcher, rules, model, non_english)
+    try:
+        results = [
+            r
+            for part in map_batches(_share_find, work, [range(s, s + 1) for s in range(len(shares))], n_jobs)
+            for r in part
+        ]
+    except _NoCut:
+        return None
+    outcomes: dict[tuple[str, str, str], int] = {}
+    tokens = np.zeros(len(texts), dtype=np.int64)
+    columns: dict[str, list[np.ndarray]] = {"doc": [], "start": [], "code": [], "ordinal": []}
+    foreign: list[tuple[int, int, float]] = []
+    for r in results:  # the shares of each document in order: the tokens of those before a share come first
+        remap = np.array([outcomes.setdefault(o, len(outcomes)) for o in r["outcomes"]] or [0], dtype=np.int32)
+        columns["doc"].append(np.full(len(r["start"]), r["doc"], dtype=np.int32))
+        columns["start"].append(r["start"])
+        columns["code"].append(remap[r["code"]] if len(r["code"]) else r["code"])
+        columns["ordinal"].append(r["ordinal"] + tokens[r["doc"]])
+        tokens[r["doc"]] += r["tokens"]
+        foreign.extend(r["foreign"])
+    del results
+    _skip_foreign(foreign, doc_ids, non_english, skipped)
+    out: dict[str, Any] = {name: np.concatenate(parts) for name, parts in columns.items()}
+    if foreign:  # the later shares of a document judged not English
+        keep = ~np.isin(out["doc"], [i for i, _, _ in foreign])
+        out = {name: col[keep] for name, col in out.items()}
+    out["outcomes"] = list(outcomes)
+    return out, tokens
 
 
 # ----------------------------------------------------------------------- the rules on token arrays
