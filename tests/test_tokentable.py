@@ -2127,6 +2127,9 @@ def test_a_long_text_that_is_not_english_is_judged_by_its_first_share_and_skippe
     [
         # a token the token path cannot read (a combining mark): the text is matched on its characters
         (["We may perhaps agree, and I think we must act. " * 60 + "cafe\u0301 " + "We may go. " * 60], None),
+        # a dotted capital I in the last share alone: the others, sure of their code points, took the text for
+        # plain (decided on arrays), which it is not (decided by hand)
+        (["We may perhaps agree, and I think we must act. " * 80 + "İstanbul may agree. "], None),
         # a run of overlapping candidates longer than the margin: a piece's margin cannot settle the scan
         (
             ["We said so. " * 150 + "la di " * 1200 + "la. " + "We said so. " * 150],
@@ -2146,6 +2149,13 @@ def test_a_long_text_that_must_be_read_whole_is_handed_back_from_its_shares(monk
     got = tk.stance_rates(docs, lexicon=lexicon, n_resamples=200, n_jobs=2)
     assert (got["unit"] == "block").all()
     pd.testing.assert_frame_equal(got, tk.stance_rates(docs, lexicon=lexicon, n_resamples=200, n_jobs=1))
+
+
+def test_a_long_text_that_one_share_reads_again_for_plainness_stays_in_shares(monkeypatch):
+    # Chinese in the last share alone: a code point the scan is not sure of, read again: the text is plain, as
+    # the other shares took it to be
+    text = "We may perhaps agree, and I think we must act. " * 80 + "中文 may agree. "
+    assert _shares_against_table(monkeypatch, [text], 2) is not None
 
 
 @pytest.mark.parametrize("method", ["fork", "forkserver"])

@@ -59,7 +59,8 @@ _EMPTY32 = np.zeros(0, dtype=np.int32)
 BATCHES_PER_JOB = 2
 #: With ``n_jobs`` > 1, a text longer than this many characters and than its batch's share of the corpus is cut into
 #: pieces that the threads tokenize apart (at chunk starts: the pieces' chunks are the text's), so that one long
-#: text is tokenized on several cores too.
+#: text is tokenized on several cores too. A text longer than this has its code points kept by the table (within
+#: :data:`KEEP_POINTS`; :meth:`TokenTable.code_points`), whether it is cut or not.
 PIECE_MIN = 1 << 20
 
 
@@ -311,9 +312,15 @@ def next_chunk_start(text: str | np.ndarray, t: int, stop: int) -> int | None:
 def _pieces(texts: Sequence[str], lengths: np.ndarray, n_jobs: int) -> np.ndarray | None:
     """``(doc, start, end)`` (int64) of the pieces the threads tokenize, in text order: whole texts, and each text
     longer than :data:`PIECE_MIN` and its share of the batches cut at chunk starts near equal shares of its
-    characters (no chunk is cut, so the pieces' chunks, in order, are the text's). None when no text is cut."""
-    if n_jobs == 1 or not len(lengths):
+    characters (no chunk is cut, so the pieces' chunks, in order, are the text's). None when no text is cut. With
+    one thread, a text is not cut, but the texts are pieces of their own where one is longer than
+    :data:`PIECE_MIN`: its code points are kept (:class:`_PieceTexts`)."""
+    if not len(lengths):
         return None
+    if n_jobs == 1:
+        if not (lengths > PIECE_MIN).any():
+            return None
+        return np.column_stack([np.arange(len(lengths)), np.zeros(len(lengths), np.int64), lengths]).astype(np.int64)
     size = max(float(lengths.sum()) / (n_jobs * BATCHES_PER_JOB), PIECE_MIN)
     cut = np.flatnonzero(lengths > size)
     if not len(cut):
@@ -348,7 +355,9 @@ class _PieceTexts(Sequence[str]):
 
     :meth:`piece` gives a piece as its whole text, a view of the whole text's code points and its offset: a
     text cut into pieces is encoded once (:attr:`points`, by its row), not each piece sliced and encoded (the
-    50 MB text's four pieces were 100 MB of copies and 100 MB of code points, each page faulted in)."""
+    50 MB text's four pieces were 100 MB of copies and 100 MB of code points, each page faulted in). A whole
+    text longer than :data:`PIECE_MIN` is kept too (the stance markers' pieces and a long text's blocks read
+    it again)."""
 
     def __init__(self, texts: Sequence[str], pieces: np.ndarray, lengths: np.ndarray) -> None:
         import threading
@@ -365,7 +374,7 @@ class _PieceTexts(Sequence[str]):
         piece is sliced and encoded alone."""
         doc, start, end = (int(v) for v in self.pieces[k])
         text = self.texts[doc]
-        if start == 0 and end == self.lengths[doc]:  # a whole text (not cut): nothing to keep
+        if start == 0 and end == self.lengths[doc] <= PIECE_MIN:  # a whole text, not long: nothing to keep
             return text, code_points(text), 0
         with self._lock:  # encoded once, by the first thread that needs it
             points = self.points.get(doc)

@@ -313,6 +313,7 @@ class _TableWork:
         n_jobs: int = 1,
         fields: tuple[str, ...] | None = None,
         units: np.ndarray | None = None,
+        points: tuple[np.ndarray, int] | None = None,
     ) -> None:
         self.table, self.matcher, self.rules, self.model, self.non_english = table, matcher, rules, model, non_english
         # the arrays of the matches that a batch gives (_find_in_table; default: all of _FIELDS)
@@ -321,6 +322,7 @@ class _TableWork:
         # units given: those of a share (_share_find), whose table holds part of its text's chunks; a document
         # that must then be read whole (on its characters, or past a piece's margins) is handed back (_NoCut)
         self.partial = units is not None
+        self.points = points  # with units: the code points of the text the table holds, and their offset in it
         if units is None:
             self.units, self._plain_docs = _unit_ranges(table, _work_units(self.lengths, n_jobs), self.lengths)
         else:
@@ -379,9 +381,12 @@ class _TableWork:
             points = code_points(text)
         else:
             a, b, c_a, c_b = span
-            # a view of the code points the table keeps (it cut the text too), else the piece's own run encoded:
-            # its slice of the text encoded again was as many pages more to fault in
-            points = table.code_points(i)[a:b] if table.keeps_code_points(i) else code_points(text[a:b])
+            # a view of the code points the table keeps (it cut the text too), or of a share's, else the piece's
+            # own run encoded: its slice of the text encoded again was as many pages more to fault in
+            if self.points is not None:
+                points = self.points[0][a - self.points[1] : b - self.points[1]]
+            else:
+                points = table.code_points(i)[a:b] if table.keeps_code_points(i) else code_points(text[a:b])
             chunks, base = chunks[c_a:c_b], base + a
             n_tokens = int((table.ctok_ptr[chunks.astype(np.int64) + 1] - table.ctok_ptr[chunks]).sum())
         into.reserve(n_tokens, len(points), self.rules)
@@ -978,9 +983,9 @@ def _share_find(work: _ShareWork, batch: range) -> list[dict]:
         part = text[a:b]
         # a column of Python strings (pandas would copy the text into pyarrow, and the table make it back)
         table = token_table(pd.DataFrame({"doc_id": [str(work.doc_ids[i])], "text": pd.Series([part], dtype=object)}))
-        points = code_points(part)
+        points = table.code_points(0)  # kept by the table (a text longer than PIECE_MIN), else made here
         del part
-        ranges, met, _ = _piece_ranges(points, a, (own_a, own_b), pieces)
+        ranges, met, unsure = _piece_ranges(points, a, (own_a, own_b), pieces)
         chunks = table.doc_chunks(0)
         if met != len(chunks):
             raise RuntimeError(
@@ -989,19 +994,14 @@ def _share_find(work: _ShareWork, batch: range) -> list[dict]:
         units = np.column_stack(
             [np.zeros(pieces, np.int64), first + np.arange(pieces), np.full(pieces, total), ranges]
         ).astype(np.int64)
-        table.texts = [text]  # the offsets of the whole text: the table stands for its chunks from ``a`` on
-        found = _stance_batch(
-            _TableWork(
-                table,
-                work.matcher,
-                work.rules,
-                work.model,
-                work.non_english,
-                fields=("doc", "start", "code"),
-                units=units,
-            ),
-            range(pieces),
-        )
+        # the offsets of the whole text: the table stands for its chunks from ``a`` on (its code points those of
+        # the part, read through the work)
+        table.texts, table._points = [text], {}
+        options = (work.matcher, work.rules, work.model, work.non_english)
+        piece_work = _TableWork(table, *options, fields=("doc", "start", "code"), units=units, points=(points, a))
+        if not unsure:  # every code point of the share one a text is sure to be plain with: taken for the text's
+            piece_work._plain_docs[0] = True  # (the caller checks it against the other shares: _find_in_shares)
+        found = _stance_batch(piece_work, range(pieces))
         starts = found["start"]
         if (np.diff(starts) < 0).any():  # the pieces in order, the matches of each in order
             raise RuntimeError("toolkit: a share's matches are not in text order")
@@ -1021,10 +1021,27 @@ def _share_find(work: _ShareWork, batch: range) -> list[dict]:
                 "tokens": int(before[-1] - before[0]),
                 "outcomes": found["outcomes"],
                 "foreign": [(i, n, share) for _, n, share in found["foreign"]],
+                # whether the text is plain: taken (sure of the share), read (of the whole text), or not asked
+                "plain": ("sure" if not unsure else piece_work._plain_docs.get(0)),
             }
         )
-        del table, points, found
+        del table, points, found, piece_work
     return out
+
+
+def _plain_agreed(texts: list[str], results: list[dict]) -> bool:
+    """Whether the shares of each text agree on whether it is plain (:func:`_plain_text`): a share all of whose
+    code points are ones a text is sure to be plain with took the text for plain ("sure"), the others read the
+    whole text (True or False; None: not asked). The text is plain if every share was sure (they cover it);
+    else as read by a share, or here."""
+    for i in sorted({r["doc"] for r in results}):
+        said = [r["plain"] for r in results if r["doc"] == i]
+        if "sure" not in said or all(p == "sure" for p in said):
+            continue
+        read = [p for p in said if isinstance(p, bool)]
+        if not (read[0] if read else _plain_text(texts[i])):
+            return False
+    return True
 
 
 def _find_in_shares(
@@ -1062,6 +1079,8 @@ def _find_in_shares(
     tokens = np.zeros(len(texts), dtype=np.int64)
     columns: dict[str, list[np.ndarray]] = {"doc": [], "start": [], "code": [], "ordinal": []}
     foreign: list[tuple[int, int, float]] = []
+    if not _plain_agreed(texts, results):  # a share took for plain a text that is not
+        return None
     for r in results:  # the shares of each document in order: the tokens of those before a share come first
         remap = np.array([outcomes.setdefault(o, len(outcomes)) for o in r["outcomes"]] or [0], dtype=np.int32)
         columns["doc"].append(np.full(len(r["start"]), r["doc"], dtype=np.int32))
