@@ -67,8 +67,11 @@ with open(path, "rb") as f:
     columns = pickle.load(f)
 one = pandas.DataFrame({"doc_id": ["all"], "text": [one_text(columns["path"], mb)]})
 warnings.simplefilter("ignore")
-if case == "sentences":  # the units before 80b9ee6: the text's sentences, cut ahead beside the table
+if case == "sentences":  # the units before 80b9ee6: the text's sentences, cut ahead beside the table (as then,
+    # not in shares without a table: toolkit.hedging.SHARE_MIN, a text whose units were to be blocks)
     rating.LONG_TEXT_TOKENS = rating.AHEAD_MAX = 1 << 62
+    assert isinstance(vars(tk.hedging).get("SHARE_MIN"), int)
+    tk.hedging.SHARE_MIN = 1 << 62
 elif case == "blocks":  # the library's rule, whatever the text's size (a text of --mb 0.3 has fewer tokens)
     rating.LONG_TEXT_TOKENS = 0
 

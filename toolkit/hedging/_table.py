@@ -29,7 +29,6 @@ from toolkit._kernels import sentence_flags as _sentence_flags_kernel
 from toolkit._kernels import side_bounds as _side_bounds
 from toolkit._kernels import side_get as _side_get
 from toolkit._kernels import token_keys as _token_keys
-from toolkit._kernels import token_ordinals as _token_ordinals
 from toolkit._kernels import warm_up as _warm_up
 from toolkit._parallel import release_memory, release_memory_of
 from toolkit._patterns import FORMAT_RE as _FORMAT_RE
@@ -567,6 +566,12 @@ def _piece_ranges(points: np.ndarray, offset: int, own: tuple[int, int], pieces:
 _FIELDS = ("doc", "start", "end", "code", "pattern")
 _INT32_FIELDS = frozenset({"doc", "code", "pattern"})
 
+#: The arrays of the rows that :func:`_stream_rows` gives: :data:`_FIELDS`, then the tokens of its document's
+#: run (its own run, for a piece) that start at or before each match, asked for by :func:`_share_find` alone
+#: (with it, :func:`_stance_batch` counts on from the runs of the document's units before, and gives the tokens
+#: of each document's runs).
+_ROW_FIELDS = (*_FIELDS, "ordinal")
+
 #: Tokens of one stream of documents (:class:`_Stream`): bounds the arrays of their matches' contexts. On the
 #: UNGDC (stance_rates by country, n_jobs=2), a worker's peak RSS was 979-994 MiB with 1,000,000, 875-897 with
 #: 500,000, 842-850 with 250,000; two sets of five alternating runs in one process took 2.88 and 2.82 s
@@ -600,8 +605,9 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
     its characters (:func:`_find_in_text`), by its first piece."""
     table, matcher, lex = work.table, work.matcher, work.lex
     outcome: dict[tuple[str, str, str], int] = {}
-    rows: list[tuple] = []  # (doc, start, end, code, pattern) arrays
+    rows: list[tuple] = []  # (doc, start, end, code, pattern, ordinal) arrays
     foreign = []
+    run_tokens: dict[int, int] = {}  # with ordinals: the tokens of each document's runs so far (_stream_rows)
     base_doc = int(work.units[batch.start][0]) if len(batch) else 0
     stream = _Stream()
     since_trim = 0  # tokens of the streams done since the heap was last trimmed (_TRIM_TOKENS)
@@ -610,7 +616,7 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
         text = table.texts[i]
         cut = a > 0 or b < len(text)
         if cut and stream.docs:  # a piece is matched in a stream of its own
-            rows.append(_stream_rows(work, stream.done(), outcome, base_doc))
+            rows.append(_stream_rows(work, stream.done(), outcome, base_doc, run_tokens))
             stream = _Stream(stream.scanned)
         base = stream.next_base
         # the tokens and (for the rules) the chunks and marks, in one pass, as the stream's offsets
@@ -619,6 +625,10 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
             n, stops = work.english(text, scanned, base)
             if n >= MIN_TOKENS_FOR_LANGUAGE and stops / n < MIN_STOP_WORD_SHARE:
                 foreign.append((i - base_doc, n, stops / n))
+                if "ordinal" in work.fields:  # its tokens counted all the same, as a table counts them
+                    starts = scanned[1]
+                    run = np.searchsorted(starts, base + own_b) - np.searchsorted(starts, base + own_a)
+                    run_tokens[i - base_doc] = run_tokens.get(i - base_doc, 0) + int(run)
                 continue
         odd = scanned[-1][4] if pieces == 1 else work.odd_doc(i)
         if (not lex.ok or odd) and work.partial:  # read whole by the caller
@@ -633,6 +643,7 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
                         np.fromiter((r[1] for r in found), np.int64, len(found)),
                         np.fromiter((outcome.setdefault(r[3:6], len(outcome)) for r in found), np.int32, len(found)),
                         np.fromiter((work.index[r[6]] for r in found), np.int32, len(found)),
+                        np.full(len(found), -1, dtype=np.int64),  # no token path: no ordinals (not asked for)
                     )
                 )
             continue
@@ -640,7 +651,7 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
         del scanned
         if cut:
             try:
-                rows.append(_stream_rows(work, stream.done(), outcome, base_doc))
+                rows.append(_stream_rows(work, stream.done(), outcome, base_doc, run_tokens))
             except _NoCut:  # the margins do not settle the piece's matches (:func:`_check_cuts`): the whole text
                 if work.partial:  # read whole by the caller
                     raise
@@ -649,17 +660,19 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
                 scanned = work.scan(i, text, stream.next_base, stream.scanned, whole)
                 stream.add(i, text, scanned, (0, len(text), own_a, own_b), plain=work.plain_doc(i, text))
                 del scanned
-                rows.append(_stream_rows(work, stream.done(), outcome, base_doc))
+                rows.append(_stream_rows(work, stream.done(), outcome, base_doc, run_tokens))
             stream = _Stream(stream.scanned)
         elif stream.n_tokens >= _STREAM_TOKENS:
-            rows.append(_stream_rows(work, stream.done(), outcome, base_doc))  # no view of the stream's arrays
+            rows.append(
+                _stream_rows(work, stream.done(), outcome, base_doc, run_tokens)
+            )  # no view of the stream's arrays
             since_trim += stream.n_tokens
             stream = _Stream(stream.scanned)  # the next stream writes over them
             if since_trim >= _TRIM_TOKENS:
                 release_memory()
                 since_trim = 0
     if stream.docs:
-        rows.append(_stream_rows(work, stream.done(), outcome, base_doc))
+        rows.append(_stream_rows(work, stream.done(), outcome, base_doc, run_tokens))
     # documents, outcome codes and patterns as int32 (half the bytes to send back and to hold), offsets int64;
     # one column at a time, its parts let go as it is made (the batch's matches are held once, not twice)
     parts = [list(c) for c in zip(*(r for r in rows if len(r[0])), strict=True)]
@@ -670,7 +683,7 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
         # documents in order (each one's matches already are): a document matched on its characters comes
         # before the stream it was met in is done
         order = None if (np.diff(doc) >= 0).all() else np.argsort(doc, kind="stable")
-        for f, name in enumerate(_FIELDS):  # the order of the rows' tuples
+        for f, name in enumerate(_ROW_FIELDS):  # the order of the rows' tuples
             if name not in work.fields:  # not asked for: neither joined nor sent back
                 parts[f] = []
                 continue
@@ -684,6 +697,8 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
         out = {name: np.zeros(0, np.int32 if name in _INT32_FIELDS else np.int64) for name in work.fields}
     out["outcomes"] = list(outcome)
     out["foreign"] = foreign
+    if "ordinal" in work.fields:
+        out["tokens"] = run_tokens
     del parts, stream
     if not (work.units[batch.start : batch.stop, 2] > 1).all():
         # the streams' arrays let go: a worker's next batch starts from what it holds (kept after a batch of
@@ -692,8 +707,14 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
     return out
 
 
-def _stream_rows(work: _TableWork, stream: _Stream, outcome: dict, base: int) -> tuple:
-    """(doc, start, end, outcome code, pattern) of the stance markers of one stream's documents, in order."""
+def _stream_rows(
+    work: _TableWork, stream: _Stream, outcome: dict, base: int, run_tokens: dict[int, int] | None = None
+) -> tuple:
+    """(doc, start, end, outcome code, pattern, ordinal) of the stance markers of one stream's documents, in order.
+
+    With "ordinal" in the work's fields: the tokens of the document's runs that start at or before each match,
+    counted on from ``run_tokens`` (by document, as rows count them: the tokens of its runs before, in the
+    streams done), which gets the tokens of each document's own run in this stream."""
     lex, matcher = work.lex, work.matcher
     keys = _token_keys(stream.ids, lex.key_of, lex.base - 1)
     marks = stream.marks
@@ -768,12 +789,23 @@ def _stream_rows(work: _TableWork, stream: _Stream, outcome: dict, base: int) ->
     order = np.lexsort((np.concatenate(slot_parts), m_all))
     m_all = m_all[order]
     kd = k[m_all]
+    if "ordinal" in work.fields and run_tokens is not None:
+        # each document's own run: its first token, and the tokens of its runs before (in order of the units)
+        own_first = np.searchsorted(stream.starts, np.array(stream.own, dtype=np.int64).reshape(-1, 2)[:, 0])
+        before = np.zeros(len(stream.docs), dtype=np.int64)
+        for kk, i in enumerate(stream.doc - base):
+            before[kk] = run_tokens.get(int(i), 0)
+            run_tokens[int(i)] = int(before[kk]) + stream.own_tokens(kk)
+        ordinal = at[m_all] - own_first[kd] + 1 + before[kd]
+    else:
+        ordinal = np.zeros(0, dtype=np.int64)  # not asked for: neither joined nor sent back
     return (  # documents, outcome codes and patterns as int32 (_INT32_FIELDS) already: the batch holds them all
         (stream.doc[kd] - base).astype(np.int32),
         s_arr[m_all] - stream.base[kd],
         e_arr[m_all] - stream.base[kd],
         np.concatenate(code_parts)[order].astype(np.int32),
         pis[m_all].astype(np.int32),
+        ordinal,
     )
 
 
@@ -998,27 +1030,19 @@ def _share_find(work: _ShareWork, batch: range) -> list[dict]:
         # the part, read through the work)
         table.texts, table._points = [text], {}
         options = (work.matcher, work.rules, work.model, work.non_english)
-        piece_work = _TableWork(table, *options, fields=("doc", "start", "code"), units=units, points=(points, a))
+        piece_work = _TableWork(
+            table, *options, fields=("doc", "start", "code", "ordinal"), units=units, points=(points, a)
+        )
         if not unsure:  # every code point of the share one a text is sure to be plain with: taken for the text's
             piece_work._plain_docs[0] = True  # (the caller checks it against the other shares: _find_in_shares)
         found = _stance_batch(piece_work, range(pieces))
-        starts = found["start"]
-        if (np.diff(starts) < 0).any():  # the pieces in order, the matches of each in order
-            raise RuntimeError("toolkit: a share's matches are not in text order")
-        # the tokens that start at or before the run's first offset less one, each match, the run's last offset
-        offsets = np.concatenate([[own_a - 1], starts, [own_b - 1]]) - a
-        before, met = _token_ordinals(points, _IS_SPACE, chunks, table.ctok_ptr, table.ctok_start, offsets)
-        if met != len(chunks):
-            raise RuntimeError(
-                f"toolkit: a share of doc_id {work.doc_ids[i]!r} has {met} chunks, its table {len(chunks)}"
-            )
         out.append(
             {
                 "doc": i,
-                "start": starts,
+                "start": found["start"],
                 "code": found["code"],
-                "ordinal": before[1:-1] - before[0],
-                "tokens": int(before[-1] - before[0]),
+                "ordinal": found["ordinal"],
+                "tokens": found["tokens"].get(0, 0),
                 "outcomes": found["outcomes"],
                 "foreign": [(i, n, share) for _, n, share in found["foreign"]],
                 # whether the text is plain: taken (sure of the share), read (of the whole text), or not asked
@@ -1540,6 +1564,11 @@ class _Stream:
         self.doc = np.array(self.docs, dtype=np.int64)
         self.marks = _Marks(self.scanned)
         return self
+
+    def own_tokens(self, k: int) -> int:
+        """The tokens of the stream's ``k``-th document that start in its own run (once :meth:`done`)."""
+        own_a, own_b = self.own[k]
+        return int(np.searchsorted(self.starts, own_b) - np.searchsorted(self.starts, own_a))
 
     def text(self, k: int, a: int, b: int) -> str:
         """The text between stream offsets ``a`` and ``b`` of the stream's ``k``-th document."""
