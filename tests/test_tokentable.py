@@ -2158,17 +2158,18 @@ def test_a_long_text_that_one_share_reads_again_for_plainness_stays_in_shares(mo
     assert _shares_against_table(monkeypatch, [text], 2) is not None
 
 
-@pytest.mark.parametrize("method", ["fork", "forkserver"])
-def test_stance_rates_of_long_texts_found_in_shares_are_those_of_their_table(monkeypatch, method):
+@pytest.mark.parametrize(("method", "unit"), [("fork", "block"), ("forkserver", "block"), ("fork", "sentence")])
+def test_stance_rates_of_long_texts_found_in_shares_are_those_of_their_table(monkeypatch, method, unit):
     """stance_rates of a frame of long texts (SHARE_MIN made small) with n_jobs=2 finds them in shares, with no
     token table, and gives the rates of n_jobs=1 (a table) and of match_rates on find_stance's matches: the same
-    counts, tokens, blocks (from the shares' ordinals) and intervals; one text judged not English left out."""
+    counts, tokens, blocks (from the shares' ordinals) and intervals; one text judged not English left out. A
+    text of fewer tokens than LONG_TEXT_TOKENS keeps its sentences (cut and counted without a table)."""
     import toolkit._rating as rating
     import toolkit.hedging._table as hedging_table
     from toolkit.rates import match_rates
 
     monkeypatch.setattr(parallel, "START_METHOD", method)
-    monkeypatch.setattr(rating, "LONG_TEXT_TOKENS", 40)
+    monkeypatch.setattr(rating, "LONG_TEXT_TOKENS", 40 if unit == "block" else 10**9)
     monkeypatch.setattr(rating, "BLOCK_TOKENS", 9)
     monkeypatch.setattr(toolkit_hedging, "SHARE_MIN", 2000)
     monkeypatch.setattr(hedging_table, "_PIECE_MAX", 3000)  # this process's pieces (a forkserver's are longer)
@@ -2188,7 +2189,7 @@ def test_stance_rates_of_long_texts_found_in_shares_are_those_of_their_table(mon
     with pytest.warns(UserWarning, match="not English"):
         got = tk.stance_rates(docs, by="g", n_resamples=300, seed=4, n_jobs=2, non_english="skip")
     assert len(shared) == 1 and shared[0] is not None  # the shares' path was taken
-    assert (got.loc[got["g"] == "x", "unit"] == "block").all()
+    assert (got.loc[got["g"] == "x", "unit"] == unit).all()
     assert got.attrs["skipped"][0]["doc_id"] == "de"
     with pytest.warns(UserWarning, match="not English"):
         one = tk.stance_rates(docs, by="g", n_resamples=300, seed=4, n_jobs=1, non_english="skip")

@@ -597,7 +597,12 @@ def stance_rates(
     method, model, n_jobs
         As in :func:`find_stance`. The matches are counted per document without
         building their frame; ``n_jobs`` also cuts a group's one document into
-        sentences on several cores.
+        sentences on several cores. With ``n_jobs`` > 1, a frame whose every text
+        is longer than 10 million characters (``toolkit.hedging.SHARE_MIN``) and
+        whose voices blank no text is not tokenized whole: each process tokenizes
+        its own share of each text (a run of it and a margin on either side) and
+        finds the markers there, with the same matches, tokens and rates (a text
+        the shares cannot settle alone is found in a table of all of it).
     segments : DataFrame, None or "auto", default "auto"
         The voices that ``voices`` chooses from, as in :func:`find_stance`.
     progress : bool or None, default None
