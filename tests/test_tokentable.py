@@ -2082,6 +2082,7 @@ def _shares_against_table(monkeypatch, texts, n_jobs, *, method="rules", non_eng
 
 
 @settings(max_examples=15, deadline=None)
+@example(seed=13, n_words=300, n_jobs=4, piece_max=8000, method="rules", odd="İ")  # found by a second reader
 @given(
     seed=st.integers(0, 2**32 - 1),
     n_words=st.integers(300, 3000),
@@ -2105,7 +2106,9 @@ def test_a_long_text_found_in_shares_gives_the_matches_tokens_and_ordinals_of_it
     words = [w for w in words if _plain_word(w)] + ([odd] if odd else [])
     texts = [" ".join(rng.choice(words, size=n)) for n in (n_words, n_words // 2 + 300)]
     monkeypatch.setattr(hedging_table, "_PIECE_MAX", piece_max)
-    assert _shares_against_table(monkeypatch, texts, n_jobs, method=method) is not None
+    found = _shares_against_table(monkeypatch, texts, n_jobs, method=method)
+    # handed back only where a share without the dotted capital I or the capital sigma took the text for plain
+    assert found is not None or (odd in ("İ", "Σ") and not all(map(hedging_table._plain_text, texts)))
 
 
 def _plain_word(w: str) -> bool:
@@ -2151,6 +2154,19 @@ def test_a_long_text_that_must_be_read_whole_is_handed_back_from_its_shares(monk
     pd.testing.assert_frame_equal(got, tk.stance_rates(docs, lexicon=lexicon, n_resamples=200, n_jobs=1))
 
 
+def test_a_worker_that_does_not_fork_is_sent_its_shares_text_alone():
+    # found by a second reader: with forkserver or spawn, each share's task carried every text of the frame
+    import toolkit.hedging._table as hedging_table
+
+    texts = [f"Text {i} may agree. " * 50 for i in range(4)]
+    shares = hedging_table._shares(texts, np.array([len(t) for t in texts]), 2)
+    work = hedging_table._ShareWork(
+        texts, np.array(["a", "b", "c", "d"], dtype=object), shares, None, True, None, "keep"
+    )
+    part = work.take(range(5, 6))
+    assert part.texts == {2: texts[2]} and part.doc_ids == {2: "c"} and part.shares.tolist() == [shares[5].tolist()]
+
+
 def test_a_long_text_that_one_share_reads_again_for_plainness_stays_in_shares(monkeypatch):
     # Chinese in the last share alone: a code point the scan is not sure of, read again: the text is plain, as
     # the other shares took it to be
@@ -2181,6 +2197,9 @@ def test_stance_rates_of_long_texts_found_in_shares_are_those_of_their_table(mon
         return shared[-1]
 
     monkeypatch.setattr(toolkit_hedging, "_find_in_shares", spy)
+    taken = []
+    real_take = hedging_table._ShareWork.take
+    monkeypatch.setattr(hedging_table._ShareWork, "take", lambda self, b: taken.append(b) or real_take(self, b))
     sentences = ["We may perhaps agree.", "It is clearly wrong!", "I think, however, that we must act.", "(Perhaps)"]
     text = "\n\n".join(" ".join(sentences[(i + j) % 4] for j in range(3)) for i in range(120))
     other = " ".join(sentences[::-1] * 80)
@@ -2189,6 +2208,7 @@ def test_stance_rates_of_long_texts_found_in_shares_are_those_of_their_table(mon
     with pytest.warns(UserWarning, match="not English"):
         got = tk.stance_rates(docs, by="g", n_resamples=300, seed=4, n_jobs=2, non_english="skip")
     assert len(shared) == 1 and shared[0] is not None  # the shares' path was taken
+    assert bool(taken) == (method == "forkserver")  # a worker that does not fork is sent its own share
     assert (got.loc[got["g"] == "x", "unit"] == unit).all()
     assert got.attrs["skipped"][0]["doc_id"] == "de"
     with pytest.warns(UserWarning, match="not English"):

@@ -59,8 +59,9 @@ _EMPTY32 = np.zeros(0, dtype=np.int32)
 BATCHES_PER_JOB = 2
 #: With ``n_jobs`` > 1, a text longer than this many characters and than its batch's share of the corpus is cut into
 #: pieces that the threads tokenize apart (at chunk starts: the pieces' chunks are the text's), so that one long
-#: text is tokenized on several cores too. A text longer than this has its code points kept by the table (within
-#: :data:`KEEP_POINTS`; :meth:`TokenTable.code_points`), whether it is cut or not.
+#: text is tokenized on several cores too. The table keeps the code points of a text it cuts, and with one thread
+#: of a text longer than this (within :data:`KEEP_POINTS`; :meth:`TokenTable.code_points`); with several threads,
+#: a long text that is not cut (its batch's share is longer) is not kept.
 PIECE_MIN = 1 << 20
 
 
@@ -203,7 +204,8 @@ class TokenTable:
     terms: list
     term_of: np.ndarray
     counts: sp.csr_matrix  # (documents x terms) int32 counts, column j the term terms[j]
-    # the code points of each text the table cut into pieces, by row (code_points): not pickled, not taken
+    # the code points of each text the table cut into pieces, or (one thread) longer than PIECE_MIN, by row
+    # (code_points): not pickled, not taken
     _points: dict = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
@@ -233,8 +235,9 @@ class TokenTable:
 
     def code_points(self, i: int) -> np.ndarray:
         """The code points of document ``i``'s text (:func:`toolkit._tokens.code_points`): those the table made
-        when it cut the text into pieces (a long text: kept while the table lives, read again by the stance
-        markers' pieces and a long text's blocks instead of being made and faulted in again), else made now."""
+        when it cut the text into pieces, or tokenized it with one thread (a text longer than :data:`PIECE_MIN`:
+        kept while the table lives, read again by the stance markers' pieces and a long text's blocks instead of
+        being made and faulted in again), else made now."""
         kept = self._points.get(i)
         return code_points(self.texts[i]) if kept is None else kept
 
@@ -344,7 +347,8 @@ def _pieces(texts: Sequence[str], lengths: np.ndarray, n_jobs: int) -> np.ndarra
     return np.column_stack([doc, start, end])
 
 
-#: Bytes of code points a token table keeps of the texts it cuts into pieces (:meth:`TokenTable.code_points`):
+#: Bytes of code points a token table keeps of the texts it cuts into pieces, or with one thread of those longer
+#: than :data:`PIECE_MIN` (:meth:`TokenTable.code_points`):
 #: 256 MiB: an ASCII text of 268 million characters, one of 134 million in the Basic Multilingual Plane, of 67
 #: million past it. Past that, a piece is sliced and encoded alone (as all were before: no more memory at once).
 KEEP_POINTS = 1 << 28

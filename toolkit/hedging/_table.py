@@ -428,7 +428,8 @@ class _TableWork:
     def plain_doc(self, i: int, text: str) -> bool:
         """:func:`_plain_text` of document ``i`` (its ``text``), for the pieces of a long document, each of which
         reads the whole text's answer: found by :func:`_unit_ranges` before the workers start (and handed on,
-        renumbered, by :func:`_take_work`); read here only for a document it did not cut."""
+        renumbered, by :func:`_take_work`), or set by :func:`_share_find` for a share sure of it; read here
+        otherwise."""
         if i not in self._plain_docs:
             self._plain_docs[i] = _plain_text(text)
         return self._plain_docs[i]
@@ -535,7 +536,7 @@ def _piece_ranges(points: np.ndarray, offset: int, own: tuple[int, int], pieces:
     """``(a, b, c_a, c_b, own_a, own_b)`` of each of the ``pieces`` pieces of a text whose run ``own`` (offsets
     into the text) they share out; the chunks of ``points``; whether a code point of ``points`` is not one a
     text is sure to be plain with (:func:`toolkit._kernels.chunk_cuts`' ``unsure``). ``points``: the code
-    points of the text from ``offset`` on (the whole text, or the part of it that :func:`_share_work`
+    points of the text from ``offset`` on (the whole text, or the part of it that :func:`_share_find`
     tokenized, which begins at a chunk start and holds ``own`` with a margin on either side).
 
     Each piece owns a run that begins at a chunk start near an equal share of ``own`` (no chunk, so no match,
@@ -932,8 +933,10 @@ def _skip_foreign(foreign: list[tuple[int, int, float]], doc_ids: Any, non_engli
 
 # ----------------------------------------------------------------------- a long text's shares
 #
-# A text so long that its group is resampled in blocks of tokens (toolkit._rating.LONG_TEXT_TOKENS) is neither
-# tokenized nor matched whole: each worker tokenizes its own share of it (a run of the text and a margin on
+# With n_jobs > 1, the texts of a frame each longer than SHARE_MIN (texts not cut into sentences ahead: a group
+# of one of them is resampled in blocks of tokens, toolkit._rating.LONG_TEXT_TOKENS, unless it has fewer), whose
+# voices blank no text, are neither tokenized nor matched whole by stance_rates: each worker tokenizes its own
+# share of each (a run of the text and a margin on
 # either side), finds the markers of that share as the pieces of a long document are found in a table of the
 # whole text (:func:`_stance_batch`), and counts the tokens of its run and those before each match. Each step
 # of _find_in_table then runs on every core at once: its table (0.84 s of wall time on one core for the 50 MB
@@ -983,12 +986,13 @@ def _shares(texts: list[str], lengths: np.ndarray, n_jobs: int) -> np.ndarray:
 
 
 class _ShareWork:
-    """What every worker of :func:`_find_in_shares` reads: the texts, their shares, the options."""
+    """What every worker of :func:`_find_in_shares` reads: the texts, their shares, the options. ``texts`` and
+    ``doc_ids`` are read by the documents' rows: sequences of them all, or (:meth:`take`) mappings of some."""
 
     def __init__(
         self,
-        texts: Sequence[str],
-        doc_ids: np.ndarray,
+        texts: Sequence[str] | dict[int, str],
+        doc_ids: np.ndarray | dict[int, str],
         shares: np.ndarray,
         matcher: _Matcher,
         rules: bool,
@@ -997,6 +1001,14 @@ class _ShareWork:
     ) -> None:
         self.texts, self.doc_ids, self.shares = texts, doc_ids, shares
         self.matcher, self.rules, self.model, self.non_english = matcher, rules, model, non_english
+
+    def take(self, batch: range) -> _ShareWork:
+        """What a worker that does not fork needs for the shares ``batch``: their rows, and their documents'
+        texts alone (not every text of the frame with each share)."""
+        rows = self.shares[batch.start : batch.stop]
+        docs = sorted({int(i) for i in rows[:, 0]})
+        options = (self.matcher, self.rules, self.model, self.non_english)
+        return _ShareWork({i: self.texts[i] for i in docs}, {i: self.doc_ids[i] for i in docs}, rows, *options)
 
 
 def _share_find(work: _ShareWork, batch: range) -> list[dict]:
@@ -1094,7 +1106,9 @@ def _find_in_shares(
     try:
         results = [
             r
-            for part in map_batches(_share_find, work, [range(s, s + 1) for s in range(len(shares))], n_jobs)
+            for part in map_batches(
+                _share_find, work, [range(s, s + 1) for s in range(len(shares))], n_jobs, take=_ShareWork.take
+            )
             for r in part
         ]
     except _NoCut:
