@@ -627,9 +627,8 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
             if n >= MIN_TOKENS_FOR_LANGUAGE and stops / n < MIN_STOP_WORD_SHARE:
                 foreign.append((i - base_doc, n, stops / n))
                 if "ordinal" in work.fields:  # its tokens counted all the same, as a table counts them
-                    starts = scanned[1]
-                    run = np.searchsorted(starts, base + own_b) - np.searchsorted(starts, base + own_a)
-                    run_tokens[i - base_doc] = run_tokens.get(i - base_doc, 0) + int(run)
+                    run = _tokens_in(scanned[1], base + own_a, base + own_b)
+                    run_tokens[i - base_doc] = run_tokens.get(i - base_doc, 0) + run
                 continue
         odd = scanned[-1][4] if pieces == 1 else work.odd_doc(i)
         if (not lex.ok or odd) and work.partial:  # read whole by the caller
@@ -664,9 +663,8 @@ def _stance_batch(work: _TableWork, batch: range) -> dict:
                 rows.append(_stream_rows(work, stream.done(), outcome, base_doc, run_tokens))
             stream = _Stream(stream.scanned)
         elif stream.n_tokens >= _STREAM_TOKENS:
-            rows.append(
-                _stream_rows(work, stream.done(), outcome, base_doc, run_tokens)
-            )  # no view of the stream's arrays
+            # no view of the stream's arrays is kept
+            rows.append(_stream_rows(work, stream.done(), outcome, base_doc, run_tokens))
             since_trim += stream.n_tokens
             stream = _Stream(stream.scanned)  # the next stream writes over them
             if since_trim >= _TRIM_TOKENS:
@@ -936,11 +934,10 @@ def _skip_foreign(foreign: list[tuple[int, int, float]], doc_ids: Any, non_engli
 # With n_jobs > 1, the texts of a frame each longer than SHARE_MIN (texts not cut into sentences ahead: a group
 # of one of them is resampled in blocks of tokens, toolkit._rating.LONG_TEXT_TOKENS, unless it has fewer), whose
 # voices blank no text, are neither tokenized nor matched whole by stance_rates: each worker tokenizes its own
-# share of each (a run of the text and a margin on
-# either side), finds the markers of that share as the pieces of a long document are found in a table of the
-# whole text (:func:`_stance_batch`), and counts the tokens of its run and those before each match. Each step
-# of _find_in_table then runs on every core at once: its table (0.84 s of wall time on one core for the 50 MB
-# text of benchmarks/bench_pipeline.py), the places where its pieces are cut, the markers and the tokens
+# share of each (a run of the text and a margin on either side), finds the markers of that share as the pieces
+# of a long document are found in a table of the whole text (:func:`_stance_batch`), and counts the tokens of
+# its run and those before each match. Each step of _find_in_table then runs on every core at once: its table
+# (mostly one core's work for one text), the places where its pieces are cut, the markers and the tokens
 # before each match (toolkit._rating._Prepared._token_ordinals).
 
 #: A document longer than this (in characters) is found in shares (:func:`_find_in_shares`) by
@@ -1113,12 +1110,12 @@ def _find_in_shares(
         ]
     except _NoCut:
         return None
+    if not _plain_agreed(texts, results):  # a share took for plain a text that is not
+        return None
     outcomes: dict[tuple[str, str, str], int] = {}
     tokens = np.zeros(len(texts), dtype=np.int64)
     columns: dict[str, list[np.ndarray]] = {"doc": [], "start": [], "code": [], "ordinal": []}
     foreign: list[tuple[int, int, float]] = []
-    if not _plain_agreed(texts, results):  # a share took for plain a text that is not
-        return None
     for r in results:  # the shares of each document in order: the tokens of those before a share come first
         remap = np.array([outcomes.setdefault(o, len(outcomes)) for o in r["outcomes"]] or [0], dtype=np.int32)
         columns["doc"].append(np.full(len(r["start"]), r["doc"], dtype=np.int32))
@@ -1511,6 +1508,11 @@ class _Marks:
         self.newline = self.at[self.cls == 4]
 
 
+def _tokens_in(starts: np.ndarray, a: int, b: int) -> int:
+    """How many of the tokens that start at ``starts`` (sorted) start in ``[a, b)``."""
+    return int(np.searchsorted(starts, b) - np.searchsorted(starts, a))
+
+
 class _Stream:
     """Documents of one run of work end to end: their tokens, chunks and marks in one coordinate (a document's
     offsets plus its ``base``; a separator token after each), so that the matches of all are found, and their
@@ -1581,8 +1583,7 @@ class _Stream:
 
     def own_tokens(self, k: int) -> int:
         """The tokens of the stream's ``k``-th document that start in its own run (once :meth:`done`)."""
-        own_a, own_b = self.own[k]
-        return int(np.searchsorted(self.starts, own_b) - np.searchsorted(self.starts, own_a))
+        return _tokens_in(self.starts, *self.own[k])
 
     def text(self, k: int, a: int, b: int) -> str:
         """The text between stream offsets ``a`` and ``b`` of the stream's ``k``-th document."""
