@@ -1091,3 +1091,20 @@ def test_a_lexicon_comment_is_a_line_that_starts_with_a_hash_not_the_rest_of_a_f
     )
     lex = load_lexicon(path)
     assert lex[["pattern", "note"]].values.tolist() == [["we regret", "see #3 in the guide"]]
+
+
+def test_a_line_of_a_quoted_field_that_starts_with_a_hash_is_the_fields_not_a_comment(tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_text(
+        "pattern,category,rule,kind,note\n"
+        'we regret,attitude_marker,,,"two lines:\n# not a comment, ""quoted"" too\nend"\n'
+        "# a comment after the field\n"
+        'perhaps,hedge,,,"one line, #2"\n'
+        "  # and an indented one\n",
+        encoding="utf-8",
+    )
+    lex = load_lexicon(path)
+    assert lex[["pattern", "note"]].values.tolist() == [
+        ["we regret", 'two lines:\n# not a comment, "quoted" too\nend'],
+        ["perhaps", "one line, #2"],
+    ]

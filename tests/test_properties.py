@@ -807,3 +807,38 @@ def test_lexicon_expression_matches_the_same_with_its_end_test_factored_out(part
             assert [m.span() for m in factored.finditer(target)] == [m.span() for m in unfactored.finditer(target)]
     for _, factored, unfactored in _lexicon_expressions(tuple(_PATTERNS)):
         assert len(factored.pattern) < len(unfactored.pattern) / 2
+
+
+# ------------------------------------------------------------------ a lexicon file read back
+
+
+@given(
+    notes=st.lists(st.text(alphabet='ab #",\n', max_size=12), min_size=1, max_size=6),
+    comments=st.lists(st.sampled_from(["# a comment\n", "  #x\n", ""]), min_size=7, max_size=7),
+)
+def test_a_lexicon_written_as_csv_reads_back_with_its_notes_whatever_they_hold(tmp_path_factory, notes, comments):
+    """load_lexicon reads back every entry and note of a lexicon written by pandas, with comment lines put
+    between its rows: a note that holds '#', quotes, commas or line breaks (a line of it may start with '#')
+    is the note, and no comment line is an entry."""
+    frame = pd.DataFrame(
+        {
+            "pattern": [f"word{'a' * (i + 1)}" for i in range(len(notes))],
+            "category": "hedge",
+            "rule": "",
+            "kind": "",
+            "note": notes,
+        }
+    )
+    rows = io.StringIO()
+    frame.to_csv(rows, index=False, lineterminator="\n")
+    # the records as csv reads them, written again with a comment line (or none) before each
+    lines = io.StringIO()
+    writer = csv.writer(lines, lineterminator="\n")
+    for comment, record in zip(comments, csv.reader(io.StringIO(rows.getvalue())), strict=False):
+        lines.write(comment)
+        writer.writerow(record)
+    path = tmp_path_factory.mktemp("lexicon") / "mine.csv"
+    path.write_text(lines.getvalue(), encoding="utf-8")
+    lex = tk.load_lexicon(path)
+    assert lex["pattern"].tolist() == frame["pattern"].tolist()
+    assert lex["note"].tolist() == notes

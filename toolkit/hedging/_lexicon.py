@@ -214,6 +214,21 @@ _REPORTED_WINDOW = 12
 # ----------------------------------------------------------------------- the lexicon
 
 
+def _without_comments(lines: Iterable[str]) -> str:
+    """The lines of a CSV file without its comments: a line that starts with '#' (after any blanks) outside a
+    quoted field. (pandas' ``comment="#"`` cut any field at a '#': a note 'see #3' lost its end, a pattern
+    'C# code' its word.) A line inside a quoted field that spans lines is the field's, kept whatever it starts
+    with: a field is open after a line while the quotes read so far are odd in number (CSV doubles a quote
+    inside a field, so those come in pairs)."""
+    kept, quotes = [], 0
+    for line in lines:
+        if quotes % 2 == 0 and line.lstrip().startswith("#"):
+            continue
+        kept.append(line)
+        quotes += line.count('"')
+    return "".join(kept)
+
+
 def load_lexicon(path: str | os.PathLike[str] | None = None, *, extra: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return a stance lexicon as a frame: the shipped one, or one read from ``path``.
 
@@ -221,7 +236,8 @@ def load_lexicon(path: str | os.PathLike[str] | None = None, *, extra: pd.DataFr
     ----------
     path : str or Path, optional
         A CSV file with the columns ``pattern``, ``category`` and optionally
-        ``rule`` and ``note`` (lines starting with ``#`` are comments). Default:
+        ``rule`` and ``note`` (a line starting with ``#`` is a comment, unless it
+        continues a quoted field). Default:
         :data:`LEXICON_PATH`, the lexicon after Hyland (2005) shipped with toolkit.
     extra : DataFrame, optional
         More entries (same columns; ``rule`` and ``note`` may be missing) appended
@@ -254,10 +270,8 @@ def load_lexicon(path: str | os.PathLike[str] | None = None, *, extra: pd.DataFr
     1
     """
     source = LEXICON_PATH if path is None else Path(path)
-    # a comment is a line that starts with '#' (pandas' comment="#" cut any field at a '#': a note 'see #3' lost
-    # its end, a pattern 'C# code' its word)
     with open(source, encoding="utf-8-sig", newline="") as handle:
-        kept = "".join(line for line in handle if not line.lstrip().startswith("#"))
+        kept = _without_comments(handle)
     frame = pd.read_csv(io.StringIO(kept), dtype=str, keep_default_na=False)
     lex = _check_lexicon(frame, name=str(source))
     if extra is not None:
