@@ -9,6 +9,7 @@ import pytest
 
 import toolkit as tk
 from toolkit import cli, study, tables
+from toolkit._rating import BLOCK_TOKENS
 from toolkit.study import analyses, figures
 
 
@@ -692,3 +693,27 @@ def test_shared_phrasing_lift_is_the_own_share_over_the_mean_share_with_the_cont
     assert lift.loc["a", "own_share"] == 0.6 and lift.loc["a", "other_share"] == pytest.approx(1.2 / 6)
     assert lift.loc["a", "lift"] == pytest.approx(3.0)
     assert lift.loc["b", "other_share"] == pytest.approx(0.2) and lift.loc["b", "lift"] == pytest.approx(2.0)
+
+
+def test_the_hedging_figure_names_what_each_groups_interval_resamples(monkeypatch):
+    # a group of one long speech is resampled in blocks of tokens, not speeches; one of one speech is singular
+    groups = ["Xing"] + ["other ambassadors"] * 3 + ["one long speech"] + ["one speech"]
+    monkeypatch.setattr(figures, "own_words_by_group", lambda docs: pd.DataFrame({"group": groups}))
+    units = {"Xing": "sentence", "other ambassadors": "document", "one long speech": "block", "one speech": "document"}
+    rates = pd.DataFrame(
+        [
+            {"group": g, "category": c, "n": 1, "tokens": 100, "rate_per_1k": 10.0, "ci_low": 5.0, "ci_high": 15.0}
+            | {"unit": u}
+            for g, u in units.items()
+            for c in ("hedge", "booster")
+        ]
+    )
+    fig = figures._draw_hedging_xing_vs_ambassadors(rates, pd.DataFrame())
+    text = " | ".join(t.get_text() for ax in fig.axes for t in ax.get_yticklabels())
+    assert "Xing (his quoted words)\n1 interview: interval over its sentences" in text
+    assert "other ambassadors\n3 speeches: interval over speeches" in text
+    assert f"one long speech\n1 speech: interval over blocks of {BLOCK_TOKENS:,} tokens" in text
+    assert "one speech\n1 speech: interval over speeches" in text
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from toolkit._io import atomic_path, atomic_write, remove_stale_temps
+from toolkit._rating import BLOCK_TOKENS
 from toolkit._validation import DataNotFoundError
 from toolkit.corpus import corpus_fingerprint, load_interview
 from toolkit.datasets import load_ungdc
@@ -220,10 +221,15 @@ def _draw_hedging_xing_vs_ambassadors(rates: pd.DataFrame, docs: pd.DataFrame) -
     labels = {}
     for group, unit in rates.drop_duplicates("group")[["group", "unit"]].itertuples(index=False):
         n = int(documents.get(group, 0))
-        if unit == "sentence":
-            labels[group] = f"{names.get(group, group)}\n{n} interview: interval over its sentences"
-        else:
-            labels[group] = f"{names.get(group, group)}\n{n:,} speeches: interval over speeches"
+        # what the interval resamples (toolkit._rating): one text's sentences, or its blocks of tokens if it is
+        # long, or the group's documents
+        over = {
+            "sentence": "interval over its sentences",
+            "block": f"interval over blocks of {BLOCK_TOKENS:,} tokens",
+            "document": "interval over speeches",
+        }[unit]
+        kind = "interview" if group == "Xing" else ("speech" if n == 1 else "speeches")
+        labels[group] = f"{names.get(group, group)}\n{n:,} {kind}: {over}"
     ax = plot_rates(
         rates.assign(group=rates["group"].map(labels)),
         title="How often does each group hedge, boost, prescribe, evaluate and mention itself?\n"
