@@ -1100,11 +1100,18 @@ def test_a_line_of_a_quoted_field_that_starts_with_a_hash_is_the_fields_not_a_co
         'we regret,attitude_marker,,,"two lines:\n# not a comment, ""quoted"" too\nend"\n'
         "# a comment after the field\n"
         'perhaps,hedge,,,"one line, #2"\n'
-        "  # and an indented one\n",
+        "  # and an indented one\n"
+        # a quote inside an unquoted field, or after a blank, is the field's character and opens nothing
+        'surely,booster,,,a 5" screen\n'
+        "# a comment after it\n"
+        'clearly,booster,,, "spaced\n'
+        "# a comment after that\n",
         encoding="utf-8",
     )
     lex = load_lexicon(path)
     assert lex[["pattern", "note"]].values.tolist() == [
         ["we regret", 'two lines:\n# not a comment, "quoted" too\nend'],
         ["perhaps", "one line, #2"],
+        ["surely", 'a 5" screen'],
+        ["clearly", ' "spaced'],
     ]

@@ -218,15 +218,40 @@ def _without_comments(lines: Iterable[str]) -> str:
     """The lines of a CSV file without its comments: a line that starts with '#' (after any blanks) outside a
     quoted field. (pandas' ``comment="#"`` cut any field at a '#': a note 'see #3' lost its end, a pattern
     'C# code' its word.) A line inside a quoted field that spans lines is the field's, kept whatever it starts
-    with: a field is open after a line while the quotes read so far are odd in number (CSV doubles a quote
-    inside a field, so those come in pairs)."""
-    kept, quotes = [], 0
+    with (:func:`_ends_quoted` follows the fields' quotes as pandas reads them)."""
+    kept, quoted = [], False
     for line in lines:
-        if quotes % 2 == 0 and line.lstrip().startswith("#"):
+        if not quoted and line.lstrip().startswith("#"):
             continue
         kept.append(line)
-        quotes += line.count('"')
+        if quoted or '"' in line:
+            quoted = _ends_quoted(line, quoted)
     return "".join(kept)
+
+
+def _ends_quoted(line: str, quoted: bool) -> bool:
+    """Whether ``line`` of a CSV file ends inside a quoted field (``quoted``: whether it begins inside one).
+
+    As pandas and the csv module read a field: a quote opens a quoted field only as its first character (a
+    quote later in an unquoted field, or after a blank, is a character of the field); inside, two quotes are
+    one, and a lone quote closes it."""
+    first = not quoted  # at a field's first character
+    i = 0
+    while i < len(line):
+        c = line[i]
+        if quoted:
+            if c == '"':
+                if line.startswith('"', i + 1):  # a quote written twice: one quote of the field
+                    i += 1
+                else:
+                    quoted = False
+            first = False
+        elif c == '"' and first:
+            quoted, first = True, False
+        else:
+            first = c == ","
+        i += 1
+    return quoted
 
 
 def load_lexicon(path: str | os.PathLike[str] | None = None, *, extra: pd.DataFrame | None = None) -> pd.DataFrame:
