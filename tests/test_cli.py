@@ -287,3 +287,52 @@ def test_a_plain_text_file_is_read_as_written_and_a_bad_one_named(tmp_path, caps
         SystemExit, match=r"toolkit hedges: .*lat\.txt, line 1: is not valid UTF-8 \(byte 0xe9 at offset 3\)\. Re-save"
     ):
         cli.main(["hedges", str(latin), "--no-progress"])
+
+
+# ---------------------------------------------------------------------------- inputs that clash
+
+
+def test_a_doc_id_in_two_inputs_exits_naming_both_instead_of_counting_it_twice(corpus, tmp_path):
+    a, b = tmp_path / "x", tmp_path / "y"
+    a.mkdir(), b.mkdir()
+    for folder in (a, b):
+        (folder / "statement.txt").write_text("We may perhaps agree. It is clearly so.", encoding="utf-8")
+    clash = r"doc_id 'statement' is in more than one input \(.*x.statement\.txt and .*y.statement\.txt both hold it\)"
+    with pytest.raises(SystemExit, match=r"toolkit hedges: " + clash + r".*rename one of the files"):
+        cli.main(["hedges", str(a / "statement.txt"), str(b / "statement.txt")])
+    # the same corpus given twice, which keyness --by counted twice (a term's n and G2 doubled)
+    with pytest.raises(SystemExit, match=r"toolkit keyness: doc_id 'c1' is in more than one input \(.*csv is given twi"):
+        cli.main(["keyness", str(corpus), str(corpus), "--by", "country", "--target", "CHN"])
+    # a plain file whose name is a corpus's doc_id
+    (tmp_path / "c1.txt").write_text("Another text.", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"doc_id 'c1' is in more than one input \(.*speeches\.csv and .*c1\.txt both"):
+        cli.main(["hedges", str(corpus), str(tmp_path / "c1.txt")])
+    # two paths compared with each other are two sides, each read alone: the same text on both sides is allowed
+    assert cli.main(["keyness", str(a / "statement.txt"), str(a / "statement.txt")]) == 0
+
+
+def test_csv_that_names_a_folder_exits_with_a_message(corpus, tmp_path):
+    for command in (["hedges", str(corpus)], ["keyness", str(corpus), "--by", "country", "--target", "CHN"]):
+        with pytest.raises(SystemExit, match=r"toolkit: --csv .* is a folder; give the path of a file, such as"):
+            cli.main([*command, "--csv", str(tmp_path)])
+
+
+def test_hedges_non_english_option_skips_a_text_or_names_the_option_to_give(tmp_path, capsys):
+    german = tmp_path / "de.txt"
+    german.write_text(
+        "Wir haben das nicht gewusst und wir sind der Meinung dass die Sache gut ist und das ist nicht so wie es "
+        "sein soll aber wir sind da.",
+        encoding="utf-8",
+    )
+    english = tmp_path / "en.txt"
+    english.write_text("We may perhaps agree. It is clearly so, and we will see.", encoding="utf-8")
+    args = ["hedges", str(german), str(english), "--per", "document", "--n-resamples", "100"]
+    with pytest.raises(SystemExit, match=r"doc_id 'de' does not look like English.*give --non-english skip to skip"):
+        cli.main(args)
+    capsys.readouterr()
+    assert cli.main([*args, "--non-english", "skip"]) == 0
+    out, err = capsys.readouterr()
+    assert "left out 1 document(s): 'de'" in err
+    assert " en " in out and " de " not in out
+    assert cli.main([*args, "--non-english", "keep"]) == 0
+    assert " de " in capsys.readouterr().out

@@ -73,7 +73,26 @@ def _read_texts(paths: Sequence[Path], args: argparse.Namespace) -> pd.DataFrame
             frames.append(pd.DataFrame({"doc_id": [path.stem], "text": [text]}))
         else:
             frames.append(_library(args.command, functools.partial(read_corpus, path, delimiter=args.delimiter)))
+    _check_ids_across(args.command, paths, frames)
     return pd.concat(frames, ignore_index=True)
+
+
+def _check_ids_across(command: str, paths: Sequence[Path], frames: Sequence[pd.DataFrame]) -> None:
+    """Exit with a message when two of the inputs hold the same ``doc_id`` (each input's own are checked as it
+    is read): the documents would be counted twice, or their matches and voices mixed up."""
+    seen: dict[str, Path] = {}
+    for path, frame in zip(paths, frames, strict=True):
+        ids = frame["doc_id"].astype(str).unique().tolist()
+        clash = next((i for i in ids if i in seen), None)
+        if clash is not None:
+            first = seen[clash]
+            where = f"{path} is given twice" if first == path else f"{first} and {path} both hold it"
+            raise SystemExit(
+                f"toolkit {command}: doc_id {clash!r} is in more than one input ({where}); each document needs "
+                "its own doc_id, or it is counted twice. A plain text file's doc_id is its name without the "
+                "extension: rename one of the files (or give each file once); in a corpus, change the doc_id field."
+            )
+        seen.update(dict.fromkeys(ids, path))
 
 
 def _output(table: pd.DataFrame, csv: Path | None) -> int:
@@ -84,6 +103,8 @@ def _output(table: pd.DataFrame, csv: Path | None) -> int:
     if csv is None:
         print(table.to_string(index=False))
         return 0
+    if csv.is_dir():
+        raise SystemExit(f"toolkit: --csv {csv} is a folder; give the path of a file, such as {csv / 'table.csv'}.")
     if not csv.parent.is_dir():
         raise SystemExit(
             f"toolkit: --csv {csv}: the folder {csv.parent} does not exist; create it or choose another path."
@@ -96,16 +117,27 @@ def _output(table: pd.DataFrame, csv: Path | None) -> int:
     return 0
 
 
+#: The library's words for a fix that the command line gives with an option of its own.
+_OPTION_WORDS = {
+    "pass non_english='skip' to skip it and list it in attrs['skipped']": "give --non-english skip to skip it "
+    "(named on standard error)"
+}
+
+
 def _library(command: str, run: Callable[[], T]) -> T:
     """Run a library call for ``command``: its warnings printed on standard error as ``toolkit COMMAND:
     warning: ...`` (the library's own words, not a traceback), and a ValueError (a bad input, which the
-    library's message names with its fix) turned into an exit with that message."""
+    library's message names with its fix) turned into an exit with that message (a fix that names a
+    keyword argument named as the command's option: :data:`_OPTION_WORDS`)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             result = run()
         except ValueError as err:
-            raise SystemExit(f"toolkit {command}: {err}") from None
+            message = str(err)
+            for words, option in _OPTION_WORDS.items():
+                message = message.replace(words, option)
+            raise SystemExit(f"toolkit {command}: {message}") from None
         finally:
             for w in caught:
                 print(f"toolkit {command}: warning: {w.message}", file=sys.stderr)
@@ -137,9 +169,13 @@ def _hedges(args: argparse.Namespace) -> int:
     docs = _read_texts(args.files, args)
     if "genre" not in docs:
         docs = docs.assign(speaker=None, genre="statement")
-    segments = split_voices(docs)  # whose each stretch is: matches and tokens of the speaker's own words
+    # whose each stretch is: matches and tokens of the speaker's own words
+    segments = _library("hedges", lambda: split_voices(docs))
     if per == "match":
-        hits = _library("hedges", lambda: find_stance(docs, method=args.method, segments=segments))
+        hits = _library(
+            "hedges",
+            lambda: find_stance(docs, method=args.method, segments=segments, non_english=args.non_english),
+        )
         return _output(hits.drop(columns=[c for c in ("voice", "speaker") if hits[c].isna().all()]), args.csv)
     if args.by:
         _check_by("hedges", docs, args.by)
@@ -151,6 +187,7 @@ def _hedges(args: argparse.Namespace) -> int:
             by=by,
             method=args.method,
             segments=segments,
+            non_english=args.non_english,
             n_resamples=args.n_resamples,
             seed=args.seed,
             confidence=args.confidence,
@@ -355,6 +392,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         choices=["learned", "rules"],
         default=None,
         help="how ambiguous epistemic cues are decided (default: learned; see the README)",
+    )
+    hedges.add_argument(
+        "--non-english",
+        choices=["raise", "skip", "keep"],
+        default="raise",
+        help="a text that does not look like English (the lexicon is English): stop with its name (the default), "
+        "skip it (named on standard error), or keep it and match it anyway",
     )
     hedges.add_argument(
         "--per",
