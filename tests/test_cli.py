@@ -301,7 +301,9 @@ def test_a_doc_id_in_two_inputs_exits_naming_both_instead_of_counting_it_twice(c
     with pytest.raises(SystemExit, match=r"toolkit hedges: " + clash + r".*rename one of the files"):
         cli.main(["hedges", str(a / "statement.txt"), str(b / "statement.txt")])
     # the same corpus given twice, which keyness --by counted twice (a term's n and G2 doubled)
-    with pytest.raises(SystemExit, match=r"toolkit keyness: doc_id 'c1' is in more than one input \(.*csv is given twi"):
+    with pytest.raises(
+        SystemExit, match=r"toolkit keyness: doc_id 'c1' is in more than one input \(.*csv is given twi"
+    ):
         cli.main(["keyness", str(corpus), str(corpus), "--by", "country", "--target", "CHN"])
     # a plain file whose name is a corpus's doc_id
     (tmp_path / "c1.txt").write_text("Another text.", encoding="utf-8")

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import toolkit.hedging
+from toolkit import CorpusFormatError
 from toolkit.concordance import kwic
 from toolkit.corpus import load_interview
 from toolkit.hedging import (
@@ -1115,3 +1116,57 @@ def test_a_line_of_a_quoted_field_that_starts_with_a_hash_is_the_fields_not_a_co
         ["surely", 'a 5" screen'],
         ["clearly", ' "spaced'],
     ]
+
+
+@pytest.mark.parametrize(
+    ("content", "error", "message"),
+    [
+        (b"", CorpusFormatError, r"mine\.csv: is empty\. A lexicon is a CSV file"),
+        (b"\n\n# only a comment\n", CorpusFormatError, r"mine\.csv: holds only comments and blank lines\."),
+        ("pattern,category\nperhaps,hedge\n".encode("utf-16"), CorpusFormatError, r"is UTF-16 text .*Re-save it as"),
+        (b"pattern,category\nperh\xe4ps,hedge\n", CorpusFormatError, r"mine\.csv, line 2: is not valid UTF-8"),
+        (b"pattern;category\nperhaps;hedge\n", CorpusFormatError, r"line 1: its header 'pattern;category' is one fi"),
+        (b"pattern,category,category\nperhaps,hedge,x\n", CorpusFormatError, r"line 1: its header names 'category' tw"),
+        (b"pattern,note\nperhaps,x\n", CorpusFormatError, r"line 1: its header \(pattern, note\) lacks category\. A"),
+        (b"pattern,category\n# c\nperhaps,hedge,x\n", CorpusFormatError, r"line 3: has 3 fields, the header 2 .*Quote"),
+        (b'pattern,category,note\nperhaps,hedge, "a, b"\n', CorpusFormatError, r"line 2: has 4 fields, the header 3"),
+        (b'pattern,category\nx,hedge\n"open,hedge\ny,hedge\n', CorpusFormatError, r"line 3: a quoted field opened"),
+        (
+            b"pattern,category\nperhaps,hedge\n# c\nsurely,boostr\n",
+            ValueError,
+            r"category='boostr' is inv.*line\(s\) 4",
+        ),
+        (b"pattern,category,rule\nperhaps,hedge,nope\n", ValueError, r"rule='nope' is invalid.*on line\(s\) 2\)"),
+        (b"pattern,category\nperhaps,hedge\n???,hedge\n", ValueError, r"pattern.*on line\(s\) 3\)"),
+    ],
+)
+def test_a_lexicon_file_that_cannot_be_read_is_named_with_its_line_and_fix(tmp_path, content, error, message):
+    path = tmp_path / "mine.csv"
+    path.write_bytes(content)
+    with pytest.raises(error, match=message):
+        load_lexicon(path)
+
+
+def test_a_lexicon_file_is_read_as_spreadsheets_write_it(tmp_path):
+    path = tmp_path / "mine.csv"
+    # a header in capitals; commas a spreadsheet puts after the last column; CRLF line ends; a row shorter
+    # than the header
+    path.write_bytes(b"Pattern,Category,Note,\r\nperhaps,hedge,,\r\nsurely,booster\r\n")
+    lex = load_lexicon(path)
+    assert lex[["pattern", "category", "note"]].values.tolist() == [["perhaps", "hedge", ""], ["surely", "booster", ""]]
+    with pytest.raises(FileNotFoundError, match=r"load_lexicon: .*nothing\.csv does not exist\. A lexicon is"):
+        load_lexicon(tmp_path / "nothing.csv")
+    with pytest.raises(CorpusFormatError, match=r"is a folder, not a lexicon file"):
+        load_lexicon(tmp_path)
+
+
+def test_a_lexicon_entry_repeated_is_warned_about_and_the_last_kept(tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_text("pattern,category,note\nperhaps,hedge,a\nsurely,booster,b\nPerhaps,hedge,c\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"1 entry on line\(s\) 2 repeat.*\('perhaps' hedge\): the last of each"):
+        lex = load_lexicon(path)
+    assert lex[["pattern", "note"]].values.tolist() == [["surely", "b"], ["perhaps", "c"]]
+    # a frame's rows are named by its index
+    frame = pd.DataFrame({"pattern": ["a", "b"], "category": ["hedge", "nope"]}, index=[10, 11])
+    with pytest.raises(ValueError, match=r"category='nope' is invalid.*\(on row\(s\) with index 11\)"):
+        load_lexicon(extra=frame)

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import pandas as pd
 
@@ -214,19 +214,121 @@ _REPORTED_WINDOW = 12
 # ----------------------------------------------------------------------- the lexicon
 
 
-def _without_comments(lines: Iterable[str]) -> str:
-    """The lines of a CSV file without its comments: a line that starts with '#' (after any blanks) outside a
-    quoted field. (pandas' ``comment="#"`` cut any field at a '#': a note 'see #3' lost its end, a pattern
-    'C# code' its word.) A line inside a quoted field that spans lines is the field's, kept whatever it starts
-    with (:func:`_ends_quoted` follows the fields' quotes as pandas reads them)."""
-    kept, quoted = [], False
-    for line in lines:
+_CSV_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _blank_comments(text: str) -> tuple[str, int | None]:
+    """``text`` (a CSV file's) with its comments blanked: a line that starts with '#' (after any blanks)
+    outside a quoted field, made an empty line (which the reader skips), so that the lines keep their numbers;
+    and the line on which a quoted field still open at the end began (None if none).
+
+    (pandas' ``comment="#"`` cut any field at a '#': a note 'see #3' lost its end, a pattern 'C# code' its
+    word.) A line inside a quoted field that spans lines is the field's, kept whatever it starts with
+    (:func:`_ends_quoted` follows the fields' quotes as pandas and the csv module read them)."""
+    kept, quoted, opened = [], False, None
+    # lines as the csv module ends them (\r\n, \r or \n; not str.splitlines', which also cuts at U+2028, a form
+    # feed and others, characters a field may hold)
+    for number, line in enumerate(_CSV_LINE.findall(text), start=1):
         if not quoted and line.lstrip().startswith("#"):
+            kept.append("\n")
             continue
         kept.append(line)
         if quoted or '"' in line:
+            was = quoted
             quoted = _ends_quoted(line, quoted)
-    return "".join(kept)
+            opened = (opened if was else number) if quoted else None
+    return "".join(kept), opened
+
+
+#: What a lexicon file holds, for the fixes of its errors.
+_LEXICON_FILE = (
+    "A lexicon is a CSV file (UTF-8, commas) whose first line names the columns pattern and category, and "
+    "optionally rule, kind and note; then one entry a line. Lines starting with # are comments."
+)
+
+
+def _read_lexicon_file(source: Path) -> pd.DataFrame:
+    """The entries of a lexicon file as strings, with the line each starts on (column ``line``), checked as a
+    file: a CorpusFormatError (a ValueError) naming the file, the line and the fix for a file that is empty or
+    not UTF-8 text, a header without pattern and category, or a row with more fields than the header (a comma
+    in an unquoted field); FileNotFoundError for a path that does not exist."""
+    import csv
+
+    from toolkit._io import read_text
+    from toolkit._validation import CorpusFormatError
+
+    if not source.exists():
+        raise FileNotFoundError(f"load_lexicon: {source} does not exist. {_LEXICON_FILE}")
+    if source.is_dir():
+        raise CorpusFormatError(source, "is a folder, not a lexicon file.", fix="Pass the path of the CSV file.")
+    if not source.read_bytes().strip():
+        raise CorpusFormatError(source, "is empty.", fix=_LEXICON_FILE)
+    text = read_text(source)  # UTF-8: a byte-order mark dropped; UTF-16, NUL bytes, bad bytes named with the fix
+    text, opened = _blank_comments(text)
+    if opened is not None:  # the reader would take the rest of the file for the field
+        raise CorpusFormatError(
+            source,
+            "a quoted field opened on this line is not closed: the rest of the file would be read into it.",
+            line=opened,
+            fix='Close it with a quote (a quote inside a field is written twice: "a ""b"" c").',
+        )
+    header: list[str] | None = None
+    rows, lines = [], []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    at = 1  # the line the next record starts on
+    try:
+        for record in reader:
+            first, at = at, reader.line_num + 1
+            if not any(field.strip() for field in record):  # a blank line (or a comment, blanked)
+                continue
+            if header is None:
+                header = [field.strip().lower() for field in record]
+                _check_header(source, first, header)
+                continue
+            if len(record) > len(header):
+                if any(field.strip() for field in record[len(header) :]):
+                    raise CorpusFormatError(
+                        source,
+                        f"has {len(record)} fields, the header {len(header)} ({', '.join(header)}).",
+                        line=first,
+                        fix='Quote a field that holds a comma ("a, b", with no blank before the opening quote).',
+                    )
+                record = record[: len(header)]  # empty fields after the last column: commas a spreadsheet added
+            rows.append(record + [""] * (len(header) - len(record)))
+            lines.append(first)
+    except csv.Error as err:  # a field longer than the csv module's limit (131,072 characters)
+        raise CorpusFormatError(source, f"cannot be read as CSV from line {at} on ({err}).") from None
+    if header is None:
+        raise CorpusFormatError(source, "holds only comments and blank lines.", fix=_LEXICON_FILE)
+    frame = pd.DataFrame(rows, columns=header, dtype=object).astype(str) if rows else pd.DataFrame(columns=header)
+    frame["line"] = pd.Series(lines, dtype="int64")
+    return frame
+
+
+def _check_header(source: Path, line: int, header: list[str]) -> None:
+    """A CorpusFormatError for a lexicon file's header without pattern and category, or with a column twice."""
+    from toolkit._validation import CorpusFormatError
+
+    if len(header) == 1 and any(d in header[0] for d in ";\t|"):
+        raise CorpusFormatError(
+            source,
+            f"its header {header[0]!r} is one field: the file is not comma-separated.",
+            line=line,
+            fix="Save it as CSV with commas. " + _LEXICON_FILE,
+        )
+    twice = sorted({c for c in header if header.count(c) > 1 and c})
+    if twice:
+        raise CorpusFormatError(
+            source, f"its header names {', '.join(map(repr, twice))} twice.", line=line, fix="Keep one of each."
+        )
+    missing = [c for c in ("pattern", "category") if c not in header]
+    if missing:
+        raise CorpusFormatError(
+            source,
+            f"its header ({', '.join(header)}) lacks {' and '.join(missing)}.",
+            line=line,
+            fix=_LEXICON_FILE,
+        )
 
 
 def _ends_quoted(line: str, quoted: bool) -> bool:
@@ -283,7 +385,21 @@ def load_lexicon(path: str | os.PathLike[str] | None = None, *, extra: pd.DataFr
     ------
     ValueError
         A column is missing, a pattern or category is missing (NA), a pattern is
-        empty or has no word, a category or a rule is unknown.
+        empty or has no word, a category or a rule is unknown (named with its
+        line in the file, or its row's index in ``extra``). For the file, a
+        :class:`toolkit.CorpusFormatError` (a ValueError) naming the line and the
+        fix: empty, not UTF-8 (UTF-16, a NUL byte, bad bytes), a header without
+        ``pattern`` and ``category`` (case does not matter) or not comma-separated,
+        a row with more fields than the header (a comma in an unquoted field;
+        empty fields after the last column are dropped), a quoted field not closed.
+    FileNotFoundError
+        ``path`` does not exist.
+
+    Warns
+    -----
+    UserWarning
+        Entries of the file (or of ``extra``) that repeat the pattern and category
+        of a later one, named with their lines: the last of each is kept.
 
     Examples
     --------
@@ -295,10 +411,7 @@ def load_lexicon(path: str | os.PathLike[str] | None = None, *, extra: pd.DataFr
     1
     """
     source = LEXICON_PATH if path is None else Path(path)
-    with open(source, encoding="utf-8-sig", newline="") as handle:
-        kept = _without_comments(handle)
-    frame = pd.read_csv(io.StringIO(kept), dtype=str, keep_default_na=False)
-    lex = _check_lexicon(frame, name=str(source))
+    lex = _check_lexicon(_read_lexicon_file(source), name=str(source))
     if extra is not None:
         more = _check_lexicon(extra, name="extra")
         lex = pd.concat([lex, more], ignore_index=True)
@@ -307,16 +420,27 @@ def load_lexicon(path: str | os.PathLike[str] | None = None, *, extra: pd.DataFr
 
 
 def _check_lexicon(given: object, *, name: str = "lexicon") -> pd.DataFrame:
-    """A lexicon frame with the four columns, checked; rule and note filled with ""."""
+    """A lexicon frame with the five columns, checked; rule, kind and note filled with "". A bad value is named
+    with its rows: the lines of a file (a ``line`` column, :func:`_read_lexicon_file`), else the frame's index.
+    Entries that repeat the pattern and category of an earlier one are warned about; the last is kept."""
+    import warnings
+
     check_columns(given, ["pattern", "category"], name=name)
     frame = cast(pd.DataFrame, given)  # check_columns raised for anything else
+    lines = frame["line"].tolist() if "line" in frame.columns else None
+
+    def rows(mask: Any) -> str:
+        """Where the rows of the boolean ``mask`` are (the first five)."""
+        chosen = [i for i, bad in enumerate(mask) if bad][:5]
+        if lines is not None:
+            return "line(s) " + ", ".join(str(lines[i]) for i in chosen)
+        index = frame.index.tolist()  # Python values: 11, not np.int64(11)
+        return "row(s) with index " + ", ".join(repr(index[i]) for i in chosen)
+
     for column in ("pattern", "category"):
         missing = frame[column].isna().to_numpy()
         if missing.any():  # str(None) would be the word "none"
-            raise ValueError(
-                f"{name}: {column} is missing (NA) on row(s) with index "
-                f"{', '.join(repr(r) for r in frame.index[missing][:5])}; fill or drop them."
-            )
+            raise ValueError(f"{name}: {column} is missing (NA) on {rows(missing)}; fill or drop them.")
     lex = pd.DataFrame(
         {
             # written as matched: lower case, one apostrophe, one hyphen, single spaces, so that "don't" and
@@ -328,19 +452,38 @@ def _check_lexicon(given: object, *, name: str = "lexicon") -> pd.DataFrame:
             "note": frame["note"].fillna("").astype(str) if "note" in frame.columns else "",
         }
     )
-    lex.loc[(lex["category"] == "hedge") & (lex["kind"] == ""), "kind"] = "epistemic"
-    lex.loc[lex["category"] != "hedge", "kind"] = ""
-    for value in lex["kind"].unique():
-        check_one_of(f"{name}: kind", value, ["", "epistemic", "approximator"])
     if lex.empty:
         raise ValueError(f"{name}: the lexicon has no entries; pass at least one row (pattern, category).")
-    for value in lex["category"].unique():
-        check_one_of(f"{name}: category", value, CATEGORIES)
-    for value in lex["rule"].unique():
-        check_one_of(f"{name}: rule", value, ["", *RULES])
-    for pattern in lex["pattern"]:
-        _pattern_regex(pattern, f"{name}: pattern")  # raises for a pattern with no word or a misplaced '*'
-    lex = lex.drop_duplicates(["pattern", "category"], keep="last").reset_index(drop=True)
+    lex.loc[(lex["category"] == "hedge") & (lex["kind"] == ""), "kind"] = "epistemic"
+    lex.loc[lex["category"] != "hedge", "kind"] = ""
+    for column, allowed in (
+        ("category", CATEGORIES),
+        ("kind", ("", "epistemic", "approximator")),
+        ("rule", ("", *RULES)),
+    ):
+        for value in lex[column].unique():
+            try:
+                check_one_of(f"{name}: {column}", value, allowed)
+            except ValueError as err:
+                raise ValueError(f"{err} (on {rows((lex[column] == value).to_numpy())})") from None
+    for i, pattern in enumerate(lex["pattern"]):
+        try:
+            _pattern_regex(pattern, f"{name}: pattern")  # raises for a pattern with no word or a misplaced '*'
+        except ValueError as err:
+            raise ValueError(f"{err} (on {rows([j == i for j in range(len(lex))])})") from None
+    again = lex.duplicated(["pattern", "category"], keep="last").to_numpy()
+    if again.any():
+        repeated = lex.loc[again, ["pattern", "category"]].drop_duplicates()
+        warnings.warn(
+            f"{name}: {int(again.sum())} entr{'y' if again.sum() == 1 else 'ies'} on {rows(again)} repeat the "
+            "pattern and category of a later one ("
+            + ", ".join(f"{p!r} {c}" for p, c in repeated.head(5).itertuples(index=False))
+            + "): the last of each is kept (its rule, kind and note). Patterns are compared as matched: lower "
+            "case, one apostrophe, one hyphen, single spaces.",
+            UserWarning,
+            stacklevel=3,
+        )
+    lex = lex[~again].reset_index(drop=True)
     return lex.astype(dict.fromkeys(LEXICON_COLUMNS, "string"))
 
 
