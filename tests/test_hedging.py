@@ -15,6 +15,7 @@ from toolkit.concordance import kwic
 from toolkit.corpus import load_interview
 from toolkit.hedging import (
     CATEGORIES,
+    LEXICON_PATH,
     MATCH_COLUMNS,
     RULES,
     english_share,
@@ -1170,3 +1171,27 @@ def test_a_lexicon_entry_repeated_is_warned_about_and_the_last_kept(tmp_path):
     frame = pd.DataFrame({"pattern": ["a", "b"], "category": ["hedge", "nope"]}, index=[10, 11])
     with pytest.raises(ValueError, match=r"category='nope' is invalid.*\(on row\(s\) with index 11\)"):
         load_lexicon(extra=frame)
+
+
+def test_the_learned_method_warns_of_a_users_epistemic_hedges_it_does_not_know_by_name():
+    lex = load_lexicon(
+        extra=pd.DataFrame(
+            {"pattern": ["arguably", "might well", "we insist"], "category": ["hedge", "hedge", "booster"]}
+        )
+    )
+    docs = pd.DataFrame({"doc_id": ["a"], "text": ["Arguably, this might well be wrong. We insist on it."]})
+    options = {"segments": None, "non_english": "keep"}
+    learned = {"method": "learned", **options}  # this module's tests default to the rules (_rules_method)
+    for call in (lambda **kw: find_stance(docs, **kw), lambda **kw: stance_rates(docs, n_resamples=100, **kw)):
+        with pytest.warns(
+            UserWarning, match=r"does not know 2 of your lexicon's by name \('arguably', 'might well'\)"
+        ) as got:
+            call(lexicon=lex, **learned)
+        assert {w.filename for w in got if "does not know" in str(w.message)} == {__file__}  # the caller's line
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            call(lexicon=lex, method="rules", **options)  # the rules decide them
+            call(lexicon=LEXICON_PATH, **learned)  # the shipped lexicon: its cues are documented
+            call(lexicon=lex[~lex["pattern"].isin(["arguably", "might well"])], **learned)  # known or boosters
+    # what the warning is about: the model keeps few of them, the rules keep them
+    assert find_stance(docs, lexicon=lex, method="rules", **options)["match"].tolist()[:2] == ["Arguably", "might well"]

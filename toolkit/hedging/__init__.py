@@ -127,6 +127,7 @@ public functions.
 from __future__ import annotations
 
 import os
+import sys
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -157,6 +158,7 @@ from toolkit._voicing import resolve as _resolve_segments
 from toolkit._voicing import spans as _voice_spans
 from toolkit.hedging._decision import (
     LEARNED_RULES,
+    MODEL_CUES,
     MODEL_PATH,
     HedgeModel,
     _find_in_text,
@@ -173,6 +175,7 @@ from toolkit.hedging._lexicon import (
     MIN_TOKENS_FOR_LANGUAGE,
     REPORTING_VERBS,
     RULES,
+    _default_lexicon,
     _Matcher,
     _matcher,
     _not_english,
@@ -251,7 +254,10 @@ def find_stance(
         half), which takes over the rules of :data:`LEARNED_RULES`; the rules
         that assign a sense (negation, modal_sense, formula_frame) apply in
         both. Default: :data:`DEFAULT_METHOD` (the one that validates better
-        out of domain; see the README).
+        out of domain; see the README). The model decides every epistemic hedge:
+        a cue it does not know by name (70 of the 113 shipped ones, such as "in
+        our view" and "presumably") is one cue, "other", which it rarely keeps;
+        for a lexicon of your own with such cues it warns, naming them.
     model : HedgeModel or path, optional
         The model of ``method="learned"`` (default: :data:`MODEL_PATH`).
     non_english : {"raise", "skip", "keep"}
@@ -367,7 +373,33 @@ def _stance_options(
         raise ValueError(f"rules={rules!r} is invalid; must be True or False.")
     method = check_one_of("method", DEFAULT_METHOD if method is None else method, METHODS)
     learned = _resolve_model(method, model) if rules else None
-    return checked_categories(categories), _matcher(_resolve_lexicon(lexicon)), learned
+    lex = _resolve_lexicon(lexicon)
+    if learned is not None and lexicon is not None:
+        _warn_unknown_cues(lex)
+    return checked_categories(categories), _matcher(lex), learned
+
+
+def _warn_unknown_cues(lex: pd.DataFrame) -> None:
+    """Warn of the epistemic hedges of a lexicon of the caller's own that the learned model does not know by
+    name: it decides every epistemic hedge, and those share one cue ("other"), which it rarely keeps."""
+    shipped = set(_default_lexicon()["pattern"])
+    epistemic = lex.loc[(lex["category"] == "hedge") & (lex["kind"] == "epistemic"), "pattern"]
+    unknown = sorted(
+        p for p in epistemic if p not in shipped and (p[:-3] if p.endswith("n't") else p) not in MODEL_CUES
+    )
+    if unknown:
+        # at the caller's line: the first frame outside the package (find_stance and stance_rates differ in depth)
+        package, level, frame = os.path.dirname(os.path.dirname(__file__)), 1, sys._getframe()
+        while frame.f_back is not None and frame.f_code.co_filename.startswith(package + os.sep):
+            frame, level = frame.f_back, level + 1
+        warnings.warn(
+            f"the learned model (method='learned', the default) decides every epistemic hedge, and does not know "
+            f"{len(unknown)} of your lexicon's by name ({', '.join(map(repr, unknown[:8]))}"
+            f"{', ...' if len(unknown) > 8 else ''}): it reads them as one cue, 'other', which it rarely keeps "
+            "(see the README's 'Two methods'). Pass method='rules' to decide them by the lexicon and its rules.",
+            UserWarning,
+            stacklevel=level,
+        )
 
 
 def _find_stance(
