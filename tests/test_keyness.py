@@ -1056,3 +1056,12 @@ def test_p_values_and_intervals_are_scipy_stats_bit_for_bit():
     reference = pd.Series(b[:500], index=target.index)
     fw = keyness(target, reference, measure="fightin_words")
     np.testing.assert_array_equal(fw["p_value"], 2 * stats.norm.sf(np.abs(fw["score"])))
+
+
+def test_keyness_compares_terms_as_text_so_1_and_the_string_1_are_one_term():
+    # before, 1 in the target and "1" in the reference were two rows, both written "1"
+    table = tk.keyness(pd.Series([1, 2], index=[1, 2]), pd.Series({"1": 4, 3: 1}))
+    assert sorted(table["term"]) == ["1", "2", "3"]
+    assert table.set_index("term").loc["1", ["n_target", "n_reference"]].tolist() == [1, 4]
+    with pytest.raises(ValueError, match=r"reference counts the term '1' twice, as 1 and '1' \(terms are compared as"):
+        tk.keyness(pd.Series([1, 2], index=[1, 2]), pd.Series({1: 1, "1": 4}))

@@ -1007,6 +1007,16 @@ def _as_counts(counts: pd.Series | Mapping[str, int], name: str) -> tuple[pd.Ser
     if not counts.index.is_unique:
         dup = counts.index[counts.index.duplicated()][0]
         raise ValueError(f"{name} counts the term {dup!r} twice; give each term once.")
+    if not all(isinstance(t, str) for t in counts.index):  # terms are text: 1 and "1" are one term, "1"
+        text = counts.index.map(str)
+        if not text.is_unique:
+            same = text[text.duplicated()][0]
+            both = [t for t in counts.index if str(t) == same][:2]
+            raise ValueError(
+                f"{name} counts the term {same!r} twice, as {both[0]!r} and {both[1]!r} (terms are compared as "
+                "text); give each term once."
+            )
+        counts = counts.set_axis(text)
     values = counts.to_numpy()
     kind = values.dtype.kind
     if kind in "iu":  # integer columns: only the sign and (uint64) the size to check
