@@ -240,6 +240,9 @@ def _blank_comments(text: str) -> tuple[str, int | None]:
     return "".join(kept), opened
 
 
+#: The column of a lexicon file's frame that holds the line each entry starts on (a name no lexicon column takes).
+_LINE = "__line__"
+
 #: What a lexicon file holds, for the fixes of its errors.
 _LEXICON_FILE = (
     "A lexicon is a CSV file (UTF-8, commas) whose first line names the columns pattern and category, and "
@@ -248,7 +251,7 @@ _LEXICON_FILE = (
 
 
 def _read_lexicon_file(source: Path) -> pd.DataFrame:
-    """The entries of a lexicon file as strings, with the line each starts on (column ``line``), checked as a
+    """The entries of a lexicon file as strings, with the line each starts on (column :data:`_LINE`), checked as a
     file: a CorpusFormatError (a ValueError) naming the file, the line and the fix for a file that is empty or
     not UTF-8 text, a header without pattern and category, or a row with more fields than the header (a comma
     in an unquoted field); FileNotFoundError for a path that does not exist."""
@@ -301,7 +304,7 @@ def _read_lexicon_file(source: Path) -> pd.DataFrame:
     if header is None:
         raise CorpusFormatError(source, "holds only comments and blank lines.", fix=_LEXICON_FILE)
     frame = pd.DataFrame(rows, columns=header, dtype=object).astype(str) if rows else pd.DataFrame(columns=header)
-    frame["line"] = pd.Series(lines, dtype="int64")
+    frame[_LINE] = pd.Series(lines, dtype="int64")
     return frame
 
 
@@ -421,13 +424,13 @@ def load_lexicon(path: str | os.PathLike[str] | None = None, *, extra: pd.DataFr
 
 def _check_lexicon(given: object, *, name: str = "lexicon") -> pd.DataFrame:
     """A lexicon frame with the five columns, checked; rule, kind and note filled with "". A bad value is named
-    with its rows: the lines of a file (a ``line`` column, :func:`_read_lexicon_file`), else the frame's index.
+    with its rows: the lines of a file (a :data:`_LINE` column, :func:`_read_lexicon_file`), else the frame's index.
     Entries that repeat the pattern and category of an earlier one are warned about; the last is kept."""
     import warnings
 
     check_columns(given, ["pattern", "category"], name=name)
     frame = cast(pd.DataFrame, given)  # check_columns raised for anything else
-    lines = frame["line"].tolist() if "line" in frame.columns else None
+    lines = frame[_LINE].tolist() if _LINE in frame.columns else None
 
     def rows(mask: Any) -> str:
         """Where the rows of the boolean ``mask`` are (the first five)."""
