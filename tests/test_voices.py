@@ -803,3 +803,18 @@ def test_the_readmes_voices_table_is_what_the_sets_give():
     held = evaluate_voices(VOICE_SET.parent / "voices_heldout")
     assert (held["all"]["precision"], held["all"]["recall"]) == (0.9969, 1.0)
     assert held["by_style"]["double_straight"]["precision"] == 0.9777
+
+
+@pytest.mark.parametrize("title", ["Mr", "Mr.", "Dr", "Ms"])
+def test_a_title_without_its_period_as_british_papers_write_it_names_the_speaker(title):
+    # "Mr Xing said" was read as someone else: his quote was left out of his own words
+    text = f'"Nothing has changed," {title} Xing said. "We are partners," said {title} Xing. "No," Mrs Moon said.'
+    docs = pd.DataFrame(
+        {"doc_id": ["x"], "text": [text], "speaker": "Xing Haiming", "genre": "interview", "role": "ambassador"}
+    )
+    quotes = [(r.voice, r.text) for r in split_voices(docs).itertuples() if r.voice.endswith("_quote")]
+    assert quotes == [
+        ("ambassador_quote", "Nothing has changed,"),
+        ("ambassador_quote", "We are partners,"),
+        ("other_quote", "No,"),
+    ]

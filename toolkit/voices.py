@@ -263,6 +263,12 @@ _TITLES = (
     "Ms.",
     "Dr.",
     "Prof.",
+    # without the period, as British papers write them ("Mr Xing said")
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "Prof",
 )
 _NAME_WORD = r"[A-Z][a-z]+(?:-[A-Za-z]+)*"
 _NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}"
