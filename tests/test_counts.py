@@ -413,3 +413,48 @@ def test_rank_and_order_are_pandas_min_rank_of_n_within_the_group(texts, n_group
     pd.testing.assert_frame_equal(table, expected.reset_index(drop=True))
     ranks = table.groupby("g")["n"].rank(method="min", ascending=False).astype("int64")
     assert table["rank"].tolist() == ranks.tolist()
+
+
+def test_a_by_column_with_two_values_written_the_same_is_an_error_naming_them():
+    # 1 and "1" were two groups, both written "1" in the table and in its CSV file
+    docs = pd.DataFrame(
+        {"doc_id": list("abcd"), "text": ["peace", "war", "peace war", "war"], "cohort": [1, 1.0, "1", 2]}
+    )
+    message = r"by column 'cohort' holds 1 \(int\) and '1' \(str\): two groups written the same, '1'\. Make the"
+    for call in (
+        lambda: tk.count_terms(docs, by="cohort"),
+        lambda: tk.compare_groups(docs, by="cohort", target=2),
+        lambda: tk.stance_rates(docs, by="cohort", n_resamples=100, non_english="keep", segments=None),
+    ):
+        with pytest.raises(ValueError, match=message):
+            call()
+    # 1 and 1.0 are equal: one group
+    assert tk.count_terms(docs.assign(cohort=[1, 1.0, 3, 2]), by="cohort")["cohort"].nunique() == 3
+
+
+def test_a_document_given_twice_is_an_error_in_every_measure_not_counted_twice():
+    # compare_groups, count_terms, dispersion and document_term_matrix counted a frame's duplicated rows twice
+    # ("peace" 3/1 became 6/2, and its p-value fell from 0.094 to 0.018); token_table raised already
+    d = pd.DataFrame(
+        {
+            "doc_id": list("abcd"),
+            "text": ["peace peace security", "war peace", "war war sanctions", "war war war peace"],
+            "country": ["CHN", "CHN", "USA", "USA"],
+        }
+    )
+    twice = pd.concat([d, d])
+    calls = (
+        lambda jobs: tk.compare_groups(twice, by="country", target="CHN", n_jobs=jobs),
+        lambda jobs: tk.count_terms(twice, n_jobs=jobs),
+        lambda jobs: tk.dispersion(twice, by="country", n_jobs=jobs),
+        lambda jobs: tk.document_term_matrix(twice, n_jobs=jobs),
+        lambda jobs: tk.token_table(twice, n_jobs=jobs),
+    )
+    for n_jobs in (1, 2):
+        for call in calls:
+            with pytest.raises(ValueError, match=r"docs: doc_id 'a' is on more than one row \(index 0, 0\)"):
+                call(n_jobs)
+    # a segments frame has a row per stretch of a document: its doc_ids repeat
+    segments = tk.split_voices(tk.load_interview())
+    assert segments["doc_id"].duplicated().any()
+    assert tk.count_terms(segments)["n"].sum() > 0

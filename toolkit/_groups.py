@@ -84,7 +84,8 @@ def groups(docs: pd.DataFrame, by: str | Sequence[str] | None, *, reserved: Iter
     Checks ``docs`` has ``doc_id``, ``text`` and the ``by`` columns, that no
     column is named twice and none is one of ``reserved`` (the other columns of
     the caller's result). Missing values (None, NaN, NA) of a column make one
-    group of their own; distinct values never merge, whatever they hold.
+    group of their own; distinct values never merge, whatever they hold, and two
+    that are written the same (1 and "1") are a ValueError naming the column.
     """
     check_columns(docs, ["doc_id", "text"])
     if by is None:
@@ -113,6 +114,17 @@ def groups(docs: pd.DataFrame, by: str | Sequence[str] | None, *, reserved: Iter
     stacked = np.column_stack([_sorted_codes(docs[c]) for c in columns])
     _, first, codes = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
     keys = docs[columns].iloc[first].reset_index(drop=True)
+    for c in columns:  # two groups a table or a CSV file would write the same
+        values = keys[c].dropna().drop_duplicates().tolist()
+        text = [str(v) for v in values]
+        if len(set(text)) < len(text):
+            same = next(t for t in text if text.count(t) > 1)
+            a, b = [v for v, t in zip(values, text, strict=True) if t == same][:2]
+            raise ValueError(
+                f"by column {c!r} holds {a!r} ({type(a).__name__}) and {b!r} ({type(b).__name__}): two groups "
+                f"written the same, {str(a)!r}. Make the column one type first, e.g. docs[{c!r}] = "
+                f"docs[{c!r}].astype(str)."
+            )
     return Groups(keys, np.asarray(codes, dtype=np.int64).reshape(-1))
 
 
