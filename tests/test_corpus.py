@@ -841,3 +841,23 @@ def test_excels_delimiter_line_is_named(tmp_path, sep):
         tk.read_corpus(tmp_path, delimiter=sep)
     message = f"a.csv, line 1: starts with Excel's delimiter line 'sep={sep}', not with the header. "
     assert str(caught.value).endswith((message + f"Delete that first line{then}").replace("\t", "\\t"))
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_a_byte_that_is_not_utf8_costs_its_row_alone_when_skipping(tmp_path, suffix):
+    # one Latin-1 byte in row d3 lost the whole file's rows with errors="skip", reported as one document
+    rows = [dict(ROW, doc_id=f"d{i}", text=f"Text {i}.") for i in range(1, 5)]
+    if suffix == ".csv":
+        data = csv_text(rows).encode("utf-8")
+    else:
+        data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+    data = data.replace(b"Text 3.", b"T\xe9xt 3.")
+    (tmp_path / f"a{suffix}").write_bytes(data)
+    with pytest.warns(UserWarning, match=r"skipped 1"):
+        docs = tk.read_corpus(tmp_path, errors="skip")
+    assert docs["doc_id"].tolist() == ["d1", "d2", "d4"]
+    (problem,) = docs.attrs["skipped"]
+    assert problem["line"] == (4 if suffix == ".csv" else 3)
+    assert "not valid UTF-8 in this row (byte 0xe9); the rest of the file is read" in problem["problem"]
+    with pytest.raises(tk.CorpusFormatError, match=r"is not valid UTF-8 \(byte 0xe9 at offset"):
+        tk.read_corpus(tmp_path)  # errors="raise": the file, as before

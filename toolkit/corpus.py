@@ -512,17 +512,54 @@ def _read_file(
                 "is not a regular file (a broken link, or a pipe or device).",
                 fix="Remove it, or put the document there.",
             )
-        text = read_text(file)
+        try:
+            text = read_text(file)
+            odd = False
+        except CorpusFormatError as err:
+            # bytes that are not UTF-8 in a table, with errors="skip": only the rows that hold them are lost,
+            # not the file (each is listed with its line); read them as lone surrogates, found again below
+            if not (suffix in _TABLE_SUFFIXES and errors == "skip" and err.problem.startswith("is not valid UTF-8")):
+                raise
+            text, odd = file.read_bytes().decode("utf-8-sig", "surrogateescape"), True
         if suffix in _TEXT_SUFFIXES:
             return [(_Where(file), _parse_header_file(file, text))]
         if suffix == ".csv":
-            return list(_csv_records(file, text, errors, skipped, delimiter))
-        return list(_jsonl_records(file, text, errors, skipped))
+            found = list(_csv_records(file, text, errors, skipped, delimiter))
+        else:
+            found = list(_jsonl_records(file, text, errors, skipped))
+        return _without_odd_bytes(found, skipped) if odd else found
     except CorpusFormatError as err:
         if errors == "raise":
             raise
         _record_skip(skipped, err)
         return []
+
+
+_ODD_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def _without_odd_bytes(
+    found: list[tuple[_Where, dict[str, Any]]], skipped: list[dict[str, Any]]
+) -> list[tuple[_Where, dict[str, Any]]]:
+    """The records of a table read with its bytes that are not UTF-8 as lone surrogates, but those that hold
+    one: each of those listed in ``skipped`` with its line and the byte."""
+    kept = []
+    for where, record in found:
+        bad = next((m for v in record.values() if isinstance(v, str) for m in [_ODD_BYTE.search(v)] if m), None)
+        if bad is None:
+            kept.append((where, record))
+            continue
+        byte = ord(bad.group()) - 0xDC00
+        _record_skip(
+            skipped,
+            CorpusFormatError(
+                where.source,
+                f"is not valid UTF-8 in this row (byte {byte:#04x}); the rest of the file is read.",
+                line=where.line,
+                fix="Re-save the file with UTF-8 encoding.",
+            ),
+        )
+    return kept
 
 
 def _record_skip(skipped: list[dict[str, Any]], err: CorpusFormatError) -> None:
