@@ -818,3 +818,17 @@ def test_a_title_without_its_period_as_british_papers_write_it_names_the_speaker
         ("ambassador_quote", "We are partners,"),
         ("other_quote", "No,"),
     ]
+
+
+def test_a_transcript_style_asked_for_but_not_found_is_warned_about_not_replaced_quietly():
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["x", "y"],
+            "text": ["Q. What about THAAD?\nA. We firmly oppose it.\n", "Q: What about THAAD?\nA: We oppose it.\n"],
+            "speaker": "Xing Haiming",
+            "genre": "interview",
+        }
+    )
+    with pytest.warns(UserWarning, match=r"style='transcript', but no turn labels were found in 1 interview\(s\): 'x'"):
+        out = split_voices(docs, style="transcript")
+    assert out.attrs["styles"] == {"x": "double", "y": "transcript"}

@@ -408,6 +408,17 @@ def split_voices(
     [['ambassador_quote', 'Li Wei', 'We want peace,'], ['narration', <NA>, 'Li said. Critics called it'], ['other_quote', <NA>, 'a slogan.']]
     """
     out = _split_voices(docs, speaker_aliases=speaker_aliases, style=style, labels=labels)
+    unread = [d for d, found in out.attrs["styles"].items() if style == "transcript" and found != "transcript"]
+    if unread:  # the style asked for, read as another: said, not replaced quietly
+        warnings.warn(
+            f"split_voices: style='transcript', but no turn labels were found in {len(unread)} interview(s): "
+            f"{', '.join(map(repr, unread[:5]))}{' ...' if len(unread) > 5 else ''}; read as quoted articles "
+            "(attrs['styles']). A turn label begins a paragraph and ends with a colon ('Q:', 'A:', 'Xing:', "
+            "'Moon Jae-in (President):'); labels written otherwise ('Q.', 'Q1') are not read: rewrite them with a "
+            "colon first.",
+            UserWarning,
+            stacklevel=2,
+        )
     lost = out.attrs["no_own_words"]
     if lost:
         shown = "; ".join(f"{d['doc_id']!r} ({d['style']})" for d in lost[:5])
