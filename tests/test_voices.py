@@ -832,3 +832,16 @@ def test_a_transcript_style_asked_for_but_not_found_is_warned_about_not_replaced
     with pytest.warns(UserWarning, match=r"style='transcript', but no turn labels were found in 1 interview\(s\): 'x'"):
         out = split_voices(docs, style="transcript")
     assert out.attrs["styles"] == {"x": "double", "y": "transcript"}
+
+
+def test_a_label_written_once_with_a_role_in_brackets_is_a_speaker_not_a_word_of_the_turn():
+    # "MOON (President, by video):" was merged into the ambassador's turn, label and all
+    text = (
+        "Q: What about THAAD?\nA: We firmly oppose it.\nMOON (President, by video): We need balance.\n"
+        "Q: And trade?\nA: It is growing. First: exports.\nFirst: we will see.\n"
+    )
+    docs = pd.DataFrame({"doc_id": ["x"], "text": [text], "speaker": "Xing Haiming", "genre": "interview"})
+    turns = [(r.voice, r.text) for r in split_voices(docs).itertuples() if r.voice != "narration"]
+    assert ("other_quote", "We need balance.") in turns
+    # a one-word label written once without a role is still a word of the turn
+    assert ("ambassador_quote", "First: we will see.") in turns

@@ -724,7 +724,7 @@ def _interview_segments(
 #: A turn label at the start of a paragraph: "Q:", "A:", "Ambassador Xing:", "XING:", "**Xing:**", "**Xing**:".
 _LABEL = re.compile(
     r"(?:\*\*|__)?[ \t]*(?P<label>(?:[Qq]|[Aa]|Question|Answer)|[A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){0,3})"
-    r"(?:[ \t]*\([^)\n]{1,40}\))?"  # "Nina Holm (press counsellor):"
+    r"(?:[ \t]*(?P<role>\([^)\n]{1,40}\)))?"  # "Nina Holm (press counsellor):"
     r"[ \t]*(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*"
 )
 #: A label alone on its line, without a colon, in bold: "**Xing**" ("XING:" alone has its colon; a line in
@@ -790,6 +790,7 @@ def _transcript_turns(
     """
     found: list[tuple[int, int, str]] = []  # (paragraph, label end, label key)
     raw: dict[str, str] = {}  # label key -> the label as first written
+    with_role: set[str] = set()  # label keys written with a role in brackets
     for p, ((s, e), caption) in enumerate(zip(paragraphs, captions)):
         if caption:
             continue
@@ -801,8 +802,11 @@ def _transcript_turns(
         if m:
             found.append((p, end, _label_key(m.group("label"))))
             raw.setdefault(found[-1][2], m.group("label").strip())
+            if m.groupdict().get("role"):
+                with_role.add(found[-1][2])
     # A label written once that names nobody we know, in one capitalised word ("First: trade ..." inside an
-    # answer), is a word of the turn, not a new speaker.
+    # answer), is a word of the turn, not a new speaker; unless a role in brackets follows it ("MOON
+    # (President, by video):"), which no word of a turn has.
     uses: dict[str, int] = {}
     for _, _, k in found:
         uses[k] = uses.get(k, 0) + 1
@@ -810,7 +814,7 @@ def _transcript_turns(
     found = [
         (p, end, k)
         for p, end, k in found
-        if uses[k] > 1 or owner[k] in (_SPEAKER, None) or k in labels or len(raw[k].split()) > 1
+        if uses[k] > 1 or owner[k] in (_SPEAKER, None) or k in labels or len(raw[k].split()) > 1 or k in with_role
     ]
     keys = {k for _, _, k in found}
     credible = any(o == _SPEAKER for o in owner.values()) or keys & _QUESTION_LABELS or keys & set(labels)
