@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -458,3 +460,27 @@ def test_a_document_given_twice_is_an_error_in_every_measure_not_counted_twice()
     segments = tk.split_voices(tk.load_interview())
     assert segments["doc_id"].duplicated().any()
     assert tk.count_terms(segments)["n"].sum() > 0
+
+
+def test_a_vocabulary_term_no_token_can_be_is_warned_about_not_left_a_silent_zero_column():
+    docs = pd.DataFrame({"doc_id": ["d1"], "text": ["Peace and china's war, Antonio."]})
+    vocabulary = ["Peace", "china's", "peace war", " peace", "anto\u0301nio", "peace", "'s", "zebra"]
+    with pytest.warns(
+        UserWarning, match=r"5 term\(s\) of the vocabulary can never be counted with lowercase=True"
+    ) as got:
+        dtm = tk.document_term_matrix(docs, vocabulary=vocabulary)
+    message = str(got[0].message)
+    for reason in (
+        "'Peace' (counted as 'peace')",
+        '"china\'s" (counted as "china \'s")',
+        "'peace war' (2 word(s); ngram counts 1)",
+        "' peace' (blanks around or between its words",
+        "(not in Unicode NFC, as the terms are: 'ant\\xf3nio')",
+    ):
+        assert reason in message
+    assert dtm.matrix.sum(axis=0).tolist()[0] == [0, 0, 0, 0, 0, 1, 1, 0]  # "zebra": a term, absent: no warning
+    with pytest.warns(UserWarning, match=r"'peace' \(1 word\(s\); ngram counts 2\)"):
+        tk.document_term_matrix(docs, vocabulary=["peace", "peace and"], ngram=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tk.document_term_matrix(docs, vocabulary=["peace", "'s", "zebra", "Peace"], lowercase=False)

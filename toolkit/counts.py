@@ -29,6 +29,7 @@ and a group of their own; ``by=None`` is one group, a column ``group`` holding
 
 from __future__ import annotations
 
+import unicodedata
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -138,6 +139,10 @@ def document_term_matrix(
     vocabulary : iterable of str, optional
         Count exactly these terms, in this order (e.g. the terms of a matrix
         fitted on another corpus); other terms are ignored and no pruning applies.
+        A term no token can be with these options (upper case with ``lowercase``,
+        a word the tokenizer splits, as "china's", a bigram at ``ngram=1``, blanks
+        around it, not in Unicode NFC) is warned about, naming why: its column
+        can only be zero.
     n_jobs : int, optional
         Worker processes that tokenize the documents (None or 1: this process;
         -1: every CPU); the result does not depend on it. A token table is
@@ -217,6 +222,7 @@ def document_term_matrix(
     terms = np.empty(n_terms, dtype=object)
     terms[list(vocab.values())] = list(vocab.keys())
     if fixed is not None:
+        _warn_uncountable(fixed, np.asarray(matrix.sum(axis=0)).ravel() == 0, lowercase, orders)
         return DocumentTermMatrix(matrix, terms, np.asarray(doc_ids, dtype=object), totals)
 
     keep = free_of(terms, stops) if stops else np.ones(n_terms, dtype=bool)
@@ -694,6 +700,44 @@ def count_matrix(
         return docs.counts, np.array(docs.terms, dtype=object), docs.doc_ids, docs.totals, docs.term_order
     dtm = document_term_matrix(docs, ngram=ngram, lowercase=lowercase, stop_words=stop_words, n_jobs=n_jobs)
     return dtm.matrix, dtm.terms, dtm.doc_ids, dtm.totals, None
+
+
+def _countable(term: str, lowercase: bool, orders: tuple[int, ...]) -> str | None:
+    """Why ``term`` of a vocabulary can never be counted with these options (None if it can): it must be
+    ``n`` tokens' terms joined by single spaces, ``n`` one of ``orders``, each as the tokenizer gives it."""
+    from toolkit.text import tokenize
+
+    words = term.split(" ")
+    if "" in words or any(w != w.strip() for w in words):
+        return "blanks around or between its words: one space between words, none around"
+    if unicodedata.normalize("NFC", term) != term:
+        return f"not in Unicode NFC, as the terms are: {unicodedata.normalize('NFC', term)!a}"
+    if len(words) not in orders:
+        return f"{len(words)} word(s); ngram counts {' or '.join(map(str, orders))}"
+    for word in words:
+        # a token alone, or after a letter (the clitic "'s" is a token only after a word)
+        if tokenize(word, lowercase=lowercase) != [word] and tokenize("x" + word, lowercase=lowercase)[-1:] != [word]:
+            got = " ".join(tokenize(word, lowercase=lowercase))
+            return f"counted as {got!r}" if got else "no token"
+    return None
+
+
+def _warn_uncountable(fixed: list[str], zero: np.ndarray, lowercase: bool, orders: tuple[int, ...]) -> None:
+    """Warn of the vocabulary's terms whose columns are zero because no token can be them (upper case with
+    ``lowercase``, a word the tokenizer splits, a bigram at ``ngram=1``, spaces around it, ...)."""
+    import warnings
+
+    why = {t: r for t, z in zip(fixed, zero, strict=True) if z for r in [_countable(str(t), lowercase, orders)] if r}
+    if why:
+        shown = "; ".join(f"{t!r} ({r})" for t, r in list(why.items())[:5])
+        warnings.warn(
+            f"document_term_matrix: {len(why)} term(s) of the vocabulary can never be counted with lowercase="
+            f"{lowercase}, ngram={orders[0] if len(orders) == 1 else (orders[0], orders[-1])}: {shown}"
+            f"{' ...' if len(why) > 5 else ''}. Their columns are zero; write each term as the matrix's terms are "
+            "(tokenize() gives them).",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def _ngram_orders(ngram: int | tuple[int, int]) -> tuple[int, ...]:
