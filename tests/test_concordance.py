@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2_contingency
 
+import toolkit as tk
 from toolkit.concordance import COLLOCATION_COLUMNS, KWIC_COLUMNS, collocations, kwic
 from toolkit.corpus import load_interview
 from toolkit.text import token_spans
@@ -536,3 +537,13 @@ def test_lower_cased_scan_equals_ignorecase_scan():
             fast = [m.span() for m in matcher.regex.finditer(text.lower())]
             slow = [m.span() for m in matcher.fallback.finditer(text)]
             assert fast == slow, (pattern, text)
+
+
+def test_a_word_with_an_accent_finds_it_written_with_a_combining_mark_too_as_count_terms_counts_it():
+    # count_terms read "Anto\u0301nio" and "António" as one term (2); kwic found one of them
+    docs = pd.DataFrame({"doc_id": ["d1"], "text": ["Guterres (Anto\u0301nio) and Ant\u00f3nio spoke."]})
+    assert tk.count_terms(docs).set_index("term").loc["ant\u00f3nio", "n"] == 2
+    for pattern in ("Ant\u00f3nio", "Anto\u0301nio", ["ant\u00f3nio"]):
+        hits = tk.kwic(docs, pattern)
+        assert hits["match"].tolist() == ["Anto\u0301nio", "Ant\u00f3nio"], pattern
+        assert hits["start"].tolist() == [10, 24]  # the decomposed one is a code point longer

@@ -24,6 +24,7 @@ of the match), not in "Perhaps\\u0301" or "may\\u0308" (longer tokens).
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -128,6 +129,11 @@ def _compile(pattern: object, *, regex: bool, case_sensitive: bool, argument: st
     else:
         allowed = "a word or phrase (str), a list or tuple of them, a compiled re.Pattern, or a str with regex=True"
         raise ValueError(f"{argument}={pattern!r} ({type(pattern).__name__}) is invalid; must be {allowed}.")
+    # each word also as its letters and combining marks apart (NFD) and together (NFC): "António" finds
+    # "Anto\u0301nio" too, as tokenize reads both as one term
+    words = list(
+        dict.fromkeys(v for w in words for v in (w, unicodedata.normalize("NFC", w), unicodedata.normalize("NFD", w)))
+    )
     pieces = _pieces(_marks_in(words))
     body, plain = (_words_regex(words, argument, p) for p in (pieces, _PLAIN))
     if case_sensitive:
