@@ -434,9 +434,9 @@ def test_a_by_column_with_two_values_written_the_same_is_an_error_naming_them():
     assert tk.count_terms(docs.assign(cohort=[1, 1.0, 3, 2]), by="cohort")["cohort"].nunique() == 3
 
 
-def test_a_document_given_twice_is_an_error_in_every_measure_not_counted_twice():
-    # compare_groups, count_terms, dispersion and document_term_matrix counted a frame's duplicated rows twice
-    # ("peace" 3/1 became 6/2, and its p-value fell from 0.094 to 0.018); token_table raised already
+def test_a_document_given_twice_in_one_group_is_an_error_not_counted_twice():
+    # compare_groups, count_terms and dispersion counted a frame's duplicated rows twice ("peace" 3/1 became
+    # 6/2, and its p-value fell from 0.094 to 0.018); token_table raised already
     d = pd.DataFrame(
         {
             "doc_id": list("abcd"),
@@ -445,17 +445,21 @@ def test_a_document_given_twice_is_an_error_in_every_measure_not_counted_twice()
         }
     )
     twice = pd.concat([d, d])
+    in_group = r"docs: doc_id 'a' is on more than one row of the group \('CHN',\) \(index 0, 0\): it would be coun"
     calls = (
-        lambda jobs: tk.compare_groups(twice, by="country", target="CHN", n_jobs=jobs),
-        lambda jobs: tk.count_terms(twice, n_jobs=jobs),
-        lambda jobs: tk.dispersion(twice, by="country", n_jobs=jobs),
-        lambda jobs: tk.document_term_matrix(twice, n_jobs=jobs),
-        lambda jobs: tk.token_table(twice, n_jobs=jobs),
+        (lambda jobs: tk.compare_groups(twice, by="country", target="CHN", n_jobs=jobs), in_group),
+        (lambda jobs: tk.count_terms(twice, by="country", n_jobs=jobs), in_group),
+        (lambda jobs: tk.count_terms(twice, n_jobs=jobs), r"docs: doc_id 'a' is on more than one row \(index 0, 0\)"),
+        (lambda jobs: tk.dispersion(twice, by="country", n_jobs=jobs), in_group),
+        (lambda jobs: tk.token_table(twice, n_jobs=jobs), r"docs: doc_id 'a' is on more than one row \(index 0, 0\)"),
     )
     for n_jobs in (1, 2):
-        for call in calls:
-            with pytest.raises(ValueError, match=r"docs: doc_id 'a' is on more than one row \(index 0, 0\)"):
+        for call, message in calls:
+            with pytest.raises(ValueError, match=message):
                 call(n_jobs)
+    # a document in two groups is each group's (compare_groups warns of one on both sides of a comparison)
+    both = pd.concat([d, d.iloc[[0]].assign(country="USA")])
+    assert tk.count_terms(both, by="country").set_index(["country", "term"]).loc[("USA", "security"), "n"] == 1
     # a segments frame has a row per stretch of a document: its doc_ids repeat
     segments = tk.split_voices(tk.load_interview())
     assert segments["doc_id"].duplicated().any()

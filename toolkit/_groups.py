@@ -85,12 +85,17 @@ def groups(docs: pd.DataFrame, by: str | Sequence[str] | None, *, reserved: Iter
     column is named twice and none is one of ``reserved`` (the other columns of
     the caller's result). Missing values (None, NaN, NA) of a column make one
     group of their own; distinct values never merge, whatever they hold, and two
-    that are written the same (1 and "1") are a ValueError naming the column.
+    that are written the same (1 and "1") are a ValueError naming the column. A
+    doc_id on two rows of one group (counted twice there) is a ValueError; one in
+    two groups is each group's (but in a segments frame, whose rows are stretches).
     """
     check_columns(docs, ["doc_id", "text"])
     if by is None:
         keys = pd.DataFrame({"group": pd.array(["all"] if len(docs) else [], dtype="string")})
-        return Groups(keys, np.zeros(len(docs), dtype=np.int64))
+        zeros = np.zeros(len(docs), dtype=np.int64)
+        if "segment_id" not in docs.columns:
+            _check_once_per_group(docs, zeros, keys)
+        return Groups(keys, zeros)
     if not isinstance(by, (str, Sequence)):
         raise TypeError(f"by={by!r} is invalid; must be a column name (str), a list of them, or None.")
     columns = [by] if isinstance(by, str) else list(by)
@@ -125,7 +130,25 @@ def groups(docs: pd.DataFrame, by: str | Sequence[str] | None, *, reserved: Iter
                 f"written the same, {str(a)!r}. Make the column one type first, e.g. docs[{c!r}] = "
                 f"docs[{c!r}].astype(str)."
             )
-    return Groups(keys, np.asarray(codes, dtype=np.int64).reshape(-1))
+    codes = np.asarray(codes, dtype=np.int64).reshape(-1)
+    if "segment_id" not in docs.columns:  # (a segments frame has a row per stretch of a document)
+        _check_once_per_group(docs, codes, keys)
+    return Groups(keys, codes)
+
+
+def _check_once_per_group(docs: pd.DataFrame, codes: np.ndarray, keys: pd.DataFrame) -> None:
+    """A ValueError naming a document on two rows of one group, which would count it twice there (a document
+    in two groups is each group's: compare_groups warns of one on both sides of a comparison)."""
+    pairs = pd.DataFrame({"doc_id": docs["doc_id"].astype(str).to_numpy(), "group": codes})
+    twice = pairs.duplicated(keep=False).to_numpy()
+    if twice.any():
+        first = pairs.loc[twice].iloc[0]
+        rows = [repr(r) for r in docs.index[twice & (pairs["doc_id"] == first["doc_id"]).to_numpy()][:5]]
+        where = "" if keys.columns.tolist() == ["group"] else f" of the group {tuple(keys.iloc[first['group']])!r}"
+        raise ValueError(
+            f"docs: doc_id {first['doc_id']!r} is on more than one row{where} (index {', '.join(rows)}): it would "
+            "be counted twice. Drop the duplicates (docs.drop_duplicates('doc_id')) or give them distinct ids."
+        )
 
 
 def _sorted_codes(values: pd.Series) -> np.ndarray:

@@ -8,14 +8,13 @@ import numpy as np
 import pandas as pd
 
 from toolkit._tokens import lower_keeping_offsets as _lower
-from toolkit._validation import check_columns, check_texts, check_unique_ids
+from toolkit._validation import check_columns, check_texts
 from toolkit.text import STOP_WORDS
 from toolkit.tokentable import TokenTable, text_sequence
 
 
 def ids_and_texts(docs: pd.DataFrame | Sequence[str] | TokenTable) -> tuple[list[str], Sequence[str]]:
-    """The doc ids and texts of a docs frame, a token table or a list of texts (ids "0", "1", ...), checked (a
-    frame's ids unique, but a segments frame's, whose rows are stretches of documents: ``segment_id``).
+    """The doc ids and texts of a docs frame, a token table or a list of texts (ids "0", "1", ...), checked.
 
     A frame's texts are its own string objects, or a :class:`toolkit.tokentable.TextColumn` that makes each
     when it is read where pandas keeps them in pyarrow (no second copy of the corpus)."""
@@ -24,8 +23,6 @@ def ids_and_texts(docs: pd.DataFrame | Sequence[str] | TokenTable) -> tuple[list
     if isinstance(docs, pd.DataFrame):
         check_columns(docs, ["doc_id", "text"])
         check_texts(docs, name="docs")
-        if "segment_id" not in docs.columns:  # a segments frame has a row per stretch of a document
-            check_unique_ids(docs)  # a document given twice would be counted twice
         return docs["doc_id"].astype(str).tolist(), text_sequence(docs["text"])
     if isinstance(docs, str) or not isinstance(docs, Sequence):
         raise ValueError(

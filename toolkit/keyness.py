@@ -280,6 +280,14 @@ def keyness(
     else:
         n_t = _total(target_total, a_sum, "target")
         n_r = _total(reference_total, b_sum, "reference")
+    for name, size in (("target", n_t), ("reference", n_r)):
+        # a side is empty when its size is 0, not when the terms compared have no count there (a group of stop
+        # words only, or whose terms min_count left out, still has tokens: its totals say how many)
+        if size == 0:
+            raise ValueError(
+                f"{name} is empty (its counts sum to 0 and no {name}_total gives its size); there is nothing to "
+                "compare."
+            )
     strength = _strength(prior_strength)
     if measure == "fightin_words" and unit == "document" and not isinstance(prior, (pd.Series, Mapping)):
         raise ValueError(
@@ -1041,8 +1049,6 @@ def _as_counts(counts: pd.Series | Mapping[str, int], name: str) -> tuple[pd.Ser
             f"the {name} counts sum to {total}, at least 2**63; counts this large cannot be compared "
             "exactly (divide them, or check that they are counts)."
         )
-    if total == 0:
-        raise ValueError(f"{name} is empty (no term has a count above 0); there is nothing to compare.")
     return pd.Series(ints, index=counts.index), total
 
 
