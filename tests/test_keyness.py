@@ -1065,3 +1065,21 @@ def test_keyness_compares_terms_as_text_so_1_and_the_string_1_are_one_term():
     assert table.set_index("term").loc["1", ["n_target", "n_reference"]].tolist() == [1, 4]
     with pytest.raises(ValueError, match=r"reference counts the term '1' twice, as 1 and '1' \(terms are compared as"):
         tk.keyness(pd.Series([1, 2], index=[1, 2]), pd.Series({1: 1, "1": 4}))
+
+
+def test_a_side_with_tokens_but_no_count_among_the_terms_compared_is_compared_not_empty():
+    # a group of stop words only: compare_groups raised "reference is empty" (and, against the rest, stopped
+    # every comparison); its 3 tokens make the full 2x2 table of each term
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["peace peace war", "the and of"], "g": ["A", "B"]})
+    table = tk.compare_groups(docs, by="g", target="A", reference="B", stop_words="english").set_index("term")
+    for term, (a, b) in {"peace": (2, 0), "war": (1, 0)}.items():
+        g2, p = stats.chi2_contingency([[a, b], [3 - a, 3 - b]], correction=False, lambda_="log-likelihood")[:2]
+        assert table.loc[term, "score"] == pytest.approx(g2, rel=1e-12)
+        assert table.loc[term, "p_value"] == pytest.approx(p, rel=1e-12)
+    assert len(tk.compare_groups(docs, by="g", stop_words="english")) == 4  # each group against the rest
+    # the counts all 0 on one side, its size given
+    assert tk.keyness({"w": 3, "x": 0}, {"w": 0, "x": 0}, target_total=100, reference_total=100)["term"].tolist() == [
+        "w"
+    ]
+    with pytest.raises(ValueError, match=r"target is empty \(its counts sum to 0 and no target_total gives its size\)"):
+        tk.keyness({"w": 0}, {"w": 1})
