@@ -455,7 +455,12 @@ def compare_groups(
         shuffles whose largest score over all the terms compared reaches the term's own, which holds the
         family-wise error rate over those terms whatever their dependence and burstiness.
     seed : int, default 0
-        Seed of the permutations.
+        Seed of the permutations. The shuffles draw the documents in their row
+        order: the same seed gives the same ``p_permutation`` for the same rows in
+        the same order (sort the frame, e.g. by ``doc_id``, to make it independent
+        of how the rows came; the scores never depend on it). Over seeds the
+        p-values agree with the exact permutation distribution within Monte Carlo
+        error.
 
     Returns
     -------
