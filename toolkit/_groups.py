@@ -78,7 +78,9 @@ class Groups:
         return int(found[0])
 
 
-def groups(docs: pd.DataFrame, by: str | Sequence[str] | None, *, reserved: Iterable[str] = ()) -> Groups:
+def groups(
+    docs: pd.DataFrame, by: str | Sequence[str] | None, *, reserved: Iterable[str] = (), once: bool = True
+) -> Groups:
     """The groups of ``docs`` by the ``by`` columns, each key kept as a column (see :class:`Groups`).
 
     Checks ``docs`` has ``doc_id``, ``text`` and the ``by`` columns, that no
@@ -87,13 +89,14 @@ def groups(docs: pd.DataFrame, by: str | Sequence[str] | None, *, reserved: Iter
     group of their own; distinct values never merge, whatever they hold, and two
     that are written the same (1 and "1") are a ValueError naming the column. A
     doc_id on two rows of one group (counted twice there) is a ValueError; one in
-    two groups is each group's (but in a segments frame, whose rows are stretches).
+    two groups is each group's (but in a segments frame, whose rows are stretches,
+    or with ``once=False``: rows that are not documents, as the group keys alone).
     """
     check_columns(docs, ["doc_id", "text"])
     if by is None:
         keys = pd.DataFrame({"group": pd.array(["all"] if len(docs) else [], dtype="string")})
         zeros = np.zeros(len(docs), dtype=np.int64)
-        if "segment_id" not in docs.columns:
+        if once and "segment_id" not in docs.columns:
             _check_once_per_group(docs, zeros, keys)
         return Groups(keys, zeros)
     if not isinstance(by, (str, Sequence)):
@@ -131,7 +134,7 @@ def groups(docs: pd.DataFrame, by: str | Sequence[str] | None, *, reserved: Iter
                 f"docs[{c!r}].astype(str)."
             )
     codes = np.asarray(codes, dtype=np.int64).reshape(-1)
-    if "segment_id" not in docs.columns:  # (a segments frame has a row per stretch of a document)
+    if once and "segment_id" not in docs.columns:  # (a segments frame has a row per stretch of a document)
         _check_once_per_group(docs, codes, keys)
     return Groups(keys, codes)
 

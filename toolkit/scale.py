@@ -442,7 +442,7 @@ def _add(parts: list[_Sums], by: str | Sequence[str] | None) -> _Sums:
     if len(parts) == 1:
         return parts[0]
     keys = pd.concat([p.keys for p in parts], ignore_index=True)
-    united = _groups(_keyed(keys), None if by is None else list(keys.columns))
+    united = _groups(_keyed(keys), None if by is None else list(keys.columns), once=False)
     terms = np.unique(np.concatenate([p.terms for p in parts]))
     shape = (len(united), len(terms))
     starts = np.cumsum([0] + [len(p.keys) for p in parts])
@@ -485,7 +485,7 @@ def _tree_sums(ddf: Any, by: str | Sequence[str] | None, ngram: Any, lowercase: 
 def _in_group_order(sums: _Sums, by: str | Sequence[str] | None) -> tuple[Any, _Sums]:
     """The groups as the in-memory path makes them (sorted), and the sums with row ``k`` group ``k`` (the
     documents without a token renumbered with them)."""
-    codes = _groups(_keyed(sums.keys), by).codes  # each row's group in the in-memory order (a permutation)
+    codes = _groups(_keyed(sums.keys), by, once=False).codes  # each row's group in the in-memory order (a permutation)
     order = np.argsort(codes, kind="stable")
 
     def in_order(matrix: sp.csr_matrix) -> sp.csr_matrix:
@@ -503,7 +503,7 @@ def _in_group_order(sums: _Sums, by: str | Sequence[str] | None) -> tuple[Any, _
         sums.n_docs[order],
         [(d, int(codes[g])) for d, g in sums.empty],
     )
-    return _groups(_keyed(keys), by), ordered
+    return _groups(_keyed(keys), by, once=False), ordered
 
 
 def _keyed(keys: pd.DataFrame) -> pd.DataFrame:
@@ -683,7 +683,9 @@ def _partition_deviation(
     if not len(part):
         return deviation, n_parts, smallest
     both = pd.concat([_keyed(keys), part], ignore_index=True)
-    codes = _groups(both, by).codes[n_groups:]  # the partition's groups among the corpus's (which are sorted)
+    codes = _groups(both, by, once=False).codes[
+        n_groups:
+    ]  # the partition's groups among the corpus's (which are sorted)
     dtm = _partition_dtm(part, ngram, lowercase, stop_words)
     sizes = np.asarray(dtm.totals, dtype=np.int64)
     has = sizes > 0
@@ -982,7 +984,7 @@ def stance_rates(
     gone = [s for d in done for s in d[1]]
     if gone:
         per_doc = per_doc[~per_doc["doc_id"].astype(str).isin({str(s["doc_id"]) for s in gone})].reset_index(drop=True)
-    grouping = _groups(_keyed(per_doc), by, reserved=RATE_COLUMNS)
+    grouping = _groups(_keyed(per_doc), by, reserved=RATE_COLUMNS, once=False)
     codes, tokens = grouping.codes, per_doc["tokens"].to_numpy(np.int64)
     counts = per_doc[cats].to_numpy(np.int64) if len(per_doc) else np.zeros((0, len(cats)), dtype=np.int64)
     doc_ids = per_doc["doc_id"].astype(str)
