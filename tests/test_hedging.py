@@ -24,6 +24,7 @@ from toolkit.hedging import (
     naive_regex,
     stance_rates,
 )
+from toolkit.paths import PROJECT_ROOT
 
 
 @pytest.fixture(autouse=True)
@@ -1195,3 +1196,17 @@ def test_the_learned_method_warns_of_a_users_epistemic_hedges_it_does_not_know_b
             call(lexicon=lex[~lex["pattern"].isin(["arguably", "might well"])], **learned)  # known or boosters
     # what the warning is about: the model keeps few of them, the rules keep them
     assert find_stance(docs, lexicon=lex, method="rules", **options)["match"].tolist()[:2] == ["Arguably", "might well"]
+
+
+def test_the_counts_of_cues_the_readme_and_find_stance_quote_are_the_shipped_lexicons():
+    # README "Two methods" and find_stance's docstring: the model knows 52 cues by name; 70 of the 113 shipped
+    # epistemic hedges are none of them
+    from toolkit.hedging._decision import MODEL_CUES, _cue_base
+
+    lex = load_lexicon()
+    epistemic = set(lex.loc[(lex["category"] == "hedge") & (lex["kind"] == "epistemic"), "pattern"])
+    unknown = {p for p in epistemic if _cue_base(p) not in MODEL_CUES}
+    assert (len(MODEL_CUES), len(epistemic), len(unknown)) == (52, 113, 70)
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert "knows 52 cues by name" in readme and "The other 70 of the 113 shipped epistemic entries" in readme
+    assert "(70 of the 113 shipped ones" in " ".join(find_stance.__doc__.split())

@@ -545,7 +545,7 @@ def _without_odd_bytes(
     one: each of those listed in ``skipped`` with its line and the byte."""
     kept = []
     for where, record in found:
-        bad = next((m for v in record.values() if isinstance(v, str) for m in [_ODD_BYTE.search(v)] if m), None)
+        bad = _ODD_BYTE.search("\x00".join(v for v in record.values() if isinstance(v, str)))
         if bad is None:
             kept.append((where, record))
             continue

@@ -458,9 +458,7 @@ def compare_groups(
         Seed of the permutations. The shuffles draw the documents in their row
         order: the same seed gives the same ``p_permutation`` for the same rows in
         the same order (sort the frame, e.g. by ``doc_id``, to make it independent
-        of how the rows came; the scores never depend on it). Over seeds the
-        p-values agree with the exact permutation distribution within Monte Carlo
-        error.
+        of how the rows came; the scores never depend on it).
 
     Returns
     -------

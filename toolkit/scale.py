@@ -683,9 +683,8 @@ def _partition_deviation(
     if not len(part):
         return deviation, n_parts, smallest
     both = pd.concat([_keyed(keys), part], ignore_index=True)
-    codes = _groups(both, by, once=False).codes[
-        n_groups:
-    ]  # the partition's groups among the corpus's (which are sorted)
+    # the partition's groups among the corpus's (which are sorted)
+    codes = _groups(both, by, once=False).codes[n_groups:]
     dtm = _partition_dtm(part, ngram, lowercase, stop_words)
     sizes = np.asarray(dtm.totals, dtype=np.int64)
     has = sizes > 0

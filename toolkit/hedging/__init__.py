@@ -161,6 +161,7 @@ from toolkit.hedging._decision import (
     MODEL_CUES,
     MODEL_PATH,
     HedgeModel,
+    _cue_base,
     _find_in_text,
     _resolve_model,
     load_hedge_model,
@@ -384,9 +385,7 @@ def _warn_unknown_cues(lex: pd.DataFrame) -> None:
     name: it decides every epistemic hedge, and those share one cue ("other"), which it rarely keeps."""
     shipped = set(_default_lexicon()["pattern"])
     epistemic = lex.loc[(lex["category"] == "hedge") & (lex["kind"] == "epistemic"), "pattern"]
-    unknown = sorted(
-        p for p in epistemic if p not in shipped and (p[:-3] if p.endswith("n't") else p) not in MODEL_CUES
-    )
+    unknown = sorted(p for p in epistemic if p not in shipped and _cue_base(p) not in MODEL_CUES)
     if unknown:
         # at the caller's line: the first frame outside the package (find_stance and stance_rates differ in depth)
         package, level, frame = os.path.dirname(os.path.dirname(__file__)), 1, sys._getframe()

@@ -43,6 +43,12 @@ _NEXT_VOCAB = frozenset(
 )
 
 
+def _cue_base(pattern: str) -> str:
+    """The cue a lexicon pattern is to the model, before :data:`MODEL_CUES` is asked: "wouldn't" is "would",
+    negated."""
+    return pattern[:-3] if pattern.endswith("n't") else pattern
+
+
 def _model_features(term: str, ctx: _Context, pattern: str, category: str, flipped: bool) -> list[str]:
     """The named context features of one candidate cue: what the learned model reads.
 
@@ -54,7 +60,7 @@ def _model_features(term: str, ctx: _Context, pattern: str, category: str, flipp
     ``sentence_initial``, ``capitalised``, ``negated_booster`` (a booster made a hedge by negation).
     """
     before, after = ctx.before_low(), ctx.after_low()
-    base = pattern[:-3] if pattern.endswith("n't") else pattern  # "wouldn't" is "would", negated
+    base = _cue_base(pattern)
     cue = base if base in MODEL_CUES else "other"
     prev = before[-1] if before else "<s>"
     nxt = after[0] if after else "</s>"

@@ -42,6 +42,7 @@ from toolkit.hedging._decision import (
     LEARNED_RULES,
     MODEL_CUES,
     HedgeModel,
+    _cue_base,
     _decide,
     _find_in_text,
     _rule_label,
@@ -350,7 +351,7 @@ class _TableWork:
         number = {e: i for i, e in enumerate(self.entry_list)}
         self.entry_id = np.array([number[e] for es in entries for e in es], dtype=np.int64)
         self.entry_ptr = np.concatenate([[0], np.cumsum(self.n_entries)[:-1]]).astype(np.int64)
-        bases = [p[:-3] if p.endswith("n't") else p for p in self.lex.named]
+        bases = [_cue_base(p) for p in self.lex.named]
         self.cues = sorted({b if b in MODEL_CUES else "other" for b in bases} | {"other"})
         self.cue_of = np.array([self.cues.index(b if b in MODEL_CUES else "other") for b in bases], dtype=np.int64)
         self.negated_cue = np.array([b != p for b, p in zip(bases, self.lex.named)], dtype=bool)
