@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
-from itertools import pairwise
+from itertools import count, islice, pairwise
 from typing import Any
 
 import numpy as np
@@ -1299,7 +1300,7 @@ class _LowVocab:
 
     def __init__(self, strings: Iterable[str]) -> None:
         self.strings: list[str | None] = [None]
-        self.index: dict[str, int] = {}
+        self.index: defaultdict[str, int] = defaultdict()  # (a default only inside add)
         self._props: dict[str, np.ndarray] = {}
         # the strings not yet tested, as lines, and the lines each screen found in them
         self._lines: tuple[tuple[int, int], _Lines, dict[re.Pattern, list[int]]] | None = None
@@ -1309,13 +1310,16 @@ class _LowVocab:
         self.word = {w: self.index[w] for w in _LOW_WORDS}
 
     def add(self, strings: list[str]) -> np.ndarray:
-        index, out = self.index, np.empty(len(strings), dtype=np.int32)
-        for k, s in enumerate(strings):
-            i = index.get(s)
-            if i is None:
-                i = index[s] = len(self.strings)
-                self.strings.append(s)
-            out[k] = i
+        """The ids of ``strings``, a new one for each string not met before (in the order first met)."""
+        index, before = self.index, len(self.index)
+        # a missing string takes the next id as it is looked up: one pass in C (a vocabulary's tens of thousands
+        # of strings took a Python loop a few hundredths of a second, once per table)
+        index.default_factory = count(len(self.strings)).__next__
+        try:
+            out = np.fromiter(map(index.__getitem__, strings), dtype=np.int32, count=len(strings))
+        finally:
+            index.default_factory = None
+        self.strings.extend(islice(index, before, None))
         return out
 
     def prop(self, name: str) -> np.ndarray:
@@ -1608,7 +1612,8 @@ class _Stream:
 
     def low_tok(self, low: _LowVocab) -> np.ndarray:
         """Each token's :class:`_LowVocab` id (:data:`_PAD` for the separators)."""
-        return np.where(self.ids >= 0, low.of_vocab[np.maximum(self.ids, 0)] if len(low.of_vocab) else _PAD, _PAD)
+        # one read of a table whose first entry is the separators' (id -1)
+        return np.concatenate([np.array([_PAD], dtype=low.of_vocab.dtype), low.of_vocab])[self.ids + 1]
 
 
 def _plain_text(text: str) -> bool:
@@ -2162,11 +2167,13 @@ def _decide_on_arrays(
     pair_slot = np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
     pair_entry = work.entry_id[work.entry_ptr[pis[pair_m]] + pair_slot]
     by_hand = np.zeros(len(j), dtype=bool)
-    out_m, out_slot, out_code = [], [], []
+    out_m: list[np.ndarray] = []
+    out_slot: list[np.ndarray] = []
+    out_code: list[np.ndarray] = []
     model = work.model
     initial = np.zeros(len(j), dtype=bool)
     question = np.zeros(len(j), dtype=bool)
-    known = np.zeros(len(j), dtype=bool)
+    asked: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, bool]] = []  # (out slot, matches, pick, sel, booster)
     # the pairs of each entry, in their order (a stable sort: as flatnonzero(pair_entry == ent) gives them)
     by_entry = np.argsort(pair_entry, kind="stable")
     entries, first = np.unique(pair_entry[by_entry], return_index=True)
@@ -2202,27 +2209,38 @@ def _decide_on_arrays(
                     if type(model) is not HedgeModel:  # another model (a subclass, a recorder of what it is asked)
                         by_hand[mp] = True  # is asked by _decide, match by match, as it asks (keep/probability)
                         continue
-                    ask = mp[~known[mp]]
-                    initial[ask], question[ask] = _sentence_flags(stream, k[ask], s[ask], e[ask])
-                    known[ask] = True
-                    keep, unsure = rules.model_keep(
-                        model,
-                        mp,
-                        work.cues,
-                        work.cue_of[pis[mp]],
-                        work.negated_cue[pis[mp]],
-                        np.full(len(mp), category == "booster"),
-                        initial[mp],
-                        question[mp],
-                        work.weight_key,
-                    )
-                    by_hand[mp[unsure]] = True
-                    pick, mp = pick[keep], mp[keep]
                     if decided == category:
                         label = "learned"
+                    # the model is asked below, once for the matches of every entry (its answer for a match does
+                    # not depend on the others asked with it); their rows keep their place in the output
+                    asked.append((len(out_m), mp, pick, sel, category == "booster"))
                 out_m.append(mp)
                 out_slot.append(pair_slot[sel[pick]])
                 out_code.append(np.full(len(mp), outcome.setdefault((decided, new_kind, label), len(outcome))))
+    if asked:
+        assert model is not None  # (asked only of a HedgeModel)
+        mp = np.concatenate([a[1] for a in asked])
+        ask = np.unique(mp)  # a match of two entries asked of: its sentence read once
+        initial[ask], question[ask] = _sentence_flags(stream, k[ask], s[ask], e[ask])
+        keep, unsure = rules.model_keep(
+            model,
+            mp,
+            work.cues,
+            work.cue_of[pis[mp]],
+            work.negated_cue[pis[mp]],
+            np.concatenate([np.full(len(a[1]), a[4]) for a in asked]),
+            initial[mp],
+            question[mp],
+            work.weight_key,
+        )
+        by_hand[mp[unsure]] = True
+        at = 0
+        for slot, mp, pick, sel, _ in asked:
+            kept = keep[at : at + len(mp)]
+            at += len(mp)
+            out_m[slot] = mp[kept]
+            out_slot[slot] = pair_slot[sel[pick[kept]]]
+            out_code[slot] = out_code[slot][kept]
 
     def cat(parts: list) -> np.ndarray:
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
