@@ -96,6 +96,10 @@ def test_load_lexicon_extra_replaces_and_appends(tmp_path):
         (pd.DataFrame({"pattern": ["maybe"], "category": ["hedge"], "rule": ["nope"]}), "rule='nope' is invalid"),
         (pd.DataFrame({"pattern": ["..."], "category": ["hedge"]}), "has no word"),
         (pd.DataFrame({"pattern": ["ma*be"], "category": ["hedge"]}), "only at the end of a word"),
+        (
+            pd.DataFrame({"pattern": ["maybe", "per\x00haps"], "category": ["hedge", "hedge"]}, index=[10, 11]),
+            "pattern 'per\\x00haps' has a control character ('\\x00') on row(s) with index 11",
+        ),
         (pd.DataFrame({"word": ["maybe"]}), "lacks the column"),
         (pd.DataFrame({"pattern": [], "category": []}), "no entries"),
     ],

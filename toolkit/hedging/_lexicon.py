@@ -422,6 +422,10 @@ def load_lexicon(path: str | os.PathLike[str] | None = None, *, extra: pd.DataFr
     return lex
 
 
+#: Control characters (Unicode category Cc) but whitespace: not in a pattern (:func:`_check_lexicon`).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+
 def _check_lexicon(given: object, *, name: str = "lexicon") -> pd.DataFrame:
     """A lexicon frame with the five columns, checked; rule, kind and note filled with "". A bad value is named
     with its rows: the lines of a file (a :data:`_LINE` column, :func:`_read_lexicon_file`), else the frame's index.
@@ -469,6 +473,17 @@ def _check_lexicon(given: object, *, name: str = "lexicon") -> pd.DataFrame:
                 check_one_of(f"{name}: {column}", value, allowed)
             except ValueError as err:
                 raise ValueError(f"{err} (on {rows((lex[column] == value).to_numpy())})") from None
+    # a control character (a NUL, a backspace: a binary paste, an export's stray byte) in a pattern could only
+    # match a text that has it; a file with a NUL is refused when read, a frame's pattern here (tabs and line
+    # breaks are whitespace, and _normal made them single spaces)
+    control = lex["pattern"].str.contains(_CONTROL, regex=True).to_numpy(dtype=bool)
+    if control.any():
+        first = str(lex["pattern"][control].iloc[0])
+        char = cast(re.Match, _CONTROL.search(first))[0]
+        raise ValueError(
+            f"{name}: pattern {first!r} has a control character ({char!r}) on {rows(control)}; "
+            "a pattern is words as a text writes them: remove it."
+        )
     for i, pattern in enumerate(lex["pattern"]):
         try:
             _pattern_regex(pattern, f"{name}: pattern")  # raises for a pattern with no word or a misplaced '*'

@@ -7,7 +7,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
-from itertools import count, islice, pairwise
+from itertools import count, pairwise
 from typing import Any
 
 import numpy as np
@@ -1311,15 +1311,18 @@ class _LowVocab:
 
     def add(self, strings: list[str]) -> np.ndarray:
         """The ids of ``strings``, a new one for each string not met before (in the order first met)."""
-        index, before = self.index, len(self.index)
+        index, start = self.index, len(self.strings)
         # a missing string takes the next id as it is looked up: one pass in C (a vocabulary's tens of thousands
         # of strings took a Python loop a few hundredths of a second, once per table)
-        index.default_factory = count(len(self.strings)).__next__
+        index.default_factory = count(start).__next__
         try:
             out = np.fromiter(map(index.__getitem__, strings), dtype=np.int32, count=len(strings))
         finally:
             index.default_factory = None
-        self.strings.extend(islice(index, before, None))
+        new = out >= start
+        if new.any():  # the new strings in the order of their ids: that of their first places in ``strings``
+            first = np.unique(out[new], return_index=True)[1]
+            self.strings.extend(strings[p] for p in np.flatnonzero(new)[first].tolist())
         return out
 
     def prop(self, name: str) -> np.ndarray:
