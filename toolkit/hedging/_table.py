@@ -1307,6 +1307,8 @@ class _LowVocab:
         self._classes: dict[tuple, tuple[int, tuple[np.ndarray, list[str]]]] = {}  # by the arguments: (ids, answer)
         self.add(list(_LOW_WORDS))
         self.of_vocab = self.add(list(strings))
+        # the ids of the table's token ids from -1 (a separator between documents: _PAD), read in one step
+        self.of_ids = np.concatenate([np.array([_PAD], dtype=self.of_vocab.dtype), self.of_vocab])
         self.word = {w: self.index[w] for w in _LOW_WORDS}
 
     def add(self, strings: list[str]) -> np.ndarray:
@@ -1615,8 +1617,7 @@ class _Stream:
 
     def low_tok(self, low: _LowVocab) -> np.ndarray:
         """Each token's :class:`_LowVocab` id (:data:`_PAD` for the separators)."""
-        # one read of a table whose first entry is the separators' (id -1)
-        return np.concatenate([np.array([_PAD], dtype=low.of_vocab.dtype), low.of_vocab])[self.ids + 1]
+        return low.of_ids[self.ids + 1]
 
 
 def _plain_text(text: str) -> bool:
