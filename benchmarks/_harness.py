@@ -122,17 +122,50 @@ def measure(child: str, args: list[str], repeat: int = 1) -> tuple[float, float,
 
 
 def measure_rounds(
-    child: str, cases: list[list[str]], repeat: int = 1
+    child: str, cases: list[list[str]], repeat: int = 1, probes: list[float] | None = None
 ) -> list[list[tuple[float, float, object, float | None]]]:
     """Each case's runs (:func:`run_once`), ``repeat`` rounds of every case in turn: a case and the one it is
     compared with run minutes apart in every round, not one after the other's runs, so that the machine's
     drift (its speed changes by the hour on a shared host) weighs on both alike and their ratio can be taken
-    round by round."""
+    round by round. ``probes``: given, :func:`two_at_once` is appended to it before each round and after the
+    last."""
     runs: list[list[tuple[float, float, object, float | None]]] = [[] for _ in cases]
     for _ in range(repeat):
+        if probes is not None:
+            probes.append(two_at_once())
         for i, args in enumerate(cases):
             runs[i].append(run_once(child, args))
+    if probes is not None:
+        probes.append(two_at_once())
     return runs
+
+
+def _spin(n: int) -> float:
+    """Seconds of a loop of ``n`` additions in Python: work for one core, no memory."""
+    start, total = time.perf_counter(), 0
+    for i in range(n):
+        total += i
+    return time.perf_counter() - start
+
+
+def two_at_once(n: int = 10_000_000) -> float:
+    """How long two processes spinning at once (:func:`_spin`, this one and a forked one) take, the slower of
+    the two, against this one alone just before: about 1 when two cores are free, about 2 when the host lets
+    the case run on one at a time. A shared machine's second core comes and goes; the cases that run two
+    processes (``n_jobs=2``) are timed as fast as it lets them."""
+    alone = _spin(n)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the forked one: its time on the pipe, then gone
+        os.close(read)
+        os.write(write, repr(_spin(n)).encode())
+        os._exit(0)
+    os.close(write)
+    mine = _spin(n)
+    with os.fdopen(read) as f:
+        theirs = float(f.read())
+    os.waitpid(pid, 0)
+    return max(mine, theirs) / alone
 
 
 def _tree(pid: int) -> list[int]:

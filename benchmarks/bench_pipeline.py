@@ -31,6 +31,10 @@ were shared out, set against issue 14's 1.5 times ``count_terms``.
 fastest run; the ratios are also given round by round: the machine's speed drifts, and both cases of a
 round run in the same minutes).
 
+Before each round and after the last, two processes spin at once and one alone (:func:`_harness.two_at_once`):
+their ratio, printed, tells whether the shared machine gave the run its two cores (about 1) or one at a time
+(about 2), which weighs on the ``n_jobs=2`` cases and not on CountVectorizer or ``count_terms`` of one text.
+
 ``--pss`` then runs the pipelines on the whole corpus (``n_jobs`` workers and one), the table plus
 ``stance_rates`` and the one text's ``stance_rates`` once more each, untimed, sampling the summed proportional
 set size of each case's processes every 10 ms (:func:`_harness.sampled_pss`): the memory its process and its
@@ -184,8 +188,12 @@ def main(argv: list[str] | None = None) -> int:
         path = Path(tmp) / "texts.pkl"
         n_docs = list_ungdc(args.data, path, ["doc_id", "country"])
         print(f"{n_docs} speeches; each case in a fresh process")
+        probes: list[float] = []
         runs = measure_rounds(
-            _CHILD, [[case, str(path), str(fraction), str(n_jobs)] for _, case, fraction, n_jobs in cases], args.repeat
+            _CHILD,
+            [[case, str(path), str(fraction), str(n_jobs)] for _, case, fraction, n_jobs in cases],
+            args.repeat,
+            probes,
         )
         sampled = [
             (
@@ -251,7 +259,9 @@ def main(argv: list[str] | None = None) -> int:
             f"at most 0.5, with a peak RSS of at most 1 GB); round by round: {pipeline_rounds}.\n"
             "cpu s: the processor seconds of the run shown (its process, its threads, the workers it forked and "
             "reaped), "
-            "user and system."
+            "user and system.\n"
+            "the machine's two cores, before each round and after the last: two processes spinning at once took "
+            f"{', '.join(f'{p:.2f}' for p in probes)} times one alone (1: both cores free; 2: one at a time)."
             + single
             + "".join(
                 f"\nsummed PSS of {label} (sampled every 10 ms in an untimed run): at most {mib:.0f} MiB = "
