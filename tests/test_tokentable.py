@@ -694,6 +694,31 @@ def test_the_screened_properties_of_context_words_are_those_of_their_tests(words
 
 
 @given(
+    batches=st.lists(
+        st.lists(st.sampled_from(["we", "may", "the", "may", "x", "’s", "", "ü", "a"]), max_size=12), max_size=5
+    )
+)
+@settings(max_examples=200)
+def test_the_context_vocabulary_numbers_each_new_word_once_in_the_order_first_met(batches):
+    """_LowVocab.add (its lookups in C) gives the ids a loop of dict lookups gives: a new word the next id, in the
+    order first met, within a batch and across batches; a word met before its id; ``strings`` each id's word."""
+    from toolkit.hedging._table import _LOW_WORDS, _LowVocab
+
+    low = _LowVocab(batches[0] if batches else [])
+    ids: dict[str, int] = {}
+    for w in [*_LOW_WORDS, *(batches[0] if batches else [])]:
+        ids.setdefault(w, len(ids) + 1)  # id 0 is no word (_PAD)
+    assert low.of_vocab.tolist() == [ids[w] for w in (batches[0] if batches else [])]
+    for batch in batches[1:]:
+        got = low.add(batch)
+        for w in batch:
+            ids.setdefault(w, len(ids) + 1)
+        assert got.tolist() == [ids[w] for w in batch]
+    assert low.strings == [None, *ids]
+    assert low.of_ids.tolist() == [0, *low.of_vocab.tolist()]  # the separators' id -1 first
+
+
+@given(
     a=st.lists(st.integers(-5, 40), max_size=30).map(sorted),
     v=st.lists(st.integers(-8, 45), max_size=30),
     rising=st.booleans(),
