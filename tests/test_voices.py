@@ -672,6 +672,18 @@ def test_attribution_in_the_sentence_or_paragraph_before_and_other_people_named_
     ]
 
 
+@pytest.mark.parametrize("open_, close", [("‘", "’"), ("'", "'")])
+def test_one_single_quote_in_a_text_without_double_marks_is_read_as_british(open_, close):
+    """A short British article with one quote: read in double style it had no quote at all (the speaker's words
+    lost to the narration); a text with a double mark keeps the double style."""
+    text = f"The ambassador was blunt on Monday. {open_}We will not be pushed around,{close} Li said."
+    out = split_voices(doc(text))
+    assert out.attrs["styles"] == {"d1": "single"}
+    assert quotes_of(out) == [("ambassador_quote", "We will not be pushed around,", "Li Wei")]
+    mixed = split_voices(doc(text + ' He called it "a new era".'))
+    assert mixed.attrs["styles"] == {"d1": "double"}
+
+
 def test_the_styles_can_be_forced_and_a_bad_style_is_named():
     text = "'We want peace,' Li said."
     assert split_voices(doc(text), style="double").loc[lambda d: d["voice"] == "ambassador_quote"].empty

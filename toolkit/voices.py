@@ -23,7 +23,8 @@ Formats (``style``, detected per document unless given; ``attrs["styles"]`` says
   pauses.]", "*This interview was edited.*") and the paragraphs before the first label are narration
   (read with the quote rules below).
 - ``single``: British style, single quotation marks ‘...’ or '...' (at least two single openings, and
-  more than half as many as the double marks), double marks nested inside them. An apostrophe is no mark: inside a word
+  more than half as many as the double marks; or one, in a text without double marks), double marks nested
+  inside them. An apostrophe is no mark: inside a word
   (it’s, don’t), before a year (’90s), or a plural possessive before a lower-case word that is not a
   speech verb or a pronoun ("the countries’ ties").
 - ``double``: double quotation marks, straight "..." or curly “...” (single marks nested inside).
@@ -600,10 +601,11 @@ def _caption_flags(text: str, paragraphs: list[tuple[int, int]]) -> list[bool]:
 
 
 def _quote_style(text: str) -> str:
-    """ "single" when single quotation marks open more quotes than double marks could (British style), else "double"."""
+    """ "single" when single quotation marks open more quotes than double marks could (British style), or open
+    one where there is no double mark (read as double, the text has no quote at all), else "double"."""
     n_double = len(_QUOTE_MARK.findall(text))
     n_single = len(_SINGLE_OPEN.findall(text))
-    return "single" if n_single >= 2 and n_single > n_double / 2 else "double"
+    return "single" if (n_single >= 2 and n_single > n_double / 2) or (n_single and not n_double) else "double"
 
 
 def _marks(text: str, s: int, e: int, style: str) -> list[tuple[int, str]]:
