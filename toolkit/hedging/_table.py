@@ -2175,9 +2175,7 @@ def _decide_on_arrays(
     out_slot: list[np.ndarray] = []
     out_code: list[np.ndarray] = []
     model = work.model
-    initial = np.zeros(len(j), dtype=bool)
-    question = np.zeros(len(j), dtype=bool)
-    asked: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, bool]] = []  # (out slot, matches, pick, sel, booster)
+    asked: list[tuple[int, bool]] = []  # the rows the model decides: (their slot in out_*, of a booster entry)
     # the pairs of each entry, in their order (a stable sort: as flatnonzero(pair_entry == ent) gives them)
     by_entry = np.argsort(pair_entry, kind="stable")
     entries, first = np.unique(pair_entry[by_entry], return_index=True)
@@ -2217,13 +2215,15 @@ def _decide_on_arrays(
                         label = "learned"
                     # the model is asked below, once for the matches of every entry (its answer for a match does
                     # not depend on the others asked with it); their rows keep their place in the output
-                    asked.append((len(out_m), mp, pick, sel, category == "booster"))
+                    asked.append((len(out_m), category == "booster"))
                 out_m.append(mp)
                 out_slot.append(pair_slot[sel[pick]])
                 out_code.append(np.full(len(mp), outcome.setdefault((decided, new_kind, label), len(outcome))))
     if asked:
         assert model is not None  # (asked only of a HedgeModel)
-        mp = np.concatenate([a[1] for a in asked])
+        mp = np.concatenate([out_m[slot] for slot, _ in asked])
+        initial = np.zeros(len(j), dtype=bool)
+        question = np.zeros(len(j), dtype=bool)
         ask = np.unique(mp)  # a match of two entries asked of: its sentence read once
         initial[ask], question[ask] = _sentence_flags(stream, k[ask], s[ask], e[ask])
         keep, unsure = rules.model_keep(
@@ -2232,19 +2232,17 @@ def _decide_on_arrays(
             work.cues,
             work.cue_of[pis[mp]],
             work.negated_cue[pis[mp]],
-            np.concatenate([np.full(len(a[1]), a[4]) for a in asked]),
+            np.concatenate([np.full(len(out_m[slot]), booster) for slot, booster in asked]),
             initial[mp],
             question[mp],
             work.weight_key,
         )
         by_hand[mp[unsure]] = True
         at = 0
-        for slot, mp, pick, sel, _ in asked:
-            kept = keep[at : at + len(mp)]
-            at += len(mp)
-            out_m[slot] = mp[kept]
-            out_slot[slot] = pair_slot[sel[pick[kept]]]
-            out_code[slot] = out_code[slot][kept]
+        for slot, _ in asked:  # each entry's rows cut to those the model keeps
+            kept = keep[at : at + len(out_m[slot])]
+            at += len(kept)
+            out_m[slot], out_slot[slot], out_code[slot] = out_m[slot][kept], out_slot[slot][kept], out_code[slot][kept]
 
     def cat(parts: list) -> np.ndarray:
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
